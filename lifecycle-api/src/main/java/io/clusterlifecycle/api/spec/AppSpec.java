@@ -1,0 +1,219 @@
+package io.clusterlifecycle.api.spec;
+
+import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.ValidationProblem;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * An immutable description of one version of an application: its roles, their resources and
+ * lifecycle services, and cluster-wide parameters (SPEC section 3).
+ *
+ * <p>Build one with {@link #builder(String, String)}, which validates the whole spec, or load one
+ * with {@link AppSpecFiles}. The canonical constructor only checks for nulls, so a spec made with
+ * it should be checked with {@link #validate()} or {@link #requireValid()} before use; the engine
+ * does so at every entry point.
+ *
+ * <pre>{@code
+ * AppSpec zk = AppSpec.builder("zookeeper", "3.8.4")
+ *     .env("tick_time", "2000")
+ *     .role("zk", r -> r.count(3).maxNodes(9).cpu(2).memory(4096)
+ *         .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+ *         .service("init", "zk-init.sh")
+ *         .service("start", s -> s.cmd("zkServer.sh start").order(1)))
+ *     .build();
+ * }</pre>
+ *
+ * @param name the application name; required
+ * @param version the application version that upgrade moves between; required
+ * @param env cluster-wide parameters, published under {@code /env}, in declaration order
+ * @param roles the roles, at least one, with unique names
+ */
+public record AppSpec(String name, String version, Map<String, String> env, List<RoleSpec> roles) {
+
+  /**
+   * Checks for nulls and copies the collections, keeping declaration order.
+   *
+   * @throws NullPointerException if a component, an env key or value, or a role is null
+   */
+  public AppSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(version, "version");
+    env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    env.forEach((k, v) -> {
+      Objects.requireNonNull(k, "env key");
+      Objects.requireNonNull(v, "env value of " + k);
+    });
+    roles = List.copyOf(roles);
+  }
+
+  /**
+   * Starts a builder for an application version.
+   *
+   * @param name the application name
+   * @param version the application version
+   * @return a builder with no env and no roles
+   * @throws NullPointerException if an argument is null
+   */
+  public static Builder builder(String name, String version) {
+    return new Builder(name, version);
+  }
+
+  /**
+   * Starts a builder holding this spec's settings, for example to make the next version.
+   *
+   * @return a builder to tweak a copy
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder(name, version).env(env);
+    b.roles.addAll(roles);
+    return b;
+  }
+
+  /**
+   * Looks up a role by name.
+   *
+   * @param roleName the role name
+   * @return the role, or empty when the app has no such role
+   */
+  public Optional<RoleSpec> role(String roleName) {
+    return roles.stream().filter(r -> r.name().equals(roleName)).findFirst();
+  }
+
+  /**
+   * Returns the number of nodes a new cluster of this spec gets.
+   *
+   * @return the sum of the roles' counts
+   */
+  public long totalNodes() {
+    return roles.stream().mapToLong(RoleSpec::count).sum();
+  }
+
+  /**
+   * Checks the whole spec (names, counts and bounds, resources, policies, service settings) and
+   * returns every problem found.
+   *
+   * @return the problems in declaration order; empty when the spec is valid
+   */
+  public List<ValidationProblem> validate() {
+    return SpecValidator.validate(this);
+  }
+
+  /**
+   * Checks the whole spec and fails when anything is wrong.
+   *
+   * @return this spec, when it is valid
+   * @throws ValidationException listing every problem found
+   */
+  public AppSpec requireValid() {
+    List<ValidationProblem> problems = validate();
+    if (!problems.isEmpty()) {
+      throw new ValidationException("app spec " + name + " " + version, problems);
+    }
+    return this;
+  }
+
+  /** Builds an {@link AppSpec}; not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private String version;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<RoleSpec> roles = new ArrayList<>();
+
+    Builder(String name, String version) {
+      this.name = Objects.requireNonNull(name, "name");
+      this.version = Objects.requireNonNull(version, "version");
+    }
+
+    /**
+     * Sets the version, for example when deriving the next version with {@link #toBuilder()}.
+     *
+     * @param version the application version
+     * @return this builder
+     */
+    public Builder version(String version) {
+      this.version = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    /**
+     * Sets one cluster-wide parameter.
+     *
+     * @param key the parameter name, published as {@code /env/<key>}
+     * @param value its value
+     * @return this builder
+     */
+    public Builder env(String key, String value) {
+      env.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Sets several cluster-wide parameters.
+     *
+     * @param values parameters to add or replace
+     * @return this builder
+     */
+    public Builder env(Map<String, String> values) {
+      values.forEach(this::env);
+      return this;
+    }
+
+    /**
+     * Adds a role configured by {@code spec}.
+     *
+     * @param roleName the role name
+     * @param spec sets the role's settings and services on a fresh builder
+     * @return this builder
+     */
+    public Builder role(String roleName, Consumer<RoleSpec.Builder> spec) {
+      RoleSpec.Builder b = RoleSpec.builder(roleName);
+      spec.accept(b);
+      return role(b.build());
+    }
+
+    /**
+     * Adds a role.
+     *
+     * @param role the role
+     * @return this builder
+     */
+    public Builder role(RoleSpec role) {
+      roles.add(Objects.requireNonNull(role, "role"));
+      return this;
+    }
+
+    /**
+     * Replaces a role of the same name, for example to change a count in a copy.
+     *
+     * @param role the new role
+     * @return this builder
+     * @throws IllegalArgumentException if no role has that name
+     */
+    public Builder replaceRole(RoleSpec role) {
+      for (int i = 0; i < roles.size(); i++) {
+        if (roles.get(i).name().equals(role.name())) {
+          roles.set(i, role);
+          return this;
+        }
+      }
+      throw new IllegalArgumentException("no role named " + role.name());
+    }
+
+    /**
+     * Builds and validates the spec.
+     *
+     * @return the spec
+     * @throws ValidationException listing every problem found
+     */
+    public AppSpec build() {
+      return new AppSpec(name, version, env, roles).requireValid();
+    }
+  }
+}

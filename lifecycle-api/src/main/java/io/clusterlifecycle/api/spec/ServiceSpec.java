@@ -1,0 +1,246 @@
+package io.clusterlifecycle.api.spec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One lifecycle script of a role (SPEC section 3): the command and how it is scheduled.
+ *
+ * <p>Defaults: order {@value #DEFAULT_ORDER}, timeout {@link #DEFAULT_TIMEOUT}, all nodes of the
+ * role, no post-start/post-stop, no pre-check, every metadata path watched. Which optional
+ * settings a service may carry depends on its name; {@link AppSpec#validate()} checks that.
+ *
+ * @param cmd the shell command run on each node; must not be blank
+ * @param order roles run the service in ascending order; equal orders run in parallel; {@code >= 0}
+ * @param timeout how long one run may take; whole seconds from 1 to 86400
+ * @param nodesToExecuteOn run on the first N nodes of each role (by node id);
+ *     {@link #ALL_NODES} means every node
+ * @param postStartService {@code init} and {@code upgrade} only: run after {@code start} instead
+ *     of before it
+ * @param postStopService {@code destroy} only: run after {@code stop} as a clean-up hook instead
+ *     of before it as a guard
+ * @param preCheck {@code scale_out} and {@code scale_in} only: a command whose non-zero exit
+ *     rejects the operation before anything changes
+ * @param watch {@code reload} only: metadata paths whose change triggers it; empty means every path
+ */
+public record ServiceSpec(
+    String cmd,
+    int order,
+    Duration timeout,
+    int nodesToExecuteOn,
+    boolean postStartService,
+    boolean postStopService,
+    Optional<String> preCheck,
+    List<String> watch) {
+
+  /** Order used when none is given: the first group. */
+  public static final int DEFAULT_ORDER = 0;
+
+  /** Timeout used when none is given: 600 seconds. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
+
+  /** Longest timeout accepted: one day. */
+  public static final Duration MAX_TIMEOUT = Duration.ofSeconds(86_400);
+
+  /** Value of {@link #nodesToExecuteOn()} meaning every node of the role. */
+  public static final int ALL_NODES = Integer.MAX_VALUE;
+
+  /**
+   * Checks for nulls and copies the watch list; ranges are checked by {@link AppSpec#validate()}.
+   *
+   * @throws NullPointerException if a reference component is null
+   */
+  public ServiceSpec {
+    Objects.requireNonNull(cmd, "cmd");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(preCheck, "preCheck");
+    watch = List.copyOf(watch);
+  }
+
+  /**
+   * Creates a service with every setting at its default.
+   *
+   * @param cmd the shell command
+   * @return the service
+   */
+  public static ServiceSpec of(String cmd) {
+    return builder(cmd).build();
+  }
+
+  /**
+   * Creates a service with an order and every other setting at its default.
+   *
+   * @param cmd the shell command
+   * @param order the service's order
+   * @return the service
+   */
+  public static ServiceSpec of(String cmd, int order) {
+    return builder(cmd).order(order).build();
+  }
+
+  /**
+   * Starts a builder for a service running {@code cmd}.
+   *
+   * @param cmd the shell command
+   * @return a builder with every other setting at its default
+   * @throws NullPointerException if {@code cmd} is null
+   */
+  public static Builder builder(String cmd) {
+    return new Builder().cmd(cmd);
+  }
+
+  /**
+   * Starts a builder holding this service's settings.
+   *
+   * @return a builder to tweak a copy
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder()
+        .cmd(cmd)
+        .order(order)
+        .timeout(timeout)
+        .postStartService(postStartService)
+        .postStopService(postStopService)
+        .watch(watch);
+    b.nodesToExecuteOn = nodesToExecuteOn;
+    b.preCheck = preCheck.orElse(null);
+    return b;
+  }
+
+  /**
+   * Tells whether the service runs on every node of its role.
+   *
+   * @return true when {@link #nodesToExecuteOn()} is {@link #ALL_NODES}
+   */
+  public boolean runsOnAllNodes() {
+    return nodesToExecuteOn == ALL_NODES;
+  }
+
+  /** Builds a {@link ServiceSpec}; not thread-safe. */
+  public static final class Builder {
+    private String cmd = "";
+    private int order = DEFAULT_ORDER;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private int nodesToExecuteOn = ALL_NODES;
+    private boolean postStartService;
+    private boolean postStopService;
+    private String preCheck;
+    private final List<String> watch = new ArrayList<>();
+
+    Builder() {}
+
+    /**
+     * Sets the shell command.
+     *
+     * @param cmd the command; must not be blank
+     * @return this builder
+     */
+    public Builder cmd(String cmd) {
+      this.cmd = Objects.requireNonNull(cmd, "cmd");
+      return this;
+    }
+
+    /**
+     * Sets the order; roles run the service in ascending order.
+     *
+     * @param order {@code >= 0}
+     * @return this builder
+     */
+    public Builder order(int order) {
+      this.order = order;
+      return this;
+    }
+
+    /**
+     * Sets the timeout of one run.
+     *
+     * @param timeout whole seconds from 1 to 86400
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Limits the service to the first {@code n} nodes of each role, by node id.
+     *
+     * @param n {@code >= 1}
+     * @return this builder
+     */
+    public Builder nodesToExecuteOn(int n) {
+      this.nodesToExecuteOn = n;
+      return this;
+    }
+
+    /**
+     * For {@code init} and {@code upgrade}: runs the service after {@code start}.
+     *
+     * @param postStartService true to run after start
+     * @return this builder
+     */
+    public Builder postStartService(boolean postStartService) {
+      this.postStartService = postStartService;
+      return this;
+    }
+
+    /**
+     * For {@code destroy}: runs the service after {@code stop}, as a clean-up hook.
+     *
+     * @param postStopService true to run after stop
+     * @return this builder
+     */
+    public Builder postStopService(boolean postStopService) {
+      this.postStopService = postStopService;
+      return this;
+    }
+
+    /**
+     * For {@code scale_out} and {@code scale_in}: a command that must exit 0 for the operation
+     * to go ahead.
+     *
+     * @param preCheck the command, or null for none
+     * @return this builder
+     */
+    public Builder preCheck(String preCheck) {
+      this.preCheck = preCheck;
+      return this;
+    }
+
+    /**
+     * For {@code reload}: replaces the metadata paths whose change triggers the service.
+     *
+     * @param paths absolute metadata paths such as {@code /hosts}; empty means every path
+     * @return this builder
+     */
+    public Builder watch(List<String> paths) {
+      watch.clear();
+      watch.addAll(paths);
+      return this;
+    }
+
+    /**
+     * For {@code reload}: adds metadata paths whose change triggers the service.
+     *
+     * @param paths absolute metadata paths such as {@code /hosts}
+     * @return this builder
+     */
+    public Builder addWatch(String... paths) {
+      watch.addAll(List.of(paths));
+      return this;
+    }
+
+    /**
+     * Builds the service. Ranges are checked when the enclosing {@link AppSpec} is built.
+     *
+     * @return the service
+     */
+    public ServiceSpec build() {
+      return new ServiceSpec(cmd, order, timeout, nodesToExecuteOn, postStartService,
+          postStopService, Optional.ofNullable(preCheck), watch);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package io.clusterlifecycle.api.spec;
+
+import io.clusterlifecycle.api.ValidationProblem;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The semantic checks of SPEC section 3, reporting every problem with its file-format path. */
+final class SpecValidator {
+  static final Pattern APP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+  static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+  static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
+  static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+  static final Pattern METADATA_PATH = Pattern.compile("(/[A-Za-z0-9_.-]+)+");
+
+  private final List<ValidationProblem> problems = new ArrayList<>();
+
+  private SpecValidator() {}
+
+  static List<ValidationProblem> validate(AppSpec spec) {
+    SpecValidator v = new SpecValidator();
+    v.app(spec);
+    return List.copyOf(v.problems);
+  }
+
+  private void add(String path, String reason) {
+    problems.add(ValidationProblem.of(path, reason));
+  }
+
+  private void app(AppSpec spec) {
+    name("name", spec.name(), APP_NAME,
+        "letters, digits, '.', '_' or '-', starting with a letter or digit; at most 64");
+    name("version", spec.version(), VERSION,
+        "letters, digits, '.', '_', '+' or '-', starting with a letter or digit; at most 64");
+    spec.env().keySet().forEach(k -> {
+      if (!ENV_KEY.matcher(k).matches()) {
+        add("env." + k, "key must match " + ENV_KEY + " (a letter or '_', then letters, digits,"
+            + " '_', '.' or '-'; at most 128)");
+      }
+    });
+    if (spec.roles().isEmpty()) {
+      add("roles", "must list at least one role");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < spec.roles().size(); i++) {
+      RoleSpec role = spec.roles().get(i);
+      String at = "roles[" + i + "]";
+      Integer first = seen.putIfAbsent(role.name(), i);
+      if (first != null && !role.name().isBlank()) {
+        add(at + ".role", "duplicate role '" + role.name() + "' (also roles[" + first + "])");
+      }
+      role(at, role);
+    }
+  }
+
+  private void name(String path, String value, Pattern pattern, String rule) {
+    if (value.isBlank()) {
+      add(path, "is required");
+    } else if (!pattern.matcher(value).matches()) {
+      add(path, "must match " + pattern + " (" + rule + "), was '" + value + "'");
+    }
+  }
+
+  private void role(String at, RoleSpec role) {
+    name(at + ".role", role.name(), ROLE_NAME,
+        "a lower-case letter, then lower-case letters, digits or '-'; at most 40");
+    boolean boundsOk = true;
+    if (role.minNodes() < 0) {
+      add(at + ".min_nodes", "must be >= 0, was " + role.minNodes());
+      boundsOk = false;
+    }
+    if (role.maxNodes() < 1) {
+      add(at + ".max_nodes", "must be >= 1, was " + role.maxNodes());
+      boundsOk = false;
+    } else if (role.maxNodes() != RoleSpec.UNBOUNDED && role.maxNodes() > RoleSpec.MAX_COUNT) {
+      add(at + ".max_nodes", "must be <= " + RoleSpec.MAX_COUNT + " (omit it for no upper bound),"
+          + " was " + role.maxNodes());
+      boundsOk = false;
+    }
+    if (boundsOk && role.minNodes() > role.maxNodes()) {
+      add(at + ".min_nodes", "must not exceed max_nodes (" + role.maxNodes() + "), was "
+          + role.minNodes());
+      boundsOk = false;
+    }
+    if (role.count() < 0 || role.count() > RoleSpec.MAX_COUNT) {
+      add(at + ".count", "must be between 0 and " + RoleSpec.MAX_COUNT + ", was " + role.count());
+    } else if (boundsOk && (role.count() < role.minNodes() || role.count() > role.maxNodes())) {
+      String max = role.maxNodes() == RoleSpec.UNBOUNDED ? "unbounded" : "" + role.maxNodes();
+      add(at + ".count", "must be within [min_nodes, max_nodes] = [" + role.minNodes() + ", "
+          + max + "], was " + role.count());
+    }
+    range(at + ".cpu", role.cpu(), 1, RoleSpec.MAX_CPU, "cores");
+    range(at + ".memory", role.memory(), 1, RoleSpec.MAX_MEMORY_MIB, "MiB");
+    role.image().filter(String::isBlank).ifPresent(i ->
+        add(at + ".image", "must not be blank (omit it for the provider's default image)"));
+    role.volume().ifPresent(v -> {
+      range(at + ".volume.size", v.size(), 1, VolumeSpec.MAX_SIZE_GIB, "GiB");
+      if (!v.mountPoint().startsWith("/") || v.mountPoint().isBlank()) {
+        add(at + ".volume.mount_point", "must be an absolute path such as /data, was '"
+            + v.mountPoint() + "'");
+      }
+    });
+    role.services().forEach((name, service) -> service(at + ".services." + name, name, service));
+  }
+
+  private void range(String path, long value, long min, long max, String unit) {
+    if (value < min || value > max) {
+      add(path, "must be between " + min + " and " + max + " " + unit + ", was " + value);
+    }
+  }
+
+  private void service(String at, String name, ServiceSpec service) {
+    if (!SERVICE_NAME.matcher(name).matches()) {
+      add(at, "service name must match " + SERVICE_NAME + " (a lower-case letter, then lower-case"
+          + " letters, digits, '_' or '-'; at most 40)");
+    }
+    if (service.cmd().isBlank()) {
+      add(at + ".cmd", "must not be blank");
+    }
+    if (service.order() < 0) {
+      add(at + ".order", "must be >= 0, was " + service.order());
+    }
+    Duration t = service.timeout();
+    if (t.getNano() != 0 || t.getSeconds() < 1 || t.compareTo(ServiceSpec.MAX_TIMEOUT) > 0) {
+      add(at + ".timeout", "must be whole seconds between 1 and "
+          + ServiceSpec.MAX_TIMEOUT.getSeconds() + ", was " + seconds(t));
+    }
+    if (service.nodesToExecuteOn() < 1) {
+      add(at + ".nodes_to_execute_on", "must be >= 1, was " + service.nodesToExecuteOn());
+    }
+    if (service.postStartService() && !permits(name, FIELD_POST_START)) {
+      add(at + "." + FIELD_POST_START, onlyOn(FIELD_POST_START));
+    }
+    if (service.postStopService() && !permits(name, FIELD_POST_STOP)) {
+      add(at + "." + FIELD_POST_STOP, onlyOn(FIELD_POST_STOP));
+    }
+    service.preCheck().ifPresent(check -> {
+      if (!permits(name, FIELD_PRE_CHECK)) {
+        add(at + ".pre_check", onlyOn(FIELD_PRE_CHECK));
+      } else if (check.isBlank()) {
+        add(at + ".pre_check", "must not be blank (omit it for no pre-check)");
+      }
+    });
+    if (!service.watch().isEmpty() && !permits(name, FIELD_WATCH)) {
+      add(at + "." + FIELD_WATCH, onlyOn(FIELD_WATCH));
+    } else {
+      for (int j = 0; j < service.watch().size(); j++) {
+        String p = service.watch().get(j);
+        if (!METADATA_PATH.matcher(p).matches()) {
+          add(at + ".watch[" + j + "]", "must be an absolute metadata path such as /hosts, was '"
+              + p + "'");
+        }
+      }
+    }
+  }
+
+  static final String FIELD_POST_START = "post_start_service";
+  static final String FIELD_POST_STOP = "post_stop_service";
+  static final String FIELD_PRE_CHECK = "pre_check";
+  static final String FIELD_WATCH = "watch";
+
+  /** The one reason given for a service field that the service's name does not permit. */
+  static String onlyOn(String field) {
+    return switch (field) {
+      case FIELD_POST_START -> "is only allowed on init and upgrade";
+      case FIELD_POST_STOP -> "is only allowed on destroy";
+      case FIELD_PRE_CHECK -> "is only allowed on scale_out and scale_in";
+      case FIELD_WATCH -> "is only allowed on reload";
+      default -> throw new IllegalArgumentException(field);
+    };
+  }
+
+  /** Tells whether a service of this name may carry {@code field}; other fields always may. */
+  static boolean permits(String serviceName, String field) {
+    StandardService s = StandardService.fromServiceName(serviceName).orElse(null);
+    return switch (field) {
+      case FIELD_POST_START -> s != null && allowsPostStart(s);
+      case FIELD_POST_STOP -> s == StandardService.DESTROY;
+      case FIELD_PRE_CHECK -> s != null && allowsPreCheck(s);
+      case FIELD_WATCH -> s == StandardService.RELOAD;
+      default -> true;
+    };
+  }
+
+  private static boolean allowsPostStart(StandardService s) {
+    return s == StandardService.INIT || s == StandardService.UPGRADE;
+  }
+
+  private static boolean allowsPreCheck(StandardService s) {
+    return s == StandardService.SCALE_OUT || s == StandardService.SCALE_IN;
+  }
+
+  private static String seconds(Duration t) {
+    return t.getNano() == 0 ? t.getSeconds() + "s" : t.toString();
+  }
+}

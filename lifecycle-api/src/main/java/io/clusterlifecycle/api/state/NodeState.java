@@ -1,0 +1,62 @@
+package io.clusterlifecycle.api.state;
+
+import java.util.Set;
+
+/** The state of one node of a cluster (SPEC section 4). */
+public enum NodeState {
+  /** Recorded, no resource created yet. */
+  PENDING,
+  /** Its resources are being created or its init/start commands are running. */
+  DEPLOYING,
+  /** Up and serving. */
+  RUNNING,
+  /** Its instance is stopped; volume and address are kept. */
+  STOPPED,
+  /** Its creation or a command on it failed, or it is unreachable. */
+  FAILED,
+  /** Being removed. */
+  DELETING,
+  /** Removed; kept in the records until the cluster is purged. */
+  DONE;
+
+  private static final TransitionTable<NodeState> TABLE = TransitionTable.builder(NodeState.class)
+      .allow(PENDING, DEPLOYING, FAILED, DELETING)
+      .allow(DEPLOYING, RUNNING, FAILED, DELETING)
+      .allow(RUNNING, STOPPED, FAILED, DELETING)
+      .allow(STOPPED, RUNNING, FAILED, DELETING)
+      .allow(FAILED, DEPLOYING, RUNNING, STOPPED, DELETING)
+      // a refused destroy guard leaves the node as it was
+      .allow(DELETING, DONE, FAILED, RUNNING, STOPPED)
+      .build();
+
+  /**
+   * Returns the states this state may move to.
+   *
+   * @return an unmodifiable set, empty for {@link #DONE}
+   */
+  public Set<NodeState> targets() {
+    return TABLE.targets(this);
+  }
+
+  /**
+   * Tells whether the transition table allows a move from this state to {@code target}.
+   *
+   * @param target the state to move to
+   * @return true when the move is allowed
+   */
+  public boolean canMoveTo(NodeState target) {
+    return TABLE.allows(this, target);
+  }
+
+  /**
+   * Checks a move against the transition table.
+   *
+   * @param target the state to move to
+   * @return {@code target}, when the move is allowed
+   * @throws io.clusterlifecycle.api.IllegalStateTransitionException if the table does not allow
+   *     the move
+   */
+  public NodeState moveTo(NodeState target) {
+    return TABLE.move(this, target);
+  }
+}
