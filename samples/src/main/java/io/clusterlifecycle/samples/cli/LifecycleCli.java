@@ -1,0 +1,98 @@
+package io.clusterlifecycle.samples.cli;
+
+import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.ValidationException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code lifecycle} command-line tool: a thin shell over the library for trying app specs
+ * on the local machine (SPEC section 13).
+ */
+@Command(
+    name = "lifecycle",
+    mixinStandardHelpOptions = true,
+    versionProvider = LifecycleCli.Version.class,
+    description = "Runs the lifecycle of application clusters on this machine.",
+    subcommands = {DemoCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+public final class LifecycleCli implements java.util.concurrent.Callable<Integer> {
+
+  @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print machine-readable JSON instead of text.")
+  boolean json;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec command;
+
+  /**
+   * Without a command: prints the usage and fails as bad input.
+   *
+   * @return {@link ExitCodes#BAD_INPUT}
+   */
+  @Override
+  public Integer call() {
+    command.commandLine().getErr().println("lifecycle: missing COMMAND");
+    command.commandLine().usage(command.commandLine().getErr());
+    return ExitCodes.BAD_INPUT;
+  }
+
+  /**
+   * Runs the tool and exits the JVM with its exit code.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /**
+   * Runs the tool without exiting, for tests and embedding.
+   *
+   * @param out where results go
+   * @param err where errors and usage go
+   * @param args the command line
+   * @return the exit code of SPEC section 13
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new LifecycleCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(LifecycleCli::exitCode);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof ValidationException v) {
+        v.problems().forEach(p -> line.getErr().println(p));
+      } else if (e instanceof LifecycleException) {
+        line.getErr().println("lifecycle: " + e.getMessage());
+      } else {
+        throw e;
+      }
+      return exitCode(e);
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static int exitCode(Throwable e) {
+    if (e instanceof ValidationException || e instanceof CommandLine.ParameterException) {
+      return ExitCodes.BAD_INPUT;
+    }
+    if (e instanceof IllegalStateTransitionException) {
+      return ExitCodes.CONFLICT;
+    }
+    return ExitCodes.FAILED;
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = LifecycleCli.class.getPackage().getImplementationVersion();
+      return new String[] {"lifecycle " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.clusterlifecycle.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real {@code ./lifecycle} launcher against the jar the build just packaged. */
+class LauncherIT {
+  private static final Path REPO = Path.of(System.getProperty("lifecycle.repo", ".."))
+      .toAbsolutePath().normalize();
+
+  record Result(int code, String out, String err) {}
+
+  static Result launch(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(REPO.resolve("lifecycle").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(REPO.toFile()).start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("launcher finished").isTrue();
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void validate_everySampleSpec_exitsZero() throws Exception {
+    List<Path> specs;
+    try (Stream<Path> files = Files.list(REPO.resolve("samples/specs"))) {
+      specs = files.sorted().toList();
+    }
+    assertThat(specs).isNotEmpty();
+    for (Path spec : specs) {
+      Result r = launch("validate", REPO.relativize(spec).toString());
+      assertThat(r.code()).as(spec + "\n" + r.out() + r.err()).isZero();
+      assertThat(r.out()).startsWith("valid: ");
+    }
+  }
+
+  @Test
+  void validate_specWithThreeMistakes_exitsTwoWithThreeLines(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("three.yaml");
+    Files.writeString(spec, """
+        name: kafka
+        version: "3.7.0"
+        roles:
+          - role: broker
+            cpu: 0
+            services:
+              start: {cmd: "  "}
+              stop: {cmd: "kafka-stop", timeout: 0}
+        """);
+    Result r = launch("validate", spec.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out().lines().map(l -> l.substring(0, l.indexOf(':'))))
+        .containsExactly("roles[0].cpu", "roles[0].services.start.cmd",
+            "roles[0].services.stop.timeout");
+  }
+
+  @Test
+  void demo_exitsZero() throws Exception {
+    Result r = launch("demo");
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("sample specs are valid.");
+  }
+}
