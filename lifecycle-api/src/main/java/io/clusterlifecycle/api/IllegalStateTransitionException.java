@@ -9,7 +9,9 @@ import java.util.Objects;
 public class IllegalStateTransitionException extends LifecycleException {
   private static final long serialVersionUID = 1L;
 
+  /** The state the machine was in and is still in. */
   private final Enum<?> from;
+  /** The state that was asked for. */
   private final Enum<?> to;
 
   /**

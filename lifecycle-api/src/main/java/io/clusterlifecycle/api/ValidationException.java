@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 public class ValidationException extends LifecycleException {
   private static final long serialVersionUID = 1L;
 
+  /** Every problem found, in the order they were found. */
   private final List<ValidationProblem> problems;
 
   /**

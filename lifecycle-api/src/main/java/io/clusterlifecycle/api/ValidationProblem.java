@@ -23,6 +23,10 @@ public record ValidationProblem(String path, String reason, int line, int column
   /**
    * Checks the components.
    *
+   * @param path where the problem is, never blank
+   * @param reason why the value is wrong; never blank
+   * @param line 1-based line in the source file, or {@code 0} when there is no file
+   * @param column 1-based column in the source file, or {@code 0} when there is no file
    * @throws NullPointerException if {@code path} or {@code reason} is null
    * @throws IllegalArgumentException if {@code line} or {@code column} is negative
    */

@@ -40,6 +40,10 @@ public record AppSpec(String name, String version, Map<String, String> env, List
   /**
    * Checks for nulls and copies the collections, keeping declaration order.
    *
+   * @param name the application name
+   * @param version the application version
+   * @param env cluster-wide parameters; copied
+   * @param roles the roles; copied
    * @throws NullPointerException if a component, an env key or value, or a role is null
    */
   public AppSpec {

@@ -44,12 +44,20 @@ public final class AppSpecFiles {
 
   private static final ObjectMapper JSON_WRITER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper YAML_WRITER = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-      .build());
+  private static final ObjectMapper YAML_WRITER = yamlWriter(true);
+  // double quotes everywhere: the plain and block styles of the minimal writer leave the Unicode
+  // line breaks NEL, LS and PS unescaped, and YAML reads them back as line breaks
+  private static final ObjectMapper YAML_QUOTING_WRITER = yamlWriter(false);
+
+  private static ObjectMapper yamlWriter(boolean minimizeQuotes) {
+    YAMLFactory factory = YAMLFactory.builder()
+        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+        .configure(YAMLGenerator.Feature.MINIMIZE_QUOTES, minimizeQuotes)
+        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+        .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+        .build();
+    return new ObjectMapper(factory);
+  }
 
   private AppSpecFiles() {}
 
@@ -107,7 +115,11 @@ public final class AppSpecFiles {
       throw new ValidationException(subject, List.of(ValidationProblem.of(ValidationProblem.ROOT,
           "the file is not UTF-8 text; save it as UTF-8")));
     }
-    return parse(content, SpecFormat.forFile(file), subject);
+    if (content.startsWith("\uFEFF")) {
+      // a byte order mark, as some Windows editors write: YAML skips it, JSON would not
+      content = content.substring(1);
+    }
+    return parse(content, SpecFormat.forFile(file), subject, maxBytes);
   }
 
   /**
@@ -119,14 +131,14 @@ public final class AppSpecFiles {
    * @throws ValidationException listing every problem
    */
   public static AppSpec parse(String content, SpecFormat format) {
-    return parse(content, format, format + " app spec");
+    return parse(content, format, format + " app spec", DEFAULT_MAX_BYTES);
   }
 
-  private static AppSpec parse(String content, SpecFormat format, String subject) {
-    if (content.length() > DEFAULT_MAX_BYTES) {
+  private static AppSpec parse(String content, SpecFormat format, String subject, long maxChars) {
+    if (content.length() > maxChars) {
       throw new ValidationException(subject, List.of(ValidationProblem.of(ValidationProblem.ROOT,
-          "the document is " + content.length() + " characters, over the limit of "
-              + DEFAULT_MAX_BYTES)));
+          "the document is " + content.length() + " characters, over the limit of " + maxChars
+              + " characters; an app spec is a few KiB")));
     }
     List<ValidationProblem> structural = new ArrayList<>();
     SpecTree.Node root = SpecTree.parse(content, format, structural);
@@ -163,12 +175,20 @@ public final class AppSpecFiles {
    */
   public static String write(AppSpec spec, SpecFormat format) {
     try {
+      Map<String, Object> tree = tree(spec);
       String text = (format == SpecFormat.JSON ? JSON_WRITER : YAML_WRITER)
-          .writeValueAsString(tree(spec));
+          .writeValueAsString(tree);
+      if (format == SpecFormat.YAML && text.chars().anyMatch(AppSpecFiles::isUnicodeLineBreak)) {
+        text = YAML_QUOTING_WRITER.writeValueAsString(tree);
+      }
       return text.endsWith("\n") ? text : text + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree of maps, lists and scalars always serialises", e);
     }
+  }
+
+  private static boolean isUnicodeLineBreak(int c) {
+    return c == '\u0085' || c == '\u2028' || c == '\u2029';
   }
 
   /**

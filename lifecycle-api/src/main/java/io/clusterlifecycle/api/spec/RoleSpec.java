@@ -3,6 +3,7 @@ package io.clusterlifecycle.api.spec;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,6 +73,18 @@ public record RoleSpec(
   /**
    * Checks for nulls and copies the collections, keeping the services' declaration order.
    *
+   * @param name the role name
+   * @param count the node count a new cluster gets
+   * @param minNodes fewest nodes the role may shrink to
+   * @param maxNodes most nodes the role may grow to, or {@link #UNBOUNDED}
+   * @param cpu cores per node
+   * @param memory MiB per node
+   * @param image image or template the provider boots, if any
+   * @param volume the data volume of each node, if any
+   * @param advancedActions abilities the role opts into; copied
+   * @param verticalScalingPolicy how nodes go through a cpu/memory change
+   * @param upgradingPolicy how nodes go through an upgrade
+   * @param services the role's services by name; copied, keeping their order
    * @throws NullPointerException if a reference component is null
    */
   public RoleSpec {
@@ -266,7 +279,7 @@ public record RoleSpec(
      * @return this builder
      */
     public Builder advancedActions(AdvancedAction... actions) {
-      advancedActions.addAll(Set.of(actions));
+      advancedActions.addAll(List.of(actions));
       return this;
     }
 

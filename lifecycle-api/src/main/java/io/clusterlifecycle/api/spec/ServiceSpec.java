@@ -51,6 +51,14 @@ public record ServiceSpec(
   /**
    * Checks for nulls and copies the watch list; ranges are checked by {@link AppSpec#validate()}.
    *
+   * @param cmd the shell command run on each node
+   * @param order the service's order
+   * @param timeout how long one run may take
+   * @param nodesToExecuteOn run on the first N nodes of each role, or {@link #ALL_NODES}
+   * @param postStartService run after {@code start} instead of before it
+   * @param postStopService run after {@code stop} instead of before it
+   * @param preCheck a command that must exit 0 for the operation to go ahead, if any
+   * @param watch metadata paths whose change triggers the service; copied
    * @throws NullPointerException if a reference component is null
    */
   public ServiceSpec {

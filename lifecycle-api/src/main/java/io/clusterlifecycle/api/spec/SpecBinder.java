@@ -89,9 +89,9 @@ final class SpecBinder {
           String at = path + "[" + i + "]";
           locations.put(at, list.items().get(i).loc());
           RoleSpec r = role(at, list.items().get(i));
-          if (r != null) {
-            out.add(r);
-          }
+          // a role that is not a mapping keeps its place (as a nameless role whose problems are
+          // all under its structural one), so that the roles after it keep their paths
+          out.add(r != null ? r : RoleSpec.builder("").build());
         }
       }
       return out;
@@ -191,9 +191,8 @@ final class SpecBinder {
           String p = path + "[" + i + "]";
           locations.put(p, list.items().get(i).loc());
           String s = string(p, list.items().get(i));
-          if (s != null) {
-            paths.add(s);
-          }
+          // keep the indexes of the paths after a wrong-typed one ("" is reported under it)
+          paths.add(s != null ? s : "");
         }
       }
       return paths;
@@ -323,7 +322,11 @@ final class SpecBinder {
     return values.stream().map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList();
   }
 
-  /** The known key within edit distance 2 of {@code key}, for "did you mean" hints. */
+  /**
+   * The known key within edit distance 2 of {@code key} or, failing that, the only known key that
+   * starts with {@code key} (3 characters at least, so {@code mem} suggests {@code memory}), for
+   * "did you mean" hints.
+   */
   static Optional<String> closest(String key, List<String> known) {
     String best = null;
     int bestDistance = 3;
@@ -332,6 +335,12 @@ final class SpecBinder {
       if (d < bestDistance) {
         best = k;
         bestDistance = d;
+      }
+    }
+    if (best == null && key.length() >= 3) {
+      List<String> prefixed = known.stream().filter(k -> k.startsWith(key)).toList();
+      if (prefixed.size() == 1) {
+        best = prefixed.get(0);
       }
     }
     return Optional.ofNullable(best);

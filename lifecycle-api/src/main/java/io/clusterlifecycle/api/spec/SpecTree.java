@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A parsed spec document that remembers where every key and value stood, so that binding and
@@ -30,8 +32,11 @@ final class SpecTree {
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(CONSTRAINTS)
       .build();
+  // the builder does not apply the parser features' defaults: without this, "key:" with no value
+  // would read as an empty string instead of YAML's null
   private static final YAMLFactory YAML = YAMLFactory.builder()
       .streamReadConstraints(CONSTRAINTS)
+      .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
       .build();
 
   record Loc(int line, int column) {
@@ -114,15 +119,36 @@ final class SpecTree {
       }
       return root;
     } catch (JsonProcessingException e) {
-      JsonLocation l = e.getLocation();
-      String reason = "malformed " + format + ": " + firstLine(e.getOriginalMessage());
-      problems.add(l == null || l.getLineNr() < 1
-          ? ValidationProblem.of(ValidationProblem.ROOT, reason)
-          : Loc.of(l).problem(ValidationProblem.ROOT, reason));
+      problems.add(syntaxProblem(e, format));
       return null;
     } catch (IOException e) {
       throw new IllegalStateException("reading from a string cannot fail", e);
     }
+  }
+
+  /**
+   * Describes a syntax error. For YAML, SnakeYAML's own context and problem say far more than the
+   * first line of Jackson's message, and its problem mark is where the error is, whereas Jackson's
+   * location is that of the last token it read.
+   */
+  private static ValidationProblem syntaxProblem(JsonProcessingException e, SpecFormat format) {
+    if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
+      Mark at = m.getContextMark();
+      String context = m.getContext() == null ? ""
+          : m.getContext() + (at == null ? "" : " (started at line " + (at.getLine() + 1)
+              + ", column " + (at.getColumn() + 1) + ")") + ": ";
+      String reason = "malformed YAML: " + context + m.getProblem();
+      Mark problem = m.getProblemMark();
+      return problem == null
+          ? ValidationProblem.of(ValidationProblem.ROOT, reason)
+          : new ValidationProblem(ValidationProblem.ROOT, reason, problem.getLine() + 1,
+              problem.getColumn() + 1);
+    }
+    JsonLocation l = e.getLocation();
+    String reason = "malformed " + format + ": " + firstLine(e.getOriginalMessage());
+    return l == null || l.getLineNr() < 1
+        ? ValidationProblem.of(ValidationProblem.ROOT, reason)
+        : Loc.of(l).problem(ValidationProblem.ROOT, reason);
   }
 
   private static String firstLine(String message) {

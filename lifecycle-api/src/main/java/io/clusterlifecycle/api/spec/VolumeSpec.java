@@ -19,6 +19,8 @@ public record VolumeSpec(int size, String mountPoint) {
   /**
    * Checks for nulls; ranges are checked by {@link AppSpec#validate()}.
    *
+   * @param size size in GiB
+   * @param mountPoint absolute path where the volume is mounted on the node
    * @throws NullPointerException if {@code mountPoint} is null
    */
   public VolumeSpec {
