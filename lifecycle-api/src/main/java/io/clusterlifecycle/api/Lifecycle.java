@@ -1,0 +1,160 @@
+package io.clusterlifecycle.api;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.ClusterQuery;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.DeleteCluster;
+import io.clusterlifecycle.api.request.DeleteNodes;
+import io.clusterlifecycle.api.request.OperationRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The entry point: runs operations on clusters and answers queries about them. Get one from the
+ * engine's builder in {@code lifecycle-core}.
+ *
+ * <p>Every operation has an asynchronous form ({@link #submit}) and a blocking form
+ * ({@link #execute} and the named conveniences). Requests are validated before anything changes;
+ * bad input fails with {@link ValidationException}, an unknown cluster, role or node with
+ * {@link NotFoundException}, a busy cluster with {@link ConflictException}, an operation not
+ * allowed in the cluster's state with {@link IllegalStateTransitionException}, and an operation
+ * that ran and failed with {@link OperationFailedException}. Thread-safe.
+ */
+public interface Lifecycle extends AutoCloseable {
+
+  /**
+   * Validates a request, plans it, and runs it in the background.
+   *
+   * @param request the operation
+   * @return completes with the operation's final record when it succeeded; completes
+   *     exceptionally with one of the exceptions named above otherwise
+   */
+  CompletableFuture<Operation> submit(OperationRequest request);
+
+  /**
+   * Validates and plans a request without running it (dry-run).
+   *
+   * @param request the operation
+   * @return the plan it would run
+   */
+  Plan plan(OperationRequest request);
+
+  /**
+   * Lists clusters.
+   *
+   * @param query which clusters
+   * @return the matching clusters, oldest first
+   */
+  List<Cluster> list(ClusterQuery query);
+
+  /**
+   * Reads one cluster.
+   *
+   * @param cluster the cluster's id, or its name when that is unique among clusters not DONE
+   * @return the cluster with its nodes
+   * @throws NotFoundException if there is no such cluster
+   */
+  Cluster get(String cluster);
+
+  /**
+   * Reads one operation.
+   *
+   * @param operationId the operation id
+   * @return the operation, or empty
+   */
+  Optional<Operation> operation(String operationId);
+
+  /**
+   * Reads the operations run on a cluster.
+   *
+   * @param cluster the cluster's id or name
+   * @return the operations, oldest first
+   */
+  List<Operation> operations(String cluster);
+
+  /**
+   * Runs a request and waits for it.
+   *
+   * @param request the operation
+   * @return the operation's final record
+   * @throws LifecycleException (a subclass) as described for this interface
+   */
+  default Operation execute(OperationRequest request) {
+    return await(submit(request));
+  }
+
+  /**
+   * Creates a cluster and waits for it (SPEC 7.1).
+   *
+   * @param request what to create
+   * @return the running cluster
+   */
+  default Cluster create(CreateCluster request) {
+    return get(execute(request).clusterId());
+  }
+
+  /**
+   * Deletes a cluster and waits for it (SPEC 7.2).
+   *
+   * @param request what to delete
+   * @return the finished operation, listing kept volumes
+   */
+  default Operation delete(DeleteCluster request) {
+    return execute(request);
+  }
+
+  /**
+   * Adds nodes and waits for them (SPEC 7.3).
+   *
+   * @param request where and how many
+   * @return the cluster with its new nodes
+   */
+  default Cluster addNodes(AddNodes request) {
+    return get(execute(request).clusterId());
+  }
+
+  /**
+   * Deletes nodes and waits for it (SPEC 7.4).
+   *
+   * @param request which nodes
+   * @return the cluster without them
+   */
+  default Cluster deleteNodes(DeleteNodes request) {
+    return get(execute(request).clusterId());
+  }
+
+  /** Stops accepting operations and releases the engine's resources. */
+  @Override
+  void close();
+
+  /**
+   * Waits for a future and rethrows a {@link LifecycleException} it failed with as itself.
+   *
+   * @param future the future
+   * @param <T> its result type
+   * @return its result
+   */
+  static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LifecycleException("interrupted while waiting for an operation", e);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof LifecycleException le) {
+        throw le;
+      }
+      throw new LifecycleException(String.valueOf(cause), cause);
+    } catch (CancellationException e) {
+      throw new LifecycleException("the operation was cancelled", e);
+    }
+  }
+}

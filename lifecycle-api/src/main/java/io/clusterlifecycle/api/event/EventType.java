@@ -1,0 +1,33 @@
+package io.clusterlifecycle.api.event;
+
+/** The kinds of {@link LifecycleEvent} (SPEC section 10). */
+public enum EventType {
+  /** An operation began executing its plan. */
+  OPERATION_STARTED,
+  /** An operation finished every stage. */
+  OPERATION_SUCCEEDED,
+  /** An operation failed, was refused or timed out. */
+  OPERATION_FAILED,
+  /** A cluster or node moved between states. */
+  STATE_CHANGED,
+  /** A stage began. */
+  STAGE_STARTED,
+  /** A stage ended; its message says how. */
+  STAGE_FINISHED,
+  /** A command began on a node. */
+  COMMAND_STARTED,
+  /** A command ended on a node, with its exit code. */
+  COMMAND_FINISHED,
+  /** A node's resources were created. */
+  RESOURCE_CREATED,
+  /** A node's resources were deleted. */
+  RESOURCE_DELETED,
+  /** A node's resources were resized. */
+  RESOURCE_RESIZED,
+  /** Keys were put into the metadata tree (one event per commit). */
+  METADATA_PUT,
+  /** Keys were deleted from the metadata tree (one event per commit). */
+  METADATA_DELETED,
+  /** Something went wrong that did not fail the operation (a forced step's failure). */
+  WARNING
+}

@@ -1,0 +1,302 @@
+package io.clusterlifecycle.api.model;
+
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.state.ClusterState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A running instance of an app spec, as recorded by the engine.
+ *
+ * @param id the cluster id, unique in the store
+ * @param name the cluster name, unique in its namespace among clusters that are not DONE
+ * @param namespace the namespace
+ * @param spec the app spec it runs
+ * @param labels labels for selection
+ * @param env cluster parameters: the spec's env merged with the values given at creation
+ * @param state the cluster's state
+ * @param nodes the nodes, sorted by role order in the spec and then by index
+ * @param lastIndex per role, the highest node index ever handed out (indexes are never reused)
+ * @param operation the id of the operation under way, empty when none
+ * @param history ids of the operations run on it, oldest first
+ * @param version the record's version, for compare-and-set in the store; {@code 0} before the
+ *     first write
+ * @param createdAt when it was created
+ * @param updatedAt when its record last changed
+ */
+public record Cluster(
+    String id,
+    String name,
+    String namespace,
+    AppSpec spec,
+    Map<String, String> labels,
+    Map<String, String> env,
+    ClusterState state,
+    List<Node> nodes,
+    Map<String, Integer> lastIndex,
+    String operation,
+    List<String> history,
+    long version,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /** Namespace used when none is given. */
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  /**
+   * Checks for nulls and copies the collections (labels, env and indexes sorted by key).
+   *
+   * @param id the cluster id
+   * @param name the cluster name
+   * @param namespace the namespace
+   * @param spec the app spec
+   * @param labels labels; copied
+   * @param env parameters; copied
+   * @param state the state
+   * @param nodes the nodes; copied
+   * @param lastIndex highest index per role; copied
+   * @param operation the operation under way, or empty
+   * @param history operation ids; copied
+   * @param version the record version
+   * @param createdAt creation time
+   * @param updatedAt last change time
+   */
+  public Cluster {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+    env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    nodes = List.copyOf(nodes);
+    lastIndex = Collections.unmodifiableMap(new TreeMap<>(lastIndex));
+    history = List.copyOf(history);
+  }
+
+  /**
+   * Looks a node up by id.
+   *
+   * @param nodeId the node id
+   * @return the node, or empty
+   */
+  public Optional<Node> node(String nodeId) {
+    return nodes.stream().filter(n -> n.id().equals(nodeId)).findFirst();
+  }
+
+  /**
+   * Returns the nodes of one role, by index.
+   *
+   * @param role the role name
+   * @return the nodes, possibly none
+   */
+  public List<Node> nodes(String role) {
+    return nodes.stream().filter(n -> n.role().equals(role))
+        .sorted(Comparator.comparingInt(Node::index)).toList();
+  }
+
+  /**
+   * Starts a builder holding this cluster's fields, to make a changed copy.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Starts a builder for a new cluster record.
+   *
+   * @param id the cluster id
+   * @param name the cluster name
+   * @param spec the app spec
+   * @param now the creation time
+   * @return a builder in state PENDING with no nodes
+   */
+  public static Builder builder(String id, String name, AppSpec spec, Instant now) {
+    return new Builder(new Cluster(id, name, DEFAULT_NAMESPACE, spec, Map.of(), spec.env(),
+        ClusterState.PENDING, List.of(), Map.of(), "", List.of(), 0, now, now));
+  }
+
+  /** Builds a changed copy of a {@link Cluster}; not thread-safe. */
+  public static final class Builder {
+    private final Cluster base;
+    private String namespace;
+    private AppSpec spec;
+    private Map<String, String> labels;
+    private Map<String, String> env;
+    private ClusterState state;
+    private final List<Node> nodes;
+    private final Map<String, Integer> lastIndex;
+    private String operation;
+    private final List<String> history;
+    private long version;
+    private Instant updatedAt;
+
+    private Builder(Cluster base) {
+      this.base = base;
+      this.namespace = base.namespace;
+      this.spec = base.spec;
+      this.labels = base.labels;
+      this.env = base.env;
+      this.state = base.state;
+      this.nodes = new ArrayList<>(base.nodes);
+      this.lastIndex = new LinkedHashMap<>(base.lastIndex);
+      this.operation = base.operation;
+      this.history = new ArrayList<>(base.history);
+      this.version = base.version;
+      this.updatedAt = base.updatedAt;
+    }
+
+    /**
+     * Sets the namespace.
+     *
+     * @param value the namespace
+     * @return this builder
+     */
+    public Builder namespace(String value) {
+      this.namespace = value;
+      return this;
+    }
+
+    /**
+     * Sets the app spec.
+     *
+     * @param value the spec
+     * @return this builder
+     */
+    public Builder spec(AppSpec value) {
+      this.spec = value;
+      return this;
+    }
+
+    /**
+     * Replaces the labels.
+     *
+     * @param value the labels
+     * @return this builder
+     */
+    public Builder labels(Map<String, String> value) {
+      this.labels = value;
+      return this;
+    }
+
+    /**
+     * Replaces the parameters.
+     *
+     * @param value the parameters
+     * @return this builder
+     */
+    public Builder env(Map<String, String> value) {
+      this.env = value;
+      return this;
+    }
+
+    /**
+     * Sets the state.
+     *
+     * @param value the state
+     * @return this builder
+     */
+    public Builder state(ClusterState value) {
+      this.state = value;
+      return this;
+    }
+
+    /**
+     * Adds a node or replaces the node with the same id, keeping nodes sorted by role order in
+     * the spec and then by index.
+     *
+     * @param node the node
+     * @return this builder
+     */
+    public Builder putNode(Node node) {
+      nodes.removeIf(n -> n.id().equals(node.id()));
+      nodes.add(node);
+      lastIndex.merge(node.role(), node.index(), Math::max);
+      return this;
+    }
+
+    /**
+     * Removes a node from the record (its index stays used).
+     *
+     * @param nodeId the node id
+     * @return this builder
+     */
+    public Builder removeNode(String nodeId) {
+      nodes.removeIf(n -> n.id().equals(nodeId));
+      return this;
+    }
+
+    /**
+     * Sets the operation under way.
+     *
+     * @param value the operation id, or empty for none
+     * @return this builder
+     */
+    public Builder operation(String value) {
+      this.operation = value;
+      return this;
+    }
+
+    /**
+     * Appends an operation id to the history.
+     *
+     * @param operationId the operation id
+     * @return this builder
+     */
+    public Builder addHistory(String operationId) {
+      history.add(operationId);
+      return this;
+    }
+
+    /**
+     * Sets the record version.
+     *
+     * @param value the version
+     * @return this builder
+     */
+    public Builder version(long value) {
+      this.version = value;
+      return this;
+    }
+
+    /**
+     * Sets the time of the change.
+     *
+     * @param value the time
+     * @return this builder
+     */
+    public Builder updatedAt(Instant value) {
+      this.updatedAt = value;
+      return this;
+    }
+
+    /**
+     * Builds the record.
+     *
+     * @return the cluster
+     */
+    public Cluster build() {
+      List<String> roleOrder = spec.roles().stream().map(r -> r.name()).toList();
+      List<Node> sorted = new ArrayList<>(nodes);
+      sorted.sort(Comparator.<Node>comparingInt(n -> {
+        int i = roleOrder.indexOf(n.role());
+        return i < 0 ? Integer.MAX_VALUE : i;
+      }).thenComparing(Node::role).thenComparingInt(Node::index));
+      return new Cluster(base.id, base.name, namespace, spec, labels, env, state, sorted,
+          lastIndex, operation, history, version, base.createdAt, updatedAt);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.clusterlifecycle.api.plan;
+
+import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.api.state.OperationType;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The ordered stages an operation runs. Computed before execution, deterministic for the same
+ * cluster record and request, and shown by dry-run.
+ *
+ * @param clusterId the cluster it runs on
+ * @param clusterName the cluster's name
+ * @param type the operation type
+ * @param stages the stages, in the order they run
+ */
+public record Plan(String clusterId, String clusterName, OperationType type, List<Stage> stages) {
+
+  /**
+   * Checks for nulls and copies the stages.
+   *
+   * @param clusterId the cluster id
+   * @param clusterName the cluster name
+   * @param type the operation type
+   * @param stages the stages; copied
+   */
+  public Plan {
+    Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(clusterName, "clusterName");
+    Objects.requireNonNull(type, "type");
+    stages = List.copyOf(stages);
+  }
+
+  /**
+   * Returns every step of every stage, in plan order.
+   *
+   * @return the steps
+   */
+  public Stream<Step> steps() {
+    return stages.stream().flatMap(s -> s.steps().stream());
+  }
+
+  /**
+   * Renders the plan as indented text, one line per stage and per step.
+   *
+   * @return the text, ending with a newline
+   */
+  public String toText() {
+    return PlanRenderer.text(this);
+  }
+
+  /**
+   * Renders the plan as JSON, the form it is stored in; {@link #fromJson(String)} reads it back.
+   *
+   * @return the JSON document
+   */
+  public String toJson() {
+    return RecordCodec.write(this);
+  }
+
+  /**
+   * Renders the plan as a Mermaid flowchart: one subgraph per stage, one box per step, arrows
+   * from each stage to the next.
+   *
+   * @return the Mermaid source
+   */
+  public String toMermaid() {
+    return PlanRenderer.mermaid(this);
+  }
+
+  /**
+   * Reads a plan written by {@link #toJson()}.
+   *
+   * @param json the JSON document
+   * @return the plan
+   * @throws IllegalArgumentException if the document is not a plan
+   */
+  public static Plan fromJson(String json) {
+    return RecordCodec.read(json, Plan.class);
+  }
+}

@@ -1,0 +1,79 @@
+package io.clusterlifecycle.api.spi;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Durable records of clusters and their operations.
+ *
+ * <p>Contract: {@link #put} is a compare-and-set on {@link Cluster#version()}: it stores the record
+ * only when the stored version equals the record's version ({@code 0}: no record yet), stores it
+ * with the version incremented, and otherwise completes exceptionally with
+ * {@link VersionConflictException}. Two engines sharing a store therefore never both apply a change
+ * made from the same version. A completed stage means the write is durable. Records read back are
+ * equal to the records written.
+ */
+public interface ClusterStore extends AutoCloseable {
+
+  /**
+   * Reads a cluster record.
+   *
+   * @param clusterId the cluster id
+   * @return the record, or empty
+   */
+  CompletionStage<Optional<Cluster>> get(String clusterId);
+
+  /**
+   * Reads every cluster record.
+   *
+   * @return the records, by creation time
+   */
+  CompletionStage<List<Cluster>> list();
+
+  /**
+   * Stores a cluster record if nobody changed it since it was read.
+   *
+   * @param cluster the record, carrying the version it was read at
+   * @return the stored record, with its new version
+   */
+  CompletionStage<Cluster> put(Cluster cluster);
+
+  /**
+   * Removes a cluster record and its operations (purge).
+   *
+   * @param clusterId the cluster id
+   * @return completes when removed; completes normally when there was no record
+   */
+  CompletionStage<Void> delete(String clusterId);
+
+  /**
+   * Stores an operation record, replacing the one with the same id.
+   *
+   * @param operation the record
+   * @return completes when durable
+   */
+  CompletionStage<Void> putOperation(Operation operation);
+
+  /**
+   * Reads an operation record.
+   *
+   * @param operationId the operation id
+   * @return the record, or empty
+   */
+  CompletionStage<Optional<Operation>> getOperation(String operationId);
+
+  /**
+   * Reads the operations of a cluster.
+   *
+   * @param clusterId the cluster id
+   * @return the records, oldest first
+   */
+  CompletionStage<List<Operation>> operations(String clusterId);
+
+  /** Releases connections the store holds; the default does nothing. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,30 @@
+package io.clusterlifecycle.api.spi;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs service commands on nodes: a local process, SSH, pod exec.
+ *
+ * <p>Contract: {@link #run} returns at once and completes when the command has ended. A non-zero
+ * exit is a normal completion with that {@link CommandResult#exitCode()}, not an exception. The
+ * command is killed and reported with {@link CommandResult#timedOut()} when it exceeds
+ * {@link CommandRequest#timeout()}. Cancelling the returned stage (through
+ * {@link java.util.concurrent.CompletableFuture#cancel}) kills the command. An exception means
+ * the command could not be run at all; {@link TransientSpiException} asks for a retry.
+ * Implementations pass {@link CommandRequest#environment()} as environment variables and never
+ * interpolate it into the command text.
+ */
+public interface CommandExecutor extends AutoCloseable {
+
+  /**
+   * Runs one command.
+   *
+   * @param request the node, script, environment and timeout
+   * @return the command's result
+   */
+  CompletionStage<CommandResult> run(CommandRequest request);
+
+  /** Releases connections and threads the executor holds; the default does nothing. */
+  @Override
+  default void close() {}
+}

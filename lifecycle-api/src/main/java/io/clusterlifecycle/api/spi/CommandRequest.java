@@ -1,0 +1,60 @@
+package io.clusterlifecycle.api.spi;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One run of a service command on one node.
+ *
+ * <p>The {@code script} is the service's command text from the app spec, run by
+ * {@code bash -c}. Everything that comes from outside the spec (cluster and node names, ids,
+ * addresses, metadata) travels in {@code environment}, never spliced into the script.
+ *
+ * @param node the node to run on, as the provider reported it
+ * @param service the service name, for logs and events
+ * @param script the command text
+ * @param environment the {@code LC_*} variables and any others, passed as the process environment
+ * @param timeout how long the command may run before it is killed and reported as timed out
+ */
+public record CommandRequest(
+    NodeResource node,
+    String service,
+    String script,
+    Map<String, String> environment,
+    Duration timeout) {
+
+  /** Environment variable holding the cluster id. */
+  public static final String LC_CLUSTER_ID = "LC_CLUSTER_ID";
+  /** Environment variable holding the cluster name. */
+  public static final String LC_CLUSTER_NAME = "LC_CLUSTER_NAME";
+  /** Environment variable holding the node's role. */
+  public static final String LC_ROLE = "LC_ROLE";
+  /** Environment variable holding the node id. */
+  public static final String LC_NODE_ID = "LC_NODE_ID";
+  /** Environment variable holding the node's address. */
+  public static final String LC_NODE_IP = "LC_NODE_IP";
+  /** Environment variable holding the service name. */
+  public static final String LC_SERVICE = "LC_SERVICE";
+  /** Environment variable holding the operation id. */
+  public static final String LC_OPERATION_ID = "LC_OPERATION_ID";
+  /** Environment variable holding the path of the node's metadata JSON file, where there is one. */
+  public static final String LC_METADATA = "LC_METADATA";
+
+  /**
+   * Checks for nulls and copies the environment.
+   *
+   * @param node the node
+   * @param service the service name
+   * @param script the command text
+   * @param environment the process environment; copied
+   * @param timeout the time limit
+   */
+  public CommandRequest {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(script, "script");
+    Objects.requireNonNull(timeout, "timeout");
+    environment = Map.copyOf(environment);
+  }
+}

@@ -1,0 +1,108 @@
+package io.clusterlifecycle.api.spi;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.AppSpecFiles;
+import io.clusterlifecycle.api.spec.SpecFormat;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The JSON form of the engine's records (clusters, operations, plans, events), for stores that
+ * keep documents and for traces. Keys are snake_case; times are UTC ISO-8601 with milliseconds;
+ * an app spec is written in the spec file format. Thread-safe.
+ */
+public final class RecordCodec {
+  private static final DateTimeFormatter MILLIS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .registerModule(new Jdk8Module())
+      .registerModule(new JavaTimeModule())
+      .registerModule(new SimpleModule("lifecycle")
+          .addSerializer(Instant.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+                throws IOException {
+              gen.writeString(MILLIS.format(value));
+            }
+          })
+          .addSerializer(AppSpec.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(AppSpec value, JsonGenerator gen, SerializerProvider provider)
+                throws IOException {
+              gen.writeTree(gen.getCodec().readTree(
+                  gen.getCodec().getFactory().createParser(AppSpecFiles.write(value, SpecFormat.JSON))));
+            }
+          })
+          .addDeserializer(AppSpec.class, new JsonDeserializer<>() {
+            @Override
+            public AppSpec deserialize(JsonParser p, DeserializationContext ctxt)
+                throws IOException {
+              return AppSpecFiles.parse(p.readValueAsTree().toString(), SpecFormat.JSON);
+            }
+          }))
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private RecordCodec() {}
+
+  /**
+   * Formats a time the way every record and trace does.
+   *
+   * @param instant the time
+   * @return for example {@code 2026-11-22T02:39:11.000Z}
+   */
+  public static String formatTime(Instant instant) {
+    return MILLIS.format(instant);
+  }
+
+  /**
+   * Writes a record as one line of JSON.
+   *
+   * @param record a cluster, node, operation, plan or event
+   * @return the JSON text, without a line break
+   */
+  public static String write(Object record) {
+    try {
+      return MAPPER.writeValueAsString(record);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + record.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * Reads a record written by {@link #write(Object)}.
+   *
+   * @param json the JSON text
+   * @param type the record type
+   * @param <T> the record type
+   * @return the record
+   * @throws IllegalArgumentException if the text is not such a record
+   */
+  public static <T> T read(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a valid " + type.getSimpleName() + " record: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+}

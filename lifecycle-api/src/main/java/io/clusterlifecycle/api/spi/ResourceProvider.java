@@ -1,0 +1,99 @@
+package io.clusterlifecycle.api.spi;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Creates and manages the machines (VMs, pods, local directories) that nodes run on.
+ *
+ * <p>Contract, for every implementation:
+ * <ul>
+ *   <li>Every method is asynchronous: it returns at once and completes the stage from whatever
+ *       thread the implementation chooses. It never blocks the caller's thread on I/O.</li>
+ *   <li>Every method is idempotent by node id. {@link #create} of a node that already exists
+ *       completes with the existing resource (the engine re-runs steps after a crash);
+ *       {@link #delete} of a node that does not exist completes normally.</li>
+ *   <li>A failure the engine may retry (a rate limit, a 5xx, a lost connection) completes the
+ *       stage exceptionally with {@link TransientSpiException}; any other exception is permanent
+ *       and fails the step.</li>
+ *   <li>{@link #list} reports every resource carrying the cluster's tag, including ones the
+ *       engine has no record of, so that reconcile can find leaks.</li>
+ * </ul>
+ */
+public interface ResourceProvider extends AutoCloseable {
+
+  /**
+   * Creates a node's instance, volume and address, or finds them when they already exist, and
+   * completes once the node is up (for providers whose creation is asynchronous, after polling).
+   *
+   * @param node what to create
+   * @return the created or already existing resource
+   */
+  CompletionStage<NodeResource> create(NodeSpec node);
+
+  /**
+   * Looks a node's resource up.
+   *
+   * @param node the node
+   * @return the resource, or empty when it does not exist
+   */
+  CompletionStage<Optional<NodeResource>> find(NodeRef node);
+
+  /**
+   * Lists every resource tagged with a cluster id.
+   *
+   * @param clusterId the cluster
+   * @return the resources, in node id order
+   */
+  CompletionStage<List<NodeResource>> list(String clusterId);
+
+  /**
+   * Starts a stopped node's instance; volume and address are unchanged.
+   *
+   * @param node the node
+   * @return the resource, now running
+   */
+  CompletionStage<NodeResource> start(NodeRef node);
+
+  /**
+   * Stops a node's instance, keeping its volume and address.
+   *
+   * @param node the node
+   * @return the resource, now stopped
+   */
+  CompletionStage<NodeResource> stop(NodeRef node);
+
+  /**
+   * Changes a node's cpu and memory and grows its volume.
+   *
+   * @param node the node
+   * @param cpu the new core count
+   * @param memory the new memory, MiB
+   * @param volumeSize the new volume size, GiB; ignored when the node has no volume
+   * @return the resized resource
+   */
+  CompletionStage<NodeResource> resize(NodeRef node, int cpu, int memory, int volumeSize);
+
+  /**
+   * Boots a node from another image, keeping its volume and address.
+   *
+   * @param node the node
+   * @param image the new image
+   * @return the resource with its new image
+   */
+  CompletionStage<NodeResource> replaceImage(NodeRef node, String image);
+
+  /**
+   * Deletes a node's instance and address and, unless kept, its volume.
+   *
+   * @param node the node
+   * @param keepVolume true to leave the volume in place
+   * @return the id of the kept volume, or empty when none was kept
+   */
+  CompletionStage<Optional<String>> delete(NodeRef node, boolean keepVolume);
+
+  /** Releases clients and threads the provider holds; the default does nothing. */
+  @Override
+  default void close() {}
+}
