@@ -1,0 +1,92 @@
+package io.clusterlifecycle.core;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.event.EventListener;
+import io.clusterlifecycle.api.event.LifecycleEvent;
+import io.clusterlifecycle.api.spi.RecordCodec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes events as JSON lines (SPEC section 10): one object per event, in order, each line
+ * written and flushed when its event happens, fields that do not apply left out. Appends to the
+ * file, so several runs can share one trace. Thread-safe; close it when done.
+ */
+public final class JsonLinesTrace implements EventListener, AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+  private final OutputStream out;
+
+  private JsonLinesTrace(OutputStream out) {
+    this.out = out;
+  }
+
+  /**
+   * Opens a trace file for appending, creating it and its directory if needed.
+   *
+   * @param file the trace file
+   * @return the trace
+   * @throws UncheckedIOException if the file cannot be opened
+   */
+  public static JsonLinesTrace append(Path file) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      return new JsonLinesTrace(Files.newOutputStream(file, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open trace file " + file, e);
+    }
+  }
+
+  /**
+   * Renders one event as the JSON object of its trace line.
+   *
+   * @param event the event
+   * @return the JSON text, without a line break
+   */
+  public static String line(LifecycleEvent event) {
+    ObjectNode o = MAPPER.valueToTree(event);
+    o.put("ts", RecordCodec.formatTime(event.ts()));
+    return o.toString();
+  }
+
+  /**
+   * Writes and flushes one line.
+   *
+   * @param event the event
+   */
+  @Override
+  public synchronized void onEvent(LifecycleEvent event) {
+    try {
+      out.write((line(event) + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write trace line", e);
+    }
+  }
+
+  /** Closes the file. */
+  @Override
+  public synchronized void close() {
+    try {
+      out.close();
+    } catch (IOException e) {
+      throw new LifecycleException("cannot close trace file", e);
+    }
+  }
+}

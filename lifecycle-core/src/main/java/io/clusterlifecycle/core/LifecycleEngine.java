@@ -1,0 +1,698 @@
+package io.clusterlifecycle.core;
+
+import io.clusterlifecycle.api.ConflictException;
+import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.Lifecycle;
+import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.LifecycleTimeoutException;
+import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.event.EventListener;
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.ClusterQuery;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.DeleteCluster;
+import io.clusterlifecycle.api.request.DeleteNodes;
+import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.VolumeSpec;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.CommandExecutor;
+import io.clusterlifecycle.api.spi.MetadataStore;
+import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.api.state.OperationType;
+import io.clusterlifecycle.core.internal.exec.AsyncLimiter;
+import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.exec.EventBus;
+import io.clusterlifecycle.core.internal.exec.MetadataTree;
+import io.clusterlifecycle.core.internal.exec.OperationRunner;
+import io.clusterlifecycle.core.internal.exec.RecordKeeper;
+import io.clusterlifecycle.core.internal.plan.Planner;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The engine: validates requests, plans them, runs them through the SPIs and records every change
+ * (SPEC sections 6–8). Build one with {@link #builder()}.
+ *
+ * <p>At most one operation runs per cluster: a second request waits for the first up to its own
+ * timeout and then fails with {@link ConflictException}. Operations on different clusters run
+ * concurrently, all bounded by one limit on the steps in flight. No thread is held per node or
+ * per command. Thread-safe.
+ */
+public final class LifecycleEngine implements Lifecycle {
+
+  /** Steps in flight across the engine when none is configured. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+  /** Operation timeout when neither the request nor the builder gives one. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+  /** Root of every cluster's metadata tree when none is configured. */
+  public static final String DEFAULT_METADATA_ROOT = "/clusters";
+
+  private final ResourceProvider resources;
+  private final CommandExecutor commands;
+  private final MetadataStore metadata;
+  private final ClusterStore store;
+  private final EventBus events;
+  private final Clock clock;
+  private final Duration defaultTimeout;
+  private final EngineContext ctx;
+  private final List<AutoCloseable> owned;
+  private final Map<String, CompletableFuture<Void>> busy = new ConcurrentHashMap<>();
+  private final Set<String> creating = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private LifecycleEngine(Builder b) {
+    this.resources = b.resources;
+    this.commands = b.commands;
+    this.metadata = b.metadata;
+    this.store = b.store;
+    this.clock = b.clock;
+    this.defaultTimeout = b.defaultTimeout;
+    this.owned = new ArrayList<>();
+    ScheduledExecutorService scheduler = b.scheduler;
+    if (scheduler == null) {
+      scheduler = Executors.newSingleThreadScheduledExecutor(daemon("lifecycle-scheduler"));
+      owned.add(scheduler::shutdownNow);
+    }
+    Executor executor = b.executor;
+    if (executor == null) {
+      ExecutorService pool = Executors.newFixedThreadPool(2, daemon("lifecycle-engine"));
+      owned.add(pool::shutdownNow);
+      executor = pool;
+    }
+    this.events = new EventBus(clock, b.listeners);
+    this.ctx = new EngineContext(resources, commands, metadata, store, events,
+        new AsyncLimiter(b.maxInFlight, executor), scheduler, executor, clock,
+        new MetadataTree(b.metadataRoot), b.commandGrace);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder with no SPIs set
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Adds a listener for this engine's events.
+   *
+   * @param listener the listener
+   */
+  public void addListener(EventListener listener) {
+    events.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Removes a listener added earlier.
+   *
+   * @param listener the listener
+   */
+  public void removeListener(EventListener listener) {
+    events.remove(listener);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  @Override
+  public List<Cluster> list(ClusterQuery query) {
+    return join(store.list()).stream().filter(query::matches)
+        .sorted(Comparator.comparing(Cluster::createdAt)).toList();
+  }
+
+  @Override
+  public Cluster get(String cluster) {
+    return resolve(cluster);
+  }
+
+  @Override
+  public Optional<Operation> operation(String operationId) {
+    return join(store.getOperation(operationId));
+  }
+
+  @Override
+  public List<Operation> operations(String cluster) {
+    return join(store.operations(resolve(cluster).id()));
+  }
+
+  private Cluster resolve(String ref) {
+    Objects.requireNonNull(ref, "cluster");
+    Optional<Cluster> byId = join(store.get(ref));
+    if (byId.isPresent()) {
+      return byId.get();
+    }
+    List<Cluster> named = join(store.list()).stream().filter(c -> c.name().equals(ref)).toList();
+    List<Cluster> live = named.stream().filter(c -> c.state() != ClusterState.DONE).toList();
+    if (live.size() > 1) {
+      throw new ValidationException("cluster reference", List.of(ValidationProblem.of("cluster",
+          "name '" + ref + "' is used in several namespaces ("
+              + live.stream().map(c -> c.namespace() + ": " + c.id())
+                  .collect(Collectors.joining(", ")) + "); give the cluster id")));
+    }
+    if (live.size() == 1) {
+      return live.get(0);
+    }
+    return named.stream().max(Comparator.comparing(Cluster::createdAt)).orElseThrow(() ->
+        new NotFoundException("no cluster with id or name '" + ref + "'"));
+  }
+
+  private static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof LifecycleException le) {
+        throw le;
+      }
+      throw new LifecycleException("store failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  // ---------------------------------------------------------------- planning
+
+  /** A request turned into the record it will run on and the plan it will run. */
+  private record Prepared(Cluster cluster, Plan plan, OperationType type, Set<String> added,
+      Set<String> leaving) {}
+
+  @Override
+  public Plan plan(OperationRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (request instanceof CreateCluster r) {
+      return prepareCreate(r, "(new)").plan();
+    }
+    Cluster c = resolve(clusterRef(request));
+    return prepare(request, c).plan();
+  }
+
+  private static String clusterRef(OperationRequest r) {
+    if (r instanceof DeleteCluster d) {
+      return d.cluster();
+    } else if (r instanceof AddNodes a) {
+      return a.cluster();
+    } else if (r instanceof DeleteNodes d) {
+      return d.cluster();
+    }
+    throw new IllegalArgumentException("no cluster in " + r);
+  }
+
+  private Prepared prepareCreate(CreateCluster r, String id) {
+    Requests.create(r);
+    Instant now = now();
+    Map<String, String> env = new LinkedHashMap<>(r.spec().env());
+    env.putAll(r.env());
+    Cluster.Builder b = Cluster.builder(id, r.name(), r.spec(), now).namespace(r.namespace())
+        .labels(r.labels()).env(env);
+    for (RoleSpec role : r.spec().roles()) {
+      int count = r.counts().getOrDefault(role.name(), role.count());
+      for (int i = 1; i <= count; i++) {
+        b.putNode(newNode(r.name(), role, i));
+      }
+    }
+    Cluster c = b.build();
+    return new Prepared(c, Planner.create(c), OperationType.CREATE,
+        c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of());
+  }
+
+  private static Node newNode(String clusterName, RoleSpec role, int index) {
+    return new Node(clusterName + "-" + role.name() + "-" + index, role.name(), index,
+        NodeState.PENDING, "", "", role.cpu(), role.memory(),
+        role.volume().map(VolumeSpec::size).orElse(0), role.image().orElse(""));
+  }
+
+  /** Validates a request on an existing cluster against its record now. */
+  private Prepared prepare(OperationRequest request, Cluster c) {
+    if (request instanceof AddNodes r) {
+      RoleSpec role = Requests.addNodes(r, c);
+      c.spec().requireValid();
+      Cluster.Builder b = c.toBuilder();
+      int last = c.lastIndex().getOrDefault(role.name(), 0);
+      Set<String> added = new java.util.LinkedHashSet<>();
+      for (int i = 1; i <= r.count(); i++) {
+        Node n = newNode(c.name(), role, last + i);
+        b.putNode(n);
+        added.add(n.id());
+      }
+      Cluster next = b.build();
+      return new Prepared(next, Planner.addNodes(next, added), r.type(), added, Set.of());
+    } else if (request instanceof DeleteNodes r) {
+      Set<String> leaving = Requests.deleteNodes(r, c).stream().map(Node::id)
+          .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+      return new Prepared(c, Planner.deleteNodes(c, leaving, r.force()), r.type(), Set.of(),
+          leaving);
+    } else if (request instanceof DeleteCluster r) {
+      if (c.state().isFailed() && !r.force()) {
+        throw new IllegalStateTransitionException(c.state(), ClusterState.UNDEPLOYING,
+            "cluster " + c.name() + " is " + c.state() + "; recover it, or delete it with force");
+      }
+      Requests.deleteCluster(r);
+      return new Prepared(c, Planner.delete(c, r.force(), r.keepVolumes()), r.type(), Set.of(),
+          c.nodes().stream().map(Node::id).collect(Collectors.toSet()));
+    }
+    throw new IllegalArgumentException("unsupported request " + request);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  @Override
+  public CompletableFuture<Operation> submit(OperationRequest request) {
+    try {
+      Objects.requireNonNull(request, "request");
+      if (closed) {
+        throw new IllegalStateException("the engine is closed");
+      }
+      Duration timeout = request.timeout().orElse(defaultTimeout);
+      Instant deadline = clock.instant().plus(timeout);
+      if (request instanceof CreateCluster r) {
+        return submitCreate(r, timeout);
+      }
+      Cluster c = resolve(clusterRef(request));
+      prepare(request, c);
+      return claim(c.id(), deadline).thenCompose(mine -> {
+        try {
+          Cluster now = resolve(c.id());
+          return start(prepare(request, now), now.state(), deadline, mine);
+        } catch (RuntimeException e) {
+          release(c.id(), mine);
+          throw e;
+        }
+      });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<Operation> submitCreate(CreateCluster r, Duration timeout) {
+    Requests.create(r);
+    String key = r.namespace() + "/" + r.name();
+    if (!creating.add(key)) {
+      throw new ConflictException("cluster " + r.name() + " is being created in namespace "
+          + r.namespace(), "");
+    }
+    try {
+      join(store.list()).stream()
+          .filter(c -> c.namespace().equals(r.namespace()) && c.name().equals(r.name())
+              && c.state() != ClusterState.DONE)
+          .findFirst().ifPresent(c -> {
+            throw new ConflictException("a cluster named " + r.name() + " already exists in"
+                + " namespace " + r.namespace() + " (" + c.id() + ", " + c.state() + ")",
+                c.operation());
+          });
+      String id = r.name() + "-" + hex(6);
+      Prepared p = prepareCreate(r, id);
+      Cluster stored = join(store.put(p.cluster()));
+      CompletableFuture<Void> mine = new CompletableFuture<>();
+      busy.put(id, mine);
+      return start(new Prepared(stored, p.plan(), p.type(), p.added(), p.leaving()),
+          ClusterState.PENDING, clock.instant().plus(timeout), mine);
+    } finally {
+      creating.remove(key);
+    }
+  }
+
+  /**
+   * Makes this caller the only one running an operation on the cluster, waiting for the
+   * operation under way if there is one; fails with a conflict at the deadline.
+   */
+  private CompletableFuture<CompletableFuture<Void>> claim(String clusterId, Instant deadline) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = busy.putIfAbsent(clusterId, mine);
+    if (running == null) {
+      return CompletableFuture.completedFuture(mine);
+    }
+    long waitMs = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+    CompletableFuture<Void> timeout = new CompletableFuture<>();
+    ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> {
+      String busyOp = join(store.get(clusterId)).map(Cluster::operation).orElse("");
+      timeout.completeExceptionally(new ConflictException("cluster " + clusterId
+          + " is busy with operation " + busyOp + ", which did not finish within this"
+          + " request's timeout; try again later", busyOp));
+    }, waitMs, TimeUnit.MILLISECONDS);
+    return running.applyToEither(timeout, v -> v)
+        .thenCompose(v -> {
+          timer.cancel(false);
+          return claim(clusterId, deadline);
+        });
+  }
+
+  private void release(String clusterId, CompletableFuture<Void> mine) {
+    busy.remove(clusterId, mine);
+    mine.complete(null);
+  }
+
+  private CompletableFuture<Operation> start(Prepared p, ClusterState from, Instant deadline,
+      CompletableFuture<Void> mine) {
+    Cluster c = p.cluster();
+    try {
+      ClusterState active = p.type().begin(from);
+      String opId = "op-" + hex(10);
+      Instant now = now();
+      Operation op = new Operation(opId, c.id(), p.type(), OperationState.RUNNING, from, p.plan(),
+          now, Optional.empty(), "", false, List.of(), List.of());
+      join(store.putOperation(op));
+      Cluster.Builder b = c.toBuilder().state(active).operation(opId).addHistory(opId)
+          .updatedAt(now);
+      for (Node n : c.nodes()) {
+        if (p.added().contains(n.id())) {
+          b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)));
+        } else if (p.leaving().contains(n.id()) && n.state() != NodeState.DELETING) {
+          b.putNode(n.withState(n.state().moveTo(NodeState.DELETING)));
+        }
+      }
+      Cluster running = join(store.put(b.build()));
+      emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
+          .operation(opId, p.type()).message(p.plan().stages().size() + " stages, "
+              + p.plan().steps().count() + " steps"));
+      emitState(running, opId, p.type(), from, active);
+      RecordKeeper records = new RecordKeeper(store, clock, running);
+      Duration left = Duration.between(clock.instant(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        left = Duration.ofMillis(1);
+      }
+      return new OperationRunner(ctx, p.plan(), opId, records).run(left)
+          .thenApplyAsync(result -> finish(p, op, records, result), ctx.executor())
+          .whenComplete((o, e) -> release(c.id(), mine));
+    } catch (RuntimeException e) {
+      release(c.id(), mine);
+      throw e;
+    }
+  }
+
+  private Operation finish(Prepared p, Operation op, RecordKeeper records,
+      OperationRunner.Result result) {
+    Cluster c = records.current();
+    ClusterState from = c.state();
+    ClusterState to;
+    if (result.succeeded()) {
+      to = p.type().successState(op.startedFrom());
+    } else if (result.refused()) {
+      to = op.startedFrom();
+    } else {
+      to = p.type().failureState();
+    }
+    Cluster.Builder b = c.toBuilder().state(from.moveTo(to)).operation("").updatedAt(now());
+    for (Node n : c.nodes()) {
+      if (result.succeeded()) {
+        if (p.leaving().contains(n.id())) {
+          b.removeNode(n.id());
+        } else if (p.added().contains(n.id())) {
+          b.putNode(n.withState(n.state().moveTo(NodeState.RUNNING)));
+        }
+      } else if (result.refused() && p.leaving().contains(n.id())) {
+        NodeState before = op.plan().type() == OperationType.DELETE
+            && op.startedFrom() == ClusterState.STOPPED ? NodeState.STOPPED : NodeState.RUNNING;
+        b.putNode(n.withState(n.state().moveTo(before)));
+      }
+    }
+    Cluster ended;
+    try {
+      ended = records.update(x -> b).join();
+    } catch (CompletionException e) {
+      throw new LifecycleException("could not record the end of " + op.id() + ": "
+          + e.getCause(), e.getCause());
+    }
+    Operation done = op.ended(result.succeeded() ? OperationState.SUCCEEDED : OperationState.FAILED,
+        now(), result.error(), result.refused(), result.warnings(), result.keptVolumes());
+    join(store.putOperation(done));
+    emitState(ended, op.id(), op.type(), from, to);
+    emit(LifecycleEvent.builder(result.succeeded() ? EventType.OPERATION_SUCCEEDED
+        : EventType.OPERATION_FAILED).cluster(c.id()).operation(op.id(), op.type())
+        .message(result.succeeded() ? "done" : result.error()));
+    if (result.succeeded()) {
+      return done;
+    }
+    if (result.timedOut()) {
+      throw new LifecycleTimeoutException(result.error());
+    }
+    throw new OperationFailedException(done);
+  }
+
+  private void emitState(Cluster c, String opId, OperationType type, ClusterState from,
+      ClusterState to) {
+    emit(LifecycleEvent.builder(EventType.STATE_CHANGED).cluster(c.id()).operation(opId, type)
+        .transition(from, to));
+  }
+
+  private void emit(LifecycleEvent.Builder e) {
+    events.emit(e);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static String hex(int digits) {
+    StringBuilder s = new StringBuilder();
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    for (int i = 0; i < digits; i++) {
+      s.append(Character.forDigit(r.nextInt(16), 16));
+    }
+    return s.toString();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new LifecycleException("could not close the engine: " + e, e);
+      }
+    }
+  }
+
+  /**
+   * Builds a {@link LifecycleEngine}. The four SPIs are required; everything else has a default.
+   * Not thread-safe.
+   */
+  public static final class Builder {
+    private ResourceProvider resources;
+    private CommandExecutor commands;
+    private MetadataStore metadata;
+    private ClusterStore store;
+    private final List<EventListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService scheduler;
+    private Executor executor;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private Duration defaultTimeout = DEFAULT_TIMEOUT;
+    private String metadataRoot = DEFAULT_METADATA_ROOT;
+    private Duration commandGrace = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /**
+     * Sets the resource provider.
+     *
+     * @param value the provider
+     * @return this builder
+     */
+    public Builder resourceProvider(ResourceProvider value) {
+      this.resources = Objects.requireNonNull(value, "resourceProvider");
+      return this;
+    }
+
+    /**
+     * Sets the command executor.
+     *
+     * @param value the executor
+     * @return this builder
+     */
+    public Builder commandExecutor(CommandExecutor value) {
+      this.commands = Objects.requireNonNull(value, "commandExecutor");
+      return this;
+    }
+
+    /**
+     * Sets the metadata store.
+     *
+     * @param value the store
+     * @return this builder
+     */
+    public Builder metadataStore(MetadataStore value) {
+      this.metadata = Objects.requireNonNull(value, "metadataStore");
+      return this;
+    }
+
+    /**
+     * Sets the cluster store.
+     *
+     * @param value the store
+     * @return this builder
+     */
+    public Builder clusterStore(ClusterStore value) {
+      this.store = Objects.requireNonNull(value, "clusterStore");
+      return this;
+    }
+
+    /**
+     * Adds an event listener.
+     *
+     * @param value the listener
+     * @return this builder
+     */
+    public Builder eventListener(EventListener value) {
+      listeners.add(Objects.requireNonNull(value, "eventListener"));
+      return this;
+    }
+
+    /**
+     * Sets the clock every timestamp comes from; tests pass a fixed or virtual one.
+     *
+     * @param value the clock
+     * @return this builder
+     */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the scheduler used for timeouts and waits; the engine does not shut down a scheduler
+     * it was given. Default: one daemon thread of the engine's own.
+     *
+     * @param value the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(ScheduledExecutorService value) {
+      this.scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets the executor continuations run on; the engine does not shut down an executor it was
+     * given. Default: two daemon threads of the engine's own.
+     *
+     * @param value the executor
+     * @return this builder
+     */
+    public Builder executor(Executor value) {
+      this.executor = Objects.requireNonNull(value, "executor");
+      return this;
+    }
+
+    /**
+     * Sets how many steps may be in flight across the engine.
+     *
+     * @param value {@code >= 1}; default {@value #DEFAULT_MAX_IN_FLIGHT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code value < 1}
+     */
+    public Builder maxInFlight(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxInFlight must be >= 1, was " + value);
+      }
+      this.maxInFlight = value;
+      return this;
+    }
+
+    /**
+     * Sets the timeout of operations whose request gives none.
+     *
+     * @param value a positive duration; default one hour
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder defaultTimeout(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("defaultTimeout must be positive, was " + value);
+      }
+      this.defaultTimeout = value;
+      return this;
+    }
+
+    /**
+     * Sets the root of the metadata trees.
+     *
+     * @param value an absolute path; default {@value #DEFAULT_METADATA_ROOT}
+     * @return this builder
+     * @throws IllegalArgumentException if not absolute
+     */
+    public Builder metadataRoot(String value) {
+      if (!value.startsWith("/")) {
+        throw new IllegalArgumentException("metadataRoot must start with '/', was " + value);
+      }
+      this.metadataRoot = value;
+      return this;
+    }
+
+    /**
+     * Sets how long past its own timeout a command may take before the engine cancels it.
+     *
+     * @param value a non-negative duration; default 5 seconds
+     * @return this builder
+     */
+    public Builder commandGrace(Duration value) {
+      this.commandGrace = Objects.requireNonNull(value, "commandGrace");
+      return this;
+    }
+
+    /**
+     * Builds the engine.
+     *
+     * @return the engine
+     * @throws IllegalStateException if an SPI is missing
+     */
+    public LifecycleEngine build() {
+      List<String> missing = new ArrayList<>();
+      if (resources == null) {
+        missing.add("resourceProvider");
+      }
+      if (commands == null) {
+        missing.add("commandExecutor");
+      }
+      if (metadata == null) {
+        missing.add("metadataStore");
+      }
+      if (store == null) {
+        missing.add("clusterStore");
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("set " + String.join(", ", missing)
+            + " before building the engine");
+      }
+      return new LifecycleEngine(this);
+    }
+  }
+}

@@ -1,0 +1,339 @@
+package io.clusterlifecycle.core.internal.exec;
+
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.CreateNodeStep;
+import io.clusterlifecycle.api.plan.DeleteNodeStep;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.PreCheckStep;
+import io.clusterlifecycle.api.plan.ServiceStep;
+import io.clusterlifecycle.api.plan.Stage;
+import io.clusterlifecycle.api.plan.Step;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.api.spi.CommandRequest;
+import io.clusterlifecycle.api.spi.CommandResult;
+import io.clusterlifecycle.api.spi.MetadataChange;
+import io.clusterlifecycle.api.spi.NodeRef;
+import io.clusterlifecycle.api.spi.NodeResource;
+import io.clusterlifecycle.api.spi.NodeSpec;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one plan: stages one after another, the steps of a stage in parallel (bounded by the
+ * engine's limiter), finally-stages also after a failure. A failed step stops its stage from
+ * starting more steps; the steps already in flight finish and are recorded (SPEC section 14).
+ */
+public final class OperationRunner {
+
+  /** How the plan ended. */
+  public record Result(String error, boolean refused, boolean timedOut, List<String> warnings,
+      List<String> keptVolumes) {
+    public boolean succeeded() {
+      return error.isEmpty();
+    }
+  }
+
+  private final EngineContext ctx;
+  private final Plan plan;
+  private final String operationId;
+  private final OperationType type;
+  private final RecordKeeper records;
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private final List<String> warnings = new ArrayList<>();
+  private final List<String> keptVolumes = new ArrayList<>();
+  private String error = "";
+  private boolean refused;
+  private volatile boolean timedOut;
+
+  public OperationRunner(EngineContext ctx, Plan plan, String operationId, RecordKeeper records) {
+    this.ctx = ctx;
+    this.plan = plan;
+    this.operationId = operationId;
+    this.type = plan.type();
+    this.records = records;
+  }
+
+  /** Runs the plan; never completes exceptionally — failures are in the result. */
+  public CompletableFuture<Result> run(Duration timeout) {
+    ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> onTimeout(timeout),
+        timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return runStages(0).handle((v, e) -> {
+      timer.cancel(false);
+      if (e != null) {
+        fail("internal error: " + unwrap(e), false);
+      }
+      synchronized (this) {
+        return new Result(error, refused, timedOut, List.copyOf(warnings),
+            List.copyOf(keptVolumes));
+      }
+    });
+  }
+
+  private void onTimeout(Duration timeout) {
+    timedOut = true;
+    fail(type.displayName() + " timed out after " + timeout.toSeconds()
+        + " s; the journal can be resumed with recover", false);
+    inFlight.forEach(f -> f.cancel(true));
+  }
+
+  private CompletableFuture<Void> runStages(int index) {
+    if (index >= plan.stages().size()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Stage stage = plan.stages().get(index);
+    if (hasFailed() && !stage.always()) {
+      return runStages(index + 1);
+    }
+    emit(LifecycleEvent.builder(EventType.STAGE_STARTED).stage(stage.name())
+        .message(stage.steps().size() + " steps"));
+    return runStage(stage).thenComposeAsync(stageError -> {
+      emit(LifecycleEvent.builder(EventType.STAGE_FINISHED).stage(stage.name())
+          .message(stageError.isEmpty() ? "ok" : "failed: " + stageError));
+      return runStages(index + 1);
+    }, ctx.executor());
+  }
+
+  private synchronized boolean hasFailed() {
+    return !error.isEmpty();
+  }
+
+  /** Runs a stage's steps; completes with the stage's first failure, or empty. */
+  private CompletableFuture<String> runStage(Stage stage) {
+    AtomicBoolean stopped = new AtomicBoolean();
+    List<String> failures = new ArrayList<>();
+    List<CompletableFuture<Void>> all = new ArrayList<>(stage.steps().size());
+    for (Step step : stage.steps()) {
+      all.add(ctx.limiter().acquire().thenCompose(permit -> {
+        if (stopped.get() || timedOut) {
+          ctx.limiter().release();
+          return CompletableFuture.<Void>completedFuture(null);
+        }
+        CompletableFuture<Void> f;
+        try {
+          f = runStep(stage, step);
+        } catch (RuntimeException e) {
+          f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((ok, e) -> {
+          ctx.limiter().release();
+          if (e != null) {
+            String why = unwrap(e);
+            synchronized (failures) {
+              failures.add(why);
+            }
+            onStepFailure(stage, step, why, stopped);
+          }
+          return null;
+        });
+      }));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      synchronized (failures) {
+        return failures.isEmpty() ? "" : failures.get(0);
+      }
+    });
+  }
+
+  private void onStepFailure(Stage stage, Step step, String why, AtomicBoolean stopped) {
+    switch (stage.onFailure()) {
+      case WARN -> {
+        synchronized (this) {
+          warnings.add(why);
+        }
+        emit(LifecycleEvent.builder(EventType.WARNING).stage(stage.name())
+            .message("forced: " + why));
+      }
+      case REFUSE -> {
+        stopped.set(true);
+        fail(why, true);
+      }
+      case FAIL -> {
+        stopped.set(true);
+        fail(why, false);
+        if (step instanceof CreateNodeStep c) {
+          records.update(b -> b.putNode(node(c.node()).withState(NodeState.FAILED)));
+        }
+      }
+    }
+  }
+
+  private synchronized void fail(String why, boolean isRefusal) {
+    if (error.isEmpty()) {
+      error = why;
+      refused = isRefusal;
+    }
+  }
+
+  private CompletableFuture<Void> runStep(Stage stage, Step step) {
+    if (step instanceof CreateNodeStep s) {
+      return createNode(s);
+    } else if (step instanceof DeleteNodeStep s) {
+      return deleteNode(s);
+    } else if (step instanceof ServiceStep s) {
+      ServiceSpec service = role(s.role()).service(s.service()).orElseThrow(() ->
+          new StepFailedException("role " + s.role() + " has no service " + s.service()));
+      return command(stage, node(s.node()), s.service(), s.service(), service.cmd(), s.order(),
+          service.timeout());
+    } else if (step instanceof PreCheckStep s) {
+      ServiceSpec service = role(s.role()).service(s.service()).orElseThrow();
+      return command(stage, node(s.node()), s.service(), s.service() + ".pre_check",
+          service.preCheck().orElseThrow(), service.order(), service.timeout());
+    } else if (step instanceof MetadataStep s) {
+      return metadata(stage, s);
+    }
+    throw new IllegalStateException("unknown step " + step);
+  }
+
+  private CompletableFuture<Void> createNode(CreateNodeStep step) {
+    Cluster cluster = records.current();
+    Node node = node(step.node());
+    RoleSpec role = role(node.role());
+    NodeSpec spec = new NodeSpec(new NodeRef(cluster.id(), node.id()), cluster.name(),
+        cluster.namespace(), node.role(), node.cpu(), node.memory(), node.volumeSize(),
+        role.volume().map(v -> v.mountPoint()).orElse(""), node.image(),
+        Map.of(NodeSpec.TAG_CLUSTER, cluster.id(), NodeSpec.TAG_ROLE, node.role(),
+            NodeSpec.TAG_NODE, node.id()));
+    return track(ctx.resources().create(spec).toCompletableFuture())
+        .thenCompose(resource -> records.update(b -> b.putNode(node(step.node())
+            .withResource(resource.address(), resource.instanceId()))))
+        .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_CREATED)
+            .node(node.role(), node.id()).message("address " + c.node(node.id())
+                .map(Node::address).orElse(""))));
+  }
+
+  private CompletableFuture<Void> deleteNode(DeleteNodeStep step) {
+    Node node = node(step.node());
+    return track(ctx.resources().delete(new NodeRef(plan.clusterId(), node.id()),
+        step.keepVolume()).toCompletableFuture())
+        .thenCompose(kept -> {
+          kept.ifPresent(v -> {
+            synchronized (this) {
+              keptVolumes.add(v);
+            }
+          });
+          return records.update(b -> b.putNode(node(step.node()).withResource("", "")));
+        })
+        .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_DELETED)
+            .node(node.role(), node.id())
+            .message(step.keepVolume() ? "volume kept" : null)));
+  }
+
+  private CompletableFuture<Void> command(Stage stage, Node node, String service,
+      String label, String script, int order, Duration timeout) {
+    Cluster cluster = records.current();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
+    env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
+    env.put(CommandRequest.LC_ROLE, node.role());
+    env.put(CommandRequest.LC_NODE_ID, node.id());
+    env.put(CommandRequest.LC_NODE_IP, node.address());
+    env.put(CommandRequest.LC_SERVICE, service);
+    env.put(CommandRequest.LC_OPERATION_ID, operationId);
+    NodeResource resource = new NodeResource(new NodeRef(cluster.id(), node.id()), node.role(),
+        node.instanceId(), node.address(), node.cpu(), node.memory(), node.volumeSize(), "",
+        node.image(), true, Map.of());
+    emit(LifecycleEvent.builder(EventType.COMMAND_STARTED).stage(stage.name())
+        .node(node.role(), node.id()).service(label, order));
+    CompletableFuture<CommandResult> run = track(ctx.commands()
+        .run(new CommandRequest(resource, service, script, env, timeout)).toCompletableFuture());
+    ScheduledFuture<?> backstop = ctx.scheduler().schedule(() -> run.cancel(true),
+        timeout.plus(ctx.commandGrace()).toMillis(), TimeUnit.MILLISECONDS);
+    return run.handle((result, e) -> {
+      backstop.cancel(false);
+      LifecycleEvent.Builder finished = LifecycleEvent.builder(EventType.COMMAND_FINISHED)
+          .stage(stage.name()).node(node.role(), node.id()).service(label, order);
+      if (e != null) {
+        String why = label + " on " + node.id() + " could not run: " + unwrap(e);
+        emit(finished.message(why));
+        throw new StepFailedException(why);
+      }
+      finished.exitCode(result.exitCode());
+      if (result.timedOut()) {
+        String why = label + " on " + node.id() + " timed out after " + timeout.toSeconds() + " s";
+        emit(finished.message(why));
+        throw new StepFailedException(why);
+      }
+      emit(finished);
+      if (result.exitCode() != 0) {
+        throw new StepFailedException(label + " on " + node.id() + " exited with "
+            + result.exitCode() + tail(result));
+      }
+      return null;
+    });
+  }
+
+  private static String tail(CommandResult r) {
+    String err = r.stderrTail().strip();
+    if (err.isEmpty()) {
+      return "";
+    }
+    int nl = err.lastIndexOf('\n');
+    return ": " + (nl < 0 ? err : err.substring(nl + 1));
+  }
+
+  private CompletableFuture<Void> metadata(Stage stage, MetadataStep step) {
+    MetadataChange change = ctx.tree().change(step, records.current());
+    String root = ctx.tree().clusterRoot(plan.clusterId());
+    return track(ctx.metadata().commit(change).toCompletableFuture()).thenAccept(v -> {
+      boolean put = step.action() == MetadataStep.Action.PUBLISH;
+      String path = step.sections().contains(MetadataStep.ALL) ? root
+          : root + "/" + String.join(",", step.sections());
+      emit(LifecycleEvent.builder(put ? EventType.METADATA_PUT : EventType.METADATA_DELETED)
+          .stage(stage.name()).path(path)
+          .message(put ? change.puts().size() + " keys" : change.deletePrefixes().size()
+              + " prefixes"));
+    });
+  }
+
+  private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+    inFlight.add(f);
+    f.whenComplete((r, e) -> inFlight.remove(f));
+    if (timedOut) {
+      f.cancel(true);
+    }
+    return f;
+  }
+
+  private Node node(String nodeId) {
+    return records.current().node(nodeId).orElseThrow(() ->
+        new StepFailedException("node " + nodeId + " is not in the cluster record"));
+  }
+
+  private RoleSpec role(String roleName) {
+    return records.current().spec().role(roleName).orElseThrow(() ->
+        new StepFailedException("role " + roleName + " is not in the app spec"));
+  }
+
+  private void emit(LifecycleEvent.Builder event) {
+    ctx.events().emit(event.cluster(plan.clusterId()).operation(operationId, type));
+  }
+
+  static String unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof java.util.concurrent.CancellationException) {
+      return "cancelled";
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}
