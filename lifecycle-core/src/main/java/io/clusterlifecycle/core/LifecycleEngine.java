@@ -438,6 +438,9 @@ public final class LifecycleEngine implements Lifecycle {
         } else if (p.added().contains(n.id())) {
           b.putNode(n.withState(n.state().moveTo(NodeState.RUNNING)));
         }
+      } else if (result.refused() && p.added().contains(n.id())) {
+        // a refusal comes before any node was created: the new nodes never existed
+        b.removeNode(n.id());
       } else if (result.refused() && p.leaving().contains(n.id())) {
         NodeState before = op.plan().type() == OperationType.DELETE
             && op.startedFrom() == ClusterState.STOPPED ? NodeState.STOPPED : NodeState.RUNNING;

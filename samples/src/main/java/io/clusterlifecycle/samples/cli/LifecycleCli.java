@@ -1,6 +1,8 @@
 package io.clusterlifecycle.samples.cli;
 
+import io.clusterlifecycle.api.ConflictException;
 import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.NotFoundException;
 import io.clusterlifecycle.api.LifecycleException;
 import io.clusterlifecycle.api.ValidationException;
 import java.io.PrintWriter;
@@ -17,12 +19,28 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = LifecycleCli.Version.class,
     description = "Runs the lifecycle of application clusters on this machine.",
-    subcommands = {DemoCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class,
+        ClusterCommands.Create.class, ClusterCommands.ListClusters.class,
+        ClusterCommands.Show.class, ClusterCommands.AddNodesCommand.class,
+        ClusterCommands.DeleteNodesCommand.class, ClusterCommands.Delete.class,
+        CommandLine.HelpCommand.class})
 public final class LifecycleCli implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
       description = "Print machine-readable JSON instead of text.")
   boolean json;
+
+  @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+      description = "Where clusters' records and local nodes live (default: ./.lifecycle).")
+  java.nio.file.Path home = java.nio.file.Path.of(".lifecycle");
+
+  @Option(names = "--trace", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Append the JSON-lines trace of what the command did to FILE.")
+  java.nio.file.Path trace;
+
+  @Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SEC",
+      description = "Bound the operation, including any wait for a busy cluster, in seconds.")
+  Long timeoutSeconds;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec command;
@@ -77,14 +95,27 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
     return code;
   }
 
-  private static int exitCode(Throwable e) {
+  static int exitCode(Throwable e) {
     if (e instanceof ValidationException || e instanceof CommandLine.ParameterException) {
       return ExitCodes.BAD_INPUT;
     }
-    if (e instanceof IllegalStateTransitionException) {
+    if (e instanceof IllegalStateTransitionException || e instanceof ConflictException) {
       return ExitCodes.CONFLICT;
     }
+    if (e instanceof NotFoundException) {
+      return ExitCodes.NOT_FOUND;
+    }
     return ExitCodes.FAILED;
+  }
+
+  /** The request timeout given on the command line, if any. */
+  java.util.Optional<java.time.Duration> timeout() {
+    if (timeoutSeconds != null && timeoutSeconds <= 0) {
+      throw new ValidationException("command line", java.util.List.of(
+          io.clusterlifecycle.api.ValidationProblem.of("--timeout", "must be a positive number"
+              + " of seconds, was " + timeoutSeconds)));
+    }
+    return java.util.Optional.ofNullable(timeoutSeconds).map(java.time.Duration::ofSeconds);
   }
 
   /** Reads the version from the jar manifest. */

@@ -104,8 +104,10 @@ public final class OperationRunner {
     emit(LifecycleEvent.builder(EventType.STAGE_STARTED).stage(stage.name())
         .message(stage.steps().size() + " steps"));
     return runStage(stage).thenComposeAsync(stageError -> {
-      emit(LifecycleEvent.builder(EventType.STAGE_FINISHED).stage(stage.name())
-          .message(stageError.isEmpty() ? "ok" : "failed: " + stageError));
+      String outcome = stageError.isEmpty() ? "ok"
+          : stage.onFailure() == Stage.FailurePolicy.WARN ? "ok with warnings: " + stageError
+          : "failed: " + stageError;
+      emit(LifecycleEvent.builder(EventType.STAGE_FINISHED).stage(stage.name()).message(outcome));
       return runStages(index + 1);
     }, ctx.executor());
   }
@@ -120,8 +122,12 @@ public final class OperationRunner {
     List<String> failures = new ArrayList<>();
     List<CompletableFuture<Void>> all = new ArrayList<>(stage.steps().size());
     for (Step step : stage.steps()) {
-      all.add(ctx.limiter().acquire().thenCompose(permit -> {
-        if (stopped.get() || timedOut) {
+      CompletableFuture<Void> permit = ctx.limiter().acquire();
+      // a step that gets its permit while the stage is being launched is in flight together
+      // with the others; only a step still waiting for a permit is held back by a failure
+      boolean launchedWithStage = permit.isDone();
+      all.add(permit.thenCompose(p -> {
+        if ((!launchedWithStage && stopped.get()) || timedOut) {
           ctx.limiter().release();
           return CompletableFuture.<Void>completedFuture(null);
         }
@@ -183,9 +189,9 @@ public final class OperationRunner {
 
   private CompletableFuture<Void> runStep(Stage stage, Step step) {
     if (step instanceof CreateNodeStep s) {
-      return createNode(s);
+      return createNode(stage, s);
     } else if (step instanceof DeleteNodeStep s) {
-      return deleteNode(s);
+      return deleteNode(stage, s);
     } else if (step instanceof ServiceStep s) {
       ServiceSpec service = role(s.role()).service(s.service()).orElseThrow(() ->
           new StepFailedException("role " + s.role() + " has no service " + s.service()));
@@ -193,15 +199,16 @@ public final class OperationRunner {
           service.timeout());
     } else if (step instanceof PreCheckStep s) {
       ServiceSpec service = role(s.role()).service(s.service()).orElseThrow();
-      return command(stage, node(s.node()), s.service(), s.service() + ".pre_check",
-          service.preCheck().orElseThrow(), service.order(), service.timeout());
+      String label = s.service() + ".pre_check";
+      return command(stage, node(s.node()), label, label, service.preCheck().orElseThrow(),
+          service.order(), service.timeout());
     } else if (step instanceof MetadataStep s) {
       return metadata(stage, s);
     }
     throw new IllegalStateException("unknown step " + step);
   }
 
-  private CompletableFuture<Void> createNode(CreateNodeStep step) {
+  private CompletableFuture<Void> createNode(Stage stage, CreateNodeStep step) {
     Cluster cluster = records.current();
     Node node = node(step.node());
     RoleSpec role = role(node.role());
@@ -214,11 +221,11 @@ public final class OperationRunner {
         .thenCompose(resource -> records.update(b -> b.putNode(node(step.node())
             .withResource(resource.address(), resource.instanceId()))))
         .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_CREATED)
-            .node(node.role(), node.id()).message("address " + c.node(node.id())
+            .stage(stage.name()).node(node.role(), node.id()).message("address " + c.node(node.id())
                 .map(Node::address).orElse(""))));
   }
 
-  private CompletableFuture<Void> deleteNode(DeleteNodeStep step) {
+  private CompletableFuture<Void> deleteNode(Stage stage, DeleteNodeStep step) {
     Node node = node(step.node());
     return track(ctx.resources().delete(new NodeRef(plan.clusterId(), node.id()),
         step.keepVolume()).toCompletableFuture())
@@ -231,7 +238,7 @@ public final class OperationRunner {
           return records.update(b -> b.putNode(node(step.node()).withResource("", "")));
         })
         .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_DELETED)
-            .node(node.role(), node.id())
+            .stage(stage.name()).node(node.role(), node.id())
             .message(step.keepVolume() ? "volume kept" : null)));
   }
 

@@ -1,0 +1,248 @@
+package io.clusterlifecycle.local;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.api.spi.VersionConflictException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster and operation records as JSON files in a {@link LocalHome}: the embedded default
+ * {@link ClusterStore}.
+ *
+ * <p>A cluster is {@code HOME/clusters/<cluster-id>.json} and an operation
+ * {@code HOME/operations/<operation-id>.json}, each in the form of {@link RecordCodec}. Every write
+ * goes to a temporary file that is forced to disk and then renamed over the record, so a
+ * completed stage means the record is durable and a killed process never leaves a torn one.
+ *
+ * <p>{@link #put} is a compare-and-set on {@link Cluster#version()} that holds across threads,
+ * store instances and processes sharing the home: the check and the write happen under a lock
+ * file. The stored and returned record is the given one with its version incremented, as read
+ * back from the file (so times carry milliseconds, as {@link RecordCodec} writes them). Ids must
+ * be usable as file names (see {@link LocalHome#nodeDirectory}); other ids fail the stage with
+ * {@link IllegalArgumentException}. A record file that is not a valid record fails the stage
+ * that reads it with {@link IllegalStateException} naming the file.
+ *
+ * <p>Thread-safe.
+ */
+public final class FileClusterStore implements ClusterStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FileClusterStore.class);
+  private static final String SUFFIX = ".json";
+
+  private final LocalHome home;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final Path lockFile;
+
+  /**
+   * Creates a store that works on a pool of its own, shut down by {@link #close()}.
+   *
+   * @param home the home holding the records
+   * @throws NullPointerException if {@code home} is null
+   */
+  public FileClusterStore(LocalHome home) {
+    this(home, null, Pools.io("lifecycle-local-store", 2));
+  }
+
+  /**
+   * Creates a store that works on the caller's executor, which it does not shut down.
+   *
+   * @param home the home holding the records
+   * @param executor runs the file work
+   * @throws NullPointerException if an argument is null
+   */
+  public FileClusterStore(LocalHome home, Executor executor) {
+    this(home, Objects.requireNonNull(executor, "executor"), null);
+  }
+
+  private FileClusterStore(LocalHome home, Executor executor, ExecutorService owned) {
+    this.home = Objects.requireNonNull(home, "home");
+    this.ownedExecutor = owned;
+    this.executor = owned != null ? owned : executor;
+    this.lockFile = home.lockFile("records");
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Cluster>> get(String clusterId) {
+    return Async.supply(executor, "read cluster " + clusterId, () ->
+        read(clusterFile(clusterId), Cluster.class));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> list() {
+    return Async.supply(executor, "list clusters", () ->
+        readAll(home.clustersDirectory(), Cluster.class, c -> true,
+            Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Fails with {@link VersionConflictException} when the stored version differs from
+   * {@code cluster.version()} (a version of {@code 0} requires that no record exists).
+   */
+  @Override
+  public CompletionStage<Cluster> put(Cluster cluster) {
+    Objects.requireNonNull(cluster, "cluster");
+    return Async.supply(executor, "store cluster " + cluster.id(), () -> {
+      Path file = clusterFile(cluster.id());
+      return HomeLocks.withLock(lockFile, () -> {
+        long stored = read(file, Cluster.class).map(Cluster::version).orElse(0L);
+        if (stored != cluster.version()) {
+          throw new VersionConflictException(cluster.id(), cluster.version(), stored);
+        }
+        String json = RecordCodec.write(withVersion(cluster, cluster.version() + 1));
+        AtomicFiles.writeString(file, json + "\n");
+        return RecordCodec.read(json, Cluster.class);
+      });
+    });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Void> delete(String clusterId) {
+    return Async.supply(executor, "delete cluster " + clusterId, () -> {
+      Path file = clusterFile(clusterId);
+      HomeLocks.withLock(lockFile, () -> {
+        for (Path op : files(home.operationsDirectory())) {
+          Optional<Operation> o = readQuietly(op, Operation.class);
+          if (o.isPresent() && o.get().clusterId().equals(clusterId)) {
+            Files.deleteIfExists(op);
+          }
+        }
+        Files.deleteIfExists(file);
+        AtomicFiles.syncDirectory(home.operationsDirectory());
+        AtomicFiles.syncDirectory(home.clustersDirectory());
+        return null;
+      });
+      return null;
+    });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Void> putOperation(Operation operation) {
+    Objects.requireNonNull(operation, "operation");
+    return Async.supply(executor, "store operation " + operation.id(), () -> {
+      Path file = operationFile(operation.id());
+      String json = RecordCodec.write(operation) + "\n";
+      HomeLocks.withLock(lockFile, () -> {
+        AtomicFiles.writeString(file, json);
+        return null;
+      });
+      return null;
+    });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Operation>> getOperation(String operationId) {
+    return Async.supply(executor, "read operation " + operationId, () ->
+        read(operationFile(operationId), Operation.class));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Scans every operation record of the home; ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Operation>> operations(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    return Async.supply(executor, "list operations of cluster " + clusterId, () ->
+        readAll(home.operationsDirectory(), Operation.class,
+            o -> o.clusterId().equals(clusterId),
+            Comparator.comparing(Operation::createdAt).thenComparing(Operation::id)));
+  }
+
+  /** Shuts down the pool the store created, if it created one; idempotent. */
+  @Override
+  public void close() {
+    if (ownedExecutor != null) {
+      Pools.shutdown(ownedExecutor);
+    }
+  }
+
+  private Path clusterFile(String clusterId) {
+    return home.clustersDirectory().resolve(Ids.check("cluster id", clusterId) + SUFFIX);
+  }
+
+  private Path operationFile(String operationId) {
+    return home.operationsDirectory().resolve(Ids.check("operation id", operationId) + SUFFIX);
+  }
+
+  private static Cluster withVersion(Cluster c, long version) {
+    return new Cluster(c.id(), c.name(), c.namespace(), c.spec(), c.labels(), c.env(), c.state(),
+        c.nodes(), c.lastIndex(), c.operation(), c.history(), version, c.createdAt(),
+        c.updatedAt());
+  }
+
+  private static <T> Optional<T> read(Path file, Class<T> type) throws IOException {
+    Optional<String> text = AtomicFiles.readIfExists(file);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(RecordCodec.read(text.get(), type));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(file + " is not a valid " + type.getSimpleName()
+          + " record: " + e.getMessage(), e);
+    }
+  }
+
+  /** Like {@link #read}, but a file that vanished or is unreadable is skipped with a warning. */
+  private static <T> Optional<T> readQuietly(Path file, Class<T> type) {
+    try {
+      return read(file, type);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | IllegalStateException e) {
+      LOG.warn("skipping {}: {}", file, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static <T> List<T> readAll(Path dir, Class<T> type, Predicate<T> keep,
+      Comparator<T> order) throws IOException {
+    List<T> records = new ArrayList<>();
+    for (Path file : files(dir)) {
+      readQuietly(file, type).filter(keep).ifPresent(records::add);
+    }
+    records.sort(order);
+    return List.copyOf(records);
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      for (Path p : stream) {
+        if (!p.getFileName().toString().startsWith(".")) {
+          files.add(p);
+        }
+      }
+    }
+    return files;
+  }
+}

@@ -1,0 +1,51 @@
+package io.clusterlifecycle.local;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Kills a process with everything it started. */
+final class ProcessTree {
+  private ProcessTree() {}
+
+  /**
+   * Asks the process and its descendants to end (descendants first, so that a parent waiting on
+   * them does not start new ones), then, after {@code grace}, kills whatever is still alive,
+   * including descendants that appeared meanwhile.
+   */
+  static void kill(ProcessHandle root, Duration grace, ScheduledExecutorService scheduler) {
+    Set<ProcessHandle> tree = snapshot(root);
+    tree.forEach(ProcessHandle::destroy);
+    root.destroy();
+    Runnable force = () -> {
+      Set<ProcessHandle> again = new LinkedHashSet<>(tree);
+      again.addAll(snapshot(root));
+      for (ProcessHandle h : List.copyOf(again)) {
+        again.addAll(snapshot(h));
+      }
+      again.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+      if (root.isAlive()) {
+        root.destroyForcibly();
+      }
+    };
+    try {
+      scheduler.schedule(force, grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      force.run();
+    }
+  }
+
+  /** The live descendants, deepest first. */
+  private static Set<ProcessHandle> snapshot(ProcessHandle root) {
+    List<ProcessHandle> all = root.descendants().toList();
+    Set<ProcessHandle> ordered = new LinkedHashSet<>();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      ordered.add(all.get(i));
+    }
+    return ordered;
+  }
+}

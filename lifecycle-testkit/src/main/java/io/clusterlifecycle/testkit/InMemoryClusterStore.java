@@ -1,0 +1,229 @@
+package io.clusterlifecycle.testkit;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.VersionConflictException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * A {@link ClusterStore} that keeps records in memory, for tests: it honours the SPI contract
+ * (compare-and-set on the version) and counts writes and conflicts.
+ *
+ * <p>{@link #put} stores the record only when its {@link Cluster#version()} equals the stored
+ * version ({@code 0}: no record stored), stores it with the version plus one and completes with
+ * the stored record; otherwise it completes exceptionally with {@link VersionConflictException}
+ * and changes nothing. The stored record is the given one with only its version changed (no
+ * other field is normalised), so a record read back equals the record written except for the
+ * version. Records are immutable, so callers cannot change what is stored.
+ *
+ * <p>Every stage is complete when the method returns; a completed write is immediately visible
+ * to every thread. Thread-safe: each method is atomic. {@link #close()} does nothing.
+ */
+public final class InMemoryClusterStore implements ClusterStore {
+  private static final Comparator<Cluster> BY_CREATION = Comparator.comparing(Cluster::createdAt);
+  private static final Comparator<Operation> OLDEST_FIRST =
+      Comparator.comparing(Operation::createdAt);
+
+  private final Object lock = new Object();
+  // guarded by lock; insertion order breaks ties between equal creation times
+  private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+  private final Map<String, Operation> operations = new LinkedHashMap<>();
+  private int puts;
+  private int conflicts;
+  private final Faults<Cluster> putFaults = new Faults<>();
+
+  /** Creates an empty store. */
+  public InMemoryClusterStore() {}
+
+  /**
+   * Reads a cluster record.
+   *
+   * @param clusterId the cluster id
+   * @return the record, or empty
+   * @throws NullPointerException if {@code clusterId} is null
+   */
+  @Override
+  public CompletableFuture<Optional<Cluster>> get(String clusterId) {
+    return CompletableFuture.completedFuture(cluster(clusterId));
+  }
+
+  /**
+   * Reads every cluster record.
+   *
+   * @return the records by creation time, then by first write
+   */
+  @Override
+  public CompletableFuture<List<Cluster>> list() {
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(
+          clusters.values().stream().sorted(BY_CREATION).toList());
+    }
+  }
+
+  /**
+   * Stores a cluster record if its version is the stored one.
+   *
+   * @param cluster the record, carrying the version it was read at ({@code 0} for a new one)
+   * @return the stored record, with its version plus one; exceptionally
+   *     {@link VersionConflictException} when the stored version differs, or the error of a
+   *     programmed {@link Fault}, and then nothing was stored
+   * @throws NullPointerException if {@code cluster} is null
+   */
+  @Override
+  public CompletableFuture<Cluster> put(Cluster cluster) {
+    Objects.requireNonNull(cluster, "cluster");
+    Optional<Throwable> fault = putFaults.match(cluster);
+    if (fault.isPresent()) {
+      return CompletableFuture.failedFuture(fault.get());
+    }
+    synchronized (lock) {
+      Cluster stored = clusters.get(cluster.id());
+      long actual = stored == null ? 0 : stored.version();
+      if (cluster.version() != actual) {
+        conflicts++;
+        return CompletableFuture.failedFuture(
+            new VersionConflictException(cluster.id(), cluster.version(), actual));
+      }
+      Cluster next = withVersion(cluster, actual + 1);
+      clusters.put(cluster.id(), next);
+      puts++;
+      return CompletableFuture.completedFuture(next);
+    }
+  }
+
+  /**
+   * Removes a cluster record and every operation of that cluster.
+   *
+   * @param clusterId the cluster id
+   * @return completed; also when there was no record
+   * @throws NullPointerException if {@code clusterId} is null
+   */
+  @Override
+  public CompletableFuture<Void> delete(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    synchronized (lock) {
+      clusters.remove(clusterId);
+      operations.values().removeIf(o -> o.clusterId().equals(clusterId));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Stores an operation record, replacing the one with the same id (which keeps its place among
+   * operations with the same creation time).
+   *
+   * @param operation the record
+   * @return completed
+   * @throws NullPointerException if {@code operation} is null
+   */
+  @Override
+  public CompletableFuture<Void> putOperation(Operation operation) {
+    Objects.requireNonNull(operation, "operation");
+    synchronized (lock) {
+      operations.put(operation.id(), operation);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Reads an operation record.
+   *
+   * @param operationId the operation id
+   * @return the record, or empty
+   * @throws NullPointerException if {@code operationId} is null
+   */
+  @Override
+  public CompletableFuture<Optional<Operation>> getOperation(String operationId) {
+    Objects.requireNonNull(operationId, "operationId");
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(Optional.ofNullable(operations.get(operationId)));
+    }
+  }
+
+  /**
+   * Reads the operations of a cluster.
+   *
+   * @param clusterId the cluster id
+   * @return the records, oldest first by creation time, then by first write
+   * @throws NullPointerException if {@code clusterId} is null
+   */
+  @Override
+  public CompletableFuture<List<Operation>> operations(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(operations.values().stream()
+          .filter(o -> o.clusterId().equals(clusterId)).sorted(OLDEST_FIRST).toList());
+    }
+  }
+
+  // ---------------------------------------------------------------- faults and inspection
+
+  /**
+   * Makes the matching {@link #put} calls fail with {@code error}, before the version check;
+   * nothing is stored and nothing counted.
+   *
+   * @param which which records; called on the calling thread, must not throw
+   * @param error the error the stage completes with, for example a
+   *     {@link io.clusterlifecycle.api.spi.TransientSpiException}
+   * @return the fault, to limit with {@link Fault#times(int)} or to remove
+   * @throws NullPointerException if an argument is null
+   */
+  public Fault failPut(Predicate<Cluster> which, Throwable error) {
+    return putFaults.add(which, error);
+  }
+
+  /** Removes every programmed fault. */
+  public void clearFaults() {
+    putFaults.clear();
+  }
+
+  /**
+   * Reads a cluster record now.
+   *
+   * @param clusterId the cluster id
+   * @return the record, or empty
+   * @throws NullPointerException if {@code clusterId} is null
+   */
+  public Optional<Cluster> cluster(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    synchronized (lock) {
+      return Optional.ofNullable(clusters.get(clusterId));
+    }
+  }
+
+  /**
+   * Counts the successful {@link #put} calls.
+   *
+   * @return the number of records stored
+   */
+  public int putCount() {
+    synchronized (lock) {
+      return puts;
+    }
+  }
+
+  /**
+   * Counts the {@link #put} calls refused with {@link VersionConflictException}.
+   *
+   * @return the number of conflicts
+   */
+  public int conflictCount() {
+    synchronized (lock) {
+      return conflicts;
+    }
+  }
+
+  private static Cluster withVersion(Cluster c, long version) {
+    return new Cluster(c.id(), c.name(), c.namespace(), c.spec(), c.labels(), c.env(), c.state(),
+        c.nodes(), c.lastIndex(), c.operation(), c.history(), version, c.createdAt(),
+        c.updatedAt());
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The published test kit: in-memory implementations of every SPI, for testing the engine and
+ * code built on it without infrastructure.
+ *
+ * <ul>
+ *   <li>{@link io.clusterlifecycle.testkit.InMemoryResourceProvider} — nodes in a map, with
+ *       programmable faults and latency and a record of every call;</li>
+ *   <li>{@link io.clusterlifecycle.testkit.ScriptedCommandExecutor} — commands that end as
+ *       scripted rules say, with timeouts, cancellation and ordered run records;</li>
+ *   <li>{@link io.clusterlifecycle.testkit.InMemoryMetadataStore} — an atomic sorted tree with
+ *       watches, counting commits and notifications;</li>
+ *   <li>{@link io.clusterlifecycle.testkit.InMemoryClusterStore} — records with compare-and-set
+ *       on the version;</li>
+ *   <li>{@link io.clusterlifecycle.testkit.RecordingEventListener} — records events and checks
+ *       their order.</li>
+ * </ul>
+ *
+ * <p>Every class is thread-safe. Those that simulate time take a {@link java.time.Clock} and a
+ * {@link java.util.concurrent.ScheduledExecutorService} (real or virtual-time) and never sleep.
+ */
+package io.clusterlifecycle.testkit;

@@ -1,0 +1,228 @@
+package io.clusterlifecycle.testkit;
+
+import static io.clusterlifecycle.testkit.Fixtures.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.api.state.OperationType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class InMemoryClusterStoreTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final AppSpec SPEC = AppSpec.builder("zookeeper", "3.8.4")
+      .role("zk", r -> r.count(3).service("start", "zkServer.sh start"))
+      .build();
+
+  private final InMemoryClusterStore store = new InMemoryClusterStore();
+
+  private static Cluster cluster(String id, Instant createdAt) {
+    return Cluster.builder(id, "demo-" + id, SPEC, createdAt).build();
+  }
+
+  private static Operation operation(String id, String clusterId, Instant createdAt) {
+    return new Operation(id, clusterId, OperationType.CREATE, OperationState.PENDING,
+        ClusterState.PENDING, new Plan(clusterId, "demo", OperationType.CREATE, List.of()),
+        createdAt, Optional.empty(), "", false, List.of(), List.of());
+  }
+
+  @Test
+  void put_ofANewRecordAtVersionZero_storesItAtVersionOne_andReadsBackEqual() throws Exception {
+    Cluster fresh = cluster("c1", T0).toBuilder()
+        .putNode(new Node("demo-c1-zk-1", "zk", 1, NodeState.PENDING, "", "", 1, 1024, 0, ""))
+        .labels(Map.of("env", "test")).build();
+
+    Cluster stored = await(store.put(fresh));
+
+    assertThat(stored.version()).isEqualTo(1);
+    assertThat(stored.toBuilder().version(0).build()).isEqualTo(fresh);
+    assertThat(await(store.get("c1"))).contains(stored);
+    assertThat(await(store.get("nope"))).isEmpty();
+
+    Cluster next = await(store.put(stored.toBuilder().state(ClusterState.DEPLOYING).build()));
+    assertThat(next.version()).isEqualTo(2);
+    assertThat(next.state()).isEqualTo(ClusterState.DEPLOYING);
+    assertThat(store.putCount()).isEqualTo(2);
+  }
+
+  @Test
+  void put_withAStaleVersion_isAConflict_andChangesNothing() throws Exception {
+    Cluster v1 = await(store.put(cluster("c1", T0)));
+    Cluster v2 = await(store.put(v1.toBuilder().state(ClusterState.DEPLOYING).build()));
+
+    assertThatThrownBy(() -> await(store.put(v1.toBuilder().state(ClusterState.UNDEPLOYING)
+        .build())))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(VersionConflictException.class)
+        .hasMessageContaining("expected version 1, found 2");
+    assertThat(await(store.get("c1"))).contains(v2);
+    assertThat(store.conflictCount()).isEqualTo(1);
+  }
+
+  @Test
+  void put_ofANewRecordWithAVersion_orOfAnExistingOneAtZero_isAConflict() throws Exception {
+    Cluster pretendsToExist = cluster("c1", T0).toBuilder().version(3).build();
+    assertThatThrownBy(() -> await(store.put(pretendsToExist)))
+        .cause().isInstanceOf(VersionConflictException.class)
+        .hasMessageContaining("expected version 3, found 0");
+
+    await(store.put(cluster("c1", T0)));
+    assertThatThrownBy(() -> await(store.put(cluster("c1", T0))))
+        .cause().isInstanceOf(VersionConflictException.class);
+    assertThat(store.putCount()).isEqualTo(1);
+    assertThat(store.conflictCount()).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentPuts_fromTheSameVersion_haveExactlyOneWinner() throws Exception {
+    int threads = 16;
+    int rounds = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      Cluster current = await(store.put(cluster("c1", T0)));
+      for (int round = 0; round < rounds; round++) {
+        Cluster base = current;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<Optional<Cluster>>> attempts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          String label = "t" + t;
+          attempts.add(pool.submit(() -> {
+            start.await();
+            try {
+              return Optional.of(await(store.put(base.toBuilder()
+                  .labels(Map.of("winner", label)).build())));
+            } catch (ExecutionException e) {
+              assertThat(e.getCause()).isInstanceOf(VersionConflictException.class);
+              return Optional.<Cluster>empty();
+            }
+          }));
+        }
+        List<Cluster> winners = new ArrayList<>();
+        for (Future<Optional<Cluster>> a : attempts) {
+          a.get(10, TimeUnit.SECONDS).ifPresent(winners::add);
+        }
+        assertThat(winners).as("round %d", round).hasSize(1);
+        current = winners.get(0);
+        assertThat(current.version()).isEqualTo(base.version() + 1);
+        assertThat(await(store.get("c1"))).contains(current);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.putCount()).isEqualTo(1 + rounds);
+    assertThat(store.conflictCount()).isEqualTo(rounds * (threads - 1));
+  }
+
+  @Test
+  void concurrentReadModifyWriteLoops_loseNoUpdate() throws Exception {
+    int threads = 8;
+    int increments = 100;
+    await(store.put(cluster("c1", T0).toBuilder().labels(Map.of("n", "0")).build()));
+    Set<Long> versionsWon = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        workers.add(pool.submit(() -> {
+          for (int i = 0; i < increments; i++) {
+            while (true) {
+              Cluster read = await(store.get("c1")).orElseThrow();
+              int n = Integer.parseInt(read.labels().get("n"));
+              Map<String, String> labels = new HashMap<>(read.labels());
+              labels.put("n", Integer.toString(n + 1));
+              try {
+                Cluster won = await(store.put(read.toBuilder().labels(labels).build()));
+                assertThat(versionsWon.add(won.version())).isTrue();
+                break;
+              } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(VersionConflictException.class);
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> w : workers) {
+        w.get(15, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Cluster last = await(store.get("c1")).orElseThrow();
+    assertThat(last.labels()).containsEntry("n", Integer.toString(threads * increments));
+    assertThat(last.version()).isEqualTo(1L + threads * increments);
+    assertThat(versionsWon).hasSize(threads * increments);
+  }
+
+  @Test
+  void list_isByCreationTime_thenByFirstWrite() throws Exception {
+    await(store.put(cluster("late", T0.plusSeconds(10))));
+    await(store.put(cluster("early", T0)));
+    await(store.put(cluster("tie-a", T0.plusSeconds(5))));
+    await(store.put(cluster("tie-b", T0.plusSeconds(5))));
+
+    assertThat(await(store.list())).extracting(Cluster::id)
+        .containsExactly("early", "tie-a", "tie-b", "late");
+  }
+
+  @Test
+  void operations_areOldestFirst_replacedById_andDeletedWithTheirCluster() throws Exception {
+    await(store.put(cluster("c1", T0)));
+    await(store.putOperation(operation("op-2", "c1", T0.plusSeconds(2))));
+    await(store.putOperation(operation("op-1", "c1", T0.plusSeconds(1))));
+    await(store.putOperation(operation("op-x", "c2", T0)));
+    Operation running = new Operation("op-1", "c1", OperationType.CREATE, OperationState.RUNNING,
+        ClusterState.PENDING, new Plan("c1", "demo", OperationType.CREATE, List.of()),
+        T0.plusSeconds(1), Optional.empty(), "", false, List.of(), List.of());
+    await(store.putOperation(running));
+
+    assertThat(await(store.operations("c1"))).extracting(Operation::id)
+        .containsExactly("op-1", "op-2");
+    assertThat(await(store.getOperation("op-1"))).contains(running);
+
+    await(store.delete("c1"));
+    await(store.delete("c1"));
+
+    assertThat(await(store.get("c1"))).isEmpty();
+    assertThat(await(store.operations("c1"))).isEmpty();
+    assertThat(await(store.getOperation("op-1"))).isEmpty();
+    assertThat(await(store.getOperation("op-x"))).isPresent();
+    // a purged id starts again at version 0
+    assertThat(await(store.put(cluster("c1", T0))).version()).isEqualTo(1);
+  }
+
+  @Test
+  void failPut_failsBeforeTheVersionCheck_andStoresNothing() throws Exception {
+    TransientSpiException down = new TransientSpiException("store briefly unavailable", null);
+    Fault fault = store.failPut(c -> c.id().equals("c1"), down).times(1);
+
+    assertThatThrownBy(() -> await(store.put(cluster("c1", T0)))).hasCause(down);
+    assertThat(store.cluster("c1")).isEmpty();
+    assertThat(await(store.put(cluster("c1", T0))).version()).isEqualTo(1);
+    assertThat(fault.hits()).isEqualTo(1);
+    assertThat(store.conflictCount()).isZero();
+  }
+}

@@ -1,0 +1,90 @@
+package io.clusterlifecycle.testkit.engine;
+
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
+import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.testkit.InMemoryClusterStore;
+import io.clusterlifecycle.testkit.InMemoryMetadataStore;
+import io.clusterlifecycle.testkit.InMemoryResourceProvider;
+import io.clusterlifecycle.testkit.RecordingEventListener;
+import io.clusterlifecycle.testkit.ScriptedCommandExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** An engine on the in-memory SPIs, with helpers to read its trace stage by stage. */
+final class Harness implements AutoCloseable {
+  final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  final InMemoryResourceProvider resources = InMemoryResourceProvider.builder()
+      .scheduler(scheduler).build();
+  final ScriptedCommandExecutor commands = ScriptedCommandExecutor.builder()
+      .scheduler(scheduler).build();
+  final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+  final InMemoryClusterStore store = new InMemoryClusterStore();
+  final RecordingEventListener events = new RecordingEventListener();
+  final LifecycleEngine engine;
+
+  Harness() {
+    this(256);
+  }
+
+  Harness(int maxInFlight) {
+    engine = LifecycleEngine.builder()
+        .resourceProvider(resources)
+        .commandExecutor(commands)
+        .metadataStore(metadata)
+        .clusterStore(store)
+        .eventListener(events)
+        .scheduler(scheduler)
+        .maxInFlight(maxInFlight)
+        .build();
+  }
+
+  /**
+   * The trace of the last operation as one line per stage, in order: the stage name, then what
+   * happened in it, sorted (steps of a stage run in parallel): {@code +node} created,
+   * {@code -node} deleted, {@code service@node=exit} commands, {@code put ...}/{@code del ...}
+   * metadata commits.
+   */
+  List<String> stages() {
+    List<LifecycleEvent> all = events.events();
+    int from = 0;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).event() == EventType.OPERATION_STARTED) {
+        from = i;
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    String stage = null;
+    TreeSet<String> things = new TreeSet<>();
+    for (LifecycleEvent e : all.subList(from, all.size())) {
+      switch (e.event()) {
+        case STAGE_STARTED -> {
+          stage = e.stage();
+          things.clear();
+        }
+        case STAGE_FINISHED -> {
+          lines.add(stage + ": " + String.join(" ", things)
+              + (e.message().startsWith("failed") ? " !" : ""));
+          stage = null;
+        }
+        case COMMAND_FINISHED -> things.add(e.service() + "@" + e.node() + "="
+            + (e.exitCode() == null ? "x" : e.exitCode()));
+        case RESOURCE_CREATED -> things.add("+" + e.node());
+        case RESOURCE_DELETED -> things.add("-" + e.node());
+        case METADATA_PUT -> things.add("put");
+        case METADATA_DELETED -> things.add("del");
+        default -> { }
+      }
+    }
+    return lines;
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+    scheduler.shutdownNow();
+  }
+}

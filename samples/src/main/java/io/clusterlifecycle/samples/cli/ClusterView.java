@@ -1,0 +1,85 @@
+package io.clusterlifecycle.samples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.RecordCodec;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The JSON and text views of clusters the CLI prints (SPEC section 13). */
+final class ClusterView {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private ClusterView() {}
+
+  static ObjectNode json(Cluster c, boolean withNodes) {
+    ObjectNode o = JSON.createObjectNode()
+        .put("id", c.id())
+        .put("name", c.name())
+        .put("namespace", c.namespace())
+        .put("state", c.state().name())
+        .put("app", c.spec().name())
+        .put("version", c.spec().version())
+        .put("created_at", RecordCodec.formatTime(c.createdAt()))
+        .put("updated_at", RecordCodec.formatTime(c.updatedAt()));
+    ObjectNode labels = o.putObject("labels");
+    c.labels().forEach(labels::put);
+    if (!c.operation().isEmpty()) {
+      o.put("operation", c.operation());
+    }
+    if (withNodes) {
+      ArrayNode nodes = o.putArray("nodes");
+      for (Node n : c.nodes()) {
+        nodes.addObject()
+            .put("id", n.id())
+            .put("role", n.role())
+            .put("state", n.state().name())
+            .put("ip", n.address())
+            .put("cpu", n.cpu())
+            .put("memory", n.memory())
+            .put("volume_size", n.volumeSize());
+      }
+    }
+    return o;
+  }
+
+  static String text(Cluster c, List<Operation> operations) {
+    StringBuilder b = new StringBuilder();
+    b.append("cluster ").append(c.name()).append(" (").append(c.id()).append(")  ")
+        .append(c.state()).append("  app ").append(c.spec().name()).append(' ')
+        .append(c.spec().version()).append("  namespace ").append(c.namespace()).append('\n');
+    if (!c.labels().isEmpty()) {
+      b.append("labels: ").append(c.labels().entrySet().stream()
+          .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))).append('\n');
+    }
+    String format = "  %-28s %-10s %-9s %-15s %4s %8s %8s%n";
+    b.append(String.format(format, "NODE", "ROLE", "STATE", "IP", "CPU", "MEM_MIB", "VOL_GIB"));
+    for (Node n : c.nodes()) {
+      b.append(String.format(format, n.id(), n.role(), n.state(), n.address(), n.cpu(),
+          n.memory(), n.volumeSize()));
+    }
+    if (!operations.isEmpty()) {
+      b.append("operations:\n");
+      for (Operation op : operations) {
+        b.append("  ").append(op.id()).append("  ").append(op.type().displayName()).append("  ")
+            .append(op.state()).append(op.refused() ? " (refused)" : "")
+            .append(op.error().isEmpty() ? "" : "  " + op.error()).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  static String row(Cluster c) {
+    return String.format("%-20s %-22s %-18s %-10s %-12s %5d", c.name(), c.id(), c.state(),
+        c.namespace(), c.spec().name() + " " + c.spec().version(), c.nodes().size());
+  }
+
+  static String header() {
+    return String.format("%-20s %-22s %-18s %-10s %-12s %5s", "NAME", "ID", "STATE",
+        "NAMESPACE", "APP", "NODES");
+  }
+}
