@@ -158,10 +158,11 @@ public final class LocalCommandExecutor implements CommandExecutor {
   public void close() {
     closed = true;
     for (Run run : List.copyOf(running)) {
-      run.kill("executor closed");
+      // fail the future before killing, so that the process's exit cannot complete it first
       run.result.completeExceptionally(new LifecycleException("command " + run.request.service()
           + " on node " + run.request.node().ref().nodeId()
           + " was killed: the command executor was closed"));
+      run.kill("executor closed");
     }
   }
 

@@ -227,7 +227,7 @@ class LocalCommandExecutorTest {
     long pid = Long.parseLong(Files.readString(pidFile).strip());
     var handle = ProcessHandle.of(pid);
     if (handle.isPresent()) {
-      handle.get().onExit().get(2, TimeUnit.SECONDS);
+      handle.get().onExit().get(10, TimeUnit.SECONDS);
     }
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
         .as("process %s is alive", pid).isFalse();

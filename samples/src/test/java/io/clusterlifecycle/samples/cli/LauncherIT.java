@@ -68,6 +68,43 @@ class LauncherIT {
   }
 
   @Test
+  void clusterFlow_fromSeparateInvocations_withTrace(@TempDir Path dir) throws Exception {
+    String home = dir.resolve("home").toString();
+    String trace = dir.resolve("t.jsonl").toString();
+    Result created = launch("--home", home, "--trace", trace, "create",
+        "samples/specs/hadoop.yaml", "--name", "demo");
+    assertThat(created.code()).as(created.err()).isZero();
+    Result shown = launch("--home", home, "--json", "show", "demo");
+    assertThat(shown.code()).isZero();
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(shown.out());
+    assertThat(json.get("state").asText()).isEqualTo("RUNNING");
+    assertThat(json.get("nodes")).hasSize(5);
+    assertThat(launch("--home", home, "--trace", trace, "add-nodes", "demo", "--role", "worker",
+        "--count", "1").code()).isZero();
+    assertThat(launch("--home", home, "--trace", trace, "delete-nodes", "demo",
+        "demo-worker-1").code()).isZero();
+    assertThat(launch("--home", home, "--trace", trace, "delete", "demo").code()).isZero();
+    List<String> lines = Files.readAllLines(Path.of(trace));
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> kinds = new ArrayList<>();
+    for (String line : lines) {
+      com.fasterxml.jackson.databind.JsonNode e = mapper.readTree(line);
+      assertThat(e.has("seq")).isTrue();
+      assertThat(e.get("ts").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+      kinds.add(e.get("event").asText());
+    }
+    assertThat(kinds).contains("OPERATION_STARTED", "OPERATION_SUCCEEDED", "STATE_CHANGED",
+        "STAGE_STARTED", "STAGE_FINISHED", "COMMAND_STARTED", "COMMAND_FINISHED",
+        "RESOURCE_CREATED", "RESOURCE_DELETED", "METADATA_PUT", "METADATA_DELETED");
+    assertThat(kinds.stream().filter("OPERATION_SUCCEEDED"::equals)).hasSize(4);
+    Result done = launch("--home", home, "--json", "show", "demo");
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(done.out())
+        .get("state").asText()).isEqualTo("DONE");
+  }
+
+  @Test
   void demo_exitsZero() throws Exception {
     Result r = launch("demo");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
