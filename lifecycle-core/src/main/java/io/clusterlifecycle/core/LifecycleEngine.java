@@ -80,6 +80,8 @@ public final class LifecycleEngine implements Lifecycle {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
   /** Root of every cluster's metadata tree when none is configured. */
   public static final String DEFAULT_METADATA_ROOT = "/clusters";
+  /** How often a request waiting for another engine's operation looks at the record again. */
+  static final Duration RECORD_POLL = Duration.ofMillis(200);
 
   private final ResourceProvider resources;
   private final CommandExecutor commands;
@@ -308,15 +310,13 @@ public final class LifecycleEngine implements Lifecycle {
       }
       Cluster c = resolve(clusterRef(request));
       prepare(request, c);
-      return claim(c.id(), deadline).thenCompose(mine -> {
-        try {
-          Cluster now = resolve(c.id());
-          return start(prepare(request, now), now.state(), deadline, mine);
-        } catch (RuntimeException e) {
-          release(c.id(), mine);
-          throw e;
-        }
-      });
+      return claim(c.id(), deadline).thenCompose(mine -> whenRecordIdle(c.id(), deadline)
+          .thenCompose(now -> start(prepare(request, now), now.state(), deadline, mine))
+          .whenComplete((op, e) -> {
+            if (e != null) {
+              release(c.id(), mine);
+            }
+          }));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -373,6 +373,35 @@ public final class LifecycleEngine implements Lifecycle {
           timer.cancel(false);
           return claim(clusterId, deadline);
         });
+  }
+
+  /**
+   * Completes with the cluster's record once no operation is recorded on it — one started by
+   * another engine sharing the store — or fails with a conflict naming that operation at the
+   * deadline.
+   */
+  private CompletableFuture<Cluster> whenRecordIdle(String clusterId, Instant deadline) {
+    Cluster c = resolve(clusterId);
+    if (c.operation().isEmpty()) {
+      return CompletableFuture.completedFuture(c);
+    }
+    if (!clock.instant().isBefore(deadline)) {
+      return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
+          + " is busy with operation " + c.operation() + " (" + c.state() + "), which did not"
+          + " finish within this request's timeout; try again later, or recover the cluster if"
+          + " that operation's engine is gone", c.operation()));
+    }
+    CompletableFuture<Cluster> next = new CompletableFuture<>();
+    long pollMs = Math.min(RECORD_POLL.toMillis(),
+        Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
+    ctx.scheduler().schedule(() -> whenRecordIdle(clusterId, deadline).whenComplete((r, e) -> {
+      if (e != null) {
+        next.completeExceptionally(e);
+      } else {
+        next.complete(r);
+      }
+    }), pollMs, TimeUnit.MILLISECONDS);
+    return next;
   }
 
   private void release(String clusterId, CompletableFuture<Void> mine) {

@@ -409,6 +409,44 @@ class EngineFlowsTest {
   }
 
   @Test
+  void operationRecordedByAnotherEngine_makesTheClusterBusy_untilItEnds() throws Exception {
+    Cluster c = create(spec(r -> r));
+    // another engine sharing the store has an operation under way on the cluster
+    Cluster busy = h.store.put(c.toBuilder().state(ClusterState.SCALING).operation("op-elsewhere")
+        .build()).join();
+    assertThatThrownBy(() -> h.engine.addNodes(AddNodes.of("demo", "worker", 1)
+        .withTimeout(Duration.ofMillis(400))))
+        .isInstanceOfSatisfying(ConflictException.class, e -> {
+          assertThat(e.busyOperation()).isEqualTo("op-elsewhere");
+          assertThat(e.getMessage()).contains("busy with operation op-elsewhere");
+        });
+    assertThat(h.resources.createCount("demo-worker-4")).isZero();
+    // it ends while a second request waits: the second one then runs
+    CompletableFuture<Operation> waiting = h.engine.submit(AddNodes.of("demo", "worker", 1)
+        .withTimeout(Duration.ofSeconds(10)));
+    assertThatThrownBy(() -> waiting.get(300, TimeUnit.MILLISECONDS))
+        .isInstanceOf(java.util.concurrent.TimeoutException.class);
+    h.store.put(busy.toBuilder().state(ClusterState.RUNNING).operation("").build()).join();
+    assertThat(waiting.get(10, TimeUnit.SECONDS).state()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(h.engine.get(c.id()).nodes("worker")).hasSize(4);
+  }
+
+  @Test
+  void deleteNodes_failureAfterPublishing_failsScaling_andStillRemovesDeletingHosts() {
+    Cluster c = create(spec(r -> r));
+    h.commands.on("stop").forNode("demo-worker-3").exit(5);
+    assertThatThrownBy(() -> h.engine.deleteNodes(DeleteNodes.of("demo", "demo-worker-3")))
+        .isInstanceOfSatisfying(OperationFailedException.class,
+            e -> assertThat(e.operation().refused()).isFalse());
+    assertThat(h.stages()).containsSubsequence("stop (order 1): stop@demo-worker-3=5 !",
+        "remove /deleting-hosts: del");
+    assertThat(h.stages()).noneMatch(line -> line.startsWith("delete resources"));
+    assertThat(h.engine.get(c.id()).state()).isEqualTo(ClusterState.FAILED_SCALING);
+    assertThat(h.metadata.get(root(c) + "/deleting-hosts").join()).isEmpty();
+    assertThat(h.resources.resources(c.id())).hasSize(5);
+  }
+
+  @Test
   void create_sameNameTwice_isAConflict_andBadSpecOrCountIsValidation() {
     create(spec(r -> r));
     assertThatThrownBy(() -> create(spec(r -> r))).isInstanceOf(ConflictException.class)
