@@ -97,6 +97,22 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void busyCluster_exitsThree_afterWaitingForItsTimeout() throws IOException {
+    assertThat(run("create", HADOOP, "--name", "demo").code()).isZero();
+    // another lifecycle process is in the middle of an operation on the cluster
+    try (var infra = io.clusterlifecycle.local.LocalInfrastructure.open(home)) {
+      var store = infra.store();
+      var c = store.list().toCompletableFuture().join().get(0);
+      store.put(c.toBuilder().state(io.clusterlifecycle.api.state.ClusterState.SCALING)
+          .operation("op-other").build()).toCompletableFuture().join();
+    }
+    LifecycleCliTest.Result r = run("--timeout", "1", "add-nodes", "demo", "--role", "worker",
+        "--count", "1");
+    assertThat(r.code()).isEqualTo(ExitCodes.CONFLICT);
+    assertThat(r.err()).contains("busy with operation op-other");
+  }
+
+  @Test
   void failedOperation_exitsOne_andPrintsTheStateAndReason(@TempDir Path specs)
       throws IOException {
     Path spec = specs.resolve("failing.yaml");
