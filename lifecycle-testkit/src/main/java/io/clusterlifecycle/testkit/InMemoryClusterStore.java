@@ -2,9 +2,11 @@ package io.clusterlifecycle.testkit;
 
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,7 @@ public final class InMemoryClusterStore implements ClusterStore {
   // guarded by lock; insertion order breaks ties between equal creation times
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final Map<String, Operation> operations = new LinkedHashMap<>();
+  private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
   private int puts;
   private int conflicts;
   private final Faults<Cluster> putFaults = new Faults<>();
@@ -111,7 +114,13 @@ public final class InMemoryClusterStore implements ClusterStore {
     Objects.requireNonNull(clusterId, "clusterId");
     synchronized (lock) {
       clusters.remove(clusterId);
-      operations.values().removeIf(o -> o.clusterId().equals(clusterId));
+      operations.values().removeIf(o -> {
+        boolean ofCluster = o.clusterId().equals(clusterId);
+        if (ofCluster) {
+          journals.remove(o.id());
+        }
+        return ofCluster;
+      });
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -221,9 +230,38 @@ public final class InMemoryClusterStore implements ClusterStore {
     }
   }
 
+  /**
+   * Appends entries to their operations' journals, all at once.
+   *
+   * @param entries the entries
+   * @return completed
+   */
+  @Override
+  public CompletableFuture<Void> appendJournal(List<JournalEntry> entries) {
+    List<JournalEntry> batch = List.copyOf(entries);
+    synchronized (lock) {
+      batch.forEach(e -> journals.computeIfAbsent(e.operationId(), k -> new ArrayList<>()).add(e));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Reads an operation's journal.
+   *
+   * @param operationId the operation
+   * @return a copy of its entries in append order
+   */
+  @Override
+  public CompletableFuture<List<JournalEntry>> journal(String operationId) {
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(List.copyOf(
+          journals.getOrDefault(operationId, List.of())));
+    }
+  }
+
   private static Cluster withVersion(Cluster c, long version) {
     return new Cluster(c.id(), c.name(), c.namespace(), c.spec(), c.labels(), c.env(), c.state(),
-        c.nodes(), c.lastIndex(), c.operation(), c.history(), version, c.createdAt(),
+        c.nodes(), c.lastIndex(), c.operation(), c.lease(), c.history(), version, c.createdAt(),
         c.updatedAt());
   }
 }

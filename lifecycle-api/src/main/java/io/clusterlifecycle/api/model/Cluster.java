@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * @param nodes the nodes, sorted by role order in the spec and then by index
  * @param lastIndex per role, the highest node index ever handed out (indexes are never reused)
  * @param operation the id of the operation under way, empty when none
+ * @param lease the owner of the operation under way, empty when none
  * @param history ids of the operations run on it, oldest first
  * @param version the record's version, for compare-and-set in the store; {@code 0} before the
  *     first write
@@ -43,6 +44,7 @@ public record Cluster(
     List<Node> nodes,
     Map<String, Integer> lastIndex,
     String operation,
+    Optional<Lease> lease,
     List<String> history,
     long version,
     Instant createdAt,
@@ -64,6 +66,7 @@ public record Cluster(
    * @param nodes the nodes; copied
    * @param lastIndex highest index per role; copied
    * @param operation the operation under way, or empty
+   * @param lease the owner of the operation under way, if any
    * @param history operation ids; copied
    * @param version the record version
    * @param createdAt creation time
@@ -76,6 +79,7 @@ public record Cluster(
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));
@@ -126,7 +130,8 @@ public record Cluster(
    */
   public static Builder builder(String id, String name, AppSpec spec, Instant now) {
     return new Builder(new Cluster(id, name, DEFAULT_NAMESPACE, spec, Map.of(), spec.env(),
-        ClusterState.PENDING, List.of(), Map.of(), "", List.of(), 0, now, now));
+        ClusterState.PENDING, List.of(), Map.of(), "", Optional.empty(), List.of(), 0, now,
+        now));
   }
 
   /** Builds a changed copy of a {@link Cluster}; not thread-safe. */
@@ -140,6 +145,7 @@ public record Cluster(
     private final List<Node> nodes;
     private final Map<String, Integer> lastIndex;
     private String operation;
+    private Optional<Lease> lease;
     private final List<String> history;
     private long version;
     private Instant updatedAt;
@@ -154,6 +160,7 @@ public record Cluster(
       this.nodes = new ArrayList<>(base.nodes);
       this.lastIndex = new LinkedHashMap<>(base.lastIndex);
       this.operation = base.operation;
+      this.lease = base.lease;
       this.history = new ArrayList<>(base.history);
       this.version = base.version;
       this.updatedAt = base.updatedAt;
@@ -251,6 +258,17 @@ public record Cluster(
     }
 
     /**
+     * Sets or clears the lease of the operation under way.
+     *
+     * @param value the lease, or empty
+     * @return this builder
+     */
+    public Builder lease(Optional<Lease> value) {
+      this.lease = Objects.requireNonNull(value, "lease");
+      return this;
+    }
+
+    /**
      * Appends an operation id to the history.
      *
      * @param operationId the operation id
@@ -296,7 +314,7 @@ public record Cluster(
         return i < 0 ? Integer.MAX_VALUE : i;
       }).thenComparing(Node::role).thenComparingInt(Node::index));
       return new Cluster(base.id, base.name, namespace, spec, labels, env, state, sorted,
-          lastIndex, operation, history, version, base.createdAt, updatedAt);
+          lastIndex, operation, lease, history, version, base.createdAt, updatedAt);
     }
   }
 }

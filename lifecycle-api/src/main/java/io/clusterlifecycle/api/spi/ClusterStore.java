@@ -42,7 +42,7 @@ public interface ClusterStore extends AutoCloseable {
   CompletionStage<Cluster> put(Cluster cluster);
 
   /**
-   * Removes a cluster record and its operations (purge).
+   * Removes a cluster record, its operations and their journals (purge).
    *
    * @param clusterId the cluster id
    * @return completes when removed; completes normally when there was no record
@@ -72,6 +72,24 @@ public interface ClusterStore extends AutoCloseable {
    * @return the records, oldest first
    */
   CompletionStage<List<Operation>> operations(String clusterId);
+
+  /**
+   * Appends entries to operations' journals. Implementations write the whole batch in one
+   * transaction where they can; the engine groups entries, so one call may carry many. A
+   * completed stage means every entry of the batch is durable.
+   *
+   * @param entries the entries, in the order they happened
+   * @return completes when durable
+   */
+  CompletionStage<Void> appendJournal(List<JournalEntry> entries);
+
+  /**
+   * Reads an operation's journal.
+   *
+   * @param operationId the operation
+   * @return its entries in the order they were appended; empty when there are none
+   */
+  CompletionStage<List<JournalEntry>> journal(String operationId);
 
   /** Releases connections the store holds; the default does nothing. */
   @Override
