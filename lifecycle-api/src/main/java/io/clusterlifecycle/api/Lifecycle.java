@@ -130,6 +130,37 @@ public interface Lifecycle extends AutoCloseable {
     return get(execute(request).clusterId());
   }
 
+  /**
+   * Finishes what an interrupted or failed operation left (SPEC 7.12): resumes a failed create,
+   * scaling, update or delete from its first unfinished step (deleting and re-creating nodes
+   * whose creation failed), takes over an operation whose engine is gone (its lease lapsed), and
+   * ends a cooldown. A cluster with nothing to recover is returned as it is.
+   *
+   * @param cluster the cluster's id or name
+   * @param timeout how long the resumed operation may take
+   * @return completes with the cluster once recovered; exceptionally as {@link #submit} does, or
+   *     with {@link ConflictException} while another live engine owns the operation
+   */
+  CompletableFuture<Cluster> recoverAsync(String cluster, java.time.Duration timeout);
+
+  /**
+   * Recovers a cluster and waits for it; see {@link #recoverAsync}.
+   *
+   * @param cluster the cluster's id or name
+   * @param timeout how long the resumed operation may take
+   * @return the recovered cluster
+   */
+  default Cluster recover(String cluster, java.time.Duration timeout) {
+    return await(recoverAsync(cluster, timeout));
+  }
+
+  /**
+   * Removes the records of every deleted (DONE) cluster.
+   *
+   * @return how many clusters were purged
+   */
+  int purgeDone();
+
   /** Stops accepting operations and releases the engine's resources. */
   @Override
   void close();

@@ -14,9 +14,14 @@ import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.ClusterQuery;
+import io.clusterlifecycle.api.model.Lease;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.CreateNodeStep;
+import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Stage;
+import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.request.AddNodes;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
@@ -27,7 +32,12 @@ import io.clusterlifecycle.api.spec.VolumeSpec;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.MetadataStore;
+import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
@@ -80,6 +90,8 @@ public final class LifecycleEngine implements Lifecycle {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
   /** Root of every cluster's metadata tree when none is configured. */
   public static final String DEFAULT_METADATA_ROOT = "/clusters";
+  /** How long an engine's ownership of a running operation lasts without renewal. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   /** How often a request waiting for another engine's operation looks at the record again. */
   static final Duration RECORD_POLL = Duration.ofMillis(200);
 
@@ -94,6 +106,10 @@ public final class LifecycleEngine implements Lifecycle {
   private final List<AutoCloseable> owned;
   private final Map<String, CompletableFuture<Void>> busy = new ConcurrentHashMap<>();
   private final Set<String> creating = ConcurrentHashMap.newKeySet();
+  private final Duration leaseDuration;
+  private final String host = hostName();
+  private final long pid = ProcessHandle.current().pid();
+  private final String owner = host + "/" + pid + "/" + hex(6);
   private volatile boolean closed;
 
   private LifecycleEngine(Builder b) {
@@ -118,7 +134,24 @@ public final class LifecycleEngine implements Lifecycle {
     this.events = new EventBus(clock, b.listeners);
     this.ctx = new EngineContext(resources, commands, metadata, store, events,
         new AsyncLimiter(b.maxInFlight, executor), scheduler, executor, clock,
-        new MetadataTree(b.metadataRoot), b.commandGrace);
+        new MetadataTree(b.metadataRoot), b.commandGrace, Retry.of("lifecycle", b.retry));
+    this.leaseDuration = b.leaseDuration;
+  }
+
+  static boolean isTransient(Throwable e) {
+    Throwable t = e;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof TransientSpiException;
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -385,6 +418,11 @@ public final class LifecycleEngine implements Lifecycle {
     if (c.operation().isEmpty()) {
       return CompletableFuture.completedFuture(c);
     }
+    if (c.lease().map(l -> l.isLapsed(clock.instant(), host)).orElse(true)) {
+      return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
+          + " has an interrupted operation " + c.operation() + " (" + c.state() + ") whose engine"
+          + " is gone; run recover on the cluster to finish it", c.operation()));
+    }
     if (!clock.instant().isBefore(deadline)) {
       return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
           + " is busy with operation " + c.operation() + " (" + c.state() + "), which did not"
@@ -420,7 +458,7 @@ public final class LifecycleEngine implements Lifecycle {
           now, Optional.empty(), "", false, List.of(), List.of());
       join(store.putOperation(op));
       Cluster.Builder b = c.toBuilder().state(active).operation(opId).addHistory(opId)
-          .updatedAt(now);
+          .lease(Optional.of(lease())).updatedAt(now);
       for (Node n : c.nodes()) {
         if (p.added().contains(n.id())) {
           b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)));
@@ -433,18 +471,159 @@ public final class LifecycleEngine implements Lifecycle {
           .operation(opId, p.type()).message(p.plan().stages().size() + " stages, "
               + p.plan().steps().count() + " steps"));
       emitState(running, opId, p.type(), from, active);
-      RecordKeeper records = new RecordKeeper(store, clock, running);
-      Duration left = Duration.between(clock.instant(), deadline);
-      if (left.isNegative() || left.isZero()) {
-        left = Duration.ofMillis(1);
-      }
-      return new OperationRunner(ctx, p.plan(), opId, records).run(left)
-          .thenApplyAsync(result -> finish(p, op, records, result), ctx.executor())
-          .whenComplete((o, e) -> release(c.id(), mine));
+      return run(p, op, running, deadline, Set.of(), mine);
     } catch (RuntimeException e) {
       release(c.id(), mine);
       throw e;
     }
+  }
+
+  private Lease lease() {
+    return new Lease(owner, host, pid, clock.instant().plus(leaseDuration)
+        .truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /** Runs (or resumes) an operation whose records say it is under way, then records its end. */
+  private CompletableFuture<Operation> run(Prepared p, Operation op, Cluster running,
+      Instant deadline, Set<String> done, CompletableFuture<Void> mine) {
+    RecordKeeper records = new RecordKeeper(ctx, running);
+    long renewMs = Math.max(1, leaseDuration.toMillis() / 3);
+    ScheduledFuture<?> renewal = ctx.scheduler().scheduleAtFixedRate(
+        () -> records.update(b -> b.lease(Optional.of(lease()))), renewMs, renewMs,
+        TimeUnit.MILLISECONDS);
+    Duration left = Duration.between(clock.instant(), deadline);
+    if (left.isNegative() || left.isZero()) {
+      left = Duration.ofMillis(1);
+    }
+    return new OperationRunner(ctx, op.plan(), op.id(), records, done).run(left)
+        .thenApplyAsync(result -> {
+          renewal.cancel(false);
+          return finish(p, op, records, result);
+        }, ctx.executor())
+        .whenComplete((o, e) -> {
+          renewal.cancel(false);
+          release(running.id(), mine);
+        });
+  }
+
+  // ---------------------------------------------------------------- recover
+
+  @Override
+  public CompletableFuture<Cluster> recoverAsync(String cluster, Duration timeout) {
+    try {
+      Cluster c = resolve(cluster);
+      Instant deadline = clock.instant().plus(timeout);
+      return claim(c.id(), deadline).thenCompose(mine -> {
+        try {
+          return recover(resolve(c.id()), deadline, mine);
+        } catch (RuntimeException e) {
+          release(c.id(), mine);
+          throw e;
+        }
+      }).thenApply(x -> resolve(c.id()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<?> recover(Cluster c, Instant deadline, CompletableFuture<Void> mine) {
+    if (c.state() == ClusterState.COOLDOWN && c.operation().isEmpty()) {
+      join(store.put(c.toBuilder().state(c.state().moveTo(ClusterState.RUNNING))
+          .updatedAt(now()).build()));
+      emitState(c, "", null, ClusterState.COOLDOWN, ClusterState.RUNNING);
+      release(c.id(), mine);
+      return CompletableFuture.completedFuture(null);
+    }
+    Optional<Operation> interrupted = Optional.empty();
+    if (!c.operation().isEmpty()) {
+      if (c.lease().isPresent() && !c.lease().get().isLapsed(clock.instant(), host)) {
+        throw new ConflictException("operation " + c.operation() + " on cluster " + c.name()
+            + " is running in engine " + c.lease().get().owner() + " (lease until "
+            + c.lease().get().expiresAt() + "); wait for it", c.operation());
+      }
+      interrupted = join(store.getOperation(c.operation()));
+    } else if (c.state().isFailed()) {
+      List<Operation> ops = join(store.operations(c.id()));
+      for (int i = ops.size() - 1; i >= 0 && interrupted.isEmpty(); i--) {
+        Operation o = ops.get(i);
+        if (o.state() == OperationState.FAILED && !o.refused()
+            && o.type().failureState() == c.state()) {
+          interrupted = Optional.of(o);
+        }
+      }
+    }
+    if (interrupted.isEmpty()) {
+      release(c.id(), mine);
+      if (c.state().isFailed()) {
+        throw new IllegalStateTransitionException(c.state(), c.state(), "cluster " + c.name()
+            + " is " + c.state() + " but no failed operation of it can be found to resume;"
+            + " delete it with force");
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+    Operation op = interrupted.get();
+    Set<String> done = new java.util.HashSet<>();
+    Map<String, JournalEntry.Status> last = new java.util.HashMap<>();
+    join(store.journal(op.id())).forEach(e -> last.put(e.stepId(), e.status()));
+    last.forEach((step, status) -> {
+      if (status == JournalEntry.Status.SUCCEEDED) {
+        done.add(step);
+      }
+    });
+    Plan plan = op.plan();
+    List<Node> failedNodes = c.nodes().stream().filter(n -> n.state() == NodeState.FAILED).toList();
+    Set<String> created = plan.steps().filter(s -> s instanceof CreateNodeStep)
+        .map(s -> ((CreateNodeStep) s).node()).collect(Collectors.toSet());
+    List<Node> recreate = failedNodes.stream().filter(n -> created.contains(n.id())).toList();
+    if (!recreate.isEmpty()) {
+      int round = (int) op.plan().stages().stream().filter(st -> st.name().startsWith("recover:"))
+          .count() + 1;
+      List<Step> deletes = recreate.stream().map(n -> (Step) new DeleteNodeStep(
+          "r" + round + "-delete-" + n.id(), n.id(), n.role(), false)).toList();
+      List<Stage> stages = new ArrayList<>();
+      stages.add(new Stage("recover: delete failed nodes", Stage.FailurePolicy.FAIL, false,
+          deletes));
+      stages.addAll(plan.stages());
+      plan = new Plan(plan.clusterId(), plan.clusterName(), plan.type(), stages);
+    }
+    Set<String> leaving = op.plan().steps().filter(s -> s instanceof DeleteNodeStep)
+        .map(s -> ((DeleteNodeStep) s).node()).collect(Collectors.toSet());
+    Prepared p = new Prepared(c, plan, op.type(), created, leaving);
+    ClusterState active = op.type().activeState();
+    ClusterState from = c.state();
+    Cluster.Builder b = c.toBuilder().operation(op.id()).lease(Optional.of(lease()))
+        .updatedAt(now());
+    if (from != active) {
+      b.state(from.moveTo(active));
+    }
+    for (Node n : recreate) {
+      b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)).withResource("", ""));
+    }
+    Cluster running = join(store.put(b.build()));
+    Operation resumed = new Operation(op.id(), op.clusterId(), op.type(),
+        op.state() == OperationState.RUNNING ? op.state() : op.state().moveTo(OperationState.RUNNING),
+        op.startedFrom(), plan, op.createdAt(), Optional.empty(), "", false, op.warnings(),
+        op.keptVolumes());
+    join(store.putOperation(resumed));
+    emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
+        .operation(op.id(), op.type()).message("resumed: " + done.size() + " of "
+            + plan.steps().count() + " steps already done"));
+    if (from != active) {
+      emitState(running, op.id(), op.type(), from, active);
+    }
+    return run(p, resumed, running, deadline, done, mine);
+  }
+
+  @Override
+  public int purgeDone() {
+    int purged = 0;
+    for (Cluster c : join(store.list())) {
+      if (c.state() == ClusterState.DONE) {
+        join(store.delete(c.id()));
+        purged++;
+      }
+    }
+    return purged;
   }
 
   private Operation finish(Prepared p, Operation op, RecordKeeper records,
@@ -459,7 +638,8 @@ public final class LifecycleEngine implements Lifecycle {
     } else {
       to = p.type().failureState();
     }
-    Cluster.Builder b = c.toBuilder().state(from.moveTo(to)).operation("").updatedAt(now());
+    Cluster.Builder b = c.toBuilder().state(from.moveTo(to)).operation("")
+        .lease(Optional.empty()).updatedAt(now());
     for (Node n : c.nodes()) {
       if (result.succeeded()) {
         if (p.leaving().contains(n.id())) {
@@ -551,8 +731,41 @@ public final class LifecycleEngine implements Lifecycle {
     private Duration defaultTimeout = DEFAULT_TIMEOUT;
     private String metadataRoot = DEFAULT_METADATA_ROOT;
     private Duration commandGrace = Duration.ofSeconds(5);
+    private Duration leaseDuration = DEFAULT_LEASE;
+    private RetryConfig retry = RetryConfig.<Object>custom()
+        .maxAttempts(5)
+        .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
+        .retryOnException(LifecycleEngine::isTransient)
+        .build();
 
     private Builder() {}
+
+    /**
+     * Sets how transient SPI failures ({@link io.clusterlifecycle.api.spi.TransientSpiException})
+     * are retried. Default: 5 attempts, exponential back-off from 200 ms, doubling.
+     *
+     * @param value the resilience4j retry configuration
+     * @return this builder
+     */
+    public Builder retry(RetryConfig value) {
+      this.retry = Objects.requireNonNull(value, "retry");
+      return this;
+    }
+
+    /**
+     * Sets how long this engine's ownership of a running operation lasts without renewal; it is
+     * renewed every third of that. Another engine takes an operation over only after it lapsed.
+     *
+     * @param value a positive duration; default 30 seconds
+     * @return this builder
+     */
+    public Builder leaseDuration(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("leaseDuration must be positive, was " + value);
+      }
+      this.leaseDuration = value;
+      return this;
+    }
 
     /**
      * Sets the resource provider.

@@ -413,6 +413,8 @@ class EngineFlowsTest {
     Cluster c = create(spec(r -> r));
     // another engine sharing the store has an operation under way on the cluster
     Cluster busy = h.store.put(c.toBuilder().state(ClusterState.SCALING).operation("op-elsewhere")
+        .lease(java.util.Optional.of(new io.clusterlifecycle.api.model.Lease("engine-2",
+            "another-host", 1, java.time.Instant.now().plus(Duration.ofMinutes(5)))))
         .build()).join();
     assertThatThrownBy(() -> h.engine.addNodes(AddNodes.of("demo", "worker", 1)
         .withTimeout(Duration.ofMillis(400))))
@@ -426,7 +428,8 @@ class EngineFlowsTest {
         .withTimeout(Duration.ofSeconds(10)));
     assertThatThrownBy(() -> waiting.get(300, TimeUnit.MILLISECONDS))
         .isInstanceOf(java.util.concurrent.TimeoutException.class);
-    h.store.put(busy.toBuilder().state(ClusterState.RUNNING).operation("").build()).join();
+    h.store.put(busy.toBuilder().state(ClusterState.RUNNING).operation("")
+        .lease(java.util.Optional.empty()).build()).join();
     assertThat(waiting.get(10, TimeUnit.SECONDS).state()).isEqualTo(OperationState.SUCCEEDED);
     assertThat(h.engine.get(c.id()).nodes("worker")).hasSize(4);
   }

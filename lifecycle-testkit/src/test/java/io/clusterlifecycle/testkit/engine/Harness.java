@@ -31,15 +31,32 @@ final class Harness implements AutoCloseable {
   }
 
   Harness(int maxInFlight) {
-    engine = LifecycleEngine.builder()
+    engine = engine(b -> b.maxInFlight(maxInFlight));
+  }
+
+  /** Another engine on the same SPIs, like a second process sharing the stores. */
+  LifecycleEngine engine(java.util.function.UnaryOperator<LifecycleEngine.Builder> tweak) {
+    return tweak.apply(LifecycleEngine.builder()
         .resourceProvider(resources)
         .commandExecutor(commands)
         .metadataStore(metadata)
         .clusterStore(store)
         .eventListener(events)
         .scheduler(scheduler)
-        .maxInFlight(maxInFlight)
+        .retry(io.github.resilience4j.retry.RetryConfig.custom().maxAttempts(4)
+            .waitDuration(java.time.Duration.ofMillis(10))
+            .retryOnException(e -> rootCause(e) instanceof
+                io.clusterlifecycle.api.spi.TransientSpiException)
+            .build()))
         .build();
+  }
+
+  static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /**

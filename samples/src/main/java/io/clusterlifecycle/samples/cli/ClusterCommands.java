@@ -265,6 +265,62 @@ final class ClusterCommands {
     }
   }
 
+  @Command(name = "recover", description = {"Finish what an interrupted or failed operation"
+      + " left: resume it from its first unfinished step.",
+      "With --delete: force-delete a cluster whose deletion failed."})
+  static final class Recover extends Base {
+    @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
+    String cluster;
+
+    @Option(names = "--delete", description = "Force-delete the cluster instead of resuming.")
+    boolean delete;
+
+    @Override
+    int run(Session session) {
+      if (delete) {
+        DeleteCluster r = DeleteCluster.of(cluster).forced();
+        return execute(session, parent.timeout().map(r::withTimeout).orElse(r), cluster);
+      }
+      EventListener progress = e -> {
+        if (e.event() == EventType.STAGE_FINISHED || e.event() == EventType.OPERATION_STARTED) {
+          err().println("  " + (e.stage() == null ? e.message() : e.stage() + " ... "
+              + e.message()));
+          err().flush();
+        }
+      };
+      if (!parent.json) {
+        session.engine.addListener(progress);
+      }
+      try {
+        Cluster c = session.engine.recover(cluster,
+            parent.timeout().orElse(io.clusterlifecycle.core.LifecycleEngine.DEFAULT_TIMEOUT));
+        if (parent.json) {
+          out().println(ClusterView.json(c, true));
+        } else {
+          out().print(ClusterView.text(c, List.of()));
+        }
+        return ExitCodes.OK;
+      } catch (OperationFailedException e) {
+        err().println("lifecycle: " + e.getMessage());
+        err().println("cluster " + session.engine.get(cluster).name() + " is "
+            + session.engine.get(cluster).state());
+        return ExitCodes.FAILED;
+      } finally {
+        session.engine.removeListener(progress);
+      }
+    }
+  }
+
+  @Command(name = "purge-done", description = "Remove the records of deleted (DONE) clusters.")
+  static final class PurgeDone extends Base {
+    @Override
+    int run(Session session) {
+      int n = session.engine.purgeDone();
+      out().println(parent.json ? "{\"purged\":" + n + "}" : "purged " + n + " DONE clusters");
+      return ExitCodes.OK;
+    }
+  }
+
   @Command(name = "delete", description = "Delete a cluster.")
   static final class Delete extends Base {
     @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
         ClusterCommands.Create.class, ClusterCommands.ListClusters.class,
         ClusterCommands.Show.class, ClusterCommands.AddNodesCommand.class,
         ClusterCommands.DeleteNodesCommand.class, ClusterCommands.Delete.class,
+        ClusterCommands.Recover.class, ClusterCommands.PurgeDone.class,
         CommandLine.HelpCommand.class})
 public final class LifecycleCli implements java.util.concurrent.Callable<Integer> {
 

@@ -21,4 +21,12 @@ public record EngineContext(
     Executor executor,
     Clock clock,
     MetadataTree tree,
-    Duration commandGrace) {}
+    Duration commandGrace,
+    io.github.resilience4j.retry.Retry retry) {
+
+  /** Runs an SPI call, retrying transient failures with the engine's back-off. */
+  public <T> java.util.concurrent.CompletableFuture<T> retrying(
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
+    return retry.executeCompletionStage(scheduler, call).toCompletableFuture();
+  }
+}

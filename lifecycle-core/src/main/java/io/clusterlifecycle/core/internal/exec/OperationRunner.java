@@ -16,6 +16,7 @@ import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
+import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
@@ -55,6 +56,8 @@ public final class OperationRunner {
   private final String operationId;
   private final OperationType type;
   private final RecordKeeper records;
+  private final JournalWriter journal;
+  private final Set<String> done;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final List<String> warnings = new ArrayList<>();
   private final List<String> keptVolumes = new ArrayList<>();
@@ -62,12 +65,18 @@ public final class OperationRunner {
   private boolean refused;
   private volatile boolean timedOut;
 
-  public OperationRunner(EngineContext ctx, Plan plan, String operationId, RecordKeeper records) {
+  /**
+   * @param done ids of steps the journal shows as succeeded: a resumed operation skips them
+   */
+  public OperationRunner(EngineContext ctx, Plan plan, String operationId, RecordKeeper records,
+      Set<String> done) {
     this.ctx = ctx;
     this.plan = plan;
     this.operationId = operationId;
     this.type = plan.type();
     this.records = records;
+    this.done = Set.copyOf(done);
+    this.journal = new JournalWriter(batch -> ctx.retrying(() -> ctx.store().appendJournal(batch)));
   }
 
   /** Runs the plan; never completes exceptionally — failures are in the result. */
@@ -79,11 +88,16 @@ public final class OperationRunner {
       if (e != null) {
         fail("internal error: " + unwrap(e), false);
       }
+      return null;
+    }).thenCompose(v -> journal.flush().handle((ok, e) -> {
+      if (e != null) {
+        fail("could not write the journal: " + unwrap(e), false);
+      }
       synchronized (this) {
         return new Result(error, refused, timedOut, List.copyOf(warnings),
             List.copyOf(keptVolumes));
       }
-    });
+    }));
   }
 
   private void onTimeout(Duration timeout) {
@@ -101,8 +115,10 @@ public final class OperationRunner {
     if (hasFailed() && !stage.always()) {
       return runStages(index + 1);
     }
+    long alreadyDone = stage.steps().stream().filter(st -> done.contains(st.id())).count();
     emit(LifecycleEvent.builder(EventType.STAGE_STARTED).stage(stage.name())
-        .message(stage.steps().size() + " steps"));
+        .message(stage.steps().size() + " steps"
+            + (alreadyDone > 0 ? ", " + alreadyDone + " already done" : "")));
     return runStage(stage).thenComposeAsync(stageError -> {
       String outcome = stageError.isEmpty() ? "ok"
           : stage.onFailure() == Stage.FailurePolicy.WARN ? "ok with warnings: " + stageError
@@ -122,6 +138,9 @@ public final class OperationRunner {
     List<String> failures = new ArrayList<>();
     List<CompletableFuture<Void>> all = new ArrayList<>(stage.steps().size());
     for (Step step : stage.steps()) {
+      if (done.contains(step.id())) {
+        continue;
+      }
       CompletableFuture<Void> permit = ctx.limiter().acquire();
       // a step that gets its permit while the stage is being launched is in flight together
       // with the others; only a step still waiting for a permit is held back by a failure
@@ -132,6 +151,7 @@ public final class OperationRunner {
           return CompletableFuture.<Void>completedFuture(null);
         }
         CompletableFuture<Void> f;
+        journal.record(entry(step, JournalEntry.Status.STARTED, ""));
         try {
           f = runStep(stage, step);
         } catch (RuntimeException e) {
@@ -139,6 +159,8 @@ public final class OperationRunner {
         }
         return f.handle((ok, e) -> {
           ctx.limiter().release();
+          journal.record(e == null ? entry(step, JournalEntry.Status.SUCCEEDED, "")
+              : entry(step, JournalEntry.Status.FAILED, unwrap(e)));
           if (e != null) {
             String why = unwrap(e);
             synchronized (failures) {
@@ -155,6 +177,11 @@ public final class OperationRunner {
         return failures.isEmpty() ? "" : failures.get(0);
       }
     });
+  }
+
+  private JournalEntry entry(Step step, JournalEntry.Status status, String detail) {
+    return new JournalEntry(operationId, step.id(), status,
+        ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), detail);
   }
 
   private void onStepFailure(Stage stage, Step step, String why, AtomicBoolean stopped) {
@@ -217,7 +244,7 @@ public final class OperationRunner {
         role.volume().map(v -> v.mountPoint()).orElse(""), node.image(),
         Map.of(NodeSpec.TAG_CLUSTER, cluster.id(), NodeSpec.TAG_ROLE, node.role(),
             NodeSpec.TAG_NODE, node.id()));
-    return track(ctx.resources().create(spec).toCompletableFuture())
+    return ctx.retrying(() -> track(ctx.resources().create(spec).toCompletableFuture()))
         .thenCompose(resource -> records.update(b -> b.putNode(node(step.node())
             .withResource(resource.address(), resource.instanceId()))))
         .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_CREATED)
@@ -227,8 +254,8 @@ public final class OperationRunner {
 
   private CompletableFuture<Void> deleteNode(Stage stage, DeleteNodeStep step) {
     Node node = node(step.node());
-    return track(ctx.resources().delete(new NodeRef(plan.clusterId(), node.id()),
-        step.keepVolume()).toCompletableFuture())
+    return ctx.retrying(() -> track(ctx.resources().delete(new NodeRef(plan.clusterId(),
+        node.id()), step.keepVolume()).toCompletableFuture()))
         .thenCompose(kept -> {
           kept.ifPresent(v -> {
             synchronized (this) {
@@ -258,9 +285,21 @@ public final class OperationRunner {
         node.image(), true, Map.of());
     emit(LifecycleEvent.builder(EventType.COMMAND_STARTED).stage(stage.name())
         .node(node.role(), node.id()).service(label, order));
-    CompletableFuture<CommandResult> run = track(ctx.commands()
-        .run(new CommandRequest(resource, service, script, env, timeout)).toCompletableFuture());
-    ScheduledFuture<?> backstop = ctx.scheduler().schedule(() -> run.cancel(true),
+    CommandRequest request = new CommandRequest(resource, service, script, env, timeout);
+    java.util.concurrent.atomic.AtomicReference<CompletableFuture<CommandResult>> attempt =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    CompletableFuture<CommandResult> run = ctx.retrying(() -> {
+      CompletableFuture<CommandResult> f = track(ctx.commands().run(request).toCompletableFuture());
+      attempt.set(f);
+      return f;
+    });
+    ScheduledFuture<?> backstop = ctx.scheduler().schedule(() -> {
+      CompletableFuture<CommandResult> current = attempt.get();
+      if (current != null) {
+        current.cancel(true);
+      }
+      run.cancel(true);
+    },
         timeout.plus(ctx.commandGrace()).toMillis(), TimeUnit.MILLISECONDS);
     return run.handle((result, e) -> {
       backstop.cancel(false);
@@ -298,7 +337,8 @@ public final class OperationRunner {
   private CompletableFuture<Void> metadata(Stage stage, MetadataStep step) {
     MetadataChange change = ctx.tree().change(step, records.current());
     String root = ctx.tree().clusterRoot(plan.clusterId());
-    return track(ctx.metadata().commit(change).toCompletableFuture()).thenAccept(v -> {
+    return ctx.retrying(() -> track(ctx.metadata().commit(change).toCompletableFuture()))
+        .thenAccept(v -> {
       boolean put = step.action() == MetadataStep.Action.PUBLISH;
       String path = step.sections().contains(MetadataStep.ALL) ? root
           : root + "/" + String.join(",", step.sections());

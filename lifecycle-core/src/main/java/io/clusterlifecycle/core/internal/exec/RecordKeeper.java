@@ -1,7 +1,6 @@
 package io.clusterlifecycle.core.internal.exec;
 
 import io.clusterlifecycle.api.model.Cluster;
-import io.clusterlifecycle.api.spi.ClusterStore;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,14 +18,19 @@ import java.util.function.UnaryOperator;
 public final class RecordKeeper {
   private record Pending(UnaryOperator<Cluster.Builder> change, CompletableFuture<Cluster> done) {}
 
-  private final ClusterStore store;
+  private final java.util.function.Function<Cluster, CompletableFuture<Cluster>> put;
   private final Clock clock;
   private final List<Pending> pending = new ArrayList<>();
   private Cluster current;
   private boolean writing;
 
-  public RecordKeeper(ClusterStore store, Clock clock, Cluster stored) {
-    this.store = store;
+  public RecordKeeper(EngineContext ctx, Cluster stored) {
+    this(c -> ctx.retrying(() -> ctx.store().put(c)), ctx.clock(), stored);
+  }
+
+  RecordKeeper(java.util.function.Function<Cluster, CompletableFuture<Cluster>> put, Clock clock,
+      Cluster stored) {
+    this.put = put;
     this.clock = clock;
     this.current = stored;
   }
@@ -63,7 +67,7 @@ public final class RecordKeeper {
       }
       next = b.updatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
     }
-    store.put(next).whenComplete((stored, error) -> {
+    put.apply(next).whenComplete((stored, error) -> {
       boolean more;
       synchronized (this) {
         if (error == null) {

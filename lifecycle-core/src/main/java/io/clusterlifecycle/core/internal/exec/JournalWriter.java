@@ -1,0 +1,96 @@
+package io.clusterlifecycle.core.internal.exec;
+
+import io.clusterlifecycle.api.spi.JournalEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Appends journal entries without holding up the steps they describe: entries recorded while a
+ * write is under way are grouped into the next write, so a stage of a thousand steps costs a
+ * handful of store transactions. {@link #flush()} completes once everything recorded before it is
+ * durable; the engine flushes before it reports an operation's end.
+ */
+public final class JournalWriter {
+  private final Function<List<JournalEntry>, CompletableFuture<Void>> append;
+  private final List<JournalEntry> pending = new ArrayList<>();
+  private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+  private boolean writing;
+  private Throwable failure;
+
+  public JournalWriter(Function<List<JournalEntry>, CompletableFuture<Void>> append) {
+    this.append = append;
+  }
+
+  /** Queues an entry; it is written with the next group. */
+  public void record(JournalEntry entry) {
+    boolean start;
+    synchronized (this) {
+      pending.add(entry);
+      start = !writing;
+      writing = true;
+    }
+    if (start) {
+      write();
+    }
+  }
+
+  /** Completes when every entry recorded so far is durable, or fails with the first write error. */
+  public CompletableFuture<Void> flush() {
+    synchronized (this) {
+      if (failure != null) {
+        return CompletableFuture.failedFuture(failure);
+      }
+      if (!writing) {
+        return lastWrite;
+      }
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      flushWaiters.add(done);
+      return done;
+    }
+  }
+
+  private final List<CompletableFuture<Void>> flushWaiters = new ArrayList<>();
+
+  private void write() {
+    List<JournalEntry> batch;
+    synchronized (this) {
+      batch = new ArrayList<>(pending);
+      pending.clear();
+    }
+    CompletableFuture<Void> w;
+    try {
+      w = append.apply(batch);
+    } catch (RuntimeException e) {
+      w = CompletableFuture.failedFuture(e);
+    }
+    w.whenComplete((v, e) -> {
+      boolean more;
+      List<CompletableFuture<Void>> waiters = List.of();
+      synchronized (this) {
+        if (e != null && failure == null) {
+          failure = e;
+        }
+        more = !pending.isEmpty();
+        writing = more;
+        lastWrite = failure == null ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.failedFuture(failure);
+        if (!more) {
+          waiters = new ArrayList<>(flushWaiters);
+          flushWaiters.clear();
+        }
+      }
+      for (CompletableFuture<Void> f : waiters) {
+        if (failure == null) {
+          f.complete(null);
+        } else {
+          f.completeExceptionally(failure);
+        }
+      }
+      if (more) {
+        write();
+      }
+    });
+  }
+}

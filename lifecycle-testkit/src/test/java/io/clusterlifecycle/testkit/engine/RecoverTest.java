@@ -1,0 +1,190 @@
+package io.clusterlifecycle.testkit.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clusterlifecycle.api.ConflictException;
+import io.clusterlifecycle.api.LifecycleTimeoutException;
+import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.DeleteCluster;
+import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.testkit.ResourceCall;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Journal, resume, recover, takeover, retries and timeouts (SPEC 6, 7.12, 8). */
+class RecoverTest {
+  private static final Duration LONG = Duration.ofSeconds(30);
+  private final Harness h = new Harness();
+
+  @AfterEach
+  void close() {
+    h.close();
+  }
+
+  Cluster create() {
+    return h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo").build());
+  }
+
+  long runs(String service, String node) {
+    return h.commands.runs(service).stream().filter(r -> r.nodeId().equals(node)).count();
+  }
+
+  @Test
+  void everyStep_isJournaledStartedThenSucceeded() {
+    Cluster c = create();
+    Operation op = h.engine.operations(c.id()).get(0);
+    List<JournalEntry> journal = h.store.journal(op.id()).join();
+    long steps = op.plan().steps().count();
+    assertThat(journal).hasSize((int) (2 * steps));
+    op.plan().steps().forEach(step -> assertThat(journal.stream()
+        .filter(e -> e.stepId().equals(step.id())).map(JournalEntry::status))
+        .containsExactly(JournalEntry.Status.STARTED, JournalEntry.Status.SUCCEEDED));
+  }
+
+  @Test
+  void failedCreate_recover_resumesFromTheFirstUnfinishedStep() {
+    h.commands.on("start").forNode("demo-worker-2").exit(3).times(1);
+    assertThatThrownBy(this::create).isInstanceOf(OperationFailedException.class);
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.FAILED_DEPLOYING);
+
+    Cluster c = h.engine.recover("demo", LONG);
+
+    assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(c.nodes()).extracting(Node::state).containsOnly(NodeState.RUNNING);
+    assertThat(c.nodes()).allSatisfy(n -> assertThat(h.resources.createCount(n.id())).isOne());
+    assertThat(runs("init", "demo-master-1")).isOne();
+    assertThat(runs("start", "demo-master-1")).isOne();
+    assertThat(runs("start", "demo-worker-2")).isEqualTo(2);
+    assertThat(runs("init", "demo-worker-2")).isOne();
+    assertThat(h.engine.operations(c.id())).singleElement()
+        .extracting(Operation::state).isEqualTo(OperationState.SUCCEEDED);
+  }
+
+  @Test
+  void failedNodeCreation_recover_deletesAndRecreatesThatNode() {
+    h.resources.failCreate("demo-worker-3", new IllegalStateException("no capacity")).times(1);
+    assertThatThrownBy(this::create).isInstanceOf(OperationFailedException.class);
+    assertThat(h.engine.get("demo").node("demo-worker-3").orElseThrow().state())
+        .isEqualTo(NodeState.FAILED);
+
+    Cluster c = h.engine.recover("demo", LONG);
+
+    assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(h.stages().get(0)).isEqualTo("recover: delete failed nodes: -demo-worker-3");
+    assertThat(h.resources.callCount(ResourceCall.Method.CREATE, "demo-worker-3")).isEqualTo(2);
+    assertThat(h.resources.createCount("demo-worker-1")).isOne();
+    assertThat(h.resources.resources(c.id())).hasSize(5);
+    assertThat(c.node("demo-worker-3").orElseThrow().address()).isNotEmpty();
+  }
+
+  @Test
+  void interruptedOperation_isTakenOverOnlyAfterItsLeaseLapsed() throws Exception {
+    // engine A dies in the middle of "start (order 1)": its scheduler stops, its command hangs
+    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
+    LifecycleEngine a = h.engine(b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
+    h.commands.on("start").forNode("demo-worker-1").hang().times(1);
+    CompletableFuture<Operation> dying = a.submit(
+        CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo").build());
+    // the whole stage has been launched once its last step started
+    h.commands.whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
+        .get(10, TimeUnit.SECONDS);
+    deadScheduler.shutdownNow();
+    Cluster interrupted = h.engine.get("demo");
+    assertThat(interrupted.state()).isEqualTo(ClusterState.DEPLOYING);
+    assertThat(interrupted.lease()).isPresent();
+
+    // another engine in the same process: the owner is alive and its lease has not lapsed
+    assertThatThrownBy(() -> h.engine.recover("demo", LONG))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("is running in engine");
+    // an engine whose clock is past the lease takes the operation over and finishes it
+    LifecycleEngine b = h.engine(x -> x.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))));
+    assertThatThrownBy(() -> b.addNodes(AddNodes.of("demo", "worker", 1)))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("run recover");
+    Cluster c = b.recover("demo", LONG);
+
+    assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(c.lease()).isEmpty();
+    assertThat(c.nodes()).allSatisfy(n -> assertThat(h.resources.createCount(n.id())).isOne());
+    assertThat(runs("start", "demo-worker-1")).isEqualTo(2);
+    assertThat(runs("start", "demo-master-1")).isOne();
+    assertThat(dying).isNotDone();
+    b.close();
+    a.close();
+  }
+
+  @Test
+  void transientFailures_areRetried_permanentOnesAreNot() {
+    h.resources.failCreate("demo-worker-1", new TransientSpiException("rate limited", null))
+        .times(2);
+    Cluster c = create();
+    assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(h.resources.callCount(ResourceCall.Method.CREATE, "demo-worker-1")).isEqualTo(3);
+
+    h.commands.on("scale_out").fail(new IllegalStateException("no route to host"));
+    assertThatThrownBy(() -> h.engine.addNodes(AddNodes.of("demo", "worker", 1)))
+        .isInstanceOf(OperationFailedException.class).hasMessageContaining("no route to host");
+    assertThat(h.commands.runs("scale_out")).hasSize(2);
+  }
+
+  @Test
+  void operationTimeout_failsWithTimeoutError_andRecoverFinishesIt() {
+    h.commands.on("start").forNode("demo-client-1").hang().times(1);
+    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> r),
+        "demo").timeout(Duration.ofMillis(600)).build()))
+        .isInstanceOf(LifecycleTimeoutException.class).hasMessageContaining("timed out");
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.FAILED_DEPLOYING);
+    Cluster c = h.engine.recover("demo", LONG);
+    assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(runs("start", "demo-client-1")).isEqualTo(2);
+  }
+
+  @Test
+  void failedDelete_recoverResumesIt_andRecoverDeleteForcesIt() {
+    create();
+    h.commands.on("stop").forNode("demo-master-1").exit(1).times(1);
+    assertThatThrownBy(() -> h.engine.delete(DeleteCluster.of("demo")))
+        .isInstanceOf(OperationFailedException.class);
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.FAILED_UNDEPLOYING);
+    Cluster done = h.engine.recover("demo", LONG);
+    assertThat(done.state()).isEqualTo(ClusterState.DONE);
+    assertThat(runs("stop", "demo-client-1")).isOne();
+
+    Cluster second = h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo2")
+        .build());
+    h.commands.on("stop").exit(1);
+    assertThatThrownBy(() -> h.engine.delete(DeleteCluster.of("demo2")))
+        .isInstanceOf(OperationFailedException.class);
+    h.engine.delete(DeleteCluster.of("demo2").forced());
+    assertThat(h.engine.get(second.id()).state()).isEqualTo(ClusterState.DONE);
+    assertThat(h.resources.resources(second.id())).isEmpty();
+
+    assertThat(h.engine.purgeDone()).isEqualTo(2);
+    assertThat(h.engine.list(io.clusterlifecycle.api.model.ClusterQuery.all())).isEmpty();
+  }
+
+  @Test
+  void recover_ofAHealthyCluster_changesNothing_andCooldownEnds() {
+    Cluster c = create();
+    assertThat(h.engine.recover("demo", LONG)).isEqualTo(c);
+    h.store.put(c.toBuilder().state(ClusterState.COOLDOWN).build()).join();
+    assertThat(h.engine.recover("demo", LONG).state()).isEqualTo(ClusterState.RUNNING);
+  }
+}
