@@ -35,6 +35,7 @@ import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.ResourceProvider;
 import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -343,9 +344,8 @@ public final class LifecycleEngine implements Lifecycle {
       }
       Cluster c = resolve(clusterRef(request));
       prepare(request, c);
-      return claim(c.id(), deadline).thenCompose(mine -> whenRecordIdle(c.id(), deadline)
-          .thenCompose(now -> start(prepare(request, now), now.state(), deadline, mine))
-          .whenComplete((op, e) -> {
+      return claim(c.id(), deadline).thenCompose(mine -> startWhenIdle(request, c.id(), deadline,
+          mine).whenComplete((op, e) -> {
             if (e != null) {
               release(c.id(), mine);
             }
@@ -409,6 +409,27 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   /**
+   * Starts the request once the cluster is idle; when another engine sharing the store started
+   * an operation in between (the compare-and-set lost), waits for that one and tries again.
+   */
+  private CompletableFuture<Operation> startWhenIdle(OperationRequest request, String clusterId,
+      Instant deadline, CompletableFuture<Void> mine) {
+    return whenRecordIdle(clusterId, deadline)
+        .thenCompose(now -> start(prepare(request, now), now.state(), deadline, mine))
+        .exceptionallyCompose(e -> isTransient(e) || !(unwrap(e) instanceof VersionConflictException)
+            ? CompletableFuture.failedFuture(unwrap(e))
+            : startWhenIdle(request, clusterId, deadline, mine));
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
    * Completes with the cluster's record once no operation is recorded on it — one started by
    * another engine sharing the store — or fails with a conflict naming that operation at the
    * deadline.
@@ -454,9 +475,9 @@ public final class LifecycleEngine implements Lifecycle {
       ClusterState active = p.type().begin(from);
       String opId = "op-" + hex(10);
       Instant now = now();
-      Operation op = new Operation(opId, c.id(), p.type(), OperationState.RUNNING, from, p.plan(),
-          now, Optional.empty(), "", false, List.of(), List.of());
-      join(store.putOperation(op));
+      Operation pending = new Operation(opId, c.id(), p.type(), OperationState.PENDING, from,
+          p.plan(), now, Optional.empty(), "", false, List.of(), List.of());
+      join(store.putOperation(pending));
       Cluster.Builder b = c.toBuilder().state(active).operation(opId).addHistory(opId)
           .lease(Optional.of(lease())).updatedAt(now);
       for (Node n : c.nodes()) {
@@ -466,12 +487,26 @@ public final class LifecycleEngine implements Lifecycle {
           b.putNode(n.withState(n.state().moveTo(NodeState.DELETING)));
         }
       }
-      Cluster running = join(store.put(b.build()));
+      Cluster running;
+      try {
+        running = join(store.put(b.build()));
+      } catch (VersionConflictException e) {
+        // another engine changed the cluster first: this operation never started
+        join(store.putOperation(pending.ended(OperationState.CANCELLED, now(),
+            "another engine changed the cluster first", false, List.of(), List.of())));
+        throw e;
+      }
+      Operation op = new Operation(opId, c.id(), p.type(),
+          pending.state().moveTo(OperationState.RUNNING), from, p.plan(), now, Optional.empty(),
+          "", false, List.of(), List.of());
+      join(store.putOperation(op));
       emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
           .operation(opId, p.type()).message(p.plan().stages().size() + " stages, "
               + p.plan().steps().count() + " steps"));
       emitState(running, opId, p.type(), from, active);
       return run(p, op, running, deadline, Set.of(), mine);
+    } catch (VersionConflictException e) {
+      throw e; // the caller keeps its claim and waits to try again
     } catch (RuntimeException e) {
       release(c.id(), mine);
       throw e;

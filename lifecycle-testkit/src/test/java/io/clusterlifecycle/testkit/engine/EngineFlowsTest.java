@@ -435,6 +435,40 @@ class EngineFlowsTest {
   }
 
   @Test
+  void twoEnginesSharingTheStores_serialiseOperationsOnOneCluster() throws Exception {
+    Cluster c = create(spec(r -> r));
+    io.clusterlifecycle.testkit.RecordingEventListener otherEvents =
+        new io.clusterlifecycle.testkit.RecordingEventListener();
+    try (io.clusterlifecycle.core.LifecycleEngine other =
+        io.clusterlifecycle.core.LifecycleEngine.builder().resourceProvider(h.resources)
+            .commandExecutor(h.commands).metadataStore(h.metadata).clusterStore(h.store)
+            .eventListener(otherEvents).scheduler(h.scheduler).build()) {
+      h.commands.on("scale_out").latency(Duration.ofMillis(200));
+      h.events.clear();
+      CompletableFuture<Operation> a = h.engine.submit(AddNodes.of("demo", "worker", 1));
+      CompletableFuture<Operation> b = other.submit(AddNodes.of("demo", "worker", 1));
+      assertThat(a.get(20, TimeUnit.SECONDS).state()).isEqualTo(OperationState.SUCCEEDED);
+      assertThat(b.get(20, TimeUnit.SECONDS).state()).isEqualTo(OperationState.SUCCEEDED);
+      java.time.Instant[] ia = interval(h.events.events());
+      java.time.Instant[] ib = interval(otherEvents.events());
+      assertThat(!ia[1].isAfter(ib[0]) || !ib[1].isAfter(ia[0]))
+          .as("operation intervals %s and %s do not overlap", List.of(ia), List.of(ib)).isTrue();
+    }
+    assertThat(h.engine.get(c.id()).nodes("worker")).extracting(Node::id)
+        .containsExactly("demo-worker-1", "demo-worker-2", "demo-worker-3", "demo-worker-4",
+            "demo-worker-5");
+    assertThat(h.resources.resources(c.id())).hasSize(7);
+  }
+
+  private static java.time.Instant[] interval(List<io.clusterlifecycle.api.event.LifecycleEvent> es) {
+    java.time.Instant start = es.stream().filter(e -> e.event()
+        == io.clusterlifecycle.api.event.EventType.OPERATION_STARTED).findFirst().orElseThrow().ts();
+    java.time.Instant end = es.stream().filter(e -> e.event()
+        == io.clusterlifecycle.api.event.EventType.OPERATION_SUCCEEDED).findFirst().orElseThrow().ts();
+    return new java.time.Instant[] {start, end};
+  }
+
+  @Test
   void deleteNodes_failureAfterPublishing_failsScaling_andStillRemovesDeletingHosts() {
     Cluster c = create(spec(r -> r));
     h.commands.on("stop").forNode("demo-worker-3").exit(5);
