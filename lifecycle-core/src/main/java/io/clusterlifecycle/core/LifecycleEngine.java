@@ -439,7 +439,8 @@ public final class LifecycleEngine implements Lifecycle {
     if (c.operation().isEmpty()) {
       return CompletableFuture.completedFuture(c);
     }
-    if (c.lease().map(l -> l.isLapsed(clock.instant(), host)).orElse(true)) {
+    if (c.lease().map(l -> l.owner().equals(owner) || l.isLapsed(clock.instant(), host))
+        .orElse(true)) {
       return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
           + " has an interrupted operation " + c.operation() + " (" + c.state() + ") whose engine"
           + " is gone; run recover on the cluster to finish it", c.operation()));
@@ -571,12 +572,17 @@ public final class LifecycleEngine implements Lifecycle {
     }
     Optional<Operation> interrupted = Optional.empty();
     if (!c.operation().isEmpty()) {
-      if (c.lease().isPresent() && !c.lease().get().isLapsed(clock.instant(), host)) {
+      // this engine holds the cluster's claim, so a lease of its own is stale
+      if (c.lease().isPresent() && !c.lease().get().owner().equals(owner)
+          && !c.lease().get().isLapsed(clock.instant(), host)) {
         throw new ConflictException("operation " + c.operation() + " on cluster " + c.name()
             + " is running in engine " + c.lease().get().owner() + " (lease until "
             + c.lease().get().expiresAt() + "); wait for it", c.operation());
       }
       interrupted = join(store.getOperation(c.operation()));
+      if (interrupted.isPresent() && interrupted.get().endedAt().isPresent()) {
+        return completeEnded(c, interrupted.get(), deadline, mine);
+      }
     } else if (c.state().isFailed()) {
       List<Operation> ops = join(store.operations(c.id()));
       for (int i = ops.size() - 1; i >= 0 && interrupted.isEmpty(); i--) {
@@ -607,8 +613,7 @@ public final class LifecycleEngine implements Lifecycle {
     });
     Plan plan = op.plan();
     List<Node> failedNodes = c.nodes().stream().filter(n -> n.state() == NodeState.FAILED).toList();
-    Set<String> created = plan.steps().filter(s -> s instanceof CreateNodeStep)
-        .map(s -> ((CreateNodeStep) s).node()).collect(Collectors.toSet());
+    Set<String> created = stepNodes(plan, CreateNodeStep.class);
     List<Node> recreate = failedNodes.stream().filter(n -> created.contains(n.id())).toList();
     if (!recreate.isEmpty()) {
       int round = (int) op.plan().stages().stream().filter(st -> st.name().startsWith("recover:"))
@@ -621,8 +626,7 @@ public final class LifecycleEngine implements Lifecycle {
       stages.addAll(plan.stages());
       plan = new Plan(plan.clusterId(), plan.clusterName(), plan.type(), stages);
     }
-    Set<String> leaving = op.plan().steps().filter(s -> s instanceof DeleteNodeStep)
-        .map(s -> ((DeleteNodeStep) s).node()).collect(Collectors.toSet());
+    Set<String> leaving = stepNodes(op.plan(), DeleteNodeStep.class);
     Prepared p = new Prepared(c, plan, op.type(), created, leaving);
     ClusterState active = op.type().activeState();
     ClusterState from = c.state();
@@ -649,6 +653,32 @@ public final class LifecycleEngine implements Lifecycle {
     return run(p, resumed, running, deadline, done, mine);
   }
 
+  /**
+   * The engine died after recording an operation's end but before the cluster's: finish the
+   * cluster's record as the operation ended, then recover further if it had failed.
+   */
+  private CompletableFuture<?> completeEnded(Cluster c, Operation op, Instant deadline,
+      CompletableFuture<Void> mine) {
+    Prepared p = new Prepared(c, op.plan(), op.type(), stepNodes(op.plan(), CreateNodeStep.class),
+        stepNodes(op.plan(), DeleteNodeStep.class));
+    OperationRunner.Result result = new OperationRunner.Result(op.error(), op.refused(), false,
+        op.warnings(), op.keptVolumes());
+    try {
+      finish(p, op, new RecordKeeper(ctx, c), result);
+    } catch (OperationFailedException e) {
+      if (!op.refused()) {
+        return recover(resolve(c.id()), deadline, mine);
+      }
+    }
+    release(c.id(), mine);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static Set<String> stepNodes(Plan plan, Class<? extends Step> kind) {
+    return plan.steps().filter(kind::isInstance).map(s -> s instanceof CreateNodeStep cs
+        ? cs.node() : ((DeleteNodeStep) s).node()).collect(Collectors.toSet());
+  }
+
   @Override
   public int purgeDone() {
     int purged = 0;
@@ -663,6 +693,14 @@ public final class LifecycleEngine implements Lifecycle {
 
   private Operation finish(Prepared p, Operation op, RecordKeeper records,
       OperationRunner.Result result) {
+    // the operation's end is recorded before the cluster's, so that a crash in between leaves
+    // the cluster naming an ended operation, which recover completes, never a RUNNING orphan
+    Operation done = op.endedAt().isPresent() ? op
+        : op.ended(result.succeeded() ? OperationState.SUCCEEDED : OperationState.FAILED, now(),
+            result.error(), result.refused(), result.warnings(), result.keptVolumes());
+    if (done != op) {
+      join(store.putOperation(done));
+    }
     Cluster c = records.current();
     ClusterState from = c.state();
     ClusterState to;
@@ -698,9 +736,6 @@ public final class LifecycleEngine implements Lifecycle {
       throw new LifecycleException("could not record the end of " + op.id() + ": "
           + e.getCause(), e.getCause());
     }
-    Operation done = op.ended(result.succeeded() ? OperationState.SUCCEEDED : OperationState.FAILED,
-        now(), result.error(), result.refused(), result.warnings(), result.keptVolumes());
-    join(store.putOperation(done));
     emitState(ended, op.id(), op.type(), from, to);
     emit(LifecycleEvent.builder(result.succeeded() ? EventType.OPERATION_SUCCEEDED
         : EventType.OPERATION_FAILED).cluster(c.id()).operation(op.id(), op.type())

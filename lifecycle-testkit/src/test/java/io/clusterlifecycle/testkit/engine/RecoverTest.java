@@ -131,6 +131,28 @@ class RecoverTest {
   }
 
   @Test
+  void crashBetweenTheOperationsEndAndTheClustersEnd_recoverCompletesTheRecord() {
+    // the write that would end the cluster's record fails once, as if the engine died there
+    h.store.failPut(c -> c.operation().isEmpty() && c.state() == ClusterState.RUNNING,
+        new IllegalStateException("engine died")).times(1);
+    assertThatThrownBy(this::create).hasMessageContaining("engine died");
+    Cluster stuck = h.engine.get("demo");
+    assertThat(stuck.operation()).isNotEmpty();
+    assertThat(h.engine.operation(stuck.operation()).orElseThrow().state())
+        .isEqualTo(OperationState.SUCCEEDED);
+
+    Cluster c = h.engine.recover("demo", LONG);
+
+    assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(c.operation()).isEmpty();
+    assertThat(c.lease()).isEmpty();
+    assertThat(c.nodes()).extracting(Node::state).containsOnly(NodeState.RUNNING);
+    assertThat(h.engine.operations(c.id())).extracting(Operation::state)
+        .containsOnly(OperationState.SUCCEEDED);
+    assertThat(h.commands.runs("start")).hasSize(5);
+  }
+
+  @Test
   void transientFailures_areRetried_permanentOnesAreNot() {
     h.resources.failCreate("demo-worker-1", new TransientSpiException("rate limited", null))
         .times(2);
