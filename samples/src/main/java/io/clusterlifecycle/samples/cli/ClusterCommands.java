@@ -52,7 +52,7 @@ final class ClusterCommands {
 
     @Override
     public final Integer call() {
-      try (Session session = new Session(parent.home, parent.trace)) {
+      try (Session session = new Session(parent.home, parent.trace, parent.store)) {
         return run(session);
       }
     }

@@ -39,6 +39,12 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       description = "Append the JSON-lines trace of what the command did to FILE.")
   java.nio.file.Path trace;
 
+  @Option(names = "--store", scope = CommandLine.ScopeType.INHERIT, paramLabel = "JDBC_URL",
+      description = "Keep the records in this database (e.g. jdbc:postgresql://host/db; user and"
+          + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD) instead of"
+          + " DIR/lifecycle.db (SQLite).")
+  String store;
+
   @Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SEC",
       description = "Bound the operation, including any wait for a busy cluster, in seconds.")
   Long timeoutSeconds;

@@ -100,16 +100,25 @@ class ClusterCommandsTest {
   void busyCluster_exitsThree_afterWaitingForItsTimeout() throws IOException {
     assertThat(run("create", HADOOP, "--name", "demo").code()).isZero();
     // another lifecycle process is in the middle of an operation on the cluster
-    try (var infra = io.clusterlifecycle.local.LocalInfrastructure.open(home)) {
-      var store = infra.store();
+    try (var store = io.clusterlifecycle.store.jdbc.JdbcClusterStore.sqlite(
+        home.resolve(Session.STORE_FILE))) {
       var c = store.list().toCompletableFuture().join().get(0);
-      store.put(c.toBuilder().state(io.clusterlifecycle.api.state.ClusterState.SCALING)
-          .operation("op-other").build()).toCompletableFuture().join();
+      c = store.put(c.toBuilder().state(io.clusterlifecycle.api.state.ClusterState.SCALING)
+          .operation("op-other").lease(java.util.Optional.of(new io.clusterlifecycle.api.model
+              .Lease("engine-2", "another-host", 1, java.time.Instant.now().plusSeconds(300))))
+          .build()).toCompletableFuture().join();
+      LifecycleCliTest.Result r = run("--timeout", "1", "add-nodes", "demo", "--role", "worker",
+          "--count", "1");
+      assertThat(r.code()).isEqualTo(ExitCodes.CONFLICT);
+      assertThat(r.err()).contains("busy with operation op-other");
+      // the same leftover without a live owner is an interrupted operation: recover it
+      store.put(c.toBuilder().lease(java.util.Optional.empty()).build()).toCompletableFuture()
+          .join();
+      LifecycleCliTest.Result interrupted = run("add-nodes", "demo", "--role", "worker",
+          "--count", "1");
+      assertThat(interrupted.code()).isEqualTo(ExitCodes.CONFLICT);
+      assertThat(interrupted.err()).contains("run recover");
     }
-    LifecycleCliTest.Result r = run("--timeout", "1", "add-nodes", "demo", "--role", "worker",
-        "--count", "1");
-    assertThat(r.code()).isEqualTo(ExitCodes.CONFLICT);
-    assertThat(r.err()).contains("busy with operation op-other");
   }
 
   @Test
