@@ -25,9 +25,11 @@ import java.util.stream.Stream;
  * as the {@code postgres} user, as PostgreSQL refuses to run as root. {@link #close()} stops it
  * and deletes the directory.
  */
-final class PostgresServer implements AutoCloseable {
-  static final String USER = "lifecycle";
-  static final String PASSWORD = "it-secret-1";
+public final class PostgresServer implements AutoCloseable {
+  /** The superuser the server is created with. */
+  public static final String USER = "lifecycle";
+  /** Its password. */
+  public static final String PASSWORD = "it-secret-1";
   private static final Path INSTALL_ROOT = Path.of("/usr/lib/postgresql");
   private static final long START_SECONDS = 60;
 
@@ -87,7 +89,7 @@ final class PostgresServer implements AutoCloseable {
    *
    * @return the running server
    */
-  static PostgresServer start() throws Exception {
+  public static PostgresServer start() throws Exception {
     Path bin = findBinaries();
     boolean asRoot = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("lifecycle-pg-");
@@ -146,7 +148,7 @@ final class PostgresServer implements AutoCloseable {
    *
    * @return its JDBC URL
    */
-  String createDatabase() throws SQLException {
+  public String createDatabase() throws SQLException {
     String name = "store_" + databases.incrementAndGet();
     try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
         Statement s = c.createStatement()) {
@@ -155,11 +157,11 @@ final class PostgresServer implements AutoCloseable {
     return url(name);
   }
 
-  String url(String database) {
+  public String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(dir.resolve("postgres.log"), StandardCharsets.UTF_8);
     } catch (IOException e) {
