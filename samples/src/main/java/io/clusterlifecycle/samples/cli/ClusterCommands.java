@@ -61,16 +61,7 @@ final class ClusterCommands {
 
     /** Runs an operation, printing each finished stage to stderr as progress. */
     int execute(Session session, OperationRequest request, String clusterRef) {
-      EventListener progress = e -> {
-        if (e.event() == EventType.STAGE_FINISHED) {
-          err().println("  " + e.stage() + " ... " + e.message());
-          err().flush();
-        }
-      };
-      if (!parent.json) {
-        session.engine.addListener(progress);
-      }
-      try {
+      return withProgress(session, clusterRef, () -> {
         Operation op = session.engine.execute(request);
         Cluster c = session.engine.get(op.clusterId());
         if (parent.json) {
@@ -89,16 +80,34 @@ final class ClusterCommands {
           op.keptVolumes().forEach(v -> out().println("kept volume: " + v));
           out().print(ClusterView.text(c, List.of()));
         }
+      });
+    }
+
+    /**
+     * Runs {@code work} with stage progress on stderr (unless --json); an operation that failed
+     * or timed out is reported with the cluster's state and exit code 1.
+     */
+    int withProgress(Session session, String clusterRef, Runnable work) {
+      EventListener progress = e -> {
+        if (e.event() == EventType.STAGE_FINISHED) {
+          err().println("  " + e.stage() + " ... " + e.message());
+          err().flush();
+        } else if (e.event() == EventType.OPERATION_STARTED && e.message() != null
+            && e.message().startsWith("resumed")) {
+          err().println("  " + e.message());
+        }
+      };
+      if (!parent.json) {
+        session.engine.addListener(progress);
+      }
+      try {
+        work.run();
         return ExitCodes.OK;
-      } catch (OperationFailedException e) {
-        Operation op = e.operation();
-        Cluster c = session.engine.get(op.clusterId());
+      } catch (OperationFailedException | LifecycleTimeoutException e) {
+        Cluster c = session.engine.get(e instanceof OperationFailedException f
+            ? f.operation().clusterId() : clusterRef);
         err().println("lifecycle: " + e.getMessage());
         err().println("cluster " + c.name() + " is " + c.state());
-        return ExitCodes.FAILED;
-      } catch (LifecycleTimeoutException e) {
-        err().println("lifecycle: " + e.getMessage());
-        err().println("cluster " + session.engine.get(clusterRef).state());
         return ExitCodes.FAILED;
       } finally {
         session.engine.removeListener(progress);
@@ -281,17 +290,7 @@ final class ClusterCommands {
         DeleteCluster r = DeleteCluster.of(cluster).forced();
         return execute(session, parent.timeout().map(r::withTimeout).orElse(r), cluster);
       }
-      EventListener progress = e -> {
-        if (e.event() == EventType.STAGE_FINISHED || e.event() == EventType.OPERATION_STARTED) {
-          err().println("  " + (e.stage() == null ? e.message() : e.stage() + " ... "
-              + e.message()));
-          err().flush();
-        }
-      };
-      if (!parent.json) {
-        session.engine.addListener(progress);
-      }
-      try {
+      return withProgress(session, cluster, () -> {
         Cluster c = session.engine.recover(cluster,
             parent.timeout().orElse(io.clusterlifecycle.core.LifecycleEngine.DEFAULT_TIMEOUT));
         if (parent.json) {
@@ -299,15 +298,7 @@ final class ClusterCommands {
         } else {
           out().print(ClusterView.text(c, List.of()));
         }
-        return ExitCodes.OK;
-      } catch (OperationFailedException e) {
-        err().println("lifecycle: " + e.getMessage());
-        err().println("cluster " + session.engine.get(cluster).name() + " is "
-            + session.engine.get(cluster).state());
-        return ExitCodes.FAILED;
-      } finally {
-        session.engine.removeListener(progress);
-      }
+      });
     }
   }
 

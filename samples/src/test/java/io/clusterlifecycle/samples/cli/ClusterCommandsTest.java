@@ -142,6 +142,40 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void recover_resumesAFailedCreate_andRecoverDeleteForcesADeletion(@TempDir Path specs)
+      throws IOException {
+    Path spec = specs.resolve("gated.yaml");
+    Files.writeString(spec, """
+        name: gated
+        version: "1"
+        roles:
+          - role: db
+            count: 2
+            services:
+              start: {cmd: "test -e ../../allow-start"}
+              stop: {cmd: "test -e ../../allow-stop"}
+        """);
+    assertThat(run("create", spec.toString(), "--name", "g").code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(json(run("--json", "show", "g").out()).get("state").asText())
+        .isEqualTo("FAILED_DEPLOYING");
+    Files.createFile(home.resolve("allow-start"));
+    LifecycleCliTest.Result recovered = run("recover", "g");
+    assertThat(recovered.code()).as(recovered.err()).isZero();
+    assertThat(recovered.err()).contains("resumed:");
+    assertThat(json(run("--json", "show", "g").out()).get("state").asText())
+        .isEqualTo("RUNNING");
+    assertThat(run("recover", "g").code()).isZero();
+
+    assertThat(run("delete", "g").code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(json(run("--json", "show", "g").out()).get("state").asText())
+        .isEqualTo("FAILED_UNDEPLOYING");
+    assertThat(run("recover", "g", "--delete").code()).isZero();
+    assertThat(json(run("--json", "show", "g").out()).get("state").asText()).isEqualTo("DONE");
+    assertThat(run("purge-done").out()).contains("purged 1");
+    assertThat(run("show", "g").code()).isEqualTo(ExitCodes.NOT_FOUND);
+  }
+
+  @Test
   void destroyGuard_refusesDelete_andForceDeletes(@TempDir Path specs) throws IOException {
     Path spec = specs.resolve("guarded.yaml");
     Files.writeString(spec, """
