@@ -194,7 +194,7 @@ public final class LifecycleEngine implements Lifecycle {
 
   @Override
   public List<Cluster> list(ClusterQuery query) {
-    return join(store.list()).stream().filter(query::matches)
+    return joinRetry(() -> store.list()).stream().filter(query::matches)
         .sorted(Comparator.comparing(Cluster::createdAt)).toList();
   }
 
@@ -205,21 +205,22 @@ public final class LifecycleEngine implements Lifecycle {
 
   @Override
   public Optional<Operation> operation(String operationId) {
-    return join(store.getOperation(operationId));
+    return joinRetry(() -> store.getOperation(operationId));
   }
 
   @Override
   public List<Operation> operations(String cluster) {
-    return join(store.operations(resolve(cluster).id()));
+    return joinRetry(() -> store.operations(resolve(cluster).id()));
   }
 
   private Cluster resolve(String ref) {
     Objects.requireNonNull(ref, "cluster");
-    Optional<Cluster> byId = join(store.get(ref));
+    Optional<Cluster> byId = joinRetry(() -> store.get(ref));
     if (byId.isPresent()) {
       return byId.get();
     }
-    List<Cluster> named = join(store.list()).stream().filter(c -> c.name().equals(ref)).toList();
+    List<Cluster> named = joinRetry(() -> store.list()).stream()
+        .filter(c -> c.name().equals(ref)).toList();
     List<Cluster> live = named.stream().filter(c -> c.state() != ClusterState.DONE).toList();
     if (live.size() > 1) {
       throw new ValidationException("cluster reference", List.of(ValidationProblem.of("cluster",
@@ -232,6 +233,10 @@ public final class LifecycleEngine implements Lifecycle {
     }
     return named.stream().max(Comparator.comparing(Cluster::createdAt)).orElseThrow(() ->
         new NotFoundException("no cluster with id or name '" + ref + "'"));
+  }
+
+  private <T> T joinRetry(java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
+    return join(ctx.retrying(call));
   }
 
   private static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
@@ -363,7 +368,7 @@ public final class LifecycleEngine implements Lifecycle {
           + r.namespace(), "");
     }
     try {
-      join(store.list()).stream()
+      joinRetry(() -> store.list()).stream()
           .filter(c -> c.namespace().equals(r.namespace()) && c.name().equals(r.name())
               && c.state() != ClusterState.DONE)
           .findFirst().ifPresent(c -> {
@@ -373,7 +378,7 @@ public final class LifecycleEngine implements Lifecycle {
           });
       String id = r.name() + "-" + hex(6);
       Prepared p = prepareCreate(r, id);
-      Cluster stored = join(store.put(p.cluster()));
+      Cluster stored = joinRetry(() -> store.put(p.cluster()));
       CompletableFuture<Void> mine = new CompletableFuture<>();
       busy.put(id, mine);
       return start(new Prepared(stored, p.plan(), p.type(), p.added(), p.leaving()),
@@ -396,7 +401,7 @@ public final class LifecycleEngine implements Lifecycle {
     long waitMs = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
     CompletableFuture<Void> timeout = new CompletableFuture<>();
     ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> {
-      String busyOp = join(store.get(clusterId)).map(Cluster::operation).orElse("");
+      String busyOp = joinRetry(() -> store.get(clusterId)).map(Cluster::operation).orElse("");
       timeout.completeExceptionally(new ConflictException("cluster " + clusterId
           + " is busy with operation " + busyOp + ", which did not finish within this"
           + " request's timeout; try again later", busyOp));
@@ -478,7 +483,7 @@ public final class LifecycleEngine implements Lifecycle {
       Instant now = now();
       Operation pending = new Operation(opId, c.id(), p.type(), OperationState.PENDING, from,
           p.plan(), now, Optional.empty(), "", false, List.of(), List.of());
-      join(store.putOperation(pending));
+      joinRetry(() -> store.putOperation(pending));
       Cluster.Builder b = c.toBuilder().state(active).operation(opId).addHistory(opId)
           .lease(Optional.of(lease())).updatedAt(now);
       for (Node n : c.nodes()) {
@@ -490,17 +495,27 @@ public final class LifecycleEngine implements Lifecycle {
       }
       Cluster running;
       try {
-        running = join(store.put(b.build()));
+        running = joinRetry(() -> store.put(b.build()));
       } catch (VersionConflictException e) {
         // another engine changed the cluster first: this operation never started
-        join(store.putOperation(pending.ended(OperationState.CANCELLED, now(),
+        joinRetry(() -> store.putOperation(pending.ended(OperationState.CANCELLED, now(),
             "another engine changed the cluster first", false, List.of(), List.of())));
+        throw e;
+      } catch (RuntimeException e) {
+        // B3: the cluster was not claimed: this operation never started
+        joinRetry(() -> store.putOperation(pending.ended(OperationState.CANCELLED, now(),
+            "could not record its start: " + e.getMessage(), false, List.of(), List.of())));
         throw e;
       }
       Operation op = new Operation(opId, c.id(), p.type(),
           pending.state().moveTo(OperationState.RUNNING), from, p.plan(), now, Optional.empty(),
           "", false, List.of(), List.of());
-      join(store.putOperation(op));
+      try {
+        joinRetry(() -> store.putOperation(op));
+      } catch (RuntimeException e) {
+        // B3b: the cluster record names the operation, so it has started; its record is
+        // corrected when it ends (or by recover)
+      }
       emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
           .operation(opId, p.type()).message(p.plan().stages().size() + " stages, "
               + p.plan().steps().count() + " steps"));
@@ -564,11 +579,20 @@ public final class LifecycleEngine implements Lifecycle {
 
   private CompletableFuture<?> recover(Cluster c, Instant deadline, CompletableFuture<Void> mine) {
     if (c.state() == ClusterState.COOLDOWN && c.operation().isEmpty()) {
-      join(store.put(c.toBuilder().state(c.state().moveTo(ClusterState.RUNNING))
+      joinRetry(() -> store.put(c.toBuilder().state(c.state().moveTo(ClusterState.RUNNING))
           .updatedAt(now()).build()));
       emitState(c, "", null, ClusterState.COOLDOWN, ClusterState.RUNNING);
       release(c.id(), mine);
       return CompletableFuture.completedFuture(null);
+    }
+    if (c.operation().isEmpty()) {
+      // B1: an engine died between recording an operation PENDING and claiming the cluster
+      for (Operation o : joinRetry(() -> store.operations(c.id()))) {
+        if (o.state() == OperationState.PENDING) {
+          joinRetry(() -> store.putOperation(o.ended(OperationState.CANCELLED, now(),
+              "its engine stopped before the operation started", false, List.of(), List.of())));
+        }
+      }
     }
     Optional<Operation> interrupted = Optional.empty();
     if (!c.operation().isEmpty()) {
@@ -579,12 +603,12 @@ public final class LifecycleEngine implements Lifecycle {
             + " is running in engine " + c.lease().get().owner() + " (lease until "
             + c.lease().get().expiresAt() + "); wait for it", c.operation());
       }
-      interrupted = join(store.getOperation(c.operation()));
+      interrupted = joinRetry(() -> store.getOperation(c.operation()));
       if (interrupted.isPresent() && interrupted.get().endedAt().isPresent()) {
         return completeEnded(c, interrupted.get(), deadline, mine);
       }
     } else if (c.state().isFailed()) {
-      List<Operation> ops = join(store.operations(c.id()));
+      List<Operation> ops = joinRetry(() -> store.operations(c.id()));
       for (int i = ops.size() - 1; i >= 0 && interrupted.isEmpty(); i--) {
         Operation o = ops.get(i);
         if (o.state() == OperationState.FAILED && !o.refused()
@@ -605,7 +629,7 @@ public final class LifecycleEngine implements Lifecycle {
     Operation op = interrupted.get();
     Set<String> done = new java.util.HashSet<>();
     Map<String, JournalEntry.Status> last = new java.util.HashMap<>();
-    join(store.journal(op.id())).forEach(e -> last.put(e.stepId(), e.status()));
+    joinRetry(() -> store.journal(op.id())).forEach(e -> last.put(e.stepId(), e.status()));
     last.forEach((step, status) -> {
       if (status == JournalEntry.Status.SUCCEEDED) {
         done.add(step);
@@ -626,7 +650,9 @@ public final class LifecycleEngine implements Lifecycle {
       stages.addAll(plan.stages());
       plan = new Plan(plan.clusterId(), plan.clusterName(), plan.type(), stages);
     }
-    Set<String> leaving = stepNodes(op.plan(), DeleteNodeStep.class);
+    Set<String> leaving = stepNodes(new Plan(op.plan().clusterId(), op.plan().clusterName(),
+        op.plan().type(), op.plan().stages().stream()
+            .filter(st -> !st.name().startsWith("recover:")).toList()), DeleteNodeStep.class);
     Prepared p = new Prepared(c, plan, op.type(), created, leaving);
     ClusterState active = op.type().activeState();
     ClusterState from = c.state();
@@ -638,12 +664,12 @@ public final class LifecycleEngine implements Lifecycle {
     for (Node n : recreate) {
       b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)).withResource("", ""));
     }
-    Cluster running = join(store.put(b.build()));
+    Cluster running = joinRetry(() -> store.put(b.build()));
     Operation resumed = new Operation(op.id(), op.clusterId(), op.type(),
         op.state() == OperationState.RUNNING ? op.state() : op.state().moveTo(OperationState.RUNNING),
         op.startedFrom(), plan, op.createdAt(), Optional.empty(), "", false, op.warnings(),
         op.keptVolumes());
-    join(store.putOperation(resumed));
+    joinRetry(() -> store.putOperation(resumed));
     emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
         .operation(op.id(), op.type()).message("resumed: " + done.size() + " of "
             + plan.steps().count() + " steps already done"));
@@ -682,9 +708,9 @@ public final class LifecycleEngine implements Lifecycle {
   @Override
   public int purgeDone() {
     int purged = 0;
-    for (Cluster c : join(store.list())) {
+    for (Cluster c : joinRetry(() -> store.list())) {
       if (c.state() == ClusterState.DONE) {
-        join(store.delete(c.id()));
+        joinRetry(() -> store.delete(c.id()));
         purged++;
       }
     }
@@ -699,7 +725,14 @@ public final class LifecycleEngine implements Lifecycle {
         : op.ended(result.succeeded() ? OperationState.SUCCEEDED : OperationState.FAILED, now(),
             result.error(), result.refused(), result.warnings(), result.keptVolumes());
     if (done != op) {
-      join(store.putOperation(done));
+      joinRetry(() -> store.putOperation(done));
+    }
+    // B5: let record writes still under way (a node marked FAILED, a lease renewal) land first,
+    // so that the end is computed from, and written over, the latest record
+    try {
+      records.update(x -> x).join();
+    } catch (CompletionException e) {
+      // the end's own write below reports the store's failure
     }
     Cluster c = records.current();
     ClusterState from = c.state();

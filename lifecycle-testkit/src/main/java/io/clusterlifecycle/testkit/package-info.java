@@ -12,10 +12,15 @@
  *   <li>{@link io.clusterlifecycle.testkit.InMemoryClusterStore} — records with compare-and-set
  *       on the version;</li>
  *   <li>{@link io.clusterlifecycle.testkit.RecordingEventListener} — records events and checks
- *       their order.</li>
+ *       their order;</li>
+ *   <li>{@link io.clusterlifecycle.testkit.Simulator} — wraps any SPI implementation and, from a
+ *       seed, injects transient and permanent failures, latency and crash points (after which
+ *       every call hangs with no effect, as if the engine's process died);</li>
+ *   <li>{@link io.clusterlifecycle.testkit.VirtualClock} — a settable clock, to make leases lapse
+ *       and timestamps move without waiting.</li>
  * </ul>
  *
  * <p>Every class is thread-safe. Those that simulate time take a {@link java.time.Clock} and a
- * {@link java.util.concurrent.ScheduledExecutorService} (real or virtual-time) and never sleep.
+ * {@link java.util.concurrent.ScheduledExecutorService} and never sleep.
  */
 package io.clusterlifecycle.testkit;

@@ -1,0 +1,83 @@
+package io.clusterlifecycle.testkit;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.JournalEntry;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** A {@link ClusterStore} decorated by a {@link Simulator}; see {@link Simulator#wrap}. */
+final class SimulatedClusterStore implements ClusterStore {
+  private final Simulator sim;
+  private final ClusterStore delegate;
+
+  SimulatedClusterStore(Simulator sim, ClusterStore delegate) {
+    this.sim = sim;
+    this.delegate = delegate;
+  }
+
+  @Override
+  public CompletionStage<Optional<Cluster>> get(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    return sim.call(SpiMethod.STORE_GET, "", () -> delegate.get(clusterId));
+  }
+
+  @Override
+  public CompletionStage<List<Cluster>> list() {
+    return sim.call(SpiMethod.STORE_LIST, "", delegate::list);
+  }
+
+  @Override
+  public CompletionStage<Cluster> put(Cluster cluster) {
+    Objects.requireNonNull(cluster, "cluster");
+    return sim.call(SpiMethod.STORE_PUT, "", () -> delegate.put(cluster));
+  }
+
+  @Override
+  public CompletionStage<Void> delete(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    return sim.call(SpiMethod.STORE_DELETE, "", () -> delegate.delete(clusterId));
+  }
+
+  @Override
+  public CompletionStage<Void> putOperation(Operation operation) {
+    Objects.requireNonNull(operation, "operation");
+    return sim.call(SpiMethod.STORE_PUT_OPERATION, "", () -> delegate.putOperation(operation));
+  }
+
+  @Override
+  public CompletionStage<Optional<Operation>> getOperation(String operationId) {
+    Objects.requireNonNull(operationId, "operationId");
+    return sim.call(SpiMethod.STORE_GET_OPERATION, "", () -> delegate.getOperation(operationId));
+  }
+
+  @Override
+  public CompletionStage<List<Operation>> operations(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    return sim.call(SpiMethod.STORE_OPERATIONS, "", () -> delegate.operations(clusterId));
+  }
+
+  @Override
+  public CompletionStage<Void> appendJournal(List<JournalEntry> entries) {
+    List<JournalEntry> batch = List.copyOf(entries);
+    return sim.call(SpiMethod.STORE_APPEND_JOURNAL, "", () -> delegate.appendJournal(batch));
+  }
+
+  @Override
+  public CompletionStage<List<JournalEntry>> journal(String operationId) {
+    Objects.requireNonNull(operationId, "operationId");
+    return sim.call(SpiMethod.STORE_JOURNAL, "", () -> delegate.journal(operationId));
+  }
+
+  /** Does not close the wrapped store, which belongs to the caller. */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "Simulated[" + delegate + "]";
+  }
+}

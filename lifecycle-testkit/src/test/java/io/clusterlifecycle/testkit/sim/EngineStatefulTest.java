@@ -1,0 +1,511 @@
+package io.clusterlifecycle.testkit.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.spec.AdvancedAction;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.testkit.ResourceCall;
+import io.clusterlifecycle.testkit.SpiMethod;
+import io.clusterlifecycle.testkit.sim.World.Add;
+import io.clusterlifecycle.testkit.sim.World.Create;
+import io.clusterlifecycle.testkit.sim.World.Delete;
+import io.clusterlifecycle.testkit.sim.World.Op;
+import io.clusterlifecycle.testkit.sim.World.Recover;
+import io.clusterlifecycle.testkit.sim.World.RemoveNodes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterTry;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.Transformer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine under random sequences of operations, injected failures and crash-resume points,
+ * on the in-memory SPIs wrapped by the {@link io.clusterlifecycle.testkit.Simulator}. After every
+ * action the invariants of {@link World} must hold: records match the provider's resources, no
+ * resource leaked, states move only along the transition table, every operation ends, node ids
+ * are never reused.
+ */
+class EngineStatefulTest {
+  private final List<World> worlds = new CopyOnWriteArrayList<>();
+  private long seed;
+
+  private World world(long worldSeed) {
+    World w = new World(worldSeed);
+    worlds.add(w);
+    return w;
+  }
+
+  @AfterTry
+  @AfterEach
+  void closeWorlds() {
+    worlds.forEach(World::close);
+    worlds.clear();
+  }
+
+  // ---------------------------------------------------------------- the property
+
+  @Property(tries = 40)
+  void randomOperationsFaultsAndCrashes_keepEveryInvariant(
+      @ForAll("chains") ActionChain<World> chain, @ForAll long simulatorSeed) {
+    this.seed = simulatorSeed;
+    chain.withInvariant("records, resources, states, operations, node ids",
+        World::checkInvariants).run();
+  }
+
+  @Provide
+  Arbitrary<ActionChain<World>> chains() {
+    return ActionChain.<World>startWith(() -> world(seed))
+        .withAction(3, new CreateAction())
+        .withAction(3, new AddNodesAction())
+        .withAction(3, new DeleteNodesAction())
+        .withAction(2, new DeleteClusterAction())
+        .withAction(3, new RecoverAction())
+        .withAction(2, new FailCommandAction())
+        .withAction(1, new FailCallAction())
+        .withAction(2, new TransientFaultsAction())
+        .withAction(4, new CrashAction())
+        .withMaxTransformations(12);
+  }
+
+  /** A transformer that runs {@code body} and closes the action (ends fault windows). */
+  static Transformer<World> step(String description, Consumer<World> body) {
+    return Transformer.mutate(description, w -> {
+      body.accept(w);
+      w.endOfAction();
+    });
+  }
+
+  // ---------------------------------------------------------------- requests from the state
+
+  static final List<String> NAMES = List.of("c1", "c2", "c3", "c4");
+
+  static Optional<Arbitrary<Op>> creates(World w) {
+    Set<String> used = w.liveClusters().stream().map(Cluster::name).collect(Collectors.toSet());
+    if (used.size() >= 3) {
+      return Optional.empty();
+    }
+    String name = NAMES.stream().filter(n -> !used.contains(n)).findFirst().orElseThrow();
+    return Optional.of(Specs.specs().map(spec -> new Create(name, spec)));
+  }
+
+  static Optional<Arbitrary<Op>> adds(World w) {
+    List<Arbitrary<Op>> choices = new ArrayList<>();
+    for (Cluster c : running(w)) {
+      for (RoleSpec r : c.spec().roles()) {
+        int room = r.maxNodes() - c.nodes(r.name()).size();
+        if (r.allows(AdvancedAction.SCALE_HORIZONTAL) && room > 0) {
+          choices.add(Arbitraries.integers().between(1, Math.min(2, room))
+              .map(n -> new Add(c.name(), r.name(), n)));
+        }
+      }
+    }
+    return oneOf(choices);
+  }
+
+  static Optional<Arbitrary<Op>> removes(World w) {
+    List<Arbitrary<Op>> choices = new ArrayList<>();
+    for (Cluster c : running(w)) {
+      for (RoleSpec r : c.spec().roles()) {
+        List<String> nodes = c.nodes(r.name()).stream().map(Node::id).toList();
+        int spare = nodes.size() - r.minNodes();
+        if (r.allows(AdvancedAction.SCALE_HORIZONTAL) && spare > 0) {
+          choices.add(Arbitraries.subsetOf(nodes).ofMinSize(1).ofMaxSize(Math.min(2, spare))
+              .flatMap(leaving -> Arbitraries.of(false, false, true).map(force ->
+                  new RemoveNodes(c.name(), new TreeSet<>(leaving).stream().toList(), force))));
+        }
+      }
+    }
+    return oneOf(choices);
+  }
+
+  static Optional<Arbitrary<Op>> deletes(World w) {
+    List<Arbitrary<Op>> choices = new ArrayList<>();
+    for (Cluster c : w.liveClusters()) {
+      boolean mustForce = c.state().isFailed();
+      choices.add(Arbitraries.of(false, false, true).flatMap(force ->
+          Arbitraries.of(false, false, true).map(keep ->
+              new Delete(c.name(), force || mustForce, keep))));
+    }
+    return oneOf(choices);
+  }
+
+  static Optional<Arbitrary<Op>> recovers(World w) {
+    List<Op> failed = w.liveClusters().stream().filter(c -> c.state().isFailed())
+        .map(c -> (Op) new Recover(c.name())).toList();
+    return failed.isEmpty() ? Optional.empty() : Optional.of(Arbitraries.of(failed));
+  }
+
+  static List<Cluster> running(World w) {
+    return w.liveClusters().stream().filter(c -> c.state() == ClusterState.RUNNING).toList();
+  }
+
+  static Optional<Arbitrary<Op>> oneOf(List<Arbitrary<Op>> choices) {
+    if (choices.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(choices.size() == 1 ? choices.get(0) : Arbitraries.oneOf(choices));
+  }
+
+  /** An action that runs one kind of operation on the engine in charge. */
+  abstract static class OperationAction implements Action.Dependent<World> {
+    abstract Optional<Arbitrary<Op>> ops(World w);
+
+    @Override
+    public boolean precondition(World w) {
+      return ops(w).isPresent();
+    }
+
+    @Override
+    public Arbitrary<Transformer<World>> transformer(World w) {
+      return ops(w).orElseThrow().map(op -> step(op.describe(), x -> x.perform(op)));
+    }
+  }
+
+  static final class CreateAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return creates(w);
+    }
+  }
+
+  static final class AddNodesAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return adds(w);
+    }
+  }
+
+  static final class DeleteNodesAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return removes(w);
+    }
+  }
+
+  static final class DeleteClusterAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return deletes(w);
+    }
+  }
+
+  static final class RecoverAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return recovers(w);
+    }
+  }
+
+  /** Makes the next run of a service exit non-zero: a permanent command failure. */
+  static final class FailCommandAction implements Action.Independent<World> {
+    @Override
+    public Arbitrary<Transformer<World>> transformer() {
+      return Arbitraries.of(Specs.SERVICES).flatMap(service -> Arbitraries.integers()
+          .between(1, 3).map(code -> step("next " + service + " exits " + code,
+              w -> w.failNextCommand(service, code))));
+    }
+  }
+
+  /** Makes the next call of an SPI method fail permanently, through the simulator. */
+  static final class FailCallAction implements Action.Independent<World> {
+    @Override
+    public Arbitrary<Transformer<World>> transformer() {
+      return Arbitraries.of(SpiMethod.RESOURCE_CREATE, SpiMethod.RESOURCE_DELETE,
+              SpiMethod.METADATA_COMMIT, SpiMethod.COMMAND_RUN)
+          .map(m -> step("next " + m + " fails permanently", w -> w.failNextCall(m)));
+    }
+  }
+
+  /** Turns on transient failures of one SPI (or all) for the next 1–3 actions. */
+  static final class TransientFaultsAction implements Action.Independent<World> {
+    @Override
+    public Arbitrary<Transformer<World>> transformer() {
+      Arbitrary<Optional<SpiMethod.Spi>> target = Arbitraries.of(SpiMethod.Spi.class)
+          .map(Optional::of).injectNull(0.2).map(o -> o == null ? Optional.empty() : o);
+      return Arbitraries.of(0.1, 0.2, 0.3).flatMap(p -> Arbitraries.integers().between(1, 3)
+          .flatMap(n -> target.map(spi -> {
+            Set<SpiMethod> methods = spi.map(SpiMethod::of).orElse(SpiMethod.all());
+            return step("transient faults p=" + p + " on " + spi.map(Enum::name).orElse("ALL")
+                + " for " + n + " actions", w -> w.transientFaults(methods, p, n));
+          })));
+    }
+  }
+
+  /** Runs an operation that crashes after k SPI calls; a new engine then recovers. */
+  static final class CrashAction implements Action.Dependent<World> {
+    static Optional<Arbitrary<Op>> any(World w) {
+      List<Arbitrary<Op>> all = new ArrayList<>();
+      creates(w).ifPresent(all::add);
+      adds(w).ifPresent(all::add);
+      removes(w).ifPresent(all::add);
+      deletes(w).ifPresent(all::add);
+      recovers(w).ifPresent(all::add);
+      return oneOf(all);
+    }
+
+    @Override
+    public boolean precondition(World w) {
+      return any(w).isPresent();
+    }
+
+    @Override
+    public Arbitrary<Transformer<World>> transformer(World w) {
+      return any(w).orElseThrow().flatMap(op -> Arbitraries.integers().between(0, 60)
+          .map(k -> step("crash after " + k + " calls during: " + op.describe(),
+              x -> x.crashDuring(op, k))));
+    }
+  }
+
+  // ---------------------------------------------------------------- fixed sequences
+
+  static AppSpec twoRoles() {
+    return AppSpec.builder("app", "1.0")
+        .role(RoleSpec.builder("alpha").count(2).minNodes(1).maxNodes(4).cpu(1).memory(512)
+            .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+            .service("init", "init alpha").service("start", "start alpha")
+            .service("stop", "stop alpha")
+            .service("destroy", s -> s.cmd("destroy alpha").postStopService(false))
+            .service("scale_in", "scale-in alpha").build())
+        .role(RoleSpec.builder("beta").count(3).minNodes(1).maxNodes(5).cpu(1).memory(512)
+            .volume(5, "/data").advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+            .service("start", s -> s.cmd("start beta").order(1))
+            .service("stop", "stop beta")
+            .service("scale_out", "scale-out beta").service("reload", "reload beta").build())
+        .build();
+  }
+
+  /** How many SPI calls an undisturbed run of {@code op} makes after {@code setUp}. */
+  private long callsOf(Consumer<World> setUp, Op op) {
+    World w = world(1);
+    setUp.accept(w);
+    long before = w.sim.calls();
+    w.perform(op);
+    return w.sim.calls() - before;
+  }
+
+  /** Creates per node whose provider call actually created something. */
+  private static long creations(World w, String nodeId) {
+    return w.provider.calls(ResourceCall.Method.CREATE).stream()
+        .filter(c -> c.nodeId().equals(nodeId) && c.outcome() == ResourceCall.Outcome.DONE)
+        .count();
+  }
+
+  /**
+   * Kills the engine at every SPI call of a 5-node create in turn; the engine that takes over
+   * must end every operation and, when the create had started, leave exactly its nodes, each
+   * created once.
+   */
+  @Test
+  void crashDuringCreate_atEveryCall_recoverEndsRunningWithExactlyTheExpectedNodes() {
+    Create create = new Create("c1", twoRoles());
+    long calls = callsOf(w -> { }, create);
+    List<String> broken = new ArrayList<>();
+    for (int k = 0; k < calls; k++) {
+      World w = world(k);
+      try {
+        w.crashDuring(create, k);
+        w.checkInvariants();
+        Optional<Cluster> c = w.live("c1");
+        // unless the crash came before the create's operation started
+        if (c.isPresent() && w.store.operations(c.get().id()).join().stream()
+            .anyMatch(o -> o.state() != io.clusterlifecycle.api.state.OperationState.CANCELLED)) {
+          assertThat(c.get().state()).isEqualTo(ClusterState.RUNNING);
+          assertThat(c.get().nodes()).extracting(Node::id)
+              .containsExactlyInAnyOrderElementsOf(World.createdIds("c1", twoRoles()));
+          assertThat(w.provider.resources(c.get().id())).extracting(r -> r.ref().nodeId())
+              .containsExactlyInAnyOrderElementsOf(World.createdIds("c1", twoRoles()));
+          c.get().nodes().forEach(n -> assertThat(creations(w, n.id())).as(n.id()).isOne());
+        }
+      } catch (AssertionError e) {
+        broken.add("crash after " + k + " of " + calls + " calls: " + e.getMessage());
+      }
+    }
+    assertThat(broken).as("crash points whose recovery broke an invariant").isEmpty();
+  }
+
+  /** Kills the engine at every SPI call of a delete-nodes in turn, then recovers. */
+  @Test
+  void crashDuringDeleteNodes_atEveryCall_recoverEndsRunningWithoutTheLeavingNodes() {
+    Consumer<World> setUp = w -> w.perform(new Create("c1", twoRoles()));
+    RemoveNodes remove = new RemoveNodes("c1", List.of("c1-alpha-1", "c1-beta-2"), false);
+    long calls = callsOf(setUp, remove);
+    List<String> broken = new ArrayList<>();
+    for (int k = 0; k < calls; k++) {
+      World w = world(k);
+      setUp.accept(w);
+      try {
+        w.crashDuring(remove, k);
+        w.checkInvariants();
+        Cluster c = w.live("c1").orElseThrow();
+        assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+        Set<String> left = new TreeSet<>(World.createdIds("c1", twoRoles()));
+        if (!c.node("c1-alpha-1").isPresent()) {
+          left.removeAll(remove.nodes());
+        }
+        assertThat(c.nodes()).extracting(Node::id).containsExactlyInAnyOrderElementsOf(left);
+        assertThat(w.provider.resources(c.id())).extracting(r -> r.ref().nodeId())
+            .containsExactlyInAnyOrderElementsOf(left);
+      } catch (AssertionError e) {
+        broken.add("crash after " + k + " of " + calls + " calls: " + e.getMessage());
+      }
+    }
+    assertThat(broken).as("crash points whose recovery broke an invariant").isEmpty();
+  }
+
+  /** Kills the engine at every SPI call of the recover that resumes a failed delete. */
+  @Test
+  void failedDelete_thenCrashDuringItsRecover_endsDoneWithNoResourceLeft() {
+    Consumer<World> setUp = w -> {
+      w.perform(new Create("c1", twoRoles()));
+      w.failNextCommand("stop", 2);
+      assertThat(w.perform(new Delete("c1", false, false)).outcome())
+          .isEqualTo(World.Outcome.FAILED);
+    };
+    long calls = callsOf(setUp, new Recover("c1"));
+    List<String> broken = new ArrayList<>();
+    for (int k = 0; k < calls; k++) {
+      World w = world(k);
+      setUp.accept(w);
+      String id = w.live("c1").orElseThrow().id();
+      try {
+        w.crashDuring(new Recover("c1"), k);
+        w.checkInvariants();
+        assertThat(w.store.cluster(id).orElseThrow().state()).isEqualTo(ClusterState.DONE);
+        assertThat(w.provider.resources(id)).isEmpty();
+      } catch (AssertionError e) {
+        broken.add("crash after " + k + " of " + calls + " calls: " + e.getMessage());
+      }
+    }
+    assertThat(broken).as("crash points whose recovery broke an invariant").isEmpty();
+  }
+
+  /**
+   * A node whose creation failed is re-created by the first recover, which then fails; the
+   * second recover must keep that node (and so leak no resource).
+   */
+  @Test
+  void failedNodeCreation_thenAFailedRecover_thenARecover_keepsTheRecreatedNode() {
+    World w = world(2);
+    w.failNextCall(SpiMethod.RESOURCE_CREATE);
+    assertThat(w.perform(new Create("c1", twoRoles())).outcome()).isEqualTo(World.Outcome.FAILED);
+    w.checkInvariants();
+    w.failNextCommand("start", 1);
+    assertThat(w.perform(new Recover("c1")).outcome()).isEqualTo(World.Outcome.FAILED);
+    w.checkInvariants();
+    assertThat(w.perform(new Recover("c1")).outcome()).isEqualTo(World.Outcome.SUCCEEDED);
+    w.checkInvariants();
+    Cluster c = w.live("c1").orElseThrow();
+    assertThat(c.nodes()).extracting(Node::id)
+        .containsExactlyInAnyOrderElementsOf(World.createdIds("c1", twoRoles()));
+  }
+
+  /**
+   * Fails each cluster-store call of an add-nodes once, transiently, in turn: SPEC 12 asks for a
+   * retry, so the operation must still succeed.
+   */
+  @Test
+  void aTransientStoreFailure_atAnyStoreCallOfAnAddNodes_isRetried() {
+    Consumer<World> setUp = w -> w.perform(new Create("c1", twoRoles()));
+    Add add = new Add("c1", "beta", 1);
+    World probe = world(1);
+    setUp.accept(probe);
+    java.util.Map<SpiMethod, Long> before = new java.util.EnumMap<>(SpiMethod.class);
+    SpiMethod.of(SpiMethod.Spi.CLUSTER_STORE).forEach(m -> before.put(m, probe.sim.calls(m)));
+    probe.perform(add);
+    List<String> broken = new ArrayList<>();
+    for (SpiMethod m : SpiMethod.of(SpiMethod.Spi.CLUSTER_STORE)) {
+      long calls = probe.sim.calls(m) - before.get(m);
+      for (int skip = 0; skip < calls; skip++) {
+        World w = world(skip);
+        setUp.accept(w);
+        w.sim.failNext(m, skip, new io.clusterlifecycle.api.spi.TransientSpiException(
+            "simulated store hiccup", null));
+        try {
+          World.Result r = w.perform(add);
+          w.checkInvariants();
+          if (r.outcome() != World.Outcome.SUCCEEDED) {
+            broken.add(m + " #" + (skip + 1) + " of " + calls + ": not retried, " + r);
+          }
+        } catch (AssertionError e) {
+          broken.add(m + " #" + (skip + 1) + " of " + calls + ": " + e.getMessage());
+        }
+      }
+    }
+    assertThat(broken).as("store calls whose single transient failure was not retried").isEmpty();
+  }
+
+  /**
+   * A node's creation fails while the store is slow: the write marking the node FAILED is still
+   * under way when the plan ends, and the end of the operation must still be recorded.
+   */
+  @Test
+  void aFailedNodeCreation_whoseRecordWriteIsSlow_stillEndsTheOperation() {
+    World w = world(5);
+    // the write marking the node FAILED is still under way when the plan has ended
+    w.sim.latency(SpiMethod.STORE_PUT, java.time.Duration.ofMillis(50),
+        java.time.Duration.ofMillis(50));
+    w.failNextCall(SpiMethod.RESOURCE_CREATE);
+    AppSpec oneNode = AppSpec.builder("app", "1.0").role(RoleSpec.builder("alpha").count(1)
+        .cpu(1).memory(512).service("start", "start alpha").build()).build();
+    World.Result r = w.perform(new Create("c1", oneNode));
+    w.checkInvariants();
+    assertThat(r.outcome()).isEqualTo(World.Outcome.FAILED);
+    assertThat(w.live("c1").orElseThrow().state()).isEqualTo(ClusterState.FAILED_DEPLOYING);
+  }
+
+  /**
+   * The store fails every retry of the write that marks an operation RUNNING, after the cluster
+   * was claimed: the engine may give up, but must not leave the cluster busy with an operation
+   * nobody runs.
+   */
+  @Test
+  void aStoreOutageLongerThanTheRetries_whileAnOperationStarts_leavesNoClusterBusy() {
+    World w = world(4);
+    w.perform(new Create("c1", twoRoles()));
+    // the add's second operation write (marking it RUNNING) and every retry of it fail
+    for (int attempt = 0; attempt < World.FAST_RETRY.getMaxAttempts(); attempt++) {
+      w.sim.failNext(SpiMethod.STORE_PUT_OPERATION, 1,
+          new io.clusterlifecycle.api.spi.TransientSpiException("simulated store outage", null));
+    }
+    World.Result r = w.perform(new Add("c1", "beta", 1));
+    w.checkInvariants();
+    assertThat(r.outcome()).isIn(World.Outcome.SUCCEEDED, World.Outcome.REJECTED);
+  }
+
+  /** Transient faults on every SPI but the store through a whole lifecycle. */
+  @Test
+  void transientFaultsEverywhereButTheStore_neverBreakAnInvariant() {
+    World w = world(3);
+    Set<SpiMethod> flaky = EnumSet.allOf(SpiMethod.class);
+    flaky.removeAll(SpiMethod.of(SpiMethod.Spi.CLUSTER_STORE));
+    w.transientFaults(flaky, 0.3, 10);
+    w.perform(new Create("c1", twoRoles()));
+    w.checkInvariants();
+    w.perform(new Add("c1", "beta", 2));
+    w.checkInvariants();
+    w.perform(new RemoveNodes("c1", List.of("c1-beta-1"), false));
+    w.checkInvariants();
+    w.perform(new Delete("c1", false, false));
+    w.checkInvariants();
+    assertThat(w.totalFaults(io.clusterlifecycle.testkit.FaultKind.TRANSIENT)).isPositive();
+  }
+}

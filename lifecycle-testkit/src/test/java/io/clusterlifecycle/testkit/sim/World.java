@@ -1,0 +1,871 @@
+package io.clusterlifecycle.testkit.sim;
+
+import io.clusterlifecycle.api.LifecycleTimeoutException;
+import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.DeleteCluster;
+import io.clusterlifecycle.api.request.DeleteNodes;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.CommandExecutor;
+import io.clusterlifecycle.api.spi.MetadataStore;
+import io.clusterlifecycle.api.spi.NodeResource;
+import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.testkit.FaultKind;
+import io.clusterlifecycle.testkit.InMemoryClusterStore;
+import io.clusterlifecycle.testkit.InMemoryMetadataStore;
+import io.clusterlifecycle.testkit.InMemoryResourceProvider;
+import io.clusterlifecycle.testkit.RecordingEventListener;
+import io.clusterlifecycle.testkit.ResourceCall;
+import io.clusterlifecycle.testkit.ScriptedCommandExecutor;
+import io.clusterlifecycle.testkit.Simulator;
+import io.clusterlifecycle.testkit.SpiMethod;
+import io.clusterlifecycle.testkit.VirtualClock;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * One simulated deployment for the stateful engine tests: the in-memory SPIs wrapped by a
+ * {@link Simulator}, a {@link VirtualClock}, the engine now in charge (a new one after every
+ * crash), and a model of what should exist, updated only from what can be observed — how each
+ * operation ended and the records left in the store.
+ *
+ * <h2>Invariants ({@link #checkInvariants()})</h2>
+ * Checked against the wrapped in-memory SPIs directly (never through the simulator):
+ * <ol>
+ *   <li><b>Records match resources.</b> For every cluster record whose state is not DONE, with
+ *       R = the node ids of {@code provider.resources(clusterId)} and A = the ids of the record's
+ *       nodes that have an address: every id in R is a node of the record; and A = R, each pair
+ *       agreeing on address and instance id. The one exception: in a {@code FAILED_*} cluster a
+ *       node whose state is DEPLOYING, FAILED or DELETING is <em>in doubt</em> — the step that
+ *       creates or deletes its resource was interrupted between its effect and the record write
+ *       (a crash, or a failed write), which {@code recover} repairs — and may be in exactly one of
+ *       A and R. Nodes RUNNING, STOPPED or PENDING are never in doubt.</li>
+ *   <li><b>No resource leaked.</b> The provider holds no resource of a DONE cluster, and none of
+ *       a cluster that has no record (every cluster id any create call named is looked at).</li>
+ *   <li><b>States move only along the transition table.</b> Every STATE_CHANGED event of every
+ *       engine names two known states with {@code from.canMoveTo(to)}; within one engine, a
+ *       cluster's events chain ({@code to} of one is {@code from} of the next); the last one the
+ *       engine in charge emitted for a cluster names its stored state.</li>
+ *   <li><b>Every operation ends.</b> No record names an operation, and no stored operation is
+ *       RUNNING or PENDING — including the one a dead engine left, which the recover after the
+ *       crash must have resumed to SUCCEEDED or FAILED. (A call that does not end within
+ *       {@link #BOUND} fails its action the same way.)</li>
+ *   <li><b>Node ids are never reused</b> within a cluster: each id is
+ *       {@code <cluster-name>-<role>-<index>} with the index at most the record's
+ *       {@code lastIndex} for the role, {@code lastIndex} never decreases, and an id that left the
+ *       record never comes back.</li>
+ * </ol>
+ * Each operation's outcome is also checked against the model (for example a create that
+ * succeeded is RUNNING with exactly the nodes asked for, a refused one changed nothing).
+ *
+ * <p>Not thread-safe: one test thread drives it. {@link #close()} stops every engine; threads of
+ * dead engines blocked on calls that never complete are daemons and stay blocked.
+ */
+final class World implements AutoCloseable {
+  /** Lease of every engine; the clock moves past it before another engine takes over. */
+  static final Duration LEASE = Duration.ofSeconds(5);
+  /** How long any engine call may take before it counts as an operation that never ends. */
+  static final Duration BOUND = Duration.ofSeconds(20);
+  /** Retries of transient SPI failures: quick, so that faults cost little time. */
+  static final RetryConfig FAST_RETRY = RetryConfig.custom()
+      .maxAttempts(6)
+      .waitDuration(Duration.ofMillis(5))
+      .retryOnException(World::isTransient)
+      .build();
+  /** Node states whose resource may disagree with the record in a FAILED_* cluster. */
+  static final Set<NodeState> IN_DOUBT =
+      EnumSet.of(NodeState.DEPLOYING, NodeState.FAILED, NodeState.DELETING);
+
+  private static final AtomicInteger WORLDS = new AtomicInteger();
+
+  // ---------------------------------------------------------------- requests
+
+  /** An operation the test asks an engine for; clusters are named, not identified. */
+  sealed interface Op {
+    String describe();
+  }
+
+  /** Create a cluster. */
+  record Create(String name, AppSpec spec) implements Op {
+    @Override
+    public String describe() {
+      return "create " + name + " " + Specs.describe(spec);
+    }
+  }
+
+  /** Add nodes to a role. */
+  record Add(String cluster, String role, int count) implements Op {
+    @Override
+    public String describe() {
+      return "add " + count + " " + role + " to " + cluster;
+    }
+  }
+
+  /** Delete nodes. */
+  record RemoveNodes(String cluster, List<String> nodes, boolean force) implements Op {
+    @Override
+    public String describe() {
+      return "delete nodes " + nodes + " of " + cluster + (force ? " (forced)" : "");
+    }
+  }
+
+  /** Delete a cluster. */
+  record Delete(String cluster, boolean force, boolean keepVolumes) implements Op {
+    @Override
+    public String describe() {
+      return "delete " + cluster + (force ? " (forced)" : "") + (keepVolumes ? " keeping volumes" : "");
+    }
+  }
+
+  /** Recover a cluster. */
+  record Recover(String cluster) implements Op {
+    @Override
+    public String describe() {
+      return "recover " + cluster;
+    }
+  }
+
+  /** How a call ended, seen from the caller. */
+  enum Outcome {
+    /** Completed normally. */
+    SUCCEEDED,
+    /** The operation ran and failed part-way (or timed out). */
+    FAILED,
+    /** A guard or pre-check refused the operation: it failed, changing nothing. */
+    REFUSED,
+    /** The request was turned down before an operation ran (validation, conflict, state, store). */
+    REJECTED,
+    /** No operation of the request was ever recorded (a crash before it started). */
+    NOT_STARTED
+  }
+
+  record Result(Outcome outcome, Throwable error) {
+    static Result of(Throwable e) {
+      Throwable t = unwrap(e);
+      if (t instanceof OperationFailedException f) {
+        return new Result(f.operation().refused() ? Outcome.REFUSED : Outcome.FAILED, t);
+      }
+      if (t instanceof LifecycleTimeoutException) {
+        return new Result(Outcome.FAILED, t);
+      }
+      return new Result(Outcome.REJECTED, t);
+    }
+
+    @Override
+    public String toString() {
+      return outcome + (error == null ? "" : " (" + error.getClass().getSimpleName() + ": "
+          + error.getMessage() + ")");
+    }
+  }
+
+  /** One engine and the simulator view it was built on. */
+  record Generation(int number, Simulator sim, LifecycleEngine engine,
+      RecordingEventListener events) {}
+
+  /** What the model knows about one cluster, by id. */
+  static final class Model {
+    final String id;
+    final String name;
+    /** Node ids the interrupted or failed operation is heading to; null when none is pending. */
+    Set<String> target;
+    /** True when the pending operation is a delete (its target is DONE). */
+    boolean targetDone;
+    /** Node ids before the pending operation began: where a refusal on recover returns to. */
+    Set<String> origin;
+    final Set<String> seen = new HashSet<>();
+    final Set<String> gone = new HashSet<>();
+    final Map<String, Integer> lastIndex = new HashMap<>();
+
+    Model(String id, String name) {
+      this.id = id;
+      this.name = name;
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  final long seed;
+  final ScheduledExecutorService scheduler;
+  final ExecutorService callers;
+  final VirtualClock clock = new VirtualClock();
+  final InMemoryResourceProvider provider;
+  final ScriptedCommandExecutor commands;
+  final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+  final InMemoryClusterStore store = new InMemoryClusterStore();
+  final List<Generation> generations = new ArrayList<>();
+  final Map<String, Model> models = new LinkedHashMap<>();
+  final List<String> log = new ArrayList<>();
+  final Map<FaultKind, Long> pastFaults = new EnumMap<>(FaultKind.class);
+  Simulator sim;
+  LifecycleEngine engine;
+  int crashes;
+  private int faultWindow;
+  private long permanentQueued;
+
+  World(long seed) {
+    this.seed = seed;
+    int n = WORLDS.incrementAndGet();
+    this.scheduler = Executors.newScheduledThreadPool(2, daemon("world-" + n + "-timers"));
+    this.callers = Executors.newCachedThreadPool(daemon("world-" + n + "-caller"));
+    this.provider = InMemoryResourceProvider.builder().clock(clock).build();
+    this.commands = ScriptedCommandExecutor.builder().clock(clock).build();
+    this.sim = Simulator.builder().seed(seed).scheduler(scheduler).build()
+        // a little latency everywhere, so that steps of a stage really overlap
+        .latency(SpiMethod.of(SpiMethod.Spi.RESOURCE_PROVIDER), Duration.ZERO,
+            Duration.ofMillis(2))
+        .latency(SpiMethod.COMMAND_RUN, Duration.ZERO, Duration.ofMillis(2));
+    for (FaultKind k : FaultKind.values()) {
+      pastFaults.put(k, 0L);
+    }
+    startEngine();
+  }
+
+  static boolean isTransient(Throwable e) {
+    return unwrap(e) instanceof TransientSpiException;
+  }
+
+  static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** An engine builder on SPIs wrapped by {@code sim}, with {@link #FAST_RETRY}. */
+  static LifecycleEngine.Builder engineBuilder(Simulator sim, ResourceProvider provider,
+      CommandExecutor commands, MetadataStore metadata, ClusterStore store) {
+    return LifecycleEngine.builder()
+        .resourceProvider(sim.wrap(provider))
+        .commandExecutor(sim.wrap(commands))
+        .metadataStore(sim.wrap(metadata))
+        .clusterStore(sim.wrap(store))
+        .retry(FAST_RETRY);
+  }
+
+  private void startEngine() {
+    RecordingEventListener events = new RecordingEventListener();
+    // each engine has a scheduler and threads of its own: a dead engine blocks only its own
+    engine = engineBuilder(sim, provider, commands, metadata, store)
+        .clock(clock)
+        .leaseDuration(LEASE)
+        .eventListener(events)
+        .build();
+    generations.add(new Generation(generations.size(), sim, engine, events));
+  }
+
+  // ---------------------------------------------------------------- fault actions
+
+  /** Makes the next run of a service exit with a non-zero code. */
+  void failNextCommand(String service, int exitCode) {
+    note("next " + service + " exits " + exitCode);
+    commands.on(service).exit(exitCode).times(1);
+  }
+
+  /** Makes the next call of a method fail permanently, through the simulator. */
+  void failNextCall(SpiMethod method) {
+    note("next " + method + " fails permanently");
+    permanentQueued++;
+    sim.failNext(method);
+  }
+
+  /** Turns transient failures on for the next {@code actions} actions (this one not counted). */
+  void transientFaults(Set<SpiMethod> methods, double probability, int actions) {
+    note("transient faults p=" + probability + " on " + methods.size() + " methods for "
+        + actions + " actions");
+    sim.transientFailures(SpiMethod.all(), 0.0);
+    sim.transientFailures(methods, probability);
+    faultWindow = actions + 1;
+  }
+
+  /** Called after every action: closes the transient-fault window when it runs out. */
+  void endOfAction() {
+    if (faultWindow > 0 && --faultWindow == 0) {
+      sim.transientFailures(SpiMethod.all(), 0.0);
+    }
+  }
+
+  boolean faultsActive() {
+    return faultWindow > 0 || permanentQueued > totalFaults(FaultKind.PERMANENT);
+  }
+
+  long totalFaults(FaultKind kind) {
+    return pastFaults.get(kind) + sim.count(kind);
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  private CompletableFuture<?> submit(LifecycleEngine e, Op op) {
+    if (op instanceof Create c) {
+      return e.submit(CreateCluster.builder(c.spec(), c.name()).build());
+    } else if (op instanceof Add a) {
+      return e.submit(AddNodes.of(a.cluster(), a.role(), a.count()));
+    } else if (op instanceof RemoveNodes d) {
+      DeleteNodes r = new DeleteNodes(d.cluster(), d.nodes(), false, Optional.empty());
+      return e.submit(d.force() ? r.forced() : r);
+    } else if (op instanceof Delete d) {
+      DeleteCluster r = DeleteCluster.of(d.cluster());
+      r = d.force() ? r.forced() : r;
+      return e.submit(d.keepVolumes() ? r.keepingVolumes() : r);
+    } else if (op instanceof Recover r) {
+      return e.recoverAsync(r.cluster(), BOUND);
+    }
+    throw new IllegalArgumentException("unknown op " + op);
+  }
+
+  /** Runs an operation on the engine in charge and checks its outcome against the model. */
+  Result perform(Op op) {
+    Snapshot before = snapshot();
+    boolean faulty = faultsActive();
+    CompletableFuture<?> call = CompletableFuture.supplyAsync(() -> submit(engine, op), callers)
+        .thenCompose(f -> f);
+    Result result;
+    try {
+      call.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+      result = new Result(Outcome.SUCCEEDED, null);
+    } catch (TimeoutException e) {
+      throw new AssertionError("every operation ends: '" + op.describe() + "' did not end within "
+          + BOUND + "\n" + history());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } catch (ExecutionException e) {
+      result = Result.of(e);
+    }
+    note(op.describe() + " -> " + result);
+    expect(op, result, before, faulty, false);
+    return result;
+  }
+
+  /**
+   * Arms the crash switch to trip after {@code calls} more SPI calls, runs the operation until it
+   * ends or the switch trips, and, when it tripped, lets a new engine take over: the clock moves
+   * past the lease, the simulator is revived and {@code recover} is called on the cluster.
+   */
+  void crashDuring(Op op, int calls) {
+    Snapshot before = snapshot();
+    boolean faulty = faultsActive();
+    sim.crashAfter(calls);
+    CompletableFuture<?> dying = CompletableFuture.supplyAsync(() -> submit(engine, op), callers)
+        .thenCompose(f -> f);
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (!dying.isDone() && !sim.awaitCrashed(Duration.ofMillis(20))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("every operation ends: '" + op.describe() + "' neither ended nor"
+            + " crashed within " + BOUND + "\n" + history());
+      }
+    }
+    boolean crashed = sim.crashed() || !sim.disarm();
+    if (!crashed) {
+      Result result;
+      try {
+        dying.join();
+        result = new Result(Outcome.SUCCEEDED, null);
+      } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        result = Result.of(e);
+      }
+      note("crash after " + calls + " calls armed, but " + op.describe() + " ended first -> "
+          + result);
+      expect(op, result, before, faulty, false);
+      return;
+    }
+    if (!sim.awaitCrashed(BOUND)) {
+      throw new AssertionError("calls admitted before the crash did not settle within " + BOUND);
+    }
+    crashes++;
+    note("CRASH after " + calls + " calls during " + op.describe());
+    restart();
+    // the cluster the operation was on, and any other cluster an operation is recorded on
+    Set<String> toRecover = new TreeSet<>();
+    Optional<String> target = before.live(clusterName(op)).map(Cluster::id)
+        .or(() -> live(clusterName(op)).map(Cluster::id));
+    target.ifPresent(toRecover::add);
+    store.list().join().stream().filter(c -> !c.operation().isEmpty())
+        .forEach(c -> toRecover.add(c.id()));
+    Result recovered = new Result(Outcome.NOT_STARTED, null);
+    for (String id : toRecover) {
+      Result r = recoverPatiently(id);
+      note("  recover " + name(id) + " -> " + r + ", now " + store.cluster(id)
+          .map(c -> c.state().name()).orElse("gone"));
+      if (target.map(id::equals).orElse(false)) {
+        recovered = r;
+      }
+    }
+    if (recovered.outcome() == Outcome.REJECTED && !faultsActive()) {
+      throw new AssertionError("recover after the crash was rejected: " + recovered + "\n"
+          + history());
+    }
+    expect(op, null, before, faulty, true);
+  }
+
+  /** The engine in charge died: a new one, on a revived simulator, with the lease lapsed. */
+  private void restart() {
+    for (FaultKind k : FaultKind.values()) {
+      pastFaults.merge(k, sim.count(k), Long::sum);
+    }
+    engine.close();
+    clock.advance(LEASE.plusSeconds(1));
+    sim = sim.revive();
+    startEngine();
+  }
+
+  /** Recovers a cluster; asks again (up to 3 times) when a transient failure turned it down. */
+  private Result recoverPatiently(String clusterId) {
+    Result r = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      CompletableFuture<?> call = CompletableFuture.supplyAsync(
+          () -> engine.recoverAsync(clusterId, BOUND), callers).thenCompose(f -> f);
+      try {
+        call.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        return new Result(Outcome.SUCCEEDED, null);
+      } catch (TimeoutException e) {
+        throw new AssertionError("every operation ends: recover of " + name(clusterId)
+            + " did not end within " + BOUND + "\n" + history());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      } catch (ExecutionException e) {
+        r = Result.of(e);
+        if (r.outcome() != Outcome.REJECTED || !isTransient(r.error())) {
+          return r;
+        }
+      }
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------- the model
+
+  /** The records of every cluster and their operations, at one moment. */
+  record Snapshot(Map<String, Cluster> clusters, Map<String, List<Operation>> operations) {
+    Optional<Cluster> live(String name) {
+      return clusters.values().stream()
+          .filter(c -> c.name().equals(name) && c.state() != ClusterState.DONE).findFirst();
+    }
+  }
+
+  Snapshot snapshot() {
+    Map<String, Cluster> clusters = new LinkedHashMap<>();
+    Map<String, List<Operation>> ops = new LinkedHashMap<>();
+    for (Cluster c : store.list().join()) {
+      clusters.put(c.id(), c);
+      ops.put(c.id(), store.operations(c.id()).join());
+    }
+    return new Snapshot(clusters, ops);
+  }
+
+  /** The record of the cluster with this name that is not DONE, if any. */
+  Optional<Cluster> live(String name) {
+    return store.list().join().stream()
+        .filter(c -> c.name().equals(name) && c.state() != ClusterState.DONE).findFirst();
+  }
+
+  List<Cluster> liveClusters() {
+    return store.list().join().stream().filter(c -> c.state() != ClusterState.DONE)
+        .sorted(Comparator.comparing(Cluster::name)).toList();
+  }
+
+  private String name(String clusterId) {
+    return store.cluster(clusterId).map(Cluster::name).orElse(clusterId);
+  }
+
+  static String clusterName(Op op) {
+    if (op instanceof Create c) {
+      return c.name();
+    } else if (op instanceof Add a) {
+      return a.cluster();
+    } else if (op instanceof RemoveNodes d) {
+      return d.cluster();
+    } else if (op instanceof Delete d) {
+      return d.cluster();
+    }
+    return ((Recover) op).cluster();
+  }
+
+  private static Set<String> ids(Cluster c) {
+    return c.nodes().stream().map(Node::id).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The node ids a create of {@code spec} named {@code name} makes. */
+  static Set<String> createdIds(String name, AppSpec spec) {
+    Set<String> ids = new TreeSet<>();
+    for (RoleSpec r : spec.roles()) {
+      for (int i = 1; i <= r.count(); i++) {
+        ids.add(name + "-" + r.name() + "-" + i);
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Checks an operation's outcome against the model and moves the model on. {@code result} is
+   * the caller's view, or null after a crash, when only the records tell how it went.
+   */
+  private void expect(Op op, Result result, Snapshot before, boolean faulty, boolean crashed) {
+    String name = clusterName(op);
+    Optional<Cluster> was = before.live(name);
+    Optional<Cluster> now = live(name);
+    if (now.isEmpty() && was.isPresent()) {
+      now = store.cluster(was.get().id()); // it may be DONE now
+    }
+    Optional<Operation> record = operationOf(op, before, now);
+    Outcome seen = record.map(o -> switch (o.state()) {
+      case SUCCEEDED -> Outcome.SUCCEEDED;
+      case FAILED -> o.refused() ? Outcome.REFUSED : Outcome.FAILED;
+      case CANCELLED -> Outcome.NOT_STARTED;
+      default -> throw new AssertionError("every operation ends: operation " + o.id() + " ("
+          + o.type() + ") of " + name + " is still " + o.state() + " after '" + op.describe()
+          + "'" + (crashed ? " and the recover that followed the crash" : "") + "\n" + history());
+    }).orElse(Outcome.NOT_STARTED);
+    Outcome outcome = result == null ? seen : result.outcome();
+    if (result != null && outcome != Outcome.REJECTED && outcome != seen) {
+      throw new AssertionError("'" + op.describe() + "' ended " + result + " but its operation"
+          + " record says " + seen + "\n" + history());
+    }
+    if (outcome == Outcome.REJECTED || outcome == Outcome.NOT_STARTED) {
+      if (!faulty && !crashed && now.map(c -> !Objects.equals(c, was.orElse(null))).orElse(false)
+          && !(op instanceof Recover)) {
+        throw new AssertionError("a rejected request changed nothing: '" + op.describe()
+            + "' was rejected (" + result + ") but changed " + name + " from " + was.map(
+                World::brief).orElse("nothing") + " to " + brief(now.get()) + "\n" + history());
+      }
+      return;
+    }
+    Cluster c = now.orElseThrow(() -> new AssertionError("'" + op.describe() + "' ended "
+        + outcome + " but no record of " + name + " is left\n" + history()));
+    Model m = models.computeIfAbsent(c.id(), id -> new Model(id, c.name()));
+    Cluster b = was.orElse(null);
+    Set<String> goal;
+    boolean goalDone = false;
+    if (op instanceof Create cr) {
+      goal = createdIds(cr.name(), cr.spec());
+    } else if (op instanceof Add a) {
+      int last = b.lastIndex().getOrDefault(a.role(), 0);
+      goal = new TreeSet<>(ids(b));
+      for (int i = 1; i <= a.count(); i++) {
+        goal.add(b.name() + "-" + a.role() + "-" + (last + i));
+      }
+    } else if (op instanceof RemoveNodes d) {
+      goal = new TreeSet<>(ids(b));
+      goal.removeAll(d.nodes());
+    } else if (op instanceof Delete) {
+      goal = Set.of();
+      goalDone = true;
+    } else {
+      Model pending = models.get(c.id());
+      if (pending == null || pending.target == null) {
+        // recover of a cluster that had nothing to resume changes nothing
+        if (b != null && !Objects.equals(ids(b), ids(c))) {
+          throw new AssertionError("recover of " + name + " with nothing to resume changed its"
+              + " nodes from " + ids(b) + " to " + ids(c) + "\n" + history());
+        }
+        return;
+      }
+      goal = pending.target;
+      goalDone = pending.targetDone;
+    }
+    switch (outcome) {
+      case SUCCEEDED -> {
+        if (goalDone) {
+          require(c.state() == ClusterState.DONE, op, outcome, "DONE", c);
+        } else {
+          require(c.state() == ClusterState.RUNNING, op, outcome, "RUNNING", c);
+          require(ids(c).equals(goal), op, outcome, "exactly the nodes " + goal, c);
+          require(c.nodes().stream().allMatch(n -> n.state() == NodeState.RUNNING
+              && !n.address().isEmpty()), op, outcome, "every node RUNNING with an address", c);
+        }
+        m.target = null;
+        m.targetDone = false;
+        m.origin = null;
+      }
+      case REFUSED -> {
+        // a guard or pre-check refused: back where the operation started, nothing deleted or
+        // added; on recover, that is where the interrupted operation started
+        ClusterState startedFrom = record.orElseThrow().startedFrom();
+        Set<String> origin = op instanceof Recover ? m.origin : ids(b);
+        require(c.state() == startedFrom, op, outcome, "the state its operation started from ("
+            + startedFrom + ")", c);
+        require(ids(c).equals(origin), op, outcome, "the nodes it had before " + origin, c);
+        if (!(op instanceof Recover)) {
+          require(c.nodes().equals(b.nodes()), op, outcome, "its nodes unchanged", c);
+        }
+        m.target = null;
+        m.targetDone = false;
+        m.origin = null;
+      }
+      case FAILED -> {
+        require(c.state().isFailed(), op, outcome, "a FAILED_* state", c);
+        if (!(op instanceof Recover)) {
+          m.origin = b == null ? Set.of() : ids(b);
+        }
+        m.target = goal;
+        m.targetDone = goalDone;
+      }
+      default -> throw new IllegalStateException(outcome.name());
+    }
+  }
+
+  private void require(boolean ok, Op op, Outcome outcome, String expected, Cluster c) {
+    if (!ok) {
+      throw new AssertionError("'" + op.describe() + "' ended " + outcome + ", so " + c.name()
+          + " should be " + expected + ", but it is " + brief(c) + "\n" + history());
+    }
+  }
+
+  static String brief(Cluster c) {
+    return c.state() + " " + c.nodes().stream().map(n -> n.id() + ":" + n.state()
+        + (n.address().isEmpty() ? "" : "@" + n.address())).toList()
+        + (c.operation().isEmpty() ? "" : " op=" + c.operation());
+  }
+
+  /** The operation record the action produced or resumed, if any. */
+  private Optional<Operation> operationOf(Op op, Snapshot before, Optional<Cluster> now) {
+    if (now.isEmpty()) {
+      return Optional.empty();
+    }
+    Cluster c = now.get();
+    List<Operation> ops = store.operations(c.id()).join();
+    Set<String> old = before.operations().getOrDefault(c.id(), List.of()).stream()
+        .map(Operation::id).collect(Collectors.toSet());
+    if (op instanceof Recover) {
+      // the operation recover resumed: the newest one that was not SUCCEEDED before
+      List<Operation> was = before.operations().getOrDefault(c.id(), List.of());
+      for (int i = was.size() - 1; i >= 0; i--) {
+        Operation o = was.get(i);
+        if (o.state() != OperationState.SUCCEEDED && !o.refused()) {
+          return ops.stream().filter(x -> x.id().equals(o.id())).findFirst();
+        }
+      }
+      return Optional.empty();
+    }
+    return ops.stream().filter(o -> !old.contains(o.id()))
+        .max(Comparator.comparing(Operation::createdAt));
+  }
+
+  // ---------------------------------------------------------------- invariants
+
+  /** Checks every invariant of the class description; throws AssertionError naming each breach. */
+  void checkInvariants() {
+    List<String> problems = new ArrayList<>();
+    List<Cluster> records = store.list().join();
+    Map<String, Cluster> byId = new LinkedHashMap<>();
+    records.forEach(c -> byId.put(c.id(), c));
+
+    // 1 and 2: records match resources, nothing leaked
+    Set<String> clusterIds = new TreeSet<>(byId.keySet());
+    provider.calls(ResourceCall.Method.CREATE).forEach(call -> clusterIds.add(call.clusterId()));
+    for (String id : clusterIds) {
+      Cluster c = byId.get(id);
+      List<NodeResource> resources = provider.resources(id);
+      List<String> held = resources.stream().map(r -> r.ref().nodeId()).toList();
+      if (c == null) {
+        if (!held.isEmpty()) {
+          problems.add("no resource leaked: cluster " + id + " has no record but the provider"
+              + " holds " + held);
+        }
+        continue;
+      }
+      if (c.state() == ClusterState.DONE) {
+        if (!held.isEmpty()) {
+          problems.add("no resource leaked: " + c.name() + " (" + id + ") is DONE but the"
+              + " provider still holds " + held);
+        }
+        continue;
+      }
+      Map<String, NodeResource> byNode = new HashMap<>();
+      resources.forEach(r -> byNode.put(r.ref().nodeId(), r));
+      Set<String> recorded = ids(c);
+      for (String n : held) {
+        if (!recorded.contains(n)) {
+          problems.add("no resource leaked: the provider holds " + n + " of " + c.name()
+              + ", which is not a node of its record " + brief(c));
+        }
+      }
+      for (Node n : c.nodes()) {
+        NodeResource r = byNode.get(n.id());
+        boolean inDoubt = c.state().isFailed() && IN_DOUBT.contains(n.state());
+        if (!n.address().isEmpty() && r == null && !inDoubt) {
+          problems.add("records match resources: " + c.name() + " records " + n.id() + " ("
+              + n.state() + ") at " + n.address() + " but the provider has no resource for it;"
+              + " cluster " + brief(c));
+        } else if (!n.address().isEmpty() && r != null && (!r.address().equals(n.address())
+            || !r.instanceId().equals(n.instanceId()))) {
+          problems.add("records match resources: " + c.name() + " records " + n.id() + " at "
+              + n.address() + "/" + n.instanceId() + " but the provider has it at "
+              + r.address() + "/" + r.instanceId());
+        } else if (n.address().isEmpty() && r != null && !inDoubt) {
+          problems.add("records match resources: the provider holds " + n.id() + " of "
+              + c.name() + " but its record (" + n.state() + ") has no address; cluster "
+              + brief(c));
+        }
+      }
+    }
+
+    // 3: states move along the transition table
+    for (Generation g : generations) {
+      Map<String, ClusterState> last = new HashMap<>();
+      for (LifecycleEvent e : g.events().events(EventType.STATE_CHANGED)) {
+        ClusterState from;
+        ClusterState to;
+        try {
+          from = ClusterState.valueOf(e.from());
+          to = ClusterState.valueOf(e.to());
+        } catch (IllegalArgumentException | NullPointerException x) {
+          problems.add("states are known: engine " + g.number() + " event " + e.seq() + " moves "
+              + e.from() + " -> " + e.to());
+          continue;
+        }
+        if (!from.canMoveTo(to)) {
+          problems.add("states move along the transition table: engine " + g.number() + " moved "
+              + name(e.cluster()) + " " + from + " -> " + to + " (event " + e.seq() + ")");
+        }
+        ClusterState previous = last.put(e.cluster(), to);
+        if (previous != null && previous != from) {
+          problems.add("states move along the transition table: engine " + g.number() + " moved "
+              + name(e.cluster()) + " to " + previous + ", then " + from + " -> " + to);
+        }
+      }
+      if (g.engine() == engine) {
+        last.forEach((id, state) -> {
+          Cluster c = byId.get(id);
+          if (c != null && c.state() != state) {
+            problems.add("states move along the transition table: the last state change of "
+                + c.name() + " was to " + state + " but its record is " + c.state());
+          }
+        });
+      }
+    }
+
+    // 4: every operation ends
+    for (Cluster c : records) {
+      if (!c.operation().isEmpty()) {
+        problems.add("every operation ends: " + c.name() + " (" + c.state() + ") still names"
+            + " operation " + c.operation());
+      }
+      for (Operation o : store.operations(c.id()).join()) {
+        if (o.state() == OperationState.RUNNING || o.state() == OperationState.PENDING) {
+          problems.add("every operation ends: operation " + o.id() + " (" + o.type() + ") of "
+              + c.name() + " is " + o.state() + "; the record is " + brief(c));
+        }
+      }
+    }
+
+    // 5: node ids are never reused within a cluster
+    for (Cluster c : records) {
+      Model m = models.computeIfAbsent(c.id(), id -> new Model(id, c.name()));
+      Set<String> now = ids(c);
+      for (Node n : c.nodes()) {
+        String expectedId = c.name() + "-" + n.role() + "-" + n.index();
+        int last = c.lastIndex().getOrDefault(n.role(), 0);
+        if (!n.id().equals(expectedId) || n.index() < 1 || n.index() > last) {
+          problems.add("node ids: " + n.id() + " of " + c.name() + " has index " + n.index()
+              + " (last index of " + n.role() + ": " + last + ")");
+        }
+        if (m.gone.contains(n.id())) {
+          problems.add("node ids are never reused: " + n.id() + " left " + c.name()
+              + " and is back");
+        }
+      }
+      c.lastIndex().forEach((role, index) -> {
+        Integer before = m.lastIndex.put(role, index);
+        if (before != null && before > index) {
+          problems.add("node ids are never reused: the last index of " + c.name() + "/" + role
+              + " went back from " + before + " to " + index);
+        }
+      });
+      for (String id : m.seen) {
+        if (!now.contains(id)) {
+          m.gone.add(id);
+        }
+      }
+      m.seen.addAll(now);
+    }
+
+    if (!problems.isEmpty()) {
+      throw new AssertionError(problems.size() + " invariant(s) broken:\n  "
+          + String.join("\n  ", problems) + "\n" + history());
+    }
+  }
+
+  // ---------------------------------------------------------------- reporting
+
+  void note(String line) {
+    log.add(line);
+  }
+
+  String history() {
+    StringBuilder s = new StringBuilder("what happened (simulator seed " + seed + ", " + crashes
+        + " crashes):");
+    for (int i = 0; i < log.size(); i++) {
+      s.append("\n  ").append(i + 1).append(". ").append(log.get(i));
+    }
+    s.append("\nrecords now:");
+    for (Cluster c : store.list().join()) {
+      s.append("\n  ").append(c.name()).append(" (").append(c.id()).append("): ")
+          .append(brief(c));
+    }
+    s.append("\nfaults injected: ");
+    Map<FaultKind, Long> all = new EnumMap<>(FaultKind.class);
+    for (FaultKind k : FaultKind.values()) {
+      all.put(k, totalFaults(k));
+    }
+    s.append(all);
+    return s.toString();
+  }
+
+  @Override
+  public void close() {
+    for (Generation g : generations) {
+      g.engine().close();
+    }
+    callers.shutdownNow();
+    scheduler.shutdownNow();
+  }
+}
