@@ -108,6 +108,7 @@ public final class LifecycleEngine implements Lifecycle {
   private final Map<String, CompletableFuture<Void>> busy = new ConcurrentHashMap<>();
   private final Set<String> creating = ConcurrentHashMap.newKeySet();
   private final Duration leaseDuration;
+  private final Map<String, CompletableFuture<Cluster>> resumedOnStart;
   private final String host = hostName();
   private final long pid = ProcessHandle.current().pid();
   private final String owner = host + "/" + pid + "/" + hex(6);
@@ -137,6 +138,30 @@ public final class LifecycleEngine implements Lifecycle {
         new AsyncLimiter(b.maxInFlight, executor), scheduler, executor, clock,
         new MetadataTree(b.metadataRoot), b.commandGrace, Retry.of("lifecycle", b.retry));
     this.leaseDuration = b.leaseDuration;
+    this.resumedOnStart = b.resumeOnStart ? resumeInterrupted() : Map.of();
+  }
+
+  /** Recovers, in the background, every cluster whose operation's owner is gone. */
+  private Map<String, CompletableFuture<Cluster>> resumeInterrupted() {
+    Map<String, CompletableFuture<Cluster>> started = new LinkedHashMap<>();
+    for (Cluster c : joinRetry(store::list)) {
+      if (!c.operation().isEmpty()
+          && c.lease().map(l -> l.isLapsed(clock.instant(), host)).orElse(true)) {
+        started.put(c.id(), recoverAsync(c.id(), defaultTimeout));
+      }
+    }
+    return Map.copyOf(started);
+  }
+
+  /**
+   * Returns the recoveries this engine started when it was built with
+   * {@link Builder#resumeInterruptedOnStart(boolean)}.
+   *
+   * @return per cluster id, the future of its recovery; empty when the option was off or
+   *     nothing was interrupted
+   */
+  public Map<String, CompletableFuture<Cluster>> resumedOnStart() {
+    return resumedOnStart;
   }
 
   static boolean isTransient(Throwable e) {
@@ -750,7 +775,7 @@ public final class LifecycleEngine implements Lifecycle {
       if (result.succeeded()) {
         if (p.leaving().contains(n.id())) {
           b.removeNode(n.id());
-        } else if (p.added().contains(n.id())) {
+        } else if (p.added().contains(n.id()) && n.state() != NodeState.RUNNING) {
           b.putNode(n.withState(n.state().moveTo(NodeState.RUNNING)));
         }
       } else if (result.refused() && p.added().contains(n.id())) {
@@ -766,8 +791,12 @@ public final class LifecycleEngine implements Lifecycle {
     try {
       ended = records.update(x -> b).join();
     } catch (CompletionException e) {
-      throw new LifecycleException("could not record the end of " + op.id() + ": "
-          + e.getCause(), e.getCause());
+      String why = "could not record the end of " + op.id() + ": " + e.getCause()
+          + "; the operation has ended, run recover on the cluster to record it";
+      if (isTransient(e)) {
+        throw new TransientSpiException(why, e.getCause());
+      }
+      throw new LifecycleException(why, e.getCause());
     }
     emitState(ended, op.id(), op.type(), from, to);
     emit(LifecycleEvent.builder(result.succeeded() ? EventType.OPERATION_SUCCEEDED
@@ -835,6 +864,7 @@ public final class LifecycleEngine implements Lifecycle {
     private String metadataRoot = DEFAULT_METADATA_ROOT;
     private Duration commandGrace = Duration.ofSeconds(5);
     private Duration leaseDuration = DEFAULT_LEASE;
+    private boolean resumeOnStart;
     private RetryConfig retry = RetryConfig.<Object>custom()
         .maxAttempts(5)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
@@ -852,6 +882,19 @@ public final class LifecycleEngine implements Lifecycle {
      */
     public Builder retry(RetryConfig value) {
       this.retry = Objects.requireNonNull(value, "retry");
+      return this;
+    }
+
+    /**
+     * Makes the engine, as soon as it is built, recover every cluster whose operation was
+     * interrupted (its engine's lease lapsed), in the background. Off by default. The futures of
+     * those recoveries are available from {@link LifecycleEngine#resumedOnStart()}.
+     *
+     * @param value true to resume interrupted operations when the engine starts
+     * @return this builder
+     */
+    public Builder resumeInterruptedOnStart(boolean value) {
+      this.resumeOnStart = value;
       return this;
     }
 

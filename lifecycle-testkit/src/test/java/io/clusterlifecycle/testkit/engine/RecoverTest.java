@@ -153,6 +153,30 @@ class RecoverTest {
   }
 
   @Test
+  void anEngineBuiltToResumeOnStart_finishesInterruptedOperations() throws Exception {
+    Cluster c = create();
+    // a record left by an engine that died in the middle of adding a node (no live lease)
+    h.engine.addNodes(AddNodes.of("demo", "worker", 1));
+    Operation added = h.engine.operations(c.id()).get(1);
+    h.store.putOperation(new Operation(added.id(), added.clusterId(), added.type(),
+        OperationState.RUNNING, added.startedFrom(), added.plan(), added.createdAt(),
+        java.util.Optional.empty(), "", false, List.of(), List.of())).join();
+    Cluster now = h.engine.get(c.id());
+    h.store.put(now.toBuilder().state(ClusterState.SCALING).operation(added.id())
+        .lease(java.util.Optional.empty()).build()).join();
+
+    LifecycleEngine restarted = h.engine(x -> x.resumeInterruptedOnStart(true));
+    assertThat(restarted.resumedOnStart()).containsOnlyKeys(c.id());
+    Cluster resumed = restarted.resumedOnStart().get(c.id()).get(30, TimeUnit.SECONDS);
+    assertThat(resumed.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(resumed.operation()).isEmpty();
+    assertThat(h.engine.operation(added.id()).orElseThrow().state())
+        .isEqualTo(OperationState.SUCCEEDED);
+    assertThat(h.engine(x -> x.resumeInterruptedOnStart(true)).resumedOnStart()).isEmpty();
+    restarted.close();
+  }
+
+  @Test
   void transientFailures_areRetried_permanentOnesAreNot() {
     h.resources.failCreate("demo-worker-1", new TransientSpiException("rate limited", null))
         .times(2);

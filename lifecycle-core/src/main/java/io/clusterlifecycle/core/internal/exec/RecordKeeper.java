@@ -25,7 +25,29 @@ public final class RecordKeeper {
   private boolean writing;
 
   public RecordKeeper(EngineContext ctx, Cluster stored) {
-    this(c -> ctx.retrying(() -> ctx.store().put(c)), ctx.clock(), stored);
+    this(c -> ctx.retrying(() -> ctx.store().put(c)).exceptionallyCompose(e ->
+        landedAnyway(ctx, c, e)), ctx.clock(), stored);
+  }
+
+  /**
+   * A retried compare-and-set whose first attempt did land (only its reply was lost) fails with
+   * a version conflict against itself: when the stored record is exactly the one written, the
+   * write succeeded.
+   */
+  private static CompletableFuture<Cluster> landedAnyway(EngineContext ctx, Cluster written,
+      Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException
+        && error.getCause() != null ? error.getCause() : error;
+    if (!(cause instanceof io.clusterlifecycle.api.spi.VersionConflictException)) {
+      return CompletableFuture.failedFuture(cause);
+    }
+    return ctx.retrying(() -> ctx.store().get(written.id())).thenCompose(stored -> {
+      if (stored.isPresent() && stored.get().version() == written.version() + 1
+          && stored.get().toBuilder().version(written.version()).build().equals(written)) {
+        return CompletableFuture.completedFuture(stored.get());
+      }
+      return CompletableFuture.failedFuture(cause);
+    });
   }
 
   RecordKeeper(java.util.function.Function<Cluster, CompletableFuture<Cluster>> put, Clock clock,
