@@ -46,6 +46,7 @@ import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.AsyncLimiter;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.EventBus;
+import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.MetadataTree;
 import io.clusterlifecycle.core.internal.exec.OperationRunner;
 import io.clusterlifecycle.core.internal.exec.RecordKeeper;
@@ -162,14 +163,6 @@ public final class LifecycleEngine implements Lifecycle {
    */
   public Map<String, CompletableFuture<Cluster>> resumedOnStart() {
     return resumedOnStart;
-  }
-
-  static boolean isTransient(Throwable e) {
-    Throwable t = e;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof TransientSpiException;
   }
 
   private static String hostName() {
@@ -446,17 +439,9 @@ public final class LifecycleEngine implements Lifecycle {
       Instant deadline, CompletableFuture<Void> mine) {
     return whenRecordIdle(clusterId, deadline)
         .thenCompose(now -> start(prepare(request, now), now.state(), deadline, mine))
-        .exceptionallyCompose(e -> isTransient(e) || !(unwrap(e) instanceof VersionConflictException)
-            ? CompletableFuture.failedFuture(unwrap(e))
+        .exceptionallyCompose(e -> !(Failures.cause(e) instanceof VersionConflictException)
+            ? CompletableFuture.failedFuture(Failures.cause(e))
             : startWhenIdle(request, clusterId, deadline, mine));
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /**
@@ -793,7 +778,7 @@ public final class LifecycleEngine implements Lifecycle {
     } catch (CompletionException e) {
       String why = "could not record the end of " + op.id() + ": " + e.getCause()
           + "; the operation has ended, run recover on the cluster to record it";
-      if (isTransient(e)) {
+      if (Failures.isTransient(e)) {
         throw new TransientSpiException(why, e.getCause());
       }
       throw new LifecycleException(why, e.getCause());
@@ -868,7 +853,7 @@ public final class LifecycleEngine implements Lifecycle {
     private RetryConfig retry = RetryConfig.<Object>custom()
         .maxAttempts(5)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
-        .retryOnException(LifecycleEngine::isTransient)
+        .retryOnException(Failures::isTransient)
         .build();
 
     private Builder() {}

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -86,12 +85,12 @@ public final class OperationRunner {
     return runStages(0).handle((v, e) -> {
       timer.cancel(false);
       if (e != null) {
-        fail("internal error: " + unwrap(e), false);
+        fail("internal error: " + Failures.describe(e), false);
       }
       return null;
     }).thenCompose(v -> journal.flush().handle((ok, e) -> {
       if (e != null) {
-        fail("could not write the journal: " + unwrap(e), false);
+        fail("could not write the journal: " + Failures.describe(e), false);
       }
       synchronized (this) {
         return new Result(error, refused, timedOut, List.copyOf(warnings),
@@ -160,9 +159,9 @@ public final class OperationRunner {
         return f.handle((ok, e) -> {
           ctx.limiter().release();
           journal.record(e == null ? entry(step, JournalEntry.Status.SUCCEEDED, "")
-              : entry(step, JournalEntry.Status.FAILED, unwrap(e)));
+              : entry(step, JournalEntry.Status.FAILED, Failures.describe(e)));
           if (e != null) {
-            String why = unwrap(e);
+            String why = Failures.describe(e);
             synchronized (failures) {
               failures.add(why);
             }
@@ -306,7 +305,7 @@ public final class OperationRunner {
       LifecycleEvent.Builder finished = LifecycleEvent.builder(EventType.COMMAND_FINISHED)
           .stage(stage.name()).node(node.role(), node.id()).service(label, order);
       if (e != null) {
-        String why = label + " on " + node.id() + " could not run: " + unwrap(e);
+        String why = label + " on " + node.id() + " could not run: " + Failures.describe(e);
         emit(finished.message(why));
         throw new StepFailedException(why);
       }
@@ -370,17 +369,5 @@ public final class OperationRunner {
 
   private void emit(LifecycleEvent.Builder event) {
     ctx.events().emit(event.cluster(plan.clusterId()).operation(operationId, type));
-  }
-
-  static String unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof java.util.concurrent.CancellationException) {
-      return "cancelled";
-    }
-    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 }

@@ -36,8 +36,7 @@ public final class RecordKeeper {
    */
   private static CompletableFuture<Cluster> landedAnyway(EngineContext ctx, Cluster written,
       Throwable error) {
-    Throwable cause = error instanceof java.util.concurrent.CompletionException
-        && error.getCause() != null ? error.getCause() : error;
+    Throwable cause = Failures.cause(error);
     if (!(cause instanceof io.clusterlifecycle.api.spi.VersionConflictException)) {
       return CompletableFuture.failedFuture(cause);
     }
