@@ -1,14 +1,19 @@
 package io.clusterlifecycle.api;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.ClusterQuery;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.ServiceStep;
 import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.BackupCluster;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.request.RestoreCluster;
+import io.clusterlifecycle.api.spi.CommandRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -129,6 +134,48 @@ public interface Lifecycle extends AutoCloseable {
   default Cluster deleteNodes(DeleteNodes request) {
     return get(execute(request).clusterId());
   }
+
+  /**
+   * Backs a cluster up and waits for it (SPEC 7.10).
+   *
+   * @param request which cluster
+   * @return the recorded backup
+   */
+  default Backup backup(BackupCluster request) {
+    Operation op = execute(request);
+    return op.plan().steps().filter(ServiceStep.class::isInstance)
+        .map(s -> ((ServiceStep) s).env().get(CommandRequest.LC_BACKUP_ID))
+        .filter(java.util.Objects::nonNull).findFirst().flatMap(this::backup)
+        .orElseThrow(() -> new NotFoundException("backup operation " + op.id()
+            + " recorded no backup"));
+  }
+
+  /**
+   * Restores a backup into a new cluster and waits for it (SPEC 7.10).
+   *
+   * @param request which backup, and the new cluster's name
+   * @return the new, running cluster
+   */
+  default Cluster restore(RestoreCluster request) {
+    return get(execute(request).clusterId());
+  }
+
+  /**
+   * Looks a backup up.
+   *
+   * @param backupId the backup id
+   * @return the backup, or empty when there is none with this id
+   */
+  Optional<Backup> backup(String backupId);
+
+  /**
+   * Lists a cluster's backups.
+   *
+   * @param cluster the cluster's id or name
+   * @return its backups, oldest first
+   * @throws NotFoundException if there is no such cluster
+   */
+  List<Backup> backups(String cluster);
 
   /**
    * Finishes what an interrupted or failed operation left (SPEC 7.12): resumes a failed create,

@@ -13,6 +13,23 @@ import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.plan.ServiceStep;
+import io.clusterlifecycle.api.request.AddRole;
+import io.clusterlifecycle.api.request.BackupCluster;
+import io.clusterlifecycle.api.request.Promote;
+import io.clusterlifecycle.api.request.RemoveRole;
+import io.clusterlifecycle.api.request.RestartCluster;
+import io.clusterlifecycle.api.request.RestoreCluster;
+import io.clusterlifecycle.api.request.Rollback;
+import io.clusterlifecycle.api.request.RunService;
+import io.clusterlifecycle.api.request.ScaleVertical;
+import io.clusterlifecycle.api.request.StartCluster;
+import io.clusterlifecycle.api.request.StopCluster;
+import io.clusterlifecycle.api.request.Upgrade;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.model.ClusterQuery;
 import io.clusterlifecycle.api.model.Lease;
 import io.clusterlifecycle.api.model.Node;
@@ -279,18 +296,42 @@ public final class LifecycleEngine implements Lifecycle {
     Objects.requireNonNull(request, "request");
     if (request instanceof CreateCluster r) {
       return prepareCreate(r, "(new)").plan();
+    } else if (request instanceof RestoreCluster r) {
+      return prepareRestore(r, "(new)").plan();
     }
     Cluster c = resolve(clusterRef(request));
     return prepare(request, c).plan();
   }
 
   private static String clusterRef(OperationRequest r) {
-    if (r instanceof DeleteCluster d) {
-      return d.cluster();
-    } else if (r instanceof AddNodes a) {
-      return a.cluster();
-    } else if (r instanceof DeleteNodes d) {
-      return d.cluster();
+    if (r instanceof DeleteCluster x) {
+      return x.cluster();
+    } else if (r instanceof AddNodes x) {
+      return x.cluster();
+    } else if (r instanceof DeleteNodes x) {
+      return x.cluster();
+    } else if (r instanceof ScaleVertical x) {
+      return x.cluster();
+    } else if (r instanceof Upgrade x) {
+      return x.cluster();
+    } else if (r instanceof Rollback x) {
+      return x.cluster();
+    } else if (r instanceof StopCluster x) {
+      return x.cluster();
+    } else if (r instanceof StartCluster x) {
+      return x.cluster();
+    } else if (r instanceof RestartCluster x) {
+      return x.cluster();
+    } else if (r instanceof RunService x) {
+      return x.cluster();
+    } else if (r instanceof AddRole x) {
+      return x.cluster();
+    } else if (r instanceof RemoveRole x) {
+      return x.cluster();
+    } else if (r instanceof BackupCluster x) {
+      return x.cluster();
+    } else if (r instanceof Promote x) {
+      return x.cluster();
     }
     throw new IllegalArgumentException("no cluster in " + r);
   }
@@ -305,7 +346,7 @@ public final class LifecycleEngine implements Lifecycle {
     for (RoleSpec role : r.spec().roles()) {
       int count = r.counts().getOrDefault(role.name(), role.count());
       for (int i = 1; i <= count; i++) {
-        b.putNode(newNode(r.name(), role, i));
+        b.putNode(newNode(r.name(), r.spec(), role, i));
       }
     }
     Cluster c = b.build();
@@ -313,10 +354,26 @@ public final class LifecycleEngine implements Lifecycle {
         c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of());
   }
 
-  private static Node newNode(String clusterName, RoleSpec role, int index) {
+  private Prepared prepareRestore(RestoreCluster r, String id) {
+    Backup backup = joinRetry(() -> store.getBackup(r.backupId())).orElseThrow(() ->
+        new NotFoundException("no backup with id '" + r.backupId() + "'"));
+    Requests.restore(r, backup);
+    Cluster.Builder b = Cluster.builder(id, r.name(), backup.spec(), now())
+        .namespace(r.namespace()).labels(r.labels()).env(backup.env());
+    for (RoleSpec role : backup.spec().roles()) {
+      for (int i = 1; i <= backup.roleCounts().getOrDefault(role.name(), 0); i++) {
+        b.putNode(newNode(r.name(), backup.spec(), role, i));
+      }
+    }
+    Cluster c = b.build();
+    return new Prepared(c, Planner.restore(c, backup), OperationType.RESTORE,
+        c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of());
+  }
+
+  private static Node newNode(String clusterName, AppSpec spec, RoleSpec role, int index) {
     return new Node(clusterName + "-" + role.name() + "-" + index, role.name(), index,
         NodeState.PENDING, "", "", role.cpu(), role.memory(),
-        role.volume().map(VolumeSpec::size).orElse(0), role.image().orElse(""));
+        role.volume().map(VolumeSpec::size).orElse(0), role.image().orElse(""), spec.version());
   }
 
   /** Validates a request on an existing cluster against its record now. */
@@ -328,7 +385,7 @@ public final class LifecycleEngine implements Lifecycle {
       int last = c.lastIndex().getOrDefault(role.name(), 0);
       Set<String> added = new java.util.LinkedHashSet<>();
       for (int i = 1; i <= r.count(); i++) {
-        Node n = newNode(c.name(), role, last + i);
+        Node n = newNode(c.name(), c.spec(), role, last + i);
         b.putNode(n);
         added.add(n.id());
       }
@@ -348,6 +405,90 @@ public final class LifecycleEngine implements Lifecycle {
       return new Prepared(c, Planner.delete(c, r.force(), r.keepVolumes()), r.type(), Set.of(),
           c.nodes().stream().map(Node::id).collect(Collectors.toSet()));
     }
+    return prepareUpdate(request, c);
+  }
+
+  /** Restart is refused at once, not queued, while the cluster or one of its nodes is busy. */
+  private void requireIdle(Cluster c, String what) {
+    Optional<Node> busyNode = c.nodes().stream().filter(n -> n.state() == NodeState.DEPLOYING
+        || n.state() == NodeState.DELETING || n.state() == NodeState.PENDING).findFirst();
+    if (c.state().isBusy() || !c.operation().isEmpty() || busy.containsKey(c.id())) {
+      throw new ConflictException(what + " of cluster " + c.name() + " is refused: it is busy ("
+          + c.state() + (c.operation().isEmpty() ? "" : ", operation " + c.operation())
+          + "); try again when it is idle", c.operation());
+    }
+    if (busyNode.isPresent()) {
+      throw new ConflictException(what + " of cluster " + c.name() + " is refused: node "
+          + busyNode.get().id() + " is " + busyNode.get().state(), "");
+    }
+  }
+
+  /** The operations of SPEC 7.5–7.11 on an existing cluster. */
+  private Prepared prepareUpdate(OperationRequest request, Cluster c) {
+    if (request instanceof ScaleVertical r) {
+      List<Planner.Resize> resizes = Requests.scaleVertical(r, c);
+      AppSpec.Builder spec = c.spec().toBuilder();
+      for (Planner.Resize z : resizes) {
+        RoleSpec role = c.spec().role(z.role()).orElseThrow();
+        RoleSpec.Builder rb = role.toBuilder().cpu(z.cpu()).memory(z.memory());
+        role.volume().ifPresent(v -> rb.volume(z.volumeSize(), v.mountPoint()));
+        spec.replaceRole(rb.build());
+      }
+      Cluster next = c.toBuilder().spec(spec.build()).build();
+      return new Prepared(next, Planner.scaleVertical(next, resizes), r.type(), Set.of(),
+          Set.of());
+    } else if (request instanceof Upgrade r) {
+      Requests.upgrade(r, c);
+      Cluster next = c.toBuilder().spec(r.spec()).previousSpec(Optional.of(c.spec())).build();
+      return new Prepared(next, Planner.upgrade(next, c.state() == ClusterState.STOPPED),
+          r.type(), Set.of(), Set.of());
+    } else if (request instanceof Rollback r) {
+      Requests.plain(r.timeout(), "rollback request for " + c.name());
+      AppSpec previous = c.previousSpec().orElseThrow(() -> new IllegalStateTransitionException(
+          c.state(), ClusterState.UPDATING, "cluster " + c.name() + " was never upgraded, so"
+              + " there is no previous version to roll back to"));
+      Cluster next = c.toBuilder().spec(previous).previousSpec(Optional.of(c.spec())).build();
+      return new Prepared(next, Planner.rollback(next, c.state() == ClusterState.STOPPED),
+          r.type(), Set.of(), Set.of());
+    } else if (request instanceof StopCluster r) {
+      Requests.plain(r.timeout(), "stop request for " + c.name());
+      return new Prepared(c, Planner.stop(c), r.type(), Set.of(), Set.of());
+    } else if (request instanceof StartCluster r) {
+      Requests.plain(r.timeout(), "start request for " + c.name());
+      return new Prepared(c, Planner.start(c), r.type(), Set.of(), Set.of());
+    } else if (request instanceof RestartCluster r) {
+      Requests.batches(r.batchSize(), r.batchPeriod(), r.timeout(), "restart request for "
+          + c.name());
+      return new Prepared(c, Planner.restart(c, r.batchSize(), r.batchPeriod()), r.type(),
+          Set.of(), Set.of());
+    } else if (request instanceof RunService r) {
+      List<Node> nodes = Requests.runService(r, c);
+      return new Prepared(c, Planner.runService(c, r.service(), nodes, r.batchSize(),
+          r.batchPeriod()), r.type(), Set.of(), Set.of());
+    } else if (request instanceof AddRole r) {
+      Requests.addRole(r, c);
+      Cluster.Builder b = c.toBuilder().spec(c.spec().toBuilder().role(r.role()).build());
+      int count = r.count() == 0 ? r.role().count() : r.count();
+      int last = c.lastIndex().getOrDefault(r.role().name(), 0);
+      Set<String> added = new java.util.LinkedHashSet<>();
+      for (int i = 1; i <= count; i++) {
+        Node n = newNode(c.name(), c.spec(), r.role(), last + i);
+        b.putNode(n);
+        added.add(n.id());
+      }
+      Cluster next = b.build();
+      return new Prepared(next, Planner.addRole(next, added), r.type(), added, Set.of());
+    } else if (request instanceof RemoveRole r) {
+      Requests.removeRole(r, c);
+      return new Prepared(c, Planner.removeRole(c, r.role(), r.force()), r.type(), Set.of(),
+          c.nodes(r.role()).stream().map(Node::id).collect(Collectors.toSet()));
+    } else if (request instanceof BackupCluster r) {
+      Requests.backup(r, c);
+      return new Prepared(c, Planner.backup(c, "bk-" + hex(12)), r.type(), Set.of(), Set.of());
+    } else if (request instanceof Promote r) {
+      Node node = Requests.promote(r, c);
+      return new Prepared(c, Planner.promote(c, node), r.type(), Set.of(), Set.of());
+    }
     throw new IllegalArgumentException("unsupported request " + request);
   }
 
@@ -363,10 +504,47 @@ public final class LifecycleEngine implements Lifecycle {
       Duration timeout = request.timeout().orElse(defaultTimeout);
       Instant deadline = clock.instant().plus(timeout);
       if (request instanceof CreateCluster r) {
-        return submitCreate(r, timeout);
+        Requests.create(r);
+        return submitNew(r.namespace(), r.name(), id -> prepareCreate(r, id), timeout);
+      } else if (request instanceof RestoreCluster r) {
+        prepareRestore(r, "(new)");
+        return submitNew(r.namespace(), r.name(), id -> prepareRestore(r, id), timeout);
       }
       Cluster c = resolve(clusterRef(request));
       prepare(request, c);
+      if (request instanceof RestartCluster) {
+        requireIdle(c, "restart");
+      }
+      if (request instanceof Upgrade u && u.autoRollback()) {
+        return submitExisting(request, c, deadline).exceptionallyCompose(e ->
+            rollBackAfter(Failures.cause(e), c.id(), timeout));
+      }
+      return submitExisting(request, c, deadline);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * After an upgrade asked to roll back on failure has failed part-way, rolls back and then
+   * reports the upgrade's failure (with the rollback's own failure, if any, suppressed in it).
+   */
+  private CompletableFuture<Operation> rollBackAfter(Throwable failure, String clusterId,
+      Duration timeout) {
+    if (!(failure instanceof OperationFailedException f) || f.operation().refused()) {
+      return CompletableFuture.failedFuture(failure);
+    }
+    return submit(Rollback.of(clusterId).withTimeout(timeout)).handle((rb, e) -> {
+      if (e != null) {
+        failure.addSuppressed(Failures.cause(e));
+      }
+      throw new CompletionException(failure);
+    });
+  }
+
+  private CompletableFuture<Operation> submitExisting(OperationRequest request, Cluster c,
+      Instant deadline) {
+    try {
       return claim(c.id(), deadline).thenCompose(mine -> startWhenIdle(request, c.id(), deadline,
           mine).whenComplete((op, e) -> {
             if (e != null) {
@@ -378,24 +556,25 @@ public final class LifecycleEngine implements Lifecycle {
     }
   }
 
-  private CompletableFuture<Operation> submitCreate(CreateCluster r, Duration timeout) {
-    Requests.create(r);
-    String key = r.namespace() + "/" + r.name();
+  /** Creates a new cluster's record (create or restore) and starts its operation. */
+  private CompletableFuture<Operation> submitNew(String namespace, String name,
+      java.util.function.Function<String, Prepared> prepare, Duration timeout) {
+    String key = namespace + "/" + name;
     if (!creating.add(key)) {
-      throw new ConflictException("cluster " + r.name() + " is being created in namespace "
-          + r.namespace(), "");
+      throw new ConflictException("cluster " + name + " is being created in namespace "
+          + namespace, "");
     }
     try {
       joinRetry(() -> store.list()).stream()
-          .filter(c -> c.namespace().equals(r.namespace()) && c.name().equals(r.name())
+          .filter(c -> c.namespace().equals(namespace) && c.name().equals(name)
               && c.state() != ClusterState.DONE)
           .findFirst().ifPresent(c -> {
-            throw new ConflictException("a cluster named " + r.name() + " already exists in"
-                + " namespace " + r.namespace() + " (" + c.id() + ", " + c.state() + ")",
+            throw new ConflictException("a cluster named " + name + " already exists in"
+                + " namespace " + namespace + " (" + c.id() + ", " + c.state() + ")",
                 c.operation());
           });
-      String id = r.name() + "-" + hex(6);
-      Prepared p = prepareCreate(r, id);
+      String id = name + "-" + hex(6);
+      Prepared p = prepare.apply(id);
       Cluster stored = joinRetry(() -> store.put(p.cluster()));
       CompletableFuture<Void> mine = new CompletableFuture<>();
       busy.put(id, mine);
@@ -728,7 +907,17 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   private Operation finish(Prepared p, Operation op, RecordKeeper records,
-      OperationRunner.Result result) {
+      OperationRunner.Result outcome) {
+    OperationRunner.Result result = outcome;
+    if (result.succeeded() && op.type() == OperationType.BACKUP && op.endedAt().isEmpty()) {
+      Backup backup = backupOf(records.current(), op);
+      try {
+        joinRetry(() -> store.putBackup(backup));
+      } catch (RuntimeException e) {
+        result = new OperationRunner.Result("could not record backup " + backup.id() + ": "
+            + e.getMessage(), false, false, result.warnings(), result.keptVolumes());
+      }
+    }
     // the operation's end is recorded before the cluster's, so that a crash in between leaves
     // the cluster naming an ended operation, which recover completes, never a RUNNING orphan
     Operation done = op.endedAt().isPresent() ? op
@@ -756,6 +945,9 @@ public final class LifecycleEngine implements Lifecycle {
     }
     Cluster.Builder b = c.toBuilder().state(from.moveTo(to)).operation("")
         .lease(Optional.empty()).updatedAt(now());
+    if (result.succeeded()) {
+      applyOutcome(p, op, c, b);
+    }
     for (Node n : c.nodes()) {
       if (result.succeeded()) {
         if (p.leaving().contains(n.id())) {
@@ -794,6 +986,53 @@ public final class LifecycleEngine implements Lifecycle {
       throw new LifecycleTimeoutException(result.error());
     }
     throw new OperationFailedException(done);
+  }
+
+  /** What a successful operation changes in the record besides its nodes. */
+  private static void applyOutcome(Prepared p, Operation op, Cluster c, Cluster.Builder b) {
+    if (op.type() == OperationType.REMOVE_ROLE) {
+      Set<String> removed = c.nodes().stream().filter(n -> p.leaving().contains(n.id()))
+          .map(Node::role).collect(Collectors.toSet());
+      op.plan().steps().filter(DeleteNodeStep.class::isInstance)
+          .forEach(st -> removed.add(((DeleteNodeStep) st).role()));
+      b.spec(new AppSpec(c.spec().name(), c.spec().version(), c.spec().env(),
+          c.spec().roles().stream().filter(r -> !removed.contains(r.name())).toList()));
+    } else if (op.type() == OperationType.PROMOTE) {
+      op.plan().steps().filter(st -> st instanceof ServiceStep ss
+          && ss.service().equals(StandardService.PROMOTE.serviceName()))
+          .map(ServiceStep.class::cast).forEach(ss -> b.primary(ss.role(), ss.node()));
+    }
+  }
+
+  /** The backup a successful backup operation recorded (SPEC 7.10). */
+  private Backup backupOf(Cluster c, Operation op) {
+    List<Backup.Artifact> artifacts = new ArrayList<>();
+    String id = "";
+    for (Step st : op.plan().steps().toList()) {
+      if (st instanceof ServiceStep ss && ss.env().containsKey(CommandRequest.LC_BACKUP_ID)) {
+        id = ss.env().get(CommandRequest.LC_BACKUP_ID);
+        int index = c.node(ss.node()).map(Node::index).orElse(0);
+        artifacts.add(new Backup.Artifact(ss.node(), ss.role(), index,
+            ss.env().get(CommandRequest.LC_BACKUP_ARTIFACT)));
+      }
+    }
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    c.spec().roles().forEach(r -> counts.put(r.name(), c.nodes(r.name()).size()));
+    artifacts.sort(Comparator.comparing(Backup.Artifact::role)
+        .thenComparingInt(Backup.Artifact::index));
+    return new Backup(id, c.id(), c.name(), c.namespace(), c.spec(), c.env(), counts, artifacts,
+        now());
+  }
+
+  @Override
+  public Optional<Backup> backup(String backupId) {
+    return joinRetry(() -> store.getBackup(Objects.requireNonNull(backupId, "backupId")));
+  }
+
+  @Override
+  public List<Backup> backups(String cluster) {
+    String id = resolve(cluster).id();
+    return joinRetry(() -> store.backups(id));
   }
 
   private void emitState(Cluster c, String opId, OperationType type, ClusterState from,

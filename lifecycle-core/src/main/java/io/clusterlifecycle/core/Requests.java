@@ -1,15 +1,31 @@
 package io.clusterlifecycle.core;
 
+import io.clusterlifecycle.api.ConflictException;
 import io.clusterlifecycle.api.NotFoundException;
 import io.clusterlifecycle.api.ValidationException;
 import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.AddRole;
+import io.clusterlifecycle.api.request.BackupCluster;
+import io.clusterlifecycle.api.request.Promote;
+import io.clusterlifecycle.api.request.RemoveRole;
+import io.clusterlifecycle.api.request.RestoreCluster;
+import io.clusterlifecycle.api.request.RoleResize;
+import io.clusterlifecycle.api.request.RunService;
+import io.clusterlifecycle.api.request.ScaleVertical;
+import io.clusterlifecycle.api.request.Upgrade;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.spec.AdvancedAction;
+import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.spec.VolumeSpec;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.core.internal.plan.Planner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,14 +48,7 @@ final class Requests {
   static void create(CreateCluster r) {
     r.spec().requireValid();
     List<ValidationProblem> p = new ArrayList<>();
-    if (!NAME.matcher(r.name()).matches()) {
-      p.add(ValidationProblem.of("name", "must match " + NAME + " (a lower-case letter, then"
-          + " lower-case letters, digits or '-'; at most 40), was '" + r.name() + "'"));
-    }
-    if (!NAME.matcher(r.namespace()).matches()) {
-      p.add(ValidationProblem.of("namespace", "must match " + NAME + ", was '" + r.namespace()
-          + "'"));
-    }
+    name(r.name(), r.namespace(), p);
     r.counts().forEach((role, count) -> {
       RoleSpec spec = r.spec().role(role).orElseThrow(() -> new NotFoundException("app "
           + r.spec().name() + " has no role '" + role + "'; its roles are " + roleNames(r)));
@@ -64,8 +73,7 @@ final class Requests {
 
   static RoleSpec addNodes(AddNodes r, Cluster c) {
     List<ValidationProblem> p = new ArrayList<>();
-    RoleSpec role = c.spec().role(r.role()).orElseThrow(() -> new NotFoundException("cluster "
-        + c.name() + " has no role '" + r.role() + "'; its roles are " + roleNames(c)));
+    RoleSpec role = role(c, r.role());
     if (r.count() < 1) {
       p.add(ValidationProblem.of("count", "must be >= 1, was " + r.count()));
     }
@@ -121,6 +129,236 @@ final class Requests {
     List<ValidationProblem> p = new ArrayList<>();
     timeout(r.timeout(), p);
     throwIf(p, "delete request for " + r.cluster());
+  }
+
+  /** Checks a vertical scaling and returns each role's new sizes. */
+  static List<Planner.Resize> scaleVertical(ScaleVertical r, Cluster c) {
+    List<ValidationProblem> p = new ArrayList<>();
+    List<Planner.Resize> resizes = new ArrayList<>();
+    if (r.roles().isEmpty()) {
+      p.add(ValidationProblem.of("roles", "name at least one role to resize"));
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < r.roles().size(); i++) {
+      RoleResize rr = r.roles().get(i);
+      String at = "roles[" + i + "]";
+      RoleSpec role = role(c, rr.role());
+      if (!seen.add(rr.role())) {
+        p.add(ValidationProblem.of(at, "role " + rr.role() + " is listed twice"));
+        continue;
+      }
+      if (rr.cpu().isEmpty() && rr.memory().isEmpty() && rr.volumeSize().isEmpty()) {
+        p.add(ValidationProblem.of(at, "give a new cpu, memory or volume size for role "
+            + rr.role()));
+        continue;
+      }
+      int cpu = rr.cpu().orElse(role.cpu());
+      int memory = rr.memory().orElse(role.memory());
+      int current = role.volume().map(VolumeSpec::size).orElse(0);
+      int volume = rr.volumeSize().orElse(current);
+      range(p, at + ".cpu", cpu, RoleSpec.MAX_CPU, "cores");
+      range(p, at + ".memory", memory, RoleSpec.MAX_MEMORY_MIB, "MiB");
+      if (rr.volumeSize().isPresent()) {
+        if (current == 0) {
+          p.add(ValidationProblem.of(at + ".volume_size", "role " + rr.role()
+              + " has no volume to resize"));
+        } else if (volume < current) {
+          p.add(ValidationProblem.of(at + ".volume_size", "volumes only grow: role "
+              + rr.role() + " has " + current + " GiB, asked for " + volume));
+        } else {
+          range(p, at + ".volume_size", volume, VolumeSpec.MAX_SIZE_GIB, "GiB");
+        }
+      }
+      if (cpu == role.cpu() && memory == role.memory() && volume == current) {
+        p.add(ValidationProblem.of(at, "role " + rr.role() + " already has " + cpu + " cpu, "
+            + memory + " MiB" + (current > 0 ? ", " + current + " GiB" : "")
+            + "; nothing to change"));
+      }
+      boolean volumeOnly = cpu == role.cpu() && memory == role.memory() && volume != current;
+      resizes.add(new Planner.Resize(rr.role(), cpu, memory, volume, volumeOnly));
+    }
+    timeout(r.timeout(), p);
+    throwIf(p, "scale-vertical request for " + c.name());
+    return resizes;
+  }
+
+  private static void range(List<ValidationProblem> p, String path, int value, int max,
+      String unit) {
+    if (value < 1 || value > max) {
+      p.add(ValidationProblem.of(path, "must be between 1 and " + max + " " + unit + ", was "
+          + value));
+    }
+  }
+
+  static void upgrade(Upgrade r, Cluster c) {
+    r.spec().requireValid();
+    List<ValidationProblem> p = new ArrayList<>();
+    if (!r.spec().name().equals(c.spec().name())) {
+      p.add(ValidationProblem.of("spec.name", "an upgrade moves between versions of app "
+          + c.spec().name() + ", was " + r.spec().name()));
+    }
+    if (r.spec().version().equals(c.spec().version())) {
+      p.add(ValidationProblem.of("spec.version", "cluster " + c.name() + " already runs version "
+          + c.spec().version() + "; give another version"));
+    }
+    Set<String> now = new java.util.TreeSet<>(roleNames(c.spec()));
+    Set<String> next = new java.util.TreeSet<>(roleNames(r.spec()));
+    if (!now.equals(next)) {
+      p.add(ValidationProblem.of("spec.roles", "an upgrade keeps the roles " + now + ", was "
+          + next + "; add or remove roles with add-role and remove-role"));
+    }
+    timeout(r.timeout(), p);
+    throwIf(p, "upgrade request for " + c.name());
+  }
+
+  static void batches(int size, Duration period, Optional<Duration> timeout, String subject) {
+    List<ValidationProblem> p = new ArrayList<>();
+    if (size < 0) {
+      p.add(ValidationProblem.of("batch_size", "must be >= 0 (0: all nodes at once), was "
+          + size));
+    }
+    if (period.isNegative() || period.compareTo(Duration.ofDays(1)) > 0) {
+      p.add(ValidationProblem.of("batch_period", "must be between 0 and 1 day, was " + period));
+    }
+    timeout(timeout, p);
+    throwIf(p, subject);
+  }
+
+  /** Checks a service run and returns the nodes it concerns. */
+  static List<Node> runService(RunService r, Cluster c) {
+    r.role().ifPresent(role -> role(c, role));
+    List<Node> nodes = r.role().map(c::nodes).orElse(c.nodes());
+    boolean defined = nodes.stream().anyMatch(n -> c.specOf(n).role(n.role())
+        .flatMap(x -> x.service(r.service())).isPresent());
+    if (!defined && !r.service().equals(Planner.REBOOT)) {
+      throw new ValidationException("run request for " + c.name(), List.of(ValidationProblem.of(
+          "service", (r.role().map(x -> "role " + x).orElse("no role") + " defines service '"
+              + r.service() + "'; defined: " + definedServices(c, r.role())))));
+    }
+    batches(r.batchSize(), r.batchPeriod(), r.timeout(), "run request for " + c.name());
+    return nodes;
+  }
+
+  private static String definedServices(Cluster c, Optional<String> role) {
+    Set<String> names = new java.util.TreeSet<>();
+    c.spec().roles().stream().filter(x -> role.isEmpty() || x.name().equals(role.get()))
+        .forEach(x -> names.addAll(x.services().keySet()));
+    names.add(Planner.REBOOT);
+    return String.join(", ", names);
+  }
+
+  static void addRole(AddRole r, Cluster c) {
+    List<ValidationProblem> p = new ArrayList<>();
+    if (c.spec().role(r.role().name()).isPresent()) {
+      p.add(ValidationProblem.of("role.role", "cluster " + c.name() + " already has a role "
+          + r.role().name()));
+    } else {
+      AppSpec next = c.spec().toBuilder().role(r.role()).build();
+      p.addAll(next.validate());
+    }
+    int count = r.count() == 0 ? r.role().count() : r.count();
+    if (count < Math.max(1, r.role().minNodes()) || count > r.role().maxNodes()) {
+      p.add(ValidationProblem.of("count", "must be within [max(1, min_nodes), max_nodes] = ["
+          + Math.max(1, r.role().minNodes()) + ", " + bound(r.role().maxNodes()) + "], was "
+          + count));
+    }
+    timeout(r.timeout(), p);
+    throwIf(p, "add-role request for " + c.name());
+  }
+
+  static void removeRole(RemoveRole r, Cluster c) {
+    role(c, r.role());
+    List<ValidationProblem> p = new ArrayList<>();
+    if (c.spec().roles().size() == 1) {
+      p.add(ValidationProblem.of("role", "role " + r.role() + " is the cluster's only role;"
+          + " delete the cluster instead"));
+    }
+    timeout(r.timeout(), p);
+    throwIf(p, "remove-role request for " + c.name());
+  }
+
+  static void backup(BackupCluster r, Cluster c) {
+    List<ValidationProblem> p = new ArrayList<>();
+    if (c.nodes().stream().noneMatch(n -> c.specOf(n).role(n.role())
+        .flatMap(x -> x.service(StandardService.BACKUP)).isPresent())) {
+      p.add(ValidationProblem.of("cluster", "no role of cluster " + c.name()
+          + " defines a backup service"));
+    }
+    timeout(r.timeout(), p);
+    throwIf(p, "backup request for " + c.name());
+  }
+
+  static void restore(RestoreCluster r, Backup backup) {
+    List<ValidationProblem> p = new ArrayList<>();
+    name(r.name(), r.namespace(), p);
+    if (!r.counts().isEmpty() && !r.counts().equals(backup.roleCounts())) {
+      p.add(ValidationProblem.of("counts", "a restore keeps the role counts of backup "
+          + backup.id() + ": " + counts(backup.roleCounts()) + "; was " + counts(r.counts())));
+    }
+    r.labels().keySet().forEach(k -> {
+      if (!LABEL_KEY.matcher(k).matches()) {
+        p.add(ValidationProblem.of("labels." + k, "key must match " + LABEL_KEY));
+      }
+    });
+    timeout(r.timeout(), p);
+    throwIf(p, "restore request for " + r.name());
+  }
+
+  private static String counts(Map<String, Integer> counts) {
+    return counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /** Checks a promotion and returns the node. */
+  static Node promote(Promote r, Cluster c) {
+    Node node = c.node(r.node()).orElseThrow(() -> new NotFoundException("cluster " + c.name()
+        + " has no node '" + r.node() + "'"));
+    List<ValidationProblem> p = new ArrayList<>();
+    if (c.specOf(node).role(node.role()).flatMap(x -> x.service(StandardService.PROMOTE))
+        .isEmpty()) {
+      p.add(ValidationProblem.of("node", "role " + node.role() + " of node " + node.id()
+          + " defines no promote service, so its nodes cannot be promoted"));
+    } else if (c.primary(node.role()).map(Node::id).orElse("").equals(node.id())) {
+      p.add(ValidationProblem.of("node", "node " + node.id() + " is already the primary of role "
+          + node.role()));
+    } else if (node.state() != NodeState.RUNNING) {
+      p.add(ValidationProblem.of("node", "node " + node.id() + " is " + node.state()
+          + "; only a running node can be promoted"));
+    }
+    timeout(r.timeout(), p);
+    throwIf(p, "promote request for " + c.name());
+    Optional<Node> primary = c.primary(node.role());
+    if (primary.isPresent() && primary.get().state() == NodeState.RUNNING && !r.switchover()) {
+      throw new ConflictException("node " + primary.get().id() + " is the healthy primary of role "
+          + node.role() + "; promote " + node.id() + " as a switchover to replace it", "");
+    }
+    return node;
+  }
+
+  static void plain(Optional<Duration> t, String subject) {
+    List<ValidationProblem> p = new ArrayList<>();
+    timeout(t, p);
+    throwIf(p, subject);
+  }
+
+  private static RoleSpec role(Cluster c, String name) {
+    return c.spec().role(name).orElseThrow(() -> new NotFoundException("cluster " + c.name()
+        + " has no role '" + name + "'; its roles are " + roleNames(c)));
+  }
+
+  private static void name(String name, String namespace, List<ValidationProblem> p) {
+    if (!NAME.matcher(name).matches()) {
+      p.add(ValidationProblem.of("name", "must match " + NAME + " (a lower-case letter, then"
+          + " lower-case letters, digits or '-'; at most 40), was '" + name + "'"));
+    }
+    if (!NAME.matcher(namespace).matches()) {
+      p.add(ValidationProblem.of("namespace", "must match " + NAME + ", was '" + namespace
+          + "'"));
+    }
+  }
+
+  private static List<String> roleNames(AppSpec spec) {
+    return spec.roles().stream().map(RoleSpec::name).toList();
   }
 
   private static void timeout(Optional<Duration> t, List<ValidationProblem> p) {

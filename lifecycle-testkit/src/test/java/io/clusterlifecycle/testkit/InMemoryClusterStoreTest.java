@@ -4,6 +4,7 @@ import static io.clusterlifecycle.testkit.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
@@ -49,10 +50,20 @@ class InMemoryClusterStoreTest {
         createdAt, Optional.empty(), "", false, List.of(), List.of());
   }
 
+  static Backup backup(String id, String clusterId, Instant createdAt) {
+    return new Backup(id, clusterId, "demo-" + clusterId, "default", SPEC,
+        Map.of("tick", "2000"), Map.of("zk", 2),
+        List.of(new Backup.Artifact("demo-" + clusterId + "-zk-1", "zk", 1,
+                id + "/demo-" + clusterId + "-zk-1"),
+            new Backup.Artifact("demo-" + clusterId + "-zk-2", "zk", 2,
+                id + "/demo-" + clusterId + "-zk-2")),
+        createdAt);
+  }
+
   @Test
   void put_ofANewRecordAtVersionZero_storesItAtVersionOne_andReadsBackEqual() throws Exception {
     Cluster fresh = cluster("c1", T0).toBuilder()
-        .putNode(new Node("demo-c1-zk-1", "zk", 1, NodeState.PENDING, "", "", 1, 1024, 0, ""))
+        .putNode(new Node("demo-c1-zk-1", "zk", 1, NodeState.PENDING, "", "", 1, 1024, 0, "", "3.8.4"))
         .labels(Map.of("env", "test")).build();
 
     Cluster stored = await(store.put(fresh));
@@ -224,5 +235,42 @@ class InMemoryClusterStoreTest {
     assertThat(await(store.put(cluster("c1", T0))).version()).isEqualTo(1);
     assertThat(fault.hits()).isEqualTo(1);
     assertThat(store.conflictCount()).isZero();
+  }
+
+  @Test
+  void backups_areReplacedById_listedOldestFirstThenById_perCluster() throws Exception {
+    Backup late = backup("b-late", "c1", T0.plusSeconds(20));
+    Backup tieB = backup("b-tie-b", "c1", T0.plusSeconds(10));
+    Backup tieA = backup("b-tie-a", "c1", T0.plusSeconds(10));
+    Backup early = backup("b-early", "c1", T0);
+    for (Backup b : List.of(late, tieB, tieA, early, backup("b-other", "c2", T0))) {
+      await(store.putBackup(b));
+    }
+    Backup replaced = new Backup("b-late", "c1", "renamed", "team-b", SPEC, Map.of(),
+        Map.of("zk", 1), List.of(), T0.plusSeconds(30));
+
+    await(store.putBackup(replaced));
+
+    assertThat(await(store.getBackup("b-tie-a"))).contains(tieA);
+    assertThat(await(store.getBackup("b-late"))).contains(replaced);
+    assertThat(await(store.getBackup("b-unknown"))).isEmpty();
+    assertThat(await(store.backups("c1")))
+        .containsExactly(early, tieA, tieB, replaced);
+    assertThat(await(store.backups("c2"))).extracting(Backup::id).containsExactly("b-other");
+    assertThat(await(store.backups("c-none"))).isEmpty();
+  }
+
+  @Test
+  void backups_outliveTheirCluster() throws Exception {
+    await(store.put(cluster("c1", T0)));
+    await(store.putOperation(operation("op-1", "c1", T0)));
+    Backup b = backup("b-1", "c1", T0.plusSeconds(1));
+    await(store.putBackup(b));
+
+    await(store.delete("c1"));
+
+    assertThat(await(store.get("c1"))).isEmpty();
+    assertThat(await(store.getBackup("b-1"))).contains(b);
+    assertThat(await(store.backups("c1"))).containsExactly(b);
   }
 }

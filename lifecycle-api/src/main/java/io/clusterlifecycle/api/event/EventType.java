@@ -24,6 +24,12 @@ public enum EventType {
   RESOURCE_DELETED,
   /** A node's resources were resized. */
   RESOURCE_RESIZED,
+  /** A node's instance was stopped (volume and address kept). */
+  RESOURCE_STOPPED,
+  /** A node's stopped instance was started. */
+  RESOURCE_STARTED,
+  /** A node was booted from another image (upgrade or rollback). */
+  IMAGE_REPLACED,
   /** Keys were put into the metadata tree (one event per commit). */
   METADATA_PUT,
   /** Keys were deleted from the metadata tree (one event per commit). */

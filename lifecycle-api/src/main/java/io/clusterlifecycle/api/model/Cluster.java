@@ -19,12 +19,16 @@ import java.util.TreeMap;
  * @param id the cluster id, unique in the store
  * @param name the cluster name, unique in its namespace among clusters that are not DONE
  * @param namespace the namespace
- * @param spec the app spec it runs
+ * @param spec the app spec it runs (during an upgrade or rollback: the version it moves to)
+ * @param previousSpec the spec it ran before its last upgrade or rollback, which rollback returns
+ *     to; empty when it was never upgraded
  * @param labels labels for selection
  * @param env cluster parameters: the spec's env merged with the values given at creation
  * @param state the cluster's state
  * @param nodes the nodes, sorted by role order in the spec and then by index
  * @param lastIndex per role, the highest node index ever handed out (indexes are never reused)
+ * @param primaries per role that has a {@code promote} service, the node promoted last (SPEC
+ *     7.11); a role missing here has its first node as primary
  * @param operation the id of the operation under way, empty when none
  * @param lease the owner of the operation under way, empty when none
  * @param history ids of the operations run on it, oldest first
@@ -38,11 +42,13 @@ public record Cluster(
     String name,
     String namespace,
     AppSpec spec,
+    Optional<AppSpec> previousSpec,
     Map<String, String> labels,
     Map<String, String> env,
     ClusterState state,
     List<Node> nodes,
     Map<String, Integer> lastIndex,
+    Map<String, String> primaries,
     String operation,
     Optional<Lease> lease,
     List<String> history,
@@ -60,11 +66,13 @@ public record Cluster(
    * @param name the cluster name
    * @param namespace the namespace
    * @param spec the app spec
+   * @param previousSpec the spec before the last upgrade or rollback, if any
    * @param labels labels; copied
    * @param env parameters; copied
    * @param state the state
    * @param nodes the nodes; copied
    * @param lastIndex highest index per role; copied
+   * @param primaries promoted node per role; copied
    * @param operation the operation under way, or empty
    * @param lease the owner of the operation under way, if any
    * @param history operation ids; copied
@@ -77,6 +85,7 @@ public record Cluster(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(previousSpec, "previousSpec");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(lease, "lease");
@@ -86,6 +95,7 @@ public record Cluster(
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     nodes = List.copyOf(nodes);
     lastIndex = Collections.unmodifiableMap(new TreeMap<>(lastIndex));
+    primaries = Collections.unmodifiableMap(new TreeMap<>(primaries));
     history = List.copyOf(history);
   }
 
@@ -100,6 +110,36 @@ public record Cluster(
   }
 
   /**
+   * Returns the primary node of a role (SPEC 7.11): the node promoted last, or else the role's
+   * first node.
+   *
+   * @param role the role name
+   * @return the primary node, or empty when the recorded one is gone and the role has no nodes
+   */
+  public Optional<Node> primary(String role) {
+    String promoted = primaries.get(role);
+    if (promoted != null) {
+      return node(promoted);
+    }
+    return nodes(role).stream().findFirst();
+  }
+
+  /**
+   * Returns the spec a node runs: the cluster's spec, or the previous one for a node still on the
+   * previous version (during an upgrade or rollback).
+   *
+   * @param node a node of this cluster
+   * @return the spec of the node's version
+   */
+  public AppSpec specOf(Node node) {
+    if (!node.version().isEmpty() && !node.version().equals(spec.version())
+        && previousSpec.isPresent() && previousSpec.get().version().equals(node.version())) {
+      return previousSpec.get();
+    }
+    return spec;
+  }
+
+  /**
    * Returns the nodes of one role, by index.
    *
    * @param role the role name
@@ -108,6 +148,17 @@ public record Cluster(
   public List<Node> nodes(String role) {
     return nodes.stream().filter(n -> n.role().equals(role))
         .sorted(Comparator.comparingInt(Node::index)).toList();
+  }
+
+  /**
+   * Returns an exact copy with another record version, as a store hands back after a write.
+   *
+   * @param newVersion the version
+   * @return the copy
+   */
+  public Cluster withVersion(long newVersion) {
+    return new Cluster(id, name, namespace, spec, previousSpec, labels, env, state, nodes,
+        lastIndex, primaries, operation, lease, history, newVersion, createdAt, updatedAt);
   }
 
   /**
@@ -129,9 +180,9 @@ public record Cluster(
    * @return a builder in state PENDING with no nodes
    */
   public static Builder builder(String id, String name, AppSpec spec, Instant now) {
-    return new Builder(new Cluster(id, name, DEFAULT_NAMESPACE, spec, Map.of(), spec.env(),
-        ClusterState.PENDING, List.of(), Map.of(), "", Optional.empty(), List.of(), 0, now,
-        now));
+    return new Builder(new Cluster(id, name, DEFAULT_NAMESPACE, spec, Optional.empty(), Map.of(),
+        spec.env(), ClusterState.PENDING, List.of(), Map.of(), Map.of(), "", Optional.empty(),
+        List.of(), 0, now, now));
   }
 
   /** Builds a changed copy of a {@link Cluster}; not thread-safe. */
@@ -139,6 +190,8 @@ public record Cluster(
     private final Cluster base;
     private String namespace;
     private AppSpec spec;
+    private Optional<AppSpec> previousSpec;
+    private final Map<String, String> primaries;
     private Map<String, String> labels;
     private Map<String, String> env;
     private ClusterState state;
@@ -154,6 +207,8 @@ public record Cluster(
       this.base = base;
       this.namespace = base.namespace;
       this.spec = base.spec;
+      this.previousSpec = base.previousSpec;
+      this.primaries = new LinkedHashMap<>(base.primaries);
       this.labels = base.labels;
       this.env = base.env;
       this.state = base.state;
@@ -185,6 +240,29 @@ public record Cluster(
      */
     public Builder spec(AppSpec value) {
       this.spec = value;
+      return this;
+    }
+
+    /**
+     * Sets or clears the spec that rollback returns to.
+     *
+     * @param value the previous spec, or empty
+     * @return this builder
+     */
+    public Builder previousSpec(Optional<AppSpec> value) {
+      this.previousSpec = Objects.requireNonNull(value, "previousSpec");
+      return this;
+    }
+
+    /**
+     * Records the primary node of a role.
+     *
+     * @param role the role
+     * @param nodeId the node now primary
+     * @return this builder
+     */
+    public Builder primary(String role, String nodeId) {
+      primaries.put(role, nodeId);
       return this;
     }
 
@@ -313,8 +391,10 @@ public record Cluster(
         int i = roleOrder.indexOf(n.role());
         return i < 0 ? Integer.MAX_VALUE : i;
       }).thenComparing(Node::role).thenComparingInt(Node::index));
-      return new Cluster(base.id, base.name, namespace, spec, labels, env, state, sorted,
-          lastIndex, operation, lease, history, version, base.createdAt, updatedAt);
+      primaries.keySet().removeIf(role -> spec.role(role).isEmpty());
+      return new Cluster(base.id, base.name, namespace, spec, previousSpec, labels, env, state,
+          sorted, lastIndex, primaries, operation, lease, history, version, base.createdAt,
+          updatedAt);
     }
   }
 }

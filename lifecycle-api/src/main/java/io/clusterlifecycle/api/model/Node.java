@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param memory MiB
  * @param volumeSize GiB of data volume, {@code 0} for none
  * @param image the image it runs, empty for the provider's default
+ * @param version the app version it runs (SPEC 7.6); during an upgrade or rollback nodes of one
+ *     cluster may run different versions
  */
 public record Node(
     String id,
@@ -30,7 +32,8 @@ public record Node(
     int cpu,
     int memory,
     int volumeSize,
-    String image) {
+    String image,
+    String version) {
 
   /**
    * Checks for nulls.
@@ -45,6 +48,7 @@ public record Node(
    * @param memory MiB
    * @param volumeSize GiB, {@code 0} for none
    * @param image the image, or empty
+   * @param version the app version
    */
   public Node {
     Objects.requireNonNull(id, "id");
@@ -53,6 +57,7 @@ public record Node(
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(version, "version");
   }
 
   /**
@@ -62,7 +67,8 @@ public record Node(
    * @return the copy
    */
   public Node withState(NodeState newState) {
-    return new Node(id, role, index, newState, address, instanceId, cpu, memory, volumeSize, image);
+    return new Node(id, role, index, newState, address, instanceId, cpu, memory, volumeSize, image,
+        version);
   }
 
   /**
@@ -74,6 +80,31 @@ public record Node(
    */
   public Node withResource(String newAddress, String newInstanceId) {
     return new Node(id, role, index, state, newAddress, newInstanceId, cpu, memory, volumeSize,
-        image);
+        image, version);
+  }
+
+  /**
+   * Returns a copy with new resources, after a resize (SPEC 7.5).
+   *
+   * @param newCpu cores
+   * @param newMemory MiB
+   * @param newVolumeSize GiB, {@code 0} for none
+   * @return the copy
+   */
+  public Node withSize(int newCpu, int newMemory, int newVolumeSize) {
+    return new Node(id, role, index, state, address, instanceId, newCpu, newMemory,
+        newVolumeSize, image, version);
+  }
+
+  /**
+   * Returns a copy running another image and app version, after an upgrade or rollback step.
+   *
+   * @param newImage the image, or empty for the provider's default
+   * @param newVersion the app version
+   * @return the copy
+   */
+  public Node withImage(String newImage, String newVersion) {
+    return new Node(id, role, index, state, address, instanceId, cpu, memory, volumeSize,
+        newImage, newVersion);
   }
 }

@@ -13,9 +13,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = DeleteNodeStep.class, name = "delete_node"),
     @JsonSubTypes.Type(value = ServiceStep.class, name = "service"),
     @JsonSubTypes.Type(value = PreCheckStep.class, name = "pre_check"),
-    @JsonSubTypes.Type(value = MetadataStep.class, name = "metadata")})
+    @JsonSubTypes.Type(value = MetadataStep.class, name = "metadata"),
+    @JsonSubTypes.Type(value = ResizeNodeStep.class, name = "resize_node"),
+    @JsonSubTypes.Type(value = ReplaceImageStep.class, name = "replace_image"),
+    @JsonSubTypes.Type(value = StopNodeStep.class, name = "stop_node"),
+    @JsonSubTypes.Type(value = StartNodeStep.class, name = "start_node"),
+    @JsonSubTypes.Type(value = WaitStep.class, name = "wait")})
 public sealed interface Step
-    permits CreateNodeStep, DeleteNodeStep, ServiceStep, PreCheckStep, MetadataStep {
+    permits CreateNodeStep, DeleteNodeStep, ServiceStep, PreCheckStep, MetadataStep,
+    ResizeNodeStep, ReplaceImageStep, StopNodeStep, StartNodeStep, WaitStep {
 
   /**
    * Returns the step's id, unique within its plan.

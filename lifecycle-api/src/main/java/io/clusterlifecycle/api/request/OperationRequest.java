@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A request for one operation on one cluster. */
-public sealed interface OperationRequest permits CreateCluster, DeleteCluster, AddNodes, DeleteNodes {
+public sealed interface OperationRequest permits CreateCluster, DeleteCluster, AddNodes, DeleteNodes,
+    ScaleVertical, Upgrade, Rollback, StopCluster, StartCluster, RestartCluster, RunService,
+    AddRole, RemoveRole, BackupCluster, RestoreCluster, Promote {
 
   /**
    * Returns the kind of operation requested.

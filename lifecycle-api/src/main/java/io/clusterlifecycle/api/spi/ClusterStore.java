@@ -1,5 +1,6 @@
 package io.clusterlifecycle.api.spi;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import java.util.List;
@@ -92,6 +93,31 @@ public interface ClusterStore extends AutoCloseable {
   CompletionStage<List<JournalEntry>> journal(String operationId);
 
   /** Releases connections the store holds; the default does nothing. */
+  /**
+   * Records a backup (SPEC 7.10). Backups outlive their cluster: deleting or purging the cluster
+   * leaves them in place.
+   *
+   * @param backup the backup; a backup with the same id is replaced
+   * @return completes when the backup is durable
+   */
+  CompletionStage<Void> putBackup(Backup backup);
+
+  /**
+   * Reads a backup.
+   *
+   * @param backupId the backup id
+   * @return the backup, or empty when there is none with this id
+   */
+  CompletionStage<Optional<Backup>> getBackup(String backupId);
+
+  /**
+   * Lists the backups of a cluster.
+   *
+   * @param clusterId the cluster id
+   * @return its backups, oldest first; empty when it has none
+   */
+  CompletionStage<List<Backup>> backups(String clusterId);
+
   @Override
   default void close() {}
 }

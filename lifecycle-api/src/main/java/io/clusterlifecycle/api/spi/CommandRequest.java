@@ -40,6 +40,18 @@ public record CommandRequest(
   public static final String LC_OPERATION_ID = "LC_OPERATION_ID";
   /** Environment variable holding the path of the node's metadata JSON file, where there is one. */
   public static final String LC_METADATA = "LC_METADATA";
+  /** Variable naming the backup a {@code backup} or {@code restore} command works on. */
+  public static final String LC_BACKUP_ID = "LC_BACKUP_ID";
+  /**
+   * Variable naming the node's artifact within its backup, {@code <backup-id>/<node-id>} of the
+   * node that was backed up; executors may map it to a location (the local executor also sets
+   * {@link #LC_BACKUP_DIR}).
+   */
+  public static final String LC_BACKUP_ARTIFACT = "LC_BACKUP_ARTIFACT";
+  /** Variable holding a directory for the node's backup artifact, set by the local executor. */
+  public static final String LC_BACKUP_DIR = "LC_BACKUP_DIR";
+  /** Variable holding the app version the node runs. */
+  public static final String LC_APP_VERSION = "LC_APP_VERSION";
 
   /**
    * Checks for nulls and copies the environment.

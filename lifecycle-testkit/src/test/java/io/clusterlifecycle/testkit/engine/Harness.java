@@ -62,7 +62,8 @@ final class Harness implements AutoCloseable {
   /**
    * The trace of the last operation as one line per stage, in order: the stage name, then what
    * happened in it, sorted (steps of a stage run in parallel): {@code +node} created,
-   * {@code -node} deleted, {@code service@node=exit} commands, {@code put ...}/{@code del ...}
+   * {@code -node} deleted, {@code resize:node}, {@code image:node}, {@code down:node} and
+   * {@code up:node} resized, re-imaged, stopped and started, {@code service@node=exit} commands, {@code put ...}/{@code del ...}
    * metadata commits.
    */
   List<String> stages() {
@@ -91,6 +92,10 @@ final class Harness implements AutoCloseable {
             + (e.exitCode() == null ? "x" : e.exitCode()));
         case RESOURCE_CREATED -> things.add("+" + e.node());
         case RESOURCE_DELETED -> things.add("-" + e.node());
+        case RESOURCE_RESIZED -> things.add("resize:" + e.node());
+        case IMAGE_REPLACED -> things.add("image:" + e.node());
+        case RESOURCE_STOPPED -> things.add("down:" + e.node());
+        case RESOURCE_STARTED -> things.add("up:" + e.node());
         case METADATA_PUT -> things.add("put");
         case METADATA_DELETED -> things.add("del");
         default -> { }

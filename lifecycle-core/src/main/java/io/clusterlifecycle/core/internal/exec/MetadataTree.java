@@ -6,10 +6,13 @@ import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.core.internal.plan.Planner;
 import java.util.ArrayList;
+import io.clusterlifecycle.api.spec.StandardService;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The metadata tree of a cluster (SPEC section 5) and the commits of metadata steps. */
 public final class MetadataTree {
@@ -32,33 +35,71 @@ public final class MetadataTree {
     String base = clusterRoot(cluster.id());
     boolean all = step.sections().contains(MetadataStep.ALL);
     List<Node> nodes = step.nodes().isEmpty() ? cluster.nodes()
-        : cluster.nodes().stream().filter(n -> step.nodes().contains(n.id())).toList();
+        : step.nodes().stream().map(id -> cluster.node(id).orElseThrow(() ->
+            new IllegalStateException("node " + id + " of metadata step " + step.id()
+                + " is not in the cluster record"))).toList();
     if (step.action() == MetadataStep.Action.UNPUBLISH) {
       if (all) {
         return new MetadataChange(Map.of(), List.of(base));
       }
-      List<String> prefixes = new ArrayList<>();
+      Set<String> prefixes = new LinkedHashSet<>();
       for (String section : step.sections()) {
-        for (String nodeId : step.nodes()) {
-          String role = cluster.node(nodeId).map(Node::role).orElseThrow(() ->
-              new IllegalStateException("node " + nodeId + " of metadata step " + step.id()
-                  + " is not in the cluster record"));
-          prefixes.add(base + "/" + section + "/" + role + "/" + nodeId);
+        for (Node n : nodes) {
+          prefixes.add(base + "/" + section + "/" + n.role()
+              + (perRole(section) ? "" : "/" + n.id()));
         }
       }
-      return new MetadataChange(Map.of(), prefixes);
+      return new MetadataChange(Map.of(), List.copyOf(prefixes));
     }
     Map<String, String> puts = new LinkedHashMap<>();
     if (all) {
       puts.putAll(clusterKeys(cluster, base));
       cluster.env().forEach((k, v) -> puts.put(base + "/env/" + k, v));
       hosts(puts, base + "/" + Planner.HOSTS, nodes);
+      primaries(puts, base, cluster, nodes);
     } else {
       for (String section : step.sections()) {
-        hosts(puts, base + "/" + section, nodes);
+        switch (section) {
+          case Planner.CLUSTER -> puts.putAll(clusterKeys(cluster, base));
+          case Planner.PRIMARY -> primaries(puts, base, cluster, nodes);
+          case Planner.VERTICAL_SCALING_ROLES -> {
+            Map<String, List<String>> byRole = new LinkedHashMap<>();
+            nodes.forEach(n -> byRole.computeIfAbsent(n.role(), r -> new ArrayList<>())
+                .add(n.id()));
+            byRole.forEach((role, ids) -> puts.put(base + "/" + section + "/" + role,
+                String.join(",", ids)));
+          }
+          default -> hosts(puts, base + "/" + section, nodes);
+        }
       }
     }
     return new MetadataChange(puts, List.of());
+  }
+
+  private static boolean perRole(String section) {
+    return section.equals(Planner.PRIMARY) || section.equals(Planner.VERTICAL_SCALING_ROLES);
+  }
+
+  /**
+   * Puts {@code /primary/<role>} for the given nodes' roles that can be promoted: the node the
+   * step names when it names one node of the role (a promotion), else the recorded primary.
+   */
+  private static void primaries(Map<String, String> puts, String base, Cluster cluster,
+      List<Node> nodes) {
+    Map<String, List<Node>> byRole = new LinkedHashMap<>();
+    nodes.forEach(n -> byRole.computeIfAbsent(n.role(), r -> new ArrayList<>()).add(n));
+    byRole.forEach((role, ofRole) -> {
+      boolean promotable = cluster.spec().role(role)
+          .flatMap(r -> r.service(StandardService.PROMOTE)).isPresent();
+      if (!promotable) {
+        return;
+      }
+      String primary = ofRole.size() == 1 && nodes.size() == 1 ? ofRole.get(0).id()
+          : cluster.primary(role).map(Node::id).orElse("");
+      if (!primary.isEmpty()) {
+        puts.put(base + "/" + Planner.PRIMARY + "/" + role, primary);
+      }
+    });
   }
 
   private static Map<String, String> clusterKeys(Cluster c, String base) {

@@ -9,6 +9,11 @@ import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.PreCheckStep;
+import io.clusterlifecycle.api.plan.ReplaceImageStep;
+import io.clusterlifecycle.api.plan.ResizeNodeStep;
+import io.clusterlifecycle.api.plan.StartNodeStep;
+import io.clusterlifecycle.api.plan.StopNodeStep;
+import io.clusterlifecycle.api.plan.WaitStep;
 import io.clusterlifecycle.api.plan.ServiceStep;
 import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.plan.Step;
@@ -140,13 +145,17 @@ public final class OperationRunner {
       if (done.contains(step.id())) {
         continue;
       }
-      CompletableFuture<Void> permit = ctx.limiter().acquire();
+      boolean holdsSlot = !(step instanceof WaitStep);
+      CompletableFuture<Void> permit = holdsSlot ? ctx.limiter().acquire()
+          : CompletableFuture.completedFuture(null);
       // a step that gets its permit while the stage is being launched is in flight together
       // with the others; only a step still waiting for a permit is held back by a failure
       boolean launchedWithStage = permit.isDone();
       all.add(permit.thenCompose(p -> {
         if ((!launchedWithStage && stopped.get()) || timedOut) {
-          ctx.limiter().release();
+          if (holdsSlot) {
+            ctx.limiter().release();
+          }
           return CompletableFuture.<Void>completedFuture(null);
         }
         CompletableFuture<Void> f;
@@ -157,7 +166,9 @@ public final class OperationRunner {
           f = CompletableFuture.failedFuture(e);
         }
         return f.handle((ok, e) -> {
-          ctx.limiter().release();
+          if (holdsSlot) {
+            ctx.limiter().release();
+          }
           journal.record(e == null ? entry(step, JournalEntry.Status.SUCCEEDED, "")
               : entry(step, JournalEntry.Status.FAILED, Failures.describe(e)));
           if (e != null) {
@@ -219,17 +230,45 @@ public final class OperationRunner {
     } else if (step instanceof DeleteNodeStep s) {
       return deleteNode(stage, s);
     } else if (step instanceof ServiceStep s) {
-      ServiceSpec service = role(s.role()).service(s.service()).orElseThrow(() ->
-          new StepFailedException("role " + s.role() + " has no service " + s.service()));
-      return command(stage, node(s.node()), s.service(), s.service(), service.cmd(), s.order(),
-          service.timeout());
+      Node node = node(s.node());
+      ServiceSpec service = role(node).service(s.service()).orElseThrow(() ->
+          new StepFailedException("role " + s.role() + " has no service " + s.service()
+              + " in version " + records.current().specOf(node).version()));
+      return command(stage, node, s.service(), s.service(), service.cmd(), s.order(),
+          service.timeout(), s.env());
     } else if (step instanceof PreCheckStep s) {
-      ServiceSpec service = role(s.role()).service(s.service()).orElseThrow();
+      Node node = node(s.node());
+      ServiceSpec service = role(node).service(s.service()).orElseThrow();
       String label = s.service() + ".pre_check";
-      return command(stage, node(s.node()), label, label, service.preCheck().orElseThrow(),
-          service.order(), service.timeout());
+      return command(stage, node, label, label, service.preCheck().orElseThrow(),
+          service.order(), service.timeout(), Map.of());
     } else if (step instanceof MetadataStep s) {
       return metadata(stage, s);
+    } else if (step instanceof ResizeNodeStep s) {
+      return resource(stage, s.node(), EventType.RESOURCE_RESIZED,
+          ref -> ctx.resources().resize(ref, s.cpu(), s.memory(), s.volumeSize()),
+          n -> n.withSize(s.cpu(), s.memory(), s.volumeSize()),
+          "cpu " + s.cpu() + ", memory " + s.memory() + " MiB"
+              + (s.volumeSize() > 0 ? ", volume " + s.volumeSize() + " GiB" : ""));
+    } else if (step instanceof ReplaceImageStep s) {
+      return resource(stage, s.node(), EventType.IMAGE_REPLACED,
+          ref -> ctx.resources().replaceImage(ref, s.image()),
+          n -> n.withImage(s.image(), s.version()),
+          "version " + s.version() + (s.image().isEmpty() ? "" : ", image " + s.image()));
+    } else if (step instanceof StopNodeStep s) {
+      return resource(stage, s.node(), EventType.RESOURCE_STOPPED,
+          ref -> ctx.resources().stop(ref), n -> n.state() == NodeState.STOPPED ? n
+              : n.withState(n.state().moveTo(NodeState.STOPPED)), null);
+    } else if (step instanceof StartNodeStep s) {
+      return resource(stage, s.node(), EventType.RESOURCE_STARTED,
+          ref -> ctx.resources().start(ref), n -> n.state() == NodeState.RUNNING ? n
+              : n.withState(n.state().moveTo(NodeState.RUNNING)), null);
+    } else if (step instanceof WaitStep s) {
+      CompletableFuture<Void> waited = new CompletableFuture<>();
+      ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> waited.complete(null),
+          s.duration().toMillis(), TimeUnit.MILLISECONDS);
+      waited.whenComplete((v, e) -> timer.cancel(false));
+      return track(waited);
     }
     throw new IllegalStateException("unknown step " + step);
   }
@@ -237,7 +276,7 @@ public final class OperationRunner {
   private CompletableFuture<Void> createNode(Stage stage, CreateNodeStep step) {
     Cluster cluster = records.current();
     Node node = node(step.node());
-    RoleSpec role = role(node.role());
+    RoleSpec role = role(node);
     NodeSpec spec = new NodeSpec(new NodeRef(cluster.id(), node.id()), cluster.name(),
         cluster.namespace(), node.role(), node.cpu(), node.memory(), node.volumeSize(),
         role.volume().map(v -> v.mountPoint()).orElse(""), node.image(),
@@ -249,6 +288,21 @@ public final class OperationRunner {
         .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_CREATED)
             .stage(stage.name()).node(node.role(), node.id()).message("address " + c.node(node.id())
                 .map(Node::address).orElse(""))));
+  }
+
+  /**
+   * Runs a provider call on an existing node, then records what it changed in the node's record
+   * and reports it.
+   */
+  private CompletableFuture<Void> resource(Stage stage, String nodeId, EventType event,
+      java.util.function.Function<NodeRef, java.util.concurrent.CompletionStage<NodeResource>> call,
+      java.util.function.UnaryOperator<Node> change, String message) {
+    Node node = node(nodeId);
+    NodeRef ref = new NodeRef(plan.clusterId(), node.id());
+    return ctx.retrying(() -> track(call.apply(ref).toCompletableFuture()))
+        .thenCompose(r -> records.update(b -> b.putNode(change.apply(node(nodeId)))))
+        .thenAccept(c -> emit(LifecycleEvent.builder(event).stage(stage.name())
+            .node(node.role(), node.id()).message(message)));
   }
 
   private CompletableFuture<Void> deleteNode(Stage stage, DeleteNodeStep step) {
@@ -269,9 +323,9 @@ public final class OperationRunner {
   }
 
   private CompletableFuture<Void> command(Stage stage, Node node, String service,
-      String label, String script, int order, Duration timeout) {
+      String label, String script, int order, Duration timeout, Map<String, String> extraEnv) {
     Cluster cluster = records.current();
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>(extraEnv);
     env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
     env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
     env.put(CommandRequest.LC_ROLE, node.role());
@@ -279,6 +333,7 @@ public final class OperationRunner {
     env.put(CommandRequest.LC_NODE_IP, node.address());
     env.put(CommandRequest.LC_SERVICE, service);
     env.put(CommandRequest.LC_OPERATION_ID, operationId);
+    env.put(CommandRequest.LC_APP_VERSION, cluster.specOf(node).version());
     NodeResource resource = new NodeResource(new NodeRef(cluster.id(), node.id()), node.role(),
         node.instanceId(), node.address(), node.cpu(), node.memory(), node.volumeSize(), "",
         node.image(), true, Map.of());
@@ -362,9 +417,11 @@ public final class OperationRunner {
         new StepFailedException("node " + nodeId + " is not in the cluster record"));
   }
 
-  private RoleSpec role(String roleName) {
-    return records.current().spec().role(roleName).orElseThrow(() ->
-        new StepFailedException("role " + roleName + " is not in the app spec"));
+  /** The role of a node in the spec of the version the node runs now. */
+  private RoleSpec role(Node node) {
+    return records.current().specOf(node).role(node.role()).orElseThrow(() ->
+        new StepFailedException("role " + node.role() + " is not in the app spec of version "
+            + records.current().specOf(node).version()));
   }
 
   private void emit(LifecycleEvent.Builder event) {

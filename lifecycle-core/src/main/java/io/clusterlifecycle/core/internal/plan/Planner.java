@@ -1,5 +1,6 @@
 package io.clusterlifecycle.core.internal.plan;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.plan.CreateNodeStep;
@@ -7,15 +8,24 @@ import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.PreCheckStep;
+import io.clusterlifecycle.api.plan.ReplaceImageStep;
+import io.clusterlifecycle.api.plan.ResizeNodeStep;
+import io.clusterlifecycle.api.plan.StartNodeStep;
+import io.clusterlifecycle.api.plan.StopNodeStep;
+import io.clusterlifecycle.api.plan.WaitStep;
 import io.clusterlifecycle.api.plan.ServiceStep;
 import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.spi.CommandRequest;
+import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,9 +36,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
- * Turns a cluster record and a request into a plan (SPEC sections 6 and 7.1–7.4). Pure and
+ * Turns a cluster record and a request into a plan (SPEC sections 6 and 7.1–7.11). Pure and
  * deterministic: the same record and arguments give the same plan.
  */
 public final class Planner {
@@ -39,6 +50,13 @@ public final class Planner {
   static final String SCALE_OUT = StandardService.SCALE_OUT.serviceName();
   static final String SCALE_IN = StandardService.SCALE_IN.serviceName();
   static final String RELOAD = StandardService.RELOAD.serviceName();
+  static final String RESTART = StandardService.RESTART.serviceName();
+  static final String UPGRADE = StandardService.UPGRADE.serviceName();
+  static final String BACKUP = StandardService.BACKUP.serviceName();
+  static final String RESTORE = StandardService.RESTORE.serviceName();
+  static final String PROMOTE = StandardService.PROMOTE.serviceName();
+  /** The node action that stops and starts instances, for roles that define no such service. */
+  public static final String REBOOT = "reboot";
 
   /** Metadata sections (SPEC section 5). */
   public static final String HOSTS = "hosts";
@@ -46,6 +64,23 @@ public final class Planner {
   public static final String ADDING_HOSTS = "adding-hosts";
   /** Hosts being deleted. */
   public static final String DELETING_HOSTS = "deleting-hosts";
+  /** Roles being resized. */
+  public static final String VERTICAL_SCALING_ROLES = "vertical-scaling-roles";
+  /** The cluster's identity and app version. */
+  public static final String CLUSTER = "cluster";
+  /** The primary node of each role that can be promoted. */
+  public static final String PRIMARY = "primary";
+
+  /**
+   * The new resources of one role in a vertical scaling.
+   *
+   * @param role the role
+   * @param cpu cores
+   * @param memory MiB
+   * @param volumeSize GiB, {@code 0} when the role has no volume
+   * @param volumeOnly only the volume grows: online, no restarts
+   */
+  public record Resize(String role, int cpu, int memory, int volumeSize, boolean volumeOnly) {}
 
   private Planner() {}
 
@@ -53,12 +88,9 @@ public final class Planner {
   public static Plan create(Cluster cluster) {
     Builder b = new Builder(cluster, OperationType.CREATE);
     List<Node> nodes = cluster.nodes();
-    b.stage("create resources", FailurePolicy.FAIL, false,
-        nodes.stream().map(n -> (Function<Integer, Step>) s ->
-            new CreateNodeStep(id(s, "create", n.id()), n.id(), n.role())).toList());
-    b.stage("publish metadata", FailurePolicy.FAIL, false, List.of(s ->
-        new MetadataStep(id(s, "publish", "tree"), MetadataStep.Action.PUBLISH,
-            List.of(MetadataStep.ALL), List.of())));
+    b.createResources(nodes);
+    b.metadata("publish metadata", MetadataStep.Action.PUBLISH, "tree", List.of(MetadataStep.ALL),
+        List.of(), false);
     b.initAndStart(nodes);
     return b.build();
   }
@@ -66,19 +98,11 @@ public final class Planner {
   /** Delete a cluster (7.2). Commands run only on nodes that are up. */
   public static Plan delete(Cluster cluster, boolean force, boolean keepVolumes) {
     Builder b = new Builder(cluster, OperationType.DELETE);
-    List<Node> up = up(cluster.nodes());
-    FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
-    b.services(DESTROY, up, s -> !s.postStopService(), force ? FailurePolicy.WARN
-        : FailurePolicy.REFUSE, "destroy (guard)");
-    b.services(STOP, up, s -> true, onCommandFailure, STOP);
-    b.services(DESTROY, up, ServiceSpec::postStopService, onCommandFailure, DESTROY);
-    b.stage("delete resources", FailurePolicy.FAIL, false, cluster.nodes().stream()
-        .map(n -> (Function<Integer, Step>) s ->
-            new DeleteNodeStep(id(s, "delete", n.id()), n.id(), n.role(), keepVolumes))
-        .toList());
-    b.stage("unpublish metadata", FailurePolicy.FAIL, false, List.of(s ->
-        new MetadataStep(id(s, "unpublish", "tree"), MetadataStep.Action.UNPUBLISH,
-            List.of(MetadataStep.ALL), List.of())));
+    teardown(b, up(cluster.nodes()), force);
+    b.deleteResources(cluster.nodes(), keepVolumes);
+    b.metadata("unpublish metadata", MetadataStep.Action.UNPUBLISH, "tree",
+        List.of(MetadataStep.ALL),
+        List.of(), false);
     return b.build();
   }
 
@@ -93,18 +117,16 @@ public final class Planner {
         .filter(n -> !newNodeIds.contains(n.id())).toList());
     List<String> ids = added.stream().map(Node::id).toList();
     b.preChecks(SCALE_OUT, existing);
-    b.stage("create resources", FailurePolicy.FAIL, false, added.stream()
-        .map(n -> (Function<Integer, Step>) s ->
-            new CreateNodeStep(id(s, "create", n.id()), n.id(), n.role())).toList());
-    b.stage("publish /hosts + /adding-hosts", FailurePolicy.FAIL, false, List.of(s ->
-        new MetadataStep(id(s, "publish", "adding"), MetadataStep.Action.PUBLISH,
-            List.of(HOSTS, ADDING_HOSTS), ids)));
+    b.createResources(added);
+    b.metadata("publish /hosts + /adding-hosts", MetadataStep.Action.PUBLISH, "adding",
+        List.of(HOSTS, ADDING_HOSTS),
+        ids, false);
     b.reload(existing, Set.of(HOSTS, ADDING_HOSTS));
     b.initAndStart(added);
     b.services(SCALE_OUT, existing, s -> true, FailurePolicy.FAIL, SCALE_OUT);
-    b.stage("remove /adding-hosts", FailurePolicy.FAIL, true, List.of(s ->
-        new MetadataStep(id(s, "unpublish", "adding"), MetadataStep.Action.UNPUBLISH,
-            List.of(ADDING_HOSTS), ids)));
+    b.metadata("remove /adding-hosts", MetadataStep.Action.UNPUBLISH, "adding",
+        List.of(ADDING_HOSTS),
+        ids, true);
     return b.build();
   }
 
@@ -119,25 +141,347 @@ public final class Planner {
     List<String> ids = leaving.stream().map(Node::id).toList();
     FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
     b.preChecks(SCALE_IN, remaining);
-    b.stage("publish /deleting-hosts", FailurePolicy.FAIL, false, List.of(s ->
-        new MetadataStep(id(s, "publish", "deleting"), MetadataStep.Action.PUBLISH,
-            List.of(DELETING_HOSTS), ids)));
+    b.metadata("publish /deleting-hosts", MetadataStep.Action.PUBLISH, "deleting",
+        List.of(DELETING_HOSTS),
+        ids, false);
     b.reload(up(cluster.nodes()), Set.of(DELETING_HOSTS));
     b.services(DESTROY, leavingUp, s -> !s.postStopService(),
         force ? FailurePolicy.WARN : FailurePolicy.REFUSE, "destroy (guard)");
     b.services(SCALE_IN, remaining, s -> true, onCommandFailure, SCALE_IN);
     b.services(STOP, leavingUp, s -> true, onCommandFailure, STOP);
     b.services(DESTROY, leavingUp, ServiceSpec::postStopService, onCommandFailure, DESTROY);
-    b.stage("delete resources", FailurePolicy.FAIL, false, leaving.stream()
-        .map(n -> (Function<Integer, Step>) s ->
-            new DeleteNodeStep(id(s, "delete", n.id()), n.id(), n.role(), false)).toList());
-    b.stage("unpublish /hosts + /deleting-hosts", FailurePolicy.FAIL, false, List.of(s ->
-        new MetadataStep(id(s, "unpublish", "hosts"), MetadataStep.Action.UNPUBLISH,
-            List.of(HOSTS, DELETING_HOSTS), ids)));
+    b.deleteResources(leaving, false);
+    b.metadata("unpublish /hosts + /deleting-hosts", MetadataStep.Action.UNPUBLISH, "hosts",
+        List.of(HOSTS, DELETING_HOSTS),
+        ids, false);
     b.reload(remaining, Set.of(HOSTS, DELETING_HOSTS));
-    b.stage("remove /deleting-hosts", FailurePolicy.FAIL, true, List.of(s ->
-        new MetadataStep(id(s, "unpublish", "deleting"), MetadataStep.Action.UNPUBLISH,
-            List.of(DELETING_HOSTS), ids)));
+    b.metadata("remove /deleting-hosts", MetadataStep.Action.UNPUBLISH, "deleting",
+        List.of(DELETING_HOSTS),
+        ids, true);
+    return b.build();
+  }
+
+  /**
+   * Vertical scaling (7.5): {@code cluster} holds the new sizes in its spec; its nodes still
+   * have the old ones.
+   */
+  public static Plan scaleVertical(Cluster cluster, List<Resize> resizes) {
+    Builder b = new Builder(cluster, OperationType.SCALE_VERTICAL);
+    List<Node> up = up(cluster.nodes());
+    Set<String> roles = resizes.stream().map(Resize::role).collect(Collectors.toSet());
+    List<Node> scaled = up.stream().filter(n -> roles.contains(n.role())).toList();
+    List<String> ids = scaled.stream().map(Node::id).toList();
+    b.metadata("publish /vertical-scaling-roles", MetadataStep.Action.PUBLISH, "scaling",
+        List.of(VERTICAL_SCALING_ROLES), ids, false);
+    for (Resize r : resizes) {
+      List<Node> ofRole = scaled.stream().filter(n -> n.role().equals(r.role())).toList();
+      RoleSpec role = cluster.spec().role(r.role()).orElseThrow();
+      if (r.volumeOnly()) {
+        b.prefix(r.role());
+        resize(b, ofRole, r, "resize volumes");
+      } else if (role.service(STOP).isPresent()) {
+        if (role.verticalScalingPolicy() == ExecutionPolicy.SEQUENTIAL) {
+          for (Node n : ofRole) {
+            b.prefix(n.id());
+            b.services(STOP, List.of(n), s -> true, FailurePolicy.FAIL, STOP);
+            resize(b, List.of(n), r, "resize");
+            b.services(START, List.of(n), s -> true, FailurePolicy.FAIL, START);
+          }
+        } else {
+          b.prefix(r.role());
+          b.services(STOP, ofRole, s -> true, FailurePolicy.FAIL, STOP);
+          resize(b, ofRole, r, "resize");
+          b.services(START, ofRole, s -> true, FailurePolicy.FAIL, START);
+        }
+      } else {
+        // the role cannot be stopped on its own: the others stop while it is resized
+        List<Node> others = up.stream().filter(n -> !n.role().equals(r.role())).toList();
+        b.prefix(r.role());
+        b.services(STOP, others, s -> true, FailurePolicy.FAIL, "stop other roles");
+        resize(b, ofRole, r, "resize");
+        b.services(START, others, s -> true, FailurePolicy.FAIL, "start other roles");
+      }
+    }
+    b.prefix("");
+    b.metadata("publish /hosts", MetadataStep.Action.PUBLISH, "hosts", List.of(HOSTS), ids,
+        false);
+    b.metadata("remove /vertical-scaling-roles", MetadataStep.Action.UNPUBLISH, "scaling",
+        List.of(VERTICAL_SCALING_ROLES), ids, true);
+    b.reload(up, Set.of(HOSTS, VERTICAL_SCALING_ROLES));
+    return b.build();
+  }
+
+  private static void resize(Builder b, List<Node> nodes, Resize r, String name) {
+    b.perNode(name, nodes, FailurePolicy.FAIL, (s, n) -> new ResizeNodeStep(
+        id(s, "resize", n.id()), n.id(), n.role(), r.cpu(), r.memory(),
+        n.volumeSize() == 0 ? 0 : r.volumeSize()));
+  }
+
+  /**
+   * Upgrade (7.6): {@code cluster} holds the new spec, its previous spec, and nodes still on the
+   * previous version. Roles with a parallel {@code upgrading_policy} go first, all at once; then
+   * the nodes of sequential roles, one at a time.
+   */
+  public static Plan upgrade(Cluster cluster, boolean stopped) {
+    Builder b = new Builder(cluster, OperationType.UPGRADE);
+    AppSpec target = cluster.spec();
+    if (stopped) {
+      replaceImages(b, cluster.nodes(), target);
+    } else {
+      List<Node> up = up(cluster.nodes());
+      List<Node> parallel = up.stream().filter(n -> target.role(n.role()).orElseThrow()
+          .upgradingPolicy() == ExecutionPolicy.PARALLEL).toList();
+      List<List<Node>> waves = new ArrayList<>();
+      if (!parallel.isEmpty()) {
+        waves.add(parallel);
+      }
+      up.stream().filter(n -> !parallel.contains(n)).forEach(n -> waves.add(List.of(n)));
+      for (List<Node> wave : waves) {
+        b.prefix(waves.size() == 1 ? "" : wave.size() == 1 && !parallel.contains(wave.get(0))
+            ? wave.get(0).id() : "parallel roles");
+        b.services(STOP, wave, s -> true, FailurePolicy.FAIL, STOP, cluster::specOf,
+            n -> Map.of());
+        replaceImages(b, wave, target);
+        b.services(RELOAD, wave, s -> true, FailurePolicy.FAIL, RELOAD, n -> target,
+            n -> Map.of());
+        b.services(UPGRADE, wave, s -> !s.postStartService(), FailurePolicy.FAIL, UPGRADE,
+            n -> target, n -> Map.of());
+        b.services(START, wave, s -> true, FailurePolicy.FAIL, START, n -> target,
+            n -> Map.of());
+        b.services(UPGRADE, wave, ServiceSpec::postStartService, FailurePolicy.FAIL,
+            "upgrade (post-start)", n -> target, n -> Map.of());
+      }
+      b.prefix("");
+    }
+    publishVersion(b, cluster, stopped);
+    return b.build();
+  }
+
+  /**
+   * Rollback (7.6): {@code cluster} holds the spec to return to as its spec. Every running node
+   * stops (a failure is a warning: the failed upgrade may have left it stopped), nodes on
+   * another version get the old image, then every node reloads and starts.
+   */
+  public static Plan rollback(Cluster cluster, boolean stopped) {
+    Builder b = new Builder(cluster, OperationType.ROLLBACK);
+    AppSpec target = cluster.spec();
+    List<Node> moving = cluster.nodes().stream()
+        .filter(n -> !n.version().equals(target.version())).toList();
+    if (stopped) {
+      replaceImages(b, moving, target);
+    } else {
+      List<Node> up = up(cluster.nodes());
+      b.services(STOP, up, s -> true, FailurePolicy.WARN, STOP, cluster::specOf, n -> Map.of());
+      replaceImages(b, moving.stream().filter(up::contains).toList(), target);
+      b.services(RELOAD, up, s -> true, FailurePolicy.FAIL, RELOAD, n -> target, n -> Map.of());
+      b.services(START, up, s -> true, FailurePolicy.FAIL, START, n -> target, n -> Map.of());
+    }
+    publishVersion(b, cluster, stopped);
+    return b.build();
+  }
+
+  private static void replaceImages(Builder b, List<Node> nodes, AppSpec target) {
+    b.perNode("replace images", nodes, FailurePolicy.FAIL, (s, n) -> new ReplaceImageStep(
+        id(s, "image", n.id()), n.id(), n.role(),
+        target.role(n.role()).flatMap(RoleSpec::image).orElse(""), target.version()));
+  }
+
+  private static void publishVersion(Builder b, Cluster cluster, boolean stopped) {
+    b.metadata("publish /cluster", MetadataStep.Action.PUBLISH, "cluster", List.of(CLUSTER),
+        List.of(), false);
+    if (!stopped) {
+      b.reload(up(cluster.nodes()), Set.of(CLUSTER));
+    }
+  }
+
+  /** Stop (7.7): the stop service, then the instances. */
+  public static Plan stop(Cluster cluster) {
+    Builder b = new Builder(cluster, OperationType.STOP);
+    List<Node> up = up(cluster.nodes());
+    b.services(STOP, up, s -> true, FailurePolicy.FAIL, STOP);
+    stopInstances(b, up);
+    return b.build();
+  }
+
+  /** Start (7.7): the instances, reload, then the start service. */
+  public static Plan start(Cluster cluster) {
+    Builder b = new Builder(cluster, OperationType.START);
+    List<Node> stopped = cluster.nodes().stream()
+        .filter(n -> n.state() == NodeState.STOPPED).toList();
+    startInstances(b, stopped);
+    b.services(RELOAD, stopped, s -> true, FailurePolicy.FAIL, RELOAD);
+    b.services(START, stopped, s -> true, FailurePolicy.FAIL, START);
+    return b.build();
+  }
+
+  private static void stopInstances(Builder b, List<Node> nodes) {
+    b.perNode("stop instances", nodes, FailurePolicy.FAIL, (s, n) ->
+        new StopNodeStep(id(s, "stop-instance", n.id()), n.id(), n.role()));
+  }
+
+  private static void startInstances(Builder b, List<Node> nodes) {
+    b.perNode("start instances", nodes, FailurePolicy.FAIL, (s, n) ->
+        new StartNodeStep(id(s, "start-instance", n.id()), n.id(), n.role()));
+  }
+
+  /**
+   * Restart (7.7): {@code restart} on the nodes of roles that define it, {@code stop} then
+   * {@code start} on the others; in batches of {@code batchSize} nodes ({@code 0}: all at once)
+   * with {@code period} between batches.
+   */
+  public static Plan restart(Cluster cluster, int batchSize, Duration period) {
+    Builder b = new Builder(cluster, OperationType.RESTART);
+    List<Node> up = up(cluster.nodes());
+    Predicate<Node> restartable = n -> cluster.specOf(n).role(n.role())
+        .flatMap(r -> r.service(RESTART)).isPresent();
+    List<Node> restarted = new ArrayList<>(selected(cluster, RESTART, up));
+    List<Node> others = up.stream().filter(restartable.negate()).toList();
+    Set<Node> stopStart = new java.util.LinkedHashSet<>(selected(cluster, STOP, others));
+    stopStart.addAll(selected(cluster, START, others));
+    List<Node> all = up.stream().filter(n -> restarted.contains(n) || stopStart.contains(n))
+        .toList();
+    inBatches(b, all, batchSize, period, batch -> {
+      b.services(RESTART, batch, s -> true, FailurePolicy.FAIL, RESTART);
+      List<Node> rest = batch.stream().filter(stopStart::contains).toList();
+      b.services(STOP, rest, s -> true, FailurePolicy.FAIL, STOP);
+      b.services(START, rest, s -> true, FailurePolicy.FAIL, START);
+    });
+    return b.build();
+  }
+
+  /**
+   * A service on demand (7.8) over the given nodes, ordered like every service, in batches; the
+   * node action {@value #REBOOT}, when no role defines such a service, stops and starts the
+   * instances.
+   */
+  public static Plan runService(Cluster cluster, String service, List<Node> nodes,
+      int batchSize, Duration period) {
+    Builder b = new Builder(cluster, OperationType.RUN_SERVICE);
+    List<Node> up = up(nodes);
+    boolean defined = up.stream().anyMatch(n -> cluster.specOf(n).role(n.role())
+        .flatMap(r -> r.service(service)).isPresent());
+    if (service.equals(REBOOT) && !defined) {
+      inBatches(b, up, batchSize, period, batch -> {
+        stopInstances(b, batch);
+        startInstances(b, batch);
+      });
+    } else {
+      inBatches(b, selected(cluster, service, up), batchSize, period, batch ->
+          b.services(service, batch, s -> true, FailurePolicy.FAIL, service));
+    }
+    return b.build();
+  }
+
+  /** The nodes that run a service, in run order, before batching. */
+  private static List<Node> selected(Cluster cluster, String service, List<Node> nodes) {
+    return orderGroups(cluster::specOf, service, nodes, s -> true).values().stream()
+        .flatMap(List::stream).toList();
+  }
+
+  private static void inBatches(Builder b, List<Node> nodes, int batchSize, Duration period,
+      java.util.function.Consumer<List<Node>> batch) {
+    int size = batchSize <= 0 ? Math.max(1, nodes.size()) : batchSize;
+    int count = (nodes.size() + size - 1) / size;
+    for (int i = 0; i < count; i++) {
+      b.prefix(count == 1 ? "" : "batch " + (i + 1) + "/" + count);
+      if (i > 0 && !period.isZero()) {
+        b.wait(period);
+      }
+      batch.accept(nodes.subList(i * size, Math.min(nodes.size(), (i + 1) * size)));
+    }
+    b.prefix("");
+  }
+
+  /** Add a role (7.9): {@code cluster} holds the role in its spec and its new nodes, PENDING. */
+  public static Plan addRole(Cluster cluster, Collection<String> newNodeIds) {
+    Builder b = new Builder(cluster, OperationType.ADD_ROLE);
+    List<Node> added = cluster.nodes().stream().filter(n -> newNodeIds.contains(n.id())).toList();
+    List<Node> existing = up(cluster.nodes().stream()
+        .filter(n -> !newNodeIds.contains(n.id())).toList());
+    b.createResources(added);
+    b.metadata("publish /hosts", MetadataStep.Action.PUBLISH, "hosts", List.of(HOSTS, PRIMARY),
+        added.stream().map(Node::id).toList(), false);
+    b.reload(existing, Set.of(HOSTS));
+    b.initAndStart(added);
+    return b.build();
+  }
+
+  /** Remove a role (7.9): the delete flow for its nodes, then reload on the others. */
+  public static Plan removeRole(Cluster cluster, String role, boolean force) {
+    Builder b = new Builder(cluster, OperationType.REMOVE_ROLE);
+    List<Node> leaving = cluster.nodes(role);
+    List<Node> leavingUp = up(leaving);
+    List<Node> remaining = up(cluster.nodes().stream().filter(n -> !n.role().equals(role))
+        .toList());
+    teardown(b, leavingUp, force);
+    b.deleteResources(leaving, false);
+    b.metadata("unpublish /hosts", MetadataStep.Action.UNPUBLISH, "hosts",
+        List.of(HOSTS, PRIMARY), leaving.stream().map(Node::id).toList(), false);
+    b.reload(remaining, Set.of(HOSTS));
+    return b.build();
+  }
+
+  /** The commands that take nodes down before their resources go (7.2). */
+  private static void teardown(Builder b, List<Node> up, boolean force) {
+    FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
+    b.services(DESTROY, up, s -> !s.postStopService(), force ? FailurePolicy.WARN
+        : FailurePolicy.REFUSE, "destroy (guard)");
+    b.services(STOP, up, s -> true, onCommandFailure, STOP);
+    b.services(DESTROY, up, ServiceSpec::postStopService, onCommandFailure, DESTROY);
+  }
+
+  /**
+   * Backup (7.10): {@code backup} on every running node whose role defines it, each with the
+   * backup id and its own artifact name.
+   */
+  public static Plan backup(Cluster cluster, String backupId) {
+    Builder b = new Builder(cluster, OperationType.BACKUP);
+    b.services(BACKUP, up(cluster.nodes()), s -> true, FailurePolicy.FAIL, BACKUP,
+        cluster::specOf, n -> Map.of(CommandRequest.LC_BACKUP_ID, backupId,
+            CommandRequest.LC_BACKUP_ARTIFACT, backupId + "/" + n.id()));
+    return b.build();
+  }
+
+  /**
+   * Restore (7.10): a create whose nodes run {@code restore} with their artifact after
+   * {@code init} and before {@code start}. A node's artifact is the one of the node at the same
+   * position of its role in the backup.
+   */
+  public static Plan restore(Cluster cluster, Backup backup) {
+    Builder b = new Builder(cluster, OperationType.RESTORE);
+    List<Node> nodes = cluster.nodes();
+    Map<String, Backup.Artifact> artifacts = new LinkedHashMap<>();
+    for (RoleSpec role : cluster.spec().roles()) {
+      List<Node> ofRole = cluster.nodes(role.name());
+      for (int i = 0; i < ofRole.size(); i++) {
+        int position = i;
+        backup.artifact(role.name(), position).ifPresent(a ->
+            artifacts.put(ofRole.get(position).id(), a));
+      }
+    }
+    b.createResources(nodes);
+    b.metadata("publish metadata", MetadataStep.Action.PUBLISH, "tree",
+        List.of(MetadataStep.ALL), List.of(), false);
+    b.services(INIT, nodes, s -> !s.postStartService(), FailurePolicy.FAIL, INIT);
+    b.services(RESTORE, nodes.stream().filter(n -> artifacts.containsKey(n.id())).toList(),
+        s -> true, FailurePolicy.FAIL, RESTORE, cluster::specOf, n -> Map.of(
+            CommandRequest.LC_BACKUP_ID, backup.id(),
+            CommandRequest.LC_BACKUP_ARTIFACT, artifacts.get(n.id()).artifact()));
+    b.services(START, nodes, s -> true, FailurePolicy.FAIL, START);
+    b.services(INIT, nodes, ServiceSpec::postStartService, FailurePolicy.FAIL, "init (post-start)");
+    return b.build();
+  }
+
+  /** Promote (7.11): {@code promote} on the node, publish it as primary, reload. */
+  public static Plan promote(Cluster cluster, Node node) {
+    Builder b = new Builder(cluster, OperationType.PROMOTE);
+    int order = cluster.specOf(node).role(node.role()).flatMap(r -> r.service(PROMOTE))
+        .orElseThrow().order();
+    b.stage("promote", FailurePolicy.FAIL, false, List.of(s -> new ServiceStep(
+        id(s, PROMOTE, node.id()), node.id(), node.role(), PROMOTE, order)));
+    b.metadata("publish /primary", MetadataStep.Action.PUBLISH, "primary", List.of(PRIMARY),
+        List.of(node.id()), false);
+    b.reload(up(cluster.nodes()), Set.of(PRIMARY));
     return b.build();
   }
 
@@ -148,24 +492,44 @@ public final class Planner {
    */
   public static TreeMap<Integer, List<Node>> orderGroups(AppSpec spec, String service,
       List<Node> nodes, Predicate<ServiceSpec> filter) {
+    return orderGroups(n -> spec, service, nodes, filter);
+  }
+
+  /**
+   * As {@link #orderGroups(AppSpec, String, List, Predicate)}, with each node's service taken
+   * from the spec of the version it runs at that point of the plan.
+   */
+  static TreeMap<Integer, List<Node>> orderGroups(Function<Node, AppSpec> specOf, String service,
+      List<Node> nodes, Predicate<ServiceSpec> filter) {
     Map<String, List<Node>> byRole = new LinkedHashMap<>();
-    for (RoleSpec role : spec.roles()) {
-      ServiceSpec s = role.services().get(service);
+    Map<String, Integer> orderOf = new LinkedHashMap<>();
+    List<Node> sorted = nodes.stream().sorted(Comparator.comparingInt(Node::index)).toList();
+    for (Node n : sorted) {
+      AppSpec spec = specOf.apply(n);
+      ServiceSpec s = spec.role(n.role()).flatMap(r -> r.service(service)).orElse(null);
       if (s == null || !filter.test(s)) {
         continue;
       }
-      List<Node> ofRole = nodes.stream().filter(n -> n.role().equals(role.name()))
-          .sorted(Comparator.comparingInt(Node::index))
-          .limit(s.nodesToExecuteOn())
-          .toList();
-      if (!ofRole.isEmpty()) {
-        byRole.put(role.name(), ofRole);
+      String key = spec.version() + "/" + n.role();
+      List<Node> ofRole = byRole.computeIfAbsent(key, k -> new ArrayList<>());
+      if (ofRole.size() < s.nodesToExecuteOn()) {
+        ofRole.add(n);
+        orderOf.put(key, s.order());
       }
     }
+    // roles in the order of the spec, so that a group lists its nodes by role, then index
+    List<String> roleOrder = new ArrayList<>();
+    sorted.forEach(n -> specOf.apply(n).roles().forEach(r -> {
+      if (!roleOrder.contains(r.name())) {
+        roleOrder.add(r.name());
+      }
+    }));
     TreeMap<Integer, List<Node>> groups = new TreeMap<>();
-    byRole.forEach((role, ns) -> groups.computeIfAbsent(
-        spec.role(role).orElseThrow().services().get(service).order(), k -> new ArrayList<>())
-        .addAll(ns));
+    byRole.entrySet().stream()
+        .sorted(Comparator.comparingInt(e -> roleOrder.indexOf(e.getKey()
+            .substring(e.getKey().indexOf('/') + 1))))
+        .forEach(e -> groups.computeIfAbsent(orderOf.get(e.getKey()), k -> new ArrayList<>())
+            .addAll(e.getValue()));
     return groups;
   }
 
@@ -186,7 +550,7 @@ public final class Planner {
   }
 
   private static List<Node> up(List<Node> nodes) {
-    return nodes.stream().filter(n -> n.state() == io.clusterlifecycle.api.state.NodeState.RUNNING)
+    return nodes.stream().filter(n -> n.state() == NodeState.RUNNING)
         .toList();
   }
 
@@ -199,10 +563,16 @@ public final class Planner {
     private final Cluster cluster;
     private final OperationType type;
     private final List<Stage> stages = new ArrayList<>();
+    private String prefix = "";
 
     Builder(Cluster cluster, OperationType type) {
       this.cluster = cluster;
       this.type = type;
+    }
+
+    /** Names the stages added from now on as part of a batch or wave, for example "batch 2/3". */
+    void prefix(String value) {
+      prefix = value.isEmpty() ? "" : value + ": ";
     }
 
     void stage(String name, FailurePolicy policy, boolean always,
@@ -211,16 +581,22 @@ public final class Planner {
         return;
       }
       int number = stages.size() + 1;
-      stages.add(new Stage(name, policy, always,
+      stages.add(new Stage(prefix + name, policy, always,
           steps.stream().map(f -> f.apply(number)).toList()));
     }
 
     void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
         FailurePolicy policy, String label) {
-      orderGroups(cluster.spec(), service, nodes, filter).forEach((order, group) ->
+      services(service, nodes, filter, policy, label, cluster::specOf, n -> Map.of());
+    }
+
+    void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
+        FailurePolicy policy, String label, Function<Node, AppSpec> specOf,
+        Function<Node, Map<String, String>> env) {
+      orderGroups(specOf, service, nodes, filter).forEach((order, group) ->
           stage(label + " (order " + order + ")", policy, false, group.stream()
               .map(n -> (Function<Integer, Step>) s -> new ServiceStep(id(s, service, n.id()),
-                  n.id(), n.role(), service, order))
+                  n.id(), n.role(), service, order, env.apply(n)))
               .toList()));
     }
 
@@ -241,6 +617,34 @@ public final class Planner {
               new PreCheckStep(id(s, service + "-pre-check", n.id()), n.id(), n.role(),
                   service))));
       stage(service + " pre-check", FailurePolicy.REFUSE, false, steps);
+    }
+
+    void metadata(String name, MetadataStep.Action action, String kind, List<String> sections,
+        List<String> nodeIds, boolean always) {
+      stage(name, FailurePolicy.FAIL, always, List.of(s -> new MetadataStep(
+          id(s, action == MetadataStep.Action.PUBLISH ? "publish" : "unpublish", kind), action,
+          sections, nodeIds)));
+    }
+
+    void perNode(String name, List<Node> nodes, FailurePolicy policy,
+        java.util.function.BiFunction<Integer, Node, Step> step) {
+      stage(name, policy, false, nodes.stream()
+          .map(n -> (Function<Integer, Step>) s -> step.apply(s, n)).toList());
+    }
+
+    void createResources(List<Node> nodes) {
+      perNode("create resources", nodes, FailurePolicy.FAIL, (s, n) ->
+          new CreateNodeStep(id(s, "create", n.id()), n.id(), n.role()));
+    }
+
+    void deleteResources(List<Node> nodes, boolean keepVolumes) {
+      perNode("delete resources", nodes, FailurePolicy.FAIL, (s, n) ->
+          new DeleteNodeStep(id(s, "delete", n.id()), n.id(), n.role(), keepVolumes));
+    }
+
+    void wait(Duration period) {
+      stage("wait " + period.toMillis() + " ms", FailurePolicy.FAIL, false,
+          List.of(s -> new WaitStep(id(s, "wait", "batch"), period)));
     }
 
     Plan build() {

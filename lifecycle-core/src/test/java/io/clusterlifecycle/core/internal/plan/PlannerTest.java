@@ -47,7 +47,7 @@ class PlannerTest {
     for (RoleSpec role : spec.roles()) {
       for (int i = 1; i <= role.count(); i++) {
         b.putNode(new Node("demo-" + role.name() + "-" + i, role.name(), i, state, "10.0.0." + i,
-            "i-" + i, 1, 1024, 0, ""));
+            "i-" + i, 1, 1024, 0, "", "3.8.4"));
       }
     }
     return b.build();
@@ -123,8 +123,8 @@ class PlannerTest {
   void addNodes_scaleOutOnlyOnExistingNodes_firstNodesToExecuteOn_andAddingHostsRemovedFinally() {
     Cluster running = cluster(spec(r -> r), NodeState.RUNNING);
     Cluster c = running.toBuilder()
-        .putNode(new Node("demo-worker-4", "worker", 4, NodeState.PENDING, "", "", 1, 1024, 0, ""))
-        .putNode(new Node("demo-worker-5", "worker", 5, NodeState.PENDING, "", "", 1, 1024, 0, ""))
+        .putNode(new Node("demo-worker-4", "worker", 4, NodeState.PENDING, "", "", 1, 1024, 0, "", "3.8.4"))
+        .putNode(new Node("demo-worker-5", "worker", 5, NodeState.PENDING, "", "", 1, 1024, 0, "", "3.8.4"))
         .build();
     assertThat(stages(Planner.addNodes(c, Set.of("demo-worker-4", "demo-worker-5"))))
         .containsExactly(
@@ -161,9 +161,9 @@ class PlannerTest {
   void orderGroups_limitToFirstNodesByIndex_notByListPosition() {
     AppSpec spec = spec(r -> r);
     List<Node> nodes = List.of(
-        new Node("demo-worker-10", "worker", 10, NodeState.RUNNING, "", "", 1, 1, 0, ""),
-        new Node("demo-worker-2", "worker", 2, NodeState.RUNNING, "", "", 1, 1, 0, ""),
-        new Node("demo-worker-7", "worker", 7, NodeState.RUNNING, "", "", 1, 1, 0, ""));
+        new Node("demo-worker-10", "worker", 10, NodeState.RUNNING, "", "", 1, 1, 0, "", "3.8.4"),
+        new Node("demo-worker-2", "worker", 2, NodeState.RUNNING, "", "", 1, 1, 0, "", "3.8.4"),
+        new Node("demo-worker-7", "worker", 7, NodeState.RUNNING, "", "", 1, 1, 0, "", "3.8.4"));
     assertThat(Planner.orderGroups(spec, "scale_out", nodes, s -> true).get(0))
         .extracting(Node::id).containsExactly("demo-worker-2", "demo-worker-7");
   }

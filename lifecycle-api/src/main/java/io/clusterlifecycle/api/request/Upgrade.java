@@ -1,0 +1,70 @@
+package io.clusterlifecycle.api.request;
+
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.state.OperationType;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Move a cluster to another version of the same app (SPEC 7.6): per role's
+ * {@code upgrading_policy}, {@code stop}, a new image, reload, then {@code start} and
+ * {@code upgrade}. A stopped cluster gets its new images and stays stopped.
+ *
+ * @param cluster the cluster's id or name
+ * @param spec the app spec of the new version: the same app name and roles, another version
+ * @param autoRollback roll back at once when the upgrade fails
+ * @param timeout the operation's timeout, or empty for the engine's default
+ */
+public record Upgrade(String cluster, AppSpec spec, boolean autoRollback, Optional<Duration> timeout)
+    implements OperationRequest {
+
+  /**
+   * Checks the fields.
+   *
+   * @param cluster the cluster's id or name
+   * @param spec the app spec of the new version: the same app name and roles, another version
+   * @param autoRollback roll back at once when the upgrade fails
+   * @param timeout the timeout, if any
+   */
+  public Upgrade {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /**
+   * Creates a request with the default timeout.
+   *
+   * @param cluster the cluster's id or name
+   * @param spec the app spec of the new version: the same app name and roles, another version
+   * @return the request
+   */
+  public static Upgrade of(String cluster, AppSpec spec) {
+    return new Upgrade(cluster, spec, false, Optional.empty());
+  }
+
+  /**
+   * Returns a copy that rolls back at once when the upgrade fails.
+   *
+   * @return the copy
+   */
+  public Upgrade withAutoRollback() {
+    return new Upgrade(cluster, spec, true, timeout);
+  }
+
+  /**
+   * Returns a copy with a timeout.
+   *
+   * @param value the timeout
+   * @return the copy
+   */
+  public Upgrade withTimeout(Duration value) {
+    return new Upgrade(cluster, spec, autoRollback, Optional.of(value));
+  }
+
+  @Override
+  public OperationType type() {
+    return OperationType.UPGRADE;
+  }
+}
