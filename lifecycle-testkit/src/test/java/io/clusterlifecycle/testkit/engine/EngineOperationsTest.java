@@ -724,6 +724,73 @@ class EngineOperationsTest {
     assertUnchanged(c);
   }
 
+  // ---------------------------------------------------------------- recover (7.12)
+
+  @Test
+  void failedUpgrade_recover_resumesTheFailedStage_andFinishesOnTheNewVersion() {
+    Cluster c = create(spec("1.0", upgrading("1.0")));
+    h.commands.on("upgrade").forNode("demo-worker-2").exit(7).times(1);
+    assertThatThrownBy(() -> run(Upgrade.of("demo", spec("2.0", upgrading("2.0")))))
+        .isInstanceOf(OperationFailedException.class);
+    long stopsBefore = h.commands.runs("stop").size();
+
+    Cluster after = h.engine.recover("demo", Duration.ofSeconds(30));
+
+    assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(after.nodes()).extracting(Node::version).containsOnly("2.0");
+    // only the unfinished steps ran again: the failed upgrade, then what followed it
+    assertThat(h.commands.runs("stop")).hasSize((int) stopsBefore);
+    assertThat(h.commands.runs("upgrade")).filteredOn(r -> r.nodeId().equals("demo-worker-2"))
+        .hasSize(2);
+    assertThat(h.commands.runs("upgrade")).filteredOn(r -> r.nodeId().equals("demo-worker-1"))
+        .hasSize(1);
+    assertThat(h.engine.operations(c.id())).extracting(o -> o.state().name())
+        .containsExactly("SUCCEEDED", "SUCCEEDED");
+  }
+
+  @Test
+  void interruptedRollingRestart_isTakenOverAndFinished_withoutRepeatingDoneBatches()
+      throws Exception {
+    create(AppSpec.builder("zk", "1.0")
+        .role("zk", r -> r.count(4).service("start", "s").service("restart", "rs"))
+        .build());
+    java.util.concurrent.ScheduledExecutorService deadScheduler =
+        java.util.concurrent.Executors.newScheduledThreadPool(1);
+    io.clusterlifecycle.core.LifecycleEngine a = h.engine(b -> b.scheduler(deadScheduler)
+        .leaseDuration(Duration.ofSeconds(5)));
+    h.commands.on("restart").forNode("demo-zk-3").hang().times(1);
+    a.submit(RestartCluster.of("demo").inBatches(2, Duration.ofMillis(100)));
+    h.commands.whenStarted(r -> r.nodeId().equals("demo-zk-4") && r.service().equals("restart"))
+        .get(10, TimeUnit.SECONDS);
+    deadScheduler.shutdownNow();
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.UPDATING);
+
+    io.clusterlifecycle.core.LifecycleEngine b = h.engine(x -> x.clock(java.time.Clock.offset(
+        java.time.Clock.systemUTC(), Duration.ofMinutes(1))));
+    Cluster after = b.recover("demo", Duration.ofSeconds(30));
+
+    assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(h.commands.runs("restart")).extracting(CommandRun::nodeId)
+        .filteredOn(n -> n.equals("demo-zk-1")).hasSize(1);
+    assertThat(h.commands.runs("restart")).extracting(CommandRun::nodeId)
+        .filteredOn(n -> n.equals("demo-zk-3")).hasSize(2);
+    b.close();
+    a.close();
+  }
+
+  @Test
+  void failedVerticalScaling_recover_finishesTheResize() {
+    create(spec("1.0", r -> r));
+    h.resources.fail(ResourceCall.Method.RESIZE, ref -> ref.nodeId().equals("demo-worker-3"),
+        new IllegalStateException("host busy")).times(1);
+    assertThatThrownBy(() -> run(ScaleVertical.of("demo", RoleResize.of("worker").cpu(6))))
+        .isInstanceOf(OperationFailedException.class);
+    Cluster after = h.engine.recover("demo", Duration.ofSeconds(30));
+    assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(after.nodes("worker")).extracting(Node::cpu).containsOnly(6);
+    assertThat(h.metadata.snapshot().keySet()).noneMatch(k -> k.contains("vertical-scaling"));
+  }
+
   // ---------------------------------------------------------------- plans
 
   @Test
