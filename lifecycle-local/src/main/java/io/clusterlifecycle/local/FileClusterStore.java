@@ -1,5 +1,6 @@
 package io.clusterlifecycle.local;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.JournalEntry;
@@ -31,11 +32,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster and operation records as JSON files in a {@link LocalHome}: the embedded default
- * {@link ClusterStore}.
+ * Cluster, operation and backup records as JSON files in a {@link LocalHome}: the embedded
+ * default {@link ClusterStore}.
  *
- * <p>A cluster is {@code HOME/clusters/<cluster-id>.json} and an operation
- * {@code HOME/operations/<operation-id>.json}, each in the form of {@link RecordCodec}. Every write
+ * <p>A cluster is {@code HOME/clusters/<cluster-id>.json}, an operation
+ * {@code HOME/operations/<operation-id>.json} (its journal {@code <operation-id>.journal} next to
+ * it) and a backup {@code HOME/backup-records/<backup-id>.json}, each in the form of
+ * {@link RecordCodec}. Backup records are apart from the clusters: {@link #delete} leaves them.
+ * Every write
  * goes to a temporary file that is forced to disk and then renamed over the record, so a
  * completed stage means the record is durable and a killed process never leaves a torn one.
  *
@@ -121,14 +125,18 @@ public final class FileClusterStore implements ClusterStore {
         if (stored != cluster.version()) {
           throw new VersionConflictException(cluster.id(), cluster.version(), stored);
         }
-        String json = RecordCodec.write(withVersion(cluster, cluster.version() + 1));
+        String json = RecordCodec.write(cluster.withVersion(cluster.version() + 1));
         AtomicFiles.writeString(file, json + "\n");
         return RecordCodec.read(json, Cluster.class);
       });
     });
   }
 
-  /** {@inheritDoc} */
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The cluster's backup records stay.
+   */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
     return Async.supply(executor, "delete cluster " + clusterId, () -> {
@@ -246,6 +254,46 @@ public final class FileClusterStore implements ClusterStore {
     });
   }
 
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Void> putBackup(Backup backup) {
+    Objects.requireNonNull(backup, "backup");
+    return Async.supply(executor, "store backup " + backup.id(), () -> {
+      Path file = backupFile(backup.id());
+      String json = RecordCodec.write(backup) + "\n";
+      HomeLocks.withLock(lockFile, () -> {
+        AtomicFiles.writeString(file, json);
+        return null;
+      });
+      return null;
+    });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Backup>> getBackup(String backupId) {
+    return Async.supply(executor, "read backup " + backupId, () ->
+        read(backupFile(backupId), Backup.class));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Scans every backup record of the home; ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Backup>> backups(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    return Async.supply(executor, "list backups of cluster " + clusterId, () ->
+        readAll(home.backupRecordsDirectory(), Backup.class,
+            b -> b.clusterId().equals(clusterId),
+            Comparator.comparing(Backup::createdAt).thenComparing(Backup::id)));
+  }
+
+  private Path backupFile(String backupId) {
+    return home.backupRecordsDirectory().resolve(Ids.check("backup id", backupId) + SUFFIX);
+  }
+
   private Path journalFile(String operationId) {
     return home.operationsDirectory().resolve(Ids.check("operation id", operationId)
         + ".journal");
@@ -267,11 +315,6 @@ public final class FileClusterStore implements ClusterStore {
     return home.operationsDirectory().resolve(Ids.check("operation id", operationId) + SUFFIX);
   }
 
-  private static Cluster withVersion(Cluster c, long version) {
-    return new Cluster(c.id(), c.name(), c.namespace(), c.spec(), c.labels(), c.env(), c.state(),
-        c.nodes(), c.lastIndex(), c.operation(), c.lease(), c.history(), version, c.createdAt(),
-        c.updatedAt());
-  }
 
   private static <T> Optional<T> read(Path file, Class<T> type) throws IOException {
     Optional<String> text = AtomicFiles.readIfExists(file);

@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,17 @@ import org.slf4j.LoggerFactory;
  * directory, one pair per run, kept after the run; the result carries their last
  * {@link CommandResult#MAX_TAIL} characters.
  *
+ * <p><b>Backup artifacts.</b> When the request's environment holds
+ * {@link CommandRequest#LC_BACKUP_ARTIFACT}, {@code <backup-id>/<node-id>} (the node whose
+ * artifact it is, which for a {@code restore} need not be the node the command runs on), the
+ * executor creates the directory {@code HOME/backups/<backup-id>/<node-id>/} if it does not exist
+ * and sets {@link CommandRequest#LC_BACKUP_DIR} to its absolute path, replacing any value the
+ * request gave: a {@code backup} command writes its artifact there and a {@code restore} command
+ * reads it from there. The directories are kept when nodes and clusters are deleted. Each of the
+ * two segments must match {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}} and the value must not hold
+ * {@code ..}; another value fails the stage with {@link IllegalArgumentException} naming it, and
+ * no process is started.
+ *
  * <p>Guarantees: {@link #run} returns at once; no thread waits on a command (completion comes
  * from {@link Process#onExit()}, timeouts from the scheduler). When the timeout passes, the
  * process and its descendants are sent SIGTERM, descendants first, then SIGKILL after the kill
@@ -57,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * the returned future kills the process tree the same way. Processes a command leaves running in
  * the background after it exits (daemons started by {@code start}) are not touched. The stage
  * fails with {@link NotFoundException} when the node directory does not exist, with
- * {@link IllegalArgumentException} for a node id that is not usable as a file name, and with
+ * {@link IllegalArgumentException} for a node id that is not usable as a file name or a malformed
+ * {@link CommandRequest#LC_BACKUP_ARTIFACT}, and with
  * {@link LifecycleException} when bash cannot be started or {@link #close()} killed the command.
  *
  * <p>Thread-safe.
@@ -72,7 +85,11 @@ public final class LocalCommandExecutor implements CommandExecutor {
   private static final List<String> LC_VARIABLES = List.of(CommandRequest.LC_CLUSTER_ID,
       CommandRequest.LC_CLUSTER_NAME, CommandRequest.LC_ROLE, CommandRequest.LC_NODE_ID,
       CommandRequest.LC_NODE_IP, CommandRequest.LC_SERVICE, CommandRequest.LC_OPERATION_ID,
-      CommandRequest.LC_METADATA);
+      CommandRequest.LC_METADATA, CommandRequest.LC_BACKUP_ID,
+      CommandRequest.LC_BACKUP_ARTIFACT, CommandRequest.LC_BACKUP_DIR,
+      CommandRequest.LC_APP_VERSION);
+  private static final Pattern ARTIFACT_SEGMENT =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final File DEV_NULL = new File("/dev/null");
   private static final AtomicLong RUNS = new AtomicLong();
 
@@ -186,6 +203,8 @@ public final class LocalCommandExecutor implements CommandExecutor {
       String nodeId = request.node().ref().nodeId();
       try {
         Path dir = home.nodeDirectory(nodeId);
+        String artifact = request.environment().get(CommandRequest.LC_BACKUP_ARTIFACT);
+        Path backupDir = artifact == null ? null : backupDirectory(artifact);
         if (!Files.isDirectory(dir)) {
           throw new NotFoundException("cannot run " + request.service() + " on node " + nodeId
               + ": its directory " + dir + " does not exist (the node was not created in this"
@@ -208,6 +227,10 @@ public final class LocalCommandExecutor implements CommandExecutor {
         LC_VARIABLES.forEach(env::remove);
         env.putAll(request.environment());
         env.putIfAbsent(CommandRequest.LC_METADATA, home.nodeMetadataFile(nodeId).toString());
+        if (backupDir != null) {
+          Files.createDirectories(backupDir);
+          env.put(CommandRequest.LC_BACKUP_DIR, backupDir.toString());
+        }
 
         long started = System.nanoTime();
         Process p = pb.start();
@@ -283,6 +306,28 @@ public final class LocalCommandExecutor implements CommandExecutor {
         ProcessTree.kill(p.toHandle(), killGrace, scheduler);
       }
     }
+  }
+
+  /**
+   * Checks an {@link CommandRequest#LC_BACKUP_ARTIFACT} value and maps it to its directory.
+   *
+   * @throws IllegalArgumentException naming the value when it is not two well-formed segments
+   */
+  private Path backupDirectory(String artifact) {
+    int slash = artifact.indexOf('/');
+    boolean ok = slash > 0 && !artifact.contains("..")
+        && ARTIFACT_SEGMENT.matcher(artifact.substring(0, slash)).matches()
+        && ARTIFACT_SEGMENT.matcher(artifact.substring(slash + 1)).matches();
+    Path root = home.backupsDirectory();
+    Path dir = ok ? root.resolve(artifact).normalize() : null;
+    if (dir == null || !dir.startsWith(root) || dir.getNameCount() != root.getNameCount() + 2) {
+      String shown = artifact.length() > 300 ? artifact.substring(0, 300) + "..." : artifact;
+      throw new IllegalArgumentException(CommandRequest.LC_BACKUP_ARTIFACT + " '"
+          + shown.replaceAll("\\p{Cntrl}", "?") + "' is not <backup-id>/<node-id>: each part"
+          + " must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit,"
+          + " and the value must not hold '..'");
+    }
+    return dir;
   }
 
   /** The last {@link CommandResult#MAX_TAIL} characters of a UTF-8 file. */

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The directory that holds everything the local infrastructure keeps: the nodes, the cluster and
- * operation records and the metadata tree. It is the command-line tool's {@code --home}.
+ * The directory that holds everything the local infrastructure keeps: the nodes, the cluster,
+ * operation and backup records, the backup artifacts and the metadata tree. It is the
+ * command-line tool's {@code --home}.
  *
  * <p>Layout:
  * <pre>
@@ -17,6 +18,9 @@ import java.util.Objects;
  * HOME/kept-volumes/&lt;node-id&gt;-&lt;time&gt;/      volumes kept when their node was deleted
  * HOME/clusters/&lt;cluster-id&gt;.json           cluster records
  * HOME/operations/&lt;operation-id&gt;.json       operation records
+ * HOME/backup-records/&lt;backup-id&gt;.json      backup records
+ * HOME/backups/&lt;backup-id&gt;/&lt;node-id&gt;/       one node's backup artifact (the local command
+ *                                          executor's {@code LC_BACKUP_DIR})
  * HOME/metadata/tree.json                  the metadata tree
  * HOME/addresses.json                      the loopback addresses handed out
  * HOME/.locks/                             lock files shared by the processes using the home
@@ -49,8 +53,8 @@ public final class LocalHome {
     LocalHome home = new LocalHome(directory.toAbsolutePath().normalize());
     try {
       for (Path dir : new Path[] {home.nodesDirectory(), home.keptVolumesDirectory(),
-          home.clustersDirectory(), home.operationsDirectory(), home.metadataDirectory(),
-          home.root.resolve(".locks")}) {
+          home.clustersDirectory(), home.operationsDirectory(), home.backupRecordsDirectory(),
+          home.backupsDirectory(), home.metadataDirectory(), home.root.resolve(".locks")}) {
         Files.createDirectories(dir);
       }
     } catch (IOException e) {
@@ -126,6 +130,24 @@ public final class LocalHome {
    */
   public Path operationsDirectory() {
     return root.resolve("operations");
+  }
+
+  /**
+   * Returns the directory of backup records (what {@code FileClusterStore} keeps of each backup).
+   *
+   * @return {@code HOME/backup-records}
+   */
+  public Path backupRecordsDirectory() {
+    return root.resolve("backup-records");
+  }
+
+  /**
+   * Returns the directory holding the backup artifacts, one directory per backup.
+   *
+   * @return {@code HOME/backups}
+   */
+  public Path backupsDirectory() {
+    return root.resolve("backups");
   }
 
   /**

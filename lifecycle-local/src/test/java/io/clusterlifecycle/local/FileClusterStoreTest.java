@@ -1,11 +1,13 @@
 package io.clusterlifecycle.local;
 
 import static io.clusterlifecycle.local.Fixtures.await;
+import static io.clusterlifecycle.local.Fixtures.backup;
 import static io.clusterlifecycle.local.Fixtures.cluster;
 import static io.clusterlifecycle.local.Fixtures.failure;
 import static io.clusterlifecycle.local.Fixtures.operation;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.VersionConflictException;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -220,5 +223,67 @@ class FileClusterStoreTest {
 
     assertThat(failure(store.get("c1"))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("c1.json");
+  }
+
+  // ----------------------------------------------------------------------------- backups
+
+  @Test
+  void backups_roundTripEqual_areReplacedById_andListedOldestFirstThenById() {
+    Backup late = backup("b-late", "c1", "demo", T0.plusSeconds(20));
+    Backup tieB = backup("b-tie-b", "c1", "demo", T0.plusSeconds(10));
+    Backup tieA = backup("b-tie-a", "c1", "demo", T0.plusSeconds(10));
+    Backup early = backup("b-early", "c1", "demo", T0);
+    for (Backup b : List.of(late, tieB, tieA, early, backup("b-other", "c2", "other", T0))) {
+      await(store.putBackup(b));
+    }
+    Backup replaced = new Backup("b-late", "c1", "demo", "team-b", Fixtures.spec(), Map.of(),
+        Map.of("zk", 1), List.of(), T0.plusSeconds(30));
+
+    await(store.putBackup(replaced));
+
+    assertThat(await(store.getBackup("b-tie-a"))).contains(tieA);
+    assertThat(await(store.getBackup("b-tie-a")).orElseThrow().spec())
+        .isEqualTo(Fixtures.spec());
+    assertThat(await(store.getBackup("b-late"))).contains(replaced);
+    assertThat(await(store.getBackup("b-unknown"))).isEmpty();
+    assertThat(await(store.backups("c1"))).containsExactly(early, tieA, tieB, replaced);
+    assertThat(await(store.backups("c2"))).extracting(Backup::id).containsExactly("b-other");
+    assertThat(await(store.backups("c-none"))).isEmpty();
+    assertThat(dir.resolve("backup-records/b-late.json")).exists();
+  }
+
+  @Test
+  void backups_surviveTheDeleteOfTheirCluster() {
+    await(store.put(cluster("c1", "demo", T0)));
+    await(store.putOperation(operation("op-1", "c1", T0)));
+    Backup b = backup("b-1", "c1", "demo", T0.plusSeconds(1));
+    await(store.putBackup(b));
+
+    await(store.delete("c1"));
+
+    assertThat(await(store.get("c1"))).isEmpty();
+    assertThat(await(store.getBackup("b-1"))).contains(b);
+    assertThat(await(store.backups("c1"))).containsExactly(b);
+  }
+
+  @Test
+  void backups_surviveReopeningTheStore() {
+    Backup first = backup("b-1", "c1", "demo", T0);
+    Backup second = backup("b-2", "c1", "demo", T0.plusSeconds(1));
+    await(store.putBackup(second));
+    await(store.putBackup(first));
+    store.close();
+
+    try (FileClusterStore again = new FileClusterStore(LocalHome.open(dir))) {
+      assertThat(await(again.getBackup("b-2"))).contains(second);
+      assertThat(await(again.backups("c1"))).containsExactly(first, second);
+    }
+  }
+
+  @Test
+  void backupIdsThatAreNotFileNames_areRefused() {
+    assertThat(failure(store.putBackup(backup("../b", "c1", "demo", T0))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backup id");
+    assertThat(failure(store.getBackup("a/b"))).isInstanceOf(IllegalArgumentException.class);
   }
 }

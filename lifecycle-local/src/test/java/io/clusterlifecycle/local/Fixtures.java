@@ -3,6 +3,7 @@ package io.clusterlifecycle.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
@@ -52,11 +53,20 @@ final class Fixtures {
         .labels(Map.of("env", "test"))
         .state(ClusterState.RUNNING)
         .putNode(new Node(name + "-zk-1", "zk", 1, NodeState.RUNNING, "127.0.0.2",
-            "/nodes/" + name + "-zk-1", 2, 2048, 10, ""))
+            "/nodes/" + name + "-zk-1", 2, 2048, 10, "", "3.8.4"))
         .putNode(new Node(name + "-zk-2", "zk", 2, NodeState.RUNNING, "127.0.0.3",
-            "/nodes/" + name + "-zk-2", 2, 2048, 10, "zk:3.8"))
+            "/nodes/" + name + "-zk-2", 2, 2048, 10, "zk:3.8", "3.8.4"))
         .addHistory("op-" + id + "-1")
         .build();
+  }
+
+  /** A backup of the two nodes of {@link #cluster}'s cluster, with its app spec and parameters. */
+  static Backup backup(String id, String clusterId, String name, Instant createdAt) {
+    return new Backup(id, clusterId, name, "default", spec(),
+        Map.of("tick", "2000", "greeting", "hello \"world\""), Map.of("zk", 2),
+        List.of(new Backup.Artifact(name + "-zk-1", "zk", 1, id + "/" + name + "-zk-1"),
+            new Backup.Artifact(name + "-zk-2", "zk", 2, id + "/" + name + "-zk-2")),
+        createdAt);
   }
 
   static Operation operation(String id, String clusterId, Instant createdAt) {

@@ -4,6 +4,7 @@ import static io.clusterlifecycle.local.Fixtures.await;
 import static io.clusterlifecycle.local.Fixtures.failure;
 import static io.clusterlifecycle.local.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clusterlifecycle.api.NotFoundException;
 import io.clusterlifecycle.api.spi.CommandRequest;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -132,6 +134,82 @@ class LocalCommandExecutorTest {
     assertThat(set.stdoutTail())
         .isEqualTo(home.nodeDirectory("demo-zk-1").resolve("metadata.json").toString());
     assertThat(given.stdoutTail()).isEqualTo("/elsewhere.json");
+  }
+
+  @Test
+  void backupArtifact_getsItsDirectoryUnderHomeBackups_exportedAsLcBackupDir() throws IOException {
+    CommandResult r = await(executor.run(request(
+        "printf 'zk data' > \"$LC_BACKUP_DIR/data\"; printf '%s' \"$LC_BACKUP_DIR\"",
+        Map.of(CommandRequest.LC_BACKUP_ID, "b-1",
+            CommandRequest.LC_BACKUP_ARTIFACT, "b-1/demo-zk-1",
+            CommandRequest.LC_BACKUP_DIR, "/not/this/one"), LONG)));
+
+    Path expected = dir.toAbsolutePath().resolve("backups").resolve("b-1").resolve("demo-zk-1");
+    assertThat(r.exitCode()).as("stderr: %s", r.stderrTail()).isZero();
+    assertThat(r.stdoutTail()).isEqualTo(expected.toString());
+    assertThat(Files.readString(expected.resolve("data"))).isEqualTo("zk data");
+  }
+
+  @Test
+  void backupArtifact_ofAnotherNode_letsARestoreReadWhatItsBackupWrote() {
+    run("true");
+    await(executor.run(request("printf 'from zk-7' > \"$LC_BACKUP_DIR/data\"",
+        Map.of(CommandRequest.LC_BACKUP_ARTIFACT, "b-2/old-zk-7"), LONG)));
+
+    CommandResult restore = await(executor.run(request("cat \"$LC_BACKUP_DIR/data\"",
+        Map.of(CommandRequest.LC_BACKUP_ID, "b-2",
+            CommandRequest.LC_BACKUP_ARTIFACT, "b-2/old-zk-7"), LONG)));
+
+    assertThat(restore.stdoutTail()).isEqualTo("from zk-7");
+    assertThat(home.backupsDirectory().resolve("b-2/old-zk-7/data")).exists();
+  }
+
+  @Test
+  void malformedBackupArtifacts_areRefused_withoutRunningTheCommand() throws IOException {
+    for (String bad : List.of("b-1", "../etc", "b-1/../../x", "b-1/..", "/abs/n", "b-1/n/x",
+        ".b/n", "b-1/", "/n", "b 1/n", "b-1/n;rm", "a..b/n", "b:1/n", "b-1/" + "n".repeat(129),
+        "")) {
+      Throwable t = failure(executor.run(request("touch ran",
+          Map.of(CommandRequest.LC_BACKUP_ARTIFACT, bad), LONG)));
+
+      assertThat(t).as("artifact '%s'", bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(CommandRequest.LC_BACKUP_ARTIFACT + " '" + bad + "'");
+    }
+    assertThat(home.nodeDirectory("demo-zk-1").resolve("ran")).doesNotExist();
+    try (var entries = Files.list(home.backupsDirectory())) {
+      assertThat(entries).isEmpty();
+    }
+    assertThat(dir.resolve("etc")).doesNotExist();
+  }
+
+  @Test
+  void longestWellFormedArtifact_isAccepted() {
+    String id = "B" + "a1._-".repeat(25) + "xy";
+    assertThat(id).hasSize(128);
+
+    CommandResult r = await(executor.run(request("test -d \"$LC_BACKUP_DIR\"",
+        Map.of(CommandRequest.LC_BACKUP_ARTIFACT, id + "/" + id), LONG)));
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(home.backupsDirectory().resolve(id).resolve(id)).isDirectory();
+  }
+
+  @Test
+  void inheritedBackupAndVersionVariables_areNotPassedOn() {
+    // lifecycle-local's pom.xml sets these in the test JVM's environment
+    for (String v : List.of(CommandRequest.LC_BACKUP_ID, CommandRequest.LC_BACKUP_ARTIFACT,
+        CommandRequest.LC_BACKUP_DIR, CommandRequest.LC_APP_VERSION)) {
+      assumeTrue(System.getenv(v) != null, v + " is not set in the test JVM's environment");
+    }
+
+    CommandResult r = run("printf '%s|%s|%s|%s' \"${LC_BACKUP_ID-unset}\""
+        + " \"${LC_BACKUP_ARTIFACT-unset}\" \"${LC_BACKUP_DIR-unset}\""
+        + " \"${LC_APP_VERSION-unset}\"");
+    CommandResult given = await(executor.run(request("printf '%s' \"$LC_APP_VERSION\"",
+        Map.of(CommandRequest.LC_APP_VERSION, "3.9.1"), LONG)));
+
+    assertThat(r.stdoutTail()).isEqualTo("unset|unset|unset|unset");
+    assertThat(given.stdoutTail()).isEqualTo("3.9.1");
   }
 
   @Test

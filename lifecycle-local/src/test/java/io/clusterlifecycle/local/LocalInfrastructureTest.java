@@ -30,7 +30,8 @@ class LocalInfrastructureTest {
     Path home = dir.resolve("nested/.lifecycle");
     try (LocalInfrastructure local = LocalInfrastructure.open(home)) {
       assertThat(local.home().root()).isEqualTo(home.toAbsolutePath());
-      for (String sub : List.of("nodes", "clusters", "operations", "metadata", "kept-volumes")) {
+      for (String sub : List.of("nodes", "clusters", "operations", "metadata", "kept-volumes",
+          "backup-records", "backups")) {
         assertThat(home.resolve(sub)).isDirectory();
       }
     }

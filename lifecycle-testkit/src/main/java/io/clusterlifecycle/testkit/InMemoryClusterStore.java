@@ -1,5 +1,6 @@
 package io.clusterlifecycle.testkit;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.JournalEntry;
@@ -26,6 +27,9 @@ import java.util.function.Predicate;
  * other field is normalised), so a record read back equals the record written except for the
  * version. Records are immutable, so callers cannot change what is stored.
  *
+ * <p>Backups are kept apart from clusters: {@link #delete} leaves them, and
+ * {@link #backups(String)} lists them by creation time, then by id.
+ *
  * <p>Every stage is complete when the method returns; a completed write is immediately visible
  * to every thread. Thread-safe: each method is atomic. {@link #close()} does nothing.
  */
@@ -33,12 +37,15 @@ public final class InMemoryClusterStore implements ClusterStore {
   private static final Comparator<Cluster> BY_CREATION = Comparator.comparing(Cluster::createdAt);
   private static final Comparator<Operation> OLDEST_FIRST =
       Comparator.comparing(Operation::createdAt);
+  private static final Comparator<Backup> BACKUPS_OLDEST_FIRST =
+      Comparator.comparing(Backup::createdAt).thenComparing(Backup::id);
 
   private final Object lock = new Object();
   // guarded by lock; insertion order breaks ties between equal creation times
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final Map<String, Operation> operations = new LinkedHashMap<>();
   private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
+  private final Map<String, Backup> backups = new LinkedHashMap<>();
   private int puts;
   private int conflicts;
   private final Faults<Cluster> putFaults = new Faults<>();
@@ -95,7 +102,7 @@ public final class InMemoryClusterStore implements ClusterStore {
         return CompletableFuture.failedFuture(
             new VersionConflictException(cluster.id(), cluster.version(), actual));
       }
-      Cluster next = withVersion(cluster, actual + 1);
+      Cluster next = cluster.withVersion(actual + 1);
       clusters.put(cluster.id(), next);
       puts++;
       return CompletableFuture.completedFuture(next);
@@ -103,7 +110,8 @@ public final class InMemoryClusterStore implements ClusterStore {
   }
 
   /**
-   * Removes a cluster record and every operation of that cluster.
+   * Removes a cluster record and every operation of that cluster (with their journals); its
+   * backups stay.
    *
    * @param clusterId the cluster id
    * @return completed; also when there was no record
@@ -170,6 +178,53 @@ public final class InMemoryClusterStore implements ClusterStore {
     synchronized (lock) {
       return CompletableFuture.completedFuture(operations.values().stream()
           .filter(o -> o.clusterId().equals(clusterId)).sorted(OLDEST_FIRST).toList());
+    }
+  }
+
+  /**
+   * Stores a backup, replacing the one with the same id.
+   *
+   * @param backup the backup
+   * @return completed
+   * @throws NullPointerException if {@code backup} is null
+   */
+  @Override
+  public CompletableFuture<Void> putBackup(Backup backup) {
+    Objects.requireNonNull(backup, "backup");
+    synchronized (lock) {
+      backups.put(backup.id(), backup);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Reads a backup.
+   *
+   * @param backupId the backup id
+   * @return the backup, or empty
+   * @throws NullPointerException if {@code backupId} is null
+   */
+  @Override
+  public CompletableFuture<Optional<Backup>> getBackup(String backupId) {
+    Objects.requireNonNull(backupId, "backupId");
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(Optional.ofNullable(backups.get(backupId)));
+    }
+  }
+
+  /**
+   * Lists the backups of a cluster, whether or not the cluster still exists.
+   *
+   * @param clusterId the cluster id
+   * @return the backups, oldest first by creation time, then by id; empty when there are none
+   * @throws NullPointerException if {@code clusterId} is null
+   */
+  @Override
+  public CompletableFuture<List<Backup>> backups(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(backups.values().stream()
+          .filter(b -> b.clusterId().equals(clusterId)).sorted(BACKUPS_OLDEST_FIRST).toList());
     }
   }
 
@@ -259,9 +314,4 @@ public final class InMemoryClusterStore implements ClusterStore {
     }
   }
 
-  private static Cluster withVersion(Cluster c, long version) {
-    return new Cluster(c.id(), c.name(), c.namespace(), c.spec(), c.labels(), c.env(), c.state(),
-        c.nodes(), c.lastIndex(), c.operation(), c.lease(), c.history(), version, c.createdAt(),
-        c.updatedAt());
-  }
 }

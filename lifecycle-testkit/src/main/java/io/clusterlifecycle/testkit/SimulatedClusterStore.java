@@ -1,5 +1,6 @@
 package io.clusterlifecycle.testkit;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
@@ -70,6 +71,24 @@ final class SimulatedClusterStore implements ClusterStore {
   public CompletionStage<List<JournalEntry>> journal(String operationId) {
     Objects.requireNonNull(operationId, "operationId");
     return sim.call(SpiMethod.STORE_JOURNAL, "", () -> delegate.journal(operationId));
+  }
+
+  @Override
+  public CompletionStage<Void> putBackup(Backup backup) {
+    Objects.requireNonNull(backup, "backup");
+    return sim.call(SpiMethod.STORE_PUT_BACKUP, "", () -> delegate.putBackup(backup));
+  }
+
+  @Override
+  public CompletionStage<Optional<Backup>> getBackup(String backupId) {
+    Objects.requireNonNull(backupId, "backupId");
+    return sim.call(SpiMethod.STORE_GET_BACKUP, "", () -> delegate.getBackup(backupId));
+  }
+
+  @Override
+  public CompletionStage<List<Backup>> backups(String clusterId) {
+    Objects.requireNonNull(clusterId, "clusterId");
+    return sim.call(SpiMethod.STORE_BACKUPS, "", () -> delegate.backups(clusterId));
   }
 
   /** Does not close the wrapped store, which belongs to the caller. */

@@ -50,7 +50,13 @@ public enum SpiMethod {
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#appendJournal}. */
   STORE_APPEND_JOURNAL(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#journal}. */
-  STORE_JOURNAL(Spi.CLUSTER_STORE);
+  STORE_JOURNAL(Spi.CLUSTER_STORE),
+  /** {@link io.clusterlifecycle.api.spi.ClusterStore#putBackup}. */
+  STORE_PUT_BACKUP(Spi.CLUSTER_STORE),
+  /** {@link io.clusterlifecycle.api.spi.ClusterStore#getBackup}. */
+  STORE_GET_BACKUP(Spi.CLUSTER_STORE),
+  /** {@link io.clusterlifecycle.api.spi.ClusterStore#backups}. */
+  STORE_BACKUPS(Spi.CLUSTER_STORE);
 
   /** The four SPIs. */
   public enum Spi {
@@ -88,7 +94,8 @@ public enum SpiMethod {
   public boolean writes() {
     return switch (this) {
       case RESOURCE_FIND, RESOURCE_LIST, METADATA_GET, STORE_GET, STORE_LIST,
-          STORE_GET_OPERATION, STORE_OPERATIONS, STORE_JOURNAL -> false;
+          STORE_GET_OPERATION, STORE_OPERATIONS, STORE_JOURNAL, STORE_GET_BACKUP,
+          STORE_BACKUPS -> false;
       default -> true;
     };
   }

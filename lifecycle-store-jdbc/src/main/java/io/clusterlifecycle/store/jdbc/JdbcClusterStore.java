@@ -1,6 +1,7 @@
 package io.clusterlifecycle.store.jdbc;
 
 import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
@@ -47,11 +48,12 @@ import org.slf4j.LoggerFactory;
  * A {@link ClusterStore} in a relational database, over plain JDBC: SQLite, the embedded default
  * (one file), or PostgreSQL, with the same SQL.
  *
- * <p><b>Records.</b> Each cluster and operation is one row holding its {@link RecordCodec} JSON
- * next to the columns the store queries (id, version, creation time); each journal entry is one
- * row. A record read back equals the record written, except that times in clusters and
- * operations keep milliseconds (as {@link RecordCodec} writes them); journal entries keep their
- * time exactly. {@link #put} returns the record as it will be read back.
+ * <p><b>Records.</b> Each cluster, operation and backup is one row holding its
+ * {@link RecordCodec} JSON next to the columns the store queries (id, cluster, version, creation
+ * time); each journal entry is one row. A record read back equals the record written, except that
+ * times in clusters, operations and backups keep milliseconds (as {@link RecordCodec} writes
+ * them); journal entries keep their time exactly. {@link #put} returns the record as it will be
+ * read back. Backups are kept apart from their cluster: {@link #delete} leaves them.
  *
  * <p><b>Compare-and-set.</b> {@link #put} stores a cluster only when the stored version equals
  * {@link Cluster#version()} ({@code 0}: no stored record) and stores it with the version plus one,
@@ -241,7 +243,7 @@ public final class JdbcClusterStore implements ClusterStore {
     String id = cluster.id();
     long expected = cluster.version();
     return run("store cluster " + id, c -> {
-      String json = RecordCodec.write(withVersion(cluster, expected + 1));
+      String json = RecordCodec.write(cluster.withVersion(expected + 1));
       Cluster stored = RecordCodec.read(json, Cluster.class);
       if (expected == 0) {
         insert(c, stored, json);
@@ -312,7 +314,7 @@ public final class JdbcClusterStore implements ClusterStore {
    * {@inheritDoc}
    *
    * <p>Journals are found through the operation records of the cluster: entries of an operation
-   * that was never stored with {@link #putOperation} stay.
+   * that was never stored with {@link #putOperation} stay. The cluster's backups stay too.
    */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
@@ -455,6 +457,70 @@ public final class JdbcClusterStore implements ClusterStore {
     });
   }
 
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Void> putBackup(Backup backup) {
+    if (backup == null) {
+      return nullArgument("backup");
+    }
+    return run("store backup " + backup.id(), c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO backups (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
+              + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
+              + " created_at = excluded.created_at, doc = excluded.doc")) {
+        p.setString(1, backup.id());
+        p.setString(2, backup.clusterId());
+        p.setLong(3, backup.createdAt().toEpochMilli());
+        p.setString(4, RecordCodec.write(backup));
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Backup>> getBackup(String backupId) {
+    if (backupId == null) {
+      return nullArgument("backupId");
+    }
+    return run("read backup " + backupId, c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT doc FROM backups WHERE id = ?")) {
+        p.setString(1, backupId);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next()
+              ? Optional.of(decode(rs.getString(1), Backup.class, "backup " + backupId))
+              : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Backup>> backups(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    return run("list backups of cluster " + clusterId, c -> {
+      List<Backup> out = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement("SELECT id, doc FROM backups"
+          + " WHERE cluster_id = ? ORDER BY created_at, id")) {
+        p.setString(1, clusterId);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(decode(rs.getString(2), Backup.class, "backup " + rs.getString(1)));
+          }
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
   private JournalEntry journalEntry(String operationId, ResultSet rs) throws SQLException {
     long seq = rs.getLong(1);
     try {
@@ -578,11 +644,6 @@ public final class JdbcClusterStore implements ClusterStore {
     }
   }
 
-  private static Cluster withVersion(Cluster c, long version) {
-    return new Cluster(c.id(), c.name(), c.namespace(), c.spec(), c.labels(), c.env(), c.state(),
-        c.nodes(), c.lastIndex(), c.operation(), c.lease(), c.history(), version, c.createdAt(),
-        c.updatedAt());
-  }
 
   // ---------------------------------------------------------------------------------- opening
 

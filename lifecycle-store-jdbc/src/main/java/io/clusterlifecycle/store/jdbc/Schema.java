@@ -54,7 +54,15 @@ final class Schema {
             status TEXT NOT NULL,
             at TEXT NOT NULL,
             detail TEXT NOT NULL)""",
-          "CREATE INDEX journal_by_operation ON journal (operation_id, seq)")));
+          "CREATE INDEX journal_by_operation ON journal (operation_id, seq)")),
+      new Migration(2, "backups, kept apart from their clusters", List.of(
+          """
+          CREATE TABLE backups (
+            id ${key} PRIMARY KEY,
+            cluster_id ${key} NOT NULL,
+            created_at BIGINT NOT NULL,
+            doc TEXT NOT NULL)""",
+          "CREATE INDEX backups_by_cluster ON backups (cluster_id, created_at, id)")));
 
   /** The schema version this code creates and understands. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

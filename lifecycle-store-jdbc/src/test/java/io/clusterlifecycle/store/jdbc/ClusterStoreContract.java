@@ -2,6 +2,7 @@ package io.clusterlifecycle.store.jdbc;
 
 import static io.clusterlifecycle.store.jdbc.Records.T0;
 import static io.clusterlifecycle.store.jdbc.Records.await;
+import static io.clusterlifecycle.store.jdbc.Records.backup;
 import static io.clusterlifecycle.store.jdbc.Records.cluster;
 import static io.clusterlifecycle.store.jdbc.Records.entry;
 import static io.clusterlifecycle.store.jdbc.Records.failure;
@@ -10,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.JournalEntry;
@@ -25,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -263,6 +266,96 @@ abstract class ClusterStoreContract {
     assertThat(await(open().journal("op-1"))).containsExactlyElementsOf(batch);
   }
 
+  // ----------------------------------------------------------------------------- backups
+
+  @Test
+  void backups_roundTripEqual_areReplacedById_andListedOldestFirstThenById() {
+    Backup late = backup("b-late", "c1", T0.plusSeconds(20));
+    Backup tieB = backup("b-tie-b", "c1", T0.plusSeconds(10));
+    Backup tieA = backup("b-tie-a", "c1", T0.plusSeconds(10));
+    Backup tieUpper = backup("B-tie", "c1", T0.plusSeconds(10));
+    Backup early = backup("b-early", "c1", T0);
+    for (Backup b : List.of(late, tieB, tieA, tieUpper, early, backup("b-other", "c2", T0))) {
+      await(store.putBackup(b));
+    }
+    Backup replaced = new Backup("b-late", "c1", "renamed", "team-b", Records.spec(), Map.of(),
+        Map.of("zk", 1), List.of(), T0.plusSeconds(30));
+
+    await(store.putBackup(replaced));
+
+    assertThat(await(store.getBackup("b-tie-a"))).contains(tieA);
+    assertThat(await(store.getBackup("b-tie-a")).orElseThrow().spec())
+        .isEqualTo(Records.spec());
+    assertThat(await(store.getBackup("b-late"))).contains(replaced);
+    assertThat(await(store.getBackup("b-unknown"))).isEmpty();
+    assertThat(await(store.backups("c1")))
+        .containsExactly(early, tieUpper, tieA, tieB, replaced);
+    assertThat(await(store.backups("c2"))).extracting(Backup::id).containsExactly("b-other");
+    assertThat(await(store.backups("c-none"))).isEmpty();
+  }
+
+  @Test
+  void backups_keepMillisecondTimes() {
+    await(store.putBackup(backup("b-1", "c1", T0.plusNanos(456_789))));
+
+    assertThat(await(store.getBackup("b-1")).orElseThrow().createdAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void backups_surviveTheDeleteOfTheirCluster() {
+    await(store.put(cluster("c1", "demo", T0)));
+    await(store.putOperation(operation("op-1", "c1", T0)));
+    Backup b = backup("b-1", "c1", T0.plusSeconds(1));
+    await(store.putBackup(b));
+
+    await(store.delete("c1"));
+
+    assertThat(await(store.get("c1"))).isEmpty();
+    assertThat(await(store.getOperation("op-1"))).isEmpty();
+    assertThat(await(store.getBackup("b-1"))).contains(b);
+    assertThat(await(store.backups("c1"))).containsExactly(b);
+  }
+
+  @Test
+  void backups_surviveReopeningTheStore() {
+    Backup first = backup("b-1", "c1", T0);
+    Backup second = backup("b-2", "c1", T0.plusSeconds(1));
+    await(store.putBackup(second));
+    await(store.putBackup(first));
+    store.close();
+
+    JdbcClusterStore again = open();
+
+    assertThat(await(again.getBackup("b-2"))).contains(second);
+    assertThat(await(again.backups("c1"))).containsExactly(first, second);
+  }
+
+  @Test
+  void databaseOfThePreviousSchema_isMigratedAtOpen_keepingItsRecords() throws SQLException {
+    Cluster c = await(store.put(cluster("c1", "demo", T0)));
+    store.close();
+    // what the previous release (schema version 1, no backups table) left behind
+    try (Connection conn = connect(); Statement s = conn.createStatement()) {
+      s.execute("DROP TABLE backups");
+      s.executeUpdate("DELETE FROM lifecycle_schema WHERE version > 1");
+    }
+
+    JdbcClusterStore again = open();
+    Backup b = backup("b-1", "c1", T0);
+    await(again.putBackup(b));
+
+    assertThat(await(again.get("c1"))).contains(c);
+    assertThat(await(again.backups("c1"))).containsExactly(b);
+    try (Connection conn = connect(); Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM lifecycle_schema ORDER BY version")) {
+      List<Integer> versions = new ArrayList<>();
+      while (rs.next()) {
+        versions.add(rs.getInt(1));
+      }
+      assertThat(versions).containsExactly(1, 2);
+    }
+  }
+
   // ------------------------------------------------------------------------------ delete
 
   @Test
@@ -333,6 +426,9 @@ abstract class ClusterStoreContract {
     List<JournalEntry> withNull = new ArrayList<>();
     withNull.add(null);
     assertThat(failure(store.appendJournal(withNull))).isInstanceOf(NullPointerException.class);
+    assertThat(failure(store.putBackup(null))).isInstanceOf(NullPointerException.class);
+    assertThat(failure(store.getBackup(null))).isInstanceOf(NullPointerException.class);
+    assertThat(failure(store.backups(null))).isInstanceOf(NullPointerException.class);
   }
 
   @Test

@@ -104,5 +104,15 @@ class JdbcClusterStorePostgresIT extends ClusterStoreContract {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("C");
     }
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT column_name, collation_name"
+            + " FROM information_schema.columns WHERE table_name = 'backups'"
+            + " AND column_name IN ('id', 'cluster_id') ORDER BY column_name")) {
+      List<String> collations = new java.util.ArrayList<>();
+      while (rs.next()) {
+        collations.add(rs.getString(1) + " " + rs.getString(2));
+      }
+      assertThat(collations).containsExactly("cluster_id C", "id C");
+    }
   }
 }

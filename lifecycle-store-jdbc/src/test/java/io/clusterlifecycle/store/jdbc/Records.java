@@ -3,6 +3,7 @@ package io.clusterlifecycle.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
 import io.clusterlifecycle.api.model.Node;
@@ -51,14 +52,23 @@ final class Records {
         .labels(Map.of("env", "test", "tier", "gold"))
         .state(ClusterState.RUNNING)
         .putNode(new Node(name + "-zk-1", "zk", 1, NodeState.RUNNING, "10.0.0.2",
-            "i-0001", 2, 2048, 10, ""))
+            "i-0001", 2, 2048, 10, "", "3.8.4"))
         .putNode(new Node(name + "-zk-2", "zk", 2, NodeState.RUNNING, "10.0.0.3",
-            "i-0002", 2, 2048, 10, "zk:3.8"))
+            "i-0002", 2, 2048, 10, "zk:3.8", "3.8.4"))
         .operation("op-" + id + "-1")
         .lease(Optional.of(new Lease("engine-1", "host-a", 4242, createdAt.plusSeconds(30))))
         .addHistory("op-" + id + "-1")
         .updatedAt(createdAt.plusMillis(5))
         .build();
+  }
+
+  /** A backup of the two nodes of {@link #cluster}'s cluster, with its app spec and parameters. */
+  static Backup backup(String id, String clusterId, Instant createdAt) {
+    return new Backup(id, clusterId, "demo", "team-a", spec(),
+        Map.of("tick", "2000", "greeting", "hello \"world\""), Map.of("zk", 2),
+        List.of(new Backup.Artifact("demo-zk-1", "zk", 1, id + "/demo-zk-1"),
+            new Backup.Artifact("demo-zk-2", "zk", 2, id + "/demo-zk-2")),
+        createdAt);
   }
 
   /** A running create operation whose plan has two stages. */
