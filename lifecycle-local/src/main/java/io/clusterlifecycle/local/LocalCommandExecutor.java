@@ -87,7 +87,8 @@ public final class LocalCommandExecutor implements CommandExecutor {
       CommandRequest.LC_NODE_IP, CommandRequest.LC_SERVICE, CommandRequest.LC_OPERATION_ID,
       CommandRequest.LC_METADATA, CommandRequest.LC_BACKUP_ID,
       CommandRequest.LC_BACKUP_ARTIFACT, CommandRequest.LC_BACKUP_DIR,
-      CommandRequest.LC_APP_VERSION);
+      CommandRequest.LC_APP_VERSION, CommandRequest.LC_NODE_CPU, CommandRequest.LC_NODE_MEMORY,
+      CommandRequest.LC_NODE_VOLUME_SIZE);
   private static final Pattern ARTIFACT_SEGMENT =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final File DEV_NULL = new File("/dev/null");

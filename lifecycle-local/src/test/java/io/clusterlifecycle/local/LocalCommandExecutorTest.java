@@ -4,7 +4,6 @@ import static io.clusterlifecycle.local.Fixtures.await;
 import static io.clusterlifecycle.local.Fixtures.failure;
 import static io.clusterlifecycle.local.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clusterlifecycle.api.NotFoundException;
 import io.clusterlifecycle.api.spi.CommandRequest;
@@ -198,17 +197,18 @@ class LocalCommandExecutorTest {
   void inheritedBackupAndVersionVariables_areNotPassedOn() {
     // lifecycle-local's pom.xml sets these in the test JVM's environment
     for (String v : List.of(CommandRequest.LC_BACKUP_ID, CommandRequest.LC_BACKUP_ARTIFACT,
-        CommandRequest.LC_BACKUP_DIR, CommandRequest.LC_APP_VERSION)) {
-      assumeTrue(System.getenv(v) != null, v + " is not set in the test JVM's environment");
+        CommandRequest.LC_BACKUP_DIR, CommandRequest.LC_APP_VERSION, CommandRequest.LC_NODE_CPU)) {
+      assertThat(System.getenv(v)).as(v + " must be set in the test JVM's environment by the pom")
+          .isNotNull();
     }
 
-    CommandResult r = run("printf '%s|%s|%s|%s' \"${LC_BACKUP_ID-unset}\""
+    CommandResult r = run("printf '%s|%s|%s|%s|%s' \"${LC_BACKUP_ID-unset}\""
         + " \"${LC_BACKUP_ARTIFACT-unset}\" \"${LC_BACKUP_DIR-unset}\""
-        + " \"${LC_APP_VERSION-unset}\"");
+        + " \"${LC_APP_VERSION-unset}\" \"${LC_NODE_CPU-unset}\"");
     CommandResult given = await(executor.run(request("printf '%s' \"$LC_APP_VERSION\"",
         Map.of(CommandRequest.LC_APP_VERSION, "3.9.1"), LONG)));
 
-    assertThat(r.stdoutTail()).isEqualTo("unset|unset|unset|unset");
+    assertThat(r.stdoutTail()).isEqualTo("unset|unset|unset|unset|unset");
     assertThat(given.stdoutTail()).isEqualTo("3.9.1");
   }
 

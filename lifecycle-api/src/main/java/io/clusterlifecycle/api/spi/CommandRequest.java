@@ -52,6 +52,12 @@ public record CommandRequest(
   public static final String LC_BACKUP_DIR = "LC_BACKUP_DIR";
   /** Variable holding the app version the node runs. */
   public static final String LC_APP_VERSION = "LC_APP_VERSION";
+  /** Variable holding the node's cores as recorded now (changed by vertical scaling). */
+  public static final String LC_NODE_CPU = "LC_NODE_CPU";
+  /** Variable holding the node's memory in MiB as recorded now. */
+  public static final String LC_NODE_MEMORY = "LC_NODE_MEMORY";
+  /** Variable holding the node's volume size in GiB as recorded now, {@code 0} for none. */
+  public static final String LC_NODE_VOLUME_SIZE = "LC_NODE_VOLUME_SIZE";
 
   /**
    * Checks for nulls and copies the environment.

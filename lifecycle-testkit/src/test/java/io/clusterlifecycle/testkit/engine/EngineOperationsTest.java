@@ -129,6 +129,10 @@ class EngineOperationsTest {
     assertThat(h.resources.resource(new NodeRef(c.id(), "demo-worker-2")).orElseThrow())
         .extracting(NodeResource::cpu, NodeResource::memory).containsExactly(4, 8192);
     assertThat(h.metadata.value(root(c) + "/hosts/worker/demo-worker-2/cpu")).contains("4");
+    // the start after its resize sees the node's new size in its environment
+    assertThat(lastOperationRuns()).filteredOn(r -> r.service().equals("start")).allSatisfy(r ->
+        assertThat(r.environment()).containsEntry("LC_NODE_CPU", "4")
+            .containsEntry("LC_NODE_MEMORY", "8192").containsEntry("LC_NODE_VOLUME_SIZE", "10"));
     assertThat(h.metadata.snapshot().keySet()).noneMatch(k -> k.contains("vertical-scaling"));
     // a node added later gets the new size
     assertThat(h.engine.addNodes(io.clusterlifecycle.api.request.AddNodes.of("demo", "worker", 1))

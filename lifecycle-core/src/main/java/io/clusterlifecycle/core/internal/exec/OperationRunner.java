@@ -334,6 +334,9 @@ public final class OperationRunner {
     env.put(CommandRequest.LC_SERVICE, service);
     env.put(CommandRequest.LC_OPERATION_ID, operationId);
     env.put(CommandRequest.LC_APP_VERSION, cluster.specOf(node).version());
+    env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
+    env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
+    env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
     NodeResource resource = new NodeResource(new NodeRef(cluster.id(), node.id()), node.role(),
         node.instanceId(), node.address(), node.cpu(), node.memory(), node.volumeSize(), "",
         node.image(), true, Map.of());
