@@ -66,13 +66,14 @@ public record Cluster(
    * @param name the cluster name
    * @param namespace the namespace
    * @param spec the app spec
-   * @param previousSpec the spec before the last upgrade or rollback, if any
+   * @param previousSpec the spec before the last upgrade or rollback, if any; {@code null} (a
+   *     record written before upgrades existed) is read as empty
    * @param labels labels; copied
    * @param env parameters; copied
    * @param state the state
    * @param nodes the nodes; copied
    * @param lastIndex highest index per role; copied
-   * @param primaries promoted node per role; copied
+   * @param primaries promoted node per role; copied; {@code null} is read as empty
    * @param operation the operation under way, or empty
    * @param lease the owner of the operation under way, if any
    * @param history operation ids; copied
@@ -85,7 +86,7 @@ public record Cluster(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(spec, "spec");
-    Objects.requireNonNull(previousSpec, "previousSpec");
+    previousSpec = previousSpec == null ? Optional.empty() : previousSpec;
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(lease, "lease");
@@ -95,7 +96,8 @@ public record Cluster(
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     nodes = List.copyOf(nodes);
     lastIndex = Collections.unmodifiableMap(new TreeMap<>(lastIndex));
-    primaries = Collections.unmodifiableMap(new TreeMap<>(primaries));
+    primaries = primaries == null ? Map.of()
+        : Collections.unmodifiableMap(new TreeMap<>(primaries));
     history = List.copyOf(history);
   }
 

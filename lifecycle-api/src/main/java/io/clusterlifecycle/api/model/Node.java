@@ -48,7 +48,8 @@ public record Node(
    * @param memory MiB
    * @param volumeSize GiB, {@code 0} for none
    * @param image the image, or empty
-   * @param version the app version
+   * @param version the app version; {@code null} (a record written before versions were recorded)
+   *     is read as empty, which stands for the cluster's version
    */
   public Node {
     Objects.requireNonNull(id, "id");
@@ -57,7 +58,7 @@ public record Node(
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(image, "image");
-    Objects.requireNonNull(version, "version");
+    version = version == null ? "" : version;
   }
 
   /**

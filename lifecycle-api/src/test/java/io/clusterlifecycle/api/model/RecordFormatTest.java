@@ -1,0 +1,74 @@
+package io.clusterlifecycle.api.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.api.state.NodeState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The stored JSON form of clusters and backups, and records written before a field existed. */
+class RecordFormatTest {
+  private static final Instant T = Instant.parse("2026-11-22T10:00:00.123Z");
+
+  private static AppSpec spec(String version) {
+    return AppSpec.builder("pg", version)
+        .role("db", r -> r.count(2).service("start", "s").service("promote", "p")).build();
+  }
+
+  private static Cluster upgradedAndPromoted() {
+    return Cluster.builder("c-1", "demo", spec("2"), T)
+        .previousSpec(Optional.of(spec("1")))
+        .putNode(new Node("demo-db-1", "db", 1, NodeState.RUNNING, "10.0.0.1", "i-1", 1, 1024,
+            0, "pg:2", "2"))
+        .putNode(new Node("demo-db-2", "db", 2, NodeState.RUNNING, "10.0.0.2", "i-2", 1, 1024,
+            0, "pg:1", "1"))
+        .primary("db", "demo-db-2")
+        .build();
+  }
+
+  @Test
+  void cluster_roundTripsWithPreviousSpecPrimariesAndNodeVersions() {
+    Cluster c = upgradedAndPromoted();
+    Cluster back = RecordCodec.read(RecordCodec.write(c), Cluster.class);
+    assertThat(back).isEqualTo(c);
+    assertThat(back.primary("db")).map(Node::id).contains("demo-db-2");
+    assertThat(back.specOf(back.node("demo-db-2").orElseThrow()).version()).isEqualTo("1");
+    assertThat(back.specOf(back.node("demo-db-1").orElseThrow()).version()).isEqualTo("2");
+  }
+
+  @Test
+  void clusterWrittenBeforeVersionsExisted_readsWithDefaults() throws Exception {
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode json = (ObjectNode) m.readTree(RecordCodec.write(upgradedAndPromoted()));
+    json.remove("previous_spec");
+    json.remove("primaries");
+    ((ArrayNode) json.get("nodes")).forEach(n -> ((ObjectNode) n).remove("version"));
+
+    Cluster old = RecordCodec.read(json.toString(), Cluster.class);
+
+    assertThat(old.previousSpec()).isEmpty();
+    assertThat(old.primaries()).isEmpty();
+    assertThat(old.nodes()).extracting(Node::version).containsOnly("");
+    assertThat(old.specOf(old.nodes().get(0)).version()).isEqualTo("2");
+    assertThat(old.primary("db")).map(Node::id).contains("demo-db-1");
+  }
+
+  @Test
+  void backup_roundTrips_andFindsArtifactsByRolePosition() {
+    Backup b = new Backup("bk-1", "c-1", "demo", "default", spec("2"), Map.of("k", "v"),
+        Map.of("db", 2), List.of(new Backup.Artifact("demo-db-3", "db", 3, "bk-1/demo-db-3"),
+            new Backup.Artifact("demo-db-1", "db", 1, "bk-1/demo-db-1")), T);
+    assertThat(RecordCodec.read(RecordCodec.write(b), Backup.class)).isEqualTo(b);
+    assertThat(b.artifact("db", 0)).map(Backup.Artifact::node).contains("demo-db-1");
+    assertThat(b.artifact("db", 1)).map(Backup.Artifact::node).contains("demo-db-3");
+    assertThat(b.artifact("db", 2)).isEmpty();
+  }
+}
