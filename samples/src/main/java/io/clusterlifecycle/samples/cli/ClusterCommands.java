@@ -14,15 +14,19 @@ import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.request.OperationRequest;
-import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.AppSpecFiles;
 import io.clusterlifecycle.api.state.ClusterState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,10 +56,14 @@ final class ClusterCommands {
 
     @Override
     public final Integer call() {
+      checkInput();
       try (Session session = new Session(parent.home, parent.trace, parent.store)) {
         return run(session);
       }
     }
+
+    /** Fails with a validation error on bad input, before the home is opened or created. */
+    void checkInput() {}
 
     abstract int run(Session session);
 
@@ -85,9 +93,12 @@ final class ClusterCommands {
 
     /**
      * Runs {@code work} with stage progress on stderr (unless --json); an operation that failed
-     * or timed out is reported with the cluster's state and exit code 1.
+     * or timed out is reported with the cluster's state and exit code 1. An operation the engine
+     * starts after the first one (the rollback of an upgrade with --auto-rollback) is announced
+     * before its stages.
      */
     int withProgress(Session session, String clusterRef, Runnable work) {
+      Set<String> started = ConcurrentHashMap.newKeySet();
       EventListener progress = e -> {
         if (e.event() == EventType.STAGE_FINISHED) {
           err().println("  " + e.stage() + " ... " + e.message());
@@ -95,6 +106,10 @@ final class ClusterCommands {
         } else if (e.event() == EventType.OPERATION_STARTED && e.message() != null
             && e.message().startsWith("resumed")) {
           err().println("  " + e.message());
+        } else if (e.event() == EventType.OPERATION_STARTED && e.operation() != null
+            && started.add(e.operation()) && started.size() > 1 && e.opType() != null) {
+          err().println("  then " + e.opType().displayName() + " " + e.operation() + ": "
+              + e.message());
         }
       };
       if (!parent.json) {
@@ -115,39 +130,83 @@ final class ClusterCommands {
     }
   }
 
+  /**
+   * A command that runs one operation request. {@code plan CLUSTER --op NAME} parses its own
+   * arguments with the command NAME and shows the plan of the same {@link #request()}.
+   */
+  abstract static class OperationCommand extends Base {
+    private OperationRequest request;
+
+    /** The request the parsed arguments describe; throws a validation error for bad input. */
+    abstract OperationRequest request();
+
+    /** The cluster (name or id) the operation concerns, for reporting a failure. */
+    abstract String cluster();
+
+    @Override
+    void checkInput() {
+      request = request();
+    }
+
+    /** The request built before the session opened. */
+    OperationRequest checkedRequest() {
+      return request;
+    }
+
+    @Override
+    int run(Session session) {
+      return execute(session, request, cluster());
+    }
+
+    /** The request with the --timeout of the command line, when one was given. */
+    <R extends OperationRequest> R timed(R untimed, Function<Duration, R> withTimeout) {
+      return parent.timeout().map(withTimeout).orElse(untimed);
+    }
+  }
+
+  /** An operation on one existing cluster, named by the first parameter. */
+  abstract static class ClusterOperation extends OperationCommand {
+    @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster's name or id.")
+    String cluster;
+
+    @Override
+    String cluster() {
+      return cluster;
+    }
+  }
+
+  /** A bad-input error about one command-line option (exit code 2). */
+  static ValidationException badInput(String option, String reason) {
+    return new ValidationException("command line", List.of(ValidationProblem.of(option, reason)));
+  }
+
   static Map<String, String> pairs(List<String> values, String option) {
-    java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
     for (String v : values) {
       int eq = v.indexOf('=');
       if (eq <= 0) {
-        throw new ValidationException("command line", List.of(ValidationProblem.of(option,
-            "'" + v + "' is not KEY=VALUE")));
+        throw badInput(option, "'" + v + "' is not KEY=VALUE");
       }
       m.put(v.substring(0, eq), v.substring(eq + 1));
     }
     return m;
   }
 
-  static CreateCluster createRequest(Path specFile, String name, List<String> counts,
-      List<String> labels, List<String> env, LifecycleCli parent) {
-    AppSpec spec = AppSpecFiles.read(specFile);
-    CreateCluster.Builder b = CreateCluster.builder(spec, name);
-    pairs(counts, "--count").forEach((role, n) -> {
+  /** Parses repeated ROLE=N options into node counts per role. */
+  static Map<String, Integer> counts(List<String> values, String option) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    pairs(values, option).forEach((role, n) -> {
       try {
-        b.count(role, Integer.parseInt(n));
+        counts.put(role, Integer.parseInt(n));
       } catch (NumberFormatException e) {
-        throw new ValidationException("command line", List.of(ValidationProblem.of("--count",
-            "'" + n + "' for role " + role + " is not a whole number")));
+        throw badInput(option, "'" + n + "' for role " + role + " is not a whole number");
       }
     });
-    pairs(labels, "--label").forEach(b::label);
-    pairs(env, "--env").forEach(b::env);
-    parent.timeout().ifPresent(b::timeout);
-    return b.build();
+    return counts;
   }
 
   @Command(name = "create", description = "Create a cluster of an app spec on this machine.")
-  static final class Create extends Base {
+  static final class Create extends OperationCommand {
     @Parameters(paramLabel = "SPEC", description = "The app spec file.")
     Path spec;
 
@@ -164,8 +223,18 @@ final class ClusterCommands {
     List<String> env = List.of();
 
     @Override
-    int run(Session session) {
-      return execute(session, createRequest(spec, name, counts, labels, env, parent), name);
+    OperationRequest request() {
+      CreateCluster.Builder b = CreateCluster.builder(AppSpecFiles.read(spec), name);
+      counts(counts, "--count").forEach(b::count);
+      pairs(labels, "--label").forEach(b::label);
+      pairs(env, "--env").forEach(b::env);
+      parent.timeout().ifPresent(b::timeout);
+      return b.build();
+    }
+
+    @Override
+    String cluster() {
+      return name;
     }
   }
 
@@ -196,9 +265,8 @@ final class ClusterCommands {
         try {
           q = q.inState(ClusterState.valueOf(state.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-          throw new ValidationException("command line", List.of(ValidationProblem.of("--state",
-              "unknown state '" + state + "'; one of " + java.util.Arrays.toString(
-                  ClusterState.values()))));
+          throw badInput("--state", "unknown state '" + state + "'; one of "
+              + java.util.Arrays.toString(ClusterState.values()));
         }
       }
       List<Cluster> clusters = session.engine.list(q);
@@ -238,10 +306,7 @@ final class ClusterCommands {
   }
 
   @Command(name = "add-nodes", description = "Add nodes to a role of a cluster.")
-  static final class AddNodesCommand extends Base {
-    @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
-    String cluster;
-
+  static final class AddNodesCommand extends ClusterOperation {
     @Option(names = "--role", required = true, description = "The role to grow.")
     String role;
 
@@ -249,17 +314,14 @@ final class ClusterCommands {
     int count;
 
     @Override
-    int run(Session session) {
+    OperationRequest request() {
       AddNodes r = AddNodes.of(cluster, role, count);
-      return execute(session, parent.timeout().map(r::withTimeout).orElse(r), cluster);
+      return timed(r, r::withTimeout);
     }
   }
 
   @Command(name = "delete-nodes", description = "Delete nodes of a cluster.")
-  static final class DeleteNodesCommand extends Base {
-    @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster's name or id.")
-    String cluster;
-
+  static final class DeleteNodesCommand extends ClusterOperation {
     @Parameters(index = "1..*", paramLabel = "NODE_ID", description = "The nodes to delete.")
     List<String> nodes;
 
@@ -267,10 +329,10 @@ final class ClusterCommands {
     boolean force;
 
     @Override
-    int run(Session session) {
+    OperationRequest request() {
       DeleteNodes r = DeleteNodes.of(cluster, nodes.toArray(String[]::new));
       r = force ? r.forced() : r;
-      return execute(session, parent.timeout().map(r::withTimeout).orElse(r), cluster);
+      return timed(r, r::withTimeout);
     }
   }
 
@@ -313,10 +375,7 @@ final class ClusterCommands {
   }
 
   @Command(name = "delete", description = "Delete a cluster.")
-  static final class Delete extends Base {
-    @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
-    String cluster;
-
+  static final class Delete extends ClusterOperation {
     @Option(names = "--force", description = "Record destroy/stop failures as warnings.")
     boolean force;
 
@@ -324,11 +383,11 @@ final class ClusterCommands {
     boolean keepVolumes;
 
     @Override
-    int run(Session session) {
+    OperationRequest request() {
       DeleteCluster r = DeleteCluster.of(cluster);
       r = force ? r.forced() : r;
       r = keepVolumes ? r.keepingVolumes() : r;
-      return execute(session, parent.timeout().map(r::withTimeout).orElse(r), cluster);
+      return timed(r, r::withTimeout);
     }
   }
 }

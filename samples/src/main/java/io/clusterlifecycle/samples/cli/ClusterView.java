@@ -26,6 +26,7 @@ final class ClusterView {
         .put("version", c.spec().version())
         .put("created_at", RecordCodec.formatTime(c.createdAt()))
         .put("updated_at", RecordCodec.formatTime(c.updatedAt()));
+    c.previousSpec().ifPresent(p -> o.put("previous_version", p.version()));
     ObjectNode labels = o.putObject("labels");
     c.labels().forEach(labels::put);
     if (!c.operation().isEmpty()) {
@@ -41,10 +42,16 @@ final class ClusterView {
             .put("ip", n.address())
             .put("cpu", n.cpu())
             .put("memory", n.memory())
-            .put("volume_size", n.volumeSize());
+            .put("volume_size", n.volumeSize())
+            .put("version", version(c, n));
       }
     }
     return o;
+  }
+
+  /** The app version a node runs; records written before nodes had one run the cluster's. */
+  static String version(Cluster c, Node n) {
+    return n.version().isEmpty() ? c.spec().version() : n.version();
   }
 
   static String text(Cluster c, List<Operation> operations) {
@@ -56,11 +63,14 @@ final class ClusterView {
       b.append("labels: ").append(c.labels().entrySet().stream()
           .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))).append('\n');
     }
-    String format = "  %-28s %-10s %-9s %-15s %4s %8s %8s%n";
-    b.append(String.format(format, "NODE", "ROLE", "STATE", "IP", "CPU", "MEM_MIB", "VOL_GIB"));
+    c.previousSpec().ifPresent(p -> b.append("previous version: ").append(p.version())
+        .append('\n'));
+    String format = "  %-28s %-10s %-9s %-15s %4s %8s %8s  %s%n";
+    b.append(String.format(format, "NODE", "ROLE", "STATE", "IP", "CPU", "MEM_MIB", "VOL_GIB",
+        "VERSION"));
     for (Node n : c.nodes()) {
       b.append(String.format(format, n.id(), n.role(), n.state(), n.address(), n.cpu(),
-          n.memory(), n.volumeSize()));
+          n.memory(), n.volumeSize(), version(c, n)));
     }
     if (!operations.isEmpty()) {
       b.append("operations:\n");

@@ -22,7 +22,14 @@ import picocli.CommandLine.Option;
     subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class,
         ClusterCommands.Create.class, ClusterCommands.ListClusters.class,
         ClusterCommands.Show.class, ClusterCommands.AddNodesCommand.class,
-        ClusterCommands.DeleteNodesCommand.class, ClusterCommands.Delete.class,
+        ClusterCommands.DeleteNodesCommand.class,
+        OperationCommands.ScaleVerticalCommand.class, OperationCommands.UpgradeCommand.class,
+        OperationCommands.RollbackCommand.class, OperationCommands.StopCommand.class,
+        OperationCommands.StartCommand.class, OperationCommands.RestartCommand.class,
+        OperationCommands.RunCommand.class, BackupCommands.BackupCommand.class,
+        BackupCommands.ListBackups.class, BackupCommands.RestoreCommand.class,
+        OperationCommands.PromoteCommand.class, OperationCommands.AddRoleCommand.class,
+        OperationCommands.RemoveRoleCommand.class, ClusterCommands.Delete.class,
         ClusterCommands.Recover.class, ClusterCommands.PurgeDone.class,
         CommandLine.HelpCommand.class})
 public final class LifecycleCli implements java.util.concurrent.Callable<Integer> {

@@ -1,60 +1,58 @@
 package io.clusterlifecycle.samples.cli;
 
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
 import io.clusterlifecycle.api.plan.Plan;
-import io.clusterlifecycle.api.request.AddNodes;
-import io.clusterlifecycle.api.request.DeleteCluster;
-import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.request.OperationRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
- * {@code lifecycle plan}: the dry-run. {@code plan SPEC --name NAME} shows what create would do;
- * {@code plan CLUSTER --op OP ...} what an operation on an existing cluster would do.
+ * {@code lifecycle plan}: the dry-run. {@code plan SPEC --name NAME ...} shows what create would
+ * do; {@code plan CLUSTER --op OP ...} what the command OP would do. The arguments after the
+ * target are parsed by the command OP itself, so each operation has one set of options.
  */
 @Command(name = "plan", description = {"Show the plan of an operation without running it.",
-    "plan SPEC --name NAME [--count ROLE=N]...  |  plan CLUSTER --op add-nodes --role R --count N"
-        + "  |  plan CLUSTER --op delete-nodes NODE_ID...  |  plan CLUSTER --op delete"})
+    "plan SPEC --name NAME [create's options]  |  plan CLUSTER --op OP [OP's arguments and"
+        + " options]  |  plan BACKUP_ID --op restore --name NAME [restore's options]",
+    "OP is one of: add-nodes, delete-nodes, delete, scale-vertical, upgrade, rollback, stop,"
+        + " start, restart, run, backup, promote, add-role, remove-role, restore; e.g."
+        + " plan demo --op scale-vertical --role zk --cpu 4"})
 final class PlanCommand extends ClusterCommands.Base {
   enum Format { text, json, mermaid }
 
-  @Parameters(index = "0", paramLabel = "SPEC|CLUSTER", description = "A spec file or a cluster.")
+  @Parameters(index = "0", paramLabel = "SPEC|CLUSTER|BACKUP_ID",
+      description = "A spec file (create), a cluster, or a backup (restore).")
   String target;
 
-  @Parameters(index = "1..*", paramLabel = "NODE_ID", description = "Nodes, for delete-nodes.")
-  List<String> nodes = List.of();
-
-  @Option(names = "--name", description = "The new cluster's name (with a spec file).")
-  String name;
-
-  @Option(names = "--op", description = "add-nodes, delete-nodes or delete (with a cluster).")
+  @Option(names = "--op", paramLabel = "OP",
+      description = "The command whose plan to show (default: create, with a spec file).")
   String op;
-
-  @Option(names = "--role", description = "For add-nodes: the role.")
-  String role;
-
-  @Option(names = "--count", paramLabel = "N | ROLE=N",
-      description = "For add-nodes: how many; for a spec: a role's node count.")
-  List<String> counts = List.of();
-
-  @Option(names = "--force", description = "For delete and delete-nodes.")
-  boolean force;
-
-  @Option(names = "--keep-volumes", description = "For delete.")
-  boolean keepVolumes;
 
   @Option(names = "--format", description = "text, json or mermaid (default: text).")
   Format format = Format.text;
 
+  /** The operation's own arguments and options, passed on to the command OP. */
+  @Unmatched
+  List<String> opArgs = new ArrayList<>();
+
+  private OperationRequest request;
+
+  @Override
+  void checkInput() {
+    request = request();
+  }
+
   @Override
   int run(Session session) {
-    Plan plan = session.engine.plan(request());
+    Plan plan = session.engine.plan(request);
     switch (format) {
       case json -> out().println(plan.toJson());
       case mermaid -> out().print(plan.toMermaid());
@@ -63,39 +61,32 @@ final class PlanCommand extends ClusterCommands.Base {
     return ExitCodes.OK;
   }
 
+  /** Parses TARGET and the remaining arguments with a fresh instance of the command OP. */
   private OperationRequest request() {
-    if (op == null) {
-      if (name == null || !Files.exists(Path.of(target))) {
-        throw usage("give a spec file and --name NAME, or a cluster and --op OP");
-      }
-      return ClusterCommands.createRequest(Path.of(target), name, counts, List.of(), List.of(),
-          parent);
+    if (op == null && !Files.exists(Path.of(target))) {
+      throw ClusterCommands.badInput("plan",
+          "give a spec file and --name NAME, or a cluster and --op OP");
     }
-    return switch (op) {
-      case "add-nodes" -> {
-        if (role == null || counts.size() != 1) {
-          throw usage("--op add-nodes needs --role ROLE and --count N");
-        }
-        try {
-          yield AddNodes.of(target, role, Integer.parseInt(counts.get(0)));
-        } catch (NumberFormatException e) {
-          throw usage("--count must be a whole number, was " + counts.get(0));
-        }
-      }
-      case "delete-nodes" -> {
-        DeleteNodes r = DeleteNodes.of(target, nodes.toArray(String[]::new));
-        yield force ? r.forced() : r;
-      }
-      case "delete" -> {
-        DeleteCluster r = DeleteCluster.of(target);
-        r = force ? r.forced() : r;
-        yield keepVolumes ? r.keepingVolumes() : r;
-      }
-      default -> throw usage("unknown --op '" + op + "'; use add-nodes, delete-nodes or delete");
-    };
-  }
-
-  private static ValidationException usage(String why) {
-    return new ValidationException("command line", List.of(ValidationProblem.of("plan", why)));
+    Map<String, CommandLine> commands = command.parent().subcommands();
+    CommandLine named = commands.get(op == null ? "create" : op);
+    if (named == null
+        || !(named.getCommand() instanceof ClusterCommands.OperationCommand)) {
+      throw ClusterCommands.badInput("--op", "unknown operation '" + op + "'; one of "
+          + commands.entrySet().stream()
+              .filter(e -> e.getValue().getCommand() instanceof ClusterCommands.OperationCommand)
+              .map(Map.Entry::getKey).distinct().collect(Collectors.joining(", ")));
+    }
+    CommandLine fresh = new CommandLine(named.getCommand().getClass());
+    fresh.setCommandName("lifecycle plan --op " + named.getCommandName());
+    fresh.setOut(out());
+    fresh.setErr(err());
+    fresh.setExitCodeExceptionMapper(LifecycleCli::exitCode);
+    ClusterCommands.OperationCommand opCommand = fresh.getCommand();
+    opCommand.parent = parent;
+    List<String> args = new ArrayList<>();
+    args.add(target);
+    args.addAll(opArgs);
+    fresh.parseArgs(args.toArray(String[]::new));
+    return opCommand.request();
   }
 }

@@ -105,6 +105,37 @@ class LauncherIT {
   }
 
   @Test
+  void operationsAfterCreate_fromSeparateInvocations(@TempDir Path dir) throws Exception {
+    String home = dir.resolve("home").toString();
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(launch("--home", home, "create", "samples/specs/zookeeper.yaml", "--name", "zk")
+        .code()).isZero();
+    Result scaled = launch("--home", home, "scale-vertical", "zk", "--role", "zk", "--memory",
+        "8192");
+    assertThat(scaled.code()).as(scaled.err()).isZero();
+    assertThat(scaled.err()).as("progress").contains(" ... ");
+    assertThat(launch("--home", home, "restart", "zk", "--batch-size", "0").code())
+        .isEqualTo(2);
+    assertThat(launch("--home", home, "stop", "zk").code()).isZero();
+    assertThat(mapper.readTree(launch("--home", home, "--json", "show", "zk").out())
+        .get("state").asText()).isEqualTo("STOPPED");
+    assertThat(launch("--home", home, "start", "zk").code()).isZero();
+    Result plan = launch("--home", home, "plan", "zk", "--op", "restart", "--batch-size", "1",
+        "--format", "json");
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(mapper.readTree(plan.out()).get("type").asText()).isEqualTo("RESTART");
+    com.fasterxml.jackson.databind.JsonNode shown =
+        mapper.readTree(launch("--home", home, "--json", "show", "zk").out());
+    assertThat(shown.get("state").asText()).isEqualTo("RUNNING");
+    for (com.fasterxml.jackson.databind.JsonNode node : shown.get("nodes")) {
+      assertThat(node.get("memory").asInt()).isEqualTo(8192);
+      assertThat(node.get("version").asText()).isEqualTo("3.8.4");
+    }
+    assertThat(launch("--home", home, "delete", "zk").code()).isZero();
+  }
+
+  @Test
   void demo_exitsZero() throws Exception {
     Result r = launch("demo");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
