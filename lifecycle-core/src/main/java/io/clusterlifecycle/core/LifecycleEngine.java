@@ -378,6 +378,12 @@ public final class LifecycleEngine implements Lifecycle {
 
   /** Validates a request on an existing cluster against its record now. */
   private Prepared prepare(OperationRequest request, Cluster c) {
+    if (!c.state().isBusy() && c.operation().isEmpty()
+        && !(request instanceof DeleteCluster d && !d.force() && c.state().isFailed())) {
+      // an idle cluster in a state the operation cannot start from is refused at once, naming
+      // the state; a busy one is waited for and checked again when it is idle
+      request.type().begin(c.state());
+    }
     if (request instanceof AddNodes r) {
       RoleSpec role = Requests.addNodes(r, c);
       c.spec().requireValid();

@@ -439,6 +439,23 @@ class EngineOperationsTest {
   }
 
   @Test
+  void onAStoppedCluster_operationsThatNeedItRunning_areRefusedNamingTheState() {
+    create(AppSpec.builder("pg", "16")
+        .role("db", r -> r.count(2).service("start", "s").service("stop", "x")
+            .service("promote", "p").service("backup", "b"))
+        .build());
+    Cluster stopped = run(StopCluster.of("demo"));
+    for (OperationRequest r : List.<OperationRequest>of(Promote.of("demo", "demo-db-2"),
+        RestartCluster.of("demo"), BackupCluster.of("demo"), RunService.of("demo", "vacuum"),
+        ScaleVertical.of("demo", RoleResize.of("db").cpu(3)))) {
+      assertThatThrownBy(() -> h.engine.execute(r)).as(r.toString())
+          .isInstanceOf(IllegalStateTransitionException.class)
+          .hasMessageContaining("while the cluster is STOPPED");
+    }
+    assertUnchanged(stopped);
+  }
+
+  @Test
   void rollingRestart_inBatchesOfTwo_overFiveNodes_waitsBetweenBatches() {
     create(AppSpec.builder("zk", "1.0")
         .role("zk", r -> r.count(5).service("start", "s").service("stop", "x")
