@@ -7,7 +7,11 @@ import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.testkit.ResourceCall;
 import io.clusterlifecycle.testkit.SpiMethod;
 import io.clusterlifecycle.testkit.sim.World.Add;
@@ -16,6 +20,16 @@ import io.clusterlifecycle.testkit.sim.World.Delete;
 import io.clusterlifecycle.testkit.sim.World.Op;
 import io.clusterlifecycle.testkit.sim.World.Recover;
 import io.clusterlifecycle.testkit.sim.World.RemoveNodes;
+import io.clusterlifecycle.testkit.sim.World.Resize;
+import io.clusterlifecycle.testkit.sim.World.Restart;
+import io.clusterlifecycle.testkit.sim.World.RollBack;
+import io.clusterlifecycle.testkit.sim.World.Start;
+import io.clusterlifecycle.testkit.sim.World.Stop;
+import io.clusterlifecycle.testkit.sim.World.UpgradeTo;
+import io.clusterlifecycle.api.request.RoleResize;
+import java.time.Duration;
+import java.util.function.Function;
+import net.jqwik.api.Combinators;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -35,6 +49,7 @@ import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.Transformer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,6 +94,12 @@ class EngineStatefulTest {
         .withAction(3, new DeleteNodesAction())
         .withAction(2, new DeleteClusterAction())
         .withAction(3, new RecoverAction())
+        .withAction(2, new ScaleVerticalAction())
+        .withAction(2, new StopAction())
+        .withAction(2, new StartAction())
+        .withAction(2, new RestartAction())
+        .withAction(2, new UpgradeAction())
+        .withAction(2, new RollbackAction())
         .withAction(2, new FailCommandAction())
         .withAction(1, new FailCallAction())
         .withAction(2, new TransientFaultsAction())
@@ -154,6 +175,97 @@ class EngineStatefulTest {
     return failed.isEmpty() ? Optional.empty() : Optional.of(Arbitraries.of(failed));
   }
 
+  static Optional<Arbitrary<Op>> resizes(World w) {
+    List<Arbitrary<Op>> choices = new ArrayList<>();
+    for (Cluster c : running(w)) {
+      for (RoleSpec r : c.spec().roles()) {
+        // cpu and/or memory: stop, resize, start
+        choices.add(Combinators.combine(Arbitraries.integers().between(1, 3),
+                Arbitraries.of(256, 512, 1024), Arbitraries.of(0, 1, 2))
+            .filter((cpu, memory, which) -> (which != 1 && cpu != r.cpu())
+                || (which != 0 && memory != r.memory()))
+            .as((cpu, memory, which) -> {
+              RoleResize z = RoleResize.of(r.name());
+              z = which == 1 ? z : z.cpu(which == 0 || cpu != r.cpu() ? cpu : r.cpu());
+              z = which == 0 ? z : z.memory(memory);
+              return (Op) new Resize(c.name(), List.of(z));
+            }));
+        // volume only: resized online
+        r.volume().ifPresent(v -> choices.add(Arbitraries.integers().between(1, 3).map(more ->
+            new Resize(c.name(), List.of(RoleResize.of(r.name()).volumeSize(v.size() + more))))));
+      }
+    }
+    return oneOf(choices);
+  }
+
+  static Optional<Arbitrary<Op>> stops(World w) {
+    return each(running(w), c -> Arbitraries.just(new Stop(c.name())));
+  }
+
+  static Optional<Arbitrary<Op>> starts(World w) {
+    return each(w.liveClusters().stream().filter(c -> c.state() == ClusterState.STOPPED)
+        .toList(), c -> Arbitraries.just(new Start(c.name())));
+  }
+
+  /**
+   * Restarts, at once or in batches. The periods between batches are waited for on the engine's
+   * real scheduler (the virtual clock only stamps times), so they stay a few milliseconds.
+   */
+  static Optional<Arbitrary<Op>> restarts(World w) {
+    return each(running(w), c -> Arbitraries.integers().between(0, 3).flatMap(size ->
+        Arbitraries.of(0L, 0L, 1L, 5L, 20L).map(ms ->
+            new Restart(c.name(), size, Duration.ofMillis(size == 0 ? 0 : ms)))));
+  }
+
+  static Optional<Arbitrary<Op>> upgrades(World w) {
+    return each(w.liveClusters().stream().filter(c -> c.state() == ClusterState.RUNNING
+        || c.state() == ClusterState.STOPPED).toList(),
+        c -> Arbitraries.just(new UpgradeTo(c.name(), Specs.upgradeOf(c.spec()))));
+  }
+
+  /**
+   * Rollbacks of clusters that have a previous version. EXCLUDED (engine bug B-1, see
+   * {@link #rollbackAfterAVerticalScaling_keepsTheNodesSizesInTheSpec}): a rollback of a cluster
+   * whose roles were resized since the version it returns to, since the engine then brings the
+   * old sizes back into the spec while the nodes keep their new ones. EXCLUDED (engine bug B-3,
+   * see {@link #rollbackFromFailedUpdating_ofAStoppedCluster_leavesNoStoppedNodeInARunningOne}):
+   * a rollback from FAILED_UPDATING unless the failed operation is an upgrade, rollback or
+   * restart that started from RUNNING and every node is RUNNING, since the engine plans such a
+   * rollback as if the cluster ran, and ends RUNNING with stopped nodes left stopped and on the
+   * old version.
+   */
+  static Optional<Arbitrary<Op>> rollbacks(World w) {
+    return each(w.liveClusters().stream().filter(c -> c.previousSpec().isPresent()
+        && ROLLBACK_FROM.contains(c.state()) && sameSizes(c.spec(), c.previousSpec().get())
+        && (c.state() != ClusterState.FAILED_UPDATING || rollsBackCleanly(w, c)))
+        .toList(), c -> Arbitraries.just(new RollBack(c.name())));
+  }
+
+  private static boolean rollsBackCleanly(World w, Cluster c) {
+    List<Operation> ops = w.store.operations(c.id()).join();
+    Optional<Operation> failed = ops.stream().filter(o -> o.state() == OperationState.FAILED
+        && !o.refused()).reduce((a, b) -> b);
+    return c.nodes().stream().allMatch(n -> n.state() == NodeState.RUNNING)
+        && failed.map(o -> o.startedFrom() == ClusterState.RUNNING && EnumSet.of(
+            OperationType.UPGRADE, OperationType.ROLLBACK, OperationType.RESTART)
+            .contains(o.type())).orElse(false);
+  }
+
+  /** True when every role of {@code a} has the cpu, memory and volume size it has in {@code b}. */
+  static boolean sameSizes(AppSpec a, AppSpec b) {
+    return a.roles().stream().allMatch(r -> b.role(r.name()).map(World.Size::of)
+        .map(World.Size.of(r)::equals).orElse(false));
+  }
+
+  /** The states a rollback is asked from. */
+  static final Set<ClusterState> ROLLBACK_FROM = EnumSet.of(ClusterState.RUNNING,
+      ClusterState.STOPPED, ClusterState.FAILED_UPDATING);
+
+  static Optional<Arbitrary<Op>> each(List<Cluster> clusters,
+      Function<Cluster, Arbitrary<? extends Op>> op) {
+    return oneOf(clusters.stream().map(c -> op.apply(c).map(o -> (Op) o)).toList());
+  }
+
   static List<Cluster> running(World w) {
     return w.liveClusters().stream().filter(c -> c.state() == ClusterState.RUNNING).toList();
   }
@@ -215,6 +327,48 @@ class EngineStatefulTest {
     }
   }
 
+  static final class ScaleVerticalAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return resizes(w);
+    }
+  }
+
+  static final class StopAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return stops(w);
+    }
+  }
+
+  static final class StartAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return starts(w);
+    }
+  }
+
+  static final class RestartAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return restarts(w);
+    }
+  }
+
+  static final class UpgradeAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return upgrades(w);
+    }
+  }
+
+  static final class RollbackAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return rollbacks(w);
+    }
+  }
+
   /** Makes the next run of a service exit non-zero: a permanent command failure. */
   static final class FailCommandAction implements Action.Independent<World> {
     @Override
@@ -230,12 +384,18 @@ class EngineStatefulTest {
     @Override
     public Arbitrary<Transformer<World>> transformer() {
       return Arbitraries.of(SpiMethod.RESOURCE_CREATE, SpiMethod.RESOURCE_DELETE,
-              SpiMethod.METADATA_COMMIT, SpiMethod.COMMAND_RUN)
+              SpiMethod.METADATA_COMMIT, SpiMethod.COMMAND_RUN, SpiMethod.RESOURCE_RESIZE,
+              SpiMethod.RESOURCE_STOP, SpiMethod.RESOURCE_START, SpiMethod.RESOURCE_REPLACE_IMAGE)
           .map(m -> step("next " + m + " fails permanently", w -> w.failNextCall(m)));
     }
   }
 
-  /** Turns on transient failures of one SPI (or all) for the next 1–3 actions. */
+  /**
+   * Turns on transient failures of one SPI (or all) for the next 1–3 actions. EXCLUDED (engine
+   * bug B-2, see {@link #aStoreReadFailingBeyondItsRetries_asAnOperationStarts_leavesNoClaim}):
+   * {@link SpiMethod#STORE_GET} is never made to fail, since a read that fails beyond its retries
+   * as an operation starts leaves the cluster claimed in that engine for good.
+   */
   static final class TransientFaultsAction implements Action.Independent<World> {
     @Override
     public Arbitrary<Transformer<World>> transformer() {
@@ -243,7 +403,9 @@ class EngineStatefulTest {
           .map(Optional::of).injectNull(0.2).map(o -> o == null ? Optional.empty() : o);
       return Arbitraries.of(0.1, 0.2, 0.3).flatMap(p -> Arbitraries.integers().between(1, 3)
           .flatMap(n -> target.map(spi -> {
-            Set<SpiMethod> methods = spi.map(SpiMethod::of).orElse(SpiMethod.all());
+            Set<SpiMethod> methods = EnumSet.noneOf(SpiMethod.class);
+            methods.addAll(spi.map(SpiMethod::of).orElse(SpiMethod.all()));
+            methods.remove(SpiMethod.STORE_GET);
             return step("transient faults p=" + p + " on " + spi.map(Enum::name).orElse("ALL")
                 + " for " + n + " actions", w -> w.transientFaults(methods, p, n));
           })));
@@ -259,6 +421,12 @@ class EngineStatefulTest {
       removes(w).ifPresent(all::add);
       deletes(w).ifPresent(all::add);
       recovers(w).ifPresent(all::add);
+      resizes(w).ifPresent(all::add);
+      stops(w).ifPresent(all::add);
+      starts(w).ifPresent(all::add);
+      restarts(w).ifPresent(all::add);
+      upgrades(w).ifPresent(all::add);
+      rollbacks(w).ifPresent(all::add);
       return oneOf(all);
     }
 
@@ -507,5 +675,70 @@ class EngineStatefulTest {
     w.perform(new Delete("c1", false, false));
     w.checkInvariants();
     assertThat(w.totalFaults(io.clusterlifecycle.testkit.FaultKind.TRANSIENT)).isPositive();
+  }
+
+  // ---------------------------------------------------------------- engine bugs found
+
+  /**
+   * Engine bug B-1: a rollback brings back the previous spec whole, with the cpu, memory and
+   * volume sizes it had before a later vertical scaling, while the nodes keep their new size; the
+   * spec no longer describes the nodes (a node added next gets the old size). Excluded from the
+   * random chains by {@link #rollbacks}.
+   */
+  @Test
+  @Disabled("engine bug B-1: rollback restores the sizes of the previous spec, not of the nodes")
+  void rollbackAfterAVerticalScaling_keepsTheNodesSizesInTheSpec() {
+    World w = world(7);
+    w.perform(new Create("c1", twoRoles()));
+    w.perform(new UpgradeTo("c1", Specs.upgradeOf(twoRoles())));
+    w.perform(new Resize("c1", List.of(RoleResize.of("beta").volumeSize(6))));
+    assertThat(w.perform(new RollBack("c1")).outcome()).isEqualTo(World.Outcome.SUCCEEDED);
+    w.checkInvariants(); // "nodes have their role's size": beta nodes 6 GiB, role beta 5 GiB
+  }
+
+  /**
+   * Engine bug B-2: when the store read of the cluster fails (beyond its retries) as an operation
+   * starts, the request is rejected but the engine keeps its claim on the cluster: every later
+   * operation on it waits for that claim and ends with a conflict at its timeout ("busy with
+   * operation " naming no operation). Excluded from the random chains by
+   * {@link TransientFaultsAction} (no STORE_GET faults).
+   */
+  @Test
+  @Disabled("engine bug B-2: a failed store read in startWhenIdle leaks the cluster's claim")
+  void aStoreReadFailingBeyondItsRetries_asAnOperationStarts_leavesNoClaim() {
+    World w = world(6);
+    w.perform(new Create("c1", twoRoles()));
+    // the first read (of the name) goes through; the read as the operation starts, and every
+    // retry of it, fail
+    for (int attempt = 0; attempt < World.FAST_RETRY.getMaxAttempts(); attempt++) {
+      w.sim.failNext(SpiMethod.STORE_GET, 1,
+          new io.clusterlifecycle.api.spi.TransientSpiException("simulated store outage", null));
+    }
+    assertThat(w.perform(new Restart("c1", 0, Duration.ZERO)).outcome())
+        .isEqualTo(World.Outcome.REJECTED);
+    // fails with ConflictException "cluster c1-… is busy with operation , which did not finish"
+    assertThat(w.engine.execute(io.clusterlifecycle.api.request.StopCluster.of("c1")
+        .withTimeout(Duration.ofSeconds(2))).state()).isEqualTo(OperationState.SUCCEEDED);
+  }
+
+  /**
+   * Engine bug B-3: a rollback from FAILED_UPDATING is planned as if the cluster ran: after a
+   * failed upgrade of a STOPPED cluster it re-images and starts no node (only RUNNING nodes are
+   * stopped, re-imaged and started), yet ends RUNNING — every node STOPPED, its resource stopped,
+   * and still on the version the rollback left. The same follows a failed stop or start.
+   * Excluded from the random chains by {@link #rollbacks}.
+   */
+  @Test
+  @Disabled("engine bug B-3: rollback from FAILED_UPDATING ignores stopped nodes, ends RUNNING")
+  void rollbackFromFailedUpdating_ofAStoppedCluster_leavesNoStoppedNodeInARunningOne() {
+    World w = world(8);
+    w.perform(new Create("c1", twoRoles()));
+    w.perform(new Stop("c1"));
+    w.failNextCall(SpiMethod.METADATA_COMMIT);
+    assertThat(w.perform(new UpgradeTo("c1", Specs.upgradeOf(twoRoles()))).outcome())
+        .isEqualTo(World.Outcome.FAILED);
+    // fails: "'rollback c1' ended SUCCEEDED, so c1 should be every node RUNNING with an address"
+    w.perform(new RollBack("c1"));
+    w.checkInvariants();
   }
 }

@@ -2,6 +2,7 @@ package io.clusterlifecycle.testkit.sim;
 
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ final class Specs {
 
   /** Services whose next run a test can make fail; pre-checks run as {@code <service>.pre_check}. */
   static final List<String> SERVICES = List.of("init", "start", "stop", "destroy", "scale_out",
-      "scale_in", "reload", "scale_out.pre_check", "scale_in.pre_check");
+      "scale_in", "reload", "scale_out.pre_check", "scale_in.pre_check", "upgrade", "restart");
 
   private Specs() {}
 
@@ -30,7 +31,9 @@ final class Specs {
    * @param min min_nodes, at most {@code count}
    * @param extra how far max_nodes is above {@code count}
    * @param flags bit 0: no scale_horizontal; 1: volume; 2: init post-start; 3: scale_out;
-   *     4: its pre-check; 5: scale_in; 6: its pre-check; 7: reload
+   *     4: its pre-check; 5: scale_in; 6: its pre-check; 7: reload; 8: sequential
+   *     vertical_scaling_policy; 9: sequential upgrading_policy; 10: no stop service; 11: an
+   *     upgrade service (post-start with bit 2); 12: a restart service
    * @param startOrder order of start
    * @param destroy the destroy service
    */
@@ -50,7 +53,21 @@ final class Specs {
       }
       r.service("init", s -> s.cmd("init " + name).postStartService(has(2)));
       r.service("start", s -> s.cmd("start " + name).order(startOrder));
-      r.service("stop", s -> s.cmd("stop " + name));
+      if (!has(10)) {
+        r.service("stop", s -> s.cmd("stop " + name));
+      }
+      if (has(8)) {
+        r.verticalScalingPolicy(ExecutionPolicy.SEQUENTIAL);
+      }
+      if (has(9)) {
+        r.upgradingPolicy(ExecutionPolicy.SEQUENTIAL);
+      }
+      if (has(11)) {
+        r.service("upgrade", s -> s.cmd("upgrade " + name).postStartService(has(2)));
+      }
+      if (has(12)) {
+        r.service("restart", "restart " + name);
+      }
       if (has(3)) {
         r.service("scale_out", s -> {
           s.cmd("scale-out " + name);
@@ -85,7 +102,7 @@ final class Specs {
         Arbitraries.integers().between(1, 4),
         Arbitraries.integers().between(1, 3),
         Arbitraries.integers().between(0, 3),
-        Arbitraries.integers().between(0, 255),
+        Arbitraries.integers().between(0, (1 << 13) - 1),
         Arbitraries.integers().between(0, 2),
         Arbitraries.of(Destroy.class)).as(RoleShape::new);
   }
@@ -100,6 +117,24 @@ final class Specs {
       b.role(shapes.get(i).build(ROLES.get(i)));
     }
     return b.build();
+  }
+
+  /**
+   * The spec an upgrade of a cluster running {@code current} moves to: the same roles, sizes and
+   * services, the next version ("1.0" → "2" → "3" …) and each role's image named after it.
+   */
+  static AppSpec upgradeOf(AppSpec current) {
+    String next = String.valueOf(major(current.version()) + 1);
+    AppSpec.Builder b = current.toBuilder().version(next);
+    for (RoleSpec r : current.roles()) {
+      b.replaceRole(r.toBuilder().image(r.name() + ":" + next).build());
+    }
+    return b.build();
+  }
+
+  static int major(String version) {
+    int dot = version.indexOf('.');
+    return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
   }
 
   /** A one-line summary of a spec, for action descriptions. */
@@ -121,8 +156,20 @@ final class Specs {
       r.service("init").filter(ServiceSpec::postStartService)
           .ifPresent(s -> traits.add("init-post-start"));
       r.volume().ifPresent(v -> traits.add("volume"));
+      if (r.service("stop").isEmpty()) {
+        traits.add("no-stop");
+      }
+      if (r.verticalScalingPolicy() == ExecutionPolicy.SEQUENTIAL) {
+        traits.add("vs-sequential");
+      }
+      if (r.upgradingPolicy() == ExecutionPolicy.SEQUENTIAL) {
+        traits.add("upgrade-sequential");
+      }
+      r.service("upgrade").ifPresent(s -> traits.add("upgrade"
+          + (s.postStartService() ? "-post-start" : "")));
+      r.service("restart").ifPresent(s -> traits.add("restart"));
       roles.add(r.name() + "(" + String.join(" ", traits) + ")");
     }
-    return String.join(" ", roles);
+    return "v" + spec.version() + " " + String.join(" ", roles);
   }
 }

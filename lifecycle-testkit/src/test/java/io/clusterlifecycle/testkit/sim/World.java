@@ -11,6 +11,13 @@ import io.clusterlifecycle.api.request.AddNodes;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
+import io.clusterlifecycle.api.request.RestartCluster;
+import io.clusterlifecycle.api.request.RoleResize;
+import io.clusterlifecycle.api.request.Rollback;
+import io.clusterlifecycle.api.request.ScaleVertical;
+import io.clusterlifecycle.api.request.StartCluster;
+import io.clusterlifecycle.api.request.StopCluster;
+import io.clusterlifecycle.api.request.Upgrade;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spi.ClusterStore;
@@ -47,6 +54,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -91,9 +99,26 @@ import java.util.stream.Collectors;
  *       {@code <cluster-name>-<role>-<index>} with the index at most the record's
  *       {@code lastIndex} for the role, {@code lastIndex} never decreases, and an id that left the
  *       record never comes back.</li>
+ *   <li><b>Nodes follow their cluster.</b> In a RUNNING cluster with no operation every node is
+ *       RUNNING and its resource runs; in a STOPPED one every node is STOPPED and its resource
+ *       still exists, stopped, with its address and volume.</li>
+ *   <li><b>Sizes and images match.</b> In a cluster neither DONE nor FAILED_* with no operation
+ *       (where no node is in doubt), each node's recorded cpu, memory, volume size and image are
+ *       the provider's.</li>
+ *   <li><b>One version.</b> In such a cluster every node runs the version of the cluster's
+ *       spec.</li>
+ *   <li><b>Nodes have their role's size</b> in such a cluster: the cpu, memory and volume size
+ *       of the node's role in the spec.</li>
+ *   <li><b>No vertical scaling outside an operation:</b> the metadata tree holds no
+ *       {@code /vertical-scaling-roles} key of a cluster that has no operation under way (it is
+ *       removed by a finally stage, also when the scaling fails).</li>
  * </ol>
  * Each operation's outcome is also checked against the model (for example a create that
- * succeeded is RUNNING with exactly the nodes asked for, a refused one changed nothing).
+ * succeeded is RUNNING with exactly the nodes asked for, a refused one changed nothing, a stop
+ * that succeeded is STOPPED, an upgrade or rollback that succeeded leaves its spec and every node
+ * on the version it moved to, a vertical scaling that succeeded leaves every node of its roles at
+ * the new size). A failed operation must leave a FAILED_* state, and the recover that later
+ * succeeds must reach where that operation was heading.
  *
  * <p>Not thread-safe: one test thread drives it. {@link #close()} stops every engine; threads of
  * dead engines blocked on calls that never complete are daemons and stay blocked.
@@ -162,6 +187,59 @@ final class World implements AutoCloseable {
     }
   }
 
+  /** Vertical scaling of one or more roles (SPEC 7.5). */
+  record Resize(String cluster, List<RoleResize> roles) implements Op {
+    @Override
+    public String describe() {
+      return "scale vertical " + cluster + " " + roles.stream().map(r -> r.role()
+          + (r.cpu().isPresent() ? " cpu=" + r.cpu().getAsInt() : "")
+          + (r.memory().isPresent() ? " memory=" + r.memory().getAsInt() : "")
+          + (r.volumeSize().isPresent() ? " volume=" + r.volumeSize().getAsInt() : ""))
+          .toList();
+    }
+  }
+
+  /** Stop a cluster (SPEC 7.7). */
+  record Stop(String cluster) implements Op {
+    @Override
+    public String describe() {
+      return "stop " + cluster;
+    }
+  }
+
+  /** Start a stopped cluster (SPEC 7.7). */
+  record Start(String cluster) implements Op {
+    @Override
+    public String describe() {
+      return "start " + cluster;
+    }
+  }
+
+  /** Restart a cluster, in batches of {@code batchSize} nodes (0: all at once) (SPEC 7.7). */
+  record Restart(String cluster, int batchSize, Duration period) implements Op {
+    @Override
+    public String describe() {
+      return "restart " + cluster + (batchSize == 0 && period.isZero() ? ""
+          : " in batches of " + batchSize + " every " + period.toMillis() + " ms");
+    }
+  }
+
+  /** Upgrade a cluster to another version of its spec (SPEC 7.6). */
+  record UpgradeTo(String cluster, AppSpec spec) implements Op {
+    @Override
+    public String describe() {
+      return "upgrade " + cluster + " to version " + spec.version();
+    }
+  }
+
+  /** Roll a cluster back to its previous version (SPEC 7.6). */
+  record RollBack(String cluster) implements Op {
+    @Override
+    public String describe() {
+      return "rollback " + cluster;
+    }
+  }
+
   /** How a call ended, seen from the caller. */
   enum Outcome {
     /** Completed normally. */
@@ -199,14 +277,41 @@ final class World implements AutoCloseable {
   record Generation(int number, Simulator sim, LifecycleEngine engine,
       RecordingEventListener events) {}
 
+  /** The cpu, memory and volume size (0: none) of a node. */
+  record Size(int cpu, int memory, int volumeSize) {
+    static Size of(Node n) {
+      return new Size(n.cpu(), n.memory(), n.volumeSize());
+    }
+
+    static Size of(NodeResource r) {
+      return new Size(r.cpu(), r.memory(), r.volumeSize());
+    }
+
+    static Size of(RoleSpec r) {
+      return new Size(r.cpu(), r.memory(), r.volume().map(v -> v.size()).orElse(0));
+    }
+  }
+
+  /**
+   * Where an operation leaves a cluster when it succeeds.
+   *
+   * @param ids its node ids
+   * @param state its state: RUNNING, STOPPED or DONE; null when either RUNNING or STOPPED will do
+   * @param version the version its spec and every node run, or null when it does not change
+   * @param sizes the size of every node of these roles, by role (only what the operation changes)
+   */
+  record Goal(Set<String> ids, ClusterState state, String version, Map<String, Size> sizes) {
+    static Goal of(Set<String> ids, ClusterState state) {
+      return new Goal(ids, state, null, Map.of());
+    }
+  }
+
   /** What the model knows about one cluster, by id. */
   static final class Model {
     final String id;
     final String name;
-    /** Node ids the interrupted or failed operation is heading to; null when none is pending. */
-    Set<String> target;
-    /** True when the pending operation is a delete (its target is DONE). */
-    boolean targetDone;
+    /** Where the interrupted or failed operation is heading; null when none is pending. */
+    Goal target;
     /** Node ids before the pending operation began: where a refusal on recover returns to. */
     Set<String> origin;
     final Set<String> seen = new HashSet<>();
@@ -356,6 +461,18 @@ final class World implements AutoCloseable {
       return e.submit(d.keepVolumes() ? r.keepingVolumes() : r);
     } else if (op instanceof Recover r) {
       return e.recoverAsync(r.cluster(), BOUND);
+    } else if (op instanceof Resize r) {
+      return e.submit(new ScaleVertical(r.cluster(), r.roles(), Optional.empty()));
+    } else if (op instanceof Stop r) {
+      return e.submit(StopCluster.of(r.cluster()));
+    } else if (op instanceof Start r) {
+      return e.submit(StartCluster.of(r.cluster()));
+    } else if (op instanceof Restart r) {
+      return e.submit(RestartCluster.of(r.cluster()).inBatches(r.batchSize(), r.period()));
+    } else if (op instanceof UpgradeTo r) {
+      return e.submit(Upgrade.of(r.cluster(), r.spec()));
+    } else if (op instanceof RollBack r) {
+      return e.submit(Rollback.of(r.cluster()));
     }
     throw new IllegalArgumentException("unknown op " + op);
   }
@@ -525,6 +642,18 @@ final class World implements AutoCloseable {
       return d.cluster();
     } else if (op instanceof Delete d) {
       return d.cluster();
+    } else if (op instanceof Resize r) {
+      return r.cluster();
+    } else if (op instanceof Stop r) {
+      return r.cluster();
+    } else if (op instanceof Start r) {
+      return r.cluster();
+    } else if (op instanceof Restart r) {
+      return r.cluster();
+    } else if (op instanceof UpgradeTo r) {
+      return r.cluster();
+    } else if (op instanceof RollBack r) {
+      return r.cluster();
     }
     return ((Recover) op).cluster();
   }
@@ -582,22 +711,43 @@ final class World implements AutoCloseable {
         + outcome + " but no record of " + name + " is left\n" + history()));
     Model m = models.computeIfAbsent(c.id(), id -> new Model(id, c.name()));
     Cluster b = was.orElse(null);
-    Set<String> goal;
-    boolean goalDone = false;
+    Goal goal;
     if (op instanceof Create cr) {
-      goal = createdIds(cr.name(), cr.spec());
+      goal = Goal.of(createdIds(cr.name(), cr.spec()), ClusterState.RUNNING);
     } else if (op instanceof Add a) {
       int last = b.lastIndex().getOrDefault(a.role(), 0);
-      goal = new TreeSet<>(ids(b));
+      Set<String> ids = new TreeSet<>(ids(b));
       for (int i = 1; i <= a.count(); i++) {
-        goal.add(b.name() + "-" + a.role() + "-" + (last + i));
+        ids.add(b.name() + "-" + a.role() + "-" + (last + i));
       }
+      goal = Goal.of(ids, ClusterState.RUNNING);
     } else if (op instanceof RemoveNodes d) {
-      goal = new TreeSet<>(ids(b));
-      goal.removeAll(d.nodes());
+      Set<String> ids = new TreeSet<>(ids(b));
+      ids.removeAll(d.nodes());
+      goal = Goal.of(ids, ClusterState.RUNNING);
     } else if (op instanceof Delete) {
-      goal = Set.of();
-      goalDone = true;
+      goal = Goal.of(Set.of(), ClusterState.DONE);
+    } else if (op instanceof Resize r) {
+      Map<String, Size> sizes = new TreeMap<>();
+      for (RoleResize z : r.roles()) {
+        Size current = Size.of(b.spec().role(z.role()).orElseThrow());
+        sizes.put(z.role(), new Size(z.cpu().orElse(current.cpu()),
+            z.memory().orElse(current.memory()),
+            z.volumeSize().orElse(current.volumeSize())));
+      }
+      goal = new Goal(ids(b), ClusterState.RUNNING, null, sizes);
+    } else if (op instanceof Stop) {
+      goal = Goal.of(ids(b), ClusterState.STOPPED);
+    } else if (op instanceof Start || op instanceof Restart) {
+      goal = Goal.of(ids(b), ClusterState.RUNNING);
+    } else if (op instanceof UpgradeTo u) {
+      // a stopped cluster stays stopped after an upgrade (SPEC 7.7)
+      goal = new Goal(ids(b), b.state() == ClusterState.STOPPED ? ClusterState.STOPPED
+          : ClusterState.RUNNING, u.spec().version(), Map.of());
+    } else if (op instanceof RollBack) {
+      String back = b.previousSpec().map(AppSpec::version).orElseThrow();
+      goal = new Goal(ids(b), b.state() == ClusterState.STOPPED ? ClusterState.STOPPED
+          : b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null, back, Map.of());
     } else {
       Model pending = models.get(c.id());
       if (pending == null || pending.target == null) {
@@ -609,20 +759,33 @@ final class World implements AutoCloseable {
         return;
       }
       goal = pending.target;
-      goalDone = pending.targetDone;
     }
     switch (outcome) {
       case SUCCEEDED -> {
-        if (goalDone) {
+        if (goal.state() == ClusterState.DONE) {
           require(c.state() == ClusterState.DONE, op, outcome, "DONE", c);
         } else {
-          require(c.state() == ClusterState.RUNNING, op, outcome, "RUNNING", c);
-          require(ids(c).equals(goal), op, outcome, "exactly the nodes " + goal, c);
-          require(c.nodes().stream().allMatch(n -> n.state() == NodeState.RUNNING
-              && !n.address().isEmpty()), op, outcome, "every node RUNNING with an address", c);
+          if (goal.state() == null) {
+            require(c.state() == ClusterState.RUNNING || c.state() == ClusterState.STOPPED, op,
+                outcome, "RUNNING or STOPPED", c);
+          } else {
+            require(c.state() == goal.state(), op, outcome, goal.state().name(), c);
+          }
+          NodeState up = c.state() == ClusterState.STOPPED ? NodeState.STOPPED : NodeState.RUNNING;
+          require(ids(c).equals(goal.ids()), op, outcome, "exactly the nodes " + goal.ids(), c);
+          require(c.nodes().stream().allMatch(n -> n.state() == up && !n.address().isEmpty()),
+              op, outcome, "every node " + up + " with an address", c);
+          if (goal.version() != null) {
+            require(c.spec().version().equals(goal.version()) && c.nodes().stream()
+                .allMatch(n -> n.version().equals(goal.version())), op, outcome, "on version "
+                + goal.version() + ", its spec and every node", c);
+          }
+          goal.sizes().forEach((role, size) -> require(c.nodes(role).stream().allMatch(n ->
+              n.cpu() == size.cpu() && n.memory() == size.memory()
+                  && n.volumeSize() == size.volumeSize()), op, outcome, "sized " + size
+              + " on every node of " + role, c));
         }
         m.target = null;
-        m.targetDone = false;
         m.origin = null;
       }
       case REFUSED -> {
@@ -637,7 +800,6 @@ final class World implements AutoCloseable {
           require(c.nodes().equals(b.nodes()), op, outcome, "its nodes unchanged", c);
         }
         m.target = null;
-        m.targetDone = false;
         m.origin = null;
       }
       case FAILED -> {
@@ -646,7 +808,6 @@ final class World implements AutoCloseable {
           m.origin = b == null ? Set.of() : ids(b);
         }
         m.target = goal;
-        m.targetDone = goalDone;
       }
       default -> throw new IllegalStateException(outcome.name());
     }
@@ -660,8 +821,11 @@ final class World implements AutoCloseable {
   }
 
   static String brief(Cluster c) {
-    return c.state() + " " + c.nodes().stream().map(n -> n.id() + ":" + n.state()
-        + (n.address().isEmpty() ? "" : "@" + n.address())).toList()
+    return c.state() + " v" + c.spec().version() + c.previousSpec().map(p -> " (previous v"
+        + p.version() + ")").orElse("") + " " + c.nodes().stream().map(n -> n.id() + ":"
+        + n.state() + (n.address().isEmpty() ? "" : "@" + n.address()) + " v" + n.version()
+        + " " + n.cpu() + "/" + n.memory() + (n.volumeSize() > 0 ? "/" + n.volumeSize() : ""))
+        .toList()
         + (c.operation().isEmpty() ? "" : " op=" + c.operation());
   }
 
@@ -744,6 +908,25 @@ final class World implements AutoCloseable {
           problems.add("records match resources: the provider holds " + n.id() + " of "
               + c.name() + " but its record (" + n.state() + ") has no address; cluster "
               + brief(c));
+        }
+      }
+    }
+
+    // 6–9: an idle cluster's nodes agree with its state, its resources and its spec
+    for (Cluster c : records) {
+      if (c.state() != ClusterState.DONE && !c.state().isFailed() && c.operation().isEmpty()) {
+        checkIdle(c, problems);
+      }
+    }
+    // 10: /vertical-scaling-roles only while an operation is under way
+    Map<String, String> tree = metadata.snapshot();
+    for (Cluster c : records) {
+      if (c.operation().isEmpty()) {
+        String prefix = "/clusters/" + c.id() + "/vertical-scaling-roles";
+        List<String> left = tree.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        if (!left.isEmpty()) {
+          problems.add("no vertical scaling outside an operation: " + c.name() + " ("
+              + c.state() + ") has no operation under way but the metadata tree holds " + left);
         }
       }
     }
@@ -831,6 +1014,51 @@ final class World implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new AssertionError(problems.size() + " invariant(s) broken:\n  "
           + String.join("\n  ", problems) + "\n" + history());
+    }
+  }
+
+  /**
+   * Invariants 6–9 for a cluster that is neither DONE nor FAILED_* and has no operation under
+   * way: no node of it is in doubt.
+   */
+  private void checkIdle(Cluster c, List<String> problems) {
+    Map<String, NodeResource> byNode = new HashMap<>();
+    provider.resources(c.id()).forEach(r -> byNode.put(r.ref().nodeId(), r));
+    for (Node n : c.nodes()) {
+      NodeResource r = byNode.get(n.id());
+      // 6: a RUNNING cluster runs every node; a STOPPED one keeps every node's resource, stopped
+      if (c.state() == ClusterState.RUNNING || c.state() == ClusterState.STOPPED) {
+        boolean running = c.state() == ClusterState.RUNNING;
+        NodeState want = running ? NodeState.RUNNING : NodeState.STOPPED;
+        if (n.state() != want) {
+          problems.add("nodes follow their cluster: " + c.name() + " is " + c.state() + " but "
+              + n.id() + " is " + n.state() + "; cluster " + brief(c));
+        }
+        if (r == null) {
+          problems.add("nodes follow their cluster: " + c.name() + " is " + c.state()
+              + " but the provider has no resource for " + n.id() + "; cluster " + brief(c));
+        } else if (r.running() != running) {
+          problems.add("nodes follow their cluster: " + c.name() + " is " + c.state()
+              + " but the resource of " + n.id() + " is " + (r.running() ? "running" : "stopped")
+              + "; cluster " + brief(c));
+        }
+      }
+      // 7: the record's size and image of a node are the provider's
+      if (r != null && (!Size.of(r).equals(Size.of(n)) || !r.image().equals(n.image()))) {
+        problems.add("records match resources: " + c.name() + " records " + n.id() + " as "
+            + Size.of(n) + " image '" + n.image() + "' but the provider has " + Size.of(r)
+            + " image '" + r.image() + "'");
+      }
+      // 8: every node runs the version of the cluster's spec
+      if (!n.version().equals(c.spec().version())) {
+        problems.add("one version: " + c.name() + " (" + c.state() + ") is on version "
+            + c.spec().version() + " but " + n.id() + " runs " + n.version());
+      }
+      // 9: every node has its role's size
+      c.spec().role(n.role()).map(Size::of).filter(size -> !size.equals(Size.of(n)))
+          .ifPresent(size -> problems.add("nodes have their role's size: " + n.id() + " of "
+              + c.name() + " is " + Size.of(n) + " but role " + n.role() + " of version "
+              + c.spec().version() + " says " + size));
     }
   }
 
