@@ -414,6 +414,39 @@ public final class LifecycleEngine implements Lifecycle {
     return prepareUpdate(request, c);
   }
 
+  /**
+   * The roles of {@code target} with the cpu, memory and volume size they have in
+   * {@code current}: versions move between specs, sizes change only by vertical scaling.
+   */
+  private static AppSpec withSizesOf(AppSpec target, AppSpec current) {
+    AppSpec.Builder b = target.toBuilder();
+    for (RoleSpec role : target.roles()) {
+      current.role(role.name()).ifPresent(now -> {
+        RoleSpec.Builder rb = role.toBuilder().cpu(now.cpu()).memory(now.memory());
+        now.volume().ifPresent(v -> rb.volume(v.size(),
+            role.volume().map(VolumeSpec::mountPoint).orElse(v.mountPoint())));
+        b.replaceRole(rb.build());
+      });
+    }
+    return b.build();
+  }
+
+  /** After a failure, rollback undoes only a failed upgrade or rollback; recover the others. */
+  private void requireRollbackable(Cluster c) {
+    if (c.state() != ClusterState.FAILED_UPDATING) {
+      return;
+    }
+    List<Operation> ops = joinRetry(() -> store.operations(c.id()));
+    Optional<Operation> failed = ops.stream().filter(o -> o.state() == OperationState.FAILED
+        && !o.refused()).reduce((a, b) -> b);
+    if (failed.isPresent() && failed.get().type() != OperationType.UPGRADE
+        && failed.get().type() != OperationType.ROLLBACK) {
+      throw new IllegalStateTransitionException(c.state(), ClusterState.UPDATING, "cluster "
+          + c.name() + " is FAILED_UPDATING after a failed " + failed.get().type().displayName()
+          + ", which rollback does not undo; recover it");
+    }
+  }
+
   /** Restart is refused at once, not queued, while the cluster or one of its nodes is busy. */
   private void requireIdle(Cluster c, String what) {
     Optional<Node> busyNode = c.nodes().stream().filter(n -> n.state() == NodeState.DEPLOYING
@@ -445,7 +478,8 @@ public final class LifecycleEngine implements Lifecycle {
           Set.of());
     } else if (request instanceof Upgrade r) {
       Requests.upgrade(r, c);
-      Cluster next = c.toBuilder().spec(r.spec()).previousSpec(Optional.of(c.spec())).build();
+      Cluster next = c.toBuilder().spec(withSizesOf(r.spec(), c.spec()))
+          .previousSpec(Optional.of(c.spec())).build();
       return new Prepared(next, Planner.upgrade(next, c.state() == ClusterState.STOPPED),
           r.type(), Set.of(), Set.of());
     } else if (request instanceof Rollback r) {
@@ -453,7 +487,9 @@ public final class LifecycleEngine implements Lifecycle {
       AppSpec previous = c.previousSpec().orElseThrow(() -> new IllegalStateTransitionException(
           c.state(), ClusterState.UPDATING, "cluster " + c.name() + " was never upgraded, so"
               + " there is no previous version to roll back to"));
-      Cluster next = c.toBuilder().spec(previous).previousSpec(Optional.of(c.spec())).build();
+      requireRollbackable(c);
+      Cluster next = c.toBuilder().spec(withSizesOf(previous, c.spec()))
+          .previousSpec(Optional.of(c.spec())).build();
       return new Prepared(next, Planner.rollback(next, c.state() == ClusterState.STOPPED),
           r.type(), Set.of(), Set.of());
     } else if (request instanceof StopCluster r) {
@@ -551,8 +587,8 @@ public final class LifecycleEngine implements Lifecycle {
   private CompletableFuture<Operation> submitExisting(OperationRequest request, Cluster c,
       Instant deadline) {
     try {
-      return claim(c.id(), deadline).thenCompose(mine -> startWhenIdle(request, c.id(), deadline,
-          mine).whenComplete((op, e) -> {
+      return claim(c.id(), deadline).thenCompose(mine -> async(() -> startWhenIdle(request,
+          c.id(), deadline, mine)).whenComplete((op, e) -> {
             if (e != null) {
               release(c.id(), mine);
             }
@@ -654,7 +690,8 @@ public final class LifecycleEngine implements Lifecycle {
     CompletableFuture<Cluster> next = new CompletableFuture<>();
     long pollMs = Math.min(RECORD_POLL.toMillis(),
         Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
-    ctx.scheduler().schedule(() -> whenRecordIdle(clusterId, deadline).whenComplete((r, e) -> {
+    ctx.scheduler().schedule(() -> async(() -> whenRecordIdle(clusterId, deadline))
+        .whenComplete((r, e) -> {
       if (e != null) {
         next.completeExceptionally(e);
       } else {
@@ -662,6 +699,16 @@ public final class LifecycleEngine implements Lifecycle {
       }
     }), pollMs, TimeUnit.MILLISECONDS);
     return next;
+  }
+
+  /** Runs a call that returns a future, turning an exception it throws into a failed future. */
+  private static <T> CompletableFuture<T> async(
+      java.util.function.Supplier<CompletableFuture<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private void release(String clusterId, CompletableFuture<Void> mine) {
@@ -944,6 +991,12 @@ public final class LifecycleEngine implements Lifecycle {
     ClusterState to;
     if (result.succeeded()) {
       to = p.type().successState(op.startedFrom());
+      if ((p.type() == OperationType.UPGRADE || p.type() == OperationType.ROLLBACK)
+          && !c.nodes().isEmpty() && c.nodes().stream()
+              .allMatch(n -> n.state() == NodeState.STOPPED)) {
+        // the versions of a stopped cluster changed; it stays stopped (SPEC 7.7)
+        to = ClusterState.STOPPED;
+      }
     } else if (result.refused()) {
       to = op.startedFrom();
     } else {

@@ -272,7 +272,8 @@ public final class Planner {
     } else {
       List<Node> up = up(cluster.nodes());
       b.services(STOP, up, s -> true, FailurePolicy.WARN, STOP, cluster::specOf, n -> Map.of());
-      replaceImages(b, moving.stream().filter(up::contains).toList(), target);
+      // stopped nodes (a failed upgrade of a stopped cluster) get their image and stay stopped
+      replaceImages(b, moving, target);
       b.services(RELOAD, up, s -> true, FailurePolicy.FAIL, RELOAD, n -> target, n -> Map.of());
       b.services(START, up, s -> true, FailurePolicy.FAIL, START, n -> target, n -> Map.of());
     }
