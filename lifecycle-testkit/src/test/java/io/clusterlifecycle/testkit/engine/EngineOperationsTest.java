@@ -770,6 +770,29 @@ class EngineOperationsTest {
   }
 
   @Test
+  void failedPublishOfTheScalingRole_recover_publishesIt_andStillRemovesItAfterwards() {
+    Cluster c = create(spec("1.0", r -> r));
+    h.metadata.failCommit(change -> change.puts().keySet().stream()
+        .anyMatch(k -> k.contains("/vertical-scaling-roles/")),
+        new IllegalStateException("metadata store down")).times(1);
+    assertThatThrownBy(() -> run(ScaleVertical.of("demo", RoleResize.of("worker").cpu(6))))
+        .isInstanceOf(OperationFailedException.class);
+    assertThat(h.stages()).containsExactly(
+        "publish /vertical-scaling-roles:  !",
+        "remove /vertical-scaling-roles: del");
+
+    Cluster after = h.engine.recover("demo", Duration.ofSeconds(30));
+
+    assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
+    // the clean-up stage ran again after the resumed publish
+    assertThat(h.stages()).startsWith("publish /vertical-scaling-roles: put")
+        .contains("remove /vertical-scaling-roles: del");
+    assertThat(h.metadata.snapshot().keySet()).noneMatch(k -> k.contains("vertical-scaling"));
+    assertThat(after.nodes("worker")).extracting(Node::cpu).containsOnly(6);
+    assertThat(c.id()).isEqualTo(after.id());
+  }
+
+  @Test
   void interruptedRollingRestart_isTakenOverAndFinished_withoutRepeatingDoneBatches()
       throws Exception {
     create(AppSpec.builder("zk", "1.0")

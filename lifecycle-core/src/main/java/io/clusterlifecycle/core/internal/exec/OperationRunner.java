@@ -119,7 +119,8 @@ public final class OperationRunner {
     if (hasFailed() && !stage.always()) {
       return runStages(index + 1);
     }
-    long alreadyDone = stage.steps().stream().filter(st -> done.contains(st.id())).count();
+    long alreadyDone = stage.always() ? 0
+        : stage.steps().stream().filter(st -> done.contains(st.id())).count();
     emit(LifecycleEvent.builder(EventType.STAGE_STARTED).stage(stage.name())
         .message(stage.steps().size() + " steps"
             + (alreadyDone > 0 ? ", " + alreadyDone + " already done" : "")));
@@ -142,7 +143,9 @@ public final class OperationRunner {
     List<String> failures = new ArrayList<>();
     List<CompletableFuture<Void>> all = new ArrayList<>(stage.steps().size());
     for (Step step : stage.steps()) {
-      if (done.contains(step.id())) {
+      // a clean-up stage runs again on resume even if it ran before: what it cleans up may have
+      // been put back by the steps resumed before it
+      if (done.contains(step.id()) && !stage.always()) {
         continue;
       }
       boolean holdsSlot = !(step instanceof WaitStep);
