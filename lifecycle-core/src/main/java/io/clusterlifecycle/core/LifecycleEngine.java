@@ -16,6 +16,7 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.plan.ServiceStep;
 import io.clusterlifecycle.api.request.AddRole;
+import io.clusterlifecycle.api.request.ClusterRequest;
 import io.clusterlifecycle.api.request.BackupCluster;
 import io.clusterlifecycle.api.request.Promote;
 import io.clusterlifecycle.api.request.RemoveRole;
@@ -299,42 +300,10 @@ public final class LifecycleEngine implements Lifecycle {
     } else if (request instanceof RestoreCluster r) {
       return prepareRestore(r, "(new)").plan();
     }
-    Cluster c = resolve(clusterRef(request));
+    Cluster c = resolve(((ClusterRequest) request).cluster());
     return prepare(request, c).plan();
   }
 
-  private static String clusterRef(OperationRequest r) {
-    if (r instanceof DeleteCluster x) {
-      return x.cluster();
-    } else if (r instanceof AddNodes x) {
-      return x.cluster();
-    } else if (r instanceof DeleteNodes x) {
-      return x.cluster();
-    } else if (r instanceof ScaleVertical x) {
-      return x.cluster();
-    } else if (r instanceof Upgrade x) {
-      return x.cluster();
-    } else if (r instanceof Rollback x) {
-      return x.cluster();
-    } else if (r instanceof StopCluster x) {
-      return x.cluster();
-    } else if (r instanceof StartCluster x) {
-      return x.cluster();
-    } else if (r instanceof RestartCluster x) {
-      return x.cluster();
-    } else if (r instanceof RunService x) {
-      return x.cluster();
-    } else if (r instanceof AddRole x) {
-      return x.cluster();
-    } else if (r instanceof RemoveRole x) {
-      return x.cluster();
-    } else if (r instanceof BackupCluster x) {
-      return x.cluster();
-    } else if (r instanceof Promote x) {
-      return x.cluster();
-    }
-    throw new IllegalArgumentException("no cluster in " + r);
-  }
 
   private Prepared prepareCreate(CreateCluster r, String id) {
     Requests.create(r);
@@ -376,6 +345,18 @@ public final class LifecycleEngine implements Lifecycle {
         role.volume().map(VolumeSpec::size).orElse(0), role.image().orElse(""), spec.version());
   }
 
+  /** Adds {@code count} new nodes of a role, numbered after its highest index ever used. */
+  private static Set<String> addNodes(Cluster.Builder b, Cluster c, RoleSpec role, int count) {
+    int last = c.lastIndex().getOrDefault(role.name(), 0);
+    Set<String> added = new java.util.LinkedHashSet<>();
+    for (int i = 1; i <= count; i++) {
+      Node n = newNode(c.name(), c.spec(), role, last + i);
+      b.putNode(n);
+      added.add(n.id());
+    }
+    return added;
+  }
+
   /** Validates a request on an existing cluster against its record now. */
   private Prepared prepare(OperationRequest request, Cluster c) {
     if (!c.state().isBusy() && c.operation().isEmpty()
@@ -388,13 +369,7 @@ public final class LifecycleEngine implements Lifecycle {
       RoleSpec role = Requests.addNodes(r, c);
       c.spec().requireValid();
       Cluster.Builder b = c.toBuilder();
-      int last = c.lastIndex().getOrDefault(role.name(), 0);
-      Set<String> added = new java.util.LinkedHashSet<>();
-      for (int i = 1; i <= r.count(); i++) {
-        Node n = newNode(c.name(), c.spec(), role, last + i);
-        b.putNode(n);
-        added.add(n.id());
-      }
+      Set<String> added = addNodes(b, c, role, r.count());
       Cluster next = b.build();
       return new Prepared(next, Planner.addNodes(next, added), r.type(), added, Set.of());
     } else if (request instanceof DeleteNodes r) {
@@ -421,14 +396,21 @@ public final class LifecycleEngine implements Lifecycle {
   private static AppSpec withSizesOf(AppSpec target, AppSpec current) {
     AppSpec.Builder b = target.toBuilder();
     for (RoleSpec role : target.roles()) {
-      current.role(role.name()).ifPresent(now -> {
-        RoleSpec.Builder rb = role.toBuilder().cpu(now.cpu()).memory(now.memory());
-        now.volume().ifPresent(v -> rb.volume(v.size(),
-            role.volume().map(VolumeSpec::mountPoint).orElse(v.mountPoint())));
-        b.replaceRole(rb.build());
-      });
+      current.role(role.name()).ifPresent(now -> b.replaceRole(resized(role, now.cpu(),
+          now.memory(), now.volume().map(VolumeSpec::size).orElse(0))));
     }
     return b.build();
+  }
+
+  /**
+   * A role with other sizes; a positive {@code volumeSize} applies only to a role that has a
+   * volume.
+   */
+  private static RoleSpec resized(RoleSpec role, int cpu, int memory, int volumeSize) {
+    RoleSpec.Builder rb = role.toBuilder().cpu(cpu).memory(memory);
+    role.volume().filter(v -> volumeSize > 0).ifPresent(v -> rb.volume(volumeSize,
+        v.mountPoint()));
+    return rb.build();
   }
 
   /** After a failure, rollback undoes only a failed upgrade or rollback; recover the others. */
@@ -468,10 +450,8 @@ public final class LifecycleEngine implements Lifecycle {
       List<Planner.Resize> resizes = Requests.scaleVertical(r, c);
       AppSpec.Builder spec = c.spec().toBuilder();
       for (Planner.Resize z : resizes) {
-        RoleSpec role = c.spec().role(z.role()).orElseThrow();
-        RoleSpec.Builder rb = role.toBuilder().cpu(z.cpu()).memory(z.memory());
-        role.volume().ifPresent(v -> rb.volume(z.volumeSize(), v.mountPoint()));
-        spec.replaceRole(rb.build());
+        spec.replaceRole(resized(c.spec().role(z.role()).orElseThrow(), z.cpu(), z.memory(),
+            z.volumeSize()));
       }
       Cluster next = c.toBuilder().spec(spec.build()).build();
       return new Prepared(next, Planner.scaleVertical(next, resizes), r.type(), Set.of(),
@@ -510,14 +490,8 @@ public final class LifecycleEngine implements Lifecycle {
     } else if (request instanceof AddRole r) {
       Requests.addRole(r, c);
       Cluster.Builder b = c.toBuilder().spec(c.spec().toBuilder().role(r.role()).build());
-      int count = r.count() == 0 ? r.role().count() : r.count();
-      int last = c.lastIndex().getOrDefault(r.role().name(), 0);
-      Set<String> added = new java.util.LinkedHashSet<>();
-      for (int i = 1; i <= count; i++) {
-        Node n = newNode(c.name(), c.spec(), r.role(), last + i);
-        b.putNode(n);
-        added.add(n.id());
-      }
+      Set<String> added = addNodes(b, c, r.role(), r.count() == 0 ? r.role().count()
+          : r.count());
       Cluster next = b.build();
       return new Prepared(next, Planner.addRole(next, added), r.type(), added, Set.of());
     } else if (request instanceof RemoveRole r) {
@@ -552,7 +526,7 @@ public final class LifecycleEngine implements Lifecycle {
         prepareRestore(r, "(new)");
         return submitNew(r.namespace(), r.name(), id -> prepareRestore(r, id), timeout);
       }
-      Cluster c = resolve(clusterRef(request));
+      Cluster c = resolve(((ClusterRequest) request).cluster());
       prepare(request, c);
       if (request instanceof RestartCluster) {
         requireIdle(c, "restart");

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param timeout the operation's timeout, or empty for the engine's default
  */
 public record AddNodes(String cluster, String role, int count, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks for nulls.

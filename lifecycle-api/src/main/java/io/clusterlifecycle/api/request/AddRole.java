@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param timeout the operation's timeout, or empty for the engine's default
  */
 public record AddRole(String cluster, RoleSpec role, int count, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks the fields.

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public record DeleteCluster(
     String cluster, boolean force, boolean keepVolumes, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks for nulls.

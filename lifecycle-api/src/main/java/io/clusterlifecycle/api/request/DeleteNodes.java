@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public record DeleteNodes(
     String cluster, List<String> nodes, boolean force, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks for nulls and copies the node list.

@@ -5,9 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A request for one operation on one cluster. */
-public sealed interface OperationRequest permits CreateCluster, DeleteCluster, AddNodes, DeleteNodes,
-    ScaleVertical, Upgrade, Rollback, StopCluster, StartCluster, RestartCluster, RunService,
-    AddRole, RemoveRole, BackupCluster, RestoreCluster, Promote {
+public sealed interface OperationRequest permits CreateCluster, RestoreCluster,
+    ClusterRequest {
 
   /**
    * Returns the kind of operation requested.

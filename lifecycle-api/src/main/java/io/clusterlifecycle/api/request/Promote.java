@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param timeout the operation's timeout, or empty for the engine's default
  */
 public record Promote(String cluster, String node, boolean switchover, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks the fields.

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param timeout the operation's timeout, or empty for the engine's default
  */
 public record RestartCluster(String cluster, int batchSize, Duration batchPeriod, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks the fields.

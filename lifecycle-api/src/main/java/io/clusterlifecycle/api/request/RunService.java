@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param timeout the operation's timeout, or empty for the engine's default
  */
 public record RunService(String cluster, String service, Optional<String> role, int batchSize, Duration batchPeriod, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks the fields.

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param timeout the operation's timeout, or empty for the engine's default
  */
 public record ScaleVertical(String cluster, List<RoleResize> roles, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks for nulls and copies the list.

@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param timeout the operation's timeout, or empty for the engine's default
  */
 public record Upgrade(String cluster, AppSpec spec, boolean autoRollback, Optional<Duration> timeout)
-    implements OperationRequest {
+    implements ClusterRequest {
 
   /**
    * Checks the fields.

@@ -56,12 +56,13 @@ public final class MetadataTree {
       puts.putAll(clusterKeys(cluster, base));
       cluster.env().forEach((k, v) -> puts.put(base + "/env/" + k, v));
       hosts(puts, base + "/" + Planner.HOSTS, nodes);
-      primaries(puts, base, cluster, nodes);
+      primaries(puts, base, cluster, List.of());
     } else {
       for (String section : step.sections()) {
         switch (section) {
           case Planner.CLUSTER -> puts.putAll(clusterKeys(cluster, base));
-          case Planner.PRIMARY -> primaries(puts, base, cluster, nodes);
+          case Planner.PRIMARY -> primaries(puts, base, cluster, step.nodes().isEmpty()
+              ? List.of() : nodes);
           case Planner.VERTICAL_SCALING_ROLES -> {
             Map<String, List<String>> byRole = new LinkedHashMap<>();
             nodes.forEach(n -> byRole.computeIfAbsent(n.role(), r -> new ArrayList<>())
@@ -81,25 +82,24 @@ public final class MetadataTree {
   }
 
   /**
-   * Puts {@code /primary/<role>} for the given nodes' roles that can be promoted: the node the
-   * step names when it names one node of the role (a promotion), else the recorded primary.
+   * Puts {@code /primary/<role>} for the roles of {@code nodes} that can be promoted: the first
+   * node a step names of the role (a promotion names the promoted node; nodes of a new role are
+   * named lowest index first), or the recorded primary when the step names none.
    */
   private static void primaries(Map<String, String> puts, String base, Cluster cluster,
-      List<Node> nodes) {
-    Map<String, List<Node>> byRole = new LinkedHashMap<>();
-    nodes.forEach(n -> byRole.computeIfAbsent(n.role(), r -> new ArrayList<>()).add(n));
-    byRole.forEach((role, ofRole) -> {
-      boolean promotable = cluster.spec().role(role)
-          .flatMap(r -> r.service(StandardService.PROMOTE)).isPresent();
-      if (!promotable) {
-        return;
-      }
-      String primary = ofRole.size() == 1 && nodes.size() == 1 ? ofRole.get(0).id()
-          : cluster.primary(role).map(Node::id).orElse("");
-      if (!primary.isEmpty()) {
-        puts.put(base + "/" + Planner.PRIMARY + "/" + role, primary);
-      }
-    });
+      List<Node> named) {
+    Map<String, String> primary = new LinkedHashMap<>();
+    named.forEach(n -> primary.putIfAbsent(n.role(), n.id()));
+    cluster.spec().roles().stream()
+        .filter(r -> r.service(StandardService.PROMOTE).isPresent())
+        .filter(r -> named.isEmpty() || primary.containsKey(r.name()))
+        .forEach(r -> {
+          String id = named.isEmpty() ? cluster.primary(r.name()).map(Node::id).orElse("")
+              : primary.get(r.name());
+          if (!id.isEmpty()) {
+            puts.put(base + "/" + Planner.PRIMARY + "/" + r.name(), id);
+          }
+        });
   }
 
   private static Map<String, String> clusterKeys(Cluster c, String base) {

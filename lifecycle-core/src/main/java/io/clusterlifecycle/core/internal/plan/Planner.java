@@ -237,8 +237,7 @@ public final class Planner {
       }
       up.stream().filter(n -> !parallel.contains(n)).forEach(n -> waves.add(List.of(n)));
       for (List<Node> wave : waves) {
-        b.prefix(waves.size() == 1 ? "" : wave.size() == 1 && !parallel.contains(wave.get(0))
-            ? wave.get(0).id() : "parallel roles");
+        b.prefix(waves.size() == 1 ? "" : wave == parallel ? "parallel roles" : wave.get(0).id());
         b.services(STOP, wave, s -> true, FailurePolicy.FAIL, STOP, cluster::specOf,
             n -> Map.of());
         replaceImages(b, wave, target);
