@@ -1,0 +1,148 @@
+package io.clusterlifecycle.spi.etcd;
+
+import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/** What both etcd stores share: key encoding, ranges, call timeouts and error translation. */
+final class EtcdCalls {
+  private static final Set<Status.Code> TRANSIENT = EnumSet.of(Status.Code.UNAVAILABLE,
+      Status.Code.DEADLINE_EXCEEDED, Status.Code.ABORTED, Status.Code.CANCELLED,
+      Status.Code.UNKNOWN);
+
+  private final String where;
+  private final Duration timeout;
+  private volatile boolean closed;
+
+  EtcdCalls(String where, Duration timeout) {
+    this.where = where;
+    this.timeout = timeout;
+  }
+
+  static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  static String string(ByteSequence b) {
+    return b.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The first key after every key starting with {@code prefix}: the etcd range end of a prefix.
+   */
+  static String prefixEnd(String prefix) {
+    byte[] b = prefix.getBytes(StandardCharsets.UTF_8);
+    for (int i = b.length - 1; i >= 0; i--) {
+      if (b[i] != (byte) 0xff) {
+        b[i]++;
+        return new String(b, 0, i + 1, StandardCharsets.UTF_8);
+      }
+    }
+    return "\0";
+  }
+
+  /** Tells whether {@code key} is {@code path} itself or lies under it. */
+  static boolean under(String key, String path) {
+    return path.equals("/") ? key.startsWith("/")
+        : key.equals(path) || key.startsWith(path + "/");
+  }
+
+  String where() {
+    return where;
+  }
+
+  void close() {
+    closed = true;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Makes one call, bounded by the store's timeout; a lost connection, an unavailable server or
+   * a timeout fails it with {@link TransientSpiException}, anything else with a
+   * {@link LifecycleException} that names the call.
+   */
+  <T> CompletableFuture<T> call(String what, Supplier<CompletableFuture<T>> call) {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError(what));
+    }
+    CompletableFuture<T> f;
+    try {
+      f = call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(translate(what, e));
+    }
+    CompletableFuture<T> out = new CompletableFuture<>();
+    f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+      if (e == null) {
+        out.complete(v);
+      } else {
+        out.completeExceptionally(translate(what, e));
+      }
+    });
+    return out;
+  }
+
+  LifecycleException closedError(String what) {
+    return new LifecycleException("cannot " + what + ": the etcd store " + where
+        + " is closed; open it again");
+  }
+
+  RuntimeException translate(String what, Throwable e) {
+    Throwable t = unwrap(e);
+    if (t instanceof LifecycleException le) {
+      return le;
+    }
+    if (t instanceof TimeoutException) {
+      return new TransientSpiException("could not " + what + " in etcd " + where + ": no answer"
+          + " in " + timeout.toMillis() + " ms", t);
+    }
+    Status.Code code = code(t);
+    if (code != null && TRANSIENT.contains(code)) {
+      return new TransientSpiException("could not " + what + " in etcd " + where + ": " + code
+          + " (" + t.getMessage() + ")", t);
+    }
+    return new LifecycleException("could not " + what + " in etcd " + where + ": "
+        + t.getMessage(), t);
+  }
+
+  static Status.Code code(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof StatusRuntimeException s) {
+        return s.getStatus().getCode();
+      }
+      if (c instanceof StatusException s) {
+        return s.getStatus().getCode();
+      }
+      if (c instanceof EtcdException ee) {
+        return Status.Code.valueOf(ee.getErrorCode().name());
+      }
+    }
+    return null;
+  }
+
+  static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

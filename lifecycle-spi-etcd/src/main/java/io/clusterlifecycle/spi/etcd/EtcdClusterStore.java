@@ -1,0 +1,818 @@
+package io.clusterlifecycle.spi.etcd;
+
+import static io.clusterlifecycle.spi.etcd.EtcdCalls.bytes;
+import static io.clusterlifecycle.spi.etcd.EtcdCalls.prefixEnd;
+import static io.clusterlifecycle.spi.etcd.EtcdCalls.string;
+
+import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Lease;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster records, operations, journals and backups in etcd, shared by every engine that points
+ * at the same etcd and prefix.
+ *
+ * <p>Layout under the {@linkplain Builder#prefix(String) prefix} (default {@code /lifecycle}),
+ * JSON documents in the {@link RecordCodec} format:
+ * <pre>
+ * PREFIX/clusters/&lt;cluster-id&gt;                    the record; etcd key version == record version
+ * PREFIX/owners/&lt;cluster-id&gt;                      the id of the engine running its operation,
+ *                                                  attached to that engine's etcd lease
+ * PREFIX/operations/&lt;cluster-id&gt;/&lt;operation-id&gt;   operation records
+ * PREFIX/operation-clusters/&lt;operation-id&gt;          the cluster of an operation
+ * PREFIX/journal/&lt;operation-id&gt;/&lt;seq&gt;             one appended batch of journal entries
+ * PREFIX/journal-seq/&lt;operation-id&gt;                the last batch's sequence number
+ * PREFIX/backups/&lt;backup-id&gt;                       backup records
+ * </pre>
+ *
+ * <p><b>Compare-and-set.</b> {@link #put} is one etcd transaction that writes the record only if
+ * the etcd version of its key (the number of writes since it was created) still equals
+ * {@link Cluster#version()}, so two engines never both apply a change made from one version.
+ *
+ * <p><b>Operation leases tied to etcd leases.</b> When a record carries a {@link Lease} (an
+ * engine running its operation), the same transaction writes {@code owners/<cluster-id>} under an
+ * etcd lease that this store grants once per engine, with the lease's remaining duration as TTL,
+ * and keeps alive for as long as the store is open. If the engine's process dies, the keep-alives
+ * stop, etcd expires the lease and deletes the key. Records read back report such a lease as
+ * lapsed (expiring now), so another engine takes the operation over; while the etcd lease lives
+ * they report it as alive even if the engine's own renewal of the record is late. etcd is the
+ * judge of liveness, not the clocks of the engines' machines. Closing the store revokes its
+ * leases.
+ *
+ * <p>Journal appends are one transaction per batch (compare-and-set on the batch counter), split
+ * only when a batch exceeds etcd's request limits. Unreachable etcd and unanswered calls fail
+ * with {@link TransientSpiException}, which the engine retries.
+ */
+public final class EtcdClusterStore implements ClusterStore {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterStore.class);
+
+  /** The default key prefix. */
+  public static final String DEFAULT_PREFIX = "/lifecycle";
+  /** The shortest etcd lease the store grants, in seconds. */
+  static final long MIN_TTL_SECONDS = 2;
+  private static final int MAX_BATCH_BYTES = 512 * 1024;
+  private static final int MAX_CAS_ATTEMPTS = 20;
+
+  private final Client client;
+  private final boolean ownsClient;
+  private final String prefix;
+  private final int maxTxnOps;
+  private final Clock clock;
+  private final EtcdCalls calls;
+  /** Per engine (lease owner) this store wrote a lease for: its etcd lease. */
+  private final Map<String, CompletableFuture<Long>> leases = new ConcurrentHashMap<>();
+  private final Map<Long, CloseableClient> keepAlives = new ConcurrentHashMap<>();
+  private final Object appendLock = new Object();
+  private CompletableFuture<Void> appendTail = CompletableFuture.completedFuture(null);
+
+  private EtcdClusterStore(Builder b) {
+    this.ownsClient = b.client == null;
+    this.client = ownsClient ? b.endpoints.connect() : b.client;
+    this.prefix = b.prefix;
+    this.maxTxnOps = b.maxTxnOps;
+    this.clock = b.clock;
+    this.calls = new EtcdCalls((b.endpoints == null ? "client" : b.endpoints.toString())
+        + " under " + prefix, b.requestTimeout);
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder with no endpoints set
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens a store on etcd members with the default settings.
+   *
+   * @param address {@code etcd://HOST:PORT[,HOST:PORT…]}
+   * @return the store; closing it closes its client
+   */
+  public static EtcdClusterStore open(String address) {
+    return builder().endpoints(EtcdEndpoints.parse(address)).build();
+  }
+
+  // ------------------------------------------------------------------------------------ keys
+
+  private String clusterKey(String id) {
+    return prefix + "/clusters/" + id;
+  }
+
+  private String ownerKey(String id) {
+    return prefix + "/owners/" + id;
+  }
+
+  private String operationKey(String clusterId, String operationId) {
+    return prefix + "/operations/" + clusterId + "/" + operationId;
+  }
+
+  private String operationClusterKey(String operationId) {
+    return prefix + "/operation-clusters/" + operationId;
+  }
+
+  private String journalDir(String operationId) {
+    return prefix + "/journal/" + operationId + "/";
+  }
+
+  private String journalSeqKey(String operationId) {
+    return prefix + "/journal-seq/" + operationId;
+  }
+
+  private String backupKey(String backupId) {
+    return prefix + "/backups/" + backupId;
+  }
+
+  private static GetOption under(String dir) {
+    return GetOption.builder().withRange(bytes(prefixEnd(dir))).build();
+  }
+
+  // ---------------------------------------------------------------------------------- clusters
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Cluster>> get(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    return calls.call("read cluster " + clusterId, () -> client.getKVClient().txn()
+            .Then(Op.get(bytes(clusterKey(clusterId)), GetOption.DEFAULT),
+                Op.get(bytes(ownerKey(clusterId)), GetOption.DEFAULT))
+            .commit())
+        .thenApply(r -> {
+          List<KeyValue> record = r.getGetResponses().get(0).getKvs();
+          List<KeyValue> owner = r.getGetResponses().get(1).getKvs();
+          return record.isEmpty() ? Optional.<Cluster>empty()
+              : Optional.of(withLiveness(decode(record.get(0), Cluster.class),
+                  owner.isEmpty() ? null : string(owner.get(0).getValue())));
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> list() {
+    String clusters = prefix + "/clusters/";
+    String owners = prefix + "/owners/";
+    return calls.call("list clusters", () -> client.getKVClient().txn()
+            .Then(Op.get(bytes(clusters), under(clusters)), Op.get(bytes(owners), under(owners)))
+            .commit())
+        .thenApply(r -> {
+          Map<String, String> ownerOf = new HashMap<>();
+          for (KeyValue kv : r.getGetResponses().get(1).getKvs()) {
+            ownerOf.put(string(kv.getKey()).substring(owners.length()), string(kv.getValue()));
+          }
+          List<Cluster> out = new ArrayList<>();
+          for (KeyValue kv : r.getGetResponses().get(0).getKvs()) {
+            Cluster c = decode(kv, Cluster.class);
+            out.add(withLiveness(c, ownerOf.get(c.id())));
+          }
+          out.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
+          return List.copyOf(out);
+        });
+  }
+
+  /**
+   * Reports a record's lease as etcd sees it: lapsed when the owner's etcd lease expired (its
+   * key is gone), alive while it lives; otherwise the record as written.
+   */
+  private Cluster withLiveness(Cluster c, String liveOwner) {
+    if (c.lease().isEmpty()) {
+      return c;
+    }
+    Lease l = c.lease().get();
+    Instant now = clock.instant();
+    boolean alive = l.owner().equals(liveOwner);
+    if (alive && !now.isBefore(l.expiresAt())) {
+      return c.toBuilder().lease(Optional.of(new Lease(l.owner(), l.host(), l.pid(),
+          now.plusSeconds(1)))).build();
+    }
+    if (!alive && now.isBefore(l.expiresAt())) {
+      return c.toBuilder().lease(Optional.of(new Lease(l.owner(), l.host(), l.pid(), now)))
+          .build();
+    }
+    return c;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Fails with {@link VersionConflictException} carrying the stored version ({@code 0} when
+   * there is none) when it differs from {@code cluster.version()}; the stored record is then
+   * unchanged.
+   */
+  @Override
+  public CompletionStage<Cluster> put(Cluster cluster) {
+    if (cluster == null) {
+      return nullArgument("cluster");
+    }
+    String id = cluster.id();
+    long expected = cluster.version();
+    String json = RecordCodec.write(cluster.withVersion(expected + 1));
+    Cluster stored = RecordCodec.read(json, Cluster.class);
+    return ownerOp(cluster).thenCompose(owner -> calls.call("store cluster " + id,
+            () -> client.getKVClient().txn()
+                .If(new Cmp(bytes(clusterKey(id)), Cmp.Op.EQUAL, CmpTarget.version(expected)))
+                .Then(Op.put(bytes(clusterKey(id)), bytes(json), PutOption.DEFAULT), owner)
+                .Else(Op.get(bytes(clusterKey(id)), GetOption.DEFAULT))
+                .commit()))
+        .thenApply(r -> {
+          if (!r.isSucceeded()) {
+            List<KeyValue> now = r.getGetResponses().get(0).getKvs();
+            throw new VersionConflictException(id, expected,
+                now.isEmpty() ? 0 : now.get(0).getVersion());
+          }
+          return stored;
+        })
+        .exceptionallyCompose(e -> {
+          if (EtcdCalls.code(e) == Status.Code.NOT_FOUND && cluster.lease().isPresent()) {
+            // the etcd lease expired under us (etcd unreachable longer than its TTL): grant a
+            // new one; the compare-and-set still refuses the write if another engine took over
+            leases.remove(cluster.lease().get().owner());
+            return put(cluster);
+          }
+          return CompletableFuture.failedFuture(EtcdCalls.unwrap(e));
+        });
+  }
+
+  /** The write of {@code owners/<id>}: under the owner's etcd lease, or a delete. */
+  private CompletableFuture<Op> ownerOp(Cluster cluster) {
+    String key = ownerKey(cluster.id());
+    Optional<Lease> lease = cluster.lease();
+    Instant now = clock.instant();
+    if (lease.isEmpty() || !now.isBefore(lease.get().expiresAt())) {
+      return CompletableFuture.completedFuture(Op.delete(bytes(key), DeleteOption.DEFAULT));
+    }
+    Lease l = lease.get();
+    long ttl = Math.max(MIN_TTL_SECONDS,
+        (Duration.between(now, l.expiresAt()).toMillis() + 999) / 1000);
+    return leaseOf(l.owner(), ttl).thenApply(leaseId -> Op.put(bytes(key), bytes(l.owner()),
+        PutOption.builder().withLeaseId(leaseId).build()));
+  }
+
+  private CompletableFuture<Long> leaseOf(String owner, long ttlSeconds) {
+    CompletableFuture<Long> mine = new CompletableFuture<>();
+    CompletableFuture<Long> existing = leases.putIfAbsent(owner, mine);
+    if (existing != null && !existing.isCompletedExceptionally()) {
+      return existing;
+    }
+    if (existing != null) {
+      leases.replace(owner, existing, mine);
+    }
+    calls.call("grant a lease for engine " + owner,
+        () -> client.getLeaseClient().grant(ttlSeconds)).whenComplete((r, e) -> {
+          if (e != null) {
+            leases.remove(owner, mine);
+            mine.completeExceptionally(e);
+            return;
+          }
+          long id = r.getID();
+          keepAlives.put(id, client.getLeaseClient().keepAlive(id, new KeepAliveLog(owner, id)));
+          LOG.debug("etcd lease {} (ttl {} s) granted for engine {}", Long.toHexString(id),
+              ttlSeconds, owner);
+          mine.complete(id);
+        });
+    return mine;
+  }
+
+  /** Logs keep-alive trouble; an expired lease is re-granted by the next put. */
+  private final class KeepAliveLog implements StreamObserver<LeaseKeepAliveResponse> {
+    private final String owner;
+    private final long id;
+
+    KeepAliveLog(String owner, long id) {
+      this.owner = owner;
+      this.id = id;
+    }
+
+    @Override
+    public void onNext(LeaseKeepAliveResponse value) {
+      if (value.getTTL() <= 0) {
+        LOG.warn("etcd lease of engine {} expired; its next record write takes a new one", owner);
+        dropLease(owner, id);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (!calls.isClosed()) {
+        LOG.warn("keep-alive of the etcd lease of engine {} failed: {}", owner, t.toString());
+        dropLease(owner, id);
+      }
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
+
+  private void dropLease(String owner, long id) {
+    leases.computeIfPresent(owner, (o, f) -> f.isDone() && !f.isCompletedExceptionally()
+        && f.join() == id ? null : f);
+    CloseableClient k = keepAlives.remove(id);
+    if (k != null) {
+      k.close();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the cluster's operations first, then deletes everything in as few transactions as
+   * etcd's operation limit allows.
+   */
+  @Override
+  public CompletionStage<Void> delete(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    String ops = prefix + "/operations/" + clusterId + "/";
+    return calls.call("read the operations of cluster " + clusterId,
+            () -> client.getKVClient().get(bytes(ops),
+                GetOption.builder().withRange(bytes(prefixEnd(ops))).withKeysOnly(true).build()))
+        .thenCompose(r -> {
+          List<Op> deletes = new ArrayList<>();
+          deletes.add(Op.delete(bytes(clusterKey(clusterId)), DeleteOption.DEFAULT));
+          deletes.add(Op.delete(bytes(ownerKey(clusterId)), DeleteOption.DEFAULT));
+          for (KeyValue kv : r.getKvs()) {
+            String op = string(kv.getKey()).substring(ops.length());
+            deletes.add(Op.delete(bytes(operationClusterKey(op)), DeleteOption.DEFAULT));
+            deletes.add(Op.delete(bytes(journalDir(op)),
+                DeleteOption.builder().withRange(bytes(prefixEnd(journalDir(op)))).build()));
+            deletes.add(Op.delete(bytes(journalSeqKey(op)), DeleteOption.DEFAULT));
+          }
+          deletes.add(Op.delete(bytes(ops),
+              DeleteOption.builder().withRange(bytes(prefixEnd(ops))).build()));
+          return inTransactions("delete cluster " + clusterId, deletes);
+        });
+  }
+
+  private CompletableFuture<Void> inTransactions(String what, List<Op> ops) {
+    CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+    for (int from = 0; from < ops.size(); from += maxTxnOps) {
+      Op[] chunk = ops.subList(from, Math.min(ops.size(), from + maxTxnOps)).toArray(Op[]::new);
+      done = done.thenCompose(x -> calls.call(what,
+          () -> client.getKVClient().txn().Then(chunk).commit())).thenApply(r -> null);
+    }
+    return done;
+  }
+
+  // -------------------------------------------------------------------------------- operations
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Void> putOperation(Operation operation) {
+    if (operation == null) {
+      return nullArgument("operation");
+    }
+    String json = RecordCodec.write(operation);
+    return calls.call("store operation " + operation.id(), () -> client.getKVClient().txn()
+        .Then(Op.put(bytes(operationKey(operation.clusterId(), operation.id())), bytes(json),
+                PutOption.DEFAULT),
+            Op.put(bytes(operationClusterKey(operation.id())), bytes(operation.clusterId()),
+                PutOption.DEFAULT))
+        .commit()).thenApply(r -> null);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Operation>> getOperation(String operationId) {
+    if (operationId == null) {
+      return nullArgument("operationId");
+    }
+    String what = "read operation " + operationId;
+    return calls.call(what, () -> client.getKVClient().get(bytes(operationClusterKey(operationId))))
+        .thenCompose(r -> r.getKvs().isEmpty()
+            ? CompletableFuture.completedFuture(Optional.<Operation>empty())
+            : calls.call(what, () -> client.getKVClient().get(bytes(operationKey(
+                    string(r.getKvs().get(0).getValue()), operationId))))
+                .thenApply(o -> o.getKvs().isEmpty() ? Optional.<Operation>empty()
+                    : Optional.of(decode(o.getKvs().get(0), Operation.class))));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Operation>> operations(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    String dir = prefix + "/operations/" + clusterId + "/";
+    return calls.call("list the operations of cluster " + clusterId,
+            () -> client.getKVClient().get(bytes(dir), under(dir)))
+        .thenApply(r -> decodeAll(r, Operation.class).stream()
+            .sorted(Comparator.comparing(Operation::createdAt).thenComparing(Operation::id))
+            .toList());
+  }
+
+  // ----------------------------------------------------------------------------------- journal
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each operation's entries become one etcd key per batch (several when a batch is larger
+   * than 512 KiB), written in one transaction that also advances the operations' batch counters
+   * with a compare-and-set, retried when another engine appended in between.
+   */
+  @Override
+  public CompletionStage<Void> appendJournal(List<JournalEntry> entries) {
+    if (entries == null) {
+      return nullArgument("entries");
+    }
+    Map<String, List<String>> pieces = new LinkedHashMap<>();
+    Map<String, List<JournalEntry>> byOperation = new LinkedHashMap<>();
+    for (JournalEntry e : entries) {
+      if (e == null) {
+        return nullArgument("entries[i]");
+      }
+      byOperation.computeIfAbsent(e.operationId(), k -> new ArrayList<>()).add(e);
+    }
+    byOperation.forEach((op, list) -> pieces.put(op, chunks(list)));
+    // one transaction per group of operations small enough for etcd's limits
+    List<Map<String, List<String>>> groups = new ArrayList<>();
+    Map<String, List<String>> group = new LinkedHashMap<>();
+    int ops = 0;
+    int bytes = 0;
+    for (Map.Entry<String, List<String>> e : pieces.entrySet()) {
+      int size = e.getValue().stream().mapToInt(String::length).sum();
+      int count = e.getValue().size() + 1;
+      if (!group.isEmpty() && (ops + count > maxTxnOps || bytes + size > 2 * MAX_BATCH_BYTES)) {
+        groups.add(group);
+        group = new LinkedHashMap<>();
+        ops = 0;
+        bytes = 0;
+      }
+      group.put(e.getKey(), e.getValue());
+      ops += count;
+      bytes += size;
+    }
+    if (!group.isEmpty()) {
+      groups.add(group);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    synchronized (appendLock) {
+      // appends made through this store land in the order they were called
+      CompletableFuture<Void> chain = appendTail.handle((x, e) -> null);
+      for (Map<String, List<String>> g : groups) {
+        chain = chain.thenCompose(x -> appendGroup(g, 1));
+      }
+      appendTail = chain.whenComplete((x, e) -> {
+        if (e == null) {
+          done.complete(null);
+        } else {
+          done.completeExceptionally(EtcdCalls.unwrap(e));
+        }
+      });
+    }
+    return done;
+  }
+
+  /** Splits an operation's entries into JSON arrays of at most {@link #MAX_BATCH_BYTES}. */
+  private static List<String> chunks(List<JournalEntry> entries) {
+    List<String> out = new ArrayList<>();
+    List<JournalEntry> current = new ArrayList<>();
+    int size = 0;
+    for (JournalEntry e : entries) {
+      int len = RecordCodec.write(e).length() + 1;
+      if (!current.isEmpty() && size + len > MAX_BATCH_BYTES) {
+        out.add(RecordCodec.write(current));
+        current = new ArrayList<>();
+        size = 0;
+      }
+      current.add(e);
+      size += len;
+    }
+    out.add(RecordCodec.write(current));
+    return out;
+  }
+
+  private CompletableFuture<Void> appendGroup(Map<String, List<String>> group, int attempt) {
+    String what = "append to the journal of " + group.keySet();
+    Op[] reads = group.keySet().stream()
+        .map(op -> Op.get(bytes(journalSeqKey(op)), GetOption.DEFAULT)).toArray(Op[]::new);
+    return calls.call(what, () -> client.getKVClient().txn().Then(reads).commit())
+        .thenCompose(seqs -> appendGroup(group, seqs, reads, attempt));
+  }
+
+  /** Writes the group after the batch counters {@code seqs} read; on a race, again after it. */
+  private CompletableFuture<Void> appendGroup(Map<String, List<String>> group, TxnResponse seqs,
+      Op[] reads, int attempt) {
+    String what = "append to the journal of " + group.keySet();
+    List<Cmp> ifs = new ArrayList<>();
+    List<Op> writes = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, List<String>> e : group.entrySet()) {
+      List<KeyValue> kv = seqs.getGetResponses().get(i++).getKvs();
+      long version = kv.isEmpty() ? 0 : kv.get(0).getVersion();
+      long seq = kv.isEmpty() ? 0 : Long.parseLong(string(kv.get(0).getValue()));
+      ifs.add(new Cmp(bytes(journalSeqKey(e.getKey())), Cmp.Op.EQUAL,
+          CmpTarget.version(version)));
+      for (String chunk : e.getValue()) {
+        seq++;
+        writes.add(Op.put(bytes(journalDir(e.getKey()) + String.format("%016d", seq)),
+            bytes(chunk), PutOption.DEFAULT));
+      }
+      writes.add(Op.put(bytes(journalSeqKey(e.getKey())), bytes(Long.toString(seq)),
+          PutOption.DEFAULT));
+    }
+    return calls.call(what, () -> client.getKVClient().txn().If(ifs.toArray(Cmp[]::new))
+            .Then(writes.toArray(Op[]::new)).Else(reads).commit())
+        .thenCompose(r -> {
+          if (r.isSucceeded()) {
+            return CompletableFuture.completedFuture(null);
+          }
+          if (attempt >= MAX_CAS_ATTEMPTS) {
+            return CompletableFuture.failedFuture(new TransientSpiException("could not " + what
+                + " in etcd " + calls.where() + ": other engines appended concurrently "
+                + attempt + " times", null));
+          }
+          // another engine appended in between: go again after the counters it left, after a
+          // short random pause so that racing engines spread out
+          long pauseMs = ThreadLocalRandom.current().nextLong(1, 2L + 4L * attempt);
+          return CompletableFuture.supplyAsync(() -> null,
+                  CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS))
+              .thenCompose(x -> appendGroup(group, r, reads, attempt + 1));
+        });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<List<JournalEntry>> journal(String operationId) {
+    if (operationId == null) {
+      return nullArgument("operationId");
+    }
+    String dir = journalDir(operationId);
+    return calls.call("read the journal of operation " + operationId,
+            () -> client.getKVClient().get(bytes(dir), under(dir)))
+        .thenApply(r -> {
+          List<JournalEntry> out = new ArrayList<>();
+          for (KeyValue kv : r.getKvs()) {
+            out.addAll(Arrays.asList(decode(kv, JournalEntry[].class)));
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  // ----------------------------------------------------------------------------------- backups
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Void> putBackup(Backup backup) {
+    if (backup == null) {
+      return nullArgument("backup");
+    }
+    String json = RecordCodec.write(backup);
+    return calls.call("store backup " + backup.id(),
+        () -> client.getKVClient().put(bytes(backupKey(backup.id())), bytes(json)))
+        .thenApply(r -> null);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Backup>> getBackup(String backupId) {
+    if (backupId == null) {
+      return nullArgument("backupId");
+    }
+    return calls.call("read backup " + backupId,
+            () -> client.getKVClient().get(bytes(backupKey(backupId))))
+        .thenApply(r -> r.getKvs().isEmpty() ? Optional.<Backup>empty()
+            : Optional.of(decode(r.getKvs().get(0), Backup.class)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads every backup record and keeps the cluster's; ties in creation time are broken by
+   * id.
+   */
+  @Override
+  public CompletionStage<List<Backup>> backups(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    String dir = prefix + "/backups/";
+    return calls.call("list the backups of cluster " + clusterId,
+            () -> client.getKVClient().get(bytes(dir), under(dir)))
+        .thenApply(r -> decodeAll(r, Backup.class).stream()
+            .filter(b -> b.clusterId().equals(clusterId))
+            .sorted(Comparator.comparing(Backup::createdAt).thenComparing(Backup::id))
+            .toList());
+  }
+
+  // ---------------------------------------------------------------------------------- closing
+
+  /**
+   * Revokes the etcd leases this store holds (so other engines may take over at once whatever
+   * this one was still running), then closes the client if the store opened it. Stages of calls
+   * made afterwards fail with a {@link LifecycleException}. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (calls.isClosed()) {
+      return;
+    }
+    calls.close();
+    keepAlives.values().forEach(CloseableClient::close);
+    List<CompletableFuture<?>> revokes = new ArrayList<>();
+    for (CompletableFuture<Long> f : leases.values()) {
+      if (f.isDone() && !f.isCompletedExceptionally()) {
+        revokes.add(client.getLeaseClient().revoke(f.join()));
+      }
+    }
+    try {
+      CompletableFuture.allOf(revokes.toArray(CompletableFuture[]::new))
+          .get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.debug("could not revoke the etcd leases of {}: {}", this, e.toString());
+    }
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  /**
+   * Describes the store.
+   *
+   * @return the endpoints and prefix
+   */
+  @Override
+  public String toString() {
+    return "EtcdClusterStore[" + calls.where() + "]";
+  }
+
+  // ------------------------------------------------------------------------------- internals
+
+  private <T> List<T> decodeAll(GetResponse r, Class<T> type) {
+    List<T> out = new ArrayList<>();
+    for (KeyValue kv : r.getKvs()) {
+      out.add(decode(kv, type));
+    }
+    return out;
+  }
+
+  private <T> T decode(KeyValue kv, Class<T> type) {
+    String key = string(kv.getKey());
+    try {
+      return RecordCodec.read(kv.getValue().toString(StandardCharsets.UTF_8), type);
+    } catch (IllegalArgumentException e) {
+      throw new LifecycleException("the record " + key + " in etcd " + calls.where()
+          + " cannot be read (" + e.getMessage() + "); it was written by a newer release or "
+          + "changed by hand: restore it from a backup, or delete the key", e);
+    }
+  }
+
+  private static <T> CompletionStage<T> nullArgument(String name) {
+    return CompletableFuture.failedFuture(new NullPointerException(name));
+  }
+
+  /** Builds an {@link EtcdClusterStore}. */
+  public static final class Builder {
+    private Client client;
+    private EtcdEndpoints endpoints;
+    private String prefix = DEFAULT_PREFIX;
+    private int maxTxnOps = EtcdMetadataStore.DEFAULT_MAX_TXN_OPS;
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * Connects to these members; the store opens its own client and closes it on close.
+     *
+     * @param value the members
+     * @return this builder
+     */
+    public Builder endpoints(EtcdEndpoints value) {
+      this.endpoints = Objects.requireNonNull(value, "endpoints");
+      return this;
+    }
+
+    /**
+     * Uses a client the caller owns (and closes) instead of opening one.
+     *
+     * @param value the client
+     * @return this builder
+     */
+    public Builder client(Client value) {
+      this.client = Objects.requireNonNull(value, "client");
+      return this;
+    }
+
+    /**
+     * Keeps every key under this prefix, so several independent installations can share one
+     * etcd.
+     *
+     * @param value a path starting with {@code /} and not ending with one; default
+     *     {@value #DEFAULT_PREFIX}
+     * @return this builder
+     */
+    public Builder prefix(String value) {
+      if (!value.startsWith("/") || value.endsWith("/")) {
+        throw new IllegalArgumentException("prefix must start with / and not end with /, was '"
+            + value + "'");
+      }
+      this.prefix = value;
+      return this;
+    }
+
+    /**
+     * Sets the most operations one transaction carries; match etcd's {@code --max-txn-ops}.
+     *
+     * @param value at least 8; default 128
+     * @return this builder
+     */
+    public Builder maxTxnOps(int value) {
+      if (value < 8) {
+        throw new IllegalArgumentException("maxTxnOps must be at least 8, was " + value);
+      }
+      this.maxTxnOps = value;
+      return this;
+    }
+
+    /**
+     * Bounds each call; one without an answer by then fails as transient.
+     *
+     * @param value a positive duration; default 10 seconds
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive, was " + value);
+      }
+      this.requestTimeout = value;
+      return this;
+    }
+
+    /**
+     * Sets the clock leases are compared with (the engines' clock). Default: the system clock.
+     *
+     * @param value the clock
+     * @return this builder
+     */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the store.
+     *
+     * @return the store
+     * @throws IllegalStateException when neither endpoints nor a client were given
+     */
+    public EtcdClusterStore build() {
+      if (client == null && endpoints == null) {
+        throw new IllegalStateException("set endpoints(...) or client(...)");
+      }
+      return new EtcdClusterStore(this);
+    }
+  }
+}

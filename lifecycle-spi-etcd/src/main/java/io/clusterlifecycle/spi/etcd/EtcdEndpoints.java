@@ -1,0 +1,109 @@
+package io.clusterlifecycle.spi.etcd;
+
+import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.ValidationProblem;
+import io.etcd.jetcd.Client;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The etcd members a store talks to, as written on a command line or in configuration:
+ * {@code etcd://HOST:PORT[,HOST:PORT…]} (plain HTTP; TLS is not supported yet), or the members'
+ * client URLs {@code http://HOST:PORT,…}.
+ *
+ * @param uris the members' client URLs
+ */
+public record EtcdEndpoints(List<URI> uris) {
+
+  /**
+   * Copies the list.
+   *
+   * @param uris the members' client URLs; at least one
+   */
+  public EtcdEndpoints {
+    uris = List.copyOf(uris);
+    if (uris.isEmpty()) {
+      throw new IllegalArgumentException("at least one etcd endpoint is needed");
+    }
+  }
+
+  /**
+   * Parses an address.
+   *
+   * @param address {@code etcd://HOST:PORT[,HOST:PORT…]} or {@code http://HOST:PORT[,…]}
+   * @return the endpoints
+   * @throws ValidationException when the address is not of that form, saying what to write
+   */
+  public static EtcdEndpoints parse(String address) {
+    String rest;
+    if (address.startsWith("etcd://")) {
+      rest = address.substring("etcd://".length());
+    } else if (address.startsWith("http://")) {
+      rest = address.replace("http://", "");
+    } else {
+      throw invalid(address, "it must start with etcd:// or http://");
+    }
+    List<URI> out = new ArrayList<>();
+    for (String member : rest.split(",")) {
+      String hostPort = member.endsWith("/") ? member.substring(0, member.length() - 1) : member;
+      int colon = hostPort.lastIndexOf(':');
+      if (hostPort.isEmpty() || colon <= 0 || colon == hostPort.length() - 1
+          || hostPort.contains("/")) {
+        throw invalid(address, "each member must be HOST:PORT, not '" + member + "'");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(hostPort.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw invalid(address, "the port of '" + member + "' is not a number");
+      }
+      if (port < 1 || port > 65535) {
+        throw invalid(address, "the port of '" + member + "' is out of range");
+      }
+      out.add(URI.create("http://" + hostPort));
+    }
+    return new EtcdEndpoints(out);
+  }
+
+  private static ValidationException invalid(String address, String why) {
+    return new ValidationException("etcd address '" + address + "'",
+        List.of(new ValidationProblem(ValidationProblem.ROOT, why
+            + " (e.g. etcd://127.0.0.1:2379 or etcd://h1:2379,h2:2379)", 0, 0)));
+  }
+
+  /**
+   * Builds a jetcd client for these members with the settings the stores expect: calls fail
+   * fast while no member is reachable (the stores turn that into a retriable
+   * {@link io.clusterlifecycle.api.spi.TransientSpiException}) instead of waiting for one.
+   *
+   * @return a new client; the caller closes it
+   */
+  public Client connect() {
+    return Client.builder()
+        .endpoints(uris.toArray(URI[]::new))
+        .connectTimeout(Duration.ofSeconds(3))
+        .waitForReady(false)
+        .retryMaxAttempts(2)
+        .retryDelay(100)
+        .retryMaxDuration(Duration.ofSeconds(3))
+        .keepaliveTime(Duration.ofSeconds(10))
+        .keepaliveTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /**
+   * Formats the endpoints for messages.
+   *
+   * @return {@code etcd://HOST:PORT,…}
+   */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("etcd://");
+    for (int i = 0; i < uris.size(); i++) {
+      b.append(i == 0 ? "" : ",").append(uris.get(i).getAuthority());
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,330 @@
+package io.clusterlifecycle.spi.etcd;
+
+import static io.clusterlifecycle.spi.etcd.EtcdCalls.bytes;
+import static io.clusterlifecycle.spi.etcd.EtcdCalls.prefixEnd;
+import static io.clusterlifecycle.spi.etcd.EtcdCalls.string;
+import static io.clusterlifecycle.spi.etcd.EtcdCalls.under;
+
+import io.clusterlifecycle.api.spi.MetadataChange;
+import io.clusterlifecycle.api.spi.MetadataStore;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata tree (SPEC section 5) in etcd, where node agents such as confd read it: each key
+ * of the tree is one etcd key, {@code prefix + key}, holding the plain string value — the layout
+ * stock confd's etcd backend renders from ({@code confd -backend etcdv3 -prefix PREFIX}).
+ *
+ * <p>Each {@link #commit} is one etcd transaction, so a watcher sees one revision per publish;
+ * a change of more than {@link Builder#maxTxnOps(int)} operations (etcd's {@code --max-txn-ops},
+ * 128 by default) is split into several transactions, deletes first. Deleting a prefix removes
+ * the key itself and the keys under {@code prefix/}, never a sibling such as {@code prefix-2};
+ * keys the same change sets again are left out of the delete ranges, as etcd refuses a put inside
+ * a range the same transaction deletes.
+ *
+ * <p>Failures: an unreachable etcd or a call without an answer within the
+ * {@linkplain Builder#requestTimeout(Duration) timeout} fails the stage with
+ * {@link io.clusterlifecycle.api.spi.TransientSpiException} (the engine retries it); watches
+ * resume by themselves when etcd is back, from the revision they had reached.
+ */
+public final class EtcdMetadataStore implements MetadataStore {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataStore.class);
+
+  /** etcd's default limit of operations in one transaction ({@code --max-txn-ops}). */
+  public static final int DEFAULT_MAX_TXN_OPS = 128;
+
+  private final Client client;
+  private final boolean ownsClient;
+  private final String prefix;
+  private final int maxTxnOps;
+  private final EtcdCalls calls;
+
+  private EtcdMetadataStore(Builder b) {
+    this.ownsClient = b.client == null;
+    this.client = ownsClient ? b.endpoints.connect() : b.client;
+    this.prefix = b.prefix;
+    this.maxTxnOps = b.maxTxnOps;
+    this.calls = new EtcdCalls((b.endpoints == null ? "client" : b.endpoints.toString())
+        + (prefix.isEmpty() ? "" : " under " + prefix), b.requestTimeout);
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder with no endpoints set
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens a store on etcd members with the default settings and no key prefix.
+   *
+   * @param address {@code etcd://HOST:PORT[,HOST:PORT…]}
+   * @return the store; closing it closes its client
+   */
+  public static EtcdMetadataStore open(String address) {
+    return builder().endpoints(EtcdEndpoints.parse(address)).build();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One etcd transaction, unless the change holds more operations than
+   * {@link Builder#maxTxnOps(int)}.
+   */
+  @Override
+  public CompletionStage<Void> commit(MetadataChange change) {
+    if (change == null) {
+      return CompletableFuture.failedFuture(new NullPointerException("change"));
+    }
+    List<Op> ops = new ArrayList<>();
+    NavigableSet<String> putKeys = new TreeSet<>();
+    change.puts().keySet().forEach(k -> putKeys.add(prefix + k));
+    for (String p : change.deletePrefixes()) {
+      String full = prefix + p;
+      if (p.equals("/")) {
+        deleteRange(ops, prefix + "/", prefixEnd(prefix + "/"), putKeys);
+      } else {
+        if (!putKeys.contains(full)) {
+          ops.add(Op.delete(bytes(full), DeleteOption.DEFAULT));
+        }
+        deleteRange(ops, full + "/", prefixEnd(full + "/"), putKeys);
+      }
+    }
+    change.puts().forEach((k, v) -> ops.add(Op.put(bytes(prefix + k), bytes(v),
+        PutOption.DEFAULT)));
+    if (ops.size() > maxTxnOps) {
+      LOG.debug("metadata change of {} operations split into {} transactions", ops.size(),
+          (ops.size() + maxTxnOps - 1) / maxTxnOps);
+    }
+    CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+    for (int from = 0; from < ops.size(); from += maxTxnOps) {
+      Op[] chunk = ops.subList(from, Math.min(ops.size(), from + maxTxnOps)).toArray(Op[]::new);
+      done = done.thenCompose(x -> calls.call("publish metadata",
+          () -> client.getKVClient().txn().Then(chunk).commit())).thenApply(r -> null);
+    }
+    return done;
+  }
+
+  /** Adds deletes for [from, to) without the keys in {@code keep} (each its own sub-range). */
+  private static void deleteRange(List<Op> ops, String from, String to,
+      NavigableSet<String> keep) {
+    String start = from;
+    for (String k : keep.subSet(from, true, to, false)) {
+      if (!k.equals(start)) {
+        ops.add(Op.delete(bytes(start), DeleteOption.builder().withRange(bytes(k)).build()));
+      }
+      start = k + "\0";
+    }
+    ops.add(Op.delete(bytes(start), DeleteOption.builder().withRange(bytes(to)).build()));
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Map<String, String>> get(String path) {
+    if (path == null) {
+      return CompletableFuture.failedFuture(new NullPointerException("prefix"));
+    }
+    String from = prefix + path;
+    return calls.call("read metadata under " + path, () -> client.getKVClient().get(bytes(from),
+        GetOption.builder().withRange(bytes(rangeEnd(path))).build()))
+        .thenApply(r -> {
+          Map<String, String> out = new TreeMap<>();
+          for (KeyValue kv : r.getKvs()) {
+            String key = string(kv.getKey()).substring(prefix.length());
+            if (under(key, path)) {
+              out.put(key, string(kv.getValue()));
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The listener runs on the etcd client's threads, once per etcd revision that touched the
+   * prefix; deleted keys arrive one by one in {@link MetadataChange#deletePrefixes()}.
+   */
+  @Override
+  public AutoCloseable watch(String path, Consumer<MetadataChange> listener) {
+    Objects.requireNonNull(path, "prefix");
+    Objects.requireNonNull(listener, "listener");
+    if (calls.isClosed()) {
+      throw calls.closedError("watch " + path);
+    }
+    String from = prefix + path;
+    WatchOption option = WatchOption.builder().withRange(bytes(rangeEnd(path))).build();
+    Watch.Watcher watcher = client.getWatchClient().watch(bytes(from), option,
+        Watch.listener(r -> deliver(path, r, listener),
+            e -> LOG.warn("metadata watch of {} in etcd {} failed: {}", path, calls.where(),
+                e.toString())));
+    return watcher::close;
+  }
+
+  /** The end of the etcd range holding {@code path} and every key under it. */
+  private String rangeEnd(String path) {
+    return prefixEnd(path.equals("/") ? prefix + "/" : prefix + path + "/");
+  }
+
+  private void deliver(String path, WatchResponse response, Consumer<MetadataChange> listener) {
+    Map<Long, Map<String, String>> puts = new TreeMap<>();
+    Map<Long, List<String>> deletes = new TreeMap<>();
+    for (WatchEvent e : response.getEvents()) {
+      String key = string(e.getKeyValue().getKey()).substring(prefix.length());
+      if (!under(key, path)) {
+        continue;
+      }
+      long revision = e.getKeyValue().getModRevision();
+      puts.computeIfAbsent(revision, r -> new LinkedHashMap<>());
+      deletes.computeIfAbsent(revision, r -> new ArrayList<>());
+      if (e.getEventType() == WatchEvent.EventType.PUT) {
+        puts.get(revision).put(key, string(e.getKeyValue().getValue()));
+      } else if (e.getEventType() == WatchEvent.EventType.DELETE) {
+        deletes.get(revision).add(key);
+      }
+    }
+    for (Long revision : puts.keySet()) {
+      try {
+        listener.accept(new MetadataChange(puts.get(revision), deletes.get(revision)));
+      } catch (RuntimeException ex) {
+        LOG.warn("metadata watcher of {} threw; it must not: {}", path, ex.toString());
+      }
+    }
+  }
+
+  /** Closes the etcd client if this store opened it. Idempotent. */
+  @Override
+  public void close() {
+    if (calls.isClosed()) {
+      return;
+    }
+    calls.close();
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  /**
+   * Describes the store.
+   *
+   * @return the endpoints and prefix
+   */
+  @Override
+  public String toString() {
+    return "EtcdMetadataStore[" + calls.where() + "]";
+  }
+
+  /** Builds an {@link EtcdMetadataStore}. */
+  public static final class Builder {
+    private Client client;
+    private EtcdEndpoints endpoints;
+    private String prefix = "";
+    private int maxTxnOps = DEFAULT_MAX_TXN_OPS;
+    private Duration requestTimeout = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    /**
+     * Connects to these members; the store opens its own client and closes it on close.
+     *
+     * @param value the members
+     * @return this builder
+     */
+    public Builder endpoints(EtcdEndpoints value) {
+      this.endpoints = Objects.requireNonNull(value, "endpoints");
+      return this;
+    }
+
+    /**
+     * Uses a client the caller owns (and closes) instead of opening one.
+     *
+     * @param value the client
+     * @return this builder
+     */
+    public Builder client(Client value) {
+      this.client = Objects.requireNonNull(value, "client");
+      return this;
+    }
+
+    /**
+     * Puts every key of the tree under this etcd prefix. Default: none, so the key
+     * {@code /clusters/c1/hosts/…} is the etcd key {@code /clusters/c1/hosts/…}.
+     *
+     * @param value empty, or a path starting with {@code /} and not ending with one
+     * @return this builder
+     */
+    public Builder prefix(String value) {
+      if (!value.isEmpty() && (!value.startsWith("/") || value.endsWith("/"))) {
+        throw new IllegalArgumentException("prefix must be empty or start with / and not end "
+            + "with /, was '" + value + "'");
+      }
+      this.prefix = value;
+      return this;
+    }
+
+    /**
+     * Sets the most operations one transaction carries; match etcd's {@code --max-txn-ops}.
+     *
+     * @param value at least 2; default 128
+     * @return this builder
+     */
+    public Builder maxTxnOps(int value) {
+      if (value < 2) {
+        throw new IllegalArgumentException("maxTxnOps must be at least 2, was " + value);
+      }
+      this.maxTxnOps = value;
+      return this;
+    }
+
+    /**
+     * Bounds each call; one without an answer by then fails as transient.
+     *
+     * @param value a positive duration; default 10 seconds
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive, was " + value);
+      }
+      this.requestTimeout = value;
+      return this;
+    }
+
+    /**
+     * Builds the store.
+     *
+     * @return the store
+     * @throws IllegalStateException when neither endpoints nor a client were given
+     */
+    public EtcdMetadataStore build() {
+      if (client == null && endpoints == null) {
+        throw new IllegalStateException("set endpoints(...) or client(...)");
+      }
+      return new EtcdMetadataStore(this);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.clusterlifecycle.spi.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.model.Lease;
+import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.etcd.jetcd.Client;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the etcd cluster store adds to the SPI contract: operation leases judged by etcd leases,
+ * compare-and-set on etcd key versions, journal appends from several engines.
+ */
+class EtcdClusterStoreTest {
+  private static EtcdServer etcd;
+  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final String prefix = "/t-" + UUID.randomUUID();
+
+  @BeforeAll
+  static void start() throws Exception {
+    etcd = EtcdServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (etcd != null) {
+      etcd.close();
+    }
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : opened) {
+      c.close();
+    }
+  }
+
+  private EtcdClusterStore store() {
+    return store(null);
+  }
+
+  private EtcdClusterStore store(Client client) {
+    EtcdClusterStore.Builder b = EtcdClusterStore.builder().prefix(prefix)
+        .requestTimeout(Duration.ofSeconds(3));
+    EtcdClusterStore s = client == null ? b.endpoints(EtcdEndpoints.parse(etcd.url())).build()
+        : b.client(client).build();
+    opened.add(s);
+    return s;
+  }
+
+  private static Cluster cluster(String id, Optional<Lease> lease) {
+    AppSpec spec = AppSpec.builder("kv", "1")
+        .role("db", r -> r.count(1).service(StandardService.START, s -> s.cmd("true")))
+        .build();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    return Cluster.builder(id, id, spec, now).state(ClusterState.UPDATING).operation("op-1")
+        .lease(lease).updatedAt(now).build();
+  }
+
+  private static Lease lease(String owner, Duration left) {
+    return new Lease(owner, "some-other-host", 1, Instant.now().plus(left)
+        .truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  private static boolean lapsed(Cluster c) {
+    return c.lease().orElseThrow().isLapsed(Instant.now(), "this-host");
+  }
+
+  @Test
+  void aLiveEngine_keepsItsLease_evenPastTheRecordedExpiry_whileItsEtcdLeaseLives()
+      throws Exception {
+    EtcdClusterStore a = store();
+    EtcdClusterStore b = store();
+    Cluster written = a.put(cluster("c1", Optional.of(lease("engine-a", Duration.ofSeconds(3)))))
+        .toCompletableFuture().join();
+    assertThat(b.get("c1").toCompletableFuture().join()).contains(written);
+    Thread.sleep(4_000);
+    Cluster read = b.get("c1").toCompletableFuture().join().orElseThrow();
+    assertThat(lapsed(read)).as("engine-a's etcd lease is kept alive by its store").isFalse();
+    assertThat(b.list().toCompletableFuture().join()).allSatisfy(c ->
+        assertThat(lapsed(c)).isFalse());
+  }
+
+  @Test
+  void aDeadEngine_losesItsLease_whenItsEtcdLeaseExpires_notBefore() throws Exception {
+    Client dying = EtcdEndpoints.parse(etcd.url()).connect();
+    EtcdClusterStore a = store(dying);
+    EtcdClusterStore b = store();
+    a.put(cluster("c1", Optional.of(lease("engine-a", Duration.ofSeconds(8)))))
+        .toCompletableFuture().join();
+    // engine-a's process dies: its keep-alives stop, nothing revokes its lease
+    Instant died = Instant.now();
+    dying.close();
+    Thread.sleep(1_000);
+    assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()))
+        .as("1 s after its death, etcd still holds engine-a's lease (TTL 8 s)").isFalse();
+    // the lease was granted for the record's 8 s; the record lapses when etcd expires it
+    while (!lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())) {
+      assertThat(Duration.between(died, Instant.now())).isLessThan(Duration.ofSeconds(20));
+      Thread.sleep(100);
+    }
+    assertThat(Duration.between(died, Instant.now())).isGreaterThan(Duration.ofSeconds(6));
+    assertThat(lapsed(b.list().toCompletableFuture().join().get(0))).isTrue();
+  }
+
+  @Test
+  void closingAStore_revokesItsLeases_soOthersMayTakeOverAtOnce() {
+    EtcdClusterStore a = EtcdClusterStore.builder().prefix(prefix)
+        .endpoints(EtcdEndpoints.parse(etcd.url())).build();
+    EtcdClusterStore b = store();
+    a.put(cluster("c1", Optional.of(lease("engine-a", Duration.ofSeconds(30)))))
+        .toCompletableFuture().join();
+    assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())).isFalse();
+    a.close();
+    assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())).isTrue();
+  }
+
+  @Test
+  void compareAndSet_followsTheRecordVersion_acrossDeleteAndCreateAgain() {
+    EtcdClusterStore s = store();
+    Cluster v1 = s.put(cluster("c1", Optional.empty())).toCompletableFuture().join();
+    Cluster v2 = s.put(v1).toCompletableFuture().join();
+    assertThat(v2.version()).isEqualTo(2);
+    assertThatThrownBy(() -> s.put(v1).toCompletableFuture().join())
+        .hasCauseInstanceOf(VersionConflictException.class)
+        .hasMessageContaining("expected version 1, found 2");
+    s.delete("c1").toCompletableFuture().join();
+    assertThat(s.put(cluster("c1", Optional.empty())).toCompletableFuture().join().version())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void journalAppends_fromTwoEnginesAtOnce_loseNoBatch_andKeepEachEnginesOrder() {
+    EtcdClusterStore a = store();
+    EtcdClusterStore b = store();
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    for (int i = 0; i < 50; i++) {
+      all.add(a.appendJournal(List.of(new JournalEntry("op", "a" + i,
+          JournalEntry.Status.STARTED, t, ""))).toCompletableFuture());
+      all.add(b.appendJournal(List.of(new JournalEntry("op", "b" + i,
+          JournalEntry.Status.STARTED, t, ""))).toCompletableFuture());
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    List<String> steps = a.journal("op").toCompletableFuture().join().stream()
+        .map(JournalEntry::stepId).toList();
+    assertThat(steps).hasSize(100);
+    assertThat(steps.stream().filter(x -> x.startsWith("a")).map(x -> x.substring(1))
+        .map(Integer::parseInt).toList()).isSorted().hasSize(50);
+  }
+
+  @Test
+  void etcdDown_failsCallsAsTransient_withinTheRequestTimeout() throws Exception {
+    EtcdClusterStore s = store();
+    s.put(cluster("c1", Optional.empty())).toCompletableFuture().join();
+    etcd.kill();
+    try {
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> s.get("c1").toCompletableFuture().join())
+          .isInstanceOf(CompletionException.class)
+          .hasCauseInstanceOf(TransientSpiException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      etcd.restart();
+    }
+    assertThat(s.get("c1").toCompletableFuture().join()).isPresent();
+  }
+}
