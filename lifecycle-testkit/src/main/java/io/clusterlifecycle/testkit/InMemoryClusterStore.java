@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -30,8 +31,18 @@ import java.util.function.Predicate;
  * <p>Backups are kept apart from clusters: {@link #delete} leaves them, and
  * {@link #backups(String)} lists them by creation time, then by id.
  *
+ * <p>Clients: {@link #newClient()} returns another client of the same records, as a second
+ * engine replica's connection to one database would be: records, counters and programmed faults
+ * are shared, and the compare-and-set holds between clients. {@link #close()} closes one client
+ * only: the records stay, readable through the other clients and the inspection methods.
+ *
+ * <p>Failures: the SPI methods never throw. A null argument fails the stage with
+ * {@link NullPointerException}; a call on a closed client fails it with
+ * {@link IllegalStateException}. The inspection methods throw {@link NullPointerException} for a
+ * null argument and keep working after {@link #close()}.
+ *
  * <p>Every stage is complete when the method returns; a completed write is immediately visible
- * to every thread. Thread-safe: each method is atomic. {@link #close()} does nothing.
+ * to every thread and client. Thread-safe: each method is atomic.
  */
 public final class InMemoryClusterStore implements ClusterStore {
   private static final Comparator<Cluster> BY_CREATION = Comparator.comparing(Cluster::createdAt);
@@ -40,29 +51,89 @@ public final class InMemoryClusterStore implements ClusterStore {
   private static final Comparator<Backup> BACKUPS_OLDEST_FIRST =
       Comparator.comparing(Backup::createdAt).thenComparing(Backup::id);
 
-  private final Object lock = new Object();
-  // guarded by lock; insertion order breaks ties between equal creation times
-  private final Map<String, Cluster> clusters = new LinkedHashMap<>();
-  private final Map<String, Operation> operations = new LinkedHashMap<>();
-  private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
-  private final Map<String, Backup> backups = new LinkedHashMap<>();
-  private int puts;
-  private int conflicts;
-  private final Faults<Cluster> putFaults = new Faults<>();
+  /** The records, shared by every client of one store. */
+  private static final class Records {
+    private final Object lock = new Object();
+    // guarded by lock; insertion order breaks ties between equal creation times
+    private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+    private final Map<String, Operation> operations = new LinkedHashMap<>();
+    private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
+    private final Map<String, Backup> backups = new LinkedHashMap<>();
+    private int puts;
+    private int conflicts;
+    private final Faults<Cluster> putFaults = new Faults<>();
+  }
+
+  private final Records records;
+  private final Object lock;
+  private final Map<String, Cluster> clusters;
+  private final Map<String, Operation> operations;
+  private final Map<String, List<JournalEntry>> journals;
+  private final Map<String, Backup> backups;
+  private final Faults<Cluster> putFaults;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Creates an empty store. */
-  public InMemoryClusterStore() {}
+  public InMemoryClusterStore() {
+    this(new Records());
+  }
+
+  private InMemoryClusterStore(Records records) {
+    this.records = records;
+    this.lock = records.lock;
+    this.clusters = records.clusters;
+    this.operations = records.operations;
+    this.journals = records.journals;
+    this.backups = records.backups;
+    this.putFaults = records.putFaults;
+  }
+
+  /**
+   * Returns another client of this store's records: what either writes, both read, and
+   * {@link #put} is a compare-and-set across both. The new client is open even when this one was
+   * closed, and is closed on its own.
+   *
+   * @return a new client of the same records
+   */
+  public InMemoryClusterStore newClient() {
+    return new InMemoryClusterStore(records);
+  }
+
+  /**
+   * Closes this client: its later SPI calls fail with {@link IllegalStateException}. The records
+   * stay, for other clients and the inspection methods. Idempotent.
+   */
+  @Override
+  public void close() {
+    closed.set(true);
+  }
+
+  /** A failed stage when an SPI call cannot run (a null argument, a closed client), else null. */
+  private <T> CompletableFuture<T> refused(String name, Object argument) {
+    if (argument == null) {
+      return CompletableFuture.failedFuture(new NullPointerException(name));
+    }
+    return refusedIfClosed();
+  }
+
+  private <T> CompletableFuture<T> refusedIfClosed() {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "this InMemoryClusterStore client is closed; use another client or a new store"));
+    }
+    return null;
+  }
 
   /**
    * Reads a cluster record.
    *
    * @param clusterId the cluster id
    * @return the record, or empty
-   * @throws NullPointerException if {@code clusterId} is null
    */
   @Override
   public CompletableFuture<Optional<Cluster>> get(String clusterId) {
-    return CompletableFuture.completedFuture(cluster(clusterId));
+    CompletableFuture<Optional<Cluster>> refused = refused("clusterId", clusterId);
+    return refused != null ? refused : CompletableFuture.completedFuture(cluster(clusterId));
   }
 
   /**
@@ -72,6 +143,10 @@ public final class InMemoryClusterStore implements ClusterStore {
    */
   @Override
   public CompletableFuture<List<Cluster>> list() {
+    CompletableFuture<List<Cluster>> refused = refusedIfClosed();
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       return CompletableFuture.completedFuture(
           clusters.values().stream().sorted(BY_CREATION).toList());
@@ -85,11 +160,13 @@ public final class InMemoryClusterStore implements ClusterStore {
    * @return the stored record, with its version plus one; exceptionally
    *     {@link VersionConflictException} when the stored version differs, or the error of a
    *     programmed {@link Fault}, and then nothing was stored
-   * @throws NullPointerException if {@code cluster} is null
    */
   @Override
   public CompletableFuture<Cluster> put(Cluster cluster) {
-    Objects.requireNonNull(cluster, "cluster");
+    CompletableFuture<Cluster> refused = refused("cluster", cluster);
+    if (refused != null) {
+      return refused;
+    }
     Optional<Throwable> fault = putFaults.match(cluster);
     if (fault.isPresent()) {
       return CompletableFuture.failedFuture(fault.get());
@@ -98,13 +175,13 @@ public final class InMemoryClusterStore implements ClusterStore {
       Cluster stored = clusters.get(cluster.id());
       long actual = stored == null ? 0 : stored.version();
       if (cluster.version() != actual) {
-        conflicts++;
+        records.conflicts++;
         return CompletableFuture.failedFuture(
             new VersionConflictException(cluster.id(), cluster.version(), actual));
       }
       Cluster next = cluster.withVersion(actual + 1);
       clusters.put(cluster.id(), next);
-      puts++;
+      records.puts++;
       return CompletableFuture.completedFuture(next);
     }
   }
@@ -115,11 +192,13 @@ public final class InMemoryClusterStore implements ClusterStore {
    *
    * @param clusterId the cluster id
    * @return completed; also when there was no record
-   * @throws NullPointerException if {@code clusterId} is null
    */
   @Override
   public CompletableFuture<Void> delete(String clusterId) {
-    Objects.requireNonNull(clusterId, "clusterId");
+    CompletableFuture<Void> refused = refused("clusterId", clusterId);
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       clusters.remove(clusterId);
       operations.values().removeIf(o -> {
@@ -139,11 +218,13 @@ public final class InMemoryClusterStore implements ClusterStore {
    *
    * @param operation the record
    * @return completed
-   * @throws NullPointerException if {@code operation} is null
    */
   @Override
   public CompletableFuture<Void> putOperation(Operation operation) {
-    Objects.requireNonNull(operation, "operation");
+    CompletableFuture<Void> refused = refused("operation", operation);
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       operations.put(operation.id(), operation);
     }
@@ -155,11 +236,13 @@ public final class InMemoryClusterStore implements ClusterStore {
    *
    * @param operationId the operation id
    * @return the record, or empty
-   * @throws NullPointerException if {@code operationId} is null
    */
   @Override
   public CompletableFuture<Optional<Operation>> getOperation(String operationId) {
-    Objects.requireNonNull(operationId, "operationId");
+    CompletableFuture<Optional<Operation>> refused = refused("operationId", operationId);
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       return CompletableFuture.completedFuture(Optional.ofNullable(operations.get(operationId)));
     }
@@ -170,11 +253,13 @@ public final class InMemoryClusterStore implements ClusterStore {
    *
    * @param clusterId the cluster id
    * @return the records, oldest first by creation time, then by first write
-   * @throws NullPointerException if {@code clusterId} is null
    */
   @Override
   public CompletableFuture<List<Operation>> operations(String clusterId) {
-    Objects.requireNonNull(clusterId, "clusterId");
+    CompletableFuture<List<Operation>> refused = refused("clusterId", clusterId);
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       return CompletableFuture.completedFuture(operations.values().stream()
           .filter(o -> o.clusterId().equals(clusterId)).sorted(OLDEST_FIRST).toList());
@@ -186,11 +271,13 @@ public final class InMemoryClusterStore implements ClusterStore {
    *
    * @param backup the backup
    * @return completed
-   * @throws NullPointerException if {@code backup} is null
    */
   @Override
   public CompletableFuture<Void> putBackup(Backup backup) {
-    Objects.requireNonNull(backup, "backup");
+    CompletableFuture<Void> refused = refused("backup", backup);
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       backups.put(backup.id(), backup);
     }
@@ -202,11 +289,13 @@ public final class InMemoryClusterStore implements ClusterStore {
    *
    * @param backupId the backup id
    * @return the backup, or empty
-   * @throws NullPointerException if {@code backupId} is null
    */
   @Override
   public CompletableFuture<Optional<Backup>> getBackup(String backupId) {
-    Objects.requireNonNull(backupId, "backupId");
+    CompletableFuture<Optional<Backup>> refused = refused("backupId", backupId);
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       return CompletableFuture.completedFuture(Optional.ofNullable(backups.get(backupId)));
     }
@@ -217,11 +306,13 @@ public final class InMemoryClusterStore implements ClusterStore {
    *
    * @param clusterId the cluster id
    * @return the backups, oldest first by creation time, then by id; empty when there are none
-   * @throws NullPointerException if {@code clusterId} is null
    */
   @Override
   public CompletableFuture<List<Backup>> backups(String clusterId) {
-    Objects.requireNonNull(clusterId, "clusterId");
+    CompletableFuture<List<Backup>> refused = refused("clusterId", clusterId);
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       return CompletableFuture.completedFuture(backups.values().stream()
           .filter(b -> b.clusterId().equals(clusterId)).sorted(BACKUPS_OLDEST_FIRST).toList());
@@ -270,7 +361,7 @@ public final class InMemoryClusterStore implements ClusterStore {
    */
   public int putCount() {
     synchronized (lock) {
-      return puts;
+      return records.puts;
     }
   }
 
@@ -281,7 +372,7 @@ public final class InMemoryClusterStore implements ClusterStore {
    */
   public int conflictCount() {
     synchronized (lock) {
-      return conflicts;
+      return records.conflicts;
     }
   }
 
@@ -293,7 +384,16 @@ public final class InMemoryClusterStore implements ClusterStore {
    */
   @Override
   public CompletableFuture<Void> appendJournal(List<JournalEntry> entries) {
-    List<JournalEntry> batch = List.copyOf(entries);
+    CompletableFuture<Void> refused = refused("entries", entries);
+    if (refused != null) {
+      return refused;
+    }
+    List<JournalEntry> batch;
+    try {
+      batch = List.copyOf(entries);
+    } catch (NullPointerException e) {
+      return CompletableFuture.failedFuture(new NullPointerException("an entry is null"));
+    }
     synchronized (lock) {
       batch.forEach(e -> journals.computeIfAbsent(e.operationId(), k -> new ArrayList<>()).add(e));
     }
@@ -308,6 +408,10 @@ public final class InMemoryClusterStore implements ClusterStore {
    */
   @Override
   public CompletableFuture<List<JournalEntry>> journal(String operationId) {
+    CompletableFuture<List<JournalEntry>> refused = refused("operationId", operationId);
+    if (refused != null) {
+      return refused;
+    }
     synchronized (lock) {
       return CompletableFuture.completedFuture(List.copyOf(
           journals.getOrDefault(operationId, List.of())));

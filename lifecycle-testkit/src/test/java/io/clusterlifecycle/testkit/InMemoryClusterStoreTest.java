@@ -273,4 +273,25 @@ class InMemoryClusterStoreTest {
     assertThat(await(store.getBackup("b-1"))).contains(b);
     assertThat(await(store.backups("c1"))).containsExactly(b);
   }
+
+  @Test
+  void newClient_sharesRecordsCountersAndFaults_andIsClosedOnItsOwn() throws Exception {
+    InMemoryClusterStore other = store.newClient();
+    Cluster v1 = await(store.put(cluster("c1", T0)));
+    TransientSpiException down = new TransientSpiException("store down", null);
+    store.failPut(c -> c.id().equals("c2"), down).times(1);
+
+    assertThatThrownBy(() -> await(other.put(cluster("c1", T0))))
+        .hasCauseInstanceOf(VersionConflictException.class);
+    assertThatThrownBy(() -> await(other.put(cluster("c2", T0)))).hasCause(down);
+    store.close();
+
+    assertThatThrownBy(() -> await(store.get("c1")))
+        .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+    assertThat(await(other.get("c1"))).contains(v1);
+    assertThat(store.cluster("c1")).contains(v1);
+    assertThat(store.putCount()).isEqualTo(1);
+    assertThat(other.conflictCount()).isEqualTo(1);
+    assertThat(await(store.newClient().list())).containsExactly(v1);
+  }
 }
