@@ -20,6 +20,9 @@
  *       and timestamps move without waiting.</li>
  * </ul>
  *
+ * <p>Package {@link io.clusterlifecycle.testkit.compat} holds the SPI compatibility kits:
+ * abstract JUnit 5 tests of the store contracts that every store implementation extends.
+ *
  * <p>Every class is thread-safe. Those that simulate time take a {@link java.time.Clock} and a
  * {@link java.util.concurrent.ScheduledExecutorService} and never sleep.
  */

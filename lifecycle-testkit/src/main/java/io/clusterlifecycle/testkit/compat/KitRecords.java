@@ -1,0 +1,96 @@
+package io.clusterlifecycle.testkit.compat;
+
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Lease;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.CreateNodeStep;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.ServiceStep;
+import io.clusterlifecycle.api.plan.Stage;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.api.state.OperationType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The records the compatibility kits store: every field filled in, so that a store that loses or
+ * alters one fails the round-trip tests. Times carry milliseconds only (SPEC 14), unless a test
+ * adds finer ones on purpose.
+ */
+final class KitRecords {
+  /** A time with milliseconds only, as records keep them. */
+  static final Instant T0 = Instant.parse("2026-11-22T02:39:11.123Z");
+
+  private KitRecords() {}
+
+  static AppSpec spec(String version) {
+    return AppSpec.builder("zookeeper", version)
+        .env("tick", "2000")
+        .env("motd", "gr\u00fc\u00dfe \u2713 \"quoted\" \\ back")
+        .role("zk", r -> r.count(3).cpu(2).memory(2048).volume(10, "/data")
+            .service(StandardService.START, s -> s.cmd("bin/zk start")))
+        .build();
+  }
+
+  /**
+   * A running cluster with two nodes, labels, env, a primary, a previous spec, a lease and one
+   * history entry, at version 0 (not stored yet).
+   */
+  static Cluster cluster(String id, String name, Instant createdAt) {
+    return Cluster.builder(id, name, spec("3.8.4"), createdAt)
+        .namespace("team-a")
+        .previousSpec(Optional.of(spec("3.8.3")))
+        .labels(Map.of("env", "test", "tier", "gold"))
+        .env(Map.of("tick", "2000", "empty", ""))
+        .state(ClusterState.RUNNING)
+        .putNode(new Node(name + "-zk-1", "zk", 1, NodeState.RUNNING, "10.0.0.2",
+            "i-0001", 2, 2048, 10, "", "3.8.4"))
+        .putNode(new Node(name + "-zk-2", "zk", 2, NodeState.RUNNING, "10.0.0.3",
+            "i-0002", 2, 2048, 10, "zk:3.8", "3.8.4"))
+        .primary("zk", name + "-zk-1")
+        .operation("op-" + id + "-1")
+        .lease(Optional.of(new Lease("engine-1", "host-a", 4242, createdAt.plusSeconds(30))))
+        .addHistory("op-" + id + "-1")
+        .updatedAt(createdAt.plusMillis(5))
+        .build();
+  }
+
+  /** A backup of two nodes, with its app spec and parameters. */
+  static Backup backup(String id, String clusterId, Instant createdAt) {
+    return new Backup(id, clusterId, "demo", "team-a", spec("3.8.4"),
+        Map.of("tick", "2000", "greeting", "hello \"world\""), Map.of("zk", 2),
+        List.of(new Backup.Artifact("demo-zk-1", "zk", 1, id + "/demo-zk-1"),
+            new Backup.Artifact("demo-zk-2", "zk", 2, id + "/demo-zk-2")),
+        createdAt);
+  }
+
+  /** A running create operation whose plan has two stages. */
+  static Operation operation(String id, String clusterId, Instant createdAt) {
+    Plan plan = new Plan(clusterId, "demo", OperationType.CREATE, List.of(
+        new Stage("create nodes", Stage.FailurePolicy.FAIL, false, List.of(
+            new CreateNodeStep("s1", "demo-zk-1", "zk"),
+            new CreateNodeStep("s2", "demo-zk-2", "zk"))),
+        new Stage("start", Stage.FailurePolicy.FAIL, false, List.of(
+            new ServiceStep("s3", "demo-zk-1", "zk", "start", 0),
+            new ServiceStep("s4", "demo-zk-2", "zk", "start", 1)))));
+    return new Operation(id, clusterId, OperationType.CREATE, OperationState.RUNNING,
+        ClusterState.PENDING, plan, createdAt, Optional.empty(), "", false, List.of("w1"),
+        List.of());
+  }
+
+  /** A journal entry; a failed one carries a detail. */
+  static JournalEntry entry(String operationId, String stepId, JournalEntry.Status status,
+      Instant at) {
+    return new JournalEntry(operationId, stepId, status, at,
+        status == JournalEntry.Status.FAILED ? "exit 3: \u00e9chec" : "");
+  }
+}
