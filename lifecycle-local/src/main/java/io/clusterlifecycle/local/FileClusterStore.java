@@ -24,9 +24,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * {@link IllegalArgumentException}. A record file that is not a valid record fails the stage
  * that reads it with {@link IllegalStateException} naming the file.
  *
- * <p>Thread-safe.
+ * <p>Methods never throw: a null argument fails the stage with {@link NullPointerException},
+ * and a call on a closed store fails it with {@link IllegalStateException}. Thread-safe.
  */
 public final class FileClusterStore implements ClusterStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileClusterStore.class);
@@ -61,6 +64,7 @@ public final class FileClusterStore implements ClusterStore {
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final Path lockFile;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * Creates a store that works on a pool of its own, shut down by {@link #close()}.
@@ -93,7 +97,7 @@ public final class FileClusterStore implements ClusterStore {
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Cluster>> get(String clusterId) {
-    return Async.supply(executor, "read cluster " + clusterId, () ->
+    return run("read cluster " + clusterId, () ->
         read(clusterFile(clusterId), Cluster.class));
   }
 
@@ -104,7 +108,7 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<List<Cluster>> list() {
-    return Async.supply(executor, "list clusters", () ->
+    return run("list clusters", () ->
         readAll(home.clustersDirectory(), Cluster.class, c -> true,
             Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id)));
   }
@@ -117,8 +121,10 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<Cluster> put(Cluster cluster) {
-    Objects.requireNonNull(cluster, "cluster");
-    return Async.supply(executor, "store cluster " + cluster.id(), () -> {
+    if (cluster == null) {
+      return nullArgument("cluster");
+    }
+    return run("store cluster " + cluster.id(), () -> {
       Path file = clusterFile(cluster.id());
       return HomeLocks.withLock(lockFile, () -> {
         long stored = read(file, Cluster.class).map(Cluster::version).orElse(0L);
@@ -139,7 +145,7 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
-    return Async.supply(executor, "delete cluster " + clusterId, () -> {
+    return run("delete cluster " + clusterId, () -> {
       Path file = clusterFile(clusterId);
       HomeLocks.withLock(lockFile, () -> {
         for (Path op : files(home.operationsDirectory())) {
@@ -161,8 +167,10 @@ public final class FileClusterStore implements ClusterStore {
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Void> putOperation(Operation operation) {
-    Objects.requireNonNull(operation, "operation");
-    return Async.supply(executor, "store operation " + operation.id(), () -> {
+    if (operation == null) {
+      return nullArgument("operation");
+    }
+    return run("store operation " + operation.id(), () -> {
       Path file = operationFile(operation.id());
       String json = RecordCodec.write(operation) + "\n";
       HomeLocks.withLock(lockFile, () -> {
@@ -176,7 +184,7 @@ public final class FileClusterStore implements ClusterStore {
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Operation>> getOperation(String operationId) {
-    return Async.supply(executor, "read operation " + operationId, () ->
+    return run("read operation " + operationId, () ->
         read(operationFile(operationId), Operation.class));
   }
 
@@ -187,8 +195,10 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<List<Operation>> operations(String clusterId) {
-    Objects.requireNonNull(clusterId, "clusterId");
-    return Async.supply(executor, "list operations of cluster " + clusterId, () ->
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    return run("list operations of cluster " + clusterId, () ->
         readAll(home.operationsDirectory(), Operation.class,
             o -> o.clusterId().equals(clusterId),
             Comparator.comparing(Operation::createdAt).thenComparing(Operation::id)));
@@ -202,8 +212,13 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<Void> appendJournal(List<JournalEntry> entries) {
-    List<JournalEntry> batch = List.copyOf(entries);
-    return Async.supply(executor, "append " + batch.size() + " journal entries", () -> {
+    List<JournalEntry> batch;
+    try {
+      batch = List.copyOf(entries);
+    } catch (NullPointerException e) {
+      return nullArgument("entries, or one of its entries,");
+    }
+    return run("append " + batch.size() + " journal entries", () -> {
       Map<String, StringBuilder> byOperation = new LinkedHashMap<>();
       for (JournalEntry e : batch) {
         byOperation.computeIfAbsent(e.operationId(), k -> new StringBuilder())
@@ -232,7 +247,7 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<List<JournalEntry>> journal(String operationId) {
-    return Async.supply(executor, "read journal of " + operationId, () -> {
+    return run("read journal of " + operationId, () -> {
       Path file = journalFile(operationId);
       if (!Files.exists(file)) {
         return List.of();
@@ -257,8 +272,10 @@ public final class FileClusterStore implements ClusterStore {
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Void> putBackup(Backup backup) {
-    Objects.requireNonNull(backup, "backup");
-    return Async.supply(executor, "store backup " + backup.id(), () -> {
+    if (backup == null) {
+      return nullArgument("backup");
+    }
+    return run("store backup " + backup.id(), () -> {
       Path file = backupFile(backup.id());
       String json = RecordCodec.write(backup) + "\n";
       HomeLocks.withLock(lockFile, () -> {
@@ -272,7 +289,7 @@ public final class FileClusterStore implements ClusterStore {
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Backup>> getBackup(String backupId) {
-    return Async.supply(executor, "read backup " + backupId, () ->
+    return run("read backup " + backupId, () ->
         read(backupFile(backupId), Backup.class));
   }
 
@@ -283,8 +300,10 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<List<Backup>> backups(String clusterId) {
-    Objects.requireNonNull(clusterId, "clusterId");
-    return Async.supply(executor, "list backups of cluster " + clusterId, () ->
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    return run("list backups of cluster " + clusterId, () ->
         readAll(home.backupRecordsDirectory(), Backup.class,
             b -> b.clusterId().equals(clusterId),
             Comparator.comparing(Backup::createdAt).thenComparing(Backup::id)));
@@ -299,12 +318,30 @@ public final class FileClusterStore implements ClusterStore {
         + ".journal");
   }
 
-  /** Shuts down the pool the store created, if it created one; idempotent. */
+  /**
+   * Closes the store: later calls fail their stages with {@link IllegalStateException}, and the
+   * pool the store created, if it created one, is shut down. The records stay in the home.
+   * Idempotent.
+   */
   @Override
   public void close() {
+    closed.set(true);
     if (ownedExecutor != null) {
       Pools.shutdown(ownedExecutor);
     }
+  }
+
+  /** Runs file work on the executor, or fails at once when the store is closed. */
+  private <T> CompletionStage<T> run(String what, Async.IoCallable<T> work) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("cannot " + what
+          + ": the cluster store of " + home + " is closed; open a new one"));
+    }
+    return Async.supply(executor, what, work);
+  }
+
+  private static <T> CompletionStage<T> nullArgument(String name) {
+    return CompletableFuture.failedFuture(new NullPointerException(name + " is null"));
   }
 
   private Path clusterFile(String clusterId) {
