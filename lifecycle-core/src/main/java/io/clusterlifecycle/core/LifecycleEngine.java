@@ -91,6 +91,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.stream.Collectors;
 
 /**
@@ -103,6 +105,7 @@ import java.util.stream.Collectors;
  * per command. Thread-safe.
  */
 public final class LifecycleEngine implements Lifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(LifecycleEngine.class);
 
   /** Steps in flight across the engine when none is configured. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -128,9 +131,10 @@ public final class LifecycleEngine implements Lifecycle {
   private final Set<String> creating = ConcurrentHashMap.newKeySet();
   private final Duration leaseDuration;
   private final Map<String, CompletableFuture<Cluster>> resumedOnStart;
-  private final String host = hostName();
+  private final String host;
   private final long pid = ProcessHandle.current().pid();
-  private final String owner = host + "/" + pid + "/" + hex(6);
+  private final String owner;
+  private final Set<String> takingOver = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private LifecycleEngine(Builder b) {
@@ -140,6 +144,8 @@ public final class LifecycleEngine implements Lifecycle {
     this.store = b.store;
     this.clock = b.clock;
     this.defaultTimeout = b.defaultTimeout;
+    this.host = b.host != null ? b.host : hostName();
+    this.owner = host + "/" + pid + "/" + hex(6);
     this.owned = new ArrayList<>();
     ScheduledExecutorService scheduler = b.scheduler;
     if (scheduler == null) {
@@ -158,18 +164,59 @@ public final class LifecycleEngine implements Lifecycle {
         new MetadataTree(b.metadataRoot), b.commandGrace, Retry.of("lifecycle", b.retry));
     this.leaseDuration = b.leaseDuration;
     this.resumedOnStart = b.resumeOnStart ? resumeInterrupted() : Map.of();
+    if (b.takeOverEvery != null) {
+      long every = b.takeOverEvery.toMillis();
+      java.util.concurrent.ScheduledFuture<?> scan = scheduler.scheduleWithFixedDelay(
+          this::takeOverInterrupted, every, every, TimeUnit.MILLISECONDS);
+      owned.add(0, () -> scan.cancel(false));
+    }
   }
 
   /** Recovers, in the background, every cluster whose operation's owner is gone. */
   private Map<String, CompletableFuture<Cluster>> resumeInterrupted() {
     Map<String, CompletableFuture<Cluster>> started = new LinkedHashMap<>();
     for (Cluster c : joinRetry(store::list)) {
-      if (!c.operation().isEmpty()
-          && c.lease().map(l -> l.isLapsed(clock.instant(), host)).orElse(true)) {
+      if (isInterrupted(c)) {
         started.put(c.id(), recoverAsync(c.id(), defaultTimeout));
       }
     }
     return Map.copyOf(started);
+  }
+
+  /** An operation is recorded on the cluster, and the lease of the engine running it lapsed. */
+  private boolean isInterrupted(Cluster c) {
+    return !c.operation().isEmpty()
+        && c.lease().map(l -> l.isLapsed(clock.instant(), host)).orElse(true);
+  }
+
+  /** One scan of {@link Builder#takeOverInterrupted(Duration)}; never throws. */
+  private void takeOverInterrupted() {
+    if (closed) {
+      return;
+    }
+    // on the engine's executor: recovering blocks on store reads, and the store's own threads
+    // must stay free to answer them
+    store.list().whenCompleteAsync((clusters, e) -> {
+      if (e != null) {
+        LOG.warn("could not look for interrupted operations to take over: {}",
+            Failures.describe(e));
+        return;
+      }
+      for (Cluster c : clusters) {
+        if (closed || !isInterrupted(c) || busy.containsKey(c.id()) || !takingOver.add(c.id())) {
+          continue;
+        }
+        LOG.info("taking over operation {} on cluster {} from engine {}", c.operation(),
+            c.name(), c.lease().map(Lease::owner).orElse("(none)"));
+        recoverAsync(c.id(), defaultTimeout).whenComplete((r, f) -> {
+          takingOver.remove(c.id());
+          if (f != null) {
+            LOG.warn("taking over operation {} on cluster {} failed: {}", c.operation(),
+                c.name(), Failures.describe(f));
+          }
+        });
+      }
+    }, ctx.executor());
   }
 
   /**
@@ -1122,6 +1169,8 @@ public final class LifecycleEngine implements Lifecycle {
     private Duration commandGrace = Duration.ofSeconds(5);
     private Duration leaseDuration = DEFAULT_LEASE;
     private boolean resumeOnStart;
+    private Duration takeOverEvery;
+    private String host;
     private RetryConfig retry = RetryConfig.<Object>custom()
         .maxAttempts(5)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
@@ -1152,6 +1201,41 @@ public final class LifecycleEngine implements Lifecycle {
      */
     public Builder resumeInterruptedOnStart(boolean value) {
       this.resumeOnStart = value;
+      return this;
+    }
+
+    /**
+     * Makes the engine look for interrupted operations every {@code every} and take them over:
+     * every cluster with an operation whose engine's lease lapsed (the engine died or lost its
+     * store) is recovered in the background, as {@link LifecycleEngine#recoverAsync} would. This
+     * is how replicas of a control plane sharing one store finish each other's work. Off by
+     * default.
+     *
+     * @param every a positive interval between scans, or null to turn scanning off
+     * @return this builder
+     */
+    public Builder takeOverInterrupted(Duration every) {
+      if (every != null && (every.isNegative() || every.isZero())) {
+        throw new IllegalArgumentException("takeOverInterrupted must be positive, was " + every);
+      }
+      this.takeOverEvery = every;
+      return this;
+    }
+
+    /**
+     * Sets the machine name this engine writes into its leases. An engine treats the lease of a
+     * dead process on its own machine as lapsed at once; set a distinct name per engine where
+     * engines share a host name but not process ids (containers), so that only lease expiry
+     * counts there. Default: the local host name.
+     *
+     * @param value a non-empty name
+     * @return this builder
+     */
+    public Builder host(String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("host must be a non-empty name");
+      }
+      this.host = value;
       return this;
     }
 

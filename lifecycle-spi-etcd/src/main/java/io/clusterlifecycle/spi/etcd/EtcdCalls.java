@@ -14,8 +14,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** What both etcd stores share: key encoding, ranges, call timeouts and error translation. */
@@ -24,8 +29,16 @@ final class EtcdCalls {
       Status.Code.DEADLINE_EXCEEDED, Status.Code.ABORTED, Status.Code.CANCELLED,
       Status.Code.UNKNOWN);
 
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
   private final String where;
   private final Duration timeout;
+  /** Completes callers' stages, so that their continuations never hold the client's I/O threads. */
+  private final ExecutorService callbacks = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "lifecycle-etcd-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean closed;
 
   EtcdCalls(String where, Duration timeout) {
@@ -67,6 +80,12 @@ final class EtcdCalls {
 
   void close() {
     closed = true;
+    callbacks.shutdown();
+  }
+
+  /** Where stages handed to callers complete, and watch listeners run. */
+  Executor callbacks() {
+    return callbacks;
   }
 
   boolean isClosed() {
@@ -90,13 +109,21 @@ final class EtcdCalls {
     }
     CompletableFuture<T> out = new CompletableFuture<>();
     f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
-      if (e == null) {
-        out.complete(v);
-      } else {
-        out.completeExceptionally(translate(what, e));
+      try {
+        callbacks.execute(() -> complete(out, what, v, e));
+      } catch (RejectedExecutionException closedMeanwhile) {
+        complete(out, what, v, e);
       }
     });
     return out;
+  }
+
+  private <T> void complete(CompletableFuture<T> out, String what, T value, Throwable e) {
+    if (e == null) {
+      out.complete(value);
+    } else {
+      out.completeExceptionally(translate(what, e));
+    }
   }
 
   LifecycleException closedError(String what) {

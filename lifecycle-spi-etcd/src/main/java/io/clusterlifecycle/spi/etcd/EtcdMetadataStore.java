@@ -178,8 +178,14 @@ public final class EtcdMetadataStore implements MetadataStore {
     }
     String from = prefix + path;
     WatchOption option = WatchOption.builder().withRange(bytes(rangeEnd(path))).build();
+    CompletableFuture<?>[] order = {CompletableFuture.completedFuture(null)};
     Watch.Watcher watcher = client.getWatchClient().watch(bytes(from), option,
-        Watch.listener(r -> deliver(path, r, listener),
+        Watch.listener(r -> {
+          synchronized (order) {
+            // one revision after the other, off the client's I/O threads
+            order[0] = order[0].thenRunAsync(() -> deliver(path, r, listener), calls.callbacks());
+          }
+        },
             e -> LOG.warn("metadata watch of {} in etcd {} failed: {}", path, calls.where(),
                 e.toString())));
     return watcher::close;

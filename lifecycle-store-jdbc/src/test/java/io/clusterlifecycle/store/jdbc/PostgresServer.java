@@ -1,5 +1,6 @@
 package io.clusterlifecycle.store.jdbc;
 
+import io.clusterlifecycle.testkit.servers.DebianPackages;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -51,12 +52,30 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
-   * Finds the newest installed server's binaries.
+   * Finds the newest installed server's binaries, installing Debian's postgresql package first
+   * when there is none (as root, or through {@code sudo -n}).
    *
    * @return the {@code bin} directory holding {@code postgres}, {@code initdb}, {@code pg_ctl}
    * @throws IllegalStateException if there is none, saying how to install it
    */
-  static Path findBinaries() throws IOException {
+  static synchronized Path findBinaries() throws IOException {
+    Optional<Path> found = locate();
+    String installLog = "";
+    if (found.isEmpty()) {
+      installLog = DebianPackages.install("postgresql");
+      found = locate();
+    }
+    String log = installLog;
+    return found.orElseThrow(() -> new IllegalStateException("PostgreSQL server binaries not "
+        + "found: there is no " + INSTALL_ROOT + "/*/bin/postgres and installing Debian's "
+        + "postgresql package failed (" + log + "). Install it: DEBIAN_FRONTEND=noninteractive "
+        + "apt-get install -y postgresql."
+        + ("true".equals(System.getenv("CI"))
+            ? " CI=true: this integration test must run, so it fails instead of skipping."
+            : "")));
+  }
+
+  private static Optional<Path> locate() throws IOException {
     List<Path> found = new ArrayList<>();
     if (Files.isDirectory(INSTALL_ROOT)) {
       try (Stream<Path> versions = Files.list(INSTALL_ROOT)) {
@@ -66,14 +85,7 @@ public final class PostgresServer implements AutoCloseable {
             .forEach(found::add);
       }
     }
-    return found.stream().max(Comparator.comparingDouble(PostgresServer::version))
-        .orElseThrow(() -> new IllegalStateException("PostgreSQL server binaries not found: "
-            + "there is no " + INSTALL_ROOT + "/*/bin/postgres. Install Debian's postgresql "
-            + "package (DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; .ci/run "
-            + "does this before mvn -B verify)."
-            + ("true".equals(System.getenv("CI"))
-                ? " CI=true: this integration test must run, so it fails instead of skipping."
-                : "")));
+    return found.stream().max(Comparator.comparingDouble(PostgresServer::version));
   }
 
   private static double version(Path binDir) {

@@ -57,7 +57,7 @@ final class ClusterCommands {
     @Override
     public final Integer call() {
       checkInput();
-      try (Session session = new Session(parent.home, parent.trace, parent.store)) {
+      try (Session session = parent.openSession(b -> { })) {
         return run(session);
       }
     }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         BackupCommands.ListBackups.class, BackupCommands.RestoreCommand.class,
         OperationCommands.PromoteCommand.class, OperationCommands.AddRoleCommand.class,
         OperationCommands.RemoveRoleCommand.class, ClusterCommands.Delete.class,
-        ClusterCommands.Recover.class, ClusterCommands.PurgeDone.class,
+        ClusterCommands.Recover.class, ClusterCommands.PurgeDone.class, ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class LifecycleCli implements java.util.concurrent.Callable<Integer> {
 
@@ -46,11 +46,23 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       description = "Append the JSON-lines trace of what the command did to FILE.")
   java.nio.file.Path trace;
 
-  @Option(names = "--store", scope = CommandLine.ScopeType.INHERIT, paramLabel = "JDBC_URL",
-      description = "Keep the records in this database (e.g. jdbc:postgresql://host/db; user and"
-          + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD) instead of"
+  @Option(names = "--store", scope = CommandLine.ScopeType.INHERIT, paramLabel = "URL",
+      description = "Keep the records in this database (jdbc:postgresql://host/db, user and"
+          + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD) or in etcd"
+          + " (etcd://HOST:PORT[,HOST:PORT...], which also holds the metadata tree) instead of"
           + " DIR/lifecycle.db (SQLite).")
   String store;
+
+  @Option(names = "--metadata", scope = CommandLine.ScopeType.INHERIT, paramLabel = "URL",
+      description = "Publish the metadata tree to etcd (etcd://HOST:PORT[,HOST:PORT...]) instead"
+          + " of DIR/metadata; nodes' LC_METADATA files still follow it.")
+  String metadata;
+
+  @Option(names = "--lease", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SEC",
+      description = "How long this process owns a running operation without renewing; another"
+          + " engine may take it over once that lapsed (default: 30). The lease names this host,"
+          + " or LIFECYCLE_ENGINE_HOST when set.")
+  Long leaseSeconds;
 
   @Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SEC",
       description = "Bound the operation, including any wait for a busy cluster, in seconds.")
@@ -120,6 +132,27 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       return ExitCodes.NOT_FOUND;
     }
     return ExitCodes.FAILED;
+  }
+
+  /**
+   * Opens the engine session the global options describe.
+   *
+   * @param tweak last changes to the engine's settings
+   * @return the session; the caller closes it
+   */
+  Session openSession(java.util.function.Consumer<io.clusterlifecycle.core.LifecycleEngine.Builder>
+      tweak) {
+    if (leaseSeconds != null && leaseSeconds <= 0) {
+      throw new ValidationException("command line", java.util.List.of(
+          io.clusterlifecycle.api.ValidationProblem.of("--lease", "must be a positive number"
+              + " of seconds, was " + leaseSeconds)));
+    }
+    return new Session(home, trace, new Session.Stores(store, metadata), b -> {
+      if (leaseSeconds != null) {
+        b.leaseDuration(java.time.Duration.ofSeconds(leaseSeconds));
+      }
+      tweak.accept(b);
+    });
   }
 
   /** The request timeout given on the command line, if any. */

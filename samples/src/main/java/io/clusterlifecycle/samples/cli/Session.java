@@ -1,55 +1,157 @@
 package io.clusterlifecycle.samples.cli;
 
+import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.ValidationProblem;
 import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.MetadataChange;
+import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.core.JsonLinesTrace;
-import io.clusterlifecycle.store.jdbc.JdbcClusterStore;
 import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.local.LocalInfrastructure;
+import io.clusterlifecycle.spi.etcd.EtcdClusterStore;
+import io.clusterlifecycle.spi.etcd.EtcdEndpoints;
+import io.clusterlifecycle.spi.etcd.EtcdMetadataStore;
+import io.clusterlifecycle.store.jdbc.JdbcClusterStore;
+import io.etcd.jetcd.Client;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
-/** One CLI invocation's engine on the local infrastructure of a home directory. */
+/**
+ * One CLI invocation's engine on the local infrastructure of a home directory, with its records
+ * and metadata tree where the global options put them.
+ */
 final class Session implements AutoCloseable {
   final LocalInfrastructure infra;
   final LifecycleEngine engine;
   private final JsonLinesTrace trace;
+  private final List<AutoCloseable> closing = new ArrayList<>();
 
   /** The records' file in a home when no other store is given: SQLite. */
   static final String STORE_FILE = "lifecycle.db";
+  /** Names this process in its operation leases, instead of the host name. */
+  static final String ENGINE_HOST_ENV = "LIFECYCLE_ENGINE_HOST";
 
-  private final ClusterStore store;
+  /** Where the records and the metadata tree live; null fields mean the embedded default. */
+  record Stores(String store, String metadata) {
+    static final Stores EMBEDDED = new Stores(null, null);
+
+    static boolean isEtcd(String url) {
+      return url != null && url.startsWith("etcd://");
+    }
+  }
 
   Session(Path home, Path traceFile) {
-    this(home, traceFile, null);
+    this(home, traceFile, Stores.EMBEDDED, b -> { });
   }
 
   /**
-   * @param storeUrl a JDBC URL for the records (user and password from LIFECYCLE_STORE_USER and
-   *     LIFECYCLE_STORE_PASSWORD), or null for the SQLite file in the home
+   * @param stores where the records go (a JDBC URL, user and password from LIFECYCLE_STORE_USER
+   *     and LIFECYCLE_STORE_PASSWORD, or etcd://HOST:PORT, which also takes the metadata tree)
+   *     and the metadata tree (etcd://HOST:PORT); null for the home's SQLite file and tree file
+   * @param tweak last changes to the engine's settings
    */
-  Session(Path home, Path traceFile, String storeUrl) {
-    this.infra = LocalInfrastructure.open(home);
-    this.store = storeUrl == null ? JdbcClusterStore.sqlite(home.resolve(STORE_FILE))
-        : JdbcClusterStore.open(storeUrl, System.getenv("LIFECYCLE_STORE_USER"),
-            System.getenv("LIFECYCLE_STORE_PASSWORD"));
-    this.trace = traceFile == null ? null : JsonLinesTrace.append(traceFile);
-    LifecycleEngine.Builder b = LifecycleEngine.builder()
-        .resourceProvider(infra.resources())
-        .commandExecutor(infra.commands())
-        .metadataStore(infra.metadata())
-        .clusterStore(store);
-    if (trace != null) {
-      b.eventListener(trace);
+  Session(Path home, Path traceFile, Stores stores, Consumer<LifecycleEngine.Builder> tweak) {
+    String metadataUrl = stores.metadata() != null ? stores.metadata()
+        : Stores.isEtcd(stores.store()) ? stores.store() : null;
+    if (metadataUrl != null && !Stores.isEtcd(metadataUrl)) {
+      throw new ValidationException("command line", List.of(ValidationProblem.of("--metadata",
+          "must be etcd://HOST:PORT[,HOST:PORT...], was '" + metadataUrl + "'")));
     }
-    this.engine = b.build();
+    EtcdEndpoints recordsEtcd = Stores.isEtcd(stores.store())
+        ? EtcdEndpoints.parse(stores.store()) : null;
+    EtcdEndpoints metadataEtcd = metadataUrl == null ? null : EtcdEndpoints.parse(metadataUrl);
+    this.infra = LocalInfrastructure.open(home);
+    closing.add(infra);
+    try {
+      ClusterStore store;
+      if (recordsEtcd != null) {
+        Client client = recordsEtcd.connect();
+        closing.add(0, client);
+        store = EtcdClusterStore.builder().client(client).build();
+      } else if (stores.store() != null) {
+        store = JdbcClusterStore.open(stores.store(), System.getenv("LIFECYCLE_STORE_USER"),
+            System.getenv("LIFECYCLE_STORE_PASSWORD"));
+      } else {
+        store = JdbcClusterStore.sqlite(home.resolve(STORE_FILE));
+      }
+      closing.add(0, store);
+      MetadataStore metadata = infra.metadata();
+      if (metadataEtcd != null) {
+        Client client = metadataEtcd.equals(recordsEtcd) ? null : metadataEtcd.connect();
+        if (client != null) {
+          closing.add(0, client);
+        }
+        EtcdMetadataStore etcd = client != null ? EtcdMetadataStore.builder().client(client)
+            .build() : EtcdMetadataStore.builder().endpoints(metadataEtcd).build();
+        closing.add(0, etcd);
+        metadata = new Mirrored(etcd, infra.metadata());
+      }
+      this.trace = traceFile == null ? null : JsonLinesTrace.append(traceFile);
+      if (trace != null) {
+        closing.add(0, trace);
+      }
+      LifecycleEngine.Builder b = LifecycleEngine.builder()
+          .resourceProvider(infra.resources())
+          .commandExecutor(infra.commands())
+          .metadataStore(metadata)
+          .clusterStore(store);
+      String host = System.getenv(ENGINE_HOST_ENV);
+      if (host != null && !host.isBlank()) {
+        b.host(host);
+      }
+      if (trace != null) {
+        b.eventListener(trace);
+      }
+      tweak.accept(b);
+      this.engine = b.build();
+      closing.add(0, engine);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   @Override
   public void close() {
-    engine.close();
-    if (trace != null) {
-      trace.close();
+    RuntimeException first = null;
+    for (AutoCloseable c : closing) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+      }
     }
-    store.close();
-    infra.close();
+    closing.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * The metadata tree in etcd, where node agents read it, mirrored into the home so that the
+   * local nodes' {@code metadata.json} (their {@code LC_METADATA}) follows it, as confd would
+   * render it on a real node. etcd is written first and answers reads and watches.
+   */
+  private record Mirrored(MetadataStore primary, MetadataStore local) implements MetadataStore {
+    @Override
+    public CompletionStage<Void> commit(MetadataChange change) {
+      return primary.commit(change).thenCompose(x -> local.commit(change));
+    }
+
+    @Override
+    public CompletionStage<Map<String, String>> get(String prefix) {
+      return primary.get(prefix);
+    }
+
+    @Override
+    public AutoCloseable watch(String prefix, Consumer<MetadataChange> listener) {
+      return primary.watch(prefix, listener);
+    }
   }
 }
