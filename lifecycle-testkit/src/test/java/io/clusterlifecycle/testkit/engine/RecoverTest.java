@@ -19,6 +19,7 @@ import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.testkit.ResourceCall;
+import io.clusterlifecycle.testkit.VirtualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -93,6 +94,57 @@ class RecoverTest {
     assertThat(h.resources.createCount("demo-worker-1")).isOne();
     assertThat(h.resources.resources(c.id())).hasSize(5);
     assertThat(c.node("demo-worker-3").orElseThrow().address()).isNotEmpty();
+  }
+
+  @Test
+  void anEngineScanningForInterruptedOperations_takesOneOverOnceItsLeaseLapsed_andOnlyOnce()
+      throws Exception {
+    // engine A (named host-a in its lease) dies in the middle of "start (order 1)"
+    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
+    LifecycleEngine a = h.engine(x -> x.scheduler(deadScheduler).host("host-a")
+        .leaseDuration(Duration.ofSeconds(5)));
+    h.commands.on("start").forNode("demo-worker-1").hang().times(1);
+    a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo").build());
+    h.commands.whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
+        .get(10, TimeUnit.SECONDS);
+    deadScheduler.shutdownNow();
+    assertThat(h.engine.get("demo").lease()).hasValueSatisfying(l -> {
+      assertThat(l.host()).isEqualTo("host-a");
+      assertThat(l.owner()).startsWith("host-a/");
+    });
+
+    // B scans every 20 ms on a clock of its own: nothing happens while A's lease holds
+    VirtualClock clock = VirtualClock.at(java.time.Instant.now());
+    LifecycleEngine b = h.engine(x -> x.clock(clock).takeOverInterrupted(Duration.ofMillis(20)));
+    Thread.sleep(300);
+    assertThat(runs("start", "demo-worker-1")).isOne();
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.DEPLOYING);
+
+    // past the lease, a scan takes the operation over and finishes it, once
+    clock.advance(Duration.ofSeconds(6));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (h.engine.get("demo").state() != ClusterState.RUNNING) {
+      assertThat(System.nanoTime()).as("taken over within 10 s").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    Thread.sleep(200);
+    Cluster c = h.engine.get("demo");
+    assertThat(c.lease()).isEmpty();
+    assertThat(c.nodes()).allSatisfy(n -> assertThat(h.resources.createCount(n.id())).isOne());
+    assertThat(runs("start", "demo-worker-1")).isEqualTo(2);
+    assertThat(runs("start", "demo-master-1")).isOne();
+    assertThat(h.engine.operations(c.id())).singleElement()
+        .extracting(Operation::state).isEqualTo(OperationState.SUCCEEDED);
+    b.close();
+    a.close();
+  }
+
+  @Test
+  void engineHost_mustBeANonEmptyName() {
+    assertThatThrownBy(() -> LifecycleEngine.builder().host(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+    assertThatThrownBy(() -> LifecycleEngine.builder().takeOverInterrupted(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
   }
 
   @Test
