@@ -31,6 +31,29 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void badStoreOptions_areBadInput_beforeTheHomeIsTouched() {
+    Path fresh = home.resolve("fresh");
+    String[][] cases = {
+        {"--store", "etcd://no-port", "list"},
+        {"--store", "etcd://h:99999", "list"},
+        {"--metadata", "jdbc:sqlite:x.db", "list"},
+        {"--lease", "0", "list"},
+        {"serve", "--every", "0"}};
+    for (String[] c : cases) {
+      String[] args = new String[c.length + 2];
+      args[0] = "--home";
+      args[1] = fresh.toString();
+      System.arraycopy(c, 0, args, 2, c.length);
+      LifecycleCliTest.Result r = LifecycleCliTest.run(args);
+      assertThat(r.code()).as(String.join(" ", c) + ": " + r.err())
+          .isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(r.err()).as(String.join(" ", c)).containsAnyOf("HOST:PORT", "etcd://",
+          "positive");
+      assertThat(fresh).as("nothing created for " + String.join(" ", c)).doesNotExist();
+    }
+  }
+
+  @Test
   void createShowAddDeleteNodesDelete_onOneHome() throws IOException {
     LifecycleCliTest.Result created = run("--json", "create", HADOOP, "--name", "demo",
         "--label", "team=data", "--count", "worker=2");

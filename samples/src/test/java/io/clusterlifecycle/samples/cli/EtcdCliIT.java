@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterlifecycle.spi.etcd.EtcdMetadataStore;
 import io.clusterlifecycle.spi.etcd.EtcdServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,12 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two engine processes share one real etcd ({@code --store etcd://…}: records, journal and
+ * The {@code lifecycle} tool on a real etcd. {@code --metadata etcd://…} publishes the tree there
+ * while the records stay in the home. And the takeover: two engine processes share one etcd ({@code --store etcd://…}: records, journal and
  * metadata tree). One runs {@code add-nodes} and is killed with SIGKILL in the middle; the other,
  * a {@code serve} replica on another (pretend) host, takes the operation over once the dead
  * engine's etcd lease has expired, and finishes it without creating any node a second time.
  */
-class EtcdTakeOverIT {
+class EtcdCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path CLI = Path.of(System.getProperty("lifecycle.repo", ".."))
       .toAbsolutePath().normalize().resolve("samples/target/lifecycle-cli.jar");
@@ -68,6 +70,32 @@ class EtcdTakeOverIT {
   @AfterEach
   void stopProcesses() {
     started.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void metadataInEtcd_recordsInTheHome_andNodesStillReadTheirTree(@TempDir Path dir)
+      throws Exception {
+    Path spec = dir.resolve("slow.yaml");
+    Files.writeString(spec, SPEC);
+    Path home = dir.resolve("home");
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        CLI.toString(), "--home", home.toString(), "--metadata", etcd.url(), "--json", "create",
+        spec.toString(), "--name", "m"));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    started.add(p);
+    JsonNode c = JSON.readTree(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).isZero();
+    String id = c.get("id").asText();
+    try (EtcdMetadataStore tree = EtcdMetadataStore.open(etcd.url())) {
+      Map<String, String> keys = tree.get("/clusters/" + id).toCompletableFuture().join();
+      assertThat(keys).containsEntry("/clusters/" + id + "/cluster/name", "m")
+          .containsEntry("/clusters/" + id + "/hosts/db/m-db-1/node_id", "m-db-1")
+          .containsEntry("/clusters/" + id + "/hosts/db/m-db-2/node_id", "m-db-2");
+    }
+    assertThat(home.resolve(Session.STORE_FILE)).exists();
+    assertThat(Files.readString(home.resolve("nodes/m-db-2/metadata.json")))
+        .contains("\"m-db-1\"", "\"m-db-2\"");
   }
 
   @Test
