@@ -196,7 +196,13 @@ public final class LifecycleEngine implements Lifecycle {
     }
     // on the engine's executor: recovering blocks on store reads, and the store's own threads
     // must stay free to answer them
-    store.list().whenCompleteAsync((clusters, e) -> {
+    CompletableFuture<List<Cluster>> listed;
+    try {
+      listed = store.list().toCompletableFuture();
+    } catch (RuntimeException e) {
+      listed = CompletableFuture.failedFuture(e);
+    }
+    listed.whenCompleteAsync((clusters, e) -> {
       if (e != null) {
         LOG.warn("could not look for interrupted operations to take over: {}",
             Failures.describe(e));
@@ -208,13 +214,17 @@ public final class LifecycleEngine implements Lifecycle {
         }
         LOG.info("taking over operation {} on cluster {} from engine {}", c.operation(),
             c.name(), c.lease().map(Lease::owner).orElse("(none)"));
-        recoverAsync(c.id(), defaultTimeout).whenComplete((r, f) -> {
-          takingOver.remove(c.id());
-          if (f != null) {
-            LOG.warn("taking over operation {} on cluster {} failed: {}", c.operation(),
-                c.name(), Failures.describe(f));
-          }
-        });
+        // another replica may have finished or failed it meanwhile: only while it is still the
+        // same interrupted operation
+        recoverAsync(c.id(), defaultTimeout,
+            fresh -> isInterrupted(fresh) && fresh.operation().equals(c.operation()))
+            .whenComplete((r, f) -> {
+              takingOver.remove(c.id());
+              if (f != null) {
+                LOG.warn("taking over operation {} on cluster {} failed: {}", c.operation(),
+                    c.name(), Failures.describe(f));
+              }
+            });
       }
     }, ctx.executor());
   }
@@ -316,6 +326,15 @@ public final class LifecycleEngine implements Lifecycle {
     }
     return named.stream().max(Comparator.comparing(Cluster::createdAt)).orElseThrow(() ->
         new NotFoundException("no cluster with id or name '" + ref + "'"));
+  }
+
+  /**
+   * Stores a cluster record, retrying transient failures; a retry that conflicts only with its
+   * own first attempt (which landed, its reply lost) counts as stored.
+   */
+  private Cluster putRecord(Cluster c) {
+    return join(ctx.retrying(() -> store.put(c))
+        .exceptionallyCompose(e -> RecordKeeper.landedAnyway(ctx, c, e)));
   }
 
   private <T> T joinRetry(java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
@@ -638,7 +657,7 @@ public final class LifecycleEngine implements Lifecycle {
           });
       String id = name + "-" + hex(6);
       Prepared p = prepare.apply(id);
-      Cluster stored = joinRetry(() -> store.put(p.cluster()));
+      Cluster stored = putRecord(p.cluster());
       CompletableFuture<Void> mine = new CompletableFuture<>();
       busy.put(id, mine);
       return start(new Prepared(stored, p.plan(), p.type(), p.added(), p.leaving()),
@@ -758,7 +777,7 @@ public final class LifecycleEngine implements Lifecycle {
       }
       Cluster running;
       try {
-        running = joinRetry(() -> store.put(b.build()));
+        running = putRecord(b.build());
       } catch (VersionConflictException e) {
         // another engine changed the cluster first: this operation never started
         joinRetry(() -> store.putOperation(pending.ended(OperationState.CANCELLED, now(),
@@ -824,12 +843,23 @@ public final class LifecycleEngine implements Lifecycle {
 
   @Override
   public CompletableFuture<Cluster> recoverAsync(String cluster, Duration timeout) {
+    return recoverAsync(cluster, timeout, c -> true);
+  }
+
+  /** Recovers a cluster if, once this engine holds its claim, its record still passes {@code still}. */
+  private CompletableFuture<Cluster> recoverAsync(String cluster, Duration timeout,
+      java.util.function.Predicate<Cluster> still) {
     try {
       Cluster c = resolve(cluster);
       Instant deadline = clock.instant().plus(timeout);
       return claim(c.id(), deadline).thenCompose(mine -> {
         try {
-          return recover(resolve(c.id()), deadline, mine);
+          Cluster fresh = resolve(c.id());
+          if (!still.test(fresh)) {
+            release(c.id(), mine);
+            return CompletableFuture.completedFuture(null);
+          }
+          return recover(fresh, deadline, mine);
         } catch (RuntimeException e) {
           release(c.id(), mine);
           throw e;
@@ -842,8 +872,8 @@ public final class LifecycleEngine implements Lifecycle {
 
   private CompletableFuture<?> recover(Cluster c, Instant deadline, CompletableFuture<Void> mine) {
     if (c.state() == ClusterState.COOLDOWN && c.operation().isEmpty()) {
-      joinRetry(() -> store.put(c.toBuilder().state(c.state().moveTo(ClusterState.RUNNING))
-          .updatedAt(now()).build()));
+      putRecord(c.toBuilder().state(c.state().moveTo(ClusterState.RUNNING))
+          .updatedAt(now()).build());
       emitState(c, "", null, ClusterState.COOLDOWN, ClusterState.RUNNING);
       release(c.id(), mine);
       return CompletableFuture.completedFuture(null);
@@ -927,7 +957,7 @@ public final class LifecycleEngine implements Lifecycle {
     for (Node n : recreate) {
       b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)).withResource("", ""));
     }
-    Cluster running = joinRetry(() -> store.put(b.build()));
+    Cluster running = putRecord(b.build());
     Operation resumed = new Operation(op.id(), op.clusterId(), op.type(),
         op.state() == OperationState.RUNNING ? op.state() : op.state().moveTo(OperationState.RUNNING),
         op.startedFrom(), plan, op.createdAt(), Optional.empty(), "", false, op.warnings(),

@@ -34,7 +34,7 @@ public final class RecordKeeper {
    * a version conflict against itself: when the stored record is exactly the one written, the
    * write succeeded.
    */
-  private static CompletableFuture<Cluster> landedAnyway(EngineContext ctx, Cluster written,
+  public static CompletableFuture<Cluster> landedAnyway(EngineContext ctx, Cluster written,
       Throwable error) {
     Throwable cause = Failures.cause(error);
     if (!(cause instanceof io.clusterlifecycle.api.spi.VersionConflictException)) {
