@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 final class EtcdCalls {
   private static final Set<Status.Code> TRANSIENT = EnumSet.of(Status.Code.UNAVAILABLE,
       Status.Code.DEADLINE_EXCEEDED, Status.Code.ABORTED, Status.Code.CANCELLED,
-      Status.Code.UNKNOWN);
+      Status.Code.UNKNOWN, Status.Code.RESOURCE_EXHAUSTED);
 
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -141,7 +141,10 @@ final class EtcdCalls {
           + " in " + timeout.toMillis() + " ms", t);
     }
     Status.Code code = code(t);
-    if (code != null && TRANSIENT.contains(code)) {
+    // RESOURCE_EXHAUSTED is etcd's "too many requests", unless a message outgrew gRPC's limit
+    boolean tooLarge = code == Status.Code.RESOURCE_EXHAUSTED && String.valueOf(t.getMessage())
+        .contains("exceeds maximum size");
+    if (code != null && TRANSIENT.contains(code) && !tooLarge) {
       return new TransientSpiException("could not " + what + " in etcd " + where + ": " + code
           + " (" + t.getMessage() + ")", t);
     }

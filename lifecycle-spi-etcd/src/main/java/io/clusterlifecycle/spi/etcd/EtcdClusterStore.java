@@ -92,8 +92,14 @@ public final class EtcdClusterStore implements ClusterStore {
   public static final String DEFAULT_PREFIX = "/lifecycle";
   /** The shortest etcd lease the store grants, in seconds. */
   static final long MIN_TTL_SECONDS = 2;
-  private static final int MAX_BATCH_BYTES = 512 * 1024;
+  private static final int MAX_BATCH_BYTES = 256 * 1024;
+  /** Well under etcd's default request limit of 1.5 MiB. */
+  private static final int MAX_TXN_BYTES = 1024 * 1024;
   private static final int MAX_CAS_ATTEMPTS = 20;
+  /** Keys per read of a record directory (records are a few KiB each). */
+  private static final int PAGE_KEYS = 200;
+  /** Separates the engine id and its lease's TTL in the value of {@code owners/<id>}. */
+  private static final String TTL_MARK = " ttl=";
 
   private final Client client;
   private final boolean ownsClient;
@@ -104,6 +110,8 @@ public final class EtcdClusterStore implements ClusterStore {
   /** Per engine (lease owner) this store wrote a lease for: its etcd lease. */
   private final Map<String, CompletableFuture<Long>> leases = new ConcurrentHashMap<>();
   private final Map<Long, CloseableClient> keepAlives = new ConcurrentHashMap<>();
+  /** The TTL each etcd lease this store granted was granted with, in seconds. */
+  private final Map<Long, Long> ttlOf = new ConcurrentHashMap<>();
   private final Object appendLock = new Object();
   private CompletableFuture<Void> appendTail = CompletableFuture.completedFuture(null);
 
@@ -166,8 +174,39 @@ public final class EtcdClusterStore implements ClusterStore {
     return prefix + "/backups/" + backupId;
   }
 
-  private static GetOption under(String dir) {
-    return GetOption.builder().withRange(bytes(prefixEnd(dir))).build();
+  /** Keys read from etcd, all as of one revision. */
+  private record Snapshot(List<KeyValue> kvs, long revision) {}
+
+  /**
+   * Reads every key under {@code dir}, {@code pageKeys} keys per request so that no answer
+   * outgrows gRPC's message limit, all pages at one revision: {@code revision}, or the current
+   * one when it is 0.
+   */
+  private CompletableFuture<Snapshot> readAll(String what, String dir, int pageKeys,
+      long revision) {
+    return readPages(what, dir, prefixEnd(dir), pageKeys, revision, new ArrayList<>());
+  }
+
+  private CompletableFuture<List<KeyValue>> readAll(String what, String dir, int pageKeys) {
+    return readAll(what, dir, pageKeys, 0).thenApply(Snapshot::kvs);
+  }
+
+  private CompletableFuture<Snapshot> readPages(String what, String from, String to,
+      int pageKeys, long revision, List<KeyValue> into) {
+    GetOption.Builder option = GetOption.builder().withRange(bytes(to)).withLimit(pageKeys);
+    if (revision > 0) {
+      option.withRevision(revision);
+    }
+    return calls.call(what, () -> client.getKVClient().get(bytes(from), option.build()))
+        .thenCompose(r -> {
+          into.addAll(r.getKvs());
+          long at = revision > 0 ? revision : r.getHeader().getRevision();
+          if (!r.isMore() || r.getKvs().isEmpty()) {
+            return CompletableFuture.completedFuture(new Snapshot(into, at));
+          }
+          String last = string(r.getKvs().get(r.getKvs().size() - 1).getKey());
+          return readPages(what, last + "\0", to, pageKeys, at, into);
+        });
   }
 
   // ---------------------------------------------------------------------------------- clusters
@@ -200,35 +239,49 @@ public final class EtcdClusterStore implements ClusterStore {
   public CompletionStage<List<Cluster>> list() {
     String clusters = prefix + "/clusters/";
     String owners = prefix + "/owners/";
-    return calls.call("list clusters", () -> client.getKVClient().txn()
-            .Then(Op.get(bytes(clusters), under(clusters)), Op.get(bytes(owners), under(owners)))
-            .commit())
-        .thenApply(r -> {
+    // the owners as of the records' revision: one consistent picture
+    return readAll("list clusters", clusters, PAGE_KEYS, 0).thenCompose(records ->
+        readAll("list cluster owners", owners, PAGE_KEYS, records.revision()).thenApply(o -> {
           Map<String, String> ownerOf = new HashMap<>();
-          for (KeyValue kv : r.getGetResponses().get(1).getKvs()) {
+          for (KeyValue kv : o.kvs()) {
             ownerOf.put(string(kv.getKey()).substring(owners.length()), string(kv.getValue()));
           }
           List<Cluster> out = new ArrayList<>();
-          for (KeyValue kv : r.getGetResponses().get(0).getKvs()) {
+          for (KeyValue kv : records.kvs()) {
             Cluster c = decode(kv, Cluster.class);
             out.add(withLiveness(c, ownerOf.get(c.id())));
           }
           out.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
           return List.copyOf(out);
-        });
+        }));
   }
 
   /**
-   * Reports a record's lease as etcd sees it: lapsed when the owner's etcd lease expired (its
-   * key is gone), alive while it lives; otherwise the record as written.
+   * Reports a record's lease as etcd sees it: lapsed when the owner's etcd lease expired (its key
+   * is gone); alive while it lives, even a little past the recorded expiry (the owner's renewal
+   * may be late), but no longer than one lease TTL past it, since a process that keeps its etcd
+   * lease alive but no longer renews the record has stopped running the operation.
+   *
+   * @param ownerValue the value of {@code owners/<id>}, or null
    */
-  private Cluster withLiveness(Cluster c, String liveOwner) {
+  private Cluster withLiveness(Cluster c, String ownerValue) {
     if (c.lease().isEmpty()) {
       return c;
     }
     Lease l = c.lease().get();
     Instant now = clock.instant();
-    boolean alive = l.owner().equals(liveOwner);
+    boolean alive = false;
+    if (ownerValue != null) {
+      int mark = ownerValue.lastIndexOf(TTL_MARK);
+      String owner = mark < 0 ? ownerValue : ownerValue.substring(0, mark);
+      long ttl = 0;
+      try {
+        ttl = mark < 0 ? 0 : Long.parseLong(ownerValue.substring(mark + TTL_MARK.length()));
+      } catch (NumberFormatException e) {
+        LOG.warn("owner key of cluster {} holds '{}'; taking its TTL as 0", c.id(), ownerValue);
+      }
+      alive = l.owner().equals(owner) && now.isBefore(l.expiresAt().plusSeconds(ttl));
+    }
     if (alive && !now.isBefore(l.expiresAt())) {
       return c.toBuilder().lease(Optional.of(new Lease(l.owner(), l.host(), l.pid(),
           now.plusSeconds(1)))).build();
@@ -252,11 +305,25 @@ public final class EtcdClusterStore implements ClusterStore {
     if (cluster == null) {
       return nullArgument("cluster");
     }
+    return put(cluster, true);
+  }
+
+  private CompletableFuture<Cluster> put(Cluster cluster, boolean mayRegrant) {
     String id = cluster.id();
     long expected = cluster.version();
     String json = RecordCodec.write(cluster.withVersion(expected + 1));
     Cluster stored = RecordCodec.read(json, Cluster.class);
-    return ownerOp(cluster).thenCompose(owner -> calls.call("store cluster " + id,
+    Optional<Lease> lease = cluster.lease()
+        .filter(l -> clock.instant().isBefore(l.expiresAt()));
+    CompletableFuture<Long> leaseId = lease.map(l -> leaseOf(l.owner(), ttlFor(l)))
+        .orElse(null);
+    CompletableFuture<Op> ownerWrite = leaseId == null
+        ? CompletableFuture.completedFuture(Op.delete(bytes(ownerKey(id)), DeleteOption.DEFAULT))
+        : leaseId.thenApply(lid -> Op.put(bytes(ownerKey(id)),
+            bytes(lease.get().owner() + TTL_MARK
+                + ttlOf.getOrDefault(lid, ttlFor(lease.get()))),
+            PutOption.builder().withLeaseId(lid).build()));
+    return ownerWrite.thenCompose(owner -> calls.call("store cluster " + id,
             () -> client.getKVClient().txn()
                 .If(new Cmp(bytes(clusterKey(id)), Cmp.Op.EQUAL, CmpTarget.version(expected)))
                 .Then(Op.put(bytes(clusterKey(id)), bytes(json), PutOption.DEFAULT), owner)
@@ -271,29 +338,21 @@ public final class EtcdClusterStore implements ClusterStore {
           return stored;
         })
         .exceptionallyCompose(e -> {
-          if (EtcdCalls.code(e) == Status.Code.NOT_FOUND && cluster.lease().isPresent()) {
+          if (mayRegrant && EtcdCalls.code(e) == Status.Code.NOT_FOUND && leaseId != null) {
             // the etcd lease expired under us (etcd unreachable longer than its TTL): grant a
-            // new one; the compare-and-set still refuses the write if another engine took over
-            leases.remove(cluster.lease().get().owner());
-            return put(cluster);
+            // new one, once; the compare-and-set still refuses the write if another engine
+            // took over meanwhile
+            leases.remove(lease.get().owner(), leaseId);
+            return put(cluster, false);
           }
           return CompletableFuture.failedFuture(EtcdCalls.unwrap(e));
         });
   }
 
-  /** The write of {@code owners/<id>}: under the owner's etcd lease, or a delete. */
-  private CompletableFuture<Op> ownerOp(Cluster cluster) {
-    String key = ownerKey(cluster.id());
-    Optional<Lease> lease = cluster.lease();
-    Instant now = clock.instant();
-    if (lease.isEmpty() || !now.isBefore(lease.get().expiresAt())) {
-      return CompletableFuture.completedFuture(Op.delete(bytes(key), DeleteOption.DEFAULT));
-    }
-    Lease l = lease.get();
-    long ttl = Math.max(MIN_TTL_SECONDS,
-        (Duration.between(now, l.expiresAt()).toMillis() + 999) / 1000);
-    return leaseOf(l.owner(), ttl).thenApply(leaseId -> Op.put(bytes(key), bytes(l.owner()),
-        PutOption.builder().withLeaseId(leaseId).build()));
+  /** The TTL of an etcd lease for a record's lease: what is left of it, at least 2 s. */
+  private long ttlFor(Lease l) {
+    return Math.max(MIN_TTL_SECONDS,
+        (Duration.between(clock.instant(), l.expiresAt()).toMillis() + 999) / 1000);
   }
 
   private CompletableFuture<Long> leaseOf(String owner, long ttlSeconds) {
@@ -313,7 +372,16 @@ public final class EtcdClusterStore implements ClusterStore {
             return;
           }
           long id = r.getID();
-          keepAlives.put(id, client.getLeaseClient().keepAlive(id, new KeepAliveLog(owner, id)));
+          ttlOf.put(id, ttlSeconds);
+          try {
+            keepAlives.put(id, client.getLeaseClient().keepAlive(id,
+                new KeepAliveLog(owner, id)));
+          } catch (RuntimeException ke) {
+            leases.remove(owner, mine);
+            mine.completeExceptionally(calls.translate("keep the lease of engine " + owner
+                + " alive", ke));
+            return;
+          }
           LOG.debug("etcd lease {} (ttl {} s) granted for engine {}", Long.toHexString(id),
               ttlSeconds, owner);
           mine.complete(id);
@@ -348,12 +416,18 @@ public final class EtcdClusterStore implements ClusterStore {
     }
 
     @Override
-    public void onCompleted() {}
+    public void onCompleted() {
+      // jetcd gave the lease up (its deadline passed without a keep-alive answer)
+      if (!calls.isClosed()) {
+        dropLease(owner, id);
+      }
+    }
   }
 
   private void dropLease(String owner, long id) {
     leases.computeIfPresent(owner, (o, f) -> f.isDone() && !f.isCompletedExceptionally()
         && f.join() == id ? null : f);
+    ttlOf.remove(id);
     CloseableClient k = keepAlives.remove(id);
     if (k != null) {
       k.close();
@@ -364,7 +438,7 @@ public final class EtcdClusterStore implements ClusterStore {
    * {@inheritDoc}
    *
    * <p>Reads the cluster's operations first, then deletes everything in as few transactions as
-   * etcd's operation limit allows.
+   * etcd's operation limit allows, the cluster record in the last one.
    */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
@@ -377,8 +451,6 @@ public final class EtcdClusterStore implements ClusterStore {
                 GetOption.builder().withRange(bytes(prefixEnd(ops))).withKeysOnly(true).build()))
         .thenCompose(r -> {
           List<Op> deletes = new ArrayList<>();
-          deletes.add(Op.delete(bytes(clusterKey(clusterId)), DeleteOption.DEFAULT));
-          deletes.add(Op.delete(bytes(ownerKey(clusterId)), DeleteOption.DEFAULT));
           for (KeyValue kv : r.getKvs()) {
             String op = string(kv.getKey()).substring(ops.length());
             deletes.add(Op.delete(bytes(operationClusterKey(op)), DeleteOption.DEFAULT));
@@ -388,6 +460,9 @@ public final class EtcdClusterStore implements ClusterStore {
           }
           deletes.add(Op.delete(bytes(ops),
               DeleteOption.builder().withRange(bytes(prefixEnd(ops))).build()));
+          // the record goes last: until it is gone, a failed delete can be made again
+          deletes.add(Op.delete(bytes(ownerKey(clusterId)), DeleteOption.DEFAULT));
+          deletes.add(Op.delete(bytes(clusterKey(clusterId)), DeleteOption.DEFAULT));
           return inTransactions("delete cluster " + clusterId, deletes);
         });
   }
@@ -446,8 +521,7 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("clusterId");
     }
     String dir = prefix + "/operations/" + clusterId + "/";
-    return calls.call("list the operations of cluster " + clusterId,
-            () -> client.getKVClient().get(bytes(dir), under(dir)))
+    return readAll("list the operations of cluster " + clusterId, dir, PAGE_KEYS)
         .thenApply(r -> decodeAll(r, Operation.class).stream()
             .sorted(Comparator.comparing(Operation::createdAt).thenComparing(Operation::id))
             .toList());
@@ -459,7 +533,7 @@ public final class EtcdClusterStore implements ClusterStore {
    * {@inheritDoc}
    *
    * <p>Each operation's entries become one etcd key per batch (several when a batch is larger
-   * than 512 KiB), written in one transaction that also advances the operations' batch counters
+   * than 256 KiB), written in one transaction (several when a batch exceeds etcd's request limits) that also advances the operations' batch counters
    * with a compare-and-set, retried when another engine appended in between.
    */
   @Override
@@ -467,7 +541,6 @@ public final class EtcdClusterStore implements ClusterStore {
     if (entries == null) {
       return nullArgument("entries");
     }
-    Map<String, List<String>> pieces = new LinkedHashMap<>();
     Map<String, List<JournalEntry>> byOperation = new LinkedHashMap<>();
     for (JournalEntry e : entries) {
       if (e == null) {
@@ -475,24 +548,27 @@ public final class EtcdClusterStore implements ClusterStore {
       }
       byOperation.computeIfAbsent(e.operationId(), k -> new ArrayList<>()).add(e);
     }
-    byOperation.forEach((op, list) -> pieces.put(op, chunks(list)));
-    // one transaction per group of operations small enough for etcd's limits
+    // one transaction per group of chunks small enough for etcd's limits; an operation's chunks
+    // stay in order, in one group or in consecutive ones
     List<Map<String, List<String>>> groups = new ArrayList<>();
     Map<String, List<String>> group = new LinkedHashMap<>();
     int ops = 0;
-    int bytes = 0;
-    for (Map.Entry<String, List<String>> e : pieces.entrySet()) {
-      int size = e.getValue().stream().mapToInt(String::length).sum();
-      int count = e.getValue().size() + 1;
-      if (!group.isEmpty() && (ops + count > maxTxnOps || bytes + size > 2 * MAX_BATCH_BYTES)) {
-        groups.add(group);
-        group = new LinkedHashMap<>();
-        ops = 0;
-        bytes = 0;
+    int size = 0;
+    for (Map.Entry<String, List<JournalEntry>> e : byOperation.entrySet()) {
+      for (String chunk : chunks(e.getValue())) {
+        int len = utf8Length(chunk);
+        int count = group.containsKey(e.getKey()) ? 1 : 2;
+        if (!group.isEmpty() && (ops + count > maxTxnOps || size + len > MAX_TXN_BYTES)) {
+          groups.add(group);
+          group = new LinkedHashMap<>();
+          ops = 0;
+          size = 0;
+          count = 2;
+        }
+        group.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(chunk);
+        ops += count;
+        size += len;
       }
-      group.put(e.getKey(), e.getValue());
-      ops += count;
-      bytes += size;
     }
     if (!group.isEmpty()) {
       groups.add(group);
@@ -521,7 +597,7 @@ public final class EtcdClusterStore implements ClusterStore {
     List<JournalEntry> current = new ArrayList<>();
     int size = 0;
     for (JournalEntry e : entries) {
-      int len = RecordCodec.write(e).length() + 1;
+      int len = utf8Length(RecordCodec.write(e)) + 1;
       if (!current.isEmpty() && size + len > MAX_BATCH_BYTES) {
         out.add(RecordCodec.write(current));
         current = new ArrayList<>();
@@ -590,11 +666,11 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("operationId");
     }
     String dir = journalDir(operationId);
-    return calls.call("read the journal of operation " + operationId,
-            () -> client.getKVClient().get(bytes(dir), under(dir)))
+    // a batch key holds up to MAX_BATCH_BYTES: 8 of them stay well under gRPC's 4 MiB answers
+    return readAll("read the journal of operation " + operationId, dir, 8)
         .thenApply(r -> {
           List<JournalEntry> out = new ArrayList<>();
-          for (KeyValue kv : r.getKvs()) {
+          for (KeyValue kv : r) {
             out.addAll(Arrays.asList(decode(kv, JournalEntry[].class)));
           }
           return List.copyOf(out);
@@ -639,8 +715,7 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("clusterId");
     }
     String dir = prefix + "/backups/";
-    return calls.call("list the backups of cluster " + clusterId,
-            () -> client.getKVClient().get(bytes(dir), under(dir)))
+    return readAll("list the backups of cluster " + clusterId, dir, PAGE_KEYS)
         .thenApply(r -> decodeAll(r, Backup.class).stream()
             .filter(b -> b.clusterId().equals(clusterId))
             .sorted(Comparator.comparing(Backup::createdAt).thenComparing(Backup::id))
@@ -690,9 +765,13 @@ public final class EtcdClusterStore implements ClusterStore {
 
   // ------------------------------------------------------------------------------- internals
 
-  private <T> List<T> decodeAll(GetResponse r, Class<T> type) {
+  private static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private <T> List<T> decodeAll(List<KeyValue> kvs, Class<T> type) {
     List<T> out = new ArrayList<>();
-    for (KeyValue kv : r.getKvs()) {
+    for (KeyValue kv : kvs) {
       out.add(decode(kv, type));
     }
     return out;

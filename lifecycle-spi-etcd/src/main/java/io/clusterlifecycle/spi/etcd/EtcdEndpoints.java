@@ -90,6 +90,7 @@ public record EtcdEndpoints(List<URI> uris) {
         .retryMaxDuration(Duration.ofSeconds(3))
         .keepaliveTime(Duration.ofSeconds(10))
         .keepaliveTimeout(Duration.ofSeconds(5))
+        .maxInboundMessageSize(16 * 1024 * 1024)
         .build();
   }
 

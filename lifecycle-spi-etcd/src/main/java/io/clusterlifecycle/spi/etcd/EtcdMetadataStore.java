@@ -17,8 +17,11 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.grpc.Status;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +30,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: an unreachable etcd or a call without an answer within the
  * {@linkplain Builder#requestTimeout(Duration) timeout} fails the stage with
  * {@link io.clusterlifecycle.api.spi.TransientSpiException} (the engine retries it); watches
- * resume by themselves when etcd is back, from the revision they had reached.
+ * resume by themselves when etcd is back, from the revision they had reached, and start again from
+ * the current tree if etcd compacted the revision they had reached.
  */
 public final class EtcdMetadataStore implements MetadataStore {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataStore.class);
@@ -100,8 +106,13 @@ public final class EtcdMetadataStore implements MetadataStore {
     if (change == null) {
       return CompletableFuture.failedFuture(new NullPointerException("change"));
     }
+    if (calls.isClosed()) {
+      return CompletableFuture.failedFuture(calls.closedError("publish metadata"));
+    }
     List<Op> ops = new ArrayList<>();
-    NavigableSet<String> putKeys = new TreeSet<>();
+    // etcd orders keys by their bytes, which is not Java's order of strings beyond the BMP
+    NavigableSet<String> putKeys = new TreeSet<>((a, b) -> Arrays.compareUnsigned(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
     change.puts().keySet().forEach(k -> putKeys.add(prefix + k));
     for (String p : change.deletePrefixes()) {
       String full = prefix + p;
@@ -166,8 +177,12 @@ public final class EtcdMetadataStore implements MetadataStore {
   /**
    * {@inheritDoc}
    *
-   * <p>The listener runs on the etcd client's threads, once per etcd revision that touched the
-   * prefix; deleted keys arrive one by one in {@link MetadataChange#deletePrefixes()}.
+   * <p>The listener runs on the store's own threads, one notification at a time, once per etcd
+   * revision that touched the prefix; deleted keys arrive one by one in
+   * {@link MetadataChange#deletePrefixes()}. The watch survives etcd restarts by itself. If etcd
+   * ends it for good (its history was compacted past the watch's revision), the store reads the
+   * prefix again, hands the listener the whole subtree as one change that first deletes the
+   * prefix, and watches on from there.
    */
   @Override
   public AutoCloseable watch(String path, Consumer<MetadataChange> listener) {
@@ -176,19 +191,104 @@ public final class EtcdMetadataStore implements MetadataStore {
     if (calls.isClosed()) {
       throw calls.closedError("watch " + path);
     }
-    String from = prefix + path;
-    WatchOption option = WatchOption.builder().withRange(bytes(rangeEnd(path))).build();
-    CompletableFuture<?>[] order = {CompletableFuture.completedFuture(null)};
-    Watch.Watcher watcher = client.getWatchClient().watch(bytes(from), option,
-        Watch.listener(r -> {
-          synchronized (order) {
-            // one revision after the other, off the client's I/O threads
-            order[0] = order[0].thenRunAsync(() -> deliver(path, r, listener), calls.callbacks());
-          }
-        },
-            e -> LOG.warn("metadata watch of {} in etcd {} failed: {}", path, calls.where(),
-                e.toString())));
-    return watcher::close;
+    // from the revision after now: etcd sets the watch up asynchronously, and a commit made
+    // before that must still be seen
+    long now;
+    try {
+      now = calls.call("watch " + path, () -> client.getKVClient().get(bytes(prefix + path),
+          GetOption.builder().withCountOnly(true).build())).join().getHeader().getRevision();
+    } catch (CompletionException e) {
+      throw (RuntimeException) EtcdCalls.unwrap(e);
+    }
+    Subscription s = new Subscription(path, listener);
+    s.watchFrom(now + 1);
+    return s;
+  }
+
+  /** One {@link #watch}: its current etcd watcher, and notifications in order. */
+  final class Subscription implements AutoCloseable {
+    private final String path;
+    private final Consumer<MetadataChange> listener;
+    private CompletableFuture<?> order = CompletableFuture.completedFuture(null);
+    private Watch.Watcher watcher;
+    private boolean closed;
+
+    Subscription(String path, Consumer<MetadataChange> listener) {
+      this.path = path;
+      this.listener = listener;
+    }
+
+    synchronized void watchFrom(long revision) {
+      if (closed || calls.isClosed()) {
+        return;
+      }
+      if (watcher != null) {
+        watcher.close();
+      }
+      WatchOption.Builder option = WatchOption.builder().withRange(bytes(rangeEnd(path)));
+      if (revision > 0) {
+        option.withRevision(revision);
+      }
+      watcher = client.getWatchClient().watch(bytes(prefix + path), option.build(),
+          Watch.listener(r -> then(() -> deliver(path, r, listener)), this::ended));
+    }
+
+    /** Runs notifications one after the other, off the client's I/O threads. */
+    private synchronized void then(Runnable notification) {
+      order = order.handle((x, e) -> null).thenRunAsync(notification, calls.callbacks());
+    }
+
+    /** jetcd ended the watch for good (compaction, or a stream error it does not retry). */
+    void ended(Throwable e) {
+      if (isClosed()) {
+        return;
+      }
+      Status.Code code = EtcdCalls.code(e);
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.INTERNAL) {
+        // jetcd watches on by itself once etcd is back
+        LOG.debug("metadata watch of {} in etcd {} interrupted: {}", path, calls.where(),
+            e.toString());
+        return;
+      }
+      LOG.warn("metadata watch of {} in etcd {} ended ({}); reading the tree again and "
+          + "watching on", path, calls.where(), e.toString());
+      resync();
+    }
+
+    private void resync() {
+      calls.call("read metadata under " + path, () -> client.getKVClient().get(
+              bytes(prefix + path), GetOption.builder().withRange(bytes(rangeEnd(path))).build()))
+          .whenComplete((r, e) -> {
+            if (isClosed()) {
+              return;
+            }
+            if (e != null) {
+              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::resync);
+              return;
+            }
+            Map<String, String> now = new TreeMap<>();
+            for (KeyValue kv : r.getKvs()) {
+              String key = string(kv.getKey()).substring(prefix.length());
+              if (under(key, path)) {
+                now.put(key, string(kv.getValue()));
+              }
+            }
+            then(() -> tell(listener, path, new MetadataChange(now, List.of(path))));
+            watchFrom(r.getHeader().getRevision() + 1);
+          });
+    }
+
+    private synchronized boolean isClosed() {
+      return closed || calls.isClosed();
+    }
+
+    @Override
+    public synchronized void close() {
+      closed = true;
+      if (watcher != null) {
+        watcher.close();
+      }
+    }
   }
 
   /** The end of the etcd range holding {@code path} and every key under it. */
@@ -214,11 +314,16 @@ public final class EtcdMetadataStore implements MetadataStore {
       }
     }
     for (Long revision : puts.keySet()) {
-      try {
-        listener.accept(new MetadataChange(puts.get(revision), deletes.get(revision)));
-      } catch (RuntimeException ex) {
-        LOG.warn("metadata watcher of {} threw; it must not: {}", path, ex.toString());
-      }
+      tell(listener, path, new MetadataChange(puts.get(revision), deletes.get(revision)));
+    }
+  }
+
+  private static void tell(Consumer<MetadataChange> listener, String path,
+      MetadataChange change) {
+    try {
+      listener.accept(change);
+    } catch (RuntimeException ex) {
+      LOG.warn("metadata watcher of {} threw; it must not: {}", path, ex.toString());
     }
   }
 

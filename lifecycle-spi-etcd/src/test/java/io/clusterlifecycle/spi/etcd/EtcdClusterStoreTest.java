@@ -98,6 +98,22 @@ class EtcdClusterStoreTest {
     assertThat(lapsed(read)).as("engine-a's etcd lease is kept alive by its store").isFalse();
     assertThat(b.list().toCompletableFuture().join()).allSatisfy(c ->
         assertThat(lapsed(c)).isFalse());
+    // but a live process that stopped renewing the record loses it one TTL past its expiry
+    Thread.sleep(2_500);
+    assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())).isTrue();
+  }
+
+  @Test
+  void aJournalBatchLargerThanEtcdsRequestLimit_isStoredWholeAndInOrder() {
+    EtcdClusterStore s = store();
+    Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    String detail = "é".repeat(1000);   // 2000 UTF-8 bytes
+    List<JournalEntry> batch = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      batch.add(new JournalEntry("op-big", "s" + i, JournalEntry.Status.FAILED, t, detail));
+    }
+    s.appendJournal(batch).toCompletableFuture().join();
+    assertThat(store().journal("op-big").toCompletableFuture().join()).isEqualTo(batch);
   }
 
   @Test

@@ -148,6 +148,37 @@ class EtcdMetadataStoreTest {
     }
   }
 
+  @Test
+  void aWatchEtcdEnds_startsAgainFromTheWholeTree_andMissesNothing() throws Exception {
+    String root = root();
+    try (EtcdMetadataStore store = EtcdMetadataStore.open(etcd.url());
+        EtcdMetadataStore other = EtcdMetadataStore.open(etcd.url())) {
+      other.commit(new MetadataChange(Map.of(root + "/a", "1", root + "/b", "2"), List.of()))
+          .toCompletableFuture().join();
+      List<MetadataChange> seen = new CopyOnWriteArrayList<>();
+      try (AutoCloseable w = store.watch(root, seen::add)) {
+        other.commit(new MetadataChange(Map.of(root + "/c", "3"), List.of(root + "/a")))
+            .toCompletableFuture().join();
+        awaitSize(seen, 1);
+        // as when etcd compacted past the watch's revision: jetcd ends the watch for good
+        ((EtcdMetadataStore.Subscription) w).ended(new IllegalStateException("compacted"));
+        awaitSize(seen, 2);
+        other.commit(new MetadataChange(Map.of(root + "/d", "4"), List.of()))
+            .toCompletableFuture().join();
+        awaitSize(seen, 3);
+      }
+      assertThat(seen.get(1).deletePrefixes()).containsExactly(root);
+      assertThat(seen.get(1).puts()).isEqualTo(Map.of(root + "/b", "2", root + "/c", "3"));
+      Map<String, String> mirror = new TreeMap<>(Map.of(root + "/a", "1", root + "/b", "2"));
+      for (MetadataChange c : seen) {
+        c.deletePrefixes().forEach(d -> mirror.keySet()
+            .removeIf(k -> k.equals(d) || k.startsWith(d + "/")));
+        mirror.putAll(c.puts());
+      }
+      assertThat(mirror).isEqualTo(store.get(root).toCompletableFuture().join());
+    }
+  }
+
   static void awaitSize(List<?> list, int size) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (list.size() < size && System.nanoTime() < deadline) {

@@ -68,10 +68,11 @@ final class Session implements AutoCloseable {
     closing.add(infra);
     try {
       ClusterStore store;
+      Client recordsClient = null;
       if (recordsEtcd != null) {
-        Client client = recordsEtcd.connect();
-        closing.add(0, client);
-        store = EtcdClusterStore.builder().client(client).build();
+        recordsClient = recordsEtcd.connect();
+        closing.add(0, recordsClient);
+        store = EtcdClusterStore.builder().client(recordsClient).build();
       } else if (stores.store() != null) {
         store = JdbcClusterStore.open(stores.store(), System.getenv("LIFECYCLE_STORE_USER"),
             System.getenv("LIFECYCLE_STORE_PASSWORD"));
@@ -81,12 +82,12 @@ final class Session implements AutoCloseable {
       closing.add(0, store);
       MetadataStore metadata = infra.metadata();
       if (metadataEtcd != null) {
-        Client client = metadataEtcd.equals(recordsEtcd) ? null : metadataEtcd.connect();
-        if (client != null) {
+        Client client = metadataEtcd.equals(recordsEtcd) ? recordsClient : null;
+        if (client == null) {
+          client = metadataEtcd.connect();
           closing.add(0, client);
         }
-        EtcdMetadataStore etcd = client != null ? EtcdMetadataStore.builder().client(client)
-            .build() : EtcdMetadataStore.builder().endpoints(metadataEtcd).build();
+        EtcdMetadataStore etcd = EtcdMetadataStore.builder().client(client).build();
         closing.add(0, etcd);
         metadata = new Mirrored(etcd, infra.metadata());
       }
