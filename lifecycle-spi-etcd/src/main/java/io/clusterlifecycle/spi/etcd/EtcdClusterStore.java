@@ -804,13 +804,15 @@ public final class EtcdClusterStore implements ClusterStore {
     private Builder() {}
 
     /**
-     * Connects to these members; the store opens its own client and closes it on close.
+     * Connects to these members; the store opens its own client and closes it on close. Also
+     * sets {@link #maxTxnOps(int)} to theirs.
      *
      * @param value the members
      * @return this builder
      */
     public Builder endpoints(EtcdEndpoints value) {
       this.endpoints = Objects.requireNonNull(value, "endpoints");
+      this.maxTxnOps = value.maxTxnOps();
       return this;
     }
 

@@ -10,29 +10,46 @@ import java.util.List;
 
 /**
  * The etcd members a store talks to, as written on a command line or in configuration:
- * {@code etcd://HOST:PORT[,HOST:PORT…]} (plain HTTP; TLS is not supported yet), or the members'
- * client URLs {@code http://HOST:PORT,…}.
+ * {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]} (plain HTTP; TLS is not supported yet),
+ * or the members' client URLs {@code http://HOST:PORT,…}. {@code max-txn-ops} tells the stores
+ * the servers' {@code --max-txn-ops} (etcd's default is 128), the most operations one
+ * transaction may carry: a larger value lets bigger metadata publishes stay one transaction.
  *
  * @param uris the members' client URLs
+ * @param maxTxnOps the servers' {@code --max-txn-ops}
  */
-public record EtcdEndpoints(List<URI> uris) {
+public record EtcdEndpoints(List<URI> uris, int maxTxnOps) {
 
   /**
    * Copies the list.
    *
    * @param uris the members' client URLs; at least one
+   * @param maxTxnOps the servers' {@code --max-txn-ops}; at least 8
    */
   public EtcdEndpoints {
     uris = List.copyOf(uris);
     if (uris.isEmpty()) {
       throw new IllegalArgumentException("at least one etcd endpoint is needed");
     }
+    if (maxTxnOps < 8) {
+      throw new IllegalArgumentException("maxTxnOps must be at least 8, was " + maxTxnOps);
+    }
+  }
+
+  /**
+   * Members whose servers keep etcd's default {@code --max-txn-ops} of 128.
+   *
+   * @param uris the members' client URLs; at least one
+   */
+  public EtcdEndpoints(List<URI> uris) {
+    this(uris, EtcdMetadataStore.DEFAULT_MAX_TXN_OPS);
   }
 
   /**
    * Parses an address.
    *
-   * @param address {@code etcd://HOST:PORT[,HOST:PORT…]} or {@code http://HOST:PORT[,…]}
+   * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]} or
+   *     {@code http://HOST:PORT[,…]}
    * @return the endpoints
    * @throws ValidationException when the address is not of that form, saying what to write
    */
@@ -44,6 +61,23 @@ public record EtcdEndpoints(List<URI> uris) {
       rest = address.replace("http://", "");
     } else {
       throw invalid(address, "it must start with etcd:// or http://");
+    }
+    int maxTxnOps = EtcdMetadataStore.DEFAULT_MAX_TXN_OPS;
+    int query = rest.indexOf('?');
+    if (query >= 0) {
+      String param = rest.substring(query + 1);
+      rest = rest.substring(0, query);
+      if (!param.startsWith("max-txn-ops=")) {
+        throw invalid(address, "the only option is max-txn-ops=N, not '" + param + "'");
+      }
+      try {
+        maxTxnOps = Integer.parseInt(param.substring("max-txn-ops=".length()));
+      } catch (NumberFormatException e) {
+        maxTxnOps = -1;
+      }
+      if (maxTxnOps < 8) {
+        throw invalid(address, "max-txn-ops must be a whole number of at least 8");
+      }
     }
     List<URI> out = new ArrayList<>();
     for (String member : rest.split(",")) {
@@ -64,7 +98,7 @@ public record EtcdEndpoints(List<URI> uris) {
       }
       out.add(URI.create("http://" + hostPort));
     }
-    return new EtcdEndpoints(out);
+    return new EtcdEndpoints(out, maxTxnOps);
   }
 
   private static ValidationException invalid(String address, String why) {

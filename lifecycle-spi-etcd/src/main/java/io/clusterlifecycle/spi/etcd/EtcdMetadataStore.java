@@ -360,13 +360,15 @@ public final class EtcdMetadataStore implements MetadataStore {
     private Builder() {}
 
     /**
-     * Connects to these members; the store opens its own client and closes it on close.
+     * Connects to these members; the store opens its own client and closes it on close. Also
+     * sets {@link #maxTxnOps(int)} to theirs.
      *
      * @param value the members
      * @return this builder
      */
     public Builder endpoints(EtcdEndpoints value) {
       this.endpoints = Objects.requireNonNull(value, "endpoints");
+      this.maxTxnOps = value.maxTxnOps();
       return this;
     }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
  * {@link EtcdMetadataStore} keeps the {@link MetadataStore} contract on a real etcd. The contract's
  * one-notification-per-commit needs each commit to fit one etcd transaction: the kit commits 500
  * keys at once, so the server runs with {@code --max-txn-ops} raised to
- * {@value EtcdServer#MAX_TXN_OPS} and the store is told so (with etcd's default of 128, a commit
+ * {@value EtcdServer#MAX_TXN_OPS} and the store is told so in its address (with etcd's default of 128, a commit
  * that large is split, as {@link EtcdMetadataStore} documents).
  */
 class EtcdMetadataStoreCompatibilityTest extends MetadataStoreCompatibilityKit {
@@ -29,7 +29,6 @@ class EtcdMetadataStoreCompatibilityTest extends MetadataStoreCompatibilityKit {
 
   @Override
   protected MetadataStore newStore() {
-    return EtcdMetadataStore.builder().endpoints(EtcdEndpoints.parse(etcd.url()))
-        .maxTxnOps(EtcdServer.MAX_TXN_OPS).build();
+    return EtcdMetadataStore.open(etcd.url() + "?max-txn-ops=" + EtcdServer.MAX_TXN_OPS);
   }
 }

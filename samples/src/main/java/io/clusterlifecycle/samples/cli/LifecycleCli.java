@@ -49,8 +49,8 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
   @Option(names = "--store", scope = CommandLine.ScopeType.INHERIT, paramLabel = "URL",
       description = "Keep the records in this database (jdbc:postgresql://host/db, user and"
           + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD) or in etcd"
-          + " (etcd://HOST:PORT[,HOST:PORT...], which also holds the metadata tree) instead of"
-          + " DIR/lifecycle.db (SQLite).")
+          + " (etcd://HOST:PORT[,HOST:PORT...][?max-txn-ops=N], which also holds the metadata"
+          + " tree) instead of DIR/lifecycle.db (SQLite).")
   String store;
 
   @Option(names = "--metadata", scope = CommandLine.ScopeType.INHERIT, paramLabel = "URL",

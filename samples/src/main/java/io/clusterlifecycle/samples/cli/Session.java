@@ -72,7 +72,8 @@ final class Session implements AutoCloseable {
       if (recordsEtcd != null) {
         recordsClient = recordsEtcd.connect();
         closing.add(0, recordsClient);
-        store = EtcdClusterStore.builder().client(recordsClient).build();
+        store = EtcdClusterStore.builder().client(recordsClient)
+            .maxTxnOps(recordsEtcd.maxTxnOps()).build();
       } else if (stores.store() != null) {
         store = JdbcClusterStore.open(stores.store(), System.getenv("LIFECYCLE_STORE_USER"),
             System.getenv("LIFECYCLE_STORE_PASSWORD"));
@@ -82,12 +83,14 @@ final class Session implements AutoCloseable {
       closing.add(0, store);
       MetadataStore metadata = infra.metadata();
       if (metadataEtcd != null) {
-        Client client = metadataEtcd.equals(recordsEtcd) ? recordsClient : null;
+        Client client = recordsEtcd != null && metadataEtcd.uris().equals(recordsEtcd.uris())
+            ? recordsClient : null;
         if (client == null) {
           client = metadataEtcd.connect();
           closing.add(0, client);
         }
-        EtcdMetadataStore etcd = EtcdMetadataStore.builder().client(client).build();
+        EtcdMetadataStore etcd = EtcdMetadataStore.builder().client(client)
+            .maxTxnOps(metadataEtcd.maxTxnOps()).build();
         closing.add(0, etcd);
         metadata = new Mirrored(etcd, infra.metadata());
       }
