@@ -88,10 +88,12 @@ class CrashResumeIT {
   record Result(int code, String out, String err) {}
 
   /**
-   * What the trace showed when the CLI died, how it died, and the operation the cluster record
-   * still named as under way (empty when the record shows the operation ended).
+   * What the trace showed when the CLI died, how it died, the operation the cluster record
+   * still named as under way (empty when the record shows the operation ended), and whether that
+   * operation's own record had already ended (the engine ends it first, then the cluster's).
    */
-  record Death(List<JsonNode> events, boolean killed, int exitCode, String recordedOperation) {
+  record Death(List<JsonNode> events, boolean killed, int exitCode, String recordedOperation,
+      boolean operationEnded) {
     boolean interrupted() {
       return killed && !recordedOperation.isEmpty();
     }
@@ -105,6 +107,7 @@ class CrashResumeIT {
           : inFlight(events).stream().map(e -> text(e, "service") + "@" + text(e, "node"))
           .collect(Collectors.joining(",")))
           + "; record: " + (recordedOperation.isEmpty() ? "no operation under way"
+          : operationEnded ? "names its operation, whose own record has ended"
           : "operation under way");
     }
   }
@@ -323,6 +326,9 @@ class CrashResumeIT {
     if (death.recordedOperation().isEmpty()) {
       assertThat(resumed).as("recover after the records show the operation ended resumes nothing")
           .isFalse();
+    } else if (death.operationEnded()) {
+      assertThat(resumed).as("recover completes the cluster record of operation "
+          + death.recordedOperation() + ", which had ended, without running it again").isFalse();
     } else {
       assertThat(resumed).as("recover resumed the interrupted operation "
           + death.recordedOperation()).isTrue();
@@ -588,7 +594,10 @@ class CrashResumeIT {
     boolean killed = wasAlive && code == 137;
     String operation = clusterRecord(home).map(c -> text(c, "operation")).orElseThrow(
         () -> new AssertionError("no readable cluster record in " + home + " after the kill"));
-    return new Death(readTrace(trace), killed, code, operation);
+    boolean ended = !operation.isEmpty() && records(home, "SELECT doc FROM operations WHERE id = '"
+        + operation.replace("'", "''") + "'").stream()
+        .anyMatch(o -> o.hasNonNull("ended_at") && !text(o, "ended_at").isEmpty());
+    return new Death(readTrace(trace), killed, code, operation, ended);
   }
 
   private static Process start(Path dir, String name, Path home, Path trace, String... args)
