@@ -116,12 +116,12 @@ public final class EtcdClusterStore implements ClusterStore {
   private CompletableFuture<Void> appendTail = CompletableFuture.completedFuture(null);
 
   private EtcdClusterStore(Builder b) {
-    this.ownsClient = b.client == null;
-    this.client = ownsClient ? b.endpoints.connect() : b.client;
+    this.ownsClient = b.ownsClient();
+    this.client = b.clientOrConnect();
     this.prefix = b.prefix;
     this.maxTxnOps = b.maxTxnOps;
     this.clock = b.clock;
-    this.calls = new EtcdCalls((b.endpoints == null ? "client" : b.endpoints.toString())
+    this.calls = new EtcdCalls(b.where()
         + " under " + prefix, b.requestTimeout);
   }
 
@@ -793,37 +793,14 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   /** Builds an {@link EtcdClusterStore}. */
-  public static final class Builder {
-    private Client client;
-    private EtcdEndpoints endpoints;
+  public static final class Builder extends EtcdStoreBuilder<Builder> {
     private String prefix = DEFAULT_PREFIX;
-    private int maxTxnOps = EtcdMetadataStore.DEFAULT_MAX_TXN_OPS;
-    private Duration requestTimeout = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
-    /**
-     * Connects to these members; the store opens its own client and closes it on close. Also
-     * sets {@link #maxTxnOps(int)} to theirs.
-     *
-     * @param value the members
-     * @return this builder
-     */
-    public Builder endpoints(EtcdEndpoints value) {
-      this.endpoints = Objects.requireNonNull(value, "endpoints");
-      this.maxTxnOps = value.maxTxnOps();
-      return this;
-    }
-
-    /**
-     * Uses a client the caller owns (and closes) instead of opening one.
-     *
-     * @param value the client
-     * @return this builder
-     */
-    public Builder client(Client value) {
-      this.client = Objects.requireNonNull(value, "client");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -845,34 +822,6 @@ public final class EtcdClusterStore implements ClusterStore {
     }
 
     /**
-     * Sets the most operations one transaction carries; match etcd's {@code --max-txn-ops}.
-     *
-     * @param value at least 8; default 128
-     * @return this builder
-     */
-    public Builder maxTxnOps(int value) {
-      if (value < 8) {
-        throw new IllegalArgumentException("maxTxnOps must be at least 8, was " + value);
-      }
-      this.maxTxnOps = value;
-      return this;
-    }
-
-    /**
-     * Bounds each call; one without an answer by then fails as transient.
-     *
-     * @param value a positive duration; default 10 seconds
-     * @return this builder
-     */
-    public Builder requestTimeout(Duration value) {
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be positive, was " + value);
-      }
-      this.requestTimeout = value;
-      return this;
-    }
-
-    /**
      * Sets the clock leases are compared with (the engines' clock). Default: the system clock.
      *
      * @param value the clock
@@ -890,9 +839,7 @@ public final class EtcdClusterStore implements ClusterStore {
      * @throws IllegalStateException when neither endpoints nor a client were given
      */
     public EtcdClusterStore build() {
-      if (client == null && endpoints == null) {
-        throw new IllegalStateException("set endpoints(...) or client(...)");
-      }
+      checkTarget();
       return new EtcdClusterStore(this);
     }
   }

@@ -68,11 +68,11 @@ public final class EtcdMetadataStore implements MetadataStore {
   private final EtcdCalls calls;
 
   private EtcdMetadataStore(Builder b) {
-    this.ownsClient = b.client == null;
-    this.client = ownsClient ? b.endpoints.connect() : b.client;
+    this.ownsClient = b.ownsClient();
+    this.client = b.clientOrConnect();
     this.prefix = b.prefix;
     this.maxTxnOps = b.maxTxnOps;
-    this.calls = new EtcdCalls((b.endpoints == null ? "client" : b.endpoints.toString())
+    this.calls = new EtcdCalls(b.where()
         + (prefix.isEmpty() ? "" : " under " + prefix), b.requestTimeout);
   }
 
@@ -350,36 +350,13 @@ public final class EtcdMetadataStore implements MetadataStore {
   }
 
   /** Builds an {@link EtcdMetadataStore}. */
-  public static final class Builder {
-    private Client client;
-    private EtcdEndpoints endpoints;
+  public static final class Builder extends EtcdStoreBuilder<Builder> {
     private String prefix = "";
-    private int maxTxnOps = DEFAULT_MAX_TXN_OPS;
-    private Duration requestTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
-    /**
-     * Connects to these members; the store opens its own client and closes it on close. Also
-     * sets {@link #maxTxnOps(int)} to theirs.
-     *
-     * @param value the members
-     * @return this builder
-     */
-    public Builder endpoints(EtcdEndpoints value) {
-      this.endpoints = Objects.requireNonNull(value, "endpoints");
-      this.maxTxnOps = value.maxTxnOps();
-      return this;
-    }
-
-    /**
-     * Uses a client the caller owns (and closes) instead of opening one.
-     *
-     * @param value the client
-     * @return this builder
-     */
-    public Builder client(Client value) {
-      this.client = Objects.requireNonNull(value, "client");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -400,43 +377,13 @@ public final class EtcdMetadataStore implements MetadataStore {
     }
 
     /**
-     * Sets the most operations one transaction carries; match etcd's {@code --max-txn-ops}.
-     *
-     * @param value at least 2; default 128
-     * @return this builder
-     */
-    public Builder maxTxnOps(int value) {
-      if (value < 2) {
-        throw new IllegalArgumentException("maxTxnOps must be at least 2, was " + value);
-      }
-      this.maxTxnOps = value;
-      return this;
-    }
-
-    /**
-     * Bounds each call; one without an answer by then fails as transient.
-     *
-     * @param value a positive duration; default 10 seconds
-     * @return this builder
-     */
-    public Builder requestTimeout(Duration value) {
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be positive, was " + value);
-      }
-      this.requestTimeout = value;
-      return this;
-    }
-
-    /**
      * Builds the store.
      *
      * @return the store
      * @throws IllegalStateException when neither endpoints nor a client were given
      */
     public EtcdMetadataStore build() {
-      if (client == null && endpoints == null) {
-        throw new IllegalStateException("set endpoints(...) or client(...)");
-      }
+      checkTarget();
       return new EtcdMetadataStore(this);
     }
   }
