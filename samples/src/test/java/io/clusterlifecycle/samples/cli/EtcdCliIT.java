@@ -129,6 +129,8 @@ class EtcdCliIT {
     assertThat(resumed.get("operation").asText()).isEqualTo(operation);
     assertThat(resumed.get("message").asText()).startsWith("resumed:");
     Instant tookOver = Instant.parse(resumed.get("ts").asText());
+    System.out.printf("etcd takeover: engine A killed, replica B resumed %s after (lease %d s)%n",
+        Duration.between(killed, tookOver), LEASE_SECONDS);
     assertThat(Duration.between(killed, tookOver))
         .as("the replica waits for the dead engine's %d s etcd lease to expire", LEASE_SECONDS)
         .isGreaterThan(Duration.ofSeconds(LEASE_SECONDS - 1))
