@@ -95,7 +95,7 @@ public final class EtcdClusterStore implements ClusterStore {
   private static final int MAX_BATCH_BYTES = 256 * 1024;
   /** Well under etcd's default request limit of 1.5 MiB. */
   private static final int MAX_TXN_BYTES = 1024 * 1024;
-  private static final int MAX_CAS_ATTEMPTS = 20;
+  private static final int MAX_CAS_ATTEMPTS = 50;
   /** Keys per read of a record directory (records are a few KiB each). */
   private static final int PAGE_KEYS = 200;
   /** Separates the engine id and its lease's TTL in the value of {@code owners/<id>}. */
@@ -650,9 +650,13 @@ public final class EtcdClusterStore implements ClusterStore {
                 + " in etcd " + calls.where() + ": other engines appended concurrently "
                 + attempt + " times", null));
           }
-          // another engine appended in between: go again after the counters it left, after a
-          // short random pause so that racing engines spread out
-          long pauseMs = ThreadLocalRandom.current().nextLong(1, 2L + 4L * attempt);
+          // another engine appended in between: go again at once with the counters it left
+          // (the transaction's else branch read them); after a few rounds, with a short random
+          // pause so that racing engines spread out
+          if (attempt < 4) {
+            return appendGroup(group, r, reads, attempt + 1);
+          }
+          long pauseMs = ThreadLocalRandom.current().nextLong(1, 2L + Math.min(50, 2L * attempt));
           return CompletableFuture.supplyAsync(() -> null,
                   CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS))
               .thenCompose(x -> appendGroup(group, r, reads, attempt + 1));
