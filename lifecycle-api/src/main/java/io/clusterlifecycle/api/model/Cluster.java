@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +95,7 @@ public record Cluster(
     Objects.requireNonNull(updatedAt, "updatedAt");
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
-    nodes = List.copyOf(nodes);
+    nodes = NodeList.copyOf(nodes);
     lastIndex = Collections.unmodifiableMap(new TreeMap<>(lastIndex));
     primaries = primaries == null ? Map.of()
         : Collections.unmodifiableMap(new TreeMap<>(primaries));
@@ -108,7 +109,7 @@ public record Cluster(
    * @return the node, or empty
    */
   public Optional<Node> node(String nodeId) {
-    return nodes.stream().filter(n -> n.id().equals(nodeId)).findFirst();
+    return Optional.ofNullable(((NodeList) nodes).byId(nodeId));
   }
 
   /**
@@ -197,7 +198,7 @@ public record Cluster(
     private Map<String, String> labels;
     private Map<String, String> env;
     private ClusterState state;
-    private final List<Node> nodes;
+    private final Map<String, Node> nodes;
     private final Map<String, Integer> lastIndex;
     private String operation;
     private Optional<Lease> lease;
@@ -214,7 +215,8 @@ public record Cluster(
       this.labels = base.labels;
       this.env = base.env;
       this.state = base.state;
-      this.nodes = new ArrayList<>(base.nodes);
+      this.nodes = new LinkedHashMap<>();
+      base.nodes.forEach(n -> nodes.put(n.id(), n));
       this.lastIndex = new LinkedHashMap<>(base.lastIndex);
       this.operation = base.operation;
       this.lease = base.lease;
@@ -309,8 +311,7 @@ public record Cluster(
      * @return this builder
      */
     public Builder putNode(Node node) {
-      nodes.removeIf(n -> n.id().equals(node.id()));
-      nodes.add(node);
+      nodes.put(node.id(), node);
       lastIndex.merge(node.role(), node.index(), Math::max);
       return this;
     }
@@ -322,7 +323,7 @@ public record Cluster(
      * @return this builder
      */
     public Builder removeNode(String nodeId) {
-      nodes.removeIf(n -> n.id().equals(nodeId));
+      nodes.remove(nodeId);
       return this;
     }
 
@@ -387,12 +388,11 @@ public record Cluster(
      * @return the cluster
      */
     public Cluster build() {
-      List<String> roleOrder = spec.roles().stream().map(r -> r.name()).toList();
-      List<Node> sorted = new ArrayList<>(nodes);
-      sorted.sort(Comparator.<Node>comparingInt(n -> {
-        int i = roleOrder.indexOf(n.role());
-        return i < 0 ? Integer.MAX_VALUE : i;
-      }).thenComparing(Node::role).thenComparingInt(Node::index));
+      Map<String, Integer> roleOrder = new HashMap<>();
+      spec.roles().forEach(r -> roleOrder.putIfAbsent(r.name(), roleOrder.size()));
+      List<Node> sorted = new ArrayList<>(nodes.values());
+      sorted.sort(Comparator.<Node>comparingInt(n -> roleOrder.getOrDefault(n.role(),
+          Integer.MAX_VALUE)).thenComparing(Node::role).thenComparingInt(Node::index));
       primaries.keySet().removeIf(role -> spec.role(role).isEmpty());
       return new Cluster(base.id, base.name, namespace, spec, previousSpec, labels, env, state,
           sorted, lastIndex, primaries, operation, lease, history, version, base.createdAt,

@@ -35,6 +35,31 @@ class RecordFormatTest {
   }
 
   @Test
+  void nodes_areKeptByRoleOrderThenIndex_replacedById_andFoundById() {
+    AppSpec spec = AppSpec.builder("kv", "1")
+        .role("zk", r -> r.count(1).service("start", "s"))
+        .role("broker", r -> r.count(1).service("start", "s")).build();
+    Cluster.Builder b = Cluster.builder("c-2", "kv", spec, T);
+    for (int i = 3; i >= 1; i--) {
+      b.putNode(new Node("kv-broker-" + i, "broker", i, NodeState.RUNNING, "", "", 1, 1, 0,
+          "", "1"));
+      b.putNode(new Node("kv-zk-" + i, "zk", i, NodeState.RUNNING, "", "", 1, 1, 0, "", "1"));
+    }
+    b.putNode(new Node("kv-zk-2", "zk", 2, NodeState.STOPPED, "", "", 1, 1, 0, "", "1"));
+    b.removeNode("kv-broker-3");
+    Cluster c = b.build();
+    assertThat(c.nodes()).extracting(Node::id).containsExactly("kv-zk-1", "kv-zk-2", "kv-zk-3",
+        "kv-broker-1", "kv-broker-2");
+    assertThat(c.node("kv-zk-2")).map(Node::state).contains(NodeState.STOPPED);
+    assertThat(c.node("kv-broker-3")).isEmpty();
+    assertThat(c.nodes()).isEqualTo(List.copyOf(c.nodes()));
+    Cluster back = RecordCodec.read(RecordCodec.write(c), Cluster.class);
+    assertThat(back).isEqualTo(c).hasSameHashCodeAs(c);
+    assertThat(back.node("kv-broker-2")).isPresent();
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+  }
+
+  @Test
   void cluster_roundTripsWithPreviousSpecPrimariesAndNodeVersions() {
     Cluster c = upgradedAndPromoted();
     Cluster back = RecordCodec.read(RecordCodec.write(c), Cluster.class);
