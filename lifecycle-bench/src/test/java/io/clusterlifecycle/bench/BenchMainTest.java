@@ -1,0 +1,47 @@
+package io.clusterlifecycle.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The quick suite's makespan run, through the command line's entry point. */
+class BenchMainTest {
+
+  @Test
+  void quickMakespanAt100Nodes_printsASaneRatioAndWritesItToJson(@TempDir Path dir)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path json = dir.resolve("figures.json");
+
+    int status = BenchMain.run(new String[] {"--quick", "--only", "makespan", "--sizes", "100",
+        "--json", json.toString(), "--work-dir", dir.toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(status).as("exit status; stderr:%n%s", err).isZero();
+    Map<String, String> lines = printed.lines().map(l -> l.split("=", 2))
+        .collect(Collectors.toMap(p -> p[0], p -> p[1]));
+    assertThat(lines).containsOnlyKeys("makespan_ratio_100");
+    double ratio = Double.parseDouble(lines.get("makespan_ratio_100"));
+    assertThat(ratio).isFinite().isGreaterThanOrEqualTo(1.0).isLessThan(10.0);
+    Matcher inJson = Pattern.compile("\"makespan_ratio_100\": ([0-9.]+)")
+        .matcher(Files.readString(json));
+    assertThat(inJson.find()).as("figure in %s", json).isTrue();
+    assertThat(Double.parseDouble(inJson.group(1))).isEqualTo(ratio);
+    // 200 ms to create the nodes, two init and two start groups of 50 ms
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("critical path of 400.0 ms");
+  }
+}
