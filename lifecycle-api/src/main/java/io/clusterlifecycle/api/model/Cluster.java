@@ -198,7 +198,9 @@ public record Cluster(
     private Map<String, String> labels;
     private Map<String, String> env;
     private ClusterState state;
-    private final Map<String, Node> nodes;
+    /** Nodes put since the base record, by id, and ids removed since. */
+    private final Map<String, Node> putNodes = new LinkedHashMap<>();
+    private final java.util.Set<String> removedNodes = new java.util.HashSet<>();
     private final Map<String, Integer> lastIndex;
     private String operation;
     private Optional<Lease> lease;
@@ -215,8 +217,6 @@ public record Cluster(
       this.labels = base.labels;
       this.env = base.env;
       this.state = base.state;
-      this.nodes = new LinkedHashMap<>();
-      base.nodes.forEach(n -> nodes.put(n.id(), n));
       this.lastIndex = new LinkedHashMap<>(base.lastIndex);
       this.operation = base.operation;
       this.lease = base.lease;
@@ -311,7 +311,8 @@ public record Cluster(
      * @return this builder
      */
     public Builder putNode(Node node) {
-      nodes.put(node.id(), node);
+      putNodes.put(node.id(), node);
+      removedNodes.remove(node.id());
       lastIndex.merge(node.role(), node.index(), Math::max);
       return this;
     }
@@ -323,7 +324,8 @@ public record Cluster(
      * @return this builder
      */
     public Builder removeNode(String nodeId) {
-      nodes.remove(nodeId);
+      putNodes.remove(nodeId);
+      removedNodes.add(nodeId);
       return this;
     }
 
@@ -388,15 +390,34 @@ public record Cluster(
      * @return the cluster
      */
     public Cluster build() {
-      Map<String, Integer> roleOrder = new HashMap<>();
-      spec.roles().forEach(r -> roleOrder.putIfAbsent(r.name(), roleOrder.size()));
-      List<Node> sorted = new ArrayList<>(nodes.values());
-      sorted.sort(Comparator.<Node>comparingInt(n -> roleOrder.getOrDefault(n.role(),
-          Integer.MAX_VALUE)).thenComparing(Node::role).thenComparingInt(Node::index));
       primaries.keySet().removeIf(role -> spec.role(role).isEmpty());
       return new Cluster(base.id, base.name, namespace, spec, previousSpec, labels, env, state,
-          sorted, lastIndex, primaries, operation, lease, history, version, base.createdAt,
+          nodes(), lastIndex, primaries, operation, lease, history, version, base.createdAt,
           updatedAt);
+    }
+
+    /** The nodes of the record being built: derived in place from the base's when it can be. */
+    private List<Node> nodes() {
+      NodeList before = (NodeList) base.nodes;
+      // the same spec object keeps the role order, so replaced nodes keep their positions
+      boolean sameOrder = spec == base.spec && removedNodes.isEmpty();
+      if (sameOrder && putNodes.isEmpty()) {
+        return before;
+      }
+      NodeList inPlace = sameOrder ? before.withReplaced(putNodes) : null;
+      if (inPlace != null) {
+        return inPlace;
+      }
+      Map<String, Node> all = new LinkedHashMap<>();
+      before.forEach(n -> all.put(n.id(), n));
+      all.keySet().removeAll(removedNodes);
+      all.putAll(putNodes);
+      Map<String, Integer> roleOrder = new HashMap<>();
+      spec.roles().forEach(r -> roleOrder.putIfAbsent(r.name(), roleOrder.size()));
+      List<Node> sorted = new ArrayList<>(all.values());
+      sorted.sort(Comparator.<Node>comparingInt(n -> roleOrder.getOrDefault(n.role(),
+          Integer.MAX_VALUE)).thenComparing(Node::role).thenComparingInt(Node::index));
+      return sorted;
     }
   }
 }
