@@ -133,6 +133,7 @@ public final class BenchEngine implements AutoCloseable {
   private final InMemoryMetadataStore metadata;
   private final ClusterStore store;
   private final ScheduledThreadPoolExecutor timer;
+  private final CallTimes times = new CallTimes();
 
   private BenchEngine(Options o) {
     AtomicInteger n = new AtomicInteger();
@@ -142,8 +143,8 @@ public final class BenchEngine implements AutoCloseable {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    this.resources = new LatencyResourceProvider(o.latency(), timer);
-    this.commands = new LatencyCommandExecutor(o.latency(), timer);
+    this.resources = new LatencyResourceProvider(o.latency(), timer, times);
+    this.commands = new LatencyCommandExecutor(o.latency(), timer, times);
     this.metadata = new InMemoryMetadataStore();
     this.store = o.store() != null ? o.store() : new InMemoryClusterStore();
     LifecycleEngine.Builder b = LifecycleEngine.builder()
@@ -198,6 +199,15 @@ public final class BenchEngine implements AutoCloseable {
    */
   public LatencyCommandExecutor commands() {
     return commands;
+  }
+
+  /**
+   * The times of the simulated SPIs' calls, once started.
+   *
+   * @return the call times
+   */
+  public CallTimes times() {
+    return times;
   }
 
   /**

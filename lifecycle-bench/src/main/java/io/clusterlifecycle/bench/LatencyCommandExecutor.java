@@ -26,6 +26,7 @@ public final class LatencyCommandExecutor implements CommandExecutor {
   private final LatencyModel latency;
   private final ScheduledExecutorService timer;
   private final LongAdder runs = new LongAdder();
+  private final CallTimes times;
   private final AtomicLong heldCount = new AtomicLong();
   private final Queue<CompletableFuture<CommandResult>> held = new ConcurrentLinkedQueue<>();
   private static final Predicate<CommandRequest> NONE = r -> false;
@@ -38,6 +39,19 @@ public final class LatencyCommandExecutor implements CommandExecutor {
    * @param timer completes runs after their latency; may be null when the command latency is zero
    */
   public LatencyCommandExecutor(LatencyModel latency, ScheduledExecutorService timer) {
+    this(latency, timer, new CallTimes());
+  }
+
+  /**
+   * Creates an executor that notes its runs' times (held runs are not noted).
+   *
+   * @param latency the latencies
+   * @param timer completes runs after their latency; may be null when the command latency is zero
+   * @param times where run times go once started
+   */
+  public LatencyCommandExecutor(LatencyModel latency, ScheduledExecutorService timer,
+      CallTimes times) {
+    this.times = Objects.requireNonNull(times, "times");
     this.latency = Objects.requireNonNull(latency, "latency");
     if (timer == null && !latency.command().isZero()) {
       throw new IllegalArgumentException("a command latency needs a timer");
@@ -98,14 +112,19 @@ public final class LatencyCommandExecutor implements CommandExecutor {
     }
     long nanos = latency.commandNanos(request.node().ref().clusterId(),
         request.node().ref().nodeId(), request.service());
+    long[] call = times.begin(nanos);
     if (nanos == 0) {
-      return CompletableFuture.completedFuture(new CommandResult(0, false, "", "",
-          Duration.ZERO));
+      CompletableFuture<CommandResult> f = CompletableFuture.completedFuture(
+          new CommandResult(0, false, "", "", Duration.ZERO));
+      CallTimes.done(call);
+      return f;
     }
     CompletableFuture<CommandResult> f = new CompletableFuture<>();
     Duration took = Duration.ofNanos(nanos);
-    timer.schedule(() -> f.complete(new CommandResult(0, false, "", "", took)), nanos,
-        TimeUnit.NANOSECONDS);
+    timer.schedule(() -> {
+      CallTimes.done(call);
+      f.complete(new CommandResult(0, false, "", "", took));
+    }, nanos, TimeUnit.NANOSECONDS);
     return f;
   }
 }

@@ -40,6 +40,7 @@ public final class LatencyResourceProvider implements ResourceProvider {
   private final LatencyModel latency;
   private final ScheduledExecutorService timer;
   private final LongAdder calls = new LongAdder();
+  private final CallTimes times;
 
   /**
    * Creates a provider.
@@ -48,6 +49,19 @@ public final class LatencyResourceProvider implements ResourceProvider {
    * @param timer completes calls after their latency; may be null when every latency is zero
    */
   public LatencyResourceProvider(LatencyModel latency, ScheduledExecutorService timer) {
+    this(latency, timer, new CallTimes());
+  }
+
+  /**
+   * Creates a provider that notes its calls' times.
+   *
+   * @param latency the latencies
+   * @param timer completes calls after their latency; may be null when every latency is zero
+   * @param times where call times go once started
+   */
+  public LatencyResourceProvider(LatencyModel latency, ScheduledExecutorService timer,
+      CallTimes times) {
+    this.times = Objects.requireNonNull(times, "times");
     this.latency = Objects.requireNonNull(latency, "latency");
     if (timer == null && !latency.resource().isZero()) {
       throw new IllegalArgumentException("a provider latency needs a timer");
@@ -122,11 +136,17 @@ public final class LatencyResourceProvider implements ResourceProvider {
   private <T> CompletableFuture<T> after(NodeRef node, String method, Supplier<T> result) {
     calls.increment();
     long nanos = latency.resourceNanos(node.clusterId(), node.nodeId(), method);
+    long[] call = times.begin(nanos);
     if (nanos == 0) {
-      return CompletableFuture.completedFuture(result.get());
+      CompletableFuture<T> f = CompletableFuture.completedFuture(result.get());
+      CallTimes.done(call);
+      return f;
     }
     CompletableFuture<T> f = new CompletableFuture<>();
-    timer.schedule(() -> f.complete(result.get()), nanos, TimeUnit.NANOSECONDS);
+    timer.schedule(() -> {
+      CallTimes.done(call);
+      f.complete(result.get());
+    }, nanos, TimeUnit.NANOSECONDS);
     return f;
   }
 }

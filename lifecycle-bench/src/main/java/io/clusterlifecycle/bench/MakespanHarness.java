@@ -37,9 +37,11 @@ public final class MakespanHarness {
    * @param prepareNanos submit to the start of the first stage (planning, records)
    * @param stages how long each stage took, with its critical share
    * @param finishNanos end of the last stage to the end of the operation
+   * @param gcMillis time the JVM's collectors reported during the run (pauses, for G1's young
+   *     collections)
    */
   public record Result(int nodes, long steps, long makespanNanos, CriticalPath critical,
-      long prepareNanos, List<StageTime> stages, long finishNanos) {
+      long prepareNanos, List<StageTime> stages, long finishNanos, long gcMillis) {
 
     /**
      * Copies the stages.
@@ -51,6 +53,7 @@ public final class MakespanHarness {
      * @param prepareNanos preparation
      * @param stages per stage
      * @param finishNanos finishing
+     * @param gcMillis collection time
      */
     public Result {
       stages = List.copyOf(stages);
@@ -76,12 +79,15 @@ public final class MakespanHarness {
               + "  submit -> first stage: %.1f ms%n",
           nodes, makespanNanos / 1e6, critical.millis(), ratio(), steps, prepareNanos / 1e6));
       for (StageTime t : stages) {
-        s.append(String.format(Locale.ROOT, "  %-22s %6d steps  %8.1f ms (critical %6.1f ms,"
-            + " +%.1f ms), then %.1f ms to the next%n", t.name(), t.steps(), t.nanos() / 1e6,
-            t.criticalNanos() / 1e6, (t.nanos() - t.criticalNanos()) / 1e6, t.gapNanos() / 1e6));
+        s.append(String.format(Locale.ROOT, "  %-18s %6d steps %7.1f ms (critical %5.1f, +%6.1f):"
+            + " last call issued at +%.1f, completions up to %.1f late, stage ended %.1f after"
+            + " the last began; %.1f to the next stage%n", t.name(), t.steps(), t.nanos() / 1e6,
+            t.criticalNanos() / 1e6, (t.nanos() - t.criticalNanos()) / 1e6,
+            t.issueNanos() / 1e6, t.maxLagNanos() / 1e6, t.drainNanos() / 1e6,
+            t.gapNanos() / 1e6));
       }
-      s.append(String.format(Locale.ROOT, "  last stage -> operation end: %.1f ms",
-          finishNanos / 1e6));
+      s.append(String.format(Locale.ROOT, "  last stage -> operation end: %.1f ms; garbage"
+          + " collection during the run: %d ms", finishNanos / 1e6, gcMillis));
       return s.toString();
     }
   }
@@ -94,9 +100,16 @@ public final class MakespanHarness {
    * @param nanos from its start to its end
    * @param criticalNanos its slowest step's latency
    * @param gapNanos from its end to the next stage's start (or to the last stage's end: 0)
+   * @param calls SPI calls made during the stage
+   * @param issueNanos from the stage's start to its last SPI call: how long the engine took to
+   *     start all of its steps
+   * @param maxLagNanos the latest an SPI call's completion began after its latency ran out:
+   *     completions queue behind the engine's work on earlier ones, which runs on the same
+   *     threads (and behind garbage-collection pauses)
+   * @param drainNanos from the start of the last SPI call's completion to the stage's end
    */
   public record StageTime(String name, int steps, long nanos, long criticalNanos,
-      long gapNanos) {}
+      long gapNanos, int calls, long issueNanos, long maxLagNanos, long drainNanos) {}
 
   /**
    * Creates a cluster of {@code nodes} nodes in {@link #ROLES} roles, with the issue's latencies
@@ -124,6 +137,8 @@ public final class MakespanHarness {
     try (BenchEngine bench = BenchEngine.start(BenchEngine.Options.of(latency).listener(clock))) {
       CreateCluster request = BenchSpecs.orderedGroups("mk" + nodes, nodes, roles);
       long[] end = new long[1];
+      bench.times().start();
+      long gcBefore = gcMillis();
       long start = System.nanoTime();
       CompletableFuture<Operation> submitted = bench.engine().submit(request)
           .whenComplete((op, e) -> end[0] = System.nanoTime());
@@ -134,6 +149,7 @@ public final class MakespanHarness {
         throw new IllegalStateException("create of " + nodes + " nodes failed: " + e, e);
       }
       long makespan = end[0] - start;
+      long gc = gcMillis() - gcBefore;
       if (op.state() != OperationState.SUCCEEDED) {
         throw new IllegalStateException("create of " + nodes + " nodes ended " + op.state()
             + ": " + op.error());
@@ -145,19 +161,42 @@ public final class MakespanHarness {
       }
       CriticalPath critical = CriticalPath.of(op.plan(), latency);
       List<StageClock.Span> spans = clock.spans();
+      List<CallTimes.Call> calls = bench.times().calls();
       List<StageTime> times = new ArrayList<>();
       for (int i = 0; i < spans.size(); i++) {
         StageClock.Span sp = spans.get(i);
         CriticalPath.StageBound bound = i < critical.stages().size() ? critical.stages().get(i)
             : new CriticalPath.StageBound(sp.name(), 0, 0);
         long gap = i + 1 < spans.size() ? spans.get(i + 1).startNanos() - sp.endNanos() : 0;
+        int n = 0;
+        long lastCall = sp.startNanos();
+        long lastDone = sp.startNanos();
+        long lag = 0;
+        for (CallTimes.Call c : calls) {
+          if (c.calledAt() >= sp.startNanos() && c.calledAt() <= sp.endNanos()) {
+            n++;
+            lastCall = Math.max(lastCall, c.calledAt());
+            lastDone = Math.max(lastDone, c.doneAt());
+            lag = Math.max(lag, c.doneAt() - c.dueAt());
+          }
+        }
         times.add(new StageTime(sp.name(), bound.steps(), sp.endNanos() - sp.startNanos(),
-            bound.nanos(), gap));
+            bound.nanos(), gap, n, lastCall - sp.startNanos(), lag,
+            n == 0 ? 0 : sp.endNanos() - lastDone));
       }
       long prepare = spans.isEmpty() ? makespan : spans.get(0).startNanos() - start;
       long finish = spans.isEmpty() ? 0 : end[0] - spans.get(spans.size() - 1).endNanos();
       return new Result(nodes, op.plan().steps().count(), makespan, critical, prepare, times,
-          finish);
+          finish, gc);
     }
+  }
+
+  private static long gcMillis() {
+    long sum = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc
+        : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      sum += Math.max(0, gc.getCollectionTime());
+    }
+    return sum;
   }
 }

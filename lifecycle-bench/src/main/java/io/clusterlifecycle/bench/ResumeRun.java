@@ -41,9 +41,13 @@ public final class ResumeRun {
    *
    * @param operations operations resumed
    * @param resumeNanos building the fresh engine to the end of the last recovery
+   * @param buildNanos building the fresh engine (its builder starts the recoveries and returns)
    * @param setupNanos the child's run, from its start to the kill
+   * @param storeCalls the fresh engine's calls to the store during the resume, by method
+   * @param storeThreads the same calls by calling thread
    */
-  public record Result(int operations, long resumeNanos, long setupNanos) {
+  public record Result(int operations, long resumeNanos, long buildNanos, long setupNanos,
+      Map<String, Long> storeCalls, Map<String, Long> storeThreads) {
     /**
      * The resume time.
      *
@@ -132,10 +136,11 @@ public final class ResumeRun {
     }
     long setup = System.nanoTime() - setupStart;
 
-    JdbcClusterStore store = JdbcClusterStore.sqlite(db);
+    CountingClusterStore store = new CountingClusterStore(JdbcClusterStore.sqlite(db));
     long start = System.nanoTime();
     try (BenchEngine fresh = BenchEngine.start(BenchEngine.Options.of(LatencyModel.ZERO)
         .store(store).resumingOnStart())) {
+      long built = System.nanoTime() - start;
       Map<String, CompletableFuture<Cluster>> resumed = fresh.engine().resumedOnStart();
       for (CompletableFuture<Cluster> f : resumed.values()) {
         try {
@@ -145,6 +150,8 @@ public final class ResumeRun {
         }
       }
       long took = System.nanoTime() - start;
+      Map<String, Long> calls = store.calls();
+      Map<String, Long> byThread = store.threads();
       if (resumed.size() != count) {
         throw new IllegalStateException("the fresh engine resumed " + resumed.size()
             + " operations, expected " + count);
@@ -157,7 +164,7 @@ public final class ResumeRun {
         throw new IllegalStateException(done + " of " + clusters.size()
             + " clusters are RUNNING and idle after the resume; expected " + (count + 1));
       }
-      return new Result(count, took, setup);
+      return new Result(count, took, built, setup, calls, byThread);
     }
   }
 

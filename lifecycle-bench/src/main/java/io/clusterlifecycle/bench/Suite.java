@@ -22,10 +22,12 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs the benchmarks and collects their figures.
@@ -195,6 +197,7 @@ public final class Suite {
       double[] ratios = runs.stream().mapToDouble(MakespanHarness.Result::ratio).toArray();
       figures.detail("makespan_ms_" + nodes, median.makespanNanos() / 1e6);
       figures.detail("critical_path_ms_" + nodes, median.critical().millis());
+      figures.detail("makespan_gc_ms_" + nodes, median.gcMillis());
       figures.detail("makespan_ratios_" + nodes, Arrays.stream(ratios).boxed().toList());
       Target t = switch (nodes) {
         case 100 -> Target.MAKESPAN_100;
@@ -369,7 +372,10 @@ public final class Suite {
 
   private Collection<RunResult> runJmh(ChainedOptionsBuilder options) {
     try {
-      return new Runner(options.build()).run();
+      // JMH's report goes to standard error with the rest of the progress: standard output
+      // carries nothing but the name=value figures
+      return new Runner(options.build(),
+          OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL)).run();
     } catch (RunnerException e) {
       throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
     }
@@ -420,8 +426,15 @@ public final class Suite {
       try {
         ResumeRun.Result r = ResumeRun.run(dir, ResumeRun.OPERATIONS, jvm);
         seconds.add(r.resumeSeconds());
-        log.printf(Locale.ROOT, "resume of %d operations interrupted by SIGKILL: %.2f s (setup"
-            + " %.1f s)%n", r.operations(), r.resumeSeconds(), r.setupNanos() / 1e9);
+        log.printf(Locale.ROOT, "resume of %d operations interrupted by SIGKILL: %.2f s, of which"
+            + " %.2f s building the engine (it starts the recoveries before it returns); setup"
+            + " %.1f s%n", r.operations(), r.resumeSeconds(), r.buildNanos() / 1e9,
+            r.setupNanos() / 1e9);
+        figures.detail("resume_build_s", r.buildNanos() / 1e9);
+        figures.detail("resume_store_calls", r.storeCalls());
+        figures.detail("resume_store_calls_by_thread", r.storeThreads());
+        log.println("  store calls during the resume: " + r.storeCalls() + "; by thread: "
+            + r.storeThreads());
       } finally {
         deleteTree(dir);
       }
