@@ -177,7 +177,9 @@ public final class LifecycleEngine implements Lifecycle {
     Map<String, CompletableFuture<Cluster>> started = new LinkedHashMap<>();
     for (Cluster c : joinRetry(store::list)) {
       if (isInterrupted(c)) {
-        started.put(c.id(), recoverAsync(c.id(), defaultTimeout));
+        // each on the engine's executor: the builder returns at once, and recoveries overlap
+        started.put(c.id(), CompletableFuture.supplyAsync(
+            () -> recoverAsync(c.id(), defaultTimeout), ctx.executor()).thenCompose(f -> f));
       }
     }
     return Map.copyOf(started);
@@ -962,7 +964,9 @@ public final class LifecycleEngine implements Lifecycle {
         op.state() == OperationState.RUNNING ? op.state() : op.state().moveTo(OperationState.RUNNING),
         op.startedFrom(), plan, op.createdAt(), Optional.empty(), "", false, op.warnings(),
         op.keptVolumes());
-    joinRetry(() -> store.putOperation(resumed));
+    if (!resumed.equals(op)) {
+      joinRetry(() -> store.putOperation(resumed));
+    }
     emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
         .operation(op.id(), op.type()).message("resumed: " + done.size() + " of "
             + plan.steps().count() + " steps already done"));
@@ -1032,11 +1036,7 @@ public final class LifecycleEngine implements Lifecycle {
     }
     // B5: let record writes still under way (a node marked FAILED, a lease renewal) land first,
     // so that the end is computed from, and written over, the latest record
-    try {
-      records.update(x -> x).join();
-    } catch (CompletionException e) {
-      // the end's own write below reports the store's failure
-    }
+    records.settled().join();
     Cluster c = records.current();
     ClusterState from = c.state();
     ClusterState to;

@@ -61,6 +61,23 @@ public final class RecordKeeper {
     return current;
   }
 
+  /**
+   * Completes once every change made so far has been written (or failed), without writing
+   * anything itself.
+   */
+  public CompletableFuture<Void> settled() {
+    synchronized (this) {
+      if (!writing) {
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      settledWaiters.add(done);
+      return done;
+    }
+  }
+
+  private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
+
   /** Applies a change to the record and writes it; completes with the record written. */
   public CompletableFuture<Cluster> update(UnaryOperator<Cluster.Builder> change) {
     CompletableFuture<Cluster> done = new CompletableFuture<>();
@@ -90,12 +107,17 @@ public final class RecordKeeper {
     }
     put.apply(next).whenComplete((stored, error) -> {
       boolean more;
+      List<CompletableFuture<Void>> settledNow = List.of();
       synchronized (this) {
         if (error == null) {
           current = stored;
         }
         more = !pending.isEmpty();
         writing = more;
+        if (!more && !settledWaiters.isEmpty()) {
+          settledNow = new ArrayList<>(settledWaiters);
+          settledWaiters.clear();
+        }
       }
       for (Pending p : batch) {
         if (error == null) {
@@ -104,6 +126,7 @@ public final class RecordKeeper {
           p.done().completeExceptionally(error);
         }
       }
+      settledNow.forEach(w -> w.complete(null));
       if (more) {
         flush();
       }
