@@ -87,7 +87,12 @@ public record AppSpec(String name, String version, Map<String, String> env, List
    * @return the role, or empty when the app has no such role
    */
   public Optional<RoleSpec> role(String roleName) {
-    return roles.stream().filter(r -> r.name().equals(roleName)).findFirst();
+    for (RoleSpec r : roles) {
+      if (r.name().equals(roleName)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
