@@ -1,13 +1,9 @@
 package io.clusterlifecycle.bench;
 
-import io.clusterlifecycle.api.model.Backup;
-import io.clusterlifecycle.api.model.Cluster;
-import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
-import io.clusterlifecycle.api.spi.JournalEntry;
-import java.util.List;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
@@ -15,12 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A cluster store that counts the calls the engine makes, by method and by calling thread, and
- * passes them to the wrapped store. It shows how many store round trips (and, for the writes,
- * durable transactions) an operation costs, and which threads wait for them.
+ * Counts the calls the engine makes to a cluster store, by method and by calling thread, through
+ * a {@linkplain #store() view} that passes every call on. It shows how many store round trips
+ * (and, for the writes, durable transactions) an operation costs, and which threads wait for them.
  */
-public final class CountingClusterStore implements ClusterStore {
+public final class CountingClusterStore {
   private final ClusterStore store;
+  private final ClusterStore counted;
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> threads = new ConcurrentHashMap<>();
 
@@ -31,6 +28,28 @@ public final class CountingClusterStore implements ClusterStore {
    */
   public CountingClusterStore(ClusterStore store) {
     this.store = Objects.requireNonNull(store, "store");
+    this.counted = (ClusterStore) Proxy.newProxyInstance(ClusterStore.class.getClassLoader(),
+        new Class<?>[] {ClusterStore.class}, (proxy, method, args) -> {
+          if (method.getDeclaringClass() == ClusterStore.class
+              && CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+            count(method.getName());
+          }
+          try {
+            return method.invoke(this.store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  /**
+   * The store to give the engine: every SPI call is counted, then made on the wrapped store;
+   * closing it closes the wrapped store.
+   *
+   * @return the counting view
+   */
+  public ClusterStore store() {
+    return counted;
   }
 
   /**
@@ -59,82 +78,5 @@ public final class CountingClusterStore implements ClusterStore {
     calls.computeIfAbsent(method, k -> new LongAdder()).increment();
     threads.computeIfAbsent(Thread.currentThread().getName().replaceAll("\\d+", "N"),
         k -> new LongAdder()).increment();
-  }
-
-  @Override
-  public CompletionStage<Void> appendJournal(List<JournalEntry> entries) {
-    count("appendJournal");
-    return store.appendJournal(entries);
-  }
-
-  @Override
-  public CompletionStage<Optional<Cluster>> get(String clusterId) {
-    count("get");
-    return store.get(clusterId);
-  }
-
-  @Override
-  public CompletionStage<List<Cluster>> list() {
-    count("list");
-    return store.list();
-  }
-
-  @Override
-  public CompletionStage<Cluster> put(Cluster cluster) {
-    count("put");
-    return store.put(cluster);
-  }
-
-  @Override
-  public CompletionStage<Void> delete(String clusterId) {
-    count("delete");
-    return store.delete(clusterId);
-  }
-
-  @Override
-  public CompletionStage<Void> putOperation(Operation operation) {
-    count("putOperation");
-    return store.putOperation(operation);
-  }
-
-  @Override
-  public CompletionStage<Optional<Operation>> getOperation(String operationId) {
-    count("getOperation");
-    return store.getOperation(operationId);
-  }
-
-  @Override
-  public CompletionStage<List<Operation>> operations(String clusterId) {
-    count("operations");
-    return store.operations(clusterId);
-  }
-
-  @Override
-  public CompletionStage<List<JournalEntry>> journal(String operationId) {
-    count("journal");
-    return store.journal(operationId);
-  }
-
-  @Override
-  public CompletionStage<Void> putBackup(Backup backup) {
-    count("putBackup");
-    return store.putBackup(backup);
-  }
-
-  @Override
-  public CompletionStage<Optional<Backup>> getBackup(String backupId) {
-    count("getBackup");
-    return store.getBackup(backupId);
-  }
-
-  @Override
-  public CompletionStage<List<Backup>> backups(String clusterId) {
-    count("backups");
-    return store.backups(clusterId);
-  }
-
-  @Override
-  public void close() {
-    store.close();
   }
 }

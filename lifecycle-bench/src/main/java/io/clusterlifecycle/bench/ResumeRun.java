@@ -139,7 +139,7 @@ public final class ResumeRun {
     CountingClusterStore store = new CountingClusterStore(JdbcClusterStore.sqlite(db));
     long start = System.nanoTime();
     try (BenchEngine fresh = BenchEngine.start(BenchEngine.Options.of(LatencyModel.ZERO)
-        .store(store).resumingOnStart())) {
+        .store(store.store()).resumingOnStart())) {
       long built = System.nanoTime() - start;
       Map<String, CompletableFuture<Cluster>> resumed = fresh.engine().resumedOnStart();
       for (CompletableFuture<Cluster> f : resumed.values()) {
