@@ -24,14 +24,28 @@ final class Stages {
    * @throws AssertionError if the stage is null, fails or does not complete in time
    */
   static <T> T await(String call, CompletionStage<T> stage) {
+    return await(call, stage, WAIT_SECONDS, call + " did not complete in " + WAIT_SECONDS + " s");
+  }
+
+  /**
+   * Waits for a call's stage to complete normally within a bound of the caller's choosing.
+   *
+   * @param call what was called, for the failure message
+   * @param stage the stage it returned
+   * @param seconds how long to wait
+   * @param late the failure message when the stage is not complete in time; names the contract
+   * @return its value
+   * @throws AssertionError if the stage is null, fails or does not complete in time
+   */
+  static <T> T await(String call, CompletionStage<T> stage, long seconds, String late) {
     try {
-      return future(call, stage).get(WAIT_SECONDS, TimeUnit.SECONDS);
+      return future(call, stage).get(seconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = unwrap(e);
       throw new AssertionError(call + " failed where the contract says it succeeds: " + cause,
           cause);
     } catch (TimeoutException e) {
-      throw new AssertionError(call + " did not complete in " + WAIT_SECONDS + " s", e);
+      throw new AssertionError(late, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while waiting for " + call, e);

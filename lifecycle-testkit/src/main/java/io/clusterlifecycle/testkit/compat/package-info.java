@@ -1,8 +1,10 @@
 /**
- * SPI compatibility kits: abstract JUnit 5 tests of the store SPIs' contracts, which every
+ * SPI compatibility kits: abstract JUnit 5 tests of the SPIs' contracts, which every
  * implementation extends in a few lines, as the shipped ones do.
  *
  * <ul>
+ *   <li>{@link io.clusterlifecycle.testkit.compat.ResourceProviderCompatibilityKit} — for a
+ *       {@link io.clusterlifecycle.api.spi.ResourceProvider}: implement {@code newProvider()};</li>
  *   <li>{@link io.clusterlifecycle.testkit.compat.ClusterStoreCompatibilityKit} — for a
  *       {@link io.clusterlifecycle.api.spi.ClusterStore}: implement {@code newStore()} (a new,
  *       empty store) and {@code reopen()} (another client on the same data);</li>
