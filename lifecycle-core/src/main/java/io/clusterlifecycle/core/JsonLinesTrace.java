@@ -36,9 +36,9 @@ public final class JsonLinesTrace implements EventListener, AutoCloseable {
   /**
    * Opens a trace file for appending, creating it and its directory if needed.
    *
-   * @param file the trace file
-   * @return the trace
-   * @throws UncheckedIOException if the file cannot be opened
+   * @param file the trace file; lines are added after any it already holds
+   * @return the trace, open until {@link #close()}
+   * @throws UncheckedIOException if the file or its directory cannot be created or opened
    */
   public static JsonLinesTrace append(Path file) {
     try {
@@ -56,8 +56,9 @@ public final class JsonLinesTrace implements EventListener, AutoCloseable {
   /**
    * Renders one event as the JSON object of its trace line.
    *
-   * @param event the event
-   * @return the JSON text, without a line break
+   * @param event the event to render
+   * @return the JSON text, without a line break: the event's fields in snake_case, those
+   *     without a value left out, and {@code ts} in the records' time format
    */
   public static String line(LifecycleEvent event) {
     ObjectNode o = MAPPER.valueToTree(event);
@@ -66,9 +67,11 @@ public final class JsonLinesTrace implements EventListener, AutoCloseable {
   }
 
   /**
-   * Writes and flushes one line.
+   * Writes the event's line, followed by a line break, and flushes it to the file before
+   * returning. Calls from several threads are serialised, so lines never interleave.
    *
-   * @param event the event
+   * @param event the event to write
+   * @throws UncheckedIOException if the line cannot be written
    */
   @Override
   public synchronized void onEvent(LifecycleEvent event) {
@@ -80,7 +83,11 @@ public final class JsonLinesTrace implements EventListener, AutoCloseable {
     }
   }
 
-  /** Closes the file. */
+  /**
+   * Closes the file. Events received afterwards fail with {@link UncheckedIOException}.
+   *
+   * @throws LifecycleException if the file cannot be closed
+   */
   @Override
   public synchronized void close() {
     try {

@@ -233,10 +233,12 @@ public final class LifecycleEngine implements Lifecycle {
 
   /**
    * Returns the recoveries this engine started when it was built with
-   * {@link Builder#resumeInterruptedOnStart(boolean)}.
+   * {@link Builder#resumeInterruptedOnStart(boolean)}. Each future completes with the cluster's
+   * record once its recovery finished, or exceptionally as {@link #recoverAsync} does when the
+   * recovery failed.
    *
-   * @return per cluster id, the future of its recovery; empty when the option was off or
-   *     nothing was interrupted
+   * @return an unmodifiable map from cluster id to the future of its recovery; empty when the
+   *     option was off or nothing was interrupted
    */
   public Map<String, CompletableFuture<Cluster>> resumedOnStart() {
     return resumedOnStart;
@@ -259,27 +261,34 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   /**
-   * Starts a builder.
+   * Starts a builder. The four SPIs must be set before {@link Builder#build()}; every other
+   * setting has the default its setter documents.
    *
-   * @return a builder with no SPIs set
+   * @return a new builder with no SPIs set
    */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * Adds a listener for this engine's events.
+   * Adds a listener that receives every event this engine emits from now on, in order, one at a
+   * time, on the thread that emits it. A listener that throws is logged and skipped; it never
+   * fails an operation. A listener added twice receives each event twice. May be called while
+   * operations run.
    *
-   * @param listener the listener
+   * @param listener the listener to add
+   * @throws NullPointerException if {@code listener} is null
    */
   public void addListener(EventListener listener) {
     events.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /**
-   * Removes a listener added earlier.
+   * Removes one registration of a listener added earlier, with {@link #addListener} or
+   * {@link Builder#eventListener}; it receives no event emitted after this returns. Does nothing
+   * when the listener is not registered. May be called while operations run.
    *
-   * @param listener the listener
+   * @param listener the listener to remove
    */
   public void removeListener(EventListener listener) {
     events.remove(listener);
@@ -1168,6 +1177,15 @@ public final class LifecycleEngine implements Lifecycle {
     return s.toString();
   }
 
+  /**
+   * Stops accepting operations ({@link #submit} then returns a future failed with
+   * {@link IllegalStateException}), stops the scan of
+   * {@link Builder#takeOverInterrupted(Duration)} and shuts down the scheduler and executor
+   * threads the engine created itself. The SPIs, and a scheduler or executor given to the
+   * builder, belong to the caller: close them after the engine.
+   *
+   * @throws LifecycleException if one of the engine's own resources cannot be closed
+   */
   @Override
   public void close() {
     closed = true;
@@ -1181,8 +1199,9 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   /**
-   * Builds a {@link LifecycleEngine}. The four SPIs are required; everything else has a default.
-   * Not thread-safe.
+   * Builds a {@link LifecycleEngine}. The four SPIs (resource provider, command executor,
+   * metadata store, cluster store) are required; everything else has a default. Setters check
+   * their argument at once; {@link #build()} checks that the SPIs are set. Not thread-safe.
    */
   public static final class Builder {
     private ResourceProvider resources;
@@ -1213,8 +1232,9 @@ public final class LifecycleEngine implements Lifecycle {
      * Sets how transient SPI failures ({@link io.clusterlifecycle.api.spi.TransientSpiException})
      * are retried. Default: 5 attempts, exponential back-off from 200 ms, doubling.
      *
-     * @param value the resilience4j retry configuration
+     * @param value the resilience4j retry configuration applied to every SPI call
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder retry(RetryConfig value) {
       this.retry = Objects.requireNonNull(value, "retry");
@@ -1243,6 +1263,7 @@ public final class LifecycleEngine implements Lifecycle {
      *
      * @param every a positive interval between scans, or null to turn scanning off
      * @return this builder
+     * @throws IllegalArgumentException if {@code every} is zero or negative
      */
     public Builder takeOverInterrupted(Duration every) {
       if (every != null && (every.isNegative() || every.isZero())) {
@@ -1260,6 +1281,7 @@ public final class LifecycleEngine implements Lifecycle {
      *
      * @param value a non-empty name
      * @return this builder
+     * @throws IllegalArgumentException if {@code value} is null or blank
      */
     public Builder host(String value) {
       if (value == null || value.isBlank()) {
@@ -1273,8 +1295,10 @@ public final class LifecycleEngine implements Lifecycle {
      * Sets how long this engine's ownership of a running operation lasts without renewal; it is
      * renewed every third of that. Another engine takes an operation over only after it lapsed.
      *
-     * @param value a positive duration; default 30 seconds
+     * @param value a positive duration; default {@link #DEFAULT_LEASE} (30 seconds)
      * @return this builder
+     * @throws IllegalArgumentException if {@code value} is zero or negative
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder leaseDuration(Duration value) {
       if (value.isNegative() || value.isZero()) {
@@ -1285,10 +1309,12 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Sets the resource provider.
+     * Sets the resource provider that creates, resizes and deletes the nodes' machines or
+     * containers. Required. The engine never closes it.
      *
      * @param value the provider
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder resourceProvider(ResourceProvider value) {
       this.resources = Objects.requireNonNull(value, "resourceProvider");
@@ -1296,10 +1322,12 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Sets the command executor.
+     * Sets the command executor that runs the app spec's service commands on the nodes.
+     * Required. The engine never closes it.
      *
      * @param value the executor
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder commandExecutor(CommandExecutor value) {
       this.commands = Objects.requireNonNull(value, "commandExecutor");
@@ -1307,10 +1335,12 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Sets the metadata store.
+     * Sets the metadata store the engine publishes each cluster's metadata tree to, under
+     * {@link #metadataRoot(String)}. Required. The engine never closes it.
      *
      * @param value the store
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder metadataStore(MetadataStore value) {
       this.metadata = Objects.requireNonNull(value, "metadataStore");
@@ -1318,10 +1348,13 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Sets the cluster store.
+     * Sets the cluster store that keeps the durable records: clusters, operations, their
+     * journals and backups. Engines sharing one store share their clusters and can take over each
+     * other's interrupted operations. Required. The engine never closes it.
      *
      * @param value the store
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder clusterStore(ClusterStore value) {
       this.store = Objects.requireNonNull(value, "clusterStore");
@@ -1329,10 +1362,14 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Adds an event listener.
+     * Adds a listener that receives every event of the engine from the start, including those
+     * of recoveries begun by {@link #resumeInterruptedOnStart(boolean)}; listeners are called in
+     * the order they were added. See {@link LifecycleEngine#addListener} for the delivery
+     * contract.
      *
      * @param value the listener
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder eventListener(EventListener value) {
       listeners.add(Objects.requireNonNull(value, "eventListener"));
@@ -1340,10 +1377,12 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Sets the clock every timestamp comes from; tests pass a fixed or virtual one.
+     * Sets the clock every timestamp, deadline and lease comes from; tests pass a fixed or
+     * virtual one. Default: the system clock in UTC.
      *
      * @param value the clock
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
@@ -1356,6 +1395,7 @@ public final class LifecycleEngine implements Lifecycle {
      *
      * @param value the scheduler
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder scheduler(ScheduledExecutorService value) {
       this.scheduler = Objects.requireNonNull(value, "scheduler");
@@ -1368,6 +1408,7 @@ public final class LifecycleEngine implements Lifecycle {
      *
      * @param value the executor
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder executor(Executor value) {
       this.executor = Objects.requireNonNull(value, "executor");
@@ -1392,9 +1433,10 @@ public final class LifecycleEngine implements Lifecycle {
     /**
      * Sets the timeout of operations whose request gives none.
      *
-     * @param value a positive duration; default one hour
+     * @param value a positive duration; default {@link #DEFAULT_TIMEOUT} (one hour)
      * @return this builder
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if {@code value} is zero or negative
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder defaultTimeout(Duration value) {
       if (value.isNegative() || value.isZero()) {
@@ -1405,11 +1447,14 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Sets the root of the metadata trees.
+     * Sets the path under which each cluster's metadata tree is published, as
+     * {@code ROOT/<cluster-id>}. Node agents reading the tree, and a metadata store that takes a
+     * root of its own (such as the local one), must be given the same value.
      *
      * @param value an absolute path; default {@value #DEFAULT_METADATA_ROOT}
      * @return this builder
-     * @throws IllegalArgumentException if not absolute
+     * @throws IllegalArgumentException if {@code value} does not start with {@code /}
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder metadataRoot(String value) {
       if (!value.startsWith("/")) {
@@ -1420,10 +1465,12 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Sets how long past its own timeout a command may take before the engine cancels it.
+     * Sets how long past its own timeout a command may take before the engine gives up on it
+     * and cancels it, so that an executor which enforces the timeout itself reports first.
      *
      * @param value a non-negative duration; default 5 seconds
      * @return this builder
+     * @throws NullPointerException if {@code value} is null
      */
     public Builder commandGrace(Duration value) {
       this.commandGrace = Objects.requireNonNull(value, "commandGrace");
@@ -1431,10 +1478,15 @@ public final class LifecycleEngine implements Lifecycle {
     }
 
     /**
-     * Builds the engine.
+     * Builds the engine. It creates its own daemon scheduler and executor threads when none
+     * was given, starts the scan of {@link #takeOverInterrupted(Duration)} when set, and, with
+     * {@link #resumeInterruptedOnStart(boolean)}, reads the cluster store once and starts the
+     * recoveries in the background before it returns.
      *
-     * @return the engine
-     * @throws IllegalStateException if an SPI is missing
+     * @return the engine, ready for requests; close it when done
+     * @throws IllegalStateException if an SPI is missing; the message names every missing one
+     * @throws LifecycleException if resuming on start was asked for and the cluster store could
+     *     not be read
      */
     public LifecycleEngine build() {
       List<String> missing = new ArrayList<>();
