@@ -21,10 +21,12 @@ import java.util.List;
 public record EtcdEndpoints(List<URI> uris, int maxTxnOps) {
 
   /**
-   * Copies the list.
+   * Checks the members and copies the list.
    *
    * @param uris the members' client URLs; at least one
    * @param maxTxnOps the servers' {@code --max-txn-ops}; at least 8
+   * @throws IllegalArgumentException if {@code uris} is empty or {@code maxTxnOps} is below 8
+   * @throws NullPointerException if {@code uris} or one of its elements is null
    */
   public EtcdEndpoints {
     uris = List.copyOf(uris);

@@ -88,8 +88,10 @@ public final class EtcdMetadataStore implements MetadataStore {
   /**
    * Opens a store on etcd members with the default settings and no key prefix.
    *
-   * @param address {@code etcd://HOST:PORT[,HOST:PORT…]}
+   * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]}, or the members'
+   *     client URLs; see {@link EtcdEndpoints#parse(String)}
    * @return the store; closing it closes its client
+   * @throws io.clusterlifecycle.api.ValidationException if the address is not of that form
    */
   public static EtcdMetadataStore open(String address) {
     return builder().endpoints(EtcdEndpoints.parse(address)).build();
