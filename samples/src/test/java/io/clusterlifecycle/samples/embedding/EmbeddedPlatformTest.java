@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ class EmbeddedPlatformTest {
       .resolve("README.md");
 
   @Test
-  void tour_takesTheClusterThroughItsLife_andLeavesNoNodeBehind(@TempDir Path home)
+  void tour_takesTheClusterThroughItsLife_keepsItsBackup_andLeavesNoNodeBehind(@TempDir Path home)
       throws IOException {
     Tour tour = EmbeddedPlatform.run(home);
 
@@ -35,15 +36,9 @@ class EmbeddedPlatformTest {
     try (Stream<Path> left = Files.list(home.resolve("nodes"))) {
       assertThat(left).as("node directories after delete").isEmpty();
     }
-  }
-
-  @Test
-  void backup_ranOnEveryNode_andItsArtifactsOutliveTheCluster(@TempDir Path home)
-      throws IOException {
-    Tour tour = EmbeddedPlatform.run(home);
-
+    // the backup ran on every node, and its artifacts outlive the cluster
     assertThat(tour.backup().clusterId()).isEqualTo(tour.clusterId());
-    assertThat(tour.backup().roleCounts()).containsExactly(java.util.Map.entry("zk", 5));
+    assertThat(tour.backup().roleCounts()).containsExactly(Map.entry("zk", 5));
     assertThat(tour.backup().artifacts()).hasSize(5);
     for (int i = 1; i <= 5; i++) {
       Path myid = home.resolve("backups").resolve(tour.backup().id()).resolve("zk1-zk-" + i)
