@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -251,6 +252,32 @@ class LocalCommandExecutorTest {
     assertThat(r.exitCode()).isEqualTo(CommandResult.TIMEOUT_EXIT_CODE);
     assertThat(took).isLessThan(Duration.ofSeconds(2));
     assertGone(home.nodeDirectory("demo-zk-1").resolve("child.pid"));
+  }
+
+  @Test
+  void timeout_stopsTheScriptBeforeItsNextStatement() throws Exception {
+    // Killing the children first woke the shell, which then ran its next statement: about one
+    // command in twenty wrote its late file. Forty at once make that all but certain to show.
+    int commands = 40;
+    List<CompletableFuture<CommandResult>> runs = new ArrayList<>();
+    for (int i = 0; i < commands; i++) {
+      runs.add(executor.run(request("echo $$ > self-" + i + ".pid; sleep 30; echo late > late-"
+          + i, Map.of(), Duration.ofMillis(300))));
+    }
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+
+    for (int i = 0; i < commands; i++) {
+      assertThat(await(runs.get(i)).timedOut()).isTrue();
+      Path pid = nodeDir.resolve("self-" + i + ".pid");
+      if (Files.exists(pid)) {
+        assertGone(pid);
+      }
+    }
+
+    for (int i = 0; i < commands; i++) {
+      assertThat(nodeDir.resolve("late-" + i)).as("command %d ran on after it was killed", i)
+          .doesNotExist();
+    }
   }
 
   @Test
