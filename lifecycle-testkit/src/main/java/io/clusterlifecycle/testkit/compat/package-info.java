@@ -5,6 +5,9 @@
  * <ul>
  *   <li>{@link io.clusterlifecycle.testkit.compat.ResourceProviderCompatibilityKit} — for a
  *       {@link io.clusterlifecycle.api.spi.ResourceProvider}: implement {@code newProvider()};</li>
+ *   <li>{@link io.clusterlifecycle.testkit.compat.CommandExecutorCompatibilityKit} — for a
+ *       {@link io.clusterlifecycle.api.spi.CommandExecutor} that runs real scripts: implement
+ *       {@code newExecutor()} and {@code node()} (the node to run on);</li>
  *   <li>{@link io.clusterlifecycle.testkit.compat.ClusterStoreCompatibilityKit} — for a
  *       {@link io.clusterlifecycle.api.spi.ClusterStore}: implement {@code newStore()} (a new,
  *       empty store) and {@code reopen()} (another client on the same data);</li>
