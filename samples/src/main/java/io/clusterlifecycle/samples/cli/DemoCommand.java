@@ -1,52 +1,78 @@
 package io.clusterlifecycle.samples.cli;
 
 import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.spec.AppSpec;
-import io.clusterlifecycle.api.spec.AppSpecFiles;
-import io.clusterlifecycle.api.spec.SpecFormat;
-import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.BackupCluster;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.request.RestartCluster;
+import io.clusterlifecycle.api.request.RoleResize;
+import io.clusterlifecycle.api.request.ScaleVertical;
+import io.clusterlifecycle.api.request.Upgrade;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.AppSpecFiles;
+import io.clusterlifecycle.api.spec.SpecFormat;
+import io.clusterlifecycle.api.state.ClusterState;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lifecycle demo}: the README's main job. Validates every sample app spec bundled with
- * the tool, then takes the 3-role sample through create, add nodes, delete nodes and delete on
- * the local infrastructure of a throwaway home, showing each operation's stages and the cluster
- * after it.
+ * {@code lifecycle demo}: the README's main job. Validates the sample app specs bundled with the
+ * tool, then takes {@link DemoApp}, a 3-role application whose nodes run real server processes,
+ * through create, add nodes, vertical scaling, upgrade, rolling restart, backup, delete nodes
+ * and delete on the local infrastructure of {@code HOME/demo}: a progress bar per stage, a
+ * table of nodes and their server processes after each operation, and each operation's plan as
+ * a Mermaid flowchart in {@code HOME/demo/plans/}.
+ *
+ * <p>{@code HOME/demo} is emptied first (stopping servers a killed earlier run left behind) and
+ * kept afterwards, with the plans, the records and the backup. Whatever happens, no server
+ * process outlives the command: when an operation fails, the demo deletes the cluster by force
+ * and kills any server still running, and the exit code is then non-zero.
  */
-@Command(name = "demo", description = "Tour the sample app specs and run a 3-role cluster's"
-    + " lifecycle on this machine.")
+@Command(name = "demo", description = "Validate the sample app specs, then run a 3-role"
+    + " application's whole lifecycle on this machine, with real processes.")
 final class DemoCommand implements Callable<Integer> {
-  /** The sample the tour runs. */
-  static final String TOUR_SPEC = "hadoop.yaml";
-
-  @picocli.CommandLine.ParentCommand
-  LifecycleCli parent;
+  /** The cluster the tour runs. */
+  static final String CLUSTER = "kv";
+  /** The directory under the home the tour works in. */
+  static final String DIRECTORY = "demo";
 
   /** The sample specs bundled in the jar, from {@code samples/specs/}. */
   static final List<String> SAMPLE_SPECS = List.of("zookeeper.yaml", "hadoop.yaml", "kafka.json");
+
+  @ParentCommand
+  LifecycleCli parent;
 
   @Spec
   CommandSpec command;
 
   @Override
   public Integer call() {
-    var out = command.commandLine().getOut();
+    PrintWriter out = command.commandLine().getOut();
     int invalid = 0;
     for (String name : SAMPLE_SPECS) {
       try {
@@ -65,49 +91,153 @@ final class DemoCommand implements Callable<Integer> {
     if (invalid > 0) {
       return ExitCodes.BAD_INPUT;
     }
-    return tour(out);
+    return new Tour(parent.home.resolve(DIRECTORY), out).run();
   }
 
-  private int tour(java.io.PrintWriter out) {
-    Path home;
+  /** One run of the tour in one directory. */
+  private final class Tour {
+    private final Path home;
+    private final Path plans;
+    private final PrintWriter out;
+    private final StageProgress progress;
+    private final List<String> steps = new ArrayList<>();
+    private Session session;
+    private int done;
+
+    Tour(Path home, PrintWriter out) {
+      this.home = home.toAbsolutePath().normalize();
+      this.plans = this.home.resolve("plans");
+      this.out = out;
+      this.progress = new StageProgress(out, System.console() != null);
+    }
+
+    int run() {
+      long started = System.nanoTime();
+      DemoServers.stopAll(home);
+      deleteTree(home);
+      AppSpec v1 = DemoApp.spec("1.0");
+      out.println();
+      out.println("Running cluster '" + CLUSTER + "' of " + v1.name() + " " + v1.version() + " ("
+          + String.join(", ", DemoApp.ROLES) + ") on this machine, under " + home);
+      boolean ok = false;
+      try (Session s = new Session(home, parent.trace)) {
+        session = s;
+        s.engine.addListener(progress);
+        operation("create", CreateCluster.builder(v1, CLUSTER).build());
+        operation("add 2 storage nodes", AddNodes.of(CLUSTER, DemoApp.STORAGE, 2));
+        operation("resize storage to 4 cores, 2048 MiB (one node at a time)",
+            ScaleVertical.of(CLUSTER, RoleResize.of(DemoApp.STORAGE).cpu(4).memory(2048)));
+        operation("upgrade 1.0 -> 1.1", Upgrade.of(CLUSTER, DemoApp.spec("1.1")));
+        operation("rolling restart, 3 nodes per batch, 1 s apart",
+            RestartCluster.of(CLUSTER).inBatches(3, Duration.ofSeconds(1)));
+        Operation backup = operation("backup", BackupCluster.of(CLUSTER));
+        printBackup(backup);
+        operation("delete nodes kv-storage-1 and kv-storage-2",
+            DeleteNodes.of(CLUSTER, "kv-storage-1", "kv-storage-2"));
+        operation("delete", DeleteCluster.of(CLUSTER));
+        ok = true;
+      } finally {
+        progress.done();
+        if (!ok) {
+          forceDelete();
+        }
+      }
+      List<ProcessHandle> left = DemoServers.running(home);
+      if (!left.isEmpty()) {
+        out.println("server processes left running: " + left.stream()
+            .map(p -> String.valueOf(p.pid())).collect(Collectors.joining(" "))
+            + "; killing them");
+        DemoServers.stopAll(home);
+        return ExitCodes.FAILED;
+      }
+      out.println();
+      out.printf(Locale.ROOT, "Done: %d operations in %.1f s. Every node and server process is"
+          + " gone (pgrep -f %s finds none).%n", done,
+          (System.nanoTime() - started) / 1e9, DemoApp.SERVER);
+      out.println("Plans (Mermaid): " + String.join(", ", steps));
+      out.println("Records, node logs and the backup stay in " + home);
+      return ExitCodes.OK;
+    }
+
+    private Operation operation(String title, OperationRequest request) {
+      Plan plan = session.engine.plan(request);
+      out.println();
+      out.printf("== %d. %s: %d stages, %d steps%n", done + 1, title, plan.stages().size(),
+          plan.steps().count());
+      out.flush();
+      progress.expect(plan);
+      Operation op = session.engine.execute(request);
+      progress.done();
+      done++;
+      Path file = plans.resolve(String.format(Locale.ROOT, "%d-%s.mmd", done,
+          op.type().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+      write(file, op.plan().toMermaid());
+      steps.add(home.relativize(file).toString());
+      Cluster cluster = session.engine.get(CLUSTER);
+      out.print(table(cluster));
+      out.flush();
+      return op;
+    }
+
+    private void printBackup(Operation op) {
+      Optional<Backup> backup = session.engine.backups(CLUSTER).stream()
+          .max(Comparator.comparing(Backup::createdAt));
+      backup.ifPresent(b -> out.println("backup " + b.id() + ": " + b.artifacts().size()
+          + " node artifacts in " + home.resolve("backups").resolve(b.id())));
+    }
+
+    /** Nodes with their records and what their server processes report. */
+    private String table(Cluster c) {
+      StringBuilder b = new StringBuilder();
+      b.append("cluster ").append(c.name()).append("  ").append(c.state()).append("  ")
+          .append(c.spec().name()).append(' ').append(c.spec().version()).append('\n');
+      String format = "  %-16s %-11s %-8s %-10s %3s %7s  %-7s %-10s %-6s %s%n";
+      b.append(String.format(Locale.ROOT, format, "NODE", "ROLE", "STATE", "IP", "CPU", "MEM_MIB",
+          "VERSION", "SERVER", "SERVES", "CONFIG (rendered from LC_METADATA)"));
+      for (Node n : c.nodes()) {
+        Path dir = session.infra.home().nodeDirectory(n.id());
+        DemoServers.Status s = DemoServers.status(dir);
+        b.append(String.format(Locale.ROOT, format, n.id(), n.role(), n.state(), n.address(),
+            n.cpu(), n.memory(), ClusterView.version(c, n), s.server(), s.serves(), s.config()));
+      }
+      if (c.nodes().isEmpty() && c.state() == ClusterState.DONE) {
+        b.append("  (no nodes: every node directory and server process is gone)\n");
+      }
+      return b.toString();
+    }
+
+    /** After a failure: delete the cluster by force, then kill any server still running. */
+    private void forceDelete() {
+      if (session != null) {
+        try (Session s = new Session(home, parent.trace)) {
+          Cluster c = s.engine.get(CLUSTER);
+          if (c.state() != ClusterState.DONE) {
+            s.engine.execute(DeleteCluster.of(CLUSTER).forced());
+          }
+        } catch (RuntimeException e) {
+          out.println("could not delete cluster " + CLUSTER + " after the failure: "
+              + e.getMessage());
+        }
+      }
+      DemoServers.stopAll(home);
+    }
+  }
+
+  private static void write(Path file, String text) {
     try {
-      home = Files.createTempDirectory("lifecycle-demo-");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    AppSpec spec = load(TOUR_SPEC);
-    out.println();
-    out.println("Running cluster 'demo' of " + spec.name() + " " + spec.version()
-        + " on local nodes under " + home);
-    try (Session session = new Session(home, parent.trace)) {
-      session.engine.addListener(e -> {
-        if (e.event() == EventType.STAGE_FINISHED) {
-          out.println("    " + e.stage() + " ... " + e.message());
-          out.flush();
-        }
-      });
-      step(out, session, "create", CreateCluster.builder(spec, "demo").build());
-      step(out, session, "add 1 worker", AddNodes.of("demo", "worker", 1));
-      step(out, session, "delete node demo-worker-1", DeleteNodes.of("demo", "demo-worker-1"));
-      step(out, session, "delete", DeleteCluster.of("demo"));
-      out.println("The demo cluster went through its lifecycle; every node directory is gone.");
-    } finally {
-      deleteTree(home);
-    }
-    return ExitCodes.OK;
-  }
-
-  private static void step(java.io.PrintWriter out, Session session, String title,
-      OperationRequest request) {
-    out.println();
-    out.println("== " + title + ": " + session.engine.plan(request).stages().size() + " stages");
-    Operation op = session.engine.execute(request);
-    out.print(ClusterView.text(session.engine.get(op.clusterId()), List.of()));
   }
 
   private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
     try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

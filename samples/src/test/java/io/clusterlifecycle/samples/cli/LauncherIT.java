@@ -136,9 +136,20 @@ class LauncherIT {
   }
 
   @Test
-  void demo_exitsZero() throws Exception {
-    Result r = launch("demo");
+  void demo_exitsZeroInUnderAMinute_andLeavesNoServerRunning(@TempDir Path home)
+      throws Exception {
+    launch("--version"); // builds the jar if needed, so that the timing below is the demo's own
+    long started = System.nanoTime();
+    Result r = launch("--home", home.toString(), "demo");
+    double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf("./lifecycle demo took %.1f s%n", seconds);
     assertThat(r.code()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("sample specs are valid.");
+    assertThat(r.out()).contains("3 of 3 sample specs are valid.")
+        .contains("Done: 8 operations in");
+    assertThat(seconds).as("./lifecycle demo wall time, s").isLessThan(60);
+    assertThat(DemoServers.running(home.resolve(DemoCommand.DIRECTORY))).isEmpty();
+    assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+        .filter(c -> c.contains(DemoApp.SERVER + " serve " + home)).isPresent()))
+        .as("processes whose command line names %s under %s", DemoApp.SERVER, home).isEmpty();
   }
 }

@@ -119,17 +119,6 @@ class LifecycleCliTest {
   }
 
   @Test
-  void demo_showsEveryBundledSampleAndExitsZero() throws IOException {
-    Result r = run("demo");
-    assertThat(r.code()).as(r.out()).isZero();
-    for (String name : DemoCommand.SAMPLE_SPECS) {
-      assertThat(r.out()).contains("== " + name + " — ");
-    }
-    assertThat(r.out()).contains("3 of 3 sample specs are valid.");
-    assertThat(r.out()).containsPattern("worker +3 +2\\.\\.20 +4 +8192 +100");
-  }
-
-  @Test
   void demo_bundlesEverySpecInTheSamplesFolder() throws IOException {
     try (Stream<Path> files = Files.list(SPECS)) {
       assertThat(files.map(p -> p.getFileName().toString()))
