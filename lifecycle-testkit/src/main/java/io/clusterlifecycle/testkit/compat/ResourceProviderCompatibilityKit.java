@@ -359,27 +359,16 @@ public abstract class ResourceProviderCompatibilityKit {
     NodeResource startedAgain = done("start (again)", () -> provider.start(spec.ref()));
     Optional<NodeResource> foundStarted = find(provider, spec.ref());
 
-    assertKept(stopped, created, STOP_START + ": stop");
-    assertThat(stopped.running()).as(STOP_START + ": stop must report the node stopped").isFalse();
-    assertKept(stoppedAgain, created, STOP_START + ": a second stop (idempotent by node id)");
-    assertThat(stoppedAgain.running()).as(STOP_START + ": a second stop (idempotent by node id) "
-        + "must report the node stopped").isFalse();
-    assertThat(foundStopped).as(STOP_START + ": find after stop").hasValueSatisfying(r -> {
-      assertKept(r, created, STOP_START + ": find after stop");
-      assertThat(r.running()).as(STOP_START + ": find after stop must report it stopped")
-          .isFalse();
-    });
-    assertKept(started, created, STOP_START + ": start");
-    assertThat(started.running()).as(STOP_START + ": start must report the node running")
-        .isTrue();
-    assertKept(startedAgain, created, STOP_START + ": a second start (idempotent by node id)");
-    assertThat(startedAgain.running()).as(STOP_START + ": a second start (idempotent by node id)"
-        + " must report the node running").isTrue();
-    assertThat(foundStarted).as(STOP_START + ": find after start").hasValueSatisfying(r -> {
-      assertKept(r, created, STOP_START + ": find after start");
-      assertThat(r.running()).as(STOP_START + ": find after start must report it running")
-          .isTrue();
-    });
+    assertKept(stopped, created, false, STOP_START + ": stop");
+    assertKept(stoppedAgain, created, false,
+        STOP_START + ": a second stop (idempotent by node id)");
+    assertThat(foundStopped).as(STOP_START + ": find after stop").hasValueSatisfying(r ->
+        assertKept(r, created, false, STOP_START + ": find after stop"));
+    assertKept(started, created, true, STOP_START + ": start");
+    assertKept(startedAgain, created, true,
+        STOP_START + ": a second start (idempotent by node id)");
+    assertThat(foundStarted).as(STOP_START + ": find after start").hasValueSatisfying(r ->
+        assertKept(r, created, true, STOP_START + ": find after start"));
   }
 
   @Test
@@ -666,6 +655,14 @@ public abstract class ResourceProviderCompatibilityKit {
   }
 
   /** Checks that a change kept the node, its volume and its address. */
+  /** Checks that {@code r} kept {@code before}'s identity and reports the node up or down. */
+  private static void assertKept(NodeResource r, NodeResource before, boolean running,
+      String contract) {
+    assertKept(r, before, contract);
+    assertThat(r.running()).as(contract + " must report the node " + (running ? "running"
+        : "stopped")).isEqualTo(running);
+  }
+
   private static void assertKept(NodeResource r, NodeResource before, String contract) {
     assertThat(r).as(contract + ": completed with null").isNotNull();
     assertThat(r.ref()).as(contract + ": the node").isEqualTo(before.ref());
