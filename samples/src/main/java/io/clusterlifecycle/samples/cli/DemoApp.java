@@ -45,8 +45,8 @@ final class DemoApp {
   static AppSpec spec(String version) {
     return AppSpec.builder("kvstore", version)
         .env("replication", "2")
-        .role(COORDINATOR, r -> server(r, COORDINATOR, version, 0, 2).count(1).minNodes(1).maxNodes(1)
-            .cpu(1).memory(512))
+        .role(COORDINATOR, r -> server(r, COORDINATOR, version, 0, 2).count(1).minNodes(1)
+            .maxNodes(1).cpu(1).memory(512))
         .role(STORAGE, r -> server(r, STORAGE, version, 1, 1).count(3).minNodes(2).maxNodes(8)
             .cpu(2).memory(1024).volume(10, "/data")
             .advancedActions(AdvancedAction.SCALE_HORIZONTAL)

@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
     private int done;
 
     Tour(Path home, PrintWriter out) {
-      this.home = home.toAbsolutePath().normalize();
+      this.home = realPath(home);
       this.plans = this.home.resolve("plans");
       this.out = out;
       this.progress = new StageProgress(out, System.console() != null);
@@ -115,6 +115,21 @@ final class DemoCommand implements Callable<Integer> {
       long started = System.nanoTime();
       DemoServers.stopAll(home);
       deleteTree(home);
+      // Ctrl-C or SIGTERM ends the JVM mid-operation; the servers run in sessions of their own
+      Thread stopServers = new Thread(() -> DemoServers.stopAll(home), "demo-stop-servers");
+      Runtime.getRuntime().addShutdownHook(stopServers);
+      try {
+        return tour(started);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopServers);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook runs or has run
+        }
+      }
+    }
+
+    private int tour(long started) {
       AppSpec v1 = DemoApp.spec("1.0");
       out.println();
       out.println("Running cluster '" + CLUSTER + "' of " + v1.name() + " " + v1.version() + " ("
@@ -220,6 +235,19 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       DemoServers.stopAll(home);
+    }
+  }
+
+  /**
+   * The home as the servers see it: they pass their directory as bash's {@code $PWD}, which has
+   * every symbolic link resolved, and {@link DemoServers} finds them by that path.
+   */
+  private static Path realPath(Path home) {
+    try {
+      Files.createDirectories(home);
+      return home.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -36,6 +36,7 @@ final class StageProgress implements EventListener {
   private List<Stage> stages = List.of();
   private int next;
   private ProgressBar bar;
+  private Lines lines;
   private String barStage;
 
   /**
@@ -82,6 +83,7 @@ final class StageProgress implements EventListener {
   private void open(String stage) {
     close();
     barStage = stage;
+    lines = new Lines();
     String name = stage.length() > NAME_WIDTH ? stage.substring(0, NAME_WIDTH - 1) + "…" : stage;
     bar = new ProgressBarBuilder()
         .setTaskName(String.format("  %-" + NAME_WIDTH + "s", name))
@@ -90,7 +92,7 @@ final class StageProgress implements EventListener {
         .setMaxRenderedLength(WIDTH)
         .setUpdateIntervalMillis(100)
         .hideEta()
-        .setConsumer(new Lines())
+        .setConsumer(lines)
         .build();
   }
 
@@ -105,10 +107,17 @@ final class StageProgress implements EventListener {
     return -1;
   }
 
+  /**
+   * Ends the bar and prints its final line. The bar's own close draws it once more but does not
+   * always hand the consumer its close (not when it had never been drawn), so the line is
+   * printed here.
+   */
   private void close() {
     if (bar != null) {
       bar.close();
+      lines.finish();
       bar = null;
+      lines = null;
       barStage = null;
     }
   }
@@ -133,8 +142,11 @@ final class StageProgress implements EventListener {
       }
     }
 
+    /** The bar's own close; {@link #finish()} prints the final line instead. */
     @Override
-    public void close() {
+    public void close() {}
+
+    void finish() {
       synchronized (out) {
         out.println(live ? "\r" + last : last);
         out.flush();

@@ -136,6 +136,33 @@ class LauncherIT {
   }
 
   @Test
+  void demo_stoppedBySigterm_midOperation_stopsItsServers(@TempDir Path home) throws Exception {
+    launch("--version");
+    Path out = home.resolve("demo.out");
+    Process p = new ProcessBuilder(REPO.resolve("lifecycle").toString(), "--home",
+        home.toString(), "demo").directory(REPO.toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(out).contains("== 3.") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(Files.readString(out)).as("the demo reached its third operation")
+          .contains("== 3.");
+      assertThat(DemoServers.running(home.resolve(DemoCommand.DIRECTORY))).as("servers up")
+          .isNotEmpty();
+
+      p.destroy(); // SIGTERM to the JVM: the launcher exec'd it
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the demo ended on SIGTERM").isTrue();
+      assertThat(DemoServers.running(home.resolve(DemoCommand.DIRECTORY)))
+          .as("servers after SIGTERM").isEmpty();
+    } finally {
+      p.destroyForcibly();
+      DemoServers.stopAll(home.resolve(DemoCommand.DIRECTORY));
+    }
+  }
+
+  @Test
   void demo_exitsZeroInUnderAMinute_andLeavesNoServerRunning(@TempDir Path home)
       throws Exception {
     launch("--version"); // builds the jar if needed, so that the timing below is the demo's own
