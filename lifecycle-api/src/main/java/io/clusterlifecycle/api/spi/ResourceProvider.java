@@ -19,7 +19,15 @@ import java.util.concurrent.CompletionStage;
  *       and fails the step.</li>
  *   <li>{@link #list} reports every resource carrying the cluster's tag, including ones the
  *       engine has no record of, so that reconcile can find leaks.</li>
+ *   <li>{@link #start}, {@link #stop}, {@link #resize} and {@link #replaceImage} of a node that
+ *       does not exist fail their stage (with {@link io.clusterlifecycle.api.NotFoundException}
+ *       or another permanent exception) and create nothing.</li>
+ *   <li>A null argument is refused: the method throws {@link NullPointerException} or fails its
+ *       stage; it never completes normally.</li>
  * </ul>
+ *
+ * <p>{@code io.clusterlifecycle.testkit.compat.ResourceProviderCompatibilityKit} (module
+ * {@code lifecycle-testkit}) checks this contract.
  */
 public interface ResourceProvider extends AutoCloseable {
 

@@ -42,34 +42,35 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>What the kit checks: {@link CommandExecutor#run} runs the script with {@code bash -c}
- * exactly as written; an exit of {@code 0} succeeds and carries the tails of standard output and
- * standard error; a non-zero exit (also 127 for a command that does not exist) completes the
- * stage normally with that exit code; {@link CommandRequest#environment()} arrives as environment
- * variables and is never interpolated into the script, whatever it holds (quotes,
- * {@code $(...)}, backticks, {@code ${HOME}}, semicolons, newlines, an empty value); a command
- * that exceeds its timeout is killed and reported with {@link CommandResult#timedOut()} and
- * {@link CommandResult#TIMEOUT_EXIT_CODE}; cancelling the returned stage through
- * {@link CompletableFuture#cancel} kills the command; output longer than
- * {@link CommandResult#MAX_TAIL} keeps its last {@code MAX_TAIL} characters; {@link CommandExecutor#run} returns
- * before its command ends, and eight commands run at the same time; {@link CommandExecutor#close}
- * may be called again and leaves no command's stage pending; a null request is refused (a
- * {@link NullPointerException} thrown at once, as the shipped executor does, or a failed stage).
+ * <p>What the kit checks: {@link CommandExecutor#run} runs the script with {@code bash -c} exactly
+ * as written; an exit of {@code 0} succeeds and carries the tails of standard output and standard
+ * error; a non-zero exit (also 127 for a command that does not exist) completes the stage normally
+ * with that exit code; {@link CommandRequest#environment()} arrives as environment variables and is
+ * never interpolated into the script, whatever it holds (quotes, {@code $(...)}, backticks, {@code
+ * ${HOME}}, semicolons, newlines, an empty value); a command that exceeds its timeout is killed and
+ * reported with {@link CommandResult#timedOut()} and {@link CommandResult#TIMEOUT_EXIT_CODE};
+ * cancelling the returned stage through {@link CompletableFuture#cancel} kills the command; output
+ * longer than {@link CommandResult#MAX_TAIL} keeps its last {@code MAX_TAIL} characters; {@link
+ * CommandExecutor#run} returns before its command ends, and eight commands run at the same time;
+ * {@link CommandExecutor#close} may be called again and leaves no command's stage pending; a null
+ * request is refused (a {@link NullPointerException} thrown at once, as the shipped executor does,
+ * or a failed stage).
  *
  * <p>The kit sees the node only through commands: to prove a killed command is gone, the command
- * writes its process id ({@code $$}) to a file in {@link #scratchDirectory()} and a later command
- * on the same node waits (up to 20 seconds) until that process no longer exists and checks that
- * the killed command did not write the file it would have written later. So the node's commands
- * must share a process namespace (one host, one container) and a scratch directory. The kit's
- * files are named {@code kit-<random>.*}; the tests that write them remove them. Every request
- * carries {@code LC_CLUSTER_ID}, {@code LC_CLUSTER_NAME} ({@code kit}), {@code LC_ROLE},
- * {@code LC_NODE_ID}, {@code LC_NODE_IP} (from {@link #node()}), {@code LC_SERVICE},
- * {@code LC_OPERATION_ID}, and the kit's own {@code KIT_*} variables. Only ASCII text is used.
+ * writes its process id ({@code $$}) and that of the {@code sleep} it waits for to files in {@link
+ * #scratchDirectory()}, and a later command on the same node waits (up to 20 seconds) until neither
+ * process exists (a zombie counts as gone) and checks that the killed command did not write the
+ * file it would have written later: killing a command kills its children too. So the node's
+ * commands must share a process namespace (one host, one container) and a scratch directory. The
+ * kit's files are named {@code kit-<random>.*}; the tests that write them remove them. Every
+ * request carries {@code LC_CLUSTER_ID}, {@code LC_CLUSTER_NAME} ({@code kit}), {@code LC_ROLE},
+ * {@code LC_NODE_ID}, {@code LC_NODE_IP} (from {@link #node()}), {@code LC_SERVICE}, {@code
+ * LC_OPERATION_ID}, and the kit's own {@code KIT_*} variables. Only ASCII text is used.
  *
  * <p>Timing: the concurrency test runs eight commands that sleep 2 seconds and needs all of them
- * done within 10 seconds (16 if run one after the other), and the eight {@link CommandExecutor#run} calls to
- * return within 2 seconds together. A timed-out or cancelled command must be gone within 20
- * seconds; the kill itself may take a grace period. Other calls are awaited for at most 30
+ * done within 10 seconds (16 if run one after the other), and the eight {@link CommandExecutor#run}
+ * calls to return within 2 seconds together. A timed-out or cancelled command must be gone within
+ * 20 seconds; the kill itself may take a grace period. Other calls are awaited for at most 30
  * seconds. After each test the kit closes the executors it obtained; that happens after the
  * subclass's own {@code @AfterEach} methods, so keep what they need until {@code @AfterAll}.
  */
@@ -256,7 +257,7 @@ public abstract class CommandExecutorCompatibilityKit {
         seconds).isTrue();
     assertThat(r.exitCode()).as(TIMEOUT + ": exit code").isEqualTo(CommandResult.TIMEOUT_EXIT_CODE);
     assertThat(r.succeeded()).as(TIMEOUT + ": a timed-out command did not succeed").isFalse();
-    assertGone(executor, TIMEOUT);
+    assertGone(executor, TIMEOUT, true);
   }
 
   @Test
@@ -277,7 +278,7 @@ public abstract class CommandExecutorCompatibilityKit {
     assertThat(future.isCancelled()).as(CANCEL + ": the stage is cancelled (it completed with "
         + "%s)", future.isDone() && !future.isCancelled() ? future.getNow(null) : "nothing")
         .isTrue();
-    assertGone(executor, CANCEL);
+    assertGone(executor, CANCEL, true);
   }
 
   // ------------------------------------------------------------------------ output tails
@@ -367,8 +368,9 @@ public abstract class CommandExecutorCompatibilityKit {
       // clean up through a second executor: the command may have survived the close
       CommandExecutor other = open();
       Stages.outcome("run (clean-up)", () -> other.run(request("cd -- \"$KIT_SCRATCH\" && "
-          + "{ kill -9 \"$(cat -- \"$KIT_FILE.pid\")\" 2>/dev/null; "
-          + "rm -f -- \"$KIT_FILE.pid\" \"$KIT_FILE.late\"; }", Map.of(), LONG)));
+          + "{ kill -9 \"$(cat -- \"$KIT_FILE.pid\")\" \"$(cat -- \"$KIT_FILE.child\")\" "
+          + "2>/dev/null; rm -f -- \"$KIT_FILE.pid\" \"$KIT_FILE.child\" \"$KIT_FILE.late\"; }",
+          Map.of(), LONG)));
     }
   }
 
@@ -436,13 +438,17 @@ public abstract class CommandExecutorCompatibilityKit {
   }
 
   /**
-   * A command that writes its process id to {@code $KIT_FILE.pid}, sleeps a minute, then writes
-   * {@code $KIT_FILE.late}: if the late file ever appears, the command was not killed.
+   * A command that writes its process id to {@code $KIT_FILE.pid}, starts a one-minute
+   * {@code sleep} whose id it writes to {@code $KIT_FILE.child}, waits for it, then writes
+   * {@code $KIT_FILE.late}: if the late file ever appears, the command was not killed; if the
+   * child outlives it, the command's descendants were not.
    */
   private static String longRunning() {
     return "cd -- \"$KIT_SCRATCH\" || exit 90\n"
         + "echo $$ > \"$KIT_FILE.pid\"\n"
-        + "sleep 60\n"
+        + "sleep 60 &\n"
+        + "echo $! > \"$KIT_FILE.child\"\n"
+        + "wait $!\n"
         + "echo late > \"$KIT_FILE.late\"\n";
   }
 
@@ -456,24 +462,33 @@ public abstract class CommandExecutorCompatibilityKit {
   }
 
   /**
-   * Checks, on the node, that the long-running command's process is gone within
-   * {@code KILL_SECONDS} and never wrote its late file; removes the kit's files.
+   * Checks, on the node, that the long-running command's shell and its {@code sleep} are gone
+   * within {@code KILL_SECONDS} (an exited process nobody has reaped yet counts as gone) and that
+   * it never wrote its late file; removes the kit's files.
+   *
+   * @param mustHaveStarted false when the command may have been stopped before it began
    */
-  private void assertGone(CommandExecutor executor, String contract) {
+  private void assertGone(CommandExecutor executor, String contract, boolean mustHaveStarted) {
     CommandResult r = run(executor, "cd -- \"$KIT_SCRATCH\" || exit 90\n"
+        + "alive() { kill -0 \"$1\" 2>/dev/null && ! grep -qs '^State:[[:space:]]*Z' "
+        + "\"/proc/$1/status\"; }\n"
         + "pid=$(cat -- \"$KIT_FILE.pid\" 2>/dev/null)\n"
         + "if [ -z \"$pid\" ]; then echo 'never started'; exit 0; fi\n"
+        + "child=$(cat -- \"$KIT_FILE.child\" 2>/dev/null)\n"
         + "for ((i = 0; i < " + KILL_SECONDS * 10 + "; i++)); do\n"
-        + "  kill -0 \"$pid\" 2>/dev/null || break\n"
+        + "  alive \"$pid\" || { [ -n \"$child\" ] && alive \"$child\"; } || break\n"
         + "  sleep 0.1\n"
         + "done\n"
-        + "if kill -0 \"$pid\" 2>/dev/null; then echo \"process $pid still runs\"; "
-        + "kill -9 \"$pid\"; else echo gone; fi\n"
-        + "if [ -e \"$KIT_FILE.late\" ]; then echo 'and it wrote its late file'; fi\n"
-        + "rm -f -- \"$KIT_FILE.pid\" \"$KIT_FILE.late\"\n");
-    assertThat(r.stdoutTail().strip()).as(contract + ": the command's process must be gone "
-        + "within %d s (standard error: %s)", KILL_SECONDS, r.stderrTail())
-        .isIn("gone", "never started");
+        + "out=gone\n"
+        + "if alive \"$pid\"; then out=\"process $pid still runs\"; kill -9 \"$pid\"; fi\n"
+        + "if [ -n \"$child\" ] && alive \"$child\"; then out=\"its child process $child (sleep 60)"
+        + " still runs\"; kill -9 \"$child\"; fi\n"
+        + "if [ -e \"$KIT_FILE.late\" ]; then out=\"$out, and it wrote its late file\"; fi\n"
+        + "echo \"$out\"\n"
+        + "rm -f -- \"$KIT_FILE.pid\" \"$KIT_FILE.child\" \"$KIT_FILE.late\"\n");
+    assertThat(r.stdoutTail().strip()).as(contract + ": the command's process and its children "
+        + "must be gone within %d s (standard error: %s)", KILL_SECONDS, r.stderrTail())
+        .isIn(mustHaveStarted ? new String[] {"gone"} : new String[] {"gone", "never started"});
   }
 
   /** Closes every executor the test obtained. */

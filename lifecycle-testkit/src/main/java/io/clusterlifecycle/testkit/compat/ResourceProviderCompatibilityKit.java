@@ -654,7 +654,6 @@ public abstract class ResourceProviderCompatibilityKit {
     assertThat(actual).as(IDEMPOTENT + "; %s returned another resource", what).isEqualTo(first);
   }
 
-  /** Checks that a change kept the node, its volume and its address. */
   /** Checks that {@code r} kept {@code before}'s identity and reports the node up or down. */
   private static void assertKept(NodeResource r, NodeResource before, boolean running,
       String contract) {
@@ -663,6 +662,7 @@ public abstract class ResourceProviderCompatibilityKit {
         : "stopped")).isEqualTo(running);
   }
 
+  /** Checks that a change kept the node, its volume and its address. */
   private static void assertKept(NodeResource r, NodeResource before, String contract) {
     assertThat(r).as(contract + ": completed with null").isNotNull();
     assertThat(r.ref()).as(contract + ": the node").isEqualTo(before.ref());
