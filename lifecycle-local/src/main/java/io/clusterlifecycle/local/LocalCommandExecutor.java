@@ -63,11 +63,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantees: {@link #run} returns at once; no thread waits on a command (completion comes
  * from {@link Process#onExit()}, timeouts from the scheduler). When the timeout passes, the
- * process and its descendants are sent SIGTERM, descendants first, then SIGKILL after the kill
- * grace, and the result has {@code timedOut = true} and exit code
- * {@link CommandResult#TIMEOUT_EXIT_CODE}; a timeout of zero or less expires at once. Cancelling
- * the returned future kills the process tree the same way. Processes a command leaves running in
- * the background after it exits (daemons started by {@code start}) are not touched. The stage
+ * process and then its descendants are sent SIGTERM (the process first, so that the shell does
+ * not go on with its next statement), then SIGKILL after the kill grace, and the result has
+ * {@code timedOut = true} and exit code {@link CommandResult#TIMEOUT_EXIT_CODE}; a timeout of
+ * zero or less expires at once. Cancelling the returned future kills the process tree the same
+ * way. Processes a command leaves running in the background after it exits (daemons started by
+ * {@code start}) are not touched. The stage
  * fails with {@link NotFoundException} when the node directory does not exist, with
  * {@link IllegalArgumentException} for a node id that is not usable as a file name or a malformed
  * {@link CommandRequest#LC_BACKUP_ARTIFACT}, and with
