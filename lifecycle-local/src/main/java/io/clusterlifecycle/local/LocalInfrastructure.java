@@ -15,9 +15,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * command-line tool and by tests.
  *
  * <pre>{@code
- * try (LocalInfrastructure local = LocalInfrastructure.open(Path.of(".lifecycle"))) {
- *   Lifecycle lifecycle = ... .resources(local.resources()).commands(local.commands())
- *       .metadata(local.metadata()).store(local.store()) ...;
+ * try (LocalInfrastructure local = LocalInfrastructure.open(Path.of(".lifecycle"));
+ *      Lifecycle lifecycle = LifecycleEngine.builder()
+ *          .resourceProvider(local.resources()).commandExecutor(local.commands())
+ *          .metadataStore(local.metadata()).clusterStore(local.store()).build()) {
+ *   lifecycle.create(CreateCluster.builder(spec, "zk1").build());
  * }
  * }</pre>
  *
