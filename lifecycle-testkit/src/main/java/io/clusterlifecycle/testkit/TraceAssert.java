@@ -59,8 +59,8 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
   }
 
   /** One command as the trace shows it: from its start to its end (or to the trace's end). */
-  private record Run(String service, String node, String stage, long started, long finished,
-      Integer exitCode) {
+  private record Run(String service, String role, String node, String stage, long started,
+      long finished, Integer exitCode) {
     @Override
     public String toString() {
       return service + "@" + node + " [" + started + ".." + (finished == Long.MAX_VALUE ? "…"
@@ -78,12 +78,13 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
       } else if (e.event() == EventType.COMMAND_FINISHED) {
         LifecycleEvent start = open.remove(key);
         if (start != null) {
-          out.add(new Run(e.service(), e.node(), e.stage(), start.seq(), e.seq(), e.exitCode()));
+          out.add(new Run(e.service(), e.role(), e.node(), e.stage(), start.seq(), e.seq(),
+              e.exitCode()));
         }
       }
     }
-    open.values().forEach(s -> out.add(new Run(s.service(), s.node(), s.stage(), s.seq(),
-        Long.MAX_VALUE, null)));
+    open.values().forEach(s -> out.add(new Run(s.service(), s.role(), s.node(), s.stage(),
+        s.seq(), Long.MAX_VALUE, null)));
     out.sort(Comparator.comparingLong(Run::started));
     return out;
   }
@@ -121,8 +122,28 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
    */
   public TraceAssert ranBefore(String first, String then) {
     isNotNull();
-    List<Run> a = runs(first);
-    List<Run> b = runs(then);
+    return before(first, runs(first), then, runs(then));
+  }
+
+  /**
+   * Checks that every command of service {@code first} on nodes of role {@code firstRole} had
+   * finished before any command of {@code then} on nodes of {@code thenRole} started, and that
+   * both ran: for example that the master's {@code start} (order 0) ended before the workers'
+   * (order 1) began.
+   *
+   * @param first the service that must come first
+   * @param firstRole the role whose nodes ran it
+   * @param then the service that must come after
+   * @param thenRole the role whose nodes ran that
+   * @return this assertion
+   */
+  public TraceAssert ranBefore(String first, String firstRole, String then, String thenRole) {
+    isNotNull();
+    return before(first + " on " + firstRole, runs(first, firstRole), then + " on " + thenRole,
+        runs(then, thenRole));
+  }
+
+  private TraceAssert before(String first, List<Run> a, String then, List<Run> b) {
     if (a.isEmpty() || b.isEmpty()) {
       failWithMessage("expected both %s and %s to run; commands in the trace: %s", first, then,
           runs());
@@ -134,6 +155,10 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
           + " %s started", first, then, lastA, firstB);
     }
     return this;
+  }
+
+  private List<Run> runs(String service, String role) {
+    return runs(service).stream().filter(r -> role.equals(r.role())).toList();
   }
 
   /**

@@ -56,6 +56,18 @@ class TraceAssertTest {
   }
 
   @Test
+  void ranBefore_onRoles_comparesOneServiceAcrossOrderGroups() {
+    TraceAssert.assertThat(events).ranBefore("start", "zk", "start", "client");
+    assertThatThrownBy(() -> TraceAssert.assertThat(events)
+        .ranBefore("start", "client", "start", "zk"))
+        .hasMessageContaining("expected every start on client to finish before any start on zk"
+            + " started, but start@z-client-1");
+    assertThatThrownBy(() -> TraceAssert.assertThat(events)
+        .ranBefore("init", "client", "start", "zk"))
+        .hasMessageContaining("expected both init on client and start on zk to run");
+  }
+
+  @Test
   void eachCheck_failsWithWhatTheTraceShows() {
     assertThatThrownBy(() -> TraceAssert.assertThat(events).ranOnNodes("init", "z-zk-1"))
         .hasMessageContaining("expected init to run on [z-zk-1] but it ran on [z-zk-1, z-zk-2,"
