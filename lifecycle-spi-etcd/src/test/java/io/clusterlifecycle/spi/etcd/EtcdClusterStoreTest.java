@@ -198,6 +198,6 @@ class EtcdClusterStoreTest {
     } finally {
       etcd.restart();
     }
-    assertThat(s.get("c1").toCompletableFuture().join()).isPresent();
+    assertThat(AfterOutage.join(() -> s.get("c1"))).isPresent();
   }
 }

@@ -140,8 +140,8 @@ class EtcdMetadataStoreTest {
         } finally {
           etcd.restart();
         }
-        store.commit(new MetadataChange(Map.of(root + "/c", "3"), List.of()))
-            .toCompletableFuture().join();
+        AfterOutage.join(() -> store.commit(new MetadataChange(Map.of(root + "/c", "3"),
+            List.of())));
         // the watch either resumes where it was (then it reports c alone) or, when jetcd gave
         // it up during the outage, restarts from the whole tree: either way the watcher's view
         // becomes the tree, c included
