@@ -1,5 +1,8 @@
 package io.clusterlifecycle.testkit.junit;
 
+import io.clusterlifecycle.core.LifecycleEngine;
+import java.util.Objects;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -21,13 +24,41 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>Parameters of one test method share one engine; every test method gets a new one.
+ *
+ * <p>To change the engine's settings (lease, maximum in flight, default timeout, retries), register
+ * the extension with {@link #configuring}; the settings are applied after the extension's own
+ * (SPIs, clock, scheduler, event listener), so they may also replace those:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static LifecycleExtension lifecycle = LifecycleExtension.configuring(b -> b.maxInFlight(1));
+ * }</pre>
  */
 public final class LifecycleExtension implements ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(LifecycleExtension.class);
 
-  /** Creates the extension; JUnit does this. */
-  public LifecycleExtension() {}
+  private final Consumer<LifecycleEngine.Builder> settings;
+
+  /** Creates the extension with the engine's default settings; JUnit does this. */
+  public LifecycleExtension() {
+    this(b -> { });
+  }
+
+  private LifecycleExtension(Consumer<LifecycleEngine.Builder> settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * An extension whose engines get these settings, for {@code @RegisterExtension}.
+   *
+   * @param settings changes to each engine's builder, applied last
+   * @return the extension
+   * @throws NullPointerException when {@code settings} is null
+   */
+  public static LifecycleExtension configuring(Consumer<LifecycleEngine.Builder> settings) {
+    return new LifecycleExtension(Objects.requireNonNull(settings, "settings"));
+  }
 
   /**
    * Resolves parameters of type {@link TestLifecycle}.
@@ -51,7 +82,7 @@ public final class LifecycleExtension implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     return context.getStore(NAMESPACE).getOrComputeIfAbsent(TestLifecycle.class,
-        k -> new Closing(new TestLifecycle()), Closing.class).lifecycle();
+        k -> new Closing(new TestLifecycle(settings)), Closing.class).lifecycle();
   }
 
   /** Closes the engine when JUnit drops the test's store. */

@@ -9,6 +9,7 @@ import io.clusterlifecycle.testkit.ScriptedCommandExecutor;
 import io.clusterlifecycle.testkit.TraceAssert;
 import io.clusterlifecycle.testkit.VirtualClock;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
 
 /**
  * What {@link LifecycleExtension} gives a test: an engine on in-memory SPIs, the SPIs themselves
@@ -25,7 +26,7 @@ public final class TestLifecycle implements AutoCloseable {
   private final RecordingEventListener events = new RecordingEventListener();
   private final LifecycleEngine engine;
 
-  TestLifecycle() {
+  TestLifecycle(Consumer<LifecycleEngine.Builder> settings) {
     scheduler = new ScheduledThreadPoolExecutor(2, r -> {
       Thread t = new Thread(r, "lifecycle-test");
       t.setDaemon(true);
@@ -33,15 +34,16 @@ public final class TestLifecycle implements AutoCloseable {
     });
     resources = InMemoryResourceProvider.builder().scheduler(scheduler).build();
     commands = ScriptedCommandExecutor.builder().scheduler(scheduler).build();
-    engine = LifecycleEngine.builder()
+    LifecycleEngine.Builder builder = LifecycleEngine.builder()
         .resourceProvider(resources)
         .commandExecutor(commands)
         .metadataStore(metadata)
         .clusterStore(store)
         .eventListener(events)
         .clock(clock)
-        .scheduler(scheduler)
-        .build();
+        .scheduler(scheduler);
+    settings.accept(builder);
+    engine = builder.build();
   }
 
   /**
