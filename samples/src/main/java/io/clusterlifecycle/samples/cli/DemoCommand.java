@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
     private final Path plans;
     private final PrintWriter out;
     private final StageProgress progress;
-    private final List<String> steps = new ArrayList<>();
+    private final List<String> planFiles = new ArrayList<>();
     private Session session;
     private int done;
 
@@ -169,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "Done: %d operations in %.1f s. Every node and server process is"
           + " gone (pgrep -f %s finds none).%n", done,
           (System.nanoTime() - started) / 1e9, DemoApp.SERVER);
-      out.println("Plans (Mermaid): " + String.join(", ", steps));
+      out.println("Plans (Mermaid): " + String.join(", ", planFiles));
       out.println("Records, node logs and the backup stay in " + home);
       return ExitCodes.OK;
     }
@@ -177,8 +177,10 @@ final class DemoCommand implements Callable<Integer> {
     private Operation operation(String title, OperationRequest request) {
       Plan plan = session.engine.plan(request);
       out.println();
-      out.printf("== %d. %s: %d stages, %d steps%n", done + 1, title, plan.stages().size(),
-          plan.steps().count());
+      int stages = plan.stages().size();
+      long steps = plan.steps().count();
+      out.printf("== %d. %s: %d stage%s, %d step%s%n", done + 1, title, stages,
+          stages == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
       out.flush();
       progress.expect(plan);
       Operation op = session.engine.execute(request);
@@ -187,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
       Path file = plans.resolve(String.format(Locale.ROOT, "%d-%s.mmd", done,
           op.type().name().toLowerCase(Locale.ROOT).replace('_', '-')));
       write(file, op.plan().toMermaid());
-      steps.add(home.relativize(file).toString());
+      planFiles.add(home.relativize(file).toString());
       Cluster cluster = session.engine.get(CLUSTER);
       out.print(table(cluster));
       out.flush();
