@@ -263,9 +263,7 @@ public abstract class CommandExecutorCompatibilityKit {
   @Test
   void cancellingTheStage_killsTheCommand() throws Exception {
     CommandExecutor executor = open();
-    CompletionStage<CommandResult> stage = executor.run(request(longRunning(), Map.of(), LONG));
-    assertThat(stage).as(CANCEL + ": run returned null").isNotNull();
-    awaitStarted(executor, CANCEL);
+    CompletionStage<CommandResult> stage = startLongRunning(executor, CANCEL);
 
     CompletableFuture<CommandResult> future;
     try {
@@ -345,9 +343,7 @@ public abstract class CommandExecutorCompatibilityKit {
   @Test
   void close_leavesNoCommandPending_andMayBeCalledAgain() throws Exception {
     CommandExecutor executor = open();
-    CompletionStage<CommandResult> stage = executor.run(request(longRunning(), Map.of(), LONG));
-    assertThat(stage).as(CLOSE + ": run returned null").isNotNull();
-    awaitStarted(executor, CLOSE);
+    CompletionStage<CommandResult> stage = startLongRunning(executor, CLOSE);
 
     for (String which : new String[] {"the first", "a second"}) {
       try {
@@ -450,6 +446,15 @@ public abstract class CommandExecutorCompatibilityKit {
         + "echo $! > \"$KIT_FILE.child\"\n"
         + "wait $!\n"
         + "echo late > \"$KIT_FILE.late\"\n";
+  }
+
+  /** Runs {@link #longRunning()} and waits, on the node, until it has started. */
+  private CompletionStage<CommandResult> startLongRunning(CommandExecutor executor,
+      String contract) {
+    CompletionStage<CommandResult> stage = executor.run(request(longRunning(), Map.of(), LONG));
+    assertThat(stage).as(contract + ": run returned null").isNotNull();
+    awaitStarted(executor, contract);
+    return stage;
   }
 
   /** Waits, on the node, until the long-running command has written its process id. */

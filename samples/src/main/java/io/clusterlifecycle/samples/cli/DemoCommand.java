@@ -145,8 +145,8 @@ final class DemoCommand implements Callable<Integer> {
         operation("upgrade 1.0 -> 1.1", Upgrade.of(CLUSTER, DemoApp.spec("1.1")));
         operation("rolling restart, 3 nodes per batch, 1 s apart",
             RestartCluster.of(CLUSTER).inBatches(3, Duration.ofSeconds(1)));
-        Operation backup = operation("backup", BackupCluster.of(CLUSTER));
-        printBackup(backup);
+        operation("backup", BackupCluster.of(CLUSTER));
+        printBackup();
         operation("delete nodes kv-storage-1 and kv-storage-2",
             DeleteNodes.of(CLUSTER, "kv-storage-1", "kv-storage-2"));
         operation("delete", DeleteCluster.of(CLUSTER));
@@ -174,7 +174,7 @@ final class DemoCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
 
-    private Operation operation(String title, OperationRequest request) {
+    private void operation(String title, OperationRequest request) {
       Plan plan = session.engine.plan(request);
       out.println();
       int stages = plan.stages().size();
@@ -193,10 +193,9 @@ final class DemoCommand implements Callable<Integer> {
       Cluster cluster = session.engine.get(CLUSTER);
       out.print(table(cluster));
       out.flush();
-      return op;
     }
 
-    private void printBackup(Operation op) {
+    private void printBackup() {
       Optional<Backup> backup = session.engine.backups(CLUSTER).stream()
           .max(Comparator.comparing(Backup::createdAt));
       backup.ifPresent(b -> out.println("backup " + b.id() + ": " + b.artifacts().size()
