@@ -46,7 +46,7 @@ public final class EngineWorkload implements AutoCloseable {
    * @return the workload
    */
   public static EngineWorkload onSqlite(java.nio.file.Path file, boolean grouped) {
-    ClusterStore sqlite = io.clusterlifecycle.store.jdbc.JdbcClusterStore.sqlite(file);
+    ClusterStore sqlite = io.clusterlifecycle.spi.jdbc.JdbcClusterStore.sqlite(file);
     return new EngineWorkload(grouped ? sqlite : new UngroupedJournalStore(sqlite));
   }
 

@@ -4,7 +4,7 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.request.RunService;
 import io.clusterlifecycle.api.state.ClusterState;
-import io.clusterlifecycle.store.jdbc.JdbcClusterStore;
+import io.clusterlifecycle.spi.jdbc.JdbcClusterStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -16,7 +16,7 @@ import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.JsonLinesTrace;
 import io.clusterlifecycle.core.LifecycleEngine;
-import io.clusterlifecycle.local.LocalInfrastructure;
+import io.clusterlifecycle.spi.local.LocalInfrastructure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -123,7 +123,7 @@ class ClusterCommandsTest {
   void busyCluster_exitsThree_afterWaitingForItsTimeout() throws IOException {
     assertThat(run("create", HADOOP, "--name", "demo").code()).isZero();
     // another lifecycle process is in the middle of an operation on the cluster
-    try (var store = io.clusterlifecycle.store.jdbc.JdbcClusterStore.sqlite(
+    try (var store = io.clusterlifecycle.spi.jdbc.JdbcClusterStore.sqlite(
         home.resolve(Session.STORE_FILE))) {
       var c = store.list().toCompletableFuture().join().get(0);
       c = store.put(c.toBuilder().state(io.clusterlifecycle.api.state.ClusterState.SCALING)

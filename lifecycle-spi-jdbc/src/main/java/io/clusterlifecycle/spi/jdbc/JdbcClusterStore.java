@@ -1,0 +1,951 @@
+package io.clusterlifecycle.spi.jdbc;
+
+import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.clusterlifecycle.spi.jdbc.ConnectionPool.SqlWork;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ClusterStore} in a relational database, over plain JDBC: SQLite, the embedded default
+ * (one file), or PostgreSQL, with the same SQL.
+ *
+ * <p><b>Records.</b> Each cluster, operation and backup is one row holding its
+ * {@link RecordCodec} JSON next to the columns the store queries (id, cluster, version, creation
+ * time); each journal entry is one row. A record read back equals the record written, except that
+ * times in clusters, operations and backups keep milliseconds (as {@link RecordCodec} writes
+ * them); journal entries keep their time exactly. {@link #put} returns the record as it will be
+ * read back. Backups are kept apart from their cluster: {@link #delete} leaves them.
+ *
+ * <p><b>Compare-and-set.</b> {@link #put} stores a cluster only when the stored version equals
+ * {@link Cluster#version()} ({@code 0}: no stored record) and stores it with the version plus one,
+ * atomically across threads, store instances and processes sharing the database. Otherwise the
+ * stage fails with {@link VersionConflictException} and nothing changes.
+ *
+ * <p><b>Durability.</b> A stage completes once its transaction has committed: on SQLite with a
+ * write-ahead log and {@code synchronous=FULL}, so a committed change survives a power loss. A
+ * whole {@link #appendJournal} batch is one transaction; {@link #delete} removes the cluster, its
+ * operations and their journals in one transaction.
+ *
+ * <p><b>Sharing a database.</b> Several processes may open the same SQLite file or PostgreSQL
+ * database. On SQLite a writer waits up to the busy timeout for another process's write to end
+ * ({@link Builder#busyTimeout}); only longer waits fail, transiently.
+ *
+ * <p><b>Schema.</b> The store creates its tables when it opens a database and migrates an older
+ * schema of its own, one transaction per migration; table {@code lifecycle_schema} records the
+ * applied versions. A database with a newer schema than {@link #SCHEMA_VERSION} is refused at
+ * open. On SQLite, opening also checks the file ({@code PRAGMA quick_check} and its length), so a
+ * damaged file is reported at once rather than losing records later.
+ *
+ * <p><b>Failures.</b> Methods never throw: their stages complete exceptionally, with
+ * {@link VersionConflictException} for a lost compare-and-set, {@link TransientSpiException} for
+ * failures worth retrying (SQLite busy or locked beyond the busy timeout; on PostgreSQL a
+ * serialization failure, a deadlock, a lost or refused connection), {@link NullPointerException}
+ * for a null argument, and otherwise a {@link LifecycleException} saying what to do. A connection
+ * that broke is replaced by the next call.
+ *
+ * <p><b>Threads.</b> Thread-safe. The blocking JDBC work runs on a fixed number of threads the
+ * store owns, each using one of as many connections ({@link Builder#poolSize}). Stages complete on
+ * those threads: dependent actions should not block (or should use the {@code ...Async} forms).
+ * {@link #close()} lets accepted calls finish, then closes the connections and the threads.
+ *
+ * <p>PostgreSQL needs its driver ({@code org.postgresql:postgresql}) on the class path; SQLite's
+ * comes with this module.
+ */
+public final class JdbcClusterStore implements ClusterStore {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcClusterStore.class);
+
+  /** Connections (and threads) of a store unless {@link Builder#poolSize} says otherwise: 4. */
+  public static final int DEFAULT_POOL_SIZE = 4;
+
+  /** The most connections a store may hold: 64. */
+  public static final int MAX_POOL_SIZE = 64;
+
+  /**
+   * How long a SQLite writer waits for another connection's write transaction to end before its
+   * call fails with {@link TransientSpiException}, unless {@link Builder#busyTimeout} says
+   * otherwise: 10 seconds.
+   */
+  public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The schema version this release creates and the highest it can open. */
+  public static final int SCHEMA_VERSION = Schema.VERSION;
+
+  private static final long CLOSE_WAIT_SECONDS = 30;
+  private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+
+  private final Dialect dialect;
+  private final StoreErrors errors;
+  private final ConnectionPool pool;
+  private final ThreadPoolExecutor executor;
+  private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JdbcClusterStore(Dialect dialect, StoreErrors errors, ConnectionPool pool,
+      int threads) {
+    this.dialect = dialect;
+    this.errors = errors;
+    this.pool = pool;
+    AtomicInteger n = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(() -> {
+            ownThreads.add(Thread.currentThread());
+            try {
+              r.run();
+            } finally {
+              ownThreads.remove(Thread.currentThread());
+            }
+          }, "lifecycle-jdbc-store-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    this.executor.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Opens (creating it and its directories if needed) a SQLite store file with the default
+   * settings.
+   *
+   * <p>An existing file that is empty, not a SQLite database, damaged or cut short is refused;
+   * the file is never replaced. A new file is created complete, with its schema, and then moved
+   * into place, so an empty file is never a store this class created.
+   *
+   * @param file the database file
+   * @return the open store
+   * @throws NullPointerException if {@code file} is null
+   * @throws LifecycleException if the file cannot be created or opened, is damaged, or has a newer
+   *     schema; {@link TransientSpiException} if another process held it locked beyond the busy
+   *     timeout
+   */
+  public static JdbcClusterStore sqlite(Path file) {
+    return builder().sqlite(file).build();
+  }
+
+  /**
+   * Opens a store in the database a JDBC URL names, with the default settings: PostgreSQL
+   * ({@code jdbc:postgresql://host:port/database}) or SQLite ({@code jdbc:sqlite:path}, the same as
+   * {@link #sqlite(Path)}).
+   *
+   * @param jdbcUrl the database
+   * @param user the user name, or null for the driver's default
+   * @param password the password, or null for none
+   * @return the open store
+   * @throws NullPointerException if {@code jdbcUrl} is null
+   * @throws LifecycleException if the URL is of no supported database, its driver is missing,
+   *     access is refused or the schema is newer than {@link #SCHEMA_VERSION};
+   *     {@link TransientSpiException} if the database could not be reached
+   */
+  public static JdbcClusterStore open(String jdbcUrl, String user, String password) {
+    return builder().url(jdbcUrl).credentials(user, password).build();
+  }
+
+  /**
+   * Starts a builder, for settings other than the defaults.
+   *
+   * @return a builder with no database chosen yet
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws NullPointerException never: a null id fails the stage
+   */
+  @Override
+  public CompletionStage<Optional<Cluster>> get(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    return run("read cluster " + clusterId, c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT doc FROM clusters WHERE id = ?")) {
+        p.setString(1, clusterId);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next()
+              ? Optional.of(decode(rs.getString(1), Cluster.class, "cluster " + clusterId))
+              : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> list() {
+    return run("list clusters", c -> {
+      List<Cluster> out = new ArrayList<>();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT id, doc FROM clusters ORDER BY created_at, id")) {
+        while (rs.next()) {
+          out.add(decode(rs.getString(2), Cluster.class, "cluster " + rs.getString(1)));
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Fails with {@link VersionConflictException} carrying the stored version ({@code 0} when
+   * there is none) when it differs from {@code cluster.version()}; the stored record is then
+   * unchanged.
+   */
+  @Override
+  public CompletionStage<Cluster> put(Cluster cluster) {
+    if (cluster == null) {
+      return nullArgument("cluster");
+    }
+    String id = cluster.id();
+    long expected = cluster.version();
+    return run("store cluster " + id, c -> {
+      String json = RecordCodec.write(cluster.withVersion(expected + 1));
+      Cluster stored = RecordCodec.read(json, Cluster.class);
+      if (expected == 0) {
+        insert(c, stored, json);
+      } else {
+        update(c, stored, json, expected);
+      }
+      return stored;
+    });
+  }
+
+  private void insert(Connection c, Cluster stored, String json) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO clusters"
+          + " (id, name, namespace, state, version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        p.setString(1, stored.id());
+        p.setString(2, stored.name());
+        p.setString(3, stored.namespace());
+        p.setString(4, stored.state().name());
+        p.setLong(5, stored.version());
+        p.setLong(6, stored.createdAt().toEpochMilli());
+        p.setString(7, json);
+        p.executeUpdate();
+        return;
+      } catch (SQLException e) {
+        if (errors.classify(e) != Dialect.Kind.DUPLICATE) {
+          throw e;
+        }
+        long actual = storedVersion(c, stored.id());
+        // actual 0: the record was deleted since the insert failed; insert again
+        if (actual != 0 || attempt == 3) {
+          throw new VersionConflictException(stored.id(), 0, actual);
+        }
+      }
+    }
+  }
+
+  private void update(Connection c, Cluster stored, String json, long expected)
+      throws SQLException {
+    int rows;
+    try (PreparedStatement p = c.prepareStatement("UPDATE clusters"
+        + " SET name = ?, namespace = ?, state = ?, version = ?, created_at = ?, doc = ?"
+        + " WHERE id = ? AND version = ?")) {
+      p.setString(1, stored.name());
+      p.setString(2, stored.namespace());
+      p.setString(3, stored.state().name());
+      p.setLong(4, stored.version());
+      p.setLong(5, stored.createdAt().toEpochMilli());
+      p.setString(6, json);
+      p.setString(7, stored.id());
+      p.setLong(8, expected);
+      rows = p.executeUpdate();
+    }
+    if (rows != 1) {
+      throw new VersionConflictException(stored.id(), expected, storedVersion(c, stored.id()));
+    }
+  }
+
+  private static long storedVersion(Connection c, String clusterId) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT version FROM clusters WHERE id = ?")) {
+      p.setString(1, clusterId);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Journals are found through the operation records of the cluster: entries of an operation
+   * that was never stored with {@link #putOperation} stay. The cluster's backups stay too.
+   */
+  @Override
+  public CompletionStage<Void> delete(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    return run("delete cluster " + clusterId, c -> inTransaction(c, () -> {
+      update(c, "DELETE FROM journal WHERE operation_id IN"
+          + " (SELECT id FROM operations WHERE cluster_id = ?)", clusterId);
+      update(c, "DELETE FROM operations WHERE cluster_id = ?", clusterId);
+      update(c, "DELETE FROM clusters WHERE id = ?", clusterId);
+      return null;
+    }));
+  }
+
+  private static void update(Connection c, String sql, String arg) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, arg);
+      p.executeUpdate();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Void> putOperation(Operation operation) {
+    if (operation == null) {
+      return nullArgument("operation");
+    }
+    return run("store operation " + operation.id(), c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO operations (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
+              + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
+              + " created_at = excluded.created_at, doc = excluded.doc")) {
+        p.setString(1, operation.id());
+        p.setString(2, operation.clusterId());
+        p.setLong(3, operation.createdAt().toEpochMilli());
+        p.setString(4, RecordCodec.write(operation));
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Operation>> getOperation(String operationId) {
+    if (operationId == null) {
+      return nullArgument("operationId");
+    }
+    return run("read operation " + operationId, c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT doc FROM operations WHERE id = ?")) {
+        p.setString(1, operationId);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next()
+              ? Optional.of(decode(rs.getString(1), Operation.class, "operation " + operationId))
+              : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Operation>> operations(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    return run("list operations of cluster " + clusterId, c -> {
+      List<Operation> out = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement("SELECT id, doc FROM operations"
+          + " WHERE cluster_id = ? ORDER BY created_at, id")) {
+        p.setString(1, clusterId);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(decode(rs.getString(2), Operation.class, "operation " + rs.getString(1)));
+          }
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The batch is one transaction: either every entry is stored or none is. An empty batch
+   * completes at once.
+   */
+  @Override
+  public CompletionStage<Void> appendJournal(List<JournalEntry> entries) {
+    List<JournalEntry> batch;
+    try {
+      batch = List.copyOf(entries);
+    } catch (NullPointerException e) {
+      return CompletableFuture.failedFuture(
+          new NullPointerException("entries, or one of its entries, is null"));
+    }
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return run("append " + batch.size() + " journal entries", c -> inTransaction(c, () -> {
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO journal"
+          + " (operation_id, step_id, status, at, detail) VALUES (?, ?, ?, ?, ?)")) {
+        for (JournalEntry e : batch) {
+          p.setString(1, e.operationId());
+          p.setString(2, e.stepId());
+          p.setString(3, e.status().name());
+          p.setString(4, e.at().toString());
+          p.setString(5, e.detail());
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+      return null;
+    }));
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<List<JournalEntry>> journal(String operationId) {
+    if (operationId == null) {
+      return nullArgument("operationId");
+    }
+    return run("read the journal of operation " + operationId, c -> {
+      List<JournalEntry> out = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement("SELECT seq, step_id, status, at, detail"
+          + " FROM journal WHERE operation_id = ? ORDER BY seq")) {
+        p.setString(1, operationId);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(journalEntry(operationId, rs));
+          }
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Void> putBackup(Backup backup) {
+    if (backup == null) {
+      return nullArgument("backup");
+    }
+    return run("store backup " + backup.id(), c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO backups (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
+              + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
+              + " created_at = excluded.created_at, doc = excluded.doc")) {
+        p.setString(1, backup.id());
+        p.setString(2, backup.clusterId());
+        p.setLong(3, backup.createdAt().toEpochMilli());
+        p.setString(4, RecordCodec.write(backup));
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<Optional<Backup>> getBackup(String backupId) {
+    if (backupId == null) {
+      return nullArgument("backupId");
+    }
+    return run("read backup " + backupId, c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT doc FROM backups WHERE id = ?")) {
+        p.setString(1, backupId);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next()
+              ? Optional.of(decode(rs.getString(1), Backup.class, "backup " + backupId))
+              : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Backup>> backups(String clusterId) {
+    if (clusterId == null) {
+      return nullArgument("clusterId");
+    }
+    return run("list backups of cluster " + clusterId, c -> {
+      List<Backup> out = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement("SELECT id, doc FROM backups"
+          + " WHERE cluster_id = ? ORDER BY created_at, id")) {
+        p.setString(1, clusterId);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(decode(rs.getString(2), Backup.class, "backup " + rs.getString(1)));
+          }
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  private JournalEntry journalEntry(String operationId, ResultSet rs) throws SQLException {
+    long seq = rs.getLong(1);
+    try {
+      return new JournalEntry(operationId, rs.getString(2),
+          JournalEntry.Status.valueOf(rs.getString(3)), Instant.parse(rs.getString(4)),
+          rs.getString(5));
+    } catch (IllegalArgumentException | DateTimeException | NullPointerException e) {
+      throw new LifecycleException("journal entry " + seq + " of operation " + operationId
+          + " in the cluster store " + errors.where() + " cannot be read (" + e.getMessage()
+          + "); it was written by a newer release or changed by hand: restore the store from a "
+          + "backup", e);
+    }
+  }
+
+  /**
+   * Closes the store: calls already accepted finish (waiting up to 30 seconds), later calls fail
+   * with a {@link LifecycleException}, then the connections and threads are released. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    executor.shutdown();
+    if (!ownThreads.contains(Thread.currentThread())) {
+      try {
+        if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+          LOG.warn("cluster store {}: calls still running after {} s; interrupting them",
+              errors.where(), CLOSE_WAIT_SECONDS);
+          executor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        executor.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    pool.close();
+    LOG.debug("closed cluster store {}", errors.where());
+  }
+
+  /**
+   * Describes the store.
+   *
+   * @return the database kind and where it is, without credentials
+   */
+  @Override
+  public String toString() {
+    return "JdbcClusterStore[" + dialect.displayName() + " " + errors.where() + "]";
+  }
+
+  /** Runs work on one of the store's connections; for tests that look at the connection. */
+  <T> CompletionStage<T> withConnection(String what, SqlWork<T> work) {
+    return run(what, work);
+  }
+
+  // ------------------------------------------------------------------------------- internals
+
+  /** Work done inside a transaction, on the connection it was started on. */
+  @FunctionalInterface
+  private interface TxWork<T> {
+    T apply() throws SQLException;
+  }
+
+  private <T> T inTransaction(Connection c, TxWork<T> work) throws SQLException {
+    dialect.begin(c);
+    boolean committed = false;
+    try {
+      T result = work.apply();
+      dialect.commit(c);
+      committed = true;
+      return result;
+    } finally {
+      if (!committed) {
+        dialect.rollback(c);
+      }
+    }
+  }
+
+  private <T> CompletionStage<T> run(String what, SqlWork<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    if (closed.get()) {
+      result.completeExceptionally(closedError(what));
+      return result;
+    }
+    try {
+      executor.execute(() -> {
+        try {
+          result.complete(pool.withConnection(work));
+        } catch (SQLException e) {
+          result.completeExceptionally(errors.translate(what, e));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          result.completeExceptionally(closedError(what));
+        } catch (RuntimeException | Error e) {
+          result.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(closedError(what));
+    }
+    return result;
+  }
+
+  private LifecycleException closedError(String what) {
+    return new LifecycleException("cannot " + what + ": the cluster store " + errors.where()
+        + " is closed; open it again");
+  }
+
+  private static <T> CompletionStage<T> nullArgument(String name) {
+    return CompletableFuture.failedFuture(new NullPointerException(name));
+  }
+
+  private <T> T decode(String json, Class<T> type, String what) {
+    try {
+      return RecordCodec.read(json, type);
+    } catch (IllegalArgumentException e) {
+      throw new LifecycleException("the record of " + what + " in the cluster store "
+          + errors.where() + " cannot be read (" + e.getMessage() + "); it was written by a "
+          + "newer release or changed by hand: restore the store from a backup, or delete the "
+          + "record", e);
+    }
+  }
+
+
+  // ---------------------------------------------------------------------------------- opening
+
+  private static JdbcClusterStore open(Builder b) {
+    Path file = b.file;
+    String url = b.url;
+    Dialect dialect;
+    if (file != null) {
+      dialect = Dialect.SQLITE;
+    } else {
+      dialect = Dialect.of(b.url).orElseThrow(() -> new LifecycleException("unsupported JDBC URL "
+          + redact(b.url) + ": the cluster store runs on SQLite (jdbc:sqlite:<file>) and "
+          + "PostgreSQL (jdbc:postgresql://<host>[:<port>]/<database>)"));
+      if (dialect == Dialect.SQLITE) {
+        file = sqliteFile(url);
+      }
+    }
+    if (file != null) {
+      file = file.toAbsolutePath().normalize();
+      url = SQLITE_PREFIX + file;
+    }
+    StoreErrors errors = new StoreErrors(dialect,
+        file != null ? "file " + file : redact(url), file != null ? file.toString() : null);
+    requireDriver(url, dialect);
+    Properties props = dialect.connectionProperties(b.user, b.password);
+    String connectUrl = url;
+    Duration busyTimeout = b.busyTimeout;
+    ConnectionPool.Connector connector = () -> connect(connectUrl, props, dialect, busyTimeout);
+    Connection first = null;
+    try {
+      if (file != null) {
+        createIfAbsent(file, props, busyTimeout, errors);
+      }
+      first = connector.connect();
+      if (file != null) {
+        check(first, file, errors);
+      }
+      int found = Schema.migrate(first, dialect, errors);
+      LOG.debug("opened cluster store {} (schema version {}, found {})", errors.where(),
+          Schema.VERSION, found);
+    } catch (SQLException e) {
+      closeQuietly(first);
+      throw errors.translate("open the store", e);
+    } catch (RuntimeException e) {
+      closeQuietly(first);
+      throw e;
+    }
+    return new JdbcClusterStore(dialect, errors,
+        new ConnectionPool(b.poolSize, first, connector, errors), b.poolSize);
+  }
+
+  private static Connection connect(String url, Properties props, Dialect dialect,
+      Duration busyTimeout) throws SQLException {
+    Connection c = DriverManager.getConnection(url, props);
+    try {
+      dialect.configure(c, busyTimeout);
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  private static void requireDriver(String url, Dialect dialect) {
+    try {
+      DriverManager.getDriver(url);
+    } catch (SQLException e) {
+      throw new LifecycleException("no JDBC driver for " + redact(url) + " on the class path; "
+          + "add " + (dialect == Dialect.POSTGRESQL ? "org.postgresql:postgresql"
+              : "org.xerial:sqlite-jdbc") + " to the application's dependencies", e);
+    }
+  }
+
+  private static Path sqliteFile(String url) {
+    String rest = url.substring(SQLITE_PREFIX.length());
+    if (rest.isBlank() || rest.startsWith(":") || rest.startsWith("file:") || rest.contains("?")) {
+      throw new LifecycleException("unsupported SQLite URL " + url + ": give a file path without "
+          + "options, jdbc:sqlite:<path> (the store sets its own pragmas; an in-memory database "
+          + "is not durable: tests can use InMemoryClusterStore from lifecycle-testkit)");
+    }
+    return Path.of(rest);
+  }
+
+  /** The URL without its query, which may hold a password. */
+  private static String redact(String url) {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
+  }
+
+  /**
+   * Creates a missing SQLite file complete with its schema: built under a temporary name and
+   * linked into place (no replacing), so the store file never exists empty or half-made. An
+   * existing empty file is therefore damaged (cut off), never new.
+   */
+  private static void createIfAbsent(Path file, Properties props, Duration busyTimeout,
+      StoreErrors errors) throws SQLException {
+    Path dir = file.getParent();
+    try {
+      Files.createDirectories(dir);
+      if (Files.exists(file)) {
+        if (Files.size(file) == 0) {
+          throw errors.damaged("it is empty: it was cut off, or was not created by this store",
+              null);
+        }
+        return;
+      }
+      Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".new");
+      try {
+        try (Connection c = connect(SQLITE_PREFIX + tmp, props, Dialect.SQLITE, busyTimeout)) {
+          Schema.migrate(c, Dialect.SQLITE, errors);
+          try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+          }
+        }
+        try {
+          Files.createLink(file, tmp);
+        } catch (FileAlreadyExistsException e) {
+          LOG.debug("{} was created by another process meanwhile; opening that one", file);
+        } catch (UnsupportedOperationException | IOException e) {
+          // no hard links on this file system: a plain move, which does not replace either
+          try {
+            Files.move(tmp, file);
+          } catch (FileAlreadyExistsException exists) {
+            LOG.debug("{} was created by another process meanwhile; opening that one", file);
+          }
+        }
+        syncDirectory(dir);
+        LOG.info("created cluster store file {}", file);
+      } finally {
+        for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+          Files.deleteIfExists(Path.of(tmp + suffix));
+        }
+      }
+    } catch (IOException e) {
+      throw new LifecycleException("cannot create the store file " + file + " (" + e
+          + "); make its directory writable by this process", e);
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.debug("cannot sync directory {}: {}", dir, e.toString());
+    }
+  }
+
+  /** Checks an existing SQLite file's structure and length before it is used. */
+  private static void check(Connection c, Path file, StoreErrors errors)
+      throws SQLException {
+    List<String> problems = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+      while (rs.next()) {
+        String line = rs.getString(1);
+        if (!"ok".equalsIgnoreCase(line) && problems.size() < 5) {
+          problems.add(line);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw errors.damaged("PRAGMA quick_check found: " + String.join("; ", problems), null);
+    }
+    long pageSize;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+      pageSize = rs.next() ? rs.getLong(1) : 0;
+    }
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new LifecycleException("cannot read the size of the store file " + file + " (" + e
+          + "); make it readable by this process", e);
+    }
+    // SQLite reads a page cut short as zeros and quick_check may not notice: check the length
+    if (pageSize > 0 && size % pageSize != 0) {
+      throw errors.damaged("its length, " + size + " bytes, is not a whole number of "
+          + pageSize + "-byte pages: its end was cut off", null);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        LOG.debug("closing a connection failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Settings of a {@link JdbcClusterStore}; {@link #build()} opens the store. Choose the database
+   * with {@link #sqlite(Path)} or {@link #url(String)}. Not thread-safe.
+   */
+  public static final class Builder {
+    private Path file;
+    private String url;
+    private String user;
+    private String password;
+    private int poolSize = DEFAULT_POOL_SIZE;
+    private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+
+    private Builder() {}
+
+    /**
+     * Chooses a SQLite file, created with its directories if missing.
+     *
+     * @param value the file
+     * @return this builder
+     * @throws NullPointerException if {@code value} is null
+     */
+    public Builder sqlite(Path value) {
+      this.file = Objects.requireNonNull(value, "file");
+      return this;
+    }
+
+    /**
+     * Chooses the database a JDBC URL names: {@code jdbc:postgresql://host:port/database}, or
+     * {@code jdbc:sqlite:path} (the same as {@link #sqlite(Path)}).
+     *
+     * @param value the URL
+     * @return this builder
+     * @throws NullPointerException if {@code value} is null
+     * @throws IllegalArgumentException if {@code value} is blank
+     */
+    public Builder url(String value) {
+      Objects.requireNonNull(value, "jdbcUrl");
+      if (value.isBlank()) {
+        throw new IllegalArgumentException("the JDBC URL is blank; give for example "
+            + "jdbc:postgresql://localhost:5432/lifecycle");
+      }
+      this.url = value;
+      return this;
+    }
+
+    /**
+     * Sets the credentials for a database that asks for them (PostgreSQL). Neither is logged.
+     *
+     * @param userName the user, or null for the driver's default
+     * @param pass the password, or null for none
+     * @return this builder
+     */
+    public Builder credentials(String userName, String pass) {
+      this.user = userName;
+      this.password = pass;
+      return this;
+    }
+
+    /**
+     * Sets how many connections the store holds, and so how many of its calls run at once;
+     * {@link #DEFAULT_POOL_SIZE} unless set.
+     *
+     * @param value from 1 to {@link #MAX_POOL_SIZE}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code value} is out of range
+     */
+    public Builder poolSize(int value) {
+      if (value < 1 || value > MAX_POOL_SIZE) {
+        throw new IllegalArgumentException("poolSize must be from 1 to " + MAX_POOL_SIZE
+            + ", got " + value);
+      }
+      this.poolSize = value;
+      return this;
+    }
+
+    /**
+     * Sets how long a SQLite call waits for another connection's or process's write to end
+     * before it fails with {@link TransientSpiException}; {@link #DEFAULT_BUSY_TIMEOUT} unless
+     * set. Ignored by PostgreSQL, where writers queue on row locks.
+     *
+     * @param value zero or more, at most {@link Integer#MAX_VALUE} milliseconds
+     * @return this builder
+     * @throws NullPointerException if {@code value} is null
+     * @throws IllegalArgumentException if {@code value} is negative or too long
+     */
+    public Builder busyTimeout(Duration value) {
+      Objects.requireNonNull(value, "busyTimeout");
+      if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("busyTimeout must be from 0 to "
+            + Integer.MAX_VALUE + " ms, got " + value);
+      }
+      this.busyTimeout = value;
+      return this;
+    }
+
+    /**
+     * Opens the store: connects, checks a SQLite file, creates or migrates the schema.
+     *
+     * @return the open store; close it when done
+     * @throws IllegalStateException if no database or both kinds were chosen
+     * @throws LifecycleException if the store cannot be opened, saying why and what to do;
+     *     {@link TransientSpiException} if the database was busy or unreachable
+     */
+    public JdbcClusterStore build() {
+      if ((file == null) == (url == null)) {
+        throw new IllegalStateException(file == null
+            ? "choose the database: call sqlite(file) or url(jdbcUrl)"
+            : "choose one database: sqlite(file) or url(jdbcUrl), not both");
+      }
+      return open(this);
+    }
+  }
+}

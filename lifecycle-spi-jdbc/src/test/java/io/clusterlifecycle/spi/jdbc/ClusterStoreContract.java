@@ -1,0 +1,320 @@
+package io.clusterlifecycle.spi.jdbc;
+
+import static io.clusterlifecycle.spi.jdbc.Records.T0;
+import static io.clusterlifecycle.spi.jdbc.Records.await;
+import static io.clusterlifecycle.spi.jdbc.Records.backup;
+import static io.clusterlifecycle.spi.jdbc.Records.cluster;
+import static io.clusterlifecycle.spi.jdbc.Records.entry;
+import static io.clusterlifecycle.spi.jdbc.Records.failure;
+import static io.clusterlifecycle.spi.jdbc.Records.operation;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.JournalEntry.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@link JdbcClusterStore} promises beyond the
+ * {@link io.clusterlifecycle.api.spi.ClusterStore} contract, run against each database: times,
+ * ties broken by id, precise failures, schema creation and migration, processes sharing a
+ * database. A subclass supplies a fresh database per test. The SPI contract itself is checked by
+ * the testkit's {@link io.clusterlifecycle.testkit.compat.ClusterStoreCompatibilityKit}, which
+ * {@link JdbcClusterStoreSqliteCompatibilityTest} and
+ * {@link JdbcClusterStorePostgresCompatibilityIT} run.
+ */
+abstract class ClusterStoreContract {
+  /** Updates each of the two processes makes in the two-process test. */
+  static final int PROCESS_UPDATES = 100;
+
+  @TempDir
+  Path work;
+
+  /** The store of the test, on a fresh database. */
+  JdbcClusterStore store;
+
+  private final List<JdbcClusterStore> opened = new ArrayList<>();
+
+  /** Prepares a new, empty database for one test. */
+  abstract void newDatabase() throws Exception;
+
+  /** A builder for a store on the test's database. */
+  abstract JdbcClusterStore.Builder builder();
+
+  /** A plain JDBC connection to the test's database. */
+  abstract Connection connect() throws SQLException;
+
+  /** The arguments that tell {@link CasLoopMain} where the test's database is. */
+  abstract List<String> childTarget();
+
+  @BeforeEach
+  void openStore() throws Exception {
+    newDatabase();
+    store = open();
+  }
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(JdbcClusterStore::close);
+  }
+
+  /** Opens another store on the test's database, closed after the test. */
+  JdbcClusterStore open() {
+    return track(builder().build());
+  }
+
+  JdbcClusterStore track(JdbcClusterStore s) {
+    opened.add(s);
+    return s;
+  }
+
+  // ------------------------------------------------------- times (beyond the SPI contract)
+
+  @Test
+  void put_returnsTheRecordAsItIsReadBack_withMillisecondTimes() {
+    Cluster written = cluster("c1", "demo", T0.plusNanos(456_789));
+
+    Cluster stored = await(store.put(written));
+
+    assertThat(stored.createdAt()).isEqualTo(T0);
+    assertThat(await(store.get("c1"))).contains(stored);
+  }
+
+  @Test
+  void backups_keepMillisecondTimes() {
+    await(store.putBackup(backup("b-1", "c1", T0.plusNanos(456_789))));
+
+    assertThat(await(store.getBackup("b-1")).orElseThrow().createdAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void journal_keepsTimesExactly_belowTheMillisecond() {
+    List<JournalEntry> entries = List.of(
+        entry("op-1", "s1", Status.SUCCEEDED, T0.plusNanos(1_500_001)),
+        entry("op-1", "s2", Status.SUCCEEDED, T0.plusNanos(7)));
+
+    await(store.appendJournal(entries));
+    store.close();
+
+    assertThat(await(open().journal("op-1"))).containsExactlyElementsOf(entries);
+  }
+
+  // ---------------------------------------------- ties in creation time (beyond the SPI)
+
+  @Test
+  void list_isByCreationTime_thenById() {
+    await(store.put(cluster("c-b", "second", T0.plusSeconds(10))));
+    await(store.put(cluster("c-a", "last", T0.plusSeconds(20))));
+    await(store.put(cluster("c-c", "third", T0.plusSeconds(10))));
+    await(store.put(cluster("C-z", "first-of-ties", T0.plusSeconds(10))));
+    await(store.put(cluster("c-0", "first", T0)));
+
+    assertThat(await(store.list())).extracting(Cluster::id)
+        .containsExactly("c-0", "C-z", "c-b", "c-c", "c-a");
+  }
+
+  @Test
+  void operations_areOldestFirst_thenById() {
+    Operation later = operation("op-2", "c1", T0.plusSeconds(60));
+    Operation first = operation("op-1", "c1", T0);
+    Operation sameTime = operation("op-0", "c1", T0.plusSeconds(60));
+    Operation upper = operation("OP-9", "c1", T0.plusSeconds(60));
+    for (Operation op : List.of(later, first, sameTime, upper)) {
+      await(store.putOperation(op));
+    }
+
+    assertThat(await(store.operations("c1"))).containsExactly(first, upper, sameTime, later);
+  }
+
+  @Test
+  void backups_areOldestFirst_thenById() {
+    Backup late = backup("b-late", "c1", T0.plusSeconds(20));
+    Backup tieB = backup("b-tie-b", "c1", T0.plusSeconds(10));
+    Backup tieA = backup("b-tie-a", "c1", T0.plusSeconds(10));
+    Backup tieUpper = backup("B-tie", "c1", T0.plusSeconds(10));
+    Backup early = backup("b-early", "c1", T0);
+    for (Backup b : List.of(late, tieB, tieA, tieUpper, early)) {
+      await(store.putBackup(b));
+    }
+
+    assertThat(await(store.backups("c1"))).containsExactly(early, tieUpper, tieA, tieB, late);
+  }
+
+  // ---------------------------------------------------------------- failures, precisely
+
+  @Test
+  void closedStore_failsWithALifecycleException_sayingToOpenItAgain() {
+    store.close();
+
+    assertThat(failure(store.get("c1"))).isInstanceOf(LifecycleException.class)
+        .hasMessageContaining("is closed; open it again");
+    assertThat(failure(store.appendJournal(List.of(entry("op", "s", Status.STARTED, T0)))))
+        .isInstanceOf(LifecycleException.class);
+  }
+
+  @Test
+  void nullArguments_failTheStage_withNullPointerException() {
+    assertThat(failure(store.get(null))).isInstanceOf(NullPointerException.class);
+    assertThat(failure(store.put(null))).isInstanceOf(NullPointerException.class);
+    List<JournalEntry> withNull = new ArrayList<>();
+    withNull.add(null);
+    assertThat(failure(store.appendJournal(withNull))).isInstanceOf(NullPointerException.class);
+    assertThat(failure(store.putBackup(null))).isInstanceOf(NullPointerException.class);
+    assertThat(failure(store.getBackup(null))).isInstanceOf(NullPointerException.class);
+    assertThat(failure(store.backups(null))).isInstanceOf(NullPointerException.class);
+  }
+
+  // ------------------------------------------------------------------------------ schema
+
+  @Test
+  void databaseOfThePreviousSchema_isMigratedAtOpen_keepingItsRecords() throws SQLException {
+    Cluster c = await(store.put(cluster("c1", "demo", T0)));
+    store.close();
+    // what the previous release (schema version 1, no backups table) left behind
+    try (Connection conn = connect(); Statement s = conn.createStatement()) {
+      s.execute("DROP TABLE backups");
+      s.executeUpdate("DELETE FROM lifecycle_schema WHERE version > 1");
+    }
+
+    JdbcClusterStore again = open();
+    Backup b = backup("b-1", "c1", T0);
+    await(again.putBackup(b));
+
+    assertThat(await(again.get("c1"))).contains(c);
+    assertThat(await(again.backups("c1"))).containsExactly(b);
+    try (Connection conn = connect(); Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM lifecycle_schema ORDER BY version")) {
+      List<Integer> versions = new ArrayList<>();
+      while (rs.next()) {
+        versions.add(rs.getInt(1));
+      }
+      assertThat(versions).containsExactly(1, 2);
+    }
+  }
+
+  @Test
+  void schemaVersion_isRecorded_once() throws SQLException {
+    open().close();
+
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT version, description, applied_at FROM lifecycle_schema ORDER BY version")) {
+      List<Integer> versions = new ArrayList<>();
+      while (rs.next()) {
+        versions.add(rs.getInt(1));
+        assertThat(rs.getString(2)).isNotBlank();
+        assertThat(rs.getString(3)).endsWith("Z");
+      }
+      assertThat(versions).containsExactlyElementsOf(
+          IntStream.rangeClosed(1, JdbcClusterStore.SCHEMA_VERSION).boxed().toList());
+    }
+  }
+
+  @Test
+  void concurrentOpens_ofANewDatabase_createTheSchemaOnce() throws Exception {
+    newDatabase();
+    int stores = 6;
+    CyclicBarrier start = new CyclicBarrier(stores);
+    ExecutorService pool = Executors.newFixedThreadPool(stores);
+    try {
+      List<Future<JdbcClusterStore>> opening = new ArrayList<>();
+      for (int i = 0; i < stores; i++) {
+        opening.add(pool.submit(() -> {
+          start.await(10, TimeUnit.SECONDS);
+          return track(builder().build());
+        }));
+      }
+      for (Future<JdbcClusterStore> f : opening) {
+        await(f.get(60, TimeUnit.SECONDS).put(cluster("c-" + opening.indexOf(f), "d", T0)));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM lifecycle_schema")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(JdbcClusterStore.SCHEMA_VERSION);
+      assertThat(rs.getInt(2)).isEqualTo(JdbcClusterStore.SCHEMA_VERSION);
+    }
+    assertThat(await(open().list())).hasSize(stores);
+  }
+
+  @Test
+  void newerSchema_isRefusedAtOpen_withAClearMessage() throws SQLException {
+    store.close();
+    int newer = JdbcClusterStore.SCHEMA_VERSION + 1;
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO lifecycle_schema (version, description, applied_at)"
+          + " VALUES (" + newer + ", 'from the future', '2030-01-01T00:00:00.000Z')");
+    }
+
+    assertThatThrownBy(this::open).isInstanceOf(LifecycleException.class)
+        .hasMessageContaining("has schema version " + newer + ", newer than version "
+            + JdbcClusterStore.SCHEMA_VERSION)
+        .hasMessageContaining("upgrade the library");
+  }
+
+  // --------------------------------------------------------------------- two processes
+
+  @Test
+  void twoProcesses_readModifyWriteLoopsOnOneRecord_loseNoUpdate() throws Exception {
+    Cluster start = await(store.put(cluster("c1", "demo", T0)));
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), CasLoopMain.class.getName(),
+        work.toString(), "c1", String.valueOf(PROCESS_UPDATES), "child"));
+    cmd.addAll(childTarget());
+    Path log = work.resolve("child.log");
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(work.resolve("child.ready"))) {
+        assertThat(child.isAlive()).as("child JVM running; its log: %s", log).isTrue();
+        assertThat(System.nanoTime()).as("child JVM ready in 30 s").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      Files.writeString(work.resolve("go"), "");
+
+      int conflicts = CasLoopMain.loop(store, "c1", PROCESS_UPDATES, "parent");
+
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+      assertThat(child.exitValue()).as("child exit code; its output: %s",
+          Files.readString(log)).isZero();
+      Cluster last = await(store.get("c1")).orElseThrow();
+      assertThat(last.version()).isEqualTo(1 + 2L * PROCESS_UPDATES);
+      List<String> expected = new ArrayList<>(start.history());
+      IntStream.range(0, PROCESS_UPDATES).forEach(i -> {
+        expected.add("parent-" + i);
+        expected.add("child-" + i);
+      });
+      assertThat(last.history()).containsExactlyInAnyOrderElementsOf(expected);
+      System.out.printf("two processes: parent met %d conflicts; %s%n", conflicts,
+          Files.readString(log).strip());
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+}

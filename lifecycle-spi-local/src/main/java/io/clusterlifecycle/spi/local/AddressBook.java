@@ -1,0 +1,81 @@
+package io.clusterlifecycle.spi.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterlifecycle.api.LifecycleException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The loopback addresses handed out in one home, persisted in {@code HOME/addresses.json}.
+ * Callers hold the home's node lock, which makes allocation unique across processes.
+ *
+ * <p>Addresses are {@code 127.0.x.y} with {@code y} in 1..254, skipping {@code 127.0.0.1}. A cursor
+ * moves forward so that an address freed by a deleted node is handed out again only after all
+ * others have been.
+ */
+final class AddressBook {
+  private static final int SPACE = 256 * 256;
+  private static final int FIRST = 2;
+
+  private final Path file;
+
+  AddressBook(Path file) {
+    this.file = file;
+  }
+
+  static String address(int index) {
+    return "127.0." + (index >> 8) + "." + (index & 0xff);
+  }
+
+  static boolean usable(int index) {
+    int y = index & 0xff;
+    return y != 0 && y != 255 && index != 1;
+  }
+
+  /** Returns the node's address, allocating one if it has none. Call under the node lock. */
+  String allocate(String nodeId) throws IOException {
+    ObjectNode book = load();
+    ObjectNode nodes = book.withObjectProperty("nodes");
+    if (nodes.has(nodeId)) {
+      return nodes.get(nodeId).asText();
+    }
+    Set<String> used = new HashSet<>();
+    nodes.properties().forEach(e -> used.add(e.getValue().asText()));
+    int cursor = book.path("next").asInt(FIRST);
+    for (int i = 0; i < SPACE; i++) {
+      int candidate = Math.floorMod(cursor + i, SPACE);
+      if (usable(candidate) && !used.contains(address(candidate))) {
+        String address = address(candidate);
+        nodes.put(nodeId, address);
+        book.put("next", candidate + 1);
+        AtomicFiles.writeString(file, Json.write(book));
+        return address;
+      }
+    }
+    throw new LifecycleException("no free loopback address left in " + file + " ("
+        + used.size() + " in use)");
+  }
+
+  /** Frees the node's address. Call under the node lock. */
+  void release(String nodeId) throws IOException {
+    ObjectNode book = load();
+    ObjectNode nodes = book.withObjectProperty("nodes");
+    if (nodes.remove(nodeId) != null) {
+      AtomicFiles.writeString(file, Json.write(book));
+    }
+  }
+
+  private ObjectNode load() throws IOException {
+    Optional<String> text = AtomicFiles.readIfExists(file);
+    if (text.isEmpty()) {
+      ObjectNode o = Json.object();
+      o.put("next", FIRST);
+      o.putObject("nodes");
+      return o;
+    }
+    return Json.readObject(text.get(), file.toString());
+  }
+}

@@ -1,0 +1,106 @@
+package io.clusterlifecycle.spi.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.CreateNodeStep;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.ServiceStep;
+import io.clusterlifecycle.api.plan.Stage;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.spi.NodeRef;
+import io.clusterlifecycle.api.spi.NodeSpec;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.api.state.OperationType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Helpers shared by the tests of this module. */
+final class Fixtures {
+  static final long WAIT_SECONDS = 10;
+
+  private Fixtures() {}
+
+  static NodeSpec node(String clusterId, String nodeId, String role, int volumeSize) {
+    return new NodeSpec(new NodeRef(clusterId, nodeId), "demo", "default", role, 2, 2048,
+        volumeSize, volumeSize > 0 ? "/data" : "", "img:1", Map.of("team", "a"));
+  }
+
+  static AppSpec spec() {
+    return AppSpec.builder("zookeeper", "3.8.4")
+        .env("tick", "2000")
+        .role("zk", r -> r.count(3).cpu(2).memory(2048).volume(10, "/data")
+            .service(StandardService.START, s -> s.cmd("bin/zk start")))
+        .build();
+  }
+
+  static Cluster cluster(String id, String name, Instant createdAt) {
+    return Cluster.builder(id, name, spec(), createdAt)
+        .labels(Map.of("env", "test"))
+        .state(ClusterState.RUNNING)
+        .putNode(new Node(name + "-zk-1", "zk", 1, NodeState.RUNNING, "127.0.0.2",
+            "/nodes/" + name + "-zk-1", 2, 2048, 10, "", "3.8.4"))
+        .putNode(new Node(name + "-zk-2", "zk", 2, NodeState.RUNNING, "127.0.0.3",
+            "/nodes/" + name + "-zk-2", 2, 2048, 10, "zk:3.8", "3.8.4"))
+        .addHistory("op-" + id + "-1")
+        .build();
+  }
+
+  /** A backup of the two nodes of {@link #cluster}'s cluster, with its app spec and parameters. */
+  static Backup backup(String id, String clusterId, String name, Instant createdAt) {
+    return new Backup(id, clusterId, name, "default", spec(),
+        Map.of("tick", "2000", "greeting", "hello \"world\""), Map.of("zk", 2),
+        List.of(new Backup.Artifact(name + "-zk-1", "zk", 1, id + "/" + name + "-zk-1"),
+            new Backup.Artifact(name + "-zk-2", "zk", 2, id + "/" + name + "-zk-2")),
+        createdAt);
+  }
+
+  static Operation operation(String id, String clusterId, Instant createdAt) {
+    Plan plan = new Plan(clusterId, "demo", OperationType.CREATE, List.of(
+        new Stage("create nodes", Stage.FailurePolicy.FAIL, false, List.of(
+            new CreateNodeStep("s1", "demo-zk-1", "zk"),
+            new CreateNodeStep("s2", "demo-zk-2", "zk"))),
+        new Stage("start", Stage.FailurePolicy.FAIL, false, List.of(
+            new ServiceStep("s3", "demo-zk-1", "zk", "start", 0)))));
+    return new Operation(id, clusterId, OperationType.CREATE, OperationState.RUNNING,
+        ClusterState.PENDING, plan, createdAt, Optional.empty(), "", false, List.of("w1"),
+        List.of());
+  }
+
+  /** Waits for a stage, failing the test after {@link #WAIT_SECONDS}. */
+  static <T> T await(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("stage failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("stage did not complete in " + WAIT_SECONDS + " s", e);
+    }
+  }
+
+  /** Waits for a stage to fail and returns the cause. */
+  static Throwable failure(CompletionStage<?> stage) {
+    Throwable t = catchThrowable(() ->
+        stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS));
+    assertThat(t).as("the stage should fail").isInstanceOf(ExecutionException.class);
+    Throwable cause = t.getCause();
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

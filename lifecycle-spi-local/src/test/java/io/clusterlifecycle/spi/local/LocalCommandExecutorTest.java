@@ -1,0 +1,357 @@
+package io.clusterlifecycle.spi.local;
+
+import static io.clusterlifecycle.spi.local.Fixtures.await;
+import static io.clusterlifecycle.spi.local.Fixtures.failure;
+import static io.clusterlifecycle.spi.local.Fixtures.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.spi.CommandRequest;
+import io.clusterlifecycle.api.spi.CommandResult;
+import io.clusterlifecycle.api.spi.NodeRef;
+import io.clusterlifecycle.api.spi.NodeResource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalCommandExecutorTest {
+  private static final Duration LONG = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private LocalHome home;
+  private ExecutorService pool;
+  private ScheduledExecutorService scheduler;
+  private LocalCommandExecutor executor;
+  private NodeResource node;
+
+  @BeforeEach
+  void open() {
+    home = LocalHome.open(dir);
+    pool = Executors.newFixedThreadPool(2);
+    scheduler = Executors.newSingleThreadScheduledExecutor();
+    executor = new LocalCommandExecutor(home, pool, scheduler, Duration.ofMillis(300),
+        Clock.systemUTC());
+    try (LocalResourceProvider provider = new LocalResourceProvider(home, pool,
+        Clock.systemUTC())) {
+      node = await(provider.create(node("c1", "demo-zk-1", "zk", 0)));
+    }
+  }
+
+  @AfterEach
+  void close() {
+    executor.close();
+    pool.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  private CommandRequest request(String script, Map<String, String> env, Duration timeout) {
+    Map<String, String> all = new HashMap<>();
+    all.put(CommandRequest.LC_CLUSTER_ID, "c1");
+    all.put(CommandRequest.LC_CLUSTER_NAME, "demo");
+    all.put(CommandRequest.LC_ROLE, "zk");
+    all.put(CommandRequest.LC_NODE_ID, "demo-zk-1");
+    all.put(CommandRequest.LC_NODE_IP, node.address());
+    all.put(CommandRequest.LC_SERVICE, "start");
+    all.put(CommandRequest.LC_OPERATION_ID, "op-1");
+    all.putAll(env);
+    return new CommandRequest(node, "start", script, all, timeout);
+  }
+
+  private CommandResult run(String script) {
+    return await(executor.run(request(script, Map.of(), LONG)));
+  }
+
+  @Test
+  void exitCodes_areReportedAsTheyAre() {
+    CommandResult ok = run("true");
+    CommandResult three = run("echo out; echo err >&2; exit 3");
+
+    assertThat(ok.exitCode()).isZero();
+    assertThat(ok.succeeded()).isTrue();
+    assertThat(three.exitCode()).isEqualTo(3);
+    assertThat(three.timedOut()).isFalse();
+    assertThat(three.succeeded()).isFalse();
+    assertThat(three.stdoutTail()).isEqualTo("out\n");
+    assertThat(three.stderrTail()).isEqualTo("err\n");
+    assertThat(three.duration()).isPositive();
+  }
+
+  @Test
+  void environment_carriesTheLcVariables() {
+    CommandResult r = run("printf '%s|%s|%s|%s|%s|%s|%s' \"$LC_CLUSTER_ID\" \"$LC_CLUSTER_NAME\""
+        + " \"$LC_ROLE\" \"$LC_NODE_ID\" \"$LC_NODE_IP\" \"$LC_SERVICE\" \"$LC_OPERATION_ID\"");
+
+    assertThat(r.stdoutTail())
+        .isEqualTo("c1|demo|zk|demo-zk-1|" + node.address() + "|start|op-1");
+  }
+
+  @Test
+  void environmentValues_areNeverExecuted() {
+    String evil = "$(touch pwned)`touch pwned2`\"; touch pwned3; '\n$(touch pwned4)\\ ${HOME}";
+
+    CommandResult r = await(executor.run(request("printf '%s' \"$EVIL\"", Map.of("EVIL", evil),
+        LONG)));
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stdoutTail()).isEqualTo(evil);
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+    for (String f : new String[] {"pwned", "pwned2", "pwned3", "pwned4"}) {
+      assertThat(nodeDir.resolve(f)).doesNotExist();
+      assertThat(Path.of(f)).doesNotExist();
+    }
+  }
+
+  @Test
+  void workingDirectory_isTheNodeDirectory() throws IOException {
+    CommandResult r = run("pwd -P; touch made-here");
+
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+    assertThat(r.stdoutTail().strip()).isEqualTo(nodeDir.toRealPath().toString());
+    assertThat(nodeDir.resolve("made-here")).exists();
+  }
+
+  @Test
+  void lcMetadata_pointsAtTheNodesMetadataFile_unlessTheRequestSetsIt() {
+    CommandResult set = run("printf '%s' \"$LC_METADATA\"");
+    CommandResult given = await(executor.run(request("printf '%s' \"$LC_METADATA\"",
+        Map.of(CommandRequest.LC_METADATA, "/elsewhere.json"), LONG)));
+
+    assertThat(set.stdoutTail())
+        .isEqualTo(home.nodeDirectory("demo-zk-1").resolve("metadata.json").toString());
+    assertThat(given.stdoutTail()).isEqualTo("/elsewhere.json");
+  }
+
+  @Test
+  void backupArtifact_getsItsDirectoryUnderHomeBackups_exportedAsLcBackupDir() throws IOException {
+    CommandResult r = await(executor.run(request(
+        "printf 'zk data' > \"$LC_BACKUP_DIR/data\"; printf '%s' \"$LC_BACKUP_DIR\"",
+        Map.of(CommandRequest.LC_BACKUP_ID, "b-1",
+            CommandRequest.LC_BACKUP_ARTIFACT, "b-1/demo-zk-1",
+            CommandRequest.LC_BACKUP_DIR, "/not/this/one"), LONG)));
+
+    Path expected = dir.toAbsolutePath().resolve("backups").resolve("b-1").resolve("demo-zk-1");
+    assertThat(r.exitCode()).as("stderr: %s", r.stderrTail()).isZero();
+    assertThat(r.stdoutTail()).isEqualTo(expected.toString());
+    assertThat(Files.readString(expected.resolve("data"))).isEqualTo("zk data");
+  }
+
+  @Test
+  void backupArtifact_ofAnotherNode_letsARestoreReadWhatItsBackupWrote() {
+    run("true");
+    await(executor.run(request("printf 'from zk-7' > \"$LC_BACKUP_DIR/data\"",
+        Map.of(CommandRequest.LC_BACKUP_ARTIFACT, "b-2/old-zk-7"), LONG)));
+
+    CommandResult restore = await(executor.run(request("cat \"$LC_BACKUP_DIR/data\"",
+        Map.of(CommandRequest.LC_BACKUP_ID, "b-2",
+            CommandRequest.LC_BACKUP_ARTIFACT, "b-2/old-zk-7"), LONG)));
+
+    assertThat(restore.stdoutTail()).isEqualTo("from zk-7");
+    assertThat(home.backupsDirectory().resolve("b-2/old-zk-7/data")).exists();
+  }
+
+  @Test
+  void malformedBackupArtifacts_areRefused_withoutRunningTheCommand() throws IOException {
+    for (String bad : List.of("b-1", "../etc", "b-1/../../x", "b-1/..", "/abs/n", "b-1/n/x",
+        ".b/n", "b-1/", "/n", "b 1/n", "b-1/n;rm", "a..b/n", "b:1/n", "b-1/" + "n".repeat(129),
+        "")) {
+      Throwable t = failure(executor.run(request("touch ran",
+          Map.of(CommandRequest.LC_BACKUP_ARTIFACT, bad), LONG)));
+
+      assertThat(t).as("artifact '%s'", bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(CommandRequest.LC_BACKUP_ARTIFACT + " '" + bad + "'");
+    }
+    assertThat(home.nodeDirectory("demo-zk-1").resolve("ran")).doesNotExist();
+    try (var entries = Files.list(home.backupsDirectory())) {
+      assertThat(entries).isEmpty();
+    }
+    assertThat(dir.resolve("etc")).doesNotExist();
+  }
+
+  @Test
+  void longestWellFormedArtifact_isAccepted() {
+    String id = "B" + "a1._-".repeat(25) + "xy";
+    assertThat(id).hasSize(128);
+
+    CommandResult r = await(executor.run(request("test -d \"$LC_BACKUP_DIR\"",
+        Map.of(CommandRequest.LC_BACKUP_ARTIFACT, id + "/" + id), LONG)));
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(home.backupsDirectory().resolve(id).resolve(id)).isDirectory();
+  }
+
+  @Test
+  void inheritedBackupAndVersionVariables_areNotPassedOn() {
+    // lifecycle-spi-local's pom.xml sets these in the test JVM's environment
+    for (String v : List.of(CommandRequest.LC_BACKUP_ID, CommandRequest.LC_BACKUP_ARTIFACT,
+        CommandRequest.LC_BACKUP_DIR, CommandRequest.LC_APP_VERSION, CommandRequest.LC_NODE_CPU)) {
+      assertThat(System.getenv(v)).as(v + " must be set in the test JVM's environment by the pom")
+          .isNotNull();
+    }
+
+    CommandResult r = run("printf '%s|%s|%s|%s|%s' \"${LC_BACKUP_ID-unset}\""
+        + " \"${LC_BACKUP_ARTIFACT-unset}\" \"${LC_BACKUP_DIR-unset}\""
+        + " \"${LC_APP_VERSION-unset}\" \"${LC_NODE_CPU-unset}\"");
+    CommandResult given = await(executor.run(request("printf '%s' \"$LC_APP_VERSION\"",
+        Map.of(CommandRequest.LC_APP_VERSION, "3.9.1"), LONG)));
+
+    assertThat(r.stdoutTail()).isEqualTo("unset|unset|unset|unset|unset");
+    assertThat(given.stdoutTail()).isEqualTo("3.9.1");
+  }
+
+  @Test
+  void stdin_isEmpty() {
+    CommandResult r = run("cat; echo done");
+
+    assertThat(r.stdoutTail()).isEqualTo("done\n");
+  }
+
+  @Test
+  void output_isKeptInLogFiles_andTheTailIsBounded() throws IOException {
+    CommandResult r = run("head -c 100000 /dev/zero | tr '\\0' a; echo END;"
+        + " head -c 9000 /dev/zero | tr '\\0' b >&2");
+
+    assertThat(r.stdoutTail()).hasSize(CommandResult.MAX_TAIL).endsWith("aaaEND\n");
+    assertThat(r.stderrTail()).hasSize(CommandResult.MAX_TAIL).matches("b+");
+    try (var logs = Files.list(home.nodeDirectory("demo-zk-1").resolve("logs"))) {
+      assertThat(logs.filter(p -> p.toString().endsWith(".out")).findFirst().orElseThrow())
+          .hasSize(100004);
+    }
+  }
+
+  @Test
+  void multiByteOutput_keepsWholeCharactersInTheTail() {
+    CommandResult r = run("for i in $(seq 3000); do printf 'é€'; done");
+
+    assertThat(r.stdoutTail()).hasSize(CommandResult.MAX_TAIL).matches("[é€]+")
+        .endsWith("é€");
+  }
+
+  @Test
+  void timeout_killsTheCommandAndItsChildren() throws Exception {
+    long start = System.nanoTime();
+    CommandResult r = await(executor.run(request(
+        "sleep 30 & echo $! > child.pid; wait", Map.of(), Duration.ofMillis(300))));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(r.timedOut()).isTrue();
+    assertThat(r.exitCode()).isEqualTo(CommandResult.TIMEOUT_EXIT_CODE);
+    assertThat(took).isLessThan(Duration.ofSeconds(2));
+    assertGone(home.nodeDirectory("demo-zk-1").resolve("child.pid"));
+  }
+
+  @Test
+  void timeout_stopsTheScriptBeforeItsNextStatement() throws Exception {
+    // Killing the children first woke the shell, which then ran its next statement: about one
+    // command in twenty wrote its late file. Forty at once make that all but certain to show.
+    int commands = 40;
+    List<CompletableFuture<CommandResult>> runs = new ArrayList<>();
+    for (int i = 0; i < commands; i++) {
+      runs.add(executor.run(request("echo $$ > self-" + i + ".pid; sleep 30; echo late > late-"
+          + i, Map.of(), Duration.ofMillis(300))));
+    }
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+
+    for (int i = 0; i < commands; i++) {
+      assertThat(await(runs.get(i)).timedOut()).isTrue();
+      Path pid = nodeDir.resolve("self-" + i + ".pid");
+      if (Files.exists(pid)) {
+        assertGone(pid);
+      }
+    }
+
+    for (int i = 0; i < commands; i++) {
+      assertThat(nodeDir.resolve("late-" + i)).as("command %d ran on after it was killed", i)
+          .doesNotExist();
+    }
+  }
+
+  @Test
+  void timeout_killsACommandThatIgnoresSigterm() {
+    long start = System.nanoTime();
+    CommandResult r = await(executor.run(request("trap '' TERM; sleep 30 & wait; sleep 30",
+        Map.of(), Duration.ofMillis(300))));
+
+    assertThat(r.timedOut()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void cancelling_killsTheCommandTree() throws Exception {
+    CompletableFuture<CommandResult> running = executor.run(request(
+        "echo $$ > self.pid; sleep 30 & echo $! > child.pid; wait", Map.of(), LONG));
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+    awaitFile(nodeDir.resolve("child.pid"));
+
+    assertThat(running.cancel(true)).isTrue();
+
+    assertGone(nodeDir.resolve("self.pid"));
+    assertGone(nodeDir.resolve("child.pid"));
+  }
+
+  @Test
+  void aNodeWithoutDirectory_failsTheStage() {
+    NodeResource ghost = new NodeResource(new NodeRef("c1", "ghost-1"), "zk", "", "127.0.0.9",
+        1, 1, 0, "", "", true, Map.of());
+
+    Throwable t = failure(executor.run(new CommandRequest(ghost, "start", "true", Map.of(),
+        LONG)));
+
+    assertThat(t).isInstanceOf(NotFoundException.class).hasMessageContaining("ghost-1");
+  }
+
+  @Test
+  void close_killsRunningCommands() throws Exception {
+    CompletableFuture<CommandResult> running = executor.run(request(
+        "echo $$ > self.pid; sleep 30", Map.of(), LONG));
+    Path pid = home.nodeDirectory("demo-zk-1").resolve("self.pid");
+    awaitFile(pid);
+
+    executor.close();
+
+    assertThat(failure(running)).hasMessageContaining("closed");
+    assertGone(pid);
+  }
+
+  /** Waits until a process the command wrote down has ended. */
+  private static void assertGone(Path pidFile) throws Exception {
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    var handle = ProcessHandle.of(pid);
+    if (handle.isPresent()) {
+      handle.get().onExit().get(10, TimeUnit.SECONDS);
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        .as("process %s is alive", pid).isFalse();
+  }
+
+  /** Waits for a command to have written a file, polling because nothing signals it. */
+  private static void awaitFile(Path file) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!(Files.exists(file) && size(file) > 0)) {
+      assertThat(System.nanoTime()).as("%s appears", file).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}

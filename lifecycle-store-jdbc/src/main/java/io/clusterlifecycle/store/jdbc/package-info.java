@@ -1,7 +1,0 @@
-/**
- * A {@link io.clusterlifecycle.api.spi.ClusterStore} over JDBC:
- * {@link io.clusterlifecycle.store.jdbc.JdbcClusterStore}, on SQLite (the embedded default, one
- * file that several processes may share) or PostgreSQL, with its schema created and migrated by
- * the store itself. Everything else in this package is internal.
- */
-package io.clusterlifecycle.store.jdbc;
