@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.EventType;

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.OperationRequest;

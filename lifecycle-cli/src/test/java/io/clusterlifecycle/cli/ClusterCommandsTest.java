@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The cluster commands in-process on a temporary home: results, JSON and exit codes. */
 class ClusterCommandsTest {
-  private static final String HADOOP = Path.of("specs/hadoop.yaml").toAbsolutePath().toString();
+  private static final String HADOOP = Path.of("../samples/specs/hadoop.yaml").toAbsolutePath().toString();
 
   @TempDir
   Path home;

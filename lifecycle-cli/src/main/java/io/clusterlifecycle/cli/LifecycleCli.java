@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.ConflictException;
 import io.clusterlifecycle.api.IllegalStateTransitionException;

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 /** Exit codes of the {@code lifecycle} command (SPEC section 13). */
 final class ExitCodes {

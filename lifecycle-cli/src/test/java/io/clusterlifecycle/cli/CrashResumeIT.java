@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashResumeIT {
   private static final Path REPO = Path.of(System.getProperty("lifecycle.repo", ".."))
       .toAbsolutePath().normalize();
-  private static final Path JAR = REPO.resolve("samples/target/lifecycle-cli.jar");
+  private static final Path JAR = REPO.resolve("lifecycle-cli/target/lifecycle-cli.jar");
   private static final String JAVA =
       Path.of(System.getProperty("java.home"), "bin", "java").toString();
   /** The JVM options the ./lifecycle launcher uses by default (LIFECYCLE_JAVA_OPTS unset). */

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path CLI = Path.of(System.getProperty("lifecycle.repo", ".."))
-      .toAbsolutePath().normalize().resolve("samples/target/lifecycle-cli.jar");
+      .toAbsolutePath().normalize().resolve("lifecycle-cli/target/lifecycle-cli.jar");
   private static final long LEASE_SECONDS = 3;
   private static final String SPEC = """
       name: slow

@@ -1,6 +1,6 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
-import static io.clusterlifecycle.samples.cli.ClusterCommands.badInput;
+import static io.clusterlifecycle.cli.ClusterCommands.badInput;
 
 import io.clusterlifecycle.api.request.AddRole;
 import io.clusterlifecycle.api.request.OperationRequest;

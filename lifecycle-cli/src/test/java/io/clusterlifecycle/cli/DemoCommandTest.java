@@ -1,8 +1,8 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterlifecycle.samples.cli.LifecycleCliTest.Result;
+import io.clusterlifecycle.cli.LifecycleCliTest.Result;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LifecycleCliTest {
-  private static final Path SPECS = Path.of("specs");
+  private static final Path SPECS = Path.of("../samples/specs");
 
   record Result(int code, String out, String err) {
     List<String> outLines() {

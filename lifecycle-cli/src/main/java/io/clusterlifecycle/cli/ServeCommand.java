@@ -1,4 +1,4 @@
-package io.clusterlifecycle.samples.cli;
+package io.clusterlifecycle.cli;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
