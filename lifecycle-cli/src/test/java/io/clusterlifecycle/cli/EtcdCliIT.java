@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterlifecycle.spi.etcd.EtcdMetadataStore;
-import io.clusterlifecycle.spi.etcd.EtcdServer;
+import io.clusterlifecycle.testsupport.EtcdServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.clusterlifecycle.spi.etcd;
 
+import io.clusterlifecycle.testsupport.EtcdServer;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.testkit.compat.ClusterStoreCompatibilityKit;
 import java.util.UUID;

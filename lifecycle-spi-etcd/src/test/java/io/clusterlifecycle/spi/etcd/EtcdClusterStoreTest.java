@@ -1,5 +1,6 @@
 package io.clusterlifecycle.spi.etcd;
 
+import io.clusterlifecycle.testsupport.EtcdServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.clusterlifecycle.spi.etcd;
 
+import io.clusterlifecycle.testsupport.EtcdServer;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.testkit.compat.MetadataStoreCompatibilityKit;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,6 @@
 package io.clusterlifecycle.spi.jdbc;
 
+import io.clusterlifecycle.testsupport.PostgresServer;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.testkit.compat.ClusterStoreCompatibilityKit;
 import org.junit.jupiter.api.AfterAll;

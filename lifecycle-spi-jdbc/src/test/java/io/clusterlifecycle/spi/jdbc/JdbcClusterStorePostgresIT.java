@@ -1,5 +1,6 @@
 package io.clusterlifecycle.spi.jdbc;
 
+import io.clusterlifecycle.testsupport.PostgresServer;
 import static io.clusterlifecycle.spi.jdbc.Records.T0;
 import static io.clusterlifecycle.spi.jdbc.Records.await;
 import static io.clusterlifecycle.spi.jdbc.Records.cluster;

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.testkit.sim;
+package io.clusterlifecycle.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,18 +14,18 @@ import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.testkit.ResourceCall;
 import io.clusterlifecycle.testkit.SpiMethod;
-import io.clusterlifecycle.testkit.sim.World.Add;
-import io.clusterlifecycle.testkit.sim.World.Create;
-import io.clusterlifecycle.testkit.sim.World.Delete;
-import io.clusterlifecycle.testkit.sim.World.Op;
-import io.clusterlifecycle.testkit.sim.World.Recover;
-import io.clusterlifecycle.testkit.sim.World.RemoveNodes;
-import io.clusterlifecycle.testkit.sim.World.Resize;
-import io.clusterlifecycle.testkit.sim.World.Restart;
-import io.clusterlifecycle.testkit.sim.World.RollBack;
-import io.clusterlifecycle.testkit.sim.World.Start;
-import io.clusterlifecycle.testkit.sim.World.Stop;
-import io.clusterlifecycle.testkit.sim.World.UpgradeTo;
+import io.clusterlifecycle.core.sim.World.Add;
+import io.clusterlifecycle.core.sim.World.Create;
+import io.clusterlifecycle.core.sim.World.Delete;
+import io.clusterlifecycle.core.sim.World.Op;
+import io.clusterlifecycle.core.sim.World.Recover;
+import io.clusterlifecycle.core.sim.World.RemoveNodes;
+import io.clusterlifecycle.core.sim.World.Resize;
+import io.clusterlifecycle.core.sim.World.Restart;
+import io.clusterlifecycle.core.sim.World.RollBack;
+import io.clusterlifecycle.core.sim.World.Start;
+import io.clusterlifecycle.core.sim.World.Stop;
+import io.clusterlifecycle.core.sim.World.UpgradeTo;
 import io.clusterlifecycle.api.request.RoleResize;
 import java.time.Duration;
 import java.util.function.Function;

@@ -1,6 +1,5 @@
-package io.clusterlifecycle.spi.jdbc;
+package io.clusterlifecycle.testsupport;
 
-import io.clusterlifecycle.testkit.servers.DebianPackages;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -58,7 +57,7 @@ public final class PostgresServer implements AutoCloseable {
    * @return the {@code bin} directory holding {@code postgres}, {@code initdb}, {@code pg_ctl}
    * @throws IllegalStateException if there is none, saying how to install it
    */
-  static synchronized Path findBinaries() throws IOException {
+  public static synchronized Path findBinaries() throws IOException {
     Optional<Path> found = locate();
     String installLog = "";
     if (found.isEmpty()) {

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.testkit.engine;
+package io.clusterlifecycle.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

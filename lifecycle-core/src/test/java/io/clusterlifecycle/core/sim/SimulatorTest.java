@@ -1,4 +1,4 @@
-package io.clusterlifecycle.testkit.sim;
+package io.clusterlifecycle.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

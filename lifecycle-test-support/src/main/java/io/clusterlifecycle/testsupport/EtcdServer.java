@@ -1,6 +1,5 @@
-package io.clusterlifecycle.spi.etcd;
+package io.clusterlifecycle.testsupport;
 
-import io.clusterlifecycle.testkit.servers.DebianPackages;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -52,7 +51,7 @@ public final class EtcdServer implements AutoCloseable {
    * @throws IllegalStateException if there is none and it could not be installed, saying how to
    *     install it
    */
-  static synchronized Path findBinary() {
+  public static synchronized Path findBinary() {
     Optional<Path> found = locate();
     String installLog = "";
     if (found.isEmpty()) {

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.testkit.sim;
+package io.clusterlifecycle.core.sim;
 
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.testkit.engine;
+package io.clusterlifecycle.core.engine;
 
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;

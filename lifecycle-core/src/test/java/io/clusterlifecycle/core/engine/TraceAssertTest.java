@@ -1,4 +1,4 @@
-package io.clusterlifecycle.testkit;
+package io.clusterlifecycle.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -6,6 +6,12 @@ import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.testkit.InMemoryClusterStore;
+import io.clusterlifecycle.testkit.InMemoryMetadataStore;
+import io.clusterlifecycle.testkit.InMemoryResourceProvider;
+import io.clusterlifecycle.testkit.RecordingEventListener;
+import io.clusterlifecycle.testkit.ScriptedCommandExecutor;
+import io.clusterlifecycle.testkit.TraceAssert;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
