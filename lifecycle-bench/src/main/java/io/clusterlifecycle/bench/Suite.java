@@ -304,7 +304,7 @@ public final class Suite {
   private static double rate(java.util.function.LongSupplier stepsOfOneCall, int warmups,
       double seconds) {
     for (int i = 0; i < warmups; i++) {
-      stepsOfOneCall.getAsLong();
+      long unused = stepsOfOneCall.getAsLong(); // warm-up calls are not counted
     }
     long steps = 0;
     long t0 = System.nanoTime();

@@ -2,6 +2,7 @@ package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -124,7 +126,7 @@ class CrashResumeIT {
   }
 
   @AfterAll
-  static void summaryAndNoProcessLeft() throws InterruptedException {
+  static void summaryAndNoProcessLeft() {
     System.out.println("==== CrashResumeIT summary (" + SUMMARY.size() + " kill points, "
         + (System.nanoTime() - startedAt) / 1_000_000 + " ms) ====");
     SUMMARY.forEach(System.out::println);
@@ -636,7 +638,7 @@ class CrashResumeIT {
   }
 
   /** Kills whatever this test started that still runs; returns what did not die. */
-  private static List<ProcessHandle> reapAll() throws InterruptedException {
+  private static List<ProcessHandle> reapAll() {
     List<ProcessHandle> alive = new ArrayList<>();
     for (ProcessHandle h : SPAWNED) {
       if (h.isAlive()) {
@@ -645,9 +647,11 @@ class CrashResumeIT {
         h.destroyForcibly();
       }
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (alive.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
+    try {
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+          .until(() -> alive.stream().noneMatch(ProcessHandle::isAlive));
+    } catch (ConditionTimeoutException e) {
+      // the survivors are returned: the caller says which
     }
     SPAWNED.removeIf(h -> !h.isAlive());
     return alive.stream().filter(ProcessHandle::isAlive).toList();

@@ -1,12 +1,14 @@
 package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.clusterlifecycle.cli.LifecycleCliTest.Result;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -112,10 +114,8 @@ class DemoCommandTest {
         "LC_APP_VERSION", "0.9", "LC_ROLE", "storage", "LC_NODE_ID", "kv-storage-9"));
     Process left = pb.start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!Files.exists(node.resolve("run/heartbeat")) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          .untilAsserted(() -> assertThat(node.resolve("run/heartbeat")).exists());
       assertThat(DemoServers.running(home.resolve(DemoCommand.DIRECTORY)))
           .extracting(ProcessHandle::pid).containsExactly(left.pid());
 

@@ -1,6 +1,7 @@
 package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -186,25 +188,24 @@ class EtcdCliIT {
   }
 
   /** Waits until the trace holds an event matching {@code until}; the events up to it. */
-  private static List<JsonNode> awaitTrace(Path trace, Duration within, Predicate<JsonNode> until)
-      throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < deadline) {
+  private static List<JsonNode> awaitTrace(Path trace, Duration within,
+      Predicate<JsonNode> until) {
+    AtomicReference<List<JsonNode>> upTo = new AtomicReference<>();
+    await().atMost(within).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
       List<JsonNode> events;
       try {
         events = readTrace(trace);
       } catch (IOException e) {
         events = List.of(); // a line being written
       }
-      for (int i = 0; i < events.size(); i++) {
-        if (until.test(events.get(i))) {
-          return events.subList(0, i + 1);
-        }
+      int match = 0;
+      while (match < events.size() && !until.test(events.get(match))) {
+        match++;
       }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no matching event in " + trace + " within " + within + ": "
-        + readTrace(trace));
+      assertThat(match).as("a matching event in %s: %s", trace, events).isLessThan(events.size());
+      upTo.set(events.subList(0, match + 1));
+    });
+    return upTo.get();
   }
 
   private Process cli(Path home, String host, Path trace, String... args) throws IOException {

@@ -1,11 +1,13 @@
 package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -143,12 +145,9 @@ class LauncherIT {
         home.toString(), "demo").directory(REPO.toFile()).redirectErrorStream(true)
         .redirectOutput(out.toFile()).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.readString(out).contains("== 3.") && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(Files.readString(out)).as("the demo reached its third operation")
-          .contains("== 3.");
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .untilAsserted(() -> assertThat(Files.readString(out))
+              .as("the demo reached its third operation").contains("== 3."));
       assertThat(DemoServers.running(home.resolve(DemoCommand.DIRECTORY))).as("servers up")
           .isNotEmpty();
 

@@ -1,9 +1,12 @@
 package io.clusterlifecycle.spi.etcd;
 
+import static org.awaitility.Awaitility.await;
+
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -17,17 +20,16 @@ final class AfterOutage {
   private AfterOutage() {}
 
   /** The call's result, trying again for up to 20 s while it fails as transient. */
-  static <T> T join(Supplier<? extends CompletionStage<T>> call) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (true) {
-      try {
-        return call.get().toCompletableFuture().join();
-      } catch (CompletionException e) {
-        if (!(e.getCause() instanceof TransientSpiException) || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
+  static <T> T join(Supplier<? extends CompletionStage<T>> call) {
+    AtomicReference<T> result = new AtomicReference<>();
+    await("the call succeeds after the outage").atMost(PATIENCE)
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsMatching(e -> e instanceof CompletionException
+            && e.getCause() instanceof TransientSpiException)
+        .until(() -> {
+          result.set(call.get().toCompletableFuture().join());
+          return true;
+        });
+    return result.get();
   }
 }

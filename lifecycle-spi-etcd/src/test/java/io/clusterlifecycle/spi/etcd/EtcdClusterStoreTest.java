@@ -3,6 +3,7 @@ package io.clusterlifecycle.spi.etcd;
 import io.clusterlifecycle.testsupport.EtcdServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.model.Cluster;
@@ -99,9 +100,11 @@ class EtcdClusterStoreTest {
     assertThat(lapsed(read)).as("engine-a's etcd lease is kept alive by its store").isFalse();
     assertThat(b.list().toCompletableFuture().join()).allSatisfy(c ->
         assertThat(lapsed(c)).isFalse());
-    // but a live process that stopped renewing the record loses it one TTL past its expiry
-    Thread.sleep(2_500);
-    assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())).isTrue();
+    // but a live process that stopped renewing the record loses it one TTL (3 s) past its
+    // expiry: 6 s after the write, observed within 6.5 s as before
+    await("engine-a's lease lapses").atMost(Duration.ofMillis(2_500))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()));
   }
 
   @Test
@@ -131,10 +134,10 @@ class EtcdClusterStoreTest {
     assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()))
         .as("1 s after its death, etcd still holds engine-a's lease (TTL 8 s)").isFalse();
     // the lease was granted for the record's 8 s; the record lapses when etcd expires it
-    while (!lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())) {
-      assertThat(Duration.between(died, Instant.now())).isLessThan(Duration.ofSeconds(20));
-      Thread.sleep(100);
-    }
+    await("engine-a's lease lapses within 20 s of its death")
+        .atMost(Duration.ofSeconds(20).minus(Duration.between(died, Instant.now())))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()));
     assertThat(Duration.between(died, Instant.now())).isGreaterThan(Duration.ofSeconds(6));
     assertThat(lapsed(b.list().toCompletableFuture().join().get(0))).isTrue();
   }

@@ -3,6 +3,7 @@ package io.clusterlifecycle.spi.etcd;
 import io.clusterlifecycle.testsupport.EtcdServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
@@ -277,11 +278,9 @@ class EtcdEngineIT {
     String sentinel = ROOT + "/~sentinel-" + System.nanoTime();
     metadata.commit(new MetadataChange(Map.of(sentinel, "x"), List.of())).toCompletableFuture()
         .join();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (seen.stream().noneMatch(c -> c.puts().containsKey(sentinel))) {
-      assertThat(System.nanoTime()).as("the watcher saw the sentinel").isLessThan(deadline);
-      Thread.sleep(10);
-    }
+    await("the watcher saw the sentinel").atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> seen.stream().anyMatch(c -> c.puts().containsKey(sentinel)));
     List<MetadataChange> mine = new ArrayList<>();
     for (MetadataChange c : seen) {
       if (c.puts().containsKey(sentinel)) {

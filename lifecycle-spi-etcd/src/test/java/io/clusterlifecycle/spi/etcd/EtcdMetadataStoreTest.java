@@ -3,6 +3,7 @@ package io.clusterlifecycle.spi.etcd;
 import io.clusterlifecycle.testsupport.EtcdServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.TransientSpiException;
@@ -15,7 +16,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,11 +147,9 @@ class EtcdMetadataStoreTest {
         // it up during the outage, restarts from the whole tree: either way the watcher's view
         // becomes the tree, c included
         Map<String, String> expected = new TreeMap<>(Map.of(root + "/a", "1", root + "/c", "3"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!mirror(seen).equals(expected) && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
-        assertThat(mirror(seen)).as("the watcher's view of the tree").isEqualTo(expected);
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
+            .untilAsserted(() -> assertThat(mirror(seen)).as("the watcher's view of the tree")
+                .isEqualTo(expected));
         assertThat(seen.get(seen.size() - 1).puts()).containsEntry(root + "/c", "3");
       }
       assertThat(store.get(root).toCompletableFuture().join()).isEqualTo(
@@ -201,11 +199,10 @@ class EtcdMetadataStoreTest {
     }
   }
 
-  static void awaitSize(List<?> list, int size) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (list.size() < size && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+  static void awaitSize(List<?> list, int size) {
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
+        .untilAsserted(() -> assertThat(list).as("notifications")
+            .hasSizeGreaterThanOrEqualTo(size));
     assertThat(list).as("notifications").hasSize(size);
   }
 

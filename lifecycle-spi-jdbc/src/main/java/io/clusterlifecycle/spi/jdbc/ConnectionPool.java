@@ -1,21 +1,28 @@
 package io.clusterlifecycle.spi.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fixed number of connections handed out through a queue. A slot is (re)connected when it is
- * borrowed empty, so a connection that broke is replaced by the next call that needs one. The
- * store runs exactly as many threads as there are slots, so a borrower never waits long.
+ * The store's connections, held by a HikariCP pool of a fixed size. Every connection the pool
+ * opens goes through the store's {@link Connector}, which sets the database's per-connection
+ * settings (SQLite's pragmas) before the pool hands it out. A connection that broke is dropped
+ * and the pool opens another for a later call. The store runs exactly as many threads as the
+ * pool has connections, so a borrower only waits while a connection is being opened.
  */
 final class ConnectionPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
+  private static final AtomicInteger POOLS = new AtomicInteger();
 
   /** Opens and configures a new connection. */
   @FunctionalInterface
@@ -29,35 +36,32 @@ final class ConnectionPool implements AutoCloseable {
     T apply(Connection c) throws SQLException;
   }
 
-  /** A place for one connection; empty until first used or after its connection broke. */
-  private static final class Slot {
-    Connection connection;
-  }
-
-  private final Connector connector;
+  private final HikariDataSource dataSource;
   private final StoreErrors errors;
-  private final BlockingQueue<Slot> free;
-  private volatile boolean closed;
 
   /**
-   * Creates the pool.
+   * Creates the pool; it opens its connections in the background.
    *
    * @param size the number of connections
-   * @param first an open connection to use for the first slot, or null
-   * @param connector opens the others
+   * @param connector opens and configures each connection
+   * @param connectTimeout how long a borrower waits for a connection to be opened before its
+   *     call fails with the last connection failure
    * @param errors tells a broken connection from other failures
    */
-  ConnectionPool(int size, Connection first, Connector connector, StoreErrors errors) {
-    this.connector = connector;
+  ConnectionPool(int size, Connector connector, Duration connectTimeout, StoreErrors errors) {
     this.errors = errors;
-    this.free = new ArrayBlockingQueue<>(size);
-    for (int i = 0; i < size; i++) {
-      Slot s = new Slot();
-      if (i == 0) {
-        s.connection = first;
-      }
-      free.add(s);
-    }
+    HikariConfig config = new HikariConfig();
+    // the name shows in HikariCP's log lines and thread names: never the URL (credentials)
+    config.setPoolName("lifecycle-jdbc-pool-" + POOLS.incrementAndGet());
+    config.setDataSource(new ConnectorDataSource(connector));
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(size);
+    config.setAutoCommit(true);
+    config.setConnectionTimeout(connectTimeout.toMillis());
+    // the store has just connected, checked and migrated the database itself: a pool that
+    // cannot connect now reports it to the next call
+    config.setInitializationFailTimeout(-1);
+    this.dataSource = new HikariDataSource(config);
   }
 
   /**
@@ -66,32 +70,40 @@ final class ConnectionPool implements AutoCloseable {
    * @param work the work; must leave the connection in auto-commit mode
    * @param <T> the result type
    * @return the work's result
-   * @throws SQLException if connecting or the work failed
+   * @throws SQLException if connecting or the work failed; a connection that could not be
+   *     opened fails with the driver's failure
    * @throws InterruptedException if interrupted while waiting for a connection
    */
   <T> T withConnection(SqlWork<T> work) throws SQLException, InterruptedException {
-    Slot slot = free.take();
-    try {
-      if (slot.connection == null) {
-        slot.connection = connector.connect();
-      }
+    try (Connection c = borrow()) {
       try {
-        return work.apply(slot.connection);
+        return work.apply(c);
       } catch (SQLException e) {
-        if (isBroken(slot.connection, e)) {
+        if (isBroken(c, e)) {
           LOG.warn("cluster store {}: dropping a broken connection: {}", errors.where(),
               e.getMessage());
-          closeQuietly(slot.connection);
-          slot.connection = null;
+          dataSource.evictConnection(c);
         }
         throw e;
       }
-    } finally {
-      if (closed && slot.connection != null) {
-        closeQuietly(slot.connection);
-        slot.connection = null;
+    }
+  }
+
+  private Connection borrow() throws SQLException, InterruptedException {
+    try {
+      return dataSource.getConnection();
+    } catch (SQLException e) {
+      if (Thread.interrupted()) {
+        InterruptedException interrupted = new InterruptedException(e.getMessage());
+        interrupted.initCause(e);
+        throw interrupted;
       }
-      free.add(slot);
+      // no connection in time: what failed is the driver's last attempt, if there was one
+      if (e instanceof SQLTransientConnectionException && e.getCause() instanceof SQLException) {
+        LOG.debug("cluster store {}: {}", errors.where(), e.getMessage());
+        throw (SQLException) e.getCause();
+      }
+      throw e;
     }
   }
 
@@ -109,26 +121,65 @@ final class ConnectionPool implements AutoCloseable {
   /** Closes the idle connections now and the busy ones when they come back. */
   @Override
   public void close() {
-    closed = true;
-    Slot s;
-    List<Slot> idle = new ArrayList<>();
-    while ((s = free.poll()) != null) {
-      idle.add(s);
-    }
-    for (Slot slot : idle) {
-      if (slot.connection != null) {
-        closeQuietly(slot.connection);
-        slot.connection = null;
-      }
-      free.add(slot);
-    }
+    dataSource.close();
   }
 
-  private static void closeQuietly(Connection c) {
-    try {
-      c.close();
-    } catch (SQLException e) {
-      LOG.debug("closing a connection failed: {}", e.getMessage());
+  /** Hands HikariCP the connections the store's connector opens. */
+  private static final class ConnectorDataSource implements DataSource {
+    private final Connector connector;
+    private volatile int loginTimeoutSeconds;
+
+    ConnectorDataSource(Connector connector) {
+      this.connector = connector;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      return connector.connect();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      throw new SQLFeatureNotSupportedException("the store passes its own credentials");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+      // the store logs through SLF4J
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+      // the drivers' own connect timeouts apply (PostgreSQL: connectTimeout)
+      this.loginTimeoutSeconds = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return loginTimeoutSeconds;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException("the store logs through SLF4J");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+      if (iface.isInstance(this)) {
+        return iface.cast(this);
+      }
+      throw new SQLException("not a wrapper of " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return iface.isInstance(this);
     }
   }
 }

@@ -91,7 +91,8 @@ enum Dialect {
         }
         case SQLITE_FULL -> Kind.DISK_FULL;
         case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM -> Kind.NO_ACCESS;
-        default -> Kind.OTHER;
+        // the driver throws no SQLTransientException; the pool does when no connection came
+        default -> e instanceof SQLTransientException ? Kind.TRANSIENT : Kind.OTHER;
       };
     }
   },
@@ -114,7 +115,7 @@ enum Dialect {
         p.setProperty("password", password);
       }
       p.setProperty("ApplicationName", "lifecycle");
-      p.setProperty("connectTimeout", "10");
+      p.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
       p.setProperty("tcpKeepAlive", "true");
       return p;
     }
@@ -206,6 +207,9 @@ enum Dialect {
   static final int SQLITE_CANTOPEN = 14;
   static final int SQLITE_CONSTRAINT = 19;
   static final int SQLITE_NOTADB = 26;
+
+  /** How long a PostgreSQL connection attempt may take (the driver's connectTimeout). */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   /** Key of the PostgreSQL advisory lock that serialises migrations ("lifecycl" in ASCII). */
   static final long SCHEMA_LOCK_KEY = 0x6c6966656379636cL;

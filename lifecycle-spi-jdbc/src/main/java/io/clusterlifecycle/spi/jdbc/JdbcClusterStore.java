@@ -80,12 +80,13 @@ import org.slf4j.LoggerFactory;
  * failures worth retrying (SQLite busy or locked beyond the busy timeout; on PostgreSQL a
  * serialization failure, a deadlock, a lost or refused connection), {@link NullPointerException}
  * for a null argument, and otherwise a {@link LifecycleException} saying what to do. A connection
- * that broke is replaced by the next call.
+ * that broke is dropped, and the pool opens another for a later call.
  *
  * <p><b>Threads.</b> Thread-safe. The blocking JDBC work runs on a fixed number of threads the
- * store owns, each using one of as many connections ({@link Builder#poolSize}). Stages complete on
- * those threads: dependent actions should not block (or should use the {@code ...Async} forms).
- * {@link #close()} lets accepted calls finish, then closes the connections and the threads.
+ * store owns, each using one of as many connections ({@link Builder#poolSize}) of a HikariCP
+ * pool. Stages complete on those threads: dependent actions should not block (or should use the
+ * {@code ...Async} forms). {@link #close()} lets accepted calls finish, then closes the pool and
+ * the threads.
  *
  * <p>PostgreSQL needs its driver ({@code org.postgresql:postgresql}) on the class path; SQLite's
  * comes with this module.
@@ -111,6 +112,7 @@ public final class JdbcClusterStore implements ClusterStore {
 
   private static final long CLOSE_WAIT_SECONDS = 30;
   private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+  private static final Duration POOL_CONNECT_MARGIN = Duration.ofSeconds(5);
 
   private final Dialect dialect;
   private final StoreErrors errors;
@@ -672,27 +674,35 @@ public final class JdbcClusterStore implements ClusterStore {
     String connectUrl = url;
     Duration busyTimeout = b.busyTimeout;
     ConnectionPool.Connector connector = () -> connect(connectUrl, props, dialect, busyTimeout);
-    Connection first = null;
+    // checked and migrated on a connection of its own, so that a failure is reported at once
+    // and as it is (the pool would retry it until its connect timeout)
     try {
       if (file != null) {
         createIfAbsent(file, props, busyTimeout, errors);
       }
-      first = connector.connect();
-      if (file != null) {
-        check(first, file, errors);
+      try (Connection first = connector.connect()) {
+        if (file != null) {
+          check(first, file, errors);
+        }
+        int found = Schema.migrate(first, dialect, errors);
+        LOG.debug("opened cluster store {} (schema version {}, found {})", errors.where(),
+            Schema.VERSION, found);
       }
-      int found = Schema.migrate(first, dialect, errors);
-      LOG.debug("opened cluster store {} (schema version {}, found {})", errors.where(),
-          Schema.VERSION, found);
     } catch (SQLException e) {
-      closeQuietly(first);
       throw errors.translate("open the store", e);
-    } catch (RuntimeException e) {
-      closeQuietly(first);
-      throw e;
     }
     return new JdbcClusterStore(dialect, errors,
-        new ConnectionPool(b.poolSize, first, connector, errors), b.poolSize);
+        new ConnectionPool(b.poolSize, connector, poolConnectTimeout(dialect, busyTimeout),
+            errors), b.poolSize);
+  }
+
+  /**
+   * How long a call waits for the pool to open a connection: a new SQLite connection may wait
+   * up to the busy timeout for its pragmas; a PostgreSQL one, up to the driver's connect timeout.
+   */
+  private static Duration poolConnectTimeout(Dialect dialect, Duration busyTimeout) {
+    return (dialect == Dialect.SQLITE ? busyTimeout : Dialect.CONNECT_TIMEOUT)
+        .plus(POOL_CONNECT_MARGIN);
   }
 
   private static Connection connect(String url, Properties props, Dialect dialect,

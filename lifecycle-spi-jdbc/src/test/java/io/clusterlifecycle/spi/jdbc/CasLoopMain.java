@@ -30,8 +30,10 @@ public final class CasLoopMain {
       default -> throw new IllegalArgumentException("sqlite or url, not " + args[4]);
     };
     try (JdbcClusterStore store = builder.build()) {
-      store.get(clusterId).toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-          .orElseThrow();
+      if (store.get(clusterId).toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .isEmpty()) {
+        throw new IllegalStateException("cluster " + clusterId + " is not in the store");
+      }
       Files.writeString(dir.resolve(tag + ".ready"), "");
       awaitFile(dir.resolve("go"));
       int conflicts = loop(store, clusterId, count, tag);

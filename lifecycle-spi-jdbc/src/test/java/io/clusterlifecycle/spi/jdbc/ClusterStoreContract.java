@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -290,12 +292,10 @@ abstract class ClusterStoreContract {
     Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(work.resolve("child.ready"))) {
-        assertThat(child.isAlive()).as("child JVM running; its log: %s", log).isTrue();
-        assertThat(System.nanoTime()).as("child JVM ready in 30 s").isLessThan(deadline);
-        Thread.sleep(5);
-      }
+      Awaitility.await("child JVM ready").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(5))
+          .failFast("child JVM ended; its log: " + log, () -> !child.isAlive())
+          .until(() -> Files.exists(work.resolve("child.ready")));
       Files.writeString(work.resolve("go"), "");
 
       int conflicts = CasLoopMain.loop(store, "c1", PROCESS_UPDATES, "parent");
