@@ -69,18 +69,8 @@ public final class Execution {
       ClusterState active = type.begin(from);
       Operation pending = new Operation(opId, c.id(), type, OperationState.PENDING, from,
           p.plan(), now, Optional.empty(), "", false, List.of(), List.of());
-      Cluster.Builder b = c.toBuilder().state(active).operation(opId).addHistory(opId)
-          .lease(Optional.of(leases.lease())).updatedAt(now);
-      for (Node n : c.nodes()) {
-        if (p.added().contains(n.id())) {
-          b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)));
-        } else if (p.leaving().contains(n.id()) && n.state() != NodeState.DELETING) {
-          b.putNode(n.withState(n.state().moveTo(NodeState.DELETING)));
-        }
-      }
-      Cluster claimed = b.build();
       return store.call(() -> ctx.store().putOperation(pending))
-          .thenCompose(v -> store.put(claimed).exceptionallyCompose(e -> {
+          .thenCompose(v -> store.put(claimed(p, opId, active, now)).exceptionallyCompose(e -> {
             Throwable cause = Failures.cause(e);
             // the cluster was not claimed: this operation never started
             String why = cause instanceof VersionConflictException
@@ -93,6 +83,7 @@ public final class Execution {
                 });
           }))
           .thenCompose(running -> {
+            Held held = hold(running);
             Operation op = new Operation(opId, c.id(), type,
                 pending.state().moveTo(OperationState.RUNNING), from, p.plan(), now,
                 Optional.empty(), "", false, List.of(), List.of());
@@ -103,13 +94,13 @@ public final class Execution {
                   .operation(opId, type).message(p.plan().stages().size() + " stages, "
                       + p.plan().steps().count() + " steps"));
               emitState(running, opId, type, from, active);
-              return new Started(op, running);
+              return new Started(op, held);
             });
           });
     });
     return started.handle((s, e) -> {
       if (e == null) {
-        return run(p, s.op(), s.running(), deadline, Set.of(), mine);
+        return run(p, s.op(), s.held(), deadline, Set.of(), mine);
       }
       Throwable cause = Failures.cause(e);
       if (!(cause instanceof VersionConflictException)) {
@@ -119,18 +110,49 @@ public final class Execution {
     }).thenCompose(f -> f);
   }
 
-  private record Started(Operation op, Cluster running) {}
+  /** The record that claims the cluster for the operation, with a lease from now. */
+  private Cluster claimed(Prepared p, String opId, ClusterState active, Instant now) {
+    Cluster c = p.cluster();
+    Cluster.Builder b = c.toBuilder().state(active).operation(opId).addHistory(opId)
+        .lease(Optional.of(leases.lease())).updatedAt(now);
+    for (Node n : c.nodes()) {
+      if (p.added().contains(n.id())) {
+        b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)));
+      } else if (p.leaving().contains(n.id()) && n.state() != NodeState.DELETING) {
+        b.putNode(n.withState(n.state().moveTo(NodeState.DELETING)));
+      }
+    }
+    return b.build();
+  }
+
+  private record Started(Operation op, Held held) {}
+
+  /** The writer of a claimed record, and the renewal of its lease. */
+  public record Held(RecordKeeper records, ScheduledFuture<?> renewal) {
+    /** Stops renewing the lease. */
+    public void release() {
+      renewal.cancel(false);
+    }
+  }
 
   /**
-   * Runs (or resumes) an operation whose records say it is under way, renewing this engine's
-   * lease meanwhile, then records its end and releases the claim.
+   * Starts renewing this engine's lease on a record it has just claimed, at once: the renewal
+   * must not wait for the writes that come before the run.
+   */
+  public Held hold(Cluster claimed) {
+    RecordKeeper records = new RecordKeeper(ctx, claimed);
+    return new Held(records, leases.keepRenewed(records));
+  }
+
+  /**
+   * Runs (or resumes) an operation whose records say it is under way and whose record
+   * {@code held} holds, then stops renewing the lease, records its end and releases the claim.
    *
    * @param done ids of the steps the journal shows as succeeded
    */
-  public CompletableFuture<Operation> run(Prepared p, Operation op, Cluster running,
+  public CompletableFuture<Operation> run(Prepared p, Operation op, Held held,
       Instant deadline, Set<String> done, CompletableFuture<Void> mine) {
-    RecordKeeper records = new RecordKeeper(ctx, running);
-    ScheduledFuture<?> renewal = leases.keepRenewed(records);
+    RecordKeeper records = held.records();
     Duration left = Duration.between(ctx.clock().instant(), deadline);
     if (left.isNegative() || left.isZero()) {
       left = Duration.ofMillis(1);
@@ -139,12 +161,12 @@ public final class Execution {
     return Futures.call(() -> new OperationRunner(ctx, op.plan(), op.id(), records, done)
             .run(timeout))
         .thenComposeAsync(result -> {
-          renewal.cancel(false);
+          held.release();
           return finish(p, op, records, result);
         }, ctx.executor())
         .whenComplete((o, e) -> {
-          renewal.cancel(false);
-          claims.release(running.id(), mine);
+          held.release();
+          claims.release(op.clusterId(), mine);
         });
   }
 

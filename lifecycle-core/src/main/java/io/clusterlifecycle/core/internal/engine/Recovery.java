@@ -194,18 +194,20 @@ public final class Recovery {
         op.startedFrom(), plan, op.createdAt(), Optional.empty(), "", false, op.warnings(),
         op.keptVolumes());
     Plan resumedPlan = plan;
-    return store.put(b.build()).thenCompose(running -> (resumed.equals(op)
-        ? CompletableFuture.<Void>completedFuture(null)
-        : store.call(() -> ctx.store().putOperation(resumed))).thenCompose(v -> {
-          execution.emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
-              .operation(op.id(), op.type()).message("resumed: " + done.size() + " of "
-                  + resumedPlan.steps().count() + " steps already done"));
-          if (from != active) {
-            execution.emitState(running, op.id(), op.type(), from, active);
-          }
-          return execution.run(p, resumed, running, deadline, done, mine)
-              .thenApply(o -> (Void) null);
-        }));
+    return store.put(b.build()).thenCompose(running -> {
+      Execution.Held held = execution.hold(running);
+      return (resumed.equals(op) ? CompletableFuture.<Void>completedFuture(null)
+          : store.call(() -> ctx.store().putOperation(resumed))).thenCompose(v -> {
+            execution.emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
+                .operation(op.id(), op.type()).message("resumed: " + done.size() + " of "
+                    + resumedPlan.steps().count() + " steps already done"));
+            if (from != active) {
+              execution.emitState(running, op.id(), op.type(), from, active);
+            }
+            return execution.run(p, resumed, held, deadline, done, mine)
+                .thenApply(o -> (Void) null);
+          }).whenComplete((v, e) -> held.release());
+    });
   }
 
   /**

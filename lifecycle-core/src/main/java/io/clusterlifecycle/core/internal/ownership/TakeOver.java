@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -77,8 +78,13 @@ public final class TakeOver {
    */
   public ScheduledFuture<?> scanEvery(Duration every) {
     long ms = every.toMillis();
-    return ctx.scheduler().scheduleWithFixedDelay(() -> ctx.executor().execute(this::scan), ms,
-        ms, TimeUnit.MILLISECONDS);
+    return ctx.scheduler().scheduleWithFixedDelay(() -> {
+      try {
+        ctx.executor().execute(this::scan);
+      } catch (RejectedExecutionException e) {
+        LOG.debug("executor refused a scan for interrupted operations: {}", e.toString());
+      }
+    }, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   /** One scan; never throws. */
