@@ -45,9 +45,9 @@ import org.junit.jupiter.api.Test;
  * operation alive, so a second engine sharing the store never takes that operation over.
  */
 class LeaseRenewalTest {
-  private static final Duration LEASE = Duration.ofSeconds(2);
+  private static final Duration LEASE = Duration.ofMillis(2400);
   /** Longer than the renewal period (a third of the lease), shorter than the lease. */
-  private static final Duration STORE_LATENCY = Duration.ofMillis(800);
+  private static final Duration STORE_LATENCY = Duration.ofMillis(900);
   private static final Duration SLOW_SERVICE = Duration.ofSeconds(6);
   private static final int WAITERS = 6;
 

@@ -32,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * Runs prepared operations: records their start, runs their plan while the lease is renewed,
@@ -128,10 +127,10 @@ public final class Execution {
   private record Started(Operation op, Held held) {}
 
   /** The writer of a claimed record, and the renewal of its lease. */
-  public record Held(RecordKeeper records, ScheduledFuture<?> renewal) {
+  public record Held(RecordKeeper records, Leases.Renewal renewal) {
     /** Stops renewing the lease. */
     public void release() {
-      renewal.cancel(false);
+      renewal.stop();
     }
   }
 
@@ -160,10 +159,8 @@ public final class Execution {
     Duration timeout = left;
     return Futures.call(() -> new OperationRunner(ctx, op.plan(), op.id(), records, done)
             .run(timeout))
-        .thenComposeAsync(result -> {
-          held.release();
-          return finish(p, op, records, result);
-        }, ctx.executor())
+        .thenComposeAsync(result -> finish(p, op, records, result, held::release),
+            ctx.executor())
         .whenComplete((o, e) -> {
           held.release();
           claims.release(op.clusterId(), mine);
@@ -174,10 +171,11 @@ public final class Execution {
    * Records the end of an operation: first the operation's (so that a crash in between leaves
    * the cluster naming an ended operation, which recover completes), then the cluster's. Fails
    * with {@link OperationFailedException} or {@link LifecycleTimeoutException} when the
-   * operation did not succeed.
+   * operation did not succeed. The lease is renewed until {@code stopRenewal} runs, once the
+   * operation's end is recorded.
    */
   public CompletableFuture<Operation> finish(Prepared p, Operation op, RecordKeeper records,
-      OperationRunner.Result outcome) {
+      OperationRunner.Result outcome, Runnable stopRenewal) {
     OperationHandler<?> handler = registry.forType(op.type());
     CompletableFuture<OperationRunner.Result> result = !outcome.succeeded()
         ? CompletableFuture.completedFuture(outcome)
@@ -192,8 +190,10 @@ public final class Execution {
           : store.call(() -> ctx.store().putOperation(done));
       // let record writes still under way (a node marked FAILED, a lease renewal) land first,
       // so that the end is computed from, and written over, the latest record
-      return recorded.thenCompose(v -> records.settled())
-          .thenCompose(v -> recordEnd(handler, p, done, records, r));
+      return recorded.thenCompose(v -> {
+        stopRenewal.run();
+        return records.settled();
+      }).thenCompose(v -> recordEnd(handler, p, done, records, r));
     });
   }
 

@@ -220,7 +220,7 @@ public final class Recovery {
         stepNodes(op.plan(), DeleteNodeStep.class));
     OperationRunner.Result result = new OperationRunner.Result(op.error(), op.refused(), false,
         op.warnings(), op.keptVolumes());
-    return execution.finish(p, op, new RecordKeeper(ctx, c), result)
+    return execution.finish(p, op, new RecordKeeper(ctx, c), result, () -> { })
         .handle((o, e) -> e == null ? null : Failures.cause(e))
         .thenCompose(failure -> {
           if (failure instanceof OperationFailedException && !op.refused()) {

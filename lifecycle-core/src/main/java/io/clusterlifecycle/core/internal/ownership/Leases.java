@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,26 +87,40 @@ public final class Leases implements AutoCloseable {
 
   /**
    * Renews this engine's lease in the record every third of the lease's duration until the
-   * returned handle is cancelled.
+   * returned renewal is stopped.
    *
    * @param records the writer of the running operation's record
-   * @return the renewal, to cancel when the operation ends
+   * @return the renewal, to stop right before the operation's end is written
    */
-  public ScheduledFuture<?> keepRenewed(RecordKeeper records) {
+  public Renewal keepRenewed(RecordKeeper records) {
+    AtomicBoolean stopped = new AtomicBoolean();
     long every = Math.max(1, duration.toMillis() / 3);
-    return renewals.scheduleAtFixedRate(() -> {
+    ScheduledFuture<?> ticks = renewals.scheduleAtFixedRate(() -> {
       try {
-        records.update(b -> b.lease(Optional.of(lease()))).whenComplete((c, e) -> {
-          if (e != null) {
-            LOG.warn("could not renew the lease on cluster {}: {}", records.current().id(),
-                Failures.describe(e));
-          }
-        });
+        // a renewal still queued when the end is written must not put the lease back
+        records.update(b -> stopped.get() ? b : b.lease(Optional.of(lease())))
+            .whenComplete((c, e) -> {
+              if (e != null && !stopped.get()) {
+                LOG.warn("could not renew the lease on cluster {}: {}", records.current().id(),
+                    Failures.describe(e));
+              }
+            });
       } catch (RuntimeException e) {
         LOG.warn("could not renew the lease on cluster {}: {}", records.current().id(),
             Failures.describe(e));
       }
     }, every, every, TimeUnit.MILLISECONDS);
+    return () -> {
+      stopped.set(true);
+      ticks.cancel(false);
+    };
+  }
+
+  /** The renewal of one operation's lease. */
+  @FunctionalInterface
+  public interface Renewal {
+    /** Stops renewing; a renewal already queued changes nothing. Idempotent. */
+    void stop();
   }
 
   /** Stops renewing every lease. */
