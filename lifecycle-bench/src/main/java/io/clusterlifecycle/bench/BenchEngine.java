@@ -3,6 +3,7 @@ package io.clusterlifecycle.bench;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.core.LifecycleEngineBuilder;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
 import io.clusterlifecycle.testkit.InMemoryMetadataStore;
 import java.time.Duration;
@@ -147,7 +148,7 @@ public final class BenchEngine implements AutoCloseable {
     this.commands = new LatencyCommandExecutor(o.latency(), timer, times);
     this.metadata = new InMemoryMetadataStore();
     this.store = o.store() != null ? o.store() : new InMemoryClusterStore();
-    LifecycleEngine.Builder b = LifecycleEngine.builder()
+    LifecycleEngineBuilder b = LifecycleEngine.builder()
         .resourceProvider(resources)
         .commandExecutor(commands)
         .metadataStore(metadata)

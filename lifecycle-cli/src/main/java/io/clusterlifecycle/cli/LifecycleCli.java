@@ -140,7 +140,7 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
    * @param tweak last changes to the engine's settings
    * @return the session; the caller closes it
    */
-  Session openSession(java.util.function.Consumer<io.clusterlifecycle.core.LifecycleEngine.Builder>
+  Session openSession(java.util.function.Consumer<io.clusterlifecycle.core.LifecycleEngineBuilder>
       tweak) {
     if (leaseSeconds != null && leaseSeconds <= 0) {
       throw new ValidationException("command line", java.util.List.of(

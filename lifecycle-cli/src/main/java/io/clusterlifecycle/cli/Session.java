@@ -7,6 +7,7 @@ import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.core.JsonLinesTrace;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.core.LifecycleEngineBuilder;
 import io.clusterlifecycle.spi.local.LocalInfrastructure;
 import io.clusterlifecycle.spi.etcd.EtcdClusterStore;
 import io.clusterlifecycle.spi.etcd.EtcdEndpoints;
@@ -54,7 +55,7 @@ final class Session implements AutoCloseable {
    *     and the metadata tree (etcd://HOST:PORT); null for the home's SQLite file and tree file
    * @param tweak last changes to the engine's settings
    */
-  Session(Path home, Path traceFile, Stores stores, Consumer<LifecycleEngine.Builder> tweak) {
+  Session(Path home, Path traceFile, Stores stores, Consumer<LifecycleEngineBuilder> tweak) {
     String metadataUrl = stores.metadata() != null ? stores.metadata()
         : Stores.isEtcd(stores.store()) ? stores.store() : null;
     if (metadataUrl != null && !Stores.isEtcd(metadataUrl)) {
@@ -98,7 +99,7 @@ final class Session implements AutoCloseable {
       if (trace != null) {
         closing.add(0, trace);
       }
-      LifecycleEngine.Builder b = LifecycleEngine.builder()
+      LifecycleEngineBuilder b = LifecycleEngine.builder()
           .resourceProvider(infra.resources())
           .commandExecutor(infra.commands())
           .metadataStore(metadata)

@@ -26,7 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,12 +40,12 @@ class EngineFlowsTest {
   }
 
   /** master (order 0), worker (order 1, post-start init, n_t_e_o 2 on scale_out), client. */
-  static AppSpec spec(UnaryOperator<RoleSpec.Builder> worker) {
+  static AppSpec spec(Consumer<RoleSpec.Builder> worker) {
     return AppSpec.builder("hadoop", "1.0")
         .role("master", r -> r.count(1)
             .service("init", "i").service("start", s -> s.cmd("s").order(0))
             .service("stop", s -> s.cmd("x").order(2)))
-        .role("worker", r -> worker.apply(r.count(3).maxNodes(6).minNodes(2).volume(10, "/data")
+        .role("worker", r -> worker.accept(r.count(3).maxNodes(6).minNodes(2).volume(10, "/data")
             .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
             .service("init", s -> s.cmd("i").postStartService(true))
             .service("start", s -> s.cmd("s").order(1))
@@ -69,7 +69,7 @@ class EngineFlowsTest {
 
   @Test
   void create_runsInitBeforeStart_postStartInitAfter_byOrder_andPublishesOneTransaction() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     assertThat(h.stages()).containsExactly(
         "create resources: +demo-client-1 +demo-master-1 +demo-worker-1 +demo-worker-2"
             + " +demo-worker-3",
@@ -99,7 +99,7 @@ class EngineFlowsTest {
   @Test
   void create_failedStart_endsFailedDeploying_withNoFurtherStages() {
     h.commands.on("start").forNode("demo-worker-2").exit(3);
-    assertThatThrownBy(() -> create(spec(r -> r)))
+    assertThatThrownBy(() -> create(spec(r -> { })))
         .isInstanceOf(OperationFailedException.class)
         .hasMessageContaining("start on demo-worker-2 exited with 3");
     assertThat(h.stages()).last().asString().startsWith("start (order 1)").endsWith(" !");
@@ -111,7 +111,7 @@ class EngineFlowsTest {
   @Test
   void create_failedResource_marksThatNodeFailed() {
     h.resources.failCreate("demo-worker-3", new IllegalStateException("no capacity"));
-    assertThatThrownBy(() -> create(spec(r -> r))).isInstanceOf(OperationFailedException.class)
+    assertThatThrownBy(() -> create(spec(r -> { }))).isInstanceOf(OperationFailedException.class)
         .hasMessageContaining("no capacity");
     Cluster c = h.engine.get("demo");
     assertThat(c.state()).isEqualTo(ClusterState.FAILED_DEPLOYING);
@@ -121,7 +121,7 @@ class EngineFlowsTest {
 
   @Test
   void delete_withoutDestroy_stopsInOrder_deletesAll_unpublishes_endsDone() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     h.engine.delete(DeleteCluster.of("demo"));
     assertThat(h.stages()).containsExactly(
         "stop (order 0): stop@demo-client-1=0",
@@ -192,7 +192,7 @@ class EngineFlowsTest {
 
   @Test
   void delete_keepVolumes_listsKeptVolumes() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     Operation op = h.engine.delete(DeleteCluster.of("demo").keepingVolumes());
     // only the workers have a volume
     assertThat(op.keptVolumes()).containsExactlyInAnyOrder("vol-demo-worker-1",
@@ -204,7 +204,7 @@ class EngineFlowsTest {
   @Test
   void delete_ofFailedCluster_needsForce() {
     h.commands.on("start").forNode("demo-master-1").exit(1);
-    assertThatThrownBy(() -> create(spec(r -> r))).isInstanceOf(OperationFailedException.class);
+    assertThatThrownBy(() -> create(spec(r -> { }))).isInstanceOf(OperationFailedException.class);
     assertThatThrownBy(() -> h.engine.delete(DeleteCluster.of("demo")))
         .isInstanceOf(IllegalStateTransitionException.class)
         .hasMessageContaining("FAILED_DEPLOYING").hasMessageContaining("force");
@@ -214,7 +214,7 @@ class EngineFlowsTest {
 
   @Test
   void addNodes_scaleOutOnExistingFirstNodesOnly_addingHostsGoneAfterwards() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     h.engine.addNodes(AddNodes.of("demo", "worker", 2));
     assertThat(h.stages()).containsExactly(
         "create resources: +demo-worker-4 +demo-worker-5",
@@ -236,7 +236,7 @@ class EngineFlowsTest {
 
   @Test
   void addNodes_failureOfNewNode_failsScaling_andStillRemovesAddingHosts() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     h.commands.on("start").forNode("demo-worker-4").exit(9);
     assertThatThrownBy(() -> h.engine.addNodes(AddNodes.of("demo", "worker", 1)))
         .isInstanceOf(OperationFailedException.class);
@@ -265,7 +265,7 @@ class EngineFlowsTest {
 
   @Test
   void addNodes_badInput_refusedBeforeAnythingChanges() {
-    create(spec(r -> r));
+    create(spec(r -> { }));
     int before = h.resources.calls().size();
     assertThatThrownBy(() -> h.engine.addNodes(AddNodes.of("demo", "worker", 4)))
         .isInstanceOf(ValidationException.class).hasMessageContaining("max_nodes of 6");
@@ -282,7 +282,7 @@ class EngineFlowsTest {
 
   @Test
   void deleteNodes_withoutDestroy_scaleInOnRemaining_stopOnLeaving_thenDelete() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     h.engine.deleteNodes(DeleteNodes.of("demo", "demo-worker-3"));
     assertThat(h.stages()).containsExactly(
         "scale_in pre-check: scale_in.pre_check@demo-worker-1=0 scale_in.pre_check@demo-worker-2=0",
@@ -353,7 +353,7 @@ class EngineFlowsTest {
 
   @Test
   void deleteNodes_preCheckFails_refusedBeforeAnythingChanges() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     int commits = h.metadata.commitCount();
     h.commands.on("scale_in.pre_check").exit(1);
     assertThatThrownBy(() -> h.engine.deleteNodes(DeleteNodes.of("demo", "demo-worker-3")))
@@ -366,7 +366,7 @@ class EngineFlowsTest {
 
   @Test
   void deleteNodes_badInput_refusedBeforeAnythingChanges() {
-    create(spec(r -> r));
+    create(spec(r -> { }));
     int runs = h.commands.runs().size();
     assertThatThrownBy(() -> h.engine.deleteNodes(
         DeleteNodes.of("demo", "demo-worker-1", "demo-worker-2")))
@@ -382,7 +382,7 @@ class EngineFlowsTest {
 
   @Test
   void metadataStore_seesOneTransactionPerPublishStep() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     h.engine.addNodes(AddNodes.of("demo", "worker", 2));
     h.engine.deleteNodes(DeleteNodes.of("demo", "demo-worker-1", "demo-worker-5"));
     h.engine.delete(DeleteCluster.of("demo"));
@@ -394,7 +394,7 @@ class EngineFlowsTest {
 
   @Test
   void secondOperation_waitsForTheFirst_thenConflictsAtItsTimeout() throws Exception {
-    create(spec(r -> r));
+    create(spec(r -> { }));
     h.commands.on("scale_out").latency(Duration.ofSeconds(2));
     CompletableFuture<Operation> first = h.engine.submit(AddNodes.of("demo", "worker", 1));
     h.commands.whenStarted(run -> run.service().equals("scale_out")).get(10, TimeUnit.SECONDS);
@@ -410,7 +410,7 @@ class EngineFlowsTest {
 
   @Test
   void operationRecordedByAnotherEngine_makesTheClusterBusy_untilItEnds() throws Exception {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     // another engine sharing the store has an operation under way on the cluster
     Cluster busy = h.store.put(c.toBuilder().state(ClusterState.SCALING).operation("op-elsewhere")
         .lease(java.util.Optional.of(new io.clusterlifecycle.api.model.Lease("engine-2",
@@ -436,7 +436,7 @@ class EngineFlowsTest {
 
   @Test
   void twoEnginesSharingTheStores_serialiseOperationsOnOneCluster() throws Exception {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     io.clusterlifecycle.testkit.RecordingEventListener otherEvents =
         new io.clusterlifecycle.testkit.RecordingEventListener();
     try (io.clusterlifecycle.core.LifecycleEngine other =
@@ -470,7 +470,7 @@ class EngineFlowsTest {
 
   @Test
   void deleteNodes_failureAfterPublishing_failsScaling_andStillRemovesDeletingHosts() {
-    Cluster c = create(spec(r -> r));
+    Cluster c = create(spec(r -> { }));
     h.commands.on("stop").forNode("demo-worker-3").exit(5);
     assertThatThrownBy(() -> h.engine.deleteNodes(DeleteNodes.of("demo", "demo-worker-3")))
         .isInstanceOfSatisfying(OperationFailedException.class,
@@ -485,15 +485,15 @@ class EngineFlowsTest {
 
   @Test
   void create_sameNameTwice_isAConflict_andBadSpecOrCountIsValidation() {
-    create(spec(r -> r));
-    assertThatThrownBy(() -> create(spec(r -> r))).isInstanceOf(ConflictException.class)
+    create(spec(r -> { }));
+    assertThatThrownBy(() -> create(spec(r -> { }))).isInstanceOf(ConflictException.class)
         .hasMessageContaining("already exists");
-    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(spec(r -> r), "Bad_Name")
+    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(spec(r -> { }), "Bad_Name")
         .build())).isInstanceOf(ValidationException.class).hasMessageContaining("name");
-    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(spec(r -> r), "other")
+    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(spec(r -> { }), "other")
         .count("worker", 7).build())).isInstanceOf(ValidationException.class)
         .hasMessageContaining("[2, 6]");
-    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(spec(r -> r), "other")
+    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(spec(r -> { }), "other")
         .count("ghost", 1).build())).isInstanceOf(NotFoundException.class);
     assertThat(h.engine.list(io.clusterlifecycle.api.model.ClusterQuery.all())).hasSize(1);
   }

@@ -46,7 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,13 +63,13 @@ class EngineOperationsTest {
    * master (order 0, no volume), worker (order 1, 3 nodes, volume), client (order 2, reload);
    * every script names the version, so a test can tell which spec a command ran from.
    */
-  static AppSpec spec(String version, UnaryOperator<RoleSpec.Builder> worker) {
+  static AppSpec spec(String version, Consumer<RoleSpec.Builder> worker) {
     String v = version.replace(".", "");
     return AppSpec.builder("hadoop", version)
         .role("master", r -> r.count(1).image("master:" + version)
             .service("init", "i" + v).service("start", s -> s.cmd("s" + v).order(0))
             .service("stop", s -> s.cmd("x" + v).order(2)))
-        .role("worker", r -> worker.apply(r.count(3).cpu(2).memory(2048).volume(10, "/data")
+        .role("worker", r -> worker.accept(r.count(3).cpu(2).memory(2048).volume(10, "/data")
             .image("worker:" + version)
             .service("start", s -> s.cmd("s" + v).order(1))
             .service("stop", s -> s.cmd("x" + v).order(1))))
@@ -142,7 +142,7 @@ class EngineOperationsTest {
 
   @Test
   void scaleVertical_parallel_stopsAllThenResizesAllThenStartsAll_andPublishesTheRole() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     List<MetadataChange> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     h.metadata.watch(root(c) + "/vertical-scaling-roles", seen::add);
     run(ScaleVertical.of("demo", RoleResize.of("worker").memory(4096)));
@@ -165,7 +165,7 @@ class EngineOperationsTest {
 
   @Test
   void scaleVertical_volumeOnly_resizesOnlineWithoutAnyStopOrStart() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     Cluster after = run(ScaleVertical.of("demo", RoleResize.of("worker").volumeSize(50)));
     assertThat(h.stages()).containsExactly(
         "publish /vertical-scaling-roles: put",
@@ -220,7 +220,7 @@ class EngineOperationsTest {
 
   @Test
   void scaleVertical_badInput_isRefusedBeforeAnythingChanges() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     assertThatThrownBy(() -> run(ScaleVertical.of("demo", RoleResize.of("ghost").cpu(2))))
         .isInstanceOf(NotFoundException.class).hasMessageContaining("no role 'ghost'");
     assertThatThrownBy(() -> run(ScaleVertical.of("demo", RoleResize.of("worker").cpu(0)
@@ -243,7 +243,7 @@ class EngineOperationsTest {
 
   // ---------------------------------------------------------------- upgrade and rollback (7.6)
 
-  private static UnaryOperator<RoleSpec.Builder> upgrading(String version) {
+  private static Consumer<RoleSpec.Builder> upgrading(String version) {
     String v = version.replace(".", "");
     return r -> r.service("upgrade", s -> s.cmd("u" + v).postStartService(true));
   }
@@ -283,8 +283,8 @@ class EngineOperationsTest {
 
   @Test
   void upgrade_sequential_goesNodeByNode_withPreStartUpgradeBeforeStart() {
-    create(spec("1.0", r -> upgrading("1.0").apply(r).upgradingPolicy(ExecutionPolicy.SEQUENTIAL)
-        .service("upgrade", s -> s.cmd("u10"))));
+    create(spec("1.0", upgrading("1.0").andThen(r -> r.upgradingPolicy(ExecutionPolicy.SEQUENTIAL)
+        .service("upgrade", s -> s.cmd("u10")))));
     run(Upgrade.of("demo", spec("2.0", r -> r.upgradingPolicy(ExecutionPolicy.SEQUENTIAL)
         .service("upgrade", s -> s.cmd("u20")))));
     assertThat(h.stages()).containsExactly(
@@ -363,10 +363,10 @@ class EngineOperationsTest {
 
   @Test
   void upgrade_ofAStoppedCluster_replacesImagesOnly_andStaysStopped() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     run(StopCluster.of("demo"));
     int before = h.commands.runs().size();
-    Cluster after = run(Upgrade.of("demo", spec("2.0", r -> r)));
+    Cluster after = run(Upgrade.of("demo", spec("2.0", r -> { })));
     assertThat(h.stages()).containsExactly(
         "replace images: image:demo-client-1 image:demo-master-1 image:demo-worker-1"
             + " image:demo-worker-2 image:demo-worker-3",
@@ -384,12 +384,12 @@ class EngineOperationsTest {
 
   @Test
   void upgrade_badInput_isRefusedBeforeAnythingChanges() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     AppSpec other = AppSpec.builder("kafka", "2.0").role("broker", r -> r.service("start", "s"))
         .build();
     assertThatThrownBy(() -> run(Upgrade.of("demo", other))).isInstanceOf(
         ValidationException.class).hasMessageContaining("versions of app hadoop");
-    assertThatThrownBy(() -> run(Upgrade.of("demo", spec("1.0", r -> r)))).isInstanceOf(
+    assertThatThrownBy(() -> run(Upgrade.of("demo", spec("1.0", r -> { })))).isInstanceOf(
         ValidationException.class).hasMessageContaining("already runs version 1.0");
     AppSpec fewerRoles = AppSpec.builder("hadoop", "2.0")
         .role("master", r -> r.service("start", "s")).build();
@@ -404,7 +404,7 @@ class EngineOperationsTest {
 
   @Test
   void stopThenStart_keepVolumesAndAddresses_andRunServicesInOrder() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     Cluster stopped = run(StopCluster.of("demo"));
     assertThat(h.stages()).containsExactly(
         "stop (order 0): stop@demo-client-1=0",
@@ -494,7 +494,7 @@ class EngineOperationsTest {
 
   @Test
   void restart_withoutARestartService_stopsThenStarts_byOrder() {
-    create(spec("1.0", r -> r));
+    create(spec("1.0", r -> { }));
     run(RestartCluster.of("demo"));
     assertThat(h.stages()).containsExactly(
         "stop (order 0): stop@demo-client-1=0",
@@ -507,7 +507,7 @@ class EngineOperationsTest {
 
   @Test
   void restart_whileBusy_isRefusedAtOnce_withoutWaiting() throws Exception {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     h.commands.on("stop").hang();
     CompletableFuture<?> stop = h.engine.submit(StopCluster.of("demo"));
     h.commands.whenStarted(r -> r.service().equals("stop")).get(5, TimeUnit.SECONDS);
@@ -549,7 +549,7 @@ class EngineOperationsTest {
 
   @Test
   void runService_reboot_stopsAndStartsTheInstances() {
-    create(spec("1.0", r -> r));
+    create(spec("1.0", r -> { }));
     Cluster after = run(RunService.of("demo", "reboot").onRole("worker").inBatches(3,
         Duration.ZERO));
     assertThat(h.stages()).containsExactly(
@@ -560,7 +560,7 @@ class EngineOperationsTest {
 
   @Test
   void runService_undefinedServiceOrUnknownRole_isRefused() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     assertThatThrownBy(() -> run(RunService.of("demo", "vacuum")))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("no role defines service 'vacuum'");
@@ -578,7 +578,7 @@ class EngineOperationsTest {
 
   @Test
   void addRole_createsItsNodes_publishesThem_reloadsTheOthers_thenInitsAndStarts() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     RoleSpec gateway = RoleSpec.builder("gateway").count(2).service("init", "gi")
         .service("start", s -> s.cmd("gs").order(3)).build();
     Cluster after = run(AddRole.of("demo", gateway));
@@ -598,7 +598,7 @@ class EngineOperationsTest {
 
   @Test
   void removeRole_stopsDeletesAndUnpublishesItsNodes_andDropsItFromTheSpec() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     Cluster after = run(RemoveRole.of("demo", "worker"));
     assertThat(h.stages()).containsExactly(
         "stop (order 1): stop@demo-worker-1=0 stop@demo-worker-2=0 stop@demo-worker-3=0",
@@ -687,7 +687,7 @@ class EngineOperationsTest {
         .build())).isInstanceOf(ConflictException.class).hasMessageContaining("already exists");
     assertThat(h.engine.list(io.clusterlifecycle.api.model.ClusterQuery.all())).hasSize(clusters);
     h.engine.delete(io.clusterlifecycle.api.request.DeleteCluster.of("demo"));
-    create(spec("1.0", r -> r));
+    create(spec("1.0", r -> { }));
     assertThatThrownBy(() -> h.engine.backup(BackupCluster.of("demo")))
         .isInstanceOf(ValidationException.class).hasMessageContaining("defines a backup service");
     assertThat(h.engine.backup(backup.id())).contains(backup);
@@ -737,7 +737,7 @@ class EngineOperationsTest {
 
   @Test
   void promote_ofARoleWithoutPromote_orAnUnknownNode_isRefused() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     assertThatThrownBy(() -> run(Promote.of("demo", "demo-worker-2")))
         .isInstanceOf(ValidationException.class).hasMessageContaining("defines no promote");
     assertThatThrownBy(() -> run(Promote.of("demo", "demo-worker-9")))
@@ -771,7 +771,7 @@ class EngineOperationsTest {
 
   @Test
   void failedPublishOfTheScalingRole_recover_publishesIt_andStillRemovesItAfterwards() {
-    Cluster c = create(spec("1.0", r -> r));
+    Cluster c = create(spec("1.0", r -> { }));
     h.metadata.failCommit(change -> change.puts().keySet().stream()
         .anyMatch(k -> k.contains("/vertical-scaling-roles/")),
         new IllegalStateException("metadata store down")).times(1);
@@ -824,7 +824,7 @@ class EngineOperationsTest {
 
   @Test
   void failedVerticalScaling_recover_finishesTheResize() {
-    create(spec("1.0", r -> r));
+    create(spec("1.0", r -> { }));
     h.resources.fail(ResourceCall.Method.RESIZE, ref -> ref.nodeId().equals("demo-worker-3"),
         new IllegalStateException("host busy")).times(1);
     assertThatThrownBy(() -> run(ScaleVertical.of("demo", RoleResize.of("worker").cpu(6))))
@@ -842,7 +842,7 @@ class EngineOperationsTest {
     create(spec("1.0", r -> r.service("backup", "b").service("restart", "rs")));
     List<OperationRequest> requests = new ArrayList<>(List.of(
         ScaleVertical.of("demo", RoleResize.of("worker").cpu(3)),
-        Upgrade.of("demo", spec("2.0", r -> r)),
+        Upgrade.of("demo", spec("2.0", r -> { })),
         StopCluster.of("demo"),
         RestartCluster.of("demo").inBatches(2, Duration.ofSeconds(3)),
         RunService.of("demo", "reboot"),

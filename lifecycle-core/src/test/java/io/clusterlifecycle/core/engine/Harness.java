@@ -3,6 +3,7 @@ package io.clusterlifecycle.core.engine;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.core.LifecycleEngineBuilder;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
 import io.clusterlifecycle.testkit.InMemoryMetadataStore;
 import io.clusterlifecycle.testkit.InMemoryResourceProvider;
@@ -35,7 +36,7 @@ final class Harness implements AutoCloseable {
   }
 
   /** Another engine on the same SPIs, like a second process sharing the stores. */
-  LifecycleEngine engine(java.util.function.UnaryOperator<LifecycleEngine.Builder> tweak) {
+  LifecycleEngine engine(java.util.function.UnaryOperator<LifecycleEngineBuilder> tweak) {
     return tweak.apply(LifecycleEngine.builder()
         .resourceProvider(resources)
         .commandExecutor(commands)

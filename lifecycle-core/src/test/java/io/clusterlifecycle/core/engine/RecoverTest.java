@@ -41,7 +41,7 @@ class RecoverTest {
   }
 
   Cluster create() {
-    return h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo").build());
+    return h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo").build());
   }
 
   long runs(String service, String node) {
@@ -104,7 +104,7 @@ class RecoverTest {
     LifecycleEngine a = h.engine(x -> x.scheduler(deadScheduler).host("host-a")
         .leaseDuration(Duration.ofSeconds(5)));
     h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo").build());
+    a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo").build());
     h.commands.whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
         .get(10, TimeUnit.SECONDS);
     deadScheduler.shutdownNow();
@@ -160,7 +160,7 @@ class RecoverTest {
               return r;
             });
     LifecycleEngine e = h.engine(b -> b.clusterStore(lossy));
-    Cluster c = e.create(CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo").build());
+    Cluster c = e.create(CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo").build());
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(puts.get()).isGreaterThan(4);
     c = e.addNodes(AddNodes.of("demo", "worker", 1));
@@ -185,7 +185,7 @@ class RecoverTest {
     LifecycleEngine a = h.engine(b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
     h.commands.on("start").forNode("demo-worker-1").hang().times(1);
     CompletableFuture<Operation> dying = a.submit(
-        CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo").build());
+        CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo").build());
     // the whole stage has been launched once its last step started
     h.commands.whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
         .get(10, TimeUnit.SECONDS);
@@ -276,7 +276,7 @@ class RecoverTest {
   @Test
   void operationTimeout_failsWithTimeoutError_andRecoverFinishesIt() {
     h.commands.on("start").forNode("demo-client-1").hang().times(1);
-    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> r),
+    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> { }),
         "demo").timeout(Duration.ofMillis(600)).build()))
         .isInstanceOf(LifecycleTimeoutException.class).hasMessageContaining("timed out");
     assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.FAILED_DEPLOYING);
@@ -296,7 +296,7 @@ class RecoverTest {
     assertThat(done.state()).isEqualTo(ClusterState.DONE);
     assertThat(runs("stop", "demo-client-1")).isOne();
 
-    Cluster second = h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> r), "demo2")
+    Cluster second = h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo2")
         .build());
     h.commands.on("stop").exit(1);
     assertThatThrownBy(() -> h.engine.delete(DeleteCluster.of("demo2")))

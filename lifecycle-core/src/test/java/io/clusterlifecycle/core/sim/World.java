@@ -30,6 +30,7 @@ import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.core.LifecycleEngineBuilder;
 import io.clusterlifecycle.testkit.FaultKind;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
 import io.clusterlifecycle.testkit.InMemoryMetadataStore;
@@ -385,7 +386,7 @@ final class World implements AutoCloseable {
   }
 
   /** An engine builder on SPIs wrapped by {@code sim}, with {@link #FAST_RETRY}. */
-  static LifecycleEngine.Builder engineBuilder(Simulator sim, ResourceProvider provider,
+  static LifecycleEngineBuilder engineBuilder(Simulator sim, ResourceProvider provider,
       CommandExecutor commands, MetadataStore metadata, ClusterStore store) {
     return LifecycleEngine.builder()
         .resourceProvider(sim.wrap(provider))

@@ -71,11 +71,11 @@ final class Fixtures {
 
   static Operation operation(String id, String clusterId, Instant createdAt) {
     Plan plan = new Plan(clusterId, "demo", OperationType.CREATE, List.of(
-        new Stage("create nodes", Stage.FailurePolicy.FAIL, false, List.of(
-            new CreateNodeStep("s1", "demo-zk-1", "zk"),
-            new CreateNodeStep("s2", "demo-zk-2", "zk"))),
-        new Stage("start", Stage.FailurePolicy.FAIL, false, List.of(
-            new ServiceStep("s3", "demo-zk-1", "zk", "start", 0)))));
+        Stage.builder("create nodes")
+            .addStep(new CreateNodeStep("s1", "demo-zk-1", "zk"))
+            .addStep(new CreateNodeStep("s2", "demo-zk-2", "zk")).build(),
+        Stage.builder("start")
+            .addStep(new ServiceStep("s3", "demo-zk-1", "zk", "start", 0)).build()));
     return new Operation(id, clusterId, OperationType.CREATE, OperationState.RUNNING,
         ClusterState.PENDING, plan, createdAt, Optional.empty(), "", false, List.of("w1"),
         List.of());

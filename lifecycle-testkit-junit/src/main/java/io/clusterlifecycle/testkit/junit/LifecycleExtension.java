@@ -1,6 +1,7 @@
 package io.clusterlifecycle.testkit.junit;
 
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.core.LifecycleEngineBuilder;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,14 +39,14 @@ public final class LifecycleExtension implements ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(LifecycleExtension.class);
 
-  private final Consumer<LifecycleEngine.Builder> settings;
+  private final Consumer<LifecycleEngineBuilder> settings;
 
   /** Creates the extension with the engine's default settings; JUnit does this. */
   public LifecycleExtension() {
     this(b -> { });
   }
 
-  private LifecycleExtension(Consumer<LifecycleEngine.Builder> settings) {
+  private LifecycleExtension(Consumer<LifecycleEngineBuilder> settings) {
     this.settings = settings;
   }
 
@@ -56,7 +57,7 @@ public final class LifecycleExtension implements ParameterResolver {
    * @return the extension
    * @throws NullPointerException when {@code settings} is null
    */
-  public static LifecycleExtension configuring(Consumer<LifecycleEngine.Builder> settings) {
+  public static LifecycleExtension configuring(Consumer<LifecycleEngineBuilder> settings) {
     return new LifecycleExtension(Objects.requireNonNull(settings, "settings"));
   }
 

@@ -1,6 +1,7 @@
 package io.clusterlifecycle.testkit.junit;
 
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.core.LifecycleEngineBuilder;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
 import io.clusterlifecycle.testkit.InMemoryMetadataStore;
 import io.clusterlifecycle.testkit.InMemoryResourceProvider;
@@ -26,7 +27,7 @@ public final class TestLifecycle implements AutoCloseable {
   private final RecordingEventListener events = new RecordingEventListener();
   private final LifecycleEngine engine;
 
-  TestLifecycle(Consumer<LifecycleEngine.Builder> settings) {
+  TestLifecycle(Consumer<LifecycleEngineBuilder> settings) {
     scheduler = new ScheduledThreadPoolExecutor(2, r -> {
       Thread t = new Thread(r, "lifecycle-test");
       t.setDaemon(true);
@@ -34,7 +35,7 @@ public final class TestLifecycle implements AutoCloseable {
     });
     resources = InMemoryResourceProvider.builder().scheduler(scheduler).build();
     commands = ScriptedCommandExecutor.builder().scheduler(scheduler).build();
-    LifecycleEngine.Builder builder = LifecycleEngine.builder()
+    LifecycleEngineBuilder builder = LifecycleEngine.builder()
         .resourceProvider(resources)
         .commandExecutor(commands)
         .metadataStore(metadata)

@@ -76,12 +76,12 @@ final class KitRecords {
   /** A running create operation whose plan has two stages. */
   static Operation operation(String id, String clusterId, Instant createdAt) {
     Plan plan = new Plan(clusterId, "demo", OperationType.CREATE, List.of(
-        new Stage("create nodes", Stage.FailurePolicy.FAIL, false, List.of(
-            new CreateNodeStep("s1", "demo-zk-1", "zk"),
-            new CreateNodeStep("s2", "demo-zk-2", "zk"))),
-        new Stage("start", Stage.FailurePolicy.FAIL, false, List.of(
-            new ServiceStep("s3", "demo-zk-1", "zk", "start", 0),
-            new ServiceStep("s4", "demo-zk-2", "zk", "start", 1)))));
+        Stage.builder("create nodes")
+            .addStep(new CreateNodeStep("s1", "demo-zk-1", "zk"))
+            .addStep(new CreateNodeStep("s2", "demo-zk-2", "zk")).build(),
+        Stage.builder("start")
+            .addStep(new ServiceStep("s3", "demo-zk-1", "zk", "start", 0))
+            .addStep(new ServiceStep("s4", "demo-zk-2", "zk", "start", 1)).build()));
     return new Operation(id, clusterId, OperationType.CREATE, OperationState.RUNNING,
         ClusterState.PENDING, plan, createdAt, Optional.empty(), "", false, List.of("w1"),
         List.of());

@@ -27,6 +27,26 @@ public record EngineContext(
   /** Runs an SPI call, retrying transient failures with the engine's back-off. */
   public <T> java.util.concurrent.CompletableFuture<T> retrying(
       java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
-    return retry.executeCompletionStage(scheduler, call).toCompletableFuture();
+    return retry.executeCompletionStage(scheduler, () -> Futures.call(call))
+        .toCompletableFuture();
+  }
+
+  /** The time now, to the millisecond, as every record stores it. */
+  public java.time.Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  /**
+   * A future that completes {@code delay} from now, on the executor: what follows it never runs
+   * on the scheduler's thread. Cancelling it cancels the timer.
+   */
+  public java.util.concurrent.CompletableFuture<Void> after(Duration delay) {
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.ScheduledFuture<?> timer = scheduler.schedule(
+        () -> done.completeAsync(() -> null, executor),
+        Math.max(0, delay.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    done.whenComplete((v, e) -> timer.cancel(false));
+    return done;
   }
 }

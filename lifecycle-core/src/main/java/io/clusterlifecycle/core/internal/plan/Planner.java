@@ -1,64 +1,52 @@
 package io.clusterlifecycle.core.internal.plan;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.INIT;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.START;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.STOP;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.DESTROY;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.SCALE_OUT;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.SCALE_IN;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.RELOAD;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.RESTART;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.UPGRADE;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.BACKUP;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.RESTORE;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.PROMOTE;
+
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
-import io.clusterlifecycle.api.plan.CreateNodeStep;
-import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.plan.Plan;
-import io.clusterlifecycle.api.plan.PreCheckStep;
-import io.clusterlifecycle.api.plan.ReplaceImageStep;
-import io.clusterlifecycle.api.plan.ResizeNodeStep;
-import io.clusterlifecycle.api.plan.StartNodeStep;
-import io.clusterlifecycle.api.plan.StopNodeStep;
-import io.clusterlifecycle.api.plan.WaitStep;
 import io.clusterlifecycle.api.plan.ServiceStep;
-import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
-import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
-import io.clusterlifecycle.api.spec.StandardService;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * Turns a cluster record and a request into a plan (SPEC sections 6 and 7.1–7.11). Pure and
+ * Turns a cluster record and a request into a plan (docs/design.md). Pure and
  * deterministic: the same record and arguments give the same plan.
  */
 public final class Planner {
-  static final String INIT = StandardService.INIT.serviceName();
-  static final String START = StandardService.START.serviceName();
-  static final String STOP = StandardService.STOP.serviceName();
-  static final String DESTROY = StandardService.DESTROY.serviceName();
-  static final String SCALE_OUT = StandardService.SCALE_OUT.serviceName();
-  static final String SCALE_IN = StandardService.SCALE_IN.serviceName();
-  static final String RELOAD = StandardService.RELOAD.serviceName();
-  static final String RESTART = StandardService.RESTART.serviceName();
-  static final String UPGRADE = StandardService.UPGRADE.serviceName();
-  static final String BACKUP = StandardService.BACKUP.serviceName();
-  static final String RESTORE = StandardService.RESTORE.serviceName();
-  static final String PROMOTE = StandardService.PROMOTE.serviceName();
   /** The node action that stops and starts instances, for roles that define no such service. */
   public static final String REBOOT = "reboot";
 
-  /** Metadata sections (SPEC section 5). */
+  /** Metadata sections (docs/design.md). */
   public static final String HOSTS = "hosts";
   /** Hosts being added. */
   public static final String ADDING_HOSTS = "adding-hosts";
@@ -86,7 +74,7 @@ public final class Planner {
 
   /** Create (7.1): every node of {@code cluster} is new. */
   public static Plan create(Cluster cluster) {
-    Builder b = new Builder(cluster, OperationType.CREATE);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.CREATE);
     List<Node> nodes = cluster.nodes();
     b.createResources(nodes);
     b.metadata("publish metadata", MetadataStep.Action.PUBLISH, "tree", List.of(MetadataStep.ALL),
@@ -97,8 +85,8 @@ public final class Planner {
 
   /** Delete a cluster (7.2). Commands run only on nodes that are up. */
   public static Plan delete(Cluster cluster, boolean force, boolean keepVolumes) {
-    Builder b = new Builder(cluster, OperationType.DELETE);
-    teardown(b, up(cluster.nodes()), force);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.DELETE);
+    b.teardown(up(cluster.nodes()), force);
     b.deleteResources(cluster.nodes(), keepVolumes);
     b.metadata("unpublish metadata", MetadataStep.Action.UNPUBLISH, "tree",
         List.of(MetadataStep.ALL),
@@ -111,7 +99,7 @@ public final class Planner {
    * the existing nodes.
    */
   public static Plan addNodes(Cluster cluster, Collection<String> newNodeIds) {
-    Builder b = new Builder(cluster, OperationType.ADD_NODES);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.ADD_NODES);
     List<Node> added = cluster.nodes().stream().filter(n -> newNodeIds.contains(n.id())).toList();
     List<Node> existing = up(cluster.nodes().stream()
         .filter(n -> !newNodeIds.contains(n.id())).toList());
@@ -132,7 +120,7 @@ public final class Planner {
 
   /** Delete nodes (7.4). */
   public static Plan deleteNodes(Cluster cluster, Collection<String> leavingIds, boolean force) {
-    Builder b = new Builder(cluster, OperationType.DELETE_NODES);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.DELETE_NODES);
     List<Node> leaving = cluster.nodes().stream()
         .filter(n -> leavingIds.contains(n.id())).toList();
     List<Node> remaining = up(cluster.nodes().stream()
@@ -166,7 +154,7 @@ public final class Planner {
    * have the old ones.
    */
   public static Plan scaleVertical(Cluster cluster, List<Resize> resizes) {
-    Builder b = new Builder(cluster, OperationType.SCALE_VERTICAL);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.SCALE_VERTICAL);
     List<Node> up = up(cluster.nodes());
     Set<String> roles = resizes.stream().map(Resize::role).collect(Collectors.toSet());
     List<Node> scaled = up.stream().filter(n -> roles.contains(n.role())).toList();
@@ -178,19 +166,19 @@ public final class Planner {
       RoleSpec role = cluster.spec().role(r.role()).orElseThrow();
       if (r.volumeOnly()) {
         b.prefix(r.role());
-        resize(b, ofRole, r, "resize volumes");
+        b.resize(ofRole, r, "resize volumes");
       } else if (role.service(STOP).isPresent()) {
         if (role.verticalScalingPolicy() == ExecutionPolicy.SEQUENTIAL) {
           for (Node n : ofRole) {
             b.prefix(n.id());
             b.services(STOP, List.of(n), s -> true, FailurePolicy.FAIL, STOP);
-            resize(b, List.of(n), r, "resize");
+            b.resize(List.of(n), r, "resize");
             b.services(START, List.of(n), s -> true, FailurePolicy.FAIL, START);
           }
         } else {
           b.prefix(r.role());
           b.services(STOP, ofRole, s -> true, FailurePolicy.FAIL, STOP);
-          resize(b, ofRole, r, "resize");
+          b.resize(ofRole, r, "resize");
           b.services(START, ofRole, s -> true, FailurePolicy.FAIL, START);
         }
       } else {
@@ -198,7 +186,7 @@ public final class Planner {
         List<Node> others = up.stream().filter(n -> !n.role().equals(r.role())).toList();
         b.prefix(r.role());
         b.services(STOP, others, s -> true, FailurePolicy.FAIL, "stop other roles");
-        resize(b, ofRole, r, "resize");
+        b.resize(ofRole, r, "resize");
         b.services(START, others, s -> true, FailurePolicy.FAIL, "start other roles");
       }
     }
@@ -211,11 +199,6 @@ public final class Planner {
     return b.build();
   }
 
-  private static void resize(Builder b, List<Node> nodes, Resize r, String name) {
-    b.perNode(name, nodes, FailurePolicy.FAIL, (s, n) -> new ResizeNodeStep(
-        id(s, "resize", n.id()), n.id(), n.role(), r.cpu(), r.memory(),
-        n.volumeSize() == 0 ? 0 : r.volumeSize()));
-  }
 
   /**
    * Upgrade (7.6): {@code cluster} holds the new spec, its previous spec, and nodes still on the
@@ -223,10 +206,10 @@ public final class Planner {
    * the nodes of sequential roles, one at a time.
    */
   public static Plan upgrade(Cluster cluster, boolean stopped) {
-    Builder b = new Builder(cluster, OperationType.UPGRADE);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.UPGRADE);
     AppSpec target = cluster.spec();
     if (stopped) {
-      replaceImages(b, cluster.nodes(), target);
+      b.replaceImages(cluster.nodes(), target);
     } else {
       List<Node> up = up(cluster.nodes());
       List<Node> parallel = up.stream().filter(n -> target.role(n.role()).orElseThrow()
@@ -240,7 +223,7 @@ public final class Planner {
         b.prefix(waves.size() == 1 ? "" : wave == parallel ? "parallel roles" : wave.get(0).id());
         b.services(STOP, wave, s -> true, FailurePolicy.FAIL, STOP, cluster::specOf,
             n -> Map.of());
-        replaceImages(b, wave, target);
+        b.replaceImages(wave, target);
         b.services(RELOAD, wave, s -> true, FailurePolicy.FAIL, RELOAD, n -> target,
             n -> Map.of());
         b.services(UPGRADE, wave, s -> !s.postStartService(), FailurePolicy.FAIL, UPGRADE,
@@ -252,7 +235,7 @@ public final class Planner {
       }
       b.prefix("");
     }
-    publishVersion(b, cluster, stopped);
+    b.publishVersion(stopped);
     return b.build();
   }
 
@@ -262,67 +245,47 @@ public final class Planner {
    * another version get the old image, then every node reloads and starts.
    */
   public static Plan rollback(Cluster cluster, boolean stopped) {
-    Builder b = new Builder(cluster, OperationType.ROLLBACK);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.ROLLBACK);
     AppSpec target = cluster.spec();
     List<Node> moving = cluster.nodes().stream()
         .filter(n -> !n.version().equals(target.version())).toList();
     if (stopped) {
-      replaceImages(b, moving, target);
+      b.replaceImages(moving, target);
     } else {
       List<Node> up = up(cluster.nodes());
       b.services(STOP, up, s -> true, FailurePolicy.WARN, STOP, cluster::specOf, n -> Map.of());
       // stopped nodes (a failed upgrade of a stopped cluster) get their image and stay stopped
-      replaceImages(b, moving, target);
+      b.replaceImages(moving, target);
       b.services(RELOAD, up, s -> true, FailurePolicy.FAIL, RELOAD, n -> target, n -> Map.of());
       b.services(START, up, s -> true, FailurePolicy.FAIL, START, n -> target, n -> Map.of());
     }
-    publishVersion(b, cluster, stopped);
+    b.publishVersion(stopped);
     return b.build();
   }
 
-  private static void replaceImages(Builder b, List<Node> nodes, AppSpec target) {
-    b.perNode("replace images", nodes, FailurePolicy.FAIL, (s, n) -> new ReplaceImageStep(
-        id(s, "image", n.id()), n.id(), n.role(),
-        target.role(n.role()).flatMap(RoleSpec::image).orElse(""), target.version()));
-  }
 
-  private static void publishVersion(Builder b, Cluster cluster, boolean stopped) {
-    b.metadata("publish /cluster", MetadataStep.Action.PUBLISH, "cluster", List.of(CLUSTER),
-        List.of(), false);
-    if (!stopped) {
-      b.reload(up(cluster.nodes()), Set.of(CLUSTER));
-    }
-  }
 
   /** Stop (7.7): the stop service, then the instances. */
   public static Plan stop(Cluster cluster) {
-    Builder b = new Builder(cluster, OperationType.STOP);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.STOP);
     List<Node> up = up(cluster.nodes());
     b.services(STOP, up, s -> true, FailurePolicy.FAIL, STOP);
-    stopInstances(b, up);
+    b.stopInstances(up);
     return b.build();
   }
 
   /** Start (7.7): the instances, reload, then the start service. */
   public static Plan start(Cluster cluster) {
-    Builder b = new Builder(cluster, OperationType.START);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.START);
     List<Node> stopped = cluster.nodes().stream()
         .filter(n -> n.state() == NodeState.STOPPED).toList();
-    startInstances(b, stopped);
+    b.startInstances(stopped);
     b.services(RELOAD, stopped, s -> true, FailurePolicy.FAIL, RELOAD);
     b.services(START, stopped, s -> true, FailurePolicy.FAIL, START);
     return b.build();
   }
 
-  private static void stopInstances(Builder b, List<Node> nodes) {
-    b.perNode("stop instances", nodes, FailurePolicy.FAIL, (s, n) ->
-        new StopNodeStep(id(s, "stop-instance", n.id()), n.id(), n.role()));
-  }
 
-  private static void startInstances(Builder b, List<Node> nodes) {
-    b.perNode("start instances", nodes, FailurePolicy.FAIL, (s, n) ->
-        new StartNodeStep(id(s, "start-instance", n.id()), n.id(), n.role()));
-  }
 
   /**
    * Restart (7.7): {@code restart} on the nodes of roles that define it, {@code stop} then
@@ -330,7 +293,7 @@ public final class Planner {
    * with {@code period} between batches.
    */
   public static Plan restart(Cluster cluster, int batchSize, Duration period) {
-    Builder b = new Builder(cluster, OperationType.RESTART);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.RESTART);
     List<Node> up = up(cluster.nodes());
     Predicate<Node> restartable = n -> cluster.specOf(n).role(n.role())
         .flatMap(r -> r.service(RESTART)).isPresent();
@@ -340,7 +303,7 @@ public final class Planner {
     stopStart.addAll(selected(cluster, START, others));
     List<Node> all = up.stream().filter(n -> restarted.contains(n) || stopStart.contains(n))
         .toList();
-    inBatches(b, all, batchSize, period, batch -> {
+    b.inBatches(all, batchSize, period, batch -> {
       b.services(RESTART, batch, s -> true, FailurePolicy.FAIL, RESTART);
       List<Node> rest = batch.stream().filter(stopStart::contains).toList();
       b.services(STOP, rest, s -> true, FailurePolicy.FAIL, STOP);
@@ -356,45 +319,27 @@ public final class Planner {
    */
   public static Plan runService(Cluster cluster, String service, List<Node> nodes,
       int batchSize, Duration period) {
-    Builder b = new Builder(cluster, OperationType.RUN_SERVICE);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.RUN_SERVICE);
     List<Node> up = up(nodes);
     boolean defined = up.stream().anyMatch(n -> cluster.specOf(n).role(n.role())
         .flatMap(r -> r.service(service)).isPresent());
     if (service.equals(REBOOT) && !defined) {
-      inBatches(b, up, batchSize, period, batch -> {
-        stopInstances(b, batch);
-        startInstances(b, batch);
+      b.inBatches(up, batchSize, period, batch -> {
+        b.stopInstances(batch);
+        b.startInstances(batch);
       });
     } else {
-      inBatches(b, selected(cluster, service, up), batchSize, period, batch ->
+      b.inBatches(selected(cluster, service, up), batchSize, period, batch ->
           b.services(service, batch, s -> true, FailurePolicy.FAIL, service));
     }
     return b.build();
   }
 
-  /** The nodes that run a service, in run order, before batching. */
-  private static List<Node> selected(Cluster cluster, String service, List<Node> nodes) {
-    return orderGroups(cluster::specOf, service, nodes, s -> true).values().stream()
-        .flatMap(List::stream).toList();
-  }
 
-  private static void inBatches(Builder b, List<Node> nodes, int batchSize, Duration period,
-      java.util.function.Consumer<List<Node>> batch) {
-    int size = batchSize <= 0 ? Math.max(1, nodes.size()) : batchSize;
-    int count = (nodes.size() + size - 1) / size;
-    for (int i = 0; i < count; i++) {
-      b.prefix(count == 1 ? "" : "batch " + (i + 1) + "/" + count);
-      if (i > 0 && !period.isZero()) {
-        b.wait(period);
-      }
-      batch.accept(nodes.subList(i * size, Math.min(nodes.size(), (i + 1) * size)));
-    }
-    b.prefix("");
-  }
 
   /** Add a role (7.9): {@code cluster} holds the role in its spec and its new nodes, PENDING. */
   public static Plan addRole(Cluster cluster, Collection<String> newNodeIds) {
-    Builder b = new Builder(cluster, OperationType.ADD_ROLE);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.ADD_ROLE);
     List<Node> added = cluster.nodes().stream().filter(n -> newNodeIds.contains(n.id())).toList();
     List<Node> existing = up(cluster.nodes().stream()
         .filter(n -> !newNodeIds.contains(n.id())).toList());
@@ -408,12 +353,12 @@ public final class Planner {
 
   /** Remove a role (7.9): the delete flow for its nodes, then reload on the others. */
   public static Plan removeRole(Cluster cluster, String role, boolean force) {
-    Builder b = new Builder(cluster, OperationType.REMOVE_ROLE);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.REMOVE_ROLE);
     List<Node> leaving = cluster.nodes(role);
     List<Node> leavingUp = up(leaving);
     List<Node> remaining = up(cluster.nodes().stream().filter(n -> !n.role().equals(role))
         .toList());
-    teardown(b, leavingUp, force);
+    b.teardown(leavingUp, force);
     b.deleteResources(leaving, false);
     b.metadata("unpublish /hosts", MetadataStep.Action.UNPUBLISH, "hosts",
         List.of(HOSTS, PRIMARY), leaving.stream().map(Node::id).toList(), false);
@@ -421,21 +366,13 @@ public final class Planner {
     return b.build();
   }
 
-  /** The commands that take nodes down before their resources go (7.2). */
-  private static void teardown(Builder b, List<Node> up, boolean force) {
-    FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
-    b.services(DESTROY, up, s -> !s.postStopService(), force ? FailurePolicy.WARN
-        : FailurePolicy.REFUSE, "destroy (guard)");
-    b.services(STOP, up, s -> true, onCommandFailure, STOP);
-    b.services(DESTROY, up, ServiceSpec::postStopService, onCommandFailure, DESTROY);
-  }
 
   /**
    * Backup (7.10): {@code backup} on every running node whose role defines it, each with the
    * backup id and its own artifact name.
    */
   public static Plan backup(Cluster cluster, String backupId) {
-    Builder b = new Builder(cluster, OperationType.BACKUP);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.BACKUP);
     b.services(BACKUP, up(cluster.nodes()), s -> true, FailurePolicy.FAIL, BACKUP,
         cluster::specOf, n -> Map.of(CommandRequest.LC_BACKUP_ID, backupId,
             CommandRequest.LC_BACKUP_ARTIFACT, backupId + "/" + n.id()));
@@ -448,7 +385,7 @@ public final class Planner {
    * position of its role in the backup.
    */
   public static Plan restore(Cluster cluster, Backup backup) {
-    Builder b = new Builder(cluster, OperationType.RESTORE);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.RESTORE);
     List<Node> nodes = cluster.nodes();
     Map<String, Backup.Artifact> artifacts = new LinkedHashMap<>();
     for (RoleSpec role : cluster.spec().roles()) {
@@ -474,7 +411,7 @@ public final class Planner {
 
   /** Promote (7.11): {@code promote} on the node, publish it as primary, reload. */
   public static Plan promote(Cluster cluster, Node node) {
-    Builder b = new Builder(cluster, OperationType.PROMOTE);
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.PROMOTE);
     int order = cluster.specOf(node).role(node.role()).flatMap(r -> r.service(PROMOTE))
         .orElseThrow().order();
     b.stage("promote", FailurePolicy.FAIL, false, List.of(s -> new ServiceStep(
@@ -486,169 +423,29 @@ public final class Planner {
   }
 
   /**
-   * The nodes of one service in run order (SPEC section 6): nodes whose role defines the service
+   * The nodes of one service in run order (docs/design.md): nodes whose role defines the service
    * and passes {@code filter}, the first {@code nodes_to_execute_on} of each role by index,
    * grouped by order, ascending.
    */
   public static TreeMap<Integer, List<Node>> orderGroups(AppSpec spec, String service,
       List<Node> nodes, Predicate<ServiceSpec> filter) {
-    return orderGroups(n -> spec, service, nodes, filter);
-  }
-
-  /**
-   * As {@link #orderGroups(AppSpec, String, List, Predicate)}, with each node's service taken
-   * from the spec of the version it runs at that point of the plan.
-   */
-  static TreeMap<Integer, List<Node>> orderGroups(Function<Node, AppSpec> specOf, String service,
-      List<Node> nodes, Predicate<ServiceSpec> filter) {
-    Map<String, List<Node>> byRole = new LinkedHashMap<>();
-    Map<String, Integer> orderOf = new LinkedHashMap<>();
-    List<Node> sorted = nodes.stream().sorted(Comparator.comparingInt(Node::index)).toList();
-    for (Node n : sorted) {
-      AppSpec spec = specOf.apply(n);
-      ServiceSpec s = spec.role(n.role()).flatMap(r -> r.service(service)).orElse(null);
-      if (s == null || !filter.test(s)) {
-        continue;
-      }
-      String key = spec.version() + "/" + n.role();
-      List<Node> ofRole = byRole.computeIfAbsent(key, k -> new ArrayList<>());
-      if (ofRole.size() < s.nodesToExecuteOn()) {
-        ofRole.add(n);
-        orderOf.put(key, s.order());
-      }
-    }
-    // roles in the order of the spec, so that a group lists its nodes by role, then index
-    List<String> roleOrder = new ArrayList<>();
-    sorted.forEach(n -> specOf.apply(n).roles().forEach(r -> {
-      if (!roleOrder.contains(r.name())) {
-        roleOrder.add(r.name());
-      }
-    }));
-    TreeMap<Integer, List<Node>> groups = new TreeMap<>();
-    byRole.entrySet().stream()
-        .sorted(Comparator.comparingInt(e -> roleOrder.indexOf(e.getKey()
-            .substring(e.getKey().indexOf('/') + 1))))
-        .forEach(e -> groups.computeIfAbsent(orderOf.get(e.getKey()), k -> new ArrayList<>())
-            .addAll(e.getValue()));
-    return groups;
+    return PlanBuilder.orderGroups(n -> spec, service, nodes, filter);
   }
 
   /** Tells whether a reload service watching {@code watch} cares about a change of sections. */
   static boolean watches(List<String> watch, Set<String> changedSections) {
-    if (watch.isEmpty()) {
-      return true;
-    }
-    for (String w : watch) {
-      for (String section : changedSections) {
-        String path = "/" + section;
-        if (w.equals(path) || w.startsWith(path + "/") || path.startsWith(w + "/")) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return PlanBuilder.watches(watch, changedSections);
   }
 
   private static List<Node> up(List<Node> nodes) {
-    return nodes.stream().filter(n -> n.state() == NodeState.RUNNING)
-        .toList();
+    return PlanBuilder.up(nodes);
   }
 
-  static String id(int stage, String kind, String subject) {
-    return "s" + stage + "-" + kind + "-" + subject;
+  private static String id(int stage, String kind, String subject) {
+    return PlanBuilder.id(stage, kind, subject);
   }
 
-  /** Assembles stages, numbering them and skipping empty ones. */
-  private static final class Builder {
-    private final Cluster cluster;
-    private final OperationType type;
-    private final List<Stage> stages = new ArrayList<>();
-    private String prefix = "";
-
-    Builder(Cluster cluster, OperationType type) {
-      this.cluster = cluster;
-      this.type = type;
-    }
-
-    /** Names the stages added from now on as part of a batch or wave, for example "batch 2/3". */
-    void prefix(String value) {
-      prefix = value.isEmpty() ? "" : value + ": ";
-    }
-
-    void stage(String name, FailurePolicy policy, boolean always,
-        List<Function<Integer, Step>> steps) {
-      if (steps.isEmpty()) {
-        return;
-      }
-      int number = stages.size() + 1;
-      stages.add(new Stage(prefix + name, policy, always,
-          steps.stream().map(f -> f.apply(number)).toList()));
-    }
-
-    void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
-        FailurePolicy policy, String label) {
-      services(service, nodes, filter, policy, label, cluster::specOf, n -> Map.of());
-    }
-
-    void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
-        FailurePolicy policy, String label, Function<Node, AppSpec> specOf,
-        Function<Node, Map<String, String>> env) {
-      orderGroups(specOf, service, nodes, filter).forEach((order, group) ->
-          stage(label + " (order " + order + ")", policy, false, group.stream()
-              .map(n -> (Function<Integer, Step>) s -> new ServiceStep(id(s, service, n.id()),
-                  n.id(), n.role(), service, order, env.apply(n)))
-              .toList()));
-    }
-
-    void initAndStart(List<Node> nodes) {
-      services(INIT, nodes, s -> !s.postStartService(), FailurePolicy.FAIL, INIT);
-      services(START, nodes, s -> true, FailurePolicy.FAIL, START);
-      services(INIT, nodes, ServiceSpec::postStartService, FailurePolicy.FAIL, "init (post-start)");
-    }
-
-    void reload(List<Node> nodes, Set<String> changed) {
-      services(RELOAD, nodes, s -> watches(s.watch(), changed), FailurePolicy.FAIL, RELOAD);
-    }
-
-    void preChecks(String service, List<Node> nodes) {
-      List<Function<Integer, Step>> steps = new ArrayList<>();
-      orderGroups(cluster.spec(), service, nodes, s -> s.preCheck().isPresent())
-          .values().forEach(group -> group.forEach(n -> steps.add(s ->
-              new PreCheckStep(id(s, service + "-pre-check", n.id()), n.id(), n.role(),
-                  service))));
-      stage(service + " pre-check", FailurePolicy.REFUSE, false, steps);
-    }
-
-    void metadata(String name, MetadataStep.Action action, String kind, List<String> sections,
-        List<String> nodeIds, boolean always) {
-      stage(name, FailurePolicy.FAIL, always, List.of(s -> new MetadataStep(
-          id(s, action == MetadataStep.Action.PUBLISH ? "publish" : "unpublish", kind), action,
-          sections, nodeIds)));
-    }
-
-    void perNode(String name, List<Node> nodes, FailurePolicy policy,
-        java.util.function.BiFunction<Integer, Node, Step> step) {
-      stage(name, policy, false, nodes.stream()
-          .map(n -> (Function<Integer, Step>) s -> step.apply(s, n)).toList());
-    }
-
-    void createResources(List<Node> nodes) {
-      perNode("create resources", nodes, FailurePolicy.FAIL, (s, n) ->
-          new CreateNodeStep(id(s, "create", n.id()), n.id(), n.role()));
-    }
-
-    void deleteResources(List<Node> nodes, boolean keepVolumes) {
-      perNode("delete resources", nodes, FailurePolicy.FAIL, (s, n) ->
-          new DeleteNodeStep(id(s, "delete", n.id()), n.id(), n.role(), keepVolumes));
-    }
-
-    void wait(Duration period) {
-      stage("wait " + period.toMillis() + " ms", FailurePolicy.FAIL, false,
-          List.of(s -> new WaitStep(id(s, "wait", "batch"), period)));
-    }
-
-    Plan build() {
-      return new Plan(cluster.id(), cluster.name(), type, stages);
-    }
+  private static List<Node> selected(Cluster cluster, String service, List<Node> nodes) {
+    return PlanBuilder.selected(cluster, service, nodes);
   }
 }

@@ -13,7 +13,7 @@ import io.clusterlifecycle.api.state.NodeState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +21,12 @@ class PlannerTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   /** master (order 0) / worker (order 1) / client (order 2), as in samples/specs/hadoop.yaml. */
-  static AppSpec spec(UnaryOperator<RoleSpec.Builder> worker) {
+  static AppSpec spec(Consumer<RoleSpec.Builder> worker) {
     return AppSpec.builder("hadoop", "1.0")
         .role("master", r -> r.count(1)
             .service("init", "i").service("start", s -> s.cmd("s").order(0))
             .service("stop", s -> s.cmd("x").order(2)))
-        .role("worker", r -> worker.apply(r.count(3).maxNodes(9).minNodes(1)
+        .role("worker", r -> worker.accept(r.count(3).maxNodes(9).minNodes(1)
             .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
             .service("init", s -> s.cmd("i").postStartService(true))
             .service("start", s -> s.cmd("s").order(1))
@@ -64,7 +64,7 @@ class PlannerTest {
 
   @Test
   void create_runsInitThenStartThenPostStartInit_eachByAscendingOrder() {
-    Cluster c = cluster(spec(r -> r), NodeState.PENDING);
+    Cluster c = cluster(spec(r -> { }), NodeState.PENDING);
     assertThat(stages(Planner.create(c))).containsExactly(
         "create resources: create demo-master-1, create demo-worker-1, create demo-worker-2,"
             + " create demo-worker-3, create demo-client-1",
@@ -79,7 +79,7 @@ class PlannerTest {
 
   @Test
   void delete_withoutDestroy_stopsByOrderThenDeletesAndUnpublishes() {
-    Cluster c = cluster(spec(r -> r), NodeState.RUNNING);
+    Cluster c = cluster(spec(r -> { }), NodeState.RUNNING);
     assertThat(stages(Planner.delete(c, false, false))).containsExactly(
         "stop (order 0): stop on demo-client-1",
         "stop (order 1): stop on demo-worker-1, stop on demo-worker-2, stop on demo-worker-3",
@@ -121,7 +121,7 @@ class PlannerTest {
 
   @Test
   void addNodes_scaleOutOnlyOnExistingNodes_firstNodesToExecuteOn_andAddingHostsRemovedFinally() {
-    Cluster running = cluster(spec(r -> r), NodeState.RUNNING);
+    Cluster running = cluster(spec(r -> { }), NodeState.RUNNING);
     Cluster c = running.toBuilder()
         .putNode(new Node("demo-worker-4", "worker", 4, NodeState.PENDING, "", "", 1, 1024, 0, "", "3.8.4"))
         .putNode(new Node("demo-worker-5", "worker", 5, NodeState.PENDING, "", "", 1, 1024, 0, "", "3.8.4"))
@@ -159,7 +159,7 @@ class PlannerTest {
 
   @Test
   void orderGroups_limitToFirstNodesByIndex_notByListPosition() {
-    AppSpec spec = spec(r -> r);
+    AppSpec spec = spec(r -> { });
     List<Node> nodes = List.of(
         new Node("demo-worker-10", "worker", 10, NodeState.RUNNING, "", "", 1, 1, 0, "", "3.8.4"),
         new Node("demo-worker-2", "worker", 2, NodeState.RUNNING, "", "", 1, 1, 0, "", "3.8.4"),
@@ -179,7 +179,7 @@ class PlannerTest {
 
   @Test
   void plan_rendersAsJsonThatReadsBack_andMermaidListsEveryStep() {
-    Plan plan = Planner.create(cluster(spec(r -> r), NodeState.PENDING));
+    Plan plan = Planner.create(cluster(spec(r -> { }), NodeState.PENDING));
     assertThat(Plan.fromJson(plan.toJson())).isEqualTo(plan);
     String mermaid = plan.toMermaid();
     assertThat(mermaid).startsWith("flowchart TD\n");

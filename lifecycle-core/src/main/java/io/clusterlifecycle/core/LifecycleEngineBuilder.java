@@ -1,0 +1,332 @@
+package io.clusterlifecycle.core;
+
+import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.event.EventListener;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.CommandExecutor;
+import io.clusterlifecycle.api.spi.MetadataStore;
+import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.core.internal.exec.Failures;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Builds a {@link LifecycleEngine}. The four SPIs (resource provider, command executor,
+ * metadata store, cluster store) are required; everything else has a default. Setters check
+ * their argument at once; {@link #build()} checks that the SPIs are set. Not thread-safe.
+ */
+public final class LifecycleEngineBuilder {
+  ResourceProvider resources;
+  CommandExecutor commands;
+  MetadataStore metadata;
+  ClusterStore store;
+  final List<EventListener> listeners = new ArrayList<>();
+  Clock clock = Clock.systemUTC();
+  ScheduledExecutorService scheduler;
+  Executor executor;
+  int maxInFlight = LifecycleEngine.DEFAULT_MAX_IN_FLIGHT;
+  Duration defaultTimeout = LifecycleEngine.DEFAULT_TIMEOUT;
+  String metadataRoot = LifecycleEngine.DEFAULT_METADATA_ROOT;
+  Duration commandGrace = Duration.ofSeconds(5);
+  Duration leaseDuration = LifecycleEngine.DEFAULT_LEASE;
+  boolean resumeOnStart;
+  Duration takeOverEvery;
+  String host;
+  RetryConfig retry = RetryConfig.<Object>custom()
+      .maxAttempts(5)
+      .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
+      .retryOnException(Failures::isTransient)
+      .build();
+
+  LifecycleEngineBuilder() {}
+
+  /**
+   * Sets how transient SPI failures ({@link io.clusterlifecycle.api.spi.TransientSpiException})
+   * are retried. Default: 5 attempts, exponential back-off from 200 ms, doubling.
+   *
+   * @param value the resilience4j retry configuration applied to every SPI call
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder retry(RetryConfig value) {
+    this.retry = Objects.requireNonNull(value, "retry");
+    return this;
+  }
+
+  /**
+   * Makes the engine, as soon as it is built, recover every cluster whose operation was
+   * interrupted (its engine's lease lapsed), in the background. Off by default. The futures of
+   * those recoveries are available from {@link LifecycleEngine#resumedOnStart()}.
+   *
+   * @param value true to resume interrupted operations when the engine starts
+   * @return this builder
+   */
+  public LifecycleEngineBuilder resumeInterruptedOnStart(boolean value) {
+    this.resumeOnStart = value;
+    return this;
+  }
+
+  /**
+   * Makes the engine look for interrupted operations every {@code every} and take them over:
+   * every cluster with an operation whose engine's lease lapsed (the engine died or lost its
+   * store) is recovered in the background, as {@link LifecycleEngine#recoverAsync} would. This
+   * is how replicas of a control plane sharing one store finish each other's work. Off by
+   * default.
+   *
+   * @param every a positive interval between scans, or null to turn scanning off
+   * @return this builder
+   * @throws IllegalArgumentException if {@code every} is zero or negative
+   */
+  public LifecycleEngineBuilder takeOverInterrupted(Duration every) {
+    if (every != null && (every.isNegative() || every.isZero())) {
+      throw new IllegalArgumentException("takeOverInterrupted must be positive, was " + every);
+    }
+    this.takeOverEvery = every;
+    return this;
+  }
+
+  /**
+   * Sets the machine name this engine writes into its leases. An engine treats the lease of a
+   * dead process on its own machine as lapsed at once; set a distinct name per engine where
+   * engines share a host name but not process ids (containers), so that only lease expiry
+   * counts there. Default: the local host name.
+   *
+   * @param value a non-empty name
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value} is null or blank
+   */
+  public LifecycleEngineBuilder host(String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("host must be a non-empty name");
+    }
+    this.host = value;
+    return this;
+  }
+
+  /**
+   * Sets how long this engine's ownership of a running operation lasts without renewal; it is
+   * renewed every third of that. Another engine takes an operation over only after it lapsed.
+   *
+   * @param value a positive duration; default {@link LifecycleEngine#DEFAULT_LEASE} (30 seconds)
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value} is zero or negative
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder leaseDuration(Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("leaseDuration must be positive, was " + value);
+    }
+    this.leaseDuration = value;
+    return this;
+  }
+
+  /**
+   * Sets the resource provider that creates, resizes and deletes the nodes' machines or
+   * containers. Required. The engine never closes it.
+   *
+   * @param value the provider
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder resourceProvider(ResourceProvider value) {
+    this.resources = Objects.requireNonNull(value, "resourceProvider");
+    return this;
+  }
+
+  /**
+   * Sets the command executor that runs the app spec's service commands on the nodes.
+   * Required. The engine never closes it.
+   *
+   * @param value the executor
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder commandExecutor(CommandExecutor value) {
+    this.commands = Objects.requireNonNull(value, "commandExecutor");
+    return this;
+  }
+
+  /**
+   * Sets the metadata store the engine publishes each cluster's metadata tree to, under
+   * {@link #metadataRoot(String)}. Required. The engine never closes it.
+   *
+   * @param value the store
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder metadataStore(MetadataStore value) {
+    this.metadata = Objects.requireNonNull(value, "metadataStore");
+    return this;
+  }
+
+  /**
+   * Sets the cluster store that keeps the durable records: clusters, operations, their
+   * journals and backups. Engines sharing one store share their clusters and can take over each
+   * other's interrupted operations. Required. The engine never closes it.
+   *
+   * @param value the store
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder clusterStore(ClusterStore value) {
+    this.store = Objects.requireNonNull(value, "clusterStore");
+    return this;
+  }
+
+  /**
+   * Adds a listener that receives every event of the engine from the start, including those
+   * of recoveries begun by {@link #resumeInterruptedOnStart(boolean)}; listeners are called in
+   * the order they were added. See {@link LifecycleEngine#addListener} for the delivery
+   * contract.
+   *
+   * @param value the listener
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder eventListener(EventListener value) {
+    listeners.add(Objects.requireNonNull(value, "eventListener"));
+    return this;
+  }
+
+  /**
+   * Sets the clock every timestamp, deadline and lease comes from; tests pass a fixed or
+   * virtual one. Default: the system clock in UTC.
+   *
+   * @param value the clock
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder clock(Clock value) {
+    this.clock = Objects.requireNonNull(value, "clock");
+    return this;
+  }
+
+  /**
+   * Sets the scheduler used as the timer of timeouts, waits and retries; what follows a timer
+   * runs on the {@linkplain #executor(Executor) executor}. Leases are renewed on a daemon thread
+   * of the engine's own, whatever the scheduler. The engine does not shut down a scheduler it
+   * was given. Default: one daemon thread of the engine's own.
+   *
+   * @param value the scheduler
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder scheduler(ScheduledExecutorService value) {
+    this.scheduler = Objects.requireNonNull(value, "scheduler");
+    return this;
+  }
+
+  /**
+   * Sets the executor continuations run on; the engine does not shut down an executor it was
+   * given. Default: two daemon threads of the engine's own.
+   *
+   * @param value the executor
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder executor(Executor value) {
+    this.executor = Objects.requireNonNull(value, "executor");
+    return this;
+  }
+
+  /**
+   * Sets how many steps may be in flight across the engine.
+   *
+   * @param value {@code >= 1}; default {@value LifecycleEngine#DEFAULT_MAX_IN_FLIGHT}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value < 1}
+   */
+  public LifecycleEngineBuilder maxInFlight(int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("maxInFlight must be >= 1, was " + value);
+    }
+    this.maxInFlight = value;
+    return this;
+  }
+
+  /**
+   * Sets the timeout of operations whose request gives none.
+   *
+   * @param value a positive duration; default {@link LifecycleEngine#DEFAULT_TIMEOUT} (one hour)
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value} is zero or negative
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder defaultTimeout(Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("defaultTimeout must be positive, was " + value);
+    }
+    this.defaultTimeout = value;
+    return this;
+  }
+
+  /**
+   * Sets the path under which each cluster's metadata tree is published, as
+   * {@code ROOT/<cluster-id>}. Node agents reading the tree, and a metadata store that takes a
+   * root of its own (such as the local one), must be given the same value.
+   *
+   * @param value an absolute path; default {@value LifecycleEngine#DEFAULT_METADATA_ROOT}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value} does not start with {@code /}
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder metadataRoot(String value) {
+    if (!value.startsWith("/")) {
+      throw new IllegalArgumentException("metadataRoot must start with '/', was " + value);
+    }
+    this.metadataRoot = value;
+    return this;
+  }
+
+  /**
+   * Sets how long past its own timeout a command may take before the engine gives up on it
+   * and cancels it, so that an executor which enforces the timeout itself reports first.
+   *
+   * @param value a non-negative duration; default 5 seconds
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder commandGrace(Duration value) {
+    this.commandGrace = Objects.requireNonNull(value, "commandGrace");
+    return this;
+  }
+
+  /**
+   * Builds the engine. It creates its own daemon scheduler and executor threads when none
+   * was given, starts the scan of {@link #takeOverInterrupted(Duration)} when set, and, with
+   * {@link #resumeInterruptedOnStart(boolean)}, reads the cluster store once and starts the
+   * recoveries in the background before it returns.
+   *
+   * @return the engine, ready for requests; close it when done
+   * @throws IllegalStateException if an SPI is missing; the message names every missing one
+   * @throws LifecycleException if resuming on start was asked for and the cluster store could
+   *     not be read
+   */
+  public LifecycleEngine build() {
+    List<String> missing = new ArrayList<>();
+    if (resources == null) {
+      missing.add("resourceProvider");
+    }
+    if (commands == null) {
+      missing.add("commandExecutor");
+    }
+    if (metadata == null) {
+      missing.add("metadataStore");
+    }
+    if (store == null) {
+      missing.add("clusterStore");
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("set " + String.join(", ", missing)
+          + " before building the engine");
+    }
+    return new LifecycleEngine(this);
+  }
+}

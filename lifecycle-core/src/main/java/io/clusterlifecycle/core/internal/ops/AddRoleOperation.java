@@ -1,0 +1,49 @@
+package io.clusterlifecycle.core.internal.ops;
+
+import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.request.AddRole;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.state.OperationType;
+import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.plan.Planner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** Adds a new role to the spec, with its nodes. */
+final class AddRoleOperation extends ClusterOperation<AddRole> {
+
+  AddRoleOperation() {
+    super(AddRole.class, OperationType.ADD_ROLE);
+  }
+
+  @Override
+  CompletableFuture<Prepared> prepare(AddRole r, Cluster c, EngineContext ctx) {
+    int count = r.count() == 0 ? r.role().count() : r.count();
+    check(r, c, count);
+    Cluster.Builder b = c.toBuilder().spec(c.spec().toBuilder().role(r.role()).build());
+    Set<String> added = ClusterChanges.addNodes(b, c, r.role(), count);
+    Cluster next = b.build();
+    return done(new Prepared(next, Planner.addRole(next, added), added, Set.of()));
+  }
+
+  private static void check(AddRole r, Cluster c, int count) {
+    List<ValidationProblem> p = new ArrayList<>();
+    if (c.spec().role(r.role().name()).isPresent()) {
+      p.add(ValidationProblem.of("role.role", "cluster " + c.name() + " already has a role "
+          + r.role().name()));
+    } else {
+      AppSpec next = c.spec().toBuilder().role(r.role()).build();
+      p.addAll(next.validate());
+    }
+    if (count < Math.max(1, r.role().minNodes()) || count > r.role().maxNodes()) {
+      p.add(ValidationProblem.of("count", "must be within [max(1, min_nodes), max_nodes] = ["
+          + Math.max(1, r.role().minNodes()) + ", " + Checks.bound(r.role().maxNodes())
+          + "], was " + count));
+    }
+    Checks.timeout(r.timeout(), p);
+    Checks.throwIf(p, "add-role request for " + c.name());
+  }
+}

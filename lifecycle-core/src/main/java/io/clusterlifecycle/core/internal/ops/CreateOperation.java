@@ -1,0 +1,87 @@
+package io.clusterlifecycle.core.internal.ops;
+
+import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.state.OperationType;
+import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.exec.Futures;
+import io.clusterlifecycle.core.internal.plan.Planner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/** Creates a cluster: every node of the spec (or of the request's counts) is new. */
+final class CreateOperation extends NewClusterOperation<CreateCluster> {
+
+  CreateOperation() {
+    super(CreateCluster.class, OperationType.CREATE);
+  }
+
+  @Override
+  public String namespace(OperationRequest request) {
+    return cast(request).namespace();
+  }
+
+  @Override
+  public String name(OperationRequest request) {
+    return cast(request).name();
+  }
+
+  @Override
+  public CompletableFuture<Void> check(OperationRequest request, EngineContext ctx) {
+    return Futures.call(() -> {
+      check(cast(request));
+      return done(null);
+    });
+  }
+
+  @Override
+  CompletableFuture<Prepared> prepare(CreateCluster r, String clusterId, EngineContext ctx) {
+    check(r);
+    Map<String, String> env = new LinkedHashMap<>(r.spec().env());
+    env.putAll(r.env());
+    Cluster.Builder b = Cluster.builder(clusterId, r.name(), r.spec(), ctx.now())
+        .namespace(r.namespace()).labels(r.labels()).env(env);
+    for (RoleSpec role : r.spec().roles()) {
+      int count = r.counts().getOrDefault(role.name(), role.count());
+      for (int i = 1; i <= count; i++) {
+        b.putNode(ClusterChanges.newNode(r.name(), r.spec(), role, i));
+      }
+    }
+    Cluster c = b.build();
+    return done(new Prepared(c, Planner.create(c),
+        c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of()));
+  }
+
+  private static void check(CreateCluster r) {
+    r.spec().requireValid();
+    List<ValidationProblem> p = new ArrayList<>();
+    Checks.name(r.name(), r.namespace(), p);
+    r.counts().forEach((role, count) -> {
+      RoleSpec spec = r.spec().role(role).orElseThrow(() -> new NotFoundException("app "
+          + r.spec().name() + " has no role '" + role + "'; its roles are "
+          + Checks.roleNames(r.spec())));
+      if (count < spec.minNodes() || count > spec.maxNodes()) {
+        p.add(ValidationProblem.of("counts." + role, "must be within [min_nodes, max_nodes] = ["
+            + spec.minNodes() + ", " + Checks.bound(spec.maxNodes()) + "], was " + count));
+      }
+    });
+    Checks.labels(r.labels(), p);
+    r.env().forEach((k, v) -> {
+      if (!Checks.ENV_KEY.matcher(k).matches()) {
+        p.add(ValidationProblem.of("env." + k, "key must match " + Checks.ENV_KEY));
+      }
+    });
+    Checks.timeout(r.timeout(), p);
+    Checks.throwIf(p, "create request for " + r.name());
+  }
+}

@@ -1,0 +1,47 @@
+package io.clusterlifecycle.core.internal.ops;
+
+import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.request.DeleteCluster;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationType;
+import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.plan.Planner;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/** Deletes a cluster; a failed one only with force. */
+final class DeleteOperation extends ClusterOperation<DeleteCluster> {
+
+  DeleteOperation() {
+    super(DeleteCluster.class, OperationType.DELETE);
+  }
+
+  @Override
+  void checkState(DeleteCluster r, Cluster c) {
+    // a failed cluster gets the message below, which names the way out
+    if (r.force() || !c.state().isFailed()) {
+      super.checkState(r, c);
+    }
+  }
+
+  @Override
+  CompletableFuture<Prepared> prepare(DeleteCluster r, Cluster c, EngineContext ctx) {
+    if (c.state().isFailed() && !r.force()) {
+      throw new IllegalStateTransitionException(c.state(), ClusterState.UNDEPLOYING,
+          "cluster " + c.name() + " is " + c.state() + "; recover it, or delete it with force");
+    }
+    Checks.plain(r.timeout(), "delete request for " + r.cluster());
+    return done(new Prepared(c, Planner.delete(c, r.force(), r.keepVolumes()), Set.of(),
+        c.nodes().stream().map(Node::id).collect(Collectors.toSet())));
+  }
+
+  @Override
+  public NodeState leavingStateAfterRefusal(Operation op) {
+    return op.startedFrom() == ClusterState.STOPPED ? NodeState.STOPPED : NodeState.RUNNING;
+  }
+}

@@ -1,0 +1,49 @@
+package io.clusterlifecycle.core.internal.ops;
+
+import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.DeleteNodeStep;
+import io.clusterlifecycle.api.request.RemoveRole;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.state.OperationType;
+import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.plan.Planner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/** Removes a role and its nodes; the spec loses the role once the nodes are gone. */
+final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
+
+  RemoveRoleOperation() {
+    super(RemoveRole.class, OperationType.REMOVE_ROLE);
+  }
+
+  @Override
+  CompletableFuture<Prepared> prepare(RemoveRole r, Cluster c, EngineContext ctx) {
+    Checks.role(c, r.role());
+    List<ValidationProblem> p = new ArrayList<>();
+    if (c.spec().roles().size() == 1) {
+      p.add(ValidationProblem.of("role", "role " + r.role() + " is the cluster's only role;"
+          + " delete the cluster instead"));
+    }
+    Checks.timeout(r.timeout(), p);
+    Checks.throwIf(p, "remove-role request for " + c.name());
+    return done(new Prepared(c, Planner.removeRole(c, r.role(), r.force()), Set.of(),
+        c.nodes(r.role()).stream().map(Node::id).collect(Collectors.toSet())));
+  }
+
+  @Override
+  public void applyOutcome(Prepared p, Operation op, Cluster c, Cluster.Builder b) {
+    Set<String> removed = c.nodes().stream().filter(n -> p.leaving().contains(n.id()))
+        .map(Node::role).collect(Collectors.toSet());
+    op.plan().steps().filter(DeleteNodeStep.class::isInstance)
+        .forEach(st -> removed.add(((DeleteNodeStep) st).role()));
+    b.spec(new AppSpec(c.spec().name(), c.spec().version(), c.spec().env(),
+        c.spec().roles().stream().filter(r -> !removed.contains(r.name())).toList()));
+  }
+}

@@ -1,0 +1,73 @@
+package io.clusterlifecycle.core.internal.ops;
+
+import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.request.RestoreCluster;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.state.OperationType;
+import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.plan.Planner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/** Restores a backup into a new cluster with the backup's spec, env and role counts. */
+final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
+
+  RestoreOperation() {
+    super(RestoreCluster.class, OperationType.RESTORE);
+  }
+
+  @Override
+  public String namespace(OperationRequest request) {
+    return cast(request).namespace();
+  }
+
+  @Override
+  public String name(OperationRequest request) {
+    return cast(request).name();
+  }
+
+  @Override
+  CompletableFuture<Prepared> prepare(RestoreCluster r, String clusterId, EngineContext ctx) {
+    return ctx.retrying(() -> ctx.store().getBackup(r.backupId())).thenApply(found -> {
+      Backup backup = found.orElseThrow(() ->
+          new NotFoundException("no backup with id '" + r.backupId() + "'"));
+      check(r, backup);
+      Cluster.Builder b = Cluster.builder(clusterId, r.name(), backup.spec(), ctx.now())
+          .namespace(r.namespace()).labels(r.labels()).env(backup.env());
+      for (RoleSpec role : backup.spec().roles()) {
+        for (int i = 1; i <= backup.roleCounts().getOrDefault(role.name(), 0); i++) {
+          b.putNode(ClusterChanges.newNode(r.name(), backup.spec(), role, i));
+        }
+      }
+      Cluster c = b.build();
+      return new Prepared(c, Planner.restore(c, backup),
+          c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of());
+    });
+  }
+
+  private static void check(RestoreCluster r, Backup backup) {
+    List<ValidationProblem> p = new ArrayList<>();
+    Checks.name(r.name(), r.namespace(), p);
+    if (!r.counts().isEmpty() && !r.counts().equals(backup.roleCounts())) {
+      p.add(ValidationProblem.of("counts", "a restore keeps the role counts of backup "
+          + backup.id() + ": " + counts(backup.roleCounts()) + "; was " + counts(r.counts())));
+    }
+    Checks.labels(r.labels(), p);
+    Checks.timeout(r.timeout(), p);
+    Checks.throwIf(p, "restore request for " + r.name());
+  }
+
+  private static String counts(Map<String, Integer> counts) {
+    return counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,54 @@
+package io.clusterlifecycle.core.internal.ops;
+
+import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.request.Rollback;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.api.state.OperationType;
+import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.plan.Planner;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** Returns the cluster to the version it ran before its last upgrade. */
+final class RollbackOperation extends VersionChange<Rollback> {
+
+  RollbackOperation() {
+    super(Rollback.class, OperationType.ROLLBACK);
+  }
+
+  @Override
+  CompletableFuture<Prepared> prepare(Rollback r, Cluster c, EngineContext ctx) {
+    Checks.plain(r.timeout(), "rollback request for " + c.name());
+    AppSpec previous = c.previousSpec().orElseThrow(() -> new IllegalStateTransitionException(
+        c.state(), ClusterState.UPDATING, "cluster " + c.name() + " was never upgraded, so"
+            + " there is no previous version to roll back to"));
+    CompletableFuture<Void> rollbackable = c.state() != ClusterState.FAILED_UPDATING
+        ? done(null)
+        : ctx.retrying(() -> ctx.store().operations(c.id()))
+            .thenAccept(ops -> requireRollbackable(c, ops));
+    return rollbackable.thenApply(v -> {
+      Cluster next = c.toBuilder().spec(ClusterChanges.withSizesOf(previous, c.spec()))
+          .previousSpec(Optional.of(c.spec())).build();
+      return new Prepared(next, Planner.rollback(next, c.state() == ClusterState.STOPPED),
+          Set.of(), Set.of());
+    });
+  }
+
+  /** After a failure, rollback undoes only a failed upgrade or rollback; recover the others. */
+  private static void requireRollbackable(Cluster c, List<Operation> ops) {
+    Optional<Operation> failed = ops.stream().filter(o -> o.state() == OperationState.FAILED
+        && !o.refused()).reduce((a, b) -> b);
+    if (failed.isPresent() && failed.get().type() != OperationType.UPGRADE
+        && failed.get().type() != OperationType.ROLLBACK) {
+      throw new IllegalStateTransitionException(c.state(), ClusterState.UPDATING, "cluster "
+          + c.name() + " is FAILED_UPDATING after a failed " + failed.get().type().displayName()
+          + ", which rollback does not undo; recover it");
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package io.clusterlifecycle.core.internal.plan;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.CreateNodeStep;
+import io.clusterlifecycle.api.plan.DeleteNodeStep;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.PreCheckStep;
+import io.clusterlifecycle.api.plan.ReplaceImageStep;
+import io.clusterlifecycle.api.plan.ResizeNodeStep;
+import io.clusterlifecycle.api.plan.ServiceStep;
+import io.clusterlifecycle.api.plan.Stage;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
+import io.clusterlifecycle.api.plan.StartNodeStep;
+import io.clusterlifecycle.api.plan.Step;
+import io.clusterlifecycle.api.plan.StopNodeStep;
+import io.clusterlifecycle.api.plan.WaitStep;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The building blocks every plan is made of: stages of services in run order, metadata changes
+ * and per-node resource steps. Assembles stages, numbering them and skipping empty ones.
+ */
+final class PlanBuilder {
+  static final String INIT = StandardService.INIT.serviceName();
+  static final String START = StandardService.START.serviceName();
+  static final String STOP = StandardService.STOP.serviceName();
+  static final String DESTROY = StandardService.DESTROY.serviceName();
+  static final String SCALE_OUT = StandardService.SCALE_OUT.serviceName();
+  static final String SCALE_IN = StandardService.SCALE_IN.serviceName();
+  static final String RELOAD = StandardService.RELOAD.serviceName();
+  static final String RESTART = StandardService.RESTART.serviceName();
+  static final String UPGRADE = StandardService.UPGRADE.serviceName();
+  static final String BACKUP = StandardService.BACKUP.serviceName();
+  static final String RESTORE = StandardService.RESTORE.serviceName();
+  static final String PROMOTE = StandardService.PROMOTE.serviceName();
+
+  private final Cluster cluster;
+  private final OperationType type;
+  private final List<Stage> stages = new ArrayList<>();
+  private String prefix = "";
+
+  PlanBuilder(Cluster cluster, OperationType type) {
+    this.cluster = cluster;
+    this.type = type;
+  }
+
+  /** Names the stages added from now on as part of a batch or wave, for example "batch 2/3". */
+  void prefix(String value) {
+    prefix = value.isEmpty() ? "" : value + ": ";
+  }
+
+  void stage(String name, FailurePolicy policy, boolean always,
+      List<Function<Integer, Step>> steps) {
+    if (steps.isEmpty()) {
+      return;
+    }
+    int number = stages.size() + 1;
+    stages.add(Stage.builder(prefix + name).onFailure(policy).always(always)
+        .addSteps(steps.stream().map(f -> f.apply(number)).toList()).build());
+  }
+
+  void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
+      FailurePolicy policy, String label) {
+    services(service, nodes, filter, policy, label, cluster::specOf, n -> Map.of());
+  }
+
+  void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
+      FailurePolicy policy, String label, Function<Node, AppSpec> specOf,
+      Function<Node, Map<String, String>> env) {
+    orderGroups(specOf, service, nodes, filter).forEach((order, group) ->
+        stage(label + " (order " + order + ")", policy, false, group.stream()
+            .map(n -> (Function<Integer, Step>) s -> new ServiceStep(id(s, service, n.id()),
+                n.id(), n.role(), service, order, env.apply(n)))
+            .toList()));
+  }
+
+  void initAndStart(List<Node> nodes) {
+    services(INIT, nodes, s -> !s.postStartService(), FailurePolicy.FAIL, INIT);
+    services(START, nodes, s -> true, FailurePolicy.FAIL, START);
+    services(INIT, nodes, ServiceSpec::postStartService, FailurePolicy.FAIL, "init (post-start)");
+  }
+
+  void reload(List<Node> nodes, Set<String> changed) {
+    services(RELOAD, nodes, s -> watches(s.watch(), changed), FailurePolicy.FAIL, RELOAD);
+  }
+
+  void preChecks(String service, List<Node> nodes) {
+    List<Function<Integer, Step>> steps = new ArrayList<>();
+    orderGroups(n -> cluster.spec(), service, nodes, s -> s.preCheck().isPresent())
+        .values().forEach(group -> group.forEach(n -> steps.add(s ->
+            new PreCheckStep(id(s, service + "-pre-check", n.id()), n.id(), n.role(),
+                service))));
+    stage(service + " pre-check", FailurePolicy.REFUSE, false, steps);
+  }
+
+  void metadata(String name, MetadataStep.Action action, String kind, List<String> sections,
+      List<String> nodeIds, boolean always) {
+    stage(name, FailurePolicy.FAIL, always, List.of(s -> new MetadataStep(
+        id(s, action == MetadataStep.Action.PUBLISH ? "publish" : "unpublish", kind), action,
+        sections, nodeIds)));
+  }
+
+  void perNode(String name, List<Node> nodes, FailurePolicy policy,
+      BiFunction<Integer, Node, Step> step) {
+    stage(name, policy, false, nodes.stream()
+        .map(n -> (Function<Integer, Step>) s -> step.apply(s, n)).toList());
+  }
+
+  void createResources(List<Node> nodes) {
+    perNode("create resources", nodes, FailurePolicy.FAIL, (s, n) ->
+        new CreateNodeStep(id(s, "create", n.id()), n.id(), n.role()));
+  }
+
+  void deleteResources(List<Node> nodes, boolean keepVolumes) {
+    perNode("delete resources", nodes, FailurePolicy.FAIL, (s, n) ->
+        new DeleteNodeStep(id(s, "delete", n.id()), n.id(), n.role(), keepVolumes));
+  }
+
+  void resize(List<Node> nodes, Planner.Resize r, String name) {
+    perNode(name, nodes, FailurePolicy.FAIL, (s, n) -> new ResizeNodeStep(
+        id(s, "resize", n.id()), n.id(), n.role(), r.cpu(), r.memory(),
+        n.volumeSize() == 0 ? 0 : r.volumeSize()));
+  }
+
+  void replaceImages(List<Node> nodes, AppSpec target) {
+    perNode("replace images", nodes, FailurePolicy.FAIL, (s, n) -> new ReplaceImageStep(
+        id(s, "image", n.id()), n.id(), n.role(),
+        target.role(n.role()).flatMap(RoleSpec::image).orElse(""), target.version()));
+  }
+
+  /** Publishes the new version and, on a running cluster, reloads the nodes watching it. */
+  void publishVersion(boolean stopped) {
+    metadata("publish /cluster", MetadataStep.Action.PUBLISH, "cluster",
+        List.of(Planner.CLUSTER), List.of(), false);
+    if (!stopped) {
+      reload(up(cluster.nodes()), Set.of(Planner.CLUSTER));
+    }
+  }
+
+  void stopInstances(List<Node> nodes) {
+    perNode("stop instances", nodes, FailurePolicy.FAIL, (s, n) ->
+        new StopNodeStep(id(s, "stop-instance", n.id()), n.id(), n.role()));
+  }
+
+  void startInstances(List<Node> nodes) {
+    perNode("start instances", nodes, FailurePolicy.FAIL, (s, n) ->
+        new StartNodeStep(id(s, "start-instance", n.id()), n.id(), n.role()));
+  }
+
+  /** The commands that take nodes down before their resources go (docs/design.md). */
+  void teardown(List<Node> up, boolean force) {
+    FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
+    services(DESTROY, up, s -> !s.postStopService(), force ? FailurePolicy.WARN
+        : FailurePolicy.REFUSE, "destroy (guard)");
+    services(STOP, up, s -> true, onCommandFailure, STOP);
+    services(DESTROY, up, ServiceSpec::postStopService, onCommandFailure, DESTROY);
+  }
+
+  /** Runs {@code batch} for each batch of {@code batchSize} nodes, waiting between batches. */
+  void inBatches(List<Node> nodes, int batchSize, Duration period, Consumer<List<Node>> batch) {
+    int size = batchSize <= 0 ? Math.max(1, nodes.size()) : batchSize;
+    int count = (nodes.size() + size - 1) / size;
+    for (int i = 0; i < count; i++) {
+      prefix(count == 1 ? "" : "batch " + (i + 1) + "/" + count);
+      if (i > 0 && !period.isZero()) {
+        wait(period);
+      }
+      batch.accept(nodes.subList(i * size, Math.min(nodes.size(), (i + 1) * size)));
+    }
+    prefix("");
+  }
+
+  void wait(Duration period) {
+    stage("wait " + period.toMillis() + " ms", FailurePolicy.FAIL, false,
+        List.of(s -> new WaitStep(id(s, "wait", "batch"), period)));
+  }
+
+  Plan build() {
+    return new Plan(cluster.id(), cluster.name(), type, stages);
+  }
+
+  /**
+   * The nodes of one service in run order, with each node's service taken from the spec of the
+   * version it runs at that point of the plan: nodes whose role defines the service and passes
+   * {@code filter}, the first {@code nodes_to_execute_on} of each role by index, grouped by
+   * order, ascending.
+   */
+  static TreeMap<Integer, List<Node>> orderGroups(Function<Node, AppSpec> specOf, String service,
+      List<Node> nodes, Predicate<ServiceSpec> filter) {
+    Map<String, List<Node>> byRole = new LinkedHashMap<>();
+    Map<String, Integer> orderOf = new LinkedHashMap<>();
+    List<Node> sorted = nodes.stream().sorted(Comparator.comparingInt(Node::index)).toList();
+    for (Node n : sorted) {
+      AppSpec spec = specOf.apply(n);
+      ServiceSpec s = spec.role(n.role()).flatMap(r -> r.service(service)).orElse(null);
+      if (s == null || !filter.test(s)) {
+        continue;
+      }
+      String key = spec.version() + "/" + n.role();
+      List<Node> ofRole = byRole.computeIfAbsent(key, k -> new ArrayList<>());
+      if (ofRole.size() < s.nodesToExecuteOn()) {
+        ofRole.add(n);
+        orderOf.put(key, s.order());
+      }
+    }
+    // roles in the order of the spec, so that a group lists its nodes by role, then index
+    List<String> roleOrder = new ArrayList<>();
+    sorted.forEach(n -> specOf.apply(n).roles().forEach(r -> {
+      if (!roleOrder.contains(r.name())) {
+        roleOrder.add(r.name());
+      }
+    }));
+    TreeMap<Integer, List<Node>> groups = new TreeMap<>();
+    byRole.entrySet().stream()
+        .sorted(Comparator.comparingInt(e -> roleOrder.indexOf(e.getKey()
+            .substring(e.getKey().indexOf('/') + 1))))
+        .forEach(e -> groups.computeIfAbsent(orderOf.get(e.getKey()), k -> new ArrayList<>())
+            .addAll(e.getValue()));
+    return groups;
+  }
+
+  /** Tells whether a reload service watching {@code watch} cares about a change of sections. */
+  static boolean watches(List<String> watch, Set<String> changedSections) {
+    if (watch.isEmpty()) {
+      return true;
+    }
+    for (String w : watch) {
+      for (String section : changedSections) {
+        String path = "/" + section;
+        if (w.equals(path) || w.startsWith(path + "/") || path.startsWith(w + "/")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static List<Node> up(List<Node> nodes) {
+    return nodes.stream().filter(n -> n.state() == NodeState.RUNNING)
+        .toList();
+  }
+
+  static String id(int stage, String kind, String subject) {
+    return "s" + stage + "-" + kind + "-" + subject;
+  }
+
+  /** The nodes that run a service, in run order, before batching. */
+  static List<Node> selected(Cluster cluster, String service, List<Node> nodes) {
+    return orderGroups(cluster::specOf, service, nodes, s -> true).values().stream()
+        .flatMap(List::stream).toList();
+  }
+}
