@@ -659,7 +659,7 @@ class EngineStatefulTest {
   // ---------------------------------------------------------------- engine bugs found here
 
   /**
-   * Engine bug B-1: a rollback brought back the previous spec whole, with the cpu, memory and
+   * Regression: a rollback brought back the previous spec whole, with the cpu, memory and
    * volume sizes it had before a later vertical scaling, while the nodes kept their new size; the
    * spec no longer described the nodes (a node added next got the old size). Fixed: versions
    * move between specs, sizes only by vertical scaling.
@@ -675,7 +675,7 @@ class EngineStatefulTest {
   }
 
   /**
-   * Engine bug B-2: when the store read of the cluster fails (beyond its retries) as an operation
+   * Regression: when the store read of the cluster fails (beyond its retries) as an operation
    * starts, the request is rejected but the engine keeps its claim on the cluster: every later
    * operation on it waits for that claim and ends with a conflict at its timeout ("busy with
    * operation " naming no operation). Fixed: a call that throws while the claim is held releases
@@ -698,7 +698,7 @@ class EngineStatefulTest {
   }
 
   /**
-   * Engine bug B-3: a rollback from FAILED_UPDATING is planned as if the cluster ran: after a
+   * Regression: a rollback from FAILED_UPDATING is planned as if the cluster ran: after a
    * failed upgrade of a STOPPED cluster it re-images and starts no node (only RUNNING nodes are
    * stopped, re-imaged and started), yet ends RUNNING — every node STOPPED, its resource stopped,
    * and still on the version the rollback left. The same followed a failed stop or start. Fixed:
