@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
-import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterlifecycle.api.ValidationException;
 import io.clusterlifecycle.api.ValidationProblem;
 import io.clusterlifecycle.api.spec.AppSpec;
-import io.clusterlifecycle.api.spec.AppSpecFiles;
+import io.clusterlifecycle.codec.AppSpecFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterlifecycle.api.LifecycleException;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.LifecycleEvent;
-import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -18,6 +18,7 @@ import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.codec.RecordCodec;
 import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.testkit.CommandRun;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
@@ -147,8 +148,8 @@ class OrderingPropertiesTest {
           .isEqualTo(stepCount);
 
       // JSON
-      String json = plan.toJson();
-      assertThat(Plan.fromJson(json)).isEqualTo(plan);
+      String json = RecordCodec.write(plan);
+      assertThat(RecordCodec.read(json, Plan.class)).isEqualTo(plan);
       JsonNode tree = JSON.readTree(json);
       int jsonSteps = 0;
       for (JsonNode stage : tree.get("stages")) {

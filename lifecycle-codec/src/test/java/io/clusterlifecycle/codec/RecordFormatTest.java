@@ -1,12 +1,14 @@
-package io.clusterlifecycle.api.model;
+package io.clusterlifecycle.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterlifecycle.api.model.Backup;
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.spec.AppSpec;
-import io.clusterlifecycle.api.spi.RecordCodec;
 import io.clusterlifecycle.api.state.NodeState;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.api.spec;
+package io.clusterlifecycle.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.clusterlifecycle.api.ValidationException;
 import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.spec.AppSpec;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

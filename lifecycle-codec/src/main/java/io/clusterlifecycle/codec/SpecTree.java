@@ -1,4 +1,4 @@
-package io.clusterlifecycle.api.spec;
+package io.clusterlifecycle.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
