@@ -1,5 +1,6 @@
 package io.clusterlifecycle.api;
 
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Operation;
 
 /**

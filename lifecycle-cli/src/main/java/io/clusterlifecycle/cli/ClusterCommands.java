@@ -1,9 +1,9 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.LifecycleTimeoutException;
 import io.clusterlifecycle.api.OperationFailedException;
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.LifecycleTimeoutException;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.model.Cluster;

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;

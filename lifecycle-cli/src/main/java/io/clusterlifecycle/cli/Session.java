@@ -1,17 +1,17 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.core.JsonLinesTrace;
 import io.clusterlifecycle.core.LifecycleEngine;
-import io.clusterlifecycle.spi.local.LocalInfrastructure;
 import io.clusterlifecycle.spi.etcd.EtcdClusterStore;
 import io.clusterlifecycle.spi.etcd.EtcdEndpoints;
 import io.clusterlifecycle.spi.etcd.EtcdMetadataStore;
 import io.clusterlifecycle.spi.jdbc.JdbcClusterStore;
+import io.clusterlifecycle.spi.local.LocalInfrastructure;
 import io.etcd.jetcd.Client;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.codec;
 
 import com.fasterxml.jackson.core.JsonToken;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;

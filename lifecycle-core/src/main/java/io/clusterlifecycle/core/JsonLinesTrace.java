@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.codec.RecordCodec;

@@ -1,14 +1,14 @@
 package io.clusterlifecycle.core;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import io.clusterlifecycle.api.Lifecycle;
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.LifecycleTimeoutException;
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleTimeoutException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.OperationFailedException;
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;

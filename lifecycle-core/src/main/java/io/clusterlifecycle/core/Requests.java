@@ -1,9 +1,9 @@
 package io.clusterlifecycle.core;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.NotFoundException;
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;

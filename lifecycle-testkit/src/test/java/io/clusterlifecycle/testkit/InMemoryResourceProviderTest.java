@@ -5,7 +5,7 @@ import static io.clusterlifecycle.testkit.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.api.spec;
 
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

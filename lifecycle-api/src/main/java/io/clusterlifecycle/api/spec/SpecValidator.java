@@ -1,6 +1,6 @@
 package io.clusterlifecycle.api.spec;
 
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,11 +3,11 @@ package io.clusterlifecycle.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.IllegalStateTransitionException;
-import io.clusterlifecycle.api.NotFoundException;
 import io.clusterlifecycle.api.OperationFailedException;
-import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;

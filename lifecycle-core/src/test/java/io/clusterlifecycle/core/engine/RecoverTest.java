@@ -3,9 +3,9 @@ package io.clusterlifecycle.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.LifecycleTimeoutException;
 import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.LifecycleTimeoutException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.core.sim;
 
-import io.clusterlifecycle.api.LifecycleTimeoutException;
 import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.error.LifecycleTimeoutException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;

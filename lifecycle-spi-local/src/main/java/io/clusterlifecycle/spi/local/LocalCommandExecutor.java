@@ -1,7 +1,7 @@
 package io.clusterlifecycle.spi.local;
 
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.spi.local;
 
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;

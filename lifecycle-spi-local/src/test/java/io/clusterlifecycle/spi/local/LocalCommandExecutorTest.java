@@ -5,7 +5,7 @@ import static io.clusterlifecycle.spi.local.Fixtures.failure;
 import static io.clusterlifecycle.spi.local.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
 import io.clusterlifecycle.api.spi.NodeRef;

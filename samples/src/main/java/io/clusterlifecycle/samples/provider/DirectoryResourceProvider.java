@@ -1,8 +1,8 @@
 package io.clusterlifecycle.samples.provider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;

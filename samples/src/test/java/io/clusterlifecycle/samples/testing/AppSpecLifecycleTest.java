@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterlifecycle.api.OperationFailedException;
-import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.request.AddNodes;
