@@ -22,7 +22,7 @@ public class OperationFailedException extends LifecycleException {
   public OperationFailedException(Operation operation) {
     super(operation.type().displayName() + " " + operation.id() + " of cluster "
         + operation.plan().clusterName() + (operation.refused() ? " was refused: " : " failed: ")
-        + operation.error());
+        + operation.error().orElse(""));
     this.operation = operation;
   }
 

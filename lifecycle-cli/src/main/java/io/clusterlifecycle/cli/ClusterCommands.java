@@ -280,7 +280,7 @@ final class ClusterCommands {
           out().println(ClusterView.row(c));
           if (detailed) {
             c.nodes().forEach(n -> out().println("    " + n.id() + "  " + n.role() + "  "
-                + n.state() + "  " + n.address()));
+                + n.state() + "  " + n.address().orElse("")));
           }
         }
       }

@@ -213,7 +213,7 @@ final class DemoCommand implements Callable<Integer> {
       for (Node n : c.nodes()) {
         Path dir = session.infra.home().nodeDirectory(n.id());
         DemoServers.Status s = DemoServers.status(dir);
-        b.append(String.format(Locale.ROOT, format, n.id(), n.role(), n.state(), n.address(),
+        b.append(String.format(Locale.ROOT, format, n.id(), n.role(), n.state(), n.address().orElse(""),
             n.cpu(), n.memory(), ClusterView.version(c, n), s.server(), s.serves(), s.config()));
       }
       if (c.nodes().isEmpty() && c.state() == ClusterState.DONE) {

@@ -5,15 +5,20 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.clusterlifecycle.api.plan.CreateNodeStep;
@@ -32,6 +37,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The JSON form of the engine's records (clusters, operations, plans, events), for stores that
@@ -81,6 +88,7 @@ public final class RecordCodec {
                   gen.getCodec().getFactory().createParser(AppSpecFiles.write(value, SpecFormat.JSON))));
             }
           })
+          .setSerializerModifier(new EmptyTextAsBlank())
           .addDeserializer(AppSpec.class, new JsonDeserializer<>() {
             @Override
             public AppSpec deserialize(JsonParser p, DeserializationContext ctxt)
@@ -94,6 +102,36 @@ public final class RecordCodec {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private RecordCodec() {}
+
+  /**
+   * Writes an empty {@code Optional<String>} as {@code ""}, as records held plain strings before
+   * their absent values became {@code Optional}: stored records keep one format, and readers of
+   * either age read both (the records' constructors read {@code ""} as empty).
+   */
+  private static final class EmptyTextAsBlank extends BeanSerializerModifier {
+    private static final long serialVersionUID = 1L;
+
+    private static final JsonSerializer<Object> OPTIONAL_TEXT = new JsonSerializer<>() {
+      @Override
+      public void serialize(Object value, JsonGenerator gen, SerializerProvider provider)
+          throws IOException {
+        gen.writeString(((Optional<?>) value).map(String.class::cast).orElse(""));
+      }
+    };
+
+    @Override
+    public List<BeanPropertyWriter> changeProperties(SerializationConfig config,
+        BeanDescription description, List<BeanPropertyWriter> properties) {
+      for (BeanPropertyWriter property : properties) {
+        JavaType type = property.getType();
+        if (type.hasRawClass(Optional.class) && type.containedTypeCount() == 1
+            && type.containedType(0).hasRawClass(String.class)) {
+          property.assignSerializer(OPTIONAL_TEXT);
+        }
+      }
+      return properties;
+    }
+  }
 
   /**
    * Formats a time the way every record and trace does.

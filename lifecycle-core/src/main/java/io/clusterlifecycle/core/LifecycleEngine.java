@@ -187,7 +187,7 @@ public final class LifecycleEngine implements Lifecycle {
 
   /** An operation is recorded on the cluster, and the lease of the engine running it lapsed. */
   private boolean isInterrupted(Cluster c) {
-    return !c.operation().isEmpty()
+    return !c.operation().orElse("").isEmpty()
         && c.lease().map(l -> l.isLapsed(clock.instant(), host)).orElse(true);
   }
 
@@ -214,16 +214,16 @@ public final class LifecycleEngine implements Lifecycle {
         if (closed || !isInterrupted(c) || busy.containsKey(c.id()) || !takingOver.add(c.id())) {
           continue;
         }
-        LOG.info("taking over operation {} on cluster {} from engine {}", c.operation(),
+        LOG.info("taking over operation {} on cluster {} from engine {}", c.operation().orElse(""),
             c.name(), c.lease().map(Lease::owner).orElse("(none)"));
         // another replica may have finished or failed it meanwhile: only while it is still the
         // same interrupted operation
         recoverAsync(c.id(), defaultTimeout,
-            fresh -> isInterrupted(fresh) && fresh.operation().equals(c.operation()))
+            fresh -> isInterrupted(fresh) && fresh.operation().orElse("").equals(c.operation().orElse("")))
             .whenComplete((r, f) -> {
               takingOver.remove(c.id());
               if (f != null) {
-                LOG.warn("taking over operation {} on cluster {} failed: {}", c.operation(),
+                LOG.warn("taking over operation {} on cluster {} failed: {}", c.operation().orElse(""),
                     c.name(), Failures.describe(f));
               }
             });
@@ -418,8 +418,8 @@ public final class LifecycleEngine implements Lifecycle {
 
   private static Node newNode(String clusterName, AppSpec spec, RoleSpec role, int index) {
     return new Node(clusterName + "-" + role.name() + "-" + index, role.name(), index,
-        NodeState.PENDING, "", "", role.cpu(), role.memory(),
-        role.volume().map(VolumeSpec::size).orElse(0), role.image().orElse(""), spec.version());
+        NodeState.PENDING, Optional.empty(), Optional.empty(), role.cpu(), role.memory(),
+        role.volume().map(VolumeSpec::size).orElse(0), role.image(), Optional.of(spec.version()));
   }
 
   /** Adds {@code count} new nodes of a role, numbered after its highest index ever used. */
@@ -436,7 +436,7 @@ public final class LifecycleEngine implements Lifecycle {
 
   /** Validates a request on an existing cluster against its record now. */
   private Prepared prepare(OperationRequest request, Cluster c) {
-    if (!c.state().isBusy() && c.operation().isEmpty()
+    if (!c.state().isBusy() && c.operation().orElse("").isEmpty()
         && !(request instanceof DeleteCluster d && !d.force() && c.state().isFailed())) {
       // an idle cluster in a state the operation cannot start from is refused at once, naming
       // the state; a busy one is waited for and checked again when it is idle
@@ -510,10 +510,10 @@ public final class LifecycleEngine implements Lifecycle {
   private void requireIdle(Cluster c, String what) {
     Optional<Node> busyNode = c.nodes().stream().filter(n -> n.state() == NodeState.DEPLOYING
         || n.state() == NodeState.DELETING || n.state() == NodeState.PENDING).findFirst();
-    if (c.state().isBusy() || !c.operation().isEmpty() || busy.containsKey(c.id())) {
+    if (c.state().isBusy() || !c.operation().orElse("").isEmpty() || busy.containsKey(c.id())) {
       throw new ConflictException(what + " of cluster " + c.name() + " is refused: it is busy ("
-          + c.state() + (c.operation().isEmpty() ? "" : ", operation " + c.operation())
-          + "); try again when it is idle", c.operation());
+          + c.state() + (c.operation().orElse("").isEmpty() ? "" : ", operation " + c.operation().orElse(""))
+          + "); try again when it is idle", c.operation().orElse(""));
     }
     if (busyNode.isPresent()) {
       throw new ConflictException(what + " of cluster " + c.name() + " is refused: node "
@@ -664,7 +664,7 @@ public final class LifecycleEngine implements Lifecycle {
           .findFirst().ifPresent(c -> {
             throw new ConflictException("a cluster named " + name + " already exists in"
                 + " namespace " + namespace + " (" + c.id() + ", " + c.state() + ")",
-                c.operation());
+                c.operation().orElse(""));
           });
       String id = name + "-" + hex(6);
       Prepared p = prepare.apply(id);
@@ -691,7 +691,7 @@ public final class LifecycleEngine implements Lifecycle {
     long waitMs = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
     CompletableFuture<Void> timeout = new CompletableFuture<>();
     ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> {
-      String busyOp = joinRetry(() -> store.get(clusterId)).map(Cluster::operation).orElse("");
+      String busyOp = joinRetry(() -> store.get(clusterId)).flatMap(Cluster::operation).orElse("");
       timeout.completeExceptionally(new ConflictException("cluster " + clusterId
           + " is busy with operation " + busyOp + ", which did not finish within this"
           + " request's timeout; try again later", busyOp));
@@ -723,20 +723,20 @@ public final class LifecycleEngine implements Lifecycle {
    */
   private CompletableFuture<Cluster> whenRecordIdle(String clusterId, Instant deadline) {
     Cluster c = resolve(clusterId);
-    if (c.operation().isEmpty()) {
+    if (c.operation().orElse("").isEmpty()) {
       return CompletableFuture.completedFuture(c);
     }
     if (c.lease().map(l -> l.owner().equals(owner) || l.isLapsed(clock.instant(), host))
         .orElse(true)) {
       return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
-          + " has an interrupted operation " + c.operation() + " (" + c.state() + ") whose engine"
-          + " is gone; run recover on the cluster to finish it", c.operation()));
+          + " has an interrupted operation " + c.operation().orElse("") + " (" + c.state() + ") whose engine"
+          + " is gone; run recover on the cluster to finish it", c.operation().orElse("")));
     }
     if (!clock.instant().isBefore(deadline)) {
       return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
-          + " is busy with operation " + c.operation() + " (" + c.state() + "), which did not"
+          + " is busy with operation " + c.operation().orElse("") + " (" + c.state() + "), which did not"
           + " finish within this request's timeout; try again later, or recover the cluster if"
-          + " that operation's engine is gone", c.operation()));
+          + " that operation's engine is gone", c.operation().orElse("")));
     }
     CompletableFuture<Cluster> next = new CompletableFuture<>();
     long pollMs = Math.min(RECORD_POLL.toMillis(),
@@ -775,7 +775,7 @@ public final class LifecycleEngine implements Lifecycle {
       String opId = "op-" + hex(10);
       Instant now = now();
       Operation pending = new Operation(opId, c.id(), p.type(), OperationState.PENDING, from,
-          p.plan(), now, Optional.empty(), "", false, List.of(), List.of());
+          p.plan(), now, Optional.empty(), Optional.empty(), false, List.of(), List.of());
       joinRetry(() -> store.putOperation(pending));
       Cluster.Builder b = c.toBuilder().state(active).operation(opId).addHistory(opId)
           .lease(Optional.of(lease())).updatedAt(now);
@@ -802,7 +802,7 @@ public final class LifecycleEngine implements Lifecycle {
       }
       Operation op = new Operation(opId, c.id(), p.type(),
           pending.state().moveTo(OperationState.RUNNING), from, p.plan(), now, Optional.empty(),
-          "", false, List.of(), List.of());
+          Optional.empty(), false, List.of(), List.of());
       try {
         joinRetry(() -> store.putOperation(op));
       } catch (RuntimeException e) {
@@ -882,14 +882,14 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   private CompletableFuture<?> recover(Cluster c, Instant deadline, CompletableFuture<Void> mine) {
-    if (c.state() == ClusterState.COOLDOWN && c.operation().isEmpty()) {
+    if (c.state() == ClusterState.COOLDOWN && c.operation().orElse("").isEmpty()) {
       putRecord(c.toBuilder().state(c.state().moveTo(ClusterState.RUNNING))
           .updatedAt(now()).build());
       emitState(c, "", null, ClusterState.COOLDOWN, ClusterState.RUNNING);
       release(c.id(), mine);
       return CompletableFuture.completedFuture(null);
     }
-    if (c.operation().isEmpty()) {
+    if (c.operation().orElse("").isEmpty()) {
       // B1: an engine died between recording an operation PENDING and claiming the cluster
       for (Operation o : joinRetry(() -> store.operations(c.id()))) {
         if (o.state() == OperationState.PENDING) {
@@ -899,15 +899,15 @@ public final class LifecycleEngine implements Lifecycle {
       }
     }
     Optional<Operation> interrupted = Optional.empty();
-    if (!c.operation().isEmpty()) {
+    if (!c.operation().orElse("").isEmpty()) {
       // this engine holds the cluster's claim, so a lease of its own is stale
       if (c.lease().isPresent() && !c.lease().get().owner().equals(owner)
           && !c.lease().get().isLapsed(clock.instant(), host)) {
-        throw new ConflictException("operation " + c.operation() + " on cluster " + c.name()
+        throw new ConflictException("operation " + c.operation().orElse("") + " on cluster " + c.name()
             + " is running in engine " + c.lease().get().owner() + " (lease until "
-            + c.lease().get().expiresAt() + "); wait for it", c.operation());
+            + c.lease().get().expiresAt() + "); wait for it", c.operation().orElse(""));
       }
-      interrupted = joinRetry(() -> store.getOperation(c.operation()));
+      interrupted = joinRetry(() -> store.getOperation(c.operation().orElse("")));
       if (interrupted.isPresent() && interrupted.get().endedAt().isPresent()) {
         return completeEnded(c, interrupted.get(), deadline, mine);
       }
@@ -971,7 +971,7 @@ public final class LifecycleEngine implements Lifecycle {
     Cluster running = putRecord(b.build());
     Operation resumed = new Operation(op.id(), op.clusterId(), op.type(),
         op.state() == OperationState.RUNNING ? op.state() : op.state().moveTo(OperationState.RUNNING),
-        op.startedFrom(), plan, op.createdAt(), Optional.empty(), "", false, op.warnings(),
+        op.startedFrom(), plan, op.createdAt(), Optional.empty(), Optional.empty(), false, op.warnings(),
         op.keptVolumes());
     if (!resumed.equals(op)) {
       joinRetry(() -> store.putOperation(resumed));
@@ -993,7 +993,7 @@ public final class LifecycleEngine implements Lifecycle {
       CompletableFuture<Void> mine) {
     Prepared p = new Prepared(c, op.plan(), op.type(), stepNodes(op.plan(), CreateNodeStep.class),
         stepNodes(op.plan(), DeleteNodeStep.class));
-    OperationRunner.Result result = new OperationRunner.Result(op.error(), op.refused(), false,
+    OperationRunner.Result result = new OperationRunner.Result(op.error().orElse(""), op.refused(), false,
         op.warnings(), op.keptVolumes());
     try {
       finish(p, op, new RecordKeeper(ctx, c), result);

@@ -45,6 +45,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -270,8 +271,8 @@ class EngineOperationsTest {
     assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(after.spec().version()).isEqualTo("2.0");
     assertThat(after.previousSpec()).map(AppSpec::version).contains("1.0");
-    assertThat(after.nodes()).extracting(Node::version).containsOnly("2.0");
-    assertThat(after.node("demo-worker-1").orElseThrow().image()).isEqualTo("worker:2.0");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
+    assertThat(after.node("demo-worker-1").orElseThrow().image()).contains("worker:2.0");
     assertThat(h.metadata.value(root(c) + "/cluster/app_version")).contains("2.0");
     List<CommandRun> runs = lastOperationRuns();
     assertThat(runs).filteredOn(r -> r.service().equals("stop")).extracting(CommandRun::script)
@@ -320,7 +321,7 @@ class EngineOperationsTest {
         .hasMessageContaining("upgrade on demo-worker-2 exited with 7");
     Cluster failed = h.engine.get(c.id());
     assertThat(failed.state()).isEqualTo(ClusterState.FAILED_UPDATING);
-    assertThat(failed.nodes()).extracting(Node::version).containsOnly("2.0");
+    assertThat(failed.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
 
     Cluster back = run(Rollback.of("demo"));
     assertThat(h.stages()).containsExactly(
@@ -337,9 +338,9 @@ class EngineOperationsTest {
         "reload (order 0): reload@demo-client-1=0");
     assertThat(back.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(back.spec().version()).isEqualTo("1.0");
-    assertThat(back.nodes()).extracting(Node::version).containsOnly("1.0");
+    assertThat(back.nodes()).extracting(Node::version).containsOnly(Optional.of("1.0"));
     assertThat(back.nodes()).extracting(Node::state).containsOnly(NodeState.RUNNING);
-    assertThat(back.node("demo-worker-2").orElseThrow().image()).isEqualTo("worker:1.0");
+    assertThat(back.node("demo-worker-2").orElseThrow().image()).contains("worker:1.0");
     List<CommandRun> rollback = lastOperationRuns();
     assertThat(rollback).filteredOn(r -> r.service().equals("stop"))
         .extracting(CommandRun::script).containsOnly("x20");
@@ -357,7 +358,7 @@ class EngineOperationsTest {
         .hasMessageContaining("upgrade on demo-worker-1 exited with 1");
     Cluster after = h.engine.get(c.id());
     assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
-    assertThat(after.nodes()).extracting(Node::version).containsOnly("1.0");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("1.0"));
     assertThat(h.engine.operations(c.id())).extracting(o -> o.type().name())
         .containsExactly("CREATE", "UPGRADE", "ROLLBACK");
   }
@@ -375,7 +376,7 @@ class EngineOperationsTest {
     assertThat(h.commands.runs()).hasSize(before);
     assertThat(after.state()).isEqualTo(ClusterState.STOPPED);
     assertThat(after.nodes()).extracting(Node::state).containsOnly(NodeState.STOPPED);
-    assertThat(after.nodes()).extracting(Node::version).containsOnly("2.0");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
     Cluster started = run(StartCluster.of("demo"));
     assertThat(started.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(lastOperationRuns()).filteredOn(r -> r.service().equals("start"))
@@ -759,7 +760,7 @@ class EngineOperationsTest {
     Cluster after = h.engine.recover("demo", Duration.ofSeconds(30));
 
     assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
-    assertThat(after.nodes()).extracting(Node::version).containsOnly("2.0");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
     // only the unfinished steps ran again: the failed upgrade, then what followed it
     assertThat(h.commands.runs("stop")).hasSize((int) stopsBefore);
     assertThat(h.commands.runs("upgrade")).filteredOn(r -> r.nodeId().equals("demo-worker-2"))

@@ -145,8 +145,8 @@ class EtcdEngineIT {
         assertThat(created.keySet().stream().filter(k -> k.startsWith(p))
             .map(k -> k.substring(p.length())).sorted().toList())
             .as("the keys of " + n.id()).isEqualTo(HOST_FIELDS);
-        assertThat(created).containsEntry(p + "ip", n.address())
-            .containsEntry(p + "instance_id", n.instanceId());
+        assertThat(created).containsEntry(p + "ip", n.address().orElse(""))
+            .containsEntry(p + "instance_id", n.instanceId().orElse(""));
       }
       assertThat(metadata.get(base).toCompletableFuture().join()).isEqualTo(created);
 

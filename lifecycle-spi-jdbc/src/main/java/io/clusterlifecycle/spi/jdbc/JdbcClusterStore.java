@@ -427,7 +427,7 @@ public final class JdbcClusterStore implements ClusterStore {
           p.setString(2, e.stepId());
           p.setString(3, e.status().name());
           p.setString(4, e.at().toString());
-          p.setString(5, e.detail());
+          p.setString(5, e.detail().orElse(""));
           p.addBatch();
         }
         p.executeBatch();
@@ -524,9 +524,9 @@ public final class JdbcClusterStore implements ClusterStore {
   private JournalEntry journalEntry(String operationId, ResultSet rs) throws SQLException {
     long seq = rs.getLong(1);
     try {
-      return new JournalEntry(operationId, rs.getString(2),
-          JournalEntry.Status.valueOf(rs.getString(3)), Instant.parse(rs.getString(4)),
-          rs.getString(5));
+      return JournalEntry.builder().operationId(operationId).stepId(rs.getString(2))
+          .status(JournalEntry.Status.valueOf(rs.getString(3))).at(Instant.parse(rs.getString(4)))
+          .detail(rs.getString(5)).build();
     } catch (IllegalArgumentException | DateTimeException | NullPointerException e) {
       throw new LifecycleException("journal entry " + seq + " of operation " + operationId
           + " in the cluster store " + errors.where() + " cannot be read (" + e.getMessage()

@@ -288,8 +288,10 @@ public final class LocalCommandExecutor implements CommandExecutor {
       try {
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
         boolean killed = timedOut.get();
-        CommandResult r = new CommandResult(killed ? CommandResult.TIMEOUT_EXIT_CODE
-            : p.exitValue(), killed, tail(out), tail(err), duration);
+        CommandResult r = CommandResult.builder()
+            .exitCode(killed ? CommandResult.TIMEOUT_EXIT_CODE : p.exitValue())
+            .timedOut(killed).stdoutTail(tail(out)).stderrTail(tail(err)).duration(duration)
+            .build();
         LOG.debug("{} on node {} ended: exit {}{} after {}", request.service(),
             request.node().ref().nodeId(), r.exitCode(), killed ? " (timed out)" : "", duration);
         result.complete(r);

@@ -265,7 +265,7 @@ public final class Planner {
     Builder b = new Builder(cluster, OperationType.ROLLBACK);
     AppSpec target = cluster.spec();
     List<Node> moving = cluster.nodes().stream()
-        .filter(n -> !n.version().equals(target.version())).toList();
+        .filter(n -> !n.version().orElse("").equals(target.version())).toList();
     if (stopped) {
       replaceImages(b, moving, target);
     } else {
