@@ -101,15 +101,15 @@ final class ClusterCommands {
       Set<String> started = ConcurrentHashMap.newKeySet();
       EventListener progress = e -> {
         if (e.event() == EventType.STAGE_FINISHED) {
-          err().println("  " + e.stage() + " ... " + e.message());
+          err().println("  " + e.stage().orElse(null) + " ... " + e.message().orElse(null));
           err().flush();
-        } else if (e.event() == EventType.OPERATION_STARTED && e.message() != null
-            && e.message().startsWith("resumed")) {
-          err().println("  " + e.message());
-        } else if (e.event() == EventType.OPERATION_STARTED && e.operation() != null
-            && started.add(e.operation()) && started.size() > 1 && e.opType() != null) {
-          err().println("  then " + e.opType().displayName() + " " + e.operation() + ": "
-              + e.message());
+        } else if (e.event() == EventType.OPERATION_STARTED && e.message().orElse(null) != null
+            && e.message().orElse(null).startsWith("resumed")) {
+          err().println("  " + e.message().orElse(null));
+        } else if (e.event() == EventType.OPERATION_STARTED && e.operation().orElse(null) != null
+            && started.add(e.operation().orElse(null)) && started.size() > 1 && e.opType().orElse(null) != null) {
+          err().println("  then " + e.opType().orElse(null).displayName() + " " + e.operation().orElse(null) + ": "
+              + e.message().orElse(null));
         }
       };
       if (!parent.json) {

@@ -24,8 +24,9 @@ import java.nio.file.StandardOpenOption;
 public final class JsonLinesTrace implements EventListener, AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+      .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
 
   private final OutputStream out;
 

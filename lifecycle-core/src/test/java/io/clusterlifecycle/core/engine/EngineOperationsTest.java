@@ -481,7 +481,7 @@ class EngineOperationsTest {
           Duration.ofSeconds(1));
     }
     List<Instant> commandEvents = h.events.events().stream()
-        .filter(e -> e.event() == EventType.COMMAND_STARTED && e.service().equals("restart"))
+        .filter(e -> e.event() == EventType.COMMAND_STARTED && e.service().orElse(null).equals("restart"))
         .map(LifecycleEvent::ts).toList();
     assertThat(Duration.between(commandEvents.get(1), commandEvents.get(2)))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
@@ -860,7 +860,7 @@ class EngineOperationsTest {
 
   private List<CommandRun> lastOperationRuns() {
     String op = h.events.events().stream().filter(e -> e.event() == EventType.OPERATION_STARTED)
-        .reduce((a, b) -> b).orElseThrow().operation();
+        .reduce((a, b) -> b).orElseThrow().operation().orElse(null);
     return h.commands.runs().stream()
         .filter(r -> op.equals(r.environment().get("LC_OPERATION_ID"))).toList();
   }

@@ -938,21 +938,21 @@ final class World implements AutoCloseable {
         ClusterState from;
         ClusterState to;
         try {
-          from = ClusterState.valueOf(e.from());
-          to = ClusterState.valueOf(e.to());
+          from = ClusterState.valueOf(e.from().orElse(null));
+          to = ClusterState.valueOf(e.to().orElse(null));
         } catch (IllegalArgumentException | NullPointerException x) {
           problems.add("states are known: engine " + g.number() + " event " + e.seq() + " moves "
-              + e.from() + " -> " + e.to());
+              + e.from().orElse(null) + " -> " + e.to().orElse(null));
           continue;
         }
         if (!from.canMoveTo(to)) {
           problems.add("states move along the transition table: engine " + g.number() + " moved "
-              + name(e.cluster()) + " " + from + " -> " + to + " (event " + e.seq() + ")");
+              + name(e.cluster().orElse(null)) + " " + from + " -> " + to + " (event " + e.seq() + ")");
         }
-        ClusterState previous = last.put(e.cluster(), to);
+        ClusterState previous = last.put(e.cluster().orElse(null), to);
         if (previous != null && previous != from) {
           problems.add("states move along the transition table: engine " + g.number() + " moved "
-              + name(e.cluster()) + " to " + previous + ", then " + from + " -> " + to);
+              + name(e.cluster().orElse(null)) + " to " + previous + ", then " + from + " -> " + to);
         }
       }
       if (g.engine() == engine) {

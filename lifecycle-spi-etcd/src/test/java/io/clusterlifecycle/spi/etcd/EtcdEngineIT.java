@@ -190,8 +190,8 @@ class EtcdEngineIT {
     engine.create(CreateCluster.builder(threeRoles(), "kv2").build());
     commands.on("start").latency(Duration.ofMillis(300));
     CompletableFuture<LifecycleEvent> commandRunning = events.whenReceived(e ->
-        e.event() == EventType.COMMAND_STARTED && e.opType() != null
-            && e.opType().name().equals("ADD_NODES"));
+        e.event() == EventType.COMMAND_STARTED && e.opType().orElse(null) != null
+            && e.opType().orElse(null).name().equals("ADD_NODES"));
     CompletableFuture<Cluster> adding = CompletableFuture.supplyAsync(() ->
         engine.addNodes(AddNodes.of("kv2", "broker", 2)));
     commandRunning.get(30, TimeUnit.SECONDS);
@@ -214,8 +214,8 @@ class EtcdEngineIT {
     Cluster before = engine.create(CreateCluster.builder(threeRoles(), "kv3").build());
     commands.on("start").latency(Duration.ofMillis(300));
     CompletableFuture<LifecycleEvent> commandRunning = events.whenReceived(e ->
-        e.event() == EventType.COMMAND_STARTED && e.opType() != null
-            && e.opType().name().equals("ADD_NODES"));
+        e.event() == EventType.COMMAND_STARTED && e.opType().orElse(null) != null
+            && e.opType().orElse(null).name().equals("ADD_NODES"));
     CompletableFuture<Cluster> adding = CompletableFuture.supplyAsync(() ->
         engine.addNodes(AddNodes.of("kv3", "broker", 2)));
     commandRunning.get(30, TimeUnit.SECONDS);
