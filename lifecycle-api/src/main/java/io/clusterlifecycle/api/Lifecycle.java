@@ -1,5 +1,10 @@
 package io.clusterlifecycle.api;
 
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.ClusterQuery;

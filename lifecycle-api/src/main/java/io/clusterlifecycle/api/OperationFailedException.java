@@ -1,5 +1,6 @@
 package io.clusterlifecycle.api;
 
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Operation;
 
 /**
@@ -21,7 +22,7 @@ public class OperationFailedException extends LifecycleException {
   public OperationFailedException(Operation operation) {
     super(operation.type().displayName() + " " + operation.id() + " of cluster "
         + operation.plan().clusterName() + (operation.refused() ? " was refused: " : " failed: ")
-        + operation.error());
+        + operation.error().orElse(""));
     this.operation = operation;
   }
 

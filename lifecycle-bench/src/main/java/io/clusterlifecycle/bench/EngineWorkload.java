@@ -93,7 +93,7 @@ public final class EngineWorkload implements AutoCloseable {
       }
       if (op.state() != OperationState.SUCCEEDED) {
         throw new IllegalStateException("a benchmark operation ended " + op.state() + ": "
-            + op.error());
+            + op.error().orElse(""));
       }
       steps += op.plan().steps().count();
     }

@@ -54,8 +54,7 @@ public final class Estate {
         .state(template.state());
     for (Node n : template.nodes()) {
       String nodeId = name + n.id().substring(template.name().length());
-      b.putNode(new Node(nodeId, n.role(), n.index(), n.state(), n.address(), "i-" + nodeId,
-          n.cpu(), n.memory(), n.volumeSize(), n.image(), n.version()));
+      b.putNode(n.toBuilder().id(nodeId).instanceId("i-" + nodeId).build());
     }
     return b.build();
   }

@@ -74,7 +74,8 @@ public final class LatencyCommandExecutor implements CommandExecutor {
       holding = NONE;
     }
     for (CompletableFuture<CommandResult> f; (f = held.poll()) != null; ) {
-      f.complete(new CommandResult(0, false, "", "", Duration.ZERO));
+      f.complete(CommandResult.builder().exitCode(0).timedOut(false).stdoutTail("").stderrTail("")
+          .duration(Duration.ZERO).build());
     }
   }
 
@@ -115,7 +116,8 @@ public final class LatencyCommandExecutor implements CommandExecutor {
     long[] call = times.begin(nanos);
     if (nanos == 0) {
       CompletableFuture<CommandResult> f = CompletableFuture.completedFuture(
-          new CommandResult(0, false, "", "", Duration.ZERO));
+          CommandResult.builder().exitCode(0).timedOut(false).stdoutTail("").stderrTail("")
+              .duration(Duration.ZERO).build());
       CallTimes.done(call);
       return f;
     }
@@ -123,7 +125,8 @@ public final class LatencyCommandExecutor implements CommandExecutor {
     Duration took = Duration.ofNanos(nanos);
     timer.schedule(() -> {
       CallTimes.done(call);
-      f.complete(new CommandResult(0, false, "", "", took));
+      f.complete(CommandResult.builder().exitCode(0).timedOut(false).stdoutTail("").stderrTail("")
+          .duration(took).build());
     }, nanos, TimeUnit.NANOSECONDS);
     return f;
   }

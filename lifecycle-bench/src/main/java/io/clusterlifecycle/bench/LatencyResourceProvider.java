@@ -80,10 +80,11 @@ public final class LatencyResourceProvider implements ResourceProvider {
 
   @Override
   public CompletableFuture<NodeResource> create(NodeSpec node) {
-    return after(node.ref(), CREATE, () -> new NodeResource(node.ref(), node.role(),
-        "i-" + node.ref().nodeId(), address(node.ref()), node.cpu(), node.memory(),
-        node.volumeSize(), node.volumeSize() > 0 ? "v-" + node.ref().nodeId() : "", node.image(),
-        true, node.tags()));
+    return after(node.ref(), CREATE, () -> NodeResource.builder().ref(node.ref()).role(node.role())
+        .instanceId("i-" + node.ref().nodeId()).address(address(node.ref())).cpu(node.cpu())
+        .memory(node.memory()).volumeSize(node.volumeSize())
+        .volumeId(node.volumeSize() > 0 ? "v-" + node.ref().nodeId() : "").image(node.image())
+        .running(true).tags(node.tags()).build());
   }
 
   @Override
@@ -124,8 +125,9 @@ public final class LatencyResourceProvider implements ResourceProvider {
   }
 
   private static NodeResource resource(NodeRef node, boolean running) {
-    return new NodeResource(node, "", "i-" + node.nodeId(), address(node), 0, 0, 0, "", "",
-        running, Map.of());
+    return NodeResource.builder().ref(node).role("").instanceId("i-" + node.nodeId())
+        .address(address(node)).cpu(0).memory(0).volumeSize(0).volumeId("").image("")
+        .running(running).tags(Map.of()).build();
   }
 
   private static String address(NodeRef node) {

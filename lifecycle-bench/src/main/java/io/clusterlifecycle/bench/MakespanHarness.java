@@ -152,7 +152,7 @@ public final class MakespanHarness {
       long gc = gcMillis() - gcBefore;
       if (op.state() != OperationState.SUCCEEDED) {
         throw new IllegalStateException("create of " + nodes + " nodes ended " + op.state()
-            + ": " + op.error());
+            + ": " + op.error().orElse(""));
       }
       if (bench.resources().calls() != nodes || bench.commands().runs() != 2L * nodes) {
         throw new IllegalStateException("create of " + nodes + " nodes made "

@@ -190,7 +190,7 @@ public final class ScaleRun {
       }
       if (op.state() != OperationState.SUCCEEDED) {
         throw new IllegalStateException("an operation of the scale run ended " + op.state()
-            + ": " + op.error());
+            + ": " + op.error().orElse(""));
       }
     }
   }

@@ -39,7 +39,7 @@ public final class StageClock implements EventListener {
   @Override
   public synchronized void onEvent(LifecycleEvent event) {
     if (event.event() == EventType.STAGE_STARTED) {
-      open = event.stage();
+      open = event.stage().orElse(null);
       openedAt = System.nanoTime();
     } else if (event.event() == EventType.STAGE_FINISHED && open != null) {
       spans.add(new Span(open, openedAt, System.nanoTime()));

@@ -6,7 +6,7 @@ import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.request.BackupCluster;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.request.RestoreCluster;
-import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;

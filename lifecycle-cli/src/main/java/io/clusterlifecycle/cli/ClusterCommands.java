@@ -1,9 +1,9 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.LifecycleTimeoutException;
 import io.clusterlifecycle.api.OperationFailedException;
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.LifecycleTimeoutException;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.model.Cluster;
@@ -14,8 +14,8 @@ import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.request.OperationRequest;
-import io.clusterlifecycle.api.spec.AppSpecFiles;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.codec.AppSpecFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,15 +101,15 @@ final class ClusterCommands {
       Set<String> started = ConcurrentHashMap.newKeySet();
       EventListener progress = e -> {
         if (e.event() == EventType.STAGE_FINISHED) {
-          err().println("  " + e.stage() + " ... " + e.message());
+          err().println("  " + e.stage().orElse(null) + " ... " + e.message().orElse(null));
           err().flush();
-        } else if (e.event() == EventType.OPERATION_STARTED && e.message() != null
-            && e.message().startsWith("resumed")) {
-          err().println("  " + e.message());
-        } else if (e.event() == EventType.OPERATION_STARTED && e.operation() != null
-            && started.add(e.operation()) && started.size() > 1 && e.opType() != null) {
-          err().println("  then " + e.opType().displayName() + " " + e.operation() + ": "
-              + e.message());
+        } else if (e.event() == EventType.OPERATION_STARTED
+            && e.message().filter(m -> m.startsWith("resumed")).isPresent()) {
+          err().println("  " + e.message().get());
+        } else if (e.event() == EventType.OPERATION_STARTED && e.operation().isPresent()
+            && started.add(e.operation().get()) && started.size() > 1 && e.opType().isPresent()) {
+          err().println("  then " + e.opType().get().displayName() + " " + e.operation().get()
+              + ": " + e.message().orElse(""));
         }
       };
       if (!parent.json) {
@@ -280,7 +280,7 @@ final class ClusterCommands {
           out().println(ClusterView.row(c));
           if (detailed) {
             c.nodes().forEach(n -> out().println("    " + n.id() + "  " + n.role() + "  "
-                + n.state() + "  " + n.address()));
+                + n.state() + "  " + n.address().orElse("")));
           }
         }
       }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
-import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -29,9 +29,7 @@ final class ClusterView {
     c.previousSpec().ifPresent(p -> o.put("previous_version", p.version()));
     ObjectNode labels = o.putObject("labels");
     c.labels().forEach(labels::put);
-    if (!c.operation().isEmpty()) {
-      o.put("operation", c.operation());
-    }
+    c.operation().ifPresent(id -> o.put("operation", id));
     if (withNodes) {
       ArrayNode nodes = o.putArray("nodes");
       for (Node n : c.nodes()) {
@@ -39,7 +37,7 @@ final class ClusterView {
             .put("id", n.id())
             .put("role", n.role())
             .put("state", n.state().name())
-            .put("ip", n.address())
+            .put("ip", n.address().orElse(""))
             .put("cpu", n.cpu())
             .put("memory", n.memory())
             .put("volume_size", n.volumeSize())
@@ -51,7 +49,7 @@ final class ClusterView {
 
   /** The app version a node runs; records written before nodes had one run the cluster's. */
   static String version(Cluster c, Node n) {
-    return n.version().isEmpty() ? c.spec().version() : n.version();
+    return n.version().orElse(c.spec().version());
   }
 
   static String text(Cluster c, List<Operation> operations) {
@@ -69,7 +67,7 @@ final class ClusterView {
     b.append(String.format(format, "NODE", "ROLE", "STATE", "IP", "CPU", "MEM_MIB", "VOL_GIB",
         "VERSION"));
     for (Node n : c.nodes()) {
-      b.append(String.format(format, n.id(), n.role(), n.state(), n.address(), n.cpu(),
+      b.append(String.format(format, n.id(), n.role(), n.state(), n.address().orElse(""), n.cpu(),
           n.memory(), n.volumeSize(), version(c, n)));
     }
     if (!operations.isEmpty()) {
@@ -77,7 +75,7 @@ final class ClusterView {
       for (Operation op : operations) {
         b.append("  ").append(op.id()).append("  ").append(op.type().displayName()).append("  ")
             .append(op.state()).append(op.refused() ? " (refused)" : "")
-            .append(op.error().isEmpty() ? "" : "  " + op.error()).append('\n');
+            .append(op.error().map(e -> "  " + e).orElse("")).append('\n');
       }
     }
     return b.toString();

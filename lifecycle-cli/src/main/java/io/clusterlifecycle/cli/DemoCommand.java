@@ -1,6 +1,6 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
@@ -17,9 +17,9 @@ import io.clusterlifecycle.api.request.RoleResize;
 import io.clusterlifecycle.api.request.ScaleVertical;
 import io.clusterlifecycle.api.request.Upgrade;
 import io.clusterlifecycle.api.spec.AppSpec;
-import io.clusterlifecycle.api.spec.AppSpecFiles;
-import io.clusterlifecycle.api.spec.SpecFormat;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.codec.AppSpecFiles;
+import io.clusterlifecycle.codec.SpecFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -213,7 +213,7 @@ final class DemoCommand implements Callable<Integer> {
       for (Node n : c.nodes()) {
         Path dir = session.infra.home().nodeDirectory(n.id());
         DemoServers.Status s = DemoServers.status(dir);
-        b.append(String.format(Locale.ROOT, format, n.id(), n.role(), n.state(), n.address(),
+        b.append(String.format(Locale.ROOT, format, n.id(), n.role(), n.state(), n.address().orElse(""),
             n.cpu(), n.memory(), ClusterView.version(c, n), s.server(), s.serves(), s.config()));
       }
       if (c.nodes().isEmpty() && c.state() == ClusterState.DONE) {

@@ -1,14 +1,14 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.IllegalStateTransitionException;
-import io.clusterlifecycle.api.NotFoundException;
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.error.ValidationException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The {@code lifecycle} command-line tool: a thin shell over the library for trying app specs
@@ -144,7 +144,7 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       tweak) {
     if (leaseSeconds != null && leaseSeconds <= 0) {
       throw new ValidationException("command line", java.util.List.of(
-          io.clusterlifecycle.api.ValidationProblem.of("--lease", "must be a positive number"
+          io.clusterlifecycle.api.error.ValidationProblem.of("--lease", "must be a positive number"
               + " of seconds, was " + leaseSeconds)));
     }
     return new Session(home, trace, new Session.Stores(store, metadata), b -> {
@@ -159,7 +159,7 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
   java.util.Optional<java.time.Duration> timeout() {
     if (timeoutSeconds != null && timeoutSeconds <= 0) {
       throw new ValidationException("command line", java.util.List.of(
-          io.clusterlifecycle.api.ValidationProblem.of("--timeout", "must be a positive number"
+          io.clusterlifecycle.api.error.ValidationProblem.of("--timeout", "must be a positive number"
               + " of seconds, was " + timeoutSeconds)));
     }
     return java.util.Optional.ofNullable(timeoutSeconds).map(java.time.Duration::ofSeconds);

@@ -2,17 +2,18 @@ package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
+import picocli.CommandLine;
 
 /**
  * {@code lifecycle plan}: the dry-run. {@code plan SPEC --name NAME ...} shows what create would
@@ -54,7 +55,7 @@ final class PlanCommand extends ClusterCommands.Base {
   int run(Session session) {
     Plan plan = session.engine.plan(request);
     switch (format) {
-      case json -> out().println(plan.toJson());
+      case json -> out().println(RecordCodec.write(plan));
       case mermaid -> out().print(plan.toMermaid());
       default -> out().print(plan.toText());
     }

@@ -3,10 +3,10 @@ package io.clusterlifecycle.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine;
 
 /**
  * Runs an engine that takes over interrupted operations until the process is stopped: a replica
@@ -28,8 +28,8 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (everySeconds <= 0) {
-      throw new io.clusterlifecycle.api.ValidationException("command line", java.util.List.of(
-          io.clusterlifecycle.api.ValidationProblem.of("--every", "must be a positive number of"
+      throw new io.clusterlifecycle.api.error.ValidationException("command line", java.util.List.of(
+          io.clusterlifecycle.api.error.ValidationProblem.of("--every", "must be a positive number of"
               + " seconds, was " + everySeconds)));
     }
     Session session = parent.openSession(b -> b

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.MetadataStore;
@@ -13,6 +13,7 @@ import io.clusterlifecycle.spi.etcd.EtcdClusterStore;
 import io.clusterlifecycle.spi.etcd.EtcdEndpoints;
 import io.clusterlifecycle.spi.etcd.EtcdMetadataStore;
 import io.clusterlifecycle.spi.jdbc.JdbcClusterStore;
+import io.clusterlifecycle.spi.local.LocalInfrastructure;
 import io.etcd.jetcd.Client;
 import java.nio.file.Path;
 import java.util.ArrayList;

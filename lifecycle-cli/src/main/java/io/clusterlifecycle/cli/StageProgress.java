@@ -63,17 +63,17 @@ final class StageProgress implements EventListener {
   @Override
   public synchronized void onEvent(LifecycleEvent e) {
     switch (e.event()) {
-      case STAGE_STARTED -> open(e.stage());
+      case STAGE_STARTED -> open(e.stage().orElse(null));
       case STAGE_FINISHED -> {
-        if (bar != null && e.stage().equals(barStage)) {
+        if (bar != null && e.stage().isPresent() && e.stage().get().equals(barStage)) {
           bar.stepTo(bar.getMax());
-          bar.setExtraMessage(e.message());
+          bar.setExtraMessage(e.message().orElse(null));
           close();
         }
       }
       case OPERATION_FAILED, OPERATION_SUCCEEDED -> close();
       default -> {
-        if (bar != null && STEP_ENDS.contains(e.event()) && barStage.equals(e.stage())) {
+        if (bar != null && STEP_ENDS.contains(e.event()) && barStage.equals(e.stage().orElse(null))) {
           bar.step();
         }
       }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.LifecycleEvent;
-import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -24,8 +24,9 @@ import java.nio.file.StandardOpenOption;
 public final class JsonLinesTrace implements EventListener, AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+      .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
 
   private final OutputStream out;
 

@@ -1,8 +1,8 @@
 package io.clusterlifecycle.core;
 
-import io.clusterlifecycle.api.ConflictException;
+import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.Lifecycle;
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.testkit;
 
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
@@ -116,7 +116,7 @@ public final class InMemoryResourceProvider implements ResourceProvider {
         }
         NodeResource created = newResource(node);
         nodes.put(node.ref(), created);
-        keptVolumes.remove(created.volumeId());
+        created.volumeId().ifPresent(keptVolumes::remove);
         return new Done<>(Outcome.DONE, created);
       }
     });
@@ -201,9 +201,8 @@ public final class InMemoryResourceProvider implements ResourceProvider {
           throw new IllegalArgumentException("cannot shrink the volume of node " + node.nodeId()
               + " from " + r.volumeSize() + " GiB to " + volumeSize + " GiB");
         }
-        NodeResource resized = new NodeResource(r.ref(), r.role(), r.instanceId(), r.address(),
-            cpu, memory, r.volumeSize() > 0 ? volumeSize : 0, r.volumeId(), r.image(),
-            r.running(), r.tags());
+        NodeResource resized = r.toBuilder().cpu(cpu).memory(memory)
+            .volumeSize(r.volumeSize() > 0 ? volumeSize : 0).build();
         nodes.put(node, resized);
         return new Done<>(Outcome.DONE, resized);
       }
@@ -226,8 +225,7 @@ public final class InMemoryResourceProvider implements ResourceProvider {
     return call(Method.REPLACE_IMAGE, node, () -> {
       synchronized (lock) {
         NodeResource r = existing(node);
-        NodeResource replaced = new NodeResource(r.ref(), r.role(), r.instanceId(), r.address(),
-            r.cpu(), r.memory(), r.volumeSize(), r.volumeId(), image, r.running(), r.tags());
+        NodeResource replaced = r.toBuilder().image(image).build();
         nodes.put(node, replaced);
         return new Done<>(Outcome.DONE, replaced);
       }
@@ -255,8 +253,8 @@ public final class InMemoryResourceProvider implements ResourceProvider {
           return new Done<>(Outcome.NO_OP, kept ? Optional.of(volumeId) : Optional.empty());
         }
         if (keepVolume && r.volumeSize() > 0) {
-          keptVolumes.add(r.volumeId());
-          return new Done<>(Outcome.DONE, Optional.of(r.volumeId()));
+          r.volumeId().ifPresent(keptVolumes::add);
+          return new Done<>(Outcome.DONE, r.volumeId());
         }
         return new Done<>(Outcome.DONE, Optional.<String>empty());
       }
@@ -505,8 +503,7 @@ public final class InMemoryResourceProvider implements ResourceProvider {
         if (r.running() == run) {
           return new Done<>(Outcome.NO_OP, r);
         }
-        NodeResource changed = new NodeResource(r.ref(), r.role(), r.instanceId(), r.address(),
-            r.cpu(), r.memory(), r.volumeSize(), r.volumeId(), r.image(), run, r.tags());
+        NodeResource changed = r.toBuilder().running(run).build();
         nodes.put(node, changed);
         return new Done<>(Outcome.DONE, changed);
       }
@@ -580,9 +577,10 @@ public final class InMemoryResourceProvider implements ResourceProvider {
     tags.put(NodeSpec.TAG_ROLE, node.role());
     tags.put(NodeSpec.TAG_NODE, node.ref().nodeId());
     int volumeSize = Math.max(0, node.volumeSize());
-    return new NodeResource(node.ref(), node.role(), instanceId, address, node.cpu(),
-        node.memory(), volumeSize, volumeSize > 0 ? volumeId(node.ref()) : "", node.image(), true,
-        tags);
+    return NodeResource.builder().ref(node.ref()).role(node.role()).instanceId(instanceId)
+        .address(address).cpu(node.cpu()).memory(node.memory()).volumeSize(volumeSize)
+        .volumeId(volumeSize > 0 ? Optional.of(volumeId(node.ref())) : Optional.empty())
+        .image(node.image()).running(true).tags(tags).build();
   }
 
   private static String volumeId(NodeRef node) {

@@ -61,7 +61,7 @@ public record ResourceCall(
     /**
      * The node did not exist: {@code find} completed with empty; {@code start}, {@code stop},
      * {@code resize} and {@code replaceImage} completed exceptionally with
-     * {@link io.clusterlifecycle.api.NotFoundException}.
+     * {@link io.clusterlifecycle.api.error.NotFoundException}.
      */
     NOT_FOUND,
     /** Completed exceptionally: a programmed {@link Fault} or a refused argument. */

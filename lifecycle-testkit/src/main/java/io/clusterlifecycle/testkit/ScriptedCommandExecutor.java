@@ -125,13 +125,15 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
     Script s = script;
     Runnable end = () -> {
       if (timesOut) {
-        future.end(State.TIMED_OUT, CommandResult.TIMEOUT_EXIT_CODE, new CommandResult(
-            CommandResult.TIMEOUT_EXIT_CODE, true, "", "", max0(timeout)), null);
+        future.end(State.TIMED_OUT, CommandResult.TIMEOUT_EXIT_CODE, CommandResult.builder()
+            .exitCode(CommandResult.TIMEOUT_EXIT_CODE).timedOut(true).stdoutTail("").stderrTail("")
+            .duration(max0(timeout)).build(), null);
       } else if (s.failure() != null) {
         future.end(State.FAILED, -1, null, s.failure());
       } else {
         future.end(State.EXITED, s.exitCode(),
-            new CommandResult(s.exitCode(), false, s.stdout(), s.stderr(), s.latency()), null);
+            CommandResult.builder().exitCode(s.exitCode()).timedOut(false).stdoutTail(s.stdout())
+                .stderrTail(s.stderr()).duration(s.latency()).build(), null);
       }
     };
     if (delay.isZero() || delay.isNegative()) {

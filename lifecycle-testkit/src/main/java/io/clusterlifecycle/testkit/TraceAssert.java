@@ -72,18 +72,18 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
     Map<String, LifecycleEvent> open = new LinkedHashMap<>();
     List<Run> out = new ArrayList<>();
     for (LifecycleEvent e : actual) {
-      String key = e.operation() + "|" + e.node() + "|" + e.service() + "|" + e.stage();
+      String key = e.operation().orElse(null) + "|" + e.node().orElse(null) + "|" + e.service().orElse(null) + "|" + e.stage().orElse(null);
       if (e.event() == EventType.COMMAND_STARTED) {
         open.put(key, e);
       } else if (e.event() == EventType.COMMAND_FINISHED) {
         LifecycleEvent start = open.remove(key);
         if (start != null) {
-          out.add(new Run(e.service(), e.role(), e.node(), e.stage(), start.seq(), e.seq(),
-              e.exitCode()));
+          out.add(new Run(e.service().orElse(null), e.role().orElse(null), e.node().orElse(null), e.stage().orElse(null), start.seq(), e.seq(),
+              e.exitCode().orElse(null)));
         }
       }
     }
-    open.values().forEach(s -> out.add(new Run(s.service(), s.role(), s.node(), s.stage(),
+    open.values().forEach(s -> out.add(new Run(s.service().orElse(null), s.role().orElse(null), s.node().orElse(null), s.stage().orElse(null),
         s.seq(), Long.MAX_VALUE, null)));
     out.sort(Comparator.comparingLong(Run::started));
     return out;
@@ -195,9 +195,9 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
     for (LifecycleEvent e : actual) {
       if (e.event() == EventType.STATE_CHANGED) {
         if (path.isEmpty()) {
-          path.add(e.from());
+          path.add(e.from().orElse(null));
         }
-        path.add(e.to());
+        path.add(e.to().orElse(null));
       }
     }
     if (!path.equals(Arrays.asList(states))) {

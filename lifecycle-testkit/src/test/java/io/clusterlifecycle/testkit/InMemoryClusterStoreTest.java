@@ -45,25 +45,26 @@ class InMemoryClusterStoreTest {
   }
 
   private static Operation operation(String id, String clusterId, Instant createdAt) {
-    return new Operation(id, clusterId, OperationType.CREATE, OperationState.PENDING,
-        ClusterState.PENDING, new Plan(clusterId, "demo", OperationType.CREATE, List.of()),
-        createdAt, Optional.empty(), "", false, List.of(), List.of());
+    return Operation.builder().id(id).clusterId(clusterId).type(OperationType.CREATE)
+        .state(OperationState.PENDING).startedFrom(ClusterState.PENDING)
+        .plan(new Plan(clusterId, "demo", OperationType.CREATE, List.of())).createdAt(createdAt)
+        .endedAt(Optional.empty()).error("").refused(false).warnings(List.of())
+        .keptVolumes(List.of()).build();
   }
 
   static Backup backup(String id, String clusterId, Instant createdAt) {
-    return new Backup(id, clusterId, "demo-" + clusterId, "default", SPEC,
-        Map.of("tick", "2000"), Map.of("zk", 2),
-        List.of(new Backup.Artifact("demo-" + clusterId + "-zk-1", "zk", 1,
-                id + "/demo-" + clusterId + "-zk-1"),
-            new Backup.Artifact("demo-" + clusterId + "-zk-2", "zk", 2,
-                id + "/demo-" + clusterId + "-zk-2")),
-        createdAt);
+    return Backup.builder().id(id).clusterId(clusterId).clusterName("demo-" + clusterId)
+        .namespace("default").spec(SPEC).env(Map.of("tick", "2000")).roleCounts(Map.of("zk", 2))
+        .artifacts(List.of(new Backup.Artifact("demo-" + clusterId + "-zk-1", "zk", 1, id + "/demo-" + clusterId + "-zk-1"), new Backup.Artifact("demo-" + clusterId + "-zk-2", "zk", 2, id + "/demo-" + clusterId + "-zk-2")))
+        .createdAt(createdAt).build();
   }
 
   @Test
   void put_ofANewRecordAtVersionZero_storesItAtVersionOne_andReadsBackEqual() throws Exception {
     Cluster fresh = cluster("c1", T0).toBuilder()
-        .putNode(new Node("demo-c1-zk-1", "zk", 1, NodeState.PENDING, "", "", 1, 1024, 0, "", "3.8.4"))
+        .putNode(Node.builder().id("demo-c1-zk-1").role("zk").index(1).state(NodeState.PENDING)
+            .address("").instanceId("").cpu(1).memory(1024).volumeSize(0).image("").version("3.8.4")
+            .build())
         .labels(Map.of("env", "test")).build();
 
     Cluster stored = await(store.put(fresh));
@@ -205,9 +206,11 @@ class InMemoryClusterStoreTest {
     await(store.putOperation(operation("op-2", "c1", T0.plusSeconds(2))));
     await(store.putOperation(operation("op-1", "c1", T0.plusSeconds(1))));
     await(store.putOperation(operation("op-x", "c2", T0)));
-    Operation running = new Operation("op-1", "c1", OperationType.CREATE, OperationState.RUNNING,
-        ClusterState.PENDING, new Plan("c1", "demo", OperationType.CREATE, List.of()),
-        T0.plusSeconds(1), Optional.empty(), "", false, List.of(), List.of());
+    Operation running = Operation.builder().id("op-1").clusterId("c1").type(OperationType.CREATE)
+        .state(OperationState.RUNNING).startedFrom(ClusterState.PENDING)
+        .plan(new Plan("c1", "demo", OperationType.CREATE, List.of())).createdAt(T0.plusSeconds(1))
+        .endedAt(Optional.empty()).error("").refused(false).warnings(List.of())
+        .keptVolumes(List.of()).build();
     await(store.putOperation(running));
 
     assertThat(await(store.operations("c1"))).extracting(Operation::id)
@@ -246,8 +249,9 @@ class InMemoryClusterStoreTest {
     for (Backup b : List.of(late, tieB, tieA, early, backup("b-other", "c2", T0))) {
       await(store.putBackup(b));
     }
-    Backup replaced = new Backup("b-late", "c1", "renamed", "team-b", SPEC, Map.of(),
-        Map.of("zk", 1), List.of(), T0.plusSeconds(30));
+    Backup replaced = Backup.builder().id("b-late").clusterId("c1").clusterName("renamed")
+        .namespace("team-b").spec(SPEC).env(Map.of()).roleCounts(Map.of("zk", 1))
+        .artifacts(List.of()).createdAt(T0.plusSeconds(30)).build();
 
     await(store.putBackup(replaced));
 

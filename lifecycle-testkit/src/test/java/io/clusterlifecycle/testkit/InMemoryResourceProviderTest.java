@@ -5,7 +5,7 @@ import static io.clusterlifecycle.testkit.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
@@ -51,7 +51,7 @@ class InMemoryResourceProviderTest {
         .containsExactly("10.0.0.1", "10.0.0.2", "10.0.0.3");
     assertThat(List.of(a.instanceId(), b.instanceId(), c.instanceId()))
         .containsExactly("i-1", "i-2", "i-3");
-    assertThat(a.volumeId()).isEqualTo("vol-demo-zk-1");
+    assertThat(a.volumeId()).contains("vol-demo-zk-1");
     assertThat(b.volumeId()).isEmpty();
     assertThat(a.running()).isTrue();
     assertThat(a.cpu()).isEqualTo(2);
@@ -145,7 +145,7 @@ class InMemoryResourceProviderTest {
 
     // re-creating the node re-attaches its kept volume
     NodeResource back = await(provider.create(spec("c1", "demo-zk-1", "zk", 20)));
-    assertThat(back.volumeId()).isEqualTo("vol-demo-zk-1");
+    assertThat(back.volumeId()).contains("vol-demo-zk-1");
     assertThat(back.address()).isEqualTo("10.0.0.3");
     assertThat(provider.keptVolumes()).isEmpty();
   }
@@ -185,7 +185,7 @@ class InMemoryResourceProviderTest {
     assertThat(resized.cpu()).isEqualTo(8);
     assertThat(resized.memory()).isEqualTo(16384);
     assertThat(resized.volumeSize()).isEqualTo(40);
-    assertThat(rebuilt.image()).isEqualTo("zk:3.9");
+    assertThat(rebuilt.image()).contains("zk:3.9");
     assertThat(rebuilt.address()).isEqualTo(created.address());
     assertThat(rebuilt.instanceId()).isEqualTo(created.instanceId());
     assertThat(rebuilt.volumeId()).isEqualTo(created.volumeId());

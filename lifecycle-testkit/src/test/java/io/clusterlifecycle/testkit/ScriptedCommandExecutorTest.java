@@ -39,7 +39,8 @@ class ScriptedCommandExecutorTest {
 
     CompletableFuture<CommandResult> f = executor.run(req);
 
-    assertThat(f).isCompletedWithValue(new CommandResult(0, false, "", "", Duration.ZERO));
+    assertThat(f).isCompletedWithValue(CommandResult.builder().exitCode(0).timedOut(false)
+        .stdoutTail("").stderrTail("").duration(Duration.ZERO).build());
     assertThat(executor.runs()).singleElement().satisfies(r -> {
       assertThat(r.nodeId()).isEqualTo("demo-zk-1");
       assertThat(r.clusterId()).isEqualTo("c1");
@@ -67,14 +68,17 @@ class ScriptedCommandExecutorTest {
     executor.on("destroy").exit(5);   // shadowed for workers by the rule above
 
     assertThat(await(executor.run(request("destroy", "demo-worker-2", "worker"))))
-        .isEqualTo(new CommandResult(1, false, "", "drain failed", Duration.ZERO));
+        .isEqualTo(CommandResult.builder().exitCode(1).timedOut(false).stdoutTail("")
+            .stderrTail("drain failed").duration(Duration.ZERO).build());
     assertThat(await(executor.run(request("destroy", "demo-master-1", "master"))).exitCode())
         .isEqualTo(2);
-    CommandRequest special = new CommandRequest(Fixtures.node("n", "zk"), "destroy", "x",
-        Map.of("SPECIAL", "1"), Duration.ofSeconds(1));
+    CommandRequest special = CommandRequest.builder().node(Fixtures.node("n", "zk"))
+        .service("destroy").script("x").environment(Map.of("SPECIAL", "1"))
+        .timeout(Duration.ofSeconds(1)).build();
     assertThat(await(executor.run(special)).exitCode()).isEqualTo(3);
     assertThat(await(executor.run(request("destroy", "demo-worker-1", "worker"))))
-        .isEqualTo(new CommandResult(4, false, "generic", "", Duration.ZERO));
+        .isEqualTo(CommandResult.builder().exitCode(4).timedOut(false).stdoutTail("generic")
+            .stderrTail("").duration(Duration.ZERO).build());
     assertThat(await(executor.run(request("start", "demo-worker-1", "worker"))).exitCode())
         .isEqualTo(4);
     assertThat(await(executor.run(request("destroy", "demo-zk-1", "zk"))).exitCode())
@@ -116,7 +120,8 @@ class ScriptedCommandExecutorTest {
     CommandResult result = await(f);
     assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(Duration.ofMillis(60).toNanos());
     assertThat(result).isEqualTo(
-        new CommandResult(0, false, "started", "", Duration.ofMillis(60)));
+        CommandResult.builder().exitCode(0).timedOut(false).stdoutTail("started").stderrTail("")
+            .duration(Duration.ofMillis(60)).build());
     assertThat(scheduler.delays).containsExactly(Duration.ofMillis(60));
     assertThat(executor.inFlight()).isZero();
     assertThat(executor.runs("start")).singleElement()

@@ -3,9 +3,10 @@ package io.clusterlifecycle.api.event;
 import io.clusterlifecycle.api.state.OperationType;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One thing that happened (SPEC section 10). Fields that do not apply to an event are null.
+ * One thing that happened. Fields that do not apply to an event are empty.
  *
  * @param seq increasing number of the event within its engine
  * @param ts when it happened
@@ -28,43 +29,56 @@ public record LifecycleEvent(
     long seq,
     Instant ts,
     EventType event,
-    String cluster,
-    String operation,
-    OperationType opType,
-    String stage,
-    String role,
-    String node,
-    String service,
-    Integer order,
-    Integer exitCode,
-    String path,
-    String from,
-    String to,
-    String message) {
+    Optional<String> cluster,
+    Optional<String> operation,
+    Optional<OperationType> opType,
+    Optional<String> stage,
+    Optional<String> role,
+    Optional<String> node,
+    Optional<String> service,
+    Optional<Integer> order,
+    Optional<Integer> exitCode,
+    Optional<String> path,
+    Optional<String> from,
+    Optional<String> to,
+    Optional<String> message) {
 
   /**
-   * Checks the required components.
+   * Checks for nulls.
    *
    * @param seq the sequence number
    * @param ts the time
    * @param event the kind
-   * @param cluster the cluster id, or null
-   * @param operation the operation id, or null
-   * @param opType the operation type, or null
-   * @param stage the stage, or null
-   * @param role the role, or null
-   * @param node the node id, or null
-   * @param service the service, or null
-   * @param order the order, or null
-   * @param exitCode the exit code, or null
-   * @param path the metadata path, or null
-   * @param from the previous state, or null
-   * @param to the new state, or null
-   * @param message the detail, or null
+   * @param cluster the cluster id, if any
+   * @param operation the operation id, if any
+   * @param opType the operation type, if any
+   * @param stage the stage, if any
+   * @param role the role, if any
+   * @param node the node id, if any
+   * @param service the service, if any
+   * @param order the order, if any
+   * @param exitCode the exit code, if any
+   * @param path the metadata path, if any
+   * @param from the previous state, if any
+   * @param to the new state, if any
+   * @param message the detail, if any
    */
   public LifecycleEvent {
     Objects.requireNonNull(ts, "ts");
     Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(opType, "opType");
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(order, "order");
+    Objects.requireNonNull(exitCode, "exitCode");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(message, "message");
   }
 
   /**
@@ -213,8 +227,11 @@ public record LifecycleEvent(
      * @return the event
      */
     public LifecycleEvent build(long seq, Instant ts) {
-      return new LifecycleEvent(seq, ts, event, cluster, operation, opType, stage, role, node,
-          service, order, exitCode, path, from, to, message);
+      return new LifecycleEvent(seq, ts, event, Optional.ofNullable(cluster),
+          Optional.ofNullable(operation), Optional.ofNullable(opType), Optional.ofNullable(stage),
+          Optional.ofNullable(role), Optional.ofNullable(node), Optional.ofNullable(service),
+          Optional.ofNullable(order), Optional.ofNullable(exitCode), Optional.ofNullable(path),
+          Optional.ofNullable(from), Optional.ofNullable(to), Optional.ofNullable(message));
     }
   }
 }

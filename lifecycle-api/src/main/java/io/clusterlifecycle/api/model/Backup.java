@@ -96,4 +96,170 @@ public record Backup(
         .sorted(java.util.Comparator.comparingInt(Artifact::index)).toList();
     return position < ofRole.size() ? Optional.of(ofRole.get(position)) : Optional.empty();
   }
+
+  /**
+   * Starts a builder for a Backup; every component not set is {@code null} (which the
+   * constructor refuses), zero, false, or empty for optional values and collections.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts a builder holding this Backup's components, to make a changed copy.
+   *
+   * @return a builder; changing it leaves this record as it is
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds a {@link Backup}; not thread-safe. The constructor checks the components. */
+  public static final class Builder {
+    private String id;
+    private String clusterId;
+    private String clusterName;
+    private String namespace;
+    private AppSpec spec;
+    private Map<String, String> env = Map.of();
+    private Map<String, Integer> roleCounts = Map.of();
+    private List<Artifact> artifacts = List.of();
+    private Instant createdAt;
+
+    private Builder() {}
+
+    private Builder(Backup r) {
+      this.id = r.id;
+      this.clusterId = r.clusterId;
+      this.clusterName = r.clusterName;
+      this.namespace = r.namespace;
+      this.spec = r.spec;
+      this.env = r.env;
+      this.roleCounts = r.roleCounts;
+      this.artifacts = r.artifacts;
+      this.createdAt = r.createdAt;
+    }
+
+    /**
+     * Sets {@code id}: the backup id, unique in the store; also the {@code LC_BACKUP_ID} its commands got.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder id(String value) {
+      Objects.requireNonNull(value, "id");
+      this.id = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code clusterId}: the cluster backed up.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder clusterId(String value) {
+      Objects.requireNonNull(value, "clusterId");
+      this.clusterId = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code clusterName}: that cluster's name.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder clusterName(String value) {
+      Objects.requireNonNull(value, "clusterName");
+      this.clusterName = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code namespace}: that cluster's namespace.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder namespace(String value) {
+      Objects.requireNonNull(value, "namespace");
+      this.namespace = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code spec}: the app spec (and so the version) the cluster ran.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder spec(AppSpec value) {
+      Objects.requireNonNull(value, "spec");
+      this.spec = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code env}: the cluster's parameters.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder env(Map<String, String> value) {
+      Objects.requireNonNull(value, "env");
+      this.env = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code roleCounts}: nodes per role at backup time.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder roleCounts(Map<String, Integer> value) {
+      Objects.requireNonNull(value, "roleCounts");
+      this.roleCounts = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code artifacts}: one per node that ran {@code backup}, in node order.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder artifacts(List<Artifact> value) {
+      Objects.requireNonNull(value, "artifacts");
+      this.artifacts = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code createdAt}: when the backup finished.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder createdAt(Instant value) {
+      Objects.requireNonNull(value, "createdAt");
+      this.createdAt = value;
+      return this;
+    }
+
+    /**
+     * Builds the record.
+     *
+     * @return the Backup
+     * @throws NullPointerException if a required component was not set
+     * @throws IllegalArgumentException if the record's constructor refuses a value
+     */
+    public Backup build() {
+      return new Backup(
+          id, clusterId, clusterName, namespace, spec, env, roleCounts, artifacts, createdAt);
+    }
+  }
 }

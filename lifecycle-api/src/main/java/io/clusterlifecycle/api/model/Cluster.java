@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * @param lastIndex per role, the highest node index ever handed out (indexes are never reused)
  * @param primaries per role that has a {@code promote} service, the node promoted last (SPEC
  *     7.11); a role missing here has its first node as primary
- * @param operation the id of the operation under way, empty when none
+ * @param operation the id of the operation under way; empty when none
  * @param lease the owner of the operation under way, empty when none
  * @param history ids of the operations run on it, oldest first
  * @param version the record's version, for compare-and-set in the store; {@code 0} before the
@@ -50,7 +50,7 @@ public record Cluster(
     List<Node> nodes,
     Map<String, Integer> lastIndex,
     Map<String, String> primaries,
-    String operation,
+    Optional<String> operation,
     Optional<Lease> lease,
     List<String> history,
     long version,
@@ -75,7 +75,7 @@ public record Cluster(
    * @param nodes the nodes; copied
    * @param lastIndex highest index per role; copied
    * @param primaries promoted node per role; copied; {@code null} is read as empty
-   * @param operation the operation under way, or empty
+   * @param operation the operation under way, if any; an empty text counts as none
    * @param lease the owner of the operation under way, if any
    * @param history operation ids; copied
    * @param version the record version
@@ -89,7 +89,7 @@ public record Cluster(
     Objects.requireNonNull(spec, "spec");
     previousSpec = previousSpec == null ? Optional.empty() : previousSpec;
     Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(operation, "operation");
+    operation = Objects.requireNonNull(operation, "operation").filter(s -> !s.isEmpty());
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
@@ -135,8 +135,9 @@ public record Cluster(
    * @return the spec of the node's version
    */
   public AppSpec specOf(Node node) {
-    if (!node.version().isEmpty() && !node.version().equals(spec.version())
-        && previousSpec.isPresent() && previousSpec.get().version().equals(node.version())) {
+    String version = node.version().orElse(spec.version());
+    if (!version.equals(spec.version()) && previousSpec.isPresent()
+        && previousSpec.get().version().equals(version)) {
       return previousSpec.get();
     }
     return spec;
@@ -184,7 +185,8 @@ public record Cluster(
    */
   public static Builder builder(String id, String name, AppSpec spec, Instant now) {
     return new Builder(new Cluster(id, name, DEFAULT_NAMESPACE, spec, Optional.empty(), Map.of(),
-        spec.env(), ClusterState.PENDING, List.of(), Map.of(), Map.of(), "", Optional.empty(),
+        spec.env(), ClusterState.PENDING, List.of(), Map.of(), Map.of(), Optional.empty(),
+        Optional.empty(),
         List.of(), 0, now, now));
   }
 
@@ -202,7 +204,7 @@ public record Cluster(
     private final Map<String, Node> putNodes = new LinkedHashMap<>();
     private final java.util.Set<String> removedNodes = new java.util.HashSet<>();
     private final Map<String, Integer> lastIndex;
-    private String operation;
+    private Optional<String> operation;
     private Optional<Lease> lease;
     private final List<String> history;
     private long version;
@@ -336,7 +338,18 @@ public record Cluster(
      * @return this builder
      */
     public Builder operation(String value) {
-      this.operation = value;
+      this.operation = Optional.of(value).filter(s -> !s.isEmpty());
+      return this;
+    }
+
+    /**
+     * Sets or clears the operation under way.
+     *
+     * @param value the operation id, or empty for none
+     * @return this builder
+     */
+    public Builder operation(Optional<String> value) {
+      this.operation = Objects.requireNonNull(value, "operation");
       return this;
     }
 

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.api.model;
 
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.state.ClusterState;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.clusterlifecycle.api.plan;
 
-import io.clusterlifecycle.api.spi.RecordCodec;
 import io.clusterlifecycle.api.state.OperationType;
 import java.util.List;
 import java.util.Objects;
@@ -51,15 +50,6 @@ public record Plan(String clusterId, String clusterName, OperationType type, Lis
   }
 
   /**
-   * Renders the plan as JSON, the form it is stored in; {@link #fromJson(String)} reads it back.
-   *
-   * @return the JSON document
-   */
-  public String toJson() {
-    return RecordCodec.write(this);
-  }
-
-  /**
    * Renders the plan as a Mermaid flowchart: one subgraph per stage, one box per step, arrows
    * from each stage to the next.
    *
@@ -67,16 +57,5 @@ public record Plan(String clusterId, String clusterName, OperationType type, Lis
    */
   public String toMermaid() {
     return PlanRenderer.mermaid(this);
-  }
-
-  /**
-   * Reads a plan written by {@link #toJson()}.
-   *
-   * @param json the JSON document
-   * @return the plan
-   * @throws IllegalArgumentException if the document is not a plan
-   */
-  public static Plan fromJson(String json) {
-    return RecordCodec.read(json, Plan.class);
   }
 }

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.api.spec;
 
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * lifecycle services, and cluster-wide parameters (SPEC section 3).
  *
  * <p>Build one with {@link #builder(String, String)}, which validates the whole spec, or load one
- * with {@link AppSpecFiles}. The canonical constructor only checks for nulls, so a spec made with
- * it should be checked with {@link #validate()} or {@link #requireValid()} before use; the engine
+ * with lifecycle-codec's {@code AppSpecFiles}. The canonical constructor only checks for nulls,
+ * so a spec made with it should be checked with {@link #validate()} or {@link #requireValid()} before use; the engine
  * does so at every entry point.
  *
  * <pre>{@code

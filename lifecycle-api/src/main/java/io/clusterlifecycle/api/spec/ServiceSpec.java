@@ -48,6 +48,60 @@ public record ServiceSpec(
   /** Value of {@link #nodesToExecuteOn()} meaning every node of the role. */
   public static final int ALL_NODES = Integer.MAX_VALUE;
 
+  /** File key of {@link #postStartService()}, allowed only on {@code init} and {@code upgrade}. */
+  public static final String FIELD_POST_START = "post_start_service";
+  /** File key of {@link #postStopService()}, allowed only on {@code destroy}. */
+  public static final String FIELD_POST_STOP = "post_stop_service";
+  /** File key of {@link #preCheck()}, allowed only on {@code scale_out} and {@code scale_in}. */
+  public static final String FIELD_PRE_CHECK = "pre_check";
+  /** File key of {@link #watch()}, allowed only on {@code reload}. */
+  public static final String FIELD_WATCH = "watch";
+
+  /**
+   * Tells whether a service of this name may carry a setting, by the setting's file key.
+   *
+   * @param serviceName the service's name
+   * @param field a file key such as {@link #FIELD_PRE_CHECK}; keys other than the four
+   *     {@code FIELD_*} constants are allowed on every service
+   * @return true when the setting is allowed on that service
+   */
+  public static boolean permits(String serviceName, String field) {
+    StandardService s = StandardService.fromServiceName(serviceName).orElse(null);
+    return switch (field) {
+      case FIELD_POST_START -> s != null && allowsPostStart(s);
+      case FIELD_POST_STOP -> s == StandardService.DESTROY;
+      case FIELD_PRE_CHECK -> s != null && allowsPreCheck(s);
+      case FIELD_WATCH -> s == StandardService.RELOAD;
+      default -> true;
+    };
+  }
+
+  /**
+   * Says which services a restricted setting is allowed on, as a validation reason.
+   *
+   * @param field one of the four {@code FIELD_*} constants
+   * @return for example {@code is only allowed on reload}
+   * @throws IllegalArgumentException for any other key
+   */
+  public static String onlyOn(String field) {
+    return switch (field) {
+      case FIELD_POST_START -> "is only allowed on init and upgrade";
+      case FIELD_POST_STOP -> "is only allowed on destroy";
+      case FIELD_PRE_CHECK -> "is only allowed on scale_out and scale_in";
+      case FIELD_WATCH -> "is only allowed on reload";
+      default -> throw new IllegalArgumentException(field);
+    };
+  }
+
+  private static boolean allowsPostStart(StandardService s) {
+    return s == StandardService.INIT || s == StandardService.UPGRADE;
+  }
+
+  private static boolean allowsPreCheck(StandardService s) {
+    return s == StandardService.SCALE_OUT || s == StandardService.SCALE_IN;
+  }
+
+
   /**
    * Checks for nulls and copies the watch list; ranges are checked by {@link AppSpec#validate()}.
    *

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.api.spec;
 
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,21 +132,23 @@ final class SpecValidator {
     if (service.nodesToExecuteOn() < 1) {
       add(at + ".nodes_to_execute_on", "must be >= 1, was " + service.nodesToExecuteOn());
     }
-    if (service.postStartService() && !permits(name, FIELD_POST_START)) {
-      add(at + "." + FIELD_POST_START, onlyOn(FIELD_POST_START));
+    if (service.postStartService() && !ServiceSpec.permits(name, ServiceSpec.FIELD_POST_START)) {
+      add(at + "." + ServiceSpec.FIELD_POST_START,
+          ServiceSpec.onlyOn(ServiceSpec.FIELD_POST_START));
     }
-    if (service.postStopService() && !permits(name, FIELD_POST_STOP)) {
-      add(at + "." + FIELD_POST_STOP, onlyOn(FIELD_POST_STOP));
+    if (service.postStopService() && !ServiceSpec.permits(name, ServiceSpec.FIELD_POST_STOP)) {
+      add(at + "." + ServiceSpec.FIELD_POST_STOP,
+          ServiceSpec.onlyOn(ServiceSpec.FIELD_POST_STOP));
     }
     service.preCheck().ifPresent(check -> {
-      if (!permits(name, FIELD_PRE_CHECK)) {
-        add(at + ".pre_check", onlyOn(FIELD_PRE_CHECK));
+      if (!ServiceSpec.permits(name, ServiceSpec.FIELD_PRE_CHECK)) {
+        add(at + ".pre_check", ServiceSpec.onlyOn(ServiceSpec.FIELD_PRE_CHECK));
       } else if (check.isBlank()) {
         add(at + ".pre_check", "must not be blank (omit it for no pre-check)");
       }
     });
-    if (!service.watch().isEmpty() && !permits(name, FIELD_WATCH)) {
-      add(at + "." + FIELD_WATCH, onlyOn(FIELD_WATCH));
+    if (!service.watch().isEmpty() && !ServiceSpec.permits(name, ServiceSpec.FIELD_WATCH)) {
+      add(at + "." + ServiceSpec.FIELD_WATCH, ServiceSpec.onlyOn(ServiceSpec.FIELD_WATCH));
     } else {
       for (int j = 0; j < service.watch().size(); j++) {
         String p = service.watch().get(j);
@@ -156,42 +158,6 @@ final class SpecValidator {
         }
       }
     }
-  }
-
-  static final String FIELD_POST_START = "post_start_service";
-  static final String FIELD_POST_STOP = "post_stop_service";
-  static final String FIELD_PRE_CHECK = "pre_check";
-  static final String FIELD_WATCH = "watch";
-
-  /** The one reason given for a service field that the service's name does not permit. */
-  static String onlyOn(String field) {
-    return switch (field) {
-      case FIELD_POST_START -> "is only allowed on init and upgrade";
-      case FIELD_POST_STOP -> "is only allowed on destroy";
-      case FIELD_PRE_CHECK -> "is only allowed on scale_out and scale_in";
-      case FIELD_WATCH -> "is only allowed on reload";
-      default -> throw new IllegalArgumentException(field);
-    };
-  }
-
-  /** Tells whether a service of this name may carry {@code field}; other fields always may. */
-  static boolean permits(String serviceName, String field) {
-    StandardService s = StandardService.fromServiceName(serviceName).orElse(null);
-    return switch (field) {
-      case FIELD_POST_START -> s != null && allowsPostStart(s);
-      case FIELD_POST_STOP -> s == StandardService.DESTROY;
-      case FIELD_PRE_CHECK -> s != null && allowsPreCheck(s);
-      case FIELD_WATCH -> s == StandardService.RELOAD;
-      default -> true;
-    };
-  }
-
-  private static boolean allowsPostStart(StandardService s) {
-    return s == StandardService.INIT || s == StandardService.UPGRADE;
-  }
-
-  private static boolean allowsPreCheck(StandardService s) {
-    return s == StandardService.SCALE_OUT || s == StandardService.SCALE_IN;
   }
 
   private static String seconds(Duration t) {

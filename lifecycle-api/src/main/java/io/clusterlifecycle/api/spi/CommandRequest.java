@@ -75,4 +75,114 @@ public record CommandRequest(
     Objects.requireNonNull(timeout, "timeout");
     environment = Map.copyOf(environment);
   }
+
+  /**
+   * Starts a builder for a CommandRequest; every component not set is {@code null} (which the
+   * constructor refuses), zero, false, or empty for optional values and collections.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts a builder holding this CommandRequest's components, to make a changed copy.
+   *
+   * @return a builder; changing it leaves this record as it is
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds a {@link CommandRequest}; not thread-safe. The constructor checks the components. */
+  public static final class Builder {
+    private NodeResource node;
+    private String service;
+    private String script;
+    private Map<String, String> environment = Map.of();
+    private Duration timeout;
+
+    private Builder() {}
+
+    private Builder(CommandRequest r) {
+      this.node = r.node;
+      this.service = r.service;
+      this.script = r.script;
+      this.environment = r.environment;
+      this.timeout = r.timeout;
+    }
+
+    /**
+     * Sets {@code node}: the node to run on, as the provider reported it.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder node(NodeResource value) {
+      Objects.requireNonNull(value, "node");
+      this.node = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code service}: the service name, for logs and events.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder service(String value) {
+      Objects.requireNonNull(value, "service");
+      this.service = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code script}: the command text.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder script(String value) {
+      Objects.requireNonNull(value, "script");
+      this.script = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code environment}: the {@code LC_*} variables and any others, passed as the process environment.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> value) {
+      Objects.requireNonNull(value, "environment");
+      this.environment = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code timeout}: how long the command may run before it is killed and reported as timed out.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder timeout(Duration value) {
+      Objects.requireNonNull(value, "timeout");
+      this.timeout = value;
+      return this;
+    }
+
+    /**
+     * Builds the record.
+     *
+     * @return the CommandRequest
+     * @throws NullPointerException if a required component was not set
+     * @throws IllegalArgumentException if the record's constructor refuses a value
+     */
+    public CommandRequest build() {
+      return new CommandRequest(
+          node, service, script, environment, timeout);
+    }
+  }
 }

@@ -48,4 +48,112 @@ public record CommandResult(
   private static String tail(String s) {
     return s.length() <= MAX_TAIL ? s : s.substring(s.length() - MAX_TAIL);
   }
+
+  /**
+   * Starts a builder for a CommandResult; every component not set is {@code null} (which the
+   * constructor refuses), zero, false, or empty for optional values and collections.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts a builder holding this CommandResult's components, to make a changed copy.
+   *
+   * @return a builder; changing it leaves this record as it is
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds a {@link CommandResult}; not thread-safe. The constructor checks the components. */
+  public static final class Builder {
+    private int exitCode;
+    private boolean timedOut;
+    private String stdoutTail;
+    private String stderrTail;
+    private Duration duration;
+
+    private Builder() {}
+
+    private Builder(CommandResult r) {
+      this.exitCode = r.exitCode;
+      this.timedOut = r.timedOut;
+      this.stdoutTail = r.stdoutTail;
+      this.stderrTail = r.stderrTail;
+      this.duration = r.duration;
+    }
+
+    /**
+     * Sets {@code exitCode}: the process exit code; {@code 0} is success.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder exitCode(int value) {
+      this.exitCode = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code timedOut}: true when the command was killed for exceeding its timeout.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder timedOut(boolean value) {
+      this.timedOut = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code stdoutTail}: the last part of standard output, at most {@link #MAX_TAIL} characters.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder stdoutTail(String value) {
+      Objects.requireNonNull(value, "stdoutTail");
+      this.stdoutTail = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code stderrTail}: the last part of standard error, at most {@link #MAX_TAIL} characters.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder stderrTail(String value) {
+      Objects.requireNonNull(value, "stderrTail");
+      this.stderrTail = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code duration}: how long it ran.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder duration(Duration value) {
+      Objects.requireNonNull(value, "duration");
+      this.duration = value;
+      return this;
+    }
+
+    /**
+     * Builds the record.
+     *
+     * @return the CommandResult
+     * @throws NullPointerException if a required component was not set
+     * @throws IllegalArgumentException if the record's constructor refuses a value
+     */
+    public CommandResult build() {
+      return new CommandResult(
+          exitCode, timedOut, stdoutTail, stderrTail, duration);
+    }
+  }
 }

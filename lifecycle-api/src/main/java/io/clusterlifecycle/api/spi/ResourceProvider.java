@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@link #list} reports every resource carrying the cluster's tag, including ones the
  *       engine has no record of, so that reconcile can find leaks.</li>
  *   <li>{@link #start}, {@link #stop}, {@link #resize} and {@link #replaceImage} of a node that
- *       does not exist fail their stage (with {@link io.clusterlifecycle.api.NotFoundException}
+ *       does not exist fail their stage (with {@link io.clusterlifecycle.api.error.NotFoundException}
  *       or another permanent exception) and create nothing.</li>
  *   <li>A null argument is refused: the method throws {@link NullPointerException} or fails its
  *       stage; it never completes normally.</li>

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.api.spi;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 
 /**
  * A failure that may go away if the same call is made again: a rate limit, a server error, a

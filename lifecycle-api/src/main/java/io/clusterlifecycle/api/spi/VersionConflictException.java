@@ -1,6 +1,6 @@
 package io.clusterlifecycle.api.spi;
 
-import io.clusterlifecycle.api.ConflictException;
+import io.clusterlifecycle.api.error.ConflictException;
 
 /**
  * A {@link ClusterStore#put} found that the record had been changed since it was read.

@@ -106,7 +106,7 @@ public enum ClusterState {
    *
    * @param target the state to move to
    * @return {@code target}, when the move is allowed
-   * @throws io.clusterlifecycle.api.IllegalStateTransitionException if the table does not allow
+   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not allow
    *     the move
    */
   public ClusterState moveTo(ClusterState target) {

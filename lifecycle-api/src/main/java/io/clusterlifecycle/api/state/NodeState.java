@@ -53,7 +53,7 @@ public enum NodeState {
    *
    * @param target the state to move to
    * @return {@code target}, when the move is allowed
-   * @throws io.clusterlifecycle.api.IllegalStateTransitionException if the table does not allow
+   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not allow
    *     the move
    */
   public NodeState moveTo(NodeState target) {

@@ -17,7 +17,7 @@ import static io.clusterlifecycle.api.state.ClusterState.UNDEPLOYING;
 import static io.clusterlifecycle.api.state.ClusterState.UPDATING;
 import static io.clusterlifecycle.api.state.ClusterState.WARNING;
 
-import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;

@@ -55,7 +55,7 @@ public enum RoleState {
    *
    * @param target the state to move to
    * @return {@code target}, when the move is allowed
-   * @throws io.clusterlifecycle.api.IllegalStateTransitionException if the table does not allow
+   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not allow
    *     the move
    */
   public RoleState moveTo(RoleState target) {

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.api.state;
 
-import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.clusterlifecycle.api.IllegalStateTransitionException;
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

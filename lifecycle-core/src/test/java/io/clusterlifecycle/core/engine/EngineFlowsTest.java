@@ -3,11 +3,11 @@ package io.clusterlifecycle.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.IllegalStateTransitionException;
-import io.clusterlifecycle.api.NotFoundException;
 import io.clusterlifecycle.api.OperationFailedException;
-import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
@@ -82,10 +82,10 @@ class EngineFlowsTest {
             + " init@demo-worker-3=0");
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(c.nodes()).extracting(Node::state).containsOnly(NodeState.RUNNING);
-    assertThat(c.nodes()).allSatisfy(n -> assertThat(n.address()).startsWith("10.0."));
+    assertThat(c.nodes()).allSatisfy(n -> assertThat(n.address().orElse("")).startsWith("10.0."));
     assertThat(h.metadata.commitCount()).isEqualTo(1);
     assertThat(h.metadata.value(root(c) + "/hosts/worker/demo-worker-2/ip"))
-        .contains(c.node("demo-worker-2").orElseThrow().address());
+        .contains(c.node("demo-worker-2").orElseThrow().address().orElse(""));
     assertThat(h.metadata.value(root(c) + "/cluster/app_version")).contains("1.0");
     assertThat(h.metadata.value(root(c) + "/hosts/worker/demo-worker-2/volume_size")).contains("10");
     // every command sees its identity in the environment, never spliced into the script

@@ -3,11 +3,11 @@ package io.clusterlifecycle.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.IllegalStateTransitionException;
-import io.clusterlifecycle.api.NotFoundException;
 import io.clusterlifecycle.api.OperationFailedException;
-import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
@@ -37,6 +37,7 @@ import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.codec.RecordCodec;
 import io.clusterlifecycle.testkit.CommandRun;
 import io.clusterlifecycle.testkit.ResourceCall;
 import java.time.Duration;
@@ -44,6 +45,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -269,8 +271,8 @@ class EngineOperationsTest {
     assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(after.spec().version()).isEqualTo("2.0");
     assertThat(after.previousSpec()).map(AppSpec::version).contains("1.0");
-    assertThat(after.nodes()).extracting(Node::version).containsOnly("2.0");
-    assertThat(after.node("demo-worker-1").orElseThrow().image()).isEqualTo("worker:2.0");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
+    assertThat(after.node("demo-worker-1").orElseThrow().image()).contains("worker:2.0");
     assertThat(h.metadata.value(root(c) + "/cluster/app_version")).contains("2.0");
     List<CommandRun> runs = lastOperationRuns();
     assertThat(runs).filteredOn(r -> r.service().equals("stop")).extracting(CommandRun::script)
@@ -319,7 +321,7 @@ class EngineOperationsTest {
         .hasMessageContaining("upgrade on demo-worker-2 exited with 7");
     Cluster failed = h.engine.get(c.id());
     assertThat(failed.state()).isEqualTo(ClusterState.FAILED_UPDATING);
-    assertThat(failed.nodes()).extracting(Node::version).containsOnly("2.0");
+    assertThat(failed.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
 
     Cluster back = run(Rollback.of("demo"));
     assertThat(h.stages()).containsExactly(
@@ -336,9 +338,9 @@ class EngineOperationsTest {
         "reload (order 0): reload@demo-client-1=0");
     assertThat(back.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(back.spec().version()).isEqualTo("1.0");
-    assertThat(back.nodes()).extracting(Node::version).containsOnly("1.0");
+    assertThat(back.nodes()).extracting(Node::version).containsOnly(Optional.of("1.0"));
     assertThat(back.nodes()).extracting(Node::state).containsOnly(NodeState.RUNNING);
-    assertThat(back.node("demo-worker-2").orElseThrow().image()).isEqualTo("worker:1.0");
+    assertThat(back.node("demo-worker-2").orElseThrow().image()).contains("worker:1.0");
     List<CommandRun> rollback = lastOperationRuns();
     assertThat(rollback).filteredOn(r -> r.service().equals("stop"))
         .extracting(CommandRun::script).containsOnly("x20");
@@ -356,7 +358,7 @@ class EngineOperationsTest {
         .hasMessageContaining("upgrade on demo-worker-1 exited with 1");
     Cluster after = h.engine.get(c.id());
     assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
-    assertThat(after.nodes()).extracting(Node::version).containsOnly("1.0");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("1.0"));
     assertThat(h.engine.operations(c.id())).extracting(o -> o.type().name())
         .containsExactly("CREATE", "UPGRADE", "ROLLBACK");
   }
@@ -374,7 +376,7 @@ class EngineOperationsTest {
     assertThat(h.commands.runs()).hasSize(before);
     assertThat(after.state()).isEqualTo(ClusterState.STOPPED);
     assertThat(after.nodes()).extracting(Node::state).containsOnly(NodeState.STOPPED);
-    assertThat(after.nodes()).extracting(Node::version).containsOnly("2.0");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
     Cluster started = run(StartCluster.of("demo"));
     assertThat(started.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(lastOperationRuns()).filteredOn(r -> r.service().equals("start"))
@@ -479,7 +481,7 @@ class EngineOperationsTest {
           Duration.ofSeconds(1));
     }
     List<Instant> commandEvents = h.events.events().stream()
-        .filter(e -> e.event() == EventType.COMMAND_STARTED && e.service().equals("restart"))
+        .filter(e -> e.event() == EventType.COMMAND_STARTED && e.service().filter("restart"::equals).isPresent())
         .map(LifecycleEvent::ts).toList();
     assertThat(Duration.between(commandEvents.get(1), commandEvents.get(2)))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
@@ -758,7 +760,7 @@ class EngineOperationsTest {
     Cluster after = h.engine.recover("demo", Duration.ofSeconds(30));
 
     assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
-    assertThat(after.nodes()).extracting(Node::version).containsOnly("2.0");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
     // only the unfinished steps ran again: the failed upgrade, then what followed it
     assertThat(h.commands.runs("stop")).hasSize((int) stopsBefore);
     assertThat(h.commands.runs("upgrade")).filteredOn(r -> r.nodeId().equals("demo-worker-2"))
@@ -851,14 +853,14 @@ class EngineOperationsTest {
     for (OperationRequest r : requests) {
       Plan plan = h.engine.plan(r);
       assertThat(plan.stages()).as(r.toString()).isNotEmpty();
-      assertThat(Plan.fromJson(plan.toJson())).isEqualTo(plan);
+      assertThat(RecordCodec.read(RecordCodec.write(plan), Plan.class)).isEqualTo(plan);
       assertThat(plan.toMermaid()).contains("flowchart");
     }
   }
 
   private List<CommandRun> lastOperationRuns() {
     String op = h.events.events().stream().filter(e -> e.event() == EventType.OPERATION_STARTED)
-        .reduce((a, b) -> b).orElseThrow().operation();
+        .reduce((a, b) -> b).orElseThrow().operation().orElse(null);
     return h.commands.runs().stream()
         .filter(r -> op.equals(r.environment().get("LC_OPERATION_ID"))).toList();
   }

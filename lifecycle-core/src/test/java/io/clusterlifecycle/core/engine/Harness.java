@@ -81,22 +81,22 @@ final class Harness implements AutoCloseable {
     for (LifecycleEvent e : all.subList(from, all.size())) {
       switch (e.event()) {
         case STAGE_STARTED -> {
-          stage = e.stage();
+          stage = e.stage().orElse(null);
           things.clear();
         }
         case STAGE_FINISHED -> {
           lines.add(stage + ": " + String.join(" ", things)
-              + (e.message().startsWith("failed") ? " !" : ""));
+              + (e.message().orElse("").startsWith("failed") ? " !" : ""));
           stage = null;
         }
-        case COMMAND_FINISHED -> things.add(e.service() + "@" + e.node() + "="
-            + (e.exitCode() == null ? "x" : e.exitCode()));
-        case RESOURCE_CREATED -> things.add("+" + e.node());
-        case RESOURCE_DELETED -> things.add("-" + e.node());
-        case RESOURCE_RESIZED -> things.add("resize:" + e.node());
-        case IMAGE_REPLACED -> things.add("image:" + e.node());
-        case RESOURCE_STOPPED -> things.add("down:" + e.node());
-        case RESOURCE_STARTED -> things.add("up:" + e.node());
+        case COMMAND_FINISHED -> things.add(e.service().orElse(null) + "@" + e.node().orElse(null) + "="
+            + (e.exitCode().orElse(null) == null ? "x" : e.exitCode().orElse(null)));
+        case RESOURCE_CREATED -> things.add("+" + e.node().orElse(null));
+        case RESOURCE_DELETED -> things.add("-" + e.node().orElse(null));
+        case RESOURCE_RESIZED -> things.add("resize:" + e.node().orElse(null));
+        case IMAGE_REPLACED -> things.add("image:" + e.node().orElse(null));
+        case RESOURCE_STOPPED -> things.add("down:" + e.node().orElse(null));
+        case RESOURCE_STARTED -> things.add("up:" + e.node().orElse(null));
         case METADATA_PUT -> things.add("put");
         case METADATA_DELETED -> things.add("del");
         default -> { }

@@ -2,7 +2,7 @@ package io.clusterlifecycle.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterlifecycle.api.ConflictException;
+import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
@@ -154,7 +154,7 @@ class LeaseRenewalTest {
           if (method.getName().equals("put")) {
             Cluster written = (Cluster) args[0];
             ((CompletionStage<?>) result).thenAccept(stored -> puts.add(new Put(clock.instant(),
-                written.operation(), written.lease())));
+                written.operation().orElse(""), written.lease())));
           }
           return result;
         });

@@ -3,9 +3,9 @@ package io.clusterlifecycle.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.LifecycleTimeoutException;
 import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.LifecycleTimeoutException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
@@ -216,12 +216,12 @@ class RecoverTest {
   @Test
   void crashBetweenTheOperationsEndAndTheClustersEnd_recoverCompletesTheRecord() {
     // the write that would end the cluster's record fails once, as if the engine died there
-    h.store.failPut(c -> c.operation().isEmpty() && c.state() == ClusterState.RUNNING,
+    h.store.failPut(c -> c.operation().orElse("").isEmpty() && c.state() == ClusterState.RUNNING,
         new IllegalStateException("engine died")).times(1);
     assertThatThrownBy(this::create).hasMessageContaining("engine died");
     Cluster stuck = h.engine.get("demo");
     assertThat(stuck.operation()).isNotEmpty();
-    assertThat(h.engine.operation(stuck.operation()).orElseThrow().state())
+    assertThat(h.engine.operation(stuck.operation().orElse("")).orElseThrow().state())
         .isEqualTo(OperationState.SUCCEEDED);
 
     Cluster c = h.engine.recover("demo", LONG);
@@ -241,9 +241,10 @@ class RecoverTest {
     // a record left by an engine that died in the middle of adding a node (no live lease)
     h.engine.addNodes(AddNodes.of("demo", "worker", 1));
     Operation added = h.engine.operations(c.id()).get(1);
-    h.store.putOperation(new Operation(added.id(), added.clusterId(), added.type(),
-        OperationState.RUNNING, added.startedFrom(), added.plan(), added.createdAt(),
-        java.util.Optional.empty(), "", false, List.of(), List.of())).join();
+    h.store.putOperation(Operation.builder().id(added.id()).clusterId(added.clusterId())
+        .type(added.type()).state(OperationState.RUNNING).startedFrom(added.startedFrom())
+        .plan(added.plan()).createdAt(added.createdAt()).endedAt(java.util.Optional.empty())
+        .error("").refused(false).warnings(List.of()).keptVolumes(List.of()).build()).join();
     Cluster now = h.engine.get(c.id());
     h.store.put(now.toBuilder().state(ClusterState.SCALING).operation(added.id())
         .lease(java.util.Optional.empty()).build()).join();

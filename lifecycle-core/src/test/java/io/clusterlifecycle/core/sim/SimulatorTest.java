@@ -80,14 +80,17 @@ class SimulatorTest {
   }
 
   static NodeSpec node(String clusterId, String nodeId) {
-    return new NodeSpec(new NodeRef(clusterId, nodeId), "demo", "default", "worker", 1, 512, 0,
-        "", "", Map.of());
+    return NodeSpec.builder().ref(new NodeRef(clusterId, nodeId)).clusterName("demo")
+        .namespace("default").role("worker").cpu(1).memory(512).volumeSize(0).mountPoint("")
+        .image("").tags(Map.of()).build();
   }
 
   static CommandRequest command(String nodeId, String service) {
-    NodeResource node = new NodeResource(new NodeRef("c1", nodeId), "worker", "i-1", "10.0.0.1",
-        1, 512, 0, "", "", true, Map.of());
-    return new CommandRequest(node, service, "run " + service, Map.of(), Duration.ofMinutes(1));
+    NodeResource node = NodeResource.builder().ref(new NodeRef("c1", nodeId)).role("worker")
+        .instanceId("i-1").address("10.0.0.1").cpu(1).memory(512).volumeSize(0).volumeId("")
+        .image("").running(true).tags(Map.of()).build();
+    return CommandRequest.builder().node(node).service(service).script("run " + service)
+        .environment(Map.of()).timeout(Duration.ofMinutes(1)).build();
   }
 
   static Cluster cluster(String id) {
@@ -276,8 +279,8 @@ class SimulatorTest {
     InMemoryClusterStore store = new InMemoryClusterStore();
     Simulator sim = Simulator.builder().build().crashAfter(2);
     ClusterStore wrapped = sim.wrap(store);
-    JournalEntry entry = new JournalEntry("op-1", "s1-create-n1", JournalEntry.Status.STARTED,
-        Instant.EPOCH, "");
+    JournalEntry entry = JournalEntry.builder().operationId("op-1").stepId("s1-create-n1")
+        .status(JournalEntry.Status.STARTED).at(Instant.EPOCH).detail("").build();
 
     Cluster v1 = await(wrapped.put(cluster("c1")));
     await(wrapped.appendJournal(List.of(entry)));

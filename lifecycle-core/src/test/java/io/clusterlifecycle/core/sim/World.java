@@ -1,7 +1,7 @@
 package io.clusterlifecycle.core.sim;
 
-import io.clusterlifecycle.api.LifecycleTimeoutException;
 import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.error.LifecycleTimeoutException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
@@ -545,7 +545,7 @@ final class World implements AutoCloseable {
     Optional<String> target = before.live(clusterName(op)).map(Cluster::id)
         .or(() -> live(clusterName(op)).map(Cluster::id));
     target.ifPresent(toRecover::add);
-    store.list().join().stream().filter(c -> !c.operation().isEmpty())
+    store.list().join().stream().filter(c -> !c.operation().orElse("").isEmpty())
         .forEach(c -> toRecover.add(c.id()));
     Result recovered = new Result(Outcome.NOT_STARTED, null);
     for (String id : toRecover) {
@@ -774,11 +774,11 @@ final class World implements AutoCloseable {
           }
           NodeState up = c.state() == ClusterState.STOPPED ? NodeState.STOPPED : NodeState.RUNNING;
           require(ids(c).equals(goal.ids()), op, outcome, "exactly the nodes " + goal.ids(), c);
-          require(c.nodes().stream().allMatch(n -> n.state() == up && !n.address().isEmpty()),
+          require(c.nodes().stream().allMatch(n -> n.state() == up && !n.address().orElse("").isEmpty()),
               op, outcome, "every node " + up + " with an address", c);
           if (goal.version() != null) {
             require(c.spec().version().equals(goal.version()) && c.nodes().stream()
-                .allMatch(n -> n.version().equals(goal.version())), op, outcome, "on version "
+                .allMatch(n -> n.version().orElse("").equals(goal.version())), op, outcome, "on version "
                 + goal.version() + ", its spec and every node", c);
           }
           goal.sizes().forEach((role, size) -> require(c.nodes(role).stream().allMatch(n ->
@@ -824,10 +824,10 @@ final class World implements AutoCloseable {
   static String brief(Cluster c) {
     return c.state() + " v" + c.spec().version() + c.previousSpec().map(p -> " (previous v"
         + p.version() + ")").orElse("") + " " + c.nodes().stream().map(n -> n.id() + ":"
-        + n.state() + (n.address().isEmpty() ? "" : "@" + n.address()) + " v" + n.version()
+        + n.state() + (n.address().orElse("").isEmpty() ? "" : "@" + n.address().orElse("")) + " v" + n.version().orElse("")
         + " " + n.cpu() + "/" + n.memory() + (n.volumeSize() > 0 ? "/" + n.volumeSize() : ""))
         .toList()
-        + (c.operation().isEmpty() ? "" : " op=" + c.operation());
+        + (c.operation().orElse("").isEmpty() ? "" : " op=" + c.operation().orElse(""));
   }
 
   /** The operation record the action produced or resumed, if any. */
@@ -896,16 +896,16 @@ final class World implements AutoCloseable {
       for (Node n : c.nodes()) {
         NodeResource r = byNode.get(n.id());
         boolean inDoubt = c.state().isFailed() && IN_DOUBT.contains(n.state());
-        if (!n.address().isEmpty() && r == null && !inDoubt) {
+        if (!n.address().orElse("").isEmpty() && r == null && !inDoubt) {
           problems.add("records match resources: " + c.name() + " records " + n.id() + " ("
-              + n.state() + ") at " + n.address() + " but the provider has no resource for it;"
+              + n.state() + ") at " + n.address().orElse("") + " but the provider has no resource for it;"
               + " cluster " + brief(c));
-        } else if (!n.address().isEmpty() && r != null && (!r.address().equals(n.address())
-            || !r.instanceId().equals(n.instanceId()))) {
+        } else if (!n.address().orElse("").isEmpty() && r != null && (!r.address().equals(n.address().orElse(""))
+            || !r.instanceId().equals(n.instanceId().orElse("")))) {
           problems.add("records match resources: " + c.name() + " records " + n.id() + " at "
-              + n.address() + "/" + n.instanceId() + " but the provider has it at "
+              + n.address().orElse("") + "/" + n.instanceId().orElse("") + " but the provider has it at "
               + r.address() + "/" + r.instanceId());
-        } else if (n.address().isEmpty() && r != null && !inDoubt) {
+        } else if (n.address().orElse("").isEmpty() && r != null && !inDoubt) {
           problems.add("records match resources: the provider holds " + n.id() + " of "
               + c.name() + " but its record (" + n.state() + ") has no address; cluster "
               + brief(c));
@@ -915,14 +915,14 @@ final class World implements AutoCloseable {
 
     // 6–9: an idle cluster's nodes agree with its state, its resources and its spec
     for (Cluster c : records) {
-      if (c.state() != ClusterState.DONE && !c.state().isFailed() && c.operation().isEmpty()) {
+      if (c.state() != ClusterState.DONE && !c.state().isFailed() && c.operation().orElse("").isEmpty()) {
         checkIdle(c, problems);
       }
     }
     // 10: /vertical-scaling-roles only while an operation is under way
     Map<String, String> tree = metadata.snapshot();
     for (Cluster c : records) {
-      if (c.operation().isEmpty()) {
+      if (c.operation().orElse("").isEmpty()) {
         String prefix = "/clusters/" + c.id() + "/vertical-scaling-roles";
         List<String> left = tree.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
         if (!left.isEmpty()) {
@@ -939,21 +939,21 @@ final class World implements AutoCloseable {
         ClusterState from;
         ClusterState to;
         try {
-          from = ClusterState.valueOf(e.from());
-          to = ClusterState.valueOf(e.to());
+          from = ClusterState.valueOf(e.from().orElse(null));
+          to = ClusterState.valueOf(e.to().orElse(null));
         } catch (IllegalArgumentException | NullPointerException x) {
           problems.add("states are known: engine " + g.number() + " event " + e.seq() + " moves "
-              + e.from() + " -> " + e.to());
+              + e.from().orElse(null) + " -> " + e.to().orElse(null));
           continue;
         }
         if (!from.canMoveTo(to)) {
           problems.add("states move along the transition table: engine " + g.number() + " moved "
-              + name(e.cluster()) + " " + from + " -> " + to + " (event " + e.seq() + ")");
+              + name(e.cluster().orElse(null)) + " " + from + " -> " + to + " (event " + e.seq() + ")");
         }
-        ClusterState previous = last.put(e.cluster(), to);
+        ClusterState previous = last.put(e.cluster().orElse(null), to);
         if (previous != null && previous != from) {
           problems.add("states move along the transition table: engine " + g.number() + " moved "
-              + name(e.cluster()) + " to " + previous + ", then " + from + " -> " + to);
+              + name(e.cluster().orElse(null)) + " to " + previous + ", then " + from + " -> " + to);
         }
       }
       if (g.engine() == engine) {
@@ -969,9 +969,9 @@ final class World implements AutoCloseable {
 
     // 4: every operation ends
     for (Cluster c : records) {
-      if (!c.operation().isEmpty()) {
+      if (!c.operation().orElse("").isEmpty()) {
         problems.add("every operation ends: " + c.name() + " (" + c.state() + ") still names"
-            + " operation " + c.operation());
+            + " operation " + c.operation().orElse(""));
       }
       for (Operation o : store.operations(c.id()).join()) {
         if (o.state() == OperationState.RUNNING || o.state() == OperationState.PENDING) {
@@ -1045,15 +1045,15 @@ final class World implements AutoCloseable {
         }
       }
       // 7: the record's size and image of a node are the provider's
-      if (r != null && (!Size.of(r).equals(Size.of(n)) || !r.image().equals(n.image()))) {
+      if (r != null && (!Size.of(r).equals(Size.of(n)) || !r.image().orElse("").equals(n.image().orElse("")))) {
         problems.add("records match resources: " + c.name() + " records " + n.id() + " as "
-            + Size.of(n) + " image '" + n.image() + "' but the provider has " + Size.of(r)
-            + " image '" + r.image() + "'");
+            + Size.of(n) + " image '" + n.image().orElse("") + "' but the provider has " + Size.of(r)
+            + " image '" + r.image().orElse("") + "'");
       }
       // 8: every node runs the version of the cluster's spec
-      if (!n.version().equals(c.spec().version())) {
+      if (!n.version().orElse("").equals(c.spec().version())) {
         problems.add("one version: " + c.name() + " (" + c.state() + ") is on version "
-            + c.spec().version() + " but " + n.id() + " runs " + n.version());
+            + c.spec().version() + " but " + n.id() + " runs " + n.version().orElse(""));
       }
       // 9: every node has its role's size
       c.spec().role(n.role()).map(Size::of).filter(size -> !size.equals(Size.of(n)))

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.spi.etcd;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.common.exception.EtcdException;

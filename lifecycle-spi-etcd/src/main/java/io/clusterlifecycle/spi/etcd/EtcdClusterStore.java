@@ -4,16 +4,16 @@ import static io.clusterlifecycle.spi.etcd.EtcdCalls.bytes;
 import static io.clusterlifecycle.spi.etcd.EtcdCalls.prefixEnd;
 import static io.clusterlifecycle.spi.etcd.EtcdCalls.string;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.JournalEntry;
-import io.clusterlifecycle.api.spi.RecordCodec;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.clusterlifecycle.codec.RecordCodec;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -140,7 +140,7 @@ public final class EtcdClusterStore implements ClusterStore {
    * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]}, or the members'
    *     client URLs; see {@link EtcdEndpoints#parse(String)}
    * @return the store; closing it closes its client
-   * @throws io.clusterlifecycle.api.ValidationException if the address is not of that form
+   * @throws io.clusterlifecycle.api.error.ValidationException if the address is not of that form
    */
   public static EtcdClusterStore open(String address) {
     return builder().endpoints(EtcdEndpoints.parse(address)).build();

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.spi.etcd;
 
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.etcd.jetcd.Client;
 import java.net.URI;
 import java.time.Duration;

@@ -91,7 +91,7 @@ public final class EtcdMetadataStore implements MetadataStore {
    * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]}, or the members'
    *     client URLs; see {@link EtcdEndpoints#parse(String)}
    * @return the store; closing it closes its client
-   * @throws io.clusterlifecycle.api.ValidationException if the address is not of that form
+   * @throws io.clusterlifecycle.api.error.ValidationException if the address is not of that form
    */
   public static EtcdMetadataStore open(String address) {
     return builder().endpoints(EtcdEndpoints.parse(address)).build();

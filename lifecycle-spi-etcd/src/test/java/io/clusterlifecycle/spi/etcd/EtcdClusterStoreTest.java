@@ -114,7 +114,8 @@ class EtcdClusterStoreTest {
     String detail = "é".repeat(1000);   // 2000 UTF-8 bytes
     List<JournalEntry> batch = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
-      batch.add(new JournalEntry("op-big", "s" + i, JournalEntry.Status.FAILED, t, detail));
+      batch.add(JournalEntry.builder().operationId("op-big").stepId("s" + i)
+          .status(JournalEntry.Status.FAILED).at(t).detail(detail).build());
     }
     s.appendJournal(batch).toCompletableFuture().join();
     assertThat(store().journal("op-big").toCompletableFuture().join()).isEqualTo(batch);
@@ -175,10 +176,10 @@ class EtcdClusterStoreTest {
     List<CompletableFuture<Void>> all = new ArrayList<>();
     Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     for (int i = 0; i < 50; i++) {
-      all.add(a.appendJournal(List.of(new JournalEntry("op", "a" + i,
-          JournalEntry.Status.STARTED, t, ""))).toCompletableFuture());
-      all.add(b.appendJournal(List.of(new JournalEntry("op", "b" + i,
-          JournalEntry.Status.STARTED, t, ""))).toCompletableFuture());
+      all.add(a.appendJournal(List.of(JournalEntry.builder().operationId("op").stepId("a" + i)
+          .status(JournalEntry.Status.STARTED).at(t).detail("").build())).toCompletableFuture());
+      all.add(b.appendJournal(List.of(JournalEntry.builder().operationId("op").stepId("b" + i)
+          .status(JournalEntry.Status.STARTED).at(t).detail("").build())).toCompletableFuture());
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     List<String> steps = a.journal("op").toCompletableFuture().join().stream()

@@ -3,7 +3,7 @@ package io.clusterlifecycle.spi.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.ValidationException;
+import io.clusterlifecycle.api.error.ValidationException;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -146,8 +146,8 @@ class EtcdEngineIT {
         assertThat(created.keySet().stream().filter(k -> k.startsWith(p))
             .map(k -> k.substring(p.length())).sorted().toList())
             .as("the keys of " + n.id()).isEqualTo(HOST_FIELDS);
-        assertThat(created).containsEntry(p + "ip", n.address())
-            .containsEntry(p + "instance_id", n.instanceId());
+        assertThat(created).containsEntry(p + "ip", n.address().orElse(""))
+            .containsEntry(p + "instance_id", n.instanceId().orElse(""));
       }
       assertThat(metadata.get(base).toCompletableFuture().join()).isEqualTo(created);
 
@@ -191,8 +191,8 @@ class EtcdEngineIT {
     engine.create(CreateCluster.builder(threeRoles(), "kv2").build());
     commands.on("start").latency(Duration.ofMillis(300));
     CompletableFuture<LifecycleEvent> commandRunning = events.whenReceived(e ->
-        e.event() == EventType.COMMAND_STARTED && e.opType() != null
-            && e.opType().name().equals("ADD_NODES"));
+        e.event() == EventType.COMMAND_STARTED
+            && e.opType().filter(t -> t.name().equals("ADD_NODES")).isPresent());
     CompletableFuture<Cluster> adding = CompletableFuture.supplyAsync(() ->
         engine.addNodes(AddNodes.of("kv2", "broker", 2)));
     commandRunning.get(30, TimeUnit.SECONDS);
@@ -215,8 +215,8 @@ class EtcdEngineIT {
     Cluster before = engine.create(CreateCluster.builder(threeRoles(), "kv3").build());
     commands.on("start").latency(Duration.ofMillis(300));
     CompletableFuture<LifecycleEvent> commandRunning = events.whenReceived(e ->
-        e.event() == EventType.COMMAND_STARTED && e.opType() != null
-            && e.opType().name().equals("ADD_NODES"));
+        e.event() == EventType.COMMAND_STARTED
+            && e.opType().filter(t -> t.name().equals("ADD_NODES")).isPresent());
     CompletableFuture<Cluster> adding = CompletableFuture.supplyAsync(() ->
         engine.addNodes(AddNodes.of("kv3", "broker", 2)));
     commandRunning.get(30, TimeUnit.SECONDS);

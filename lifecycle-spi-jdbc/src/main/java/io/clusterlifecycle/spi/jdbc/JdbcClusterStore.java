@@ -1,14 +1,14 @@
 package io.clusterlifecycle.spi.jdbc;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.JournalEntry;
-import io.clusterlifecycle.api.spi.RecordCodec;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.clusterlifecycle.codec.RecordCodec;
 import io.clusterlifecycle.spi.jdbc.ConnectionPool.SqlWork;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -429,7 +429,7 @@ public final class JdbcClusterStore implements ClusterStore {
           p.setString(2, e.stepId());
           p.setString(3, e.status().name());
           p.setString(4, e.at().toString());
-          p.setString(5, e.detail());
+          p.setString(5, e.detail().orElse(""));
           p.addBatch();
         }
         p.executeBatch();
@@ -526,9 +526,9 @@ public final class JdbcClusterStore implements ClusterStore {
   private JournalEntry journalEntry(String operationId, ResultSet rs) throws SQLException {
     long seq = rs.getLong(1);
     try {
-      return new JournalEntry(operationId, rs.getString(2),
-          JournalEntry.Status.valueOf(rs.getString(3)), Instant.parse(rs.getString(4)),
-          rs.getString(5));
+      return JournalEntry.builder().operationId(operationId).stepId(rs.getString(2))
+          .status(JournalEntry.Status.valueOf(rs.getString(3))).at(Instant.parse(rs.getString(4)))
+          .detail(rs.getString(5)).build();
     } catch (IllegalArgumentException | DateTimeException | NullPointerException e) {
       throw new LifecycleException("journal entry " + seq + " of operation " + operationId
           + " in the cluster store " + errors.where() + " cannot be read (" + e.getMessage()

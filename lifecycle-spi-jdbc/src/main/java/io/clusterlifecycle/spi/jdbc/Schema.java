@@ -1,7 +1,7 @@
 package io.clusterlifecycle.spi.jdbc;
 
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.spi.RecordCodec;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.spi.jdbc;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import java.sql.SQLException;
 

@@ -10,12 +10,12 @@ import static io.clusterlifecycle.spi.jdbc.Records.operation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
-import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.JournalEntry.Status;
+import io.clusterlifecycle.api.spi.JournalEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,5 @@
 package io.clusterlifecycle.spi.jdbc;
 
-import io.clusterlifecycle.testsupport.PostgresServer;
 import static io.clusterlifecycle.spi.jdbc.Records.T0;
 import static io.clusterlifecycle.spi.jdbc.Records.await;
 import static io.clusterlifecycle.spi.jdbc.Records.cluster;
@@ -8,9 +7,10 @@ import static io.clusterlifecycle.spi.jdbc.Records.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.testsupport.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

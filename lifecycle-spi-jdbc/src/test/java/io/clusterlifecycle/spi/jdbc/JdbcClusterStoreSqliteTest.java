@@ -7,7 +7,7 @@ import static io.clusterlifecycle.spi.jdbc.Records.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.state.ClusterState;

@@ -51,10 +51,12 @@ final class Records {
         .namespace("team-a")
         .labels(Map.of("env", "test", "tier", "gold"))
         .state(ClusterState.RUNNING)
-        .putNode(new Node(name + "-zk-1", "zk", 1, NodeState.RUNNING, "10.0.0.2",
-            "i-0001", 2, 2048, 10, "", "3.8.4"))
-        .putNode(new Node(name + "-zk-2", "zk", 2, NodeState.RUNNING, "10.0.0.3",
-            "i-0002", 2, 2048, 10, "zk:3.8", "3.8.4"))
+        .putNode(Node.builder().id(name + "-zk-1").role("zk").index(1).state(NodeState.RUNNING)
+            .address("10.0.0.2").instanceId("i-0001").cpu(2).memory(2048).volumeSize(10).image("")
+            .version("3.8.4").build())
+        .putNode(Node.builder().id(name + "-zk-2").role("zk").index(2).state(NodeState.RUNNING)
+            .address("10.0.0.3").instanceId("i-0002").cpu(2).memory(2048).volumeSize(10)
+            .image("zk:3.8").version("3.8.4").build())
         .operation("op-" + id + "-1")
         .lease(Optional.of(new Lease("engine-1", "host-a", 4242, createdAt.plusSeconds(30))))
         .addHistory("op-" + id + "-1")
@@ -64,11 +66,11 @@ final class Records {
 
   /** A backup of the two nodes of {@link #cluster}'s cluster, with its app spec and parameters. */
   static Backup backup(String id, String clusterId, Instant createdAt) {
-    return new Backup(id, clusterId, "demo", "team-a", spec(),
-        Map.of("tick", "2000", "greeting", "hello \"world\""), Map.of("zk", 2),
-        List.of(new Backup.Artifact("demo-zk-1", "zk", 1, id + "/demo-zk-1"),
-            new Backup.Artifact("demo-zk-2", "zk", 2, id + "/demo-zk-2")),
-        createdAt);
+    return Backup.builder().id(id).clusterId(clusterId).clusterName("demo").namespace("team-a")
+        .spec(spec()).env(Map.of("tick", "2000", "greeting", "hello \"world\""))
+        .roleCounts(Map.of("zk", 2))
+        .artifacts(List.of(new Backup.Artifact("demo-zk-1", "zk", 1, id + "/demo-zk-1"), new Backup.Artifact("demo-zk-2", "zk", 2, id + "/demo-zk-2")))
+        .createdAt(createdAt).build();
   }
 
   /** A running create operation whose plan has two stages. */
@@ -78,17 +80,20 @@ final class Records {
             .addStep(new CreateNodeStep("s1", "demo-zk-1", "zk"))
             .addStep(new CreateNodeStep("s2", "demo-zk-2", "zk")).build(),
         Stage.builder("start")
-            .addStep(new ServiceStep("s3", "demo-zk-1", "zk", "start", 0))
-            .addStep(new ServiceStep("s4", "demo-zk-2", "zk", "start", 1)).build()));
-    return new Operation(id, clusterId, OperationType.CREATE, OperationState.RUNNING,
-        ClusterState.PENDING, plan, createdAt, Optional.empty(), "", false, List.of("w1"),
-        List.of());
+            .addStep(ServiceStep.builder().id("s3").node("demo-zk-1").role("zk").service("start")
+                .order(0).build())
+            .addStep(ServiceStep.builder().id("s4").node("demo-zk-2").role("zk").service("start")
+                .order(1).build()).build()));
+    return Operation.builder().id(id).clusterId(clusterId).type(OperationType.CREATE)
+        .state(OperationState.RUNNING).startedFrom(ClusterState.PENDING).plan(plan)
+        .createdAt(createdAt).endedAt(Optional.empty()).error("").refused(false)
+        .warnings(List.of("w1")).keptVolumes(List.of()).build();
   }
 
   static JournalEntry entry(String operationId, String stepId, JournalEntry.Status status,
       Instant at) {
-    return new JournalEntry(operationId, stepId, status, at,
-        status == JournalEntry.Status.FAILED ? "exit 3" : "");
+    return JournalEntry.builder().operationId(operationId).stepId(stepId).status(status).at(at)
+        .detail(status == JournalEntry.Status.FAILED ? "exit 3" : "").build();
   }
 
   /** Waits for a stage, failing the test after {@link #WAIT_SECONDS}. */

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.spi.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.spi.local;
 
-import io.clusterlifecycle.api.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;

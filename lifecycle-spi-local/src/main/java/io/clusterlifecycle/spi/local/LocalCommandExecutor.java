@@ -1,7 +1,7 @@
 package io.clusterlifecycle.spi.local;
 
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
@@ -288,8 +288,10 @@ public final class LocalCommandExecutor implements CommandExecutor {
       try {
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
         boolean killed = timedOut.get();
-        CommandResult r = new CommandResult(killed ? CommandResult.TIMEOUT_EXIT_CODE
-            : p.exitValue(), killed, tail(out), tail(err), duration);
+        CommandResult r = CommandResult.builder()
+            .exitCode(killed ? CommandResult.TIMEOUT_EXIT_CODE : p.exitValue())
+            .timedOut(killed).stdoutTail(tail(out)).stderrTail(tail(err)).duration(duration)
+            .build();
         LOG.debug("{} on node {} ended: exit {}{} after {}", request.service(),
             request.node().ref().nodeId(), r.exitCode(), killed ? " (timed out)" : "", duration);
         result.complete(r);

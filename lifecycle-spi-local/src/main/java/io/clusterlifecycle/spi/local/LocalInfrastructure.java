@@ -55,7 +55,7 @@ public final class LocalInfrastructure implements AutoCloseable {
    * @param home the home directory, such as {@link LocalHome#DEFAULT_DIRECTORY}
    * @return the infrastructure; close it to stop its threads
    * @throws NullPointerException if {@code home} is null
-   * @throws io.clusterlifecycle.api.LifecycleException if the home cannot be created
+   * @throws io.clusterlifecycle.api.error.LifecycleException if the home cannot be created
    */
   public static LocalInfrastructure open(Path home) {
     return builder(home).build();
@@ -209,7 +209,7 @@ public final class LocalInfrastructure implements AutoCloseable {
      * Opens the home and the four components.
      *
      * @return the infrastructure; close it to stop its threads
-     * @throws io.clusterlifecycle.api.LifecycleException if the home cannot be created
+     * @throws io.clusterlifecycle.api.error.LifecycleException if the home cannot be created
      */
     public LocalInfrastructure build() {
       return new LocalInfrastructure(this);

@@ -52,7 +52,8 @@ record NodeRecord(
     tags.put(NodeSpec.TAG_NODE, spec.ref().nodeId());
     return new NodeRecord(spec.ref().clusterId(), spec.ref().nodeId(), spec.clusterName(),
         spec.namespace(), spec.role(), address, spec.cpu(), spec.memory(),
-        Math.max(0, spec.volumeSize()), spec.mountPoint(), spec.image(), true, tags, now, now, "");
+        Math.max(0, spec.volumeSize()), spec.mountPoint().orElse(""), spec.image().orElse(""), true,
+        tags, now, now, "");
   }
 
   NodeRef ref() {
@@ -65,8 +66,10 @@ record NodeRecord(
 
   NodeResource toResource(LocalHome home) {
     Path dir = home.nodeDirectory(nodeId);
-    return new NodeResource(ref(), role, dir.toString(), address, cpu, memory, volumeSize,
-        volumeSize > 0 ? dir.resolve(VOLUME_DIR).toString() : "", image, running, tags);
+    return NodeResource.builder().ref(ref()).role(role).instanceId(dir.toString()).address(address)
+        .cpu(cpu).memory(memory).volumeSize(volumeSize)
+        .volumeId(volumeSize > 0 ? dir.resolve(VOLUME_DIR).toString() : "").image(image)
+        .running(running).tags(tags).build();
   }
 
   NodeRecord withRunning(boolean value, String now) {

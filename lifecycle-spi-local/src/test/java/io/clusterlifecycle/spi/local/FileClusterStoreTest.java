@@ -236,8 +236,9 @@ class FileClusterStoreTest {
     for (Backup b : List.of(late, tieB, tieA, early, backup("b-other", "c2", "other", T0))) {
       await(store.putBackup(b));
     }
-    Backup replaced = new Backup("b-late", "c1", "demo", "team-b", Fixtures.spec(), Map.of(),
-        Map.of("zk", 1), List.of(), T0.plusSeconds(30));
+    Backup replaced = Backup.builder().id("b-late").clusterId("c1").clusterName("demo")
+        .namespace("team-b").spec(Fixtures.spec()).env(Map.of()).roleCounts(Map.of("zk", 1))
+        .artifacts(List.of()).createdAt(T0.plusSeconds(30)).build();
 
     await(store.putBackup(replaced));
 

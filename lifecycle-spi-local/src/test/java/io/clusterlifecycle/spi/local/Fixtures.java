@@ -36,8 +36,9 @@ final class Fixtures {
   private Fixtures() {}
 
   static NodeSpec node(String clusterId, String nodeId, String role, int volumeSize) {
-    return new NodeSpec(new NodeRef(clusterId, nodeId), "demo", "default", role, 2, 2048,
-        volumeSize, volumeSize > 0 ? "/data" : "", "img:1", Map.of("team", "a"));
+    return NodeSpec.builder().ref(new NodeRef(clusterId, nodeId)).clusterName("demo")
+        .namespace("default").role(role).cpu(2).memory(2048).volumeSize(volumeSize)
+        .mountPoint(volumeSize > 0 ? "/data" : "").image("img:1").tags(Map.of("team", "a")).build();
   }
 
   static AppSpec spec() {
@@ -52,21 +53,23 @@ final class Fixtures {
     return Cluster.builder(id, name, spec(), createdAt)
         .labels(Map.of("env", "test"))
         .state(ClusterState.RUNNING)
-        .putNode(new Node(name + "-zk-1", "zk", 1, NodeState.RUNNING, "127.0.0.2",
-            "/nodes/" + name + "-zk-1", 2, 2048, 10, "", "3.8.4"))
-        .putNode(new Node(name + "-zk-2", "zk", 2, NodeState.RUNNING, "127.0.0.3",
-            "/nodes/" + name + "-zk-2", 2, 2048, 10, "zk:3.8", "3.8.4"))
+        .putNode(Node.builder().id(name + "-zk-1").role("zk").index(1).state(NodeState.RUNNING)
+            .address("127.0.0.2").instanceId("/nodes/" + name + "-zk-1").cpu(2).memory(2048)
+            .volumeSize(10).image("").version("3.8.4").build())
+        .putNode(Node.builder().id(name + "-zk-2").role("zk").index(2).state(NodeState.RUNNING)
+            .address("127.0.0.3").instanceId("/nodes/" + name + "-zk-2").cpu(2).memory(2048)
+            .volumeSize(10).image("zk:3.8").version("3.8.4").build())
         .addHistory("op-" + id + "-1")
         .build();
   }
 
   /** A backup of the two nodes of {@link #cluster}'s cluster, with its app spec and parameters. */
   static Backup backup(String id, String clusterId, String name, Instant createdAt) {
-    return new Backup(id, clusterId, name, "default", spec(),
-        Map.of("tick", "2000", "greeting", "hello \"world\""), Map.of("zk", 2),
-        List.of(new Backup.Artifact(name + "-zk-1", "zk", 1, id + "/" + name + "-zk-1"),
-            new Backup.Artifact(name + "-zk-2", "zk", 2, id + "/" + name + "-zk-2")),
-        createdAt);
+    return Backup.builder().id(id).clusterId(clusterId).clusterName(name).namespace("default")
+        .spec(spec()).env(Map.of("tick", "2000", "greeting", "hello \"world\""))
+        .roleCounts(Map.of("zk", 2))
+        .artifacts(List.of(new Backup.Artifact(name + "-zk-1", "zk", 1, id + "/" + name + "-zk-1"), new Backup.Artifact(name + "-zk-2", "zk", 2, id + "/" + name + "-zk-2")))
+        .createdAt(createdAt).build();
   }
 
   static Operation operation(String id, String clusterId, Instant createdAt) {
@@ -75,10 +78,12 @@ final class Fixtures {
             .addStep(new CreateNodeStep("s1", "demo-zk-1", "zk"))
             .addStep(new CreateNodeStep("s2", "demo-zk-2", "zk")).build(),
         Stage.builder("start")
-            .addStep(new ServiceStep("s3", "demo-zk-1", "zk", "start", 0)).build()));
-    return new Operation(id, clusterId, OperationType.CREATE, OperationState.RUNNING,
-        ClusterState.PENDING, plan, createdAt, Optional.empty(), "", false, List.of("w1"),
-        List.of());
+            .addStep(ServiceStep.builder().id("s3").node("demo-zk-1").role("zk").service("start")
+                .order(0).build()).build()));
+    return Operation.builder().id(id).clusterId(clusterId).type(OperationType.CREATE)
+        .state(OperationState.RUNNING).startedFrom(ClusterState.PENDING).plan(plan)
+        .createdAt(createdAt).endedAt(Optional.empty()).error("").refused(false)
+        .warnings(List.of("w1")).keptVolumes(List.of()).build();
   }
 
   /** Waits for a stage, failing the test after {@link #WAIT_SECONDS}. */

@@ -51,8 +51,9 @@ class LocalCommandExecutorCompatibilityTest extends CommandExecutorCompatibility
   @Override
   protected NodeResource node() {
     try (LocalResourceProvider provider = new LocalResourceProvider(LocalHome.open(dir))) {
-      NodeSpec spec = new NodeSpec(new NodeRef("kit", "kit-node-1"), "kit", "default", "node", 1,
-          512, 0, "", "", Map.of());
+      NodeSpec spec = NodeSpec.builder().ref(new NodeRef("kit", "kit-node-1")).clusterName("kit")
+          .namespace("default").role("node").cpu(1).memory(512).volumeSize(0).mountPoint("")
+          .image("").tags(Map.of()).build();
       return provider.create(spec).toCompletableFuture().join();
     }
   }

@@ -5,7 +5,7 @@ import static io.clusterlifecycle.spi.local.Fixtures.failure;
 import static io.clusterlifecycle.spi.local.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
 import io.clusterlifecycle.api.spi.NodeRef;
@@ -70,7 +70,8 @@ class LocalCommandExecutorTest {
     all.put(CommandRequest.LC_SERVICE, "start");
     all.put(CommandRequest.LC_OPERATION_ID, "op-1");
     all.putAll(env);
-    return new CommandRequest(node, "start", script, all, timeout);
+    return CommandRequest.builder().node(node).service("start").script(script).environment(all)
+        .timeout(timeout).build();
   }
 
   private CommandResult run(String script) {
@@ -306,11 +307,12 @@ class LocalCommandExecutorTest {
 
   @Test
   void aNodeWithoutDirectory_failsTheStage() {
-    NodeResource ghost = new NodeResource(new NodeRef("c1", "ghost-1"), "zk", "", "127.0.0.9",
-        1, 1, 0, "", "", true, Map.of());
+    NodeResource ghost = NodeResource.builder().ref(new NodeRef("c1", "ghost-1")).role("zk")
+        .instanceId("").address("127.0.0.9").cpu(1).memory(1).volumeSize(0).volumeId("").image("")
+        .running(true).tags(Map.of()).build();
 
-    Throwable t = failure(executor.run(new CommandRequest(ghost, "start", "true", Map.of(),
-        LONG)));
+    Throwable t = failure(executor.run(CommandRequest.builder().node(ghost).service("start")
+        .script("true").environment(Map.of()).timeout(LONG).build()));
 
     assertThat(t).isInstanceOf(NotFoundException.class).hasMessageContaining("ghost-1");
   }

@@ -45,8 +45,9 @@ class LocalInfrastructureTest {
           "/clusters/c1/hosts/zk/demo-zk-1/ip", n.address(),
           "/clusters/c1/env/greeting", "hello \"world\" $(rm -rf /)"), List.of())));
 
-      CommandResult r = await(local.commands().run(new CommandRequest(n, "start",
-          "cat \"$LC_METADATA\"", Map.of(), Duration.ofSeconds(10))));
+      CommandResult r = await(local.commands().run(CommandRequest.builder().node(n).service("start")
+          .script("cat \"$LC_METADATA\"").environment(Map.of()).timeout(Duration.ofSeconds(10))
+          .build()));
 
       assertThat(r.exitCode()).isZero();
       assertThat(r.stdoutTail()).contains("\"ip\" : \"" + n.address() + "\"")
@@ -87,8 +88,9 @@ class LocalInfrastructureTest {
   void close_killsRunningCommands_andStopsItsThreads() throws Exception {
     LocalInfrastructure local = LocalInfrastructure.open(dir);
     NodeResource n = await(local.resources().create(node("c1", "demo-zk-1", "zk", 0)));
-    CompletableFuture<CommandResult> running = local.commands().run(new CommandRequest(n,
-        "start", "sleep 30", Map.of(), Duration.ofSeconds(60)));
+    CompletableFuture<CommandResult> running = local.commands().run(CommandRequest.builder().node(n)
+        .service("start").script("sleep 30").environment(Map.of()).timeout(Duration.ofSeconds(60))
+        .build());
 
     local.close();
     local.close();

@@ -390,8 +390,9 @@ public abstract class ClusterStoreCompatibilityKit {
     for (Backup b : List.of(late, tieB, tieA, early, backup("b-other", "c2", T0))) {
       await("putBackup", store.putBackup(b));
     }
-    Backup replaced = new Backup("b-late", "c1", "renamed", "team-b", KitRecords.spec("3.9.0"),
-        Map.of(), Map.of("zk", 1), List.of(), T0.plusSeconds(30));
+    Backup replaced = Backup.builder().id("b-late").clusterId("c1").clusterName("renamed")
+        .namespace("team-b").spec(KitRecords.spec("3.9.0")).env(Map.of())
+        .roleCounts(Map.of("zk", 1)).artifacts(List.of()).createdAt(T0.plusSeconds(30)).build();
 
     await("putBackup(same id)", store.putBackup(replaced));
 

@@ -414,7 +414,8 @@ public abstract class CommandExecutorCompatibilityKit {
     env.put("KIT_SCRATCH", scratchDirectory());
     env.put("KIT_FILE", file);
     env.putAll(extra);
-    return new CommandRequest(node, "kit", script, env, timeout);
+    return CommandRequest.builder().node(node).service("kit").script(script).environment(env)
+        .timeout(timeout).build();
   }
 
   private CommandResult run(CommandExecutor executor, String script) {

@@ -74,7 +74,7 @@ public final class EmbeddedPlatform {
    * @param home the directory holding the nodes ({@code home/nodes/<node-id>/}), the records and
    *     the backups; created when missing
    * @return what happened
-   * @throws io.clusterlifecycle.api.LifecycleException (a subclass) when an operation is refused
+   * @throws io.clusterlifecycle.api.error.LifecycleException (a subclass) when an operation is refused
    *     or fails
    */
   public static Tour run(Path home) {

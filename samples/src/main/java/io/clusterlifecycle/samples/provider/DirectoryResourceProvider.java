@@ -1,12 +1,12 @@
 package io.clusterlifecycle.samples.provider;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -92,7 +92,6 @@ public final class DirectoryResourceProvider implements ResourceProvider {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final int HOSTS_PER_SUBNET = 254;
   private static final long MAX_NODES = 256L * HOSTS_PER_SUBNET;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path root;
   private final ExecutorService executor;
@@ -163,8 +162,19 @@ public final class DirectoryResourceProvider implements ResourceProvider {
       tags.put(NodeSpec.TAG_CLUSTER, node.ref().clusterId());
       tags.put(NodeSpec.TAG_ROLE, node.role());
       tags.put(NodeSpec.TAG_NODE, node.ref().nodeId());
-      NodeResource created = new NodeResource(node.ref(), node.role(), "i-" + n, address(n),
-          node.cpu(), node.memory(), node.volumeSize(), volumeId, node.image(), true, tags);
+      NodeResource created = NodeResource.builder()
+          .ref(node.ref())
+          .role(node.role())
+          .instanceId("i-" + n)
+          .address(address(n))
+          .cpu(node.cpu())
+          .memory(node.memory())
+          .volumeSize(node.volumeSize())
+          .volumeId(volumeId)
+          .image(node.image())
+          .running(true)
+          .tags(tags)
+          .build();
       write(file, created);
       return created;
     });
@@ -214,8 +224,7 @@ public final class DirectoryResourceProvider implements ResourceProvider {
   @Override
   public CompletableFuture<NodeResource> start(NodeRef node) {
     Objects.requireNonNull(node, "node");
-    return update(node, "start", r -> copy(r, r.cpu(), r.memory(), r.volumeSize(), r.image(),
-        true));
+    return update(node, "start", r -> r.toBuilder().running(true).build());
   }
 
   /**
@@ -226,8 +235,7 @@ public final class DirectoryResourceProvider implements ResourceProvider {
   @Override
   public CompletableFuture<NodeResource> stop(NodeRef node) {
     Objects.requireNonNull(node, "node");
-    return update(node, "stop", r -> copy(r, r.cpu(), r.memory(), r.volumeSize(), r.image(),
-        false));
+    return update(node, "stop", r -> r.toBuilder().running(false).build());
   }
 
   /**
@@ -248,7 +256,8 @@ public final class DirectoryResourceProvider implements ResourceProvider {
         throw new IllegalArgumentException("the volume of node " + node.nodeId()
             + " cannot shrink from " + r.volumeSize() + " to " + volumeSize + " GiB");
       }
-      return copy(r, cpu, memory, r.volumeSize() > 0 ? volumeSize : 0, r.image(), r.running());
+      return r.toBuilder().cpu(cpu).memory(memory).volumeSize(r.volumeSize() > 0 ? volumeSize : 0)
+          .build();
     });
   }
 
@@ -261,8 +270,7 @@ public final class DirectoryResourceProvider implements ResourceProvider {
   public CompletableFuture<NodeResource> replaceImage(NodeRef node, String image) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(image, "image");
-    return update(node, "replace the image of", r -> copy(r, r.cpu(), r.memory(), r.volumeSize(),
-        image, r.running()));
+    return update(node, "replace the image of", r -> r.toBuilder().image(image).build());
   }
 
   /**
@@ -282,7 +290,7 @@ public final class DirectoryResourceProvider implements ResourceProvider {
       if (existing.isEmpty()) {
         return Optional.<String>empty();
       }
-      String volumeId = existing.get().volumeId();
+      String volumeId = existing.get().volumeId().orElse("");
       if (!volumeId.isEmpty() && !keepVolume) {
         deleteRecursively(root.resolve("volumes").resolve(volumeId));
       }
@@ -394,15 +402,10 @@ public final class DirectoryResourceProvider implements ResourceProvider {
     return "10.0." + (k / HOSTS_PER_SUBNET) + "." + (k % HOSTS_PER_SUBNET + 1);
   }
 
-  private static NodeResource copy(NodeResource r, int cpu, int memory, int volumeSize,
-      String image, boolean running) {
-    return new NodeResource(r.ref(), r.role(), r.instanceId(), r.address(), cpu, memory,
-        volumeSize, r.volumeId(), image, running, r.tags());
-  }
 
   private static Optional<NodeResource> read(Path file) throws IOException {
     try {
-      return Optional.of(JSON.readValue(Files.readAllBytes(file), NodeResource.class));
+      return Optional.of(RecordCodec.read(Files.readString(file), NodeResource.class));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -410,7 +413,7 @@ public final class DirectoryResourceProvider implements ResourceProvider {
 
   private static void write(Path file, NodeResource resource) throws IOException {
     Files.createDirectories(file.getParent());
-    writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(resource));
+    writeAtomically(file, RecordCodec.write(resource).getBytes(StandardCharsets.UTF_8));
   }
 
   /**

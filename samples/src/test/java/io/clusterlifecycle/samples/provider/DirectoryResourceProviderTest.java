@@ -20,8 +20,9 @@ class DirectoryResourceProviderTest {
   Path root;
 
   private static NodeSpec spec(String clusterId, String nodeId, int volumeSize) {
-    return new NodeSpec(new NodeRef(clusterId, nodeId), "demo", "default", "db", 2, 1024,
-        volumeSize, volumeSize > 0 ? "/data" : "", "", Map.of("team", "a"));
+    return NodeSpec.builder().ref(new NodeRef(clusterId, nodeId)).clusterName("demo")
+        .namespace("default").role("db").cpu(2).memory(1024).volumeSize(volumeSize)
+        .mountPoint(volumeSize > 0 ? "/data" : "").image("").tags(Map.of("team", "a")).build();
   }
 
   @Test
@@ -39,7 +40,7 @@ class DirectoryResourceProviderTest {
       assertThat(c.address()).as("numbers are never handed out twice").isEqualTo("10.0.0.3");
     }
     assertThat(root.resolve("nodes/c1/demo-db-1.json")).isRegularFile();
-    assertThat(root.resolve("volumes").resolve(a.volumeId())).isDirectory();
+    assertThat(root.resolve("volumes").resolve(a.volumeId().orElseThrow())).isDirectory();
     try (Stream<Path> files = Files.walk(root)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .as("no temporary file is left behind").noneMatch(name -> name.endsWith(".tmp"));
@@ -52,11 +53,11 @@ class DirectoryResourceProviderTest {
       NodeResource kept = provider.create(spec("c1", "demo-db-1", 10)).join();
       NodeResource dropped = provider.create(spec("c1", "demo-db-2", 10)).join();
 
-      assertThat(provider.delete(kept.ref(), true).join()).contains(kept.volumeId());
+      assertThat(provider.delete(kept.ref(), true).join()).contains(kept.volumeId().orElseThrow());
       assertThat(provider.delete(dropped.ref(), false).join()).isEmpty();
 
-      assertThat(root.resolve("volumes").resolve(kept.volumeId())).isDirectory();
-      assertThat(root.resolve("volumes").resolve(dropped.volumeId())).doesNotExist();
+      assertThat(root.resolve("volumes").resolve(kept.volumeId().orElseThrow())).isDirectory();
+      assertThat(root.resolve("volumes").resolve(dropped.volumeId().orElseThrow())).doesNotExist();
       assertThat(root.resolve("nodes/c1")).isEmptyDirectory();
     }
   }

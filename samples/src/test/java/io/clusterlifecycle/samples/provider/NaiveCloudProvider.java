@@ -1,6 +1,6 @@
 package io.clusterlifecycle.samples.provider;
 
-import io.clusterlifecycle.api.NotFoundException;
+import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
@@ -70,25 +70,25 @@ final class NaiveCloudProvider implements ResourceProvider {
 
   @Override
   public CompletableFuture<NodeResource> start(NodeRef node) {
-    return change(node, m -> copy(m, m.cpu(), m.memory(), m.volumeSize(), m.image(), true));
+    return change(node, m -> m.toBuilder().running(true).build());
   }
 
   @Override
   public CompletableFuture<NodeResource> stop(NodeRef node) {
-    return change(node, m -> copy(m, m.cpu(), m.memory(), m.volumeSize(), m.image(), false));
+    return change(node, m -> m.toBuilder().running(false).build());
   }
 
   @Override
   public CompletableFuture<NodeResource> resize(NodeRef node, int cpu, int memory,
       int volumeSize) {
-    return change(node, m -> copy(m, cpu, memory,
-        m.volumeSize() > 0 ? Math.max(volumeSize, m.volumeSize()) : 0, m.image(), m.running()));
+    return change(node, m -> m.toBuilder().cpu(cpu).memory(memory)
+        .volumeSize(m.volumeSize() > 0 ? Math.max(volumeSize, m.volumeSize()) : 0).build());
   }
 
   @Override
   public CompletableFuture<NodeResource> replaceImage(NodeRef node, String image) {
     Objects.requireNonNull(image, "image");
-    return change(node, m -> copy(m, m.cpu(), m.memory(), m.volumeSize(), image, m.running()));
+    return change(node, m -> m.toBuilder().image(image).build());
   }
 
   @Override
@@ -98,8 +98,8 @@ final class NaiveCloudProvider implements ResourceProvider {
     Optional<NodeResource> machine = machineOf(node);
     machine.ifPresent(m -> machines.remove(m.instanceId()));
     return CompletableFuture.completedFuture(machine
-        .filter(m -> keepVolume && !m.volumeId().isEmpty())
-        .map(NodeResource::volumeId));
+        .filter(m -> keepVolume)
+        .flatMap(NodeResource::volumeId));
   }
 
   /** "Run an instance": the cloud starts a new machine on every call. */
@@ -109,9 +109,11 @@ final class NaiveCloudProvider implements ResourceProvider {
     tags.put(NodeSpec.TAG_CLUSTER, node.ref().clusterId());
     tags.put(NodeSpec.TAG_ROLE, node.role());
     tags.put(NodeSpec.TAG_NODE, node.ref().nodeId());
-    NodeResource machine = new NodeResource(node.ref(), node.role(), "i-" + n,
-        "10.1." + (n / 250) + "." + (n % 250 + 1), node.cpu(), node.memory(), node.volumeSize(),
-        node.volumeSize() > 0 ? "vol-" + n : "", node.image(), true, tags);
+    NodeResource machine = NodeResource.builder().ref(node.ref()).role(node.role())
+        .instanceId("i-" + n).address("10.1." + (n / 250) + "." + (n % 250 + 1)).cpu(node.cpu())
+        .memory(node.memory()).volumeSize(node.volumeSize())
+        .volumeId(node.volumeSize() > 0 ? "vol-" + n : "").image(node.image()).running(true)
+        .tags(tags).build();
     machines.put(machine.instanceId(), machine);
     return machine;
   }
@@ -135,11 +137,5 @@ final class NaiveCloudProvider implements ResourceProvider {
     NodeResource changed = how.apply(machine.get());
     machines.put(changed.instanceId(), changed);
     return CompletableFuture.completedFuture(changed);
-  }
-
-  private static NodeResource copy(NodeResource m, int cpu, int memory, int volumeSize,
-      String image, boolean running) {
-    return new NodeResource(m.ref(), m.role(), m.instanceId(), m.address(), cpu, memory,
-        volumeSize, m.volumeId(), image, running, m.tags());
   }
 }

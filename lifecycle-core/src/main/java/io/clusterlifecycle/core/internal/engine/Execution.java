@@ -1,7 +1,7 @@
 package io.clusterlifecycle.core.internal.engine;
 
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.LifecycleTimeoutException;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.LifecycleTimeoutException;
 import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
@@ -66,8 +66,8 @@ public final class Execution {
     Instant now = ctx.now();
     CompletableFuture<Started> started = Futures.call(() -> {
       ClusterState active = type.begin(from);
-      Operation pending = new Operation(opId, c.id(), type, OperationState.PENDING, from,
-          p.plan(), now, Optional.empty(), "", false, List.of(), List.of());
+      Operation pending = Operation.builder().id(opId).clusterId(c.id()).type(type)
+          .state(OperationState.PENDING).startedFrom(from).plan(p.plan()).createdAt(now).build();
       return store.call(() -> ctx.store().putOperation(pending))
           .thenCompose(v -> store.put(claimed(p, opId, active, now)).exceptionallyCompose(e -> {
             Throwable cause = Failures.cause(e);
@@ -83,9 +83,8 @@ public final class Execution {
           }))
           .thenCompose(running -> {
             Held held = hold(running);
-            Operation op = new Operation(opId, c.id(), type,
-                pending.state().moveTo(OperationState.RUNNING), from, p.plan(), now,
-                Optional.empty(), "", false, List.of(), List.of());
+            Operation op = pending.toBuilder()
+                .state(pending.state().moveTo(OperationState.RUNNING)).build();
             // when this write fails the record still names the operation, so it has started;
             // its own record is corrected when it ends (or by recover)
             return store.call(() -> ctx.store().putOperation(op)).handle((x, e) -> {

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.core.internal.engine;
 
-import io.clusterlifecycle.api.ConflictException;
-import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
@@ -97,11 +97,11 @@ public final class Recovery {
       if (leases.isHeldByOther(c)) {
         Lease lease = c.lease().orElseThrow();
         return CompletableFuture.failedFuture(new ConflictException("operation "
-            + c.operation() + " on cluster " + c.name() + " is running in engine "
+            + c.operation().orElse("") + " on cluster " + c.name() + " is running in engine "
             + lease.owner() + " (lease until " + lease.expiresAt() + "); wait for it",
-            c.operation()));
+            c.operation().orElse("")));
       }
-      return store.call(() -> ctx.store().getOperation(c.operation())).thenCompose(o ->
+      return store.call(() -> ctx.store().getOperation(c.operation().orElseThrow())).thenCompose(o ->
           o.isPresent() && o.get().endedAt().isPresent() ? completeEnded(c, o.get(), deadline,
               mine) : resume(c, o, deadline, mine));
     }
@@ -188,11 +188,10 @@ public final class Recovery {
     for (Node n : recreate) {
       b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)).withResource("", ""));
     }
-    Operation resumed = new Operation(op.id(), op.clusterId(), op.type(),
-        op.state() == OperationState.RUNNING ? op.state()
-            : op.state().moveTo(OperationState.RUNNING),
-        op.startedFrom(), plan, op.createdAt(), Optional.empty(), "", false, op.warnings(),
-        op.keptVolumes());
+    Operation resumed = op.toBuilder()
+        .state(op.state() == OperationState.RUNNING ? op.state()
+            : op.state().moveTo(OperationState.RUNNING))
+        .plan(plan).endedAt(Optional.empty()).error(Optional.empty()).refused(false).build();
     Plan resumedPlan = plan;
     return store.put(b.build()).thenCompose(running -> {
       Execution.Held held = execution.hold(running);
@@ -218,7 +217,7 @@ public final class Recovery {
       CompletableFuture<Void> mine) {
     Prepared p = new Prepared(c, op.plan(), stepNodes(op.plan(), CreateNodeStep.class),
         stepNodes(op.plan(), DeleteNodeStep.class));
-    OperationRunner.Result result = new OperationRunner.Result(op.error(), op.refused(), false,
+    OperationRunner.Result result = new OperationRunner.Result(op.error().orElse(""), op.refused(), false,
         op.warnings(), op.keptVolumes());
     return execution.finish(p, op, new RecordKeeper(ctx, c), result, () -> { })
         .handle((o, e) -> e == null ? null : Failures.cause(e))

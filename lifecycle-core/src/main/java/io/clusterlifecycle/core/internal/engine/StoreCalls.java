@@ -1,9 +1,9 @@
 package io.clusterlifecycle.core.internal.engine;
 
-import io.clusterlifecycle.api.LifecycleException;
-import io.clusterlifecycle.api.NotFoundException;
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.internal.exec.EngineContext;

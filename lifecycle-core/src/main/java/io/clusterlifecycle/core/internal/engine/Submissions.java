@@ -1,6 +1,6 @@
 package io.clusterlifecycle.core.internal.engine;
 
-import io.clusterlifecycle.api.ConflictException;
+import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.request.ClusterRequest;
@@ -125,7 +125,7 @@ public final class Submissions {
           && c.state() != ClusterState.DONE).findFirst().ifPresent(c -> {
             throw new ConflictException("a cluster named " + name + " already exists in"
                 + " namespace " + namespace + " (" + c.id() + ", " + c.state() + ")",
-                c.operation());
+                c.operation().orElse(""));
           });
       return op.prepareRequest(request, name + "-" + Ids.hex(6), ctx);
     }).thenCompose(p -> store.put(p.cluster())
@@ -167,15 +167,15 @@ public final class Submissions {
       }
       if (leases.isOwnOrLapsed(c)) {
         return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
-            + " has an interrupted operation " + c.operation() + " (" + c.state() + ") whose"
-            + " engine is gone; run recover on the cluster to finish it", c.operation()));
+            + " has an interrupted operation " + c.operation().orElse("") + " (" + c.state() + ") whose"
+            + " engine is gone; run recover on the cluster to finish it", c.operation().orElse("")));
       }
       Instant now = ctx.clock().instant();
       if (!now.isBefore(deadline)) {
         return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
-            + " is busy with operation " + c.operation() + " (" + c.state() + "), which did"
+            + " is busy with operation " + c.operation().orElse("") + " (" + c.state() + "), which did"
             + " not finish within this request's timeout; try again later, or recover the"
-            + " cluster if that operation's engine is gone", c.operation()));
+            + " cluster if that operation's engine is gone", c.operation().orElse("")));
       }
       long pollMs = Math.min(RECORD_POLL.toMillis(),
           Math.max(1, Duration.between(now, deadline).toMillis()));

@@ -116,13 +116,13 @@ public final class MetadataTree {
     for (Node n : nodes) {
       String p = prefix + "/" + n.role() + "/" + n.id() + "/";
       puts.put(p + "node_id", n.id());
-      puts.put(p + "ip", n.address());
+      puts.put(p + "ip", n.address().orElse(""));
       puts.put(p + "role", n.role());
       puts.put(p + "cpu", String.valueOf(n.cpu()));
       puts.put(p + "memory", String.valueOf(n.memory()));
       puts.put(p + "volume_size", String.valueOf(n.volumeSize()));
       puts.put(p + "gid", String.valueOf(n.index()));
-      puts.put(p + "instance_id", n.instanceId());
+      puts.put(p + "instance_id", n.instanceId().orElse(""));
     }
   }
 }

@@ -194,7 +194,7 @@ public final class OperationRunner {
 
   private JournalEntry entry(Step step, JournalEntry.Status status, String detail) {
     return new JournalEntry(operationId, step.id(), status,
-        ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), detail);
+        ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), java.util.Optional.of(detail));
   }
 
   private void onStepFailure(Stage stage, Step step, String why, AtomicBoolean stopped) {
@@ -282,7 +282,7 @@ public final class OperationRunner {
     RoleSpec role = role(node);
     NodeSpec spec = new NodeSpec(new NodeRef(cluster.id(), node.id()), cluster.name(),
         cluster.namespace(), node.role(), node.cpu(), node.memory(), node.volumeSize(),
-        role.volume().map(v -> v.mountPoint()).orElse(""), node.image(),
+        role.volume().map(v -> v.mountPoint()), node.image(),
         Map.of(NodeSpec.TAG_CLUSTER, cluster.id(), NodeSpec.TAG_ROLE, node.role(),
             NodeSpec.TAG_NODE, node.id()));
     return ctx.retrying(() -> track(ctx.resources().create(spec).toCompletableFuture()))
@@ -290,7 +290,7 @@ public final class OperationRunner {
             .withResource(resource.address(), resource.instanceId()))))
         .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_CREATED)
             .stage(stage.name()).node(node.role(), node.id()).message("address " + c.node(node.id())
-                .map(Node::address).orElse(""))));
+                .flatMap(Node::address).orElse(""))));
   }
 
   /**
@@ -333,7 +333,7 @@ public final class OperationRunner {
     env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
     env.put(CommandRequest.LC_ROLE, node.role());
     env.put(CommandRequest.LC_NODE_ID, node.id());
-    env.put(CommandRequest.LC_NODE_IP, node.address());
+    env.put(CommandRequest.LC_NODE_IP, node.address().orElse(""));
     env.put(CommandRequest.LC_SERVICE, service);
     env.put(CommandRequest.LC_OPERATION_ID, operationId);
     env.put(CommandRequest.LC_APP_VERSION, cluster.specOf(node).version());
@@ -341,7 +341,7 @@ public final class OperationRunner {
     env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
     env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
     NodeResource resource = new NodeResource(new NodeRef(cluster.id(), node.id()), node.role(),
-        node.instanceId(), node.address(), node.cpu(), node.memory(), node.volumeSize(), "",
+        node.instanceId().orElse(""), node.address().orElse(""), node.cpu(), node.memory(), node.volumeSize(), java.util.Optional.empty(),
         node.image(), true, Map.of());
     emit(LifecycleEvent.builder(EventType.COMMAND_STARTED).stage(stage.name())
         .node(node.role(), node.id()).service(label, order));

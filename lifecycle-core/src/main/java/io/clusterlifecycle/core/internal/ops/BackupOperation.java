@@ -1,6 +1,6 @@
 package io.clusterlifecycle.core.internal.ops;
 
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
@@ -69,7 +69,8 @@ final class BackupOperation extends ClusterOperation<BackupCluster> {
     c.spec().roles().forEach(r -> counts.put(r.name(), c.nodes(r.name()).size()));
     artifacts.sort(Comparator.comparing(Backup.Artifact::role)
         .thenComparingInt(Backup.Artifact::index));
-    return new Backup(id, c.id(), c.name(), c.namespace(), c.spec(), c.env(), counts, artifacts,
-        ctx.now());
+    return Backup.builder().id(id).clusterId(c.id()).clusterName(c.name())
+        .namespace(c.namespace()).spec(c.spec()).env(c.env()).roleCounts(counts)
+        .artifacts(artifacts).createdAt(ctx.now()).build();
   }
 }

@@ -7,6 +7,7 @@ import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.VolumeSpec;
 import io.clusterlifecycle.api.state.NodeState;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /** The changes to a cluster's record that several operations make before they run. */
@@ -14,9 +15,10 @@ final class ClusterChanges {
   private ClusterChanges() {}
 
   static Node newNode(String clusterName, AppSpec spec, RoleSpec role, int index) {
-    return new Node(clusterName + "-" + role.name() + "-" + index, role.name(), index,
-        NodeState.PENDING, "", "", role.cpu(), role.memory(),
-        role.volume().map(VolumeSpec::size).orElse(0), role.image().orElse(""), spec.version());
+    return Node.builder().id(clusterName + "-" + role.name() + "-" + index).role(role.name())
+        .index(index).state(NodeState.PENDING).cpu(role.cpu()).memory(role.memory())
+        .volumeSize(role.volume().map(VolumeSpec::size).orElse(0)).image(role.image())
+        .version(spec.version()).build();
   }
 
   /** Adds {@code count} new nodes of a role, numbered after its highest index ever used. */

@@ -1,7 +1,7 @@
 package io.clusterlifecycle.core.internal.ops;
 
-import io.clusterlifecycle.api.NotFoundException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.request.DeleteNodes;

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.core.internal.ops;
 
-import io.clusterlifecycle.api.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.core.internal.ops;
 
-import io.clusterlifecycle.api.ConflictException;
+import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.request.OperationRequest;
@@ -34,8 +34,8 @@ final class RestartOperation extends ClusterOperation<RestartCluster> {
         || n.state() == NodeState.DELETING || n.state() == NodeState.PENDING).findFirst();
     if (c.state().isBusy() || !c.operation().isEmpty() || claimedHere) {
       throw new ConflictException("restart of cluster " + c.name() + " is refused: it is busy ("
-          + c.state() + (c.operation().isEmpty() ? "" : ", operation " + c.operation())
-          + "); try again when it is idle", c.operation());
+          + c.state() + (c.operation().isEmpty() ? "" : ", operation " + c.operation().orElse(""))
+          + "); try again when it is idle", c.operation().orElse(""));
     }
     if (busyNode.isPresent()) {
       throw new ConflictException("restart of cluster " + c.name() + " is refused: node "

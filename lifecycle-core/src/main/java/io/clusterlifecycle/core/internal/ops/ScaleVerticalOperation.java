@@ -1,6 +1,6 @@
 package io.clusterlifecycle.core.internal.ops;
 
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.request.RoleResize;
 import io.clusterlifecycle.api.request.ScaleVertical;

@@ -1,6 +1,6 @@
 package io.clusterlifecycle.core.internal.ownership;
 
-import io.clusterlifecycle.api.ConflictException;
+import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import java.time.Duration;
@@ -60,7 +60,7 @@ public final class Claims {
         return claim(clusterId, deadline);
       }
       return ctx.retrying(() -> ctx.store().get(clusterId))
-          .handle((c, e) -> e != null ? "" : c.map(Cluster::operation).orElse(""))
+          .handle((c, e) -> e != null ? "" : c.flatMap(Cluster::operation).orElse(""))
           .thenCompose(busyOp -> CompletableFuture.failedFuture(new ConflictException("cluster "
               + clusterId + " is busy with operation " + busyOp + ", which did not finish"
               + " within this request's timeout; try again later", busyOp)));

@@ -113,7 +113,7 @@ public final class TakeOver {
         || !takingOver.add(c.id())) {
       return;
     }
-    LOG.info("taking over operation {} on cluster {} from engine {}", c.operation(),
+    LOG.info("taking over operation {} on cluster {} from engine {}", c.operation().orElse(""),
         c.name(), c.lease().map(Lease::owner).orElse("(none)"));
     // another replica may have finished or failed it meanwhile: only while it is still the
     // same interrupted operation
@@ -127,7 +127,7 @@ public final class TakeOver {
     recovery.whenComplete((r, f) -> {
       takingOver.remove(c.id());
       if (f != null) {
-        LOG.warn("taking over operation {} on cluster {} failed: {}", c.operation(),
+        LOG.warn("taking over operation {} on cluster {} failed: {}", c.operation().orElse(""),
             c.name(), Failures.describe(f));
       }
     });

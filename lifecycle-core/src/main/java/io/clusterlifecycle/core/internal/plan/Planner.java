@@ -248,7 +248,7 @@ public final class Planner {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.ROLLBACK);
     AppSpec target = cluster.spec();
     List<Node> moving = cluster.nodes().stream()
-        .filter(n -> !n.version().equals(target.version())).toList();
+        .filter(n -> !n.version().orElse("").equals(target.version())).toList();
     if (stopped) {
       b.replaceImages(moving, target);
     } else {

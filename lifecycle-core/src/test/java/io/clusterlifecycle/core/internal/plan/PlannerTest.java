@@ -10,6 +10,7 @@ import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.codec.RecordCodec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -46,8 +47,9 @@ class PlannerTest {
     Cluster.Builder b = Cluster.builder("c1", "demo", spec, T0);
     for (RoleSpec role : spec.roles()) {
       for (int i = 1; i <= role.count(); i++) {
-        b.putNode(new Node("demo-" + role.name() + "-" + i, role.name(), i, state, "10.0.0." + i,
-            "i-" + i, 1, 1024, 0, "", "3.8.4"));
+        b.putNode(Node.builder().id("demo-" + role.name() + "-" + i).role(role.name()).index(i)
+            .state(state).address("10.0.0." + i).instanceId("i-" + i).cpu(1).memory(1024)
+            .volumeSize(0).image("").version("3.8.4").build());
       }
     }
     return b.build();
@@ -123,8 +125,12 @@ class PlannerTest {
   void addNodes_scaleOutOnlyOnExistingNodes_firstNodesToExecuteOn_andAddingHostsRemovedFinally() {
     Cluster running = cluster(spec(r -> { }), NodeState.RUNNING);
     Cluster c = running.toBuilder()
-        .putNode(new Node("demo-worker-4", "worker", 4, NodeState.PENDING, "", "", 1, 1024, 0, "", "3.8.4"))
-        .putNode(new Node("demo-worker-5", "worker", 5, NodeState.PENDING, "", "", 1, 1024, 0, "", "3.8.4"))
+        .putNode(Node.builder().id("demo-worker-4").role("worker").index(4).state(NodeState.PENDING)
+            .address("").instanceId("").cpu(1).memory(1024).volumeSize(0).image("").version("3.8.4")
+            .build())
+        .putNode(Node.builder().id("demo-worker-5").role("worker").index(5).state(NodeState.PENDING)
+            .address("").instanceId("").cpu(1).memory(1024).volumeSize(0).image("").version("3.8.4")
+            .build())
         .build();
     assertThat(stages(Planner.addNodes(c, Set.of("demo-worker-4", "demo-worker-5"))))
         .containsExactly(
@@ -161,9 +167,15 @@ class PlannerTest {
   void orderGroups_limitToFirstNodesByIndex_notByListPosition() {
     AppSpec spec = spec(r -> { });
     List<Node> nodes = List.of(
-        new Node("demo-worker-10", "worker", 10, NodeState.RUNNING, "", "", 1, 1, 0, "", "3.8.4"),
-        new Node("demo-worker-2", "worker", 2, NodeState.RUNNING, "", "", 1, 1, 0, "", "3.8.4"),
-        new Node("demo-worker-7", "worker", 7, NodeState.RUNNING, "", "", 1, 1, 0, "", "3.8.4"));
+        Node.builder().id("demo-worker-10").role("worker").index(10).state(NodeState.RUNNING)
+            .address("").instanceId("").cpu(1).memory(1).volumeSize(0).image("").version("3.8.4")
+            .build(),
+        Node.builder().id("demo-worker-2").role("worker").index(2).state(NodeState.RUNNING)
+            .address("").instanceId("").cpu(1).memory(1).volumeSize(0).image("").version("3.8.4")
+            .build(),
+        Node.builder().id("demo-worker-7").role("worker").index(7).state(NodeState.RUNNING)
+            .address("").instanceId("").cpu(1).memory(1).volumeSize(0).image("").version("3.8.4")
+            .build());
     assertThat(Planner.orderGroups(spec, "scale_out", nodes, s -> true).get(0))
         .extracting(Node::id).containsExactly("demo-worker-2", "demo-worker-7");
   }
@@ -180,7 +192,7 @@ class PlannerTest {
   @Test
   void plan_rendersAsJsonThatReadsBack_andMermaidListsEveryStep() {
     Plan plan = Planner.create(cluster(spec(r -> { }), NodeState.PENDING));
-    assertThat(Plan.fromJson(plan.toJson())).isEqualTo(plan);
+    assertThat(RecordCodec.read(RecordCodec.write(plan), Plan.class)).isEqualTo(plan);
     String mermaid = plan.toMermaid();
     assertThat(mermaid).startsWith("flowchart TD\n");
     plan.steps().forEach(s -> assertThat(mermaid).contains("\"" + s.describe() + "\""));

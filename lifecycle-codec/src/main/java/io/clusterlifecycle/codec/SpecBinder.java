@@ -1,13 +1,19 @@
-package io.clusterlifecycle.api.spec;
+package io.clusterlifecycle.codec;
 
 import com.fasterxml.jackson.core.JsonToken;
-import io.clusterlifecycle.api.ValidationProblem;
-import io.clusterlifecycle.api.spec.SpecTree.Field;
-import io.clusterlifecycle.api.spec.SpecTree.ListNode;
-import io.clusterlifecycle.api.spec.SpecTree.Loc;
-import io.clusterlifecycle.api.spec.SpecTree.MapNode;
-import io.clusterlifecycle.api.spec.SpecTree.Node;
-import io.clusterlifecycle.api.spec.SpecTree.ScalarNode;
+import io.clusterlifecycle.api.error.ValidationProblem;
+import io.clusterlifecycle.api.spec.AdvancedAction;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ExecutionPolicy;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.api.spec.VolumeSpec;
+import io.clusterlifecycle.codec.SpecTree.Field;
+import io.clusterlifecycle.codec.SpecTree.ListNode;
+import io.clusterlifecycle.codec.SpecTree.Loc;
+import io.clusterlifecycle.codec.SpecTree.MapNode;
+import io.clusterlifecycle.codec.SpecTree.Node;
+import io.clusterlifecycle.codec.SpecTree.ScalarNode;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +40,8 @@ final class SpecBinder {
       "upgrading_policy", "services");
   static final List<String> VOLUME_KEYS = List.of("size", "mount_point");
   static final List<String> SERVICE_KEYS = List.of("cmd", "order", "timeout",
-      "nodes_to_execute_on", SpecValidator.FIELD_POST_START, SpecValidator.FIELD_POST_STOP,
-      SpecValidator.FIELD_PRE_CHECK, SpecValidator.FIELD_WATCH);
+      "nodes_to_execute_on", ServiceSpec.FIELD_POST_START, ServiceSpec.FIELD_POST_STOP,
+      ServiceSpec.FIELD_PRE_CHECK, ServiceSpec.FIELD_WATCH);
 
   private final List<ValidationProblem> problems;
   private final Map<String, Loc> locations = new HashMap<>();
@@ -169,21 +175,21 @@ final class SpecBinder {
       return null;
     }
     for (Field f : m.fields().values()) {
-      if (SERVICE_KEYS.contains(f.key()) && !SpecValidator.permits(serviceName, f.key())) {
-        add(at + "." + f.key(), f.keyLoc(), SpecValidator.onlyOn(f.key()));
+      if (SERVICE_KEYS.contains(f.key()) && !ServiceSpec.permits(serviceName, f.key())) {
+        add(at + "." + f.key(), f.keyLoc(), ServiceSpec.onlyOn(f.key()));
       }
     }
     ServiceSpec.Builder b = ServiceSpec.builder(required(m, at, "cmd", this::string, ""));
     optional(m, at, "order", this::integer).ifPresent(b::order);
     optional(m, at, "timeout", this::integer).ifPresent(t -> b.timeout(Duration.ofSeconds(t)));
     optional(m, at, "nodes_to_execute_on", this::integer).ifPresent(b::nodesToExecuteOn);
-    permitted(m, at, serviceName, SpecValidator.FIELD_POST_START, this::bool)
+    permitted(m, at, serviceName, ServiceSpec.FIELD_POST_START, this::bool)
         .ifPresent(b::postStartService);
-    permitted(m, at, serviceName, SpecValidator.FIELD_POST_STOP, this::bool)
+    permitted(m, at, serviceName, ServiceSpec.FIELD_POST_STOP, this::bool)
         .ifPresent(b::postStopService);
-    permitted(m, at, serviceName, SpecValidator.FIELD_PRE_CHECK, this::string)
+    permitted(m, at, serviceName, ServiceSpec.FIELD_PRE_CHECK, this::string)
         .ifPresent(b::preCheck);
-    permitted(m, at, serviceName, SpecValidator.FIELD_WATCH, (path, n) -> {
+    permitted(m, at, serviceName, ServiceSpec.FIELD_WATCH, (path, n) -> {
       ListNode list = list(path, n, "a list of metadata paths such as [/hosts, /env]");
       List<String> paths = new ArrayList<>();
       if (list != null) {
@@ -203,7 +209,7 @@ final class SpecBinder {
 
   private <T> Optional<T> permitted(MapNode m, String at, String serviceName, String key,
       BiFunction<String, Node, T> reader) {
-    return SpecValidator.permits(serviceName, key) ? optional(m, at, key, reader) : Optional.empty();
+    return ServiceSpec.permits(serviceName, key) ? optional(m, at, key, reader) : Optional.empty();
   }
 
   // ---- structural helpers

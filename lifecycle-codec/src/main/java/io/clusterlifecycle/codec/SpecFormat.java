@@ -1,4 +1,4 @@
-package io.clusterlifecycle.api.spec;
+package io.clusterlifecycle.codec;
 
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.api;
+package io.clusterlifecycle.api.error;
 
 /**
  * An operation, or a wait for a busy cluster, took longer than its timeout. An operation that

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.api;
+package io.clusterlifecycle.api.error;
 
 /**
  * The cluster is busy with another operation, or was changed by someone else at the same time.

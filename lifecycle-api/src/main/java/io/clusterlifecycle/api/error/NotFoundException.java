@@ -1,4 +1,4 @@
-package io.clusterlifecycle.api;
+package io.clusterlifecycle.api.error;
 
 /** The cluster, node, role, operation or backup named does not exist. Nothing was changed. */
 public class NotFoundException extends LifecycleException {

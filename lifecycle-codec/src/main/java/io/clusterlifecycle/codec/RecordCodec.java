@@ -1,37 +1,75 @@
-package io.clusterlifecycle.api.spi;
+package io.clusterlifecycle.codec;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.clusterlifecycle.api.plan.CreateNodeStep;
+import io.clusterlifecycle.api.plan.DeleteNodeStep;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.PreCheckStep;
+import io.clusterlifecycle.api.plan.ReplaceImageStep;
+import io.clusterlifecycle.api.plan.ResizeNodeStep;
+import io.clusterlifecycle.api.plan.ServiceStep;
+import io.clusterlifecycle.api.plan.StartNodeStep;
+import io.clusterlifecycle.api.plan.Step;
+import io.clusterlifecycle.api.plan.StopNodeStep;
+import io.clusterlifecycle.api.plan.WaitStep;
 import io.clusterlifecycle.api.spec.AppSpec;
-import io.clusterlifecycle.api.spec.AppSpecFiles;
-import io.clusterlifecycle.api.spec.SpecFormat;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The JSON form of the engine's records (clusters, operations, plans, events), for stores that
  * keep documents and for traces. Keys are snake_case; times are UTC ISO-8601 with milliseconds;
- * an app spec is written in the spec file format. Thread-safe.
+ * an app spec is written in the spec file format; a plan step carries its kind in a {@code kind}
+ * property. Records written by earlier versions read back. Thread-safe.
  */
 public final class RecordCodec {
   private static final DateTimeFormatter MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+  /**
+   * The names under which plan steps are stored, in their {@code kind} property. The names are
+   * part of the stored format: never rename one.
+   */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = CreateNodeStep.class, name = "create_node"),
+      @JsonSubTypes.Type(value = DeleteNodeStep.class, name = "delete_node"),
+      @JsonSubTypes.Type(value = ServiceStep.class, name = "service"),
+      @JsonSubTypes.Type(value = PreCheckStep.class, name = "pre_check"),
+      @JsonSubTypes.Type(value = MetadataStep.class, name = "metadata"),
+      @JsonSubTypes.Type(value = ResizeNodeStep.class, name = "resize_node"),
+      @JsonSubTypes.Type(value = ReplaceImageStep.class, name = "replace_image"),
+      @JsonSubTypes.Type(value = StopNodeStep.class, name = "stop_node"),
+      @JsonSubTypes.Type(value = StartNodeStep.class, name = "start_node"),
+      @JsonSubTypes.Type(value = WaitStep.class, name = "wait")})
+  private interface StepMixIn {}
+
   private static final ObjectMapper MAPPER = new ObjectMapper()
+      .addMixIn(Step.class, StepMixIn.class)
       .registerModule(new Jdk8Module())
       .registerModule(new JavaTimeModule())
       .registerModule(new SimpleModule("lifecycle")
@@ -50,6 +88,7 @@ public final class RecordCodec {
                   gen.getCodec().getFactory().createParser(AppSpecFiles.write(value, SpecFormat.JSON))));
             }
           })
+          .setSerializerModifier(new EmptyTextAsBlank())
           .addDeserializer(AppSpec.class, new JsonDeserializer<>() {
             @Override
             public AppSpec deserialize(JsonParser p, DeserializationContext ctxt)
@@ -65,6 +104,36 @@ public final class RecordCodec {
   private RecordCodec() {}
 
   /**
+   * Writes an empty {@code Optional<String>} as {@code ""}, as records held plain strings before
+   * their absent values became {@code Optional}: stored records keep one format, and readers of
+   * either age read both (the records' constructors read {@code ""} as empty).
+   */
+  private static final class EmptyTextAsBlank extends BeanSerializerModifier {
+    private static final long serialVersionUID = 1L;
+
+    private static final JsonSerializer<Object> OPTIONAL_TEXT = new JsonSerializer<>() {
+      @Override
+      public void serialize(Object value, JsonGenerator gen, SerializerProvider provider)
+          throws IOException {
+        gen.writeString(((Optional<?>) value).map(String.class::cast).orElse(""));
+      }
+    };
+
+    @Override
+    public List<BeanPropertyWriter> changeProperties(SerializationConfig config,
+        BeanDescription description, List<BeanPropertyWriter> properties) {
+      for (BeanPropertyWriter property : properties) {
+        JavaType type = property.getType();
+        if (type.hasRawClass(Optional.class) && type.containedTypeCount() == 1
+            && type.containedType(0).hasRawClass(String.class)) {
+          property.assignSerializer(OPTIONAL_TEXT);
+        }
+      }
+      return properties;
+    }
+  }
+
+  /**
    * Formats a time the way every record and trace does.
    *
    * @param instant the time
@@ -77,7 +146,7 @@ public final class RecordCodec {
   /**
    * Writes a record as one line of JSON.
    *
-   * @param record a cluster, node, operation, plan or event
+   * @param record a cluster, node, operation, plan, backup or journal entry
    * @return the JSON text, without a line break
    */
   public static String write(Object record) {

@@ -1,4 +1,4 @@
-package io.clusterlifecycle.api;
+package io.clusterlifecycle.api.error;
 
 import java.util.Objects;
 

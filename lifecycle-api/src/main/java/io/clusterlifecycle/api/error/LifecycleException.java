@@ -1,4 +1,4 @@
-package io.clusterlifecycle.api;
+package io.clusterlifecycle.api.error;
 
 /**
  * Root of every exception the library throws on purpose. Unchecked, so that the blocking forms

@@ -1,10 +1,17 @@
-package io.clusterlifecycle.api.spec;
+package io.clusterlifecycle.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
+import io.clusterlifecycle.api.spec.AdvancedAction;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ExecutionPolicy;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.spec.VolumeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -669,5 +676,25 @@ class SpecRoundTripTest {
             Arbitraries.maps(envKey(), anyText()).ofMaxSize(6),
             role().list().ofMinSize(1).ofMaxSize(6).uniqueElements(RoleSpec::name))
         .as(AppSpec::new);
+  }
+
+  @Test
+  void servicesAndEnv_keepDeclarationOrder_throughYaml() {
+    AppSpec spec = AppSpec.builder("zk", "1")
+        .env("zeta", "1").env("alpha", "2").env("mid", "3")
+        .role("zk", r -> r.service("stop", "a").service("init", "b").service("my-custom", "c")
+            .service("start", "d").service("backup", "e"))
+        .build();
+
+    AppSpec back = AppSpecFiles.parse(AppSpecFiles.write(spec, SpecFormat.YAML), SpecFormat.YAML);
+    assertThat(back.roles().get(0).services().keySet())
+        .containsExactly("stop", "init", "my-custom", "start", "backup");
+    assertThat(back.env().keySet()).containsExactly("zeta", "alpha", "mid");
+  }
+
+  @Test
+  void format_followsTheFileName() {
+    assertThat(SpecFormat.forFile(java.nio.file.Path.of("a/ZK.JSON"))).isEqualTo(SpecFormat.JSON);
+    assertThat(SpecFormat.forFile(java.nio.file.Path.of("zk.yml"))).isEqualTo(SpecFormat.YAML);
   }
 }

@@ -1,13 +1,18 @@
-package io.clusterlifecycle.api.spec;
+package io.clusterlifecycle.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import io.clusterlifecycle.api.ValidationException;
-import io.clusterlifecycle.api.ValidationProblem;
-import io.clusterlifecycle.api.spec.SpecTree.Loc;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
+import io.clusterlifecycle.api.spec.AdvancedAction;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ExecutionPolicy;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.codec.SpecTree.Loc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -267,14 +272,14 @@ public final class AppSpecFiles {
       m.put("nodes_to_execute_on", s.nodesToExecuteOn());
     }
     if (s.postStartService()) {
-      m.put(SpecValidator.FIELD_POST_START, true);
+      m.put(ServiceSpec.FIELD_POST_START, true);
     }
     if (s.postStopService()) {
-      m.put(SpecValidator.FIELD_POST_STOP, true);
+      m.put(ServiceSpec.FIELD_POST_STOP, true);
     }
-    s.preCheck().ifPresent(c -> m.put(SpecValidator.FIELD_PRE_CHECK, c));
+    s.preCheck().ifPresent(c -> m.put(ServiceSpec.FIELD_PRE_CHECK, c));
     if (!s.watch().isEmpty()) {
-      m.put(SpecValidator.FIELD_WATCH, s.watch());
+      m.put(ServiceSpec.FIELD_WATCH, s.watch());
     }
     return m;
   }
