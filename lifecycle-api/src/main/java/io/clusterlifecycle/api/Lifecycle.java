@@ -101,7 +101,7 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
-   * Creates a cluster and waits for it (SPEC 7.1).
+   * Creates a cluster and waits for it (docs/design.md §6.1).
    *
    * @param request what to create
    * @return the running cluster
@@ -111,7 +111,7 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
-   * Deletes a cluster and waits for it (SPEC 7.2).
+   * Deletes a cluster and waits for it (docs/design.md §6.2).
    *
    * @param request what to delete
    * @return the finished operation, listing kept volumes
@@ -121,7 +121,7 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
-   * Adds nodes and waits for them (SPEC 7.3).
+   * Adds nodes and waits for them (docs/design.md §6.3).
    *
    * @param request where and how many
    * @return the cluster with its new nodes
@@ -131,7 +131,7 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
-   * Deletes nodes and waits for it (SPEC 7.4).
+   * Deletes nodes and waits for it (docs/design.md §6.4).
    *
    * @param request which nodes
    * @return the cluster without them
@@ -141,7 +141,7 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
-   * Backs a cluster up and waits for it (SPEC 7.10).
+   * Backs a cluster up and waits for it (docs/design.md §6.10).
    *
    * @param request which cluster
    * @return the recorded backup
@@ -156,7 +156,7 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
-   * Restores a backup into a new cluster and waits for it (SPEC 7.10).
+   * Restores a backup into a new cluster and waits for it (docs/design.md §6.10).
    *
    * @param request which backup, and the new cluster's name
    * @return the new, running cluster
@@ -183,7 +183,7 @@ public interface Lifecycle extends AutoCloseable {
   List<Backup> backups(String cluster);
 
   /**
-   * Finishes what an interrupted or failed operation left (SPEC 7.12): resumes a failed create,
+   * Finishes what an interrupted or failed operation left (docs/design.md §6.12): resumes a failed create,
    * scaling, update or delete from its first unfinished step (deleting and re-creating nodes
    * whose creation failed), takes over an operation whose engine is gone (its lease lapsed), and
    * ends a cooldown. A cluster with nothing to recover is returned as it is.

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code backup}, {@code backups} and {@code restore} (SPEC 7.10). */
+/** {@code backup}, {@code backups} and {@code restore} (docs/design.md §6.10). */
 final class BackupCommands {
   private BackupCommands() {}
 

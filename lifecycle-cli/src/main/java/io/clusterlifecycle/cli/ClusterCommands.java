@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** The cluster commands of SPEC section 13 that run on the local infrastructure. */
+/** The cluster commands of docs/design.md §10 that run on the local infrastructure. */
 final class ClusterCommands {
   private ClusterCommands() {}
 

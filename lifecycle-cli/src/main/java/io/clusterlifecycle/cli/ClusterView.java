@@ -10,7 +10,7 @@ import io.clusterlifecycle.codec.RecordCodec;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The JSON and text views of clusters the CLI prints (SPEC section 13). */
+/** The JSON and text views of clusters the CLI prints (docs/design.md §10). */
 final class ClusterView {
   static final ObjectMapper JSON = new ObjectMapper();
 

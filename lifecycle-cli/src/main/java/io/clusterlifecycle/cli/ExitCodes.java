@@ -1,6 +1,6 @@
 package io.clusterlifecycle.cli;
 
-/** Exit codes of the {@code lifecycle} command (SPEC section 13). */
+/** Exit codes of the {@code lifecycle} command (docs/design.md §10). */
 final class ExitCodes {
   /** The command did what was asked. */
   static final int OK = 0;

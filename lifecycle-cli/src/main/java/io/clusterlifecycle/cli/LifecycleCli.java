@@ -12,7 +12,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code lifecycle} command-line tool: a thin shell over the library for trying app specs
- * on the local machine (SPEC section 13).
+ * on the local machine (docs/design.md §10).
  */
 @Command(
     name = "lifecycle",
@@ -98,7 +98,7 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
    * @param out where results go
    * @param err where errors and usage go
    * @param args the command line
-   * @return the exit code of SPEC section 13
+   * @return the exit code of docs/design.md §10
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new LifecycleCli());

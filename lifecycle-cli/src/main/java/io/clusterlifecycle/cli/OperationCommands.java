@@ -29,14 +29,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The commands of SPEC section 13 that change a running cluster after its creation: vertical
+ * The commands of docs/design.md §10 that change a running cluster after its creation: vertical
  * scaling, upgrade and rollback, stop/start/restart, running a service, promote, and adding or
- * removing a role (SPEC 7.5–7.9, 7.11).
+ * removing a role (docs/design.md §6.5–§6.9 and §6.11).
  */
 final class OperationCommands {
   private OperationCommands() {}
 
-  /** {@code --batch-size N [--batch-period SEC]}: work through a role's nodes in batches (7.8). */
+  /** {@code --batch-size N [--batch-period SEC]}: work through a role's nodes in batches (docs/design.md §6.8). */
   static final class BatchOptions {
     @Option(names = "--batch-size", paramLabel = "N",
         description = "Work through the nodes N at a time (default: all at once).")

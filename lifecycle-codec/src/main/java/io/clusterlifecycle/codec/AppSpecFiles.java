@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads app specs from JSON and YAML files and writes them back (SPEC section 3).
+ * Reads app specs from JSON and YAML files and writes them back (docs/design.md §2).
  *
  * <p>Reading is strict and reports every problem at once: malformed syntax, unknown keys
  * (with a "did you mean" hint), missing required keys, wrong types, duplicate keys and all the

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes events as JSON lines (SPEC section 10): one object per event, in order, each line
+ * Writes events as JSON lines (docs/design.md §8): one object per event, in order, each line
  * written and flushed when its event happens, fields that do not apply left out. Appends to the
  * file, so several runs can share one trace. Thread-safe; close it when done.
  */

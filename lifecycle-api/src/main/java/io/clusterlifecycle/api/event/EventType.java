@@ -1,6 +1,6 @@
 package io.clusterlifecycle.api.event;
 
-/** The kinds of {@link LifecycleEvent} (SPEC section 10). */
+/** The kinds of {@link LifecycleEvent} (docs/design.md §8). */
 public enum EventType {
   /** An operation began executing its plan. */
   OPERATION_STARTED,

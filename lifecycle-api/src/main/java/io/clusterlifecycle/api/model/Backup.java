@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A cluster backup (SPEC 7.10): what a successful backup operation recorded, enough to restore
+ * A cluster backup (docs/design.md §6.10): what a successful backup operation recorded, enough to restore
  * the cluster into a new one with the same role counts.
  *
  * @param id the backup id, unique in the store; also the {@code LC_BACKUP_ID} its commands got

@@ -28,8 +28,8 @@ import java.util.TreeMap;
  * @param state the cluster's state
  * @param nodes the nodes, sorted by role order in the spec and then by index
  * @param lastIndex per role, the highest node index ever handed out (indexes are never reused)
- * @param primaries per role that has a {@code promote} service, the node promoted last (SPEC
- *     7.11); a role missing here has its first node as primary
+ * @param primaries per role that has a {@code promote} service, the node promoted last (docs/design.md
+ *     §6.11); a role missing here has its first node as primary
  * @param operation the id of the operation under way; empty when none
  * @param lease the owner of the operation under way, empty when none
  * @param history ids of the operations run on it, oldest first
@@ -113,7 +113,7 @@ public record Cluster(
   }
 
   /**
-   * Returns the primary node of a role (SPEC 7.11): the node promoted last, or else the role's
+   * Returns the primary node of a role (docs/design.md §6.11): the node promoted last, or else the role's
    * first node.
    *
    * @param role the role name

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Which engine owns the operation under way on a cluster, and until when (SPEC section 8). The
+ * Which engine owns the operation under way on a cluster, and until when (docs/design.md §7). The
  * owner renews it while the operation runs. Another engine may take the operation over once the
  * lease has expired, or at once when the owner is provably gone: same host, process not alive.
  *

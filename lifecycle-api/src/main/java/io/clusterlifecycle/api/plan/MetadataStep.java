@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Publishes or unpublishes parts of the cluster's metadata tree (SPEC section 5) in one atomic
+ * Publishes or unpublishes parts of the cluster's metadata tree (docs/design.md §4) in one atomic
  * commit. The values are taken from the cluster's record when the step runs, so that addresses
  * of nodes created earlier in the same operation are known.
  *

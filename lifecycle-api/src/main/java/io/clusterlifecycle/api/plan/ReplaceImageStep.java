@@ -3,7 +3,7 @@ package io.clusterlifecycle.api.plan;
 import java.util.Objects;
 
 /**
- * Boots one node from another image, keeping its volume and address (SPEC 7.6); on success the
+ * Boots one node from another image, keeping its volume and address (docs/design.md §6.6); on success the
  * node's record holds the new image and app version.
  *
  * @param id the step id

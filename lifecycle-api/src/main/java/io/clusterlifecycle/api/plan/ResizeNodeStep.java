@@ -3,7 +3,7 @@ package io.clusterlifecycle.api.plan;
 import java.util.Objects;
 
 /**
- * Resizes one node's instance and volume through the resource provider (SPEC 7.5); on success
+ * Resizes one node's instance and volume through the resource provider (docs/design.md §6.5); on success
  * the node's record holds the new sizes.
  *
  * @param id the step id

@@ -3,7 +3,7 @@ package io.clusterlifecycle.api.plan;
 import java.util.Objects;
 
 /**
- * Starts one node's stopped instance (SPEC 7.7); on success the node is {@code RUNNING}.
+ * Starts one node's stopped instance (docs/design.md §6.7); on success the node is {@code RUNNING}.
  *
  * @param id the step id
  * @param node the node id

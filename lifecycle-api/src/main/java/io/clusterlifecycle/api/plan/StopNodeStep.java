@@ -3,7 +3,7 @@ package io.clusterlifecycle.api.plan;
 import java.util.Objects;
 
 /**
- * Stops one node's instance, keeping its volume and address (SPEC 7.7); on success the node is
+ * Stops one node's instance, keeping its volume and address (docs/design.md §6.7); on success the node is
  * {@code STOPPED}.
  *
  * @param id the step id

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Waits between two batches of a rolling action (SPEC 7.8). A wait holds no slot of the
+ * Waits between two batches of a rolling action (docs/design.md §6.8). A wait holds no slot of the
  * engine's in-flight limit.
  *
  * @param id the step id

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Add nodes to one role of a cluster (SPEC 7.3).
+ * Add nodes to one role of a cluster (docs/design.md §6.3).
  *
  * @param cluster the cluster's id or name
  * @param role the role, which must list {@code scale_horizontal}

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Add a role to a running cluster (SPEC 7.9) and deploy its nodes like a create.
+ * Add a role to a running cluster (docs/design.md §6.9) and deploy its nodes like a create.
  *
  * @param cluster the cluster's id or name
  * @param role the new role; its name must not be in the cluster's spec

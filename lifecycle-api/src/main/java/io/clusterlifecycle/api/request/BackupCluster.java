@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Back up a cluster (SPEC 7.10): {@code backup} on every node that defines it, then a recorded
+ * Back up a cluster (docs/design.md §6.10): {@code backup} on every node that defines it, then a recorded
  * {@link io.clusterlifecycle.api.model.Backup}.
  *
  * @param cluster the cluster's id or name

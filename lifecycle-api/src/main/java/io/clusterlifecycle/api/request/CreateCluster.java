@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Create a cluster of an app spec (SPEC 7.1).
+ * Create a cluster of an app spec (docs/design.md §6.1).
  *
  * @param spec the app spec
  * @param name the cluster name, {@code [a-z][a-z0-9-]{0,39}}, unique in its namespace

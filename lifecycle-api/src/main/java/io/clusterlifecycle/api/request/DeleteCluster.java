@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Delete a cluster (SPEC 7.2).
+ * Delete a cluster (docs/design.md §6.2).
  *
  * @param cluster the cluster's id or name
  * @param force record failures of destroy and stop as warnings and delete anyway

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Delete one or more nodes of a cluster (SPEC 7.4).
+ * Delete one or more nodes of a cluster (docs/design.md §6.4).
  *
  * @param cluster the cluster's id or name
  * @param nodes the node ids; their roles must list {@code scale_horizontal} and keep at least

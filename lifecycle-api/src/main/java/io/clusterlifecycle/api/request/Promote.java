@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Promote a node to primary of its role (SPEC 7.11): the role must define {@code promote}.
+ * Promote a node to primary of its role (docs/design.md §6.11): the role must define {@code promote}.
  * Refused while the current primary is healthy, unless it is a switchover.
  *
  * @param cluster the cluster's id or name

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Remove a role and all its nodes from a running cluster (SPEC 7.9), using the delete flow for
+ * Remove a role and all its nodes from a running cluster (docs/design.md §6.9), using the delete flow for
  * those nodes.
  *
  * @param cluster the cluster's id or name

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Restart a cluster (SPEC 7.7): {@code restart} where a role defines it, otherwise {@code stop}
+ * Restart a cluster (docs/design.md §6.7): {@code restart} where a role defines it, otherwise {@code stop}
  * then {@code start}; all nodes at once, or rolling in batches. Refused at once, without waiting,
  * when the cluster or one of its nodes is busy.
  *

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Create a new cluster from a backup (SPEC 7.10): the backup's spec and parameters, the same
+ * Create a new cluster from a backup (docs/design.md §6.10): the backup's spec and parameters, the same
  * role counts; every node is created, then runs {@code restore} with the artifact of the node at
  * the same position of its role before it starts.
  *

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Return a cluster to the version it ran before its last upgrade (SPEC 7.6), also after a failed
+ * Return a cluster to the version it ran before its last upgrade (docs/design.md §6.6), also after a failed
  * upgrade.
  *
  * @param cluster the cluster's id or name

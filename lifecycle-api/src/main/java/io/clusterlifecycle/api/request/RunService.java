@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Run one service of the app spec on demand over the nodes of a role, or of every role that
- * defines it (SPEC 7.8): ordered like every service (by {@code order}, limited by
+ * defines it (docs/design.md §6.8): ordered like every service (by {@code order}, limited by
  * {@code nodes_to_execute_on}), optionally in batches. The service {@code reboot} may also be
  * given when no role defines it: it stops and starts the nodes' instances.
  *

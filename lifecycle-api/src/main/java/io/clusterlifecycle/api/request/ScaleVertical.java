@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Change the cpu, memory and/or volume size of one or more roles (SPEC 7.5).
+ * Change the cpu, memory and/or volume size of one or more roles (docs/design.md §6.5).
  *
  * @param cluster the cluster's id or name
  * @param roles the roles and their new resources, each role at most once

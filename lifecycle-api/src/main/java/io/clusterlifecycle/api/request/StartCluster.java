@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Start (resume) a stopped cluster (SPEC 7.7): the instances, then reload, then the {@code start}
+ * Start (resume) a stopped cluster (docs/design.md §6.7): the instances, then reload, then the {@code start}
  * service in ascending order.
  *
  * @param cluster the cluster's id or name

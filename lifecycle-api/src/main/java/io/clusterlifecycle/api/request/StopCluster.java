@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Stop (pause) a cluster (SPEC 7.7): the {@code stop} service in ascending order, then the
+ * Stop (pause) a cluster (docs/design.md §6.7): the {@code stop} service in ascending order, then the
  * instances; volumes and addresses are kept.
  *
  * @param cluster the cluster's id or name

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Move a cluster to another version of the same app (SPEC 7.6): per role's
+ * Move a cluster to another version of the same app (docs/design.md §6.6): per role's
  * {@code upgrading_policy}, {@code stop}, a new image, reload, then {@code start} and
  * {@code upgrade}. A stopped cluster gets its new images and stays stopped. Roles keep the cpu,
  * memory and volume size they have now (sizes change only by {@link ScaleVertical}); a rollback

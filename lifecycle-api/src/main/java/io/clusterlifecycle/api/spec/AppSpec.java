@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * An immutable description of one version of an application: its roles, their resources and
- * lifecycle services, and cluster-wide parameters (SPEC section 3).
+ * lifecycle services, and cluster-wide parameters (docs/design.md §2).
  *
  * <p>Build one with {@link #builder(String, String)}, which validates the whole spec, or load one
  * with lifecycle-codec's {@code AppSpecFiles}. The canonical constructor only checks for nulls,

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A group of identical nodes of an application (SPEC section 3): how many, how big, what image,
+ * A group of identical nodes of an application (docs/design.md §2): how many, how big, what image,
  * and the services that run on them.
  *
  * <p>Defaults: count {@value #DEFAULT_COUNT}, min_nodes {@value #DEFAULT_MIN_NODES}, no upper

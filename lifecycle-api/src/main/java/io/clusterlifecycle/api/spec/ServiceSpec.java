@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One lifecycle script of a role (SPEC section 3): the command and how it is scheduled.
+ * One lifecycle script of a role (docs/design.md §2): the command and how it is scheduled.
  *
  * <p>Defaults: order {@value #DEFAULT_ORDER}, timeout {@link #DEFAULT_TIMEOUT}, all nodes of the
  * role, no post-start/post-stop, no pre-check, every metadata path watched. Which optional

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The semantic checks of SPEC section 3, reporting every problem with its file-format path. */
+/** The semantic checks of docs/design.md §2, reporting every problem with its file-format path. */
 final class SpecValidator {
   static final Pattern APP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");

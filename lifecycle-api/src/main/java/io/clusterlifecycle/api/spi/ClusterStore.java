@@ -94,7 +94,7 @@ public interface ClusterStore extends AutoCloseable {
 
   /** Releases connections the store holds; the default does nothing. */
   /**
-   * Records a backup (SPEC 7.10). Backups outlive their cluster: deleting or purging the cluster
+   * Records a backup (docs/design.md §6.10). Backups outlive their cluster: deleting or purging the cluster
    * leaves them in place.
    *
    * @param backup the backup; a backup with the same id is replaced

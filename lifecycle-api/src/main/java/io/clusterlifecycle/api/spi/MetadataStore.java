@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * Holds the metadata tree the nodes read (SPEC section 5): etcd, a ConfigMap, local files.
+ * Holds the metadata tree the nodes read (docs/design.md §4): etcd, a ConfigMap, local files.
  *
  * <p>Contract: {@link #commit} applies the whole change atomically — a reader or watcher sees all
  * of it or none of it, and a watcher is notified once per commit, not once per key. Keys are

@@ -3,7 +3,7 @@ package io.clusterlifecycle.api.state;
 import java.util.Set;
 
 /**
- * The state of a cluster (SPEC section 4), with the names of the VM-service orchestrator so that
+ * The state of a cluster (docs/design.md §3), with the names of the VM-service orchestrator so that
  * operators recognise them. Transitional states make a cluster {@linkplain #isBusy() busy}; the
  * {@code FAILED_*} states are left only by recover or a forced delete.
  */

@@ -2,7 +2,7 @@ package io.clusterlifecycle.api.state;
 
 import java.util.Set;
 
-/** The state of one node of a cluster (SPEC section 4). */
+/** The state of one node of a cluster (docs/design.md §3). */
 public enum NodeState {
   /** Recorded, no resource created yet. */
   PENDING,

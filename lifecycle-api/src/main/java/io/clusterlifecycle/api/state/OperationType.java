@@ -25,49 +25,49 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The kinds of operation on a cluster (SPEC section 7), each with the cluster states it may start
+ * The kinds of operation on a cluster (docs/design.md §6), each with the cluster states it may start
  * from, the busy state it holds the cluster in, and the states it ends in. Every pair it names is
  * allowed by {@link ClusterState}'s transition table.
  */
 public enum OperationType {
-  /** Create a cluster (7.1). */
+  /** Create a cluster (docs/design.md §6.1). */
   CREATE(DEPLOYING, RUNNING, FAILED_DEPLOYING, EnumSet.of(PENDING)),
-  /** Delete a cluster (7.2); from a {@code FAILED_*} state only when forced. */
+  /** Delete a cluster (docs/design.md §6.2); from a {@code FAILED_*} state only when forced. */
   DELETE(UNDEPLOYING, DONE, FAILED_UNDEPLOYING,
       EnumSet.of(PENDING, RUNNING, WARNING, COOLDOWN, STOPPED, FAILED_DEPLOYING, FAILED_SCALING,
           FAILED_UPDATING, FAILED_UNDEPLOYING)),
-  /** Add nodes to a role (7.3). */
+  /** Add nodes to a role (docs/design.md §6.3). */
   ADD_NODES(SCALING, RUNNING, FAILED_SCALING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** Delete nodes of a role (7.4). */
+  /** Delete nodes of a role (docs/design.md §6.4). */
   DELETE_NODES(SCALING, RUNNING, FAILED_SCALING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** Change cpu, memory or volume size of roles (7.5). */
+  /** Change cpu, memory or volume size of roles (docs/design.md §6.5). */
   SCALE_VERTICAL(SCALING, RUNNING, FAILED_SCALING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** An automatic change of node count by an elasticity or scheduled policy (section 9). */
+  /** An automatic change of node count by an elasticity or scheduled policy (docs/design.md §13). */
   ELASTIC_SCALE(SCALING, COOLDOWN, FAILED_SCALING, EnumSet.of(RUNNING, WARNING)),
-  /** Move to another version of the same app (7.6); a stopped cluster stays stopped. */
+  /** Move to another version of the same app (docs/design.md §6.6); a stopped cluster stays stopped. */
   UPGRADE(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED)),
-  /** Return to the previous version (7.6), also after a failed upgrade. */
+  /** Return to the previous version (docs/design.md §6.6), also after a failed upgrade. */
   ROLLBACK(UPDATING, RUNNING, FAILED_UPDATING,
       EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED, FAILED_UPDATING)),
-  /** Stop (pause) the cluster (7.7). */
+  /** Stop (pause) the cluster (docs/design.md §6.7). */
   STOP(STOPPING, STOPPED, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** Start (resume) a stopped cluster (7.7). */
+  /** Start (resume) a stopped cluster (docs/design.md §6.7). */
   START(STARTING, RUNNING, FAILED_UPDATING, EnumSet.of(STOPPED)),
-  /** Restart the cluster, optionally rolling in batches (7.7). */
+  /** Restart the cluster, optionally rolling in batches (docs/design.md §6.7). */
   RESTART(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** Run a node action or a custom service over a role's nodes (7.8). */
+  /** Run a node action or a custom service over a role's nodes (docs/design.md §6.8). */
   RUN_SERVICE(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** Add a role to a running cluster (7.9). */
+  /** Add a role to a running cluster (docs/design.md §6.9). */
   ADD_ROLE(DEPLOYING, RUNNING, FAILED_DEPLOYING, EnumSet.of(RUNNING, WARNING)),
-  /** Remove a role from a running cluster (7.9). */
+  /** Remove a role from a running cluster (docs/design.md §6.9). */
   REMOVE_ROLE(UNDEPLOYING, RUNNING, FAILED_UNDEPLOYING, EnumSet.of(RUNNING, WARNING)),
-  /** Back up every node (7.10). */
+  /** Back up every node (docs/design.md §6.10). */
   BACKUP(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** Create a new cluster from a backup (7.10). */
+  /** Create a new cluster from a backup (docs/design.md §6.10). */
   RESTORE(DEPLOYING, RUNNING, FAILED_DEPLOYING, EnumSet.of(PENDING)),
-  /** Promote a node to primary (7.11). */
+  /** Promote a node to primary (docs/design.md §6.11). */
   PROMOTE(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** Change config, env or dependencies and republish them (7.13). */
+  /** Change config, env or dependencies and republish them (docs/design.md §13). */
   UPDATE_CONFIG(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN));
 
   private final ClusterState activeState;

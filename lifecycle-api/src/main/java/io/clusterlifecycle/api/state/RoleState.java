@@ -3,7 +3,7 @@ package io.clusterlifecycle.api.state;
 import java.util.Set;
 
 /**
- * The state of one role of a cluster (SPEC section 4): a role is {@code DEPLOYING} while it is
+ * The state of one role of a cluster (docs/design.md §3): a role is {@code DEPLOYING} while it is
  * being added to a cluster and {@code DELETING} while it is being removed.
  */
 public enum RoleState {

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Every branch of SPEC 7.1–7.4, asserted on the exact stages and what happened in each. */
+/** Every branch of docs/design.md §6.1–§6.4, asserted on the exact stages and what happened in each. */
 class EngineFlowsTest {
   private final Harness h = new Harness();
 

@@ -52,7 +52,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Every branch of SPEC 7.5–7.11, asserted on the exact stages and what happened in each. */
+/** Every branch of docs/design.md §6.5–§6.11, asserted on the exact stages and what happened in each. */
 class EngineOperationsTest {
   private final Harness h = new Harness();
 
@@ -100,7 +100,7 @@ class EngineOperationsTest {
     assertThat(now.history()).isEqualTo(before.history());
   }
 
-  // ---------------------------------------------------------------- vertical scaling (7.5)
+  // ---------------------------------------------------------------- vertical scaling (docs/design.md §6.5)
 
   @Test
   void scaleVertical_sequential_stopsResizesStartsOneNodeAtATime() {
@@ -243,7 +243,7 @@ class EngineOperationsTest {
     assertThat(h.resources.calls(ResourceCall.Method.RESIZE)).isEmpty();
   }
 
-  // ---------------------------------------------------------------- upgrade and rollback (7.6)
+  // ---------------------------------------------------------------- upgrade and rollback (docs/design.md §6.6)
 
   private static Consumer<RoleSpec.Builder> upgrading(String version) {
     String v = version.replace(".", "");
@@ -402,7 +402,7 @@ class EngineOperationsTest {
     assertUnchanged(c);
   }
 
-  // ---------------------------------------------------------------- stop, start, restart (7.7)
+  // ---------------------------------------------------------------- stop, start, restart (docs/design.md §6.7)
 
   @Test
   void stopThenStart_keepVolumesAndAddresses_andRunServicesInOrder() {
@@ -522,7 +522,7 @@ class EngineOperationsTest {
     assertThat(c.id()).isNotEmpty();
   }
 
-  // ---------------------------------------------------------------- role actions (7.8)
+  // ---------------------------------------------------------------- role actions (docs/design.md §6.8)
 
   @Test
   void runService_customServiceOverOneRole_inBatches_honouringNodesToExecuteOn() {
@@ -576,7 +576,7 @@ class EngineOperationsTest {
     assertUnchanged(c);
   }
 
-  // ---------------------------------------------------------------- add and remove roles (7.9)
+  // ---------------------------------------------------------------- add and remove roles (docs/design.md §6.9)
 
   @Test
   void addRole_createsItsNodes_publishesThem_reloadsTheOthers_thenInitsAndStarts() {
@@ -629,7 +629,7 @@ class EngineOperationsTest {
         .isInstanceOf(NotFoundException.class);
   }
 
-  // ---------------------------------------------------------------- backup and restore (7.10)
+  // ---------------------------------------------------------------- backup and restore (docs/design.md §6.10)
 
   private static AppSpec backedUp() {
     return spec("1.0", r -> r.service("backup", "b").service("restore", "rr"));
@@ -696,7 +696,7 @@ class EngineOperationsTest {
     assertThat(c.id()).isNotEmpty();
   }
 
-  // ---------------------------------------------------------------- promote (7.11)
+  // ---------------------------------------------------------------- promote (docs/design.md §6.11)
 
   private static AppSpec replicated() {
     return AppSpec.builder("pg", "16")
@@ -747,7 +747,7 @@ class EngineOperationsTest {
     assertUnchanged(c);
   }
 
-  // ---------------------------------------------------------------- recover (7.12)
+  // ---------------------------------------------------------------- recover (docs/design.md §6.12)
 
   @Test
   void failedUpgrade_recover_resumesTheFailedStage_andFinishesOnTheNewVersion() {

@@ -57,7 +57,7 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
 
 /**
- * SPEC section 6 on random valid app specs: a create runs init (pre-start), then start, then
+ * docs/design.md §5 on random valid app specs: a create runs init (pre-start), then start, then
  * init (post-start); each of the three by ascending order groups, every group strictly after the
  * previous one and all nodes of a group in parallel; exactly on the selected nodes; and the
  * dry-run plan, its JSON and Mermaid renderings and the executed trace describe the same steps.
@@ -299,7 +299,7 @@ class OrderingPropertiesTest {
     return b.build();
   }
 
-  // ---------------------------------------------------------------- the model (SPEC 6)
+  // ---------------------------------------------------------------- the model (docs/design.md §5)
 
   /** The three phases of init and start together. */
   enum Phase {

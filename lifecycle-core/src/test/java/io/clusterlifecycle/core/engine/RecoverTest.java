@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Journal, resume, recover, takeover, retries and timeouts (SPEC 6, 7.12, 8). */
+/** Journal, resume, recover, takeover, retries and timeouts (docs/design.md §5, §6.12 and §7). */
 class RecoverTest {
   private static final Duration LONG = Duration.ofSeconds(30);
   private final Harness h = new Harness();

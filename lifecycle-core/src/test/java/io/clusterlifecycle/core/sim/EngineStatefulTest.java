@@ -566,7 +566,7 @@ class EngineStatefulTest {
   }
 
   /**
-   * Fails each cluster-store call of an add-nodes once, transiently, in turn: SPEC 12 asks for a
+   * Fails each cluster-store call of an add-nodes once, transiently, in turn: docs/design.md §11 asks for a
    * retry, so the operation must still succeed.
    */
   @Test

@@ -188,7 +188,7 @@ final class World implements AutoCloseable {
     }
   }
 
-  /** Vertical scaling of one or more roles (SPEC 7.5). */
+  /** Vertical scaling of one or more roles (docs/design.md §6.5). */
   record Resize(String cluster, List<RoleResize> roles) implements Op {
     @Override
     public String describe() {
@@ -200,7 +200,7 @@ final class World implements AutoCloseable {
     }
   }
 
-  /** Stop a cluster (SPEC 7.7). */
+  /** Stop a cluster (docs/design.md §6.7). */
   record Stop(String cluster) implements Op {
     @Override
     public String describe() {
@@ -208,7 +208,7 @@ final class World implements AutoCloseable {
     }
   }
 
-  /** Start a stopped cluster (SPEC 7.7). */
+  /** Start a stopped cluster (docs/design.md §6.7). */
   record Start(String cluster) implements Op {
     @Override
     public String describe() {
@@ -216,7 +216,7 @@ final class World implements AutoCloseable {
     }
   }
 
-  /** Restart a cluster, in batches of {@code batchSize} nodes (0: all at once) (SPEC 7.7). */
+  /** Restart a cluster, in batches of {@code batchSize} nodes (0: all at once) (docs/design.md §6.7). */
   record Restart(String cluster, int batchSize, Duration period) implements Op {
     @Override
     public String describe() {
@@ -225,7 +225,7 @@ final class World implements AutoCloseable {
     }
   }
 
-  /** Upgrade a cluster to another version of its spec (SPEC 7.6). */
+  /** Upgrade a cluster to another version of its spec (docs/design.md §6.6). */
   record UpgradeTo(String cluster, AppSpec spec) implements Op {
     @Override
     public String describe() {
@@ -233,7 +233,7 @@ final class World implements AutoCloseable {
     }
   }
 
-  /** Roll a cluster back to its previous version (SPEC 7.6). */
+  /** Roll a cluster back to its previous version (docs/design.md §6.6). */
   record RollBack(String cluster) implements Op {
     @Override
     public String describe() {
@@ -742,7 +742,7 @@ final class World implements AutoCloseable {
     } else if (op instanceof Start || op instanceof Restart) {
       goal = Goal.of(ids(b), ClusterState.RUNNING);
     } else if (op instanceof UpgradeTo u) {
-      // a stopped cluster stays stopped after an upgrade (SPEC 7.7)
+      // a stopped cluster stays stopped after an upgrade (docs/design.md §6.7)
       goal = new Goal(ids(b), b.state() == ClusterState.STOPPED ? ClusterState.STOPPED
           : ClusterState.RUNNING, u.spec().version(), Map.of());
     } else if (op instanceof RollBack) {

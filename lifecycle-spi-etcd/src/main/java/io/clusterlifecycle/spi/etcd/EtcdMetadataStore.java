@@ -38,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metadata tree (SPEC section 5) in etcd, where node agents such as confd read it: each key
+ * The metadata tree (docs/design.md §4) in etcd, where node agents such as confd read it: each key
  * of the tree is one etcd key, {@code prefix + key}, holding the plain string value — the layout
  * stock confd's etcd backend renders from ({@code confd -backend etcdv3 -prefix PREFIX}).
  *

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine with etcd as both its cluster store and its metadata store, on a real etcd: the
- * SPEC 5 tree as a watcher sees it through create, add nodes, delete nodes and delete, one etcd
+ * docs/design.md §4 tree as a watcher sees it through create, add nodes, delete nodes and delete, one etcd
  * revision per publish step; and operations through an etcd outage.
  */
 class EtcdEngineIT {
@@ -157,7 +157,7 @@ class EtcdEngineIT {
       newOnes.removeAll(before);
       assertThat(newOnes).hasSize(2);
       trees = publishes(seen, base);
-      // SPEC 7.3: the new nodes go under /hosts and /adding-hosts in one transaction
+      // docs/design.md §6.3: the new nodes go under /hosts and /adding-hosts in one transaction
       assertThat(trees.get(0)).satisfies(t -> {
         assertThat(hosts(t, "adding-hosts")).isEqualTo(newOnes);
         assertThat(hosts(t, "hosts")).isEqualTo(ids(added));
@@ -170,7 +170,7 @@ class EtcdEngineIT {
           .map(Node::id).findFirst().orElseThrow();
       Cluster shrunk = engine.deleteNodes(DeleteNodes.of("kv1", leaving));
       trees = publishes(seen, base);
-      // SPEC 7.4: /deleting-hosts first, the node stays under /hosts until its resources are gone
+      // docs/design.md §6.4: /deleting-hosts first, the node stays under /hosts until its resources are gone
       assertThat(trees.get(0)).satisfies(t -> {
         assertThat(hosts(t, "deleting-hosts")).containsExactly(leaving);
         assertThat(hosts(t, "hosts")).contains(leaving);
@@ -321,7 +321,7 @@ class EtcdEngineIT {
     return trees;
   }
 
-  /** Every node under a host section has exactly the SPEC 5 fields, and nothing else is there. */
+  /** Every node under a host section has exactly the docs/design.md §4 fields, and nothing else is there. */
   private static void assertWellFormed(Map<String, String> tree, String base) {
     Map<String, List<String>> fields = new TreeMap<>();
     for (String k : tree.keySet()) {

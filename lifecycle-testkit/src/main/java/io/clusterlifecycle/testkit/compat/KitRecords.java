@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /**
  * The records the compatibility kits store: every field filled in, so that a store that loses or
- * alters one fails the round-trip tests. Times carry milliseconds only (SPEC 14), unless a test
+ * alters one fails the round-trip tests. Times carry milliseconds only (docs/design.md §12), unless a test
  * adds finer ones on purpose.
  */
 final class KitRecords {

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The metadata tree of a cluster (SPEC section 5) and the commits of metadata steps. */
+/** The metadata tree of a cluster (docs/design.md §4) and the commits of metadata steps. */
 public final class MetadataTree {
   private final String root;
 
