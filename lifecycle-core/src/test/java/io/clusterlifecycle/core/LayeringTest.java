@@ -20,4 +20,12 @@ class LayeringTest {
         "plans are pure: computed before anything runs, the same for dry-run and execution")
         .check(CORE);
   }
+
+  @Test
+  void thePlannerDoesNotTouchTheOperations() {
+    Layering.independent("io.clusterlifecycle.core.internal.plan",
+        "io.clusterlifecycle.core.internal.ops",
+        "operations compute their plans from the planner's blocks, never the other way round")
+        .check(CORE);
+  }
 }

@@ -1,14 +1,24 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.SCALE_OUT;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+import static io.clusterlifecycle.core.internal.plan.Planner.ADDING_HOSTS;
+import static io.clusterlifecycle.core.internal.plan.Planner.HOSTS;
+
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.AddNodes;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +37,7 @@ final class AddNodesOperation extends ClusterOperation<AddNodes> {
     Cluster.Builder b = c.toBuilder();
     Set<String> added = ClusterChanges.addNodes(b, c, role, r.count());
     Cluster next = b.build();
-    return done(new Prepared(next, Planner.addNodes(next, added), added, Set.of()));
+    return done(new Prepared(next, plan(next, added), added, Set.of()));
   }
 
   private static RoleSpec check(AddNodes r, Cluster c) {
@@ -48,5 +58,29 @@ final class AddNodesOperation extends ClusterOperation<AddNodes> {
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "add-nodes request for " + c.name());
     return role;
+  }
+
+  /**
+   * The plan that adds nodes: {@code cluster} already holds the new nodes (state PENDING); the
+   * others are the existing nodes.
+   */
+  static Plan plan(Cluster cluster, Collection<String> newNodeIds) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.ADD_NODES);
+    List<Node> added = cluster.nodes().stream().filter(n -> newNodeIds.contains(n.id())).toList();
+    List<Node> existing = up(cluster.nodes().stream()
+        .filter(n -> !newNodeIds.contains(n.id())).toList());
+    List<String> ids = added.stream().map(Node::id).toList();
+    b.preChecks(SCALE_OUT, existing);
+    b.createResources(added);
+    b.metadata("publish /hosts + /adding-hosts", MetadataStep.Action.PUBLISH, "adding",
+        List.of(HOSTS, ADDING_HOSTS),
+        ids, false);
+    b.reload(existing, Set.of(HOSTS, ADDING_HOSTS));
+    b.initAndStart(added);
+    b.services(SCALE_OUT, existing, s -> true, FailurePolicy.FAIL, SCALE_OUT);
+    b.metadata("remove /adding-hosts", MetadataStep.Action.UNPUBLISH, "adding",
+        List.of(ADDING_HOSTS),
+        ids, true);
+    return b.build();
   }
 }

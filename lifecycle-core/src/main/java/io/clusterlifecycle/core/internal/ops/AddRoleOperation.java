@@ -1,13 +1,21 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+import static io.clusterlifecycle.core.internal.plan.Planner.HOSTS;
+import static io.clusterlifecycle.core.internal.plan.Planner.PRIMARY;
+
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.AddRole;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +34,7 @@ final class AddRoleOperation extends ClusterOperation<AddRole> {
     Cluster.Builder b = c.toBuilder().spec(c.spec().toBuilder().role(r.role()).build());
     Set<String> added = ClusterChanges.addNodes(b, c, r.role(), count);
     Cluster next = b.build();
-    return done(new Prepared(next, Planner.addRole(next, added), added, Set.of()));
+    return done(new Prepared(next, plan(next, added), added, Set.of()));
   }
 
   private static void check(AddRole r, Cluster c, int count) {
@@ -45,5 +53,22 @@ final class AddRoleOperation extends ClusterOperation<AddRole> {
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "add-role request for " + c.name());
+  }
+
+  /**
+   * The plan that adds a role: {@code cluster} holds the role in its spec and its new nodes,
+   * PENDING.
+   */
+  static Plan plan(Cluster cluster, Collection<String> newNodeIds) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.ADD_ROLE);
+    List<Node> added = cluster.nodes().stream().filter(n -> newNodeIds.contains(n.id())).toList();
+    List<Node> existing = up(cluster.nodes().stream()
+        .filter(n -> !newNodeIds.contains(n.id())).toList());
+    b.createResources(added);
+    b.metadata("publish /hosts", MetadataStep.Action.PUBLISH, "hosts", List.of(HOSTS, PRIMARY),
+        added.stream().map(Node::id).toList(), false);
+    b.reload(existing, Set.of(HOSTS));
+    b.initAndStart(added);
+    return b.build();
   }
 }

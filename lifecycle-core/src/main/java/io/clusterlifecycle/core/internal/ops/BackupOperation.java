@@ -1,11 +1,16 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.BACKUP;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.ServiceStep;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.request.BackupCluster;
 import io.clusterlifecycle.api.spec.StandardService;
@@ -14,7 +19,7 @@ import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.Ids;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,7 +45,7 @@ final class BackupOperation extends ClusterOperation<BackupCluster> {
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "backup request for " + c.name());
-    return done(new Prepared(c, Planner.backup(c, "bk-" + Ids.hex(12)), Set.of(), Set.of()));
+    return done(new Prepared(c, plan(c, "bk-" + Ids.hex(12)), Set.of(), Set.of()));
   }
 
   /** Records the backup; an operation that cannot record it fails. */
@@ -72,5 +77,17 @@ final class BackupOperation extends ClusterOperation<BackupCluster> {
     return Backup.builder().id(id).clusterId(c.id()).clusterName(c.name())
         .namespace(c.namespace()).spec(c.spec()).env(c.env()).roleCounts(counts)
         .artifacts(artifacts).createdAt(ctx.now()).build();
+  }
+
+  /**
+   * The plan of a backup: {@code backup} on every running node whose role defines it, each with the
+   * backup id and its own artifact name.
+   */
+  static Plan plan(Cluster cluster, String backupId) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.BACKUP);
+    b.services(BACKUP, up(cluster.nodes()), s -> true, FailurePolicy.FAIL, BACKUP,
+        cluster::specOf, n -> Map.of(CommandRequest.LC_BACKUP_ID, backupId,
+            CommandRequest.LC_BACKUP_ARTIFACT, backupId + "/" + n.id()));
+    return b.build();
   }
 }

@@ -4,13 +4,15 @@ import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Futures;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +60,7 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
       }
     }
     Cluster c = b.build();
-    return done(new Prepared(c, Planner.create(c),
+    return done(new Prepared(c, plan(c),
         c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of()));
   }
 
@@ -83,5 +85,16 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
     });
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "create request for " + r.name());
+  }
+
+  /** The plan of a create: every node of {@code cluster} is new. */
+  static Plan plan(Cluster cluster) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.CREATE);
+    List<Node> nodes = cluster.nodes();
+    b.createResources(nodes);
+    b.metadata("publish metadata", MetadataStep.Action.PUBLISH, "tree", List.of(MetadataStep.ALL),
+        List.of(), false);
+    b.initAndStart(nodes);
+    return b.build();
   }
 }

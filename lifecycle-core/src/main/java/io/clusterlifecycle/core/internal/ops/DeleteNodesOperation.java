@@ -1,16 +1,28 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.DESTROY;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.SCALE_IN;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.STOP;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+import static io.clusterlifecycle.core.internal.plan.Planner.DELETING_HOSTS;
+import static io.clusterlifecycle.core.internal.plan.Planner.HOSTS;
+
 import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,7 +43,7 @@ final class DeleteNodesOperation extends ClusterOperation<DeleteNodes> {
   CompletableFuture<Prepared> prepare(DeleteNodes r, Cluster c, EngineContext ctx) {
     Set<String> leaving = check(r, c).stream().map(Node::id)
         .collect(Collectors.toCollection(LinkedHashSet::new));
-    return done(new Prepared(c, Planner.deleteNodes(c, leaving, r.force()), Set.of(), leaving));
+    return done(new Prepared(c, plan(c, leaving, r.force()), Set.of(), leaving));
   }
 
   private static List<Node> check(DeleteNodes r, Cluster c) {
@@ -66,5 +78,36 @@ final class DeleteNodesOperation extends ClusterOperation<DeleteNodes> {
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "delete-nodes request for " + c.name());
     return leaving;
+  }
+
+  /** The plan that deletes the nodes {@code leavingIds}. */
+  static Plan plan(Cluster cluster, Collection<String> leavingIds, boolean force) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.DELETE_NODES);
+    List<Node> leaving = cluster.nodes().stream()
+        .filter(n -> leavingIds.contains(n.id())).toList();
+    List<Node> remaining = up(cluster.nodes().stream()
+        .filter(n -> !leavingIds.contains(n.id())).toList());
+    List<Node> leavingUp = up(leaving);
+    List<String> ids = leaving.stream().map(Node::id).toList();
+    FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
+    b.preChecks(SCALE_IN, remaining);
+    b.metadata("publish /deleting-hosts", MetadataStep.Action.PUBLISH, "deleting",
+        List.of(DELETING_HOSTS),
+        ids, false);
+    b.reload(up(cluster.nodes()), Set.of(DELETING_HOSTS));
+    b.services(DESTROY, leavingUp, s -> !s.postStopService(),
+        force ? FailurePolicy.WARN : FailurePolicy.REFUSE, "destroy (guard)");
+    b.services(SCALE_IN, remaining, s -> true, onCommandFailure, SCALE_IN);
+    b.services(STOP, leavingUp, s -> true, onCommandFailure, STOP);
+    b.services(DESTROY, leavingUp, ServiceSpec::postStopService, onCommandFailure, DESTROY);
+    b.deleteResources(leaving, false);
+    b.metadata("unpublish /hosts + /deleting-hosts", MetadataStep.Action.UNPUBLISH, "hosts",
+        List.of(HOSTS, DELETING_HOSTS),
+        ids, false);
+    b.reload(remaining, Set.of(HOSTS, DELETING_HOSTS));
+    b.metadata("remove /deleting-hosts", MetadataStep.Action.UNPUBLISH, "deleting",
+        List.of(DELETING_HOSTS),
+        ids, true);
+    return b.build();
   }
 }

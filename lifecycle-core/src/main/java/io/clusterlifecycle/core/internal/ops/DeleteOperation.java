@@ -1,15 +1,20 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+
 import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -36,12 +41,23 @@ final class DeleteOperation extends ClusterOperation<DeleteCluster> {
           "cluster " + c.name() + " is " + c.state() + "; recover it, or delete it with force");
     }
     Checks.plain(r.timeout(), "delete request for " + r.cluster());
-    return done(new Prepared(c, Planner.delete(c, r.force(), r.keepVolumes()), Set.of(),
+    return done(new Prepared(c, plan(c, r.force(), r.keepVolumes()), Set.of(),
         c.nodes().stream().map(Node::id).collect(Collectors.toSet())));
   }
 
   @Override
   public NodeState leavingStateAfterRefusal(Operation op) {
     return op.startedFrom() == ClusterState.STOPPED ? NodeState.STOPPED : NodeState.RUNNING;
+  }
+
+  /** The plan that deletes a cluster. Commands run only on nodes that are up. */
+  static Plan plan(Cluster cluster, boolean force, boolean keepVolumes) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.DELETE);
+    b.teardown(up(cluster.nodes()), force);
+    b.deleteResources(cluster.nodes(), keepVolumes);
+    b.metadata("unpublish metadata", MetadataStep.Action.UNPUBLISH, "tree",
+        List.of(MetadataStep.ALL),
+        List.of(), false);
+    return b.build();
   }
 }

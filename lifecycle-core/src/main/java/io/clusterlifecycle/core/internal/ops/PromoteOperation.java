@@ -1,18 +1,26 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.PROMOTE;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.id;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+import static io.clusterlifecycle.core.internal.plan.Planner.PRIMARY;
+
 import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.ServiceStep;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.Promote;
 import io.clusterlifecycle.api.spec.StandardService;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +37,7 @@ final class PromoteOperation extends ClusterOperation<Promote> {
   @Override
   CompletableFuture<Prepared> prepare(Promote r, Cluster c, EngineContext ctx) {
     Node node = check(r, c);
-    return done(new Prepared(c, Planner.promote(c, node), Set.of(), Set.of()));
+    return done(new Prepared(c, plan(c, node), Set.of(), Set.of()));
   }
 
   @Override
@@ -62,5 +70,19 @@ final class PromoteOperation extends ClusterOperation<Promote> {
           + node.role() + "; promote " + node.id() + " as a switchover to replace it", "");
     }
     return node;
+  }
+
+  /** The plan of a promotion: {@code promote} on the node, publish it as primary, reload. */
+  static Plan plan(Cluster cluster, Node node) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.PROMOTE);
+    int order = cluster.specOf(node).role(node.role()).flatMap(r -> r.service(PROMOTE))
+        .orElseThrow().order();
+    b.stage("promote", FailurePolicy.FAIL, false, List.of(s -> ServiceStep.builder()
+        .id(id(s, PROMOTE, node.id())).node(node.id()).role(node.role()).service(PROMOTE)
+        .order(order).build()));
+    b.metadata("publish /primary", MetadataStep.Action.PUBLISH, "primary", List.of(PRIMARY),
+        List.of(node.id()), false);
+    b.reload(up(cluster.nodes()), Set.of(PRIMARY));
+    return b.build();
   }
 }

@@ -1,15 +1,21 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+import static io.clusterlifecycle.core.internal.plan.Planner.HOSTS;
+import static io.clusterlifecycle.core.internal.plan.Planner.PRIMARY;
+
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.plan.DeleteNodeStep;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.RemoveRole;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +39,7 @@ final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "remove-role request for " + c.name());
-    return done(new Prepared(c, Planner.removeRole(c, r.role(), r.force()), Set.of(),
+    return done(new Prepared(c, plan(c, r.role(), r.force()), Set.of(),
         c.nodes(r.role()).stream().map(Node::id).collect(Collectors.toSet())));
   }
 
@@ -45,5 +51,20 @@ final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
         .forEach(st -> removed.add(((DeleteNodeStep) st).role()));
     b.spec(new AppSpec(c.spec().name(), c.spec().version(), c.spec().env(),
         c.spec().roles().stream().filter(r -> !removed.contains(r.name())).toList()));
+  }
+
+  /** The plan that removes {@code role}: the delete flow for its nodes, then reload elsewhere. */
+  static Plan plan(Cluster cluster, String role, boolean force) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.REMOVE_ROLE);
+    List<Node> leaving = cluster.nodes(role);
+    List<Node> leavingUp = up(leaving);
+    List<Node> remaining = up(cluster.nodes().stream().filter(n -> !n.role().equals(role))
+        .toList());
+    b.teardown(leavingUp, force);
+    b.deleteResources(leaving, false);
+    b.metadata("unpublish /hosts", MetadataStep.Action.UNPUBLISH, "hosts",
+        List.of(HOSTS, PRIMARY), leaving.stream().map(Node::id).toList(), false);
+    b.reload(remaining, Set.of(HOSTS));
+    return b.build();
   }
 }

@@ -1,17 +1,27 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.INIT;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.RESTORE;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.START;
+
 import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.request.RestoreCluster;
 import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +59,7 @@ final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
         }
       }
       Cluster c = b.build();
-      return new Prepared(c, Planner.restore(c, backup),
+      return new Prepared(c, plan(c, backup),
           c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of());
     });
   }
@@ -69,5 +79,35 @@ final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
   private static String counts(Map<String, Integer> counts) {
     return counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The plan of a restore: a create whose nodes run {@code restore} with their artifact after
+   * {@code init} and before {@code start}. A node's artifact is the one of the node at the same
+   * position of its role in the backup.
+   */
+  static Plan plan(Cluster cluster, Backup backup) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.RESTORE);
+    List<Node> nodes = cluster.nodes();
+    Map<String, Backup.Artifact> artifacts = new LinkedHashMap<>();
+    for (RoleSpec role : cluster.spec().roles()) {
+      List<Node> ofRole = cluster.nodes(role.name());
+      for (int i = 0; i < ofRole.size(); i++) {
+        int position = i;
+        backup.artifact(role.name(), position).ifPresent(a ->
+            artifacts.put(ofRole.get(position).id(), a));
+      }
+    }
+    b.createResources(nodes);
+    b.metadata("publish metadata", MetadataStep.Action.PUBLISH, "tree",
+        List.of(MetadataStep.ALL), List.of(), false);
+    b.services(INIT, nodes, s -> !s.postStartService(), FailurePolicy.FAIL, INIT);
+    b.services(RESTORE, nodes.stream().filter(n -> artifacts.containsKey(n.id())).toList(),
+        s -> true, FailurePolicy.FAIL, RESTORE, cluster::specOf, n -> Map.of(
+            CommandRequest.LC_BACKUP_ID, backup.id(),
+            CommandRequest.LC_BACKUP_ARTIFACT, artifacts.get(n.id()).artifact()));
+    b.services(START, nodes, s -> true, FailurePolicy.FAIL, START);
+    b.services(INIT, nodes, ServiceSpec::postStartService, FailurePolicy.FAIL, "init (post-start)");
+    return b.build();
   }
 }

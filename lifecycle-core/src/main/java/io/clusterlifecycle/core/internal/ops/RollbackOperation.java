@@ -1,16 +1,25 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.RELOAD;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.START;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.STOP;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+
 import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.Rollback;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +44,7 @@ final class RollbackOperation extends VersionChange<Rollback> {
     return rollbackable.thenApply(v -> {
       Cluster next = c.toBuilder().spec(ClusterChanges.withSizesOf(previous, c.spec()))
           .previousSpec(Optional.of(c.spec())).build();
-      return new Prepared(next, Planner.rollback(next, c.state() == ClusterState.STOPPED),
+      return new Prepared(next, plan(next, c.state() == ClusterState.STOPPED),
           Set.of(), Set.of());
     });
   }
@@ -50,5 +59,29 @@ final class RollbackOperation extends VersionChange<Rollback> {
           + c.name() + " is FAILED_UPDATING after a failed " + failed.get().type().displayName()
           + ", which rollback does not undo; recover it");
     }
+  }
+
+  /**
+   * The plan of a rollback: {@code cluster} holds the spec to return to as its spec. Every running
+   * node stops (a failure is a warning: the failed upgrade may have left it stopped), nodes on
+   * another version get the old image, then every node reloads and starts.
+   */
+  static Plan plan(Cluster cluster, boolean stopped) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.ROLLBACK);
+    AppSpec target = cluster.spec();
+    List<Node> moving = cluster.nodes().stream()
+        .filter(n -> !n.version().orElse("").equals(target.version())).toList();
+    if (stopped) {
+      b.replaceImages(moving, target);
+    } else {
+      List<Node> up = up(cluster.nodes());
+      b.services(STOP, up, s -> true, FailurePolicy.WARN, STOP, cluster::specOf, n -> Map.of());
+      // stopped nodes (a failed upgrade of a stopped cluster) get their image and stay stopped
+      b.replaceImages(moving, target);
+      b.services(RELOAD, up, s -> true, FailurePolicy.FAIL, RELOAD, n -> target, n -> Map.of());
+      b.services(START, up, s -> true, FailurePolicy.FAIL, START, n -> target, n -> Map.of());
+    }
+    b.publishVersion(stopped);
+    return b.build();
   }
 }

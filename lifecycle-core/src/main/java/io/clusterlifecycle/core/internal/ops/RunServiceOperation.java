@@ -1,13 +1,21 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.selected;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+import static io.clusterlifecycle.core.internal.plan.Planner.REBOOT;
+
 import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.RunService;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import io.clusterlifecycle.core.internal.plan.Planner;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +41,7 @@ final class RunServiceOperation extends ClusterOperation<RunService> {
               + r.service() + "'; defined: " + definedServices(c, r.role())))));
     }
     Checks.batches(r.batchSize(), r.batchPeriod(), r.timeout(), "run request for " + c.name());
-    return done(new Prepared(c, Planner.runService(c, r.service(), nodes, r.batchSize(),
+    return done(new Prepared(c, plan(c, r.service(), nodes, r.batchSize(),
         r.batchPeriod()), Set.of(), Set.of()));
   }
 
@@ -41,7 +49,30 @@ final class RunServiceOperation extends ClusterOperation<RunService> {
     Set<String> names = new TreeSet<>();
     c.spec().roles().stream().filter(x -> role.isEmpty() || x.name().equals(role.get()))
         .forEach(x -> names.addAll(x.services().keySet()));
-    names.add(Planner.REBOOT);
+    names.add(REBOOT);
     return String.join(", ", names);
+  }
+
+  /**
+   * A service on demand over the given nodes, ordered like every service, in batches; the node
+   * action {@value Planner#REBOOT}, when no role defines such a service, stops and starts the
+   * instances.
+   */
+  static Plan plan(Cluster cluster, String service, List<Node> nodes,
+      int batchSize, Duration period) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.RUN_SERVICE);
+    List<Node> up = up(nodes);
+    boolean defined = up.stream().anyMatch(n -> cluster.specOf(n).role(n.role())
+        .flatMap(r -> r.service(service)).isPresent());
+    if (service.equals(REBOOT) && !defined) {
+      b.inBatches(up, batchSize, period, batch -> {
+        b.stopInstances(batch);
+        b.startInstances(batch);
+      });
+    } else {
+      b.inBatches(selected(cluster, service, up), batchSize, period, batch ->
+          b.services(service, batch, s -> true, FailurePolicy.FAIL, service));
+    }
+    return b.build();
   }
 }

@@ -1,10 +1,17 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.STOP;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.StopCluster;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,6 +25,15 @@ final class StopOperation extends ClusterOperation<StopCluster> {
   @Override
   CompletableFuture<Prepared> prepare(StopCluster r, Cluster c, EngineContext ctx) {
     Checks.plain(r.timeout(), "stop request for " + c.name());
-    return done(new Prepared(c, Planner.stop(c), Set.of(), Set.of()));
+    return done(new Prepared(c, plan(c), Set.of(), Set.of()));
+  }
+
+  /** The plan of a stop: the stop service, then the instances. */
+  static Plan plan(Cluster cluster) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.STOP);
+    List<Node> up = up(cluster.nodes());
+    b.services(STOP, up, s -> true, FailurePolicy.FAIL, STOP);
+    b.stopInstances(up);
+    return b.build();
   }
 }

@@ -1,19 +1,32 @@
 package io.clusterlifecycle.core.internal.ops;
 
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.RELOAD;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.START;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.STOP;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.UPGRADE;
+import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
+
 import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.request.Rollback;
 import io.clusterlifecycle.api.request.Upgrade;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
-import io.clusterlifecycle.core.internal.plan.Planner;
+import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,7 +44,7 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
     check(r, c);
     Cluster next = c.toBuilder().spec(ClusterChanges.withSizesOf(r.spec(), c.spec()))
         .previousSpec(Optional.of(c.spec())).build();
-    return done(new Prepared(next, Planner.upgrade(next, c.state() == ClusterState.STOPPED),
+    return done(new Prepared(next, plan(next, c.state() == ClusterState.STOPPED),
         Set.of(), Set.of()));
   }
 
@@ -65,5 +78,44 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "upgrade request for " + c.name());
+  }
+
+  /**
+   * The plan of an upgrade: {@code cluster} holds the new spec, its previous spec, and nodes still
+   * on the previous version. Roles with a parallel {@code upgrading_policy} go first, all at once;
+   * then the nodes of sequential roles, one at a time.
+   */
+  static Plan plan(Cluster cluster, boolean stopped) {
+    PlanBuilder b = new PlanBuilder(cluster, OperationType.UPGRADE);
+    AppSpec target = cluster.spec();
+    if (stopped) {
+      b.replaceImages(cluster.nodes(), target);
+    } else {
+      List<Node> up = up(cluster.nodes());
+      List<Node> parallel = up.stream().filter(n -> target.role(n.role()).orElseThrow()
+          .upgradingPolicy() == ExecutionPolicy.PARALLEL).toList();
+      List<List<Node>> waves = new ArrayList<>();
+      if (!parallel.isEmpty()) {
+        waves.add(parallel);
+      }
+      up.stream().filter(n -> !parallel.contains(n)).forEach(n -> waves.add(List.of(n)));
+      for (List<Node> wave : waves) {
+        b.prefix(waves.size() == 1 ? "" : wave == parallel ? "parallel roles" : wave.get(0).id());
+        b.services(STOP, wave, s -> true, FailurePolicy.FAIL, STOP, cluster::specOf,
+            n -> Map.of());
+        b.replaceImages(wave, target);
+        b.services(RELOAD, wave, s -> true, FailurePolicy.FAIL, RELOAD, n -> target,
+            n -> Map.of());
+        b.services(UPGRADE, wave, s -> !s.postStartService(), FailurePolicy.FAIL, UPGRADE,
+            n -> target, n -> Map.of());
+        b.services(START, wave, s -> true, FailurePolicy.FAIL, START, n -> target,
+            n -> Map.of());
+        b.services(UPGRADE, wave, ServiceSpec::postStartService, FailurePolicy.FAIL,
+            "upgrade (post-start)", n -> target, n -> Map.of());
+      }
+      b.prefix("");
+    }
+    b.publishVersion(stopped);
+    return b.build();
   }
 }

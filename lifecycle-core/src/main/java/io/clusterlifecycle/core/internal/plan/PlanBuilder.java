@@ -39,36 +39,39 @@ import java.util.function.Predicate;
  * The building blocks every plan is made of: stages of services in run order, metadata changes
  * and per-node resource steps. Assembles stages, numbering them and skipping empty ones.
  */
-final class PlanBuilder {
-  static final String INIT = StandardService.INIT.serviceName();
-  static final String START = StandardService.START.serviceName();
-  static final String STOP = StandardService.STOP.serviceName();
-  static final String DESTROY = StandardService.DESTROY.serviceName();
-  static final String SCALE_OUT = StandardService.SCALE_OUT.serviceName();
-  static final String SCALE_IN = StandardService.SCALE_IN.serviceName();
-  static final String RELOAD = StandardService.RELOAD.serviceName();
-  static final String RESTART = StandardService.RESTART.serviceName();
-  static final String UPGRADE = StandardService.UPGRADE.serviceName();
-  static final String BACKUP = StandardService.BACKUP.serviceName();
-  static final String RESTORE = StandardService.RESTORE.serviceName();
-  static final String PROMOTE = StandardService.PROMOTE.serviceName();
+public final class PlanBuilder {
+  /** The standard service names. */
+  public static final String INIT = StandardService.INIT.serviceName();
+  public static final String START = StandardService.START.serviceName();
+  public static final String STOP = StandardService.STOP.serviceName();
+  public static final String DESTROY = StandardService.DESTROY.serviceName();
+  public static final String SCALE_OUT = StandardService.SCALE_OUT.serviceName();
+  public static final String SCALE_IN = StandardService.SCALE_IN.serviceName();
+  public static final String RELOAD = StandardService.RELOAD.serviceName();
+  public static final String RESTART = StandardService.RESTART.serviceName();
+  public static final String UPGRADE = StandardService.UPGRADE.serviceName();
+  public static final String BACKUP = StandardService.BACKUP.serviceName();
+  public static final String RESTORE = StandardService.RESTORE.serviceName();
+  public static final String PROMOTE = StandardService.PROMOTE.serviceName();
 
   private final Cluster cluster;
   private final OperationType type;
   private final List<Stage> stages = new ArrayList<>();
   private String prefix = "";
 
-  PlanBuilder(Cluster cluster, OperationType type) {
+  /** Starts an empty plan of {@code type} for {@code cluster}. */
+  public PlanBuilder(Cluster cluster, OperationType type) {
     this.cluster = cluster;
     this.type = type;
   }
 
   /** Names the stages added from now on as part of a batch or wave, for example "batch 2/3". */
-  void prefix(String value) {
+  public void prefix(String value) {
     prefix = value.isEmpty() ? "" : value + ": ";
   }
 
-  void stage(String name, FailurePolicy policy, boolean always,
+  /** Adds a stage of the given steps, each made from the stage number; none: no stage. */
+  public void stage(String name, FailurePolicy policy, boolean always,
       List<Function<Integer, Step>> steps) {
     if (steps.isEmpty()) {
       return;
@@ -78,32 +81,38 @@ final class PlanBuilder {
         .addSteps(steps.stream().map(f -> f.apply(number)).toList()).build());
   }
 
-  void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
+  /** Adds a stage per order group of {@code service} on {@code nodes}, specs from the record. */
+  public void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
       FailurePolicy policy, String label) {
     services(service, nodes, filter, policy, label, cluster::specOf, n -> Map.of());
   }
 
-  void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
+  /** Adds a stage per order group of {@code service}, each node with its spec and environment. */
+  public void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
       FailurePolicy policy, String label, Function<Node, AppSpec> specOf,
       Function<Node, Map<String, String>> env) {
     orderGroups(specOf, service, nodes, filter).forEach((order, group) ->
         stage(label + " (order " + order + ")", policy, false, group.stream()
-            .map(n -> (Function<Integer, Step>) s -> new ServiceStep(id(s, service, n.id()),
-                n.id(), n.role(), service, order, env.apply(n)))
+            .map(n -> (Function<Integer, Step>) s -> ServiceStep.builder()
+                .id(id(s, service, n.id())).node(n.id()).role(n.role()).service(service)
+                .order(order).env(env.apply(n)).build())
             .toList()));
   }
 
-  void initAndStart(List<Node> nodes) {
+  /** Adds init, start and post-start init of new nodes. */
+  public void initAndStart(List<Node> nodes) {
     services(INIT, nodes, s -> !s.postStartService(), FailurePolicy.FAIL, INIT);
     services(START, nodes, s -> true, FailurePolicy.FAIL, START);
     services(INIT, nodes, ServiceSpec::postStartService, FailurePolicy.FAIL, "init (post-start)");
   }
 
-  void reload(List<Node> nodes, Set<String> changed) {
+  /** Adds reload on the nodes whose service watches one of the {@code changed} sections. */
+  public void reload(List<Node> nodes, Set<String> changed) {
     services(RELOAD, nodes, s -> watches(s.watch(), changed), FailurePolicy.FAIL, RELOAD);
   }
 
-  void preChecks(String service, List<Node> nodes) {
+  /** Adds the pre-checks of {@code service}; a failing one refuses the operation. */
+  public void preChecks(String service, List<Node> nodes) {
     List<Function<Integer, Step>> steps = new ArrayList<>();
     orderGroups(n -> cluster.spec(), service, nodes, s -> s.preCheck().isPresent())
         .values().forEach(group -> group.forEach(n -> steps.add(s ->
@@ -112,8 +121,9 @@ final class PlanBuilder {
     stage(service + " pre-check", FailurePolicy.REFUSE, false, steps);
   }
 
-  void metadata(String name, MetadataStep.Action action, String kind, List<String> sections,
-      List<String> nodeIds, boolean always) {
+  /** Adds a stage of one metadata change; {@code always}: it runs even after a failure. */
+  public void metadata(String name, MetadataStep.Action action, String kind,
+      List<String> sections, List<String> nodeIds, boolean always) {
     stage(name, FailurePolicy.FAIL, always, List.of(s -> new MetadataStep(
         id(s, action == MetadataStep.Action.PUBLISH ? "publish" : "unpublish", kind), action,
         sections, nodeIds)));
@@ -125,30 +135,35 @@ final class PlanBuilder {
         .map(n -> (Function<Integer, Step>) s -> step.apply(s, n)).toList());
   }
 
-  void createResources(List<Node> nodes) {
+  /** Adds the creation of the nodes' resources. */
+  public void createResources(List<Node> nodes) {
     perNode("create resources", nodes, FailurePolicy.FAIL, (s, n) ->
         new CreateNodeStep(id(s, "create", n.id()), n.id(), n.role()));
   }
 
-  void deleteResources(List<Node> nodes, boolean keepVolumes) {
+  /** Adds the deletion of the nodes' resources. */
+  public void deleteResources(List<Node> nodes, boolean keepVolumes) {
     perNode("delete resources", nodes, FailurePolicy.FAIL, (s, n) ->
         new DeleteNodeStep(id(s, "delete", n.id()), n.id(), n.role(), keepVolumes));
   }
 
-  void resize(List<Node> nodes, Planner.Resize r, String name) {
-    perNode(name, nodes, FailurePolicy.FAIL, (s, n) -> new ResizeNodeStep(
-        id(s, "resize", n.id()), n.id(), n.role(), r.cpu(), r.memory(),
-        n.volumeSize() == 0 ? 0 : r.volumeSize()));
+  /** Adds the resize of the nodes to the sizes of {@code r}. */
+  public void resize(List<Node> nodes, Planner.Resize r, String name) {
+    perNode(name, nodes, FailurePolicy.FAIL, (s, n) -> ResizeNodeStep.builder()
+        .id(id(s, "resize", n.id())).node(n.id()).role(n.role()).cpu(r.cpu()).memory(r.memory())
+        .volumeSize(n.volumeSize() == 0 ? 0 : r.volumeSize()).build());
   }
 
-  void replaceImages(List<Node> nodes, AppSpec target) {
-    perNode("replace images", nodes, FailurePolicy.FAIL, (s, n) -> new ReplaceImageStep(
-        id(s, "image", n.id()), n.id(), n.role(),
-        target.role(n.role()).flatMap(RoleSpec::image).orElse(""), target.version()));
+  /** Adds the replacement of the nodes' images by those of {@code target}. */
+  public void replaceImages(List<Node> nodes, AppSpec target) {
+    perNode("replace images", nodes, FailurePolicy.FAIL, (s, n) -> ReplaceImageStep.builder()
+        .id(id(s, "image", n.id())).node(n.id()).role(n.role())
+        .image(target.role(n.role()).flatMap(RoleSpec::image).orElse(""))
+        .version(target.version()).build());
   }
 
   /** Publishes the new version and, on a running cluster, reloads the nodes watching it. */
-  void publishVersion(boolean stopped) {
+  public void publishVersion(boolean stopped) {
     metadata("publish /cluster", MetadataStep.Action.PUBLISH, "cluster",
         List.of(Planner.CLUSTER), List.of(), false);
     if (!stopped) {
@@ -156,18 +171,20 @@ final class PlanBuilder {
     }
   }
 
-  void stopInstances(List<Node> nodes) {
+  /** Adds the stop of the nodes' instances. */
+  public void stopInstances(List<Node> nodes) {
     perNode("stop instances", nodes, FailurePolicy.FAIL, (s, n) ->
         new StopNodeStep(id(s, "stop-instance", n.id()), n.id(), n.role()));
   }
 
-  void startInstances(List<Node> nodes) {
+  /** Adds the start of the nodes' instances. */
+  public void startInstances(List<Node> nodes) {
     perNode("start instances", nodes, FailurePolicy.FAIL, (s, n) ->
         new StartNodeStep(id(s, "start-instance", n.id()), n.id(), n.role()));
   }
 
   /** The commands that take nodes down before their resources go (docs/design.md). */
-  void teardown(List<Node> up, boolean force) {
+  public void teardown(List<Node> up, boolean force) {
     FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
     services(DESTROY, up, s -> !s.postStopService(), force ? FailurePolicy.WARN
         : FailurePolicy.REFUSE, "destroy (guard)");
@@ -176,7 +193,8 @@ final class PlanBuilder {
   }
 
   /** Runs {@code batch} for each batch of {@code batchSize} nodes, waiting between batches. */
-  void inBatches(List<Node> nodes, int batchSize, Duration period, Consumer<List<Node>> batch) {
+  public void inBatches(List<Node> nodes, int batchSize, Duration period,
+      Consumer<List<Node>> batch) {
     int size = batchSize <= 0 ? Math.max(1, nodes.size()) : batchSize;
     int count = (nodes.size() + size - 1) / size;
     for (int i = 0; i < count; i++) {
@@ -194,7 +212,8 @@ final class PlanBuilder {
         List.of(s -> new WaitStep(id(s, "wait", "batch"), period)));
   }
 
-  Plan build() {
+  /** The plan of the stages added so far. */
+  public Plan build() {
     return new Plan(cluster.id(), cluster.name(), type, stages);
   }
 
@@ -254,17 +273,19 @@ final class PlanBuilder {
     return false;
   }
 
-  static List<Node> up(List<Node> nodes) {
+  /** The running nodes among {@code nodes}. */
+  public static List<Node> up(List<Node> nodes) {
     return nodes.stream().filter(n -> n.state() == NodeState.RUNNING)
         .toList();
   }
 
-  static String id(int stage, String kind, String subject) {
+  /** The id of a step: stage number, kind and subject. */
+  public static String id(int stage, String kind, String subject) {
     return "s" + stage + "-" + kind + "-" + subject;
   }
 
   /** The nodes that run a service, in run order, before batching. */
-  static List<Node> selected(Cluster cluster, String service, List<Node> nodes) {
+  public static List<Node> selected(Cluster cluster, String service, List<Node> nodes) {
     return orderGroups(cluster::specOf, service, nodes, s -> true).values().stream()
         .flatMap(List::stream).toList();
   }
