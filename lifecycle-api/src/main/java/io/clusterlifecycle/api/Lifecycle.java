@@ -30,12 +30,12 @@ import java.util.concurrent.ExecutionException;
  * The entry point: runs operations on clusters and answers queries about them. Get one from the
  * engine's builder in {@code lifecycle-core}.
  *
- * <p>Every operation has an asynchronous form ({@link #submit}) and a blocking form
- * ({@link #execute} and the named conveniences). Requests are validated before anything changes;
- * bad input fails with {@link ValidationException}, an unknown cluster, role or node with
- * {@link NotFoundException}, a busy cluster with {@link ConflictException}, an operation not
- * allowed in the cluster's state with {@link IllegalStateTransitionException}, and an operation
- * that ran and failed with {@link OperationFailedException}. Thread-safe.
+ * <p>Every operation has an asynchronous form ({@link #submit}) and a blocking form ({@link
+ * #execute} and the named conveniences). Requests are validated before anything changes; bad input
+ * fails with {@link ValidationException}, an unknown cluster, role or node with {@link
+ * NotFoundException}, a busy cluster with {@link ConflictException}, an operation not allowed in
+ * the cluster's state with {@link IllegalStateTransitionException}, and an operation that ran and
+ * failed with {@link OperationFailedException}. Thread-safe.
  */
 public interface Lifecycle extends AutoCloseable {
 
@@ -43,8 +43,8 @@ public interface Lifecycle extends AutoCloseable {
    * Validates a request, plans it, and runs it in the background.
    *
    * @param request the operation
-   * @return completes with the operation's final record when it succeeded; completes
-   *     exceptionally with one of the exceptions named above otherwise
+   * @return completes with the operation's final record when it succeeded; completes exceptionally
+   *     with one of the exceptions named above otherwise
    */
   CompletableFuture<Operation> submit(OperationRequest request);
 
@@ -148,11 +148,15 @@ public interface Lifecycle extends AutoCloseable {
    */
   default Backup backup(BackupCluster request) {
     Operation op = execute(request);
-    return op.plan().steps().filter(ServiceStep.class::isInstance)
+    return op.plan()
+        .steps()
+        .filter(ServiceStep.class::isInstance)
         .map(s -> ((ServiceStep) s).env().get(CommandRequest.LC_BACKUP_ID))
-        .filter(java.util.Objects::nonNull).findFirst().flatMap(this::backup)
-        .orElseThrow(() -> new NotFoundException("backup operation " + op.id()
-            + " recorded no backup"));
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .flatMap(this::backup)
+        .orElseThrow(
+            () -> new NotFoundException("backup operation " + op.id() + " recorded no backup"));
   }
 
   /**
@@ -183,10 +187,10 @@ public interface Lifecycle extends AutoCloseable {
   List<Backup> backups(String cluster);
 
   /**
-   * Finishes what an interrupted or failed operation left (docs/design.md §6.12): resumes a failed create,
-   * scaling, update or delete from its first unfinished step (deleting and re-creating nodes
-   * whose creation failed), takes over an operation whose engine is gone (its lease lapsed), and
-   * ends a cooldown. A cluster with nothing to recover is returned as it is.
+   * Finishes what an interrupted or failed operation left (docs/design.md §6.12): resumes a failed
+   * create, scaling, update or delete from its first unfinished step (deleting and re-creating
+   * nodes whose creation failed), takes over an operation whose engine is gone (its lease lapsed),
+   * and ends a cooldown. A cluster with nothing to recover is returned as it is.
    *
    * @param cluster the cluster's id or name
    * @param timeout how long the resumed operation may take

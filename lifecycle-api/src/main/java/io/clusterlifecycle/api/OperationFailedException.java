@@ -4,9 +4,9 @@ import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Operation;
 
 /**
- * An operation ran and failed (or was refused by a guard or pre-check). Its record says where;
- * a failed operation leaves its cluster in a {@code FAILED_*} state that recover can resume,
- * a refused one leaves the cluster as it was.
+ * An operation ran and failed (or was refused by a guard or pre-check). Its record says where; a
+ * failed operation leaves its cluster in a {@code FAILED_*} state that recover can resume, a
+ * refused one leaves the cluster as it was.
  */
 public class OperationFailedException extends LifecycleException {
   private static final long serialVersionUID = 1L;
@@ -20,9 +20,14 @@ public class OperationFailedException extends LifecycleException {
    * @param operation the failed operation's record
    */
   public OperationFailedException(Operation operation) {
-    super(operation.type().displayName() + " " + operation.id() + " of cluster "
-        + operation.plan().clusterName() + (operation.refused() ? " was refused: " : " failed: ")
-        + operation.error().orElse(""));
+    super(
+        operation.type().displayName()
+            + " "
+            + operation.id()
+            + " of cluster "
+            + operation.plan().clusterName()
+            + (operation.refused() ? " was refused: " : " failed: ")
+            + operation.error().orElse(""));
     this.operation = operation;
   }
 

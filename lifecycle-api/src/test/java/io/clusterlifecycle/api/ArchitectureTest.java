@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
  * bottom, {@code Lifecycle}'s root package at the top), and it needs nothing but the JDK.
  */
 class ArchitectureTest {
-  private static final JavaClasses API = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.clusterlifecycle.api");
+  private static final JavaClasses API =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.clusterlifecycle.api");
 
   @Test
   void apiPackages_areFreeOfCycles() {
@@ -24,23 +25,33 @@ class ArchitectureTest {
 
   @Test
   void rootPackage_isTheTopOfTheGraph_nothingElseDependsOnIt() {
-    classes().that().resideInAPackage("io.clusterlifecycle.api")
-        .should().onlyHaveDependentClassesThat().resideInAPackage("io.clusterlifecycle.api")
+    classes()
+        .that()
+        .resideInAPackage("io.clusterlifecycle.api")
+        .should()
+        .onlyHaveDependentClassesThat()
+        .resideInAPackage("io.clusterlifecycle.api")
         .check(API);
   }
 
   @Test
   void errorPackage_dependsOnNothingElseInTheApi() {
-    classes().that().resideInAPackage("io.clusterlifecycle.api.error")
-        .should().onlyDependOnClassesThat()
+    classes()
+        .that()
+        .resideInAPackage("io.clusterlifecycle.api.error")
+        .should()
+        .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "io.clusterlifecycle.api.error")
         .check(API);
   }
 
   @Test
   void apiClasses_dependOnlyOnTheJdkAndTheApi() {
-    classes().that().resideInAPackage("io.clusterlifecycle.api..")
-        .should().onlyDependOnClassesThat()
+    classes()
+        .that()
+        .resideInAPackage("io.clusterlifecycle.api..")
+        .should()
+        .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "io.clusterlifecycle.api..")
         .check(API);
   }

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link LifecycleEngine} on the real clock wired to the simulated SPIs of this module, the
- * in-memory metadata store, and a cluster store of the caller's choice (in-memory by default).
- * The engine keeps its own defaults (scheduler, two executor threads) except for what the
- * options set. Closing it closes the engine, the store and the timer.
+ * in-memory metadata store, and a cluster store of the caller's choice (in-memory by default). The
+ * engine keeps its own defaults (scheduler, two executor threads) except for what the options set.
+ * Closing it closes the engine, the store and the timer.
  */
 public final class BenchEngine implements AutoCloseable {
 
@@ -35,8 +35,14 @@ public final class BenchEngine implements AutoCloseable {
    * @param resumeOnStart whether the engine resumes interrupted operations when built
    * @param listeners event listeners
    */
-  public record Options(LatencyModel latency, ClusterStore store, int maxInFlight,
-      int timerThreads, String host, Duration lease, boolean resumeOnStart,
+  public record Options(
+      LatencyModel latency,
+      ClusterStore store,
+      int maxInFlight,
+      int timerThreads,
+      String host,
+      Duration lease,
+      boolean resumeOnStart,
       List<EventListener> listeners) {
 
     /**
@@ -66,8 +72,15 @@ public final class BenchEngine implements AutoCloseable {
      * @return the options
      */
     public static Options of(LatencyModel latency) {
-      return new Options(latency, null, Integer.MAX_VALUE,
-          Runtime.getRuntime().availableProcessors(), null, null, false, List.of());
+      return new Options(
+          latency,
+          null,
+          Integer.MAX_VALUE,
+          Runtime.getRuntime().availableProcessors(),
+          null,
+          null,
+          false,
+          List.of());
     }
 
     /**
@@ -77,8 +90,8 @@ public final class BenchEngine implements AutoCloseable {
      * @return new options
      */
     public Options store(ClusterStore value) {
-      return new Options(latency, value, maxInFlight, timerThreads, host, lease, resumeOnStart,
-          listeners);
+      return new Options(
+          latency, value, maxInFlight, timerThreads, host, lease, resumeOnStart, listeners);
     }
 
     /**
@@ -88,8 +101,8 @@ public final class BenchEngine implements AutoCloseable {
      * @return new options
      */
     public Options maxInFlight(int value) {
-      return new Options(latency, store, value, timerThreads, host, lease, resumeOnStart,
-          listeners);
+      return new Options(
+          latency, store, value, timerThreads, host, lease, resumeOnStart, listeners);
     }
 
     /**
@@ -100,8 +113,15 @@ public final class BenchEngine implements AutoCloseable {
      * @return new options
      */
     public Options lease(String hostName, Duration leaseDuration) {
-      return new Options(latency, store, maxInFlight, timerThreads, hostName, leaseDuration,
-          resumeOnStart, listeners);
+      return new Options(
+          latency,
+          store,
+          maxInFlight,
+          timerThreads,
+          hostName,
+          leaseDuration,
+          resumeOnStart,
+          listeners);
     }
 
     /**
@@ -110,8 +130,7 @@ public final class BenchEngine implements AutoCloseable {
      * @return new options
      */
     public Options resumingOnStart() {
-      return new Options(latency, store, maxInFlight, timerThreads, host, lease, true,
-          listeners);
+      return new Options(latency, store, maxInFlight, timerThreads, host, lease, true, listeners);
     }
 
     /**
@@ -123,8 +142,8 @@ public final class BenchEngine implements AutoCloseable {
     public Options listener(EventListener listener) {
       List<EventListener> more = new ArrayList<>(listeners);
       more.add(listener);
-      return new Options(latency, store, maxInFlight, timerThreads, host, lease, resumeOnStart,
-          more);
+      return new Options(
+          latency, store, maxInFlight, timerThreads, host, lease, resumeOnStart, more);
     }
   }
 
@@ -138,23 +157,27 @@ public final class BenchEngine implements AutoCloseable {
 
   private BenchEngine(Options o) {
     AtomicInteger n = new AtomicInteger();
-    this.timer = new ScheduledThreadPoolExecutor(o.timerThreads(), r -> {
-      Thread t = new Thread(r, "bench-spi-timer-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            o.timerThreads(),
+            r -> {
+              Thread t = new Thread(r, "bench-spi-timer-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     timer.setRemoveOnCancelPolicy(true);
     this.resources = new LatencyResourceProvider(o.latency(), timer, times);
     this.commands = new LatencyCommandExecutor(o.latency(), timer, times);
     this.metadata = new InMemoryMetadataStore();
     this.store = o.store() != null ? o.store() : new InMemoryClusterStore();
-    LifecycleEngineBuilder b = LifecycleEngine.builder()
-        .resourceProvider(resources)
-        .commandExecutor(commands)
-        .metadataStore(metadata)
-        .clusterStore(store)
-        .maxInFlight(o.maxInFlight())
-        .resumeInterruptedOnStart(o.resumeOnStart());
+    LifecycleEngineBuilder b =
+        LifecycleEngine.builder()
+            .resourceProvider(resources)
+            .commandExecutor(commands)
+            .metadataStore(metadata)
+            .clusterStore(store)
+            .maxInFlight(o.maxInFlight())
+            .resumeInterruptedOnStart(o.resumeOnStart());
     if (o.host() != null) {
       b.host(o.host());
     }

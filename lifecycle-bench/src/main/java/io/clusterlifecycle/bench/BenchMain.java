@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code lifecycle-bench} command: runs the quick ({@code --quick}, under a minute) or the
- * full ({@code --full}, JMH) suite, prints exactly one {@code name=value} line per headline
- * figure on standard output, everything else on standard error, and writes all figures with
- * details and the environment to a JSON file.
+ * The {@code lifecycle-bench} command: runs the quick ({@code --quick}, under a minute) or the full
+ * ({@code --full}, JMH) suite, prints exactly one {@code name=value} line per headline figure on
+ * standard output, everything else on standard error, and writes all figures with details and the
+ * environment to a JSON file.
  *
  * <p>Exit status: 0 when every figure was measured (met or missed targets alike), 1 when a run
  * failed, 2 for bad arguments.
@@ -19,21 +19,23 @@ import java.util.Map;
 public final class BenchMain {
   private BenchMain() {}
 
-  private static final String USAGE = String.join("\n",
-      "usage: lifecycle-bench.sh (--quick | --full) [options]",
-      "  --quick                 every figure once, under a minute on two cores",
-      "  --full                  JMH (2 forks, 5x2 s warm-up, 5x2 s measurement) and repeated runs",
-      "  --json FILE             where to write the figures (default: $LIFECYCLE_BENCH_JSON, else",
-      "                          ./lifecycle-bench-figures.json)",
-      "  --work-dir DIR          where the SQLite files and the raw log go (default: temp dir)",
-      "  --create-latency SPEC   makespan runs' resource latency (default 200ms)",
-      "  --command-latency SPEC  makespan runs' command latency (default 50ms)",
-      "  --sizes N,N,...         makespan runs' node counts (default 100,1000,10000)",
-      "  --seed N                seed of random latencies (default 1)",
-      "  --only RUN,RUN,...      only these runs: makespan, plan, engine, journal, heap, resume;",
-      "                          only their figures are printed",
-      "SPEC: 200ms | fixed:200ms | uniform:150ms..250ms | exp:50ms..400ms (mean, cap)",
-      "      | normal:50ms,10ms (mean, sd)");
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: lifecycle-bench.sh (--quick | --full) [options]",
+          "  --quick                 every figure once, under a minute on two cores",
+          "  --full                  JMH (2 forks, 5x2 s warm-up, 5x2 s measurement) and repeated runs",
+          "  --json FILE             where to write the figures (default: $LIFECYCLE_BENCH_JSON, else",
+          "                          ./lifecycle-bench-figures.json)",
+          "  --work-dir DIR          where the SQLite files and the raw log go (default: temp dir)",
+          "  --create-latency SPEC   makespan runs' resource latency (default 200ms)",
+          "  --command-latency SPEC  makespan runs' command latency (default 50ms)",
+          "  --sizes N,N,...         makespan runs' node counts (default 100,1000,10000)",
+          "  --seed N                seed of random latencies (default 1)",
+          "  --only RUN,RUN,...      only these runs: makespan, plan, engine, journal, heap, resume;",
+          "                          only their figures are printed",
+          "SPEC: 200ms | fixed:200ms | uniform:150ms..250ms | exp:50ms..400ms (mean, cap)",
+          "      | normal:50ms,10ms (mean, sd)");
 
   /**
    * Runs a suite.
@@ -86,8 +88,8 @@ public final class BenchMain {
             for (String n : value(args, ++i, a).split(",")) {
               int v = Integer.parseInt(n.trim());
               if (v < MakespanHarness.ROLES) {
-                throw new IllegalArgumentException("--sizes: at least " + MakespanHarness.ROLES
-                    + " nodes, was " + v);
+                throw new IllegalArgumentException(
+                    "--sizes: at least " + MakespanHarness.ROLES + " nodes, was " + v);
               }
               parsed.add(v);
             }
@@ -103,8 +105,8 @@ public final class BenchMain {
       if (mode == null) {
         throw new IllegalArgumentException("say --quick or --full");
       }
-      LatencyModel latency = new LatencyModel(Latency.parse(create, seed),
-          Latency.parse(command, seed + 1));
+      LatencyModel latency =
+          new LatencyModel(Latency.parse(create, seed), Latency.parse(command, seed + 1));
       long t0 = System.nanoTime();
       Suite suite = new Suite(new Suite.Settings(mode, workDir, latency, sizes, only), err);
       Figures figures = suite.run();
@@ -114,8 +116,12 @@ public final class BenchMain {
       env.put("suite_wall_s", Math.round(wall * 10) / 10.0);
       Path jsonFile = Path.of(json);
       figures.writeJson(jsonFile, env);
-      err.printf(Locale.ROOT, "lifecycle-bench: %s suite done in %.1f s, load average %s;"
-          + " figures against targets:%n", mode.name().toLowerCase(Locale.ROOT), wall,
+      err.printf(
+          Locale.ROOT,
+          "lifecycle-bench: %s suite done in %.1f s, load average %s;"
+              + " figures against targets:%n",
+          mode.name().toLowerCase(Locale.ROOT),
+          wall,
           Environment.loadAverage());
       figures.printTargets(err);
       err.println("lifecycle-bench: wrote " + jsonFile.toAbsolutePath());

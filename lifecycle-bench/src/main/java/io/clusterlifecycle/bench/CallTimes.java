@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * When the simulated SPIs were called and when their calls completed, to show where a stage's
- * time beyond its slowest step goes: how long the engine took to issue all of a stage's calls,
- * how late completions ran behind their due time (the threads that complete calls also run the
- * engine's continuations), and how long after the last completion the stage ended. Off until
- * {@link #start()}; thread-safe.
+ * When the simulated SPIs were called and when their calls completed, to show where a stage's time
+ * beyond its slowest step goes: how long the engine took to issue all of a stage's calls, how late
+ * completions ran behind their due time (the threads that complete calls also run the engine's
+ * continuations), and how long after the last completion the stage ended. Off until {@link
+ * #start()}; thread-safe.
  */
 public final class CallTimes {
 
@@ -47,8 +47,8 @@ public final class CallTimes {
   }
 
   /**
-   * Notes that a call is completing, just before its future is completed (which runs the
-   * engine's continuations on it).
+   * Notes that a call is completing, just before its future is completed (which runs the engine's
+   * continuations on it).
    *
    * @param call what {@link #begin} returned, or null
    */

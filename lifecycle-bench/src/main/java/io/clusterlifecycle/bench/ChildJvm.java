@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts a child JVM on this process's class path: the same {@code java}, the given JVM flags
- * (for example {@code -Xmx512m}), quiet engine logs, a main class and its arguments. The child's
+ * Starts a child JVM on this process's class path: the same {@code java}, the given JVM flags (for
+ * example {@code -Xmx512m}), quiet engine logs, a main class and its arguments. The child's
  * standard output is piped to the caller; its standard error goes to this process's.
  */
 public final class ChildJvm {
@@ -17,7 +17,8 @@ public final class ChildJvm {
 
   /** A launcher for JVMs like this one. */
   public ChildJvm() {
-    this(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    this(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         System.getProperty("java.class.path"));
   }
 
@@ -50,9 +51,7 @@ public final class ChildJvm {
     command.add(main.getName());
     command.addAll(args);
     try {
-      return new ProcessBuilder(command)
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + command, e);
     }

@@ -3,17 +3,17 @@ package io.clusterlifecycle.bench;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts the calls the engine makes to a cluster store, by method and by calling thread, through
- * a {@linkplain #store() view} that passes every call on. It shows how many store round trips
- * (and, for the writes, durable transactions) an operation costs, and which threads wait for them.
+ * Counts the calls the engine makes to a cluster store, by method and by calling thread, through a
+ * {@linkplain #store() view} that passes every call on. It shows how many store round trips (and,
+ * for the writes, durable transactions) an operation costs, and which threads wait for them.
  */
 public final class CountingClusterStore {
   private final ClusterStore store;
@@ -28,18 +28,22 @@ public final class CountingClusterStore {
    */
   public CountingClusterStore(ClusterStore store) {
     this.store = Objects.requireNonNull(store, "store");
-    this.counted = (ClusterStore) Proxy.newProxyInstance(ClusterStore.class.getClassLoader(),
-        new Class<?>[] {ClusterStore.class}, (proxy, method, args) -> {
-          if (method.getDeclaringClass() == ClusterStore.class
-              && CompletionStage.class.isAssignableFrom(method.getReturnType())) {
-            count(method.getName());
-          }
-          try {
-            return method.invoke(this.store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    this.counted =
+        (ClusterStore)
+            Proxy.newProxyInstance(
+                ClusterStore.class.getClassLoader(),
+                new Class<?>[] {ClusterStore.class},
+                (proxy, method, args) -> {
+                  if (method.getDeclaringClass() == ClusterStore.class
+                      && CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+                    count(method.getName());
+                  }
+                  try {
+                    return method.invoke(this.store, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
   }
 
   /**
@@ -76,7 +80,9 @@ public final class CountingClusterStore {
 
   private void count(String method) {
     calls.computeIfAbsent(method, k -> new LongAdder()).increment();
-    threads.computeIfAbsent(Thread.currentThread().getName().replaceAll("\\d+", "N"),
-        k -> new LongAdder()).increment();
+    threads
+        .computeIfAbsent(
+            Thread.currentThread().getName().replaceAll("\\d+", "N"), k -> new LongAdder())
+        .increment();
   }
 }

@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The physical limit of running a plan: its stages run one after another and the steps of a
- * stage in parallel, so with unbounded steps in flight no engine can finish before the sum, over
- * the stages, of the slowest step of each (the slowest resource creation, then for each order
- * group the slowest command in it, and so on). Each step's time is the latency the simulated
- * SPIs give it ({@link LatencyModel#stepNanos}); a step with none (a metadata commit on the
- * in-memory store) counts as zero.
+ * The physical limit of running a plan: its stages run one after another and the steps of a stage
+ * in parallel, so with unbounded steps in flight no engine can finish before the sum, over the
+ * stages, of the slowest step of each (the slowest resource creation, then for each order group the
+ * slowest command in it, and so on). Each step's time is the latency the simulated SPIs give it
+ * ({@link LatencyModel#stepNanos}); a step with none (a metadata commit on the in-memory store)
+ * counts as zero.
  *
  * @param nanos the critical path
  * @param stages per stage, in plan order

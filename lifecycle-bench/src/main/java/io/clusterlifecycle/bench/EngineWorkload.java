@@ -10,16 +10,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Steps per second of the engine itself: creates clusters through an engine whose SPIs answer
- * at once, so that all the time is the engine's (planning, records, journal, events, stage
- * changes) plus the cluster store's. Used by the quick suite's timed loops and by the JMH
- * benchmarks. Not thread-safe: one caller drives it.
+ * Steps per second of the engine itself: creates clusters through an engine whose SPIs answer at
+ * once, so that all the time is the engine's (planning, records, journal, events, stage changes)
+ * plus the cluster store's. Used by the quick suite's timed loops and by the JMH benchmarks. Not
+ * thread-safe: one caller drives it.
  */
 public final class EngineWorkload implements AutoCloseable {
   /** Nodes of the cluster the single-operation figure creates. */
   public static final int SINGLE_NODES = 1_000;
+
   /** Operations of the concurrent figure. */
   public static final int CONCURRENT_OPS = 100;
+
   /** Nodes of each cluster of the concurrent figure. */
   public static final int CONCURRENT_NODES = 100;
 
@@ -32,8 +34,9 @@ public final class EngineWorkload implements AutoCloseable {
    * @param store the store, or null for an in-memory one; closed with the workload
    */
   public EngineWorkload(ClusterStore store) {
-    BenchEngine.Options o = BenchEngine.Options.of(LatencyModel.ZERO)
-        .maxInFlight(io.clusterlifecycle.core.LifecycleEngine.DEFAULT_MAX_IN_FLIGHT);
+    BenchEngine.Options o =
+        BenchEngine.Options.of(LatencyModel.ZERO)
+            .maxInFlight(io.clusterlifecycle.core.LifecycleEngine.DEFAULT_MAX_IN_FLIGHT);
     this.bench = BenchEngine.start(store == null ? o : o.store(store));
   }
 
@@ -41,8 +44,8 @@ public final class EngineWorkload implements AutoCloseable {
    * An engine with zero-latency SPIs on a new durable SQLite store.
    *
    * @param file the database file to create
-   * @param grouped false to write every journal entry in a transaction of its own
-   *     ({@link UngroupedJournalStore}); true for the engine's grouped commits
+   * @param grouped false to write every journal entry in a transaction of its own ({@link
+   *     UngroupedJournalStore}); true for the engine's grouped commits
    * @return the workload
    */
   public static EngineWorkload onSqlite(java.nio.file.Path file, boolean grouped) {
@@ -78,8 +81,10 @@ public final class EngineWorkload implements AutoCloseable {
   }
 
   private CompletableFuture<Operation> submit(int nodes) {
-    return bench.engine().submit(BenchSpecs.orderedGroups("w" + names.incrementAndGet(), nodes,
-        MakespanHarness.ROLES));
+    return bench
+        .engine()
+        .submit(
+            BenchSpecs.orderedGroups("w" + names.incrementAndGet(), nodes, MakespanHarness.ROLES));
   }
 
   private static long await(List<CompletableFuture<Operation>> ops) {
@@ -92,8 +97,8 @@ public final class EngineWorkload implements AutoCloseable {
         throw new IllegalStateException("a benchmark operation failed: " + e, e);
       }
       if (op.state() != OperationState.SUCCEEDED) {
-        throw new IllegalStateException("a benchmark operation ended " + op.state() + ": "
-            + op.error().orElse(""));
+        throw new IllegalStateException(
+            "a benchmark operation ended " + op.state() + ": " + op.error().orElse(""));
       }
       steps += op.plan().steps().count();
     }

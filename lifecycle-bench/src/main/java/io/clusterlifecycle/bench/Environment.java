@@ -8,9 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/**
- * What the figures were measured on: commit, processors, CPU model, JVM, load.
- */
+/** What the figures were measured on: commit, processors, CPU model, JVM, load. */
 public final class Environment {
   private Environment() {}
 
@@ -25,26 +23,36 @@ public final class Environment {
     env.put("commit", commit());
     env.put("nproc", Runtime.getRuntime().availableProcessors());
     env.put("cpu_model", cpuModel());
-    env.put("java_version", System.getProperty("java.runtime.version", "?") + " ("
-        + System.getProperty("java.vm.name", "?") + ", " + System.getProperty("java.vendor", "?")
-        + ")");
-    env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
+    env.put(
+        "java_version",
+        System.getProperty("java.runtime.version", "?")
+            + " ("
+            + System.getProperty("java.vm.name", "?")
+            + ", "
+            + System.getProperty("java.vendor", "?")
+            + ")");
+    env.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     env.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     env.put("load_average", loadAverage());
     return env;
   }
 
   /**
-   * The one-minute load average, or empty when unknown; a busy machine makes every figure
-   * worse, so suites print it at their start and end.
+   * The one-minute load average, or empty when unknown; a busy machine makes every figure worse, so
+   * suites print it at their start and end.
    *
    * @return the first field of {@code /proc/loadavg}
    */
   public static String loadAverage() {
     try {
-      String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim()
-          .split("\\s+");
+      String[] f =
+          Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim().split("\\s+");
       return f.length > 0 ? f[0] : "";
     } catch (IOException | RuntimeException e) {
       return "";
@@ -57,8 +65,7 @@ public final class Environment {
       return fromLauncher.trim();
     }
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true)
-          .start();
+      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
         return out;

@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fills a cluster store with many small clusters quickly: one cluster is created through the
- * engine ({@link BenchSpecs#small}), and its record is copied under new ids, names and node ids
- * straight into the store, idle and RUNNING, exactly as the engine left the original. Creating
- * thousands of clusters one by one through the engine would cost far more than the measurements
- * that need them: each create lists every cluster in the store to check its name.
+ * Fills a cluster store with many small clusters quickly: one cluster is created through the engine
+ * ({@link BenchSpecs#small}), and its record is copied under new ids, names and node ids straight
+ * into the store, idle and RUNNING, exactly as the engine left the original. Creating thousands of
+ * clusters one by one through the engine would cost far more than the measurements that need them:
+ * each create lists every cluster in the store to check its name.
  */
 public final class Estate {
   private Estate() {}
@@ -47,11 +47,12 @@ public final class Estate {
    */
   static Cluster copyOf(Cluster template, String name) {
     String id = name + "-" + Integer.toHexString(name.hashCode());
-    Cluster.Builder b = Cluster.builder(id, name, template.spec(), template.createdAt())
-        .namespace(template.namespace())
-        .labels(template.labels())
-        .env(template.env())
-        .state(template.state());
+    Cluster.Builder b =
+        Cluster.builder(id, name, template.spec(), template.createdAt())
+            .namespace(template.namespace())
+            .labels(template.labels())
+            .env(template.env())
+            .state(template.state());
     for (Node n : template.nodes()) {
       String nodeId = name + n.id().substring(template.name().length());
       b.putNode(n.toBuilder().id(nodeId).instanceId("i-" + nodeId).build());

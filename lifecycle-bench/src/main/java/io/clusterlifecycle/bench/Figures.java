@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The figures a suite measured: the headline figures of the issue (each printed once as
- * {@code name=value} on standard output) and supporting details (only in the JSON file and on
- * standard error), with the targets they are held against. Not thread-safe.
+ * The figures a suite measured: the headline figures of the issue (each printed once as {@code
+ * name=value} on standard output) and supporting details (only in the JSON file and on standard
+ * error), with the targets they are held against. Not thread-safe.
  */
 public final class Figures {
 
@@ -143,8 +143,8 @@ public final class Figures {
    * Prints one {@code name=value} line per headline figure, in the order of {@link Target}.
    *
    * @param out where
-   * @param all true to print every figure ({@code NaN} for one not measured), false to print
-   *     only those measured
+   * @param all true to print every figure ({@code NaN} for one not measured), false to print only
+   *     those measured
    */
   public void printHeadline(PrintStream out, boolean all) {
     for (Target t : Target.values()) {
@@ -166,8 +166,13 @@ public final class Figures {
         continue;
       }
       double v = headline.get(t.figure());
-      out.printf(Locale.ROOT, "  %-24s %14s  target %-10s %s%n", t.figure(), format(v),
-          t.describe(), Double.isNaN(v) ? "NOT MEASURED" : t.met(v) ? "met" : "MISSED");
+      out.printf(
+          Locale.ROOT,
+          "  %-24s %14s  target %-10s %s%n",
+          t.figure(),
+          format(v),
+          t.describe(),
+          Double.isNaN(v) ? "NOT MEASURED" : t.met(v) ? "met" : "MISSED");
     }
   }
 
@@ -239,8 +244,11 @@ public final class Figures {
       String inner = indent + "  ";
       int i = 0;
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        s.append(inner).append(quote(String.valueOf(e.getKey()))).append(": ")
-            .append(json(e.getValue(), inner)).append(++i < m.size() ? ",\n" : "\n");
+        s.append(inner)
+            .append(quote(String.valueOf(e.getKey())))
+            .append(": ")
+            .append(json(e.getValue(), inner))
+            .append(++i < m.size() ? ",\n" : "\n");
       }
       return s.append(indent).append('}').toString();
     } else if (v instanceof List<?> l) {

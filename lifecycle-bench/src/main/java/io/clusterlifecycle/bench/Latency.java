@@ -9,15 +9,15 @@ import java.util.Objects;
  * How long a simulated call takes: a fixed duration, or a draw from a uniform, exponential or
  * normal distribution.
  *
- * <p>A draw is a pure function of the seed and a key (for example the cluster, node and service
- * of a command), not of the order calls are made in. The critical path of a plan can therefore
- * be computed from the plan before or after it runs ({@link CriticalPath}), and it is exactly
- * what the simulated SPIs then wait for. Immutable and thread-safe.
+ * <p>A draw is a pure function of the seed and a key (for example the cluster, node and service of
+ * a command), not of the order calls are made in. The critical path of a plan can therefore be
+ * computed from the plan before or after it runs ({@link CriticalPath}), and it is exactly what the
+ * simulated SPIs then wait for. Immutable and thread-safe.
  *
  * @param kind the distribution
  * @param a the fixed duration, the minimum (uniform), the mean (exponential, normal), in nanos
- * @param b the maximum (uniform), the cap (exponential), the standard deviation (normal), in
- *     nanos; unused for fixed
+ * @param b the maximum (uniform), the cap (exponential), the standard deviation (normal), in nanos;
+ *     unused for fixed
  * @param seed mixed into every draw
  */
 public record Latency(Kind kind, long a, long b, long seed) {
@@ -48,8 +48,8 @@ public record Latency(Kind kind, long a, long b, long seed) {
   public Latency {
     Objects.requireNonNull(kind, "kind");
     if (a < 0 || b < 0) {
-      throw new IllegalArgumentException("latency parameters must not be negative: " + a + ", "
-          + b);
+      throw new IllegalArgumentException(
+          "latency parameters must not be negative: " + a + ", " + b);
     }
     if (kind == Kind.UNIFORM && b < a) {
       throw new IllegalArgumentException("uniform latency needs min <= max, was " + a + " > " + b);
@@ -120,30 +120,37 @@ public record Latency(Kind kind, long a, long b, long seed) {
     switch (kind) {
       case "fixed":
         return new Latency(Kind.FIXED, parseNanos(args), 0, seed);
-      case "uniform": {
-        String[] p = split(args, "..", text);
-        return new Latency(Kind.UNIFORM, parseNanos(p[0]), parseNanos(p[1]), seed);
-      }
+      case "uniform":
+        {
+          String[] p = split(args, "..", text);
+          return new Latency(Kind.UNIFORM, parseNanos(p[0]), parseNanos(p[1]), seed);
+        }
       case "exp":
-      case "exponential": {
-        String[] p = split(args, "..", text);
-        return new Latency(Kind.EXPONENTIAL, parseNanos(p[0]), parseNanos(p[1]), seed);
-      }
-      case "normal": {
-        String[] p = split(args, ",", text);
-        return new Latency(Kind.NORMAL, parseNanos(p[0]), parseNanos(p[1]), seed);
-      }
+      case "exponential":
+        {
+          String[] p = split(args, "..", text);
+          return new Latency(Kind.EXPONENTIAL, parseNanos(p[0]), parseNanos(p[1]), seed);
+        }
+      case "normal":
+        {
+          String[] p = split(args, ",", text);
+          return new Latency(Kind.NORMAL, parseNanos(p[0]), parseNanos(p[1]), seed);
+        }
       default:
-        throw new IllegalArgumentException("unknown latency distribution '" + kind + "' in '"
-            + text + "': use fixed, uniform, exp or normal");
+        throw new IllegalArgumentException(
+            "unknown latency distribution '"
+                + kind
+                + "' in '"
+                + text
+                + "': use fixed, uniform, exp or normal");
     }
   }
 
   private static String[] split(String args, String sep, String text) {
     int i = args.indexOf(sep);
     if (i < 0) {
-      throw new IllegalArgumentException("latency '" + text + "' needs two values separated by '"
-          + sep + "'");
+      throw new IllegalArgumentException(
+          "latency '" + text + "' needs two values separated by '" + sep + "'");
     }
     return new String[] {args.substring(0, i), args.substring(i + sep.length())};
   }
@@ -182,18 +189,20 @@ public record Latency(Kind kind, long a, long b, long seed) {
         return a;
       case UNIFORM:
         return a + (long) (unit(key, 0) * (b - a));
-      case EXPONENTIAL: {
-        double u = unit(key, 0);
-        long v = (long) (-Math.log1p(-u) * a);
-        return Math.min(v, b);
-      }
-      case NORMAL: {
-        // Box-Muller from two independent uniforms of the same key
-        double u1 = Math.max(unit(key, 1), 1e-12);
-        double u2 = unit(key, 2);
-        double z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-        return Math.max(0, Math.round(a + z * b));
-      }
+      case EXPONENTIAL:
+        {
+          double u = unit(key, 0);
+          long v = (long) (-Math.log1p(-u) * a);
+          return Math.min(v, b);
+        }
+      case NORMAL:
+        {
+          // Box-Muller from two independent uniforms of the same key
+          double u1 = Math.max(unit(key, 1), 1e-12);
+          double u2 = unit(key, 2);
+          double z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+          return Math.max(0, Math.round(a + z * b));
+        }
       default:
         throw new IllegalStateException(kind.name());
     }

@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
- * A command executor whose commands only take time: each run exits 0 after the latency the
- * {@link LatencyModel} gives it, completing on the timer's thread; with a zero latency before
- * {@link #run} returns. Runs matching {@link #hold(Predicate)} wait until {@link #release()} (or
- * forever), which is how the scale runs keep operations in flight and leave them interrupted.
+ * A command executor whose commands only take time: each run exits 0 after the latency the {@link
+ * LatencyModel} gives it, completing on the timer's thread; with a zero latency before {@link #run}
+ * returns. Runs matching {@link #hold(Predicate)} wait until {@link #release()} (or forever), which
+ * is how the scale runs keep operations in flight and leave them interrupted.
  *
  * <p>Thread-safe. {@link #close()} does nothing; the timer belongs to the caller.
  */
@@ -49,8 +49,8 @@ public final class LatencyCommandExecutor implements CommandExecutor {
    * @param timer completes runs after their latency; may be null when the command latency is zero
    * @param times where run times go once started
    */
-  public LatencyCommandExecutor(LatencyModel latency, ScheduledExecutorService timer,
-      CallTimes times) {
+  public LatencyCommandExecutor(
+      LatencyModel latency, ScheduledExecutorService timer, CallTimes times) {
     this.times = Objects.requireNonNull(times, "times");
     this.latency = Objects.requireNonNull(latency, "latency");
     if (timer == null && !latency.command().isZero()) {
@@ -74,8 +74,14 @@ public final class LatencyCommandExecutor implements CommandExecutor {
       holding = NONE;
     }
     for (CompletableFuture<CommandResult> f; (f = held.poll()) != null; ) {
-      f.complete(CommandResult.builder().exitCode(0).timedOut(false).stdoutTail("").stderrTail("")
-          .duration(Duration.ZERO).build());
+      f.complete(
+          CommandResult.builder()
+              .exitCode(0)
+              .timedOut(false)
+              .stdoutTail("")
+              .stderrTail("")
+              .duration(Duration.ZERO)
+              .build());
     }
   }
 
@@ -111,23 +117,39 @@ public final class LatencyCommandExecutor implements CommandExecutor {
         }
       }
     }
-    long nanos = latency.commandNanos(request.node().ref().clusterId(),
-        request.node().ref().nodeId(), request.service());
+    long nanos =
+        latency.commandNanos(
+            request.node().ref().clusterId(), request.node().ref().nodeId(), request.service());
     long[] call = times.begin(nanos);
     if (nanos == 0) {
-      CompletableFuture<CommandResult> f = CompletableFuture.completedFuture(
-          CommandResult.builder().exitCode(0).timedOut(false).stdoutTail("").stderrTail("")
-              .duration(Duration.ZERO).build());
+      CompletableFuture<CommandResult> f =
+          CompletableFuture.completedFuture(
+              CommandResult.builder()
+                  .exitCode(0)
+                  .timedOut(false)
+                  .stdoutTail("")
+                  .stderrTail("")
+                  .duration(Duration.ZERO)
+                  .build());
       CallTimes.done(call);
       return f;
     }
     CompletableFuture<CommandResult> f = new CompletableFuture<>();
     Duration took = Duration.ofNanos(nanos);
-    timer.schedule(() -> {
-      CallTimes.done(call);
-      f.complete(CommandResult.builder().exitCode(0).timedOut(false).stdoutTail("").stderrTail("")
-          .duration(took).build());
-    }, nanos, TimeUnit.NANOSECONDS);
+    timer.schedule(
+        () -> {
+          CallTimes.done(call);
+          f.complete(
+              CommandResult.builder()
+                  .exitCode(0)
+                  .timedOut(false)
+                  .stdoutTail("")
+                  .stderrTail("")
+                  .duration(took)
+                  .build());
+        },
+        nanos,
+        TimeUnit.NANOSECONDS);
     return f;
   }
 }

@@ -13,11 +13,11 @@ import io.clusterlifecycle.api.plan.WaitStep;
 import java.util.Objects;
 
 /**
- * The latencies of the simulated SPIs: one distribution for every resource-provider call, one
- * for every command. Both {@link LatencyResourceProvider} and {@link LatencyCommandExecutor}
- * draw from here with the keys below, and {@link CriticalPath} asks the same question of a plan's
- * steps, so the critical path is what the SPIs really waited for. Metadata commits have no
- * simulated latency (the in-memory store completes them at once). Immutable.
+ * The latencies of the simulated SPIs: one distribution for every resource-provider call, one for
+ * every command. Both {@link LatencyResourceProvider} and {@link LatencyCommandExecutor} draw from
+ * here with the keys below, and {@link CriticalPath} asks the same question of a plan's steps, so
+ * the critical path is what the SPIs really waited for. Metadata commits have no simulated latency
+ * (the in-memory store completes them at once). Immutable.
  *
  * @param resource latency of each provider call (create, delete, start, stop, resize, image)
  * @param command latency of each command run
@@ -55,8 +55,8 @@ public record LatencyModel(Latency resource, Latency command) {
    *
    * @param clusterId the cluster id
    * @param nodeId the node id
-   * @param service the service the engine names in its request (a pre-check is
-   *     {@code <service>.pre_check})
+   * @param service the service the engine names in its request (a pre-check is {@code
+   *     <service>.pre_check})
    * @return nanoseconds
    */
   public long commandNanos(String clusterId, String nodeId, String service) {

@@ -15,25 +15,30 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * A resource provider that only takes time: every call completes after the latency the
- * {@link LatencyModel} gives it, on the timer's thread (as a real adapter completes on its I/O
- * thread), and keeps no resources, so that a benchmark measures the engine and not the
- * simulation. With a zero latency a call completes before it returns. {@code find} and
- * {@code list} report nothing: the engine does not call them while running plans.
+ * A resource provider that only takes time: every call completes after the latency the {@link
+ * LatencyModel} gives it, on the timer's thread (as a real adapter completes on its I/O thread),
+ * and keeps no resources, so that a benchmark measures the engine and not the simulation. With a
+ * zero latency a call completes before it returns. {@code find} and {@code list} report nothing:
+ * the engine does not call them while running plans.
  *
  * <p>Thread-safe. {@link #close()} does nothing; the timer belongs to the caller.
  */
 public final class LatencyResourceProvider implements ResourceProvider {
   /** Method key of {@link #create}. */
   public static final String CREATE = "create";
+
   /** Method key of {@link #delete}. */
   public static final String DELETE = "delete";
+
   /** Method key of {@link #start}. */
   public static final String START = "start";
+
   /** Method key of {@link #stop}. */
   public static final String STOP = "stop";
+
   /** Method key of {@link #resize}. */
   public static final String RESIZE = "resize";
+
   /** Method key of {@link #replaceImage}. */
   public static final String REPLACE_IMAGE = "replaceImage";
 
@@ -59,8 +64,8 @@ public final class LatencyResourceProvider implements ResourceProvider {
    * @param timer completes calls after their latency; may be null when every latency is zero
    * @param times where call times go once started
    */
-  public LatencyResourceProvider(LatencyModel latency, ScheduledExecutorService timer,
-      CallTimes times) {
+  public LatencyResourceProvider(
+      LatencyModel latency, ScheduledExecutorService timer, CallTimes times) {
     this.times = Objects.requireNonNull(times, "times");
     this.latency = Objects.requireNonNull(latency, "latency");
     if (timer == null && !latency.resource().isZero()) {
@@ -80,11 +85,23 @@ public final class LatencyResourceProvider implements ResourceProvider {
 
   @Override
   public CompletableFuture<NodeResource> create(NodeSpec node) {
-    return after(node.ref(), CREATE, () -> NodeResource.builder().ref(node.ref()).role(node.role())
-        .instanceId("i-" + node.ref().nodeId()).address(address(node.ref())).cpu(node.cpu())
-        .memory(node.memory()).volumeSize(node.volumeSize())
-        .volumeId(node.volumeSize() > 0 ? "v-" + node.ref().nodeId() : "").image(node.image())
-        .running(true).tags(node.tags()).build());
+    return after(
+        node.ref(),
+        CREATE,
+        () ->
+            NodeResource.builder()
+                .ref(node.ref())
+                .role(node.role())
+                .instanceId("i-" + node.ref().nodeId())
+                .address(address(node.ref()))
+                .cpu(node.cpu())
+                .memory(node.memory())
+                .volumeSize(node.volumeSize())
+                .volumeId(node.volumeSize() > 0 ? "v-" + node.ref().nodeId() : "")
+                .image(node.image())
+                .running(true)
+                .tags(node.tags())
+                .build());
   }
 
   @Override
@@ -108,8 +125,7 @@ public final class LatencyResourceProvider implements ResourceProvider {
   }
 
   @Override
-  public CompletableFuture<NodeResource> resize(NodeRef node, int cpu, int memory,
-      int volumeSize) {
+  public CompletableFuture<NodeResource> resize(NodeRef node, int cpu, int memory, int volumeSize) {
     return after(node, RESIZE, () -> resource(node, true));
   }
 
@@ -120,14 +136,24 @@ public final class LatencyResourceProvider implements ResourceProvider {
 
   @Override
   public CompletableFuture<Optional<String>> delete(NodeRef node, boolean keepVolume) {
-    return after(node, DELETE, () -> keepVolume ? Optional.of("v-" + node.nodeId())
-        : Optional.empty());
+    return after(
+        node, DELETE, () -> keepVolume ? Optional.of("v-" + node.nodeId()) : Optional.empty());
   }
 
   private static NodeResource resource(NodeRef node, boolean running) {
-    return NodeResource.builder().ref(node).role("").instanceId("i-" + node.nodeId())
-        .address(address(node)).cpu(0).memory(0).volumeSize(0).volumeId("").image("")
-        .running(running).tags(Map.of()).build();
+    return NodeResource.builder()
+        .ref(node)
+        .role("")
+        .instanceId("i-" + node.nodeId())
+        .address(address(node))
+        .cpu(0)
+        .memory(0)
+        .volumeSize(0)
+        .volumeId("")
+        .image("")
+        .running(running)
+        .tags(Map.of())
+        .build();
   }
 
   private static String address(NodeRef node) {
@@ -145,10 +171,13 @@ public final class LatencyResourceProvider implements ResourceProvider {
       return f;
     }
     CompletableFuture<T> f = new CompletableFuture<>();
-    timer.schedule(() -> {
-      CallTimes.done(call);
-      f.complete(result.get());
-    }, nanos, TimeUnit.NANOSECONDS);
+    timer.schedule(
+        () -> {
+          CallTimes.done(call);
+          f.complete(result.get());
+        },
+        nanos,
+        TimeUnit.NANOSECONDS);
     return f;
   }
 }

@@ -12,16 +12,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Creates one cluster through the engine on the real clock with the simulated SPIs, measures its
- * makespan (from {@code submit} to the operation's end) and divides it by the critical path of
- * the plan the engine ran ({@link CriticalPath}). Everything above 1.0 is engine overhead:
- * preparing and recording the operation, starting and finishing steps, moving between stages.
+ * makespan (from {@code submit} to the operation's end) and divides it by the critical path of the
+ * plan the engine ran ({@link CriticalPath}). Everything above 1.0 is engine overhead: preparing
+ * and recording the operation, starting and finishing steps, moving between stages.
  */
 public final class MakespanHarness {
 
   /** The issue's resource-creation latency. */
   public static final Duration CREATE_LATENCY = Duration.ofMillis(200);
+
   /** The issue's command latency. */
   public static final Duration COMMAND_LATENCY = Duration.ofMillis(50);
+
   /** The issue's number of roles. */
   public static final int ROLES = 4;
 
@@ -40,8 +42,15 @@ public final class MakespanHarness {
    * @param gcMillis time the JVM's collectors reported during the run (pauses, for G1's young
    *     collections)
    */
-  public record Result(int nodes, long steps, long makespanNanos, CriticalPath critical,
-      long prepareNanos, List<StageTime> stages, long finishNanos, long gcMillis) {
+  public record Result(
+      int nodes,
+      long steps,
+      long makespanNanos,
+      CriticalPath critical,
+      long prepareNanos,
+      List<StageTime> stages,
+      long finishNanos,
+      long gcMillis) {
 
     /**
      * Copies the stages.
@@ -74,20 +83,42 @@ public final class MakespanHarness {
      * @return lines
      */
     public String breakdown() {
-      StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-          "makespan %d nodes: %.1f ms over a critical path of %.1f ms (ratio %.4f), %d steps%n"
-              + "  submit -> first stage: %.1f ms%n",
-          nodes, makespanNanos / 1e6, critical.millis(), ratio(), steps, prepareNanos / 1e6));
+      StringBuilder s =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "makespan %d nodes: %.1f ms over a critical path of %.1f ms (ratio %.4f), %d steps%n"
+                      + "  submit -> first stage: %.1f ms%n",
+                  nodes,
+                  makespanNanos / 1e6,
+                  critical.millis(),
+                  ratio(),
+                  steps,
+                  prepareNanos / 1e6));
       for (StageTime t : stages) {
-        s.append(String.format(Locale.ROOT, "  %-18s %6d steps %7.1f ms (critical %5.1f, +%6.1f):"
-            + " last call issued at +%.1f, completions up to %.1f late, stage ended %.1f after"
-            + " the last began; %.1f to the next stage%n", t.name(), t.steps(), t.nanos() / 1e6,
-            t.criticalNanos() / 1e6, (t.nanos() - t.criticalNanos()) / 1e6,
-            t.issueNanos() / 1e6, t.maxLagNanos() / 1e6, t.drainNanos() / 1e6,
-            t.gapNanos() / 1e6));
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "  %-18s %6d steps %7.1f ms (critical %5.1f, +%6.1f):"
+                    + " last call issued at +%.1f, completions up to %.1f late, stage ended %.1f after"
+                    + " the last began; %.1f to the next stage%n",
+                t.name(),
+                t.steps(),
+                t.nanos() / 1e6,
+                t.criticalNanos() / 1e6,
+                (t.nanos() - t.criticalNanos()) / 1e6,
+                t.issueNanos() / 1e6,
+                t.maxLagNanos() / 1e6,
+                t.drainNanos() / 1e6,
+                t.gapNanos() / 1e6));
       }
-      s.append(String.format(Locale.ROOT, "  last stage -> operation end: %.1f ms; garbage"
-          + " collection during the run: %d ms", finishNanos / 1e6, gcMillis));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  last stage -> operation end: %.1f ms; garbage"
+                  + " collection during the run: %d ms",
+              finishNanos / 1e6,
+              gcMillis));
       return s.toString();
     }
   }
@@ -104,12 +135,20 @@ public final class MakespanHarness {
    * @param issueNanos from the stage's start to its last SPI call: how long the engine took to
    *     start all of its steps
    * @param maxLagNanos the latest an SPI call's completion began after its latency ran out:
-   *     completions queue behind the engine's work on earlier ones, which runs on the same
-   *     threads (and behind garbage-collection pauses)
+   *     completions queue behind the engine's work on earlier ones, which runs on the same threads
+   *     (and behind garbage-collection pauses)
    * @param drainNanos from the start of the last SPI call's completion to the stage's end
    */
-  public record StageTime(String name, int steps, long nanos, long criticalNanos,
-      long gapNanos, int calls, long issueNanos, long maxLagNanos, long drainNanos) {}
+  public record StageTime(
+      String name,
+      int steps,
+      long nanos,
+      long criticalNanos,
+      long gapNanos,
+      int calls,
+      long issueNanos,
+      long maxLagNanos,
+      long drainNanos) {}
 
   /**
    * Creates a cluster of {@code nodes} nodes in {@link #ROLES} roles, with the issue's latencies
@@ -119,8 +158,10 @@ public final class MakespanHarness {
    * @return the measurement
    */
   public static Result run(int nodes) {
-    return run(nodes, ROLES, new LatencyModel(Latency.fixed(CREATE_LATENCY),
-        Latency.fixed(COMMAND_LATENCY)));
+    return run(
+        nodes,
+        ROLES,
+        new LatencyModel(Latency.fixed(CREATE_LATENCY), Latency.fixed(COMMAND_LATENCY)));
   }
 
   /**
@@ -140,8 +181,8 @@ public final class MakespanHarness {
       bench.times().start();
       long gcBefore = gcMillis();
       long start = System.nanoTime();
-      CompletableFuture<Operation> submitted = bench.engine().submit(request)
-          .whenComplete((op, e) -> end[0] = System.nanoTime());
+      CompletableFuture<Operation> submitted =
+          bench.engine().submit(request).whenComplete((op, e) -> end[0] = System.nanoTime());
       Operation op;
       try {
         op = submitted.get(10, TimeUnit.MINUTES);
@@ -151,13 +192,21 @@ public final class MakespanHarness {
       long makespan = end[0] - start;
       long gc = gcMillis() - gcBefore;
       if (op.state() != OperationState.SUCCEEDED) {
-        throw new IllegalStateException("create of " + nodes + " nodes ended " + op.state()
-            + ": " + op.error().orElse(""));
+        throw new IllegalStateException(
+            "create of " + nodes + " nodes ended " + op.state() + ": " + op.error().orElse(""));
       }
       if (bench.resources().calls() != nodes || bench.commands().runs() != 2L * nodes) {
-        throw new IllegalStateException("create of " + nodes + " nodes made "
-            + bench.resources().calls() + " provider calls and " + bench.commands().runs()
-            + " command runs; expected " + nodes + " and " + 2 * nodes);
+        throw new IllegalStateException(
+            "create of "
+                + nodes
+                + " nodes made "
+                + bench.resources().calls()
+                + " provider calls and "
+                + bench.commands().runs()
+                + " command runs; expected "
+                + nodes
+                + " and "
+                + 2 * nodes);
       }
       CriticalPath critical = CriticalPath.of(op.plan(), latency);
       List<StageClock.Span> spans = clock.spans();
@@ -165,8 +214,10 @@ public final class MakespanHarness {
       List<StageTime> times = new ArrayList<>();
       for (int i = 0; i < spans.size(); i++) {
         StageClock.Span sp = spans.get(i);
-        CriticalPath.StageBound bound = i < critical.stages().size() ? critical.stages().get(i)
-            : new CriticalPath.StageBound(sp.name(), 0, 0);
+        CriticalPath.StageBound bound =
+            i < critical.stages().size()
+                ? critical.stages().get(i)
+                : new CriticalPath.StageBound(sp.name(), 0, 0);
         long gap = i + 1 < spans.size() ? spans.get(i + 1).startNanos() - sp.endNanos() : 0;
         int n = 0;
         long lastCall = sp.startNanos();
@@ -180,21 +231,29 @@ public final class MakespanHarness {
             lag = Math.max(lag, c.doneAt() - c.dueAt());
           }
         }
-        times.add(new StageTime(sp.name(), bound.steps(), sp.endNanos() - sp.startNanos(),
-            bound.nanos(), gap, n, lastCall - sp.startNanos(), lag,
-            n == 0 ? 0 : sp.endNanos() - lastDone));
+        times.add(
+            new StageTime(
+                sp.name(),
+                bound.steps(),
+                sp.endNanos() - sp.startNanos(),
+                bound.nanos(),
+                gap,
+                n,
+                lastCall - sp.startNanos(),
+                lag,
+                n == 0 ? 0 : sp.endNanos() - lastDone));
       }
       long prepare = spans.isEmpty() ? makespan : spans.get(0).startNanos() - start;
       long finish = spans.isEmpty() ? 0 : end[0] - spans.get(spans.size() - 1).endNanos();
-      return new Result(nodes, op.plan().steps().count(), makespan, critical, prepare, times,
-          finish, gc);
+      return new Result(
+          nodes, op.plan().steps().count(), makespan, critical, prepare, times, finish, gc);
     }
   }
 
   private static long gcMillis() {
     long sum = 0;
-    for (java.lang.management.GarbageCollectorMXBean gc
-        : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
       sum += Math.max(0, gc.getCollectionTime());
     }
     return sum;

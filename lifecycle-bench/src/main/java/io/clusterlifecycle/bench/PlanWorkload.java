@@ -4,14 +4,15 @@ import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.CreateCluster;
 
 /**
- * Planning cost: the engine's public {@code plan(request)} for the create of a cluster of
- * {@link #NODES} nodes in {@link #ROLES} roles (two order groups each for init and start). For a
- * create this validates the request, builds the new cluster's record and plans it; it reads and
- * writes nothing. Thread-safe once built.
+ * Planning cost: the engine's public {@code plan(request)} for the create of a cluster of {@link
+ * #NODES} nodes in {@link #ROLES} roles (two order groups each for init and start). For a create
+ * this validates the request, builds the new cluster's record and plans it; it reads and writes
+ * nothing. Thread-safe once built.
  */
 public final class PlanWorkload implements AutoCloseable {
   /** Nodes of the planned cluster. */
   public static final int NODES = 10_000;
+
   /** Roles of the planned cluster. */
   public static final int ROLES = 20;
 

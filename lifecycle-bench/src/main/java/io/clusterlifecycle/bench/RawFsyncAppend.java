@@ -14,10 +14,9 @@ import java.time.Instant;
 /**
  * The physical limit of a durable journal on a disk: an append-only file to which one step's
  * journal record (its {@code STARTED} and {@code SUCCEEDED} entries, as tab-separated lines with
- * the same fields the store keeps) is appended and made durable with
- * {@link FileChannel#force(boolean) FileChannel.force(false)} (fdatasync) before the next one.
- * Appends per second are steps per second when every step is made durable on its own. Not
- * thread-safe.
+ * the same fields the store keeps) is appended and made durable with {@link
+ * FileChannel#force(boolean) FileChannel.force(false)} (fdatasync) before the next one. Appends per
+ * second are steps per second when every step is made durable on its own. Not thread-safe.
  */
 public final class RawFsyncAppend implements AutoCloseable {
   private final Path file;
@@ -34,8 +33,8 @@ public final class RawFsyncAppend implements AutoCloseable {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.deleteIfExists(file);
-      this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.APPEND);
+      this.channel =
+          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + file, e);
     }
@@ -51,10 +50,17 @@ public final class RawFsyncAppend implements AutoCloseable {
    */
   public static byte[] record(String operationId, String stepId, Instant at) {
     StringBuilder s = new StringBuilder(160);
-    for (JournalEntry.Status st : new JournalEntry.Status[] {JournalEntry.Status.STARTED,
-        JournalEntry.Status.SUCCEEDED}) {
-      s.append(operationId).append('\t').append(stepId).append('\t').append(st.name())
-          .append('\t').append(at).append('\t').append('\n');
+    for (JournalEntry.Status st :
+        new JournalEntry.Status[] {JournalEntry.Status.STARTED, JournalEntry.Status.SUCCEEDED}) {
+      s.append(operationId)
+          .append('\t')
+          .append(stepId)
+          .append('\t')
+          .append(st.name())
+          .append('\t')
+          .append(at)
+          .append('\t')
+          .append('\n');
     }
     return s.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -65,8 +71,8 @@ public final class RawFsyncAppend implements AutoCloseable {
    * @param stepNumber numbers the step id
    */
   public void appendStep(long stepNumber) {
-    ByteBuffer b = ByteBuffer.wrap(record("op-0123456789", "s5-start-mk1000-r2-" + stepNumber,
-        Instant.now()));
+    ByteBuffer b =
+        ByteBuffer.wrap(record("op-0123456789", "s5-start-mk1000-r2-" + stepNumber, Instant.now()));
     try {
       while (b.hasRemaining()) {
         channel.write(b);

@@ -21,16 +21,17 @@ import java.util.concurrent.TimeUnit;
  * The resume scale run: {@link #OPERATIONS} operations interrupted for real, then resumed by a
  * fresh engine.
  *
- * <p>A child JVM ({@link #main} {@code setup}) opens a durable SQLite store holding that many
- * small clusters and starts, through its engine, a custom service on every node of each, whose
- * commands never end; once every operation is blocked there it says so, and this process kills
- * it with SIGKILL. The records then name running operations whose owner is dead. A fresh engine on the same file, built with
- * {@code resumeInterruptedOnStart}, recovers them all; the figure is the wall time from building
- * that engine to the last recovery's end, with every cluster RUNNING and idle.
+ * <p>A child JVM ({@link #main} {@code setup}) opens a durable SQLite store holding that many small
+ * clusters and starts, through its engine, a custom service on every node of each, whose commands
+ * never end; once every operation is blocked there it says so, and this process kills it with
+ * SIGKILL. The records then name running operations whose owner is dead. A fresh engine on the same
+ * file, built with {@code resumeInterruptedOnStart}, recovers them all; the figure is the wall time
+ * from building that engine to the last recovery's end, with every cluster RUNNING and idle.
  */
 public final class ResumeRun {
   /** Interrupted operations to resume. */
   public static final int OPERATIONS = 1_000;
+
   private static final String READY = "ready";
   private static final String SERVICE = "check";
 
@@ -46,8 +47,13 @@ public final class ResumeRun {
    * @param storeCalls the fresh engine's calls to the store during the resume, by method
    * @param storeThreads the same calls by calling thread
    */
-  public record Result(int operations, long resumeNanos, long buildNanos, long setupNanos,
-      Map<String, Long> storeCalls, Map<String, Long> storeThreads) {
+  public record Result(
+      int operations,
+      long resumeNanos,
+      long buildNanos,
+      long setupNanos,
+      Map<String, Long> storeCalls,
+      Map<String, Long> storeThreads) {
     /**
      * The resume time.
      *
@@ -62,9 +68,9 @@ public final class ResumeRun {
    * Child entry point: {@code setup DB COUNT} leaves COUNT operations blocked in their command
    * stage in the SQLite file DB, prints {@code ready}, and waits to be killed.
    *
-   * <p>The clusters are copies of one this engine created ({@link Estate#seed}). The operations
-   * are real: a custom {@code check} service started by the engine on every node of each
-   * three-node cluster, whose commands never end.
+   * <p>The clusters are copies of one this engine created ({@link Estate#seed}). The operations are
+   * real: a custom {@code check} service started by the engine on every node of each three-node
+   * cluster, whose commands never end.
    *
    * @param args {@code setup}, the database file, the count
    * @throws InterruptedException never in practice: the process is killed while waiting
@@ -76,8 +82,9 @@ public final class ResumeRun {
     }
     Path db = Path.of(args[1]);
     int count = Integer.parseInt(args[2]);
-    BenchEngine bench = BenchEngine.start(BenchEngine.Options.of(LatencyModel.ZERO)
-        .store(JdbcClusterStore.sqlite(db)));
+    BenchEngine bench =
+        BenchEngine.start(
+            BenchEngine.Options.of(LatencyModel.ZERO).store(JdbcClusterStore.sqlite(db)));
     List<String> ids = Estate.seed(bench, count, "r");
     bench.commands().hold(r -> r.service().equals(SERVICE));
     List<CompletableFuture<Operation>> ops = new ArrayList<>(count);
@@ -86,8 +93,8 @@ public final class ResumeRun {
     }
     long expected = 3L * count;
     while (bench.commands().heldCount() < expected) {
-      CompletableFuture<?> ended = ops.stream().filter(CompletableFuture::isDone).findFirst()
-          .orElse(null);
+      CompletableFuture<?> ended =
+          ops.stream().filter(CompletableFuture::isDone).findFirst().orElse(null);
       if (ended != null) {
         System.err.println("an operation ended before its commands were held: " + ended);
         System.exit(1);
@@ -111,12 +118,14 @@ public final class ResumeRun {
   public static Result run(Path dir, int count, ChildJvm childJvm) {
     Path db = dir.resolve("resume.db");
     long setupStart = System.nanoTime();
-    Process child = childJvm.start(List.of(), ResumeRun.class,
-        List.of("setup", db.toString(), Integer.toString(count)));
+    Process child =
+        childJvm.start(
+            List.of(), ResumeRun.class, List.of("setup", db.toString(), Integer.toString(count)));
     try {
       boolean ready = false;
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-          StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = out.readLine()) != null; ) {
           if (line.equals(READY)) {
             ready = true;
@@ -127,8 +136,11 @@ public final class ResumeRun {
         throw new UncheckedIOException("could not read the setup process", e);
       }
       if (!ready) {
-        throw new IllegalStateException("the setup process ended before its operations were"
-            + " interrupted (exit " + waitFor(child) + ")");
+        throw new IllegalStateException(
+            "the setup process ended before its operations were"
+                + " interrupted (exit "
+                + waitFor(child)
+                + ")");
       }
     } finally {
       child.destroyForcibly();
@@ -138,8 +150,9 @@ public final class ResumeRun {
 
     CountingClusterStore store = new CountingClusterStore(JdbcClusterStore.sqlite(db));
     long start = System.nanoTime();
-    try (BenchEngine fresh = BenchEngine.start(BenchEngine.Options.of(LatencyModel.ZERO)
-        .store(store.store()).resumingOnStart())) {
+    try (BenchEngine fresh =
+        BenchEngine.start(
+            BenchEngine.Options.of(LatencyModel.ZERO).store(store.store()).resumingOnStart())) {
       long built = System.nanoTime() - start;
       Map<String, CompletableFuture<Cluster>> resumed = fresh.engine().resumedOnStart();
       for (CompletableFuture<Cluster> f : resumed.values()) {
@@ -153,16 +166,22 @@ public final class ResumeRun {
       Map<String, Long> calls = store.calls();
       Map<String, Long> byThread = store.threads();
       if (resumed.size() != count) {
-        throw new IllegalStateException("the fresh engine resumed " + resumed.size()
-            + " operations, expected " + count);
+        throw new IllegalStateException(
+            "the fresh engine resumed " + resumed.size() + " operations, expected " + count);
       }
       List<Cluster> clusters = fresh.store().list().toCompletableFuture().join();
-      long done = clusters.stream().filter(c -> c.state() == ClusterState.RUNNING
-          && c.operation().isEmpty()).count();
+      long done =
+          clusters.stream()
+              .filter(c -> c.state() == ClusterState.RUNNING && c.operation().isEmpty())
+              .count();
       // the clusters resumed, and the template they were copied from
       if (clusters.size() != count + 1 || done != clusters.size()) {
-        throw new IllegalStateException(done + " of " + clusters.size()
-            + " clusters are RUNNING and idle after the resume; expected " + (count + 1));
+        throw new IllegalStateException(
+            done
+                + " of "
+                + clusters.size()
+                + " clusters are RUNNING and idle after the resume; expected "
+                + (count + 1));
       }
       return new Result(count, took, built, setup, calls, byThread);
     }

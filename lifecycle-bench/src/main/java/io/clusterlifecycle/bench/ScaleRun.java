@@ -13,18 +13,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The memory scale run: one engine holding {@link #CLUSTERS} clusters (three nodes each, created
- * through the engine) with {@link #IN_FLIGHT} operations in flight (a custom service on every
- * node of a cluster, whose commands are held until the measurement is taken). Meant to run in a
- * child JVM with {@code -Xmx512m} ({@link #main}); the heap figure is the heap in use after a
- * full collection while the operations are in flight. The cluster and metadata stores are the
- * in-memory ones, so their records are in that figure too: it is an upper bound of what the
- * engine needs.
+ * through the engine) with {@link #IN_FLIGHT} operations in flight (a custom service on every node
+ * of a cluster, whose commands are held until the measurement is taken). Meant to run in a child
+ * JVM with {@code -Xmx512m} ({@link #main}); the heap figure is the heap in use after a full
+ * collection while the operations are in flight. The cluster and metadata stores are the in-memory
+ * ones, so their records are in that figure too: it is an upper bound of what the engine needs.
  */
 public final class ScaleRun {
   /** Clusters the engine holds. */
   public static final int CLUSTERS = 10_000;
+
   /** Operations in flight at the measurement. */
   public static final int IN_FLIGHT = 100;
+
   /** Creates submitted together while the estate is built. */
   static final int WAVE = 250;
 
@@ -40,8 +41,13 @@ public final class ScaleRun {
    * @param maxHeapBytes the JVM's heap limit
    * @param createSeconds wall time of creating the clusters
    */
-  public record Result(int clusters, int inFlight, long heapBytes, long heapIdleBytes,
-      long maxHeapBytes, double createSeconds) {}
+  public record Result(
+      int clusters,
+      int inFlight,
+      long heapBytes,
+      long heapIdleBytes,
+      long maxHeapBytes,
+      double createSeconds) {}
 
   /**
    * Runs the scale run and prints its figures as {@code name=value} lines on standard output.
@@ -54,9 +60,16 @@ public final class ScaleRun {
     int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : IN_FLIGHT;
     boolean seeded = args.length > 2 && args[2].equals("seed");
     Result r = run(clusters, inFlight, seeded);
-    System.out.printf(Locale.ROOT, "clusters=%d%nin_flight=%d%nheap_bytes=%d%n"
-        + "heap_idle_bytes=%d%nmax_heap_bytes=%d%ncreate_s=%.3f%n", r.clusters(), r.inFlight(),
-        r.heapBytes(), r.heapIdleBytes(), r.maxHeapBytes(), r.createSeconds());
+    System.out.printf(
+        Locale.ROOT,
+        "clusters=%d%nin_flight=%d%nheap_bytes=%d%n"
+            + "heap_idle_bytes=%d%nmax_heap_bytes=%d%ncreate_s=%.3f%n",
+        r.clusters(),
+        r.inFlight(),
+        r.heapBytes(),
+        r.heapIdleBytes(),
+        r.maxHeapBytes(),
+        r.createSeconds());
     System.out.flush();
     System.exit(0);
   }
@@ -66,12 +79,12 @@ public final class ScaleRun {
    *
    * @param clusters clusters to create
    * @param inFlight operations to hold in flight
-   * @param seeded true to copy the clusters into the store ({@link Estate}), false to create
-   *     each through the engine (whose operation records and journals the in-memory store then
-   *     keeps too)
+   * @param seeded true to copy the clusters into the store ({@link Estate}), false to create each
+   *     through the engine (whose operation records and journals the in-memory store then keeps
+   *     too)
    * @return the figures
-   * @throws IllegalStateException if an operation failed or the operations did not get in
-   *     flight within a minute
+   * @throws IllegalStateException if an operation failed or the operations did not get in flight
+   *     within a minute
    */
   public static Result run(int clusters, int inFlight, boolean seeded) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -96,24 +109,32 @@ public final class ScaleRun {
       }
       double createSeconds = (System.nanoTime() - t0) / 1e9;
       long idle = usedAfterGc(memory);
-      System.err.printf(Locale.ROOT, "scale run: %d clusters %s in %.1f s, heap %.1f MB%n",
-          clusters, seeded ? "copied into the store" : "created through the engine",
-          createSeconds, idle / 1048576.0);
+      System.err.printf(
+          Locale.ROOT,
+          "scale run: %d clusters %s in %.1f s, heap %.1f MB%n",
+          clusters,
+          seeded ? "copied into the store" : "created through the engine",
+          createSeconds,
+          idle / 1048576.0);
 
       String service = "check";
       bench.commands().hold(req -> req.service().equals(service));
       List<CompletableFuture<Operation>> running = new ArrayList<>();
       int step = Math.max(1, clusters / Math.max(1, inFlight));
       for (int i = 0; i < inFlight; i++) {
-        running.add(bench.engine().submit(RunService.of(names.get((i * step) % names.size()),
-            service)));
+        running.add(
+            bench.engine().submit(RunService.of(names.get((i * step) % names.size()), service)));
       }
       long expectedHeld = 3L * inFlight;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
       while (bench.commands().heldCount() < expectedHeld) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("only " + bench.commands().heldCount() + " of "
-              + expectedHeld + " commands got in flight within a minute");
+          throw new IllegalStateException(
+              "only "
+                  + bench.commands().heldCount()
+                  + " of "
+                  + expectedHeld
+                  + " commands got in flight within a minute");
         }
         try {
           Thread.sleep(5);
@@ -130,13 +151,13 @@ public final class ScaleRun {
         throw new IllegalStateException("could not list the clusters: " + e, e);
       }
       if (stored != clusters) {
-        throw new IllegalStateException("the store holds " + stored + " clusters, expected "
-            + clusters);
+        throw new IllegalStateException(
+            "the store holds " + stored + " clusters, expected " + clusters);
       }
       bench.commands().release();
       awaitAll(running);
-      return new Result(clusters, inFlight, used, idle, memory.getHeapMemoryUsage().getMax(),
-          createSeconds);
+      return new Result(
+          clusters, inFlight, used, idle, memory.getHeapMemoryUsage().getMax(), createSeconds);
     }
   }
 
@@ -151,12 +172,19 @@ public final class ScaleRun {
    * @throws IllegalStateException if the child failed, for example ran out of memory
    */
   public static Result inChild(ChildJvm jvm, int clusters, int inFlight, boolean seeded) {
-    Process p = jvm.start(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), ScaleRun.class,
-        List.of(Integer.toString(clusters), Integer.toString(inFlight),
-            seeded ? "seed" : "create"));
+    Process p =
+        jvm.start(
+            List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"),
+            ScaleRun.class,
+            List.of(
+                Integer.toString(clusters),
+                Integer.toString(inFlight),
+                seeded ? "seed" : "create"));
     java.util.Map<String, String> out = new java.util.HashMap<>();
-    try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
-        p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+    try (java.io.BufferedReader r =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         int eq = line.indexOf('=');
         if (eq > 0) {
@@ -165,8 +193,8 @@ public final class ScaleRun {
       }
       int exit = p.waitFor();
       if (exit != 0 || !out.containsKey("heap_bytes")) {
-        throw new IllegalStateException("the scale run in -Xmx512m failed (exit " + exit
-            + "); see its output above");
+        throw new IllegalStateException(
+            "the scale run in -Xmx512m failed (exit " + exit + "); see its output above");
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("could not read the scale run's output", e);
@@ -175,9 +203,13 @@ public final class ScaleRun {
       p.destroyForcibly();
       throw new IllegalStateException("interrupted", e);
     }
-    return new Result(Integer.parseInt(out.get("clusters")), Integer.parseInt(out.get("in_flight")),
-        Long.parseLong(out.get("heap_bytes")), Long.parseLong(out.get("heap_idle_bytes")),
-        Long.parseLong(out.get("max_heap_bytes")), Double.parseDouble(out.get("create_s")));
+    return new Result(
+        Integer.parseInt(out.get("clusters")),
+        Integer.parseInt(out.get("in_flight")),
+        Long.parseLong(out.get("heap_bytes")),
+        Long.parseLong(out.get("heap_idle_bytes")),
+        Long.parseLong(out.get("max_heap_bytes")),
+        Double.parseDouble(out.get("create_s")));
   }
 
   private static void awaitAll(List<CompletableFuture<Operation>> ops) {
@@ -189,8 +221,8 @@ public final class ScaleRun {
         throw new IllegalStateException("an operation of the scale run failed: " + e, e);
       }
       if (op.state() != OperationState.SUCCEEDED) {
-        throw new IllegalStateException("an operation of the scale run ended " + op.state()
-            + ": " + op.error().orElse(""));
+        throw new IllegalStateException(
+            "an operation of the scale run ended " + op.state() + ": " + op.error().orElse(""));
       }
     }
   }

@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Notes the monotonic time of every stage start and end, to show where an operation's time
- * beyond its critical path goes. The engine's own event times are in milliseconds of the wall
- * clock; this listener reads {@link System#nanoTime()} when the event is delivered (the engine
- * delivers synchronously). Meant for one operation at a time. Thread-safe.
+ * Notes the monotonic time of every stage start and end, to show where an operation's time beyond
+ * its critical path goes. The engine's own event times are in milliseconds of the wall clock; this
+ * listener reads {@link System#nanoTime()} when the event is delivered (the engine delivers
+ * synchronously). Meant for one operation at a time. Thread-safe.
  */
 public final class StageClock implements EventListener {
 

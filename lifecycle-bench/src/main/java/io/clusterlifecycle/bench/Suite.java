@@ -77,8 +77,11 @@ public final class Suite {
           return r;
         }
       }
-      throw new IllegalArgumentException("unknown run '" + name + "'; runs: "
-          + Arrays.stream(values()).map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
+      throw new IllegalArgumentException(
+          "unknown run '"
+              + name
+              + "'; runs: "
+              + Arrays.stream(values()).map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
     }
   }
 
@@ -91,8 +94,12 @@ public final class Suite {
    * @param makespanSizes the makespan runs' node counts
    * @param runs the runs to do
    */
-  public record Settings(Mode mode, Path workDir, LatencyModel makespanLatency,
-      List<Integer> makespanSizes, java.util.Set<Run> runs) {
+  public record Settings(
+      Mode mode,
+      Path workDir,
+      LatencyModel makespanLatency,
+      List<Integer> makespanSizes,
+      java.util.Set<Run> runs) {
     /**
      * Copies the collections.
      *
@@ -130,8 +137,11 @@ public final class Suite {
    * @return the figures
    */
   public Figures run() {
-    log.printf(Locale.ROOT, "lifecycle-bench: %s suite, load average %s, work dir %s%n",
-        settings.mode().name().toLowerCase(Locale.ROOT), Environment.loadAverage(),
+    log.printf(
+        Locale.ROOT,
+        "lifecycle-bench: %s suite, load average %s, work dir %s%n",
+        settings.mode().name().toLowerCase(Locale.ROOT),
+        Environment.loadAverage(),
         settings.workDir());
     java.util.Set<Run> runs = settings.runs();
     if (runs.contains(Run.MAKESPAN)) {
@@ -147,8 +157,7 @@ public final class Suite {
       if (runs.contains(Run.JOURNAL)) {
         step("journal", this::journalQuick);
       }
-    } else if (runs.contains(Run.PLAN) || runs.contains(Run.ENGINE)
-        || runs.contains(Run.JOURNAL)) {
+    } else if (runs.contains(Run.PLAN) || runs.contains(Run.ENGINE) || runs.contains(Run.JOURNAL)) {
       step("JMH", this::jmh);
     }
     if (runs.contains(Run.HEAP)) {
@@ -169,8 +178,8 @@ public final class Suite {
       log.println("lifecycle-bench: " + name + " FAILED: " + e);
       e.printStackTrace(log);
     }
-    log.printf(Locale.ROOT, "lifecycle-bench: %s took %.1f s%n", name,
-        (System.nanoTime() - t0) / 1e9);
+    log.printf(
+        Locale.ROOT, "lifecycle-bench: %s took %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
   }
 
   // ------------------------------------------------------------------------------ makespan
@@ -185,8 +194,8 @@ public final class Suite {
     LatencyModel latency = settings.makespanLatency();
     figures.detail("makespan_latency", latency.toString());
     for (int nodes : settings.makespanSizes()) {
-      int repeats = settings.mode() == Mode.QUICK ? (nodes <= 1_000 ? 3 : 1)
-          : (nodes <= 1_000 ? 7 : 3);
+      int repeats =
+          settings.mode() == Mode.QUICK ? (nodes <= 1_000 ? 3 : 1) : (nodes <= 1_000 ? 7 : 3);
       List<MakespanHarness.Result> runs = new ArrayList<>();
       for (int i = 0; i < repeats; i++) {
         runs.add(MakespanHarness.run(nodes, MakespanHarness.ROLES, latency));
@@ -199,12 +208,13 @@ public final class Suite {
       figures.detail("critical_path_ms_" + nodes, median.critical().millis());
       figures.detail("makespan_gc_ms_" + nodes, median.gcMillis());
       figures.detail("makespan_ratios_" + nodes, Arrays.stream(ratios).boxed().toList());
-      Target t = switch (nodes) {
-        case 100 -> Target.MAKESPAN_100;
-        case 1_000 -> Target.MAKESPAN_1000;
-        case 10_000 -> Target.MAKESPAN_10000;
-        default -> null;
-      };
+      Target t =
+          switch (nodes) {
+            case 100 -> Target.MAKESPAN_100;
+            case 1_000 -> Target.MAKESPAN_1000;
+            case 10_000 -> Target.MAKESPAN_10000;
+            default -> null;
+          };
       if (t != null) {
         figures.put(t, median.ratio());
       } else {
@@ -213,12 +223,16 @@ public final class Suite {
     }
     // the same with random latencies (uniform creation, exponential commands), at 1,000 nodes
     // or the largest size below
-    int randomNodes = settings.makespanSizes().stream().filter(n -> n <= 1_000)
-        .max(Integer::compare).orElse(1_000);
-    LatencyModel random = new LatencyModel(
-        Latency.uniform(java.time.Duration.ofMillis(150), java.time.Duration.ofMillis(250), 7),
-        Latency.exponential(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(250),
-            11));
+    int randomNodes =
+        settings.makespanSizes().stream()
+            .filter(n -> n <= 1_000)
+            .max(Integer::compare)
+            .orElse(1_000);
+    LatencyModel random =
+        new LatencyModel(
+            Latency.uniform(java.time.Duration.ofMillis(150), java.time.Duration.ofMillis(250), 7),
+            Latency.exponential(
+                java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(250), 11));
     MakespanHarness.Result r = MakespanHarness.run(randomNodes, MakespanHarness.ROLES, random);
     log.println("random latencies (" + random + "):\n" + r.breakdown());
     figures.detail("makespan_ratio_" + randomNodes + "_random", r.ratio());
@@ -245,8 +259,12 @@ public final class Suite {
       figures.put(Target.PLAN, ms[ms.length / 2]);
       figures.detail("plan_steps_10000x20", steps);
       figures.detail("plan_ms_10000x20_min", ms[0]);
-      log.printf(Locale.ROOT, "plan 10,000 x 20: median %.1f ms, min %.1f ms (%d steps)%n",
-          ms[ms.length / 2], ms[0], steps);
+      log.printf(
+          Locale.ROOT,
+          "plan 10,000 x 20: median %.1f ms, min %.1f ms (%d steps)%n",
+          ms[ms.length / 2],
+          ms[0],
+          steps);
     }
   }
 
@@ -254,15 +272,25 @@ public final class Suite {
     try (EngineWorkload w = new EngineWorkload(null)) {
       double single = rate(() -> w.createOne(EngineWorkload.SINGLE_NODES), 2, 2.5);
       figures.put(Target.ENGINE, single);
-      log.printf(Locale.ROOT, "engine, one create of %d nodes at a time: %.0f steps/s%n",
-          EngineWorkload.SINGLE_NODES, single);
+      log.printf(
+          Locale.ROOT,
+          "engine, one create of %d nodes at a time: %.0f steps/s%n",
+          EngineWorkload.SINGLE_NODES,
+          single);
     }
     try (EngineWorkload w = new EngineWorkload(null)) {
-      double many = rate(() -> w.createMany(EngineWorkload.CONCURRENT_OPS,
-          EngineWorkload.CONCURRENT_NODES), 1, 2.5);
+      double many =
+          rate(
+              () -> w.createMany(EngineWorkload.CONCURRENT_OPS, EngineWorkload.CONCURRENT_NODES),
+              1,
+              2.5);
       figures.detail("engine_steps_per_s_100_ops", many);
-      log.printf(Locale.ROOT, "engine, %d creates of %d nodes at once: %.0f steps/s%n",
-          EngineWorkload.CONCURRENT_OPS, EngineWorkload.CONCURRENT_NODES, many);
+      log.printf(
+          Locale.ROOT,
+          "engine, %d creates of %d nodes at once: %.0f steps/s%n",
+          EngineWorkload.CONCURRENT_OPS,
+          EngineWorkload.CONCURRENT_NODES,
+          many);
     }
   }
 
@@ -293,16 +321,21 @@ public final class Suite {
     figures.put(Target.JOURNAL_VS_RAW, grouped / raw);
     figures.detail("journal_steps_per_s_ungrouped", ungrouped);
     figures.detail("raw_fsync_steps_per_s", raw);
-    log.printf(Locale.ROOT, "journal on SQLite: %.0f steps/s grouped, %.0f steps/s with a"
-        + " transaction per entry; raw fsync'ed append: %.0f steps/s%n", grouped, ungrouped, raw);
+    log.printf(
+        Locale.ROOT,
+        "journal on SQLite: %.0f steps/s grouped, %.0f steps/s with a"
+            + " transaction per entry; raw fsync'ed append: %.0f steps/s%n",
+        grouped,
+        ungrouped,
+        raw);
   }
 
   /**
-   * Steps per second of a workload: {@code warmups} untimed calls, then calls until at least
-   * {@code seconds} have passed (and at least one call).
+   * Steps per second of a workload: {@code warmups} untimed calls, then calls until at least {@code
+   * seconds} have passed (and at least one call).
    */
-  private static double rate(java.util.function.LongSupplier stepsOfOneCall, int warmups,
-      double seconds) {
+  private static double rate(
+      java.util.function.LongSupplier stepsOfOneCall, int warmups, double seconds) {
     for (int i = 0; i < warmups; i++) {
       long unused = stepsOfOneCall.getAsLong(); // warm-up calls are not counted
     }
@@ -321,24 +354,25 @@ public final class Suite {
   private void jmh() {
     Path dir = tempDir("jmh");
     try {
-      Options base = new OptionsBuilder()
-          .forks(2)
-          .warmupIterations(5)
-          .warmupTime(TimeValue.seconds(2))
-          .measurementIterations(5)
-          .measurementTime(TimeValue.seconds(2))
-          .jvmArgsAppend("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-              "-Dlifecycle.bench.dir=" + dir)
-          .shouldFailOnError(true)
-          .build();
+      Options base =
+          new OptionsBuilder()
+              .forks(2)
+              .warmupIterations(5)
+              .warmupTime(TimeValue.seconds(2))
+              .measurementIterations(5)
+              .measurementTime(TimeValue.seconds(2))
+              .jvmArgsAppend(
+                  "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlifecycle.bench.dir=" + dir)
+              .shouldFailOnError(true)
+              .build();
       if (settings.runs().contains(Run.PLAN)) {
-        Collection<RunResult> plan = runJmh(new OptionsBuilder().parent(base)
-            .include(PlanBenchmark.class.getName()));
+        Collection<RunResult> plan =
+            runJmh(new OptionsBuilder().parent(base).include(PlanBenchmark.class.getName()));
         figures.put(Target.PLAN, only(plan).getPrimaryResult().getScore());
       }
       if (settings.runs().contains(Run.ENGINE)) {
-        Collection<RunResult> engine = runJmh(new OptionsBuilder().parent(base)
-            .include(EngineBenchmark.class.getName()));
+        Collection<RunResult> engine =
+            runJmh(new OptionsBuilder().parent(base).include(EngineBenchmark.class.getName()));
         for (RunResult r : engine) {
           double steps = secondary(r, "steps");
           if (r.getParams().getBenchmark().endsWith("singleOperation")) {
@@ -351,8 +385,8 @@ public final class Suite {
       if (!settings.runs().contains(Run.JOURNAL)) {
         return;
       }
-      Collection<RunResult> journal = runJmh(new OptionsBuilder().parent(base)
-          .include(JournalBenchmark.class.getName()));
+      Collection<RunResult> journal =
+          runJmh(new OptionsBuilder().parent(base).include(JournalBenchmark.class.getName()));
       double grouped = Double.NaN;
       double ungrouped = Double.NaN;
       for (RunResult r : journal) {
@@ -362,8 +396,8 @@ public final class Suite {
           ungrouped = secondary(r, "steps");
         }
       }
-      Collection<RunResult> raw = runJmh(new OptionsBuilder().parent(base)
-          .include(RawFsyncBenchmark.class.getName()));
+      Collection<RunResult> raw =
+          runJmh(new OptionsBuilder().parent(base).include(RawFsyncBenchmark.class.getName()));
       journalFigures(grouped, ungrouped, only(raw).getPrimaryResult().getScore());
     } finally {
       deleteTree(dir);
@@ -374,8 +408,9 @@ public final class Suite {
     try {
       // JMH's report goes to standard error with the rest of the progress: standard output
       // carries nothing but the name=value figures
-      return new Runner(options.build(),
-          OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL)).run();
+      return new Runner(
+              options.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL))
+          .run();
     } catch (RunnerException e) {
       throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
     }
@@ -392,8 +427,8 @@ public final class Suite {
     Map<String, Result> s = r.getSecondaryResults();
     Result v = s.get(name);
     if (v == null) {
-      throw new IllegalStateException("JMH result " + r.getParams().getBenchmark() + " has no "
-          + name + " counter");
+      throw new IllegalStateException(
+          "JMH result " + r.getParams().getBenchmark() + " has no " + name + " counter");
     }
     return v.getScore();
   }
@@ -409,9 +444,15 @@ public final class Suite {
     figures.detail("heap_mb_10000_clusters_idle", r.heapIdleBytes() / (1024.0 * 1024.0));
     figures.detail("heap_max_mb", r.maxHeapBytes() / (1024.0 * 1024.0));
     figures.detail("heap_estate_build_s", r.createSeconds());
-    log.printf(Locale.ROOT, "scale run in -Xmx512m: %d clusters, %d operations in flight:"
-        + " %.1f MB in use after GC (%.1f MB idle); estate built in %.1f s%n", r.clusters(),
-        r.inFlight(), mb, r.heapIdleBytes() / (1024.0 * 1024.0), r.createSeconds());
+    log.printf(
+        Locale.ROOT,
+        "scale run in -Xmx512m: %d clusters, %d operations in flight:"
+            + " %.1f MB in use after GC (%.1f MB idle); estate built in %.1f s%n",
+        r.clusters(),
+        r.inFlight(),
+        mb,
+        r.heapIdleBytes() / (1024.0 * 1024.0),
+        r.createSeconds());
     if (settings.mode() == Mode.FULL) {
       ScaleRun.Result s = ScaleRun.inChild(jvm, ScaleRun.CLUSTERS, ScaleRun.IN_FLIGHT, true);
       figures.detail("heap_mb_10000_clusters_copied_estate", s.heapBytes() / (1024.0 * 1024.0));
@@ -426,15 +467,23 @@ public final class Suite {
       try {
         ResumeRun.Result r = ResumeRun.run(dir, ResumeRun.OPERATIONS, jvm);
         seconds.add(r.resumeSeconds());
-        log.printf(Locale.ROOT, "resume of %d operations interrupted by SIGKILL: %.2f s, of which"
-            + " %.2f s building the engine (it starts the recoveries before it returns); setup"
-            + " %.1f s%n", r.operations(), r.resumeSeconds(), r.buildNanos() / 1e9,
+        log.printf(
+            Locale.ROOT,
+            "resume of %d operations interrupted by SIGKILL: %.2f s, of which"
+                + " %.2f s building the engine (it starts the recoveries before it returns); setup"
+                + " %.1f s%n",
+            r.operations(),
+            r.resumeSeconds(),
+            r.buildNanos() / 1e9,
             r.setupNanos() / 1e9);
         figures.detail("resume_build_s", r.buildNanos() / 1e9);
         figures.detail("resume_store_calls", r.storeCalls());
         figures.detail("resume_store_calls_by_thread", r.storeThreads());
-        log.println("  store calls during the resume: " + r.storeCalls() + "; by thread: "
-            + r.storeThreads());
+        log.println(
+            "  store calls during the resume: "
+                + r.storeCalls()
+                + "; by thread: "
+                + r.storeThreads());
       } finally {
         deleteTree(dir);
       }

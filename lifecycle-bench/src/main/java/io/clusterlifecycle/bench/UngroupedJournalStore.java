@@ -12,10 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A cluster store that undoes the engine's grouped journal commits: every batch the engine
- * appends is written one entry per transaction, one after another, and the batch completes when
- * the last one has. Everything else goes to the wrapped store unchanged. It gives the "without
- * grouped commits" journal figure with the same engine and the same durable store.
+ * A cluster store that undoes the engine's grouped journal commits: every batch the engine appends
+ * is written one entry per transaction, one after another, and the batch completes when the last
+ * one has. Everything else goes to the wrapped store unchanged. It gives the "without grouped
+ * commits" journal figure with the same engine and the same durable store.
  */
 public final class UngroupedJournalStore implements ClusterStore {
   private final ClusterStore store;

@@ -24,24 +24,34 @@ class BenchMainTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Path json = dir.resolve("figures.json");
 
-    int status = BenchMain.run(new String[] {"--quick", "--only", "makespan", "--sizes", "100",
-        "--json", json.toString(), "--work-dir", dir.toString()},
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int status =
+        BenchMain.run(
+            new String[] {
+              "--quick",
+              "--only",
+              "makespan",
+              "--sizes",
+              "100",
+              "--json",
+              json.toString(),
+              "--work-dir",
+              dir.toString()
+            },
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(status).as("exit status; stderr:%n%s", err).isZero();
-    Map<String, String> lines = printed.lines().map(l -> l.split("=", 2))
-        .collect(Collectors.toMap(p -> p[0], p -> p[1]));
+    Map<String, String> lines =
+        printed.lines().map(l -> l.split("=", 2)).collect(Collectors.toMap(p -> p[0], p -> p[1]));
     assertThat(lines).containsOnlyKeys("makespan_ratio_100");
     double ratio = Double.parseDouble(lines.get("makespan_ratio_100"));
     assertThat(ratio).isFinite().isGreaterThanOrEqualTo(1.0).isLessThan(10.0);
-    Matcher inJson = Pattern.compile("\"makespan_ratio_100\": ([0-9.]+)")
-        .matcher(Files.readString(json));
+    Matcher inJson =
+        Pattern.compile("\"makespan_ratio_100\": ([0-9.]+)").matcher(Files.readString(json));
     assertThat(inJson.find()).as("figure in %s", json).isTrue();
     assertThat(Double.parseDouble(inJson.group(1))).isEqualTo(ratio);
     // 200 ms to create the nodes, two init and two start groups of 50 ms
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("critical path of 400.0 ms");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("critical path of 400.0 ms");
   }
 }

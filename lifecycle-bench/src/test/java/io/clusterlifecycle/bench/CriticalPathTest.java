@@ -13,9 +13,10 @@ class CriticalPathTest {
 
   @Test
   void criticalPath_isTheSumOfEachStagesSlowestStep_withRandomLatencies() {
-    LatencyModel latency = new LatencyModel(
-        Latency.uniform(Duration.ofMillis(150), Duration.ofMillis(250), 3),
-        Latency.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 5));
+    LatencyModel latency =
+        new LatencyModel(
+            Latency.uniform(Duration.ofMillis(150), Duration.ofMillis(250), 3),
+            Latency.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 5));
     Plan plan;
     try (PlanWorkload w = new PlanWorkload(40, 4)) {
       plan = w.planOnce();
@@ -32,9 +33,15 @@ class CriticalPathTest {
       expected += slowest;
     }
     assertThat(critical.nanos()).isEqualTo(expected);
-    assertThat(critical.stages()).extracting(CriticalPath.StageBound::name)
-        .containsExactly("create resources", "publish metadata", "init (order 0)",
-            "init (order 1)", "start (order 0)", "start (order 1)");
+    assertThat(critical.stages())
+        .extracting(CriticalPath.StageBound::name)
+        .containsExactly(
+            "create resources",
+            "publish metadata",
+            "init (order 0)",
+            "init (order 1)",
+            "start (order 0)",
+            "start (order 1)");
     // draws are a function of the key: the same model gives the same path, another seed not
     assertThat(CriticalPath.of(plan, latency).nanos()).isEqualTo(critical.nanos());
     assertThat(critical.stages().get(0).nanos())

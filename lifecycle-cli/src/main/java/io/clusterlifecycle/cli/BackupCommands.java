@@ -19,27 +19,37 @@ final class BackupCommands {
 
   /** A backup as {@code backup --json} and {@code backups --json} print it. */
   static ObjectNode json(Backup b) {
-    ObjectNode o = ClusterView.JSON.createObjectNode()
-        .put("id", b.id())
-        .put("cluster", b.clusterName())
-        .put("cluster_id", b.clusterId())
-        .put("namespace", b.namespace())
-        .put("app", b.spec().name())
-        .put("version", b.spec().version())
-        .put("created_at", RecordCodec.formatTime(b.createdAt()));
+    ObjectNode o =
+        ClusterView.JSON
+            .createObjectNode()
+            .put("id", b.id())
+            .put("cluster", b.clusterName())
+            .put("cluster_id", b.clusterId())
+            .put("namespace", b.namespace())
+            .put("app", b.spec().name())
+            .put("version", b.spec().version())
+            .put("created_at", RecordCodec.formatTime(b.createdAt()));
     ObjectNode counts = o.putObject("role_counts");
     b.roleCounts().forEach(counts::put);
     ArrayNode artifacts = o.putArray("artifacts");
     for (Backup.Artifact a : b.artifacts()) {
-      artifacts.addObject().put("node", a.node()).put("role", a.role()).put("index", a.index())
+      artifacts
+          .addObject()
+          .put("node", a.node())
+          .put("role", a.role())
+          .put("index", a.index())
           .put("artifact", a.artifact());
     }
     return o;
   }
 
-  @Command(name = "backup", description = {"Back a cluster up: run the backup service on every"
-      + " node that defines it and record the backup.",
-      "Prints the backup id (with --json: the backup), for restore."})
+  @Command(
+      name = "backup",
+      description = {
+        "Back a cluster up: run the backup service on every"
+            + " node that defines it and record the backup.",
+        "Prints the backup id (with --json: the backup), for restore."
+      })
   static final class BackupCommand extends ClusterCommands.ClusterOperation {
     @Override
     OperationRequest request() {
@@ -49,10 +59,13 @@ final class BackupCommands {
 
     @Override
     int run(Session session) {
-      return withProgress(session, cluster, () -> {
-        Backup b = session.engine.backup((BackupCluster) checkedRequest());
-        out().println(parent.json ? json(b).toString() : b.id());
-      });
+      return withProgress(
+          session,
+          cluster,
+          () -> {
+            Backup b = session.engine.backup((BackupCluster) checkedRequest());
+            out().println(parent.json ? json(b).toString() : b.id());
+          });
     }
   }
 
@@ -73,30 +86,47 @@ final class BackupCommands {
       String format = "%-40s %-24s %-20s %s%n";
       out().printf(format, "ID", "CREATED", "APP", "NODES");
       for (Backup b : backups) {
-        out().printf(format, b.id(), RecordCodec.formatTime(b.createdAt()),
-            b.spec().name() + " " + b.spec().version(), b.roleCounts().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+        out()
+            .printf(
+                format,
+                b.id(),
+                RecordCodec.formatTime(b.createdAt()),
+                b.spec().name() + " " + b.spec().version(),
+                b.roleCounts().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(",")));
       }
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "restore", description = {"Create a new cluster from a backup: the backup's"
-      + " spec, parameters and role counts; each node runs restore with its artifact before it"
-      + " starts."})
+  @Command(
+      name = "restore",
+      description = {
+        "Create a new cluster from a backup: the backup's"
+            + " spec, parameters and role counts; each node runs restore with its artifact before it"
+            + " starts."
+      })
   static final class RestoreCommand extends ClusterCommands.OperationCommand {
     @Parameters(paramLabel = "BACKUP_ID", description = "The backup, as printed by backup.")
     String backupId;
 
-    @Option(names = "--name", required = true, paramLabel = "NAME",
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
         description = "The new cluster's name.")
     String name;
 
-    @Option(names = "--namespace", paramLabel = "NS",
+    @Option(
+        names = "--namespace",
+        paramLabel = "NS",
         description = "The new cluster's namespace (default: default).")
     String namespace;
 
-    @Option(names = "--count", paramLabel = "ROLE=N",
+    @Option(
+        names = "--count",
+        paramLabel = "ROLE=N",
         description = "Node count of a role; must equal the backup's.")
     List<String> counts = List.of();
 

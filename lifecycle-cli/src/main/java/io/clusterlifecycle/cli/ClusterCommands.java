@@ -40,11 +40,9 @@ final class ClusterCommands {
 
   /** What every cluster command shares: the global options and an engine session. */
   abstract static class Base implements Callable<Integer> {
-    @ParentCommand
-    LifecycleCli parent;
+    @ParentCommand LifecycleCli parent;
 
-    @Spec
-    CommandSpec command;
+    @Spec CommandSpec command;
 
     PrintWriter out() {
       return command.commandLine().getOut();
@@ -57,7 +55,7 @@ final class ClusterCommands {
     @Override
     public final Integer call() {
       checkInput();
-      try (Session session = parent.openSession(b -> { })) {
+      try (Session session = parent.openSession(b -> {})) {
         return run(session);
       }
     }
@@ -69,49 +67,62 @@ final class ClusterCommands {
 
     /** Runs an operation, printing each finished stage to stderr as progress. */
     int execute(Session session, OperationRequest request, String clusterRef) {
-      return withProgress(session, clusterRef, () -> {
-        Operation op = session.engine.execute(request);
-        Cluster c = session.engine.get(op.clusterId());
-        if (parent.json) {
-          var o = ClusterView.json(c, true).put("operation_id", op.id());
-          if (!op.keptVolumes().isEmpty()) {
-            var kept = o.putArray("kept_volumes");
-            op.keptVolumes().forEach(kept::add);
-          }
-          if (!op.warnings().isEmpty()) {
-            var warnings = o.putArray("warnings");
-            op.warnings().forEach(warnings::add);
-          }
-          out().println(o);
-        } else {
-          op.warnings().forEach(w -> out().println("warning: " + w));
-          op.keptVolumes().forEach(v -> out().println("kept volume: " + v));
-          out().print(ClusterView.text(c, List.of()));
-        }
-      });
+      return withProgress(
+          session,
+          clusterRef,
+          () -> {
+            Operation op = session.engine.execute(request);
+            Cluster c = session.engine.get(op.clusterId());
+            if (parent.json) {
+              var o = ClusterView.json(c, true).put("operation_id", op.id());
+              if (!op.keptVolumes().isEmpty()) {
+                var kept = o.putArray("kept_volumes");
+                op.keptVolumes().forEach(kept::add);
+              }
+              if (!op.warnings().isEmpty()) {
+                var warnings = o.putArray("warnings");
+                op.warnings().forEach(warnings::add);
+              }
+              out().println(o);
+            } else {
+              op.warnings().forEach(w -> out().println("warning: " + w));
+              op.keptVolumes().forEach(v -> out().println("kept volume: " + v));
+              out().print(ClusterView.text(c, List.of()));
+            }
+          });
     }
 
     /**
-     * Runs {@code work} with stage progress on stderr (unless --json); an operation that failed
-     * or timed out is reported with the cluster's state and exit code 1. An operation the engine
+     * Runs {@code work} with stage progress on stderr (unless --json); an operation that failed or
+     * timed out is reported with the cluster's state and exit code 1. An operation the engine
      * starts after the first one (the rollback of an upgrade with --auto-rollback) is announced
      * before its stages.
      */
     int withProgress(Session session, String clusterRef, Runnable work) {
       Set<String> started = ConcurrentHashMap.newKeySet();
-      EventListener progress = e -> {
-        if (e.event() == EventType.STAGE_FINISHED) {
-          err().println("  " + e.stage().orElse(null) + " ... " + e.message().orElse(null));
-          err().flush();
-        } else if (e.event() == EventType.OPERATION_STARTED
-            && e.message().filter(m -> m.startsWith("resumed")).isPresent()) {
-          err().println("  " + e.message().get());
-        } else if (e.event() == EventType.OPERATION_STARTED && e.operation().isPresent()
-            && started.add(e.operation().get()) && started.size() > 1 && e.opType().isPresent()) {
-          err().println("  then " + e.opType().get().displayName() + " " + e.operation().get()
-              + ": " + e.message().orElse(""));
-        }
-      };
+      EventListener progress =
+          e -> {
+            if (e.event() == EventType.STAGE_FINISHED) {
+              err().println("  " + e.stage().orElse(null) + " ... " + e.message().orElse(null));
+              err().flush();
+            } else if (e.event() == EventType.OPERATION_STARTED
+                && e.message().filter(m -> m.startsWith("resumed")).isPresent()) {
+              err().println("  " + e.message().get());
+            } else if (e.event() == EventType.OPERATION_STARTED
+                && e.operation().isPresent()
+                && started.add(e.operation().get())
+                && started.size() > 1
+                && e.opType().isPresent()) {
+              err()
+                  .println(
+                      "  then "
+                          + e.opType().get().displayName()
+                          + " "
+                          + e.operation().get()
+                          + ": "
+                          + e.message().orElse(""));
+            }
+          };
       if (!parent.json) {
         session.engine.addListener(progress);
       }
@@ -119,8 +130,9 @@ final class ClusterCommands {
         work.run();
         return ExitCodes.OK;
       } catch (OperationFailedException | LifecycleTimeoutException e) {
-        Cluster c = session.engine.get(e instanceof OperationFailedException f
-            ? f.operation().clusterId() : clusterRef);
+        Cluster c =
+            session.engine.get(
+                e instanceof OperationFailedException f ? f.operation().clusterId() : clusterRef);
         err().println("lifecycle: " + e.getMessage());
         err().println("cluster " + c.name() + " is " + c.state());
         return ExitCodes.FAILED;
@@ -195,13 +207,15 @@ final class ClusterCommands {
   /** Parses repeated ROLE=N options into node counts per role. */
   static Map<String, Integer> counts(List<String> values, String option) {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    pairs(values, option).forEach((role, n) -> {
-      try {
-        counts.put(role, Integer.parseInt(n));
-      } catch (NumberFormatException e) {
-        throw badInput(option, "'" + n + "' for role " + role + " is not a whole number");
-      }
-    });
+    pairs(values, option)
+        .forEach(
+            (role, n) -> {
+              try {
+                counts.put(role, Integer.parseInt(n));
+              } catch (NumberFormatException e) {
+                throw badInput(option, "'" + n + "' for role " + role + " is not a whole number");
+              }
+            });
     return counts;
   }
 
@@ -265,8 +279,12 @@ final class ClusterCommands {
         try {
           q = q.inState(ClusterState.valueOf(state.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-          throw badInput("--state", "unknown state '" + state + "'; one of "
-              + java.util.Arrays.toString(ClusterState.values()));
+          throw badInput(
+              "--state",
+              "unknown state '"
+                  + state
+                  + "'; one of "
+                  + java.util.Arrays.toString(ClusterState.values()));
         }
       }
       List<Cluster> clusters = session.engine.list(q);
@@ -279,8 +297,19 @@ final class ClusterCommands {
         for (Cluster c : clusters) {
           out().println(ClusterView.row(c));
           if (detailed) {
-            c.nodes().forEach(n -> out().println("    " + n.id() + "  " + n.role() + "  "
-                + n.state() + "  " + n.address().orElse("")));
+            c.nodes()
+                .forEach(
+                    n ->
+                        out()
+                            .println(
+                                "    "
+                                    + n.id()
+                                    + "  "
+                                    + n.role()
+                                    + "  "
+                                    + n.state()
+                                    + "  "
+                                    + n.address().orElse("")));
           }
         }
       }
@@ -336,9 +365,13 @@ final class ClusterCommands {
     }
   }
 
-  @Command(name = "recover", description = {"Finish what an interrupted or failed operation"
-      + " left: resume it from its first unfinished step.",
-      "With --delete: force-delete a cluster whose deletion failed."})
+  @Command(
+      name = "recover",
+      description = {
+        "Finish what an interrupted or failed operation"
+            + " left: resume it from its first unfinished step.",
+        "With --delete: force-delete a cluster whose deletion failed."
+      })
   static final class Recover extends Base {
     @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
     String cluster;
@@ -352,15 +385,22 @@ final class ClusterCommands {
         DeleteCluster r = DeleteCluster.of(cluster).forced();
         return execute(session, parent.timeout().map(r::withTimeout).orElse(r), cluster);
       }
-      return withProgress(session, cluster, () -> {
-        Cluster c = session.engine.recover(cluster,
-            parent.timeout().orElse(io.clusterlifecycle.core.LifecycleEngine.DEFAULT_TIMEOUT));
-        if (parent.json) {
-          out().println(ClusterView.json(c, true));
-        } else {
-          out().print(ClusterView.text(c, List.of()));
-        }
-      });
+      return withProgress(
+          session,
+          cluster,
+          () -> {
+            Cluster c =
+                session.engine.recover(
+                    cluster,
+                    parent
+                        .timeout()
+                        .orElse(io.clusterlifecycle.core.LifecycleEngine.DEFAULT_TIMEOUT));
+            if (parent.json) {
+              out().println(ClusterView.json(c, true));
+            } else {
+              out().print(ClusterView.text(c, List.of()));
+            }
+          });
     }
   }
 

@@ -17,15 +17,16 @@ final class ClusterView {
   private ClusterView() {}
 
   static ObjectNode json(Cluster c, boolean withNodes) {
-    ObjectNode o = JSON.createObjectNode()
-        .put("id", c.id())
-        .put("name", c.name())
-        .put("namespace", c.namespace())
-        .put("state", c.state().name())
-        .put("app", c.spec().name())
-        .put("version", c.spec().version())
-        .put("created_at", RecordCodec.formatTime(c.createdAt()))
-        .put("updated_at", RecordCodec.formatTime(c.updatedAt()));
+    ObjectNode o =
+        JSON.createObjectNode()
+            .put("id", c.id())
+            .put("name", c.name())
+            .put("namespace", c.namespace())
+            .put("state", c.state().name())
+            .put("app", c.spec().name())
+            .put("version", c.spec().version())
+            .put("created_at", RecordCodec.formatTime(c.createdAt()))
+            .put("updated_at", RecordCodec.formatTime(c.updatedAt()));
     c.previousSpec().ifPresent(p -> o.put("previous_version", p.version()));
     ObjectNode labels = o.putObject("labels");
     c.labels().forEach(labels::put);
@@ -33,7 +34,8 @@ final class ClusterView {
     if (withNodes) {
       ArrayNode nodes = o.putArray("nodes");
       for (Node n : c.nodes()) {
-        nodes.addObject()
+        nodes
+            .addObject()
             .put("id", n.id())
             .put("role", n.role())
             .put("state", n.state().name())
@@ -54,40 +56,76 @@ final class ClusterView {
 
   static String text(Cluster c, List<Operation> operations) {
     StringBuilder b = new StringBuilder();
-    b.append("cluster ").append(c.name()).append(" (").append(c.id()).append(")  ")
-        .append(c.state()).append("  app ").append(c.spec().name()).append(' ')
-        .append(c.spec().version()).append("  namespace ").append(c.namespace()).append('\n');
+    b.append("cluster ")
+        .append(c.name())
+        .append(" (")
+        .append(c.id())
+        .append(")  ")
+        .append(c.state())
+        .append("  app ")
+        .append(c.spec().name())
+        .append(' ')
+        .append(c.spec().version())
+        .append("  namespace ")
+        .append(c.namespace())
+        .append('\n');
     if (!c.labels().isEmpty()) {
-      b.append("labels: ").append(c.labels().entrySet().stream()
-          .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))).append('\n');
+      b.append("labels: ")
+          .append(
+              c.labels().entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .collect(Collectors.joining(",")))
+          .append('\n');
     }
-    c.previousSpec().ifPresent(p -> b.append("previous version: ").append(p.version())
-        .append('\n'));
+    c.previousSpec()
+        .ifPresent(p -> b.append("previous version: ").append(p.version()).append('\n'));
     String format = "  %-28s %-10s %-9s %-15s %4s %8s %8s  %s%n";
-    b.append(String.format(format, "NODE", "ROLE", "STATE", "IP", "CPU", "MEM_MIB", "VOL_GIB",
-        "VERSION"));
+    b.append(
+        String.format(
+            format, "NODE", "ROLE", "STATE", "IP", "CPU", "MEM_MIB", "VOL_GIB", "VERSION"));
     for (Node n : c.nodes()) {
-      b.append(String.format(format, n.id(), n.role(), n.state(), n.address().orElse(""), n.cpu(),
-          n.memory(), n.volumeSize(), version(c, n)));
+      b.append(
+          String.format(
+              format,
+              n.id(),
+              n.role(),
+              n.state(),
+              n.address().orElse(""),
+              n.cpu(),
+              n.memory(),
+              n.volumeSize(),
+              version(c, n)));
     }
     if (!operations.isEmpty()) {
       b.append("operations:\n");
       for (Operation op : operations) {
-        b.append("  ").append(op.id()).append("  ").append(op.type().displayName()).append("  ")
-            .append(op.state()).append(op.refused() ? " (refused)" : "")
-            .append(op.error().map(e -> "  " + e).orElse("")).append('\n');
+        b.append("  ")
+            .append(op.id())
+            .append("  ")
+            .append(op.type().displayName())
+            .append("  ")
+            .append(op.state())
+            .append(op.refused() ? " (refused)" : "")
+            .append(op.error().map(e -> "  " + e).orElse(""))
+            .append('\n');
       }
     }
     return b.toString();
   }
 
   static String row(Cluster c) {
-    return String.format("%-20s %-22s %-18s %-10s %-12s %5d", c.name(), c.id(), c.state(),
-        c.namespace(), c.spec().name() + " " + c.spec().version(), c.nodes().size());
+    return String.format(
+        "%-20s %-22s %-18s %-10s %-12s %5d",
+        c.name(),
+        c.id(),
+        c.state(),
+        c.namespace(),
+        c.spec().name() + " " + c.spec().version(),
+        c.nodes().size());
   }
 
   static String header() {
-    return String.format("%-20s %-22s %-18s %-10s %-12s %5s", "NAME", "ID", "STATE",
-        "NAMESPACE", "APP", "NODES");
+    return String.format(
+        "%-20s %-22s %-18s %-10s %-12s %5s", "NAME", "ID", "STATE", "NAMESPACE", "APP", "NODES");
   }
 }

@@ -12,16 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The application {@code lifecycle demo} runs: {@code kvstore}, three roles whose nodes each run
- * a small server process on this machine.
+ * The application {@code lifecycle demo} runs: {@code kvstore}, three roles whose nodes each run a
+ * small server process on this machine.
  *
- * <p>{@code init} writes the node program (the bundled {@code demo/lifecycle-demo-server}) into
- * the node directory; {@code start} launches it in the background and waits for its first
- * heartbeat; {@code stop} ends it and waits until it has exited; {@code reload} renders
- * {@code conf/kv.conf} from the metadata tree in {@code LC_METADATA} and sends the server SIGHUP.
- * The coordinator starts first and stops last, the gateway the other way round. Storage nodes
- * hold data: they can be added and removed, resize one at a time, upgrade one at a time and back
- * their data up into {@code LC_BACKUP_DIR}.
+ * <p>{@code init} writes the node program (the bundled {@code demo/lifecycle-demo-server}) into the
+ * node directory; {@code start} launches it in the background and waits for its first heartbeat;
+ * {@code stop} ends it and waits until it has exited; {@code reload} renders {@code conf/kv.conf}
+ * from the metadata tree in {@code LC_METADATA} and sends the server SIGHUP. The coordinator starts
+ * first and stops last, the gateway the other way round. Storage nodes hold data: they can be added
+ * and removed, resize one at a time, upgrade one at a time and back their data up into {@code
+ * LC_BACKUP_DIR}.
  */
 final class DemoApp {
   /** What the servers carry on their command lines: {@code pgrep -f} finds them by it. */
@@ -45,37 +45,74 @@ final class DemoApp {
   static AppSpec spec(String version) {
     return AppSpec.builder("kvstore", version)
         .env("replication", "2")
-        .role(COORDINATOR, r -> server(r, COORDINATOR, version, 0, 2).count(1).minNodes(1)
-            .maxNodes(1).cpu(1).memory(512))
-        .role(STORAGE, r -> server(r, STORAGE, version, 1, 1).count(3).minNodes(2).maxNodes(8)
-            .cpu(2).memory(1024).volume(10, "/data")
-            .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
-            .verticalScalingPolicy(ExecutionPolicy.SEQUENTIAL)
-            .upgradingPolicy(ExecutionPolicy.SEQUENTIAL)
-            .service(StandardService.INIT, init() + "echo \"$LC_NODE_ID\" > data/owner\n")
-            .service(StandardService.SCALE_OUT, s -> s.nodesToExecuteOn(1)
-                .cmd("echo \"$(date +%T) rebalancing onto the new nodes\" >> run/server.log"))
-            .service(StandardService.SCALE_IN, s -> s.preCheck("test -s data/owner")
-                .cmd("echo \"$(date +%T) rebalancing off the leaving nodes\" >> run/server.log"))
-            .service(StandardService.UPGRADE, s -> s.postStartService(true)
-                .cmd("echo \"$(date +%T) data migrated to $LC_APP_VERSION\" >> run/server.log"))
-            .service(StandardService.BACKUP,
-                "cp -R data \"$LC_BACKUP_DIR/\" && echo \"$(date +%T) backup $LC_BACKUP_ID\""
-                    + " >> run/server.log"))
-        .role(GATEWAY, r -> server(r, GATEWAY, version, 2, 0).count(1).minNodes(1).maxNodes(3)
-            .cpu(1).memory(512).advancedActions(AdvancedAction.SCALE_HORIZONTAL))
+        .role(
+            COORDINATOR,
+            r ->
+                server(r, COORDINATOR, version, 0, 2)
+                    .count(1)
+                    .minNodes(1)
+                    .maxNodes(1)
+                    .cpu(1)
+                    .memory(512))
+        .role(
+            STORAGE,
+            r ->
+                server(r, STORAGE, version, 1, 1)
+                    .count(3)
+                    .minNodes(2)
+                    .maxNodes(8)
+                    .cpu(2)
+                    .memory(1024)
+                    .volume(10, "/data")
+                    .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+                    .verticalScalingPolicy(ExecutionPolicy.SEQUENTIAL)
+                    .upgradingPolicy(ExecutionPolicy.SEQUENTIAL)
+                    .service(StandardService.INIT, init() + "echo \"$LC_NODE_ID\" > data/owner\n")
+                    .service(
+                        StandardService.SCALE_OUT,
+                        s ->
+                            s.nodesToExecuteOn(1)
+                                .cmd(
+                                    "echo \"$(date +%T) rebalancing onto the new nodes\" >> run/server.log"))
+                    .service(
+                        StandardService.SCALE_IN,
+                        s ->
+                            s.preCheck("test -s data/owner")
+                                .cmd(
+                                    "echo \"$(date +%T) rebalancing off the leaving nodes\" >> run/server.log"))
+                    .service(
+                        StandardService.UPGRADE,
+                        s ->
+                            s.postStartService(true)
+                                .cmd(
+                                    "echo \"$(date +%T) data migrated to $LC_APP_VERSION\" >> run/server.log"))
+                    .service(
+                        StandardService.BACKUP,
+                        "cp -R data \"$LC_BACKUP_DIR/\" && echo \"$(date +%T) backup $LC_BACKUP_ID\""
+                            + " >> run/server.log"))
+        .role(
+            GATEWAY,
+            r ->
+                server(r, GATEWAY, version, 2, 0)
+                    .count(1)
+                    .minNodes(1)
+                    .maxNodes(3)
+                    .cpu(1)
+                    .memory(512)
+                    .advancedActions(AdvancedAction.SCALE_HORIZONTAL))
         .build();
   }
 
   /** The services every role shares: a server started at one order and stopped at another. */
-  private static RoleSpec.Builder server(RoleSpec.Builder r, String role, String version,
-      int startOrder, int stopOrder) {
+  private static RoleSpec.Builder server(
+      RoleSpec.Builder r, String role, String version, int startOrder, int stopOrder) {
     return r.image("kvstore-" + role + ":" + version)
         .service(StandardService.INIT, init())
         .service(StandardService.START, s -> s.order(startOrder).cmd(mode("start")))
         .service(StandardService.STOP, s -> s.order(stopOrder).cmd(mode("stop")))
-        .service(StandardService.RELOAD, s -> s.addWatch("/hosts")
-            .cmd("[ ! -f " + PROGRAM + " ] || " + mode("reload")));
+        .service(
+            StandardService.RELOAD,
+            s -> s.addWatch("/hosts").cmd("[ ! -f " + PROGRAM + " ] || " + mode("reload")));
   }
 
   private static String mode(String mode) {
@@ -85,7 +122,9 @@ final class DemoApp {
   /** Writes the node program into the node directory, from a quoted here-document. */
   private static String init() {
     return "mkdir -p bin data run\n"
-        + "cat > " + PROGRAM + " <<'LIFECYCLE_DEMO_PROGRAM'\n"
+        + "cat > "
+        + PROGRAM
+        + " <<'LIFECYCLE_DEMO_PROGRAM'\n"
         + program()
         + "LIFECYCLE_DEMO_PROGRAM\n";
   }

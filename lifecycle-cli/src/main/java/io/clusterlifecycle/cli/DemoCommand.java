@@ -43,32 +43,34 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lifecycle demo}: the README's main job. Validates the sample app specs bundled with the
  * tool, then takes {@link DemoApp}, a 3-role application whose nodes run real server processes,
- * through create, add nodes, vertical scaling, upgrade, rolling restart, backup, delete nodes
- * and delete on the local infrastructure of {@code HOME/demo}: a progress bar per stage, a
- * table of nodes and their server processes after each operation, and each operation's plan as
- * a Mermaid flowchart in {@code HOME/demo/plans/}.
+ * through create, add nodes, vertical scaling, upgrade, rolling restart, backup, delete nodes and
+ * delete on the local infrastructure of {@code HOME/demo}: a progress bar per stage, a table of
+ * nodes and their server processes after each operation, and each operation's plan as a Mermaid
+ * flowchart in {@code HOME/demo/plans/}.
  *
  * <p>{@code HOME/demo} is emptied first (stopping servers a killed earlier run left behind) and
- * kept afterwards, with the plans, the records and the backup. Whatever happens, no server
- * process outlives the command: when an operation fails, the demo deletes the cluster by force
- * and kills any server still running, and the exit code is then non-zero.
+ * kept afterwards, with the plans, the records and the backup. Whatever happens, no server process
+ * outlives the command: when an operation fails, the demo deletes the cluster by force and kills
+ * any server still running, and the exit code is then non-zero.
  */
-@Command(name = "demo", description = "Validate the sample app specs, then run a 3-role"
-    + " application's whole lifecycle on this machine, with real processes.")
+@Command(
+    name = "demo",
+    description =
+        "Validate the sample app specs, then run a 3-role"
+            + " application's whole lifecycle on this machine, with real processes.")
 final class DemoCommand implements Callable<Integer> {
   /** The cluster the tour runs. */
   static final String CLUSTER = "kv";
+
   /** The directory under the home the tour works in. */
   static final String DIRECTORY = "demo";
 
   /** The sample specs bundled in the jar, from {@code samples/specs/}. */
   static final List<String> SAMPLE_SPECS = List.of("zookeeper.yaml", "hadoop.yaml", "kafka.json");
 
-  @ParentCommand
-  LifecycleCli parent;
+  @ParentCommand LifecycleCli parent;
 
-  @Spec
-  CommandSpec command;
+  @Spec CommandSpec command;
 
   @Override
   public Integer call() {
@@ -86,8 +88,8 @@ final class DemoCommand implements Callable<Integer> {
       }
       out.println();
     }
-    out.println(SAMPLE_SPECS.size() - invalid + " of " + SAMPLE_SPECS.size()
-        + " sample specs are valid.");
+    out.println(
+        SAMPLE_SPECS.size() - invalid + " of " + SAMPLE_SPECS.size() + " sample specs are valid.");
     if (invalid > 0) {
       return ExitCodes.BAD_INPUT;
     }
@@ -132,22 +134,34 @@ final class DemoCommand implements Callable<Integer> {
     private int tour(long started) {
       AppSpec v1 = DemoApp.spec("1.0");
       out.println();
-      out.println("Running cluster '" + CLUSTER + "' of " + v1.name() + " " + v1.version() + " ("
-          + String.join(", ", DemoApp.ROLES) + ") on this machine, under " + home);
+      out.println(
+          "Running cluster '"
+              + CLUSTER
+              + "' of "
+              + v1.name()
+              + " "
+              + v1.version()
+              + " ("
+              + String.join(", ", DemoApp.ROLES)
+              + ") on this machine, under "
+              + home);
       boolean ok = false;
       try (Session s = new Session(home, parent.trace)) {
         session = s;
         s.engine.addListener(progress);
         operation("create", CreateCluster.builder(v1, CLUSTER).build());
         operation("add 2 storage nodes", AddNodes.of(CLUSTER, DemoApp.STORAGE, 2));
-        operation("resize storage to 4 cores, 2048 MiB (one node at a time)",
+        operation(
+            "resize storage to 4 cores, 2048 MiB (one node at a time)",
             ScaleVertical.of(CLUSTER, RoleResize.of(DemoApp.STORAGE).cpu(4).memory(2048)));
         operation("upgrade 1.0 -> 1.1", Upgrade.of(CLUSTER, DemoApp.spec("1.1")));
-        operation("rolling restart, 3 nodes per batch, 1 s apart",
+        operation(
+            "rolling restart, 3 nodes per batch, 1 s apart",
             RestartCluster.of(CLUSTER).inBatches(3, Duration.ofSeconds(1)));
         operation("backup", BackupCluster.of(CLUSTER));
         printBackup();
-        operation("delete nodes kv-storage-1 and kv-storage-2",
+        operation(
+            "delete nodes kv-storage-1 and kv-storage-2",
             DeleteNodes.of(CLUSTER, "kv-storage-1", "kv-storage-2"));
         operation("delete", DeleteCluster.of(CLUSTER));
         ok = true;
@@ -159,16 +173,21 @@ final class DemoCommand implements Callable<Integer> {
       }
       List<ProcessHandle> left = DemoServers.running(home);
       if (!left.isEmpty()) {
-        out.println("server processes left running: " + left.stream()
-            .map(p -> String.valueOf(p.pid())).collect(Collectors.joining(" "))
-            + "; killing them");
+        out.println(
+            "server processes left running: "
+                + left.stream().map(p -> String.valueOf(p.pid())).collect(Collectors.joining(" "))
+                + "; killing them");
         DemoServers.stopAll(home);
         return ExitCodes.FAILED;
       }
       out.println();
-      out.printf(Locale.ROOT, "Done: %d operations in %.1f s. Every node and server process is"
-          + " gone (pgrep -f %s finds none).%n", done,
-          (System.nanoTime() - started) / 1e9, DemoApp.SERVER);
+      out.printf(
+          Locale.ROOT,
+          "Done: %d operations in %.1f s. Every node and server process is"
+              + " gone (pgrep -f %s finds none).%n",
+          done,
+          (System.nanoTime() - started) / 1e9,
+          DemoApp.SERVER);
       out.println("Plans (Mermaid): " + String.join(", ", planFiles));
       out.println("Records, node logs and the backup stay in " + home);
       return ExitCodes.OK;
@@ -179,15 +198,21 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
       int stages = plan.stages().size();
       long steps = plan.steps().count();
-      out.printf("== %d. %s: %d stage%s, %d step%s%n", done + 1, title, stages,
-          stages == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
+      out.printf(
+          "== %d. %s: %d stage%s, %d step%s%n",
+          done + 1, title, stages, stages == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
       out.flush();
       progress.expect(plan);
       Operation op = session.engine.execute(request);
       progress.done();
       done++;
-      Path file = plans.resolve(String.format(Locale.ROOT, "%d-%s.mmd", done,
-          op.type().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+      Path file =
+          plans.resolve(
+              String.format(
+                  Locale.ROOT,
+                  "%d-%s.mmd",
+                  done,
+                  op.type().name().toLowerCase(Locale.ROOT).replace('_', '-')));
       write(file, op.plan().toMermaid());
       planFiles.add(home.relativize(file).toString());
       Cluster cluster = session.engine.get(CLUSTER);
@@ -196,25 +221,63 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void printBackup() {
-      Optional<Backup> backup = session.engine.backups(CLUSTER).stream()
-          .max(Comparator.comparing(Backup::createdAt));
-      backup.ifPresent(b -> out.println("backup " + b.id() + ": " + b.artifacts().size()
-          + " node artifacts in " + home.resolve("backups").resolve(b.id())));
+      Optional<Backup> backup =
+          session.engine.backups(CLUSTER).stream().max(Comparator.comparing(Backup::createdAt));
+      backup.ifPresent(
+          b ->
+              out.println(
+                  "backup "
+                      + b.id()
+                      + ": "
+                      + b.artifacts().size()
+                      + " node artifacts in "
+                      + home.resolve("backups").resolve(b.id())));
     }
 
     /** Nodes with their records and what their server processes report. */
     private String table(Cluster c) {
       StringBuilder b = new StringBuilder();
-      b.append("cluster ").append(c.name()).append("  ").append(c.state()).append("  ")
-          .append(c.spec().name()).append(' ').append(c.spec().version()).append('\n');
+      b.append("cluster ")
+          .append(c.name())
+          .append("  ")
+          .append(c.state())
+          .append("  ")
+          .append(c.spec().name())
+          .append(' ')
+          .append(c.spec().version())
+          .append('\n');
       String format = "  %-16s %-11s %-8s %-10s %3s %7s  %-7s %-10s %-6s %s%n";
-      b.append(String.format(Locale.ROOT, format, "NODE", "ROLE", "STATE", "IP", "CPU", "MEM_MIB",
-          "VERSION", "SERVER", "SERVES", "CONFIG (rendered from LC_METADATA)"));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              format,
+              "NODE",
+              "ROLE",
+              "STATE",
+              "IP",
+              "CPU",
+              "MEM_MIB",
+              "VERSION",
+              "SERVER",
+              "SERVES",
+              "CONFIG (rendered from LC_METADATA)"));
       for (Node n : c.nodes()) {
         Path dir = session.infra.home().nodeDirectory(n.id());
         DemoServers.Status s = DemoServers.status(dir);
-        b.append(String.format(Locale.ROOT, format, n.id(), n.role(), n.state(), n.address().orElse(""),
-            n.cpu(), n.memory(), ClusterView.version(c, n), s.server(), s.serves(), s.config()));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                format,
+                n.id(),
+                n.role(),
+                n.state(),
+                n.address().orElse(""),
+                n.cpu(),
+                n.memory(),
+                ClusterView.version(c, n),
+                s.server(),
+                s.serves(),
+                s.config()));
       }
       if (c.nodes().isEmpty() && c.state() == ClusterState.DONE) {
         b.append("  (no nodes: every node directory and server process is gone)\n");
@@ -231,8 +294,8 @@ final class DemoCommand implements Callable<Integer> {
             s.engine.execute(DeleteCluster.of(CLUSTER).forced());
           }
         } catch (RuntimeException e) {
-          out.println("could not delete cluster " + CLUSTER + " after the failure: "
-              + e.getMessage());
+          out.println(
+              "could not delete cluster " + CLUSTER + " after the failure: " + e.getMessage());
         }
       }
       DemoServers.stopAll(home);
@@ -277,8 +340,8 @@ final class DemoCommand implements Callable<Integer> {
       if (in == null) {
         throw new IllegalStateException("sample spec " + name + " is not bundled in the jar");
       }
-      return AppSpecFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-          SpecFormat.forFile(Path.of(name)));
+      return AppSpecFiles.parse(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8), SpecFormat.forFile(Path.of(name)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * which servers run, and stopping those a failed or killed run left behind.
  *
  * <p>A server is recognised by its command line, {@code bash bin/lifecycle-demo-server serve
- * NODE_DIR}, with {@code NODE_DIR} under the home; servers of other homes are not touched. A
- * zombie (exited, not yet reaped) has no command line and so does not count as running.
+ * NODE_DIR}, with {@code NODE_DIR} under the home; servers of other homes are not touched. A zombie
+ * (exited, not yet reaped) has no command line and so does not count as running.
  */
 final class DemoServers {
   private static final Duration GRACE = Duration.ofSeconds(2);
@@ -32,13 +32,20 @@ final class DemoServers {
   record Status(String server, String serves, String config) {}
 
   static Status status(Path nodeDir) {
-    Optional<ProcessHandle> process = read(nodeDir.resolve("run/server.pid"))
-        .flatMap(DemoServers::parsePid).flatMap(ProcessHandle::of)
-        .filter(p -> isServer(p, nodeDir.getParent()));
-    String serves = process.flatMap(p -> read(nodeDir.resolve("run/version")))
-        .filter(v -> !v.isBlank()).orElse("-");
-    String config = read(nodeDir.resolve("conf/kv.conf"))
-        .map(c -> c.lines().collect(Collectors.joining(" "))).orElse("-");
+    Optional<ProcessHandle> process =
+        read(nodeDir.resolve("run/server.pid"))
+            .flatMap(DemoServers::parsePid)
+            .flatMap(ProcessHandle::of)
+            .filter(p -> isServer(p, nodeDir.getParent()));
+    String serves =
+        process
+            .flatMap(p -> read(nodeDir.resolve("run/version")))
+            .filter(v -> !v.isBlank())
+            .orElse("-");
+    String config =
+        read(nodeDir.resolve("conf/kv.conf"))
+            .map(c -> c.lines().collect(Collectors.joining(" ")))
+            .orElse("-");
     return new Status(process.map(p -> "pid " + p.pid()).orElse("stopped"), serves, config);
   }
 
@@ -72,7 +79,10 @@ final class DemoServers {
   private static boolean isServer(ProcessHandle p, Path nodes) {
     List<String> args = p.info().arguments().map(List::of).orElse(List.of());
     int i = args.indexOf("bin/" + DemoApp.SERVER);
-    return p.isAlive() && i >= 0 && i + 2 < args.size() && args.get(i + 1).equals("serve")
+    return p.isAlive()
+        && i >= 0
+        && i + 2 < args.size()
+        && args.get(i + 1).equals("serve")
         && Path.of(args.get(i + 2)).normalize().startsWith(nodes);
   }
 

@@ -6,70 +6,107 @@ import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationException;
 import java.io.PrintWriter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
- * The {@code lifecycle} command-line tool: a thin shell over the library for trying app specs
- * on the local machine (docs/design.md §10).
+ * The {@code lifecycle} command-line tool: a thin shell over the library for trying app specs on
+ * the local machine (docs/design.md §10).
  */
 @Command(
     name = "lifecycle",
     mixinStandardHelpOptions = true,
     versionProvider = LifecycleCli.Version.class,
     description = "Runs the lifecycle of application clusters on this machine.",
-    subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class,
-        ClusterCommands.Create.class, ClusterCommands.ListClusters.class,
-        ClusterCommands.Show.class, ClusterCommands.AddNodesCommand.class,
-        ClusterCommands.DeleteNodesCommand.class,
-        OperationCommands.ScaleVerticalCommand.class, OperationCommands.UpgradeCommand.class,
-        OperationCommands.RollbackCommand.class, OperationCommands.StopCommand.class,
-        OperationCommands.StartCommand.class, OperationCommands.RestartCommand.class,
-        OperationCommands.RunCommand.class, BackupCommands.BackupCommand.class,
-        BackupCommands.ListBackups.class, BackupCommands.RestoreCommand.class,
-        OperationCommands.PromoteCommand.class, OperationCommands.AddRoleCommand.class,
-        OperationCommands.RemoveRoleCommand.class, ClusterCommands.Delete.class,
-        ClusterCommands.Recover.class, ClusterCommands.PurgeDone.class, ServeCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ValidateCommand.class,
+      PlanCommand.class,
+      ClusterCommands.Create.class,
+      ClusterCommands.ListClusters.class,
+      ClusterCommands.Show.class,
+      ClusterCommands.AddNodesCommand.class,
+      ClusterCommands.DeleteNodesCommand.class,
+      OperationCommands.ScaleVerticalCommand.class,
+      OperationCommands.UpgradeCommand.class,
+      OperationCommands.RollbackCommand.class,
+      OperationCommands.StopCommand.class,
+      OperationCommands.StartCommand.class,
+      OperationCommands.RestartCommand.class,
+      OperationCommands.RunCommand.class,
+      BackupCommands.BackupCommand.class,
+      BackupCommands.ListBackups.class,
+      BackupCommands.RestoreCommand.class,
+      OperationCommands.PromoteCommand.class,
+      OperationCommands.AddRoleCommand.class,
+      OperationCommands.RemoveRoleCommand.class,
+      ClusterCommands.Delete.class,
+      ClusterCommands.Recover.class,
+      ClusterCommands.PurgeDone.class,
+      ServeCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class LifecycleCli implements java.util.concurrent.Callable<Integer> {
 
-  @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
+  @Option(
+      names = "--json",
+      scope = CommandLine.ScopeType.INHERIT,
       description = "Print machine-readable JSON instead of text.")
   boolean json;
 
-  @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+  @Option(
+      names = "--home",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "DIR",
       description = "Where clusters' records and local nodes live (default: ./.lifecycle).")
   java.nio.file.Path home = java.nio.file.Path.of(".lifecycle");
 
-  @Option(names = "--trace", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+  @Option(
+      names = "--trace",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "FILE",
       description = "Append the JSON-lines trace of what the command did to FILE.")
   java.nio.file.Path trace;
 
-  @Option(names = "--store", scope = CommandLine.ScopeType.INHERIT, paramLabel = "URL",
-      description = "Keep the records in this database (jdbc:postgresql://host/db, user and"
-          + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD) or in etcd"
-          + " (etcd://HOST:PORT[,HOST:PORT...][?max-txn-ops=N], which also holds the metadata"
-          + " tree) instead of DIR/lifecycle.db (SQLite).")
+  @Option(
+      names = "--store",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "URL",
+      description =
+          "Keep the records in this database (jdbc:postgresql://host/db, user and"
+              + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD) or in etcd"
+              + " (etcd://HOST:PORT[,HOST:PORT...][?max-txn-ops=N], which also holds the metadata"
+              + " tree) instead of DIR/lifecycle.db (SQLite).")
   String store;
 
-  @Option(names = "--metadata", scope = CommandLine.ScopeType.INHERIT, paramLabel = "URL",
-      description = "Publish the metadata tree to etcd (etcd://HOST:PORT[,HOST:PORT...]) instead"
-          + " of DIR/metadata; nodes' LC_METADATA files still follow it.")
+  @Option(
+      names = "--metadata",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "URL",
+      description =
+          "Publish the metadata tree to etcd (etcd://HOST:PORT[,HOST:PORT...]) instead"
+              + " of DIR/metadata; nodes' LC_METADATA files still follow it.")
   String metadata;
 
-  @Option(names = "--lease", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SEC",
-      description = "How long this process owns a running operation without renewing; another"
-          + " engine may take it over once that lapsed (default: 30). The lease names this host,"
-          + " or LIFECYCLE_ENGINE_HOST when set.")
+  @Option(
+      names = "--lease",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "SEC",
+      description =
+          "How long this process owns a running operation without renewing; another"
+              + " engine may take it over once that lapsed (default: 30). The lease names this host,"
+              + " or LIFECYCLE_ENGINE_HOST when set.")
   Long leaseSeconds;
 
-  @Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SEC",
+  @Option(
+      names = "--timeout",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "SEC",
       description = "Bound the operation, including any wait for a busy cluster, in seconds.")
   Long timeoutSeconds;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec command;
+  @CommandLine.Spec CommandLine.Model.CommandSpec command;
 
   /**
    * Without a command: prints the usage and fails as bad input.
@@ -105,16 +142,17 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(LifecycleCli::exitCode);
-    cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      if (e instanceof ValidationException v) {
-        v.problems().forEach(p -> line.getErr().println(p));
-      } else if (e instanceof LifecycleException) {
-        line.getErr().println("lifecycle: " + e.getMessage());
-      } else {
-        throw e;
-      }
-      return exitCode(e);
-    });
+    cli.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          if (e instanceof ValidationException v) {
+            v.problems().forEach(p -> line.getErr().println(p));
+          } else if (e instanceof LifecycleException) {
+            line.getErr().println("lifecycle: " + e.getMessage());
+          } else {
+            throw e;
+          }
+          return exitCode(e);
+        });
     int code = cli.execute(args);
     out.flush();
     err.flush();
@@ -140,27 +178,36 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
    * @param tweak last changes to the engine's settings
    * @return the session; the caller closes it
    */
-  Session openSession(java.util.function.Consumer<io.clusterlifecycle.core.LifecycleEngineBuilder>
-      tweak) {
+  Session openSession(
+      java.util.function.Consumer<io.clusterlifecycle.core.LifecycleEngineBuilder> tweak) {
     if (leaseSeconds != null && leaseSeconds <= 0) {
-      throw new ValidationException("command line", java.util.List.of(
-          io.clusterlifecycle.api.error.ValidationProblem.of("--lease", "must be a positive number"
-              + " of seconds, was " + leaseSeconds)));
+      throw new ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--lease", "must be a positive number" + " of seconds, was " + leaseSeconds)));
     }
-    return new Session(home, trace, new Session.Stores(store, metadata), b -> {
-      if (leaseSeconds != null) {
-        b.leaseDuration(java.time.Duration.ofSeconds(leaseSeconds));
-      }
-      tweak.accept(b);
-    });
+    return new Session(
+        home,
+        trace,
+        new Session.Stores(store, metadata),
+        b -> {
+          if (leaseSeconds != null) {
+            b.leaseDuration(java.time.Duration.ofSeconds(leaseSeconds));
+          }
+          tweak.accept(b);
+        });
   }
 
   /** The request timeout given on the command line, if any. */
   java.util.Optional<java.time.Duration> timeout() {
     if (timeoutSeconds != null && timeoutSeconds <= 0) {
-      throw new ValidationException("command line", java.util.List.of(
-          io.clusterlifecycle.api.error.ValidationProblem.of("--timeout", "must be a positive number"
-              + " of seconds, was " + timeoutSeconds)));
+      throw new ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--timeout",
+                  "must be a positive number" + " of seconds, was " + timeoutSeconds)));
     }
     return java.util.Optional.ofNullable(timeoutSeconds).map(java.time.Duration::ofSeconds);
   }

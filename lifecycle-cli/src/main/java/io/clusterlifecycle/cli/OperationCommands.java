@@ -36,13 +36,20 @@ import picocli.CommandLine.Parameters;
 final class OperationCommands {
   private OperationCommands() {}
 
-  /** {@code --batch-size N [--batch-period SEC]}: work through a role's nodes in batches (docs/design.md §6.8). */
+  /**
+   * {@code --batch-size N [--batch-period SEC]}: work through a role's nodes in batches
+   * (docs/design.md §6.8).
+   */
   static final class BatchOptions {
-    @Option(names = "--batch-size", paramLabel = "N",
+    @Option(
+        names = "--batch-size",
+        paramLabel = "N",
         description = "Work through the nodes N at a time (default: all at once).")
     Integer size;
 
-    @Option(names = "--batch-period", paramLabel = "SEC",
+    @Option(
+        names = "--batch-period",
+        paramLabel = "SEC",
         description = "Wait SEC seconds between two batches (default: 0; needs --batch-size).")
     Long periodSeconds;
 
@@ -65,19 +72,25 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "scale-vertical", description = {
-      "Change the cpu, memory and/or volume size of the nodes of one or more roles.",
-      "Each --role starts a group; the sizes after it apply to that role, e.g."
-          + " --role master --memory 8192 --role worker --cpu 8 --volume 200.",
-      "A volume-only change resizes online; otherwise the nodes are stopped, resized and"
-          + " started per the role's vertical_scaling_policy."})
+  @Command(
+      name = "scale-vertical",
+      description = {
+        "Change the cpu, memory and/or volume size of the nodes of one or more roles.",
+        "Each --role starts a group; the sizes after it apply to that role, e.g."
+            + " --role master --memory 8192 --role worker --cpu 8 --volume 200.",
+        "A volume-only change resizes online; otherwise the nodes are stopped, resized and"
+            + " started per the role's vertical_scaling_policy."
+      })
   static final class ScaleVerticalCommand extends ClusterCommands.ClusterOperation {
     @ArgGroup(exclusive = false, multiplicity = "1..*")
     List<Resize> resizes;
 
     /** One {@code --role ROLE [--cpu N] [--memory MIB] [--volume GIB]} group. */
     static final class Resize {
-      @Option(names = "--role", required = true, paramLabel = "ROLE",
+      @Option(
+          names = "--role",
+          required = true,
+          paramLabel = "ROLE",
           description = "A role to resize; the sizes after it apply to it.")
       String role;
 
@@ -87,7 +100,9 @@ final class OperationCommands {
       @Option(names = "--memory", paramLabel = "MIB", description = "New memory per node, MiB.")
       Integer memory;
 
-      @Option(names = "--volume", paramLabel = "GIB",
+      @Option(
+          names = "--volume",
+          paramLabel = "GIB",
           description = "New volume size per node, GiB (volumes only grow).")
       Integer volume;
 
@@ -104,18 +119,24 @@ final class OperationCommands {
 
     @Override
     OperationRequest request() {
-      ScaleVertical r = ScaleVertical.of(cluster,
-          resizes.stream().map(Resize::toResize).toArray(RoleResize[]::new));
+      ScaleVertical r =
+          ScaleVertical.of(
+              cluster, resizes.stream().map(Resize::toResize).toArray(RoleResize[]::new));
       return timed(r, r::withTimeout);
     }
   }
 
-  @Command(name = "upgrade", description = {
-      "Move a cluster to another version of its app: stop, new image, reload, start and"
-          + " upgrade, per each role's upgrading_policy.",
-      "A stopped cluster gets its new images and stays stopped."})
+  @Command(
+      name = "upgrade",
+      description = {
+        "Move a cluster to another version of its app: stop, new image, reload, start and"
+            + " upgrade, per each role's upgrading_policy.",
+        "A stopped cluster gets its new images and stays stopped."
+      })
   static final class UpgradeCommand extends ClusterCommands.ClusterOperation {
-    @Parameters(index = "1", paramLabel = "SPEC",
+    @Parameters(
+        index = "1",
+        paramLabel = "SPEC",
         description = "The app spec file of the new version (same app and roles).")
     Path spec;
 
@@ -130,7 +151,8 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "rollback",
+  @Command(
+      name = "rollback",
       description = "Return a cluster to the version it ran before its last upgrade.")
   static final class RollbackCommand extends ClusterCommands.ClusterOperation {
     @Override
@@ -140,8 +162,11 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "stop", description = "Stop (pause) a cluster: the stop service, then the"
-      + " instances; volumes and addresses are kept.")
+  @Command(
+      name = "stop",
+      description =
+          "Stop (pause) a cluster: the stop service, then the"
+              + " instances; volumes and addresses are kept.")
   static final class StopCommand extends ClusterCommands.ClusterOperation {
     @Override
     OperationRequest request() {
@@ -150,8 +175,10 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "start", description = "Start (resume) a stopped cluster: the instances,"
-      + " reload, then the start service.")
+  @Command(
+      name = "start",
+      description =
+          "Start (resume) a stopped cluster: the instances," + " reload, then the start service.")
   static final class StartCommand extends ClusterCommands.ClusterOperation {
     @Override
     OperationRequest request() {
@@ -160,12 +187,15 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "restart", description = {"Restart a cluster: the restart service where a role"
-      + " defines it, else stop and start; all nodes at once, or rolling in batches.",
-      "Refused at once when the cluster is busy."})
+  @Command(
+      name = "restart",
+      description = {
+        "Restart a cluster: the restart service where a role"
+            + " defines it, else stop and start; all nodes at once, or rolling in batches.",
+        "Refused at once when the cluster is busy."
+      })
   static final class RestartCommand extends ClusterCommands.ClusterOperation {
-    @Mixin
-    BatchOptions batches;
+    @Mixin BatchOptions batches;
 
     @Override
     OperationRequest request() {
@@ -175,20 +205,26 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "run", description = {"Run a service of the app spec on demand over the nodes"
-      + " of a role, or of every role that defines it, optionally in batches.",
-      "The service 'reboot' also works where no role defines it: it stops and starts the"
-          + " instances."})
+  @Command(
+      name = "run",
+      description = {
+        "Run a service of the app spec on demand over the nodes"
+            + " of a role, or of every role that defines it, optionally in batches.",
+        "The service 'reboot' also works where no role defines it: it stops and starts the"
+            + " instances."
+      })
   static final class RunCommand extends ClusterCommands.ClusterOperation {
-    @Option(names = "--service", required = true, paramLabel = "NAME",
+    @Option(
+        names = "--service",
+        required = true,
+        paramLabel = "NAME",
         description = "The service to run.")
     String service;
 
     @Option(names = "--role", paramLabel = "ROLE", description = "Only the nodes of this role.")
     String role;
 
-    @Mixin
-    BatchOptions batches;
+    @Mixin BatchOptions batches;
 
     @Override
     OperationRequest request() {
@@ -199,9 +235,13 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "promote", description = {"Make a node the primary of its role: run its"
-      + " promote service, then swap the roles in the metadata and reload.",
-      "Refused while the current primary is healthy, unless --switchover."})
+  @Command(
+      name = "promote",
+      description = {
+        "Make a node the primary of its role: run its"
+            + " promote service, then swap the roles in the metadata and reload.",
+        "Refused while the current primary is healthy, unless --switchover."
+      })
   static final class PromoteCommand extends ClusterCommands.ClusterOperation {
     @Parameters(index = "1", paramLabel = "NODE_ID", description = "The node to promote.")
     String node;
@@ -217,27 +257,47 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "add-role", description = "Add a role to a running cluster, defined as the"
-      + " role ROLE of a spec file, and deploy its nodes like a create.")
+  @Command(
+      name = "add-role",
+      description =
+          "Add a role to a running cluster, defined as the"
+              + " role ROLE of a spec file, and deploy its nodes like a create.")
   static final class AddRoleCommand extends ClusterCommands.ClusterOperation {
-    @Parameters(index = "1", paramLabel = "SPEC",
+    @Parameters(
+        index = "1",
+        paramLabel = "SPEC",
         description = "An app spec file that defines the role.")
     Path spec;
 
-    @Option(names = "--role", required = true, paramLabel = "ROLE",
+    @Option(
+        names = "--role",
+        required = true,
+        paramLabel = "ROLE",
         description = "The role of SPEC to add.")
     String role;
 
-    @Option(names = "--count", paramLabel = "N",
+    @Option(
+        names = "--count",
+        paramLabel = "N",
         description = "How many nodes (default: the role's count in SPEC).")
     Integer count;
 
     @Override
     OperationRequest request() {
       AppSpec app = AppSpecFiles.read(spec);
-      RoleSpec definition = app.role(role).orElseThrow(() -> badInput("--role", spec
-          + " defines no role '" + role + "'; it defines " + app.roles().stream()
-              .map(RoleSpec::name).collect(Collectors.joining(", "))));
+      RoleSpec definition =
+          app.role(role)
+              .orElseThrow(
+                  () ->
+                      badInput(
+                          "--role",
+                          spec
+                              + " defines no role '"
+                              + role
+                              + "'; it defines "
+                              + app.roles().stream()
+                                  .map(RoleSpec::name)
+                                  .collect(Collectors.joining(", "))));
       AddRole r = AddRole.of(cluster, definition);
       if (count != null) {
         if (count < 1) {
@@ -249,8 +309,11 @@ final class OperationCommands {
     }
   }
 
-  @Command(name = "remove-role", description = "Remove a role and all its nodes from a running"
-      + " cluster, with the delete flow for those nodes.")
+  @Command(
+      name = "remove-role",
+      description =
+          "Remove a role and all its nodes from a running"
+              + " cluster, with the delete flow for those nodes.")
   static final class RemoveRoleCommand extends ClusterCommands.ClusterOperation {
     @Parameters(index = "1", paramLabel = "ROLE", description = "The role to remove.")
     String role;

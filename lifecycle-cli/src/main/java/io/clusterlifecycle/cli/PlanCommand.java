@@ -9,31 +9,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
-import picocli.CommandLine;
 
 /**
  * {@code lifecycle plan}: the dry-run. {@code plan SPEC --name NAME ...} shows what create would
- * do; {@code plan CLUSTER --op OP ...} what the command OP would do. The arguments after the
- * target are parsed by the command OP itself, so each operation has one set of options.
+ * do; {@code plan CLUSTER --op OP ...} what the command OP would do. The arguments after the target
+ * are parsed by the command OP itself, so each operation has one set of options.
  */
-@Command(name = "plan", description = {"Show the plan of an operation without running it.",
-    "plan SPEC --name NAME [create's options]  |  plan CLUSTER --op OP [OP's arguments and"
-        + " options]  |  plan BACKUP_ID --op restore --name NAME [restore's options]",
-    "OP is one of: add-nodes, delete-nodes, delete, scale-vertical, upgrade, rollback, stop,"
-        + " start, restart, run, backup, promote, add-role, remove-role, restore; e.g."
-        + " plan demo --op scale-vertical --role zk --cpu 4"})
+@Command(
+    name = "plan",
+    description = {
+      "Show the plan of an operation without running it.",
+      "plan SPEC --name NAME [create's options]  |  plan CLUSTER --op OP [OP's arguments and"
+          + " options]  |  plan BACKUP_ID --op restore --name NAME [restore's options]",
+      "OP is one of: add-nodes, delete-nodes, delete, scale-vertical, upgrade, rollback, stop,"
+          + " start, restart, run, backup, promote, add-role, remove-role, restore; e.g."
+          + " plan demo --op scale-vertical --role zk --cpu 4"
+    })
 final class PlanCommand extends ClusterCommands.Base {
-  enum Format { text, json, mermaid }
+  enum Format {
+    text,
+    json,
+    mermaid
+  }
 
-  @Parameters(index = "0", paramLabel = "SPEC|CLUSTER|BACKUP_ID",
+  @Parameters(
+      index = "0",
+      paramLabel = "SPEC|CLUSTER|BACKUP_ID",
       description = "A spec file (create), a cluster, or a backup (restore).")
   String target;
 
-  @Option(names = "--op", paramLabel = "OP",
+  @Option(
+      names = "--op",
+      paramLabel = "OP",
       description = "The command whose plan to show (default: create, with a spec file).")
   String op;
 
@@ -41,8 +53,7 @@ final class PlanCommand extends ClusterCommands.Base {
   Format format = Format.text;
 
   /** The operation's own arguments and options, passed on to the command OP. */
-  @Unmatched
-  List<String> opArgs = new ArrayList<>();
+  @Unmatched List<String> opArgs = new ArrayList<>();
 
   private OperationRequest request;
 
@@ -65,17 +76,23 @@ final class PlanCommand extends ClusterCommands.Base {
   /** Parses TARGET and the remaining arguments with a fresh instance of the command OP. */
   private OperationRequest request() {
     if (op == null && !Files.exists(Path.of(target))) {
-      throw ClusterCommands.badInput("plan",
-          "give a spec file and --name NAME, or a cluster and --op OP");
+      throw ClusterCommands.badInput(
+          "plan", "give a spec file and --name NAME, or a cluster and --op OP");
     }
     Map<String, CommandLine> commands = command.parent().subcommands();
     CommandLine named = commands.get(op == null ? "create" : op);
-    if (named == null
-        || !(named.getCommand() instanceof ClusterCommands.OperationCommand)) {
-      throw ClusterCommands.badInput("--op", "unknown operation '" + op + "'; one of "
-          + commands.entrySet().stream()
-              .filter(e -> e.getValue().getCommand() instanceof ClusterCommands.OperationCommand)
-              .map(Map.Entry::getKey).distinct().collect(Collectors.joining(", ")));
+    if (named == null || !(named.getCommand() instanceof ClusterCommands.OperationCommand)) {
+      throw ClusterCommands.badInput(
+          "--op",
+          "unknown operation '"
+              + op
+              + "'; one of "
+              + commands.entrySet().stream()
+                  .filter(
+                      e -> e.getValue().getCommand() instanceof ClusterCommands.OperationCommand)
+                  .map(Map.Entry::getKey)
+                  .distinct()
+                  .collect(Collectors.joining(", ")));
     }
     CommandLine fresh = new CommandLine(named.getCommand().getClass());
     fresh.setCommandName("lifecycle plan --op " + named.getCommandName());

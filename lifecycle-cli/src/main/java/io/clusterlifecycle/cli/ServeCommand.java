@@ -3,44 +3,60 @@ package io.clusterlifecycle.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine;
 
 /**
- * Runs an engine that takes over interrupted operations until the process is stopped: a replica
- * of a control plane sharing its store (PostgreSQL or etcd) with others.
+ * Runs an engine that takes over interrupted operations until the process is stopped: a replica of
+ * a control plane sharing its store (PostgreSQL or etcd) with others.
  */
-@Command(name = "serve", description = "Run an engine that resumes and takes over interrupted"
-    + " operations (those whose engine died) until stopped with Ctrl-C or SIGTERM.")
+@Command(
+    name = "serve",
+    description =
+        "Run an engine that resumes and takes over interrupted"
+            + " operations (those whose engine died) until stopped with Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
-  @ParentCommand
-  LifecycleCli parent;
+  @ParentCommand LifecycleCli parent;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec command;
+  @CommandLine.Spec CommandLine.Model.CommandSpec command;
 
-  @Option(names = "--every", paramLabel = "SEC", defaultValue = "5",
+  @Option(
+      names = "--every",
+      paramLabel = "SEC",
+      defaultValue = "5",
       description = "How often to look for interrupted operations (default: ${DEFAULT-VALUE}).")
   long everySeconds;
 
   @Override
   public Integer call() throws InterruptedException {
     if (everySeconds <= 0) {
-      throw new io.clusterlifecycle.api.error.ValidationException("command line", java.util.List.of(
-          io.clusterlifecycle.api.error.ValidationProblem.of("--every", "must be a positive number of"
-              + " seconds, was " + everySeconds)));
+      throw new io.clusterlifecycle.api.error.ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--every", "must be a positive number of" + " seconds, was " + everySeconds)));
     }
-    Session session = parent.openSession(b -> b
-        .takeOverInterrupted(Duration.ofSeconds(everySeconds)));
+    Session session =
+        parent.openSession(b -> b.takeOverInterrupted(Duration.ofSeconds(everySeconds)));
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      session.close();
-      stopped.countDown();
-    }, "lifecycle-serve-stop"));
-    command.commandLine().getErr().println("lifecycle serve: taking over interrupted operations"
-        + " every " + everySeconds + " s; stop with Ctrl-C");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  session.close();
+                  stopped.countDown();
+                },
+                "lifecycle-serve-stop"));
+    command
+        .commandLine()
+        .getErr()
+        .println(
+            "lifecycle serve: taking over interrupted operations"
+                + " every "
+                + everySeconds
+                + " s; stop with Ctrl-C");
     command.commandLine().getErr().flush();
     stopped.await();
     return ExitCodes.OK;

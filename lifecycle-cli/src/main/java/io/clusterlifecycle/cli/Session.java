@@ -8,7 +8,6 @@ import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.core.JsonLinesTrace;
 import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.core.LifecycleEngineBuilder;
-import io.clusterlifecycle.spi.local.LocalInfrastructure;
 import io.clusterlifecycle.spi.etcd.EtcdClusterStore;
 import io.clusterlifecycle.spi.etcd.EtcdEndpoints;
 import io.clusterlifecycle.spi.etcd.EtcdMetadataStore;
@@ -23,8 +22,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * One CLI invocation's engine on the local infrastructure of a home directory, with its records
- * and metadata tree where the global options put them.
+ * One CLI invocation's engine on the local infrastructure of a home directory, with its records and
+ * metadata tree where the global options put them.
  */
 final class Session implements AutoCloseable {
   final LocalInfrastructure infra;
@@ -34,6 +33,7 @@ final class Session implements AutoCloseable {
 
   /** The records' file in a home when no other store is given: SQLite. */
   static final String STORE_FILE = "lifecycle.db";
+
   /** Names this process in its operation leases, instead of the host name. */
   static final String ENGINE_HOST_ENV = "LIFECYCLE_ENGINE_HOST";
 
@@ -47,24 +47,30 @@ final class Session implements AutoCloseable {
   }
 
   Session(Path home, Path traceFile) {
-    this(home, traceFile, Stores.EMBEDDED, b -> { });
+    this(home, traceFile, Stores.EMBEDDED, b -> {});
   }
 
   /**
-   * @param stores where the records go (a JDBC URL, user and password from LIFECYCLE_STORE_USER
-   *     and LIFECYCLE_STORE_PASSWORD, or etcd://HOST:PORT, which also takes the metadata tree)
-   *     and the metadata tree (etcd://HOST:PORT); null for the home's SQLite file and tree file
+   * @param stores where the records go (a JDBC URL, user and password from LIFECYCLE_STORE_USER and
+   *     LIFECYCLE_STORE_PASSWORD, or etcd://HOST:PORT, which also takes the metadata tree) and the
+   *     metadata tree (etcd://HOST:PORT); null for the home's SQLite file and tree file
    * @param tweak last changes to the engine's settings
    */
   Session(Path home, Path traceFile, Stores stores, Consumer<LifecycleEngineBuilder> tweak) {
-    String metadataUrl = stores.metadata() != null ? stores.metadata()
-        : Stores.isEtcd(stores.store()) ? stores.store() : null;
+    String metadataUrl =
+        stores.metadata() != null
+            ? stores.metadata()
+            : Stores.isEtcd(stores.store()) ? stores.store() : null;
     if (metadataUrl != null && !Stores.isEtcd(metadataUrl)) {
-      throw new ValidationException("command line", List.of(ValidationProblem.of("--metadata",
-          "must be etcd://HOST:PORT[,HOST:PORT...], was '" + metadataUrl + "'")));
+      throw new ValidationException(
+          "command line",
+          List.of(
+              ValidationProblem.of(
+                  "--metadata",
+                  "must be etcd://HOST:PORT[,HOST:PORT...], was '" + metadataUrl + "'")));
     }
-    EtcdEndpoints recordsEtcd = Stores.isEtcd(stores.store())
-        ? EtcdEndpoints.parse(stores.store()) : null;
+    EtcdEndpoints recordsEtcd =
+        Stores.isEtcd(stores.store()) ? EtcdEndpoints.parse(stores.store()) : null;
     EtcdEndpoints metadataEtcd = metadataUrl == null ? null : EtcdEndpoints.parse(metadataUrl);
     this.infra = LocalInfrastructure.open(home);
     closing.add(infra);
@@ -74,25 +80,33 @@ final class Session implements AutoCloseable {
       if (recordsEtcd != null) {
         recordsClient = recordsEtcd.connect();
         closing.add(0, recordsClient);
-        store = EtcdClusterStore.builder().client(recordsClient)
-            .maxTxnOps(recordsEtcd.maxTxnOps()).build();
+        store =
+            EtcdClusterStore.builder()
+                .client(recordsClient)
+                .maxTxnOps(recordsEtcd.maxTxnOps())
+                .build();
       } else if (stores.store() != null) {
-        store = JdbcClusterStore.open(stores.store(), System.getenv("LIFECYCLE_STORE_USER"),
-            System.getenv("LIFECYCLE_STORE_PASSWORD"));
+        store =
+            JdbcClusterStore.open(
+                stores.store(),
+                System.getenv("LIFECYCLE_STORE_USER"),
+                System.getenv("LIFECYCLE_STORE_PASSWORD"));
       } else {
         store = JdbcClusterStore.sqlite(home.resolve(STORE_FILE));
       }
       closing.add(0, store);
       MetadataStore metadata = infra.metadata();
       if (metadataEtcd != null) {
-        Client client = recordsEtcd != null && metadataEtcd.uris().equals(recordsEtcd.uris())
-            ? recordsClient : null;
+        Client client =
+            recordsEtcd != null && metadataEtcd.uris().equals(recordsEtcd.uris())
+                ? recordsClient
+                : null;
         if (client == null) {
           client = metadataEtcd.connect();
           closing.add(0, client);
         }
-        EtcdMetadataStore etcd = EtcdMetadataStore.builder().client(client)
-            .maxTxnOps(metadataEtcd.maxTxnOps()).build();
+        EtcdMetadataStore etcd =
+            EtcdMetadataStore.builder().client(client).maxTxnOps(metadataEtcd.maxTxnOps()).build();
         closing.add(0, etcd);
         metadata = new Mirrored(etcd, infra.metadata());
       }
@@ -100,11 +114,12 @@ final class Session implements AutoCloseable {
       if (trace != null) {
         closing.add(0, trace);
       }
-      LifecycleEngineBuilder b = LifecycleEngine.builder()
-          .resourceProvider(infra.resources())
-          .commandExecutor(infra.commands())
-          .metadataStore(metadata)
-          .clusterStore(store);
+      LifecycleEngineBuilder b =
+          LifecycleEngine.builder()
+              .resourceProvider(infra.resources())
+              .commandExecutor(infra.commands())
+              .metadataStore(metadata)
+              .clusterStore(store);
       String host = System.getenv(ENGINE_HOST_ENV);
       if (host != null && !host.isBlank()) {
         b.host(host);
@@ -140,9 +155,9 @@ final class Session implements AutoCloseable {
   }
 
   /**
-   * The metadata tree in etcd, where node agents read it, mirrored into the home so that the
-   * local nodes' {@code metadata.json} (their {@code LC_METADATA}) follows it, as confd would
-   * render it on a real node. etcd is written first and answers reads and watches.
+   * The metadata tree in etcd, where node agents read it, mirrored into the home so that the local
+   * nodes' {@code metadata.json} (their {@code LC_METADATA}) follows it, as confd would render it
+   * on a real node. etcd is written first and answers reads and watches.
    */
   private record Mirrored(MetadataStore primary, MetadataStore local) implements MetadataStore {
     @Override

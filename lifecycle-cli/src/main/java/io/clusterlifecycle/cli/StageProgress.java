@@ -15,19 +15,26 @@ import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Draws one progress bar per stage of the operation running, from the engine's events: a bar
- * opens when its stage starts, with the stage's step count from the plan, advances as the
- * stage's steps end (a command, a resource call, a metadata commit) and closes, full, with the
- * stage's outcome when the stage ends.
+ * Draws one progress bar per stage of the operation running, from the engine's events: a bar opens
+ * when its stage starts, with the stage's step count from the plan, advances as the stage's steps
+ * end (a command, a resource call, a metadata commit) and closes, full, with the stage's outcome
+ * when the stage ends.
  *
  * <p>On a terminal the bar redraws in place; otherwise (a pipe, a log, a test) each stage prints
  * one line, its final state. Events arrive on the engine's threads; every method is synchronized.
  */
 final class StageProgress implements EventListener {
-  private static final Set<EventType> STEP_ENDS = EnumSet.of(EventType.COMMAND_FINISHED,
-      EventType.RESOURCE_CREATED, EventType.RESOURCE_DELETED, EventType.RESOURCE_RESIZED,
-      EventType.RESOURCE_STOPPED, EventType.RESOURCE_STARTED, EventType.IMAGE_REPLACED,
-      EventType.METADATA_PUT, EventType.METADATA_DELETED);
+  private static final Set<EventType> STEP_ENDS =
+      EnumSet.of(
+          EventType.COMMAND_FINISHED,
+          EventType.RESOURCE_CREATED,
+          EventType.RESOURCE_DELETED,
+          EventType.RESOURCE_RESIZED,
+          EventType.RESOURCE_STOPPED,
+          EventType.RESOURCE_STARTED,
+          EventType.IMAGE_REPLACED,
+          EventType.METADATA_PUT,
+          EventType.METADATA_DELETED);
   private static final int WIDTH = 100;
   private static final int NAME_WIDTH = 34;
 
@@ -73,7 +80,9 @@ final class StageProgress implements EventListener {
       }
       case OPERATION_FAILED, OPERATION_SUCCEEDED -> close();
       default -> {
-        if (bar != null && STEP_ENDS.contains(e.event()) && barStage.equals(e.stage().orElse(null))) {
+        if (bar != null
+            && STEP_ENDS.contains(e.event())
+            && barStage.equals(e.stage().orElse(null))) {
           bar.step();
         }
       }
@@ -85,15 +94,16 @@ final class StageProgress implements EventListener {
     barStage = stage;
     lines = new Lines();
     String name = stage.length() > NAME_WIDTH ? stage.substring(0, NAME_WIDTH - 1) + "…" : stage;
-    bar = new ProgressBarBuilder()
-        .setTaskName(String.format("  %-" + NAME_WIDTH + "s", name))
-        .setInitialMax(steps(stage))
-        .setStyle(ProgressBarStyle.ASCII)
-        .setMaxRenderedLength(WIDTH)
-        .setUpdateIntervalMillis(100)
-        .hideEta()
-        .setConsumer(lines)
-        .build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(String.format("  %-" + NAME_WIDTH + "s", name))
+            .setInitialMax(steps(stage))
+            .setStyle(ProgressBarStyle.ASCII)
+            .setMaxRenderedLength(WIDTH)
+            .setUpdateIntervalMillis(100)
+            .hideEta()
+            .setConsumer(lines)
+            .build();
   }
 
   /** The step count of the next stage of the plan with this name; stages run in plan order. */
@@ -109,8 +119,8 @@ final class StageProgress implements EventListener {
 
   /**
    * Ends the bar and prints its final line. The bar's own close draws it once more but does not
-   * always hand the consumer its close (not when it had never been drawn), so the line is
-   * printed here.
+   * always hand the consumer its close (not when it had never been drawn), so the line is printed
+   * here.
    */
   private void close() {
     if (bar != null) {

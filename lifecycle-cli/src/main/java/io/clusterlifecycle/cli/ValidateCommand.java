@@ -16,18 +16,19 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code lifecycle validate SPEC}: every problem of a spec file, one per line. */
-@Command(name = "validate", description = {
-    "Check an app spec file (JSON or YAML) and report every problem at once.",
-    "Exit 0 with a one-line summary when it is valid; exit 2 with one '<path>: <reason>' line per"
-        + " problem otherwise."})
+@Command(
+    name = "validate",
+    description = {
+      "Check an app spec file (JSON or YAML) and report every problem at once.",
+      "Exit 0 with a one-line summary when it is valid; exit 2 with one '<path>: <reason>' line per"
+          + " problem otherwise."
+    })
 final class ValidateCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @ParentCommand
-  LifecycleCli parent;
+  @ParentCommand LifecycleCli parent;
 
-  @Spec
-  CommandSpec command;
+  @Spec CommandSpec command;
 
   @Parameters(paramLabel = "SPEC", description = "The app spec file (.json, .yaml or .yml).")
   Path file;
@@ -38,9 +39,13 @@ final class ValidateCommand implements Callable<Integer> {
     try {
       AppSpec spec = AppSpecFiles.read(file);
       if (parent.json) {
-        ObjectNode o = JSON.createObjectNode().put("valid", true).put("file", file.toString())
-            .put("name", spec.name()).put("version", spec.version())
-            .put("nodes", spec.totalNodes());
+        ObjectNode o =
+            JSON.createObjectNode()
+                .put("valid", true)
+                .put("file", file.toString())
+                .put("name", spec.name())
+                .put("version", spec.version())
+                .put("nodes", spec.totalNodes());
         out.println(JSON.writeValueAsString(o));
       } else {
         out.println("valid: " + SpecSummary.oneLine(spec));

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The cluster commands in-process on a temporary home: results, JSON and exit codes. */
 class ClusterCommandsTest {
-  private static final String HADOOP = Path.of("../samples/specs/hadoop.yaml").toAbsolutePath().toString();
+  private static final String HADOOP =
+      Path.of("../samples/specs/hadoop.yaml").toAbsolutePath().toString();
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   LifecycleCliTest.Result run(String... args) {
     String[] all = new String[args.length + 2];
@@ -34,29 +34,37 @@ class ClusterCommandsTest {
   void badStoreOptions_areBadInput_beforeTheHomeIsTouched() {
     Path fresh = home.resolve("fresh");
     String[][] cases = {
-        {"--store", "etcd://no-port", "list"},
-        {"--store", "etcd://h:99999", "list"},
-        {"--metadata", "jdbc:sqlite:x.db", "list"},
-        {"--lease", "0", "list"},
-        {"serve", "--every", "0"}};
+      {"--store", "etcd://no-port", "list"},
+      {"--store", "etcd://h:99999", "list"},
+      {"--metadata", "jdbc:sqlite:x.db", "list"},
+      {"--lease", "0", "list"},
+      {"serve", "--every", "0"}
+    };
     for (String[] c : cases) {
       String[] args = new String[c.length + 2];
       args[0] = "--home";
       args[1] = fresh.toString();
       System.arraycopy(c, 0, args, 2, c.length);
       LifecycleCliTest.Result r = LifecycleCliTest.run(args);
-      assertThat(r.code()).as(String.join(" ", c) + ": " + r.err())
-          .isEqualTo(ExitCodes.BAD_INPUT);
-      assertThat(r.err()).as(String.join(" ", c)).containsAnyOf("HOST:PORT", "etcd://",
-          "positive");
+      assertThat(r.code()).as(String.join(" ", c) + ": " + r.err()).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(r.err()).as(String.join(" ", c)).containsAnyOf("HOST:PORT", "etcd://", "positive");
       assertThat(fresh).as("nothing created for " + String.join(" ", c)).doesNotExist();
     }
   }
 
   @Test
   void createShowAddDeleteNodesDelete_onOneHome() throws IOException {
-    LifecycleCliTest.Result created = run("--json", "create", HADOOP, "--name", "demo",
-        "--label", "team=data", "--count", "worker=2");
+    LifecycleCliTest.Result created =
+        run(
+            "--json",
+            "create",
+            HADOOP,
+            "--name",
+            "demo",
+            "--label",
+            "team=data",
+            "--count",
+            "worker=2");
     assertThat(created.code()).as(created.err()).isZero();
     JsonNode c = json(created.out());
     assertThat(c.get("state").asText()).isEqualTo("RUNNING");
@@ -79,8 +87,8 @@ class ClusterCommandsTest {
     assertThat(run("add-nodes", "demo", "--role", "worker", "--count", "2").code()).isZero();
     assertThat(run("delete-nodes", "demo", "demo-worker-1", "demo-worker-4").code()).isZero();
     JsonNode after = json(run("--json", "show", "demo").out());
-    assertThat(after.get("nodes").findValuesAsText("id")).containsExactly("demo-master-1",
-        "demo-worker-2", "demo-worker-3", "demo-client-1");
+    assertThat(after.get("nodes").findValuesAsText("id"))
+        .containsExactly("demo-master-1", "demo-worker-2", "demo-worker-3", "demo-client-1");
     assertThat(Files.exists(home.resolve("nodes/demo-worker-1"))).isFalse();
 
     JsonNode list = json(run("--json", "list", "--selector", "team=data").out());
@@ -123,32 +131,47 @@ class ClusterCommandsTest {
   void busyCluster_exitsThree_afterWaitingForItsTimeout() throws IOException {
     assertThat(run("create", HADOOP, "--name", "demo").code()).isZero();
     // another lifecycle process is in the middle of an operation on the cluster
-    try (var store = io.clusterlifecycle.spi.jdbc.JdbcClusterStore.sqlite(
-        home.resolve(Session.STORE_FILE))) {
+    try (var store =
+        io.clusterlifecycle.spi.jdbc.JdbcClusterStore.sqlite(home.resolve(Session.STORE_FILE))) {
       var c = store.list().toCompletableFuture().join().get(0);
-      c = store.put(c.toBuilder().state(io.clusterlifecycle.api.state.ClusterState.SCALING)
-          .operation("op-other").lease(java.util.Optional.of(new io.clusterlifecycle.api.model
-              .Lease("engine-2", "another-host", 1, java.time.Instant.now().plusSeconds(300))))
-          .build()).toCompletableFuture().join();
-      LifecycleCliTest.Result r = run("--timeout", "1", "add-nodes", "demo", "--role", "worker",
-          "--count", "1");
+      c =
+          store
+              .put(
+                  c.toBuilder()
+                      .state(io.clusterlifecycle.api.state.ClusterState.SCALING)
+                      .operation("op-other")
+                      .lease(
+                          java.util.Optional.of(
+                              new io.clusterlifecycle.api.model.Lease(
+                                  "engine-2",
+                                  "another-host",
+                                  1,
+                                  java.time.Instant.now().plusSeconds(300))))
+                      .build())
+              .toCompletableFuture()
+              .join();
+      LifecycleCliTest.Result r =
+          run("--timeout", "1", "add-nodes", "demo", "--role", "worker", "--count", "1");
       assertThat(r.code()).isEqualTo(ExitCodes.CONFLICT);
       assertThat(r.err()).contains("busy with operation op-other");
       // the same leftover without a live owner is an interrupted operation: recover it
-      store.put(c.toBuilder().lease(java.util.Optional.empty()).build()).toCompletableFuture()
+      store
+          .put(c.toBuilder().lease(java.util.Optional.empty()).build())
+          .toCompletableFuture()
           .join();
-      LifecycleCliTest.Result interrupted = run("add-nodes", "demo", "--role", "worker",
-          "--count", "1");
+      LifecycleCliTest.Result interrupted =
+          run("add-nodes", "demo", "--role", "worker", "--count", "1");
       assertThat(interrupted.code()).isEqualTo(ExitCodes.CONFLICT);
       assertThat(interrupted.err()).contains("run recover");
     }
   }
 
   @Test
-  void failedOperation_exitsOne_andPrintsTheStateAndReason(@TempDir Path specs)
-      throws IOException {
+  void failedOperation_exitsOne_andPrintsTheStateAndReason(@TempDir Path specs) throws IOException {
     Path spec = specs.resolve("failing.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: failing
         version: "1"
         roles:
@@ -168,7 +191,9 @@ class ClusterCommandsTest {
   void recover_resumesAFailedCreate_andRecoverDeleteForcesADeletion(@TempDir Path specs)
       throws IOException {
     Path spec = specs.resolve("gated.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: gated
         version: "1"
         roles:
@@ -185,8 +210,7 @@ class ClusterCommandsTest {
     LifecycleCliTest.Result recovered = run("recover", "g");
     assertThat(recovered.code()).as(recovered.err()).isZero();
     assertThat(recovered.err()).contains("resumed:");
-    assertThat(json(run("--json", "show", "g").out()).get("state").asText())
-        .isEqualTo("RUNNING");
+    assertThat(json(run("--json", "show", "g").out()).get("state").asText()).isEqualTo("RUNNING");
     assertThat(run("recover", "g").code()).isZero();
 
     assertThat(run("delete", "g").code()).isEqualTo(ExitCodes.FAILED);
@@ -201,7 +225,9 @@ class ClusterCommandsTest {
   @Test
   void destroyGuard_refusesDelete_andForceDeletes(@TempDir Path specs) throws IOException {
     Path spec = specs.resolve("guarded.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: guarded
         version: "1"
         roles:
@@ -215,7 +241,9 @@ class ClusterCommandsTest {
     assertThat(run("create", spec.toString(), "--name", "g").code()).isZero();
     LifecycleCliTest.Result refused = run("delete", "g");
     assertThat(refused.code()).isEqualTo(ExitCodes.FAILED);
-    assertThat(refused.err()).contains("was refused").contains("exited with 1")
+    assertThat(refused.err())
+        .contains("was refused")
+        .contains("exited with 1")
         .contains("cluster g is RUNNING");
     assertThat(home.resolve("nodes/g-db-1/stopped")).doesNotExist();
     assertThat(run("delete", "g", "--force").code()).isZero();
@@ -228,12 +256,22 @@ class ClusterCommandsTest {
     assertThat(text.code()).isZero();
     assertThat(text.out()).contains("7 stages, 15 steps").contains("start on demo-worker-3");
     assertThat(run("create", HADOOP, "--name", "demo").code()).isZero();
-    LifecycleCliTest.Result json = run("plan", "demo", "--op", "add-nodes", "--role", "worker",
-        "--count", "1", "--format", "json");
+    LifecycleCliTest.Result json =
+        run(
+            "plan",
+            "demo",
+            "--op",
+            "add-nodes",
+            "--role",
+            "worker",
+            "--count",
+            "1",
+            "--format",
+            "json");
     assertThat(json.code()).isZero();
     assertThat(json(json.out()).get("type").asText()).isEqualTo("ADD_NODES");
-    LifecycleCliTest.Result mermaid = run("plan", "demo", "--op", "delete-nodes",
-        "demo-worker-3", "--format", "mermaid");
+    LifecycleCliTest.Result mermaid =
+        run("plan", "demo", "--op", "delete-nodes", "demo-worker-3", "--format", "mermaid");
     assertThat(mermaid.out()).startsWith("flowchart TD").contains("stop on demo-worker-3");
     assertThat(run("plan", "demo", "--op", "explode").code()).isEqualTo(ExitCodes.BAD_INPUT);
     // a dry-run changes nothing

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
-  private static final Pattern ROW = Pattern.compile(
-      "^  (kv-[a-z]+-\\d+) +(\\w+) +(\\w+) +\\S+ +(\\d+) +(\\d+)  (\\S+) +(pid \\d+|stopped) +(\\S+)"
-          + " +(.*)$", Pattern.MULTILINE);
+  private static final Pattern ROW =
+      Pattern.compile(
+          "^  (kv-[a-z]+-\\d+) +(\\w+) +(\\w+) +\\S+ +(\\d+) +(\\d+)  (\\S+) +(pid \\d+|stopped) +(\\S+)"
+              + " +(.*)$",
+          Pattern.MULTILINE);
 
   @Test
   void demo_takesTheAppThroughItsLifeWithRealServers_showingProgressTablesAndPlans(
@@ -30,67 +32,97 @@ class DemoCommandTest {
 
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     String out = r.out();
-    assertThat(out).contains("3 of 3 sample specs are valid.")
-        .containsSubsequence("== 1. create", "== 2. add 2 storage nodes", "== 3. resize storage",
-            "== 4. upgrade 1.0 -> 1.1", "== 5. rolling restart", "== 6. backup",
-            "== 7. delete nodes kv-storage-1 and kv-storage-2", "== 8. delete:",
+    assertThat(out)
+        .contains("3 of 3 sample specs are valid.")
+        .containsSubsequence(
+            "== 1. create",
+            "== 2. add 2 storage nodes",
+            "== 3. resize storage",
+            "== 4. upgrade 1.0 -> 1.1",
+            "== 5. rolling restart",
+            "== 6. backup",
+            "== 7. delete nodes kv-storage-1 and kv-storage-2",
+            "== 8. delete:",
             "Done: 8 operations in");
     // one finished bar per stage, its step count from the plan
-    assertThat(out).containsPattern("(?m)^  create resources +100% \\[=+\\] 5/5 .* ok$")
+    assertThat(out)
+        .containsPattern("(?m)^  create resources +100% \\[=+\\] 5/5 .* ok$")
         .containsPattern("(?m)^  kv-storage-5: upgrade \\(post-start… +100% \\[=+\\] 1/1 .* ok$")
         .containsPattern("(?m)^  batch 3/3: wait 1000 ms +100% \\[=+\\] 1/1 ");
 
     List<String> tables = List.of(out.split("\n== "));
     Map<String, String[]> created = rows(section(tables, "1. create"));
-    assertThat(created).containsOnlyKeys("kv-coordinator-1", "kv-storage-1", "kv-storage-2",
-        "kv-storage-3", "kv-gateway-1");
-    assertThat(created.values()).allSatisfy(row -> {
-      assertThat(row[2]).isEqualTo("RUNNING");
-      assertThat(row[6]).as("server of %s", row[0]).startsWith("pid ");
-      assertThat(row[7]).as("version %s serves", row[0]).isEqualTo("1.0");
-    });
-    assertThat(created.get("kv-gateway-1")[8]).as("config rendered from LC_METADATA")
-        .matches("coordinator=127\\.\\d+\\.\\d+\\.\\d+ gateway=\\S+ storage=(127[.\\d]+,){2}"
-            + "127[.\\d]+");
+    assertThat(created)
+        .containsOnlyKeys(
+            "kv-coordinator-1", "kv-storage-1", "kv-storage-2", "kv-storage-3", "kv-gateway-1");
+    assertThat(created.values())
+        .allSatisfy(
+            row -> {
+              assertThat(row[2]).isEqualTo("RUNNING");
+              assertThat(row[6]).as("server of %s", row[0]).startsWith("pid ");
+              assertThat(row[7]).as("version %s serves", row[0]).isEqualTo("1.0");
+            });
+    assertThat(created.get("kv-gateway-1")[8])
+        .as("config rendered from LC_METADATA")
+        .matches(
+            "coordinator=127\\.\\d+\\.\\d+\\.\\d+ gateway=\\S+ storage=(127[.\\d]+,){2}"
+                + "127[.\\d]+");
 
     Map<String, String[]> added = rows(section(tables, "2. add"));
     assertThat(added).hasSize(7);
-    assertThat(added.get("kv-coordinator-1")[8]).as("reloaded after add nodes")
+    assertThat(added.get("kv-coordinator-1")[8])
+        .as("reloaded after add nodes")
         .matches(".*storage=(127[.\\d]+,){4}127[.\\d]+");
 
     Map<String, String[]> resized = rows(section(tables, "3. resize"));
     assertThat(resized.get("kv-storage-4")).contains("4", "2048");
-    assertThat(resized.get("kv-storage-1")[6]).as("a resized node runs a new server")
+    assertThat(resized.get("kv-storage-1")[6])
+        .as("a resized node runs a new server")
         .isNotEqualTo(added.get("kv-storage-1")[6]);
 
     Map<String, String[]> upgraded = rows(section(tables, "4. upgrade"));
-    assertThat(upgraded.values()).allSatisfy(row -> {
-      assertThat(row[5]).as("recorded version of %s", row[0]).isEqualTo("1.1");
-      assertThat(row[7]).as("version the server of %s serves", row[0]).isEqualTo("1.1");
-    });
+    assertThat(upgraded.values())
+        .allSatisfy(
+            row -> {
+              assertThat(row[5]).as("recorded version of %s", row[0]).isEqualTo("1.1");
+              assertThat(row[7]).as("version the server of %s serves", row[0]).isEqualTo("1.1");
+            });
     Map<String, String[]> restarted = rows(section(tables, "5. rolling"));
-    assertThat(restarted.values()).allSatisfy(row ->
-        assertThat(row[6]).as("server of %s after the restart", row[0])
-            .startsWith("pid ").isNotEqualTo(upgraded.get(row[0])[6]));
+    assertThat(restarted.values())
+        .allSatisfy(
+            row ->
+                assertThat(row[6])
+                    .as("server of %s after the restart", row[0])
+                    .startsWith("pid ")
+                    .isNotEqualTo(upgraded.get(row[0])[6]));
 
     Map<String, String[]> shrunk = rows(section(tables, "7. delete nodes"));
     assertThat(shrunk).doesNotContainKeys("kv-storage-1", "kv-storage-2").hasSize(5);
-    assertThat(shrunk.get("kv-gateway-1")[8]).as("reloaded after delete nodes")
+    assertThat(shrunk.get("kv-gateway-1")[8])
+        .as("reloaded after delete nodes")
         .matches(".*storage=127[.\\d]+,127[.\\d]+,127[.\\d]+");
     assertThat(section(tables, "8. delete")).contains("DONE").contains("(no nodes");
 
     Path demo = home.resolve(DemoCommand.DIRECTORY);
     try (Stream<Path> plans = Files.list(demo.resolve("plans"))) {
-      assertThat(plans.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-          "1-create.mmd", "2-add-nodes.mmd", "3-scale-vertical.mmd", "4-upgrade.mmd",
-          "5-restart.mmd", "6-backup.mmd", "7-delete-nodes.mmd", "8-delete.mmd");
+      assertThat(plans.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "1-create.mmd",
+              "2-add-nodes.mmd",
+              "3-scale-vertical.mmd",
+              "4-upgrade.mmd",
+              "5-restart.mmd",
+              "6-backup.mmd",
+              "7-delete-nodes.mmd",
+              "8-delete.mmd");
     }
     assertThat(Files.readString(demo.resolve("plans/4-upgrade.mmd")))
-        .startsWith("flowchart").contains("replace images");
+        .startsWith("flowchart")
+        .contains("replace images");
     try (Stream<Path> owners = Files.walk(demo.resolve("backups"))) {
       assertThat(owners.filter(p -> p.endsWith("data/owner")).map(DemoCommandTest::read))
-          .containsExactlyInAnyOrder("kv-storage-1", "kv-storage-2", "kv-storage-3",
-              "kv-storage-4", "kv-storage-5");
+          .containsExactlyInAnyOrder(
+              "kv-storage-1", "kv-storage-2", "kv-storage-3", "kv-storage-4", "kv-storage-5");
     }
     try (Stream<Path> nodes = Files.list(demo.resolve("nodes"))) {
       assertThat(nodes).isEmpty();
@@ -107,17 +139,31 @@ class DemoCommandTest {
     try (var in = DemoApp.class.getResourceAsStream("/demo/" + DemoApp.SERVER)) {
       Files.write(node.resolve("bin/" + DemoApp.SERVER), in.readAllBytes());
     }
-    ProcessBuilder pb = new ProcessBuilder("bash", "bin/" + DemoApp.SERVER, "serve",
-        node.toString()).directory(node.toFile()).redirectErrorStream(true)
-        .redirectOutput(node.resolve("run/server.log").toFile());
-    pb.environment().putAll(Map.of("LC_METADATA", node.resolve("metadata.json").toString(),
-        "LC_APP_VERSION", "0.9", "LC_ROLE", "storage", "LC_NODE_ID", "kv-storage-9"));
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "bin/" + DemoApp.SERVER, "serve", node.toString())
+            .directory(node.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(node.resolve("run/server.log").toFile());
+    pb.environment()
+        .putAll(
+            Map.of(
+                "LC_METADATA",
+                node.resolve("metadata.json").toString(),
+                "LC_APP_VERSION",
+                "0.9",
+                "LC_ROLE",
+                "storage",
+                "LC_NODE_ID",
+                "kv-storage-9"));
     Process left = pb.start();
     try {
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
           .untilAsserted(() -> assertThat(node.resolve("run/heartbeat")).exists());
       assertThat(DemoServers.running(home.resolve(DemoCommand.DIRECTORY)))
-          .extracting(ProcessHandle::pid).containsExactly(left.pid());
+          .extracting(ProcessHandle::pid)
+          .containsExactly(left.pid());
 
       Result r = LifecycleCliTest.run("--home", home.toString(), "demo");
 
@@ -131,7 +177,9 @@ class DemoCommandTest {
   }
 
   private static String section(List<String> sections, String title) {
-    return sections.stream().filter(s -> s.startsWith(title)).findFirst()
+    return sections.stream()
+        .filter(s -> s.startsWith(title))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no section " + title));
   }
 
@@ -140,8 +188,19 @@ class DemoCommandTest {
     Map<String, String[]> rows = new java.util.LinkedHashMap<>();
     Matcher m = ROW.matcher(section);
     while (m.find()) {
-      rows.put(m.group(1), new String[] {m.group(1), m.group(2), m.group(3), m.group(4),
-          m.group(5), m.group(6), m.group(7), m.group(8), m.group(9).trim()});
+      rows.put(
+          m.group(1),
+          new String[] {
+            m.group(1),
+            m.group(2),
+            m.group(3),
+            m.group(4),
+            m.group(5),
+            m.group(6),
+            m.group(7),
+            m.group(8),
+            m.group(9).trim()
+          });
     }
     return rows;
   }

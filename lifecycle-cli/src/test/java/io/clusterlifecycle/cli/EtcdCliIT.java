@@ -29,17 +29,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code lifecycle} tool on a real etcd. {@code --metadata etcd://…} publishes the tree there
- * while the records stay in the home. And the takeover: two engine processes share one etcd ({@code --store etcd://…}: records, journal and
- * metadata tree). One runs {@code add-nodes} and is killed with SIGKILL in the middle; the other,
- * a {@code serve} replica on another (pretend) host, takes the operation over once the dead
- * engine's etcd lease has expired, and finishes it without creating any node a second time.
+ * while the records stay in the home. And the takeover: two engine processes share one etcd ({@code
+ * --store etcd://…}: records, journal and metadata tree). One runs {@code add-nodes} and is killed
+ * with SIGKILL in the middle; the other, a {@code serve} replica on another (pretend) host, takes
+ * the operation over once the dead engine's etcd lease has expired, and finishes it without
+ * creating any node a second time.
  */
 class EtcdCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path CLI = Path.of(System.getProperty("lifecycle.repo", ".."))
-      .toAbsolutePath().normalize().resolve("lifecycle-cli/target/lifecycle-cli.jar");
+  private static final Path CLI =
+      Path.of(System.getProperty("lifecycle.repo", ".."))
+          .toAbsolutePath()
+          .normalize()
+          .resolve("lifecycle-cli/target/lifecycle-cli.jar");
   private static final long LEASE_SECONDS = 3;
-  private static final String SPEC = """
+  private static final String SPEC =
+      """
       name: slow
       version: "1"
       roles:
@@ -80,10 +85,21 @@ class EtcdCliIT {
     Path spec = dir.resolve("slow.yaml");
     Files.writeString(spec, SPEC);
     Path home = dir.resolve("home");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        CLI.toString(), "--home", home.toString(), "--metadata", etcd.url(), "--json", "create",
-        spec.toString(), "--name", "m"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                CLI.toString(),
+                "--home",
+                home.toString(),
+                "--metadata",
+                etcd.url(),
+                "--json",
+                "create",
+                spec.toString(),
+                "--name",
+                "m"));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     started.add(p);
     JsonNode c = JSON.readTree(p.getInputStream().readAllBytes());
@@ -91,7 +107,8 @@ class EtcdCliIT {
     String id = c.get("id").asText();
     try (EtcdMetadataStore tree = EtcdMetadataStore.open(etcd.url())) {
       Map<String, String> keys = tree.get("/clusters/" + id).toCompletableFuture().join();
-      assertThat(keys).containsEntry("/clusters/" + id + "/cluster/name", "m")
+      assertThat(keys)
+          .containsEntry("/clusters/" + id + "/cluster/name", "m")
           .containsEntry("/clusters/" + id + "/hosts/db/m-db-1/node_id", "m-db-1")
           .containsEntry("/clusters/" + id + "/hosts/db/m-db-2/node_id", "m-db-2");
     }
@@ -115,23 +132,28 @@ class EtcdCliIT {
     Process a = cli(home, "host-a", ta, "add-nodes", "c", "--role", "db", "--count", "3");
 
     // kill the first engine once its new nodes exist and their commands are running
-    List<JsonNode> before = awaitTrace(ta, Duration.ofSeconds(60),
-        e -> e.get("event").asText().equals("COMMAND_STARTED"));
+    List<JsonNode> before =
+        awaitTrace(
+            ta, Duration.ofSeconds(60), e -> e.get("event").asText().equals("COMMAND_STARTED"));
     new ProcessBuilder("kill", "-9", String.valueOf(a.pid())).start().waitFor();
     Instant killed = Instant.now();
     assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(a.exitValue()).isEqualTo(137);
     String operation = before.get(0).get("operation").asText();
 
-    List<JsonNode> after = awaitTrace(tb, Duration.ofSeconds(60),
-        e -> e.get("event").asText().equals("OPERATION_SUCCEEDED"));
-    JsonNode resumed = after.stream()
-        .filter(e -> e.get("event").asText().equals("OPERATION_STARTED")).findFirst()
-        .orElseThrow();
+    List<JsonNode> after =
+        awaitTrace(
+            tb, Duration.ofSeconds(60), e -> e.get("event").asText().equals("OPERATION_SUCCEEDED"));
+    JsonNode resumed =
+        after.stream()
+            .filter(e -> e.get("event").asText().equals("OPERATION_STARTED"))
+            .findFirst()
+            .orElseThrow();
     assertThat(resumed.get("operation").asText()).isEqualTo(operation);
     assertThat(resumed.get("message").asText()).startsWith("resumed:");
     Instant tookOver = Instant.parse(resumed.get("ts").asText());
-    System.out.printf("etcd takeover: engine A killed, replica B resumed %s after (lease %d s)%n",
+    System.out.printf(
+        "etcd takeover: engine A killed, replica B resumed %s after (lease %d s)%n",
         Duration.between(killed, tookOver), LEASE_SECONDS);
     assertThat(Duration.between(killed, tookOver))
         .as("the replica waits for the dead engine's %d s etcd lease to expire", LEASE_SECONDS)
@@ -146,8 +168,7 @@ class EtcdCliIT {
         if (e.get("event").asText().equals("RESOURCE_CREATED")) {
           String node = e.get("node").asText();
           String addr = e.get("message").asText();
-          assertThat(address.putIfAbsent(node, addr)).as("address of " + node)
-              .isIn(null, addr);
+          assertThat(address.putIfAbsent(node, addr)).as("address of " + node).isIn(null, addr);
           createdBy.putIfAbsent(node, trace == after ? "b" : "a");
         }
       }
@@ -167,8 +188,8 @@ class EtcdCliIT {
         .containsExactly("c-db-1", "c-db-2", "c-db-3", "c-db-4", "c-db-5");
     for (JsonNode n : c.get("nodes")) {
       assertThat(n.get("state").asText()).isEqualTo("RUNNING");
-      assertThat("address " + n.get("ip").asText()).isEqualTo(address.getOrDefault(
-          n.get("id").asText(), "address " + n.get("ip").asText()));
+      assertThat("address " + n.get("ip").asText())
+          .isEqualTo(address.getOrDefault(n.get("id").asText(), "address " + n.get("ip").asText()));
     }
 
     b.destroy();
@@ -188,32 +209,46 @@ class EtcdCliIT {
   }
 
   /** Waits until the trace holds an event matching {@code until}; the events up to it. */
-  private static List<JsonNode> awaitTrace(Path trace, Duration within,
-      Predicate<JsonNode> until) {
+  private static List<JsonNode> awaitTrace(Path trace, Duration within, Predicate<JsonNode> until) {
     AtomicReference<List<JsonNode>> upTo = new AtomicReference<>();
-    await().atMost(within).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
-      List<JsonNode> events;
-      try {
-        events = readTrace(trace);
-      } catch (IOException e) {
-        events = List.of(); // a line being written
-      }
-      int match = 0;
-      while (match < events.size() && !until.test(events.get(match))) {
-        match++;
-      }
-      assertThat(match).as("a matching event in %s: %s", trace, events).isLessThan(events.size());
-      upTo.set(events.subList(0, match + 1));
-    });
+    await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () -> {
+              List<JsonNode> events;
+              try {
+                events = readTrace(trace);
+              } catch (IOException e) {
+                events = List.of(); // a line being written
+              }
+              int match = 0;
+              while (match < events.size() && !until.test(events.get(match))) {
+                match++;
+              }
+              assertThat(match)
+                  .as("a matching event in %s: %s", trace, events)
+                  .isLessThan(events.size());
+              upTo.set(events.subList(0, match + 1));
+            });
     return upTo.get();
   }
 
   private Process cli(Path home, String host, Path trace, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", CLI.toString(),
-        "--home", home.toString(), "--store", etcd.url(), "--lease",
-        String.valueOf(LEASE_SECONDS)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                CLI.toString(),
+                "--home",
+                home.toString(),
+                "--store",
+                etcd.url(),
+                "--lease",
+                String.valueOf(LEASE_SECONDS)));
     if (trace != null) {
       cmd.addAll(List.of("--trace", trace.toString()));
     }

@@ -48,14 +48,18 @@ class LifecycleCliTest {
   @Test
   void validate_summaryCountsRolesNodesAndResources() {
     Result r = run("validate", SPECS.resolve("hadoop.yaml").toString());
-    assertThat(r.out().strip()).isEqualTo("valid: hadoop 3.3.6: 3 roles, 5 nodes "
-        + "(master=1, worker=3, client=1); 15 cpu, 29696 MiB memory, 350 GiB storage");
+    assertThat(r.out().strip())
+        .isEqualTo(
+            "valid: hadoop 3.3.6: 3 roles, 5 nodes "
+                + "(master=1, worker=3, client=1); 15 cpu, 29696 MiB memory, 350 GiB storage");
   }
 
   @Test
   void validate_threeMistakes_printsAllThreePathsAndExitsTwo(@TempDir Path dir) throws IOException {
     Path spec = dir.resolve("broken.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: zookeeper
         version: "3.8.4"
         roles:
@@ -68,12 +72,13 @@ class LifecycleCliTest {
         """);
     Result r = run("validate", spec.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(r.outLines()).containsExactly(
-        "roles[0].count: must be within [min_nodes, max_nodes] = [1, 9], was 12 (line 5, column 12)",
-        "roles[0].services.start.order: must be >= 0, was -1 (line 8, column 48)",
-        "roles[0].services.stop.colour: unknown key; known keys here: cmd, order, timeout,"
-            + " nodes_to_execute_on, post_start_service, post_stop_service, pre_check, watch"
-            + " (line 9, column 39)");
+    assertThat(r.outLines())
+        .containsExactly(
+            "roles[0].count: must be within [min_nodes, max_nodes] = [1, 9], was 12 (line 5, column 12)",
+            "roles[0].services.start.order: must be >= 0, was -1 (line 8, column 48)",
+            "roles[0].services.stop.colour: unknown key; known keys here: cmd, order, timeout,"
+                + " nodes_to_execute_on, post_start_service, post_stop_service, pre_check, watch"
+                + " (line 9, column 39)");
   }
 
   @Test

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The commands after create (scale-vertical, upgrade, rollback, stop, start, restart, run,
- * backup, backups, restore, promote, add-role, remove-role) in-process on a temporary home.
+ * The commands after create (scale-vertical, upgrade, rollback, stop, start, restart, run, backup,
+ * backups, restore, promote, add-role, remove-role) in-process on a temporary home.
  */
 class OperationCommandsTest {
   /** A small app whose scripts only write files in their node's directory. */
-  static final String KV = """
+  static final String KV =
+      """
       name: kv
       version: "1.0"
       roles:
@@ -43,7 +44,8 @@ class OperationCommandsTest {
       """;
 
   /** A spec file that defines the role add-role takes. */
-  static final String CACHE = """
+  static final String CACHE =
+      """
       name: kv
       version: "1.0"
       roles:
@@ -54,11 +56,9 @@ class OperationCommandsTest {
             stop: {cmd: 'echo stop >> log'}
       """;
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
-  @TempDir
-  Path specDir;
+  @TempDir Path specDir;
 
   Path kv;
   Path kv11;
@@ -67,8 +67,9 @@ class OperationCommandsTest {
   @BeforeEach
   void writeSpecs() throws IOException {
     kv = Files.writeString(specDir.resolve("kv.yaml"), KV);
-    kv11 = Files.writeString(specDir.resolve("kv-1.1.yaml"),
-        KV.replace("version: \"1.0\"", "version: \"1.1\""));
+    kv11 =
+        Files.writeString(
+            specDir.resolve("kv-1.1.yaml"), KV.replace("version: \"1.0\"", "version: \"1.1\""));
     cache = Files.writeString(specDir.resolve("cache.yaml"), CACHE);
   }
 
@@ -117,7 +118,8 @@ class OperationCommandsTest {
   void badInput_exitsTwo_beforeTheHomeIsOpened() throws IOException {
     assertThat(exits(ExitCodes.BAD_INPUT, "scale-vertical", "k", "--role", "db"))
         .contains("--role db: give at least one of --cpu, --memory, --volume");
-    exits(ExitCodes.BAD_INPUT, "scale-vertical", "k", "--role", "db", "--cpu", "2", "--role", "web");
+    exits(
+        ExitCodes.BAD_INPUT, "scale-vertical", "k", "--role", "db", "--cpu", "2", "--role", "web");
     exits(ExitCodes.BAD_INPUT, "scale-vertical", "k", "--cpu", "2");
     exits(ExitCodes.BAD_INPUT, "scale-vertical", "k");
     exits(ExitCodes.BAD_INPUT, "scale-vertical", "k", "--role", "db", "--cpu", "two");
@@ -131,7 +133,15 @@ class OperationCommandsTest {
     exits(ExitCodes.BAD_INPUT, "restart", "k", "--batch-size", "0");
     assertThat(exits(ExitCodes.BAD_INPUT, "restart", "k", "--batch-period", "5"))
         .contains("--batch-period: needs --batch-size N");
-    exits(ExitCodes.BAD_INPUT, "run", "k", "--service", "compact", "--batch-size", "2", "--batch-period",
+    exits(
+        ExitCodes.BAD_INPUT,
+        "run",
+        "k",
+        "--service",
+        "compact",
+        "--batch-size",
+        "2",
+        "--batch-period",
         "-1");
     exits(ExitCodes.BAD_INPUT, "run", "k", "--role", "db");
 
@@ -145,14 +155,16 @@ class OperationCommandsTest {
     assertThat(exits(ExitCodes.BAD_INPUT, "add-role", "k", cache.toString(), "--role", "web"))
         .contains("defines no role 'web'; it defines cache");
     exits(ExitCodes.BAD_INPUT, "add-role", "k", cache.toString());
-    exits(ExitCodes.BAD_INPUT, "add-role", "k", cache.toString(), "--role", "cache", "--count", "0");
+    exits(
+        ExitCodes.BAD_INPUT, "add-role", "k", cache.toString(), "--role", "cache", "--count", "0");
     exits(ExitCodes.BAD_INPUT, "remove-role", "k");
 
     exits(ExitCodes.BAD_INPUT, "plan", "k", "--op", "scale-vertical", "--role", "db");
     exits(ExitCodes.BAD_INPUT, "plan", "k", "--op", "restart", "--batch-size", "0");
     assertThat(exits(ExitCodes.BAD_INPUT, "plan", "k", "--op", "show"))
         .contains("unknown operation 'show'")
-        .contains("scale-vertical").contains("remove-role");
+        .contains("scale-vertical")
+        .contains("remove-role");
     exits(ExitCodes.BAD_INPUT, "plan", "k", "--op", "promote");
 
     try (Stream<Path> files = Files.list(home)) {
@@ -162,14 +174,31 @@ class OperationCommandsTest {
 
   @Test
   void help_describesEveryNewCommand() {
-    for (String command : List.of("scale-vertical", "upgrade", "rollback", "stop", "start",
-        "restart", "run", "backup", "backups", "restore", "promote", "add-role", "remove-role")) {
+    for (String command :
+        List.of(
+            "scale-vertical",
+            "upgrade",
+            "rollback",
+            "stop",
+            "start",
+            "restart",
+            "run",
+            "backup",
+            "backups",
+            "restore",
+            "promote",
+            "add-role",
+            "remove-role")) {
       LifecycleCliTest.Result r = run("help", command);
       assertThat(r.code()).as(command).isZero();
       assertThat(r.out()).as(command).contains("Usage: lifecycle " + command);
     }
-    assertThat(run("help", "restart").out()).contains("--batch-size=N").contains("--batch-period=SEC");
-    assertThat(run("help", "scale-vertical").out()).contains("--role=ROLE").contains("--volume=GIB");
+    assertThat(run("help", "restart").out())
+        .contains("--batch-size=N")
+        .contains("--batch-period=SEC");
+    assertThat(run("help", "scale-vertical").out())
+        .contains("--role=ROLE")
+        .contains("--volume=GIB");
   }
 
   @Test
@@ -233,13 +262,17 @@ class OperationCommandsTest {
   @Test
   void failedUpgrade_isRolledBack_atOnceWithAutoRollback_orByRollbackAfterwards()
       throws IOException {
-    Path broken = Files.writeString(specDir.resolve("kv-2.0.yaml"), KV
-        .replace("version: \"1.0\"", "version: \"2.0\"")
-        .replace("echo \"upgrade $LC_APP_VERSION\" >> log", "exit 3"));
+    Path broken =
+        Files.writeString(
+            specDir.resolve("kv-2.0.yaml"),
+            KV.replace("version: \"1.0\"", "version: \"2.0\"")
+                .replace("echo \"upgrade $LC_APP_VERSION\" >> log", "exit 3"));
     ok("create", kv.toString(), "--name", "k");
 
     String err = exits(ExitCodes.FAILED, "upgrade", "k", broken.toString(), "--auto-rollback");
-    assertThat(err).contains("upgrade on k-db-1 exited with 3").contains("then rollback")
+    assertThat(err)
+        .contains("upgrade on k-db-1 exited with 3")
+        .contains("then rollback")
         .contains("cluster k is RUNNING");
     JsonNode rolledBack = show("k");
     assertThat(rolledBack.get("version").asText()).isEqualTo("1.0");
@@ -274,8 +307,7 @@ class OperationCommandsTest {
         .isEqualTo("ADD_ROLE");
     assertThat(planType(backup, "restore", "--name", "r")).isEqualTo("RESTORE");
     assertThat(ok("plan", "k", "--op", "restart", "--batch-size", "2")).contains("k-db-3");
-    assertThat(ok("plan", "k", "--op", "stop", "--format", "mermaid"))
-        .startsWith("flowchart TD");
+    assertThat(ok("plan", "k", "--op", "stop", "--format", "mermaid")).startsWith("flowchart TD");
     assertThat(ok("plan", backup, "--op", "restore", "--name", "r", "--count", "db=3"))
         .contains("r-db-1");
     // a dry-run changes nothing
@@ -287,14 +319,27 @@ class OperationCommandsTest {
 
   @Test
   void everyOperation_onOneClusterOfTheLocalInfrastructure() throws IOException {
-    JsonNode created = new ObjectMapper().readTree(ok("--json", "create", kv.toString(),
-        "--name", "k"));
+    JsonNode created =
+        new ObjectMapper().readTree(ok("--json", "create", kv.toString(), "--name", "k"));
     assertThat(created.get("version").asText()).isEqualTo("1.0");
     assertThat(nodeValues(created, "version")).containsExactly("1.0", "1.0", "1.0");
     assertThat(ok("show", "k")).contains("VERSION").containsPattern("k-db-1 .* 1\\.0\\n");
 
-    JsonNode scaled = new ObjectMapper().readTree(ok("--json", "scale-vertical", "k",
-        "--role", "db", "--cpu", "2", "--memory", "1024", "--volume", "2"));
+    JsonNode scaled =
+        new ObjectMapper()
+            .readTree(
+                ok(
+                    "--json",
+                    "scale-vertical",
+                    "k",
+                    "--role",
+                    "db",
+                    "--cpu",
+                    "2",
+                    "--memory",
+                    "1024",
+                    "--volume",
+                    "2"));
     assertThat(scaled.get("operation_id").asText()).isNotEmpty();
     assertThat(scaled.get("state").asText()).isEqualTo("RUNNING");
     assertThat(nodeValues(scaled, "cpu")).containsOnly("2");
@@ -331,7 +376,8 @@ class OperationCommandsTest {
 
     long before = System.nanoTime();
     ok("restart", "k", "--batch-size", "2", "--batch-period", "1");
-    assertThat(System.nanoTime() - before).as("two batches, one period apart")
+    assertThat(System.nanoTime() - before)
+        .as("two batches, one period apart")
         .isGreaterThanOrEqualTo(1_000_000_000L);
     for (String node : List.of("k-db-1", "k-db-2", "k-db-3")) {
       assertThat(log(node)).endsWith("restart\n");
@@ -351,8 +397,7 @@ class OperationCommandsTest {
     assertThat(second.get("artifacts").get(0).get("node").asText()).isEqualTo("k-db-1");
     assertThat(ok("backups", "k")).contains(backupId).contains(second.get("id").asText());
     JsonNode backups = new ObjectMapper().readTree(ok("--json", "backups", "k"));
-    assertThat(backups.findValuesAsText("id")).containsExactly(backupId,
-        second.get("id").asText());
+    assertThat(backups.findValuesAsText("id")).containsExactly(backupId, second.get("id").asText());
 
     ok("restore", backupId, "--name", "r", "--label", "from=k", "--count", "db=3");
     JsonNode restored = show("r");
@@ -371,8 +416,8 @@ class OperationCommandsTest {
     ok("add-role", "k", cache.toString(), "--role", "cache", "--count", "1");
     JsonNode withCache = show("k");
     assertThat(withCache.get("state").asText()).isEqualTo("RUNNING");
-    assertThat(nodeValues(withCache, "id")).containsExactly("k-db-1", "k-db-2", "k-db-3",
-        "k-cache-1");
+    assertThat(nodeValues(withCache, "id"))
+        .containsExactly("k-db-1", "k-db-2", "k-db-3", "k-cache-1");
     assertThat(log("k-cache-1")).isEqualTo("start\n");
     assertThat(planType("k", "remove-role", "cache", "--force")).isEqualTo("REMOVE_ROLE");
     ok("remove-role", "k", "cache");

@@ -20,14 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two engines in two JVMs (two {@code lifecycle} processes) work on one cluster at the same time,
- * sharing the records in one SQLite file or one PostgreSQL database: their operations run one
- * after the other, never interleaved, as the two traces show.
+ * sharing the records in one SQLite file or one PostgreSQL database: their operations run one after
+ * the other, never interleaved, as the two traces show.
  */
 class TwoEnginesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path CLI = Path.of(System.getProperty("lifecycle.repo", ".."))
-      .toAbsolutePath().normalize().resolve("lifecycle-cli/target/lifecycle-cli.jar");
-  private static final String SPEC = """
+  private static final Path CLI =
+      Path.of(System.getProperty("lifecycle.repo", ".."))
+          .toAbsolutePath()
+          .normalize()
+          .resolve("lifecycle-cli/target/lifecycle-cli.jar");
+  private static final String SPEC =
+      """
       name: slow
       version: "1"
       roles:
@@ -72,15 +76,24 @@ class TwoEnginesIT {
     Path spec = dir.resolve("slow.yaml");
     Files.writeString(spec, SPEC);
     Path home = dir.resolve("home");
-    assertThat(cli(home, store, null, "create", spec.toString(), "--name", "c").waitFor())
-        .isZero();
+    assertThat(cli(home, store, null, "create", spec.toString(), "--name", "c").waitFor()).isZero();
     for (int round = 1; round <= 3; round++) {
       Path ta = dir.resolve("a" + round + ".jsonl");
       Path tb = dir.resolve("b" + round + ".jsonl");
-      Process a = cli(home, store, ta, "--timeout", "120", "add-nodes", "c", "--role", "db",
-          "--count", "1");
-      Process b = cli(home, store, tb, "--timeout", "120", "delete-nodes", "c",
-          "c-db-" + round);
+      Process a =
+          cli(
+              home,
+              store,
+              ta,
+              "--timeout",
+              "120",
+              "add-nodes",
+              "c",
+              "--role",
+              "db",
+              "--count",
+              "1");
+      Process b = cli(home, store, tb, "--timeout", "120", "delete-nodes", "c", "c-db-" + round);
       assertThat(a.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(b.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(a.exitValue()).as("add-nodes, round " + round).isZero();
@@ -88,16 +101,17 @@ class TwoEnginesIT {
       Instant[] ia = interval(ta);
       Instant[] ib = interval(tb);
       assertThat(!ia[1].isAfter(ib[0]) || !ib[1].isAfter(ia[0]))
-          .as("round %d: add-nodes ran %s..%s and delete-nodes %s..%s", round, ia[0], ia[1],
-              ib[0], ib[1]).isTrue();
+          .as(
+              "round %d: add-nodes ran %s..%s and delete-nodes %s..%s",
+              round, ia[0], ia[1], ib[0], ib[1])
+          .isTrue();
     }
     Process show = cli(home, store, null, "--json", "show", "c");
     String out = new String(show.getInputStream().readAllBytes());
     assertThat(show.waitFor()).isZero();
     JsonNode c = JSON.readTree(out);
     assertThat(c.get("state").asText()).isEqualTo("RUNNING");
-    assertThat(c.get("nodes").findValuesAsText("id"))
-        .containsExactly("c-db-4", "c-db-5", "c-db-6");
+    assertThat(c.get("nodes").findValuesAsText("id")).containsExactly("c-db-4", "c-db-5", "c-db-6");
   }
 
   /** When the operation of a trace started and when it succeeded, by the trace's clock. */
@@ -120,10 +134,16 @@ class TwoEnginesIT {
 
   private static Process cli(Path home, List<String> store, Path trace, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", CLI.toString(),
-        "--home", home.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                CLI.toString(),
+                "--home",
+                home.toString()));
     cmd.addAll(store);
     if (trace != null) {
       cmd.addAll(List.of("--trace", trace.toString()));

@@ -31,11 +31,11 @@ import java.util.Map;
 /**
  * Reads app specs from JSON and YAML files and writes them back (docs/design.md §2).
  *
- * <p>Reading is strict and reports every problem at once: malformed syntax, unknown keys
- * (with a "did you mean" hint), missing required keys, wrong types, duplicate keys and all the
- * semantic checks of {@link AppSpec#validate()}, each with its path and, because it comes from a
- * file, its line and column. Nothing is returned unless the whole spec is valid. Files larger
- * than {@link #DEFAULT_MAX_BYTES} are refused before they are read.
+ * <p>Reading is strict and reports every problem at once: malformed syntax, unknown keys (with a
+ * "did you mean" hint), missing required keys, wrong types, duplicate keys and all the semantic
+ * checks of {@link AppSpec#validate()}, each with its path and, because it comes from a file, its
+ * line and column. Nothing is returned unless the whole spec is valid. Files larger than {@link
+ * #DEFAULT_MAX_BYTES} are refused before they are read.
  *
  * <p>Writing produces the snake_case format, leaving out settings that are at their defaults. A
  * valid spec written and read back is {@linkplain AppSpec#equals(Object) equal} to the original.
@@ -47,28 +47,29 @@ public final class AppSpecFiles {
   /** Largest spec file read by default: 1 MiB, far above any real spec. */
   public static final long DEFAULT_MAX_BYTES = 1L << 20;
 
-  private static final ObjectMapper JSON_WRITER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_WRITER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper YAML_WRITER = yamlWriter(true);
   // double quotes everywhere: the plain and block styles of the minimal writer leave the Unicode
   // line breaks NEL, LS and PS unescaped, and YAML reads them back as line breaks
   private static final ObjectMapper YAML_QUOTING_WRITER = yamlWriter(false);
 
   private static ObjectMapper yamlWriter(boolean minimizeQuotes) {
-    YAMLFactory factory = YAMLFactory.builder()
-        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-        .configure(YAMLGenerator.Feature.MINIMIZE_QUOTES, minimizeQuotes)
-        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-        .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-        .build();
+    YAMLFactory factory =
+        YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .configure(YAMLGenerator.Feature.MINIMIZE_QUOTES, minimizeQuotes)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .build();
     return new ObjectMapper(factory);
   }
 
   private AppSpecFiles() {}
 
   /**
-   * Reads and validates a spec file of at most {@link #DEFAULT_MAX_BYTES}; the format follows
-   * from the file name ({@link SpecFormat#forFile(Path)}).
+   * Reads and validates a spec file of at most {@link #DEFAULT_MAX_BYTES}; the format follows from
+   * the file name ({@link SpecFormat#forFile(Path)}).
    *
    * @param file the spec file
    * @return the valid spec
@@ -93,32 +94,53 @@ public final class AppSpecFiles {
     try {
       long size = Files.size(file);
       if (size > maxBytes) {
-        throw new ValidationException(subject, List.of(ValidationProblem.of(ValidationProblem.ROOT,
-            "the file is " + size + " bytes, over the limit of " + maxBytes + " bytes; an app"
-                + " spec is a few KiB — check that this is the right file")));
+        throw new ValidationException(
+            subject,
+            List.of(
+                ValidationProblem.of(
+                    ValidationProblem.ROOT,
+                    "the file is "
+                        + size
+                        + " bytes, over the limit of "
+                        + maxBytes
+                        + " bytes; an app"
+                        + " spec is a few KiB — check that this is the right file")));
       }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new ValidationException(subject, List.of(ValidationProblem.of(ValidationProblem.ROOT,
-          "no such file; check the path")));
+      throw new ValidationException(
+          subject,
+          List.of(ValidationProblem.of(ValidationProblem.ROOT, "no such file; check the path")));
     } catch (IOException e) {
-      throw new ValidationException(subject, List.of(ValidationProblem.of(ValidationProblem.ROOT,
-          "cannot read the file: " + e.getMessage())));
+      throw new ValidationException(
+          subject,
+          List.of(
+              ValidationProblem.of(
+                  ValidationProblem.ROOT, "cannot read the file: " + e.getMessage())));
     }
     if (bytes.length > maxBytes) {
-      throw new ValidationException(subject, List.of(ValidationProblem.of(ValidationProblem.ROOT,
-          "the file grew past the limit of " + maxBytes + " bytes while it was read")));
+      throw new ValidationException(
+          subject,
+          List.of(
+              ValidationProblem.of(
+                  ValidationProblem.ROOT,
+                  "the file grew past the limit of " + maxBytes + " bytes while it was read")));
     }
     String content;
     try {
-      content = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      content =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (CharacterCodingException e) {
-      throw new ValidationException(subject, List.of(ValidationProblem.of(ValidationProblem.ROOT,
-          "the file is not UTF-8 text; save it as UTF-8")));
+      throw new ValidationException(
+          subject,
+          List.of(
+              ValidationProblem.of(
+                  ValidationProblem.ROOT, "the file is not UTF-8 text; save it as UTF-8")));
     }
     if (content.startsWith("\uFEFF")) {
       // a byte order mark, as some Windows editors write: YAML skips it, JSON would not
@@ -141,9 +163,16 @@ public final class AppSpecFiles {
 
   private static AppSpec parse(String content, SpecFormat format, String subject, long maxChars) {
     if (content.length() > maxChars) {
-      throw new ValidationException(subject, List.of(ValidationProblem.of(ValidationProblem.ROOT,
-          "the document is " + content.length() + " characters, over the limit of " + maxChars
-              + " characters; an app spec is a few KiB")));
+      throw new ValidationException(
+          subject,
+          List.of(
+              ValidationProblem.of(
+                  ValidationProblem.ROOT,
+                  "the document is "
+                      + content.length()
+                      + " characters, over the limit of "
+                      + maxChars
+                      + " characters; an app spec is a few KiB")));
     }
     List<ValidationProblem> structural = new ArrayList<>();
     SpecTree.Node root = SpecTree.parse(content, format, structural);
@@ -159,8 +188,9 @@ public final class AppSpecFiles {
       }
     }
     if (!all.isEmpty()) {
-      all.sort(Comparator.comparingInt(ValidationProblem::line)
-          .thenComparingInt(ValidationProblem::column));
+      all.sort(
+          Comparator.comparingInt(ValidationProblem::line)
+              .thenComparingInt(ValidationProblem::column));
       throw new ValidationException(subject, all);
     }
     return spec;
@@ -181,8 +211,8 @@ public final class AppSpecFiles {
   public static String write(AppSpec spec, SpecFormat format) {
     try {
       Map<String, Object> tree = tree(spec);
-      String text = (format == SpecFormat.JSON ? JSON_WRITER : YAML_WRITER)
-          .writeValueAsString(tree);
+      String text =
+          (format == SpecFormat.JSON ? JSON_WRITER : YAML_WRITER).writeValueAsString(tree);
       if (format == SpecFormat.YAML && text.chars().anyMatch(AppSpecFiles::isUnicodeLineBreak)) {
         text = YAML_QUOTING_WRITER.writeValueAsString(tree);
       }
@@ -235,14 +265,17 @@ public final class AppSpecFiles {
     r.put("cpu", role.cpu());
     r.put("memory", role.memory());
     role.image().ifPresent(i -> r.put("image", i));
-    role.volume().ifPresent(v -> {
-      Map<String, Object> volume = new LinkedHashMap<>();
-      volume.put("size", v.size());
-      volume.put("mount_point", v.mountPoint());
-      r.put("volume", volume);
-    });
+    role.volume()
+        .ifPresent(
+            v -> {
+              Map<String, Object> volume = new LinkedHashMap<>();
+              volume.put("size", v.size());
+              volume.put("mount_point", v.mountPoint());
+              r.put("volume", volume);
+            });
     if (!role.advancedActions().isEmpty()) {
-      r.put("advanced_actions",
+      r.put(
+          "advanced_actions",
           role.advancedActions().stream().map(AdvancedAction::fileName).toList());
     }
     if (role.verticalScalingPolicy() != ExecutionPolicy.PARALLEL) {

@@ -41,65 +41,82 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The JSON form of the engine's records (clusters, operations, plans, events), for stores that
- * keep documents and for traces. Keys are snake_case; times are UTC ISO-8601 with milliseconds;
- * an app spec is written in the spec file format; a plan step carries its kind in a {@code kind}
- * property. Records written by earlier versions read back. Thread-safe.
+ * The JSON form of the engine's records (clusters, operations, plans, events), for stores that keep
+ * documents and for traces. Keys are snake_case; times are UTC ISO-8601 with milliseconds; an app
+ * spec is written in the spec file format; a plan step carries its kind in a {@code kind} property.
+ * Records written by earlier versions read back. Thread-safe.
  */
 public final class RecordCodec {
   private static final DateTimeFormatter MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   /**
-   * The names under which plan steps are stored, in their {@code kind} property. The names are
-   * part of the stored format: never rename one.
+   * The names under which plan steps are stored, in their {@code kind} property. The names are part
+   * of the stored format: never rename one.
    */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
   @JsonSubTypes({
-      @JsonSubTypes.Type(value = CreateNodeStep.class, name = "create_node"),
-      @JsonSubTypes.Type(value = DeleteNodeStep.class, name = "delete_node"),
-      @JsonSubTypes.Type(value = ServiceStep.class, name = "service"),
-      @JsonSubTypes.Type(value = PreCheckStep.class, name = "pre_check"),
-      @JsonSubTypes.Type(value = MetadataStep.class, name = "metadata"),
-      @JsonSubTypes.Type(value = ResizeNodeStep.class, name = "resize_node"),
-      @JsonSubTypes.Type(value = ReplaceImageStep.class, name = "replace_image"),
-      @JsonSubTypes.Type(value = StopNodeStep.class, name = "stop_node"),
-      @JsonSubTypes.Type(value = StartNodeStep.class, name = "start_node"),
-      @JsonSubTypes.Type(value = WaitStep.class, name = "wait")})
+    @JsonSubTypes.Type(value = CreateNodeStep.class, name = "create_node"),
+    @JsonSubTypes.Type(value = DeleteNodeStep.class, name = "delete_node"),
+    @JsonSubTypes.Type(value = ServiceStep.class, name = "service"),
+    @JsonSubTypes.Type(value = PreCheckStep.class, name = "pre_check"),
+    @JsonSubTypes.Type(value = MetadataStep.class, name = "metadata"),
+    @JsonSubTypes.Type(value = ResizeNodeStep.class, name = "resize_node"),
+    @JsonSubTypes.Type(value = ReplaceImageStep.class, name = "replace_image"),
+    @JsonSubTypes.Type(value = StopNodeStep.class, name = "stop_node"),
+    @JsonSubTypes.Type(value = StartNodeStep.class, name = "start_node"),
+    @JsonSubTypes.Type(value = WaitStep.class, name = "wait")
+  })
   private interface StepMixIn {}
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .addMixIn(Step.class, StepMixIn.class)
-      .registerModule(new Jdk8Module())
-      .registerModule(new JavaTimeModule())
-      .registerModule(new SimpleModule("lifecycle")
-          .addSerializer(Instant.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
-                throws IOException {
-              gen.writeString(MILLIS.format(value));
-            }
-          })
-          .addSerializer(AppSpec.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(AppSpec value, JsonGenerator gen, SerializerProvider provider)
-                throws IOException {
-              gen.writeTree(gen.getCodec().readTree(
-                  gen.getCodec().getFactory().createParser(AppSpecFiles.write(value, SpecFormat.JSON))));
-            }
-          })
-          .setSerializerModifier(new EmptyTextAsBlank())
-          .addDeserializer(AppSpec.class, new JsonDeserializer<>() {
-            @Override
-            public AppSpec deserialize(JsonParser p, DeserializationContext ctxt)
-                throws IOException {
-              return AppSpecFiles.parse(p.readValueAsTree().toString(), SpecFormat.JSON);
-            }
-          }))
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .addMixIn(Step.class, StepMixIn.class)
+          .registerModule(new Jdk8Module())
+          .registerModule(new JavaTimeModule())
+          .registerModule(
+              new SimpleModule("lifecycle")
+                  .addSerializer(
+                      Instant.class,
+                      new JsonSerializer<>() {
+                        @Override
+                        public void serialize(
+                            Instant value, JsonGenerator gen, SerializerProvider provider)
+                            throws IOException {
+                          gen.writeString(MILLIS.format(value));
+                        }
+                      })
+                  .addSerializer(
+                      AppSpec.class,
+                      new JsonSerializer<>() {
+                        @Override
+                        public void serialize(
+                            AppSpec value, JsonGenerator gen, SerializerProvider provider)
+                            throws IOException {
+                          gen.writeTree(
+                              gen.getCodec()
+                                  .readTree(
+                                      gen.getCodec()
+                                          .getFactory()
+                                          .createParser(
+                                              AppSpecFiles.write(value, SpecFormat.JSON))));
+                        }
+                      })
+                  .setSerializerModifier(new EmptyTextAsBlank())
+                  .addDeserializer(
+                      AppSpec.class,
+                      new JsonDeserializer<>() {
+                        @Override
+                        public AppSpec deserialize(JsonParser p, DeserializationContext ctxt)
+                            throws IOException {
+                          return AppSpecFiles.parse(
+                              p.readValueAsTree().toString(), SpecFormat.JSON);
+                        }
+                      }))
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private RecordCodec() {}
 
@@ -111,20 +128,24 @@ public final class RecordCodec {
   private static final class EmptyTextAsBlank extends BeanSerializerModifier {
     private static final long serialVersionUID = 1L;
 
-    private static final JsonSerializer<Object> OPTIONAL_TEXT = new JsonSerializer<>() {
-      @Override
-      public void serialize(Object value, JsonGenerator gen, SerializerProvider provider)
-          throws IOException {
-        gen.writeString(((Optional<?>) value).map(String.class::cast).orElse(""));
-      }
-    };
+    private static final JsonSerializer<Object> OPTIONAL_TEXT =
+        new JsonSerializer<>() {
+          @Override
+          public void serialize(Object value, JsonGenerator gen, SerializerProvider provider)
+              throws IOException {
+            gen.writeString(((Optional<?>) value).map(String.class::cast).orElse(""));
+          }
+        };
 
     @Override
-    public List<BeanPropertyWriter> changeProperties(SerializationConfig config,
-        BeanDescription description, List<BeanPropertyWriter> properties) {
+    public List<BeanPropertyWriter> changeProperties(
+        SerializationConfig config,
+        BeanDescription description,
+        List<BeanPropertyWriter> properties) {
       for (BeanPropertyWriter property : properties) {
         JavaType type = property.getType();
-        if (type.hasRawClass(Optional.class) && type.containedTypeCount() == 1
+        if (type.hasRawClass(Optional.class)
+            && type.containedTypeCount() == 1
             && type.containedType(0).hasRawClass(String.class)) {
           property.assignSerializer(OPTIONAL_TEXT);
         }
@@ -170,8 +191,8 @@ public final class RecordCodec {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a valid " + type.getSimpleName() + " record: "
-          + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "not a valid " + type.getSimpleName() + " record: " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -28,20 +28,38 @@ import java.util.function.BiFunction;
 
 /**
  * Maps a located spec tree onto the model, collecting every structural problem (unknown keys,
- * missing required keys, wrong types, unknown enum values) instead of stopping at the first.
- * Where a value is unusable the model gets a default, so that the semantic checks can still run
- * on everything else; {@link AppSpecFiles} drops semantic problems under a path that already has
- * a structural one.
+ * missing required keys, wrong types, unknown enum values) instead of stopping at the first. Where
+ * a value is unusable the model gets a default, so that the semantic checks can still run on
+ * everything else; {@link AppSpecFiles} drops semantic problems under a path that already has a
+ * structural one.
  */
 final class SpecBinder {
   static final List<String> APP_KEYS = List.of("name", "version", "env", "roles");
-  static final List<String> ROLE_KEYS = List.of("role", "count", "min_nodes", "max_nodes", "cpu",
-      "memory", "image", "volume", "advanced_actions", "vertical_scaling_policy",
-      "upgrading_policy", "services");
+  static final List<String> ROLE_KEYS =
+      List.of(
+          "role",
+          "count",
+          "min_nodes",
+          "max_nodes",
+          "cpu",
+          "memory",
+          "image",
+          "volume",
+          "advanced_actions",
+          "vertical_scaling_policy",
+          "upgrading_policy",
+          "services");
   static final List<String> VOLUME_KEYS = List.of("size", "mount_point");
-  static final List<String> SERVICE_KEYS = List.of("cmd", "order", "timeout",
-      "nodes_to_execute_on", ServiceSpec.FIELD_POST_START, ServiceSpec.FIELD_POST_STOP,
-      ServiceSpec.FIELD_PRE_CHECK, ServiceSpec.FIELD_WATCH);
+  static final List<String> SERVICE_KEYS =
+      List.of(
+          "cmd",
+          "order",
+          "timeout",
+          "nodes_to_execute_on",
+          ServiceSpec.FIELD_POST_START,
+          ServiceSpec.FIELD_POST_STOP,
+          ServiceSpec.FIELD_PRE_CHECK,
+          ServiceSpec.FIELD_WATCH);
 
   private final List<ValidationProblem> problems;
   private final Map<String, Loc> locations = new HashMap<>();
@@ -73,35 +91,49 @@ final class SpecBinder {
     String name = required(m, "", "name", this::string, "");
     String version = required(m, "", "version", this::string, "");
     Map<String, String> env = new LinkedHashMap<>();
-    optional(m, "", "env", (path, n) -> {
-      MapNode e = mapping(path, n, "key: value pairs");
-      if (e != null) {
-        e.fields().values().forEach(f -> {
-          String at = path + "." + f.key();
-          locations.put(at, f.keyLoc());
-          String v = envValue(at, f.value());
-          if (v != null) {
-            env.put(f.key(), v);
+    optional(
+        m,
+        "",
+        "env",
+        (path, n) -> {
+          MapNode e = mapping(path, n, "key: value pairs");
+          if (e != null) {
+            e.fields()
+                .values()
+                .forEach(
+                    f -> {
+                      String at = path + "." + f.key();
+                      locations.put(at, f.keyLoc());
+                      String v = envValue(at, f.value());
+                      if (v != null) {
+                        env.put(f.key(), v);
+                      }
+                    });
           }
+          return null;
         });
-      }
-      return null;
-    });
-    List<RoleSpec> roles = required(m, "", "roles", (path, n) -> {
-      ListNode list = list(path, n, "a list of roles");
-      List<RoleSpec> out = new ArrayList<>();
-      if (list != null) {
-        for (int i = 0; i < list.items().size(); i++) {
-          String at = path + "[" + i + "]";
-          locations.put(at, list.items().get(i).loc());
-          RoleSpec r = role(at, list.items().get(i));
-          // a role that is not a mapping keeps its place (as a nameless role whose problems are
-          // all under its structural one), so that the roles after it keep their paths
-          out.add(r != null ? r : RoleSpec.builder("").build());
-        }
-      }
-      return out;
-    }, List.of());
+    List<RoleSpec> roles =
+        required(
+            m,
+            "",
+            "roles",
+            (path, n) -> {
+              ListNode list = list(path, n, "a list of roles");
+              List<RoleSpec> out = new ArrayList<>();
+              if (list != null) {
+                for (int i = 0; i < list.items().size(); i++) {
+                  String at = path + "[" + i + "]";
+                  locations.put(at, list.items().get(i).loc());
+                  RoleSpec r = role(at, list.items().get(i));
+                  // a role that is not a mapping keeps its place (as a nameless role whose problems
+                  // are
+                  // all under its structural one), so that the roles after it keep their paths
+                  out.add(r != null ? r : RoleSpec.builder("").build());
+                }
+              }
+              return out;
+            },
+            List.of());
     unknownKeys("", m, APP_KEYS);
     return new AppSpec(name, version, env, roles);
   }
@@ -119,40 +151,57 @@ final class SpecBinder {
     optional(m, at, "memory", this::integer).ifPresent(b::memory);
     optional(m, at, "image", this::string).ifPresent(b::image);
     optional(m, at, "volume", this::volume).ifPresent(b::volume);
-    optional(m, at, "advanced_actions", (path, n) -> {
-      ListNode list = list(path, n, "a list such as [scale_horizontal]");
-      if (list != null) {
-        for (int i = 0; i < list.items().size(); i++) {
-          String p = path + "[" + i + "]";
-          String s = string(p, list.items().get(i));
-          if (s != null) {
-            Optional<AdvancedAction> a = AdvancedAction.fromFileName(s);
-            a.ifPresent(b::advancedActions);
-            if (a.isEmpty()) {
-              add(p, list.items().get(i).loc(), "unknown advanced action '" + s + "'; known: "
-                  + String.join(", ", names(EnumSet.allOf(AdvancedAction.class))));
+    optional(
+        m,
+        at,
+        "advanced_actions",
+        (path, n) -> {
+          ListNode list = list(path, n, "a list such as [scale_horizontal]");
+          if (list != null) {
+            for (int i = 0; i < list.items().size(); i++) {
+              String p = path + "[" + i + "]";
+              String s = string(p, list.items().get(i));
+              if (s != null) {
+                Optional<AdvancedAction> a = AdvancedAction.fromFileName(s);
+                a.ifPresent(b::advancedActions);
+                if (a.isEmpty()) {
+                  add(
+                      p,
+                      list.items().get(i).loc(),
+                      "unknown advanced action '"
+                          + s
+                          + "'; known: "
+                          + String.join(", ", names(EnumSet.allOf(AdvancedAction.class))));
+                }
+              }
             }
           }
-        }
-      }
-      return null;
-    });
+          return null;
+        });
     optional(m, at, "vertical_scaling_policy", this::policy).ifPresent(b::verticalScalingPolicy);
     optional(m, at, "upgrading_policy", this::policy).ifPresent(b::upgradingPolicy);
-    optional(m, at, "services", (path, n) -> {
-      MapNode services = mapping(path, n, "service names mapped to services");
-      if (services != null) {
-        services.fields().values().forEach(f -> {
-          String p = path + "." + f.key();
-          locations.put(p, f.keyLoc());
-          ServiceSpec s = service(p, f.key(), f.value());
-          if (s != null) {
-            b.service(f.key(), s);
+    optional(
+        m,
+        at,
+        "services",
+        (path, n) -> {
+          MapNode services = mapping(path, n, "service names mapped to services");
+          if (services != null) {
+            services
+                .fields()
+                .values()
+                .forEach(
+                    f -> {
+                      String p = path + "." + f.key();
+                      locations.put(p, f.keyLoc());
+                      ServiceSpec s = service(p, f.key(), f.value());
+                      if (s != null) {
+                        b.service(f.key(), s);
+                      }
+                    });
           }
+          return null;
         });
-      }
-      return null;
-    });
     unknownKeys(at, m, ROLE_KEYS);
     return b.build();
   }
@@ -163,8 +212,8 @@ final class SpecBinder {
       return null;
     }
     int size = required(m, at, "size", this::integer, 0);
-    String mount = optional(m, at, "mount_point", this::string)
-        .orElse(VolumeSpec.DEFAULT_MOUNT_POINT);
+    String mount =
+        optional(m, at, "mount_point", this::string).orElse(VolumeSpec.DEFAULT_MOUNT_POINT);
     unknownKeys(at, m, VOLUME_KEYS);
     return new VolumeSpec(size, mount);
   }
@@ -187,35 +236,40 @@ final class SpecBinder {
         .ifPresent(b::postStartService);
     permitted(m, at, serviceName, ServiceSpec.FIELD_POST_STOP, this::bool)
         .ifPresent(b::postStopService);
-    permitted(m, at, serviceName, ServiceSpec.FIELD_PRE_CHECK, this::string)
-        .ifPresent(b::preCheck);
-    permitted(m, at, serviceName, ServiceSpec.FIELD_WATCH, (path, n) -> {
-      ListNode list = list(path, n, "a list of metadata paths such as [/hosts, /env]");
-      List<String> paths = new ArrayList<>();
-      if (list != null) {
-        for (int i = 0; i < list.items().size(); i++) {
-          String p = path + "[" + i + "]";
-          locations.put(p, list.items().get(i).loc());
-          String s = string(p, list.items().get(i));
-          // keep the indexes of the paths after a wrong-typed one ("" is reported under it)
-          paths.add(s != null ? s : "");
-        }
-      }
-      return paths;
-    }).ifPresent(b::watch);
+    permitted(m, at, serviceName, ServiceSpec.FIELD_PRE_CHECK, this::string).ifPresent(b::preCheck);
+    permitted(
+            m,
+            at,
+            serviceName,
+            ServiceSpec.FIELD_WATCH,
+            (path, n) -> {
+              ListNode list = list(path, n, "a list of metadata paths such as [/hosts, /env]");
+              List<String> paths = new ArrayList<>();
+              if (list != null) {
+                for (int i = 0; i < list.items().size(); i++) {
+                  String p = path + "[" + i + "]";
+                  locations.put(p, list.items().get(i).loc());
+                  String s = string(p, list.items().get(i));
+                  // keep the indexes of the paths after a wrong-typed one ("" is reported under it)
+                  paths.add(s != null ? s : "");
+                }
+              }
+              return paths;
+            })
+        .ifPresent(b::watch);
     unknownKeys(at, m, SERVICE_KEYS);
     return b.build();
   }
 
-  private <T> Optional<T> permitted(MapNode m, String at, String serviceName, String key,
-      BiFunction<String, Node, T> reader) {
+  private <T> Optional<T> permitted(
+      MapNode m, String at, String serviceName, String key, BiFunction<String, Node, T> reader) {
     return ServiceSpec.permits(serviceName, key) ? optional(m, at, key, reader) : Optional.empty();
   }
 
   // ---- structural helpers
 
-  private <T> Optional<T> optional(MapNode m, String at, String key,
-      BiFunction<String, Node, T> reader) {
+  private <T> Optional<T> optional(
+      MapNode m, String at, String key, BiFunction<String, Node, T> reader) {
     Field f = m.fields().get(key);
     if (f == null || f.value() instanceof ScalarNode s && s.isNull()) {
       return Optional.empty();
@@ -225,8 +279,8 @@ final class SpecBinder {
     return Optional.ofNullable(reader.apply(path, f.value()));
   }
 
-  private <T> T required(MapNode m, String at, String key, BiFunction<String, Node, T> reader,
-      T fallback) {
+  private <T> T required(
+      MapNode m, String at, String key, BiFunction<String, Node, T> reader, T fallback) {
     Field f = m.fields().get(key);
     if (f == null || f.value() instanceof ScalarNode s && s.isNull()) {
       add(child(at, key), f == null ? m.loc() : f.keyLoc(), "is required");
@@ -239,8 +293,10 @@ final class SpecBinder {
     for (Field f : m.fields().values()) {
       if (!known.contains(f.key())) {
         String hint = closest(f.key(), known).map(k -> "did you mean '" + k + "'? ").orElse("");
-        add(child(at, f.key()), f.keyLoc(), "unknown key; " + hint + "known keys here: "
-            + String.join(", ", known));
+        add(
+            child(at, f.key()),
+            f.keyLoc(),
+            "unknown key; " + hint + "known keys here: " + String.join(", ", known));
       }
     }
   }
@@ -265,8 +321,12 @@ final class SpecBinder {
     if (n instanceof ScalarNode s && s.token() == JsonToken.VALUE_STRING) {
       return (String) s.value();
     }
-    add(path, n.loc(), "must be a string, was " + n.kind()
-        + (n instanceof ScalarNode ? "; put it in quotes" : ""));
+    add(
+        path,
+        n.loc(),
+        "must be a string, was "
+            + n.kind()
+            + (n instanceof ScalarNode ? "; put it in quotes" : ""));
     return null;
   }
 
@@ -274,9 +334,12 @@ final class SpecBinder {
     if (n instanceof ScalarNode s && !s.isNull()) {
       return s.token() == JsonToken.VALUE_STRING ? (String) s.value() : s.text();
     }
-    add(path, n.loc(), n instanceof ScalarNode
-        ? "must not be null; use \"\" for an empty value"
-        : "must be a string, was " + n.kind());
+    add(
+        path,
+        n.loc(),
+        n instanceof ScalarNode
+            ? "must not be null; use \"\" for an empty value"
+            : "must be a string, was " + n.kind());
     return null;
   }
 
@@ -287,8 +350,15 @@ final class SpecBinder {
       if (big.bitLength() < 32) {
         return big.intValue();
       }
-      add(path, n.loc(), "must be a whole number between " + Integer.MIN_VALUE + " and "
-          + Integer.MAX_VALUE + ", was " + s.text());
+      add(
+          path,
+          n.loc(),
+          "must be a whole number between "
+              + Integer.MIN_VALUE
+              + " and "
+              + Integer.MAX_VALUE
+              + ", was "
+              + s.text());
       return null;
     }
     add(path, n.loc(), "must be a whole number, was " + n.kind());
@@ -310,8 +380,13 @@ final class SpecBinder {
     }
     Optional<ExecutionPolicy> p = ExecutionPolicy.fromFileName(s);
     if (p.isEmpty()) {
-      add(path, n.loc(), "unknown policy '" + s + "'; use one of: "
-          + String.join(", ", names(EnumSet.allOf(ExecutionPolicy.class))));
+      add(
+          path,
+          n.loc(),
+          "unknown policy '"
+              + s
+              + "'; use one of: "
+              + String.join(", ", names(EnumSet.allOf(ExecutionPolicy.class))));
     }
     return p.orElse(null);
   }

@@ -27,42 +27,102 @@ class RecordFormatTest {
 
   private static AppSpec spec(String version) {
     return AppSpec.builder("pg", version)
-        .role("db", r -> r.count(2).service("start", "s").service("promote", "p")).build();
+        .role("db", r -> r.count(2).service("start", "s").service("promote", "p"))
+        .build();
   }
 
   private static Cluster upgradedAndPromoted() {
     return Cluster.builder("c-1", "demo", spec("2"), T)
         .previousSpec(Optional.of(spec("1")))
-        .putNode(Node.builder().id("demo-db-1").role("db").index(1).state(NodeState.RUNNING)
-            .address("10.0.0.1").instanceId("i-1").cpu(1).memory(1024).volumeSize(0).image("pg:2")
-            .version("2").build())
-        .putNode(Node.builder().id("demo-db-2").role("db").index(2).state(NodeState.RUNNING)
-            .address("10.0.0.2").instanceId("i-2").cpu(1).memory(1024).volumeSize(0).image("pg:1")
-            .version("1").build())
+        .putNode(
+            Node.builder()
+                .id("demo-db-1")
+                .role("db")
+                .index(1)
+                .state(NodeState.RUNNING)
+                .address("10.0.0.1")
+                .instanceId("i-1")
+                .cpu(1)
+                .memory(1024)
+                .volumeSize(0)
+                .image("pg:2")
+                .version("2")
+                .build())
+        .putNode(
+            Node.builder()
+                .id("demo-db-2")
+                .role("db")
+                .index(2)
+                .state(NodeState.RUNNING)
+                .address("10.0.0.2")
+                .instanceId("i-2")
+                .cpu(1)
+                .memory(1024)
+                .volumeSize(0)
+                .image("pg:1")
+                .version("1")
+                .build())
         .primary("db", "demo-db-2")
         .build();
   }
 
   @Test
   void nodes_areKeptByRoleOrderThenIndex_replacedById_andFoundById() {
-    AppSpec spec = AppSpec.builder("kv", "1")
-        .role("zk", r -> r.count(1).service("start", "s"))
-        .role("broker", r -> r.count(1).service("start", "s")).build();
+    AppSpec spec =
+        AppSpec.builder("kv", "1")
+            .role("zk", r -> r.count(1).service("start", "s"))
+            .role("broker", r -> r.count(1).service("start", "s"))
+            .build();
     Cluster.Builder b = Cluster.builder("c-2", "kv", spec, T);
     for (int i = 3; i >= 1; i--) {
-      b.putNode(Node.builder().id("kv-broker-" + i).role("broker").index(i).state(NodeState.RUNNING)
-          .address("").instanceId("").cpu(1).memory(1).volumeSize(0).image("").version("1")
-          .build());
-      b.putNode(Node.builder().id("kv-zk-" + i).role("zk").index(i).state(NodeState.RUNNING)
-          .address("").instanceId("").cpu(1).memory(1).volumeSize(0).image("").version("1")
-          .build());
+      b.putNode(
+          Node.builder()
+              .id("kv-broker-" + i)
+              .role("broker")
+              .index(i)
+              .state(NodeState.RUNNING)
+              .address("")
+              .instanceId("")
+              .cpu(1)
+              .memory(1)
+              .volumeSize(0)
+              .image("")
+              .version("1")
+              .build());
+      b.putNode(
+          Node.builder()
+              .id("kv-zk-" + i)
+              .role("zk")
+              .index(i)
+              .state(NodeState.RUNNING)
+              .address("")
+              .instanceId("")
+              .cpu(1)
+              .memory(1)
+              .volumeSize(0)
+              .image("")
+              .version("1")
+              .build());
     }
-    b.putNode(Node.builder().id("kv-zk-2").role("zk").index(2).state(NodeState.STOPPED).address("")
-        .instanceId("").cpu(1).memory(1).volumeSize(0).image("").version("1").build());
+    b.putNode(
+        Node.builder()
+            .id("kv-zk-2")
+            .role("zk")
+            .index(2)
+            .state(NodeState.STOPPED)
+            .address("")
+            .instanceId("")
+            .cpu(1)
+            .memory(1)
+            .volumeSize(0)
+            .image("")
+            .version("1")
+            .build());
     b.removeNode("kv-broker-3");
     Cluster c = b.build();
-    assertThat(c.nodes()).extracting(Node::id).containsExactly("kv-zk-1", "kv-zk-2", "kv-zk-3",
-        "kv-broker-1", "kv-broker-2");
+    assertThat(c.nodes())
+        .extracting(Node::id)
+        .containsExactly("kv-zk-1", "kv-zk-2", "kv-zk-3", "kv-broker-1", "kv-broker-2");
     assertThat(c.node("kv-zk-2")).map(Node::state).contains(NodeState.STOPPED);
     assertThat(c.node("kv-broker-3")).isEmpty();
     assertThat(c.nodes()).isEqualTo(List.copyOf(c.nodes()));
@@ -101,10 +161,21 @@ class RecordFormatTest {
 
   @Test
   void backup_roundTrips_andFindsArtifactsByRolePosition() {
-    Backup b = Backup.builder().id("bk-1").clusterId("c-1").clusterName("demo").namespace("default")
-        .spec(spec("2")).env(Map.of("k", "v")).roleCounts(Map.of("db", 2))
-        .artifacts(List.of(new Backup.Artifact("demo-db-3", "db", 3, "bk-1/demo-db-3"), new Backup.Artifact("demo-db-1", "db", 1, "bk-1/demo-db-1")))
-        .createdAt(T).build();
+    Backup b =
+        Backup.builder()
+            .id("bk-1")
+            .clusterId("c-1")
+            .clusterName("demo")
+            .namespace("default")
+            .spec(spec("2"))
+            .env(Map.of("k", "v"))
+            .roleCounts(Map.of("db", 2))
+            .artifacts(
+                List.of(
+                    new Backup.Artifact("demo-db-3", "db", 3, "bk-1/demo-db-3"),
+                    new Backup.Artifact("demo-db-1", "db", 1, "bk-1/demo-db-1")))
+            .createdAt(T)
+            .build();
     assertThat(RecordCodec.read(RecordCodec.write(b), Backup.class)).isEqualTo(b);
     assertThat(b.artifact("db", 0)).map(Backup.Artifact::node).contains("demo-db-1");
     assertThat(b.artifact("db", 1)).map(Backup.Artifact::node).contains("demo-db-3");
@@ -114,8 +185,15 @@ class RecordFormatTest {
   @Test
   void absentText_isWrittenAsAnEmptyString_asBeforeItWasOptional_andReadsBackAsAbsent()
       throws Exception {
-    Node pending = Node.builder().id("demo-db-1").role("db").index(1).state(NodeState.PENDING)
-        .cpu(1).memory(1024).build();
+    Node pending =
+        Node.builder()
+            .id("demo-db-1")
+            .role("db")
+            .index(1)
+            .state(NodeState.PENDING)
+            .cpu(1)
+            .memory(1024)
+            .build();
     ObjectNode json = (ObjectNode) new ObjectMapper().readTree(RecordCodec.write(pending));
 
     assertThat(json.get("address").textValue()).isEmpty();
@@ -140,10 +218,20 @@ class RecordFormatTest {
 
   @Test
   void planStep_keepsItsStoredKindName() throws Exception {
-    Step step = ServiceStep.builder().id("s-1").node("demo-db-1").role("db").service("start")
-        .order(1).build();
-    Plan plan = new Plan("c-1", "demo", OperationType.CREATE,
-        List.of(Stage.builder("start").addStep(step).build()));
+    Step step =
+        ServiceStep.builder()
+            .id("s-1")
+            .node("demo-db-1")
+            .role("db")
+            .service("start")
+            .order(1)
+            .build();
+    Plan plan =
+        new Plan(
+            "c-1",
+            "demo",
+            OperationType.CREATE,
+            List.of(Stage.builder("start").addStep(step).build()));
     ObjectNode json = (ObjectNode) new ObjectMapper().readTree(RecordCodec.write(plan));
     assertThat(json.at("/stages/0/steps/0/kind").textValue()).isEqualTo("service");
     assertThat(RecordCodec.read(json.toString(), Plan.class)).isEqualTo(plan);

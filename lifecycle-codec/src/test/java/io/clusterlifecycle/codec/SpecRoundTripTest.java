@@ -57,7 +57,8 @@ class SpecRoundTripTest {
 
   @Test
   void samplesDirectory_holdsTheThreeSampleSpecs() throws IOException {
-    assertThat(sampleFiles()).extracting(p -> p.getFileName().toString())
+    assertThat(sampleFiles())
+        .extracting(p -> p.getFileName().toString())
         .contains("hadoop.yaml", "kafka.json", "zookeeper.yaml");
   }
 
@@ -69,7 +70,8 @@ class SpecRoundTripTest {
     assertThat(spec.validate()).isEmpty();
     for (SpecFormat format : SpecFormat.values()) {
       String text = AppSpecFiles.write(spec, format);
-      assertThat(AppSpecFiles.parse(text, format)).as("%s as %s:%n%s", file, format, text)
+      assertThat(AppSpecFiles.parse(text, format))
+          .as("%s as %s:%n%s", file, format, text)
           .isEqualTo(spec);
       Path copy = dir.resolve("copy." + format.name().toLowerCase(java.util.Locale.ROOT));
       AppSpecFiles.write(spec, copy);
@@ -101,10 +103,17 @@ class SpecRoundTripTest {
     AppSpec hadoop = AppSpecFiles.read(SAMPLES.resolve("hadoop.yaml"));
     AppSpec kafka = AppSpecFiles.read(SAMPLES.resolve("kafka.json"));
 
-    assertThat(hadoop.roles()).extracting(RoleSpec::name)
+    assertThat(hadoop.roles())
+        .extracting(RoleSpec::name)
         .containsExactly("master", "worker", "client");
-    assertThat(hadoop.role("worker").orElseThrow().service(StandardService.INIT).orElseThrow()
-        .postStartService()).isTrue();
+    assertThat(
+            hadoop
+                .role("worker")
+                .orElseThrow()
+                .service(StandardService.INIT)
+                .orElseThrow()
+                .postStartService())
+        .isTrue();
     assertThat(hadoop.role("client").orElseThrow().minNodes()).isZero();
     assertThat(hadoop.role("client").orElseThrow().service("smoke-test")).isPresent();
     RoleSpec broker = kafka.role("broker").orElseThrow();
@@ -115,7 +124,9 @@ class SpecRoundTripTest {
 
   @Test
   void emptyYamlValue_readsAsAbsent() {
-    AppSpec spec = AppSpecFiles.parse("""
+    AppSpec spec =
+        AppSpecFiles.parse(
+            """
         name: zk
         version: "1"
         roles:
@@ -124,7 +135,8 @@ class SpecRoundTripTest {
             max_nodes:
             services:
               start: {cmd: run, order: }
-        """, SpecFormat.YAML);
+        """,
+            SpecFormat.YAML);
 
     RoleSpec role = spec.roles().get(0);
     assertThat(role.image()).isEmpty();
@@ -139,8 +151,18 @@ class SpecRoundTripTest {
 
     String text = AppSpecFiles.write(spec, format);
 
-    assertThat(text).doesNotContain("min_nodes", "max_nodes", "order", "timeout", "image",
-        "volume", "policy", "env", "nodes_to_execute_on").endsWith("\n");
+    assertThat(text)
+        .doesNotContain(
+            "min_nodes",
+            "max_nodes",
+            "order",
+            "timeout",
+            "image",
+            "volume",
+            "policy",
+            "env",
+            "nodes_to_execute_on")
+        .endsWith("\n");
   }
 
   @Test
@@ -171,14 +193,15 @@ class SpecRoundTripTest {
       @ForAll @IntRange(min = 0, max = 10_000) int pick) {
     Mutated m = mutation.apply(valid, pick);
 
-    assertThat(m.spec().validate()).extracting(ValidationProblem::path)
-        .as("%s on the model", mutation).contains(m.path());
+    assertThat(m.spec().validate())
+        .extracting(ValidationProblem::path)
+        .as("%s on the model", mutation)
+        .contains(m.path());
     for (SpecFormat format : SpecFormat.values()) {
       String text = AppSpecFiles.write(m.spec(), format);
-      ValidationException e = catchThrowableOfType(ValidationException.class,
-          () -> AppSpecFiles.parse(text, format));
-      assertThat(e).as("%s written as %s must be refused:%n%s", mutation, format, text)
-          .isNotNull();
+      ValidationException e =
+          catchThrowableOfType(ValidationException.class, () -> AppSpecFiles.parse(text, format));
+      assertThat(e).as("%s written as %s must be refused:%n%s", mutation, format, text).isNotNull();
       assertThat(e.problems())
           .as("%s written as %s:%n%s", mutation, format, text)
           .filteredOn(p -> p.path().equals(m.path()))
@@ -222,8 +245,8 @@ class SpecRoundTripTest {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         int i = pick % spec.roles().size();
-        return role(spec, i, spec.roles().get(i).toBuilder().minNodes(-1 - pick).build(),
-            "min_nodes");
+        return role(
+            spec, i, spec.roles().get(i).toBuilder().minNodes(-1 - pick).build(), "min_nodes");
       }
     },
     ZERO_MAX_NODES {
@@ -244,16 +267,18 @@ class SpecRoundTripTest {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         int i = pick % spec.roles().size();
-        return role(spec, i, spec.roles().get(i).toBuilder().cpu(RoleSpec.MAX_CPU + 1 + pick)
-            .build(), "cpu");
+        return role(
+            spec,
+            i,
+            spec.roles().get(i).toBuilder().cpu(RoleSpec.MAX_CPU + 1 + pick).build(),
+            "cpu");
       }
     },
     NON_POSITIVE_MEMORY {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         int i = pick % spec.roles().size();
-        return role(spec, i, spec.roles().get(i).toBuilder().memory(-(pick % 3)).build(),
-            "memory");
+        return role(spec, i, spec.roles().get(i).toBuilder().memory(-(pick % 3)).build(), "memory");
       }
     },
     BLANK_IMAGE {
@@ -278,7 +303,10 @@ class SpecRoundTripTest {
       Mutated apply(AppSpec spec, int pick) {
         int i = pick % spec.roles().size();
         String mount = List.of("data", "", " /data", "~/data").get(pick % 4);
-        return role(spec, i, spec.roles().get(i).toBuilder().volume(5, mount).build(),
+        return role(
+            spec,
+            i,
+            spec.roles().get(i).toBuilder().volume(5, mount).build(),
             "volume.mount_point");
       }
     },
@@ -286,8 +314,8 @@ class SpecRoundTripTest {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         int i = pick % spec.roles().size();
-        String name = List.of("Upper", "under_score", "9lives", "-dash", "a".repeat(41))
-            .get(pick % 5);
+        String name =
+            List.of("Upper", "under_score", "9lives", "-dash", "a".repeat(41)).get(pick % 5);
         return role(spec, i, rename(spec.roles().get(i), name), "role");
       }
     },
@@ -297,35 +325,35 @@ class SpecRoundTripTest {
         List<RoleSpec> roles = new ArrayList<>(spec.roles());
         if (roles.size() == 1) {
           roles.add(roles.get(0));
-          return new Mutated(new AppSpec(spec.name(), spec.version(), spec.env(), roles),
-              "roles[1].role");
+          return new Mutated(
+              new AppSpec(spec.name(), spec.version(), spec.env(), roles), "roles[1].role");
         }
         int j = 1 + pick % (roles.size() - 1);
         roles.set(j, rename(roles.get(j), roles.get(pick % j).name()));
-        return new Mutated(new AppSpec(spec.name(), spec.version(), spec.env(), roles),
-            "roles[" + j + "].role");
+        return new Mutated(
+            new AppSpec(spec.name(), spec.version(), spec.env(), roles), "roles[" + j + "].role");
       }
     },
     NO_ROLES {
       @Override
       Mutated apply(AppSpec spec, int pick) {
-        return new Mutated(new AppSpec(spec.name(), spec.version(), spec.env(), List.of()),
-            "roles");
+        return new Mutated(
+            new AppSpec(spec.name(), spec.version(), spec.env(), List.of()), "roles");
       }
     },
     BLANK_APP_NAME {
       @Override
       Mutated apply(AppSpec spec, int pick) {
-        return new Mutated(new AppSpec(pick % 2 == 0 ? "" : "  ", spec.version(), spec.env(),
-            spec.roles()), "name");
+        return new Mutated(
+            new AppSpec(pick % 2 == 0 ? "" : "  ", spec.version(), spec.env(), spec.roles()),
+            "name");
       }
     },
     BAD_VERSION {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         String version = List.of("1 0", "-1", "v1/2", "").get(pick % 4);
-        return new Mutated(new AppSpec(spec.name(), version, spec.env(), spec.roles()),
-            "version");
+        return new Mutated(new AppSpec(spec.name(), version, spec.env(), spec.roles()), "version");
       }
     },
     BAD_ENV_KEY {
@@ -334,15 +362,14 @@ class SpecRoundTripTest {
         String key = List.of("9lives", "with space", "-dash", "a/b").get(pick % 4);
         Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.put(key, "x");
-        return new Mutated(new AppSpec(spec.name(), spec.version(), env, spec.roles()),
-            "env." + key);
+        return new Mutated(
+            new AppSpec(spec.name(), spec.version(), env, spec.roles()), "env." + key);
       }
     },
     NEGATIVE_ORDER {
       @Override
       Mutated apply(AppSpec spec, int pick) {
-        return service(spec, pick, anyService(spec, pick),
-            s -> s.order(-1 - pick), "order");
+        return service(spec, pick, anyService(spec, pick), s -> s.order(-1 - pick), "order");
       }
     },
     BLANK_CMD {
@@ -355,29 +382,38 @@ class SpecRoundTripTest {
     ZERO_TIMEOUT {
       @Override
       Mutated apply(AppSpec spec, int pick) {
-        return service(spec, pick, anyService(spec, pick), s -> s.timeout(Duration.ZERO),
-            "timeout");
+        return service(
+            spec, pick, anyService(spec, pick), s -> s.timeout(Duration.ZERO), "timeout");
       }
     },
     TIMEOUT_OVER_A_DAY {
       @Override
       Mutated apply(AppSpec spec, int pick) {
-        return service(spec, pick, anyService(spec, pick),
-            s -> s.timeout(Duration.ofSeconds(86_401L + pick)), "timeout");
+        return service(
+            spec,
+            pick,
+            anyService(spec, pick),
+            s -> s.timeout(Duration.ofSeconds(86_401L + pick)),
+            "timeout");
       }
     },
     ZERO_NODES_TO_EXECUTE_ON {
       @Override
       Mutated apply(AppSpec spec, int pick) {
-        return service(spec, pick, anyService(spec, pick),
-            s -> s.nodesToExecuteOn(-(pick % 2)), "nodes_to_execute_on");
+        return service(
+            spec,
+            pick,
+            anyService(spec, pick),
+            s -> s.nodesToExecuteOn(-(pick % 2)),
+            "nodes_to_execute_on");
       }
     },
     POST_START_ON_OTHER_SERVICE {
       @Override
       Mutated apply(AppSpec spec, int pick) {
-        String name = List.of("start", "stop", "destroy", "scale_in", "reload", "backup",
-            "my-hook").get(pick % 7);
+        String name =
+            List.of("start", "stop", "destroy", "scale_in", "reload", "backup", "my-hook")
+                .get(pick % 7);
         return service(spec, pick, name, s -> s.postStartService(true), "post_start_service");
       }
     },
@@ -399,8 +435,7 @@ class SpecRoundTripTest {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         String name = List.of("scale_out", "scale_in").get(pick % 2);
-        return service(spec, pick, name, s -> s.preCheck(pick % 2 == 0 ? "" : " \n"),
-            "pre_check");
+        return service(spec, pick, name, s -> s.preCheck(pick % 2 == 0 ? "" : " \n"), "pre_check");
       }
     },
     WATCH_ON_OTHER_SERVICE {
@@ -414,11 +449,10 @@ class SpecRoundTripTest {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         int i = pick % spec.roles().size();
-        ServiceSpec reload = spec.roles().get(i).service(StandardService.RELOAD)
-            .orElse(ServiceSpec.of("reload.sh"));
+        ServiceSpec reload =
+            spec.roles().get(i).service(StandardService.RELOAD).orElse(ServiceSpec.of("reload.sh"));
         int index = reload.watch().size();
-        return service(spec, pick, "reload", s -> s.addWatch("hosts"),
-            "watch[" + index + "]");
+        return service(spec, pick, "reload", s -> s.addWatch("hosts"), "watch[" + index + "]");
       }
     },
     BAD_SERVICE_NAME {
@@ -438,20 +472,25 @@ class SpecRoundTripTest {
     }
 
     /** Changes (or adds, with a harmless command) service {@code name} of role pick % n. */
-    private static Mutated service(AppSpec spec, int pick, String name,
-        java.util.function.UnaryOperator<ServiceSpec.Builder> change, String field) {
+    private static Mutated service(
+        AppSpec spec,
+        int pick,
+        String name,
+        java.util.function.UnaryOperator<ServiceSpec.Builder> change,
+        String field) {
       int i = pick % spec.roles().size();
       RoleSpec r = spec.roles().get(i);
-      ServiceSpec s = change.apply(r.service(name).orElse(ServiceSpec.of("run.sh")).toBuilder())
-          .build();
-      return new Mutated(withRole(spec, i, r.toBuilder().service(name, s).build()),
+      ServiceSpec s =
+          change.apply(r.service(name).orElse(ServiceSpec.of("run.sh")).toBuilder()).build();
+      return new Mutated(
+          withRole(spec, i, r.toBuilder().service(name, s).build()),
           "roles[" + i + "].services." + name + "." + field);
     }
 
     /** One of the services the role at pick % n already has, or start when it has none. */
     private static String anyService(AppSpec spec, int pick) {
-      List<String> names = List.copyOf(spec.roles().get(pick % spec.roles().size())
-          .services().keySet());
+      List<String> names =
+          List.copyOf(spec.roles().get(pick % spec.roles().size()).services().keySet());
       return names.isEmpty() ? "start" : names.get(pick % names.size());
     }
 
@@ -462,49 +501,147 @@ class SpecRoundTripTest {
     }
 
     private static RoleSpec rename(RoleSpec r, String name) {
-      return new RoleSpec(name, r.count(), r.minNodes(), r.maxNodes(), r.cpu(), r.memory(),
-          r.image(), r.volume(), r.advancedActions(), r.verticalScalingPolicy(),
-          r.upgradingPolicy(), r.services());
+      return new RoleSpec(
+          name,
+          r.count(),
+          r.minNodes(),
+          r.maxNodes(),
+          r.cpu(),
+          r.memory(),
+          r.image(),
+          r.volume(),
+          r.advancedActions(),
+          r.verticalScalingPolicy(),
+          r.upgradingPolicy(),
+          r.services());
     }
   }
 
   // ---- generators of valid specs
 
   /**
-   * Strings that YAML would read as something else, or that need quoting or escaping, including
-   * the Unicode line breaks NEL, LS and PS. Not here: unpaired surrogates, which no UTF-8 file
-   * can hold.
+   * Strings that YAML would read as something else, or that need quoting or escaping, including the
+   * Unicode line breaks NEL, LS and PS. Not here: unpaired surrogates, which no UTF-8 file can
+   * hold.
    */
-  private static final List<String> TRICKY = List.of(
-      "", "true", "false", "True", "FALSE", "null", "Null", "NULL", "~", "yes", "no", "Yes",
-      "NO", "on", "off", "On", "y", "n", "Y", "N", "3.8", "3.8.4", "10", "-1", "+1", "007",
-      "0x1F", "0o17", "0b101", "1_000", "1e5", "1.5e+3", ".5", "1.", ".inf", "-.Inf", ".nan",
-      "2001-12-14", "2001-12-14t21:59:43.10-05:00", "12:30:45", "1:20", "'quoted'",
-      "\"double\"", "it's", "say \"hi\"", "a: b", "key:", ":", "- item", "-", "[x]", "{x: y}",
-      "# not a comment", "a #b", "x#y", "&anchor", "*alias", "!tag", "!!str x", "%directive",
-      "@at", "`tick`", "|", ">", "?", "? x", "<<", ",", " leading", "trailing ", "  both  ",
-      "line1\nline2", "\n", "ends with newline\n", "\n\nblank lines before", "\ttab",
-      "crlf\r\nline", "tail tab\t", "ünïcödé", "中文字符", "emoji 😀 🚀", "back\\slash",
-      "$HOME", "${VAR:-default}", "a,b", "---", "...", "--- x", "=", "\\n literally",
-      "$:\u2028x", "next\u0085line", "para\u2029graph", "\u2028", "multi\nline\u2028too");
+  private static final List<String> TRICKY =
+      List.of(
+          "",
+          "true",
+          "false",
+          "True",
+          "FALSE",
+          "null",
+          "Null",
+          "NULL",
+          "~",
+          "yes",
+          "no",
+          "Yes",
+          "NO",
+          "on",
+          "off",
+          "On",
+          "y",
+          "n",
+          "Y",
+          "N",
+          "3.8",
+          "3.8.4",
+          "10",
+          "-1",
+          "+1",
+          "007",
+          "0x1F",
+          "0o17",
+          "0b101",
+          "1_000",
+          "1e5",
+          "1.5e+3",
+          ".5",
+          "1.",
+          ".inf",
+          "-.Inf",
+          ".nan",
+          "2001-12-14",
+          "2001-12-14t21:59:43.10-05:00",
+          "12:30:45",
+          "1:20",
+          "'quoted'",
+          "\"double\"",
+          "it's",
+          "say \"hi\"",
+          "a: b",
+          "key:",
+          ":",
+          "- item",
+          "-",
+          "[x]",
+          "{x: y}",
+          "# not a comment",
+          "a #b",
+          "x#y",
+          "&anchor",
+          "*alias",
+          "!tag",
+          "!!str x",
+          "%directive",
+          "@at",
+          "`tick`",
+          "|",
+          ">",
+          "?",
+          "? x",
+          "<<",
+          ",",
+          " leading",
+          "trailing ",
+          "  both  ",
+          "line1\nline2",
+          "\n",
+          "ends with newline\n",
+          "\n\nblank lines before",
+          "\ttab",
+          "crlf\r\nline",
+          "tail tab\t",
+          "ünïcödé",
+          "中文字符",
+          "emoji 😀 🚀",
+          "back\\slash",
+          "$HOME",
+          "${VAR:-default}",
+          "a,b",
+          "---",
+          "...",
+          "--- x",
+          "=",
+          "\\n literally",
+          "$:\u2028x",
+          "next\u0085line",
+          "para\u2029graph",
+          "\u2028",
+          "multi\nline\u2028too");
 
-  private static final List<String> SCRIPTS = List.of(
-      "set -e\nif [ -f \"$LC_METADATA\" ]; then\n  echo \"ready: $LC_NODE_ID\"\nfi\n",
-      "echo 'single' \"double\" `date` $((1 + 2))",
-      "cp \"$LC_METADATA\" state.json # keep a copy",
-      "  indented first line\n    deeper\n",
-      "python3 -c 'print(\"a: b\")'",
-      "awk -F: '{print $1}' /etc/passwd | head -n 1",
-      "exit 0",
-      "echo \\\n  continued",
-      "printf '%s\\n' \"$@\"",
-      "true");
+  private static final List<String> SCRIPTS =
+      List.of(
+          "set -e\nif [ -f \"$LC_METADATA\" ]; then\n  echo \"ready: $LC_NODE_ID\"\nfi\n",
+          "echo 'single' \"double\" `date` $((1 + 2))",
+          "cp \"$LC_METADATA\" state.json # keep a copy",
+          "  indented first line\n    deeper\n",
+          "python3 -c 'print(\"a: b\")'",
+          "awk -F: '{print $1}' /etc/passwd | head -n 1",
+          "exit 0",
+          "echo \\\n  continued",
+          "printf '%s\\n' \"$@\"",
+          "true");
 
   private static Arbitrary<String> anyText() {
     return Arbitraries.oneOf(
         Arbitraries.of(TRICKY),
-        Arbitraries.strings().withCharRange(' ', '~')
-            .withChars('\n', '\r', '\t', 'é', 'ß', '中', '€', '\u00a0', '\u200b', 'Ω', '\u2028', '\u0085')
+        Arbitraries.strings()
+            .withCharRange(' ', '~')
+            .withChars(
+                '\n', '\r', '\t', 'é', 'ß', '中', '€', '\u00a0', '\u200b', 'Ω', '\u2028', '\u0085')
             .ofMaxLength(40));
   }
 
@@ -514,14 +651,37 @@ class SpecRoundTripTest {
 
   /** Matches {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}} (app name) or with '+' (version). */
   private static Arbitrary<String> appName(boolean version) {
-    Arbitrary<String> random = Combinators.combine(
-        Arbitraries.chars().alpha().numeric(),
-        Arbitraries.strings().alpha().numeric().withChars(version ? "._-+" : "._-")
-            .ofMaxLength(20))
-        .as((c, s) -> c + s);
-    List<String> tricky = new ArrayList<>(List.of("zookeeper", "true", "null", "NULL", "yes",
-        "Y", "n", "10", "007", "3.8", "1.0", "0x1F", "0o17", "0b101", "1_000", "1e5",
-        "2001-12-14", "y", "off"));
+    Arbitrary<String> random =
+        Combinators.combine(
+                Arbitraries.chars().alpha().numeric(),
+                Arbitraries.strings()
+                    .alpha()
+                    .numeric()
+                    .withChars(version ? "._-+" : "._-")
+                    .ofMaxLength(20))
+            .as((c, s) -> c + s);
+    List<String> tricky =
+        new ArrayList<>(
+            List.of(
+                "zookeeper",
+                "true",
+                "null",
+                "NULL",
+                "yes",
+                "Y",
+                "n",
+                "10",
+                "007",
+                "3.8",
+                "1.0",
+                "0x1F",
+                "0o17",
+                "0b101",
+                "1_000",
+                "1e5",
+                "2001-12-14",
+                "y",
+                "off"));
     if (version) {
       tricky.addAll(List.of("1.5e+3", "3.8.4+build.1", "1.0-rc.1"));
     }
@@ -530,22 +690,32 @@ class SpecRoundTripTest {
 
   /** Matches {@code [a-z][a-z0-9-]{0,39}}. */
   private static Arbitrary<String> roleName() {
-    Arbitrary<String> random = Combinators.combine(
-        Arbitraries.chars().range('a', 'z'),
-        Arbitraries.strings().withCharRange('a', 'z').numeric().withChars('-').ofMaxLength(39))
-        .as((c, s) -> c + s);
+    Arbitrary<String> random =
+        Combinators.combine(
+                Arbitraries.chars().range('a', 'z'),
+                Arbitraries.strings()
+                    .withCharRange('a', 'z')
+                    .numeric()
+                    .withChars('-')
+                    .ofMaxLength(39))
+            .as((c, s) -> c + s);
     return Arbitraries.oneOf(
-        Arbitraries.of("null", "true", "false", "yes", "no", "on", "off", "y", "n", "inf", "nan",
-            "e1", "x-"),
+        Arbitraries.of(
+            "null", "true", "false", "yes", "no", "on", "off", "y", "n", "inf", "nan", "e1", "x-"),
         random);
   }
 
   /** Matches {@code [a-z][a-z0-9_-]{0,39}} and is not a standard service name. */
   private static Arbitrary<String> customServiceName() {
-    Arbitrary<String> random = Combinators.combine(
-        Arbitraries.chars().range('a', 'z'),
-        Arbitraries.strings().withCharRange('a', 'z').numeric().withChars("_-").ofMaxLength(20))
-        .as((c, s) -> c + s);
+    Arbitrary<String> random =
+        Combinators.combine(
+                Arbitraries.chars().range('a', 'z'),
+                Arbitraries.strings()
+                    .withCharRange('a', 'z')
+                    .numeric()
+                    .withChars("_-")
+                    .ofMaxLength(20))
+            .as((c, s) -> c + s);
     return Arbitraries.oneOf(
             Arbitraries.of("y", "n", "on", "no", "yes", "true", "null", "smoke-test", "my_hook"),
             random)
@@ -554,10 +724,11 @@ class SpecRoundTripTest {
 
   /** Matches {@code [A-Za-z_][A-Za-z0-9_.-]{0,127}}. */
   private static Arbitrary<String> envKey() {
-    Arbitrary<String> random = Combinators.combine(
-        Arbitraries.chars().alpha().with('_'),
-        Arbitraries.strings().alpha().numeric().withChars("_.-").ofMaxLength(20))
-        .as((c, s) -> c + s);
+    Arbitrary<String> random =
+        Combinators.combine(
+                Arbitraries.chars().alpha().with('_'),
+                Arbitraries.strings().alpha().numeric().withChars("_.-").ofMaxLength(20))
+            .as((c, s) -> c + s);
     return Arbitraries.oneOf(
         Arbitraries.of("true", "null", "yes", "on", "y", "n", "Y", "_", "a.b", "e", "NULL"),
         random);
@@ -565,107 +736,152 @@ class SpecRoundTripTest {
 
   /** Matches {@code (/[A-Za-z0-9_.-]+)+}. */
   private static Arbitrary<String> metadataPath() {
-    return Arbitraries.strings().alpha().numeric().withChars("_.-").ofMinLength(1).ofMaxLength(8)
-        .list().ofMinSize(1).ofMaxSize(3)
+    return Arbitraries.strings()
+        .alpha()
+        .numeric()
+        .withChars("_.-")
+        .ofMinLength(1)
+        .ofMaxLength(8)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(3)
         .map(segments -> "/" + String.join("/", segments));
   }
 
   private static Arbitrary<String> mountPoint() {
     return Arbitraries.oneOf(
-        Arbitraries.of("/", "/data", "/var/lib/kafka", "/with space", "/a: b", "/#x", "/~",
-            "/null"),
+        Arbitraries.of(
+            "/", "/data", "/var/lib/kafka", "/with space", "/a: b", "/#x", "/~", "/null"),
         anyText().map(s -> "/" + s));
   }
 
   private static Arbitrary<ServiceSpec> service(String name) {
     StandardService std = StandardService.fromServiceName(name).orElse(null);
-    Arbitrary<Integer> order = Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.just(ServiceSpec.DEFAULT_ORDER)),
-        Tuple.of(3, Arbitraries.integers().between(0, 1000)),
-        Tuple.of(1, Arbitraries.just(Integer.MAX_VALUE)));
-    Arbitrary<Duration> timeout = Arbitraries.frequencyOf(
-        Tuple.of(2, Arbitraries.just(ServiceSpec.DEFAULT_TIMEOUT)),
-        Tuple.of(2, Arbitraries.integers().between(1, 86_400).map(Duration::ofSeconds)),
-        Tuple.of(1, Arbitraries.of(Duration.ofSeconds(1), ServiceSpec.MAX_TIMEOUT)));
-    Arbitrary<Integer> nodes = Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.just(ServiceSpec.ALL_NODES)),
-        Tuple.of(2, Arbitraries.integers().between(1, 1000)),
-        Tuple.of(1, Arbitraries.just(ServiceSpec.ALL_NODES - 1)));
-    Arbitrary<Boolean> postStart = std == StandardService.INIT || std == StandardService.UPGRADE
-        ? Arbitraries.of(true, false) : Arbitraries.just(false);
-    Arbitrary<Boolean> postStop = std == StandardService.DESTROY
-        ? Arbitraries.of(true, false) : Arbitraries.just(false);
+    Arbitrary<Integer> order =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.just(ServiceSpec.DEFAULT_ORDER)),
+            Tuple.of(3, Arbitraries.integers().between(0, 1000)),
+            Tuple.of(1, Arbitraries.just(Integer.MAX_VALUE)));
+    Arbitrary<Duration> timeout =
+        Arbitraries.frequencyOf(
+            Tuple.of(2, Arbitraries.just(ServiceSpec.DEFAULT_TIMEOUT)),
+            Tuple.of(2, Arbitraries.integers().between(1, 86_400).map(Duration::ofSeconds)),
+            Tuple.of(1, Arbitraries.of(Duration.ofSeconds(1), ServiceSpec.MAX_TIMEOUT)));
+    Arbitrary<Integer> nodes =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.just(ServiceSpec.ALL_NODES)),
+            Tuple.of(2, Arbitraries.integers().between(1, 1000)),
+            Tuple.of(1, Arbitraries.just(ServiceSpec.ALL_NODES - 1)));
+    Arbitrary<Boolean> postStart =
+        std == StandardService.INIT || std == StandardService.UPGRADE
+            ? Arbitraries.of(true, false)
+            : Arbitraries.just(false);
+    Arbitrary<Boolean> postStop =
+        std == StandardService.DESTROY ? Arbitraries.of(true, false) : Arbitraries.just(false);
     Arbitrary<Optional<String>> preCheck =
         std == StandardService.SCALE_OUT || std == StandardService.SCALE_IN
-            ? nonBlankText().optional() : Arbitraries.just(Optional.empty());
-    Arbitrary<List<String>> watch = std == StandardService.RELOAD
-        ? metadataPath().list().ofMaxSize(3) : Arbitraries.just(List.of());
-    return Combinators.combine(nonBlankText(), order, timeout, nodes, postStart, postStop,
-        preCheck, watch).as(ServiceSpec::new);
+            ? nonBlankText().optional()
+            : Arbitraries.just(Optional.empty());
+    Arbitrary<List<String>> watch =
+        std == StandardService.RELOAD
+            ? metadataPath().list().ofMaxSize(3)
+            : Arbitraries.just(List.of());
+    return Combinators.combine(
+            nonBlankText(), order, timeout, nodes, postStart, postStop, preCheck, watch)
+        .as(ServiceSpec::new);
   }
 
   private static Arbitrary<Map<String, ServiceSpec>> services() {
-    List<String> standard = Arrays.stream(StandardService.values())
-        .map(StandardService::serviceName).toList();
-    Arbitrary<List<String>> names = Combinators.combine(
-            Arbitraries.subsetOf(standard), customServiceName().set().ofMaxSize(3))
-        .as((std, custom) -> {
-          List<String> all = new ArrayList<>(std);
-          all.addAll(custom);
-          return all;
-        })
-        .flatMap(all -> Arbitraries.shuffle(all));
-    return names.flatMap(list -> {
-      if (list.isEmpty()) {
-        return Arbitraries.just(Map.<String, ServiceSpec>of());
-      }
-      return Combinators.combine(list.stream().map(SpecRoundTripTest::service).toList())
-          .as(specs -> {
-            Map<String, ServiceSpec> map = new LinkedHashMap<>();
-            for (int k = 0; k < list.size(); k++) {
-              map.put(list.get(k), specs.get(k));
-            }
-            return map;
-          });
-    });
+    List<String> standard =
+        Arrays.stream(StandardService.values()).map(StandardService::serviceName).toList();
+    Arbitrary<List<String>> names =
+        Combinators.combine(Arbitraries.subsetOf(standard), customServiceName().set().ofMaxSize(3))
+            .as(
+                (std, custom) -> {
+                  List<String> all = new ArrayList<>(std);
+                  all.addAll(custom);
+                  return all;
+                })
+            .flatMap(all -> Arbitraries.shuffle(all));
+    return names.flatMap(
+        list -> {
+          if (list.isEmpty()) {
+            return Arbitraries.just(Map.<String, ServiceSpec>of());
+          }
+          return Combinators.combine(list.stream().map(SpecRoundTripTest::service).toList())
+              .as(
+                  specs -> {
+                    Map<String, ServiceSpec> map = new LinkedHashMap<>();
+                    for (int k = 0; k < list.size(); k++) {
+                      map.put(list.get(k), specs.get(k));
+                    }
+                    return map;
+                  });
+        });
   }
 
   /** {min, max, count} with min <= count <= max, max possibly unbounded. */
   private static Arbitrary<int[]> bounds() {
-    return Arbitraries.integers().between(0, 5).flatMap(min -> Arbitraries.frequencyOf(
-            Tuple.of(2, Arbitraries.just(RoleSpec.UNBOUNDED)),
-            Tuple.of(4, Arbitraries.integers().between(Math.max(1, min), Math.max(1, min) + 30)),
-            Tuple.of(1, Arbitraries.just(RoleSpec.MAX_COUNT)))
-        .flatMap(max -> Arbitraries.integers()
-            .between(min, max == RoleSpec.UNBOUNDED ? min + 20 : max)
-            .map(count -> new int[] {min, max, count})));
+    return Arbitraries.integers()
+        .between(0, 5)
+        .flatMap(
+            min ->
+                Arbitraries.frequencyOf(
+                        Tuple.of(2, Arbitraries.just(RoleSpec.UNBOUNDED)),
+                        Tuple.of(
+                            4,
+                            Arbitraries.integers()
+                                .between(Math.max(1, min), Math.max(1, min) + 30)),
+                        Tuple.of(1, Arbitraries.just(RoleSpec.MAX_COUNT)))
+                    .flatMap(
+                        max ->
+                            Arbitraries.integers()
+                                .between(min, max == RoleSpec.UNBOUNDED ? min + 20 : max)
+                                .map(count -> new int[] {min, max, count})));
   }
 
   private static Arbitrary<RoleSpec> role() {
-    Arbitrary<Optional<VolumeSpec>> volume = Combinators.combine(
-            Arbitraries.integers().between(1, VolumeSpec.MAX_SIZE_GIB), mountPoint())
-        .as(VolumeSpec::new).optional();
+    Arbitrary<Optional<VolumeSpec>> volume =
+        Combinators.combine(
+                Arbitraries.integers().between(1, VolumeSpec.MAX_SIZE_GIB), mountPoint())
+            .as(VolumeSpec::new)
+            .optional();
     Arbitrary<List<ExecutionPolicy>> policies =
         Arbitraries.of(ExecutionPolicy.class).list().ofSize(2);
-    Arbitrary<RoleSpec> base = Combinators.combine(
-            roleName(),
-            bounds(),
-            Arbitraries.integers().between(1, RoleSpec.MAX_CPU),
-            Arbitraries.integers().between(1, RoleSpec.MAX_MEMORY_MIB),
-            nonBlankText().optional(),
-            volume,
-            Arbitraries.of(true, false),
-            policies)
-        .as((name, b, cpu, memory, image, vol, scale, p) -> new RoleSpec(name, b[2], b[0], b[1],
-            cpu, memory, image, vol,
-            scale ? EnumSet.of(AdvancedAction.SCALE_HORIZONTAL)
-                : EnumSet.noneOf(AdvancedAction.class),
-            p.get(0), p.get(1), Map.of()));
-    return Combinators.combine(base, services()).as((r, s) -> {
-      RoleSpec.Builder b = r.toBuilder();
-      s.forEach(b::service);
-      return b.build();
-    });
+    Arbitrary<RoleSpec> base =
+        Combinators.combine(
+                roleName(),
+                bounds(),
+                Arbitraries.integers().between(1, RoleSpec.MAX_CPU),
+                Arbitraries.integers().between(1, RoleSpec.MAX_MEMORY_MIB),
+                nonBlankText().optional(),
+                volume,
+                Arbitraries.of(true, false),
+                policies)
+            .as(
+                (name, b, cpu, memory, image, vol, scale, p) ->
+                    new RoleSpec(
+                        name,
+                        b[2],
+                        b[0],
+                        b[1],
+                        cpu,
+                        memory,
+                        image,
+                        vol,
+                        scale
+                            ? EnumSet.of(AdvancedAction.SCALE_HORIZONTAL)
+                            : EnumSet.noneOf(AdvancedAction.class),
+                        p.get(0),
+                        p.get(1),
+                        Map.of()));
+    return Combinators.combine(base, services())
+        .as(
+            (r, s) -> {
+              RoleSpec.Builder b = r.toBuilder();
+              s.forEach(b::service);
+              return b.build();
+            });
   }
 
   @Provide
@@ -680,11 +896,20 @@ class SpecRoundTripTest {
 
   @Test
   void servicesAndEnv_keepDeclarationOrder_throughYaml() {
-    AppSpec spec = AppSpec.builder("zk", "1")
-        .env("zeta", "1").env("alpha", "2").env("mid", "3")
-        .role("zk", r -> r.service("stop", "a").service("init", "b").service("my-custom", "c")
-            .service("start", "d").service("backup", "e"))
-        .build();
+    AppSpec spec =
+        AppSpec.builder("zk", "1")
+            .env("zeta", "1")
+            .env("alpha", "2")
+            .env("mid", "3")
+            .role(
+                "zk",
+                r ->
+                    r.service("stop", "a")
+                        .service("init", "b")
+                        .service("my-custom", "c")
+                        .service("start", "d")
+                        .service("backup", "e"))
+            .build();
 
     AppSpec back = AppSpecFiles.parse(AppSpecFiles.write(spec, SpecFormat.YAML), SpecFormat.YAML);
     assertThat(back.roles().get(0).services().keySet())

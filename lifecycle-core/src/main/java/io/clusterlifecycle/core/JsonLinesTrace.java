@@ -22,11 +22,12 @@ import java.nio.file.StandardOpenOption;
  * file, so several runs can share one trace. Thread-safe; close it when done.
  */
 public final class JsonLinesTrace implements EventListener, AutoCloseable {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-      .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
 
   private final OutputStream out;
 
@@ -47,8 +48,12 @@ public final class JsonLinesTrace implements EventListener, AutoCloseable {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      return new JsonLinesTrace(Files.newOutputStream(file, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+      return new JsonLinesTrace(
+          Files.newOutputStream(
+              file,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND,
+              StandardOpenOption.WRITE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open trace file " + file, e);
     }
@@ -58,8 +63,8 @@ public final class JsonLinesTrace implements EventListener, AutoCloseable {
    * Renders one event as the JSON object of its trace line.
    *
    * @param event the event to render
-   * @return the JSON text, without a line break: the event's fields in snake_case, those
-   *     without a value left out, and {@code ts} in the records' time format
+   * @return the JSON text, without a line break: the event's fields in snake_case, those without a
+   *     value left out, and {@code ts} in the records' time format
    */
   public static String line(LifecycleEvent event) {
     ObjectNode o = MAPPER.valueToTree(event);
@@ -68,8 +73,8 @@ public final class JsonLinesTrace implements EventListener, AutoCloseable {
   }
 
   /**
-   * Writes the event's line, followed by a line break, and flushes it to the file before
-   * returning. Calls from several threads are serialised, so lines never interleave.
+   * Writes the event's line, followed by a line break, and flushes it to the file before returning.
+   * Calls from several threads are serialised, so lines never interleave.
    *
    * @param event the event to write
    * @throws UncheckedIOException if the line cannot be written

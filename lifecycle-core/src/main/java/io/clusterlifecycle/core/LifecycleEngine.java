@@ -1,7 +1,7 @@
 package io.clusterlifecycle.core;
 
-import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.Lifecycle;
+import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.model.Backup;
@@ -49,18 +49,20 @@ import java.util.function.Supplier;
  *
  * <p>At most one operation runs per cluster: a second request waits for the first up to its own
  * timeout and then fails with {@link ConflictException}. Operations on different clusters run
- * concurrently, all bounded by one limit on the steps in flight. No thread is held per node or
- * per command, and no engine thread ever waits for another: only the blocking methods, on the
- * caller's thread, wait for the asynchronous ones. Leases are renewed on a thread of their own.
- * Thread-safe.
+ * concurrently, all bounded by one limit on the steps in flight. No thread is held per node or per
+ * command, and no engine thread ever waits for another: only the blocking methods, on the caller's
+ * thread, wait for the asynchronous ones. Leases are renewed on a thread of their own. Thread-safe.
  */
 public final class LifecycleEngine implements Lifecycle {
   /** Steps in flight across the engine when none is configured. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+
   /** Operation timeout when neither the request nor the builder gives one. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+
   /** Root of every cluster's metadata tree when none is configured. */
   public static final String DEFAULT_METADATA_ROOT = "/clusters";
+
   /** How long an engine's ownership of a running operation lasts without renewal. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
@@ -88,9 +90,20 @@ public final class LifecycleEngine implements Lifecycle {
       executor = pool;
     }
     this.events = new EventBus(b.clock, b.listeners);
-    this.ctx = new EngineContext(b.resources, b.commands, b.metadata, b.store, events,
-        new AsyncLimiter(b.maxInFlight, executor), scheduler, executor, b.clock,
-        new MetadataTree(b.metadataRoot), b.commandGrace, Retry.of("lifecycle", b.retry));
+    this.ctx =
+        new EngineContext(
+            b.resources,
+            b.commands,
+            b.metadata,
+            b.store,
+            events,
+            new AsyncLimiter(b.maxInFlight, executor),
+            scheduler,
+            executor,
+            b.clock,
+            new MetadataTree(b.metadataRoot),
+            b.commandGrace,
+            Retry.of("lifecycle", b.retry));
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);
@@ -99,10 +112,12 @@ public final class LifecycleEngine implements Lifecycle {
     Execution execution = new Execution(ctx, store, leases, claims, registry);
     this.submissions = new Submissions(ctx, store, leases, claims, execution, registry);
     this.recovery = new Recovery(ctx, store, leases, claims, execution);
-    TakeOver takeOver = new TakeOver(ctx, leases, claims, recovery::recover, defaultTimeout,
-        () -> closed);
-    this.resumedOnStart = b.resumeOnStart
-        ? takeOver.resume(await(() -> store.call(() -> ctx.store().list()))) : Map.of();
+    TakeOver takeOver =
+        new TakeOver(ctx, leases, claims, recovery::recover, defaultTimeout, () -> closed);
+    this.resumedOnStart =
+        b.resumeOnStart
+            ? takeOver.resume(await(() -> store.call(() -> ctx.store().list())))
+            : Map.of();
     if (b.takeOverEvery != null) {
       ScheduledFuture<?> scan = takeOver.scanEvery(b.takeOverEvery);
       owned.add(0, () -> scan.cancel(false));
@@ -120,10 +135,10 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   /**
-   * Returns the recoveries this engine started when it was built with
-   * {@link LifecycleEngineBuilder#resumeInterruptedOnStart(boolean)}. Each future completes with
-   * the cluster's record once its recovery finished, or exceptionally as {@link #recoverAsync}
-   * does when the recovery failed.
+   * Returns the recoveries this engine started when it was built with {@link
+   * LifecycleEngineBuilder#resumeInterruptedOnStart(boolean)}. Each future completes with the
+   * cluster's record once its recovery finished, or exceptionally as {@link #recoverAsync} does
+   * when the recovery failed.
    *
    * @return an unmodifiable map from cluster id to the future of its recovery; empty when the
    *     option was off or nothing was interrupted
@@ -134,9 +149,9 @@ public final class LifecycleEngine implements Lifecycle {
 
   /**
    * Adds a listener that receives every event this engine emits from now on, in order, one at a
-   * time, on the thread that emits it. A listener that throws is logged and skipped; it never
-   * fails an operation. A listener added twice receives each event twice. May be called while
-   * operations run.
+   * time, on the thread that emits it. A listener that throws is logged and skipped; it never fails
+   * an operation. A listener added twice receives each event twice. May be called while operations
+   * run.
    *
    * @param listener the listener to add
    * @throws NullPointerException if {@code listener} is null
@@ -146,10 +161,9 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   /**
-   * Removes one registration of a listener added earlier, with {@link #addListener} or
-   * {@link LifecycleEngineBuilder#eventListener}; it receives no event emitted after this
-   * returns. Does nothing when the listener is not registered. May be called while operations
-   * run.
+   * Removes one registration of a listener added earlier, with {@link #addListener} or {@link
+   * LifecycleEngineBuilder#eventListener}; it receives no event emitted after this returns. Does
+   * nothing when the listener is not registered. May be called while operations run.
    *
    * @param listener the listener to remove
    */
@@ -159,8 +173,10 @@ public final class LifecycleEngine implements Lifecycle {
 
   @Override
   public List<Cluster> list(ClusterQuery query) {
-    return await(() -> store.call(() -> ctx.store().list())).stream().filter(query::matches)
-        .sorted(Comparator.comparing(Cluster::createdAt)).toList();
+    return await(() -> store.call(() -> ctx.store().list())).stream()
+        .filter(query::matches)
+        .sorted(Comparator.comparing(Cluster::createdAt))
+        .toList();
   }
 
   @Override
@@ -177,8 +193,11 @@ public final class LifecycleEngine implements Lifecycle {
   @Override
   public List<Operation> operations(String cluster) {
     Objects.requireNonNull(cluster, "cluster");
-    return await(() -> store.resolve(cluster)
-        .thenCompose(c -> store.call(() -> ctx.store().operations(c.id()))));
+    return await(
+        () ->
+            store
+                .resolve(cluster)
+                .thenCompose(c -> store.call(() -> ctx.store().operations(c.id()))));
   }
 
   @Override
@@ -189,13 +208,15 @@ public final class LifecycleEngine implements Lifecycle {
 
   @Override
   public CompletableFuture<Operation> submit(OperationRequest request) {
-    return unwrapped(Futures.call(() -> {
-      Objects.requireNonNull(request, "request");
-      if (closed) {
-        throw new IllegalStateException("the engine is closed");
-      }
-      return submissions.submit(request, request.timeout().orElse(defaultTimeout));
-    }));
+    return unwrapped(
+        Futures.call(
+            () -> {
+              Objects.requireNonNull(request, "request");
+              if (closed) {
+                throw new IllegalStateException("the engine is closed");
+              }
+              return submissions.submit(request, request.timeout().orElse(defaultTimeout));
+            }));
   }
 
   @Override
@@ -205,13 +226,20 @@ public final class LifecycleEngine implements Lifecycle {
 
   @Override
   public int purgeDone() {
-    return await(() -> store.call(() -> ctx.store().list()).thenCompose(all -> {
-      List<CompletableFuture<Void>> deletes = all.stream()
-          .filter(c -> c.state() == ClusterState.DONE)
-          .map(c -> store.call(() -> ctx.store().delete(c.id()))).toList();
-      return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
-          .thenApply(v -> deletes.size());
-    }));
+    return await(
+        () ->
+            store
+                .call(() -> ctx.store().list())
+                .thenCompose(
+                    all -> {
+                      List<CompletableFuture<Void>> deletes =
+                          all.stream()
+                              .filter(c -> c.state() == ClusterState.DONE)
+                              .map(c -> store.call(() -> ctx.store().delete(c.id())))
+                              .toList();
+                      return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+                          .thenApply(v -> deletes.size());
+                    }));
   }
 
   @Override
@@ -223,16 +251,17 @@ public final class LifecycleEngine implements Lifecycle {
   @Override
   public List<Backup> backups(String cluster) {
     Objects.requireNonNull(cluster, "cluster");
-    return await(() -> store.resolve(cluster)
-        .thenCompose(c -> store.call(() -> ctx.store().backups(c.id()))));
+    return await(
+        () ->
+            store.resolve(cluster).thenCompose(c -> store.call(() -> ctx.store().backups(c.id()))));
   }
 
   /**
-   * Stops accepting operations ({@link #submit} then returns a future failed with
-   * {@link IllegalStateException}), stops renewing leases and the scan of
-   * {@link LifecycleEngineBuilder#takeOverInterrupted(Duration)}, and shuts down the scheduler
-   * and executor threads the engine created itself. The SPIs, and a scheduler or executor given
-   * to the builder, belong to the caller: close them after the engine.
+   * Stops accepting operations ({@link #submit} then returns a future failed with {@link
+   * IllegalStateException}), stops renewing leases and the scan of {@link
+   * LifecycleEngineBuilder#takeOverInterrupted(Duration)}, and shuts down the scheduler and
+   * executor threads the engine created itself. The SPIs, and a scheduler or executor given to the
+   * builder, belong to the caller: close them after the engine.
    *
    * @throws LifecycleException if one of the engine's own resources cannot be closed
    */
@@ -249,8 +278,8 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   /**
-   * Waits, on the caller's thread, for an asynchronous call; rethrows what it failed with as
-   * the blocking methods document it.
+   * Waits, on the caller's thread, for an asynchronous call; rethrows what it failed with as the
+   * blocking methods document it.
    */
   private static <T> T await(Supplier<CompletableFuture<T>> call) {
     try {
@@ -273,13 +302,14 @@ public final class LifecycleEngine implements Lifecycle {
   /** The future's outcome, with its failure as thrown, not wrapped in a CompletionException. */
   private static <T> CompletableFuture<T> unwrapped(CompletableFuture<T> f) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    f.whenComplete((r, e) -> {
-      if (e != null) {
-        out.completeExceptionally(Failures.cause(e));
-      } else {
-        out.complete(r);
-      }
-    });
+    f.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            out.completeExceptionally(Failures.cause(e));
+          } else {
+            out.complete(r);
+          }
+        });
     return out;
   }
 

@@ -18,9 +18,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Builds a {@link LifecycleEngine}. The four SPIs (resource provider, command executor,
- * metadata store, cluster store) are required; everything else has a default. Setters check
- * their argument at once; {@link #build()} checks that the SPIs are set. Not thread-safe.
+ * Builds a {@link LifecycleEngine}. The four SPIs (resource provider, command executor, metadata
+ * store, cluster store) are required; everything else has a default. Setters check their argument
+ * at once; {@link #build()} checks that the SPIs are set. Not thread-safe.
  */
 public final class LifecycleEngineBuilder {
   ResourceProvider resources;
@@ -39,17 +39,18 @@ public final class LifecycleEngineBuilder {
   boolean resumeOnStart;
   Duration takeOverEvery;
   String host;
-  RetryConfig retry = RetryConfig.<Object>custom()
-      .maxAttempts(5)
-      .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
-      .retryOnException(Failures::isTransient)
-      .build();
+  RetryConfig retry =
+      RetryConfig.<Object>custom()
+          .maxAttempts(5)
+          .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
+          .retryOnException(Failures::isTransient)
+          .build();
 
   LifecycleEngineBuilder() {}
 
   /**
-   * Sets how transient SPI failures ({@link io.clusterlifecycle.api.spi.TransientSpiException})
-   * are retried. Default: 5 attempts, exponential back-off from 200 ms, doubling.
+   * Sets how transient SPI failures ({@link io.clusterlifecycle.api.spi.TransientSpiException}) are
+   * retried. Default: 5 attempts, exponential back-off from 200 ms, doubling.
    *
    * @param value the resilience4j retry configuration applied to every SPI call
    * @return this builder
@@ -61,9 +62,9 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Makes the engine, as soon as it is built, recover every cluster whose operation was
-   * interrupted (its engine's lease lapsed), in the background. Off by default. The futures of
-   * those recoveries are available from {@link LifecycleEngine#resumedOnStart()}.
+   * Makes the engine, as soon as it is built, recover every cluster whose operation was interrupted
+   * (its engine's lease lapsed), in the background. Off by default. The futures of those recoveries
+   * are available from {@link LifecycleEngine#resumedOnStart()}.
    *
    * @param value true to resume interrupted operations when the engine starts
    * @return this builder
@@ -74,11 +75,10 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Makes the engine look for interrupted operations every {@code every} and take them over:
-   * every cluster with an operation whose engine's lease lapsed (the engine died or lost its
-   * store) is recovered in the background, as {@link LifecycleEngine#recoverAsync} would. This
-   * is how replicas of a control plane sharing one store finish each other's work. Off by
-   * default.
+   * Makes the engine look for interrupted operations every {@code every} and take them over: every
+   * cluster with an operation whose engine's lease lapsed (the engine died or lost its store) is
+   * recovered in the background, as {@link LifecycleEngine#recoverAsync} would. This is how
+   * replicas of a control plane sharing one store finish each other's work. Off by default.
    *
    * @param every a positive interval between scans, or null to turn scanning off
    * @return this builder
@@ -93,10 +93,10 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the machine name this engine writes into its leases. An engine treats the lease of a
-   * dead process on its own machine as lapsed at once; set a distinct name per engine where
-   * engines share a host name but not process ids (containers), so that only lease expiry
-   * counts there. Default: the local host name.
+   * Sets the machine name this engine writes into its leases. An engine treats the lease of a dead
+   * process on its own machine as lapsed at once; set a distinct name per engine where engines
+   * share a host name but not process ids (containers), so that only lease expiry counts there.
+   * Default: the local host name.
    *
    * @param value a non-empty name
    * @return this builder
@@ -128,8 +128,8 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the resource provider that creates, resizes and deletes the nodes' machines or
-   * containers. Required. The engine never closes it.
+   * Sets the resource provider that creates, resizes and deletes the nodes' machines or containers.
+   * Required. The engine never closes it.
    *
    * @param value the provider
    * @return this builder
@@ -141,8 +141,8 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the command executor that runs the app spec's service commands on the nodes.
-   * Required. The engine never closes it.
+   * Sets the command executor that runs the app spec's service commands on the nodes. Required. The
+   * engine never closes it.
    *
    * @param value the executor
    * @return this builder
@@ -154,8 +154,8 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the metadata store the engine publishes each cluster's metadata tree to, under
-   * {@link #metadataRoot(String)}. Required. The engine never closes it.
+   * Sets the metadata store the engine publishes each cluster's metadata tree to, under {@link
+   * #metadataRoot(String)}. Required. The engine never closes it.
    *
    * @param value the store
    * @return this builder
@@ -167,9 +167,9 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the cluster store that keeps the durable records: clusters, operations, their
-   * journals and backups. Engines sharing one store share their clusters and can take over each
-   * other's interrupted operations. Required. The engine never closes it.
+   * Sets the cluster store that keeps the durable records: clusters, operations, their journals and
+   * backups. Engines sharing one store share their clusters and can take over each other's
+   * interrupted operations. Required. The engine never closes it.
    *
    * @param value the store
    * @return this builder
@@ -181,10 +181,9 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Adds a listener that receives every event of the engine from the start, including those
-   * of recoveries begun by {@link #resumeInterruptedOnStart(boolean)}; listeners are called in
-   * the order they were added. See {@link LifecycleEngine#addListener} for the delivery
-   * contract.
+   * Adds a listener that receives every event of the engine from the start, including those of
+   * recoveries begun by {@link #resumeInterruptedOnStart(boolean)}; listeners are called in the
+   * order they were added. See {@link LifecycleEngine#addListener} for the delivery contract.
    *
    * @param value the listener
    * @return this builder
@@ -196,8 +195,8 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the clock every timestamp, deadline and lease comes from; tests pass a fixed or
-   * virtual one. Default: the system clock in UTC.
+   * Sets the clock every timestamp, deadline and lease comes from; tests pass a fixed or virtual
+   * one. Default: the system clock in UTC.
    *
    * @param value the clock
    * @return this builder
@@ -209,10 +208,10 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the scheduler used as the timer of timeouts, waits and retries; what follows a timer
-   * runs on the {@linkplain #executor(Executor) executor}. Leases are renewed on a daemon thread
-   * of the engine's own, whatever the scheduler. The engine does not shut down a scheduler it
-   * was given. Default: one daemon thread of the engine's own.
+   * Sets the scheduler used as the timer of timeouts, waits and retries; what follows a timer runs
+   * on the {@linkplain #executor(Executor) executor}. Leases are renewed on a daemon thread of the
+   * engine's own, whatever the scheduler. The engine does not shut down a scheduler it was given.
+   * Default: one daemon thread of the engine's own.
    *
    * @param value the scheduler
    * @return this builder
@@ -224,8 +223,8 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the executor continuations run on; the engine does not shut down an executor it was
-   * given. Default: two daemon threads of the engine's own.
+   * Sets the executor continuations run on; the engine does not shut down an executor it was given.
+   * Default: two daemon threads of the engine's own.
    *
    * @param value the executor
    * @return this builder
@@ -268,9 +267,9 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets the path under which each cluster's metadata tree is published, as
-   * {@code ROOT/<cluster-id>}. Node agents reading the tree, and a metadata store that takes a
-   * root of its own (such as the local one), must be given the same value.
+   * Sets the path under which each cluster's metadata tree is published, as {@code
+   * ROOT/<cluster-id>}. Node agents reading the tree, and a metadata store that takes a root of its
+   * own (such as the local one), must be given the same value.
    *
    * @param value an absolute path; default {@value LifecycleEngine#DEFAULT_METADATA_ROOT}
    * @return this builder
@@ -286,8 +285,8 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Sets how long past its own timeout a command may take before the engine gives up on it
-   * and cancels it, so that an executor which enforces the timeout itself reports first.
+   * Sets how long past its own timeout a command may take before the engine gives up on it and
+   * cancels it, so that an executor which enforces the timeout itself reports first.
    *
    * @param value a non-negative duration; default 5 seconds
    * @return this builder
@@ -299,15 +298,15 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Builds the engine. It creates its own daemon scheduler and executor threads when none
-   * was given, starts the scan of {@link #takeOverInterrupted(Duration)} when set, and, with
-   * {@link #resumeInterruptedOnStart(boolean)}, reads the cluster store once and starts the
-   * recoveries in the background before it returns.
+   * Builds the engine. It creates its own daemon scheduler and executor threads when none was
+   * given, starts the scan of {@link #takeOverInterrupted(Duration)} when set, and, with {@link
+   * #resumeInterruptedOnStart(boolean)}, reads the cluster store once and starts the recoveries in
+   * the background before it returns.
    *
    * @return the engine, ready for requests; close it when done
    * @throws IllegalStateException if an SPI is missing; the message names every missing one
-   * @throws LifecycleException if resuming on start was asked for and the cluster store could
-   *     not be read
+   * @throws LifecycleException if resuming on start was asked for and the cluster store could not
+   *     be read
    */
   public LifecycleEngine build() {
     List<String> missing = new ArrayList<>();
@@ -324,8 +323,8 @@ public final class LifecycleEngineBuilder {
       missing.add("clusterStore");
     }
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("set " + String.join(", ", missing)
-          + " before building the engine");
+      throw new IllegalStateException(
+          "set " + String.join(", ", missing) + " before building the engine");
     }
     return new LifecycleEngine(this);
   }

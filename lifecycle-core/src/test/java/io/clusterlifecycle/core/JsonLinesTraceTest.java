@@ -13,14 +13,20 @@ class JsonLinesTraceTest {
 
   @Test
   void line_writesPresentFieldsPlainly_andLeavesAbsentOnesOut() {
-    LifecycleEvent event = LifecycleEvent.builder(EventType.COMMAND_FINISHED)
-        .cluster("c-1").operation("op-1", OperationType.CREATE).node("zk", "demo-zk-1")
-        .service("start", 2).exitCode(0)
-        .build(7, Instant.parse("2026-11-22T02:39:11Z"));
+    LifecycleEvent event =
+        LifecycleEvent.builder(EventType.COMMAND_FINISHED)
+            .cluster("c-1")
+            .operation("op-1", OperationType.CREATE)
+            .node("zk", "demo-zk-1")
+            .service("start", 2)
+            .exitCode(0)
+            .build(7, Instant.parse("2026-11-22T02:39:11Z"));
 
-    assertThat(JsonLinesTrace.line(event)).isEqualTo("{\"seq\":7,\"ts\":\"2026-11-22T02:39:11.000Z\","
-        + "\"event\":\"COMMAND_FINISHED\",\"cluster\":\"c-1\",\"operation\":\"op-1\","
-        + "\"op_type\":\"CREATE\",\"role\":\"zk\",\"node\":\"demo-zk-1\",\"service\":\"start\","
-        + "\"order\":2,\"exit_code\":0}");
+    assertThat(JsonLinesTrace.line(event))
+        .isEqualTo(
+            "{\"seq\":7,\"ts\":\"2026-11-22T02:39:11.000Z\","
+                + "\"event\":\"COMMAND_FINISHED\",\"cluster\":\"c-1\",\"operation\":\"op-1\","
+                + "\"op_type\":\"CREATE\",\"role\":\"zk\",\"node\":\"demo-zk-1\",\"service\":\"start\","
+                + "\"order\":2,\"exit_code\":0}");
   }
 }

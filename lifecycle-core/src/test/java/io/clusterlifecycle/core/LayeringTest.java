@@ -9,23 +9,26 @@ class LayeringTest {
 
   @Test
   void usesOnlyTheApiAndTheCodec_noAdapterCliOrTestkit() {
-    Layering.dependsOnlyOn("lifecycle-core", "io.clusterlifecycle.core", Layering.API,
-        Layering.CODEC).check(CORE);
+    Layering.dependsOnlyOn(
+            "lifecycle-core", "io.clusterlifecycle.core", Layering.API, Layering.CODEC)
+        .check(CORE);
   }
 
   @Test
   void thePlannerDoesNotTouchTheExecutor() {
-    Layering.independent("io.clusterlifecycle.core.internal.plan",
-        "io.clusterlifecycle.core.internal.exec",
-        "plans are pure: computed before anything runs, the same for dry-run and execution")
+    Layering.independent(
+            "io.clusterlifecycle.core.internal.plan",
+            "io.clusterlifecycle.core.internal.exec",
+            "plans are pure: computed before anything runs, the same for dry-run and execution")
         .check(CORE);
   }
 
   @Test
   void thePlannerDoesNotTouchTheOperations() {
-    Layering.independent("io.clusterlifecycle.core.internal.plan",
-        "io.clusterlifecycle.core.internal.ops",
-        "operations compute their plans from the planner's blocks, never the other way round")
+    Layering.independent(
+            "io.clusterlifecycle.core.internal.plan",
+            "io.clusterlifecycle.core.internal.ops",
+            "operations compute their plans from the planner's blocks, never the other way round")
         .check(CORE);
   }
 }

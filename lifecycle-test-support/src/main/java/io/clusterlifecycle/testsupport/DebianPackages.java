@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Installs the Debian packages a test's real server comes from (PostgreSQL, etcd, OpenSSH), so
- * that {@code mvn verify} on a fresh Debian machine needs nothing installed by hand ({@code
- * .ci/run} installs them first; this is the fallback for a bare {@code mvn verify}). Runs {@code
- * apt-get install -y} as root, or through {@code sudo -n} otherwise, and {@code apt-get update}
- * first only when the plain install fails. When another process holds the package manager's lock
- * (an unattended upgrade, a second build), it waits for the lock, up to {@link #LOCK_WAIT},
- * instead of failing.
+ * Installs the Debian packages a test's real server comes from (PostgreSQL, etcd, OpenSSH), so that
+ * {@code mvn verify} on a fresh Debian machine needs nothing installed by hand ({@code .ci/run}
+ * installs them first; this is the fallback for a bare {@code mvn verify}). Runs {@code apt-get
+ * install -y} as root, or through {@code sudo -n} otherwise, and {@code apt-get update} first only
+ * when the plain install fails. When another process holds the package manager's lock (an
+ * unattended upgrade, a second build), it waits for the lock, up to {@link #LOCK_WAIT}, instead of
+ * failing.
  */
 public final class DebianPackages {
   /** How long an install waits for another process to release the package manager's lock. */
@@ -23,8 +23,8 @@ public final class DebianPackages {
   private DebianPackages() {}
 
   /**
-   * Installs packages; never throws. The caller checks afterwards for what it needs and reports
-   * the returned text when it is still missing.
+   * Installs packages; never throws. The caller checks afterwards for what it needs and reports the
+   * returned text when it is still missing.
    *
    * @param packages Debian package names
    * @return what apt-get said (its last 600 characters), for the caller's error message
@@ -46,8 +46,7 @@ public final class DebianPackages {
     if (!"root".equals(System.getProperty("user.name"))) {
       command.addAll(List.of("sudo", "-n"));
     }
-    command.addAll(
-        List.of("apt-get", "-o", "DPkg::Lock::Timeout=" + LOCK_WAIT.toSeconds(), "-q"));
+    command.addAll(List.of("apt-get", "-o", "DPkg::Lock::Timeout=" + LOCK_WAIT.toSeconds(), "-q"));
     command.addAll(List.of(args));
     return command;
   }
@@ -78,8 +77,10 @@ public final class DebianPackages {
       Process p = pb.start();
       String text = new String(p.getInputStream().readAllBytes()).strip();
       int code = p.waitFor();
-      boolean lockHeld = text.contains("Could not get lock") || text.contains("Unable to lock")
-          || text.contains("Unable to acquire the dpkg frontend lock");
+      boolean lockHeld =
+          text.contains("Could not get lock")
+              || text.contains("Unable to lock")
+              || text.contains("Unable to acquire the dpkg frontend lock");
       return new Outcome(code == 0, code != 0 && lockHeld, "exited " + code + ": " + text);
     } catch (IOException e) {
       return new Outcome(false, false, "could not run: " + e.getMessage());

@@ -18,15 +18,16 @@ import java.util.stream.Stream;
 
 /**
  * A throwaway etcd server from the machine's Debian {@code etcd-server} package (installed on first
- * use when missing): one member with
- * a temporary data directory, listening for clients and peers on free 127.0.0.1 ports. It can be
- * stopped (by pid, as a crash would) and started again on the same ports and data, to test an
- * engine through an etcd outage. {@link #close()} stops it and deletes the directory.
+ * use when missing): one member with a temporary data directory, listening for clients and peers on
+ * free 127.0.0.1 ports. It can be stopped (by pid, as a crash would) and started again on the same
+ * ports and data, to test an engine through an etcd outage. {@link #close()} stops it and deletes
+ * the directory.
  */
 public final class EtcdServer implements AutoCloseable {
-  private static final List<Path> BINARIES = List.of(Path.of("/usr/bin/etcd"),
-      Path.of("/usr/local/bin/etcd"));
+  private static final List<Path> BINARIES =
+      List.of(Path.of("/usr/bin/etcd"), Path.of("/usr/local/bin/etcd"));
   private static final long START_SECONDS = 30;
+
   /** The server's {@code --max-txn-ops}, raised from etcd's 128 as operators do for big trees. */
   public static final int MAX_TXN_OPS = 1024;
 
@@ -44,8 +45,8 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * Finds the etcd binary, installing Debian's {@code etcd-server} and {@code etcd-client}
-   * packages first when it is missing (as root, or through {@code sudo -n}).
+   * Finds the etcd binary, installing Debian's {@code etcd-server} and {@code etcd-client} packages
+   * first when it is missing (as root, or through {@code sudo -n}).
    *
    * @return its path
    * @throws IllegalStateException if there is none and it could not be installed, saying how to
@@ -59,11 +60,19 @@ public final class EtcdServer implements AutoCloseable {
       found = locate();
     }
     String log = installLog;
-    return found.orElseThrow(() -> new IllegalStateException("etcd not found at " + BINARIES
-        + " and could not be installed (" + log + "). Install Debian's etcd-server and "
-        + "etcd-client packages: DEBIAN_FRONTEND=noninteractive apt-get install -y etcd-server "
-        + "etcd-client." + ("true".equals(System.getenv("CI"))
-            ? " CI=true: this test must run, so it fails instead of skipping." : "")));
+    return found.orElseThrow(
+        () ->
+            new IllegalStateException(
+                "etcd not found at "
+                    + BINARIES
+                    + " and could not be installed ("
+                    + log
+                    + "). Install Debian's etcd-server and "
+                    + "etcd-client packages: DEBIAN_FRONTEND=noninteractive apt-get install -y etcd-server "
+                    + "etcd-client."
+                    + ("true".equals(System.getenv("CI"))
+                        ? " CI=true: this test must run, so it fails instead of skipping."
+                        : "")));
   }
 
   private static Optional<Path> locate() {
@@ -124,29 +133,49 @@ public final class EtcdServer implements AutoCloseable {
     }
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    process = new ProcessBuilder(binary.toString(), "--name", "lifecycle-test",
-        "--data-dir", dir.resolve("data").toString(),
-        "--listen-client-urls", client, "--advertise-client-urls", client,
-        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "lifecycle-test=" + peer, "--initial-cluster-state", "new",
-        "--max-txn-ops", String.valueOf(MAX_TXN_OPS),
-        "--logger", "zap", "--log-outputs", "stderr")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile()))
-        .start();
+    process =
+        new ProcessBuilder(
+                binary.toString(),
+                "--name",
+                "lifecycle-test",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "lifecycle-test=" + peer,
+                "--initial-cluster-state",
+                "new",
+                "--max-txn-ops",
+                String.valueOf(MAX_TXN_OPS),
+                "--logger",
+                "zap",
+                "--log-outputs",
+                "stderr")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile()))
+            .start();
     awaitHealthy();
   }
 
   private void awaitHealthy() throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest health = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
-        .timeout(Duration.ofSeconds(2)).build();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
     Exception last = null;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("etcd exited with " + process.exitValue()
-            + "; its log:\n" + log());
+        throw new IllegalStateException(
+            "etcd exited with " + process.exitValue() + "; its log:\n" + log());
       }
       try {
         HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
@@ -158,8 +187,8 @@ public final class EtcdServer implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException("etcd was not healthy in " + START_SECONDS + " s (" + last
-        + "); its log:\n" + log(), last);
+    throw new IllegalStateException(
+        "etcd was not healthy in " + START_SECONDS + " s (" + last + "); its log:\n" + log(), last);
   }
 
   private String log() {

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 
 /**
  * The layering between the project's modules, as ArchUnit rules that each module's {@code
- * LayeringTest} checks on its own main classes (docs/design.md, "Modules"): the api depends on
- * no other module, the core on the api and the codec only, an adapter on the api and the codec
- * only, and the planner does not touch the executor.
+ * LayeringTest} checks on its own main classes (docs/design.md, "Modules"): the api depends on no
+ * other module, the core on the api and the codec only, an adapter on the api and the codec only,
+ * and the planner does not touch the executor.
  */
 public final class Layering {
   /** The api: the model, the entry point and the SPI that everything else builds on. */
@@ -32,24 +32,26 @@ public final class Layering {
   private Layering() {}
 
   /**
-   * Imports the main classes of the module under test: its {@code target/classes}, relative to
-   * the module's directory, where Maven runs its tests.
+   * Imports the main classes of the module under test: its {@code target/classes}, relative to the
+   * module's directory, where Maven runs its tests.
    *
    * @return the classes
    */
   public static JavaClasses mainClasses() {
     Path classes = Path.of("target", "classes");
     if (!Files.isDirectory(classes)) {
-      throw new IllegalStateException("no " + classes.toAbsolutePath()
-          + ": run the layering test from the module's directory after compiling it");
+      throw new IllegalStateException(
+          "no "
+              + classes.toAbsolutePath()
+              + ": run the layering test from the module's directory after compiling it");
     }
     return new ClassFileImporter().importPath(classes);
   }
 
   /**
    * The rule for a module whose classes may use, of the project's own, only the given packages
-   * (their own among them); third-party and JDK classes are not restricted here, the module's
-   * pom decides those.
+   * (their own among them); third-party and JDK classes are not restricted here, the module's pom
+   * decides those.
    *
    * @param module the module's name, for the message
    * @param basePackage the module's base package
@@ -80,8 +82,8 @@ public final class Layering {
   }
 
   /**
-   * The rule that one package of a module does not use another, for example the planner and
-   * the executor.
+   * The rule that one package of a module does not use another, for example the planner and the
+   * executor.
    *
    * @param from the package that must not depend
    * @param on the package it must not depend on

@@ -19,17 +19,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A throwaway PostgreSQL server from the machine's Debian {@code postgresql} package: a new
- * cluster in a temporary directory, listening on 127.0.0.1 on a free port (socket in the same
- * directory), with password authentication over TCP. When this JVM runs as root the server runs
- * as the {@code postgres} user, as PostgreSQL refuses to run as root. {@link #close()} stops it
- * and deletes the directory.
+ * A throwaway PostgreSQL server from the machine's Debian {@code postgresql} package: a new cluster
+ * in a temporary directory, listening on 127.0.0.1 on a free port (socket in the same directory),
+ * with password authentication over TCP. When this JVM runs as root the server runs as the {@code
+ * postgres} user, as PostgreSQL refuses to run as root. {@link #close()} stops it and deletes the
+ * directory.
  */
 public final class PostgresServer implements AutoCloseable {
   /** The superuser the server is created with. */
   public static final String USER = "lifecycle";
+
   /** Its password. */
   public static final String PASSWORD = "it-secret-1";
+
   private static final Path INSTALL_ROOT = Path.of("/usr/lib/postgresql");
   private static final long START_SECONDS = 60;
 
@@ -51,8 +53,8 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
-   * Finds the newest installed server's binaries, installing Debian's postgresql package first
-   * when there is none (as root, or through {@code sudo -n}).
+   * Finds the newest installed server's binaries, installing Debian's postgresql package first when
+   * there is none (as root, or through {@code sudo -n}).
    *
    * @return the {@code bin} directory holding {@code postgres}, {@code initdb}, {@code pg_ctl}
    * @throws IllegalStateException if there is none, saying how to install it
@@ -65,22 +67,32 @@ public final class PostgresServer implements AutoCloseable {
       found = locate();
     }
     String log = installLog;
-    return found.orElseThrow(() -> new IllegalStateException("PostgreSQL server binaries not "
-        + "found: there is no " + INSTALL_ROOT + "/*/bin/postgres and installing Debian's "
-        + "postgresql package failed (" + log + "). Install it: DEBIAN_FRONTEND=noninteractive "
-        + "apt-get install -y postgresql."
-        + ("true".equals(System.getenv("CI"))
-            ? " CI=true: this integration test must run, so it fails instead of skipping."
-            : "")));
+    return found.orElseThrow(
+        () ->
+            new IllegalStateException(
+                "PostgreSQL server binaries not "
+                    + "found: there is no "
+                    + INSTALL_ROOT
+                    + "/*/bin/postgres and installing Debian's "
+                    + "postgresql package failed ("
+                    + log
+                    + "). Install it: DEBIAN_FRONTEND=noninteractive "
+                    + "apt-get install -y postgresql."
+                    + ("true".equals(System.getenv("CI"))
+                        ? " CI=true: this integration test must run, so it fails instead of skipping."
+                        : "")));
   }
 
   private static Optional<Path> locate() throws IOException {
     List<Path> found = new ArrayList<>();
     if (Files.isDirectory(INSTALL_ROOT)) {
       try (Stream<Path> versions = Files.list(INSTALL_ROOT)) {
-        versions.map(v -> v.resolve("bin"))
-            .filter(b -> Files.isExecutable(b.resolve("postgres"))
-                && Files.isExecutable(b.resolve("initdb")))
+        versions
+            .map(v -> v.resolve("bin"))
+            .filter(
+                b ->
+                    Files.isExecutable(b.resolve("postgres"))
+                        && Files.isExecutable(b.resolve("initdb")))
             .forEach(found::add);
       }
     }
@@ -111,16 +123,43 @@ public final class PostgresServer implements AutoCloseable {
       if (asRoot) {
         run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
       }
-      run(command(asRoot, bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
-          "-U", USER, "--pwfile=" + pwfile, "--auth-local=trust",
-          "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"));
+      run(
+          command(
+              asRoot,
+              bin.resolve("initdb").toString(),
+              "-D",
+              dir.resolve("data").toString(),
+              "-U",
+              USER,
+              "--pwfile=" + pwfile,
+              "--auth-local=trust",
+              "--auth-host=scram-sha-256",
+              "-E",
+              "UTF8",
+              "--no-sync"));
       int port = freePort();
-      Process p = new ProcessBuilder(command(asRoot, bin.resolve("postgres").toString(),
-          "-D", dir.resolve("data").toString(), "-p", String.valueOf(port),
-          "-h", "127.0.0.1", "-k", dir.toString(),
-          "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200"))
-          .redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile())
-          .start();
+      Process p =
+          new ProcessBuilder(
+                  command(
+                      asRoot,
+                      bin.resolve("postgres").toString(),
+                      "-D",
+                      dir.resolve("data").toString(),
+                      "-p",
+                      String.valueOf(port),
+                      "-h",
+                      "127.0.0.1",
+                      "-k",
+                      dir.toString(),
+                      "-c",
+                      "fsync=off",
+                      "-c",
+                      "full_page_writes=off",
+                      "-c",
+                      "max_connections=200"))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("postgres.log").toFile())
+              .start();
       server = new PostgresServer(bin, dir, asRoot, port, p);
       server.awaitReady();
       return server;
@@ -139,8 +178,8 @@ public final class PostgresServer implements AutoCloseable {
     SQLException last = null;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("postgres exited with " + process.exitValue()
-            + "; its log:\n" + log());
+        throw new IllegalStateException(
+            "postgres exited with " + process.exitValue() + "; its log:\n" + log());
       }
       try {
         DriverManager.getConnection(url("postgres"), USER, PASSWORD).close();
@@ -150,8 +189,14 @@ public final class PostgresServer implements AutoCloseable {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("postgres did not accept connections in " + START_SECONDS
-        + " s (" + last + "); its log:\n" + log(), last);
+    throw new IllegalStateException(
+        "postgres did not accept connections in "
+            + START_SECONDS
+            + " s ("
+            + last
+            + "); its log:\n"
+            + log(),
+        last);
   }
 
   /**
@@ -184,8 +229,18 @@ public final class PostgresServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      run(command(asRoot, bin.resolve("pg_ctl").toString(), "stop", "-D", data.toString(),
-          "-m", "fast", "-w", "-t", "20"));
+      run(
+          command(
+              asRoot,
+              bin.resolve("pg_ctl").toString(),
+              "stop",
+              "-D",
+              data.toString(),
+              "-m",
+              "fast",
+              "-w",
+              "-t",
+              "20"));
     } catch (Exception e) {
       System.err.println("pg_ctl stop failed, killing postgres: " + e.getMessage());
       postmasterPid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
@@ -201,8 +256,8 @@ public final class PostgresServer implements AutoCloseable {
 
   private Optional<Long> postmasterPid() {
     try {
-      return Optional.of(Long.parseLong(
-          Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim()));
+      return Optional.of(
+          Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim()));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -221,14 +276,16 @@ public final class PostgresServer implements AutoCloseable {
   private static void run(List<String> cmd) throws IOException, InterruptedException {
     Path out = Files.createTempFile("lifecycle-pg-cmd-", ".log");
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-          .start();
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       boolean ended = p.waitFor(60, TimeUnit.SECONDS);
       if (!ended || p.exitValue() != 0) {
         p.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", cmd)
-            + (ended ? " failed with exit code " + p.exitValue() : " did not end in 60 s")
-            + ":\n" + Files.readString(out, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            String.join(" ", cmd)
+                + (ended ? " failed with exit code " + p.exitValue() : " did not end in 60 s")
+                + ":\n"
+                + Files.readString(out, StandardCharsets.UTF_8));
       }
     } finally {
       Files.deleteIfExists(out);
@@ -243,13 +300,15 @@ public final class PostgresServer implements AutoCloseable {
 
   private static void deleteRecursively(Path dir) {
     try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          System.err.println("cannot delete " + p + ": " + e);
-        }
-      });
+      all.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  System.err.println("cannot delete " + p + ": " + e);
+                }
+              });
     } catch (IOException e) {
       System.err.println("cannot delete " + dir + ": " + e);
     }

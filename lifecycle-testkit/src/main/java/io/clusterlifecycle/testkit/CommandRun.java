@@ -7,13 +7,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One command run a {@link ScriptedCommandExecutor} received, as
- * {@link ScriptedCommandExecutor#runs()} reports it.
+ * One command run a {@link ScriptedCommandExecutor} received, as {@link
+ * ScriptedCommandExecutor#runs()} reports it.
  *
- * <p>{@code startSeq} and {@code endSeq} come from one counter per executor that counts every
- * start and every end, so they order runs without relying on clock resolution: when
- * {@code a.endSeq() < b.startSeq()}, run {@code a} had ended (and its end was recorded) before
- * {@code b} was asked for. A run's end is recorded before its stage completes.
+ * <p>{@code startSeq} and {@code endSeq} come from one counter per executor that counts every start
+ * and every end, so they order runs without relying on clock resolution: when {@code a.endSeq() <
+ * b.startSeq()}, run {@code a} had ended (and its end was recorded) before {@code b} was asked for.
+ * A run's end is recorded before its stage completes.
  *
  * @param startSeq the executor's counter when the run was asked for, from 1
  * @param endSeq the executor's counter when it ended; {@code 0} while {@link State#RUNNING}
@@ -27,8 +27,8 @@ import java.util.Optional;
  * @param startedAt when the run was asked for, by the executor's clock
  * @param endedAt when it ended, by the executor's clock; empty while running
  * @param state how it ended
- * @param exitCode the exit code for {@link State#EXITED}, {@code 124} for
- *     {@link State#TIMED_OUT}, otherwise {@code -1}
+ * @param exitCode the exit code for {@link State#EXITED}, {@code 124} for {@link State#TIMED_OUT},
+ *     otherwise {@code -1}
  */
 public record CommandRun(
     long startSeq,

@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A programmed failure of a test double: the calls it matches complete exceptionally with its
- * error instead of doing their work. Returned by the {@code fail…} methods of the in-memory SPIs,
- * for example {@link InMemoryResourceProvider#failCreate(String, Throwable)}.
+ * A programmed failure of a test double: the calls it matches complete exceptionally with its error
+ * instead of doing their work. Returned by the {@code fail…} methods of the in-memory SPIs, for
+ * example {@link InMemoryResourceProvider#failCreate(String, Throwable)}.
  *
  * <p>A fault is active from the moment it is returned until it is {@linkplain #remove() removed}
  * or, when limited with {@link #times(int)}, until it has failed that many calls. Every matching

@@ -8,8 +8,8 @@ public enum FaultKind {
    */
   TRANSIENT,
   /**
-   * The call failed with an error that is not transient (by default
-   * {@link IllegalStateException}) before it reached the wrapped SPI: nothing changed.
+   * The call failed with an error that is not transient (by default {@link IllegalStateException})
+   * before it reached the wrapped SPI: nothing changed.
    */
   PERMANENT,
   /** The call's outcome was delivered after an added delay. */

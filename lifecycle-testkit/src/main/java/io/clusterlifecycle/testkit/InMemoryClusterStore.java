@@ -3,11 +3,11 @@ package io.clusterlifecycle.testkit;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
-import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.VersionConflictException;
-import java.util.Comparator;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,27 +22,27 @@ import java.util.function.Predicate;
  * (compare-and-set on the version) and counts writes and conflicts.
  *
  * <p>{@link #put} stores the record only when its {@link Cluster#version()} equals the stored
- * version ({@code 0}: no record stored), stores it with the version plus one and completes with
- * the stored record; otherwise it completes exceptionally with {@link VersionConflictException}
- * and changes nothing. The stored record is the given one with only its version changed (no
- * other field is normalised), so a record read back equals the record written except for the
- * version. Records are immutable, so callers cannot change what is stored.
+ * version ({@code 0}: no record stored), stores it with the version plus one and completes with the
+ * stored record; otherwise it completes exceptionally with {@link VersionConflictException} and
+ * changes nothing. The stored record is the given one with only its version changed (no other field
+ * is normalised), so a record read back equals the record written except for the version. Records
+ * are immutable, so callers cannot change what is stored.
  *
- * <p>Backups are kept apart from clusters: {@link #delete} leaves them, and
- * {@link #backups(String)} lists them by creation time, then by id.
+ * <p>Backups are kept apart from clusters: {@link #delete} leaves them, and {@link
+ * #backups(String)} lists them by creation time, then by id.
  *
- * <p>Clients: {@link #newClient()} returns another client of the same records, as a second
- * engine replica's connection to one database would be: records, counters and programmed faults
- * are shared, and the compare-and-set holds between clients. {@link #close()} closes one client
- * only: the records stay, readable through the other clients and the inspection methods.
+ * <p>Clients: {@link #newClient()} returns another client of the same records, as a second engine
+ * replica's connection to one database would be: records, counters and programmed faults are
+ * shared, and the compare-and-set holds between clients. {@link #close()} closes one client only:
+ * the records stay, readable through the other clients and the inspection methods.
  *
- * <p>Failures: the SPI methods never throw. A null argument fails the stage with
- * {@link NullPointerException}; a call on a closed client fails it with
- * {@link IllegalStateException}. The inspection methods throw {@link NullPointerException} for a
- * null argument and keep working after {@link #close()}.
+ * <p>Failures: the SPI methods never throw. A null argument fails the stage with {@link
+ * NullPointerException}; a call on a closed client fails it with {@link IllegalStateException}. The
+ * inspection methods throw {@link NullPointerException} for a null argument and keep working after
+ * {@link #close()}.
  *
- * <p>Every stage is complete when the method returns; a completed write is immediately visible
- * to every thread and client. Thread-safe: each method is atomic.
+ * <p>Every stage is complete when the method returns; a completed write is immediately visible to
+ * every thread and client. Thread-safe: each method is atomic.
  */
 public final class InMemoryClusterStore implements ClusterStore {
   private static final Comparator<Cluster> BY_CREATION = Comparator.comparing(Cluster::createdAt);
@@ -89,9 +89,9 @@ public final class InMemoryClusterStore implements ClusterStore {
   }
 
   /**
-   * Returns another client of this store's records: what either writes, both read, and
-   * {@link #put} is a compare-and-set across both. The new client is open even when this one was
-   * closed, and is closed on its own.
+   * Returns another client of this store's records: what either writes, both read, and {@link #put}
+   * is a compare-and-set across both. The new client is open even when this one was closed, and is
+   * closed on its own.
    *
    * @return a new client of the same records
    */
@@ -118,8 +118,9 @@ public final class InMemoryClusterStore implements ClusterStore {
 
   private <T> CompletableFuture<T> refusedIfClosed() {
     if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException(
-          "this InMemoryClusterStore client is closed; use another client or a new store"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              "this InMemoryClusterStore client is closed; use another client or a new store"));
     }
     return null;
   }
@@ -157,9 +158,9 @@ public final class InMemoryClusterStore implements ClusterStore {
    * Stores a cluster record if its version is the stored one.
    *
    * @param cluster the record, carrying the version it was read at ({@code 0} for a new one)
-   * @return the stored record, with its version plus one; exceptionally
-   *     {@link VersionConflictException} when the stored version differs, or the error of a
-   *     programmed {@link Fault}, and then nothing was stored
+   * @return the stored record, with its version plus one; exceptionally {@link
+   *     VersionConflictException} when the stored version differs, or the error of a programmed
+   *     {@link Fault}, and then nothing was stored
    */
   @Override
   public CompletableFuture<Cluster> put(Cluster cluster) {
@@ -187,8 +188,8 @@ public final class InMemoryClusterStore implements ClusterStore {
   }
 
   /**
-   * Removes a cluster record and every operation of that cluster (with their journals); its
-   * backups stay.
+   * Removes a cluster record and every operation of that cluster (with their journals); its backups
+   * stay.
    *
    * @param clusterId the cluster id
    * @return completed; also when there was no record
@@ -201,13 +202,16 @@ public final class InMemoryClusterStore implements ClusterStore {
     }
     synchronized (lock) {
       clusters.remove(clusterId);
-      operations.values().removeIf(o -> {
-        boolean ofCluster = o.clusterId().equals(clusterId);
-        if (ofCluster) {
-          journals.remove(o.id());
-        }
-        return ofCluster;
-      });
+      operations
+          .values()
+          .removeIf(
+              o -> {
+                boolean ofCluster = o.clusterId().equals(clusterId);
+                if (ofCluster) {
+                  journals.remove(o.id());
+                }
+                return ofCluster;
+              });
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -261,8 +265,11 @@ public final class InMemoryClusterStore implements ClusterStore {
       return refused;
     }
     synchronized (lock) {
-      return CompletableFuture.completedFuture(operations.values().stream()
-          .filter(o -> o.clusterId().equals(clusterId)).sorted(OLDEST_FIRST).toList());
+      return CompletableFuture.completedFuture(
+          operations.values().stream()
+              .filter(o -> o.clusterId().equals(clusterId))
+              .sorted(OLDEST_FIRST)
+              .toList());
     }
   }
 
@@ -314,8 +321,11 @@ public final class InMemoryClusterStore implements ClusterStore {
       return refused;
     }
     synchronized (lock) {
-      return CompletableFuture.completedFuture(backups.values().stream()
-          .filter(b -> b.clusterId().equals(clusterId)).sorted(BACKUPS_OLDEST_FIRST).toList());
+      return CompletableFuture.completedFuture(
+          backups.values().stream()
+              .filter(b -> b.clusterId().equals(clusterId))
+              .sorted(BACKUPS_OLDEST_FIRST)
+              .toList());
     }
   }
 
@@ -326,8 +336,8 @@ public final class InMemoryClusterStore implements ClusterStore {
    * nothing is stored and nothing counted.
    *
    * @param which which records; called on the calling thread, must not throw
-   * @param error the error the stage completes with, for example a
-   *     {@link io.clusterlifecycle.api.spi.TransientSpiException}
+   * @param error the error the stage completes with, for example a {@link
+   *     io.clusterlifecycle.api.spi.TransientSpiException}
    * @return the fault, to limit with {@link Fault#times(int)} or to remove
    * @throws NullPointerException if an argument is null
    */
@@ -413,9 +423,8 @@ public final class InMemoryClusterStore implements ClusterStore {
       return refused;
     }
     synchronized (lock) {
-      return CompletableFuture.completedFuture(List.copyOf(
-          journals.getOrDefault(operationId, List.of())));
+      return CompletableFuture.completedFuture(
+          List.copyOf(journals.getOrDefault(operationId, List.of())));
     }
   }
-
 }

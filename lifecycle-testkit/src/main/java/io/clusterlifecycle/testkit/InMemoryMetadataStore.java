@@ -28,26 +28,25 @@ import java.util.function.Predicate;
  *
  * <p>Paths: keys, prefixes and watched paths are absolute ({@code /}-separated, starting with
  * {@code /}). A key is <em>under</em> a path when it equals the path or starts with the path
- * followed by {@code /}; every key is under {@code /}. A trailing {@code /} on a prefix is
- * ignored, so {@code /a/} means {@code /a}, and {@code /a} does not cover {@code /ab}.
+ * followed by {@code /}; every key is under {@code /}. A trailing {@code /} on a prefix is ignored,
+ * so {@code /a/} means {@code /a}, and {@code /a} does not cover {@code /ab}.
  *
  * <p>Commits: {@link #commit} applies a change under one lock — first every delete prefix, then
- * every put — so a concurrent {@link #get} sees all of a change or none of it. A change with a
- * key or prefix that is not absolute, or a null value, is refused whole with
- * {@link IllegalArgumentException} and changes nothing.
+ * every put — so a concurrent {@link #get} sees all of a change or none of it. A change with a key
+ * or prefix that is not absolute, or a null value, is refused whole with {@link
+ * IllegalArgumentException} and changes nothing.
  *
  * <p>Notifications: a watcher is notified exactly once for each commit that touches its path, with
- * the part of the change under its path: the puts of keys under it, and for each delete prefix
- * that removed at least one key under it, that prefix (or the watched path itself, when the
- * delete prefix is above it). Puts always touch; deletes touch only when they removed a key, as in
- * etcd. Listeners are called <b>outside</b> the store's lock, one at a time, <b>in commit
- * order</b> across the whole store (every notification of one commit is delivered before any of
- * the next), on the thread of one of the committing callers. The stage returned by
- * {@link #commit} completes after that commit's notifications have been delivered, so a test
- * that waits for the commit can check its watchers at once. A listener may call {@link #commit}
- * (the nested commit is delivered after the current one) but must not wait for that commit to
- * complete. A listener that throws does not affect the commit or other watchers; the error is
- * kept in {@link #listenerFailures()}.
+ * the part of the change under its path: the puts of keys under it, and for each delete prefix that
+ * removed at least one key under it, that prefix (or the watched path itself, when the delete
+ * prefix is above it). Puts always touch; deletes touch only when they removed a key, as in etcd.
+ * Listeners are called <b>outside</b> the store's lock, one at a time, <b>in commit order</b>
+ * across the whole store (every notification of one commit is delivered before any of the next), on
+ * the thread of one of the committing callers. The stage returned by {@link #commit} completes
+ * after that commit's notifications have been delivered, so a test that waits for the commit can
+ * check its watchers at once. A listener may call {@link #commit} (the nested commit is delivered
+ * after the current one) but must not wait for that commit to complete. A listener that throws does
+ * not affect the commit or other watchers; the error is kept in {@link #listenerFailures()}.
  *
  * <p>Thread-safe. {@link #close()} does nothing.
  */
@@ -85,12 +84,15 @@ public final class InMemoryMetadataStore implements MetadataStore {
   public CompletableFuture<Void> commit(MetadataChange change) {
     Objects.requireNonNull(change, "change");
     try {
-      change.puts().forEach((key, value) -> {
-        checkPath(key, "key");
-        if (value == null) {
-          throw new IllegalArgumentException("value of key " + key + " is null");
-        }
-      });
+      change
+          .puts()
+          .forEach(
+              (key, value) -> {
+                checkPath(key, "key");
+                if (value == null) {
+                  throw new IllegalArgumentException("value of key " + key + " is null");
+                }
+              });
       change.deletePrefixes().forEach(p -> checkPath(p, "delete prefix"));
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
@@ -106,11 +108,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
         String p = normalize(prefix);
         List<String> removed = keysUnder(p);
         removed.forEach(data::remove);
-        removedByPrefix.merge(p, removed, (a, b) -> {
-          List<String> all = new ArrayList<>(a);
-          all.addAll(b);
-          return all;
-        });
+        removedByPrefix.merge(
+            p,
+            removed,
+            (a, b) -> {
+              List<String> all = new ArrayList<>(a);
+              all.addAll(b);
+              return all;
+            });
       }
       data.putAll(change.puts());
       commits.add(change);
@@ -232,8 +237,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
   public long notificationCount(String prefix) {
     String p = normalize(checkPath(prefix, "prefix"));
     synchronized (lock) {
-      return everyWatch.stream().filter(w -> w.prefix.equals(p))
-          .mapToLong(Watch::notificationCount).sum();
+      return everyWatch.stream()
+          .filter(w -> w.prefix.equals(p))
+          .mapToLong(Watch::notificationCount)
+          .sum();
     }
   }
 
@@ -306,20 +313,24 @@ public final class InMemoryMetadataStore implements MetadataStore {
     return keys;
   }
 
-  private static MetadataChange partUnder(String watched, MetadataChange change,
-      Map<String, List<String>> removedByPrefix) {
+  private static MetadataChange partUnder(
+      String watched, MetadataChange change, Map<String, List<String>> removedByPrefix) {
     Map<String, String> puts = new LinkedHashMap<>();
-    change.puts().forEach((key, value) -> {
-      if (isUnder(key, watched)) {
-        puts.put(key, value);
-      }
-    });
+    change
+        .puts()
+        .forEach(
+            (key, value) -> {
+              if (isUnder(key, watched)) {
+                puts.put(key, value);
+              }
+            });
     Set<String> deletes = new LinkedHashSet<>();
-    removedByPrefix.forEach((prefix, removed) -> {
-      if (removed.stream().anyMatch(k -> isUnder(k, watched))) {
-        deletes.add(isUnder(prefix, watched) ? prefix : watched);
-      }
-    });
+    removedByPrefix.forEach(
+        (prefix, removed) -> {
+          if (removed.stream().anyMatch(k -> isUnder(k, watched))) {
+            deletes.add(isUnder(prefix, watched) ? prefix : watched);
+          }
+        });
     return new MetadataChange(puts, List.copyOf(deletes));
   }
 
@@ -338,8 +349,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
   private static String checkPath(String path, String what) {
     Objects.requireNonNull(path, what);
     if (!path.startsWith(ROOT)) {
-      throw new IllegalArgumentException(what + " must be an absolute path starting with /, was '"
-          + path + "'");
+      throw new IllegalArgumentException(
+          what + " must be an absolute path starting with /, was '" + path + "'");
     }
     return path;
   }
@@ -426,8 +437,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public String toString() {
-      return "Watch[" + prefix + ", notifications=" + received.size()
-          + (closed ? ", closed" : "") + "]";
+      return "Watch["
+          + prefix
+          + ", notifications="
+          + received.size()
+          + (closed ? ", closed" : "")
+          + "]";
     }
   }
 }

@@ -35,23 +35,23 @@ import java.util.function.Supplier;
  * (idempotent by node id, asynchronous, lists by cluster) and lets a test program faults and
  * latency and inspect every call.
  *
- * <p>Resources: {@link #create} gives a new node the next address of {@code 10.0.0.1},
- * {@code 10.0.0.2}, … {@code 10.0.0.254}, {@code 10.0.1.1}, … and the next instance id of
- * {@code i-1}, {@code i-2}, …; neither is ever handed out twice. A node with a volume size above
- * zero gets the volume id {@code vol-<node-id>}. The resource carries the spec's tags plus the
- * {@link NodeSpec#TAG_CLUSTER}, {@link NodeSpec#TAG_ROLE} and {@link NodeSpec#TAG_NODE} tags, and
- * starts running. {@link #create} of an existing node completes with the stored resource unchanged
- * (recorded as {@link Outcome#NO_OP}); {@link #delete} of a missing node completes normally.
- * {@link #delete} with {@code keepVolume} keeps the node's volume (see {@link #keptVolumes()}) and
+ * <p>Resources: {@link #create} gives a new node the next address of {@code 10.0.0.1}, {@code
+ * 10.0.0.2}, … {@code 10.0.0.254}, {@code 10.0.1.1}, … and the next instance id of {@code i-1},
+ * {@code i-2}, …; neither is ever handed out twice. A node with a volume size above zero gets the
+ * volume id {@code vol-<node-id>}. The resource carries the spec's tags plus the {@link
+ * NodeSpec#TAG_CLUSTER}, {@link NodeSpec#TAG_ROLE} and {@link NodeSpec#TAG_NODE} tags, and starts
+ * running. {@link #create} of an existing node completes with the stored resource unchanged
+ * (recorded as {@link Outcome#NO_OP}); {@link #delete} of a missing node completes normally. {@link
+ * #delete} with {@code keepVolume} keeps the node's volume (see {@link #keptVolumes()}) and
  * completes with its id; a later {@link #create} of the same node re-attaches it. {@link #start},
- * {@link #stop}, {@link #resize} and {@link #replaceImage} of a missing node complete
- * exceptionally with {@link NotFoundException}; {@link #resize} refuses to shrink a volume with
- * {@link IllegalArgumentException}, as real block storage does.
+ * {@link #stop}, {@link #resize} and {@link #replaceImage} of a missing node complete exceptionally
+ * with {@link NotFoundException}; {@link #resize} refuses to shrink a volume with {@link
+ * IllegalArgumentException}, as real block storage does.
  *
- * <p>Timing: with no latency (the default) every stage is complete when the method returns, and
- * the change is visible at once. With a {@linkplain #latency(Duration) latency}, the call is
- * recorded at once, and its work is done and its stage completed on the injected scheduler after
- * the latency; no thread sleeps. A fault is chosen when the call is made and delivered when it
+ * <p>Timing: with no latency (the default) every stage is complete when the method returns, and the
+ * change is visible at once. With a {@linkplain #latency(Duration) latency}, the call is recorded
+ * at once, and its work is done and its stage completed on the injected scheduler after the
+ * latency; no thread sleeps. A fault is chosen when the call is made and delivered when it
  * completes. A call's record is finished before its stage completes, so code that observes the
  * completion also sees the record as ended.
  *
@@ -75,8 +75,8 @@ public final class InMemoryResourceProvider implements ResourceProvider {
 
   private final AtomicLong callSeq = new AtomicLong();
   private final Map<Method, Faults<NodeRef>> faults = new EnumMap<>(Method.class);
-  private final Map<Method, Duration> latencies = Collections.synchronizedMap(
-      new EnumMap<>(Method.class));
+  private final Map<Method, Duration> latencies =
+      Collections.synchronizedMap(new EnumMap<>(Method.class));
   private volatile Duration defaultLatency = Duration.ZERO;
 
   private InMemoryResourceProvider(Builder builder) {
@@ -108,18 +108,21 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   @Override
   public CompletableFuture<NodeResource> create(NodeSpec node) {
     Objects.requireNonNull(node, "node");
-    return call(Method.CREATE, node.ref(), () -> {
-      synchronized (lock) {
-        NodeResource existing = nodes.get(node.ref());
-        if (existing != null) {
-          return new Done<>(Outcome.NO_OP, existing);
-        }
-        NodeResource created = newResource(node);
-        nodes.put(node.ref(), created);
-        created.volumeId().ifPresent(keptVolumes::remove);
-        return new Done<>(Outcome.DONE, created);
-      }
-    });
+    return call(
+        Method.CREATE,
+        node.ref(),
+        () -> {
+          synchronized (lock) {
+            NodeResource existing = nodes.get(node.ref());
+            if (existing != null) {
+              return new Done<>(Outcome.NO_OP, existing);
+            }
+            NodeResource created = newResource(node);
+            nodes.put(node.ref(), created);
+            created.volumeId().ifPresent(keptVolumes::remove);
+            return new Done<>(Outcome.DONE, created);
+          }
+        });
   }
 
   /**
@@ -132,12 +135,15 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   @Override
   public CompletableFuture<Optional<NodeResource>> find(NodeRef node) {
     Objects.requireNonNull(node, "node");
-    return call(Method.FIND, node, () -> {
-      synchronized (lock) {
-        NodeResource r = nodes.get(node);
-        return new Done<>(r == null ? Outcome.NOT_FOUND : Outcome.DONE, Optional.ofNullable(r));
-      }
-    });
+    return call(
+        Method.FIND,
+        node,
+        () -> {
+          synchronized (lock) {
+            NodeResource r = nodes.get(node);
+            return new Done<>(r == null ? Outcome.NOT_FOUND : Outcome.DONE, Optional.ofNullable(r));
+          }
+        });
   }
 
   /**
@@ -150,7 +156,9 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   @Override
   public CompletableFuture<List<NodeResource>> list(String clusterId) {
     Objects.requireNonNull(clusterId, "clusterId");
-    return call(Method.LIST, new NodeRef(clusterId, ""),
+    return call(
+        Method.LIST,
+        new NodeRef(clusterId, ""),
         () -> new Done<>(Outcome.DONE, resources(clusterId)));
   }
 
@@ -191,22 +199,34 @@ public final class InMemoryResourceProvider implements ResourceProvider {
    * @throws NullPointerException if {@code node} is null
    */
   @Override
-  public CompletableFuture<NodeResource> resize(NodeRef node, int cpu, int memory,
-      int volumeSize) {
+  public CompletableFuture<NodeResource> resize(NodeRef node, int cpu, int memory, int volumeSize) {
     Objects.requireNonNull(node, "node");
-    return call(Method.RESIZE, node, () -> {
-      synchronized (lock) {
-        NodeResource r = existing(node);
-        if (r.volumeSize() > 0 && volumeSize < r.volumeSize()) {
-          throw new IllegalArgumentException("cannot shrink the volume of node " + node.nodeId()
-              + " from " + r.volumeSize() + " GiB to " + volumeSize + " GiB");
-        }
-        NodeResource resized = r.toBuilder().cpu(cpu).memory(memory)
-            .volumeSize(r.volumeSize() > 0 ? volumeSize : 0).build();
-        nodes.put(node, resized);
-        return new Done<>(Outcome.DONE, resized);
-      }
-    });
+    return call(
+        Method.RESIZE,
+        node,
+        () -> {
+          synchronized (lock) {
+            NodeResource r = existing(node);
+            if (r.volumeSize() > 0 && volumeSize < r.volumeSize()) {
+              throw new IllegalArgumentException(
+                  "cannot shrink the volume of node "
+                      + node.nodeId()
+                      + " from "
+                      + r.volumeSize()
+                      + " GiB to "
+                      + volumeSize
+                      + " GiB");
+            }
+            NodeResource resized =
+                r.toBuilder()
+                    .cpu(cpu)
+                    .memory(memory)
+                    .volumeSize(r.volumeSize() > 0 ? volumeSize : 0)
+                    .build();
+            nodes.put(node, resized);
+            return new Done<>(Outcome.DONE, resized);
+          }
+        });
   }
 
   /**
@@ -222,14 +242,17 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   public CompletableFuture<NodeResource> replaceImage(NodeRef node, String image) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(image, "image");
-    return call(Method.REPLACE_IMAGE, node, () -> {
-      synchronized (lock) {
-        NodeResource r = existing(node);
-        NodeResource replaced = r.toBuilder().image(image).build();
-        nodes.put(node, replaced);
-        return new Done<>(Outcome.DONE, replaced);
-      }
-    });
+    return call(
+        Method.REPLACE_IMAGE,
+        node,
+        () -> {
+          synchronized (lock) {
+            NodeResource r = existing(node);
+            NodeResource replaced = r.toBuilder().image(image).build();
+            nodes.put(node, replaced);
+            return new Done<>(Outcome.DONE, replaced);
+          }
+        });
   }
 
   /**
@@ -244,21 +267,24 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   @Override
   public CompletableFuture<Optional<String>> delete(NodeRef node, boolean keepVolume) {
     Objects.requireNonNull(node, "node");
-    return call(Method.DELETE, node, () -> {
-      synchronized (lock) {
-        NodeResource r = nodes.remove(node);
-        if (r == null) {
-          String volumeId = volumeId(node);
-          boolean kept = keepVolume && keptVolumes.contains(volumeId);
-          return new Done<>(Outcome.NO_OP, kept ? Optional.of(volumeId) : Optional.empty());
-        }
-        if (keepVolume && r.volumeSize() > 0) {
-          r.volumeId().ifPresent(keptVolumes::add);
-          return new Done<>(Outcome.DONE, r.volumeId());
-        }
-        return new Done<>(Outcome.DONE, Optional.<String>empty());
-      }
-    });
+    return call(
+        Method.DELETE,
+        node,
+        () -> {
+          synchronized (lock) {
+            NodeResource r = nodes.remove(node);
+            if (r == null) {
+              String volumeId = volumeId(node);
+              boolean kept = keepVolume && keptVolumes.contains(volumeId);
+              return new Done<>(Outcome.NO_OP, kept ? Optional.of(volumeId) : Optional.empty());
+            }
+            if (keepVolume && r.volumeSize() > 0) {
+              r.volumeId().ifPresent(keptVolumes::add);
+              return new Done<>(Outcome.DONE, r.volumeId());
+            }
+            return new Done<>(Outcome.DONE, Optional.<String>empty());
+          }
+        });
   }
 
   // ---------------------------------------------------------------- faults and latency
@@ -312,13 +338,13 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   }
 
   /**
-   * Makes calls of any per-node method on the matching nodes fail with {@code error}. The
-   * failing call changes nothing; it is recorded as {@link Outcome#FAILED}.
+   * Makes calls of any per-node method on the matching nodes fail with {@code error}. The failing
+   * call changes nothing; it is recorded as {@link Outcome#FAILED}.
    *
    * @param method the method; not {@link Method#LIST}
    * @param which which nodes; called on the calling thread, must not throw
-   * @param error the error the stage completes with, for example a
-   *     {@link io.clusterlifecycle.api.spi.TransientSpiException} to ask for a retry
+   * @param error the error the stage completes with, for example a {@link
+   *     io.clusterlifecycle.api.spi.TransientSpiException} to ask for a retry
    * @return the fault, to limit with {@link Fault#times(int)} or to remove
    * @throws IllegalArgumentException if {@code method} is {@link Method#LIST}
    * @throws NullPointerException if an argument is null
@@ -337,8 +363,8 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   }
 
   /**
-   * Sets the latency of every method that has no latency of its own; applies to calls made
-   * after this returns.
+   * Sets the latency of every method that has no latency of its own; applies to calls made after
+   * this returns.
    *
    * @param latency how long each call takes; {@link Duration#ZERO} completes calls at once
    * @return this provider
@@ -400,8 +426,8 @@ public final class InMemoryResourceProvider implements ResourceProvider {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(nodeId, "nodeId");
     synchronized (lock) {
-      return (int) calls.stream()
-          .filter(c -> c.method == method && c.nodeId.equals(nodeId)).count();
+      return (int)
+          calls.stream().filter(c -> c.method == method && c.nodeId.equals(nodeId)).count();
     }
   }
 
@@ -480,8 +506,8 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   }
 
   /**
-   * Removes a resource directly, as if the machine had been lost; records no call. Its volume
-   * is not kept.
+   * Removes a resource directly, as if the machine had been lost; records no call. Its volume is
+   * not kept.
    *
    * @param node the node
    * @return true when there was such a resource
@@ -497,50 +523,55 @@ public final class InMemoryResourceProvider implements ResourceProvider {
 
   private CompletableFuture<NodeResource> setRunning(Method method, NodeRef node, boolean run) {
     Objects.requireNonNull(node, "node");
-    return call(method, node, () -> {
-      synchronized (lock) {
-        NodeResource r = existing(node);
-        if (r.running() == run) {
-          return new Done<>(Outcome.NO_OP, r);
-        }
-        NodeResource changed = r.toBuilder().running(run).build();
-        nodes.put(node, changed);
-        return new Done<>(Outcome.DONE, changed);
-      }
-    });
+    return call(
+        method,
+        node,
+        () -> {
+          synchronized (lock) {
+            NodeResource r = existing(node);
+            if (r.running() == run) {
+              return new Done<>(Outcome.NO_OP, r);
+            }
+            NodeResource changed = r.toBuilder().running(run).build();
+            nodes.put(node, changed);
+            return new Done<>(Outcome.DONE, changed);
+          }
+        });
   }
 
   /** Records the call, then does {@code work} now or after the method's latency. */
   private <T> CompletableFuture<T> call(Method method, NodeRef ref, Supplier<Done<T>> work) {
-    CallEntry entry = new CallEntry(callSeq.incrementAndGet(), method, ref.clusterId(),
-        ref.nodeId(), clock.instant());
+    CallEntry entry =
+        new CallEntry(
+            callSeq.incrementAndGet(), method, ref.clusterId(), ref.nodeId(), clock.instant());
     synchronized (lock) {
       calls.add(entry);
     }
-    Optional<Throwable> fault = method == Method.LIST
-        ? Optional.empty() : faults.get(method).match(ref);
+    Optional<Throwable> fault =
+        method == Method.LIST ? Optional.empty() : faults.get(method).match(ref);
     CompletableFuture<T> result = new CompletableFuture<>();
-    Runnable complete = () -> {
-      if (fault.isPresent()) {
-        entry.end(Outcome.FAILED, clock.instant(), fault.get());
-        result.completeExceptionally(fault.get());
-        return;
-      }
-      Done<T> done;
-      try {
-        done = work.get();
-      } catch (NotFoundException e) {
-        entry.end(Outcome.NOT_FOUND, clock.instant(), e);
-        result.completeExceptionally(e);
-        return;
-      } catch (RuntimeException e) {
-        entry.end(Outcome.FAILED, clock.instant(), e);
-        result.completeExceptionally(e);
-        return;
-      }
-      entry.end(done.outcome(), clock.instant(), null);
-      result.complete(done.value());
-    };
+    Runnable complete =
+        () -> {
+          if (fault.isPresent()) {
+            entry.end(Outcome.FAILED, clock.instant(), fault.get());
+            result.completeExceptionally(fault.get());
+            return;
+          }
+          Done<T> done;
+          try {
+            done = work.get();
+          } catch (NotFoundException e) {
+            entry.end(Outcome.NOT_FOUND, clock.instant(), e);
+            result.completeExceptionally(e);
+            return;
+          } catch (RuntimeException e) {
+            entry.end(Outcome.FAILED, clock.instant(), e);
+            result.completeExceptionally(e);
+            return;
+          }
+          entry.end(done.outcome(), clock.instant(), null);
+          result.complete(done.value());
+        };
     Duration latency = latencies.getOrDefault(method, defaultLatency);
     if (latency.isZero()) {
       complete.run();
@@ -558,8 +589,12 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   private NodeResource existing(NodeRef node) {
     NodeResource r = nodes.get(node);
     if (r == null) {
-      throw new NotFoundException("node " + node.nodeId() + " of cluster " + node.clusterId()
-          + " has no resource in the in-memory provider");
+      throw new NotFoundException(
+          "node "
+              + node.nodeId()
+              + " of cluster "
+              + node.clusterId()
+              + " has no resource in the in-memory provider");
     }
     return r;
   }
@@ -577,10 +612,19 @@ public final class InMemoryResourceProvider implements ResourceProvider {
     tags.put(NodeSpec.TAG_ROLE, node.role());
     tags.put(NodeSpec.TAG_NODE, node.ref().nodeId());
     int volumeSize = Math.max(0, node.volumeSize());
-    return NodeResource.builder().ref(node.ref()).role(node.role()).instanceId(instanceId)
-        .address(address).cpu(node.cpu()).memory(node.memory()).volumeSize(volumeSize)
+    return NodeResource.builder()
+        .ref(node.ref())
+        .role(node.role())
+        .instanceId(instanceId)
+        .address(address)
+        .cpu(node.cpu())
+        .memory(node.memory())
+        .volumeSize(volumeSize)
         .volumeId(volumeSize > 0 ? Optional.of(volumeId(node.ref())) : Optional.empty())
-        .image(node.image()).running(true).tags(tags).build();
+        .image(node.image())
+        .running(true)
+        .tags(tags)
+        .build();
   }
 
   private static String volumeId(NodeRef node) {
@@ -632,14 +676,14 @@ public final class InMemoryResourceProvider implements ResourceProvider {
     }
 
     synchronized ResourceCall toRecord() {
-      return new ResourceCall(seq, method, clusterId, nodeId, startedAt,
-          Optional.ofNullable(endedAt), outcome, error);
+      return new ResourceCall(
+          seq, method, clusterId, nodeId, startedAt, Optional.ofNullable(endedAt), outcome, error);
     }
   }
 
   /**
-   * Builds an {@link InMemoryResourceProvider}; not thread-safe. Defaults:
-   * {@link Clock#systemUTC()}, no scheduler.
+   * Builds an {@link InMemoryResourceProvider}; not thread-safe. Defaults: {@link
+   * Clock#systemUTC()}, no scheduler.
    */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();

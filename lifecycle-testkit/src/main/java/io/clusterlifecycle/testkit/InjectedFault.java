@@ -8,15 +8,15 @@ import java.util.Objects;
  *
  * @param call the call's number among every call made through the simulator, from 1
  * @param method the SPI method called
- * @param subject what the call was about: the node id for per-node resource calls,
- *     {@code <node-id>/<service>} for commands, empty for the other methods
+ * @param subject what the call was about: the node id for per-node resource calls, {@code
+ *     <node-id>/<service>} for commands, empty for the other methods
  * @param kind what was done to it
- * @param latency the delay added, {@link Duration#ZERO} unless {@code kind} is
- *     {@link FaultKind#LATENCY}
+ * @param latency the delay added, {@link Duration#ZERO} unless {@code kind} is {@link
+ *     FaultKind#LATENCY}
  * @param error the message of the injected error, empty when no error was injected
  */
-public record InjectedFault(long call, SpiMethod method, String subject, FaultKind kind,
-    Duration latency, String error) {
+public record InjectedFault(
+    long call, SpiMethod method, String subject, FaultKind kind, Duration latency, String error) {
 
   /**
    * Checks for nulls.

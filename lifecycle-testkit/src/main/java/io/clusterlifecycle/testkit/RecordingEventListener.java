@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * An {@link EventListener} that records every event it receives and checks the listener
- * contract: events arrive one at a time, with strictly increasing {@link LifecycleEvent#seq()}.
+ * An {@link EventListener} that records every event it receives and checks the listener contract:
+ * events arrive one at a time, with strictly increasing {@link LifecycleEvent#seq()}.
  *
- * <p>A breach is reported twice, because the engine logs and ignores what a listener throws:
- * {@link #onEvent} throws {@link IllegalStateException}, and every later call of
- * {@link #events()} or {@link #events(EventType)} throws {@link AssertionError} naming the first
- * breach, so a test that reads the events fails. The offending event is still recorded.
+ * <p>A breach is reported twice, because the engine logs and ignores what a listener throws: {@link
+ * #onEvent} throws {@link IllegalStateException}, and every later call of {@link #events()} or
+ * {@link #events(EventType)} throws {@link AssertionError} naming the first breach, so a test that
+ * reads the events fails. The offending event is still recorded.
  *
  * <p>Thread-safe.
  */
@@ -40,8 +40,8 @@ public final class RecordingEventListener implements EventListener {
    * Records an event.
    *
    * @param event the event
-   * @throws IllegalStateException if its sequence number is not above every earlier one, or
-   *     another event is being delivered at the same time
+   * @throws IllegalStateException if its sequence number is not above every earlier one, or another
+   *     event is being delivered at the same time
    * @throws NullPointerException if {@code event} is null
    */
   @Override
@@ -54,11 +54,21 @@ public final class RecordingEventListener implements EventListener {
       synchronized (lock) {
         events.add(event);
         if (concurrent > 1) {
-          breach = "event " + event.seq() + " (" + event.event()
-              + ") was delivered while another event was being delivered";
+          breach =
+              "event "
+                  + event.seq()
+                  + " ("
+                  + event.event()
+                  + ") was delivered while another event was being delivered";
         } else if (any && event.seq() <= highestSeq) {
-          breach = "event " + event.seq() + " (" + event.event() + ") arrived after event "
-              + highestSeq + ": sequence numbers must increase";
+          breach =
+              "event "
+                  + event.seq()
+                  + " ("
+                  + event.event()
+                  + ") arrived after event "
+                  + highestSeq
+                  + ": sequence numbers must increase";
         }
         if (breach != null && firstBreach == null) {
           firstBreach = breach;
@@ -134,8 +144,8 @@ public final class RecordingEventListener implements EventListener {
   }
 
   /**
-   * Discards the events received so far. Order checking goes on from the highest sequence
-   * number already seen, and a breach already seen is still reported.
+   * Discards the events received so far. Order checking goes on from the highest sequence number
+   * already seen, and a breach already seen is still reported.
    */
   public void clear() {
     synchronized (lock) {
@@ -143,6 +153,6 @@ public final class RecordingEventListener implements EventListener {
     }
   }
 
-  private record Waiter(Predicate<LifecycleEvent> which,
-      CompletableFuture<LifecycleEvent> future) {}
+  private record Waiter(
+      Predicate<LifecycleEvent> which, CompletableFuture<LifecycleEvent> future) {}
 }

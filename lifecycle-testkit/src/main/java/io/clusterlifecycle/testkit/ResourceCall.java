@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One call an {@link InMemoryResourceProvider} received, as {@link InMemoryResourceProvider#calls()}
- * reports it.
+ * One call an {@link InMemoryResourceProvider} received, as {@link
+ * InMemoryResourceProvider#calls()} reports it.
  *
  * @param seq the call's number in the provider, from 1, in the order the calls were made
  * @param method which SPI method was called
@@ -54,14 +54,14 @@ public record ResourceCall(
     /** Completed and changed or reported something: created, found, listed, started, … */
     DONE,
     /**
-     * Completed without changing anything because the work was already done: create of an
-     * existing node, delete of a missing one, start of a running one, stop of a stopped one.
+     * Completed without changing anything because the work was already done: create of an existing
+     * node, delete of a missing one, start of a running one, stop of a stopped one.
      */
     NO_OP,
     /**
      * The node did not exist: {@code find} completed with empty; {@code start}, {@code stop},
-     * {@code resize} and {@code replaceImage} completed exceptionally with
-     * {@link io.clusterlifecycle.api.error.NotFoundException}.
+     * {@code resize} and {@code replaceImage} completed exceptionally with {@link
+     * io.clusterlifecycle.api.error.NotFoundException}.
      */
     NOT_FOUND,
     /** Completed exceptionally: a programmed {@link Fault} or a refused argument. */

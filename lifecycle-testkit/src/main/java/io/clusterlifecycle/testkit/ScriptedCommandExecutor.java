@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * A {@link CommandExecutor} that runs nothing: each run ends as the first matching scripted
- * {@link Rule} says (by default at once with exit code 0 and no output), and is recorded so that a
- * test can assert which commands ran, with what environment, and in what order.
+ * A {@link CommandExecutor} that runs nothing: each run ends as the first matching scripted {@link
+ * Rule} says (by default at once with exit code 0 and no output), and is recorded so that a test
+ * can assert which commands ran, with what environment, and in what order.
  *
  * <pre>{@code
  * executor.on("destroy").forNode("demo-worker-2").exit(1);
@@ -34,29 +34,28 @@ import java.util.function.Predicate;
  * assertThat(executor.runs("start")).allMatch(r -> r.exitCode() == 0);
  * }</pre>
  *
- * <p>Rules are matched in the order they were added ({@link #on}, {@link #onAny}); the first
- * rule whose conditions all hold and that is not used up scripts the run. Put specific rules
- * before general ones.
+ * <p>Rules are matched in the order they were added ({@link #on}, {@link #onAny}); the first rule
+ * whose conditions all hold and that is not used up scripts the run. Put specific rules before
+ * general ones.
  *
  * <p>Timing: a run whose rule has no latency and does not hang ends before {@link #run} returns.
- * Otherwise it ends on the injected scheduler, after the latency, without any thread sleeping.
- * When the rule hangs, or its latency exceeds {@link CommandRequest#timeout()}, the run ends at the
- * timeout with {@code timedOut} and exit code {@link CommandResult#TIMEOUT_EXIT_CODE}. The
- * result's duration is the scripted latency (or the timeout), not a measured time. Cancelling the
- * returned future ({@link CompletableFuture#cancel}) ends the run as {@link State#CANCELLED} and
- * drops its scheduled completion; so does any other completion of that future by the caller
- * (such as {@link CompletableFuture#orTimeout}).
+ * Otherwise it ends on the injected scheduler, after the latency, without any thread sleeping. When
+ * the rule hangs, or its latency exceeds {@link CommandRequest#timeout()}, the run ends at the
+ * timeout with {@code timedOut} and exit code {@link CommandResult#TIMEOUT_EXIT_CODE}. The result's
+ * duration is the scripted latency (or the timeout), not a measured time. Cancelling the returned
+ * future ({@link CompletableFuture#cancel}) ends the run as {@link State#CANCELLED} and drops its
+ * scheduled completion; so does any other completion of that future by the caller (such as {@link
+ * CompletableFuture#orTimeout}).
  *
  * <p>Recording: every run is recorded as a {@link CommandRun} when it is asked for, and its end is
- * recorded before its future completes, with start and end numbers from one counter (see
- * {@link CommandRun}).
+ * recorded before its future completes, with start and end numbers from one counter (see {@link
+ * CommandRun}).
  *
- * <p>Thread-safe. {@link #close()} cancels the runs still in flight; the injected scheduler
- * belongs to the caller and is not shut down.
+ * <p>Thread-safe. {@link #close()} cancels the runs still in flight; the injected scheduler belongs
+ * to the caller and is not shut down.
  */
 public final class ScriptedCommandExecutor implements CommandExecutor {
-  private static final Script DEFAULT_SCRIPT =
-      new Script(0, "", "", Duration.ZERO, false, null);
+  private static final Script DEFAULT_SCRIPT = new Script(0, "", "", Duration.ZERO, false, null);
 
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
@@ -91,8 +90,8 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
    * Records a run and ends it as the first matching rule says.
    *
    * @param request the node, script, environment and timeout
-   * @return the result; exceptionally with a rule's {@link Rule#fail error}, or with
-   *     {@link RejectedExecutionException} when the scheduler refuses the run
+   * @return the result; exceptionally with a rule's {@link Rule#fail error}, or with {@link
+   *     RejectedExecutionException} when the scheduler refuses the run
    * @throws NullPointerException if {@code request} is null
    */
   @Override
@@ -123,19 +122,36 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
     boolean timesOut = script.hang() || script.latency().compareTo(timeout) > 0;
     Duration delay = timesOut ? timeout : script.latency();
     Script s = script;
-    Runnable end = () -> {
-      if (timesOut) {
-        future.end(State.TIMED_OUT, CommandResult.TIMEOUT_EXIT_CODE, CommandResult.builder()
-            .exitCode(CommandResult.TIMEOUT_EXIT_CODE).timedOut(true).stdoutTail("").stderrTail("")
-            .duration(max0(timeout)).build(), null);
-      } else if (s.failure() != null) {
-        future.end(State.FAILED, -1, null, s.failure());
-      } else {
-        future.end(State.EXITED, s.exitCode(),
-            CommandResult.builder().exitCode(s.exitCode()).timedOut(false).stdoutTail(s.stdout())
-                .stderrTail(s.stderr()).duration(s.latency()).build(), null);
-      }
-    };
+    Runnable end =
+        () -> {
+          if (timesOut) {
+            future.end(
+                State.TIMED_OUT,
+                CommandResult.TIMEOUT_EXIT_CODE,
+                CommandResult.builder()
+                    .exitCode(CommandResult.TIMEOUT_EXIT_CODE)
+                    .timedOut(true)
+                    .stdoutTail("")
+                    .stderrTail("")
+                    .duration(max0(timeout))
+                    .build(),
+                null);
+          } else if (s.failure() != null) {
+            future.end(State.FAILED, -1, null, s.failure());
+          } else {
+            future.end(
+                State.EXITED,
+                s.exitCode(),
+                CommandResult.builder()
+                    .exitCode(s.exitCode())
+                    .timedOut(false)
+                    .stdoutTail(s.stdout())
+                    .stderrTail(s.stderr())
+                    .duration(s.latency())
+                    .build(),
+                null);
+          }
+        };
     if (delay.isZero() || delay.isNegative()) {
       end.run();
     } else {
@@ -161,8 +177,8 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
   // ---------------------------------------------------------------- rules
 
   /**
-   * Adds a rule for one service; refine it with the returned rule's methods. It takes effect
-   * at once, with exit code 0, no output and no latency until told otherwise.
+   * Adds a rule for one service; refine it with the returned rule's methods. It takes effect at
+   * once, with exit code 0, no output and no latency until told otherwise.
    *
    * @param service the service name, such as {@code start} or {@code destroy}
    * @return the new rule, last in matching order
@@ -242,8 +258,7 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
   }
 
   /**
-   * Returns the most runs that were in flight at the same time, to check a bound on
-   * parallelism.
+   * Returns the most runs that were in flight at the same time, to check a bound on parallelism.
    *
    * @return the highest number of runs in flight so far
    */
@@ -298,8 +313,13 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
 
   private record Waiter(Predicate<CommandRun> which, CompletableFuture<CommandRun> future) {}
 
-  private record Script(int exitCode, String stdout, String stderr, Duration latency,
-      boolean hang, Throwable failure) {}
+  private record Script(
+      int exitCode,
+      String stdout,
+      String stderr,
+      Duration latency,
+      boolean hang,
+      Throwable failure) {}
 
   /** The mutable record of one run; its end is written once. */
   private final class RunEntry {
@@ -348,9 +368,20 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
     }
 
     private CommandRun record(long end, Optional<Instant> at, State st, int code) {
-      return new CommandRun(startSeq, end, request.node().ref().clusterId(),
-          request.node().ref().nodeId(), request.node().role(), request.service(),
-          request.script(), request.environment(), request.timeout(), startedAt, at, st, code);
+      return new CommandRun(
+          startSeq,
+          end,
+          request.node().ref().clusterId(),
+          request.node().ref().nodeId(),
+          request.node().role(),
+          request.service(),
+          request.script(),
+          request.environment(),
+          request.timeout(),
+          startedAt,
+          at,
+          st,
+          code);
     }
   }
 
@@ -419,10 +450,10 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
   }
 
   /**
-   * One scripted behaviour of a {@link ScriptedCommandExecutor}: conditions a run must meet and
-   * how such a run ends. Created by {@link ScriptedCommandExecutor#on} and
-   * {@link ScriptedCommandExecutor#onAny}, active at once; each method changes it for runs asked
-   * for after it returns. Conditions are combined with "and". Thread-safe.
+   * One scripted behaviour of a {@link ScriptedCommandExecutor}: conditions a run must meet and how
+   * such a run ends. Created by {@link ScriptedCommandExecutor#on} and {@link
+   * ScriptedCommandExecutor#onAny}, active at once; each method changes it for runs asked for after
+   * it returns. Conditions are combined with "and". Thread-safe.
    */
   public static final class Rule {
     private final String service;
@@ -521,8 +552,7 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
      * @param value the latency; {@link Duration#ZERO} (the default) ends runs at once
      * @return this rule
      * @throws IllegalArgumentException if {@code value} is negative
-     * @throws IllegalStateException if {@code value} is positive and the executor has no
-     *     scheduler
+     * @throws IllegalStateException if {@code value} is positive and the executor has no scheduler
      */
     public Rule latency(Duration value) {
       Objects.requireNonNull(value, "latency");
@@ -549,11 +579,11 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
     }
 
     /**
-     * Makes the run fail to start: its future completes exceptionally with {@code error} after
-     * the latency (a timeout still wins when the latency exceeds it).
+     * Makes the run fail to start: its future completes exceptionally with {@code error} after the
+     * latency (a timeout still wins when the latency exceeds it).
      *
-     * @param error the error, for example a
-     *     {@link io.clusterlifecycle.api.spi.TransientSpiException} to ask for a retry
+     * @param error the error, for example a {@link
+     *     io.clusterlifecycle.api.spi.TransientSpiException} to ask for a retry
      * @return this rule
      * @throws NullPointerException if {@code error} is null
      */
@@ -563,8 +593,8 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
     }
 
     /**
-     * Limits the rule to the next {@code count} matching runs; later runs fall through to the
-     * rules after it.
+     * Limits the rule to the next {@code count} matching runs; later runs fall through to the rules
+     * after it.
      *
      * @param count how many runs, at least 1
      * @return this rule
@@ -589,8 +619,10 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
 
     private void requireScheduler(String what) {
       if (!canSchedule) {
-        throw new IllegalStateException(what + " needs a scheduler: build the executor with "
-            + "ScriptedCommandExecutor.builder().scheduler(...)");
+        throw new IllegalStateException(
+            what
+                + " needs a scheduler: build the executor with "
+                + "ScriptedCommandExecutor.builder().scheduler(...)");
       }
     }
 
@@ -627,15 +659,19 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
 
     @Override
     public String toString() {
-      return "Rule[" + (service == null ? "any service" : service)
+      return "Rule["
+          + (service == null ? "any service" : service)
           + (nodeIds == null ? "" : ", nodes " + nodeIds)
-          + (roles == null ? "" : ", roles " + roles) + ", hits=" + hits + "]";
+          + (roles == null ? "" : ", roles " + roles)
+          + ", hits="
+          + hits
+          + "]";
     }
   }
 
   /**
-   * Builds a {@link ScriptedCommandExecutor}; not thread-safe. Defaults:
-   * {@link Clock#systemUTC()}, no scheduler.
+   * Builds a {@link ScriptedCommandExecutor}; not thread-safe. Defaults: {@link Clock#systemUTC()},
+   * no scheduler.
    */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
@@ -656,8 +692,8 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
     }
 
     /**
-     * Sets the scheduler that ends runs after their latency or timeout; required for latency
-     * and hanging. The executor never shuts it down.
+     * Sets the scheduler that ends runs after their latency or timeout; required for latency and
+     * hanging. The executor never shuts it down.
      *
      * @param value a real or virtual-time scheduler
      * @return this builder

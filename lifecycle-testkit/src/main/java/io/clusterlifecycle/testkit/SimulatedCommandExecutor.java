@@ -19,8 +19,10 @@ final class SimulatedCommandExecutor implements CommandExecutor {
   @Override
   public CompletionStage<CommandResult> run(CommandRequest request) {
     Objects.requireNonNull(request, "request");
-    return sim.call(SpiMethod.COMMAND_RUN,
-        request.node().ref().nodeId() + "/" + request.service(), () -> delegate.run(request));
+    return sim.call(
+        SpiMethod.COMMAND_RUN,
+        request.node().ref().nodeId() + "/" + request.service(),
+        () -> delegate.run(request));
   }
 
   /** Does not close the wrapped executor, which belongs to the caller. */

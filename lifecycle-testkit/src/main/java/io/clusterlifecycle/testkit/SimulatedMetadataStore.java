@@ -33,11 +33,13 @@ final class SimulatedMetadataStore implements MetadataStore {
   @Override
   public AutoCloseable watch(String prefix, Consumer<MetadataChange> listener) {
     Objects.requireNonNull(listener, "listener");
-    return delegate.watch(prefix, change -> {
-      if (sim.alive()) {
-        listener.accept(change);
-      }
-    });
+    return delegate.watch(
+        prefix,
+        change -> {
+          if (sim.alive()) {
+            listener.accept(change);
+          }
+        });
   }
 
   /** Does not close the wrapped store, which belongs to the caller. */

@@ -50,10 +50,11 @@ final class SimulatedResourceProvider implements ResourceProvider {
   }
 
   @Override
-  public CompletionStage<NodeResource> resize(NodeRef node, int cpu, int memory,
-      int volumeSize) {
+  public CompletionStage<NodeResource> resize(NodeRef node, int cpu, int memory, int volumeSize) {
     Objects.requireNonNull(node, "node");
-    return sim.call(SpiMethod.RESOURCE_RESIZE, node.nodeId(),
+    return sim.call(
+        SpiMethod.RESOURCE_RESIZE,
+        node.nodeId(),
         () -> delegate.resize(node, cpu, memory, volumeSize));
   }
 
@@ -61,15 +62,15 @@ final class SimulatedResourceProvider implements ResourceProvider {
   public CompletionStage<NodeResource> replaceImage(NodeRef node, String image) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(image, "image");
-    return sim.call(SpiMethod.RESOURCE_REPLACE_IMAGE, node.nodeId(),
-        () -> delegate.replaceImage(node, image));
+    return sim.call(
+        SpiMethod.RESOURCE_REPLACE_IMAGE, node.nodeId(), () -> delegate.replaceImage(node, image));
   }
 
   @Override
   public CompletionStage<Optional<String>> delete(NodeRef node, boolean keepVolume) {
     Objects.requireNonNull(node, "node");
-    return sim.call(SpiMethod.RESOURCE_DELETE, node.nodeId(),
-        () -> delegate.delete(node, keepVolume));
+    return sim.call(
+        SpiMethod.RESOURCE_DELETE, node.nodeId(), () -> delegate.delete(node, keepVolume));
   }
 
   /** Does not close the wrapped provider, which belongs to the caller. */

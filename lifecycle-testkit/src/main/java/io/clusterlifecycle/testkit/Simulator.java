@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Injects faults into any implementation of the four SPIs: {@link #wrap(ResourceProvider)} and
- * its overloads return decorators that pass each call to the wrapped SPI, or fail it, delay it,
- * or — once the crash switch has tripped — swallow it. An engine built on the decorators then
- * meets the failures a real deployment meets, reproducibly.
+ * Injects faults into any implementation of the four SPIs: {@link #wrap(ResourceProvider)} and its
+ * overloads return decorators that pass each call to the wrapped SPI, or fail it, delay it, or —
+ * once the crash switch has tripped — swallow it. An engine built on the decorators then meets the
+ * failures a real deployment meets, reproducibly.
  *
  * <pre>{@code
  * Simulator sim = Simulator.builder().seed(42).scheduler(scheduler).build();
@@ -42,48 +42,52 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <h2>What is injected, per call</h2>
- * Each call made through a decorator is numbered (from 1, across all decorators of this
- * simulator) and then, in this order:
+ *
+ * Each call made through a decorator is numbered (from 1, across all decorators of this simulator)
+ * and then, in this order:
+ *
  * <ol>
- *   <li><b>Crash.</b> When the switch armed by {@link #crashAfter(int)} has tripped (or
- *       {@link #crash()} was called), the call returns a stage that never completes, does not
- *       reach the wrapped SPI and so has no effect: the process using these decorators is dead
- *       from that call on, including its store writes (lease renewals, journal appends). Counted
- *       as {@link FaultKind#CRASH}.</li>
- *   <li><b>Failures.</b> A failure queued by {@link #failNext} for this call, else a
- *       {@link TransientSpiException} with the method's transient probability, else an
- *       {@link IllegalStateException} with its permanent probability. A failed call does not
- *       reach the wrapped SPI (nothing changes). Counted as {@link FaultKind#TRANSIENT} or
- *       {@link FaultKind#PERMANENT} (a queued error counts as transient exactly when it is a
- *       {@link TransientSpiException}).</li>
- *   <li><b>Latency.</b> A delay drawn uniformly from the method's
- *       {@linkplain #latency(SpiMethod, Duration, Duration) range}; the call's outcome (result or
- *       failure) is delivered that much later, on the scheduler given to the builder. No thread
- *       sleeps. Counted as {@link FaultKind#LATENCY} when positive.</li>
+ *   <li><b>Crash.</b> When the switch armed by {@link #crashAfter(int)} has tripped (or {@link
+ *       #crash()} was called), the call returns a stage that never completes, does not reach the
+ *       wrapped SPI and so has no effect: the process using these decorators is dead from that call
+ *       on, including its store writes (lease renewals, journal appends). Counted as {@link
+ *       FaultKind#CRASH}.
+ *   <li><b>Failures.</b> A failure queued by {@link #failNext} for this call, else a {@link
+ *       TransientSpiException} with the method's transient probability, else an {@link
+ *       IllegalStateException} with its permanent probability. A failed call does not reach the
+ *       wrapped SPI (nothing changes). Counted as {@link FaultKind#TRANSIENT} or {@link
+ *       FaultKind#PERMANENT} (a queued error counts as transient exactly when it is a {@link
+ *       TransientSpiException}).
+ *   <li><b>Latency.</b> A delay drawn uniformly from the method's {@linkplain #latency(SpiMethod,
+ *       Duration, Duration) range}; the call's outcome (result or failure) is delivered that much
+ *       later, on the scheduler given to the builder. No thread sleeps. Counted as {@link
+ *       FaultKind#LATENCY} when positive.
  * </ol>
+ *
  * A call that is not failed reaches the wrapped SPI at once, on the caller's thread; its effect
- * happens then. If the crash switch trips before its outcome is delivered, the outcome is
- * withheld for ever ({@link FaultKind#LOST_RESPONSE}): the effect stands but the caller never
- * learns of it, as when a process dies between a remote call and its reply. Cancelling a stage
- * returned by a decorator cancels the wrapped SPI's stage.
+ * happens then. If the crash switch trips before its outcome is delivered, the outcome is withheld
+ * for ever ({@link FaultKind#LOST_RESPONSE}): the effect stands but the caller never learns of it,
+ * as when a process dies between a remote call and its reply. Cancelling a stage returned by a
+ * decorator cancels the wrapped SPI's stage.
  *
  * <h2>Reproducibility</h2>
+ *
  * The decisions for a call come from a {@link java.util.Random} seeded with a mix of the
- * simulator's seed, its {@linkplain #generation() generation}, the method, the call's
- * {@linkplain InjectedFault#subject() subject} and how many calls of the same method on the same
- * subject came before it. The same seed and settings therefore give the same faults to the same
- * calls, even when calls of different methods or on different nodes interleave differently from
- * run to run. Every call draws the same numbers whatever the settings, so raising a probability
- * only adds faults. The crash switch counts calls in the order they are made, which is only as
- * reproducible as that order.
+ * simulator's seed, its {@linkplain #generation() generation}, the method, the call's {@linkplain
+ * InjectedFault#subject() subject} and how many calls of the same method on the same subject came
+ * before it. The same seed and settings therefore give the same faults to the same calls, even when
+ * calls of different methods or on different nodes interleave differently from run to run. Every
+ * call draws the same numbers whatever the settings, so raising a probability only adds faults. The
+ * crash switch counts calls in the order they are made, which is only as reproducible as that
+ * order.
  *
  * <h2>Threads</h2>
+ *
  * Thread-safe: decorators may be called from any thread, and settings may be changed while calls
  * are made; a change applies to calls made after it returns. Decorators never block. Closing a
  * decorator does not close the wrapped SPI, which belongs to the caller (it is usually shared by
- * several generations of decorators). Watches registered through a decorated
- * {@link MetadataStore} are passed through unchanged, uncounted, and receive nothing after the
- * crash.
+ * several generations of decorators). Watches registered through a decorated {@link MetadataStore}
+ * are passed through unchanged, uncounted, and receive nothing after the crash.
  */
 public final class Simulator {
   /** Seed of a simulator whose builder was given none. */
@@ -206,11 +210,11 @@ public final class Simulator {
   }
 
   /**
-   * Sets the probability that a call of any of the methods fails with
-   * {@link TransientSpiException}.
+   * Sets the probability that a call of any of the methods fails with {@link
+   * TransientSpiException}.
    *
-   * @param methods the methods, for example {@link SpiMethod#of(SpiMethod.Spi)} or
-   *     {@link SpiMethod#all()}
+   * @param methods the methods, for example {@link SpiMethod#of(SpiMethod.Spi)} or {@link
+   *     SpiMethod#all()}
    * @param probability from {@code 0} (never, the default) to {@code 1} (always)
    * @return this simulator
    * @throws IllegalArgumentException if {@code probability} is not within [0, 1]
@@ -222,8 +226,8 @@ public final class Simulator {
   }
 
   /**
-   * Sets the probability that a call of a method fails with a permanent error
-   * ({@link IllegalStateException}).
+   * Sets the probability that a call of a method fails with a permanent error ({@link
+   * IllegalStateException}).
    *
    * @param method the method
    * @param probability from {@code 0} (never, the default) to {@code 1} (always)
@@ -236,8 +240,8 @@ public final class Simulator {
   }
 
   /**
-   * Sets the probability that a call of any of the methods fails with a permanent error
-   * ({@link IllegalStateException}).
+   * Sets the probability that a call of any of the methods fails with a permanent error ({@link
+   * IllegalStateException}).
    *
    * @param methods the methods
    * @param probability from {@code 0} (never, the default) to {@code 1} (always)
@@ -251,16 +255,14 @@ public final class Simulator {
   }
 
   /**
-   * Delays the outcome of every call of a method by a time drawn uniformly from
-   * {@code [min, max]}.
+   * Delays the outcome of every call of a method by a time drawn uniformly from {@code [min, max]}.
    *
    * @param method the method
    * @param min the shortest delay
    * @param max the longest delay; {@link Duration#ZERO} for both removes the latency
    * @return this simulator
    * @throws IllegalArgumentException if {@code min} is negative or above {@code max}
-   * @throws IllegalStateException if {@code max} is positive and the builder was given no
-   *     scheduler
+   * @throws IllegalStateException if {@code max} is positive and the builder was given no scheduler
    * @throws NullPointerException if an argument is null
    */
   public Simulator latency(SpiMethod method, Duration min, Duration max) {
@@ -268,16 +270,15 @@ public final class Simulator {
   }
 
   /**
-   * Delays the outcome of every call of the methods by a time drawn uniformly from
-   * {@code [min, max]}.
+   * Delays the outcome of every call of the methods by a time drawn uniformly from {@code [min,
+   * max]}.
    *
    * @param methods the methods
    * @param min the shortest delay
    * @param max the longest delay; {@link Duration#ZERO} for both removes the latency
    * @return this simulator
    * @throws IllegalArgumentException if {@code min} is negative or above {@code max}
-   * @throws IllegalStateException if {@code max} is positive and the builder was given no
-   *     scheduler
+   * @throws IllegalStateException if {@code max} is positive and the builder was given no scheduler
    * @throws NullPointerException if an argument is null
    */
   public Simulator latency(Collection<SpiMethod> methods, Duration min, Duration max) {
@@ -285,12 +286,13 @@ public final class Simulator {
     Objects.requireNonNull(max, "max");
     List<SpiMethod> targets = List.copyOf(methods);
     if (min.isNegative() || min.compareTo(max) > 0) {
-      throw new IllegalArgumentException("latency needs 0 <= min <= max, was [" + min + ", "
-          + max + "]");
+      throw new IllegalArgumentException(
+          "latency needs 0 <= min <= max, was [" + min + ", " + max + "]");
     }
     if (!max.isZero() && scheduler == null) {
-      throw new IllegalStateException("a latency needs a scheduler: build the simulator with "
-          + "Simulator.builder().scheduler(...)");
+      throw new IllegalStateException(
+          "a latency needs a scheduler: build the simulator with "
+              + "Simulator.builder().scheduler(...)");
     }
     for (SpiMethod m : targets) {
       if (max.isZero()) {
@@ -304,12 +306,12 @@ public final class Simulator {
 
   /**
    * Makes the next call of a method fail with {@code error} before it reaches the wrapped SPI.
-   * Several queued errors fail that many calls, in the order they were queued. Queued errors
-   * take precedence over the probabilities.
+   * Several queued errors fail that many calls, in the order they were queued. Queued errors take
+   * precedence over the probabilities.
    *
    * @param method the method
-   * @param error the error its stage completes with; a {@link TransientSpiException} is counted
-   *     as transient, anything else as permanent
+   * @param error the error its stage completes with; a {@link TransientSpiException} is counted as
+   *     transient, anything else as permanent
    * @return this simulator
    * @throws NullPointerException if an argument is null
    */
@@ -325,8 +327,8 @@ public final class Simulator {
    *
    * @param method the method
    * @param skip how many calls of the method go ahead first, {@code >= 0}
-   * @param error the error the failing call's stage completes with; a
-   *     {@link TransientSpiException} is counted as transient, anything else as permanent
+   * @param error the error the failing call's stage completes with; a {@link TransientSpiException}
+   *     is counted as transient, anything else as permanent
    * @return this simulator
    * @throws IllegalArgumentException if {@code skip} is negative
    * @throws NullPointerException if {@code method} or {@code error} is null
@@ -347,16 +349,18 @@ public final class Simulator {
   }
 
   /**
-   * Makes the next call of a method fail permanently, with an {@link IllegalStateException}
-   * whose message starts with {@value #SIMULATED}.
+   * Makes the next call of a method fail permanently, with an {@link IllegalStateException} whose
+   * message starts with {@value #SIMULATED}.
    *
    * @param method the method
    * @return this simulator
    * @throws NullPointerException if {@code method} is null
    */
   public Simulator failNext(SpiMethod method) {
-    return failNext(method, new IllegalStateException(SIMULATED + "permanent failure of "
-        + method + " (queued by failNext)"));
+    return failNext(
+        method,
+        new IllegalStateException(
+            SIMULATED + "permanent failure of " + method + " (queued by failNext)"));
   }
 
   /**
@@ -375,9 +379,9 @@ public final class Simulator {
   // ---------------------------------------------------------------- crash switch
 
   /**
-   * Arms the crash switch: the next {@code calls} calls made through this simulator's
-   * decorators go ahead, and every call after them is swallowed (see the class description).
-   * Arming again before the switch trips replaces the earlier count.
+   * Arms the crash switch: the next {@code calls} calls made through this simulator's decorators go
+   * ahead, and every call after them is swallowed (see the class description). Arming again before
+   * the switch trips replaces the earlier count.
    *
    * @param calls how many more calls may go ahead; {@code 0} makes the very next call the first
    *     dead one
@@ -437,12 +441,12 @@ public final class Simulator {
   /**
    * Waits until the crash switch has tripped and every call that went ahead before it has been
    * handed to its wrapped SPI; from then on nothing reaches the wrapped SPIs through this
-   * simulator. Effects a wrapped SPI performs later on its own threads are not covered. Waits on
-   * a condition; never sleeps.
+   * simulator. Effects a wrapped SPI performs later on its own threads are not covered. Waits on a
+   * condition; never sleeps.
    *
    * @param timeout how long to wait at most
-   * @return true when crashed and quiet; false on timeout or when the calling thread is
-   *     interrupted (its interrupt flag is then set again)
+   * @return true when crashed and quiet; false on timeout or when the calling thread is interrupted
+   *     (its interrupt flag is then set again)
    * @throws NullPointerException if {@code timeout} is null
    */
   public boolean awaitCrashed(Duration timeout) {
@@ -465,11 +469,11 @@ public final class Simulator {
   }
 
   /**
-   * Returns a live simulator for the process that comes after a crash: a new switch (not armed),
-   * no calls counted, the same scheduler, the same probabilities and latencies, the failures
-   * still queued here, and the next {@link #generation()} (so its decisions differ from this
-   * one's). This simulator and its decorators stay as they are: once crashed, dead for ever.
-   * Wrap the same SPIs with the new simulator to build the next engine.
+   * Returns a live simulator for the process that comes after a crash: a new switch (not armed), no
+   * calls counted, the same scheduler, the same probabilities and latencies, the failures still
+   * queued here, and the next {@link #generation()} (so its decisions differ from this one's). This
+   * simulator and its decorators stay as they are: once crashed, dead for ever. Wrap the same SPIs
+   * with the new simulator to build the next engine.
    *
    * @return the new simulator
    */
@@ -478,14 +482,15 @@ public final class Simulator {
     next.transientRates.putAll(transientRates);
     next.permanentRates.putAll(permanentRates);
     next.latencies.putAll(latencies);
-    queued.forEach((m, q) -> {
-      long made = calls(m);
-      List<Queued> copy = new ArrayList<>();
-      synchronized (q) {
-        q.forEach(e -> copy.add(new Queued(Math.max(1, e.at() - made), e.error())));
-      }
-      next.queued.put(m, copy);
-    });
+    queued.forEach(
+        (m, q) -> {
+          long made = calls(m);
+          List<Queued> copy = new ArrayList<>();
+          synchronized (q) {
+            q.forEach(e -> copy.add(new Queued(Math.max(1, e.at() - made), e.error())));
+          }
+          next.queued.put(m, copy);
+        });
     return next;
   }
 
@@ -555,8 +560,8 @@ public final class Simulator {
   }
 
   /**
-   * Returns every fault injected so far, in the order they were injected; a call may appear
-   * twice (latency, then a lost response). Kept in memory for the simulator's life.
+   * Returns every fault injected so far, in the order they were injected; a call may appear twice
+   * (latency, then a lost response). Kept in memory for the simulator's life.
    *
    * @return a snapshot
    */
@@ -568,18 +573,26 @@ public final class Simulator {
 
   @Override
   public String toString() {
-    return "Simulator[seed=" + seed + ", generation=" + generation + ", calls=" + calls()
-        + (crashed ? ", crashed" : "") + ", faults=" + counts() + "]";
+    return "Simulator[seed="
+        + seed
+        + ", generation="
+        + generation
+        + ", calls="
+        + calls()
+        + (crashed ? ", crashed" : "")
+        + ", faults="
+        + counts()
+        + "]";
   }
 
   // ---------------------------------------------------------------- the call path
 
   /**
-   * Runs one call through the switch, the failure and latency decisions and the wrapped SPI.
-   * Never blocks.
+   * Runs one call through the switch, the failure and latency decisions and the wrapped SPI. Never
+   * blocks.
    */
-  <T> CompletableFuture<T> call(SpiMethod method, String subject,
-      Supplier<? extends CompletionStage<T>> target) {
+  <T> CompletableFuture<T> call(
+      SpiMethod method, String subject, Supplier<? extends CompletionStage<T>> target) {
     long n;
     synchronized (switchLock) {
       n = ++calls;
@@ -616,11 +629,12 @@ public final class Simulator {
       record(n, method, subject, FaultKind.LATENCY, d.latency(), "");
     }
     CompletableFuture<T> out = new CompletableFuture<>();
-    out.whenComplete((v, e) -> {
-      if (out.isCancelled()) {
-        cancel(source);
-      }
-    });
+    out.whenComplete(
+        (v, e) -> {
+          if (out.isCancelled()) {
+            cancel(source);
+          }
+        });
     long callNo = n;
     source.whenComplete((v, e) -> deliver(callNo, method, subject, out, v, e, d.latency()));
     return out;
@@ -634,21 +648,28 @@ public final class Simulator {
     }
   }
 
-  private <T> void deliver(long n, SpiMethod method, String subject, CompletableFuture<T> out,
-      T value, Throwable error, Duration latency) {
+  private <T> void deliver(
+      long n,
+      SpiMethod method,
+      String subject,
+      CompletableFuture<T> out,
+      T value,
+      Throwable error,
+      Duration latency) {
     if (crashed) {
       record(n, method, subject, FaultKind.LOST_RESPONSE, Duration.ZERO, "");
       return;
     }
-    Runnable complete = () -> {
-      if (crashed) {
-        record(n, method, subject, FaultKind.LOST_RESPONSE, Duration.ZERO, "");
-      } else if (error != null) {
-        out.completeExceptionally(error);
-      } else {
-        out.complete(value);
-      }
-    };
+    Runnable complete =
+        () -> {
+          if (crashed) {
+            record(n, method, subject, FaultKind.LOST_RESPONSE, Duration.ZERO, "");
+          } else if (error != null) {
+            out.completeExceptionally(error);
+          } else {
+            out.complete(value);
+          }
+        };
     if (latency.isZero()) {
       complete.run();
       return;
@@ -684,16 +705,37 @@ public final class Simulator {
       }
     }
     if (next != null) {
-      return new Decision(next, next instanceof TransientSpiException ? FaultKind.TRANSIENT
-          : FaultKind.PERMANENT, latency);
+      return new Decision(
+          next,
+          next instanceof TransientSpiException ? FaultKind.TRANSIENT : FaultKind.PERMANENT,
+          latency);
     }
     if (transientDraw < transientRates.getOrDefault(method, NONE)) {
-      return new Decision(new TransientSpiException(SIMULATED + "transient failure of " + method
-          + subjectText(subject) + " (call " + n + ")", null), FaultKind.TRANSIENT, latency);
+      return new Decision(
+          new TransientSpiException(
+              SIMULATED
+                  + "transient failure of "
+                  + method
+                  + subjectText(subject)
+                  + " (call "
+                  + n
+                  + ")",
+              null),
+          FaultKind.TRANSIENT,
+          latency);
     }
     if (permanentDraw < permanentRates.getOrDefault(method, NONE)) {
-      return new Decision(new IllegalStateException(SIMULATED + "permanent failure of " + method
-          + subjectText(subject) + " (call " + n + ")"), FaultKind.PERMANENT, latency);
+      return new Decision(
+          new IllegalStateException(
+              SIMULATED
+                  + "permanent failure of "
+                  + method
+                  + subjectText(subject)
+                  + " (call "
+                  + n
+                  + ")"),
+          FaultKind.PERMANENT,
+          latency);
     }
     return new Decision(null, null, latency);
   }
@@ -702,8 +744,8 @@ public final class Simulator {
     return subject.isEmpty() ? "" : " on " + subject;
   }
 
-  private void record(long n, SpiMethod method, String subject, FaultKind kind, Duration latency,
-      String error) {
+  private void record(
+      long n, SpiMethod method, String subject, FaultKind kind, Duration latency, String error) {
     counts.get(kind).incrementAndGet();
     injected.add(new InjectedFault(n, method, subject, kind, latency, error));
   }
@@ -719,12 +761,15 @@ public final class Simulator {
     return !crashed;
   }
 
-  private static void setRate(Map<SpiMethod, Double> rates, Collection<SpiMethod> methods,
-      double probability, String what) {
+  private static void setRate(
+      Map<SpiMethod, Double> rates,
+      Collection<SpiMethod> methods,
+      double probability,
+      String what) {
     Objects.requireNonNull(methods, "methods");
     if (!(probability >= 0.0 && probability <= 1.0)) {
-      throw new IllegalArgumentException(what + " failure probability must be within [0, 1], was "
-          + probability);
+      throw new IllegalArgumentException(
+          what + " failure probability must be within [0, 1], was " + probability);
     }
     for (SpiMethod m : List.copyOf(methods)) {
       if (probability == 0.0) {
@@ -765,9 +810,9 @@ public final class Simulator {
     }
 
     /**
-     * Sets the scheduler that delivers delayed outcomes; required for latency. The simulator
-     * never shuts it down. Outcomes are delivered on its threads, so the code receiving them
-     * runs there: give a scheduler that no caller blocks.
+     * Sets the scheduler that delivers delayed outcomes; required for latency. The simulator never
+     * shuts it down. Outcomes are delivered on its threads, so the code receiving them runs there:
+     * give a scheduler that no caller blocks.
      *
      * @param value a real or virtual-time scheduler
      * @return this builder

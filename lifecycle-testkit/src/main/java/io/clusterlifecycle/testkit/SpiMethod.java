@@ -86,16 +86,24 @@ public enum SpiMethod {
   }
 
   /**
-   * Tells whether the method changes what the service holds (creates, deletes, writes), as
-   * opposed to only reading it.
+   * Tells whether the method changes what the service holds (creates, deletes, writes), as opposed
+   * to only reading it.
    *
    * @return true for the methods with side effects
    */
   public boolean writes() {
     return switch (this) {
-      case RESOURCE_FIND, RESOURCE_LIST, METADATA_GET, STORE_GET, STORE_LIST,
-          STORE_GET_OPERATION, STORE_OPERATIONS, STORE_JOURNAL, STORE_GET_BACKUP,
-          STORE_BACKUPS -> false;
+      case RESOURCE_FIND,
+          RESOURCE_LIST,
+          METADATA_GET,
+          STORE_GET,
+          STORE_LIST,
+          STORE_GET_OPERATION,
+          STORE_OPERATIONS,
+          STORE_JOURNAL,
+          STORE_GET_BACKUP,
+          STORE_BACKUPS ->
+          false;
       default -> true;
     };
   }

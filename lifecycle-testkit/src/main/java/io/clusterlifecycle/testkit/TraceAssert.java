@@ -25,9 +25,9 @@ import org.assertj.core.api.AbstractAssert;
  *     .hasStatePath("PENDING", "DEPLOYING", "RUNNING");
  * }</pre>
  *
- * <p>A command counts from its {@link EventType#COMMAND_STARTED} to its
- * {@link EventType#COMMAND_FINISHED} event (same operation, node, service and stage). Failure
- * messages show the commands or transitions the trace holds, so a failing test says what ran.
+ * <p>A command counts from its {@link EventType#COMMAND_STARTED} to its {@link
+ * EventType#COMMAND_FINISHED} event (same operation, node, service and stage). Failure messages
+ * show the commands or transitions the trace holds, so a failing test says what ran.
  */
 public final class TraceAssert extends AbstractAssert<TraceAssert, List<LifecycleEvent>> {
 
@@ -59,12 +59,25 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
   }
 
   /** One command as the trace shows it: from its start to its end (or to the trace's end). */
-  private record Run(String service, String role, String node, String stage, long started,
-      long finished, Integer exitCode) {
+  private record Run(
+      String service,
+      String role,
+      String node,
+      String stage,
+      long started,
+      long finished,
+      Integer exitCode) {
     @Override
     public String toString() {
-      return service + "@" + node + " [" + started + ".." + (finished == Long.MAX_VALUE ? "…"
-          : finished) + "]" + (exitCode == null ? "" : " exit " + exitCode);
+      return service
+          + "@"
+          + node
+          + " ["
+          + started
+          + ".."
+          + (finished == Long.MAX_VALUE ? "…" : finished)
+          + "]"
+          + (exitCode == null ? "" : " exit " + exitCode);
     }
   }
 
@@ -72,19 +85,43 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
     Map<String, LifecycleEvent> open = new LinkedHashMap<>();
     List<Run> out = new ArrayList<>();
     for (LifecycleEvent e : actual) {
-      String key = e.operation().orElse(null) + "|" + e.node().orElse(null) + "|" + e.service().orElse(null) + "|" + e.stage().orElse(null);
+      String key =
+          e.operation().orElse(null)
+              + "|"
+              + e.node().orElse(null)
+              + "|"
+              + e.service().orElse(null)
+              + "|"
+              + e.stage().orElse(null);
       if (e.event() == EventType.COMMAND_STARTED) {
         open.put(key, e);
       } else if (e.event() == EventType.COMMAND_FINISHED) {
         LifecycleEvent start = open.remove(key);
         if (start != null) {
-          out.add(new Run(e.service().orElse(null), e.role().orElse(null), e.node().orElse(null), e.stage().orElse(null), start.seq(), e.seq(),
-              e.exitCode().orElse(null)));
+          out.add(
+              new Run(
+                  e.service().orElse(null),
+                  e.role().orElse(null),
+                  e.node().orElse(null),
+                  e.stage().orElse(null),
+                  start.seq(),
+                  e.seq(),
+                  e.exitCode().orElse(null)));
         }
       }
     }
-    open.values().forEach(s -> out.add(new Run(s.service().orElse(null), s.role().orElse(null), s.node().orElse(null), s.stage().orElse(null),
-        s.seq(), Long.MAX_VALUE, null)));
+    open.values()
+        .forEach(
+            s ->
+                out.add(
+                    new Run(
+                        s.service().orElse(null),
+                        s.role().orElse(null),
+                        s.node().orElse(null),
+                        s.stage().orElse(null),
+                        s.seq(),
+                        Long.MAX_VALUE,
+                        null)));
     out.sort(Comparator.comparingLong(Run::started));
     return out;
   }
@@ -102,19 +139,20 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
    */
   public TraceAssert ranOnNodes(String service, String... nodes) {
     isNotNull();
-    TreeSet<String> ran = runs(service).stream().map(Run::node)
-        .collect(Collectors.toCollection(TreeSet::new));
+    TreeSet<String> ran =
+        runs(service).stream().map(Run::node).collect(Collectors.toCollection(TreeSet::new));
     TreeSet<String> expected = new TreeSet<>(Arrays.asList(nodes));
     if (!ran.equals(expected)) {
-      failWithMessage("expected %s to run on %s but it ran on %s; commands in the trace: %s",
+      failWithMessage(
+          "expected %s to run on %s but it ran on %s; commands in the trace: %s",
           service, expected, ran, runs());
     }
     return this;
   }
 
   /**
-   * Checks that every command of {@code first} had finished before any command of
-   * {@code then} started, and that both ran.
+   * Checks that every command of {@code first} had finished before any command of {@code then}
+   * started, and that both ran.
    *
    * @param first the service that must come first
    * @param then the service that must come after
@@ -127,9 +165,9 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
 
   /**
    * Checks that every command of service {@code first} on nodes of role {@code firstRole} had
-   * finished before any command of {@code then} on nodes of {@code thenRole} started, and that
-   * both ran: for example that the master's {@code start} (order 0) ended before the workers'
-   * (order 1) began.
+   * finished before any command of {@code then} on nodes of {@code thenRole} started, and that both
+   * ran: for example that the master's {@code start} (order 0) ended before the workers' (order 1)
+   * began.
    *
    * @param first the service that must come first
    * @param firstRole the role whose nodes ran it
@@ -139,20 +177,25 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
    */
   public TraceAssert ranBefore(String first, String firstRole, String then, String thenRole) {
     isNotNull();
-    return before(first + " on " + firstRole, runs(first, firstRole), then + " on " + thenRole,
+    return before(
+        first + " on " + firstRole,
+        runs(first, firstRole),
+        then + " on " + thenRole,
         runs(then, thenRole));
   }
 
   private TraceAssert before(String first, List<Run> a, String then, List<Run> b) {
     if (a.isEmpty() || b.isEmpty()) {
-      failWithMessage("expected both %s and %s to run; commands in the trace: %s", first, then,
-          runs());
+      failWithMessage(
+          "expected both %s and %s to run; commands in the trace: %s", first, then, runs());
     }
     Run lastA = a.stream().max(Comparator.comparingLong(Run::finished)).orElseThrow();
     Run firstB = b.get(0);
     if (lastA.finished() > firstB.started()) {
-      failWithMessage("expected every %s to finish before any %s started, but %s finished after"
-          + " %s started", first, then, lastA, firstB);
+      failWithMessage(
+          "expected every %s to finish before any %s started, but %s finished after"
+              + " %s started",
+          first, then, lastA, firstB);
     }
     return this;
   }
@@ -177,14 +220,14 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
         }
       }
     }
-    failWithMessage("expected commands of %s to overlap, but they ran one after another: %s",
-        service, rs);
+    failWithMessage(
+        "expected commands of %s to overlap, but they ran one after another: %s", service, rs);
     return this;
   }
 
   /**
-   * Checks the cluster states the trace passed through, in order: the {@code from} of the
-   * first {@link EventType#STATE_CHANGED} event, then the {@code to} of each.
+   * Checks the cluster states the trace passed through, in order: the {@code from} of the first
+   * {@link EventType#STATE_CHANGED} event, then the {@code to} of each.
    *
    * @param states the state names, such as {@code "PENDING", "DEPLOYING", "RUNNING"}
    * @return this assertion
@@ -201,7 +244,8 @@ public final class TraceAssert extends AbstractAssert<TraceAssert, List<Lifecycl
       }
     }
     if (!path.equals(Arrays.asList(states))) {
-      failWithMessage("expected the state path %s but the trace went %s",
+      failWithMessage(
+          "expected the state path %s but the trace went %s",
           String.join(" -> ", states), String.join(" -> ", path));
     }
     return this;

@@ -20,14 +20,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>The zone is {@link ZoneOffset#UTC}. {@link #withZone(ZoneId)} returns a view in another zone
- * that shares this clock's time, so advancing either moves both. Time never moves by itself:
- * {@link #instant()} returns the same value until {@link #advance} or {@link #set} is called.
+ * that shares this clock's time, so advancing either moves both. Time never moves by itself: {@link
+ * #instant()} returns the same value until {@link #advance} or {@link #set} is called.
  *
- * <p>Only the time read through this clock is virtual. Code that waits with a real scheduler
- * still waits in real time; use this clock for what code <em>reads</em> as the time now.
+ * <p>Only the time read through this clock is virtual. Code that waits with a real scheduler still
+ * waits in real time; use this clock for what code <em>reads</em> as the time now.
  *
- * <p>Thread-safe: reads and changes are atomic, and a change is visible to every thread as soon
- * as the method that made it returns.
+ * <p>Thread-safe: reads and changes are atomic, and a change is visible to every thread as soon as
+ * the method that made it returns.
  */
 public final class VirtualClock extends Clock {
   /** The time a clock made with {@link #VirtualClock()} starts at. */
@@ -54,8 +54,8 @@ public final class VirtualClock extends Clock {
    * @throws NullPointerException if {@code start} is null
    */
   public static VirtualClock at(Instant start) {
-    return new VirtualClock(new AtomicReference<>(Objects.requireNonNull(start, "start")),
-        ZoneOffset.UTC);
+    return new VirtualClock(
+        new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
   }
 
   /**
@@ -63,23 +63,24 @@ public final class VirtualClock extends Clock {
    *
    * @param amount how far; {@link Duration#ZERO} leaves the time as it is
    * @return the time after the move
-   * @throws IllegalArgumentException if {@code amount} is negative (use {@link #set} to move
-   *     back)
+   * @throws IllegalArgumentException if {@code amount} is negative (use {@link #set} to move back)
    * @throws NullPointerException if {@code amount} is null
    * @throws java.time.DateTimeException if the result is beyond {@link Instant#MAX}
    */
   public Instant advance(Duration amount) {
     Objects.requireNonNull(amount, "amount");
     if (amount.isNegative()) {
-      throw new IllegalArgumentException("a virtual clock advances by a non-negative amount, was "
-          + amount + "; use set(Instant) to move it back");
+      throw new IllegalArgumentException(
+          "a virtual clock advances by a non-negative amount, was "
+              + amount
+              + "; use set(Instant) to move it back");
     }
     return now.updateAndGet(t -> t.plus(amount));
   }
 
   /**
-   * Sets the time, forward or back; moving back is allowed so that tests can simulate a clock
-   * that was corrected.
+   * Sets the time, forward or back; moving back is allowed so that tests can simulate a clock that
+   * was corrected.
    *
    * @param instant the new time
    * @return the time before the change

@@ -21,22 +21,44 @@ final class Fixtures {
   private Fixtures() {}
 
   static NodeSpec spec(String clusterId, String nodeId, String role, int volumeSize) {
-    return NodeSpec.builder().ref(new NodeRef(clusterId, nodeId)).clusterName("demo")
-        .namespace("default").role(role).cpu(2).memory(2048).volumeSize(volumeSize)
-        .mountPoint(volumeSize > 0 ? "/data" : "").image("").tags(Map.of("team", "qa")).build();
+    return NodeSpec.builder()
+        .ref(new NodeRef(clusterId, nodeId))
+        .clusterName("demo")
+        .namespace("default")
+        .role(role)
+        .cpu(2)
+        .memory(2048)
+        .volumeSize(volumeSize)
+        .mountPoint(volumeSize > 0 ? "/data" : "")
+        .image("")
+        .tags(Map.of("team", "qa"))
+        .build();
   }
 
   static NodeResource node(String nodeId, String role) {
-    return NodeResource.builder().ref(new NodeRef("c1", nodeId)).role(role).instanceId("i-1")
-        .address("10.0.0.1").cpu(1).memory(1024).volumeSize(0).volumeId("").image("").running(true)
-        .tags(Map.of()).build();
+    return NodeResource.builder()
+        .ref(new NodeRef("c1", nodeId))
+        .role(role)
+        .instanceId("i-1")
+        .address("10.0.0.1")
+        .cpu(1)
+        .memory(1024)
+        .volumeSize(0)
+        .volumeId("")
+        .image("")
+        .running(true)
+        .tags(Map.of())
+        .build();
   }
 
   static CommandRequest request(String service, String nodeId, String role, Duration timeout) {
-    return CommandRequest.builder().node(node(nodeId, role)).service(service)
+    return CommandRequest.builder()
+        .node(node(nodeId, role))
+        .service(service)
         .script("run-" + service)
         .environment(Map.of(CommandRequest.LC_NODE_ID, nodeId, CommandRequest.LC_SERVICE, service))
-        .timeout(timeout).build();
+        .timeout(timeout)
+        .build();
   }
 
   static CommandRequest request(String service, String nodeId, String role) {

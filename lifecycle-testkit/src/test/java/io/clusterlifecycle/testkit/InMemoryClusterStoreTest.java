@@ -34,9 +34,10 @@ import org.junit.jupiter.api.Test;
 
 class InMemoryClusterStoreTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  private static final AppSpec SPEC = AppSpec.builder("zookeeper", "3.8.4")
-      .role("zk", r -> r.count(3).service("start", "zkServer.sh start"))
-      .build();
+  private static final AppSpec SPEC =
+      AppSpec.builder("zookeeper", "3.8.4")
+          .role("zk", r -> r.count(3).service("start", "zkServer.sh start"))
+          .build();
 
   private final InMemoryClusterStore store = new InMemoryClusterStore();
 
@@ -45,27 +46,61 @@ class InMemoryClusterStoreTest {
   }
 
   private static Operation operation(String id, String clusterId, Instant createdAt) {
-    return Operation.builder().id(id).clusterId(clusterId).type(OperationType.CREATE)
-        .state(OperationState.PENDING).startedFrom(ClusterState.PENDING)
-        .plan(new Plan(clusterId, "demo", OperationType.CREATE, List.of())).createdAt(createdAt)
-        .endedAt(Optional.empty()).error("").refused(false).warnings(List.of())
-        .keptVolumes(List.of()).build();
+    return Operation.builder()
+        .id(id)
+        .clusterId(clusterId)
+        .type(OperationType.CREATE)
+        .state(OperationState.PENDING)
+        .startedFrom(ClusterState.PENDING)
+        .plan(new Plan(clusterId, "demo", OperationType.CREATE, List.of()))
+        .createdAt(createdAt)
+        .endedAt(Optional.empty())
+        .error("")
+        .refused(false)
+        .warnings(List.of())
+        .keptVolumes(List.of())
+        .build();
   }
 
   static Backup backup(String id, String clusterId, Instant createdAt) {
-    return Backup.builder().id(id).clusterId(clusterId).clusterName("demo-" + clusterId)
-        .namespace("default").spec(SPEC).env(Map.of("tick", "2000")).roleCounts(Map.of("zk", 2))
-        .artifacts(List.of(new Backup.Artifact("demo-" + clusterId + "-zk-1", "zk", 1, id + "/demo-" + clusterId + "-zk-1"), new Backup.Artifact("demo-" + clusterId + "-zk-2", "zk", 2, id + "/demo-" + clusterId + "-zk-2")))
-        .createdAt(createdAt).build();
+    return Backup.builder()
+        .id(id)
+        .clusterId(clusterId)
+        .clusterName("demo-" + clusterId)
+        .namespace("default")
+        .spec(SPEC)
+        .env(Map.of("tick", "2000"))
+        .roleCounts(Map.of("zk", 2))
+        .artifacts(
+            List.of(
+                new Backup.Artifact(
+                    "demo-" + clusterId + "-zk-1", "zk", 1, id + "/demo-" + clusterId + "-zk-1"),
+                new Backup.Artifact(
+                    "demo-" + clusterId + "-zk-2", "zk", 2, id + "/demo-" + clusterId + "-zk-2")))
+        .createdAt(createdAt)
+        .build();
   }
 
   @Test
   void put_ofANewRecordAtVersionZero_storesItAtVersionOne_andReadsBackEqual() throws Exception {
-    Cluster fresh = cluster("c1", T0).toBuilder()
-        .putNode(Node.builder().id("demo-c1-zk-1").role("zk").index(1).state(NodeState.PENDING)
-            .address("").instanceId("").cpu(1).memory(1024).volumeSize(0).image("").version("3.8.4")
-            .build())
-        .labels(Map.of("env", "test")).build();
+    Cluster fresh =
+        cluster("c1", T0).toBuilder()
+            .putNode(
+                Node.builder()
+                    .id("demo-c1-zk-1")
+                    .role("zk")
+                    .index(1)
+                    .state(NodeState.PENDING)
+                    .address("")
+                    .instanceId("")
+                    .cpu(1)
+                    .memory(1024)
+                    .volumeSize(0)
+                    .image("")
+                    .version("3.8.4")
+                    .build())
+            .labels(Map.of("env", "test"))
+            .build();
 
     Cluster stored = await(store.put(fresh));
 
@@ -85,10 +120,11 @@ class InMemoryClusterStoreTest {
     Cluster v1 = await(store.put(cluster("c1", T0)));
     Cluster v2 = await(store.put(v1.toBuilder().state(ClusterState.DEPLOYING).build()));
 
-    assertThatThrownBy(() -> await(store.put(v1.toBuilder().state(ClusterState.UNDEPLOYING)
-        .build())))
+    assertThatThrownBy(
+            () -> await(store.put(v1.toBuilder().state(ClusterState.UNDEPLOYING).build())))
         .isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(VersionConflictException.class)
+        .cause()
+        .isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("expected version 1, found 2");
     assertThat(await(store.get("c1"))).contains(v2);
     assertThat(store.conflictCount()).isEqualTo(1);
@@ -98,12 +134,14 @@ class InMemoryClusterStoreTest {
   void put_ofANewRecordWithAVersion_orOfAnExistingOneAtZero_isAConflict() throws Exception {
     Cluster pretendsToExist = cluster("c1", T0).toBuilder().version(3).build();
     assertThatThrownBy(() -> await(store.put(pretendsToExist)))
-        .cause().isInstanceOf(VersionConflictException.class)
+        .cause()
+        .isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("expected version 3, found 0");
 
     await(store.put(cluster("c1", T0)));
     assertThatThrownBy(() -> await(store.put(cluster("c1", T0))))
-        .cause().isInstanceOf(VersionConflictException.class);
+        .cause()
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.putCount()).isEqualTo(1);
     assertThat(store.conflictCount()).isEqualTo(2);
   }
@@ -121,16 +159,19 @@ class InMemoryClusterStoreTest {
         List<Future<Optional<Cluster>>> attempts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           String label = "t" + t;
-          attempts.add(pool.submit(() -> {
-            start.await();
-            try {
-              return Optional.of(await(store.put(base.toBuilder()
-                  .labels(Map.of("winner", label)).build())));
-            } catch (ExecutionException e) {
-              assertThat(e.getCause()).isInstanceOf(VersionConflictException.class);
-              return Optional.<Cluster>empty();
-            }
-          }));
+          attempts.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    try {
+                      return Optional.of(
+                          await(
+                              store.put(base.toBuilder().labels(Map.of("winner", label)).build())));
+                    } catch (ExecutionException e) {
+                      assertThat(e.getCause()).isInstanceOf(VersionConflictException.class);
+                      return Optional.<Cluster>empty();
+                    }
+                  }));
         }
         List<Cluster> winners = new ArrayList<>();
         for (Future<Optional<Cluster>> a : attempts) {
@@ -158,24 +199,26 @@ class InMemoryClusterStoreTest {
     try {
       List<Future<?>> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        workers.add(pool.submit(() -> {
-          for (int i = 0; i < increments; i++) {
-            while (true) {
-              Cluster read = await(store.get("c1")).orElseThrow();
-              int n = Integer.parseInt(read.labels().get("n"));
-              Map<String, String> labels = new HashMap<>(read.labels());
-              labels.put("n", Integer.toString(n + 1));
-              try {
-                Cluster won = await(store.put(read.toBuilder().labels(labels).build()));
-                assertThat(versionsWon.add(won.version())).isTrue();
-                break;
-              } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(VersionConflictException.class);
-              }
-            }
-          }
-          return null;
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < increments; i++) {
+                    while (true) {
+                      Cluster read = await(store.get("c1")).orElseThrow();
+                      int n = Integer.parseInt(read.labels().get("n"));
+                      Map<String, String> labels = new HashMap<>(read.labels());
+                      labels.put("n", Integer.toString(n + 1));
+                      try {
+                        Cluster won = await(store.put(read.toBuilder().labels(labels).build()));
+                        assertThat(versionsWon.add(won.version())).isTrue();
+                        break;
+                      } catch (ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOf(VersionConflictException.class);
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> w : workers) {
         w.get(15, TimeUnit.SECONDS);
@@ -196,7 +239,8 @@ class InMemoryClusterStoreTest {
     await(store.put(cluster("tie-a", T0.plusSeconds(5))));
     await(store.put(cluster("tie-b", T0.plusSeconds(5))));
 
-    assertThat(await(store.list())).extracting(Cluster::id)
+    assertThat(await(store.list()))
+        .extracting(Cluster::id)
         .containsExactly("early", "tie-a", "tie-b", "late");
   }
 
@@ -206,14 +250,25 @@ class InMemoryClusterStoreTest {
     await(store.putOperation(operation("op-2", "c1", T0.plusSeconds(2))));
     await(store.putOperation(operation("op-1", "c1", T0.plusSeconds(1))));
     await(store.putOperation(operation("op-x", "c2", T0)));
-    Operation running = Operation.builder().id("op-1").clusterId("c1").type(OperationType.CREATE)
-        .state(OperationState.RUNNING).startedFrom(ClusterState.PENDING)
-        .plan(new Plan("c1", "demo", OperationType.CREATE, List.of())).createdAt(T0.plusSeconds(1))
-        .endedAt(Optional.empty()).error("").refused(false).warnings(List.of())
-        .keptVolumes(List.of()).build();
+    Operation running =
+        Operation.builder()
+            .id("op-1")
+            .clusterId("c1")
+            .type(OperationType.CREATE)
+            .state(OperationState.RUNNING)
+            .startedFrom(ClusterState.PENDING)
+            .plan(new Plan("c1", "demo", OperationType.CREATE, List.of()))
+            .createdAt(T0.plusSeconds(1))
+            .endedAt(Optional.empty())
+            .error("")
+            .refused(false)
+            .warnings(List.of())
+            .keptVolumes(List.of())
+            .build();
     await(store.putOperation(running));
 
-    assertThat(await(store.operations("c1"))).extracting(Operation::id)
+    assertThat(await(store.operations("c1")))
+        .extracting(Operation::id)
         .containsExactly("op-1", "op-2");
     assertThat(await(store.getOperation("op-1"))).contains(running);
 
@@ -249,17 +304,25 @@ class InMemoryClusterStoreTest {
     for (Backup b : List.of(late, tieB, tieA, early, backup("b-other", "c2", T0))) {
       await(store.putBackup(b));
     }
-    Backup replaced = Backup.builder().id("b-late").clusterId("c1").clusterName("renamed")
-        .namespace("team-b").spec(SPEC).env(Map.of()).roleCounts(Map.of("zk", 1))
-        .artifacts(List.of()).createdAt(T0.plusSeconds(30)).build();
+    Backup replaced =
+        Backup.builder()
+            .id("b-late")
+            .clusterId("c1")
+            .clusterName("renamed")
+            .namespace("team-b")
+            .spec(SPEC)
+            .env(Map.of())
+            .roleCounts(Map.of("zk", 1))
+            .artifacts(List.of())
+            .createdAt(T0.plusSeconds(30))
+            .build();
 
     await(store.putBackup(replaced));
 
     assertThat(await(store.getBackup("b-tie-a"))).contains(tieA);
     assertThat(await(store.getBackup("b-late"))).contains(replaced);
     assertThat(await(store.getBackup("b-unknown"))).isEmpty();
-    assertThat(await(store.backups("c1")))
-        .containsExactly(early, tieA, tieB, replaced);
+    assertThat(await(store.backups("c1"))).containsExactly(early, tieA, tieB, replaced);
     assertThat(await(store.backups("c2"))).extracting(Backup::id).containsExactly("b-other");
     assertThat(await(store.backups("c-none"))).isEmpty();
   }
@@ -291,7 +354,8 @@ class InMemoryClusterStoreTest {
     store.close();
 
     assertThatThrownBy(() -> await(store.get("c1")))
-        .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed");
     assertThat(await(other.get("c1"))).contains(v1);
     assertThat(store.cluster("c1")).contains(v1);
     assertThat(store.putCount()).isEqualTo(1);

@@ -68,11 +68,16 @@ class InMemoryMetadataStorePropertiesTest {
         Arbitraries.maps(segments(1, 3), Arbitraries.of("1", "2", "3")).ofMaxSize(4);
     Arbitrary<List<String>> deletes = paths().list().ofMaxSize(2);
     return Combinators.combine(puts, deletes)
-        .as((p, d) -> new MetadataChange(p, d)).list().ofMaxSize(12);
+        .as((p, d) -> new MetadataChange(p, d))
+        .list()
+        .ofMaxSize(12);
   }
 
   private static Arbitrary<String> segments(int min, int max) {
-    return Arbitraries.of("a", "b", "c").list().ofMinSize(min).ofMaxSize(max)
+    return Arbitraries.of("a", "b", "c")
+        .list()
+        .ofMinSize(min)
+        .ofMaxSize(max)
         .map(s -> "/" + String.join("/", s));
   }
 }

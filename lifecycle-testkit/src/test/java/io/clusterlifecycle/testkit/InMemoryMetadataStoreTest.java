@@ -44,16 +44,16 @@ class InMemoryMetadataStoreTest {
 
     await(store.commit(new MetadataChange(Map.of("/c/a/x", "new"), List.of("/c/a"))));
 
-    assertThat(store.snapshot()).containsExactly(Map.entry("/c/a/x", "new"),
-        Map.entry("/c/b", "3"));
+    assertThat(store.snapshot())
+        .containsExactly(Map.entry("/c/a/x", "new"), Map.entry("/c/b", "3"));
   }
 
   @Test
   void get_matchesWholePathSegments_andReturnsKeysSorted() throws Exception {
     await(store.commit(puts("/a/z", "1", "/ab", "2", "/a", "3", "/a/b/c", "4")));
 
-    assertThat(await(store.get("/a"))).containsExactly(Map.entry("/a", "3"),
-        Map.entry("/a/b/c", "4"), Map.entry("/a/z", "1"));
+    assertThat(await(store.get("/a")))
+        .containsExactly(Map.entry("/a", "3"), Map.entry("/a/b/c", "4"), Map.entry("/a/z", "1"));
     assertThat(await(store.get("/a/"))).isEqualTo(await(store.get("/a")));
     assertThat(await(store.get("/"))).containsOnlyKeys("/a", "/a/b/c", "/a/z", "/ab");
     assertThat(await(store.get("/nothing"))).isEmpty();
@@ -65,11 +65,12 @@ class InMemoryMetadataStoreTest {
   void commit_withARelativeKey_isRefusedWhole() throws Exception {
     await(store.commit(puts("/keep", "1")));
 
-    CompletableFuture<Void> bad = store.commit(
-        new MetadataChange(Map.of("/ok", "1", "relative", "2"), List.of("/keep")));
+    CompletableFuture<Void> bad =
+        store.commit(new MetadataChange(Map.of("/ok", "1", "relative", "2"), List.of("/keep")));
 
     assertThat(bad).isCompletedExceptionally();
-    assertThatThrownBy(() -> await(bad)).hasCauseInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> await(bad))
+        .hasCauseInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("relative");
     assertThat(store.snapshot()).containsExactly(Map.entry("/keep", "1"));
     assertThat(store.commitCount()).isEqualTo(1);
@@ -88,13 +89,29 @@ class InMemoryMetadataStoreTest {
     store.watch("/", all::add);
     store.watch("/c2", other::add);
 
-    MetadataChange publish = puts("/c1/hosts/zk/n1/ip", "10.0.0.1",
-        "/c1/hosts/zk/n2/ip", "10.0.0.2", "/c1/hosts/zk/n3/ip", "10.0.0.3", "/c1/env/a", "b",
-        "/c1/hostsX", "not under hosts");
+    MetadataChange publish =
+        puts(
+            "/c1/hosts/zk/n1/ip",
+            "10.0.0.1",
+            "/c1/hosts/zk/n2/ip",
+            "10.0.0.2",
+            "/c1/hosts/zk/n3/ip",
+            "10.0.0.3",
+            "/c1/env/a",
+            "b",
+            "/c1/hostsX",
+            "not under hosts");
     await(store.commit(publish));
 
-    assertThat(hosts).containsExactly(puts("/c1/hosts/zk/n1/ip", "10.0.0.1",
-        "/c1/hosts/zk/n2/ip", "10.0.0.2", "/c1/hosts/zk/n3/ip", "10.0.0.3"));
+    assertThat(hosts)
+        .containsExactly(
+            puts(
+                "/c1/hosts/zk/n1/ip",
+                "10.0.0.1",
+                "/c1/hosts/zk/n2/ip",
+                "10.0.0.2",
+                "/c1/hosts/zk/n3/ip",
+                "10.0.0.3"));
     assertThat(env).containsExactly(puts("/c1/env/a", "b"));
     assertThat(all).containsExactly(publish);
     assertThat(other).isEmpty();
@@ -106,19 +123,19 @@ class InMemoryMetadataStoreTest {
 
   @Test
   void deletes_notifyOnlyWatchersTheyRemovedKeysFrom_clippedToTheWatchedPath() throws Exception {
-    await(store.commit(puts("/c1/hosts/zk/n1/ip", "1", "/c1/hosts/kafka/k1/ip", "2",
-        "/c1/env/a", "b")));
+    await(
+        store.commit(
+            puts("/c1/hosts/zk/n1/ip", "1", "/c1/hosts/kafka/k1/ip", "2", "/c1/env/a", "b")));
     InMemoryMetadataStore.Watch zk = store.watch("/c1/hosts/zk", c -> {});
     InMemoryMetadataStore.Watch hosts = store.watch("/c1/hosts", c -> {});
     InMemoryMetadataStore.Watch env = store.watch("/c1/env", c -> {});
 
     await(store.commit(deletes("/c1/hosts/zk/n1", "/c1/adding-hosts")));
     await(store.commit(deletes("/c1/hosts")));
-    await(store.commit(deletes("/c1/hosts")));   // removes nothing: notifies nobody
+    await(store.commit(deletes("/c1/hosts"))); // removes nothing: notifies nobody
 
     assertThat(zk.received()).containsExactly(deletes("/c1/hosts/zk/n1"));
-    assertThat(hosts.received()).containsExactly(deletes("/c1/hosts/zk/n1"),
-        deletes("/c1/hosts"));
+    assertThat(hosts.received()).containsExactly(deletes("/c1/hosts/zk/n1"), deletes("/c1/hosts"));
     assertThat(env.received()).isEmpty();
     assertThat(store.commitCount()).isEqualTo(4);
   }
@@ -130,8 +147,9 @@ class InMemoryMetadataStoreTest {
 
     await(store.commit(new MetadataChange(Map.of("/c1/hosts/zk/n2/ip", "2"), List.of("/c1"))));
 
-    assertThat(zk.received()).containsExactly(new MetadataChange(
-        Map.of("/c1/hosts/zk/n2/ip", "2"), List.of("/c1/hosts/zk")));
+    assertThat(zk.received())
+        .containsExactly(
+            new MetadataChange(Map.of("/c1/hosts/zk/n2/ip", "2"), List.of("/c1/hosts/zk")));
   }
 
   @Test
@@ -163,9 +181,11 @@ class InMemoryMetadataStoreTest {
   @Test
   void aThrowingListener_doesNotStopTheCommitOrOtherWatchers() throws Exception {
     IllegalStateException bug = new IllegalStateException("listener bug");
-    store.watch("/a", c -> {
-      throw bug;
-    });
+    store.watch(
+        "/a",
+        c -> {
+          throw bug;
+        });
     InMemoryMetadataStore.Watch other = store.watch("/a", c -> {});
 
     await(store.commit(puts("/a/1", "x")));
@@ -196,8 +216,7 @@ class InMemoryMetadataStoreTest {
     InMemoryMetadataStore.Watch root = store.watch("/", c -> {});
     Fault fault = store.failCommit(c -> c.puts().containsKey("/a"), unavailable).times(1);
 
-    assertThatThrownBy(() -> await(store.commit(puts("/a", "1", "/b", "2"))))
-        .hasCause(unavailable);
+    assertThatThrownBy(() -> await(store.commit(puts("/a", "1", "/b", "2")))).hasCause(unavailable);
     assertThat(store.snapshot()).isEmpty();
     assertThat(store.commitCount()).isZero();
     assertThat(root.notificationCount()).isZero();
@@ -208,8 +227,7 @@ class InMemoryMetadataStoreTest {
   }
 
   @Test
-  void concurrentCommits_fromEightThreads_keepPerWatcherOrderCountsAndAtomicity()
-      throws Exception {
+  void concurrentCommits_fromEightThreads_keepPerWatcherOrderCountsAndAtomicity() throws Exception {
     int threads = 8;
     int perThread = 300;
     List<InMemoryMetadataStore.Watch> own = new ArrayList<>();
@@ -217,48 +235,57 @@ class InMemoryMetadataStoreTest {
     for (int t = 0; t < threads; t++) {
       List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
       seenByOwn.add(seen);
-      own.add(store.watch("/t" + t, c -> seen.add(Integer.parseInt(c.puts().get(
-          c.puts().keySet().iterator().next())))));
+      own.add(
+          store.watch(
+              "/t" + t,
+              c -> seen.add(Integer.parseInt(c.puts().get(c.puts().keySet().iterator().next())))));
     }
     List<MetadataChange> seenByRoot = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger concurrentCalls = new AtomicInteger();
     AtomicBoolean overlapped = new AtomicBoolean();
-    InMemoryMetadataStore.Watch root = store.watch("/", c -> {
-      if (concurrentCalls.incrementAndGet() > 1) {
-        overlapped.set(true);
-      }
-      seenByRoot.add(c);
-      concurrentCalls.decrementAndGet();
-    });
+    InMemoryMetadataStore.Watch root =
+        store.watch(
+            "/",
+            c -> {
+              if (concurrentCalls.incrementAndGet() > 1) {
+                overlapped.set(true);
+              }
+              seenByRoot.add(c);
+              concurrentCalls.decrementAndGet();
+            });
 
     ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
     try {
       CyclicBarrier start = new CyclicBarrier(threads + 1);
       AtomicBoolean writing = new AtomicBoolean(true);
       // a reader checks that every snapshot holds whole commits: a == b for each thread
-      Future<Integer> reader = pool.submit(() -> {
-        start.await();
-        int reads = 0;
-        while (writing.get()) {
-          Map<String, String> now = await(store.get("/"));
-          for (int t = 0; t < threads; t++) {
-            assertThat(now.get("/t" + t + "/a")).isEqualTo(now.get("/t" + t + "/b"));
-          }
-          reads++;
-        }
-        return reads;
-      });
+      Future<Integer> reader =
+          pool.submit(
+              () -> {
+                start.await();
+                int reads = 0;
+                while (writing.get()) {
+                  Map<String, String> now = await(store.get("/"));
+                  for (int t = 0; t < threads; t++) {
+                    assertThat(now.get("/t" + t + "/a")).isEqualTo(now.get("/t" + t + "/b"));
+                  }
+                  reads++;
+                }
+                return reads;
+              });
       List<Future<?>> writers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        writers.add(pool.submit(() -> {
-          start.await();
-          for (int n = 1; n <= perThread; n++) {
-            String v = Integer.toString(n);
-            await(store.commit(puts("/t" + thread + "/a", v, "/t" + thread + "/b", v)));
-          }
-          return null;
-        }));
+        writers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int n = 1; n <= perThread; n++) {
+                    String v = Integer.toString(n);
+                    await(store.commit(puts("/t" + thread + "/a", v, "/t" + thread + "/b", v)));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> w : writers) {
         w.get(15, TimeUnit.SECONDS);

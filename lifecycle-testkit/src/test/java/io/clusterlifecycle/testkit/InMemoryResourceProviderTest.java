@@ -57,7 +57,8 @@ class InMemoryResourceProviderTest {
     assertThat(a.cpu()).isEqualTo(2);
     assertThat(a.memory()).isEqualTo(2048);
     assertThat(a.volumeSize()).isEqualTo(20);
-    assertThat(a.tags()).containsEntry("team", "qa")
+    assertThat(a.tags())
+        .containsEntry("team", "qa")
         .containsEntry(NodeSpec.TAG_CLUSTER, "c1")
         .containsEntry(NodeSpec.TAG_ROLE, "zk")
         .containsEntry(NodeSpec.TAG_NODE, "demo-zk-1");
@@ -70,8 +71,10 @@ class InMemoryResourceProviderTest {
       last = await(provider.create(spec("c1", String.format("n-%03d", i), "w", 0)));
     }
     assertThat(last.address()).isEqualTo("10.0.1.1");
-    assertThat(provider.resources("c1")).extracting(NodeResource::address)
-        .doesNotHaveDuplicates().noneMatch(a -> a.endsWith(".0") || a.endsWith(".255"));
+    assertThat(provider.resources("c1"))
+        .extracting(NodeResource::address)
+        .doesNotHaveDuplicates()
+        .noneMatch(a -> a.endsWith(".0") || a.endsWith(".255"));
   }
 
   @Test
@@ -82,7 +85,8 @@ class InMemoryResourceProviderTest {
 
     assertThat(again).isEqualTo(first);
     assertThat(provider.createCount("demo-zk-1")).isEqualTo(2);
-    assertThat(provider.calls(Method.CREATE)).extracting(ResourceCall::outcome)
+    assertThat(provider.calls(Method.CREATE))
+        .extracting(ResourceCall::outcome)
         .containsExactly(Outcome.DONE, Outcome.NO_OP);
     assertThat(provider.resources("c1")).hasSize(1);
     // the no-op handed out no address
@@ -99,14 +103,16 @@ class InMemoryResourceProviderTest {
       CyclicBarrier start = new CyclicBarrier(threads);
       List<Future<List<NodeResource>>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        results.add(pool.submit(() -> {
-          start.await();
-          List<NodeResource> got = new ArrayList<>();
-          for (int n = 0; n < nodes; n++) {
-            got.add(await(provider.create(spec("c1", "node-" + n, "w", 1))));
-          }
-          return got;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  List<NodeResource> got = new ArrayList<>();
+                  for (int n = 0; n < nodes; n++) {
+                    got.add(await(provider.create(spec("c1", "node-" + n, "w", 1))));
+                  }
+                  return got;
+                }));
       }
       List<List<NodeResource>> all = new ArrayList<>();
       for (Future<List<NodeResource>> f : results) {
@@ -116,10 +122,14 @@ class InMemoryResourceProviderTest {
       for (List<NodeResource> got : all) {
         assertThat(got).isEqualTo(all.get(0));
       }
-      assertThat(provider.resources("c1")).hasSize(nodes)
-          .extracting(NodeResource::address).doesNotHaveDuplicates();
-      assertThat(provider.calls(Method.CREATE)).hasSize(threads * nodes)
-          .filteredOn(c -> c.outcome() == Outcome.DONE).hasSize(nodes);
+      assertThat(provider.resources("c1"))
+          .hasSize(nodes)
+          .extracting(NodeResource::address)
+          .doesNotHaveDuplicates();
+      assertThat(provider.calls(Method.CREATE))
+          .hasSize(threads * nodes)
+          .filteredOn(c -> c.outcome() == Outcome.DONE)
+          .hasSize(nodes);
     } finally {
       pool.shutdownNow();
     }
@@ -140,7 +150,8 @@ class InMemoryResourceProviderTest {
     assertThat(provider.resources("c1")).isEmpty();
     assertThat(provider.keptVolumes()).containsExactly("vol-demo-zk-1");
     assertThat(provider.deleteCount("demo-zk-1")).isEqualTo(2);
-    assertThat(provider.calls(Method.DELETE)).extracting(ResourceCall::outcome)
+    assertThat(provider.calls(Method.DELETE))
+        .extracting(ResourceCall::outcome)
         .containsExactly(Outcome.DONE, Outcome.NO_OP, Outcome.DONE, Outcome.NO_OP);
 
     // re-creating the node re-attaches its kept volume
@@ -164,10 +175,12 @@ class InMemoryResourceProviderTest {
     }
     await(provider.create(spec("c2", "other-zk-1", "zk", 0)));
 
-    assertThat(await(provider.list("c1"))).extracting(r -> r.ref().nodeId())
+    assertThat(await(provider.list("c1")))
+        .extracting(r -> r.ref().nodeId())
         .containsExactly("demo-master-1", "demo-zk-1", "demo-zk-3");
     assertThat(await(provider.list("nope"))).isEmpty();
-    assertThat(provider.calls(Method.LIST)).extracting(ResourceCall::clusterId)
+    assertThat(provider.calls(Method.LIST))
+        .extracting(ResourceCall::clusterId)
         .containsExactly("c1", "nope");
   }
 
@@ -189,7 +202,8 @@ class InMemoryResourceProviderTest {
     assertThat(rebuilt.address()).isEqualTo(created.address());
     assertThat(rebuilt.instanceId()).isEqualTo(created.instanceId());
     assertThat(rebuilt.volumeId()).isEqualTo(created.volumeId());
-    assertThat(provider.calls()).extracting(ResourceCall::method, ResourceCall::outcome)
+    assertThat(provider.calls())
+        .extracting(ResourceCall::method, ResourceCall::outcome)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(Method.CREATE, Outcome.DONE),
             org.assertj.core.groups.Tuple.tuple(Method.STOP, Outcome.DONE),
@@ -217,10 +231,16 @@ class InMemoryResourceProviderTest {
   void perNodeMethods_onAMissingNode_failWithNotFound_butFindCompletesEmpty() throws Exception {
     NodeRef missing = new NodeRef("c1", "ghost");
 
-    for (CompletableFuture<?> f : List.of(provider.start(missing), provider.stop(missing),
-        provider.resize(missing, 1, 1, 1), provider.replaceImage(missing, "x"))) {
-      assertThatThrownBy(() -> await(f)).isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(NotFoundException.class).hasMessageContaining("ghost");
+    for (CompletableFuture<?> f :
+        List.of(
+            provider.start(missing),
+            provider.stop(missing),
+            provider.resize(missing, 1, 1, 1),
+            provider.replaceImage(missing, "x"))) {
+      assertThatThrownBy(() -> await(f))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(NotFoundException.class)
+          .hasMessageContaining("ghost");
     }
     assertThat(await(provider.find(missing))).isEmpty();
     assertThat(provider.calls()).extracting(ResourceCall::outcome).containsOnly(Outcome.NOT_FOUND);
@@ -243,7 +263,8 @@ class InMemoryResourceProviderTest {
     assertThat(third.address()).isEqualTo("10.0.0.2");
     assertThat(fault.hits()).isEqualTo(2);
     assertThat(fault.isActive()).isFalse();
-    assertThat(provider.calls(Method.CREATE)).extracting(ResourceCall::outcome, ResourceCall::error)
+    assertThat(provider.calls(Method.CREATE))
+        .extracting(ResourceCall::outcome, ResourceCall::error)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(Outcome.DONE, ""),
             org.assertj.core.groups.Tuple.tuple(Outcome.FAILED, "429 slow down"),
@@ -280,13 +301,15 @@ class InMemoryResourceProviderTest {
     CompletableFuture<NodeResource> created = provider.create(spec("c1", "demo-zk-1", "zk", 0));
 
     assertThat(scheduler.delays).containsExactly(Duration.ofMillis(50));
-    assertThat(provider.calls()).singleElement()
+    assertThat(provider.calls())
+        .singleElement()
         .satisfies(c -> assertThat(c.outcome()).isEqualTo(Outcome.IN_FLIGHT))
         .satisfies(c -> assertThat(c.endedAt()).isEmpty());
     NodeResource r = await(created);
     assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
     assertThat(r.address()).isEqualTo("10.0.0.1");
-    assertThat(provider.calls()).singleElement()
+    assertThat(provider.calls())
+        .singleElement()
         .satisfies(c -> assertThat(c.outcome()).isEqualTo(Outcome.DONE));
     // other methods have no latency of their own: they complete at once
     assertThat(provider.find(r.ref())).isCompletedWithValue(Optional.of(r));
@@ -302,7 +325,8 @@ class InMemoryResourceProviderTest {
 
     assertThat(f).isNotDone();
     assertThatThrownBy(() -> await(f)).hasCause(boom);
-    assertThat(provider.calls()).singleElement()
+    assertThat(provider.calls())
+        .singleElement()
         .satisfies(c -> assertThat(c.outcome()).isEqualTo(Outcome.FAILED));
   }
 
@@ -310,7 +334,8 @@ class InMemoryResourceProviderTest {
   void latency_withoutAScheduler_isRefusedUpFront() {
     InMemoryResourceProvider plain = InMemoryResourceProvider.builder().build();
     assertThatThrownBy(() -> plain.latency(Duration.ofMillis(1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("scheduler");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("scheduler");
     assertThatThrownBy(() -> provider.latency(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -323,15 +348,16 @@ class InMemoryResourceProviderTest {
     clock.advance(Duration.ofSeconds(5));
     await(provider.delete(new NodeRef("c1", "a"), false));
 
-    assertThat(provider.calls()).extracting(ResourceCall::seq, ResourceCall::method,
-            ResourceCall::nodeId, ResourceCall::startedAt)
+    assertThat(provider.calls())
+        .extracting(
+            ResourceCall::seq, ResourceCall::method, ResourceCall::nodeId, ResourceCall::startedAt)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(1L, Method.CREATE, "a",
-                Instant.parse("2026-01-01T00:00:00Z")),
-            org.assertj.core.groups.Tuple.tuple(2L, Method.STOP, "a",
-                Instant.parse("2026-01-01T00:00:05Z")),
-            org.assertj.core.groups.Tuple.tuple(3L, Method.DELETE, "a",
-                Instant.parse("2026-01-01T00:00:10Z")));
+            org.assertj.core.groups.Tuple.tuple(
+                1L, Method.CREATE, "a", Instant.parse("2026-01-01T00:00:00Z")),
+            org.assertj.core.groups.Tuple.tuple(
+                2L, Method.STOP, "a", Instant.parse("2026-01-01T00:00:05Z")),
+            org.assertj.core.groups.Tuple.tuple(
+                3L, Method.DELETE, "a", Instant.parse("2026-01-01T00:00:10Z")));
     assertThat(provider.calls()).allSatisfy(c -> assertThat(c.endedAt()).contains(c.startedAt()));
   }
 

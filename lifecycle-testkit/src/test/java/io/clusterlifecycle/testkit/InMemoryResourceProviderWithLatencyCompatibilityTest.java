@@ -10,8 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * {@link InMemoryResourceProvider} keeps the {@link ResourceProvider} contract also with a
- * latency, when every stage completes later on a scheduler thread.
+ * {@link InMemoryResourceProvider} keeps the {@link ResourceProvider} contract also with a latency,
+ * when every stage completes later on a scheduler thread.
  */
 class InMemoryResourceProviderWithLatencyCompatibilityTest
     extends ResourceProviderCompatibilityKit {
@@ -30,7 +30,9 @@ class InMemoryResourceProviderWithLatencyCompatibilityTest
 
   @Override
   protected ResourceProvider newProvider() {
-    return InMemoryResourceProvider.builder().scheduler(scheduler).build()
+    return InMemoryResourceProvider.builder()
+        .scheduler(scheduler)
+        .build()
         .latency(Duration.ofMillis(5));
   }
 }

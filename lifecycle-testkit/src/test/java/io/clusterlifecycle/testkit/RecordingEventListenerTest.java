@@ -29,7 +29,8 @@ class RecordingEventListenerTest {
     listener.onEvent(event(9, EventType.COMMAND_STARTED));
 
     assertThat(listener.events()).extracting(LifecycleEvent::seq).containsExactly(1L, 2L, 5L, 9L);
-    assertThat(listener.events(EventType.COMMAND_STARTED)).extracting(LifecycleEvent::seq)
+    assertThat(listener.events(EventType.COMMAND_STARTED))
+        .extracting(LifecycleEvent::seq)
         .containsExactly(2L, 9L);
     assertThat(listener.events(EventType.WARNING)).isEmpty();
   }
@@ -54,7 +55,8 @@ class RecordingEventListenerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("event 2 (STAGE_FINISHED) arrived after event 3");
     // the engine swallows what a listener throws, so reading the events must fail too
-    assertThatThrownBy(listener::events).isInstanceOf(AssertionError.class)
+    assertThatThrownBy(listener::events)
+        .isInstanceOf(AssertionError.class)
         .hasMessageContaining("event 2");
     assertThatThrownBy(() -> listener.events(EventType.STAGE_STARTED))
         .isInstanceOf(AssertionError.class);
@@ -74,26 +76,29 @@ class RecordingEventListenerTest {
     CountDownLatch inFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     // the predicate runs inside onEvent, so it holds the first delivery open
-    listener.whenReceived(e -> {
-      if (e.seq() == 1) {
-        inFirst.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return false;
-    });
+    listener.whenReceived(
+        e -> {
+          if (e.seq() == 1) {
+            inFirst.countDown();
+            try {
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return false;
+        });
     Thread first = new Thread(() -> listener.onEvent(event(1, EventType.OPERATION_STARTED)));
     AtomicReference<Throwable> secondThrew = new AtomicReference<>();
-    Thread second = new Thread(() -> {
-      try {
-        listener.onEvent(event(2, EventType.STAGE_STARTED));
-      } catch (Throwable t) {
-        secondThrew.set(t);
-      }
-    });
+    Thread second =
+        new Thread(
+            () -> {
+              try {
+                listener.onEvent(event(2, EventType.STAGE_STARTED));
+              } catch (Throwable t) {
+                secondThrew.set(t);
+              }
+            });
     first.start();
     assertThat(inFirst.await(10, TimeUnit.SECONDS)).isTrue();
     second.start();
@@ -105,7 +110,8 @@ class RecordingEventListenerTest {
     first.join(10_000);
     second.join(10_000);
 
-    assertThat(secondThrew.get()).isInstanceOf(IllegalStateException.class)
+    assertThat(secondThrew.get())
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("while another event was being delivered");
     assertThatThrownBy(listener::events).isInstanceOf(AssertionError.class);
   }

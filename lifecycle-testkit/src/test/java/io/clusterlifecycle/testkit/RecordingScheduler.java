@@ -12,11 +12,13 @@ final class RecordingScheduler extends ScheduledThreadPoolExecutor {
   final List<Duration> delays = new CopyOnWriteArrayList<>();
 
   RecordingScheduler() {
-    super(1, r -> {
-      Thread t = new Thread(r, "test-scheduler");
-      t.setDaemon(true);
-      return t;
-    });
+    super(
+        1,
+        r -> {
+          Thread t = new Thread(r, "test-scheduler");
+          t.setDaemon(true);
+          return t;
+        });
     setRemoveOnCancelPolicy(true);
   }
 

@@ -39,23 +39,33 @@ class ScriptedCommandExecutorTest {
 
     CompletableFuture<CommandResult> f = executor.run(req);
 
-    assertThat(f).isCompletedWithValue(CommandResult.builder().exitCode(0).timedOut(false)
-        .stdoutTail("").stderrTail("").duration(Duration.ZERO).build());
-    assertThat(executor.runs()).singleElement().satisfies(r -> {
-      assertThat(r.nodeId()).isEqualTo("demo-zk-1");
-      assertThat(r.clusterId()).isEqualTo("c1");
-      assertThat(r.role()).isEqualTo("zk");
-      assertThat(r.service()).isEqualTo("start");
-      assertThat(r.script()).isEqualTo("run-start");
-      assertThat(r.environment()).isEqualTo(req.environment());
-      assertThat(r.timeout()).isEqualTo(Duration.ofMinutes(10));
-      assertThat(r.startedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
-      assertThat(r.endedAt()).contains(Instant.parse("2026-01-01T00:00:00Z"));
-      assertThat(r.state()).isEqualTo(State.EXITED);
-      assertThat(r.exitCode()).isZero();
-      assertThat(r.startSeq()).isEqualTo(1);
-      assertThat(r.endSeq()).isEqualTo(2);
-    });
+    assertThat(f)
+        .isCompletedWithValue(
+            CommandResult.builder()
+                .exitCode(0)
+                .timedOut(false)
+                .stdoutTail("")
+                .stderrTail("")
+                .duration(Duration.ZERO)
+                .build());
+    assertThat(executor.runs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.nodeId()).isEqualTo("demo-zk-1");
+              assertThat(r.clusterId()).isEqualTo("c1");
+              assertThat(r.role()).isEqualTo("zk");
+              assertThat(r.service()).isEqualTo("start");
+              assertThat(r.script()).isEqualTo("run-start");
+              assertThat(r.environment()).isEqualTo(req.environment());
+              assertThat(r.timeout()).isEqualTo(Duration.ofMinutes(10));
+              assertThat(r.startedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+              assertThat(r.endedAt()).contains(Instant.parse("2026-01-01T00:00:00Z"));
+              assertThat(r.state()).isEqualTo(State.EXITED);
+              assertThat(r.exitCode()).isZero();
+              assertThat(r.startSeq()).isEqualTo(1);
+              assertThat(r.endSeq()).isEqualTo(2);
+            });
     assertThat(scheduler.delays).isEmpty();
   }
 
@@ -65,26 +75,43 @@ class ScriptedCommandExecutorTest {
     executor.on("destroy").forRole("master").exit(2);
     executor.on("destroy").when(r -> r.environment().containsKey("SPECIAL")).exit(3);
     executor.onAny().forRole("worker").exit(4).stdout("generic");
-    executor.on("destroy").exit(5);   // shadowed for workers by the rule above
+    executor.on("destroy").exit(5); // shadowed for workers by the rule above
 
     assertThat(await(executor.run(request("destroy", "demo-worker-2", "worker"))))
-        .isEqualTo(CommandResult.builder().exitCode(1).timedOut(false).stdoutTail("")
-            .stderrTail("drain failed").duration(Duration.ZERO).build());
+        .isEqualTo(
+            CommandResult.builder()
+                .exitCode(1)
+                .timedOut(false)
+                .stdoutTail("")
+                .stderrTail("drain failed")
+                .duration(Duration.ZERO)
+                .build());
     assertThat(await(executor.run(request("destroy", "demo-master-1", "master"))).exitCode())
         .isEqualTo(2);
-    CommandRequest special = CommandRequest.builder().node(Fixtures.node("n", "zk"))
-        .service("destroy").script("x").environment(Map.of("SPECIAL", "1"))
-        .timeout(Duration.ofSeconds(1)).build();
+    CommandRequest special =
+        CommandRequest.builder()
+            .node(Fixtures.node("n", "zk"))
+            .service("destroy")
+            .script("x")
+            .environment(Map.of("SPECIAL", "1"))
+            .timeout(Duration.ofSeconds(1))
+            .build();
     assertThat(await(executor.run(special)).exitCode()).isEqualTo(3);
     assertThat(await(executor.run(request("destroy", "demo-worker-1", "worker"))))
-        .isEqualTo(CommandResult.builder().exitCode(4).timedOut(false).stdoutTail("generic")
-            .stderrTail("").duration(Duration.ZERO).build());
+        .isEqualTo(
+            CommandResult.builder()
+                .exitCode(4)
+                .timedOut(false)
+                .stdoutTail("generic")
+                .stderrTail("")
+                .duration(Duration.ZERO)
+                .build());
     assertThat(await(executor.run(request("start", "demo-worker-1", "worker"))).exitCode())
         .isEqualTo(4);
-    assertThat(await(executor.run(request("destroy", "demo-zk-1", "zk"))).exitCode())
-        .isEqualTo(5);
+    assertThat(await(executor.run(request("destroy", "demo-zk-1", "zk"))).exitCode()).isEqualTo(5);
     assertThat(await(executor.run(request("start", "demo-zk-1", "zk"))).exitCode()).isZero();
-    assertThat(executor.runs()).extracting(CommandRun::exitCode)
+    assertThat(executor.runs())
+        .extracting(CommandRun::exitCode)
         .containsExactly(1, 2, 3, 4, 4, 5, 0);
   }
 
@@ -112,19 +139,29 @@ class ScriptedCommandExecutorTest {
 
     assertThat(f).isNotDone();
     assertThat(executor.inFlight()).isEqualTo(1);
-    assertThat(executor.runs()).singleElement().satisfies(r -> {
-      assertThat(r.state()).isEqualTo(State.RUNNING);
-      assertThat(r.endSeq()).isZero();
-      assertThat(r.ended()).isFalse();
-    });
+    assertThat(executor.runs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(State.RUNNING);
+              assertThat(r.endSeq()).isZero();
+              assertThat(r.ended()).isFalse();
+            });
     CommandResult result = await(f);
     assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(Duration.ofMillis(60).toNanos());
-    assertThat(result).isEqualTo(
-        CommandResult.builder().exitCode(0).timedOut(false).stdoutTail("started").stderrTail("")
-            .duration(Duration.ofMillis(60)).build());
+    assertThat(result)
+        .isEqualTo(
+            CommandResult.builder()
+                .exitCode(0)
+                .timedOut(false)
+                .stdoutTail("started")
+                .stderrTail("")
+                .duration(Duration.ofMillis(60))
+                .build());
     assertThat(scheduler.delays).containsExactly(Duration.ofMillis(60));
     assertThat(executor.inFlight()).isZero();
-    assertThat(executor.runs("start")).singleElement()
+    assertThat(executor.runs("start"))
+        .singleElement()
         .satisfies(r -> assertThat(r.state()).isEqualTo(State.EXITED));
   }
 
@@ -142,10 +179,13 @@ class ScriptedCommandExecutorTest {
     assertThat(result.duration()).isEqualTo(Duration.ofMillis(40));
     assertThat(result.succeeded()).isFalse();
     assertThat(scheduler.delays).containsExactly(Duration.ofMillis(40));
-    assertThat(executor.runs()).singleElement().satisfies(r -> {
-      assertThat(r.state()).isEqualTo(State.TIMED_OUT);
-      assertThat(r.exitCode()).isEqualTo(124);
-    });
+    assertThat(executor.runs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(State.TIMED_OUT);
+              assertThat(r.exitCode()).isEqualTo(124);
+            });
   }
 
   @Test
@@ -181,12 +221,15 @@ class ScriptedCommandExecutorTest {
 
     assertThat(atStart.state()).isEqualTo(State.RUNNING);
     assertThatThrownBy(f::join).isInstanceOf(CancellationException.class);
-    assertThat(executor.runs()).singleElement().satisfies(r -> {
-      assertThat(r.state()).isEqualTo(State.CANCELLED);
-      assertThat(r.endSeq()).isEqualTo(2);
-      assertThat(r.endedAt()).contains(Instant.parse("2026-01-01T00:00:03Z"));
-      assertThat(r.exitCode()).isEqualTo(-1);
-    });
+    assertThat(executor.runs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(State.CANCELLED);
+              assertThat(r.endSeq()).isEqualTo(2);
+              assertThat(r.endedAt()).contains(Instant.parse("2026-01-01T00:00:03Z"));
+              assertThat(r.exitCode()).isEqualTo(-1);
+            });
     assertThat(executor.inFlight()).isZero();
     assertThat(scheduler.getQueue()).isEmpty();
   }
@@ -195,11 +238,12 @@ class ScriptedCommandExecutorTest {
   void completingTheFutureFromOutside_marksTheRunCancelled() throws Exception {
     executor.on("start").hang();
 
-    CompletableFuture<CommandResult> f = executor.run(request("start", "n1", "zk"))
-        .orTimeout(20, TimeUnit.MILLISECONDS);
+    CompletableFuture<CommandResult> f =
+        executor.run(request("start", "n1", "zk")).orTimeout(20, TimeUnit.MILLISECONDS);
 
     assertThatThrownBy(() -> await(f)).hasCauseInstanceOf(TimeoutException.class);
-    assertThat(executor.runs()).singleElement()
+    assertThat(executor.runs())
+        .singleElement()
         .satisfies(r -> assertThat(r.state()).isEqualTo(State.CANCELLED));
     assertThat(scheduler.getQueue()).isEmpty();
   }
@@ -212,7 +256,8 @@ class ScriptedCommandExecutorTest {
     CompletableFuture<CommandResult> f = executor.run(request("start", "n1", "zk"));
 
     assertThatThrownBy(f::join).hasCause(lost);
-    assertThat(executor.runs()).singleElement()
+    assertThat(executor.runs())
+        .singleElement()
         .satisfies(r -> assertThat(r.state()).isEqualTo(State.FAILED));
   }
 
@@ -224,15 +269,19 @@ class ScriptedCommandExecutorTest {
     executor.on("start").forRole("b").latency(Duration.ofMillis(5));
 
     // what an engine does: run group a in parallel, then group b once all of a has ended
-    CompletableFuture<?> groupA = CompletableFuture.allOf(
-        executor.run(request("start", "a1", "a")), executor.run(request("start", "a2", "a")),
-        executor.run(request("start", "a3", "a")));
+    CompletableFuture<?> groupA =
+        CompletableFuture.allOf(
+            executor.run(request("start", "a1", "a")),
+            executor.run(request("start", "a2", "a")),
+            executor.run(request("start", "a3", "a")));
     List<CompletableFuture<CommandResult>> groupB = new ArrayList<>();
-    CompletableFuture<?> done = groupA.thenCompose(x -> {
-      groupB.add(executor.run(request("start", "b1", "b")));
-      groupB.add(executor.run(request("start", "b2", "b")));
-      return CompletableFuture.allOf(groupB.toArray(CompletableFuture[]::new));
-    });
+    CompletableFuture<?> done =
+        groupA.thenCompose(
+            x -> {
+              groupB.add(executor.run(request("start", "b1", "b")));
+              groupB.add(executor.run(request("start", "b2", "b")));
+              return CompletableFuture.allOf(groupB.toArray(CompletableFuture[]::new));
+            });
     await(done);
 
     List<CommandRun> runs = executor.runs("start");
@@ -242,7 +291,8 @@ class ScriptedCommandExecutorTest {
     assertThat(b).hasSize(2);
     for (CommandRun first : a) {
       for (CommandRun next : b) {
-        assertThat(first.endedBefore(next)).as("%s before %s", first.nodeId(), next.nodeId())
+        assertThat(first.endedBefore(next))
+            .as("%s before %s", first.nodeId(), next.nodeId())
             .isTrue();
       }
     }
@@ -254,10 +304,11 @@ class ScriptedCommandExecutorTest {
     assertThat(executor.maxInFlight()).isEqualTo(3);
     // every number is used once
     List<Long> all = new ArrayList<>();
-    runs.forEach(r -> {
-      all.add(r.startSeq());
-      all.add(r.endSeq());
-    });
+    runs.forEach(
+        r -> {
+          all.add(r.startSeq());
+          all.add(r.endSeq());
+        });
     assertThat(all).doesNotHaveDuplicates().hasSize(10).allMatch(n -> n >= 1 && n <= 10);
   }
 
@@ -277,7 +328,8 @@ class ScriptedCommandExecutorTest {
     executor.close();
 
     assertThat(f).isCancelled();
-    assertThat(executor.runs()).singleElement()
+    assertThat(executor.runs())
+        .singleElement()
         .satisfies(r -> assertThat(r.state()).isEqualTo(State.CANCELLED));
   }
 
@@ -286,9 +338,9 @@ class ScriptedCommandExecutorTest {
     ScriptedCommandExecutor plain = ScriptedCommandExecutor.builder().build();
 
     assertThatThrownBy(() -> plain.on("start").latency(Duration.ofMillis(1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("scheduler");
-    assertThatThrownBy(() -> plain.on("start").hang())
-        .isInstanceOf(IllegalStateException.class);
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("scheduler");
+    assertThatThrownBy(() -> plain.on("start").hang()).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> executor.on("x").times(0))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -43,8 +43,7 @@ class SimulatedClusterStoreTest {
     TransientSpiException hiccup = new TransientSpiException("simulated store hiccup", null);
     sim.failNext(SpiMethod.STORE_PUT_BACKUP, hiccup);
 
-    CompletableFuture<Void> failed = store.putBackup(backup("b-1", "c1", T0))
-        .toCompletableFuture();
+    CompletableFuture<Void> failed = store.putBackup(backup("b-1", "c1", T0)).toCompletableFuture();
 
     assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class).hasCause(hiccup);
     assertThat(await(delegate.getBackup("b-1"))).isEmpty();
@@ -67,8 +66,8 @@ class SimulatedClusterStoreTest {
 
   @Test
   void onlyPutBackup_countsAsAWrite() {
-    assertThat(SpiMethod.of(SpiMethod.Spi.CLUSTER_STORE)).contains(SpiMethod.STORE_PUT_BACKUP,
-        SpiMethod.STORE_GET_BACKUP, SpiMethod.STORE_BACKUPS);
+    assertThat(SpiMethod.of(SpiMethod.Spi.CLUSTER_STORE))
+        .contains(SpiMethod.STORE_PUT_BACKUP, SpiMethod.STORE_GET_BACKUP, SpiMethod.STORE_BACKUPS);
     assertThat(SpiMethod.STORE_PUT_BACKUP.writes()).isTrue();
     assertThat(SpiMethod.STORE_GET_BACKUP.writes()).isFalse();
     assertThat(SpiMethod.STORE_BACKUPS.writes()).isFalse();

@@ -3,14 +3,15 @@ package io.clusterlifecycle.api.error;
 import java.util.Objects;
 
 /**
- * A state machine was asked to make a move its transition table does not allow, or an
- * operation was requested in a state that does not permit it. Nothing was changed.
+ * A state machine was asked to make a move its transition table does not allow, or an operation was
+ * requested in a state that does not permit it. Nothing was changed.
  */
 public class IllegalStateTransitionException extends LifecycleException {
   private static final long serialVersionUID = 1L;
 
   /** The state the machine was in and is still in. */
   private final Enum<?> from;
+
   /** The state that was asked for. */
   private final Enum<?> to;
 
@@ -27,8 +28,8 @@ public class IllegalStateTransitionException extends LifecycleException {
   }
 
   /**
-   * Creates the exception with a message of its own, for a move refused for a reason other
-   * than the table (for example an operation not allowed in the current state).
+   * Creates the exception with a message of its own, for a move refused for a reason other than the
+   * table (for example an operation not allowed in the current state).
    *
    * @param from the current state
    * @param to the state that was asked for

@@ -1,8 +1,8 @@
 package io.clusterlifecycle.api.error;
 
 /**
- * An operation, or a wait for a busy cluster, took longer than its timeout. An operation that
- * timed out has failed with a resumable journal.
+ * An operation, or a wait for a busy cluster, took longer than its timeout. An operation that timed
+ * out has failed with a resumable journal.
  */
 public class LifecycleTimeoutException extends LifecycleException {
   private static final long serialVersionUID = 1L;

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Input was rejected before anything was created or changed. Carries every problem found, not
- * only the first, so that a user can fix them all in one go.
+ * Input was rejected before anything was created or changed. Carries every problem found, not only
+ * the first, so that a user can fix them all in one go.
  */
 public class ValidationException extends LifecycleException {
   private static final long serialVersionUID = 1L;
@@ -29,8 +29,12 @@ public class ValidationException extends LifecycleException {
     if (problems.isEmpty()) {
       throw new IllegalArgumentException("a validation exception needs at least one problem");
     }
-    return problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + subject
-        + ":\n" + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n"));
+    return problems.size()
+        + (problems.size() == 1 ? " problem" : " problems")
+        + " in "
+        + subject
+        + ":\n"
+        + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n"));
   }
 
   /**

@@ -6,9 +6,9 @@ import java.util.Objects;
  * One problem found in user input: where it is and why it is wrong.
  *
  * <p>The {@code path} uses the snake_case keys of the spec file format with list indexes, for
- * example {@code roles[1].services.start.order}; {@code $} stands for the document as a whole.
- * A problem found in a file also carries the 1-based line and column it was found at; problems
- * found in a model built in code carry {@code 0} for both.
+ * example {@code roles[1].services.start.order}; {@code $} stands for the document as a whole. A
+ * problem found in a file also carries the 1-based line and column it was found at; problems found
+ * in a model built in code carry {@code 0} for both.
  *
  * @param path where the problem is, never blank
  * @param reason why the value is wrong and, where it helps, what would be right; never blank
@@ -59,8 +59,8 @@ public record ValidationProblem(String path, String reason, int line, int column
   }
 
   /**
-   * Renders the problem as one line: {@code <path>: <reason>}, followed by
-   * {@code  (line L, column C)} when the problem has a location.
+   * Renders the problem as one line: {@code <path>: <reason>}, followed by {@code (line L, column
+   * C)} when the problem has a location.
    *
    * @return the one-line rendering used by the command-line tool
    */

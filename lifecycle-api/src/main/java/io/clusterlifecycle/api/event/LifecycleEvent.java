@@ -227,11 +227,23 @@ public record LifecycleEvent(
      * @return the event
      */
     public LifecycleEvent build(long seq, Instant ts) {
-      return new LifecycleEvent(seq, ts, event, Optional.ofNullable(cluster),
-          Optional.ofNullable(operation), Optional.ofNullable(opType), Optional.ofNullable(stage),
-          Optional.ofNullable(role), Optional.ofNullable(node), Optional.ofNullable(service),
-          Optional.ofNullable(order), Optional.ofNullable(exitCode), Optional.ofNullable(path),
-          Optional.ofNullable(from), Optional.ofNullable(to), Optional.ofNullable(message));
+      return new LifecycleEvent(
+          seq,
+          ts,
+          event,
+          Optional.ofNullable(cluster),
+          Optional.ofNullable(operation),
+          Optional.ofNullable(opType),
+          Optional.ofNullable(stage),
+          Optional.ofNullable(role),
+          Optional.ofNullable(node),
+          Optional.ofNullable(service),
+          Optional.ofNullable(order),
+          Optional.ofNullable(exitCode),
+          Optional.ofNullable(path),
+          Optional.ofNullable(from),
+          Optional.ofNullable(to),
+          Optional.ofNullable(message));
     }
   }
 }

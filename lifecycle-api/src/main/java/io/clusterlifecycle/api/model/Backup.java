@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A cluster backup (docs/design.md §6.10): what a successful backup operation recorded, enough to restore
- * the cluster into a new one with the same role counts.
+ * A cluster backup (docs/design.md §6.10): what a successful backup operation recorded, enough to
+ * restore the cluster into a new one with the same role counts.
  *
  * @param id the backup id, unique in the store; also the {@code LC_BACKUP_ID} its commands got
  * @param clusterId the cluster backed up
@@ -92,14 +92,17 @@ public record Backup(
    * @return the artifact, or empty when that node ran no backup
    */
   public Optional<Artifact> artifact(String role, int position) {
-    List<Artifact> ofRole = artifacts.stream().filter(a -> a.role().equals(role))
-        .sorted(java.util.Comparator.comparingInt(Artifact::index)).toList();
+    List<Artifact> ofRole =
+        artifacts.stream()
+            .filter(a -> a.role().equals(role))
+            .sorted(java.util.Comparator.comparingInt(Artifact::index))
+            .toList();
     return position < ofRole.size() ? Optional.of(ofRole.get(position)) : Optional.empty();
   }
 
   /**
-   * Starts a builder for a Backup; every component not set is {@code null} (which the
-   * constructor refuses), zero, false, or empty for optional values and collections.
+   * Starts a builder for a Backup; every component not set is {@code null} (which the constructor
+   * refuses), zero, false, or empty for optional values and collections.
    *
    * @return a new builder
    */
@@ -143,7 +146,8 @@ public record Backup(
     }
 
     /**
-     * Sets {@code id}: the backup id, unique in the store; also the {@code LC_BACKUP_ID} its commands got.
+     * Sets {@code id}: the backup id, unique in the store; also the {@code LC_BACKUP_ID} its
+     * commands got.
      *
      * @param value the value
      * @return this builder

@@ -28,13 +28,13 @@ import java.util.TreeMap;
  * @param state the cluster's state
  * @param nodes the nodes, sorted by role order in the spec and then by index
  * @param lastIndex per role, the highest node index ever handed out (indexes are never reused)
- * @param primaries per role that has a {@code promote} service, the node promoted last (docs/design.md
- *     §6.11); a role missing here has its first node as primary
+ * @param primaries per role that has a {@code promote} service, the node promoted last
+ *     (docs/design.md §6.11); a role missing here has its first node as primary
  * @param operation the id of the operation under way; empty when none
  * @param lease the owner of the operation under way, empty when none
  * @param history ids of the operations run on it, oldest first
- * @param version the record's version, for compare-and-set in the store; {@code 0} before the
- *     first write
+ * @param version the record's version, for compare-and-set in the store; {@code 0} before the first
+ *     write
  * @param createdAt when it was created
  * @param updatedAt when its record last changed
  */
@@ -97,8 +97,8 @@ public record Cluster(
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     nodes = NodeList.copyOf(nodes);
     lastIndex = Collections.unmodifiableMap(new TreeMap<>(lastIndex));
-    primaries = primaries == null ? Map.of()
-        : Collections.unmodifiableMap(new TreeMap<>(primaries));
+    primaries =
+        primaries == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(primaries));
     history = List.copyOf(history);
   }
 
@@ -113,8 +113,8 @@ public record Cluster(
   }
 
   /**
-   * Returns the primary node of a role (docs/design.md §6.11): the node promoted last, or else the role's
-   * first node.
+   * Returns the primary node of a role (docs/design.md §6.11): the node promoted last, or else the
+   * role's first node.
    *
    * @param role the role name
    * @return the primary node, or empty when the recorded one is gone and the role has no nodes
@@ -136,7 +136,8 @@ public record Cluster(
    */
   public AppSpec specOf(Node node) {
     String version = node.version().orElse(spec.version());
-    if (!version.equals(spec.version()) && previousSpec.isPresent()
+    if (!version.equals(spec.version())
+        && previousSpec.isPresent()
         && previousSpec.get().version().equals(version)) {
       return previousSpec.get();
     }
@@ -150,8 +151,10 @@ public record Cluster(
    * @return the nodes, possibly none
    */
   public List<Node> nodes(String role) {
-    return nodes.stream().filter(n -> n.role().equals(role))
-        .sorted(Comparator.comparingInt(Node::index)).toList();
+    return nodes.stream()
+        .filter(n -> n.role().equals(role))
+        .sorted(Comparator.comparingInt(Node::index))
+        .toList();
   }
 
   /**
@@ -161,8 +164,24 @@ public record Cluster(
    * @return the copy
    */
   public Cluster withVersion(long newVersion) {
-    return new Cluster(id, name, namespace, spec, previousSpec, labels, env, state, nodes,
-        lastIndex, primaries, operation, lease, history, newVersion, createdAt, updatedAt);
+    return new Cluster(
+        id,
+        name,
+        namespace,
+        spec,
+        previousSpec,
+        labels,
+        env,
+        state,
+        nodes,
+        lastIndex,
+        primaries,
+        operation,
+        lease,
+        history,
+        newVersion,
+        createdAt,
+        updatedAt);
   }
 
   /**
@@ -184,10 +203,25 @@ public record Cluster(
    * @return a builder in state PENDING with no nodes
    */
   public static Builder builder(String id, String name, AppSpec spec, Instant now) {
-    return new Builder(new Cluster(id, name, DEFAULT_NAMESPACE, spec, Optional.empty(), Map.of(),
-        spec.env(), ClusterState.PENDING, List.of(), Map.of(), Map.of(), Optional.empty(),
-        Optional.empty(),
-        List.of(), 0, now, now));
+    return new Builder(
+        new Cluster(
+            id,
+            name,
+            DEFAULT_NAMESPACE,
+            spec,
+            Optional.empty(),
+            Map.of(),
+            spec.env(),
+            ClusterState.PENDING,
+            List.of(),
+            Map.of(),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            0,
+            now,
+            now));
   }
 
   /** Builds a changed copy of a {@link Cluster}; not thread-safe. */
@@ -200,8 +234,10 @@ public record Cluster(
     private Map<String, String> labels;
     private Map<String, String> env;
     private ClusterState state;
+
     /** Nodes put since the base record, by id, and ids removed since. */
     private final Map<String, Node> putNodes = new LinkedHashMap<>();
+
     private final java.util.Set<String> removedNodes = new java.util.HashSet<>();
     private final Map<String, Integer> lastIndex;
     private Optional<String> operation;
@@ -306,8 +342,8 @@ public record Cluster(
     }
 
     /**
-     * Adds a node or replaces the node with the same id, keeping nodes sorted by role order in
-     * the spec and then by index.
+     * Adds a node or replaces the node with the same id, keeping nodes sorted by role order in the
+     * spec and then by index.
      *
      * @param node the node
      * @return this builder
@@ -404,8 +440,23 @@ public record Cluster(
      */
     public Cluster build() {
       primaries.keySet().removeIf(role -> spec.role(role).isEmpty());
-      return new Cluster(base.id, base.name, namespace, spec, previousSpec, labels, env, state,
-          nodes(), lastIndex, primaries, operation, lease, history, version, base.createdAt,
+      return new Cluster(
+          base.id,
+          base.name,
+          namespace,
+          spec,
+          previousSpec,
+          labels,
+          env,
+          state,
+          nodes(),
+          lastIndex,
+          primaries,
+          operation,
+          lease,
+          history,
+          version,
+          base.createdAt,
           updatedAt);
     }
 
@@ -428,8 +479,10 @@ public record Cluster(
       Map<String, Integer> roleOrder = new HashMap<>();
       spec.roles().forEach(r -> roleOrder.putIfAbsent(r.name(), roleOrder.size()));
       List<Node> sorted = new ArrayList<>(all.values());
-      sorted.sort(Comparator.<Node>comparingInt(n -> roleOrder.getOrDefault(n.role(),
-          Integer.MAX_VALUE)).thenComparing(Node::role).thenComparingInt(Node::index));
+      sorted.sort(
+          Comparator.<Node>comparingInt(n -> roleOrder.getOrDefault(n.role(), Integer.MAX_VALUE))
+              .thenComparing(Node::role)
+              .thenComparingInt(Node::index));
       return sorted;
     }
   }

@@ -73,9 +73,12 @@ public record ClusterQuery(
     for (String part : text.split(",", -1)) {
       int eq = part.indexOf('=');
       if (eq <= 0) {
-        throw new ValidationException("label selector",
-            List.of(ValidationProblem.of("selector", "'" + part + "' is not key=value; write"
-                + " the selector as k1=v1,k2=v2")));
+        throw new ValidationException(
+            "label selector",
+            List.of(
+                ValidationProblem.of(
+                    "selector",
+                    "'" + part + "' is not key=value; write" + " the selector as k1=v1,k2=v2")));
       }
       parsed.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
     }

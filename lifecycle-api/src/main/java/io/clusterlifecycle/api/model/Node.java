@@ -7,9 +7,9 @@ import java.util.Optional;
 /**
  * One member of a cluster.
  *
- * <p>Node ids are {@code <cluster-name>-<role>-<index>}; the index counts up per role and is
- * never reused within a cluster, so ids sort in creation order within a role. Build one with
- * {@link #builder()}; change a copy with {@link #toBuilder()} or the {@code with*} methods.
+ * <p>Node ids are {@code <cluster-name>-<role>-<index>}; the index counts up per role and is never
+ * reused within a cluster, so ids sort in creation order within a role. Build one with {@link
+ * #builder()}; change a copy with {@link #toBuilder()} or the {@code with*} methods.
  *
  * @param id the node id
  * @param role the role it belongs to
@@ -21,8 +21,8 @@ import java.util.Optional;
  * @param memory MiB
  * @param volumeSize GiB of data volume, {@code 0} for none
  * @param image the image it runs; empty for the provider's default
- * @param version the app version it runs; empty for the cluster's version. During an upgrade
- *     or rollback nodes of one cluster may run different versions
+ * @param version the app version it runs; empty for the cluster's version. During an upgrade or
+ *     rollback nodes of one cluster may run different versions
  */
 public record Node(
     String id,
@@ -50,8 +50,8 @@ public record Node(
    * @param memory MiB
    * @param volumeSize GiB, {@code 0} for none
    * @param image the image, if not the provider's default
-   * @param version the app version, if not the cluster's; {@code null} (a record written
-   *     before versions were recorded) is read as empty
+   * @param version the app version, if not the cluster's; {@code null} (a record written before
+   *     versions were recorded) is read as empty
    */
   public Node {
     Objects.requireNonNull(id, "id");
@@ -108,8 +108,8 @@ public record Node(
   }
 
   /**
-   * Starts a builder for a Node; every component not set is {@code null} (which the
-   * constructor refuses), zero, false, or empty for optional values and collections.
+   * Starts a builder for a Node; every component not set is {@code null} (which the constructor
+   * refuses), zero, false, or empty for optional values and collections.
    *
    * @return a new builder
    */
@@ -237,7 +237,8 @@ public record Node(
     }
 
     /**
-     * Sets or clears {@code instanceId}: the provider's instance id; empty until its resource exists.
+     * Sets or clears {@code instanceId}: the provider's instance id; empty until its resource
+     * exists.
      *
      * @param value the value, or empty for none
      * @return this builder
@@ -303,7 +304,8 @@ public record Node(
     }
 
     /**
-     * Sets {@code version}: the app version it runs; empty for the cluster's version. During an upgrade or rollback nodes of one cluster may run different versions.
+     * Sets {@code version}: the app version it runs; empty for the cluster's version. During an
+     * upgrade or rollback nodes of one cluster may run different versions.
      *
      * @param value the value; {@code null} or, for text, empty means none
      * @return this builder
@@ -314,7 +316,8 @@ public record Node(
     }
 
     /**
-     * Sets or clears {@code version}: the app version it runs; empty for the cluster's version. During an upgrade or rollback nodes of one cluster may run different versions.
+     * Sets or clears {@code version}: the app version it runs; empty for the cluster's version.
+     * During an upgrade or rollback nodes of one cluster may run different versions.
      *
      * @param value the value, or empty for none
      * @return this builder
@@ -332,8 +335,8 @@ public record Node(
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public Node build() {
-      return new Node(id, role, index, state, address, instanceId, cpu, memory,
-          volumeSize, image, version);
+      return new Node(
+          id, role, index, state, address, instanceId, cpu, memory, volumeSize, image, version);
     }
   }
 }

@@ -9,12 +9,13 @@ import java.util.RandomAccess;
 
 /**
  * The nodes of a {@link Cluster}: an unmodifiable list that also finds a node by id in constant
- * time, and that a new version of the record derives from cheaply when nodes only change in
- * place, so that records of clusters with thousands of nodes stay cheap to update. Equal to any
- * list with the same nodes in the same order.
+ * time, and that a new version of the record derives from cheaply when nodes only change in place,
+ * so that records of clusters with thousands of nodes stay cheap to update. Equal to any list with
+ * the same nodes in the same order.
  */
 final class NodeList extends AbstractList<Node> implements RandomAccess {
   private final Node[] nodes;
+
   /** Node id to position; shared by the versions whose nodes sit at the same positions. */
   private volatile Map<String, Integer> positions;
 
@@ -52,8 +53,8 @@ final class NodeList extends AbstractList<Node> implements RandomAccess {
   }
 
   /**
-   * The list with some nodes replaced in place, or null when one of them is not here with the
-   * same role and index (its position would change).
+   * The list with some nodes replaced in place, or null when one of them is not here with the same
+   * role and index (its position would change).
    */
   NodeList withReplaced(Map<String, Node> replacements) {
     Map<String, Integer> index = positions();

@@ -21,8 +21,8 @@ import java.util.Optional;
  * @param createdAt when it was accepted
  * @param endedAt when it ended, if it has
  * @param error why it failed; empty unless it failed
- * @param refused true when a guard or pre-check refused it: it failed, but nothing was changed
- *     and the cluster is back in {@code startedFrom}
+ * @param refused true when a guard or pre-check refused it: it failed, but nothing was changed and
+ *     the cluster is back in {@code startedFrom}
  * @param warnings failures tolerated because the operation was forced
  * @param keptVolumes ids of volumes left in place by a delete with keep-volumes
  */
@@ -81,10 +81,21 @@ public record Operation(
    * @param newKeptVolumes the kept volumes
    * @return the copy
    */
-  public Operation ended(OperationState newState, Instant at, String why, boolean wasRefused,
-      List<String> newWarnings, List<String> newKeptVolumes) {
-    return toBuilder().state(state.moveTo(newState)).endedAt(at).error(why).refused(wasRefused)
-        .warnings(newWarnings).keptVolumes(newKeptVolumes).build();
+  public Operation ended(
+      OperationState newState,
+      Instant at,
+      String why,
+      boolean wasRefused,
+      List<String> newWarnings,
+      List<String> newKeptVolumes) {
+    return toBuilder()
+        .state(state.moveTo(newState))
+        .endedAt(at)
+        .error(why)
+        .refused(wasRefused)
+        .warnings(newWarnings)
+        .keptVolumes(newKeptVolumes)
+        .build();
   }
 
   /**
@@ -267,7 +278,8 @@ public record Operation(
     }
 
     /**
-     * Sets {@code refused}: true when a guard or pre-check refused it: it failed, but nothing was changed and the cluster is back in {@code startedFrom}.
+     * Sets {@code refused}: true when a guard or pre-check refused it: it failed, but nothing was
+     * changed and the cluster is back in {@code startedFrom}.
      *
      * @param value the value
      * @return this builder
@@ -310,8 +322,18 @@ public record Operation(
      */
     public Operation build() {
       return new Operation(
-          id, clusterId, type, state, startedFrom, plan, createdAt, endedAt, error, refused,
-          warnings, keptVolumes);
+          id,
+          clusterId,
+          type,
+          state,
+          startedFrom,
+          plan,
+          createdAt,
+          endedAt,
+          error,
+          refused,
+          warnings,
+          keptVolumes);
     }
   }
 }

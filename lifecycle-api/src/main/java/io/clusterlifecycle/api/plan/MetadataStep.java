@@ -5,13 +5,13 @@ import java.util.Objects;
 
 /**
  * Publishes or unpublishes parts of the cluster's metadata tree (docs/design.md §4) in one atomic
- * commit. The values are taken from the cluster's record when the step runs, so that addresses
- * of nodes created earlier in the same operation are known.
+ * commit. The values are taken from the cluster's record when the step runs, so that addresses of
+ * nodes created earlier in the same operation are known.
  *
  * @param id the step id
  * @param action publish (put) or unpublish (delete)
- * @param sections the top-level sections concerned, such as {@code hosts} or
- *     {@code adding-hosts}; {@code *} means the whole tree
+ * @param sections the top-level sections concerned, such as {@code hosts} or {@code adding-hosts};
+ *     {@code *} means the whole tree
  * @param nodes for the host sections, the nodes concerned; empty means every node
  */
 public record MetadataStep(String id, Action action, List<String> sections, List<String> nodes)
@@ -46,7 +46,8 @@ public record MetadataStep(String id, Action action, List<String> sections, List
   @Override
   public String describe() {
     String what = sections.contains(ALL) ? "metadata tree" : "/" + String.join(" + /", sections);
-    return (action == Action.PUBLISH ? "publish " : "unpublish ") + what
+    return (action == Action.PUBLISH ? "publish " : "unpublish ")
+        + what
         + (nodes.isEmpty() ? "" : " of " + String.join(", ", nodes));
   }
 }

@@ -50,8 +50,8 @@ public record Plan(String clusterId, String clusterName, OperationType type, Lis
   }
 
   /**
-   * Renders the plan as a Mermaid flowchart: one subgraph per stage, one box per step, arrows
-   * from each stage to the next.
+   * Renders the plan as a Mermaid flowchart: one subgraph per stage, one box per step, arrows from
+   * each stage to the next.
    *
    * @return the Mermaid source
    */

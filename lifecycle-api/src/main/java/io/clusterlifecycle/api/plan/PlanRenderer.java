@@ -6,9 +6,16 @@ final class PlanRenderer {
 
   static String text(Plan plan) {
     StringBuilder b = new StringBuilder();
-    b.append(plan.type().displayName()).append(" of cluster ").append(plan.clusterName())
-        .append(" (").append(plan.clusterId()).append("): ").append(plan.stages().size())
-        .append(" stages, ").append(plan.steps().count()).append(" steps\n");
+    b.append(plan.type().displayName())
+        .append(" of cluster ")
+        .append(plan.clusterName())
+        .append(" (")
+        .append(plan.clusterId())
+        .append("): ")
+        .append(plan.stages().size())
+        .append(" stages, ")
+        .append(plan.steps().count())
+        .append(" steps\n");
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage s = plan.stages().get(i);
       b.append(String.format("%3d. %s", i + 1, s.name()));
@@ -30,10 +37,19 @@ final class PlanRenderer {
     StringBuilder b = new StringBuilder("flowchart TD\n");
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage s = plan.stages().get(i);
-      b.append("  subgraph S").append(i).append("[\"").append(i + 1).append(". ")
-          .append(escape(s.name())).append(s.always() ? " (finally)" : "").append("\"]\n");
+      b.append("  subgraph S")
+          .append(i)
+          .append("[\"")
+          .append(i + 1)
+          .append(". ")
+          .append(escape(s.name()))
+          .append(s.always() ? " (finally)" : "")
+          .append("\"]\n");
       for (Step step : s.steps()) {
-        b.append("    ").append(nodeId(step)).append("[\"").append(escape(step.describe()))
+        b.append("    ")
+            .append(nodeId(step))
+            .append("[\"")
+            .append(escape(step.describe()))
             .append("\"]\n");
       }
       b.append("  end\n");

@@ -3,8 +3,8 @@ package io.clusterlifecycle.api.plan;
 import java.util.Objects;
 
 /**
- * Boots one node from another image, keeping its volume and address (docs/design.md §6.6); on success the
- * node's record holds the new image and app version.
+ * Boots one node from another image, keeping its volume and address (docs/design.md §6.6); on
+ * success the node's record holds the new image and app version.
  *
  * @param id the step id
  * @param node the node id
@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param image the new image, empty for the provider's default
  * @param version the app version the image runs
  */
-public record ReplaceImageStep(String id, String node, String role, String image, String version) implements Step {
+public record ReplaceImageStep(String id, String node, String role, String image, String version)
+    implements Step {
 
   /**
    * Checks the fields.
@@ -141,8 +142,7 @@ public record ReplaceImageStep(String id, String node, String role, String image
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public ReplaceImageStep build() {
-      return new ReplaceImageStep(
-          id, node, role, image, version);
+      return new ReplaceImageStep(id, node, role, image, version);
     }
   }
 }

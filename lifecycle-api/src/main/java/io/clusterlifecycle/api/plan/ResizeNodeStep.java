@@ -3,8 +3,8 @@ package io.clusterlifecycle.api.plan;
 import java.util.Objects;
 
 /**
- * Resizes one node's instance and volume through the resource provider (docs/design.md §6.5); on success
- * the node's record holds the new sizes.
+ * Resizes one node's instance and volume through the resource provider (docs/design.md §6.5); on
+ * success the node's record holds the new sizes.
  *
  * @param id the step id
  * @param node the node id
@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param memory the new memory, MiB
  * @param volumeSize the new volume size, GiB; {@code 0} when the node has no volume
  */
-public record ResizeNodeStep(String id, String node, String role, int cpu, int memory, int volumeSize) implements Step {
+public record ResizeNodeStep(
+    String id, String node, String role, int cpu, int memory, int volumeSize) implements Step {
 
   /**
    * Checks the fields.
@@ -30,14 +31,26 @@ public record ResizeNodeStep(String id, String node, String role, int cpu, int m
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(role, "role");
     if (cpu < 1 || memory < 1 || volumeSize < 0) {
-      throw new IllegalArgumentException("sizes must be positive, were cpu=" + cpu
-          + " memory=" + memory + " volume=" + volumeSize);
+      throw new IllegalArgumentException(
+          "sizes must be positive, were cpu="
+              + cpu
+              + " memory="
+              + memory
+              + " volume="
+              + volumeSize);
     }
   }
 
   @Override
   public String describe() {
-    return "resize " + node + " to " + cpu + " cpu, " + memory + " MiB" + (volumeSize > 0 ? ", " + volumeSize + " GiB" : "");
+    return "resize "
+        + node
+        + " to "
+        + cpu
+        + " cpu, "
+        + memory
+        + " MiB"
+        + (volumeSize > 0 ? ", " + volumeSize + " GiB" : "");
   }
 
   /**
@@ -156,8 +169,7 @@ public record ResizeNodeStep(String id, String node, String role, int cpu, int m
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public ResizeNodeStep build() {
-      return new ResizeNodeStep(
-          id, node, role, cpu, memory, volumeSize);
+      return new ResizeNodeStep(id, node, role, cpu, memory, volumeSize);
     }
   }
 }

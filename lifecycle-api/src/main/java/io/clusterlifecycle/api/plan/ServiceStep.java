@@ -13,11 +13,12 @@ import java.util.TreeMap;
  * @param role the node's role
  * @param service the service name
  * @param order the service's order for the node's role
- * @param env variables the command gets besides the engine's {@code LC_*} ones, such as the
- *     backup artifact of a {@code backup} or {@code restore} step; never secrets
+ * @param env variables the command gets besides the engine's {@code LC_*} ones, such as the backup
+ *     artifact of a {@code backup} or {@code restore} step; never secrets
  */
-public record ServiceStep(String id, String node, String role, String service, int order,
-    Map<String, String> env) implements Step {
+public record ServiceStep(
+    String id, String node, String role, String service, int order, Map<String, String> env)
+    implements Step {
   /**
    * Checks for nulls.
    *
@@ -153,7 +154,8 @@ public record ServiceStep(String id, String node, String role, String service, i
     }
 
     /**
-     * Sets {@code env}: variables the command gets besides the engine's {@code LC_*} ones, such as the backup artifact of a {@code backup} or {@code restore} step; never secrets.
+     * Sets {@code env}: variables the command gets besides the engine's {@code LC_*} ones, such as
+     * the backup artifact of a {@code backup} or {@code restore} step; never secrets.
      *
      * @param value the value
      * @return this builder
@@ -172,8 +174,7 @@ public record ServiceStep(String id, String node, String role, String service, i
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public ServiceStep build() {
-      return new ServiceStep(
-          id, node, role, service, order, env);
+      return new ServiceStep(id, node, role, service, order, env);
     }
   }
 }

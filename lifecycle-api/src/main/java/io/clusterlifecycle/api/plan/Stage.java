@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A set of steps that run in parallel; a stage starts only after the previous one finished.
- * Build one with {@link #builder(String)}.
+ * A set of steps that run in parallel; a stage starts only after the previous one finished. Build
+ * one with {@link #builder(String)}.
  *
  * @param name what the stage does, for example {@code start (order 1)}
  * @param onFailure what a failed step of this stage does to the operation
@@ -14,16 +14,16 @@ import java.util.Objects;
  * @param steps the steps, in a deterministic order
  * @param kind why the stage is in the plan: planned with the operation, or added by a recovery
  */
-public record Stage(String name, FailurePolicy onFailure, boolean always, List<Step> steps,
-    Kind kind) {
+public record Stage(
+    String name, FailurePolicy onFailure, boolean always, List<Step> steps, Kind kind) {
 
   /** What a failed step does to its operation. */
   public enum FailurePolicy {
     /** The stage fails after the steps in flight finish; the operation fails. */
     FAIL,
     /**
-     * A guard or pre-check: the operation is refused — nothing further runs but finally stages,
-     * and the cluster returns to the state it was in.
+     * A guard or pre-check: the operation is refused — nothing further runs but finally stages, and
+     * the cluster returns to the state it was in.
      */
     REFUSE,
     /** A forced operation: the failure is recorded as a warning and the operation goes on. */
@@ -39,8 +39,8 @@ public record Stage(String name, FailurePolicy onFailure, boolean always, List<S
   }
 
   /**
-   * Checks for nulls, copies the steps, and reads a missing kind (a plan stored before stages
-   * had one) as {@link Kind#PLANNED}.
+   * Checks for nulls, copies the steps, and reads a missing kind (a plan stored before stages had
+   * one) as {@link Kind#PLANNED}.
    *
    * @param name the stage name
    * @param onFailure the failure policy
@@ -56,9 +56,8 @@ public record Stage(String name, FailurePolicy onFailure, boolean always, List<S
   }
 
   /**
-   * Starts a builder of a stage: by default it fails its operation when a step fails
-   * ({@link FailurePolicy#FAIL}), is not a finally stage, has no steps and is
-   * {@link Kind#PLANNED}.
+   * Starts a builder of a stage: by default it fails its operation when a step fails ({@link
+   * FailurePolicy#FAIL}), is not a finally stage, has no steps and is {@link Kind#PLANNED}.
    *
    * @param name what the stage does
    * @return a new builder

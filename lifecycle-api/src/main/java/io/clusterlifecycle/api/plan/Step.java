@@ -8,8 +8,16 @@ package io.clusterlifecycle.api.plan;
  * {@code service}, ...); lifecycle-codec's {@code RecordCodec} reads and writes it.
  */
 public sealed interface Step
-    permits CreateNodeStep, DeleteNodeStep, ServiceStep, PreCheckStep, MetadataStep,
-    ResizeNodeStep, ReplaceImageStep, StopNodeStep, StartNodeStep, WaitStep {
+    permits CreateNodeStep,
+        DeleteNodeStep,
+        ServiceStep,
+        PreCheckStep,
+        MetadataStep,
+        ResizeNodeStep,
+        ReplaceImageStep,
+        StopNodeStep,
+        StartNodeStep,
+        WaitStep {
 
   /**
    * Returns the step's id, unique within its plan.

@@ -3,8 +3,8 @@ package io.clusterlifecycle.api.plan;
 import java.util.Objects;
 
 /**
- * Stops one node's instance, keeping its volume and address (docs/design.md §6.7); on success the node is
- * {@code STOPPED}.
+ * Stops one node's instance, keeping its volume and address (docs/design.md §6.7); on success the
+ * node is {@code STOPPED}.
  *
  * @param id the step id
  * @param node the node id

@@ -6,14 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Back up a cluster (docs/design.md §6.10): {@code backup} on every node that defines it, then a recorded
- * {@link io.clusterlifecycle.api.model.Backup}.
+ * Back up a cluster (docs/design.md §6.10): {@code backup} on every node that defines it, then a
+ * recorded {@link io.clusterlifecycle.api.model.Backup}.
  *
  * @param cluster the cluster's id or name
  * @param timeout the operation's timeout, or empty for the engine's default
  */
-public record BackupCluster(String cluster, Optional<Duration> timeout)
-    implements ClusterRequest {
+public record BackupCluster(String cluster, Optional<Duration> timeout) implements ClusterRequest {
 
   /**
    * Checks the fields.

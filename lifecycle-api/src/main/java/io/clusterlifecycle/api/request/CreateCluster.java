@@ -28,7 +28,8 @@ public record CreateCluster(
     Map<String, Integer> counts,
     Map<String, String> labels,
     Map<String, String> env,
-    Optional<Duration> timeout) implements OperationRequest {
+    Optional<Duration> timeout)
+    implements OperationRequest {
 
   /**
    * Checks for nulls and copies the maps.
@@ -146,8 +147,8 @@ public record CreateCluster(
      * @return the request
      */
     public CreateCluster build() {
-      return new CreateCluster(spec, name, namespace, counts, labels, env,
-          Optional.ofNullable(timeout));
+      return new CreateCluster(
+          spec, name, namespace, counts, labels, env, Optional.ofNullable(timeout));
     }
   }
 }

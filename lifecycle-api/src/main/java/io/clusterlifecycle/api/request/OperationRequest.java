@@ -5,8 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A request for one operation on one cluster. */
-public sealed interface OperationRequest permits CreateCluster, RestoreCluster,
-    ClusterRequest {
+public sealed interface OperationRequest permits CreateCluster, RestoreCluster, ClusterRequest {
 
   /**
    * Returns the kind of operation requested.

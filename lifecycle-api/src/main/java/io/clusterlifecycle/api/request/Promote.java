@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Promote a node to primary of its role (docs/design.md §6.11): the role must define {@code promote}.
- * Refused while the current primary is healthy, unless it is a switchover.
+ * Promote a node to primary of its role (docs/design.md §6.11): the role must define {@code
+ * promote}. Refused while the current primary is healthy, unless it is a switchover.
  *
  * @param cluster the cluster's id or name
  * @param node the node to promote

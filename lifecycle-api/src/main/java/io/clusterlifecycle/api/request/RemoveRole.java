@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Remove a role and all its nodes from a running cluster (docs/design.md §6.9), using the delete flow for
- * those nodes.
+ * Remove a role and all its nodes from a running cluster (docs/design.md §6.9), using the delete
+ * flow for those nodes.
  *
  * @param cluster the cluster's id or name
  * @param role the role to remove; the cluster keeps at least one role

@@ -6,16 +6,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Restart a cluster (docs/design.md §6.7): {@code restart} where a role defines it, otherwise {@code stop}
- * then {@code start}; all nodes at once, or rolling in batches. Refused at once, without waiting,
- * when the cluster or one of its nodes is busy.
+ * Restart a cluster (docs/design.md §6.7): {@code restart} where a role defines it, otherwise
+ * {@code stop} then {@code start}; all nodes at once, or rolling in batches. Refused at once,
+ * without waiting, when the cluster or one of its nodes is busy.
  *
  * @param cluster the cluster's id or name
  * @param batchSize nodes per batch; {@code 0} means all nodes at once
  * @param batchPeriod the wait between two batches
  * @param timeout the operation's timeout, or empty for the engine's default
  */
-public record RestartCluster(String cluster, int batchSize, Duration batchPeriod, Optional<Duration> timeout)
+public record RestartCluster(
+    String cluster, int batchSize, Duration batchPeriod, Optional<Duration> timeout)
     implements ClusterRequest {
 
   /**

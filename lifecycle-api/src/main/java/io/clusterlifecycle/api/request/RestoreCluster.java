@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Create a new cluster from a backup (docs/design.md §6.10): the backup's spec and parameters, the same
- * role counts; every node is created, then runs {@code restore} with the artifact of the node at
- * the same position of its role before it starts.
+ * Create a new cluster from a backup (docs/design.md §6.10): the backup's spec and parameters, the
+ * same role counts; every node is created, then runs {@code restore} with the artifact of the node
+ * at the same position of its role before it starts.
  *
  * @param backupId the backup to restore
  * @param name the new cluster's name
@@ -28,7 +28,8 @@ public record RestoreCluster(
     String namespace,
     Map<String, Integer> counts,
     Map<String, String> labels,
-    Optional<Duration> timeout) implements OperationRequest {
+    Optional<Duration> timeout)
+    implements OperationRequest {
 
   /**
    * Checks for nulls and copies the maps.

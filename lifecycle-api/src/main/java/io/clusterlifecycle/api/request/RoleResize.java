@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * The new resources of one role in a {@link ScaleVertical} request; what is left empty stays as
- * it is.
+ * The new resources of one role in a {@link ScaleVertical} request; what is left empty stays as it
+ * is.
  *
  * @param role the role
  * @param cpu the new core count, if it changes

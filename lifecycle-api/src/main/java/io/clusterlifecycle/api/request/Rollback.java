@@ -6,14 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Return a cluster to the version it ran before its last upgrade (docs/design.md §6.6), also after a failed
- * upgrade.
+ * Return a cluster to the version it ran before its last upgrade (docs/design.md §6.6), also after
+ * a failed upgrade.
  *
  * @param cluster the cluster's id or name
  * @param timeout the operation's timeout, or empty for the engine's default
  */
-public record Rollback(String cluster, Optional<Duration> timeout)
-    implements ClusterRequest {
+public record Rollback(String cluster, Optional<Duration> timeout) implements ClusterRequest {
 
   /**
    * Checks the fields.

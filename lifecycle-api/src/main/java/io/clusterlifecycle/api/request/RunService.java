@@ -6,10 +6,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Run one service of the app spec on demand over the nodes of a role, or of every role that
- * defines it (docs/design.md §6.8): ordered like every service (by {@code order}, limited by
- * {@code nodes_to_execute_on}), optionally in batches. The service {@code reboot} may also be
- * given when no role defines it: it stops and starts the nodes' instances.
+ * Run one service of the app spec on demand over the nodes of a role, or of every role that defines
+ * it (docs/design.md §6.8): ordered like every service (by {@code order}, limited by {@code
+ * nodes_to_execute_on}), optionally in batches. The service {@code reboot} may also be given when
+ * no role defines it: it stops and starts the nodes' instances.
  *
  * @param cluster the cluster's id or name
  * @param service the service name
@@ -18,7 +18,13 @@ import java.util.Optional;
  * @param batchPeriod the wait between two batches
  * @param timeout the operation's timeout, or empty for the engine's default
  */
-public record RunService(String cluster, String service, Optional<String> role, int batchSize, Duration batchPeriod, Optional<Duration> timeout)
+public record RunService(
+    String cluster,
+    String service,
+    Optional<String> role,
+    int batchSize,
+    Duration batchPeriod,
+    Optional<Duration> timeout)
     implements ClusterRequest {
 
   /**

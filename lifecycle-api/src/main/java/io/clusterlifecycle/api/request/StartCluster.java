@@ -6,14 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Start (resume) a stopped cluster (docs/design.md §6.7): the instances, then reload, then the {@code start}
- * service in ascending order.
+ * Start (resume) a stopped cluster (docs/design.md §6.7): the instances, then reload, then the
+ * {@code start} service in ascending order.
  *
  * @param cluster the cluster's id or name
  * @param timeout the operation's timeout, or empty for the engine's default
  */
-public record StartCluster(String cluster, Optional<Duration> timeout)
-    implements ClusterRequest {
+public record StartCluster(String cluster, Optional<Duration> timeout) implements ClusterRequest {
 
   /**
    * Checks the fields.

@@ -6,14 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Stop (pause) a cluster (docs/design.md §6.7): the {@code stop} service in ascending order, then the
- * instances; volumes and addresses are kept.
+ * Stop (pause) a cluster (docs/design.md §6.7): the {@code stop} service in ascending order, then
+ * the instances; volumes and addresses are kept.
  *
  * @param cluster the cluster's id or name
  * @param timeout the operation's timeout, or empty for the engine's default
  */
-public record StopCluster(String cluster, Optional<Duration> timeout)
-    implements ClusterRequest {
+public record StopCluster(String cluster, Optional<Duration> timeout) implements ClusterRequest {
 
   /**
    * Checks the fields.

@@ -7,18 +7,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Move a cluster to another version of the same app (docs/design.md §6.6): per role's
- * {@code upgrading_policy}, {@code stop}, a new image, reload, then {@code start} and
- * {@code upgrade}. A stopped cluster gets its new images and stays stopped. Roles keep the cpu,
- * memory and volume size they have now (sizes change only by {@link ScaleVertical}); a rollback
- * keeps them too.
+ * Move a cluster to another version of the same app (docs/design.md §6.6): per role's {@code
+ * upgrading_policy}, {@code stop}, a new image, reload, then {@code start} and {@code upgrade}. A
+ * stopped cluster gets its new images and stays stopped. Roles keep the cpu, memory and volume size
+ * they have now (sizes change only by {@link ScaleVertical}); a rollback keeps them too.
  *
  * @param cluster the cluster's id or name
  * @param spec the app spec of the new version: the same app name and roles, another version
  * @param autoRollback roll back at once when the upgrade fails
  * @param timeout the operation's timeout, or empty for the engine's default
  */
-public record Upgrade(String cluster, AppSpec spec, boolean autoRollback, Optional<Duration> timeout)
+public record Upgrade(
+    String cluster, AppSpec spec, boolean autoRollback, Optional<Duration> timeout)
     implements ClusterRequest {
 
   /**

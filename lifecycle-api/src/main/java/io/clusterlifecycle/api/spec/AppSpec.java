@@ -16,9 +16,9 @@ import java.util.function.Consumer;
  * lifecycle services, and cluster-wide parameters (docs/design.md §2).
  *
  * <p>Build one with {@link #builder(String, String)}, which validates the whole spec, or load one
- * with lifecycle-codec's {@code AppSpecFiles}. The canonical constructor only checks for nulls,
- * so a spec made with it should be checked with {@link #validate()} or {@link #requireValid()} before use; the engine
- * does so at every entry point.
+ * with lifecycle-codec's {@code AppSpecFiles}. The canonical constructor only checks for nulls, so
+ * a spec made with it should be checked with {@link #validate()} or {@link #requireValid()} before
+ * use; the engine does so at every entry point.
  *
  * <pre>{@code
  * AppSpec zk = AppSpec.builder("zookeeper", "3.8.4")
@@ -50,10 +50,11 @@ public record AppSpec(String name, String version, Map<String, String> env, List
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(version, "version");
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
-    env.forEach((k, v) -> {
-      Objects.requireNonNull(k, "env key");
-      Objects.requireNonNull(v, "env value of " + k);
-    });
+    env.forEach(
+        (k, v) -> {
+          Objects.requireNonNull(k, "env key");
+          Objects.requireNonNull(v, "env value of " + k);
+        });
     roles = List.copyOf(roles);
   }
 

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * How a role's nodes go through a disruptive change (vertical scaling, upgrade): all at once or
- * one node at a time.
+ * How a role's nodes go through a disruptive change (vertical scaling, upgrade): all at once or one
+ * node at a time.
  */
 public enum ExecutionPolicy {
   /** All nodes of the role at once. */

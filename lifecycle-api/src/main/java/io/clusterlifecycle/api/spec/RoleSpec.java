@@ -14,12 +14,12 @@ import java.util.function.Consumer;
  * A group of identical nodes of an application (docs/design.md §2): how many, how big, what image,
  * and the services that run on them.
  *
- * <p>Defaults: count {@value #DEFAULT_COUNT}, min_nodes {@value #DEFAULT_MIN_NODES}, no upper
- * bound ({@link #UNBOUNDED}), {@value #DEFAULT_CPU} core, {@value #DEFAULT_MEMORY_MIB} MiB, no
- * image, no volume, no advanced actions, {@link ExecutionPolicy#PARALLEL} for vertical scaling
- * and upgrade.
+ * <p>Defaults: count {@value #DEFAULT_COUNT}, min_nodes {@value #DEFAULT_MIN_NODES}, no upper bound
+ * ({@link #UNBOUNDED}), {@value #DEFAULT_CPU} core, {@value #DEFAULT_MEMORY_MIB} MiB, no image, no
+ * volume, no advanced actions, {@link ExecutionPolicy#PARALLEL} for vertical scaling and upgrade.
  *
- * @param name the role name, {@code [a-z][a-z0-9-]{0,39}}, unique in its app (file key {@code role})
+ * @param name the role name, {@code [a-z][a-z0-9-]{0,39}}, unique in its app (file key {@code
+ *     role})
  * @param count the node count a new cluster gets
  * @param minNodes fewest nodes the role may shrink to
  * @param maxNodes most nodes the role may grow to, or {@link #UNBOUNDED}
@@ -93,14 +93,16 @@ public record RoleSpec(
     Objects.requireNonNull(volume, "volume");
     Objects.requireNonNull(verticalScalingPolicy, "verticalScalingPolicy");
     Objects.requireNonNull(upgradingPolicy, "upgradingPolicy");
-    advancedActions = advancedActions.isEmpty()
-        ? Collections.unmodifiableSet(EnumSet.noneOf(AdvancedAction.class))
-        : Collections.unmodifiableSet(EnumSet.copyOf(advancedActions));
+    advancedActions =
+        advancedActions.isEmpty()
+            ? Collections.unmodifiableSet(EnumSet.noneOf(AdvancedAction.class))
+            : Collections.unmodifiableSet(EnumSet.copyOf(advancedActions));
     services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
-    services.forEach((k, v) -> {
-      Objects.requireNonNull(k, "service name");
-      Objects.requireNonNull(v, "service " + k);
-    });
+    services.forEach(
+        (k, v) -> {
+          Objects.requireNonNull(k, "service name");
+          Objects.requireNonNull(v, "service " + k);
+        });
   }
 
   /**
@@ -120,14 +122,15 @@ public record RoleSpec(
    * @return a builder to tweak a copy
    */
   public Builder toBuilder() {
-    Builder b = new Builder(name)
-        .count(count)
-        .minNodes(minNodes)
-        .maxNodes(maxNodes)
-        .cpu(cpu)
-        .memory(memory)
-        .verticalScalingPolicy(verticalScalingPolicy)
-        .upgradingPolicy(upgradingPolicy);
+    Builder b =
+        new Builder(name)
+            .count(count)
+            .minNodes(minNodes)
+            .maxNodes(maxNodes)
+            .cpu(cpu)
+            .memory(memory)
+            .verticalScalingPolicy(verticalScalingPolicy)
+            .upgradingPolicy(upgradingPolicy);
     b.image = image.orElse(null);
     b.volume = volume.orElse(null);
     b.advancedActions.addAll(advancedActions);
@@ -313,7 +316,8 @@ public record RoleSpec(
      * @return this builder
      */
     public Builder service(String serviceName, ServiceSpec service) {
-      services.put(Objects.requireNonNull(serviceName, "serviceName"),
+      services.put(
+          Objects.requireNonNull(serviceName, "serviceName"),
           Objects.requireNonNull(service, "service"));
       return this;
     }
@@ -370,8 +374,18 @@ public record RoleSpec(
      * @return the role
      */
     public RoleSpec build() {
-      return new RoleSpec(name, count, minNodes, maxNodes, cpu, memory, Optional.ofNullable(image),
-          Optional.ofNullable(volume), advancedActions, verticalScalingPolicy, upgradingPolicy,
+      return new RoleSpec(
+          name,
+          count,
+          minNodes,
+          maxNodes,
+          cpu,
+          memory,
+          Optional.ofNullable(image),
+          Optional.ofNullable(volume),
+          advancedActions,
+          verticalScalingPolicy,
+          upgradingPolicy,
           services);
     }
   }

@@ -10,18 +10,18 @@ import java.util.Optional;
  * One lifecycle script of a role (docs/design.md §2): the command and how it is scheduled.
  *
  * <p>Defaults: order {@value #DEFAULT_ORDER}, timeout {@link #DEFAULT_TIMEOUT}, all nodes of the
- * role, no post-start/post-stop, no pre-check, every metadata path watched. Which optional
- * settings a service may carry depends on its name; {@link AppSpec#validate()} checks that.
+ * role, no post-start/post-stop, no pre-check, every metadata path watched. Which optional settings
+ * a service may carry depends on its name; {@link AppSpec#validate()} checks that.
  *
  * @param cmd the shell command run on each node; must not be blank
  * @param order roles run the service in ascending order; equal orders run in parallel; {@code >= 0}
  * @param timeout how long one run may take; whole seconds from 1 to 86400
- * @param nodesToExecuteOn run on the first N nodes of each role (by node id);
- *     {@link #ALL_NODES} means every node
- * @param postStartService {@code init} and {@code upgrade} only: run after {@code start} instead
- *     of before it
- * @param postStopService {@code destroy} only: run after {@code stop} as a clean-up hook instead
- *     of before it as a guard
+ * @param nodesToExecuteOn run on the first N nodes of each role (by node id); {@link #ALL_NODES}
+ *     means every node
+ * @param postStartService {@code init} and {@code upgrade} only: run after {@code start} instead of
+ *     before it
+ * @param postStopService {@code destroy} only: run after {@code stop} as a clean-up hook instead of
+ *     before it as a guard
  * @param preCheck {@code scale_out} and {@code scale_in} only: a command whose non-zero exit
  *     rejects the operation before anything changes
  * @param watch {@code reload} only: metadata paths whose change triggers it; empty means every path
@@ -50,10 +50,13 @@ public record ServiceSpec(
 
   /** File key of {@link #postStartService()}, allowed only on {@code init} and {@code upgrade}. */
   public static final String FIELD_POST_START = "post_start_service";
+
   /** File key of {@link #postStopService()}, allowed only on {@code destroy}. */
   public static final String FIELD_POST_STOP = "post_stop_service";
+
   /** File key of {@link #preCheck()}, allowed only on {@code scale_out} and {@code scale_in}. */
   public static final String FIELD_PRE_CHECK = "pre_check";
+
   /** File key of {@link #watch()}, allowed only on {@code reload}. */
   public static final String FIELD_WATCH = "watch";
 
@@ -61,8 +64,8 @@ public record ServiceSpec(
    * Tells whether a service of this name may carry a setting, by the setting's file key.
    *
    * @param serviceName the service's name
-   * @param field a file key such as {@link #FIELD_PRE_CHECK}; keys other than the four
-   *     {@code FIELD_*} constants are allowed on every service
+   * @param field a file key such as {@link #FIELD_PRE_CHECK}; keys other than the four {@code
+   *     FIELD_*} constants are allowed on every service
    * @return true when the setting is allowed on that service
    */
   public static boolean permits(String serviceName, String field) {
@@ -100,7 +103,6 @@ public record ServiceSpec(
   private static boolean allowsPreCheck(StandardService s) {
     return s == StandardService.SCALE_OUT || s == StandardService.SCALE_IN;
   }
-
 
   /**
    * Checks for nulls and copies the watch list; ranges are checked by {@link AppSpec#validate()}.
@@ -160,13 +162,14 @@ public record ServiceSpec(
    * @return a builder to tweak a copy
    */
   public Builder toBuilder() {
-    Builder b = new Builder()
-        .cmd(cmd)
-        .order(order)
-        .timeout(timeout)
-        .postStartService(postStartService)
-        .postStopService(postStopService)
-        .watch(watch);
+    Builder b =
+        new Builder()
+            .cmd(cmd)
+            .order(order)
+            .timeout(timeout)
+            .postStartService(postStartService)
+            .postStopService(postStopService)
+            .watch(watch);
     b.nodesToExecuteOn = nodesToExecuteOn;
     b.preCheck = preCheck.orElse(null);
     return b;
@@ -261,8 +264,8 @@ public record ServiceSpec(
     }
 
     /**
-     * For {@code scale_out} and {@code scale_in}: a command that must exit 0 for the operation
-     * to go ahead.
+     * For {@code scale_out} and {@code scale_in}: a command that must exit 0 for the operation to
+     * go ahead.
      *
      * @param preCheck the command, or null for none
      * @return this builder
@@ -301,8 +304,15 @@ public record ServiceSpec(
      * @return the service
      */
     public ServiceSpec build() {
-      return new ServiceSpec(cmd, order, timeout, nodesToExecuteOn, postStartService,
-          postStopService, Optional.ofNullable(preCheck), watch);
+      return new ServiceSpec(
+          cmd,
+          order,
+          timeout,
+          nodesToExecuteOn,
+          postStartService,
+          postStopService,
+          Optional.ofNullable(preCheck),
+          watch);
     }
   }
 }

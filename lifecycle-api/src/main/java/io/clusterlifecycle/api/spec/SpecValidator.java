@@ -32,16 +32,29 @@ final class SpecValidator {
   }
 
   private void app(AppSpec spec) {
-    name("name", spec.name(), APP_NAME,
+    name(
+        "name",
+        spec.name(),
+        APP_NAME,
         "letters, digits, '.', '_' or '-', starting with a letter or digit; at most 64");
-    name("version", spec.version(), VERSION,
+    name(
+        "version",
+        spec.version(),
+        VERSION,
         "letters, digits, '.', '_', '+' or '-', starting with a letter or digit; at most 64");
-    spec.env().keySet().forEach(k -> {
-      if (!ENV_KEY.matcher(k).matches()) {
-        add("env." + k, "key must match " + ENV_KEY + " (a letter or '_', then letters, digits,"
-            + " '_', '.' or '-'; at most 128)");
-      }
-    });
+    spec.env()
+        .keySet()
+        .forEach(
+            k -> {
+              if (!ENV_KEY.matcher(k).matches()) {
+                add(
+                    "env." + k,
+                    "key must match "
+                        + ENV_KEY
+                        + " (a letter or '_', then letters, digits,"
+                        + " '_', '.' or '-'; at most 128)");
+              }
+            });
     if (spec.roles().isEmpty()) {
       add("roles", "must list at least one role");
     }
@@ -66,7 +79,10 @@ final class SpecValidator {
   }
 
   private void role(String at, RoleSpec role) {
-    name(at + ".role", role.name(), ROLE_NAME,
+    name(
+        at + ".role",
+        role.name(),
+        ROLE_NAME,
         "a lower-case letter, then lower-case letters, digits or '-'; at most 40");
     boolean boundsOk = true;
     if (role.minNodes() < 0) {
@@ -77,33 +93,51 @@ final class SpecValidator {
       add(at + ".max_nodes", "must be >= 1, was " + role.maxNodes());
       boundsOk = false;
     } else if (role.maxNodes() != RoleSpec.UNBOUNDED && role.maxNodes() > RoleSpec.MAX_COUNT) {
-      add(at + ".max_nodes", "must be <= " + RoleSpec.MAX_COUNT + " (omit it for no upper bound),"
-          + " was " + role.maxNodes());
+      add(
+          at + ".max_nodes",
+          "must be <= "
+              + RoleSpec.MAX_COUNT
+              + " (omit it for no upper bound),"
+              + " was "
+              + role.maxNodes());
       boundsOk = false;
     }
     if (boundsOk && role.minNodes() > role.maxNodes()) {
-      add(at + ".min_nodes", "must not exceed max_nodes (" + role.maxNodes() + "), was "
-          + role.minNodes());
+      add(
+          at + ".min_nodes",
+          "must not exceed max_nodes (" + role.maxNodes() + "), was " + role.minNodes());
       boundsOk = false;
     }
     if (role.count() < 0 || role.count() > RoleSpec.MAX_COUNT) {
       add(at + ".count", "must be between 0 and " + RoleSpec.MAX_COUNT + ", was " + role.count());
     } else if (boundsOk && (role.count() < role.minNodes() || role.count() > role.maxNodes())) {
       String max = role.maxNodes() == RoleSpec.UNBOUNDED ? "unbounded" : "" + role.maxNodes();
-      add(at + ".count", "must be within [min_nodes, max_nodes] = [" + role.minNodes() + ", "
-          + max + "], was " + role.count());
+      add(
+          at + ".count",
+          "must be within [min_nodes, max_nodes] = ["
+              + role.minNodes()
+              + ", "
+              + max
+              + "], was "
+              + role.count());
     }
     range(at + ".cpu", role.cpu(), 1, RoleSpec.MAX_CPU, "cores");
     range(at + ".memory", role.memory(), 1, RoleSpec.MAX_MEMORY_MIB, "MiB");
-    role.image().filter(String::isBlank).ifPresent(i ->
-        add(at + ".image", "must not be blank (omit it for the provider's default image)"));
-    role.volume().ifPresent(v -> {
-      range(at + ".volume.size", v.size(), 1, VolumeSpec.MAX_SIZE_GIB, "GiB");
-      if (!v.mountPoint().startsWith("/") || v.mountPoint().isBlank()) {
-        add(at + ".volume.mount_point", "must be an absolute path such as /data, was '"
-            + v.mountPoint() + "'");
-      }
-    });
+    role.image()
+        .filter(String::isBlank)
+        .ifPresent(
+            i ->
+                add(at + ".image", "must not be blank (omit it for the provider's default image)"));
+    role.volume()
+        .ifPresent(
+            v -> {
+              range(at + ".volume.size", v.size(), 1, VolumeSpec.MAX_SIZE_GIB, "GiB");
+              if (!v.mountPoint().startsWith("/") || v.mountPoint().isBlank()) {
+                add(
+                    at + ".volume.mount_point",
+                    "must be an absolute path such as /data, was '" + v.mountPoint() + "'");
+              }
+            });
     role.services().forEach((name, service) -> service(at + ".services." + name, name, service));
   }
 
@@ -115,8 +149,12 @@ final class SpecValidator {
 
   private void service(String at, String name, ServiceSpec service) {
     if (!SERVICE_NAME.matcher(name).matches()) {
-      add(at, "service name must match " + SERVICE_NAME + " (a lower-case letter, then lower-case"
-          + " letters, digits, '_' or '-'; at most 40)");
+      add(
+          at,
+          "service name must match "
+              + SERVICE_NAME
+              + " (a lower-case letter, then lower-case"
+              + " letters, digits, '_' or '-'; at most 40)");
     }
     if (service.cmd().isBlank()) {
       add(at + ".cmd", "must not be blank");
@@ -126,35 +164,43 @@ final class SpecValidator {
     }
     Duration t = service.timeout();
     if (t.getNano() != 0 || t.getSeconds() < 1 || t.compareTo(ServiceSpec.MAX_TIMEOUT) > 0) {
-      add(at + ".timeout", "must be whole seconds between 1 and "
-          + ServiceSpec.MAX_TIMEOUT.getSeconds() + ", was " + seconds(t));
+      add(
+          at + ".timeout",
+          "must be whole seconds between 1 and "
+              + ServiceSpec.MAX_TIMEOUT.getSeconds()
+              + ", was "
+              + seconds(t));
     }
     if (service.nodesToExecuteOn() < 1) {
       add(at + ".nodes_to_execute_on", "must be >= 1, was " + service.nodesToExecuteOn());
     }
     if (service.postStartService() && !ServiceSpec.permits(name, ServiceSpec.FIELD_POST_START)) {
-      add(at + "." + ServiceSpec.FIELD_POST_START,
+      add(
+          at + "." + ServiceSpec.FIELD_POST_START,
           ServiceSpec.onlyOn(ServiceSpec.FIELD_POST_START));
     }
     if (service.postStopService() && !ServiceSpec.permits(name, ServiceSpec.FIELD_POST_STOP)) {
-      add(at + "." + ServiceSpec.FIELD_POST_STOP,
-          ServiceSpec.onlyOn(ServiceSpec.FIELD_POST_STOP));
+      add(at + "." + ServiceSpec.FIELD_POST_STOP, ServiceSpec.onlyOn(ServiceSpec.FIELD_POST_STOP));
     }
-    service.preCheck().ifPresent(check -> {
-      if (!ServiceSpec.permits(name, ServiceSpec.FIELD_PRE_CHECK)) {
-        add(at + ".pre_check", ServiceSpec.onlyOn(ServiceSpec.FIELD_PRE_CHECK));
-      } else if (check.isBlank()) {
-        add(at + ".pre_check", "must not be blank (omit it for no pre-check)");
-      }
-    });
+    service
+        .preCheck()
+        .ifPresent(
+            check -> {
+              if (!ServiceSpec.permits(name, ServiceSpec.FIELD_PRE_CHECK)) {
+                add(at + ".pre_check", ServiceSpec.onlyOn(ServiceSpec.FIELD_PRE_CHECK));
+              } else if (check.isBlank()) {
+                add(at + ".pre_check", "must not be blank (omit it for no pre-check)");
+              }
+            });
     if (!service.watch().isEmpty() && !ServiceSpec.permits(name, ServiceSpec.FIELD_WATCH)) {
       add(at + "." + ServiceSpec.FIELD_WATCH, ServiceSpec.onlyOn(ServiceSpec.FIELD_WATCH));
     } else {
       for (int j = 0; j < service.watch().size(); j++) {
         String p = service.watch().get(j);
         if (!METADATA_PATH.matcher(p).matches()) {
-          add(at + ".watch[" + j + "]", "must be an absolute metadata path such as /hosts, was '"
-              + p + "'");
+          add(
+              at + ".watch[" + j + "]",
+              "must be an absolute metadata path such as /hosts, was '" + p + "'");
         }
       }
     }

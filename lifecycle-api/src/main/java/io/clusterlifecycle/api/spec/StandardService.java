@@ -16,7 +16,10 @@ public enum StandardService {
   STOP,
   /** Restarts the application; without it a restart is stop then start. */
   RESTART,
-  /** Runs before a node is deleted: a guard (default) or, with {@code post_stop_service}, a clean-up hook. */
+  /**
+   * Runs before a node is deleted: a guard (default) or, with {@code post_stop_service}, a clean-up
+   * hook.
+   */
   DESTROY,
   /** Runs on existing nodes after nodes were added. */
   SCALE_OUT,

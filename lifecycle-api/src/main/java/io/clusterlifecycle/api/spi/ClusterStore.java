@@ -12,10 +12,10 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Contract: {@link #put} is a compare-and-set on {@link Cluster#version()}: it stores the record
  * only when the stored version equals the record's version ({@code 0}: no record yet), stores it
- * with the version incremented, and otherwise completes exceptionally with
- * {@link VersionConflictException}. Two engines sharing a store therefore never both apply a change
- * made from the same version. A completed stage means the write is durable. Records read back are
- * equal to the records written.
+ * with the version incremented, and otherwise completes exceptionally with {@link
+ * VersionConflictException}. Two engines sharing a store therefore never both apply a change made
+ * from the same version. A completed stage means the write is durable. Records read back are equal
+ * to the records written.
  */
 public interface ClusterStore extends AutoCloseable {
 
@@ -76,8 +76,8 @@ public interface ClusterStore extends AutoCloseable {
 
   /**
    * Appends entries to operations' journals. Implementations write the whole batch in one
-   * transaction where they can; the engine groups entries, so one call may carry many. A
-   * completed stage means every entry of the batch is durable.
+   * transaction where they can; the engine groups entries, so one call may carry many. A completed
+   * stage means every entry of the batch is durable.
    *
    * @param entries the entries, in the order they happened
    * @return completes when durable
@@ -94,8 +94,8 @@ public interface ClusterStore extends AutoCloseable {
 
   /** Releases connections the store holds; the default does nothing. */
   /**
-   * Records a backup (docs/design.md §6.10). Backups outlive their cluster: deleting or purging the cluster
-   * leaves them in place.
+   * Records a backup (docs/design.md §6.10). Backups outlive their cluster: deleting or purging the
+   * cluster leaves them in place.
    *
    * @param backup the backup; a backup with the same id is replaced
    * @return completes when the backup is durable

@@ -7,9 +7,9 @@ import java.util.Objects;
 /**
  * One run of a service command on one node.
  *
- * <p>The {@code script} is the service's command text from the app spec, run by
- * {@code bash -c}. Everything that comes from outside the spec (cluster and node names, ids,
- * addresses, metadata) travels in {@code environment}, never spliced into the script.
+ * <p>The {@code script} is the service's command text from the app spec, run by {@code bash -c}.
+ * Everything that comes from outside the spec (cluster and node names, ids, addresses, metadata)
+ * travels in {@code environment}, never spliced into the script.
  *
  * @param node the node to run on, as the provider reported it
  * @param service the service name, for logs and events
@@ -26,36 +26,50 @@ public record CommandRequest(
 
   /** Environment variable holding the cluster id. */
   public static final String LC_CLUSTER_ID = "LC_CLUSTER_ID";
+
   /** Environment variable holding the cluster name. */
   public static final String LC_CLUSTER_NAME = "LC_CLUSTER_NAME";
+
   /** Environment variable holding the node's role. */
   public static final String LC_ROLE = "LC_ROLE";
+
   /** Environment variable holding the node id. */
   public static final String LC_NODE_ID = "LC_NODE_ID";
+
   /** Environment variable holding the node's address. */
   public static final String LC_NODE_IP = "LC_NODE_IP";
+
   /** Environment variable holding the service name. */
   public static final String LC_SERVICE = "LC_SERVICE";
+
   /** Environment variable holding the operation id. */
   public static final String LC_OPERATION_ID = "LC_OPERATION_ID";
+
   /** Environment variable holding the path of the node's metadata JSON file, where there is one. */
   public static final String LC_METADATA = "LC_METADATA";
+
   /** Variable naming the backup a {@code backup} or {@code restore} command works on. */
   public static final String LC_BACKUP_ID = "LC_BACKUP_ID";
+
   /**
    * Variable naming the node's artifact within its backup, {@code <backup-id>/<node-id>} of the
    * node that was backed up; executors may map it to a location (the local executor also sets
    * {@link #LC_BACKUP_DIR}).
    */
   public static final String LC_BACKUP_ARTIFACT = "LC_BACKUP_ARTIFACT";
+
   /** Variable holding a directory for the node's backup artifact, set by the local executor. */
   public static final String LC_BACKUP_DIR = "LC_BACKUP_DIR";
+
   /** Variable holding the app version the node runs. */
   public static final String LC_APP_VERSION = "LC_APP_VERSION";
+
   /** Variable holding the node's cores as recorded now (changed by vertical scaling). */
   public static final String LC_NODE_CPU = "LC_NODE_CPU";
+
   /** Variable holding the node's memory in MiB as recorded now. */
   public static final String LC_NODE_MEMORY = "LC_NODE_MEMORY";
+
   /** Variable holding the node's volume size in GiB as recorded now, {@code 0} for none. */
   public static final String LC_NODE_VOLUME_SIZE = "LC_NODE_VOLUME_SIZE";
 
@@ -150,7 +164,8 @@ public record CommandRequest(
     }
 
     /**
-     * Sets {@code environment}: the {@code LC_*} variables and any others, passed as the process environment.
+     * Sets {@code environment}: the {@code LC_*} variables and any others, passed as the process
+     * environment.
      *
      * @param value the value
      * @return this builder
@@ -162,7 +177,8 @@ public record CommandRequest(
     }
 
     /**
-     * Sets {@code timeout}: how long the command may run before it is killed and reported as timed out.
+     * Sets {@code timeout}: how long the command may run before it is killed and reported as timed
+     * out.
      *
      * @param value the value
      * @return this builder
@@ -181,8 +197,7 @@ public record CommandRequest(
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public CommandRequest build() {
-      return new CommandRequest(
-          node, service, script, environment, timeout);
+      return new CommandRequest(node, service, script, environment, timeout);
     }
   }
 }

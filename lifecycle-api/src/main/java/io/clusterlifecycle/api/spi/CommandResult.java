@@ -109,7 +109,8 @@ public record CommandResult(
     }
 
     /**
-     * Sets {@code stdoutTail}: the last part of standard output, at most {@link #MAX_TAIL} characters.
+     * Sets {@code stdoutTail}: the last part of standard output, at most {@link #MAX_TAIL}
+     * characters.
      *
      * @param value the value
      * @return this builder
@@ -121,7 +122,8 @@ public record CommandResult(
     }
 
     /**
-     * Sets {@code stderrTail}: the last part of standard error, at most {@link #MAX_TAIL} characters.
+     * Sets {@code stderrTail}: the last part of standard error, at most {@link #MAX_TAIL}
+     * characters.
      *
      * @param value the value
      * @return this builder
@@ -152,8 +154,7 @@ public record CommandResult(
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public CommandResult build() {
-      return new CommandResult(
-          exitCode, timedOut, stdoutTail, stderrTail, duration);
+      return new CommandResult(exitCode, timedOut, stdoutTail, stderrTail, duration);
     }
   }
 }

@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param at when
  * @param detail why a step failed; empty otherwise
  */
-public record JournalEntry(String operationId, String stepId, Status status, Instant at,
-    Optional<String> detail) {
+public record JournalEntry(
+    String operationId, String stepId, Status status, Instant at, Optional<String> detail) {
 
   /** What happened to a step. */
   public enum Status {
@@ -159,8 +159,7 @@ public record JournalEntry(String operationId, String stepId, Status status, Ins
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public JournalEntry build() {
-      return new JournalEntry(
-          operationId, stepId, status, at, detail);
+      return new JournalEntry(operationId, stepId, status, at, detail);
     }
   }
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a {@link ResourceProvider} reports about one node's resources. Build one with
- * {@link #builder()}.
+ * What a {@link ResourceProvider} reports about one node's resources. Build one with {@link
+ * #builder()}.
  *
  * @param ref the node
  * @param role the node's role (from its tags)
@@ -264,8 +264,7 @@ public record NodeResource(
      */
     public NodeResource build() {
       return new NodeResource(
-          ref, role, instanceId, address, cpu, memory, volumeSize, volumeId, image,
-          running, tags);
+          ref, role, instanceId, address, cpu, memory, volumeSize, volumeId, image, running, tags);
     }
   }
 }

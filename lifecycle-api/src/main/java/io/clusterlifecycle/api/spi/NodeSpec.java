@@ -32,8 +32,10 @@ public record NodeSpec(
 
   /** Tag holding the cluster id on every resource the engine creates. */
   public static final String TAG_CLUSTER = "lifecycle.cluster-id";
+
   /** Tag holding the role name. */
   public static final String TAG_ROLE = "lifecycle.role";
+
   /** Tag holding the node id. */
   public static final String TAG_NODE = "lifecycle.node-id";
 
@@ -62,8 +64,8 @@ public record NodeSpec(
   }
 
   /**
-   * Starts a builder for a NodeSpec; every component not set is {@code null} (which the
-   * constructor refuses), zero, false, or empty for optional values and collections.
+   * Starts a builder for a NodeSpec; every component not set is {@code null} (which the constructor
+   * refuses), zero, false, or empty for optional values and collections.
    *
    * @return a new builder
    */
@@ -223,7 +225,8 @@ public record NodeSpec(
     }
 
     /**
-     * Sets or clears {@code image}: the image or template to boot; empty for the provider's default.
+     * Sets or clears {@code image}: the image or template to boot; empty for the provider's
+     * default.
      *
      * @param value the value, or empty for none
      * @return this builder
@@ -234,7 +237,8 @@ public record NodeSpec(
     }
 
     /**
-     * Sets {@code tags}: labels to put on every resource created, including the cluster, role and node ids.
+     * Sets {@code tags}: labels to put on every resource created, including the cluster, role and
+     * node ids.
      *
      * @param value the value
      * @return this builder
@@ -254,8 +258,7 @@ public record NodeSpec(
      */
     public NodeSpec build() {
       return new NodeSpec(
-          ref, clusterName, namespace, role, cpu, memory, volumeSize, mountPoint, image,
-          tags);
+          ref, clusterName, namespace, role, cpu, memory, volumeSize, mountPoint, image, tags);
     }
   }
 }

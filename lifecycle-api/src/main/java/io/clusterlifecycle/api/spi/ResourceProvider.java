@@ -8,26 +8,28 @@ import java.util.concurrent.CompletionStage;
  * Creates and manages the machines (VMs, pods, local directories) that nodes run on.
  *
  * <p>Contract, for every implementation:
+ *
  * <ul>
  *   <li>Every method is asynchronous: it returns at once and completes the stage from whatever
- *       thread the implementation chooses. It never blocks the caller's thread on I/O.</li>
+ *       thread the implementation chooses. It never blocks the caller's thread on I/O.
  *   <li>Every method is idempotent by node id. {@link #create} of a node that already exists
- *       completes with the existing resource (the engine re-runs steps after a crash);
- *       {@link #delete} of a node that does not exist completes normally.</li>
- *   <li>A failure the engine may retry (a rate limit, a 5xx, a lost connection) completes the
- *       stage exceptionally with {@link TransientSpiException}; any other exception is permanent
- *       and fails the step.</li>
- *   <li>{@link #list} reports every resource carrying the cluster's tag, including ones the
- *       engine has no record of, so that reconcile can find leaks.</li>
+ *       completes with the existing resource (the engine re-runs steps after a crash); {@link
+ *       #delete} of a node that does not exist completes normally.
+ *   <li>A failure the engine may retry (a rate limit, a 5xx, a lost connection) completes the stage
+ *       exceptionally with {@link TransientSpiException}; any other exception is permanent and
+ *       fails the step.
+ *   <li>{@link #list} reports every resource carrying the cluster's tag, including ones the engine
+ *       has no record of, so that reconcile can find leaks.
  *   <li>{@link #start}, {@link #stop}, {@link #resize} and {@link #replaceImage} of a node that
- *       does not exist fail their stage (with {@link io.clusterlifecycle.api.error.NotFoundException}
- *       or another permanent exception) and create nothing.</li>
+ *       does not exist fail their stage (with {@link
+ *       io.clusterlifecycle.api.error.NotFoundException} or another permanent exception) and create
+ *       nothing.
  *   <li>A null argument is refused: the method throws {@link NullPointerException} or fails its
- *       stage; it never completes normally.</li>
+ *       stage; it never completes normally.
  * </ul>
  *
- * <p>{@code io.clusterlifecycle.testkit.compat.ResourceProviderCompatibilityKit} (module
- * {@code lifecycle-testkit}) checks this contract.
+ * <p>{@code io.clusterlifecycle.testkit.compat.ResourceProviderCompatibilityKit} (module {@code
+ * lifecycle-testkit}) checks this contract.
  */
 public interface ResourceProvider extends AutoCloseable {
 

@@ -2,9 +2,7 @@ package io.clusterlifecycle.api.spi;
 
 import io.clusterlifecycle.api.error.ConflictException;
 
-/**
- * A {@link ClusterStore#put} found that the record had been changed since it was read.
- */
+/** A {@link ClusterStore#put} found that the record had been changed since it was read. */
 public class VersionConflictException extends ConflictException {
   private static final long serialVersionUID = 1L;
 
@@ -16,7 +14,14 @@ public class VersionConflictException extends ConflictException {
    * @param actual the version stored now, {@code 0} when there is none
    */
   public VersionConflictException(String clusterId, long expected, long actual) {
-    super("cluster " + clusterId + " was changed concurrently: expected version " + expected
-        + ", found " + actual + "; read it again and retry", "");
+    super(
+        "cluster "
+            + clusterId
+            + " was changed concurrently: expected version "
+            + expected
+            + ", found "
+            + actual
+            + "; read it again and retry",
+        "");
   }
 }

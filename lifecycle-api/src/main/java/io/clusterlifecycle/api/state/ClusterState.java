@@ -41,30 +41,31 @@ public enum ClusterState {
   /** A delete failed part-way. */
   FAILED_UNDEPLOYING;
 
-  private static final TransitionTable<ClusterState> TABLE = TransitionTable.builder(ClusterState.class)
-      .allow(PENDING, DEPLOYING, UNDEPLOYING)
-      .allow(DEPLOYING, RUNNING, FAILED_DEPLOYING)
-      .allow(RUNNING, WARNING, DEPLOYING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
-      .allow(WARNING, RUNNING, DEPLOYING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
-      .allow(SCALING, RUNNING, COOLDOWN, FAILED_SCALING)
-      .allow(COOLDOWN, RUNNING, WARNING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
-      .allow(UPDATING, RUNNING, STOPPED, FAILED_UPDATING)
-      .allow(STOPPING, STOPPED, FAILED_UPDATING)
-      .allow(STOPPED, STARTING, UPDATING, UNDEPLOYING)
-      .allow(STARTING, RUNNING, FAILED_UPDATING)
-      // a refused destroy guard or a removed role returns the cluster to where it was
-      .allow(UNDEPLOYING, DONE, FAILED_UNDEPLOYING, RUNNING, WARNING, COOLDOWN, STOPPED)
-      .allow(FAILED_DEPLOYING, DEPLOYING, UNDEPLOYING)
-      .allow(FAILED_SCALING, SCALING, UNDEPLOYING)
-      .allow(FAILED_UPDATING, UPDATING, STOPPING, STARTING, UNDEPLOYING)
-      .allow(FAILED_UNDEPLOYING, UNDEPLOYING)
-      .build();
+  private static final TransitionTable<ClusterState> TABLE =
+      TransitionTable.builder(ClusterState.class)
+          .allow(PENDING, DEPLOYING, UNDEPLOYING)
+          .allow(DEPLOYING, RUNNING, FAILED_DEPLOYING)
+          .allow(RUNNING, WARNING, DEPLOYING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
+          .allow(WARNING, RUNNING, DEPLOYING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
+          .allow(SCALING, RUNNING, COOLDOWN, FAILED_SCALING)
+          .allow(COOLDOWN, RUNNING, WARNING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
+          .allow(UPDATING, RUNNING, STOPPED, FAILED_UPDATING)
+          .allow(STOPPING, STOPPED, FAILED_UPDATING)
+          .allow(STOPPED, STARTING, UPDATING, UNDEPLOYING)
+          .allow(STARTING, RUNNING, FAILED_UPDATING)
+          // a refused destroy guard or a removed role returns the cluster to where it was
+          .allow(UNDEPLOYING, DONE, FAILED_UNDEPLOYING, RUNNING, WARNING, COOLDOWN, STOPPED)
+          .allow(FAILED_DEPLOYING, DEPLOYING, UNDEPLOYING)
+          .allow(FAILED_SCALING, SCALING, UNDEPLOYING)
+          .allow(FAILED_UPDATING, UPDATING, STOPPING, STARTING, UNDEPLOYING)
+          .allow(FAILED_UNDEPLOYING, UNDEPLOYING)
+          .build();
 
   /**
    * Tells whether an operation is under way in this state, so that a second one must wait.
    *
-   * @return true for {@code DEPLOYING}, {@code SCALING}, {@code UPDATING}, {@code STOPPING},
-   *     {@code STARTING} and {@code UNDEPLOYING}
+   * @return true for {@code DEPLOYING}, {@code SCALING}, {@code UPDATING}, {@code STOPPING}, {@code
+   *     STARTING} and {@code UNDEPLOYING}
    */
   public boolean isBusy() {
     return switch (this) {
@@ -106,8 +107,8 @@ public enum ClusterState {
    *
    * @param target the state to move to
    * @return {@code target}, when the move is allowed
-   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not allow
-   *     the move
+   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not
+   *     allow the move
    */
   public ClusterState moveTo(ClusterState target) {
     return TABLE.move(this, target);

@@ -19,15 +19,16 @@ public enum NodeState {
   /** Removed; kept in the records until the cluster is purged. */
   DONE;
 
-  private static final TransitionTable<NodeState> TABLE = TransitionTable.builder(NodeState.class)
-      .allow(PENDING, DEPLOYING, FAILED, DELETING)
-      .allow(DEPLOYING, RUNNING, FAILED, DELETING)
-      .allow(RUNNING, STOPPED, FAILED, DELETING)
-      .allow(STOPPED, RUNNING, FAILED, DELETING)
-      .allow(FAILED, DEPLOYING, RUNNING, STOPPED, DELETING)
-      // a refused destroy guard leaves the node as it was
-      .allow(DELETING, DONE, FAILED, RUNNING, STOPPED)
-      .build();
+  private static final TransitionTable<NodeState> TABLE =
+      TransitionTable.builder(NodeState.class)
+          .allow(PENDING, DEPLOYING, FAILED, DELETING)
+          .allow(DEPLOYING, RUNNING, FAILED, DELETING)
+          .allow(RUNNING, STOPPED, FAILED, DELETING)
+          .allow(STOPPED, RUNNING, FAILED, DELETING)
+          .allow(FAILED, DEPLOYING, RUNNING, STOPPED, DELETING)
+          // a refused destroy guard leaves the node as it was
+          .allow(DELETING, DONE, FAILED, RUNNING, STOPPED)
+          .build();
 
   /**
    * Returns the states this state may move to.
@@ -53,8 +54,8 @@ public enum NodeState {
    *
    * @param target the state to move to
    * @return {@code target}, when the move is allowed
-   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not allow
-   *     the move
+   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not
+   *     allow the move
    */
   public NodeState moveTo(NodeState target) {
     return TABLE.move(this, target);

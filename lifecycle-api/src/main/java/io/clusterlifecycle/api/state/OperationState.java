@@ -56,8 +56,8 @@ public enum OperationState {
    *
    * @param target the state to move to
    * @return {@code target}, when the move is allowed
-   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not allow
-   *     the move
+   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not
+   *     allow the move
    */
   public OperationState moveTo(OperationState target) {
     return TABLE.move(this, target);

@@ -25,29 +25,47 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The kinds of operation on a cluster (docs/design.md §6), each with the cluster states it may start
- * from, the busy state it holds the cluster in, and the states it ends in. Every pair it names is
- * allowed by {@link ClusterState}'s transition table.
+ * The kinds of operation on a cluster (docs/design.md §6), each with the cluster states it may
+ * start from, the busy state it holds the cluster in, and the states it ends in. Every pair it
+ * names is allowed by {@link ClusterState}'s transition table.
  */
 public enum OperationType {
   /** Create a cluster (docs/design.md §6.1). */
   CREATE(DEPLOYING, RUNNING, FAILED_DEPLOYING, EnumSet.of(PENDING)),
   /** Delete a cluster (docs/design.md §6.2); from a {@code FAILED_*} state only when forced. */
-  DELETE(UNDEPLOYING, DONE, FAILED_UNDEPLOYING,
-      EnumSet.of(PENDING, RUNNING, WARNING, COOLDOWN, STOPPED, FAILED_DEPLOYING, FAILED_SCALING,
-          FAILED_UPDATING, FAILED_UNDEPLOYING)),
+  DELETE(
+      UNDEPLOYING,
+      DONE,
+      FAILED_UNDEPLOYING,
+      EnumSet.of(
+          PENDING,
+          RUNNING,
+          WARNING,
+          COOLDOWN,
+          STOPPED,
+          FAILED_DEPLOYING,
+          FAILED_SCALING,
+          FAILED_UPDATING,
+          FAILED_UNDEPLOYING)),
   /** Add nodes to a role (docs/design.md §6.3). */
   ADD_NODES(SCALING, RUNNING, FAILED_SCALING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
   /** Delete nodes of a role (docs/design.md §6.4). */
   DELETE_NODES(SCALING, RUNNING, FAILED_SCALING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
   /** Change cpu, memory or volume size of roles (docs/design.md §6.5). */
   SCALE_VERTICAL(SCALING, RUNNING, FAILED_SCALING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
-  /** An automatic change of node count by an elasticity or scheduled policy (docs/design.md §13). */
+  /**
+   * An automatic change of node count by an elasticity or scheduled policy (docs/design.md §13).
+   */
   ELASTIC_SCALE(SCALING, COOLDOWN, FAILED_SCALING, EnumSet.of(RUNNING, WARNING)),
-  /** Move to another version of the same app (docs/design.md §6.6); a stopped cluster stays stopped. */
+  /**
+   * Move to another version of the same app (docs/design.md §6.6); a stopped cluster stays stopped.
+   */
   UPGRADE(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED)),
   /** Return to the previous version (docs/design.md §6.6), also after a failed upgrade. */
-  ROLLBACK(UPDATING, RUNNING, FAILED_UPDATING,
+  ROLLBACK(
+      UPDATING,
+      RUNNING,
+      FAILED_UPDATING,
       EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED, FAILED_UPDATING)),
   /** Stop (pause) the cluster (docs/design.md §6.7). */
   STOP(STOPPING, STOPPED, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
@@ -75,7 +93,10 @@ public enum OperationType {
   private final ClusterState failureState;
   private final Set<ClusterState> startStates;
 
-  OperationType(ClusterState activeState, ClusterState successState, ClusterState failureState,
+  OperationType(
+      ClusterState activeState,
+      ClusterState successState,
+      ClusterState failureState,
       EnumSet<ClusterState> startStates) {
     this.activeState = activeState;
     this.successState = successState;
@@ -96,8 +117,8 @@ public enum OperationType {
    * Returns the state a cluster ends in when this operation succeeds.
    *
    * @param startedFrom the state the cluster was in when the operation started
-   * @return {@link ClusterState#STOPPED} for an upgrade or rollback of a stopped cluster,
-   *     otherwise the operation's fixed end state
+   * @return {@link ClusterState#STOPPED} for an upgrade or rollback of a stopped cluster, otherwise
+   *     the operation's fixed end state
    */
   public ClusterState successState(ClusterState startedFrom) {
     if ((this == UPGRADE || this == ROLLBACK) && startedFrom == STOPPED) {
@@ -130,13 +151,18 @@ public enum OperationType {
    *
    * @param current the cluster's state now
    * @return {@link #activeState()}
-   * @throws IllegalStateTransitionException naming {@code current} and the states the operation
-   *     is allowed in, when it may not start now
+   * @throws IllegalStateTransitionException naming {@code current} and the states the operation is
+   *     allowed in, when it may not start now
    */
   public ClusterState begin(ClusterState current) {
     if (!startStates.contains(current)) {
-      throw new IllegalStateTransitionException(current, activeState,
-          displayName() + " is not allowed while the cluster is " + current + "; it is allowed in "
+      throw new IllegalStateTransitionException(
+          current,
+          activeState,
+          displayName()
+              + " is not allowed while the cluster is "
+              + current
+              + "; it is allowed in "
               + startStates.stream().map(Enum::name).collect(Collectors.joining(", ")));
     }
     return current.moveTo(activeState);

@@ -22,14 +22,15 @@ public enum RoleState {
   /** Removed. */
   DONE;
 
-  private static final TransitionTable<RoleState> TABLE = TransitionTable.builder(RoleState.class)
-      .allow(PENDING, DEPLOYING, DELETING)
-      .allow(DEPLOYING, RUNNING, FAILED, DELETING)
-      .allow(RUNNING, STOPPED, FAILED, DELETING)
-      .allow(STOPPED, RUNNING, FAILED, DELETING)
-      .allow(FAILED, DEPLOYING, RUNNING, STOPPED, DELETING)
-      .allow(DELETING, DONE, FAILED, RUNNING, STOPPED)
-      .build();
+  private static final TransitionTable<RoleState> TABLE =
+      TransitionTable.builder(RoleState.class)
+          .allow(PENDING, DEPLOYING, DELETING)
+          .allow(DEPLOYING, RUNNING, FAILED, DELETING)
+          .allow(RUNNING, STOPPED, FAILED, DELETING)
+          .allow(STOPPED, RUNNING, FAILED, DELETING)
+          .allow(FAILED, DEPLOYING, RUNNING, STOPPED, DELETING)
+          .allow(DELETING, DONE, FAILED, RUNNING, STOPPED)
+          .build();
 
   /**
    * Returns the states this state may move to.
@@ -55,8 +56,8 @@ public enum RoleState {
    *
    * @param target the state to move to
    * @return {@code target}, when the move is allowed
-   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not allow
-   *     the move
+   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not
+   *     allow the move
    */
   public RoleState moveTo(RoleState target) {
     return TABLE.move(this, target);

@@ -24,21 +24,36 @@ class AppSpecBuilderTest {
     return AppSpec.builder("hadoop", "3.3.6")
         .env("replication", "2")
         .env("rack", "r1")
-        .role("master", r -> r.count(1).minNodes(1).maxNodes(1).cpu(2).memory(4096)
-            .image("hadoop:3.3.6")
-            .volume(50, "/data")
-            .service(StandardService.INIT, s -> s.cmd("format.sh").postStartService(true))
-            .service(StandardService.START, s -> s.cmd("start.sh").order(1)
-                .timeout(Duration.ofSeconds(120))))
-        .role("worker", r -> r.count(3).minNodes(2).maxNodes(20).cpu(4).memory(8192)
-            .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
-            .verticalScalingPolicy(ExecutionPolicy.SEQUENTIAL)
-            .upgradingPolicy(ExecutionPolicy.SEQUENTIAL)
-            .service("destroy", s -> s.cmd("drain.sh").postStopService(true))
-            .service("scale_out", s -> s.cmd("rebalance.sh").nodesToExecuteOn(1))
-            .service("scale_in", s -> s.cmd("decommission.sh").preCheck("test -d blocks"))
-            .service("reload", s -> s.cmd("reload.sh").addWatch("/hosts", "/env"))
-            .service("smoke-test", "test -f ok"))
+        .role(
+            "master",
+            r ->
+                r.count(1)
+                    .minNodes(1)
+                    .maxNodes(1)
+                    .cpu(2)
+                    .memory(4096)
+                    .image("hadoop:3.3.6")
+                    .volume(50, "/data")
+                    .service(StandardService.INIT, s -> s.cmd("format.sh").postStartService(true))
+                    .service(
+                        StandardService.START,
+                        s -> s.cmd("start.sh").order(1).timeout(Duration.ofSeconds(120))))
+        .role(
+            "worker",
+            r ->
+                r.count(3)
+                    .minNodes(2)
+                    .maxNodes(20)
+                    .cpu(4)
+                    .memory(8192)
+                    .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+                    .verticalScalingPolicy(ExecutionPolicy.SEQUENTIAL)
+                    .upgradingPolicy(ExecutionPolicy.SEQUENTIAL)
+                    .service("destroy", s -> s.cmd("drain.sh").postStopService(true))
+                    .service("scale_out", s -> s.cmd("rebalance.sh").nodesToExecuteOn(1))
+                    .service("scale_in", s -> s.cmd("decommission.sh").preCheck("test -d blocks"))
+                    .service("reload", s -> s.cmd("reload.sh").addWatch("/hosts", "/env"))
+                    .service("smoke-test", "test -f ok"))
         .build();
   }
 
@@ -68,7 +83,8 @@ class AppSpecBuilderTest {
 
     assertThat(service.cmd()).isEqualTo("run.sh");
     assertThat(service.order()).isEqualTo(ServiceSpec.DEFAULT_ORDER).isZero();
-    assertThat(service.timeout()).isEqualTo(ServiceSpec.DEFAULT_TIMEOUT)
+    assertThat(service.timeout())
+        .isEqualTo(ServiceSpec.DEFAULT_TIMEOUT)
         .isEqualTo(Duration.ofSeconds(600));
     assertThat(service.nodesToExecuteOn()).isEqualTo(ServiceSpec.ALL_NODES);
     assertThat(service.runsOnAllNodes()).isTrue();
@@ -90,7 +106,7 @@ class AppSpecBuilderTest {
 
   @Test
   void minimalSpec_buildsWithDefaultsAndNoEnv() {
-    AppSpec spec = AppSpec.builder("zk", "1").role("zk", r -> { }).build();
+    AppSpec spec = AppSpec.builder("zk", "1").role("zk", r -> {}).build();
 
     assertThat(spec.env()).isEmpty();
     assertThat(spec.roles()).containsExactly(RoleSpec.builder("zk").build());
@@ -103,10 +119,15 @@ class AppSpecBuilderTest {
 
   @Test
   void build_throwsListingEveryProblemWithFileFormatPaths() {
-    AppSpec.Builder builder = AppSpec.builder("zk", "1")
-        .role("zk", r -> r.minNodes(-1).cpu(0)
-            .service("start", s -> s.cmd("run").order(-1).timeout(Duration.ZERO)))
-        .role("zk", r -> r.service("scale_out", s -> s.cmd("  ").nodesToExecuteOn(0)));
+    AppSpec.Builder builder =
+        AppSpec.builder("zk", "1")
+            .role(
+                "zk",
+                r ->
+                    r.minNodes(-1)
+                        .cpu(0)
+                        .service("start", s -> s.cmd("run").order(-1).timeout(Duration.ZERO)))
+            .role("zk", r -> r.service("scale_out", s -> s.cmd("  ").nodesToExecuteOn(0)));
 
     ValidationException e = catchThrowableOfType(ValidationException.class, builder::build);
 
@@ -116,60 +137,69 @@ class AppSpecBuilderTest {
             tuple("roles[0].min_nodes", "must be >= 0, was -1"),
             tuple("roles[0].cpu", "must be between 1 and 4096 cores, was 0"),
             tuple("roles[0].services.start.order", "must be >= 0, was -1"),
-            tuple("roles[0].services.start.timeout",
+            tuple(
+                "roles[0].services.start.timeout",
                 "must be whole seconds between 1 and 86400, was 0s"),
             tuple("roles[1].role", "duplicate role 'zk' (also roles[0])"),
             tuple("roles[1].services.scale_out.cmd", "must not be blank"),
             tuple("roles[1].services.scale_out.nodes_to_execute_on", "must be >= 1, was 0"));
     assertThat(e.problems()).noneMatch(ValidationProblem::hasLocation);
-    assertThat(e.getMessage()).startsWith("7 problems in app spec zk 1:\n"
-        + "  roles[0].min_nodes: must be >= 0, was -1\n");
+    assertThat(e.getMessage())
+        .startsWith(
+            "7 problems in app spec zk 1:\n" + "  roles[0].min_nodes: must be >= 0, was -1\n");
   }
 
   @Test
   void build_reportsServiceFieldsOnServicesThatMayNotCarryThem() {
-    AppSpec.Builder builder = AppSpec.builder("zk", "1")
-        .role("zk", r -> r
-            .service("start", s -> s.cmd("run").postStartService(true).preCheck("true"))
-            .service("stop", s -> s.cmd("run").postStopService(true).addWatch("/hosts"))
-            .service("upgrade", s -> s.cmd("run").postStartService(true))
-            .service("reload", s -> s.cmd("run").addWatch("hosts"))
-            .service("my-check", s -> s.cmd("run").timeout(Duration.ofMillis(1500))));
+    AppSpec.Builder builder =
+        AppSpec.builder("zk", "1")
+            .role(
+                "zk",
+                r ->
+                    r.service("start", s -> s.cmd("run").postStartService(true).preCheck("true"))
+                        .service("stop", s -> s.cmd("run").postStopService(true).addWatch("/hosts"))
+                        .service("upgrade", s -> s.cmd("run").postStartService(true))
+                        .service("reload", s -> s.cmd("run").addWatch("hosts"))
+                        .service("my-check", s -> s.cmd("run").timeout(Duration.ofMillis(1500))));
 
     ValidationException e = catchThrowableOfType(ValidationException.class, builder::build);
 
     assertThat(e.problems())
         .extracting(ValidationProblem::path, ValidationProblem::reason)
         .containsExactly(
-            tuple("roles[0].services.start.post_start_service",
+            tuple(
+                "roles[0].services.start.post_start_service",
                 "is only allowed on init and upgrade"),
             tuple("roles[0].services.start.pre_check", "is only allowed on scale_out and scale_in"),
             tuple("roles[0].services.stop.post_stop_service", "is only allowed on destroy"),
             tuple("roles[0].services.stop.watch", "is only allowed on reload"),
-            tuple("roles[0].services.reload.watch[0]",
+            tuple(
+                "roles[0].services.reload.watch[0]",
                 "must be an absolute metadata path such as /hosts, was 'hosts'"),
-            tuple("roles[0].services.my-check.timeout",
+            tuple(
+                "roles[0].services.my-check.timeout",
                 "must be whole seconds between 1 and 86400, was PT1.5S"));
   }
 
   @Test
   void build_refusesBadNamesAndVersions() {
-    AppSpec.Builder builder = AppSpec.builder("", "has space").role("Role", r -> { });
+    AppSpec.Builder builder = AppSpec.builder("", "has space").role("Role", r -> {});
 
     ValidationException e = catchThrowableOfType(ValidationException.class, builder::build);
 
-    assertThat(e.problems()).extracting(ValidationProblem::path)
+    assertThat(e.problems())
+        .extracting(ValidationProblem::path)
         .containsExactly("name", "version", "roles[0].role");
     assertThat(e.problems().get(0).reason()).isEqualTo("is required");
   }
 
   @Test
   void build_withoutRoles_isRefused() {
-    ValidationException e = catchThrowableOfType(ValidationException.class,
-        () -> AppSpec.builder("zk", "1").build());
+    ValidationException e =
+        catchThrowableOfType(ValidationException.class, () -> AppSpec.builder("zk", "1").build());
 
-    assertThat(e.problems()).containsExactly(
-        ValidationProblem.of("roles", "must list at least one role"));
+    assertThat(e.problems())
+        .containsExactly(ValidationProblem.of("roles", "must list at least one role"));
   }
 
   @Test
@@ -177,7 +207,8 @@ class AppSpecBuilderTest {
     AppSpec spec = new AppSpec("zk", "1", Map.of(), List.of(RoleSpec.builder("zk").cpu(0).build()));
 
     assertThat(spec.validate()).extracting(ValidationProblem::path).containsExactly("roles[0].cpu");
-    assertThatThrownBy(spec::requireValid).isInstanceOf(ValidationException.class)
+    assertThatThrownBy(spec::requireValid)
+        .isInstanceOf(ValidationException.class)
         .hasMessageContaining("roles[0].cpu: must be between 1 and 4096 cores, was 0");
   }
 
@@ -194,9 +225,10 @@ class AppSpecBuilderTest {
 
   @Test
   void advancedActions_namedTwice_areKeptOnce() {
-    RoleSpec role = RoleSpec.builder("zk")
-        .advancedActions(AdvancedAction.SCALE_HORIZONTAL, AdvancedAction.SCALE_HORIZONTAL)
-        .build();
+    RoleSpec role =
+        RoleSpec.builder("zk")
+            .advancedActions(AdvancedAction.SCALE_HORIZONTAL, AdvancedAction.SCALE_HORIZONTAL)
+            .build();
 
     assertThat(role.advancedActions()).containsExactly(AdvancedAction.SCALE_HORIZONTAL);
     assertThat(role.allows(AdvancedAction.SCALE_HORIZONTAL)).isTrue();
@@ -220,11 +252,12 @@ class AppSpecBuilderTest {
     AppSpec spec = everythingSet();
     RoleSpec worker = spec.role("worker").orElseThrow();
 
-    AppSpec next = spec.toBuilder()
-        .version("3.4.0")
-        .env("replication", "3")
-        .replaceRole(worker.toBuilder().count(5).build())
-        .build();
+    AppSpec next =
+        spec.toBuilder()
+            .version("3.4.0")
+            .env("replication", "3")
+            .replaceRole(worker.toBuilder().count(5).build())
+            .build();
 
     assertThat(next.version()).isEqualTo("3.4.0");
     assertThat(next.env()).containsEntry("replication", "3");
@@ -270,8 +303,20 @@ class AppSpecBuilderTest {
     List<String> watch = new ArrayList<>(List.of("/hosts"));
 
     AppSpec spec = new AppSpec("zk", "1", env, roles);
-    RoleSpec role = new RoleSpec("r", 1, 1, 3, 1, 1, Optional.empty(), Optional.empty(), actions,
-        ExecutionPolicy.PARALLEL, ExecutionPolicy.PARALLEL, services);
+    RoleSpec role =
+        new RoleSpec(
+            "r",
+            1,
+            1,
+            3,
+            1,
+            1,
+            Optional.empty(),
+            Optional.empty(),
+            actions,
+            ExecutionPolicy.PARALLEL,
+            ExecutionPolicy.PARALLEL,
+            services);
     ServiceSpec reload = ServiceSpec.builder("x").watch(watch).build();
     AppSpec built = AppSpec.builder("zk", "1").env(env).role(role).build();
 
@@ -297,7 +342,7 @@ class AppSpecBuilderTest {
 
     AppSpec.Builder appBuilder = AppSpec.builder("zk", "1").role(first);
     AppSpec firstApp = appBuilder.build();
-    appBuilder.env("late", "x").role("other", r -> { });
+    appBuilder.env("late", "x").role("other", r -> {});
 
     assertThat(first.services()).containsOnlyKeys("start");
     assertThat(first.count()).isEqualTo(1);
@@ -309,11 +354,20 @@ class AppSpecBuilderTest {
 
   @Test
   void servicesAndEnv_keepDeclarationOrder() {
-    AppSpec spec = AppSpec.builder("zk", "1")
-        .env("zeta", "1").env("alpha", "2").env("mid", "3")
-        .role("zk", r -> r.service("stop", "a").service("init", "b").service("my-custom", "c")
-            .service("start", "d").service("backup", "e"))
-        .build();
+    AppSpec spec =
+        AppSpec.builder("zk", "1")
+            .env("zeta", "1")
+            .env("alpha", "2")
+            .env("mid", "3")
+            .role(
+                "zk",
+                r ->
+                    r.service("stop", "a")
+                        .service("init", "b")
+                        .service("my-custom", "c")
+                        .service("start", "d")
+                        .service("backup", "e"))
+            .build();
 
     assertThat(spec.env().keySet()).containsExactly("zeta", "alpha", "mid");
     assertThat(spec.roles().get(0).services().keySet())
@@ -322,9 +376,12 @@ class AppSpecBuilderTest {
 
   @Test
   void rolesKeepDeclarationOrder() {
-    AppSpec spec = AppSpec.builder("zk", "1")
-        .role("zeta", r -> { }).role("alpha", r -> { }).role("mid", r -> { })
-        .build();
+    AppSpec spec =
+        AppSpec.builder("zk", "1")
+            .role("zeta", r -> {})
+            .role("alpha", r -> {})
+            .role("mid", r -> {})
+            .build();
 
     assertThat(spec.roles()).extracting(RoleSpec::name).containsExactly("zeta", "alpha", "mid");
   }

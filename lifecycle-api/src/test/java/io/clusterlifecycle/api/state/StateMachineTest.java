@@ -30,11 +30,20 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class StateMachineTest {
 
-  private static final Set<ClusterState> BUSY = EnumSet.of(ClusterState.DEPLOYING,
-      ClusterState.SCALING, ClusterState.UPDATING, ClusterState.STOPPING, ClusterState.STARTING,
-      ClusterState.UNDEPLOYING);
-  private static final Set<ClusterState> FAILED = EnumSet.of(ClusterState.FAILED_DEPLOYING,
-      ClusterState.FAILED_SCALING, ClusterState.FAILED_UPDATING, ClusterState.FAILED_UNDEPLOYING);
+  private static final Set<ClusterState> BUSY =
+      EnumSet.of(
+          ClusterState.DEPLOYING,
+          ClusterState.SCALING,
+          ClusterState.UPDATING,
+          ClusterState.STOPPING,
+          ClusterState.STARTING,
+          ClusterState.UNDEPLOYING);
+  private static final Set<ClusterState> FAILED =
+      EnumSet.of(
+          ClusterState.FAILED_DEPLOYING,
+          ClusterState.FAILED_SCALING,
+          ClusterState.FAILED_UPDATING,
+          ClusterState.FAILED_UNDEPLOYING);
 
   // ---- operations against the cluster table
 
@@ -44,7 +53,8 @@ class StateMachineTest {
     assertThat(op.startStates()).isNotEmpty();
     assertThat(op.activeState().isBusy()).as("%s active state", op).isTrue();
     for (ClusterState from : op.startStates()) {
-      assertThat(from.canMoveTo(op.activeState())).as("%s: %s -> %s", op, from, op.activeState())
+      assertThat(from.canMoveTo(op.activeState()))
+          .as("%s: %s -> %s", op, from, op.activeState())
           .isTrue();
       assertThat(op.begin(from)).isEqualTo(op.activeState());
     }
@@ -55,13 +65,16 @@ class StateMachineTest {
   void operation_endsThroughTableEdgesOnSuccessAndOnFailure(OperationType op) {
     ClusterState active = op.activeState();
     assertThat(op.failureState().isFailed()).as("%s failure state", op).isTrue();
-    assertThat(active.canMoveTo(op.failureState())).as("%s: %s -> %s", op, active,
-        op.failureState()).isTrue();
+    assertThat(active.canMoveTo(op.failureState()))
+        .as("%s: %s -> %s", op, active, op.failureState())
+        .isTrue();
     for (ClusterState from : op.startStates()) {
       ClusterState success = op.successState(from);
-      assertThat(active.canMoveTo(success)).as("%s from %s: %s -> %s", op, from, active, success)
+      assertThat(active.canMoveTo(success))
+          .as("%s from %s: %s -> %s", op, from, active, success)
           .isTrue();
-      assertThat(success.isBusy() || success.isFailed()).as("%s success state %s", op, success)
+      assertThat(success.isBusy() || success.isFailed())
+          .as("%s success state %s", op, success)
           .isFalse();
       assertThat(active.moveTo(success)).isEqualTo(success);
     }
@@ -85,9 +98,10 @@ class StateMachineTest {
 
   @Test
   void everyBusyState_isTheActiveStateOfSomeOperation() {
-    Set<ClusterState> active = Arrays.stream(OperationType.values())
-        .map(OperationType::activeState).collect(Collectors.toCollection(
-            () -> EnumSet.noneOf(ClusterState.class)));
+    Set<ClusterState> active =
+        Arrays.stream(OperationType.values())
+            .map(OperationType::activeState)
+            .collect(Collectors.toCollection(() -> EnumSet.noneOf(ClusterState.class)));
 
     assertThat(active).isEqualTo(BUSY);
   }
@@ -99,10 +113,14 @@ class StateMachineTest {
       AtomicReference<ClusterState> cluster = new AtomicReference<>(current);
       Set<ClusterState> targetsBefore = Set.copyOf(current.targets());
 
-      IllegalStateTransitionException e = catchThrowableOfType(
-          IllegalStateTransitionException.class, () -> cluster.set(op.begin(cluster.get())));
+      IllegalStateTransitionException e =
+          catchThrowableOfType(
+              IllegalStateTransitionException.class, () -> cluster.set(op.begin(cluster.get())));
 
-      assertThat(e).as("%s from %s", op, current).isNotNull().isInstanceOf(LifecycleException.class);
+      assertThat(e)
+          .as("%s from %s", op, current)
+          .isNotNull()
+          .isInstanceOf(LifecycleException.class);
       assertThat(e.getMessage())
           .startsWith(op.displayName() + " is not allowed while the cluster is " + current + ";")
           .contains("it is allowed in " + op.startStates().iterator().next());
@@ -115,26 +133,32 @@ class StateMachineTest {
 
   @Test
   void begin_message_listsEveryAllowedStartState() {
-    IllegalStateTransitionException e = catchThrowableOfType(
-        IllegalStateTransitionException.class, () -> OperationType.ADD_NODES.begin(
-            ClusterState.STOPPED));
+    IllegalStateTransitionException e =
+        catchThrowableOfType(
+            IllegalStateTransitionException.class,
+            () -> OperationType.ADD_NODES.begin(ClusterState.STOPPED));
 
-    assertThat(e).hasMessage("add nodes is not allowed while the cluster is STOPPED; it is"
-        + " allowed in RUNNING, WARNING, COOLDOWN");
+    assertThat(e)
+        .hasMessage(
+            "add nodes is not allowed while the cluster is STOPPED; it is"
+                + " allowed in RUNNING, WARNING, COOLDOWN");
   }
 
   @Test
   void deleteMayStartFromEveryFailedState_andRollbackFromAFailedUpdate() {
     assertThat(OperationType.DELETE.startStates()).containsAll(FAILED);
     assertThat(OperationType.ROLLBACK.startStates()).contains(ClusterState.FAILED_UPDATING);
-    assertThat(OperationType.DELETE.startStates()).doesNotContainAnyElementsOf(BUSY)
+    assertThat(OperationType.DELETE.startStates())
+        .doesNotContainAnyElementsOf(BUSY)
         .doesNotContain(ClusterState.DONE);
   }
 
   @Test
   void noOperation_startsFromABusyStateOrFromDone() {
     for (OperationType op : OperationType.values()) {
-      assertThat(op.startStates()).as("%s", op).doesNotContainAnyElementsOf(BUSY)
+      assertThat(op.startStates())
+          .as("%s", op)
+          .doesNotContainAnyElementsOf(BUSY)
           .doesNotContain(ClusterState.DONE);
     }
   }
@@ -143,9 +167,10 @@ class StateMachineTest {
 
   @Test
   void moveTo_disallowedPair_throwsNamingBothStates() {
-    IllegalStateTransitionException e = catchThrowableOfType(
-        IllegalStateTransitionException.class,
-        () -> ClusterState.RUNNING.moveTo(ClusterState.DONE));
+    IllegalStateTransitionException e =
+        catchThrowableOfType(
+            IllegalStateTransitionException.class,
+            () -> ClusterState.RUNNING.moveTo(ClusterState.DONE));
 
     assertThat(e).hasMessage("ClusterState cannot move from RUNNING to DONE");
     assertThat(e.from()).isEqualTo(ClusterState.RUNNING);
@@ -204,21 +229,24 @@ class StateMachineTest {
   void failedStates_areLeftOnlyTowardTheirOperationsActiveStateOrUndeploying() {
     Map<ClusterState, Set<ClusterState>> resumable = new EnumMap<>(ClusterState.class);
     for (OperationType op : OperationType.values()) {
-      resumable.computeIfAbsent(op.failureState(), f -> EnumSet.noneOf(ClusterState.class))
+      resumable
+          .computeIfAbsent(op.failureState(), f -> EnumSet.noneOf(ClusterState.class))
           .add(op.activeState());
     }
 
     for (ClusterState failed : FAILED) {
       Set<ClusterState> allowed = EnumSet.of(ClusterState.UNDEPLOYING);
       allowed.addAll(resumable.getOrDefault(failed, Set.of()));
-      assertThat(failed.targets()).as("%s", failed).isNotEmpty().isSubsetOf(allowed)
+      assertThat(failed.targets())
+          .as("%s", failed)
+          .isNotEmpty()
+          .isSubsetOf(allowed)
           .contains(ClusterState.UNDEPLOYING);
       assertThat(failed.canMoveTo(ClusterState.RUNNING)).as("%s -> RUNNING", failed).isFalse();
     }
     assertThat(ClusterState.FAILED_DEPLOYING.targets())
         .containsExactlyInAnyOrder(ClusterState.DEPLOYING, ClusterState.UNDEPLOYING);
-    assertThat(ClusterState.FAILED_UNDEPLOYING.targets())
-        .containsExactly(ClusterState.UNDEPLOYING);
+    assertThat(ClusterState.FAILED_UNDEPLOYING.targets()).containsExactly(ClusterState.UNDEPLOYING);
   }
 
   @Test
@@ -239,8 +267,8 @@ class StateMachineTest {
   @Test
   void everyStateButPending_isReachableFromPending_andDoneFromEveryState() {
     assertThat(shortestPathsFrom(ClusterState.PENDING).keySet())
-        .containsExactlyInAnyOrderElementsOf(EnumSet.complementOf(
-            EnumSet.of(ClusterState.PENDING)));
+        .containsExactlyInAnyOrderElementsOf(
+            EnumSet.complementOf(EnumSet.of(ClusterState.PENDING)));
     for (ClusterState s : EnumSet.complementOf(EnumSet.of(ClusterState.DONE))) {
       assertThat(shortestPathsFrom(s)).as("from %s", s).containsKey(ClusterState.DONE);
     }
@@ -278,9 +306,10 @@ class StateMachineTest {
     for (int choice : choices) {
       List<ClusterState> targets = List.copyOf(at.targets());
       boolean followEdge = choice % 2 == 0 && !targets.isEmpty();
-      ClusterState wanted = followEdge
-          ? targets.get((choice / 2) % targets.size())
-          : ClusterState.values()[(choice / 2) % ClusterState.values().length];
+      ClusterState wanted =
+          followEdge
+              ? targets.get((choice / 2) % targets.size())
+              : ClusterState.values()[(choice / 2) % ClusterState.values().length];
       ClusterState before = at;
       try {
         at = at.moveTo(wanted);
@@ -342,15 +371,20 @@ class StateMachineTest {
       assertThat(s.canMoveTo(s)).as("%s -> itself", s).isFalse();
       if (s != NodeState.DONE) {
         assertThat(s.canMoveTo(NodeState.DELETING) || s == NodeState.DELETING)
-            .as("%s can be deleted", s).isTrue();
+            .as("%s can be deleted", s)
+            .isTrue();
       }
       if (s != NodeState.DELETING) {
         assertThat(s.canMoveTo(NodeState.DONE)).as("%s -> DONE skips DELETING", s).isFalse();
       }
     }
     assertThat(Arrays.stream(NodeState.values()).filter(s -> s.canMoveTo(NodeState.FAILED)))
-        .containsExactlyInAnyOrder(NodeState.PENDING, NodeState.DEPLOYING, NodeState.RUNNING,
-            NodeState.STOPPED, NodeState.DELETING);
+        .containsExactlyInAnyOrder(
+            NodeState.PENDING,
+            NodeState.DEPLOYING,
+            NodeState.RUNNING,
+            NodeState.STOPPED,
+            NodeState.DELETING);
   }
 
   @Test
@@ -359,8 +393,10 @@ class StateMachineTest {
     assertThat(RoleState.PENDING.targets())
         .containsExactlyInAnyOrder(RoleState.DEPLOYING, RoleState.DELETING);
     assertThat(RoleState.FAILED.canMoveTo(RoleState.DEPLOYING)).isTrue();
-    IllegalStateTransitionException e = catchThrowableOfType(
-        IllegalStateTransitionException.class, () -> RoleState.RUNNING.moveTo(RoleState.PENDING));
+    IllegalStateTransitionException e =
+        catchThrowableOfType(
+            IllegalStateTransitionException.class,
+            () -> RoleState.RUNNING.moveTo(RoleState.PENDING));
     assertThat(e).hasMessage("RoleState cannot move from RUNNING to PENDING");
     assertThat(e.from()).isEqualTo(RoleState.RUNNING);
     for (RoleState s : RoleState.values()) {
@@ -394,19 +430,37 @@ class StateMachineTest {
     RoleState role = RoleState.PENDING;
     OperationState operation = OperationState.PENDING;
     for (int choice : choices) {
-      node = tryMove(node, NodeState.values()[choice % NodeState.values().length],
-          NodeState::canMoveTo, NodeState::moveTo, NodeState::targets);
-      role = tryMove(role, RoleState.values()[choice % RoleState.values().length],
-          RoleState::canMoveTo, RoleState::moveTo, RoleState::targets);
-      operation = tryMove(operation,
-          OperationState.values()[choice % OperationState.values().length],
-          OperationState::canMoveTo, OperationState::moveTo, OperationState::targets);
+      node =
+          tryMove(
+              node,
+              NodeState.values()[choice % NodeState.values().length],
+              NodeState::canMoveTo,
+              NodeState::moveTo,
+              NodeState::targets);
+      role =
+          tryMove(
+              role,
+              RoleState.values()[choice % RoleState.values().length],
+              RoleState::canMoveTo,
+              RoleState::moveTo,
+              RoleState::targets);
+      operation =
+          tryMove(
+              operation,
+              OperationState.values()[choice % OperationState.values().length],
+              OperationState::canMoveTo,
+              OperationState::moveTo,
+              OperationState::targets);
     }
   }
 
   /** Moves when the table allows it; otherwise checks the refusal and stays put. */
-  private static <S extends Enum<S>> S tryMove(S at, S wanted, BiPredicate<S, S> canMoveTo,
-      BinaryOperator<S> moveTo, Function<S, Set<S>> targets) {
+  private static <S extends Enum<S>> S tryMove(
+      S at,
+      S wanted,
+      BiPredicate<S, S> canMoveTo,
+      BinaryOperator<S> moveTo,
+      Function<S, Set<S>> targets) {
     if (canMoveTo.test(at, wanted)) {
       assertThat(targets.apply(at)).contains(wanted);
       S next = moveTo.apply(at, wanted);
@@ -414,13 +468,14 @@ class StateMachineTest {
       return next;
     }
     assertThat(targets.apply(at)).doesNotContain(wanted);
-    IllegalStateTransitionException e = catchThrowableOfType(
-        IllegalStateTransitionException.class, () -> moveTo.apply(at, wanted));
+    IllegalStateTransitionException e =
+        catchThrowableOfType(IllegalStateTransitionException.class, () -> moveTo.apply(at, wanted));
     assertThat(e).as("%s -> %s must be refused", at, wanted).isNotNull();
     assertThat(e.from()).isEqualTo(at);
     assertThat(e.to()).isEqualTo(wanted);
-    assertThat(e).hasMessage(at.getDeclaringClass().getSimpleName() + " cannot move from " + at
-        + " to " + wanted);
+    assertThat(e)
+        .hasMessage(
+            at.getDeclaringClass().getSimpleName() + " cannot move from " + at + " to " + wanted);
     return at;
   }
 }

@@ -13,8 +13,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Engine overhead: steps per second of creates through an engine whose SPIs answer at once, on
- * the in-memory stores ({@link EngineWorkload}); one operation of 1,000 nodes at a time, and 100
+ * Engine overhead: steps per second of creates through an engine whose SPIs answer at once, on the
+ * in-memory stores ({@link EngineWorkload}); one operation of 1,000 nodes at a time, and 100
  * operations of 100 nodes at once. A fresh engine and store per iteration keeps the store from
  * growing across the run.
  */
@@ -54,7 +54,7 @@ public class EngineBenchmark {
    */
   @Benchmark
   public void concurrentOperations(StepCounter counter) {
-    counter.steps += workload.createMany(EngineWorkload.CONCURRENT_OPS,
-        EngineWorkload.CONCURRENT_NODES);
+    counter.steps +=
+        workload.createMany(EngineWorkload.CONCURRENT_OPS, EngineWorkload.CONCURRENT_NODES);
   }
 }

@@ -18,11 +18,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Journal throughput: steps per second of creates through an engine whose SPIs answer at once,
- * on the durable SQLite store, with the engine's grouped commits and without them (every journal
- * entry its own transaction, {@code UngroupedJournalStore}). The database goes in the directory
- * of system property {@code lifecycle.bench.dir} (else the temporary directory), on the disk
- * {@link RawFsyncBenchmark} measures.
+ * Journal throughput: steps per second of creates through an engine whose SPIs answer at once, on
+ * the durable SQLite store, with the engine's grouped commits and without them (every journal entry
+ * its own transaction, {@code UngroupedJournalStore}). The database goes in the directory of system
+ * property {@code lifecycle.bench.dir} (else the temporary directory), on the disk {@link
+ * RawFsyncBenchmark} measures.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -68,8 +68,7 @@ public class JournalBenchmark {
     private BenchDirs() {}
 
     static Path create(String prefix) {
-      String base = System.getProperty("lifecycle.bench.dir",
-          System.getProperty("java.io.tmpdir"));
+      String base = System.getProperty("lifecycle.bench.dir", System.getProperty("java.io.tmpdir"));
       try {
         Files.createDirectories(Path.of(base));
         return Files.createTempDirectory(Path.of(base), prefix);

@@ -13,8 +13,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Planning: {@code LifecycleEngine.plan} of a create of 10,000 nodes in 20 roles
- * ({@link PlanWorkload}), average time per plan.
+ * Planning: {@code LifecycleEngine.plan} of a create of 10,000 nodes in 20 roles ({@link
+ * PlanWorkload}), average time per plan.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The physical limit the journal is held against: one step's journal record appended to a file
- * and forced to the disk, in the same directory as {@link JournalBenchmark}'s database
- * ({@link RawFsyncAppend}); appends per second.
+ * The physical limit the journal is held against: one step's journal record appended to a file and
+ * forced to the disk, in the same directory as {@link JournalBenchmark}'s database ({@link
+ * RawFsyncAppend}); appends per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -18,10 +18,10 @@ import java.util.concurrent.ScheduledExecutorService;
 /** An engine on the in-memory SPIs, with helpers to read its trace stage by stage. */
 final class Harness implements AutoCloseable {
   final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-  final InMemoryResourceProvider resources = InMemoryResourceProvider.builder()
-      .scheduler(scheduler).build();
-  final ScriptedCommandExecutor commands = ScriptedCommandExecutor.builder()
-      .scheduler(scheduler).build();
+  final InMemoryResourceProvider resources =
+      InMemoryResourceProvider.builder().scheduler(scheduler).build();
+  final ScriptedCommandExecutor commands =
+      ScriptedCommandExecutor.builder().scheduler(scheduler).build();
   final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
   final InMemoryClusterStore store = new InMemoryClusterStore();
   final RecordingEventListener events = new RecordingEventListener();
@@ -37,18 +37,24 @@ final class Harness implements AutoCloseable {
 
   /** Another engine on the same SPIs, like a second process sharing the stores. */
   LifecycleEngine engine(java.util.function.UnaryOperator<LifecycleEngineBuilder> tweak) {
-    return tweak.apply(LifecycleEngine.builder()
-        .resourceProvider(resources)
-        .commandExecutor(commands)
-        .metadataStore(metadata)
-        .clusterStore(store)
-        .eventListener(events)
-        .scheduler(scheduler)
-        .retry(io.github.resilience4j.retry.RetryConfig.custom().maxAttempts(4)
-            .waitDuration(java.time.Duration.ofMillis(10))
-            .retryOnException(e -> rootCause(e) instanceof
-                io.clusterlifecycle.api.spi.TransientSpiException)
-            .build()))
+    return tweak
+        .apply(
+            LifecycleEngine.builder()
+                .resourceProvider(resources)
+                .commandExecutor(commands)
+                .metadataStore(metadata)
+                .clusterStore(store)
+                .eventListener(events)
+                .scheduler(scheduler)
+                .retry(
+                    io.github.resilience4j.retry.RetryConfig.custom()
+                        .maxAttempts(4)
+                        .waitDuration(java.time.Duration.ofMillis(10))
+                        .retryOnException(
+                            e ->
+                                rootCause(e)
+                                    instanceof io.clusterlifecycle.api.spi.TransientSpiException)
+                        .build()))
         .build();
   }
 
@@ -62,10 +68,10 @@ final class Harness implements AutoCloseable {
 
   /**
    * The trace of the last operation as one line per stage, in order: the stage name, then what
-   * happened in it, sorted (steps of a stage run in parallel): {@code +node} created,
-   * {@code -node} deleted, {@code resize:node}, {@code image:node}, {@code down:node} and
-   * {@code up:node} resized, re-imaged, stopped and started, {@code service@node=exit} commands, {@code put ...}/{@code del ...}
-   * metadata commits.
+   * happened in it, sorted (steps of a stage run in parallel): {@code +node} created, {@code -node}
+   * deleted, {@code resize:node}, {@code image:node}, {@code down:node} and {@code up:node}
+   * resized, re-imaged, stopped and started, {@code service@node=exit} commands, {@code put
+   * ...}/{@code del ...} metadata commits.
    */
   List<String> stages() {
     List<LifecycleEvent> all = events.events();
@@ -85,12 +91,20 @@ final class Harness implements AutoCloseable {
           things.clear();
         }
         case STAGE_FINISHED -> {
-          lines.add(stage + ": " + String.join(" ", things)
-              + (e.message().orElse("").startsWith("failed") ? " !" : ""));
+          lines.add(
+              stage
+                  + ": "
+                  + String.join(" ", things)
+                  + (e.message().orElse("").startsWith("failed") ? " !" : ""));
           stage = null;
         }
-        case COMMAND_FINISHED -> things.add(e.service().orElse(null) + "@" + e.node().orElse(null) + "="
-            + (e.exitCode().orElse(null) == null ? "x" : e.exitCode().orElse(null)));
+        case COMMAND_FINISHED ->
+            things.add(
+                e.service().orElse(null)
+                    + "@"
+                    + e.node().orElse(null)
+                    + "="
+                    + (e.exitCode().orElse(null) == null ? "x" : e.exitCode().orElse(null)));
         case RESOURCE_CREATED -> things.add("+" + e.node().orElse(null));
         case RESOURCE_DELETED -> things.add("-" + e.node().orElse(null));
         case RESOURCE_RESIZED -> things.add("resize:" + e.node().orElse(null));
@@ -99,7 +113,7 @@ final class Harness implements AutoCloseable {
         case RESOURCE_STARTED -> things.add("up:" + e.node().orElse(null));
         case METADATA_PUT -> things.add("put");
         case METADATA_DELETED -> things.add("del");
-        default -> { }
+        default -> {}
       }
     }
     return lines;

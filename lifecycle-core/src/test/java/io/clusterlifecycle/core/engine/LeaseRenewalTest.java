@@ -40,14 +40,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lease renewal does not wait for the store: with every store call answering later than the
- * lease is renewed, an engine busy with slow reads still keeps the lease of its running
- * operation alive, so a second engine sharing the store never takes that operation over.
+ * Lease renewal does not wait for the store: with every store call answering later than the lease
+ * is renewed, an engine busy with slow reads still keeps the lease of its running operation alive,
+ * so a second engine sharing the store never takes that operation over.
  */
 class LeaseRenewalTest {
   private static final Duration LEASE = Duration.ofMillis(2400);
+
   /** Longer than the renewal period (a third of the lease), shorter than the lease. */
   private static final Duration STORE_LATENCY = Duration.ofMillis(900);
+
   private static final Duration SLOW_SERVICE = Duration.ofSeconds(6);
   private static final int WAITERS = 6;
 
@@ -59,10 +61,10 @@ class LeaseRenewalTest {
   private final ScheduledExecutorService simScheduler = Executors.newScheduledThreadPool(2);
   private final ExecutorService callers = Executors.newFixedThreadPool(WAITERS);
   private final Simulator sim = Simulator.builder().seed(7).scheduler(simScheduler).build();
-  private final InMemoryResourceProvider resources = InMemoryResourceProvider.builder()
-      .scheduler(scheduler).build();
-  private final ScriptedCommandExecutor commands = ScriptedCommandExecutor.builder()
-      .scheduler(scheduler).build();
+  private final InMemoryResourceProvider resources =
+      InMemoryResourceProvider.builder().scheduler(scheduler).build();
+  private final ScriptedCommandExecutor commands =
+      ScriptedCommandExecutor.builder().scheduler(scheduler).build();
   private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
   private final List<Put> puts = new CopyOnWriteArrayList<>();
   private final ClusterStore store = sim.wrap(recordingPuts(new InMemoryClusterStore()));
@@ -78,13 +80,22 @@ class LeaseRenewalTest {
   }
 
   @Test
-  void slowStore_doesNotLetTheLeaseLapse_andNoOtherEngineTakesTheOperationOver()
-      throws Exception {
+  void slowStore_doesNotLetTheLeaseLapse_andNoOtherEngineTakesTheOperationOver() throws Exception {
     LifecycleEngine first = engine("host-a", null);
-    Cluster c = first.create(CreateCluster.builder(AppSpec.builder("db", "1.0")
-        .role("db", r -> r.count(1).service("start", "s").service("stop", "x")
-            .service("slow", "sleep"))
-        .build(), "demo").build());
+    Cluster c =
+        first.create(
+            CreateCluster.builder(
+                    AppSpec.builder("db", "1.0")
+                        .role(
+                            "db",
+                            r ->
+                                r.count(1)
+                                    .service("start", "s")
+                                    .service("stop", "x")
+                                    .service("slow", "sleep"))
+                        .build(),
+                    "demo")
+                .build());
     LifecycleEngine second = engine("host-b", Duration.ofMillis(100));
     commands.on("slow").latency(SLOW_SERVICE);
     sim.latency(SpiMethod.of(SpiMethod.Spi.CLUSTER_STORE), STORE_LATENCY, STORE_LATENCY);
@@ -95,23 +106,28 @@ class LeaseRenewalTest {
     // callers that give up waiting for the cluster at the same moment, each reading the store
     List<CompletableFuture<Operation>> waiters = new ArrayList<>();
     for (int i = 0; i < WAITERS; i++) {
-      waiters.add(CompletableFuture.supplyAsync(() -> first.submit(
-          StopCluster.of(c.id()).withTimeout(Duration.ofSeconds(1))), callers)
-          .thenCompose(f -> f));
+      waiters.add(
+          CompletableFuture.supplyAsync(
+                  () -> first.submit(StopCluster.of(c.id()).withTimeout(Duration.ofSeconds(1))),
+                  callers)
+              .thenCompose(f -> f));
     }
     for (CompletableFuture<Operation> w : waiters) {
       assertThat(w.handle((op, e) -> Harness.rootCause(e)).get(30, TimeUnit.SECONDS))
-          .as("a request that waited past its timeout").isInstanceOf(ConflictException.class);
+          .as("a request that waited past its timeout")
+          .isInstanceOf(ConflictException.class);
     }
 
     Operation done = slow.get(60, TimeUnit.SECONDS);
     assertThat(done.state()).isEqualTo(OperationState.SUCCEEDED);
     assertThat(secondEvents.events(EventType.OPERATION_STARTED))
-        .as("operations the second engine started or took over").isEmpty();
+        .as("operations the second engine started or took over")
+        .isEmpty();
     List<Put> running = puts.stream().filter(p -> !p.operation().isEmpty()).toList();
-    assertThat(running).as("writes of the record while the operation ran").isNotEmpty()
-        .allSatisfy(p -> assertThat(p.lease()).get().extracting(Lease::host)
-            .isEqualTo("host-a"));
+    assertThat(running)
+        .as("writes of the record while the operation ran")
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.lease()).get().extracting(Lease::host).isEqualTo("host-a"));
     for (int i = 1; i < puts.size(); i++) {
       Put before = puts.get(i - 1);
       if (!before.operation().isEmpty()) {
@@ -120,43 +136,54 @@ class LeaseRenewalTest {
             .isBefore(before.lease().orElseThrow().expiresAt());
       }
     }
-    assertThat(puts.get(puts.size() - 1).operation()).as("the last write ends the operation")
+    assertThat(puts.get(puts.size() - 1).operation())
+        .as("the last write ends the operation")
         .isEmpty();
     assertThat(first.get(c.id()).operation()).isEmpty();
   }
 
   private LifecycleEngine engine(String host, Duration takeOverEvery) {
-    LifecycleEngine engine = LifecycleEngine.builder()
-        .resourceProvider(resources)
-        .commandExecutor(commands)
-        .metadataStore(metadata)
-        .clusterStore(store)
-        .eventListener(takeOverEvery == null ? e -> { } : secondEvents)
-        .clock(clock)
-        .host(host)
-        .leaseDuration(LEASE)
-        .takeOverInterrupted(takeOverEvery)
-        .build();
+    LifecycleEngine engine =
+        LifecycleEngine.builder()
+            .resourceProvider(resources)
+            .commandExecutor(commands)
+            .metadataStore(metadata)
+            .clusterStore(store)
+            .eventListener(takeOverEvery == null ? e -> {} : secondEvents)
+            .clock(clock)
+            .host(host)
+            .leaseDuration(LEASE)
+            .takeOverInterrupted(takeOverEvery)
+            .build();
     engines.add(engine);
     return engine;
   }
 
   /** The store, noting each cluster record it stored and when. */
   private ClusterStore recordingPuts(ClusterStore delegate) {
-    return (ClusterStore) Proxy.newProxyInstance(ClusterStore.class.getClassLoader(),
-        new Class<?>[] {ClusterStore.class}, (proxy, method, args) -> {
-          Object result;
-          try {
-            result = method.invoke(delegate, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (method.getName().equals("put")) {
-            Cluster written = (Cluster) args[0];
-            ((CompletionStage<?>) result).thenAccept(stored -> puts.add(new Put(clock.instant(),
-                written.operation().orElse(""), written.lease())));
-          }
-          return result;
-        });
+    return (ClusterStore)
+        Proxy.newProxyInstance(
+            ClusterStore.class.getClassLoader(),
+            new Class<?>[] {ClusterStore.class},
+            (proxy, method, args) -> {
+              Object result;
+              try {
+                result = method.invoke(delegate, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (method.getName().equals("put")) {
+                Cluster written = (Cluster) args[0];
+                ((CompletionStage<?>) result)
+                    .thenAccept(
+                        stored ->
+                            puts.add(
+                                new Put(
+                                    clock.instant(),
+                                    written.operation().orElse(""),
+                                    written.lease())));
+              }
+              return result;
+            });
   }
 }

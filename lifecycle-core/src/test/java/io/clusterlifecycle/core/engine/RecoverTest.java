@@ -41,7 +41,7 @@ class RecoverTest {
   }
 
   Cluster create() {
-    return h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo").build());
+    return h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
   }
 
   long runs(String service, String node) {
@@ -55,9 +55,15 @@ class RecoverTest {
     List<JournalEntry> journal = h.store.journal(op.id()).join();
     long steps = op.plan().steps().count();
     assertThat(journal).hasSize((int) (2 * steps));
-    op.plan().steps().forEach(step -> assertThat(journal.stream()
-        .filter(e -> e.stepId().equals(step.id())).map(JournalEntry::status))
-        .containsExactly(JournalEntry.Status.STARTED, JournalEntry.Status.SUCCEEDED));
+    op.plan()
+        .steps()
+        .forEach(
+            step ->
+                assertThat(
+                        journal.stream()
+                            .filter(e -> e.stepId().equals(step.id()))
+                            .map(JournalEntry::status))
+                    .containsExactly(JournalEntry.Status.STARTED, JournalEntry.Status.SUCCEEDED));
   }
 
   @Test
@@ -75,8 +81,10 @@ class RecoverTest {
     assertThat(runs("start", "demo-master-1")).isOne();
     assertThat(runs("start", "demo-worker-2")).isEqualTo(2);
     assertThat(runs("init", "demo-worker-2")).isOne();
-    assertThat(h.engine.operations(c.id())).singleElement()
-        .extracting(Operation::state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(h.engine.operations(c.id()))
+        .singleElement()
+        .extracting(Operation::state)
+        .isEqualTo(OperationState.SUCCEEDED);
   }
 
   @Test
@@ -101,17 +109,21 @@ class RecoverTest {
       throws Exception {
     // engine A (named host-a in its lease) dies in the middle of "start (order 1)"
     ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
-    LifecycleEngine a = h.engine(x -> x.scheduler(deadScheduler).host("host-a")
-        .leaseDuration(Duration.ofSeconds(5)));
+    LifecycleEngine a =
+        h.engine(
+            x -> x.scheduler(deadScheduler).host("host-a").leaseDuration(Duration.ofSeconds(5)));
     h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo").build());
-    h.commands.whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
+    a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
+    h.commands
+        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
         .get(10, TimeUnit.SECONDS);
     deadScheduler.shutdownNow();
-    assertThat(h.engine.get("demo").lease()).hasValueSatisfying(l -> {
-      assertThat(l.host()).isEqualTo("host-a");
-      assertThat(l.owner()).startsWith("host-a/");
-    });
+    assertThat(h.engine.get("demo").lease())
+        .hasValueSatisfying(
+            l -> {
+              assertThat(l.host()).isEqualTo("host-a");
+              assertThat(l.owner()).startsWith("host-a/");
+            });
 
     // B scans every 20 ms on a clock of its own: nothing happens while A's lease holds
     VirtualClock clock = VirtualClock.at(java.time.Instant.now());
@@ -133,8 +145,10 @@ class RecoverTest {
     assertThat(c.nodes()).allSatisfy(n -> assertThat(h.resources.createCount(n.id())).isOne());
     assertThat(runs("start", "demo-worker-1")).isEqualTo(2);
     assertThat(runs("start", "demo-master-1")).isOne();
-    assertThat(h.engine.operations(c.id())).singleElement()
-        .extracting(Operation::state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(h.engine.operations(c.id()))
+        .singleElement()
+        .extracting(Operation::state)
+        .isEqualTo(OperationState.SUCCEEDED);
     b.close();
     a.close();
   }
@@ -143,29 +157,37 @@ class RecoverTest {
   void recordWritesWhoseRepliesAreLost_countAsStored_whenTheRetryConflictsOnlyWithThemselves() {
     // every other put lands, then fails as transient (a timeout after the write): the engine's
     // retry meets a version conflict with its own first attempt
-    java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
-    io.clusterlifecycle.api.spi.ClusterStore lossy = (io.clusterlifecycle.api.spi.ClusterStore)
-        java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {io.clusterlifecycle.api.spi.ClusterStore.class}, (p, m, args) -> {
-              Object r;
-              try {
-                r = m.invoke(h.store, args);
-              } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-              }
-              if (m.getName().equals("put") && puts.incrementAndGet() % 2 == 1) {
-                return ((java.util.concurrent.CompletionStage<?>) r).thenCompose(x ->
-                    CompletableFuture.failedFuture(new TransientSpiException("reply lost", null)));
-              }
-              return r;
-            });
+    java.util.concurrent.atomic.AtomicInteger puts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.clusterlifecycle.api.spi.ClusterStore lossy =
+        (io.clusterlifecycle.api.spi.ClusterStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {io.clusterlifecycle.api.spi.ClusterStore.class},
+                (p, m, args) -> {
+                  Object r;
+                  try {
+                    r = m.invoke(h.store, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                  if (m.getName().equals("put") && puts.incrementAndGet() % 2 == 1) {
+                    return ((java.util.concurrent.CompletionStage<?>) r)
+                        .thenCompose(
+                            x ->
+                                CompletableFuture.failedFuture(
+                                    new TransientSpiException("reply lost", null)));
+                  }
+                  return r;
+                });
     LifecycleEngine e = h.engine(b -> b.clusterStore(lossy));
-    Cluster c = e.create(CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo").build());
+    Cluster c = e.create(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(puts.get()).isGreaterThan(4);
     c = e.addNodes(AddNodes.of("demo", "worker", 1));
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
-    assertThat(e.operations(c.id())).extracting(Operation::state)
+    assertThat(e.operations(c.id()))
+        .extracting(Operation::state)
         .containsOnly(OperationState.SUCCEEDED);
     e.close();
   }
@@ -173,21 +195,25 @@ class RecoverTest {
   @Test
   void engineHost_mustBeANonEmptyName() {
     assertThatThrownBy(() -> LifecycleEngine.builder().host(" "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("host");
     assertThatThrownBy(() -> LifecycleEngine.builder().takeOverInterrupted(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("positive");
   }
 
   @Test
   void interruptedOperation_isTakenOverOnlyAfterItsLeaseLapsed() throws Exception {
     // engine A dies in the middle of "start (order 1)": its scheduler stops, its command hangs
     ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
-    LifecycleEngine a = h.engine(b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
+    LifecycleEngine a =
+        h.engine(b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
     h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    CompletableFuture<Operation> dying = a.submit(
-        CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo").build());
+    CompletableFuture<Operation> dying =
+        a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
     // the whole stage has been launched once its last step started
-    h.commands.whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
+    h.commands
+        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
         .get(10, TimeUnit.SECONDS);
     deadScheduler.shutdownNow();
     Cluster interrupted = h.engine.get("demo");
@@ -196,11 +222,14 @@ class RecoverTest {
 
     // another engine in the same process: the owner is alive and its lease has not lapsed
     assertThatThrownBy(() -> h.engine.recover("demo", LONG))
-        .isInstanceOf(ConflictException.class).hasMessageContaining("is running in engine");
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("is running in engine");
     // an engine whose clock is past the lease takes the operation over and finishes it
-    LifecycleEngine b = h.engine(x -> x.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))));
+    LifecycleEngine b =
+        h.engine(x -> x.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))));
     assertThatThrownBy(() -> b.addNodes(AddNodes.of("demo", "worker", 1)))
-        .isInstanceOf(ConflictException.class).hasMessageContaining("run recover");
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("run recover");
     Cluster c = b.recover("demo", LONG);
 
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
@@ -216,8 +245,11 @@ class RecoverTest {
   @Test
   void crashBetweenTheOperationsEndAndTheClustersEnd_recoverCompletesTheRecord() {
     // the write that would end the cluster's record fails once, as if the engine died there
-    h.store.failPut(c -> c.operation().orElse("").isEmpty() && c.state() == ClusterState.RUNNING,
-        new IllegalStateException("engine died")).times(1);
+    h.store
+        .failPut(
+            c -> c.operation().orElse("").isEmpty() && c.state() == ClusterState.RUNNING,
+            new IllegalStateException("engine died"))
+        .times(1);
     assertThatThrownBy(this::create).hasMessageContaining("engine died");
     Cluster stuck = h.engine.get("demo");
     assertThat(stuck.operation()).isNotEmpty();
@@ -230,7 +262,8 @@ class RecoverTest {
     assertThat(c.operation()).isEmpty();
     assertThat(c.lease()).isEmpty();
     assertThat(c.nodes()).extracting(Node::state).containsOnly(NodeState.RUNNING);
-    assertThat(h.engine.operations(c.id())).extracting(Operation::state)
+    assertThat(h.engine.operations(c.id()))
+        .extracting(Operation::state)
         .containsOnly(OperationState.SUCCEEDED);
     assertThat(h.commands.runs("start")).hasSize(5);
   }
@@ -241,13 +274,32 @@ class RecoverTest {
     // a record left by an engine that died in the middle of adding a node (no live lease)
     h.engine.addNodes(AddNodes.of("demo", "worker", 1));
     Operation added = h.engine.operations(c.id()).get(1);
-    h.store.putOperation(Operation.builder().id(added.id()).clusterId(added.clusterId())
-        .type(added.type()).state(OperationState.RUNNING).startedFrom(added.startedFrom())
-        .plan(added.plan()).createdAt(added.createdAt()).endedAt(java.util.Optional.empty())
-        .error("").refused(false).warnings(List.of()).keptVolumes(List.of()).build()).join();
+    h.store
+        .putOperation(
+            Operation.builder()
+                .id(added.id())
+                .clusterId(added.clusterId())
+                .type(added.type())
+                .state(OperationState.RUNNING)
+                .startedFrom(added.startedFrom())
+                .plan(added.plan())
+                .createdAt(added.createdAt())
+                .endedAt(java.util.Optional.empty())
+                .error("")
+                .refused(false)
+                .warnings(List.of())
+                .keptVolumes(List.of())
+                .build())
+        .join();
     Cluster now = h.engine.get(c.id());
-    h.store.put(now.toBuilder().state(ClusterState.SCALING).operation(added.id())
-        .lease(java.util.Optional.empty()).build()).join();
+    h.store
+        .put(
+            now.toBuilder()
+                .state(ClusterState.SCALING)
+                .operation(added.id())
+                .lease(java.util.Optional.empty())
+                .build())
+        .join();
 
     LifecycleEngine restarted = h.engine(x -> x.resumeInterruptedOnStart(true));
     assertThat(restarted.resumedOnStart()).containsOnlyKeys(c.id());
@@ -262,7 +314,8 @@ class RecoverTest {
 
   @Test
   void transientFailures_areRetried_permanentOnesAreNot() {
-    h.resources.failCreate("demo-worker-1", new TransientSpiException("rate limited", null))
+    h.resources
+        .failCreate("demo-worker-1", new TransientSpiException("rate limited", null))
         .times(2);
     Cluster c = create();
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
@@ -270,16 +323,22 @@ class RecoverTest {
 
     h.commands.on("scale_out").fail(new IllegalStateException("no route to host"));
     assertThatThrownBy(() -> h.engine.addNodes(AddNodes.of("demo", "worker", 1)))
-        .isInstanceOf(OperationFailedException.class).hasMessageContaining("no route to host");
+        .isInstanceOf(OperationFailedException.class)
+        .hasMessageContaining("no route to host");
     assertThat(h.commands.runs("scale_out")).hasSize(2);
   }
 
   @Test
   void operationTimeout_failsWithTimeoutError_andRecoverFinishesIt() {
     h.commands.on("start").forNode("demo-client-1").hang().times(1);
-    assertThatThrownBy(() -> h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> { }),
-        "demo").timeout(Duration.ofMillis(600)).build()))
-        .isInstanceOf(LifecycleTimeoutException.class).hasMessageContaining("timed out");
+    assertThatThrownBy(
+            () ->
+                h.engine.create(
+                    CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo")
+                        .timeout(Duration.ofMillis(600))
+                        .build()))
+        .isInstanceOf(LifecycleTimeoutException.class)
+        .hasMessageContaining("timed out");
     assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.FAILED_DEPLOYING);
     Cluster c = h.engine.recover("demo", LONG);
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
@@ -297,8 +356,8 @@ class RecoverTest {
     assertThat(done.state()).isEqualTo(ClusterState.DONE);
     assertThat(runs("stop", "demo-client-1")).isOne();
 
-    Cluster second = h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> { }), "demo2")
-        .build());
+    Cluster second =
+        h.engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo2").build());
     h.commands.on("stop").exit(1);
     assertThatThrownBy(() -> h.engine.delete(DeleteCluster.of("demo2")))
         .isInstanceOf(OperationFailedException.class);

@@ -26,22 +26,25 @@ class TraceAssertTest {
 
   @BeforeEach
   void createACluster() {
-    ScriptedCommandExecutor commands = ScriptedCommandExecutor.builder().scheduler(scheduler)
-        .build();
+    ScriptedCommandExecutor commands =
+        ScriptedCommandExecutor.builder().scheduler(scheduler).build();
     commands.on("start").latency(Duration.ofMillis(100));
-    engine = LifecycleEngine.builder()
-        .resourceProvider(InMemoryResourceProvider.builder().scheduler(scheduler).build())
-        .commandExecutor(commands)
-        .metadataStore(new InMemoryMetadataStore())
-        .clusterStore(new InMemoryClusterStore())
-        .eventListener(events)
-        .scheduler(scheduler)
-        .build();
-    AppSpec spec = AppSpec.builder("zk", "1")
-        .role("zk", r -> r.count(3).service("init", "i")
-            .service("start", s -> s.cmd("s").order(1)))
-        .role("client", r -> r.count(1).service("start", s -> s.cmd("s").order(2)))
-        .build();
+    engine =
+        LifecycleEngine.builder()
+            .resourceProvider(InMemoryResourceProvider.builder().scheduler(scheduler).build())
+            .commandExecutor(commands)
+            .metadataStore(new InMemoryMetadataStore())
+            .clusterStore(new InMemoryClusterStore())
+            .eventListener(events)
+            .scheduler(scheduler)
+            .build();
+    AppSpec spec =
+        AppSpec.builder("zk", "1")
+            .role(
+                "zk",
+                r -> r.count(3).service("init", "i").service("start", s -> s.cmd("s").order(1)))
+            .role("client", r -> r.count(1).service("start", s -> s.cmd("s").order(2)))
+            .build();
     engine.create(CreateCluster.builder(spec, "z").build());
   }
 
@@ -64,20 +67,21 @@ class TraceAssertTest {
   @Test
   void ranBefore_onRoles_comparesOneServiceAcrossOrderGroups() {
     TraceAssert.assertThat(events).ranBefore("start", "zk", "start", "client");
-    assertThatThrownBy(() -> TraceAssert.assertThat(events)
-        .ranBefore("start", "client", "start", "zk"))
-        .hasMessageContaining("expected every start on client to finish before any start on zk"
-            + " started, but start@z-client-1");
-    assertThatThrownBy(() -> TraceAssert.assertThat(events)
-        .ranBefore("init", "client", "start", "zk"))
+    assertThatThrownBy(
+            () -> TraceAssert.assertThat(events).ranBefore("start", "client", "start", "zk"))
+        .hasMessageContaining(
+            "expected every start on client to finish before any start on zk"
+                + " started, but start@z-client-1");
+    assertThatThrownBy(
+            () -> TraceAssert.assertThat(events).ranBefore("init", "client", "start", "zk"))
         .hasMessageContaining("expected both init on client and start on zk to run");
   }
 
   @Test
   void eachCheck_failsWithWhatTheTraceShows() {
     assertThatThrownBy(() -> TraceAssert.assertThat(events).ranOnNodes("init", "z-zk-1"))
-        .hasMessageContaining("expected init to run on [z-zk-1] but it ran on [z-zk-1, z-zk-2,"
-            + " z-zk-3]");
+        .hasMessageContaining(
+            "expected init to run on [z-zk-1] but it ran on [z-zk-1, z-zk-2," + " z-zk-3]");
     assertThatThrownBy(() -> TraceAssert.assertThat(events).ranBefore("start", "init"))
         .hasMessageContaining("expected every start to finish before any init started");
     assertThatThrownBy(() -> TraceAssert.assertThat(events).ranInParallel("init"))
@@ -85,8 +89,9 @@ class TraceAssertTest {
     assertThatThrownBy(() -> TraceAssert.assertThat(events).ranBefore("init", "stop"))
         .hasMessageContaining("expected both init and stop to run");
     engine.delete(DeleteCluster.of("z"));
-    assertThatThrownBy(() -> TraceAssert.assertThat(events)
-        .hasStatePath("PENDING", "DEPLOYING", "RUNNING"))
-        .hasMessageContaining("the trace went PENDING -> DEPLOYING -> RUNNING -> UNDEPLOYING -> DONE");
+    assertThatThrownBy(
+            () -> TraceAssert.assertThat(events).hasStatePath("PENDING", "DEPLOYING", "RUNNING"))
+        .hasMessageContaining(
+            "the trace went PENDING -> DEPLOYING -> RUNNING -> UNDEPLOYING -> DONE");
   }
 }

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.request.RoleResize;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
-import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.state.ClusterState;
-import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.api.state.OperationType;
-import io.clusterlifecycle.testkit.ResourceCall;
-import io.clusterlifecycle.testkit.SpiMethod;
 import io.clusterlifecycle.core.sim.World.Add;
 import io.clusterlifecycle.core.sim.World.Create;
 import io.clusterlifecycle.core.sim.World.Delete;
@@ -26,10 +24,9 @@ import io.clusterlifecycle.core.sim.World.RollBack;
 import io.clusterlifecycle.core.sim.World.Start;
 import io.clusterlifecycle.core.sim.World.Stop;
 import io.clusterlifecycle.core.sim.World.UpgradeTo;
-import io.clusterlifecycle.api.request.RoleResize;
+import io.clusterlifecycle.testkit.ResourceCall;
+import io.clusterlifecycle.testkit.SpiMethod;
 import java.time.Duration;
-import java.util.function.Function;
-import net.jqwik.api.Combinators;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -38,9 +35,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -52,11 +51,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine under random sequences of operations, injected failures and crash-resume points,
- * on the in-memory SPIs wrapped by the {@link io.clusterlifecycle.testkit.Simulator}. After every
+ * The engine under random sequences of operations, injected failures and crash-resume points, on
+ * the in-memory SPIs wrapped by the {@link io.clusterlifecycle.testkit.Simulator}. After every
  * action the invariants of {@link World} must hold: records match the provider's resources, no
- * resource leaked, states move only along the transition table, every operation ends, node ids
- * are never reused.
+ * resource leaked, states move only along the transition table, every operation ends, node ids are
+ * never reused.
  */
 class EngineStatefulTest {
   private final List<World> worlds = new CopyOnWriteArrayList<>();
@@ -81,8 +80,9 @@ class EngineStatefulTest {
   void randomOperationsFaultsAndCrashes_keepEveryInvariant(
       @ForAll("chains") ActionChain<World> chain, @ForAll long simulatorSeed) {
     this.seed = simulatorSeed;
-    chain.withInvariant("records, resources, states, operations, node ids",
-        World::checkInvariants).run();
+    chain
+        .withInvariant("records, resources, states, operations, node ids", World::checkInvariants)
+        .run();
   }
 
   @Provide
@@ -108,10 +108,12 @@ class EngineStatefulTest {
 
   /** A transformer that runs {@code body} and closes the action (ends fault windows). */
   static Transformer<World> step(String description, Consumer<World> body) {
-    return Transformer.mutate(description, w -> {
-      body.accept(w);
-      w.endOfAction();
-    });
+    return Transformer.mutate(
+        description,
+        w -> {
+          body.accept(w);
+          w.endOfAction();
+        });
   }
 
   // ---------------------------------------------------------------- requests from the state
@@ -133,8 +135,10 @@ class EngineStatefulTest {
       for (RoleSpec r : c.spec().roles()) {
         int room = r.maxNodes() - c.nodes(r.name()).size();
         if (r.allows(AdvancedAction.SCALE_HORIZONTAL) && room > 0) {
-          choices.add(Arbitraries.integers().between(1, Math.min(2, room))
-              .map(n -> new Add(c.name(), r.name(), n)));
+          choices.add(
+              Arbitraries.integers()
+                  .between(1, Math.min(2, room))
+                  .map(n -> new Add(c.name(), r.name(), n)));
         }
       }
     }
@@ -148,9 +152,19 @@ class EngineStatefulTest {
         List<String> nodes = c.nodes(r.name()).stream().map(Node::id).toList();
         int spare = nodes.size() - r.minNodes();
         if (r.allows(AdvancedAction.SCALE_HORIZONTAL) && spare > 0) {
-          choices.add(Arbitraries.subsetOf(nodes).ofMinSize(1).ofMaxSize(Math.min(2, spare))
-              .flatMap(leaving -> Arbitraries.of(false, false, true).map(force ->
-                  new RemoveNodes(c.name(), new TreeSet<>(leaving).stream().toList(), force))));
+          choices.add(
+              Arbitraries.subsetOf(nodes)
+                  .ofMinSize(1)
+                  .ofMaxSize(Math.min(2, spare))
+                  .flatMap(
+                      leaving ->
+                          Arbitraries.of(false, false, true)
+                              .map(
+                                  force ->
+                                      new RemoveNodes(
+                                          c.name(),
+                                          new TreeSet<>(leaving).stream().toList(),
+                                          force))));
         }
       }
     }
@@ -161,16 +175,22 @@ class EngineStatefulTest {
     List<Arbitrary<Op>> choices = new ArrayList<>();
     for (Cluster c : w.liveClusters()) {
       boolean mustForce = c.state().isFailed();
-      choices.add(Arbitraries.of(false, false, true).flatMap(force ->
-          Arbitraries.of(false, false, true).map(keep ->
-              new Delete(c.name(), force || mustForce, keep))));
+      choices.add(
+          Arbitraries.of(false, false, true)
+              .flatMap(
+                  force ->
+                      Arbitraries.of(false, false, true)
+                          .map(keep -> new Delete(c.name(), force || mustForce, keep))));
     }
     return oneOf(choices);
   }
 
   static Optional<Arbitrary<Op>> recovers(World w) {
-    List<Op> failed = w.liveClusters().stream().filter(c -> c.state().isFailed())
-        .map(c -> (Op) new Recover(c.name())).toList();
+    List<Op> failed =
+        w.liveClusters().stream()
+            .filter(c -> c.state().isFailed())
+            .map(c -> (Op) new Recover(c.name()))
+            .toList();
     return failed.isEmpty() ? Optional.empty() : Optional.of(Arbitraries.of(failed));
   }
 
@@ -179,19 +199,35 @@ class EngineStatefulTest {
     for (Cluster c : running(w)) {
       for (RoleSpec r : c.spec().roles()) {
         // cpu and/or memory: stop, resize, start
-        choices.add(Combinators.combine(Arbitraries.integers().between(1, 3),
-                Arbitraries.of(256, 512, 1024), Arbitraries.of(0, 1, 2))
-            .filter((cpu, memory, which) -> (which != 1 && cpu != r.cpu())
-                || (which != 0 && memory != r.memory()))
-            .as((cpu, memory, which) -> {
-              RoleResize z = RoleResize.of(r.name());
-              z = which == 1 ? z : z.cpu(which == 0 || cpu != r.cpu() ? cpu : r.cpu());
-              z = which == 0 ? z : z.memory(memory);
-              return (Op) new Resize(c.name(), List.of(z));
-            }));
+        choices.add(
+            Combinators.combine(
+                    Arbitraries.integers().between(1, 3),
+                    Arbitraries.of(256, 512, 1024),
+                    Arbitraries.of(0, 1, 2))
+                .filter(
+                    (cpu, memory, which) ->
+                        (which != 1 && cpu != r.cpu()) || (which != 0 && memory != r.memory()))
+                .as(
+                    (cpu, memory, which) -> {
+                      RoleResize z = RoleResize.of(r.name());
+                      z = which == 1 ? z : z.cpu(which == 0 || cpu != r.cpu() ? cpu : r.cpu());
+                      z = which == 0 ? z : z.memory(memory);
+                      return (Op) new Resize(c.name(), List.of(z));
+                    }));
         // volume only: resized online
-        r.volume().ifPresent(v -> choices.add(Arbitraries.integers().between(1, 3).map(more ->
-            new Resize(c.name(), List.of(RoleResize.of(r.name()).volumeSize(v.size() + more))))));
+        r.volume()
+            .ifPresent(
+                v ->
+                    choices.add(
+                        Arbitraries.integers()
+                            .between(1, 3)
+                            .map(
+                                more ->
+                                    new Resize(
+                                        c.name(),
+                                        List.of(
+                                            RoleResize.of(r.name())
+                                                .volumeSize(v.size() + more))))));
       }
     }
     return oneOf(choices);
@@ -202,8 +238,9 @@ class EngineStatefulTest {
   }
 
   static Optional<Arbitrary<Op>> starts(World w) {
-    return each(w.liveClusters().stream().filter(c -> c.state() == ClusterState.STOPPED)
-        .toList(), c -> Arbitraries.just(new Start(c.name())));
+    return each(
+        w.liveClusters().stream().filter(c -> c.state() == ClusterState.STOPPED).toList(),
+        c -> Arbitraries.just(new Start(c.name())));
   }
 
   /**
@@ -211,14 +248,25 @@ class EngineStatefulTest {
    * real scheduler (the virtual clock only stamps times), so they stay a few milliseconds.
    */
   static Optional<Arbitrary<Op>> restarts(World w) {
-    return each(running(w), c -> Arbitraries.integers().between(0, 3).flatMap(size ->
-        Arbitraries.of(0L, 0L, 1L, 5L, 20L).map(ms ->
-            new Restart(c.name(), size, Duration.ofMillis(size == 0 ? 0 : ms)))));
+    return each(
+        running(w),
+        c ->
+            Arbitraries.integers()
+                .between(0, 3)
+                .flatMap(
+                    size ->
+                        Arbitraries.of(0L, 0L, 1L, 5L, 20L)
+                            .map(
+                                ms ->
+                                    new Restart(
+                                        c.name(), size, Duration.ofMillis(size == 0 ? 0 : ms)))));
   }
 
   static Optional<Arbitrary<Op>> upgrades(World w) {
-    return each(w.liveClusters().stream().filter(c -> c.state() == ClusterState.RUNNING
-        || c.state() == ClusterState.STOPPED).toList(),
+    return each(
+        w.liveClusters().stream()
+            .filter(c -> c.state() == ClusterState.RUNNING || c.state() == ClusterState.STOPPED)
+            .toList(),
         c -> Arbitraries.just(new UpgradeTo(c.name(), Specs.upgradeOf(c.spec()))));
   }
 
@@ -227,25 +275,32 @@ class EngineStatefulTest {
    * upgrade or rollback (the engine refuses to roll back other failures: they are recovered).
    */
   static Optional<Arbitrary<Op>> rollbacks(World w) {
-    return each(w.liveClusters().stream().filter(c -> c.previousSpec().isPresent()
-        && ROLLBACK_FROM.contains(c.state())
-        && (c.state() != ClusterState.FAILED_UPDATING || failedVersionChange(w, c)))
-        .toList(), c -> Arbitraries.just(new RollBack(c.name())));
+    return each(
+        w.liveClusters().stream()
+            .filter(
+                c ->
+                    c.previousSpec().isPresent()
+                        && ROLLBACK_FROM.contains(c.state())
+                        && (c.state() != ClusterState.FAILED_UPDATING || failedVersionChange(w, c)))
+            .toList(),
+        c -> Arbitraries.just(new RollBack(c.name())));
   }
 
   private static boolean failedVersionChange(World w, Cluster c) {
     List<Operation> ops = w.store.operations(c.id()).join();
-    return ops.stream().filter(o -> o.state() == OperationState.FAILED && !o.refused())
-        .reduce((a, b) -> b).map(o -> EnumSet.of(OperationType.UPGRADE, OperationType.ROLLBACK)
-            .contains(o.type())).orElse(false);
+    return ops.stream()
+        .filter(o -> o.state() == OperationState.FAILED && !o.refused())
+        .reduce((a, b) -> b)
+        .map(o -> EnumSet.of(OperationType.UPGRADE, OperationType.ROLLBACK).contains(o.type()))
+        .orElse(false);
   }
 
   /** The states a rollback is asked from. */
-  static final Set<ClusterState> ROLLBACK_FROM = EnumSet.of(ClusterState.RUNNING,
-      ClusterState.STOPPED, ClusterState.FAILED_UPDATING);
+  static final Set<ClusterState> ROLLBACK_FROM =
+      EnumSet.of(ClusterState.RUNNING, ClusterState.STOPPED, ClusterState.FAILED_UPDATING);
 
-  static Optional<Arbitrary<Op>> each(List<Cluster> clusters,
-      Function<Cluster, Arbitrary<? extends Op>> op) {
+  static Optional<Arbitrary<Op>> each(
+      List<Cluster> clusters, Function<Cluster, Arbitrary<? extends Op>> op) {
     return oneOf(clusters.stream().map(c -> op.apply(c).map(o -> (Op) o)).toList());
   }
 
@@ -356,9 +411,16 @@ class EngineStatefulTest {
   static final class FailCommandAction implements Action.Independent<World> {
     @Override
     public Arbitrary<Transformer<World>> transformer() {
-      return Arbitraries.of(Specs.SERVICES).flatMap(service -> Arbitraries.integers()
-          .between(1, 3).map(code -> step("next " + service + " exits " + code,
-              w -> w.failNextCommand(service, code))));
+      return Arbitraries.of(Specs.SERVICES)
+          .flatMap(
+              service ->
+                  Arbitraries.integers()
+                      .between(1, 3)
+                      .map(
+                          code ->
+                              step(
+                                  "next " + service + " exits " + code,
+                                  w -> w.failNextCommand(service, code))));
     }
   }
 
@@ -366,28 +428,49 @@ class EngineStatefulTest {
   static final class FailCallAction implements Action.Independent<World> {
     @Override
     public Arbitrary<Transformer<World>> transformer() {
-      return Arbitraries.of(SpiMethod.RESOURCE_CREATE, SpiMethod.RESOURCE_DELETE,
-              SpiMethod.METADATA_COMMIT, SpiMethod.COMMAND_RUN, SpiMethod.RESOURCE_RESIZE,
-              SpiMethod.RESOURCE_STOP, SpiMethod.RESOURCE_START, SpiMethod.RESOURCE_REPLACE_IMAGE)
+      return Arbitraries.of(
+              SpiMethod.RESOURCE_CREATE,
+              SpiMethod.RESOURCE_DELETE,
+              SpiMethod.METADATA_COMMIT,
+              SpiMethod.COMMAND_RUN,
+              SpiMethod.RESOURCE_RESIZE,
+              SpiMethod.RESOURCE_STOP,
+              SpiMethod.RESOURCE_START,
+              SpiMethod.RESOURCE_REPLACE_IMAGE)
           .map(m -> step("next " + m + " fails permanently", w -> w.failNextCall(m)));
     }
   }
 
-  /**
-   * Turns on transient failures of one SPI (or all) for the next 1–3 actions.
-   */
+  /** Turns on transient failures of one SPI (or all) for the next 1–3 actions. */
   static final class TransientFaultsAction implements Action.Independent<World> {
     @Override
     public Arbitrary<Transformer<World>> transformer() {
-      Arbitrary<Optional<SpiMethod.Spi>> target = Arbitraries.of(SpiMethod.Spi.class)
-          .map(Optional::of).injectNull(0.2).map(o -> o == null ? Optional.empty() : o);
-      return Arbitraries.of(0.1, 0.2, 0.3).flatMap(p -> Arbitraries.integers().between(1, 3)
-          .flatMap(n -> target.map(spi -> {
-            Set<SpiMethod> methods = EnumSet.noneOf(SpiMethod.class);
-            methods.addAll(spi.map(SpiMethod::of).orElse(SpiMethod.all()));
-            return step("transient faults p=" + p + " on " + spi.map(Enum::name).orElse("ALL")
-                + " for " + n + " actions", w -> w.transientFaults(methods, p, n));
-          })));
+      Arbitrary<Optional<SpiMethod.Spi>> target =
+          Arbitraries.of(SpiMethod.Spi.class)
+              .map(Optional::of)
+              .injectNull(0.2)
+              .map(o -> o == null ? Optional.empty() : o);
+      return Arbitraries.of(0.1, 0.2, 0.3)
+          .flatMap(
+              p ->
+                  Arbitraries.integers()
+                      .between(1, 3)
+                      .flatMap(
+                          n ->
+                              target.map(
+                                  spi -> {
+                                    Set<SpiMethod> methods = EnumSet.noneOf(SpiMethod.class);
+                                    methods.addAll(spi.map(SpiMethod::of).orElse(SpiMethod.all()));
+                                    return step(
+                                        "transient faults p="
+                                            + p
+                                            + " on "
+                                            + spi.map(Enum::name).orElse("ALL")
+                                            + " for "
+                                            + n
+                                            + " actions",
+                                        w -> w.transientFaults(methods, p, n));
+                                  })));
     }
   }
 
@@ -416,9 +499,17 @@ class EngineStatefulTest {
 
     @Override
     public Arbitrary<Transformer<World>> transformer(World w) {
-      return any(w).orElseThrow().flatMap(op -> Arbitraries.integers().between(0, 60)
-          .map(k -> step("crash after " + k + " calls during: " + op.describe(),
-              x -> x.crashDuring(op, k))));
+      return any(w)
+          .orElseThrow()
+          .flatMap(
+              op ->
+                  Arbitraries.integers()
+                      .between(0, 60)
+                      .map(
+                          k ->
+                              step(
+                                  "crash after " + k + " calls during: " + op.describe(),
+                                  x -> x.crashDuring(op, k))));
     }
   }
 
@@ -426,17 +517,34 @@ class EngineStatefulTest {
 
   static AppSpec twoRoles() {
     return AppSpec.builder("app", "1.0")
-        .role(RoleSpec.builder("alpha").count(2).minNodes(1).maxNodes(4).cpu(1).memory(512)
-            .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
-            .service("init", "init alpha").service("start", "start alpha")
-            .service("stop", "stop alpha")
-            .service("destroy", s -> s.cmd("destroy alpha").postStopService(false))
-            .service("scale_in", "scale-in alpha").build())
-        .role(RoleSpec.builder("beta").count(3).minNodes(1).maxNodes(5).cpu(1).memory(512)
-            .volume(5, "/data").advancedActions(AdvancedAction.SCALE_HORIZONTAL)
-            .service("start", s -> s.cmd("start beta").order(1))
-            .service("stop", "stop beta")
-            .service("scale_out", "scale-out beta").service("reload", "reload beta").build())
+        .role(
+            RoleSpec.builder("alpha")
+                .count(2)
+                .minNodes(1)
+                .maxNodes(4)
+                .cpu(1)
+                .memory(512)
+                .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+                .service("init", "init alpha")
+                .service("start", "start alpha")
+                .service("stop", "stop alpha")
+                .service("destroy", s -> s.cmd("destroy alpha").postStopService(false))
+                .service("scale_in", "scale-in alpha")
+                .build())
+        .role(
+            RoleSpec.builder("beta")
+                .count(3)
+                .minNodes(1)
+                .maxNodes(5)
+                .cpu(1)
+                .memory(512)
+                .volume(5, "/data")
+                .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+                .service("start", s -> s.cmd("start beta").order(1))
+                .service("stop", "stop beta")
+                .service("scale_out", "scale-out beta")
+                .service("reload", "reload beta")
+                .build())
         .build();
   }
 
@@ -457,14 +565,14 @@ class EngineStatefulTest {
   }
 
   /**
-   * Kills the engine at every SPI call of a 5-node create in turn; the engine that takes over
-   * must end every operation and, when the create had started, leave exactly its nodes, each
-   * created once.
+   * Kills the engine at every SPI call of a 5-node create in turn; the engine that takes over must
+   * end every operation and, when the create had started, leave exactly its nodes, each created
+   * once.
    */
   @Test
   void crashDuringCreate_atEveryCall_recoverEndsRunningWithExactlyTheExpectedNodes() {
     Create create = new Create("c1", twoRoles());
-    long calls = callsOf(w -> { }, create);
+    long calls = callsOf(w -> {}, create);
     List<String> broken = new ArrayList<>();
     for (int k = 0; k < calls; k++) {
       World w = world(k);
@@ -473,12 +581,16 @@ class EngineStatefulTest {
         w.checkInvariants();
         Optional<Cluster> c = w.live("c1");
         // unless the crash came before the create's operation started
-        if (c.isPresent() && w.store.operations(c.get().id()).join().stream()
-            .anyMatch(o -> o.state() != io.clusterlifecycle.api.state.OperationState.CANCELLED)) {
+        if (c.isPresent()
+            && w.store.operations(c.get().id()).join().stream()
+                .anyMatch(
+                    o -> o.state() != io.clusterlifecycle.api.state.OperationState.CANCELLED)) {
           assertThat(c.get().state()).isEqualTo(ClusterState.RUNNING);
-          assertThat(c.get().nodes()).extracting(Node::id)
+          assertThat(c.get().nodes())
+              .extracting(Node::id)
               .containsExactlyInAnyOrderElementsOf(World.createdIds("c1", twoRoles()));
-          assertThat(w.provider.resources(c.get().id())).extracting(r -> r.ref().nodeId())
+          assertThat(w.provider.resources(c.get().id()))
+              .extracting(r -> r.ref().nodeId())
               .containsExactlyInAnyOrderElementsOf(World.createdIds("c1", twoRoles()));
           c.get().nodes().forEach(n -> assertThat(creations(w, n.id())).as(n.id()).isOne());
         }
@@ -509,7 +621,8 @@ class EngineStatefulTest {
           left.removeAll(remove.nodes());
         }
         assertThat(c.nodes()).extracting(Node::id).containsExactlyInAnyOrderElementsOf(left);
-        assertThat(w.provider.resources(c.id())).extracting(r -> r.ref().nodeId())
+        assertThat(w.provider.resources(c.id()))
+            .extracting(r -> r.ref().nodeId())
             .containsExactlyInAnyOrderElementsOf(left);
       } catch (AssertionError e) {
         broken.add("crash after " + k + " of " + calls + " calls: " + e.getMessage());
@@ -521,12 +634,13 @@ class EngineStatefulTest {
   /** Kills the engine at every SPI call of the recover that resumes a failed delete. */
   @Test
   void failedDelete_thenCrashDuringItsRecover_endsDoneWithNoResourceLeft() {
-    Consumer<World> setUp = w -> {
-      w.perform(new Create("c1", twoRoles()));
-      w.failNextCommand("stop", 2);
-      assertThat(w.perform(new Delete("c1", false, false)).outcome())
-          .isEqualTo(World.Outcome.FAILED);
-    };
+    Consumer<World> setUp =
+        w -> {
+          w.perform(new Create("c1", twoRoles()));
+          w.failNextCommand("stop", 2);
+          assertThat(w.perform(new Delete("c1", false, false)).outcome())
+              .isEqualTo(World.Outcome.FAILED);
+        };
     long calls = callsOf(setUp, new Recover("c1"));
     List<String> broken = new ArrayList<>();
     for (int k = 0; k < calls; k++) {
@@ -546,8 +660,8 @@ class EngineStatefulTest {
   }
 
   /**
-   * A node whose creation failed is re-created by the first recover, which then fails; the
-   * second recover must keep that node (and so leak no resource).
+   * A node whose creation failed is re-created by the first recover, which then fails; the second
+   * recover must keep that node (and so leak no resource).
    */
   @Test
   void failedNodeCreation_thenAFailedRecover_thenARecover_keepsTheRecreatedNode() {
@@ -561,13 +675,14 @@ class EngineStatefulTest {
     assertThat(w.perform(new Recover("c1")).outcome()).isEqualTo(World.Outcome.SUCCEEDED);
     w.checkInvariants();
     Cluster c = w.live("c1").orElseThrow();
-    assertThat(c.nodes()).extracting(Node::id)
+    assertThat(c.nodes())
+        .extracting(Node::id)
         .containsExactlyInAnyOrderElementsOf(World.createdIds("c1", twoRoles()));
   }
 
   /**
-   * Fails each cluster-store call of an add-nodes once, transiently, in turn: docs/design.md §11 asks for a
-   * retry, so the operation must still succeed.
+   * Fails each cluster-store call of an add-nodes once, transiently, in turn: docs/design.md §11
+   * asks for a retry, so the operation must still succeed.
    */
   @Test
   void aTransientStoreFailure_atAnyStoreCallOfAnAddNodes_isRetried() {
@@ -584,8 +699,10 @@ class EngineStatefulTest {
       for (int skip = 0; skip < calls; skip++) {
         World w = world(skip);
         setUp.accept(w);
-        w.sim.failNext(m, skip, new io.clusterlifecycle.api.spi.TransientSpiException(
-            "simulated store hiccup", null));
+        w.sim.failNext(
+            m,
+            skip,
+            new io.clusterlifecycle.api.spi.TransientSpiException("simulated store hiccup", null));
         try {
           World.Result r = w.perform(add);
           w.checkInvariants();
@@ -608,11 +725,19 @@ class EngineStatefulTest {
   void aFailedNodeCreation_whoseRecordWriteIsSlow_stillEndsTheOperation() {
     World w = world(5);
     // the write marking the node FAILED is still under way when the plan has ended
-    w.sim.latency(SpiMethod.STORE_PUT, java.time.Duration.ofMillis(50),
-        java.time.Duration.ofMillis(50));
+    w.sim.latency(
+        SpiMethod.STORE_PUT, java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(50));
     w.failNextCall(SpiMethod.RESOURCE_CREATE);
-    AppSpec oneNode = AppSpec.builder("app", "1.0").role(RoleSpec.builder("alpha").count(1)
-        .cpu(1).memory(512).service("start", "start alpha").build()).build();
+    AppSpec oneNode =
+        AppSpec.builder("app", "1.0")
+            .role(
+                RoleSpec.builder("alpha")
+                    .count(1)
+                    .cpu(1)
+                    .memory(512)
+                    .service("start", "start alpha")
+                    .build())
+            .build();
     World.Result r = w.perform(new Create("c1", oneNode));
     w.checkInvariants();
     assertThat(r.outcome()).isEqualTo(World.Outcome.FAILED);
@@ -620,9 +745,9 @@ class EngineStatefulTest {
   }
 
   /**
-   * The store fails every retry of the write that marks an operation RUNNING, after the cluster
-   * was claimed: the engine may give up, but must not leave the cluster busy with an operation
-   * nobody runs.
+   * The store fails every retry of the write that marks an operation RUNNING, after the cluster was
+   * claimed: the engine may give up, but must not leave the cluster busy with an operation nobody
+   * runs.
    */
   @Test
   void aStoreOutageLongerThanTheRetries_whileAnOperationStarts_leavesNoClusterBusy() {
@@ -630,7 +755,9 @@ class EngineStatefulTest {
     w.perform(new Create("c1", twoRoles()));
     // the add's second operation write (marking it RUNNING) and every retry of it fail
     for (int attempt = 0; attempt < World.FAST_RETRY.getMaxAttempts(); attempt++) {
-      w.sim.failNext(SpiMethod.STORE_PUT_OPERATION, 1,
+      w.sim.failNext(
+          SpiMethod.STORE_PUT_OPERATION,
+          1,
           new io.clusterlifecycle.api.spi.TransientSpiException("simulated store outage", null));
     }
     World.Result r = w.perform(new Add("c1", "beta", 1));
@@ -659,10 +786,10 @@ class EngineStatefulTest {
   // ---------------------------------------------------------------- engine bugs found here
 
   /**
-   * Regression: a rollback brought back the previous spec whole, with the cpu, memory and
-   * volume sizes it had before a later vertical scaling, while the nodes kept their new size; the
-   * spec no longer described the nodes (a node added next got the old size). Fixed: versions
-   * move between specs, sizes only by vertical scaling.
+   * Regression: a rollback brought back the previous spec whole, with the cpu, memory and volume
+   * sizes it had before a later vertical scaling, while the nodes kept their new size; the spec no
+   * longer described the nodes (a node added next got the old size). Fixed: versions move between
+   * specs, sizes only by vertical scaling.
    */
   @Test
   void rollbackAfterAVerticalScaling_keepsTheNodesSizesInTheSpec() {
@@ -688,22 +815,29 @@ class EngineStatefulTest {
     // the first read (of the name) goes through; the read as the operation starts, and every
     // retry of it, fail
     for (int attempt = 0; attempt < World.FAST_RETRY.getMaxAttempts(); attempt++) {
-      w.sim.failNext(SpiMethod.STORE_GET, 1,
+      w.sim.failNext(
+          SpiMethod.STORE_GET,
+          1,
           new io.clusterlifecycle.api.spi.TransientSpiException("simulated store outage", null));
     }
     assertThat(w.perform(new Restart("c1", 0, Duration.ZERO)).outcome())
         .isEqualTo(World.Outcome.REJECTED);
-    assertThat(w.engine.execute(io.clusterlifecycle.api.request.StopCluster.of("c1")
-        .withTimeout(Duration.ofSeconds(2))).state()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(
+            w.engine
+                .execute(
+                    io.clusterlifecycle.api.request.StopCluster.of("c1")
+                        .withTimeout(Duration.ofSeconds(2)))
+                .state())
+        .isEqualTo(OperationState.SUCCEEDED);
   }
 
   /**
-   * Regression: a rollback from FAILED_UPDATING is planned as if the cluster ran: after a
-   * failed upgrade of a STOPPED cluster it re-images and starts no node (only RUNNING nodes are
-   * stopped, re-imaged and started), yet ends RUNNING — every node STOPPED, its resource stopped,
-   * and still on the version the rollback left. The same followed a failed stop or start. Fixed:
-   * stopped nodes get the old image and the cluster stays stopped; rollback undoes only a failed
-   * upgrade or rollback.
+   * Regression: a rollback from FAILED_UPDATING is planned as if the cluster ran: after a failed
+   * upgrade of a STOPPED cluster it re-images and starts no node (only RUNNING nodes are stopped,
+   * re-imaged and started), yet ends RUNNING — every node STOPPED, its resource stopped, and still
+   * on the version the rollback left. The same followed a failed stop or start. Fixed: stopped
+   * nodes get the old image and the cluster stays stopped; rollback undoes only a failed upgrade or
+   * rollback.
    */
   @Test
   void rollbackFromFailedUpdating_ofAStoppedCluster_leavesNoStoppedNodeInARunningOne() {

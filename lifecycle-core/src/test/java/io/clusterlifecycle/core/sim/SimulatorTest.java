@@ -60,11 +60,13 @@ class SimulatorTest {
     final List<Duration> delays = new CopyOnWriteArrayList<>();
 
     DelayRecordingScheduler() {
-      super(1, r -> {
-        Thread t = new Thread(r, "simulator-test-scheduler");
-        t.setDaemon(true);
-        return t;
-      });
+      super(
+          1,
+          r -> {
+            Thread t = new Thread(r, "simulator-test-scheduler");
+            t.setDaemon(true);
+            return t;
+          });
     }
 
     @Override
@@ -75,27 +77,52 @@ class SimulatorTest {
 
     /** Waits until every task due within {@code delay} from now has run. */
     void drain(Duration delay) throws Exception {
-      super.schedule(() -> { }, delay.toNanos(), TimeUnit.NANOSECONDS).get(10, TimeUnit.SECONDS);
+      super.schedule(() -> {}, delay.toNanos(), TimeUnit.NANOSECONDS).get(10, TimeUnit.SECONDS);
     }
   }
 
   static NodeSpec node(String clusterId, String nodeId) {
-    return NodeSpec.builder().ref(new NodeRef(clusterId, nodeId)).clusterName("demo")
-        .namespace("default").role("worker").cpu(1).memory(512).volumeSize(0).mountPoint("")
-        .image("").tags(Map.of()).build();
+    return NodeSpec.builder()
+        .ref(new NodeRef(clusterId, nodeId))
+        .clusterName("demo")
+        .namespace("default")
+        .role("worker")
+        .cpu(1)
+        .memory(512)
+        .volumeSize(0)
+        .mountPoint("")
+        .image("")
+        .tags(Map.of())
+        .build();
   }
 
   static CommandRequest command(String nodeId, String service) {
-    NodeResource node = NodeResource.builder().ref(new NodeRef("c1", nodeId)).role("worker")
-        .instanceId("i-1").address("10.0.0.1").cpu(1).memory(512).volumeSize(0).volumeId("")
-        .image("").running(true).tags(Map.of()).build();
-    return CommandRequest.builder().node(node).service(service).script("run " + service)
-        .environment(Map.of()).timeout(Duration.ofMinutes(1)).build();
+    NodeResource node =
+        NodeResource.builder()
+            .ref(new NodeRef("c1", nodeId))
+            .role("worker")
+            .instanceId("i-1")
+            .address("10.0.0.1")
+            .cpu(1)
+            .memory(512)
+            .volumeSize(0)
+            .volumeId("")
+            .image("")
+            .running(true)
+            .tags(Map.of())
+            .build();
+    return CommandRequest.builder()
+        .node(node)
+        .service(service)
+        .script("run " + service)
+        .environment(Map.of())
+        .timeout(Duration.ofMinutes(1))
+        .build();
   }
 
   static Cluster cluster(String id) {
-    AppSpec spec = AppSpec.builder("app", "1.0").role("worker", r -> r.count(1)
-        .service("start", "s")).build();
+    AppSpec spec =
+        AppSpec.builder("app", "1.0").role("worker", r -> r.count(1).service("start", "s")).build();
     return Cluster.builder(id, "demo", spec, Instant.parse("2026-01-01T00:00:00Z")).build();
   }
 
@@ -121,10 +148,13 @@ class SimulatorTest {
 
   /** Runs a fixed sequence of calls from one thread and returns what happened to each. */
   private List<String> scriptedRun(long seed) {
-    Simulator sim = Simulator.builder().seed(seed).build()
-        .transientFailures(SpiMethod.RESOURCE_CREATE, 0.3)
-        .permanentFailures(SpiMethod.COMMAND_RUN, 0.2)
-        .transientFailures(SpiMethod.of(SpiMethod.Spi.CLUSTER_STORE), 0.25);
+    Simulator sim =
+        Simulator.builder()
+            .seed(seed)
+            .build()
+            .transientFailures(SpiMethod.RESOURCE_CREATE, 0.3)
+            .permanentFailures(SpiMethod.COMMAND_RUN, 0.2)
+            .transientFailures(SpiMethod.of(SpiMethod.Spi.CLUSTER_STORE), 0.25);
     ResourceProvider provider = sim.wrap(InMemoryResourceProvider.builder().build());
     CommandExecutor executor = sim.wrap(ScriptedCommandExecutor.builder().build());
     ClusterStore store = sim.wrap(new InMemoryClusterStore());
@@ -143,7 +173,8 @@ class SimulatorTest {
     List<String> first = scriptedRun(7);
     assertThat(scriptedRun(7)).isEqualTo(first);
     assertThat(scriptedRun(8)).isNotEqualTo(first);
-    assertThat(first).anyMatch(s -> s.startsWith("create") && s.endsWith("TransientSpiException"))
+    assertThat(first)
+        .anyMatch(s -> s.startsWith("create") && s.endsWith("TransientSpiException"))
         .anyMatch(s -> s.startsWith("start") && s.endsWith("IllegalStateException"))
         .anyMatch(s -> s.startsWith("list") && s.endsWith("TransientSpiException"))
         .anyMatch(s -> s.startsWith("create") && s.endsWith(": ok"));
@@ -153,17 +184,19 @@ class SimulatorTest {
   void aCallsFaults_doNotDependOnHowCallsOnOtherNodesInterleave() {
     List<String> aThenB = new ArrayList<>();
     List<String> interleaved = new ArrayList<>();
-    for (List<String> order : List.of(
-        List.of("a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"),
-        List.of("b", "a", "b", "a", "b", "a", "b", "a", "b", "a", "b", "a"))) {
-      Simulator sim = Simulator.builder().seed(99).build()
-          .transientFailures(SpiMethod.RESOURCE_DELETE, 0.5);
+    for (List<String> order :
+        List.of(
+            List.of("a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"),
+            List.of("b", "a", "b", "a", "b", "a", "b", "a", "b", "a", "b", "a"))) {
+      Simulator sim =
+          Simulator.builder().seed(99).build().transientFailures(SpiMethod.RESOURCE_DELETE, 0.5);
       ResourceProvider provider = sim.wrap(InMemoryResourceProvider.builder().build());
       List<String> perNode = new ArrayList<>();
       for (String n : order) {
         perNode.add(n + ":" + outcome(provider.delete(new NodeRef("c1", n), false)));
       }
-      List<String> sorted = new ArrayList<>(perNode.stream().filter(s -> s.startsWith("a")).toList());
+      List<String> sorted =
+          new ArrayList<>(perNode.stream().filter(s -> s.startsWith("a")).toList());
       sorted.addAll(perNode.stream().filter(s -> s.startsWith("b")).toList());
       (aThenB.isEmpty() ? aThenB : interleaved).addAll(sorted);
     }
@@ -194,24 +227,31 @@ class SimulatorTest {
   @Test
   void failNext_failsExactlyTheNextCallsOfThatMethod_inOrder() {
     InMemoryResourceProvider provider = InMemoryResourceProvider.builder().build();
-    Simulator sim = Simulator.builder().build()
-        .failNext(SpiMethod.RESOURCE_DELETE)
-        .failNext(SpiMethod.RESOURCE_DELETE, new TransientSpiException("throttled", null));
+    Simulator sim =
+        Simulator.builder()
+            .build()
+            .failNext(SpiMethod.RESOURCE_DELETE)
+            .failNext(SpiMethod.RESOURCE_DELETE, new TransientSpiException("throttled", null));
     ResourceProvider wrapped = sim.wrap(provider);
 
     assertThat(outcome(wrapped.create(node("c1", "n1")))).isEqualTo("ok");
-    assertThatThrownBy(() -> wrapped.delete(new NodeRef("c1", "n1"), false)
-        .toCompletableFuture().join())
-        .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("simulated");
+    assertThatThrownBy(
+            () -> wrapped.delete(new NodeRef("c1", "n1"), false).toCompletableFuture().join())
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("simulated");
     assertThat(outcome(wrapped.delete(new NodeRef("c1", "n1"), false)))
         .isEqualTo("TransientSpiException");
     assertThat(provider.resources("c1")).hasSize(1);
     assertThat(outcome(wrapped.delete(new NodeRef("c1", "n1"), false))).isEqualTo("ok");
     assertThat(provider.resources("c1")).isEmpty();
-    assertThat(sim.counts()).containsEntry(FaultKind.PERMANENT, 1L)
-        .containsEntry(FaultKind.TRANSIENT, 1L).containsEntry(FaultKind.CRASH, 0L);
-    assertThat(sim.injected()).extracting(InjectedFault::call, InjectedFault::kind)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, FaultKind.PERMANENT),
+    assertThat(sim.counts())
+        .containsEntry(FaultKind.PERMANENT, 1L)
+        .containsEntry(FaultKind.TRANSIENT, 1L)
+        .containsEntry(FaultKind.CRASH, 0L);
+    assertThat(sim.injected())
+        .extracting(InjectedFault::call, InjectedFault::kind)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(2L, FaultKind.PERMANENT),
             org.assertj.core.groups.Tuple.tuple(3L, FaultKind.TRANSIENT));
   }
 
@@ -241,8 +281,11 @@ class SimulatorTest {
 
   @Test
   void permanentProbability_failsWithAnIllegalStateException() {
-    Simulator sim = Simulator.builder().seed(3).build()
-        .permanentFailures(SpiMethod.of(SpiMethod.Spi.COMMAND_EXECUTOR), 1.0);
+    Simulator sim =
+        Simulator.builder()
+            .seed(3)
+            .build()
+            .permanentFailures(SpiMethod.of(SpiMethod.Spi.COMMAND_EXECUTOR), 1.0);
     ScriptedCommandExecutor executor = ScriptedCommandExecutor.builder().build();
     assertThat(outcome(sim.wrap(executor).run(command("n1", "init"))))
         .isEqualTo("IllegalStateException");
@@ -255,8 +298,11 @@ class SimulatorTest {
   @Test
   void latency_isScheduledOnTheInjectedScheduler_withinItsRange() throws Exception {
     InMemoryClusterStore store = new InMemoryClusterStore();
-    Simulator sim = Simulator.builder().scheduler(scheduler).build()
-        .latency(SpiMethod.STORE_GET, Duration.ofMillis(5), Duration.ofMillis(15));
+    Simulator sim =
+        Simulator.builder()
+            .scheduler(scheduler)
+            .build()
+            .latency(SpiMethod.STORE_GET, Duration.ofMillis(5), Duration.ofMillis(15));
     ClusterStore wrapped = sim.wrap(store);
     List<CompletableFuture<?>> gets = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -266,8 +312,9 @@ class SimulatorTest {
     for (CompletableFuture<?> f : gets) {
       await(f);
     }
-    assertThat(scheduler.delays).hasSize(20).allSatisfy(d -> assertThat(d)
-        .isBetween(Duration.ofMillis(5), Duration.ofMillis(15)));
+    assertThat(scheduler.delays)
+        .hasSize(20)
+        .allSatisfy(d -> assertThat(d).isBetween(Duration.ofMillis(5), Duration.ofMillis(15)));
     assertThat(scheduler.delays.stream().distinct().count()).isGreaterThan(1);
     assertThat(sim.count(FaultKind.LATENCY)).isEqualTo(20);
   }
@@ -279,15 +326,21 @@ class SimulatorTest {
     InMemoryClusterStore store = new InMemoryClusterStore();
     Simulator sim = Simulator.builder().build().crashAfter(2);
     ClusterStore wrapped = sim.wrap(store);
-    JournalEntry entry = JournalEntry.builder().operationId("op-1").stepId("s1-create-n1")
-        .status(JournalEntry.Status.STARTED).at(Instant.EPOCH).detail("").build();
+    JournalEntry entry =
+        JournalEntry.builder()
+            .operationId("op-1")
+            .stepId("s1-create-n1")
+            .status(JournalEntry.Status.STARTED)
+            .at(Instant.EPOCH)
+            .detail("")
+            .build();
 
     Cluster v1 = await(wrapped.put(cluster("c1")));
     await(wrapped.appendJournal(List.of(entry)));
     assertThat(sim.crashed()).isFalse();
 
-    CompletableFuture<Cluster> put = wrapped.put(v1.toBuilder().state(ClusterState.DEPLOYING)
-        .build()).toCompletableFuture();
+    CompletableFuture<Cluster> put =
+        wrapped.put(v1.toBuilder().state(ClusterState.DEPLOYING).build()).toCompletableFuture();
     CompletableFuture<Void> append = wrapped.appendJournal(List.of(entry)).toCompletableFuture();
     CompletableFuture<?> read = wrapped.get("c1").toCompletableFuture();
 
@@ -299,17 +352,21 @@ class SimulatorTest {
     assertThat(store.journal("op-1").join()).hasSize(1);
     assertThat(sim.count(FaultKind.CRASH)).isEqualTo(3);
     assertThat(sim.calls()).isEqualTo(5);
-    assertThatThrownBy(() -> sim.crashAfter(1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> sim.crashAfter(1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("revive");
   }
 
   @Test
   void aResponseArrivingAfterTheCrash_isWithheld_butItsEffectStands() throws Exception {
     InMemoryResourceProvider provider = InMemoryResourceProvider.builder().build();
-    Simulator sim = Simulator.builder().scheduler(scheduler).build()
-        .latency(SpiMethod.RESOURCE_CREATE, Duration.ofMillis(50), Duration.ofMillis(50));
-    CompletableFuture<NodeResource> create = sim.wrap(provider).create(node("c1", "n1"))
-        .toCompletableFuture();
+    Simulator sim =
+        Simulator.builder()
+            .scheduler(scheduler)
+            .build()
+            .latency(SpiMethod.RESOURCE_CREATE, Duration.ofMillis(50), Duration.ofMillis(50));
+    CompletableFuture<NodeResource> create =
+        sim.wrap(provider).create(node("c1", "n1")).toCompletableFuture();
     assertThat(provider.resources("c1")).hasSize(1);
 
     sim.crash();
@@ -324,9 +381,12 @@ class SimulatorTest {
   void revive_givesALiveSimulatorWithTheSameSettings_whileTheDeadOneStaysDead() throws Exception {
     InMemoryClusterStore store = new InMemoryClusterStore();
     store.put(cluster("c1")).join();
-    Simulator sim = Simulator.builder().seed(5).build()
-        .transientFailures(SpiMethod.STORE_LIST, 1.0)
-        .failNext(SpiMethod.STORE_DELETE);
+    Simulator sim =
+        Simulator.builder()
+            .seed(5)
+            .build()
+            .transientFailures(SpiMethod.STORE_LIST, 1.0)
+            .failNext(SpiMethod.STORE_DELETE);
     ClusterStore dead = sim.wrap(store);
     sim.crashAfter(0);
     CompletableFuture<?> pending = dead.get("c1").toCompletableFuture();
@@ -370,13 +430,19 @@ class SimulatorTest {
 
   @Test
   void cancellingADecoratedStage_cancelsTheWrappedOne() {
-    ScriptedCommandExecutor executor = ScriptedCommandExecutor.builder().scheduler(scheduler)
-        .build();
+    ScriptedCommandExecutor executor =
+        ScriptedCommandExecutor.builder().scheduler(scheduler).build();
     executor.on("start").hang();
-    CompletableFuture<CommandResult> run = Simulator.builder().build().wrap(executor)
-        .run(command("n1", "start")).toCompletableFuture();
+    CompletableFuture<CommandResult> run =
+        Simulator.builder()
+            .build()
+            .wrap(executor)
+            .run(command("n1", "start"))
+            .toCompletableFuture();
     assertThat(run.cancel(true)).isTrue();
-    assertThat(executor.runs()).singleElement().extracting(CommandRun::state)
+    assertThat(executor.runs())
+        .singleElement()
+        .extracting(CommandRun::state)
         .isEqualTo(CommandRun.State.CANCELLED);
   }
 
@@ -386,11 +452,13 @@ class SimulatorTest {
     Simulator sim = Simulator.builder().build();
     List<String> heard = new CopyOnWriteArrayList<>();
     try (AutoCloseable w = sim.wrap(metadata).watch("/a", c -> heard.add(c.puts().toString()))) {
-      metadata.commit(new io.clusterlifecycle.api.spi.MetadataChange(Map.of("/a/x", "1"),
-          List.of())).join();
+      metadata
+          .commit(new io.clusterlifecycle.api.spi.MetadataChange(Map.of("/a/x", "1"), List.of()))
+          .join();
       sim.crash();
-      metadata.commit(new io.clusterlifecycle.api.spi.MetadataChange(Map.of("/a/x", "2"),
-          List.of())).join();
+      metadata
+          .commit(new io.clusterlifecycle.api.spi.MetadataChange(Map.of("/a/x", "2"), List.of()))
+          .join();
     }
     assertThat(heard).containsExactly("{/a/x=1}");
     assertThat(sim.calls()).isZero();
@@ -400,13 +468,19 @@ class SimulatorTest {
   void settings_areCheckedEagerly() {
     Simulator sim = Simulator.builder().build();
     assertThatThrownBy(() -> sim.transientFailures(SpiMethod.STORE_PUT, 1.5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[0, 1]");
     assertThatThrownBy(() -> sim.permanentFailures(SpiMethod.STORE_PUT, Double.NaN))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> sim.latency(SpiMethod.STORE_PUT, Duration.ZERO, Duration.ofMillis(1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("scheduler");
-    assertThatThrownBy(() -> Simulator.builder().scheduler(scheduler).build()
-        .latency(SpiMethod.STORE_PUT, Duration.ofMillis(2), Duration.ofMillis(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("scheduler");
+    assertThatThrownBy(
+            () ->
+                Simulator.builder()
+                    .scheduler(scheduler)
+                    .build()
+                    .latency(SpiMethod.STORE_PUT, Duration.ofMillis(2), Duration.ofMillis(1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> sim.crashAfter(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThat(SpiMethod.of(SpiMethod.Spi.METADATA_STORE))
@@ -424,25 +498,36 @@ class SimulatorTest {
     flaky.addAll(SpiMethod.of(SpiMethod.Spi.RESOURCE_PROVIDER));
     flaky.addAll(SpiMethod.of(SpiMethod.Spi.COMMAND_EXECUTOR));
     flaky.add(SpiMethod.METADATA_COMMIT);
-    Simulator sim = Simulator.builder().seed(11).scheduler(scheduler).build()
-        .transientFailures(flaky, 0.4)
-        .latency(flaky, Duration.ZERO, Duration.ofMillis(3));
-    AppSpec spec = AppSpec.builder("app", "1.0")
-        .role("alpha", r -> r.count(2).service("init", "i").service("start", "s"))
-        .role("beta", r -> r.count(3).service("start", s -> s.cmd("s").order(1)))
-        .build();
-    try (LifecycleEngine engine = World.engineBuilder(sim, provider, executor,
-        new InMemoryMetadataStore(), new InMemoryClusterStore()).build()) {
+    Simulator sim =
+        Simulator.builder()
+            .seed(11)
+            .scheduler(scheduler)
+            .build()
+            .transientFailures(flaky, 0.4)
+            .latency(flaky, Duration.ZERO, Duration.ofMillis(3));
+    AppSpec spec =
+        AppSpec.builder("app", "1.0")
+            .role("alpha", r -> r.count(2).service("init", "i").service("start", "s"))
+            .role("beta", r -> r.count(3).service("start", s -> s.cmd("s").order(1)))
+            .build();
+    try (LifecycleEngine engine =
+        World.engineBuilder(
+                sim, provider, executor, new InMemoryMetadataStore(), new InMemoryClusterStore())
+            .build()) {
       Cluster c = engine.create(CreateCluster.builder(spec, "flaky").build());
 
       assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
       assertThat(sim.count(FaultKind.TRANSIENT)).isGreaterThanOrEqualTo(3);
-      assertThat(c.nodes()).hasSize(5).allSatisfy(n -> {
-        assertThat(provider.createCount(n.id())).isOne();
-        assertThat(executor.runs("start").stream().filter(r -> r.nodeId().equals(n.id())))
-            .hasSize(1);
-      });
-      assertThat(provider.resources(c.id())).extracting(r -> r.ref().nodeId())
+      assertThat(c.nodes())
+          .hasSize(5)
+          .allSatisfy(
+              n -> {
+                assertThat(provider.createCount(n.id())).isOne();
+                assertThat(executor.runs("start").stream().filter(r -> r.nodeId().equals(n.id())))
+                    .hasSize(1);
+              });
+      assertThat(provider.resources(c.id()))
+          .extracting(r -> r.ref().nodeId())
           .containsExactlyInAnyOrderElementsOf(c.nodes().stream().map(Node::id).toList());
     }
   }

@@ -15,14 +15,31 @@ import net.jqwik.api.Combinators;
 final class Specs {
   static final List<String> ROLES = List.of("alpha", "beta", "gamma");
 
-  /** Services whose next run a test can make fail; pre-checks run as {@code <service>.pre_check}. */
-  static final List<String> SERVICES = List.of("init", "start", "stop", "destroy", "scale_out",
-      "scale_in", "reload", "scale_out.pre_check", "scale_in.pre_check", "upgrade", "restart");
+  /**
+   * Services whose next run a test can make fail; pre-checks run as {@code <service>.pre_check}.
+   */
+  static final List<String> SERVICES =
+      List.of(
+          "init",
+          "start",
+          "stop",
+          "destroy",
+          "scale_out",
+          "scale_in",
+          "reload",
+          "scale_out.pre_check",
+          "scale_in.pre_check",
+          "upgrade",
+          "restart");
 
   private Specs() {}
 
   /** How a role deletes: no destroy service, a destroy guard, or destroy after stop. */
-  enum Destroy { NONE, GUARD, POST_STOP }
+  enum Destroy {
+    NONE,
+    GUARD,
+    POST_STOP
+  }
 
   /**
    * One role's shape. Flags shrink to 0 = the simplest role (scale_horizontal on, nothing else).
@@ -30,10 +47,10 @@ final class Specs {
    * @param count nodes at creation, 1–4
    * @param min min_nodes, at most {@code count}
    * @param extra how far max_nodes is above {@code count}
-   * @param flags bit 0: no scale_horizontal; 1: volume; 2: init post-start; 3: scale_out;
-   *     4: its pre-check; 5: scale_in; 6: its pre-check; 7: reload; 8: sequential
-   *     vertical_scaling_policy; 9: sequential upgrading_policy; 10: no stop service; 11: an
-   *     upgrade service (post-start with bit 2); 12: a restart service
+   * @param flags bit 0: no scale_horizontal; 1: volume; 2: init post-start; 3: scale_out; 4: its
+   *     pre-check; 5: scale_in; 6: its pre-check; 7: reload; 8: sequential vertical_scaling_policy;
+   *     9: sequential upgrading_policy; 10: no stop service; 11: an upgrade service (post-start
+   *     with bit 2); 12: a restart service
    * @param startOrder order of start
    * @param destroy the destroy service
    */
@@ -43,8 +60,13 @@ final class Specs {
     }
 
     RoleSpec build(String name) {
-      RoleSpec.Builder r = RoleSpec.builder(name).count(count).minNodes(Math.min(min, count))
-          .maxNodes(count + extra).cpu(1).memory(512);
+      RoleSpec.Builder r =
+          RoleSpec.builder(name)
+              .count(count)
+              .minNodes(Math.min(min, count))
+              .maxNodes(count + extra)
+              .cpu(1)
+              .memory(512);
       if (!has(0)) {
         r.advancedActions(AdvancedAction.SCALE_HORIZONTAL);
       }
@@ -69,29 +91,32 @@ final class Specs {
         r.service("restart", "restart " + name);
       }
       if (has(3)) {
-        r.service("scale_out", s -> {
-          s.cmd("scale-out " + name);
-          if (has(4)) {
-            s.preCheck("check-out " + name);
-          }
-        });
+        r.service(
+            "scale_out",
+            s -> {
+              s.cmd("scale-out " + name);
+              if (has(4)) {
+                s.preCheck("check-out " + name);
+              }
+            });
       }
       if (has(5)) {
-        r.service("scale_in", s -> {
-          s.cmd("scale-in " + name);
-          if (has(6)) {
-            s.preCheck("check-in " + name);
-          }
-        });
+        r.service(
+            "scale_in",
+            s -> {
+              s.cmd("scale-in " + name);
+              if (has(6)) {
+                s.preCheck("check-in " + name);
+              }
+            });
       }
       if (has(7)) {
         r.service("reload", "reload " + name);
       }
       switch (destroy) {
         case GUARD -> r.service("destroy", s -> s.cmd("destroy " + name).postStopService(false));
-        case POST_STOP -> r.service("destroy", s -> s.cmd("destroy " + name)
-            .postStopService(true));
-        default -> { }
+        case POST_STOP -> r.service("destroy", s -> s.cmd("destroy " + name).postStopService(true));
+        default -> {}
       }
       return r.build();
     }
@@ -99,12 +124,13 @@ final class Specs {
 
   static Arbitrary<RoleShape> roles() {
     return Combinators.combine(
-        Arbitraries.integers().between(1, 4),
-        Arbitraries.integers().between(1, 3),
-        Arbitraries.integers().between(0, 3),
-        Arbitraries.integers().between(0, (1 << 13) - 1),
-        Arbitraries.integers().between(0, 2),
-        Arbitraries.of(Destroy.class)).as(RoleShape::new);
+            Arbitraries.integers().between(1, 4),
+            Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(0, 3),
+            Arbitraries.integers().between(0, (1 << 13) - 1),
+            Arbitraries.integers().between(0, 2),
+            Arbitraries.of(Destroy.class))
+        .as(RoleShape::new);
   }
 
   static Arbitrary<AppSpec> specs() {
@@ -146,14 +172,15 @@ final class Specs {
       if (!r.allows(AdvancedAction.SCALE_HORIZONTAL)) {
         traits.add("fixed");
       }
-      r.service("destroy").ifPresent(d -> traits.add(d.postStopService() ? "destroy-after-stop"
-          : "destroy-guard"));
-      r.service("scale_out").ifPresent(s -> traits.add("scale_out"
-          + (s.preCheck().isPresent() ? "+check" : "")));
-      r.service("scale_in").ifPresent(s -> traits.add("scale_in"
-          + (s.preCheck().isPresent() ? "+check" : "")));
+      r.service("destroy")
+          .ifPresent(d -> traits.add(d.postStopService() ? "destroy-after-stop" : "destroy-guard"));
+      r.service("scale_out")
+          .ifPresent(s -> traits.add("scale_out" + (s.preCheck().isPresent() ? "+check" : "")));
+      r.service("scale_in")
+          .ifPresent(s -> traits.add("scale_in" + (s.preCheck().isPresent() ? "+check" : "")));
       r.service("reload").ifPresent(s -> traits.add("reload"));
-      r.service("init").filter(ServiceSpec::postStartService)
+      r.service("init")
+          .filter(ServiceSpec::postStartService)
           .ifPresent(s -> traits.add("init-post-start"));
       r.volume().ifPresent(v -> traits.add("volume"));
       if (r.service("stop").isEmpty()) {
@@ -165,8 +192,8 @@ final class Specs {
       if (r.upgradingPolicy() == ExecutionPolicy.SEQUENTIAL) {
         traits.add("upgrade-sequential");
       }
-      r.service("upgrade").ifPresent(s -> traits.add("upgrade"
-          + (s.postStartService() ? "-post-start" : "")));
+      r.service("upgrade")
+          .ifPresent(s -> traits.add("upgrade" + (s.postStartService() ? "-post-start" : "")));
       r.service("restart").ifPresent(s -> traits.add("restart"));
       roles.add(r.name() + "(" + String.join(" ", traits) + ")");
     }

@@ -70,56 +70,58 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * One simulated deployment for the stateful engine tests: the in-memory SPIs wrapped by a
- * {@link Simulator}, a {@link VirtualClock}, the engine now in charge (a new one after every
- * crash), and a model of what should exist, updated only from what can be observed — how each
- * operation ended and the records left in the store.
+ * One simulated deployment for the stateful engine tests: the in-memory SPIs wrapped by a {@link
+ * Simulator}, a {@link VirtualClock}, the engine now in charge (a new one after every crash), and a
+ * model of what should exist, updated only from what can be observed — how each operation ended and
+ * the records left in the store.
  *
  * <h2>Invariants ({@link #checkInvariants()})</h2>
+ *
  * Checked against the wrapped in-memory SPIs directly (never through the simulator):
+ *
  * <ol>
- *   <li><b>Records match resources.</b> For every cluster record whose state is not DONE, with
- *       R = the node ids of {@code provider.resources(clusterId)} and A = the ids of the record's
- *       nodes that have an address: every id in R is a node of the record; and A = R, each pair
- *       agreeing on address and instance id. The one exception: in a {@code FAILED_*} cluster a
- *       node whose state is DEPLOYING, FAILED or DELETING is <em>in doubt</em> — the step that
- *       creates or deletes its resource was interrupted between its effect and the record write
- *       (a crash, or a failed write), which {@code recover} repairs — and may be in exactly one of
- *       A and R. Nodes RUNNING, STOPPED or PENDING are never in doubt.</li>
- *   <li><b>No resource leaked.</b> The provider holds no resource of a DONE cluster, and none of
- *       a cluster that has no record (every cluster id any create call named is looked at).</li>
+ *   <li><b>Records match resources.</b> For every cluster record whose state is not DONE, with R =
+ *       the node ids of {@code provider.resources(clusterId)} and A = the ids of the record's nodes
+ *       that have an address: every id in R is a node of the record; and A = R, each pair agreeing
+ *       on address and instance id. The one exception: in a {@code FAILED_*} cluster a node whose
+ *       state is DEPLOYING, FAILED or DELETING is <em>in doubt</em> — the step that creates or
+ *       deletes its resource was interrupted between its effect and the record write (a crash, or a
+ *       failed write), which {@code recover} repairs — and may be in exactly one of A and R. Nodes
+ *       RUNNING, STOPPED or PENDING are never in doubt.
+ *   <li><b>No resource leaked.</b> The provider holds no resource of a DONE cluster, and none of a
+ *       cluster that has no record (every cluster id any create call named is looked at).
  *   <li><b>States move only along the transition table.</b> Every STATE_CHANGED event of every
  *       engine names two known states with {@code from.canMoveTo(to)}; within one engine, a
  *       cluster's events chain ({@code to} of one is {@code from} of the next); the last one the
- *       engine in charge emitted for a cluster names its stored state.</li>
+ *       engine in charge emitted for a cluster names its stored state.
  *   <li><b>Every operation ends.</b> No record names an operation, and no stored operation is
  *       RUNNING or PENDING — including the one a dead engine left, which the recover after the
- *       crash must have resumed to SUCCEEDED or FAILED. (A call that does not end within
- *       {@link #BOUND} fails its action the same way.)</li>
- *   <li><b>Node ids are never reused</b> within a cluster: each id is
- *       {@code <cluster-name>-<role>-<index>} with the index at most the record's
- *       {@code lastIndex} for the role, {@code lastIndex} never decreases, and an id that left the
- *       record never comes back.</li>
+ *       crash must have resumed to SUCCEEDED or FAILED. (A call that does not end within {@link
+ *       #BOUND} fails its action the same way.)
+ *   <li><b>Node ids are never reused</b> within a cluster: each id is {@code
+ *       <cluster-name>-<role>-<index>} with the index at most the record's {@code lastIndex} for
+ *       the role, {@code lastIndex} never decreases, and an id that left the record never comes
+ *       back.
  *   <li><b>Nodes follow their cluster.</b> In a RUNNING cluster with no operation every node is
  *       RUNNING and its resource runs; in a STOPPED one every node is STOPPED and its resource
- *       still exists, stopped, with its address and volume.</li>
+ *       still exists, stopped, with its address and volume.
  *   <li><b>Sizes and images match.</b> In a cluster neither DONE nor FAILED_* with no operation
  *       (where no node is in doubt), each node's recorded cpu, memory, volume size and image are
- *       the provider's.</li>
- *   <li><b>One version.</b> In such a cluster every node runs the version of the cluster's
- *       spec.</li>
- *   <li><b>Nodes have their role's size</b> in such a cluster: the cpu, memory and volume size
- *       of the node's role in the spec.</li>
- *   <li><b>No vertical scaling outside an operation:</b> the metadata tree holds no
- *       {@code /vertical-scaling-roles} key of a cluster that has no operation under way (it is
- *       removed by a finally stage, also when the scaling fails).</li>
+ *       the provider's.
+ *   <li><b>One version.</b> In such a cluster every node runs the version of the cluster's spec.
+ *   <li><b>Nodes have their role's size</b> in such a cluster: the cpu, memory and volume size of
+ *       the node's role in the spec.
+ *   <li><b>No vertical scaling outside an operation:</b> the metadata tree holds no {@code
+ *       /vertical-scaling-roles} key of a cluster that has no operation under way (it is removed by
+ *       a finally stage, also when the scaling fails).
  * </ol>
- * Each operation's outcome is also checked against the model (for example a create that
- * succeeded is RUNNING with exactly the nodes asked for, a refused one changed nothing, a stop
- * that succeeded is STOPPED, an upgrade or rollback that succeeded leaves its spec and every node
- * on the version it moved to, a vertical scaling that succeeded leaves every node of its roles at
- * the new size). A failed operation must leave a FAILED_* state, and the recover that later
- * succeeds must reach where that operation was heading.
+ *
+ * Each operation's outcome is also checked against the model (for example a create that succeeded
+ * is RUNNING with exactly the nodes asked for, a refused one changed nothing, a stop that succeeded
+ * is STOPPED, an upgrade or rollback that succeeded leaves its spec and every node on the version
+ * it moved to, a vertical scaling that succeeded leaves every node of its roles at the new size). A
+ * failed operation must leave a FAILED_* state, and the recover that later succeeds must reach
+ * where that operation was heading.
  *
  * <p>Not thread-safe: one test thread drives it. {@link #close()} stops every engine; threads of
  * dead engines blocked on calls that never complete are daemons and stay blocked.
@@ -127,14 +129,18 @@ import java.util.stream.Collectors;
 final class World implements AutoCloseable {
   /** Lease of every engine; the clock moves past it before another engine takes over. */
   static final Duration LEASE = Duration.ofSeconds(5);
+
   /** How long any engine call may take before it counts as an operation that never ends. */
   static final Duration BOUND = Duration.ofSeconds(20);
+
   /** Retries of transient SPI failures: quick, so that faults cost little time. */
-  static final RetryConfig FAST_RETRY = RetryConfig.custom()
-      .maxAttempts(6)
-      .waitDuration(Duration.ofMillis(5))
-      .retryOnException(World::isTransient)
-      .build();
+  static final RetryConfig FAST_RETRY =
+      RetryConfig.custom()
+          .maxAttempts(6)
+          .waitDuration(Duration.ofMillis(5))
+          .retryOnException(World::isTransient)
+          .build();
+
   /** Node states whose resource may disagree with the record in a FAILED_* cluster. */
   static final Set<NodeState> IN_DOUBT =
       EnumSet.of(NodeState.DEPLOYING, NodeState.FAILED, NodeState.DELETING);
@@ -176,7 +182,10 @@ final class World implements AutoCloseable {
   record Delete(String cluster, boolean force, boolean keepVolumes) implements Op {
     @Override
     public String describe() {
-      return "delete " + cluster + (force ? " (forced)" : "") + (keepVolumes ? " keeping volumes" : "");
+      return "delete "
+          + cluster
+          + (force ? " (forced)" : "")
+          + (keepVolumes ? " keeping volumes" : "");
     }
   }
 
@@ -192,11 +201,19 @@ final class World implements AutoCloseable {
   record Resize(String cluster, List<RoleResize> roles) implements Op {
     @Override
     public String describe() {
-      return "scale vertical " + cluster + " " + roles.stream().map(r -> r.role()
-          + (r.cpu().isPresent() ? " cpu=" + r.cpu().getAsInt() : "")
-          + (r.memory().isPresent() ? " memory=" + r.memory().getAsInt() : "")
-          + (r.volumeSize().isPresent() ? " volume=" + r.volumeSize().getAsInt() : ""))
-          .toList();
+      return "scale vertical "
+          + cluster
+          + " "
+          + roles.stream()
+              .map(
+                  r ->
+                      r.role()
+                          + (r.cpu().isPresent() ? " cpu=" + r.cpu().getAsInt() : "")
+                          + (r.memory().isPresent() ? " memory=" + r.memory().getAsInt() : "")
+                          + (r.volumeSize().isPresent()
+                              ? " volume=" + r.volumeSize().getAsInt()
+                              : ""))
+              .toList();
     }
   }
 
@@ -216,12 +233,18 @@ final class World implements AutoCloseable {
     }
   }
 
-  /** Restart a cluster, in batches of {@code batchSize} nodes (0: all at once) (docs/design.md §6.7). */
+  /**
+   * Restart a cluster, in batches of {@code batchSize} nodes (0: all at once) (docs/design.md
+   * §6.7).
+   */
   record Restart(String cluster, int batchSize, Duration period) implements Op {
     @Override
     public String describe() {
-      return "restart " + cluster + (batchSize == 0 && period.isZero() ? ""
-          : " in batches of " + batchSize + " every " + period.toMillis() + " ms");
+      return "restart "
+          + cluster
+          + (batchSize == 0 && period.isZero()
+              ? ""
+              : " in batches of " + batchSize + " every " + period.toMillis() + " ms");
     }
   }
 
@@ -269,14 +292,16 @@ final class World implements AutoCloseable {
 
     @Override
     public String toString() {
-      return outcome + (error == null ? "" : " (" + error.getClass().getSimpleName() + ": "
-          + error.getMessage() + ")");
+      return outcome
+          + (error == null
+              ? ""
+              : " (" + error.getClass().getSimpleName() + ": " + error.getMessage() + ")");
     }
   }
 
   /** One engine and the simulator view it was built on. */
-  record Generation(int number, Simulator sim, LifecycleEngine engine,
-      RecordingEventListener events) {}
+  record Generation(
+      int number, Simulator sim, LifecycleEngine engine, RecordingEventListener events) {}
 
   /** The cpu, memory and volume size (0: none) of a node. */
   record Size(int cpu, int memory, int volumeSize) {
@@ -311,10 +336,13 @@ final class World implements AutoCloseable {
   static final class Model {
     final String id;
     final String name;
+
     /** Where the interrupted or failed operation is heading; null when none is pending. */
     Goal target;
+
     /** Node ids before the pending operation began: where a refusal on recover returns to. */
     Set<String> origin;
+
     final Set<String> seen = new HashSet<>();
     final Set<String> gone = new HashSet<>();
     final Map<String, Integer> lastIndex = new HashMap<>();
@@ -352,11 +380,15 @@ final class World implements AutoCloseable {
     this.callers = Executors.newCachedThreadPool(daemon("world-" + n + "-caller"));
     this.provider = InMemoryResourceProvider.builder().clock(clock).build();
     this.commands = ScriptedCommandExecutor.builder().clock(clock).build();
-    this.sim = Simulator.builder().seed(seed).scheduler(scheduler).build()
-        // a little latency everywhere, so that steps of a stage really overlap
-        .latency(SpiMethod.of(SpiMethod.Spi.RESOURCE_PROVIDER), Duration.ZERO,
-            Duration.ofMillis(2))
-        .latency(SpiMethod.COMMAND_RUN, Duration.ZERO, Duration.ofMillis(2));
+    this.sim =
+        Simulator.builder()
+            .seed(seed)
+            .scheduler(scheduler)
+            .build()
+            // a little latency everywhere, so that steps of a stage really overlap
+            .latency(
+                SpiMethod.of(SpiMethod.Spi.RESOURCE_PROVIDER), Duration.ZERO, Duration.ofMillis(2))
+            .latency(SpiMethod.COMMAND_RUN, Duration.ZERO, Duration.ofMillis(2));
     for (FaultKind k : FaultKind.values()) {
       pastFaults.put(k, 0L);
     }
@@ -386,8 +418,12 @@ final class World implements AutoCloseable {
   }
 
   /** An engine builder on SPIs wrapped by {@code sim}, with {@link #FAST_RETRY}. */
-  static LifecycleEngineBuilder engineBuilder(Simulator sim, ResourceProvider provider,
-      CommandExecutor commands, MetadataStore metadata, ClusterStore store) {
+  static LifecycleEngineBuilder engineBuilder(
+      Simulator sim,
+      ResourceProvider provider,
+      CommandExecutor commands,
+      MetadataStore metadata,
+      ClusterStore store) {
     return LifecycleEngine.builder()
         .resourceProvider(sim.wrap(provider))
         .commandExecutor(sim.wrap(commands))
@@ -399,11 +435,12 @@ final class World implements AutoCloseable {
   private void startEngine() {
     RecordingEventListener events = new RecordingEventListener();
     // each engine has a scheduler and threads of its own: a dead engine blocks only its own
-    engine = engineBuilder(sim, provider, commands, metadata, store)
-        .clock(clock)
-        .leaseDuration(LEASE)
-        .eventListener(events)
-        .build();
+    engine =
+        engineBuilder(sim, provider, commands, metadata, store)
+            .clock(clock)
+            .leaseDuration(LEASE)
+            .eventListener(events)
+            .build();
     generations.add(new Generation(generations.size(), sim, engine, events));
   }
 
@@ -424,8 +461,14 @@ final class World implements AutoCloseable {
 
   /** Turns transient failures on for the next {@code actions} actions (this one not counted). */
   void transientFaults(Set<SpiMethod> methods, double probability, int actions) {
-    note("transient faults p=" + probability + " on " + methods.size() + " methods for "
-        + actions + " actions");
+    note(
+        "transient faults p="
+            + probability
+            + " on "
+            + methods.size()
+            + " methods for "
+            + actions
+            + " actions");
     sim.transientFailures(SpiMethod.all(), 0.0);
     sim.transientFailures(methods, probability);
     faultWindow = actions + 1;
@@ -482,15 +525,20 @@ final class World implements AutoCloseable {
   Result perform(Op op) {
     Snapshot before = snapshot();
     boolean faulty = faultsActive();
-    CompletableFuture<?> call = CompletableFuture.supplyAsync(() -> submit(engine, op), callers)
-        .thenCompose(f -> f);
+    CompletableFuture<?> call =
+        CompletableFuture.supplyAsync(() -> submit(engine, op), callers).thenCompose(f -> f);
     Result result;
     try {
       call.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
       result = new Result(Outcome.SUCCEEDED, null);
     } catch (TimeoutException e) {
-      throw new AssertionError("every operation ends: '" + op.describe() + "' did not end within "
-          + BOUND + "\n" + history());
+      throw new AssertionError(
+          "every operation ends: '"
+              + op.describe()
+              + "' did not end within "
+              + BOUND
+              + "\n"
+              + history());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
@@ -511,13 +559,19 @@ final class World implements AutoCloseable {
     Snapshot before = snapshot();
     boolean faulty = faultsActive();
     sim.crashAfter(calls);
-    CompletableFuture<?> dying = CompletableFuture.supplyAsync(() -> submit(engine, op), callers)
-        .thenCompose(f -> f);
+    CompletableFuture<?> dying =
+        CompletableFuture.supplyAsync(() -> submit(engine, op), callers).thenCompose(f -> f);
     long deadline = System.nanoTime() + BOUND.toNanos();
     while (!dying.isDone() && !sim.awaitCrashed(Duration.ofMillis(20))) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("every operation ends: '" + op.describe() + "' neither ended nor"
-            + " crashed within " + BOUND + "\n" + history());
+        throw new AssertionError(
+            "every operation ends: '"
+                + op.describe()
+                + "' neither ended nor"
+                + " crashed within "
+                + BOUND
+                + "\n"
+                + history());
       }
     }
     boolean crashed = sim.crashed() || !sim.disarm();
@@ -529,8 +583,13 @@ final class World implements AutoCloseable {
       } catch (CompletionException | java.util.concurrent.CancellationException e) {
         result = Result.of(e);
       }
-      note("crash after " + calls + " calls armed, but " + op.describe() + " ended first -> "
-          + result);
+      note(
+          "crash after "
+              + calls
+              + " calls armed, but "
+              + op.describe()
+              + " ended first -> "
+              + result);
       expect(op, result, before, faulty, false);
       return;
     }
@@ -542,23 +601,32 @@ final class World implements AutoCloseable {
     restart();
     // the cluster the operation was on, and any other cluster an operation is recorded on
     Set<String> toRecover = new TreeSet<>();
-    Optional<String> target = before.live(clusterName(op)).map(Cluster::id)
-        .or(() -> live(clusterName(op)).map(Cluster::id));
+    Optional<String> target =
+        before
+            .live(clusterName(op))
+            .map(Cluster::id)
+            .or(() -> live(clusterName(op)).map(Cluster::id));
     target.ifPresent(toRecover::add);
-    store.list().join().stream().filter(c -> !c.operation().orElse("").isEmpty())
+    store.list().join().stream()
+        .filter(c -> !c.operation().orElse("").isEmpty())
         .forEach(c -> toRecover.add(c.id()));
     Result recovered = new Result(Outcome.NOT_STARTED, null);
     for (String id : toRecover) {
       Result r = recoverPatiently(id);
-      note("  recover " + name(id) + " -> " + r + ", now " + store.cluster(id)
-          .map(c -> c.state().name()).orElse("gone"));
+      note(
+          "  recover "
+              + name(id)
+              + " -> "
+              + r
+              + ", now "
+              + store.cluster(id).map(c -> c.state().name()).orElse("gone"));
       if (target.map(id::equals).orElse(false)) {
         recovered = r;
       }
     }
     if (recovered.outcome() == Outcome.REJECTED && !faultsActive()) {
-      throw new AssertionError("recover after the crash was rejected: " + recovered + "\n"
-          + history());
+      throw new AssertionError(
+          "recover after the crash was rejected: " + recovered + "\n" + history());
     }
     expect(op, null, before, faulty, true);
   }
@@ -578,14 +646,20 @@ final class World implements AutoCloseable {
   private Result recoverPatiently(String clusterId) {
     Result r = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      CompletableFuture<?> call = CompletableFuture.supplyAsync(
-          () -> engine.recoverAsync(clusterId, BOUND), callers).thenCompose(f -> f);
+      CompletableFuture<?> call =
+          CompletableFuture.supplyAsync(() -> engine.recoverAsync(clusterId, BOUND), callers)
+              .thenCompose(f -> f);
       try {
         call.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
         return new Result(Outcome.SUCCEEDED, null);
       } catch (TimeoutException e) {
-        throw new AssertionError("every operation ends: recover of " + name(clusterId)
-            + " did not end within " + BOUND + "\n" + history());
+        throw new AssertionError(
+            "every operation ends: recover of "
+                + name(clusterId)
+                + " did not end within "
+                + BOUND
+                + "\n"
+                + history());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted", e);
@@ -605,7 +679,8 @@ final class World implements AutoCloseable {
   record Snapshot(Map<String, Cluster> clusters, Map<String, List<Operation>> operations) {
     Optional<Cluster> live(String name) {
       return clusters.values().stream()
-          .filter(c -> c.name().equals(name) && c.state() != ClusterState.DONE).findFirst();
+          .filter(c -> c.name().equals(name) && c.state() != ClusterState.DONE)
+          .findFirst();
     }
   }
 
@@ -622,12 +697,15 @@ final class World implements AutoCloseable {
   /** The record of the cluster with this name that is not DONE, if any. */
   Optional<Cluster> live(String name) {
     return store.list().join().stream()
-        .filter(c -> c.name().equals(name) && c.state() != ClusterState.DONE).findFirst();
+        .filter(c -> c.name().equals(name) && c.state() != ClusterState.DONE)
+        .findFirst();
   }
 
   List<Cluster> liveClusters() {
-    return store.list().join().stream().filter(c -> c.state() != ClusterState.DONE)
-        .sorted(Comparator.comparing(Cluster::name)).toList();
+    return store.list().join().stream()
+        .filter(c -> c.state() != ClusterState.DONE)
+        .sorted(Comparator.comparing(Cluster::name))
+        .toList();
   }
 
   private String name(String clusterId) {
@@ -675,8 +753,8 @@ final class World implements AutoCloseable {
   }
 
   /**
-   * Checks an operation's outcome against the model and moves the model on. {@code result} is
-   * the caller's view, or null after a crash, when only the records tell how it went.
+   * Checks an operation's outcome against the model and moves the model on. {@code result} is the
+   * caller's view, or null after a crash, when only the records tell how it went.
    */
   private void expect(Op op, Result result, Snapshot before, boolean faulty, boolean crashed) {
     String name = clusterName(op);
@@ -686,30 +764,78 @@ final class World implements AutoCloseable {
       now = store.cluster(was.get().id()); // it may be DONE now
     }
     Optional<Operation> record = operationOf(op, before, now);
-    Outcome seen = record.map(o -> switch (o.state()) {
-      case SUCCEEDED -> Outcome.SUCCEEDED;
-      case FAILED -> o.refused() ? Outcome.REFUSED : Outcome.FAILED;
-      case CANCELLED -> Outcome.NOT_STARTED;
-      default -> throw new AssertionError("every operation ends: operation " + o.id() + " ("
-          + o.type() + ") of " + name + " is still " + o.state() + " after '" + op.describe()
-          + "'" + (crashed ? " and the recover that followed the crash" : "") + "\n" + history());
-    }).orElse(Outcome.NOT_STARTED);
+    Outcome seen =
+        record
+            .map(
+                o ->
+                    switch (o.state()) {
+                      case SUCCEEDED -> Outcome.SUCCEEDED;
+                      case FAILED -> o.refused() ? Outcome.REFUSED : Outcome.FAILED;
+                      case CANCELLED -> Outcome.NOT_STARTED;
+                      default ->
+                          throw new AssertionError(
+                              "every operation ends: operation "
+                                  + o.id()
+                                  + " ("
+                                  + o.type()
+                                  + ") of "
+                                  + name
+                                  + " is still "
+                                  + o.state()
+                                  + " after '"
+                                  + op.describe()
+                                  + "'"
+                                  + (crashed ? " and the recover that followed the crash" : "")
+                                  + "\n"
+                                  + history());
+                    })
+            .orElse(Outcome.NOT_STARTED);
     Outcome outcome = result == null ? seen : result.outcome();
     if (result != null && outcome != Outcome.REJECTED && outcome != seen) {
-      throw new AssertionError("'" + op.describe() + "' ended " + result + " but its operation"
-          + " record says " + seen + "\n" + history());
+      throw new AssertionError(
+          "'"
+              + op.describe()
+              + "' ended "
+              + result
+              + " but its operation"
+              + " record says "
+              + seen
+              + "\n"
+              + history());
     }
     if (outcome == Outcome.REJECTED || outcome == Outcome.NOT_STARTED) {
-      if (!faulty && !crashed && now.map(c -> !Objects.equals(c, was.orElse(null))).orElse(false)
+      if (!faulty
+          && !crashed
+          && now.map(c -> !Objects.equals(c, was.orElse(null))).orElse(false)
           && !(op instanceof Recover)) {
-        throw new AssertionError("a rejected request changed nothing: '" + op.describe()
-            + "' was rejected (" + result + ") but changed " + name + " from " + was.map(
-                World::brief).orElse("nothing") + " to " + brief(now.get()) + "\n" + history());
+        throw new AssertionError(
+            "a rejected request changed nothing: '"
+                + op.describe()
+                + "' was rejected ("
+                + result
+                + ") but changed "
+                + name
+                + " from "
+                + was.map(World::brief).orElse("nothing")
+                + " to "
+                + brief(now.get())
+                + "\n"
+                + history());
       }
       return;
     }
-    Cluster c = now.orElseThrow(() -> new AssertionError("'" + op.describe() + "' ended "
-        + outcome + " but no record of " + name + " is left\n" + history()));
+    Cluster c =
+        now.orElseThrow(
+            () ->
+                new AssertionError(
+                    "'"
+                        + op.describe()
+                        + "' ended "
+                        + outcome
+                        + " but no record of "
+                        + name
+                        + " is left\n"
+                        + history()));
     Model m = models.computeIfAbsent(c.id(), id -> new Model(id, c.name()));
     Cluster b = was.orElse(null);
     Goal goal;
@@ -732,9 +858,12 @@ final class World implements AutoCloseable {
       Map<String, Size> sizes = new TreeMap<>();
       for (RoleResize z : r.roles()) {
         Size current = Size.of(b.spec().role(z.role()).orElseThrow());
-        sizes.put(z.role(), new Size(z.cpu().orElse(current.cpu()),
-            z.memory().orElse(current.memory()),
-            z.volumeSize().orElse(current.volumeSize())));
+        sizes.put(
+            z.role(),
+            new Size(
+                z.cpu().orElse(current.cpu()),
+                z.memory().orElse(current.memory()),
+                z.volumeSize().orElse(current.volumeSize())));
       }
       goal = new Goal(ids(b), ClusterState.RUNNING, null, sizes);
     } else if (op instanceof Stop) {
@@ -743,19 +872,37 @@ final class World implements AutoCloseable {
       goal = Goal.of(ids(b), ClusterState.RUNNING);
     } else if (op instanceof UpgradeTo u) {
       // a stopped cluster stays stopped after an upgrade (docs/design.md §6.7)
-      goal = new Goal(ids(b), b.state() == ClusterState.STOPPED ? ClusterState.STOPPED
-          : ClusterState.RUNNING, u.spec().version(), Map.of());
+      goal =
+          new Goal(
+              ids(b),
+              b.state() == ClusterState.STOPPED ? ClusterState.STOPPED : ClusterState.RUNNING,
+              u.spec().version(),
+              Map.of());
     } else if (op instanceof RollBack) {
       String back = b.previousSpec().map(AppSpec::version).orElseThrow();
-      goal = new Goal(ids(b), b.state() == ClusterState.STOPPED ? ClusterState.STOPPED
-          : b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null, back, Map.of());
+      goal =
+          new Goal(
+              ids(b),
+              b.state() == ClusterState.STOPPED
+                  ? ClusterState.STOPPED
+                  : b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null,
+              back,
+              Map.of());
     } else {
       Model pending = models.get(c.id());
       if (pending == null || pending.target == null) {
         // recover of a cluster that had nothing to resume changes nothing
         if (b != null && !Objects.equals(ids(b), ids(c))) {
-          throw new AssertionError("recover of " + name + " with nothing to resume changed its"
-              + " nodes from " + ids(b) + " to " + ids(c) + "\n" + history());
+          throw new AssertionError(
+              "recover of "
+                  + name
+                  + " with nothing to resume changed its"
+                  + " nodes from "
+                  + ids(b)
+                  + " to "
+                  + ids(c)
+                  + "\n"
+                  + history());
         }
         return;
       }
@@ -767,24 +914,48 @@ final class World implements AutoCloseable {
           require(c.state() == ClusterState.DONE, op, outcome, "DONE", c);
         } else {
           if (goal.state() == null) {
-            require(c.state() == ClusterState.RUNNING || c.state() == ClusterState.STOPPED, op,
-                outcome, "RUNNING or STOPPED", c);
+            require(
+                c.state() == ClusterState.RUNNING || c.state() == ClusterState.STOPPED,
+                op,
+                outcome,
+                "RUNNING or STOPPED",
+                c);
           } else {
             require(c.state() == goal.state(), op, outcome, goal.state().name(), c);
           }
           NodeState up = c.state() == ClusterState.STOPPED ? NodeState.STOPPED : NodeState.RUNNING;
           require(ids(c).equals(goal.ids()), op, outcome, "exactly the nodes " + goal.ids(), c);
-          require(c.nodes().stream().allMatch(n -> n.state() == up && !n.address().orElse("").isEmpty()),
-              op, outcome, "every node " + up + " with an address", c);
+          require(
+              c.nodes().stream()
+                  .allMatch(n -> n.state() == up && !n.address().orElse("").isEmpty()),
+              op,
+              outcome,
+              "every node " + up + " with an address",
+              c);
           if (goal.version() != null) {
-            require(c.spec().version().equals(goal.version()) && c.nodes().stream()
-                .allMatch(n -> n.version().orElse("").equals(goal.version())), op, outcome, "on version "
-                + goal.version() + ", its spec and every node", c);
+            require(
+                c.spec().version().equals(goal.version())
+                    && c.nodes().stream()
+                        .allMatch(n -> n.version().orElse("").equals(goal.version())),
+                op,
+                outcome,
+                "on version " + goal.version() + ", its spec and every node",
+                c);
           }
-          goal.sizes().forEach((role, size) -> require(c.nodes(role).stream().allMatch(n ->
-              n.cpu() == size.cpu() && n.memory() == size.memory()
-                  && n.volumeSize() == size.volumeSize()), op, outcome, "sized " + size
-              + " on every node of " + role, c));
+          goal.sizes()
+              .forEach(
+                  (role, size) ->
+                      require(
+                          c.nodes(role).stream()
+                              .allMatch(
+                                  n ->
+                                      n.cpu() == size.cpu()
+                                          && n.memory() == size.memory()
+                                          && n.volumeSize() == size.volumeSize()),
+                          op,
+                          outcome,
+                          "sized " + size + " on every node of " + role,
+                          c));
         }
         m.target = null;
         m.origin = null;
@@ -794,8 +965,12 @@ final class World implements AutoCloseable {
         // added; on recover, that is where the interrupted operation started
         ClusterState startedFrom = record.orElseThrow().startedFrom();
         Set<String> origin = op instanceof Recover ? m.origin : ids(b);
-        require(c.state() == startedFrom, op, outcome, "the state its operation started from ("
-            + startedFrom + ")", c);
+        require(
+            c.state() == startedFrom,
+            op,
+            outcome,
+            "the state its operation started from (" + startedFrom + ")",
+            c);
         require(ids(c).equals(origin), op, outcome, "the nodes it had before " + origin, c);
         if (!(op instanceof Recover)) {
           require(c.nodes().equals(b.nodes()), op, outcome, "its nodes unchanged", c);
@@ -816,17 +991,43 @@ final class World implements AutoCloseable {
 
   private void require(boolean ok, Op op, Outcome outcome, String expected, Cluster c) {
     if (!ok) {
-      throw new AssertionError("'" + op.describe() + "' ended " + outcome + ", so " + c.name()
-          + " should be " + expected + ", but it is " + brief(c) + "\n" + history());
+      throw new AssertionError(
+          "'"
+              + op.describe()
+              + "' ended "
+              + outcome
+              + ", so "
+              + c.name()
+              + " should be "
+              + expected
+              + ", but it is "
+              + brief(c)
+              + "\n"
+              + history());
     }
   }
 
   static String brief(Cluster c) {
-    return c.state() + " v" + c.spec().version() + c.previousSpec().map(p -> " (previous v"
-        + p.version() + ")").orElse("") + " " + c.nodes().stream().map(n -> n.id() + ":"
-        + n.state() + (n.address().orElse("").isEmpty() ? "" : "@" + n.address().orElse("")) + " v" + n.version().orElse("")
-        + " " + n.cpu() + "/" + n.memory() + (n.volumeSize() > 0 ? "/" + n.volumeSize() : ""))
-        .toList()
+    return c.state()
+        + " v"
+        + c.spec().version()
+        + c.previousSpec().map(p -> " (previous v" + p.version() + ")").orElse("")
+        + " "
+        + c.nodes().stream()
+            .map(
+                n ->
+                    n.id()
+                        + ":"
+                        + n.state()
+                        + (n.address().orElse("").isEmpty() ? "" : "@" + n.address().orElse(""))
+                        + " v"
+                        + n.version().orElse("")
+                        + " "
+                        + n.cpu()
+                        + "/"
+                        + n.memory()
+                        + (n.volumeSize() > 0 ? "/" + n.volumeSize() : ""))
+            .toList()
         + (c.operation().orElse("").isEmpty() ? "" : " op=" + c.operation().orElse(""));
   }
 
@@ -837,8 +1038,10 @@ final class World implements AutoCloseable {
     }
     Cluster c = now.get();
     List<Operation> ops = store.operations(c.id()).join();
-    Set<String> old = before.operations().getOrDefault(c.id(), List.of()).stream()
-        .map(Operation::id).collect(Collectors.toSet());
+    Set<String> old =
+        before.operations().getOrDefault(c.id(), List.of()).stream()
+            .map(Operation::id)
+            .collect(Collectors.toSet());
     if (op instanceof Recover) {
       // the operation recover resumed: the newest one that was not SUCCEEDED before
       List<Operation> was = before.operations().getOrDefault(c.id(), List.of());
@@ -850,7 +1053,8 @@ final class World implements AutoCloseable {
       }
       return Optional.empty();
     }
-    return ops.stream().filter(o -> !old.contains(o.id()))
+    return ops.stream()
+        .filter(o -> !old.contains(o.id()))
         .max(Comparator.comparing(Operation::createdAt));
   }
 
@@ -872,15 +1076,25 @@ final class World implements AutoCloseable {
       List<String> held = resources.stream().map(r -> r.ref().nodeId()).toList();
       if (c == null) {
         if (!held.isEmpty()) {
-          problems.add("no resource leaked: cluster " + id + " has no record but the provider"
-              + " holds " + held);
+          problems.add(
+              "no resource leaked: cluster "
+                  + id
+                  + " has no record but the provider"
+                  + " holds "
+                  + held);
         }
         continue;
       }
       if (c.state() == ClusterState.DONE) {
         if (!held.isEmpty()) {
-          problems.add("no resource leaked: " + c.name() + " (" + id + ") is DONE but the"
-              + " provider still holds " + held);
+          problems.add(
+              "no resource leaked: "
+                  + c.name()
+                  + " ("
+                  + id
+                  + ") is DONE but the"
+                  + " provider still holds "
+                  + held);
         }
         continue;
       }
@@ -889,33 +1103,67 @@ final class World implements AutoCloseable {
       Set<String> recorded = ids(c);
       for (String n : held) {
         if (!recorded.contains(n)) {
-          problems.add("no resource leaked: the provider holds " + n + " of " + c.name()
-              + ", which is not a node of its record " + brief(c));
+          problems.add(
+              "no resource leaked: the provider holds "
+                  + n
+                  + " of "
+                  + c.name()
+                  + ", which is not a node of its record "
+                  + brief(c));
         }
       }
       for (Node n : c.nodes()) {
         NodeResource r = byNode.get(n.id());
         boolean inDoubt = c.state().isFailed() && IN_DOUBT.contains(n.state());
         if (!n.address().orElse("").isEmpty() && r == null && !inDoubt) {
-          problems.add("records match resources: " + c.name() + " records " + n.id() + " ("
-              + n.state() + ") at " + n.address().orElse("") + " but the provider has no resource for it;"
-              + " cluster " + brief(c));
-        } else if (!n.address().orElse("").isEmpty() && r != null && (!r.address().equals(n.address().orElse(""))
-            || !r.instanceId().equals(n.instanceId().orElse("")))) {
-          problems.add("records match resources: " + c.name() + " records " + n.id() + " at "
-              + n.address().orElse("") + "/" + n.instanceId().orElse("") + " but the provider has it at "
-              + r.address() + "/" + r.instanceId());
+          problems.add(
+              "records match resources: "
+                  + c.name()
+                  + " records "
+                  + n.id()
+                  + " ("
+                  + n.state()
+                  + ") at "
+                  + n.address().orElse("")
+                  + " but the provider has no resource for it;"
+                  + " cluster "
+                  + brief(c));
+        } else if (!n.address().orElse("").isEmpty()
+            && r != null
+            && (!r.address().equals(n.address().orElse(""))
+                || !r.instanceId().equals(n.instanceId().orElse("")))) {
+          problems.add(
+              "records match resources: "
+                  + c.name()
+                  + " records "
+                  + n.id()
+                  + " at "
+                  + n.address().orElse("")
+                  + "/"
+                  + n.instanceId().orElse("")
+                  + " but the provider has it at "
+                  + r.address()
+                  + "/"
+                  + r.instanceId());
         } else if (n.address().orElse("").isEmpty() && r != null && !inDoubt) {
-          problems.add("records match resources: the provider holds " + n.id() + " of "
-              + c.name() + " but its record (" + n.state() + ") has no address; cluster "
-              + brief(c));
+          problems.add(
+              "records match resources: the provider holds "
+                  + n.id()
+                  + " of "
+                  + c.name()
+                  + " but its record ("
+                  + n.state()
+                  + ") has no address; cluster "
+                  + brief(c));
         }
       }
     }
 
     // 6–9: an idle cluster's nodes agree with its state, its resources and its spec
     for (Cluster c : records) {
-      if (c.state() != ClusterState.DONE && !c.state().isFailed() && c.operation().orElse("").isEmpty()) {
+      if (c.state() != ClusterState.DONE
+          && !c.state().isFailed()
+          && c.operation().orElse("").isEmpty()) {
         checkIdle(c, problems);
       }
     }
@@ -926,8 +1174,13 @@ final class World implements AutoCloseable {
         String prefix = "/clusters/" + c.id() + "/vertical-scaling-roles";
         List<String> left = tree.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
         if (!left.isEmpty()) {
-          problems.add("no vertical scaling outside an operation: " + c.name() + " ("
-              + c.state() + ") has no operation under way but the metadata tree holds " + left);
+          problems.add(
+              "no vertical scaling outside an operation: "
+                  + c.name()
+                  + " ("
+                  + c.state()
+                  + ") has no operation under way but the metadata tree holds "
+                  + left);
         }
       }
     }
@@ -942,41 +1195,88 @@ final class World implements AutoCloseable {
           from = ClusterState.valueOf(e.from().orElse(null));
           to = ClusterState.valueOf(e.to().orElse(null));
         } catch (IllegalArgumentException | NullPointerException x) {
-          problems.add("states are known: engine " + g.number() + " event " + e.seq() + " moves "
-              + e.from().orElse(null) + " -> " + e.to().orElse(null));
+          problems.add(
+              "states are known: engine "
+                  + g.number()
+                  + " event "
+                  + e.seq()
+                  + " moves "
+                  + e.from().orElse(null)
+                  + " -> "
+                  + e.to().orElse(null));
           continue;
         }
         if (!from.canMoveTo(to)) {
-          problems.add("states move along the transition table: engine " + g.number() + " moved "
-              + name(e.cluster().orElse(null)) + " " + from + " -> " + to + " (event " + e.seq() + ")");
+          problems.add(
+              "states move along the transition table: engine "
+                  + g.number()
+                  + " moved "
+                  + name(e.cluster().orElse(null))
+                  + " "
+                  + from
+                  + " -> "
+                  + to
+                  + " (event "
+                  + e.seq()
+                  + ")");
         }
         ClusterState previous = last.put(e.cluster().orElse(null), to);
         if (previous != null && previous != from) {
-          problems.add("states move along the transition table: engine " + g.number() + " moved "
-              + name(e.cluster().orElse(null)) + " to " + previous + ", then " + from + " -> " + to);
+          problems.add(
+              "states move along the transition table: engine "
+                  + g.number()
+                  + " moved "
+                  + name(e.cluster().orElse(null))
+                  + " to "
+                  + previous
+                  + ", then "
+                  + from
+                  + " -> "
+                  + to);
         }
       }
       if (g.engine() == engine) {
-        last.forEach((id, state) -> {
-          Cluster c = byId.get(id);
-          if (c != null && c.state() != state) {
-            problems.add("states move along the transition table: the last state change of "
-                + c.name() + " was to " + state + " but its record is " + c.state());
-          }
-        });
+        last.forEach(
+            (id, state) -> {
+              Cluster c = byId.get(id);
+              if (c != null && c.state() != state) {
+                problems.add(
+                    "states move along the transition table: the last state change of "
+                        + c.name()
+                        + " was to "
+                        + state
+                        + " but its record is "
+                        + c.state());
+              }
+            });
       }
     }
 
     // 4: every operation ends
     for (Cluster c : records) {
       if (!c.operation().orElse("").isEmpty()) {
-        problems.add("every operation ends: " + c.name() + " (" + c.state() + ") still names"
-            + " operation " + c.operation().orElse(""));
+        problems.add(
+            "every operation ends: "
+                + c.name()
+                + " ("
+                + c.state()
+                + ") still names"
+                + " operation "
+                + c.operation().orElse(""));
       }
       for (Operation o : store.operations(c.id()).join()) {
         if (o.state() == OperationState.RUNNING || o.state() == OperationState.PENDING) {
-          problems.add("every operation ends: operation " + o.id() + " (" + o.type() + ") of "
-              + c.name() + " is " + o.state() + "; the record is " + brief(c));
+          problems.add(
+              "every operation ends: operation "
+                  + o.id()
+                  + " ("
+                  + o.type()
+                  + ") of "
+                  + c.name()
+                  + " is "
+                  + o.state()
+                  + "; the record is "
+                  + brief(c));
         }
       }
     }
@@ -989,21 +1289,40 @@ final class World implements AutoCloseable {
         String expectedId = c.name() + "-" + n.role() + "-" + n.index();
         int last = c.lastIndex().getOrDefault(n.role(), 0);
         if (!n.id().equals(expectedId) || n.index() < 1 || n.index() > last) {
-          problems.add("node ids: " + n.id() + " of " + c.name() + " has index " + n.index()
-              + " (last index of " + n.role() + ": " + last + ")");
+          problems.add(
+              "node ids: "
+                  + n.id()
+                  + " of "
+                  + c.name()
+                  + " has index "
+                  + n.index()
+                  + " (last index of "
+                  + n.role()
+                  + ": "
+                  + last
+                  + ")");
         }
         if (m.gone.contains(n.id())) {
-          problems.add("node ids are never reused: " + n.id() + " left " + c.name()
-              + " and is back");
+          problems.add(
+              "node ids are never reused: " + n.id() + " left " + c.name() + " and is back");
         }
       }
-      c.lastIndex().forEach((role, index) -> {
-        Integer before = m.lastIndex.put(role, index);
-        if (before != null && before > index) {
-          problems.add("node ids are never reused: the last index of " + c.name() + "/" + role
-              + " went back from " + before + " to " + index);
-        }
-      });
+      c.lastIndex()
+          .forEach(
+              (role, index) -> {
+                Integer before = m.lastIndex.put(role, index);
+                if (before != null && before > index) {
+                  problems.add(
+                      "node ids are never reused: the last index of "
+                          + c.name()
+                          + "/"
+                          + role
+                          + " went back from "
+                          + before
+                          + " to "
+                          + index);
+                }
+              });
       for (String id : m.seen) {
         if (!now.contains(id)) {
           m.gone.add(id);
@@ -1013,14 +1332,18 @@ final class World implements AutoCloseable {
     }
 
     if (!problems.isEmpty()) {
-      throw new AssertionError(problems.size() + " invariant(s) broken:\n  "
-          + String.join("\n  ", problems) + "\n" + history());
+      throw new AssertionError(
+          problems.size()
+              + " invariant(s) broken:\n  "
+              + String.join("\n  ", problems)
+              + "\n"
+              + history());
     }
   }
 
   /**
-   * Invariants 6–9 for a cluster that is neither DONE nor FAILED_* and has no operation under
-   * way: no node of it is in doubt.
+   * Invariants 6–9 for a cluster that is neither DONE nor FAILED_* and has no operation under way:
+   * no node of it is in doubt.
    */
   private void checkIdle(Cluster c, List<String> problems) {
     Map<String, NodeResource> byNode = new HashMap<>();
@@ -1032,34 +1355,95 @@ final class World implements AutoCloseable {
         boolean running = c.state() == ClusterState.RUNNING;
         NodeState want = running ? NodeState.RUNNING : NodeState.STOPPED;
         if (n.state() != want) {
-          problems.add("nodes follow their cluster: " + c.name() + " is " + c.state() + " but "
-              + n.id() + " is " + n.state() + "; cluster " + brief(c));
+          problems.add(
+              "nodes follow their cluster: "
+                  + c.name()
+                  + " is "
+                  + c.state()
+                  + " but "
+                  + n.id()
+                  + " is "
+                  + n.state()
+                  + "; cluster "
+                  + brief(c));
         }
         if (r == null) {
-          problems.add("nodes follow their cluster: " + c.name() + " is " + c.state()
-              + " but the provider has no resource for " + n.id() + "; cluster " + brief(c));
+          problems.add(
+              "nodes follow their cluster: "
+                  + c.name()
+                  + " is "
+                  + c.state()
+                  + " but the provider has no resource for "
+                  + n.id()
+                  + "; cluster "
+                  + brief(c));
         } else if (r.running() != running) {
-          problems.add("nodes follow their cluster: " + c.name() + " is " + c.state()
-              + " but the resource of " + n.id() + " is " + (r.running() ? "running" : "stopped")
-              + "; cluster " + brief(c));
+          problems.add(
+              "nodes follow their cluster: "
+                  + c.name()
+                  + " is "
+                  + c.state()
+                  + " but the resource of "
+                  + n.id()
+                  + " is "
+                  + (r.running() ? "running" : "stopped")
+                  + "; cluster "
+                  + brief(c));
         }
       }
       // 7: the record's size and image of a node are the provider's
-      if (r != null && (!Size.of(r).equals(Size.of(n)) || !r.image().orElse("").equals(n.image().orElse("")))) {
-        problems.add("records match resources: " + c.name() + " records " + n.id() + " as "
-            + Size.of(n) + " image '" + n.image().orElse("") + "' but the provider has " + Size.of(r)
-            + " image '" + r.image().orElse("") + "'");
+      if (r != null
+          && (!Size.of(r).equals(Size.of(n))
+              || !r.image().orElse("").equals(n.image().orElse("")))) {
+        problems.add(
+            "records match resources: "
+                + c.name()
+                + " records "
+                + n.id()
+                + " as "
+                + Size.of(n)
+                + " image '"
+                + n.image().orElse("")
+                + "' but the provider has "
+                + Size.of(r)
+                + " image '"
+                + r.image().orElse("")
+                + "'");
       }
       // 8: every node runs the version of the cluster's spec
       if (!n.version().orElse("").equals(c.spec().version())) {
-        problems.add("one version: " + c.name() + " (" + c.state() + ") is on version "
-            + c.spec().version() + " but " + n.id() + " runs " + n.version().orElse(""));
+        problems.add(
+            "one version: "
+                + c.name()
+                + " ("
+                + c.state()
+                + ") is on version "
+                + c.spec().version()
+                + " but "
+                + n.id()
+                + " runs "
+                + n.version().orElse(""));
       }
       // 9: every node has its role's size
-      c.spec().role(n.role()).map(Size::of).filter(size -> !size.equals(Size.of(n)))
-          .ifPresent(size -> problems.add("nodes have their role's size: " + n.id() + " of "
-              + c.name() + " is " + Size.of(n) + " but role " + n.role() + " of version "
-              + c.spec().version() + " says " + size));
+      c.spec()
+          .role(n.role())
+          .map(Size::of)
+          .filter(size -> !size.equals(Size.of(n)))
+          .ifPresent(
+              size ->
+                  problems.add(
+                      "nodes have their role's size: "
+                          + n.id()
+                          + " of "
+                          + c.name()
+                          + " is "
+                          + Size.of(n)
+                          + " but role "
+                          + n.role()
+                          + " of version "
+                          + c.spec().version()
+                          + " says "
+                          + size));
     }
   }
 
@@ -1070,15 +1454,14 @@ final class World implements AutoCloseable {
   }
 
   String history() {
-    StringBuilder s = new StringBuilder("what happened (simulator seed " + seed + ", " + crashes
-        + " crashes):");
+    StringBuilder s =
+        new StringBuilder("what happened (simulator seed " + seed + ", " + crashes + " crashes):");
     for (int i = 0; i < log.size(); i++) {
       s.append("\n  ").append(i + 1).append(". ").append(log.get(i));
     }
     s.append("\nrecords now:");
     for (Cluster c : store.list().join()) {
-      s.append("\n  ").append(c.name()).append(" (").append(c.id()).append("): ")
-          .append(brief(c));
+      s.append("\n  ").append(c.name()).append(" (").append(c.id()).append("): ").append(brief(c));
     }
     s.append("\nfaults injected: ");
     Map<FaultKind, Long> all = new EnumMap<>(FaultKind.class);

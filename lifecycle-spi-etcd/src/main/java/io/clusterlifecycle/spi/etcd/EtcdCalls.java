@@ -25,20 +25,29 @@ import java.util.function.Supplier;
 
 /** What both etcd stores share: key encoding, ranges, call timeouts and error translation. */
 final class EtcdCalls {
-  private static final Set<Status.Code> TRANSIENT = EnumSet.of(Status.Code.UNAVAILABLE,
-      Status.Code.DEADLINE_EXCEEDED, Status.Code.ABORTED, Status.Code.CANCELLED,
-      Status.Code.UNKNOWN, Status.Code.RESOURCE_EXHAUSTED);
+  private static final Set<Status.Code> TRANSIENT =
+      EnumSet.of(
+          Status.Code.UNAVAILABLE,
+          Status.Code.DEADLINE_EXCEEDED,
+          Status.Code.ABORTED,
+          Status.Code.CANCELLED,
+          Status.Code.UNKNOWN,
+          Status.Code.RESOURCE_EXHAUSTED);
 
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final String where;
   private final Duration timeout;
+
   /** Completes callers' stages, so that their continuations never hold the client's I/O threads. */
-  private final ExecutorService callbacks = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "lifecycle-etcd-" + THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService callbacks =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "lifecycle-etcd-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+
   private volatile boolean closed;
 
   EtcdCalls(String where, Duration timeout) {
@@ -54,9 +63,7 @@ final class EtcdCalls {
     return b.toString(StandardCharsets.UTF_8);
   }
 
-  /**
-   * The first key after every key starting with {@code prefix}: the etcd range end of a prefix.
-   */
+  /** The first key after every key starting with {@code prefix}: the etcd range end of a prefix. */
   static String prefixEnd(String prefix) {
     byte[] b = prefix.getBytes(StandardCharsets.UTF_8);
     for (int i = b.length - 1; i >= 0; i--) {
@@ -70,8 +77,7 @@ final class EtcdCalls {
 
   /** Tells whether {@code key} is {@code path} itself or lies under it. */
   static boolean under(String key, String path) {
-    return path.equals("/") ? key.startsWith("/")
-        : key.equals(path) || key.startsWith(path + "/");
+    return path.equals("/") ? key.startsWith("/") : key.equals(path) || key.startsWith(path + "/");
   }
 
   String where() {
@@ -93,9 +99,9 @@ final class EtcdCalls {
   }
 
   /**
-   * Makes one call, bounded by the store's timeout; a lost connection, an unavailable server or
-   * a timeout fails it with {@link TransientSpiException}, anything else with a
-   * {@link LifecycleException} that names the call.
+   * Makes one call, bounded by the store's timeout; a lost connection, an unavailable server or a
+   * timeout fails it with {@link TransientSpiException}, anything else with a {@link
+   * LifecycleException} that names the call.
    */
   <T> CompletableFuture<T> call(String what, Supplier<CompletableFuture<T>> call) {
     if (closed) {
@@ -108,13 +114,15 @@ final class EtcdCalls {
       return CompletableFuture.failedFuture(translate(what, e));
     }
     CompletableFuture<T> out = new CompletableFuture<>();
-    f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
-      try {
-        callbacks.execute(() -> complete(out, what, v, e));
-      } catch (RejectedExecutionException closedMeanwhile) {
-        complete(out, what, v, e);
-      }
-    });
+    f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (v, e) -> {
+              try {
+                callbacks.execute(() -> complete(out, what, v, e));
+              } catch (RejectedExecutionException closedMeanwhile) {
+                complete(out, what, v, e);
+              }
+            });
     return out;
   }
 
@@ -127,8 +135,8 @@ final class EtcdCalls {
   }
 
   LifecycleException closedError(String what) {
-    return new LifecycleException("cannot " + what + ": the etcd store " + where
-        + " is closed; open it again");
+    return new LifecycleException(
+        "cannot " + what + ": the etcd store " + where + " is closed; open it again");
   }
 
   RuntimeException translate(String what, Throwable e) {
@@ -137,19 +145,28 @@ final class EtcdCalls {
       return le;
     }
     if (t instanceof TimeoutException) {
-      return new TransientSpiException("could not " + what + " in etcd " + where + ": no answer"
-          + " in " + timeout.toMillis() + " ms", t);
+      return new TransientSpiException(
+          "could not "
+              + what
+              + " in etcd "
+              + where
+              + ": no answer"
+              + " in "
+              + timeout.toMillis()
+              + " ms",
+          t);
     }
     Status.Code code = code(t);
     // RESOURCE_EXHAUSTED is etcd's "too many requests", unless a message outgrew gRPC's limit
-    boolean tooLarge = code == Status.Code.RESOURCE_EXHAUSTED && String.valueOf(t.getMessage())
-        .contains("exceeds maximum size");
+    boolean tooLarge =
+        code == Status.Code.RESOURCE_EXHAUSTED
+            && String.valueOf(t.getMessage()).contains("exceeds maximum size");
     if (code != null && TRANSIENT.contains(code) && !tooLarge) {
-      return new TransientSpiException("could not " + what + " in etcd " + where + ": " + code
-          + " (" + t.getMessage() + ")", t);
+      return new TransientSpiException(
+          "could not " + what + " in etcd " + where + ": " + code + " (" + t.getMessage() + ")", t);
     }
-    return new LifecycleException("could not " + what + " in etcd " + where + ": "
-        + t.getMessage(), t);
+    return new LifecycleException(
+        "could not " + what + " in etcd " + where + ": " + t.getMessage(), t);
   }
 
   static Status.Code code(Throwable t) {

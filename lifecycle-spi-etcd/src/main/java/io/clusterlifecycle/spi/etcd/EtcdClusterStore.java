@@ -14,10 +14,8 @@ import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.clusterlifecycle.codec.RecordCodec;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -51,11 +49,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster records, operations, journals and backups in etcd, shared by every engine that points
- * at the same etcd and prefix.
+ * Cluster records, operations, journals and backups in etcd, shared by every engine that points at
+ * the same etcd and prefix.
  *
- * <p>Layout under the {@linkplain Builder#prefix(String) prefix} (default {@code /lifecycle}),
- * JSON documents in the {@link RecordCodec} format:
+ * <p>Layout under the {@linkplain Builder#prefix(String) prefix} (default {@code /lifecycle}), JSON
+ * documents in the {@link RecordCodec} format:
+ *
  * <pre>
  * PREFIX/clusters/&lt;cluster-id&gt;                    the record; etcd key version == record version
  * PREFIX/owners/&lt;cluster-id&gt;                      the id of the engine running its operation,
@@ -68,36 +67,41 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p><b>Compare-and-set.</b> {@link #put} is one etcd transaction that writes the record only if
- * the etcd version of its key (the number of writes since it was created) still equals
- * {@link Cluster#version()}, so two engines never both apply a change made from one version.
+ * the etcd version of its key (the number of writes since it was created) still equals {@link
+ * Cluster#version()}, so two engines never both apply a change made from one version.
  *
- * <p><b>Operation leases tied to etcd leases.</b> When a record carries a {@link Lease} (an
- * engine running its operation), the same transaction writes {@code owners/<cluster-id>} under an
- * etcd lease that this store grants once per engine, with the lease's remaining duration as TTL,
- * and keeps alive for as long as the store is open. If the engine's process dies, the keep-alives
- * stop, etcd expires the lease and deletes the key. Records read back report such a lease as
- * lapsed (expiring now), so another engine takes the operation over; while the etcd lease lives
- * they report it as alive even if the engine's own renewal of the record is late. etcd is the
- * judge of liveness, not the clocks of the engines' machines. Closing the store revokes its
- * leases.
+ * <p><b>Operation leases tied to etcd leases.</b> When a record carries a {@link Lease} (an engine
+ * running its operation), the same transaction writes {@code owners/<cluster-id>} under an etcd
+ * lease that this store grants once per engine, with the lease's remaining duration as TTL, and
+ * keeps alive for as long as the store is open. If the engine's process dies, the keep-alives stop,
+ * etcd expires the lease and deletes the key. Records read back report such a lease as lapsed
+ * (expiring now), so another engine takes the operation over; while the etcd lease lives they
+ * report it as alive even if the engine's own renewal of the record is late. etcd is the judge of
+ * liveness, not the clocks of the engines' machines. Closing the store revokes its leases.
  *
  * <p>Journal appends are one transaction per batch (compare-and-set on the batch counter), split
- * only when a batch exceeds etcd's request limits. Unreachable etcd and unanswered calls fail
- * with {@link TransientSpiException}, which the engine retries.
+ * only when a batch exceeds etcd's request limits. Unreachable etcd and unanswered calls fail with
+ * {@link TransientSpiException}, which the engine retries.
  */
 public final class EtcdClusterStore implements ClusterStore {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterStore.class);
 
   /** The default key prefix. */
   public static final String DEFAULT_PREFIX = "/lifecycle";
+
   /** The shortest etcd lease the store grants, in seconds. */
   static final long MIN_TTL_SECONDS = 2;
+
   private static final int MAX_BATCH_BYTES = 256 * 1024;
+
   /** Well under etcd's default request limit of 1.5 MiB. */
   private static final int MAX_TXN_BYTES = 1024 * 1024;
+
   private static final int MAX_CAS_ATTEMPTS = 50;
+
   /** Keys per read of a record directory (records are a few KiB each). */
   private static final int PAGE_KEYS = 200;
+
   /** Separates the engine id and its lease's TTL in the value of {@code owners/<id>}. */
   private static final String TTL_MARK = " ttl=";
 
@@ -107,11 +111,15 @@ public final class EtcdClusterStore implements ClusterStore {
   private final int maxTxnOps;
   private final Clock clock;
   private final EtcdCalls calls;
+
   /** Per engine (lease owner) this store wrote a lease for: its etcd lease. */
   private final Map<String, CompletableFuture<Long>> leases = new ConcurrentHashMap<>();
+
   private final Map<Long, CloseableClient> keepAlives = new ConcurrentHashMap<>();
+
   /** The TTL each etcd lease this store granted was granted with, in seconds. */
   private final Map<Long, Long> ttlOf = new ConcurrentHashMap<>();
+
   private final Object appendLock = new Object();
   private CompletableFuture<Void> appendTail = CompletableFuture.completedFuture(null);
 
@@ -121,8 +129,7 @@ public final class EtcdClusterStore implements ClusterStore {
     this.prefix = b.prefix;
     this.maxTxnOps = b.maxTxnOps;
     this.clock = b.clock;
-    this.calls = new EtcdCalls(b.where()
-        + " under " + prefix, b.requestTimeout);
+    this.calls = new EtcdCalls(b.where() + " under " + prefix, b.requestTimeout);
   }
 
   /**
@@ -137,8 +144,8 @@ public final class EtcdClusterStore implements ClusterStore {
   /**
    * Opens a store on etcd members with the default settings.
    *
-   * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]}, or the members'
-   *     client URLs; see {@link EtcdEndpoints#parse(String)}
+   * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]}, or the members' client
+   *     URLs; see {@link EtcdEndpoints#parse(String)}
    * @return the store; closing it closes its client
    * @throws io.clusterlifecycle.api.error.ValidationException if the address is not of that form
    */
@@ -180,12 +187,12 @@ public final class EtcdClusterStore implements ClusterStore {
   private record Snapshot(List<KeyValue> kvs, long revision) {}
 
   /**
-   * Reads every key under {@code dir}, {@code pageKeys} keys per request so that no answer
-   * outgrows gRPC's message limit, all pages at one revision: {@code revision}, or the current
-   * one when it is 0.
+   * Reads every key under {@code dir}, {@code pageKeys} keys per request so that no answer outgrows
+   * gRPC's message limit, all pages at one revision: {@code revision}, or the current one when it
+   * is 0.
    */
-  private CompletableFuture<Snapshot> readAll(String what, String dir, int pageKeys,
-      long revision) {
+  private CompletableFuture<Snapshot> readAll(
+      String what, String dir, int pageKeys, long revision) {
     return readPages(what, dir, prefixEnd(dir), pageKeys, revision, new ArrayList<>());
   }
 
@@ -193,22 +200,24 @@ public final class EtcdClusterStore implements ClusterStore {
     return readAll(what, dir, pageKeys, 0).thenApply(Snapshot::kvs);
   }
 
-  private CompletableFuture<Snapshot> readPages(String what, String from, String to,
-      int pageKeys, long revision, List<KeyValue> into) {
+  private CompletableFuture<Snapshot> readPages(
+      String what, String from, String to, int pageKeys, long revision, List<KeyValue> into) {
     GetOption.Builder option = GetOption.builder().withRange(bytes(to)).withLimit(pageKeys);
     if (revision > 0) {
       option.withRevision(revision);
     }
-    return calls.call(what, () -> client.getKVClient().get(bytes(from), option.build()))
-        .thenCompose(r -> {
-          into.addAll(r.getKvs());
-          long at = revision > 0 ? revision : r.getHeader().getRevision();
-          if (!r.isMore() || r.getKvs().isEmpty()) {
-            return CompletableFuture.completedFuture(new Snapshot(into, at));
-          }
-          String last = string(r.getKvs().get(r.getKvs().size() - 1).getKey());
-          return readPages(what, last + "\0", to, pageKeys, at, into);
-        });
+    return calls
+        .call(what, () -> client.getKVClient().get(bytes(from), option.build()))
+        .thenCompose(
+            r -> {
+              into.addAll(r.getKvs());
+              long at = revision > 0 ? revision : r.getHeader().getRevision();
+              if (!r.isMore() || r.getKvs().isEmpty()) {
+                return CompletableFuture.completedFuture(new Snapshot(into, at));
+              }
+              String last = string(r.getKvs().get(r.getKvs().size() - 1).getKey());
+              return readPages(what, last + "\0", to, pageKeys, at, into);
+            });
   }
 
   // ---------------------------------------------------------------------------------- clusters
@@ -219,17 +228,28 @@ public final class EtcdClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return calls.call("read cluster " + clusterId, () -> client.getKVClient().txn()
-            .Then(Op.get(bytes(clusterKey(clusterId)), GetOption.DEFAULT),
-                Op.get(bytes(ownerKey(clusterId)), GetOption.DEFAULT))
-            .commit())
-        .thenApply(r -> {
-          List<KeyValue> record = r.getGetResponses().get(0).getKvs();
-          List<KeyValue> owner = r.getGetResponses().get(1).getKvs();
-          return record.isEmpty() ? Optional.<Cluster>empty()
-              : Optional.of(withLiveness(decode(record.get(0), Cluster.class),
-                  owner.isEmpty() ? null : string(owner.get(0).getValue())));
-        });
+    return calls
+        .call(
+            "read cluster " + clusterId,
+            () ->
+                client
+                    .getKVClient()
+                    .txn()
+                    .Then(
+                        Op.get(bytes(clusterKey(clusterId)), GetOption.DEFAULT),
+                        Op.get(bytes(ownerKey(clusterId)), GetOption.DEFAULT))
+                    .commit())
+        .thenApply(
+            r -> {
+              List<KeyValue> record = r.getGetResponses().get(0).getKvs();
+              List<KeyValue> owner = r.getGetResponses().get(1).getKvs();
+              return record.isEmpty()
+                  ? Optional.<Cluster>empty()
+                  : Optional.of(
+                      withLiveness(
+                          decode(record.get(0), Cluster.class),
+                          owner.isEmpty() ? null : string(owner.get(0).getValue())));
+            });
   }
 
   /**
@@ -242,27 +262,34 @@ public final class EtcdClusterStore implements ClusterStore {
     String clusters = prefix + "/clusters/";
     String owners = prefix + "/owners/";
     // the owners as of the records' revision: one consistent picture
-    return readAll("list clusters", clusters, PAGE_KEYS, 0).thenCompose(records ->
-        readAll("list cluster owners", owners, PAGE_KEYS, records.revision()).thenApply(o -> {
-          Map<String, String> ownerOf = new HashMap<>();
-          for (KeyValue kv : o.kvs()) {
-            ownerOf.put(string(kv.getKey()).substring(owners.length()), string(kv.getValue()));
-          }
-          List<Cluster> out = new ArrayList<>();
-          for (KeyValue kv : records.kvs()) {
-            Cluster c = decode(kv, Cluster.class);
-            out.add(withLiveness(c, ownerOf.get(c.id())));
-          }
-          out.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
-          return List.copyOf(out);
-        }));
+    return readAll("list clusters", clusters, PAGE_KEYS, 0)
+        .thenCompose(
+            records ->
+                readAll("list cluster owners", owners, PAGE_KEYS, records.revision())
+                    .thenApply(
+                        o -> {
+                          Map<String, String> ownerOf = new HashMap<>();
+                          for (KeyValue kv : o.kvs()) {
+                            ownerOf.put(
+                                string(kv.getKey()).substring(owners.length()),
+                                string(kv.getValue()));
+                          }
+                          List<Cluster> out = new ArrayList<>();
+                          for (KeyValue kv : records.kvs()) {
+                            Cluster c = decode(kv, Cluster.class);
+                            out.add(withLiveness(c, ownerOf.get(c.id())));
+                          }
+                          out.sort(
+                              Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
+                          return List.copyOf(out);
+                        }));
   }
 
   /**
    * Reports a record's lease as etcd sees it: lapsed when the owner's etcd lease expired (its key
-   * is gone); alive while it lives, even a little past the recorded expiry (the owner's renewal
-   * may be late), but no longer than one lease TTL past it, since a process that keeps its etcd
-   * lease alive but no longer renews the record has stopped running the operation.
+   * is gone); alive while it lives, even a little past the recorded expiry (the owner's renewal may
+   * be late), but no longer than one lease TTL past it, since a process that keeps its etcd lease
+   * alive but no longer renews the record has stopped running the operation.
    *
    * @param ownerValue the value of {@code owners/<id>}, or null
    */
@@ -285,12 +312,12 @@ public final class EtcdClusterStore implements ClusterStore {
       alive = l.owner().equals(owner) && now.isBefore(l.expiresAt().plusSeconds(ttl));
     }
     if (alive && !now.isBefore(l.expiresAt())) {
-      return c.toBuilder().lease(Optional.of(new Lease(l.owner(), l.host(), l.pid(),
-          now.plusSeconds(1)))).build();
+      return c.toBuilder()
+          .lease(Optional.of(new Lease(l.owner(), l.host(), l.pid(), now.plusSeconds(1))))
+          .build();
     }
     if (!alive && now.isBefore(l.expiresAt())) {
-      return c.toBuilder().lease(Optional.of(new Lease(l.owner(), l.host(), l.pid(), now)))
-          .build();
+      return c.toBuilder().lease(Optional.of(new Lease(l.owner(), l.host(), l.pid(), now))).build();
     }
     return c;
   }
@@ -315,45 +342,66 @@ public final class EtcdClusterStore implements ClusterStore {
     long expected = cluster.version();
     String json = RecordCodec.write(cluster.withVersion(expected + 1));
     Cluster stored = RecordCodec.read(json, Cluster.class);
-    Optional<Lease> lease = cluster.lease()
-        .filter(l -> clock.instant().isBefore(l.expiresAt()));
-    CompletableFuture<Long> leaseId = lease.map(l -> leaseOf(l.owner(), ttlFor(l)))
-        .orElse(null);
-    CompletableFuture<Op> ownerWrite = leaseId == null
-        ? CompletableFuture.completedFuture(Op.delete(bytes(ownerKey(id)), DeleteOption.DEFAULT))
-        : leaseId.thenApply(lid -> Op.put(bytes(ownerKey(id)),
-            bytes(lease.get().owner() + TTL_MARK
-                + ttlOf.getOrDefault(lid, ttlFor(lease.get()))),
-            PutOption.builder().withLeaseId(lid).build()));
-    return ownerWrite.thenCompose(owner -> calls.call("store cluster " + id,
-            () -> client.getKVClient().txn()
-                .If(new Cmp(bytes(clusterKey(id)), Cmp.Op.EQUAL, CmpTarget.version(expected)))
-                .Then(Op.put(bytes(clusterKey(id)), bytes(json), PutOption.DEFAULT), owner)
-                .Else(Op.get(bytes(clusterKey(id)), GetOption.DEFAULT))
-                .commit()))
-        .thenApply(r -> {
-          if (!r.isSucceeded()) {
-            List<KeyValue> now = r.getGetResponses().get(0).getKvs();
-            throw new VersionConflictException(id, expected,
-                now.isEmpty() ? 0 : now.get(0).getVersion());
-          }
-          return stored;
-        })
-        .exceptionallyCompose(e -> {
-          if (mayRegrant && EtcdCalls.code(e) == Status.Code.NOT_FOUND && leaseId != null) {
-            // the etcd lease expired under us (etcd unreachable longer than its TTL): grant a
-            // new one, once; the compare-and-set still refuses the write if another engine
-            // took over meanwhile
-            leases.remove(lease.get().owner(), leaseId);
-            return put(cluster, false);
-          }
-          return CompletableFuture.failedFuture(EtcdCalls.unwrap(e));
-        });
+    Optional<Lease> lease = cluster.lease().filter(l -> clock.instant().isBefore(l.expiresAt()));
+    CompletableFuture<Long> leaseId = lease.map(l -> leaseOf(l.owner(), ttlFor(l))).orElse(null);
+    CompletableFuture<Op> ownerWrite =
+        leaseId == null
+            ? CompletableFuture.completedFuture(
+                Op.delete(bytes(ownerKey(id)), DeleteOption.DEFAULT))
+            : leaseId.thenApply(
+                lid ->
+                    Op.put(
+                        bytes(ownerKey(id)),
+                        bytes(
+                            lease.get().owner()
+                                + TTL_MARK
+                                + ttlOf.getOrDefault(lid, ttlFor(lease.get()))),
+                        PutOption.builder().withLeaseId(lid).build()));
+    return ownerWrite
+        .thenCompose(
+            owner ->
+                calls.call(
+                    "store cluster " + id,
+                    () ->
+                        client
+                            .getKVClient()
+                            .txn()
+                            .If(
+                                new Cmp(
+                                    bytes(clusterKey(id)),
+                                    Cmp.Op.EQUAL,
+                                    CmpTarget.version(expected)))
+                            .Then(
+                                Op.put(bytes(clusterKey(id)), bytes(json), PutOption.DEFAULT),
+                                owner)
+                            .Else(Op.get(bytes(clusterKey(id)), GetOption.DEFAULT))
+                            .commit()))
+        .thenApply(
+            r -> {
+              if (!r.isSucceeded()) {
+                List<KeyValue> now = r.getGetResponses().get(0).getKvs();
+                throw new VersionConflictException(
+                    id, expected, now.isEmpty() ? 0 : now.get(0).getVersion());
+              }
+              return stored;
+            })
+        .exceptionallyCompose(
+            e -> {
+              if (mayRegrant && EtcdCalls.code(e) == Status.Code.NOT_FOUND && leaseId != null) {
+                // the etcd lease expired under us (etcd unreachable longer than its TTL): grant a
+                // new one, once; the compare-and-set still refuses the write if another engine
+                // took over meanwhile
+                leases.remove(lease.get().owner(), leaseId);
+                return put(cluster, false);
+              }
+              return CompletableFuture.failedFuture(EtcdCalls.unwrap(e));
+            });
   }
 
   /** The TTL of an etcd lease for a record's lease: what is left of it, at least 2 s. */
   private long ttlFor(Lease l) {
-    return Math.max(MIN_TTL_SECONDS,
+    return Math.max(
+        MIN_TTL_SECONDS,
         (Duration.between(clock.instant(), l.expiresAt()).toMillis() + 999) / 1000);
   }
 
@@ -366,28 +414,33 @@ public final class EtcdClusterStore implements ClusterStore {
     if (existing != null) {
       leases.replace(owner, existing, mine);
     }
-    calls.call("grant a lease for engine " + owner,
-        () -> client.getLeaseClient().grant(ttlSeconds)).whenComplete((r, e) -> {
-          if (e != null) {
-            leases.remove(owner, mine);
-            mine.completeExceptionally(e);
-            return;
-          }
-          long id = r.getID();
-          ttlOf.put(id, ttlSeconds);
-          try {
-            keepAlives.put(id, client.getLeaseClient().keepAlive(id,
-                new KeepAliveLog(owner, id)));
-          } catch (RuntimeException ke) {
-            leases.remove(owner, mine);
-            mine.completeExceptionally(calls.translate("keep the lease of engine " + owner
-                + " alive", ke));
-            return;
-          }
-          LOG.debug("etcd lease {} (ttl {} s) granted for engine {}", Long.toHexString(id),
-              ttlSeconds, owner);
-          mine.complete(id);
-        });
+    calls
+        .call("grant a lease for engine " + owner, () -> client.getLeaseClient().grant(ttlSeconds))
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                leases.remove(owner, mine);
+                mine.completeExceptionally(e);
+                return;
+              }
+              long id = r.getID();
+              ttlOf.put(id, ttlSeconds);
+              try {
+                keepAlives.put(
+                    id, client.getLeaseClient().keepAlive(id, new KeepAliveLog(owner, id)));
+              } catch (RuntimeException ke) {
+                leases.remove(owner, mine);
+                mine.completeExceptionally(
+                    calls.translate("keep the lease of engine " + owner + " alive", ke));
+                return;
+              }
+              LOG.debug(
+                  "etcd lease {} (ttl {} s) granted for engine {}",
+                  Long.toHexString(id),
+                  ttlSeconds,
+                  owner);
+              mine.complete(id);
+            });
     return mine;
   }
 
@@ -427,8 +480,8 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   private void dropLease(String owner, long id) {
-    leases.computeIfPresent(owner, (o, f) -> f.isDone() && !f.isCompletedExceptionally()
-        && f.join() == id ? null : f);
+    leases.computeIfPresent(
+        owner, (o, f) -> f.isDone() && !f.isCompletedExceptionally() && f.join() == id ? null : f);
     ttlOf.remove(id);
     CloseableClient k = keepAlives.remove(id);
     if (k != null) {
@@ -448,33 +501,50 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("clusterId");
     }
     String ops = prefix + "/operations/" + clusterId + "/";
-    return calls.call("read the operations of cluster " + clusterId,
-            () -> client.getKVClient().get(bytes(ops),
-                GetOption.builder().withRange(bytes(prefixEnd(ops))).withKeysOnly(true).build()))
-        .thenCompose(r -> {
-          List<Op> deletes = new ArrayList<>();
-          for (KeyValue kv : r.getKvs()) {
-            String op = string(kv.getKey()).substring(ops.length());
-            deletes.add(Op.delete(bytes(operationClusterKey(op)), DeleteOption.DEFAULT));
-            deletes.add(Op.delete(bytes(journalDir(op)),
-                DeleteOption.builder().withRange(bytes(prefixEnd(journalDir(op)))).build()));
-            deletes.add(Op.delete(bytes(journalSeqKey(op)), DeleteOption.DEFAULT));
-          }
-          deletes.add(Op.delete(bytes(ops),
-              DeleteOption.builder().withRange(bytes(prefixEnd(ops))).build()));
-          // the record goes last: until it is gone, a failed delete can be made again
-          deletes.add(Op.delete(bytes(ownerKey(clusterId)), DeleteOption.DEFAULT));
-          deletes.add(Op.delete(bytes(clusterKey(clusterId)), DeleteOption.DEFAULT));
-          return inTransactions("delete cluster " + clusterId, deletes);
-        });
+    return calls
+        .call(
+            "read the operations of cluster " + clusterId,
+            () ->
+                client
+                    .getKVClient()
+                    .get(
+                        bytes(ops),
+                        GetOption.builder()
+                            .withRange(bytes(prefixEnd(ops)))
+                            .withKeysOnly(true)
+                            .build()))
+        .thenCompose(
+            r -> {
+              List<Op> deletes = new ArrayList<>();
+              for (KeyValue kv : r.getKvs()) {
+                String op = string(kv.getKey()).substring(ops.length());
+                deletes.add(Op.delete(bytes(operationClusterKey(op)), DeleteOption.DEFAULT));
+                deletes.add(
+                    Op.delete(
+                        bytes(journalDir(op)),
+                        DeleteOption.builder()
+                            .withRange(bytes(prefixEnd(journalDir(op))))
+                            .build()));
+                deletes.add(Op.delete(bytes(journalSeqKey(op)), DeleteOption.DEFAULT));
+              }
+              deletes.add(
+                  Op.delete(
+                      bytes(ops), DeleteOption.builder().withRange(bytes(prefixEnd(ops))).build()));
+              // the record goes last: until it is gone, a failed delete can be made again
+              deletes.add(Op.delete(bytes(ownerKey(clusterId)), DeleteOption.DEFAULT));
+              deletes.add(Op.delete(bytes(clusterKey(clusterId)), DeleteOption.DEFAULT));
+              return inTransactions("delete cluster " + clusterId, deletes);
+            });
   }
 
   private CompletableFuture<Void> inTransactions(String what, List<Op> ops) {
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
     for (int from = 0; from < ops.size(); from += maxTxnOps) {
       Op[] chunk = ops.subList(from, Math.min(ops.size(), from + maxTxnOps)).toArray(Op[]::new);
-      done = done.thenCompose(x -> calls.call(what,
-          () -> client.getKVClient().txn().Then(chunk).commit())).thenApply(r -> null);
+      done =
+          done.thenCompose(
+                  x -> calls.call(what, () -> client.getKVClient().txn().Then(chunk).commit()))
+              .thenApply(r -> null);
     }
     return done;
   }
@@ -488,12 +558,24 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("operation");
     }
     String json = RecordCodec.write(operation);
-    return calls.call("store operation " + operation.id(), () -> client.getKVClient().txn()
-        .Then(Op.put(bytes(operationKey(operation.clusterId(), operation.id())), bytes(json),
-                PutOption.DEFAULT),
-            Op.put(bytes(operationClusterKey(operation.id())), bytes(operation.clusterId()),
-                PutOption.DEFAULT))
-        .commit()).thenApply(r -> null);
+    return calls
+        .call(
+            "store operation " + operation.id(),
+            () ->
+                client
+                    .getKVClient()
+                    .txn()
+                    .Then(
+                        Op.put(
+                            bytes(operationKey(operation.clusterId(), operation.id())),
+                            bytes(json),
+                            PutOption.DEFAULT),
+                        Op.put(
+                            bytes(operationClusterKey(operation.id())),
+                            bytes(operation.clusterId()),
+                            PutOption.DEFAULT))
+                    .commit())
+        .thenApply(r -> null);
   }
 
   /** {@inheritDoc} */
@@ -503,13 +585,28 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("operationId");
     }
     String what = "read operation " + operationId;
-    return calls.call(what, () -> client.getKVClient().get(bytes(operationClusterKey(operationId))))
-        .thenCompose(r -> r.getKvs().isEmpty()
-            ? CompletableFuture.completedFuture(Optional.<Operation>empty())
-            : calls.call(what, () -> client.getKVClient().get(bytes(operationKey(
-                    string(r.getKvs().get(0).getValue()), operationId))))
-                .thenApply(o -> o.getKvs().isEmpty() ? Optional.<Operation>empty()
-                    : Optional.of(decode(o.getKvs().get(0), Operation.class))));
+    return calls
+        .call(what, () -> client.getKVClient().get(bytes(operationClusterKey(operationId))))
+        .thenCompose(
+            r ->
+                r.getKvs().isEmpty()
+                    ? CompletableFuture.completedFuture(Optional.<Operation>empty())
+                    : calls
+                        .call(
+                            what,
+                            () ->
+                                client
+                                    .getKVClient()
+                                    .get(
+                                        bytes(
+                                            operationKey(
+                                                string(r.getKvs().get(0).getValue()),
+                                                operationId))))
+                        .thenApply(
+                            o ->
+                                o.getKvs().isEmpty()
+                                    ? Optional.<Operation>empty()
+                                    : Optional.of(decode(o.getKvs().get(0), Operation.class))));
   }
 
   /**
@@ -524,9 +621,11 @@ public final class EtcdClusterStore implements ClusterStore {
     }
     String dir = prefix + "/operations/" + clusterId + "/";
     return readAll("list the operations of cluster " + clusterId, dir, PAGE_KEYS)
-        .thenApply(r -> decodeAll(r, Operation.class).stream()
-            .sorted(Comparator.comparing(Operation::createdAt).thenComparing(Operation::id))
-            .toList());
+        .thenApply(
+            r ->
+                decodeAll(r, Operation.class).stream()
+                    .sorted(Comparator.comparing(Operation::createdAt).thenComparing(Operation::id))
+                    .toList());
   }
 
   // ----------------------------------------------------------------------------------- journal
@@ -534,9 +633,10 @@ public final class EtcdClusterStore implements ClusterStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Each operation's entries become one etcd key per batch (several when a batch is larger
-   * than 256 KiB), written in one transaction (several when a batch exceeds etcd's request limits) that also advances the operations' batch counters
-   * with a compare-and-set, retried when another engine appended in between.
+   * <p>Each operation's entries become one etcd key per batch (several when a batch is larger than
+   * 256 KiB), written in one transaction (several when a batch exceeds etcd's request limits) that
+   * also advances the operations' batch counters with a compare-and-set, retried when another
+   * engine appended in between.
    */
   @Override
   public CompletionStage<Void> appendJournal(List<JournalEntry> entries) {
@@ -582,13 +682,15 @@ public final class EtcdClusterStore implements ClusterStore {
       for (Map<String, List<String>> g : groups) {
         chain = chain.thenCompose(x -> appendGroup(g, 1));
       }
-      appendTail = chain.whenComplete((x, e) -> {
-        if (e == null) {
-          done.complete(null);
-        } else {
-          done.completeExceptionally(EtcdCalls.unwrap(e));
-        }
-      });
+      appendTail =
+          chain.whenComplete(
+              (x, e) -> {
+                if (e == null) {
+                  done.complete(null);
+                } else {
+                  done.completeExceptionally(EtcdCalls.unwrap(e));
+                }
+              });
     }
     return done;
   }
@@ -614,15 +716,18 @@ public final class EtcdClusterStore implements ClusterStore {
 
   private CompletableFuture<Void> appendGroup(Map<String, List<String>> group, int attempt) {
     String what = "append to the journal of " + group.keySet();
-    Op[] reads = group.keySet().stream()
-        .map(op -> Op.get(bytes(journalSeqKey(op)), GetOption.DEFAULT)).toArray(Op[]::new);
-    return calls.call(what, () -> client.getKVClient().txn().Then(reads).commit())
+    Op[] reads =
+        group.keySet().stream()
+            .map(op -> Op.get(bytes(journalSeqKey(op)), GetOption.DEFAULT))
+            .toArray(Op[]::new);
+    return calls
+        .call(what, () -> client.getKVClient().txn().Then(reads).commit())
         .thenCompose(seqs -> appendGroup(group, seqs, reads, attempt));
   }
 
   /** Writes the group after the batch counters {@code seqs} read; on a race, again after it. */
-  private CompletableFuture<Void> appendGroup(Map<String, List<String>> group, TxnResponse seqs,
-      Op[] reads, int attempt) {
+  private CompletableFuture<Void> appendGroup(
+      Map<String, List<String>> group, TxnResponse seqs, Op[] reads, int attempt) {
     String what = "append to the journal of " + group.keySet();
     List<Cmp> ifs = new ArrayList<>();
     List<Op> writes = new ArrayList<>();
@@ -631,38 +736,58 @@ public final class EtcdClusterStore implements ClusterStore {
       List<KeyValue> kv = seqs.getGetResponses().get(i++).getKvs();
       long version = kv.isEmpty() ? 0 : kv.get(0).getVersion();
       long seq = kv.isEmpty() ? 0 : Long.parseLong(string(kv.get(0).getValue()));
-      ifs.add(new Cmp(bytes(journalSeqKey(e.getKey())), Cmp.Op.EQUAL,
-          CmpTarget.version(version)));
+      ifs.add(new Cmp(bytes(journalSeqKey(e.getKey())), Cmp.Op.EQUAL, CmpTarget.version(version)));
       for (String chunk : e.getValue()) {
         seq++;
-        writes.add(Op.put(bytes(journalDir(e.getKey()) + String.format("%016d", seq)),
-            bytes(chunk), PutOption.DEFAULT));
+        writes.add(
+            Op.put(
+                bytes(journalDir(e.getKey()) + String.format("%016d", seq)),
+                bytes(chunk),
+                PutOption.DEFAULT));
       }
-      writes.add(Op.put(bytes(journalSeqKey(e.getKey())), bytes(Long.toString(seq)),
-          PutOption.DEFAULT));
+      writes.add(
+          Op.put(bytes(journalSeqKey(e.getKey())), bytes(Long.toString(seq)), PutOption.DEFAULT));
     }
-    return calls.call(what, () -> client.getKVClient().txn().If(ifs.toArray(Cmp[]::new))
-            .Then(writes.toArray(Op[]::new)).Else(reads).commit())
-        .thenCompose(r -> {
-          if (r.isSucceeded()) {
-            return CompletableFuture.completedFuture(null);
-          }
-          if (attempt >= MAX_CAS_ATTEMPTS) {
-            return CompletableFuture.failedFuture(new TransientSpiException("could not " + what
-                + " in etcd " + calls.where() + ": other engines appended concurrently "
-                + attempt + " times", null));
-          }
-          // another engine appended in between: go again at once with the counters it left
-          // (the transaction's else branch read them); after a few rounds, with a short random
-          // pause so that racing engines spread out
-          if (attempt < 4) {
-            return appendGroup(group, r, reads, attempt + 1);
-          }
-          long pauseMs = ThreadLocalRandom.current().nextLong(1, 2L + Math.min(50, 2L * attempt));
-          return CompletableFuture.supplyAsync(() -> null,
-                  CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS))
-              .thenCompose(x -> appendGroup(group, r, reads, attempt + 1));
-        });
+    return calls
+        .call(
+            what,
+            () ->
+                client
+                    .getKVClient()
+                    .txn()
+                    .If(ifs.toArray(Cmp[]::new))
+                    .Then(writes.toArray(Op[]::new))
+                    .Else(reads)
+                    .commit())
+        .thenCompose(
+            r -> {
+              if (r.isSucceeded()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              if (attempt >= MAX_CAS_ATTEMPTS) {
+                return CompletableFuture.failedFuture(
+                    new TransientSpiException(
+                        "could not "
+                            + what
+                            + " in etcd "
+                            + calls.where()
+                            + ": other engines appended concurrently "
+                            + attempt
+                            + " times",
+                        null));
+              }
+              // another engine appended in between: go again at once with the counters it left
+              // (the transaction's else branch read them); after a few rounds, with a short random
+              // pause so that racing engines spread out
+              if (attempt < 4) {
+                return appendGroup(group, r, reads, attempt + 1);
+              }
+              long pauseMs =
+                  ThreadLocalRandom.current().nextLong(1, 2L + Math.min(50, 2L * attempt));
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS))
+                  .thenCompose(x -> appendGroup(group, r, reads, attempt + 1));
+            });
   }
 
   /** {@inheritDoc} */
@@ -674,13 +799,14 @@ public final class EtcdClusterStore implements ClusterStore {
     String dir = journalDir(operationId);
     // a batch key holds up to MAX_BATCH_BYTES: 8 of them stay well under gRPC's 4 MiB answers
     return readAll("read the journal of operation " + operationId, dir, 8)
-        .thenApply(r -> {
-          List<JournalEntry> out = new ArrayList<>();
-          for (KeyValue kv : r) {
-            out.addAll(Arrays.asList(decode(kv, JournalEntry[].class)));
-          }
-          return List.copyOf(out);
-        });
+        .thenApply(
+            r -> {
+              List<JournalEntry> out = new ArrayList<>();
+              for (KeyValue kv : r) {
+                out.addAll(Arrays.asList(decode(kv, JournalEntry[].class)));
+              }
+              return List.copyOf(out);
+            });
   }
 
   // ----------------------------------------------------------------------------------- backups
@@ -692,8 +818,10 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("backup");
     }
     String json = RecordCodec.write(backup);
-    return calls.call("store backup " + backup.id(),
-        () -> client.getKVClient().put(bytes(backupKey(backup.id())), bytes(json)))
+    return calls
+        .call(
+            "store backup " + backup.id(),
+            () -> client.getKVClient().put(bytes(backupKey(backup.id())), bytes(json)))
         .thenApply(r -> null);
   }
 
@@ -703,17 +831,19 @@ public final class EtcdClusterStore implements ClusterStore {
     if (backupId == null) {
       return nullArgument("backupId");
     }
-    return calls.call("read backup " + backupId,
-            () -> client.getKVClient().get(bytes(backupKey(backupId))))
-        .thenApply(r -> r.getKvs().isEmpty() ? Optional.<Backup>empty()
-            : Optional.of(decode(r.getKvs().get(0), Backup.class)));
+    return calls
+        .call("read backup " + backupId, () -> client.getKVClient().get(bytes(backupKey(backupId))))
+        .thenApply(
+            r ->
+                r.getKvs().isEmpty()
+                    ? Optional.<Backup>empty()
+                    : Optional.of(decode(r.getKvs().get(0), Backup.class)));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Reads every backup record and keeps the cluster's; ties in creation time are broken by
-   * id.
+   * <p>Reads every backup record and keeps the cluster's; ties in creation time are broken by id.
    */
   @Override
   public CompletionStage<List<Backup>> backups(String clusterId) {
@@ -722,18 +852,20 @@ public final class EtcdClusterStore implements ClusterStore {
     }
     String dir = prefix + "/backups/";
     return readAll("list the backups of cluster " + clusterId, dir, PAGE_KEYS)
-        .thenApply(r -> decodeAll(r, Backup.class).stream()
-            .filter(b -> b.clusterId().equals(clusterId))
-            .sorted(Comparator.comparing(Backup::createdAt).thenComparing(Backup::id))
-            .toList());
+        .thenApply(
+            r ->
+                decodeAll(r, Backup.class).stream()
+                    .filter(b -> b.clusterId().equals(clusterId))
+                    .sorted(Comparator.comparing(Backup::createdAt).thenComparing(Backup::id))
+                    .toList());
   }
 
   // ---------------------------------------------------------------------------------- closing
 
   /**
-   * Revokes the etcd leases this store holds (so other engines may take over at once whatever
-   * this one was still running), then closes the client if the store opened it. Stages of calls
-   * made afterwards fail with a {@link LifecycleException}. Idempotent.
+   * Revokes the etcd leases this store holds (so other engines may take over at once whatever this
+   * one was still running), then closes the client if the store opened it. Stages of calls made
+   * afterwards fail with a {@link LifecycleException}. Idempotent.
    */
   @Override
   public void close() {
@@ -749,8 +881,7 @@ public final class EtcdClusterStore implements ClusterStore {
       }
     }
     try {
-      CompletableFuture.allOf(revokes.toArray(CompletableFuture[]::new))
-          .get(2, TimeUnit.SECONDS);
+      CompletableFuture.allOf(revokes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.debug("could not revoke the etcd leases of {}: {}", this, e.toString());
     }
@@ -788,9 +919,16 @@ public final class EtcdClusterStore implements ClusterStore {
     try {
       return RecordCodec.read(kv.getValue().toString(StandardCharsets.UTF_8), type);
     } catch (IllegalArgumentException e) {
-      throw new LifecycleException("the record " + key + " in etcd " + calls.where()
-          + " cannot be read (" + e.getMessage() + "); it was written by a newer release or "
-          + "changed by hand: restore it from a backup, or delete the key", e);
+      throw new LifecycleException(
+          "the record "
+              + key
+              + " in etcd "
+              + calls.where()
+              + " cannot be read ("
+              + e.getMessage()
+              + "); it was written by a newer release or "
+              + "changed by hand: restore it from a backup, or delete the key",
+          e);
     }
   }
 
@@ -811,17 +949,16 @@ public final class EtcdClusterStore implements ClusterStore {
     }
 
     /**
-     * Keeps every key under this prefix, so several independent installations can share one
-     * etcd.
+     * Keeps every key under this prefix, so several independent installations can share one etcd.
      *
-     * @param value a path starting with {@code /} and not ending with one; default
-     *     {@value #DEFAULT_PREFIX}
+     * @param value a path starting with {@code /} and not ending with one; default {@value
+     *     #DEFAULT_PREFIX}
      * @return this builder
      */
     public Builder prefix(String value) {
       if (!value.startsWith("/") || value.endsWith("/")) {
-        throw new IllegalArgumentException("prefix must start with / and not end with /, was '"
-            + value + "'");
+        throw new IllegalArgumentException(
+            "prefix must start with / and not end with /, was '" + value + "'");
       }
       this.prefix = value;
       return this;

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The etcd members a store talks to, as written on a command line or in configuration:
- * {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]} (plain HTTP; TLS is not supported yet),
- * or the members' client URLs {@code http://HOST:PORT,…}. {@code max-txn-ops} tells the stores
- * the servers' {@code --max-txn-ops} (etcd's default is 128), the most operations one
- * transaction may carry: a larger value lets bigger metadata publishes stay one transaction.
+ * The etcd members a store talks to, as written on a command line or in configuration: {@code
+ * etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]} (plain HTTP; TLS is not supported yet), or the
+ * members' client URLs {@code http://HOST:PORT,…}. {@code max-txn-ops} tells the stores the
+ * servers' {@code --max-txn-ops} (etcd's default is 128), the most operations one transaction may
+ * carry: a larger value lets bigger metadata publishes stay one transaction.
  *
  * @param uris the members' client URLs
  * @param maxTxnOps the servers' {@code --max-txn-ops}
@@ -50,8 +50,8 @@ public record EtcdEndpoints(List<URI> uris, int maxTxnOps) {
   /**
    * Parses an address.
    *
-   * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]} or
-   *     {@code http://HOST:PORT[,…]}
+   * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]} or {@code
+   *     http://HOST:PORT[,…]}
    * @return the endpoints
    * @throws ValidationException when the address is not of that form, saying what to write
    */
@@ -85,7 +85,9 @@ public record EtcdEndpoints(List<URI> uris, int maxTxnOps) {
     for (String member : rest.split(",")) {
       String hostPort = member.endsWith("/") ? member.substring(0, member.length() - 1) : member;
       int colon = hostPort.lastIndexOf(':');
-      if (hostPort.isEmpty() || colon <= 0 || colon == hostPort.length() - 1
+      if (hostPort.isEmpty()
+          || colon <= 0
+          || colon == hostPort.length() - 1
           || hostPort.contains("/")) {
         throw invalid(address, "each member must be HOST:PORT, not '" + member + "'");
       }
@@ -104,15 +106,20 @@ public record EtcdEndpoints(List<URI> uris, int maxTxnOps) {
   }
 
   private static ValidationException invalid(String address, String why) {
-    return new ValidationException("etcd address '" + address + "'",
-        List.of(new ValidationProblem(ValidationProblem.ROOT, why
-            + " (e.g. etcd://127.0.0.1:2379 or etcd://h1:2379,h2:2379)", 0, 0)));
+    return new ValidationException(
+        "etcd address '" + address + "'",
+        List.of(
+            new ValidationProblem(
+                ValidationProblem.ROOT,
+                why + " (e.g. etcd://127.0.0.1:2379 or etcd://h1:2379,h2:2379)",
+                0,
+                0)));
   }
 
   /**
-   * Builds a jetcd client for these members with the settings the stores expect: calls fail
-   * fast while no member is reachable (the stores turn that into a retriable
-   * {@link io.clusterlifecycle.api.spi.TransientSpiException}) instead of waiting for one.
+   * Builds a jetcd client for these members with the settings the stores expect: calls fail fast
+   * while no member is reachable (the stores turn that into a retriable {@link
+   * io.clusterlifecycle.api.spi.TransientSpiException}) instead of waiting for one.
    *
    * @return a new client; the caller closes it
    */

@@ -42,18 +42,18 @@ import org.slf4j.LoggerFactory;
  * of the tree is one etcd key, {@code prefix + key}, holding the plain string value — the layout
  * stock confd's etcd backend renders from ({@code confd -backend etcdv3 -prefix PREFIX}).
  *
- * <p>Each {@link #commit} is one etcd transaction, so a watcher sees one revision per publish;
- * a change of more than {@link Builder#maxTxnOps(int)} operations (etcd's {@code --max-txn-ops},
- * 128 by default) is split into several transactions, deletes first. Deleting a prefix removes
- * the key itself and the keys under {@code prefix/}, never a sibling such as {@code prefix-2};
- * keys the same change sets again are left out of the delete ranges, as etcd refuses a put inside
- * a range the same transaction deletes.
+ * <p>Each {@link #commit} is one etcd transaction, so a watcher sees one revision per publish; a
+ * change of more than {@link Builder#maxTxnOps(int)} operations (etcd's {@code --max-txn-ops}, 128
+ * by default) is split into several transactions, deletes first. Deleting a prefix removes the key
+ * itself and the keys under {@code prefix/}, never a sibling such as {@code prefix-2}; keys the
+ * same change sets again are left out of the delete ranges, as etcd refuses a put inside a range
+ * the same transaction deletes.
  *
- * <p>Failures: an unreachable etcd or a call without an answer within the
- * {@linkplain Builder#requestTimeout(Duration) timeout} fails the stage with
- * {@link io.clusterlifecycle.api.spi.TransientSpiException} (the engine retries it); watches
- * resume by themselves when etcd is back, from the revision they had reached, and start again from
- * the current tree if etcd compacted the revision they had reached.
+ * <p>Failures: an unreachable etcd or a call without an answer within the {@linkplain
+ * Builder#requestTimeout(Duration) timeout} fails the stage with {@link
+ * io.clusterlifecycle.api.spi.TransientSpiException} (the engine retries it); watches resume by
+ * themselves when etcd is back, from the revision they had reached, and start again from the
+ * current tree if etcd compacted the revision they had reached.
  */
 public final class EtcdMetadataStore implements MetadataStore {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataStore.class);
@@ -72,8 +72,8 @@ public final class EtcdMetadataStore implements MetadataStore {
     this.client = b.clientOrConnect();
     this.prefix = b.prefix;
     this.maxTxnOps = b.maxTxnOps;
-    this.calls = new EtcdCalls(b.where()
-        + (prefix.isEmpty() ? "" : " under " + prefix), b.requestTimeout);
+    this.calls =
+        new EtcdCalls(b.where() + (prefix.isEmpty() ? "" : " under " + prefix), b.requestTimeout);
   }
 
   /**
@@ -88,8 +88,8 @@ public final class EtcdMetadataStore implements MetadataStore {
   /**
    * Opens a store on etcd members with the default settings and no key prefix.
    *
-   * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]}, or the members'
-   *     client URLs; see {@link EtcdEndpoints#parse(String)}
+   * @param address {@code etcd://HOST:PORT[,HOST:PORT…][?max-txn-ops=N]}, or the members' client
+   *     URLs; see {@link EtcdEndpoints#parse(String)}
    * @return the store; closing it closes its client
    * @throws io.clusterlifecycle.api.error.ValidationException if the address is not of that form
    */
@@ -100,8 +100,8 @@ public final class EtcdMetadataStore implements MetadataStore {
   /**
    * {@inheritDoc}
    *
-   * <p>One etcd transaction, unless the change holds more operations than
-   * {@link Builder#maxTxnOps(int)}.
+   * <p>One etcd transaction, unless the change holds more operations than {@link
+   * Builder#maxTxnOps(int)}.
    */
   @Override
   public CompletionStage<Void> commit(MetadataChange change) {
@@ -113,8 +113,11 @@ public final class EtcdMetadataStore implements MetadataStore {
     }
     List<Op> ops = new ArrayList<>();
     // etcd orders keys by their bytes, which is not Java's order of strings beyond the BMP
-    NavigableSet<String> putKeys = new TreeSet<>((a, b) -> Arrays.compareUnsigned(
-        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
+    NavigableSet<String> putKeys =
+        new TreeSet<>(
+            (a, b) ->
+                Arrays.compareUnsigned(
+                    a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
     change.puts().keySet().forEach(k -> putKeys.add(prefix + k));
     for (String p : change.deletePrefixes()) {
       String full = prefix + p;
@@ -127,24 +130,31 @@ public final class EtcdMetadataStore implements MetadataStore {
         deleteRange(ops, full + "/", prefixEnd(full + "/"), putKeys);
       }
     }
-    change.puts().forEach((k, v) -> ops.add(Op.put(bytes(prefix + k), bytes(v),
-        PutOption.DEFAULT)));
+    change
+        .puts()
+        .forEach((k, v) -> ops.add(Op.put(bytes(prefix + k), bytes(v), PutOption.DEFAULT)));
     if (ops.size() > maxTxnOps) {
-      LOG.debug("metadata change of {} operations split into {} transactions", ops.size(),
+      LOG.debug(
+          "metadata change of {} operations split into {} transactions",
+          ops.size(),
           (ops.size() + maxTxnOps - 1) / maxTxnOps);
     }
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
     for (int from = 0; from < ops.size(); from += maxTxnOps) {
       Op[] chunk = ops.subList(from, Math.min(ops.size(), from + maxTxnOps)).toArray(Op[]::new);
-      done = done.thenCompose(x -> calls.call("publish metadata",
-          () -> client.getKVClient().txn().Then(chunk).commit())).thenApply(r -> null);
+      done =
+          done.thenCompose(
+                  x ->
+                      calls.call(
+                          "publish metadata",
+                          () -> client.getKVClient().txn().Then(chunk).commit()))
+              .thenApply(r -> null);
     }
     return done;
   }
 
   /** Adds deletes for [from, to) without the keys in {@code keep} (each its own sub-range). */
-  private static void deleteRange(List<Op> ops, String from, String to,
-      NavigableSet<String> keep) {
+  private static void deleteRange(List<Op> ops, String from, String to, NavigableSet<String> keep) {
     String start = from;
     for (String k : keep.subSet(from, true, to, false)) {
       if (!k.equals(start)) {
@@ -162,29 +172,35 @@ public final class EtcdMetadataStore implements MetadataStore {
       return CompletableFuture.failedFuture(new NullPointerException("prefix"));
     }
     String from = prefix + path;
-    return calls.call("read metadata under " + path, () -> client.getKVClient().get(bytes(from),
-        GetOption.builder().withRange(bytes(rangeEnd(path))).build()))
-        .thenApply(r -> {
-          Map<String, String> out = new TreeMap<>();
-          for (KeyValue kv : r.getKvs()) {
-            String key = string(kv.getKey()).substring(prefix.length());
-            if (under(key, path)) {
-              out.put(key, string(kv.getValue()));
-            }
-          }
-          return out;
-        });
+    return calls
+        .call(
+            "read metadata under " + path,
+            () ->
+                client
+                    .getKVClient()
+                    .get(bytes(from), GetOption.builder().withRange(bytes(rangeEnd(path))).build()))
+        .thenApply(
+            r -> {
+              Map<String, String> out = new TreeMap<>();
+              for (KeyValue kv : r.getKvs()) {
+                String key = string(kv.getKey()).substring(prefix.length());
+                if (under(key, path)) {
+                  out.put(key, string(kv.getValue()));
+                }
+              }
+              return out;
+            });
   }
 
   /**
    * {@inheritDoc}
    *
    * <p>The listener runs on the store's own threads, one notification at a time, once per etcd
-   * revision that touched the prefix; deleted keys arrive one by one in
-   * {@link MetadataChange#deletePrefixes()}. The watch survives etcd restarts by itself. If etcd
-   * ends it for good (its history was compacted past the watch's revision), the store reads the
-   * prefix again, hands the listener the whole subtree as one change that first deletes the
-   * prefix, and watches on from there.
+   * revision that touched the prefix; deleted keys arrive one by one in {@link
+   * MetadataChange#deletePrefixes()}. The watch survives etcd restarts by itself. If etcd ends it
+   * for good (its history was compacted past the watch's revision), the store reads the prefix
+   * again, hands the listener the whole subtree as one change that first deletes the prefix, and
+   * watches on from there.
    */
   @Override
   public AutoCloseable watch(String path, Consumer<MetadataChange> listener) {
@@ -197,8 +213,19 @@ public final class EtcdMetadataStore implements MetadataStore {
     // before that must still be seen
     long now;
     try {
-      now = calls.call("watch " + path, () -> client.getKVClient().get(bytes(prefix + path),
-          GetOption.builder().withCountOnly(true).build())).join().getHeader().getRevision();
+      now =
+          calls
+              .call(
+                  "watch " + path,
+                  () ->
+                      client
+                          .getKVClient()
+                          .get(
+                              bytes(prefix + path),
+                              GetOption.builder().withCountOnly(true).build()))
+              .join()
+              .getHeader()
+              .getRevision();
     } catch (CompletionException e) {
       throw (RuntimeException) EtcdCalls.unwrap(e);
     }
@@ -231,8 +258,13 @@ public final class EtcdMetadataStore implements MetadataStore {
       if (revision > 0) {
         option.withRevision(revision);
       }
-      watcher = client.getWatchClient().watch(bytes(prefix + path), option.build(),
-          Watch.listener(r -> then(() -> deliver(path, r, listener)), this::ended));
+      watcher =
+          client
+              .getWatchClient()
+              .watch(
+                  bytes(prefix + path),
+                  option.build(),
+                  Watch.listener(r -> then(() -> deliver(path, r, listener)), this::ended));
     }
 
     /** Runs notifications one after the other, off the client's I/O threads. */
@@ -248,36 +280,47 @@ public final class EtcdMetadataStore implements MetadataStore {
       Status.Code code = EtcdCalls.code(e);
       if (code == Status.Code.UNAVAILABLE || code == Status.Code.INTERNAL) {
         // jetcd watches on by itself once etcd is back
-        LOG.debug("metadata watch of {} in etcd {} interrupted: {}", path, calls.where(),
-            e.toString());
+        LOG.debug(
+            "metadata watch of {} in etcd {} interrupted: {}", path, calls.where(), e.toString());
         return;
       }
-      LOG.warn("metadata watch of {} in etcd {} ended ({}); reading the tree again and "
-          + "watching on", path, calls.where(), e.toString());
+      LOG.warn(
+          "metadata watch of {} in etcd {} ended ({}); reading the tree again and " + "watching on",
+          path,
+          calls.where(),
+          e.toString());
       resync();
     }
 
     private void resync() {
-      calls.call("read metadata under " + path, () -> client.getKVClient().get(
-              bytes(prefix + path), GetOption.builder().withRange(bytes(rangeEnd(path))).build()))
-          .whenComplete((r, e) -> {
-            if (isClosed()) {
-              return;
-            }
-            if (e != null) {
-              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::resync);
-              return;
-            }
-            Map<String, String> now = new TreeMap<>();
-            for (KeyValue kv : r.getKvs()) {
-              String key = string(kv.getKey()).substring(prefix.length());
-              if (under(key, path)) {
-                now.put(key, string(kv.getValue()));
-              }
-            }
-            then(() -> tell(listener, path, new MetadataChange(now, List.of(path))));
-            watchFrom(r.getHeader().getRevision() + 1);
-          });
+      calls
+          .call(
+              "read metadata under " + path,
+              () ->
+                  client
+                      .getKVClient()
+                      .get(
+                          bytes(prefix + path),
+                          GetOption.builder().withRange(bytes(rangeEnd(path))).build()))
+          .whenComplete(
+              (r, e) -> {
+                if (isClosed()) {
+                  return;
+                }
+                if (e != null) {
+                  CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::resync);
+                  return;
+                }
+                Map<String, String> now = new TreeMap<>();
+                for (KeyValue kv : r.getKvs()) {
+                  String key = string(kv.getKey()).substring(prefix.length());
+                  if (under(key, path)) {
+                    now.put(key, string(kv.getValue()));
+                  }
+                }
+                then(() -> tell(listener, path, new MetadataChange(now, List.of(path))));
+                watchFrom(r.getHeader().getRevision() + 1);
+              });
     }
 
     private synchronized boolean isClosed() {
@@ -320,8 +363,7 @@ public final class EtcdMetadataStore implements MetadataStore {
     }
   }
 
-  private static void tell(Consumer<MetadataChange> listener, String path,
-      MetadataChange change) {
+  private static void tell(Consumer<MetadataChange> listener, String path, MetadataChange change) {
     try {
       listener.accept(change);
     } catch (RuntimeException ex) {
@@ -363,16 +405,16 @@ public final class EtcdMetadataStore implements MetadataStore {
     }
 
     /**
-     * Puts every key of the tree under this etcd prefix. Default: none, so the key
-     * {@code /clusters/c1/hosts/…} is the etcd key {@code /clusters/c1/hosts/…}.
+     * Puts every key of the tree under this etcd prefix. Default: none, so the key {@code
+     * /clusters/c1/hosts/…} is the etcd key {@code /clusters/c1/hosts/…}.
      *
      * @param value empty, or a path starting with {@code /} and not ending with one
      * @return this builder
      */
     public Builder prefix(String value) {
       if (!value.isEmpty() && (!value.startsWith("/") || value.endsWith("/"))) {
-        throw new IllegalArgumentException("prefix must be empty or start with / and not end "
-            + "with /, was '" + value + "'");
+        throw new IllegalArgumentException(
+            "prefix must be empty or start with / and not end " + "with /, was '" + value + "'");
       }
       this.prefix = value;
       return this;

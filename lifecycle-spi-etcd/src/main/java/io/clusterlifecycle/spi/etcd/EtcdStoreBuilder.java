@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The settings both etcd stores share: where etcd is, the servers' transaction limit, and how
- * long a call may take.
+ * The settings both etcd stores share: where etcd is, the servers' transaction limit, and how long
+ * a call may take.
  *
  * @param <B> the concrete builder
  */
@@ -19,8 +19,8 @@ abstract class EtcdStoreBuilder<B extends EtcdStoreBuilder<B>> {
   abstract B self();
 
   /**
-   * Connects to these members; the store opens its own client and closes it on close. Also
-   * sets {@link #maxTxnOps(int)} to theirs.
+   * Connects to these members; the store opens its own client and closes it on close. Also sets
+   * {@link #maxTxnOps(int)} to theirs.
    *
    * @param value the members
    * @return this builder

@@ -1,18 +1,18 @@
 package io.clusterlifecycle.spi.etcd;
 
-import io.clusterlifecycle.testsupport.EtcdServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.model.Cluster;
-import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.model.Lease;
+import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.StandardService;
 import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.testsupport.EtcdServer;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,26 +61,33 @@ class EtcdClusterStoreTest {
   }
 
   private EtcdClusterStore store(Client client) {
-    EtcdClusterStore.Builder b = EtcdClusterStore.builder().prefix(prefix)
-        .requestTimeout(Duration.ofSeconds(3));
-    EtcdClusterStore s = client == null ? b.endpoints(EtcdEndpoints.parse(etcd.url())).build()
-        : b.client(client).build();
+    EtcdClusterStore.Builder b =
+        EtcdClusterStore.builder().prefix(prefix).requestTimeout(Duration.ofSeconds(3));
+    EtcdClusterStore s =
+        client == null
+            ? b.endpoints(EtcdEndpoints.parse(etcd.url())).build()
+            : b.client(client).build();
     opened.add(s);
     return s;
   }
 
   private static Cluster cluster(String id, Optional<Lease> lease) {
-    AppSpec spec = AppSpec.builder("kv", "1")
-        .role("db", r -> r.count(1).service(StandardService.START, s -> s.cmd("true")))
-        .build();
+    AppSpec spec =
+        AppSpec.builder("kv", "1")
+            .role("db", r -> r.count(1).service(StandardService.START, s -> s.cmd("true")))
+            .build();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    return Cluster.builder(id, id, spec, now).state(ClusterState.UPDATING).operation("op-1")
-        .lease(lease).updatedAt(now).build();
+    return Cluster.builder(id, id, spec, now)
+        .state(ClusterState.UPDATING)
+        .operation("op-1")
+        .lease(lease)
+        .updatedAt(now)
+        .build();
   }
 
   private static Lease lease(String owner, Duration left) {
-    return new Lease(owner, "some-other-host", 1, Instant.now().plus(left)
-        .truncatedTo(ChronoUnit.MILLIS));
+    return new Lease(
+        owner, "some-other-host", 1, Instant.now().plus(left).truncatedTo(ChronoUnit.MILLIS));
   }
 
   private static boolean lapsed(Cluster c) {
@@ -92,17 +99,20 @@ class EtcdClusterStoreTest {
       throws Exception {
     EtcdClusterStore a = store();
     EtcdClusterStore b = store();
-    Cluster written = a.put(cluster("c1", Optional.of(lease("engine-a", Duration.ofSeconds(3)))))
-        .toCompletableFuture().join();
+    Cluster written =
+        a.put(cluster("c1", Optional.of(lease("engine-a", Duration.ofSeconds(3)))))
+            .toCompletableFuture()
+            .join();
     assertThat(b.get("c1").toCompletableFuture().join()).contains(written);
     Thread.sleep(4_000);
     Cluster read = b.get("c1").toCompletableFuture().join().orElseThrow();
     assertThat(lapsed(read)).as("engine-a's etcd lease is kept alive by its store").isFalse();
-    assertThat(b.list().toCompletableFuture().join()).allSatisfy(c ->
-        assertThat(lapsed(c)).isFalse());
+    assertThat(b.list().toCompletableFuture().join())
+        .allSatisfy(c -> assertThat(lapsed(c)).isFalse());
     // but a live process that stopped renewing the record loses it one TTL (3 s) past its
     // expiry: 6 s after the write, observed within 6.5 s as before
-    await("engine-a's lease lapses").atMost(Duration.ofMillis(2_500))
+    await("engine-a's lease lapses")
+        .atMost(Duration.ofMillis(2_500))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()));
   }
@@ -111,11 +121,17 @@ class EtcdClusterStoreTest {
   void aJournalBatchLargerThanEtcdsRequestLimit_isStoredWholeAndInOrder() {
     EtcdClusterStore s = store();
     Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    String detail = "é".repeat(1000);   // 2000 UTF-8 bytes
+    String detail = "é".repeat(1000); // 2000 UTF-8 bytes
     List<JournalEntry> batch = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
-      batch.add(JournalEntry.builder().operationId("op-big").stepId("s" + i)
-          .status(JournalEntry.Status.FAILED).at(t).detail(detail).build());
+      batch.add(
+          JournalEntry.builder()
+              .operationId("op-big")
+              .stepId("s" + i)
+              .status(JournalEntry.Status.FAILED)
+              .at(t)
+              .detail(detail)
+              .build());
     }
     s.appendJournal(batch).toCompletableFuture().join();
     assertThat(store().journal("op-big").toCompletableFuture().join()).isEqualTo(batch);
@@ -127,13 +143,15 @@ class EtcdClusterStoreTest {
     EtcdClusterStore a = store(dying);
     EtcdClusterStore b = store();
     a.put(cluster("c1", Optional.of(lease("engine-a", Duration.ofSeconds(8)))))
-        .toCompletableFuture().join();
+        .toCompletableFuture()
+        .join();
     // engine-a's process dies: its keep-alives stop, nothing revokes its lease
     Instant died = Instant.now();
     dying.close();
     Thread.sleep(1_000);
     assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()))
-        .as("1 s after its death, etcd still holds engine-a's lease (TTL 8 s)").isFalse();
+        .as("1 s after its death, etcd still holds engine-a's lease (TTL 8 s)")
+        .isFalse();
     // the lease was granted for the record's 8 s; the record lapses when etcd expires it
     await("engine-a's lease lapses within 20 s of its death")
         .atMost(Duration.ofSeconds(20).minus(Duration.between(died, Instant.now())))
@@ -145,11 +163,15 @@ class EtcdClusterStoreTest {
 
   @Test
   void closingAStore_revokesItsLeases_soOthersMayTakeOverAtOnce() {
-    EtcdClusterStore a = EtcdClusterStore.builder().prefix(prefix)
-        .endpoints(EtcdEndpoints.parse(etcd.url())).build();
+    EtcdClusterStore a =
+        EtcdClusterStore.builder()
+            .prefix(prefix)
+            .endpoints(EtcdEndpoints.parse(etcd.url()))
+            .build();
     EtcdClusterStore b = store();
     a.put(cluster("c1", Optional.of(lease("engine-a", Duration.ofSeconds(30)))))
-        .toCompletableFuture().join();
+        .toCompletableFuture()
+        .join();
     assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())).isFalse();
     a.close();
     assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())).isTrue();
@@ -176,17 +198,41 @@ class EtcdClusterStoreTest {
     List<CompletableFuture<Void>> all = new ArrayList<>();
     Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     for (int i = 0; i < 50; i++) {
-      all.add(a.appendJournal(List.of(JournalEntry.builder().operationId("op").stepId("a" + i)
-          .status(JournalEntry.Status.STARTED).at(t).detail("").build())).toCompletableFuture());
-      all.add(b.appendJournal(List.of(JournalEntry.builder().operationId("op").stepId("b" + i)
-          .status(JournalEntry.Status.STARTED).at(t).detail("").build())).toCompletableFuture());
+      all.add(
+          a.appendJournal(
+                  List.of(
+                      JournalEntry.builder()
+                          .operationId("op")
+                          .stepId("a" + i)
+                          .status(JournalEntry.Status.STARTED)
+                          .at(t)
+                          .detail("")
+                          .build()))
+              .toCompletableFuture());
+      all.add(
+          b.appendJournal(
+                  List.of(
+                      JournalEntry.builder()
+                          .operationId("op")
+                          .stepId("b" + i)
+                          .status(JournalEntry.Status.STARTED)
+                          .at(t)
+                          .detail("")
+                          .build()))
+              .toCompletableFuture());
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-    List<String> steps = a.journal("op").toCompletableFuture().join().stream()
-        .map(JournalEntry::stepId).toList();
+    List<String> steps =
+        a.journal("op").toCompletableFuture().join().stream().map(JournalEntry::stepId).toList();
     assertThat(steps).hasSize(100);
-    assertThat(steps.stream().filter(x -> x.startsWith("a")).map(x -> x.substring(1))
-        .map(Integer::parseInt).toList()).isSorted().hasSize(50);
+    assertThat(
+            steps.stream()
+                .filter(x -> x.startsWith("a"))
+                .map(x -> x.substring(1))
+                .map(Integer::parseInt)
+                .toList())
+        .isSorted()
+        .hasSize(50);
   }
 
   @Test

@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's connections, held by a HikariCP pool of a fixed size. Every connection the pool
- * opens goes through the store's {@link Connector}, which sets the database's per-connection
- * settings (SQLite's pragmas) before the pool hands it out. A connection that broke is dropped
- * and the pool opens another for a later call. The store runs exactly as many threads as the
- * pool has connections, so a borrower only waits while a connection is being opened.
+ * The store's connections, held by a HikariCP pool of a fixed size. Every connection the pool opens
+ * goes through the store's {@link Connector}, which sets the database's per-connection settings
+ * (SQLite's pragmas) before the pool hands it out. A connection that broke is dropped and the pool
+ * opens another for a later call. The store runs exactly as many threads as the pool has
+ * connections, so a borrower only waits while a connection is being opened.
  */
 final class ConnectionPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
@@ -44,8 +44,8 @@ final class ConnectionPool implements AutoCloseable {
    *
    * @param size the number of connections
    * @param connector opens and configures each connection
-   * @param connectTimeout how long a borrower waits for a connection to be opened before its
-   *     call fails with the last connection failure
+   * @param connectTimeout how long a borrower waits for a connection to be opened before its call
+   *     fails with the last connection failure
    * @param errors tells a broken connection from other failures
    */
   ConnectionPool(int size, Connector connector, Duration connectTimeout, StoreErrors errors) {
@@ -70,8 +70,8 @@ final class ConnectionPool implements AutoCloseable {
    * @param work the work; must leave the connection in auto-commit mode
    * @param <T> the result type
    * @return the work's result
-   * @throws SQLException if connecting or the work failed; a connection that could not be
-   *     opened fails with the driver's failure
+   * @throws SQLException if connecting or the work failed; a connection that could not be opened
+   *     fails with the driver's failure
    * @throws InterruptedException if interrupted while waiting for a connection
    */
   <T> T withConnection(SqlWork<T> work) throws SQLException, InterruptedException {
@@ -80,8 +80,8 @@ final class ConnectionPool implements AutoCloseable {
         return work.apply(c);
       } catch (SQLException e) {
         if (isBroken(c, e)) {
-          LOG.warn("cluster store {}: dropping a broken connection: {}", errors.where(),
-              e.getMessage());
+          LOG.warn(
+              "cluster store {}: dropping a broken connection: {}", errors.where(), e.getMessage());
           dataSource.evictConnection(c);
         }
         throw e;

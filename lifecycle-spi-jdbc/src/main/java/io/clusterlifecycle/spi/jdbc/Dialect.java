@@ -17,19 +17,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What differs between the databases the store runs on: column types in the schema, how a write
- * transaction starts, connection settings, and what an error code means. Everything else is
- * plain SQL shared by both.
+ * transaction starts, connection settings, and what an error code means. Everything else is plain
+ * SQL shared by both.
  */
 enum Dialect {
   /**
    * SQLite through {@code org.xerial:sqlite-jdbc}. Connections stay in auto-commit mode and write
    * transactions start with {@code BEGIN IMMEDIATE}, which takes the database's write lock at once
-   * (waiting up to the busy timeout), so a transaction never fails half-way because another
-   * process wrote in between.
+   * (waiting up to the busy timeout), so a transaction never fails half-way because another process
+   * wrote in between.
    */
-  SQLITE("SQLite", "jdbc:sqlite:", Map.of(
-      "key", "TEXT",
-      "serial_key", "INTEGER PRIMARY KEY AUTOINCREMENT")) {
+  SQLITE(
+      "SQLite",
+      "jdbc:sqlite:",
+      Map.of(
+          "key", "TEXT",
+          "serial_key", "INTEGER PRIMARY KEY AUTOINCREMENT")) {
     @Override
     Properties connectionProperties(String user, String password) {
       return new Properties();
@@ -43,8 +46,10 @@ enum Dialect {
         try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
           String mode = rs.next() ? rs.getString(1) : "unknown";
           if (!"wal".equalsIgnoreCase(mode)) {
-            LOG.warn("SQLite kept journal mode {} instead of WAL (is the file on a network file "
-                + "system?); writes stay durable but readers wait for writers", mode);
+            LOG.warn(
+                "SQLite kept journal mode {} instead of WAL (is the file on a network file "
+                    + "system?); writes stay durable but readers wait for writers",
+                mode);
           }
         }
         s.execute("PRAGMA synchronous = FULL");
@@ -98,13 +103,16 @@ enum Dialect {
   },
 
   /**
-   * PostgreSQL through {@code org.postgresql:postgresql}. Ids are compared byte-wise
-   * ({@code COLLATE "C"}) so that ties in creation time are broken the same way as on SQLite,
-   * whatever the database's locale. The migration lock is a transaction-scoped advisory lock.
+   * PostgreSQL through {@code org.postgresql:postgresql}. Ids are compared byte-wise ({@code
+   * COLLATE "C"}) so that ties in creation time are broken the same way as on SQLite, whatever the
+   * database's locale. The migration lock is a transaction-scoped advisory lock.
    */
-  POSTGRESQL("PostgreSQL", "jdbc:postgresql:", Map.of(
-      "key", "TEXT COLLATE \"C\"",
-      "serial_key", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")) {
+  POSTGRESQL(
+      "PostgreSQL",
+      "jdbc:postgresql:",
+      Map.of(
+          "key", "TEXT COLLATE \"C\"",
+          "serial_key", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")) {
     @Override
     Properties connectionProperties(String user, String password) {
       Properties p = new Properties();
@@ -166,7 +174,9 @@ enum Dialect {
       if (state.equals("40001") || state.equals("40P01") || state.equals("53300")) {
         return Kind.TRANSIENT;
       }
-      if (state.equals("28P01") || state.equals("28000") || state.equals("42501")
+      if (state.equals("28P01")
+          || state.equals("28000")
+          || state.equals("42501")
           || state.equals("3D000")) {
         return Kind.NO_ACCESS;
       }

@@ -48,12 +48,12 @@ import org.slf4j.LoggerFactory;
  * A {@link ClusterStore} in a relational database, over plain JDBC: SQLite, the embedded default
  * (one file), or PostgreSQL, with the same SQL.
  *
- * <p><b>Records.</b> Each cluster, operation and backup is one row holding its
- * {@link RecordCodec} JSON next to the columns the store queries (id, cluster, version, creation
- * time); each journal entry is one row. A record read back equals the record written, except that
- * times in clusters, operations and backups keep milliseconds (as {@link RecordCodec} writes
- * them); journal entries keep their time exactly. {@link #put} returns the record as it will be
- * read back. Backups are kept apart from their cluster: {@link #delete} leaves them.
+ * <p><b>Records.</b> Each cluster, operation and backup is one row holding its {@link RecordCodec}
+ * JSON next to the columns the store queries (id, cluster, version, creation time); each journal
+ * entry is one row. A record read back equals the record written, except that times in clusters,
+ * operations and backups keep milliseconds (as {@link RecordCodec} writes them); journal entries
+ * keep their time exactly. {@link #put} returns the record as it will be read back. Backups are
+ * kept apart from their cluster: {@link #delete} leaves them.
  *
  * <p><b>Compare-and-set.</b> {@link #put} stores a cluster only when the stored version equals
  * {@link Cluster#version()} ({@code 0}: no stored record) and stores it with the version plus one,
@@ -71,22 +71,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Schema.</b> The store creates its tables when it opens a database and migrates an older
  * schema of its own, one transaction per migration; table {@code lifecycle_schema} records the
- * applied versions. A database with a newer schema than {@link #SCHEMA_VERSION} is refused at
- * open. On SQLite, opening also checks the file ({@code PRAGMA quick_check} and its length), so a
- * damaged file is reported at once rather than losing records later.
+ * applied versions. A database with a newer schema than {@link #SCHEMA_VERSION} is refused at open.
+ * On SQLite, opening also checks the file ({@code PRAGMA quick_check} and its length), so a damaged
+ * file is reported at once rather than losing records later.
  *
- * <p><b>Failures.</b> Methods never throw: their stages complete exceptionally, with
- * {@link VersionConflictException} for a lost compare-and-set, {@link TransientSpiException} for
- * failures worth retrying (SQLite busy or locked beyond the busy timeout; on PostgreSQL a
- * serialization failure, a deadlock, a lost or refused connection), {@link NullPointerException}
- * for a null argument, and otherwise a {@link LifecycleException} saying what to do. A connection
- * that broke is dropped, and the pool opens another for a later call.
+ * <p><b>Failures.</b> Methods never throw: their stages complete exceptionally, with {@link
+ * VersionConflictException} for a lost compare-and-set, {@link TransientSpiException} for failures
+ * worth retrying (SQLite busy or locked beyond the busy timeout; on PostgreSQL a serialization
+ * failure, a deadlock, a lost or refused connection), {@link NullPointerException} for a null
+ * argument, and otherwise a {@link LifecycleException} saying what to do. A connection that broke
+ * is dropped, and the pool opens another for a later call.
  *
  * <p><b>Threads.</b> Thread-safe. The blocking JDBC work runs on a fixed number of threads the
- * store owns, each using one of as many connections ({@link Builder#poolSize}) of a HikariCP
- * pool. Stages complete on those threads: dependent actions should not block (or should use the
- * {@code ...Async} forms). {@link #close()} lets accepted calls finish, then closes the pool and
- * the threads.
+ * store owns, each using one of as many connections ({@link Builder#poolSize}) of a HikariCP pool.
+ * Stages complete on those threads: dependent actions should not block (or should use the {@code
+ * ...Async} forms). {@link #close()} lets accepted calls finish, then closes the pool and the
+ * threads.
  *
  * <p>PostgreSQL needs its driver ({@code org.postgresql:postgresql}) on the class path; SQLite's
  * comes with this module.
@@ -121,25 +121,33 @@ public final class JdbcClusterStore implements ClusterStore {
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private JdbcClusterStore(Dialect dialect, StoreErrors errors, ConnectionPool pool,
-      int threads) {
+  private JdbcClusterStore(Dialect dialect, StoreErrors errors, ConnectionPool pool, int threads) {
     this.dialect = dialect;
     this.errors = errors;
     this.pool = pool;
     AtomicInteger n = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(() -> {
-            ownThreads.add(Thread.currentThread());
-            try {
-              r.run();
-            } finally {
-              ownThreads.remove(Thread.currentThread());
-            }
-          }, "lifecycle-jdbc-store-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t =
+                  new Thread(
+                      () -> {
+                        ownThreads.add(Thread.currentThread());
+                        try {
+                          r.run();
+                        } finally {
+                          ownThreads.remove(Thread.currentThread());
+                        }
+                      },
+                      "lifecycle-jdbc-store-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.executor.allowCoreThreadTimeOut(true);
   }
 
@@ -147,9 +155,9 @@ public final class JdbcClusterStore implements ClusterStore {
    * Opens (creating it and its directories if needed) a SQLite store file with the default
    * settings.
    *
-   * <p>An existing file that is empty, not a SQLite database, damaged or cut short is refused;
-   * the file is never replaced. A new file is created complete, with its schema, and then moved
-   * into place, so an empty file is never a store this class created.
+   * <p>An existing file that is empty, not a SQLite database, damaged or cut short is refused; the
+   * file is never replaced. A new file is created complete, with its schema, and then moved into
+   * place, so an empty file is never a store this class created.
    *
    * @param file the database file
    * @return the open store
@@ -163,9 +171,9 @@ public final class JdbcClusterStore implements ClusterStore {
   }
 
   /**
-   * Opens a store in the database a JDBC URL names, with the default settings: PostgreSQL
-   * ({@code jdbc:postgresql://host:port/database}) or SQLite ({@code jdbc:sqlite:path}, the same as
-   * {@link #sqlite(Path)}).
+   * Opens a store in the database a JDBC URL names, with the default settings: PostgreSQL ({@code
+   * jdbc:postgresql://host:port/database}) or SQLite ({@code jdbc:sqlite:path}, the same as {@link
+   * #sqlite(Path)}).
    *
    * @param jdbcUrl the database
    * @param user the user name, or null for the driver's default
@@ -173,8 +181,8 @@ public final class JdbcClusterStore implements ClusterStore {
    * @return the open store
    * @throws NullPointerException if {@code jdbcUrl} is null
    * @throws LifecycleException if the URL is of no supported database, its driver is missing,
-   *     access is refused or the schema is newer than {@link #SCHEMA_VERSION};
-   *     {@link TransientSpiException} if the database could not be reached
+   *     access is refused or the schema is newer than {@link #SCHEMA_VERSION}; {@link
+   *     TransientSpiException} if the database could not be reached
    */
   public static JdbcClusterStore open(String jdbcUrl, String user, String password) {
     return builder().url(jdbcUrl).credentials(user, password).build();
@@ -199,16 +207,18 @@ public final class JdbcClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return run("read cluster " + clusterId, c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT doc FROM clusters WHERE id = ?")) {
-        p.setString(1, clusterId);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next()
-              ? Optional.of(decode(rs.getString(1), Cluster.class, "cluster " + clusterId))
-              : Optional.empty();
-        }
-      }
-    });
+    return run(
+        "read cluster " + clusterId,
+        c -> {
+          try (PreparedStatement p = c.prepareStatement("SELECT doc FROM clusters WHERE id = ?")) {
+            p.setString(1, clusterId);
+            try (ResultSet rs = p.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(decode(rs.getString(1), Cluster.class, "cluster " + clusterId))
+                  : Optional.empty();
+            }
+          }
+        });
   }
 
   /**
@@ -218,16 +228,19 @@ public final class JdbcClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<List<Cluster>> list() {
-    return run("list clusters", c -> {
-      List<Cluster> out = new ArrayList<>();
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT id, doc FROM clusters ORDER BY created_at, id")) {
-        while (rs.next()) {
-          out.add(decode(rs.getString(2), Cluster.class, "cluster " + rs.getString(1)));
-        }
-      }
-      return List.copyOf(out);
-    });
+    return run(
+        "list clusters",
+        c -> {
+          List<Cluster> out = new ArrayList<>();
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery("SELECT id, doc FROM clusters ORDER BY created_at, id")) {
+            while (rs.next()) {
+              out.add(decode(rs.getString(2), Cluster.class, "cluster " + rs.getString(1)));
+            }
+          }
+          return List.copyOf(out);
+        });
   }
 
   /**
@@ -244,22 +257,26 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     String id = cluster.id();
     long expected = cluster.version();
-    return run("store cluster " + id, c -> {
-      String json = RecordCodec.write(cluster.withVersion(expected + 1));
-      Cluster stored = RecordCodec.read(json, Cluster.class);
-      if (expected == 0) {
-        insert(c, stored, json);
-      } else {
-        update(c, stored, json, expected);
-      }
-      return stored;
-    });
+    return run(
+        "store cluster " + id,
+        c -> {
+          String json = RecordCodec.write(cluster.withVersion(expected + 1));
+          Cluster stored = RecordCodec.read(json, Cluster.class);
+          if (expected == 0) {
+            insert(c, stored, json);
+          } else {
+            update(c, stored, json, expected);
+          }
+          return stored;
+        });
   }
 
   private void insert(Connection c, Cluster stored, String json) throws SQLException {
     for (int attempt = 1; ; attempt++) {
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO clusters"
-          + " (id, name, namespace, state, version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "INSERT INTO clusters"
+                  + " (id, name, namespace, state, version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         p.setString(1, stored.id());
         p.setString(2, stored.name());
         p.setString(3, stored.namespace());
@@ -285,9 +302,11 @@ public final class JdbcClusterStore implements ClusterStore {
   private void update(Connection c, Cluster stored, String json, long expected)
       throws SQLException {
     int rows;
-    try (PreparedStatement p = c.prepareStatement("UPDATE clusters"
-        + " SET name = ?, namespace = ?, state = ?, version = ?, created_at = ?, doc = ?"
-        + " WHERE id = ? AND version = ?")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "UPDATE clusters"
+                + " SET name = ?, namespace = ?, state = ?, version = ?, created_at = ?, doc = ?"
+                + " WHERE id = ? AND version = ?")) {
       p.setString(1, stored.name());
       p.setString(2, stored.namespace());
       p.setString(3, stored.state().name());
@@ -323,13 +342,21 @@ public final class JdbcClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return run("delete cluster " + clusterId, c -> inTransaction(c, () -> {
-      update(c, "DELETE FROM journal WHERE operation_id IN"
-          + " (SELECT id FROM operations WHERE cluster_id = ?)", clusterId);
-      update(c, "DELETE FROM operations WHERE cluster_id = ?", clusterId);
-      update(c, "DELETE FROM clusters WHERE id = ?", clusterId);
-      return null;
-    }));
+    return run(
+        "delete cluster " + clusterId,
+        c ->
+            inTransaction(
+                c,
+                () -> {
+                  update(
+                      c,
+                      "DELETE FROM journal WHERE operation_id IN"
+                          + " (SELECT id FROM operations WHERE cluster_id = ?)",
+                      clusterId);
+                  update(c, "DELETE FROM operations WHERE cluster_id = ?", clusterId);
+                  update(c, "DELETE FROM clusters WHERE id = ?", clusterId);
+                  return null;
+                }));
   }
 
   private static void update(Connection c, String sql, String arg) throws SQLException {
@@ -345,19 +372,22 @@ public final class JdbcClusterStore implements ClusterStore {
     if (operation == null) {
       return nullArgument("operation");
     }
-    return run("store operation " + operation.id(), c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO operations (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
-              + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
-              + " created_at = excluded.created_at, doc = excluded.doc")) {
-        p.setString(1, operation.id());
-        p.setString(2, operation.clusterId());
-        p.setLong(3, operation.createdAt().toEpochMilli());
-        p.setString(4, RecordCodec.write(operation));
-        p.executeUpdate();
-      }
-      return null;
-    });
+    return run(
+        "store operation " + operation.id(),
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO operations (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
+                      + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
+                      + " created_at = excluded.created_at, doc = excluded.doc")) {
+            p.setString(1, operation.id());
+            p.setString(2, operation.clusterId());
+            p.setLong(3, operation.createdAt().toEpochMilli());
+            p.setString(4, RecordCodec.write(operation));
+            p.executeUpdate();
+          }
+          return null;
+        });
   }
 
   /** {@inheritDoc} */
@@ -366,16 +396,20 @@ public final class JdbcClusterStore implements ClusterStore {
     if (operationId == null) {
       return nullArgument("operationId");
     }
-    return run("read operation " + operationId, c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT doc FROM operations WHERE id = ?")) {
-        p.setString(1, operationId);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next()
-              ? Optional.of(decode(rs.getString(1), Operation.class, "operation " + operationId))
-              : Optional.empty();
-        }
-      }
-    });
+    return run(
+        "read operation " + operationId,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT doc FROM operations WHERE id = ?")) {
+            p.setString(1, operationId);
+            try (ResultSet rs = p.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(
+                      decode(rs.getString(1), Operation.class, "operation " + operationId))
+                  : Optional.empty();
+            }
+          }
+        });
   }
 
   /**
@@ -388,19 +422,23 @@ public final class JdbcClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return run("list operations of cluster " + clusterId, c -> {
-      List<Operation> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement("SELECT id, doc FROM operations"
-          + " WHERE cluster_id = ? ORDER BY created_at, id")) {
-        p.setString(1, clusterId);
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(decode(rs.getString(2), Operation.class, "operation " + rs.getString(1)));
+    return run(
+        "list operations of cluster " + clusterId,
+        c -> {
+          List<Operation> out = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT id, doc FROM operations"
+                      + " WHERE cluster_id = ? ORDER BY created_at, id")) {
+            p.setString(1, clusterId);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(decode(rs.getString(2), Operation.class, "operation " + rs.getString(1)));
+              }
+            }
           }
-        }
-      }
-      return List.copyOf(out);
-    });
+          return List.copyOf(out);
+        });
   }
 
   /**
@@ -421,21 +459,28 @@ public final class JdbcClusterStore implements ClusterStore {
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return run("append " + batch.size() + " journal entries", c -> inTransaction(c, () -> {
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO journal"
-          + " (operation_id, step_id, status, at, detail) VALUES (?, ?, ?, ?, ?)")) {
-        for (JournalEntry e : batch) {
-          p.setString(1, e.operationId());
-          p.setString(2, e.stepId());
-          p.setString(3, e.status().name());
-          p.setString(4, e.at().toString());
-          p.setString(5, e.detail().orElse(""));
-          p.addBatch();
-        }
-        p.executeBatch();
-      }
-      return null;
-    }));
+    return run(
+        "append " + batch.size() + " journal entries",
+        c ->
+            inTransaction(
+                c,
+                () -> {
+                  try (PreparedStatement p =
+                      c.prepareStatement(
+                          "INSERT INTO journal"
+                              + " (operation_id, step_id, status, at, detail) VALUES (?, ?, ?, ?, ?)")) {
+                    for (JournalEntry e : batch) {
+                      p.setString(1, e.operationId());
+                      p.setString(2, e.stepId());
+                      p.setString(3, e.status().name());
+                      p.setString(4, e.at().toString());
+                      p.setString(5, e.detail().orElse(""));
+                      p.addBatch();
+                    }
+                    p.executeBatch();
+                  }
+                  return null;
+                }));
   }
 
   /** {@inheritDoc} */
@@ -444,19 +489,23 @@ public final class JdbcClusterStore implements ClusterStore {
     if (operationId == null) {
       return nullArgument("operationId");
     }
-    return run("read the journal of operation " + operationId, c -> {
-      List<JournalEntry> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement("SELECT seq, step_id, status, at, detail"
-          + " FROM journal WHERE operation_id = ? ORDER BY seq")) {
-        p.setString(1, operationId);
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(journalEntry(operationId, rs));
+    return run(
+        "read the journal of operation " + operationId,
+        c -> {
+          List<JournalEntry> out = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT seq, step_id, status, at, detail"
+                      + " FROM journal WHERE operation_id = ? ORDER BY seq")) {
+            p.setString(1, operationId);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(journalEntry(operationId, rs));
+              }
+            }
           }
-        }
-      }
-      return List.copyOf(out);
-    });
+          return List.copyOf(out);
+        });
   }
 
   /** {@inheritDoc} */
@@ -465,19 +514,22 @@ public final class JdbcClusterStore implements ClusterStore {
     if (backup == null) {
       return nullArgument("backup");
     }
-    return run("store backup " + backup.id(), c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO backups (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
-              + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
-              + " created_at = excluded.created_at, doc = excluded.doc")) {
-        p.setString(1, backup.id());
-        p.setString(2, backup.clusterId());
-        p.setLong(3, backup.createdAt().toEpochMilli());
-        p.setString(4, RecordCodec.write(backup));
-        p.executeUpdate();
-      }
-      return null;
-    });
+    return run(
+        "store backup " + backup.id(),
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO backups (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
+                      + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
+                      + " created_at = excluded.created_at, doc = excluded.doc")) {
+            p.setString(1, backup.id());
+            p.setString(2, backup.clusterId());
+            p.setLong(3, backup.createdAt().toEpochMilli());
+            p.setString(4, RecordCodec.write(backup));
+            p.executeUpdate();
+          }
+          return null;
+        });
   }
 
   /** {@inheritDoc} */
@@ -486,16 +538,18 @@ public final class JdbcClusterStore implements ClusterStore {
     if (backupId == null) {
       return nullArgument("backupId");
     }
-    return run("read backup " + backupId, c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT doc FROM backups WHERE id = ?")) {
-        p.setString(1, backupId);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next()
-              ? Optional.of(decode(rs.getString(1), Backup.class, "backup " + backupId))
-              : Optional.empty();
-        }
-      }
-    });
+    return run(
+        "read backup " + backupId,
+        c -> {
+          try (PreparedStatement p = c.prepareStatement("SELECT doc FROM backups WHERE id = ?")) {
+            p.setString(1, backupId);
+            try (ResultSet rs = p.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(decode(rs.getString(1), Backup.class, "backup " + backupId))
+                  : Optional.empty();
+            }
+          }
+        });
   }
 
   /**
@@ -508,32 +562,48 @@ public final class JdbcClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return run("list backups of cluster " + clusterId, c -> {
-      List<Backup> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement("SELECT id, doc FROM backups"
-          + " WHERE cluster_id = ? ORDER BY created_at, id")) {
-        p.setString(1, clusterId);
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(decode(rs.getString(2), Backup.class, "backup " + rs.getString(1)));
+    return run(
+        "list backups of cluster " + clusterId,
+        c -> {
+          List<Backup> out = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT id, doc FROM backups"
+                      + " WHERE cluster_id = ? ORDER BY created_at, id")) {
+            p.setString(1, clusterId);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(decode(rs.getString(2), Backup.class, "backup " + rs.getString(1)));
+              }
+            }
           }
-        }
-      }
-      return List.copyOf(out);
-    });
+          return List.copyOf(out);
+        });
   }
 
   private JournalEntry journalEntry(String operationId, ResultSet rs) throws SQLException {
     long seq = rs.getLong(1);
     try {
-      return JournalEntry.builder().operationId(operationId).stepId(rs.getString(2))
-          .status(JournalEntry.Status.valueOf(rs.getString(3))).at(Instant.parse(rs.getString(4)))
-          .detail(rs.getString(5)).build();
+      return JournalEntry.builder()
+          .operationId(operationId)
+          .stepId(rs.getString(2))
+          .status(JournalEntry.Status.valueOf(rs.getString(3)))
+          .at(Instant.parse(rs.getString(4)))
+          .detail(rs.getString(5))
+          .build();
     } catch (IllegalArgumentException | DateTimeException | NullPointerException e) {
-      throw new LifecycleException("journal entry " + seq + " of operation " + operationId
-          + " in the cluster store " + errors.where() + " cannot be read (" + e.getMessage()
-          + "); it was written by a newer release or changed by hand: restore the store from a "
-          + "backup", e);
+      throw new LifecycleException(
+          "journal entry "
+              + seq
+              + " of operation "
+              + operationId
+              + " in the cluster store "
+              + errors.where()
+              + " cannot be read ("
+              + e.getMessage()
+              + "); it was written by a newer release or changed by hand: restore the store from a "
+              + "backup",
+          e);
     }
   }
 
@@ -550,8 +620,10 @@ public final class JdbcClusterStore implements ClusterStore {
     if (!ownThreads.contains(Thread.currentThread())) {
       try {
         if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-          LOG.warn("cluster store {}: calls still running after {} s; interrupting them",
-              errors.where(), CLOSE_WAIT_SECONDS);
+          LOG.warn(
+              "cluster store {}: calls still running after {} s; interrupting them",
+              errors.where(),
+              CLOSE_WAIT_SECONDS);
           executor.shutdownNow();
         }
       } catch (InterruptedException e) {
@@ -608,18 +680,19 @@ public final class JdbcClusterStore implements ClusterStore {
       return result;
     }
     try {
-      executor.execute(() -> {
-        try {
-          result.complete(pool.withConnection(work));
-        } catch (SQLException e) {
-          result.completeExceptionally(errors.translate(what, e));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          result.completeExceptionally(closedError(what));
-        } catch (RuntimeException | Error e) {
-          result.completeExceptionally(e);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              result.complete(pool.withConnection(work));
+            } catch (SQLException e) {
+              result.completeExceptionally(errors.translate(what, e));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              result.completeExceptionally(closedError(what));
+            } catch (RuntimeException | Error e) {
+              result.completeExceptionally(e);
+            }
+          });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(closedError(what));
     }
@@ -627,8 +700,8 @@ public final class JdbcClusterStore implements ClusterStore {
   }
 
   private LifecycleException closedError(String what) {
-    return new LifecycleException("cannot " + what + ": the cluster store " + errors.where()
-        + " is closed; open it again");
+    return new LifecycleException(
+        "cannot " + what + ": the cluster store " + errors.where() + " is closed; open it again");
   }
 
   private static <T> CompletionStage<T> nullArgument(String name) {
@@ -639,13 +712,19 @@ public final class JdbcClusterStore implements ClusterStore {
     try {
       return RecordCodec.read(json, type);
     } catch (IllegalArgumentException e) {
-      throw new LifecycleException("the record of " + what + " in the cluster store "
-          + errors.where() + " cannot be read (" + e.getMessage() + "); it was written by a "
-          + "newer release or changed by hand: restore the store from a backup, or delete the "
-          + "record", e);
+      throw new LifecycleException(
+          "the record of "
+              + what
+              + " in the cluster store "
+              + errors.where()
+              + " cannot be read ("
+              + e.getMessage()
+              + "); it was written by a "
+              + "newer release or changed by hand: restore the store from a backup, or delete the "
+              + "record",
+          e);
     }
   }
-
 
   // ---------------------------------------------------------------------------------- opening
 
@@ -656,9 +735,15 @@ public final class JdbcClusterStore implements ClusterStore {
     if (file != null) {
       dialect = Dialect.SQLITE;
     } else {
-      dialect = Dialect.of(b.url).orElseThrow(() -> new LifecycleException("unsupported JDBC URL "
-          + redact(b.url) + ": the cluster store runs on SQLite (jdbc:sqlite:<file>) and "
-          + "PostgreSQL (jdbc:postgresql://<host>[:<port>]/<database>)"));
+      dialect =
+          Dialect.of(b.url)
+              .orElseThrow(
+                  () ->
+                      new LifecycleException(
+                          "unsupported JDBC URL "
+                              + redact(b.url)
+                              + ": the cluster store runs on SQLite (jdbc:sqlite:<file>) and "
+                              + "PostgreSQL (jdbc:postgresql://<host>[:<port>]/<database>)"));
       if (dialect == Dialect.SQLITE) {
         file = sqliteFile(url);
       }
@@ -667,8 +752,11 @@ public final class JdbcClusterStore implements ClusterStore {
       file = file.toAbsolutePath().normalize();
       url = SQLITE_PREFIX + file;
     }
-    StoreErrors errors = new StoreErrors(dialect,
-        file != null ? "file " + file : redact(url), file != null ? file.toString() : null);
+    StoreErrors errors =
+        new StoreErrors(
+            dialect,
+            file != null ? "file " + file : redact(url),
+            file != null ? file.toString() : null);
     requireDriver(url, dialect);
     Properties props = dialect.connectionProperties(b.user, b.password);
     String connectUrl = url;
@@ -685,28 +773,33 @@ public final class JdbcClusterStore implements ClusterStore {
           check(first, file, errors);
         }
         int found = Schema.migrate(first, dialect, errors);
-        LOG.debug("opened cluster store {} (schema version {}, found {})", errors.where(),
-            Schema.VERSION, found);
+        LOG.debug(
+            "opened cluster store {} (schema version {}, found {})",
+            errors.where(),
+            Schema.VERSION,
+            found);
       }
     } catch (SQLException e) {
       throw errors.translate("open the store", e);
     }
-    return new JdbcClusterStore(dialect, errors,
-        new ConnectionPool(b.poolSize, connector, poolConnectTimeout(dialect, busyTimeout),
-            errors), b.poolSize);
+    return new JdbcClusterStore(
+        dialect,
+        errors,
+        new ConnectionPool(b.poolSize, connector, poolConnectTimeout(dialect, busyTimeout), errors),
+        b.poolSize);
   }
 
   /**
-   * How long a call waits for the pool to open a connection: a new SQLite connection may wait
-   * up to the busy timeout for its pragmas; a PostgreSQL one, up to the driver's connect timeout.
+   * How long a call waits for the pool to open a connection: a new SQLite connection may wait up to
+   * the busy timeout for its pragmas; a PostgreSQL one, up to the driver's connect timeout.
    */
   private static Duration poolConnectTimeout(Dialect dialect, Duration busyTimeout) {
     return (dialect == Dialect.SQLITE ? busyTimeout : Dialect.CONNECT_TIMEOUT)
         .plus(POOL_CONNECT_MARGIN);
   }
 
-  private static Connection connect(String url, Properties props, Dialect dialect,
-      Duration busyTimeout) throws SQLException {
+  private static Connection connect(
+      String url, Properties props, Dialect dialect, Duration busyTimeout) throws SQLException {
     Connection c = DriverManager.getConnection(url, props);
     try {
       dialect.configure(c, busyTimeout);
@@ -721,18 +814,28 @@ public final class JdbcClusterStore implements ClusterStore {
     try {
       DriverManager.getDriver(url);
     } catch (SQLException e) {
-      throw new LifecycleException("no JDBC driver for " + redact(url) + " on the class path; "
-          + "add " + (dialect == Dialect.POSTGRESQL ? "org.postgresql:postgresql"
-              : "org.xerial:sqlite-jdbc") + " to the application's dependencies", e);
+      throw new LifecycleException(
+          "no JDBC driver for "
+              + redact(url)
+              + " on the class path; "
+              + "add "
+              + (dialect == Dialect.POSTGRESQL
+                  ? "org.postgresql:postgresql"
+                  : "org.xerial:sqlite-jdbc")
+              + " to the application's dependencies",
+          e);
     }
   }
 
   private static Path sqliteFile(String url) {
     String rest = url.substring(SQLITE_PREFIX.length());
     if (rest.isBlank() || rest.startsWith(":") || rest.startsWith("file:") || rest.contains("?")) {
-      throw new LifecycleException("unsupported SQLite URL " + url + ": give a file path without "
-          + "options, jdbc:sqlite:<path> (the store sets its own pragmas; an in-memory database "
-          + "is not durable: tests can use InMemoryClusterStore from lifecycle-testkit)");
+      throw new LifecycleException(
+          "unsupported SQLite URL "
+              + url
+              + ": give a file path without "
+              + "options, jdbc:sqlite:<path> (the store sets its own pragmas; an in-memory database "
+              + "is not durable: tests can use InMemoryClusterStore from lifecycle-testkit)");
     }
     return Path.of(rest);
   }
@@ -744,19 +847,19 @@ public final class JdbcClusterStore implements ClusterStore {
   }
 
   /**
-   * Creates a missing SQLite file complete with its schema: built under a temporary name and
-   * linked into place (no replacing), so the store file never exists empty or half-made. An
-   * existing empty file is therefore damaged (cut off), never new.
+   * Creates a missing SQLite file complete with its schema: built under a temporary name and linked
+   * into place (no replacing), so the store file never exists empty or half-made. An existing empty
+   * file is therefore damaged (cut off), never new.
    */
-  private static void createIfAbsent(Path file, Properties props, Duration busyTimeout,
-      StoreErrors errors) throws SQLException {
+  private static void createIfAbsent(
+      Path file, Properties props, Duration busyTimeout, StoreErrors errors) throws SQLException {
     Path dir = file.getParent();
     try {
       Files.createDirectories(dir);
       if (Files.exists(file)) {
         if (Files.size(file) == 0) {
-          throw errors.damaged("it is empty: it was cut off, or was not created by this store",
-              null);
+          throw errors.damaged(
+              "it is empty: it was cut off, or was not created by this store", null);
         }
         return;
       }
@@ -788,8 +891,13 @@ public final class JdbcClusterStore implements ClusterStore {
         }
       }
     } catch (IOException e) {
-      throw new LifecycleException("cannot create the store file " + file + " (" + e
-          + "); make its directory writable by this process", e);
+      throw new LifecycleException(
+          "cannot create the store file "
+              + file
+              + " ("
+              + e
+              + "); make its directory writable by this process",
+          e);
     }
   }
 
@@ -802,8 +910,7 @@ public final class JdbcClusterStore implements ClusterStore {
   }
 
   /** Checks an existing SQLite file's structure and length before it is used. */
-  private static void check(Connection c, Path file, StoreErrors errors)
-      throws SQLException {
+  private static void check(Connection c, Path file, StoreErrors errors) throws SQLException {
     List<String> problems = new ArrayList<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
@@ -826,13 +933,23 @@ public final class JdbcClusterStore implements ClusterStore {
     try {
       size = Files.size(file);
     } catch (IOException e) {
-      throw new LifecycleException("cannot read the size of the store file " + file + " (" + e
-          + "); make it readable by this process", e);
+      throw new LifecycleException(
+          "cannot read the size of the store file "
+              + file
+              + " ("
+              + e
+              + "); make it readable by this process",
+          e);
     }
     // SQLite reads a page cut short as zeros and quick_check may not notice: check the length
     if (pageSize > 0 && size % pageSize != 0) {
-      throw errors.damaged("its length, " + size + " bytes, is not a whole number of "
-          + pageSize + "-byte pages: its end was cut off", null);
+      throw errors.damaged(
+          "its length, "
+              + size
+              + " bytes, is not a whole number of "
+              + pageSize
+              + "-byte pages: its end was cut off",
+          null);
     }
   }
 
@@ -884,8 +1001,9 @@ public final class JdbcClusterStore implements ClusterStore {
     public Builder url(String value) {
       Objects.requireNonNull(value, "jdbcUrl");
       if (value.isBlank()) {
-        throw new IllegalArgumentException("the JDBC URL is blank; give for example "
-            + "jdbc:postgresql://localhost:5432/lifecycle");
+        throw new IllegalArgumentException(
+            "the JDBC URL is blank; give for example "
+                + "jdbc:postgresql://localhost:5432/lifecycle");
       }
       this.url = value;
       return this;
@@ -905,8 +1023,8 @@ public final class JdbcClusterStore implements ClusterStore {
     }
 
     /**
-     * Sets how many connections the store holds, and so how many of its calls run at once;
-     * {@link #DEFAULT_POOL_SIZE} unless set.
+     * Sets how many connections the store holds, and so how many of its calls run at once; {@link
+     * #DEFAULT_POOL_SIZE} unless set.
      *
      * @param value from 1 to {@link #MAX_POOL_SIZE}
      * @return this builder
@@ -914,17 +1032,17 @@ public final class JdbcClusterStore implements ClusterStore {
      */
     public Builder poolSize(int value) {
       if (value < 1 || value > MAX_POOL_SIZE) {
-        throw new IllegalArgumentException("poolSize must be from 1 to " + MAX_POOL_SIZE
-            + ", got " + value);
+        throw new IllegalArgumentException(
+            "poolSize must be from 1 to " + MAX_POOL_SIZE + ", got " + value);
       }
       this.poolSize = value;
       return this;
     }
 
     /**
-     * Sets how long a SQLite call waits for another connection's or process's write to end
-     * before it fails with {@link TransientSpiException}; {@link #DEFAULT_BUSY_TIMEOUT} unless
-     * set. Ignored by PostgreSQL, where writers queue on row locks.
+     * Sets how long a SQLite call waits for another connection's or process's write to end before
+     * it fails with {@link TransientSpiException}; {@link #DEFAULT_BUSY_TIMEOUT} unless set.
+     * Ignored by PostgreSQL, where writers queue on row locks.
      *
      * @param value zero or more, at most {@link Integer#MAX_VALUE} milliseconds
      * @return this builder
@@ -934,8 +1052,8 @@ public final class JdbcClusterStore implements ClusterStore {
     public Builder busyTimeout(Duration value) {
       Objects.requireNonNull(value, "busyTimeout");
       if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("busyTimeout must be from 0 to "
-            + Integer.MAX_VALUE + " ms, got " + value);
+        throw new IllegalArgumentException(
+            "busyTimeout must be from 0 to " + Integer.MAX_VALUE + " ms, got " + value);
       }
       this.busyTimeout = value;
       return this;
@@ -946,14 +1064,15 @@ public final class JdbcClusterStore implements ClusterStore {
      *
      * @return the open store; close it when done
      * @throws IllegalStateException if no database or both kinds were chosen
-     * @throws LifecycleException if the store cannot be opened, saying why and what to do;
-     *     {@link TransientSpiException} if the database was busy or unreachable
+     * @throws LifecycleException if the store cannot be opened, saying why and what to do; {@link
+     *     TransientSpiException} if the database was busy or unreachable
      */
     public JdbcClusterStore build() {
       if ((file == null) == (url == null)) {
-        throw new IllegalStateException(file == null
-            ? "choose the database: call sqlite(file) or url(jdbcUrl)"
-            : "choose one database: sqlite(file) or url(jdbcUrl), not both");
+        throw new IllegalStateException(
+            file == null
+                ? "choose the database: call sqlite(file) or url(jdbcUrl)"
+                : "choose one database: sqlite(file) or url(jdbcUrl), not both");
       }
       return open(this);
     }

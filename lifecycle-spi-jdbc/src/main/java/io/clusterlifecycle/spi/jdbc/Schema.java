@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code lifecycle_schema} holds one row per applied migration; the highest version is the
  * schema version. Each migration runs in a transaction of its own, under a lock that keeps two
- * processes opening the same database from migrating it at once; a database whose version is
- * higher than the code knows is refused. Migrations are only ever appended to {@link #MIGRATIONS}.
+ * processes opening the same database from migrating it at once; a database whose version is higher
+ * than the code knows is refused. Migrations are only ever appended to {@link #MIGRATIONS}.
  */
 final class Schema {
   private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
@@ -27,9 +27,13 @@ final class Schema {
   record Migration(int version, String description, List<String> statements) {}
 
   /** Ordered by version, starting at 1 without gaps; placeholders are filled by the dialect. */
-  static final List<Migration> MIGRATIONS = List.of(
-      new Migration(1, "clusters, operations and the step journal", List.of(
-          """
+  static final List<Migration> MIGRATIONS =
+      List.of(
+          new Migration(
+              1,
+              "clusters, operations and the step journal",
+              List.of(
+                  """
           CREATE TABLE clusters (
             id ${key} PRIMARY KEY,
             name TEXT NOT NULL,
@@ -38,15 +42,15 @@ final class Schema {
             version BIGINT NOT NULL,
             created_at BIGINT NOT NULL,
             doc TEXT NOT NULL)""",
-          "CREATE INDEX clusters_by_creation ON clusters (created_at, id)",
-          """
+                  "CREATE INDEX clusters_by_creation ON clusters (created_at, id)",
+                  """
           CREATE TABLE operations (
             id ${key} PRIMARY KEY,
             cluster_id ${key} NOT NULL,
             created_at BIGINT NOT NULL,
             doc TEXT NOT NULL)""",
-          "CREATE INDEX operations_by_cluster ON operations (cluster_id, created_at, id)",
-          """
+                  "CREATE INDEX operations_by_cluster ON operations (cluster_id, created_at, id)",
+                  """
           CREATE TABLE journal (
             seq ${serial_key},
             operation_id ${key} NOT NULL,
@@ -54,20 +58,24 @@ final class Schema {
             status TEXT NOT NULL,
             at TEXT NOT NULL,
             detail TEXT NOT NULL)""",
-          "CREATE INDEX journal_by_operation ON journal (operation_id, seq)")),
-      new Migration(2, "backups, kept apart from their clusters", List.of(
-          """
+                  "CREATE INDEX journal_by_operation ON journal (operation_id, seq)")),
+          new Migration(
+              2,
+              "backups, kept apart from their clusters",
+              List.of(
+                  """
           CREATE TABLE backups (
             id ${key} PRIMARY KEY,
             cluster_id ${key} NOT NULL,
             created_at BIGINT NOT NULL,
             doc TEXT NOT NULL)""",
-          "CREATE INDEX backups_by_cluster ON backups (cluster_id, created_at, id)")));
+                  "CREATE INDEX backups_by_cluster ON backups (cluster_id, created_at, id)")));
 
   /** The schema version this code creates and understands. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
-  private static final String CREATE_SCHEMA_TABLE = """
+  private static final String CREATE_SCHEMA_TABLE =
+      """
       CREATE TABLE IF NOT EXISTS lifecycle_schema (
         version INTEGER PRIMARY KEY,
         description TEXT NOT NULL,
@@ -100,11 +108,16 @@ final class Schema {
           found = current;
         }
         if (current > VERSION) {
-          throw new LifecycleException("the cluster store " + errors.where()
-              + " has schema version " + current + ", newer than version " + VERSION
-              + " that this release of lifecycle-spi-jdbc knows: it was written by a newer "
-              + "release; upgrade the library, or open a copy of the store with the release "
-              + "that wrote it");
+          throw new LifecycleException(
+              "the cluster store "
+                  + errors.where()
+                  + " has schema version "
+                  + current
+                  + ", newer than version "
+                  + VERSION
+                  + " that this release of lifecycle-spi-jdbc knows: it was written by a newer "
+                  + "release; upgrade the library, or open a copy of the store with the release "
+                  + "that wrote it");
         }
         if (current == VERSION) {
           dialect.commit(c);
@@ -117,8 +130,9 @@ final class Schema {
             s.execute(dialect.sql(statement));
           }
         }
-        try (PreparedStatement p = c.prepareStatement(
-            "INSERT INTO lifecycle_schema (version, description, applied_at) VALUES (?, ?, ?)")) {
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "INSERT INTO lifecycle_schema (version, description, applied_at) VALUES (?, ?, ?)")) {
           p.setInt(1, m.version());
           p.setString(2, m.description());
           p.setString(3, RecordCodec.formatTime(Instant.now()));
@@ -126,8 +140,11 @@ final class Schema {
         }
         dialect.commit(c);
         committed = true;
-        LOG.info("cluster store {}: applied schema migration {} ({})", errors.where(),
-            m.version(), m.description());
+        LOG.info(
+            "cluster store {}: applied schema migration {} ({})",
+            errors.where(),
+            m.version(),
+            m.description());
       } finally {
         if (!committed) {
           dialect.rollback(c);

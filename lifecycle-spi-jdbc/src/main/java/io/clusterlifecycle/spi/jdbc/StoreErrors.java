@@ -5,8 +5,8 @@ import io.clusterlifecycle.api.spi.TransientSpiException;
 import java.sql.SQLException;
 
 /**
- * Turns JDBC failures into the exceptions the SPI promises: {@link TransientSpiException} for
- * those worth retrying, a {@link LifecycleException} saying what to do for the others.
+ * Turns JDBC failures into the exceptions the SPI promises: {@link TransientSpiException} for those
+ * worth retrying, a {@link LifecycleException} saying what to do for the others.
  */
 final class StoreErrors {
   private final Dialect dialect;
@@ -44,19 +44,59 @@ final class StoreErrors {
   LifecycleException translate(String what, SQLException e) {
     String cause = describe(e);
     return switch (dialect.classify(e)) {
-      case TRANSIENT -> new TransientSpiException("cannot " + what + ": the cluster store "
-          + where + " is busy (" + cause + "); retry later", e);
-      case CONNECTION_LOST -> new TransientSpiException("cannot " + what
-          + ": the connection to the cluster store " + where + " failed (" + cause
-          + "); retry once the database is reachable", e);
+      case TRANSIENT ->
+          new TransientSpiException(
+              "cannot "
+                  + what
+                  + ": the cluster store "
+                  + where
+                  + " is busy ("
+                  + cause
+                  + "); retry later",
+              e);
+      case CONNECTION_LOST ->
+          new TransientSpiException(
+              "cannot "
+                  + what
+                  + ": the connection to the cluster store "
+                  + where
+                  + " failed ("
+                  + cause
+                  + "); retry once the database is reachable",
+              e);
       case DAMAGED -> damaged(cause, e);
-      case DISK_FULL -> new LifecycleException("cannot " + what + ": the disk of the cluster store "
-          + where + " is full (" + cause + "); free some space and retry", e);
-      case NO_ACCESS -> new LifecycleException("cannot " + what + ": access to the cluster store "
-          + where + " was refused (" + cause + "); " + accessAdvice(), e);
-      case DUPLICATE, OTHER -> new LifecycleException("cannot " + what + " in the cluster store "
-          + where + ": " + cause + "; check the database's log and that nothing but this store "
-          + "writes its tables", e);
+      case DISK_FULL ->
+          new LifecycleException(
+              "cannot "
+                  + what
+                  + ": the disk of the cluster store "
+                  + where
+                  + " is full ("
+                  + cause
+                  + "); free some space and retry",
+              e);
+      case NO_ACCESS ->
+          new LifecycleException(
+              "cannot "
+                  + what
+                  + ": access to the cluster store "
+                  + where
+                  + " was refused ("
+                  + cause
+                  + "); "
+                  + accessAdvice(),
+              e);
+      case DUPLICATE, OTHER ->
+          new LifecycleException(
+              "cannot "
+                  + what
+                  + " in the cluster store "
+                  + where
+                  + ": "
+                  + cause
+                  + "; check the database's log and that nothing but this store "
+                  + "writes its tables",
+              e);
     };
   }
 
@@ -68,8 +108,12 @@ final class StoreErrors {
    * @return the exception
    */
   LifecycleException damaged(String why, Throwable cause) {
-    return new LifecycleException("the store file " + (file != null ? file : where)
-        + " is damaged (" + why + "); restore it from a backup or move it away to start empty",
+    return new LifecycleException(
+        "the store file "
+            + (file != null ? file : where)
+            + " is damaged ("
+            + why
+            + "); restore it from a backup or move it away to start empty",
         cause);
   }
 

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Run in a separate JVM by {@link ClusterStoreContract}: applies a number of read-modify-write
- * changes to one cluster record, retrying on version conflicts. Arguments: work directory,
- * cluster id, count, tag, then {@code sqlite <file>} or {@code url <jdbc-url> <user> <password>}.
- * Writes {@code <tag>.ready} in the work directory once connected, and starts when {@code go}
- * appears there.
+ * changes to one cluster record, retrying on version conflicts. Arguments: work directory, cluster
+ * id, count, tag, then {@code sqlite <file>} or {@code url <jdbc-url> <user> <password>}. Writes
+ * {@code <tag>.ready} in the work directory once connected, and starts when {@code go} appears
+ * there.
  */
 public final class CasLoopMain {
   private static final long TIMEOUT_SECONDS = 60;
@@ -24,13 +24,17 @@ public final class CasLoopMain {
     String clusterId = args[1];
     int count = Integer.parseInt(args[2]);
     String tag = args[3];
-    JdbcClusterStore.Builder builder = switch (args[4]) {
-      case "sqlite" -> JdbcClusterStore.builder().sqlite(Path.of(args[5]));
-      case "url" -> JdbcClusterStore.builder().url(args[5]).credentials(args[6], args[7]);
-      default -> throw new IllegalArgumentException("sqlite or url, not " + args[4]);
-    };
+    JdbcClusterStore.Builder builder =
+        switch (args[4]) {
+          case "sqlite" -> JdbcClusterStore.builder().sqlite(Path.of(args[5]));
+          case "url" -> JdbcClusterStore.builder().url(args[5]).credentials(args[6], args[7]);
+          default -> throw new IllegalArgumentException("sqlite or url, not " + args[4]);
+        };
     try (JdbcClusterStore store = builder.build()) {
-      if (store.get(clusterId).toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+      if (store
+          .get(clusterId)
+          .toCompletableFuture()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
           .isEmpty()) {
         throw new IllegalStateException("cluster " + clusterId + " is not in the store");
       }
@@ -64,13 +68,19 @@ public final class CasLoopMain {
     int conflicts = 0;
     for (int done = 0; done < count; ) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(tag + ": only " + done + " of " + count + " updates in "
-            + TIMEOUT_SECONDS + " s");
+        throw new IllegalStateException(
+            tag + ": only " + done + " of " + count + " updates in " + TIMEOUT_SECONDS + " s");
       }
-      Cluster c = store.get(clusterId).toCompletableFuture()
-          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).orElseThrow();
+      Cluster c =
+          store
+              .get(clusterId)
+              .toCompletableFuture()
+              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+              .orElseThrow();
       try {
-        store.put(c.toBuilder().addHistory(tag + "-" + done).build()).toCompletableFuture()
+        store
+            .put(c.toBuilder().addHistory(tag + "-" + done).build())
+            .toCompletableFuture()
             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         done++;
       } catch (ExecutionException e) {

@@ -14,8 +14,8 @@ import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
-import io.clusterlifecycle.api.spi.JournalEntry.Status;
 import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.JournalEntry.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,20 +38,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@link JdbcClusterStore} promises beyond the
- * {@link io.clusterlifecycle.api.spi.ClusterStore} contract, run against each database: times,
- * ties broken by id, precise failures, schema creation and migration, processes sharing a
- * database. A subclass supplies a fresh database per test. The SPI contract itself is checked by
- * the testkit's {@link io.clusterlifecycle.testkit.compat.ClusterStoreCompatibilityKit}, which
- * {@link JdbcClusterStoreSqliteCompatibilityTest} and
- * {@link JdbcClusterStorePostgresCompatibilityIT} run.
+ * What {@link JdbcClusterStore} promises beyond the {@link
+ * io.clusterlifecycle.api.spi.ClusterStore} contract, run against each database: times, ties broken
+ * by id, precise failures, schema creation and migration, processes sharing a database. A subclass
+ * supplies a fresh database per test. The SPI contract itself is checked by the testkit's {@link
+ * io.clusterlifecycle.testkit.compat.ClusterStoreCompatibilityKit}, which {@link
+ * JdbcClusterStoreSqliteCompatibilityTest} and {@link JdbcClusterStorePostgresCompatibilityIT} run.
  */
 abstract class ClusterStoreContract {
   /** Updates each of the two processes makes in the two-process test. */
   static final int PROCESS_UPDATES = 100;
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   /** The store of the test, on a fresh database. */
   JdbcClusterStore store;
@@ -112,9 +110,10 @@ abstract class ClusterStoreContract {
 
   @Test
   void journal_keepsTimesExactly_belowTheMillisecond() {
-    List<JournalEntry> entries = List.of(
-        entry("op-1", "s1", Status.SUCCEEDED, T0.plusNanos(1_500_001)),
-        entry("op-1", "s2", Status.SUCCEEDED, T0.plusNanos(7)));
+    List<JournalEntry> entries =
+        List.of(
+            entry("op-1", "s1", Status.SUCCEEDED, T0.plusNanos(1_500_001)),
+            entry("op-1", "s2", Status.SUCCEEDED, T0.plusNanos(7)));
 
     await(store.appendJournal(entries));
     store.close();
@@ -132,7 +131,8 @@ abstract class ClusterStoreContract {
     await(store.put(cluster("C-z", "first-of-ties", T0.plusSeconds(10))));
     await(store.put(cluster("c-0", "first", T0)));
 
-    assertThat(await(store.list())).extracting(Cluster::id)
+    assertThat(await(store.list()))
+        .extracting(Cluster::id)
         .containsExactly("c-0", "C-z", "c-b", "c-c", "c-a");
   }
 
@@ -169,7 +169,8 @@ abstract class ClusterStoreContract {
   void closedStore_failsWithALifecycleException_sayingToOpenItAgain() {
     store.close();
 
-    assertThat(failure(store.get("c1"))).isInstanceOf(LifecycleException.class)
+    assertThat(failure(store.get("c1")))
+        .isInstanceOf(LifecycleException.class)
         .hasMessageContaining("is closed; open it again");
     assertThat(failure(store.appendJournal(List.of(entry("op", "s", Status.STARTED, T0)))))
         .isInstanceOf(LifecycleException.class);
@@ -194,7 +195,8 @@ abstract class ClusterStoreContract {
     Cluster c = await(store.put(cluster("c1", "demo", T0)));
     store.close();
     // what the previous release (schema version 1, no backups table) left behind
-    try (Connection conn = connect(); Statement s = conn.createStatement()) {
+    try (Connection conn = connect();
+        Statement s = conn.createStatement()) {
       s.execute("DROP TABLE backups");
       s.executeUpdate("DELETE FROM lifecycle_schema WHERE version > 1");
     }
@@ -205,7 +207,8 @@ abstract class ClusterStoreContract {
 
     assertThat(await(again.get("c1"))).contains(c);
     assertThat(await(again.backups("c1"))).containsExactly(b);
-    try (Connection conn = connect(); Statement s = conn.createStatement();
+    try (Connection conn = connect();
+        Statement s = conn.createStatement();
         ResultSet rs = s.executeQuery("SELECT version FROM lifecycle_schema ORDER BY version")) {
       List<Integer> versions = new ArrayList<>();
       while (rs.next()) {
@@ -219,17 +222,20 @@ abstract class ClusterStoreContract {
   void schemaVersion_isRecorded_once() throws SQLException {
     open().close();
 
-    try (Connection c = connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT version, description, applied_at FROM lifecycle_schema ORDER BY version")) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version, description, applied_at FROM lifecycle_schema ORDER BY version")) {
       List<Integer> versions = new ArrayList<>();
       while (rs.next()) {
         versions.add(rs.getInt(1));
         assertThat(rs.getString(2)).isNotBlank();
         assertThat(rs.getString(3)).endsWith("Z");
       }
-      assertThat(versions).containsExactlyElementsOf(
-          IntStream.rangeClosed(1, JdbcClusterStore.SCHEMA_VERSION).boxed().toList());
+      assertThat(versions)
+          .containsExactlyElementsOf(
+              IntStream.rangeClosed(1, JdbcClusterStore.SCHEMA_VERSION).boxed().toList());
     }
   }
 
@@ -242,10 +248,12 @@ abstract class ClusterStoreContract {
     try {
       List<Future<JdbcClusterStore>> opening = new ArrayList<>();
       for (int i = 0; i < stores; i++) {
-        opening.add(pool.submit(() -> {
-          start.await(10, TimeUnit.SECONDS);
-          return track(builder().build());
-        }));
+        opening.add(
+            pool.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  return track(builder().build());
+                }));
       }
       for (Future<JdbcClusterStore> f : opening) {
         await(f.get(60, TimeUnit.SECONDS).put(cluster("c-" + opening.indexOf(f), "d", T0)));
@@ -254,7 +262,8 @@ abstract class ClusterStoreContract {
       pool.shutdownNow();
     }
 
-    try (Connection c = connect(); Statement s = c.createStatement();
+    try (Connection c = connect();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM lifecycle_schema")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isEqualTo(JdbcClusterStore.SCHEMA_VERSION);
@@ -267,14 +276,22 @@ abstract class ClusterStoreContract {
   void newerSchema_isRefusedAtOpen_withAClearMessage() throws SQLException {
     store.close();
     int newer = JdbcClusterStore.SCHEMA_VERSION + 1;
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.executeUpdate("INSERT INTO lifecycle_schema (version, description, applied_at)"
-          + " VALUES (" + newer + ", 'from the future', '2030-01-01T00:00:00.000Z')");
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO lifecycle_schema (version, description, applied_at)"
+              + " VALUES ("
+              + newer
+              + ", 'from the future', '2030-01-01T00:00:00.000Z')");
     }
 
-    assertThatThrownBy(this::open).isInstanceOf(LifecycleException.class)
-        .hasMessageContaining("has schema version " + newer + ", newer than version "
-            + JdbcClusterStore.SCHEMA_VERSION)
+    assertThatThrownBy(this::open)
+        .isInstanceOf(LifecycleException.class)
+        .hasMessageContaining(
+            "has schema version "
+                + newer
+                + ", newer than version "
+                + JdbcClusterStore.SCHEMA_VERSION)
         .hasMessageContaining("upgrade the library");
   }
 
@@ -283,16 +300,24 @@ abstract class ClusterStoreContract {
   @Test
   void twoProcesses_readModifyWriteLoopsOnOneRecord_loseNoUpdate() throws Exception {
     Cluster start = await(store.put(cluster("c1", "demo", T0)));
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), CasLoopMain.class.getName(),
-        work.toString(), "c1", String.valueOf(PROCESS_UPDATES), "child"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CasLoopMain.class.getName(),
+                work.toString(),
+                "c1",
+                String.valueOf(PROCESS_UPDATES),
+                "child"));
     cmd.addAll(childTarget());
     Path log = work.resolve("child.log");
-    Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process child =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      Awaitility.await("child JVM ready").atMost(Duration.ofSeconds(30))
+      Awaitility.await("child JVM ready")
+          .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(5))
           .failFast("child JVM ended; its log: " + log, () -> !child.isAlive())
           .until(() -> Files.exists(work.resolve("child.ready")));
@@ -301,18 +326,21 @@ abstract class ClusterStoreContract {
       int conflicts = CasLoopMain.loop(store, "c1", PROCESS_UPDATES, "parent");
 
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
-      assertThat(child.exitValue()).as("child exit code; its output: %s",
-          Files.readString(log)).isZero();
+      assertThat(child.exitValue())
+          .as("child exit code; its output: %s", Files.readString(log))
+          .isZero();
       Cluster last = await(store.get("c1")).orElseThrow();
       assertThat(last.version()).isEqualTo(1 + 2L * PROCESS_UPDATES);
       List<String> expected = new ArrayList<>(start.history());
-      IntStream.range(0, PROCESS_UPDATES).forEach(i -> {
-        expected.add("parent-" + i);
-        expected.add("child-" + i);
-      });
+      IntStream.range(0, PROCESS_UPDATES)
+          .forEach(
+              i -> {
+                expected.add("parent-" + i);
+                expected.add("child-" + i);
+              });
       assertThat(last.history()).containsExactlyInAnyOrderElementsOf(expected);
-      System.out.printf("two processes: parent met %d conflicts; %s%n", conflicts,
-          Files.readString(log).strip());
+      System.out.printf(
+          "two processes: parent met %d conflicts; %s%n", conflicts, Files.readString(log).strip());
     } finally {
       child.destroyForcibly();
     }

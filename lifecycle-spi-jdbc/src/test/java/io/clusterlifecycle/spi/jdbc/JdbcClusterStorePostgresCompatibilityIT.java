@@ -1,8 +1,8 @@
 package io.clusterlifecycle.spi.jdbc;
 
-import io.clusterlifecycle.testsupport.PostgresServer;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.testkit.compat.ClusterStoreCompatibilityKit;
+import io.clusterlifecycle.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

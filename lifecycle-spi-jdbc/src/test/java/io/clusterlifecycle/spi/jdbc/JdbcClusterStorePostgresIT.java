@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The store on a real PostgreSQL server (Debian's {@code postgresql} package, started for this
- * class on 127.0.0.1): the shared contract, each test on a new database, plus connection
- * failures. Fails, never skips, when the server binaries are missing.
+ * class on 127.0.0.1): the shared contract, each test on a new database, plus connection failures.
+ * Fails, never skips, when the server binaries are missing.
  */
 class JdbcClusterStorePostgresIT extends ClusterStoreContract {
   private static PostgresServer server;
@@ -49,7 +49,8 @@ class JdbcClusterStorePostgresIT extends ClusterStoreContract {
 
   @Override
   JdbcClusterStore.Builder builder() {
-    return JdbcClusterStore.builder().url(url)
+    return JdbcClusterStore.builder()
+        .url(url)
         .credentials(PostgresServer.USER, PostgresServer.PASSWORD);
   }
 
@@ -68,15 +69,19 @@ class JdbcClusterStorePostgresIT extends ClusterStoreContract {
       throws SQLException {
     JdbcClusterStore single = track(builder().poolSize(1).build());
     Cluster c = await(single.put(cluster("c1", "demo", T0)));
-    try (Connection admin = connect(); Statement s = admin.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid))"
-            + " FROM pg_stat_activity WHERE datname = current_database()"
-            + " AND pid <> pg_backend_pid()")) {
+    try (Connection admin = connect();
+        Statement s = admin.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(pg_terminate_backend(pid))"
+                    + " FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND pid <> pg_backend_pid()")) {
       rs.next();
       assertThat(rs.getInt(1)).as("connections terminated").isGreaterThanOrEqualTo(1);
     }
 
-    assertThat(failure(single.get("c1"))).isInstanceOf(TransientSpiException.class)
+    assertThat(failure(single.get("c1")))
+        .isInstanceOf(TransientSpiException.class)
         .hasMessageContaining("the connection to the cluster store");
     assertThat(await(single.get("c1"))).contains(c);
   }
@@ -84,31 +89,42 @@ class JdbcClusterStorePostgresIT extends ClusterStoreContract {
   @Test
   void wrongPassword_failsAtOpen_sayingWhatToCheck() {
     assertThatThrownBy(() -> JdbcClusterStore.open(url, PostgresServer.USER, "wrong"))
-        .isInstanceOf(LifecycleException.class).isNotInstanceOf(TransientSpiException.class)
+        .isInstanceOf(LifecycleException.class)
+        .isNotInstanceOf(TransientSpiException.class)
         .hasMessageContaining("check the user name, the password and the database name")
         .hasMessageNotContaining("wrong");
   }
 
   @Test
   void serverNotListening_failsAtOpen_transiently() {
-    assertThatThrownBy(() -> JdbcClusterStore.open("jdbc:postgresql://127.0.0.1:1/none",
-        PostgresServer.USER, PostgresServer.PASSWORD))
+    assertThatThrownBy(
+            () ->
+                JdbcClusterStore.open(
+                    "jdbc:postgresql://127.0.0.1:1/none",
+                    PostgresServer.USER,
+                    PostgresServer.PASSWORD))
         .isInstanceOf(TransientSpiException.class)
         .hasMessageContaining("retry once the database is reachable");
   }
 
   @Test
   void idsAreOrderedByteWise_whateverTheDatabaseLocale() throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT collation_name FROM information_schema.columns"
-            + " WHERE table_name = 'clusters' AND column_name = 'id'")) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT collation_name FROM information_schema.columns"
+                    + " WHERE table_name = 'clusters' AND column_name = 'id'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("C");
     }
-    try (Connection c = connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT column_name, collation_name"
-            + " FROM information_schema.columns WHERE table_name = 'backups'"
-            + " AND column_name IN ('id', 'cluster_id') ORDER BY column_name")) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT column_name, collation_name"
+                    + " FROM information_schema.columns WHERE table_name = 'backups'"
+                    + " AND column_name IN ('id', 'cluster_id') ORDER BY column_name")) {
       List<String> collations = new java.util.ArrayList<>();
       while (rs.next()) {
         collations.add(rs.getString(1) + " " + rs.getString(2));

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file; another client is another store on the same file.
  */
 class JdbcClusterStoreSqliteCompatibilityTest extends ClusterStoreCompatibilityKit {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   protected ClusterStore newStore() {

@@ -68,21 +68,26 @@ class JdbcClusterStoreSqliteTest extends ClusterStoreContract {
 
   @Test
   void connections_useWal_synchronousFull_foreignKeys_andTheBusyTimeout() {
-    Map<String, String> pragmas = await(store.withConnection("read pragmas", c -> {
-      try (Statement s = c.createStatement()) {
-        return Map.of(
-            "journal_mode", pragma(s, "journal_mode"),
-            "synchronous", pragma(s, "synchronous"),
-            "foreign_keys", pragma(s, "foreign_keys"),
-            "busy_timeout", pragma(s, "busy_timeout"));
-      }
-    }));
+    Map<String, String> pragmas =
+        await(
+            store.withConnection(
+                "read pragmas",
+                c -> {
+                  try (Statement s = c.createStatement()) {
+                    return Map.of(
+                        "journal_mode", pragma(s, "journal_mode"),
+                        "synchronous", pragma(s, "synchronous"),
+                        "foreign_keys", pragma(s, "foreign_keys"),
+                        "busy_timeout", pragma(s, "busy_timeout"));
+                  }
+                }));
 
-    assertThat(pragmas).containsEntry("journal_mode", "wal")
+    assertThat(pragmas)
+        .containsEntry("journal_mode", "wal")
         .containsEntry("synchronous", "2") // FULL
         .containsEntry("foreign_keys", "1")
-        .containsEntry("busy_timeout",
-            String.valueOf(JdbcClusterStore.DEFAULT_BUSY_TIMEOUT.toMillis()));
+        .containsEntry(
+            "busy_timeout", String.valueOf(JdbcClusterStore.DEFAULT_BUSY_TIMEOUT.toMillis()));
   }
 
   private static String pragma(Statement s, String name) throws SQLException {
@@ -168,7 +173,8 @@ class JdbcClusterStoreSqliteTest extends ClusterStoreContract {
 
   private org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable>
       assertDamagedAtOpen() {
-    return assertThatThrownBy(this::open).isInstanceOf(LifecycleException.class)
+    return assertThatThrownBy(this::open)
+        .isInstanceOf(LifecycleException.class)
         .isNotInstanceOf(TransientSpiException.class)
         .hasMessageStartingWith("the store file " + file + " is damaged (")
         .hasMessageContaining("); restore it from a backup or move it away to start empty");
@@ -179,7 +185,8 @@ class JdbcClusterStoreSqliteTest extends ClusterStoreContract {
   @Test
   void writeLockHeldBeyondTheBusyTimeout_failsTransiently_thenWorksAgain() throws Exception {
     JdbcClusterStore impatient = track(builder().busyTimeout(Duration.ofMillis(200)).build());
-    try (Connection other = connect(); Statement s = other.createStatement()) {
+    try (Connection other = connect();
+        Statement s = other.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
 
       Throwable t = failure(impatient.put(cluster("c1", "demo", T0)));
@@ -194,7 +201,8 @@ class JdbcClusterStoreSqliteTest extends ClusterStoreContract {
   void writeLockHeldShorterThanTheBusyTimeout_makesAWriterWait_notFail() throws Exception {
     Cluster v1 = await(store.put(cluster("c1", "demo", T0)));
     CompletableFuture<Cluster> put;
-    try (Connection other = connect(); Statement s = other.createStatement()) {
+    try (Connection other = connect();
+        Statement s = other.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
       put = store.put(v1.toBuilder().state(ClusterState.STOPPED).build()).toCompletableFuture();
 
@@ -211,22 +219,27 @@ class JdbcClusterStoreSqliteTest extends ClusterStoreContract {
   void unsupportedUrls_areRefusedWithTheSupportedForms() {
     assertThatThrownBy(() -> JdbcClusterStore.open("jdbc:mysql://localhost/x", "u", "p"))
         .isInstanceOf(LifecycleException.class)
-        .hasMessageContaining("jdbc:sqlite:<file>").hasMessageContaining("jdbc:postgresql://");
+        .hasMessageContaining("jdbc:sqlite:<file>")
+        .hasMessageContaining("jdbc:postgresql://");
     assertThatThrownBy(() -> JdbcClusterStore.open("jdbc:sqlite::memory:", null, null))
-        .isInstanceOf(LifecycleException.class).hasMessageContaining("not durable");
+        .isInstanceOf(LifecycleException.class)
+        .hasMessageContaining("not durable");
   }
 
   @Test
   void builder_checksItsArguments() {
     assertThatThrownBy(() -> JdbcClusterStore.builder().poolSize(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from 1 to 64");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("from 1 to 64");
     assertThatThrownBy(() -> JdbcClusterStore.builder().busyTimeout(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> JdbcClusterStore.builder().url(" "))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> JdbcClusterStore.builder().build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("choose the database");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("choose the database");
     assertThatThrownBy(() -> JdbcClusterStore.builder().sqlite(file).url("jdbc:sqlite:x").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not both");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not both");
   }
 }

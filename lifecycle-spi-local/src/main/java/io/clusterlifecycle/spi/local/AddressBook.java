@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The loopback addresses handed out in one home, persisted in {@code HOME/addresses.json}.
- * Callers hold the home's node lock, which makes allocation unique across processes.
+ * The loopback addresses handed out in one home, persisted in {@code HOME/addresses.json}. Callers
+ * hold the home's node lock, which makes allocation unique across processes.
  *
  * <p>Addresses are {@code 127.0.x.y} with {@code y} in 1..254, skipping {@code 127.0.0.1}. A cursor
  * moves forward so that an address freed by a deleted node is handed out again only after all
@@ -55,8 +55,8 @@ final class AddressBook {
         return address;
       }
     }
-    throw new LifecycleException("no free loopback address left in " + file + " ("
-        + used.size() + " in use)");
+    throw new LifecycleException(
+        "no free loopback address left in " + file + " (" + used.size() + " in use)");
   }
 
   /** Frees the node's address. Call under the node lock. */

@@ -19,19 +19,20 @@ final class Async {
   static <T> CompletableFuture<T> supply(Executor executor, String what, IoCallable<T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
-      executor.execute(() -> {
-        try {
-          result.complete(work.call());
-        } catch (IOException | UncheckedIOException e) {
-          result.completeExceptionally(new LifecycleException("cannot " + what + ": "
-              + e.getMessage(), e));
-        } catch (RuntimeException | Error e) {
-          result.completeExceptionally(e);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              result.complete(work.call());
+            } catch (IOException | UncheckedIOException e) {
+              result.completeExceptionally(
+                  new LifecycleException("cannot " + what + ": " + e.getMessage(), e));
+            } catch (RuntimeException | Error e) {
+              result.completeExceptionally(e);
+            }
+          });
     } catch (RejectedExecutionException e) {
-      result.completeExceptionally(new IllegalStateException("cannot " + what
-          + ": the executor is closed", e));
+      result.completeExceptionally(
+          new IllegalStateException("cannot " + what + ": the executor is closed", e));
     }
     return result;
   }

@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * File writes that a killed process never leaves half done: content goes to a temporary file in
- * the same directory, is forced to disk, and is then renamed over the target in one atomic step;
- * the directory is forced too so that the rename survives a power loss where the platform allows.
+ * File writes that a killed process never leaves half done: content goes to a temporary file in the
+ * same directory, is forced to disk, and is then renamed over the target in one atomic step; the
+ * directory is forced too so that the rename survives a power loss where the platform allows.
  */
 final class AtomicFiles {
   /** Prefix of temporary files and directories; readers skip names starting with a dot. */
@@ -36,8 +36,8 @@ final class AtomicFiles {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -82,34 +82,37 @@ final class AtomicFiles {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-        if (exc instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw exc;
-      }
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+            if (exc instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw exc;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        if (exc != null && !(exc instanceof NoSuchFileException)) {
-          throw exc;
-        }
-        try {
-          Files.deleteIfExists(dir);
-        } catch (DirectoryNotEmptyException e) {
-          // something was written into it meanwhile: one more pass
-          deleteRecursively(dir);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            if (exc != null && !(exc instanceof NoSuchFileException)) {
+              throw exc;
+            }
+            try {
+              Files.deleteIfExists(dir);
+            } catch (DirectoryNotEmptyException e) {
+              // something was written into it meanwhile: one more pass
+              deleteRecursively(dir);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

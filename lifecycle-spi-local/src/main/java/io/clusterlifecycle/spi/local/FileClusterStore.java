@@ -33,27 +33,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster, operation and backup records as JSON files in a {@link LocalHome}: the embedded
- * default {@link ClusterStore}.
+ * Cluster, operation and backup records as JSON files in a {@link LocalHome}: the embedded default
+ * {@link ClusterStore}.
  *
- * <p>A cluster is {@code HOME/clusters/<cluster-id>.json}, an operation
- * {@code HOME/operations/<operation-id>.json} (its journal {@code <operation-id>.journal} next to
- * it) and a backup {@code HOME/backup-records/<backup-id>.json}, each in the form of
- * {@link RecordCodec}. Backup records are apart from the clusters: {@link #delete} leaves them.
- * Every write
- * goes to a temporary file that is forced to disk and then renamed over the record, so a
- * completed stage means the record is durable and a killed process never leaves a torn one.
+ * <p>A cluster is {@code HOME/clusters/<cluster-id>.json}, an operation {@code
+ * HOME/operations/<operation-id>.json} (its journal {@code <operation-id>.journal} next to it) and
+ * a backup {@code HOME/backup-records/<backup-id>.json}, each in the form of {@link RecordCodec}.
+ * Backup records are apart from the clusters: {@link #delete} leaves them. Every write goes to a
+ * temporary file that is forced to disk and then renamed over the record, so a completed stage
+ * means the record is durable and a killed process never leaves a torn one.
  *
  * <p>{@link #put} is a compare-and-set on {@link Cluster#version()} that holds across threads,
- * store instances and processes sharing the home: the check and the write happen under a lock
- * file. The stored and returned record is the given one with its version incremented, as read
- * back from the file (so times carry milliseconds, as {@link RecordCodec} writes them). Ids must
- * be usable as file names (see {@link LocalHome#nodeDirectory}); other ids fail the stage with
- * {@link IllegalArgumentException}. A record file that is not a valid record fails the stage
- * that reads it with {@link IllegalStateException} naming the file.
+ * store instances and processes sharing the home: the check and the write happen under a lock file.
+ * The stored and returned record is the given one with its version incremented, as read back from
+ * the file (so times carry milliseconds, as {@link RecordCodec} writes them). Ids must be usable as
+ * file names (see {@link LocalHome#nodeDirectory}); other ids fail the stage with {@link
+ * IllegalArgumentException}. A record file that is not a valid record fails the stage that reads it
+ * with {@link IllegalStateException} naming the file.
  *
- * <p>Methods never throw: a null argument fails the stage with {@link NullPointerException},
- * and a call on a closed store fails it with {@link IllegalStateException}. Thread-safe.
+ * <p>Methods never throw: a null argument fails the stage with {@link NullPointerException}, and a
+ * call on a closed store fails it with {@link IllegalStateException}. Thread-safe.
  */
 public final class FileClusterStore implements ClusterStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileClusterStore.class);
@@ -96,8 +95,7 @@ public final class FileClusterStore implements ClusterStore {
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Cluster>> get(String clusterId) {
-    return run("read cluster " + clusterId, () ->
-        read(clusterFile(clusterId), Cluster.class));
+    return run("read cluster " + clusterId, () -> read(clusterFile(clusterId), Cluster.class));
   }
 
   /**
@@ -107,34 +105,43 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<List<Cluster>> list() {
-    return run("list clusters", () ->
-        readAll(home.clustersDirectory(), Cluster.class, c -> true,
-            Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id)));
+    return run(
+        "list clusters",
+        () ->
+            readAll(
+                home.clustersDirectory(),
+                Cluster.class,
+                c -> true,
+                Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id)));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Fails with {@link VersionConflictException} when the stored version differs from
-   * {@code cluster.version()} (a version of {@code 0} requires that no record exists).
+   * <p>Fails with {@link VersionConflictException} when the stored version differs from {@code
+   * cluster.version()} (a version of {@code 0} requires that no record exists).
    */
   @Override
   public CompletionStage<Cluster> put(Cluster cluster) {
     if (cluster == null) {
       return nullArgument("cluster");
     }
-    return run("store cluster " + cluster.id(), () -> {
-      Path file = clusterFile(cluster.id());
-      return HomeLocks.withLock(lockFile, () -> {
-        long stored = read(file, Cluster.class).map(Cluster::version).orElse(0L);
-        if (stored != cluster.version()) {
-          throw new VersionConflictException(cluster.id(), cluster.version(), stored);
-        }
-        String json = RecordCodec.write(cluster.withVersion(cluster.version() + 1));
-        AtomicFiles.writeString(file, json + "\n");
-        return RecordCodec.read(json, Cluster.class);
-      });
-    });
+    return run(
+        "store cluster " + cluster.id(),
+        () -> {
+          Path file = clusterFile(cluster.id());
+          return HomeLocks.withLock(
+              lockFile,
+              () -> {
+                long stored = read(file, Cluster.class).map(Cluster::version).orElse(0L);
+                if (stored != cluster.version()) {
+                  throw new VersionConflictException(cluster.id(), cluster.version(), stored);
+                }
+                String json = RecordCodec.write(cluster.withVersion(cluster.version() + 1));
+                AtomicFiles.writeString(file, json + "\n");
+                return RecordCodec.read(json, Cluster.class);
+              });
+        });
   }
 
   /**
@@ -144,23 +151,27 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
-    return run("delete cluster " + clusterId, () -> {
-      Path file = clusterFile(clusterId);
-      HomeLocks.withLock(lockFile, () -> {
-        for (Path op : files(home.operationsDirectory())) {
-          Optional<Operation> o = readQuietly(op, Operation.class);
-          if (o.isPresent() && o.get().clusterId().equals(clusterId)) {
-            Files.deleteIfExists(op);
-            Files.deleteIfExists(journalFile(o.get().id()));
-          }
-        }
-        Files.deleteIfExists(file);
-        AtomicFiles.syncDirectory(home.operationsDirectory());
-        AtomicFiles.syncDirectory(home.clustersDirectory());
-        return null;
-      });
-      return null;
-    });
+    return run(
+        "delete cluster " + clusterId,
+        () -> {
+          Path file = clusterFile(clusterId);
+          HomeLocks.withLock(
+              lockFile,
+              () -> {
+                for (Path op : files(home.operationsDirectory())) {
+                  Optional<Operation> o = readQuietly(op, Operation.class);
+                  if (o.isPresent() && o.get().clusterId().equals(clusterId)) {
+                    Files.deleteIfExists(op);
+                    Files.deleteIfExists(journalFile(o.get().id()));
+                  }
+                }
+                Files.deleteIfExists(file);
+                AtomicFiles.syncDirectory(home.operationsDirectory());
+                AtomicFiles.syncDirectory(home.clustersDirectory());
+                return null;
+              });
+          return null;
+        });
   }
 
   /** {@inheritDoc} */
@@ -169,22 +180,26 @@ public final class FileClusterStore implements ClusterStore {
     if (operation == null) {
       return nullArgument("operation");
     }
-    return run("store operation " + operation.id(), () -> {
-      Path file = operationFile(operation.id());
-      String json = RecordCodec.write(operation) + "\n";
-      HomeLocks.withLock(lockFile, () -> {
-        AtomicFiles.writeString(file, json);
-        return null;
-      });
-      return null;
-    });
+    return run(
+        "store operation " + operation.id(),
+        () -> {
+          Path file = operationFile(operation.id());
+          String json = RecordCodec.write(operation) + "\n";
+          HomeLocks.withLock(
+              lockFile,
+              () -> {
+                AtomicFiles.writeString(file, json);
+                return null;
+              });
+          return null;
+        });
   }
 
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Operation>> getOperation(String operationId) {
-    return run("read operation " + operationId, () ->
-        read(operationFile(operationId), Operation.class));
+    return run(
+        "read operation " + operationId, () -> read(operationFile(operationId), Operation.class));
   }
 
   /**
@@ -197,17 +212,21 @@ public final class FileClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return run("list operations of cluster " + clusterId, () ->
-        readAll(home.operationsDirectory(), Operation.class,
-            o -> o.clusterId().equals(clusterId),
-            Comparator.comparing(Operation::createdAt).thenComparing(Operation::id)));
+    return run(
+        "list operations of cluster " + clusterId,
+        () ->
+            readAll(
+                home.operationsDirectory(),
+                Operation.class,
+                o -> o.clusterId().equals(clusterId),
+                Comparator.comparing(Operation::createdAt).thenComparing(Operation::id)));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Each operation's journal is a JSON-lines file next to its record, appended to and forced
-   * to disk once per batch and file.
+   * <p>Each operation's journal is a JSON-lines file next to its record, appended to and forced to
+   * disk once per batch and file.
    */
   @Override
   public CompletionStage<Void> appendJournal(List<JournalEntry> entries) {
@@ -217,25 +236,33 @@ public final class FileClusterStore implements ClusterStore {
     } catch (NullPointerException e) {
       return nullArgument("entries, or one of its entries,");
     }
-    return run("append " + batch.size() + " journal entries", () -> {
-      Map<String, StringBuilder> byOperation = new LinkedHashMap<>();
-      for (JournalEntry e : batch) {
-        byOperation.computeIfAbsent(e.operationId(), k -> new StringBuilder())
-            .append(RecordCodec.write(e)).append('\n');
-      }
-      for (Map.Entry<String, StringBuilder> e : byOperation.entrySet()) {
-        try (FileChannel ch = FileChannel.open(journalFile(e.getKey()), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-          ByteBuffer bytes = ByteBuffer.wrap(e.getValue().toString()
-              .getBytes(StandardCharsets.UTF_8));
-          while (bytes.hasRemaining()) {
-            ch.write(bytes);
+    return run(
+        "append " + batch.size() + " journal entries",
+        () -> {
+          Map<String, StringBuilder> byOperation = new LinkedHashMap<>();
+          for (JournalEntry e : batch) {
+            byOperation
+                .computeIfAbsent(e.operationId(), k -> new StringBuilder())
+                .append(RecordCodec.write(e))
+                .append('\n');
           }
-          ch.force(false);
-        }
-      }
-      return null;
-    });
+          for (Map.Entry<String, StringBuilder> e : byOperation.entrySet()) {
+            try (FileChannel ch =
+                FileChannel.open(
+                    journalFile(e.getKey()),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+              ByteBuffer bytes =
+                  ByteBuffer.wrap(e.getValue().toString().getBytes(StandardCharsets.UTF_8));
+              while (bytes.hasRemaining()) {
+                ch.write(bytes);
+              }
+              ch.force(false);
+            }
+          }
+          return null;
+        });
   }
 
   /**
@@ -246,26 +273,29 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<List<JournalEntry>> journal(String operationId) {
-    return run("read journal of " + operationId, () -> {
-      Path file = journalFile(operationId);
-      if (!Files.exists(file)) {
-        return List.of();
-      }
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      List<JournalEntry> out = new ArrayList<>(lines.size());
-      for (int i = 0; i < lines.size(); i++) {
-        try {
-          out.add(RecordCodec.read(lines.get(i), JournalEntry.class));
-        } catch (IllegalArgumentException e) {
-          if (i < lines.size() - 1) {
-            throw new IllegalStateException("journal " + file + " is damaged at line " + (i + 1)
-                + ": " + e.getMessage(), e);
+    return run(
+        "read journal of " + operationId,
+        () -> {
+          Path file = journalFile(operationId);
+          if (!Files.exists(file)) {
+            return List.of();
           }
-          LOG.warn("ignoring the torn last line of journal {}", file);
-        }
-      }
-      return out;
-    });
+          List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+          List<JournalEntry> out = new ArrayList<>(lines.size());
+          for (int i = 0; i < lines.size(); i++) {
+            try {
+              out.add(RecordCodec.read(lines.get(i), JournalEntry.class));
+            } catch (IllegalArgumentException e) {
+              if (i < lines.size() - 1) {
+                throw new IllegalStateException(
+                    "journal " + file + " is damaged at line " + (i + 1) + ": " + e.getMessage(),
+                    e);
+              }
+              LOG.warn("ignoring the torn last line of journal {}", file);
+            }
+          }
+          return out;
+        });
   }
 
   /** {@inheritDoc} */
@@ -274,22 +304,25 @@ public final class FileClusterStore implements ClusterStore {
     if (backup == null) {
       return nullArgument("backup");
     }
-    return run("store backup " + backup.id(), () -> {
-      Path file = backupFile(backup.id());
-      String json = RecordCodec.write(backup) + "\n";
-      HomeLocks.withLock(lockFile, () -> {
-        AtomicFiles.writeString(file, json);
-        return null;
-      });
-      return null;
-    });
+    return run(
+        "store backup " + backup.id(),
+        () -> {
+          Path file = backupFile(backup.id());
+          String json = RecordCodec.write(backup) + "\n";
+          HomeLocks.withLock(
+              lockFile,
+              () -> {
+                AtomicFiles.writeString(file, json);
+                return null;
+              });
+          return null;
+        });
   }
 
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Backup>> getBackup(String backupId) {
-    return run("read backup " + backupId, () ->
-        read(backupFile(backupId), Backup.class));
+    return run("read backup " + backupId, () -> read(backupFile(backupId), Backup.class));
   }
 
   /**
@@ -302,10 +335,14 @@ public final class FileClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return run("list backups of cluster " + clusterId, () ->
-        readAll(home.backupRecordsDirectory(), Backup.class,
-            b -> b.clusterId().equals(clusterId),
-            Comparator.comparing(Backup::createdAt).thenComparing(Backup::id)));
+    return run(
+        "list backups of cluster " + clusterId,
+        () ->
+            readAll(
+                home.backupRecordsDirectory(),
+                Backup.class,
+                b -> b.clusterId().equals(clusterId),
+                Comparator.comparing(Backup::createdAt).thenComparing(Backup::id)));
   }
 
   private Path backupFile(String backupId) {
@@ -313,8 +350,7 @@ public final class FileClusterStore implements ClusterStore {
   }
 
   private Path journalFile(String operationId) {
-    return home.operationsDirectory().resolve(Ids.check("operation id", operationId)
-        + ".journal");
+    return home.operationsDirectory().resolve(Ids.check("operation id", operationId) + ".journal");
   }
 
   /**
@@ -333,8 +369,9 @@ public final class FileClusterStore implements ClusterStore {
   /** Runs file work on the executor, or fails at once when the store is closed. */
   private <T> CompletionStage<T> run(String what, Async.IoCallable<T> work) {
     if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("cannot " + what
-          + ": the cluster store of " + home + " is closed; open a new one"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              "cannot " + what + ": the cluster store of " + home + " is closed; open a new one"));
     }
     return Async.supply(executor, what, work);
   }
@@ -351,7 +388,6 @@ public final class FileClusterStore implements ClusterStore {
     return home.operationsDirectory().resolve(Ids.check("operation id", operationId) + SUFFIX);
   }
 
-
   private static <T> Optional<T> read(Path file, Class<T> type) throws IOException {
     Optional<String> text = AtomicFiles.readIfExists(file);
     if (text.isEmpty()) {
@@ -360,8 +396,8 @@ public final class FileClusterStore implements ClusterStore {
     try {
       return Optional.of(RecordCodec.read(text.get(), type));
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(file + " is not a valid " + type.getSimpleName()
-          + " record: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          file + " is not a valid " + type.getSimpleName() + " record: " + e.getMessage(), e);
     }
   }
 
@@ -377,8 +413,8 @@ public final class FileClusterStore implements ClusterStore {
     }
   }
 
-  private static <T> List<T> readAll(Path dir, Class<T> type, Predicate<T> keep,
-      Comparator<T> order) throws IOException {
+  private static <T> List<T> readAll(
+      Path dir, Class<T> type, Predicate<T> keep, Comparator<T> order) throws IOException {
     List<T> records = new ArrayList<>();
     for (Path file : files(dir)) {
       readQuietly(file, type).filter(keep).ifPresent(records::add);

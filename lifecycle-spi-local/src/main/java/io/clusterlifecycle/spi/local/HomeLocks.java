@@ -37,8 +37,8 @@ final class HomeLocks {
       if (jvmLock.getHoldCount() > 1) {
         return action.get();
       }
-      try (FileChannel ch = FileChannel.open(key, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         FileLock lock = ch.lock();
         try {
           return action.get();

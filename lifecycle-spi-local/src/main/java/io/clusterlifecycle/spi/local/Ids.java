@@ -7,9 +7,8 @@ final class Ids {
   private Ids() {}
 
   /**
-   * Checks that an id is usable as one file name: not empty, at most 200 characters, not
-   * starting with a dot, and made of letters, digits, {@code .}, {@code _}, {@code -} and
-   * {@code :} only.
+   * Checks that an id is usable as one file name: not empty, at most 200 characters, not starting
+   * with a dot, and made of letters, digits, {@code .}, {@code _}, {@code -} and {@code :} only.
    *
    * @throws IllegalArgumentException naming the kind of id and what is wrong with it
    */
@@ -18,19 +17,28 @@ final class Ids {
       throw new IllegalArgumentException(kind + " must not be empty");
     }
     if (id.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException(kind + " '" + id.substring(0, 40)
-          + "...' is longer than " + MAX_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          kind + " '" + id.substring(0, 40) + "...' is longer than " + MAX_LENGTH + " characters");
     }
     if (id.charAt(0) == '.') {
       throw new IllegalArgumentException(kind + " '" + id + "' must not start with '.'");
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-' || c == ':';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-'
+              || c == ':';
       if (!ok) {
-        throw new IllegalArgumentException(kind + " '" + id.replaceAll("\\p{Cntrl}", "?")
-            + "' may hold only letters, digits, '.', '_', '-' and ':'");
+        throw new IllegalArgumentException(
+            kind
+                + " '"
+                + id.replaceAll("\\p{Cntrl}", "?")
+                + "' may hold only letters, digits, '.', '_', '-' and ':'");
       }
     }
     return id;
@@ -41,8 +49,12 @@ final class Ids {
     StringBuilder sb = new StringBuilder(Math.min(text.length(), 64));
     for (int i = 0; i < text.length() && sb.length() < 64; i++) {
       char c = text.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
       sb.append(ok ? c : '_');
     }
     return sb.length() == 0 ? "_" : sb.toString();

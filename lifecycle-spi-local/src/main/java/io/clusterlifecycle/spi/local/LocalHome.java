@@ -8,10 +8,11 @@ import java.util.Objects;
 
 /**
  * The directory that holds everything the local infrastructure keeps: the nodes, the cluster,
- * operation and backup records, the backup artifacts and the metadata tree. It is the
- * command-line tool's {@code --home}.
+ * operation and backup records, the backup artifacts and the metadata tree. It is the command-line
+ * tool's {@code --home}.
  *
  * <p>Layout:
+ *
  * <pre>
  * HOME/nodes/&lt;node-id&gt;/                   one directory per node (resource.json, metadata.json,
  *                                          volume/, logs/)
@@ -26,9 +27,9 @@ import java.util.Objects;
  * HOME/.locks/                             lock files shared by the processes using the home
  * </pre>
  *
- * <p>Several objects, threads and processes may use one home at the same time; the classes of
- * this package coordinate through lock files under {@code HOME/.locks}. Instances are immutable
- * and thread-safe.
+ * <p>Several objects, threads and processes may use one home at the same time; the classes of this
+ * package coordinate through lock files under {@code HOME/.locks}. Instances are immutable and
+ * thread-safe.
  */
 public final class LocalHome {
   /** The home used when none is given: {@code .lifecycle} in the working directory. */
@@ -52,9 +53,17 @@ public final class LocalHome {
     Objects.requireNonNull(directory, "directory");
     LocalHome home = new LocalHome(directory.toAbsolutePath().normalize());
     try {
-      for (Path dir : new Path[] {home.nodesDirectory(), home.keptVolumesDirectory(),
-          home.clustersDirectory(), home.operationsDirectory(), home.backupRecordsDirectory(),
-          home.backupsDirectory(), home.metadataDirectory(), home.root.resolve(".locks")}) {
+      for (Path dir :
+          new Path[] {
+            home.nodesDirectory(),
+            home.keptVolumesDirectory(),
+            home.clustersDirectory(),
+            home.operationsDirectory(),
+            home.backupRecordsDirectory(),
+            home.backupsDirectory(),
+            home.metadataDirectory(),
+            home.root.resolve(".locks")
+          }) {
         Files.createDirectories(dir);
       }
     } catch (IOException e) {
@@ -86,8 +95,8 @@ public final class LocalHome {
    *
    * @param nodeId the node id
    * @return {@code HOME/nodes/<node-id>}
-   * @throws IllegalArgumentException if the id is not usable as a file name (empty, starting with
-   *     a dot, or holding characters other than letters, digits, {@code . _ - :})
+   * @throws IllegalArgumentException if the id is not usable as a file name (empty, starting with a
+   *     dot, or holding characters other than letters, digits, {@code . _ - :})
    */
   public Path nodeDirectory(String nodeId) {
     return nodesDirectory().resolve(Ids.check("node id", nodeId));

@@ -8,11 +8,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Everything the engine needs to run clusters on the local machine, opened on one
- * {@link LocalHome}: nodes as directories ({@link #resources()}), commands as local processes
- * ({@link #commands()}), the metadata tree in a file ({@link #metadata()}) and the records as JSON
- * files ({@link #store()}). This is the embedded default, used by the {@code lifecycle}
- * command-line tool and by tests.
+ * Everything the engine needs to run clusters on the local machine, opened on one {@link
+ * LocalHome}: nodes as directories ({@link #resources()}), commands as local processes ({@link
+ * #commands()}), the metadata tree in a file ({@link #metadata()}) and the records as JSON files
+ * ({@link #store()}). This is the embedded default, used by the {@code lifecycle} command-line tool
+ * and by tests.
  *
  * <pre>{@code
  * try (LocalInfrastructure local = LocalInfrastructure.open(Path.of(".lifecycle"));
@@ -23,10 +23,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * }
  * }</pre>
  *
- * <p>The four components share a bounded pool of I/O threads and one scheduler thread, both
- * daemon threads created here and shut down by {@link #close()}. A node created by
- * {@link #resources()} gets its {@code metadata.json} at once when the tree already lists it.
- * Several instances, in one process or several, may share a home. Thread-safe.
+ * <p>The four components share a bounded pool of I/O threads and one scheduler thread, both daemon
+ * threads created here and shut down by {@link #close()}. A node created by {@link #resources()}
+ * gets its {@code metadata.json} at once when the tree already lists it. Several instances, in one
+ * process or several, may share a home. Thread-safe.
  */
 public final class LocalInfrastructure implements AutoCloseable {
   private final LocalHome home;
@@ -118,8 +118,8 @@ public final class LocalInfrastructure implements AutoCloseable {
   }
 
   /**
-   * Kills commands still running, closes the four components and stops the threads created
-   * here, waiting a few seconds for work under way; idempotent. Records and nodes stay on disk.
+   * Kills commands still running, closes the four components and stops the threads created here,
+   * waiting a few seconds for work under way; idempotent. Records and nodes stay on disk.
    */
   @Override
   public void close() {
@@ -147,8 +147,8 @@ public final class LocalInfrastructure implements AutoCloseable {
     }
 
     /**
-     * Sets the path under which each cluster's metadata tree lives; default
-     * {@value LocalMetadataStore#DEFAULT_ROOT}. It must match the engine's setting.
+     * Sets the path under which each cluster's metadata tree lives; default {@value
+     * LocalMetadataStore#DEFAULT_ROOT}. It must match the engine's setting.
      *
      * @param value an absolute path
      * @return this builder
@@ -160,9 +160,8 @@ public final class LocalInfrastructure implements AutoCloseable {
     }
 
     /**
-     * Sets how many threads do file work (creating nodes, writing records, starting
-     * processes); default {@value #DEFAULT_IO_THREADS}. Commands do not hold a thread while they
-     * run.
+     * Sets how many threads do file work (creating nodes, writing records, starting processes);
+     * default {@value #DEFAULT_IO_THREADS}. Commands do not hold a thread while they run.
      *
      * @param value 1 to 64
      * @return this builder
@@ -177,8 +176,8 @@ public final class LocalInfrastructure implements AutoCloseable {
     }
 
     /**
-     * Sets how long a killed command has between SIGTERM and SIGKILL; default
-     * {@link LocalCommandExecutor#DEFAULT_KILL_GRACE}.
+     * Sets how long a killed command has between SIGTERM and SIGKILL; default {@link
+     * LocalCommandExecutor#DEFAULT_KILL_GRACE}.
      *
      * @param value zero or more
      * @return this builder

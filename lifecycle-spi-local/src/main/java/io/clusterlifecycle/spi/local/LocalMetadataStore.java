@@ -37,41 +37,41 @@ import org.slf4j.LoggerFactory;
  * directory: the embedded default {@link MetadataStore}.
  *
  * <p>The whole tree lives in {@code HOME/metadata/tree.json}, which every commit replaces
- * atomically (temporary file, fsync, rename), so a commit is durable and all-or-nothing even if
- * the process is killed. The tree is held in memory and re-read whenever the file was changed by
- * another store instance or process sharing the home; commits from several instances are
- * serialised by a lock file.
+ * atomically (temporary file, fsync, rename), so a commit is durable and all-or-nothing even if the
+ * process is killed. The tree is held in memory and re-read whenever the file was changed by
+ * another store instance or process sharing the home; commits from several instances are serialised
+ * by a lock file.
  *
  * <p>Keys are absolute paths: they start with {@code /}, do not end with {@code /}, and have no
  * empty, {@code .} or {@code ..} segments. A key is under a prefix when it equals the prefix or
- * continues it with {@code /} ({@code /a/b} is under {@code /a} but {@code /ab} is not); the
- * prefix {@code /} holds every key. A trailing {@code /} on a prefix is ignored.
+ * continues it with {@code /} ({@code /a/b} is under {@code /a} but {@code /ab} is not); the prefix
+ * {@code /} holds every key. A trailing {@code /} on a prefix is ignored.
  *
  * <p>After each commit that touches keys under {@code <root>/<cluster-id>} (the root defaults to
  * {@value #DEFAULT_ROOT}), the store rewrites {@code HOME/nodes/<node-id>/metadata.json} for every
  * node listed under {@code <root>/<cluster-id>/hosts/<role>/<node-id>}, {@code adding-hosts} or
  * {@code deleting-hosts} whose node directory exists and belongs to that cluster. The file holds
  * the cluster's subtree as nested JSON objects, one per path segment, with string leaves; a key
- * that also has keys under it becomes an object whose own value is the member {@code ""}. The
- * file is written atomically and before the commit's stage completes, so a command started after
- * a commit reads the committed tree.
+ * that also has keys under it becomes an object whose own value is the member {@code ""}. The file
+ * is written atomically and before the commit's stage completes, so a command started after a
+ * commit reads the committed tree.
  *
  * <p>Watchers registered with {@link #watch} are called after the commit is durable, before its
  * stage completes, on the thread that applied it, once per commit that puts a key under their
- * prefix or deletes a prefix overlapping it. They see the commits made through this instance
- * only, not those of other instances or processes sharing the home.
+ * prefix or deletes a prefix overlapping it. They see the commits made through this instance only,
+ * not those of other instances or processes sharing the home.
  *
- * <p>Operations run one at a time, in call order, on the executor given at construction. A
- * commit with a key or prefix that breaks the rules above, or a null value, fails with
- * {@link IllegalArgumentException} and changes nothing. Thread-safe.
+ * <p>Operations run one at a time, in call order, on the executor given at construction. A commit
+ * with a key or prefix that breaks the rules above, or a null value, fails with {@link
+ * IllegalArgumentException} and changes nothing. Thread-safe.
  */
 public final class LocalMetadataStore implements MetadataStore {
   /** The path under which each cluster's tree lives, unless configured otherwise. */
   public static final String DEFAULT_ROOT = "/clusters";
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalMetadataStore.class);
-  private static final List<String> HOST_SECTIONS = List.of("hosts", "adding-hosts",
-      "deleting-hosts");
+  private static final List<String> HOST_SECTIONS =
+      List.of("hosts", "adding-hosts", "deleting-hosts");
 
   private final LocalHome home;
   private final String root;
@@ -87,8 +87,8 @@ public final class LocalMetadataStore implements MetadataStore {
   private List<Object> signature;
 
   /**
-   * Creates a store with the {@linkplain #DEFAULT_ROOT default root} that works on a thread of
-   * its own, shut down by {@link #close()}.
+   * Creates a store with the {@linkplain #DEFAULT_ROOT default root} that works on a thread of its
+   * own, shut down by {@link #close()}.
    *
    * @param home the home holding the tree
    * @throws NullPointerException if {@code home} is null
@@ -101,8 +101,8 @@ public final class LocalMetadataStore implements MetadataStore {
    * Creates a store that works on the caller's executor, which it does not shut down.
    *
    * @param home the home holding the tree
-   * @param root the path under which each cluster's tree lives, such as {@value #DEFAULT_ROOT};
-   *     it decides which commits rewrite the nodes' {@code metadata.json}
+   * @param root the path under which each cluster's tree lives, such as {@value #DEFAULT_ROOT}; it
+   *     decides which commits rewrite the nodes' {@code metadata.json}
    * @param executor runs the file work, one task at a time for this store
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code root} is not an absolute path
@@ -111,8 +111,8 @@ public final class LocalMetadataStore implements MetadataStore {
     this(home, root, Objects.requireNonNull(executor, "executor"), null);
   }
 
-  private LocalMetadataStore(LocalHome home, String root, Executor executor,
-      ExecutorService owned) {
+  private LocalMetadataStore(
+      LocalHome home, String root, Executor executor, ExecutorService owned) {
     this.home = Objects.requireNonNull(home, "home");
     this.root = prefix(Objects.requireNonNull(root, "root"));
     this.ownedExecutor = owned;
@@ -148,48 +148,61 @@ public final class LocalMetadataStore implements MetadataStore {
   @Override
   public CompletionStage<Void> commit(MetadataChange change) {
     Objects.requireNonNull(change, "change");
-    return Async.supply(serial, "commit metadata", () -> {
-      Map<String, String> puts = new LinkedHashMap<>();
-      change.puts().forEach((k, v) -> {
-        if (v == null) {
-          throw new IllegalArgumentException("metadata key " + k + " has no value");
-        }
-        puts.put(key(k), v);
-      });
-      List<String> deletes = new ArrayList<>();
-      change.deletePrefixes().forEach(p -> deletes.add(prefix(p)));
-      MetadataChange normalised = new MetadataChange(puts, deletes);
-      if (!normalised.isEmpty()) {
-        HomeLocks.withLock(lockFile, () -> {
-          refresh();
-          NavigableMap<String, String> before = tree;
-          TreeMap<String, String> after = new TreeMap<>(before);
-          for (String p : deletes) {
-            deleteUnder(after, p);
+    return Async.supply(
+        serial,
+        "commit metadata",
+        () -> {
+          Map<String, String> puts = new LinkedHashMap<>();
+          change
+              .puts()
+              .forEach(
+                  (k, v) -> {
+                    if (v == null) {
+                      throw new IllegalArgumentException("metadata key " + k + " has no value");
+                    }
+                    puts.put(key(k), v);
+                  });
+          List<String> deletes = new ArrayList<>();
+          change.deletePrefixes().forEach(p -> deletes.add(prefix(p)));
+          MetadataChange normalised = new MetadataChange(puts, deletes);
+          if (!normalised.isEmpty()) {
+            HomeLocks.withLock(
+                lockFile,
+                () -> {
+                  refresh();
+                  NavigableMap<String, String> before = tree;
+                  TreeMap<String, String> after = new TreeMap<>(before);
+                  for (String p : deletes) {
+                    deleteUnder(after, p);
+                  }
+                  after.putAll(puts);
+                  save(after, revision + 1);
+                  writeNodeFiles(clustersTouched(normalised, before, after), after);
+                  return null;
+                });
+            notifyWatchers(normalised);
           }
-          after.putAll(puts);
-          save(after, revision + 1);
-          writeNodeFiles(clustersTouched(normalised, before, after), after);
+          commits.incrementAndGet();
           return null;
         });
-        notifyWatchers(normalised);
-      }
-      commits.incrementAndGet();
-      return null;
-    });
   }
 
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Map<String, String>> get(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
-    return Async.supply(serial, "read metadata under " + prefix, () -> {
-      String p = prefix(prefix);
-      return HomeLocks.withLock(lockFile, () -> {
-        refresh();
-        return Collections.unmodifiableSortedMap(subtree(tree, p));
-      });
-    });
+    return Async.supply(
+        serial,
+        "read metadata under " + prefix,
+        () -> {
+          String p = prefix(prefix);
+          return HomeLocks.withLock(
+              lockFile,
+              () -> {
+                refresh();
+                return Collections.unmodifiableSortedMap(subtree(tree, p));
+              });
+        });
   }
 
   /**
@@ -199,8 +212,10 @@ public final class LocalMetadataStore implements MetadataStore {
    */
   @Override
   public AutoCloseable watch(String prefix, Consumer<MetadataChange> listener) {
-    Watch w = new Watch(prefix(Objects.requireNonNull(prefix, "prefix")),
-        Objects.requireNonNull(listener, "listener"));
+    Watch w =
+        new Watch(
+            prefix(Objects.requireNonNull(prefix, "prefix")),
+            Objects.requireNonNull(listener, "listener"));
     watches.add(w);
     return () -> watches.remove(w);
   }
@@ -215,19 +230,21 @@ public final class LocalMetadataStore implements MetadataStore {
   }
 
   /**
-   * Writes a newly created node's {@code metadata.json} when the tree already lists it, so that
-   * its first command finds the tree even if the commit came before the node.
+   * Writes a newly created node's {@code metadata.json} when the tree already lists it, so that its
+   * first command finds the tree even if the commit came before the node.
    */
   void nodeCreated(NodeResource node) {
     try {
-      HomeLocks.withLock(lockFile, () -> {
-        refresh();
-        String clusterId = node.ref().clusterId();
-        if (nodesListed(clusterId, tree).contains(node.ref().nodeId())) {
-          writeNodeFile(clusterId, node.ref().nodeId(), tree);
-        }
-        return null;
-      });
+      HomeLocks.withLock(
+          lockFile,
+          () -> {
+            refresh();
+            String clusterId = node.ref().clusterId();
+            if (nodesListed(clusterId, tree).contains(node.ref().nodeId())) {
+              writeNodeFile(clusterId, node.ref().nodeId(), tree);
+            }
+            return null;
+          });
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot write the metadata file of node {}: {}", node.ref().nodeId(), e.toString());
     }
@@ -279,7 +296,9 @@ public final class LocalMetadataStore implements MetadataStore {
 
   // ---- node files
 
-  private Set<String> clustersTouched(MetadataChange change, NavigableMap<String, String> before,
+  private Set<String> clustersTouched(
+      MetadataChange change,
+      NavigableMap<String, String> before,
       NavigableMap<String, String> after) {
     Set<String> clusters = new LinkedHashSet<>();
     for (String k : change.puts().keySet()) {
@@ -344,7 +363,8 @@ public final class LocalMetadataStore implements MetadataStore {
         return;
       }
       String clusterPrefix = base() + "/" + clusterId;
-      AtomicFiles.writeString(dir.resolve("metadata.json"),
+      AtomicFiles.writeString(
+          dir.resolve("metadata.json"),
           Json.write(nested(subtree(keys, clusterPrefix), clusterPrefix)));
     } catch (NoSuchFileException e) {
       LOG.debug("node {} went away before its metadata file was written", nodeId);
@@ -357,8 +377,10 @@ public final class LocalMetadataStore implements MetadataStore {
   static ObjectNode nested(SortedMap<String, String> keys, String prefix) {
     ObjectNode top = Json.object();
     for (Map.Entry<String, String> e : keys.entrySet()) {
-      String rel = e.getKey().length() > prefix.length()
-          ? e.getKey().substring(prefix.length() + (prefix.equals("/") ? 0 : 1)) : "";
+      String rel =
+          e.getKey().length() > prefix.length()
+              ? e.getKey().substring(prefix.length() + (prefix.equals("/") ? 0 : 1))
+              : "";
       if (rel.isEmpty()) {
         top.put("", e.getValue());
         continue;
@@ -406,11 +428,14 @@ public final class LocalMetadataStore implements MetadataStore {
   private record Watch(String prefix, Consumer<MetadataChange> listener) {
     MetadataChange part(MetadataChange change) {
       Map<String, String> puts = new LinkedHashMap<>();
-      change.puts().forEach((k, v) -> {
-        if (under(k, prefix)) {
-          puts.put(k, v);
-        }
-      });
+      change
+          .puts()
+          .forEach(
+              (k, v) -> {
+                if (under(k, prefix)) {
+                  puts.put(k, v);
+                }
+              });
       Set<String> deletes = new LinkedHashSet<>();
       for (String p : change.deletePrefixes()) {
         if (under(p, prefix)) {
@@ -430,19 +455,20 @@ public final class LocalMetadataStore implements MetadataStore {
   }
 
   static boolean under(String key, String prefix) {
-    return prefix.equals("/") || key.equals(prefix)
+    return prefix.equals("/")
+        || key.equals(prefix)
         || (key.startsWith(prefix) && key.charAt(prefix.length()) == '/');
   }
 
   /** A copy of the keys under {@code prefix}. */
-  private static NavigableMap<String, String> subtree(NavigableMap<String, String> keys,
-      String prefix) {
+  private static NavigableMap<String, String> subtree(
+      NavigableMap<String, String> keys, String prefix) {
     if (prefix.equals("/")) {
       return new TreeMap<>(keys);
     }
     // Keys under "p" are "p" itself and the range ["p/", "p0"): '0' is the character after '/'.
-    TreeMap<String, String> result = new TreeMap<>(keys.subMap(prefix + "/", true, prefix + "0",
-        false));
+    TreeMap<String, String> result =
+        new TreeMap<>(keys.subMap(prefix + "/", true, prefix + "0", false));
     String own = keys.get(prefix);
     if (own != null) {
       result.put(prefix, own);
@@ -462,13 +488,15 @@ public final class LocalMetadataStore implements MetadataStore {
   /** Checks a key; see the class description. */
   static String key(String key) {
     if (key == null || key.length() < 2 || key.charAt(0) != '/' || key.endsWith("/")) {
-      throw new IllegalArgumentException("metadata key '" + key
-          + "' must be an absolute path such as /clusters/c1/env/x, without a trailing '/'");
+      throw new IllegalArgumentException(
+          "metadata key '"
+              + key
+              + "' must be an absolute path such as /clusters/c1/env/x, without a trailing '/'");
     }
     for (String segment : key.substring(1).split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException("metadata key '" + key
-            + "' has an empty, '.' or '..' segment");
+        throw new IllegalArgumentException(
+            "metadata key '" + key + "' has an empty, '.' or '..' segment");
       }
     }
     return key;

@@ -30,24 +30,24 @@ import org.slf4j.LoggerFactory;
  * Nodes as directories on the local machine: the embedded default {@link ResourceProvider}.
  *
  * <p>A node is the directory {@code HOME/nodes/<node-id>/} holding a {@code resource.json} that
- * records what was created (role, cpu, memory, volume size, image, running flag, tags, address).
- * A node with a volume has a {@code volume/} subdirectory. Each node gets a loopback address
- * {@code 127.0.x.y} that no other node of the same home holds, even when several processes
- * create nodes in that home at once (allocation happens under a file lock and is persisted in
- * {@code HOME/addresses.json}). The reported {@link NodeResource#instanceId()} is the node
- * directory and {@link NodeResource#volumeId()} the volume directory.
+ * records what was created (role, cpu, memory, volume size, image, running flag, tags, address). A
+ * node with a volume has a {@code volume/} subdirectory. Each node gets a loopback address {@code
+ * 127.0.x.y} that no other node of the same home holds, even when several processes create nodes in
+ * that home at once (allocation happens under a file lock and is persisted in {@code
+ * HOME/addresses.json}). The reported {@link NodeResource#instanceId()} is the node directory and
+ * {@link NodeResource#volumeId()} the volume directory.
  *
  * <p>Guarantees: every method returns at once and does its file work on the executor given at
  * construction; failures complete the stage exceptionally and are never thrown. Every method is
- * idempotent by node id: {@link #create} of an existing node completes with the recorded
- * resource, unchanged; {@link #delete} of a missing node completes normally. A node directory
- * appears fully formed (it is assembled under a temporary name and renamed into place) and
- * {@code resource.json} is always replaced atomically, so a killed process never leaves a torn
- * node. Node ids are unique per home: creating a node whose id is held by another cluster
- * fails with {@link IllegalStateException}. A stage fails with {@link NotFoundException} when
- * {@link #start}, {@link #stop}, {@link #resize} or {@link #replaceImage} name a node that does not
- * exist, and with {@link IllegalArgumentException} for ids that are not usable as file names
- * (see {@link LocalHome#nodeDirectory}) or sizes out of range.
+ * idempotent by node id: {@link #create} of an existing node completes with the recorded resource,
+ * unchanged; {@link #delete} of a missing node completes normally. A node directory appears fully
+ * formed (it is assembled under a temporary name and renamed into place) and {@code resource.json}
+ * is always replaced atomically, so a killed process never leaves a torn node. Node ids are unique
+ * per home: creating a node whose id is held by another cluster fails with {@link
+ * IllegalStateException}. A stage fails with {@link NotFoundException} when {@link #start}, {@link
+ * #stop}, {@link #resize} or {@link #replaceImage} name a node that does not exist, and with {@link
+ * IllegalArgumentException} for ids that are not usable as file names (see {@link
+ * LocalHome#nodeDirectory}) or sizes out of range.
  *
  * <p>Thread-safe; instances in several threads and processes may share a home.
  */
@@ -63,17 +63,20 @@ public final class LocalResourceProvider implements ResourceProvider {
   private final Clock clock;
   private final AddressBook addresses;
   private final Path lockFile;
-  private volatile Consumer<NodeResource> createdHook = r -> { };
+  private volatile Consumer<NodeResource> createdHook = r -> {};
 
   /**
-   * Creates a provider that does its file work on a pool of its own, shut down by
-   * {@link #close()}.
+   * Creates a provider that does its file work on a pool of its own, shut down by {@link #close()}.
    *
    * @param home the home holding the nodes
    * @throws NullPointerException if {@code home} is null
    */
   public LocalResourceProvider(LocalHome home) {
-    this(home, null, Clock.systemUTC(), Pools.io("lifecycle-spi-local-nodes", Pools.DEFAULT_THREADS));
+    this(
+        home,
+        null,
+        Clock.systemUTC(),
+        Pools.io("lifecycle-spi-local-nodes", Pools.DEFAULT_THREADS));
   }
 
   /**
@@ -90,8 +93,8 @@ public final class LocalResourceProvider implements ResourceProvider {
     this(home, Objects.requireNonNull(executor, "executor"), clock, null);
   }
 
-  private LocalResourceProvider(LocalHome home, Executor executor, Clock clock,
-      ExecutorService owned) {
+  private LocalResourceProvider(
+      LocalHome home, Executor executor, Clock clock, ExecutorService owned) {
     this.home = Objects.requireNonNull(home, "home");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.ownedExecutor = owned;
@@ -109,17 +112,19 @@ public final class LocalResourceProvider implements ResourceProvider {
   private void sweep() {
     try {
       List<Path> leftovers = new ArrayList<>();
-      HomeLocks.withLock(lockFile, () -> {
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.nodesDirectory(),
-            AtomicFiles.TEMP_PREFIX + "*")) {
-          for (Path dir : dirs) {
-            AtomicFiles.deleteRecursively(dir);
-          }
-        }
-        return null;
-      });
-      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.nodesDirectory(),
-          DELETING_PREFIX + "*")) {
+      HomeLocks.withLock(
+          lockFile,
+          () -> {
+            try (DirectoryStream<Path> dirs =
+                Files.newDirectoryStream(home.nodesDirectory(), AtomicFiles.TEMP_PREFIX + "*")) {
+              for (Path dir : dirs) {
+                AtomicFiles.deleteRecursively(dir);
+              }
+            }
+            return null;
+          });
+      try (DirectoryStream<Path> dirs =
+          Files.newDirectoryStream(home.nodesDirectory(), DELETING_PREFIX + "*")) {
         dirs.forEach(leftovers::add);
       }
       for (Path dir : leftovers) {
@@ -140,61 +145,79 @@ public final class LocalResourceProvider implements ResourceProvider {
    *
    * <p>Creates {@code HOME/nodes/<node-id>/} with {@code resource.json}, a {@code volume/}
    * directory when {@code volumeSize > 0}, and a fresh loopback address; the node is running. The
-   * tags are the spec's plus {@link NodeSpec#TAG_CLUSTER}, {@link NodeSpec#TAG_ROLE} and
-   * {@link NodeSpec#TAG_NODE}. When the node exists, completes with its recorded resource
-   * unchanged, even if the spec differs.
+   * tags are the spec's plus {@link NodeSpec#TAG_CLUSTER}, {@link NodeSpec#TAG_ROLE} and {@link
+   * NodeSpec#TAG_NODE}. When the node exists, completes with its recorded resource unchanged, even
+   * if the spec differs.
    */
   @Override
   public CompletionStage<NodeResource> create(NodeSpec node) {
-    return Async.supply(executor, "create node " + node.ref().nodeId(), () -> {
-      checkSizes(node.cpu(), node.memory(), node.volumeSize());
-      String nodeId = node.ref().nodeId();
-      Path dir = home.nodeDirectory(nodeId);
-      boolean[] created = {false};
-      NodeRecord record = HomeLocks.withLock(lockFile, () -> {
-        Optional<NodeRecord> existing = NodeRecord.read(dir);
-        if (existing.isPresent()) {
-          if (!existing.get().belongsTo(node.ref().clusterId())) {
-            throw new IllegalStateException("node id " + nodeId + " is already used by cluster "
-                + existing.get().clusterId() + " in " + home.root()
-                + "; node ids must be unique per home");
+    return Async.supply(
+        executor,
+        "create node " + node.ref().nodeId(),
+        () -> {
+          checkSizes(node.cpu(), node.memory(), node.volumeSize());
+          String nodeId = node.ref().nodeId();
+          Path dir = home.nodeDirectory(nodeId);
+          boolean[] created = {false};
+          NodeRecord record =
+              HomeLocks.withLock(
+                  lockFile,
+                  () -> {
+                    Optional<NodeRecord> existing = NodeRecord.read(dir);
+                    if (existing.isPresent()) {
+                      if (!existing.get().belongsTo(node.ref().clusterId())) {
+                        throw new IllegalStateException(
+                            "node id "
+                                + nodeId
+                                + " is already used by cluster "
+                                + existing.get().clusterId()
+                                + " in "
+                                + home.root()
+                                + "; node ids must be unique per home");
+                      }
+                      return existing.get();
+                    }
+                    if (Files.exists(dir)) {
+                      throw new IllegalStateException(
+                          dir
+                              + " exists but holds no "
+                              + NodeRecord.RESOURCE_FILE
+                              + "; it was not created by this provider, remove it");
+                    }
+                    String address = addresses.allocate(nodeId);
+                    NodeRecord fresh = NodeRecord.created(node, address, now());
+                    Path temp =
+                        home.nodesDirectory()
+                            .resolve(AtomicFiles.TEMP_PREFIX + nodeId + "-" + UUID.randomUUID());
+                    try {
+                      Files.createDirectory(temp);
+                      if (fresh.volumeSize() > 0) {
+                        Files.createDirectory(temp.resolve(NodeRecord.VOLUME_DIR));
+                      }
+                      fresh.write(temp);
+                      AtomicFiles.moveAtomically(temp, dir);
+                    } finally {
+                      AtomicFiles.deleteRecursively(temp);
+                    }
+                    AtomicFiles.syncDirectory(home.nodesDirectory());
+                    created[0] = true;
+                    return fresh;
+                  });
+          NodeResource resource = record.toResource(home);
+          if (created[0]) {
+            LOG.debug(
+                "created node {} of cluster {} at {}",
+                nodeId,
+                record.clusterId(),
+                record.address());
+            try {
+              createdHook.accept(resource);
+            } catch (RuntimeException e) {
+              LOG.warn("after creating node {}: {}", nodeId, e.toString(), e);
+            }
           }
-          return existing.get();
-        }
-        if (Files.exists(dir)) {
-          throw new IllegalStateException(dir + " exists but holds no " + NodeRecord.RESOURCE_FILE
-              + "; it was not created by this provider, remove it");
-        }
-        String address = addresses.allocate(nodeId);
-        NodeRecord fresh = NodeRecord.created(node, address, now());
-        Path temp = home.nodesDirectory().resolve(AtomicFiles.TEMP_PREFIX + nodeId + "-"
-            + UUID.randomUUID());
-        try {
-          Files.createDirectory(temp);
-          if (fresh.volumeSize() > 0) {
-            Files.createDirectory(temp.resolve(NodeRecord.VOLUME_DIR));
-          }
-          fresh.write(temp);
-          AtomicFiles.moveAtomically(temp, dir);
-        } finally {
-          AtomicFiles.deleteRecursively(temp);
-        }
-        AtomicFiles.syncDirectory(home.nodesDirectory());
-        created[0] = true;
-        return fresh;
-      });
-      NodeResource resource = record.toResource(home);
-      if (created[0]) {
-        LOG.debug("created node {} of cluster {} at {}", nodeId, record.clusterId(),
-            record.address());
-        try {
-          createdHook.accept(resource);
-        } catch (RuntimeException e) {
-          LOG.warn("after creating node {}: {}", nodeId, e.toString(), e);
-        }
-      }
-      return resource;
-    });
+          return resource;
+        });
   }
 
   /**
@@ -204,10 +227,13 @@ public final class LocalResourceProvider implements ResourceProvider {
    */
   @Override
   public CompletionStage<Optional<NodeResource>> find(NodeRef node) {
-    return Async.supply(executor, "find node " + node.nodeId(), () ->
-        NodeRecord.read(home.nodeDirectory(node.nodeId()))
-            .filter(r -> r.belongsTo(node.clusterId()))
-            .map(r -> r.toResource(home)));
+    return Async.supply(
+        executor,
+        "find node " + node.nodeId(),
+        () ->
+            NodeRecord.read(home.nodeDirectory(node.nodeId()))
+                .filter(r -> r.belongsTo(node.clusterId()))
+                .map(r -> r.toResource(home)));
   }
 
   /**
@@ -220,25 +246,28 @@ public final class LocalResourceProvider implements ResourceProvider {
   @Override
   public CompletionStage<List<NodeResource>> list(String clusterId) {
     Objects.requireNonNull(clusterId, "clusterId");
-    return Async.supply(executor, "list nodes of cluster " + clusterId, () -> {
-      List<NodeResource> found = new ArrayList<>();
-      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.nodesDirectory())) {
-        for (Path dir : dirs) {
-          if (!NodeRecord.isNodeDirectoryName(dir)) {
-            continue;
+    return Async.supply(
+        executor,
+        "list nodes of cluster " + clusterId,
+        () -> {
+          List<NodeResource> found = new ArrayList<>();
+          try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.nodesDirectory())) {
+            for (Path dir : dirs) {
+              if (!NodeRecord.isNodeDirectoryName(dir)) {
+                continue;
+              }
+              try {
+                NodeRecord.read(dir)
+                    .filter(r -> clusterId.equals(r.tags().get(NodeSpec.TAG_CLUSTER)))
+                    .ifPresent(r -> found.add(r.toResource(home)));
+              } catch (IOException | IllegalStateException e) {
+                LOG.warn("skipping unreadable node directory {}: {}", dir, e.getMessage());
+              }
+            }
           }
-          try {
-            NodeRecord.read(dir)
-                .filter(r -> clusterId.equals(r.tags().get(NodeSpec.TAG_CLUSTER)))
-                .ifPresent(r -> found.add(r.toResource(home)));
-          } catch (IOException | IllegalStateException e) {
-            LOG.warn("skipping unreadable node directory {}: {}", dir, e.getMessage());
-          }
-        }
-      }
-      found.sort(Comparator.comparing(r -> r.ref().nodeId()));
-      return List.copyOf(found);
-    });
+          found.sort(Comparator.comparing(r -> r.ref().nodeId()));
+          return List.copyOf(found);
+        });
   }
 
   /** {@inheritDoc} */
@@ -257,23 +286,31 @@ public final class LocalResourceProvider implements ResourceProvider {
    * {@inheritDoc}
    *
    * <p>Fails with {@link IllegalArgumentException} when {@code cpu} or {@code memory} is not
-   * positive, or when the node has a volume and {@code volumeSize} is smaller than it (volumes
-   * only grow).
+   * positive, or when the node has a volume and {@code volumeSize} is smaller than it (volumes only
+   * grow).
    */
   @Override
-  public CompletionStage<NodeResource> resize(NodeRef node, int cpu, int memory,
-      int volumeSize) {
-    return update(node, "resize", r -> {
-      checkSizes(cpu, memory, volumeSize);
-      if (r.volumeSize() == 0) {
-        return r.withSize(cpu, memory, 0, now());
-      }
-      if (volumeSize < r.volumeSize()) {
-        throw new IllegalArgumentException("the volume of node " + r.nodeId()
-            + " cannot shrink from " + r.volumeSize() + " to " + volumeSize + " GiB");
-      }
-      return r.withSize(cpu, memory, volumeSize, now());
-    });
+  public CompletionStage<NodeResource> resize(NodeRef node, int cpu, int memory, int volumeSize) {
+    return update(
+        node,
+        "resize",
+        r -> {
+          checkSizes(cpu, memory, volumeSize);
+          if (r.volumeSize() == 0) {
+            return r.withSize(cpu, memory, 0, now());
+          }
+          if (volumeSize < r.volumeSize()) {
+            throw new IllegalArgumentException(
+                "the volume of node "
+                    + r.nodeId()
+                    + " cannot shrink from "
+                    + r.volumeSize()
+                    + " to "
+                    + volumeSize
+                    + " GiB");
+          }
+          return r.withSize(cpu, memory, volumeSize, now());
+        });
   }
 
   /** {@inheritDoc} */
@@ -286,64 +323,80 @@ public final class LocalResourceProvider implements ResourceProvider {
   /**
    * {@inheritDoc}
    *
-   * <p>With {@code keepVolume} and a volume, moves the volume to
-   * {@code HOME/kept-volumes/<node-id>-<UTC time>} and completes with that directory's absolute
-   * path; then removes the node directory and frees its address. A node id held by another
-   * cluster is left alone and reported as missing.
+   * <p>With {@code keepVolume} and a volume, moves the volume to {@code
+   * HOME/kept-volumes/<node-id>-<UTC time>} and completes with that directory's absolute path; then
+   * removes the node directory and frees its address. A node id held by another cluster is left
+   * alone and reported as missing.
    */
   @Override
   public CompletionStage<Optional<String>> delete(NodeRef node, boolean keepVolume) {
-    return Async.supply(executor, "delete node " + node.nodeId(), () -> {
-      Path dir = home.nodeDirectory(node.nodeId());
-      Path[] trash = {null};
-      Optional<String> kept = HomeLocks.withLock(lockFile, () -> {
-        Optional<NodeRecord> existing = NodeRecord.read(dir);
-        if (existing.isEmpty()) {
-          if (!Files.exists(dir)) {
-            addresses.release(node.nodeId());
+    return Async.supply(
+        executor,
+        "delete node " + node.nodeId(),
+        () -> {
+          Path dir = home.nodeDirectory(node.nodeId());
+          Path[] trash = {null};
+          Optional<String> kept =
+              HomeLocks.withLock(
+                  lockFile,
+                  () -> {
+                    Optional<NodeRecord> existing = NodeRecord.read(dir);
+                    if (existing.isEmpty()) {
+                      if (!Files.exists(dir)) {
+                        addresses.release(node.nodeId());
+                      }
+                      return Optional.<String>empty();
+                    }
+                    NodeRecord record = existing.get();
+                    if (!record.belongsTo(node.clusterId())) {
+                      LOG.warn(
+                          "not deleting node {}: it belongs to cluster {}, not {}",
+                          node.nodeId(),
+                          record.clusterId(),
+                          node.clusterId());
+                      return Optional.<String>empty();
+                    }
+                    Optional<String> keptPath = Optional.empty();
+                    Path volume = dir.resolve(NodeRecord.VOLUME_DIR);
+                    if (keepVolume && record.volumeSize() > 0) {
+                      if (record.keptVolume().isEmpty()) {
+                        // Record the destination first, so that a retry after a crash reports it.
+                        String suffix = KEPT_SUFFIX.format(clock.instant());
+                        Path target =
+                            home.keptVolumesDirectory().resolve(node.nodeId() + "-" + suffix);
+                        for (int n = 2; Files.exists(target); n++) {
+                          target =
+                              home.keptVolumesDirectory()
+                                  .resolve(node.nodeId() + "-" + suffix + "-" + n);
+                        }
+                        record = record.withKeptVolume(target.toString(), now());
+                        record.write(dir);
+                      }
+                      Path target = Path.of(record.keptVolume());
+                      if (Files.isDirectory(volume)) {
+                        AtomicFiles.moveAtomically(volume, target);
+                        AtomicFiles.syncDirectory(home.keptVolumesDirectory());
+                      }
+                      keptPath = Optional.of(target.toString());
+                    }
+                    trash[0] =
+                        home.nodesDirectory()
+                            .resolve(DELETING_PREFIX + node.nodeId() + "-" + UUID.randomUUID());
+                    AtomicFiles.moveAtomically(dir, trash[0]);
+                    AtomicFiles.syncDirectory(home.nodesDirectory());
+                    addresses.release(node.nodeId());
+                    return keptPath;
+                  });
+          if (trash[0] != null) {
+            AtomicFiles.deleteRecursively(trash[0]);
+            LOG.debug(
+                "deleted node {} of cluster {}{}",
+                node.nodeId(),
+                node.clusterId(),
+                kept.map(k -> ", kept its volume at " + k).orElse(""));
           }
-          return Optional.<String>empty();
-        }
-        NodeRecord record = existing.get();
-        if (!record.belongsTo(node.clusterId())) {
-          LOG.warn("not deleting node {}: it belongs to cluster {}, not {}", node.nodeId(),
-              record.clusterId(), node.clusterId());
-          return Optional.<String>empty();
-        }
-        Optional<String> keptPath = Optional.empty();
-        Path volume = dir.resolve(NodeRecord.VOLUME_DIR);
-        if (keepVolume && record.volumeSize() > 0) {
-          if (record.keptVolume().isEmpty()) {
-            // Record the destination first, so that a retry after a crash reports it.
-            String suffix = KEPT_SUFFIX.format(clock.instant());
-            Path target = home.keptVolumesDirectory().resolve(node.nodeId() + "-" + suffix);
-            for (int n = 2; Files.exists(target); n++) {
-              target = home.keptVolumesDirectory().resolve(node.nodeId() + "-" + suffix + "-" + n);
-            }
-            record = record.withKeptVolume(target.toString(), now());
-            record.write(dir);
-          }
-          Path target = Path.of(record.keptVolume());
-          if (Files.isDirectory(volume)) {
-            AtomicFiles.moveAtomically(volume, target);
-            AtomicFiles.syncDirectory(home.keptVolumesDirectory());
-          }
-          keptPath = Optional.of(target.toString());
-        }
-        trash[0] = home.nodesDirectory().resolve(DELETING_PREFIX + node.nodeId() + "-"
-            + UUID.randomUUID());
-        AtomicFiles.moveAtomically(dir, trash[0]);
-        AtomicFiles.syncDirectory(home.nodesDirectory());
-        addresses.release(node.nodeId());
-        return keptPath;
-      });
-      if (trash[0] != null) {
-        AtomicFiles.deleteRecursively(trash[0]);
-        LOG.debug("deleted node {} of cluster {}{}", node.nodeId(), node.clusterId(),
-            kept.map(k -> ", kept its volume at " + k).orElse(""));
-      }
-      return kept;
-    });
+          return kept;
+        });
   }
 
   /** Shuts down the pool the provider created, if it created one; idempotent. */
@@ -360,19 +413,34 @@ public final class LocalResourceProvider implements ResourceProvider {
   }
 
   private CompletionStage<NodeResource> update(NodeRef node, String verb, Change change) {
-    return Async.supply(executor, verb + " node " + node.nodeId(), () -> {
-      Path dir = home.nodeDirectory(node.nodeId());
-      return HomeLocks.withLock(lockFile, () -> {
-        NodeRecord record = NodeRecord.read(dir)
-            .filter(r -> r.belongsTo(node.clusterId()))
-            .orElseThrow(() -> new NotFoundException("cannot " + verb + " node " + node.nodeId()
-                + " of cluster " + node.clusterId() + ": it does not exist in "
-                + home.nodesDirectory()));
-        NodeRecord updated = change.apply(record);
-        updated.write(dir);
-        return updated;
-      }).toResource(home);
-    });
+    return Async.supply(
+        executor,
+        verb + " node " + node.nodeId(),
+        () -> {
+          Path dir = home.nodeDirectory(node.nodeId());
+          return HomeLocks.withLock(
+                  lockFile,
+                  () -> {
+                    NodeRecord record =
+                        NodeRecord.read(dir)
+                            .filter(r -> r.belongsTo(node.clusterId()))
+                            .orElseThrow(
+                                () ->
+                                    new NotFoundException(
+                                        "cannot "
+                                            + verb
+                                            + " node "
+                                            + node.nodeId()
+                                            + " of cluster "
+                                            + node.clusterId()
+                                            + ": it does not exist in "
+                                            + home.nodesDirectory()));
+                    NodeRecord updated = change.apply(record);
+                    updated.write(dir);
+                    return updated;
+                  })
+              .toResource(home);
+        });
   }
 
   private String now() {

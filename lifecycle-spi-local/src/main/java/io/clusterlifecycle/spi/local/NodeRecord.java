@@ -50,10 +50,23 @@ record NodeRecord(
     tags.put(NodeSpec.TAG_CLUSTER, spec.ref().clusterId());
     tags.put(NodeSpec.TAG_ROLE, spec.role());
     tags.put(NodeSpec.TAG_NODE, spec.ref().nodeId());
-    return new NodeRecord(spec.ref().clusterId(), spec.ref().nodeId(), spec.clusterName(),
-        spec.namespace(), spec.role(), address, spec.cpu(), spec.memory(),
-        Math.max(0, spec.volumeSize()), spec.mountPoint().orElse(""), spec.image().orElse(""), true,
-        tags, now, now, "");
+    return new NodeRecord(
+        spec.ref().clusterId(),
+        spec.ref().nodeId(),
+        spec.clusterName(),
+        spec.namespace(),
+        spec.role(),
+        address,
+        spec.cpu(),
+        spec.memory(),
+        Math.max(0, spec.volumeSize()),
+        spec.mountPoint().orElse(""),
+        spec.image().orElse(""),
+        true,
+        tags,
+        now,
+        now,
+        "");
   }
 
   NodeRef ref() {
@@ -66,30 +79,99 @@ record NodeRecord(
 
   NodeResource toResource(LocalHome home) {
     Path dir = home.nodeDirectory(nodeId);
-    return NodeResource.builder().ref(ref()).role(role).instanceId(dir.toString()).address(address)
-        .cpu(cpu).memory(memory).volumeSize(volumeSize)
-        .volumeId(volumeSize > 0 ? dir.resolve(VOLUME_DIR).toString() : "").image(image)
-        .running(running).tags(tags).build();
+    return NodeResource.builder()
+        .ref(ref())
+        .role(role)
+        .instanceId(dir.toString())
+        .address(address)
+        .cpu(cpu)
+        .memory(memory)
+        .volumeSize(volumeSize)
+        .volumeId(volumeSize > 0 ? dir.resolve(VOLUME_DIR).toString() : "")
+        .image(image)
+        .running(running)
+        .tags(tags)
+        .build();
   }
 
   NodeRecord withRunning(boolean value, String now) {
-    return new NodeRecord(clusterId, nodeId, clusterName, namespace, role, address, cpu, memory,
-        volumeSize, mountPoint, image, value, tags, createdAt, now, keptVolume);
+    return new NodeRecord(
+        clusterId,
+        nodeId,
+        clusterName,
+        namespace,
+        role,
+        address,
+        cpu,
+        memory,
+        volumeSize,
+        mountPoint,
+        image,
+        value,
+        tags,
+        createdAt,
+        now,
+        keptVolume);
   }
 
   NodeRecord withSize(int newCpu, int newMemory, int newVolumeSize, String now) {
-    return new NodeRecord(clusterId, nodeId, clusterName, namespace, role, address, newCpu,
-        newMemory, newVolumeSize, mountPoint, image, running, tags, createdAt, now, keptVolume);
+    return new NodeRecord(
+        clusterId,
+        nodeId,
+        clusterName,
+        namespace,
+        role,
+        address,
+        newCpu,
+        newMemory,
+        newVolumeSize,
+        mountPoint,
+        image,
+        running,
+        tags,
+        createdAt,
+        now,
+        keptVolume);
   }
 
   NodeRecord withImage(String newImage, String now) {
-    return new NodeRecord(clusterId, nodeId, clusterName, namespace, role, address, cpu, memory,
-        volumeSize, mountPoint, newImage, running, tags, createdAt, now, keptVolume);
+    return new NodeRecord(
+        clusterId,
+        nodeId,
+        clusterName,
+        namespace,
+        role,
+        address,
+        cpu,
+        memory,
+        volumeSize,
+        mountPoint,
+        newImage,
+        running,
+        tags,
+        createdAt,
+        now,
+        keptVolume);
   }
 
   NodeRecord withKeptVolume(String path, String now) {
-    return new NodeRecord(clusterId, nodeId, clusterName, namespace, role, address, cpu, memory,
-        volumeSize, mountPoint, image, running, tags, createdAt, now, path);
+    return new NodeRecord(
+        clusterId,
+        nodeId,
+        clusterName,
+        namespace,
+        role,
+        address,
+        cpu,
+        memory,
+        volumeSize,
+        mountPoint,
+        image,
+        running,
+        tags,
+        createdAt,
+        now,
+        path);
   }
 
   /** Reads {@code <dir>/resource.json}; empty when the file does not exist. */
@@ -105,12 +187,24 @@ record NodeRecord(
     if (t != null) {
       t.properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
     }
-    return Optional.of(new NodeRecord(Json.text(o, "cluster_id"), Json.text(o, "node_id"),
-        Json.text(o, "cluster_name"), Json.text(o, "namespace"), Json.text(o, "role"),
-        Json.text(o, "address"), o.path("cpu").asInt(), o.path("memory").asInt(),
-        o.path("volume_size").asInt(), Json.text(o, "mount_point"), Json.text(o, "image"),
-        o.path("running").asBoolean(), tags, Json.text(o, "created_at"),
-        Json.text(o, "updated_at"), Json.text(o, "kept_volume")));
+    return Optional.of(
+        new NodeRecord(
+            Json.text(o, "cluster_id"),
+            Json.text(o, "node_id"),
+            Json.text(o, "cluster_name"),
+            Json.text(o, "namespace"),
+            Json.text(o, "role"),
+            Json.text(o, "address"),
+            o.path("cpu").asInt(),
+            o.path("memory").asInt(),
+            o.path("volume_size").asInt(),
+            Json.text(o, "mount_point"),
+            Json.text(o, "image"),
+            o.path("running").asBoolean(),
+            tags,
+            Json.text(o, "created_at"),
+            Json.text(o, "updated_at"),
+            Json.text(o, "kept_volume")));
   }
 
   /** Replaces {@code <dir>/resource.json} atomically. */

@@ -17,8 +17,9 @@ final class Pools {
   private Pools() {}
 
   static ExecutorService io(String name, int threads) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), daemon(name));
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon(name));
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Run in a separate JVM by {@link LocalResourceProviderTest}: creates nodes in a home, to check
- * that address allocation is unique across processes. Arguments: home, cluster id, node id
- * prefix, count.
+ * that address allocation is unique across processes. Arguments: home, cluster id, node id prefix,
+ * count.
  */
 public final class AllocateNodesMain {
   private AllocateNodesMain() {}
@@ -21,8 +21,10 @@ public final class AllocateNodesMain {
     try (LocalResourceProvider provider = new LocalResourceProvider(home)) {
       List<CompletableFuture<NodeResource>> all = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        all.add(provider.create(Fixtures.node(args[1], args[2] + "-" + i, "worker", 0))
-            .toCompletableFuture());
+        all.add(
+            provider
+                .create(Fixtures.node(args[1], args[2] + "-" + i, "worker", 0))
+                .toCompletableFuture());
       }
       CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }

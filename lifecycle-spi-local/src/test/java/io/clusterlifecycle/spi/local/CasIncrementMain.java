@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Run in a separate JVM by {@link FileClusterStoreTest}: applies a number of read-modify-write
- * changes to one cluster record, retrying on version conflicts. Arguments: home, cluster id,
- * count.
+ * changes to one cluster record, retrying on version conflicts. Arguments: home, cluster id, count.
  */
 public final class CasIncrementMain {
   private CasIncrementMain() {}
@@ -33,8 +32,8 @@ public final class CasIncrementMain {
   static int increment(FileClusterStore store, String clusterId, int count) throws Exception {
     int conflicts = 0;
     for (int done = 0; done < count; ) {
-      Cluster c = store.get(clusterId).toCompletableFuture().get(30, TimeUnit.SECONDS)
-          .orElseThrow();
+      Cluster c =
+          store.get(clusterId).toCompletableFuture().get(30, TimeUnit.SECONDS).orElseThrow();
       Cluster changed = c.toBuilder().addHistory("step").build();
       try {
         store.put(changed).toCompletableFuture().get(30, TimeUnit.SECONDS);

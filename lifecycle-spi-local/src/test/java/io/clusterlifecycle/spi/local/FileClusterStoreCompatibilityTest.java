@@ -11,15 +11,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link FileClusterStore} keeps the {@link ClusterStore} contract, built as
- * {@link LocalInfrastructure} builds it: on a shared executor. Another client is another store
- * on the same home.
+ * {@link FileClusterStore} keeps the {@link ClusterStore} contract, built as {@link
+ * LocalInfrastructure} builds it: on a shared executor. Another client is another store on the same
+ * home.
  */
 class FileClusterStoreCompatibilityTest extends ClusterStoreCompatibilityKit {
   private static ExecutorService io;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startPool() {

@@ -66,9 +66,12 @@ class FileClusterStoreTest {
     Throwable again = failure(store.put(cluster("c1", "demo", T0)));
 
     assertThat(v2.version()).isEqualTo(2);
-    assertThat(stale).isInstanceOf(VersionConflictException.class)
-        .hasMessageContaining("expected version 1").hasMessageContaining("found 2");
-    assertThat(again).isInstanceOf(VersionConflictException.class)
+    assertThat(stale)
+        .isInstanceOf(VersionConflictException.class)
+        .hasMessageContaining("expected version 1")
+        .hasMessageContaining("found 2");
+    assertThat(again)
+        .isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("expected version 0");
     assertThat(await(store.get("c1"))).contains(v2);
   }
@@ -77,7 +80,8 @@ class FileClusterStoreTest {
   void put_ofARecordThatWasNeverStored_withAVersion_conflicts() {
     Cluster ghost = cluster("c1", "demo", T0).toBuilder().version(3).build();
 
-    assertThat(failure(store.put(ghost))).isInstanceOf(VersionConflictException.class)
+    assertThat(failure(store.put(ghost)))
+        .isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("found 0");
     assertThat(await(store.get("c1"))).isEmpty();
   }
@@ -89,8 +93,8 @@ class FileClusterStoreTest {
       List<CompletableFuture<Cluster>> attempts = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         FileClusterStore s = i % 2 == 0 ? store : other;
-        attempts.add(s.put(v1.toBuilder().addHistory("attempt-" + i).build())
-            .toCompletableFuture());
+        attempts.add(
+            s.put(v1.toBuilder().addHistory("attempt-" + i).build()).toCompletableFuture());
       }
       int won = 0;
       for (CompletableFuture<Cluster> f : attempts) {
@@ -110,9 +114,18 @@ class FileClusterStoreTest {
   void put_fromTwoProcesses_neverLosesAnUpdate() throws Exception {
     await(store.put(cluster("c1", "demo", T0)));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CasIncrementMain.class.getName(), dir.toString(), "c1", "60")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                CasIncrementMain.class.getName(),
+                dir.toString(),
+                "c1",
+                "60")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(dir.resolve("child.ready"))) {
       assertThat(child.isAlive()).as("child JVM running, see child.log").isTrue();
@@ -149,8 +162,14 @@ class FileClusterStoreTest {
     Operation op = operation("op-1", "c1", T0);
 
     await(store.putOperation(op));
-    Operation ended = op.ended(OperationState.FAILED, T0.plusSeconds(5), "boom", false,
-        List.of("w1", "w2"), List.of("/kept/v1"));
+    Operation ended =
+        op.ended(
+            OperationState.FAILED,
+            T0.plusSeconds(5),
+            "boom",
+            false,
+            List.of("w1", "w2"),
+            List.of("/kept/v1"));
     assertThat(await(store.getOperation("op-1"))).contains(op);
     await(store.putOperation(ended));
 
@@ -168,9 +187,11 @@ class FileClusterStoreTest {
     await(store.putOperation(operation("op-x", "c-a", T0.plusSeconds(3))));
     await(store.putOperation(operation("op-other", "c-b", T0)));
 
-    assertThat(await(store.list())).extracting(Cluster::name)
+    assertThat(await(store.list()))
+        .extracting(Cluster::name)
         .containsExactly("first", "second", "third");
-    assertThat(await(store.operations("c-a"))).extracting(Operation::id)
+    assertThat(await(store.operations("c-a")))
+        .extracting(Operation::id)
         .containsExactly("op-z", "op-y", "op-x");
     assertThat(await(store.operations("c-none"))).isEmpty();
   }
@@ -205,7 +226,8 @@ class FileClusterStoreTest {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("c1.json");
     }
     assertThat(Files.readString(dir.resolve("clusters/c1.json")))
-        .contains("\"version\":2").endsWith("}\n");
+        .contains("\"version\":2")
+        .endsWith("}\n");
   }
 
   @Test
@@ -213,15 +235,15 @@ class FileClusterStoreTest {
     assertThat(failure(store.get("../etc"))).isInstanceOf(IllegalArgumentException.class);
     assertThat(failure(store.put(cluster("a/b", "demo", T0))))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(failure(store.getOperation(".hidden")))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(failure(store.getOperation(".hidden"))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aCorruptRecord_failsItsRead_withTheFileName() throws IOException {
     Files.writeString(dir.resolve("clusters/c1.json"), "{\"id\":");
 
-    assertThat(failure(store.get("c1"))).isInstanceOf(IllegalStateException.class)
+    assertThat(failure(store.get("c1")))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("c1.json");
   }
 
@@ -236,15 +258,23 @@ class FileClusterStoreTest {
     for (Backup b : List.of(late, tieB, tieA, early, backup("b-other", "c2", "other", T0))) {
       await(store.putBackup(b));
     }
-    Backup replaced = Backup.builder().id("b-late").clusterId("c1").clusterName("demo")
-        .namespace("team-b").spec(Fixtures.spec()).env(Map.of()).roleCounts(Map.of("zk", 1))
-        .artifacts(List.of()).createdAt(T0.plusSeconds(30)).build();
+    Backup replaced =
+        Backup.builder()
+            .id("b-late")
+            .clusterId("c1")
+            .clusterName("demo")
+            .namespace("team-b")
+            .spec(Fixtures.spec())
+            .env(Map.of())
+            .roleCounts(Map.of("zk", 1))
+            .artifacts(List.of())
+            .createdAt(T0.plusSeconds(30))
+            .build();
 
     await(store.putBackup(replaced));
 
     assertThat(await(store.getBackup("b-tie-a"))).contains(tieA);
-    assertThat(await(store.getBackup("b-tie-a")).orElseThrow().spec())
-        .isEqualTo(Fixtures.spec());
+    assertThat(await(store.getBackup("b-tie-a")).orElseThrow().spec()).isEqualTo(Fixtures.spec());
     assertThat(await(store.getBackup("b-late"))).contains(replaced);
     assertThat(await(store.getBackup("b-unknown"))).isEmpty();
     assertThat(await(store.backups("c1"))).containsExactly(early, tieA, tieB, replaced);
@@ -284,7 +314,8 @@ class FileClusterStoreTest {
   @Test
   void backupIdsThatAreNotFileNames_areRefused() {
     assertThat(failure(store.putBackup(backup("../b", "c1", "demo", T0))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backup id");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("backup id");
     assertThat(failure(store.getBackup("a/b"))).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -36,16 +36,31 @@ final class Fixtures {
   private Fixtures() {}
 
   static NodeSpec node(String clusterId, String nodeId, String role, int volumeSize) {
-    return NodeSpec.builder().ref(new NodeRef(clusterId, nodeId)).clusterName("demo")
-        .namespace("default").role(role).cpu(2).memory(2048).volumeSize(volumeSize)
-        .mountPoint(volumeSize > 0 ? "/data" : "").image("img:1").tags(Map.of("team", "a")).build();
+    return NodeSpec.builder()
+        .ref(new NodeRef(clusterId, nodeId))
+        .clusterName("demo")
+        .namespace("default")
+        .role(role)
+        .cpu(2)
+        .memory(2048)
+        .volumeSize(volumeSize)
+        .mountPoint(volumeSize > 0 ? "/data" : "")
+        .image("img:1")
+        .tags(Map.of("team", "a"))
+        .build();
   }
 
   static AppSpec spec() {
     return AppSpec.builder("zookeeper", "3.8.4")
         .env("tick", "2000")
-        .role("zk", r -> r.count(3).cpu(2).memory(2048).volume(10, "/data")
-            .service(StandardService.START, s -> s.cmd("bin/zk start")))
+        .role(
+            "zk",
+            r ->
+                r.count(3)
+                    .cpu(2)
+                    .memory(2048)
+                    .volume(10, "/data")
+                    .service(StandardService.START, s -> s.cmd("bin/zk start")))
         .build();
   }
 
@@ -53,37 +68,91 @@ final class Fixtures {
     return Cluster.builder(id, name, spec(), createdAt)
         .labels(Map.of("env", "test"))
         .state(ClusterState.RUNNING)
-        .putNode(Node.builder().id(name + "-zk-1").role("zk").index(1).state(NodeState.RUNNING)
-            .address("127.0.0.2").instanceId("/nodes/" + name + "-zk-1").cpu(2).memory(2048)
-            .volumeSize(10).image("").version("3.8.4").build())
-        .putNode(Node.builder().id(name + "-zk-2").role("zk").index(2).state(NodeState.RUNNING)
-            .address("127.0.0.3").instanceId("/nodes/" + name + "-zk-2").cpu(2).memory(2048)
-            .volumeSize(10).image("zk:3.8").version("3.8.4").build())
+        .putNode(
+            Node.builder()
+                .id(name + "-zk-1")
+                .role("zk")
+                .index(1)
+                .state(NodeState.RUNNING)
+                .address("127.0.0.2")
+                .instanceId("/nodes/" + name + "-zk-1")
+                .cpu(2)
+                .memory(2048)
+                .volumeSize(10)
+                .image("")
+                .version("3.8.4")
+                .build())
+        .putNode(
+            Node.builder()
+                .id(name + "-zk-2")
+                .role("zk")
+                .index(2)
+                .state(NodeState.RUNNING)
+                .address("127.0.0.3")
+                .instanceId("/nodes/" + name + "-zk-2")
+                .cpu(2)
+                .memory(2048)
+                .volumeSize(10)
+                .image("zk:3.8")
+                .version("3.8.4")
+                .build())
         .addHistory("op-" + id + "-1")
         .build();
   }
 
   /** A backup of the two nodes of {@link #cluster}'s cluster, with its app spec and parameters. */
   static Backup backup(String id, String clusterId, String name, Instant createdAt) {
-    return Backup.builder().id(id).clusterId(clusterId).clusterName(name).namespace("default")
-        .spec(spec()).env(Map.of("tick", "2000", "greeting", "hello \"world\""))
+    return Backup.builder()
+        .id(id)
+        .clusterId(clusterId)
+        .clusterName(name)
+        .namespace("default")
+        .spec(spec())
+        .env(Map.of("tick", "2000", "greeting", "hello \"world\""))
         .roleCounts(Map.of("zk", 2))
-        .artifacts(List.of(new Backup.Artifact(name + "-zk-1", "zk", 1, id + "/" + name + "-zk-1"), new Backup.Artifact(name + "-zk-2", "zk", 2, id + "/" + name + "-zk-2")))
-        .createdAt(createdAt).build();
+        .artifacts(
+            List.of(
+                new Backup.Artifact(name + "-zk-1", "zk", 1, id + "/" + name + "-zk-1"),
+                new Backup.Artifact(name + "-zk-2", "zk", 2, id + "/" + name + "-zk-2")))
+        .createdAt(createdAt)
+        .build();
   }
 
   static Operation operation(String id, String clusterId, Instant createdAt) {
-    Plan plan = new Plan(clusterId, "demo", OperationType.CREATE, List.of(
-        Stage.builder("create nodes")
-            .addStep(new CreateNodeStep("s1", "demo-zk-1", "zk"))
-            .addStep(new CreateNodeStep("s2", "demo-zk-2", "zk")).build(),
-        Stage.builder("start")
-            .addStep(ServiceStep.builder().id("s3").node("demo-zk-1").role("zk").service("start")
-                .order(0).build()).build()));
-    return Operation.builder().id(id).clusterId(clusterId).type(OperationType.CREATE)
-        .state(OperationState.RUNNING).startedFrom(ClusterState.PENDING).plan(plan)
-        .createdAt(createdAt).endedAt(Optional.empty()).error("").refused(false)
-        .warnings(List.of("w1")).keptVolumes(List.of()).build();
+    Plan plan =
+        new Plan(
+            clusterId,
+            "demo",
+            OperationType.CREATE,
+            List.of(
+                Stage.builder("create nodes")
+                    .addStep(new CreateNodeStep("s1", "demo-zk-1", "zk"))
+                    .addStep(new CreateNodeStep("s2", "demo-zk-2", "zk"))
+                    .build(),
+                Stage.builder("start")
+                    .addStep(
+                        ServiceStep.builder()
+                            .id("s3")
+                            .node("demo-zk-1")
+                            .role("zk")
+                            .service("start")
+                            .order(0)
+                            .build())
+                    .build()));
+    return Operation.builder()
+        .id(id)
+        .clusterId(clusterId)
+        .type(OperationType.CREATE)
+        .state(OperationState.RUNNING)
+        .startedFrom(ClusterState.PENDING)
+        .plan(plan)
+        .createdAt(createdAt)
+        .endedAt(Optional.empty())
+        .error("")
+        .refused(false)
+        .warnings(List.of("w1"))
+        .keptVolumes(List.of())
+        .build();
   }
 
   /** Waits for a stage, failing the test after {@link #WAIT_SECONDS}. */
@@ -99,8 +168,8 @@ final class Fixtures {
 
   /** Waits for a stage to fail and returns the cause. */
   static Throwable failure(CompletionStage<?> stage) {
-    Throwable t = catchThrowable(() ->
-        stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS));
+    Throwable t =
+        catchThrowable(() -> stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS));
     assertThat(t).as("the stage should fail").isInstanceOf(ExecutionException.class);
     Throwable cause = t.getCause();
     while (cause instanceof CompletionException && cause.getCause() != null) {

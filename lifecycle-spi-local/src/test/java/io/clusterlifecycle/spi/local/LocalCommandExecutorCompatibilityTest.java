@@ -17,16 +17,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link LocalCommandExecutor} keeps the {@link CommandExecutor} contract, built as
- * {@link LocalInfrastructure} builds it (shared pool and scheduler, default kill grace), on a
- * node that {@link LocalResourceProvider} created in a home of the test's own.
+ * {@link LocalCommandExecutor} keeps the {@link CommandExecutor} contract, built as {@link
+ * LocalInfrastructure} builds it (shared pool and scheduler, default kill grace), on a node that
+ * {@link LocalResourceProvider} created in a home of the test's own.
  */
 class LocalCommandExecutorCompatibilityTest extends CommandExecutorCompatibilityKit {
   private static ExecutorService io;
   private static ScheduledExecutorService scheduler;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startPools() {
@@ -44,16 +43,30 @@ class LocalCommandExecutorCompatibilityTest extends CommandExecutorCompatibility
 
   @Override
   protected CommandExecutor newExecutor() {
-    return new LocalCommandExecutor(LocalHome.open(dir), io, scheduler,
-        LocalCommandExecutor.DEFAULT_KILL_GRACE, Clock.systemUTC());
+    return new LocalCommandExecutor(
+        LocalHome.open(dir),
+        io,
+        scheduler,
+        LocalCommandExecutor.DEFAULT_KILL_GRACE,
+        Clock.systemUTC());
   }
 
   @Override
   protected NodeResource node() {
     try (LocalResourceProvider provider = new LocalResourceProvider(LocalHome.open(dir))) {
-      NodeSpec spec = NodeSpec.builder().ref(new NodeRef("kit", "kit-node-1")).clusterName("kit")
-          .namespace("default").role("node").cpu(1).memory(512).volumeSize(0).mountPoint("")
-          .image("").tags(Map.of()).build();
+      NodeSpec spec =
+          NodeSpec.builder()
+              .ref(new NodeRef("kit", "kit-node-1"))
+              .clusterName("kit")
+              .namespace("default")
+              .role("node")
+              .cpu(1)
+              .memory(512)
+              .volumeSize(0)
+              .mountPoint("")
+              .image("")
+              .tags(Map.of())
+              .build();
       return provider.create(spec).toCompletableFuture().join();
     }
   }

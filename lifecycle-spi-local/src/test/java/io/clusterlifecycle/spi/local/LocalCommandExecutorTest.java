@@ -45,10 +45,10 @@ class LocalCommandExecutorTest {
     home = LocalHome.open(dir);
     pool = Executors.newFixedThreadPool(2);
     scheduler = Executors.newSingleThreadScheduledExecutor();
-    executor = new LocalCommandExecutor(home, pool, scheduler, Duration.ofMillis(300),
-        Clock.systemUTC());
-    try (LocalResourceProvider provider = new LocalResourceProvider(home, pool,
-        Clock.systemUTC())) {
+    executor =
+        new LocalCommandExecutor(home, pool, scheduler, Duration.ofMillis(300), Clock.systemUTC());
+    try (LocalResourceProvider provider =
+        new LocalResourceProvider(home, pool, Clock.systemUTC())) {
       node = await(provider.create(node("c1", "demo-zk-1", "zk", 0)));
     }
   }
@@ -70,8 +70,13 @@ class LocalCommandExecutorTest {
     all.put(CommandRequest.LC_SERVICE, "start");
     all.put(CommandRequest.LC_OPERATION_ID, "op-1");
     all.putAll(env);
-    return CommandRequest.builder().node(node).service("start").script(script).environment(all)
-        .timeout(timeout).build();
+    return CommandRequest.builder()
+        .node(node)
+        .service("start")
+        .script(script)
+        .environment(all)
+        .timeout(timeout)
+        .build();
   }
 
   private CommandResult run(String script) {
@@ -95,19 +100,20 @@ class LocalCommandExecutorTest {
 
   @Test
   void environment_carriesTheLcVariables() {
-    CommandResult r = run("printf '%s|%s|%s|%s|%s|%s|%s' \"$LC_CLUSTER_ID\" \"$LC_CLUSTER_NAME\""
-        + " \"$LC_ROLE\" \"$LC_NODE_ID\" \"$LC_NODE_IP\" \"$LC_SERVICE\" \"$LC_OPERATION_ID\"");
+    CommandResult r =
+        run(
+            "printf '%s|%s|%s|%s|%s|%s|%s' \"$LC_CLUSTER_ID\" \"$LC_CLUSTER_NAME\""
+                + " \"$LC_ROLE\" \"$LC_NODE_ID\" \"$LC_NODE_IP\" \"$LC_SERVICE\" \"$LC_OPERATION_ID\"");
 
-    assertThat(r.stdoutTail())
-        .isEqualTo("c1|demo|zk|demo-zk-1|" + node.address() + "|start|op-1");
+    assertThat(r.stdoutTail()).isEqualTo("c1|demo|zk|demo-zk-1|" + node.address() + "|start|op-1");
   }
 
   @Test
   void environmentValues_areNeverExecuted() {
     String evil = "$(touch pwned)`touch pwned2`\"; touch pwned3; '\n$(touch pwned4)\\ ${HOME}";
 
-    CommandResult r = await(executor.run(request("printf '%s' \"$EVIL\"", Map.of("EVIL", evil),
-        LONG)));
+    CommandResult r =
+        await(executor.run(request("printf '%s' \"$EVIL\"", Map.of("EVIL", evil), LONG)));
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdoutTail()).isEqualTo(evil);
@@ -130,8 +136,12 @@ class LocalCommandExecutorTest {
   @Test
   void lcMetadata_pointsAtTheNodesMetadataFile_unlessTheRequestSetsIt() {
     CommandResult set = run("printf '%s' \"$LC_METADATA\"");
-    CommandResult given = await(executor.run(request("printf '%s' \"$LC_METADATA\"",
-        Map.of(CommandRequest.LC_METADATA, "/elsewhere.json"), LONG)));
+    CommandResult given =
+        await(
+            executor.run(
+                request(
+                    "printf '%s' \"$LC_METADATA\"",
+                    Map.of(CommandRequest.LC_METADATA, "/elsewhere.json"), LONG)));
 
     assertThat(set.stdoutTail())
         .isEqualTo(home.nodeDirectory("demo-zk-1").resolve("metadata.json").toString());
@@ -140,11 +150,19 @@ class LocalCommandExecutorTest {
 
   @Test
   void backupArtifact_getsItsDirectoryUnderHomeBackups_exportedAsLcBackupDir() throws IOException {
-    CommandResult r = await(executor.run(request(
-        "printf 'zk data' > \"$LC_BACKUP_DIR/data\"; printf '%s' \"$LC_BACKUP_DIR\"",
-        Map.of(CommandRequest.LC_BACKUP_ID, "b-1",
-            CommandRequest.LC_BACKUP_ARTIFACT, "b-1/demo-zk-1",
-            CommandRequest.LC_BACKUP_DIR, "/not/this/one"), LONG)));
+    CommandResult r =
+        await(
+            executor.run(
+                request(
+                    "printf 'zk data' > \"$LC_BACKUP_DIR/data\"; printf '%s' \"$LC_BACKUP_DIR\"",
+                    Map.of(
+                        CommandRequest.LC_BACKUP_ID,
+                        "b-1",
+                        CommandRequest.LC_BACKUP_ARTIFACT,
+                        "b-1/demo-zk-1",
+                        CommandRequest.LC_BACKUP_DIR,
+                        "/not/this/one"),
+                    LONG)));
 
     Path expected = dir.toAbsolutePath().resolve("backups").resolve("b-1").resolve("demo-zk-1");
     assertThat(r.exitCode()).as("stderr: %s", r.stderrTail()).isZero();
@@ -155,12 +173,24 @@ class LocalCommandExecutorTest {
   @Test
   void backupArtifact_ofAnotherNode_letsARestoreReadWhatItsBackupWrote() {
     run("true");
-    await(executor.run(request("printf 'from zk-7' > \"$LC_BACKUP_DIR/data\"",
-        Map.of(CommandRequest.LC_BACKUP_ARTIFACT, "b-2/old-zk-7"), LONG)));
+    await(
+        executor.run(
+            request(
+                "printf 'from zk-7' > \"$LC_BACKUP_DIR/data\"",
+                Map.of(CommandRequest.LC_BACKUP_ARTIFACT, "b-2/old-zk-7"),
+                LONG)));
 
-    CommandResult restore = await(executor.run(request("cat \"$LC_BACKUP_DIR/data\"",
-        Map.of(CommandRequest.LC_BACKUP_ID, "b-2",
-            CommandRequest.LC_BACKUP_ARTIFACT, "b-2/old-zk-7"), LONG)));
+    CommandResult restore =
+        await(
+            executor.run(
+                request(
+                    "cat \"$LC_BACKUP_DIR/data\"",
+                    Map.of(
+                        CommandRequest.LC_BACKUP_ID,
+                        "b-2",
+                        CommandRequest.LC_BACKUP_ARTIFACT,
+                        "b-2/old-zk-7"),
+                    LONG)));
 
     assertThat(restore.stdoutTail()).isEqualTo("from zk-7");
     assertThat(home.backupsDirectory().resolve("b-2/old-zk-7/data")).exists();
@@ -168,13 +198,31 @@ class LocalCommandExecutorTest {
 
   @Test
   void malformedBackupArtifacts_areRefused_withoutRunningTheCommand() throws IOException {
-    for (String bad : List.of("b-1", "../etc", "b-1/../../x", "b-1/..", "/abs/n", "b-1/n/x",
-        ".b/n", "b-1/", "/n", "b 1/n", "b-1/n;rm", "a..b/n", "b:1/n", "b-1/" + "n".repeat(129),
-        "")) {
-      Throwable t = failure(executor.run(request("touch ran",
-          Map.of(CommandRequest.LC_BACKUP_ARTIFACT, bad), LONG)));
+    for (String bad :
+        List.of(
+            "b-1",
+            "../etc",
+            "b-1/../../x",
+            "b-1/..",
+            "/abs/n",
+            "b-1/n/x",
+            ".b/n",
+            "b-1/",
+            "/n",
+            "b 1/n",
+            "b-1/n;rm",
+            "a..b/n",
+            "b:1/n",
+            "b-1/" + "n".repeat(129),
+            "")) {
+      Throwable t =
+          failure(
+              executor.run(
+                  request("touch ran", Map.of(CommandRequest.LC_BACKUP_ARTIFACT, bad), LONG)));
 
-      assertThat(t).as("artifact '%s'", bad).isInstanceOf(IllegalArgumentException.class)
+      assertThat(t)
+          .as("artifact '%s'", bad)
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining(CommandRequest.LC_BACKUP_ARTIFACT + " '" + bad + "'");
     }
     assertThat(home.nodeDirectory("demo-zk-1").resolve("ran")).doesNotExist();
@@ -189,8 +237,13 @@ class LocalCommandExecutorTest {
     String id = "B" + "a1._-".repeat(25) + "xy";
     assertThat(id).hasSize(128);
 
-    CommandResult r = await(executor.run(request("test -d \"$LC_BACKUP_DIR\"",
-        Map.of(CommandRequest.LC_BACKUP_ARTIFACT, id + "/" + id), LONG)));
+    CommandResult r =
+        await(
+            executor.run(
+                request(
+                    "test -d \"$LC_BACKUP_DIR\"",
+                    Map.of(CommandRequest.LC_BACKUP_ARTIFACT, id + "/" + id),
+                    LONG)));
 
     assertThat(r.exitCode()).isZero();
     assertThat(home.backupsDirectory().resolve(id).resolve(id)).isDirectory();
@@ -199,17 +252,29 @@ class LocalCommandExecutorTest {
   @Test
   void inheritedBackupAndVersionVariables_areNotPassedOn() {
     // lifecycle-spi-local's pom.xml sets these in the test JVM's environment
-    for (String v : List.of(CommandRequest.LC_BACKUP_ID, CommandRequest.LC_BACKUP_ARTIFACT,
-        CommandRequest.LC_BACKUP_DIR, CommandRequest.LC_APP_VERSION, CommandRequest.LC_NODE_CPU)) {
-      assertThat(System.getenv(v)).as(v + " must be set in the test JVM's environment by the pom")
+    for (String v :
+        List.of(
+            CommandRequest.LC_BACKUP_ID,
+            CommandRequest.LC_BACKUP_ARTIFACT,
+            CommandRequest.LC_BACKUP_DIR,
+            CommandRequest.LC_APP_VERSION,
+            CommandRequest.LC_NODE_CPU)) {
+      assertThat(System.getenv(v))
+          .as(v + " must be set in the test JVM's environment by the pom")
           .isNotNull();
     }
 
-    CommandResult r = run("printf '%s|%s|%s|%s|%s' \"${LC_BACKUP_ID-unset}\""
-        + " \"${LC_BACKUP_ARTIFACT-unset}\" \"${LC_BACKUP_DIR-unset}\""
-        + " \"${LC_APP_VERSION-unset}\" \"${LC_NODE_CPU-unset}\"");
-    CommandResult given = await(executor.run(request("printf '%s' \"$LC_APP_VERSION\"",
-        Map.of(CommandRequest.LC_APP_VERSION, "3.9.1"), LONG)));
+    CommandResult r =
+        run(
+            "printf '%s|%s|%s|%s|%s' \"${LC_BACKUP_ID-unset}\""
+                + " \"${LC_BACKUP_ARTIFACT-unset}\" \"${LC_BACKUP_DIR-unset}\""
+                + " \"${LC_APP_VERSION-unset}\" \"${LC_NODE_CPU-unset}\"");
+    CommandResult given =
+        await(
+            executor.run(
+                request(
+                    "printf '%s' \"$LC_APP_VERSION\"",
+                    Map.of(CommandRequest.LC_APP_VERSION, "3.9.1"), LONG)));
 
     assertThat(r.stdoutTail()).isEqualTo("unset|unset|unset|unset|unset");
     assertThat(given.stdoutTail()).isEqualTo("3.9.1");
@@ -224,8 +289,10 @@ class LocalCommandExecutorTest {
 
   @Test
   void output_isKeptInLogFiles_andTheTailIsBounded() throws IOException {
-    CommandResult r = run("head -c 100000 /dev/zero | tr '\\0' a; echo END;"
-        + " head -c 9000 /dev/zero | tr '\\0' b >&2");
+    CommandResult r =
+        run(
+            "head -c 100000 /dev/zero | tr '\\0' a; echo END;"
+                + " head -c 9000 /dev/zero | tr '\\0' b >&2");
 
     assertThat(r.stdoutTail()).hasSize(CommandResult.MAX_TAIL).endsWith("aaaEND\n");
     assertThat(r.stderrTail()).hasSize(CommandResult.MAX_TAIL).matches("b+");
@@ -239,15 +306,16 @@ class LocalCommandExecutorTest {
   void multiByteOutput_keepsWholeCharactersInTheTail() {
     CommandResult r = run("for i in $(seq 3000); do printf 'é€'; done");
 
-    assertThat(r.stdoutTail()).hasSize(CommandResult.MAX_TAIL).matches("[é€]+")
-        .endsWith("é€");
+    assertThat(r.stdoutTail()).hasSize(CommandResult.MAX_TAIL).matches("[é€]+").endsWith("é€");
   }
 
   @Test
   void timeout_killsTheCommandAndItsChildren() throws Exception {
     long start = System.nanoTime();
-    CommandResult r = await(executor.run(request(
-        "sleep 30 & echo $! > child.pid; wait", Map.of(), Duration.ofMillis(300))));
+    CommandResult r =
+        await(
+            executor.run(
+                request("sleep 30 & echo $! > child.pid; wait", Map.of(), Duration.ofMillis(300))));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(r.timedOut()).isTrue();
@@ -263,8 +331,12 @@ class LocalCommandExecutorTest {
     int commands = 40;
     List<CompletableFuture<CommandResult>> runs = new ArrayList<>();
     for (int i = 0; i < commands; i++) {
-      runs.add(executor.run(request("echo $$ > self-" + i + ".pid; sleep 30; echo late > late-"
-          + i, Map.of(), Duration.ofMillis(300))));
+      runs.add(
+          executor.run(
+              request(
+                  "echo $$ > self-" + i + ".pid; sleep 30; echo late > late-" + i,
+                  Map.of(),
+                  Duration.ofMillis(300))));
     }
     Path nodeDir = home.nodeDirectory("demo-zk-1");
 
@@ -277,7 +349,8 @@ class LocalCommandExecutorTest {
     }
 
     for (int i = 0; i < commands; i++) {
-      assertThat(nodeDir.resolve("late-" + i)).as("command %d ran on after it was killed", i)
+      assertThat(nodeDir.resolve("late-" + i))
+          .as("command %d ran on after it was killed", i)
           .doesNotExist();
     }
   }
@@ -285,8 +358,11 @@ class LocalCommandExecutorTest {
   @Test
   void timeout_killsACommandThatIgnoresSigterm() {
     long start = System.nanoTime();
-    CommandResult r = await(executor.run(request("trap '' TERM; sleep 30 & wait; sleep 30",
-        Map.of(), Duration.ofMillis(300))));
+    CommandResult r =
+        await(
+            executor.run(
+                request(
+                    "trap '' TERM; sleep 30 & wait; sleep 30", Map.of(), Duration.ofMillis(300))));
 
     assertThat(r.timedOut()).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
@@ -294,8 +370,9 @@ class LocalCommandExecutorTest {
 
   @Test
   void cancelling_killsTheCommandTree() throws Exception {
-    CompletableFuture<CommandResult> running = executor.run(request(
-        "echo $$ > self.pid; sleep 30 & echo $! > child.pid; wait", Map.of(), LONG));
+    CompletableFuture<CommandResult> running =
+        executor.run(
+            request("echo $$ > self.pid; sleep 30 & echo $! > child.pid; wait", Map.of(), LONG));
     Path nodeDir = home.nodeDirectory("demo-zk-1");
     awaitFile(nodeDir.resolve("child.pid"));
 
@@ -307,20 +384,39 @@ class LocalCommandExecutorTest {
 
   @Test
   void aNodeWithoutDirectory_failsTheStage() {
-    NodeResource ghost = NodeResource.builder().ref(new NodeRef("c1", "ghost-1")).role("zk")
-        .instanceId("").address("127.0.0.9").cpu(1).memory(1).volumeSize(0).volumeId("").image("")
-        .running(true).tags(Map.of()).build();
+    NodeResource ghost =
+        NodeResource.builder()
+            .ref(new NodeRef("c1", "ghost-1"))
+            .role("zk")
+            .instanceId("")
+            .address("127.0.0.9")
+            .cpu(1)
+            .memory(1)
+            .volumeSize(0)
+            .volumeId("")
+            .image("")
+            .running(true)
+            .tags(Map.of())
+            .build();
 
-    Throwable t = failure(executor.run(CommandRequest.builder().node(ghost).service("start")
-        .script("true").environment(Map.of()).timeout(LONG).build()));
+    Throwable t =
+        failure(
+            executor.run(
+                CommandRequest.builder()
+                    .node(ghost)
+                    .service("start")
+                    .script("true")
+                    .environment(Map.of())
+                    .timeout(LONG)
+                    .build()));
 
     assertThat(t).isInstanceOf(NotFoundException.class).hasMessageContaining("ghost-1");
   }
 
   @Test
   void close_killsRunningCommands() throws Exception {
-    CompletableFuture<CommandResult> running = executor.run(request(
-        "echo $$ > self.pid; sleep 30", Map.of(), LONG));
+    CompletableFuture<CommandResult> running =
+        executor.run(request("echo $$ > self.pid; sleep 30", Map.of(), LONG));
     Path pid = home.nodeDirectory("demo-zk-1").resolve("self.pid");
     awaitFile(pid);
 
@@ -338,12 +434,15 @@ class LocalCommandExecutorTest {
       handle.get().onExit().get(10, TimeUnit.SECONDS);
     }
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-        .as("process %s is alive", pid).isFalse();
+        .as("process %s is alive", pid)
+        .isFalse();
   }
 
   /** Waits for a command to have written a file, polling because nothing signals it. */
   private static void awaitFile(Path file) {
-    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
         .untilAsserted(() -> assertThat(file).as("%s appears", file).isNotEmptyFile());
   }
 }

@@ -30,8 +30,15 @@ class LocalInfrastructureTest {
     Path home = dir.resolve("nested/.lifecycle");
     try (LocalInfrastructure local = LocalInfrastructure.open(home)) {
       assertThat(local.home().root()).isEqualTo(home.toAbsolutePath());
-      for (String sub : List.of("nodes", "clusters", "operations", "metadata", "kept-volumes",
-          "backup-records", "backups")) {
+      for (String sub :
+          List.of(
+              "nodes",
+              "clusters",
+              "operations",
+              "metadata",
+              "kept-volumes",
+              "backup-records",
+              "backups")) {
         assertThat(home.resolve(sub)).isDirectory();
       }
     }
@@ -41,16 +48,34 @@ class LocalInfrastructureTest {
   void aNodesCommand_readsTheCommittedTreeThroughLcMetadata() {
     try (LocalInfrastructure local = LocalInfrastructure.open(dir)) {
       NodeResource n = await(local.resources().create(node("c1", "demo-zk-1", "zk", 0)));
-      await(local.metadata().commit(new MetadataChange(Map.of(
-          "/clusters/c1/hosts/zk/demo-zk-1/ip", n.address(),
-          "/clusters/c1/env/greeting", "hello \"world\" $(rm -rf /)"), List.of())));
+      await(
+          local
+              .metadata()
+              .commit(
+                  new MetadataChange(
+                      Map.of(
+                          "/clusters/c1/hosts/zk/demo-zk-1/ip",
+                          n.address(),
+                          "/clusters/c1/env/greeting",
+                          "hello \"world\" $(rm -rf /)"),
+                      List.of())));
 
-      CommandResult r = await(local.commands().run(CommandRequest.builder().node(n).service("start")
-          .script("cat \"$LC_METADATA\"").environment(Map.of()).timeout(Duration.ofSeconds(10))
-          .build()));
+      CommandResult r =
+          await(
+              local
+                  .commands()
+                  .run(
+                      CommandRequest.builder()
+                          .node(n)
+                          .service("start")
+                          .script("cat \"$LC_METADATA\"")
+                          .environment(Map.of())
+                          .timeout(Duration.ofSeconds(10))
+                          .build()));
 
       assertThat(r.exitCode()).isZero();
-      assertThat(r.stdoutTail()).contains("\"ip\" : \"" + n.address() + "\"")
+      assertThat(r.stdoutTail())
+          .contains("\"ip\" : \"" + n.address() + "\"")
           .contains("hello \\\"world\\\" $(rm -rf /)");
     }
   }
@@ -58,14 +83,20 @@ class LocalInfrastructureTest {
   @Test
   void aNodeCreatedAfterTheCommitListingIt_getsItsMetadataFileAtOnce() {
     try (LocalInfrastructure local = LocalInfrastructure.open(dir)) {
-      await(local.metadata().commit(new MetadataChange(Map.of(
-          "/clusters/c1/adding-hosts/zk/demo-zk-1/role", "zk"), List.of())));
+      await(
+          local
+              .metadata()
+              .commit(
+                  new MetadataChange(
+                      Map.of("/clusters/c1/adding-hosts/zk/demo-zk-1/role", "zk"), List.of())));
       assertThat(dir.resolve("nodes/demo-zk-1")).doesNotExist();
 
       await(local.resources().create(node("c1", "demo-zk-1", "zk", 0)));
 
-      assertThat(local.home().nodeMetadataFile("demo-zk-1")).content()
-          .contains("\"adding-hosts\"").contains("\"role\" : \"zk\"");
+      assertThat(local.home().nodeMetadataFile("demo-zk-1"))
+          .content()
+          .contains("\"adding-hosts\"")
+          .contains("\"role\" : \"zk\"");
     }
   }
 
@@ -73,8 +104,8 @@ class LocalInfrastructureTest {
   void twoInfrastructuresOnOneHome_shareClustersAndNodes() {
     try (LocalInfrastructure first = LocalInfrastructure.open(dir);
         LocalInfrastructure second = LocalInfrastructure.open(dir)) {
-      Cluster stored = await(first.store().put(cluster("c1", "demo", Instant.parse(
-          "2026-01-01T00:00:00Z"))));
+      Cluster stored =
+          await(first.store().put(cluster("c1", "demo", Instant.parse("2026-01-01T00:00:00Z"))));
       NodeResource n = await(first.resources().create(node("c1", "demo-zk-1", "zk", 0)));
 
       assertThat(await(second.store().list())).containsExactly(stored);
@@ -88,9 +119,17 @@ class LocalInfrastructureTest {
   void close_killsRunningCommands_andStopsItsThreads() throws Exception {
     LocalInfrastructure local = LocalInfrastructure.open(dir);
     NodeResource n = await(local.resources().create(node("c1", "demo-zk-1", "zk", 0)));
-    CompletableFuture<CommandResult> running = local.commands().run(CommandRequest.builder().node(n)
-        .service("start").script("sleep 30").environment(Map.of()).timeout(Duration.ofSeconds(60))
-        .build());
+    CompletableFuture<CommandResult> running =
+        local
+            .commands()
+            .run(
+                CommandRequest.builder()
+                    .node(n)
+                    .service("start")
+                    .script("sleep 30")
+                    .environment(Map.of())
+                    .timeout(Duration.ofSeconds(60))
+                    .build());
 
     local.close();
     local.close();
@@ -108,13 +147,14 @@ class LocalInfrastructureTest {
   @Test
   void builder_checksItsSettings() {
     assertThatThrownBy(() -> LocalInfrastructure.builder(dir).ioThreads(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ioThreads");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ioThreads");
     assertThatThrownBy(() -> LocalInfrastructure.builder(dir).metadataRoot("clusters"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> LocalInfrastructure.builder(dir).killGrace(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
-    try (LocalInfrastructure local = LocalInfrastructure.builder(dir).metadataRoot("/apps/")
-        .ioThreads(2).build()) {
+    try (LocalInfrastructure local =
+        LocalInfrastructure.builder(dir).metadataRoot("/apps/").ioThreads(2).build()) {
       assertThat(local.metadata().root()).isEqualTo("/apps");
     }
     assertThat(Files.isDirectory(dir.resolve("nodes"))).isTrue();

@@ -11,14 +11,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link LocalMetadataStore} keeps the {@link MetadataStore} contract, built as
- * {@link LocalInfrastructure} builds it: with the default root, on a shared executor.
+ * {@link LocalMetadataStore} keeps the {@link MetadataStore} contract, built as {@link
+ * LocalInfrastructure} builds it: with the default root, on a shared executor.
  */
 class LocalMetadataStoreCompatibilityTest extends MetadataStoreCompatibilityKit {
   private static ExecutorService io;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startPool() {

@@ -60,11 +60,20 @@ class LocalMetadataStoreTest {
 
   @Test
   void commit_appliesEveryKey_andGetReadsByPathPrefixSorted() {
-    await(store.commit(puts("/clusters/c1/env/b", "2", "/clusters/c1/env/a", "1",
-        "/clusters/c10/env/a", "x", "/clusters/c1-x/env/a", "y")));
+    await(
+        store.commit(
+            puts(
+                "/clusters/c1/env/b",
+                "2",
+                "/clusters/c1/env/a",
+                "1",
+                "/clusters/c10/env/a",
+                "x",
+                "/clusters/c1-x/env/a",
+                "y")));
 
-    assertThat(await(store.get("/clusters/c1"))).containsExactly(
-        entry("/clusters/c1/env/a", "1"), entry("/clusters/c1/env/b", "2"));
+    assertThat(await(store.get("/clusters/c1")))
+        .containsExactly(entry("/clusters/c1/env/a", "1"), entry("/clusters/c1/env/b", "2"));
     assertThat(await(store.get("/clusters/c1/"))).hasSize(2);
     assertThat(await(store.get("/clusters/c1/env/a"))).containsOnlyKeys("/clusters/c1/env/a");
     assertThat(await(store.get("/"))).hasSize(4);
@@ -77,9 +86,13 @@ class LocalMetadataStoreTest {
     await(store.commit(puts("/clusters/c1/env/a", "1")));
 
     for (String bad : List.of("relative/key", "/a//b", "/a/../b", "/a/b/", "/")) {
-      assertThat(failure(store.commit(puts("/clusters/c1/env/a", "changed",
-          "/clusters/c1/env/z", "new", bad, "v"))))
-          .as("key %s", bad).isInstanceOf(IllegalArgumentException.class);
+      assertThat(
+              failure(
+                  store.commit(
+                      puts(
+                          "/clusters/c1/env/a", "changed", "/clusters/c1/env/z", "new", bad, "v"))))
+          .as("key %s", bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
     assertThat(failure(store.commit(deletes("/clusters/c1", "no-slash"))))
         .isInstanceOf(IllegalArgumentException.class);
@@ -90,13 +103,27 @@ class LocalMetadataStoreTest {
 
   @Test
   void deletePrefixes_removeThePathAndEverythingUnderIt_beforeThePuts() {
-    await(store.commit(puts("/a/b", "1", "/a/b/c", "2", "/a/b/c/d", "3", "/a/bc", "4",
-        "/a/b-c", "5", "/a/x", "6")));
+    await(
+        store.commit(
+            puts(
+                "/a/b",
+                "1",
+                "/a/b/c",
+                "2",
+                "/a/b/c/d",
+                "3",
+                "/a/bc",
+                "4",
+                "/a/b-c",
+                "5",
+                "/a/x",
+                "6")));
 
     await(store.commit(new MetadataChange(Map.of("/a/b/new", "7"), List.of("/a/b"))));
 
-    assertThat(await(store.get("/"))).containsExactly(entry("/a/b-c", "5"),
-        entry("/a/b/new", "7"), entry("/a/bc", "4"), entry("/a/x", "6"));
+    assertThat(await(store.get("/")))
+        .containsExactly(
+            entry("/a/b-c", "5"), entry("/a/b/new", "7"), entry("/a/bc", "4"), entry("/a/x", "6"));
     await(store.commit(deletes("/")));
     assertThat(await(store.get("/"))).isEmpty();
   }
@@ -111,22 +138,38 @@ class LocalMetadataStoreTest {
     store.watch("/clusters/c2", c2::add);
     store.watch("/clusters", all::add);
     store.watch("/elsewhere", other::add);
-    store.watch("/clusters", change -> {
-      throw new IllegalStateException("a bad listener");
-    });
+    store.watch(
+        "/clusters",
+        change -> {
+          throw new IllegalStateException("a bad listener");
+        });
 
-    await(store.commit(new MetadataChange(Map.of("/clusters/c1/hosts/zk/n1/ip", "127.0.0.2",
-        "/clusters/c1/hosts/zk/n1/role", "zk", "/clusters/c1/env/x", "1"),
-        List.of("/clusters/c2/adding-hosts"))));
+    await(
+        store.commit(
+            new MetadataChange(
+                Map.of(
+                    "/clusters/c1/hosts/zk/n1/ip",
+                    "127.0.0.2",
+                    "/clusters/c1/hosts/zk/n1/role",
+                    "zk",
+                    "/clusters/c1/env/x",
+                    "1"),
+                List.of("/clusters/c2/adding-hosts"))));
 
-    assertThat(c1).singleElement().satisfies(ch -> {
-      assertThat(ch.puts()).hasSize(3);
-      assertThat(ch.deletePrefixes()).isEmpty();
-    });
-    assertThat(c2).singleElement().satisfies(ch -> {
-      assertThat(ch.puts()).isEmpty();
-      assertThat(ch.deletePrefixes()).containsExactly("/clusters/c2/adding-hosts");
-    });
+    assertThat(c1)
+        .singleElement()
+        .satisfies(
+            ch -> {
+              assertThat(ch.puts()).hasSize(3);
+              assertThat(ch.deletePrefixes()).isEmpty();
+            });
+    assertThat(c2)
+        .singleElement()
+        .satisfies(
+            ch -> {
+              assertThat(ch.puts()).isEmpty();
+              assertThat(ch.deletePrefixes()).containsExactly("/clusters/c2/adding-hosts");
+            });
     assertThat(all).singleElement().satisfies(ch -> assertThat(ch.puts()).hasSize(3));
     assertThat(other).isEmpty();
 
@@ -135,7 +178,8 @@ class LocalMetadataStoreTest {
 
     assertThat(c1).hasSize(1);
     assertThat(c2).hasSize(2);
-    assertThat(c2.get(1).deletePrefixes()).as("an ancestor's delete, seen from the watch")
+    assertThat(c2.get(1).deletePrefixes())
+        .as("an ancestor's delete, seen from the watch")
         .containsExactly("/clusters/c2");
     assertThat(all).hasSize(2);
     assertThat(store.commitCount()).isEqualTo(2);
@@ -144,8 +188,8 @@ class LocalMetadataStoreTest {
   @Test
   void nodeMetadataFiles_holdTheClusterSubtreeAsNestedObjects_andFollowEachCommit()
       throws IOException {
-    try (LocalResourceProvider provider = new LocalResourceProvider(home, pool,
-        Clock.systemUTC())) {
+    try (LocalResourceProvider provider =
+        new LocalResourceProvider(home, pool, Clock.systemUTC())) {
       await(provider.create(node("c1", "demo-zk-1", "zk", 0)));
       await(provider.create(node("c1", "demo-zk-2", "zk", 0)));
       await(provider.create(node("c1", "demo-zk-3", "zk", 0)));
@@ -154,12 +198,21 @@ class LocalMetadataStoreTest {
     Path zk1 = home.nodeMetadataFile("demo-zk-1");
     Path zk2 = home.nodeMetadataFile("demo-zk-2");
 
-    await(store.commit(puts("/clusters/c1/cluster/name", "demo",
-        "/clusters/c1/hosts/zk/demo-zk-1/ip", "127.0.0.2",
-        "/clusters/c1/hosts/zk/demo-zk-1/role", "zk",
-        "/clusters/c1/adding-hosts/zk/demo-zk-2/ip", "127.0.0.3",
-        "/clusters/c1/hosts/zk/demo-zk-9/ip", "127.0.0.9",
-        "/clusters/c2/hosts/zk/other-zk-1/ip", "127.0.0.4")));
+    await(
+        store.commit(
+            puts(
+                "/clusters/c1/cluster/name",
+                "demo",
+                "/clusters/c1/hosts/zk/demo-zk-1/ip",
+                "127.0.0.2",
+                "/clusters/c1/hosts/zk/demo-zk-1/role",
+                "zk",
+                "/clusters/c1/adding-hosts/zk/demo-zk-2/ip",
+                "127.0.0.3",
+                "/clusters/c1/hosts/zk/demo-zk-9/ip",
+                "127.0.0.9",
+                "/clusters/c2/hosts/zk/other-zk-1/ip",
+                "127.0.0.4")));
 
     JsonNode tree = JSON.readTree(zk1.toFile());
     assertThat(tree.path("cluster").path("name").asText()).isEqualTo("demo");
@@ -171,17 +224,26 @@ class LocalMetadataStoreTest {
     assertThat(JSON.readTree(zk2.toFile())).isEqualTo(tree);
     assertThat(home.nodeMetadataFile("demo-zk-3")).as("a node not in the tree").doesNotExist();
     assertThat(home.nodeDirectory("demo-zk-9")).doesNotExist();
-    assertThat(JSON.readTree(home.nodeMetadataFile("other-zk-1").toFile())
-        .path("hosts").path("zk").path("other-zk-1").path("ip").asText()).isEqualTo("127.0.0.4");
+    assertThat(
+            JSON.readTree(home.nodeMetadataFile("other-zk-1").toFile())
+                .path("hosts")
+                .path("zk")
+                .path("other-zk-1")
+                .path("ip")
+                .asText())
+        .isEqualTo("127.0.0.4");
 
-    await(store.commit(new MetadataChange(Map.of("/clusters/c1/env/tick", "2000"),
-        List.of("/clusters/c1/adding-hosts"))));
+    await(
+        store.commit(
+            new MetadataChange(
+                Map.of("/clusters/c1/env/tick", "2000"), List.of("/clusters/c1/adding-hosts"))));
 
     JsonNode after = JSON.readTree(zk1.toFile());
     assertThat(after.path("env").path("tick").asText()).isEqualTo("2000");
     assertThat(after.has("adding-hosts")).isFalse();
     assertThat(JSON.readTree(zk2.toFile()).has("adding-hosts"))
-        .as("a node no longer listed keeps its last file").isTrue();
+        .as("a node no longer listed keeps its last file")
+        .isTrue();
     try (var files = Files.list(home.nodeDirectory("demo-zk-1"))) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("resource.json", "metadata.json");
@@ -190,19 +252,19 @@ class LocalMetadataStoreTest {
 
   @Test
   void nested_keepsTheValueOfAKeyThatAlsoHasChildren() {
-    var keys = new java.util.TreeMap<>(Map.of("/r/c/a", "leaf", "/r/c/a/b", "child",
-        "/r/c/x/y", "z"));
+    var keys =
+        new java.util.TreeMap<>(Map.of("/r/c/a", "leaf", "/r/c/a/b", "child", "/r/c/x/y", "z"));
 
     JsonNode tree = LocalMetadataStore.nested(keys, "/r/c");
 
-    assertThat(tree.toString()).isEqualTo("{\"a\":{\"\":\"leaf\",\"b\":\"child\"},"
-        + "\"x\":{\"y\":\"z\"}}");
+    assertThat(tree.toString())
+        .isEqualTo("{\"a\":{\"\":\"leaf\",\"b\":\"child\"}," + "\"x\":{\"y\":\"z\"}}");
   }
 
   @Test
   void aConfiguredRoot_decidesWhichKeysReachTheNodes() throws IOException {
-    try (LocalResourceProvider provider = new LocalResourceProvider(home, pool,
-        Clock.systemUTC())) {
+    try (LocalResourceProvider provider =
+        new LocalResourceProvider(home, pool, Clock.systemUTC())) {
       await(provider.create(node("c1", "demo-zk-1", "zk", 0)));
     }
     LocalMetadataStore apps = new LocalMetadataStore(home, "/apps/", pool);
@@ -221,17 +283,16 @@ class LocalMetadataStoreTest {
     await(store.commit(puts("/clusters/c1/env/a", "1", "/clusters/c1/env/b", "two words")));
     await(store.commit(deletes("/clusters/c1/env/a")));
 
-    LocalMetadataStore reopened = new LocalMetadataStore(LocalHome.open(dir),
-        LocalMetadataStore.DEFAULT_ROOT, pool);
+    LocalMetadataStore reopened =
+        new LocalMetadataStore(LocalHome.open(dir), LocalMetadataStore.DEFAULT_ROOT, pool);
 
-    assertThat(await(reopened.get("/"))).containsExactly(entry("/clusters/c1/env/b",
-        "two words"));
+    assertThat(await(reopened.get("/"))).containsExactly(entry("/clusters/c1/env/b", "two words"));
   }
 
   @Test
   void twoStoresOnOneHome_readWhatTheOtherCommitted() {
-    LocalMetadataStore other = new LocalMetadataStore(LocalHome.open(dir),
-        LocalMetadataStore.DEFAULT_ROOT, pool);
+    LocalMetadataStore other =
+        new LocalMetadataStore(LocalHome.open(dir), LocalMetadataStore.DEFAULT_ROOT, pool);
     assertThat(await(other.get("/"))).isEmpty();
 
     await(store.commit(puts("/k/1", "a")));

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
  * per test, with the pool the provider creates and shuts down on close.
  */
 class LocalResourceProviderCompatibilityTest extends ResourceProviderCompatibilityKit {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   protected ResourceProvider newProvider() {

@@ -65,7 +65,8 @@ class LocalResourceProviderTest {
     assertThat(r.volumeSize()).isEqualTo(10);
     assertThat(r.image()).contains("img:1");
     assertThat(r.address()).matches(LOOPBACK).isNotEqualTo("127.0.0.1");
-    assertThat(r.tags()).containsEntry("team", "a")
+    assertThat(r.tags())
+        .containsEntry("team", "a")
         .containsEntry(NodeSpec.TAG_CLUSTER, "c1")
         .containsEntry(NodeSpec.TAG_ROLE, "zk")
         .containsEntry(NodeSpec.TAG_NODE, "demo-zk-1");
@@ -81,9 +82,19 @@ class LocalResourceProviderTest {
   @Test
   void create_twice_returnsTheRecordedResourceAndKeepsOneDirectory() throws IOException {
     NodeResource first = await(provider.create(node("c1", "demo-zk-1", "zk", 0)));
-    NodeSpec changed = NodeSpec.builder().ref(new NodeRef("c1", "demo-zk-1")).clusterName("demo")
-        .namespace("default").role("zk").cpu(8).memory(9999).volumeSize(5).mountPoint("/x")
-        .image("other:2").tags(java.util.Map.of()).build();
+    NodeSpec changed =
+        NodeSpec.builder()
+            .ref(new NodeRef("c1", "demo-zk-1"))
+            .clusterName("demo")
+            .namespace("default")
+            .role("zk")
+            .cpu(8)
+            .memory(9999)
+            .volumeSize(5)
+            .mountPoint("/x")
+            .image("other:2")
+            .tags(java.util.Map.of())
+            .build();
 
     NodeResource second = await(provider.create(changed));
 
@@ -112,28 +123,34 @@ class LocalResourceProviderTest {
       all.add(provider.create(node("c1", "demo-w-" + i, "w", 0)).toCompletableFuture());
     }
 
-    List<String> addresses = all.stream().map(Fixtures::await).map(NodeResource::address)
-        .toList();
+    List<String> addresses = all.stream().map(Fixtures::await).map(NodeResource::address).toList();
 
-    assertThat(addresses).doesNotHaveDuplicates().hasSize(300)
-        .allSatisfy(a -> assertThat(a).matches(LOOPBACK).isNotEqualTo("127.0.0.1")
-            .doesNotEndWith(".0").doesNotEndWith(".255"));
+    assertThat(addresses)
+        .doesNotHaveDuplicates()
+        .hasSize(300)
+        .allSatisfy(
+            a ->
+                assertThat(a)
+                    .matches(LOOPBACK)
+                    .isNotEqualTo("127.0.0.1")
+                    .doesNotEndWith(".0")
+                    .doesNotEndWith(".255"));
     assertThat(await(provider.list("c1"))).hasSize(300);
   }
 
   @Test
   void create_fromTwoProvidersOnOneHome_getsDistinctAddresses() {
     ExecutorService otherPool = Executors.newFixedThreadPool(4);
-    try (LocalResourceProvider other = new LocalResourceProvider(LocalHome.open(dir), otherPool,
-        Clock.systemUTC())) {
+    try (LocalResourceProvider other =
+        new LocalResourceProvider(LocalHome.open(dir), otherPool, Clock.systemUTC())) {
       List<CompletableFuture<NodeResource>> all = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         all.add(provider.create(node("c1", "a-" + i, "w", 0)).toCompletableFuture());
         all.add(other.create(node("c1", "b-" + i, "w", 0)).toCompletableFuture());
       }
 
-      List<String> addresses = all.stream().map(Fixtures::await).map(NodeResource::address)
-          .toList();
+      List<String> addresses =
+          all.stream().map(Fixtures::await).map(NodeResource::address).toList();
 
       assertThat(addresses).hasSize(200).doesNotHaveDuplicates();
     } finally {
@@ -146,11 +163,19 @@ class LocalResourceProviderTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Process> children = new ArrayList<>();
     for (String prefix : List.of("p1", "p2")) {
-      children.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          AllocateNodesMain.class.getName(), dir.toString(), "c1", prefix, "80")
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve(prefix + ".log").toFile())
-          .start());
+      children.add(
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  AllocateNodesMain.class.getName(),
+                  dir.toString(),
+                  "c1",
+                  prefix,
+                  "80")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve(prefix + ".log").toFile())
+              .start());
     }
     List<CompletableFuture<NodeResource>> mine = new ArrayList<>();
     for (int i = 0; i < 80; i++) {
@@ -198,8 +223,7 @@ class LocalResourceProviderTest {
     try (Stream<Path> s = Files.list(home.keptVolumesDirectory())) {
       assertThat(s).isEmpty();
     }
-    assertThat(Files.readString(home.root().resolve("addresses.json")))
-        .doesNotContain("demo-db-1");
+    assertThat(Files.readString(home.root().resolve("addresses.json"))).doesNotContain("demo-db-1");
   }
 
   @Test
@@ -221,9 +245,11 @@ class LocalResourceProviderTest {
     await(provider.create(node("c1", "demo-zk-1", "zk", 0)));
     await(provider.create(node("c1", "demo-kafka-1", "kafka", 0)));
 
-    assertThat(await(provider.list("c1"))).extracting(r -> r.ref().nodeId())
+    assertThat(await(provider.list("c1")))
+        .extracting(r -> r.ref().nodeId())
         .containsExactly("demo-kafka-1", "demo-zk-1", "demo-zk-2");
-    assertThat(await(provider.list("c2"))).extracting(r -> r.ref().nodeId())
+    assertThat(await(provider.list("c2")))
+        .extracting(r -> r.ref().nodeId())
         .containsExactly("other-zk-1");
     assertThat(await(provider.list("c3"))).isEmpty();
   }
@@ -242,8 +268,8 @@ class LocalResourceProviderTest {
     assertThat(resized.volumeSize()).isEqualTo(30);
     assertThat(reimaged.image()).contains("img:2");
     assertThat(reimaged.address()).isEqualTo(created.address());
-    LocalResourceProvider reopened = new LocalResourceProvider(LocalHome.open(dir), pool,
-        Clock.systemUTC());
+    LocalResourceProvider reopened =
+        new LocalResourceProvider(LocalHome.open(dir), pool, Clock.systemUTC());
     NodeResource found = await(reopened.find(ref)).orElseThrow();
     assertThat(found.running()).isFalse();
     assertThat(found.cpu()).isEqualTo(4);
@@ -258,7 +284,8 @@ class LocalResourceProviderTest {
     await(provider.create(node("c1", "demo-zk-2", "zk", 0)));
 
     assertThat(failure(provider.resize(new NodeRef("c1", "demo-zk-1"), 2, 2048, 5)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shrink");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shrink");
     assertThat(await(provider.find(new NodeRef("c1", "demo-zk-1"))).orElseThrow().volumeSize())
         .isEqualTo(10);
     assertThat(await(provider.resize(new NodeRef("c1", "demo-zk-2"), 2, 2048, 50)).volumeSize())
@@ -269,7 +296,8 @@ class LocalResourceProviderTest {
   void changesToAMissingNode_failWithNotFound() {
     NodeRef ref = new NodeRef("c1", "nope");
 
-    assertThat(failure(provider.start(ref))).isInstanceOf(NotFoundException.class)
+    assertThat(failure(provider.start(ref)))
+        .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("nope");
     assertThat(failure(provider.stop(ref))).isInstanceOf(NotFoundException.class);
     assertThat(failure(provider.resize(ref, 1, 1, 0))).isInstanceOf(NotFoundException.class);
@@ -283,7 +311,8 @@ class LocalResourceProviderTest {
     NodeRef foreign = new NodeRef("c2", "demo-zk-1");
 
     assertThat(failure(provider.create(node("c2", "demo-zk-1", "zk", 0))))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("c1");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("c1");
     assertThat(await(provider.find(foreign))).isEmpty();
     assertThat(await(provider.delete(foreign, false))).isEmpty();
     assertThat(home.nodeDirectory("demo-zk-1")).isDirectory();
@@ -293,7 +322,8 @@ class LocalResourceProviderTest {
   void nodeIdsThatAreNotFileNames_areRefusedWithoutTouchingTheDisk() throws IOException {
     for (String bad : List.of("../escape", "a/b", ".hidden", "", "x\ny")) {
       assertThat(failure(provider.create(node("c1", bad, "zk", 0))))
-          .as("node id %s", bad).isInstanceOf(IllegalArgumentException.class);
+          .as("node id %s", bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
     assertThat(dir.resolve("escape")).doesNotExist();
     assertThat(nodeDirectories()).isEmpty();
@@ -301,7 +331,9 @@ class LocalResourceProviderTest {
 
   private List<String> nodeDirectories() throws IOException {
     try (Stream<Path> s = Files.list(home.nodesDirectory())) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted()
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
           .toList();
     }
   }

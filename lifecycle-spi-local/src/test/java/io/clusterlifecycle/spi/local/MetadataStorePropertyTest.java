@@ -40,10 +40,10 @@ class MetadataStorePropertyTest {
           model.keySet().removeIf(k -> k.equals(p) || k.startsWith(p + "/"));
         }
         model.putAll(c.puts());
-        boolean touches = c.puts().keySet().stream()
-            .anyMatch(k -> k.equals("/r/a") || k.startsWith("/r/a/"))
-            || c.deletePrefixes().stream().anyMatch(p -> p.equals("/r") || p.equals("/r/a")
-                || p.startsWith("/r/a/"));
+        boolean touches =
+            c.puts().keySet().stream().anyMatch(k -> k.equals("/r/a") || k.startsWith("/r/a/"))
+                || c.deletePrefixes().stream()
+                    .anyMatch(p -> p.equals("/r") || p.equals("/r/a") || p.startsWith("/r/a/"));
         touchingA += touches ? 1 : 0;
       }
       assertThat(Fixtures.await(store.get("/"))).containsExactlyEntriesOf(model);
@@ -59,12 +59,14 @@ class MetadataStorePropertyTest {
   @Provide
   Arbitrary<List<MetadataChange>> commits() {
     Arbitrary<String> segment = Arbitraries.of("a", "b", "ab", "a-b", "c");
-    Arbitrary<String> path = segment.list().ofMinSize(1).ofMaxSize(3)
-        .map(s -> "/r/" + String.join("/", s));
-    Arbitrary<Map<String, String>> puts = Arbitraries.maps(path,
-        Arbitraries.strings().ofMaxLength(5)).ofMaxSize(4).map(LinkedHashMap::new);
-    Arbitrary<List<String>> deletes = Arbitraries.oneOf(path, Arbitraries.just("/r"))
-        .list().ofMaxSize(2);
+    Arbitrary<String> path =
+        segment.list().ofMinSize(1).ofMaxSize(3).map(s -> "/r/" + String.join("/", s));
+    Arbitrary<Map<String, String>> puts =
+        Arbitraries.maps(path, Arbitraries.strings().ofMaxLength(5))
+            .ofMaxSize(4)
+            .map(LinkedHashMap::new);
+    Arbitrary<List<String>> deletes =
+        Arbitraries.oneOf(path, Arbitraries.just("/r")).list().ofMaxSize(2);
     return Combinators.combine(puts, deletes).as(MetadataChange::new).list().ofMaxSize(8);
   }
 }

@@ -1,6 +1,5 @@
 package io.clusterlifecycle.testkit.junit;
 
-import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.core.LifecycleEngineBuilder;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -9,9 +8,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * A JUnit 5 extension that hands each test (or lifecycle method) asking for a
- * {@link TestLifecycle} parameter an engine of its own on in-memory SPIs with a virtual clock,
- * and closes it after the test.
+ * A JUnit 5 extension that hands each test (or lifecycle method) asking for a {@link TestLifecycle}
+ * parameter an engine of its own on in-memory SPIs with a virtual clock, and closes it after the
+ * test.
  *
  * <pre>{@code
  * @ExtendWith(LifecycleExtension.class)
@@ -43,7 +42,7 @@ public final class LifecycleExtension implements ParameterResolver {
 
   /** Creates the extension with the engine's default settings; JUnit does this. */
   public LifecycleExtension() {
-    this(b -> { });
+    this(b -> {});
   }
 
   private LifecycleExtension(Consumer<LifecycleEngineBuilder> settings) {
@@ -82,8 +81,11 @@ public final class LifecycleExtension implements ParameterResolver {
    */
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getStore(NAMESPACE).getOrComputeIfAbsent(TestLifecycle.class,
-        k -> new Closing(new TestLifecycle(settings)), Closing.class).lifecycle();
+    return context
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            TestLifecycle.class, k -> new Closing(new TestLifecycle(settings)), Closing.class)
+        .lifecycle();
   }
 
   /** Closes the engine when JUnit drops the test's store. */

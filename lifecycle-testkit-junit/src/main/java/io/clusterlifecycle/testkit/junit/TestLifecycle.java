@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * What {@link LifecycleExtension} gives a test: an engine on in-memory SPIs, the SPIs themselves
- * (to script commands, inject faults and look at what was called), the events it emitted, and
- * the virtual clock it reads the time from. Closed after the test.
+ * (to script commands, inject faults and look at what was called), the events it emitted, and the
+ * virtual clock it reads the time from. Closed after the test.
  */
 public final class TestLifecycle implements AutoCloseable {
   private final ScheduledThreadPoolExecutor scheduler;
@@ -28,21 +28,25 @@ public final class TestLifecycle implements AutoCloseable {
   private final LifecycleEngine engine;
 
   TestLifecycle(Consumer<LifecycleEngineBuilder> settings) {
-    scheduler = new ScheduledThreadPoolExecutor(2, r -> {
-      Thread t = new Thread(r, "lifecycle-test");
-      t.setDaemon(true);
-      return t;
-    });
+    scheduler =
+        new ScheduledThreadPoolExecutor(
+            2,
+            r -> {
+              Thread t = new Thread(r, "lifecycle-test");
+              t.setDaemon(true);
+              return t;
+            });
     resources = InMemoryResourceProvider.builder().scheduler(scheduler).build();
     commands = ScriptedCommandExecutor.builder().scheduler(scheduler).build();
-    LifecycleEngineBuilder builder = LifecycleEngine.builder()
-        .resourceProvider(resources)
-        .commandExecutor(commands)
-        .metadataStore(metadata)
-        .clusterStore(store)
-        .eventListener(events)
-        .clock(clock)
-        .scheduler(scheduler);
+    LifecycleEngineBuilder builder =
+        LifecycleEngine.builder()
+            .resourceProvider(resources)
+            .commandExecutor(commands)
+            .metadataStore(metadata)
+            .clusterStore(store)
+            .eventListener(events)
+            .clock(clock)
+            .scheduler(scheduler);
     settings.accept(builder);
     engine = builder.build();
   }

@@ -14,9 +14,10 @@ class LifecycleExtensionSettingsTest {
   static final LifecycleExtension ONE_AT_A_TIME =
       LifecycleExtension.configuring(b -> b.maxInFlight(1));
 
-  private static final AppSpec ZK = AppSpec.builder("zookeeper", "3.8.4")
-      .role("zk", r -> r.count(3).service("start", "s"))
-      .build();
+  private static final AppSpec ZK =
+      AppSpec.builder("zookeeper", "3.8.4")
+          .role("zk", r -> r.count(3).service("start", "s"))
+          .build();
 
   @Test
   void theSettingsReachTheEngine_oneStepInFlight_startsNeverOverlap(TestLifecycle lc) {
@@ -33,6 +34,6 @@ class LifecycleExtensionSettingsTest {
   void configuring_refusesNull() {
     assertThatThrownBy(() -> LifecycleExtension.configuring(null))
         .isInstanceOf(NullPointerException.class);
-    assertThat(LifecycleExtension.configuring(b -> { })).isNotNull();
+    assertThat(LifecycleExtension.configuring(b -> {})).isNotNull();
   }
 }

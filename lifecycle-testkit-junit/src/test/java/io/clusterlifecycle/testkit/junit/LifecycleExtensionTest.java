@@ -17,10 +17,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LifecycleExtension.class)
 class LifecycleExtensionTest {
   private static final List<TestLifecycle> SEEN = new ArrayList<>();
-  private static final AppSpec ZK = AppSpec.builder("zookeeper", "3.8.4")
-      .role("zk", r -> r.count(3).service("init", "i")
-          .service("start", s -> s.cmd("s").order(1)))
-      .build();
+  private static final AppSpec ZK =
+      AppSpec.builder("zookeeper", "3.8.4")
+          .role(
+              "zk", r -> r.count(3).service("init", "i").service("start", s -> s.cmd("s").order(1)))
+          .build();
 
   private TestLifecycle fromBeforeEach;
 
@@ -32,13 +33,14 @@ class LifecycleExtensionTest {
   @Test
   void aTest_getsAnEngineOnInMemorySpis_withAVirtualClock(TestLifecycle lc) {
     SEEN.add(lc);
-    assertThat(lc).as("one engine per test, shared with its @BeforeEach")
-        .isSameAs(fromBeforeEach);
+    assertThat(lc).as("one engine per test, shared with its @BeforeEach").isSameAs(fromBeforeEach);
     lc.clock().set(VirtualClock.DEFAULT_START.plus(Duration.ofDays(3)));
     Cluster c = lc.engine().create(CreateCluster.builder(ZK, "zk1").build());
     assertThat(c.createdAt()).isEqualTo(VirtualClock.DEFAULT_START.plus(Duration.ofDays(3)));
     assertThat(lc.resources().resources(c.id())).hasSize(3);
-    lc.trace().ranOnNodes("start", "zk1-zk-1", "zk1-zk-2", "zk1-zk-3").ranBefore("init", "start")
+    lc.trace()
+        .ranOnNodes("start", "zk1-zk-1", "zk1-zk-2", "zk1-zk-3")
+        .ranBefore("init", "start")
         .hasStatePath("PENDING", "DEPLOYING", "RUNNING");
   }
 
@@ -55,7 +57,8 @@ class LifecycleExtensionTest {
     assertThat(SEEN.get(0)).isNotSameAs(SEEN.get(1));
     for (TestLifecycle lc : SEEN) {
       assertThat(lc.engine().submit(CreateCluster.builder(ZK, "late").build()))
-          .as("the engine is closed after its test").isCompletedExceptionally();
+          .as("the engine is closed after its test")
+          .isCompletedExceptionally();
     }
   }
 }

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link ClusterStore} as JUnit 5 tests: every implementation extends this class
- * in a few lines and so runs the same checks as the shipped stores (in-memory, file, SQLite,
+ * The contract of {@link ClusterStore} as JUnit 5 tests: every implementation extends this class in
+ * a few lines and so runs the same checks as the shipped stores (in-memory, file, SQLite,
  * PostgreSQL). A failed assertion names the part of the contract the store broke.
  *
  * <pre>{@code
@@ -63,25 +63,27 @@ import org.junit.jupiter.api.Test;
  *
  * <p>What the kit checks: {@link ClusterStore#put} is a compare-and-set on the version, also
  * between two clients racing from sixteen threads; records read back equal the records written,
- * with millisecond times; {@link ClusterStore#list}, {@link ClusterStore#operations} and
- * {@link ClusterStore#backups} are ordered by creation time (ties in any order); operations and
- * backups are replaced by id; journals keep every batch whole and in append order;
- * {@link ClusterStore#delete} purges a cluster with its operations and journals but keeps its
- * backups; what one client wrote, another client on the same data reads; a null argument fails
- * the stage rather than throwing; a closed store fails its stages and may be closed again.
+ * with millisecond times; {@link ClusterStore#list}, {@link ClusterStore#operations} and {@link
+ * ClusterStore#backups} are ordered by creation time (ties in any order); operations and backups
+ * are replaced by id; journals keep every batch whole and in append order; {@link
+ * ClusterStore#delete} purges a cluster with its operations and journals but keeps its backups;
+ * what one client wrote, another client on the same data reads; a null argument fails the stage
+ * rather than throwing; a closed store fails its stages and may be closed again.
  *
- * <p>Each test calls {@link #newStore()} once, first, and {@link #reopen()} when it needs a
- * second client. After the test the kit closes every store it obtained; that happens after the
- * subclass's own {@code @AfterEach} methods (JUnit runs a subclass's first), so keep what the
- * stores need to close (a server, a thread pool) until {@code @AfterAll}, or let closing tolerate
- * its absence. Every call is awaited for at most 30 seconds.
+ * <p>Each test calls {@link #newStore()} once, first, and {@link #reopen()} when it needs a second
+ * client. After the test the kit closes every store it obtained; that happens after the subclass's
+ * own {@code @AfterEach} methods (JUnit runs a subclass's first), so keep what the stores need to
+ * close (a server, a thread pool) until {@code @AfterAll}, or let closing tolerate its absence.
+ * Every call is awaited for at most 30 seconds.
  */
 public abstract class ClusterStoreCompatibilityKit {
-  private static final String CAS = "ClusterStore.put must be a compare-and-set on "
-      + "Cluster.version(): stored only when the stored version equals the record's (0: none), "
-      + "stored with the version plus one, else VersionConflictException and nothing changes";
-  private static final String ROUND_TRIP = "a record read back from a ClusterStore must equal "
-      + "the record written (times carry milliseconds)";
+  private static final String CAS =
+      "ClusterStore.put must be a compare-and-set on "
+          + "Cluster.version(): stored only when the stored version equals the record's (0: none), "
+          + "stored with the version plus one, else VersionConflictException and nothing changes";
+  private static final String ROUND_TRIP =
+      "a record read back from a ClusterStore must equal "
+          + "the record written (times carry milliseconds)";
 
   private final List<ClusterStore> obtained = Collections.synchronizedList(new ArrayList<>());
 
@@ -100,8 +102,8 @@ public abstract class ClusterStoreCompatibilityKit {
   /**
    * Returns another client on the same data as the store the last {@link #newStore()} call
    * returned, as a second engine replica (or a restarted process) would open it: it sees what the
-   * first wrote, and the compare-and-set holds between the two. Called also after the first
-   * store was closed (records outlive their client). The kit closes it after the test.
+   * first wrote, and the compare-and-set holds between the two. Called also after the first store
+   * was closed (records outlive their client). The kit closes it after the test.
    *
    * @return a new client of the same data; not the same instance as the first store
    * @throws Exception if it cannot be opened; the test then fails
@@ -117,29 +119,40 @@ public abstract class ClusterStoreCompatibilityKit {
 
     Cluster stored = await("put(new record)", store.put(written));
 
-    assertThat(stored).as(CAS + ": a new record (version 0) is stored at version 1, and put "
-        + "returns the stored record").isEqualTo(written.withVersion(1));
+    assertThat(stored)
+        .as(
+            CAS
+                + ": a new record (version 0) is stored at version 1, and put "
+                + "returns the stored record")
+        .isEqualTo(written.withVersion(1));
     assertThat(await("get", store.get("c1"))).as(ROUND_TRIP).contains(stored);
     assertThat(await("get(unknown id)", store.get("c2")))
-        .as("ClusterStore.get of an id never stored must be empty").isEmpty();
+        .as("ClusterStore.get of an id never stored must be empty")
+        .isEmpty();
   }
 
   @Test
   void put_returnsTheRecordAsItIsReadBack_evenWithSubMillisecondTimes() throws Exception {
     ClusterStore store = open();
     Instant fine = T0.plusNanos(456_789);
-    Cluster written = cluster("c1", "demo", fine).toBuilder().updatedAt(fine.plusNanos(1))
-        .lease(Optional.of(new Lease("engine-1", "host-a", 4242, T0.plusSeconds(30)))).build();
+    Cluster written =
+        cluster("c1", "demo", fine).toBuilder()
+            .updatedAt(fine.plusNanos(1))
+            .lease(Optional.of(new Lease("engine-1", "host-a", 4242, T0.plusSeconds(30))))
+            .build();
 
     Cluster stored = await("put", store.put(written));
 
     String keepsTimes = "ClusterStore.put must keep a time exactly or to the millisecond";
-    assertThat(stored.createdAt()).as(keepsTimes)
-        .isIn(fine, fine.truncatedTo(ChronoUnit.MILLIS));
-    assertThat(stored.updatedAt()).as(keepsTimes)
+    assertThat(stored.createdAt()).as(keepsTimes).isIn(fine, fine.truncatedTo(ChronoUnit.MILLIS));
+    assertThat(stored.updatedAt())
+        .as(keepsTimes)
         .isIn(fine.plusNanos(1), fine.plusNanos(1).truncatedTo(ChronoUnit.MILLIS));
-    assertThat(stored).as(ROUND_TRIP).usingRecursiveComparison()
-        .ignoringFields("version", "createdAt", "updatedAt").isEqualTo(written);
+    assertThat(stored)
+        .as(ROUND_TRIP)
+        .usingRecursiveComparison()
+        .ignoringFields("version", "createdAt", "updatedAt")
+        .isEqualTo(written);
     assertThat(await("get", store.get("c1")))
         .as("ClusterStore.put must return the record exactly as get reads it back")
         .contains(stored);
@@ -153,10 +166,19 @@ public abstract class ClusterStoreCompatibilityKit {
     ClusterStore store = open();
     Instant wholeSecond = T0.truncatedTo(ChronoUnit.SECONDS);
     Instant lastMilli = wholeSecond.plusMillis(999);
-    Cluster c = await("put", store.put(cluster("c1", "demo", wholeSecond).toBuilder()
-        .updatedAt(lastMilli).build()));
-    Operation op = operation("op-1", "c1", lastMilli).ended(OperationState.SUCCEEDED,
-        wholeSecond.plusSeconds(1), "", false, List.of(), List.of());
+    Cluster c =
+        await(
+            "put",
+            store.put(cluster("c1", "demo", wholeSecond).toBuilder().updatedAt(lastMilli).build()));
+    Operation op =
+        operation("op-1", "c1", lastMilli)
+            .ended(
+                OperationState.SUCCEEDED,
+                wholeSecond.plusSeconds(1),
+                "",
+                false,
+                List.of(),
+                List.of());
     Backup b = backup("b-1", "c1", wholeSecond.plusMillis(1));
     JournalEntry e = entry("op-1", "s1", Status.SUCCEEDED, lastMilli);
 
@@ -177,12 +199,16 @@ public abstract class ClusterStoreCompatibilityKit {
     ClusterStore store = open();
     Cluster first = await("put", store.put(cluster("c1", "demo", T0)));
 
-    Throwable t = failure("put(version 0) of an existing record",
-        () -> store.put(cluster("c1", "other", T0)));
+    Throwable t =
+        failure(
+            "put(version 0) of an existing record", () -> store.put(cluster("c1", "other", T0)));
 
-    assertThat(t).as(CAS + ": a second put at version 0 must fail").isInstanceOf(
-        VersionConflictException.class).hasMessageContaining("expected version 0, found 1");
-    assertThat(await("get", store.get("c1"))).as(CAS + ": the refused put changed the record")
+    assertThat(t)
+        .as(CAS + ": a second put at version 0 must fail")
+        .isInstanceOf(VersionConflictException.class)
+        .hasMessageContaining("expected version 0, found 1");
+    assertThat(await("get", store.get("c1")))
+        .as(CAS + ": the refused put changed the record")
         .contains(first);
   }
 
@@ -193,15 +219,20 @@ public abstract class ClusterStoreCompatibilityKit {
     Cluster changed = v1.toBuilder().state(ClusterState.STOPPED).addHistory("op-2").build();
 
     Cluster v2 = await("put(from version 1)", store.put(changed));
-    Throwable t = failure("put(from stale version 1)",
-        () -> store.put(v1.toBuilder().state(ClusterState.FAILED_UPDATING).build()));
+    Throwable t =
+        failure(
+            "put(from stale version 1)",
+            () -> store.put(v1.toBuilder().state(ClusterState.FAILED_UPDATING).build()));
 
-    assertThat(v2).as(CAS + ": a put from the stored version replaces the record")
+    assertThat(v2)
+        .as(CAS + ": a put from the stored version replaces the record")
         .isEqualTo(changed.withVersion(2));
-    assertThat(t).as(CAS + ": a put from a stale version must fail")
+    assertThat(t)
+        .as(CAS + ": a put from a stale version must fail")
         .isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("expected version 1, found 2");
-    assertThat(await("get", store.get("c1"))).as(CAS + ": the refused put changed the record")
+    assertThat(await("get", store.get("c1")))
+        .as(CAS + ": the refused put changed the record")
         .contains(v2);
   }
 
@@ -212,11 +243,13 @@ public abstract class ClusterStoreCompatibilityKit {
 
     Throwable t = failure("put(version 4) of a record never stored", () -> store.put(phantom));
 
-    assertThat(t).as(CAS + ": a put at version 4 of a missing record must fail")
+    assertThat(t)
+        .as(CAS + ": a put at version 4 of a missing record must fail")
         .isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("expected version 4, found 0");
     assertThat(await("get", store.get("c1")))
-        .as(CAS + ": the refused put stored the record").isEmpty();
+        .as(CAS + ": the refused put stored the record")
+        .isEmpty();
   }
 
   @Test
@@ -236,16 +269,22 @@ public abstract class ClusterStoreCompatibilityKit {
         for (int t = 0; t < threads; t++) {
           ClusterStore via = t % 2 == 0 ? store : other;
           Cluster mine = base.toBuilder().addHistory("round-" + round + "-thread-" + t).build();
-          results.add(pool.submit(() -> {
-            start.await(Stages.WAIT_SECONDS, TimeUnit.SECONDS);
-            Stages.Outcome<Cluster> r = Stages.outcome("put", () -> via.put(mine));
-            if (r.error() == null) {
-              return Optional.of(r.value());
-            }
-            assertThat(r.error()).as(CAS + ": a put that lost the race must fail with "
-                + "VersionConflictException").isInstanceOf(VersionConflictException.class);
-            return Optional.<Cluster>empty();
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await(Stages.WAIT_SECONDS, TimeUnit.SECONDS);
+                    Stages.Outcome<Cluster> r = Stages.outcome("put", () -> via.put(mine));
+                    if (r.error() == null) {
+                      return Optional.of(r.value());
+                    }
+                    assertThat(r.error())
+                        .as(
+                            CAS
+                                + ": a put that lost the race must fail with "
+                                + "VersionConflictException")
+                        .isInstanceOf(VersionConflictException.class);
+                    return Optional.<Cluster>empty();
+                  }));
         }
         List<Cluster> winners = new ArrayList<>();
         for (Future<Optional<Cluster>> f : results) {
@@ -256,13 +295,22 @@ public abstract class ClusterStoreCompatibilityKit {
           }
         }
 
-        assertThat(winners).as(CAS + ": %d puts from version %d on two clients, round %d, must "
-            + "have exactly one winner", threads, base.version(), round).hasSize(1);
+        assertThat(winners)
+            .as(
+                CAS
+                    + ": %d puts from version %d on two clients, round %d, must "
+                    + "have exactly one winner",
+                threads,
+                base.version(),
+                round)
+            .hasSize(1);
         Cluster winner = winners.get(0);
         assertThat(winner.version()).as(CAS).isEqualTo(base.version() + 1);
         assertThat(await("get through the other client", other.get("c1")))
-            .as(CAS + ": both clients must read the winner").contains(winner);
-        assertThat(await("get", store.get("c1"))).as(CAS + ": both clients must read the winner")
+            .as(CAS + ": both clients must read the winner")
+            .contains(winner);
+        assertThat(await("get", store.get("c1")))
+            .as(CAS + ": both clients must read the winner")
             .contains(winner);
         current = winner;
       }
@@ -270,7 +318,8 @@ public abstract class ClusterStoreCompatibilityKit {
       pool.shutdownNow();
     }
     assertThat(current.version()).as(CAS).isEqualTo(rounds + 1);
-    assertThat(current.history()).as(CAS + ": each round's winner built on the last one")
+    assertThat(current.history())
+        .as(CAS + ": each round's winner built on the last one")
         .hasSize(rounds + 1);
   }
 
@@ -286,22 +335,23 @@ public abstract class ClusterStoreCompatibilityKit {
     stored.add(await("put", store.put(cluster("c-c", "third", T0.plusSeconds(10)))));
     stored.add(await("put", store.put(cluster("C-z", "tie", T0.plusSeconds(10)))));
     stored.add(await("put", store.put(cluster("c-0", "first", T0))));
-    Cluster updated = await("put", store.put(stored.get(0).toBuilder()
-        .state(ClusterState.STOPPED).build()));
+    Cluster updated =
+        await("put", store.put(stored.get(0).toBuilder().state(ClusterState.STOPPED).build()));
     stored.set(0, updated);
 
     List<Cluster> listed = await("list", store.list());
 
-    assertThat(listed).as("ClusterStore.list must return every record, as stored, once")
+    assertThat(listed)
+        .as("ClusterStore.list must return every record, as stored, once")
         .containsExactlyInAnyOrderElementsOf(stored);
-    assertThat(listed).extracting(Cluster::createdAt)
+    assertThat(listed)
+        .extracting(Cluster::createdAt)
         .as("ClusterStore.list must order records by creation time (ties in any order)")
         .isSorted();
   }
 
   @Test
-  void operations_roundTripEqual_areReplacedById_andListedOldestFirstPerCluster()
-      throws Exception {
+  void operations_roundTripEqual_areReplacedById_andListedOldestFirstPerCluster() throws Exception {
     ClusterStore store = open();
     Operation later = operation("op-2", "c1", T0.plusSeconds(60));
     Operation first = operation("op-1", "c1", T0);
@@ -312,25 +362,39 @@ public abstract class ClusterStoreCompatibilityKit {
     }
     assertThat(await("getOperation", store.getOperation("op-1"))).as(ROUND_TRIP).contains(first);
 
-    Operation ended = first.ended(OperationState.FAILED, T0.plusSeconds(5), "boom", false,
-        List.of("w1", "w2"), List.of("/kept/v1"));
+    Operation ended =
+        first.ended(
+            OperationState.FAILED,
+            T0.plusSeconds(5),
+            "boom",
+            false,
+            List.of("w1", "w2"),
+            List.of("/kept/v1"));
     await("putOperation(same id)", store.putOperation(ended));
 
     assertThat(await("getOperation", store.getOperation("op-1")))
         .as("ClusterStore.putOperation must replace the operation with the same id")
         .contains(ended);
     assertThat(await("getOperation(unknown id)", store.getOperation("op-unknown")))
-        .as("ClusterStore.getOperation of an id never stored must be empty").isEmpty();
+        .as("ClusterStore.getOperation of an id never stored must be empty")
+        .isEmpty();
     List<Operation> ofC1 = await("operations", store.operations("c1"));
-    assertThat(ofC1).as("ClusterStore.operations must return each operation of the cluster once, "
-        + "as last stored").containsExactlyInAnyOrder(ended, middle, sameTime, later);
-    assertThat(ofC1).extracting(Operation::createdAt)
-        .as("ClusterStore.operations must list oldest first (ties in any order)").isSorted();
-    assertThat(await("operations", store.operations("c2"))).extracting(Operation::id)
+    assertThat(ofC1)
+        .as(
+            "ClusterStore.operations must return each operation of the cluster once, "
+                + "as last stored")
+        .containsExactlyInAnyOrder(ended, middle, sameTime, later);
+    assertThat(ofC1)
+        .extracting(Operation::createdAt)
+        .as("ClusterStore.operations must list oldest first (ties in any order)")
+        .isSorted();
+    assertThat(await("operations", store.operations("c2")))
+        .extracting(Operation::id)
         .as("ClusterStore.operations must list only the cluster's operations")
         .containsExactly("op-x");
     assertThat(await("operations(unknown cluster)", store.operations("c3")))
-        .as("ClusterStore.operations of a cluster without operations must be empty").isEmpty();
+        .as("ClusterStore.operations of a cluster without operations must be empty")
+        .isEmpty();
   }
 
   // ----------------------------------------------------------------------------- journal
@@ -338,44 +402,54 @@ public abstract class ClusterStoreCompatibilityKit {
   @Test
   void journal_batchesAreReadBackInAppendOrder_perOperation() throws Exception {
     ClusterStore store = open();
-    List<JournalEntry> first = List.of(
-        entry("op-1", "s1", Status.STARTED, T0),
-        entry("op-2", "s1", Status.STARTED, T0.plusMillis(1)),
-        entry("op-1", "s1", Status.SUCCEEDED, T0.plusMillis(2)),
-        entry("op-1", "s2", Status.STARTED, T0.plusMillis(2)));
-    List<JournalEntry> second = List.of(
-        entry("op-1", "s2", Status.FAILED, T0.plusMillis(3)),
-        entry("op-1", "s0", Status.STARTED, T0.minusSeconds(1)),
-        entry("op-2", "s1", Status.SUCCEEDED, T0.plusMillis(4)),
-        entry("op-1", "s2", Status.FAILED, T0.plusMillis(3)));
+    List<JournalEntry> first =
+        List.of(
+            entry("op-1", "s1", Status.STARTED, T0),
+            entry("op-2", "s1", Status.STARTED, T0.plusMillis(1)),
+            entry("op-1", "s1", Status.SUCCEEDED, T0.plusMillis(2)),
+            entry("op-1", "s2", Status.STARTED, T0.plusMillis(2)));
+    List<JournalEntry> second =
+        List.of(
+            entry("op-1", "s2", Status.FAILED, T0.plusMillis(3)),
+            entry("op-1", "s0", Status.STARTED, T0.minusSeconds(1)),
+            entry("op-2", "s1", Status.SUCCEEDED, T0.plusMillis(4)),
+            entry("op-1", "s2", Status.FAILED, T0.plusMillis(3)));
 
     await("appendJournal", store.appendJournal(first));
     await("appendJournal", store.appendJournal(second));
     await("appendJournal(empty batch)", store.appendJournal(List.of()));
 
-    String order = "ClusterStore.journal must return every entry appended for the operation, "
-        + "in append order (not time order), duplicates included";
-    assertThat(await("journal", store.journal("op-1"))).as(order).containsExactly(first.get(0),
-        first.get(2), first.get(3), second.get(0), second.get(1), second.get(3));
-    assertThat(await("journal", store.journal("op-2"))).as(order)
+    String order =
+        "ClusterStore.journal must return every entry appended for the operation, "
+            + "in append order (not time order), duplicates included";
+    assertThat(await("journal", store.journal("op-1")))
+        .as(order)
+        .containsExactly(
+            first.get(0), first.get(2), first.get(3), second.get(0), second.get(1), second.get(3));
+    assertThat(await("journal", store.journal("op-2")))
+        .as(order)
         .containsExactly(first.get(1), second.get(2));
     assertThat(await("journal(unknown operation)", store.journal("op-3")))
-        .as("ClusterStore.journal of an operation without entries must be empty").isEmpty();
+        .as("ClusterStore.journal of an operation without entries must be empty")
+        .isEmpty();
   }
 
   @Test
   void journal_largeBatch_isStoredWholeAndInOrder() throws Exception {
     ClusterStore store = open();
-    List<JournalEntry> batch = IntStream.range(0, 2000)
-        .mapToObj(i -> entry("op-1", "step-" + (1999 - i), Status.values()[i % 3],
-            T0.plusMillis(i)))
-        .toList();
+    List<JournalEntry> batch =
+        IntStream.range(0, 2000)
+            .mapToObj(
+                i -> entry("op-1", "step-" + (1999 - i), Status.values()[i % 3], T0.plusMillis(i)))
+            .toList();
 
     await("appendJournal(2000 entries)", store.appendJournal(batch));
 
     assertThat(await("journal through another client", openAgain().journal("op-1")))
-        .as("ClusterStore.appendJournal must store a batch whole, in order, once its stage "
-            + "completed").containsExactlyElementsOf(batch);
+        .as(
+            "ClusterStore.appendJournal must store a batch whole, in order, once its stage "
+                + "completed")
+        .containsExactlyElementsOf(batch);
   }
 
   // ----------------------------------------------------------------------------- backups
@@ -390,27 +464,43 @@ public abstract class ClusterStoreCompatibilityKit {
     for (Backup b : List.of(late, tieB, tieA, early, backup("b-other", "c2", T0))) {
       await("putBackup", store.putBackup(b));
     }
-    Backup replaced = Backup.builder().id("b-late").clusterId("c1").clusterName("renamed")
-        .namespace("team-b").spec(KitRecords.spec("3.9.0")).env(Map.of())
-        .roleCounts(Map.of("zk", 1)).artifacts(List.of()).createdAt(T0.plusSeconds(30)).build();
+    Backup replaced =
+        Backup.builder()
+            .id("b-late")
+            .clusterId("c1")
+            .clusterName("renamed")
+            .namespace("team-b")
+            .spec(KitRecords.spec("3.9.0"))
+            .env(Map.of())
+            .roleCounts(Map.of("zk", 1))
+            .artifacts(List.of())
+            .createdAt(T0.plusSeconds(30))
+            .build();
 
     await("putBackup(same id)", store.putBackup(replaced));
 
     assertThat(await("getBackup", store.getBackup("b-tie-a"))).as(ROUND_TRIP).contains(tieA);
     assertThat(await("getBackup", store.getBackup("b-late")))
-        .as("ClusterStore.putBackup must replace the backup with the same id").contains(replaced);
+        .as("ClusterStore.putBackup must replace the backup with the same id")
+        .contains(replaced);
     assertThat(await("getBackup(unknown id)", store.getBackup("b-unknown")))
-        .as("ClusterStore.getBackup of an id never stored must be empty").isEmpty();
+        .as("ClusterStore.getBackup of an id never stored must be empty")
+        .isEmpty();
     List<Backup> ofC1 = await("backups", store.backups("c1"));
-    assertThat(ofC1).as("ClusterStore.backups must return each backup of the cluster once, as "
-        + "last stored").containsExactlyInAnyOrder(early, tieA, tieB, replaced);
-    assertThat(ofC1).extracting(Backup::createdAt)
-        .as("ClusterStore.backups must list oldest first (ties in any order)").isSorted();
-    assertThat(await("backups", store.backups("c2"))).extracting(Backup::id)
+    assertThat(ofC1)
+        .as("ClusterStore.backups must return each backup of the cluster once, as " + "last stored")
+        .containsExactlyInAnyOrder(early, tieA, tieB, replaced);
+    assertThat(ofC1)
+        .extracting(Backup::createdAt)
+        .as("ClusterStore.backups must list oldest first (ties in any order)")
+        .isSorted();
+    assertThat(await("backups", store.backups("c2")))
+        .extracting(Backup::id)
         .as("ClusterStore.backups must list only the cluster's backups")
         .containsExactly("b-other");
     assertThat(await("backups(unknown cluster)", store.backups("c-none")))
-        .as("ClusterStore.backups of a cluster without backups must be empty").isEmpty();
+        .as("ClusterStore.backups of a cluster without backups must be empty")
+        .isEmpty();
   }
 
   @Test
@@ -424,7 +514,8 @@ public abstract class ClusterStoreCompatibilityKit {
     await("delete", store.delete("c1"));
 
     String outlive = "backups must outlive their cluster: ClusterStore.delete leaves them";
-    assertThat(await("get", store.get("c1"))).as("ClusterStore.delete must remove the cluster")
+    assertThat(await("get", store.get("c1")))
+        .as("ClusterStore.delete must remove the cluster")
         .isEmpty();
     assertThat(await("getBackup", store.getBackup("b-1"))).as(outlive).contains(b);
     assertThat(await("backups", store.backups("c1"))).as(outlive).containsExactly(b);
@@ -442,13 +533,18 @@ public abstract class ClusterStoreCompatibilityKit {
     Operation kept = operation("op-3", "c2", T0);
     await("putOperation", store.putOperation(kept));
     JournalEntry keptEntry = entry("op-3", "s1", Status.STARTED, T0);
-    await("appendJournal", store.appendJournal(List.of(entry("op-1", "s1", Status.STARTED, T0),
-        entry("op-2", "s1", Status.STARTED, T0), keptEntry)));
+    await(
+        "appendJournal",
+        store.appendJournal(
+            List.of(
+                entry("op-1", "s1", Status.STARTED, T0),
+                entry("op-2", "s1", Status.STARTED, T0),
+                keptEntry)));
 
     await("delete", store.delete("c1"));
 
-    String purge = "ClusterStore.delete must remove the cluster, its operations and their "
-        + "journals";
+    String purge =
+        "ClusterStore.delete must remove the cluster, its operations and their " + "journals";
     assertThat(await("get", store.get("c1"))).as(purge).isEmpty();
     assertThat(await("operations", store.operations("c1"))).as(purge).isEmpty();
     assertThat(await("getOperation", store.getOperation("op-1"))).as(purge).isEmpty();
@@ -459,8 +555,9 @@ public abstract class ClusterStoreCompatibilityKit {
     assertThat(await("operations", store.operations("c2"))).as(only).containsExactly(kept);
     assertThat(await("journal", store.journal("op-3"))).as(only).containsExactly(keptEntry);
     assertThat(await("list", store.list())).as(only).containsExactly(keep);
-    assertThat(await("put(new record, deleted id)", store.put(cluster("c1", "again", T0)))
-        .version()).as(CAS + ": after delete the id has no record, so version 0 is free again")
+    assertThat(
+            await("put(new record, deleted id)", store.put(cluster("c1", "again", T0))).version())
+        .as(CAS + ": after delete the id has no record, so version 0 is free again")
         .isEqualTo(1);
   }
 
@@ -494,8 +591,9 @@ public abstract class ClusterStoreCompatibilityKit {
 
     ClusterStore again = openAgain();
 
-    String durable = "a completed ClusterStore stage means the write is durable: another client "
-        + "must read it after the first was closed";
+    String durable =
+        "a completed ClusterStore stage means the write is durable: another client "
+            + "must read it after the first was closed";
     assertThat(await("get", again.get("c1"))).as(durable).contains(c);
     assertThat(await("list", again.list())).as(durable).containsExactly(c);
     assertThat(await("getOperation", again.getOperation("op-1"))).as(durable).contains(op);
@@ -503,11 +601,15 @@ public abstract class ClusterStoreCompatibilityKit {
     assertThat(await("journal", again.journal("op-1"))).as(durable).containsExactly(e);
     assertThat(await("getBackup", again.getBackup("b-2"))).as(durable).contains(second);
     assertThat(await("backups", again.backups("c1"))).as(durable).containsExactly(first, second);
-    assertThat(failure("put(version 0) through another client",
-        () -> again.put(cluster("c1", "other", T0))))
-        .as(CAS + ": between clients too").isInstanceOf(VersionConflictException.class);
+    assertThat(
+            failure(
+                "put(version 0) through another client",
+                () -> again.put(cluster("c1", "other", T0))))
+        .as(CAS + ": between clients too")
+        .isInstanceOf(VersionConflictException.class);
     assertThat(await("put(from version 1) through another client", again.put(c)).version())
-        .as(CAS + ": between clients too").isEqualTo(2);
+        .as(CAS + ": between clients too")
+        .isEqualTo(2);
   }
 
   @Test
@@ -522,27 +624,43 @@ public abstract class ClusterStoreCompatibilityKit {
     assertThat(failure("get on a closed store", () -> store.get("c1"))).as(closed).isNotNull();
     assertThat(failure("list on a closed store", store::list)).as(closed).isNotNull();
     assertThat(failure("put on a closed store", () -> store.put(c))).as(closed).isNotNull();
-    assertThat(failure("delete on a closed store", () -> store.delete("c1"))).as(closed)
+    assertThat(failure("delete on a closed store", () -> store.delete("c1")))
+        .as(closed)
         .isNotNull();
-    assertThat(failure("putOperation on a closed store",
-        () -> store.putOperation(operation("op-1", "c1", T0)))).as(closed).isNotNull();
+    assertThat(
+            failure(
+                "putOperation on a closed store",
+                () -> store.putOperation(operation("op-1", "c1", T0))))
+        .as(closed)
+        .isNotNull();
     assertThat(failure("getOperation on a closed store", () -> store.getOperation("op-1")))
-        .as(closed).isNotNull();
-    assertThat(failure("operations on a closed store", () -> store.operations("c1")))
-        .as(closed).isNotNull();
-    assertThat(failure("appendJournal on a closed store",
-        () -> store.appendJournal(List.of(entry("op-1", "s1", Status.STARTED, T0)))))
-        .as(closed).isNotNull();
-    assertThat(failure("journal on a closed store", () -> store.journal("op-1"))).as(closed)
+        .as(closed)
         .isNotNull();
-    assertThat(failure("putBackup on a closed store",
-        () -> store.putBackup(backup("b-1", "c1", T0)))).as(closed).isNotNull();
+    assertThat(failure("operations on a closed store", () -> store.operations("c1")))
+        .as(closed)
+        .isNotNull();
+    assertThat(
+            failure(
+                "appendJournal on a closed store",
+                () -> store.appendJournal(List.of(entry("op-1", "s1", Status.STARTED, T0)))))
+        .as(closed)
+        .isNotNull();
+    assertThat(failure("journal on a closed store", () -> store.journal("op-1")))
+        .as(closed)
+        .isNotNull();
+    assertThat(
+            failure("putBackup on a closed store", () -> store.putBackup(backup("b-1", "c1", T0))))
+        .as(closed)
+        .isNotNull();
     assertThat(failure("getBackup on a closed store", () -> store.getBackup("b-1")))
-        .as(closed).isNotNull();
-    assertThat(failure("backups on a closed store", () -> store.backups("c1"))).as(closed)
+        .as(closed)
+        .isNotNull();
+    assertThat(failure("backups on a closed store", () -> store.backups("c1")))
+        .as(closed)
         .isNotNull();
     assertThat(await("get through another client", openAgain().get("c1")))
-        .as("closing a ClusterStore must not lose its records").contains(c);
+        .as("closing a ClusterStore must not lose its records")
+        .contains(c);
   }
 
   @Test
@@ -565,11 +683,15 @@ public abstract class ClusterStoreCompatibilityKit {
     calls.put("getBackup(null)", () -> store.getBackup(null));
     calls.put("backups(null)", () -> store.backups(null));
 
-    calls.forEach((call, method) -> assertThat(failure(call, method))
-        .as("ClusterStore.%s must fail its stage, not throw", call).isNotNull());
+    calls.forEach(
+        (call, method) ->
+            assertThat(failure(call, method))
+                .as("ClusterStore.%s must fail its stage, not throw", call)
+                .isNotNull());
 
     assertThat(await("list", store.list()))
-        .as("calls refused for a null argument must change nothing").isEmpty();
+        .as("calls refused for a null argument must change nothing")
+        .isEmpty();
   }
 
   // ----------------------------------------------------------------------------- helpers
@@ -583,7 +705,8 @@ public abstract class ClusterStoreCompatibilityKit {
   private ClusterStore openAgain() throws Exception {
     ClusterStore again = reopen();
     assertThat(obtained.stream().noneMatch(s -> s == again))
-        .as("reopen() must return a new client, not a store the test already has").isTrue();
+        .as("reopen() must return a new client, not a store the test already has")
+        .isTrue();
     return track("reopen()", again);
   }
 
@@ -605,8 +728,12 @@ public abstract class ClusterStoreCompatibilityKit {
         s.close();
       } catch (RuntimeException e) {
         if (failed == null) {
-          failed = new AssertionError("ClusterStore.close must not throw, also when the store "
-              + "was closed already: " + e, e);
+          failed =
+              new AssertionError(
+                  "ClusterStore.close must not throw, also when the store "
+                      + "was closed already: "
+                      + e,
+                  e);
         }
       }
     }

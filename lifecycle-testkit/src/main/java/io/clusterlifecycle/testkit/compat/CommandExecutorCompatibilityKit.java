@@ -23,10 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link CommandExecutor} as JUnit 5 tests: every executor that runs real
- * scripts (local processes, SSH, pod exec) extends this class in a few lines and so runs the same
- * checks as the shipped local executor. A failed assertion starts with the part of the contract
- * the executor broke.
+ * The contract of {@link CommandExecutor} as JUnit 5 tests: every executor that runs real scripts
+ * (local processes, SSH, pod exec) extends this class in a few lines and so runs the same checks as
+ * the shipped local executor. A failed assertion starts with the part of the contract the executor
+ * broke.
  *
  * <pre>{@code
  * class MyCommandExecutorCompatibilityTest extends CommandExecutorCompatibilityKit {
@@ -81,26 +81,36 @@ public abstract class CommandExecutorCompatibilityKit {
   private static final int SLEEP_SECONDS = 2;
   private static final long CONCURRENT_BOUND_SECONDS = 10;
 
-  private static final String EXIT = "CommandExecutor.run must complete normally with the "
-      + "command's exit code and the tails of its standard output and standard error";
-  private static final String NON_ZERO = "CommandExecutor.run must report a non-zero exit as a "
-      + "normal completion with that exit code, not as an exception";
-  private static final String BASH = "CommandExecutor.run must run the script with bash -c, "
-      + "exactly as written";
-  private static final String ENV = "CommandExecutor.run must pass the request's environment as "
-      + "environment variables and never interpolate it into the command text";
-  private static final String TIMEOUT = "CommandExecutor.run must kill a command that exceeds its "
-      + "timeout and report it with timedOut and exit code " + CommandResult.TIMEOUT_EXIT_CODE;
-  private static final String CANCEL = "cancelling the stage CommandExecutor.run returned (through "
-      + "CompletableFuture.cancel) must kill the command";
-  private static final String TAIL = "CommandExecutor.run must keep the last "
-      + CommandResult.MAX_TAIL + " characters of each output stream";
-  private static final String CONCURRENCY = "CommandExecutor.run must return at once and run "
-      + "commands at the same time";
-  private static final String CLOSE = "CommandExecutor.close must release what the executor "
-      + "holds, leave no command's stage pending, and may be called again";
-  private static final String NULLS = "CommandExecutor.run must refuse a null request: throw "
-      + "NullPointerException or return a stage that fails";
+  private static final String EXIT =
+      "CommandExecutor.run must complete normally with the "
+          + "command's exit code and the tails of its standard output and standard error";
+  private static final String NON_ZERO =
+      "CommandExecutor.run must report a non-zero exit as a "
+          + "normal completion with that exit code, not as an exception";
+  private static final String BASH =
+      "CommandExecutor.run must run the script with bash -c, " + "exactly as written";
+  private static final String ENV =
+      "CommandExecutor.run must pass the request's environment as "
+          + "environment variables and never interpolate it into the command text";
+  private static final String TIMEOUT =
+      "CommandExecutor.run must kill a command that exceeds its "
+          + "timeout and report it with timedOut and exit code "
+          + CommandResult.TIMEOUT_EXIT_CODE;
+  private static final String CANCEL =
+      "cancelling the stage CommandExecutor.run returned (through "
+          + "CompletableFuture.cancel) must kill the command";
+  private static final String TAIL =
+      "CommandExecutor.run must keep the last "
+          + CommandResult.MAX_TAIL
+          + " characters of each output stream";
+  private static final String CONCURRENCY =
+      "CommandExecutor.run must return at once and run " + "commands at the same time";
+  private static final String CLOSE =
+      "CommandExecutor.close must release what the executor "
+          + "holds, leave no command's stage pending, and may be called again";
+  private static final String NULLS =
+      "CommandExecutor.run must refuse a null request: throw "
+          + "NullPointerException or return a stage that fails";
 
   private final List<CommandExecutor> obtained = new CopyOnWriteArrayList<>();
   private final String file = "kit-" + UUID.randomUUID().toString().substring(0, 8);
@@ -111,8 +121,8 @@ public abstract class CommandExecutorCompatibilityKit {
 
   /**
    * Returns an executor to test. Called at the start of each test, and once more by the test of
-   * {@link CommandExecutor#close} (which checks the first one's commands through a second); the
-   * kit closes every executor it obtained after the test.
+   * {@link CommandExecutor#close} (which checks the first one's commands through a second); the kit
+   * closes every executor it obtained after the test.
    *
    * @return the executor
    * @throws Exception if it cannot be created; the test then fails
@@ -120,9 +130,9 @@ public abstract class CommandExecutorCompatibilityKit {
   protected abstract CommandExecutor newExecutor() throws Exception;
 
   /**
-   * Returns the node the kit runs its commands on, as a provider reported it. Called once per
-   * test, right after the first {@link #newExecutor()}, so a subclass may create the node there
-   * (with the provider its executor goes with) or return a node it set up before.
+   * Returns the node the kit runs its commands on, as a provider reported it. Called once per test,
+   * right after the first {@link #newExecutor()}, so a subclass may create the node there (with the
+   * provider its executor goes with) or return a node it set up before.
    *
    * @return a node the executor can run commands on
    * @throws Exception if there is none; the test then fails
@@ -151,8 +161,7 @@ public abstract class CommandExecutorCompatibilityKit {
     CommandResult r = run(executor, "printf 'to stdout\\n'; printf 'to stderr\\n' >&2");
 
     assertThat(r.exitCode()).as(EXIT + ": exit code").isZero();
-    assertThat(r.timedOut()).as(EXIT + ": a command that ended in time did not time out")
-        .isFalse();
+    assertThat(r.timedOut()).as(EXIT + ": a command that ended in time did not time out").isFalse();
     assertThat(r.succeeded()).as(EXIT + ": succeeded").isTrue();
     assertThat(r.stdoutTail()).as(EXIT + ": standard output").isEqualTo("to stdout\n");
     assertThat(r.stderrTail()).as(EXIT + ": standard error").isEqualTo("to stderr\n");
@@ -171,28 +180,32 @@ public abstract class CommandExecutorCompatibilityKit {
     assertThat(three.succeeded()).as(NON_ZERO + ": exit 3 did not succeed").isFalse();
     assertThat(three.stdoutTail()).as(NON_ZERO + ": standard output").isEqualTo("partial\n");
     assertThat(three.stderrTail()).as(NON_ZERO + ": standard error").isEqualTo("went wrong\n");
-    assertThat(missing.exitCode()).as(NON_ZERO + ": bash exits with 127 for a command that "
-        + "does not exist").isEqualTo(127);
-    assertThat(missing.stderrTail()).as(NON_ZERO + ": bash says so on standard error")
+    assertThat(missing.exitCode())
+        .as(NON_ZERO + ": bash exits with 127 for a command that " + "does not exist")
+        .isEqualTo(127);
+    assertThat(missing.stderrTail())
+        .as(NON_ZERO + ": bash says so on standard error")
         .contains("kit-no-such-command-" + file);
   }
 
   @Test
   void script_runsInBash_exactlyAsWritten() throws Exception {
     CommandExecutor executor = open();
-    String script = String.join("\n",
-        "name='it'\"'\"'s \"quoted\"'",
-        "if [[ -n \"${BASH_VERSION}\" ]]; then printf '%s|' \"$name\"; fi",
-        "cat <<'EOF'",
-        "$HOME `date` $(id) \\n",
-        "EOF");
+    String script =
+        String.join(
+            "\n",
+            "name='it'\"'\"'s \"quoted\"'",
+            "if [[ -n \"${BASH_VERSION}\" ]]; then printf '%s|' \"$name\"; fi",
+            "cat <<'EOF'",
+            "$HOME `date` $(id) \\n",
+            "EOF");
 
     CommandResult r = run(executor, script);
 
-    assertThat(r.exitCode()).as(BASH + ": exit code (standard error: %s)", r.stderrTail())
-        .isZero();
-    assertThat(r.stdoutTail()).as(BASH + ": quotes, [[ ]] and a quoted here-document must reach "
-        + "bash unchanged").isEqualTo("it's \"quoted\"|$HOME `date` $(id) \\n\n");
+    assertThat(r.exitCode()).as(BASH + ": exit code (standard error: %s)", r.stderrTail()).isZero();
+    assertThat(r.stdoutTail())
+        .as(BASH + ": quotes, [[ ]] and a quoted here-document must reach " + "bash unchanged")
+        .isEqualTo("it's \"quoted\"|$HOME `date` $(id) \\n\n");
   }
 
   // ---------------------------------------------------------------------------- environment
@@ -200,19 +213,20 @@ public abstract class CommandExecutorCompatibilityKit {
   @Test
   void environment_arrivesAsVariables_andIsNeverInterpolated() throws Exception {
     CommandExecutor executor = open();
-    List<String> values = List.of(
-        "plain",
-        "with  spaces\tand a tab",
-        "\"double\" and 'single' quotes",
-        "$(touch " + file + ".pwned) `touch " + file + ".pwned` ${HOME} $HOME $1",
-        "'; echo injected; '",
-        "\"; echo injected; \"",
-        "line one\nline two\n",
-        "back\\slash \\n \\t",
-        "*glob? [a-z] ~tilde {a,b}",
-        "-n",
-        "a=b && c || d ; e | f > g < h # i ! j",
-        "");
+    List<String> values =
+        List.of(
+            "plain",
+            "with  spaces\tand a tab",
+            "\"double\" and 'single' quotes",
+            "$(touch " + file + ".pwned) `touch " + file + ".pwned` ${HOME} $HOME $1",
+            "'; echo injected; '",
+            "\"; echo injected; \"",
+            "line one\nline two\n",
+            "back\\slash \\n \\t",
+            "*glob? [a-z] ~tilde {a,b}",
+            "-n",
+            "a=b && c || d ; e | f > g < h # i ! j",
+            "");
     Map<String, String> env = new LinkedHashMap<>();
     StringBuilder script = new StringBuilder("printf '%s\\036'");
     for (int i = 0; i < values.size(); i++) {
@@ -228,14 +242,20 @@ public abstract class CommandExecutorCompatibilityKit {
     List<String> expected = new ArrayList<>(values);
     expected.add(name);
     expected.add(node.ref().nodeId());
-    assertThat(r.exitCode()).as(ENV + ": exit code (standard error: %s)", r.stderrTail())
-        .isZero();
+    assertThat(r.exitCode()).as(ENV + ": exit code (standard error: %s)", r.stderrTail()).isZero();
     List<String> printed = Arrays.asList(r.stdoutTail().split("\u001e", -1));
     assertThat(printed.subList(0, Math.max(0, printed.size() - 1)))
-        .as(ENV + ": each variable printed by printf '%s' \"$VAR\" must be its value, "
-            + "unchanged").containsExactlyElementsOf(expected);
-    assertThat(run(executor, "cd -- \"$KIT_SCRATCH\" && ls -a . | grep -c -F -- \"$KIT_FILE\"")
-        .stdoutTail().strip()).as(ENV + ": a $(touch ...) in a value must not run").isEqualTo("0");
+        .as(
+            ENV
+                + ": each variable printed by printf '%s' \"$VAR\" must be its value, "
+                + "unchanged")
+        .containsExactlyElementsOf(expected);
+    assertThat(
+            run(executor, "cd -- \"$KIT_SCRATCH\" && ls -a . | grep -c -F -- \"$KIT_FILE\"")
+                .stdoutTail()
+                .strip())
+        .as(ENV + ": a $(touch ...) in a value must not run")
+        .isEqualTo("0");
   }
 
   // ---------------------------------------------------------------- timeout and cancellation
@@ -246,15 +266,23 @@ public abstract class CommandExecutorCompatibilityKit {
     Duration timeout = Duration.ofSeconds(2);
 
     long started = System.nanoTime();
-    CompletionStage<CommandResult> stage = executor.run(request(longRunning(), Map.of(),
-        timeout));
-    CommandResult r = await("run(a command that sleeps 60 s, timeout 2 s)", stage,
-        KILL_SECONDS, TIMEOUT + ": no result " + KILL_SECONDS + " s after a " + timeout.toSeconds()
-        + " s timeout");
+    CompletionStage<CommandResult> stage = executor.run(request(longRunning(), Map.of(), timeout));
+    CommandResult r =
+        await(
+            "run(a command that sleeps 60 s, timeout 2 s)",
+            stage,
+            KILL_SECONDS,
+            TIMEOUT
+                + ": no result "
+                + KILL_SECONDS
+                + " s after a "
+                + timeout.toSeconds()
+                + " s timeout");
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
 
-    assertThat(r.timedOut()).as(TIMEOUT + ": timedOut (exit code %d after %d s)", r.exitCode(),
-        seconds).isTrue();
+    assertThat(r.timedOut())
+        .as(TIMEOUT + ": timedOut (exit code %d after %d s)", r.exitCode(), seconds)
+        .isTrue();
     assertThat(r.exitCode()).as(TIMEOUT + ": exit code").isEqualTo(CommandResult.TIMEOUT_EXIT_CODE);
     assertThat(r.succeeded()).as(TIMEOUT + ": a timed-out command did not succeed").isFalse();
     assertGone(executor, TIMEOUT, true);
@@ -273,8 +301,10 @@ public abstract class CommandExecutorCompatibilityKit {
     }
     future.cancel(true);
 
-    assertThat(future.isCancelled()).as(CANCEL + ": the stage is cancelled (it completed with "
-        + "%s)", future.isDone() && !future.isCancelled() ? future.getNow(null) : "nothing")
+    assertThat(future.isCancelled())
+        .as(
+            CANCEL + ": the stage is cancelled (it completed with " + "%s)",
+            future.isDone() && !future.isCancelled() ? future.getNow(null) : "nothing")
         .isTrue();
     assertGone(executor, CANCEL, true);
   }
@@ -285,9 +315,12 @@ public abstract class CommandExecutorCompatibilityKit {
   void longOutput_keepsTheLastMaxTailCharacters() throws Exception {
     CommandExecutor executor = open();
     int lines = 1000;
-    String script = "for ((i = 1; i <= " + lines + "; i++)); do "
-        + "printf 'out %04d of the long output\\n' \"$i\"; "
-        + "printf 'err %04d of the long output\\n' \"$i\" >&2; done; printf 'END'";
+    String script =
+        "for ((i = 1; i <= "
+            + lines
+            + "; i++)); do "
+            + "printf 'out %04d of the long output\\n' \"$i\"; "
+            + "printf 'err %04d of the long output\\n' \"$i\" >&2; done; printf 'END'";
     StringBuilder out = new StringBuilder();
     StringBuilder err = new StringBuilder();
     for (int i = 1; i <= lines; i++) {
@@ -299,10 +332,12 @@ public abstract class CommandExecutorCompatibilityKit {
     CommandResult r = run(executor, script);
 
     assertThat(r.exitCode()).as(EXIT).isZero();
-    assertThat(r.stdoutTail()).as(TAIL + ": standard output (%d characters written)",
-        out.length()).isEqualTo(out.substring(out.length() - CommandResult.MAX_TAIL));
-    assertThat(r.stderrTail()).as(TAIL + ": standard error (%d characters written)",
-        err.length()).isEqualTo(err.substring(err.length() - CommandResult.MAX_TAIL));
+    assertThat(r.stdoutTail())
+        .as(TAIL + ": standard output (%d characters written)", out.length())
+        .isEqualTo(out.substring(out.length() - CommandResult.MAX_TAIL));
+    assertThat(r.stderrTail())
+        .as(TAIL + ": standard error (%d characters written)", err.length())
+        .isEqualTo(err.substring(err.length() - CommandResult.MAX_TAIL));
   }
 
   // --------------------------------------------------------------------------- concurrency
@@ -314,8 +349,12 @@ public abstract class CommandExecutorCompatibilityKit {
 
     long started = System.nanoTime();
     for (int i = 0; i < CONCURRENT; i++) {
-      stages.add(executor.run(request("sleep " + SLEEP_SECONDS + "; printf '%s' \"$KIT_N\"",
-          Map.of("KIT_N", "command " + i), LONG)));
+      stages.add(
+          executor.run(
+              request(
+                  "sleep " + SLEEP_SECONDS + "; printf '%s' \"$KIT_N\"",
+                  Map.of("KIT_N", "command " + i),
+                  LONG)));
     }
     long returnedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     List<CommandResult> results = new ArrayList<>();
@@ -324,17 +363,30 @@ public abstract class CommandExecutorCompatibilityKit {
     }
     long doneMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
-    assertThat(returnedMillis).as(CONCURRENCY + ": %d calls of run, each for a command that "
-        + "sleeps %d s, took %d ms to return", CONCURRENT, SLEEP_SECONDS, returnedMillis)
+    assertThat(returnedMillis)
+        .as(
+            CONCURRENCY
+                + ": %d calls of run, each for a command that "
+                + "sleeps %d s, took %d ms to return",
+            CONCURRENT,
+            SLEEP_SECONDS,
+            returnedMillis)
         .isLessThan(TimeUnit.SECONDS.toMillis(SLEEP_SECONDS));
     for (int i = 0; i < CONCURRENT; i++) {
       assertThat(results.get(i).exitCode()).as(EXIT).isZero();
-      assertThat(results.get(i).stdoutTail()).as(CONCURRENCY + ": each result is its own "
-          + "command's").isEqualTo("command " + i);
+      assertThat(results.get(i).stdoutTail())
+          .as(CONCURRENCY + ": each result is its own " + "command's")
+          .isEqualTo("command " + i);
     }
-    assertThat(doneMillis).as(CONCURRENCY + ": %d commands that sleep %d s each took %d ms in "
-        + "all (%d s one after the other)", CONCURRENT, SLEEP_SECONDS, doneMillis,
-        CONCURRENT * SLEEP_SECONDS)
+    assertThat(doneMillis)
+        .as(
+            CONCURRENCY
+                + ": %d commands that sleep %d s each took %d ms in "
+                + "all (%d s one after the other)",
+            CONCURRENT,
+            SLEEP_SECONDS,
+            doneMillis,
+            CONCURRENT * SLEEP_SECONDS)
         .isLessThan(TimeUnit.SECONDS.toMillis(CONCURRENT_BOUND_SECONDS));
   }
 
@@ -358,15 +410,26 @@ public abstract class CommandExecutorCompatibilityKit {
     try {
       settled.get(KILL_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError(CLOSE + ": the stage of a command that was running when the "
-          + "executor was closed is still pending " + KILL_SECONDS + " s later", e);
+      throw new AssertionError(
+          CLOSE
+              + ": the stage of a command that was running when the "
+              + "executor was closed is still pending "
+              + KILL_SECONDS
+              + " s later",
+          e);
     } finally {
       // clean up through a second executor: the command may have survived the close
       CommandExecutor other = open();
-      Stages.outcome("run (clean-up)", () -> other.run(request("cd -- \"$KIT_SCRATCH\" && "
-          + "{ kill -9 \"$(cat -- \"$KIT_FILE.pid\")\" \"$(cat -- \"$KIT_FILE.child\")\" "
-          + "2>/dev/null; rm -f -- \"$KIT_FILE.pid\" \"$KIT_FILE.child\" \"$KIT_FILE.late\"; }",
-          Map.of(), LONG)));
+      Stages.outcome(
+          "run (clean-up)",
+          () ->
+              other.run(
+                  request(
+                      "cd -- \"$KIT_SCRATCH\" && "
+                          + "{ kill -9 \"$(cat -- \"$KIT_FILE.pid\")\" \"$(cat -- \"$KIT_FILE.child\")\" "
+                          + "2>/dev/null; rm -f -- \"$KIT_FILE.pid\" \"$KIT_FILE.child\" \"$KIT_FILE.late\"; }",
+                      Map.of(),
+                      LONG)));
     }
   }
 
@@ -384,7 +447,8 @@ public abstract class CommandExecutorCompatibilityKit {
     }
     assertThat(stage).as(NULLS + ": run(null) returned null").isNotNull();
     Stages.Outcome<CommandResult> outcome = Stages.outcome("run(null)", () -> stage);
-    assertThat(outcome.error()).as(NULLS + ": run(null) completed with %s", outcome.value())
+    assertThat(outcome.error())
+        .as(NULLS + ": run(null) completed with %s", outcome.value())
         .isNotNull();
   }
 
@@ -414,31 +478,40 @@ public abstract class CommandExecutorCompatibilityKit {
     env.put("KIT_SCRATCH", scratchDirectory());
     env.put("KIT_FILE", file);
     env.putAll(extra);
-    return CommandRequest.builder().node(node).service("kit").script(script).environment(env)
-        .timeout(timeout).build();
+    return CommandRequest.builder()
+        .node(node)
+        .service("kit")
+        .script(script)
+        .environment(env)
+        .timeout(timeout)
+        .build();
   }
 
   private CommandResult run(CommandExecutor executor, String script) {
     return run(executor, script, Map.of(), LONG);
   }
 
-  private CommandResult run(CommandExecutor executor, String script, Map<String, String> env,
-      Duration timeout) {
+  private CommandResult run(
+      CommandExecutor executor, String script, Map<String, String> env, Duration timeout) {
     CommandRequest request = request(script, env, timeout);
     Stages.Outcome<CommandResult> outcome = Stages.outcome("run", () -> executor.run(request));
     if (outcome.error() != null) {
-      throw new AssertionError(EXIT + ", whatever the exit code; an exception means the command "
-          + "could not be run at all: the stage failed with " + outcome.error(), outcome.error());
+      throw new AssertionError(
+          EXIT
+              + ", whatever the exit code; an exception means the command "
+              + "could not be run at all: the stage failed with "
+              + outcome.error(),
+          outcome.error());
     }
     assertThat(outcome.value()).as(EXIT + ": run completed with null").isNotNull();
     return outcome.value();
   }
 
   /**
-   * A command that writes its process id to {@code $KIT_FILE.pid}, starts a one-minute
-   * {@code sleep} whose id it writes to {@code $KIT_FILE.child}, waits for it, then writes
-   * {@code $KIT_FILE.late}: if the late file ever appears, the command was not killed; if the
-   * child outlives it, the command's descendants were not.
+   * A command that writes its process id to {@code $KIT_FILE.pid}, starts a one-minute {@code
+   * sleep} whose id it writes to {@code $KIT_FILE.child}, waits for it, then writes {@code
+   * $KIT_FILE.late}: if the late file ever appears, the command was not killed; if the child
+   * outlives it, the command's descendants were not.
    */
   private static String longRunning() {
     return "cd -- \"$KIT_SCRATCH\" || exit 90\n"
@@ -450,8 +523,8 @@ public abstract class CommandExecutorCompatibilityKit {
   }
 
   /** Runs {@link #longRunning()} and waits, on the node, until it has started. */
-  private CompletionStage<CommandResult> startLongRunning(CommandExecutor executor,
-      String contract) {
+  private CompletionStage<CommandResult> startLongRunning(
+      CommandExecutor executor, String contract) {
     CompletionStage<CommandResult> stage = executor.run(request(longRunning(), Map.of(), LONG));
     assertThat(stage).as(contract + ": run returned null").isNotNull();
     awaitStarted(executor, contract);
@@ -460,11 +533,19 @@ public abstract class CommandExecutorCompatibilityKit {
 
   /** Waits, on the node, until the long-running command has written its process id. */
   private void awaitStarted(CommandExecutor executor, String contract) {
-    CommandResult r = run(executor, "cd -- \"$KIT_SCRATCH\" || exit 90\n"
-        + "for ((i = 0; i < 300; i++)); do [ -s \"$KIT_FILE.pid\" ] && exit 0; sleep 0.1; done\n"
-        + "exit 1\n");
-    assertThat(r.exitCode()).as(contract + ": the long-running command did not start (write "
-        + "its process id) within 30 s; standard error: %s", r.stderrTail()).isZero();
+    CommandResult r =
+        run(
+            executor,
+            "cd -- \"$KIT_SCRATCH\" || exit 90\n"
+                + "for ((i = 0; i < 300; i++)); do [ -s \"$KIT_FILE.pid\" ] && exit 0; sleep 0.1; done\n"
+                + "exit 1\n");
+    assertThat(r.exitCode())
+        .as(
+            contract
+                + ": the long-running command did not start (write "
+                + "its process id) within 30 s; standard error: %s",
+            r.stderrTail())
+        .isZero();
   }
 
   /**
@@ -475,25 +556,35 @@ public abstract class CommandExecutorCompatibilityKit {
    * @param mustHaveStarted false when the command may have been stopped before it began
    */
   private void assertGone(CommandExecutor executor, String contract, boolean mustHaveStarted) {
-    CommandResult r = run(executor, "cd -- \"$KIT_SCRATCH\" || exit 90\n"
-        + "alive() { kill -0 \"$1\" 2>/dev/null && ! grep -qs '^State:[[:space:]]*Z' "
-        + "\"/proc/$1/status\"; }\n"
-        + "pid=$(cat -- \"$KIT_FILE.pid\" 2>/dev/null)\n"
-        + "if [ -z \"$pid\" ]; then echo 'never started'; exit 0; fi\n"
-        + "child=$(cat -- \"$KIT_FILE.child\" 2>/dev/null)\n"
-        + "for ((i = 0; i < " + KILL_SECONDS * 10 + "; i++)); do\n"
-        + "  alive \"$pid\" || { [ -n \"$child\" ] && alive \"$child\"; } || break\n"
-        + "  sleep 0.1\n"
-        + "done\n"
-        + "out=gone\n"
-        + "if alive \"$pid\"; then out=\"process $pid still runs\"; kill -9 \"$pid\"; fi\n"
-        + "if [ -n \"$child\" ] && alive \"$child\"; then out=\"its child process $child (sleep 60)"
-        + " still runs\"; kill -9 \"$child\"; fi\n"
-        + "if [ -e \"$KIT_FILE.late\" ]; then out=\"$out, and it wrote its late file\"; fi\n"
-        + "echo \"$out\"\n"
-        + "rm -f -- \"$KIT_FILE.pid\" \"$KIT_FILE.child\" \"$KIT_FILE.late\"\n");
-    assertThat(r.stdoutTail().strip()).as(contract + ": the command's process and its children "
-        + "must be gone within %d s (standard error: %s)", KILL_SECONDS, r.stderrTail())
+    CommandResult r =
+        run(
+            executor,
+            "cd -- \"$KIT_SCRATCH\" || exit 90\n"
+                + "alive() { kill -0 \"$1\" 2>/dev/null && ! grep -qs '^State:[[:space:]]*Z' "
+                + "\"/proc/$1/status\"; }\n"
+                + "pid=$(cat -- \"$KIT_FILE.pid\" 2>/dev/null)\n"
+                + "if [ -z \"$pid\" ]; then echo 'never started'; exit 0; fi\n"
+                + "child=$(cat -- \"$KIT_FILE.child\" 2>/dev/null)\n"
+                + "for ((i = 0; i < "
+                + KILL_SECONDS * 10
+                + "; i++)); do\n"
+                + "  alive \"$pid\" || { [ -n \"$child\" ] && alive \"$child\"; } || break\n"
+                + "  sleep 0.1\n"
+                + "done\n"
+                + "out=gone\n"
+                + "if alive \"$pid\"; then out=\"process $pid still runs\"; kill -9 \"$pid\"; fi\n"
+                + "if [ -n \"$child\" ] && alive \"$child\"; then out=\"its child process $child (sleep 60)"
+                + " still runs\"; kill -9 \"$child\"; fi\n"
+                + "if [ -e \"$KIT_FILE.late\" ]; then out=\"$out, and it wrote its late file\"; fi\n"
+                + "echo \"$out\"\n"
+                + "rm -f -- \"$KIT_FILE.pid\" \"$KIT_FILE.child\" \"$KIT_FILE.late\"\n");
+    assertThat(r.stdoutTail().strip())
+        .as(
+            contract
+                + ": the command's process and its children "
+                + "must be gone within %d s (standard error: %s)",
+            KILL_SECONDS,
+            r.stderrTail())
         .isIn(mustHaveStarted ? new String[] {"gone"} : new String[] {"gone", "never started"});
   }
 

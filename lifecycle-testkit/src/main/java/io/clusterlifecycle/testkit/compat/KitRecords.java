@@ -23,8 +23,8 @@ import java.util.Optional;
 
 /**
  * The records the compatibility kits store: every field filled in, so that a store that loses or
- * alters one fails the round-trip tests. Times carry milliseconds only (docs/design.md §12), unless a test
- * adds finer ones on purpose.
+ * alters one fails the round-trip tests. Times carry milliseconds only (docs/design.md §12), unless
+ * a test adds finer ones on purpose.
  */
 final class KitRecords {
   /** A time with milliseconds only, as records keep them. */
@@ -36,8 +36,14 @@ final class KitRecords {
     return AppSpec.builder("zookeeper", version)
         .env("tick", "2000")
         .env("motd", "gr\u00fc\u00dfe \u2713 \"quoted\" \\ back")
-        .role("zk", r -> r.count(3).cpu(2).memory(2048).volume(10, "/data")
-            .service(StandardService.START, s -> s.cmd("bin/zk start")))
+        .role(
+            "zk",
+            r ->
+                r.count(3)
+                    .cpu(2)
+                    .memory(2048)
+                    .volume(10, "/data")
+                    .service(StandardService.START, s -> s.cmd("bin/zk start")))
         .build();
   }
 
@@ -52,12 +58,34 @@ final class KitRecords {
         .labels(Map.of("env", "test", "tier", "gold"))
         .env(Map.of("tick", "2000", "empty", ""))
         .state(ClusterState.RUNNING)
-        .putNode(Node.builder().id(name + "-zk-1").role("zk").index(1).state(NodeState.RUNNING)
-            .address("10.0.0.2").instanceId("i-0001").cpu(2).memory(2048).volumeSize(10).image("")
-            .version("3.8.4").build())
-        .putNode(Node.builder().id(name + "-zk-2").role("zk").index(2).state(NodeState.RUNNING)
-            .address("10.0.0.3").instanceId("i-0002").cpu(2).memory(2048).volumeSize(10)
-            .image("zk:3.8").version("3.8.4").build())
+        .putNode(
+            Node.builder()
+                .id(name + "-zk-1")
+                .role("zk")
+                .index(1)
+                .state(NodeState.RUNNING)
+                .address("10.0.0.2")
+                .instanceId("i-0001")
+                .cpu(2)
+                .memory(2048)
+                .volumeSize(10)
+                .image("")
+                .version("3.8.4")
+                .build())
+        .putNode(
+            Node.builder()
+                .id(name + "-zk-2")
+                .role("zk")
+                .index(2)
+                .state(NodeState.RUNNING)
+                .address("10.0.0.3")
+                .instanceId("i-0002")
+                .cpu(2)
+                .memory(2048)
+                .volumeSize(10)
+                .image("zk:3.8")
+                .version("3.8.4")
+                .build())
         .primary("zk", name + "-zk-1")
         .operation("op-" + id + "-1")
         .lease(Optional.of(new Lease("engine-1", "host-a", 4242, createdAt.plusSeconds(30))))
@@ -68,34 +96,77 @@ final class KitRecords {
 
   /** A backup of two nodes, with its app spec and parameters. */
   static Backup backup(String id, String clusterId, Instant createdAt) {
-    return Backup.builder().id(id).clusterId(clusterId).clusterName("demo").namespace("team-a")
-        .spec(spec("3.8.4")).env(Map.of("tick", "2000", "greeting", "hello \"world\""))
+    return Backup.builder()
+        .id(id)
+        .clusterId(clusterId)
+        .clusterName("demo")
+        .namespace("team-a")
+        .spec(spec("3.8.4"))
+        .env(Map.of("tick", "2000", "greeting", "hello \"world\""))
         .roleCounts(Map.of("zk", 2))
-        .artifacts(List.of(new Backup.Artifact("demo-zk-1", "zk", 1, id + "/demo-zk-1"), new Backup.Artifact("demo-zk-2", "zk", 2, id + "/demo-zk-2")))
-        .createdAt(createdAt).build();
+        .artifacts(
+            List.of(
+                new Backup.Artifact("demo-zk-1", "zk", 1, id + "/demo-zk-1"),
+                new Backup.Artifact("demo-zk-2", "zk", 2, id + "/demo-zk-2")))
+        .createdAt(createdAt)
+        .build();
   }
 
   /** A running create operation whose plan has two stages. */
   static Operation operation(String id, String clusterId, Instant createdAt) {
-    Plan plan = new Plan(clusterId, "demo", OperationType.CREATE, List.of(
-        Stage.builder("create nodes")
-            .addStep(new CreateNodeStep("s1", "demo-zk-1", "zk"))
-            .addStep(new CreateNodeStep("s2", "demo-zk-2", "zk")).build(),
-        Stage.builder("start")
-            .addStep(ServiceStep.builder().id("s3").node("demo-zk-1").role("zk").service("start")
-                .order(0).build())
-            .addStep(ServiceStep.builder().id("s4").node("demo-zk-2").role("zk").service("start")
-                .order(1).build()).build()));
-    return Operation.builder().id(id).clusterId(clusterId).type(OperationType.CREATE)
-        .state(OperationState.RUNNING).startedFrom(ClusterState.PENDING).plan(plan)
-        .createdAt(createdAt).endedAt(Optional.empty()).error("").refused(false)
-        .warnings(List.of("w1")).keptVolumes(List.of()).build();
+    Plan plan =
+        new Plan(
+            clusterId,
+            "demo",
+            OperationType.CREATE,
+            List.of(
+                Stage.builder("create nodes")
+                    .addStep(new CreateNodeStep("s1", "demo-zk-1", "zk"))
+                    .addStep(new CreateNodeStep("s2", "demo-zk-2", "zk"))
+                    .build(),
+                Stage.builder("start")
+                    .addStep(
+                        ServiceStep.builder()
+                            .id("s3")
+                            .node("demo-zk-1")
+                            .role("zk")
+                            .service("start")
+                            .order(0)
+                            .build())
+                    .addStep(
+                        ServiceStep.builder()
+                            .id("s4")
+                            .node("demo-zk-2")
+                            .role("zk")
+                            .service("start")
+                            .order(1)
+                            .build())
+                    .build()));
+    return Operation.builder()
+        .id(id)
+        .clusterId(clusterId)
+        .type(OperationType.CREATE)
+        .state(OperationState.RUNNING)
+        .startedFrom(ClusterState.PENDING)
+        .plan(plan)
+        .createdAt(createdAt)
+        .endedAt(Optional.empty())
+        .error("")
+        .refused(false)
+        .warnings(List.of("w1"))
+        .keptVolumes(List.of())
+        .build();
   }
 
   /** A journal entry; a failed one carries a detail. */
-  static JournalEntry entry(String operationId, String stepId, JournalEntry.Status status,
-      Instant at) {
-    return JournalEntry.builder().operationId(operationId).stepId(stepId).status(status).at(at)
-        .detail(status == JournalEntry.Status.FAILED ? "exit 3: \u00e9chec" : "").build();
+  static JournalEntry entry(
+      String operationId, String stepId, JournalEntry.Status status, Instant at) {
+    return JournalEntry.builder()
+        .operationId(operationId)
+        .stepId(stepId)
+        .status(status)
+        .at(at)
+        .detail(status == JournalEntry.Status.FAILED ? "exit 3: \u00e9chec" : "")
+        .build();
   }
 }

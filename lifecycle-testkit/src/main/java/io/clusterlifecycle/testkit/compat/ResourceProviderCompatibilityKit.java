@@ -46,72 +46,82 @@ import org.junit.jupiter.api.Test;
  *
  * <p>What the kit checks: {@link ResourceProvider#create} returns a running resource that matches
  * its {@link NodeSpec} (node, role, cpu, memory, volume, image, tags), gives every node its own
- * instance and address (also when many nodes are created at once), and is idempotent by node id:
- * a second create of the same node, one after the other or racing from several threads,
- * completes with the same instance, address and volume, and {@link ResourceProvider#list} then
- * holds one resource for the node; {@link ResourceProvider#find} reports what create returned,
- * and empty for a node that does not exist (also for the same node id in another cluster);
- * {@link ResourceProvider#list} reports a cluster's resources and no others, in node id order;
- * {@link ResourceProvider#stop} and {@link ResourceProvider#start} flip {@code running} and keep
- * volume and address; {@link ResourceProvider#resize} changes cpu and memory and grows the volume
- * (a node without a volume keeps none); {@link ResourceProvider#replaceImage} changes the image
- * and keeps volume and address; {@link ResourceProvider#delete} removes the node, completes
- * normally for a node that does not exist, and with {@code keepVolume} completes with the kept
- * volume's id when the node has a volume and empty when it has none; changes to a node that does
- * not exist fail their stage; a null argument is refused; {@link ResourceProvider#close} may be
- * called again.
+ * instance and address (also when many nodes are created at once), and is idempotent by node id: a
+ * second create of the same node, one after the other or racing from several threads, completes
+ * with the same instance, address and volume, and {@link ResourceProvider#list} then holds one
+ * resource for the node; {@link ResourceProvider#find} reports what create returned, and empty for
+ * a node that does not exist (also for the same node id in another cluster); {@link
+ * ResourceProvider#list} reports a cluster's resources and no others, in node id order; {@link
+ * ResourceProvider#stop} and {@link ResourceProvider#start} flip {@code running} and keep volume
+ * and address; {@link ResourceProvider#resize} changes cpu and memory and grows the volume (a node
+ * without a volume keeps none); {@link ResourceProvider#replaceImage} changes the image and keeps
+ * volume and address; {@link ResourceProvider#delete} removes the node, completes normally for a
+ * node that does not exist, and with {@code keepVolume} completes with the kept volume's id when
+ * the node has a volume and empty when it has none; changes to a node that does not exist fail
+ * their stage; a null argument is refused; {@link ResourceProvider#close} may be called again.
  *
  * <p>Asynchrony: every call must return its stage within 5 seconds; a provider may complete the
  * stage before it returns (as the in-memory one does) or later, on any thread. The kit cannot tell
- * a provider that blocks its caller for a short while from one that is merely fast; it catches
- * one that waits for a slow operation (a machine booting) before returning. Null arguments: a
- * method either throws {@link NullPointerException} at once, as the shipped providers do, or
- * returns a stage that fails; it never completes normally.
+ * a provider that blocks its caller for a short while from one that is merely fast; it catches one
+ * that waits for a slow operation (a machine booting) before returning. Null arguments: a method
+ * either throws {@link NullPointerException} at once, as the shipped providers do, or returns a
+ * stage that fails; it never completes normally.
  *
  * <p>Each test calls {@link #newProvider()} once, first, and works on clusters of its own with
  * random ids ({@code kit-<8 hex digits>}); node ids are {@code <cluster-id>-<role>-<n>}, unique
- * across clusters, so {@link #newProvider()} may return a client of shared infrastructure. The
- * kit asks for sizes and images through {@link #nodeSpec}, {@link #image()} and
- * {@link #otherImage()}; override them where the defaults cannot be honoured exactly. It resizes
- * a node to twice its cpu and memory and a volume 5 GiB larger. After each test the kit deletes
- * the nodes the test left (best effort), hands every volume kept by a delete to
- * {@link #removeKeptVolume(String)} and closes the provider; that happens after the subclass's own
- * {@code @AfterEach} methods (JUnit runs a subclass's first), so keep what the provider needs
- * until {@code @AfterAll}. Every call is awaited for at most 30 seconds.
+ * across clusters, so {@link #newProvider()} may return a client of shared infrastructure. The kit
+ * asks for sizes and images through {@link #nodeSpec}, {@link #image()} and {@link #otherImage()};
+ * override them where the defaults cannot be honoured exactly. It resizes a node to twice its cpu
+ * and memory and a volume 5 GiB larger. After each test the kit deletes the nodes the test left
+ * (best effort), hands every volume kept by a delete to {@link #removeKeptVolume(String)} and
+ * closes the provider; that happens after the subclass's own {@code @AfterEach} methods (JUnit runs
+ * a subclass's first), so keep what the provider needs until {@code @AfterAll}. Every call is
+ * awaited for at most 30 seconds.
  */
 public abstract class ResourceProviderCompatibilityKit {
   /** How long a call may take to return its stage. */
   private static final long RETURN_SECONDS = 5;
 
-  private static final String MATCHES = "ResourceProvider.create must return a running resource "
-      + "that matches the spec";
-  private static final String UNIQUE = "ResourceProvider.create must give every node an instance "
-      + "and an address of its own";
-  private static final String IDEMPOTENT = "ResourceProvider.create must be idempotent by node "
-      + "id: creating a node that already exists completes with the existing resource (same "
-      + "instance, address and volume) and creates nothing more";
-  private static final String FIND = "ResourceProvider.find must report a node's resource as "
-      + "create returned it, and empty for a node that does not exist";
-  private static final String LIST = "ResourceProvider.list must report every resource tagged "
-      + "with the cluster id and no other, in node id order";
-  private static final String STOP_START = "ResourceProvider.stop and start must keep the node's "
-      + "volume and address and only flip running";
-  private static final String RESIZE = "ResourceProvider.resize must change cpu and memory and "
-      + "grow the volume (ignoring the size for a node without one), keeping volume and address";
-  private static final String REPLACE = "ResourceProvider.replaceImage must boot the new image, "
-      + "keeping the node's volume and address";
-  private static final String DELETE = "ResourceProvider.delete must remove the node's resource "
-      + "and be idempotent by node id: deleting a node that does not exist completes normally";
-  private static final String KEEP = "ResourceProvider.delete with keepVolume must complete with "
-      + "the kept volume's id when the node has a volume, and empty when it has none";
-  private static final String MISSING = "ResourceProvider.start, stop, resize and replaceImage of "
-      + "a node that does not exist must fail their stage and create nothing";
-  private static final String ASYNC = "ResourceProvider methods must be asynchronous: return "
-      + "their stage at once and complete it later";
-  private static final String NULLS = "ResourceProvider methods must refuse a null argument: "
-      + "throw NullPointerException or return a stage that fails, and change nothing";
-  private static final String CLOSE = "ResourceProvider.close must not throw and may be called "
-      + "again";
+  private static final String MATCHES =
+      "ResourceProvider.create must return a running resource " + "that matches the spec";
+  private static final String UNIQUE =
+      "ResourceProvider.create must give every node an instance " + "and an address of its own";
+  private static final String IDEMPOTENT =
+      "ResourceProvider.create must be idempotent by node "
+          + "id: creating a node that already exists completes with the existing resource (same "
+          + "instance, address and volume) and creates nothing more";
+  private static final String FIND =
+      "ResourceProvider.find must report a node's resource as "
+          + "create returned it, and empty for a node that does not exist";
+  private static final String LIST =
+      "ResourceProvider.list must report every resource tagged "
+          + "with the cluster id and no other, in node id order";
+  private static final String STOP_START =
+      "ResourceProvider.stop and start must keep the node's "
+          + "volume and address and only flip running";
+  private static final String RESIZE =
+      "ResourceProvider.resize must change cpu and memory and "
+          + "grow the volume (ignoring the size for a node without one), keeping volume and address";
+  private static final String REPLACE =
+      "ResourceProvider.replaceImage must boot the new image, "
+          + "keeping the node's volume and address";
+  private static final String DELETE =
+      "ResourceProvider.delete must remove the node's resource "
+          + "and be idempotent by node id: deleting a node that does not exist completes normally";
+  private static final String KEEP =
+      "ResourceProvider.delete with keepVolume must complete with "
+          + "the kept volume's id when the node has a volume, and empty when it has none";
+  private static final String MISSING =
+      "ResourceProvider.start, stop, resize and replaceImage of "
+          + "a node that does not exist must fail their stage and create nothing";
+  private static final String ASYNC =
+      "ResourceProvider methods must be asynchronous: return "
+          + "their stage at once and complete it later";
+  private static final String NULLS =
+      "ResourceProvider methods must refuse a null argument: "
+          + "throw NullPointerException or return a stage that fails, and change nothing";
+  private static final String CLOSE =
+      "ResourceProvider.close must not throw and may be called " + "again";
 
   private final List<Tracked> obtained = new CopyOnWriteArrayList<>();
   private final Set<String> keptVolumes = ConcurrentHashMap.newKeySet();
@@ -120,9 +130,9 @@ public abstract class ResourceProviderCompatibilityKit {
   protected ResourceProviderCompatibilityKit() {}
 
   /**
-   * Returns a provider to test: a new one, or a client of shared infrastructure in which the
-   * test's {@code kit-<random>} clusters hold nothing yet. Called once per test, before anything
-   * else of the test; the kit closes it after the test.
+   * Returns a provider to test: a new one, or a client of shared infrastructure in which the test's
+   * {@code kit-<random>} clusters hold nothing yet. Called once per test, before anything else of
+   * the test; the kit closes it after the test.
    *
    * @return the provider
    * @throws Exception if it cannot be created; the test then fails
@@ -132,11 +142,10 @@ public abstract class ResourceProviderCompatibilityKit {
   /**
    * Returns the spec the kit creates a node from. The default asks for 1 core, 512 MiB, the given
    * volume size mounted at {@code /data} (none for {@code 0}), the provider's default image
-   * (empty), cluster name {@code kit} in namespace {@code default}, and the tags the engine puts
-   * on every node ({@link NodeSpec#TAG_CLUSTER}, {@link NodeSpec#TAG_ROLE},
-   * {@link NodeSpec#TAG_NODE}) plus {@code lifecycle.kit=compatibility-test}. Override it to ask
-   * for sizes the provider can honour exactly (a flavor that exists); keep the node, role, volume
-   * size and tags given here.
+   * (empty), cluster name {@code kit} in namespace {@code default}, and the tags the engine puts on
+   * every node ({@link NodeSpec#TAG_CLUSTER}, {@link NodeSpec#TAG_ROLE}, {@link NodeSpec#TAG_NODE})
+   * plus {@code lifecycle.kit=compatibility-test}. Override it to ask for sizes the provider can
+   * honour exactly (a flavor that exists); keep the node, role, volume size and tags given here.
    *
    * @param ref the node
    * @param role the node's role
@@ -149,14 +158,23 @@ public abstract class ResourceProviderCompatibilityKit {
     tags.put(NodeSpec.TAG_ROLE, role);
     tags.put(NodeSpec.TAG_NODE, ref.nodeId());
     tags.put("lifecycle.kit", "compatibility-test");
-    return NodeSpec.builder().ref(ref).clusterName("kit").namespace("default").role(role).cpu(1)
-        .memory(512).volumeSize(volumeSize).mountPoint(volumeSize > 0 ? "/data" : "").image("")
-        .tags(tags).build();
+    return NodeSpec.builder()
+        .ref(ref)
+        .clusterName("kit")
+        .namespace("default")
+        .role(role)
+        .cpu(1)
+        .memory(512)
+        .volumeSize(volumeSize)
+        .mountPoint(volumeSize > 0 ? "/data" : "")
+        .image("")
+        .tags(tags)
+        .build();
   }
 
   /**
-   * Returns an image the provider can boot, other than its default, for the test of
-   * {@link ResourceProvider#create} with an explicit image.
+   * Returns an image the provider can boot, other than its default, for the test of {@link
+   * ResourceProvider#create} with an explicit image.
    *
    * @return the image; the default is {@code kit-image:1}
    */
@@ -201,16 +219,24 @@ public abstract class ResourceProviderCompatibilityKit {
     assertMatches(a, withVolume);
     assertMatches(b, plain);
     assertMatches(c, imaged);
-    assertThat(a.volumeId()).as(MATCHES + ": a node with a volume reports the volume's id")
+    assertThat(a.volumeId())
+        .as(MATCHES + ": a node with a volume reports the volume's id")
         .hasValueSatisfying(id -> assertThat(id).isNotBlank());
-    assertThat(b.volumeId()).as(MATCHES + ": a node without a volume reports no volume id")
+    assertThat(b.volumeId())
+        .as(MATCHES + ": a node without a volume reports no volume id")
         .isEmpty();
-    assertThat(b.image()).as(MATCHES + ": a spec without an image boots the provider's default, "
-        + "reported as an empty image").isEmpty();
+    assertThat(b.image())
+        .as(
+            MATCHES
+                + ": a spec without an image boots the provider's default, "
+                + "reported as an empty image")
+        .isEmpty();
     assertThat(List.of(a.instanceId(), b.instanceId(), c.instanceId()))
-        .as(UNIQUE + ": instance ids").doesNotHaveDuplicates();
+        .as(UNIQUE + ": instance ids")
+        .doesNotHaveDuplicates();
     assertThat(List.of(a.address(), b.address(), c.address()))
-        .as(UNIQUE + ": addresses").doesNotHaveDuplicates();
+        .as(UNIQUE + ": addresses")
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -239,7 +265,8 @@ public abstract class ResourceProviderCompatibilityKit {
     assertThat(created.stream().map(NodeResource::address).toList())
         .as(UNIQUE + ", also when %d nodes are created at once: addresses", nodes)
         .doesNotHaveDuplicates();
-    assertThat(nodeIds(list(provider, cluster))).as(LIST)
+    assertThat(nodeIds(list(provider, cluster)))
+        .as(LIST)
         .containsExactlyElementsOf(specs.stream().map(s -> s.ref().nodeId()).toList());
   }
 
@@ -257,7 +284,8 @@ public abstract class ResourceProviderCompatibilityKit {
     assertThat(nodeIds(list(provider, cluster)))
         .as(IDEMPOTENT + ": list must hold one resource for the node after two creates")
         .containsExactly(spec.ref().nodeId());
-    assertThat(find(provider, spec.ref())).as(IDEMPOTENT + ": find after the second create")
+    assertThat(find(provider, spec.ref()))
+        .as(IDEMPOTENT + ": find after the second create")
         .hasValueSatisfying(r -> assertSameResource(r, first, "find after the second create"));
   }
 
@@ -274,18 +302,27 @@ public abstract class ResourceProviderCompatibilityKit {
         CyclicBarrier start = new CyclicBarrier(racers);
         List<Future<NodeResource>> results = new ArrayList<>();
         for (int t = 0; t < racers; t++) {
-          results.add(pool.submit(() -> {
-            start.await(Stages.WAIT_SECONDS, TimeUnit.SECONDS);
-            return create(provider, spec);
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await(Stages.WAIT_SECONDS, TimeUnit.SECONDS);
+                    return create(provider, spec);
+                  }));
         }
         List<NodeResource> got = new ArrayList<>();
         for (Future<NodeResource> f : results) {
           got.add(get(f));
         }
         for (NodeResource r : got.subList(1, got.size())) {
-          assertSameResource(r, got.get(0), racers + " creates of node " + spec.ref().nodeId()
-              + " racing from " + racers + " threads");
+          assertSameResource(
+              r,
+              got.get(0),
+              racers
+                  + " creates of node "
+                  + spec.ref().nodeId()
+                  + " racing from "
+                  + racers
+                  + " threads");
         }
         assertMatches(got.get(0), spec);
       }
@@ -294,10 +331,15 @@ public abstract class ResourceProviderCompatibilityKit {
     }
 
     List<NodeResource> listed = list(provider, cluster);
-    assertThat(nodeIds(listed)).as(IDEMPOTENT + ": after %d creates of each node racing from %d "
-        + "threads, list must hold one resource per node", racers, racers)
-        .containsExactly(nodeId(cluster, "db", 1), nodeId(cluster, "db", 2),
-            nodeId(cluster, "db", 3));
+    assertThat(nodeIds(listed))
+        .as(
+            IDEMPOTENT
+                + ": after %d creates of each node racing from %d "
+                + "threads, list must hold one resource per node",
+            racers,
+            racers)
+        .containsExactly(
+            nodeId(cluster, "db", 1), nodeId(cluster, "db", 2), nodeId(cluster, "db", 3));
   }
 
   // ------------------------------------------------------------------------- find, list
@@ -311,10 +353,14 @@ public abstract class ResourceProviderCompatibilityKit {
 
     assertThat(find(provider, spec.ref())).as(FIND).contains(created);
     assertThat(find(provider, new NodeRef(cluster, nodeId(cluster, "db", 2))))
-        .as(FIND + ": a node id never created").isEmpty();
+        .as(FIND + ": a node id never created")
+        .isEmpty();
     assertThat(find(provider, new NodeRef(newClusterId(), spec.ref().nodeId())))
-        .as(FIND + ": a node is named by its cluster id and node id, so the same node id in "
-            + "another cluster does not exist").isEmpty();
+        .as(
+            FIND
+                + ": a node is named by its cluster id and node id, so the same node id in "
+                + "another cluster does not exist")
+        .isEmpty();
   }
 
   @Test
@@ -331,18 +377,26 @@ public abstract class ResourceProviderCompatibilityKit {
 
     List<NodeResource> listed = list(provider, cluster);
 
-    assertThat(nodeIds(listed)).as(LIST + " (node ids sort as strings; created in the order "
-        + "web-3, web-1, db-4, db-2)").containsExactly(nodeId(cluster, "db", 2),
-            nodeId(cluster, "db", 4), nodeId(cluster, "web", 1), nodeId(cluster, "web", 3));
+    assertThat(nodeIds(listed))
+        .as(
+            LIST
+                + " (node ids sort as strings; created in the order "
+                + "web-3, web-1, db-4, db-2)")
+        .containsExactly(
+            nodeId(cluster, "db", 2),
+            nodeId(cluster, "db", 4),
+            nodeId(cluster, "web", 1),
+            nodeId(cluster, "web", 3));
     for (NodeResource r : listed) {
-      assertThat(r).as(LIST + ": each listed resource as create returned it")
+      assertThat(r)
+          .as(LIST + ": each listed resource as create returned it")
           .isEqualTo(mine.get(r.ref().nodeId()));
-      assertThat(r.tags()).as(LIST + ": each listed resource carries the cluster's tag")
+      assertThat(r.tags())
+          .as(LIST + ": each listed resource carries the cluster's tag")
           .containsEntry(NodeSpec.TAG_CLUSTER, cluster);
     }
     assertThat(list(provider, other)).as(LIST + ": the other cluster").containsExactly(theirs);
-    assertThat(list(provider, newClusterId())).as(LIST + ": a cluster without resources")
-        .isEmpty();
+    assertThat(list(provider, newClusterId())).as(LIST + ": a cluster without resources").isEmpty();
   }
 
   // ------------------------------------------------------------------- changes to a node
@@ -361,15 +415,17 @@ public abstract class ResourceProviderCompatibilityKit {
     Optional<NodeResource> foundStarted = find(provider, spec.ref());
 
     assertKept(stopped, created, false, STOP_START + ": stop");
-    assertKept(stoppedAgain, created, false,
-        STOP_START + ": a second stop (idempotent by node id)");
-    assertThat(foundStopped).as(STOP_START + ": find after stop").hasValueSatisfying(r ->
-        assertKept(r, created, false, STOP_START + ": find after stop"));
+    assertKept(
+        stoppedAgain, created, false, STOP_START + ": a second stop (idempotent by node id)");
+    assertThat(foundStopped)
+        .as(STOP_START + ": find after stop")
+        .hasValueSatisfying(r -> assertKept(r, created, false, STOP_START + ": find after stop"));
     assertKept(started, created, true, STOP_START + ": start");
-    assertKept(startedAgain, created, true,
-        STOP_START + ": a second start (idempotent by node id)");
-    assertThat(foundStarted).as(STOP_START + ": find after start").hasValueSatisfying(r ->
-        assertKept(r, created, true, STOP_START + ": find after start"));
+    assertKept(
+        startedAgain, created, true, STOP_START + ": a second start (idempotent by node id)");
+    assertThat(foundStarted)
+        .as(STOP_START + ": find after start")
+        .hasValueSatisfying(r -> assertKept(r, created, true, STOP_START + ": find after start"));
   }
 
   @Test
@@ -385,25 +441,41 @@ public abstract class ResourceProviderCompatibilityKit {
     int volume = withVolume.volumeSize() + 5;
 
     NodeResource resized = done("resize", () -> provider.resize(a.ref(), cpu, memory, volume));
-    NodeResource again = done("resize (again)",
-        () -> provider.resize(a.ref(), cpu, memory, volume));
-    NodeResource plainResized = done("resize of a node without a volume",
-        () -> provider.resize(b.ref(), plain.cpu() * 2, plain.memory() * 2, 5));
+    NodeResource again =
+        done("resize (again)", () -> provider.resize(a.ref(), cpu, memory, volume));
+    NodeResource plainResized =
+        done(
+            "resize of a node without a volume",
+            () -> provider.resize(b.ref(), plain.cpu() * 2, plain.memory() * 2, 5));
 
-    for (NodeResource r : List.of(resized, again, find(provider, a.ref()).orElseThrow(() ->
-        new AssertionError(RESIZE + ": find after resize reports nothing")))) {
+    for (NodeResource r :
+        List.of(
+            resized,
+            again,
+            find(provider, a.ref())
+                .orElseThrow(
+                    () -> new AssertionError(RESIZE + ": find after resize reports nothing")))) {
       assertKept(r, a, RESIZE);
       assertThat(List.of(r.cpu(), r.memory(), r.volumeSize()))
-          .as(RESIZE + ": cpu, memory and volume size after resize(%d, %d, %d)", cpu, memory,
-              volume).containsExactly(cpu, memory, volume);
+          .as(
+              RESIZE + ": cpu, memory and volume size after resize(%d, %d, %d)",
+              cpu,
+              memory,
+              volume)
+          .containsExactly(cpu, memory, volume);
       assertThat(r.running()).as(RESIZE + ": a running node stays running").isTrue();
     }
     assertKept(plainResized, b, RESIZE);
     assertThat(List.of(plainResized.cpu(), plainResized.memory(), plainResized.volumeSize()))
-        .as(RESIZE + ": cpu, memory and volume size of a node without a volume after "
-            + "resize(%d, %d, 5)", plain.cpu() * 2, plain.memory() * 2)
+        .as(
+            RESIZE
+                + ": cpu, memory and volume size of a node without a volume after "
+                + "resize(%d, %d, 5)",
+            plain.cpu() * 2,
+            plain.memory() * 2)
         .containsExactly(plain.cpu() * 2, plain.memory() * 2, 0);
-    assertThat(plainResized.volumeId()).as(RESIZE + ": a node without a volume keeps none")
+    assertThat(plainResized.volumeId())
+        .as(RESIZE + ": a node without a volume keeps none")
         .isEmpty();
   }
 
@@ -413,17 +485,19 @@ public abstract class ResourceProviderCompatibilityKit {
     NodeSpec spec = withImage(spec(newClusterId(), "db", 1, 10), image());
     NodeResource created = create(provider, spec);
 
-    NodeResource replaced = done("replaceImage",
-        () -> provider.replaceImage(spec.ref(), otherImage()));
-    NodeResource found = find(provider, spec.ref()).orElseThrow(() ->
-        new AssertionError(REPLACE + ": find after replaceImage reports nothing"));
+    NodeResource replaced =
+        done("replaceImage", () -> provider.replaceImage(spec.ref(), otherImage()));
+    NodeResource found =
+        find(provider, spec.ref())
+            .orElseThrow(
+                () -> new AssertionError(REPLACE + ": find after replaceImage reports nothing"));
 
     for (NodeResource r : List.of(replaced, found)) {
       assertKept(r, created, REPLACE);
       assertThat(r.image()).as(REPLACE + ": the image").contains(otherImage());
-      assertThat(List.of(r.cpu(), r.memory(), r.volumeSize())).as(REPLACE + ": cpu, memory and "
-          + "volume size do not change").containsExactly(spec.cpu(), spec.memory(),
-          spec.volumeSize());
+      assertThat(List.of(r.cpu(), r.memory(), r.volumeSize()))
+          .as(REPLACE + ": cpu, memory and " + "volume size do not change")
+          .containsExactly(spec.cpu(), spec.memory(), spec.volumeSize());
     }
   }
 
@@ -438,12 +512,14 @@ public abstract class ResourceProviderCompatibilityKit {
     calls.put("resize", () -> provider.resize(missing, 2, 1024, 20));
     calls.put("replaceImage", () -> provider.replaceImage(missing, otherImage()));
 
-    calls.forEach((method, call) -> {
-      Stages.Outcome<?> outcome = Stages.outcome(method + " of a node that does not exist",
-          call::get);
-      assertThat(outcome.error()).as(MISSING + ": %s completed with %s", method, outcome.value())
-          .isNotNull();
-    });
+    calls.forEach(
+        (method, call) -> {
+          Stages.Outcome<?> outcome =
+              Stages.outcome(method + " of a node that does not exist", call::get);
+          assertThat(outcome.error())
+              .as(MISSING + ": %s completed with %s", method, outcome.value())
+              .isNotNull();
+        });
 
     assertThat(find(provider, missing)).as(MISSING).isEmpty();
     assertThat(list(provider, cluster)).as(MISSING).isEmpty();
@@ -462,22 +538,24 @@ public abstract class ResourceProviderCompatibilityKit {
 
     Optional<String> kept = done("delete", () -> provider.delete(gone.ref(), false));
     Optional<String> again = done("delete (again)", () -> provider.delete(gone.ref(), false));
-    Optional<String> never = done("delete of a node never created",
-        () -> provider.delete(new NodeRef(cluster, nodeId(cluster, "db", 3)), false));
+    Optional<String> never =
+        done(
+            "delete of a node never created",
+            () -> provider.delete(new NodeRef(cluster, nodeId(cluster, "db", 3)), false));
 
-    assertThat(kept).as(DELETE + ": a delete that does not keep the volume completes empty")
+    assertThat(kept)
+        .as(DELETE + ": a delete that does not keep the volume completes empty")
         .isEmpty();
     assertThat(again).as(DELETE + ": a second delete completes empty").isEmpty();
-    assertThat(never).as(DELETE + ": a delete of a node never created completes empty")
-        .isEmpty();
+    assertThat(never).as(DELETE + ": a delete of a node never created completes empty").isEmpty();
     assertThat(find(provider, gone.ref())).as(DELETE + ": find after delete").isEmpty();
-    assertThat(list(provider, cluster)).as(DELETE + ": list after delete holds only the other "
-        + "node").containsExactly(stays);
+    assertThat(list(provider, cluster))
+        .as(DELETE + ": list after delete holds only the other " + "node")
+        .containsExactly(stays);
   }
 
   @Test
-  void delete_keepingTheVolume_completesWithItsId_andEmptyForANodeWithoutOne()
-      throws Exception {
+  void delete_keepingTheVolume_completesWithItsId_andEmptyForANodeWithoutOne() throws Exception {
     ResourceProvider provider = open();
     String cluster = newClusterId();
     NodeSpec withVolume = spec(cluster, "db", 1, 10);
@@ -485,19 +563,26 @@ public abstract class ResourceProviderCompatibilityKit {
     create(provider, withVolume);
     create(provider, plain);
 
-    Optional<String> kept = done("delete keeping the volume",
-        () -> provider.delete(withVolume.ref(), true));
+    Optional<String> kept =
+        done("delete keeping the volume", () -> provider.delete(withVolume.ref(), true));
     kept.ifPresent(keptVolumes::add);
-    Optional<String> keptAgain = done("delete keeping the volume (again)",
-        () -> provider.delete(withVolume.ref(), true));
+    Optional<String> keptAgain =
+        done("delete keeping the volume (again)", () -> provider.delete(withVolume.ref(), true));
     keptAgain.ifPresent(keptVolumes::add);
-    Optional<String> none = done("delete keeping the volume of a node without one",
-        () -> provider.delete(plain.ref(), true));
+    Optional<String> none =
+        done(
+            "delete keeping the volume of a node without one",
+            () -> provider.delete(plain.ref(), true));
 
-    assertThat(kept).as(KEEP + ": a node with a volume").hasValueSatisfying(id ->
-        assertThat(id).as(KEEP + ": the kept volume's id").isNotBlank());
-    assertThat(keptAgain).as(DELETE + "; a repeated delete keeping the volume completes with the"
-        + " same volume id or empty").isIn(Optional.empty(), kept);
+    assertThat(kept)
+        .as(KEEP + ": a node with a volume")
+        .hasValueSatisfying(id -> assertThat(id).as(KEEP + ": the kept volume's id").isNotBlank());
+    assertThat(keptAgain)
+        .as(
+            DELETE
+                + "; a repeated delete keeping the volume completes with the"
+                + " same volume id or empty")
+        .isIn(Optional.empty(), kept);
     assertThat(none).as(KEEP + ": a node without a volume").isEmpty();
     assertThat(list(provider, cluster)).as(DELETE + ": list after both deletes").isEmpty();
   }
@@ -568,8 +653,10 @@ public abstract class ResourceProviderCompatibilityKit {
     assertThat(List.of(spec.ref(), spec.role(), spec.volumeSize()))
         .as("nodeSpec(...) must keep the node, role and volume size it is given")
         .containsExactly(ref, role, volumeSize);
-    assertThat(spec.tags()).as("nodeSpec(...) must keep the tags the engine puts on a node")
-        .containsEntry(NodeSpec.TAG_CLUSTER, clusterId).containsEntry(NodeSpec.TAG_ROLE, role)
+    assertThat(spec.tags())
+        .as("nodeSpec(...) must keep the tags the engine puts on a node")
+        .containsEntry(NodeSpec.TAG_CLUSTER, clusterId)
+        .containsEntry(NodeSpec.TAG_ROLE, role)
         .containsEntry(NodeSpec.TAG_NODE, ref.nodeId());
     return spec;
   }
@@ -579,11 +666,11 @@ public abstract class ResourceProviderCompatibilityKit {
   }
 
   /**
-   * Calls a method, checking that it returns its stage within {@link #RETURN_SECONDS} and does
-   * not throw; remembers the node so that it is deleted after the test.
+   * Calls a method, checking that it returns its stage within {@link #RETURN_SECONDS} and does not
+   * throw; remembers the node so that it is deleted after the test.
    */
-  private <T> CompletionStage<T> call(String what, Supplier<? extends CompletionStage<T>> method,
-      NodeRef touched) {
+  private <T> CompletionStage<T> call(
+      String what, Supplier<? extends CompletionStage<T>> method, NodeRef touched) {
     if (touched != null) {
       obtained.get(obtained.size() - 1).nodes.add(touched);
     }
@@ -592,11 +679,12 @@ public abstract class ResourceProviderCompatibilityKit {
     try {
       stage = method.get();
     } catch (RuntimeException e) {
-      throw new AssertionError(ASYNC + "; report failures through the stage: " + what
-          + " threw " + e, e);
+      throw new AssertionError(
+          ASYNC + "; report failures through the stage: " + what + " threw " + e, e);
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    assertThat(millis).as(ASYNC + ": %s took %d ms to return its stage", what, millis)
+    assertThat(millis)
+        .as(ASYNC + ": %s took %d ms to return its stage", what, millis)
         .isLessThan(TimeUnit.SECONDS.toMillis(RETURN_SECONDS));
     return stage;
   }
@@ -615,8 +703,7 @@ public abstract class ResourceProviderCompatibilityKit {
 
   private List<NodeResource> list(ResourceProvider provider, String clusterId) {
     List<NodeResource> listed = done("list", () -> provider.list(clusterId));
-    assertThat(listed).as("ResourceProvider.list must complete with a list, not null")
-        .isNotNull();
+    assertThat(listed).as("ResourceProvider.list must complete with a list, not null").isNotNull();
     return listed;
   }
 
@@ -631,10 +718,10 @@ public abstract class ResourceProviderCompatibilityKit {
     assertThat(r.role()).as(MATCHES + ": the role" + of).isEqualTo(spec.role());
     assertThat(r.cpu()).as(MATCHES + ": the cpu" + of).isEqualTo(spec.cpu());
     assertThat(r.memory()).as(MATCHES + ": the memory" + of).isEqualTo(spec.memory());
-    assertThat(r.volumeSize()).as(MATCHES + ": the volume size" + of)
-        .isEqualTo(spec.volumeSize());
-    assertThat(r.volumeId().isEmpty()).as(MATCHES + ": a volume id exactly when the spec asks "
-        + "for a volume" + of).isEqualTo(spec.volumeSize() == 0);
+    assertThat(r.volumeSize()).as(MATCHES + ": the volume size" + of).isEqualTo(spec.volumeSize());
+    assertThat(r.volumeId().isEmpty())
+        .as(MATCHES + ": a volume id exactly when the spec asks " + "for a volume" + of)
+        .isEqualTo(spec.volumeSize() == 0);
     assertThat(r.image()).as(MATCHES + ": the image" + of).isEqualTo(spec.image());
     assertThat(r.running()).as(MATCHES + ": running" + of).isTrue();
     assertThat(r.tags()).as(MATCHES + ": the tags" + of).containsAllEntriesOf(spec.tags());
@@ -645,21 +732,25 @@ public abstract class ResourceProviderCompatibilityKit {
   /** Checks that a second create (or find) reports the same instance, address and volume. */
   private static void assertSameResource(NodeResource actual, NodeResource first, String what) {
     assertThat(actual).as(IDEMPOTENT + "; %s completed with null", what).isNotNull();
-    assertThat(actual.instanceId()).as(IDEMPOTENT + "; %s returned another instance", what)
+    assertThat(actual.instanceId())
+        .as(IDEMPOTENT + "; %s returned another instance", what)
         .isEqualTo(first.instanceId());
-    assertThat(actual.address()).as(IDEMPOTENT + "; %s returned another address", what)
+    assertThat(actual.address())
+        .as(IDEMPOTENT + "; %s returned another address", what)
         .isEqualTo(first.address());
-    assertThat(actual.volumeId()).as(IDEMPOTENT + "; %s returned another volume", what)
+    assertThat(actual.volumeId())
+        .as(IDEMPOTENT + "; %s returned another volume", what)
         .isEqualTo(first.volumeId());
     assertThat(actual).as(IDEMPOTENT + "; %s returned another resource", what).isEqualTo(first);
   }
 
   /** Checks that {@code r} kept {@code before}'s identity and reports the node up or down. */
-  private static void assertKept(NodeResource r, NodeResource before, boolean running,
-      String contract) {
+  private static void assertKept(
+      NodeResource r, NodeResource before, boolean running, String contract) {
     assertKept(r, before, contract);
-    assertThat(r.running()).as(contract + " must report the node " + (running ? "running"
-        : "stopped")).isEqualTo(running);
+    assertThat(r.running())
+        .as(contract + " must report the node " + (running ? "running" : "stopped"))
+        .isEqualTo(running);
   }
 
   /** Checks that a change kept the node, its volume and its address. */
@@ -684,7 +775,8 @@ public abstract class ResourceProviderCompatibilityKit {
     }
     assertThat(stage).as(NULLS + ": %s returned null", call).isNotNull();
     Stages.Outcome<?> outcome = Stages.outcome(call, () -> stage);
-    assertThat(outcome.error()).as(NULLS + ": %s completed with %s", call, outcome.value())
+    assertThat(outcome.error())
+        .as(NULLS + ": %s completed with %s", call, outcome.value())
         .isNotNull();
   }
 
@@ -694,8 +786,8 @@ public abstract class ResourceProviderCompatibilityKit {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
     } catch (TimeoutException e) {
-      throw new AssertionError("a racing create did not complete in " + 2 * Stages.WAIT_SECONDS
-          + " s", e);
+      throw new AssertionError(
+          "a racing create did not complete in " + 2 * Stages.WAIT_SECONDS + " s", e);
     }
   }
 

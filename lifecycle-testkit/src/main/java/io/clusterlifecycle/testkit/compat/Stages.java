@@ -42,8 +42,8 @@ final class Stages {
       return future(call, stage).get(seconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = unwrap(e);
-      throw new AssertionError(call + " failed where the contract says it succeeds: " + cause,
-          cause);
+      throw new AssertionError(
+          call + " failed where the contract says it succeeds: " + cause, cause);
     } catch (TimeoutException e) {
       throw new AssertionError(late, e);
     } catch (InterruptedException e) {
@@ -58,21 +58,29 @@ final class Stages {
    * @param call what is called, for the failure message
    * @param method calls it
    * @return the error the stage failed with, without {@link CompletionException} wrappers
-   * @throws AssertionError if the method throws instead, returns null, completes normally or
-   *     does not complete in time
+   * @throws AssertionError if the method throws instead, returns null, completes normally or does
+   *     not complete in time
    */
   static Throwable failure(String call, Supplier<? extends CompletionStage<?>> method) {
     CompletionStage<?> stage;
     try {
       stage = method.get();
     } catch (RuntimeException e) {
-      throw new AssertionError(call + " threw " + e + " instead of returning a failed stage: SPI "
-          + "methods report every failure through their CompletionStage", e);
+      throw new AssertionError(
+          call
+              + " threw "
+              + e
+              + " instead of returning a failed stage: SPI "
+              + "methods report every failure through their CompletionStage",
+          e);
     }
     try {
       Object value = future(call, stage).get(WAIT_SECONDS, TimeUnit.SECONDS);
-      throw new AssertionError(call + " completed normally (with " + shorten(value)
-          + ") where the contract says its stage fails");
+      throw new AssertionError(
+          call
+              + " completed normally (with "
+              + shorten(value)
+              + ") where the contract says its stage fails");
     } catch (ExecutionException e) {
       return unwrap(e);
     } catch (TimeoutException e) {
@@ -97,16 +105,21 @@ final class Stages {
    * @param call what is called, for the failure message
    * @param method calls it
    * @return the value or the error
-   * @throws AssertionError if the method throws instead of returning a stage, returns null, or
-   *     its stage does not complete in time
+   * @throws AssertionError if the method throws instead of returning a stage, returns null, or its
+   *     stage does not complete in time
    */
   static <T> Outcome<T> outcome(String call, Supplier<? extends CompletionStage<T>> method) {
     CompletionStage<T> stage;
     try {
       stage = method.get();
     } catch (RuntimeException e) {
-      throw new AssertionError(call + " threw " + e + " instead of returning a stage: SPI "
-          + "methods report every failure through their CompletionStage", e);
+      throw new AssertionError(
+          call
+              + " threw "
+              + e
+              + " instead of returning a stage: SPI "
+              + "methods report every failure through their CompletionStage",
+          e);
     }
     try {
       return new Outcome<>(future(call, stage).get(WAIT_SECONDS, TimeUnit.SECONDS), null);
@@ -126,13 +139,14 @@ final class Stages {
       throw new AssertionError(call + " returned null instead of a CompletionStage");
     }
     CompletableFuture<T> f = new CompletableFuture<>();
-    stage.whenComplete((value, error) -> {
-      if (error != null) {
-        f.completeExceptionally(error);
-      } else {
-        f.complete(value);
-      }
-    });
+    stage.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            f.completeExceptionally(error);
+          } else {
+            f.complete(value);
+          }
+        });
     return f;
   }
 

@@ -35,7 +35,8 @@ class VirtualClockTest {
   void advance_refusesNegativeAmounts() {
     VirtualClock clock = VirtualClock.at(T0);
     assertThatThrownBy(() -> clock.advance(Duration.ofMillis(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set(Instant)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("set(Instant)");
     assertThat(clock.instant()).isEqualTo(T0);
   }
 
@@ -57,11 +58,14 @@ class VirtualClockTest {
     try {
       List<CompletableFuture<Void>> all = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        all.add(CompletableFuture.runAsync(() -> {
-          for (int i = 0; i < 1000; i++) {
-            clock.advance(Duration.ofMillis(1));
-          }
-        }, pool));
+        all.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0; i < 1000; i++) {
+                    clock.advance(Duration.ofMillis(1));
+                  }
+                },
+                pool));
       }
       CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
     } finally {

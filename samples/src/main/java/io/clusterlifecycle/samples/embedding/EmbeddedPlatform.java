@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * built with the fluent builder, and one cluster taken through its life — create, add nodes,
  * resize, rolling restart, backup, delete.
  *
- * <p>The library writes nothing to standard output: the host sees what happens through an
- * {@link io.clusterlifecycle.api.event.EventListener}, here one that logs every event through
- * SLF4J. {@link #main} prints a short summary.
+ * <p>The library writes nothing to standard output: the host sees what happens through an {@link
+ * io.clusterlifecycle.api.event.EventListener}, here one that logs every event through SLF4J.
+ * {@link #main} prints a short summary.
  *
  * <p>The README's Java example is this class's {@link #run} with the bookkeeping left out; a test
  * keeps the two in step.
@@ -54,7 +54,10 @@ public final class EmbeddedPlatform {
    */
   public record Step(String operation, ClusterState state, int nodes, int cpu) {
     static Step of(String operation, Cluster cluster) {
-      return new Step(operation, cluster.state(), cluster.nodes().size(),
+      return new Step(
+          operation,
+          cluster.state(),
+          cluster.nodes().size(),
           cluster.nodes().stream().mapToInt(Node::cpu).max().orElse(0));
     }
   }
@@ -74,25 +77,36 @@ public final class EmbeddedPlatform {
    * @param home the directory holding the nodes ({@code home/nodes/<node-id>/}), the records and
    *     the backups; created when missing
    * @return what happened
-   * @throws io.clusterlifecycle.api.error.LifecycleException (a subclass) when an operation is refused
-   *     or fails
+   * @throws io.clusterlifecycle.api.error.LifecycleException (a subclass) when an operation is
+   *     refused or fails
    */
   public static Tour run(Path home) {
     List<Step> steps = new ArrayList<>();
-    AppSpec zk = AppSpec.builder("zookeeper", "3.8.4")
-        .role("zk", r -> r.count(3).maxNodes(9).cpu(2).memory(1024)
-            .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
-            .service("init", "mkdir -p data && echo \"$LC_NODE_ID\" > data/myid")
-            .service("start", s -> s.cmd("echo started > zk.state").order(1))
-            .service("stop", "echo stopped > zk.state")
-            .service("backup", "cp data/myid \"$LC_BACKUP_DIR\"/"))
-        .build();                                   // validates everything, reports every problem
+    AppSpec zk =
+        AppSpec.builder("zookeeper", "3.8.4")
+            .role(
+                "zk",
+                r ->
+                    r.count(3)
+                        .maxNodes(9)
+                        .cpu(2)
+                        .memory(1024)
+                        .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+                        .service("init", "mkdir -p data && echo \"$LC_NODE_ID\" > data/myid")
+                        .service("start", s -> s.cmd("echo started > zk.state").order(1))
+                        .service("stop", "echo stopped > zk.state")
+                        .service("backup", "cp data/myid \"$LC_BACKUP_DIR\"/"))
+            .build(); // validates everything, reports every problem
 
-    try (LocalInfrastructure local = LocalInfrastructure.open(home);    // nodes: home/nodes/*
-         Lifecycle lifecycle = LifecycleEngine.builder()
-             .resourceProvider(local.resources()).commandExecutor(local.commands())
-             .metadataStore(local.metadata()).clusterStore(local.store())
-             .eventListener(event -> LOG.info("{}", JsonLinesTrace.line(event))).build()) {
+    try (LocalInfrastructure local = LocalInfrastructure.open(home); // nodes: home/nodes/*
+        Lifecycle lifecycle =
+            LifecycleEngine.builder()
+                .resourceProvider(local.resources())
+                .commandExecutor(local.commands())
+                .metadataStore(local.metadata())
+                .clusterStore(local.store())
+                .eventListener(event -> LOG.info("{}", JsonLinesTrace.line(event)))
+                .build()) {
       // resources, metadata, then init and start, each in parallel on the nodes of one order
       lifecycle.create(CreateCluster.builder(zk, "zk1").build());
       steps.add(Step.of("create", lifecycle.get("zk1")));
@@ -123,15 +137,20 @@ public final class EmbeddedPlatform {
    * @throws IOException if the temporary directory cannot be created
    */
   public static void main(String[] args) throws IOException {
-    Path home = args.length > 0 ? Path.of(args[0])
-        : Files.createTempDirectory("lifecycle-embedded-");
+    Path home =
+        args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("lifecycle-embedded-");
     Tour tour = run(home);
     System.out.println("cluster " + tour.clusterId() + " in " + home.toAbsolutePath());
     for (Step s : tour.steps()) {
-      System.out.printf("  %-16s %-8s %d nodes, %d cpu%n", s.operation(), s.state(), s.nodes(),
-          s.cpu());
+      System.out.printf(
+          "  %-16s %-8s %d nodes, %d cpu%n", s.operation(), s.state(), s.nodes(), s.cpu());
     }
-    System.out.println("backup " + tour.backup().id() + ": " + tour.backup().artifacts().size()
-        + " node artifacts under " + home.resolve("backups").resolve(tour.backup().id()));
+    System.out.println(
+        "backup "
+            + tour.backup().id()
+            + ": "
+            + tour.backup().artifacts().size()
+            + " node artifacts under "
+            + home.resolve("backups").resolve(tour.backup().id()));
   }
 }

@@ -18,21 +18,22 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedPlatformTest {
   private static final Path SAMPLE =
       Path.of("src/main/java/io/clusterlifecycle/samples/embedding/EmbeddedPlatform.java");
-  private static final Path README = Path.of(System.getProperty("lifecycle.repo", ".."))
-      .resolve("README.md");
+  private static final Path README =
+      Path.of(System.getProperty("lifecycle.repo", "..")).resolve("README.md");
 
   @Test
   void tour_takesTheClusterThroughItsLife_keepsItsBackup_andLeavesNoNodeBehind(@TempDir Path home)
       throws IOException {
     Tour tour = EmbeddedPlatform.run(home);
 
-    assertThat(tour.steps()).containsExactly(
-        new Step("create", ClusterState.RUNNING, 3, 2),
-        new Step("add 2 nodes", ClusterState.RUNNING, 5, 2),
-        new Step("resize to 4 cpu", ClusterState.RUNNING, 5, 4),
-        new Step("rolling restart", ClusterState.RUNNING, 5, 4),
-        new Step("backup", ClusterState.RUNNING, 5, 4),
-        new Step("delete", ClusterState.DONE, 0, 0));
+    assertThat(tour.steps())
+        .containsExactly(
+            new Step("create", ClusterState.RUNNING, 3, 2),
+            new Step("add 2 nodes", ClusterState.RUNNING, 5, 2),
+            new Step("resize to 4 cpu", ClusterState.RUNNING, 5, 4),
+            new Step("rolling restart", ClusterState.RUNNING, 5, 4),
+            new Step("backup", ClusterState.RUNNING, 5, 4),
+            new Step("delete", ClusterState.DONE, 0, 0));
     try (Stream<Path> left = Files.list(home.resolve("nodes"))) {
       assertThat(left).as("node directories after delete").isEmpty();
     }
@@ -41,8 +42,11 @@ class EmbeddedPlatformTest {
     assertThat(tour.backup().roleCounts()).containsExactly(Map.entry("zk", 5));
     assertThat(tour.backup().artifacts()).hasSize(5);
     for (int i = 1; i <= 5; i++) {
-      Path myid = home.resolve("backups").resolve(tour.backup().id()).resolve("zk1-zk-" + i)
-          .resolve("myid");
+      Path myid =
+          home.resolve("backups")
+              .resolve(tour.backup().id())
+              .resolve("zk1-zk-" + i)
+              .resolve("myid");
       assertThat(myid).as("artifact of node %d", i).hasContent("zk1-zk-" + i);
     }
   }
@@ -68,8 +72,11 @@ class EmbeddedPlatformTest {
     int at = 0;
     for (String line : example) {
       int found = sample.subList(at, sample.size()).indexOf(line);
-      assertThat(found).as("README line '%s' in %s, after line '%s'", line, SAMPLE,
-          at == 0 ? "(start)" : sample.get(at - 1)).isNotNegative();
+      assertThat(found)
+          .as(
+              "README line '%s' in %s, after line '%s'",
+              line, SAMPLE, at == 0 ? "(start)" : sample.get(at - 1))
+          .isNotNegative();
       at += found + 1;
     }
   }

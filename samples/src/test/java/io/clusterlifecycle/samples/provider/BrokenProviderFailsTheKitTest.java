@@ -15,17 +15,17 @@ import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 
 /**
- * The compatibility kit catches a broken provider, and says which contract it broke: the kit run
- * on {@link NaiveCloudProvider}, whose {@code create} starts a new machine on every call, fails
+ * The compatibility kit catches a broken provider, and says which contract it broke: the kit run on
+ * {@link NaiveCloudProvider}, whose {@code create} starts a new machine on every call, fails
  * exactly its two idempotency tests, with messages naming the contract, and passes the rest.
  */
 class BrokenProviderFailsTheKitTest {
   private static final String CONTRACT = "ResourceProvider.create must be idempotent by node id";
 
   /**
-   * The kit on the broken provider. A nested class, so that surefire does not run it on its own
-   * (it excludes nested classes); the test below runs it through the JUnit Platform's
-   * {@link EngineTestKit} and looks at the outcome.
+   * The kit on the broken provider. A nested class, so that surefire does not run it on its own (it
+   * excludes nested classes); the test below runs it through the JUnit Platform's {@link
+   * EngineTestKit} and looks at the outcome.
    */
   static class NaiveCloudProviderCompatibility extends ResourceProviderCompatibilityKit {
     @Override
@@ -36,29 +36,39 @@ class BrokenProviderFailsTheKitTest {
 
   @Test
   void theKit_failsTheIdempotencyTests_namingTheContract_andPassesTheRest() {
-    Events tests = EngineTestKit.engine("junit-jupiter")
-        .selectors(selectClass(NaiveCloudProviderCompatibility.class))
-        .execute()
-        .testEvents();
+    Events tests =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(NaiveCloudProviderCompatibility.class))
+            .execute()
+            .testEvents();
 
-    Map<String, Throwable> failed = tests.failed().stream()
-        .collect(Collectors.toMap(BrokenProviderFailsTheKitTest::method,
-            BrokenProviderFailsTheKitTest::error));
-    assertThat(failed.keySet()).as("the kit's tests that failed").containsExactlyInAnyOrder(
-        "create_ofAnExistingNode_completesWithTheSameResource_andCreatesNothingMore",
-        "create_racingForOneNode_fromSeveralThreads_yieldsOneResource");
-    assertThat(failed.values()).allSatisfy(error -> assertThat(error)
-        .isInstanceOf(AssertionError.class)
-        .hasMessageContaining(CONTRACT)
-        .hasMessageContaining("returned another instance"));
+    Map<String, Throwable> failed =
+        tests.failed().stream()
+            .collect(
+                Collectors.toMap(
+                    BrokenProviderFailsTheKitTest::method, BrokenProviderFailsTheKitTest::error));
+    assertThat(failed.keySet())
+        .as("the kit's tests that failed")
+        .containsExactlyInAnyOrder(
+            "create_ofAnExistingNode_completesWithTheSameResource_andCreatesNothingMore",
+            "create_racingForOneNode_fromSeveralThreads_yieldsOneResource");
+    assertThat(failed.values())
+        .allSatisfy(
+            error ->
+                assertThat(error)
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining(CONTRACT)
+                    .hasMessageContaining("returned another instance"));
     assertThat(tests.started().count()).as("the kit's tests that ran").isGreaterThan(10);
-    assertThat(tests.succeeded().count()).as("the kit's other tests pass")
+    assertThat(tests.succeeded().count())
+        .as("the kit's other tests pass")
         .isEqualTo(tests.started().count() - 2);
     assertThat(tests.skipped().count() + tests.aborted().count()).isZero();
   }
 
   private static String method(Event e) {
-    return e.getTestDescriptor().getSource()
+    return e.getTestDescriptor()
+        .getSource()
         .filter(MethodSource.class::isInstance)
         .map(s -> ((MethodSource) s).getMethodName())
         .orElse(e.getTestDescriptor().getDisplayName());

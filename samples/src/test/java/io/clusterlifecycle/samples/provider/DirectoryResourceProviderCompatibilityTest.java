@@ -6,12 +6,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link DirectoryResourceProvider} keeps the {@link ResourceProvider} contract: the whole test
- * of an adapter against the compatibility kit is a factory method.
+ * {@link DirectoryResourceProvider} keeps the {@link ResourceProvider} contract: the whole test of
+ * an adapter against the compatibility kit is a factory method.
  */
 class DirectoryResourceProviderCompatibilityTest extends ResourceProviderCompatibilityKit {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Override
   protected ResourceProvider newProvider() {

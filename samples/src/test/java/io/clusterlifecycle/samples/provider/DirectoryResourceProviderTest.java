@@ -16,13 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the directory provider adds to the contract: its files, and what they survive. */
 class DirectoryResourceProviderTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private static NodeSpec spec(String clusterId, String nodeId, int volumeSize) {
-    return NodeSpec.builder().ref(new NodeRef(clusterId, nodeId)).clusterName("demo")
-        .namespace("default").role("db").cpu(2).memory(1024).volumeSize(volumeSize)
-        .mountPoint(volumeSize > 0 ? "/data" : "").image("").tags(Map.of("team", "a")).build();
+    return NodeSpec.builder()
+        .ref(new NodeRef(clusterId, nodeId))
+        .clusterName("demo")
+        .namespace("default")
+        .role("db")
+        .cpu(2)
+        .memory(1024)
+        .volumeSize(volumeSize)
+        .mountPoint(volumeSize > 0 ? "/data" : "")
+        .image("")
+        .tags(Map.of("team", "a"))
+        .build();
   }
 
   @Test
@@ -43,7 +51,8 @@ class DirectoryResourceProviderTest {
     assertThat(root.resolve("volumes").resolve(a.volumeId().orElseThrow())).isDirectory();
     try (Stream<Path> files = Files.walk(root)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .as("no temporary file is left behind").noneMatch(name -> name.endsWith(".tmp"));
+          .as("no temporary file is left behind")
+          .noneMatch(name -> name.endsWith(".tmp"));
     }
   }
 
@@ -67,8 +76,11 @@ class DirectoryResourceProviderTest {
     try (DirectoryResourceProvider provider = DirectoryResourceProvider.open(root)) {
       Throwable t = catchThrowable(() -> provider.create(spec("c1", "../escape", 0)).join());
 
-      assertThat(t).isInstanceOf(CompletionException.class)
-          .cause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("../escape");
+      assertThat(t)
+          .isInstanceOf(CompletionException.class)
+          .cause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("../escape");
     }
     try (Stream<Path> files = Files.walk(root.resolve("nodes"))) {
       assertThat(files.filter(Files::isRegularFile)).isEmpty();

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * test an engine on the testkit's in-memory SPIs, where every command succeeds at once unless a
  * rule of {@code lc.commands()} says otherwise, and {@link TraceAssert} checks what ran.
  *
- * <p>The spec is {@code samples/specs/hadoop.yaml}: a master (start order 0), three workers
- * (order 1; their {@code init} runs after start; a {@code destroy} guard; {@code scale_out} on
- * one node) and a client (order 2).
+ * <p>The spec is {@code samples/specs/hadoop.yaml}: a master (start order 0), three workers (order
+ * 1; their {@code init} runs after start; a {@code destroy} guard; {@code scale_out} on one node)
+ * and a client (order 2).
  */
 @ExtendWith(LifecycleExtension.class)
 class AppSpecLifecycleTest {
@@ -53,11 +53,20 @@ class AppSpecLifecycleTest {
     assertThat(c.nodes()).extracting(Node::state).containsOnly(NodeState.RUNNING);
     lc.trace()
         .hasStatePath("PENDING", "DEPLOYING", "RUNNING")
-        .ranOnNodes("start", "demo-master-1", "demo-worker-1", "demo-worker-2",
-            "demo-worker-3", "demo-client-1")
-        .ranOnNodes("init", "demo-master-1", "demo-worker-1", "demo-worker-2",
-            "demo-worker-3")                   // the client defines no init
-        .ranInParallel("start")                // the three workers share order 1
+        .ranOnNodes(
+            "start",
+            "demo-master-1",
+            "demo-worker-1",
+            "demo-worker-2",
+            "demo-worker-3",
+            "demo-client-1")
+        .ranOnNodes(
+            "init",
+            "demo-master-1",
+            "demo-worker-1",
+            "demo-worker-2",
+            "demo-worker-3") // the client defines no init
+        .ranInParallel("start") // the three workers share order 1
         // one service's order groups: master (0), then workers (1), then client (2)
         .ranBefore("start", "master", "start", "worker")
         .ranBefore("start", "worker", "start", "client")
@@ -74,13 +83,15 @@ class AppSpecLifecycleTest {
 
     Cluster c = lc.engine().addNodes(AddNodes.of("demo", "worker", 2));
 
-    assertThat(c.nodes("worker")).extracting(Node::id).containsExactly("demo-worker-1",
-        "demo-worker-2", "demo-worker-3", "demo-worker-4", "demo-worker-5");
+    assertThat(c.nodes("worker"))
+        .extracting(Node::id)
+        .containsExactly(
+            "demo-worker-1", "demo-worker-2", "demo-worker-3", "demo-worker-4", "demo-worker-5");
     lc.trace()
         .hasStatePath("RUNNING", "SCALING", "RUNNING")
         .ranOnNodes("start", "demo-worker-4", "demo-worker-5")
         .ranInParallel("start")
-        .ranOnNodes("scale_out", "demo-worker-1")   // nodes_to_execute_on: 1, old nodes only
+        .ranOnNodes("scale_out", "demo-worker-1") // nodes_to_execute_on: 1, old nodes only
         .ranBefore("start", "scale_out");
   }
 
@@ -91,12 +102,13 @@ class AppSpecLifecycleTest {
 
     Cluster c = lc.engine().deleteNodes(DeleteNodes.of("demo", "demo-worker-3"));
 
-    assertThat(c.nodes("worker")).extracting(Node::id)
+    assertThat(c.nodes("worker"))
+        .extracting(Node::id)
         .containsExactly("demo-worker-1", "demo-worker-2");
     assertThat(lc.resources().resources(created.id())).hasSize(4);
     lc.trace()
         .hasStatePath("RUNNING", "SCALING", "RUNNING")
-        .ranOnNodes("destroy", "demo-worker-3")          // the guard, before anything stops
+        .ranOnNodes("destroy", "demo-worker-3") // the guard, before anything stops
         .ranOnNodes("scale_in", "demo-worker-1", "demo-worker-2")
         .ranOnNodes("stop", "demo-worker-3")
         .ranBefore("destroy", "scale_in")
@@ -108,8 +120,8 @@ class AppSpecLifecycleTest {
     create(lc);
     int runs = lc.commands().runs().size();
 
-    assertThatThrownBy(() -> lc.engine().deleteNodes(
-        DeleteNodes.of("demo", "demo-worker-2", "demo-worker-3")))
+    assertThatThrownBy(
+            () -> lc.engine().deleteNodes(DeleteNodes.of("demo", "demo-worker-2", "demo-worker-3")))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("min");
     assertThat(lc.commands().runs()).hasSize(runs);
@@ -119,7 +131,7 @@ class AppSpecLifecycleTest {
   @Test
   void aFailedStartFailsTheOperation_andRecoverFinishesIt(TestLifecycle lc) {
     create(lc);
-    lc.commands().on("start").forNode("demo-worker-4").exit(1).times(1);   // fails once
+    lc.commands().on("start").forNode("demo-worker-4").exit(1).times(1); // fails once
 
     assertThatThrownBy(() -> lc.engine().addNodes(AddNodes.of("demo", "worker", 2)))
         .isInstanceOf(OperationFailedException.class)
@@ -129,33 +141,46 @@ class AppSpecLifecycleTest {
     Cluster c = lc.engine().recover("demo", TIMEOUT);
 
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
-    assertThat(c.nodes("worker")).hasSize(5)
-        .extracting(Node::state).containsOnly(NodeState.RUNNING);
-    assertThat(lc.commands().runs("start")).filteredOn(r -> r.nodeId().equals("demo-worker-4"))
-        .extracting(CommandRun::exitCode).containsExactly(1, 0);
+    assertThat(c.nodes("worker"))
+        .hasSize(5)
+        .extracting(Node::state)
+        .containsOnly(NodeState.RUNNING);
+    assertThat(lc.commands().runs("start"))
+        .filteredOn(r -> r.nodeId().equals("demo-worker-4"))
+        .extracting(CommandRun::exitCode)
+        .containsExactly(1, 0);
     lc.trace()
-        .hasStatePath("PENDING", "DEPLOYING", "RUNNING", "SCALING", "FAILED_SCALING",
-            "SCALING", "RUNNING")
+        .hasStatePath(
+            "PENDING", "DEPLOYING", "RUNNING", "SCALING", "FAILED_SCALING", "SCALING", "RUNNING")
         .ranOnNodes("scale_out", "demo-worker-1");
   }
 
   @Test
   void aNodeThatCouldNotBeCreated_isCreatedAgainByRecover(TestLifecycle lc) {
     create(lc);
-    lc.resources().failCreate("demo-worker-5", new IllegalStateException("no capacity"))
-        .times(1);
+    lc.resources().failCreate("demo-worker-5", new IllegalStateException("no capacity")).times(1);
 
     assertThatThrownBy(() -> lc.engine().addNodes(AddNodes.of("demo", "worker", 2)))
         .isInstanceOf(OperationFailedException.class);
-    assertThat(lc.engine().get("demo").node("demo-worker-5")).get()
-        .extracting(Node::state).isEqualTo(NodeState.FAILED);
+    assertThat(lc.engine().get("demo").node("demo-worker-5"))
+        .get()
+        .extracting(Node::state)
+        .isEqualTo(NodeState.FAILED);
 
     Cluster c = lc.engine().recover("demo", TIMEOUT);
 
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(lc.resources().createCount("demo-worker-5")).isEqualTo(2);
     assertThat(lc.resources().resources(c.id())).hasSize(7);
-    lc.trace().ranOnNodes("start", "demo-master-1", "demo-worker-1", "demo-worker-2",
-        "demo-worker-3", "demo-worker-4", "demo-worker-5", "demo-client-1");
+    lc.trace()
+        .ranOnNodes(
+            "start",
+            "demo-master-1",
+            "demo-worker-1",
+            "demo-worker-2",
+            "demo-worker-3",
+            "demo-worker-4",
+            "demo-worker-5",
+            "demo-client-1");
   }
 }

@@ -1,8 +1,8 @@
 package io.clusterlifecycle.core.internal.engine;
 
+import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.error.LifecycleTimeoutException;
-import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
@@ -34,8 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Runs prepared operations: records their start, runs their plan while the lease is renewed,
- * and records their end as their {@link OperationHandler} says. Never blocks a thread.
+ * Runs prepared operations: records their start, runs their plan while the lease is renewed, and
+ * records their end as their {@link OperationHandler} says. Never blocks a thread.
  */
 public final class Execution {
   private final EngineContext ctx;
@@ -44,7 +44,11 @@ public final class Execution {
   private final Claims claims;
   private final OperationRegistry registry;
 
-  public Execution(EngineContext ctx, StoreCalls store, Leases leases, Claims claims,
+  public Execution(
+      EngineContext ctx,
+      StoreCalls store,
+      Leases leases,
+      Claims claims,
       OperationRegistry registry) {
     this.ctx = ctx;
     this.store = store;
@@ -54,65 +58,114 @@ public final class Execution {
   }
 
   /**
-   * Records a new operation, claims the cluster's record for it and runs it. When another
-   * engine changed the record first the future fails with a {@link VersionConflictException}
-   * and the caller keeps {@code mine} to try again; on any other failure the claim is released.
+   * Records a new operation, claims the cluster's record for it and runs it. When another engine
+   * changed the record first the future fails with a {@link VersionConflictException} and the
+   * caller keeps {@code mine} to try again; on any other failure the claim is released.
    */
-  public CompletableFuture<Operation> start(Prepared p, ClusterState from, Instant deadline,
-      CompletableFuture<Void> mine) {
+  public CompletableFuture<Operation> start(
+      Prepared p, ClusterState from, Instant deadline, CompletableFuture<Void> mine) {
     Cluster c = p.cluster();
     OperationType type = p.plan().type();
     String opId = "op-" + Ids.hex(10);
     Instant now = ctx.now();
-    CompletableFuture<Started> started = Futures.call(() -> {
-      ClusterState active = type.begin(from);
-      Operation pending = Operation.builder().id(opId).clusterId(c.id()).type(type)
-          .state(OperationState.PENDING).startedFrom(from).plan(p.plan()).createdAt(now).build();
-      return store.call(() -> ctx.store().putOperation(pending))
-          .thenCompose(v -> store.put(claimed(p, opId, active, now)).exceptionallyCompose(e -> {
-            Throwable cause = Failures.cause(e);
-            // the cluster was not claimed: this operation never started
-            String why = cause instanceof VersionConflictException
-                ? "another engine changed the cluster first"
-                : "could not record its start: " + cause.getMessage();
-            return store.call(() -> ctx.store().putOperation(pending.ended(
-                OperationState.CANCELLED, ctx.now(), why, false, List.of(), List.of())))
-                .handle((x, e2) -> {
-                  throw new CompletionException(cause);
-                });
-          }))
-          .thenCompose(running -> {
-            Held held = hold(running);
-            Operation op = pending.toBuilder()
-                .state(pending.state().moveTo(OperationState.RUNNING)).build();
-            // when this write fails the record still names the operation, so it has started;
-            // its own record is corrected when it ends (or by recover)
-            return store.call(() -> ctx.store().putOperation(op)).handle((x, e) -> {
-              emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
-                  .operation(opId, type).message(p.plan().stages().size() + " stages, "
-                      + p.plan().steps().count() + " steps"));
-              emitState(running, opId, type, from, active);
-              return new Started(op, held);
+    CompletableFuture<Started> started =
+        Futures.call(
+            () -> {
+              ClusterState active = type.begin(from);
+              Operation pending =
+                  Operation.builder()
+                      .id(opId)
+                      .clusterId(c.id())
+                      .type(type)
+                      .state(OperationState.PENDING)
+                      .startedFrom(from)
+                      .plan(p.plan())
+                      .createdAt(now)
+                      .build();
+              return store
+                  .call(() -> ctx.store().putOperation(pending))
+                  .thenCompose(
+                      v ->
+                          store
+                              .put(claimed(p, opId, active, now))
+                              .exceptionallyCompose(
+                                  e -> {
+                                    Throwable cause = Failures.cause(e);
+                                    // the cluster was not claimed: this operation never started
+                                    String why =
+                                        cause instanceof VersionConflictException
+                                            ? "another engine changed the cluster first"
+                                            : "could not record its start: " + cause.getMessage();
+                                    return store
+                                        .call(
+                                            () ->
+                                                ctx.store()
+                                                    .putOperation(
+                                                        pending.ended(
+                                                            OperationState.CANCELLED,
+                                                            ctx.now(),
+                                                            why,
+                                                            false,
+                                                            List.of(),
+                                                            List.of())))
+                                        .handle(
+                                            (x, e2) -> {
+                                              throw new CompletionException(cause);
+                                            });
+                                  }))
+                  .thenCompose(
+                      running -> {
+                        Held held = hold(running);
+                        Operation op =
+                            pending.toBuilder()
+                                .state(pending.state().moveTo(OperationState.RUNNING))
+                                .build();
+                        // when this write fails the record still names the operation, so it has
+                        // started;
+                        // its own record is corrected when it ends (or by recover)
+                        return store
+                            .call(() -> ctx.store().putOperation(op))
+                            .handle(
+                                (x, e) -> {
+                                  emit(
+                                      LifecycleEvent.builder(EventType.OPERATION_STARTED)
+                                          .cluster(c.id())
+                                          .operation(opId, type)
+                                          .message(
+                                              p.plan().stages().size()
+                                                  + " stages, "
+                                                  + p.plan().steps().count()
+                                                  + " steps"));
+                                  emitState(running, opId, type, from, active);
+                                  return new Started(op, held);
+                                });
+                      });
             });
-          });
-    });
-    return started.handle((s, e) -> {
-      if (e == null) {
-        return run(p, s.op(), s.held(), deadline, Set.of(), mine);
-      }
-      Throwable cause = Failures.cause(e);
-      if (!(cause instanceof VersionConflictException)) {
-        claims.release(c.id(), mine);
-      }
-      return CompletableFuture.<Operation>failedFuture(cause);
-    }).thenCompose(f -> f);
+    return started
+        .handle(
+            (s, e) -> {
+              if (e == null) {
+                return run(p, s.op(), s.held(), deadline, Set.of(), mine);
+              }
+              Throwable cause = Failures.cause(e);
+              if (!(cause instanceof VersionConflictException)) {
+                claims.release(c.id(), mine);
+              }
+              return CompletableFuture.<Operation>failedFuture(cause);
+            })
+        .thenCompose(f -> f);
   }
 
   /** The record that claims the cluster for the operation, with a lease from now. */
   private Cluster claimed(Prepared p, String opId, ClusterState active, Instant now) {
     Cluster c = p.cluster();
-    Cluster.Builder b = c.toBuilder().state(active).operation(opId).addHistory(opId)
-        .lease(Optional.of(leases.lease())).updatedAt(now);
+    Cluster.Builder b =
+        c.toBuilder()
+            .state(active)
+            .operation(opId)
+            .addHistory(opId)
+            .lease(Optional.of(leases.lease()))
+            .updatedAt(now);
     for (Node n : c.nodes()) {
       if (p.added().contains(n.id())) {
         b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)));
@@ -134,8 +187,8 @@ public final class Execution {
   }
 
   /**
-   * Starts renewing this engine's lease on a record it has just claimed, at once: the renewal
-   * must not wait for the writes that come before the run.
+   * Starts renewing this engine's lease on a record it has just claimed, at once: the renewal must
+   * not wait for the writes that come before the run.
    */
   public Held hold(Cluster claimed) {
     RecordKeeper records = new RecordKeeper(ctx, claimed);
@@ -143,67 +196,105 @@ public final class Execution {
   }
 
   /**
-   * Runs (or resumes) an operation whose records say it is under way and whose record
-   * {@code held} holds, then stops renewing the lease, records its end and releases the claim.
+   * Runs (or resumes) an operation whose records say it is under way and whose record {@code held}
+   * holds, then stops renewing the lease, records its end and releases the claim.
    *
    * @param done ids of the steps the journal shows as succeeded
    */
-  public CompletableFuture<Operation> run(Prepared p, Operation op, Held held,
-      Instant deadline, Set<String> done, CompletableFuture<Void> mine) {
+  public CompletableFuture<Operation> run(
+      Prepared p,
+      Operation op,
+      Held held,
+      Instant deadline,
+      Set<String> done,
+      CompletableFuture<Void> mine) {
     RecordKeeper records = held.records();
     Duration left = Duration.between(ctx.clock().instant(), deadline);
     if (left.isNegative() || left.isZero()) {
       left = Duration.ofMillis(1);
     }
     Duration timeout = left;
-    return Futures.call(() -> new OperationRunner(ctx, op.plan(), op.id(), records, done)
-            .run(timeout))
-        .thenComposeAsync(result -> finish(p, op, records, result, held::release),
-            ctx.executor())
-        .whenComplete((o, e) -> {
-          held.release();
-          claims.release(op.clusterId(), mine);
-        });
+    return Futures.call(
+            () -> new OperationRunner(ctx, op.plan(), op.id(), records, done).run(timeout))
+        .thenComposeAsync(result -> finish(p, op, records, result, held::release), ctx.executor())
+        .whenComplete(
+            (o, e) -> {
+              held.release();
+              claims.release(op.clusterId(), mine);
+            });
   }
 
   /**
-   * Records the end of an operation: first the operation's (so that a crash in between leaves
-   * the cluster naming an ended operation, which recover completes), then the cluster's. Fails
-   * with {@link OperationFailedException} or {@link LifecycleTimeoutException} when the
-   * operation did not succeed. The lease is renewed until {@code stopRenewal} runs, once the
-   * operation's end is recorded.
+   * Records the end of an operation: first the operation's (so that a crash in between leaves the
+   * cluster naming an ended operation, which recover completes), then the cluster's. Fails with
+   * {@link OperationFailedException} or {@link LifecycleTimeoutException} when the operation did
+   * not succeed. The lease is renewed until {@code stopRenewal} runs, once the operation's end is
+   * recorded.
    */
-  public CompletableFuture<Operation> finish(Prepared p, Operation op, RecordKeeper records,
-      OperationRunner.Result outcome, Runnable stopRenewal) {
+  public CompletableFuture<Operation> finish(
+      Prepared p,
+      Operation op,
+      RecordKeeper records,
+      OperationRunner.Result outcome,
+      Runnable stopRenewal) {
     OperationHandler<?> handler = registry.forType(op.type());
-    CompletableFuture<OperationRunner.Result> result = !outcome.succeeded()
-        ? CompletableFuture.completedFuture(outcome)
-        : handler.beforeEnd(records.current(), op, ctx).thenApply(error -> error.isEmpty()
-            ? outcome : new OperationRunner.Result(error, false, false, outcome.warnings(),
-                outcome.keptVolumes()));
-    return result.thenCompose(r -> {
-      Operation done = op.endedAt().isPresent() ? op
-          : op.ended(r.succeeded() ? OperationState.SUCCEEDED : OperationState.FAILED,
-              ctx.now(), r.error(), r.refused(), r.warnings(), r.keptVolumes());
-      CompletableFuture<Void> recorded = done == op ? CompletableFuture.completedFuture(null)
-          : store.call(() -> ctx.store().putOperation(done));
-      // let record writes still under way (a node marked FAILED, a lease renewal) land first,
-      // so that the end is computed from, and written over, the latest record
-      return recorded.thenCompose(v -> {
-        stopRenewal.run();
-        return records.settled();
-      }).thenCompose(v -> recordEnd(handler, p, done, records, r));
-    });
+    CompletableFuture<OperationRunner.Result> result =
+        !outcome.succeeded()
+            ? CompletableFuture.completedFuture(outcome)
+            : handler
+                .beforeEnd(records.current(), op, ctx)
+                .thenApply(
+                    error ->
+                        error.isEmpty()
+                            ? outcome
+                            : new OperationRunner.Result(
+                                error, false, false, outcome.warnings(), outcome.keptVolumes()));
+    return result.thenCompose(
+        r -> {
+          Operation done =
+              op.endedAt().isPresent()
+                  ? op
+                  : op.ended(
+                      r.succeeded() ? OperationState.SUCCEEDED : OperationState.FAILED,
+                      ctx.now(),
+                      r.error(),
+                      r.refused(),
+                      r.warnings(),
+                      r.keptVolumes());
+          CompletableFuture<Void> recorded =
+              done == op
+                  ? CompletableFuture.completedFuture(null)
+                  : store.call(() -> ctx.store().putOperation(done));
+          // let record writes still under way (a node marked FAILED, a lease renewal) land first,
+          // so that the end is computed from, and written over, the latest record
+          return recorded
+              .thenCompose(
+                  v -> {
+                    stopRenewal.run();
+                    return records.settled();
+                  })
+              .thenCompose(v -> recordEnd(handler, p, done, records, r));
+        });
   }
 
-  private CompletableFuture<Operation> recordEnd(OperationHandler<?> handler, Prepared p,
-      Operation done, RecordKeeper records, OperationRunner.Result result) {
+  private CompletableFuture<Operation> recordEnd(
+      OperationHandler<?> handler,
+      Prepared p,
+      Operation done,
+      RecordKeeper records,
+      OperationRunner.Result result) {
     Cluster c = records.current();
     ClusterState from = c.state();
-    ClusterState to = result.succeeded() ? handler.successState(done, c)
-        : result.refused() ? done.startedFrom() : done.type().failureState();
-    Cluster.Builder b = c.toBuilder().state(from.moveTo(to)).operation("")
-        .lease(Optional.empty()).updatedAt(ctx.now());
+    ClusterState to =
+        result.succeeded()
+            ? handler.successState(done, c)
+            : result.refused() ? done.startedFrom() : done.type().failureState();
+    Cluster.Builder b =
+        c.toBuilder()
+            .state(from.moveTo(to))
+            .operation("")
+            .lease(Optional.empty())
+            .updatedAt(ctx.now());
     if (result.succeeded()) {
       handler.applyOutcome(p, done, c, b);
     }
@@ -221,32 +312,48 @@ public final class Execution {
         b.putNode(n.withState(n.state().moveTo(handler.leavingStateAfterRefusal(done))));
       }
     }
-    return records.update(x -> b).handle((ended, e) -> {
-      if (e != null) {
-        String why = "could not record the end of " + done.id() + ": " + Failures.cause(e)
-            + "; the operation has ended, run recover on the cluster to record it";
-        throw Failures.isTransient(e) ? new TransientSpiException(why, Failures.cause(e))
-            : new LifecycleException(why, Failures.cause(e));
-      }
-      emitState(ended, done.id(), done.type(), from, to);
-      emit(LifecycleEvent.builder(result.succeeded() ? EventType.OPERATION_SUCCEEDED
-          : EventType.OPERATION_FAILED).cluster(c.id()).operation(done.id(), done.type())
-          .message(result.succeeded() ? "done" : result.error()));
-      if (result.succeeded()) {
-        return done;
-      }
-      if (result.timedOut()) {
-        throw new LifecycleTimeoutException(result.error());
-      }
-      throw new OperationFailedException(done);
-    });
+    return records
+        .update(x -> b)
+        .handle(
+            (ended, e) -> {
+              if (e != null) {
+                String why =
+                    "could not record the end of "
+                        + done.id()
+                        + ": "
+                        + Failures.cause(e)
+                        + "; the operation has ended, run recover on the cluster to record it";
+                throw Failures.isTransient(e)
+                    ? new TransientSpiException(why, Failures.cause(e))
+                    : new LifecycleException(why, Failures.cause(e));
+              }
+              emitState(ended, done.id(), done.type(), from, to);
+              emit(
+                  LifecycleEvent.builder(
+                          result.succeeded()
+                              ? EventType.OPERATION_SUCCEEDED
+                              : EventType.OPERATION_FAILED)
+                      .cluster(c.id())
+                      .operation(done.id(), done.type())
+                      .message(result.succeeded() ? "done" : result.error()));
+              if (result.succeeded()) {
+                return done;
+              }
+              if (result.timedOut()) {
+                throw new LifecycleTimeoutException(result.error());
+              }
+              throw new OperationFailedException(done);
+            });
   }
 
   /** Reports a change of a cluster's state. */
-  public void emitState(Cluster c, String opId, OperationType type, ClusterState from,
-      ClusterState to) {
-    emit(LifecycleEvent.builder(EventType.STATE_CHANGED).cluster(c.id()).operation(opId, type)
-        .transition(from, to));
+  public void emitState(
+      Cluster c, String opId, OperationType type, ClusterState from, ClusterState to) {
+    emit(
+        LifecycleEvent.builder(EventType.STATE_CHANGED)
+            .cluster(c.id())
+            .operation(opId, type)
+            .transition(from, to));
   }
 
   /** Reports an event to the engine's listeners. */

@@ -1,8 +1,8 @@
 package io.clusterlifecycle.core.internal.engine;
 
+import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.error.IllegalStateTransitionException;
-import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
@@ -39,9 +39,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * Finishes what an interrupted or failed operation left: resumes its plan from its journal,
- * first deleting the nodes whose creation failed (a stage of kind {@link Stage.Kind#RECOVERY}),
- * or completes the cluster's record when only that was missing. Never blocks a thread.
+ * Finishes what an interrupted or failed operation left: resumes its plan from its journal, first
+ * deleting the nodes whose creation failed (a stage of kind {@link Stage.Kind#RECOVERY}), or
+ * completes the cluster's record when only that was missing. Never blocks a thread.
  */
 public final class Recovery {
   static final String DELETE_FAILED_NODES = "recover: delete failed nodes";
@@ -52,8 +52,8 @@ public final class Recovery {
   private final Claims claims;
   private final Execution execution;
 
-  public Recovery(EngineContext ctx, StoreCalls store, Leases leases, Claims claims,
-      Execution execution) {
+  public Recovery(
+      EngineContext ctx, StoreCalls store, Leases leases, Claims claims, Execution execution) {
     this.ctx = ctx;
     this.store = store;
     this.leases = leases;
@@ -62,179 +62,279 @@ public final class Recovery {
   }
 
   /**
-   * Recovers a cluster if, once this engine holds its claim, its record still passes
-   * {@code still}; completes with the cluster's record afterwards.
+   * Recovers a cluster if, once this engine holds its claim, its record still passes {@code still};
+   * completes with the cluster's record afterwards.
    */
-  public CompletableFuture<Cluster> recover(String cluster, Duration timeout,
-      Predicate<Cluster> still) {
+  public CompletableFuture<Cluster> recover(
+      String cluster, Duration timeout, Predicate<Cluster> still) {
     Instant deadline = ctx.clock().instant().plus(timeout);
-    return store.resolve(cluster).thenCompose(c -> claims.claim(c.id(), deadline)
-        .thenCompose(mine -> store.resolve(c.id()).thenCompose(fresh -> {
-          if (!still.test(fresh)) {
-            claims.release(c.id(), mine);
-            return CompletableFuture.<Void>completedFuture(null);
-          }
-          return recover(fresh, deadline, mine);
-        }).whenComplete((x, e) -> {
-          if (e != null) {
-            claims.release(c.id(), mine);
-          }
-        }))
-        .thenCompose(x -> store.resolve(c.id())));
+    return store
+        .resolve(cluster)
+        .thenCompose(
+            c ->
+                claims
+                    .claim(c.id(), deadline)
+                    .thenCompose(
+                        mine ->
+                            store
+                                .resolve(c.id())
+                                .thenCompose(
+                                    fresh -> {
+                                      if (!still.test(fresh)) {
+                                        claims.release(c.id(), mine);
+                                        return CompletableFuture.<Void>completedFuture(null);
+                                      }
+                                      return recover(fresh, deadline, mine);
+                                    })
+                                .whenComplete(
+                                    (x, e) -> {
+                                      if (e != null) {
+                                        claims.release(c.id(), mine);
+                                      }
+                                    }))
+                    .thenCompose(x -> store.resolve(c.id())));
   }
 
-  private CompletableFuture<Void> recover(Cluster c, Instant deadline,
-      CompletableFuture<Void> mine) {
+  private CompletableFuture<Void> recover(
+      Cluster c, Instant deadline, CompletableFuture<Void> mine) {
     if (c.state() == ClusterState.COOLDOWN && c.operation().isEmpty()) {
-      return store.put(c.toBuilder().state(c.state().moveTo(ClusterState.RUNNING))
-          .updatedAt(ctx.now()).build()).thenAccept(x -> {
-            execution.emitState(c, "", null, ClusterState.COOLDOWN, ClusterState.RUNNING);
-            claims.release(c.id(), mine);
-          });
+      return store
+          .put(
+              c.toBuilder()
+                  .state(c.state().moveTo(ClusterState.RUNNING))
+                  .updatedAt(ctx.now())
+                  .build())
+          .thenAccept(
+              x -> {
+                execution.emitState(c, "", null, ClusterState.COOLDOWN, ClusterState.RUNNING);
+                claims.release(c.id(), mine);
+              });
     }
     if (!c.operation().isEmpty()) {
       // this engine holds the cluster's claim, so a lease of its own is stale
       if (leases.isHeldByOther(c)) {
         Lease lease = c.lease().orElseThrow();
-        return CompletableFuture.failedFuture(new ConflictException("operation "
-            + c.operation().orElse("") + " on cluster " + c.name() + " is running in engine "
-            + lease.owner() + " (lease until " + lease.expiresAt() + "); wait for it",
-            c.operation().orElse("")));
+        return CompletableFuture.failedFuture(
+            new ConflictException(
+                "operation "
+                    + c.operation().orElse("")
+                    + " on cluster "
+                    + c.name()
+                    + " is running in engine "
+                    + lease.owner()
+                    + " (lease until "
+                    + lease.expiresAt()
+                    + "); wait for it",
+                c.operation().orElse("")));
       }
-      return store.call(() -> ctx.store().getOperation(c.operation().orElseThrow())).thenCompose(o ->
-          o.isPresent() && o.get().endedAt().isPresent() ? completeEnded(c, o.get(), deadline,
-              mine) : resume(c, o, deadline, mine));
+      return store
+          .call(() -> ctx.store().getOperation(c.operation().orElseThrow()))
+          .thenCompose(
+              o ->
+                  o.isPresent() && o.get().endedAt().isPresent()
+                      ? completeEnded(c, o.get(), deadline, mine)
+                      : resume(c, o, deadline, mine));
     }
     // an engine may have died between recording an operation PENDING and claiming the cluster
-    return store.call(() -> ctx.store().operations(c.id())).thenCompose(ops -> {
-      List<CompletableFuture<Void>> cancelled = new ArrayList<>();
-      for (Operation o : ops) {
-        if (o.state() == OperationState.PENDING) {
-          cancelled.add(store.call(() -> ctx.store().putOperation(o.ended(
-              OperationState.CANCELLED, ctx.now(), "its engine stopped before the operation"
-                  + " started", false, List.of(), List.of()))));
-        }
-      }
-      Optional<Operation> failed = Optional.empty();
-      for (int i = ops.size() - 1; i >= 0 && failed.isEmpty() && c.state().isFailed(); i--) {
-        Operation o = ops.get(i);
-        if (o.state() == OperationState.FAILED && !o.refused()
-            && o.type().failureState() == c.state()) {
-          failed = Optional.of(o);
-        }
-      }
-      Optional<Operation> interrupted = failed;
-      return CompletableFuture.allOf(cancelled.toArray(CompletableFuture[]::new))
-          .thenCompose(v -> resume(c, interrupted, deadline, mine));
-    });
+    return store
+        .call(() -> ctx.store().operations(c.id()))
+        .thenCompose(
+            ops -> {
+              List<CompletableFuture<Void>> cancelled = new ArrayList<>();
+              for (Operation o : ops) {
+                if (o.state() == OperationState.PENDING) {
+                  cancelled.add(
+                      store.call(
+                          () ->
+                              ctx.store()
+                                  .putOperation(
+                                      o.ended(
+                                          OperationState.CANCELLED,
+                                          ctx.now(),
+                                          "its engine stopped before the operation" + " started",
+                                          false,
+                                          List.of(),
+                                          List.of()))));
+                }
+              }
+              Optional<Operation> failed = Optional.empty();
+              for (int i = ops.size() - 1;
+                  i >= 0 && failed.isEmpty() && c.state().isFailed();
+                  i--) {
+                Operation o = ops.get(i);
+                if (o.state() == OperationState.FAILED
+                    && !o.refused()
+                    && o.type().failureState() == c.state()) {
+                  failed = Optional.of(o);
+                }
+              }
+              Optional<Operation> interrupted = failed;
+              return CompletableFuture.allOf(cancelled.toArray(CompletableFuture[]::new))
+                  .thenCompose(v -> resume(c, interrupted, deadline, mine));
+            });
   }
 
-  private CompletableFuture<Void> resume(Cluster c, Optional<Operation> interrupted,
-      Instant deadline, CompletableFuture<Void> mine) {
+  private CompletableFuture<Void> resume(
+      Cluster c, Optional<Operation> interrupted, Instant deadline, CompletableFuture<Void> mine) {
     if (interrupted.isEmpty()) {
       claims.release(c.id(), mine);
       if (c.state().isFailed()) {
-        return CompletableFuture.failedFuture(new IllegalStateTransitionException(c.state(),
-            c.state(), "cluster " + c.name() + " is " + c.state() + " but no failed operation"
-                + " of it can be found to resume; delete it with force"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateTransitionException(
+                c.state(),
+                c.state(),
+                "cluster "
+                    + c.name()
+                    + " is "
+                    + c.state()
+                    + " but no failed operation"
+                    + " of it can be found to resume; delete it with force"));
       }
       return CompletableFuture.completedFuture(null);
     }
     Operation op = interrupted.get();
-    return store.call(() -> ctx.store().journal(op.id())).thenCompose(journal ->
-        resume(c, op, succeeded(journal), deadline, mine));
+    return store
+        .call(() -> ctx.store().journal(op.id()))
+        .thenCompose(journal -> resume(c, op, succeeded(journal), deadline, mine));
   }
 
   private static Set<String> succeeded(List<JournalEntry> journal) {
     Map<String, JournalEntry.Status> last = new HashMap<>();
     journal.forEach(e -> last.put(e.stepId(), e.status()));
     Set<String> done = new HashSet<>();
-    last.forEach((step, status) -> {
-      if (status == JournalEntry.Status.SUCCEEDED) {
-        done.add(step);
-      }
-    });
+    last.forEach(
+        (step, status) -> {
+          if (status == JournalEntry.Status.SUCCEEDED) {
+            done.add(step);
+          }
+        });
     return done;
   }
 
-  private CompletableFuture<Void> resume(Cluster c, Operation op, Set<String> done,
-      Instant deadline, CompletableFuture<Void> mine) {
+  private CompletableFuture<Void> resume(
+      Cluster c, Operation op, Set<String> done, Instant deadline, CompletableFuture<Void> mine) {
     Plan plan = op.plan();
     Set<String> created = stepNodes(plan, CreateNodeStep.class);
-    List<Node> recreate = c.nodes().stream()
-        .filter(n -> n.state() == NodeState.FAILED && created.contains(n.id())).toList();
+    List<Node> recreate =
+        c.nodes().stream()
+            .filter(n -> n.state() == NodeState.FAILED && created.contains(n.id()))
+            .toList();
     if (!recreate.isEmpty()) {
-      int round = (int) plan.stages().stream().filter(st -> st.kind() == Stage.Kind.RECOVERY)
-          .count() + 1;
-      List<Step> deletes = recreate.stream().map(n -> (Step) new DeleteNodeStep(
-          "r" + round + "-delete-" + n.id(), n.id(), n.role(), false)).toList();
+      int round =
+          (int) plan.stages().stream().filter(st -> st.kind() == Stage.Kind.RECOVERY).count() + 1;
+      List<Step> deletes =
+          recreate.stream()
+              .map(
+                  n ->
+                      (Step)
+                          new DeleteNodeStep(
+                              "r" + round + "-delete-" + n.id(), n.id(), n.role(), false))
+              .toList();
       List<Stage> stages = new ArrayList<>();
-      stages.add(Stage.builder(DELETE_FAILED_NODES).kind(Stage.Kind.RECOVERY).addSteps(deletes)
-          .build());
+      stages.add(
+          Stage.builder(DELETE_FAILED_NODES).kind(Stage.Kind.RECOVERY).addSteps(deletes).build());
       stages.addAll(plan.stages());
       plan = new Plan(plan.clusterId(), plan.clusterName(), plan.type(), stages);
     }
-    Set<String> leaving = stepNodes(new Plan(op.plan().clusterId(), op.plan().clusterName(),
-        op.plan().type(), op.plan().stages().stream()
-            .filter(st -> st.kind() != Stage.Kind.RECOVERY).toList()), DeleteNodeStep.class);
+    Set<String> leaving =
+        stepNodes(
+            new Plan(
+                op.plan().clusterId(),
+                op.plan().clusterName(),
+                op.plan().type(),
+                op.plan().stages().stream()
+                    .filter(st -> st.kind() != Stage.Kind.RECOVERY)
+                    .toList()),
+            DeleteNodeStep.class);
     Prepared p = new Prepared(c, plan, created, leaving);
     ClusterState active = op.type().activeState();
     ClusterState from = c.state();
-    Cluster.Builder b = c.toBuilder().operation(op.id()).lease(Optional.of(leases.lease()))
-        .updatedAt(ctx.now());
+    Cluster.Builder b =
+        c.toBuilder().operation(op.id()).lease(Optional.of(leases.lease())).updatedAt(ctx.now());
     if (from != active) {
       b.state(from.moveTo(active));
     }
     for (Node n : recreate) {
       b.putNode(n.withState(n.state().moveTo(NodeState.DEPLOYING)).withResource("", ""));
     }
-    Operation resumed = op.toBuilder()
-        .state(op.state() == OperationState.RUNNING ? op.state()
-            : op.state().moveTo(OperationState.RUNNING))
-        .plan(plan).endedAt(Optional.empty()).error(Optional.empty()).refused(false).build();
+    Operation resumed =
+        op.toBuilder()
+            .state(
+                op.state() == OperationState.RUNNING
+                    ? op.state()
+                    : op.state().moveTo(OperationState.RUNNING))
+            .plan(plan)
+            .endedAt(Optional.empty())
+            .error(Optional.empty())
+            .refused(false)
+            .build();
     Plan resumedPlan = plan;
-    return store.put(b.build()).thenCompose(running -> {
-      Execution.Held held = execution.hold(running);
-      return (resumed.equals(op) ? CompletableFuture.<Void>completedFuture(null)
-          : store.call(() -> ctx.store().putOperation(resumed))).thenCompose(v -> {
-            execution.emit(LifecycleEvent.builder(EventType.OPERATION_STARTED).cluster(c.id())
-                .operation(op.id(), op.type()).message("resumed: " + done.size() + " of "
-                    + resumedPlan.steps().count() + " steps already done"));
-            if (from != active) {
-              execution.emitState(running, op.id(), op.type(), from, active);
-            }
-            return execution.run(p, resumed, held, deadline, done, mine)
-                .thenApply(o -> (Void) null);
-          }).whenComplete((v, e) -> held.release());
-    });
+    return store
+        .put(b.build())
+        .thenCompose(
+            running -> {
+              Execution.Held held = execution.hold(running);
+              return (resumed.equals(op)
+                      ? CompletableFuture.<Void>completedFuture(null)
+                      : store.call(() -> ctx.store().putOperation(resumed)))
+                  .thenCompose(
+                      v -> {
+                        execution.emit(
+                            LifecycleEvent.builder(EventType.OPERATION_STARTED)
+                                .cluster(c.id())
+                                .operation(op.id(), op.type())
+                                .message(
+                                    "resumed: "
+                                        + done.size()
+                                        + " of "
+                                        + resumedPlan.steps().count()
+                                        + " steps already done"));
+                        if (from != active) {
+                          execution.emitState(running, op.id(), op.type(), from, active);
+                        }
+                        return execution
+                            .run(p, resumed, held, deadline, done, mine)
+                            .thenApply(o -> (Void) null);
+                      })
+                  .whenComplete((v, e) -> held.release());
+            });
   }
 
   /**
    * The engine died after recording an operation's end but before the cluster's: finish the
    * cluster's record as the operation ended, then recover further if it had failed.
    */
-  private CompletableFuture<Void> completeEnded(Cluster c, Operation op, Instant deadline,
-      CompletableFuture<Void> mine) {
-    Prepared p = new Prepared(c, op.plan(), stepNodes(op.plan(), CreateNodeStep.class),
-        stepNodes(op.plan(), DeleteNodeStep.class));
-    OperationRunner.Result result = new OperationRunner.Result(op.error().orElse(""), op.refused(), false,
-        op.warnings(), op.keptVolumes());
-    return execution.finish(p, op, new RecordKeeper(ctx, c), result, () -> { })
+  private CompletableFuture<Void> completeEnded(
+      Cluster c, Operation op, Instant deadline, CompletableFuture<Void> mine) {
+    Prepared p =
+        new Prepared(
+            c,
+            op.plan(),
+            stepNodes(op.plan(), CreateNodeStep.class),
+            stepNodes(op.plan(), DeleteNodeStep.class));
+    OperationRunner.Result result =
+        new OperationRunner.Result(
+            op.error().orElse(""), op.refused(), false, op.warnings(), op.keptVolumes());
+    return execution
+        .finish(p, op, new RecordKeeper(ctx, c), result, () -> {})
         .handle((o, e) -> e == null ? null : Failures.cause(e))
-        .thenCompose(failure -> {
-          if (failure instanceof OperationFailedException && !op.refused()) {
-            return store.resolve(c.id()).thenCompose(fresh -> recover(fresh, deadline, mine));
-          }
-          if (failure != null && !(failure instanceof OperationFailedException)) {
-            return CompletableFuture.failedFuture(failure);
-          }
-          claims.release(c.id(), mine);
-          return CompletableFuture.completedFuture(null);
-        });
+        .thenCompose(
+            failure -> {
+              if (failure instanceof OperationFailedException && !op.refused()) {
+                return store.resolve(c.id()).thenCompose(fresh -> recover(fresh, deadline, mine));
+              }
+              if (failure != null && !(failure instanceof OperationFailedException)) {
+                return CompletableFuture.failedFuture(failure);
+              }
+              claims.release(c.id(), mine);
+              return CompletableFuture.completedFuture(null);
+            });
   }
 
   private static Set<String> stepNodes(Plan plan, Class<? extends Step> kind) {
-    return plan.steps().filter(kind::isInstance).map(s -> s instanceof CreateNodeStep cs
-        ? cs.node() : ((DeleteNodeStep) s).node()).collect(Collectors.toSet());
+    return plan.steps()
+        .filter(kind::isInstance)
+        .map(s -> s instanceof CreateNodeStep cs ? cs.node() : ((DeleteNodeStep) s).node())
+        .collect(Collectors.toSet());
   }
 }

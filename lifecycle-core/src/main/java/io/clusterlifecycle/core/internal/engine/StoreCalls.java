@@ -26,53 +26,66 @@ public final class StoreCalls {
   }
 
   /**
-   * Runs a store call, retrying transient failures; a failure that is not a
-   * {@link LifecycleException} is reported as one.
+   * Runs a store call, retrying transient failures; a failure that is not a {@link
+   * LifecycleException} is reported as one.
    */
   public <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
-    return ctx.retrying(call).exceptionallyCompose(e ->
-        CompletableFuture.failedFuture(storeFailure(e)));
+    return ctx.retrying(call)
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(storeFailure(e)));
   }
 
   /** A store's failure as the engine reports it. */
   public static LifecycleException storeFailure(Throwable e) {
     Throwable cause = Failures.cause(e);
-    return cause instanceof LifecycleException le ? le
+    return cause instanceof LifecycleException le
+        ? le
         : new LifecycleException("store failed: " + cause, cause);
   }
 
   /**
    * Finds a cluster by id, or else by name: the live cluster of that name, or the newest.
    *
-   * @return the future of the record; fails with {@link NotFoundException} when there is none,
-   *     or {@link ValidationException} when the name is live in several namespaces
+   * @return the future of the record; fails with {@link NotFoundException} when there is none, or
+   *     {@link ValidationException} when the name is live in several namespaces
    */
   public CompletableFuture<Cluster> resolve(String ref) {
     Objects.requireNonNull(ref, "cluster");
-    return call(() -> ctx.store().get(ref)).thenCompose(byId -> byId.isPresent()
-        ? CompletableFuture.completedFuture(byId.get())
-        : call(() -> ctx.store().list()).thenApply(all -> byName(all, ref)));
+    return call(() -> ctx.store().get(ref))
+        .thenCompose(
+            byId ->
+                byId.isPresent()
+                    ? CompletableFuture.completedFuture(byId.get())
+                    : call(() -> ctx.store().list()).thenApply(all -> byName(all, ref)));
   }
 
   private static Cluster byName(List<Cluster> all, String ref) {
     List<Cluster> named = all.stream().filter(c -> c.name().equals(ref)).toList();
     List<Cluster> live = named.stream().filter(c -> c.state() != ClusterState.DONE).toList();
     if (live.size() > 1) {
-      throw new ValidationException("cluster reference", List.of(ValidationProblem.of("cluster",
-          "name '" + ref + "' is used in several namespaces ("
-              + live.stream().map(c -> c.namespace() + ": " + c.id())
-                  .collect(Collectors.joining(", ")) + "); give the cluster id")));
+      throw new ValidationException(
+          "cluster reference",
+          List.of(
+              ValidationProblem.of(
+                  "cluster",
+                  "name '"
+                      + ref
+                      + "' is used in several namespaces ("
+                      + live.stream()
+                          .map(c -> c.namespace() + ": " + c.id())
+                          .collect(Collectors.joining(", "))
+                      + "); give the cluster id")));
     }
     if (live.size() == 1) {
       return live.get(0);
     }
-    return named.stream().max(Comparator.comparing(Cluster::createdAt)).orElseThrow(() ->
-        new NotFoundException("no cluster with id or name '" + ref + "'"));
+    return named.stream()
+        .max(Comparator.comparing(Cluster::createdAt))
+        .orElseThrow(() -> new NotFoundException("no cluster with id or name '" + ref + "'"));
   }
 
   /**
-   * Stores a cluster record; a retry that conflicts only with its own first attempt (which
-   * landed, its reply lost) counts as stored.
+   * Stores a cluster record; a retry that conflicts only with its own first attempt (which landed,
+   * its reply lost) counts as stored.
    */
   public CompletableFuture<Cluster> put(Cluster c) {
     return ctx.retrying(() -> ctx.store().put(c))

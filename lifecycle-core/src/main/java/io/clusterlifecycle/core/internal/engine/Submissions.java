@@ -27,9 +27,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Takes requests in: checks them, waits for the cluster to be free (of this engine's operations
- * and of other engines' recorded ones) and starts them. Waits use the scheduler only as a timer;
- * what follows runs on the executor. Never blocks a thread.
+ * Takes requests in: checks them, waits for the cluster to be free (of this engine's operations and
+ * of other engines' recorded ones) and starts them. Waits use the scheduler only as a timer; what
+ * follows runs on the executor. Never blocks a thread.
  */
 public final class Submissions {
   /** How often a request waiting for another engine's operation looks at the record again. */
@@ -43,8 +43,13 @@ public final class Submissions {
   private final OperationRegistry registry;
   private final Set<String> creating = ConcurrentHashMap.newKeySet();
 
-  public Submissions(EngineContext ctx, StoreCalls store, Leases leases, Claims claims,
-      Execution execution, OperationRegistry registry) {
+  public Submissions(
+      EngineContext ctx,
+      StoreCalls store,
+      Leases leases,
+      Claims claims,
+      Execution execution,
+      OperationRegistry registry) {
     this.ctx = ctx;
     this.store = store;
     this.leases = leases;
@@ -60,8 +65,10 @@ public final class Submissions {
       return n.prepareRequest(request, NewClusterOperation.NEW_ID, ctx).thenApply(Prepared::plan);
     }
     ClusterOperation<?> op = (ClusterOperation<?>) handler;
-    return store.resolve(((ClusterRequest) request).cluster())
-        .thenCompose(c -> op.prepareRequest(request, c, ctx)).thenApply(Prepared::plan);
+    return store
+        .resolve(((ClusterRequest) request).cluster())
+        .thenCompose(c -> op.prepareRequest(request, c, ctx))
+        .thenApply(Prepared::plan);
   }
 
   /** Checks a request, waits for its cluster and runs it. */
@@ -72,87 +79,140 @@ public final class Submissions {
       return n.check(request, ctx).thenCompose(v -> submitNew(n, request, deadline));
     }
     ClusterOperation<?> op = (ClusterOperation<?>) handler;
-    return store.resolve(((ClusterRequest) request).cluster()).thenCompose(c ->
-        op.prepareRequest(request, c, ctx).thenCompose(checked -> {
-          op.checkOnSubmit(request, c, claims.isClaimed(c.id()));
-          return submitExisting(request, op, c, deadline).exceptionallyCompose(e ->
-              followUp(op, request, Failures.cause(e), c.id(), timeout));
-        }));
+    return store
+        .resolve(((ClusterRequest) request).cluster())
+        .thenCompose(
+            c ->
+                op.prepareRequest(request, c, ctx)
+                    .thenCompose(
+                        checked -> {
+                          op.checkOnSubmit(request, c, claims.isClaimed(c.id()));
+                          return submitExisting(request, op, c, deadline)
+                              .exceptionallyCompose(
+                                  e -> followUp(op, request, Failures.cause(e), c.id(), timeout));
+                        }));
   }
 
   /**
-   * Runs the request the operation asks for after its failure, then reports the failure (with
-   * the follow-up's own failure, if any, suppressed in it).
+   * Runs the request the operation asks for after its failure, then reports the failure (with the
+   * follow-up's own failure, if any, suppressed in it).
    */
-  private CompletableFuture<Operation> followUp(ClusterOperation<?> op, OperationRequest request,
-      Throwable failure, String clusterId, Duration timeout) {
+  private CompletableFuture<Operation> followUp(
+      ClusterOperation<?> op,
+      OperationRequest request,
+      Throwable failure,
+      String clusterId,
+      Duration timeout) {
     Optional<OperationRequest> next = op.followUp(request, failure, clusterId, timeout);
     if (next.isEmpty()) {
       return CompletableFuture.failedFuture(failure);
     }
     return Futures.call(() -> submit(next.get(), next.get().timeout().orElse(timeout)))
-        .handle((o, e) -> {
-          if (e != null) {
-            failure.addSuppressed(Failures.cause(e));
-          }
-          throw new CompletionException(failure);
-        });
+        .handle(
+            (o, e) -> {
+              if (e != null) {
+                failure.addSuppressed(Failures.cause(e));
+              }
+              throw new CompletionException(failure);
+            });
   }
 
-  private CompletableFuture<Operation> submitExisting(OperationRequest request,
-      ClusterOperation<?> op, Cluster c, Instant deadline) {
-    return claims.claim(c.id(), deadline).thenCompose(mine ->
-        startWhenIdle(request, op, c.id(), deadline, mine).whenComplete((o, e) -> {
-          if (e != null) {
-            claims.release(c.id(), mine);
-          }
-        }));
+  private CompletableFuture<Operation> submitExisting(
+      OperationRequest request, ClusterOperation<?> op, Cluster c, Instant deadline) {
+    return claims
+        .claim(c.id(), deadline)
+        .thenCompose(
+            mine ->
+                startWhenIdle(request, op, c.id(), deadline, mine)
+                    .whenComplete(
+                        (o, e) -> {
+                          if (e != null) {
+                            claims.release(c.id(), mine);
+                          }
+                        }));
   }
 
   /** Creates a new cluster's record (create or restore) and starts its operation. */
-  private CompletableFuture<Operation> submitNew(NewClusterOperation<?> op,
-      OperationRequest request, Instant deadline) {
+  private CompletableFuture<Operation> submitNew(
+      NewClusterOperation<?> op, OperationRequest request, Instant deadline) {
     String namespace = op.namespace(request);
     String name = op.name(request);
     String key = namespace + "/" + name;
     if (!creating.add(key)) {
-      return CompletableFuture.failedFuture(new ConflictException("cluster " + name
-          + " is being created in namespace " + namespace, ""));
+      return CompletableFuture.failedFuture(
+          new ConflictException(
+              "cluster " + name + " is being created in namespace " + namespace, ""));
     }
     // the name stays reserved here until the new record is in the store for others to see
-    CompletableFuture<Prepared> stored = store.call(() -> ctx.store().list()).thenCompose(all -> {
-      all.stream().filter(c -> c.namespace().equals(namespace) && c.name().equals(name)
-          && c.state() != ClusterState.DONE).findFirst().ifPresent(c -> {
-            throw new ConflictException("a cluster named " + name + " already exists in"
-                + " namespace " + namespace + " (" + c.id() + ", " + c.state() + ")",
-                c.operation().orElse(""));
-          });
-      return op.prepareRequest(request, name + "-" + Ids.hex(6), ctx);
-    }).thenCompose(p -> store.put(p.cluster())
-        .thenApply(c -> new Prepared(c, p.plan(), p.added(), p.leaving())))
-        .whenComplete((p, e) -> creating.remove(key));
-    return stored.thenCompose(p -> {
-      CompletableFuture<Void> mine = claims.claimNew(p.cluster().id());
-      return execution.start(p, ClusterState.PENDING, deadline, mine).whenComplete((o, e) -> {
-        if (e != null) {
-          claims.release(p.cluster().id(), mine);
-        }
-      });
-    });
+    CompletableFuture<Prepared> stored =
+        store
+            .call(() -> ctx.store().list())
+            .thenCompose(
+                all -> {
+                  all.stream()
+                      .filter(
+                          c ->
+                              c.namespace().equals(namespace)
+                                  && c.name().equals(name)
+                                  && c.state() != ClusterState.DONE)
+                      .findFirst()
+                      .ifPresent(
+                          c -> {
+                            throw new ConflictException(
+                                "a cluster named "
+                                    + name
+                                    + " already exists in"
+                                    + " namespace "
+                                    + namespace
+                                    + " ("
+                                    + c.id()
+                                    + ", "
+                                    + c.state()
+                                    + ")",
+                                c.operation().orElse(""));
+                          });
+                  return op.prepareRequest(request, name + "-" + Ids.hex(6), ctx);
+                })
+            .thenCompose(
+                p ->
+                    store
+                        .put(p.cluster())
+                        .thenApply(c -> new Prepared(c, p.plan(), p.added(), p.leaving())))
+            .whenComplete((p, e) -> creating.remove(key));
+    return stored.thenCompose(
+        p -> {
+          CompletableFuture<Void> mine = claims.claimNew(p.cluster().id());
+          return execution
+              .start(p, ClusterState.PENDING, deadline, mine)
+              .whenComplete(
+                  (o, e) -> {
+                    if (e != null) {
+                      claims.release(p.cluster().id(), mine);
+                    }
+                  });
+        });
   }
 
   /**
-   * Starts the request once the cluster is idle; when another engine sharing the store started
-   * an operation in between (the compare-and-set lost), waits for that one and tries again.
+   * Starts the request once the cluster is idle; when another engine sharing the store started an
+   * operation in between (the compare-and-set lost), waits for that one and tries again.
    */
-  private CompletableFuture<Operation> startWhenIdle(OperationRequest request,
-      ClusterOperation<?> op, String clusterId, Instant deadline, CompletableFuture<Void> mine) {
+  private CompletableFuture<Operation> startWhenIdle(
+      OperationRequest request,
+      ClusterOperation<?> op,
+      String clusterId,
+      Instant deadline,
+      CompletableFuture<Void> mine) {
     return whenRecordIdle(clusterId, deadline)
-        .thenCompose(now -> op.prepareRequest(request, now, ctx)
-            .thenCompose(p -> execution.start(p, now.state(), deadline, mine)))
-        .exceptionallyCompose(e -> !(Failures.cause(e) instanceof VersionConflictException)
-            ? CompletableFuture.failedFuture(Failures.cause(e))
-            : startWhenIdle(request, op, clusterId, deadline, mine));
+        .thenCompose(
+            now ->
+                op.prepareRequest(request, now, ctx)
+                    .thenCompose(p -> execution.start(p, now.state(), deadline, mine)))
+        .exceptionallyCompose(
+            e ->
+                !(Failures.cause(e) instanceof VersionConflictException)
+                    ? CompletableFuture.failedFuture(Failures.cause(e))
+                    : startWhenIdle(request, op, clusterId, deadline, mine));
   }
 
   /**
@@ -161,26 +221,47 @@ public final class Submissions {
    * deadline.
    */
   private CompletableFuture<Cluster> whenRecordIdle(String clusterId, Instant deadline) {
-    return store.resolve(clusterId).thenCompose(c -> {
-      if (c.operation().isEmpty()) {
-        return CompletableFuture.completedFuture(c);
-      }
-      if (leases.isOwnOrLapsed(c)) {
-        return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
-            + " has an interrupted operation " + c.operation().orElse("") + " (" + c.state() + ") whose"
-            + " engine is gone; run recover on the cluster to finish it", c.operation().orElse("")));
-      }
-      Instant now = ctx.clock().instant();
-      if (!now.isBefore(deadline)) {
-        return CompletableFuture.failedFuture(new ConflictException("cluster " + c.name()
-            + " is busy with operation " + c.operation().orElse("") + " (" + c.state() + "), which did"
-            + " not finish within this request's timeout; try again later, or recover the"
-            + " cluster if that operation's engine is gone", c.operation().orElse("")));
-      }
-      long pollMs = Math.min(RECORD_POLL.toMillis(),
-          Math.max(1, Duration.between(now, deadline).toMillis()));
-      return ctx.after(Duration.ofMillis(pollMs))
-          .thenCompose(v -> whenRecordIdle(clusterId, deadline));
-    });
+    return store
+        .resolve(clusterId)
+        .thenCompose(
+            c -> {
+              if (c.operation().isEmpty()) {
+                return CompletableFuture.completedFuture(c);
+              }
+              if (leases.isOwnOrLapsed(c)) {
+                return CompletableFuture.failedFuture(
+                    new ConflictException(
+                        "cluster "
+                            + c.name()
+                            + " has an interrupted operation "
+                            + c.operation().orElse("")
+                            + " ("
+                            + c.state()
+                            + ") whose"
+                            + " engine is gone; run recover on the cluster to finish it",
+                        c.operation().orElse("")));
+              }
+              Instant now = ctx.clock().instant();
+              if (!now.isBefore(deadline)) {
+                return CompletableFuture.failedFuture(
+                    new ConflictException(
+                        "cluster "
+                            + c.name()
+                            + " is busy with operation "
+                            + c.operation().orElse("")
+                            + " ("
+                            + c.state()
+                            + "), which did"
+                            + " not finish within this request's timeout; try again later, or recover the"
+                            + " cluster if that operation's engine is gone",
+                        c.operation().orElse("")));
+              }
+              long pollMs =
+                  Math.min(
+                      RECORD_POLL.toMillis(),
+                      Math.max(1, Duration.between(now, deadline).toMillis()));
+              return ctx.after(Duration.ofMillis(pollMs))
+                  .thenCompose(v -> whenRecordIdle(clusterId, deadline));
+            });
   }
 }

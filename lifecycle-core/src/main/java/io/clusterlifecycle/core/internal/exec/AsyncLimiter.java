@@ -6,10 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Bounds how many steps are in flight across the engine, without blocking a thread: a waiter
- * gets a future that completes, first come first served, when a permit is free. Waiters are
- * completed on the executor so that long chains of instantly-finishing steps do not grow the
- * stack.
+ * Bounds how many steps are in flight across the engine, without blocking a thread: a waiter gets a
+ * future that completes, first come first served, when a permit is free. Waiters are completed on
+ * the executor so that long chains of instantly-finishing steps do not grow the stack.
  */
 public final class AsyncLimiter {
   private final int permits;

@@ -27,8 +27,7 @@ public record EngineContext(
   /** Runs an SPI call, retrying transient failures with the engine's back-off. */
   public <T> java.util.concurrent.CompletableFuture<T> retrying(
       java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
-    return retry.executeCompletionStage(scheduler, () -> Futures.call(call))
-        .toCompletableFuture();
+    return retry.executeCompletionStage(scheduler, () -> Futures.call(call)).toCompletableFuture();
   }
 
   /** The time now, to the millisecond, as every record stores it. */
@@ -37,15 +36,17 @@ public record EngineContext(
   }
 
   /**
-   * A future that completes {@code delay} from now, on the executor: what follows it never runs
-   * on the scheduler's thread. Cancelling it cancels the timer.
+   * A future that completes {@code delay} from now, on the executor: what follows it never runs on
+   * the scheduler's thread. Cancelling it cancels the timer.
    */
   public java.util.concurrent.CompletableFuture<Void> after(Duration delay) {
     java.util.concurrent.CompletableFuture<Void> done =
         new java.util.concurrent.CompletableFuture<>();
-    java.util.concurrent.ScheduledFuture<?> timer = scheduler.schedule(
-        () -> done.completeAsync(() -> null, executor),
-        Math.max(0, delay.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    java.util.concurrent.ScheduledFuture<?> timer =
+        scheduler.schedule(
+            () -> done.completeAsync(() -> null, executor),
+            Math.max(0, delay.toMillis()),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
     done.whenComplete((v, e) -> timer.cancel(false));
     return done;
   }

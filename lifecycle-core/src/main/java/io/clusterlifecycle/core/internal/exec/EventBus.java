@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Numbers events and delivers them to the listeners one at a time, in order. A listener that
- * throws is logged and skipped; it never fails an operation.
+ * Numbers events and delivers them to the listeners one at a time, in order. A listener that throws
+ * is logged and skipped; it never fails an operation.
  */
 public final class EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);

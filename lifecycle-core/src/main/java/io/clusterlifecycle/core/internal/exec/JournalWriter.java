@@ -65,32 +65,35 @@ public final class JournalWriter {
     } catch (RuntimeException e) {
       w = CompletableFuture.failedFuture(e);
     }
-    w.whenComplete((v, e) -> {
-      boolean more;
-      List<CompletableFuture<Void>> waiters = List.of();
-      synchronized (this) {
-        if (e != null && failure == null) {
-          failure = e;
-        }
-        more = !pending.isEmpty();
-        writing = more;
-        lastWrite = failure == null ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.failedFuture(failure);
-        if (!more) {
-          waiters = new ArrayList<>(flushWaiters);
-          flushWaiters.clear();
-        }
-      }
-      for (CompletableFuture<Void> f : waiters) {
-        if (failure == null) {
-          f.complete(null);
-        } else {
-          f.completeExceptionally(failure);
-        }
-      }
-      if (more) {
-        write();
-      }
-    });
+    w.whenComplete(
+        (v, e) -> {
+          boolean more;
+          List<CompletableFuture<Void>> waiters = List.of();
+          synchronized (this) {
+            if (e != null && failure == null) {
+              failure = e;
+            }
+            more = !pending.isEmpty();
+            writing = more;
+            lastWrite =
+                failure == null
+                    ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(failure);
+            if (!more) {
+              waiters = new ArrayList<>(flushWaiters);
+              flushWaiters.clear();
+            }
+          }
+          for (CompletableFuture<Void> f : waiters) {
+            if (failure == null) {
+              f.complete(null);
+            } else {
+              f.completeExceptionally(failure);
+            }
+          }
+          if (more) {
+            write();
+          }
+        });
   }
 }

@@ -3,10 +3,10 @@ package io.clusterlifecycle.core.internal.exec;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.spec.StandardService;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.core.internal.plan.Planner;
 import java.util.ArrayList;
-import io.clusterlifecycle.api.spec.StandardService;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,10 +34,23 @@ public final class MetadataTree {
   MetadataChange change(MetadataStep step, Cluster cluster) {
     String base = clusterRoot(cluster.id());
     boolean all = step.sections().contains(MetadataStep.ALL);
-    List<Node> nodes = step.nodes().isEmpty() ? cluster.nodes()
-        : step.nodes().stream().map(id -> cluster.node(id).orElseThrow(() ->
-            new IllegalStateException("node " + id + " of metadata step " + step.id()
-                + " is not in the cluster record"))).toList();
+    List<Node> nodes =
+        step.nodes().isEmpty()
+            ? cluster.nodes()
+            : step.nodes().stream()
+                .map(
+                    id ->
+                        cluster
+                            .node(id)
+                            .orElseThrow(
+                                () ->
+                                    new IllegalStateException(
+                                        "node "
+                                            + id
+                                            + " of metadata step "
+                                            + step.id()
+                                            + " is not in the cluster record")))
+                .toList();
     if (step.action() == MetadataStep.Action.UNPUBLISH) {
       if (all) {
         return new MetadataChange(Map.of(), List.of(base));
@@ -45,8 +58,8 @@ public final class MetadataTree {
       Set<String> prefixes = new LinkedHashSet<>();
       for (String section : step.sections()) {
         for (Node n : nodes) {
-          prefixes.add(base + "/" + section + "/" + n.role()
-              + (perRole(section) ? "" : "/" + n.id()));
+          prefixes.add(
+              base + "/" + section + "/" + n.role() + (perRole(section) ? "" : "/" + n.id()));
         }
       }
       return new MetadataChange(Map.of(), List.copyOf(prefixes));
@@ -61,14 +74,14 @@ public final class MetadataTree {
       for (String section : step.sections()) {
         switch (section) {
           case Planner.CLUSTER -> puts.putAll(clusterKeys(cluster, base));
-          case Planner.PRIMARY -> primaries(puts, base, cluster, step.nodes().isEmpty()
-              ? List.of() : nodes);
+          case Planner.PRIMARY ->
+              primaries(puts, base, cluster, step.nodes().isEmpty() ? List.of() : nodes);
           case Planner.VERTICAL_SCALING_ROLES -> {
             Map<String, List<String>> byRole = new LinkedHashMap<>();
-            nodes.forEach(n -> byRole.computeIfAbsent(n.role(), r -> new ArrayList<>())
-                .add(n.id()));
-            byRole.forEach((role, ids) -> puts.put(base + "/" + section + "/" + role,
-                String.join(",", ids)));
+            nodes.forEach(
+                n -> byRole.computeIfAbsent(n.role(), r -> new ArrayList<>()).add(n.id()));
+            byRole.forEach(
+                (role, ids) -> puts.put(base + "/" + section + "/" + role, String.join(",", ids)));
           }
           default -> hosts(puts, base + "/" + section, nodes);
         }
@@ -86,20 +99,23 @@ public final class MetadataTree {
    * node a step names of the role (a promotion names the promoted node; nodes of a new role are
    * named lowest index first), or the recorded primary when the step names none.
    */
-  private static void primaries(Map<String, String> puts, String base, Cluster cluster,
-      List<Node> named) {
+  private static void primaries(
+      Map<String, String> puts, String base, Cluster cluster, List<Node> named) {
     Map<String, String> primary = new LinkedHashMap<>();
     named.forEach(n -> primary.putIfAbsent(n.role(), n.id()));
     cluster.spec().roles().stream()
         .filter(r -> r.service(StandardService.PROMOTE).isPresent())
         .filter(r -> named.isEmpty() || primary.containsKey(r.name()))
-        .forEach(r -> {
-          String id = named.isEmpty() ? cluster.primary(r.name()).map(Node::id).orElse("")
-              : primary.get(r.name());
-          if (!id.isEmpty()) {
-            puts.put(base + "/" + Planner.PRIMARY + "/" + r.name(), id);
-          }
-        });
+        .forEach(
+            r -> {
+              String id =
+                  named.isEmpty()
+                      ? cluster.primary(r.name()).map(Node::id).orElse("")
+                      : primary.get(r.name());
+              if (!id.isEmpty()) {
+                puts.put(base + "/" + Planner.PRIMARY + "/" + r.name(), id);
+              }
+            });
   }
 
   private static Map<String, String> clusterKeys(Cluster c, String base) {

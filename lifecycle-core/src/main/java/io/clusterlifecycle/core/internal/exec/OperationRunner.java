@@ -4,9 +4,9 @@ import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.plan.CreateNodeStep;
 import io.clusterlifecycle.api.plan.Plan;
-import io.clusterlifecycle.api.plan.WaitStep;
 import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.plan.Step;
+import io.clusterlifecycle.api.plan.WaitStep;
 import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
@@ -28,7 +28,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class OperationRunner {
 
   /** How the plan ended. */
-  public record Result(String error, boolean refused, boolean timedOut, List<String> warnings,
+  public record Result(
+      String error,
+      boolean refused,
+      boolean timedOut,
+      List<String> warnings,
       List<String> keptVolumes) {
     public boolean succeeded() {
       return error.isEmpty();
@@ -51,8 +55,8 @@ public final class OperationRunner {
   /**
    * @param done ids of steps the journal shows as succeeded: a resumed operation skips them
    */
-  public OperationRunner(EngineContext ctx, Plan plan, String operationId, RecordKeeper records,
-      Set<String> done) {
+  public OperationRunner(
+      EngineContext ctx, Plan plan, String operationId, RecordKeeper records, Set<String> done) {
     this.ctx = ctx;
     this.plan = plan;
     this.operationId = operationId;
@@ -65,28 +69,46 @@ public final class OperationRunner {
 
   /** Runs the plan; never completes exceptionally — failures are in the result. */
   public CompletableFuture<Result> run(Duration timeout) {
-    ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> onTimeout(timeout),
-        timeout.toMillis(), TimeUnit.MILLISECONDS);
-    return runStages(0).handle((v, e) -> {
-      timer.cancel(false);
-      if (e != null) {
-        fail("internal error: " + Failures.describe(e), false);
-      }
-      return null;
-    }).thenCompose(v -> journal.flush().handle((ok, e) -> {
-      if (e != null) {
-        fail("could not write the journal: " + Failures.describe(e), false);
-      }
-      synchronized (this) {
-        return new Result(error, refused, timedOut, List.copyOf(warnings), steps.keptVolumes());
-      }
-    }));
+    ScheduledFuture<?> timer =
+        ctx.scheduler()
+            .schedule(() -> onTimeout(timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return runStages(0)
+        .handle(
+            (v, e) -> {
+              timer.cancel(false);
+              if (e != null) {
+                fail("internal error: " + Failures.describe(e), false);
+              }
+              return null;
+            })
+        .thenCompose(
+            v ->
+                journal
+                    .flush()
+                    .handle(
+                        (ok, e) -> {
+                          if (e != null) {
+                            fail("could not write the journal: " + Failures.describe(e), false);
+                          }
+                          synchronized (this) {
+                            return new Result(
+                                error,
+                                refused,
+                                timedOut,
+                                List.copyOf(warnings),
+                                steps.keptVolumes());
+                          }
+                        }));
   }
 
   private void onTimeout(Duration timeout) {
     timedOut = true;
-    fail(type.displayName() + " timed out after " + timeout.toSeconds()
-        + " s; the journal can be resumed with recover", false);
+    fail(
+        type.displayName()
+            + " timed out after "
+            + timeout.toSeconds()
+            + " s; the journal can be resumed with recover",
+        false);
     steps.cancelAll();
   }
 
@@ -98,18 +120,31 @@ public final class OperationRunner {
     if (hasFailed() && !stage.always()) {
       return runStages(index + 1);
     }
-    long alreadyDone = stage.always() ? 0
-        : stage.steps().stream().filter(st -> done.contains(st.id())).count();
-    emit(LifecycleEvent.builder(EventType.STAGE_STARTED).stage(stage.name())
-        .message(stage.steps().size() + " steps"
-            + (alreadyDone > 0 ? ", " + alreadyDone + " already done" : "")));
-    return runStage(stage).thenComposeAsync(stageError -> {
-      String outcome = stageError.isEmpty() ? "ok"
-          : stage.onFailure() == Stage.FailurePolicy.WARN ? "ok with warnings: " + stageError
-          : "failed: " + stageError;
-      emit(LifecycleEvent.builder(EventType.STAGE_FINISHED).stage(stage.name()).message(outcome));
-      return runStages(index + 1);
-    }, ctx.executor());
+    long alreadyDone =
+        stage.always() ? 0 : stage.steps().stream().filter(st -> done.contains(st.id())).count();
+    emit(
+        LifecycleEvent.builder(EventType.STAGE_STARTED)
+            .stage(stage.name())
+            .message(
+                stage.steps().size()
+                    + " steps"
+                    + (alreadyDone > 0 ? ", " + alreadyDone + " already done" : "")));
+    return runStage(stage)
+        .thenComposeAsync(
+            stageError -> {
+              String outcome =
+                  stageError.isEmpty()
+                      ? "ok"
+                      : stage.onFailure() == Stage.FailurePolicy.WARN
+                          ? "ok with warnings: " + stageError
+                          : "failed: " + stageError;
+              emit(
+                  LifecycleEvent.builder(EventType.STAGE_FINISHED)
+                      .stage(stage.name())
+                      .message(outcome));
+              return runStages(index + 1);
+            },
+            ctx.executor());
   }
 
   private synchronized boolean hasFailed() {
@@ -128,53 +163,64 @@ public final class OperationRunner {
         continue;
       }
       boolean holdsSlot = !(step instanceof WaitStep);
-      CompletableFuture<Void> permit = holdsSlot ? ctx.limiter().acquire()
-          : CompletableFuture.completedFuture(null);
+      CompletableFuture<Void> permit =
+          holdsSlot ? ctx.limiter().acquire() : CompletableFuture.completedFuture(null);
       // a step that gets its permit while the stage is being launched is in flight together
       // with the others; only a step still waiting for a permit is held back by a failure
       boolean launchedWithStage = permit.isDone();
-      all.add(permit.thenCompose(p -> {
-        if ((!launchedWithStage && stopped.get()) || timedOut) {
-          if (holdsSlot) {
-            ctx.limiter().release();
-          }
-          return CompletableFuture.<Void>completedFuture(null);
-        }
-        CompletableFuture<Void> f;
-        journal.record(entry(step, JournalEntry.Status.STARTED, ""));
-        try {
-          f = steps.runStep(stage, step);
-        } catch (RuntimeException e) {
-          f = CompletableFuture.failedFuture(e);
-        }
-        return f.handle((ok, e) -> {
-          if (holdsSlot) {
-            ctx.limiter().release();
-          }
-          journal.record(e == null ? entry(step, JournalEntry.Status.SUCCEEDED, "")
-              : entry(step, JournalEntry.Status.FAILED, Failures.describe(e)));
-          if (e != null) {
-            String why = Failures.describe(e);
-            synchronized (failures) {
-              failures.add(why);
-            }
-            onStepFailure(stage, step, why, stopped);
-          }
-          return null;
-        });
-      }));
+      all.add(
+          permit.thenCompose(
+              p -> {
+                if ((!launchedWithStage && stopped.get()) || timedOut) {
+                  if (holdsSlot) {
+                    ctx.limiter().release();
+                  }
+                  return CompletableFuture.<Void>completedFuture(null);
+                }
+                CompletableFuture<Void> f;
+                journal.record(entry(step, JournalEntry.Status.STARTED, ""));
+                try {
+                  f = steps.runStep(stage, step);
+                } catch (RuntimeException e) {
+                  f = CompletableFuture.failedFuture(e);
+                }
+                return f.handle(
+                    (ok, e) -> {
+                      if (holdsSlot) {
+                        ctx.limiter().release();
+                      }
+                      journal.record(
+                          e == null
+                              ? entry(step, JournalEntry.Status.SUCCEEDED, "")
+                              : entry(step, JournalEntry.Status.FAILED, Failures.describe(e)));
+                      if (e != null) {
+                        String why = Failures.describe(e);
+                        synchronized (failures) {
+                          failures.add(why);
+                        }
+                        onStepFailure(stage, step, why, stopped);
+                      }
+                      return null;
+                    });
+              }));
     }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      synchronized (failures) {
-        return failures.isEmpty() ? "" : failures.get(0);
-      }
-    });
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              synchronized (failures) {
+                return failures.isEmpty() ? "" : failures.get(0);
+              }
+            });
   }
 
   private JournalEntry entry(Step step, JournalEntry.Status status, String detail) {
-    return JournalEntry.builder().operationId(operationId).stepId(step.id()).status(status)
+    return JournalEntry.builder()
+        .operationId(operationId)
+        .stepId(step.id())
+        .status(status)
         .at(ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-        .detail(detail).build();
+        .detail(detail)
+        .build();
   }
 
   private void onStepFailure(Stage stage, Step step, String why, AtomicBoolean stopped) {
@@ -183,8 +229,10 @@ public final class OperationRunner {
         synchronized (this) {
           warnings.add(why);
         }
-        emit(LifecycleEvent.builder(EventType.WARNING).stage(stage.name())
-            .message("forced: " + why));
+        emit(
+            LifecycleEvent.builder(EventType.WARNING)
+                .stage(stage.name())
+                .message("forced: " + why));
       }
       case REFUSE -> {
         stopped.set(true);

@@ -10,9 +10,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The one writer of a cluster's record while an operation runs. Changes are applied in the order
- * they are asked for and written with compare-and-set; changes asked for while a write is under
- * way are grouped into the next write, so that a thousand nodes created at once cost a handful
- * of writes, not a thousand. Each caller's future completes once a write holding its change is
+ * they are asked for and written with compare-and-set; changes asked for while a write is under way
+ * are grouped into the next write, so that a thousand nodes created at once cost a handful of
+ * writes, not a thousand. Each caller's future completes once a write holding its change is
  * durable.
  */
 public final class RecordKeeper {
@@ -25,31 +25,40 @@ public final class RecordKeeper {
   private boolean writing;
 
   public RecordKeeper(EngineContext ctx, Cluster stored) {
-    this(c -> ctx.retrying(() -> ctx.store().put(c)).exceptionallyCompose(e ->
-        landedAnyway(ctx, c, e)), ctx.clock(), stored);
+    this(
+        c ->
+            ctx.retrying(() -> ctx.store().put(c))
+                .exceptionallyCompose(e -> landedAnyway(ctx, c, e)),
+        ctx.clock(),
+        stored);
   }
 
   /**
-   * A retried compare-and-set whose first attempt did land (only its reply was lost) fails with
-   * a version conflict against itself: when the stored record is exactly the one written, the
-   * write succeeded.
+   * A retried compare-and-set whose first attempt did land (only its reply was lost) fails with a
+   * version conflict against itself: when the stored record is exactly the one written, the write
+   * succeeded.
    */
-  public static CompletableFuture<Cluster> landedAnyway(EngineContext ctx, Cluster written,
-      Throwable error) {
+  public static CompletableFuture<Cluster> landedAnyway(
+      EngineContext ctx, Cluster written, Throwable error) {
     Throwable cause = Failures.cause(error);
     if (!(cause instanceof io.clusterlifecycle.api.spi.VersionConflictException)) {
       return CompletableFuture.failedFuture(cause);
     }
-    return ctx.retrying(() -> ctx.store().get(written.id())).thenCompose(stored -> {
-      if (stored.isPresent() && stored.get().version() == written.version() + 1
-          && stored.get().toBuilder().version(written.version()).build().equals(written)) {
-        return CompletableFuture.completedFuture(stored.get());
-      }
-      return CompletableFuture.failedFuture(cause);
-    });
+    return ctx.retrying(() -> ctx.store().get(written.id()))
+        .thenCompose(
+            stored -> {
+              if (stored.isPresent()
+                  && stored.get().version() == written.version() + 1
+                  && stored.get().toBuilder().version(written.version()).build().equals(written)) {
+                return CompletableFuture.completedFuture(stored.get());
+              }
+              return CompletableFuture.failedFuture(cause);
+            });
   }
 
-  RecordKeeper(java.util.function.Function<Cluster, CompletableFuture<Cluster>> put, Clock clock,
+  RecordKeeper(
+      java.util.function.Function<Cluster, CompletableFuture<Cluster>> put,
+      Clock clock,
       Cluster stored) {
     this.put = put;
     this.clock = clock;
@@ -62,8 +71,8 @@ public final class RecordKeeper {
   }
 
   /**
-   * Completes once every change made so far has been written (or failed), without writing
-   * anything itself.
+   * Completes once every change made so far has been written (or failed), without writing anything
+   * itself.
    */
   public CompletableFuture<Void> settled() {
     synchronized (this) {
@@ -105,31 +114,33 @@ public final class RecordKeeper {
       }
       next = b.updatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
     }
-    put.apply(next).whenComplete((stored, error) -> {
-      boolean more;
-      List<CompletableFuture<Void>> settledNow = List.of();
-      synchronized (this) {
-        if (error == null) {
-          current = stored;
-        }
-        more = !pending.isEmpty();
-        writing = more;
-        if (!more && !settledWaiters.isEmpty()) {
-          settledNow = new ArrayList<>(settledWaiters);
-          settledWaiters.clear();
-        }
-      }
-      for (Pending p : batch) {
-        if (error == null) {
-          p.done().complete(stored);
-        } else {
-          p.done().completeExceptionally(error);
-        }
-      }
-      settledNow.forEach(w -> w.complete(null));
-      if (more) {
-        flush();
-      }
-    });
+    put.apply(next)
+        .whenComplete(
+            (stored, error) -> {
+              boolean more;
+              List<CompletableFuture<Void>> settledNow = List.of();
+              synchronized (this) {
+                if (error == null) {
+                  current = stored;
+                }
+                more = !pending.isEmpty();
+                writing = more;
+                if (!more && !settledWaiters.isEmpty()) {
+                  settledNow = new ArrayList<>(settledWaiters);
+                  settledWaiters.clear();
+                }
+              }
+              for (Pending p : batch) {
+                if (error == null) {
+                  p.done().complete(stored);
+                } else {
+                  p.done().completeExceptionally(error);
+                }
+              }
+              settledNow.forEach(w -> w.complete(null));
+              if (more) {
+                flush();
+              }
+            });
   }
 }

@@ -84,42 +84,87 @@ final class StepRunner {
       return deleteNode(stage, s);
     } else if (step instanceof ServiceStep s) {
       Node node = node(s.node());
-      ServiceSpec service = role(node).service(s.service()).orElseThrow(() ->
-          new StepFailedException("role " + s.role() + " has no service " + s.service()
-              + " in version " + records.current().specOf(node).version()));
-      return command(stage, node, s.service(), s.service(), service.cmd(), s.order(),
-          service.timeout(), s.env());
+      ServiceSpec service =
+          role(node)
+              .service(s.service())
+              .orElseThrow(
+                  () ->
+                      new StepFailedException(
+                          "role "
+                              + s.role()
+                              + " has no service "
+                              + s.service()
+                              + " in version "
+                              + records.current().specOf(node).version()));
+      return command(
+          stage,
+          node,
+          s.service(),
+          s.service(),
+          service.cmd(),
+          s.order(),
+          service.timeout(),
+          s.env());
     } else if (step instanceof PreCheckStep s) {
       Node node = node(s.node());
       ServiceSpec service = role(node).service(s.service()).orElseThrow();
       String label = s.service() + ".pre_check";
-      return command(stage, node, label, label, service.preCheck().orElseThrow(),
-          service.order(), service.timeout(), Map.of());
+      return command(
+          stage,
+          node,
+          label,
+          label,
+          service.preCheck().orElseThrow(),
+          service.order(),
+          service.timeout(),
+          Map.of());
     } else if (step instanceof MetadataStep s) {
       return metadata(stage, s);
     } else if (step instanceof ResizeNodeStep s) {
-      return resource(stage, s.node(), EventType.RESOURCE_RESIZED,
+      return resource(
+          stage,
+          s.node(),
+          EventType.RESOURCE_RESIZED,
           ref -> ctx.resources().resize(ref, s.cpu(), s.memory(), s.volumeSize()),
           n -> n.withSize(s.cpu(), s.memory(), s.volumeSize()),
-          "cpu " + s.cpu() + ", memory " + s.memory() + " MiB"
+          "cpu "
+              + s.cpu()
+              + ", memory "
+              + s.memory()
+              + " MiB"
               + (s.volumeSize() > 0 ? ", volume " + s.volumeSize() + " GiB" : ""));
     } else if (step instanceof ReplaceImageStep s) {
-      return resource(stage, s.node(), EventType.IMAGE_REPLACED,
+      return resource(
+          stage,
+          s.node(),
+          EventType.IMAGE_REPLACED,
           ref -> ctx.resources().replaceImage(ref, s.image()),
           n -> n.withImage(s.image(), s.version()),
           "version " + s.version() + (s.image().isEmpty() ? "" : ", image " + s.image()));
     } else if (step instanceof StopNodeStep s) {
-      return resource(stage, s.node(), EventType.RESOURCE_STOPPED,
-          ref -> ctx.resources().stop(ref), n -> n.state() == NodeState.STOPPED ? n
-              : n.withState(n.state().moveTo(NodeState.STOPPED)), null);
+      return resource(
+          stage,
+          s.node(),
+          EventType.RESOURCE_STOPPED,
+          ref -> ctx.resources().stop(ref),
+          n ->
+              n.state() == NodeState.STOPPED ? n : n.withState(n.state().moveTo(NodeState.STOPPED)),
+          null);
     } else if (step instanceof StartNodeStep s) {
-      return resource(stage, s.node(), EventType.RESOURCE_STARTED,
-          ref -> ctx.resources().start(ref), n -> n.state() == NodeState.RUNNING ? n
-              : n.withState(n.state().moveTo(NodeState.RUNNING)), null);
+      return resource(
+          stage,
+          s.node(),
+          EventType.RESOURCE_STARTED,
+          ref -> ctx.resources().start(ref),
+          n ->
+              n.state() == NodeState.RUNNING ? n : n.withState(n.state().moveTo(NodeState.RUNNING)),
+          null);
     } else if (step instanceof WaitStep s) {
       CompletableFuture<Void> waited = new CompletableFuture<>();
-      ScheduledFuture<?> timer = ctx.scheduler().schedule(() -> waited.complete(null),
-          s.duration().toMillis(), TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> timer =
+          ctx.scheduler()
+              .schedule(
+                  () -> waited.complete(null), s.duration().toMillis(), TimeUnit.MILLISECONDS);
       waited.whenComplete((v, e) -> timer.cancel(false));
       return track(waited);
     }
@@ -130,55 +175,104 @@ final class StepRunner {
     Cluster cluster = records.current();
     Node node = node(step.node());
     RoleSpec role = role(node);
-    NodeSpec spec = NodeSpec.builder().ref(new NodeRef(cluster.id(), node.id()))
-        .clusterName(cluster.name()).namespace(cluster.namespace()).role(node.role())
-        .cpu(node.cpu()).memory(node.memory()).volumeSize(node.volumeSize())
-        .mountPoint(role.volume().map(v -> v.mountPoint())).image(node.image())
-        .tags(Map.of(NodeSpec.TAG_CLUSTER, cluster.id(), NodeSpec.TAG_ROLE, node.role(),
-            NodeSpec.TAG_NODE, node.id()))
-        .build();
+    NodeSpec spec =
+        NodeSpec.builder()
+            .ref(new NodeRef(cluster.id(), node.id()))
+            .clusterName(cluster.name())
+            .namespace(cluster.namespace())
+            .role(node.role())
+            .cpu(node.cpu())
+            .memory(node.memory())
+            .volumeSize(node.volumeSize())
+            .mountPoint(role.volume().map(v -> v.mountPoint()))
+            .image(node.image())
+            .tags(
+                Map.of(
+                    NodeSpec.TAG_CLUSTER,
+                    cluster.id(),
+                    NodeSpec.TAG_ROLE,
+                    node.role(),
+                    NodeSpec.TAG_NODE,
+                    node.id()))
+            .build();
     return ctx.retrying(() -> track(ctx.resources().create(spec).toCompletableFuture()))
-        .thenCompose(resource -> records.update(b -> b.putNode(node(step.node())
-            .withResource(resource.address(), resource.instanceId()))))
-        .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_CREATED)
-            .stage(stage.name()).node(node.role(), node.id()).message("address " + c.node(node.id())
-                .flatMap(Node::address).orElse(""))));
+        .thenCompose(
+            resource ->
+                records.update(
+                    b ->
+                        b.putNode(
+                            node(step.node())
+                                .withResource(resource.address(), resource.instanceId()))))
+        .thenAccept(
+            c ->
+                emit(
+                    LifecycleEvent.builder(EventType.RESOURCE_CREATED)
+                        .stage(stage.name())
+                        .node(node.role(), node.id())
+                        .message(
+                            "address " + c.node(node.id()).flatMap(Node::address).orElse(""))));
   }
 
   /**
-   * Runs a provider call on an existing node, then records what it changed in the node's record
-   * and reports it.
+   * Runs a provider call on an existing node, then records what it changed in the node's record and
+   * reports it.
    */
-  private CompletableFuture<Void> resource(Stage stage, String nodeId, EventType event,
+  private CompletableFuture<Void> resource(
+      Stage stage,
+      String nodeId,
+      EventType event,
       Function<NodeRef, CompletionStage<NodeResource>> call,
-      UnaryOperator<Node> change, String message) {
+      UnaryOperator<Node> change,
+      String message) {
     Node node = node(nodeId);
     NodeRef ref = new NodeRef(plan.clusterId(), node.id());
     return ctx.retrying(() -> track(call.apply(ref).toCompletableFuture()))
         .thenCompose(r -> records.update(b -> b.putNode(change.apply(node(nodeId)))))
-        .thenAccept(c -> emit(LifecycleEvent.builder(event).stage(stage.name())
-            .node(node.role(), node.id()).message(message)));
+        .thenAccept(
+            c ->
+                emit(
+                    LifecycleEvent.builder(event)
+                        .stage(stage.name())
+                        .node(node.role(), node.id())
+                        .message(message)));
   }
 
   private CompletableFuture<Void> deleteNode(Stage stage, DeleteNodeStep step) {
     Node node = node(step.node());
-    return ctx.retrying(() -> track(ctx.resources().delete(new NodeRef(plan.clusterId(),
-        node.id()), step.keepVolume()).toCompletableFuture()))
-        .thenCompose(kept -> {
-          kept.ifPresent(v -> {
-            synchronized (this) {
-              keptVolumes.add(v);
-            }
-          });
-          return records.update(b -> b.putNode(node(step.node()).withResource("", "")));
-        })
-        .thenAccept(c -> emit(LifecycleEvent.builder(EventType.RESOURCE_DELETED)
-            .stage(stage.name()).node(node.role(), node.id())
-            .message(step.keepVolume() ? "volume kept" : null)));
+    return ctx.retrying(
+            () ->
+                track(
+                    ctx.resources()
+                        .delete(new NodeRef(plan.clusterId(), node.id()), step.keepVolume())
+                        .toCompletableFuture()))
+        .thenCompose(
+            kept -> {
+              kept.ifPresent(
+                  v -> {
+                    synchronized (this) {
+                      keptVolumes.add(v);
+                    }
+                  });
+              return records.update(b -> b.putNode(node(step.node()).withResource("", "")));
+            })
+        .thenAccept(
+            c ->
+                emit(
+                    LifecycleEvent.builder(EventType.RESOURCE_DELETED)
+                        .stage(stage.name())
+                        .node(node.role(), node.id())
+                        .message(step.keepVolume() ? "volume kept" : null)));
   }
 
-  private CompletableFuture<Void> command(Stage stage, Node node, String service,
-      String label, String script, int order, Duration timeout, Map<String, String> extraEnv) {
+  private CompletableFuture<Void> command(
+      Stage stage,
+      Node node,
+      String service,
+      String label,
+      String script,
+      int order,
+      Duration timeout,
+      Map<String, String> extraEnv) {
     Cluster cluster = records.current();
     Map<String, String> env = new LinkedHashMap<>(extraEnv);
     env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
@@ -192,50 +286,80 @@ final class StepRunner {
     env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
     env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
     env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
-    NodeResource resource = NodeResource.builder().ref(new NodeRef(cluster.id(), node.id()))
-        .role(node.role()).instanceId(node.instanceId().orElse(""))
-        .address(node.address().orElse("")).cpu(node.cpu()).memory(node.memory())
-        .volumeSize(node.volumeSize()).image(node.image()).running(true).tags(Map.of()).build();
-    emit(LifecycleEvent.builder(EventType.COMMAND_STARTED).stage(stage.name())
-        .node(node.role(), node.id()).service(label, order));
-    CommandRequest request = CommandRequest.builder().node(resource).service(service)
-        .script(script).environment(env).timeout(timeout).build();
+    NodeResource resource =
+        NodeResource.builder()
+            .ref(new NodeRef(cluster.id(), node.id()))
+            .role(node.role())
+            .instanceId(node.instanceId().orElse(""))
+            .address(node.address().orElse(""))
+            .cpu(node.cpu())
+            .memory(node.memory())
+            .volumeSize(node.volumeSize())
+            .image(node.image())
+            .running(true)
+            .tags(Map.of())
+            .build();
+    emit(
+        LifecycleEvent.builder(EventType.COMMAND_STARTED)
+            .stage(stage.name())
+            .node(node.role(), node.id())
+            .service(label, order));
+    CommandRequest request =
+        CommandRequest.builder()
+            .node(resource)
+            .service(service)
+            .script(script)
+            .environment(env)
+            .timeout(timeout)
+            .build();
     AtomicReference<CompletableFuture<CommandResult>> attempt = new AtomicReference<>();
-    CompletableFuture<CommandResult> run = ctx.retrying(() -> {
-      CompletableFuture<CommandResult> f = track(ctx.commands().run(request).toCompletableFuture());
-      attempt.set(f);
-      return f;
-    });
-    ScheduledFuture<?> backstop = ctx.scheduler().schedule(() -> {
-      CompletableFuture<CommandResult> current = attempt.get();
-      if (current != null) {
-        current.cancel(true);
-      }
-      run.cancel(true);
-    },
-        timeout.plus(ctx.commandGrace()).toMillis(), TimeUnit.MILLISECONDS);
-    return run.handle((result, e) -> {
-      backstop.cancel(false);
-      LifecycleEvent.Builder finished = LifecycleEvent.builder(EventType.COMMAND_FINISHED)
-          .stage(stage.name()).node(node.role(), node.id()).service(label, order);
-      if (e != null) {
-        String why = label + " on " + node.id() + " could not run: " + Failures.describe(e);
-        emit(finished.message(why));
-        throw new StepFailedException(why);
-      }
-      finished.exitCode(result.exitCode());
-      if (result.timedOut()) {
-        String why = label + " on " + node.id() + " timed out after " + timeout.toSeconds() + " s";
-        emit(finished.message(why));
-        throw new StepFailedException(why);
-      }
-      emit(finished);
-      if (result.exitCode() != 0) {
-        throw new StepFailedException(label + " on " + node.id() + " exited with "
-            + result.exitCode() + tail(result));
-      }
-      return null;
-    });
+    CompletableFuture<CommandResult> run =
+        ctx.retrying(
+            () -> {
+              CompletableFuture<CommandResult> f =
+                  track(ctx.commands().run(request).toCompletableFuture());
+              attempt.set(f);
+              return f;
+            });
+    ScheduledFuture<?> backstop =
+        ctx.scheduler()
+            .schedule(
+                () -> {
+                  CompletableFuture<CommandResult> current = attempt.get();
+                  if (current != null) {
+                    current.cancel(true);
+                  }
+                  run.cancel(true);
+                },
+                timeout.plus(ctx.commandGrace()).toMillis(),
+                TimeUnit.MILLISECONDS);
+    return run.handle(
+        (result, e) -> {
+          backstop.cancel(false);
+          LifecycleEvent.Builder finished =
+              LifecycleEvent.builder(EventType.COMMAND_FINISHED)
+                  .stage(stage.name())
+                  .node(node.role(), node.id())
+                  .service(label, order);
+          if (e != null) {
+            String why = label + " on " + node.id() + " could not run: " + Failures.describe(e);
+            emit(finished.message(why));
+            throw new StepFailedException(why);
+          }
+          finished.exitCode(result.exitCode());
+          if (result.timedOut()) {
+            String why =
+                label + " on " + node.id() + " timed out after " + timeout.toSeconds() + " s";
+            emit(finished.message(why));
+            throw new StepFailedException(why);
+          }
+          emit(finished);
+          if (result.exitCode() != 0) {
+            throw new StepFailedException(
+                label + " on " + node.id() + " exited with " + result.exitCode() + tail(result));
+          }
+          return null;
+        });
   }
 
   private static String tail(CommandResult r) {
@@ -251,15 +375,22 @@ final class StepRunner {
     MetadataChange change = ctx.tree().change(step, records.current());
     String root = ctx.tree().clusterRoot(plan.clusterId());
     return ctx.retrying(() -> track(ctx.metadata().commit(change).toCompletableFuture()))
-        .thenAccept(v -> {
-      boolean put = step.action() == MetadataStep.Action.PUBLISH;
-      String path = step.sections().contains(MetadataStep.ALL) ? root
-          : root + "/" + String.join(",", step.sections());
-      emit(LifecycleEvent.builder(put ? EventType.METADATA_PUT : EventType.METADATA_DELETED)
-          .stage(stage.name()).path(path)
-          .message(put ? change.puts().size() + " keys" : change.deletePrefixes().size()
-              + " prefixes"));
-    });
+        .thenAccept(
+            v -> {
+              boolean put = step.action() == MetadataStep.Action.PUBLISH;
+              String path =
+                  step.sections().contains(MetadataStep.ALL)
+                      ? root
+                      : root + "/" + String.join(",", step.sections());
+              emit(
+                  LifecycleEvent.builder(put ? EventType.METADATA_PUT : EventType.METADATA_DELETED)
+                      .stage(stage.name())
+                      .path(path)
+                      .message(
+                          put
+                              ? change.puts().size() + " keys"
+                              : change.deletePrefixes().size() + " prefixes"));
+            });
   }
 
   private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
@@ -273,15 +404,26 @@ final class StepRunner {
 
   /** The node's current record; a step on a node that is not in it fails. */
   Node node(String nodeId) {
-    return records.current().node(nodeId).orElseThrow(() ->
-        new StepFailedException("node " + nodeId + " is not in the cluster record"));
+    return records
+        .current()
+        .node(nodeId)
+        .orElseThrow(
+            () -> new StepFailedException("node " + nodeId + " is not in the cluster record"));
   }
 
   /** The role of a node in the spec of the version the node runs now. */
   private RoleSpec role(Node node) {
-    return records.current().specOf(node).role(node.role()).orElseThrow(() ->
-        new StepFailedException("role " + node.role() + " is not in the app spec of version "
-            + records.current().specOf(node).version()));
+    return records
+        .current()
+        .specOf(node)
+        .role(node.role())
+        .orElseThrow(
+            () ->
+                new StepFailedException(
+                    "role "
+                        + node.role()
+                        + " is not in the app spec of version "
+                        + records.current().specOf(node).version()));
   }
 
   void emit(LifecycleEvent.Builder event) {

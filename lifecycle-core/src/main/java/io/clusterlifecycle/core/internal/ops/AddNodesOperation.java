@@ -47,13 +47,27 @@ final class AddNodesOperation extends ClusterOperation<AddNodes> {
       p.add(ValidationProblem.of("count", "must be >= 1, was " + r.count()));
     }
     if (!role.allows(AdvancedAction.SCALE_HORIZONTAL)) {
-      p.add(ValidationProblem.of("role", "role " + role.name() + " does not list scale_horizontal"
-          + " in advanced_actions, so nodes cannot be added to it"));
+      p.add(
+          ValidationProblem.of(
+              "role",
+              "role "
+                  + role.name()
+                  + " does not list scale_horizontal"
+                  + " in advanced_actions, so nodes cannot be added to it"));
     }
     long after = (long) c.nodes(role.name()).size() + Math.max(r.count(), 0);
     if (r.count() >= 1 && after > role.maxNodes()) {
-      p.add(ValidationProblem.of("count", "adding " + r.count() + " would give role "
-          + role.name() + " " + after + " nodes, over its max_nodes of " + role.maxNodes()));
+      p.add(
+          ValidationProblem.of(
+              "count",
+              "adding "
+                  + r.count()
+                  + " would give role "
+                  + role.name()
+                  + " "
+                  + after
+                  + " nodes, over its max_nodes of "
+                  + role.maxNodes()));
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "add-nodes request for " + c.name());
@@ -67,20 +81,28 @@ final class AddNodesOperation extends ClusterOperation<AddNodes> {
   static Plan plan(Cluster cluster, Collection<String> newNodeIds) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.ADD_NODES);
     List<Node> added = cluster.nodes().stream().filter(n -> newNodeIds.contains(n.id())).toList();
-    List<Node> existing = up(cluster.nodes().stream()
-        .filter(n -> !newNodeIds.contains(n.id())).toList());
+    List<Node> existing =
+        up(cluster.nodes().stream().filter(n -> !newNodeIds.contains(n.id())).toList());
     List<String> ids = added.stream().map(Node::id).toList();
     b.preChecks(SCALE_OUT, existing);
     b.createResources(added);
-    b.metadata("publish /hosts + /adding-hosts", MetadataStep.Action.PUBLISH, "adding",
+    b.metadata(
+        "publish /hosts + /adding-hosts",
+        MetadataStep.Action.PUBLISH,
+        "adding",
         List.of(HOSTS, ADDING_HOSTS),
-        ids, false);
+        ids,
+        false);
     b.reload(existing, Set.of(HOSTS, ADDING_HOSTS));
     b.initAndStart(added);
     b.services(SCALE_OUT, existing, s -> true, FailurePolicy.FAIL, SCALE_OUT);
-    b.metadata("remove /adding-hosts", MetadataStep.Action.UNPUBLISH, "adding",
+    b.metadata(
+        "remove /adding-hosts",
+        MetadataStep.Action.UNPUBLISH,
+        "adding",
         List.of(ADDING_HOSTS),
-        ids, true);
+        ids,
+        true);
     return b.build();
   }
 }

@@ -40,16 +40,23 @@ final class AddRoleOperation extends ClusterOperation<AddRole> {
   private static void check(AddRole r, Cluster c, int count) {
     List<ValidationProblem> p = new ArrayList<>();
     if (c.spec().role(r.role().name()).isPresent()) {
-      p.add(ValidationProblem.of("role.role", "cluster " + c.name() + " already has a role "
-          + r.role().name()));
+      p.add(
+          ValidationProblem.of(
+              "role.role", "cluster " + c.name() + " already has a role " + r.role().name()));
     } else {
       AppSpec next = c.spec().toBuilder().role(r.role()).build();
       p.addAll(next.validate());
     }
     if (count < Math.max(1, r.role().minNodes()) || count > r.role().maxNodes()) {
-      p.add(ValidationProblem.of("count", "must be within [max(1, min_nodes), max_nodes] = ["
-          + Math.max(1, r.role().minNodes()) + ", " + Checks.bound(r.role().maxNodes())
-          + "], was " + count));
+      p.add(
+          ValidationProblem.of(
+              "count",
+              "must be within [max(1, min_nodes), max_nodes] = ["
+                  + Math.max(1, r.role().minNodes())
+                  + ", "
+                  + Checks.bound(r.role().maxNodes())
+                  + "], was "
+                  + count));
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "add-role request for " + c.name());
@@ -62,11 +69,16 @@ final class AddRoleOperation extends ClusterOperation<AddRole> {
   static Plan plan(Cluster cluster, Collection<String> newNodeIds) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.ADD_ROLE);
     List<Node> added = cluster.nodes().stream().filter(n -> newNodeIds.contains(n.id())).toList();
-    List<Node> existing = up(cluster.nodes().stream()
-        .filter(n -> !newNodeIds.contains(n.id())).toList());
+    List<Node> existing =
+        up(cluster.nodes().stream().filter(n -> !newNodeIds.contains(n.id())).toList());
     b.createResources(added);
-    b.metadata("publish /hosts", MetadataStep.Action.PUBLISH, "hosts", List.of(HOSTS, PRIMARY),
-        added.stream().map(Node::id).toList(), false);
+    b.metadata(
+        "publish /hosts",
+        MetadataStep.Action.PUBLISH,
+        "hosts",
+        List.of(HOSTS, PRIMARY),
+        added.stream().map(Node::id).toList(),
+        false);
     b.reload(existing, Set.of(HOSTS));
     b.initAndStart(added);
     return b.build();

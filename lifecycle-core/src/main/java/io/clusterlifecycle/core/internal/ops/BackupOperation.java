@@ -38,10 +38,16 @@ final class BackupOperation extends ClusterOperation<BackupCluster> {
   @Override
   CompletableFuture<Prepared> prepare(BackupCluster r, Cluster c, EngineContext ctx) {
     List<ValidationProblem> p = new ArrayList<>();
-    if (c.nodes().stream().noneMatch(n -> c.specOf(n).role(n.role())
-        .flatMap(x -> x.service(StandardService.BACKUP)).isPresent())) {
-      p.add(ValidationProblem.of("cluster", "no role of cluster " + c.name()
-          + " defines a backup service"));
+    if (c.nodes().stream()
+        .noneMatch(
+            n ->
+                c.specOf(n)
+                    .role(n.role())
+                    .flatMap(x -> x.service(StandardService.BACKUP))
+                    .isPresent())) {
+      p.add(
+          ValidationProblem.of(
+              "cluster", "no role of cluster " + c.name() + " defines a backup service"));
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "backup request for " + c.name());
@@ -55,8 +61,15 @@ final class BackupOperation extends ClusterOperation<BackupCluster> {
       return done("");
     }
     Backup backup = backupOf(current, op, ctx);
-    return ctx.retrying(() -> ctx.store().putBackup(backup)).handle((v, e) -> e == null ? ""
-        : "could not record backup " + backup.id() + ": " + Failures.cause(e).getMessage());
+    return ctx.retrying(() -> ctx.store().putBackup(backup))
+        .handle(
+            (v, e) ->
+                e == null
+                    ? ""
+                    : "could not record backup "
+                        + backup.id()
+                        + ": "
+                        + Failures.cause(e).getMessage());
   }
 
   private static Backup backupOf(Cluster c, Operation op, EngineContext ctx) {
@@ -66,17 +79,26 @@ final class BackupOperation extends ClusterOperation<BackupCluster> {
       if (st instanceof ServiceStep ss && ss.env().containsKey(CommandRequest.LC_BACKUP_ID)) {
         id = ss.env().get(CommandRequest.LC_BACKUP_ID);
         int index = c.node(ss.node()).map(Node::index).orElse(0);
-        artifacts.add(new Backup.Artifact(ss.node(), ss.role(), index,
-            ss.env().get(CommandRequest.LC_BACKUP_ARTIFACT)));
+        artifacts.add(
+            new Backup.Artifact(
+                ss.node(), ss.role(), index, ss.env().get(CommandRequest.LC_BACKUP_ARTIFACT)));
       }
     }
     Map<String, Integer> counts = new LinkedHashMap<>();
     c.spec().roles().forEach(r -> counts.put(r.name(), c.nodes(r.name()).size()));
-    artifacts.sort(Comparator.comparing(Backup.Artifact::role)
-        .thenComparingInt(Backup.Artifact::index));
-    return Backup.builder().id(id).clusterId(c.id()).clusterName(c.name())
-        .namespace(c.namespace()).spec(c.spec()).env(c.env()).roleCounts(counts)
-        .artifacts(artifacts).createdAt(ctx.now()).build();
+    artifacts.sort(
+        Comparator.comparing(Backup.Artifact::role).thenComparingInt(Backup.Artifact::index));
+    return Backup.builder()
+        .id(id)
+        .clusterId(c.id())
+        .clusterName(c.name())
+        .namespace(c.namespace())
+        .spec(c.spec())
+        .env(c.env())
+        .roleCounts(counts)
+        .artifacts(artifacts)
+        .createdAt(ctx.now())
+        .build();
   }
 
   /**
@@ -85,9 +107,19 @@ final class BackupOperation extends ClusterOperation<BackupCluster> {
    */
   static Plan plan(Cluster cluster, String backupId) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.BACKUP);
-    b.services(BACKUP, up(cluster.nodes()), s -> true, FailurePolicy.FAIL, BACKUP,
-        cluster::specOf, n -> Map.of(CommandRequest.LC_BACKUP_ID, backupId,
-            CommandRequest.LC_BACKUP_ARTIFACT, backupId + "/" + n.id()));
+    b.services(
+        BACKUP,
+        up(cluster.nodes()),
+        s -> true,
+        FailurePolicy.FAIL,
+        BACKUP,
+        cluster::specOf,
+        n ->
+            Map.of(
+                CommandRequest.LC_BACKUP_ID,
+                backupId,
+                CommandRequest.LC_BACKUP_ARTIFACT,
+                backupId + "/" + n.id()));
     return b.build();
   }
 }

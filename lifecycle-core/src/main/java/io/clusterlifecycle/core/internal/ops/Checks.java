@@ -34,8 +34,7 @@ final class Checks {
   static void batches(int size, Duration period, Optional<Duration> timeout, String subject) {
     List<ValidationProblem> p = new ArrayList<>();
     if (size < 0) {
-      p.add(ValidationProblem.of("batch_size", "must be >= 0 (0: all nodes at once), was "
-          + size));
+      p.add(ValidationProblem.of("batch_size", "must be >= 0 (0: all nodes at once), was " + size));
     }
     if (period.isNegative() || period.compareTo(Duration.ofDays(1)) > 0) {
       p.add(ValidationProblem.of("batch_period", "must be between 0 and 1 day, was " + period));
@@ -45,42 +44,62 @@ final class Checks {
   }
 
   static RoleSpec role(Cluster c, String name) {
-    return c.spec().role(name).orElseThrow(() -> new NotFoundException("cluster " + c.name()
-        + " has no role '" + name + "'; its roles are " + roleNames(c.spec())));
+    return c.spec()
+        .role(name)
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "cluster "
+                        + c.name()
+                        + " has no role '"
+                        + name
+                        + "'; its roles are "
+                        + roleNames(c.spec())));
   }
 
   static void name(String name, String namespace, List<ValidationProblem> p) {
     if (!NAME.matcher(name).matches()) {
-      p.add(ValidationProblem.of("name", "must match " + NAME + " (a lower-case letter, then"
-          + " lower-case letters, digits or '-'; at most 40), was '" + name + "'"));
+      p.add(
+          ValidationProblem.of(
+              "name",
+              "must match "
+                  + NAME
+                  + " (a lower-case letter, then"
+                  + " lower-case letters, digits or '-'; at most 40), was '"
+                  + name
+                  + "'"));
     }
     if (!NAME.matcher(namespace).matches()) {
-      p.add(ValidationProblem.of("namespace", "must match " + NAME + ", was '" + namespace
-          + "'"));
+      p.add(ValidationProblem.of("namespace", "must match " + NAME + ", was '" + namespace + "'"));
     }
   }
 
   static void labels(Map<String, String> labels, List<ValidationProblem> p) {
-    labels.keySet().forEach(k -> {
-      if (!LABEL_KEY.matcher(k).matches()) {
-        p.add(ValidationProblem.of("labels." + k, "key must match " + LABEL_KEY));
-      }
-    });
+    labels
+        .keySet()
+        .forEach(
+            k -> {
+              if (!LABEL_KEY.matcher(k).matches()) {
+                p.add(ValidationProblem.of("labels." + k, "key must match " + LABEL_KEY));
+              }
+            });
   }
 
   static void range(List<ValidationProblem> p, String path, int value, int max, String unit) {
     if (value < 1 || value > max) {
-      p.add(ValidationProblem.of(path, "must be between 1 and " + max + " " + unit + ", was "
-          + value));
+      p.add(
+          ValidationProblem.of(
+              path, "must be between 1 and " + max + " " + unit + ", was " + value));
     }
   }
 
   static void timeout(Optional<Duration> t, List<ValidationProblem> p) {
-    t.ifPresent(d -> {
-      if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
-        p.add(ValidationProblem.of("timeout", "must be positive and at most 7 days, was " + d));
-      }
-    });
+    t.ifPresent(
+        d -> {
+          if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
+            p.add(ValidationProblem.of("timeout", "must be positive and at most 7 days, was " + d));
+          }
+        });
   }
 
   static void throwIf(List<ValidationProblem> p, String subject) {

@@ -7,7 +7,6 @@ import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.VolumeSpec;
 import io.clusterlifecycle.api.state.NodeState;
 import java.util.LinkedHashSet;
-import java.util.Optional;
 import java.util.Set;
 
 /** The changes to a cluster's record that several operations make before they run. */
@@ -15,10 +14,17 @@ final class ClusterChanges {
   private ClusterChanges() {}
 
   static Node newNode(String clusterName, AppSpec spec, RoleSpec role, int index) {
-    return Node.builder().id(clusterName + "-" + role.name() + "-" + index).role(role.name())
-        .index(index).state(NodeState.PENDING).cpu(role.cpu()).memory(role.memory())
-        .volumeSize(role.volume().map(VolumeSpec::size).orElse(0)).image(role.image())
-        .version(spec.version()).build();
+    return Node.builder()
+        .id(clusterName + "-" + role.name() + "-" + index)
+        .role(role.name())
+        .index(index)
+        .state(NodeState.PENDING)
+        .cpu(role.cpu())
+        .memory(role.memory())
+        .volumeSize(role.volume().map(VolumeSpec::size).orElse(0))
+        .image(role.image())
+        .version(spec.version())
+        .build();
   }
 
   /** Adds {@code count} new nodes of a role, numbered after its highest index ever used. */
@@ -34,14 +40,22 @@ final class ClusterChanges {
   }
 
   /**
-   * The roles of {@code target} with the cpu, memory and volume size they have in
-   * {@code current}: versions move between specs, sizes change only by vertical scaling.
+   * The roles of {@code target} with the cpu, memory and volume size they have in {@code current}:
+   * versions move between specs, sizes change only by vertical scaling.
    */
   static AppSpec withSizesOf(AppSpec target, AppSpec current) {
     AppSpec.Builder b = target.toBuilder();
     for (RoleSpec role : target.roles()) {
-      current.role(role.name()).ifPresent(now -> b.replaceRole(resized(role, now.cpu(),
-          now.memory(), now.volume().map(VolumeSpec::size).orElse(0))));
+      current
+          .role(role.name())
+          .ifPresent(
+              now ->
+                  b.replaceRole(
+                      resized(
+                          role,
+                          now.cpu(),
+                          now.memory(),
+                          now.volume().map(VolumeSpec::size).orElse(0))));
     }
     return b.build();
   }
@@ -52,8 +66,7 @@ final class ClusterChanges {
    */
   static RoleSpec resized(RoleSpec role, int cpu, int memory, int volumeSize) {
     RoleSpec.Builder rb = role.toBuilder().cpu(cpu).memory(memory);
-    role.volume().filter(v -> volumeSize > 0).ifPresent(v -> rb.volume(volumeSize,
-        v.mountPoint()));
+    role.volume().filter(v -> volumeSize > 0).ifPresent(v -> rb.volume(volumeSize, v.mountPoint()));
     return rb.build();
   }
 }

@@ -22,21 +22,22 @@ public abstract class ClusterOperation<R extends ClusterRequest> extends Operati
   }
 
   /**
-   * Checks the request against the cluster's record now and prepares its operation; fails with
-   * the typed exception of the first rule broken. May read the store.
+   * Checks the request against the cluster's record now and prepares its operation; fails with the
+   * typed exception of the first rule broken. May read the store.
    *
    * @param request the request
    * @param current the cluster's record
    * @param ctx the engine's context
    * @return the future of the prepared operation
    */
-  public final CompletableFuture<Prepared> prepareRequest(OperationRequest request,
-      Cluster current, EngineContext ctx) {
-    return Futures.call(() -> {
-      R r = cast(request);
-      checkState(r, current);
-      return prepare(r, current, ctx);
-    });
+  public final CompletableFuture<Prepared> prepareRequest(
+      OperationRequest request, Cluster current, EngineContext ctx) {
+    return Futures.call(
+        () -> {
+          R r = cast(request);
+          checkState(r, current);
+          return prepare(r, current, ctx);
+        });
   }
 
   /**
@@ -69,8 +70,8 @@ public abstract class ClusterOperation<R extends ClusterRequest> extends Operati
    * @param timeout the failed request's timeout
    * @return the request to run next, or empty
    */
-  public Optional<OperationRequest> followUp(OperationRequest request, Throwable failure,
-      String clusterId, Duration timeout) {
+  public Optional<OperationRequest> followUp(
+      OperationRequest request, Throwable failure, String clusterId, Duration timeout) {
     return Optional.empty();
   }
 }

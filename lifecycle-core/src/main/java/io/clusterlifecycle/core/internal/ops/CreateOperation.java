@@ -40,10 +40,11 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
 
   @Override
   public CompletableFuture<Void> check(OperationRequest request, EngineContext ctx) {
-    return Futures.call(() -> {
-      check(cast(request));
-      return done(null);
-    });
+    return Futures.call(
+        () -> {
+          check(cast(request));
+          return done(null);
+        });
   }
 
   @Override
@@ -51,8 +52,11 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
     check(r);
     Map<String, String> env = new LinkedHashMap<>(r.spec().env());
     env.putAll(r.env());
-    Cluster.Builder b = Cluster.builder(clusterId, r.name(), r.spec(), ctx.now())
-        .namespace(r.namespace()).labels(r.labels()).env(env);
+    Cluster.Builder b =
+        Cluster.builder(clusterId, r.name(), r.spec(), ctx.now())
+            .namespace(r.namespace())
+            .labels(r.labels())
+            .env(env);
     for (RoleSpec role : r.spec().roles()) {
       int count = r.counts().getOrDefault(role.name(), role.count());
       for (int i = 1; i <= count; i++) {
@@ -60,29 +64,50 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
       }
     }
     Cluster c = b.build();
-    return done(new Prepared(c, plan(c),
-        c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of()));
+    return done(
+        new Prepared(
+            c, plan(c), c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of()));
   }
 
   private static void check(CreateCluster r) {
     r.spec().requireValid();
     List<ValidationProblem> p = new ArrayList<>();
     Checks.name(r.name(), r.namespace(), p);
-    r.counts().forEach((role, count) -> {
-      RoleSpec spec = r.spec().role(role).orElseThrow(() -> new NotFoundException("app "
-          + r.spec().name() + " has no role '" + role + "'; its roles are "
-          + Checks.roleNames(r.spec())));
-      if (count < spec.minNodes() || count > spec.maxNodes()) {
-        p.add(ValidationProblem.of("counts." + role, "must be within [min_nodes, max_nodes] = ["
-            + spec.minNodes() + ", " + Checks.bound(spec.maxNodes()) + "], was " + count));
-      }
-    });
+    r.counts()
+        .forEach(
+            (role, count) -> {
+              RoleSpec spec =
+                  r.spec()
+                      .role(role)
+                      .orElseThrow(
+                          () ->
+                              new NotFoundException(
+                                  "app "
+                                      + r.spec().name()
+                                      + " has no role '"
+                                      + role
+                                      + "'; its roles are "
+                                      + Checks.roleNames(r.spec())));
+              if (count < spec.minNodes() || count > spec.maxNodes()) {
+                p.add(
+                    ValidationProblem.of(
+                        "counts." + role,
+                        "must be within [min_nodes, max_nodes] = ["
+                            + spec.minNodes()
+                            + ", "
+                            + Checks.bound(spec.maxNodes())
+                            + "], was "
+                            + count));
+              }
+            });
     Checks.labels(r.labels(), p);
-    r.env().forEach((k, v) -> {
-      if (!Checks.ENV_KEY.matcher(k).matches()) {
-        p.add(ValidationProblem.of("env." + k, "key must match " + Checks.ENV_KEY));
-      }
-    });
+    r.env()
+        .forEach(
+            (k, v) -> {
+              if (!Checks.ENV_KEY.matcher(k).matches()) {
+                p.add(ValidationProblem.of("env." + k, "key must match " + Checks.ENV_KEY));
+              }
+            });
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "create request for " + r.name());
   }
@@ -92,8 +117,13 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.CREATE);
     List<Node> nodes = cluster.nodes();
     b.createResources(nodes);
-    b.metadata("publish metadata", MetadataStep.Action.PUBLISH, "tree", List.of(MetadataStep.ALL),
-        List.of(), false);
+    b.metadata(
+        "publish metadata",
+        MetadataStep.Action.PUBLISH,
+        "tree",
+        List.of(MetadataStep.ALL),
+        List.of(),
+        false);
     b.initAndStart(nodes);
     return b.build();
   }

@@ -41,8 +41,8 @@ final class DeleteNodesOperation extends ClusterOperation<DeleteNodes> {
 
   @Override
   CompletableFuture<Prepared> prepare(DeleteNodes r, Cluster c, EngineContext ctx) {
-    Set<String> leaving = check(r, c).stream().map(Node::id)
-        .collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<String> leaving =
+        check(r, c).stream().map(Node::id).collect(Collectors.toCollection(LinkedHashSet::new));
     return done(new Prepared(c, plan(c, leaving, r.force()), Set.of(), leaving));
   }
 
@@ -58,23 +58,41 @@ final class DeleteNodesOperation extends ClusterOperation<DeleteNodes> {
         p.add(ValidationProblem.of("nodes", "node " + id + " is listed twice"));
         continue;
       }
-      leaving.add(c.node(id).orElseThrow(() -> new NotFoundException("cluster " + c.name()
-          + " has no node '" + id + "'")));
+      leaving.add(
+          c.node(id)
+              .orElseThrow(
+                  () ->
+                      new NotFoundException("cluster " + c.name() + " has no node '" + id + "'")));
     }
     Map<String, Integer> leavingPerRole = new LinkedHashMap<>();
     leaving.forEach(n -> leavingPerRole.merge(n.role(), 1, Integer::sum));
-    leavingPerRole.forEach((roleName, n) -> {
-      RoleSpec role = c.spec().role(roleName).orElseThrow();
-      if (!role.allows(AdvancedAction.SCALE_HORIZONTAL)) {
-        p.add(ValidationProblem.of("nodes", "role " + roleName + " does not list"
-            + " scale_horizontal in advanced_actions, so its nodes cannot be deleted"));
-      }
-      int remaining = c.nodes(roleName).size() - n;
-      if (remaining < role.minNodes()) {
-        p.add(ValidationProblem.of("nodes", "deleting " + n + " of role " + roleName
-            + " would leave " + remaining + " nodes, under its min_nodes of " + role.minNodes()));
-      }
-    });
+    leavingPerRole.forEach(
+        (roleName, n) -> {
+          RoleSpec role = c.spec().role(roleName).orElseThrow();
+          if (!role.allows(AdvancedAction.SCALE_HORIZONTAL)) {
+            p.add(
+                ValidationProblem.of(
+                    "nodes",
+                    "role "
+                        + roleName
+                        + " does not list"
+                        + " scale_horizontal in advanced_actions, so its nodes cannot be deleted"));
+          }
+          int remaining = c.nodes(roleName).size() - n;
+          if (remaining < role.minNodes()) {
+            p.add(
+                ValidationProblem.of(
+                    "nodes",
+                    "deleting "
+                        + n
+                        + " of role "
+                        + roleName
+                        + " would leave "
+                        + remaining
+                        + " nodes, under its min_nodes of "
+                        + role.minNodes()));
+          }
+        });
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "delete-nodes request for " + c.name());
     return leaving;
@@ -83,31 +101,46 @@ final class DeleteNodesOperation extends ClusterOperation<DeleteNodes> {
   /** The plan that deletes the nodes {@code leavingIds}. */
   static Plan plan(Cluster cluster, Collection<String> leavingIds, boolean force) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.DELETE_NODES);
-    List<Node> leaving = cluster.nodes().stream()
-        .filter(n -> leavingIds.contains(n.id())).toList();
-    List<Node> remaining = up(cluster.nodes().stream()
-        .filter(n -> !leavingIds.contains(n.id())).toList());
+    List<Node> leaving = cluster.nodes().stream().filter(n -> leavingIds.contains(n.id())).toList();
+    List<Node> remaining =
+        up(cluster.nodes().stream().filter(n -> !leavingIds.contains(n.id())).toList());
     List<Node> leavingUp = up(leaving);
     List<String> ids = leaving.stream().map(Node::id).toList();
     FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
     b.preChecks(SCALE_IN, remaining);
-    b.metadata("publish /deleting-hosts", MetadataStep.Action.PUBLISH, "deleting",
+    b.metadata(
+        "publish /deleting-hosts",
+        MetadataStep.Action.PUBLISH,
+        "deleting",
         List.of(DELETING_HOSTS),
-        ids, false);
+        ids,
+        false);
     b.reload(up(cluster.nodes()), Set.of(DELETING_HOSTS));
-    b.services(DESTROY, leavingUp, s -> !s.postStopService(),
-        force ? FailurePolicy.WARN : FailurePolicy.REFUSE, "destroy (guard)");
+    b.services(
+        DESTROY,
+        leavingUp,
+        s -> !s.postStopService(),
+        force ? FailurePolicy.WARN : FailurePolicy.REFUSE,
+        "destroy (guard)");
     b.services(SCALE_IN, remaining, s -> true, onCommandFailure, SCALE_IN);
     b.services(STOP, leavingUp, s -> true, onCommandFailure, STOP);
     b.services(DESTROY, leavingUp, ServiceSpec::postStopService, onCommandFailure, DESTROY);
     b.deleteResources(leaving, false);
-    b.metadata("unpublish /hosts + /deleting-hosts", MetadataStep.Action.UNPUBLISH, "hosts",
+    b.metadata(
+        "unpublish /hosts + /deleting-hosts",
+        MetadataStep.Action.UNPUBLISH,
+        "hosts",
         List.of(HOSTS, DELETING_HOSTS),
-        ids, false);
+        ids,
+        false);
     b.reload(remaining, Set.of(HOSTS, DELETING_HOSTS));
-    b.metadata("remove /deleting-hosts", MetadataStep.Action.UNPUBLISH, "deleting",
+    b.metadata(
+        "remove /deleting-hosts",
+        MetadataStep.Action.UNPUBLISH,
+        "deleting",
         List.of(DELETING_HOSTS),
-        ids, true);
+        ids,
+        true);
     return b.build();
   }
 }

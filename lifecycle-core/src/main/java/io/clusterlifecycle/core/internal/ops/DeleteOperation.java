@@ -37,12 +37,18 @@ final class DeleteOperation extends ClusterOperation<DeleteCluster> {
   @Override
   CompletableFuture<Prepared> prepare(DeleteCluster r, Cluster c, EngineContext ctx) {
     if (c.state().isFailed() && !r.force()) {
-      throw new IllegalStateTransitionException(c.state(), ClusterState.UNDEPLOYING,
+      throw new IllegalStateTransitionException(
+          c.state(),
+          ClusterState.UNDEPLOYING,
           "cluster " + c.name() + " is " + c.state() + "; recover it, or delete it with force");
     }
     Checks.plain(r.timeout(), "delete request for " + r.cluster());
-    return done(new Prepared(c, plan(c, r.force(), r.keepVolumes()), Set.of(),
-        c.nodes().stream().map(Node::id).collect(Collectors.toSet())));
+    return done(
+        new Prepared(
+            c,
+            plan(c, r.force(), r.keepVolumes()),
+            Set.of(),
+            c.nodes().stream().map(Node::id).collect(Collectors.toSet())));
   }
 
   @Override
@@ -55,9 +61,13 @@ final class DeleteOperation extends ClusterOperation<DeleteCluster> {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.DELETE);
     b.teardown(up(cluster.nodes()), force);
     b.deleteResources(cluster.nodes(), keepVolumes);
-    b.metadata("unpublish metadata", MetadataStep.Action.UNPUBLISH, "tree",
+    b.metadata(
+        "unpublish metadata",
+        MetadataStep.Action.UNPUBLISH,
+        "tree",
         List.of(MetadataStep.ALL),
-        List.of(), false);
+        List.of(),
+        false);
     return b.build();
   }
 }

@@ -11,8 +11,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param <R> the request type it handles
  */
-public abstract class NewClusterOperation<R extends OperationRequest>
-    extends OperationHandler<R> {
+public abstract class NewClusterOperation<R extends OperationRequest> extends OperationHandler<R> {
   /** The id plans show for a cluster that does not exist yet. */
   public static final String NEW_ID = "(new)";
 
@@ -43,8 +42,8 @@ public abstract class NewClusterOperation<R extends OperationRequest>
    * @param ctx the engine's context
    * @return the future of the prepared operation
    */
-  public final CompletableFuture<Prepared> prepareRequest(OperationRequest request,
-      String clusterId, EngineContext ctx) {
+  public final CompletableFuture<Prepared> prepareRequest(
+      OperationRequest request, String clusterId, EngineContext ctx) {
     return Futures.call(() -> prepare(cast(request), clusterId, ctx));
   }
 

@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One operation type: how its request is checked against the cluster, the change it makes to
- * the record, its plan, and how its outcome is applied. Subclasses are stateless and
- * thread-safe; each is registered once in {@link OperationRegistry}.
+ * One operation type: how its request is checked against the cluster, the change it makes to the
+ * record, its plan, and how its outcome is applied. Subclasses are stateless and thread-safe; each
+ * is registered once in {@link OperationRegistry}.
  *
  * @param <R> the request type it handles
  */

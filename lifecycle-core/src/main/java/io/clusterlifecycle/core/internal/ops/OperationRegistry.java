@@ -8,32 +8,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one place operation types are registered: each request class and each operation type maps
- * to its handler. Adding an operation means adding its handler class and listing it here.
- * Immutable and thread-safe.
+ * The one place operation types are registered: each request class and each operation type maps to
+ * its handler. Adding an operation means adding its handler class and listing it here. Immutable
+ * and thread-safe.
  */
 public final class OperationRegistry {
-  private static final OperationRegistry STANDARD = new OperationRegistry(List.of(
-      new CreateOperation(),
-      new DeleteOperation(),
-      new AddNodesOperation(),
-      new DeleteNodesOperation(),
-      new ScaleVerticalOperation(),
-      new UpgradeOperation(),
-      new RollbackOperation(),
-      new StopOperation(),
-      new StartOperation(),
-      new RestartOperation(),
-      new RunServiceOperation(),
-      new AddRoleOperation(),
-      new RemoveRoleOperation(),
-      new BackupOperation(),
-      new RestoreOperation(),
-      new PromoteOperation()));
+  private static final OperationRegistry STANDARD =
+      new OperationRegistry(
+          List.of(
+              new CreateOperation(),
+              new DeleteOperation(),
+              new AddNodesOperation(),
+              new DeleteNodesOperation(),
+              new ScaleVerticalOperation(),
+              new UpgradeOperation(),
+              new RollbackOperation(),
+              new StopOperation(),
+              new StartOperation(),
+              new RestartOperation(),
+              new RunServiceOperation(),
+              new AddRoleOperation(),
+              new RemoveRoleOperation(),
+              new BackupOperation(),
+              new RestoreOperation(),
+              new PromoteOperation()));
 
   private final Map<Class<?>, OperationHandler<?>> byRequest = new LinkedHashMap<>();
-  private final Map<OperationType, OperationHandler<?>> byType = new EnumMap<>(
-      OperationType.class);
+  private final Map<OperationType, OperationHandler<?>> byType = new EnumMap<>(OperationType.class);
 
   private OperationRegistry(List<OperationHandler<?>> handlers) {
     for (OperationHandler<?> h : handlers) {

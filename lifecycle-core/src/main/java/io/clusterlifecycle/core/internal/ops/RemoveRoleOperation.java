@@ -34,23 +34,38 @@ final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
     Checks.role(c, r.role());
     List<ValidationProblem> p = new ArrayList<>();
     if (c.spec().roles().size() == 1) {
-      p.add(ValidationProblem.of("role", "role " + r.role() + " is the cluster's only role;"
-          + " delete the cluster instead"));
+      p.add(
+          ValidationProblem.of(
+              "role",
+              "role " + r.role() + " is the cluster's only role;" + " delete the cluster instead"));
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "remove-role request for " + c.name());
-    return done(new Prepared(c, plan(c, r.role(), r.force()), Set.of(),
-        c.nodes(r.role()).stream().map(Node::id).collect(Collectors.toSet())));
+    return done(
+        new Prepared(
+            c,
+            plan(c, r.role(), r.force()),
+            Set.of(),
+            c.nodes(r.role()).stream().map(Node::id).collect(Collectors.toSet())));
   }
 
   @Override
   public void applyOutcome(Prepared p, Operation op, Cluster c, Cluster.Builder b) {
-    Set<String> removed = c.nodes().stream().filter(n -> p.leaving().contains(n.id()))
-        .map(Node::role).collect(Collectors.toSet());
-    op.plan().steps().filter(DeleteNodeStep.class::isInstance)
+    Set<String> removed =
+        c.nodes().stream()
+            .filter(n -> p.leaving().contains(n.id()))
+            .map(Node::role)
+            .collect(Collectors.toSet());
+    op.plan()
+        .steps()
+        .filter(DeleteNodeStep.class::isInstance)
         .forEach(st -> removed.add(((DeleteNodeStep) st).role()));
-    b.spec(new AppSpec(c.spec().name(), c.spec().version(), c.spec().env(),
-        c.spec().roles().stream().filter(r -> !removed.contains(r.name())).toList()));
+    b.spec(
+        new AppSpec(
+            c.spec().name(),
+            c.spec().version(),
+            c.spec().env(),
+            c.spec().roles().stream().filter(r -> !removed.contains(r.name())).toList()));
   }
 
   /** The plan that removes {@code role}: the delete flow for its nodes, then reload elsewhere. */
@@ -58,12 +73,17 @@ final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.REMOVE_ROLE);
     List<Node> leaving = cluster.nodes(role);
     List<Node> leavingUp = up(leaving);
-    List<Node> remaining = up(cluster.nodes().stream().filter(n -> !n.role().equals(role))
-        .toList());
+    List<Node> remaining =
+        up(cluster.nodes().stream().filter(n -> !n.role().equals(role)).toList());
     b.teardown(leavingUp, force);
     b.deleteResources(leaving, false);
-    b.metadata("unpublish /hosts", MetadataStep.Action.UNPUBLISH, "hosts",
-        List.of(HOSTS, PRIMARY), leaving.stream().map(Node::id).toList(), false);
+    b.metadata(
+        "unpublish /hosts",
+        MetadataStep.Action.UNPUBLISH,
+        "hosts",
+        List.of(HOSTS, PRIMARY),
+        leaving.stream().map(Node::id).toList(),
+        false);
     b.reload(remaining, Set.of(HOSTS));
     return b.build();
   }

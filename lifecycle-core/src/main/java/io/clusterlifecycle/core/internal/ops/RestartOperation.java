@@ -35,24 +35,39 @@ final class RestartOperation extends ClusterOperation<RestartCluster> {
 
   @Override
   CompletableFuture<Prepared> prepare(RestartCluster r, Cluster c, EngineContext ctx) {
-    Checks.batches(r.batchSize(), r.batchPeriod(), r.timeout(), "restart request for "
-        + c.name());
-    return done(new Prepared(c, plan(c, r.batchSize(), r.batchPeriod()), Set.of(),
-        Set.of()));
+    Checks.batches(r.batchSize(), r.batchPeriod(), r.timeout(), "restart request for " + c.name());
+    return done(new Prepared(c, plan(c, r.batchSize(), r.batchPeriod()), Set.of(), Set.of()));
   }
 
   @Override
   public void checkOnSubmit(OperationRequest request, Cluster c, boolean claimedHere) {
-    Optional<Node> busyNode = c.nodes().stream().filter(n -> n.state() == NodeState.DEPLOYING
-        || n.state() == NodeState.DELETING || n.state() == NodeState.PENDING).findFirst();
+    Optional<Node> busyNode =
+        c.nodes().stream()
+            .filter(
+                n ->
+                    n.state() == NodeState.DEPLOYING
+                        || n.state() == NodeState.DELETING
+                        || n.state() == NodeState.PENDING)
+            .findFirst();
     if (c.state().isBusy() || !c.operation().isEmpty() || claimedHere) {
-      throw new ConflictException("restart of cluster " + c.name() + " is refused: it is busy ("
-          + c.state() + (c.operation().isEmpty() ? "" : ", operation " + c.operation().orElse(""))
-          + "); try again when it is idle", c.operation().orElse(""));
+      throw new ConflictException(
+          "restart of cluster "
+              + c.name()
+              + " is refused: it is busy ("
+              + c.state()
+              + (c.operation().isEmpty() ? "" : ", operation " + c.operation().orElse(""))
+              + "); try again when it is idle",
+          c.operation().orElse(""));
     }
     if (busyNode.isPresent()) {
-      throw new ConflictException("restart of cluster " + c.name() + " is refused: node "
-          + busyNode.get().id() + " is " + busyNode.get().state(), "");
+      throw new ConflictException(
+          "restart of cluster "
+              + c.name()
+              + " is refused: node "
+              + busyNode.get().id()
+              + " is "
+              + busyNode.get().state(),
+          "");
     }
   }
 
@@ -64,20 +79,24 @@ final class RestartOperation extends ClusterOperation<RestartCluster> {
   static Plan plan(Cluster cluster, int batchSize, Duration period) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.RESTART);
     List<Node> up = up(cluster.nodes());
-    Predicate<Node> restartable = n -> cluster.specOf(n).role(n.role())
-        .flatMap(r -> r.service(RESTART)).isPresent();
+    Predicate<Node> restartable =
+        n -> cluster.specOf(n).role(n.role()).flatMap(r -> r.service(RESTART)).isPresent();
     List<Node> restarted = new ArrayList<>(selected(cluster, RESTART, up));
     List<Node> others = up.stream().filter(restartable.negate()).toList();
     Set<Node> stopStart = new LinkedHashSet<>(selected(cluster, STOP, others));
     stopStart.addAll(selected(cluster, START, others));
-    List<Node> all = up.stream().filter(n -> restarted.contains(n) || stopStart.contains(n))
-        .toList();
-    b.inBatches(all, batchSize, period, batch -> {
-      b.services(RESTART, batch, s -> true, FailurePolicy.FAIL, RESTART);
-      List<Node> rest = batch.stream().filter(stopStart::contains).toList();
-      b.services(STOP, rest, s -> true, FailurePolicy.FAIL, STOP);
-      b.services(START, rest, s -> true, FailurePolicy.FAIL, START);
-    });
+    List<Node> all =
+        up.stream().filter(n -> restarted.contains(n) || stopStart.contains(n)).toList();
+    b.inBatches(
+        all,
+        batchSize,
+        period,
+        batch -> {
+          b.services(RESTART, batch, s -> true, FailurePolicy.FAIL, RESTART);
+          List<Node> rest = batch.stream().filter(stopStart::contains).toList();
+          b.services(STOP, rest, s -> true, FailurePolicy.FAIL, STOP);
+          b.services(START, rest, s -> true, FailurePolicy.FAIL, START);
+        });
     return b.build();
   }
 }

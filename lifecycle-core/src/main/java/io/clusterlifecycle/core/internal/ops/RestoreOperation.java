@@ -47,29 +47,45 @@ final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
 
   @Override
   CompletableFuture<Prepared> prepare(RestoreCluster r, String clusterId, EngineContext ctx) {
-    return ctx.retrying(() -> ctx.store().getBackup(r.backupId())).thenApply(found -> {
-      Backup backup = found.orElseThrow(() ->
-          new NotFoundException("no backup with id '" + r.backupId() + "'"));
-      check(r, backup);
-      Cluster.Builder b = Cluster.builder(clusterId, r.name(), backup.spec(), ctx.now())
-          .namespace(r.namespace()).labels(r.labels()).env(backup.env());
-      for (RoleSpec role : backup.spec().roles()) {
-        for (int i = 1; i <= backup.roleCounts().getOrDefault(role.name(), 0); i++) {
-          b.putNode(ClusterChanges.newNode(r.name(), backup.spec(), role, i));
-        }
-      }
-      Cluster c = b.build();
-      return new Prepared(c, plan(c, backup),
-          c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of());
-    });
+    return ctx.retrying(() -> ctx.store().getBackup(r.backupId()))
+        .thenApply(
+            found -> {
+              Backup backup =
+                  found.orElseThrow(
+                      () -> new NotFoundException("no backup with id '" + r.backupId() + "'"));
+              check(r, backup);
+              Cluster.Builder b =
+                  Cluster.builder(clusterId, r.name(), backup.spec(), ctx.now())
+                      .namespace(r.namespace())
+                      .labels(r.labels())
+                      .env(backup.env());
+              for (RoleSpec role : backup.spec().roles()) {
+                for (int i = 1; i <= backup.roleCounts().getOrDefault(role.name(), 0); i++) {
+                  b.putNode(ClusterChanges.newNode(r.name(), backup.spec(), role, i));
+                }
+              }
+              Cluster c = b.build();
+              return new Prepared(
+                  c,
+                  plan(c, backup),
+                  c.nodes().stream().map(Node::id).collect(Collectors.toSet()),
+                  Set.of());
+            });
   }
 
   private static void check(RestoreCluster r, Backup backup) {
     List<ValidationProblem> p = new ArrayList<>();
     Checks.name(r.name(), r.namespace(), p);
     if (!r.counts().isEmpty() && !r.counts().equals(backup.roleCounts())) {
-      p.add(ValidationProblem.of("counts", "a restore keeps the role counts of backup "
-          + backup.id() + ": " + counts(backup.roleCounts()) + "; was " + counts(r.counts())));
+      p.add(
+          ValidationProblem.of(
+              "counts",
+              "a restore keeps the role counts of backup "
+                  + backup.id()
+                  + ": "
+                  + counts(backup.roleCounts())
+                  + "; was "
+                  + counts(r.counts())));
     }
     Checks.labels(r.labels(), p);
     Checks.timeout(r.timeout(), p);
@@ -77,7 +93,8 @@ final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
   }
 
   private static String counts(Map<String, Integer> counts) {
-    return counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+    return counts.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(", "));
   }
 
@@ -94,18 +111,31 @@ final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
       List<Node> ofRole = cluster.nodes(role.name());
       for (int i = 0; i < ofRole.size(); i++) {
         int position = i;
-        backup.artifact(role.name(), position).ifPresent(a ->
-            artifacts.put(ofRole.get(position).id(), a));
+        backup
+            .artifact(role.name(), position)
+            .ifPresent(a -> artifacts.put(ofRole.get(position).id(), a));
       }
     }
     b.createResources(nodes);
-    b.metadata("publish metadata", MetadataStep.Action.PUBLISH, "tree",
-        List.of(MetadataStep.ALL), List.of(), false);
+    b.metadata(
+        "publish metadata",
+        MetadataStep.Action.PUBLISH,
+        "tree",
+        List.of(MetadataStep.ALL),
+        List.of(),
+        false);
     b.services(INIT, nodes, s -> !s.postStartService(), FailurePolicy.FAIL, INIT);
-    b.services(RESTORE, nodes.stream().filter(n -> artifacts.containsKey(n.id())).toList(),
-        s -> true, FailurePolicy.FAIL, RESTORE, cluster::specOf, n -> Map.of(
-            CommandRequest.LC_BACKUP_ID, backup.id(),
-            CommandRequest.LC_BACKUP_ARTIFACT, artifacts.get(n.id()).artifact()));
+    b.services(
+        RESTORE,
+        nodes.stream().filter(n -> artifacts.containsKey(n.id())).toList(),
+        s -> true,
+        FailurePolicy.FAIL,
+        RESTORE,
+        cluster::specOf,
+        n ->
+            Map.of(
+                CommandRequest.LC_BACKUP_ID, backup.id(),
+                CommandRequest.LC_BACKUP_ARTIFACT, artifacts.get(n.id()).artifact()));
     b.services(START, nodes, s -> true, FailurePolicy.FAIL, START);
     b.services(INIT, nodes, ServiceSpec::postStartService, FailurePolicy.FAIL, "init (post-start)");
     return b.build();

@@ -34,30 +34,51 @@ final class RollbackOperation extends VersionChange<Rollback> {
   @Override
   CompletableFuture<Prepared> prepare(Rollback r, Cluster c, EngineContext ctx) {
     Checks.plain(r.timeout(), "rollback request for " + c.name());
-    AppSpec previous = c.previousSpec().orElseThrow(() -> new IllegalStateTransitionException(
-        c.state(), ClusterState.UPDATING, "cluster " + c.name() + " was never upgraded, so"
-            + " there is no previous version to roll back to"));
-    CompletableFuture<Void> rollbackable = c.state() != ClusterState.FAILED_UPDATING
-        ? done(null)
-        : ctx.retrying(() -> ctx.store().operations(c.id()))
-            .thenAccept(ops -> requireRollbackable(c, ops));
-    return rollbackable.thenApply(v -> {
-      Cluster next = c.toBuilder().spec(ClusterChanges.withSizesOf(previous, c.spec()))
-          .previousSpec(Optional.of(c.spec())).build();
-      return new Prepared(next, plan(next, c.state() == ClusterState.STOPPED),
-          Set.of(), Set.of());
-    });
+    AppSpec previous =
+        c.previousSpec()
+            .orElseThrow(
+                () ->
+                    new IllegalStateTransitionException(
+                        c.state(),
+                        ClusterState.UPDATING,
+                        "cluster "
+                            + c.name()
+                            + " was never upgraded, so"
+                            + " there is no previous version to roll back to"));
+    CompletableFuture<Void> rollbackable =
+        c.state() != ClusterState.FAILED_UPDATING
+            ? done(null)
+            : ctx.retrying(() -> ctx.store().operations(c.id()))
+                .thenAccept(ops -> requireRollbackable(c, ops));
+    return rollbackable.thenApply(
+        v -> {
+          Cluster next =
+              c.toBuilder()
+                  .spec(ClusterChanges.withSizesOf(previous, c.spec()))
+                  .previousSpec(Optional.of(c.spec()))
+                  .build();
+          return new Prepared(
+              next, plan(next, c.state() == ClusterState.STOPPED), Set.of(), Set.of());
+        });
   }
 
   /** After a failure, rollback undoes only a failed upgrade or rollback; recover the others. */
   private static void requireRollbackable(Cluster c, List<Operation> ops) {
-    Optional<Operation> failed = ops.stream().filter(o -> o.state() == OperationState.FAILED
-        && !o.refused()).reduce((a, b) -> b);
-    if (failed.isPresent() && failed.get().type() != OperationType.UPGRADE
+    Optional<Operation> failed =
+        ops.stream()
+            .filter(o -> o.state() == OperationState.FAILED && !o.refused())
+            .reduce((a, b) -> b);
+    if (failed.isPresent()
+        && failed.get().type() != OperationType.UPGRADE
         && failed.get().type() != OperationType.ROLLBACK) {
-      throw new IllegalStateTransitionException(c.state(), ClusterState.UPDATING, "cluster "
-          + c.name() + " is FAILED_UPDATING after a failed " + failed.get().type().displayName()
-          + ", which rollback does not undo; recover it");
+      throw new IllegalStateTransitionException(
+          c.state(),
+          ClusterState.UPDATING,
+          "cluster "
+              + c.name()
+              + " is FAILED_UPDATING after a failed "
+              + failed.get().type().displayName()
+              + ", which rollback does not undo; recover it");
     }
   }
 
@@ -69,8 +90,10 @@ final class RollbackOperation extends VersionChange<Rollback> {
   static Plan plan(Cluster cluster, boolean stopped) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.ROLLBACK);
     AppSpec target = cluster.spec();
-    List<Node> moving = cluster.nodes().stream()
-        .filter(n -> !n.version().orElse("").equals(target.version())).toList();
+    List<Node> moving =
+        cluster.nodes().stream()
+            .filter(n -> !n.version().orElse("").equals(target.version()))
+            .toList();
     if (stopped) {
       b.replaceImages(moving, target);
     } else {

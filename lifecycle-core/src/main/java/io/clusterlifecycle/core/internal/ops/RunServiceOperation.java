@@ -33,21 +33,32 @@ final class RunServiceOperation extends ClusterOperation<RunService> {
   CompletableFuture<Prepared> prepare(RunService r, Cluster c, EngineContext ctx) {
     r.role().ifPresent(role -> Checks.role(c, role));
     List<Node> nodes = r.role().map(c::nodes).orElse(c.nodes());
-    boolean defined = nodes.stream().anyMatch(n -> c.specOf(n).role(n.role())
-        .flatMap(x -> x.service(r.service())).isPresent());
+    boolean defined =
+        nodes.stream()
+            .anyMatch(
+                n -> c.specOf(n).role(n.role()).flatMap(x -> x.service(r.service())).isPresent());
     if (!defined && !r.service().equals(Planner.REBOOT)) {
-      throw new ValidationException("run request for " + c.name(), List.of(ValidationProblem.of(
-          "service", (r.role().map(x -> "role " + x).orElse("no role") + " defines service '"
-              + r.service() + "'; defined: " + definedServices(c, r.role())))));
+      throw new ValidationException(
+          "run request for " + c.name(),
+          List.of(
+              ValidationProblem.of(
+                  "service",
+                  (r.role().map(x -> "role " + x).orElse("no role")
+                      + " defines service '"
+                      + r.service()
+                      + "'; defined: "
+                      + definedServices(c, r.role())))));
     }
     Checks.batches(r.batchSize(), r.batchPeriod(), r.timeout(), "run request for " + c.name());
-    return done(new Prepared(c, plan(c, r.service(), nodes, r.batchSize(),
-        r.batchPeriod()), Set.of(), Set.of()));
+    return done(
+        new Prepared(
+            c, plan(c, r.service(), nodes, r.batchSize(), r.batchPeriod()), Set.of(), Set.of()));
   }
 
   private static String definedServices(Cluster c, Optional<String> role) {
     Set<String> names = new TreeSet<>();
-    c.spec().roles().stream().filter(x -> role.isEmpty() || x.name().equals(role.get()))
+    c.spec().roles().stream()
+        .filter(x -> role.isEmpty() || x.name().equals(role.get()))
         .forEach(x -> names.addAll(x.services().keySet()));
     names.add(REBOOT);
     return String.join(", ", names);
@@ -58,20 +69,29 @@ final class RunServiceOperation extends ClusterOperation<RunService> {
    * action {@value Planner#REBOOT}, when no role defines such a service, stops and starts the
    * instances.
    */
-  static Plan plan(Cluster cluster, String service, List<Node> nodes,
-      int batchSize, Duration period) {
+  static Plan plan(
+      Cluster cluster, String service, List<Node> nodes, int batchSize, Duration period) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.RUN_SERVICE);
     List<Node> up = up(nodes);
-    boolean defined = up.stream().anyMatch(n -> cluster.specOf(n).role(n.role())
-        .flatMap(r -> r.service(service)).isPresent());
+    boolean defined =
+        up.stream()
+            .anyMatch(
+                n -> cluster.specOf(n).role(n.role()).flatMap(r -> r.service(service)).isPresent());
     if (service.equals(REBOOT) && !defined) {
-      b.inBatches(up, batchSize, period, batch -> {
-        b.stopInstances(batch);
-        b.startInstances(batch);
-      });
+      b.inBatches(
+          up,
+          batchSize,
+          period,
+          batch -> {
+            b.stopInstances(batch);
+            b.startInstances(batch);
+          });
     } else {
-      b.inBatches(selected(cluster, service, up), batchSize, period, batch ->
-          b.services(service, batch, s -> true, FailurePolicy.FAIL, service));
+      b.inBatches(
+          selected(cluster, service, up),
+          batchSize,
+          period,
+          batch -> b.services(service, batch, s -> true, FailurePolicy.FAIL, service));
     }
     return b.build();
   }

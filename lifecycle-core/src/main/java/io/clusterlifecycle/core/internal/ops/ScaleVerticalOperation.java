@@ -41,8 +41,9 @@ final class ScaleVerticalOperation extends ClusterOperation<ScaleVertical> {
     List<Planner.Resize> resizes = check(r, c);
     AppSpec.Builder spec = c.spec().toBuilder();
     for (Planner.Resize z : resizes) {
-      spec.replaceRole(ClusterChanges.resized(c.spec().role(z.role()).orElseThrow(), z.cpu(),
-          z.memory(), z.volumeSize()));
+      spec.replaceRole(
+          ClusterChanges.resized(
+              c.spec().role(z.role()).orElseThrow(), z.cpu(), z.memory(), z.volumeSize()));
     }
     Cluster next = c.toBuilder().spec(spec.build()).build();
     return done(new Prepared(next, plan(next, resizes), Set.of(), Set.of()));
@@ -65,8 +66,9 @@ final class ScaleVerticalOperation extends ClusterOperation<ScaleVertical> {
         continue;
       }
       if (rr.cpu().isEmpty() && rr.memory().isEmpty() && rr.volumeSize().isEmpty()) {
-        p.add(ValidationProblem.of(at, "give a new cpu, memory or volume size for role "
-            + rr.role()));
+        p.add(
+            ValidationProblem.of(
+                at, "give a new cpu, memory or volume size for role " + rr.role()));
         continue;
       }
       int cpu = rr.cpu().orElse(role.cpu());
@@ -77,19 +79,36 @@ final class ScaleVerticalOperation extends ClusterOperation<ScaleVertical> {
       Checks.range(p, at + ".memory", memory, RoleSpec.MAX_MEMORY_MIB, "MiB");
       if (rr.volumeSize().isPresent()) {
         if (current == 0) {
-          p.add(ValidationProblem.of(at + ".volume_size", "role " + rr.role()
-              + " has no volume to resize"));
+          p.add(
+              ValidationProblem.of(
+                  at + ".volume_size", "role " + rr.role() + " has no volume to resize"));
         } else if (volume < current) {
-          p.add(ValidationProblem.of(at + ".volume_size", "volumes only grow: role "
-              + rr.role() + " has " + current + " GiB, asked for " + volume));
+          p.add(
+              ValidationProblem.of(
+                  at + ".volume_size",
+                  "volumes only grow: role "
+                      + rr.role()
+                      + " has "
+                      + current
+                      + " GiB, asked for "
+                      + volume));
         } else {
           Checks.range(p, at + ".volume_size", volume, VolumeSpec.MAX_SIZE_GIB, "GiB");
         }
       }
       if (cpu == role.cpu() && memory == role.memory() && volume == current) {
-        p.add(ValidationProblem.of(at, "role " + rr.role() + " already has " + cpu + " cpu, "
-            + memory + " MiB" + (current > 0 ? ", " + current + " GiB" : "")
-            + "; nothing to change"));
+        p.add(
+            ValidationProblem.of(
+                at,
+                "role "
+                    + rr.role()
+                    + " already has "
+                    + cpu
+                    + " cpu, "
+                    + memory
+                    + " MiB"
+                    + (current > 0 ? ", " + current + " GiB" : "")
+                    + "; nothing to change"));
       }
       boolean volumeOnly = cpu == role.cpu() && memory == role.memory() && volume != current;
       resizes.add(new Planner.Resize(rr.role(), cpu, memory, volume, volumeOnly));
@@ -109,8 +128,13 @@ final class ScaleVerticalOperation extends ClusterOperation<ScaleVertical> {
     Set<String> roles = resizes.stream().map(Planner.Resize::role).collect(Collectors.toSet());
     List<Node> scaled = up.stream().filter(n -> roles.contains(n.role())).toList();
     List<String> ids = scaled.stream().map(Node::id).toList();
-    b.metadata("publish /vertical-scaling-roles", MetadataStep.Action.PUBLISH, "scaling",
-        List.of(VERTICAL_SCALING_ROLES), ids, false);
+    b.metadata(
+        "publish /vertical-scaling-roles",
+        MetadataStep.Action.PUBLISH,
+        "scaling",
+        List.of(VERTICAL_SCALING_ROLES),
+        ids,
+        false);
     for (Planner.Resize r : resizes) {
       List<Node> ofRole = scaled.stream().filter(n -> n.role().equals(r.role())).toList();
       RoleSpec role = cluster.spec().role(r.role()).orElseThrow();
@@ -141,10 +165,14 @@ final class ScaleVerticalOperation extends ClusterOperation<ScaleVertical> {
       }
     }
     b.prefix("");
-    b.metadata("publish /hosts", MetadataStep.Action.PUBLISH, "hosts", List.of(HOSTS), ids,
-        false);
-    b.metadata("remove /vertical-scaling-roles", MetadataStep.Action.UNPUBLISH, "scaling",
-        List.of(VERTICAL_SCALING_ROLES), ids, true);
+    b.metadata("publish /hosts", MetadataStep.Action.PUBLISH, "hosts", List.of(HOSTS), ids, false);
+    b.metadata(
+        "remove /vertical-scaling-roles",
+        MetadataStep.Action.UNPUBLISH,
+        "scaling",
+        List.of(VERTICAL_SCALING_ROLES),
+        ids,
+        true);
     b.reload(up, Set.of(HOSTS, VERTICAL_SCALING_ROLES));
     return b.build();
   }

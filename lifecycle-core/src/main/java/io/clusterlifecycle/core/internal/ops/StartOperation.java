@@ -32,8 +32,8 @@ final class StartOperation extends ClusterOperation<StartCluster> {
   /** The plan of a start: the instances, reload, then the start service. */
   static Plan plan(Cluster cluster) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.START);
-    List<Node> stopped = cluster.nodes().stream()
-        .filter(n -> n.state() == NodeState.STOPPED).toList();
+    List<Node> stopped =
+        cluster.nodes().stream().filter(n -> n.state() == NodeState.STOPPED).toList();
     b.startInstances(stopped);
     b.services(RELOAD, stopped, s -> true, FailurePolicy.FAIL, RELOAD);
     b.services(START, stopped, s -> true, FailurePolicy.FAIL, START);

@@ -42,17 +42,21 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
   @Override
   CompletableFuture<Prepared> prepare(Upgrade r, Cluster c, EngineContext ctx) {
     check(r, c);
-    Cluster next = c.toBuilder().spec(ClusterChanges.withSizesOf(r.spec(), c.spec()))
-        .previousSpec(Optional.of(c.spec())).build();
-    return done(new Prepared(next, plan(next, c.state() == ClusterState.STOPPED),
-        Set.of(), Set.of()));
+    Cluster next =
+        c.toBuilder()
+            .spec(ClusterChanges.withSizesOf(r.spec(), c.spec()))
+            .previousSpec(Optional.of(c.spec()))
+            .build();
+    return done(
+        new Prepared(next, plan(next, c.state() == ClusterState.STOPPED), Set.of(), Set.of()));
   }
 
   /** An upgrade asked to roll back on failure rolls back after it failed part-way. */
   @Override
-  public Optional<OperationRequest> followUp(OperationRequest request, Throwable failure,
-      String clusterId, Duration timeout) {
-    if (!cast(request).autoRollback() || !(failure instanceof OperationFailedException f)
+  public Optional<OperationRequest> followUp(
+      OperationRequest request, Throwable failure, String clusterId, Duration timeout) {
+    if (!cast(request).autoRollback()
+        || !(failure instanceof OperationFailedException f)
         || f.operation().refused()) {
       return Optional.empty();
     }
@@ -63,18 +67,35 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
     r.spec().requireValid();
     List<ValidationProblem> p = new ArrayList<>();
     if (!r.spec().name().equals(c.spec().name())) {
-      p.add(ValidationProblem.of("spec.name", "an upgrade moves between versions of app "
-          + c.spec().name() + ", was " + r.spec().name()));
+      p.add(
+          ValidationProblem.of(
+              "spec.name",
+              "an upgrade moves between versions of app "
+                  + c.spec().name()
+                  + ", was "
+                  + r.spec().name()));
     }
     if (r.spec().version().equals(c.spec().version())) {
-      p.add(ValidationProblem.of("spec.version", "cluster " + c.name() + " already runs version "
-          + c.spec().version() + "; give another version"));
+      p.add(
+          ValidationProblem.of(
+              "spec.version",
+              "cluster "
+                  + c.name()
+                  + " already runs version "
+                  + c.spec().version()
+                  + "; give another version"));
     }
     Set<String> now = new TreeSet<>(c.spec().roles().stream().map(RoleSpec::name).toList());
     Set<String> next = new TreeSet<>(r.spec().roles().stream().map(RoleSpec::name).toList());
     if (!now.equals(next)) {
-      p.add(ValidationProblem.of("spec.roles", "an upgrade keeps the roles " + now + ", was "
-          + next + "; add or remove roles with add-role and remove-role"));
+      p.add(
+          ValidationProblem.of(
+              "spec.roles",
+              "an upgrade keeps the roles "
+                  + now
+                  + ", was "
+                  + next
+                  + "; add or remove roles with add-role and remove-role"));
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "upgrade request for " + c.name());
@@ -92,8 +113,13 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
       b.replaceImages(cluster.nodes(), target);
     } else {
       List<Node> up = up(cluster.nodes());
-      List<Node> parallel = up.stream().filter(n -> target.role(n.role()).orElseThrow()
-          .upgradingPolicy() == ExecutionPolicy.PARALLEL).toList();
+      List<Node> parallel =
+          up.stream()
+              .filter(
+                  n ->
+                      target.role(n.role()).orElseThrow().upgradingPolicy()
+                          == ExecutionPolicy.PARALLEL)
+              .toList();
       List<List<Node>> waves = new ArrayList<>();
       if (!parallel.isEmpty()) {
         waves.add(parallel);
@@ -101,17 +127,26 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
       up.stream().filter(n -> !parallel.contains(n)).forEach(n -> waves.add(List.of(n)));
       for (List<Node> wave : waves) {
         b.prefix(waves.size() == 1 ? "" : wave == parallel ? "parallel roles" : wave.get(0).id());
-        b.services(STOP, wave, s -> true, FailurePolicy.FAIL, STOP, cluster::specOf,
-            n -> Map.of());
+        b.services(STOP, wave, s -> true, FailurePolicy.FAIL, STOP, cluster::specOf, n -> Map.of());
         b.replaceImages(wave, target);
-        b.services(RELOAD, wave, s -> true, FailurePolicy.FAIL, RELOAD, n -> target,
+        b.services(RELOAD, wave, s -> true, FailurePolicy.FAIL, RELOAD, n -> target, n -> Map.of());
+        b.services(
+            UPGRADE,
+            wave,
+            s -> !s.postStartService(),
+            FailurePolicy.FAIL,
+            UPGRADE,
+            n -> target,
             n -> Map.of());
-        b.services(UPGRADE, wave, s -> !s.postStartService(), FailurePolicy.FAIL, UPGRADE,
-            n -> target, n -> Map.of());
-        b.services(START, wave, s -> true, FailurePolicy.FAIL, START, n -> target,
+        b.services(START, wave, s -> true, FailurePolicy.FAIL, START, n -> target, n -> Map.of());
+        b.services(
+            UPGRADE,
+            wave,
+            ServiceSpec::postStartService,
+            FailurePolicy.FAIL,
+            "upgrade (post-start)",
+            n -> target,
             n -> Map.of());
-        b.services(UPGRADE, wave, ServiceSpec::postStartService, FailurePolicy.FAIL,
-            "upgrade (post-start)", n -> target, n -> Map.of());
       }
       b.prefix("");
     }

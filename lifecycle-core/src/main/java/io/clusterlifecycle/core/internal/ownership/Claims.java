@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which cluster an operation of this engine is working on: at most one per cluster. A second
- * caller waits for the first, without a thread, until its own deadline. Thread-safe.
+ * Which cluster an operation of this engine is working on: at most one per cluster. A second caller
+ * waits for the first, without a thread, until its own deadline. Thread-safe.
  */
 public final class Claims {
   private final EngineContext ctx;
@@ -38,9 +38,9 @@ public final class Claims {
   }
 
   /**
-   * Makes this caller the only one of this engine running an operation on the cluster, waiting
-   * for the operation under way if there is one; fails with a conflict naming that operation at
-   * the deadline. The scheduler only marks the deadline: the store is read on the executor.
+   * Makes this caller the only one of this engine running an operation on the cluster, waiting for
+   * the operation under way if there is one; fails with a conflict naming that operation at the
+   * deadline. The scheduler only marks the deadline: the store is read on the executor.
    *
    * @return the future of the claim, to {@link #release} when done
    */
@@ -50,21 +50,29 @@ public final class Claims {
     if (running == null) {
       return CompletableFuture.completedFuture(mine);
     }
-    CompletableFuture<Void> timedOut = ctx.after(Duration.between(ctx.clock().instant(),
-        deadline));
-    CompletableFuture<Boolean> freed = running.handle((v, e) -> true)
-        .applyToEither(timedOut.thenApply(v -> false), x -> x);
-    return freed.thenCompose(free -> {
-      if (free) {
-        timedOut.cancel(false);
-        return claim(clusterId, deadline);
-      }
-      return ctx.retrying(() -> ctx.store().get(clusterId))
-          .handle((c, e) -> e != null ? "" : c.flatMap(Cluster::operation).orElse(""))
-          .thenCompose(busyOp -> CompletableFuture.failedFuture(new ConflictException("cluster "
-              + clusterId + " is busy with operation " + busyOp + ", which did not finish"
-              + " within this request's timeout; try again later", busyOp)));
-    });
+    CompletableFuture<Void> timedOut = ctx.after(Duration.between(ctx.clock().instant(), deadline));
+    CompletableFuture<Boolean> freed =
+        running.handle((v, e) -> true).applyToEither(timedOut.thenApply(v -> false), x -> x);
+    return freed.thenCompose(
+        free -> {
+          if (free) {
+            timedOut.cancel(false);
+            return claim(clusterId, deadline);
+          }
+          return ctx.retrying(() -> ctx.store().get(clusterId))
+              .handle((c, e) -> e != null ? "" : c.flatMap(Cluster::operation).orElse(""))
+              .thenCompose(
+                  busyOp ->
+                      CompletableFuture.failedFuture(
+                          new ConflictException(
+                              "cluster "
+                                  + clusterId
+                                  + " is busy with operation "
+                                  + busyOp
+                                  + ", which did not finish"
+                                  + " within this request's timeout; try again later",
+                              busyOp)));
+        });
   }
 
   /** Gives a claim back and lets the next waiter in. */

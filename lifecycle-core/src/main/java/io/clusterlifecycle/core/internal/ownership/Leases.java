@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This engine's ownership of the operations it runs. A lease is renewed every third of its
- * duration on a thread of its own, which does nothing but hand the renewal to the operation's
- * {@link RecordKeeper} (a compare-and-set whose reply it never waits for): no store read, claim
- * or step of an operation can hold a renewal up. Thread-safe.
+ * This engine's ownership of the operations it runs. A lease is renewed every third of its duration
+ * on a thread of its own, which does nothing but hand the renewal to the operation's {@link
+ * RecordKeeper} (a compare-and-set whose reply it never waits for): no store read, claim or step of
+ * an operation can hold a renewal up. Thread-safe.
  */
 public final class Leases implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
@@ -43,11 +43,13 @@ public final class Leases implements AutoCloseable {
     this.duration = duration;
     this.host = host;
     this.owner = host + "/" + pid + "/" + Ids.hex(6);
-    this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lifecycle-lease-renewal");
-      t.setDaemon(true);
-      return t;
-    });
+    this.renewals =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lifecycle-lease-renewal");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** This engine's id, as its leases name it. */
@@ -57,13 +59,13 @@ public final class Leases implements AutoCloseable {
 
   /** A lease of this engine, from now. */
   public Lease lease() {
-    return new Lease(owner, host, pid, clock.instant().plus(duration)
-        .truncatedTo(ChronoUnit.MILLIS));
+    return new Lease(
+        owner, host, pid, clock.instant().plus(duration).truncatedTo(ChronoUnit.MILLIS));
   }
 
   /**
-   * Tells whether an operation is recorded on the cluster and the lease of the engine running
-   * it lapsed.
+   * Tells whether an operation is recorded on the cluster and the lease of the engine running it
+   * lapsed.
    */
   public boolean isInterrupted(Cluster c) {
     return !c.operation().isEmpty() && isLapsedOrMissing(c);
@@ -71,13 +73,15 @@ public final class Leases implements AutoCloseable {
 
   /** Tells whether the cluster's lease is missing, lapsed, or this engine's own. */
   public boolean isOwnOrLapsed(Cluster c) {
-    return c.lease().map(l -> l.owner().equals(owner) || l.isLapsed(clock.instant(), host))
+    return c.lease()
+        .map(l -> l.owner().equals(owner) || l.isLapsed(clock.instant(), host))
         .orElse(true);
   }
 
   /** Tells whether another engine holds a live lease on the cluster. */
   public boolean isHeldByOther(Cluster c) {
-    return c.lease().isPresent() && !c.lease().get().owner().equals(owner)
+    return c.lease().isPresent()
+        && !c.lease().get().owner().equals(owner)
         && !c.lease().get().isLapsed(clock.instant(), host);
   }
 
@@ -86,8 +90,8 @@ public final class Leases implements AutoCloseable {
   }
 
   /**
-   * Renews this engine's lease in the record every third of the lease's duration until the
-   * returned renewal is stopped.
+   * Renews this engine's lease in the record every third of the lease's duration until the returned
+   * renewal is stopped.
    *
    * @param records the writer of the running operation's record
    * @return the renewal, to stop right before the operation's end is written
@@ -95,21 +99,32 @@ public final class Leases implements AutoCloseable {
   public Renewal keepRenewed(RecordKeeper records) {
     AtomicBoolean stopped = new AtomicBoolean();
     long every = Math.max(1, duration.toMillis() / 3);
-    ScheduledFuture<?> ticks = renewals.scheduleAtFixedRate(() -> {
-      try {
-        // a renewal still queued when the end is written must not put the lease back
-        records.update(b -> stopped.get() ? b : b.lease(Optional.of(lease())))
-            .whenComplete((c, e) -> {
-              if (e != null && !stopped.get()) {
-                LOG.warn("could not renew the lease on cluster {}: {}", records.current().id(),
+    ScheduledFuture<?> ticks =
+        renewals.scheduleAtFixedRate(
+            () -> {
+              try {
+                // a renewal still queued when the end is written must not put the lease back
+                records
+                    .update(b -> stopped.get() ? b : b.lease(Optional.of(lease())))
+                    .whenComplete(
+                        (c, e) -> {
+                          if (e != null && !stopped.get()) {
+                            LOG.warn(
+                                "could not renew the lease on cluster {}: {}",
+                                records.current().id(),
+                                Failures.describe(e));
+                          }
+                        });
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "could not renew the lease on cluster {}: {}",
+                    records.current().id(),
                     Failures.describe(e));
               }
-            });
-      } catch (RuntimeException e) {
-        LOG.warn("could not renew the lease on cluster {}: {}", records.current().id(),
-            Failures.describe(e));
-      }
-    }, every, every, TimeUnit.MILLISECONDS);
+            },
+            every,
+            every,
+            TimeUnit.MILLISECONDS);
     return () -> {
       stopped.set(true);
       ticks.cancel(false);

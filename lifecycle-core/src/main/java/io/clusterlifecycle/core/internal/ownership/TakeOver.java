@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds operations whose engine's lease lapsed and recovers them here: once when the engine
- * starts, or in a scan every interval. The scheduler only times the scans; each scan runs on the
- * executor. Thread-safe.
+ * Finds operations whose engine's lease lapsed and recovers them here: once when the engine starts,
+ * or in a scan every interval. The scheduler only times the scans; each scan runs on the executor.
+ * Thread-safe.
  */
 public final class TakeOver {
   private static final Logger LOG = LoggerFactory.getLogger(TakeOver.class);
@@ -31,8 +31,8 @@ public final class TakeOver {
   @FunctionalInterface
   public interface Recoverer {
     /** Recovers the cluster; completes with its record afterwards. */
-    CompletableFuture<Cluster> recover(String clusterId, Duration timeout,
-        Predicate<Cluster> still);
+    CompletableFuture<Cluster> recover(
+        String clusterId, Duration timeout, Predicate<Cluster> still);
   }
 
   private final EngineContext ctx;
@@ -43,8 +43,13 @@ public final class TakeOver {
   private final BooleanSupplier closed;
   private final Set<String> takingOver = ConcurrentHashMap.newKeySet();
 
-  public TakeOver(EngineContext ctx, Leases leases, Claims claims, Recoverer recoverer,
-      Duration timeout, BooleanSupplier closed) {
+  public TakeOver(
+      EngineContext ctx,
+      Leases leases,
+      Claims claims,
+      Recoverer recoverer,
+      Duration timeout,
+      BooleanSupplier closed) {
     this.ctx = ctx;
     this.leases = leases;
     this.claims = claims;
@@ -63,9 +68,11 @@ public final class TakeOver {
     for (Cluster c : clusters) {
       if (leases.isInterrupted(c)) {
         // each on the engine's executor: the builder returns at once, and recoveries overlap
-        started.put(c.id(), CompletableFuture.supplyAsync(
-            () -> recoverer.recover(c.id(), timeout, x -> true), ctx.executor())
-            .thenCompose(f -> f));
+        started.put(
+            c.id(),
+            CompletableFuture.supplyAsync(
+                    () -> recoverer.recover(c.id(), timeout, x -> true), ctx.executor())
+                .thenCompose(f -> f));
       }
     }
     return Map.copyOf(started);
@@ -78,13 +85,18 @@ public final class TakeOver {
    */
   public ScheduledFuture<?> scanEvery(Duration every) {
     long ms = every.toMillis();
-    return ctx.scheduler().scheduleWithFixedDelay(() -> {
-      try {
-        ctx.executor().execute(this::scan);
-      } catch (RejectedExecutionException e) {
-        LOG.debug("executor refused a scan for interrupted operations: {}", e.toString());
-      }
-    }, ms, ms, TimeUnit.MILLISECONDS);
+    return ctx.scheduler()
+        .scheduleWithFixedDelay(
+            () -> {
+              try {
+                ctx.executor().execute(this::scan);
+              } catch (RejectedExecutionException e) {
+                LOG.debug("executor refused a scan for interrupted operations: {}", e.toString());
+              }
+            },
+            ms,
+            ms,
+            TimeUnit.MILLISECONDS);
   }
 
   /** One scan; never throws. */
@@ -98,38 +110,52 @@ public final class TakeOver {
     } catch (RuntimeException e) {
       listed = CompletableFuture.failedFuture(e);
     }
-    listed.whenCompleteAsync((clusters, e) -> {
-      if (e != null) {
-        LOG.warn("could not look for interrupted operations to take over: {}",
-            Failures.describe(e));
-        return;
-      }
-      clusters.forEach(this::takeOver);
-    }, ctx.executor());
+    listed.whenCompleteAsync(
+        (clusters, e) -> {
+          if (e != null) {
+            LOG.warn(
+                "could not look for interrupted operations to take over: {}", Failures.describe(e));
+            return;
+          }
+          clusters.forEach(this::takeOver);
+        },
+        ctx.executor());
   }
 
   private void takeOver(Cluster c) {
-    if (closed.getAsBoolean() || !leases.isInterrupted(c) || claims.isClaimed(c.id())
+    if (closed.getAsBoolean()
+        || !leases.isInterrupted(c)
+        || claims.isClaimed(c.id())
         || !takingOver.add(c.id())) {
       return;
     }
-    LOG.info("taking over operation {} on cluster {} from engine {}", c.operation().orElse(""),
-        c.name(), c.lease().map(Lease::owner).orElse("(none)"));
+    LOG.info(
+        "taking over operation {} on cluster {} from engine {}",
+        c.operation().orElse(""),
+        c.name(),
+        c.lease().map(Lease::owner).orElse("(none)"));
     // another replica may have finished or failed it meanwhile: only while it is still the
     // same interrupted operation
     CompletableFuture<Cluster> recovery;
     try {
-      recovery = recoverer.recover(c.id(), timeout,
-          fresh -> leases.isInterrupted(fresh) && fresh.operation().equals(c.operation()));
+      recovery =
+          recoverer.recover(
+              c.id(),
+              timeout,
+              fresh -> leases.isInterrupted(fresh) && fresh.operation().equals(c.operation()));
     } catch (RuntimeException e) {
       recovery = CompletableFuture.failedFuture(e);
     }
-    recovery.whenComplete((r, f) -> {
-      takingOver.remove(c.id());
-      if (f != null) {
-        LOG.warn("taking over operation {} on cluster {} failed: {}", c.operation().orElse(""),
-            c.name(), Failures.describe(f));
-      }
-    });
+    recovery.whenComplete(
+        (r, f) -> {
+          takingOver.remove(c.id());
+          if (f != null) {
+            LOG.warn(
+                "taking over operation {} on cluster {} failed: {}",
+                c.operation().orElse(""),
+                c.name(),
+                Failures.describe(f));
+          }
+        });
   }
 }

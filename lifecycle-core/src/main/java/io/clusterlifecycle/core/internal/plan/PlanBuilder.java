@@ -36,12 +36,13 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The building blocks every plan is made of: stages of services in run order, metadata changes
- * and per-node resource steps. Assembles stages, numbering them and skipping empty ones.
+ * The building blocks every plan is made of: stages of services in run order, metadata changes and
+ * per-node resource steps. Assembles stages, numbering them and skipping empty ones.
  */
 public final class PlanBuilder {
   /** The standard service names. */
   public static final String INIT = StandardService.INIT.serviceName();
+
   public static final String START = StandardService.START.serviceName();
   public static final String STOP = StandardService.STOP.serviceName();
   public static final String DESTROY = StandardService.DESTROY.serviceName();
@@ -71,32 +72,60 @@ public final class PlanBuilder {
   }
 
   /** Adds a stage of the given steps, each made from the stage number; none: no stage. */
-  public void stage(String name, FailurePolicy policy, boolean always,
-      List<Function<Integer, Step>> steps) {
+  public void stage(
+      String name, FailurePolicy policy, boolean always, List<Function<Integer, Step>> steps) {
     if (steps.isEmpty()) {
       return;
     }
     int number = stages.size() + 1;
-    stages.add(Stage.builder(prefix + name).onFailure(policy).always(always)
-        .addSteps(steps.stream().map(f -> f.apply(number)).toList()).build());
+    stages.add(
+        Stage.builder(prefix + name)
+            .onFailure(policy)
+            .always(always)
+            .addSteps(steps.stream().map(f -> f.apply(number)).toList())
+            .build());
   }
 
   /** Adds a stage per order group of {@code service} on {@code nodes}, specs from the record. */
-  public void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
-      FailurePolicy policy, String label) {
+  public void services(
+      String service,
+      List<Node> nodes,
+      Predicate<ServiceSpec> filter,
+      FailurePolicy policy,
+      String label) {
     services(service, nodes, filter, policy, label, cluster::specOf, n -> Map.of());
   }
 
   /** Adds a stage per order group of {@code service}, each node with its spec and environment. */
-  public void services(String service, List<Node> nodes, Predicate<ServiceSpec> filter,
-      FailurePolicy policy, String label, Function<Node, AppSpec> specOf,
+  public void services(
+      String service,
+      List<Node> nodes,
+      Predicate<ServiceSpec> filter,
+      FailurePolicy policy,
+      String label,
+      Function<Node, AppSpec> specOf,
       Function<Node, Map<String, String>> env) {
-    orderGroups(specOf, service, nodes, filter).forEach((order, group) ->
-        stage(label + " (order " + order + ")", policy, false, group.stream()
-            .map(n -> (Function<Integer, Step>) s -> ServiceStep.builder()
-                .id(id(s, service, n.id())).node(n.id()).role(n.role()).service(service)
-                .order(order).env(env.apply(n)).build())
-            .toList()));
+    orderGroups(specOf, service, nodes, filter)
+        .forEach(
+            (order, group) ->
+                stage(
+                    label + " (order " + order + ")",
+                    policy,
+                    false,
+                    group.stream()
+                        .map(
+                            n ->
+                                (Function<Integer, Step>)
+                                    s ->
+                                        ServiceStep.builder()
+                                            .id(id(s, service, n.id()))
+                                            .node(n.id())
+                                            .role(n.role())
+                                            .service(service)
+                                            .order(order)
+                                            .env(env.apply(n))
+                                            .build())
+                        .toList()));
   }
 
   /** Adds init, start and post-start init of new nodes. */
@@ -115,57 +144,111 @@ public final class PlanBuilder {
   public void preChecks(String service, List<Node> nodes) {
     List<Function<Integer, Step>> steps = new ArrayList<>();
     orderGroups(n -> cluster.spec(), service, nodes, s -> s.preCheck().isPresent())
-        .values().forEach(group -> group.forEach(n -> steps.add(s ->
-            new PreCheckStep(id(s, service + "-pre-check", n.id()), n.id(), n.role(),
-                service))));
+        .values()
+        .forEach(
+            group ->
+                group.forEach(
+                    n ->
+                        steps.add(
+                            s ->
+                                new PreCheckStep(
+                                    id(s, service + "-pre-check", n.id()),
+                                    n.id(),
+                                    n.role(),
+                                    service))));
     stage(service + " pre-check", FailurePolicy.REFUSE, false, steps);
   }
 
   /** Adds a stage of one metadata change; {@code always}: it runs even after a failure. */
-  public void metadata(String name, MetadataStep.Action action, String kind,
-      List<String> sections, List<String> nodeIds, boolean always) {
-    stage(name, FailurePolicy.FAIL, always, List.of(s -> new MetadataStep(
-        id(s, action == MetadataStep.Action.PUBLISH ? "publish" : "unpublish", kind), action,
-        sections, nodeIds)));
+  public void metadata(
+      String name,
+      MetadataStep.Action action,
+      String kind,
+      List<String> sections,
+      List<String> nodeIds,
+      boolean always) {
+    stage(
+        name,
+        FailurePolicy.FAIL,
+        always,
+        List.of(
+            s ->
+                new MetadataStep(
+                    id(s, action == MetadataStep.Action.PUBLISH ? "publish" : "unpublish", kind),
+                    action,
+                    sections,
+                    nodeIds)));
   }
 
-  void perNode(String name, List<Node> nodes, FailurePolicy policy,
-      BiFunction<Integer, Node, Step> step) {
-    stage(name, policy, false, nodes.stream()
-        .map(n -> (Function<Integer, Step>) s -> step.apply(s, n)).toList());
+  void perNode(
+      String name, List<Node> nodes, FailurePolicy policy, BiFunction<Integer, Node, Step> step) {
+    stage(
+        name,
+        policy,
+        false,
+        nodes.stream().map(n -> (Function<Integer, Step>) s -> step.apply(s, n)).toList());
   }
 
   /** Adds the creation of the nodes' resources. */
   public void createResources(List<Node> nodes) {
-    perNode("create resources", nodes, FailurePolicy.FAIL, (s, n) ->
-        new CreateNodeStep(id(s, "create", n.id()), n.id(), n.role()));
+    perNode(
+        "create resources",
+        nodes,
+        FailurePolicy.FAIL,
+        (s, n) -> new CreateNodeStep(id(s, "create", n.id()), n.id(), n.role()));
   }
 
   /** Adds the deletion of the nodes' resources. */
   public void deleteResources(List<Node> nodes, boolean keepVolumes) {
-    perNode("delete resources", nodes, FailurePolicy.FAIL, (s, n) ->
-        new DeleteNodeStep(id(s, "delete", n.id()), n.id(), n.role(), keepVolumes));
+    perNode(
+        "delete resources",
+        nodes,
+        FailurePolicy.FAIL,
+        (s, n) -> new DeleteNodeStep(id(s, "delete", n.id()), n.id(), n.role(), keepVolumes));
   }
 
   /** Adds the resize of the nodes to the sizes of {@code r}. */
   public void resize(List<Node> nodes, Planner.Resize r, String name) {
-    perNode(name, nodes, FailurePolicy.FAIL, (s, n) -> ResizeNodeStep.builder()
-        .id(id(s, "resize", n.id())).node(n.id()).role(n.role()).cpu(r.cpu()).memory(r.memory())
-        .volumeSize(n.volumeSize() == 0 ? 0 : r.volumeSize()).build());
+    perNode(
+        name,
+        nodes,
+        FailurePolicy.FAIL,
+        (s, n) ->
+            ResizeNodeStep.builder()
+                .id(id(s, "resize", n.id()))
+                .node(n.id())
+                .role(n.role())
+                .cpu(r.cpu())
+                .memory(r.memory())
+                .volumeSize(n.volumeSize() == 0 ? 0 : r.volumeSize())
+                .build());
   }
 
   /** Adds the replacement of the nodes' images by those of {@code target}. */
   public void replaceImages(List<Node> nodes, AppSpec target) {
-    perNode("replace images", nodes, FailurePolicy.FAIL, (s, n) -> ReplaceImageStep.builder()
-        .id(id(s, "image", n.id())).node(n.id()).role(n.role())
-        .image(target.role(n.role()).flatMap(RoleSpec::image).orElse(""))
-        .version(target.version()).build());
+    perNode(
+        "replace images",
+        nodes,
+        FailurePolicy.FAIL,
+        (s, n) ->
+            ReplaceImageStep.builder()
+                .id(id(s, "image", n.id()))
+                .node(n.id())
+                .role(n.role())
+                .image(target.role(n.role()).flatMap(RoleSpec::image).orElse(""))
+                .version(target.version())
+                .build());
   }
 
   /** Publishes the new version and, on a running cluster, reloads the nodes watching it. */
   public void publishVersion(boolean stopped) {
-    metadata("publish /cluster", MetadataStep.Action.PUBLISH, "cluster",
-        List.of(Planner.CLUSTER), List.of(), false);
+    metadata(
+        "publish /cluster",
+        MetadataStep.Action.PUBLISH,
+        "cluster",
+        List.of(Planner.CLUSTER),
+        List.of(),
+        false);
     if (!stopped) {
       reload(up(cluster.nodes()), Set.of(Planner.CLUSTER));
     }
@@ -173,28 +256,38 @@ public final class PlanBuilder {
 
   /** Adds the stop of the nodes' instances. */
   public void stopInstances(List<Node> nodes) {
-    perNode("stop instances", nodes, FailurePolicy.FAIL, (s, n) ->
-        new StopNodeStep(id(s, "stop-instance", n.id()), n.id(), n.role()));
+    perNode(
+        "stop instances",
+        nodes,
+        FailurePolicy.FAIL,
+        (s, n) -> new StopNodeStep(id(s, "stop-instance", n.id()), n.id(), n.role()));
   }
 
   /** Adds the start of the nodes' instances. */
   public void startInstances(List<Node> nodes) {
-    perNode("start instances", nodes, FailurePolicy.FAIL, (s, n) ->
-        new StartNodeStep(id(s, "start-instance", n.id()), n.id(), n.role()));
+    perNode(
+        "start instances",
+        nodes,
+        FailurePolicy.FAIL,
+        (s, n) -> new StartNodeStep(id(s, "start-instance", n.id()), n.id(), n.role()));
   }
 
   /** The commands that take nodes down before their resources go (docs/design.md). */
   public void teardown(List<Node> up, boolean force) {
     FailurePolicy onCommandFailure = force ? FailurePolicy.WARN : FailurePolicy.FAIL;
-    services(DESTROY, up, s -> !s.postStopService(), force ? FailurePolicy.WARN
-        : FailurePolicy.REFUSE, "destroy (guard)");
+    services(
+        DESTROY,
+        up,
+        s -> !s.postStopService(),
+        force ? FailurePolicy.WARN : FailurePolicy.REFUSE,
+        "destroy (guard)");
     services(STOP, up, s -> true, onCommandFailure, STOP);
     services(DESTROY, up, ServiceSpec::postStopService, onCommandFailure, DESTROY);
   }
 
   /** Runs {@code batch} for each batch of {@code batchSize} nodes, waiting between batches. */
-  public void inBatches(List<Node> nodes, int batchSize, Duration period,
-      Consumer<List<Node>> batch) {
+  public void inBatches(
+      List<Node> nodes, int batchSize, Duration period, Consumer<List<Node>> batch) {
     int size = batchSize <= 0 ? Math.max(1, nodes.size()) : batchSize;
     int count = (nodes.size() + size - 1) / size;
     for (int i = 0; i < count; i++) {
@@ -208,7 +301,10 @@ public final class PlanBuilder {
   }
 
   void wait(Duration period) {
-    stage("wait " + period.toMillis() + " ms", FailurePolicy.FAIL, false,
+    stage(
+        "wait " + period.toMillis() + " ms",
+        FailurePolicy.FAIL,
+        false,
         List.of(s -> new WaitStep(id(s, "wait", "batch"), period)));
   }
 
@@ -220,11 +316,14 @@ public final class PlanBuilder {
   /**
    * The nodes of one service in run order, with each node's service taken from the spec of the
    * version it runs at that point of the plan: nodes whose role defines the service and passes
-   * {@code filter}, the first {@code nodes_to_execute_on} of each role by index, grouped by
-   * order, ascending.
+   * {@code filter}, the first {@code nodes_to_execute_on} of each role by index, grouped by order,
+   * ascending.
    */
-  static TreeMap<Integer, List<Node>> orderGroups(Function<Node, AppSpec> specOf, String service,
-      List<Node> nodes, Predicate<ServiceSpec> filter) {
+  static TreeMap<Integer, List<Node>> orderGroups(
+      Function<Node, AppSpec> specOf,
+      String service,
+      List<Node> nodes,
+      Predicate<ServiceSpec> filter) {
     Map<String, List<Node>> byRole = new LinkedHashMap<>();
     Map<String, Integer> orderOf = new LinkedHashMap<>();
     List<Node> sorted = nodes.stream().sorted(Comparator.comparingInt(Node::index)).toList();
@@ -243,17 +342,27 @@ public final class PlanBuilder {
     }
     // roles in the order of the spec, so that a group lists its nodes by role, then index
     List<String> roleOrder = new ArrayList<>();
-    sorted.forEach(n -> specOf.apply(n).roles().forEach(r -> {
-      if (!roleOrder.contains(r.name())) {
-        roleOrder.add(r.name());
-      }
-    }));
+    sorted.forEach(
+        n ->
+            specOf
+                .apply(n)
+                .roles()
+                .forEach(
+                    r -> {
+                      if (!roleOrder.contains(r.name())) {
+                        roleOrder.add(r.name());
+                      }
+                    }));
     TreeMap<Integer, List<Node>> groups = new TreeMap<>();
     byRole.entrySet().stream()
-        .sorted(Comparator.comparingInt(e -> roleOrder.indexOf(e.getKey()
-            .substring(e.getKey().indexOf('/') + 1))))
-        .forEach(e -> groups.computeIfAbsent(orderOf.get(e.getKey()), k -> new ArrayList<>())
-            .addAll(e.getValue()));
+        .sorted(
+            Comparator.comparingInt(
+                e -> roleOrder.indexOf(e.getKey().substring(e.getKey().indexOf('/') + 1))))
+        .forEach(
+            e ->
+                groups
+                    .computeIfAbsent(orderOf.get(e.getKey()), k -> new ArrayList<>())
+                    .addAll(e.getValue()));
     return groups;
   }
 
@@ -275,8 +384,7 @@ public final class PlanBuilder {
 
   /** The running nodes among {@code nodes}. */
   public static List<Node> up(List<Node> nodes) {
-    return nodes.stream().filter(n -> n.state() == NodeState.RUNNING)
-        .toList();
+    return nodes.stream().filter(n -> n.state() == NodeState.RUNNING).toList();
   }
 
   /** The id of a step: stage number, kind and subject. */
@@ -287,6 +395,7 @@ public final class PlanBuilder {
   /** The nodes that run a service, in run order, before batching. */
   public static List<Node> selected(Cluster cluster, String service, List<Node> nodes) {
     return orderGroups(cluster::specOf, service, nodes, s -> true).values().stream()
-        .flatMap(List::stream).toList();
+        .flatMap(List::stream)
+        .toList();
   }
 }

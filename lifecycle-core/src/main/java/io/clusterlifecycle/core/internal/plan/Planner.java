@@ -9,10 +9,10 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * What the plans of several operation types share: the metadata sections they publish, the
- * resize of a vertical scaling and the run order of a service (docs/design.md). Each operation
- * class computes its own plan from {@link PlanBuilder}'s blocks; plans are pure and
- * deterministic: the same record and arguments give the same plan.
+ * What the plans of several operation types share: the metadata sections they publish, the resize
+ * of a vertical scaling and the run order of a service (docs/design.md). Each operation class
+ * computes its own plan from {@link PlanBuilder}'s blocks; plans are pure and deterministic: the
+ * same record and arguments give the same plan.
  */
 public final class Planner {
   /** The node action that stops and starts instances, for roles that define no such service. */
@@ -20,14 +20,19 @@ public final class Planner {
 
   /** Metadata sections (docs/design.md). */
   public static final String HOSTS = "hosts";
+
   /** Hosts being added. */
   public static final String ADDING_HOSTS = "adding-hosts";
+
   /** Hosts being deleted. */
   public static final String DELETING_HOSTS = "deleting-hosts";
+
   /** Roles being resized. */
   public static final String VERTICAL_SCALING_ROLES = "vertical-scaling-roles";
+
   /** The cluster's identity and app version. */
   public static final String CLUSTER = "cluster";
+
   /** The primary node of each role that can be promoted. */
   public static final String PRIMARY = "primary";
 
@@ -46,11 +51,11 @@ public final class Planner {
 
   /**
    * The nodes of one service in run order (docs/design.md): nodes whose role defines the service
-   * and passes {@code filter}, the first {@code nodes_to_execute_on} of each role by index,
-   * grouped by order, ascending.
+   * and passes {@code filter}, the first {@code nodes_to_execute_on} of each role by index, grouped
+   * by order, ascending.
    */
-  public static TreeMap<Integer, List<Node>> orderGroups(AppSpec spec, String service,
-      List<Node> nodes, Predicate<ServiceSpec> filter) {
+  public static TreeMap<Integer, List<Node>> orderGroups(
+      AppSpec spec, String service, List<Node> nodes, Predicate<ServiceSpec> filter) {
     return PlanBuilder.orderGroups(n -> spec, service, nodes, filter);
   }
 
