@@ -2,6 +2,7 @@ package io.clusterlifecycle.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.error.ConflictException;
@@ -128,18 +129,24 @@ class RecoverTest {
     // B scans every 20 ms on a clock of its own: nothing happens while A's lease holds
     VirtualClock clock = VirtualClock.at(java.time.Instant.now());
     LifecycleEngine b = h.engine(x -> x.clock(clock).takeOverInterrupted(Duration.ofMillis(20)));
-    Thread.sleep(300);
-    assertThat(runs("start", "demo-worker-1")).isOne();
-    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.DEPLOYING);
+    await("nothing while A's lease holds")
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                runs("start", "demo-worker-1") == 1
+                    && h.engine.get("demo").state() == ClusterState.DEPLOYING);
 
     // past the lease, a scan takes the operation over and finishes it, once
     clock.advance(Duration.ofSeconds(6));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (h.engine.get("demo").state() != ClusterState.RUNNING) {
-      assertThat(System.nanoTime()).as("taken over within 10 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-    Thread.sleep(200);
+    await("taken over within 10 s")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> h.engine.get("demo").state() == ClusterState.RUNNING);
+    await("taken over once")
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> runs("start", "demo-worker-1") == 2);
     Cluster c = h.engine.get("demo");
     assertThat(c.lease()).isEmpty();
     assertThat(c.nodes()).allSatisfy(n -> assertThat(h.resources.createCount(n.id())).isOne());
