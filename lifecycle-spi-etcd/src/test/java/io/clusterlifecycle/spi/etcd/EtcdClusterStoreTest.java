@@ -104,7 +104,11 @@ class EtcdClusterStoreTest {
             .toCompletableFuture()
             .join();
     assertThat(b.get("c1").toCompletableFuture().join()).contains(written);
-    Thread.sleep(4_000);
+    await("engine-a's lease holds past its recorded 3 s expiry")
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> !lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()));
     Cluster read = b.get("c1").toCompletableFuture().join().orElseThrow();
     assertThat(lapsed(read)).as("engine-a's etcd lease is kept alive by its store").isFalse();
     assertThat(b.list().toCompletableFuture().join())
@@ -148,10 +152,11 @@ class EtcdClusterStoreTest {
     // engine-a's process dies: its keep-alives stop, nothing revokes its lease
     Instant died = Instant.now();
     dying.close();
-    Thread.sleep(1_000);
-    assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()))
-        .as("1 s after its death, etcd still holds engine-a's lease (TTL 8 s)")
-        .isFalse();
+    await("1 s after its death, etcd still holds engine-a's lease (TTL 8 s)")
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !lapsed(b.get("c1").toCompletableFuture().join().orElseThrow()));
     // the lease was granted for the record's 8 s; the record lapses when etcd expires it
     await("engine-a's lease lapses within 20 s of its death")
         .atMost(Duration.ofSeconds(20).minus(Duration.between(died, Instant.now())))

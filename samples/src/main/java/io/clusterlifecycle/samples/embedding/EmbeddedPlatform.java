@@ -82,31 +82,22 @@ public final class EmbeddedPlatform {
    */
   public static Tour run(Path home) {
     List<Step> steps = new ArrayList<>();
-    AppSpec zk =
-        AppSpec.builder("zookeeper", "3.8.4")
-            .role(
-                "zk",
-                r ->
-                    r.count(3)
-                        .maxNodes(9)
-                        .cpu(2)
-                        .memory(1024)
-                        .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
-                        .service("init", "mkdir -p data && echo \"$LC_NODE_ID\" > data/myid")
-                        .service("start", s -> s.cmd("echo started > zk.state").order(1))
-                        .service("stop", "echo stopped > zk.state")
-                        .service("backup", "cp data/myid \"$LC_BACKUP_DIR\"/"))
-            .build(); // validates everything, reports every problem
+    // spotless:off - kept as compact as the README's example, which is these lines
+    AppSpec zk = AppSpec.builder("zookeeper", "3.8.4")
+        .role("zk", r -> r.count(3).maxNodes(9).cpu(2).memory(1024)
+            .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+            .service("init", "mkdir -p data && echo \"$LC_NODE_ID\" > data/myid")
+            .service("start", s -> s.cmd("echo started > zk.state").order(1))
+            .service("stop", "echo stopped > zk.state")
+            .service("backup", "cp data/myid \"$LC_BACKUP_DIR\"/"))
+        .build();                                   // validates everything, reports every problem
 
-    try (LocalInfrastructure local = LocalInfrastructure.open(home); // nodes: home/nodes/*
-        Lifecycle lifecycle =
-            LifecycleEngine.builder()
-                .resourceProvider(local.resources())
-                .commandExecutor(local.commands())
-                .metadataStore(local.metadata())
-                .clusterStore(local.store())
-                .eventListener(event -> LOG.info("{}", JsonLinesTrace.line(event)))
-                .build()) {
+    try (LocalInfrastructure local = LocalInfrastructure.open(home);    // nodes: home/nodes/*
+         Lifecycle lifecycle = LifecycleEngine.builder()
+             .resourceProvider(local.resources()).commandExecutor(local.commands())
+             .metadataStore(local.metadata()).clusterStore(local.store())
+             .eventListener(event -> LOG.info("{}", JsonLinesTrace.line(event))).build()) {
+      // spotless:on
       // resources, metadata, then init and start, each in parallel on the nodes of one order
       lifecycle.create(CreateCluster.builder(zk, "zk1").build());
       steps.add(Step.of("create", lifecycle.get("zk1")));
