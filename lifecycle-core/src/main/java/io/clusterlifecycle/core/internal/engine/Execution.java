@@ -18,6 +18,7 @@ import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.Futures;
 import io.clusterlifecycle.core.internal.exec.Ids;
+import io.clusterlifecycle.core.internal.exec.JournalState;
 import io.clusterlifecycle.core.internal.exec.OperationRunner;
 import io.clusterlifecycle.core.internal.exec.RecordKeeper;
 import io.clusterlifecycle.core.internal.ops.OperationHandler;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -145,7 +145,7 @@ public final class Execution {
         .handle(
             (s, e) -> {
               if (e == null) {
-                return run(p, s.op(), s.held(), deadline, Set.of(), mine);
+                return run(p, s.op(), s.held(), deadline, JournalState.FIRST_RUN, mine);
               }
               Throwable cause = Failures.cause(e);
               if (!(cause instanceof VersionConflictException)) {
@@ -199,14 +199,14 @@ public final class Execution {
    * Runs (or resumes) an operation whose records say it is under way and whose record {@code held}
    * holds, then stops renewing the lease, records its end and releases the claim.
    *
-   * @param done ids of the steps the journal shows as succeeded
+   * @param journal what the journal says of the steps (a first run: nothing)
    */
   public CompletableFuture<Operation> run(
       Prepared p,
       Operation op,
       Held held,
       Instant deadline,
-      Set<String> done,
+      JournalState journal,
       CompletableFuture<Void> mine) {
     RecordKeeper records = held.records();
     Duration left = Duration.between(ctx.clock().instant(), deadline);
@@ -215,7 +215,7 @@ public final class Execution {
     }
     Duration timeout = left;
     return Futures.call(
-            () -> new OperationRunner(ctx, op.plan(), op.id(), records, done).run(timeout))
+            () -> new OperationRunner(ctx, op.plan(), op.id(), records, journal).run(timeout))
         .thenComposeAsync(result -> finish(p, op, records, result, held::release), ctx.executor())
         .whenComplete(
             (o, e) -> {

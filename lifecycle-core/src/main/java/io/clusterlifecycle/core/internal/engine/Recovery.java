@@ -14,12 +14,12 @@ import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.plan.Step;
-import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
+import io.clusterlifecycle.core.internal.exec.JournalState;
 import io.clusterlifecycle.core.internal.exec.OperationRunner;
 import io.clusterlifecycle.core.internal.exec.RecordKeeper;
 import io.clusterlifecycle.core.internal.ops.Prepared;
@@ -28,10 +28,7 @@ import io.clusterlifecycle.core.internal.ownership.Leases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -195,24 +192,15 @@ public final class Recovery {
     Operation op = interrupted.get();
     return store
         .call(() -> ctx.store().journal(op.id()))
-        .thenCompose(journal -> resume(c, op, succeeded(journal), deadline, mine));
-  }
-
-  private static Set<String> succeeded(List<JournalEntry> journal) {
-    Map<String, JournalEntry.Status> last = new HashMap<>();
-    journal.forEach(e -> last.put(e.stepId(), e.status()));
-    Set<String> done = new HashSet<>();
-    last.forEach(
-        (step, status) -> {
-          if (status == JournalEntry.Status.SUCCEEDED) {
-            done.add(step);
-          }
-        });
-    return done;
+        .thenCompose(journal -> resume(c, op, JournalState.of(journal), deadline, mine));
   }
 
   private CompletableFuture<Void> resume(
-      Cluster c, Operation op, Set<String> done, Instant deadline, CompletableFuture<Void> mine) {
+      Cluster c,
+      Operation op,
+      JournalState journal,
+      Instant deadline,
+      CompletableFuture<Void> mine) {
     Plan plan = op.plan();
     Set<String> created = stepNodes(plan, CreateNodeStep.class);
     List<Node> recreate =
@@ -285,7 +273,7 @@ public final class Recovery {
                                 .operation(op.id(), op.type())
                                 .message(
                                     "resumed: "
-                                        + done.size()
+                                        + journal.done().size()
                                         + " of "
                                         + resumedPlan.steps().count()
                                         + " steps already done"));
@@ -293,7 +281,7 @@ public final class Recovery {
                           execution.emitState(running, op.id(), op.type(), from, active);
                         }
                         return execution
-                            .run(p, resumed, held, deadline, done, mine)
+                            .run(p, resumed, held, deadline, journal, mine)
                             .thenApply(o -> (Void) null);
                       })
                   .whenComplete((v, e) -> held.release());

@@ -53,17 +53,22 @@ public final class OperationRunner {
   private volatile boolean timedOut;
 
   /**
-   * @param done ids of steps the journal shows as succeeded: a resumed operation skips them
+   * @param journal what the journal says of the steps: a resumed operation skips the steps done and
+   *     fences the commands of those in doubt
    */
   public OperationRunner(
-      EngineContext ctx, Plan plan, String operationId, RecordKeeper records, Set<String> done) {
+      EngineContext ctx,
+      Plan plan,
+      String operationId,
+      RecordKeeper records,
+      JournalState journal) {
     this.ctx = ctx;
     this.plan = plan;
     this.operationId = operationId;
     this.type = plan.type();
     this.records = records;
-    this.done = Set.copyOf(done);
-    this.steps = new StepRunner(ctx, plan, operationId, records);
+    this.done = journal.done();
+    this.steps = new StepRunner(ctx, plan, operationId, records, journal.inDoubt());
     this.journal = new JournalWriter(batch -> ctx.retrying(() -> ctx.store().appendJournal(batch)));
   }
 

@@ -53,11 +53,18 @@ final class StepRunner {
   private final String operationId;
   private final OperationType type;
   private final RecordKeeper records;
+  private final Set<String> inDoubt;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final List<String> keptVolumes = new ArrayList<>();
   private volatile boolean cancelled;
 
-  StepRunner(EngineContext ctx, Plan plan, String operationId, RecordKeeper records) {
+  /**
+   * @param inDoubt ids of the steps an earlier run started without finishing: their commands are
+   *     fenced before they run again
+   */
+  StepRunner(
+      EngineContext ctx, Plan plan, String operationId, RecordKeeper records, Set<String> inDoubt) {
+    this.inDoubt = Set.copyOf(inDoubt);
     this.ctx = ctx;
     this.plan = plan;
     this.operationId = operationId;
@@ -98,6 +105,7 @@ final class StepRunner {
                               + records.current().specOf(node).version()));
       return command(
           stage,
+          s,
           node,
           s.service(),
           s.service(),
@@ -111,6 +119,7 @@ final class StepRunner {
       String label = s.service() + ".pre_check";
       return command(
           stage,
+          s,
           node,
           label,
           label,
@@ -266,6 +275,7 @@ final class StepRunner {
 
   private CompletableFuture<Void> command(
       Stage stage,
+      Step step,
       Node node,
       String service,
       String label,
@@ -311,16 +321,20 @@ final class StepRunner {
             .script(script)
             .environment(env)
             .timeout(timeout)
+            .runKey(operationId + "/" + step.id())
             .build();
     AtomicReference<CompletableFuture<CommandResult>> attempt = new AtomicReference<>();
     CompletableFuture<CommandResult> run =
-        ctx.retrying(
-            () -> {
-              CompletableFuture<CommandResult> f =
-                  track(ctx.commands().run(request).toCompletableFuture());
-              attempt.set(f);
-              return f;
-            });
+        fence(step, request)
+            .thenCompose(
+                fenced ->
+                    ctx.retrying(
+                        () -> {
+                          CompletableFuture<CommandResult> f =
+                              track(ctx.commands().run(request).toCompletableFuture());
+                          attempt.set(f);
+                          return f;
+                        }));
     ScheduledFuture<?> backstop =
         ctx.scheduler()
             .schedule(
@@ -360,6 +374,29 @@ final class StepRunner {
           }
           return null;
         });
+  }
+
+  /**
+   * Before a command that an earlier run of the operation started runs again, makes the executor
+   * prove that run gone (docs/design.md §5.8): two runs of one step never overlap.
+   */
+  private CompletableFuture<Void> fence(Step step, CommandRequest request) {
+    if (!inDoubt.contains(step.id())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return ctx.retrying(
+            () ->
+                track(ctx.commands().fence(request.node(), request.runKey()).toCompletableFuture()))
+        .exceptionally(
+            e -> {
+              throw new StepFailedException(
+                  "cannot make sure that the earlier run of "
+                      + request.service()
+                      + " on "
+                      + request.node().ref().nodeId()
+                      + " has ended, so it is not run again: "
+                      + Failures.describe(e));
+            });
   }
 
   private static String tail(CommandResult r) {
