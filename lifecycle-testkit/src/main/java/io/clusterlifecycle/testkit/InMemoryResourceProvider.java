@@ -79,12 +79,21 @@ public final class InMemoryResourceProvider implements ResourceProvider {
       Collections.synchronizedMap(new EnumMap<>(Method.class));
   private volatile Duration defaultLatency = Duration.ZERO;
 
+  private final java.util.OptionalInt maxNodes;
+
   private InMemoryResourceProvider(Builder builder) {
+    this.maxNodes = builder.maxNodes;
     this.clock = builder.clock;
     this.scheduler = builder.scheduler;
     for (Method m : Method.values()) {
       faults.put(m, new Faults<>());
     }
+  }
+
+  /** The capacity set with {@link Builder#maxNodes(int)}, or empty. */
+  @Override
+  public java.util.OptionalInt maxNodes() {
+    return maxNodes;
   }
 
   /**
@@ -686,6 +695,7 @@ public final class InMemoryResourceProvider implements ResourceProvider {
    * Clock#systemUTC()}, no scheduler.
    */
   public static final class Builder {
+    private java.util.OptionalInt maxNodes = java.util.OptionalInt.empty();
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
 
@@ -700,6 +710,22 @@ public final class InMemoryResourceProvider implements ResourceProvider {
      */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the capacity the provider states through {@link #maxNodes()}; it does not refuse creates
+     * beyond it (the engine is expected to). Default: none stated.
+     *
+     * @param value the most nodes, {@code >= 1}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code value < 1}
+     */
+    public Builder maxNodes(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxNodes must be >= 1, was " + value);
+      }
+      this.maxNodes = java.util.OptionalInt.of(value);
       return this;
     }
 

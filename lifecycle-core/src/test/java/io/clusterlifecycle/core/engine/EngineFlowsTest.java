@@ -596,7 +596,7 @@ class EngineFlowsTest {
             () ->
                 h.engine.create(
                     CreateCluster.builder(spec(r -> {}), "other").count("ghost", 1).build()))
-        .isInstanceOf(NotFoundException.class);
+        .isInstanceOf(ValidationException.class);
     assertThat(h.engine.list(io.clusterlifecycle.api.model.ClusterQuery.all())).hasSize(1);
   }
 }

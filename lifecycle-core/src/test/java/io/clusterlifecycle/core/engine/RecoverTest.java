@@ -90,6 +90,25 @@ class RecoverTest {
   }
 
   @Test
+  void aRecoverThatLosesTheRaceForTheRecord_saysAnotherEngineIsRecoveringIt() {
+    h.commands.on("start").forNode("demo-worker-2").exit(3).times(1);
+    assertThatThrownBy(this::create).isInstanceOf(OperationFailedException.class);
+    Cluster failed = h.engine.get("demo");
+    // another engine's resume claim lands between this one's read and its compare-and-set
+    h.store.failPut(
+        c -> c.state() == ClusterState.DEPLOYING,
+        new io.clusterlifecycle.api.spi.VersionConflictException(
+            failed.id(), failed.version(), failed.version() + 1));
+
+    assertThatThrownBy(() -> h.engine.recover("demo", LONG))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("another engine is recovering cluster demo")
+        .hasMessageNotContaining("expected version");
+    h.store.clearFaults();
+    assertThat(h.engine.recover("demo", LONG).state()).isEqualTo(ClusterState.RUNNING);
+  }
+
+  @Test
   void failedNodeCreation_recover_deletesAndRecreatesThatNode() {
     h.resources.failCreate("demo-worker-3", new IllegalStateException("no capacity")).times(1);
     assertThatThrownBy(this::create).isInstanceOf(OperationFailedException.class);

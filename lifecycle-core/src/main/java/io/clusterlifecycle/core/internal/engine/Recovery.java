@@ -159,9 +159,12 @@ public final class Recovery {
                   i >= 0 && failed.isEmpty() && c.state().isFailed();
                   i--) {
                 Operation o = ops.get(i);
-                if (o.state() == OperationState.FAILED
-                    && !o.refused()
-                    && o.type().failureState() == c.state()) {
+                // a cancelled operation that had claimed the cluster (it is in its history) may be
+                // resumed too; one cancelled before it started changed nothing
+                boolean resumable =
+                    o.state() == OperationState.FAILED
+                        || (o.state() == OperationState.CANCELLED && c.history().contains(o.id()));
+                if (resumable && !o.refused() && o.type().failureState() == c.state()) {
                   failed = Optional.of(o);
                 }
               }
@@ -259,6 +262,17 @@ public final class Recovery {
     Plan resumedPlan = plan;
     return store
         .put(b.build())
+        .exceptionallyCompose(
+            e ->
+                CompletableFuture.failedFuture(
+                    Failures.cause(e)
+                            instanceof io.clusterlifecycle.api.spi.VersionConflictException
+                        ? new ConflictException(
+                            "another engine is recovering cluster "
+                                + c.name()
+                                + " (it changed the record first); wait for it, then look again",
+                            op.id())
+                        : Failures.cause(e)))
         .thenCompose(
             running -> {
               Execution.Held held = execution.hold(running);
@@ -302,7 +316,12 @@ public final class Recovery {
             stepNodes(op.plan(), DeleteNodeStep.class));
     OperationRunner.Result result =
         new OperationRunner.Result(
-            op.error().orElse(""), op.refused(), false, op.warnings(), op.keptVolumes());
+            op.error().orElse(""),
+            op.refused(),
+            false,
+            op.warnings(),
+            op.keptVolumes(),
+            op.state() == OperationState.CANCELLED);
     return execution
         .finish(p, op, new RecordKeeper(ctx, c), result, () -> {})
         .handle((o, e) -> e == null ? null : Failures.cause(e))

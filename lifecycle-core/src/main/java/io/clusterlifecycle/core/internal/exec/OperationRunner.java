@@ -33,7 +33,8 @@ public final class OperationRunner {
       boolean refused,
       boolean timedOut,
       List<String> warnings,
-      List<String> keptVolumes) {
+      List<String> keptVolumes,
+      boolean cancelled) {
     public boolean succeeded() {
       return error.isEmpty();
     }
@@ -51,6 +52,7 @@ public final class OperationRunner {
   private String error = "";
   private boolean refused;
   private volatile boolean timedOut;
+  private volatile boolean cancelled;
 
   /**
    * @param journal what the journal says of the steps: a resumed operation skips the steps done and
@@ -101,7 +103,8 @@ public final class OperationRunner {
                                 refused,
                                 timedOut,
                                 List.copyOf(warnings),
-                                steps.keptVolumes());
+                                steps.keptVolumes(),
+                                cancelled);
                           }
                         }));
   }
@@ -114,6 +117,17 @@ public final class OperationRunner {
             + timeout.toSeconds()
             + " s; the journal can be resumed with recover",
         false);
+    steps.cancelAll();
+  }
+
+  /**
+   * Cancels the run (docs/design.md §7.8): no step is launched from now on, not even a finally
+   * stage's, and the calls in flight are cancelled, which kills their commands. The run ends with
+   * {@code why} as its error and {@link Result#cancelled()} set. Idempotent.
+   */
+  public void cancel(String why) {
+    cancelled = true;
+    fail(why, false);
     steps.cancelAll();
   }
 
@@ -176,7 +190,7 @@ public final class OperationRunner {
       all.add(
           permit.thenCompose(
               p -> {
-                if ((!launchedWithStage && stopped.get()) || timedOut) {
+                if ((!launchedWithStage && stopped.get()) || timedOut || cancelled) {
                   if (holdsSlot) {
                     ctx.limiter().release();
                   }

@@ -296,19 +296,7 @@ final class StepRunner {
     env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
     env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
     env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
-    NodeResource resource =
-        NodeResource.builder()
-            .ref(new NodeRef(cluster.id(), node.id()))
-            .role(node.role())
-            .instanceId(node.instanceId().orElse(""))
-            .address(node.address().orElse(""))
-            .cpu(node.cpu())
-            .memory(node.memory())
-            .volumeSize(node.volumeSize())
-            .image(node.image())
-            .running(true)
-            .tags(Map.of())
-            .build();
+    NodeResource resource = NodeResources.of(cluster.id(), node);
     emit(
         LifecycleEvent.builder(EventType.COMMAND_STARTED)
             .stage(stage.name())
