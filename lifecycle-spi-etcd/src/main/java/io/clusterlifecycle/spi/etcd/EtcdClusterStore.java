@@ -129,7 +129,8 @@ public final class EtcdClusterStore implements ClusterStore {
     this.prefix = b.prefix;
     this.maxTxnOps = b.maxTxnOps;
     this.clock = b.clock;
-    this.calls = new EtcdCalls(b.where() + " under " + prefix, b.requestTimeout);
+    this.calls =
+        new EtcdCalls(b.where() + " under " + prefix, b.requestTimeout, b.accessErrors(prefix));
   }
 
   /**

@@ -73,7 +73,10 @@ public final class EtcdMetadataStore implements MetadataStore {
     this.prefix = b.prefix;
     this.maxTxnOps = b.maxTxnOps;
     this.calls =
-        new EtcdCalls(b.where() + (prefix.isEmpty() ? "" : " under " + prefix), b.requestTimeout);
+        new EtcdCalls(
+            b.where() + (prefix.isEmpty() ? "" : " under " + prefix),
+            b.requestTimeout,
+            b.accessErrors(prefix));
   }
 
   /**
