@@ -759,6 +759,14 @@ public final class JdbcClusterStore implements ClusterStore {
             file != null ? file.toString() : null);
     requireDriver(url, dialect);
     Properties props = dialect.connectionProperties(b.user, b.password);
+    if (b.trustedCa != null) {
+      if (dialect != Dialect.POSTGRESQL) {
+        throw new IllegalStateException(
+            "tls(caFile) is for PostgreSQL; a SQLite store is a local file");
+      }
+      props.setProperty("sslmode", "verify-full");
+      props.setProperty("sslrootcert", b.trustedCa.toAbsolutePath().toString());
+    }
     String connectUrl = url;
     Duration busyTimeout = b.busyTimeout;
     ConnectionPool.Connector connector = () -> connect(connectUrl, props, dialect, busyTimeout);
@@ -974,8 +982,34 @@ public final class JdbcClusterStore implements ClusterStore {
     private String password;
     private int poolSize = DEFAULT_POOL_SIZE;
     private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+    private Path trustedCa;
 
     private Builder() {}
+
+    /**
+     * Connects to PostgreSQL over TLS only, with {@code sslmode=verify-full}: the server's
+     * certificate must be signed by this CA and name the host of the URL, else opening fails with a
+     * {@link JdbcAccessException} ({@link JdbcAccessException.Reason#SERVER_NOT_TRUSTED}). The same
+     * as {@code ?sslmode=verify-full&sslrootcert=CA.pem} in the URL, which must then not set
+     * another {@code sslmode}. See docs/design.md §9.8.
+     *
+     * @param caFile a PEM file of the CA certificates that signed the server's certificate
+     * @return this builder
+     * @throws NullPointerException if {@code caFile} is null
+     * @throws IllegalArgumentException if the file is missing or unreadable
+     */
+    public Builder tls(Path caFile) {
+      Objects.requireNonNull(caFile, "caFile");
+      if (!Files.isReadable(caFile)) {
+        throw new IllegalArgumentException(
+            "the CA certificate file "
+                + caFile
+                + (Files.exists(caFile) ? " is not readable by this process" : " does not exist")
+                + "; give a readable PEM file of the CA that signed the server's certificate");
+      }
+      this.trustedCa = caFile;
+      return this;
+    }
 
     /**
      * Chooses a SQLite file, created with its directories if missing.
@@ -1063,9 +1097,14 @@ public final class JdbcClusterStore implements ClusterStore {
      * Opens the store: connects, checks a SQLite file, creates or migrates the schema.
      *
      * @return the open store; close it when done
-     * @throws IllegalStateException if no database or both kinds were chosen
-     * @throws LifecycleException if the store cannot be opened, saying why and what to do; {@link
-     *     TransientSpiException} if the database was busy or unreachable
+     * @throws IllegalStateException if no database or both kinds were chosen, or {@link #tls(Path)}
+     *     was set for SQLite
+     * @throws IllegalArgumentException if {@link #tls(Path)} was set and the URL sets another
+     *     {@code sslmode}
+     * @throws JdbcAccessException if the database refused the store or its certificate was not
+     *     trusted, saying what to change
+     * @throws LifecycleException if the store cannot be opened otherwise, saying why and what to
+     *     do; {@link TransientSpiException} if the database was busy or unreachable
      */
     public JdbcClusterStore build() {
       if ((file == null) == (url == null)) {
@@ -1073,6 +1112,18 @@ public final class JdbcClusterStore implements ClusterStore {
             file == null
                 ? "choose the database: call sqlite(file) or url(jdbcUrl)"
                 : "choose one database: sqlite(file) or url(jdbcUrl), not both");
+      }
+      if (trustedCa != null && url != null) {
+        int q = url.indexOf('?');
+        String query = q < 0 ? "" : url.substring(q + 1);
+        for (String param : query.split("&")) {
+          if (param.startsWith("sslmode=") && !param.equals("sslmode=verify-full")) {
+            throw new IllegalArgumentException(
+                "the JDBC URL sets "
+                    + param
+                    + " but tls(caFile) asks for sslmode=verify-full; drop sslmode from the URL");
+          }
+        }
       }
       return open(this);
     }
