@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
+import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.StandardService;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.spi.etcd.EtcdAccessException.Reason;
+import io.clusterlifecycle.testkit.InMemoryResourceProvider;
+import io.clusterlifecycle.testkit.ScriptedCommandExecutor;
 import io.clusterlifecycle.testsupport.EtcdServer;
 import io.clusterlifecycle.testsupport.TestCertificates;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -152,6 +160,42 @@ class EtcdTlsAuthIT {
     opened.add(tree);
     join(tree.commit(new MetadataChange(Map.of("/clusters/c1/env/a", "1"), List.of())));
     assertThat(join(tree.get("/clusters/c1"))).isEqualTo(Map.of("/clusters/c1/env/a", "1"));
+  }
+
+  @Test
+  void theEngine_createsAndDeletesACluster_withARoleOnItsPrefixOnly() throws Exception {
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    EtcdClusterStore store = clusterStore(good());
+    List<MetadataChange> seen = new CopyOnWriteArrayList<>();
+    try (EtcdMetadataStore tree =
+            EtcdMetadataStore.builder()
+                .endpoints(EtcdEndpoints.parse(etcd.url()))
+                .security(good())
+                .prefix(prefix + "/tree")
+                .build();
+        AutoCloseable watch = tree.watch("/clusters", seen::add);
+        LifecycleEngine engine =
+            LifecycleEngine.builder()
+                .resourceProvider(InMemoryResourceProvider.builder().scheduler(scheduler).build())
+                .commandExecutor(ScriptedCommandExecutor.builder().scheduler(scheduler).build())
+                .metadataStore(tree)
+                .clusterStore(store)
+                .scheduler(scheduler)
+                .build()) {
+      AppSpec spec =
+          AppSpec.builder("kv", "1")
+              .role("db", r -> r.count(2).service(StandardService.START, s -> s.cmd("db start")))
+              .build();
+      Cluster c = engine.create(CreateCluster.builder(spec, "kv1").build());
+      assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+      assertThat(join(tree.get("/clusters/" + c.id())))
+          .containsEntry("/clusters/" + c.id() + "/cluster/name", "kv1");
+      assertThat(seen).as("the watch under the granted prefix saw the publishes").isNotEmpty();
+      engine.delete(DeleteCluster.of("kv1"));
+      assertThat(join(tree.get("/clusters/" + c.id()))).isEmpty();
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   @Test
