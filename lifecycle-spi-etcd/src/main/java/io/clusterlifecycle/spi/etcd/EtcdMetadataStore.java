@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
  * Builder#requestTimeout(Duration) timeout} fails the stage with {@link
  * io.clusterlifecycle.api.spi.TransientSpiException} (the engine retries it); watches resume by
  * themselves when etcd is back, from the revision they had reached, and start again from the
- * current tree if etcd compacted the revision they had reached.
+ * current tree if etcd compacted the revision they had reached. A refused certificate, a wrong
+ * password or a missing permission on the prefix ({@linkplain Builder#security(EtcdSecurity) TLS
+ * and credentials}, docs/design.md §9.8) fails with {@link EtcdAccessException}, which is not
+ * retried.
  */
 public final class EtcdMetadataStore implements MetadataStore {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataStore.class);

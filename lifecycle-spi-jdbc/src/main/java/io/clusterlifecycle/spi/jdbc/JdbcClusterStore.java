@@ -79,8 +79,14 @@ import org.slf4j.LoggerFactory;
  * VersionConflictException} for a lost compare-and-set, {@link TransientSpiException} for failures
  * worth retrying (SQLite busy or locked beyond the busy timeout; on PostgreSQL a serialization
  * failure, a deadlock, a lost or refused connection), {@link NullPointerException} for a null
- * argument, and otherwise a {@link LifecycleException} saying what to do. A connection that broke
- * is dropped, and the pool opens another for a later call.
+ * argument, {@link JdbcAccessException} when the database refused the store (a wrong password, no
+ * rights) or the store refused the database (its TLS certificate), and otherwise a {@link
+ * LifecycleException} saying what to do. A connection that broke is dropped, and the pool opens
+ * another for a later call.
+ *
+ * <p><b>TLS and credentials.</b> {@link Builder#tls(Path)} connects to PostgreSQL with {@code
+ * sslmode=verify-full} against the given CA (docs/design.md §9.8). Passwords are never logged nor
+ * shown in messages or {@link #toString()}; URLs are shown without their query.
  *
  * <p><b>Threads.</b> Thread-safe. The blocking JDBC work runs on a fixed number of threads the
  * store owns, each using one of as many connections ({@link Builder#poolSize}) of a HikariCP pool.
@@ -180,9 +186,11 @@ public final class JdbcClusterStore implements ClusterStore {
    * @param password the password, or null for none
    * @return the open store
    * @throws NullPointerException if {@code jdbcUrl} is null
-   * @throws LifecycleException if the URL is of no supported database, its driver is missing,
-   *     access is refused or the schema is newer than {@link #SCHEMA_VERSION}; {@link
-   *     TransientSpiException} if the database could not be reached
+   * @throws JdbcAccessException if access is refused or the server's certificate is not trusted,
+   *     saying what to change
+   * @throws LifecycleException if the URL is of no supported database, its driver is missing or the
+   *     schema is newer than {@link #SCHEMA_VERSION}; {@link TransientSpiException} if the database
+   *     could not be reached
    */
   public static JdbcClusterStore open(String jdbcUrl, String user, String password) {
     return builder().url(jdbcUrl).credentials(user, password).build();
