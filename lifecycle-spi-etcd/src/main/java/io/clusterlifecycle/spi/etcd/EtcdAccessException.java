@@ -31,6 +31,7 @@ public final class EtcdAccessException extends LifecycleException {
     PERMISSION_DENIED
   }
 
+  /** What was refused; part of the serialized form. */
   private final Reason reason;
 
   /**

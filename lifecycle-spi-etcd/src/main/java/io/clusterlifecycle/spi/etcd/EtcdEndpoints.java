@@ -90,8 +90,8 @@ public record EtcdEndpoints(List<URI> uris, int maxTxnOps) {
     if (rest.contains("@")) {
       throw invalid(
           address,
-          "it must not hold a user or password; give them as the store's credentials (the "
-              + "command line reads the password from LIFECYCLE_ETCD_PASSWORD)");
+          "it must not hold a user or password; give them apart, as the store's credentials "
+              + "(EtcdSecurity)");
     }
     int maxTxnOps = EtcdMetadataStore.DEFAULT_MAX_TXN_OPS;
     int query = rest.indexOf('?');
@@ -161,7 +161,6 @@ public record EtcdEndpoints(List<URI> uris, int maxTxnOps) {
    * connect(EtcdSecurity.NONE)}.
    *
    * @return a new client; the caller closes it
-   * @throws EtcdAccessException as {@link #connect(EtcdSecurity)}
    */
   public Client connect() {
     return connect(EtcdSecurity.NONE);

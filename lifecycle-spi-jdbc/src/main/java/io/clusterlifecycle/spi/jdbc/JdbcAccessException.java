@@ -32,6 +32,7 @@ public final class JdbcAccessException extends LifecycleException {
     FILE_NOT_ACCESSIBLE
   }
 
+  /** What was refused; part of the serialized form. */
   private final Reason reason;
 
   /**

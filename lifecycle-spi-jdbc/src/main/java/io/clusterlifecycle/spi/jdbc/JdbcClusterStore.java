@@ -1124,7 +1124,7 @@ public final class JdbcClusterStore implements ClusterStore {
       if (trustedCa != null && url != null) {
         int q = url.indexOf('?');
         String query = q < 0 ? "" : url.substring(q + 1);
-        for (String param : query.split("&")) {
+        for (String param : query.split("&", -1)) {
           if (param.startsWith("sslmode=") && !param.equals("sslmode=verify-full")) {
             throw new IllegalArgumentException(
                 "the JDBC URL sets "
