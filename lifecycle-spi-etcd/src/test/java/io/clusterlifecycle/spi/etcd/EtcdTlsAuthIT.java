@@ -226,6 +226,27 @@ class EtcdTlsAuthIT {
   }
 
   @Test
+  void noUser_toAPlainEtcdWithAuthOn_isRefused_sayingToGiveOne() throws Exception {
+    try (EtcdServer plain = EtcdServer.start()) {
+      plain.enableAuth(ROOT_PASSWORD);
+      EtcdClusterStore store = clusterStore(plain.url(), EtcdSecurity.NONE, prefix);
+      EtcdAccessException e = refusal(() -> join(store.get("c1")), Reason.AUTHENTICATION_REQUIRED);
+      assertThat(e.getMessage()).contains("give the user and password of a role");
+    }
+  }
+
+  @Test
+  void aUser_toAnEtcdWithAuthOff_isRefused_sayingToDropItOrEnableAuth() throws Exception {
+    try (EtcdServer plain = EtcdServer.start()) {
+      EtcdSecurity user = EtcdSecurity.builder().credentials(USER, PASSWORD.toCharArray()).build();
+      EtcdClusterStore store = clusterStore(plain.url(), user, prefix);
+      EtcdAccessException e =
+          refusal(() -> join(store.get("c1")), Reason.AUTHENTICATION_NOT_ENABLED);
+      assertThat(e.getMessage()).contains("etcdctl auth enable");
+    }
+  }
+
+  @Test
   void aServerCertificateFromAnotherCa_isRefused_namingTheCaFileToChange() {
     EtcdSecurity trustsOther =
         EtcdSecurity.builder()

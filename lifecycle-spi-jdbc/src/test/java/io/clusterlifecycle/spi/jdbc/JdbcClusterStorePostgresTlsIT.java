@@ -182,6 +182,43 @@ class JdbcClusterStorePostgresTlsIT extends ClusterStoreContract {
   }
 
   @Test
+  void aDatabaseThatDoesNotExist_isRefused_sayingToCreateIt() {
+    String missing = url.substring(0, url.lastIndexOf('/') + 1) + "no_such_db";
+    JdbcAccessException e =
+        refusal(
+            () ->
+                JdbcClusterStore.builder()
+                    .url(missing)
+                    .credentials(PostgresServer.USER, PostgresServer.PASSWORD)
+                    .tls(certs.caCertificate())
+                    .build(),
+            Reason.DATABASE_MISSING);
+    assertThat(e.getMessage()).contains("create the database");
+  }
+
+  @Test
+  void aUserWithoutRightsOnTheSchema_isRefused_sayingWhatItNeeds() throws SQLException {
+    // PostgreSQL 15 lets only the owner create in schema public: a plain login user may not
+    String user = "reader_" + Long.toHexString(System.nanoTime());
+    String password = "reader-pw-5b2e";
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+      s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    }
+    JdbcAccessException e =
+        refusal(
+            () ->
+                JdbcClusterStore.builder()
+                    .url(url)
+                    .credentials(user, password)
+                    .tls(certs.caCertificate())
+                    .build(),
+            Reason.PERMISSION_DENIED);
+    assertThat(e.getMessage()).contains("may create and write tables").doesNotContain(password);
+  }
+
+  @Test
   void tlsWithAnotherSslmodeInTheUrl_isRefusedBeforeConnecting() {
     Throwable t =
         catchThrowable(
