@@ -178,8 +178,10 @@ final class AccessErrors {
     if (where.startsWith("etcd://") && messages.contains("Network closed for unknown reason")) {
       return "; if etcd speaks TLS, write etcds://HOST:PORT and give its CA certificate";
     }
+    // the TLS handler was still in the channel: the connection ended before or during the handshake
     if (where.startsWith("etcds://")
-        && messages.contains("Connection closed while performing TLS negotiation")) {
+        && (messages.contains("Connection closed while performing TLS negotiation")
+            || messages.contains("[SslHandler"))) {
       return "; if etcd speaks plain text, write etcd://HOST:PORT, or start etcd with "
           + "--cert-file and --key-file and https client URLs";
     }

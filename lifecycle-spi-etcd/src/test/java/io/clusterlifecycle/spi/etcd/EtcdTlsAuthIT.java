@@ -2,6 +2,7 @@ package io.clusterlifecycle.spi.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
@@ -288,15 +289,21 @@ class EtcdTlsAuthIT {
   }
 
   @Test
-  void tls_toAPlainTextServer_failsTransiently_hintingAtEtcd() throws Exception {
-    // a plain-text etcd closes a TLS connection as a network fault would: retried, with a hint
+  void tls_toAPlainTextServer_isRefusedOrRetried_sayingToWriteEtcd() throws Exception {
+    // a plain-text etcd either answers the handshake with plain bytes (refused at once) or closes
+    // the connection as a network fault would (retried, with a hint)
     try (EtcdServer plain = EtcdServer.start()) {
       String tlsAddress = plain.url().replace("etcd://", "etcds://");
       EtcdClusterStore store = clusterStore(tlsAddress, tls().build(), prefix);
-      assertThatThrownBy(() -> join(store.get("c1")))
-          .cause()
-          .isInstanceOf(TransientSpiException.class)
-          .hasMessageContaining("if etcd speaks plain text, write etcd://");
+      Throwable t = EtcdCalls.unwrap(catchThrowable(() -> join(store.get("c1"))));
+      if (t instanceof EtcdAccessException refused) {
+        assertThat(refused.reason()).isEqualTo(Reason.TLS_MISMATCH);
+        assertThat(refused.getMessage()).contains("speaks plain text").contains("etcd://");
+      } else {
+        assertThat(t)
+            .isInstanceOf(TransientSpiException.class)
+            .hasMessageContaining("if etcd speaks plain text, write etcd://");
+      }
     }
   }
 
