@@ -61,6 +61,9 @@ import org.slf4j.LoggerFactory;
 public final class EtcdMetadataStore implements MetadataStore {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataStore.class);
 
+  /** How long a watch that etcd refused (TLS, authentication, permission) waits to try again. */
+  static final long REFUSED_WATCH_RETRY_SECONDS = 10;
+
   /** etcd's default limit of operations in one transaction ({@code --max-txn-ops}). */
   public static final int DEFAULT_MAX_TXN_OPS = 128;
 
@@ -314,7 +317,18 @@ public final class EtcdMetadataStore implements MetadataStore {
                   return;
                 }
                 if (e != null) {
-                  CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::resync);
+                  // a refusal lasts until someone changes etcd's settings: say so, retry slowly
+                  Throwable t = EtcdCalls.unwrap(e);
+                  long delay = 1;
+                  if (t instanceof EtcdAccessException refused) {
+                    delay = REFUSED_WATCH_RETRY_SECONDS;
+                    LOG.warn(
+                        "metadata watch of {}: {}; trying again in {} s",
+                        path,
+                        refused.getMessage(),
+                        delay);
+                  }
+                  CompletableFuture.delayedExecutor(delay, TimeUnit.SECONDS).execute(this::resync);
                   return;
                 }
                 Map<String, String> now = new TreeMap<>();

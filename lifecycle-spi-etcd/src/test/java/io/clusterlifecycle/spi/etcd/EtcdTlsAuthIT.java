@@ -210,6 +210,22 @@ class EtcdTlsAuthIT {
   }
 
   @Test
+  void aWatchOnAPrefixTheUserWasNotGranted_isRefusedAtOnce() {
+    try (EtcdMetadataStore tree =
+        EtcdMetadataStore.builder()
+            .endpoints(EtcdEndpoints.parse(etcd.url()))
+            .security(good())
+            .prefix("/someone-else")
+            .build()) {
+      EtcdAccessException e =
+          refusal(() -> tree.watch("/clusters", change -> {}), Reason.PERMISSION_DENIED);
+      assertThat(e.getMessage())
+          .contains("cannot watch /clusters")
+          .contains("grant-permission ROLE --prefix=true readwrite /someone-else");
+    }
+  }
+
+  @Test
   void aWrongPassword_isRefused_withoutShowingAnyPassword() {
     EtcdClusterStore store =
         clusterStore(tls().credentials(USER, WRONG_PASSWORD.toCharArray()).build());
