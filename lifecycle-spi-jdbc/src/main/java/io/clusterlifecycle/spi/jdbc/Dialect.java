@@ -168,6 +168,10 @@ enum Dialect {
       if (state.equals("23505")) {
         return Kind.DUPLICATE;
       }
+      // before the connection states: the driver reports a refused handshake as 08xxx
+      if (isTlsFailure(e)) {
+        return Kind.TLS_REFUSED;
+      }
       if (state.startsWith("08") || state.startsWith("57P0")) {
         return Kind.CONNECTION_LOST;
       }
@@ -204,6 +208,8 @@ enum Dialect {
     DISK_FULL,
     /** Not allowed to open or write, or the database does not exist. */
     NO_ACCESS,
+    /** The TLS handshake failed: the server's certificate was refused, or it speaks no TLS. */
+    TLS_REFUSED,
     /** Anything else: a bug or a misconfiguration. */
     OTHER
   }
@@ -250,6 +256,24 @@ enum Dialect {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Tells a failed TLS set-up (an untrusted or misnamed server certificate, a server without TLS,
+   * an unreadable CA file) from other connection failures, which are worth retrying.
+   */
+  static boolean isTlsFailure(SQLException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException
+          || c instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+    }
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith("SSL error")
+        || m.contains("could not be verified by hostnameverifier")
+        || m.contains("does not support SSL")
+        || m.contains("SSL root certificate");
   }
 
   String displayName() {
