@@ -14,7 +14,10 @@ import java.util.Objects;
  * @param node the node to run on, as the provider reported it
  * @param service the service name, for logs and events
  * @param script the command text
- * @param environment the {@code LC_*} variables and any others, passed as the process environment
+ * @param environment the {@code LC_*} variables and any others, passed as the process environment;
+ *     it holds the values of the secrets the service declares (docs/design.md §9.3), so an executor
+ *     must not log it, write it down or pass it to anything but the command; {@link #toString()}
+ *     shows its names only
  * @param timeout how long the command may run before it is killed and reported as timed out
  * @param runKey names the step this run belongs to, the same for every attempt of that step on this
  *     node ({@code <operation-id>/<step-id>} from the engine), so that a later {@link
@@ -95,6 +98,29 @@ public record CommandRequest(
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(runKey, "runKey");
     environment = Map.copyOf(environment);
+  }
+
+  /**
+   * Describes the request with the names of its environment variables but not their values, which
+   * may be secrets.
+   *
+   * @return a description safe to log
+   */
+  @Override
+  public String toString() {
+    return "CommandRequest[node="
+        + node.ref()
+        + ", service="
+        + service
+        + ", script="
+        + script
+        + ", environment names="
+        + new java.util.TreeSet<>(environment.keySet())
+        + ", timeout="
+        + timeout
+        + ", runKey="
+        + runKey
+        + "]";
   }
 
   /**
