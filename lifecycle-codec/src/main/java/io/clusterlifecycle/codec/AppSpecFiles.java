@@ -248,6 +248,9 @@ public final class AppSpecFiles {
     if (!spec.env().isEmpty()) {
       app.put("env", spec.env());
     }
+    if (!spec.secrets().isEmpty()) {
+      app.put("secrets", spec.secrets());
+    }
     app.put("roles", spec.roles().stream().map(AppSpecFiles::tree).toList());
     return app;
   }
@@ -313,6 +316,9 @@ public final class AppSpecFiles {
     s.preCheck().ifPresent(c -> m.put(ServiceSpec.FIELD_PRE_CHECK, c));
     if (!s.watch().isEmpty()) {
       m.put(ServiceSpec.FIELD_WATCH, s.watch());
+    }
+    if (!s.secrets().isEmpty()) {
+      m.put(ServiceSpec.FIELD_SECRETS, s.secrets());
     }
     return m;
   }
