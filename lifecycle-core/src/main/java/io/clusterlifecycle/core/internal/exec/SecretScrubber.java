@@ -63,7 +63,7 @@ final class SecretScrubber {
    * The result with its output tails scrubbed. A tail cut at {@link CommandResult#MAX_TAIL} may
    * begin with the end of a value; that part is masked too.
    */
-  CommandResult scrub(CommandResult r) {
+  CommandResult scrubResult(CommandResult r) {
     if (longestFirst.isEmpty()) {
       return r;
     }

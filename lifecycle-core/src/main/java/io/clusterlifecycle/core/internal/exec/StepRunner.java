@@ -347,7 +347,7 @@ final class StepRunner {
                         return f;
                       });
                 })
-            .thenApply(scrubber::scrub);
+            .thenApply(scrubber::scrubResult);
     ScheduledFuture<?> backstop =
         ctx.scheduler()
             .schedule(
