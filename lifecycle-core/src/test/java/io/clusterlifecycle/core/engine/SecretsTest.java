@@ -202,6 +202,48 @@ class SecretsTest {
   }
 
   @Test
+  void recover_resolvesTheSecretAgain_soAValueProvidedAfterTheFailureIsUsed() {
+    Map<String, String> processEnv = new java.util.concurrent.ConcurrentHashMap<>();
+    LifecycleEngine e = engineWith(processEnv, null);
+    assertThatThrownBy(() -> e.create(CreateCluster.builder(spec(), "shop").build()))
+        .isInstanceOf(OperationFailedException.class);
+    assertThat(runs("db", "start")).isEmpty();
+
+    processEnv.put("SHOP_DB_PASSWORD", DB_VALUE);
+    Cluster c = e.recover("shop", java.time.Duration.ofSeconds(30));
+
+    assertThat(c.state()).isEqualTo(io.clusterlifecycle.api.state.ClusterState.RUNNING);
+    assertThat(runs("db", "start"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.environment()).containsEntry("DB_PASSWORD", DB_VALUE));
+    assertThat(RecordCodec.write(e.operations(c.id()))).doesNotContain(DB_VALUE);
+  }
+
+  @Test
+  void aPreCheck_getsTheSecretsOfItsService() {
+    LifecycleEngine e = engineWith(Map.of("SHOP_DB_PASSWORD", DB_VALUE), null);
+    AppSpec spec =
+        spec().toBuilder()
+            .replaceRole(
+                spec().role("web").orElseThrow().toBuilder()
+                    .maxNodes(5)
+                    .advancedActions(io.clusterlifecycle.api.spec.AdvancedAction.SCALE_HORIZONTAL)
+                    .service("scale_out", s -> s.cmd("so").preCheck("check").addSecret("API_TOKEN"))
+                    .build())
+            .build();
+    e.create(CreateCluster.builder(spec, "shop").build());
+
+    e.addNodes(io.clusterlifecycle.api.request.AddNodes.of("shop", "web", 1));
+
+    assertThat(h.commands.runs("scale_out.pre_check"))
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.environment()).containsEntry("API_TOKEN", TOKEN_VALUE));
+    assertThat(h.commands.runs("scale_out"))
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.environment()).containsEntry("API_TOKEN", TOKEN_VALUE));
+  }
+
+  @Test
   void hostSecrets_addHostReferencesToTheDefaultResolvers() {
     engine =
         h.engine(
