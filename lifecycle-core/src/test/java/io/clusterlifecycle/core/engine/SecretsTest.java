@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,14 @@ class SecretsTest {
   @Test
   void aServiceGetsOnlyTheSecretsItDeclares_andNothingStoresTheirValues() {
     LifecycleEngine e = engineWith(Map.of("SHOP_DB_PASSWORD", DB_VALUE), null);
+    // a request that does not name its secret variables, or shows a value, fails the create
+    h.commands
+        .on("start")
+        .forRole("db")
+        .when(
+            r -> !r.secretNames().equals(Set.of("DB_PASSWORD")) || r.toString().contains(DB_VALUE))
+        .exit(7);
+    h.commands.on("init").when(r -> !r.secretNames().isEmpty()).exit(7);
 
     Cluster c = e.create(CreateCluster.builder(spec(), "shop").build());
 

@@ -336,7 +336,8 @@ final class StepRunner {
                   if (!secrets.isEmpty()) {
                     Map<String, String> all = new LinkedHashMap<>(env);
                     all.putAll(secrets);
-                    withSecrets = request.toBuilder().environment(all).build();
+                    withSecrets =
+                        request.toBuilder().environment(all).secretNames(secrets.keySet()).build();
                   }
                   CommandRequest toRun = withSecrets;
                   return ctx.retrying(
