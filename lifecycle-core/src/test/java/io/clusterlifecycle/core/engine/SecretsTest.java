@@ -253,6 +253,20 @@ class SecretsTest {
   }
 
   @Test
+  void removeRole_keepsTheSpecsSecrets_forTheRolesThatStay() {
+    LifecycleEngine e = engineWith(Map.of("SHOP_DB_PASSWORD", DB_VALUE), null);
+    e.create(CreateCluster.builder(spec(), "shop").build());
+
+    e.execute(io.clusterlifecycle.api.request.RemoveRole.of("shop", "web"));
+    e.execute(RunService.of("shop", "rotate"));
+
+    assertThat(e.get("shop").spec().secrets()).containsKeys("DB_PASSWORD", "API_TOKEN");
+    assertThat(runs("db", "rotate"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.environment()).containsEntry("DB_PASSWORD", DB_VALUE));
+  }
+
+  @Test
   void hostSecrets_addHostReferencesToTheDefaultResolvers() {
     engine =
         h.engine(
