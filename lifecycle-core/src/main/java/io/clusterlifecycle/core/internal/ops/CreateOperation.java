@@ -109,6 +109,19 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
             (k, v) -> {
               if (!Checks.ENV_KEY.matcher(k).matches()) {
                 p.add(ValidationProblem.of("env." + k, "key must match " + Checks.ENV_KEY));
+              } else if (!r.spec().env().containsKey(k)) {
+                // the request's env overrides the spec's: a key the spec lacks is a typo
+                p.add(
+                    ValidationProblem.of(
+                        "env." + k,
+                        "the app spec's env has no key '"
+                            + k
+                            + "' to override; its keys are "
+                            + (r.spec().env().isEmpty()
+                                ? "none"
+                                : String.join(
+                                    ", ", new java.util.TreeSet<>(r.spec().env().keySet())))
+                            + " (add the key to the spec's env first)"));
               }
             });
     Checks.timeout(r.timeout(), p);
