@@ -94,7 +94,8 @@ enum Dialect {
           String m = String.valueOf(e.getMessage());
           yield m.contains("PRIMARYKEY") || m.contains("UNIQUE") ? Kind.DUPLICATE : Kind.OTHER;
         }
-        case SQLITE_FULL -> Kind.DISK_FULL;
+        // a full disk often shows as an I/O error first (growing the -shm or -wal file)
+        case SQLITE_FULL, SQLITE_IOERR -> Kind.DISK_FULL;
         case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM -> Kind.NO_ACCESS;
         // the driver throws no SQLTransientException; the pool does when no connection came
         default -> e instanceof SQLTransientException ? Kind.TRANSIENT : Kind.OTHER;
@@ -204,7 +205,7 @@ enum Dialect {
     DUPLICATE,
     /** The database file is not a sound SQLite database. */
     DAMAGED,
-    /** No space left. */
+    /** No space left, or the file could not be written (an I/O error). */
     DISK_FULL,
     /** Not allowed to open or write, or the database does not exist. */
     NO_ACCESS,
@@ -218,6 +219,7 @@ enum Dialect {
   static final int SQLITE_BUSY = 5;
   static final int SQLITE_LOCKED = 6;
   static final int SQLITE_READONLY = 8;
+  static final int SQLITE_IOERR = 10;
   static final int SQLITE_CORRUPT = 11;
   static final int SQLITE_FULL = 13;
   static final int SQLITE_CANTOPEN = 14;

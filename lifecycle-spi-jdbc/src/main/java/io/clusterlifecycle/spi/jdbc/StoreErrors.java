@@ -71,9 +71,10 @@ final class StoreErrors {
                   + what
                   + ": the disk of the cluster store "
                   + where
-                  + " is full ("
+                  + " is full or cannot be written ("
                   + cause
-                  + "); free some space and retry",
+                  + "); free some space (check with df) and that the disk is writable, then"
+                  + " retry",
               e);
       case NO_ACCESS, TLS_REFUSED -> refused(what, e, cause);
       case DUPLICATE, OTHER ->

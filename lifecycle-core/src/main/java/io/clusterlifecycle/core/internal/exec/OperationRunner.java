@@ -140,6 +140,12 @@ public final class OperationRunner {
     if (hasFailed() && !stage.always()) {
       return runStages(index + 1);
     }
+    // a resumed run cannot tell whether an earlier run moved a node: it follows anyway
+    if (stage.kind() == Stage.Kind.IF_ADDRESSES_CHANGED
+        && !steps.addressChanged()
+        && done.isEmpty()) {
+      return runStages(index + 1);
+    }
     long alreadyDone =
         stage.always() ? 0 : stage.steps().stream().filter(st -> done.contains(st.id())).count();
     emit(

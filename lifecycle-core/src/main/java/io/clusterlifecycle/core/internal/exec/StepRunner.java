@@ -60,6 +60,7 @@ final class StepRunner {
   private final List<String> keptVolumes = new ArrayList<>();
   private final SecretScrubber scrubber;
   private volatile boolean cancelled;
+  private volatile boolean addressChanged;
 
   /**
    * @param inDoubt ids of the steps an earlier run started without finishing: their commands are
@@ -87,6 +88,28 @@ final class StepRunner {
   void cancelAll() {
     cancelled = true;
     inFlight.forEach(f -> f.cancel(true));
+  }
+
+  /**
+   * Tells whether a start, resize or image step of this run gave a node a new address, which the
+   * plan's {@link io.clusterlifecycle.api.plan.Stage.Kind#IF_ADDRESSES_CHANGED} stages follow.
+   */
+  boolean addressChanged() {
+    return addressChanged;
+  }
+
+  /**
+   * The node with the address its running resource reports now: a provider that recreates an
+   * instance (a pod) may give it a new one (docs/design.md §5.7).
+   */
+  private Node followAddress(Node n, NodeResource r) {
+    if (!r.running() || r.address().isEmpty() || r.address().equals(n.address().orElse(""))) {
+      return n;
+    }
+    if (n.address().isPresent()) {
+      addressChanged = true;
+    }
+    return n.withResource(r.address(), r.instanceId());
   }
 
   /** The volumes the deleted nodes kept, so far. */
@@ -249,7 +272,8 @@ final class StepRunner {
     Node node = node(nodeId);
     NodeRef ref = new NodeRef(plan.clusterId(), node.id());
     return ctx.retrying(() -> track(call.apply(ref).toCompletableFuture()))
-        .thenCompose(r -> records.update(b -> b.putNode(change.apply(node(nodeId)))))
+        .thenCompose(
+            r -> records.update(b -> b.putNode(change.apply(followAddress(node(nodeId), r)))))
         .thenAccept(
             c ->
                 emit(

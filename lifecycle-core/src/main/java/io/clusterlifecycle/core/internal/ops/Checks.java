@@ -1,6 +1,5 @@
 package io.clusterlifecycle.core.internal.ops;
 
-import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
@@ -44,18 +43,23 @@ final class Checks {
     throwIf(p, subject);
   }
 
+  /** The role a request names; a role the cluster's spec lacks is bad input (design.md §11). */
   static RoleSpec role(Cluster c, String name) {
     return c.spec()
         .role(name)
         .orElseThrow(
             () ->
-                new NotFoundException(
-                    "cluster "
-                        + c.name()
-                        + " has no role '"
-                        + name
-                        + "'; its roles are "
-                        + roleNames(c.spec())));
+                new ValidationException(
+                    "request on cluster " + c.name(),
+                    List.of(
+                        ValidationProblem.of(
+                            "role",
+                            "cluster "
+                                + c.name()
+                                + " has no role '"
+                                + name
+                                + "'; its roles are "
+                                + roleNames(c.spec())))));
   }
 
   static void name(String name, String namespace, List<ValidationProblem> p) {

@@ -120,6 +120,19 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
                             + " declare it under the spec's secrets: as a reference instead"));
               } else if (r.spec().secrets().containsKey(k)) {
                 p.add(ValidationProblem.of("env." + k, "is also the name of a secret of the spec"));
+              } else if (!r.spec().env().containsKey(k)) {
+                // the request's env overrides the spec's: a key the spec lacks is a typo
+                p.add(
+                    ValidationProblem.of(
+                        "env." + k,
+                        "the app spec's env has no key '"
+                            + k
+                            + "' to override; its keys are "
+                            + (r.spec().env().isEmpty()
+                                ? "none"
+                                : String.join(
+                                    ", ", new java.util.TreeSet<>(r.spec().env().keySet())))
+                            + " (add the key to the spec's env first)"));
               }
             });
     Checks.timeout(r.timeout(), p);
