@@ -17,21 +17,15 @@ import io.clusterlifecycle.api.plan.StartNodeStep;
 import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.plan.StopNodeStep;
 import io.clusterlifecycle.api.plan.WaitStep;
-import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
-import io.clusterlifecycle.api.spec.SecretRef;
 import io.clusterlifecycle.api.spec.ServiceSpec;
-import io.clusterlifecycle.api.spi.CommandRequest;
-import io.clusterlifecycle.api.spi.CommandResult;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +34,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -59,6 +52,7 @@ final class StepRunner {
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final List<String> keptVolumes = new ArrayList<>();
   private final SecretScrubber scrubber;
+  private final CommandSteps commands;
   private volatile boolean cancelled;
   private volatile boolean addressChanged;
 
@@ -82,6 +76,7 @@ final class StepRunner {
     this.operationId = operationId;
     this.type = plan.type();
     this.records = records;
+    this.commands = new CommandSteps(ctx, operationId, records, this.inDoubt, scrubber, this);
   }
 
   /** Cancels the calls in flight and every call started from now on. */
@@ -137,7 +132,7 @@ final class StepRunner {
                               + s.service()
                               + " in version "
                               + records.current().specOf(node).version()));
-      return command(
+      return commands.run(
           stage,
           s,
           node,
@@ -152,7 +147,7 @@ final class StepRunner {
       Node node = node(s.node());
       ServiceSpec service = role(node).service(s.service()).orElseThrow();
       String label = s.service() + ".pre_check";
-      return command(
+      return commands.run(
           stage,
           s,
           node,
@@ -310,200 +305,6 @@ final class StepRunner {
                         .message(step.keepVolume() ? "volume kept" : null)));
   }
 
-  private CompletableFuture<Void> command(
-      Stage stage,
-      Step step,
-      Node node,
-      String service,
-      String label,
-      String script,
-      int order,
-      Duration timeout,
-      Map<String, String> extraEnv,
-      List<String> secretNames) {
-    Cluster cluster = records.current();
-    AppSpec spec = cluster.specOf(node);
-    Map<String, String> env = new LinkedHashMap<>(extraEnv);
-    env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
-    env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
-    env.put(CommandRequest.LC_ROLE, node.role());
-    env.put(CommandRequest.LC_NODE_ID, node.id());
-    env.put(CommandRequest.LC_NODE_IP, node.address().orElse(""));
-    env.put(CommandRequest.LC_SERVICE, service);
-    env.put(CommandRequest.LC_OPERATION_ID, operationId);
-    env.put(CommandRequest.LC_APP_VERSION, cluster.specOf(node).version());
-    env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
-    env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
-    env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
-    NodeResource resource = NodeResources.of(cluster.id(), node);
-    emit(
-        LifecycleEvent.builder(EventType.COMMAND_STARTED)
-            .stage(stage.name())
-            .node(node.role(), node.id())
-            .service(label, order));
-    CommandRequest request =
-        CommandRequest.builder()
-            .node(resource)
-            .service(service)
-            .script(script)
-            .environment(env)
-            .timeout(timeout)
-            .runKey(operationId + "/" + step.id())
-            .build();
-    AtomicReference<CompletableFuture<CommandResult>> attempt = new AtomicReference<>();
-    CompletableFuture<CommandResult> run =
-        fence(step, request)
-            .thenCompose(fenced -> secrets(spec, secretNames))
-            .thenCompose(
-                secrets -> {
-                  CommandRequest withSecrets = request;
-                  if (!secrets.isEmpty()) {
-                    Map<String, String> all = new LinkedHashMap<>(env);
-                    all.putAll(secrets);
-                    withSecrets =
-                        request.toBuilder().environment(all).secretNames(secrets.keySet()).build();
-                  }
-                  CommandRequest toRun = withSecrets;
-                  return ctx.retrying(
-                      () -> {
-                        CompletableFuture<CommandResult> f =
-                            track(ctx.commands().run(toRun).toCompletableFuture());
-                        attempt.set(f);
-                        return f;
-                      });
-                })
-            .thenApply(scrubber::scrubResult);
-    ScheduledFuture<?> backstop =
-        ctx.scheduler()
-            .schedule(
-                () -> {
-                  CompletableFuture<CommandResult> current = attempt.get();
-                  if (current != null) {
-                    current.cancel(true);
-                  }
-                  run.cancel(true);
-                },
-                timeout.plus(ctx.commandGrace()).toMillis(),
-                TimeUnit.MILLISECONDS);
-    return run.handle(
-        (result, e) -> {
-          backstop.cancel(false);
-          LifecycleEvent.Builder finished =
-              LifecycleEvent.builder(EventType.COMMAND_FINISHED)
-                  .stage(stage.name())
-                  .node(node.role(), node.id())
-                  .service(label, order);
-          if (e != null) {
-            String why =
-                scrubber.scrub(
-                    label + " on " + node.id() + " could not run: " + Failures.describe(e));
-            emit(finished.message(why));
-            throw new StepFailedException(why);
-          }
-          finished.exitCode(result.exitCode());
-          if (result.timedOut()) {
-            String why =
-                label + " on " + node.id() + " timed out after " + timeout.toSeconds() + " s";
-            emit(finished.message(why));
-            throw new StepFailedException(why);
-          }
-          emit(finished);
-          if (result.exitCode() != 0) {
-            throw new StepFailedException(
-                label + " on " + node.id() + " exited with " + result.exitCode() + tail(result));
-          }
-          return null;
-        });
-  }
-
-  /**
-   * Resolves the secrets a service declares, right before its command runs (docs/design.md §9.9):
-   * their values go to this command only, and to the operation's scrubber, never to a record. A
-   * secret that cannot be resolved fails the step with a message naming its reference.
-   */
-  private CompletableFuture<Map<String, String>> secrets(AppSpec spec, List<String> names) {
-    if (names.isEmpty()) {
-      return CompletableFuture.completedFuture(Map.of());
-    }
-    Map<String, CompletableFuture<String>> pending = new LinkedHashMap<>();
-    for (String name : names) {
-      String reference = spec.secrets().get(name);
-      if (reference == null) {
-        return CompletableFuture.failedFuture(
-            new StepFailedException(
-                "secret " + name + " is not declared under secrets: in version " + spec.version()));
-      }
-      SecretRef ref;
-      try {
-        ref = SecretRef.parse(reference);
-      } catch (IllegalArgumentException e) {
-        return CompletableFuture.failedFuture(
-            new StepFailedException(
-                "secret "
-                    + name
-                    + " has a malformed reference "
-                    + reference
-                    + ": "
-                    + e.getMessage()));
-      }
-      pending.put(
-          name,
-          ctx.retrying(() -> track(Futures.call(() -> ctx.secrets().resolve(ref))))
-              .handle(
-                  (value, e) -> {
-                    if (e != null) {
-                      throw new StepFailedException(
-                          "secret " + name + " (" + ref + "): " + Failures.describe(e));
-                    }
-                    if (value == null) {
-                      throw new StepFailedException(
-                          "secret " + name + " (" + ref + "): the resolver gave no value");
-                    }
-                    scrubber.add(value);
-                    return value;
-                  }));
-    }
-    return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
-        .thenApply(
-            v -> {
-              Map<String, String> values = new LinkedHashMap<>();
-              pending.forEach((name, f) -> values.put(name, f.join()));
-              return values;
-            });
-  }
-
-  /**
-   * Before a command that an earlier run of the operation started runs again, makes the executor
-   * prove that run gone (docs/design.md §5.8): two runs of one step never overlap.
-   */
-  private CompletableFuture<Void> fence(Step step, CommandRequest request) {
-    if (!inDoubt.contains(step.id())) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return ctx.retrying(
-            () ->
-                track(ctx.commands().fence(request.node(), request.runKey()).toCompletableFuture()))
-        .exceptionally(
-            e -> {
-              throw new StepFailedException(
-                  "cannot make sure that the earlier run of "
-                      + request.service()
-                      + " on "
-                      + request.node().ref().nodeId()
-                      + " has ended, so it is not run again: "
-                      + Failures.describe(e));
-            });
-  }
-
-  private static String tail(CommandResult r) {
-    String err = r.stderrTail().strip();
-    if (err.isEmpty()) {
-      return "";
-    }
-    int nl = err.lastIndexOf('\n');
-    return ": " + (nl < 0 ? err : err.substring(nl + 1));
-  }
-
   private CompletableFuture<Void> metadata(Stage stage, MetadataStep step) {
     MetadataChange change = ctx.tree().change(step, records.current());
     String root = ctx.tree().clusterRoot(plan.clusterId());
@@ -526,7 +327,7 @@ final class StepRunner {
             });
   }
 
-  private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+  <T> CompletableFuture<T> track(CompletableFuture<T> f) {
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     if (cancelled) {
