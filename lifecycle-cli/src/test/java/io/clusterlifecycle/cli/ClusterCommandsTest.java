@@ -108,8 +108,9 @@ class ClusterCommandsTest {
   void exitCodes_followTheSpec() {
     assertThat(run("create", HADOOP, "--name", "demo").code()).isZero();
     assertThat(run("show", "ghost").code()).isEqualTo(ExitCodes.NOT_FOUND);
+    // a role the spec does not have is bad input, not a missing thing (design.md §10.3)
     assertThat(run("add-nodes", "demo", "--role", "ghost", "--count", "1").code())
-        .isEqualTo(ExitCodes.NOT_FOUND);
+        .isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(run("delete-nodes", "demo", "demo-worker-9").code()).isEqualTo(ExitCodes.NOT_FOUND);
     LifecycleCliTest.Result over = run("add-nodes", "demo", "--role", "worker", "--count", "30");
     assertThat(over.code()).isEqualTo(ExitCodes.BAD_INPUT);

@@ -77,8 +77,8 @@ class LifecycleCliTest {
             "roles[0].count: must be within [min_nodes, max_nodes] = [1, 9], was 12 (line 5, column 12)",
             "roles[0].services.start.order: must be >= 0, was -1 (line 8, column 48)",
             "roles[0].services.stop.colour: unknown key; known keys here: cmd, order, timeout,"
-                + " nodes_to_execute_on, post_start_service, post_stop_service, pre_check, watch"
-                + " (line 9, column 39)");
+                + " nodes_to_execute_on, post_start_service, post_stop_service, pre_check, watch,"
+                + " secrets (line 9, column 39)");
   }
 
   @Test

@@ -202,7 +202,7 @@ class OperationCommandsTest {
   }
 
   @Test
-  void unknownClusterNodeRoleOrBackup_exitsFour() {
+  void unknownClusterNodeOrBackup_exitsFour() {
     ok("create", kv.toString(), "--name", "k");
     String ghost = "ghost";
     exits(ExitCodes.NOT_FOUND, "scale-vertical", ghost, "--role", "db", "--cpu", "2");
@@ -219,16 +219,17 @@ class OperationCommandsTest {
     exits(ExitCodes.NOT_FOUND, "add-role", ghost, cache.toString(), "--role", "cache");
     exits(ExitCodes.NOT_FOUND, "remove-role", ghost, "db");
 
-    exits(ExitCodes.NOT_FOUND, "scale-vertical", "k", "--role", "web", "--cpu", "2");
-    exits(ExitCodes.NOT_FOUND, "run", "k", "--service", "compact", "--role", "web");
+    // a role the cluster's spec does not have is bad input (exit 2), see invalidRequests_exitTwo
     exits(ExitCodes.NOT_FOUND, "promote", "k", "k-db-9");
-    exits(ExitCodes.NOT_FOUND, "remove-role", "k", "web");
     exits(ExitCodes.NOT_FOUND, "plan", "k", "--op", "promote", "k-db-9");
   }
 
   @Test
   void invalidRequests_exitTwo() {
     ok("create", kv.toString(), "--name", "k");
+    exits(ExitCodes.BAD_INPUT, "scale-vertical", "k", "--role", "web", "--cpu", "2");
+    exits(ExitCodes.BAD_INPUT, "run", "k", "--service", "compact", "--role", "web");
+    exits(ExitCodes.BAD_INPUT, "remove-role", "k", "web");
     exits(ExitCodes.BAD_INPUT, "scale-vertical", "k", "--role", "db", "--cpu", "0");
     exits(ExitCodes.BAD_INPUT, "scale-vertical", "k", "--role", "db", "--volume", "0");
     exits(ExitCodes.BAD_INPUT, "upgrade", "k", kv.toString());
