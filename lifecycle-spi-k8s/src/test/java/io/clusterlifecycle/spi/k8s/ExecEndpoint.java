@@ -114,7 +114,7 @@ final class ExecEndpoint implements AutoCloseable {
         env.clear();
         env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
         env.put("HOME", podDirectory(pod).toString());
-        env.put("LC_NODE_ID", "inherited-from-the-container");
+        env.put("LC_BACKUP_ID", "inherited-from-the-container");
         process = pb.start();
         processes.add(process);
       } catch (IOException e) {
