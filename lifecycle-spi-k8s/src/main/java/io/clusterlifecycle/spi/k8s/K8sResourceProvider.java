@@ -125,6 +125,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               Optional<NodeState> existing = objects.state(want.ref());
               NodeState state = existing.orElse(want);
               if (existing.isEmpty()) {
+                objects.requireFree(want);
                 objects.ensureService(state);
                 if (state.volumeSize() > 0) {
                   objects.createPvc(state);

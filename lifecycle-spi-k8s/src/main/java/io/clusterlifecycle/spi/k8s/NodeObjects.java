@@ -67,6 +67,17 @@ final class NodeObjects {
     return Optional.ofNullable(pod).filter(p -> stateOf(p).filter(s -> ours(s, ref)).isPresent());
   }
 
+  /**
+   * Fails with a 409 {@link K8sApiException} when a pod of the node's name exists and belongs to
+   * another cluster (or to nobody the adapter knows), before anything is written.
+   */
+  void requireFree(NodeState state) {
+    Pod pod = client.pods().inNamespace(namespace).withName(Names.pod(state.nodeId())).get();
+    if (pod != null && stateOf(pod).filter(s -> ours(s, state.ref())).isEmpty()) {
+      throw conflict(pod, state.ref());
+    }
+  }
+
   /** Writes the record, creating it or replacing what it holds. */
   void putRecord(NodeState state) {
     ConfigMap want = manifests.record(state);

@@ -27,7 +27,9 @@ final class TestKubelet implements AutoCloseable {
   /** How a pod fails to start. */
   enum Failure {
     IMAGE_PULL_BACK_OFF,
-    UNSCHEDULABLE
+    UNSCHEDULABLE,
+    /** No status at all: the pod stays Pending until {@link TestKubelet#release}. */
+    HELD
   }
 
   private final KubernetesClient client;
@@ -79,6 +81,12 @@ final class TestKubelet implements AutoCloseable {
     failing.remove(name);
   }
 
+  /** Lets a held pod start now. */
+  void release(String name) {
+    failing.remove(name);
+    worker.execute(() -> admit(name));
+  }
+
   /** How many pods the kubelet has made Ready. */
   int started() {
     return started.get();
@@ -86,6 +94,9 @@ final class TestKubelet implements AutoCloseable {
 
   private void admit(String name) {
     Failure failure = failing.get(name);
+    if (failure == Failure.HELD) {
+      return;
+    }
     PodStatus status = failure == null ? running() : failed(failure);
     try {
       client
