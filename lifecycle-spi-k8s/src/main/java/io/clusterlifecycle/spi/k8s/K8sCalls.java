@@ -3,8 +3,10 @@ package io.clusterlifecycle.spi.k8s;
 import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +76,11 @@ final class K8sCalls implements AutoCloseable {
     if (e instanceof KubernetesClientException k) {
       int code = k.getCode();
       String message = what + ": " + message(k);
+      Optional<WebSocketHandshakeException> refused = handshake(k);
+      if (code <= 0 && refused.isPresent() && refused.get().getResponse() != null) {
+        code = refused.get().getResponse().code();
+        message = what + ": the API server refused the WebSocket upgrade with HTTP " + code;
+      }
       if (code == 429 || code >= 500 || (code == 0 && causedByIo(k))) {
         return new TransientSpiException(message, k);
       }
@@ -97,6 +104,16 @@ final class K8sCalls implements AutoCloseable {
       e = e.getCause();
     }
     return e;
+  }
+
+  /** The refused WebSocket upgrade behind a failure (exec, watch), if that is what it is. */
+  private static Optional<WebSocketHandshakeException> handshake(Throwable t) {
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof WebSocketHandshakeException w) {
+        return Optional.of(w);
+      }
+    }
+    return Optional.empty();
   }
 
   private static String message(KubernetesClientException k) {
