@@ -1,5 +1,6 @@
 package io.clusterlifecycle.spi.k8s;
 
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.TransientSpiException;
@@ -20,6 +21,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -32,13 +34,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A tree is everything under {@code <root>/<cluster-id>} ({@code root} is the engine's metadata
  * root, {@code /clusters} by default). {@link #commit} writes one tree in one update, a
- * compare-and-set on the ConfigMap's {@code resourceVersion}, retried on conflict up to {@link
- * Builder#maxAttempts} times (then it fails with {@link TransientSpiException}): readers and
- * watchers see all of a commit or none of it. A commit whose keys or delete prefixes span more than
- * one tree, or lie outside the root, is refused with {@link IllegalArgumentException}; the engine's
- * commits each touch one cluster. A commit that would make the ConfigMap pass {@link
- * Builder#maxBytes} (Kubernetes allows 1 MiB of data) is refused whole with {@link
- * K8sObjectTooLargeException}; nothing is truncated. A tree that becomes empty is deleted.
+ * compare-and-set on the ConfigMap's {@code resourceVersion}, retried on conflict with a short
+ * random back-off up to {@link Builder#maxAttempts} times (then it fails with {@link
+ * TransientSpiException}); one store's commits of one tree take turns. Readers and watchers see all
+ * of a commit or none of it. A commit whose keys or delete prefixes span more than one tree, or lie
+ * outside the root, is refused with {@link IllegalArgumentException}; the engine's commits each
+ * touch one cluster. A commit that would make the ConfigMap pass {@link Builder#maxBytes}
+ * (Kubernetes allows 1 MiB of data) is refused whole with {@link K8sObjectTooLargeException};
+ * nothing is truncated. A tree that becomes empty is deleted.
  *
  * <p>{@link #get} of a path in a tree reads its ConfigMap; of the root or above, every tree's.
  * {@link #watch} opens a Kubernetes watch and calls the listener once per commit that touches the
@@ -63,6 +66,9 @@ public final class K8sMetadataStore implements MetadataStore {
   private final int maxAttempts;
   private final K8sCalls calls;
   private final Map<Watch, Boolean> watches = new ConcurrentHashMap<>();
+
+  /** One lock per tree: this store's commits of one tree take turns instead of conflicting. */
+  private final Map<String, Object> treeLocks = new ConcurrentHashMap<>();
 
   private K8sMetadataStore(Builder b) {
     this.ownsClient = b.client == null;
@@ -97,7 +103,9 @@ public final class K8sMetadataStore implements MetadataStore {
     return calls.async(
         "commit metadata of " + tree,
         () -> {
-          write(tree, change);
+          synchronized (treeLocks.computeIfAbsent(tree, t -> new Object())) {
+            write(tree, change);
+          }
           return null;
         });
   }
@@ -218,6 +226,7 @@ public final class K8sMetadataStore implements MetadataStore {
           throw e;
         }
         LOG.debug("metadata tree {} changed under commit attempt {}; retrying", name, attempt);
+        backOff(attempt);
       }
     }
     throw new TransientSpiException(
@@ -229,6 +238,16 @@ public final class K8sMetadataStore implements MetadataStore {
             + maxAttempts
             + " compare-and-set attempts)",
         null);
+  }
+
+  /** Waits a little, more after each conflict, so that racing writers of a tree spread out. */
+  private static void backOff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LifecycleException("interrupted while committing metadata", e);
+    }
   }
 
   /** Deletes an empty tree, unless someone wrote it since (a precondition on its version). */
