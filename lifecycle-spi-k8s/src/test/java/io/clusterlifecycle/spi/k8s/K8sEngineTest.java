@@ -166,6 +166,25 @@ class K8sEngineTest {
     assertThat(podNames()).isEmpty();
     assertThat(pvcNames()).hasSize(4);
     assertThat(client().services().withName(created.id()).get()).isNull();
+    assertTheShippedRoleAllowsEveryCallMade();
+  }
+
+  /**
+   * Checks that the Role in rbac.yaml grants every request the adapters made; the test kubelet's
+   * own requests (pod status updates) are left out.
+   */
+  private void assertTheShippedRoleAllowsEveryCallMade() {
+    ShippedRole role = ShippedRole.load();
+    List<String> needed =
+        k8s.requests().stream()
+            .map(ShippedRole::needed)
+            .flatMap(java.util.Optional::stream)
+            .filter(rule -> !rule.startsWith("/pods/status:"))
+            .distinct()
+            .sorted()
+            .toList();
+    assertThat(needed).contains("/pods/exec:create", "coordination.k8s.io/leases:update");
+    assertThat(needed).allSatisfy(rule -> assertThat(role.allows(rule)).as(rule).isTrue());
   }
 
   @Test
