@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -183,7 +184,7 @@ public final class K8sCommandExecutor implements CommandExecutor {
                 }
               });
       long millis = Math.max(0, request.timeout().toMillis());
-      timer = scheduler.schedule(this::timedOut, millis, TimeUnit.MILLISECONDS);
+      timer = scheduler.schedule(this::timedOutAsync, millis, TimeUnit.MILLISECONDS);
       metadataJson()
           .thenCompose(json -> calls.async("exec in pod " + pod, () -> open(json)))
           .whenComplete(
@@ -197,7 +198,10 @@ public final class K8sCommandExecutor implements CommandExecutor {
                   w.close();
                   return;
                 }
-                var unusedExit = w.exitCode().whenComplete((code, failure) -> ended(code, failure));
+                var unusedExit =
+                    w.exitCode()
+                        .whenCompleteAsync(
+                            (code, failure) -> ended(code, failure), calls.executor());
               });
     }
 
@@ -259,6 +263,15 @@ public final class K8sCommandExecutor implements CommandExecutor {
         result.complete(result(code, false));
       }
       closeWatch();
+    }
+
+    /** Completes the timed-out run on an I/O thread, so that callers never hold the timer. */
+    private void timedOutAsync() {
+      try {
+        calls.executor().execute(this::timedOut);
+      } catch (RejectedExecutionException e) {
+        timedOut();
+      }
     }
 
     private void timedOut() {

@@ -82,7 +82,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               t.setDaemon(true);
               return t;
             });
-    this.tracker = new PodTracker(client, namespace, scheduler, b.readyTimeout);
+    this.tracker = new PodTracker(client, namespace, scheduler, b.readyTimeout, calls.executor());
   }
 
   /**

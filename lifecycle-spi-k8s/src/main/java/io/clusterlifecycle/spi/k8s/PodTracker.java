@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,12 +42,17 @@ final class PodTracker implements AutoCloseable {
   private final Duration readyTimeout;
   private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
 
+  /** Completes the waiters' futures, so that callers' continuations never hold the informer. */
+  private final Executor completions;
+
   PodTracker(
       KubernetesClient client,
       String namespace,
       ScheduledExecutorService scheduler,
-      Duration readyTimeout) {
+      Duration readyTimeout,
+      Executor completions) {
     this.namespace = namespace;
+    this.completions = completions;
     this.scheduler = scheduler;
     this.readyTimeout = readyTimeout;
     this.informer =
@@ -207,9 +214,12 @@ final class PodTracker implements AutoCloseable {
 
     /** Looks at the pod as now seen ({@code null}: it does not exist). */
     void offer(Pod pod) {
+      if (future.isDone()) {
+        return;
+      }
       if (gone) {
         if (pod == null) {
-          future.complete(Optional.empty());
+          settle(() -> future.complete(Optional.empty()));
         }
         return;
       }
@@ -217,15 +227,24 @@ final class PodTracker implements AutoCloseable {
         return;
       }
       if (ready(pod)) {
-        future.complete(Optional.of(pod));
+        settle(() -> future.complete(Optional.of(pod)));
         return;
       }
       failure(pod)
           .ifPresent(
               f -> {
                 LOG.warn("pod {}/{} cannot start: {}", namespace, name, f.reason());
-                future.completeExceptionally(f);
+                settle(() -> future.completeExceptionally(f));
               });
+    }
+
+    /** Completes the future on the completion executor, or here once that is shut down. */
+    private void settle(Runnable completion) {
+      try {
+        completions.execute(completion);
+      } catch (RejectedExecutionException e) {
+        completion.run();
+      }
     }
   }
 }
