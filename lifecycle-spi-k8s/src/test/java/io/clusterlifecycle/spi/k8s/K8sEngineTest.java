@@ -1,7 +1,9 @@
 package io.clusterlifecycle.spi.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.request.AddNodes;
 import io.clusterlifecycle.api.request.CreateCluster;
@@ -198,6 +200,56 @@ class K8sEngineTest {
     assertThat(podNames()).isEmpty();
     assertThat(pvcNames()).isEmpty();
     assertThat(client().configMaps().withLabel(K8sLabels.KIND, "node").list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aPodStuckInImagePullBackOff_failsTheCreateWithTheReason_andRecoverCreatesItAgain() {
+    k8s.kubelet().failPod("f-worker-2", TestKubelet.Failure.IMAGE_PULL_BACK_OFF);
+    AppSpec spec = AppSpecFiles.read(HADOOP);
+
+    Throwable failed =
+        catchThrowable(() -> engine.create(CreateCluster.builder(spec, "f").build()));
+
+    assertThat(failed).isInstanceOf(OperationFailedException.class);
+    assertThat(((OperationFailedException) failed).operation().error())
+        .hasValueSatisfying(e -> assertThat(e).contains("ImagePullBackOff", "f-worker-2"));
+    String stuck = client().pods().withName("f-worker-2").get().getMetadata().getUid();
+
+    k8s.kubelet().heal("f-worker-2");
+    Cluster recovered = engine.recover("f", Duration.ofMinutes(1));
+
+    assertThat(recovered.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(client().pods().withName("f-worker-2").get().getMetadata().getUid())
+        .as("recover created the pod again")
+        .isNotEqualTo(stuck);
+    assertThat(podNames()).hasSize(5);
+  }
+
+  @Test
+  void serverErrorsAndRateLimits_areRetriedByTheEngine_andARefusalFailsTheStepWithItsMessage() {
+    AppSpec spec = AppSpecFiles.read(HADOOP);
+    k8s.faults().fail("POST", "/api/v1/namespaces/test/pods", 500, "etcdserver: leader changed", 1);
+    k8s.faults()
+        .fail("POST", "/api/v1/namespaces/test/persistentvolumeclaims", 429, "slow down", 2);
+
+    Cluster created = engine.create(CreateCluster.builder(spec, "r").build());
+
+    assertThat(created.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(k8s.faults().answered()).isEqualTo(3);
+    assertThat(podNames()).hasSize(5);
+
+    k8s.faults()
+        .fail(
+            "POST",
+            "/api/v1/namespaces/test/pods",
+            403,
+            "pods is forbidden: exceeded quota: compute-resources",
+            1);
+    Throwable refused = catchThrowable(() -> engine.addNodes(AddNodes.of("r", "worker", 1)));
+
+    assertThat(refused).isInstanceOf(OperationFailedException.class);
+    assertThat(((OperationFailedException) refused).operation().error())
+        .hasValueSatisfying(e -> assertThat(e).contains("403", "exceeded quota"));
   }
 
   private Map<String, String> uids() {
