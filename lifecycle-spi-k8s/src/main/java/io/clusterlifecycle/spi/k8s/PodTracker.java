@@ -233,7 +233,7 @@ final class PodTracker implements AutoCloseable {
       failure(pod)
           .ifPresent(
               f -> {
-                LOG.warn("pod {}/{} cannot start: {}", namespace, name, f.reason());
+                LOG.debug("pod {}/{} cannot start: {}", namespace, name, f.reason());
                 settle(() -> future.completeExceptionally(f));
               });
     }

@@ -196,6 +196,28 @@ class K8sResourceProviderTest {
   }
 
   @Test
+  void volumeGrowth_refusedByTheStorageClass_failsWithTheApiServersReason() {
+    NodeSpec spec = Nodes.spec(cluster, "db", 1, 10);
+    join(provider.create(spec));
+    k8s.faults()
+        .fail(
+            "PATCH",
+            "/persistentvolumeclaims/" + spec.ref().nodeId() + "-data",
+            403,
+            "only dynamically provisioned pvc can be resized and the storageclass that"
+                + " provisions the pvc must support resize",
+            1);
+
+    Throwable refused = failure(provider.resize(spec.ref(), 1, 512, 20));
+
+    assertThat(refused)
+        .isInstanceOfSatisfying(K8sApiException.class, e -> assertThat(e.code()).isEqualTo(403))
+        .hasMessageContaining("must support resize");
+    assertThat(join(provider.find(spec.ref())))
+        .hasValueSatisfying(r -> assertThat(r.volumeSize()).isEqualTo(10));
+  }
+
+  @Test
   void replaceImage_recreatesThePodWithTheNewImage_onTheSamePvc() {
     NodeSpec spec = Nodes.spec(cluster, "db", 1, 10);
     join(provider.create(spec));
