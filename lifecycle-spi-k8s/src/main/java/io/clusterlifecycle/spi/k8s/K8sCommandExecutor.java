@@ -6,29 +6,16 @@ import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link CommandExecutor} that runs service commands in a node's pod by exec (docs/design.md
@@ -58,8 +45,6 @@ import org.slf4j.LoggerFactory;
  * #builder()}.
  */
 public final class K8sCommandExecutor implements CommandExecutor {
-  private static final Logger LOG = LoggerFactory.getLogger(K8sCommandExecutor.class);
-
   private final KubernetesClient client;
   private final boolean ownsClient;
   private final String namespace;
@@ -71,7 +56,8 @@ public final class K8sCommandExecutor implements CommandExecutor {
   private final String metadataRoot;
   private final K8sCalls calls;
   private final ScheduledExecutorService scheduler;
-  private final Set<Run> runs = ConcurrentHashMap.newKeySet();
+  private final Set<ExecRun> runs = ConcurrentHashMap.newKeySet();
+  private final ExecTarget target;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private K8sCommandExecutor(Builder b) {
@@ -95,6 +81,19 @@ public final class K8sCommandExecutor implements CommandExecutor {
               t.setDaemon(true);
               return t;
             });
+    this.target =
+        new ExecTarget(
+            client,
+            namespace,
+            container,
+            runDirectory,
+            workingDirectory,
+            killGrace,
+            metadata,
+            metadataRoot,
+            calls,
+            scheduler,
+            runs);
   }
 
   /**
@@ -117,7 +116,7 @@ public final class K8sCommandExecutor implements CommandExecutor {
   @Override
   public CompletableFuture<CommandResult> run(CommandRequest request) {
     Objects.requireNonNull(request, "request");
-    Run run = new Run(request);
+    ExecRun run = new ExecRun(target, request);
     if (closed.get()) {
       run.result.completeExceptionally(new LifecycleException("the command executor is closed"));
       return run.result;
@@ -136,7 +135,7 @@ public final class K8sCommandExecutor implements CommandExecutor {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (Run run : List.copyOf(runs)) {
+    for (ExecRun run : List.copyOf(runs)) {
       if (run.result.completeExceptionally(
           new LifecycleException(
               "command "
@@ -149,198 +148,6 @@ public final class K8sCommandExecutor implements CommandExecutor {
     scheduler.shutdownNow();
     if (ownsClient) {
       client.close();
-    }
-  }
-
-  /** One command: its exec, its timer and its kill. */
-  private final class Run {
-    final CommandRequest request;
-    final String pod;
-    final String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    final long startedNanos = System.nanoTime();
-    final TailBuffer out = new TailBuffer();
-    final TailBuffer err = new TailBuffer();
-    final AtomicBoolean killed = new AtomicBoolean();
-    final CompletableFuture<CommandResult> result = new CompletableFuture<>();
-    volatile ExecWatch watch;
-    volatile ScheduledFuture<?> timer;
-
-    Run(CommandRequest request) {
-      this.request = request;
-      this.pod = Names.pod(request.node().ref().nodeId());
-    }
-
-    void start() {
-      var unused =
-          result.whenComplete(
-              (r, e) -> {
-                runs.remove(this);
-                ScheduledFuture<?> t = timer;
-                if (t != null) {
-                  t.cancel(false);
-                }
-                if (result.isCancelled()) {
-                  kill("cancelled");
-                }
-              });
-      long millis = Math.max(0, request.timeout().toMillis());
-      timer = scheduler.schedule(this::timedOutAsync, millis, TimeUnit.MILLISECONDS);
-      metadataJson()
-          .thenCompose(json -> calls.async("exec in pod " + pod, () -> open(json)))
-          .whenComplete(
-              (w, e) -> {
-                if (e != null) {
-                  result.completeExceptionally(K8sCalls.translate("exec in pod " + pod, e));
-                  return;
-                }
-                watch = w;
-                if (result.isDone()) {
-                  w.close();
-                  return;
-                }
-                var unusedExit =
-                    w.exitCode()
-                        .whenCompleteAsync(
-                            (code, failure) -> ended(code, failure), calls.executor());
-              });
-    }
-
-    private CompletableFuture<Optional<String>> metadataJson() {
-      if (metadata.isEmpty() || request.environment().containsKey(CommandRequest.LC_METADATA)) {
-        return CompletableFuture.completedFuture(Optional.empty());
-      }
-      String prefix = metadataRoot + "/" + request.node().ref().clusterId();
-      return metadata
-          .get()
-          .get(prefix)
-          .toCompletableFuture()
-          .thenApply(keys -> Optional.of(MetadataJson.nested(keys, prefix)));
-    }
-
-    private ExecWatch open(Optional<String> json) {
-      Map<String, String> env = new LinkedHashMap<>(request.environment());
-      env.put("LC_RUN_DIR", runDirectory);
-      env.put("LC_RUN_ID", id);
-      workingDirectory.ifPresent(d -> env.put("LC_WORKDIR", d));
-      byte[] tree = json.map(j -> j.getBytes(StandardCharsets.UTF_8)).orElse(null);
-      if (tree != null) {
-        env.put(CommandRequest.LC_METADATA, runDirectory + "/metadata.json");
-        env.put("LC_METADATA_BYTES", Integer.toString(tree.length));
-      }
-      List<String> argv = ExecScript.command(request.script(), env);
-      var target = client.pods().inNamespace(namespace).withName(pod).inContainer(container);
-      ExecWatch w;
-      if (tree != null) {
-        w =
-            target
-                .redirectingInput()
-                .writingOutput(out)
-                .writingError(err)
-                .exec(argv.toArray(String[]::new));
-        try {
-          OutputStream in = w.getInput();
-          in.write(tree);
-          in.flush();
-        } catch (IOException e) {
-          w.close();
-          throw new java.io.UncheckedIOException("cannot send the metadata to pod " + pod, e);
-        }
-      } else {
-        w = target.writingOutput(out).writingError(err).exec(argv.toArray(String[]::new));
-      }
-      LOG.debug("exec {} in pod {}/{} (run {})", request.service(), namespace, pod, id);
-      return w;
-    }
-
-    private void ended(Integer code, Throwable failure) {
-      if (failure != null || code == null) {
-        result.completeExceptionally(
-            failure != null
-                ? K8sCalls.translate("exec in pod " + pod, failure)
-                : new LifecycleException(
-                    "exec in pod " + pod + " ended without an exit status (connection lost?)"));
-      } else {
-        result.complete(result(code, false));
-      }
-      closeWatch();
-    }
-
-    /** Completes the timed-out run on an I/O thread, so that callers never hold the timer. */
-    private void timedOutAsync() {
-      try {
-        calls.executor().execute(this::timedOut);
-      } catch (RejectedExecutionException e) {
-        timedOut();
-      }
-    }
-
-    private void timedOut() {
-      if (result.complete(result(CommandResult.TIMEOUT_EXIT_CODE, true))) {
-        LOG.info(
-            "command {} on pod {} timed out after {}; killing it",
-            request.service(),
-            pod,
-            request.timeout());
-        kill("timed out");
-      }
-    }
-
-    private CommandResult result(int code, boolean timedOut) {
-      return CommandResult.builder()
-          .exitCode(code)
-          .timedOut(timedOut)
-          .stdoutTail(out.tail())
-          .stderrTail(err.tail())
-          .duration(Duration.ofNanos(System.nanoTime() - startedNanos))
-          .build();
-    }
-
-    /** Kills the run's process group by a second exec; best effort. */
-    void kill(String why) {
-      if (!killed.compareAndSet(false, true)) {
-        return;
-      }
-      LOG.info(
-          "killing command {} on pod {}/{} (run {}): {}",
-          request.service(),
-          namespace,
-          pod,
-          id,
-          why);
-      List<String> argv = ExecScript.kill(runDirectory, id, killGrace);
-      TailBuffer killErr = new TailBuffer();
-      calls
-          .async(
-              "kill a command in pod " + pod,
-              () ->
-                  client
-                      .pods()
-                      .inNamespace(namespace)
-                      .withName(pod)
-                      .inContainer(container)
-                      .writingOutput(OutputStream.nullOutputStream())
-                      .writingError(killErr)
-                      .exec(argv.toArray(String[]::new)))
-          .thenCompose(ExecWatch::exitCode)
-          .whenComplete(
-              (code, e) -> {
-                if (e != null || code == null || code != 0) {
-                  LOG.warn(
-                      "could not kill command {} on pod {}/{}: {}",
-                      request.service(),
-                      namespace,
-                      pod,
-                      e != null ? e.toString() : "exit " + code + " " + killErr.tail());
-                }
-                closeWatch();
-              });
-    }
-
-    private void closeWatch() {
-      ExecWatch w = watch;
-      if (w != null) {
-        w.close();
-      }
     }
   }
 

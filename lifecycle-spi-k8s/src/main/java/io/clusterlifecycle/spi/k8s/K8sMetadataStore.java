@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +51,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class K8sMetadataStore implements MetadataStore {
   private static final Logger LOG = LoggerFactory.getLogger(K8sMetadataStore.class);
-  private static final Pattern TREE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final String TREE = "tree.json";
-  private static final String CHANGE = "change.json";
-  private static final String TREE_ANNOTATION = "lifecycle.clusterlifecycle.io/tree";
+  static final String TREE = "tree.json";
+  static final String CHANGE = "change.json";
+  static final String TREE_ANNOTATION = "lifecycle.clusterlifecycle.io/tree";
 
   private final KubernetesClient client;
   private final boolean ownsClient;
   private final String namespace;
   private final String root;
+  private final TreePaths paths;
   private final long maxBytes;
   private final int maxAttempts;
   private final K8sCalls calls;
@@ -78,6 +76,7 @@ public final class K8sMetadataStore implements MetadataStore {
             ? b.namespace
             : Optional.ofNullable(client.getNamespace()).orElse("default");
     this.root = b.root;
+    this.paths = new TreePaths(b.root);
     this.maxBytes = b.maxBytes;
     this.maxAttempts = b.maxAttempts;
     this.calls = new K8sCalls(b.ioThreads);
@@ -99,7 +98,7 @@ public final class K8sMetadataStore implements MetadataStore {
     if (change.isEmpty()) {
       return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
-    String tree = treeOf(change);
+    String tree = paths.treeOf(change);
     return calls.async(
         "commit metadata of " + tree,
         () -> {
@@ -117,9 +116,9 @@ public final class K8sMetadataStore implements MetadataStore {
         "read metadata under " + prefix,
         () -> {
           SortedMap<String, String> out = new TreeMap<>();
-          Optional<String> tree = treeOfPath(prefix);
+          Optional<String> tree = paths.treeOfPath(prefix);
           if (tree.isPresent()) {
-            ConfigMap cm = configMaps().withName(name(tree.get())).get();
+            ConfigMap cm = configMaps().withName(paths.name(tree.get())).get();
             tree(cm).forEach((k, v) -> put(out, prefix, k, v));
           } else if (TreeChange.isUnder(root, prefix)) {
             for (ConfigMap cm : configMaps().withLabels(labels()).list().getItems()) {
@@ -134,7 +133,7 @@ public final class K8sMetadataStore implements MetadataStore {
   public AutoCloseable watch(String prefix, Consumer<MetadataChange> listener) {
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(listener, "listener");
-    Optional<String> tree = treeOfPath(prefix);
+    Optional<String> tree = paths.treeOfPath(prefix);
     if (tree.isEmpty() && !TreeChange.isUnder(root, prefix)) {
       return () -> {};
     }
@@ -142,7 +141,7 @@ public final class K8sMetadataStore implements MetadataStore {
     String listVersion;
     try {
       if (tree.isPresent()) {
-        ConfigMap cm = configMaps().withName(name(tree.get())).get();
+        ConfigMap cm = configMaps().withName(paths.name(tree.get())).get();
         if (cm != null) {
           seen.put(cm.getMetadata().getName(), cm.getMetadata().getResourceVersion());
         }
@@ -158,7 +157,7 @@ public final class K8sMetadataStore implements MetadataStore {
       var options = new ListOptionsBuilder().withResourceVersion(listVersion).build();
       Watch w =
           tree.isPresent()
-              ? configMaps().withName(name(tree.get())).watch(options, watcher)
+              ? configMaps().withName(paths.name(tree.get())).watch(options, watcher)
               : configMaps().withLabels(labels()).watch(options, watcher);
       watches.put(w, Boolean.TRUE);
       return () -> {
@@ -183,7 +182,7 @@ public final class K8sMetadataStore implements MetadataStore {
 
   /** One compare-and-set of a tree, retried on conflict. */
   private void write(String tree, MetadataChange change) {
-    String name = name(tree);
+    String name = paths.name(tree);
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       ConfigMap current = configMaps().withName(name).get();
       TreeMap<String, String> keys = new TreeMap<>(tree(current));
@@ -260,7 +259,7 @@ public final class K8sMetadataStore implements MetadataStore {
   }
 
   private static long bytes(String... values) {
-    long n = TREE.length() + CHANGE.length();
+    long n = (long) TREE.length() + CHANGE.length();
     for (String v : values) {
       n += v.getBytes(StandardCharsets.UTF_8).length;
     }
@@ -279,7 +278,8 @@ public final class K8sMetadataStore implements MetadataStore {
     return Map.of(K8sLabels.MANAGED_BY, K8sLabels.MANAGER, K8sLabels.KIND, "metadata");
   }
 
-  private static SortedMap<String, String> tree(ConfigMap cm) {
+  /** The tree a ConfigMap holds; empty for none. */
+  static SortedMap<String, String> tree(ConfigMap cm) {
     if (cm == null || cm.getData() == null || cm.getData().get(TREE) == null) {
       return new TreeMap<>();
     }
@@ -289,112 +289,6 @@ public final class K8sMetadataStore implements MetadataStore {
   private static void put(SortedMap<String, String> out, String prefix, String k, String v) {
     if (TreeChange.isUnder(k, prefix)) {
       out.put(k, v);
-    }
-  }
-
-  /** The one tree a change touches. */
-  private String treeOf(MetadataChange change) {
-    String tree = null;
-    for (String path : concat(change)) {
-      String t =
-          treeOfPath(path)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          path
-                              + " is not inside one cluster's tree "
-                              + root
-                              + "/<cluster-id>: the Kubernetes metadata store keeps one"
-                              + " ConfigMap per tree and commits one tree at a time"));
-      if (tree != null && !tree.equals(t)) {
-        throw new IllegalArgumentException(
-            "a commit must stay inside one tree; this one touches "
-                + root
-                + "/"
-                + tree
-                + " and "
-                + root
-                + "/"
-                + t);
-      }
-      tree = t;
-    }
-    return tree;
-  }
-
-  private static Iterable<String> concat(MetadataChange change) {
-    java.util.List<String> all = new java.util.ArrayList<>(change.deletePrefixes());
-    all.addAll(change.puts().keySet());
-    return all;
-  }
-
-  /** The tree a path lies in: the segment after the root; empty for the root or outside it. */
-  private Optional<String> treeOfPath(String path) {
-    String base = root.equals("/") ? "/" : root + "/";
-    if (!path.startsWith(base) || path.length() == base.length()) {
-      return Optional.empty();
-    }
-    String rest = path.substring(base.length());
-    int slash = rest.indexOf('/');
-    return Optional.of(slash < 0 ? rest : rest.substring(0, slash)).filter(s -> !s.isEmpty());
-  }
-
-  private String name(String tree) {
-    String scope = root.equals(Builder.DEFAULT_ROOT) ? "" : Names.hash(root).substring(0, 8) + ".";
-    String id =
-        TREE_NAME.matcher(tree).matches() && tree.length() <= 200
-            ? tree
-            : "h-" + Names.hash(tree).substring(0, 16);
-    return "lc-metadata." + scope + id;
-  }
-
-  /** Turns the ConfigMaps' events into one notification per commit. */
-  private final class TreeWatcher implements Watcher<ConfigMap> {
-    private final String prefix;
-    private final Consumer<MetadataChange> listener;
-    private final Map<String, String> seen;
-
-    TreeWatcher(String prefix, Consumer<MetadataChange> listener, Map<String, String> seen) {
-      this.prefix = prefix;
-      this.listener = listener;
-      this.seen = seen;
-    }
-
-    @Override
-    public void eventReceived(Action action, ConfigMap cm) {
-      if (action != Action.ADDED && action != Action.MODIFIED) {
-        return;
-      }
-      String name = cm.getMetadata().getName();
-      String version = cm.getMetadata().getResourceVersion();
-      if (version != null && version.equals(seen.put(name, version))) {
-        return;
-      }
-      String change = cm.getData() == null ? null : cm.getData().get(CHANGE);
-      String treeRoot =
-          cm.getMetadata().getAnnotations() == null
-              ? null
-              : cm.getMetadata().getAnnotations().get(TREE_ANNOTATION);
-      if (change == null || treeRoot == null) {
-        return;
-      }
-      MetadataChange n =
-          Json.read(change, TreeChange.class, "ConfigMap " + name)
-              .under(prefix, treeRoot, tree(cm));
-      if (n != null) {
-        try {
-          listener.accept(n);
-        } catch (RuntimeException e) {
-          LOG.warn("a metadata watcher of {} threw; ignored", prefix, e);
-        }
-      }
-    }
-
-    @Override
-    public void onClose(WatcherException cause) {
-      if (cause != null) {
-        LOG.warn("the watch of metadata under {} ended: {}", prefix, cause.getMessage());
-      }
     }
   }
 
