@@ -63,6 +63,7 @@ public final class K8sResourceProvider implements ResourceProvider {
   private final K8sCalls calls;
   private final ScheduledExecutorService scheduler;
   private final PodTracker tracker;
+  private final PodLifecycle pods;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private K8sResourceProvider(Builder b) {
@@ -83,6 +84,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               return t;
             });
     this.tracker = new PodTracker(client, namespace, scheduler, b.readyTimeout, calls.executor());
+    this.pods = new PodLifecycle(objects, calls, tracker, manifests, namespace);
   }
 
   /**
@@ -136,7 +138,8 @@ public final class K8sResourceProvider implements ResourceProvider {
               }
               return state;
             })
-        .thenCompose(state -> state.stopped() ? stopped(state) : ensureRunning(state, what));
+        .thenCompose(
+            state -> state.stopped() ? pods.stopped(state) : pods.ensureRunning(state, what));
   }
 
   @Override
@@ -147,7 +150,8 @@ public final class K8sResourceProvider implements ResourceProvider {
         () ->
             objects
                 .state(node)
-                .map(s -> resource(s, objects.pod(node).filter(tracker::isReady).isPresent())));
+                .map(
+                    s -> pods.resource(s, objects.pod(node).filter(tracker::isReady).isPresent())));
   }
 
   @Override
@@ -174,7 +178,8 @@ public final class K8sResourceProvider implements ResourceProvider {
           }
           List<NodeResource> out = new ArrayList<>();
           states.forEach(
-              (id, s) -> out.add(resource(s, running.getOrDefault(id, false) && !s.stopped())));
+              (id, s) ->
+                  out.add(pods.resource(s, running.getOrDefault(id, false) && !s.stopped())));
           out.sort(Comparator.comparing(r -> r.ref().nodeId()));
           return out;
         });
@@ -195,7 +200,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               }
               return state;
             })
-        .thenCompose(state -> ensureRunning(state, what));
+        .thenCompose(state -> pods.ensureRunning(state, what));
   }
 
   @Override
@@ -212,7 +217,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               return state;
             })
         .thenCompose(state -> tracker.awaitGone(Names.pod(node.nodeId())).thenApply(v -> state))
-        .thenApply(state -> resource(state, false));
+        .thenApply(state -> pods.resource(state, false));
   }
 
   @Override
@@ -240,7 +245,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               objects.putRecord(next);
               return next;
             })
-        .thenCompose(next -> next.stopped() ? stopped(next) : recreate(next, what));
+        .thenCompose(next -> next.stopped() ? pods.stopped(next) : pods.recreate(next, what));
   }
 
   @Override
@@ -256,7 +261,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               objects.putRecord(next);
               return next;
             })
-        .thenCompose(next -> next.stopped() ? stopped(next) : recreate(next, what));
+        .thenCompose(next -> next.stopped() ? pods.stopped(next) : pods.recreate(next, what));
   }
 
   @Override
@@ -303,80 +308,6 @@ public final class K8sResourceProvider implements ResourceProvider {
                           kept.map(v -> ", kept PVC " + v).orElse(""));
                       return kept;
                     }));
-  }
-
-  /**
-   * Makes sure the pod runs with the state's spec: creates it when missing, replaces it when it
-   * failed to start, then waits for Ready.
-   */
-  private CompletableFuture<NodeResource> ensureRunning(NodeState state, String what) {
-    return calls
-        .async(
-            what,
-            () -> {
-              Optional<Pod> pod = objects.pod(state.ref());
-              if (pod.isPresent() && PodTracker.failure(pod.get()).isPresent()) {
-                LOG.info(
-                    "pod {}/{} failed to start before; creating it again",
-                    namespace,
-                    state.nodeId());
-                objects.deletePod(state.nodeId());
-                return true;
-              }
-              if (pod.isEmpty()) {
-                objects.createPod(state);
-              }
-              return false;
-            })
-        .thenCompose(
-            replace ->
-                replace
-                    ? tracker
-                        .awaitGone(Names.pod(state.nodeId()))
-                        .thenCompose(v -> calls.async(what, () -> createPodReturning(state)))
-                    : CompletableFuture.completedFuture(state))
-        .thenCompose(s -> tracker.awaitReady(Names.pod(s.nodeId())))
-        .thenApply(p -> resource(state, true));
-  }
-
-  /**
-   * Replaces the pod unless it already runs exactly this state (a resumed step): delete, wait until
-   * it is gone, create, wait for Ready.
-   */
-  private CompletableFuture<NodeResource> recreate(NodeState next, String what) {
-    return calls
-        .async(
-            what,
-            () -> {
-              Optional<Pod> pod = objects.pod(next.ref());
-              boolean current =
-                  pod.flatMap(NodeObjects::stateOf)
-                      .map(s -> s.equals(next.withStopped(false)))
-                      .orElse(false);
-              if (pod.isPresent() && !current) {
-                objects.deletePod(next.nodeId());
-              }
-              return pod.isPresent() && !current;
-            })
-        .thenCompose(
-            deleted ->
-                deleted
-                    ? tracker.awaitGone(Names.pod(next.nodeId()))
-                    : CompletableFuture.completedFuture(null))
-        .thenCompose(v -> ensureRunning(next, what));
-  }
-
-  private NodeState createPodReturning(NodeState state) {
-    objects.createPod(state);
-    return state;
-  }
-
-  private CompletableFuture<NodeResource> stopped(NodeState state) {
-    return CompletableFuture.completedFuture(resource(state, false));
-  }
-
-  private NodeResource resource(NodeState s, boolean running) {
-    return s.resource(namespace, manifests.address(s.clusterId(), s.nodeId()), running);
   }
 
   /**
