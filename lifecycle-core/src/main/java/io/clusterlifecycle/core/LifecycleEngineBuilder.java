@@ -32,6 +32,8 @@ public final class LifecycleEngineBuilder {
   ScheduledExecutorService scheduler;
   Executor executor;
   int maxInFlight = LifecycleEngine.DEFAULT_MAX_IN_FLIGHT;
+  int maxNodesPerCluster = LifecycleEngine.DEFAULT_MAX_NODES_PER_CLUSTER;
+  int maxNodesPerRequest = LifecycleEngine.DEFAULT_MAX_NODES_PER_REQUEST;
   Duration defaultTimeout = LifecycleEngine.DEFAULT_TIMEOUT;
   String metadataRoot = LifecycleEngine.DEFAULT_METADATA_ROOT;
   Duration commandGrace = Duration.ofSeconds(5);
@@ -232,6 +234,39 @@ public final class LifecycleEngineBuilder {
    */
   public LifecycleEngineBuilder executor(Executor value) {
     this.executor = Objects.requireNonNull(value, "executor");
+    return this;
+  }
+
+  /**
+   * Sets how many nodes one cluster may have. A create, restore, add-nodes or add-role request
+   * whose cluster would pass it is refused with a {@link
+   * io.clusterlifecycle.api.error.ValidationException} before anything is planned or written.
+   *
+   * @param value {@code >= 1}; default {@value LifecycleEngine#DEFAULT_MAX_NODES_PER_CLUSTER}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value < 1}
+   */
+  public LifecycleEngineBuilder maxNodesPerCluster(int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("maxNodesPerCluster must be >= 1, was " + value);
+    }
+    this.maxNodesPerCluster = value;
+    return this;
+  }
+
+  /**
+   * Sets how many nodes one request may create. A request over it is refused with a {@link
+   * io.clusterlifecycle.api.error.ValidationException} before anything is planned or written.
+   *
+   * @param value {@code >= 1}; default {@value LifecycleEngine#DEFAULT_MAX_NODES_PER_REQUEST}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value < 1}
+   */
+  public LifecycleEngineBuilder maxNodesPerRequest(int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("maxNodesPerRequest must be >= 1, was " + value);
+    }
+    this.maxNodesPerRequest = value;
     return this;
   }
 

@@ -116,6 +116,17 @@ public record AppSpec(String name, String version, Map<String, String> env, List
   }
 
   /**
+   * Returns what the spec allows but is most likely a mistake, such as a service named one edit
+   * away from a standard service ({@code strat} for {@code start}). Warnings never fail a request;
+   * the command-line tool prints them.
+   *
+   * @return the warnings in declaration order; empty when there is none
+   */
+  public List<ValidationProblem> warnings() {
+    return SpecWarnings.of(this);
+  }
+
+  /**
    * Checks the whole spec and fails when anything is wrong.
    *
    * @return this spec, when it is valid

@@ -16,13 +16,18 @@ import java.util.Objects;
  * @param script the command text
  * @param environment the {@code LC_*} variables and any others, passed as the process environment
  * @param timeout how long the command may run before it is killed and reported as timed out
+ * @param runKey names the step this run belongs to, the same for every attempt of that step on this
+ *     node ({@code <operation-id>/<step-id>} from the engine), so that a later {@link
+ *     CommandExecutor#fence} can find a run an engine lost track of; empty when the caller will
+ *     never fence it
  */
 public record CommandRequest(
     NodeResource node,
     String service,
     String script,
     Map<String, String> environment,
-    Duration timeout) {
+    Duration timeout,
+    String runKey) {
 
   /** Environment variable holding the cluster id. */
   public static final String LC_CLUSTER_ID = "LC_CLUSTER_ID";
@@ -81,12 +86,14 @@ public record CommandRequest(
    * @param script the command text
    * @param environment the process environment; copied
    * @param timeout the time limit
+   * @param runKey the step's run key, or empty
    */
   public CommandRequest {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(script, "script");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(runKey, "runKey");
     environment = Map.copyOf(environment);
   }
 
@@ -116,6 +123,7 @@ public record CommandRequest(
     private String script;
     private Map<String, String> environment = Map.of();
     private Duration timeout;
+    private String runKey = "";
 
     private Builder() {}
 
@@ -125,6 +133,7 @@ public record CommandRequest(
       this.script = r.script;
       this.environment = r.environment;
       this.timeout = r.timeout;
+      this.runKey = r.runKey;
     }
 
     /**
@@ -190,6 +199,19 @@ public record CommandRequest(
     }
 
     /**
+     * Sets {@code runKey}: names the step this run belongs to, so that {@link
+     * CommandExecutor#fence} can find it; empty (the default) when it will never be fenced.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder runKey(String value) {
+      Objects.requireNonNull(value, "runKey");
+      this.runKey = value;
+      return this;
+    }
+
+    /**
      * Builds the record.
      *
      * @return the CommandRequest
@@ -197,7 +219,7 @@ public record CommandRequest(
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public CommandRequest build() {
-      return new CommandRequest(node, service, script, environment, timeout);
+      return new CommandRequest(node, service, script, environment, timeout, runKey);
     }
   }
 }

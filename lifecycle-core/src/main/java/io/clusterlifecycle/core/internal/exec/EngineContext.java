@@ -22,7 +22,8 @@ public record EngineContext(
     Clock clock,
     MetadataTree tree,
     Duration commandGrace,
-    io.github.resilience4j.retry.Retry retry) {
+    io.github.resilience4j.retry.Retry retry,
+    NodeLimits limits) {
 
   /** Runs an SPI call, retrying transient failures with the engine's back-off. */
   public <T> java.util.concurrent.CompletableFuture<T> retrying(

@@ -53,11 +53,19 @@ final class StepRunner {
   private final String operationId;
   private final OperationType type;
   private final RecordKeeper records;
+  private final Set<String> inDoubt;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final List<String> keptVolumes = new ArrayList<>();
   private volatile boolean cancelled;
+  private volatile boolean addressChanged;
 
-  StepRunner(EngineContext ctx, Plan plan, String operationId, RecordKeeper records) {
+  /**
+   * @param inDoubt ids of the steps an earlier run started without finishing: their commands are
+   *     fenced before they run again
+   */
+  StepRunner(
+      EngineContext ctx, Plan plan, String operationId, RecordKeeper records, Set<String> inDoubt) {
+    this.inDoubt = Set.copyOf(inDoubt);
     this.ctx = ctx;
     this.plan = plan;
     this.operationId = operationId;
@@ -69,6 +77,28 @@ final class StepRunner {
   void cancelAll() {
     cancelled = true;
     inFlight.forEach(f -> f.cancel(true));
+  }
+
+  /**
+   * Tells whether a start, resize or image step of this run gave a node a new address, which the
+   * plan's {@link io.clusterlifecycle.api.plan.Stage.Kind#IF_ADDRESSES_CHANGED} stages follow.
+   */
+  boolean addressChanged() {
+    return addressChanged;
+  }
+
+  /**
+   * The node with the address its running resource reports now: a provider that recreates an
+   * instance (a pod) may give it a new one (docs/design.md §5.7).
+   */
+  private Node followAddress(Node n, NodeResource r) {
+    if (!r.running() || r.address().isEmpty() || r.address().equals(n.address().orElse(""))) {
+      return n;
+    }
+    if (n.address().isPresent()) {
+      addressChanged = true;
+    }
+    return n.withResource(r.address(), r.instanceId());
   }
 
   /** The volumes the deleted nodes kept, so far. */
@@ -98,6 +128,7 @@ final class StepRunner {
                               + records.current().specOf(node).version()));
       return command(
           stage,
+          s,
           node,
           s.service(),
           s.service(),
@@ -111,6 +142,7 @@ final class StepRunner {
       String label = s.service() + ".pre_check";
       return command(
           stage,
+          s,
           node,
           label,
           label,
@@ -227,7 +259,8 @@ final class StepRunner {
     Node node = node(nodeId);
     NodeRef ref = new NodeRef(plan.clusterId(), node.id());
     return ctx.retrying(() -> track(call.apply(ref).toCompletableFuture()))
-        .thenCompose(r -> records.update(b -> b.putNode(change.apply(node(nodeId)))))
+        .thenCompose(
+            r -> records.update(b -> b.putNode(change.apply(followAddress(node(nodeId), r)))))
         .thenAccept(
             c ->
                 emit(
@@ -266,6 +299,7 @@ final class StepRunner {
 
   private CompletableFuture<Void> command(
       Stage stage,
+      Step step,
       Node node,
       String service,
       String label,
@@ -286,19 +320,7 @@ final class StepRunner {
     env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
     env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
     env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
-    NodeResource resource =
-        NodeResource.builder()
-            .ref(new NodeRef(cluster.id(), node.id()))
-            .role(node.role())
-            .instanceId(node.instanceId().orElse(""))
-            .address(node.address().orElse(""))
-            .cpu(node.cpu())
-            .memory(node.memory())
-            .volumeSize(node.volumeSize())
-            .image(node.image())
-            .running(true)
-            .tags(Map.of())
-            .build();
+    NodeResource resource = NodeResources.of(cluster.id(), node);
     emit(
         LifecycleEvent.builder(EventType.COMMAND_STARTED)
             .stage(stage.name())
@@ -311,16 +333,20 @@ final class StepRunner {
             .script(script)
             .environment(env)
             .timeout(timeout)
+            .runKey(operationId + "/" + step.id())
             .build();
     AtomicReference<CompletableFuture<CommandResult>> attempt = new AtomicReference<>();
     CompletableFuture<CommandResult> run =
-        ctx.retrying(
-            () -> {
-              CompletableFuture<CommandResult> f =
-                  track(ctx.commands().run(request).toCompletableFuture());
-              attempt.set(f);
-              return f;
-            });
+        fence(step, request)
+            .thenCompose(
+                fenced ->
+                    ctx.retrying(
+                        () -> {
+                          CompletableFuture<CommandResult> f =
+                              track(ctx.commands().run(request).toCompletableFuture());
+                          attempt.set(f);
+                          return f;
+                        }));
     ScheduledFuture<?> backstop =
         ctx.scheduler()
             .schedule(
@@ -360,6 +386,29 @@ final class StepRunner {
           }
           return null;
         });
+  }
+
+  /**
+   * Before a command that an earlier run of the operation started runs again, makes the executor
+   * prove that run gone (docs/design.md §5.8): two runs of one step never overlap.
+   */
+  private CompletableFuture<Void> fence(Step step, CommandRequest request) {
+    if (!inDoubt.contains(step.id())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return ctx.retrying(
+            () ->
+                track(ctx.commands().fence(request.node(), request.runKey()).toCompletableFuture()))
+        .exceptionally(
+            e -> {
+              throw new StepFailedException(
+                  "cannot make sure that the earlier run of "
+                      + request.service()
+                      + " on "
+                      + request.node().ref().nodeId()
+                      + " has ended, so it is not run again: "
+                      + Failures.describe(e));
+            });
   }
 
   private static String tail(CommandResult r) {
