@@ -18,8 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs the client's blocking calls off the caller's thread and translates its failures
- * (docs/design.md §9.1): 429, 5xx and lost connections become {@link TransientSpiException}, any
- * other refusal a permanent {@link K8sApiException} carrying the API server's message.
+ * (docs/design.md §9.1): 429, 5xx, lost connections and requests that timed out become {@link
+ * TransientSpiException}, any other refusal a permanent {@link K8sApiException} carrying the API
+ * server's message.
  */
 final class K8sCalls implements AutoCloseable {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -81,7 +82,7 @@ final class K8sCalls implements AutoCloseable {
         code = refused.get().getResponse().code();
         message = what + ": the API server refused the WebSocket upgrade with HTTP " + code;
       }
-      if (code == 429 || code >= 500 || (code == 0 && causedByIo(k))) {
+      if (code == 429 || code >= 500 || (code <= 0 && causedByIo(k))) {
         return new TransientSpiException(message, k);
       }
       return new K8sApiException(message, code, k);

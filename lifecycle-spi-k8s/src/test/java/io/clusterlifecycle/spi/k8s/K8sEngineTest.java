@@ -59,7 +59,7 @@ class K8sEngineTest {
         K8sResourceProvider.builder()
             .client(client)
             .namespace(MockKubernetes.NAMESPACE)
-            .readyTimeout(Duration.ofSeconds(20))
+            .readyTimeout(Duration.ofSeconds(30))
             .deleteGracePeriod(Duration.ZERO)
             .build();
     metadata =

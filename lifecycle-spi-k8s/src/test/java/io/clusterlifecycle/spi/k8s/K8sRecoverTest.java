@@ -100,7 +100,7 @@ class K8sRecoverTest {
         K8sResourceProvider.builder()
             .client(k8s.client())
             .namespace(MockKubernetes.NAMESPACE)
-            .readyTimeout(Duration.ofSeconds(20))
+            .readyTimeout(Duration.ofSeconds(30))
             .deleteGracePeriod(Duration.ZERO)
             .build();
     open.add(p);

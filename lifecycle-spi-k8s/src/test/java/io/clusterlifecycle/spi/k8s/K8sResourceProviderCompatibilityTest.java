@@ -31,7 +31,7 @@ class K8sResourceProviderCompatibilityTest extends ResourceProviderCompatibility
     return K8sResourceProvider.builder()
         .client(k8s.client())
         .namespace(MockKubernetes.NAMESPACE)
-        .readyTimeout(Duration.ofSeconds(20))
+        .readyTimeout(Duration.ofSeconds(30))
         .deleteGracePeriod(Duration.ZERO)
         .build();
   }

@@ -52,7 +52,7 @@ class K8sResourceProviderTest {
         K8sResourceProvider.builder()
             .client(k8s.client())
             .namespace(MockKubernetes.NAMESPACE)
-            .readyTimeout(Duration.ofSeconds(10))
+            .readyTimeout(Duration.ofSeconds(30))
             .deleteGracePeriod(Duration.ZERO)
             .pods(K8sPodSettings.builder().roleImage("db", "postgres:16").build())
             .build();
@@ -109,7 +109,7 @@ class K8sResourceProviderTest {
     k8s.kubelet().failPod(spec.ref().nodeId(), TestKubelet.Failure.HELD);
 
     CompletionStage<NodeResource> stage = provider.create(spec);
-    await().atMost(Duration.ofSeconds(10)).until(() -> podOrNull(spec.ref().nodeId()) != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> podOrNull(spec.ref().nodeId()) != null);
     Callable<Long> reads =
         () -> k8s.requests().stream().filter(r -> r.getPath().equals(path)).count();
     long before = reads.call();
@@ -117,7 +117,7 @@ class K8sResourceProviderTest {
     // a polling loop would read the pod while it stays Pending
     await()
         .during(Duration.ofMillis(1500))
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(15))
         .until(() -> reads.call() == before && !stage.toCompletableFuture().isDone());
     k8s.kubelet().release(spec.ref().nodeId());
 

@@ -59,10 +59,17 @@ final class MockKubernetes implements AutoCloseable {
     return new MockKubernetes(podRoot);
   }
 
-  /** A client of the server that does not retry failed requests itself. */
+  /**
+   * A client of the server that does not retry failed requests itself, with a 30 s request timeout
+   * (the machine the tests run on may be busy).
+   */
   KubernetesClient newClient() {
     return server.createClient(
-        b -> b.editOrNewConfig().withRequestRetryBackoffLimit(0).endConfig());
+        b ->
+            b.editOrNewConfig()
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(30_000)
+                .endConfig());
   }
 
   /** The shared client the tests give the adapters. */
