@@ -73,20 +73,31 @@ final class ExecScript {
           "exit 0");
 
   /**
-   * The fence (docs/design.md §5.8): sends SIGTERM to the process group of every run whose id
-   * starts with the run key's prefix, SIGKILL to those still alive after the grace, and exits 0
-   * once none is alive, or 1 when one still is 20 s later. Arguments: run directory, key prefix,
-   * grace in seconds.
+   * The fence (docs/design.md §5.8): reads the process groups of every run whose id starts with the
+   * run key's prefix, sends them SIGTERM, SIGKILL to those still alive after the grace, and exits 0
+   * once none of their processes is alive (an exited process nobody reaped yet counts as gone), or
+   * 1 when one still is 20 s after SIGKILL. Liveness comes from {@code /proc}, not from the run's
+   * files, which its wrapper removes as soon as the script's shell ended. Arguments: run directory,
+   * key prefix, grace in seconds.
    */
   static final String FENCE =
       String.join(
           "\n",
           "d=$1; k=$2; g=$3",
-          "groups() { for f in \"$d/$k\"-*.pgid; do [ -s \"$f\" ] && cat -- \"$f\" 2>/dev/null; done; }",
-          "alive() { for pg in $(groups); do kill -0 -- \"-$pg\" 2>/dev/null && return 0; done; return 1; }",
-          "for pg in $(groups); do kill -TERM -- \"-$pg\" 2>/dev/null; done",
+          "pgs=$(for f in \"$d/$k\"-*.pgid; do [ -s \"$f\" ] && cat -- \"$f\" 2>/dev/null; done)",
+          "[ -n \"$pgs\" ] || exit 0",
+          "alive() {",
+          "  for s in /proc/[0-9]*/stat; do",
+          "    { read -r line < \"$s\"; } 2>/dev/null || continue",
+          "    set -- ${line##*\") \"}",
+          "    [ \"$1\" = Z ] && continue",
+          "    for pg in $pgs; do [ \"$3\" = \"$pg\" ] && return 0; done",
+          "  done",
+          "  return 1",
+          "}",
+          "for pg in $pgs; do kill -TERM -- \"-$pg\" 2>/dev/null; done",
           "for ((i = 0; i < g * 10; i++)); do alive || exit 0; sleep 0.1; done",
-          "for pg in $(groups); do kill -KILL -- \"-$pg\" 2>/dev/null; done",
+          "for pg in $pgs; do kill -KILL -- \"-$pg\" 2>/dev/null; done",
           "for ((i = 0; i < 200; i++)); do alive || exit 0; sleep 0.1; done",
           "exit 1");
 
