@@ -113,7 +113,8 @@ public final class LifecycleEngine implements Lifecycle {
             new MetadataTree(b.metadataRoot),
             b.commandGrace,
             Retry.of("lifecycle", b.retry),
-            new NodeLimits(b.maxNodesPerCluster, b.maxNodesPerRequest));
+            new NodeLimits(b.maxNodesPerCluster, b.maxNodesPerRequest),
+            b.effectiveSecretResolver());
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);

@@ -38,11 +38,7 @@ class AddressChangeTest {
 
   private String hostIp(Cluster c, Node n) {
     return h.metadata
-        .value("/clusters/" + c.id() + "/hosts/"
-                + n.role()
-                + "/"
-                + n.id()
-                + "/ip")
+        .value("/clusters/" + c.id() + "/hosts/" + n.role() + "/" + n.id() + "/ip")
         .orElse("");
   }
 

@@ -26,8 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -129,16 +127,7 @@ class RecoverTest {
   void anEngineScanningForInterruptedOperations_takesOneOverOnceItsLeaseLapsed_andOnlyOnce()
       throws Exception {
     // engine A (named host-a in its lease) dies in the middle of "start (order 1)"
-    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
-    LifecycleEngine a =
-        h.engine(
-            x -> x.scheduler(deadScheduler).host("host-a").leaseDuration(Duration.ofSeconds(5)));
-    h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
-    h.commands
-        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
-        .get(10, TimeUnit.SECONDS);
-    deadScheduler.shutdownNow();
+    LifecycleEngine a = h.dyingCreate(x -> x.host("host-a")).engine();
     assertThat(h.engine.get("demo").lease())
         .hasValueSatisfying(
             l -> {
@@ -232,17 +221,9 @@ class RecoverTest {
   @Test
   void interruptedOperation_isTakenOverOnlyAfterItsLeaseLapsed() throws Exception {
     // engine A dies in the middle of "start (order 1)": its scheduler stops, its command hangs
-    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
-    LifecycleEngine a =
-        h.engine(b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
-    h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    CompletableFuture<Operation> dying =
-        a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
-    // the whole stage has been launched once its last step started
-    h.commands
-        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
-        .get(10, TimeUnit.SECONDS);
-    deadScheduler.shutdownNow();
+    Harness.Dying died = h.dyingCreate(x -> x);
+    LifecycleEngine a = died.engine();
+    CompletableFuture<Operation> dying = died.create();
     Cluster interrupted = h.engine.get("demo");
     assertThat(interrupted.state()).isEqualTo(ClusterState.DEPLOYING);
     assertThat(interrupted.lease()).isPresent();
@@ -277,15 +258,7 @@ class RecoverTest {
   @Test
   void takeOver_fencesTheCommandTheDeadEngineLeftRunning_beforeItRunsItAgain() throws Exception {
     // engine A dies while "start" hangs on worker-1: in the executor, that run is still going
-    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
-    LifecycleEngine a =
-        h.engine(b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
-    h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
-    h.commands
-        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
-        .get(10, TimeUnit.SECONDS);
-    deadScheduler.shutdownNow();
+    LifecycleEngine a = h.dyingCreate(x -> x).engine();
 
     LifecycleEngine b =
         h.engine(x -> x.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))));

@@ -22,8 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -159,16 +157,9 @@ class WayOutTest {
 
   @Test
   void cancel_ofAnOperationWhoseEngineIsGone_fencesItsCommands_andEndsIt() throws Exception {
-    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
-    LifecycleEngine a =
-        h.engine(b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
-    h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    CompletableFuture<Operation> dying =
-        a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
-    h.commands
-        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
-        .get(10, TimeUnit.SECONDS);
-    deadScheduler.shutdownNow();
+    Harness.Dying died = h.dyingCreate(x -> x);
+    LifecycleEngine a = died.engine();
+    CompletableFuture<Operation> dying = died.create();
 
     // while A's lease holds, cancel belongs to A
     assertThatThrownBy(() -> h.engine.cancel("demo"))

@@ -48,6 +48,7 @@ public final class OperationRunner {
   private final JournalWriter journal;
   private final Set<String> done;
   private final StepRunner steps;
+  private final SecretScrubber scrubber = new SecretScrubber();
   private final List<String> warnings = new ArrayList<>();
   private String error = "";
   private boolean refused;
@@ -70,7 +71,7 @@ public final class OperationRunner {
     this.type = plan.type();
     this.records = records;
     this.done = journal.done();
-    this.steps = new StepRunner(ctx, plan, operationId, records, journal.inDoubt());
+    this.steps = new StepRunner(ctx, plan, operationId, records, journal.inDoubt(), scrubber);
     this.journal = new JournalWriter(batch -> ctx.retrying(() -> ctx.store().appendJournal(batch)));
   }
 
@@ -214,12 +215,14 @@ public final class OperationRunner {
                       if (holdsSlot) {
                         ctx.limiter().release();
                       }
+                      // a failure may quote a command's output: the operation's secret values are
+                      // masked before it is journaled, recorded or emitted (docs/design.md §11)
+                      String why = e == null ? "" : scrubber.scrub(Failures.describe(e));
                       journal.record(
                           e == null
                               ? entry(step, JournalEntry.Status.SUCCEEDED, "")
-                              : entry(step, JournalEntry.Status.FAILED, Failures.describe(e)));
+                              : entry(step, JournalEntry.Status.FAILED, why));
                       if (e != null) {
-                        String why = Failures.describe(e);
                         synchronized (failures) {
                           failures.add(why);
                         }
@@ -275,7 +278,7 @@ public final class OperationRunner {
 
   private synchronized void fail(String why, boolean isRefusal) {
     if (error.isEmpty()) {
-      error = why;
+      error = scrubber.scrub(why);
       refused = isRefusal;
     }
   }

@@ -17,7 +17,9 @@ import io.clusterlifecycle.api.plan.StartNodeStep;
 import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.plan.StopNodeStep;
 import io.clusterlifecycle.api.plan.WaitStep;
+import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.SecretRef;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
@@ -56,16 +58,25 @@ final class StepRunner {
   private final Set<String> inDoubt;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final List<String> keptVolumes = new ArrayList<>();
+  private final SecretScrubber scrubber;
   private volatile boolean cancelled;
   private volatile boolean addressChanged;
 
   /**
    * @param inDoubt ids of the steps an earlier run started without finishing: their commands are
    *     fenced before they run again
+   * @param scrubber the operation's secret values: each secret resolved is added to it, and every
+   *     event message passes through it
    */
   StepRunner(
-      EngineContext ctx, Plan plan, String operationId, RecordKeeper records, Set<String> inDoubt) {
+      EngineContext ctx,
+      Plan plan,
+      String operationId,
+      RecordKeeper records,
+      Set<String> inDoubt,
+      SecretScrubber scrubber) {
     this.inDoubt = Set.copyOf(inDoubt);
+    this.scrubber = scrubber;
     this.ctx = ctx;
     this.plan = plan;
     this.operationId = operationId;
@@ -135,7 +146,8 @@ final class StepRunner {
           service.cmd(),
           s.order(),
           service.timeout(),
-          s.env());
+          s.env(),
+          service.secrets());
     } else if (step instanceof PreCheckStep s) {
       Node node = node(s.node());
       ServiceSpec service = role(node).service(s.service()).orElseThrow();
@@ -149,7 +161,8 @@ final class StepRunner {
           service.preCheck().orElseThrow(),
           service.order(),
           service.timeout(),
-          Map.of());
+          Map.of(),
+          service.secrets());
     } else if (step instanceof MetadataStep s) {
       return metadata(stage, s);
     } else if (step instanceof ResizeNodeStep s) {
@@ -306,8 +319,10 @@ final class StepRunner {
       String script,
       int order,
       Duration timeout,
-      Map<String, String> extraEnv) {
+      Map<String, String> extraEnv,
+      List<String> secretNames) {
     Cluster cluster = records.current();
+    AppSpec spec = cluster.specOf(node);
     Map<String, String> env = new LinkedHashMap<>(extraEnv);
     env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
     env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
@@ -338,15 +353,26 @@ final class StepRunner {
     AtomicReference<CompletableFuture<CommandResult>> attempt = new AtomicReference<>();
     CompletableFuture<CommandResult> run =
         fence(step, request)
+            .thenCompose(fenced -> secrets(spec, secretNames))
             .thenCompose(
-                fenced ->
-                    ctx.retrying(
-                        () -> {
-                          CompletableFuture<CommandResult> f =
-                              track(ctx.commands().run(request).toCompletableFuture());
-                          attempt.set(f);
-                          return f;
-                        }));
+                secrets -> {
+                  CommandRequest withSecrets = request;
+                  if (!secrets.isEmpty()) {
+                    Map<String, String> all = new LinkedHashMap<>(env);
+                    all.putAll(secrets);
+                    withSecrets =
+                        request.toBuilder().environment(all).secretNames(secrets.keySet()).build();
+                  }
+                  CommandRequest toRun = withSecrets;
+                  return ctx.retrying(
+                      () -> {
+                        CompletableFuture<CommandResult> f =
+                            track(ctx.commands().run(toRun).toCompletableFuture());
+                        attempt.set(f);
+                        return f;
+                      });
+                })
+            .thenApply(scrubber::scrubResult);
     ScheduledFuture<?> backstop =
         ctx.scheduler()
             .schedule(
@@ -368,7 +394,9 @@ final class StepRunner {
                   .node(node.role(), node.id())
                   .service(label, order);
           if (e != null) {
-            String why = label + " on " + node.id() + " could not run: " + Failures.describe(e);
+            String why =
+                scrubber.scrub(
+                    label + " on " + node.id() + " could not run: " + Failures.describe(e));
             emit(finished.message(why));
             throw new StepFailedException(why);
           }
@@ -386,6 +414,62 @@ final class StepRunner {
           }
           return null;
         });
+  }
+
+  /**
+   * Resolves the secrets a service declares, right before its command runs (docs/design.md §9.9):
+   * their values go to this command only, and to the operation's scrubber, never to a record. A
+   * secret that cannot be resolved fails the step with a message naming its reference.
+   */
+  private CompletableFuture<Map<String, String>> secrets(AppSpec spec, List<String> names) {
+    if (names.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    Map<String, CompletableFuture<String>> pending = new LinkedHashMap<>();
+    for (String name : names) {
+      String reference = spec.secrets().get(name);
+      if (reference == null) {
+        return CompletableFuture.failedFuture(
+            new StepFailedException(
+                "secret " + name + " is not declared under secrets: in version " + spec.version()));
+      }
+      SecretRef ref;
+      try {
+        ref = SecretRef.parse(reference);
+      } catch (IllegalArgumentException e) {
+        return CompletableFuture.failedFuture(
+            new StepFailedException(
+                "secret "
+                    + name
+                    + " has a malformed reference "
+                    + reference
+                    + ": "
+                    + e.getMessage()));
+      }
+      pending.put(
+          name,
+          ctx.retrying(() -> track(Futures.call(() -> ctx.secrets().resolve(ref))))
+              .handle(
+                  (value, e) -> {
+                    if (e != null) {
+                      throw new StepFailedException(
+                          "secret " + name + " (" + ref + "): " + Failures.describe(e));
+                    }
+                    if (value == null) {
+                      throw new StepFailedException(
+                          "secret " + name + " (" + ref + "): the resolver gave no value");
+                    }
+                    scrubber.add(value);
+                    return value;
+                  }));
+    }
+    return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              Map<String, String> values = new LinkedHashMap<>();
+              pending.forEach((name, f) -> values.put(name, f.join()));
+              return values;
+            });
   }
 
   /**
@@ -476,6 +560,7 @@ final class StepRunner {
   }
 
   void emit(LifecycleEvent.Builder event) {
-    ctx.events().emit(event.cluster(plan.clusterId()).operation(operationId, type));
+    ctx.events()
+        .emit(event.cluster(plan.clusterId()).operation(operationId, type), scrubber::scrub);
   }
 }

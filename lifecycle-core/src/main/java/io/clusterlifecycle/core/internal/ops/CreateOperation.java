@@ -7,6 +7,7 @@ import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
@@ -109,6 +110,16 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
             (k, v) -> {
               if (!Checks.ENV_KEY.matcher(k).matches()) {
                 p.add(ValidationProblem.of("env." + k, "key must match " + Checks.ENV_KEY));
+              } else if (AppSpec.looksLikeSecret(k) && !v.isEmpty()) {
+                // the value would be stored and published in plain text (docs/design.md §11)
+                p.add(
+                    ValidationProblem.of(
+                        "env." + k,
+                        "looks like a secret (the key contains PASSWORD, SECRET or TOKEN, or ends"
+                            + " with _KEY); env values are stored and published in plain text, so"
+                            + " declare it under the spec's secrets: as a reference instead"));
+              } else if (r.spec().secrets().containsKey(k)) {
+                p.add(ValidationProblem.of("env." + k, "is also the name of a secret of the spec"));
               } else if (!r.spec().env().containsKey(k)) {
                 // the request's env overrides the spec's: a key the spec lacks is a typo
                 p.add(
