@@ -211,6 +211,58 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
+   * Cancels the operation under way on a cluster (docs/design.md §7.8). In the engine that runs it,
+   * no step is launched from then on, the commands in flight are killed, the journal is written and
+   * the operation ends CANCELLED, leaving the cluster in the operation's failure state: {@link
+   * #recoverAsync recover} resumes it from its journal, {@link #skipFailedAsync skip-failed} gives
+   * it up. An operation whose engine is gone (its lease lapsed) is ended by this engine, after the
+   * commands it may have left running are fenced.
+   *
+   * @param cluster the cluster's id or name
+   * @return completes with the operation once it has stopped: CANCELLED, or as it ended if it ended
+   *     first; exceptionally with {@link io.clusterlifecycle.api.error.NotFoundException} for an
+   *     unknown cluster, and with {@link ConflictException} when no operation is under way or
+   *     another live engine runs it (cancel it there)
+   */
+  CompletableFuture<Operation> cancelAsync(String cluster);
+
+  /**
+   * Cancels the operation under way on a cluster and waits for it to stop; see {@link
+   * #cancelAsync}.
+   *
+   * @param cluster the cluster's id or name
+   * @return the operation, as it ended
+   */
+  default Operation cancel(String cluster) {
+    return await(cancelAsync(cluster));
+  }
+
+  /**
+   * Gives up a cluster's failed, cancelled or interrupted operation instead of resuming it
+   * (docs/design.md §7.8): the commands it may have left running are fenced, the operation is
+   * recorded CANCELLED, what it did is kept, and each node and the cluster are set to the state the
+   * resource provider reports (running or stopped; a node without a resource leaves the record).
+   * Services are not run. A cluster with no such operation is returned as it is.
+   *
+   * @param cluster the cluster's id or name
+   * @param timeout how long to wait for the cluster to be free
+   * @return completes with the cluster as recorded afterwards; exceptionally as {@link
+   *     #recoverAsync} does
+   */
+  CompletableFuture<Cluster> skipFailedAsync(String cluster, java.time.Duration timeout);
+
+  /**
+   * Gives up a cluster's failed operation and waits; see {@link #skipFailedAsync}.
+   *
+   * @param cluster the cluster's id or name
+   * @param timeout how long to wait for the cluster to be free
+   * @return the cluster as recorded afterwards
+   */
+  default Cluster skipFailed(String cluster, java.time.Duration timeout) {
+    return await(skipFailedAsync(cluster, timeout));
+  }
+
+  /**
    * Removes the records of every deleted (DONE) cluster.
    *
    * @return how many clusters were purged

@@ -3,10 +3,13 @@ package io.clusterlifecycle.bench;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
+import io.clusterlifecycle.api.spi.NodeResource;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,7 @@ public final class LatencyCommandExecutor implements CommandExecutor {
   private final CallTimes times;
   private final AtomicLong heldCount = new AtomicLong();
   private final Queue<CompletableFuture<CommandResult>> held = new ConcurrentLinkedQueue<>();
+  private final Map<String, CompletableFuture<CommandResult>> heldByKey = new ConcurrentHashMap<>();
   private static final Predicate<CommandRequest> NONE = r -> false;
   private volatile Predicate<CommandRequest> holding = NONE;
 
@@ -103,6 +107,16 @@ public final class LatencyCommandExecutor implements CommandExecutor {
     return runs.sum();
   }
 
+  /** Cancels the held run with that key on that node, if there is one: it never ends otherwise. */
+  @Override
+  public CompletableFuture<Void> fence(NodeResource node, String runKey) {
+    CompletableFuture<CommandResult> f = heldByKey.remove(node.ref().nodeId() + "\n" + runKey);
+    if (f != null) {
+      f.cancel(false);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
   @Override
   public CompletableFuture<CommandResult> run(CommandRequest request) {
     runs.increment();
@@ -112,6 +126,11 @@ public final class LatencyCommandExecutor implements CommandExecutor {
           // under the lock, so that release() cannot miss a run being held
           CompletableFuture<CommandResult> f = new CompletableFuture<>();
           held.add(f);
+          if (!request.runKey().isEmpty()) {
+            String key = request.node().ref().nodeId() + "\n" + request.runKey();
+            heldByKey.put(key, f);
+            f.whenComplete((r, e) -> heldByKey.remove(key, f));
+          }
           heldCount.incrementAndGet();
           return f;
         }

@@ -127,7 +127,7 @@ final class ClusterCommands {
         session.engine.addListener(progress);
       }
       try {
-        work.run();
+        CancelCommands.cancelOnSignal(session.engine, clusterRef, work);
         return ExitCodes.OK;
       } catch (OperationFailedException | LifecycleTimeoutException e) {
         Cluster c =
@@ -370,6 +370,8 @@ final class ClusterCommands {
       description = {
         "Finish what an interrupted or failed operation"
             + " left: resume it from its first unfinished step.",
+        "With --skip-failed: give the failed operation up instead, keep what it did, and set the"
+            + " nodes and the cluster to the state their resources are in.",
         "With --delete: force-delete a cluster whose deletion failed."
       })
   static final class Recover extends Base {
@@ -378,6 +380,19 @@ final class ClusterCommands {
 
     @Option(names = "--delete", description = "Force-delete the cluster instead of resuming.")
     boolean delete;
+
+    @Option(
+        names = "--skip-failed",
+        description =
+            "Give the failed, cancelled or interrupted operation up instead of resuming it.")
+    boolean skipFailed;
+
+    @Override
+    void checkInput() {
+      if (delete && skipFailed) {
+        throw badInput("--skip-failed", "cannot be given together with --delete");
+      }
+    }
 
     @Override
     int run(Session session) {
@@ -389,12 +404,12 @@ final class ClusterCommands {
           session,
           cluster,
           () -> {
+            Duration timeout =
+                parent.timeout().orElse(io.clusterlifecycle.core.LifecycleEngine.DEFAULT_TIMEOUT);
             Cluster c =
-                session.engine.recover(
-                    cluster,
-                    parent
-                        .timeout()
-                        .orElse(io.clusterlifecycle.core.LifecycleEngine.DEFAULT_TIMEOUT));
+                skipFailed
+                    ? session.engine.skipFailed(cluster, timeout)
+                    : session.engine.recover(cluster, timeout);
             if (parent.json) {
               out().println(ClusterView.json(c, true));
             } else {

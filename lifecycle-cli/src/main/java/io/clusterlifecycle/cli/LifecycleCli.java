@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
       OperationCommands.RemoveRoleCommand.class,
       ClusterCommands.Delete.class,
       ClusterCommands.Recover.class,
+      CancelCommands.Cancel.class,
       ClusterCommands.PurgeDone.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class

@@ -109,8 +109,7 @@ public final class RecordCodec {
                         @Override
                         public AppSpec deserialize(JsonParser p, DeserializationContext ctxt)
                             throws IOException {
-                          return AppSpecFiles.parse(
-                              p.readValueAsTree().toString(), SpecFormat.JSON);
+                          return AppSpecFiles.parseStored(p.readValueAsTree().toString());
                         }
                       }))
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

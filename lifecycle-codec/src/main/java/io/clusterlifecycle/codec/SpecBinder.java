@@ -34,7 +34,7 @@ import java.util.function.BiFunction;
  * structural one.
  */
 final class SpecBinder {
-  static final List<String> APP_KEYS = List.of("name", "version", "env", "roles");
+  static final List<String> APP_KEYS = List.of("name", "version", "env", "secrets", "roles");
   static final List<String> ROLE_KEYS =
       List.of(
           "role",
@@ -59,7 +59,8 @@ final class SpecBinder {
           ServiceSpec.FIELD_POST_START,
           ServiceSpec.FIELD_POST_STOP,
           ServiceSpec.FIELD_PRE_CHECK,
-          ServiceSpec.FIELD_WATCH);
+          ServiceSpec.FIELD_WATCH,
+          ServiceSpec.FIELD_SECRETS);
 
   private final List<ValidationProblem> problems;
   private final Map<String, Loc> locations = new HashMap<>();
@@ -112,6 +113,28 @@ final class SpecBinder {
           }
           return null;
         });
+    Map<String, String> secrets = new LinkedHashMap<>();
+    optional(
+        m,
+        "",
+        "secrets",
+        (path, n) -> {
+          MapNode e = mapping(path, n, "secret names mapped to references such as env:DB_PASSWORD");
+          if (e != null) {
+            e.fields()
+                .values()
+                .forEach(
+                    f -> {
+                      String at = path + "." + f.key();
+                      locations.put(at, f.keyLoc());
+                      String v = string(at, f.value());
+                      if (v != null) {
+                        secrets.put(f.key(), v);
+                      }
+                    });
+          }
+          return null;
+        });
     List<RoleSpec> roles =
         required(
             m,
@@ -135,7 +158,7 @@ final class SpecBinder {
             },
             List.of());
     unknownKeys("", m, APP_KEYS);
-    return new AppSpec(name, version, env, roles);
+    return new AppSpec(name, version, env, roles, secrets);
   }
 
   private RoleSpec role(String at, Node node) {
@@ -257,6 +280,24 @@ final class SpecBinder {
               return paths;
             })
         .ifPresent(b::watch);
+    optional(
+            m,
+            at,
+            ServiceSpec.FIELD_SECRETS,
+            (path, n) -> {
+              ListNode list = list(path, n, "a list of secret names such as [DB_PASSWORD]");
+              List<String> names = new ArrayList<>();
+              if (list != null) {
+                for (int i = 0; i < list.items().size(); i++) {
+                  String p = path + "[" + i + "]";
+                  locations.put(p, list.items().get(i).loc());
+                  String s = string(p, list.items().get(i));
+                  names.add(s != null ? s : "");
+                }
+              }
+              return names;
+            })
+        .ifPresent(b::secrets);
     unknownKeys(at, m, SERVICE_KEYS);
     return b.build();
   }

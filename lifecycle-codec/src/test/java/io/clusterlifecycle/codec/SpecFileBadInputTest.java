@@ -24,13 +24,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SpecFileBadInputTest {
 
-  private static final String APP_KEYS = "name, version, env, roles";
+  private static final String APP_KEYS = "name, version, env, secrets, roles";
   private static final String ROLE_KEYS =
       "role, count, min_nodes, max_nodes, cpu, memory, image,"
           + " volume, advanced_actions, vertical_scaling_policy, upgrading_policy, services";
   private static final String SERVICE_KEYS =
       "cmd, order, timeout, nodes_to_execute_on,"
-          + " post_start_service, post_stop_service, pre_check, watch";
+          + " post_start_service, post_stop_service, pre_check, watch, secrets";
   private static final String EMPTY =
       "the file is empty; it must hold an app spec with at least" + " name, version and roles";
 

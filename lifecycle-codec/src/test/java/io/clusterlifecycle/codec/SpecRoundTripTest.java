@@ -326,26 +326,34 @@ class SpecRoundTripTest {
         if (roles.size() == 1) {
           roles.add(roles.get(0));
           return new Mutated(
-              new AppSpec(spec.name(), spec.version(), spec.env(), roles), "roles[1].role");
+              new AppSpec(spec.name(), spec.version(), spec.env(), roles, spec.secrets()),
+              "roles[1].role");
         }
         int j = 1 + pick % (roles.size() - 1);
         roles.set(j, rename(roles.get(j), roles.get(pick % j).name()));
         return new Mutated(
-            new AppSpec(spec.name(), spec.version(), spec.env(), roles), "roles[" + j + "].role");
+            new AppSpec(spec.name(), spec.version(), spec.env(), roles, spec.secrets()),
+            "roles[" + j + "].role");
       }
     },
     NO_ROLES {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         return new Mutated(
-            new AppSpec(spec.name(), spec.version(), spec.env(), List.of()), "roles");
+            new AppSpec(spec.name(), spec.version(), spec.env(), List.of(), spec.secrets()),
+            "roles");
       }
     },
     BLANK_APP_NAME {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         return new Mutated(
-            new AppSpec(pick % 2 == 0 ? "" : "  ", spec.version(), spec.env(), spec.roles()),
+            new AppSpec(
+                pick % 2 == 0 ? "" : "  ",
+                spec.version(),
+                spec.env(),
+                spec.roles(),
+                spec.secrets()),
             "name");
       }
     },
@@ -353,7 +361,8 @@ class SpecRoundTripTest {
       @Override
       Mutated apply(AppSpec spec, int pick) {
         String version = List.of("1 0", "-1", "v1/2", "").get(pick % 4);
-        return new Mutated(new AppSpec(spec.name(), version, spec.env(), spec.roles()), "version");
+        return new Mutated(
+            new AppSpec(spec.name(), version, spec.env(), spec.roles(), spec.secrets()), "version");
       }
     },
     BAD_ENV_KEY {
@@ -363,7 +372,19 @@ class SpecRoundTripTest {
         Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.put(key, "x");
         return new Mutated(
-            new AppSpec(spec.name(), spec.version(), env, spec.roles()), "env." + key);
+            new AppSpec(spec.name(), spec.version(), env, spec.roles(), spec.secrets()),
+            "env." + key);
+      }
+    },
+    BAD_SECRET_REFERENCE {
+      @Override
+      Mutated apply(AppSpec spec, int pick) {
+        String reference = List.of("hunter2", "env:", "file:relative", "Env:X").get(pick % 4);
+        Map<String, String> secrets = new LinkedHashMap<>(spec.secrets());
+        secrets.put("ZZ_SECRET", reference);
+        return new Mutated(
+            new AppSpec(spec.name(), spec.version(), spec.env(), spec.roles(), secrets),
+            "secrets.ZZ_SECRET");
       }
     },
     NEGATIVE_ORDER {
@@ -497,7 +518,7 @@ class SpecRoundTripTest {
     private static AppSpec withRole(AppSpec spec, int i, RoleSpec role) {
       List<RoleSpec> roles = new ArrayList<>(spec.roles());
       roles.set(i, role);
-      return new AppSpec(spec.name(), spec.version(), spec.env(), roles);
+      return new AppSpec(spec.name(), spec.version(), spec.env(), roles, spec.secrets());
     }
 
     private static RoleSpec rename(RoleSpec r, String name) {
@@ -730,8 +751,62 @@ class SpecRoundTripTest {
                 Arbitraries.strings().alpha().numeric().withChars("_.-").ofMaxLength(20))
             .as((c, s) -> c + s);
     return Arbitraries.oneOf(
-        Arbitraries.of("true", "null", "yes", "on", "y", "n", "Y", "_", "a.b", "e", "NULL"),
-        random);
+            Arbitraries.of("true", "null", "yes", "on", "y", "n", "Y", "_", "a.b", "e", "NULL"),
+            random)
+        // a secret-looking key with a value is invalid (docs/design.md §2)
+        .filter(k -> !AppSpec.looksLikeSecret(k));
+  }
+
+  /** Secret names mapped to well-formed references of every built-in scheme and a custom one. */
+  private static Arbitrary<Map<String, String>> secrets() {
+    Arbitrary<String> name =
+        Combinators.combine(
+                Arbitraries.chars().range('A', 'Z').with('_'),
+                Arbitraries.strings().alpha().numeric().withChars('_').ofMaxLength(12))
+            .as((c, rest) -> c + rest)
+            .filter(n -> !n.toUpperCase(java.util.Locale.ROOT).startsWith("LC_"));
+    Arbitrary<String> reference =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "env:DB_PASSWORD",
+                "file:/run/secrets/db",
+                "file:/etc/app secrets/ключ",
+                "host:db-password",
+                "host:tenant/42:db",
+                "vault:kv/shop#password",
+                "env:_"),
+            Arbitraries.strings()
+                .alpha()
+                .numeric()
+                .ofMinLength(1)
+                .ofMaxLength(10)
+                .map(n -> "host:" + n));
+    return Arbitraries.maps(name, reference).ofMaxSize(4);
+  }
+
+  /**
+   * The spec with secrets declared and listed by some of its services: every other service of a
+   * role, starting with the first, lists the secrets whose index has the service's parity.
+   */
+  private static AppSpec withSecrets(AppSpec spec, Map<String, String> declared) {
+    Map<String, String> secrets = new LinkedHashMap<>(declared);
+    secrets.keySet().removeAll(spec.env().keySet());
+    List<String> names = List.copyOf(secrets.keySet());
+    List<RoleSpec> roles = new ArrayList<>();
+    for (RoleSpec role : spec.roles()) {
+      RoleSpec.Builder b = role.toBuilder();
+      int i = 0;
+      for (Map.Entry<String, ServiceSpec> e : role.services().entrySet()) {
+        int parity = i++ % 2;
+        List<String> listed = new ArrayList<>();
+        for (int j = parity; j < names.size(); j += 2) {
+          listed.add(names.get(j));
+        }
+        b.service(e.getKey(), e.getValue().toBuilder().secrets(listed).build());
+      }
+      roles.add(b.build());
+    }
+    return new AppSpec(spec.name(), spec.version(), spec.env(), roles, secrets);
   }
 
   /** Matches {@code (/[A-Za-z0-9_.-]+)+}. */
@@ -890,8 +965,11 @@ class SpecRoundTripTest {
             appName(false),
             appName(true),
             Arbitraries.maps(envKey(), anyText()).ofMaxSize(6),
-            role().list().ofMinSize(1).ofMaxSize(6).uniqueElements(RoleSpec::name))
-        .as(AppSpec::new);
+            role().list().ofMinSize(1).ofMaxSize(6).uniqueElements(RoleSpec::name),
+            secrets())
+        .as(
+            (name, version, env, roles, secrets) ->
+                withSecrets(new AppSpec(name, version, env, roles), secrets));
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.internal.engine.Execution;
+import io.clusterlifecycle.core.internal.engine.GiveUp;
 import io.clusterlifecycle.core.internal.engine.Recovery;
 import io.clusterlifecycle.core.internal.engine.StoreCalls;
 import io.clusterlifecycle.core.internal.engine.Submissions;
@@ -21,6 +22,7 @@ import io.clusterlifecycle.core.internal.exec.EventBus;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.Futures;
 import io.clusterlifecycle.core.internal.exec.MetadataTree;
+import io.clusterlifecycle.core.internal.exec.NodeLimits;
 import io.clusterlifecycle.core.internal.ops.OperationRegistry;
 import io.clusterlifecycle.core.internal.ownership.Claims;
 import io.clusterlifecycle.core.internal.ownership.Leases;
@@ -57,6 +59,12 @@ public final class LifecycleEngine implements Lifecycle {
   /** Steps in flight across the engine when none is configured. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
 
+  /** Most nodes of one cluster when none is configured. */
+  public static final int DEFAULT_MAX_NODES_PER_CLUSTER = 10_000;
+
+  /** Most nodes one request may create when none is configured. */
+  public static final int DEFAULT_MAX_NODES_PER_REQUEST = 10_000;
+
   /** Operation timeout when neither the request nor the builder gives one. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
@@ -73,6 +81,7 @@ public final class LifecycleEngine implements Lifecycle {
   private final StoreCalls store;
   private final Submissions submissions;
   private final Recovery recovery;
+  private final GiveUp giveUp;
   private final Map<String, CompletableFuture<Cluster>> resumedOnStart;
   private volatile boolean closed;
 
@@ -103,7 +112,9 @@ public final class LifecycleEngine implements Lifecycle {
             b.clock,
             new MetadataTree(b.metadataRoot),
             b.commandGrace,
-            Retry.of("lifecycle", b.retry));
+            Retry.of("lifecycle", b.retry),
+            new NodeLimits(b.maxNodesPerCluster, b.maxNodesPerRequest),
+            b.effectiveSecretResolver());
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);
@@ -112,6 +123,7 @@ public final class LifecycleEngine implements Lifecycle {
     Execution execution = new Execution(ctx, store, leases, claims, registry);
     this.submissions = new Submissions(ctx, store, leases, claims, execution, registry);
     this.recovery = new Recovery(ctx, store, leases, claims, execution);
+    this.giveUp = new GiveUp(ctx, store, leases, claims, execution);
     TakeOver takeOver =
         new TakeOver(ctx, leases, claims, recovery::recover, defaultTimeout, () -> closed);
     this.resumedOnStart =
@@ -222,6 +234,16 @@ public final class LifecycleEngine implements Lifecycle {
   @Override
   public CompletableFuture<Cluster> recoverAsync(String cluster, Duration timeout) {
     return unwrapped(Futures.call(() -> recovery.recover(cluster, timeout, c -> true)));
+  }
+
+  @Override
+  public CompletableFuture<Operation> cancelAsync(String cluster) {
+    return unwrapped(Futures.call(() -> giveUp.cancel(cluster, defaultTimeout)));
+  }
+
+  @Override
+  public CompletableFuture<Cluster> skipFailedAsync(String cluster, Duration timeout) {
+    return unwrapped(Futures.call(() -> giveUp.skipFailed(cluster, timeout)));
   }
 
   @Override

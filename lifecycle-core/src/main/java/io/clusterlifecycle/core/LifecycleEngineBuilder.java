@@ -2,20 +2,26 @@ package io.clusterlifecycle.core;
 
 import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.event.EventListener;
+import io.clusterlifecycle.api.spec.SecretRef;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.api.spi.SecretResolver;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * Builds a {@link LifecycleEngine}. The four SPIs (resource provider, command executor, metadata
@@ -32,6 +38,8 @@ public final class LifecycleEngineBuilder {
   ScheduledExecutorService scheduler;
   Executor executor;
   int maxInFlight = LifecycleEngine.DEFAULT_MAX_IN_FLIGHT;
+  int maxNodesPerCluster = LifecycleEngine.DEFAULT_MAX_NODES_PER_CLUSTER;
+  int maxNodesPerRequest = LifecycleEngine.DEFAULT_MAX_NODES_PER_REQUEST;
   Duration defaultTimeout = LifecycleEngine.DEFAULT_TIMEOUT;
   String metadataRoot = LifecycleEngine.DEFAULT_METADATA_ROOT;
   Duration commandGrace = Duration.ofSeconds(5);
@@ -39,6 +47,8 @@ public final class LifecycleEngineBuilder {
   boolean resumeOnStart;
   Duration takeOverEvery;
   String host;
+  SecretResolver secretResolver;
+  Function<String, Optional<String>> hostSecrets;
   RetryConfig retry =
       RetryConfig.<Object>custom()
           .maxAttempts(5)
@@ -47,6 +57,50 @@ public final class LifecycleEngineBuilder {
           .build();
 
   LifecycleEngineBuilder() {}
+
+  /**
+   * Sets how the engine finds the values of the secrets specs refer to (docs/design.md §9.9).
+   * Default: {@link SecretResolvers#defaults()} ({@code env:} from the engine's environment, {@code
+   * file:} from files), plus {@code host:} when {@link #hostSecrets} is set. Combine resolvers by
+   * scheme with {@link SecretResolvers#byScheme}.
+   *
+   * @param value the resolver every secret of every operation goes through
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public LifecycleEngineBuilder secretResolver(SecretResolver value) {
+    this.secretResolver = Objects.requireNonNull(value, "secretResolver");
+    return this;
+  }
+
+  /**
+   * Lets specs refer to secrets the embedding platform holds, as {@code host:KEY}, in addition to
+   * the default {@code env:} and {@code file:} schemes. Not combinable with {@link
+   * #secretResolver}: add {@link SecretResolvers#host} to your own resolver instead.
+   *
+   * @param lookup gives a key's value, or empty when there is none; called on the engine's threads,
+   *     so it must be quick and must not block
+   * @return this builder
+   * @throws NullPointerException if {@code lookup} is null
+   */
+  public LifecycleEngineBuilder hostSecrets(Function<String, Optional<String>> lookup) {
+    this.hostSecrets = Objects.requireNonNull(lookup, "hostSecrets");
+    return this;
+  }
+
+  /** The resolver the engine uses: the one set, or the defaults (with host: when given). */
+  SecretResolver effectiveSecretResolver() {
+    if (secretResolver != null) {
+      return secretResolver;
+    }
+    Map<String, SecretResolver> schemes = new LinkedHashMap<>();
+    schemes.put(SecretRef.ENV, SecretResolvers.environment());
+    schemes.put(SecretRef.FILE, SecretResolvers.files());
+    if (hostSecrets != null) {
+      schemes.put(SecretRef.HOST, SecretResolvers.host(hostSecrets));
+    }
+    return SecretResolvers.byScheme(schemes);
+  }
 
   /**
    * Sets how transient SPI failures ({@link io.clusterlifecycle.api.spi.TransientSpiException}) are
@@ -236,6 +290,39 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
+   * Sets how many nodes one cluster may have. A create, restore, add-nodes or add-role request
+   * whose cluster would pass it is refused with a {@link
+   * io.clusterlifecycle.api.error.ValidationException} before anything is planned or written.
+   *
+   * @param value {@code >= 1}; default {@value LifecycleEngine#DEFAULT_MAX_NODES_PER_CLUSTER}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value < 1}
+   */
+  public LifecycleEngineBuilder maxNodesPerCluster(int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("maxNodesPerCluster must be >= 1, was " + value);
+    }
+    this.maxNodesPerCluster = value;
+    return this;
+  }
+
+  /**
+   * Sets how many nodes one request may create. A request over it is refused with a {@link
+   * io.clusterlifecycle.api.error.ValidationException} before anything is planned or written.
+   *
+   * @param value {@code >= 1}; default {@value LifecycleEngine#DEFAULT_MAX_NODES_PER_REQUEST}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code value < 1}
+   */
+  public LifecycleEngineBuilder maxNodesPerRequest(int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("maxNodesPerRequest must be >= 1, was " + value);
+    }
+    this.maxNodesPerRequest = value;
+    return this;
+  }
+
+  /**
    * Sets how many steps may be in flight across the engine.
    *
    * @param value {@code >= 1}; default {@value LifecycleEngine#DEFAULT_MAX_IN_FLIGHT}
@@ -304,7 +391,8 @@ public final class LifecycleEngineBuilder {
    * the background before it returns.
    *
    * @return the engine, ready for requests; close it when done
-   * @throws IllegalStateException if an SPI is missing; the message names every missing one
+   * @throws IllegalStateException if an SPI is missing (the message names every missing one), or if
+   *     both {@link #secretResolver} and {@link #hostSecrets} are set
    * @throws LifecycleException if resuming on start was asked for and the cluster store could not
    *     be read
    */
@@ -325,6 +413,11 @@ public final class LifecycleEngineBuilder {
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
           "set " + String.join(", ", missing) + " before building the engine");
+    }
+    if (secretResolver != null && hostSecrets != null) {
+      throw new IllegalStateException(
+          "hostSecrets adds host: to the default secret resolver; with your own secretResolver,"
+              + " include SecretResolvers.host(...) in it instead");
     }
     return new LifecycleEngine(this);
   }

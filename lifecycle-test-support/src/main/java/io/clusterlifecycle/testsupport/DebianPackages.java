@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Installs the Debian packages a test's real server comes from (PostgreSQL, etcd, OpenSSH), so that
- * {@code mvn verify} on a fresh Debian machine needs nothing installed by hand ({@code .ci/run}
- * installs them first; this is the fallback for a bare {@code mvn verify}). Runs {@code apt-get
- * install -y} as root, or through {@code sudo -n} otherwise, and {@code apt-get update} first only
- * when the plain install fails. When another process holds the package manager's lock (an
- * unattended upgrade, a second build), it waits for the lock, up to {@link #LOCK_WAIT}, instead of
- * failing.
+ * Installs the Debian packages a test's real server comes from (PostgreSQL, etcd, OpenSSH) and the
+ * {@code openssl} tool that makes its test certificates, so that {@code mvn verify} on a fresh
+ * Debian machine needs nothing installed by hand ({@code .ci/run} installs them first; this is the
+ * fallback for a bare {@code mvn verify}). Runs {@code apt-get install -y} as root, or through
+ * {@code sudo -n} otherwise, and {@code apt-get update} first only when the plain install fails.
+ * When another process holds the package manager's lock (an unattended upgrade, a second build), it
+ * waits for the lock, up to {@link #LOCK_WAIT}, instead of failing.
  */
 public final class DebianPackages {
   /** How long an install waits for another process to release the package manager's lock. */

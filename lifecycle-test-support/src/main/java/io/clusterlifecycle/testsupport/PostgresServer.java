@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,6 +25,11 @@ import java.util.stream.Stream;
  * with password authentication over TCP. When this JVM runs as root the server runs as the {@code
  * postgres} user, as PostgreSQL refuses to run as root. {@link #close()} stops it and deletes the
  * directory.
+ *
+ * <p>{@link #startTls(TestCertificates)} starts one that accepts TCP connections only over TLS
+ * ({@code hostssl} with scram-sha-256, {@code hostnossl} rejected), with the server certificate of
+ * the given {@link TestCertificates}, on 127.0.0.1 and on 127.0.0.2, an address that certificate
+ * does not name.
  */
 public final class PostgresServer implements AutoCloseable {
   /** The superuser the server is created with. */
@@ -113,6 +119,21 @@ public final class PostgresServer implements AutoCloseable {
    * @return the running server
    */
   public static PostgresServer start() throws Exception {
+    return start(null);
+  }
+
+  /**
+   * Creates and starts a server that accepts TCP clients only over TLS, presenting {@code
+   * certificates}' server certificate (for {@code 127.0.0.1} and {@code localhost}).
+   *
+   * @param certificates the certificates; copied into the server's directory
+   * @return the running server
+   */
+  public static PostgresServer startTls(TestCertificates certificates) throws Exception {
+    return start(certificates);
+  }
+
+  private static PostgresServer start(TestCertificates tls) throws Exception {
     Path bin = findBinaries();
     boolean asRoot = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("lifecycle-pg-");
@@ -138,25 +159,30 @@ public final class PostgresServer implements AutoCloseable {
               "UTF8",
               "--no-sync"));
       int port = freePort();
+      List<String> postgres =
+          new ArrayList<>(
+              command(
+                  asRoot,
+                  bin.resolve("postgres").toString(),
+                  "-D",
+                  dir.resolve("data").toString(),
+                  "-p",
+                  String.valueOf(port),
+                  "-h",
+                  "127.0.0.1",
+                  "-k",
+                  dir.toString(),
+                  "-c",
+                  "fsync=off",
+                  "-c",
+                  "full_page_writes=off",
+                  "-c",
+                  "max_connections=200"));
+      if (tls != null) {
+        postgres.addAll(requireTls(dir.resolve("data"), tls, asRoot));
+      }
       Process p =
-          new ProcessBuilder(
-                  command(
-                      asRoot,
-                      bin.resolve("postgres").toString(),
-                      "-D",
-                      dir.resolve("data").toString(),
-                      "-p",
-                      String.valueOf(port),
-                      "-h",
-                      "127.0.0.1",
-                      "-k",
-                      dir.toString(),
-                      "-c",
-                      "fsync=off",
-                      "-c",
-                      "full_page_writes=off",
-                      "-c",
-                      "max_connections=200"))
+          new ProcessBuilder(postgres)
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("postgres.log").toFile())
               .start();
@@ -171,6 +197,38 @@ public final class PostgresServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Puts the server's certificate and key into the data directory, lets TCP clients in only over
+   * TLS, and returns the server options that turn TLS on.
+   */
+  private static List<String> requireTls(Path data, TestCertificates tls, boolean asRoot)
+      throws IOException, InterruptedException {
+    Path cert = data.resolve("server.crt");
+    Path key = data.resolve("server.key");
+    Files.copy(tls.serverCertificate(), cert);
+    Files.copy(tls.serverKey(), key);
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(
+        data.resolve("pg_hba.conf"),
+        "local all all trust\n"
+            + "hostssl all all 127.0.0.0/8 scram-sha-256\n"
+            + "hostnossl all all 127.0.0.0/8 reject\n",
+        StandardCharsets.UTF_8);
+    if (asRoot) {
+      run(List.of("chown", "postgres:postgres", cert.toString(), key.toString()));
+    }
+    // also on 127.0.0.2, which the certificate does not name, for host name checks
+    return List.of(
+        "-c",
+        "listen_addresses=127.0.0.1,127.0.0.2",
+        "-c",
+        "ssl=on",
+        "-c",
+        "ssl_cert_file=" + cert,
+        "-c",
+        "ssl_key_file=" + key);
   }
 
   private void awaitReady() throws Exception {
@@ -213,10 +271,22 @@ public final class PostgresServer implements AutoCloseable {
     return url(name);
   }
 
+  /**
+   * The JDBC URL of a database, without TLS parameters (the driver's default {@code sslmode=prefer}
+   * then encrypts without checking the server).
+   *
+   * @param database the database name
+   * @return {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}
+   */
   public String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
+  /**
+   * The server's log so far.
+   *
+   * @return its text, or a note saying why there is none
+   */
   public String log() {
     try {
       return Files.readString(dir.resolve("postgres.log"), StandardCharsets.UTF_8);

@@ -79,12 +79,23 @@ public final class InMemoryResourceProvider implements ResourceProvider {
       Collections.synchronizedMap(new EnumMap<>(Method.class));
   private volatile Duration defaultLatency = Duration.ZERO;
 
+  private final java.util.OptionalInt maxNodes;
+  private final boolean newAddressOnStart;
+
   private InMemoryResourceProvider(Builder builder) {
+    this.maxNodes = builder.maxNodes;
+    this.newAddressOnStart = builder.newAddressOnStart;
     this.clock = builder.clock;
     this.scheduler = builder.scheduler;
     for (Method m : Method.values()) {
       faults.put(m, new Faults<>());
     }
+  }
+
+  /** The capacity set with {@link Builder#maxNodes(int)}, or empty. */
+  @Override
+  public java.util.OptionalInt maxNodes() {
+    return maxNodes;
   }
 
   /**
@@ -533,6 +544,9 @@ public final class InMemoryResourceProvider implements ResourceProvider {
               return new Done<>(Outcome.NO_OP, r);
             }
             NodeResource changed = r.toBuilder().running(run).build();
+            if (run && newAddressOnStart) {
+              changed = changed.toBuilder().address(nextAddress()).build();
+            }
             nodes.put(node, changed);
             return new Done<>(Outcome.DONE, changed);
           }
@@ -599,13 +613,17 @@ public final class InMemoryResourceProvider implements ResourceProvider {
     return r;
   }
 
-  /** Builds a resource for a new node, handing out the next address and instance id. */
-  private NodeResource newResource(NodeSpec node) {
+  private String nextAddress() {
     if (addressesHandedOut >= MAX_ADDRESSES) {
       throw new IllegalStateException("the in-memory provider ran out of addresses in 10.0.0.0/16");
     }
     int k = addressesHandedOut++;
-    String address = "10.0." + (k / HOSTS_PER_SUBNET) + "." + (k % HOSTS_PER_SUBNET + 1);
+    return "10.0." + (k / HOSTS_PER_SUBNET) + "." + (k % HOSTS_PER_SUBNET + 1);
+  }
+
+  /** Builds a resource for a new node, handing out the next address and instance id. */
+  private NodeResource newResource(NodeSpec node) {
+    String address = nextAddress();
     String instanceId = "i-" + (++instancesHandedOut);
     Map<String, String> tags = new LinkedHashMap<>(node.tags());
     tags.put(NodeSpec.TAG_CLUSTER, node.ref().clusterId());
@@ -686,6 +704,8 @@ public final class InMemoryResourceProvider implements ResourceProvider {
    * Clock#systemUTC()}, no scheduler.
    */
   public static final class Builder {
+    private java.util.OptionalInt maxNodes = java.util.OptionalInt.empty();
+    private boolean newAddressOnStart;
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
 
@@ -700,6 +720,34 @@ public final class InMemoryResourceProvider implements ResourceProvider {
      */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * Makes every start of a stopped node give it the next free address, as a provider that
+     * recreates the instance (a pod) does. Default: a node keeps its address.
+     *
+     * @param value true to hand out a new address on start
+     * @return this builder
+     */
+    public Builder newAddressOnStart(boolean value) {
+      this.newAddressOnStart = value;
+      return this;
+    }
+
+    /**
+     * Sets the capacity the provider states through {@link #maxNodes()}; it does not refuse creates
+     * beyond it (the engine is expected to). Default: none stated.
+     *
+     * @param value the most nodes, {@code >= 1}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code value < 1}
+     */
+    public Builder maxNodes(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxNodes must be >= 1, was " + value);
+      }
+      this.maxNodes = java.util.OptionalInt.of(value);
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.clusterlifecycle.testkit;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
+import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.testkit.CommandRun.State;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +86,34 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
   }
 
   // ---------------------------------------------------------------- SPI
+
+  /**
+   * Ends, as cancelled, every run of this executor with {@code runKey} on {@code node} that is
+   * still going, then completes; runs are simulated, so a cancelled run is gone at once.
+   *
+   * @param node the node
+   * @param runKey the run key
+   * @return a completed stage
+   * @throws NullPointerException if an argument is null
+   */
+  @Override
+  public CompletableFuture<Void> fence(NodeResource node, String runKey) {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(runKey, "runKey");
+    List<RunFuture> live = new ArrayList<>();
+    synchronized (lock) {
+      for (RunEntry e : runs) {
+        if (!e.isEnded()
+            && e.future != null
+            && e.request.runKey().equals(runKey)
+            && e.request.node().ref().nodeId().equals(node.ref().nodeId())) {
+          live.add(e.future);
+        }
+      }
+    }
+    live.forEach(f -> f.cancel(true));
+    return CompletableFuture.completedFuture(null);
+  }
 
   /**
    * Records a run and ends it as the first matching rule says.

@@ -3,6 +3,7 @@ package io.clusterlifecycle.testkit;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
+import io.clusterlifecycle.api.spi.NodeResource;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -23,6 +24,15 @@ final class SimulatedCommandExecutor implements CommandExecutor {
         SpiMethod.COMMAND_RUN,
         request.node().ref().nodeId() + "/" + request.service(),
         () -> delegate.run(request));
+  }
+
+  @Override
+  public CompletionStage<Void> fence(NodeResource node, String runKey) {
+    Objects.requireNonNull(node, "node");
+    return sim.call(
+        SpiMethod.COMMAND_FENCE,
+        node.ref().nodeId() + "/" + runKey,
+        () -> delegate.fence(node, runKey));
   }
 
   /** Does not close the wrapped executor, which belongs to the caller. */

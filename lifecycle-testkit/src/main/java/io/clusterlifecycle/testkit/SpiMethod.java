@@ -29,6 +29,8 @@ public enum SpiMethod {
   RESOURCE_DELETE(Spi.RESOURCE_PROVIDER),
   /** {@link io.clusterlifecycle.api.spi.CommandExecutor#run}. */
   COMMAND_RUN(Spi.COMMAND_EXECUTOR),
+  /** {@link io.clusterlifecycle.api.spi.CommandExecutor#fence}. */
+  COMMAND_FENCE(Spi.COMMAND_EXECUTOR),
   /** {@link io.clusterlifecycle.api.spi.MetadataStore#commit}. */
   METADATA_COMMIT(Spi.METADATA_STORE),
   /** {@link io.clusterlifecycle.api.spi.MetadataStore#get}. */

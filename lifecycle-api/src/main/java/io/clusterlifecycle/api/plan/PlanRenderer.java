@@ -22,6 +22,9 @@ final class PlanRenderer {
       if (s.always()) {
         b.append("  [finally]");
       }
+      if (s.kind() == Stage.Kind.IF_ADDRESSES_CHANGED) {
+        b.append("  [if an address changed]");
+      }
       if (s.onFailure() != Stage.FailurePolicy.FAIL) {
         b.append("  [on failure: ").append(s.onFailure().name().toLowerCase()).append(']');
       }

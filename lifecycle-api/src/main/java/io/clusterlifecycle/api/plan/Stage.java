@@ -35,7 +35,13 @@ public record Stage(
     /** Planned with the operation when it was requested. */
     PLANNED,
     /** Added in front of an interrupted or failed operation's plan by a recovery. */
-    RECOVERY
+    RECOVERY,
+    /**
+     * Planned with the operation, but run only when one of its start, resize or image steps gave a
+     * node a new address (a recreated pod, say): the stages that republish {@code /hosts} and
+     * reload the cluster (docs/design.md §5.7). A resumed operation runs them whatever happened.
+     */
+    IF_ADDRESSES_CHANGED
   }
 
   /**

@@ -30,12 +30,25 @@ import java.util.function.Consumer;
  *     .build();
  * }</pre>
  *
+ * <p>Secrets (passwords, tokens, keys) are never values of a spec: {@code secrets} maps a secret's
+ * name to a {@link SecretRef} saying where the engine finds its value, and a service lists under
+ * {@link ServiceSpec#secrets()} the names it needs, which its command then gets as environment
+ * variables (docs/design.md §2, §11). An {@code env} key that looks like a secret ({@link
+ * #looksLikeSecret(String)}) with a non-empty value is refused by {@link #validate()}.
+ *
  * @param name the application name; required
  * @param version the application version that upgrade moves between; required
  * @param env cluster-wide parameters, published under {@code /env}, in declaration order
  * @param roles the roles, at least one, with unique names
+ * @param secrets secret names mapped to references ({@code env:VAR}, {@code file:/path}, {@code
+ *     host:key}), in declaration order; the values are never part of the spec
  */
-public record AppSpec(String name, String version, Map<String, String> env, List<RoleSpec> roles) {
+public record AppSpec(
+    String name,
+    String version,
+    Map<String, String> env,
+    List<RoleSpec> roles,
+    Map<String, String> secrets) {
 
   /**
    * Checks for nulls and copies the collections, keeping declaration order.
@@ -44,7 +57,8 @@ public record AppSpec(String name, String version, Map<String, String> env, List
    * @param version the application version
    * @param env cluster-wide parameters; copied
    * @param roles the roles; copied
-   * @throws NullPointerException if a component, an env key or value, or a role is null
+   * @param secrets secret names mapped to references; copied
+   * @throws NullPointerException if a component, an env or secrets key or value, or a role is null
    */
   public AppSpec {
     Objects.requireNonNull(name, "name");
@@ -56,6 +70,53 @@ public record AppSpec(String name, String version, Map<String, String> env, List
           Objects.requireNonNull(v, "env value of " + k);
         });
     roles = List.copyOf(roles);
+    secrets = Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
+    secrets.forEach(
+        (k, v) -> {
+          Objects.requireNonNull(k, "secret name");
+          Objects.requireNonNull(v, "reference of secret " + k);
+        });
+  }
+
+  /**
+   * Creates a spec without secrets.
+   *
+   * @param name the application name
+   * @param version the application version
+   * @param env cluster-wide parameters; copied
+   * @param roles the roles; copied
+   * @throws NullPointerException if a component, an env key or value, or a role is null
+   */
+  public AppSpec(String name, String version, Map<String, String> env, List<RoleSpec> roles) {
+    this(name, version, env, roles, Map.of());
+  }
+
+  /**
+   * Tells whether an {@code env} key names what should be a secret: it contains {@code PASSWORD},
+   * {@code SECRET} or {@code TOKEN}, or ends with {@code _KEY}, in any case. Such a key with a
+   * non-empty value is a validation problem: its value would be stored and published in plain text.
+   *
+   * @param key an env key
+   * @return true when the key looks like a secret's
+   */
+  public static boolean looksLikeSecret(String key) {
+    String k = key.toUpperCase(java.util.Locale.ROOT);
+    return k.contains("PASSWORD")
+        || k.contains("SECRET")
+        || k.contains("TOKEN")
+        || k.endsWith("_KEY");
+  }
+
+  /**
+   * Looks up where a declared secret's value is found.
+   *
+   * @param secretName a name declared under {@link #secrets()}
+   * @return the parsed reference, or empty when the name is not declared
+   * @throws IllegalArgumentException if the declared reference is malformed (a spec that passed
+   *     {@link #validate()} has none)
+   */
+  public Optional<SecretRef> secretRef(String secretName) {
+    return Optional.ofNullable(secrets.get(secretName)).map(SecretRef::parse);
   }
 
   /**
@@ -76,7 +137,7 @@ public record AppSpec(String name, String version, Map<String, String> env, List
    * @return a builder to tweak a copy
    */
   public Builder toBuilder() {
-    Builder b = new Builder(name, version).env(env);
+    Builder b = new Builder(name, version).env(env).secrets(secrets);
     b.roles.addAll(roles);
     return b;
   }
@@ -116,6 +177,17 @@ public record AppSpec(String name, String version, Map<String, String> env, List
   }
 
   /**
+   * Returns what the spec allows but is most likely a mistake, such as a service named one edit
+   * away from a standard service ({@code strat} for {@code start}). Warnings never fail a request;
+   * the command-line tool prints them.
+   *
+   * @return the warnings in declaration order; empty when there is none
+   */
+  public List<ValidationProblem> warnings() {
+    return SpecWarnings.of(this);
+  }
+
+  /**
    * Checks the whole spec and fails when anything is wrong.
    *
    * @return this spec, when it is valid
@@ -134,6 +206,7 @@ public record AppSpec(String name, String version, Map<String, String> env, List
     private final String name;
     private String version;
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, String> secrets = new LinkedHashMap<>();
     private final List<RoleSpec> roles = new ArrayList<>();
 
     Builder(String name, String version) {
@@ -172,6 +245,33 @@ public record AppSpec(String name, String version, Map<String, String> env, List
      */
     public Builder env(Map<String, String> values) {
       values.forEach(this::env);
+      return this;
+    }
+
+    /**
+     * Declares one secret: its name and where its value is found, never the value.
+     *
+     * @param secretName the variable name the services that list it get, such as {@code
+     *     DB_PASSWORD}
+     * @param reference where the value is, such as {@code env:DB_PASSWORD}, {@code
+     *     file:/run/secrets/db} or {@code host:db-password} ({@link SecretRef})
+     * @return this builder
+     */
+    public Builder secret(String secretName, String reference) {
+      secrets.put(
+          Objects.requireNonNull(secretName, "secretName"),
+          Objects.requireNonNull(reference, "reference"));
+      return this;
+    }
+
+    /**
+     * Declares several secrets.
+     *
+     * @param references secret names mapped to references, added or replaced
+     * @return this builder
+     */
+    public Builder secrets(Map<String, String> references) {
+      references.forEach(this::secret);
       return this;
     }
 
@@ -223,7 +323,7 @@ public record AppSpec(String name, String version, Map<String, String> env, List
      * @throws ValidationException listing every problem found
      */
     public AppSpec build() {
-      return new AppSpec(name, version, env, roles).requireValid();
+      return new AppSpec(name, version, env, roles, secrets).requireValid();
     }
   }
 }

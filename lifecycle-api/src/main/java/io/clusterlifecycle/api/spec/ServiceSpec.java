@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param preCheck {@code scale_out} and {@code scale_in} only: a command whose non-zero exit
  *     rejects the operation before anything changes
  * @param watch {@code reload} only: metadata paths whose change triggers it; empty means every path
+ * @param secrets names of secrets declared under the spec's {@link AppSpec#secrets()} that the
+ *     command (and its pre-check) gets as environment variables {@code NAME=value}, resolved right
+ *     before each run and never stored; a service that does not list a secret never sees it
  */
 public record ServiceSpec(
     String cmd,
@@ -34,7 +37,8 @@ public record ServiceSpec(
     boolean postStartService,
     boolean postStopService,
     Optional<String> preCheck,
-    List<String> watch) {
+    List<String> watch,
+    List<String> secrets) {
 
   /** Order used when none is given: the first group. */
   public static final int DEFAULT_ORDER = 0;
@@ -59,6 +63,9 @@ public record ServiceSpec(
 
   /** File key of {@link #watch()}, allowed only on {@code reload}. */
   public static final String FIELD_WATCH = "watch";
+
+  /** File key of {@link #secrets()}, allowed on every service. */
+  public static final String FIELD_SECRETS = "secrets";
 
   /**
    * Tells whether a service of this name may carry a setting, by the setting's file key.
@@ -105,7 +112,29 @@ public record ServiceSpec(
   }
 
   /**
-   * Checks for nulls and copies the watch list; ranges are checked by {@link AppSpec#validate()}.
+   * Checks for nulls and copies the lists; ranges are checked by {@link AppSpec#validate()}.
+   *
+   * @param cmd the shell command run on each node
+   * @param order the service's order
+   * @param timeout how long one run may take
+   * @param nodesToExecuteOn run on the first N nodes of each role, or {@link #ALL_NODES}
+   * @param postStartService run after {@code start} instead of before it
+   * @param postStopService run after {@code stop} instead of before it
+   * @param preCheck a command that must exit 0 for the operation to go ahead, if any
+   * @param watch metadata paths whose change triggers the service; copied
+   * @param secrets names of the declared secrets the command gets; copied
+   * @throws NullPointerException if a reference component or a list element is null
+   */
+  public ServiceSpec {
+    Objects.requireNonNull(cmd, "cmd");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(preCheck, "preCheck");
+    watch = List.copyOf(watch);
+    secrets = List.copyOf(secrets);
+  }
+
+  /**
+   * Creates a service that gets no secrets.
    *
    * @param cmd the shell command run on each node
    * @param order the service's order
@@ -117,11 +146,25 @@ public record ServiceSpec(
    * @param watch metadata paths whose change triggers the service; copied
    * @throws NullPointerException if a reference component is null
    */
-  public ServiceSpec {
-    Objects.requireNonNull(cmd, "cmd");
-    Objects.requireNonNull(timeout, "timeout");
-    Objects.requireNonNull(preCheck, "preCheck");
-    watch = List.copyOf(watch);
+  public ServiceSpec(
+      String cmd,
+      int order,
+      Duration timeout,
+      int nodesToExecuteOn,
+      boolean postStartService,
+      boolean postStopService,
+      Optional<String> preCheck,
+      List<String> watch) {
+    this(
+        cmd,
+        order,
+        timeout,
+        nodesToExecuteOn,
+        postStartService,
+        postStopService,
+        preCheck,
+        watch,
+        List.of());
   }
 
   /**
@@ -169,7 +212,8 @@ public record ServiceSpec(
             .timeout(timeout)
             .postStartService(postStartService)
             .postStopService(postStopService)
-            .watch(watch);
+            .watch(watch)
+            .secrets(secrets);
     b.nodesToExecuteOn = nodesToExecuteOn;
     b.preCheck = preCheck.orElse(null);
     return b;
@@ -194,6 +238,7 @@ public record ServiceSpec(
     private boolean postStopService;
     private String preCheck;
     private final List<String> watch = new ArrayList<>();
+    private final List<String> secrets = new ArrayList<>();
 
     Builder() {}
 
@@ -299,6 +344,29 @@ public record ServiceSpec(
     }
 
     /**
+     * Replaces the names of the secrets the command gets as environment variables.
+     *
+     * @param names names declared under the spec's {@link AppSpec#secrets()}
+     * @return this builder
+     */
+    public Builder secrets(List<String> names) {
+      secrets.clear();
+      secrets.addAll(names);
+      return this;
+    }
+
+    /**
+     * Adds names of secrets the command gets as environment variables.
+     *
+     * @param names names declared under the spec's {@link AppSpec#secrets()}
+     * @return this builder
+     */
+    public Builder addSecret(String... names) {
+      secrets.addAll(List.of(names));
+      return this;
+    }
+
+    /**
      * Builds the service. Ranges are checked when the enclosing {@link AppSpec} is built.
      *
      * @return the service
@@ -312,7 +380,8 @@ public record ServiceSpec(
           postStartService,
           postStopService,
           Optional.ofNullable(preCheck),
-          watch);
+          watch,
+          secrets);
     }
   }
 }

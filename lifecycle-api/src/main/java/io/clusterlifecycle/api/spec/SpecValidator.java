@@ -16,13 +16,17 @@ final class SpecValidator {
   static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
   static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
   static final Pattern METADATA_PATH = Pattern.compile("(/[A-Za-z0-9_.-]+)+");
+  static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
   private final List<ValidationProblem> problems = new ArrayList<>();
+  private final Map<String, String> secrets;
 
-  private SpecValidator() {}
+  private SpecValidator(Map<String, String> secrets) {
+    this.secrets = secrets;
+  }
 
   static List<ValidationProblem> validate(AppSpec spec) {
-    SpecValidator v = new SpecValidator();
+    SpecValidator v = new SpecValidator(spec.secrets());
     v.app(spec);
     return List.copyOf(v.problems);
   }
@@ -55,6 +59,19 @@ final class SpecValidator {
                         + " '_', '.' or '-'; at most 128)");
               }
             });
+    spec.env()
+        .forEach(
+            (k, value) -> {
+              if (AppSpec.looksLikeSecret(k) && !value.isEmpty()) {
+                add(
+                    "env." + k,
+                    "looks like a secret (the key contains PASSWORD, SECRET or TOKEN, or ends with"
+                        + " _KEY), and env values are stored and published in plain text; declare"
+                        + " it under secrets: as a reference (env:VARIABLE, file:/path or host:key)"
+                        + " and list it under the secrets of the services that need it");
+              }
+            });
+    secrets(spec);
     if (spec.roles().isEmpty()) {
       add("roles", "must list at least one role");
     }
@@ -68,6 +85,29 @@ final class SpecValidator {
       }
       role(at, role);
     }
+  }
+
+  /** The {@code secrets:} map: names usable as variables, references well formed (§2, §11). */
+  private void secrets(AppSpec spec) {
+    spec.secrets()
+        .forEach(
+            (k, reference) -> {
+              String at = "secrets." + k;
+              if (!SECRET_NAME.matcher(k).matches()) {
+                add(
+                    at,
+                    "name must match "
+                        + SECRET_NAME
+                        + " (an environment variable name: a letter or '_', then letters, digits"
+                        + " or '_'; at most 128)");
+              } else if (k.toUpperCase(java.util.Locale.ROOT).startsWith("LC_")) {
+                add(at, "name must not start with LC_, which the engine's own variables use");
+              }
+              if (spec.env().containsKey(k)) {
+                add(at, "is also an env key; give the secret and the env entry different names");
+              }
+              SecretRef.problem(reference).ifPresent(why -> add(at, why));
+            });
   }
 
   private void name(String path, String value, Pattern pattern, String rule) {
@@ -202,6 +242,24 @@ final class SpecValidator {
               at + ".watch[" + j + "]",
               "must be an absolute metadata path such as /hosts, was '" + p + "'");
         }
+      }
+    }
+    Map<String, Integer> listed = new HashMap<>();
+    for (int j = 0; j < service.secrets().size(); j++) {
+      String s = service.secrets().get(j);
+      String path = at + "." + ServiceSpec.FIELD_SECRETS + "[" + j + "]";
+      Integer first = listed.putIfAbsent(s, j);
+      if (first != null) {
+        add(path, "lists secret '" + s + "' twice (also [" + first + "])");
+      } else if (!secrets.containsKey(s)) {
+        add(
+            path,
+            "names secret '"
+                + s
+                + "', which the spec does not declare under secrets:"
+                + (secrets.isEmpty()
+                    ? ""
+                    : " (declared: " + String.join(", ", secrets.keySet()) + ")"));
       }
     }
   }

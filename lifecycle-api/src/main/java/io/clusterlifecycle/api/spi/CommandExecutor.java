@@ -30,6 +30,26 @@ public interface CommandExecutor extends AutoCloseable {
   CompletionStage<CommandResult> run(CommandRequest request);
 
   /**
+   * Makes sure that no earlier run of a step is still going on a node, so that the step can be run
+   * again without two runs of it at once (docs/design.md §5.8). The engine calls it before it runs
+   * again a command step that a crashed or cancelled run of the operation had started.
+   *
+   * <p>Contract: the returned stage completes normally only once every run this executor, or
+   * another instance of it on the same nodes (an engine that crashed), started with {@code runKey}
+   * on {@code node} has ended: a run still going is killed together with every process it started,
+   * and waited for; a run that already ended, or none at all, completes the stage at once. Runs
+   * with other keys are not touched, nor are processes a finished run left behind on purpose
+   * (daemons its script started and that outlived it). It completes exceptionally when it cannot
+   * prove the earlier run gone (the node cannot be reached, say); the engine then fails the step
+   * rather than risk a second run. A {@link TransientSpiException} is retried.
+   *
+   * @param node the node the step runs on, as the provider reported it
+   * @param runKey the step's {@link CommandRequest#runKey()}; not empty
+   * @return completes when no run with that key is alive on the node
+   */
+  CompletionStage<Void> fence(NodeResource node, String runKey);
+
+  /**
    * Releases connections and threads the executor holds. Commands still running are killed or
    * abandoned, but their stages do not stay pending: each completes, normally or exceptionally. The
    * default does nothing, which suits executors that hold nothing and whose stages complete on

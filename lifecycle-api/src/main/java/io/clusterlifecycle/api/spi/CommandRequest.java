@@ -14,15 +14,28 @@ import java.util.Objects;
  * @param node the node to run on, as the provider reported it
  * @param service the service name, for logs and events
  * @param script the command text
- * @param environment the {@code LC_*} variables and any others, passed as the process environment
+ * @param environment the {@code LC_*} variables and any others, passed as the process environment;
+ *     it holds the values of the secrets the service declares (docs/design.md §9.3), so an executor
+ *     must not log it, write it down or pass it to anything but the command; {@link #toString()}
+ *     shows its names only
  * @param timeout how long the command may run before it is killed and reported as timed out
+ * @param runKey names the step this run belongs to, the same for every attempt of that step on this
+ *     node ({@code <operation-id>/<step-id>} from the engine), so that a later {@link
+ *     CommandExecutor#fence} can find a run an engine lost track of; empty when the caller will
+ *     never fence it
+ * @param secretNames the names of the variables of {@code environment} that hold secret values
+ *     (docs/design.md §9.3): an executor that keeps the command's output anywhere of its own (log
+ *     files) masks their values there as the engine does in results; each name is a key of {@code
+ *     environment}
  */
 public record CommandRequest(
     NodeResource node,
     String service,
     String script,
     Map<String, String> environment,
-    Duration timeout) {
+    Duration timeout,
+    String runKey,
+    java.util.Set<String> secretNames) {
 
   /** Environment variable holding the cluster id. */
   public static final String LC_CLUSTER_ID = "LC_CLUSTER_ID";
@@ -81,13 +94,85 @@ public record CommandRequest(
    * @param script the command text
    * @param environment the process environment; copied
    * @param timeout the time limit
+   * @param runKey the step's run key, or empty
+   * @param secretNames the variables holding secret values; copied
+   * @throws IllegalArgumentException if a secret name is not a key of {@code environment}
    */
   public CommandRequest {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(script, "script");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(runKey, "runKey");
     environment = Map.copyOf(environment);
+    secretNames = java.util.Set.copyOf(secretNames);
+    for (String name : secretNames) {
+      if (!environment.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "secret variable " + name + " is not in the environment");
+      }
+    }
+  }
+
+  /**
+   * Creates a request whose environment holds no secret.
+   *
+   * @param node the node
+   * @param service the service name
+   * @param script the command text
+   * @param environment the process environment; copied
+   * @param timeout the time limit
+   * @param runKey the step's run key, or empty
+   */
+  public CommandRequest(
+      NodeResource node,
+      String service,
+      String script,
+      Map<String, String> environment,
+      Duration timeout,
+      String runKey) {
+    this(node, service, script, environment, timeout, runKey, java.util.Set.of());
+  }
+
+  /**
+   * Returns the values of the secret variables, for an executor to mask in output it keeps.
+   *
+   * @return the values of {@link #secretNames()} that are not empty
+   */
+  public java.util.Set<String> secretValues() {
+    java.util.Set<String> values = new java.util.HashSet<>();
+    for (String name : secretNames) {
+      String v = environment.get(name);
+      if (!v.isEmpty()) {
+        values.add(v);
+      }
+    }
+    return java.util.Set.copyOf(values);
+  }
+
+  /**
+   * Describes the request with the names of its environment variables but not their values, which
+   * may be secrets.
+   *
+   * @return a description safe to log
+   */
+  @Override
+  public String toString() {
+    return "CommandRequest[node="
+        + node.ref()
+        + ", service="
+        + service
+        + ", script="
+        + script
+        + ", environment names="
+        + new java.util.TreeSet<>(environment.keySet())
+        + ", timeout="
+        + timeout
+        + ", runKey="
+        + runKey
+        + ", secretNames="
+        + new java.util.TreeSet<>(secretNames)
+        + "]";
   }
 
   /**
@@ -116,6 +201,8 @@ public record CommandRequest(
     private String script;
     private Map<String, String> environment = Map.of();
     private Duration timeout;
+    private String runKey = "";
+    private java.util.Set<String> secretNames = java.util.Set.of();
 
     private Builder() {}
 
@@ -125,6 +212,8 @@ public record CommandRequest(
       this.script = r.script;
       this.environment = r.environment;
       this.timeout = r.timeout;
+      this.runKey = r.runKey;
+      this.secretNames = r.secretNames;
     }
 
     /**
@@ -190,6 +279,31 @@ public record CommandRequest(
     }
 
     /**
+     * Sets {@code runKey}: names the step this run belongs to, so that {@link
+     * CommandExecutor#fence} can find it; empty (the default) when it will never be fenced.
+     *
+     * @param value the value
+     * @return this builder
+     */
+    public Builder runKey(String value) {
+      Objects.requireNonNull(value, "runKey");
+      this.runKey = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code secretNames}: the variables of the environment that hold secret values.
+     *
+     * @param value names that are keys of the environment
+     * @return this builder
+     */
+    public Builder secretNames(java.util.Set<String> value) {
+      Objects.requireNonNull(value, "secretNames");
+      this.secretNames = value;
+      return this;
+    }
+
+    /**
      * Builds the record.
      *
      * @return the CommandRequest
@@ -197,7 +311,7 @@ public record CommandRequest(
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public CommandRequest build() {
-      return new CommandRequest(node, service, script, environment, timeout);
+      return new CommandRequest(node, service, script, environment, timeout, runKey, secretNames);
     }
   }
 }

@@ -103,6 +103,17 @@ public interface ResourceProvider extends AutoCloseable {
    */
   CompletionStage<Optional<String>> delete(NodeRef node, boolean keepVolume);
 
+  /**
+   * Tells how many nodes this provider can hold at most, all clusters together, when it has a hard
+   * limit (the local provider's loopback address space, say). The engine refuses, before planning
+   * anything, a request whose cluster would pass it (docs/design.md §11).
+   *
+   * @return the limit, or empty (the default) when the provider states none
+   */
+  default java.util.OptionalInt maxNodes() {
+    return java.util.OptionalInt.empty();
+  }
+
   /** Releases clients and threads the provider holds; the default does nothing. */
   @Override
   default void close() {}

@@ -55,10 +55,11 @@ public enum ClusterState {
           .allow(STARTING, RUNNING, FAILED_UPDATING)
           // a refused destroy guard or a removed role returns the cluster to where it was
           .allow(UNDEPLOYING, DONE, FAILED_UNDEPLOYING, RUNNING, WARNING, COOLDOWN, STOPPED)
-          .allow(FAILED_DEPLOYING, DEPLOYING, UNDEPLOYING)
-          .allow(FAILED_SCALING, SCALING, UNDEPLOYING)
-          .allow(FAILED_UPDATING, UPDATING, STOPPING, STARTING, UNDEPLOYING)
-          .allow(FAILED_UNDEPLOYING, UNDEPLOYING)
+          // the moves to RUNNING, STOPPED and DONE out of a failed state are skip-failed's
+          .allow(FAILED_DEPLOYING, DEPLOYING, UNDEPLOYING, RUNNING, STOPPED)
+          .allow(FAILED_SCALING, SCALING, UNDEPLOYING, RUNNING, STOPPED)
+          .allow(FAILED_UPDATING, UPDATING, STOPPING, STARTING, UNDEPLOYING, RUNNING, STOPPED)
+          .allow(FAILED_UNDEPLOYING, UNDEPLOYING, RUNNING, STOPPED, DONE)
           .build();
 
   /**

@@ -12,20 +12,24 @@ public enum OperationState {
   SUCCEEDED,
   /** A stage failed or the operation timed out; its journal can be resumed by recover. */
   FAILED,
-  /** Cancelled by the caller before it ended. */
+  /**
+   * Cancelled by the caller before it ended, or given up by skip-failed; recover may still resume
+   * an operation that was cancelled while it ran.
+   */
   CANCELLED;
 
   private static final TransitionTable<OperationState> TABLE =
       TransitionTable.builder(OperationState.class)
           .allow(PENDING, RUNNING, CANCELLED, FAILED)
           .allow(RUNNING, SUCCEEDED, FAILED, CANCELLED)
-          .allow(FAILED, RUNNING)
+          .allow(FAILED, RUNNING, CANCELLED)
+          .allow(CANCELLED, RUNNING)
           .build();
 
   /**
    * Tells whether the operation has ended for good.
    *
-   * @return true for {@link #SUCCEEDED} and {@link #CANCELLED}; a {@link #FAILED} operation may
+   * @return true for {@link #SUCCEEDED} only; a {@link #FAILED} or {@link #CANCELLED} operation may
    *     still be resumed
    */
   public boolean isFinal() {

@@ -60,7 +60,11 @@ public enum OperationType {
   /**
    * Move to another version of the same app (docs/design.md §6.6); a stopped cluster stays stopped.
    */
-  UPGRADE(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED)),
+  UPGRADE(
+      UPDATING,
+      RUNNING,
+      FAILED_UPDATING,
+      EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED, FAILED_UPDATING)),
   /** Return to the previous version (docs/design.md §6.6), also after a failed upgrade. */
   ROLLBACK(
       UPDATING,
@@ -68,23 +72,27 @@ public enum OperationType {
       FAILED_UPDATING,
       EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED, FAILED_UPDATING)),
   /** Stop (pause) the cluster (docs/design.md §6.7). */
-  STOP(STOPPING, STOPPED, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
+  STOP(STOPPING, STOPPED, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
   /** Start (resume) a stopped cluster (docs/design.md §6.7). */
-  START(STARTING, RUNNING, FAILED_UPDATING, EnumSet.of(STOPPED)),
+  START(STARTING, RUNNING, FAILED_UPDATING, EnumSet.of(STOPPED, FAILED_UPDATING)),
   /** Restart the cluster, optionally rolling in batches (docs/design.md §6.7). */
-  RESTART(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
+  RESTART(
+      UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
   /** Run a node action or a custom service over a role's nodes (docs/design.md §6.8). */
-  RUN_SERVICE(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
+  RUN_SERVICE(
+      UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
   /** Add a role to a running cluster (docs/design.md §6.9). */
   ADD_ROLE(DEPLOYING, RUNNING, FAILED_DEPLOYING, EnumSet.of(RUNNING, WARNING)),
   /** Remove a role from a running cluster (docs/design.md §6.9). */
   REMOVE_ROLE(UNDEPLOYING, RUNNING, FAILED_UNDEPLOYING, EnumSet.of(RUNNING, WARNING)),
   /** Back up every node (docs/design.md §6.10). */
-  BACKUP(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
+  BACKUP(
+      UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
   /** Create a new cluster from a backup (docs/design.md §6.10). */
   RESTORE(DEPLOYING, RUNNING, FAILED_DEPLOYING, EnumSet.of(PENDING)),
   /** Promote a node to primary (docs/design.md §6.11). */
-  PROMOTE(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN)),
+  PROMOTE(
+      UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
   /** Change config, env or dependencies and republish them (docs/design.md §13). */
   UPDATE_CONFIG(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN));
 

@@ -202,10 +202,16 @@ class StateMachineTest {
   }
 
   @Test
-  void done_hasNoTargetsAndIsReachedOnlyFromUndeploying() {
+  void done_hasNoTargetsAndIsReachedOnlyFromUndeploying_orBySkipFailedFromAFailedDelete() {
     assertThat(ClusterState.DONE.targets()).isEmpty();
     assertThat(Arrays.stream(ClusterState.values()).filter(s -> s.canMoveTo(ClusterState.DONE)))
-        .containsExactly(ClusterState.UNDEPLOYING);
+        .containsExactly(ClusterState.UNDEPLOYING, ClusterState.FAILED_UNDEPLOYING);
+  }
+
+  private static Set<ClusterState> union(Set<ClusterState> a, ClusterState b) {
+    Set<ClusterState> all = EnumSet.copyOf(a);
+    all.add(b);
+    return all;
   }
 
   @Test
@@ -226,7 +232,7 @@ class StateMachineTest {
   }
 
   @Test
-  void failedStates_areLeftOnlyTowardTheirOperationsActiveStateOrUndeploying() {
+  void failedStates_areLeftOnlyTowardTheirOperationsActiveStateUndeployingOrSkipFailedsStates() {
     Map<ClusterState, Set<ClusterState>> resumable = new EnumMap<>(ClusterState.class);
     for (OperationType op : OperationType.values()) {
       resumable
@@ -235,18 +241,31 @@ class StateMachineTest {
     }
 
     for (ClusterState failed : FAILED) {
-      Set<ClusterState> allowed = EnumSet.of(ClusterState.UNDEPLOYING);
+      // skip-failed sets a failed cluster to what its nodes are: running or stopped
+      Set<ClusterState> allowed =
+          EnumSet.of(ClusterState.UNDEPLOYING, ClusterState.RUNNING, ClusterState.STOPPED);
       allowed.addAll(resumable.getOrDefault(failed, Set.of()));
       assertThat(failed.targets())
           .as("%s", failed)
           .isNotEmpty()
-          .isSubsetOf(allowed)
-          .contains(ClusterState.UNDEPLOYING);
-      assertThat(failed.canMoveTo(ClusterState.RUNNING)).as("%s -> RUNNING", failed).isFalse();
+          .isSubsetOf(
+              failed == ClusterState.FAILED_UNDEPLOYING
+                  ? union(allowed, ClusterState.DONE)
+                  : allowed)
+          .contains(ClusterState.UNDEPLOYING, ClusterState.RUNNING, ClusterState.STOPPED);
     }
     assertThat(ClusterState.FAILED_DEPLOYING.targets())
-        .containsExactlyInAnyOrder(ClusterState.DEPLOYING, ClusterState.UNDEPLOYING);
-    assertThat(ClusterState.FAILED_UNDEPLOYING.targets()).containsExactly(ClusterState.UNDEPLOYING);
+        .containsExactlyInAnyOrder(
+            ClusterState.DEPLOYING,
+            ClusterState.UNDEPLOYING,
+            ClusterState.RUNNING,
+            ClusterState.STOPPED);
+    assertThat(ClusterState.FAILED_UNDEPLOYING.targets())
+        .containsExactlyInAnyOrder(
+            ClusterState.UNDEPLOYING,
+            ClusterState.RUNNING,
+            ClusterState.STOPPED,
+            ClusterState.DONE);
   }
 
   @Test
@@ -411,9 +430,12 @@ class StateMachineTest {
   @Test
   void operationState_finalStatesAndResume() {
     assertThat(Arrays.stream(OperationState.values()).filter(OperationState::isFinal))
-        .containsExactlyInAnyOrder(OperationState.SUCCEEDED, OperationState.CANCELLED);
+        .containsExactly(OperationState.SUCCEEDED);
     assertThat(OperationState.FAILED.isFinal()).isFalse();
-    assertThat(OperationState.FAILED.targets()).containsExactly(OperationState.RUNNING);
+    // resumed by recover, or given up by skip-failed
+    assertThat(OperationState.FAILED.targets())
+        .containsExactlyInAnyOrder(OperationState.RUNNING, OperationState.CANCELLED);
+    assertThat(OperationState.CANCELLED.targets()).containsExactly(OperationState.RUNNING);
     assertThat(OperationState.PENDING.canMoveTo(OperationState.CANCELLED)).isTrue();
     assertThat(OperationState.PENDING.canMoveTo(OperationState.SUCCEEDED)).isFalse();
     assertThatThrownBy(() -> OperationState.SUCCEEDED.moveTo(OperationState.RUNNING))

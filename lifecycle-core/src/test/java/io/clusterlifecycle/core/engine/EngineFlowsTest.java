@@ -313,7 +313,7 @@ class EngineFlowsTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("scale_horizontal");
     assertThatThrownBy(() -> h.engine.addNodes(AddNodes.of("demo", "nope", 1)))
-        .isInstanceOf(NotFoundException.class)
+        .isInstanceOf(ValidationException.class)
         .hasMessageContaining("no role 'nope'");
     assertThatThrownBy(() -> h.engine.addNodes(AddNodes.of("ghost", "worker", 1)))
         .isInstanceOf(NotFoundException.class);
@@ -577,6 +577,24 @@ class EngineFlowsTest {
   }
 
   @Test
+  void create_withAnEnvKeyTheSpecDoesNotHave_isBadInput_andWritesNothing() {
+    AppSpec spec = spec(r -> {}).toBuilder().env("replication", "3").build();
+
+    assertThatThrownBy(
+            () ->
+                h.engine.create(CreateCluster.builder(spec, "demo").env("replicaton", "2").build()))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("env.replicaton")
+        .hasMessageContaining("no key 'replicaton' to override; its keys are replication");
+    assertThat(h.store.putCount()).isZero();
+    assertThat(
+            h.engine
+                .create(CreateCluster.builder(spec, "demo").env("replication", "2").build())
+                .env())
+        .containsEntry("replication", "2");
+  }
+
+  @Test
   void create_sameNameTwice_isAConflict_andBadSpecOrCountIsValidation() {
     create(spec(r -> {}));
     assertThatThrownBy(() -> create(spec(r -> {})))
@@ -596,7 +614,7 @@ class EngineFlowsTest {
             () ->
                 h.engine.create(
                     CreateCluster.builder(spec(r -> {}), "other").count("ghost", 1).build()))
-        .isInstanceOf(NotFoundException.class);
+        .isInstanceOf(ValidationException.class);
     assertThat(h.engine.list(io.clusterlifecycle.api.model.ClusterQuery.all())).hasSize(1);
   }
 }

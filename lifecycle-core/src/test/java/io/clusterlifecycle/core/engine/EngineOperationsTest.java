@@ -275,7 +275,7 @@ class EngineOperationsTest {
   void scaleVertical_badInput_isRefusedBeforeAnythingChanges() {
     Cluster c = create(spec("1.0", r -> {}));
     assertThatThrownBy(() -> run(ScaleVertical.of("demo", RoleResize.of("ghost").cpu(2))))
-        .isInstanceOf(NotFoundException.class)
+        .isInstanceOf(ValidationException.class)
         .hasMessageContaining("no role 'ghost'");
     assertThatThrownBy(
             () -> run(ScaleVertical.of("demo", RoleResize.of("worker").cpu(0).memory(-1))))
@@ -703,7 +703,7 @@ class EngineOperationsTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("role master defines service 'reload'");
     assertThatThrownBy(() -> run(RunService.of("demo", "start").onRole("ghost")))
-        .isInstanceOf(NotFoundException.class);
+        .isInstanceOf(ValidationException.class);
     assertThatThrownBy(() -> run(RunService.of("demo", "start").inBatches(-1, Duration.ZERO)))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("batch_size");
@@ -768,7 +768,7 @@ class EngineOperationsTest {
     assertThat(after.spec().role("worker")).isPresent();
     assertThat(after.nodes("worker")).extracting(Node::state).containsOnly(NodeState.RUNNING);
     assertThatThrownBy(() -> run(RemoveRole.of("demo", "ghost")))
-        .isInstanceOf(NotFoundException.class);
+        .isInstanceOf(ValidationException.class);
   }
 
   // ---------------------------------------------------------------- backup and restore

@@ -2,6 +2,7 @@ package io.clusterlifecycle.core.engine;
 
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
+import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.core.LifecycleEngineBuilder;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
@@ -56,6 +57,38 @@ final class Harness implements AutoCloseable {
                                     instanceof io.clusterlifecycle.api.spi.TransientSpiException)
                         .build()))
         .build();
+  }
+
+  /** An engine that died in the middle of a create, and the future of that create. */
+  record Dying(LifecycleEngine engine, java.util.concurrent.CompletableFuture<Operation> create) {}
+
+  /**
+   * Starts a create of {@link EngineFlowsTest#spec} "demo" on an engine with a 5 s lease that dies
+   * in the middle of "start (order 1)": demo-worker-1's start hangs (in the executor that run is
+   * still going), and once the whole stage was launched the engine's scheduler stops, so its lease
+   * is no longer renewed.
+   *
+   * @param tweak more settings of the dying engine (its host, say)
+   */
+  Dying dyingCreate(java.util.function.UnaryOperator<LifecycleEngineBuilder> tweak)
+      throws Exception {
+    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
+    LifecycleEngine a =
+        engine(
+            b ->
+                tweak.apply(
+                    b.scheduler(deadScheduler).leaseDuration(java.time.Duration.ofSeconds(5))));
+    commands.on("start").forNode("demo-worker-1").hang().times(1);
+    java.util.concurrent.CompletableFuture<Operation> create =
+        a.submit(
+            io.clusterlifecycle.api.request.CreateCluster.builder(
+                    EngineFlowsTest.spec(r -> {}), "demo")
+                .build());
+    commands
+        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    deadScheduler.shutdownNow();
+    return new Dying(a, create);
   }
 
   static Throwable rootCause(Throwable e) {

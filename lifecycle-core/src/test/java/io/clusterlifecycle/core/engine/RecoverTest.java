@@ -19,14 +19,13 @@ import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.testkit.CommandRun;
 import io.clusterlifecycle.testkit.ResourceCall;
 import io.clusterlifecycle.testkit.VirtualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +88,25 @@ class RecoverTest {
   }
 
   @Test
+  void aRecoverThatLosesTheRaceForTheRecord_saysAnotherEngineIsRecoveringIt() {
+    h.commands.on("start").forNode("demo-worker-2").exit(3).times(1);
+    assertThatThrownBy(this::create).isInstanceOf(OperationFailedException.class);
+    Cluster failed = h.engine.get("demo");
+    // another engine's resume claim lands between this one's read and its compare-and-set
+    h.store.failPut(
+        c -> c.state() == ClusterState.DEPLOYING,
+        new io.clusterlifecycle.api.spi.VersionConflictException(
+            failed.id(), failed.version(), failed.version() + 1));
+
+    assertThatThrownBy(() -> h.engine.recover("demo", LONG))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("another engine is recovering cluster demo")
+        .hasMessageNotContaining("expected version");
+    h.store.clearFaults();
+    assertThat(h.engine.recover("demo", LONG).state()).isEqualTo(ClusterState.RUNNING);
+  }
+
+  @Test
   void failedNodeCreation_recover_deletesAndRecreatesThatNode() {
     h.resources.failCreate("demo-worker-3", new IllegalStateException("no capacity")).times(1);
     assertThatThrownBy(this::create).isInstanceOf(OperationFailedException.class);
@@ -109,16 +127,7 @@ class RecoverTest {
   void anEngineScanningForInterruptedOperations_takesOneOverOnceItsLeaseLapsed_andOnlyOnce()
       throws Exception {
     // engine A (named host-a in its lease) dies in the middle of "start (order 1)"
-    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
-    LifecycleEngine a =
-        h.engine(
-            x -> x.scheduler(deadScheduler).host("host-a").leaseDuration(Duration.ofSeconds(5)));
-    h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
-    h.commands
-        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
-        .get(10, TimeUnit.SECONDS);
-    deadScheduler.shutdownNow();
+    LifecycleEngine a = h.dyingCreate(x -> x.host("host-a")).engine();
     assertThat(h.engine.get("demo").lease())
         .hasValueSatisfying(
             l -> {
@@ -212,17 +221,9 @@ class RecoverTest {
   @Test
   void interruptedOperation_isTakenOverOnlyAfterItsLeaseLapsed() throws Exception {
     // engine A dies in the middle of "start (order 1)": its scheduler stops, its command hangs
-    ScheduledExecutorService deadScheduler = Executors.newScheduledThreadPool(1);
-    LifecycleEngine a =
-        h.engine(b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
-    h.commands.on("start").forNode("demo-worker-1").hang().times(1);
-    CompletableFuture<Operation> dying =
-        a.submit(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
-    // the whole stage has been launched once its last step started
-    h.commands
-        .whenStarted(r -> r.nodeId().equals("demo-worker-3") && r.service().equals("start"))
-        .get(10, TimeUnit.SECONDS);
-    deadScheduler.shutdownNow();
+    Harness.Dying died = h.dyingCreate(x -> x);
+    LifecycleEngine a = died.engine();
+    CompletableFuture<Operation> dying = died.create();
     Cluster interrupted = h.engine.get("demo");
     assertThat(interrupted.state()).isEqualTo(ClusterState.DEPLOYING);
     assertThat(interrupted.lease()).isPresent();
@@ -244,7 +245,34 @@ class RecoverTest {
     assertThat(c.nodes()).allSatisfy(n -> assertThat(h.resources.createCount(n.id())).isOne());
     assertThat(runs("start", "demo-worker-1")).isEqualTo(2);
     assertThat(runs("start", "demo-master-1")).isOne();
-    assertThat(dying).isNotDone();
+    // the take-over fenced A's hung run, so A's half-dead remains may wake up: they must not
+    // report success, nor overwrite what B recorded (their compare-and-set fails)
+    assertThat(dying.isDone() && !dying.isCompletedExceptionally())
+        .as("the dead engine's operation reports success")
+        .isFalse();
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.RUNNING);
+    b.close();
+    a.close();
+  }
+
+  @Test
+  void takeOver_fencesTheCommandTheDeadEngineLeftRunning_beforeItRunsItAgain() throws Exception {
+    // engine A dies while "start" hangs on worker-1: in the executor, that run is still going
+    LifecycleEngine a = h.dyingCreate(x -> x).engine();
+
+    LifecycleEngine b =
+        h.engine(x -> x.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))));
+    Cluster c = b.recover("demo", LONG);
+
+    assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+    List<CommandRun> starts =
+        h.commands.runs("start").stream().filter(r -> r.nodeId().equals("demo-worker-1")).toList();
+    assertThat(starts).hasSize(2);
+    // the dead engine's run was ended (killed by the fence) before the second run started
+    assertThat(starts.get(0).state()).isEqualTo(CommandRun.State.CANCELLED);
+    assertThat(starts.get(0).endSeq()).isLessThan(starts.get(1).startSeq());
+    // only the step in doubt was fenced: the steps that had succeeded were not run again
+    assertThat(runs("start", "demo-master-1")).isOne();
     b.close();
     a.close();
   }

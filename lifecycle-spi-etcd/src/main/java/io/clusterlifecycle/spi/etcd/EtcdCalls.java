@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,6 +39,7 @@ final class EtcdCalls {
 
   private final String where;
   private final Duration timeout;
+  private final AccessErrors access;
 
   /** Completes callers' stages, so that their continuations never hold the client's I/O threads. */
   private final ExecutorService callbacks =
@@ -50,9 +52,17 @@ final class EtcdCalls {
 
   private volatile boolean closed;
 
-  EtcdCalls(String where, Duration timeout) {
+  /**
+   * Creates the calls of one store.
+   *
+   * @param where the store, for messages
+   * @param timeout the bound of each call
+   * @param access explains refusals (TLS, authentication, permission)
+   */
+  EtcdCalls(String where, Duration timeout, AccessErrors access) {
     this.where = where;
     this.timeout = timeout;
+    this.access = access;
   }
 
   static ByteSequence bytes(String s) {
@@ -100,8 +110,9 @@ final class EtcdCalls {
 
   /**
    * Makes one call, bounded by the store's timeout; a lost connection, an unavailable server or a
-   * timeout fails it with {@link TransientSpiException}, anything else with a {@link
-   * LifecycleException} that names the call.
+   * timeout fails it with {@link TransientSpiException}, a refusal (TLS, authentication,
+   * permission) with {@link EtcdAccessException}, anything else with a {@link LifecycleException}
+   * that names the call.
    */
   <T> CompletableFuture<T> call(String what, Supplier<CompletableFuture<T>> call) {
     if (closed) {
@@ -156,6 +167,11 @@ final class EtcdCalls {
               + " ms",
           t);
     }
+    // before the transient codes: a refused handshake is reported as UNAVAILABLE
+    Optional<EtcdAccessException> refused = access.explain(what, t);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     Status.Code code = code(t);
     // RESOURCE_EXHAUSTED is etcd's "too many requests", unless a message outgrew gRPC's limit
     boolean tooLarge =
@@ -163,7 +179,17 @@ final class EtcdCalls {
             && String.valueOf(t.getMessage()).contains("exceeds maximum size");
     if (code != null && TRANSIENT.contains(code) && !tooLarge) {
       return new TransientSpiException(
-          "could not " + what + " in etcd " + where + ": " + code + " (" + t.getMessage() + ")", t);
+          "could not "
+              + what
+              + " in etcd "
+              + where
+              + ": "
+              + code
+              + " ("
+              + t.getMessage()
+              + ")"
+              + access.hint(t),
+          t);
     }
     return new LifecycleException(
         "could not " + what + " in etcd " + where + ": " + t.getMessage(), t);

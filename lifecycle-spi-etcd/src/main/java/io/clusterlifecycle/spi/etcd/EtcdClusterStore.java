@@ -82,6 +82,11 @@ import org.slf4j.LoggerFactory;
  * <p>Journal appends are one transaction per batch (compare-and-set on the batch counter), split
  * only when a batch exceeds etcd's request limits. Unreachable etcd and unanswered calls fail with
  * {@link TransientSpiException}, which the engine retries.
+ *
+ * <p><b>Security.</b> With {@linkplain Builder#security(EtcdSecurity) TLS files and credentials}
+ * the store talks TLS and authenticates as an etcd user, which needs read and write on the prefix
+ * only (docs/design.md §9.8); a refused certificate, a wrong password or a missing permission fails
+ * the stage with {@link EtcdAccessException}, which is not retried.
  */
 public final class EtcdClusterStore implements ClusterStore {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterStore.class);
@@ -129,7 +134,8 @@ public final class EtcdClusterStore implements ClusterStore {
     this.prefix = b.prefix;
     this.maxTxnOps = b.maxTxnOps;
     this.clock = b.clock;
-    this.calls = new EtcdCalls(b.where() + " under " + prefix, b.requestTimeout);
+    this.calls =
+        new EtcdCalls(b.where() + " under " + prefix, b.requestTimeout, b.accessErrors(prefix));
   }
 
   /**

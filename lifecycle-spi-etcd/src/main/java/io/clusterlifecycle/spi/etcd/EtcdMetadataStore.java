@@ -53,10 +53,16 @@ import org.slf4j.LoggerFactory;
  * Builder#requestTimeout(Duration) timeout} fails the stage with {@link
  * io.clusterlifecycle.api.spi.TransientSpiException} (the engine retries it); watches resume by
  * themselves when etcd is back, from the revision they had reached, and start again from the
- * current tree if etcd compacted the revision they had reached.
+ * current tree if etcd compacted the revision they had reached. A refused certificate, a wrong
+ * password or a missing permission on the prefix ({@linkplain Builder#security(EtcdSecurity) TLS
+ * and credentials}, docs/design.md §9.8) fails with {@link EtcdAccessException}, which is not
+ * retried.
  */
 public final class EtcdMetadataStore implements MetadataStore {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdMetadataStore.class);
+
+  /** How long a watch that etcd refused (TLS, authentication, permission) waits to try again. */
+  static final long REFUSED_WATCH_RETRY_SECONDS = 10;
 
   /** etcd's default limit of operations in one transaction ({@code --max-txn-ops}). */
   public static final int DEFAULT_MAX_TXN_OPS = 128;
@@ -73,7 +79,10 @@ public final class EtcdMetadataStore implements MetadataStore {
     this.prefix = b.prefix;
     this.maxTxnOps = b.maxTxnOps;
     this.calls =
-        new EtcdCalls(b.where() + (prefix.isEmpty() ? "" : " under " + prefix), b.requestTimeout);
+        new EtcdCalls(
+            b.where() + (prefix.isEmpty() ? "" : " under " + prefix),
+            b.requestTimeout,
+            b.accessErrors(prefix));
   }
 
   /**
@@ -308,7 +317,18 @@ public final class EtcdMetadataStore implements MetadataStore {
                   return;
                 }
                 if (e != null) {
-                  CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::resync);
+                  // a refusal lasts until someone changes etcd's settings: say so, retry slowly
+                  Throwable t = EtcdCalls.unwrap(e);
+                  long delay = 1;
+                  if (t instanceof EtcdAccessException refused) {
+                    delay = REFUSED_WATCH_RETRY_SECONDS;
+                    LOG.warn(
+                        "metadata watch of {}: {}; trying again in {} s",
+                        path,
+                        refused.getMessage(),
+                        delay);
+                  }
+                  CompletableFuture.delayedExecutor(delay, TimeUnit.SECONDS).execute(this::resync);
                   return;
                 }
                 Map<String, String> now = new TreeMap<>();

@@ -5,14 +5,15 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The settings both etcd stores share: where etcd is, the servers' transaction limit, and how long
- * a call may take.
+ * The settings both etcd stores share: where etcd is, how the store proves who it is (TLS and
+ * credentials), the servers' transaction limit, and how long a call may take.
  *
  * @param <B> the concrete builder
  */
 abstract class EtcdStoreBuilder<B extends EtcdStoreBuilder<B>> {
   Client client;
   EtcdEndpoints endpoints;
+  EtcdSecurity security;
   int maxTxnOps = EtcdMetadataStore.DEFAULT_MAX_TXN_OPS;
   Duration requestTimeout = Duration.ofSeconds(10);
 
@@ -28,6 +29,21 @@ abstract class EtcdStoreBuilder<B extends EtcdStoreBuilder<B>> {
   public B endpoints(EtcdEndpoints value) {
     this.endpoints = Objects.requireNonNull(value, "endpoints");
     this.maxTxnOps = value.maxTxnOps();
+    return self();
+  }
+
+  /**
+   * Connects with TLS and credentials (docs/design.md §9.8); only with {@link
+   * #endpoints(EtcdEndpoints)}. With {@link #client(Client)}, give the security to {@link
+   * EtcdEndpoints#connect(EtcdSecurity)} instead, and here too so that refusals name its files and
+   * user.
+   *
+   * @param value the TLS files and credentials; default {@link EtcdSecurity#NONE}
+   * @return this builder
+   * @throws NullPointerException if {@code value} is null
+   */
+  public B security(EtcdSecurity value) {
+    this.security = Objects.requireNonNull(value, "security");
     return self();
   }
 
@@ -84,7 +100,19 @@ abstract class EtcdStoreBuilder<B extends EtcdStoreBuilder<B>> {
 
   /** The given client, or a new one on the endpoints. */
   Client clientOrConnect() {
-    return client != null ? client : endpoints.connect();
+    return client != null
+        ? client
+        : endpoints.connect(security == null ? EtcdSecurity.NONE : security);
+  }
+
+  /** Explains refusals for a store whose keys are under {@code prefix}. */
+  AccessErrors accessErrors(String prefix) {
+    return new AccessErrors(
+        where(), prefix, security != null || client == null ? securityOrNone() : null);
+  }
+
+  private EtcdSecurity securityOrNone() {
+    return security == null ? EtcdSecurity.NONE : security;
   }
 
   /** Where the store is, for messages. */

@@ -5,6 +5,8 @@
  * share, with operation leases tied to etcd leases so that another engine takes over the operations
  * of one that died. Each is made by its {@code builder()}, or by {@code open(address)} with an
  * address in the form {@link io.clusterlifecycle.spi.etcd.EtcdEndpoints#parse(String)} reads, and
- * must be closed when done. Everything else in this package is internal.
+ * must be closed when done. {@link io.clusterlifecycle.spi.etcd.EtcdSecurity} adds TLS and etcd
+ * credentials; a refusal fails with {@link io.clusterlifecycle.spi.etcd.EtcdAccessException}
+ * (docs/design.md §9.8). Everything else in this package is internal.
  */
 package io.clusterlifecycle.spi.etcd;

@@ -94,7 +94,8 @@ enum Dialect {
           String m = String.valueOf(e.getMessage());
           yield m.contains("PRIMARYKEY") || m.contains("UNIQUE") ? Kind.DUPLICATE : Kind.OTHER;
         }
-        case SQLITE_FULL -> Kind.DISK_FULL;
+        // a full disk often shows as an I/O error first (growing the -shm or -wal file)
+        case SQLITE_FULL, SQLITE_IOERR -> Kind.DISK_FULL;
         case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM -> Kind.NO_ACCESS;
         // the driver throws no SQLTransientException; the pool does when no connection came
         default -> e instanceof SQLTransientException ? Kind.TRANSIENT : Kind.OTHER;
@@ -168,6 +169,10 @@ enum Dialect {
       if (state.equals("23505")) {
         return Kind.DUPLICATE;
       }
+      // before the connection states: the driver reports a refused handshake as 08xxx
+      if (isTlsFailure(e)) {
+        return Kind.TLS_REFUSED;
+      }
       if (state.startsWith("08") || state.startsWith("57P0")) {
         return Kind.CONNECTION_LOST;
       }
@@ -200,10 +205,12 @@ enum Dialect {
     DUPLICATE,
     /** The database file is not a sound SQLite database. */
     DAMAGED,
-    /** No space left. */
+    /** No space left, or the file could not be written (an I/O error). */
     DISK_FULL,
     /** Not allowed to open or write, or the database does not exist. */
     NO_ACCESS,
+    /** The TLS handshake failed: the server's certificate was refused, or it speaks no TLS. */
+    TLS_REFUSED,
     /** Anything else: a bug or a misconfiguration. */
     OTHER
   }
@@ -212,6 +219,7 @@ enum Dialect {
   static final int SQLITE_BUSY = 5;
   static final int SQLITE_LOCKED = 6;
   static final int SQLITE_READONLY = 8;
+  static final int SQLITE_IOERR = 10;
   static final int SQLITE_CORRUPT = 11;
   static final int SQLITE_FULL = 13;
   static final int SQLITE_CANTOPEN = 14;
@@ -250,6 +258,24 @@ enum Dialect {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Tells a failed TLS set-up (an untrusted or misnamed server certificate, a server without TLS,
+   * an unreadable CA file) from other connection failures, which are worth retrying.
+   */
+  static boolean isTlsFailure(SQLException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException
+          || c instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+    }
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith("SSL error")
+        || m.contains("could not be verified by hostnameverifier")
+        || m.contains("does not support SSL")
+        || m.contains("SSL root certificate");
   }
 
   String displayName() {

@@ -79,8 +79,14 @@ import org.slf4j.LoggerFactory;
  * VersionConflictException} for a lost compare-and-set, {@link TransientSpiException} for failures
  * worth retrying (SQLite busy or locked beyond the busy timeout; on PostgreSQL a serialization
  * failure, a deadlock, a lost or refused connection), {@link NullPointerException} for a null
- * argument, and otherwise a {@link LifecycleException} saying what to do. A connection that broke
- * is dropped, and the pool opens another for a later call.
+ * argument, {@link JdbcAccessException} when the database refused the store (a wrong password, no
+ * rights) or the store refused the database (its TLS certificate), and otherwise a {@link
+ * LifecycleException} saying what to do. A connection that broke is dropped, and the pool opens
+ * another for a later call.
+ *
+ * <p><b>TLS and credentials.</b> {@link Builder#tls(Path)} connects to PostgreSQL with {@code
+ * sslmode=verify-full} against the given CA (docs/design.md §9.8). Passwords are never logged nor
+ * shown in messages or {@link #toString()}; URLs are shown without their query.
  *
  * <p><b>Threads.</b> Thread-safe. The blocking JDBC work runs on a fixed number of threads the
  * store owns, each using one of as many connections ({@link Builder#poolSize}) of a HikariCP pool.
@@ -180,9 +186,11 @@ public final class JdbcClusterStore implements ClusterStore {
    * @param password the password, or null for none
    * @return the open store
    * @throws NullPointerException if {@code jdbcUrl} is null
-   * @throws LifecycleException if the URL is of no supported database, its driver is missing,
-   *     access is refused or the schema is newer than {@link #SCHEMA_VERSION}; {@link
-   *     TransientSpiException} if the database could not be reached
+   * @throws JdbcAccessException if access is refused or the server's certificate is not trusted,
+   *     saying what to change
+   * @throws LifecycleException if the URL is of no supported database, its driver is missing or the
+   *     schema is newer than {@link #SCHEMA_VERSION}; {@link TransientSpiException} if the database
+   *     could not be reached
    */
   public static JdbcClusterStore open(String jdbcUrl, String user, String password) {
     return builder().url(jdbcUrl).credentials(user, password).build();
@@ -759,6 +767,14 @@ public final class JdbcClusterStore implements ClusterStore {
             file != null ? file.toString() : null);
     requireDriver(url, dialect);
     Properties props = dialect.connectionProperties(b.user, b.password);
+    if (b.trustedCa != null) {
+      if (dialect != Dialect.POSTGRESQL) {
+        throw new IllegalStateException(
+            "tls(caFile) is for PostgreSQL; a SQLite store is a local file");
+      }
+      props.setProperty("sslmode", "verify-full");
+      props.setProperty("sslrootcert", b.trustedCa.toAbsolutePath().toString());
+    }
     String connectUrl = url;
     Duration busyTimeout = b.busyTimeout;
     ConnectionPool.Connector connector = () -> connect(connectUrl, props, dialect, busyTimeout);
@@ -974,8 +990,34 @@ public final class JdbcClusterStore implements ClusterStore {
     private String password;
     private int poolSize = DEFAULT_POOL_SIZE;
     private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+    private Path trustedCa;
 
     private Builder() {}
+
+    /**
+     * Connects to PostgreSQL over TLS only, with {@code sslmode=verify-full}: the server's
+     * certificate must be signed by this CA and name the host of the URL, else opening fails with a
+     * {@link JdbcAccessException} ({@link JdbcAccessException.Reason#SERVER_NOT_TRUSTED}). The same
+     * as {@code ?sslmode=verify-full&sslrootcert=CA.pem} in the URL, which must then not set
+     * another {@code sslmode}. See docs/design.md §9.8.
+     *
+     * @param caFile a PEM file of the CA certificates that signed the server's certificate
+     * @return this builder
+     * @throws NullPointerException if {@code caFile} is null
+     * @throws IllegalArgumentException if the file is missing or unreadable
+     */
+    public Builder tls(Path caFile) {
+      Objects.requireNonNull(caFile, "caFile");
+      if (!Files.isReadable(caFile)) {
+        throw new IllegalArgumentException(
+            "the CA certificate file "
+                + caFile
+                + (Files.exists(caFile) ? " is not readable by this process" : " does not exist")
+                + "; give a readable PEM file of the CA that signed the server's certificate");
+      }
+      this.trustedCa = caFile;
+      return this;
+    }
 
     /**
      * Chooses a SQLite file, created with its directories if missing.
@@ -1063,9 +1105,14 @@ public final class JdbcClusterStore implements ClusterStore {
      * Opens the store: connects, checks a SQLite file, creates or migrates the schema.
      *
      * @return the open store; close it when done
-     * @throws IllegalStateException if no database or both kinds were chosen
-     * @throws LifecycleException if the store cannot be opened, saying why and what to do; {@link
-     *     TransientSpiException} if the database was busy or unreachable
+     * @throws IllegalStateException if no database or both kinds were chosen, or {@link #tls(Path)}
+     *     was set for SQLite
+     * @throws IllegalArgumentException if {@link #tls(Path)} was set and the URL sets another
+     *     {@code sslmode}
+     * @throws JdbcAccessException if the database refused the store or its certificate was not
+     *     trusted, saying what to change
+     * @throws LifecycleException if the store cannot be opened otherwise, saying why and what to
+     *     do; {@link TransientSpiException} if the database was busy or unreachable
      */
     public JdbcClusterStore build() {
       if ((file == null) == (url == null)) {
@@ -1073,6 +1120,18 @@ public final class JdbcClusterStore implements ClusterStore {
             file == null
                 ? "choose the database: call sqlite(file) or url(jdbcUrl)"
                 : "choose one database: sqlite(file) or url(jdbcUrl), not both");
+      }
+      if (trustedCa != null && url != null) {
+        int q = url.indexOf('?');
+        String query = q < 0 ? "" : url.substring(q + 1);
+        for (String param : query.split("&", -1)) {
+          if (param.startsWith("sslmode=") && !param.equals("sslmode=verify-full")) {
+            throw new IllegalArgumentException(
+                "the JDBC URL sets "
+                    + param
+                    + " but tls(caFile) asks for sslmode=verify-full; drop sslmode from the URL");
+          }
+        }
       }
       return open(this);
     }

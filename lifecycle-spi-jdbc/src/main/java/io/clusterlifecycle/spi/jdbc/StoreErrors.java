@@ -71,21 +71,12 @@ final class StoreErrors {
                   + what
                   + ": the disk of the cluster store "
                   + where
-                  + " is full ("
+                  + " is full or cannot be written ("
                   + cause
-                  + "); free some space and retry",
+                  + "); free some space (check with df) and that the disk is writable, then"
+                  + " retry",
               e);
-      case NO_ACCESS ->
-          new LifecycleException(
-              "cannot "
-                  + what
-                  + ": access to the cluster store "
-                  + where
-                  + " was refused ("
-                  + cause
-                  + "); "
-                  + accessAdvice(),
-              e);
+      case NO_ACCESS, TLS_REFUSED -> refused(what, e, cause);
       case DUPLICATE, OTHER ->
           new LifecycleException(
               "cannot "
@@ -117,11 +108,68 @@ final class StoreErrors {
         cause);
   }
 
-  private String accessAdvice() {
-    return dialect == Dialect.SQLITE
-        ? "make the file and its directory readable and writable by this process"
-        : "check the user name, the password and the database name, and that the user may "
-            + "create and write tables in it";
+  private JdbcAccessException refused(String what, SQLException e, String cause) {
+    JdbcAccessException.Reason reason = reason(e);
+    return new JdbcAccessException(
+        reason,
+        "cannot "
+            + what
+            + ": access to the cluster store "
+            + where
+            + " was refused ("
+            + cause
+            + "); "
+            + advice(reason),
+        e);
+  }
+
+  private JdbcAccessException.Reason reason(SQLException e) {
+    if (dialect == Dialect.SQLITE) {
+      return JdbcAccessException.Reason.FILE_NOT_ACCESSIBLE;
+    }
+    String state = String.valueOf(e.getSQLState());
+    String message = String.valueOf(e.getMessage());
+    if (Dialect.isTlsFailure(e)) {
+      return message.contains("does not support SSL")
+          ? JdbcAccessException.Reason.TLS_NOT_SUPPORTED
+          : JdbcAccessException.Reason.SERVER_NOT_TRUSTED;
+    }
+    return switch (state) {
+      case "28P01" -> JdbcAccessException.Reason.AUTHENTICATION_FAILED;
+      // PostgreSQL names the missing entry "..., no encryption" (before 12: "SSL off")
+      case "28000" ->
+          message.contains("no encryption") || message.contains("SSL off")
+              ? JdbcAccessException.Reason.TLS_REQUIRED
+              : JdbcAccessException.Reason.NOT_ALLOWED;
+      case "3D000" -> JdbcAccessException.Reason.DATABASE_MISSING;
+      default -> JdbcAccessException.Reason.PERMISSION_DENIED;
+    };
+  }
+
+  private static String advice(JdbcAccessException.Reason reason) {
+    return switch (reason) {
+      case FILE_NOT_ACCESSIBLE ->
+          "make the file and its directory readable and writable by this process";
+      case AUTHENTICATION_FAILED ->
+          "check the user name, the password and the database name, and that the user may "
+              + "create and write tables in it";
+      case TLS_REQUIRED ->
+          "the server takes this user only over TLS: connect with sslmode=verify-full and the CA "
+              + "certificate that signed the server's (JdbcClusterStore.Builder.tls(caFile), or "
+              + "?sslmode=verify-full&sslrootcert=CA.pem in the URL)";
+      case NOT_ALLOWED ->
+          "the server's pg_hba.conf lets no such connection in: add an entry for this host, "
+              + "user and database, or connect as a user it lets in";
+      case SERVER_NOT_TRUSTED ->
+          "give the CA certificate that signed the server's certificate (tls(caFile), or "
+              + "sslrootcert= in the URL), and a URL whose host the certificate names";
+      case TLS_NOT_SUPPORTED ->
+          "the server speaks no TLS: turn on ssl with a certificate in its postgresql.conf";
+      case DATABASE_MISSING -> "create the database, or correct its name in the URL";
+      case PERMISSION_DENIED ->
+          "check the user name, the password and the database name, and that the user may "
+              + "create and write tables in it";
+    };
   }
 
   static String describe(SQLException e) {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -32,7 +30,7 @@ final class ExecRun {
   private final ExecTarget t;
   final CommandRequest request;
   final String pod;
-  final String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+  final String id;
   final long startedNanos = System.nanoTime();
   final TailBuffer out = new TailBuffer();
   final TailBuffer err = new TailBuffer();
@@ -44,6 +42,7 @@ final class ExecRun {
   ExecRun(ExecTarget t, CommandRequest request) {
     this.t = t;
     this.request = request;
+    this.id = ExecScript.runId(request.runKey());
     this.pod = Names.pod(request.node().ref().nodeId());
   }
 

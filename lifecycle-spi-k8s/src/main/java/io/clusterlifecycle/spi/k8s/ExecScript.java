@@ -3,8 +3,10 @@ package io.clusterlifecycle.spi.k8s;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The argument vectors pod exec runs (docs/design.md §9.3). Nothing from a request is ever spliced
@@ -70,6 +72,35 @@ final class ExecScript {
           "kill -KILL -- \"-$pg\" 2>/dev/null",
           "exit 0");
 
+  /**
+   * The fence (docs/design.md §5.8): reads the process groups of every run whose id starts with the
+   * run key's prefix, sends them SIGTERM, SIGKILL to those still alive after the grace, and exits 0
+   * once none of their processes is alive (an exited process nobody reaped yet counts as gone), or
+   * 1 when one still is 20 s after SIGKILL. Liveness comes from {@code /proc}, not from the run's
+   * files, which its wrapper removes as soon as the script's shell ended. Arguments: run directory,
+   * key prefix, grace in seconds.
+   */
+  static final String FENCE =
+      String.join(
+          "\n",
+          "d=$1; k=$2; g=$3",
+          "pgs=$(for f in \"$d/$k\"-*.pgid; do [ -s \"$f\" ] && cat -- \"$f\" 2>/dev/null; done)",
+          "[ -n \"$pgs\" ] || exit 0",
+          "alive() {",
+          "  for s in /proc/[0-9]*/stat; do",
+          "    { read -r line < \"$s\"; } 2>/dev/null || continue",
+          "    set -- ${line##*\") \"}",
+          "    [ \"$1\" = Z ] && continue",
+          "    for pg in $pgs; do [ \"$3\" = \"$pg\" ] && return 0; done",
+          "  done",
+          "  return 1",
+          "}",
+          "for pg in $pgs; do kill -TERM -- \"-$pg\" 2>/dev/null; done",
+          "for ((i = 0; i < g * 10; i++)); do alive || exit 0; sleep 0.1; done",
+          "for pg in $pgs; do kill -KILL -- \"-$pg\" 2>/dev/null; done",
+          "for ((i = 0; i < 200; i++)); do alive || exit 0; sleep 0.1; done",
+          "exit 1");
+
   /** The {@code LC_*} variables a command never inherits from the container. */
   static final List<String> LC_VARIABLES =
       List.of(
@@ -121,6 +152,27 @@ final class ExecScript {
     argv.add(NAME);
     argv.add(script);
     return argv;
+  }
+
+  /**
+   * A run's id: for a run with a run key, the key's prefix ({@link #keyPrefix}) and a random part,
+   * so that a fence finds the runs of a key, also those another executor instance started.
+   */
+  static String runId(String runKey) {
+    String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    return runKey.isEmpty() ? "r-" + random : keyPrefix(runKey) + "-" + random;
+  }
+
+  /** The part of a run id that stands for its run key: {@code k} and a hash of the key. */
+  static String keyPrefix(String runKey) {
+    return "k" + Names.hash(runKey).substring(0, 24);
+  }
+
+  /** The argument vector that fences a run key. */
+  static List<String> fence(String runDirectory, String runKey, Duration grace) {
+    long seconds = Math.max(0, (grace.toMillis() + 999) / 1000);
+    return List.of(
+        "bash", "-c", FENCE, NAME, runDirectory, keyPrefix(runKey), Long.toString(seconds));
   }
 
   /** The argument vector that kills a run's process group. */

@@ -5,7 +5,9 @@ import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
 import io.clusterlifecycle.api.spi.MetadataStore;
+import io.clusterlifecycle.api.spi.NodeResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -124,6 +126,60 @@ public final class K8sCommandExecutor implements CommandExecutor {
     runs.add(run);
     run.start();
     return run.result;
+  }
+
+  /**
+   * Kills the runs with {@code runKey} on the node (docs/design.md §5.8): this executor's own
+   * (their futures complete as cancelled) and any another instance started (an engine that
+   * crashed), which the wrapper's files in the run directory name; completes once their process
+   * groups are gone. The kill is a second exec, as for a timeout; the stage fails with {@link
+   * LifecycleException} when a group is still alive 20 s after SIGKILL, and with {@link
+   * io.clusterlifecycle.api.spi.TransientSpiException} when the API server cannot be reached.
+   *
+   * @param node the node the runs are on
+   * @param runKey the runs' key; an empty key fences nothing
+   * @return completes when no run with that key is alive on the node
+   */
+  @Override
+  public CompletableFuture<Void> fence(NodeResource node, String runKey) {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(runKey, "runKey");
+    if (runKey.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    for (ExecRun run : List.copyOf(runs)) {
+      if (run.request.runKey().equals(runKey) && run.request.node().ref().equals(node.ref())) {
+        run.result.cancel(true);
+      }
+    }
+    String pod = Names.pod(node.ref().nodeId());
+    return calls
+        .async(
+            "fence run " + runKey + " in pod " + pod,
+            () ->
+                client
+                    .pods()
+                    .inNamespace(namespace)
+                    .withName(pod)
+                    .inContainer(container)
+                    .writingOutput(OutputStream.nullOutputStream())
+                    .writingError(OutputStream.nullOutputStream())
+                    .exec(ExecScript.fence(runDirectory, runKey, killGrace).toArray(String[]::new)))
+        .thenCompose(w -> w.exitCode().whenComplete((code, e) -> w.close()))
+        .thenApply(
+            code -> {
+              if (code == null || code != 0) {
+                throw new LifecycleException(
+                    "fence run "
+                        + runKey
+                        + " in pod "
+                        + pod
+                        + ": a process group of it is still alive (exit "
+                        + code
+                        + ")");
+              }
+              return null;
+            });
   }
 
   /**

@@ -2,6 +2,7 @@ package io.clusterlifecycle.spi.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
@@ -142,6 +143,53 @@ class K8sCommandExecutorTest {
         .hasMessageContaining("HTTP 403");
     assertThat(broken).isInstanceOf(TransientSpiException.class);
     assertThat(run(executor, "true", Map.of()).exitCode()).isZero();
+  }
+
+  @Test
+  void fence_fromAnotherExecutor_killsARunTheFirstStarted_withItsChildren() throws Exception {
+    String key = "op-1/step-" + UUID.randomUUID();
+    Path pidFile = pods.resolve(node.ref().nodeId()).resolve("fenced-" + UUID.randomUUID());
+    CompletionStage<CommandResult> running =
+        executor.run(
+            request(
+                    "sleep 60 & echo $! > \"$PID_FILE\"; wait",
+                    Map.of("PID_FILE", pidFile.toString()))
+                .toBuilder()
+                .runKey(key)
+                .build());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
+    long child = Long.parseLong(Files.readString(pidFile).strip());
+
+    try (K8sCommandExecutor other =
+        K8sCommandExecutor.builder()
+            .client(k8s.client())
+            .namespace(MockKubernetes.NAMESPACE)
+            .runDirectory(pods.resolve("run").toString())
+            .build()) {
+      other.fence(node, key).get(30, TimeUnit.SECONDS);
+    }
+
+    assertThat(running(child)).as("the fenced run's sleep is running").isFalse();
+    assertThat(running.toCompletableFuture().get(30, TimeUnit.SECONDS).exitCode())
+        .as("the first executor's run ends, killed")
+        .isNotZero();
+  }
+
+  /** Whether a process exists and is not a zombie (one nobody reaped yet counts as gone). */
+  private static boolean running(long pid) throws java.io.IOException {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (!Files.exists(stat)) {
+      return false;
+    }
+    String line;
+    try {
+      line = Files.readString(stat);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
+    return !line.substring(line.lastIndexOf(')') + 2).startsWith("Z");
   }
 
   private static List<String> last() {

@@ -20,6 +20,10 @@ final class AddressBook {
   private static final int SPACE = 256 * 256;
   private static final int FIRST = 2;
 
+  /** How many addresses there are to hand out: every usable one of the space. */
+  static final int CAPACITY =
+      (int) java.util.stream.IntStream.range(0, SPACE).filter(AddressBook::usable).count();
+
   private final Path file;
 
   AddressBook(Path file) {

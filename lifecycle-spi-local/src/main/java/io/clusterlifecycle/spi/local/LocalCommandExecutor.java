@@ -5,6 +5,7 @@ import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
+import io.clusterlifecycle.api.spi.NodeResource;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -187,6 +188,30 @@ public final class LocalCommandExecutor implements CommandExecutor {
               e));
     }
     return result;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Kills the runs of this executor with {@code runKey} on the node that are still going (their
+   * futures complete as cancelled) and completes once their processes have exited.
+   */
+  @Override
+  public CompletableFuture<Void> fence(NodeResource node, String runKey) {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(runKey, "runKey");
+    List<CompletableFuture<?>> exits = new java.util.ArrayList<>();
+    for (Run run : List.copyOf(running)) {
+      if (run.request.runKey().equals(runKey)
+          && run.request.node().ref().nodeId().equals(node.ref().nodeId())) {
+        Process p = run.process;
+        run.result.cancel(true);
+        if (p != null) {
+          exits.add(p.onExit());
+        }
+      }
+    }
+    return CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new));
   }
 
   /**

@@ -149,6 +149,17 @@ public final class LocalResourceProvider implements ResourceProvider {
    * NodeSpec#TAG_NODE}. When the node exists, completes with its recorded resource unchanged, even
    * if the spec differs.
    */
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The loopback addresses one home can hand out: {@code 127.0.x.y}, {@code y} in 1..254,
+   * without {@code 127.0.0.1}.
+   */
+  @Override
+  public java.util.OptionalInt maxNodes() {
+    return java.util.OptionalInt.of(AddressBook.CAPACITY);
+  }
+
   @Override
   public CompletionStage<NodeResource> create(NodeSpec node) {
     return Async.supply(

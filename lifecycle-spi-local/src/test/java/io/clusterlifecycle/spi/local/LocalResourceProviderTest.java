@@ -50,6 +50,12 @@ class LocalResourceProviderTest {
   }
 
   @Test
+  void maxNodes_isTheLoopbackAddressSpace_of127_0_x_y() {
+    // 256 values of x times 254 of y (0 and 255 are not host addresses), less 127.0.0.1
+    assertThat(provider.maxNodes()).hasValue(256 * 254 - 1);
+  }
+
+  @Test
   void create_makesTheNodeDirectoryWithItsRecordAndVolume() throws IOException {
     NodeResource r = await(provider.create(node("c1", "demo-zk-1", "zk", 10)));
 

@@ -76,6 +76,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class CommandExecutorCompatibilityKit {
   private static final Duration LONG = Duration.ofMinutes(2);
+  private static final String KEY = "kit-operation/kit-step";
   private static final long KILL_SECONDS = 20;
   private static final int CONCURRENT = 8;
   private static final int SLEEP_SECONDS = 2;
@@ -108,6 +109,9 @@ public abstract class CommandExecutorCompatibilityKit {
   private static final String CLOSE =
       "CommandExecutor.close must release what the executor "
           + "holds, leave no command's stage pending, and may be called again";
+  private static final String FENCE =
+      "CommandExecutor.fence must complete only once the runs with that run key on that node are"
+          + " gone (killed with their children), and leave runs with other keys alone";
   private static final String NULLS =
       "CommandExecutor.run must refuse a null request: throw "
           + "NullPointerException or return a stage that fails";
@@ -306,6 +310,43 @@ public abstract class CommandExecutorCompatibilityKit {
             CANCEL + ": the stage is cancelled (it completed with " + "%s)",
             future.isDone() && !future.isCancelled() ? future.getNow(null) : "nothing")
         .isTrue();
+    assertGone(executor, CANCEL, true);
+  }
+
+  // ------------------------------------------------------------------------------ fencing
+
+  @Test
+  void fence_killsTheRunWithThatKey_andCompletesOnceItIsGone() throws Exception {
+    CommandExecutor executor = open();
+    CompletionStage<CommandResult> stage =
+        executor.run(request(longRunning(), Map.of(), LONG).toBuilder().runKey(KEY).build());
+    assertThat(stage).as(FENCE + ": run returned null").isNotNull();
+    awaitStarted(executor, FENCE);
+
+    Stages.Outcome<Void> fenced = Stages.outcome("fence", () -> executor.fence(node, KEY));
+
+    assertThat(fenced.error()).as(FENCE + ": fence failed").isNull();
+    assertThat(stage.toCompletableFuture())
+        .as(FENCE + ": the fenced run's stage is done once fence completed")
+        .isDone();
+    assertGone(executor, FENCE, true);
+  }
+
+  @Test
+  void fence_ofAnotherKey_completesAtOnce_andLeavesTheRunAlone() throws Exception {
+    CommandExecutor executor = open();
+    CompletionStage<CommandResult> stage =
+        executor.run(request(longRunning(), Map.of(), LONG).toBuilder().runKey(KEY).build());
+    awaitStarted(executor, FENCE);
+
+    Stages.Outcome<Void> fenced =
+        Stages.outcome("fence", () -> executor.fence(node, KEY + "-other"));
+
+    assertThat(fenced.error()).as(FENCE + ": fence of a key with no run failed").isNull();
+    assertThat(stage.toCompletableFuture())
+        .as(FENCE + ": a run with another key is left alone")
+        .isNotDone();
+    stage.toCompletableFuture().cancel(true);
     assertGone(executor, CANCEL, true);
   }
 

@@ -1,6 +1,7 @@
 package io.clusterlifecycle.core.internal.engine;
 
 import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.error.ConflictException;
 import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.error.LifecycleTimeoutException;
 import io.clusterlifecycle.api.event.EventType;
@@ -18,6 +19,7 @@ import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.Futures;
 import io.clusterlifecycle.core.internal.exec.Ids;
+import io.clusterlifecycle.core.internal.exec.JournalState;
 import io.clusterlifecycle.core.internal.exec.OperationRunner;
 import io.clusterlifecycle.core.internal.exec.RecordKeeper;
 import io.clusterlifecycle.core.internal.ops.OperationHandler;
@@ -29,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -43,6 +44,11 @@ public final class Execution {
   private final Leases leases;
   private final Claims claims;
   private final OperationRegistry registry;
+  private final java.util.Map<String, Running> running =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** An operation this engine is running: its runner, and its end. */
+  private record Running(OperationRunner runner, CompletableFuture<Operation> end) {}
 
   public Execution(
       EngineContext ctx,
@@ -145,7 +151,7 @@ public final class Execution {
         .handle(
             (s, e) -> {
               if (e == null) {
-                return run(p, s.op(), s.held(), deadline, Set.of(), mine);
+                return run(p, s.op(), s.held(), deadline, JournalState.FIRST_RUN, mine);
               }
               Throwable cause = Failures.cause(e);
               if (!(cause instanceof VersionConflictException)) {
@@ -199,14 +205,14 @@ public final class Execution {
    * Runs (or resumes) an operation whose records say it is under way and whose record {@code held}
    * holds, then stops renewing the lease, records its end and releases the claim.
    *
-   * @param done ids of the steps the journal shows as succeeded
+   * @param journal what the journal says of the steps (a first run: nothing)
    */
   public CompletableFuture<Operation> run(
       Prepared p,
       Operation op,
       Held held,
       Instant deadline,
-      Set<String> done,
+      JournalState journal,
       CompletableFuture<Void> mine) {
     RecordKeeper records = held.records();
     Duration left = Duration.between(ctx.clock().instant(), deadline);
@@ -214,14 +220,38 @@ public final class Execution {
       left = Duration.ofMillis(1);
     }
     Duration timeout = left;
-    return Futures.call(
-            () -> new OperationRunner(ctx, op.plan(), op.id(), records, done).run(timeout))
+    OperationRunner runner = new OperationRunner(ctx, op.plan(), op.id(), records, journal);
+    CompletableFuture<Operation> end = new CompletableFuture<>();
+    Running me = new Running(runner, end);
+    running.put(op.clusterId(), me);
+    Futures.call(() -> runner.run(timeout))
         .thenComposeAsync(result -> finish(p, op, records, result, held::release), ctx.executor())
         .whenComplete(
             (o, e) -> {
+              running.remove(op.clusterId(), me);
               held.release();
               claims.release(op.clusterId(), mine);
+              if (e != null) {
+                end.completeExceptionally(e);
+              } else {
+                end.complete(o);
+              }
             });
+    return end;
+  }
+
+  /**
+   * Cancels the operation this engine runs on a cluster (docs/design.md §7.8).
+   *
+   * @return the future of the operation's end, or empty when this engine runs none on the cluster
+   */
+  public Optional<CompletableFuture<Operation>> cancel(String clusterId, String why) {
+    Running r = running.get(clusterId);
+    if (r == null) {
+      return Optional.empty();
+    }
+    r.runner().cancel(why);
+    return Optional.of(r.end());
   }
 
   /**
@@ -248,14 +278,21 @@ public final class Execution {
                         error.isEmpty()
                             ? outcome
                             : new OperationRunner.Result(
-                                error, false, false, outcome.warnings(), outcome.keptVolumes()));
+                                error,
+                                false,
+                                false,
+                                outcome.warnings(),
+                                outcome.keptVolumes(),
+                                false));
     return result.thenCompose(
         r -> {
           Operation done =
               op.endedAt().isPresent()
                   ? op
                   : op.ended(
-                      r.succeeded() ? OperationState.SUCCEEDED : OperationState.FAILED,
+                      r.succeeded()
+                          ? OperationState.SUCCEEDED
+                          : r.cancelled() ? OperationState.CANCELLED : OperationState.FAILED,
                       ctx.now(),
                       r.error(),
                       r.refused(),
@@ -264,7 +301,8 @@ public final class Execution {
           CompletableFuture<Void> recorded =
               done == op
                   ? CompletableFuture.completedFuture(null)
-                  : store.call(() -> ctx.store().putOperation(done));
+                  : stillOwned(op)
+                      .thenCompose(v -> store.call(() -> ctx.store().putOperation(done)));
           // let record writes still under way (a node marked FAILED, a lease renewal) land first,
           // so that the end is computed from, and written over, the latest record
           return recorded
@@ -275,6 +313,31 @@ public final class Execution {
                   })
               .thenCompose(v -> recordEnd(handler, p, done, records, r));
         });
+  }
+
+  /**
+   * Fails when another engine has taken the operation over meanwhile (this engine stalled past its
+   * lease, and the take-over fenced its commands): the operation's record is the new owner's to
+   * write, not this engine's.
+   */
+  private CompletableFuture<Void> stillOwned(Operation op) {
+    return store
+        .call(() -> ctx.store().get(op.clusterId()))
+        .thenAccept(
+            c -> {
+              boolean mine =
+                  c.isPresent()
+                      && c.get().operation().orElse("").equals(op.id())
+                      && c.get().lease().map(l -> l.owner().equals(leases.owner())).orElse(false);
+              if (!mine) {
+                throw new ConflictException(
+                    "operation "
+                        + op.id()
+                        + " was taken over by another engine while this one stalled; its end is"
+                        + " that engine's to record",
+                    op.id());
+              }
+            });
   }
 
   private CompletableFuture<Operation> recordEnd(

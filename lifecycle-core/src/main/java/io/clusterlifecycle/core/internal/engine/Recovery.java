@@ -14,12 +14,12 @@ import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.plan.Step;
-import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
+import io.clusterlifecycle.core.internal.exec.JournalState;
 import io.clusterlifecycle.core.internal.exec.OperationRunner;
 import io.clusterlifecycle.core.internal.exec.RecordKeeper;
 import io.clusterlifecycle.core.internal.ops.Prepared;
@@ -28,10 +28,7 @@ import io.clusterlifecycle.core.internal.ownership.Leases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -162,9 +159,12 @@ public final class Recovery {
                   i >= 0 && failed.isEmpty() && c.state().isFailed();
                   i--) {
                 Operation o = ops.get(i);
-                if (o.state() == OperationState.FAILED
-                    && !o.refused()
-                    && o.type().failureState() == c.state()) {
+                // a cancelled operation that had claimed the cluster (it is in its history) may be
+                // resumed too; one cancelled before it started changed nothing
+                boolean resumable =
+                    o.state() == OperationState.FAILED
+                        || (o.state() == OperationState.CANCELLED && c.history().contains(o.id()));
+                if (resumable && !o.refused() && o.type().failureState() == c.state()) {
                   failed = Optional.of(o);
                 }
               }
@@ -195,24 +195,15 @@ public final class Recovery {
     Operation op = interrupted.get();
     return store
         .call(() -> ctx.store().journal(op.id()))
-        .thenCompose(journal -> resume(c, op, succeeded(journal), deadline, mine));
-  }
-
-  private static Set<String> succeeded(List<JournalEntry> journal) {
-    Map<String, JournalEntry.Status> last = new HashMap<>();
-    journal.forEach(e -> last.put(e.stepId(), e.status()));
-    Set<String> done = new HashSet<>();
-    last.forEach(
-        (step, status) -> {
-          if (status == JournalEntry.Status.SUCCEEDED) {
-            done.add(step);
-          }
-        });
-    return done;
+        .thenCompose(journal -> resume(c, op, JournalState.of(journal), deadline, mine));
   }
 
   private CompletableFuture<Void> resume(
-      Cluster c, Operation op, Set<String> done, Instant deadline, CompletableFuture<Void> mine) {
+      Cluster c,
+      Operation op,
+      JournalState journal,
+      Instant deadline,
+      CompletableFuture<Void> mine) {
     Plan plan = op.plan();
     Set<String> created = stepNodes(plan, CreateNodeStep.class);
     List<Node> recreate =
@@ -271,6 +262,17 @@ public final class Recovery {
     Plan resumedPlan = plan;
     return store
         .put(b.build())
+        .exceptionallyCompose(
+            e ->
+                CompletableFuture.failedFuture(
+                    Failures.cause(e)
+                            instanceof io.clusterlifecycle.api.spi.VersionConflictException
+                        ? new ConflictException(
+                            "another engine is recovering cluster "
+                                + c.name()
+                                + " (it changed the record first); wait for it, then look again",
+                            op.id())
+                        : Failures.cause(e)))
         .thenCompose(
             running -> {
               Execution.Held held = execution.hold(running);
@@ -285,7 +287,7 @@ public final class Recovery {
                                 .operation(op.id(), op.type())
                                 .message(
                                     "resumed: "
-                                        + done.size()
+                                        + journal.done().size()
                                         + " of "
                                         + resumedPlan.steps().count()
                                         + " steps already done"));
@@ -293,7 +295,7 @@ public final class Recovery {
                           execution.emitState(running, op.id(), op.type(), from, active);
                         }
                         return execution
-                            .run(p, resumed, held, deadline, done, mine)
+                            .run(p, resumed, held, deadline, journal, mine)
                             .thenApply(o -> (Void) null);
                       })
                   .whenComplete((v, e) -> held.release());
@@ -314,7 +316,12 @@ public final class Recovery {
             stepNodes(op.plan(), DeleteNodeStep.class));
     OperationRunner.Result result =
         new OperationRunner.Result(
-            op.error().orElse(""), op.refused(), false, op.warnings(), op.keptVolumes());
+            op.error().orElse(""),
+            op.refused(),
+            false,
+            op.warnings(),
+            op.keptVolumes(),
+            op.state() == OperationState.CANCELLED);
     return execution
         .finish(p, op, new RecordKeeper(ctx, c), result, () -> {})
         .handle((o, e) -> e == null ? null : Failures.cause(e))

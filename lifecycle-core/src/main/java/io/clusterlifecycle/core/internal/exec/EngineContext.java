@@ -4,6 +4,7 @@ import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.api.spi.SecretResolver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -22,7 +23,9 @@ public record EngineContext(
     Clock clock,
     MetadataTree tree,
     Duration commandGrace,
-    io.github.resilience4j.retry.Retry retry) {
+    io.github.resilience4j.retry.Retry retry,
+    NodeLimits limits,
+    SecretResolver secrets) {
 
   /** Runs an SPI call, retrying transient failures with the engine's back-off. */
   public <T> java.util.concurrent.CompletableFuture<T> retrying(

@@ -5,7 +5,9 @@ import io.clusterlifecycle.api.event.LifecycleEvent;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,18 @@ public final class EventBus {
   }
 
   /** Stamps and delivers one event. */
-  public synchronized LifecycleEvent emit(LifecycleEvent.Builder builder) {
-    LifecycleEvent event = builder.build(++seq, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+  public LifecycleEvent emit(LifecycleEvent.Builder builder) {
+    return emit(builder, UnaryOperator.identity());
+  }
+
+  /**
+   * Stamps one event, passes its message through {@code scrub} (which masks an operation's secret
+   * values, docs/design.md §11) and delivers it.
+   */
+  public synchronized LifecycleEvent emit(
+      LifecycleEvent.Builder builder, UnaryOperator<String> scrub) {
+    LifecycleEvent event =
+        scrubbed(builder.build(++seq, clock.instant().truncatedTo(ChronoUnit.MILLIS)), scrub);
     for (EventListener l : listeners) {
       try {
         l.onEvent(event);
@@ -44,5 +56,29 @@ public final class EventBus {
       }
     }
     return event;
+  }
+
+  private static LifecycleEvent scrubbed(LifecycleEvent e, UnaryOperator<String> scrub) {
+    Optional<String> message = e.message().map(scrub);
+    if (message.equals(e.message())) {
+      return e;
+    }
+    return new LifecycleEvent(
+        e.seq(),
+        e.ts(),
+        e.event(),
+        e.cluster(),
+        e.operation(),
+        e.opType(),
+        e.stage(),
+        e.role(),
+        e.node(),
+        e.service(),
+        e.order(),
+        e.exitCode(),
+        e.path(),
+        e.from(),
+        e.to(),
+        message);
   }
 }

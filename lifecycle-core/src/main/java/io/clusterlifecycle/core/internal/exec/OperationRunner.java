@@ -33,7 +33,8 @@ public final class OperationRunner {
       boolean refused,
       boolean timedOut,
       List<String> warnings,
-      List<String> keptVolumes) {
+      List<String> keptVolumes,
+      boolean cancelled) {
     public boolean succeeded() {
       return error.isEmpty();
     }
@@ -47,23 +48,30 @@ public final class OperationRunner {
   private final JournalWriter journal;
   private final Set<String> done;
   private final StepRunner steps;
+  private final SecretScrubber scrubber = new SecretScrubber();
   private final List<String> warnings = new ArrayList<>();
   private String error = "";
   private boolean refused;
   private volatile boolean timedOut;
+  private volatile boolean cancelled;
 
   /**
-   * @param done ids of steps the journal shows as succeeded: a resumed operation skips them
+   * @param journal what the journal says of the steps: a resumed operation skips the steps done and
+   *     fences the commands of those in doubt
    */
   public OperationRunner(
-      EngineContext ctx, Plan plan, String operationId, RecordKeeper records, Set<String> done) {
+      EngineContext ctx,
+      Plan plan,
+      String operationId,
+      RecordKeeper records,
+      JournalState journal) {
     this.ctx = ctx;
     this.plan = plan;
     this.operationId = operationId;
     this.type = plan.type();
     this.records = records;
-    this.done = Set.copyOf(done);
-    this.steps = new StepRunner(ctx, plan, operationId, records);
+    this.done = journal.done();
+    this.steps = new StepRunner(ctx, plan, operationId, records, journal.inDoubt(), scrubber);
     this.journal = new JournalWriter(batch -> ctx.retrying(() -> ctx.store().appendJournal(batch)));
   }
 
@@ -96,7 +104,8 @@ public final class OperationRunner {
                                 refused,
                                 timedOut,
                                 List.copyOf(warnings),
-                                steps.keptVolumes());
+                                steps.keptVolumes(),
+                                cancelled);
                           }
                         }));
   }
@@ -112,12 +121,29 @@ public final class OperationRunner {
     steps.cancelAll();
   }
 
+  /**
+   * Cancels the run (docs/design.md §7.8): no step is launched from now on, not even a finally
+   * stage's, and the calls in flight are cancelled, which kills their commands. The run ends with
+   * {@code why} as its error and {@link Result#cancelled()} set. Idempotent.
+   */
+  public void cancel(String why) {
+    cancelled = true;
+    fail(why, false);
+    steps.cancelAll();
+  }
+
   private CompletableFuture<Void> runStages(int index) {
     if (index >= plan.stages().size()) {
       return CompletableFuture.completedFuture(null);
     }
     Stage stage = plan.stages().get(index);
     if (hasFailed() && !stage.always()) {
+      return runStages(index + 1);
+    }
+    // a resumed run cannot tell whether an earlier run moved a node: it follows anyway
+    if (stage.kind() == Stage.Kind.IF_ADDRESSES_CHANGED
+        && !steps.addressChanged()
+        && done.isEmpty()) {
       return runStages(index + 1);
     }
     long alreadyDone =
@@ -171,7 +197,7 @@ public final class OperationRunner {
       all.add(
           permit.thenCompose(
               p -> {
-                if ((!launchedWithStage && stopped.get()) || timedOut) {
+                if ((!launchedWithStage && stopped.get()) || timedOut || cancelled) {
                   if (holdsSlot) {
                     ctx.limiter().release();
                   }
@@ -189,12 +215,14 @@ public final class OperationRunner {
                       if (holdsSlot) {
                         ctx.limiter().release();
                       }
+                      // a failure may quote a command's output: the operation's secret values are
+                      // masked before it is journaled, recorded or emitted (docs/design.md §11)
+                      String why = e == null ? "" : scrubber.scrub(Failures.describe(e));
                       journal.record(
                           e == null
                               ? entry(step, JournalEntry.Status.SUCCEEDED, "")
-                              : entry(step, JournalEntry.Status.FAILED, Failures.describe(e)));
+                              : entry(step, JournalEntry.Status.FAILED, why));
                       if (e != null) {
-                        String why = Failures.describe(e);
                         synchronized (failures) {
                           failures.add(why);
                         }
@@ -250,7 +278,7 @@ public final class OperationRunner {
 
   private synchronized void fail(String why, boolean isRefusal) {
     if (error.isEmpty()) {
-      error = why;
+      error = scrubber.scrub(why);
       refused = isRefusal;
     }
   }

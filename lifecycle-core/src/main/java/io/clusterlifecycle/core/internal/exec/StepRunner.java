@@ -17,7 +17,9 @@ import io.clusterlifecycle.api.plan.StartNodeStep;
 import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.plan.StopNodeStep;
 import io.clusterlifecycle.api.plan.WaitStep;
+import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spec.SecretRef;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.spi.CommandRequest;
 import io.clusterlifecycle.api.spi.CommandResult;
@@ -53,11 +55,28 @@ final class StepRunner {
   private final String operationId;
   private final OperationType type;
   private final RecordKeeper records;
+  private final Set<String> inDoubt;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final List<String> keptVolumes = new ArrayList<>();
+  private final SecretScrubber scrubber;
   private volatile boolean cancelled;
+  private volatile boolean addressChanged;
 
-  StepRunner(EngineContext ctx, Plan plan, String operationId, RecordKeeper records) {
+  /**
+   * @param inDoubt ids of the steps an earlier run started without finishing: their commands are
+   *     fenced before they run again
+   * @param scrubber the operation's secret values: each secret resolved is added to it, and every
+   *     event message passes through it
+   */
+  StepRunner(
+      EngineContext ctx,
+      Plan plan,
+      String operationId,
+      RecordKeeper records,
+      Set<String> inDoubt,
+      SecretScrubber scrubber) {
+    this.inDoubt = Set.copyOf(inDoubt);
+    this.scrubber = scrubber;
     this.ctx = ctx;
     this.plan = plan;
     this.operationId = operationId;
@@ -69,6 +88,28 @@ final class StepRunner {
   void cancelAll() {
     cancelled = true;
     inFlight.forEach(f -> f.cancel(true));
+  }
+
+  /**
+   * Tells whether a start, resize or image step of this run gave a node a new address, which the
+   * plan's {@link io.clusterlifecycle.api.plan.Stage.Kind#IF_ADDRESSES_CHANGED} stages follow.
+   */
+  boolean addressChanged() {
+    return addressChanged;
+  }
+
+  /**
+   * The node with the address its running resource reports now: a provider that recreates an
+   * instance (a pod) may give it a new one (docs/design.md §5.7).
+   */
+  private Node followAddress(Node n, NodeResource r) {
+    if (!r.running() || r.address().isEmpty() || r.address().equals(n.address().orElse(""))) {
+      return n;
+    }
+    if (n.address().isPresent()) {
+      addressChanged = true;
+    }
+    return n.withResource(r.address(), r.instanceId());
   }
 
   /** The volumes the deleted nodes kept, so far. */
@@ -98,26 +139,30 @@ final class StepRunner {
                               + records.current().specOf(node).version()));
       return command(
           stage,
+          s,
           node,
           s.service(),
           s.service(),
           service.cmd(),
           s.order(),
           service.timeout(),
-          s.env());
+          s.env(),
+          service.secrets());
     } else if (step instanceof PreCheckStep s) {
       Node node = node(s.node());
       ServiceSpec service = role(node).service(s.service()).orElseThrow();
       String label = s.service() + ".pre_check";
       return command(
           stage,
+          s,
           node,
           label,
           label,
           service.preCheck().orElseThrow(),
           service.order(),
           service.timeout(),
-          Map.of());
+          Map.of(),
+          service.secrets());
     } else if (step instanceof MetadataStep s) {
       return metadata(stage, s);
     } else if (step instanceof ResizeNodeStep s) {
@@ -227,7 +272,8 @@ final class StepRunner {
     Node node = node(nodeId);
     NodeRef ref = new NodeRef(plan.clusterId(), node.id());
     return ctx.retrying(() -> track(call.apply(ref).toCompletableFuture()))
-        .thenCompose(r -> records.update(b -> b.putNode(change.apply(node(nodeId)))))
+        .thenCompose(
+            r -> records.update(b -> b.putNode(change.apply(followAddress(node(nodeId), r)))))
         .thenAccept(
             c ->
                 emit(
@@ -266,14 +312,17 @@ final class StepRunner {
 
   private CompletableFuture<Void> command(
       Stage stage,
+      Step step,
       Node node,
       String service,
       String label,
       String script,
       int order,
       Duration timeout,
-      Map<String, String> extraEnv) {
+      Map<String, String> extraEnv,
+      List<String> secretNames) {
     Cluster cluster = records.current();
+    AppSpec spec = cluster.specOf(node);
     Map<String, String> env = new LinkedHashMap<>(extraEnv);
     env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
     env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
@@ -286,19 +335,7 @@ final class StepRunner {
     env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
     env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
     env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
-    NodeResource resource =
-        NodeResource.builder()
-            .ref(new NodeRef(cluster.id(), node.id()))
-            .role(node.role())
-            .instanceId(node.instanceId().orElse(""))
-            .address(node.address().orElse(""))
-            .cpu(node.cpu())
-            .memory(node.memory())
-            .volumeSize(node.volumeSize())
-            .image(node.image())
-            .running(true)
-            .tags(Map.of())
-            .build();
+    NodeResource resource = NodeResources.of(cluster.id(), node);
     emit(
         LifecycleEvent.builder(EventType.COMMAND_STARTED)
             .stage(stage.name())
@@ -311,16 +348,31 @@ final class StepRunner {
             .script(script)
             .environment(env)
             .timeout(timeout)
+            .runKey(operationId + "/" + step.id())
             .build();
     AtomicReference<CompletableFuture<CommandResult>> attempt = new AtomicReference<>();
     CompletableFuture<CommandResult> run =
-        ctx.retrying(
-            () -> {
-              CompletableFuture<CommandResult> f =
-                  track(ctx.commands().run(request).toCompletableFuture());
-              attempt.set(f);
-              return f;
-            });
+        fence(step, request)
+            .thenCompose(fenced -> secrets(spec, secretNames))
+            .thenCompose(
+                secrets -> {
+                  CommandRequest withSecrets = request;
+                  if (!secrets.isEmpty()) {
+                    Map<String, String> all = new LinkedHashMap<>(env);
+                    all.putAll(secrets);
+                    withSecrets =
+                        request.toBuilder().environment(all).secretNames(secrets.keySet()).build();
+                  }
+                  CommandRequest toRun = withSecrets;
+                  return ctx.retrying(
+                      () -> {
+                        CompletableFuture<CommandResult> f =
+                            track(ctx.commands().run(toRun).toCompletableFuture());
+                        attempt.set(f);
+                        return f;
+                      });
+                })
+            .thenApply(scrubber::scrubResult);
     ScheduledFuture<?> backstop =
         ctx.scheduler()
             .schedule(
@@ -342,7 +394,9 @@ final class StepRunner {
                   .node(node.role(), node.id())
                   .service(label, order);
           if (e != null) {
-            String why = label + " on " + node.id() + " could not run: " + Failures.describe(e);
+            String why =
+                scrubber.scrub(
+                    label + " on " + node.id() + " could not run: " + Failures.describe(e));
             emit(finished.message(why));
             throw new StepFailedException(why);
           }
@@ -360,6 +414,85 @@ final class StepRunner {
           }
           return null;
         });
+  }
+
+  /**
+   * Resolves the secrets a service declares, right before its command runs (docs/design.md §9.9):
+   * their values go to this command only, and to the operation's scrubber, never to a record. A
+   * secret that cannot be resolved fails the step with a message naming its reference.
+   */
+  private CompletableFuture<Map<String, String>> secrets(AppSpec spec, List<String> names) {
+    if (names.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    Map<String, CompletableFuture<String>> pending = new LinkedHashMap<>();
+    for (String name : names) {
+      String reference = spec.secrets().get(name);
+      if (reference == null) {
+        return CompletableFuture.failedFuture(
+            new StepFailedException(
+                "secret " + name + " is not declared under secrets: in version " + spec.version()));
+      }
+      SecretRef ref;
+      try {
+        ref = SecretRef.parse(reference);
+      } catch (IllegalArgumentException e) {
+        return CompletableFuture.failedFuture(
+            new StepFailedException(
+                "secret "
+                    + name
+                    + " has a malformed reference "
+                    + reference
+                    + ": "
+                    + e.getMessage()));
+      }
+      pending.put(
+          name,
+          ctx.retrying(() -> track(Futures.call(() -> ctx.secrets().resolve(ref))))
+              .handle(
+                  (value, e) -> {
+                    if (e != null) {
+                      throw new StepFailedException(
+                          "secret " + name + " (" + ref + "): " + Failures.describe(e));
+                    }
+                    if (value == null) {
+                      throw new StepFailedException(
+                          "secret " + name + " (" + ref + "): the resolver gave no value");
+                    }
+                    scrubber.add(value);
+                    return value;
+                  }));
+    }
+    return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              Map<String, String> values = new LinkedHashMap<>();
+              pending.forEach((name, f) -> values.put(name, f.join()));
+              return values;
+            });
+  }
+
+  /**
+   * Before a command that an earlier run of the operation started runs again, makes the executor
+   * prove that run gone (docs/design.md §5.8): two runs of one step never overlap.
+   */
+  private CompletableFuture<Void> fence(Step step, CommandRequest request) {
+    if (!inDoubt.contains(step.id())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return ctx.retrying(
+            () ->
+                track(ctx.commands().fence(request.node(), request.runKey()).toCompletableFuture()))
+        .exceptionally(
+            e -> {
+              throw new StepFailedException(
+                  "cannot make sure that the earlier run of "
+                      + request.service()
+                      + " on "
+                      + request.node().ref().nodeId()
+                      + " has ended, so it is not run again: "
+                      + Failures.describe(e));
+            });
   }
 
   private static String tail(CommandResult r) {
@@ -427,6 +560,7 @@ final class StepRunner {
   }
 
   void emit(LifecycleEvent.Builder event) {
-    ctx.events().emit(event.cluster(plan.clusterId()).operation(operationId, type));
+    ctx.events()
+        .emit(event.cluster(plan.clusterId()).operation(operationId, type), scrubber::scrub);
   }
 }

@@ -32,7 +32,7 @@ final class AddNodesOperation extends ClusterOperation<AddNodes> {
 
   @Override
   CompletableFuture<Prepared> prepare(AddNodes r, Cluster c, EngineContext ctx) {
-    RoleSpec role = check(r, c);
+    RoleSpec role = check(r, c, ctx);
     c.spec().requireValid();
     Cluster.Builder b = c.toBuilder();
     Set<String> added = ClusterChanges.addNodes(b, c, role, r.count());
@@ -40,7 +40,7 @@ final class AddNodesOperation extends ClusterOperation<AddNodes> {
     return done(new Prepared(next, plan(next, added), added, Set.of()));
   }
 
-  private static RoleSpec check(AddNodes r, Cluster c) {
+  private static RoleSpec check(AddNodes r, Cluster c, EngineContext ctx) {
     List<ValidationProblem> p = new ArrayList<>();
     RoleSpec role = Checks.role(c, r.role());
     if (r.count() < 1) {
@@ -68,6 +68,9 @@ final class AddNodesOperation extends ClusterOperation<AddNodes> {
                   + after
                   + " nodes, over its max_nodes of "
                   + role.maxNodes()));
+    }
+    if (r.count() >= 1) {
+      Checks.nodeLimits(p, ctx, "count", r.count(), (long) c.nodes().size() + r.count());
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "add-nodes request for " + c.name());

@@ -30,14 +30,14 @@ final class AddRoleOperation extends ClusterOperation<AddRole> {
   @Override
   CompletableFuture<Prepared> prepare(AddRole r, Cluster c, EngineContext ctx) {
     int count = r.count() == 0 ? r.role().count() : r.count();
-    check(r, c, count);
+    check(r, c, count, ctx);
     Cluster.Builder b = c.toBuilder().spec(c.spec().toBuilder().role(r.role()).build());
     Set<String> added = ClusterChanges.addNodes(b, c, r.role(), count);
     Cluster next = b.build();
     return done(new Prepared(next, plan(next, added), added, Set.of()));
   }
 
-  private static void check(AddRole r, Cluster c, int count) {
+  private static void check(AddRole r, Cluster c, int count, EngineContext ctx) {
     List<ValidationProblem> p = new ArrayList<>();
     if (c.spec().role(r.role().name()).isPresent()) {
       p.add(
@@ -58,6 +58,7 @@ final class AddRoleOperation extends ClusterOperation<AddRole> {
                   + "], was "
                   + count));
     }
+    Checks.nodeLimits(p, ctx, "count", count, (long) c.nodes().size() + count);
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "add-role request for " + c.name());
   }

@@ -1,11 +1,11 @@
 package io.clusterlifecycle.core.internal.ops;
 
-import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.core.internal.exec.EngineContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,18 +43,23 @@ final class Checks {
     throwIf(p, subject);
   }
 
+  /** The role a request names; a role the cluster's spec lacks is bad input (design.md §11). */
   static RoleSpec role(Cluster c, String name) {
     return c.spec()
         .role(name)
         .orElseThrow(
             () ->
-                new NotFoundException(
-                    "cluster "
-                        + c.name()
-                        + " has no role '"
-                        + name
-                        + "'; its roles are "
-                        + roleNames(c.spec())));
+                new ValidationException(
+                    "request on cluster " + c.name(),
+                    List.of(
+                        ValidationProblem.of(
+                            "role",
+                            "cluster "
+                                + c.name()
+                                + " has no role '"
+                                + name
+                                + "'; its roles are "
+                                + roleNames(c.spec())))));
   }
 
   static void name(String name, String namespace, List<ValidationProblem> p) {
@@ -90,6 +95,45 @@ final class Checks {
       p.add(
           ValidationProblem.of(
               path, "must be between 1 and " + max + " " + unit + ", was " + value));
+    }
+  }
+
+  /**
+   * Checks the engine's node limits and the provider's capacity (docs/design.md §11) for a request
+   * that creates {@code adding} nodes and leaves its cluster with {@code after}.
+   */
+  static void nodeLimits(
+      List<ValidationProblem> p, EngineContext ctx, String path, long adding, long after) {
+    if (adding > ctx.limits().perRequest()) {
+      p.add(
+          ValidationProblem.of(
+              path,
+              "this request creates "
+                  + adding
+                  + " nodes, over this engine's limit of "
+                  + ctx.limits().perRequest()
+                  + " per request; create them in several requests, or raise the limit"
+                  + " (LifecycleEngineBuilder.maxNodesPerRequest)"));
+    }
+    if (after > ctx.limits().perCluster()) {
+      p.add(
+          ValidationProblem.of(
+              path,
+              "the cluster would have "
+                  + after
+                  + " nodes, over this engine's limit of "
+                  + ctx.limits().perCluster()
+                  + " per cluster (LifecycleEngineBuilder.maxNodesPerCluster)"));
+    }
+    java.util.OptionalInt capacity = ctx.resources().maxNodes();
+    if (capacity.isPresent() && after > capacity.getAsInt()) {
+      p.add(
+          ValidationProblem.of(
+              path,
+              "the cluster would have "
+                  + after
+                  + " nodes, but the resource provider holds at most "
+                  + capacity.getAsInt()));
     }
   }
 

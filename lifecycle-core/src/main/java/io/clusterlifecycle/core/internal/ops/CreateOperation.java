@@ -1,6 +1,5 @@
 package io.clusterlifecycle.core.internal.ops;
 
-import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
@@ -8,6 +7,7 @@ import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
@@ -42,14 +42,14 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
   public CompletableFuture<Void> check(OperationRequest request, EngineContext ctx) {
     return Futures.call(
         () -> {
-          check(cast(request));
+          check(cast(request), ctx);
           return done(null);
         });
   }
 
   @Override
   CompletableFuture<Prepared> prepare(CreateCluster r, String clusterId, EngineContext ctx) {
-    check(r);
+    check(r, ctx);
     Map<String, String> env = new LinkedHashMap<>(r.spec().env());
     env.putAll(r.env());
     Cluster.Builder b =
@@ -69,26 +69,25 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
             c, plan(c), c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of()));
   }
 
-  private static void check(CreateCluster r) {
+  private static void check(CreateCluster r, EngineContext ctx) {
     r.spec().requireValid();
     List<ValidationProblem> p = new ArrayList<>();
     Checks.name(r.name(), r.namespace(), p);
     r.counts()
         .forEach(
             (role, count) -> {
-              RoleSpec spec =
-                  r.spec()
-                      .role(role)
-                      .orElseThrow(
-                          () ->
-                              new NotFoundException(
-                                  "app "
-                                      + r.spec().name()
-                                      + " has no role '"
-                                      + role
-                                      + "'; its roles are "
-                                      + Checks.roleNames(r.spec())));
-              if (count < spec.minNodes() || count > spec.maxNodes()) {
+              RoleSpec spec = r.spec().role(role).orElse(null);
+              if (spec == null) {
+                p.add(
+                    ValidationProblem.of(
+                        "counts." + role,
+                        "app "
+                            + r.spec().name()
+                            + " has no role '"
+                            + role
+                            + "'; its roles are "
+                            + Checks.roleNames(r.spec())));
+              } else if (count < spec.minNodes() || count > spec.maxNodes()) {
                 p.add(
                     ValidationProblem.of(
                         "counts." + role,
@@ -100,12 +99,40 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
                             + count));
               }
             });
+    long nodes = 0;
+    for (RoleSpec role : r.spec().roles()) {
+      nodes += r.counts().getOrDefault(role.name(), role.count());
+    }
+    Checks.nodeLimits(p, ctx, "counts", nodes, nodes);
     Checks.labels(r.labels(), p);
     r.env()
         .forEach(
             (k, v) -> {
               if (!Checks.ENV_KEY.matcher(k).matches()) {
                 p.add(ValidationProblem.of("env." + k, "key must match " + Checks.ENV_KEY));
+              } else if (AppSpec.looksLikeSecret(k) && !v.isEmpty()) {
+                // the value would be stored and published in plain text (docs/design.md §11)
+                p.add(
+                    ValidationProblem.of(
+                        "env." + k,
+                        "looks like a secret (the key contains PASSWORD, SECRET or TOKEN, or ends"
+                            + " with _KEY); env values are stored and published in plain text, so"
+                            + " declare it under the spec's secrets: as a reference instead"));
+              } else if (r.spec().secrets().containsKey(k)) {
+                p.add(ValidationProblem.of("env." + k, "is also the name of a secret of the spec"));
+              } else if (!r.spec().env().containsKey(k)) {
+                // the request's env overrides the spec's: a key the spec lacks is a typo
+                p.add(
+                    ValidationProblem.of(
+                        "env." + k,
+                        "the app spec's env has no key '"
+                            + k
+                            + "' to override; its keys are "
+                            + (r.spec().env().isEmpty()
+                                ? "none"
+                                : String.join(
+                                    ", ", new java.util.TreeSet<>(r.spec().env().keySet())))
+                            + " (add the key to the spec's env first)"));
               }
             });
     Checks.timeout(r.timeout(), p);

@@ -65,7 +65,8 @@ final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
             c.spec().name(),
             c.spec().version(),
             c.spec().env(),
-            c.spec().roles().stream().filter(r -> !removed.contains(r.name())).toList()));
+            c.spec().roles().stream().filter(r -> !removed.contains(r.name())).toList(),
+            c.spec().secrets()));
   }
 
   /** The plan that removes {@code role}: the delete flow for its nodes, then reload elsewhere. */

@@ -53,7 +53,7 @@ final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
               Backup backup =
                   found.orElseThrow(
                       () -> new NotFoundException("no backup with id '" + r.backupId() + "'"));
-              check(r, backup);
+              check(r, backup, ctx);
               Cluster.Builder b =
                   Cluster.builder(clusterId, r.name(), backup.spec(), ctx.now())
                       .namespace(r.namespace())
@@ -73,7 +73,7 @@ final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
             });
   }
 
-  private static void check(RestoreCluster r, Backup backup) {
+  private static void check(RestoreCluster r, Backup backup, EngineContext ctx) {
     List<ValidationProblem> p = new ArrayList<>();
     Checks.name(r.name(), r.namespace(), p);
     if (!r.counts().isEmpty() && !r.counts().equals(backup.roleCounts())) {
@@ -87,6 +87,8 @@ final class RestoreOperation extends NewClusterOperation<RestoreCluster> {
                   + "; was "
                   + counts(r.counts())));
     }
+    long nodes = backup.roleCounts().values().stream().mapToLong(Integer::longValue).sum();
+    Checks.nodeLimits(p, ctx, "counts", nodes, nodes);
     Checks.labels(r.labels(), p);
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "restore request for " + r.name());

@@ -59,6 +59,7 @@ public final class PlanBuilder {
   private final OperationType type;
   private final List<Stage> stages = new ArrayList<>();
   private String prefix = "";
+  private Stage.Kind kind = Stage.Kind.PLANNED;
 
   /** Starts an empty plan of {@code type} for {@code cluster}. */
   public PlanBuilder(Cluster cluster, OperationType type) {
@@ -80,6 +81,7 @@ public final class PlanBuilder {
     int number = stages.size() + 1;
     stages.add(
         Stage.builder(prefix + name)
+            .kind(kind)
             .onFailure(policy)
             .always(always)
             .addSteps(steps.stream().map(f -> f.apply(number)).toList())
@@ -310,7 +312,45 @@ public final class PlanBuilder {
 
   /** The plan of the stages added so far. */
   public Plan build() {
+    followAddressChanges();
     return new Plan(cluster.id(), cluster.name(), type, stages);
+  }
+
+  /**
+   * When the plan starts, resizes or re-images nodes, ends it with the stages that follow a change
+   * of address (docs/design.md §5.7): republish {@code /hosts}, then reload on the nodes up at the
+   * end, run only when a node's address did change.
+   */
+  private void followAddressChanges() {
+    Set<String> started = new java.util.HashSet<>();
+    boolean moves = false;
+    for (Stage s : stages) {
+      for (Step st : s.steps()) {
+        if (st instanceof StartNodeStep start) {
+          started.add(start.node());
+          moves = true;
+        } else if (st instanceof ResizeNodeStep || st instanceof ReplaceImageStep) {
+          moves = true;
+        }
+      }
+    }
+    if (!moves) {
+      return;
+    }
+    List<Node> up =
+        cluster.nodes().stream()
+            .filter(n -> n.state() == NodeState.RUNNING || started.contains(n.id()))
+            .toList();
+    kind = Stage.Kind.IF_ADDRESSES_CHANGED;
+    metadata(
+        "republish /hosts (an address changed)",
+        MetadataStep.Action.PUBLISH,
+        "moved",
+        List.of(Planner.HOSTS),
+        List.of(),
+        false);
+    reload(up, Set.of(Planner.HOSTS));
+    kind = Stage.Kind.PLANNED;
   }
 
   /**
