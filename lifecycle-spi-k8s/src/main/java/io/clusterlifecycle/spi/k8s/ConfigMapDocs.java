@@ -1,0 +1,102 @@
+package io.clusterlifecycle.spi.k8s;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * JSON documents kept one per ConfigMap (key {@value #KEY}), for the cluster store: blocking reads,
+ * compare-and-set writes on {@code resourceVersion}, and the 1 MiB limit checked before writing.
+ */
+final class ConfigMapDocs {
+  static final String KEY = "record.json";
+
+  private static final Pattern PLAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final long maxBytes;
+
+  ConfigMapDocs(KubernetesClient client, String namespace, long maxBytes) {
+    this.client = client;
+    this.namespace = namespace;
+    this.maxBytes = maxBytes;
+  }
+
+  /** A ConfigMap name {@code lc-<kind>.<store>.<id>}, with a hash for ids that cannot be names. */
+  static String name(String kind, String store, String id) {
+    String part = PLAIN.matcher(id).matches() && id.length() <= 180 ? id : "h-" + Names.hash(id);
+    return "lc-" + kind + "." + store + "." + part;
+  }
+
+  Optional<ConfigMap> get(String name) {
+    return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
+  }
+
+  static Optional<String> json(ConfigMap cm) {
+    return Optional.ofNullable(cm.getData()).map(d -> d.get(KEY));
+  }
+
+  List<ConfigMap> list(Map<String, String> labels) {
+    return client.configMaps().inNamespace(namespace).withLabels(labels).list().getItems();
+  }
+
+  /**
+   * Creates the document, or replaces it when it exists at {@code resourceVersion}.
+   *
+   * @param resourceVersion the version read; null to create
+   * @throws KubernetesClientException with 409 when someone wrote it since (or created it first)
+   * @throws K8sObjectTooLargeException when the document passes the limit
+   */
+  ConfigMap write(String name, Map<String, String> labels, String json, String resourceVersion) {
+    long size = KEY.length() + (long) json.getBytes(StandardCharsets.UTF_8).length;
+    if (size > maxBytes) {
+      throw new K8sObjectTooLargeException(name, size, maxBytes);
+    }
+    ConfigMap cm =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .withResourceVersion(resourceVersion)
+            .endMetadata()
+            .withData(Map.of(KEY, json))
+            .build();
+    var resource = client.configMaps().inNamespace(namespace).resource(cm);
+    return resourceVersion == null ? resource.create() : resource.update();
+  }
+
+  /** Writes the document whatever it held before, retrying when a concurrent write intervenes. */
+  void upsert(String name, Map<String, String> labels, String json) {
+    for (int attempt = 0; ; attempt++) {
+      Optional<ConfigMap> current = get(name);
+      try {
+        write(
+            name,
+            labels,
+            json,
+            current.map(c -> c.getMetadata().getResourceVersion()).orElse(null));
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  void delete(String name) {
+    client.configMaps().inNamespace(namespace).withName(name).delete();
+  }
+
+  void delete(Map<String, String> labels) {
+    client.configMaps().inNamespace(namespace).withLabels(labels).delete();
+  }
+}

@@ -1,0 +1,76 @@
+package io.clusterlifecycle.spi.k8s;
+
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Answers chosen API requests with an error instead of the CRUD mock: a rate limit, a server error,
+ * a refusal. Each fault answers a number of matching requests, then lets them through.
+ */
+final class Faults {
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
+  /**
+   * Answers the next {@code times} requests of {@code method} whose path contains {@code path} with
+   * {@code code} and a Status carrying {@code message}.
+   */
+  void fail(String method, String path, int code, String message, int times) {
+    faults.add(new Fault(method, path, code, message, new AtomicInteger(times)));
+  }
+
+  /** How many of the answers given so far were faults. */
+  int answered() {
+    return faults.stream().mapToInt(f -> f.answered.get()).sum();
+  }
+
+  void clear() {
+    faults.clear();
+  }
+
+  Optional<MockResponse> answer(RecordedRequest request) {
+    for (Fault f : faults) {
+      if (f.method.equalsIgnoreCase(request.getMethod())
+          && request.getPath().contains(f.path)
+          && f.remaining.getAndDecrement() > 0) {
+        f.answered.incrementAndGet();
+        String reason = f.code == 429 ? "TooManyRequests" : f.code == 403 ? "Forbidden" : "";
+        return Optional.of(
+            new MockResponse()
+                .setResponseCode(f.code)
+                .setHeader("Content-Type", "application/json")
+                .setBody(
+                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                        + "\"message\":\""
+                        + f.message
+                        + "\",\"reason\":\""
+                        + reason
+                        + "\",\"code\":"
+                        + f.code
+                        + "}"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One kind of request answered with an error a number of times. */
+  private static final class Fault {
+    final String method;
+    final String path;
+    final int code;
+    final String message;
+    final AtomicInteger remaining;
+    final AtomicInteger answered = new AtomicInteger();
+
+    Fault(String method, String path, int code, String message, AtomicInteger remaining) {
+      this.method = method;
+      this.path = path;
+      this.code = code;
+      this.message = message;
+      this.remaining = remaining;
+    }
+  }
+}

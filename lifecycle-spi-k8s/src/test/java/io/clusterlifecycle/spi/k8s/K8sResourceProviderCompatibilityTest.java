@@ -1,0 +1,47 @@
+package io.clusterlifecycle.spi.k8s;
+
+import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.testkit.compat.ResourceProviderCompatibilityKit;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link K8sResourceProvider} keeps the {@link ResourceProvider} contract on the fabric8 mock API
+ * server in CRUD mode, whose pods a {@link TestKubelet} makes Ready.
+ */
+class K8sResourceProviderCompatibilityTest extends ResourceProviderCompatibilityKit {
+  @TempDir static Path pods;
+  private static MockKubernetes k8s;
+
+  @BeforeAll
+  static void start() {
+    k8s = MockKubernetes.start(pods);
+  }
+
+  @AfterAll
+  static void stop() {
+    k8s.close();
+  }
+
+  @Override
+  protected ResourceProvider newProvider() {
+    return K8sResourceProvider.builder()
+        .client(k8s.client())
+        .namespace(MockKubernetes.NAMESPACE)
+        .readyTimeout(Duration.ofSeconds(30))
+        .deleteGracePeriod(Duration.ZERO)
+        .build();
+  }
+
+  @Override
+  protected void removeKeptVolume(String volumeId) {
+    k8s.client()
+        .persistentVolumeClaims()
+        .inNamespace(MockKubernetes.NAMESPACE)
+        .withName(volumeId)
+        .delete();
+  }
+}

@@ -1,0 +1,104 @@
+package io.clusterlifecycle.spi.k8s;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The fabric8 mock API server in CRUD mode, with what it lacks for the adapter's tests: a {@link
+ * TestKubelet} that makes pods Ready, {@link Faults} that answer chosen requests with errors, and
+ * an {@link ExecEndpoint} that runs pod exec requests as local processes.
+ */
+final class MockKubernetes implements AutoCloseable {
+  static final String NAMESPACE = "test";
+
+  private final Faults faults = new Faults();
+  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final TestKubelet kubelet;
+  private final ExecEndpoint exec;
+
+  private MockKubernetes(Path podRoot) {
+    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    this.exec = new ExecEndpoint(podRoot);
+    Dispatcher dispatcher =
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            requests.add(request);
+            return faults
+                .answer(request)
+                .orElseGet(
+                    () -> exec.handles(request) ? exec.upgrade(request) : crud.dispatch(request));
+          }
+        };
+    this.server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init();
+    this.client = newClient();
+    this.kubelet = new TestKubelet(newClient(), NAMESPACE);
+  }
+
+  /**
+   * Starts a server and its kubelet.
+   *
+   * @param podRoot where the exec endpoint keeps each pod's working directory
+   */
+  static MockKubernetes start(Path podRoot) {
+    return new MockKubernetes(podRoot);
+  }
+
+  /**
+   * A client of the server that does not retry failed requests itself, with a 30 s request timeout
+   * (the machine the tests run on may be busy).
+   */
+  KubernetesClient newClient() {
+    return server.createClient(
+        b ->
+            b.editOrNewConfig()
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(30_000)
+                .endConfig());
+  }
+
+  /** The shared client the tests give the adapters. */
+  KubernetesClient client() {
+    return client;
+  }
+
+  TestKubelet kubelet() {
+    return kubelet;
+  }
+
+  Faults faults() {
+    return faults;
+  }
+
+  ExecEndpoint exec() {
+    return exec;
+  }
+
+  /** Every request the server received, in order. */
+  List<RecordedRequest> requests() {
+    return requests;
+  }
+
+  @Override
+  public void close() {
+    kubelet.close();
+    exec.close();
+    client.close();
+    server.destroy();
+  }
+}
