@@ -2,6 +2,7 @@ package io.clusterlifecycle.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
@@ -10,17 +11,25 @@ import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.sim.World.Add;
+import io.clusterlifecycle.core.sim.World.BackUp;
 import io.clusterlifecycle.core.sim.World.Create;
 import io.clusterlifecycle.core.sim.World.Delete;
+import io.clusterlifecycle.core.sim.World.DropRole;
+import io.clusterlifecycle.core.sim.World.NewRole;
 import io.clusterlifecycle.core.sim.World.Op;
+import io.clusterlifecycle.core.sim.World.PromoteNode;
 import io.clusterlifecycle.core.sim.World.Recover;
 import io.clusterlifecycle.core.sim.World.RemoveNodes;
 import io.clusterlifecycle.core.sim.World.Resize;
 import io.clusterlifecycle.core.sim.World.Restart;
+import io.clusterlifecycle.core.sim.World.Restore;
 import io.clusterlifecycle.core.sim.World.RollBack;
+import io.clusterlifecycle.core.sim.World.RunSvc;
+import io.clusterlifecycle.core.sim.World.SkipFailed;
 import io.clusterlifecycle.core.sim.World.Start;
 import io.clusterlifecycle.core.sim.World.Stop;
 import io.clusterlifecycle.core.sim.World.UpgradeTo;
@@ -30,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -76,7 +86,7 @@ class EngineStatefulTest {
 
   // ---------------------------------------------------------------- the property
 
-  @Property(tries = 40)
+  @Property(tries = TRIES)
   void randomOperationsFaultsAndCrashes_keepEveryInvariant(
       @ForAll("chains") ActionChain<World> chain, @ForAll long simulatorSeed) {
     this.seed = simulatorSeed;
@@ -103,8 +113,23 @@ class EngineStatefulTest {
         .withAction(1, new FailCallAction())
         .withAction(2, new TransientFaultsAction())
         .withAction(4, new CrashAction())
-        .withMaxTransformations(12);
+        .withAction(2, new RunServiceAction())
+        .withAction(1, new BackupAction())
+        .withAction(1, new RestoreAction())
+        .withAction(1, new AddRoleAction())
+        .withAction(1, new RemoveRoleAction())
+        .withAction(1, new PromoteAction())
+        .withAction(2, new SkipFailedAction())
+        .withAction(2, new SlowCommandsAction())
+        .withAction(3, new CancelAction())
+        .withAction(2, new HangAndCrashAction())
+        .withMaxTransformations(MAX_ACTIONS);
   }
+
+  /** Sequences per run, and the most actions in one. */
+  static final int TRIES = 60;
+
+  static final int MAX_ACTIONS = 20;
 
   /** A transformer that runs {@code body} and closes the action (ends fault windows). */
   static Transformer<World> step(String description, Consumer<World> body) {
@@ -234,13 +259,134 @@ class EngineStatefulTest {
   }
 
   static Optional<Arbitrary<Op>> stops(World w) {
-    return each(running(w), c -> Arbitraries.just(new Stop(c.name())));
+    return each(runningOrFailedUpdating(w), c -> Arbitraries.just(new Stop(c.name())));
   }
 
   static Optional<Arbitrary<Op>> starts(World w) {
     return each(
-        w.liveClusters().stream().filter(c -> c.state() == ClusterState.STOPPED).toList(),
+        w.liveClusters().stream()
+            .filter(
+                c -> c.state() == ClusterState.STOPPED || c.state() == ClusterState.FAILED_UPDATING)
+            .toList(),
         c -> Arbitraries.just(new Start(c.name())));
+  }
+
+  /**
+   * The clusters an operation of the UPDATING family may start from: RUNNING, and FAILED_UPDATING
+   * (docs/design.md §3.3: a failed custom action must not lock the cluster).
+   */
+  static List<Cluster> runningOrFailedUpdating(World w) {
+    return w.liveClusters().stream()
+        .filter(c -> c.state() == ClusterState.RUNNING || c.state() == ClusterState.FAILED_UPDATING)
+        .toList();
+  }
+
+  /** Runs of a service: the custom one where a role defines it, else reboot or an unknown one. */
+  static Optional<Arbitrary<Op>> runServices(World w) {
+    return each(
+        runningOrFailedUpdating(w),
+        c -> {
+          List<String> roles =
+              c.spec().roles().stream()
+                  .filter(r -> r.service(Specs.CUSTOM).isPresent())
+                  .map(RoleSpec::name)
+                  .toList();
+          List<Arbitrary<Op>> choices = new ArrayList<>();
+          if (!roles.isEmpty()) {
+            choices.add(Arbitraries.just(new RunSvc(c.name(), Specs.CUSTOM, Optional.empty())));
+            choices.add(
+                Arbitraries.of(roles).map(r -> new RunSvc(c.name(), Specs.CUSTOM, Optional.of(r))));
+          }
+          choices.add(Arbitraries.just(new RunSvc(c.name(), "reboot", Optional.empty())));
+          return Arbitraries.oneOf(choices);
+        });
+  }
+
+  static Optional<Arbitrary<Op>> backups(World w) {
+    return each(
+        runningOrFailedUpdating(w).stream()
+            .filter(c -> c.spec().roles().stream().anyMatch(r -> r.service("backup").isPresent()))
+            .toList(),
+        c -> Arbitraries.just(new BackUp(c.name())));
+  }
+
+  /** Restores of any backup recorded so far, under a free name, with the backup's counts. */
+  static Optional<Arbitrary<Op>> restores(World w) {
+    Set<String> used = w.liveClusters().stream().map(Cluster::name).collect(Collectors.toSet());
+    if (used.size() >= 3) {
+      return Optional.empty();
+    }
+    String name = NAMES.stream().filter(n -> !used.contains(n)).findFirst().orElseThrow();
+    List<Backup> all =
+        w.store.list().join().stream()
+            .flatMap(c -> w.store.backups(c.id()).join().stream())
+            .toList();
+    if (all.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Arbitraries.of(all).map(b -> new Restore(b.id(), name, Map.copyOf(b.roleCounts()))));
+  }
+
+  static Optional<Arbitrary<Op>> addRoles(World w) {
+    return each(
+        running(w).stream()
+            .filter(c -> Specs.NEW_ROLES.stream().anyMatch(r -> c.spec().role(r).isEmpty()))
+            .toList(),
+        c -> {
+          String name =
+              Specs.NEW_ROLES.stream().filter(r -> c.spec().role(r).isEmpty()).findFirst().get();
+          return Specs.roles()
+              .flatMap(
+                  shape ->
+                      Arbitraries.integers()
+                          .between(0, Math.min(2, shape.count() + shape.extra()))
+                          .map(count -> new NewRole(c.name(), shape.build(name), count)));
+        });
+  }
+
+  static Optional<Arbitrary<Op>> removeRoles(World w) {
+    return each(
+        running(w).stream().filter(c -> c.spec().roles().size() > 1).toList(),
+        c ->
+            Arbitraries.of(c.spec().roles().stream().map(RoleSpec::name).toList())
+                .flatMap(
+                    r ->
+                        Arbitraries.of(false, false, true).map(f -> new DropRole(c.name(), r, f))));
+  }
+
+  /** Promotions of a running node that is not its role's primary, mostly as a switchover. */
+  static Optional<Arbitrary<Op>> promotes(World w) {
+    List<Arbitrary<Op>> choices = new ArrayList<>();
+    for (Cluster c : runningOrFailedUpdating(w)) {
+      for (RoleSpec r : c.spec().roles()) {
+        if (r.service("promote").isEmpty()) {
+          continue;
+        }
+        String primary = c.primary(r.name()).map(Node::id).orElse("");
+        List<String> candidates =
+            c.nodes(r.name()).stream()
+                .filter(n -> n.state() == NodeState.RUNNING && !n.id().equals(primary))
+                .map(Node::id)
+                .toList();
+        if (!candidates.isEmpty()) {
+          choices.add(
+              Arbitraries.of(candidates)
+                  .flatMap(
+                      n ->
+                          Arbitraries.of(true, true, true, false)
+                              .map(s -> new PromoteNode(c.name(), n, s))));
+        }
+      }
+    }
+    return oneOf(choices);
+  }
+
+  /** Skip-failed of failed clusters, and now and then of one with nothing to give up. */
+  static Optional<Arbitrary<Op>> skips(World w) {
+    List<Cluster> failed = w.liveClusters().stream().filter(c -> c.state().isFailed()).toList();
+    List<Cluster> any = failed.isEmpty() ? w.liveClusters() : failed;
+    return each(any, c -> Arbitraries.just(new SkipFailed(c.name())));
   }
 
   /**
@@ -249,7 +395,7 @@ class EngineStatefulTest {
    */
   static Optional<Arbitrary<Op>> restarts(World w) {
     return each(
-        running(w),
+        runningOrFailedUpdating(w),
         c ->
             Arbitraries.integers()
                 .between(0, 3)
@@ -265,7 +411,11 @@ class EngineStatefulTest {
   static Optional<Arbitrary<Op>> upgrades(World w) {
     return each(
         w.liveClusters().stream()
-            .filter(c -> c.state() == ClusterState.RUNNING || c.state() == ClusterState.STOPPED)
+            .filter(
+                c ->
+                    c.state() == ClusterState.RUNNING
+                        || c.state() == ClusterState.STOPPED
+                        || c.state() == ClusterState.FAILED_UPDATING)
             .toList(),
         c -> Arbitraries.just(new UpgradeTo(c.name(), Specs.upgradeOf(c.spec()))));
   }
@@ -407,6 +557,134 @@ class EngineStatefulTest {
     }
   }
 
+  static final class RunServiceAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return runServices(w);
+    }
+  }
+
+  static final class BackupAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return backups(w);
+    }
+  }
+
+  static final class RestoreAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return restores(w);
+    }
+  }
+
+  static final class AddRoleAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return addRoles(w);
+    }
+  }
+
+  static final class RemoveRoleAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return removeRoles(w);
+    }
+  }
+
+  static final class PromoteAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return promotes(w);
+    }
+  }
+
+  static final class SkipFailedAction extends OperationAction {
+    @Override
+    Optional<Arbitrary<Op>> ops(World w) {
+      return skips(w);
+    }
+  }
+
+  /** Makes the next few command runs take 20–150 ms, so that a crash or cancel catches them. */
+  static final class SlowCommandsAction implements Action.Independent<World> {
+    @Override
+    public Arbitrary<Transformer<World>> transformer() {
+      return Combinators.combine(Arbitraries.of(20, 50, 150), Arbitraries.integers().between(1, 6))
+          .as(
+              (ms, n) ->
+                  step(
+                      "next " + n + " commands take " + ms + " ms",
+                      w -> w.slowCommands(Duration.ofMillis(ms), n)));
+    }
+  }
+
+  /**
+   * Runs an operation and cancels it (Lifecycle.cancelAsync) after k SPI calls, or as soon as one
+   * of its next commands, made to hang, has started.
+   */
+  static final class CancelAction implements Action.Dependent<World> {
+    @Override
+    public boolean precondition(World w) {
+      return CrashAction.any(w).isPresent();
+    }
+
+    @Override
+    public Arbitrary<Transformer<World>> transformer(World w) {
+      return CrashAction.any(w)
+          .orElseThrow()
+          .flatMap(
+              op ->
+                  Combinators.combine(
+                          Arbitraries.integers().between(0, 40), Arbitraries.of(0, 0, 1, 2))
+                      .as(
+                          (k, hangs) ->
+                              step(
+                                  "cancel after "
+                                      + k
+                                      + " calls"
+                                      + (hangs > 0 ? " or a hanging command" : "")
+                                      + ": "
+                                      + op.describe(),
+                                  x -> x.cancelDuring(op, k, hangs))));
+    }
+  }
+
+  /**
+   * Runs an operation whose next command hangs; the engine dies once it hangs (or after k calls),
+   * and a new engine recovers the operation or, half the time, cancels it (§7.8): the hanging run
+   * must be fenced before its step runs again.
+   */
+  static final class HangAndCrashAction implements Action.Dependent<World> {
+    @Override
+    public boolean precondition(World w) {
+      return CrashAction.any(w).isPresent();
+    }
+
+    @Override
+    public Arbitrary<Transformer<World>> transformer(World w) {
+      return CrashAction.any(w)
+          .orElseThrow()
+          .flatMap(
+              op ->
+                  Combinators.combine(
+                          Arbitraries.integers().between(0, 60),
+                          Arbitraries.of(0, 1, 1, 2),
+                          Arbitraries.of(false, true))
+                      .as(
+                          (k, hangs, cancel) ->
+                              step(
+                                  "crash after "
+                                      + k
+                                      + " calls"
+                                      + (hangs > 0 ? " or a hanging command" : "")
+                                      + (cancel ? ", then cancel" : ", then recover")
+                                      + ": "
+                                      + op.describe(),
+                                  x -> x.crashDuring(op, k, hangs, cancel))));
+    }
+  }
+
   /** Makes the next run of a service exit non-zero: a permanent command failure. */
   static final class FailCommandAction implements Action.Independent<World> {
     @Override
@@ -489,6 +767,19 @@ class EngineStatefulTest {
       restarts(w).ifPresent(all::add);
       upgrades(w).ifPresent(all::add);
       rollbacks(w).ifPresent(all::add);
+      cancellable(w).ifPresent(all::add);
+      return oneOf(all);
+    }
+
+    /** The new kinds of operation; with {@link #any} the ones a cancel or a crash may hit. */
+    static Optional<Arbitrary<Op>> cancellable(World w) {
+      List<Arbitrary<Op>> all = new ArrayList<>();
+      runServices(w).ifPresent(all::add);
+      backups(w).ifPresent(all::add);
+      restores(w).ifPresent(all::add);
+      addRoles(w).ifPresent(all::add);
+      removeRoles(w).ifPresent(all::add);
+      promotes(w).ifPresent(all::add);
       return oneOf(all);
     }
 
