@@ -266,7 +266,7 @@ class EngineStatefulTest {
     return each(
         w.liveClusters().stream()
             .filter(
-                c -> c.state() == ClusterState.STOPPED || c.state() == ClusterState.FAILED_UPDATING)
+                c -> c.state() == ClusterState.STOPPED || updatableAfterFailure(w, c))
             .toList(),
         c -> Arbitraries.just(new Start(c.name())));
   }
@@ -277,9 +277,27 @@ class EngineStatefulTest {
    */
   static List<Cluster> runningOrFailedUpdating(World w) {
     return w.liveClusters().stream()
-        .filter(c -> c.state() == ClusterState.RUNNING || c.state() == ClusterState.FAILED_UPDATING)
+        .filter(c -> c.state() == ClusterState.RUNNING || updatableAfterFailure(w, c))
         .toList();
   }
+
+  /**
+   * Whether an operation of the UPDATING family other than upgrade and rollback is asked from this
+   * cluster in FAILED_UPDATING: not when a failed or cancelled upgrade or rollback left it there,
+   * unless {@link #ALLOW_AFTER_VERSION_CHANGE}.
+   */
+  static boolean updatableAfterFailure(World w, Cluster c) {
+    return c.state() == ClusterState.FAILED_UPDATING
+        && (ALLOW_AFTER_VERSION_CHANGE || !failedVersionChange(w, c));
+  }
+
+  /**
+   * Off: after a failed or cancelled upgrade or rollback, the engine lets stop, start, restart,
+   * run, backup and promote start from FAILED_UPDATING and succeed, and reports a RUNNING cluster
+   * whose nodes run another version than its spec, or whose records disagree with the provider's
+   * images (engine bug reported with issue 20). Turn on to see it.
+   */
+  static final boolean ALLOW_AFTER_VERSION_CHANGE = false;
 
   /** Runs of a service: the custom one where a role defines it, else reboot or an unknown one. */
   static Optional<Arbitrary<Op>> runServices(World w) {
@@ -436,10 +454,14 @@ class EngineStatefulTest {
         c -> Arbitraries.just(new RollBack(c.name())));
   }
 
-  private static boolean failedVersionChange(World w, Cluster c) {
+  /** Whether the operation that left the cluster FAILED_UPDATING (failed or cancelled) moved versions. */
+  static boolean failedVersionChange(World w, Cluster c) {
     List<Operation> ops = w.store.operations(c.id()).join();
     return ops.stream()
-        .filter(o -> o.state() == OperationState.FAILED && !o.refused())
+        .filter(
+            o ->
+                (o.state() == OperationState.FAILED && !o.refused())
+                    || (o.state() == OperationState.CANCELLED && c.history().contains(o.id())))
         .reduce((a, b) -> b)
         .map(o -> EnumSet.of(OperationType.UPGRADE, OperationType.ROLLBACK).contains(o.type()))
         .orElse(false);
