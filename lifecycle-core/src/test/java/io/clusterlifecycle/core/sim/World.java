@@ -477,15 +477,16 @@ final class World implements AutoCloseable {
   boolean cancelEndedOrphans;
 
   /**
-   * Whether invariant 11 lets a second run of a step overlap a first one whose STARTED journal entry
-   * was never written before the engine died (engine bug reported with issue 20: the engine launches
-   * a command before its STARTED entry is durable, so a crash can leave a run that recover cannot
-   * know to fence). The overlaps tolerated are listed in {@link #unjournaledOverlaps}.
+   * Whether invariant 11 lets a second run of a step overlap a first one whose STARTED journal
+   * entry was never written before the engine died (engine bug reported with issue 20: the engine
+   * launches a command before its STARTED entry is durable, so a crash can leave a run that recover
+   * cannot know to fence). The overlaps tolerated are listed in {@link #unjournaledOverlaps}.
    */
   boolean tolerateUnjournaledRuns = true;
 
   /** Overlapping runs tolerated by {@link #tolerateUnjournaledRuns}. */
   final Set<String> unjournaledOverlaps = new TreeSet<>();
+
   private int faultWindow;
   private long permanentQueued;
   private final AtomicInteger hangBudget = new AtomicInteger();
@@ -797,7 +798,10 @@ final class World implements AutoCloseable {
     Result recovered = new Result(Outcome.NOT_STARTED, null);
     for (String id : toRecover) {
       Optional<Operation> named =
-          store.cluster(id).flatMap(c -> c.operation()).filter(o -> !o.isEmpty())
+          store
+              .cluster(id)
+              .flatMap(c -> c.operation())
+              .filter(o -> !o.isEmpty())
               .flatMap(o -> store.getOperation(o).join());
       // Engine bug (reported with issue 20): cancelling an operation whose end was recorded but
       // whose cluster record was not (a crash between the two writes) puts the cluster in its
@@ -900,8 +904,7 @@ final class World implements AutoCloseable {
           blockedCancels++;
           cancels.add("cancel blocked");
         } catch (ExecutionException e) {
-          String why =
-              unwrap(e).getClass().getSimpleName() + " (" + unwrap(e).getMessage() + ")";
+          String why = unwrap(e).getClass().getSimpleName() + " (" + unwrap(e).getMessage() + ")";
           if (cancels.isEmpty() || !cancels.get(cancels.size() - 1).endsWith(why)) {
             cancels.add("cancel -> " + why);
           }
@@ -1128,7 +1131,9 @@ final class World implements AutoCloseable {
                     })
             .orElse(Outcome.NOT_STARTED);
     Outcome outcome = result == null ? seen : result.outcome();
-    if (result != null && outcome != Outcome.REJECTED && outcome != seen) {
+    boolean nothingToResume =
+        op instanceof Recover && record.isEmpty() && outcome == Outcome.SUCCEEDED;
+    if (result != null && outcome != Outcome.REJECTED && outcome != seen && !nothingToResume) {
       throw new AssertionError(
           "'"
               + op.describe()
@@ -1208,11 +1213,14 @@ final class World implements AutoCloseable {
     } else if (op instanceof Start || op instanceof Restart) {
       goal = Goal.of(ids(b), ClusterState.RUNNING);
     } else if (op instanceof UpgradeTo u) {
-      // a stopped cluster stays stopped after an upgrade (docs/design.md §6.7)
+      // a stopped cluster stays stopped after an upgrade (docs/design.md §6.7); from
+      // FAILED_UPDATING it ends STOPPED when every node is stopped (§3.3)
       goal =
           new Goal(
               ids(b),
-              b.state() == ClusterState.STOPPED ? ClusterState.STOPPED : ClusterState.RUNNING,
+              b.state() == ClusterState.STOPPED
+                  ? ClusterState.STOPPED
+                  : b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null,
               u.spec().version(),
               Map.of());
     } else if (op instanceof RollBack) {
@@ -1321,13 +1329,20 @@ final class World implements AutoCloseable {
           if (goal.extra() != null) {
             require(goal.extra().test(c), op, outcome, goal.what(), c);
           }
+          // nodes skip-failed left stopped in a RUNNING cluster are not up, so operations on up
+          // nodes pass them by: they keep their version and size
+          Set<String> strays = Set.copyOf(m.strays);
           if (goal.version() != null) {
-            m.mixedVersions = false;
+            m.mixedVersions = !strays.isEmpty();
+          }
+          if (!goal.sizes().isEmpty() && !strays.isEmpty()) {
+            m.mixedSizes = true;
           }
           if (goal.version() != null) {
             require(
                 c.spec().version().equals(goal.version())
                     && c.nodes().stream()
+                        .filter(n -> !strays.contains(n.id()))
                         .allMatch(n -> n.version().orElse("").equals(goal.version())),
                 op,
                 outcome,
@@ -1339,6 +1354,7 @@ final class World implements AutoCloseable {
                   (role, size) ->
                       require(
                           c.nodes(role).stream()
+                              .filter(n -> !strays.contains(n.id()))
                               .allMatch(
                                   n ->
                                       n.cpu() == size.cpu()
@@ -2059,7 +2075,8 @@ final class World implements AutoCloseable {
     }
     s.append(all);
     if (!unjournaledOverlaps.isEmpty()) {
-      s.append("\noverlapping runs of steps never journaled (tolerated): ").append(unjournaledOverlaps);
+      s.append("\noverlapping runs of steps never journaled (tolerated): ")
+          .append(unjournaledOverlaps);
     }
     if (blockedCancels > 0) {
       s.append("\ncancels that blocked and were asked again: ").append(blockedCancels);
