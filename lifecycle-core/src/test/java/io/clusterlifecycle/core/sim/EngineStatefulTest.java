@@ -127,7 +127,7 @@ class EngineStatefulTest {
   }
 
   /** Sequences per run, and the most actions in one. */
-  static final int TRIES = 60;
+  static final int TRIES = 150;
 
   static final int MAX_ACTIONS = 20;
 
