@@ -458,10 +458,7 @@ class EngineStatefulTest {
                     c.state() == ClusterState.RUNNING
                         || c.state() == ClusterState.STOPPED
                         || (c.state() == ClusterState.FAILED_UPDATING
-                            && (ALLOW_AFTER_VERSION_CHANGE
-                                || (!cancelledInDoubt(w, c)
-                                    && c.nodes().stream()
-                                        .noneMatch(n -> n.state() == NodeState.STOPPED)))))
+                            && (ALLOW_AFTER_VERSION_CHANGE || !cancelledInDoubt(w, c))))
             .toList(),
         c -> Arbitraries.just(new UpgradeTo(c.name(), Specs.upgradeOf(c.spec()))));
   }
