@@ -488,6 +488,9 @@ class EngineStatefulTest {
             .filter(
                 c ->
                     c.previousSpec().isPresent()
+                        && !Optional.ofNullable(w.models.get(c.id()))
+                            .map(m -> m.rolesChanged)
+                            .orElse(false)
                         && ROLLBACK_FROM.contains(c.state())
                         && (c.state() != ClusterState.FAILED_UPDATING
                             || (failedVersionChange(w, c) && !cancelledInDoubt(w, c))))
