@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param nodeId the node id, from {@code request.node().ref()}
  * @param role the node's role, from {@code request.node().role()}
  * @param service the service name
+ * @param runKey the request's run key, {@code <operation-id>/<step-id>}: the same for every attempt
+ *     of one step, so two runs with one key must never overlap (docs/design.md §5.8)
  * @param script the command text
  * @param environment the environment the command was given
  * @param timeout the request's timeout
@@ -37,6 +39,7 @@ public record CommandRun(
     String nodeId,
     String role,
     String service,
+    String runKey,
     String script,
     Map<String, String> environment,
     Duration timeout,
@@ -68,6 +71,7 @@ public record CommandRun(
    * @param nodeId the node id
    * @param role the role
    * @param service the service
+   * @param runKey the run key
    * @param script the command text
    * @param environment the environment; copied
    * @param timeout the timeout
@@ -81,6 +85,7 @@ public record CommandRun(
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(runKey, "runKey");
     Objects.requireNonNull(script, "script");
     environment = Map.copyOf(environment);
     Objects.requireNonNull(timeout, "timeout");
@@ -106,5 +111,16 @@ public record CommandRun(
    */
   public boolean endedBefore(CommandRun other) {
     return ended() && endSeq < other.startSeq;
+  }
+
+  /**
+   * Tells whether this run and another were going at the same time: their {@code [startSeq,
+   * endSeq)} intervals intersect, a run still {@link State#RUNNING} being open-ended.
+   *
+   * @param other the other run
+   * @return false when one of them ended before the other was asked for
+   */
+  public boolean overlaps(CommandRun other) {
+    return !endedBefore(other) && !other.endedBefore(this);
   }
 }

@@ -404,6 +404,7 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
           request.node().ref().nodeId(),
           request.node().role(),
           request.service(),
+          request.runKey(),
           request.script(),
           request.environment(),
           request.timeout(),

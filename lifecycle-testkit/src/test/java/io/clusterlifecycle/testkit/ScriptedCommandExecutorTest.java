@@ -344,4 +344,41 @@ class ScriptedCommandExecutorTest {
     assertThatThrownBy(() -> executor.on("x").times(0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void everyRun_recordsItsRunKey_andTwoRunsOfOneKeyOverlapUntilTheFirstIsFenced() throws Exception {
+    executor.on("init").hang().times(1);
+    CommandRequest first =
+        CommandRequest.builder()
+            .node(Fixtures.node("demo-zk-1", "zk"))
+            .service("init")
+            .script("run-init")
+            .environment(Map.of())
+            .timeout(Duration.ofMinutes(10))
+            .runKey("op-1/init-demo-zk-1")
+            .build();
+
+    CompletableFuture<CommandResult> hanging = executor.run(first);
+    CompletableFuture<CommandResult> again = executor.run(first); // not fenced: both going
+    await(again);
+    CommandRun a = executor.runs().get(0);
+    CommandRun b = executor.runs().get(1);
+    assertThat(a.runKey()).isEqualTo("op-1/init-demo-zk-1");
+    assertThat(b.runKey()).isEqualTo("op-1/init-demo-zk-1");
+    assertThat(a.overlaps(b)).isTrue();
+    assertThat(b.overlaps(a)).isTrue();
+
+    await(executor.fence(first.node(), first.runKey()));
+    assertThat(hanging).isCancelled();
+    await(executor.run(first));
+    CommandRun c = executor.runs().get(2);
+    assertThat(executor.runs().get(0).overlaps(c)).isFalse();
+    assertThat(c.overlaps(executor.runs().get(0))).isFalse();
+    assertThat(executor.runs().get(1).overlaps(c)).isFalse();
+    assertThat(executor.runs("start")).isEmpty();
+    assertThat(await(executor.run(request("start", "demo-zk-1", "zk"))).exitCode()).isZero();
+    assertThat(executor.runs("start"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.runKey()).isEmpty());
+  }
 }

@@ -15,6 +15,12 @@ import net.jqwik.api.Combinators;
 final class Specs {
   static final List<String> ROLES = List.of("alpha", "beta", "gamma");
 
+  /** Names of roles an add-role brings in. */
+  static final List<String> NEW_ROLES = List.of("gamma", "delta");
+
+  /** The custom service some roles define, for run-service. */
+  static final String CUSTOM = "custom";
+
   /**
    * Services whose next run a test can make fail; pre-checks run as {@code <service>.pre_check}.
    */
@@ -30,7 +36,11 @@ final class Specs {
           "scale_out.pre_check",
           "scale_in.pre_check",
           "upgrade",
-          "restart");
+          "restart",
+          CUSTOM,
+          "backup",
+          "restore",
+          "promote");
 
   private Specs() {}
 
@@ -50,7 +60,8 @@ final class Specs {
    * @param flags bit 0: no scale_horizontal; 1: volume; 2: init post-start; 3: scale_out; 4: its
    *     pre-check; 5: scale_in; 6: its pre-check; 7: reload; 8: sequential vertical_scaling_policy;
    *     9: sequential upgrading_policy; 10: no stop service; 11: an upgrade service (post-start
-   *     with bit 2); 12: a restart service
+   *     with bit 2); 12: a restart service; 13: a custom service (run on demand); 14: backup and
+   *     restore services; 15: a promote service
    * @param startOrder order of start
    * @param destroy the destroy service
    */
@@ -90,6 +101,16 @@ final class Specs {
       if (has(12)) {
         r.service("restart", "restart " + name);
       }
+      if (has(13)) {
+        r.service(CUSTOM, CUSTOM + " " + name);
+      }
+      if (has(14)) {
+        r.service("backup", "backup " + name);
+        r.service("restore", "restore " + name);
+      }
+      if (has(15)) {
+        r.service("promote", "promote " + name);
+      }
       if (has(3)) {
         r.service(
             "scale_out",
@@ -127,7 +148,7 @@ final class Specs {
             Arbitraries.integers().between(1, 4),
             Arbitraries.integers().between(1, 3),
             Arbitraries.integers().between(0, 3),
-            Arbitraries.integers().between(0, (1 << 13) - 1),
+            Arbitraries.integers().between(0, (1 << 16) - 1),
             Arbitraries.integers().between(0, 2),
             Arbitraries.of(Destroy.class))
         .as(RoleShape::new);
@@ -195,6 +216,9 @@ final class Specs {
       r.service("upgrade")
           .ifPresent(s -> traits.add("upgrade" + (s.postStartService() ? "-post-start" : "")));
       r.service("restart").ifPresent(s -> traits.add("restart"));
+      r.service(CUSTOM).ifPresent(s -> traits.add(CUSTOM));
+      r.service("backup").ifPresent(s -> traits.add("backup"));
+      r.service("promote").ifPresent(s -> traits.add("promote"));
       roles.add(r.name() + "(" + String.join(" ", traits) + ")");
     }
     return "v" + spec.version() + " " + String.join(" ", roles);

@@ -8,12 +8,18 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.AddRole;
+import io.clusterlifecycle.api.request.BackupCluster;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
+import io.clusterlifecycle.api.request.Promote;
+import io.clusterlifecycle.api.request.RemoveRole;
 import io.clusterlifecycle.api.request.RestartCluster;
+import io.clusterlifecycle.api.request.RestoreCluster;
 import io.clusterlifecycle.api.request.RoleResize;
 import io.clusterlifecycle.api.request.Rollback;
+import io.clusterlifecycle.api.request.RunService;
 import io.clusterlifecycle.api.request.ScaleVertical;
 import io.clusterlifecycle.api.request.StartCluster;
 import io.clusterlifecycle.api.request.StopCluster;
@@ -113,15 +119,31 @@ import java.util.stream.Collectors;
  *       the node's role in the spec.
  *   <li><b>No vertical scaling outside an operation:</b> the metadata tree holds no {@code
  *       /vertical-scaling-roles} key of a cluster that has no operation under way (it is removed by
- *       a finally stage, also when the scaling fails).
+ *       a finally stage, also when the scaling fails), except in a FAILED_ cluster an operation of
+ *       which was cancelled: a cancel runs no finally stage (§7.8), recover does.
+ *   <li><b>No step ever runs twice at once.</b> For each run key ({@code <operation-id>/<step-id>},
+ *       §5.8), no two runs the shared {@link ScriptedCommandExecutor} received — the runs of dead
+ *       engines included, which go on after the crash — have intersecting {@code [startSeq,
+ *       endSeq)} intervals, a run still going being open. Commands are made to take time or hang
+ *       (by {@link #slowCommands}, {@link #cancelDuring} and {@link #crashDuring(Op, int, int,
+ *       boolean)}) so that a crash or cancel leaves runs going.
+ *   <li><b>No duplicate nodes:</b> the provider holds at most one resource per node id.
  * </ol>
  *
- * Each operation's outcome is also checked against the model (for example a create that succeeded
- * is RUNNING with exactly the nodes asked for, a refused one changed nothing, a stop that succeeded
- * is STOPPED, an upgrade or rollback that succeeded leaves its spec and every node on the version
- * it moved to, a vertical scaling that succeeded leaves every node of its roles at the new size). A
- * failed operation must leave a FAILED_* state, and the recover that later succeeds must reach
- * where that operation was heading.
+ * Skip-failed (§7.8) is checked against the provider: afterwards the record holds exactly the nodes
+ * the provider has, each RUNNING or STOPPED as its resource, and the cluster is DONE, STOPPED or
+ * RUNNING as the design says. Cancel is modelled as a failure of the operation it ends (recover
+ * resumes it). Where the engine breaks these rules today (engine bugs found by this test, see
+ * {@link #tolerateUnjournaledRuns}, {@link #tolerateSkipFailedSizes}, {@link
+ * #tolerateStaleScalingKeys}, {@link #cancelEndedOrphans} and the generators of {@link
+ * EngineStatefulTest}), the exception is named and switchable.
+ *
+ * <p>Each operation's outcome is also checked against the model (for example a create that
+ * succeeded is RUNNING with exactly the nodes asked for, a refused one changed nothing, a stop that
+ * succeeded is STOPPED, an upgrade or rollback that succeeded leaves its spec and every node on the
+ * version it moved to, a vertical scaling that succeeded leaves every node of its roles at the new
+ * size). A failed operation must leave a FAILED_* state, and the recover that later succeeds must
+ * reach where that operation was heading.
  *
  * <p>Not thread-safe: one test thread drives it. {@link #close()} stops every engine; threads of
  * dead engines blocked on calls that never complete are daemons and stay blocked.
@@ -132,6 +154,9 @@ final class World implements AutoCloseable {
 
   /** How long any engine call may take before it counts as an operation that never ends. */
   static final Duration BOUND = Duration.ofSeconds(20);
+
+  /** How long {@link #cancelDuring} waits for one cancel before it asks again. */
+  static final Duration CANCEL_PATIENCE = Duration.ofSeconds(1);
 
   /** Retries of transient SPI failures: quick, so that faults cost little time. */
   static final RetryConfig FAST_RETRY =
@@ -264,6 +289,67 @@ final class World implements AutoCloseable {
     }
   }
 
+  /** Run a service on demand, on one role or on every role that defines it (§6.8). */
+  record RunSvc(String cluster, String service, Optional<String> role) implements Op {
+    @Override
+    public String describe() {
+      return "run " + service + role.map(r -> " on " + r).orElse("") + " of " + cluster;
+    }
+  }
+
+  /** Back a cluster up (§6.10). */
+  record BackUp(String cluster) implements Op {
+    @Override
+    public String describe() {
+      return "backup " + cluster;
+    }
+  }
+
+  /** Restore a backup as a new cluster (§6.10); {@code counts} are the backup's. */
+  record Restore(String backupId, String name, Map<String, Integer> counts) implements Op {
+    @Override
+    public String describe() {
+      return "restore " + backupId + " as " + name + " " + counts;
+    }
+  }
+
+  /** Add a role with {@code count} nodes (0: the role's own count) (§6.9). */
+  record NewRole(String cluster, RoleSpec role, int count) implements Op {
+    @Override
+    public String describe() {
+      return "add role "
+          + role.name()
+          + " ("
+          + (count == 0 ? role.count() : count)
+          + " nodes) to "
+          + cluster;
+    }
+  }
+
+  /** Remove a role and its nodes (§6.9). */
+  record DropRole(String cluster, String role, boolean force) implements Op {
+    @Override
+    public String describe() {
+      return "remove role " + role + " of " + cluster + (force ? " (forced)" : "");
+    }
+  }
+
+  /** Promote a node to its role's primary (§6.11). */
+  record PromoteNode(String cluster, String node, boolean switchover) implements Op {
+    @Override
+    public String describe() {
+      return "promote " + node + " of " + cluster + (switchover ? " (switchover)" : "");
+    }
+  }
+
+  /** Give up a cluster's failed, cancelled or interrupted operation (§7.8). */
+  record SkipFailed(String cluster) implements Op {
+    @Override
+    public String describe() {
+      return "skip-failed " + cluster;
+    }
+  }
+
   /** How a call ended, seen from the caller. */
   enum Outcome {
     /** Completed normally. */
@@ -326,9 +412,24 @@ final class World implements AutoCloseable {
    * @param version the version its spec and every node run, or null when it does not change
    * @param sizes the size of every node of these roles, by role (only what the operation changes)
    */
-  record Goal(Set<String> ids, ClusterState state, String version, Map<String, Size> sizes) {
+  record Goal(
+      Set<String> ids,
+      ClusterState state,
+      String version,
+      Map<String, Size> sizes,
+      String what,
+      java.util.function.Predicate<Cluster> extra) {
+    Goal(Set<String> ids, ClusterState state, String version, Map<String, Size> sizes) {
+      this(ids, state, version, sizes, null, null);
+    }
+
     static Goal of(Set<String> ids, ClusterState state) {
       return new Goal(ids, state, null, Map.of());
+    }
+
+    /** The same goal, with one more thing that must hold of the cluster on success. */
+    Goal and(String description, java.util.function.Predicate<Cluster> condition) {
+      return new Goal(ids, state, version, sizes, description, condition);
     }
   }
 
@@ -342,6 +443,31 @@ final class World implements AutoCloseable {
 
     /** Node ids before the pending operation began: where a refusal on recover returns to. */
     Set<String> origin;
+
+    /**
+     * Nodes a RUNNING cluster may hold STOPPED: skip-failed records the nodes as the provider has
+     * them (a failed stop or start leaves some stopped), and an operation of the UPDATING family
+     * started from FAILED_UPDATING runs only on up nodes (§3.3, §7.8).
+     */
+    final Set<String> strays = new HashSet<>();
+
+    /** Skip-failed gave up a version change: nodes may run different versions. */
+    boolean mixedVersions;
+
+    /** Skip-failed gave up a vertical scaling: nodes of a role may differ in size. */
+    boolean mixedSizes;
+
+    /**
+     * A role was added or removed since the last upgrade: a rollback would bring back the previous
+     * spec's roles (engine bug reported with issue 20), so none is asked for.
+     */
+    boolean rolesChanged;
+
+    /**
+     * Skip-failed wrote the nodes' states and addresses from the provider but not their sizes and
+     * images (tolerated with {@link World#tolerateSkipFailedSizes}).
+     */
+    boolean sizesInDoubt;
 
     final Set<String> seen = new HashSet<>();
     final Set<String> gone = new HashSet<>();
@@ -370,8 +496,45 @@ final class World implements AutoCloseable {
   Simulator sim;
   LifecycleEngine engine;
   int crashes;
+  int blockedCancels;
+  int refusalsRecordedCancelled;
+
+  /**
+   * Whether {@link #crashDuring(Op, int, int, boolean)} cancels an operation a dead engine left
+   * when the operation's end was recorded already (engine bug reported with issue 20).
+   */
+  boolean cancelEndedOrphans;
+
+  /**
+   * Whether invariant 11 lets a second run of a step overlap a first one whose STARTED journal
+   * entry was never written before the engine died (engine bug reported with issue 20: the engine
+   * launches a command before its STARTED entry is durable, so a crash can leave a run that recover
+   * cannot know to fence). The overlaps tolerated are listed in {@link #unjournaledOverlaps}.
+   */
+  boolean tolerateUnjournaledRuns = true;
+
+  /**
+   * Whether invariant 10 lets a cluster keep the {@code /vertical-scaling-roles} key of a cancelled
+   * vertical scaling after skip-failed gave it up (engine bug reported with issue 20: skip-failed
+   * runs no finally stage, so the key stays in a RUNNING cluster).
+   */
+  boolean tolerateStaleScalingKeys = true;
+
+  /**
+   * Whether invariant 7 lets a cluster skip-failed set RUNNING keep recorded sizes and images that
+   * are not the provider's (engine bug reported with issue 20: skip-failed takes only the state,
+   * address and instance id of each node from the provider, so a resize or image replacement a
+   * cancel abandoned after it took effect stays unrecorded).
+   */
+  boolean tolerateSkipFailedSizes = true;
+
+  /** Overlapping runs tolerated by {@link #tolerateUnjournaledRuns}. */
+  final Set<String> unjournaledOverlaps = new TreeSet<>();
+
   private int faultWindow;
   private long permanentQueued;
+  private final AtomicInteger hangBudget = new AtomicInteger();
+  private final AtomicInteger hangsStarted = new AtomicInteger();
 
   World(long seed) {
     this.seed = seed;
@@ -379,7 +542,19 @@ final class World implements AutoCloseable {
     this.scheduler = Executors.newScheduledThreadPool(2, daemon("world-" + n + "-timers"));
     this.callers = Executors.newCachedThreadPool(daemon("world-" + n + "-caller"));
     this.provider = InMemoryResourceProvider.builder().clock(clock).build();
-    this.commands = ScriptedCommandExecutor.builder().clock(clock).build();
+    this.commands = ScriptedCommandExecutor.builder().clock(clock).scheduler(scheduler).build();
+    // first in matching order: while armed, the next runs hang until cancelled or fenced
+    this.commands
+        .onAny()
+        .hang()
+        .when(
+            r -> {
+              if (hangBudget.get() > 0 && hangBudget.getAndDecrement() > 0) {
+                hangsStarted.incrementAndGet();
+                return true;
+              }
+              return false;
+            });
     this.sim =
         Simulator.builder()
             .seed(seed)
@@ -452,6 +627,15 @@ final class World implements AutoCloseable {
     commands.on(service).exit(exitCode).times(1);
   }
 
+  /**
+   * Makes the next {@code runs} command runs (of any service) take {@code latency} before they end,
+   * so that a crash or a cancel can catch them going.
+   */
+  void slowCommands(Duration latency, int runs) {
+    note("next " + runs + " commands take " + latency.toMillis() + " ms");
+    commands.onAny().latency(latency).times(runs);
+  }
+
   /** Makes the next call of a method fail permanently, through the simulator. */
   void failNextCall(SpiMethod method) {
     note("next " + method + " fails permanently");
@@ -517,6 +701,26 @@ final class World implements AutoCloseable {
       return e.submit(Upgrade.of(r.cluster(), r.spec()));
     } else if (op instanceof RollBack r) {
       return e.submit(Rollback.of(r.cluster()));
+    } else if (op instanceof RunSvc r) {
+      RunService q = RunService.of(r.cluster(), r.service());
+      return e.submit(r.role().map(q::onRole).orElse(q));
+    } else if (op instanceof BackUp r) {
+      return e.submit(BackupCluster.of(r.cluster()));
+    } else if (op instanceof Restore r) {
+      RestoreCluster.Builder b = RestoreCluster.builder(r.backupId(), r.name());
+      r.counts().forEach(b::count);
+      return e.submit(b.build());
+    } else if (op instanceof NewRole r) {
+      AddRole q = AddRole.of(r.cluster(), r.role());
+      return e.submit(r.count() == 0 ? q : q.withCount(r.count()));
+    } else if (op instanceof DropRole r) {
+      RemoveRole q = RemoveRole.of(r.cluster(), r.role());
+      return e.submit(r.force() ? q.forced() : q);
+    } else if (op instanceof PromoteNode r) {
+      Promote q = Promote.of(r.cluster(), r.node());
+      return e.submit(r.switchover() ? q.asSwitchover() : q);
+    } else if (op instanceof SkipFailed r) {
+      return e.skipFailedAsync(r.cluster(), BOUND);
     }
     throw new IllegalArgumentException("unknown op " + op);
   }
@@ -556,13 +760,28 @@ final class World implements AutoCloseable {
    * past the lease, the simulator is revived and {@code recover} is called on the cluster.
    */
   void crashDuring(Op op, int calls) {
+    crashDuring(op, calls, 0, false);
+  }
+
+  /**
+   * As {@link #crashDuring(Op, int)}, but the next {@code hangs} command runs hang, and the engine
+   * also dies as soon as one of them has started; when {@code cancel} is set, the new engine
+   * cancels the operation the dead one left (§7.8) instead of recovering it.
+   */
+  void crashDuring(Op op, int calls, int hangs, boolean cancel) {
     Snapshot before = snapshot();
     boolean faulty = faultsActive();
+    int hung = hangsStarted.get();
+    hangBudget.set(hangs);
     sim.crashAfter(calls);
     CompletableFuture<?> dying =
         CompletableFuture.supplyAsync(() -> submit(engine, op), callers).thenCompose(f -> f);
     long deadline = System.nanoTime() + BOUND.toNanos();
-    while (!dying.isDone() && !sim.awaitCrashed(Duration.ofMillis(20))) {
+    while (!dying.isDone() && !sim.awaitCrashed(Duration.ofMillis(5))) {
+      if (hangsStarted.get() > hung && !sim.crashed()) {
+        sim.crash();
+        continue;
+      }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
             "every operation ends: '"
@@ -574,6 +793,7 @@ final class World implements AutoCloseable {
                 + history());
       }
     }
+    hangBudget.set(0);
     boolean crashed = sim.crashed() || !sim.disarm();
     if (!crashed) {
       Result result;
@@ -597,7 +817,16 @@ final class World implements AutoCloseable {
       throw new AssertionError("calls admitted before the crash did not settle within " + BOUND);
     }
     crashes++;
-    note("CRASH after " + calls + " calls during " + op.describe());
+    note(
+        "CRASH after "
+            + calls
+            + " calls"
+            + (hangs > 0 ? " or a hanging command" : "")
+            + " during "
+            + op.describe()
+            + " ("
+            + (hangsStarted.get() - hung)
+            + " commands hung)");
     restart();
     // the cluster the operation was on, and any other cluster an operation is recorded on
     Set<String> toRecover = new TreeSet<>();
@@ -612,6 +841,35 @@ final class World implements AutoCloseable {
         .forEach(c -> toRecover.add(c.id()));
     Result recovered = new Result(Outcome.NOT_STARTED, null);
     for (String id : toRecover) {
+      Optional<Operation> named =
+          store
+              .cluster(id)
+              .flatMap(c -> c.operation())
+              .filter(o -> !o.isEmpty())
+              .flatMap(o -> store.getOperation(o).join());
+      // Engine bug (reported with issue 20): cancelling an operation whose end was recorded but
+      // whose cluster record was not (a crash between the two writes) puts the cluster in its
+      // failure state with the operation SUCCEEDED, which neither recover nor skip-failed can take
+      // up. Such a cluster is recovered instead, unless cancelEndedOrphans.
+      boolean open = named.map(o -> o.endedAt().isEmpty()).orElse(false) || cancelEndedOrphans;
+      if (cancel && named.isPresent() && open && target.map(id::equals).orElse(false)) {
+        Result r = cancelOrphan(id);
+        note(
+            "  cancel "
+                + name(id)
+                + " -> "
+                + r
+                + ", now "
+                + store.cluster(id).map(c -> c.state().name()).orElse("gone"));
+        if (r.outcome() == Outcome.SUCCEEDED) {
+          recovered = r;
+          continue;
+        }
+        if (!faultsActive()) {
+          throw new AssertionError(
+              "cancel of the operation a dead engine left was rejected: " + r + "\n" + history());
+        }
+      }
       Result r = recoverPatiently(id);
       note(
           "  recover "
@@ -629,6 +887,111 @@ final class World implements AutoCloseable {
           "recover after the crash was rejected: " + recovered + "\n" + history());
     }
     expect(op, null, before, faulty, true);
+  }
+
+  /** Cancels the operation a dead engine left on a cluster. */
+  private Result cancelOrphan(String clusterId) {
+    CompletableFuture<?> call =
+        CompletableFuture.supplyAsync(() -> engine.cancelAsync(clusterId), callers)
+            .thenCompose(f -> f);
+    try {
+      call.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+      return new Result(Outcome.SUCCEEDED, null);
+    } catch (TimeoutException e) {
+      throw new AssertionError(
+          "cancel of " + name(clusterId) + " did not end within " + BOUND + "\n" + history());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } catch (ExecutionException e) {
+      return new Result(Outcome.REJECTED, unwrap(e));
+    }
+  }
+
+  /**
+   * Runs an operation and cancels it (§7.8) once {@code calls} more SPI calls were made, or one of
+   * the next {@code hangs} command runs (which hang) has started, or at once when {@code calls} is
+   * 0. A cancel turned down because the operation has not claimed its cluster yet is asked again
+   * until the operation ends. The operation's outcome is checked against the model as usual: a
+   * cancelled operation is one that failed, and recover resumes it.
+   */
+  Result cancelDuring(Op op, int calls, int hangs) {
+    Snapshot before = snapshot();
+    boolean faulty = faultsActive();
+    int hung = hangsStarted.get();
+    long start = sim.calls();
+    hangBudget.set(hangs);
+    CompletableFuture<?> call =
+        CompletableFuture.supplyAsync(() -> submit(engine, op), callers).thenCompose(f -> f);
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    List<String> cancels = new ArrayList<>();
+    try {
+      while (!call.isDone()
+          && sim.calls() - start < calls
+          && hangsStarted.get() == hung
+          && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      String name = clusterName(op);
+      while (!call.isDone() && System.nanoTime() < deadline) {
+        CompletableFuture<Operation> c =
+            CompletableFuture.supplyAsync(() -> engine.cancelAsync(name), callers)
+                .thenCompose(f -> f);
+        try {
+          // Engine race (reported with issue 20): a cancel that comes after the record names the
+          // operation but before its engine registered it waits for the operation's own claim,
+          // i.e. until the operation ends; ask again instead of waiting for a hanging command.
+          Operation o = c.get(CANCEL_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+          cancels.add("cancel -> " + o.state());
+          break;
+        } catch (TimeoutException e) {
+          blockedCancels++;
+          cancels.add("cancel blocked");
+        } catch (ExecutionException e) {
+          String why = unwrap(e).getClass().getSimpleName() + " (" + unwrap(e).getMessage() + ")";
+          if (cancels.isEmpty() || !cancels.get(cancels.size() - 1).endsWith(why)) {
+            cancels.add("cancel -> " + why);
+          }
+          Thread.sleep(1);
+        }
+      }
+      hangBudget.set(0);
+      call.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      Result result = new Result(Outcome.SUCCEEDED, null);
+      note(describeCancel(op, calls, hangs, hung, cancels) + " -> " + result);
+      expect(op, result, before, faulty, false);
+      return result;
+    } catch (TimeoutException e) {
+      throw new AssertionError(
+          "every operation ends: '"
+              + op.describe()
+              + "', cancelled ("
+              + cancels
+              + "), did not end within "
+              + BOUND
+              + "\n"
+              + history());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } catch (ExecutionException e) {
+      Result result = Result.of(e);
+      note(describeCancel(op, calls, hangs, hung, cancels) + " -> " + result);
+      expect(op, result, before, faulty, false);
+      return result;
+    } finally {
+      hangBudget.set(0);
+    }
+  }
+
+  private String describeCancel(Op op, int calls, int hangs, int hung, List<String> cancels) {
+    return op.describe()
+        + ", cancelled after "
+        + calls
+        + " calls"
+        + (hangs > 0 ? " or a hanging command (" + (hangsStarted.get() - hung) + " hung)" : "")
+        + " "
+        + cancels;
   }
 
   /** The engine in charge died: a new one, on a revived simulator, with the lease lapsed. */
@@ -733,6 +1096,20 @@ final class World implements AutoCloseable {
       return r.cluster();
     } else if (op instanceof RollBack r) {
       return r.cluster();
+    } else if (op instanceof RunSvc r) {
+      return r.cluster();
+    } else if (op instanceof BackUp r) {
+      return r.cluster();
+    } else if (op instanceof Restore r) {
+      return r.name();
+    } else if (op instanceof NewRole r) {
+      return r.cluster();
+    } else if (op instanceof DropRole r) {
+      return r.cluster();
+    } else if (op instanceof PromoteNode r) {
+      return r.cluster();
+    } else if (op instanceof SkipFailed r) {
+      return r.cluster();
     }
     return ((Recover) op).cluster();
   }
@@ -763,7 +1140,12 @@ final class World implements AutoCloseable {
     if (now.isEmpty() && was.isPresent()) {
       now = store.cluster(was.get().id()); // it may be DONE now
     }
+    if (op instanceof SkipFailed) {
+      expectSkipped(op, result, before, faulty, was, now);
+      return;
+    }
     Optional<Operation> record = operationOf(op, before, now);
+    Set<String> history = now.map(c -> Set.copyOf(c.history())).orElse(Set.of());
     Outcome seen =
         record
             .map(
@@ -771,7 +1153,9 @@ final class World implements AutoCloseable {
                     switch (o.state()) {
                       case SUCCEEDED -> Outcome.SUCCEEDED;
                       case FAILED -> o.refused() ? Outcome.REFUSED : Outcome.FAILED;
-                      case CANCELLED -> Outcome.NOT_STARTED;
+                      // cancelled once it had claimed the cluster: it failed, recover resumes it
+                      case CANCELLED ->
+                          history.contains(o.id()) ? Outcome.FAILED : Outcome.NOT_STARTED;
                       default ->
                           throw new AssertionError(
                               "every operation ends: operation "
@@ -791,7 +1175,22 @@ final class World implements AutoCloseable {
                     })
             .orElse(Outcome.NOT_STARTED);
     Outcome outcome = result == null ? seen : result.outcome();
-    if (result != null && outcome != Outcome.REJECTED && outcome != seen) {
+    boolean nothingToResume =
+        op instanceof Recover && record.isEmpty() && outcome == Outcome.SUCCEEDED;
+    // Engine race (reported with issue 20): a cancel that comes as a guard refuses the operation
+    // records it CANCELLED while the caller is told it was refused and the cluster goes back where
+    // it started; the refusal is what the records of the cluster show, so it is checked as one.
+    boolean refusedAsCancelled =
+        outcome == Outcome.REFUSED
+            && record.map(o -> o.state() == OperationState.CANCELLED).orElse(false);
+    if (refusedAsCancelled) {
+      refusalsRecordedCancelled++;
+    }
+    if (result != null
+        && outcome != Outcome.REJECTED
+        && outcome != seen
+        && !nothingToResume
+        && !refusedAsCancelled) {
       throw new AssertionError(
           "'"
               + op.describe()
@@ -838,6 +1237,11 @@ final class World implements AutoCloseable {
                         + history()));
     Model m = models.computeIfAbsent(c.id(), id -> new Model(id, c.name()));
     Cluster b = was.orElse(null);
+    if (op instanceof NewRole || op instanceof DropRole) {
+      m.rolesChanged = true;
+    } else if (op instanceof UpgradeTo && outcome == Outcome.SUCCEEDED) {
+      m.rolesChanged = false;
+    }
     Goal goal;
     if (op instanceof Create cr) {
       goal = Goal.of(createdIds(cr.name(), cr.spec()), ClusterState.RUNNING);
@@ -871,11 +1275,14 @@ final class World implements AutoCloseable {
     } else if (op instanceof Start || op instanceof Restart) {
       goal = Goal.of(ids(b), ClusterState.RUNNING);
     } else if (op instanceof UpgradeTo u) {
-      // a stopped cluster stays stopped after an upgrade (docs/design.md §6.7)
+      // a stopped cluster stays stopped after an upgrade (docs/design.md §6.7); from
+      // FAILED_UPDATING it ends STOPPED when every node is stopped (§3.3)
       goal =
           new Goal(
               ids(b),
-              b.state() == ClusterState.STOPPED ? ClusterState.STOPPED : ClusterState.RUNNING,
+              b.state() == ClusterState.STOPPED
+                  ? ClusterState.STOPPED
+                  : b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null,
               u.spec().version(),
               Map.of());
     } else if (op instanceof RollBack) {
@@ -888,6 +1295,38 @@ final class World implements AutoCloseable {
                   : b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null,
               back,
               Map.of());
+    } else if (op instanceof RunSvc || op instanceof BackUp) {
+      goal = Goal.of(ids(b), ClusterState.RUNNING);
+    } else if (op instanceof PromoteNode p) {
+      String role = b.node(p.node()).orElseThrow().role();
+      goal =
+          Goal.of(ids(b), ClusterState.RUNNING)
+              .and(
+                  "with " + p.node() + " the primary of " + role,
+                  x -> x.primary(role).map(Node::id).orElse("").equals(p.node()));
+    } else if (op instanceof Restore r) {
+      Set<String> ids = new TreeSet<>();
+      r.counts().forEach((role, n) -> ids.addAll(indexes(r.name(), role, 0, n)));
+      goal = Goal.of(ids, ClusterState.RUNNING);
+    } else if (op instanceof NewRole a) {
+      int count = a.count() == 0 ? a.role().count() : a.count();
+      Set<String> ids = new TreeSet<>(ids(b));
+      ids.addAll(
+          indexes(
+              b.name(), a.role().name(), b.lastIndex().getOrDefault(a.role().name(), 0), count));
+      goal =
+          Goal.of(ids, ClusterState.RUNNING)
+              .and(
+                  "with role " + a.role().name() + " in its spec",
+                  x -> x.spec().role(a.role().name()).isPresent());
+    } else if (op instanceof DropRole d) {
+      Set<String> ids = new TreeSet<>(ids(b));
+      b.nodes(d.role()).forEach(n -> ids.remove(n.id()));
+      goal =
+          Goal.of(ids, ClusterState.RUNNING)
+              .and(
+                  "without role " + d.role() + " in its spec",
+                  x -> x.spec().role(d.role()).isEmpty());
     } else {
       Model pending = models.get(c.id());
       if (pending == null || pending.target == null) {
@@ -908,6 +1347,16 @@ final class World implements AutoCloseable {
       }
       goal = pending.target;
     }
+    // an operation of the UPDATING family started from FAILED_UPDATING leaves stopped nodes stopped
+    // unless it stops or starts the cluster, or moves its version (§3.3)
+    if (b != null
+        && b.state() == ClusterState.FAILED_UPDATING
+        && !(op instanceof Recover)
+        && !(op instanceof Stop || op instanceof Start)) {
+      b.nodes().stream()
+          .filter(n -> n.state() == NodeState.STOPPED)
+          .forEach(n -> m.strays.add(n.id()));
+    }
     switch (outcome) {
       case SUCCEEDED -> {
         if (goal.state() == ClusterState.DONE) {
@@ -927,15 +1376,35 @@ final class World implements AutoCloseable {
           require(ids(c).equals(goal.ids()), op, outcome, "exactly the nodes " + goal.ids(), c);
           require(
               c.nodes().stream()
-                  .allMatch(n -> n.state() == up && !n.address().orElse("").isEmpty()),
+                  .allMatch(
+                      n ->
+                          (n.state() == up
+                                  || (n.state() == NodeState.STOPPED && m.strays.contains(n.id())))
+                              && !n.address().orElse("").isEmpty()),
               op,
               outcome,
-              "every node " + up + " with an address",
+              "every node "
+                  + up
+                  + (m.strays.isEmpty() ? "" : " (or STOPPED among " + m.strays + ")")
+                  + " with an address",
               c);
+          if (goal.extra() != null) {
+            require(goal.extra().test(c), op, outcome, goal.what(), c);
+          }
+          // nodes skip-failed left stopped in a RUNNING cluster are not up, so operations on up
+          // nodes pass them by: they keep their version and size
+          Set<String> strays = Set.copyOf(m.strays);
+          if (goal.version() != null) {
+            m.mixedVersions = !strays.isEmpty();
+          }
+          if (!goal.sizes().isEmpty() && !strays.isEmpty()) {
+            m.mixedSizes = true;
+          }
           if (goal.version() != null) {
             require(
                 c.spec().version().equals(goal.version())
                     && c.nodes().stream()
+                        .filter(n -> !strays.contains(n.id()))
                         .allMatch(n -> n.version().orElse("").equals(goal.version())),
                 op,
                 outcome,
@@ -947,6 +1416,7 @@ final class World implements AutoCloseable {
                   (role, size) ->
                       require(
                           c.nodes(role).stream()
+                              .filter(n -> !strays.contains(n.id()))
                               .allMatch(
                                   n ->
                                       n.cpu() == size.cpu()
@@ -975,8 +1445,11 @@ final class World implements AutoCloseable {
         if (!(op instanceof Recover)) {
           require(c.nodes().equals(b.nodes()), op, outcome, "its nodes unchanged", c);
         }
-        m.target = null;
-        m.origin = null;
+        if (!startedFrom.isFailed()) {
+          // refused from a FAILED_ state, the operation that failed before is still to resume
+          m.target = null;
+          m.origin = null;
+        }
       }
       case FAILED -> {
         require(c.state().isFailed(), op, outcome, "a FAILED_* state", c);
@@ -987,6 +1460,122 @@ final class World implements AutoCloseable {
       }
       default -> throw new IllegalStateException(outcome.name());
     }
+  }
+
+  /** Node ids {@code <name>-<role>-<last+1>} to {@code <name>-<role>-<last+count>}. */
+  static Set<String> indexes(String name, String role, int last, int count) {
+    Set<String> ids = new TreeSet<>();
+    for (int i = 1; i <= count; i++) {
+      ids.add(name + "-" + role + "-" + (last + i));
+    }
+    return ids;
+  }
+
+  /**
+   * Skip-failed (§7.8): the operation it gave up is CANCELLED; each node that has a resource is
+   * kept, RUNNING or STOPPED as the provider reports it, at its address; a node without one left
+   * the record; the cluster is DONE when a delete left no node, STOPPED when every node is stopped,
+   * RUNNING otherwise. A cluster with nothing to give up is unchanged.
+   */
+  private void expectSkipped(
+      Op op,
+      Result result,
+      Snapshot before,
+      boolean faulty,
+      Optional<Cluster> was,
+      Optional<Cluster> now) {
+    Outcome outcome = result == null ? Outcome.SUCCEEDED : result.outcome();
+    if (outcome != Outcome.SUCCEEDED) {
+      if (!faulty) {
+        throw new AssertionError("'" + op.describe() + "' ended " + result + "\n" + history());
+      }
+      return;
+    }
+    Cluster b = was.orElseThrow();
+    Cluster c = now.orElseThrow();
+    Model m = models.computeIfAbsent(c.id(), id -> new Model(id, c.name()));
+    List<Operation> opsBefore = before.operations().getOrDefault(b.id(), List.of());
+    Optional<Operation> given =
+        b.operation().isPresent() && !b.operation().orElse("").isEmpty()
+            ? opsBefore.stream().filter(o -> o.id().equals(b.operation().orElse(""))).findFirst()
+            : b.state().isFailed() ? lastResumable(b, opsBefore) : Optional.empty();
+    if (given.isEmpty()) {
+      require(c.equals(b), op, outcome, "unchanged (nothing to give up)", c);
+      return;
+    }
+    Operation o =
+        store.operations(c.id()).join().stream()
+            .filter(x -> x.id().equals(given.get().id()))
+            .findFirst()
+            .orElseThrow();
+    require(
+        o.state() == OperationState.CANCELLED,
+        op,
+        outcome,
+        "rid of operation " + o.id() + " (" + o.type() + "), CANCELLED, but it is " + o.state(),
+        c);
+    Map<String, NodeResource> byNode = new HashMap<>();
+    provider.resources(c.id()).forEach(r -> byNode.put(r.ref().nodeId(), r));
+    require(
+        ids(c).equals(new TreeSet<>(byNode.keySet())),
+        op,
+        outcome,
+        "holding exactly the nodes the provider has, " + new TreeSet<>(byNode.keySet()),
+        c);
+    require(ids(b).containsAll(ids(c)), op, outcome, "holding no node it had not " + ids(b), c);
+    for (Node n : c.nodes()) {
+      NodeResource r = byNode.get(n.id());
+      if (r != null) {
+        require(
+            n.state() == (r.running() ? NodeState.RUNNING : NodeState.STOPPED)
+                && r.address().equals(n.address().orElse(""))
+                && r.instanceId().equals(n.instanceId().orElse("")),
+            op,
+            outcome,
+            "recording " + n.id() + " as the provider has it (" + r + ")",
+            c);
+      }
+    }
+    ClusterState want =
+        c.nodes().isEmpty() && o.type() == io.clusterlifecycle.api.state.OperationType.DELETE
+            ? ClusterState.DONE
+            : !c.nodes().isEmpty()
+                    && c.nodes().stream().allMatch(n -> n.state() == NodeState.STOPPED)
+                ? ClusterState.STOPPED
+                : ClusterState.RUNNING;
+    require(c.state() == want, op, outcome, want.name(), c);
+    m.target = null;
+    m.origin = null;
+    m.sizesInDoubt = tolerateSkipFailedSizes;
+    if (want == ClusterState.RUNNING) {
+      c.nodes().stream()
+          .filter(n -> n.state() == NodeState.STOPPED)
+          .forEach(n -> m.strays.add(n.id()));
+    }
+    // what every operation it gave up, or that was given up or cancelled before, left half done
+    for (Operation x : store.operations(c.id()).join()) {
+      if (c.history().contains(x.id()) && x.state() != OperationState.SUCCEEDED) {
+        switch (x.type()) {
+          case UPGRADE, ROLLBACK -> m.mixedVersions = true;
+          case SCALE_VERTICAL -> m.mixedSizes = true;
+          default -> {}
+        }
+      }
+    }
+  }
+
+  /** The operation skip-failed or recover takes up on a FAILED_ cluster with no operation. */
+  private static Optional<Operation> lastResumable(Cluster c, List<Operation> ops) {
+    for (int i = ops.size() - 1; i >= 0; i--) {
+      Operation o = ops.get(i);
+      boolean ended =
+          o.state() == OperationState.FAILED
+              || (o.state() == OperationState.CANCELLED && c.history().contains(o.id()));
+      if (ended && o.type().failureState() == c.state()) {
+        return Optional.of(o);
+      }
+    }
+    return Optional.empty();
   }
 
   private void require(boolean ok, Op op, Outcome outcome, String expected, Cluster c) {
@@ -1100,6 +1689,13 @@ final class World implements AutoCloseable {
       }
       Map<String, NodeResource> byNode = new HashMap<>();
       resources.forEach(r -> byNode.put(r.ref().nodeId(), r));
+      if (byNode.size() != resources.size()) {
+        problems.add(
+            "no duplicate nodes: the provider holds two resources for one node of "
+                + c.name()
+                + ": "
+                + held);
+      }
       Set<String> recorded = ids(c);
       for (String n : held) {
         if (!recorded.contains(n)) {
@@ -1159,6 +1755,9 @@ final class World implements AutoCloseable {
       }
     }
 
+    // 11: no step ever runs twice at once
+    checkNoOverlap(problems);
+
     // 6–9: an idle cluster's nodes agree with its state, its resources and its spec
     for (Cluster c : records) {
       if (c.state() != ClusterState.DONE
@@ -1169,8 +1768,11 @@ final class World implements AutoCloseable {
     }
     // 10: /vertical-scaling-roles only while an operation is under way
     Map<String, String> tree = metadata.snapshot();
+    // (a cancel runs no more steps, not even a finally stage's (§7.8): a FAILED_ cluster whose
+    // last operation was cancelled may keep the key until recover runs the finally stage)
     for (Cluster c : records) {
-      if (c.operation().orElse("").isEmpty()) {
+      if (c.operation().orElse("").isEmpty()
+          && !((c.state().isFailed() || tolerateStaleScalingKeys) && lastCancelled(c))) {
         String prefix = "/clusters/" + c.id() + "/vertical-scaling-roles";
         List<String> left = tree.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
         if (!left.isEmpty()) {
@@ -1346,13 +1948,20 @@ final class World implements AutoCloseable {
    * no node of it is in doubt.
    */
   private void checkIdle(Cluster c, List<String> problems) {
+    Model m = models.computeIfAbsent(c.id(), id -> new Model(id, c.name()));
+    m.strays.retainAll(
+        c.nodes().stream()
+            .filter(n -> n.state() == NodeState.STOPPED && c.state() == ClusterState.RUNNING)
+            .map(Node::id)
+            .collect(Collectors.toSet()));
     Map<String, NodeResource> byNode = new HashMap<>();
     provider.resources(c.id()).forEach(r -> byNode.put(r.ref().nodeId(), r));
     for (Node n : c.nodes()) {
       NodeResource r = byNode.get(n.id());
       // 6: a RUNNING cluster runs every node; a STOPPED one keeps every node's resource, stopped
       if (c.state() == ClusterState.RUNNING || c.state() == ClusterState.STOPPED) {
-        boolean running = c.state() == ClusterState.RUNNING;
+        boolean stray = m.strays.contains(n.id());
+        boolean running = c.state() == ClusterState.RUNNING && !stray;
         NodeState want = running ? NodeState.RUNNING : NodeState.STOPPED;
         if (n.state() != want) {
           problems.add(
@@ -1393,6 +2002,7 @@ final class World implements AutoCloseable {
       }
       // 7: the record's size and image of a node are the provider's
       if (r != null
+          && !m.sizesInDoubt
           && (!Size.of(r).equals(Size.of(n))
               || !r.image().orElse("").equals(n.image().orElse("")))) {
         problems.add(
@@ -1411,7 +2021,7 @@ final class World implements AutoCloseable {
                 + "'");
       }
       // 8: every node runs the version of the cluster's spec
-      if (!n.version().orElse("").equals(c.spec().version())) {
+      if (!m.mixedVersions && !n.version().orElse("").equals(c.spec().version())) {
         problems.add(
             "one version: "
                 + c.name()
@@ -1427,6 +2037,7 @@ final class World implements AutoCloseable {
       // 9: every node has its role's size
       c.spec()
           .role(n.role())
+          .filter(x -> !m.mixedSizes)
           .map(Size::of)
           .filter(size -> !size.equals(Size.of(n)))
           .ifPresent(
@@ -1445,6 +2056,69 @@ final class World implements AutoCloseable {
                           + " says "
                           + size));
     }
+  }
+
+  /**
+   * Whether the operation's journal holds an entry for the run's step written no later than the run
+   * started (the clock stands still within one engine and moves on at every crash).
+   */
+  private boolean journaledWhenStarted(io.clusterlifecycle.testkit.CommandRun run) {
+    int slash = run.runKey().indexOf('/');
+    String opId = run.runKey().substring(0, slash);
+    String stepId = run.runKey().substring(slash + 1);
+    return store.journal(opId).join().stream()
+        .anyMatch(e -> e.stepId().equals(stepId) && !e.at().isAfter(run.startedAt()));
+  }
+
+  /**
+   * Tells whether an operation run on a cluster ended CANCELLED (a FAILED_ cluster keeps what its
+   * finally stage would have removed until recover runs it, also after a later failure).
+   */
+  private boolean lastCancelled(Cluster c) {
+    return store.operations(c.id()).join().stream()
+        .anyMatch(o -> c.history().contains(o.id()) && o.state() == OperationState.CANCELLED);
+  }
+
+  /**
+   * Invariant 11: for each run key ({@code <operation-id>/<step-id>}), no two runs the executor
+   * received — from any engine, the dead ones' included — were going at once: their {@code [start,
+   * end)} intervals, a run still going being open, do not intersect.
+   */
+  private void checkNoOverlap(List<String> problems) {
+    Map<String, List<io.clusterlifecycle.testkit.CommandRun>> byKey = new TreeMap<>();
+    for (io.clusterlifecycle.testkit.CommandRun r : commands.runs()) {
+      if (!r.runKey().isEmpty()) {
+        byKey.computeIfAbsent(r.runKey(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    byKey.forEach(
+        (key, runs) -> {
+          for (int i = 0; i < runs.size(); i++) {
+            for (int j = i + 1; j < runs.size(); j++) {
+              io.clusterlifecycle.testkit.CommandRun a = runs.get(i);
+              io.clusterlifecycle.testkit.CommandRun b = runs.get(j);
+              if (a.overlaps(b) && tolerateUnjournaledRuns && !journaledWhenStarted(a)) {
+                unjournaledOverlaps.add(key + " #" + a.startSeq() + " and #" + b.startSeq());
+              } else if (a.overlaps(b)) {
+                problems.add(
+                    "no step ever runs twice at once: "
+                        + key
+                        + " ("
+                        + a.service()
+                        + " on "
+                        + a.nodeId()
+                        + ") ran as #"
+                        + a.startSeq()
+                        + "–"
+                        + (a.ended() ? a.endSeq() + " " + a.state() : "still going")
+                        + " and as #"
+                        + b.startSeq()
+                        + "–"
+                        + (b.ended() ? b.endSeq() + " " + b.state() : "still going"));
+              }
+            }
+          }
+        });
   }
 
   // ---------------------------------------------------------------- reporting
@@ -1469,6 +2143,17 @@ final class World implements AutoCloseable {
       all.put(k, totalFaults(k));
     }
     s.append(all);
+    if (!unjournaledOverlaps.isEmpty()) {
+      s.append("\noverlapping runs of steps never journaled (tolerated): ")
+          .append(unjournaledOverlaps);
+    }
+    if (refusalsRecordedCancelled > 0) {
+      s.append("\nrefusals recorded CANCELLED by a cancel that raced them: ")
+          .append(refusalsRecordedCancelled);
+    }
+    if (blockedCancels > 0) {
+      s.append("\ncancels that blocked and were asked again: ").append(blockedCancels);
+    }
     return s.toString();
   }
 
