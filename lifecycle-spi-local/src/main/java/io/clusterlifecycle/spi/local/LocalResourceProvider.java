@@ -201,9 +201,9 @@ public final class LocalResourceProvider implements ResourceProvider {
                         home.nodesDirectory()
                             .resolve(AtomicFiles.TEMP_PREFIX + nodeId + "-" + UUID.randomUUID());
                     try {
-                      Files.createDirectory(temp);
+                      FileModes.createPrivateDirectory(temp);
                       if (fresh.volumeSize() > 0) {
-                        Files.createDirectory(temp.resolve(NodeRecord.VOLUME_DIR));
+                        FileModes.createPrivateDirectory(temp.resolve(NodeRecord.VOLUME_DIR));
                       }
                       fresh.write(temp);
                       AtomicFiles.moveAtomically(temp, dir);
