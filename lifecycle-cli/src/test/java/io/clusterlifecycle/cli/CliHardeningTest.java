@@ -112,6 +112,8 @@ class CliHardeningTest {
       {"add-nodes", "nothing-here", "--role", "web", "--count", "1"},
       {"delete", "nothing-here"},
       {"recover", "nothing-here"},
+      {"recover", "nothing-here", "--skip-failed"},
+      {"cancel", "nothing-here"},
       {"show", "nothing-here"},
       {"plan", spec, "--name", "t1"},
       {"list"},
