@@ -91,6 +91,21 @@ class CliHardeningTest {
   }
 
   @Test
+  void validate_namesAServiceOneEditAwayFromAStandardOne_asAWarning() throws IOException {
+    Path spec = dir.resolve("typo.yaml");
+    Files.writeString(spec, SPEC.replace("start: {cmd: \"true\"}", "strat: {cmd: \"true\"}"));
+
+    LifecycleCliTest.Result text = LifecycleCliTest.run("validate", spec.toString());
+    LifecycleCliTest.Result json = LifecycleCliTest.run("--json", "validate", spec.toString());
+
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).startsWith("valid: ");
+    assertThat(text.err()).startsWith("warning: ").contains("strat").contains("start");
+    assertThat(json.code()).isZero();
+    assertThat(json.out()).contains("\"warnings\"").contains("strat");
+  }
+
+  @Test
   void deleteNodes_withoutNodeIds_isAUsageError() {
     LifecycleCliTest.Result r = cli(dir.resolve("home"), "delete-nodes", "some-cluster");
 
