@@ -109,7 +109,8 @@ class ClusterCommandsTest {
     assertThat(run("create", HADOOP, "--name", "demo").code()).isZero();
     assertThat(run("show", "ghost").code()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(run("add-nodes", "demo", "--role", "ghost", "--count", "1").code())
-        .isEqualTo(ExitCodes.NOT_FOUND);
+        .as("a role the spec lacks is bad input")
+        .isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(run("delete-nodes", "demo", "demo-worker-9").code()).isEqualTo(ExitCodes.NOT_FOUND);
     LifecycleCliTest.Result over = run("add-nodes", "demo", "--role", "worker", "--count", "30");
     assertThat(over.code()).isEqualTo(ExitCodes.BAD_INPUT);

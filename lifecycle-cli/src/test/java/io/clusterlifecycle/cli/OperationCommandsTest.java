@@ -219,10 +219,11 @@ class OperationCommandsTest {
     exits(ExitCodes.NOT_FOUND, "add-role", ghost, cache.toString(), "--role", "cache");
     exits(ExitCodes.NOT_FOUND, "remove-role", ghost, "db");
 
-    exits(ExitCodes.NOT_FOUND, "scale-vertical", "k", "--role", "web", "--cpu", "2");
-    exits(ExitCodes.NOT_FOUND, "run", "k", "--service", "compact", "--role", "web");
+    // a role the cluster's spec lacks is bad input (design.md §11), an unknown node not found
+    exits(ExitCodes.BAD_INPUT, "scale-vertical", "k", "--role", "web", "--cpu", "2");
+    exits(ExitCodes.BAD_INPUT, "run", "k", "--service", "compact", "--role", "web");
     exits(ExitCodes.NOT_FOUND, "promote", "k", "k-db-9");
-    exits(ExitCodes.NOT_FOUND, "remove-role", "k", "web");
+    exits(ExitCodes.BAD_INPUT, "remove-role", "k", "web");
     exits(ExitCodes.NOT_FOUND, "plan", "k", "--op", "promote", "k-db-9");
   }
 
