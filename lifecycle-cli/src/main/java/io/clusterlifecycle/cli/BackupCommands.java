@@ -75,6 +75,11 @@ final class BackupCommands {
     String cluster;
 
     @Override
+    boolean changesTheHome() {
+      return false;
+    }
+
+    @Override
     int run(Session session) {
       List<Backup> backups = session.engine.backups(cluster);
       if (parent.json) {

@@ -41,6 +41,11 @@ final class CancelCommands {
     String cluster;
 
     @Override
+    void checkAgainstEmptyHome(Session empty) {
+      empty.engine.get(cluster);
+    }
+
+    @Override
     int run(Session session) {
       Operation op;
       try {

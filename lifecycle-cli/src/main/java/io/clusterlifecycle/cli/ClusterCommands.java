@@ -23,9 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +42,9 @@ import picocli.CommandLine.Spec;
 /** The cluster commands of docs/design.md §10 that run on the local infrastructure. */
 final class ClusterCommands {
   private ClusterCommands() {}
+
+  /** How long a command waits for its operation to begin before it says what it waits for. */
+  static final long WAIT_NOTICE_MILLIS = 500;
 
   /** What every cluster command shares: the global options and an engine session. */
   abstract static class Base implements Callable<Integer> {
@@ -54,7 +62,16 @@ final class ClusterCommands {
 
     @Override
     public final Integer call() {
+      parent.checkGlobalOptions();
       checkInput();
+      if (parent.homeMissing()) {
+        try (Session empty = Session.empty()) {
+          if (!changesTheHome()) {
+            return run(empty);
+          }
+          checkAgainstEmptyHome(empty);
+        }
+      }
       try (Session session = parent.openSession(b -> {})) {
         return run(session);
       }
@@ -62,6 +79,21 @@ final class ClusterCommands {
 
     /** Fails with a validation error on bad input, before the home is opened or created. */
     void checkInput() {}
+
+    /**
+     * Whether the command may write to the home. One that does not runs on an {@linkplain
+     * Session#empty() empty session} while the home does not exist, and so never creates it.
+     */
+    boolean changesTheHome() {
+      return true;
+    }
+
+    /**
+     * Refuses the command, while the home does not exist, with the error the engine would give on
+     * an empty home (a validation problem, an unknown cluster); returns when it would be accepted,
+     * and the home is then created.
+     */
+    void checkAgainstEmptyHome(Session empty) {}
 
     abstract int run(Session session);
 
@@ -90,6 +122,41 @@ final class ClusterCommands {
               out().print(ClusterView.text(c, List.of()));
             }
           });
+    }
+
+    /**
+     * Prints on stderr, when the command's operation has not begun yet, which operation of the
+     * cluster it waits for (docs/design.md §10.2); prints nothing when the cluster is idle or
+     * unknown.
+     */
+    private void sayWhatItWaitsFor(Session session, String clusterRef, AtomicBoolean begun) {
+      if (begun.get()) {
+        return;
+      }
+      try {
+        Cluster c = session.engine.get(clusterRef);
+        Optional<String> busy = c.operation();
+        if (busy.isPresent() && !begun.get()) {
+          String what =
+              session
+                  .engine
+                  .operation(busy.get())
+                  .map(o -> o.type().displayName() + " " + o.id())
+                  .orElse("operation " + busy.get());
+          err()
+              .println(
+                  "  waiting for cluster "
+                      + c.name()
+                      + ": "
+                      + what
+                      + " is under way (state "
+                      + c.state()
+                      + ")");
+          err().flush();
+        }
+      } catch (RuntimeException e) {
+        // unknown or unreadable: the command itself reports what is wrong
+      }
     }
 
     /**
@@ -126,6 +193,25 @@ final class ClusterCommands {
       if (!parent.json) {
         session.engine.addListener(progress);
       }
+      AtomicBoolean begun = new AtomicBoolean();
+      EventListener begin =
+          e -> {
+            if (e.event() == EventType.OPERATION_STARTED) {
+              begun.set(true);
+            }
+          };
+      session.engine.addListener(begin);
+      ScheduledExecutorService waiting =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "lifecycle-cli-waiting");
+                t.setDaemon(true);
+                return t;
+              });
+      waiting.schedule(
+          () -> sayWhatItWaitsFor(session, clusterRef, begun),
+          WAIT_NOTICE_MILLIS,
+          TimeUnit.MILLISECONDS);
       try {
         CancelCommands.cancelOnSignal(session.engine, clusterRef, work);
         return ExitCodes.OK;
@@ -137,6 +223,8 @@ final class ClusterCommands {
         err().println("cluster " + c.name() + " is " + c.state());
         return ExitCodes.FAILED;
       } finally {
+        waiting.shutdownNow();
+        session.engine.removeListener(begin);
         session.engine.removeListener(progress);
       }
     }
@@ -163,6 +251,11 @@ final class ClusterCommands {
     /** The request built before the session opened. */
     OperationRequest checkedRequest() {
       return request;
+    }
+
+    @Override
+    void checkAgainstEmptyHome(Session empty) {
+      empty.engine.plan(request);
     }
 
     @Override
@@ -267,6 +360,11 @@ final class ClusterCommands {
     boolean detailed;
 
     @Override
+    boolean changesTheHome() {
+      return false;
+    }
+
+    @Override
     int run(Session session) {
       ClusterQuery q = ClusterQuery.all();
       if (selector != null) {
@@ -323,6 +421,11 @@ final class ClusterCommands {
     String cluster;
 
     @Override
+    boolean changesTheHome() {
+      return false;
+    }
+
+    @Override
     int run(Session session) {
       Cluster c = session.engine.get(cluster);
       if (parent.json) {
@@ -351,8 +454,12 @@ final class ClusterCommands {
 
   @Command(name = "delete-nodes", description = "Delete nodes of a cluster.")
   static final class DeleteNodesCommand extends ClusterOperation {
-    @Parameters(index = "1..*", paramLabel = "NODE_ID", description = "The nodes to delete.")
-    List<String> nodes;
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "NODE_ID",
+        description = "The nodes to delete.")
+    List<String> nodes = List.of();
 
     @Option(names = "--force", description = "Record destroy/stop/scale_in failures as warnings.")
     boolean force;
@@ -395,6 +502,11 @@ final class ClusterCommands {
     }
 
     @Override
+    void checkAgainstEmptyHome(Session empty) {
+      empty.engine.get(cluster);
+    }
+
+    @Override
     int run(Session session) {
       if (delete) {
         DeleteCluster r = DeleteCluster.of(cluster).forced();
@@ -421,6 +533,11 @@ final class ClusterCommands {
 
   @Command(name = "purge-done", description = "Remove the records of deleted (DONE) clusters.")
   static final class PurgeDone extends Base {
+    @Override
+    boolean changesTheHome() {
+      return false;
+    }
+
     @Override
     int run(Session session) {
       int n = session.engine.purgeDone();

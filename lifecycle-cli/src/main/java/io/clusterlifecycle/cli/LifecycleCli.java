@@ -142,6 +142,7 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
     CommandLine cli = new CommandLine(new LifecycleCli());
     cli.setOut(out);
     cli.setErr(err);
+    standardHelpOnEverySubcommand(cli);
     cli.setExitCodeExceptionMapper(LifecycleCli::exitCode);
     cli.setExecutionExceptionHandler(
         (e, line, parsed) -> {
@@ -160,6 +161,20 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
     return code;
   }
 
+  /**
+   * Gives every subcommand {@code --help} (and {@code --version}): {@code lifecycle create --help}
+   * prints create's usage and exits 0, whatever required options are missing.
+   */
+  private static void standardHelpOnEverySubcommand(CommandLine cli) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (!(sub.getCommand() instanceof CommandLine.HelpCommand)
+          && sub.getCommandSpec().optionsMap().get("--help") == null) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      standardHelpOnEverySubcommand(sub);
+    }
+  }
+
   static int exitCode(Throwable e) {
     if (e instanceof ValidationException || e instanceof CommandLine.ParameterException) {
       return ExitCodes.BAD_INPUT;
@@ -171,6 +186,49 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       return ExitCodes.NOT_FOUND;
     }
     return ExitCodes.FAILED;
+  }
+
+  /**
+   * Checks the global options that do not need the home, so that bad ones are refused before
+   * anything is created: {@code --trace} must not name a directory, {@code --lease} and {@code
+   * --timeout} must be positive.
+   *
+   * @throws ValidationException naming the option
+   */
+  void checkGlobalOptions() {
+    if (trace != null && java.nio.file.Files.isDirectory(trace)) {
+      throw new ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--trace",
+                  "'" + trace + "' is a directory; give a file to append the trace to")));
+    }
+    if (trace != null
+        && trace.toAbsolutePath().getParent() != null
+        && !java.nio.file.Files.isDirectory(trace.toAbsolutePath().getParent())) {
+      throw new ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--trace", "the directory of '" + trace + "' does not exist")));
+    }
+    if (leaseSeconds != null && leaseSeconds <= 0) {
+      throw new ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--lease", "must be a positive number" + " of seconds, was " + leaseSeconds)));
+    }
+    timeout();
+  }
+
+  /**
+   * Whether the records and the tree would live in a home that does not exist yet: then nothing is
+   * there to read, and the home is created only for a command that was accepted.
+   */
+  boolean homeMissing() {
+    return store == null && metadata == null && !java.nio.file.Files.exists(home);
   }
 
   /**

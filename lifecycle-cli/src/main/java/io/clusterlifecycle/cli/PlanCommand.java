@@ -63,6 +63,11 @@ final class PlanCommand extends ClusterCommands.Base {
   }
 
   @Override
+  boolean changesTheHome() {
+    return false;
+  }
+
+  @Override
   int run(Session session) {
     Plan plan = session.engine.plan(request);
     switch (format) {

@@ -38,6 +38,7 @@ final class ServeCommand implements Callable<Integer> {
               io.clusterlifecycle.api.error.ValidationProblem.of(
                   "--every", "must be a positive number of" + " seconds, was " + everySeconds)));
     }
+    parent.checkGlobalOptions();
     Session session =
         parent.openSession(b -> b.takeOverInterrupted(Duration.ofSeconds(everySeconds)));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package io.clusterlifecycle.cli;
 
+import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spi.ClusterStore;
@@ -14,7 +15,12 @@ import io.clusterlifecycle.spi.etcd.EtcdMetadataStore;
 import io.clusterlifecycle.spi.jdbc.JdbcClusterStore;
 import io.clusterlifecycle.spi.local.LocalInfrastructure;
 import io.etcd.jetcd.Client;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +54,27 @@ final class Session implements AutoCloseable {
 
   Session(Path home, Path traceFile) {
     this(home, traceFile, Stores.EMBEDDED, b -> {});
+  }
+
+  private Session(LifecycleEngine engine) {
+    this.infra = null;
+    this.engine = engine;
+    this.trace = null;
+    closing.add(engine);
+  }
+
+  /**
+   * A session on a home that does not exist yet ({@link EmptyHome}): queries find nothing, requests
+   * are checked and planned, nothing is written and no file is created. It has no {@link #infra}.
+   */
+  static Session empty() {
+    return new Session(
+        LifecycleEngine.builder()
+            .resourceProvider(new EmptyHome.Resources())
+            .commandExecutor(new EmptyHome.Commands())
+            .metadataStore(new EmptyHome.Metadata())
+            .clusterStore(new EmptyHome.Store())
+            .build());
   }
 
   /**
@@ -93,6 +120,7 @@ final class Session implements AutoCloseable {
                 System.getenv("LIFECYCLE_STORE_PASSWORD"));
       } else {
         store = JdbcClusterStore.sqlite(home.resolve(STORE_FILE));
+        ownerOnly(home.resolve(STORE_FILE));
       }
       closing.add(0, store);
       MetadataStore metadata = infra.metadata();
@@ -110,7 +138,12 @@ final class Session implements AutoCloseable {
         closing.add(0, etcd);
         metadata = new Mirrored(etcd, infra.metadata());
       }
-      this.trace = traceFile == null ? null : JsonLinesTrace.append(traceFile);
+      try {
+        this.trace = traceFile == null ? null : JsonLinesTrace.append(traceFile);
+      } catch (UncheckedIOException e) {
+        throw new LifecycleException(
+            "cannot append the trace to " + traceFile + ": " + e.getCause().getMessage(), e);
+      }
       if (trace != null) {
         closing.add(0, trace);
       }
@@ -133,6 +166,28 @@ final class Session implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * Makes the SQLite file and its write-ahead log readable by the owner only (docs/design.md §11):
+   * the store creates them with the process's umask; SQLite gives the log files it creates later
+   * the database file's mode. The home directory is 0700 already, so nobody else could open them in
+   * between.
+   */
+  private static void ownerOnly(Path db) {
+    if (!db.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+      Path f = Path.of(db + suffix);
+      try {
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+      } catch (NoSuchFileException e) {
+        // not there (yet): created with the database file's mode
+      } catch (IOException e) {
+        throw new LifecycleException("cannot make " + f + " private: " + e.getMessage(), e);
+      }
     }
   }
 

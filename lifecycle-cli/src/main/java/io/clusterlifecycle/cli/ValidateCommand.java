@@ -46,9 +46,15 @@ final class ValidateCommand implements Callable<Integer> {
                 .put("name", spec.name())
                 .put("version", spec.version())
                 .put("nodes", spec.totalNodes());
+        if (!spec.warnings().isEmpty()) {
+          ArrayNode warnings = o.putArray("warnings");
+          spec.warnings()
+              .forEach(w -> warnings.addObject().put("path", w.path()).put("reason", w.reason()));
+        }
         out.println(JSON.writeValueAsString(o));
       } else {
         out.println("valid: " + SpecSummary.oneLine(spec));
+        spec.warnings().forEach(w -> command.commandLine().getErr().println("warning: " + w));
       }
       return ExitCodes.OK;
     } catch (ValidationException e) {

@@ -248,11 +248,12 @@ public final class FileClusterStore implements ClusterStore {
           }
           for (Map.Entry<String, StringBuilder> e : byOperation.entrySet()) {
             try (FileChannel ch =
-                FileChannel.open(
+                FileModes.open(
                     journalFile(e.getKey()),
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+                    java.util.Set.of(
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND))) {
               ByteBuffer bytes =
                   ByteBuffer.wrap(e.getValue().toString().getBytes(StandardCharsets.UTF_8));
               while (bytes.hasRemaining()) {

@@ -38,7 +38,8 @@ final class HomeLocks {
         return action.get();
       }
       try (FileChannel ch =
-          FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          FileModes.open(
+              key, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE))) {
         FileLock lock = ch.lock();
         try {
           return action.get();

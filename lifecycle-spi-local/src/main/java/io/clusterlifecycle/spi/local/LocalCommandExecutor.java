@@ -15,11 +15,14 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,13 +46,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A command runs as the argument vector {@code bash -c <script>}: the script is passed as one
  * argument and nothing is ever spliced into it. Its working directory is the node's directory
- * {@code HOME/nodes/<node-id>/}; its standard input is empty; its environment is this JVM's,
- * without any of the {@code LC_*} variables of {@link CommandRequest}, overlaid with the request's
- * environment, plus {@link CommandRequest#LC_METADATA} (the absolute path of {@code
- * HOME/nodes/<node-id>/metadata.json}) when the request does not set it. Standard output and error
- * go to files {@code logs/<service>.<time>.<pid>-<n>.out} and {@code .err} in the node directory,
- * one pair per run, kept after the run; the result carries their last {@link
- * CommandResult#MAX_TAIL} characters.
+ * {@code HOME/nodes/<node-id>/}; its standard input is empty. Its environment is built from nothing
+ * (docs/design.md §9.3): the {@linkplain #INHERITED_VARIABLES allow-listed} variables of the host
+ * environment ({@code PATH}, {@code LANG}, {@code LANGUAGE}, {@code TZ} and the POSIX locale
+ * variables), {@code HOME} set to the node directory, then the request's environment, plus {@link
+ * CommandRequest#LC_METADATA} (the absolute path of {@code HOME/nodes/<node-id>/metadata.json})
+ * when the request does not set it. Nothing else of the engine's process reaches a command:
+ * credentials such as {@code LIFECYCLE_STORE_PASSWORD} or {@code AWS_SECRET_ACCESS_KEY} in the
+ * engine's environment are never seen by scripts. The host environment is {@link System#getenv()}
+ * unless {@link Builder#hostEnvironment} says otherwise. Standard output and error go to files
+ * {@code logs/<service>.<time>.<pid>-<n>.out} and {@code .err} in the node directory, one pair per
+ * run, kept after the run; the result carries their last {@link CommandResult#MAX_TAIL} characters.
  *
  * <p><b>Backup artifacts.</b> When the request's environment holds {@link
  * CommandRequest#LC_BACKUP_ARTIFACT}, {@code <backup-id>/<node-id>} (the node whose artifact it is,
@@ -61,6 +68,23 @@ import org.slf4j.LoggerFactory;
  * must match {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}} and the value must not hold {@code ..};
  * another value fails the stage with {@link IllegalArgumentException} naming it, and no process is
  * started.
+ *
+ * <p><b>Process groups and fencing.</b> Where {@code setsid} (util-linux) is installed, a command
+ * runs as {@code setsid -w bash -c <script>}: in a session and process group of its own, whose id
+ * is the shell's process id. A request with a non-empty {@link CommandRequest#runKey()} is recorded
+ * in the node directory: a pending record before the process is started, then {@code
+ * runs/<key>-<hash>.<pid>.json} (the shell's process id, its start time, which guards against a
+ * reused process id, and its process group) once it has; the record is removed once this executor
+ * has seen the run end (after a kill: once the forced kill was sent). {@link #fence} reads these
+ * records, so it finds the runs of any executor on the home, one in a process that crashed
+ * included: when the recorded shell (same start time) is still alive, its process group and
+ * descendants get SIGTERM, then SIGKILL after the kill grace, and the fence completes once none of
+ * them is alive (a zombie counts as gone), then removes the record. When the shell has ended, the
+ * run is over: what it left in the background is a daemon it started on purpose and is not touched.
+ * Without {@code setsid} the fence still kills the shell's descendants, but not processes that left
+ * its tree. A fence that finds a pending record waits for the process id while the engine that
+ * wrote it lives; a run whose engine died between the two writes cannot be found (the fence logs a
+ * warning).
  *
  * <p>Guarantees: {@link #run} returns at once; no thread waits on a command (completion comes from
  * {@link Process#onExit()}, timeouts from the scheduler). When the timeout passes, the process and
@@ -80,26 +104,37 @@ public final class LocalCommandExecutor implements CommandExecutor {
   /** How long a killed command has between SIGTERM and SIGKILL, unless configured otherwise. */
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofMillis(500);
 
+  /**
+   * The variables of the host environment that reach commands, when the host sets them: {@code
+   * PATH}, {@code LANG}, {@code LANGUAGE}, {@code TZ} and the POSIX locale variables {@code
+   * LC_ALL}, {@code LC_CTYPE}, {@code LC_NUMERIC}, {@code LC_TIME}, {@code LC_COLLATE}, {@code
+   * LC_MONETARY}, {@code LC_MESSAGES}, {@code LC_PAPER}, {@code LC_NAME}, {@code LC_ADDRESS},
+   * {@code LC_TELEPHONE}, {@code LC_MEASUREMENT} and {@code LC_IDENTIFICATION} (docs/design.md
+   * §9.3). No other variable of the engine's process is passed on.
+   */
+  public static final List<String> INHERITED_VARIABLES =
+      List.of(
+          "PATH",
+          "LANG",
+          "LANGUAGE",
+          "TZ",
+          "LC_ALL",
+          "LC_CTYPE",
+          "LC_NUMERIC",
+          "LC_TIME",
+          "LC_COLLATE",
+          "LC_MONETARY",
+          "LC_MESSAGES",
+          "LC_PAPER",
+          "LC_NAME",
+          "LC_ADDRESS",
+          "LC_TELEPHONE",
+          "LC_MEASUREMENT",
+          "LC_IDENTIFICATION");
+
   private static final Logger LOG = LoggerFactory.getLogger(LocalCommandExecutor.class);
   private static final DateTimeFormatter LOG_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
-  private static final List<String> LC_VARIABLES =
-      List.of(
-          CommandRequest.LC_CLUSTER_ID,
-          CommandRequest.LC_CLUSTER_NAME,
-          CommandRequest.LC_ROLE,
-          CommandRequest.LC_NODE_ID,
-          CommandRequest.LC_NODE_IP,
-          CommandRequest.LC_SERVICE,
-          CommandRequest.LC_OPERATION_ID,
-          CommandRequest.LC_METADATA,
-          CommandRequest.LC_BACKUP_ID,
-          CommandRequest.LC_BACKUP_ARTIFACT,
-          CommandRequest.LC_BACKUP_DIR,
-          CommandRequest.LC_APP_VERSION,
-          CommandRequest.LC_NODE_CPU,
-          CommandRequest.LC_NODE_MEMORY,
-          CommandRequest.LC_NODE_VOLUME_SIZE);
   private static final Pattern ARTIFACT_SEGMENT =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final File DEV_NULL = new File("/dev/null");
@@ -110,24 +145,28 @@ public final class LocalCommandExecutor implements CommandExecutor {
   private final ScheduledExecutorService scheduler;
   private final Duration killGrace;
   private final Clock clock;
+  private final Map<String, String> hostEnvironment;
+  private final String setsid;
   private final Set<Run> running = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /**
    * Creates an executor that uses {@code scheduler} both for timeouts and for its short file work
    * (starting processes, reading output tails), with the {@linkplain #DEFAULT_KILL_GRACE default
-   * kill grace}. The scheduler is not shut down by {@link #close()}.
+   * kill grace} and {@link System#getenv()} as the host environment. The scheduler is not shut down
+   * by {@link #close()}.
    *
    * @param home the home holding the node directories
    * @param scheduler schedules timeouts and runs the file work; one thread is enough
    * @throws NullPointerException if an argument is null
    */
   public LocalCommandExecutor(LocalHome home, ScheduledExecutorService scheduler) {
-    this(home, scheduler, scheduler, DEFAULT_KILL_GRACE, Clock.systemUTC());
+    this(builder(home).scheduler(scheduler));
   }
 
   /**
-   * Creates an executor. Neither executor is shut down by {@link #close()}.
+   * Creates an executor with {@link System#getenv()} as the host environment. Neither executor is
+   * shut down by {@link #close()}.
    *
    * @param home the home holding the node directories
    * @param executor runs the short file work (starting processes, reading output tails)
@@ -143,14 +182,33 @@ public final class LocalCommandExecutor implements CommandExecutor {
       ScheduledExecutorService scheduler,
       Duration killGrace,
       Clock clock) {
-    this.home = Objects.requireNonNull(home, "home");
-    this.executor = Objects.requireNonNull(executor, "executor");
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-    this.killGrace = Objects.requireNonNull(killGrace, "killGrace");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    if (killGrace.isNegative()) {
-      throw new IllegalArgumentException("killGrace must not be negative, was " + killGrace);
+    this(builder(home).executor(executor).scheduler(scheduler).killGrace(killGrace).clock(clock));
+  }
+
+  private LocalCommandExecutor(Builder b) {
+    this.home = b.home;
+    this.scheduler = Objects.requireNonNull(b.scheduler, "scheduler");
+    this.executor = b.executor != null ? b.executor : b.scheduler;
+    this.killGrace = b.killGrace;
+    this.clock = b.clock;
+    this.hostEnvironment = b.hostEnvironment;
+    this.setsid = findSetsid(hostEnvironment);
+    if (setsid == null) {
+      LOG.warn(
+          "setsid (util-linux) was not found: commands do not get a process group of their own,"
+              + " and a fence cannot find processes that left a command's process tree");
     }
+  }
+
+  /**
+   * Starts configuring an executor.
+   *
+   * @param home the home holding the node directories
+   * @return a builder with the documented defaults; {@link Builder#scheduler} must be set
+   * @throws NullPointerException if {@code home} is null
+   */
+  public static Builder builder(LocalHome home) {
+    return new Builder(home);
   }
 
   /**
@@ -194,21 +252,54 @@ public final class LocalCommandExecutor implements CommandExecutor {
    * {@inheritDoc}
    *
    * <p>Kills the runs of this executor with {@code runKey} on the node that are still going (their
-   * futures complete as cancelled) and completes once their processes have exited.
+   * futures complete as cancelled), and the runs that the node directory's run records name whose
+   * shell is still alive, whichever executor or process started them, with their process group and
+   * descendants; completes once none of those processes is alive. Fails with {@link
+   * LifecycleException} when they are still alive the kill grace plus 30 seconds later, or the
+   * records cannot be read.
    */
   @Override
   public CompletableFuture<Void> fence(NodeResource node, String runKey) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(runKey, "runKey");
-    List<CompletableFuture<?>> exits = new java.util.ArrayList<>();
+    String nodeId = node.ref().nodeId();
+    List<CompletableFuture<?>> exits = new ArrayList<>();
     for (Run run : List.copyOf(running)) {
-      if (run.request.runKey().equals(runKey)
-          && run.request.node().ref().nodeId().equals(node.ref().nodeId())) {
+      if (run.request.runKey().equals(runKey) && run.request.node().ref().nodeId().equals(nodeId)) {
         Process p = run.process;
         run.result.cancel(true);
         if (p != null) {
           exits.add(p.onExit());
         }
+      }
+    }
+    if (!runKey.isEmpty()) {
+      CompletableFuture<Void> recorded = new CompletableFuture<>();
+      exits.add(recorded);
+      try {
+        executor.execute(
+            () -> {
+              try {
+                Path dir = home.nodeDirectory(nodeId);
+                RunRecords.fence(dir, runKey, killGrace, scheduler)
+                    .whenComplete(
+                        (v, e) -> {
+                          if (e == null) {
+                            recorded.complete(null);
+                          } else {
+                            recorded.completeExceptionally(e);
+                          }
+                        });
+              } catch (RuntimeException e) {
+                recorded.completeExceptionally(
+                    new LifecycleException(
+                        "cannot fence run " + runKey + " on node " + nodeId + ": " + e.getMessage(),
+                        e));
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        recorded.completeExceptionally(
+            new IllegalStateException("cannot fence: the executor is closed", e));
       }
     }
     return CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new));
@@ -239,7 +330,9 @@ public final class LocalCommandExecutor implements CommandExecutor {
     final CommandRequest request;
     final CompletableFuture<CommandResult> result;
     final AtomicBoolean timedOut = new AtomicBoolean();
+    final AtomicBoolean killing = new AtomicBoolean();
     volatile Process process;
+    volatile Path record;
     volatile ScheduledFuture<?> timer;
 
     Run(CommandRequest request, CompletableFuture<CommandResult> result) {
@@ -268,7 +361,7 @@ public final class LocalCommandExecutor implements CommandExecutor {
                   + " home, or was deleted)");
         }
         Path logs = dir.resolve(NodeRecord.LOGS_DIR);
-        Files.createDirectories(logs);
+        FileModes.createPrivateDirectories(logs);
         String base =
             Ids.sanitize(request.service())
                 + "."
@@ -279,8 +372,15 @@ public final class LocalCommandExecutor implements CommandExecutor {
                 + RUNS.incrementAndGet();
         Path out = logs.resolve(base + ".out");
         Path err = logs.resolve(base + ".err");
+        FileModes.createPrivateFileIfMissing(out);
+        FileModes.createPrivateFileIfMissing(err);
+        List<String> argv = new ArrayList<>();
+        if (setsid != null) {
+          argv.addAll(List.of(setsid, "-w"));
+        }
+        argv.addAll(List.of("bash", "-c", request.script()));
         ProcessBuilder pb =
-            new ProcessBuilder("bash", "-c", request.script())
+            new ProcessBuilder(argv)
                 .directory(dir.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
@@ -288,16 +388,43 @@ public final class LocalCommandExecutor implements CommandExecutor {
         pb.redirectInput(
             devNull ? ProcessBuilder.Redirect.from(DEV_NULL) : ProcessBuilder.Redirect.PIPE);
         Map<String, String> env = pb.environment();
-        LC_VARIABLES.forEach(env::remove);
+        env.clear();
+        for (String name : INHERITED_VARIABLES) {
+          String value = hostEnvironment.get(name);
+          if (value != null) {
+            env.put(name, value);
+          }
+        }
+        env.put("HOME", dir.toString());
         env.putAll(request.environment());
         env.putIfAbsent(CommandRequest.LC_METADATA, home.nodeMetadataFile(nodeId).toString());
         if (backupDir != null) {
-          Files.createDirectories(backupDir);
+          FileModes.createPrivateDirectories(backupDir);
           env.put(CommandRequest.LC_BACKUP_DIR, backupDir.toString());
         }
 
+        Path pending =
+            request.runKey().isEmpty() ? null : RunRecords.writePending(dir, request.runKey());
         long started = System.nanoTime();
-        Process p = pb.start();
+        Process p;
+        try {
+          p = pb.start();
+        } catch (IOException | RuntimeException e) {
+          if (pending != null) {
+            RunRecords.remove(pending);
+          }
+          throw e;
+        }
+        if (pending != null) {
+          try {
+            record = RunRecords.write(dir, request.runKey(), p.toHandle(), setsid != null);
+          } catch (IOException | RuntimeException e) {
+            ProcessTree.kill(p.toHandle(), Duration.ZERO, scheduler, () -> {});
+            throw e;
+          } finally {
+            RunRecords.remove(pending);
+          }
+        }
         process = p;
         if (!devNull) {
           p.getOutputStream().close();
@@ -355,6 +482,9 @@ public final class LocalCommandExecutor implements CommandExecutor {
       if (t != null) {
         t.cancel(false);
       }
+      if (!killing.get()) {
+        removeRecord();
+      }
       if (result.isDone()) {
         return;
       }
@@ -392,15 +522,140 @@ public final class LocalCommandExecutor implements CommandExecutor {
 
     void kill(String why) {
       Process p = process;
-      if (p != null && p.isAlive()) {
+      if (p != null && p.isAlive() && killing.compareAndSet(false, true)) {
         LOG.debug(
             "killing {} on node {} (pid {}): {}",
             request.service(),
             request.node().ref().nodeId(),
             p.pid(),
             why);
-        ProcessTree.kill(p.toHandle(), killGrace, scheduler);
+        // the record stays until the forced kill, so that a fence after a crash in the grace
+        // still finds the run
+        ProcessTree.kill(p.toHandle(), killGrace, scheduler, this::removeRecord);
       }
+    }
+
+    private void removeRecord() {
+      Path r = record;
+      if (r != null) {
+        RunRecords.remove(r);
+      }
+    }
+  }
+
+  /**
+   * The absolute path of an executable {@code setsid} on the host's {@code PATH}, or in {@code
+   * /usr/bin} or {@code /bin}; null when there is none.
+   */
+  static String findSetsid(Map<String, String> hostEnvironment) {
+    List<String> dirs = new ArrayList<>();
+    String path = hostEnvironment.get("PATH");
+    if (path != null) {
+      dirs.addAll(Arrays.asList(path.split(":")));
+    }
+    dirs.addAll(List.of("/usr/bin", "/bin"));
+    for (String d : dirs) {
+      if (d.isEmpty() || !d.startsWith("/")) {
+        continue;
+      }
+      try {
+        Path candidate = Path.of(d, "setsid");
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          return candidate.toString();
+        }
+      } catch (InvalidPathException e) {
+        // not a usable directory name: try the next
+      }
+    }
+    return null;
+  }
+
+  /** Settings of a {@link LocalCommandExecutor}; not thread-safe. */
+  public static final class Builder {
+    private final LocalHome home;
+    private Executor executor;
+    private ScheduledExecutorService scheduler;
+    private Duration killGrace = DEFAULT_KILL_GRACE;
+    private Clock clock = Clock.systemUTC();
+    private Map<String, String> hostEnvironment = System.getenv();
+
+    private Builder(LocalHome home) {
+      this.home = Objects.requireNonNull(home, "home");
+    }
+
+    /**
+     * Sets what runs the short file work (starting processes, reading output tails); default the
+     * {@linkplain #scheduler scheduler}. Not shut down by {@link LocalCommandExecutor#close()}.
+     *
+     * @param value the executor
+     * @return this builder
+     */
+    public Builder executor(Executor value) {
+      this.executor = Objects.requireNonNull(value, "executor");
+      return this;
+    }
+
+    /**
+     * Sets what schedules timeouts and forced kills; required. Not shut down by {@link
+     * LocalCommandExecutor#close()}.
+     *
+     * @param value the scheduler; one thread is enough
+     * @return this builder
+     */
+    public Builder scheduler(ScheduledExecutorService value) {
+      this.scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets how long a killed command has between SIGTERM and SIGKILL; default {@link
+     * #DEFAULT_KILL_GRACE}.
+     *
+     * @param value zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public Builder killGrace(Duration value) {
+      Objects.requireNonNull(value, "killGrace");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("killGrace must not be negative, was " + value);
+      }
+      this.killGrace = value;
+      return this;
+    }
+
+    /**
+     * Sets the clock that names the log files; default the system clock in UTC.
+     *
+     * @param value the clock
+     * @return this builder
+     */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the environment the {@linkplain #INHERITED_VARIABLES allow-listed} variables are taken
+     * from, and whose {@code PATH} locates {@code setsid}; default {@link System#getenv()}. Nothing
+     * else of it reaches commands.
+     *
+     * @param value the variables; copied
+     * @return this builder
+     */
+    public Builder hostEnvironment(Map<String, String> value) {
+      this.hostEnvironment = Map.copyOf(Objects.requireNonNull(value, "hostEnvironment"));
+      return this;
+    }
+
+    /**
+     * Creates the executor.
+     *
+     * @return the executor
+     * @throws NullPointerException if no scheduler was set
+     */
+    public LocalCommandExecutor build() {
+      return new LocalCommandExecutor(this);
     }
   }
 

@@ -2,7 +2,6 @@ package io.clusterlifecycle.spi.local;
 
 import io.clusterlifecycle.api.error.LifecycleException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -64,7 +63,7 @@ public final class LocalHome {
             home.metadataDirectory(),
             home.root.resolve(".locks")
           }) {
-        Files.createDirectories(dir);
+        FileModes.createPrivateDirectories(dir);
       }
     } catch (IOException e) {
       throw new LifecycleException("cannot create the local home " + home.root + ": " + e, e);

@@ -143,15 +143,6 @@ public final class LocalResourceProvider implements ResourceProvider {
   /**
    * {@inheritDoc}
    *
-   * <p>Creates {@code HOME/nodes/<node-id>/} with {@code resource.json}, a {@code volume/}
-   * directory when {@code volumeSize > 0}, and a fresh loopback address; the node is running. The
-   * tags are the spec's plus {@link NodeSpec#TAG_CLUSTER}, {@link NodeSpec#TAG_ROLE} and {@link
-   * NodeSpec#TAG_NODE}. When the node exists, completes with its recorded resource unchanged, even
-   * if the spec differs.
-   */
-  /**
-   * {@inheritDoc}
-   *
    * <p>The loopback addresses one home can hand out: {@code 127.0.x.y}, {@code y} in 1..254,
    * without {@code 127.0.0.1}.
    */
@@ -160,6 +151,15 @@ public final class LocalResourceProvider implements ResourceProvider {
     return java.util.OptionalInt.of(AddressBook.CAPACITY);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Creates {@code HOME/nodes/<node-id>/} with {@code resource.json}, a {@code volume/}
+   * directory when {@code volumeSize > 0}, and a fresh loopback address; the node is running. The
+   * tags are the spec's plus {@link NodeSpec#TAG_CLUSTER}, {@link NodeSpec#TAG_ROLE} and {@link
+   * NodeSpec#TAG_NODE}. When the node exists, completes with its recorded resource unchanged, even
+   * if the spec differs.
+   */
   @Override
   public CompletionStage<NodeResource> create(NodeSpec node) {
     return Async.supply(
@@ -201,9 +201,9 @@ public final class LocalResourceProvider implements ResourceProvider {
                         home.nodesDirectory()
                             .resolve(AtomicFiles.TEMP_PREFIX + nodeId + "-" + UUID.randomUUID());
                     try {
-                      Files.createDirectory(temp);
+                      FileModes.createPrivateDirectory(temp);
                       if (fresh.volumeSize() > 0) {
-                        Files.createDirectory(temp.resolve(NodeRecord.VOLUME_DIR));
+                        FileModes.createPrivateDirectory(temp.resolve(NodeRecord.VOLUME_DIR));
                       }
                       fresh.write(temp);
                       AtomicFiles.moveAtomically(temp, dir);

@@ -1,39 +1,56 @@
 package io.clusterlifecycle.spi.local;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Kills a process with everything it started. */
+/** Kills a process with everything it started, and finds the members of a process group. */
 final class ProcessTree {
+  private static final Path PROC = Path.of("/proc");
+
   private ProcessTree() {}
 
   /**
    * Asks the process and its descendants to end, the process first, then, after {@code grace},
-   * kills whatever is still alive, including descendants that appeared meanwhile. The process goes
-   * first because a shell whose child dies goes on with its next statement: ending the children
-   * first let a timed-out {@code sleep 60; echo late > file} still write the file. The descendants
-   * are listed before the process is asked to end, while they can still be found through it.
+   * kills whatever is still alive, including descendants that appeared meanwhile, and runs {@code
+   * afterForce}. The process goes first because a shell whose child dies goes on with its next
+   * statement: ending the children first let a timed-out {@code sleep 60; echo late > file} still
+   * write the file. The descendants are listed before the process is asked to end, while they can
+   * still be found through it. When the process leads a process group of its own (it was started
+   * through {@code setsid}), the group's members are killed too: they may have left its tree.
    */
-  static void kill(ProcessHandle root, Duration grace, ScheduledExecutorService scheduler) {
+  static void kill(
+      ProcessHandle root, Duration grace, ScheduledExecutorService scheduler, Runnable afterForce) {
+    long group = root.pid();
     Set<ProcessHandle> tree = snapshot(root);
+    tree.addAll(groupMembers(group, root));
     root.destroy();
     tree.forEach(ProcessHandle::destroy);
     Runnable force =
         () -> {
-          Set<ProcessHandle> again = new LinkedHashSet<>(tree);
-          again.addAll(snapshot(root));
-          for (ProcessHandle h : List.copyOf(again)) {
-            again.addAll(snapshot(h));
+          try {
+            Set<ProcessHandle> again = new LinkedHashSet<>(tree);
+            again.addAll(snapshot(root));
+            for (ProcessHandle h : List.copyOf(again)) {
+              again.addAll(snapshot(h));
+            }
+            again.addAll(groupMembers(group, root));
+            if (root.isAlive()) {
+              root.destroyForcibly();
+            }
+            again.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+          } finally {
+            afterForce.run();
           }
-          if (root.isAlive()) {
-            root.destroyForcibly();
-          }
-          again.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         };
     try {
       scheduler.schedule(force, grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -42,8 +59,73 @@ final class ProcessTree {
     }
   }
 
+  /**
+   * The live members of process group {@code group} (found through {@code /proc}; none where there
+   * is no {@code /proc}), zombies left out. When {@code leader} is given, only if its process group
+   * is {@code group}, or it has ended: a group is only trusted while its id is not reused.
+   */
+  static Set<ProcessHandle> groupMembers(long group, ProcessHandle leader) {
+    Set<ProcessHandle> members = new LinkedHashSet<>();
+    if (group <= 1 || !Files.isDirectory(PROC)) {
+      return members;
+    }
+    if (leader != null && leader.isAlive()) {
+      Optional<long[]> own = stat(leader.pid());
+      if (own.isPresent() && own.get()[1] != group) {
+        return members; // the leader has not reached setsid yet, or left its group
+      }
+    }
+    ProcessHandle.allProcesses()
+        .forEach(
+            h -> {
+              Optional<long[]> s = stat(h.pid());
+              if (s.isPresent() && s.get()[1] == group && s.get()[0] != 'Z') {
+                members.add(h);
+              }
+            });
+    return members;
+  }
+
+  /** Whether a process is alive and not a zombie. */
+  static boolean alive(ProcessHandle h) {
+    if (!h.isAlive()) {
+      return false;
+    }
+    Optional<long[]> s = stat(h.pid());
+    return s.isEmpty() || s.get()[0] != 'Z';
+  }
+
+  /**
+   * A process's state character and process group id from {@code /proc/<pid>/stat}; empty when it
+   * cannot be read (the process ended, or there is no {@code /proc}).
+   */
+  static Optional<long[]> stat(long pid) {
+    String text;
+    try {
+      text =
+          Files.readString(
+              PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses
+    int close = text.lastIndexOf(')');
+    if (close < 0 || close + 2 >= text.length()) {
+      return Optional.empty();
+    }
+    String[] f = text.substring(close + 2).split(" ");
+    if (f.length < 3 || f[0].isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new long[] {f[0].charAt(0), Long.parseLong(f[2])});
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The live descendants, deepest first. */
-  private static Set<ProcessHandle> snapshot(ProcessHandle root) {
+  static Set<ProcessHandle> snapshot(ProcessHandle root) {
     List<ProcessHandle> all = root.descendants().toList();
     Set<ProcessHandle> ordered = new LinkedHashSet<>();
     for (int i = all.size() - 1; i >= 0; i--) {

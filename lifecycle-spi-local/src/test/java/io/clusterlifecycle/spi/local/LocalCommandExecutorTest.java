@@ -13,12 +13,15 @@ import io.clusterlifecycle.api.spi.NodeResource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -278,6 +281,217 @@ class LocalCommandExecutorTest {
 
     assertThat(r.stdoutTail()).isEqualTo("unset|unset|unset|unset|unset");
     assertThat(given.stdoutTail()).isEqualTo("3.9.1");
+  }
+
+  @Test
+  void hostEnvironment_passesOnlyTheAllowList_andHomeIsTheNodeDirectory() {
+    Map<String, String> host = new HashMap<>();
+    host.put("PATH", System.getenv("PATH"));
+    host.put("LANG", "C.UTF-8");
+    host.put("LC_TIME", "C");
+    host.put("TZ", "UTC");
+    host.put("LIFECYCLE_STORE_PASSWORD", "s3cret-store-password");
+    host.put("LIFECYCLE_STORE_USER", "store-user");
+    host.put("AWS_SECRET_ACCESS_KEY", "aws-s3cret");
+    host.put("HOME", "/home/the-engine");
+    host.put("LC_NODE_ID", "inherited-node");
+    LocalCommandExecutor clean =
+        LocalCommandExecutor.builder(home)
+            .executor(pool)
+            .scheduler(scheduler)
+            .hostEnvironment(host)
+            .build();
+    try {
+      CommandResult r = await(clean.run(request("env", Map.of("FROM_REQUEST", "yes"), LONG)));
+
+      assertThat(r.exitCode()).isZero();
+      Map<String, String> seen = new HashMap<>();
+      for (String line : r.stdoutTail().split("\n")) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          seen.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+      }
+      assertThat(r.stdoutTail())
+          .doesNotContain("s3cret-store-password", "store-user", "aws-s3cret", "the-engine");
+      assertThat(seen)
+          .doesNotContainKeys(
+              "LIFECYCLE_STORE_PASSWORD", "LIFECYCLE_STORE_USER", "AWS_SECRET_ACCESS_KEY")
+          .containsEntry("LANG", "C.UTF-8")
+          .containsEntry("LC_TIME", "C")
+          .containsEntry("TZ", "UTC")
+          .containsEntry("PATH", System.getenv("PATH"))
+          .containsEntry("HOME", home.nodeDirectory("demo-zk-1").toString())
+          .containsEntry("LC_NODE_ID", "demo-zk-1")
+          .containsEntry("FROM_REQUEST", "yes");
+      // what bash adds itself (PWD, SHLVL, _) aside, nothing but the allow-list and the request
+      Set<String> allowed = new HashSet<>(LocalCommandExecutor.INHERITED_VARIABLES);
+      allowed.addAll(request("env", Map.of("FROM_REQUEST", "yes"), LONG).environment().keySet());
+      allowed.addAll(List.of("HOME", CommandRequest.LC_METADATA, "PWD", "SHLVL", "_", "OLDPWD"));
+      assertThat(seen.keySet()).isSubsetOf(allowed);
+    } finally {
+      clean.close();
+    }
+  }
+
+  @Test
+  void defaultHostEnvironment_isTheJvmsAllowListOnly() {
+    // lifecycle-spi-local's pom.xml sets LC_BACKUP_ID in the test JVM's environment
+    assertThat(System.getenv(CommandRequest.LC_BACKUP_ID)).isNotNull();
+
+    CommandResult r = run("env");
+
+    Set<String> names = new HashSet<>();
+    for (String line : r.stdoutTail().split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        names.add(line.substring(0, eq));
+      }
+    }
+    Set<String> allowed = new HashSet<>(LocalCommandExecutor.INHERITED_VARIABLES);
+    allowed.addAll(request("env", Map.of(), LONG).environment().keySet());
+    allowed.addAll(List.of("HOME", CommandRequest.LC_METADATA, "PWD", "SHLVL", "_", "OLDPWD"));
+    assertThat(names).isSubsetOf(allowed).contains("PATH", "HOME");
+  }
+
+  @Test
+  void runWithARunKey_isRecordedWhileItRuns_andTheRecordGoesWhenItEnds() throws Exception {
+    Path runs = home.nodeDirectory("demo-zk-1").resolve(RunRecords.RUNS_DIR);
+    Path pid = home.nodeDirectory("demo-zk-1").resolve("self.pid");
+    CompletableFuture<CommandResult> running =
+        executor.run(
+            request("echo $$ > self.pid; sleep 1", Map.of(), LONG).toBuilder()
+                .runKey("op-1/step-3")
+                .build());
+    awaitFile(pid);
+
+    List<Path> records;
+    try (var files = Files.list(runs)) {
+      records = files.toList();
+    }
+    assertThat(records).hasSize(1);
+    String record = Files.readString(records.get(0));
+    assertThat(record)
+        .contains("\"run_key\" : \"op-1/step-3\"")
+        .contains("\"pid\" : " + Files.readString(pid).strip())
+        .contains("\"process_group\" : " + Files.readString(pid).strip())
+        .contains("started_at_ms");
+    assertThat(Files.getPosixFilePermissions(records.get(0)))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+    assertThat(await(running).exitCode()).isZero();
+    try (var files = Files.list(runs)) {
+      assertThat(files.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void fence_fromAnotherExecutor_killsTheProcessGroup_evenWhatLeftTheShellsTree() throws Exception {
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+    // the shell starts a sleep whose parent is gone at once (a subshell that exits): it is no
+    // longer the shell's descendant, only a member of its process group
+    CompletableFuture<CommandResult> running =
+        executor.run(
+            request(
+                    "(sleep 60 & echo $! > orphan.pid); echo $$ > self.pid; sleep 60",
+                    Map.of(),
+                    LONG)
+                .toBuilder()
+                .runKey("op-1/step-1")
+                .build());
+    awaitFile(nodeDir.resolve("self.pid"));
+    awaitFile(nodeDir.resolve("orphan.pid"));
+    long orphan = Long.parseLong(Files.readString(nodeDir.resolve("orphan.pid")).strip());
+    long shell = Long.parseLong(Files.readString(nodeDir.resolve("self.pid")).strip());
+    assertThat(ProcessHandle.of(shell).orElseThrow().descendants().map(ProcessHandle::pid))
+        .doesNotContain(orphan);
+    LocalCommandExecutor other =
+        new LocalCommandExecutor(home, pool, scheduler, Duration.ofMillis(300), Clock.systemUTC());
+    try {
+      await(other.fence(node, "op-1/step-1"));
+
+      assertThat(ProcessHandle.of(shell).map(ProcessTree::alive).orElse(false)).isFalse();
+      assertThat(ProcessHandle.of(orphan).map(ProcessTree::alive).orElse(false)).isFalse();
+      assertThat(await(running).exitCode()).isNotZero();
+      try (var files = Files.list(nodeDir.resolve(RunRecords.RUNS_DIR))) {
+        assertThat(files.toList()).isEmpty();
+      }
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void fence_afterTheRunEnded_leavesTheDaemonItStartedAlone() throws Exception {
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+    CommandResult r =
+        await(
+            executor.run(
+                request(
+                        "sleep 60 > /dev/null 2>&1 & echo $! > daemon.pid; echo $$ > self.pid",
+                        Map.of(),
+                        LONG)
+                    .toBuilder()
+                    .runKey("op-1/step-2")
+                    .build()));
+    assertThat(r.exitCode()).isZero();
+    long daemon = Long.parseLong(Files.readString(nodeDir.resolve("daemon.pid")).strip());
+    long shell = Long.parseLong(Files.readString(nodeDir.resolve("self.pid")).strip());
+    // the record an engine that died before it saw the run end would have left: the shell has
+    // ended, its daemon lives on in its process group
+    Path stale = RunRecords.recordFile(nodeDir, "op-1/step-2", shell);
+    Files.writeString(
+        stale,
+        "{\"run_key\": \"op-1/step-2\", \"pid\": "
+            + shell
+            + ", \"process_group\": "
+            + shell
+            + "}\n");
+    try {
+      assertThat(ProcessTree.groupMembers(shell, null)).contains(ProcessHandle.of(daemon).get());
+
+      await(executor.fence(node, "op-1/step-2"));
+
+      assertThat(ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+      assertThat(stale).doesNotExist();
+    } finally {
+      ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void nodeFilesAndDirectories_areOnlyTheOwners() throws Exception {
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+    await(
+        executor.run(
+            request(
+                "echo data > \"$LC_BACKUP_DIR/artifact\"",
+                Map.of(CommandRequest.LC_BACKUP_ARTIFACT, "b-1/demo-zk-1"),
+                LONG)));
+
+    for (Path d :
+        List.of(
+            home.root(),
+            home.nodesDirectory(),
+            home.metadataDirectory(),
+            home.backupsDirectory(),
+            nodeDir,
+            nodeDir.resolve(NodeRecord.LOGS_DIR),
+            home.backupsDirectory().resolve("b-1"),
+            home.backupsDirectory().resolve("b-1").resolve("demo-zk-1"))) {
+      assertThat(Files.getPosixFilePermissions(d))
+          .as("mode of %s", d)
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+    try (var logs = Files.list(nodeDir.resolve(NodeRecord.LOGS_DIR))) {
+      for (Path f : logs.toList()) {
+        assertThat(Files.getPosixFilePermissions(f))
+            .as("mode of %s", f)
+            .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      }
+    }
+    assertThat(Files.getPosixFilePermissions(nodeDir.resolve(NodeRecord.RESOURCE_FILE)))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
   @Test

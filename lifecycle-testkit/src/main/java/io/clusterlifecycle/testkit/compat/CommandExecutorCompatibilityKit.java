@@ -52,9 +52,12 @@ import org.junit.jupiter.api.Test;
  * cancelling the returned stage through {@link CompletableFuture#cancel} kills the command; output
  * longer than {@link CommandResult#MAX_TAIL} keeps its last {@code MAX_TAIL} characters; {@link
  * CommandExecutor#run} returns before its command ends, and eight commands run at the same time;
- * {@link CommandExecutor#close} may be called again and leaves no command's stage pending; a null
- * request is refused (a {@link NullPointerException} thrown at once, as the shipped executor does,
- * or a failed stage).
+ * {@link CommandExecutor#fence} kills the run with that run key, also when a second executor
+ * obtained from {@link #newExecutor()} fences a run the first one started (as an engine that took
+ * over from a crashed one does), and leaves runs with other keys alone; {@link
+ * CommandExecutor#close} may be called again and leaves no command's stage pending; a null request
+ * is refused (a {@link NullPointerException} thrown at once, as the shipped executor does, or a
+ * failed stage).
  *
  * <p>The kit sees the node only through commands: to prove a killed command is gone, the command
  * writes its process id ({@code $$}) and that of the {@code sleep} it waits for to files in {@link
@@ -348,6 +351,28 @@ public abstract class CommandExecutorCompatibilityKit {
         .isNotDone();
     stage.toCompletableFuture().cancel(true);
     assertGone(executor, CANCEL, true);
+  }
+
+  @Test
+  void fence_fromAnotherExecutorInstance_killsTheRunTheFirstOneLeft() throws Exception {
+    CommandExecutor first = open();
+    CompletionStage<CommandResult> stage =
+        first.run(request(longRunning(), Map.of(), LONG).toBuilder().runKey(KEY).build());
+    assertThat(stage).as(FENCE + ": run returned null").isNotNull();
+    awaitStarted(first, FENCE);
+    CommandExecutor second = open();
+
+    Stages.Outcome<Void> fenced = Stages.outcome("fence", () -> second.fence(node, KEY));
+
+    assertThat(fenced.error())
+        .as(FENCE + ": fence through another instance of the executor failed")
+        .isNull();
+    assertGone(
+        second,
+        FENCE
+            + ": a run that another instance of the executor started (an engine that crashed)"
+            + " is found and killed",
+        true);
   }
 
   // ------------------------------------------------------------------------ output tails
