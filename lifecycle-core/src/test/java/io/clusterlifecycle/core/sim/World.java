@@ -511,7 +511,7 @@ final class World implements AutoCloseable {
    * launches a command before its STARTED entry is durable, so a crash can leave a run that recover
    * cannot know to fence). The overlaps tolerated are listed in {@link #unjournaledOverlaps}.
    */
-  boolean tolerateUnjournaledRuns = true;
+  boolean tolerateUnjournaledRuns = false;
 
   /**
    * Whether invariant 10 lets a cluster keep the {@code /vertical-scaling-roles} key of a cancelled

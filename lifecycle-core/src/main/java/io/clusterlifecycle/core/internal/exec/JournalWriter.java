@@ -15,6 +15,7 @@ import java.util.function.Function;
 public final class JournalWriter {
   private final Function<List<JournalEntry>, CompletableFuture<Void>> append;
   private final List<JournalEntry> pending = new ArrayList<>();
+  private final List<CompletableFuture<Void>> pendingDone = new ArrayList<>();
   private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
   private boolean writing;
   private Throwable failure;
@@ -23,17 +24,24 @@ public final class JournalWriter {
     this.append = append;
   }
 
-  /** Queues an entry; it is written with the next group. */
-  public void record(JournalEntry entry) {
+  /**
+   * Queues an entry; it is written with the next group.
+   *
+   * @return completes once the entry is durable, or fails with the write's error
+   */
+  public CompletableFuture<Void> record(JournalEntry entry) {
+    CompletableFuture<Void> durable = new CompletableFuture<>();
     boolean start;
     synchronized (this) {
       pending.add(entry);
+      pendingDone.add(durable);
       start = !writing;
       writing = true;
     }
     if (start) {
       write();
     }
+    return durable;
   }
 
   /** Completes when every entry recorded so far is durable, or fails with the first write error. */
@@ -55,9 +63,12 @@ public final class JournalWriter {
 
   private void write() {
     List<JournalEntry> batch;
+    List<CompletableFuture<Void>> batchDone;
     synchronized (this) {
       batch = new ArrayList<>(pending);
+      batchDone = new ArrayList<>(pendingDone);
       pending.clear();
+      pendingDone.clear();
     }
     CompletableFuture<Void> w;
     try {
@@ -82,6 +93,13 @@ public final class JournalWriter {
             if (!more) {
               waiters = new ArrayList<>(flushWaiters);
               flushWaiters.clear();
+            }
+          }
+          for (CompletableFuture<Void> f : batchDone) {
+            if (e == null) {
+              f.complete(null);
+            } else {
+              f.completeExceptionally(e);
             }
           }
           for (CompletableFuture<Void> f : waiters) {

@@ -203,13 +203,14 @@ public final class OperationRunner {
                   }
                   return CompletableFuture.<Void>completedFuture(null);
                 }
-                CompletableFuture<Void> f;
-                journal.record(entry(step, JournalEntry.Status.STARTED, ""));
-                try {
-                  f = steps.runStep(stage, step);
-                } catch (RuntimeException e) {
-                  f = CompletableFuture.failedFuture(e);
-                }
+                CompletableFuture<Void> started =
+                    journal.record(entry(step, JournalEntry.Status.STARTED, ""));
+                // a command is launched only once its STARTED entry is durable: a crash then
+                // leaves an entry that makes the resume fence it (docs/design.md §5.8)
+                CompletableFuture<Void> f =
+                    isCommand(step)
+                        ? started.thenCompose(v -> launch(stage, step))
+                        : launch(stage, step);
                 return f.handle(
                     (ok, e) -> {
                       if (holdsSlot) {
@@ -239,6 +240,19 @@ public final class OperationRunner {
                 return failures.isEmpty() ? "" : failures.get(0);
               }
             });
+  }
+
+  private CompletableFuture<Void> launch(Stage stage, Step step) {
+    try {
+      return steps.runStep(stage, step);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static boolean isCommand(Step step) {
+    return step instanceof io.clusterlifecycle.api.plan.ServiceStep
+        || step instanceof io.clusterlifecycle.api.plan.PreCheckStep;
   }
 
   private JournalEntry entry(Step step, JournalEntry.Status status, String detail) {
