@@ -1,0 +1,85 @@
+package io.clusterlifecycle.spi.ssh;
+
+import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.spi.CommandRequest;
+import io.clusterlifecycle.api.spi.CommandResult;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.client.channel.ChannelExec;
+
+/** One command run over SSH: its request, target, remote token and how it ended. */
+final class RemoteRun {
+  final CommandRequest request;
+  final SshTarget target;
+  final String token;
+  final String keyHash;
+  final CompletableFuture<CommandResult> result;
+  final TailBuffer out = new TailBuffer(true);
+  final TailBuffer err = new TailBuffer(false);
+  final AtomicBoolean timedOut = new AtomicBoolean();
+  final AtomicBoolean killed = new AtomicBoolean();
+  final CompletableFuture<Void> killDone = new CompletableFuture<>();
+  volatile ChannelExec channel;
+  volatile ScheduledFuture<?> timer;
+  volatile long started;
+
+  RemoteRun(
+      CommandRequest request,
+      SshTarget target,
+      String token,
+      String keyHash,
+      CompletableFuture<CommandResult> result) {
+    this.request = request;
+    this.target = target;
+    this.token = token;
+    this.keyHash = keyHash;
+    this.result = result;
+  }
+
+  /** The node id, for messages. */
+  String nodeId() {
+    return request.node().ref().nodeId();
+  }
+
+  /** Completes the result from the closed channel's exit status and output. */
+  void finish(Integer status) {
+    ScheduledFuture<?> t = timer;
+    if (t != null) {
+      t.cancel(false);
+    }
+    if (result.isDone()) {
+      return;
+    }
+    String header = out.header();
+    String what = request.service() + " on node " + nodeId() + " (" + target.display() + ")";
+    if (header != null && header.startsWith("E ")) {
+      result.completeExceptionally(
+          new LifecycleException("cannot run " + what + ": " + header.substring(2)));
+      return;
+    }
+    boolean timeout = timedOut.get();
+    if (header == null || (status == null && !timeout)) {
+      result.completeExceptionally(
+          new LifecycleException(
+              "the connection to "
+                  + target.display()
+                  + " was lost while "
+                  + what
+                  + " ran; it may still be running there"
+                  + (request.runKey().isEmpty()
+                      ? ""
+                      : " (fence run key " + request.runKey() + " before running it again)")));
+      return;
+    }
+    result.complete(
+        CommandResult.builder()
+            .exitCode(timeout ? CommandResult.TIMEOUT_EXIT_CODE : status)
+            .timedOut(timeout)
+            .stdoutTail(out.tail())
+            .stderrTail(err.tail())
+            .duration(Duration.ofNanos(System.nanoTime() - started))
+            .build());
+  }
+}
