@@ -201,7 +201,17 @@ public final class SshCommandExecutor implements CommandExecutor {
             },
             nanos(run.request.timeout()),
             TimeUnit.NANOSECONDS);
-    Channels.closed(channel).thenAcceptAsync(run::finish, io);
+    Channels.closed(channel)
+        .thenAcceptAsync(
+            status -> {
+              LOG.debug(
+                  "{} on node {} ended: exit status {}",
+                  run.request.service(),
+                  run.nodeId(),
+                  status);
+              run.finish(status);
+            },
+            io);
     if (run.result.isDone()) {
       kill(run, "cancelled");
     }
@@ -432,6 +442,9 @@ public final class SshCommandExecutor implements CommandExecutor {
     closed = true;
     List<CompletableFuture<Void>> kills = new ArrayList<>();
     for (RemoteRun run : List.copyOf(running)) {
+      if (run.result.isDone()) {
+        continue;
+      }
       run.result.completeExceptionally(
           new LifecycleException(
               "command "
@@ -452,7 +465,9 @@ public final class SshCommandExecutor implements CommandExecutor {
           "closing the SSH executor: not every running command was confirmed killed: {}",
           e.toString());
     }
+    LOG.debug("closing sessions");
     sessions.close();
+    LOG.debug("closed sessions");
     scheduler.shutdownNow();
     io.shutdownNow();
   }
@@ -600,7 +615,7 @@ public final class SshCommandExecutor implements CommandExecutor {
      * Sets where nodes' commands run, replacing the default targets (the node's address, the
      * builder's user and port, {@code <nodeDirectory>/<node-id>}).
      *
-     * @param value the resolver, such as {@code StaticInventoryProvider.targets()}
+     * @param value the resolver, such as {@link StaticInventoryProvider#targets()}
      * @return this builder
      */
     public Builder targets(SshTargets value) {

@@ -20,14 +20,15 @@ for ((i = 0; i < count; i++)); do
   vars+=("$name=$value")
 done
 field script
-mkdir -p -- "$dir/logs" "$dir/runs" 2>/dev/null && cd -- "$dir" \
+{ [ -d "$dir/runs" ] && [ -d "$dir/logs" ] || mkdir -p -- "$dir/logs" "$dir/runs" 2> /dev/null; } && cd -- "$dir" \
   || fail "cannot create or enter the node directory $dir"
 if [ "$hasmeta" = 1 ]; then
   { printf '%s' "$meta" > "metadata.json.$token" && mv -f -- "metadata.json.$token" metadata.json; } \
     || fail "cannot write $PWD/metadata.json"
   vars=("LC_METADATA=$PWD/metadata.json" "${vars[@]}")
 fi
-log="logs/$service.$(date -u +%Y%m%dT%H%M%SZ).$token"
+TZ=UTC0 printf -v stamp '%(%Y%m%dT%H%M%SZ)T' -1
+log="logs/$service.$stamp.$token"
 pidfile="runs/$key.$token.pid"
 [ -e "runs/$key.$token.cancel" ] && fail 'cancelled before it started'
 setsid env -u LC_CLUSTER_ID -u LC_CLUSTER_NAME -u LC_ROLE -u LC_NODE_ID -u LC_NODE_IP \
@@ -43,6 +44,6 @@ printf 'S\n'
 wait "$pid"
 rc=$?
 rm -f -- "$pidfile" "runs/$key.$token.cancel"
-tail -c 16384 -- "$log.out"
-tail -c 16384 -- "$log.err" >&2
+tail -c 16384 -- "$log.out" 2> /dev/null
+{ tail -c 16384 -- "$log.err" 2> /dev/null; } >&2
 exit "$rc"
