@@ -54,13 +54,13 @@ final class RemoteRun {
     }
     String header = out.header();
     String what = request.service() + " on node " + nodeId() + " (" + target.display() + ")";
-    if (header != null && header.startsWith("E ")) {
+    boolean timeout = timedOut.get();
+    if (header != null && header.startsWith("E ") && !timeout) {
       result.completeExceptionally(
           new LifecycleException("cannot run " + what + ": " + header.substring(2)));
       return;
     }
-    boolean timeout = timedOut.get();
-    if (header == null || (status == null && !timeout)) {
+    if (!timeout && (header == null || status == null)) {
       result.completeExceptionally(
           new LifecycleException(
               "the connection to "
@@ -75,7 +75,7 @@ final class RemoteRun {
     }
     result.complete(
         CommandResult.builder()
-            .exitCode(timeout ? CommandResult.TIMEOUT_EXIT_CODE : status)
+            .exitCode(timeout || status == null ? CommandResult.TIMEOUT_EXIT_CODE : status)
             .timedOut(timeout)
             .stdoutTail(out.tail())
             .stderrTail(err.tail())
