@@ -137,7 +137,6 @@ public final class SshCommandExecutor implements CommandExecutor {
       return result;
     }
     RemoteRun run;
-    byte[] frame;
     try {
       SshTarget target = settings.targets.resolve(request.node());
       run = new RemoteRun(request, target, token(), keyHash(request.runKey()), result);

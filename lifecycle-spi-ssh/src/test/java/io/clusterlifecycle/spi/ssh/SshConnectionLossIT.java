@@ -70,9 +70,7 @@ class SshConnectionLossIT {
           .hasMessageContaining("was lost while lost on node lost-node")
           .hasMessageContaining("may still be running")
           .hasMessageContaining(RUN_KEY);
-      assertThat(ProcessHandle.of(started).map(ProcessHandle::isAlive))
-          .as("the command outlives its connection")
-          .contains(true);
+      assertThat(Processes.running(started)).as("the command outlives its connection").isTrue();
 
       CommandResult after = executor.run(request("echo reconnected")).get(60, TimeUnit.SECONDS);
       assertThat(after.stdoutTail()).as("the executor reconnects").isEqualTo("reconnected\n");
@@ -82,7 +80,7 @@ class SshConnectionLossIT {
     try (SshCommandExecutor other = executor()) {
       other.fence(request("true").node(), RUN_KEY).get(60, TimeUnit.SECONDS);
     }
-    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+    assertThat(Processes.running(pid))
         .as("a fence from another executor killed the command the lost connection left running")
         .isFalse();
     assertThat(node.resolve("finished")).doesNotExist();

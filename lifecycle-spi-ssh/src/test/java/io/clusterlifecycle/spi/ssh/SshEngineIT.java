@@ -170,9 +170,10 @@ class SshEngineIT {
       Cluster shrunk = engine.deleteNodes(DeleteNodes.of("kv1", leaving.id()));
       assertThat(shrunk.nodes()).extracting(Node::id).doesNotContain(leaving.id());
       assertServing(shrunk);
-      assertThat(ProcessHandle.of(leavingPid).map(ProcessHandle::isAlive).orElse(false))
+      await()
+          .atMost(Duration.ofSeconds(30))
           .as("the deleted node's server was stopped")
-          .isFalse();
+          .until(() -> !Processes.running(leavingPid));
       assertThat(nodeDirectory(leaving)).doesNotExist();
       assertThat(volumeDirectory(leaving)).doesNotExist();
 
@@ -184,15 +185,20 @@ class SshEngineIT {
         assertThat(after.get(id))
             .as("node %s runs a new server after restart", id)
             .isNotEqualTo(before.get(id));
-        assertThat(ProcessHandle.of(before.get(id)).map(ProcessHandle::isAlive).orElse(false))
-            .isFalse();
+        long old = before.get(id);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .as("node %s's old server stopped", id)
+            .until(() -> !Processes.running(old));
       }
 
       engine.delete(DeleteCluster.of("kv1"));
       for (Node n : shrunk.nodes()) {
-        assertThat(ProcessHandle.of(after.get(n.id())).map(ProcessHandle::isAlive).orElse(false))
+        long last = after.get(n.id());
+        await()
+            .atMost(Duration.ofSeconds(30))
             .as("node %s's server stopped by delete", n.id())
-            .isFalse();
+            .until(() -> !Processes.running(last));
         assertThat(nodeDirectory(n)).doesNotExist();
       }
       assertThat(resources.list(shrunk.id()).toCompletableFuture().join()).isEmpty();
@@ -212,7 +218,7 @@ class SshEngineIT {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> {
-                assertThat(ProcessHandle.of(pid(n)).map(ProcessHandle::isAlive)).contains(true);
+                assertThat(Processes.running(pid(n))).as("node %s's server runs", n.id()).isTrue();
                 assertThat(Files.readAllLines(nodeDir.resolve("ips")))
                     .as("the addresses node %s rendered", n.id())
                     .isEqualTo(addresses);
