@@ -172,7 +172,7 @@ class SshEngineIT {
       assertServing(shrunk);
       await()
           .atMost(Duration.ofSeconds(30))
-          .as("the deleted node's server was stopped")
+          .alias("the deleted node's server was stopped")
           .until(() -> !Processes.running(leavingPid));
       assertThat(nodeDirectory(leaving)).doesNotExist();
       assertThat(volumeDirectory(leaving)).doesNotExist();
@@ -188,7 +188,7 @@ class SshEngineIT {
         long old = before.get(id);
         await()
             .atMost(Duration.ofSeconds(30))
-            .as("node %s's old server stopped", id)
+            .alias("node " + id + "'s old server stopped")
             .until(() -> !Processes.running(old));
       }
 
@@ -197,7 +197,7 @@ class SshEngineIT {
         long last = after.get(n.id());
         await()
             .atMost(Duration.ofSeconds(30))
-            .as("node %s's server stopped by delete", n.id())
+            .alias("node " + n.id() + "'s server stopped by delete")
             .until(() -> !Processes.running(last));
         assertThat(nodeDirectory(n)).doesNotExist();
       }
