@@ -11,13 +11,14 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -26,12 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks host keys as {@link HostKeyCheck} says, and leaves on the session why it refused one, so
- * that the failed login can be reported as the {@link SshAccessException} it is. Thread-safe.
+ * Checks host keys as {@link HostKeyCheck} says, and remembers why it refused one, so that the
+ * failed login can be reported as the {@link SshAccessException} it is. Thread-safe.
  */
 final class HostKeyVerifier implements ServerKeyVerifier {
-  /** Why the host's key was refused, set on the session before the verifier returns false. */
-  static final AttributeKey<Refusal> REFUSAL = new AttributeKey<>();
 
   private static final Logger LOG = LoggerFactory.getLogger(HostKeyVerifier.class);
   private static final Object APPEND_LOCK = new Object();
@@ -39,6 +38,13 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   private final HostKeyCheck check;
   private final Path knownHosts;
   private final Set<String> pins;
+
+  /**
+   * Why a session's host key was refused, kept here rather than on the session: a refused session
+   * closes and may drop its attributes before the login failure is reported.
+   */
+  private final Map<ClientSession, Refusal> refusals =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   /** A refused key: the reason and the message for the exception. */
   record Refusal(SshAccessException.Reason reason, String message) {}
@@ -76,10 +82,19 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     Refusal refusal =
         check == HostKeyCheck.PINNED ? pinned(host, port, key) : known(host, port, key);
     if (refusal != null) {
-      session.setAttribute(REFUSAL, refusal);
+      refusals.put(session, refusal);
       return false;
     }
     return true;
+  }
+
+  /**
+   * Takes why a session's host key was refused.
+   *
+   * @return the refusal, or null when the key was not refused
+   */
+  Refusal take(ClientSession session) {
+    return refusals.remove(session);
   }
 
   private Refusal pinned(String host, int port, PublicKey key) {

@@ -34,6 +34,7 @@ final class Sessions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
   private final SshClient client;
+  private final HostKeyVerifier verifier;
   private final Optional<Path> defaultIdentity;
   private final Duration connectTimeout;
   private final Executor io;
@@ -47,6 +48,7 @@ final class Sessions implements AutoCloseable {
       Optional<Path> defaultIdentity,
       Duration connectTimeout,
       Executor io) {
+    this.verifier = verifier;
     this.defaultIdentity = defaultIdentity;
     this.connectTimeout = connectTimeout;
     this.io = io;
@@ -106,7 +108,7 @@ final class Sessions implements AutoCloseable {
     try {
       session.auth().verify(connectTimeout);
     } catch (IOException | RuntimeException e) {
-      HostKeyVerifier.Refusal refusal = session.getAttribute(HostKeyVerifier.REFUSAL);
+      HostKeyVerifier.Refusal refusal = verifier.take(session);
       session.close(true);
       if (refusal != null) {
         throw new SshAccessException(refusal.reason(), who, refusal.message(), null);
