@@ -277,6 +277,14 @@ class EtcdEngineIT {
     } finally {
       etcd.restart();
     }
+    // "back" means both clients answer again: jetcd reconnects with a back-off of its own
+    await("etcd answers both stores again")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                metadata.get("/").toCompletableFuture().get(2, TimeUnit.SECONDS) != null
+                    && store.list().toCompletableFuture().get(2, TimeUnit.SECONDS) != null);
     Cluster c = engine.recover("kv3", Duration.ofSeconds(60));
     assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
     assertThat(c.operation()).isEmpty();
