@@ -91,7 +91,10 @@ final class ExecRun {
         .get()
         .get(prefix)
         .toCompletableFuture()
-        .thenApply(keys -> Optional.of(MetadataJson.nested(keys, prefix)));
+        .thenApply(
+            keys ->
+                Optional.of(
+                    Json.write(io.clusterlifecycle.codec.MetadataJson.nested(keys, prefix))));
   }
 
   private ExecWatch open(Optional<String> json) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.NodeResource;
+import io.clusterlifecycle.codec.MetadataJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +22,6 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -365,48 +365,12 @@ public final class LocalMetadataStore implements MetadataStore {
       String clusterPrefix = base() + "/" + clusterId;
       AtomicFiles.writeString(
           dir.resolve("metadata.json"),
-          Json.write(nested(subtree(keys, clusterPrefix), clusterPrefix)));
+          Json.write(MetadataJson.nested(subtree(keys, clusterPrefix), clusterPrefix)));
     } catch (NoSuchFileException e) {
       LOG.debug("node {} went away before its metadata file was written", nodeId);
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot write the metadata file of node {}: {}", nodeId, e.toString());
     }
-  }
-
-  /** The keys under {@code prefix}, as nested objects of their segments below it. */
-  static ObjectNode nested(SortedMap<String, String> keys, String prefix) {
-    ObjectNode top = Json.object();
-    for (Map.Entry<String, String> e : keys.entrySet()) {
-      String rel =
-          e.getKey().length() > prefix.length()
-              ? e.getKey().substring(prefix.length() + (prefix.equals("/") ? 0 : 1))
-              : "";
-      if (rel.isEmpty()) {
-        top.put("", e.getValue());
-        continue;
-      }
-      String[] segments = rel.split("/");
-      ObjectNode at = top;
-      for (int i = 0; i < segments.length - 1; i++) {
-        JsonNode child = at.get(segments[i]);
-        if (!(child instanceof ObjectNode)) {
-          ObjectNode obj = Json.object();
-          if (child != null) {
-            obj.set("", child);
-          }
-          at.set(segments[i], obj);
-          child = obj;
-        }
-        at = (ObjectNode) child;
-      }
-      String last = segments[segments.length - 1];
-      if (at.get(last) instanceof ObjectNode obj) {
-        obj.put("", e.getValue());
-      } else {
-        at.put(last, e.getValue());
-      }
-    }
-    return top;
   }
 
   // ---- watches

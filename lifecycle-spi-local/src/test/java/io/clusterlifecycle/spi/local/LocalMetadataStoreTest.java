@@ -255,7 +255,7 @@ class LocalMetadataStoreTest {
     var keys =
         new java.util.TreeMap<>(Map.of("/r/c/a", "leaf", "/r/c/a/b", "child", "/r/c/x/y", "z"));
 
-    JsonNode tree = LocalMetadataStore.nested(keys, "/r/c");
+    JsonNode tree = io.clusterlifecycle.codec.MetadataJson.nested(keys, "/r/c");
 
     assertThat(tree.toString())
         .isEqualTo("{\"a\":{\"\":\"leaf\",\"b\":\"child\"}," + "\"x\":{\"y\":\"z\"}}");

@@ -1,7 +1,6 @@
 package io.clusterlifecycle.spi.ssh;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
@@ -26,35 +25,7 @@ final class MetadataJson {
    * @return the JSON text
    */
   static String of(Map<String, String> keys, String prefix) {
-    ObjectNode top = JSON.createObjectNode();
-    for (Map.Entry<String, String> e : keys.entrySet()) {
-      String k = e.getKey();
-      String rel = k.length() > prefix.length() ? k.substring(prefix.length() + 1) : "";
-      if (rel.isEmpty() || !k.startsWith(prefix)) {
-        top.put("", e.getValue());
-        continue;
-      }
-      String[] segments = rel.split("/");
-      ObjectNode at = top;
-      for (int i = 0; i < segments.length - 1; i++) {
-        JsonNode child = at.get(segments[i]);
-        if (!(child instanceof ObjectNode)) {
-          ObjectNode obj = JSON.createObjectNode();
-          if (child != null) {
-            obj.set("", child);
-          }
-          at.set(segments[i], obj);
-          child = obj;
-        }
-        at = (ObjectNode) child;
-      }
-      String last = segments[segments.length - 1];
-      if (at.get(last) instanceof ObjectNode obj) {
-        obj.put("", e.getValue());
-      } else {
-        at.put(last, e.getValue());
-      }
-    }
+    ObjectNode top = io.clusterlifecycle.codec.MetadataJson.nested(keys, prefix);
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(top);
     } catch (JsonProcessingException e) {

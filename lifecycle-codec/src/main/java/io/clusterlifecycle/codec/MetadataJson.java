@@ -1,19 +1,28 @@
-package io.clusterlifecycle.spi.k8s;
+package io.clusterlifecycle.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * A cluster's subtree as the nested JSON a command reads from {@code $LC_METADATA}: one object per
- * path segment, string leaves; a key that is also a parent keeps its value under {@code ""}, as the
- * local executor writes it (docs/design.md §9.3).
+ * A cluster's metadata subtree as the nested JSON a command reads from {@code $LC_METADATA}
+ * (docs/design.md §4, §9.3), the same for every executor: one object per path segment, string
+ * leaves, and a key that also has keys under it becomes an object whose own value is the member
+ * {@code ""}. Thread-safe.
  */
-final class MetadataJson {
+public final class MetadataJson {
   private MetadataJson() {}
 
-  static String nested(Map<String, String> keys, String prefix) {
-    ObjectNode top = Json.MAPPER.createObjectNode();
+  /**
+   * Nests the keys under {@code prefix}.
+   *
+   * @param keys keys and values, all under {@code prefix}; sorted keys give sorted members
+   * @param prefix the cluster's path, such as {@code /clusters/c1}, or {@code /}
+   * @return the tree; a key equal to {@code prefix} is the top's {@code ""} member
+   */
+  public static ObjectNode nested(Map<String, String> keys, String prefix) {
+    ObjectNode top = JsonNodeFactory.instance.objectNode();
     for (Map.Entry<String, String> e : keys.entrySet()) {
       String rel =
           e.getKey().length() > prefix.length()
@@ -28,7 +37,7 @@ final class MetadataJson {
       for (int i = 0; i < segments.length - 1; i++) {
         JsonNode child = at.get(segments[i]);
         if (!(child instanceof ObjectNode)) {
-          ObjectNode obj = Json.MAPPER.createObjectNode();
+          ObjectNode obj = JsonNodeFactory.instance.objectNode();
           if (child != null) {
             obj.set("", child);
           }
@@ -44,6 +53,6 @@ final class MetadataJson {
         at.put(last, e.getValue());
       }
     }
-    return Json.write(top);
+    return top;
   }
 }
