@@ -124,6 +124,9 @@ public final class SshServer implements AutoCloseable {
             "UsePAM no",
             "MaxSessions 100",
             "MaxStartups 100:30:200",
+            // Debian's bash reads ~/.bashrc when sshd starts it, unless SHLVL says it is nested:
+            // this machine user's rc files (a pyenv init: 2 s a login, one at a time) stay out
+            "SetEnv SHLVL=1",
             "LogLevel VERBOSE"));
     Files.write(dir.resolve("sshd_config"), config);
     List<String> known = new ArrayList<>();
