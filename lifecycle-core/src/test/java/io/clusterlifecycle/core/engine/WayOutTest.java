@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterlifecycle.api.OperationFailedException;
 import io.clusterlifecycle.api.error.ConflictException;
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
@@ -68,6 +69,29 @@ class WayOutTest {
     assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.RUNNING);
 
     failedRebalance_again();
+    h.engine.execute(StopCluster.of("demo"));
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.STOPPED);
+  }
+
+  @Test
+  void afterAFailedStop_onlyStopStartUpgradeOrRollback_mayFollow() {
+    create();
+    h.commands.on("stop").exit(3);
+    assertThatThrownBy(() -> h.engine.execute(StopCluster.of("demo")))
+        .isInstanceOf(OperationFailedException.class);
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.FAILED_UPDATING);
+    long rebalances = runs("rebalance");
+
+    assertThatThrownBy(() -> h.engine.execute(RunService.of("demo", "rebalance")))
+        .isInstanceOf(IllegalStateTransitionException.class)
+        .hasMessageContaining("after a failed stop")
+        .hasMessageContaining("recover it, stop or start it");
+    assertThatThrownBy(() -> h.engine.execute(RestartCluster.of("demo")))
+        .isInstanceOf(IllegalStateTransitionException.class);
+    assertThat(runs("rebalance")).isEqualTo(rebalances);
+    assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.FAILED_UPDATING);
+
+    h.commands.clearRules();
     h.engine.execute(StopCluster.of("demo"));
     assertThat(h.engine.get("demo").state()).isEqualTo(ClusterState.STOPPED);
   }

@@ -2,6 +2,7 @@ package io.clusterlifecycle.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterlifecycle.api.error.IllegalStateTransitionException;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
@@ -57,6 +58,7 @@ import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.Transformer;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -261,7 +263,8 @@ class EngineStatefulTest {
   static Optional<Arbitrary<Op>> stops(World w) {
     return each(
         w.liveClusters().stream()
-            .filter(c -> c.state() == ClusterState.RUNNING || stoppableAfterFailure(w, c))
+            .filter(
+                c -> c.state() == ClusterState.RUNNING || c.state() == ClusterState.FAILED_UPDATING)
             .toList(),
         c -> Arbitraries.just(new Stop(c.name())));
   }
@@ -269,7 +272,8 @@ class EngineStatefulTest {
   static Optional<Arbitrary<Op>> starts(World w) {
     return each(
         w.liveClusters().stream()
-            .filter(c -> c.state() == ClusterState.STOPPED || stoppableAfterFailure(w, c))
+            .filter(
+                c -> c.state() == ClusterState.STOPPED || c.state() == ClusterState.FAILED_UPDATING)
             .toList(),
         c -> Arbitraries.just(new Start(c.name())));
   }
@@ -280,48 +284,84 @@ class EngineStatefulTest {
    */
   static List<Cluster> runningOrFailedUpdating(World w) {
     return w.liveClusters().stream()
-        .filter(c -> c.state() == ClusterState.RUNNING || updatableAfterFailure(w, c))
+        .filter(c -> c.state() == ClusterState.RUNNING || c.state() == ClusterState.FAILED_UPDATING)
         .toList();
   }
 
   /**
-   * Whether restart, run, backup or promote is asked from this cluster in FAILED_UPDATING: only
-   * when the failed or cancelled operation that left it there changed no instance (a restart, a run
-   * of a service, a backup, a promote: its nodes all run, on one version), unless {@link
-   * #ALLOW_AFTER_VERSION_CHANGE}.
+   * Whether the engine must let an operation start from FAILED_UPDATING (docs/design.md §3.3):
+   * restart, run, backup and promote only when the failed or cancelled operation that left the
+   * cluster there changed no instance (its nodes all run, on one version); stop and start also
+   * after one that failed (not cancelled) and moved no versions; upgrade unless a cancelled
+   * operation changed instances (a call the cancel abandoned may have taken effect unrecorded).
+   * Empty when the cluster is not FAILED_UPDATING or the operation is none of these.
    */
-  static boolean updatableAfterFailure(World w, Cluster c) {
-    return c.state() == ClusterState.FAILED_UPDATING
-        && (ALLOW_AFTER_VERSION_CHANGE
-            || lastFailed(w, c).map(o -> !changesInstances(o)).orElse(false));
+  static Optional<Boolean> allowedAfterFailure(World w, Op op) {
+    String name;
+    if (op instanceof Stop x) {
+      name = x.cluster();
+    } else if (op instanceof Start x) {
+      name = x.cluster();
+    } else if (op instanceof Restart x) {
+      name = x.cluster();
+    } else if (op instanceof RunSvc x) {
+      name = x.cluster();
+    } else if (op instanceof BackUp x) {
+      name = x.cluster();
+    } else if (op instanceof PromoteNode x) {
+      name = x.cluster();
+    } else if (op instanceof UpgradeTo x) {
+      name = x.cluster();
+    } else {
+      return Optional.empty();
+    }
+    Optional<Cluster> found = w.live(name).filter(c -> c.state() == ClusterState.FAILED_UPDATING);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Operation> last = lastFailed(w, found.get());
+    if (last.isEmpty() || !changesInstances(last.get())) {
+      return Optional.of(true);
+    }
+    boolean failed = last.get().state() == OperationState.FAILED;
+    boolean versions =
+        EnumSet.of(OperationType.UPGRADE, OperationType.ROLLBACK).contains(last.get().type());
+    if (op instanceof UpgradeTo) {
+      return Optional.of(failed);
+    }
+    return Optional.of((op instanceof Stop || op instanceof Start) && failed && !versions);
   }
 
   /**
-   * Stop and start may also be asked after a failed stop or start (they finish its work), not after
-   * a version change, nor after a cancelled operation that changed instances: a cancelled call
-   * leaves its instance in doubt (stopped by the provider, recorded running), which only recover
-   * and skip-failed look at.
+   * Checks that an operation asked of a FAILED_UPDATING cluster was let start, or turned down with
+   * an {@link IllegalStateTransitionException}, as {@link #allowedAfterFailure} says.
    */
-  static boolean stoppableAfterFailure(World w, Cluster c) {
-    return c.state() == ClusterState.FAILED_UPDATING
-        && (ALLOW_AFTER_VERSION_CHANGE
-            || lastFailed(w, c)
-                .map(
-                    o ->
-                        !EnumSet.of(OperationType.UPGRADE, OperationType.ROLLBACK)
-                                .contains(o.type())
-                            && (o.state() == OperationState.FAILED || !changesInstances(o)))
-                .orElse(false));
+  static void checkAfterFailure(World w, Op op, boolean allowed, World.Result r) {
+    Statistics.label("operations asked of a FAILED_UPDATING cluster")
+        .collect(allowed ? "may start" : "must be turned down");
+    boolean stateRefused =
+        r.outcome() == World.Outcome.REJECTED
+            && r.error() instanceof IllegalStateTransitionException;
+    if (allowed && stateRefused) {
+      throw new AssertionError(
+          "'"
+              + op.describe()
+              + "' from FAILED_UPDATING was turned down: "
+              + r
+              + "\n"
+              + w.history());
+    }
+    if (!allowed && !stateRefused && !(w.faultsActive() && r.outcome() == World.Outcome.REJECTED)) {
+      throw new AssertionError(
+          "'"
+              + op.describe()
+              + "' from FAILED_UPDATING must be turned down (recover or skip-failed first) but"
+              + " ended "
+              + r
+              + "\n"
+              + w.history());
+    }
   }
-
-  /**
-   * Off: after a failed or cancelled upgrade, rollback, stop or start, the engine lets restart,
-   * run, backup and promote (and, after an upgrade or rollback, stop and start) start from
-   * FAILED_UPDATING and succeed, and reports a RUNNING cluster whose nodes run another version than
-   * its spec, whose records disagree with the provider's images, or some of whose nodes are stopped
-   * (engine bug reported with issue 20). Turn on to see it.
-   */
-  static final boolean ALLOW_AFTER_VERSION_CHANGE = false;
 
   /** Runs of a service: the custom one where a role defines it, else reboot or an unknown one. */
   static Optional<Arbitrary<Op>> runServices(World w) {
@@ -472,8 +512,7 @@ class EngineStatefulTest {
                 c ->
                     c.state() == ClusterState.RUNNING
                         || c.state() == ClusterState.STOPPED
-                        || (c.state() == ClusterState.FAILED_UPDATING
-                            && (ALLOW_AFTER_VERSION_CHANGE || !cancelledInDoubt(w, c))))
+                        || c.state() == ClusterState.FAILED_UPDATING)
             .toList(),
         c -> Arbitraries.just(new UpgradeTo(c.name(), Specs.upgradeOf(c.spec()))));
   }
@@ -521,9 +560,9 @@ class EngineStatefulTest {
 
   /**
    * Whether the cluster is in a FAILED_ state because an operation that changes instances was
-   * cancelled: a provider call the cancel abandoned may have taken effect unrecorded (engine bug
-   * reported with issue 20), so only recover, skip-failed and a forced delete, which look at the
-   * journal or the provider, are asked next.
+   * cancelled: a provider call the cancel abandoned may have taken effect unrecorded, so the engine
+   * lets only recover, skip-failed and a forced delete, which look at the journal or the provider,
+   * start next (docs/design.md §3.3).
    */
   static boolean cancelledInDoubt(World w, Cluster c) {
     return lastFailed(w, c)
@@ -576,7 +615,18 @@ class EngineStatefulTest {
 
     @Override
     public Arbitrary<Transformer<World>> transformer(World w) {
-      return ops(w).orElseThrow().map(op -> step(op.describe(), x -> x.perform(op)));
+      return ops(w)
+          .orElseThrow()
+          .map(
+              op -> {
+                Optional<Boolean> allowed = allowedAfterFailure(w, op);
+                return step(
+                    op.describe(),
+                    x -> {
+                      World.Result r = x.perform(op);
+                      allowed.ifPresent(a -> checkAfterFailure(x, op, a, r));
+                    });
+              });
     }
   }
 

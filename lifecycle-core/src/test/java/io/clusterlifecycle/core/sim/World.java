@@ -135,8 +135,8 @@ import java.util.stream.Collectors;
  * RUNNING as the design says. Cancel is modelled as a failure of the operation it ends (recover
  * resumes it). Where the engine breaks these rules today (engine bugs found by this test, see
  * {@link #tolerateUnjournaledRuns}, {@link #tolerateSkipFailedSizes}, {@link
- * #tolerateStaleScalingKeys}, {@link #cancelEndedOrphans} and the generators of {@link
- * EngineStatefulTest}), the exception is named and switchable.
+ * #tolerateStaleScalingKeys} and the generators of {@link EngineStatefulTest}), the exception is
+ * named and switchable.
  *
  * <p>Each operation's outcome is also checked against the model (for example a create that
  * succeeded is RUNNING with exactly the nodes asked for, a refused one changed nothing, a stop that
@@ -500,12 +500,6 @@ final class World implements AutoCloseable {
   int refusalsRecordedCancelled;
 
   /**
-   * Whether {@link #crashDuring(Op, int, int, boolean)} cancels an operation a dead engine left
-   * when the operation's end was recorded already (engine bug reported with issue 20).
-   */
-  boolean cancelEndedOrphans;
-
-  /**
    * Whether invariant 11 lets a second run of a step overlap a first one whose STARTED journal
    * entry was never written before the engine died (engine bug reported with issue 20: the engine
    * launches a command before its STARTED entry is durable, so a crash can leave a run that recover
@@ -518,7 +512,7 @@ final class World implements AutoCloseable {
    * vertical scaling after skip-failed gave it up (engine bug reported with issue 20: skip-failed
    * runs no finally stage, so the key stays in a RUNNING cluster).
    */
-  boolean tolerateStaleScalingKeys = true;
+  boolean tolerateStaleScalingKeys;
 
   /**
    * Whether invariant 7 lets a cluster skip-failed set RUNNING keep recorded sizes and images that
@@ -526,7 +520,7 @@ final class World implements AutoCloseable {
    * address and instance id of each node from the provider, so a resize or image replacement a
    * cancel abandoned after it took effect stays unrecorded).
    */
-  boolean tolerateSkipFailedSizes = true;
+  boolean tolerateSkipFailedSizes;
 
   /** Overlapping runs tolerated by {@link #tolerateUnjournaledRuns}. */
   final Set<String> unjournaledOverlaps = new TreeSet<>();
@@ -847,12 +841,9 @@ final class World implements AutoCloseable {
               .flatMap(c -> c.operation())
               .filter(o -> !o.isEmpty())
               .flatMap(o -> store.getOperation(o).join());
-      // Engine bug (reported with issue 20): cancelling an operation whose end was recorded but
-      // whose cluster record was not (a crash between the two writes) puts the cluster in its
-      // failure state with the operation SUCCEEDED, which neither recover nor skip-failed can take
-      // up. Such a cluster is recovered instead, unless cancelEndedOrphans.
-      boolean open = named.map(o -> o.endedAt().isEmpty()).orElse(false) || cancelEndedOrphans;
-      if (cancel && named.isPresent() && open && target.map(id::equals).orElse(false)) {
+      // An operation whose end was recorded but whose cluster record was not (a crash between the
+      // two writes) is not cancelled: cancel completes its end as recover would (§7.8).
+      if (cancel && named.isPresent() && target.map(id::equals).orElse(false)) {
         Result r = cancelOrphan(id);
         note(
             "  cancel "

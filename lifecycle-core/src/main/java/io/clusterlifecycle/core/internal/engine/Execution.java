@@ -255,6 +255,24 @@ public final class Execution {
   }
 
   /**
+   * Completes the end of an operation that was recorded while its cluster's was not (its engine
+   * died between the two writes): the cluster record is finished as the operation ended. Fails as
+   * {@link #finish} does when the operation did not succeed.
+   */
+  public CompletableFuture<Operation> finishRecorded(Cluster c, Operation op) {
+    OperationRunner.Result result =
+        new OperationRunner.Result(
+            op.error().orElse(""),
+            op.refused(),
+            false,
+            op.warnings(),
+            op.keptVolumes(),
+            op.state() == OperationState.CANCELLED);
+    return finish(
+        Prepared.ofRecorded(c, op.plan()), op, new RecordKeeper(ctx, c), result, () -> {});
+  }
+
+  /**
    * Records the end of an operation: first the operation's (so that a crash in between leaves the
    * cluster naming an ended operation, which recover completes), then the cluster's. Fails with
    * {@link OperationFailedException} or {@link LifecycleTimeoutException} when the operation did

@@ -11,6 +11,9 @@ import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.plan.PreCheckStep;
 import io.clusterlifecycle.api.plan.ServiceStep;
 import io.clusterlifecycle.api.plan.Step;
+import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.RoleSpec;
+import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.state.ClusterState;
@@ -23,10 +26,12 @@ import io.clusterlifecycle.core.internal.exec.JournalState;
 import io.clusterlifecycle.core.internal.exec.NodeResources;
 import io.clusterlifecycle.core.internal.ownership.Claims;
 import io.clusterlifecycle.core.internal.ownership.Leases;
+import io.clusterlifecycle.core.internal.plan.Planner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -141,16 +146,17 @@ public final class GiveUp {
                     .thenCompose(taken -> fenceInDoubt(taken, op).thenApply(v -> taken))
                     .thenCompose(
                         taken -> {
+                          if (op.endedAt().isPresent()) {
+                            return completeEnded(taken, op);
+                          }
                           Operation cancelled =
-                              op.endedAt().isPresent()
-                                  ? op
-                                  : op.ended(
-                                      OperationState.CANCELLED,
-                                      ctx.now(),
-                                      why + " (its engine was gone)",
-                                      false,
-                                      op.warnings(),
-                                      op.keptVolumes());
+                              op.ended(
+                                  OperationState.CANCELLED,
+                                  ctx.now(),
+                                  why + " (its engine was gone)",
+                                  false,
+                                  op.warnings(),
+                                  op.keptVolumes());
                           ClusterState to = op.type().failureState();
                           Cluster ended =
                               taken.toBuilder()
@@ -168,6 +174,23 @@ public final class GiveUp {
                                     return cancelled;
                                   });
                         }));
+  }
+
+  /**
+   * An operation whose end was recorded but not its cluster's is not cancelled: its end is
+   * completed as recover would, and it is returned as it ended.
+   */
+  private CompletableFuture<Operation> completeEnded(Cluster c, Operation op) {
+    return execution
+        .finishRecorded(c, op)
+        .handle(
+            (done, e) -> {
+              Throwable cause = e == null ? null : Failures.cause(e);
+              if (cause != null && !(cause instanceof OperationFailedException)) {
+                throw new java.util.concurrent.CompletionException(cause);
+              }
+              return op;
+            });
   }
 
   /**
@@ -225,15 +248,34 @@ public final class GiveUp {
     for (Node n : c.nodes()) {
       found.add(
           ctx.retrying(() -> ctx.resources().find(new NodeRef(c.id(), n.id())))
-              .thenApply(r -> r.map(res -> real(n, res))));
+              .thenApply(r -> r.map(res -> real(c, n, res))));
     }
     return CompletableFuture.allOf(found.toArray(CompletableFuture[]::new))
         .thenApply(v -> found.stream().flatMap(f -> f.join().stream()).toList());
   }
 
-  private static Node real(Node n, NodeResource r) {
-    return n.withResource(r.address(), r.instanceId())
-        .withState(r.running() ? NodeState.RUNNING : NodeState.STOPPED);
+  /**
+   * The node as its resource is: state, address, instance, size and image. A changed image takes
+   * the version of the spec (current or previous) that gives the node's role that image.
+   */
+  private static Node real(Cluster c, Node n, NodeResource r) {
+    Node real =
+        n.withResource(r.address(), r.instanceId())
+            .withState(r.running() ? NodeState.RUNNING : NodeState.STOPPED)
+            .withSize(r.cpu(), r.memory(), r.volumeSize());
+    String image = r.image().orElse("");
+    if (image.equals(n.image().orElse(""))) {
+      return real;
+    }
+    String version = n.version().orElse("");
+    for (AppSpec spec : c.previousSpec().map(p -> List.of(c.spec(), p)).orElse(List.of(c.spec()))) {
+      Optional<RoleSpec> role = spec.role(n.role());
+      if (role.isPresent() && role.get().image().orElse("").equals(image)) {
+        version = spec.version();
+        break;
+      }
+    }
+    return real.withImage(image, version);
   }
 
   private CompletableFuture<Void> record(Cluster c, Operation op, List<Node> nodes) {
@@ -270,8 +312,8 @@ public final class GiveUp {
                 false,
                 op.warnings(),
                 op.keptVolumes());
-    return store
-        .call(() -> ctx.store().putOperation(skipped))
+    return unpublishScaling(c, op)
+        .thenCompose(v -> store.call(() -> ctx.store().putOperation(skipped)))
         .thenCompose(v -> store.put(b.build()))
         .thenAccept(
             ended -> {
@@ -287,6 +329,18 @@ public final class GiveUp {
                               + " nodes kept as the provider has them"
                               + (gone > 0 ? ", " + gone + " without a resource removed" : "")));
             });
+  }
+
+  /**
+   * Removes the {@code /vertical-scaling-roles} a given-up vertical scaling published: no finally
+   * stage of it will run to remove them.
+   */
+  private CompletableFuture<Void> unpublishScaling(Cluster c, Operation op) {
+    if (op.type() != OperationType.SCALE_VERTICAL) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String prefix = ctx.tree().clusterRoot(c.id()) + "/" + Planner.VERTICAL_SCALING_ROLES;
+    return ctx.retrying(() -> ctx.metadata().commit(new MetadataChange(Map.of(), List.of(prefix))));
   }
 
   /**

@@ -20,8 +20,6 @@ import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.JournalState;
-import io.clusterlifecycle.core.internal.exec.OperationRunner;
-import io.clusterlifecycle.core.internal.exec.RecordKeeper;
 import io.clusterlifecycle.core.internal.ops.Prepared;
 import io.clusterlifecycle.core.internal.ownership.Claims;
 import io.clusterlifecycle.core.internal.ownership.Leases;
@@ -33,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * Finishes what an interrupted or failed operation left: resumes its plan from its journal, first
@@ -205,7 +202,7 @@ public final class Recovery {
       Instant deadline,
       CompletableFuture<Void> mine) {
     Plan plan = op.plan();
-    Set<String> created = stepNodes(plan, CreateNodeStep.class);
+    Set<String> created = Prepared.nodes(plan, CreateNodeStep.class);
     List<Node> recreate =
         c.nodes().stream()
             .filter(n -> n.state() == NodeState.FAILED && created.contains(n.id()))
@@ -228,7 +225,7 @@ public final class Recovery {
       plan = new Plan(plan.clusterId(), plan.clusterName(), plan.type(), stages);
     }
     Set<String> leaving =
-        stepNodes(
+        Prepared.nodes(
             new Plan(
                 op.plan().clusterId(),
                 op.plan().clusterName(),
@@ -308,22 +305,8 @@ public final class Recovery {
    */
   private CompletableFuture<Void> completeEnded(
       Cluster c, Operation op, Instant deadline, CompletableFuture<Void> mine) {
-    Prepared p =
-        new Prepared(
-            c,
-            op.plan(),
-            stepNodes(op.plan(), CreateNodeStep.class),
-            stepNodes(op.plan(), DeleteNodeStep.class));
-    OperationRunner.Result result =
-        new OperationRunner.Result(
-            op.error().orElse(""),
-            op.refused(),
-            false,
-            op.warnings(),
-            op.keptVolumes(),
-            op.state() == OperationState.CANCELLED);
     return execution
-        .finish(p, op, new RecordKeeper(ctx, c), result, () -> {})
+        .finishRecorded(c, op)
         .handle((o, e) -> e == null ? null : Failures.cause(e))
         .thenCompose(
             failure -> {
@@ -336,12 +319,5 @@ public final class Recovery {
               claims.release(c.id(), mine);
               return CompletableFuture.completedFuture(null);
             });
-  }
-
-  private static Set<String> stepNodes(Plan plan, Class<? extends Step> kind) {
-    return plan.steps()
-        .filter(kind::isInstance)
-        .map(s -> s instanceof CreateNodeStep cs ? cs.node() : ((DeleteNodeStep) s).node())
-        .collect(Collectors.toSet());
   }
 }

@@ -36,7 +36,8 @@ public abstract class ClusterOperation<R extends ClusterRequest> extends Operati
         () -> {
           R r = cast(request);
           checkState(r, current);
-          return prepare(r, current, ctx);
+          return AfterFailure.check(current, type(), ctx)
+              .thenCompose(v -> prepare(r, current, ctx));
         });
   }
 

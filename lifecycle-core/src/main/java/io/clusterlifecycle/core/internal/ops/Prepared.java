@@ -1,8 +1,12 @@
 package io.clusterlifecycle.core.internal.ops;
 
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.plan.CreateNodeStep;
+import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.Step;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A request turned into the record its operation runs on and the plan it runs.
@@ -18,5 +22,19 @@ public record Prepared(Cluster cluster, Plan plan, Set<String> added, Set<String
   public Prepared {
     added = Set.copyOf(added);
     leaving = Set.copyOf(leaving);
+  }
+
+  /** The operation of a recorded plan: the nodes its steps create and delete. */
+  public static Prepared ofRecorded(Cluster cluster, Plan plan) {
+    return new Prepared(
+        cluster, plan, nodes(plan, CreateNodeStep.class), nodes(plan, DeleteNodeStep.class));
+  }
+
+  /** The nodes the plan's steps of one kind (node creations or deletions) name. */
+  public static Set<String> nodes(Plan plan, Class<? extends Step> kind) {
+    return plan.steps()
+        .filter(kind::isInstance)
+        .map(s -> s instanceof CreateNodeStep cs ? cs.node() : ((DeleteNodeStep) s).node())
+        .collect(Collectors.toSet());
   }
 }
