@@ -24,7 +24,10 @@ import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -380,24 +383,21 @@ public final class PlanBuilder {
         orderOf.put(key, s.order());
       }
     }
-    // roles in the order of the spec, so that a group lists its nodes by role, then index
-    List<String> roleOrder = new ArrayList<>();
-    sorted.forEach(
-        n ->
-            specOf
-                .apply(n)
-                .roles()
-                .forEach(
-                    r -> {
-                      if (!roleOrder.contains(r.name())) {
-                        roleOrder.add(r.name());
-                      }
-                    }));
+    // roles in the order of the spec, so that a group lists its nodes by role, then index; the
+    // nodes run one or two specs (during an upgrade), each looked at once
+    Map<String, Integer> roleRank = new HashMap<>();
+    Set<AppSpec> specs = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Node n : sorted) {
+      AppSpec spec = specOf.apply(n);
+      if (specs.add(spec)) {
+        spec.roles().forEach(r -> roleRank.putIfAbsent(r.name(), roleRank.size()));
+      }
+    }
     TreeMap<Integer, List<Node>> groups = new TreeMap<>();
     byRole.entrySet().stream()
         .sorted(
             Comparator.comparingInt(
-                e -> roleOrder.indexOf(e.getKey().substring(e.getKey().indexOf('/') + 1))))
+                e -> roleRank.get(e.getKey().substring(e.getKey().indexOf('/') + 1))))
         .forEach(
             e ->
                 groups
