@@ -312,6 +312,11 @@ class EngineStatefulTest {
       name = x.cluster();
     } else if (op instanceof UpgradeTo x) {
       name = x.cluster();
+    } else if (op instanceof RollBack x) {
+      return w.live(x.cluster())
+          .filter(c -> c.previousSpec().isPresent())
+          .filter(c -> !roleNames(c.spec()).equals(roleNames(c.previousSpec().get())))
+          .map(c -> false);
     } else {
       return Optional.empty();
     }
@@ -332,31 +337,30 @@ class EngineStatefulTest {
     return Optional.of((op instanceof Stop || op instanceof Start) && failed && !versions);
   }
 
+  static Set<String> roleNames(AppSpec spec) {
+    return spec.roles().stream().map(RoleSpec::name).collect(Collectors.toSet());
+  }
+
   /**
    * Checks that an operation asked of a FAILED_UPDATING cluster was let start, or turned down with
    * an {@link IllegalStateTransitionException}, as {@link #allowedAfterFailure} says.
    */
   static void checkAfterFailure(World w, Op op, boolean allowed, World.Result r) {
-    Statistics.label("operations asked of a FAILED_UPDATING cluster")
-        .collect(allowed ? "may start" : "must be turned down");
+    Statistics.label("operations after a failure or a role change")
+        .collect(
+            (op instanceof RollBack ? "rollback " : "") + (allowed ? "may start" : "turned down"));
     boolean stateRefused =
         r.outcome() == World.Outcome.REJECTED
             && r.error() instanceof IllegalStateTransitionException;
     if (allowed && stateRefused) {
       throw new AssertionError(
-          "'"
-              + op.describe()
-              + "' from FAILED_UPDATING was turned down: "
-              + r
-              + "\n"
-              + w.history());
+          "'" + op.describe() + "' was turned down: " + r + "\n" + w.history());
     }
     if (!allowed && !stateRefused && !(w.faultsActive() && r.outcome() == World.Outcome.REJECTED)) {
       throw new AssertionError(
           "'"
               + op.describe()
-              + "' from FAILED_UPDATING must be turned down (recover or skip-failed first) but"
-              + " ended "
+              + "' must be turned down (docs/design.md §3.3, §6.6) but ended "
               + r
               + "\n"
               + w.history());
@@ -427,26 +431,12 @@ class EngineStatefulTest {
         });
   }
 
-  /**
-   * Removals of a role that has nodes. A role without nodes (a rollback brings back a role removed
-   * since, with no node) is not asked for: the engine then reports success and keeps the role in
-   * the spec, since RemoveRoleOperation.applyOutcome finds the roles to drop from the nodes and
-   * steps, not from the request (engine bug reported with issue 20).
-   */
+  /** Removals of a role, with or without nodes (a role may be created or added with none). */
   static Optional<Arbitrary<Op>> removeRoles(World w) {
     return each(
-        running(w).stream()
-            .filter(
-                c ->
-                    c.spec().roles().size() > 1
-                        && c.spec().roles().stream().anyMatch(r -> !c.nodes(r.name()).isEmpty()))
-            .toList(),
+        running(w).stream().filter(c -> c.spec().roles().size() > 1).toList(),
         c ->
-            Arbitraries.of(
-                    c.spec().roles().stream()
-                        .map(RoleSpec::name)
-                        .filter(r -> !c.nodes(r).isEmpty())
-                        .toList())
+            Arbitraries.of(c.spec().roles().stream().map(RoleSpec::name).toList())
                 .flatMap(
                     r ->
                         Arbitraries.of(false, false, true).map(f -> new DropRole(c.name(), r, f))));
@@ -527,9 +517,6 @@ class EngineStatefulTest {
             .filter(
                 c ->
                     c.previousSpec().isPresent()
-                        && !Optional.ofNullable(w.models.get(c.id()))
-                            .map(m -> m.rolesChanged)
-                            .orElse(false)
                         && ROLLBACK_FROM.contains(c.state())
                         && (c.state() != ClusterState.FAILED_UPDATING
                             || (failedVersionChange(w, c) && !cancelledInDoubt(w, c))))

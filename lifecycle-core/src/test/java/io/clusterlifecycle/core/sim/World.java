@@ -458,12 +458,6 @@ final class World implements AutoCloseable {
     boolean mixedSizes;
 
     /**
-     * A role was added or removed since the last upgrade: a rollback would bring back the previous
-     * spec's roles (engine bug reported with issue 20), so none is asked for.
-     */
-    boolean rolesChanged;
-
-    /**
      * Skip-failed wrote the nodes' states and addresses from the provider but not their sizes and
      * images (tolerated with {@link World#tolerateSkipFailedSizes}).
      */
@@ -1228,11 +1222,6 @@ final class World implements AutoCloseable {
                         + history()));
     Model m = models.computeIfAbsent(c.id(), id -> new Model(id, c.name()));
     Cluster b = was.orElse(null);
-    if (op instanceof NewRole || op instanceof DropRole) {
-      m.rolesChanged = true;
-    } else if (op instanceof UpgradeTo && outcome == Outcome.SUCCEEDED) {
-      m.rolesChanged = false;
-    }
     Goal goal;
     if (op instanceof Create cr) {
       goal = Goal.of(createdIds(cr.name(), cr.spec()), ClusterState.RUNNING);

@@ -312,7 +312,7 @@ public final class GiveUp {
                 false,
                 op.warnings(),
                 op.keptVolumes());
-    return unpublishScaling(c, op)
+    return unpublishScaling(c)
         .thenCompose(v -> store.call(() -> ctx.store().putOperation(skipped)))
         .thenCompose(v -> store.put(b.build()))
         .thenAccept(
@@ -332,13 +332,11 @@ public final class GiveUp {
   }
 
   /**
-   * Removes the {@code /vertical-scaling-roles} a given-up vertical scaling published: no finally
-   * stage of it will run to remove them.
+   * Removes the {@code /vertical-scaling-roles} a given-up vertical scaling published (this one, or
+   * one cancelled before it): no finally stage of it will run to remove them, and no operation is
+   * under way once skip-failed is done.
    */
-  private CompletableFuture<Void> unpublishScaling(Cluster c, Operation op) {
-    if (op.type() != OperationType.SCALE_VERTICAL) {
-      return CompletableFuture.completedFuture(null);
-    }
+  private CompletableFuture<Void> unpublishScaling(Cluster c) {
     String prefix = ctx.tree().clusterRoot(c.id()) + "/" + Planner.VERTICAL_SCALING_ROLES;
     return ctx.retrying(() -> ctx.metadata().commit(new MetadataChange(Map.of(), List.of(prefix))));
   }

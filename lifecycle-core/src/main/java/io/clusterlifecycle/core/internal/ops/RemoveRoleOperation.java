@@ -41,12 +41,26 @@ final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
     }
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "remove-role request for " + c.name());
+    if (c.nodes(r.role()).isEmpty()) {
+      // nothing to tear down: the role leaves the spec as the operation starts
+      Cluster without = c.toBuilder().spec(without(c.spec(), Set.of(r.role()))).build();
+      return done(new Prepared(without, plan(c, r.role(), r.force()), Set.of(), Set.of()));
+    }
     return done(
         new Prepared(
             c,
             plan(c, r.role(), r.force()),
             Set.of(),
             c.nodes(r.role()).stream().map(Node::id).collect(Collectors.toSet())));
+  }
+
+  private static AppSpec without(AppSpec spec, Set<String> roles) {
+    return new AppSpec(
+        spec.name(),
+        spec.version(),
+        spec.env(),
+        spec.roles().stream().filter(r -> !roles.contains(r.name())).toList(),
+        spec.secrets());
   }
 
   @Override
@@ -60,19 +74,20 @@ final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
         .steps()
         .filter(DeleteNodeStep.class::isInstance)
         .forEach(st -> removed.add(((DeleteNodeStep) st).role()));
-    b.spec(
-        new AppSpec(
-            c.spec().name(),
-            c.spec().version(),
-            c.spec().env(),
-            c.spec().roles().stream().filter(r -> !removed.contains(r.name())).toList(),
-            c.spec().secrets()));
+    b.spec(without(c.spec(), removed));
   }
 
-  /** The plan that removes {@code role}: the delete flow for its nodes, then reload elsewhere. */
+  /**
+   * The plan that removes {@code role}: the delete flow for its nodes, then reload elsewhere; none
+   * for a role without nodes.
+   */
   static Plan plan(Cluster cluster, String role, boolean force) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.REMOVE_ROLE);
     List<Node> leaving = cluster.nodes(role);
+    if (leaving.isEmpty()) {
+      // an unpublish naming no node would name every node of the cluster
+      return b.build();
+    }
     List<Node> leavingUp = up(leaving);
     List<Node> remaining =
         up(cluster.nodes().stream().filter(n -> !n.role().equals(role)).toList());

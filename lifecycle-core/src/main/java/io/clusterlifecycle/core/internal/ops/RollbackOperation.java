@@ -13,6 +13,7 @@ import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.Rollback;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.api.state.OperationType;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /** Returns the cluster to the version it ran before its last upgrade. */
 final class RollbackOperation extends VersionChange<Rollback> {
@@ -45,6 +47,7 @@ final class RollbackOperation extends VersionChange<Rollback> {
                             + c.name()
                             + " was never upgraded, so"
                             + " there is no previous version to roll back to"));
+    requireSameRoles(c, previous);
     CompletableFuture<Void> rollbackable =
         c.state() != ClusterState.FAILED_UPDATING
             ? done(null)
@@ -60,6 +63,38 @@ final class RollbackOperation extends VersionChange<Rollback> {
           return new Prepared(
               next, plan(next, c.state() == ClusterState.STOPPED), Set.of(), Set.of());
         });
+  }
+
+  /**
+   * A rollback returns to the previous version's role definitions, so it needs the roles it had: a
+   * role added since would lose its definition, one removed since would come back without nodes.
+   */
+  private static void requireSameRoles(Cluster c, AppSpec previous) {
+    Set<String> now = roleNames(c.spec());
+    Set<String> then = roleNames(previous);
+    if (!now.equals(then)) {
+      throw new IllegalStateTransitionException(
+          c.state(),
+          ClusterState.UPDATING,
+          "cluster "
+              + c.name()
+              + " has roles "
+              + now
+              + " but version "
+              + previous.version()
+              + " had "
+              + then
+              + ": roles were added or removed since the upgrade, and a rollback would bring"
+              + " back the old ones; upgrade to a spec of version "
+              + previous.version()
+              + " with today's roles instead");
+    }
+  }
+
+  private static Set<String> roleNames(AppSpec spec) {
+    return spec.roles().stream()
+        .map(RoleSpec::name)
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
   }
 
   /** After a failure, rollback undoes only a failed upgrade or rollback; recover the others. */
