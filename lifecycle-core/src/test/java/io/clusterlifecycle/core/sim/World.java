@@ -923,14 +923,14 @@ final class World implements AutoCloseable {
             CompletableFuture.supplyAsync(() -> engine.cancelAsync(name), callers)
                 .thenCompose(f -> f);
         try {
-          // Engine race (reported with issue 20): a cancel that comes after the record names the
-          // operation but before its engine registered it waits for the operation's own claim,
-          // i.e. until the operation ends; ask again instead of waiting for a hanging command.
+          // a cancel that waits longer than this (it once waited for the claim of an operation
+          // that was starting, i.e. until the operation ended) is counted, and asked again
           Operation o = c.get(CANCEL_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
           cancels.add("cancel -> " + o.state());
           break;
         } catch (TimeoutException e) {
           blockedCancels++;
+          net.jqwik.api.statistics.Statistics.label("cancels").collect("blocked, asked again");
           cancels.add("cancel blocked");
         } catch (ExecutionException e) {
           String why = unwrap(e).getClass().getSimpleName() + " (" + unwrap(e).getMessage() + ")";

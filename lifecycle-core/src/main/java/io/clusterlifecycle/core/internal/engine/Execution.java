@@ -46,6 +46,7 @@ public final class Execution {
   private final OperationRegistry registry;
   private final java.util.Map<String, Running> running =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final Starting starting = new Starting();
 
   /** An operation this engine is running: its runner, and its end. */
   private record Running(OperationRunner runner, CompletableFuture<Operation> end) {}
@@ -74,6 +75,7 @@ public final class Execution {
     OperationType type = p.plan().type();
     String opId = "op-" + Ids.hex(10);
     Instant now = ctx.now();
+    starting.begin(opId);
     CompletableFuture<Started> started =
         Futures.call(
             () -> {
@@ -154,6 +156,20 @@ public final class Execution {
                 return run(p, s.op(), s.held(), deadline, JournalState.FIRST_RUN, mine);
               }
               Throwable cause = Failures.cause(e);
+              starting
+                  .end(opId)
+                  .ifPresent(
+                      w ->
+                          w.end()
+                              .completeExceptionally(
+                                  new ConflictException(
+                                      "operation "
+                                          + opId
+                                          + " on cluster "
+                                          + c.name()
+                                          + " ended before it started: "
+                                          + cause.getMessage(),
+                                      opId)));
               if (!(cause instanceof VersionConflictException)) {
                 claims.release(c.id(), mine);
               }
@@ -224,6 +240,20 @@ public final class Execution {
     CompletableFuture<Operation> end = new CompletableFuture<>();
     Running me = new Running(runner, end);
     running.put(op.clusterId(), me);
+    starting
+        .end(op.id())
+        .ifPresent(
+            w -> {
+              runner.cancel(w.why());
+              end.whenComplete(
+                  (o, e) -> {
+                    if (e != null) {
+                      w.end().completeExceptionally(e);
+                    } else {
+                      w.end().complete(o);
+                    }
+                  });
+            });
     Futures.call(() -> runner.run(timeout))
         .thenComposeAsync(result -> finish(p, op, records, result, held::release), ctx.executor())
         .whenComplete(
@@ -244,11 +274,21 @@ public final class Execution {
    * Cancels the operation this engine runs on a cluster (docs/design.md §7.8).
    *
    * @return the future of the operation's end, or empty when this engine runs none on the cluster
+   *     and is not starting {@code operationId}
    */
-  public Optional<CompletableFuture<Operation>> cancel(String clusterId, String why) {
+  public Optional<CompletableFuture<Operation>> cancel(
+      String clusterId, String operationId, String why) {
     Running r = running.get(clusterId);
     if (r == null) {
-      return Optional.empty();
+      Optional<CompletableFuture<Operation>> waiting = starting.cancel(operationId, why);
+      if (waiting.isPresent()) {
+        return waiting;
+      }
+      // it may have begun to run since it was looked for
+      r = running.get(clusterId);
+      if (r == null) {
+        return Optional.empty();
+      }
     }
     r.runner().cancel(why);
     return Optional.of(r.end());

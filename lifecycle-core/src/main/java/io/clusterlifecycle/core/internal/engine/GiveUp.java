@@ -68,7 +68,8 @@ public final class GiveUp {
         .thenCompose(
             c -> {
               String why = "cancelled by " + leases.owner();
-              Optional<CompletableFuture<Operation>> local = execution.cancel(c.id(), why);
+              Optional<CompletableFuture<Operation>> local =
+                  execution.cancel(c.id(), c.operation().orElse(""), why);
               if (local.isPresent()) {
                 return local.get().handle((o, e) -> ended(o, e));
               }
