@@ -64,6 +64,11 @@ final class ClusterCommands {
     public final Integer call() {
       parent.checkGlobalOptions();
       checkInput();
+      if (offline()) {
+        try (Session empty = Session.empty()) {
+          return run(empty);
+        }
+      }
       if (parent.homeMissing()) {
         try (Session empty = Session.empty()) {
           if (!changesTheHome()) {
@@ -75,6 +80,14 @@ final class ClusterCommands {
       try (Session session = parent.openSession(b -> {})) {
         return run(session);
       }
+    }
+
+    /**
+     * Whether the command needs no store and no infrastructure at all: it then runs on an
+     * {@linkplain Session#empty() empty session}, whatever the options say, and connects nowhere.
+     */
+    boolean offline() {
+      return false;
     }
 
     /** Fails with a validation error on bad input, before the home is opened or created. */

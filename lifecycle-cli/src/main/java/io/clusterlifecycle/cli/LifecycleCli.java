@@ -76,9 +76,10 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       paramLabel = "URL",
       description =
           "Keep the records in this database (jdbc:postgresql://host/db, user and"
-              + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD) or in etcd"
-              + " (etcd://HOST:PORT[,HOST:PORT...][?max-txn-ops=N], which also holds the metadata"
-              + " tree) instead of DIR/lifecycle.db (SQLite).")
+              + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD), in etcd"
+              + " (etcd://HOST:PORT[,HOST:PORT...][?max-txn-ops=N], etcds://... for TLS) or in"
+              + " Kubernetes ConfigMaps and Leases (k8s); etcd and k8s also hold the metadata"
+              + " tree. Default: DIR/lifecycle.db (SQLite).")
   String store;
 
   @Option(
@@ -86,9 +87,16 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       scope = CommandLine.ScopeType.INHERIT,
       paramLabel = "URL",
       description =
-          "Publish the metadata tree to etcd (etcd://HOST:PORT[,HOST:PORT...]) instead"
-              + " of DIR/metadata; nodes' LC_METADATA files still follow it.")
+          "Publish the metadata tree to etcd (etcd://HOST:PORT[,HOST:PORT...], etcds://... for"
+              + " TLS) or to Kubernetes ConfigMaps (k8s) instead of where the nodes read it; nodes'"
+              + " LC_METADATA files still follow it.")
   String metadata;
+
+  @CommandLine.Mixin InfraOptions infraOptions = new InfraOptions();
+
+  @CommandLine.Mixin StoreOptions storeOptions = new StoreOptions();
+
+  private Session.Settings settings;
 
   @Option(
       names = "--lease",
@@ -221,6 +229,23 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
                   "--lease", "must be a positive number" + " of seconds, was " + leaseSeconds)));
     }
     timeout();
+    sessionSettings();
+  }
+
+  /**
+   * Checks the infrastructure and store options once: files readable, addresses parsed, options of
+   * another infrastructure or store refused. Writes nothing and connects nowhere.
+   *
+   * @return the settings a session opens from
+   * @throws ValidationException naming the option to change
+   */
+  Session.Settings sessionSettings() {
+    if (settings == null) {
+      settings =
+          Session.Settings.check(
+              home, trace, infraOptions, store, metadata, storeOptions, System.getenv());
+    }
+    return settings;
   }
 
   /**
@@ -247,9 +272,7 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
                   "--lease", "must be a positive number" + " of seconds, was " + leaseSeconds)));
     }
     return new Session(
-        home,
-        trace,
-        new Session.Stores(store, metadata),
+        sessionSettings(),
         b -> {
           if (leaseSeconds != null) {
             b.leaseDuration(java.time.Duration.ofSeconds(leaseSeconds));
