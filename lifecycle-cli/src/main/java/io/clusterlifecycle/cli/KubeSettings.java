@@ -123,8 +123,9 @@ record KubeSettings(K8sConnection connection, String namespace, K8sPodSettings p
   }
 
   private static String firstLine(Throwable e) {
+    // fabric8 wraps the parser's error in "An error has occurred."; the innermost one says what
     Throwable t = e;
-    while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
+    while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
     String m = String.valueOf(t.getMessage());
