@@ -15,7 +15,6 @@ import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.state.ClusterState;
-import io.clusterlifecycle.codec.AppSpecFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -344,7 +343,7 @@ final class ClusterCommands {
 
     @Override
     OperationRequest request() {
-      CreateCluster.Builder b = CreateCluster.builder(AppSpecFiles.read(spec), name);
+      CreateCluster.Builder b = CreateCluster.builder(parent.readSpec(spec), name);
       counts(counts, "--count").forEach(b::count);
       pairs(labels, "--label").forEach(b::label);
       pairs(env, "--env").forEach(b::env);

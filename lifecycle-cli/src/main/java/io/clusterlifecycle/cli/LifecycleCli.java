@@ -92,6 +92,15 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
               + " LC_METADATA files still follow it.")
   String metadata;
 
+  @Option(
+      names = "--host-secrets",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "Resolve the specs' host:KEY secrets from this YAML map of keys to values (readable by"
+              + " its owner only). Without it, specs may use env: and file: secrets only.")
+  java.nio.file.Path hostSecrets;
+
   @CommandLine.Mixin InfraOptions infraOptions = new InfraOptions();
 
   @CommandLine.Mixin StoreOptions storeOptions = new StoreOptions();
@@ -243,9 +252,29 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
     if (settings == null) {
       settings =
           Session.Settings.check(
-              home, trace, infraOptions, store, metadata, storeOptions, System.getenv());
+              home,
+              trace,
+              infraOptions,
+              store,
+              metadata,
+              storeOptions,
+              hostSecrets,
+              System.getenv());
     }
     return settings;
+  }
+
+  /**
+   * Reads a spec file given on the command line and refuses secrets this tool cannot resolve.
+   *
+   * @param file the spec file
+   * @return the spec
+   * @throws ValidationException for an invalid spec or a secret of an unknown scheme
+   */
+  io.clusterlifecycle.api.spec.AppSpec readSpec(java.nio.file.Path file) {
+    io.clusterlifecycle.api.spec.AppSpec spec = io.clusterlifecycle.codec.AppSpecFiles.read(file);
+    HostSecrets.checkSchemes(spec, hostSecrets != null);
+    return spec;
   }
 
   /**

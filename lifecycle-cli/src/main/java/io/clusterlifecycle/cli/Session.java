@@ -39,6 +39,7 @@ final class Session implements AutoCloseable {
    * @param infra the infrastructure, ready to open
    * @param stores where records and tree live
    * @param kube where Kubernetes is
+   * @param hostSecrets the values of host: secrets, when --host-secrets was given
    */
   record Settings(
       Path home,
@@ -46,7 +47,8 @@ final class Session implements AutoCloseable {
       Infra kind,
       InfraFactory.Checked infra,
       StoreSettings stores,
-      KubeSettings kube) {
+      KubeSettings kube,
+      Optional<Map<String, String>> hostSecrets) {
     /**
      * Checks the options of the infrastructure and the stores.
      *
@@ -59,12 +61,14 @@ final class Session implements AutoCloseable {
         String store,
         String metadata,
         StoreOptions security,
+        Path hostSecrets,
         Map<String, String> env) {
       StoreSettings stores = StoreSettings.check(store, metadata, security, env);
       KubeSettings kube =
           KubeSettings.check(infra, infra.infra == Infra.k8s || stores.usesKubernetes());
       InfraFactory.Checked opener = infra.infra.factory().check(infra, kube);
-      return new Settings(home, trace, infra.infra, opener, stores, kube);
+      return new Settings(
+          home, trace, infra.infra, opener, stores, kube, HostSecrets.read(hostSecrets));
     }
   }
 
@@ -77,7 +81,8 @@ final class Session implements AutoCloseable {
             Infra.local,
             Infra.local.factory().check(new InfraOptions(), null),
             StoreSettings.check(null, null, new StoreOptions(), Map.of()),
-            KubeSettings.check(new InfraOptions(), false)),
+            KubeSettings.check(new InfraOptions(), false),
+            Optional.empty()),
         b -> {});
   }
 
@@ -135,6 +140,8 @@ final class Session implements AutoCloseable {
       if (trace != null) {
         b.eventListener(trace);
       }
+      s.hostSecrets()
+          .ifPresent(values -> b.hostSecrets(key -> Optional.ofNullable(values.get(key))));
       tweak.accept(b);
       this.engine = closing(b.build());
     } catch (RuntimeException | Error e) {

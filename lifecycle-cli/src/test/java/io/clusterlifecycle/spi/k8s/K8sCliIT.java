@@ -86,7 +86,8 @@ class K8sCliIT {
     all.addAll(List.of(args));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = LifecycleCli.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+    int code =
+        LifecycleCli.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }
 
@@ -98,7 +99,11 @@ class K8sCliIT {
   }
 
   private List<String> claims() {
-    return client.persistentVolumeClaims().inNamespace(MockKubernetes.NAMESPACE).list().getItems()
+    return client
+        .persistentVolumeClaims()
+        .inNamespace(MockKubernetes.NAMESPACE)
+        .list()
+        .getItems()
         .stream()
         .map(PersistentVolumeClaim::getMetadata)
         .map(m -> m.getName())
@@ -115,10 +120,10 @@ class K8sCliIT {
     String id = c.get("id").asText();
     assertThat(c.get("state").asText()).isEqualTo("RUNNING");
     assertThat(pods())
-        .containsExactly(
-            "h-client-1", "h-master-1", "h-worker-1", "h-worker-2", "h-worker-3");
+        .containsExactly("h-client-1", "h-master-1", "h-worker-1", "h-worker-2", "h-worker-3");
     assertThat(claims())
-        .containsExactly("h-master-1-data", "h-worker-1-data", "h-worker-2-data", "h-worker-3-data");
+        .containsExactly(
+            "h-master-1-data", "h-worker-1-data", "h-worker-2-data", "h-worker-3-data");
     Pod worker = client.pods().inNamespace(MockKubernetes.NAMESPACE).withName("h-worker-2").get();
     assertThat(worker.getMetadata().getLabels())
         .containsEntry(K8sLabels.NAME, "hadoop")
