@@ -11,21 +11,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code lifecycle} command-line tool: a thin shell over the library for trying app specs on
- * the local machine (docs/design.md §10).
+ * The {@code lifecycle} command-line tool: a thin shell over the library that runs app specs on the
+ * local machine, Kubernetes or SSH hosts, with records in SQLite, PostgreSQL, etcd or Kubernetes
+ * (docs/design.md §10).
  */
 @Command(
     name = "lifecycle",
     mixinStandardHelpOptions = true,
     versionProvider = LifecycleCli.Version.class,
-    description = "Runs the lifecycle of application clusters on this machine.",
+    description =
+        "Runs the lifecycle of application clusters: on this machine, on Kubernetes or on SSH"
+            + " hosts.",
     subcommands = {
       DemoCommand.class,
       ValidateCommand.class,
       PlanCommand.class,
       ClusterCommands.Create.class,
-      ClusterCommands.ListClusters.class,
-      ClusterCommands.Show.class,
+      QueryCommands.ListClusters.class,
+      QueryCommands.Show.class,
       ClusterCommands.AddNodesCommand.class,
       ClusterCommands.DeleteNodesCommand.class,
       OperationCommands.ScaleVerticalCommand.class,
@@ -44,7 +47,7 @@ import picocli.CommandLine.Option;
       ClusterCommands.Delete.class,
       ClusterCommands.Recover.class,
       CancelCommands.Cancel.class,
-      ClusterCommands.PurgeDone.class,
+      QueryCommands.PurgeDone.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
     })
