@@ -7,21 +7,17 @@ import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.event.EventListener;
 import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.model.Cluster;
-import io.clusterlifecycle.api.model.ClusterQuery;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.request.AddNodes;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.request.OperationRequest;
-import io.clusterlifecycle.api.state.ClusterState;
-import io.clusterlifecycle.codec.AppSpecFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,7 +35,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** The cluster commands of docs/design.md §10 that run on the local infrastructure. */
+/**
+ * The cluster commands of docs/design.md §10 that run operations, and what every command shares
+ * ({@link Base}: the global options, an engine session on the infrastructure and stores they name).
+ */
 final class ClusterCommands {
   private ClusterCommands() {}
 
@@ -64,6 +63,11 @@ final class ClusterCommands {
     public final Integer call() {
       parent.checkGlobalOptions();
       checkInput();
+      if (offline()) {
+        try (Session empty = Session.empty()) {
+          return run(empty);
+        }
+      }
       if (parent.homeMissing()) {
         try (Session empty = Session.empty()) {
           if (!changesTheHome()) {
@@ -75,6 +79,14 @@ final class ClusterCommands {
       try (Session session = parent.openSession(b -> {})) {
         return run(session);
       }
+    }
+
+    /**
+     * Whether the command needs no store and no infrastructure at all: it then runs on an
+     * {@linkplain Session#empty() empty session}, whatever the options say, and connects nowhere.
+     */
+    boolean offline() {
+      return false;
     }
 
     /** Fails with a validation error on bad input, before the home is opened or created. */
@@ -312,7 +324,9 @@ final class ClusterCommands {
     return counts;
   }
 
-  @Command(name = "create", description = "Create a cluster of an app spec on this machine.")
+  @Command(
+      name = "create",
+      description = "Create a cluster of an app spec on the infrastructure --infra names.")
   static final class Create extends OperationCommand {
     @Parameters(paramLabel = "SPEC", description = "The app spec file.")
     Path spec;
@@ -331,7 +345,7 @@ final class ClusterCommands {
 
     @Override
     OperationRequest request() {
-      CreateCluster.Builder b = CreateCluster.builder(AppSpecFiles.read(spec), name);
+      CreateCluster.Builder b = CreateCluster.builder(parent.readSpec(spec), name);
       counts(counts, "--count").forEach(b::count);
       pairs(labels, "--label").forEach(b::label);
       pairs(env, "--env").forEach(b::env);
@@ -342,98 +356,6 @@ final class ClusterCommands {
     @Override
     String cluster() {
       return name;
-    }
-  }
-
-  @Command(name = "list", description = "List clusters.")
-  static final class ListClusters extends Base {
-    @Option(names = "--selector", paramLabel = "K=V,...", description = "Label selector.")
-    String selector;
-
-    @Option(names = "--state", description = "Only clusters in this state.")
-    String state;
-
-    @Option(names = "--namespace", description = "Only clusters of this namespace.")
-    String namespace;
-
-    @Option(names = "--detailed", description = "Include the nodes.")
-    boolean detailed;
-
-    @Override
-    boolean changesTheHome() {
-      return false;
-    }
-
-    @Override
-    int run(Session session) {
-      ClusterQuery q = ClusterQuery.all();
-      if (selector != null) {
-        q = q.withSelector(selector);
-      }
-      if (namespace != null) {
-        q = q.inNamespace(namespace);
-      }
-      if (state != null) {
-        try {
-          q = q.inState(ClusterState.valueOf(state.toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-          throw badInput(
-              "--state",
-              "unknown state '"
-                  + state
-                  + "'; one of "
-                  + java.util.Arrays.toString(ClusterState.values()));
-        }
-      }
-      List<Cluster> clusters = session.engine.list(q);
-      if (parent.json) {
-        var array = ClusterView.JSON.createArrayNode();
-        clusters.forEach(c -> array.add(ClusterView.json(c, detailed)));
-        out().println(array);
-      } else {
-        out().println(ClusterView.header());
-        for (Cluster c : clusters) {
-          out().println(ClusterView.row(c));
-          if (detailed) {
-            c.nodes()
-                .forEach(
-                    n ->
-                        out()
-                            .println(
-                                "    "
-                                    + n.id()
-                                    + "  "
-                                    + n.role()
-                                    + "  "
-                                    + n.state()
-                                    + "  "
-                                    + n.address().orElse("")));
-          }
-        }
-      }
-      return ExitCodes.OK;
-    }
-  }
-
-  @Command(name = "show", description = "Show a cluster with its nodes and operations.")
-  static final class Show extends Base {
-    @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
-    String cluster;
-
-    @Override
-    boolean changesTheHome() {
-      return false;
-    }
-
-    @Override
-    int run(Session session) {
-      Cluster c = session.engine.get(cluster);
-      if (parent.json) {
-        out().println(ClusterView.json(c, true));
-      } else {
-        out().print(ClusterView.text(c, session.engine.operations(c.id())));
-      }
-      return ExitCodes.OK;
     }
   }
 
@@ -528,21 +450,6 @@ final class ClusterCommands {
               out().print(ClusterView.text(c, List.of()));
             }
           });
-    }
-  }
-
-  @Command(name = "purge-done", description = "Remove the records of deleted (DONE) clusters.")
-  static final class PurgeDone extends Base {
-    @Override
-    boolean changesTheHome() {
-      return false;
-    }
-
-    @Override
-    int run(Session session) {
-      int n = session.engine.purgeDone();
-      out().println(parent.json ? "{\"purged\":" + n + "}" : "purged " + n + " DONE clusters");
-      return ExitCodes.OK;
     }
   }
 

@@ -262,7 +262,7 @@ final class DemoCommand implements Callable<Integer> {
               "SERVES",
               "CONFIG (rendered from LC_METADATA)"));
       for (Node n : c.nodes()) {
-        Path dir = session.infra.home().nodeDirectory(n.id());
+        Path dir = session.local().home().nodeDirectory(n.id());
         DemoServers.Status s = DemoServers.status(dir);
         b.append(
             String.format(

@@ -11,21 +11,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code lifecycle} command-line tool: a thin shell over the library for trying app specs on
- * the local machine (docs/design.md §10).
+ * The {@code lifecycle} command-line tool: a thin shell over the library that runs app specs on the
+ * local machine, Kubernetes or SSH hosts, with records in SQLite, PostgreSQL, etcd or Kubernetes
+ * (docs/design.md §10).
  */
 @Command(
     name = "lifecycle",
     mixinStandardHelpOptions = true,
     versionProvider = LifecycleCli.Version.class,
-    description = "Runs the lifecycle of application clusters on this machine.",
+    description =
+        "Runs the lifecycle of application clusters: on this machine, on Kubernetes or on SSH"
+            + " hosts.",
     subcommands = {
       DemoCommand.class,
       ValidateCommand.class,
       PlanCommand.class,
       ClusterCommands.Create.class,
-      ClusterCommands.ListClusters.class,
-      ClusterCommands.Show.class,
+      QueryCommands.ListClusters.class,
+      QueryCommands.Show.class,
       ClusterCommands.AddNodesCommand.class,
       ClusterCommands.DeleteNodesCommand.class,
       OperationCommands.ScaleVerticalCommand.class,
@@ -44,7 +47,7 @@ import picocli.CommandLine.Option;
       ClusterCommands.Delete.class,
       ClusterCommands.Recover.class,
       CancelCommands.Cancel.class,
-      ClusterCommands.PurgeDone.class,
+      QueryCommands.PurgeDone.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -76,9 +79,10 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       paramLabel = "URL",
       description =
           "Keep the records in this database (jdbc:postgresql://host/db, user and"
-              + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD) or in etcd"
-              + " (etcd://HOST:PORT[,HOST:PORT...][?max-txn-ops=N], which also holds the metadata"
-              + " tree) instead of DIR/lifecycle.db (SQLite).")
+              + " password from LIFECYCLE_STORE_USER / LIFECYCLE_STORE_PASSWORD), in etcd"
+              + " (etcd://HOST:PORT[,HOST:PORT...][?max-txn-ops=N], etcds://... for TLS) or in"
+              + " Kubernetes ConfigMaps and Leases (k8s); etcd and k8s also hold the metadata"
+              + " tree. Default: DIR/lifecycle.db (SQLite).")
   String store;
 
   @Option(
@@ -86,9 +90,25 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
       scope = CommandLine.ScopeType.INHERIT,
       paramLabel = "URL",
       description =
-          "Publish the metadata tree to etcd (etcd://HOST:PORT[,HOST:PORT...]) instead"
-              + " of DIR/metadata; nodes' LC_METADATA files still follow it.")
+          "Publish the metadata tree to etcd (etcd://HOST:PORT[,HOST:PORT...], etcds://... for"
+              + " TLS) or to Kubernetes ConfigMaps (k8s) instead of where the nodes read it; nodes'"
+              + " LC_METADATA files still follow it.")
   String metadata;
+
+  @Option(
+      names = "--host-secrets",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "Resolve the specs' host:KEY secrets from this YAML map of keys to values (readable by"
+              + " its owner only). Without it, specs may use env: and file: secrets only.")
+  java.nio.file.Path hostSecrets;
+
+  @CommandLine.Mixin InfraOptions infraOptions = new InfraOptions();
+
+  @CommandLine.Mixin StoreOptions storeOptions = new StoreOptions();
+
+  private Session.Settings settings;
 
   @Option(
       names = "--lease",
@@ -221,6 +241,43 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
                   "--lease", "must be a positive number" + " of seconds, was " + leaseSeconds)));
     }
     timeout();
+    sessionSettings();
+  }
+
+  /**
+   * Checks the infrastructure and store options once: files readable, addresses parsed, options of
+   * another infrastructure or store refused. Writes nothing and connects nowhere.
+   *
+   * @return the settings a session opens from
+   * @throws ValidationException naming the option to change
+   */
+  Session.Settings sessionSettings() {
+    if (settings == null) {
+      settings =
+          Session.Settings.check(
+              home,
+              trace,
+              infraOptions,
+              store,
+              metadata,
+              storeOptions,
+              hostSecrets,
+              System.getenv());
+    }
+    return settings;
+  }
+
+  /**
+   * Reads a spec file given on the command line and refuses secrets this tool cannot resolve.
+   *
+   * @param file the spec file
+   * @return the spec
+   * @throws ValidationException for an invalid spec or a secret of an unknown scheme
+   */
+  io.clusterlifecycle.api.spec.AppSpec readSpec(java.nio.file.Path file) {
+    io.clusterlifecycle.api.spec.AppSpec spec = io.clusterlifecycle.codec.AppSpecFiles.read(file);
+    HostSecrets.checkSchemes(spec, hostSecrets != null);
+    return spec;
   }
 
   /**
@@ -247,9 +304,7 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
                   "--lease", "must be a positive number" + " of seconds, was " + leaseSeconds)));
     }
     return new Session(
-        home,
-        trace,
-        new Session.Stores(store, metadata),
+        sessionSettings(),
         b -> {
           if (leaseSeconds != null) {
             b.leaseDuration(java.time.Duration.ofSeconds(leaseSeconds));

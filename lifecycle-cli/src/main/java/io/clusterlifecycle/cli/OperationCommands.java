@@ -16,7 +16,6 @@ import io.clusterlifecycle.api.request.StopCluster;
 import io.clusterlifecycle.api.request.Upgrade;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
-import io.clusterlifecycle.codec.AppSpecFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -145,7 +144,7 @@ final class OperationCommands {
 
     @Override
     OperationRequest request() {
-      Upgrade r = Upgrade.of(cluster, AppSpecFiles.read(spec));
+      Upgrade r = Upgrade.of(cluster, parent.readSpec(spec));
       r = autoRollback ? r.withAutoRollback() : r;
       return timed(r, r::withTimeout);
     }
@@ -284,7 +283,7 @@ final class OperationCommands {
 
     @Override
     OperationRequest request() {
-      AppSpec app = AppSpecFiles.read(spec);
+      AppSpec app = parent.readSpec(spec);
       RoleSpec definition =
           app.role(role)
               .orElseThrow(

@@ -1,6 +1,7 @@
 package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.codec.RecordCodec;
 import java.nio.file.Files;
@@ -34,7 +35,8 @@ final class PlanCommand extends ClusterCommands.Base {
   enum Format {
     text,
     json,
-    mermaid
+    mermaid,
+    k8s
   }
 
   @Parameters(
@@ -49,7 +51,11 @@ final class PlanCommand extends ClusterCommands.Base {
       description = "The command whose plan to show (default: create, with a spec file).")
   String op;
 
-  @Option(names = "--format", description = "text, json or mermaid (default: text).")
+  @Option(
+      names = "--format",
+      description =
+          "text, json, mermaid, or k8s: the Kubernetes objects (Service, PVCs, Pods) a create"
+              + " would make, as YAML, without connecting anywhere (default: text).")
   Format format = Format.text;
 
   /** The operation's own arguments and options, passed on to the command OP. */
@@ -59,6 +65,12 @@ final class PlanCommand extends ClusterCommands.Base {
 
   @Override
   void checkInput() {
+    if (format == Format.k8s && op != null && !op.equals("create")) {
+      throw ClusterCommands.badInput(
+          "--format",
+          "k8s shows the objects a create makes; give a spec file and --name NAME without --op "
+              + op);
+    }
     request = request();
   }
 
@@ -68,9 +80,18 @@ final class PlanCommand extends ClusterCommands.Base {
   }
 
   @Override
+  boolean offline() {
+    return format == Format.k8s;
+  }
+
+  @Override
   int run(Session session) {
     Plan plan = session.engine.plan(request);
     switch (format) {
+      case k8s ->
+          out()
+              .print(
+                  K8sDryRun.yaml((CreateCluster) request, plan, parent.sessionSettings().kube()));
       case json -> out().println(RecordCodec.write(plan));
       case mermaid -> out().print(plan.toMermaid());
       default -> out().print(plan.toText());

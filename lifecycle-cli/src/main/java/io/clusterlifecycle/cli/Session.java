@@ -1,71 +1,100 @@
 package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.error.LifecycleException;
-import io.clusterlifecycle.api.error.ValidationException;
-import io.clusterlifecycle.api.error.ValidationProblem;
-import io.clusterlifecycle.api.spi.ClusterStore;
-import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.core.JsonLinesTrace;
 import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.core.LifecycleEngineBuilder;
-import io.clusterlifecycle.spi.etcd.EtcdClusterStore;
-import io.clusterlifecycle.spi.etcd.EtcdEndpoints;
-import io.clusterlifecycle.spi.etcd.EtcdMetadataStore;
-import io.clusterlifecycle.spi.jdbc.JdbcClusterStore;
 import io.clusterlifecycle.spi.local.LocalInfrastructure;
-import io.etcd.jetcd.Client;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One CLI invocation's engine on the local infrastructure of a home directory, with its records and
- * metadata tree where the global options put them.
+ * One CLI invocation's engine: the nodes on the infrastructure {@code --infra} names, the records
+ * and the metadata tree where the store options put them. Opening it is the first thing a command
+ * writes; every option was checked before ({@link Settings#check}).
  */
 final class Session implements AutoCloseable {
-  final LocalInfrastructure infra;
   final LifecycleEngine engine;
-  private final JsonLinesTrace trace;
+  private final Optional<LocalInfrastructure> local;
   private final List<AutoCloseable> closing = new ArrayList<>();
 
   /** The records' file in a home when no other store is given: SQLite. */
-  static final String STORE_FILE = "lifecycle.db";
+  static final String STORE_FILE = OpenStores.STORE_FILE;
 
   /** Names this process in its operation leases, instead of the host name. */
   static final String ENGINE_HOST_ENV = "LIFECYCLE_ENGINE_HOST";
 
-  /** Where the records and the metadata tree live; null fields mean the embedded default. */
-  record Stores(String store, String metadata) {
-    static final Stores EMBEDDED = new Stores(null, null);
-
-    static boolean isEtcd(String url) {
-      return url != null && url.startsWith("etcd://");
+  /**
+   * Everything a session is opened from, checked: writing nothing, connecting nowhere.
+   *
+   * @param home the home directory
+   * @param trace the trace file, or null
+   * @param kind the infrastructure's kind
+   * @param infra the infrastructure, ready to open
+   * @param stores where records and tree live
+   * @param kube where Kubernetes is
+   * @param hostSecrets the values of host: secrets, when --host-secrets was given
+   */
+  record Settings(
+      Path home,
+      Path trace,
+      Infra kind,
+      InfraFactory.Checked infra,
+      StoreSettings stores,
+      KubeSettings kube,
+      Optional<Map<String, String>> hostSecrets) {
+    /**
+     * Checks the options of the infrastructure and the stores.
+     *
+     * @throws io.clusterlifecycle.api.error.ValidationException naming the option to change
+     */
+    static Settings check(
+        Path home,
+        Path trace,
+        InfraOptions infra,
+        String store,
+        String metadata,
+        StoreOptions security,
+        Path hostSecrets,
+        Map<String, String> env) {
+      StoreSettings stores = StoreSettings.check(store, metadata, security, env);
+      KubeSettings kube =
+          KubeSettings.check(infra, infra.infra == Infra.k8s || stores.usesKubernetes());
+      InfraFactory.Checked opener = infra.infra.factory().check(infra, kube);
+      return new Settings(
+          home, trace, infra.infra, opener, stores, kube, HostSecrets.read(hostSecrets));
     }
   }
 
+  /** A session on the local infrastructure of a home with its SQLite records: the demo's. */
   Session(Path home, Path traceFile) {
-    this(home, traceFile, Stores.EMBEDDED, b -> {});
+    this(
+        new Settings(
+            home,
+            traceFile,
+            Infra.local,
+            Infra.local.factory().check(new InfraOptions(), null),
+            StoreSettings.check(null, null, new StoreOptions(), Map.of()),
+            KubeSettings.check(new InfraOptions(), false),
+            Optional.empty()),
+        b -> {});
   }
 
   private Session(LifecycleEngine engine) {
-    this.infra = null;
+    this.local = Optional.empty();
     this.engine = engine;
-    this.trace = null;
     closing.add(engine);
   }
 
   /**
    * A session on a home that does not exist yet ({@link EmptyHome}): queries find nothing, requests
-   * are checked and planned, nothing is written and no file is created. It has no {@link #infra}.
+   * are checked and planned, nothing is written, no file is created and nothing is connected to.
    */
   static Session empty() {
     return new Session(
@@ -78,81 +107,32 @@ final class Session implements AutoCloseable {
   }
 
   /**
-   * @param stores where the records go (a JDBC URL, user and password from LIFECYCLE_STORE_USER and
-   *     LIFECYCLE_STORE_PASSWORD, or etcd://HOST:PORT, which also takes the metadata tree) and the
-   *     metadata tree (etcd://HOST:PORT); null for the home's SQLite file and tree file
+   * Opens the stores, then the infrastructure, then the engine on them.
+   *
+   * @param s the checked settings
    * @param tweak last changes to the engine's settings
    */
-  Session(Path home, Path traceFile, Stores stores, Consumer<LifecycleEngineBuilder> tweak) {
-    String metadataUrl =
-        stores.metadata() != null
-            ? stores.metadata()
-            : Stores.isEtcd(stores.store()) ? stores.store() : null;
-    if (metadataUrl != null && !Stores.isEtcd(metadataUrl)) {
-      throw new ValidationException(
-          "command line",
-          List.of(
-              ValidationProblem.of(
-                  "--metadata",
-                  "must be etcd://HOST:PORT[,HOST:PORT...], was '" + metadataUrl + "'")));
-    }
-    EtcdEndpoints recordsEtcd =
-        Stores.isEtcd(stores.store()) ? EtcdEndpoints.parse(stores.store()) : null;
-    EtcdEndpoints metadataEtcd = metadataUrl == null ? null : EtcdEndpoints.parse(metadataUrl);
-    this.infra = LocalInfrastructure.open(home);
-    closing.add(infra);
+  Session(Settings s, Consumer<LifecycleEngineBuilder> tweak) {
     try {
-      ClusterStore store;
-      Client recordsClient = null;
-      if (recordsEtcd != null) {
-        recordsClient = recordsEtcd.connect();
-        closing.add(0, recordsClient);
-        store =
-            EtcdClusterStore.builder()
-                .client(recordsClient)
-                .maxTxnOps(recordsEtcd.maxTxnOps())
-                .build();
-      } else if (stores.store() != null) {
-        store =
-            JdbcClusterStore.open(
-                stores.store(),
-                System.getenv("LIFECYCLE_STORE_USER"),
-                System.getenv("LIFECYCLE_STORE_PASSWORD"));
-      } else {
-        store = JdbcClusterStore.sqlite(home.resolve(STORE_FILE));
-        ownerOnly(home.resolve(STORE_FILE));
-      }
-      closing.add(0, store);
-      MetadataStore metadata = infra.metadata();
-      if (metadataEtcd != null) {
-        Client client =
-            recordsEtcd != null && metadataEtcd.uris().equals(recordsEtcd.uris())
-                ? recordsClient
-                : null;
-        if (client == null) {
-          client = metadataEtcd.connect();
-          closing.add(0, client);
-        }
-        EtcdMetadataStore etcd =
-            EtcdMetadataStore.builder().client(client).maxTxnOps(metadataEtcd.maxTxnOps()).build();
-        closing.add(0, etcd);
-        metadata = new Mirrored(etcd, infra.metadata());
-      }
-      try {
-        this.trace = traceFile == null ? null : JsonLinesTrace.append(traceFile);
-      } catch (UncheckedIOException e) {
-        throw new LifecycleException(
-            "cannot append the trace to " + traceFile + ": " + e.getCause().getMessage(), e);
-      }
-      if (trace != null) {
-        closing.add(0, trace);
-      }
+      KubeClient kube = closing(new KubeClient(s.kube()));
+      boolean nodesReadKube = s.kind() == Infra.k8s;
+      OpenStores stores =
+          closing(new OpenStores(s.stores(), s.home(), kube, nodesReadKube, System.getenv()));
+      InfraFactory.Opened infra = closing(s.infra().open(s.home(), stores.sharedTree, kube));
+      this.local = infra.local();
+      MetadataStore tree =
+          stores
+              .sharedTree
+              .filter(shared -> shared != infra.tree())
+              .<MetadataStore>map(shared -> new MirroredTree(shared, infra.tree()))
+              .orElse(infra.tree());
+      JsonLinesTrace trace = s.trace() == null ? null : closing(trace(s.trace()));
       LifecycleEngineBuilder b =
           LifecycleEngine.builder()
               .resourceProvider(infra.resources())
               .commandExecutor(infra.commands())
-              .metadataStore(metadata)
-              .clusterStore(store);
+              .metadataStore(tree)
+              .clusterStore(stores.store);
       String host = System.getenv(ENGINE_HOST_ENV);
       if (host != null && !host.isBlank()) {
         b.host(host);
@@ -160,74 +140,43 @@ final class Session implements AutoCloseable {
       if (trace != null) {
         b.eventListener(trace);
       }
+      s.hostSecrets()
+          .ifPresent(values -> b.hostSecrets(key -> Optional.ofNullable(values.get(key))));
       tweak.accept(b);
-      this.engine = b.build();
-      closing.add(0, engine);
+      this.engine = closing(b.build());
     } catch (RuntimeException | Error e) {
       close();
       throw e;
     }
   }
 
+  private static JsonLinesTrace trace(Path file) {
+    try {
+      return JsonLinesTrace.append(file);
+    } catch (UncheckedIOException e) {
+      throw new LifecycleException(
+          "cannot append the trace to " + file + ": " + e.getCause().getMessage(), e);
+    }
+  }
+
+  private <T extends AutoCloseable> T closing(T c) {
+    closing.add(0, c);
+    return c;
+  }
+
   /**
-   * Makes the SQLite file and its write-ahead log readable by the owner only (docs/design.md §11):
-   * the store creates them with the process's umask; SQLite gives the log files it creates later
-   * the database file's mode. The home directory is 0700 already, so nobody else could open them in
-   * between.
+   * The local infrastructure the nodes run on, for the demo.
+   *
+   * @throws IllegalStateException for a session on another infrastructure
    */
-  private static void ownerOnly(Path db) {
-    if (!db.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return;
-    }
-    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
-      Path f = Path.of(db + suffix);
-      try {
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
-      } catch (NoSuchFileException e) {
-        // not there (yet): created with the database file's mode
-      } catch (IOException e) {
-        throw new LifecycleException("cannot make " + f + " private: " + e.getMessage(), e);
-      }
-    }
+  LocalInfrastructure local() {
+    return local.orElseThrow(() -> new IllegalStateException("not a local session"));
   }
 
   @Override
   public void close() {
-    RuntimeException first = null;
-    for (AutoCloseable c : closing) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        if (first == null) {
-          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        }
-      }
-    }
+    List<AutoCloseable> all = List.copyOf(closing);
     closing.clear();
-    if (first != null) {
-      throw first;
-    }
-  }
-
-  /**
-   * The metadata tree in etcd, where node agents read it, mirrored into the home so that the local
-   * nodes' {@code metadata.json} (their {@code LC_METADATA}) follows it, as confd would render it
-   * on a real node. etcd is written first and answers reads and watches.
-   */
-  private record Mirrored(MetadataStore primary, MetadataStore local) implements MetadataStore {
-    @Override
-    public CompletionStage<Void> commit(MetadataChange change) {
-      return primary.commit(change).thenCompose(x -> local.commit(change));
-    }
-
-    @Override
-    public CompletionStage<Map<String, String>> get(String prefix) {
-      return primary.get(prefix);
-    }
-
-    @Override
-    public AutoCloseable watch(String prefix, Consumer<MetadataChange> listener) {
-      return primary.watch(prefix, listener);
-    }
+    Closer.closeAll(all);
   }
 }

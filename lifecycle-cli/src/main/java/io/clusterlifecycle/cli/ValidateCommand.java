@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spec.AppSpec;
-import io.clusterlifecycle.codec.AppSpecFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +36,7 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var out = command.commandLine().getOut();
     try {
-      AppSpec spec = AppSpecFiles.read(file);
+      AppSpec spec = parent.readSpec(file);
       if (parent.json) {
         ObjectNode o =
             JSON.createObjectNode()

@@ -215,26 +215,7 @@ final class StepRunner {
     Cluster cluster = records.current();
     Node node = node(step.node());
     RoleSpec role = role(node);
-    NodeSpec spec =
-        NodeSpec.builder()
-            .ref(new NodeRef(cluster.id(), node.id()))
-            .clusterName(cluster.name())
-            .namespace(cluster.namespace())
-            .role(node.role())
-            .cpu(node.cpu())
-            .memory(node.memory())
-            .volumeSize(node.volumeSize())
-            .mountPoint(role.volume().map(v -> v.mountPoint()))
-            .image(node.image())
-            .tags(
-                Map.of(
-                    NodeSpec.TAG_CLUSTER,
-                    cluster.id(),
-                    NodeSpec.TAG_ROLE,
-                    node.role(),
-                    NodeSpec.TAG_NODE,
-                    node.id()))
-            .build();
+    NodeSpec spec = NodeSpecs.forCreate(cluster, node, role);
     return ctx.retrying(() -> track(ctx.resources().create(spec).toCompletableFuture()))
         .thenCompose(
             resource ->

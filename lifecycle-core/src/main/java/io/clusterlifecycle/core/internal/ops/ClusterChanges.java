@@ -10,10 +10,11 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** The changes to a cluster's record that several operations make before they run. */
-final class ClusterChanges {
+public final class ClusterChanges {
   private ClusterChanges() {}
 
-  static Node newNode(String clusterName, AppSpec spec, RoleSpec role, int index) {
+  /** A new node of a role, PENDING, sized and imaged as the role says: create's and add's. */
+  public static Node newNode(String clusterName, AppSpec spec, RoleSpec role, int index) {
     return Node.builder()
         .id(clusterName + "-" + role.name() + "-" + index)
         .role(role.name())

@@ -1,0 +1,56 @@
+package io.clusterlifecycle.cli;
+
+import io.clusterlifecycle.api.spi.CommandExecutor;
+import io.clusterlifecycle.api.spi.MetadataStore;
+import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.spi.local.LocalInfrastructure;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Checks the options of one {@link Infra} and opens it. */
+interface InfraFactory {
+  /**
+   * Checks the options this infrastructure takes and refuses those of others, reading files but
+   * writing nothing and connecting nowhere.
+   *
+   * @param options the command line's infrastructure options
+   * @param kube where Kubernetes is, checked already
+   * @return what opens the infrastructure
+   * @throws io.clusterlifecycle.api.error.ValidationException naming the option to change
+   */
+  Checked check(InfraOptions options, KubeSettings kube);
+
+  /** An infrastructure whose options were checked. */
+  interface Checked {
+    /**
+     * Opens it.
+     *
+     * @param home the home directory (created when the infrastructure keeps anything there)
+     * @param sharedTree the metadata tree of a shared store (etcd, Kubernetes), if one was given
+     * @param kube the Kubernetes client of this session, opened on first use
+     * @return the open infrastructure; the caller closes it
+     */
+    Opened open(Path home, Optional<MetadataStore> sharedTree, KubeClient kube);
+  }
+
+  /** An open infrastructure: its provider, its executor and the tree its nodes read. */
+  interface Opened extends AutoCloseable {
+    ResourceProvider resources();
+
+    CommandExecutor commands();
+
+    /**
+     * The tree the nodes read their {@code LC_METADATA} from. When it is not the shared tree, the
+     * engine publishes to the shared tree and mirrors each change into this one.
+     */
+    MetadataStore tree();
+
+    /** The local infrastructure, for the demo; empty for others. */
+    default Optional<LocalInfrastructure> local() {
+      return Optional.empty();
+    }
+
+    @Override
+    void close();
+  }
+}

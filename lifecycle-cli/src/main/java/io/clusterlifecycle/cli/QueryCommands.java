@@ -1,0 +1,122 @@
+package io.clusterlifecycle.cli;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.ClusterQuery;
+import io.clusterlifecycle.api.state.ClusterState;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The commands of docs/design.md §10 that read the records, or only drop DONE ones. */
+final class QueryCommands {
+  private QueryCommands() {}
+
+  @Command(name = "list", description = "List clusters.")
+  static final class ListClusters extends ClusterCommands.Base {
+    @Option(names = "--selector", paramLabel = "K=V,...", description = "Label selector.")
+    String selector;
+
+    @Option(names = "--state", description = "Only clusters in this state.")
+    String state;
+
+    @Option(names = "--namespace", description = "Only clusters of this namespace.")
+    String namespace;
+
+    @Option(names = "--detailed", description = "Include the nodes.")
+    boolean detailed;
+
+    @Override
+    boolean changesTheHome() {
+      return false;
+    }
+
+    @Override
+    int run(Session session) {
+      ClusterQuery q = ClusterQuery.all();
+      if (selector != null) {
+        q = q.withSelector(selector);
+      }
+      if (namespace != null) {
+        q = q.inNamespace(namespace);
+      }
+      if (state != null) {
+        try {
+          q = q.inState(ClusterState.valueOf(state.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw ClusterCommands.badInput(
+              "--state",
+              "unknown state '"
+                  + state
+                  + "'; one of "
+                  + java.util.Arrays.toString(ClusterState.values()));
+        }
+      }
+      List<Cluster> clusters = session.engine.list(q);
+      if (parent.json) {
+        var array = ClusterView.JSON.createArrayNode();
+        clusters.forEach(c -> array.add(ClusterView.json(c, detailed)));
+        out().println(array);
+      } else {
+        out().println(ClusterView.header());
+        for (Cluster c : clusters) {
+          out().println(ClusterView.row(c));
+          if (detailed) {
+            c.nodes()
+                .forEach(
+                    n ->
+                        out()
+                            .println(
+                                "    "
+                                    + n.id()
+                                    + "  "
+                                    + n.role()
+                                    + "  "
+                                    + n.state()
+                                    + "  "
+                                    + n.address().orElse("")));
+          }
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "show", description = "Show a cluster with its nodes and operations.")
+  static final class Show extends ClusterCommands.Base {
+    @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
+    String cluster;
+
+    @Override
+    boolean changesTheHome() {
+      return false;
+    }
+
+    @Override
+    int run(Session session) {
+      Cluster c = session.engine.get(cluster);
+      if (parent.json) {
+        out().println(ClusterView.json(c, true));
+      } else {
+        out().print(ClusterView.text(c, session.engine.operations(c.id())));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "purge-done", description = "Remove the records of deleted (DONE) clusters.")
+  static final class PurgeDone extends ClusterCommands.Base {
+    @Override
+    boolean changesTheHome() {
+      return false;
+    }
+
+    @Override
+    int run(Session session) {
+      int n = session.engine.purgeDone();
+      out().println(parent.json ? "{\"purged\":" + n + "}" : "purged " + n + " DONE clusters");
+      return ExitCodes.OK;
+    }
+  }
+}
