@@ -47,7 +47,7 @@ public final class OpenStackStack {
 
   /** The images the stack seeds; the first is the one tests use as a default. */
   public static final List<String> IMAGES =
-      List.of("tiny", "kit-image:1", "kit-image:2", "app:1.0", "app:2.0", "app-web:1.0");
+      List.of("tiny", "kit-image-1", "kit-image-2", "app-1.0", "app-2.0", "app-web-1.0");
 
   /** Where the stack keeps its configuration, data, logs and pid files. */
   public static final Path DIR = Path.of("/tmp/lifecycle-openstack");

@@ -32,7 +32,7 @@ HOST_IP=127.0.0.1
 NEUTRON_PORT=9696 KEYSTONE_PORT=5000 GLANCE_PORT=9292 PLACEMENT_PORT=8778 NOVA_PORT=8774 CINDER_PORT=8776
 RABBIT_PORT=5672 RABBIT_DIST_PORT=25672 EPMD_PORT=4369 MYSQL_PORT=3306
 REGION=RegionOne
-OS_STACK_IMAGES=${OS_STACK_IMAGES:-tiny kit-image:1 kit-image:2 app:1.0 app:2.0 app-web:1.0 app-web:2.0}
+OS_STACK_IMAGES=${OS_STACK_IMAGES:-tiny kit-image-1 kit-image-2 app-1.0 app-2.0 app-web-1.0}
 
 # The Debian packages' python is /usr/bin/python3; a pyenv/venv python3 earlier in PATH
 # cannot import nova/keystone/... — force the system one everywhere.

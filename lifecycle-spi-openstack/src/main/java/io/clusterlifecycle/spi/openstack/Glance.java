@@ -36,7 +36,8 @@ final class Glance {
               found ->
                   remember(image, found.filter(i -> "active".equals(i.path("status").asText()))));
     }
-    return api.call(Service.IMAGE, "GET", "/images?status=active&name=" + Api.q(image), null)
+    return api.call(
+            Service.IMAGE, "GET", "/images?status=active&name=" + Api.q("eq:" + image), null)
         .thenApply(
             body -> {
               JsonNode first = body.path("images").path(0);

@@ -53,8 +53,9 @@ final class Waits {
                     .thenApply(
                         s ->
                             s.isEmpty() || s.get().status().equals("DELETED")
-                                ? Poller.Poll.<Void>done(null)
-                                : Poller.Poll.waiting(s.get().describe())));
+                                ? Poller.Poll.done(Boolean.TRUE)
+                                : Poller.Poll.<Boolean>waiting(s.get().describe())))
+        .thenApply(x -> null);
   }
 
   /** Waits until the volume has one of the statuses; an {@code error*} status fails. */
@@ -95,8 +96,9 @@ final class Waits {
                     .thenApply(
                         v ->
                             v.isEmpty()
-                                ? Poller.Poll.<Void>done(null)
-                                : Poller.Poll.waiting(v.get().status())));
+                                ? Poller.Poll.done(Boolean.TRUE)
+                                : Poller.Poll.<Boolean>waiting(v.get().status())))
+        .thenApply(x -> null);
   }
 
   static ServerFaultException fault(Server s) {
