@@ -51,7 +51,7 @@ final class Keystone {
   }
 
   private CompletableFuture<Session> authenticate() {
-    URI uri = URI.create(credentials.authUrl() + "/auth/tokens?nocatalog=false");
+    URI uri = URI.create(credentials.authUrl() + "/auth/tokens");
     return http.send("identity", "POST", uri, Map.of(), body())
         .thenApply(
             r -> {

@@ -11,7 +11,10 @@ import io.clusterlifecycle.api.error.LifecycleException;
 public class OpenStackApiException extends LifecycleException {
   private static final long serialVersionUID = 1L;
 
+  /** The catalog type of the service that refused. */
   private final String service;
+
+  /** The HTTP status of the refusal. */
   private final int status;
 
   /**

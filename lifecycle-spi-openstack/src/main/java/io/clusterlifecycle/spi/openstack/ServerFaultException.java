@@ -10,6 +10,7 @@ import io.clusterlifecycle.api.error.LifecycleException;
 public class ServerFaultException extends LifecycleException {
   private static final long serialVersionUID = 1L;
 
+  /** The Nova id of the server in ERROR. */
   private final String serverId;
 
   /**
