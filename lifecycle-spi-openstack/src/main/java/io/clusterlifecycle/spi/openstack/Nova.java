@@ -27,11 +27,14 @@ final class Nova {
             body -> {
               List<Server> found = new ArrayList<>();
               body.path("servers").forEach(s -> found.add(Server.of(s)));
-              return found.stream().filter(s -> s.name().equals(name)).toList();
+              return found.stream().filter(s -> s.name().equals(name) && !s.deleted()).toList();
             });
   }
 
-  /** Every server of the project, page by page. */
+  /**
+   * Every server of the project, page by page. Servers in {@code DELETED} (which an admin may still
+   * see for a moment while Nova removes them) are left out, here and in {@link #byName}.
+   */
   CompletableFuture<List<Server>> all() {
     return page(Optional.empty(), new ArrayList<>());
   }
@@ -44,7 +47,8 @@ final class Nova {
               int before = acc.size();
               body.path("servers").forEach(s -> acc.add(Server.of(s)));
               if (acc.size() - before < PAGE) {
-                return CompletableFuture.completedFuture(acc);
+                return CompletableFuture.completedFuture(
+                    acc.stream().filter(s -> !s.deleted()).toList());
               }
               return page(Optional.of(acc.get(acc.size() - 1).id()), acc);
             });

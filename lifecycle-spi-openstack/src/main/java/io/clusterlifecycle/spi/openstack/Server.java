@@ -85,6 +85,11 @@ record Server(
         volumes);
   }
 
+  /** Whether Nova has deleted the server (it may still be listed for a moment). */
+  boolean deleted() {
+    return status.equals("DELETED") || status.equals("SOFT_DELETED");
+  }
+
   /** Whether no task is in progress on the server. */
   boolean settled() {
     return taskState.isEmpty();

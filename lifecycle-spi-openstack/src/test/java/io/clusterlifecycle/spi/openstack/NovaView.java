@@ -27,13 +27,16 @@ final class NovaView {
     return nova.byName(name).get(60, TimeUnit.SECONDS);
   }
 
-  Optional<Volume> volume(String nodeId) throws Exception {
-    return cinder.byName(Settings.volumeName(nodeId)).get(60, TimeUnit.SECONDS).stream()
-        .findFirst();
+  /** The node's volume in a cluster (kept ones included). */
+  Optional<Volume> volume(String clusterId, String nodeId) throws Exception {
+    return volumes(clusterId, nodeId).stream().findFirst();
   }
 
-  List<Volume> volumes(String nodeId) throws Exception {
-    return cinder.byName(Settings.volumeName(nodeId)).get(60, TimeUnit.SECONDS);
+  /** Every volume named for the node in a cluster (a node id recurs across clusters). */
+  List<Volume> volumes(String clusterId, String nodeId) throws Exception {
+    return cinder.byName(Settings.volumeName(nodeId)).get(60, TimeUnit.SECONDS).stream()
+        .filter(v -> clusterId.equals(v.metadata().get(NodeSpec.TAG_CLUSTER)))
+        .toList();
   }
 
   void deleteVolume(String id) throws Exception {

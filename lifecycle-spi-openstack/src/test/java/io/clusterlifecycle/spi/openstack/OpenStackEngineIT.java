@@ -115,7 +115,7 @@ class OpenStackEngineIT {
     }
     for (Node db : created.nodes("db")) {
       Server s = server(db.id());
-      Volume v = view.volume(db.id()).orElseThrow();
+      Volume v = view.volume(id, db.id()).orElseThrow();
       assertThat(v.status()).isEqualTo("in-use");
       assertThat(v.size()).isEqualTo(1);
       assertThat(s.volumeIds()).containsExactly(v.id());
@@ -134,12 +134,12 @@ class OpenStackEngineIT {
             .filter(n -> created.node(n).isEmpty())
             .findFirst()
             .orElseThrow();
-    assertThat(view.volume(added))
+    assertThat(view.volume(id, added))
         .hasValueSatisfying(v -> assertThat(v.status()).isEqualTo("in-use"));
 
     engine.deleteNodes(DeleteNodes.of("shop", added));
     assertThat(view.named(added)).isEmpty();
-    assertThat(view.volumes(added)).isEmpty();
+    assertThat(view.volumes(id, added)).isEmpty();
 
     Map<String, String> ids = serverIds(id);
     engine.execute(ScaleVertical.of("shop", RoleResize.of("db").cpu(2).memory(2048)));
@@ -153,7 +153,7 @@ class OpenStackEngineIT {
 
     engine.execute(ScaleVertical.of("shop", RoleResize.of("db").volumeSize(3)));
     for (Node db : created.nodes("db")) {
-      Volume v = view.volume(db.id()).orElseThrow();
+      Volume v = view.volume(id, db.id()).orElseThrow();
       assertThat(v.size()).as("volume of %s grown", db.id()).isEqualTo(3);
       assertThat(v.status()).as("volume of %s still attached", db.id()).isEqualTo("in-use");
     }
@@ -165,7 +165,7 @@ class OpenStackEngineIT {
     assertThat(engine.get("shop").state()).isEqualTo(ClusterState.RUNNING);
 
     Map<String, String> volumesBefore =
-        created.nodes("db").stream().collect(Collectors.toMap(Node::id, n -> volumeId(n.id())));
+        created.nodes("db").stream().collect(Collectors.toMap(Node::id, n -> volumeId(id, n.id())));
     engine.execute(Upgrade.of("shop", spec("2.0", "app-2.0")));
     for (Node db : created.nodes("db")) {
       Server s = server(db.id());
@@ -181,7 +181,7 @@ class OpenStackEngineIT {
     engine.delete(DeleteCluster.of("shop").keepingVolumes());
     assertThat(view.servers(id)).isEmpty();
     for (Node db : created.nodes("db")) {
-      List<Volume> kept = view.volumes(db.id());
+      List<Volume> kept = view.volumes(id, db.id());
       assertThat(kept)
           .singleElement()
           .satisfies(
@@ -211,7 +211,7 @@ class OpenStackEngineIT {
     for (Node n : created.nodes()) {
       await()
           .atMost(Duration.ofSeconds(30))
-          .untilAsserted(() -> assertThat(view.volumes(n.id())).isEmpty());
+          .untilAsserted(() -> assertThat(view.volumes(created.id(), n.id())).isEmpty());
     }
   }
 
@@ -219,9 +219,9 @@ class OpenStackEngineIT {
     return view.named(nodeId).stream().findFirst().orElseThrow();
   }
 
-  private String volumeId(String nodeId) {
+  private String volumeId(String clusterId, String nodeId) {
     try {
-      return view.volume(nodeId).orElseThrow().id();
+      return view.volume(clusterId, nodeId).orElseThrow().id();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -233,24 +233,7 @@ class OpenStackEngineIT {
 
   /** Saves {@code openstack server list --long} with metadata, for the record of what ran. */
   private static void capture(String when) throws Exception {
-    String list =
-        RealStack.stack()
-            .openstack(
-                "server",
-                "list",
-                "--long",
-                "-c",
-                "ID",
-                "-c",
-                "Name",
-                "-c",
-                "Status",
-                "-c",
-                "Flavor Name",
-                "-c",
-                "Image Name",
-                "-c",
-                "Properties");
+    String list = RealStack.stack().openstack("server", "list", "--long");
     Path out = Path.of("target", "openstack-server-list-" + when + ".txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, list);
