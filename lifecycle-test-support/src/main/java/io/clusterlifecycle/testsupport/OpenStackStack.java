@@ -180,7 +180,12 @@ public final class OpenStackStack {
     if (REQUIRED.stream().allMatch(Files::exists)) {
       return;
     }
-    String log = DebianPackages.install(PACKAGES.toArray(String[]::new));
+    // apt-get takes options anywhere on its line: without recommends, python3-nova and friends do
+    // not pull in libvirt, qemu and the server packages (see the script's notes)
+    List<String> args = new ArrayList<>();
+    args.add("--no-install-recommends");
+    args.addAll(PACKAGES);
+    String log = DebianPackages.install(args.toArray(String[]::new));
     List<Path> missing = REQUIRED.stream().filter(p -> !Files.exists(p)).toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
