@@ -1,7 +1,6 @@
 package io.clusterlifecycle.spi.openstack;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -11,11 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.clusterlifecycle.api.error.LifecycleTimeoutException;
 import io.clusterlifecycle.api.spi.NodeRef;
-import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +27,8 @@ import org.junit.jupiter.api.Test;
  * fault message; a server stuck in BUILD.
  */
 class OpenStackFaultsStubTest {
-  private static final NodeRef N1 = new NodeRef("c1", "c1-db-1");
-  private static final String COMPUTE = "/compute/v2.1";
-  private static final String VOLUME = "/volume/v3/p1";
+  private static final NodeRef N1 = StubCloud.N1;
+  private static final String COMPUTE = StubCloud.COMPUTE;
 
   private StubCloud cloud;
   private WireMockServer wm;
@@ -41,66 +37,11 @@ class OpenStackFaultsStubTest {
   void start() {
     cloud = new StubCloud();
     wm = cloud.server;
-    wm.stubFor(
-        get(urlPathEqualTo(COMPUTE + "/flavors/detail"))
-            .willReturn(
-                okJson(
-                    """
-                    {"flavors": [
-                      {"id": "f2", "name": "large", "vcpus": 4, "ram": 8192, "disk": 10},
-                      {"id": "f1", "name": "small", "vcpus": 1, "ram": 512, "disk": 1}]}
-                    """)));
-    wm.stubFor(
-        get(urlPathEqualTo("/image/v2/images"))
-            .willReturn(okJson("{\"images\": [{\"id\": \"img-1\", \"status\": \"active\"}]}")));
-    wm.stubFor(
-        get(urlPathEqualTo(VOLUME + "/volumes/detail")).willReturn(okJson("{\"volumes\": []}")));
   }
 
   @AfterEach
   void stop() {
     cloud.close();
-  }
-
-  private static NodeSpec spec() {
-    return NodeSpec.builder()
-        .ref(N1)
-        .clusterName("c")
-        .namespace("default")
-        .role("db")
-        .cpu(1)
-        .memory(512)
-        .tags(
-            Map.of(
-                NodeSpec.TAG_CLUSTER, "c1", NodeSpec.TAG_ROLE, "db", NodeSpec.TAG_NODE, "c1-db-1"))
-        .build();
-  }
-
-  private void noServerYet() {
-    wm.stubFor(
-        get(urlPathEqualTo(COMPUTE + "/servers/detail"))
-            .withQueryParam("name", equalTo("^c1-db-1$"))
-            .willReturn(okJson("{\"servers\": []}")));
-  }
-
-  private void serverIs(String status, String task, String extra) {
-    wm.stubFor(
-        get(urlPathEqualTo(COMPUTE + "/servers/s1"))
-            .willReturn(
-                okJson(
-                    "{\"server\": "
-                        + StubCloud.server("s1", "c1-db-1", status, task, extra)
-                        + "}")));
-  }
-
-  private void serverCreated() {
-    wm.stubFor(
-        post(urlPathEqualTo(COMPUTE + "/servers"))
-            .willReturn(
-                aResponse()
-                    .withStatus(202)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"server\": {\"id\": \"s1\"}}")));
   }
 
   private static Throwable failure(CompletionStage<?> stage) throws Exception {
@@ -114,7 +55,7 @@ class OpenStackFaultsStubTest {
 
   @Test
   void create_refusedByAQuota_failsWithTheApiMessage() throws Exception {
-    noServerYet();
+    cloud.noServerYet();
     wm.stubFor(
         post(urlPathEqualTo(COMPUTE + "/servers"))
             .willReturn(
@@ -127,7 +68,7 @@ class OpenStackFaultsStubTest {
 
     Throwable e;
     try (OpenStackResourceProvider p = cloud.provider().build()) {
-      e = failure(p.create(spec()));
+      e = failure(p.create(StubCloud.nodeSpec()));
     }
 
     assertThat(e)
@@ -146,7 +87,7 @@ class OpenStackFaultsStubTest {
                     "{\"servers\": ["
                         + StubCloud.server("s1", "c1-db-1", "ACTIVE", null, "")
                         + "]}")));
-    serverIs("ACTIVE", null, "");
+    cloud.serverIs("ACTIVE", null, "");
     wm.stubFor(
         post(urlPathEqualTo(COMPUTE + "/servers/s1/action"))
             .willReturn(
@@ -232,9 +173,9 @@ class OpenStackFaultsStubTest {
 
   @Test
   void aServerInError_failsTheCreateWithNovasFaultMessage() throws Exception {
-    noServerYet();
-    serverCreated();
-    serverIs(
+    cloud.noServerYet();
+    cloud.serverCreated();
+    cloud.serverIs(
         "ERROR",
         null,
         ", \"fault\": {\"code\": 500, \"message\": \"No valid host was found. There are not "
@@ -242,7 +183,7 @@ class OpenStackFaultsStubTest {
 
     Throwable e;
     try (OpenStackResourceProvider p = cloud.provider().build()) {
-      e = failure(p.create(spec()));
+      e = failure(p.create(StubCloud.nodeSpec()));
     }
 
     assertThat(e)
@@ -254,14 +195,14 @@ class OpenStackFaultsStubTest {
 
   @Test
   void aServerStuckInBuild_timesOutNamingTheServerAndItsState() throws Exception {
-    noServerYet();
-    serverCreated();
-    serverIs("BUILD", "spawning", "");
+    cloud.noServerYet();
+    cloud.serverCreated();
+    cloud.serverIs("BUILD", "spawning", "");
 
     Throwable e;
     try (OpenStackResourceProvider p =
         cloud.provider().buildTimeout(Duration.ofMillis(600)).build()) {
-      e = failure(p.create(spec()));
+      e = failure(p.create(StubCloud.nodeSpec()));
     }
 
     assertThat(e)

@@ -17,8 +17,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
-import io.clusterlifecycle.api.spi.NodeSpec;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,9 +30,9 @@ import org.junit.jupiter.api.Test;
  * fault message; a server stuck in BUILD.
  */
 class OpenStackNeutronStubTest {
-  private static final NodeRef N1 = new NodeRef("c1", "c1-db-1");
-  private static final String COMPUTE = "/compute/v2.1";
-  private static final String VOLUME = "/volume/v3/p1";
+  private static final NodeRef N1 = StubCloud.N1;
+  private static final String VOLUME = StubCloud.VOLUME;
+  private static final String COMPUTE = StubCloud.COMPUTE;
   private static final String NET = "/network/v2.0";
 
   private StubCloud cloud;
@@ -44,20 +42,6 @@ class OpenStackNeutronStubTest {
   void start() {
     cloud = new StubCloud();
     wm = cloud.server;
-    wm.stubFor(
-        get(urlPathEqualTo(COMPUTE + "/flavors/detail"))
-            .willReturn(
-                okJson(
-                    """
-                    {"flavors": [
-                      {"id": "f2", "name": "large", "vcpus": 4, "ram": 8192, "disk": 10},
-                      {"id": "f1", "name": "small", "vcpus": 1, "ram": 512, "disk": 1}]}
-                    """)));
-    wm.stubFor(
-        get(urlPathEqualTo("/image/v2/images"))
-            .willReturn(okJson("{\"images\": [{\"id\": \"img-1\", \"status\": \"active\"}]}")));
-    wm.stubFor(
-        get(urlPathEqualTo(VOLUME + "/volumes/detail")).willReturn(okJson("{\"volumes\": []}")));
   }
 
   @AfterEach
@@ -65,53 +49,12 @@ class OpenStackNeutronStubTest {
     cloud.close();
   }
 
-  private static NodeSpec spec() {
-    return NodeSpec.builder()
-        .ref(N1)
-        .clusterName("c")
-        .namespace("default")
-        .role("db")
-        .cpu(1)
-        .memory(512)
-        .tags(
-            Map.of(
-                NodeSpec.TAG_CLUSTER, "c1", NodeSpec.TAG_ROLE, "db", NodeSpec.TAG_NODE, "c1-db-1"))
-        .build();
-  }
-
-  private void noServerYet() {
-    wm.stubFor(
-        get(urlPathEqualTo(COMPUTE + "/servers/detail"))
-            .withQueryParam("name", equalTo("^c1-db-1$"))
-            .willReturn(okJson("{\"servers\": []}")));
-  }
-
-  private void serverIs(String status, String task, String extra) {
-    wm.stubFor(
-        get(urlPathEqualTo(COMPUTE + "/servers/s1"))
-            .willReturn(
-                okJson(
-                    "{\"server\": "
-                        + StubCloud.server("s1", "c1-db-1", status, task, extra)
-                        + "}")));
-  }
-
-  private void serverCreated() {
-    wm.stubFor(
-        post(urlPathEqualTo(COMPUTE + "/servers"))
-            .willReturn(
-                aResponse()
-                    .withStatus(202)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"server\": {\"id\": \"s1\"}}")));
-  }
-
   @Test
   void create_onANetwork_makesTheGroupWithItsRules_thePortAndAFloatingIp_andBootsOnThePort()
       throws Exception {
-    noServerYet();
-    serverCreated();
-    serverIs("ACTIVE", null, "");
+    cloud.noServerYet();
+    cloud.serverCreated();
+    cloud.serverIs("ACTIVE", null, "");
     wm.stubFor(
         get(urlPathEqualTo(NET + "/networks"))
             .withQueryParam("name", equalTo("private"))
@@ -185,7 +128,7 @@ class OpenStackNeutronStubTest {
             .floatingIpNetwork("public")
             .addSecurityRule(SecurityRule.tcp(5432, "10.0.0.0/8"))
             .build()) {
-      r = p.create(spec()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      r = p.create(StubCloud.nodeSpec()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     assertThat(r.address()).isEqualTo("203.0.113.7");
