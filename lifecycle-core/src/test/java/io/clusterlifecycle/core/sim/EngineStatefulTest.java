@@ -315,7 +315,7 @@ class EngineStatefulTest {
     } else if (op instanceof RollBack x) {
       return w.live(x.cluster())
           .filter(c -> c.previousSpec().isPresent())
-          .filter(c -> !roleNames(c.spec()).equals(roleNames(c.previousSpec().get())))
+          .filter(c -> rolesChangedSinceUpgrade(w, c))
           .map(c -> false);
     } else {
       return Optional.empty();
@@ -335,6 +335,25 @@ class EngineStatefulTest {
       return Optional.of(failed);
     }
     return Optional.of((op instanceof Stop || op instanceof Start) && failed && !versions);
+  }
+
+  /**
+   * Whether an add-role or remove-role ran on the cluster since its last upgrade or rollback, or
+   * its roles are not its previous spec's: a rollback is then refused (docs/design.md §6.6).
+   */
+  static boolean rolesChangedSinceUpgrade(World w, Cluster c) {
+    boolean changed = false;
+    for (Operation o : w.store.operations(c.id()).join()) {
+      if (!c.history().contains(o.id()) || o.refused()) {
+        continue;
+      }
+      if (o.type() == OperationType.UPGRADE || o.type() == OperationType.ROLLBACK) {
+        changed = changed && o.state() != OperationState.SUCCEEDED;
+      } else if (o.type() == OperationType.ADD_ROLE || o.type() == OperationType.REMOVE_ROLE) {
+        changed = true;
+      }
+    }
+    return changed || !roleNames(c.spec()).equals(roleNames(c.previousSpec().orElseThrow()));
   }
 
   static Set<String> roleNames(AppSpec spec) {

@@ -47,12 +47,15 @@ final class RollbackOperation extends VersionChange<Rollback> {
                             + c.name()
                             + " was never upgraded, so"
                             + " there is no previous version to roll back to"));
-    requireSameRoles(c, previous);
     CompletableFuture<Void> rollbackable =
-        c.state() != ClusterState.FAILED_UPDATING
-            ? done(null)
-            : ctx.retrying(() -> ctx.store().operations(c.id()))
-                .thenAccept(ops -> requireRollbackable(c, ops));
+        ctx.retrying(() -> ctx.store().operations(c.id()))
+            .thenAccept(
+                ops -> {
+                  requireSameRoles(c, previous, ops);
+                  if (c.state() == ClusterState.FAILED_UPDATING) {
+                    requireRollbackable(c, ops);
+                  }
+                });
     return rollbackable.thenApply(
         v -> {
           Cluster next =
@@ -66,13 +69,26 @@ final class RollbackOperation extends VersionChange<Rollback> {
   }
 
   /**
-   * A rollback returns to the previous version's role definitions, so it needs the roles it had: a
-   * role added since would lose its definition, one removed since would come back without nodes.
+   * A rollback returns to the previous version's role definitions, so it needs the roles they
+   * describe: after an add-role or remove-role since the last upgrade or rollback, a role added
+   * since would lose its definition, one removed since would come back without nodes, one removed
+   * and added again would get back its old definition.
    */
-  private static void requireSameRoles(Cluster c, AppSpec previous) {
+  private static void requireSameRoles(Cluster c, AppSpec previous, List<Operation> ops) {
     Set<String> now = roleNames(c.spec());
     Set<String> then = roleNames(previous);
-    if (!now.equals(then)) {
+    boolean changedSince = false;
+    for (Operation o : ops) {
+      if (!c.history().contains(o.id()) || o.refused()) {
+        continue;
+      }
+      if (o.type() == OperationType.UPGRADE || o.type() == OperationType.ROLLBACK) {
+        changedSince = changedSince && o.state() != OperationState.SUCCEEDED;
+      } else if (o.type() == OperationType.ADD_ROLE || o.type() == OperationType.REMOVE_ROLE) {
+        changedSince = true;
+      }
+    }
+    if (changedSince || !now.equals(then)) {
       throw new IllegalStateTransitionException(
           c.state(),
           ClusterState.UPDATING,
@@ -80,7 +96,7 @@ final class RollbackOperation extends VersionChange<Rollback> {
               + c.name()
               + " has roles "
               + now
-              + " but version "
+              + " and version "
               + previous.version()
               + " had "
               + then
