@@ -53,4 +53,26 @@ interface InfraFactory {
     @Override
     void close();
   }
+
+  /**
+   * The parts of an open infrastructure.
+   *
+   * @param resources its provider
+   * @param commands its executor
+   * @param tree the tree its nodes read
+   * @param local the local infrastructure, for the demo; empty for others
+   * @param closing what closes it all
+   */
+  record Parts(
+      ResourceProvider resources,
+      CommandExecutor commands,
+      MetadataStore tree,
+      Optional<LocalInfrastructure> local,
+      Runnable closing)
+      implements Opened {
+    @Override
+    public void close() {
+      closing.run();
+    }
+  }
 }

@@ -1,9 +1,7 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.spi.CommandExecutor;
-import io.clusterlifecycle.api.spi.MetadataStore;
-import io.clusterlifecycle.api.spi.ResourceProvider;
 import io.clusterlifecycle.spi.k8s.K8sInfrastructure;
+import java.util.Optional;
 
 /**
  * {@code --infra k8s}: nodes are pods of a namespace, commands run by pod exec and read the tree
@@ -13,32 +11,12 @@ final class K8sInfraFactory implements InfraFactory {
   @Override
   public Checked check(InfraOptions options, KubeSettings kube) {
     InfraChecks.onlyFor(options, Infra.k8s);
-    return (home, sharedTree, client) ->
-        new Opened(
-            K8sInfrastructure.on(
-                client.client(), client.settings().namespace(), client.settings().pods()));
-  }
-
-  /** The four Kubernetes adapters on the session's client. */
-  private record Opened(K8sInfrastructure infra) implements InfraFactory.Opened {
-    @Override
-    public ResourceProvider resources() {
-      return infra.resources();
-    }
-
-    @Override
-    public CommandExecutor commands() {
-      return infra.commands();
-    }
-
-    @Override
-    public MetadataStore tree() {
-      return infra.metadata();
-    }
-
-    @Override
-    public void close() {
-      infra.close();
-    }
+    return (home, sharedTree, client) -> {
+      K8sInfrastructure infra =
+          K8sInfrastructure.on(
+              client.client(), client.settings().namespace(), client.settings().pods());
+      return new InfraFactory.Parts(
+          infra.resources(), infra.commands(), infra.metadata(), Optional.empty(), infra::close);
+    };
   }
 }

@@ -1,8 +1,5 @@
 package io.clusterlifecycle.cli;
 
-import io.clusterlifecycle.api.spi.CommandExecutor;
-import io.clusterlifecycle.api.spi.MetadataStore;
-import io.clusterlifecycle.api.spi.ResourceProvider;
 import io.clusterlifecycle.spi.local.LocalInfrastructure;
 import java.util.Optional;
 
@@ -11,34 +8,10 @@ final class LocalInfraFactory implements InfraFactory {
   @Override
   public Checked check(InfraOptions options, KubeSettings kube) {
     InfraChecks.onlyFor(options, Infra.local);
-    return (home, sharedTree, client) -> new Opened(LocalInfrastructure.open(home));
-  }
-
-  /** The local infrastructure of a home. */
-  private record Opened(LocalInfrastructure infra) implements InfraFactory.Opened {
-    @Override
-    public ResourceProvider resources() {
-      return infra.resources();
-    }
-
-    @Override
-    public CommandExecutor commands() {
-      return infra.commands();
-    }
-
-    @Override
-    public MetadataStore tree() {
-      return infra.metadata();
-    }
-
-    @Override
-    public Optional<LocalInfrastructure> local() {
-      return Optional.of(infra);
-    }
-
-    @Override
-    public void close() {
-      infra.close();
-    }
+    return (home, sharedTree, client) -> {
+      LocalInfrastructure infra = LocalInfrastructure.open(home);
+      return new InfraFactory.Parts(
+          infra.resources(), infra.commands(), infra.metadata(), Optional.of(infra), infra::close);
+    };
   }
 }

@@ -88,7 +88,8 @@ final class SshInfraFactory implements InfraFactory {
       StaticInventoryProvider resources =
           StaticInventoryProvider.builder(inventory, commands).build();
       closing.add(0, resources);
-      return new Opened(resources, commands, tree, closing);
+      return new InfraFactory.Parts(
+          resources, commands, tree, Optional.empty(), () -> Closer.closeAll(closing));
     };
   }
 
@@ -153,19 +154,6 @@ final class SshInfraFactory implements InfraFactory {
                       + ": "
                       + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
                       + "; give a YAML inventory (docs/ssh.md)")));
-    }
-  }
-
-  /** The inventory provider and the SSH executor, with the tree the executor reads. */
-  private record Opened(
-      StaticInventoryProvider resources,
-      SshCommandExecutor commands,
-      MetadataStore tree,
-      List<AutoCloseable> closing)
-      implements InfraFactory.Opened {
-    @Override
-    public void close() {
-      Closer.closeAll(closing);
     }
   }
 }
