@@ -18,48 +18,83 @@ import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.StandardService;
+import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.spi.ssh.SshCommandExecutor;
+import io.clusterlifecycle.spi.ssh.SshTarget;
+import io.clusterlifecycle.spi.ssh.SshTargets;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
 import io.clusterlifecycle.testkit.InMemoryMetadataStore;
-import io.clusterlifecycle.testkit.ScriptedCommandExecutor;
+import io.clusterlifecycle.testsupport.SshServer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine end to end on the real OpenStack of lifecycle-test-support: nodes are Nova servers
- * (fake driver), volumes Cinder volumes attached through Nova. The fake driver's servers have no
- * network and no reachable address, so service commands go to the testkit's scripted executor
- * (which records them and ends each with exit 0); what is checked here is what the provider does to
- * OpenStack, read back through the APIs.
+ * (fake driver), volumes Cinder volumes attached through Nova, and service commands run over SSH
+ * through {@link SshCommandExecutor}. The fake driver's servers have no network, so a node's
+ * address is its server's name, which resolves nowhere: the test installs an address mapping
+ * ({@link SshTargets}) that routes each address to the test's sshd on 127.0.0.1, with a directory
+ * of its own per address. Each service appends a line to {@code events} in that directory, and the
+ * checks read both what the provider did to OpenStack (through the APIs) and what ran where.
  */
 class OpenStackEngineIT {
+  private static SshServer sshd;
+  @TempDir static Path dir;
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  private final Set<String> routed = ConcurrentHashMap.newKeySet();
   private OpenStackResourceProvider provider;
-  private ScriptedCommandExecutor commands;
+  private SshCommandExecutor commands;
   private LifecycleEngine engine;
   private NovaView view;
+
+  @BeforeAll
+  static void startSshd() throws Exception {
+    sshd = SshServer.start();
+  }
+
+  @AfterAll
+  static void stopSshd() {
+    if (sshd != null) {
+      sshd.close();
+    }
+  }
 
   @BeforeEach
   void start() {
     view = new NovaView(RealStack.api());
     provider = RealStack.provider().build();
-    commands = ScriptedCommandExecutor.builder().scheduler(scheduler).build();
+    InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+    commands =
+        SshCommandExecutor.builder()
+            .identity(sshd.clientKey())
+            .knownHosts(sshd.knownHosts())
+            .targets(this::route)
+            .metadata(metadata, LifecycleEngine.DEFAULT_METADATA_ROOT)
+            .build();
     engine =
         LifecycleEngine.builder()
             .resourceProvider(provider)
             .commandExecutor(commands)
-            .metadataStore(new InMemoryMetadataStore())
+            .metadataStore(metadata)
             .clusterStore(new InMemoryClusterStore())
             .scheduler(scheduler)
             .build();
@@ -91,9 +126,45 @@ class OpenStackEngineIT {
         .build();
   }
 
+  /** The address mapping: every node's address goes to the test's sshd. */
+  private SshTarget route(NodeResource node) {
+    routed.add(node.address());
+    return SshTarget.builder()
+        .host("127.0.0.1")
+        .port(sshd.port())
+        .user(sshd.user())
+        .directory(directory(node.address()).toString())
+        .build();
+  }
+
+  private static Path directory(String address) {
+    return dir.resolve("node-" + address);
+  }
+
   static RoleSpec.Builder services(RoleSpec.Builder r) {
-    return r.service(StandardService.START, "echo start")
-        .service(StandardService.STOP, "echo stop");
+    String log = "echo \"$LC_SERVICE $LC_NODE_ID\" >> events";
+    return r.service(StandardService.INIT, log)
+        .service(StandardService.START, log)
+        .service(StandardService.STOP, log);
+  }
+
+  /** The services that ran on a node, in order, from its directory behind the mapping. */
+  private static List<String> events(Node node) throws IOException {
+    Path file = directory(node.address().orElseThrow()).resolve("events");
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    List<String> services = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      String[] parts = line.split(" ");
+      assertThat(parts[1]).as("LC_NODE_ID behind address %s", node.address()).isEqualTo(node.id());
+      services.add(parts[0]);
+    }
+    return services;
+  }
+
+  private static String last(List<String> events) {
+    return events.isEmpty() ? "" : events.get(events.size() - 1);
   }
 
   @Test
@@ -123,6 +194,14 @@ class OpenStackEngineIT {
       assertThat(s.imageId()).isEqualTo(view.imageId("app-1.0"));
     }
     assertThat(server(created.nodes("web").get(0).id()).flavorName()).isEqualTo("lc.1c1024");
+    for (Node n : created.nodes()) {
+      assertThat(n.address()).as("fake-driver servers have no network").contains(n.id());
+      assertThat(events(n))
+          .as("services of %s, run over SSH", n.id())
+          .containsExactly("init", "start");
+      assertThat(directory(n.id()).resolve("metadata.json")).isNotEmptyFile();
+    }
+    assertThat(routed).containsExactlyInAnyOrderElementsOf(addresses(created));
     capture("after-create");
 
     Cluster grown = engine.addNodes(AddNodes.of("shop", "db", 1));
@@ -136,6 +215,7 @@ class OpenStackEngineIT {
             .orElseThrow();
     assertThat(view.volume(id, added))
         .hasValueSatisfying(v -> assertThat(v.status()).isEqualTo("in-use"));
+    assertThat(events(grown.node(added).orElseThrow())).containsExactly("init", "start");
 
     engine.deleteNodes(DeleteNodes.of("shop", added));
     assertThat(view.named(added)).isEmpty();
@@ -160,9 +240,15 @@ class OpenStackEngineIT {
 
     engine.execute(StopCluster.of("shop"));
     assertThat(view.servers(id)).extracting(Server::status).containsOnly("SHUTOFF");
+    for (Node n : created.nodes()) {
+      assertThat(last(events(n))).as("last service on %s", n.id()).isEqualTo("stop");
+    }
     engine.execute(StartCluster.of("shop"));
     assertThat(view.servers(id)).extracting(Server::status).containsOnly("ACTIVE");
     assertThat(engine.get("shop").state()).isEqualTo(ClusterState.RUNNING);
+    for (Node n : created.nodes()) {
+      assertThat(last(events(n))).as("last service on %s", n.id()).isEqualTo("start");
+    }
 
     Map<String, String> volumesBefore =
         created.nodes("db").stream().collect(Collectors.toMap(Node::id, n -> volumeId(id, n.id())));
@@ -175,6 +261,7 @@ class OpenStackEngineIT {
       assertThat(s.id()).isEqualTo(ids.get(db.id()));
       assertThat(s.volumeIds()).containsExactly(volumesBefore.get(db.id()));
       assertThat(s.status()).isEqualTo("ACTIVE");
+      assertThat(last(events(db))).as("last service on %s", db.id()).isEqualTo("start");
     }
     capture("after-upgrade");
 
@@ -213,6 +300,10 @@ class OpenStackEngineIT {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(view.volumes(created.id(), n.id())).isEmpty());
     }
+  }
+
+  private static List<String> addresses(Cluster cluster) {
+    return cluster.nodes().stream().map(n -> n.address().orElseThrow()).toList();
   }
 
   private Server server(String nodeId) throws Exception {
