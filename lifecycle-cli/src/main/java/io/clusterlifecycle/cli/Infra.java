@@ -11,7 +11,12 @@ enum Infra {
   /** Pods in a Kubernetes namespace (lifecycle-spi-k8s, docs/k8s.md). */
   k8s(new K8sInfraFactory()),
   /** Existing hosts of an inventory file, reached over SSH (lifecycle-spi-ssh, docs/ssh.md). */
-  ssh(new SshInfraFactory());
+  ssh(new SshInfraFactory()),
+  /**
+   * Nova servers of an OpenStack cloud, commands over SSH (lifecycle-spi-openstack,
+   * docs/openstack.md).
+   */
+  openstack(new OpenStackInfraFactory());
 
   private final InfraFactory factory;
 

@@ -20,22 +20,36 @@ final class InfraChecks {
   static void onlyFor(InfraOptions o, Infra infra) {
     List<ValidationProblem> p = new ArrayList<>();
     if (infra != Infra.k8s) {
-      given(p, "--k8s-image", !o.k8sImages.isEmpty(), Infra.k8s);
-      given(p, "--k8s-storage-class", o.k8sStorageClass != null, Infra.k8s);
+      given(p, "--k8s-image", !o.k8sImages.isEmpty(), "--infra k8s");
+      given(p, "--k8s-storage-class", o.k8sStorageClass != null, "--infra k8s");
     }
     if (infra != Infra.ssh) {
-      given(p, "--inventory", o.inventory != null, Infra.ssh);
-      given(p, "--ssh-key", o.sshKey != null, Infra.ssh);
-      given(p, "--known-hosts", o.knownHosts != null, Infra.ssh);
-      given(p, "--host-key-check", o.hostKeyCheck != null, Infra.ssh);
-      given(p, "--pin-host-key", !o.pinnedHostKeys.isEmpty(), Infra.ssh);
+      given(p, "--inventory", o.inventory != null, "--infra ssh");
+    }
+    if (infra != Infra.ssh && infra != Infra.openstack) {
+      String either = "--infra ssh or --infra openstack";
+      given(p, "--ssh-key", o.sshKey != null, either);
+      given(p, "--known-hosts", o.knownHosts != null, either);
+      given(p, "--host-key-check", o.hostKeyCheck != null, either);
+      given(p, "--pin-host-key", !o.pinnedHostKeys.isEmpty(), either);
+    }
+    if (infra != Infra.openstack) {
+      String os = "--infra openstack";
+      given(p, "--ssh-user", o.sshUser != null, os);
+      given(p, "--ssh-port", o.sshPort != null, os);
+      given(p, "--os-cloud", o.osCloud != null, os);
+      given(p, "--clouds-yaml", o.cloudsYaml != null, os);
+      given(p, "--os-network", o.osNetwork != null, os);
+      given(p, "--os-floating-network", o.osFloatingNetwork != null, os);
+      given(p, "--os-image", o.osImage != null, os);
+      given(p, "--os-key-name", o.osKeyName != null, os);
     }
     throwIf(p);
   }
 
-  private static void given(List<ValidationProblem> p, String option, boolean given, Infra infra) {
+  private static void given(List<ValidationProblem> p, String option, boolean given, String infra) {
     if (given) {
-      p.add(ValidationProblem.of(option, "is an option of --infra " + infra + "; drop it"));
+      p.add(ValidationProblem.of(option, "is an option of " + infra + "; drop it"));
     }
   }
 

@@ -3,8 +3,12 @@ package io.clusterlifecycle.cli;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.spi.local.LocalHome;
 import io.clusterlifecycle.spi.local.LocalInfrastructure;
+import io.clusterlifecycle.spi.local.LocalMetadataStore;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Checks the options of one {@link Infra} and opens it. */
@@ -15,10 +19,30 @@ interface InfraFactory {
    *
    * @param options the command line's infrastructure options
    * @param kube where Kubernetes is, checked already
+   * @param env the environment variables ({@code System.getenv()} in the tool)
    * @return what opens the infrastructure
    * @throws io.clusterlifecycle.api.error.ValidationException naming the option to change
    */
-  Checked check(InfraOptions options, KubeSettings kube);
+  Checked check(InfraOptions options, KubeSettings kube, Map<String, String> env);
+
+  /**
+   * The tree the nodes of an infrastructure without a tree of its own read: the shared store's when
+   * one was given, else the home's (opened here and added to {@code closing}).
+   *
+   * @param home the home directory
+   * @param sharedTree the shared store's tree, if any
+   * @param closing what the open infrastructure closes
+   * @return the tree
+   */
+  static MetadataStore homeTreeUnlessShared(
+      Path home, Optional<MetadataStore> sharedTree, List<AutoCloseable> closing) {
+    return sharedTree.orElseGet(
+        () -> {
+          LocalMetadataStore local = new LocalMetadataStore(LocalHome.open(home));
+          closing.add(local);
+          return local;
+        });
+  }
 
   /** An infrastructure whose options were checked. */
   interface Checked {

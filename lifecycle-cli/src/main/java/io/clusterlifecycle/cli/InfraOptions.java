@@ -8,8 +8,8 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The global options that say where nodes run ({@code --infra}) and how to reach that
- * infrastructure: Kubernetes (also used by {@code --store k8s}) and SSH hosts. Checked by the
- * infrastructure's factory before anything is opened or written.
+ * infrastructure: Kubernetes (also used by {@code --store k8s}), SSH hosts and OpenStack. Checked
+ * by the infrastructure's factory before anything is opened or written.
  */
 final class InfraOptions {
   @Option(
@@ -18,7 +18,8 @@ final class InfraOptions {
       paramLabel = "KIND",
       description =
           "Where nodes run: local (default: processes under DIR/nodes), k8s (pods in a"
-              + " Kubernetes namespace) or ssh (hosts of an --inventory file).")
+              + " Kubernetes namespace), ssh (hosts of an --inventory file) or openstack (Nova"
+              + " servers, commands over SSH).")
   Infra infra = Infra.local;
 
   @Option(
@@ -72,15 +73,16 @@ final class InfraOptions {
       scope = ScopeType.INHERIT,
       paramLabel = "FILE",
       description =
-          "The private key --infra ssh logs in with, unless a host names its own (unencrypted"
-              + " OpenSSH or PEM).")
+          "The private key --infra ssh and --infra openstack log in with, unless an inventory"
+              + " host names its own (unencrypted OpenSSH or PEM).")
   Path sshKey;
 
   @Option(
       names = "--known-hosts",
       scope = ScopeType.INHERIT,
       paramLabel = "FILE",
-      description = "The known-hosts file of --infra ssh (default: ~/.ssh/known_hosts).")
+      description =
+          "The known-hosts file of --infra ssh and openstack (default: ~/.ssh/known_hosts).")
   Path knownHosts;
 
   @Option(
@@ -88,7 +90,7 @@ final class InfraOptions {
       scope = ScopeType.INHERIT,
       paramLabel = "MODE",
       description =
-          "How --infra ssh checks host keys: strict (default: listed in the known-hosts file),"
+          "How --infra ssh and openstack check host keys: strict (default: listed in the known-hosts file),"
               + " accept-new (unlisted hosts are added on first use) or pinned (--pin-host-key).")
   String hostKeyCheck;
 
@@ -100,4 +102,74 @@ final class InfraOptions {
           "A host key accepted by --host-key-check pinned: a SHA256: fingerprint or a public"
               + " key line (repeatable).")
   List<String> pinnedHostKeys = new ArrayList<>();
+
+  @Option(
+      names = "--ssh-user",
+      scope = ScopeType.INHERIT,
+      paramLabel = "USER",
+      description =
+          "The user --infra openstack logs in to its servers as (default: this user; cloud"
+              + " images often want ubuntu, debian or cloud-user).")
+  String sshUser;
+
+  @Option(
+      names = "--ssh-port",
+      scope = ScopeType.INHERIT,
+      paramLabel = "PORT",
+      description = "The SSH port of --infra openstack's servers (default: 22).")
+  Integer sshPort;
+
+  @Option(
+      names = "--os-cloud",
+      scope = ScopeType.INHERIT,
+      paramLabel = "NAME",
+      description =
+          "The cloud of clouds.yaml that --infra openstack uses (default: $OS_CLOUD, else the"
+              + " OS_* variables).")
+  String osCloud;
+
+  @Option(
+      names = "--clouds-yaml",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "The clouds.yaml of --os-cloud (default: $OS_CLIENT_CONFIG_FILE, ./clouds.yaml,"
+              + " ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml).")
+  Path cloudsYaml;
+
+  @Option(
+      names = "--os-network",
+      scope = ScopeType.INHERIT,
+      paramLabel = "NAME",
+      description =
+          "The Neutron network of the servers' ports, or none (default:"
+              + " $LIFECYCLE_OS_NETWORK, else none).")
+  String osNetwork;
+
+  @Option(
+      names = "--os-floating-network",
+      scope = ScopeType.INHERIT,
+      paramLabel = "NAME",
+      description =
+          "An external network to give every server a floating IP from, its address (default:"
+              + " $LIFECYCLE_OS_FLOATING_NETWORK, else none).")
+  String osFloatingNetwork;
+
+  @Option(
+      names = "--os-image",
+      scope = ScopeType.INHERIT,
+      paramLabel = "IMAGE",
+      description =
+          "The Glance image (name or id) of roles whose spec names none (default:"
+              + " $LIFECYCLE_OS_IMAGE).")
+  String osImage;
+
+  @Option(
+      names = "--os-key-name",
+      scope = ScopeType.INHERIT,
+      paramLabel = "NAME",
+      description =
+          "The Nova keypair put on every server, the public half of --ssh-key (default:"
+              + " $LIFECYCLE_OS_KEY_NAME).")
+  String osKeyName;
 }

@@ -1,6 +1,7 @@
 package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.spi.k8s.K8sInfrastructure;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Optional;
  */
 final class K8sInfraFactory implements InfraFactory {
   @Override
-  public Checked check(InfraOptions options, KubeSettings kube) {
+  public Checked check(InfraOptions options, KubeSettings kube, Map<String, String> env) {
     InfraChecks.onlyFor(options, Infra.k8s);
     return (home, sharedTree, client) -> {
       K8sInfrastructure infra =

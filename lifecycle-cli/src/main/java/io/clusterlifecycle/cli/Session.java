@@ -66,7 +66,7 @@ final class Session implements AutoCloseable {
       StoreSettings stores = StoreSettings.check(store, metadata, security, env);
       KubeSettings kube =
           KubeSettings.check(infra, infra.infra == Infra.k8s || stores.usesKubernetes());
-      InfraFactory.Checked opener = infra.infra.factory().check(infra, kube);
+      InfraFactory.Checked opener = infra.infra.factory().check(infra, kube, env);
       return new Settings(
           home, trace, infra.infra, opener, stores, kube, HostSecrets.read(hostSecrets));
     }
@@ -79,7 +79,7 @@ final class Session implements AutoCloseable {
             home,
             traceFile,
             Infra.local,
-            Infra.local.factory().check(new InfraOptions(), null),
+            Infra.local.factory().check(new InfraOptions(), null, Map.of()),
             StoreSettings.check(null, null, new StoreOptions(), Map.of()),
             KubeSettings.check(new InfraOptions(), false),
             Optional.empty()),

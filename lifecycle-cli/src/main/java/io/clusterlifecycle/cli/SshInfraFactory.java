@@ -4,9 +4,6 @@ import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.core.LifecycleEngine;
-import io.clusterlifecycle.spi.local.LocalHome;
-import io.clusterlifecycle.spi.local.LocalMetadataStore;
-import io.clusterlifecycle.spi.ssh.HostKeyCheck;
 import io.clusterlifecycle.spi.ssh.Inventory;
 import io.clusterlifecycle.spi.ssh.InventoryHost;
 import io.clusterlifecycle.spi.ssh.SshCommandExecutor;
@@ -15,7 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,7 +22,7 @@ import java.util.Optional;
  */
 final class SshInfraFactory implements InfraFactory {
   @Override
-  public Checked check(InfraOptions o, KubeSettings kube) {
+  public Checked check(InfraOptions o, KubeSettings kube, Map<String, String> env) {
     InfraChecks.onlyFor(o, Infra.ssh);
     List<ValidationProblem> p = new ArrayList<>();
     if (o.inventory == null) {
@@ -34,16 +31,7 @@ final class SshInfraFactory implements InfraFactory {
               "--inventory", "--infra ssh needs the hosts: give --inventory hosts.yaml"));
     }
     InfraChecks.readableFile(p, "--inventory", o.inventory, "a YAML inventory file");
-    InfraChecks.readableFile(p, "--ssh-key", o.sshKey, "a private key file");
-    HostKeyCheck check = hostKeyCheck(o, p);
-    if (check == HostKeyCheck.STRICT) {
-      Path known = knownHosts(o);
-      InfraChecks.readableFile(
-          p,
-          "--known-hosts",
-          known,
-          "the known-hosts file listing the hosts' keys (or --host-key-check accept-new)");
-    }
+    SshAccess access = SshAccess.check(o, p);
     InfraChecks.throwIf(p);
     Inventory inventory = load(o.inventory);
     for (InventoryHost h : inventory.hosts()) {
@@ -65,25 +53,15 @@ final class SshInfraFactory implements InfraFactory {
       }
     }
     InfraChecks.throwIf(p);
-    List<String> pins = List.copyOf(o.pinnedHostKeys);
     return (home, sharedTree, client) -> {
       List<AutoCloseable> closing = new ArrayList<>();
-      MetadataStore tree =
-          sharedTree.orElseGet(
-              () -> {
-                LocalMetadataStore local = new LocalMetadataStore(LocalHome.open(home));
-                closing.add(local);
-                return local;
-              });
-      SshCommandExecutor.Builder b =
-          SshCommandExecutor.builder()
-              .hostKeyCheck(check)
+      MetadataStore tree = InfraFactory.homeTreeUnlessShared(home, sharedTree, closing);
+      SshCommandExecutor commands =
+          access
+              .executor()
               .targets(inventory.targets())
-              .metadata(tree, LifecycleEngine.DEFAULT_METADATA_ROOT);
-      Optional.ofNullable(o.sshKey).ifPresent(b::identity);
-      Optional.ofNullable(o.knownHosts).ifPresent(b::knownHosts);
-      pins.forEach(b::pinHostKey);
-      SshCommandExecutor commands = b.build();
+              .metadata(tree, LifecycleEngine.DEFAULT_METADATA_ROOT)
+              .build();
       closing.add(0, commands);
       StaticInventoryProvider resources =
           StaticInventoryProvider.builder(inventory, commands).build();
@@ -91,53 +69,6 @@ final class SshInfraFactory implements InfraFactory {
       return new InfraFactory.Parts(
           resources, commands, tree, Optional.empty(), () -> Closer.closeAll(closing));
     };
-  }
-
-  private static Path knownHosts(InfraOptions o) {
-    return o.knownHosts != null
-        ? o.knownHosts
-        : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-  }
-
-  private static HostKeyCheck hostKeyCheck(InfraOptions o, List<ValidationProblem> p) {
-    String mode = o.hostKeyCheck == null ? "strict" : o.hostKeyCheck.toLowerCase(Locale.ROOT);
-    HostKeyCheck check =
-        switch (mode) {
-          case "strict" -> HostKeyCheck.STRICT;
-          case "accept-new" -> HostKeyCheck.ACCEPT_NEW;
-          case "pinned" -> HostKeyCheck.PINNED;
-          default -> {
-            p.add(
-                ValidationProblem.of(
-                    "--host-key-check",
-                    "unknown mode '" + o.hostKeyCheck + "'; one of strict, accept-new, pinned"));
-            yield null;
-          }
-        };
-    if (check == HostKeyCheck.PINNED && o.pinnedHostKeys.isEmpty()) {
-      p.add(
-          ValidationProblem.of(
-              "--pin-host-key",
-              "--host-key-check pinned needs the hosts' keys: give --pin-host-key SHA256:..."
-                  + " (ssh-keygen -lf) or a public key line"));
-    }
-    if (check != null && check != HostKeyCheck.PINNED && !o.pinnedHostKeys.isEmpty()) {
-      p.add(
-          ValidationProblem.of(
-              "--pin-host-key", "is used only with --host-key-check pinned; add it or drop this"));
-    }
-    for (String pin : o.pinnedHostKeys) {
-      try {
-        SshCommandExecutor.builder().pinHostKey(pin);
-      } catch (IllegalArgumentException e) {
-        p.add(
-            ValidationProblem.of(
-                "--pin-host-key",
-                "is neither a SHA256: fingerprint nor a public key line (the key itself is not"
-                    + " shown)"));
-      }
-    }
-    return check;
   }
 
   private static Inventory load(Path file) {

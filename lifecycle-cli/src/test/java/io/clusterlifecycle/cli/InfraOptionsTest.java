@@ -1,24 +1,41 @@
 package io.clusterlifecycle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clusterlifecycle.api.error.ValidationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bad infrastructure and store options (--infra, --inventory, --ssh-key, --kubeconfig, the etcd and
- * PostgreSQL security flags) are refused as usage errors (exit 2) that name the option and say what
- * to change, before anything is opened or written: the home is not created.
+ * Bad infrastructure and store options (--infra, --inventory, --ssh-key, --kubeconfig, the
+ * OpenStack options, the etcd and PostgreSQL security flags) are refused as usage errors (exit 2)
+ * that name the option and say what to change, before anything is opened or written: the home is
+ * not created.
  */
 class InfraOptionsTest {
   private static final Path SPEC = Path.of("../samples/specs/hadoop.yaml");
+
+  private static final String CLOUDS_YAML =
+      String.join(
+          "\n",
+          "clouds:",
+          "  lab:",
+          "    auth:",
+          "      auth_url: http://127.0.0.1:1/v3",
+          "      username: admin",
+          "      password: s3cret-in-clouds-yaml",
+          "      project_name: admin",
+          "    region_name: RegionOne",
+          "");
 
   @TempDir Path dir;
 
@@ -32,7 +49,7 @@ class InfraOptionsTest {
 
   static List<Case> cases() {
     return List.of(
-        new Case("unknown --infra", List.of("--infra", "openstax"), "local, k8s, ssh"),
+        new Case("unknown --infra", List.of("--infra", "openstax"), "local, k8s, ssh, openstack"),
         new Case("ssh without inventory", List.of("--infra", "ssh"), "--inventory hosts.yaml"),
         new Case(
             "missing inventory",
@@ -75,6 +92,86 @@ class InfraOptionsTest {
             "inventory without --infra ssh",
             List.of("--inventory", "@hosts.yaml"),
             "is an option of --infra ssh"),
+        new Case(
+            "openstack without --ssh-key",
+            List.of("--infra", "openstack", "--os-cloud", "lab", "--clouds-yaml", "@clouds.yaml"),
+            "give --ssh-key FILE"),
+        new Case(
+            "unknown cloud",
+            List.of(
+                "--infra",
+                "openstack",
+                "--ssh-key",
+                "@id",
+                "--known-hosts",
+                "@known_hosts",
+                "--os-cloud",
+                "prod",
+                "--clouds-yaml",
+                "@clouds.yaml"),
+            "no cloud named prod"),
+        new Case(
+            "clouds.yaml without a cloud",
+            List.of("--infra", "openstack", "--ssh-key", "@id", "--clouds-yaml", "@clouds.yaml"),
+            "give --os-cloud NAME as well"),
+        new Case(
+            "missing clouds.yaml",
+            List.of(
+                "--infra",
+                "openstack",
+                "--ssh-key",
+                "@id",
+                "--known-hosts",
+                "@known_hosts",
+                "--os-cloud",
+                "lab",
+                "--clouds-yaml",
+                "@/nope/clouds.yaml"),
+            "does not exist"),
+        new Case(
+            "floating IP without a network",
+            List.of(
+                "--infra",
+                "openstack",
+                "--ssh-key",
+                "@id",
+                "--known-hosts",
+                "@known_hosts",
+                "--os-cloud",
+                "lab",
+                "--clouds-yaml",
+                "@clouds.yaml",
+                "--os-floating-network",
+                "public"),
+            "give --os-network NAME as well"),
+        new Case(
+            "SSH port out of range",
+            List.of(
+                "--infra",
+                "openstack",
+                "--ssh-key",
+                "@id",
+                "--known-hosts",
+                "@known_hosts",
+                "--os-cloud",
+                "lab",
+                "--clouds-yaml",
+                "@clouds.yaml",
+                "--ssh-port",
+                "0"),
+            "1 to 65535"),
+        new Case(
+            "openstack option without --infra openstack",
+            List.of("--os-cloud", "lab"),
+            "is an option of --infra openstack"),
+        new Case(
+            "SSH user with --infra ssh",
+            List.of("--infra", "ssh", "--inventory", "@hosts.yaml", "--ssh-user", "ubuntu"),
+            "is an option of --infra openstack"),
+        new Case(
+            "SSH key with --infra local",
+            List.of("--ssh-key", "@id"),
+            "is an option of --infra ssh or --infra openstack"),
         new Case(
             "k8s image without --infra k8s", List.of("--k8s-image", "web=nginx"), "--infra k8s"),
         new Case(
@@ -129,6 +226,7 @@ class InfraOptionsTest {
     Files.writeString(dir.resolve("known_hosts"), "");
     Files.writeString(dir.resolve("id"), "not really a key");
     Files.writeString(dir.resolve("ca.pem"), "not really a certificate");
+    Files.writeString(dir.resolve("clouds.yaml"), CLOUDS_YAML);
     Files.writeString(dir.resolve("garbage.kubeconfig"), "{{{ this is: [not yaml");
     Files.writeString(dir.resolve("kubeconfig"), K8sPlanFormatTest.kubeconfig("127.0.0.1", 1));
     Path home = dir.resolve("home");
@@ -141,8 +239,50 @@ class InfraOptionsTest {
     LifecycleCliTest.Result r = LifecycleCliTest.run(args.toArray(String[]::new));
 
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(r.out() + r.err()).contains(c.says());
+    assertThat(r.out() + r.err()).contains(c.says()).doesNotContain("s3cret");
     assertThat(home).doesNotExist();
+  }
+
+  @Test
+  void openstackWithoutCredentials_saysWhereTheyComeFrom() throws IOException {
+    Files.writeString(dir.resolve("id"), "not really a key");
+    InfraOptions o = new InfraOptions();
+    o.infra = Infra.openstack;
+    o.sshKey = dir.resolve("id");
+    o.hostKeyCheck = "accept-new";
+
+    assertThatThrownBy(() -> Infra.openstack.factory().check(o, null, Map.of()))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("OS_AUTH_URL is not set")
+        .hasMessageContaining("give --os-cloud NAME");
+  }
+
+  @Test
+  void openstackOptions_overrideTheEnvironment_andNetworkNoneClearsIt() throws IOException {
+    Files.writeString(dir.resolve("id"), "not really a key");
+    InfraOptions o = new InfraOptions();
+    o.infra = Infra.openstack;
+    o.sshKey = dir.resolve("id");
+    o.hostKeyCheck = "accept-new";
+    o.osNetwork = "none";
+    o.osFloatingNetwork = "public";
+    Map<String, String> env =
+        Map.of(
+            "OS_AUTH_URL", "http://127.0.0.1:1/v3",
+            "OS_USERNAME", "admin",
+            "OS_PASSWORD", "s3cret",
+            "OS_PROJECT_NAME", "admin",
+            "LIFECYCLE_OS_NETWORK", "private");
+
+    assertThatThrownBy(() -> Infra.openstack.factory().check(o, null, env))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("--os-floating-network")
+        .hasMessageNotContaining("s3cret");
+
+    o.osNetwork = null;
+    assertThat(Infra.openstack.factory().check(o, null, env))
+        .as("the network of LIFECYCLE_OS_NETWORK carries the floating IP")
+        .isNotNull();
   }
 
   @Test

@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  * waits for the lock, up to {@link #LOCK_WAIT}, instead of failing.
  */
 public final class DebianPackages {
-  /** How long an install waits for another process to release the package manager's lock. */
-  public static final Duration LOCK_WAIT = Duration.ofMinutes(10);
+  /**
+   * How long an install waits for another process to release the package manager's lock: long
+   * enough for the OpenStack packages that {@code .ci/run} installs in the background.
+   */
+  public static final Duration LOCK_WAIT = Duration.ofMinutes(20);
 
   private DebianPackages() {}
 
@@ -39,6 +42,31 @@ public final class DebianPackages {
       run(install, out, deadline);
     }
     return out.length() > 600 ? out.substring(out.length() - 600) : out.toString();
+  }
+
+  /**
+   * Whether every package is installed and configured: a package another process is still unpacking
+   * or configuring is not.
+   *
+   * @param packages Debian package names
+   * @return true if {@code dpkg-query} reports each as {@code install ok installed}
+   */
+  public static boolean allInstalled(List<String> packages) {
+    List<String> command = new ArrayList<>(List.of("dpkg-query", "-W", "-f=${Status}\\n"));
+    command.addAll(packages);
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes());
+      if (p.waitFor() != 0) {
+        return false;
+      }
+      return text.lines().filter(l -> l.equals("install ok installed")).count() == packages.size();
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static List<String> aptGet(String... args) {

@@ -52,6 +52,12 @@ public final class OpenStackStack {
   /** Where the stack keeps its configuration, data, logs and pid files. */
   public static final Path DIR = Path.of("/tmp/lifecycle-openstack");
 
+  /**
+   * The variable that, set to {@code true}, keeps a stack this JVM starts running after it exits
+   * ({@code .ci/run} sets it and stops the stack at the end of the build).
+   */
+  public static final String KEEP = "LIFECYCLE_OPENSTACK_KEEP";
+
   private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
   private static final int KEYSTONE_PORT = 5000;
   private static final List<Path> REQUIRED =
@@ -82,7 +88,7 @@ public final class OpenStackStack {
    * Returns the stack of this JVM, starting it on first call: installs the Debian packages when
    * missing, writes the script under {@link #DIR} and runs its {@code start} (2 to 4 minutes),
    * unless a stack is already running there (then it is reused and not stopped by this JVM). A
-   * shutdown hook stops a stack this JVM started.
+   * shutdown hook stops a stack this JVM started, unless {@link #KEEP} is {@code true}.
    *
    * @return the running stack
    * @throws IllegalStateException if it cannot be installed or started, with the script's output; a
@@ -104,7 +110,9 @@ public final class OpenStackStack {
       run(script, "start", START_TIMEOUT);
       OpenStackStack stack =
           new OpenStackStack(script, true, Duration.ofNanos(System.nanoTime() - started));
-      Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "openstack-stack-stop"));
+      if (!keptForTheBuild()) {
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "openstack-stack-stop"));
+      }
       shared = stack;
       return stack;
     } catch (IOException e) {
@@ -176,8 +184,16 @@ public final class OpenStackStack {
     }
   }
 
+  /**
+   * Whether the stack outlives this JVM, for the next test JVM of the build to reuse: set by {@code
+   * .ci/run}, which stops the stack when the build ends.
+   */
+  private static boolean keptForTheBuild() {
+    return "true".equals(System.getenv(KEEP));
+  }
+
   private static void ensureInstalled() {
-    if (REQUIRED.stream().allMatch(Files::exists)) {
+    if (REQUIRED.stream().allMatch(Files::exists) && DebianPackages.allInstalled(PACKAGES)) {
       return;
     }
     // apt-get takes options anywhere on its line: without recommends, python3-nova and friends do
