@@ -39,8 +39,9 @@ final class ExpiringWatches {
 
   /** Ends every held watch with 410 Gone. */
   void expireAll() {
-    for (WebSocket ws : held) {
-      held.remove(ws);
+    List<WebSocket> expiring = List.copyOf(held);
+    held.removeAll(expiring);
+    for (WebSocket ws : expiring) {
       ws.send(
           "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
               + "\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410,"
