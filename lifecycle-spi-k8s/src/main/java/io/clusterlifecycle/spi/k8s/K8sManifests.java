@@ -125,9 +125,9 @@ public final class K8sManifests {
   }
 
   /**
-   * Returns a node's address: its stable DNS name {@code
-   * <hostname>.<service>.<namespace>.svc.<cluster-domain>}, which stays the same when the pod is
-   * recreated (stop and start, resize, upgrade).
+   * Returns a node's stable DNS name {@code <hostname>.<service>.<namespace>.svc.<cluster-domain>},
+   * which stays the same when the pod is recreated (stop and start, resize, upgrade); the provider
+   * reports it as the node's address with {@link K8sAddresses#DNS_NAME}.
    *
    * @param clusterId the cluster
    * @param nodeId the node

@@ -6,13 +6,14 @@ import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,8 +21,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #get} of a path in a tree reads its ConfigMap; of the root or above, every tree's.
  * {@link #watch} opens a Kubernetes watch and calls the listener once per commit that touches the
  * prefix, with the part of the commit under it, computed from {@code change.json}. A watch the API
- * server ends (for example with 410 Gone after a long disconnection) stops notifying and logs a
- * warning.
+ * server ends (for example with 410 Gone after a long disconnection) is resumed: after a back-off
+ * the watcher lists the trees again, notifies each tree that changed meanwhile as replaced (and one
+ * that is gone as deleted), and watches again, until the returned handle or the store is closed.
  *
  * <p>Thread-safe. Build one with {@link #builder()}.
  */
@@ -63,7 +69,16 @@ public final class K8sMetadataStore implements MetadataStore {
   private final long maxBytes;
   private final int maxAttempts;
   private final K8sCalls calls;
-  private final Map<Watch, Boolean> watches = new ConcurrentHashMap<>();
+  private final Map<TreeWatcher, Boolean> watches = new ConcurrentHashMap<>();
+
+  /** Waits out the back-off before a watch the API server ended is resumed. */
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "lifecycle-k8s-metadata-timer");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** One lock per tree: this store's commits of one tree take turns instead of conflicting. */
   private final Map<String, Object> treeLocks = new ConcurrentHashMap<>();
@@ -137,43 +152,46 @@ public final class K8sMetadataStore implements MetadataStore {
     if (tree.isEmpty() && !TreeChange.isUnder(root, prefix)) {
       return () -> {};
     }
-    Map<String, String> seen = new ConcurrentHashMap<>();
-    String listVersion;
+    Supplier<TreeWatcher.Listing> list;
+    BiFunction<ListOptions, Watcher<ConfigMap>, Watch> open;
+    if (tree.isPresent()) {
+      String name = paths.name(tree.get());
+      list =
+          () -> {
+            ConfigMap cm = configMaps().withName(name).get();
+            return cm == null
+                ? new TreeWatcher.Listing(List.of(), null)
+                : new TreeWatcher.Listing(List.of(cm), cm.getMetadata().getResourceVersion());
+          };
+      open = (options, watcher) -> configMaps().withName(name).watch(options, watcher);
+    } else {
+      list =
+          () -> {
+            var all = configMaps().withLabels(labels()).list();
+            return new TreeWatcher.Listing(all.getItems(), all.getMetadata().getResourceVersion());
+          };
+      open = (options, watcher) -> configMaps().withLabels(labels()).watch(options, watcher);
+    }
+    TreeWatcher w = new TreeWatcher(prefix, listener, list, open, scheduler, calls.executor());
     try {
-      if (tree.isPresent()) {
-        ConfigMap cm = configMaps().withName(paths.name(tree.get())).get();
-        if (cm != null) {
-          seen.put(cm.getMetadata().getName(), cm.getMetadata().getResourceVersion());
-        }
-        listVersion = cm == null ? null : cm.getMetadata().getResourceVersion();
-      } else {
-        var list = configMaps().withLabels(labels()).list();
-        list.getItems()
-            .forEach(
-                cm -> seen.put(cm.getMetadata().getName(), cm.getMetadata().getResourceVersion()));
-        listVersion = list.getMetadata().getResourceVersion();
-      }
-      Watcher<ConfigMap> watcher = new TreeWatcher(prefix, listener, seen);
-      var options = new ListOptionsBuilder().withResourceVersion(listVersion).build();
-      Watch w =
-          tree.isPresent()
-              ? configMaps().withName(paths.name(tree.get())).watch(options, watcher)
-              : configMaps().withLabels(labels()).watch(options, watcher);
-      watches.put(w, Boolean.TRUE);
-      return () -> {
-        watches.remove(w);
-        w.close();
-      };
+      w.start();
     } catch (RuntimeException e) {
+      w.close();
       throw K8sCalls.translate("watch metadata under " + prefix, e);
     }
+    watches.put(w, Boolean.TRUE);
+    return () -> {
+      watches.remove(w);
+      w.close();
+    };
   }
 
   /** Stops every watch and the store's threads; closes the client if the store opened it. */
   @Override
   public void close() {
-    watches.keySet().forEach(Watch::close);
+    watches.keySet().forEach(TreeWatcher::close);
     watches.clear();
+    scheduler.shutdownNow();
     calls.close();
     if (ownsClient) {
       client.close();

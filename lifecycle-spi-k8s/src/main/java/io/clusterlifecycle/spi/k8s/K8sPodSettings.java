@@ -8,16 +8,17 @@ import java.util.Optional;
 
 /**
  * How a node's pod, PVC and the cluster's Service are written: images, storage class, DNS domain,
- * the container's name and command. Immutable; build one with {@link #builder()} or take {@link
- * #ofDefaults()}.
+ * the container's name and command; and which address a node reports ({@link K8sAddresses}).
+ * Immutable; build one with {@link #builder()} or take {@link #ofDefaults()}.
  *
  * @param defaultImage the image of a node whose spec and role name none
  * @param roleImages images by role, for nodes whose spec names none
  * @param storageClass the PVCs' storage class; empty for the namespace's default
- * @param clusterDomain the cluster's DNS domain, for the nodes' addresses
+ * @param clusterDomain the cluster's DNS domain, the last part of the nodes' DNS names
  * @param containerName the name of the node's one container
  * @param command the container's command; empty for the image's entrypoint
  * @param serviceAccount the pods' service account; empty for the namespace's default
+ * @param addresses which address the provider reports for a node
  */
 public record K8sPodSettings(
     String defaultImage,
@@ -26,7 +27,8 @@ public record K8sPodSettings(
     String clusterDomain,
     String containerName,
     List<String> command,
-    Optional<String> serviceAccount) {
+    Optional<String> serviceAccount,
+    K8sAddresses addresses) {
 
   /** The image of a node whose spec and role name none: {@value}. */
   public static final String DEFAULT_IMAGE = "debian:12-slim";
@@ -43,6 +45,9 @@ public record K8sPodSettings(
    */
   public static final List<String> DEFAULT_COMMAND = List.of("sleep", "infinity");
 
+  /** Which address a node reports unless configured otherwise: its pod's IP. */
+  public static final K8sAddresses DEFAULT_ADDRESSES = K8sAddresses.POD_IP;
+
   /**
    * Checks nulls and copies the collections.
    *
@@ -53,6 +58,7 @@ public record K8sPodSettings(
    * @param containerName the container's name
    * @param command the container's command; copied
    * @param serviceAccount the service account, if not the default
+   * @param addresses which address a node reports
    */
   public K8sPodSettings {
     Objects.requireNonNull(defaultImage, "defaultImage");
@@ -62,6 +68,7 @@ public record K8sPodSettings(
     Objects.requireNonNull(containerName, "containerName");
     command = List.copyOf(command);
     Objects.requireNonNull(serviceAccount, "serviceAccount");
+    Objects.requireNonNull(addresses, "addresses");
   }
 
   /**
@@ -102,6 +109,7 @@ public record K8sPodSettings(
     private String containerName = DEFAULT_CONTAINER;
     private List<String> command = DEFAULT_COMMAND;
     private Optional<String> serviceAccount = Optional.empty();
+    private K8sAddresses addresses = DEFAULT_ADDRESSES;
 
     private Builder() {}
 
@@ -140,7 +148,7 @@ public record K8sPodSettings(
     }
 
     /**
-     * Sets the cluster's DNS domain, the last part of every node's address.
+     * Sets the cluster's DNS domain, the last part of every node's DNS name.
      *
      * @param value not blank; default {@link #DEFAULT_CLUSTER_DOMAIN}
      * @return this builder
@@ -185,6 +193,18 @@ public record K8sPodSettings(
     }
 
     /**
+     * Sets which address the provider reports for a node: its pod's IP, which changes when the pod
+     * is recreated, or its stable DNS name.
+     *
+     * @param value not null; default {@link #DEFAULT_ADDRESSES}
+     * @return this builder
+     */
+    public Builder addresses(K8sAddresses value) {
+      this.addresses = Objects.requireNonNull(value, "addresses");
+      return this;
+    }
+
+    /**
      * Builds the settings.
      *
      * @return the settings
@@ -197,7 +217,8 @@ public record K8sPodSettings(
           clusterDomain,
           containerName,
           command,
-          serviceAccount);
+          serviceAccount,
+          addresses);
     }
 
     private static String notBlank(String value, String what) {

@@ -30,10 +30,17 @@ import org.slf4j.LoggerFactory;
  * <p>A node is a Pod named by its node id, with the labels {@link K8sLabels} lists, requests and
  * limits for its cpu and memory, and, when it has a volume, a PVC of its own ({@code
  * <node-id>-data}) mounted at the role's mount point. Every cluster has one headless Service, the
- * pods' subdomain, so a node's address is its stable DNS name ({@link K8sManifests#address(String,
- * String)}), which a recreated pod keeps. Beside the pod, a ConfigMap {@code lc-node.<node-id>}
- * records the node (sizes, image, tags, stopped or not), so that a stopped node, which has no pod,
- * still exists for {@link #find} and {@link #list}. {@link K8sManifests} writes all these objects.
+ * pods' subdomain, so every pod has a stable DNS name ({@link K8sManifests#address(String,
+ * String)}). Beside the pod, a ConfigMap {@code lc-node.<node-id>} records the node (sizes, image,
+ * tags, stopped or not, and the IP its pod had when it was stopped), so that a stopped node, which
+ * has no pod, still exists for {@link #find} and {@link #list}. {@link K8sManifests} writes all
+ * these objects.
+ *
+ * <p>Addresses ({@link K8sPodSettings#addresses()}): by default a node's address is its pod's IP,
+ * so {@link #start}, and {@link #resize} and {@link #replaceImage} of a running node, which create
+ * a new pod, report a new address, and the engine republishes {@code /hosts} and runs {@code
+ * reload} (docs/design.md §5.7); a stopped node reports the IP its last pod had. With {@link
+ * K8sAddresses#DNS_NAME} the address is the pod's DNS name and never changes.
  *
  * <p>Per operation: {@link #create} is idempotent by node id (it reads before it creates, and a 409
  * for an object carrying the node's cluster label counts as created; an object of another cluster
@@ -84,7 +91,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               return t;
             });
     this.tracker = new PodTracker(client, namespace, scheduler, b.readyTimeout, calls.executor());
-    this.pods = new PodLifecycle(objects, calls, tracker, manifests, namespace);
+    this.pods = new PodLifecycle(objects, calls, tracker, manifests, namespace, b.pods.addresses());
   }
 
   /**
@@ -139,7 +146,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               return state;
             })
         .thenCompose(
-            state -> state.stopped() ? pods.stopped(state) : pods.ensureRunning(state, what));
+            state -> state.stopped() ? pods.stopped(state, what) : pods.ensureRunning(state, what));
   }
 
   @Override
@@ -147,11 +154,20 @@ public final class K8sResourceProvider implements ResourceProvider {
     Objects.requireNonNull(node, "node");
     return calls.async(
         "find node " + node.nodeId(),
-        () ->
-            objects
-                .state(node)
-                .map(
-                    s -> pods.resource(s, objects.pod(node).filter(tracker::isReady).isPresent())));
+        () -> {
+          Optional<ConfigMap> record = objects.recordObject(node);
+          Optional<Pod> pod = objects.pod(node);
+          return record
+              .flatMap(NodeObjects::stateOf)
+              .or(() -> pod.flatMap(NodeObjects::stateOf))
+              .map(
+                  s ->
+                      pods.resource(
+                          s,
+                          pod,
+                          record.flatMap(NodeObjects::lastPodIp),
+                          pod.filter(tracker::isReady).isPresent()));
+        });
   }
 
   @Override
@@ -161,25 +177,37 @@ public final class K8sResourceProvider implements ResourceProvider {
         "list nodes of cluster " + clusterId,
         () -> {
           Map<String, NodeState> states = new TreeMap<>();
-          Map<String, Boolean> running = new TreeMap<>();
+          Map<String, Pod> podsById = new TreeMap<>();
+          Map<String, String> lastPodIps = new TreeMap<>();
           for (Pod p : objects.pods(clusterId)) {
             NodeObjects.stateOf(p)
                 .filter(s -> s.clusterId().equals(clusterId))
                 .ifPresent(
                     s -> {
                       states.put(s.nodeId(), s);
-                      running.put(s.nodeId(), tracker.isReady(p));
+                      podsById.put(s.nodeId(), p);
                     });
           }
           for (ConfigMap cm : objects.records(clusterId)) {
             NodeObjects.stateOf(cm)
                 .filter(s -> s.clusterId().equals(clusterId))
-                .ifPresent(s -> states.put(s.nodeId(), s));
+                .ifPresent(
+                    s -> {
+                      states.put(s.nodeId(), s);
+                      NodeObjects.lastPodIp(cm).ifPresent(ip -> lastPodIps.put(s.nodeId(), ip));
+                    });
           }
           List<NodeResource> out = new ArrayList<>();
           states.forEach(
-              (id, s) ->
-                  out.add(pods.resource(s, running.getOrDefault(id, false) && !s.stopped())));
+              (id, s) -> {
+                Optional<Pod> pod = Optional.ofNullable(podsById.get(id));
+                out.add(
+                    pods.resource(
+                        s,
+                        pod,
+                        Optional.ofNullable(lastPodIps.get(id)),
+                        pod.filter(tracker::isReady).isPresent() && !s.stopped()));
+              });
           out.sort(Comparator.comparing(r -> r.ref().nodeId()));
           return out;
         });
@@ -212,12 +240,13 @@ public final class K8sResourceProvider implements ResourceProvider {
             what,
             () -> {
               NodeState state = objects.require(node, what).withStopped(true);
-              objects.putRecord(state);
+              Optional<String> ip =
+                  objects.putRecord(state, objects.pod(node).flatMap(NodeObjects::podIp));
               objects.deletePod(node.nodeId());
-              return state;
+              return pods.resource(state, Optional.empty(), ip, false);
             })
-        .thenCompose(state -> tracker.awaitGone(Names.pod(node.nodeId())).thenApply(v -> state))
-        .thenApply(state -> pods.resource(state, false));
+        .thenCompose(
+            stopped -> tracker.awaitGone(Names.pod(node.nodeId())).thenApply(v -> stopped));
   }
 
   @Override
@@ -245,7 +274,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               objects.putRecord(next);
               return next;
             })
-        .thenCompose(next -> next.stopped() ? pods.stopped(next) : pods.recreate(next, what));
+        .thenCompose(next -> next.stopped() ? pods.stopped(next, what) : pods.recreate(next, what));
   }
 
   @Override
@@ -261,7 +290,7 @@ public final class K8sResourceProvider implements ResourceProvider {
               objects.putRecord(next);
               return next;
             })
-        .thenCompose(next -> next.stopped() ? pods.stopped(next) : pods.recreate(next, what));
+        .thenCompose(next -> next.stopped() ? pods.stopped(next, what) : pods.recreate(next, what));
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The blocking reads and writes of a node's objects (record, pod, PVC, the cluster's Service), each
@@ -21,6 +22,9 @@ import java.util.Optional;
  * that is ours (same cluster label) counts as done, one that belongs to another cluster fails.
  */
 final class NodeObjects {
+  /** The key of a record's data that holds the IP of the node's last pod, written on stop. */
+  static final String POD_IP_KEY = "pod-ip";
+
   private final KubernetesClient client;
   private final String namespace;
   private final K8sManifests manifests;
@@ -56,9 +60,19 @@ final class NodeObjects {
   }
 
   Optional<NodeState> record(NodeRef ref) {
+    return recordObject(ref).flatMap(NodeObjects::stateOf);
+  }
+
+  /** The node's record, when it exists and is of the node's cluster. */
+  Optional<ConfigMap> recordObject(NodeRef ref) {
     ConfigMap cm =
         client.configMaps().inNamespace(namespace).withName(Names.nodeRecord(ref.nodeId())).get();
-    return Optional.ofNullable(cm).flatMap(NodeObjects::stateOf).filter(s -> ours(s, ref));
+    return Optional.ofNullable(cm).filter(c -> stateOf(c).filter(s -> ours(s, ref)).isPresent());
+  }
+
+  /** The IP the node's last pod had, as its record holds it; empty when none was recorded. */
+  Optional<String> lastPodIp(NodeRef ref) {
+    return recordObject(ref).flatMap(NodeObjects::lastPodIp);
   }
 
   /** The node's pod, when it exists and is of the node's cluster. */
@@ -78,10 +92,22 @@ final class NodeObjects {
     }
   }
 
-  /** Writes the record, creating it or replacing what it holds. */
+  /** Writes the record, creating it or replacing what it holds; keeps its last pod IP. */
   void putRecord(NodeState state) {
+    var unused = putRecord(state, Optional.empty());
+  }
+
+  /**
+   * Writes the record, creating it or replacing what it holds, with the IP of the node's pod when
+   * given, else the one it held; returns the pod IP the record now holds.
+   */
+  Optional<String> putRecord(NodeState state, Optional<String> podIp) {
     ConfigMap want = manifests.record(state);
     ConfigMap have = client.configMaps().inNamespace(namespace).resource(want).get();
+    Optional<String> ip = podIp.or(() -> Optional.ofNullable(have).flatMap(NodeObjects::lastPodIp));
+    Map<String, String> data = new TreeMap<>(want.getData());
+    ip.ifPresent(v -> data.put(POD_IP_KEY, v));
+    want.setData(data);
     if (have == null) {
       createOurs(
           want,
@@ -89,10 +115,11 @@ final class NodeObjects {
           () -> {
             var unused = client.configMaps().inNamespace(namespace).resource(want).create();
           });
-      return;
+      return ip;
     }
     want.getMetadata().setResourceVersion(have.getMetadata().getResourceVersion());
     client.configMaps().inNamespace(namespace).resource(want).update();
+    return ip;
   }
 
   /** Creates the record unless one exists; returns the state it then holds. */
@@ -222,6 +249,18 @@ final class NodeObjects {
       return;
     }
     client.services().inNamespace(namespace).withName(Names.service(state.clusterId())).delete();
+  }
+
+  /** The pod IP a record holds, if any. */
+  static Optional<String> lastPodIp(ConfigMap record) {
+    return Optional.ofNullable(record.getData())
+        .map(d -> d.get(POD_IP_KEY))
+        .filter(v -> !v.isBlank());
+  }
+
+  /** The pod's IP ({@code status.podIP}), once it has one. */
+  static Optional<String> podIp(Pod pod) {
+    return Optional.ofNullable(pod.getStatus()).map(st -> st.getPodIP()).filter(v -> !v.isBlank());
   }
 
   static Optional<NodeState> stateOf(ConfigMap cm) {

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a node's pod to the state its record asks for: creates it, replaces one that failed to
  * start or runs another spec, and waits, through the {@link PodTracker}, until it is Ready or gone
- * (docs/design.md §9.2). Blocking calls run on {@link K8sCalls}' threads; waiting holds none.
+ * (docs/design.md §9.2), and says at which address ({@link K8sAddresses}). Blocking calls run on
+ * {@link K8sCalls}' threads; waiting holds none.
  */
 final class PodLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(PodLifecycle.class);
@@ -20,18 +21,21 @@ final class PodLifecycle {
   private final PodTracker tracker;
   private final K8sManifests manifests;
   private final String namespace;
+  private final K8sAddresses addresses;
 
   PodLifecycle(
       NodeObjects objects,
       K8sCalls calls,
       PodTracker tracker,
       K8sManifests manifests,
-      String namespace) {
+      String namespace,
+      K8sAddresses addresses) {
     this.objects = objects;
     this.calls = calls;
     this.tracker = tracker;
     this.manifests = manifests;
     this.namespace = namespace;
+    this.addresses = addresses;
   }
 
   /**
@@ -65,7 +69,7 @@ final class PodLifecycle {
                         .thenCompose(v -> calls.async(what, () -> createPodReturning(state)))
                     : CompletableFuture.completedFuture(state))
         .thenCompose(s -> tracker.awaitReady(Names.pod(s.nodeId())))
-        .thenApply(p -> resource(state, true));
+        .thenApply(p -> resource(state, Optional.of(p), Optional.empty(), true));
   }
 
   /**
@@ -100,11 +104,29 @@ final class PodLifecycle {
     return state;
   }
 
-  CompletableFuture<NodeResource> stopped(NodeState state) {
-    return CompletableFuture.completedFuture(resource(state, false));
+  /** The resource of a node that has no pod: with pod IPs, at the IP its record holds. */
+  CompletableFuture<NodeResource> stopped(NodeState state, String what) {
+    if (addresses == K8sAddresses.DNS_NAME) {
+      return CompletableFuture.completedFuture(
+          resource(state, Optional.empty(), Optional.empty(), false));
+    }
+    return calls.async(
+        what, () -> resource(state, Optional.empty(), objects.lastPodIp(state.ref()), false));
   }
 
-  NodeResource resource(NodeState s, boolean running) {
-    return s.resource(namespace, manifests.address(s.clusterId(), s.nodeId()), running);
+  /**
+   * The resource the provider reports for a node: at its DNS name, or at its pod's IP, else at the
+   * IP its last pod had ({@link K8sAddresses}).
+   *
+   * @param pod the node's pod, if it has one
+   * @param lastPodIp the IP its record holds, if any
+   */
+  NodeResource resource(
+      NodeState s, Optional<Pod> pod, Optional<String> lastPodIp, boolean running) {
+    String address =
+        addresses == K8sAddresses.DNS_NAME
+            ? manifests.address(s.clusterId(), s.nodeId())
+            : pod.flatMap(NodeObjects::podIp).or(() -> lastPodIp).orElse("");
+    return s.resource(namespace, address, running);
   }
 }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.clusterlifecycle.api.OperationFailedException;
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.request.AddNodes;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
@@ -19,14 +22,17 @@ import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.codec.AppSpecFiles;
 import io.clusterlifecycle.codec.SpecFormat;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.testkit.RecordingEventListener;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Ready by the {@link TestKubelet}, commands run through pod exec (as local processes in each pod's
  * directory), the metadata tree and the records are ConfigMaps. samples/specs/hadoop.yaml goes
  * through create, add and delete nodes, vertical scaling, stop and start, upgrade, and delete with
- * and without kept volumes.
+ * and without kept volumes. Node addresses are pod IPs: every recreated pod moves its node, and the
+ * engine republishes {@code /hosts} and runs the client's {@code reload}.
  */
 class K8sEngineTest {
   private static final Path HADOOP = Path.of("../samples/specs/hadoop.yaml");
@@ -50,6 +57,7 @@ class K8sEngineTest {
   private K8sMetadataStore metadata;
   private K8sClusterStore store;
   private LifecycleEngine engine;
+  private RecordingEventListener events;
 
   @BeforeEach
   void open() {
@@ -72,8 +80,10 @@ class K8sEngineTest {
             .metadata(metadata, "/clusters")
             .build();
     store = K8sClusterStore.builder().client(client).namespace(MockKubernetes.NAMESPACE).build();
+    events = new RecordingEventListener();
     engine =
         LifecycleEngine.builder()
+            .eventListener(events)
             .resourceProvider(provider)
             .commandExecutor(executor)
             .metadataStore(metadata)
@@ -107,12 +117,7 @@ class K8sEngineTest {
     assertThat(client().services().withName(created.id()).get()).isNotNull();
     assertThat(Files.readString(pods.resolve("h-master-1/name/VERSION"))).isEqualTo("formatted\n");
     assertThat(Files.readString(pods.resolve("h-client-1/client.state"))).isEqualTo("ready\n");
-    Map<String, String> tree =
-        metadata.get("/clusters/" + created.id() + "/hosts").toCompletableFuture().join();
-    assertThat(tree)
-        .containsEntry(
-            "/clusters/" + created.id() + "/hosts/worker/h-worker-2/ip",
-            "h-worker-2." + created.id() + ".test.svc.cluster.local");
+    assertTheAddressesAreThePodIps_andHostsHoldThem(created);
 
     Cluster grown = engine.addNodes(AddNodes.of("h", "worker", 1));
     assertThat(grown.nodes("worker")).hasSize(4);
@@ -123,8 +128,13 @@ class K8sEngineTest {
     assertThat(pvcNames()).doesNotContain("h-worker-4-data");
 
     Map<String, String> uids = uids();
+    Map<String, String> beforeResize = addresses(engine.get("h"));
     engine.execute(ScaleVertical.of("h", RoleResize.of("worker").cpu(8).memory(16384)));
     Cluster resized = engine.get("h");
+    assertThat(changed(beforeResize, addresses(resized)))
+        .containsExactlyInAnyOrder("h-worker-1", "h-worker-2", "h-worker-3");
+    assertTheAddressesAreThePodIps_andHostsHoldThem(resized);
+    assertHostsWereRepublished_andTheClientReloadedThem(resized);
     assertThat(resized.nodes("worker")).allSatisfy(n -> assertThat(n.cpu()).isEqualTo(8));
     for (String w : List.of("h-worker-1", "h-worker-2", "h-worker-3")) {
       Pod pod = client().pods().withName(w).get();
@@ -139,19 +149,29 @@ class K8sEngineTest {
     assertThat(client().pods().withName("h-master-1").get().getMetadata().getUid())
         .isEqualTo(uids.get("h-master-1"));
 
+    Map<String, String> beforeStop = addresses(engine.get("h"));
     engine.execute(StopCluster.of("h"));
     assertThat(podNames()).isEmpty();
+    assertThat(addresses(engine.get("h"))).isEqualTo(beforeStop);
     assertThat(pvcNames()).hasSize(4);
     assertThat(Files.readString(pods.resolve("h-master-1/master.state"))).isEqualTo("stopped\n");
 
     engine.execute(StartCluster.of("h"));
     assertThat(podNames()).hasSize(5);
-    assertThat(engine.get("h").state()).isEqualTo(ClusterState.RUNNING);
+    Cluster started = engine.get("h");
+    assertThat(started.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(changed(beforeStop, addresses(started))).hasSize(5);
+    assertTheAddressesAreThePodIps_andHostsHoldThem(started);
+    assertHostsWereRepublished_andTheClientReloadedThem(started);
     assertThat(Files.readString(pods.resolve("h-master-1/master.state"))).isEqualTo("running\n");
 
     AppSpec next =
         AppSpecFiles.parse(Files.readString(HADOOP).replace("3.3.6", "3.4.0"), SpecFormat.YAML);
     engine.execute(Upgrade.of("h", next));
+    Cluster upgraded = engine.get("h");
+    assertThat(changed(addresses(started), addresses(upgraded))).hasSize(5);
+    assertTheAddressesAreThePodIps_andHostsHoldThem(upgraded);
+    assertHostsWereRepublished_andTheClientReloadedThem(upgraded);
     assertThat(
             client()
                 .pods()
@@ -169,6 +189,79 @@ class K8sEngineTest {
     assertThat(pvcNames()).hasSize(4);
     assertThat(client().services().withName(created.id()).get()).isNull();
     assertTheShippedRoleAllowsEveryCallMade();
+  }
+
+  private static Map<String, String> addresses(Cluster c) {
+    return c.nodes().stream()
+        .collect(
+            Collectors.toMap(Node::id, n -> n.address().orElse(""), (a, b) -> a, TreeMap::new));
+  }
+
+  /** The nodes whose address differs, each having one before and after. */
+  private static List<String> changed(Map<String, String> before, Map<String, String> after) {
+    assertThat(after.keySet()).isEqualTo(before.keySet());
+    assertThat(after.values()).allSatisfy(a -> assertThat(a).isNotBlank());
+    return before.keySet().stream().filter(id -> !before.get(id).equals(after.get(id))).toList();
+  }
+
+  /**
+   * Checks that every node's recorded address is its pod's IP now, and that the tree's {@code
+   * /hosts/<role>/<node>/ip} holds it.
+   */
+  private void assertTheAddressesAreThePodIps_andHostsHoldThem(Cluster c) {
+    Map<String, String> podIps =
+        client()
+            .pods()
+            .withLabel(K8sLabels.MANAGED_BY, K8sLabels.MANAGER)
+            .list()
+            .getItems()
+            .stream()
+            .collect(
+                Collectors.toMap(
+                    p -> p.getMetadata().getName(),
+                    p -> p.getStatus().getPodIP(),
+                    (a, b) -> a,
+                    TreeMap::new));
+    assertThat(addresses(c)).isEqualTo(podIps);
+    String hosts = "/clusters/" + c.id() + "/hosts";
+    Map<String, String> tree = metadata.get(hosts).toCompletableFuture().join();
+    Map<String, String> hostIps = new TreeMap<>();
+    for (Node n : c.nodes()) {
+      hostIps.put(n.id(), tree.get(hosts + "/" + n.role() + "/" + n.id() + "/ip"));
+    }
+    assertThat(hostIps).isEqualTo(podIps);
+  }
+
+  /**
+   * Checks that the last operation ran the stages that follow a change of address (design.md §5.7):
+   * {@code /hosts} republished, then the client's {@code reload}, which copied a tree holding every
+   * node's new address to {@code client.metadata.json} in its pod.
+   */
+  private void assertHostsWereRepublished_andTheClientReloadedThem(Cluster c) throws Exception {
+    List<LifecycleEvent> all = events.events();
+    int from = 0;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).event() == EventType.OPERATION_STARTED) {
+        from = i;
+      }
+    }
+    List<String> lastOperation = new ArrayList<>();
+    for (LifecycleEvent e : all.subList(from, all.size())) {
+      if (e.event() == EventType.STAGE_FINISHED) {
+        lastOperation.add(e.stage().orElse("") + ": " + e.message().orElse(""));
+      } else if (e.event() == EventType.COMMAND_FINISHED) {
+        lastOperation.add(
+            e.service().orElse("") + "@" + e.node().orElse("") + "=" + e.exitCode().orElse(null));
+      }
+    }
+    assertThat(lastOperation)
+        .containsSubsequence(
+            "republish /hosts (an address changed): ok",
+            "reload@h-client-1=0",
+            "reload (order 0): ok");
+    String reloaded = Files.readString(pods.resolve("h-client-1/client.metadata.json"));
+    assertThat(addresses(c).values())
+        .allSatisfy(ip -> assertThat(reloaded).contains("\"" + ip + "\""));
   }
 
   /**

@@ -15,13 +15,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The fabric8 mock API server in CRUD mode, with what it lacks for the adapter's tests: a {@link
- * TestKubelet} that makes pods Ready, {@link Faults} that answer chosen requests with errors, and
- * an {@link ExecEndpoint} that runs pod exec requests as local processes.
+ * TestKubelet} that makes pods Ready, {@link Faults} that answer chosen requests with errors,
+ * {@link ExpiringWatches} that the test ends with 410 Gone, and an {@link ExecEndpoint} that runs
+ * pod exec requests as local processes.
  */
 final class MockKubernetes implements AutoCloseable {
   static final String NAMESPACE = "test";
 
   private final Faults faults = new Faults();
+  private final ExpiringWatches watches = new ExpiringWatches();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
@@ -38,6 +40,7 @@ final class MockKubernetes implements AutoCloseable {
             requests.add(request);
             return faults
                 .answer(request)
+                .or(() -> watches.answer(request))
                 .orElseGet(
                     () -> exec.handles(request) ? exec.upgrade(request) : crud.dispatch(request));
           }
@@ -83,6 +86,11 @@ final class MockKubernetes implements AutoCloseable {
 
   Faults faults() {
     return faults;
+  }
+
+  /** Watches of ConfigMaps that the test ends with 410 Gone. */
+  ExpiringWatches watches() {
+    return watches;
   }
 
   ExecEndpoint exec() {
