@@ -22,6 +22,7 @@ final class InfraChecks {
     if (infra != Infra.k8s) {
       given(p, "--k8s-image", !o.k8sImages.isEmpty(), "--infra k8s");
       given(p, "--k8s-storage-class", o.k8sStorageClass != null, "--infra k8s");
+      given(p, "--k8s-addresses", o.k8sAddresses != null, "--infra k8s");
     }
     if (infra != Infra.ssh) {
       given(p, "--inventory", o.inventory != null, "--infra ssh");

@@ -62,6 +62,15 @@ final class InfraOptions {
   String k8sStorageClass;
 
   @Option(
+      names = "--k8s-addresses",
+      scope = ScopeType.INHERIT,
+      paramLabel = "KIND",
+      description =
+          "The nodes' addresses: pod-ip (default; a recreated pod's new IP is republished) or"
+              + " dns-name (stable, resolves only inside the Kubernetes cluster).")
+  String k8sAddresses;
+
+  @Option(
       names = "--inventory",
       scope = ScopeType.INHERIT,
       paramLabel = "FILE",

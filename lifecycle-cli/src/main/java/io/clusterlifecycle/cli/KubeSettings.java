@@ -2,6 +2,7 @@ package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
+import io.clusterlifecycle.spi.k8s.K8sAddresses;
 import io.clusterlifecycle.spi.k8s.K8sConnection;
 import io.clusterlifecycle.spi.k8s.K8sPodSettings;
 import io.fabric8.kubernetes.client.Config;
@@ -70,6 +71,17 @@ record KubeSettings(K8sConnection connection, String namespace, K8sPodSettings p
         p.add(ValidationProblem.of("--k8s-storage-class", "is blank; give a storage class"));
       } else {
         pods.storageClass(o.k8sStorageClass);
+      }
+    }
+    if (o.k8sAddresses != null) {
+      switch (o.k8sAddresses) {
+        case "pod-ip" -> pods.addresses(K8sAddresses.POD_IP);
+        case "dns-name" -> pods.addresses(K8sAddresses.DNS_NAME);
+        default ->
+            p.add(
+                ValidationProblem.of(
+                    "--k8s-addresses",
+                    "unknown kind '" + o.k8sAddresses + "'; one of pod-ip, dns-name"));
       }
     }
     InfraChecks.throwIf(p);

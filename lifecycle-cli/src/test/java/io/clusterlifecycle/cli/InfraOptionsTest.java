@@ -191,6 +191,14 @@ class InfraOptionsTest {
             List.of("--infra", "k8s", "--kubeconfig", "@kubeconfig", "--k8s-namespace", "Apps_1"),
             "namespace name"),
         new Case("kubeconfig unused", List.of("--kubeconfig", "@kubeconfig"), "--infra k8s"),
+        new Case(
+            "unknown k8s address kind",
+            List.of("--infra", "k8s", "--kubeconfig", "@kubeconfig", "--k8s-addresses", "ipv6"),
+            "one of pod-ip, dns-name"),
+        new Case(
+            "k8s addresses without --infra k8s",
+            List.of("--k8s-addresses", "dns-name"),
+            "is an option of --infra k8s"),
         new Case("store of no kind", List.of("--store", "mysql://h/db"), "etcds://"),
         new Case(
             "etcd flags without an etcd store",

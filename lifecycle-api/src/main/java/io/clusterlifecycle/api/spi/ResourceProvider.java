@@ -59,7 +59,9 @@ public interface ResourceProvider extends AutoCloseable {
   CompletionStage<List<NodeResource>> list(String clusterId);
 
   /**
-   * Starts a stopped node's instance; volume and address are unchanged.
+   * Starts a stopped node's instance, keeping its volume. The address is unchanged, unless the
+   * provider recreates the instance (a pod): then the resource reports the new one and the engine
+   * republishes {@code /hosts}.
    *
    * @param node the node
    * @return the resource, now running
@@ -67,7 +69,7 @@ public interface ResourceProvider extends AutoCloseable {
   CompletionStage<NodeResource> start(NodeRef node);
 
   /**
-   * Stops a node's instance, keeping its volume and address.
+   * Stops a node's instance, keeping its volume and reporting its last address.
    *
    * @param node the node
    * @return the resource, now stopped
@@ -75,7 +77,8 @@ public interface ResourceProvider extends AutoCloseable {
   CompletionStage<NodeResource> stop(NodeRef node);
 
   /**
-   * Changes a node's cpu and memory and grows its volume.
+   * Changes a node's cpu and memory and grows its volume. The address is unchanged unless the
+   * provider recreates the instance, as for {@link #start}.
    *
    * @param node the node
    * @param cpu the new core count
@@ -86,7 +89,8 @@ public interface ResourceProvider extends AutoCloseable {
   CompletionStage<NodeResource> resize(NodeRef node, int cpu, int memory, int volumeSize);
 
   /**
-   * Boots a node from another image, keeping its volume and address.
+   * Boots a node from another image, keeping its volume. The address is unchanged unless the
+   * provider recreates the instance, as for {@link #start}.
    *
    * @param node the node
    * @param image the new image

@@ -12,10 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link K8sResourceProvider} keeps the {@link ResourceProvider} contract on the fabric8 mock API
  * server in CRUD mode, whose pods a {@link TestKubelet} makes Ready.
  *
- * <p>The kit asks that stop, start, resize and replaceImage keep a node's address. With pod IPs
- * (the default, {@link K8sAddresses#POD_IP}) a recreated pod has a new one, as docs/design.md §5.7
- * allows, so the kit runs the provider with {@link K8sAddresses#DNS_NAME}; {@code K8sAddressesTest}
- * checks the pod IPs.
+ * <p>With the default addresses, pod IPs ({@link K8sAddresses#POD_IP}), a recreated pod has a new
+ * one, as docs/design.md §9.2 allows: the kit runs with {@link #recreatesInstances()}. {@code
+ * K8sAddressesTest} checks {@link K8sAddresses#DNS_NAME}.
  */
 class K8sResourceProviderCompatibilityTest extends ResourceProviderCompatibilityKit {
   @TempDir static Path pods;
@@ -38,8 +37,12 @@ class K8sResourceProviderCompatibilityTest extends ResourceProviderCompatibility
         .namespace(MockKubernetes.NAMESPACE)
         .readyTimeout(Duration.ofSeconds(30))
         .deleteGracePeriod(Duration.ZERO)
-        .pods(K8sPodSettings.builder().addresses(K8sAddresses.DNS_NAME).build())
         .build();
+  }
+
+  @Override
+  protected boolean recreatesInstances() {
+    return true;
   }
 
   @Override

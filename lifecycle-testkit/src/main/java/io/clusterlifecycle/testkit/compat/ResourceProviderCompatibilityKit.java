@@ -55,10 +55,12 @@ import org.junit.jupiter.api.Test;
  * ResourceProvider#stop} and {@link ResourceProvider#start} flip {@code running} and keep volume
  * and address; {@link ResourceProvider#resize} changes cpu and memory and grows the volume (a node
  * without a volume keeps none); {@link ResourceProvider#replaceImage} changes the image and keeps
- * volume and address; {@link ResourceProvider#delete} removes the node, completes normally for a
- * node that does not exist, and with {@code keepVolume} completes with the kept volume's id when
- * the node has a volume and empty when it has none; changes to a node that does not exist fail
- * their stage; a null argument is refused; {@link ResourceProvider#close} may be called again.
+ * volume and address (for a provider that {@link #recreatesInstances()}, start, resize and
+ * replaceImage may report a new address, which find then reports too); {@link
+ * ResourceProvider#delete} removes the node, completes normally for a node that does not exist, and
+ * with {@code keepVolume} completes with the kept volume's id when the node has a volume and empty
+ * when it has none; changes to a node that does not exist fail their stage; a null argument is
+ * refused; {@link ResourceProvider#close} may be called again.
  *
  * <p>Asynchrony: every call must return its stage within 5 seconds; a provider may complete the
  * stage before it returns (as the in-memory one does) or later, on any thread. The kit cannot tell
@@ -190,6 +192,18 @@ public abstract class ResourceProviderCompatibilityKit {
    */
   protected String otherImage() {
     return "kit-image:2";
+  }
+
+  /**
+   * Whether the provider recreates a node's instance on {@link ResourceProvider#start}, {@link
+   * ResourceProvider#resize} and {@link ResourceProvider#replaceImage}, so that those report a new
+   * address (a pod's IP). Then the kit checks that they report an address and that a later find
+   * reports the same, instead of the address create gave; stop keeps the last address either way.
+   *
+   * @return false by default: the node keeps its address
+   */
+  protected boolean recreatesInstances() {
+    return false;
   }
 
   /**
@@ -414,18 +428,28 @@ public abstract class ResourceProviderCompatibilityKit {
     NodeResource startedAgain = done("start (again)", () -> provider.start(spec.ref()));
     Optional<NodeResource> foundStarted = find(provider, spec.ref());
 
-    assertKept(stopped, created, false, STOP_START + ": stop");
+    assertKept(stopped, created, false, STOP_START + ": stop", false);
     assertKept(
-        stoppedAgain, created, false, STOP_START + ": a second stop (idempotent by node id)");
+        stoppedAgain,
+        created,
+        false,
+        STOP_START + ": a second stop (idempotent by node id)",
+        false);
     assertThat(foundStopped)
         .as(STOP_START + ": find after stop")
-        .hasValueSatisfying(r -> assertKept(r, created, false, STOP_START + ": find after stop"));
-    assertKept(started, created, true, STOP_START + ": start");
+        .hasValueSatisfying(
+            r -> assertKept(r, created, false, STOP_START + ": find after stop", false));
+    assertKept(started, created, true, STOP_START + ": start", recreatesInstances());
     assertKept(
-        startedAgain, created, true, STOP_START + ": a second start (idempotent by node id)");
+        startedAgain,
+        started,
+        true,
+        STOP_START + ": a second start (idempotent by node id)",
+        false);
     assertThat(foundStarted)
         .as(STOP_START + ": find after start")
-        .hasValueSatisfying(r -> assertKept(r, created, true, STOP_START + ": find after start"));
+        .hasValueSatisfying(
+            r -> assertKept(r, started, true, STOP_START + ": find after start", false));
   }
 
   @Test
@@ -448,14 +472,13 @@ public abstract class ResourceProviderCompatibilityKit {
             "resize of a node without a volume",
             () -> provider.resize(b.ref(), plain.cpu() * 2, plain.memory() * 2, 5));
 
-    for (NodeResource r :
-        List.of(
-            resized,
-            again,
-            find(provider, a.ref())
-                .orElseThrow(
-                    () -> new AssertionError(RESIZE + ": find after resize reports nothing")))) {
-      assertKept(r, a, RESIZE);
+    NodeResource found =
+        find(provider, a.ref())
+            .orElseThrow(() -> new AssertionError(RESIZE + ": find after resize reports nothing"));
+    assertKept(resized, a, RESIZE, recreatesInstances());
+    assertKept(again, a, RESIZE, recreatesInstances());
+    assertKept(found, again, RESIZE + " (find after resize)", false);
+    for (NodeResource r : List.of(resized, again, found)) {
       assertThat(List.of(r.cpu(), r.memory(), r.volumeSize()))
           .as(
               RESIZE + ": cpu, memory and volume size after resize(%d, %d, %d)",
@@ -465,7 +488,7 @@ public abstract class ResourceProviderCompatibilityKit {
           .containsExactly(cpu, memory, volume);
       assertThat(r.running()).as(RESIZE + ": a running node stays running").isTrue();
     }
-    assertKept(plainResized, b, RESIZE);
+    assertKept(plainResized, b, RESIZE, recreatesInstances());
     assertThat(List.of(plainResized.cpu(), plainResized.memory(), plainResized.volumeSize()))
         .as(
             RESIZE
@@ -492,8 +515,9 @@ public abstract class ResourceProviderCompatibilityKit {
             .orElseThrow(
                 () -> new AssertionError(REPLACE + ": find after replaceImage reports nothing"));
 
+    assertKept(replaced, created, REPLACE, recreatesInstances());
+    assertKept(found, replaced, REPLACE + " (find after replaceImage)", false);
     for (NodeResource r : List.of(replaced, found)) {
-      assertKept(r, created, REPLACE);
       assertThat(r.image()).as(REPLACE + ": the image").contains(otherImage());
       assertThat(List.of(r.cpu(), r.memory(), r.volumeSize()))
           .as(REPLACE + ": cpu, memory and " + "volume size do not change")
@@ -746,20 +770,28 @@ public abstract class ResourceProviderCompatibilityKit {
 
   /** Checks that {@code r} kept {@code before}'s identity and reports the node up or down. */
   private static void assertKept(
-      NodeResource r, NodeResource before, boolean running, String contract) {
-    assertKept(r, before, contract);
+      NodeResource r, NodeResource before, boolean running, String contract, boolean recreated) {
+    assertKept(r, before, contract, recreated);
     assertThat(r.running())
         .as(contract + " must report the node " + (running ? "running" : "stopped"))
         .isEqualTo(running);
   }
 
-  /** Checks that a change kept the node, its volume and its address. */
-  private static void assertKept(NodeResource r, NodeResource before, String contract) {
+  /**
+   * Checks that a change kept the node, its volume and its address; when the change {@code
+   * recreated} the instance, the address may be new but must be there.
+   */
+  private static void assertKept(
+      NodeResource r, NodeResource before, String contract, boolean recreated) {
     assertThat(r).as(contract + ": completed with null").isNotNull();
     assertThat(r.ref()).as(contract + ": the node").isEqualTo(before.ref());
     assertThat(r.role()).as(contract + ": the role").isEqualTo(before.role());
     assertThat(r.volumeId()).as(contract + ": the volume id").isEqualTo(before.volumeId());
-    assertThat(r.address()).as(contract + ": the address").isEqualTo(before.address());
+    if (recreated) {
+      assertThat(r.address()).as(contract + ": the (new) address of a recreated node").isNotBlank();
+    } else {
+      assertThat(r.address()).as(contract + ": the address").isEqualTo(before.address());
+    }
     assertThat(r.tags()).as(contract + ": the tags").containsAllEntriesOf(before.tags());
   }
 
