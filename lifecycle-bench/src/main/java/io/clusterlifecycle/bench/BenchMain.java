@@ -23,7 +23,8 @@ public final class BenchMain {
       String.join(
           "\n",
           "usage: lifecycle-bench.sh (--quick | --full) [options]",
-          "  --quick                 every figure once, under a minute on two cores",
+          "  --quick                 every figure once, each run in a JVM of its own, about a",
+          "                          minute on two cores",
           "  --full                  JMH (2 forks, 5x2 s warm-up, 5x2 s measurement) and repeated runs",
           "  --json FILE             where to write the figures (default: $LIFECYCLE_BENCH_JSON, else",
           "                          ./lifecycle-bench-figures.json)",
@@ -108,8 +109,12 @@ public final class BenchMain {
       LatencyModel latency =
           new LatencyModel(Latency.parse(create, seed), Latency.parse(command, seed + 1));
       long t0 = System.nanoTime();
-      Suite suite = new Suite(new Suite.Settings(mode, workDir, latency, sizes, only), err);
-      Figures figures = suite.run();
+      Figures figures;
+      if (mode == Suite.Mode.QUICK && only.size() > 1) {
+        figures = new IsolatedRuns(suiteOptions(args), Path.of(json), err).run(only);
+      } else {
+        figures = new Suite(new Suite.Settings(mode, workDir, latency, sizes, only), err).run();
+      }
       double wall = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> env = new java.util.LinkedHashMap<>(Environment.describe());
       env.put("mode", mode.name().toLowerCase(Locale.ROOT));
@@ -136,6 +141,19 @@ public final class BenchMain {
       err.println(USAGE);
       return 2;
     }
+  }
+
+  /** The arguments without {@code --only} and {@code --json} and their values. */
+  private static List<String> suiteOptions(String[] args) {
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--only") || args[i].equals("--json")) {
+        i++;
+      } else {
+        kept.add(args[i]);
+      }
+    }
+    return kept;
   }
 
   private static String value(String[] args, int i, String option) {
