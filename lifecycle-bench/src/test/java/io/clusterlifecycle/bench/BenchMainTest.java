@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The quick suite's makespan run, through the command line's entry point. */
+/** The quick suite, through the command line's entry point. */
 class BenchMainTest {
 
   @Test
@@ -53,5 +53,49 @@ class BenchMainTest {
     assertThat(Double.parseDouble(inJson.group(1))).isEqualTo(ratio);
     // 200 ms to create the nodes, two init and two start groups of 50 ms
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("critical path of 400.0 ms");
+  }
+
+  @Test
+  void quickSuiteOfTwoRuns_runsEachInAJvmOfItsOwn_andMergesTheirFigures(@TempDir Path dir)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path json = dir.resolve("figures.json");
+
+    int status =
+        BenchMain.run(
+            new String[] {
+              "--quick",
+              "--only",
+              "makespan,plan",
+              "--sizes",
+              "100",
+              "--json",
+              json.toString(),
+              "--work-dir",
+              dir.toString()
+            },
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(status).as("exit status; stderr:%n%s", err).isZero();
+    Map<String, String> lines =
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .map(l -> l.split("=", 2))
+            .collect(Collectors.toMap(p -> p[0], p -> p[1]));
+    assertThat(lines).containsOnlyKeys("makespan_ratio_100", "plan_ms_10000x20");
+    assertThat(Double.parseDouble(lines.get("plan_ms_10000x20"))).isPositive().isFinite();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("makespan in a JVM of its own", "plan in a JVM of its own");
+    String merged = Files.readString(json);
+    for (String run : new String[] {"makespan", "plan"}) {
+      Path child = dir.resolve("figures." + run + ".json");
+      assertThat(child).as("the %s JVM's own figures", run).exists();
+      assertThat(merged).contains(child.toAbsolutePath().toString());
+    }
+    assertThat(Files.readString(dir.resolve("figures.plan.json")))
+        .as("the plan JVM ran no makespan")
+        .contains("\"makespan_ratio_100\": null");
   }
 }
