@@ -6,21 +6,17 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.spec.AppSpec;
-import io.clusterlifecycle.api.spi.NodeRef;
-import io.clusterlifecycle.api.spi.NodeResource;
-import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.spi.ResourceProvider;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.codec.AppSpecFiles;
 import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.testkit.HangingCreates;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +59,7 @@ class K8sRecoverTest {
     K8sResourceProvider pods = provider();
     java.util.concurrent.CountDownLatch podsCreated =
         new java.util.concurrent.CountDownLatch(NODES);
-    ResourceProvider dying = new DiesAfterCreating(pods, podsCreated);
+    ResourceProvider dying = new HangingCreates(pods, podsCreated);
     LifecycleEngine a =
         engine(dying, b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
 
@@ -141,60 +137,5 @@ class K8sRecoverTest {
     return k8s.client()
         .adapt(io.fabric8.kubernetes.client.NamespacedKubernetesClient.class)
         .inNamespace(MockKubernetes.NAMESPACE);
-  }
-
-  /**
-   * The dying engine's provider: it creates each node's pod, then never answers, as if the engine
-   * died before it could record the nodes.
-   */
-  private static final class DiesAfterCreating implements ResourceProvider {
-    private final ResourceProvider delegate;
-    private final java.util.concurrent.CountDownLatch created;
-
-    DiesAfterCreating(ResourceProvider delegate, java.util.concurrent.CountDownLatch created) {
-      this.delegate = delegate;
-      this.created = created;
-    }
-
-    @Override
-    public CompletionStage<NodeResource> create(NodeSpec node) {
-      var unused = delegate.create(node).thenRun(created::countDown);
-      return new CompletableFuture<>();
-    }
-
-    @Override
-    public CompletionStage<Optional<NodeResource>> find(NodeRef node) {
-      return delegate.find(node);
-    }
-
-    @Override
-    public CompletionStage<List<NodeResource>> list(String clusterId) {
-      return delegate.list(clusterId);
-    }
-
-    @Override
-    public CompletionStage<NodeResource> start(NodeRef node) {
-      return delegate.start(node);
-    }
-
-    @Override
-    public CompletionStage<NodeResource> stop(NodeRef node) {
-      return delegate.stop(node);
-    }
-
-    @Override
-    public CompletionStage<NodeResource> resize(NodeRef node, int cpu, int memory, int volume) {
-      return delegate.resize(node, cpu, memory, volume);
-    }
-
-    @Override
-    public CompletionStage<NodeResource> replaceImage(NodeRef node, String image) {
-      return delegate.replaceImage(node, image);
-    }
-
-    @Override
-    public CompletionStage<Optional<String>> delete(NodeRef node, boolean keepVolume) {
-      return delegate.delete(node, keepVolume);
-    }
   }
 }

@@ -7,13 +7,11 @@ import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteCluster;
 import io.clusterlifecycle.api.spec.AppSpec;
-import io.clusterlifecycle.api.spi.NodeRef;
-import io.clusterlifecycle.api.spi.NodeResource;
-import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.spi.ResourceProvider;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.core.LifecycleEngineBuilder;
+import io.clusterlifecycle.testkit.HangingCreates;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
 import io.clusterlifecycle.testkit.InMemoryMetadataStore;
 import io.clusterlifecycle.testkit.ScriptedCommandExecutor;
@@ -22,9 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,7 +59,7 @@ class OpenStackRecoverIT {
     CountDownLatch booted = new CountDownLatch(NODES);
     LifecycleEngine a =
         engine(
-            new DiesAfterCreating(provider(), booted),
+            new HangingCreates(provider(), booted),
             b -> b.scheduler(deadScheduler).leaseDuration(Duration.ofSeconds(5)));
 
     AppSpec spec =
@@ -128,57 +124,5 @@ class OpenStackRecoverIT {
     LifecycleEngine engine = builder.build();
     open.add(engine);
     return engine;
-  }
-
-  /** The dying engine's provider: it creates each node's server, then never answers. */
-  private static final class DiesAfterCreating implements ResourceProvider {
-    private final ResourceProvider delegate;
-    private final CountDownLatch created;
-
-    DiesAfterCreating(ResourceProvider delegate, CountDownLatch created) {
-      this.delegate = delegate;
-      this.created = created;
-    }
-
-    @Override
-    public CompletionStage<NodeResource> create(NodeSpec node) {
-      var unused = delegate.create(node).thenRun(created::countDown);
-      return new CompletableFuture<>();
-    }
-
-    @Override
-    public CompletionStage<Optional<NodeResource>> find(NodeRef node) {
-      return delegate.find(node);
-    }
-
-    @Override
-    public CompletionStage<List<NodeResource>> list(String clusterId) {
-      return delegate.list(clusterId);
-    }
-
-    @Override
-    public CompletionStage<NodeResource> start(NodeRef node) {
-      return delegate.start(node);
-    }
-
-    @Override
-    public CompletionStage<NodeResource> stop(NodeRef node) {
-      return delegate.stop(node);
-    }
-
-    @Override
-    public CompletionStage<NodeResource> resize(NodeRef node, int cpu, int memory, int volume) {
-      return delegate.resize(node, cpu, memory, volume);
-    }
-
-    @Override
-    public CompletionStage<NodeResource> replaceImage(NodeRef node, String image) {
-      return delegate.replaceImage(node, image);
-    }
-
-    @Override
-    public CompletionStage<Optional<String>> delete(NodeRef node, boolean keepVolume) {
-      return delegate.delete(node, keepVolume);
-    }
   }
 }
