@@ -16,20 +16,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The quick suite, through the command line's entry point. */
 class BenchMainTest {
+  /** What a suite run returned and printed. */
+  private record Run(int status, String out, String err) {
+    /** The {@code name=value} lines of standard output. */
+    Map<String, String> figures() {
+      return out.lines().map(l -> l.split("=", 2)).collect(Collectors.toMap(p -> p[0], p -> p[1]));
+    }
+  }
 
-  @Test
-  void quickMakespanAt100Nodes_printsASaneRatioAndWritesItToJson(@TempDir Path dir)
-      throws Exception {
+  /** Runs the quick suite's {@code runs} with makespan at 100 nodes only. */
+  private static Run quick(Path dir, Path json, String runs) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Path json = dir.resolve("figures.json");
-
     int status =
         BenchMain.run(
             new String[] {
               "--quick",
               "--only",
-              "makespan",
+              runs,
               "--sizes",
               "100",
               "--json",
@@ -39,11 +43,19 @@ class BenchMainTest {
             },
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
 
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(status).as("exit status; stderr:%n%s", err).isZero();
-    Map<String, String> lines =
-        printed.lines().map(l -> l.split("=", 2)).collect(Collectors.toMap(p -> p[0], p -> p[1]));
+  @Test
+  void quickMakespanAt100Nodes_printsASaneRatioAndWritesItToJson(@TempDir Path dir)
+      throws Exception {
+    Path json = dir.resolve("figures.json");
+
+    Run r = quick(dir, json, "makespan");
+
+    assertThat(r.status()).as("exit status; stderr:%n%s", r.err()).isZero();
+    Map<String, String> lines = r.figures();
     assertThat(lines).containsOnlyKeys("makespan_ratio_100");
     double ratio = Double.parseDouble(lines.get("makespan_ratio_100"));
     assertThat(ratio).isFinite().isGreaterThanOrEqualTo(1.0).isLessThan(10.0);
@@ -52,42 +64,21 @@ class BenchMainTest {
     assertThat(inJson.find()).as("figure in %s", json).isTrue();
     assertThat(Double.parseDouble(inJson.group(1))).isEqualTo(ratio);
     // 200 ms to create the nodes, two init and two start groups of 50 ms
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("critical path of 400.0 ms");
+    assertThat(r.err()).contains("critical path of 400.0 ms");
   }
 
   @Test
   void quickSuiteOfTwoRuns_runsEachInAJvmOfItsOwn_andMergesTheirFigures(@TempDir Path dir)
       throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     Path json = dir.resolve("figures.json");
 
-    int status =
-        BenchMain.run(
-            new String[] {
-              "--quick",
-              "--only",
-              "makespan,plan",
-              "--sizes",
-              "100",
-              "--json",
-              json.toString(),
-              "--work-dir",
-              dir.toString()
-            },
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+    Run r = quick(dir, json, "makespan,plan");
 
-    assertThat(status).as("exit status; stderr:%n%s", err).isZero();
-    Map<String, String> lines =
-        out.toString(StandardCharsets.UTF_8)
-            .lines()
-            .map(l -> l.split("=", 2))
-            .collect(Collectors.toMap(p -> p[0], p -> p[1]));
+    assertThat(r.status()).as("exit status; stderr:%n%s", r.err()).isZero();
+    Map<String, String> lines = r.figures();
     assertThat(lines).containsOnlyKeys("makespan_ratio_100", "plan_ms_10000x20");
     assertThat(Double.parseDouble(lines.get("plan_ms_10000x20"))).isPositive().isFinite();
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("makespan in a JVM of its own", "plan in a JVM of its own");
+    assertThat(r.err()).contains("makespan in a JVM of its own", "plan in a JVM of its own");
     String merged = Files.readString(json);
     for (String run : new String[] {"makespan", "plan"}) {
       Path child = dir.resolve("figures." + run + ".json");
