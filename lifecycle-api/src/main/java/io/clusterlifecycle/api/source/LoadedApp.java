@@ -19,6 +19,9 @@ public record LoadedApp(AppSpec spec, Map<String, String> files, String origin) 
   /**
    * Checks for nulls and copies the files.
    *
+   * @param spec the app spec
+   * @param files file paths mapped to their UTF-8 text; copied
+   * @param origin what the source said of itself
    * @throws NullPointerException if a component, a path or a text is null
    * @throws IllegalArgumentException if a path is absolute or holds a {@code ..} segment
    */

@@ -14,6 +14,9 @@ public record RepositoryEntry(String app, String version, String description) {
   /**
    * Checks for nulls.
    *
+   * @param app the app name
+   * @param version the version
+   * @param description what the index says of it
    * @throws NullPointerException if a component is null
    */
   public RepositoryEntry {

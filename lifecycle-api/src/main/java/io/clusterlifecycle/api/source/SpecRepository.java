@@ -3,8 +3,8 @@ package io.clusterlifecycle.api.source;
 import java.util.List;
 
 /**
- * An index of app archives by app name and version, like a chart repository. Safe to call from
- * any thread; each call reads the index afresh.
+ * An index of app archives by app name and version, like a chart repository. Safe to call from any
+ * thread; each call reads the index afresh.
  */
 public interface SpecRepository {
 
