@@ -10,6 +10,7 @@ import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;
+import io.clusterlifecycle.api.spec.ParameterSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.codec.SpecTree.Loc;
@@ -274,8 +275,39 @@ public final class AppSpecFiles {
     if (!spec.secrets().isEmpty()) {
       app.put("secrets", spec.secrets());
     }
+    if (!spec.config().isEmpty()) {
+      app.put("config", spec.config());
+    }
+    if (!spec.parameters().isEmpty()) {
+      app.put("parameters", spec.parameters().stream().map(AppSpecFiles::tree).toList());
+    }
     app.put("roles", spec.roles().stream().map(AppSpecFiles::tree).toList());
     return app;
+  }
+
+  private static Map<String, Object> tree(ParameterSpec p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", p.name());
+    m.put("type", p.type().name().toLowerCase(java.util.Locale.ROOT));
+    p.defaultValue().ifPresent(v -> m.put("default", v));
+    if (!p.description().isEmpty()) {
+      m.put("description", p.description());
+    }
+    p.min().ifPresent(v -> m.put("min", v));
+    p.max().ifPresent(v -> m.put("max", v));
+    if (!p.allowed().isEmpty()) {
+      m.put("enum", p.allowed());
+    }
+    if (p.secret()) {
+      m.put("secret", true);
+    }
+    if (!p.path().equals(p.name())) {
+      m.put("path", p.path());
+    }
+    if (!p.unit().isEmpty()) {
+      m.put("unit", p.unit());
+    }
+    return m;
   }
 
   private static Map<String, Object> tree(RoleSpec role) {

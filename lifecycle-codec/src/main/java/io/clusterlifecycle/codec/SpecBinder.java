@@ -5,6 +5,7 @@ import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;
+import io.clusterlifecycle.api.spec.ParameterSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.spec.VolumeSpec;
@@ -34,7 +35,8 @@ import java.util.function.BiFunction;
  * structural one.
  */
 final class SpecBinder {
-  static final List<String> APP_KEYS = List.of("name", "version", "env", "secrets", "roles");
+  static final List<String> APP_KEYS =
+      List.of("name", "version", "env", "secrets", "config", "parameters", "roles");
   static final List<String> ROLE_KEYS =
       List.of(
           "role",
@@ -157,8 +159,12 @@ final class SpecBinder {
               return out;
             },
             List.of());
+    ParameterBinder params = new ParameterBinder(this::add);
+    Map<String, Object> config = optional(m, "", "config", params::config).orElse(Map.of());
+    List<ParameterSpec> parameters =
+        optional(m, "", "parameters", params::parameters).orElse(List.of());
     unknownKeys("", m, APP_KEYS);
-    return new AppSpec(name, version, env, roles, secrets);
+    return new AppSpec(name, version, env, roles, secrets, config, parameters);
   }
 
   private RoleSpec role(String at, Node node) {

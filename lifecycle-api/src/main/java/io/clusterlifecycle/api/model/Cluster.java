@@ -1,6 +1,7 @@
 package io.clusterlifecycle.api.model;
 
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ConfigValues;
 import io.clusterlifecycle.api.state.ClusterState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +56,10 @@ public record Cluster(
     List<String> history,
     long version,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Map<String, Object> configValues,
+    Map<String, Object> params,
+    Map<String, String> dependencies) {
 
   /** Namespace used when none is given. */
   public static final String DEFAULT_NAMESPACE = "default";
@@ -81,6 +85,11 @@ public record Cluster(
    * @param version the record version
    * @param createdAt creation time
    * @param updatedAt last change time
+   * @param configValues config values merged so far over the spec's defaults (docs/design.md §15);
+   *     copied; {@code null} (a record written before config) is read as empty
+   * @param params typed parameter values set so far; copied; {@code null} is read as empty
+   * @param dependencies dependency names mapped to {@code namespace/cluster}; copied; {@code null}
+   *     is read as empty
    */
   public Cluster {
     Objects.requireNonNull(id, "id");
@@ -100,6 +109,20 @@ public record Cluster(
     primaries =
         primaries == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(primaries));
     history = List.copyOf(history);
+    configValues = ConfigValues.normalMap(configValues);
+    params = ConfigValues.normalMap(params);
+    dependencies =
+        dependencies == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(dependencies));
+  }
+
+  /**
+   * Computes the effective config: the spec's defaults, then {@link #configValues()}, then the
+   * parameters (docs/design.md §15).
+   *
+   * @return the nested config
+   */
+  public Map<String, Object> config() {
+    return ConfigValues.effective(spec, configValues, params);
   }
 
   /**
@@ -181,7 +204,10 @@ public record Cluster(
         history,
         newVersion,
         createdAt,
-        updatedAt);
+        updatedAt,
+        configValues,
+        params,
+        dependencies);
   }
 
   /**
@@ -221,7 +247,10 @@ public record Cluster(
             List.of(),
             0,
             now,
-            now));
+            now,
+            Map.of(),
+            Map.of(),
+            Map.of()));
   }
 
   /** Builds a changed copy of a {@link Cluster}; not thread-safe. */
@@ -233,6 +262,9 @@ public record Cluster(
     private final Map<String, String> primaries;
     private Map<String, String> labels;
     private Map<String, String> env;
+    private Map<String, Object> configValues;
+    private Map<String, Object> params;
+    private Map<String, String> dependencies;
     private ClusterState state;
 
     /** Nodes put since the base record, by id, and ids removed since. */
@@ -254,6 +286,9 @@ public record Cluster(
       this.primaries = new LinkedHashMap<>(base.primaries);
       this.labels = base.labels;
       this.env = base.env;
+      this.configValues = base.configValues;
+      this.params = base.params;
+      this.dependencies = base.dependencies;
       this.state = base.state;
       this.lastIndex = new LinkedHashMap<>(base.lastIndex);
       this.operation = base.operation;
@@ -327,6 +362,39 @@ public record Cluster(
      */
     public Builder env(Map<String, String> value) {
       this.env = value;
+      return this;
+    }
+
+    /**
+     * Replaces the config values.
+     *
+     * @param value the values
+     * @return this builder
+     */
+    public Builder configValues(Map<String, Object> value) {
+      this.configValues = value;
+      return this;
+    }
+
+    /**
+     * Replaces the parameter values.
+     *
+     * @param value the values by parameter name
+     * @return this builder
+     */
+    public Builder params(Map<String, Object> value) {
+      this.params = value;
+      return this;
+    }
+
+    /**
+     * Replaces the dependencies.
+     *
+     * @param value dependency names mapped to {@code namespace/cluster}
+     * @return this builder
+     */
+    public Builder dependencies(Map<String, String> value) {
+      this.dependencies = value;
       return this;
     }
 
@@ -457,7 +525,10 @@ public record Cluster(
           history,
           version,
           base.createdAt,
-          updatedAt);
+          updatedAt,
+          configValues,
+          params,
+          dependencies);
     }
 
     /** The nodes of the record being built: derived in place from the base's when it can be. */

@@ -3,6 +3,7 @@ package io.clusterlifecycle.api.plan;
 import io.clusterlifecycle.api.state.OperationType;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -13,8 +14,15 @@ import java.util.stream.Stream;
  * @param clusterName the cluster's name
  * @param type the operation type
  * @param stages the stages, in the order they run
+ * @param estimate the resources the operation asks for; present in a dry-run's plan, empty in the
+ *     plans operations record
  */
-public record Plan(String clusterId, String clusterName, OperationType type, List<Stage> stages) {
+public record Plan(
+    String clusterId,
+    String clusterName,
+    OperationType type,
+    List<Stage> stages,
+    Optional<ResourceEstimate> estimate) {
 
   /**
    * Checks for nulls and copies the stages.
@@ -23,12 +31,36 @@ public record Plan(String clusterId, String clusterName, OperationType type, Lis
    * @param clusterName the cluster name
    * @param type the operation type
    * @param stages the stages; copied
+   * @param estimate the resource estimate, if any; null reads as empty
    */
   public Plan {
+    estimate = estimate == null ? Optional.empty() : estimate;
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(clusterName, "clusterName");
     Objects.requireNonNull(type, "type");
     stages = List.copyOf(stages);
+  }
+
+  /**
+   * Creates a plan without an estimate.
+   *
+   * @param clusterId the cluster id
+   * @param clusterName the cluster name
+   * @param type the operation type
+   * @param stages the stages; copied
+   */
+  public Plan(String clusterId, String clusterName, OperationType type, List<Stage> stages) {
+    this(clusterId, clusterName, type, stages, Optional.empty());
+  }
+
+  /**
+   * Returns this plan with a resource estimate.
+   *
+   * @param value the estimate
+   * @return the new plan
+   */
+  public Plan withEstimate(ResourceEstimate value) {
+    return new Plan(clusterId, clusterName, type, stages, Optional.of(value));
   }
 
   /**

@@ -33,11 +33,24 @@ final class PlanRenderer {
         b.append("       - ").append(step.describe()).append('\n');
       }
     }
+    plan.estimate()
+        .ifPresent(
+            e -> {
+              b.append("resource estimate:\n");
+              EstimateRenderer.lines(e).forEach(l -> b.append("  ").append(l).append('\n'));
+            });
     return b.toString();
   }
 
   static String mermaid(Plan plan) {
-    StringBuilder b = new StringBuilder("flowchart TD\n");
+    StringBuilder b = new StringBuilder();
+    plan.estimate()
+        .ifPresent(
+            e -> {
+              b.append("%% resource estimate\n");
+              EstimateRenderer.lines(e).forEach(l -> b.append("%% ").append(l).append('\n'));
+            });
+    b.append("flowchart TD\n");
     for (int i = 0; i < plan.stages().size(); i++) {
       Stage s = plan.stages().get(i);
       b.append("  subgraph S")

@@ -15,7 +15,8 @@ public sealed interface ClusterRequest extends OperationRequest
         AddRole,
         RemoveRole,
         BackupCluster,
-        Promote {
+        Promote,
+        Reconfigure {
 
   /**
    * Returns the cluster the operation runs on.

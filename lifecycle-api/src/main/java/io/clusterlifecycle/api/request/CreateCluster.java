@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param labels labels to put on the cluster
  * @param env parameters that override the spec's env
  * @param timeout the operation's timeout, or empty for the engine's default
+ * @param values config values deep-merged over the spec's config defaults (docs/design.md §15)
+ * @param params typed parameter values by name, which win over values on the same path
+ * @param dependencies dependency names mapped to {@code namespace/cluster} or {@code cluster}
  */
 public record CreateCluster(
     AppSpec spec,
@@ -28,7 +31,10 @@ public record CreateCluster(
     Map<String, Integer> counts,
     Map<String, String> labels,
     Map<String, String> env,
-    Optional<Duration> timeout)
+    Optional<Duration> timeout,
+    Map<String, Object> values,
+    Map<String, Object> params,
+    Map<String, String> dependencies)
     implements OperationRequest {
 
   /**
@@ -41,6 +47,9 @@ public record CreateCluster(
    * @param labels labels; copied
    * @param env parameters; copied
    * @param timeout the timeout, if any
+   * @param values config values; copied; null reads as empty
+   * @param params parameter values; copied; null reads as empty
+   * @param dependencies dependencies; copied; null reads as empty
    */
   public CreateCluster {
     Objects.requireNonNull(spec, "spec");
@@ -50,6 +59,15 @@ public record CreateCluster(
     counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
     labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    SettingsChange settings =
+        new SettingsChange(
+            values == null ? Map.of() : values,
+            params == null ? Map.of() : params,
+            Map.of(),
+            dependencies == null ? Map.of() : dependencies);
+    values = settings.values();
+    params = settings.params();
+    dependencies = settings.dependencies();
   }
 
   @Override
@@ -76,6 +94,9 @@ public record CreateCluster(
     private final Map<String, Integer> counts = new LinkedHashMap<>();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, Object> params = new LinkedHashMap<>();
+    private final Map<String, String> dependencies = new LinkedHashMap<>();
     private Duration timeout;
 
     private Builder(AppSpec spec, String name) {
@@ -142,13 +163,60 @@ public record CreateCluster(
     }
 
     /**
+     * Deep-merges config values over the spec's config defaults.
+     *
+     * @param value nested JSON-like values
+     * @return this builder
+     */
+    public Builder values(Map<String, Object> value) {
+      values.putAll(Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Sets a typed parameter.
+     *
+     * @param parameter the parameter's name
+     * @param value its value
+     * @return this builder
+     */
+    public Builder param(String parameter, Object value) {
+      params.put(
+          Objects.requireNonNull(parameter, "parameter"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Makes the cluster depend on another (docs/design.md §15).
+     *
+     * @param dependency the dependency's name, for example {@code zookeeper}
+     * @param target {@code namespace/cluster}, or {@code cluster} in this cluster's namespace
+     * @return this builder
+     */
+    public Builder dependency(String dependency, String target) {
+      dependencies.put(
+          Objects.requireNonNull(dependency, "dependency"),
+          Objects.requireNonNull(target, "target"));
+      return this;
+    }
+
+    /**
      * Builds the request; it is validated when submitted.
      *
      * @return the request
      */
     public CreateCluster build() {
       return new CreateCluster(
-          spec, name, namespace, counts, labels, env, Optional.ofNullable(timeout));
+          spec,
+          name,
+          namespace,
+          counts,
+          labels,
+          env,
+          Optional.ofNullable(timeout),
+          values,
+          params,
+          dependencies);
     }
   }
 }

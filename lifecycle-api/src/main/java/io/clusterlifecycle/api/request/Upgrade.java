@@ -16,9 +16,15 @@ import java.util.Optional;
  * @param spec the app spec of the new version: the same app name and roles, another version
  * @param autoRollback roll back at once when the upgrade fails
  * @param timeout the operation's timeout, or empty for the engine's default
+ * @param changes settings merged into the cluster's as it moves (docs/design.md §15): labels,
+ *     dependencies, config values and parameters it has are reused unless the change names them
  */
 public record Upgrade(
-    String cluster, AppSpec spec, boolean autoRollback, Optional<Duration> timeout)
+    String cluster,
+    AppSpec spec,
+    boolean autoRollback,
+    Optional<Duration> timeout,
+    SettingsChange changes)
     implements ClusterRequest {
 
   /**
@@ -28,8 +34,10 @@ public record Upgrade(
    * @param spec the app spec of the new version: the same app name and roles, another version
    * @param autoRollback roll back at once when the upgrade fails
    * @param timeout the timeout, if any
+   * @param changes settings to merge; null reads as none
    */
   public Upgrade {
+    changes = changes == null ? SettingsChange.NONE : changes;
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(timeout, "timeout");
@@ -43,7 +51,7 @@ public record Upgrade(
    * @return the request
    */
   public static Upgrade of(String cluster, AppSpec spec) {
-    return new Upgrade(cluster, spec, false, Optional.empty());
+    return new Upgrade(cluster, spec, false, Optional.empty(), SettingsChange.NONE);
   }
 
   /**
@@ -52,7 +60,7 @@ public record Upgrade(
    * @return the copy
    */
   public Upgrade withAutoRollback() {
-    return new Upgrade(cluster, spec, true, timeout);
+    return new Upgrade(cluster, spec, true, timeout, changes);
   }
 
   /**
@@ -62,11 +70,21 @@ public record Upgrade(
    * @return the copy
    */
   public Upgrade withTimeout(Duration value) {
-    return new Upgrade(cluster, spec, autoRollback, Optional.of(value));
+    return new Upgrade(cluster, spec, autoRollback, Optional.of(value), changes);
   }
 
   @Override
   public OperationType type() {
     return OperationType.UPGRADE;
+  }
+
+  /**
+   * Returns this request merging {@code value} into the cluster's settings as it upgrades.
+   *
+   * @param value the settings change
+   * @return the new request
+   */
+  public Upgrade withChanges(SettingsChange value) {
+    return new Upgrade(cluster, spec, autoRollback, timeout, value);
   }
 }

@@ -42,13 +42,18 @@ import java.util.function.Consumer;
  * @param roles the roles, at least one, with unique names
  * @param secrets secret names mapped to references ({@code env:VAR}, {@code file:/path}, {@code
  *     host:key}), in declaration order; the values are never part of the spec
+ * @param config the default config values, nested and JSON-like ({@link ConfigValues}), which a
+ *     cluster's values and parameters override; published under {@code /env} beside {@code env}
+ * @param parameters the typed parameters users may set, in declaration order
  */
 public record AppSpec(
     String name,
     String version,
     Map<String, String> env,
     List<RoleSpec> roles,
-    Map<String, String> secrets) {
+    Map<String, String> secrets,
+    Map<String, Object> config,
+    List<ParameterSpec> parameters) {
 
   /**
    * Checks for nulls and copies the collections, keeping declaration order.
@@ -58,7 +63,10 @@ public record AppSpec(
    * @param env cluster-wide parameters; copied
    * @param roles the roles; copied
    * @param secrets secret names mapped to references; copied
+   * @param config default config values; copied and normalised; null reads as empty
+   * @param parameters typed parameters; copied; null reads as empty
    * @throws NullPointerException if a component, an env or secrets key or value, or a role is null
+   * @throws IllegalArgumentException if a config value is not JSON-like
    */
   public AppSpec {
     Objects.requireNonNull(name, "name");
@@ -76,6 +84,37 @@ public record AppSpec(
           Objects.requireNonNull(k, "secret name");
           Objects.requireNonNull(v, "reference of secret " + k);
         });
+    config = ConfigValues.normalMap(config);
+    parameters = parameters == null ? List.of() : List.copyOf(parameters);
+  }
+
+  /**
+   * Creates a spec without config defaults or parameters.
+   *
+   * @param name the application name
+   * @param version the application version
+   * @param env cluster-wide parameters; copied
+   * @param roles the roles; copied
+   * @param secrets secret names mapped to references; copied
+   * @throws NullPointerException if a component, an env or secrets key or value, or a role is null
+   */
+  public AppSpec(
+      String name,
+      String version,
+      Map<String, String> env,
+      List<RoleSpec> roles,
+      Map<String, String> secrets) {
+    this(name, version, env, roles, secrets, Map.of(), List.of());
+  }
+
+  /**
+   * Looks up a typed parameter by name.
+   *
+   * @param parameterName the name
+   * @return the parameter, or empty when the app declares none of that name
+   */
+  public Optional<ParameterSpec> parameter(String parameterName) {
+    return parameters.stream().filter(p -> p.name().equals(parameterName)).findFirst();
   }
 
   /**
@@ -137,7 +176,8 @@ public record AppSpec(
    * @return a builder to tweak a copy
    */
   public Builder toBuilder() {
-    Builder b = new Builder(name, version).env(env).secrets(secrets);
+    Builder b = new Builder(name, version).env(env).secrets(secrets).config(config);
+    b.parameters.addAll(parameters);
     b.roles.addAll(roles);
     return b;
   }
@@ -208,6 +248,8 @@ public record AppSpec(
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private final List<RoleSpec> roles = new ArrayList<>();
+    private Map<String, Object> config = Map.of();
+    private final List<ParameterSpec> parameters = new ArrayList<>();
 
     Builder(String name, String version) {
       this.name = Objects.requireNonNull(name, "name");
@@ -289,6 +331,28 @@ public record AppSpec(
     }
 
     /**
+     * Sets the default config values.
+     *
+     * @param values nested JSON-like values; copied
+     * @return this builder
+     */
+    public Builder config(Map<String, Object> values) {
+      this.config = ConfigValues.normalMap(Objects.requireNonNull(values, "values"));
+      return this;
+    }
+
+    /**
+     * Adds a typed parameter.
+     *
+     * @param parameter the parameter
+     * @return this builder
+     */
+    public Builder parameter(ParameterSpec parameter) {
+      parameters.add(Objects.requireNonNull(parameter, "parameter"));
+      return this;
+    }
+
+    /**
      * Adds a role.
      *
      * @param role the role
@@ -323,7 +387,7 @@ public record AppSpec(
      * @throws ValidationException listing every problem found
      */
     public AppSpec build() {
-      return new AppSpec(name, version, env, roles, secrets).requireValid();
+      return new AppSpec(name, version, env, roles, secrets, config, parameters).requireValid();
     }
   }
 }

@@ -72,6 +72,7 @@ final class SpecValidator {
               }
             });
     secrets(spec);
+    problems.addAll(ParameterChecks.of(spec));
     if (spec.roles().isEmpty()) {
       add("roles", "must list at least one role");
     }

@@ -94,7 +94,8 @@ public enum OperationType {
   PROMOTE(
       UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
   /** Change config, env or dependencies and republish them (docs/design.md §13). */
-  UPDATE_CONFIG(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN));
+  UPDATE_CONFIG(
+      UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED));
 
   private final ClusterState activeState;
   private final ClusterState successState;
@@ -129,7 +130,7 @@ public enum OperationType {
    *     the operation's fixed end state
    */
   public ClusterState successState(ClusterState startedFrom) {
-    if ((this == UPGRADE || this == ROLLBACK) && startedFrom == STOPPED) {
+    if ((this == UPGRADE || this == ROLLBACK || this == UPDATE_CONFIG) && startedFrom == STOPPED) {
       return STOPPED;
     }
     return successState;

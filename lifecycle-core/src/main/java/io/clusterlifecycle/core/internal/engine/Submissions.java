@@ -12,6 +12,7 @@ import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.Futures;
 import io.clusterlifecycle.core.internal.exec.Ids;
 import io.clusterlifecycle.core.internal.ops.ClusterOperation;
+import io.clusterlifecycle.core.internal.ops.Estimates;
 import io.clusterlifecycle.core.internal.ops.NewClusterOperation;
 import io.clusterlifecycle.core.internal.ops.OperationHandler;
 import io.clusterlifecycle.core.internal.ops.OperationRegistry;
@@ -42,6 +43,7 @@ public final class Submissions {
   private final Execution execution;
   private final OperationRegistry registry;
   private final Set<String> creating = ConcurrentHashMap.newKeySet();
+  private final Propagation propagation;
 
   public Submissions(
       EngineContext ctx,
@@ -56,19 +58,23 @@ public final class Submissions {
     this.claims = claims;
     this.execution = execution;
     this.registry = registry;
+    this.propagation = new Propagation(ctx, this::submit);
   }
 
   /** The plan a request would run, without changing anything. */
   public CompletableFuture<io.clusterlifecycle.api.plan.Plan> plan(OperationRequest request) {
     OperationHandler<?> handler = registry.forRequest(request);
     if (handler instanceof NewClusterOperation<?> n) {
-      return n.prepareRequest(request, NewClusterOperation.NEW_ID, ctx).thenApply(Prepared::plan);
+      return n.prepareRequest(request, NewClusterOperation.NEW_ID, ctx)
+          .thenApply(p -> p.plan().withEstimate(Estimates.of(Optional.empty(), p)));
     }
     ClusterOperation<?> op = (ClusterOperation<?>) handler;
     return store
         .resolve(((ClusterRequest) request).cluster())
-        .thenCompose(c -> op.prepareRequest(request, c, ctx))
-        .thenApply(Prepared::plan);
+        .thenCompose(
+            c ->
+                op.prepareRequest(request, c, ctx)
+                    .thenApply(p -> p.plan().withEstimate(Estimates.of(Optional.of(c), p))));
   }
 
   /** Checks a request, waits for its cluster and runs it. */
@@ -89,7 +95,8 @@ public final class Submissions {
                           op.checkOnSubmit(request, c, claims.isClaimed(c.id()));
                           return submitExisting(request, op, c, deadline)
                               .exceptionallyCompose(
-                                  e -> followUp(op, request, Failures.cause(e), c.id(), timeout));
+                                  e -> followUp(op, request, Failures.cause(e), c.id(), timeout))
+                              .thenCompose(done -> propagation.after(request, done, timeout));
                         }));
   }
 

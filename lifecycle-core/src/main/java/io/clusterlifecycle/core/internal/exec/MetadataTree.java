@@ -32,6 +32,14 @@ public final class MetadataTree {
 
   /** The commit that carries out {@code step} on the cluster as recorded now. */
   MetadataChange change(MetadataStep step, Cluster cluster) {
+    return change(step, cluster, List.of());
+  }
+
+  /**
+   * The commit that carries out {@code step} on the cluster as recorded now; {@code all} (every
+   * cluster record) is read for the {@code links} section.
+   */
+  MetadataChange change(MetadataStep step, Cluster cluster, List<Cluster> records) {
     String base = clusterRoot(cluster.id());
     boolean all = step.sections().contains(MetadataStep.ALL);
     List<Node> nodes =
@@ -67,13 +75,23 @@ public final class MetadataTree {
     Map<String, String> puts = new LinkedHashMap<>();
     if (all) {
       puts.putAll(clusterKeys(cluster, base));
-      cluster.env().forEach((k, v) -> puts.put(base + "/env/" + k, v));
+      Links.envKeys(puts, base + "/env/", cluster);
+      puts.putAll(Links.keys(base, cluster, records));
       hosts(puts, base + "/" + Planner.HOSTS, nodes);
       primaries(puts, base, cluster, List.of());
     } else {
+      List<String> deletes = new ArrayList<>();
       for (String section : step.sections()) {
         switch (section) {
           case Planner.CLUSTER -> puts.putAll(clusterKeys(cluster, base));
+          case Planner.ENV -> {
+            deletes.add(base + "/" + Planner.ENV);
+            Links.envKeys(puts, base + "/env/", cluster);
+          }
+          case Planner.LINKS -> {
+            deletes.add(base + "/" + Planner.LINKS);
+            puts.putAll(Links.keys(base, cluster, records));
+          }
           case Planner.PRIMARY ->
               primaries(puts, base, cluster, step.nodes().isEmpty() ? List.of() : nodes);
           case Planner.VERTICAL_SCALING_ROLES -> {
@@ -86,6 +104,7 @@ public final class MetadataTree {
           default -> hosts(puts, base + "/" + section, nodes);
         }
       }
+      return new MetadataChange(puts, deletes);
     }
     return new MetadataChange(puts, List.of());
   }
@@ -118,7 +137,7 @@ public final class MetadataTree {
             });
   }
 
-  private static Map<String, String> clusterKeys(Cluster c, String base) {
+  static Map<String, String> clusterKeys(Cluster c, String base) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(base + "/cluster/cluster_id", c.id());
     m.put(base + "/cluster/name", c.name());
@@ -128,7 +147,7 @@ public final class MetadataTree {
     return m;
   }
 
-  private static void hosts(Map<String, String> puts, String prefix, Collection<Node> nodes) {
+  static void hosts(Map<String, String> puts, String prefix, Collection<Node> nodes) {
     for (Node n : nodes) {
       String p = prefix + "/" + n.role() + "/" + n.id() + "/";
       puts.put(p + "node_id", n.id());

@@ -25,6 +25,7 @@ import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
+import io.clusterlifecycle.core.internal.plan.Planner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -287,7 +288,19 @@ final class StepRunner {
   }
 
   private CompletableFuture<Void> metadata(Stage stage, MetadataStep step) {
-    MetadataChange change = ctx.tree().change(step, records.current());
+    Cluster current = records.current();
+    boolean links =
+        !current.dependencies().isEmpty()
+            && (step.sections().contains(MetadataStep.ALL)
+                || step.sections().contains(Planner.LINKS));
+    if (links && step.action() == MetadataStep.Action.PUBLISH) {
+      return ctx.retrying(() -> ctx.store().list().toCompletableFuture())
+          .thenCompose(all -> metadata(stage, step, ctx.tree().change(step, current, all)));
+    }
+    return metadata(stage, step, ctx.tree().change(step, current));
+  }
+
+  private CompletableFuture<Void> metadata(Stage stage, MetadataStep step, MetadataChange change) {
     String root = ctx.tree().clusterRoot(plan.clusterId());
     return ctx.retrying(() -> track(ctx.metadata().commit(change).toCompletableFuture()))
         .thenAccept(

@@ -7,7 +7,9 @@ import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.request.SettingsChange;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ConfigValues;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
@@ -52,10 +54,12 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
     check(r, ctx);
     Map<String, String> env = new LinkedHashMap<>(r.spec().env());
     env.putAll(r.env());
+    Map<String, String> labels = Settings.defaultLabels(r.spec(), r.name());
+    labels.putAll(r.labels());
     Cluster.Builder b =
         Cluster.builder(clusterId, r.name(), r.spec(), ctx.now())
             .namespace(r.namespace())
-            .labels(r.labels())
+            .labels(labels)
             .env(env);
     for (RoleSpec role : r.spec().roles()) {
       int count = r.counts().getOrDefault(role.name(), role.count());
@@ -63,10 +67,26 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
         b.putNode(ClusterChanges.newNode(r.name(), r.spec(), role, i));
       }
     }
-    Cluster c = b.build();
-    return done(
-        new Prepared(
-            c, plan(c), c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of()));
+    Cluster bare = b.build();
+    CompletableFuture<List<Cluster>> all =
+        r.dependencies().isEmpty()
+            ? done(List.of())
+            : ctx.retrying(() -> ctx.store().list().toCompletableFuture());
+    return all.thenApply(
+        records -> {
+          List<ValidationProblem> p = new ArrayList<>();
+          Cluster c =
+              Settings.apply(
+                  bare,
+                  r.spec(),
+                  new SettingsChange(r.values(), r.params(), Map.of(), r.dependencies()),
+                  records,
+                  p,
+                  "request");
+          Checks.throwIf(p, "create request for " + r.name());
+          return new Prepared(
+              c, plan(c), c.nodes().stream().map(Node::id).collect(Collectors.toSet()), Set.of());
+        });
   }
 
   private static void check(CreateCluster r, EngineContext ctx) {
@@ -135,6 +155,7 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
                             + " (add the key to the spec's env first)"));
               }
             });
+    p.addAll(ConfigValues.check(r.spec(), r.values(), r.params(), "request"));
     Checks.timeout(r.timeout(), p);
     Checks.throwIf(p, "create request for " + r.name());
   }

@@ -3,6 +3,8 @@ package io.clusterlifecycle.core.internal.ops;
 import static io.clusterlifecycle.core.internal.plan.PlanBuilder.up;
 
 import io.clusterlifecycle.api.error.IllegalStateTransitionException;
+import io.clusterlifecycle.api.error.ValidationException;
+import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
@@ -13,6 +15,7 @@ import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.exec.Links;
 import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.List;
 import java.util.Set;
@@ -43,12 +46,41 @@ final class DeleteOperation extends ClusterOperation<DeleteCluster> {
           "cluster " + c.name() + " is " + c.state() + "; recover it, or delete it with force");
     }
     Checks.plain(r.timeout(), "delete request for " + r.cluster());
-    return done(
-        new Prepared(
-            c,
-            plan(c, r.force(), r.keepVolumes()),
-            Set.of(),
-            c.nodes().stream().map(Node::id).collect(Collectors.toSet())));
+    if (!r.force()) {
+      return ctx.retrying(() -> ctx.store().list().toCompletableFuture())
+          .thenApply(
+              all -> {
+                List<Cluster> dependents = Links.dependents(c, all);
+                if (!dependents.isEmpty()) {
+                  throw new ValidationException(
+                      "delete request for " + c.name(),
+                      List.of(
+                          ValidationProblem.of(
+                              "cluster",
+                              "clusters depend on "
+                                  + c.namespace()
+                                  + "/"
+                                  + c.name()
+                                  + ": "
+                                  + String.join(
+                                      ", ",
+                                      dependents.stream()
+                                          .map(d -> d.namespace() + "/" + d.name())
+                                          .toList())
+                                  + "; remove their dependency first, or delete with force")));
+                }
+                return prepared(r, c);
+              });
+    }
+    return done(prepared(r, c));
+  }
+
+  private static Prepared prepared(DeleteCluster r, Cluster c) {
+    return new Prepared(
+        c,
+        plan(c, r.force(), r.keepVolumes()),
+        Set.of(),
+        c.nodes().stream().map(Node::id).collect(Collectors.toSet()));
   }
 
   @Override

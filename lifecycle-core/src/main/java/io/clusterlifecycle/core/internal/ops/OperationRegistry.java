@@ -31,7 +31,8 @@ public final class OperationRegistry {
               new RemoveRoleOperation(),
               new BackupOperation(),
               new RestoreOperation(),
-              new PromoteOperation()));
+              new PromoteOperation(),
+              new ReconfigureOperation()));
 
   private final Map<Class<?>, OperationHandler<?>> byRequest = new LinkedHashMap<>();
   private final Map<OperationType, OperationHandler<?>> byType = new EnumMap<>(OperationType.class);

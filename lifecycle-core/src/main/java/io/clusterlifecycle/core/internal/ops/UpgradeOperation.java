@@ -14,6 +14,7 @@ import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.request.Rollback;
+import io.clusterlifecycle.api.request.SettingsChange;
 import io.clusterlifecycle.api.request.Upgrade;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;
@@ -25,6 +26,7 @@ import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,13 +44,30 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
   @Override
   CompletableFuture<Prepared> prepare(Upgrade r, Cluster c, EngineContext ctx) {
     check(r, c);
-    Cluster next =
-        c.toBuilder()
-            .spec(ClusterChanges.withSizesOf(r.spec(), c.spec()))
-            .previousSpec(Optional.of(c.spec()))
-            .build();
-    return done(
-        new Prepared(next, plan(next, c.state() == ClusterState.STOPPED), Set.of(), Set.of()));
+    CompletableFuture<List<Cluster>> all =
+        r.changes().dependencies().isEmpty() && c.dependencies().isEmpty()
+            ? done(List.of())
+            : ctx.retrying(() -> ctx.store().list().toCompletableFuture());
+    return all.thenApply(
+        records -> {
+          AppSpec spec = ClusterChanges.withSizesOf(r.spec(), c.spec());
+          Map<String, String> labels = new LinkedHashMap<>(r.changes().labels());
+          String versionLabel = "app.kubernetes.io/version";
+          if (c.spec().version().equals(c.labels().get(versionLabel))) {
+            labels.putIfAbsent(versionLabel, spec.version());
+          }
+          SettingsChange change =
+              new SettingsChange(
+                  r.changes().values(), r.changes().params(), labels, r.changes().dependencies());
+          List<ValidationProblem> p = new ArrayList<>();
+          Cluster next =
+              Settings.apply(c, spec, change, records, p, "request").toBuilder()
+                  .previousSpec(Optional.of(c.spec()))
+                  .build();
+          Checks.throwIf(p, "upgrade request for " + c.name());
+          return new Prepared(
+              next, plan(next, c.state() == ClusterState.STOPPED), Set.of(), Set.of());
+        });
   }
 
   /** An upgrade asked to roll back on failure rolls back after it failed part-way. */

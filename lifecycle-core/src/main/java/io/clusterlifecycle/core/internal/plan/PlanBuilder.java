@@ -251,11 +251,11 @@ public final class PlanBuilder {
         "publish /cluster",
         MetadataStep.Action.PUBLISH,
         "cluster",
-        List.of(Planner.CLUSTER),
+        List.of(Planner.CLUSTER, Planner.ENV, Planner.LINKS),
         List.of(),
         false);
     if (!stopped) {
-      reload(up(cluster.nodes()), Set.of(Planner.CLUSTER));
+      reload(up(cluster.nodes()), Set.of(Planner.CLUSTER, Planner.ENV, Planner.LINKS));
     }
   }
 

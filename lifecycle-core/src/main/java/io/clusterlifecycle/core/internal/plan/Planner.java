@@ -36,6 +36,12 @@ public final class Planner {
   /** The primary node of each role that can be promoted. */
   public static final String PRIMARY = "primary";
 
+  /** The section of env and config values. */
+  public static final String ENV = "env";
+
+  /** The section of what a cluster sees of the clusters it depends on. */
+  public static final String LINKS = "links";
+
   /**
    * The new resources of one role in a vertical scaling.
    *
