@@ -337,18 +337,21 @@ final class ClusterCommands {
     @Option(names = "--count", paramLabel = "ROLE=N", description = "Node count of a role.")
     List<String> counts = List.of();
 
-    @Option(names = "--label", paramLabel = "K=V", description = "A label of the cluster.")
-    List<String> labels = List.of();
-
     @Option(names = "--env", paramLabel = "K=V", description = "Override a parameter.")
     List<String> env = List.of();
+
+    @picocli.CommandLine.Mixin SettingsOptions settings = new SettingsOptions();
 
     @Override
     OperationRequest request() {
       CreateCluster.Builder b = CreateCluster.builder(parent.readSpec(spec), name);
       counts(counts, "--count").forEach(b::count);
-      pairs(labels, "--label").forEach(b::label);
       pairs(env, "--env").forEach(b::env);
+      io.clusterlifecycle.api.request.SettingsChange change = settings.change();
+      change.labels().forEach(b::label);
+      b.values(change.values());
+      change.params().forEach(b::param);
+      change.dependencies().forEach(b::dependency);
       parent.timeout().ifPresent(b::timeout);
       return b.build();
     }

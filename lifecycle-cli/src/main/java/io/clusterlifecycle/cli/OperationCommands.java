@@ -142,9 +142,11 @@ final class OperationCommands {
     @Option(names = "--auto-rollback", description = "Roll back at once if the upgrade fails.")
     boolean autoRollback;
 
+    @picocli.CommandLine.Mixin SettingsOptions settings = new SettingsOptions();
+
     @Override
     OperationRequest request() {
-      Upgrade r = Upgrade.of(cluster, parent.readSpec(spec));
+      Upgrade r = Upgrade.of(cluster, parent.readSpec(spec)).withChanges(settings.change());
       r = autoRollback ? r.withAutoRollback() : r;
       return timed(r, r::withTimeout);
     }
