@@ -93,7 +93,7 @@ final class ArchiveEntries {
           throw refuse(entry.getName(), "is not a regular file; an app archive holds only files");
         }
         if (!keep) {
-          declare(entry.getSize());
+          declare(path, entry.getName(), entry.isDirectory(), entry.getSize());
         } else if (!entry.isDirectory()) {
           add(path, entry.getName(), tar);
         }
@@ -110,11 +110,11 @@ final class ArchiveEntries {
       // every entry of the central directory is checked before any content is read
       List<ZipArchiveEntry> all = Collections.list(zip.getEntries());
       for (ZipArchiveEntry entry : all) {
-        check(entry.getName());
+        String path = check(entry.getName());
         if (entry.isUnixSymlink()) {
           throw refuse(entry.getName(), LINK);
         }
-        declare(Math.max(0, entry.getSize()));
+        declare(path, entry.getName(), entry.isDirectory(), Math.max(0, entry.getSize()));
       }
       count = 0;
       total = 0;
@@ -129,9 +129,15 @@ final class ArchiveEntries {
     }
   }
 
-  /** Counts an entry and the size its header declares, refusing the archive past the limits. */
-  private void declare(long size) {
+  /**
+   * Counts an entry and the size its header declares, refusing the archive past the limits or at a
+   * second file of the same path.
+   */
+  private void declare(String path, String name, boolean directory, long size) {
     countEntry();
+    if (!directory && !seen.add(path)) {
+      throw refuse(name, "appears twice in the archive");
+    }
     total += size;
     if (total > Limits.MAX_BYTES) {
       throw overSize();
@@ -159,9 +165,6 @@ final class ArchiveEntries {
     countEntry();
     if (path.isEmpty()) {
       throw refuse(name, "names no file");
-    }
-    if (!seen.add(path)) {
-      throw refuse(name, "appears twice in the archive");
     }
     byte[] data = Texts.readAtMost(in, Limits.MAX_BYTES - total).orElseThrow(this::overSize);
     total += data.length;

@@ -65,14 +65,7 @@ final class RepositoryLocation {
       String s = base.toString();
       index = URI.create(s.endsWith("/") ? s : s + "/").resolve("index.yaml");
     }
-    HttpClient http =
-        isHttp(index)
-            ? HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build()
-            : null;
-    return new RepositoryLocation(index, http);
+    return new RepositoryLocation(index, isHttp(index) ? newClient() : null);
   }
 
   /** The index's address without credentials, for messages. */
@@ -137,8 +130,7 @@ final class RepositoryLocation {
     if (!isHttp(uri)) {
       return Files.newInputStream(Path.of(uri));
     }
-    HttpClient client =
-        http != null ? http : HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    HttpClient client = http != null ? http : newClient();
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
     HttpResponse<InputStream> response;
     try {
@@ -152,6 +144,14 @@ final class RepositoryLocation {
       throw new IOException("HTTP " + response.statusCode() + " for GET " + redact(uri));
     }
     return response.body();
+  }
+
+  /** A client that follows redirects, but never from HTTPS to HTTP. */
+  private static HttpClient newClient() {
+    return HttpClient.newBuilder()
+        .connectTimeout(CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
   }
 
   private static boolean isHttp(URI uri) {

@@ -161,6 +161,19 @@ class ArchiveSpecSourceTest {
   }
 
   @Test
+  void refusesTwoEntriesOfTheSamePath() throws IOException {
+    Map<String, String> files = new LinkedHashMap<>(Archives.app("zookeeper/", "6.1.0"));
+    files.put("zookeeper/./scripts/start.sh", "#!/bin/sh\necho other\n");
+
+    for (Path archive :
+        List.of(write("dup.tgz", Archives.tgz(files)), write("dup.zip", Archives.zip(files)))) {
+      ValidationException e = refused(archive);
+      assertThat(e.problems().get(0).path()).isEqualTo("entry zookeeper/./scripts/start.sh");
+      assertThat(e.problems().get(0).reason()).contains("twice");
+    }
+  }
+
+  @Test
   void refusesAnArchiveOverTheLimit() throws IOException {
     Map<String, String> files = new LinkedHashMap<>(Archives.app("", "6.1.0"));
     files.put("big.txt", "x".repeat((int) Limits.MAX_BYTES));
