@@ -95,7 +95,7 @@ final class ArchiveEntries {
         if (!keep) {
           declare(path, entry.getName(), entry.isDirectory(), entry.getSize());
         } else if (!entry.isDirectory()) {
-          add(path, entry.getName(), tar);
+          add(path, tar);
         }
       }
     }
@@ -122,7 +122,7 @@ final class ArchiveEntries {
         String path = check(entry.getName());
         if (!entry.isDirectory()) {
           try (InputStream in = zip.getInputStream(entry)) {
-            add(path, entry.getName(), in);
+            add(path, in);
           }
         }
       }
@@ -135,6 +135,9 @@ final class ArchiveEntries {
    */
   private void declare(String path, String name, boolean directory, long size) {
     countEntry();
+    if (!directory && path.isEmpty()) {
+      throw refuse(name, "names no file");
+    }
     if (!directory && !seen.add(path)) {
       throw refuse(name, "appears twice in the archive");
     }
@@ -161,11 +164,8 @@ final class ArchiveEntries {
     }
   }
 
-  private void add(String path, String name, InputStream in) throws IOException {
+  private void add(String path, InputStream in) throws IOException {
     countEntry();
-    if (path.isEmpty()) {
-      throw refuse(name, "names no file");
-    }
     byte[] data = Texts.readAtMost(in, Limits.MAX_BYTES - total).orElseThrow(this::overSize);
     total += data.length;
     entries.add(new Entry(path, data));

@@ -6,6 +6,7 @@ import io.clusterlifecycle.api.source.SpecSource;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.codec.AppSpecFiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -73,12 +74,14 @@ public final class FileSpecSource implements SpecSource {
           continue;
         }
         String key = relative(dir, file);
-        long size = Files.size(real);
-        total += size;
-        if (total > Limits.MAX_BYTES) {
-          throw overLimit(Limits.MAX_BYTES + " bytes (8 MiB)");
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(real)) {
+          // bounded as it is read, in case the file grows
+          bytes =
+              Texts.readAtMost(in, Limits.MAX_BYTES - total)
+                  .orElseThrow(() -> overLimit(Limits.MAX_BYTES + " bytes (8 MiB)"));
         }
-        byte[] bytes = Files.readAllBytes(real);
+        total += bytes.length;
         String text =
             Texts.utf8(bytes)
                 .orElseThrow(
