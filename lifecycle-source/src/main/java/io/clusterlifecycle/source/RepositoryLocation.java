@@ -78,9 +78,21 @@ final class RepositoryLocation {
     return index.getPath() != null && index.getPath().toLowerCase(Locale.ROOT).endsWith(".json");
   }
 
-  /** Reads the index, at most {@link Limits#MAX_INDEX_BYTES}. */
+  /**
+   * Reads the index.
+   *
+   * @throws io.clusterlifecycle.api.error.ValidationException if it is over {@link
+   *     Limits#MAX_INDEX_BYTES}
+   */
   byte[] readIndex() {
-    return read(index, Limits.MAX_INDEX_BYTES, "the index");
+    return read(index, Limits.MAX_INDEX_BYTES, "the index")
+        .orElseThrow(
+            () ->
+                Texts.invalid(
+                    "repo " + describe(),
+                    "the index is over the limit of "
+                        + Limits.MAX_INDEX_BYTES
+                        + " bytes (16 MiB)"));
   }
 
   /**
@@ -107,20 +119,13 @@ final class RepositoryLocation {
    * @return the bytes, or empty when there are more
    */
   Optional<byte[]> readArchive(URI uri) {
-    byte[] bytes = read(uri, Limits.MAX_BYTES, "the archive");
-    return bytes == null ? Optional.empty() : Optional.of(bytes);
+    return read(uri, Limits.MAX_BYTES, "the archive");
   }
 
-  /** Reads at most {@code limit} bytes; null when there are more, except for the index. */
-  private byte[] read(URI uri, long limit, String what) {
+  /** Reads at most {@code limit} bytes; empty when there are more. */
+  private Optional<byte[]> read(URI uri, long limit, String what) {
     try (InputStream in = open(uri, what)) {
-      Optional<byte[]> bytes = Texts.readAtMost(in, limit);
-      if (bytes.isEmpty() && uri.equals(index)) {
-        throw new UncheckedIOException(
-            new IOException(
-                what + " at " + redact(uri) + " is over the limit of " + limit + " bytes"));
-      }
-      return bytes.orElse(null);
+      return Texts.readAtMost(in, limit);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + what + " at " + redact(uri), e);
     }

@@ -35,7 +35,7 @@ public final class SpecRepositories {
    * @param urlOrDir an {@code http://} or {@code https://} URL, a {@code file:} URI or a directory
    *     path; the index is that address when it ends in {@code .yaml}, {@code .yml} or {@code
    *     .json}, and {@code index.yaml} under it otherwise. HTTP reads time out after 10 s to
-   *     connect and 60 s per request.
+   *     connect and 60 s waiting for a response.
    * @return the repository
    * @throws IllegalArgumentException if the address is blank, malformed or of another scheme
    */
