@@ -328,8 +328,13 @@ final class ClusterCommands {
       name = "create",
       description = "Create a cluster of an app spec on the infrastructure --infra names.")
   static final class Create extends OperationCommand {
-    @Parameters(paramLabel = "SPEC", description = "The app spec file.")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "SPEC",
+        description = "The app spec file; or give --archive, or --repo with --app and --version.")
     Path spec;
+
+    @picocli.CommandLine.Mixin AppSourceOptions source = new AppSourceOptions();
 
     @Option(names = "--name", required = true, description = "The cluster name.")
     String name;
@@ -344,7 +349,7 @@ final class ClusterCommands {
 
     @Override
     OperationRequest request() {
-      CreateCluster.Builder b = CreateCluster.builder(parent.readSpec(spec), name);
+      CreateCluster.Builder b = CreateCluster.builder(source.spec(spec, parent), name);
       counts(counts, "--count").forEach(b::count);
       pairs(env, "--env").forEach(b::env);
       io.clusterlifecycle.api.request.SettingsChange change = settings.change();

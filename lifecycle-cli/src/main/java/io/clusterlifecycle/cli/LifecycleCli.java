@@ -44,6 +44,7 @@ import picocli.CommandLine.Option;
       OperationCommands.PromoteCommand.class,
       OperationCommands.AddRoleCommand.class,
       OperationCommands.RemoveRoleCommand.class,
+      RepoCommand.class,
       SettingsCommands.ConfigCommand.class,
       SettingsCommands.LabelCommand.class,
       SettingsCommands.DependCommand.class,

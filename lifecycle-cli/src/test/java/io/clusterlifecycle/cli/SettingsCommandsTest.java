@@ -45,8 +45,10 @@ class SettingsCommandsTest {
       roles:
         - role: broker
           count: 2
+          max_nodes: 5
           cpu: 1
           memory: 256
+          advanced_actions: [scale_horizontal]
           services:
             start: {cmd: 'echo start >> log'}
             reload: {cmd: 'cp "$LC_METADATA" seen.json', watch: [/links]}
@@ -152,5 +154,24 @@ class SettingsCommandsTest {
     JsonNode config = new ObjectMapper().readTree(ok("--json", "config", "show", "zk1"));
     assertThat(config.at("/params").size()).isZero();
     assertThat(ok("list")).doesNotContain(" k ");
+  }
+
+  @Test
+  void planPrintsTheResourceEstimateInEveryFormat() throws IOException {
+    assertThat(ok("plan", kafka.toString(), "--name", "k1"))
+        .contains(
+            "resource estimate:\n"
+                + "  broker: 2 nodes, 2 cpu, 512 MiB (change: +2 nodes, +2 cpu, +512 MiB)\n"
+                + "  total: 2 nodes, 2 cpu, 512 MiB (change: +2 nodes, +2 cpu, +512 MiB)\n");
+    JsonNode json =
+        new ObjectMapper()
+            .readTree(ok("plan", kafka.toString(), "--name", "k1", "--format", "json"));
+    assertThat(json.at("/estimate/after/nodes").asInt()).isEqualTo(2);
+    assertThat(json.at("/estimate/roles/0/change/memory_mib").asInt()).isEqualTo(512);
+    assertThat(ok("plan", kafka.toString(), "--name", "k1", "--format", "mermaid"))
+        .startsWith("%% resource estimate\n%% broker: 2 nodes");
+    ok("create", kafka.toString(), "--name", "k1");
+    assertThat(ok("plan", "k1", "--op", "add-nodes", "--role", "broker", "--count", "1"))
+        .contains("  total: 3 nodes, 3 cpu, 768 MiB (change: +1 nodes, +1 cpu, +256 MiB)");
   }
 }
