@@ -186,14 +186,25 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
   }
 
   /**
-   * Gives every subcommand {@code --help} (and {@code --version}): {@code lifecycle create --help}
-   * prints create's usage and exits 0, whatever required options are missing.
+   * Gives every subcommand {@code --help} (and {@code --version} where the command has no option of
+   * that name): {@code lifecycle create --help} prints create's usage and exits 0, whatever
+   * required options are missing.
    */
   private static void standardHelpOnEverySubcommand(CommandLine cli) {
     for (CommandLine sub : cli.getSubcommands().values()) {
       if (!(sub.getCommand() instanceof CommandLine.HelpCommand)
           && sub.getCommandSpec().optionsMap().get("--help") == null) {
-        sub.getCommandSpec().mixinStandardHelpOptions(true);
+        if (sub.getCommandSpec().optionsMap().containsKey("--version")) {
+          // create's --version names an app version in a repository: --help alone
+          sub.getCommandSpec()
+              .addOption(
+                  CommandLine.Model.OptionSpec.builder("-h", "--help")
+                      .usageHelp(true)
+                      .description("Show this help message and exit.")
+                      .build());
+        } else {
+          sub.getCommandSpec().mixinStandardHelpOptions(true);
+        }
       }
       standardHelpOnEverySubcommand(sub);
     }

@@ -273,7 +273,9 @@ class ClusterCommandsTest {
     assertThat(json(json.out()).get("type").asText()).isEqualTo("ADD_NODES");
     LifecycleCliTest.Result mermaid =
         run("plan", "demo", "--op", "delete-nodes", "demo-worker-3", "--format", "mermaid");
-    assertThat(mermaid.out()).startsWith("flowchart TD").contains("stop on demo-worker-3");
+    assertThat(mermaid.out())
+        .startsWith("%% resource estimate\n")
+        .contains("\nflowchart TD\n", "stop on demo-worker-3");
     assertThat(run("plan", "demo", "--op", "explode").code()).isEqualTo(ExitCodes.BAD_INPUT);
     // a dry-run changes nothing
     assertThat(json(run("--json", "show", "demo").out()).get("nodes")).hasSize(5);

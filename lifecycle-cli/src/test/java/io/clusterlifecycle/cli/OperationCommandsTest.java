@@ -74,23 +74,17 @@ class OperationCommandsTest {
   }
 
   LifecycleCliTest.Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--home", home.toString()));
-    all.addAll(List.of(args));
-    return LifecycleCliTest.run(all.toArray(String[]::new));
+    return new HomeCli(home).run(args);
   }
 
   /** Runs a command that must succeed and returns its output. */
   String ok(String... args) {
-    LifecycleCliTest.Result r = run(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-    return r.out();
+    return new HomeCli(home).ok(args);
   }
 
   /** Runs a command that must exit with {@code expected}; returns its stderr. */
   String exits(int expected, String... args) {
-    LifecycleCliTest.Result r = run(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(expected);
-    return r.err();
+    return new HomeCli(home).exits(expected, args);
   }
 
   JsonNode show(String cluster) throws IOException {
@@ -308,7 +302,9 @@ class OperationCommandsTest {
         .isEqualTo("ADD_ROLE");
     assertThat(planType(backup, "restore", "--name", "r")).isEqualTo("RESTORE");
     assertThat(ok("plan", "k", "--op", "restart", "--batch-size", "2")).contains("k-db-3");
-    assertThat(ok("plan", "k", "--op", "stop", "--format", "mermaid")).startsWith("flowchart TD");
+    assertThat(ok("plan", "k", "--op", "stop", "--format", "mermaid"))
+        .startsWith("%% resource estimate\n")
+        .contains("\nflowchart TD\n");
     assertThat(ok("plan", backup, "--op", "restore", "--name", "r", "--count", "db=3"))
         .contains("r-db-1");
     // a dry-run changes nothing

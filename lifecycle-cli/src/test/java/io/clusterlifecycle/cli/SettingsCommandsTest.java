@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,21 +66,17 @@ class SettingsCommandsTest {
   }
 
   LifecycleCliTest.Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--home", home.toString()));
-    all.addAll(List.of(args));
-    return LifecycleCliTest.run(all.toArray(String[]::new));
+    return new HomeCli(home).run(args);
   }
 
+  /** Runs a command that must succeed and returns its output. */
   String ok(String... args) {
-    LifecycleCliTest.Result r = run(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-    return r.out();
+    return new HomeCli(home).ok(args);
   }
 
+  /** Runs a command that must exit with {@code expected}; returns its stderr. */
   String exits(int expected, String... args) {
-    LifecycleCliTest.Result r = run(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(expected);
-    return r.err();
+    return new HomeCli(home).exits(expected, args);
   }
 
   JsonNode seen(String node) throws IOException {

@@ -11,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -107,21 +105,17 @@ class SpecSourceCliTest {
   }
 
   LifecycleCliTest.Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--home", home.toString()));
-    all.addAll(List.of(args));
-    return LifecycleCliTest.run(all.toArray(String[]::new));
+    return new HomeCli(home).run(args);
   }
 
+  /** Runs a command that must succeed and returns its output. */
   String ok(String... args) {
-    LifecycleCliTest.Result r = run(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-    return r.out();
+    return new HomeCli(home).ok(args);
   }
 
+  /** Runs a command that must exit with {@code expected}; returns its stderr. */
   String exits(int expected, String... args) {
-    LifecycleCliTest.Result r = run(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(expected);
-    return r.err();
+    return new HomeCli(home).exits(expected, args);
   }
 
   String version(String cluster) throws IOException {
