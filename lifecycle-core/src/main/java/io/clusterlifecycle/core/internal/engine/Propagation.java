@@ -58,10 +58,11 @@ final class Propagation {
    * failure of {@code done}.
    */
   CompletableFuture<Operation> after(OperationRequest request, Operation done, Duration timeout) {
+    // dependents see a cluster's hosts, env and config, not its labels or its own links
     if (!CHANGING.contains(done.type())
         || request instanceof Reconfigure r
-            && !r.change().isEmpty()
-            && !r.change().touchesNodes()) {
+            && r.change().values().isEmpty()
+            && r.change().params().isEmpty()) {
       return CompletableFuture.completedFuture(done);
     }
     return ctx.retrying(() -> ctx.store().list().toCompletableFuture())

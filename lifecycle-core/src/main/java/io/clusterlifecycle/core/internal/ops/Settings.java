@@ -69,8 +69,12 @@ final class Settings {
                 params.put(k, v);
               }
             });
-    if (change.params().isEmpty() && !spec.equals(current.spec())) {
+    if (!spec.equals(current.spec())) {
+      // a new version may drop a parameter, or narrow what the kept values may be
       params.keySet().removeIf(k -> spec.parameter(k).isEmpty());
+      Map<String, Object> kept = new LinkedHashMap<>(params);
+      kept.keySet().removeAll(change.params().keySet());
+      p.addAll(ConfigValues.check(spec, Map.of(), kept, "cluster"));
     }
     Map<String, String> labels = ConfigValues.mergeText(current.labels(), change.labels());
     Checks.labels(change.labels(), p);
