@@ -2,12 +2,15 @@ package io.clusterlifecycle.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.ResourceEstimate;
 import io.clusterlifecycle.api.plan.Resources;
 import io.clusterlifecycle.api.request.AddNodes;
+import io.clusterlifecycle.api.request.BackupCluster;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.request.DeleteNodes;
+import io.clusterlifecycle.api.request.RestoreCluster;
 import io.clusterlifecycle.api.request.RoleResize;
 import io.clusterlifecycle.api.request.ScaleVertical;
 import io.clusterlifecycle.api.spec.AdvancedAction;
@@ -30,7 +33,14 @@ class EstimateTest {
     return AppSpec.builder("db", "1")
         .role(
             "primary",
-            r -> r.count(1).cpu(4).memory(8192).volume(VolumeSpec.of(100)).service("start", "s"))
+            r ->
+                r.count(1)
+                    .cpu(4)
+                    .memory(8192)
+                    .volume(VolumeSpec.of(100))
+                    .service("start", "s")
+                    .service("backup", "b")
+                    .service("restore", "r"))
         .role(
             "replica",
             r ->
@@ -78,6 +88,13 @@ class EstimateTest {
                 + "  total: 3 nodes, 12 cpu, 24576 MiB, 200 GiB default (change: 0 nodes, +4 cpu,"
                 + " +8192 MiB)\n");
     assertThat(resize.toMermaid()).startsWith("%% resource estimate\n%% primary: ");
+
+    Backup backup = h.engine.backup(BackupCluster.of("db1"));
+    ResourceEstimate restore =
+        h.engine.plan(RestoreCluster.builder(backup.id(), "db2").build()).estimate().orElseThrow();
+    assertThat(restore.change())
+        .isEqualTo(restore.after())
+        .isEqualTo(new Resources(3, 8, 16384, Map.of("default", 200L)));
   }
 
   private static ResourceEstimate.RoleEstimate role(String name, Resources after, int unused) {
