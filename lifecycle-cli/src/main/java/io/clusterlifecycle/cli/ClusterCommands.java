@@ -357,6 +357,7 @@ final class ClusterCommands {
       b.values(change.values());
       change.params().forEach(b::param);
       change.dependencies().forEach(b::dependency);
+      change.plugins().forEach(b::plugin);
       parent.timeout().ifPresent(b::timeout);
       return b.build();
     }

@@ -31,6 +31,15 @@ final class ClusterView {
     ObjectNode labels = o.putObject("labels");
     c.labels().forEach(labels::put);
     c.operation().ifPresent(id -> o.put("operation", id));
+    ArrayNode plugins = o.putArray("plugins");
+    c.plugins()
+        .forEach(
+            p ->
+                plugins
+                    .addObject()
+                    .put("name", p.name())
+                    .put("version", p.version())
+                    .put("args", p.args()));
     if (withNodes) {
       ArrayNode nodes = o.putArray("nodes");
       for (Node n : c.nodes()) {
@@ -74,6 +83,14 @@ final class ClusterView {
           .append(
               c.labels().entrySet().stream()
                   .map(e -> e.getKey() + "=" + e.getValue())
+                  .collect(Collectors.joining(",")))
+          .append('\n');
+    }
+    if (!c.plugins().isEmpty()) {
+      b.append("plugins: ")
+          .append(
+              c.plugins().stream()
+                  .map(p -> p.version().isEmpty() ? p.name() : p.name() + ":" + p.version())
                   .collect(Collectors.joining(",")))
           .append('\n');
     }

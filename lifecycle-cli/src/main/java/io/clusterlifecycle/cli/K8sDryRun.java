@@ -25,7 +25,7 @@ final class K8sDryRun {
    */
   static String yaml(CreateCluster request, Plan plan, KubeSettings kube) {
     // a real create draws the cluster's id (name-xxxxxx); the dry run shows the name in its place
-    List<NodeSpec> nodes = PlannedNodes.ofCreate(request, plan, request.name());
+    List<NodeSpec> nodes = PlannedNodes.ofCreate(request, plan, request.name(), Session.plugins());
     return "# lifecycle plan --format k8s: what create "
         + request.name()
         + " would make in namespace "

@@ -97,13 +97,24 @@ final class Session implements AutoCloseable {
    * are checked and planned, nothing is written, no file is created and nothing is connected to.
    */
   static Session empty() {
-    return new Session(
+    LifecycleEngineBuilder b =
         LifecycleEngine.builder()
             .resourceProvider(new EmptyHome.Resources())
             .commandExecutor(new EmptyHome.Commands())
             .metadataStore(new EmptyHome.Metadata())
-            .clusterStore(new EmptyHome.Store())
-            .build());
+            .clusterStore(new EmptyHome.Store());
+    plugins().forEach(b::plugin);
+    return new Session(b.build());
+  }
+
+  /**
+   * The plugins the CLI's engines hold (docs/design.md §15): {@code node-labels} and {@code
+   * placement}.
+   */
+  static List<io.clusterlifecycle.api.spi.SpecPlugin> plugins() {
+    return List.of(
+        new io.clusterlifecycle.core.plugins.NodeLabelsPlugin(),
+        new io.clusterlifecycle.core.plugins.PlacementPlugin());
   }
 
   /**
@@ -133,6 +144,7 @@ final class Session implements AutoCloseable {
               .commandExecutor(infra.commands())
               .metadataStore(tree)
               .clusterStore(stores.store);
+      plugins().forEach(b::plugin);
       String host = System.getenv(ENGINE_HOST_ENV);
       if (host != null && !host.isBlank()) {
         b.host(host);

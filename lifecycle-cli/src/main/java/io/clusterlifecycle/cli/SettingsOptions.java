@@ -5,10 +5,12 @@ import static io.clusterlifecycle.cli.ClusterCommands.pairs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.clusterlifecycle.api.plugin.PluginRef;
 import io.clusterlifecycle.api.request.SettingsChange;
 import io.clusterlifecycle.api.spec.ConfigValues;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
 /**
  * The settings options of {@code create} and {@code upgrade} (docs/design.md §15): {@code --values
  * FILE}, {@code --set KEY=VALUE}, {@code --param NAME=VALUE}, {@code --depend NAME=[NS/]CLUSTER}
- * and {@code --label K=V}.
+ * {@code --label K=V}, {@code --plugin NAME[:VERSION]=ARGS_JSON} and {@code --disable-plugin NAME}.
  */
 final class SettingsOptions {
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
@@ -52,6 +54,21 @@ final class SettingsOptions {
   @Option(names = "--label", paramLabel = "K=V", description = "A label; K= removes one.")
   List<String> labels = List.of();
 
+  @Option(
+      names = "--plugin",
+      paramLabel = "NAME[:VERSION]=ARGS_JSON",
+      description =
+          "Enable a plugin with its arguments as JSON (node-labels='{\"labels\":{\"team\":\"data\"}}',"
+              + " placement='{\"node_selector\":{\"disktype\":\"ssd\"}}'); it applies to nodes"
+              + " created afterwards.")
+  List<String> plugins = List.of();
+
+  @Option(
+      names = "--disable-plugin",
+      paramLabel = "NAME",
+      description = "Remove a plugin from the cluster.")
+  List<String> disabledPlugins = List.of();
+
   /** The change the options describe. */
   SettingsChange change() {
     Map<String, Object> values = new LinkedHashMap<>();
@@ -61,7 +78,32 @@ final class SettingsOptions {
     values = ConfigValues.merge(values, paths(pairs(set, "--set")));
     Map<String, Object> typed = new LinkedHashMap<>();
     pairs(params, "--param").forEach((k, v) -> typed.put(k, scalar(v)));
-    return new SettingsChange(values, typed, pairs(labels, "--label"), pairs(depends, "--depend"));
+    return new SettingsChange(
+        values, typed, pairs(labels, "--label"), pairs(depends, "--depend"), pluginRefs());
+  }
+
+  /** {@code --plugin} then {@code --disable-plugin}, in the order given. */
+  List<PluginRef> pluginRefs() {
+    List<PluginRef> out = new ArrayList<>();
+    for (String p : plugins) {
+      int eq = p.indexOf('=');
+      String ref = eq < 0 ? p : p.substring(0, eq);
+      String args = eq < 0 ? "" : p.substring(eq + 1);
+      int colon = ref.indexOf(':');
+      String name = colon < 0 ? ref : ref.substring(0, colon);
+      String version = colon < 0 ? "" : ref.substring(colon + 1);
+      if (name.isBlank()) {
+        throw badInput("--plugin", "'" + p + "' must be NAME[:VERSION]=ARGS_JSON");
+      }
+      out.add(new PluginRef(name, version, args, false));
+    }
+    for (String name : disabledPlugins) {
+      if (name.isBlank()) {
+        throw badInput("--disable-plugin", "needs a plugin name");
+      }
+      out.add(PluginRef.disabled(name));
+    }
+    return out;
   }
 
   /**

@@ -168,4 +168,41 @@ class SettingsCommandsTest {
     assertThat(ok("plan", "k1", "--op", "add-nodes", "--role", "broker", "--count", "1"))
         .contains("  total: 3 nodes, 3 cpu, 768 MiB (change: +1 nodes, +1 cpu, +256 MiB)");
   }
+
+  @Test
+  void createRecordsAPluginAndUpgradeReplacesIt() throws IOException {
+    ok(
+        "create",
+        zk.toString(),
+        "--name",
+        "zk1",
+        "--plugin",
+        "node-labels={\"labels\":{\"team\":\"data\"}}");
+    JsonNode shown = new ObjectMapper().readTree(ok("--json", "show", "zk1"));
+    assertThat(shown.at("/plugins").size()).isEqualTo(1);
+    assertThat(shown.at("/plugins/0/name").asText()).isEqualTo("node-labels");
+    assertThat(shown.at("/plugins/0/args").asText()).isEqualTo("{\"labels\":{\"team\":\"data\"}}");
+
+    Path next = Files.writeString(specDir.resolve("zk2.yaml"), ZK.replace("6.1.0", "6.2.0"));
+    ok(
+        "upgrade",
+        "zk1",
+        next.toString(),
+        "--disable-plugin",
+        "node-labels",
+        "--plugin",
+        "placement:1.0={\"node_selector\":{\"disktype\":\"ssd\"}}");
+    shown = new ObjectMapper().readTree(ok("--json", "show", "zk1"));
+    assertThat(shown.at("/version").asText()).isEqualTo("6.2.0");
+    assertThat(shown.at("/plugins").size()).isEqualTo(1);
+    assertThat(shown.at("/plugins/0/name").asText()).isEqualTo("placement");
+    assertThat(shown.at("/plugins/0/version").asText()).isEqualTo("1.0");
+
+    assertThat(exits(2, "create", zk.toString(), "--name", "zk2", "--plugin", "istio={}"))
+        .contains(
+            "request.plugins[0]: no plugin 'istio' in this engine; registered: node-labels,"
+                + " placement");
+    assertThat(exits(2, "create", zk.toString(), "--name", "zk2", "--plugin", "node-labels=[1]"))
+        .contains("request.plugins[0].args: node-labels arguments must be an object");
+  }
 }

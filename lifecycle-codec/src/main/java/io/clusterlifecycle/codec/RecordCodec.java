@@ -69,9 +69,16 @@ public final class RecordCodec {
   })
   private interface StepMixIn {}
 
+  /** {@code Resources.isZero()} is derived, not a field of the record. */
+  private abstract static class ResourcesMixIn {
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    abstract boolean isZero();
+  }
+
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .addMixIn(Step.class, StepMixIn.class)
+          .addMixIn(io.clusterlifecycle.api.plan.Resources.class, ResourcesMixIn.class)
           .registerModule(new Jdk8Module())
           .registerModule(new JavaTimeModule())
           .registerModule(

@@ -114,7 +114,8 @@ public final class LifecycleEngine implements Lifecycle {
             b.commandGrace,
             Retry.of("lifecycle", b.retry),
             new NodeLimits(b.maxNodesPerCluster, b.maxNodesPerRequest),
-            b.effectiveSecretResolver());
+            b.effectiveSecretResolver(),
+            b.plugins);
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);

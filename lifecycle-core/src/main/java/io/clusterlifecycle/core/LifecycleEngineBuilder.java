@@ -8,6 +8,7 @@ import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.ResourceProvider;
 import io.clusterlifecycle.api.spi.SecretResolver;
+import io.clusterlifecycle.api.spi.SpecPlugin;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
@@ -49,6 +50,29 @@ public final class LifecycleEngineBuilder {
   String host;
   SecretResolver secretResolver;
   Function<String, Optional<String>> hostSecrets;
+  final Map<String, SpecPlugin> plugins = new LinkedHashMap<>();
+
+  /**
+   * Registers a plugin clusters may enable (docs/design.md §15). Default: none; a request naming a
+   * plugin not registered is refused. Repeatable.
+   *
+   * @param value the plugin
+   * @return this builder
+   * @throws IllegalArgumentException if a plugin of the same name is registered already
+   */
+  public LifecycleEngineBuilder plugin(SpecPlugin value) {
+    Objects.requireNonNull(value, "plugin");
+    String name = Objects.requireNonNull(value.name(), "plugin name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("a plugin's name must not be blank");
+    }
+    if (plugins.containsKey(name)) {
+      throw new IllegalArgumentException("a plugin named '" + name + "' is registered already");
+    }
+    plugins.put(name, value);
+    return this;
+  }
+
   RetryConfig retry =
       RetryConfig.<Object>custom()
           .maxAttempts(5)

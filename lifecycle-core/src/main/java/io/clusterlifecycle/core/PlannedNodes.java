@@ -7,6 +7,7 @@ import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spi.NodeSpec;
+import io.clusterlifecycle.api.spi.SpecPlugin;
 import io.clusterlifecycle.core.internal.exec.NodeSpecs;
 import io.clusterlifecycle.core.internal.ops.ClusterChanges;
 import java.time.Instant;
@@ -51,7 +52,26 @@ public final class PlannedNodes {
    *     is not in the node's app spec
    */
   public static List<NodeSpec> of(Plan plan, Cluster cluster) {
+    return of(plan, cluster, List.of());
+  }
+
+  /**
+   * Returns the spec of each node a plan creates, in plan order, changed by the plugins the cluster
+   * enables as the engine changes them (docs/design.md §15).
+   *
+   * @param plan the plan
+   * @param cluster the record the plan's operation runs on, holding every node the plan creates
+   * @param plugins the plugins registered in the engine
+   * @return the specs; empty when the plan creates no node
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if a node the plan creates is not in the record, or its role
+   *     is not in the node's app spec
+   * @throws IllegalStateException if the cluster enables a plugin not in {@code plugins}
+   */
+  public static List<NodeSpec> of(Plan plan, Cluster cluster, List<SpecPlugin> plugins) {
     Objects.requireNonNull(plan, "plan");
+    Map<String, SpecPlugin> byName = new LinkedHashMap<>();
+    plugins.forEach(x -> byName.put(x.name(), x));
     Objects.requireNonNull(cluster, "cluster");
     List<NodeSpec> out = new ArrayList<>();
     plan.steps()
@@ -77,7 +97,7 @@ public final class PlannedNodes {
                                       + node.role()
                                       + " is not in the app spec of "
                                       + node.id()));
-              out.add(NodeSpecs.forCreate(cluster, node, role));
+              out.add(NodeSpecs.forCreate(cluster, node, role, byName));
             });
     return List.copyOf(out);
   }
@@ -94,6 +114,24 @@ public final class PlannedNodes {
    * @throws IllegalArgumentException if the plan is not the request's
    */
   public static List<NodeSpec> ofCreate(CreateCluster request, Plan plan, String clusterId) {
+    return ofCreate(request, plan, clusterId, List.of());
+  }
+
+  /**
+   * Returns the spec of each node a create would make, changed by the plugins the request enables
+   * (docs/design.md §15).
+   *
+   * @param request the create request
+   * @param plan the engine's plan of that request, which checked it
+   * @param clusterId the id to show for the new cluster
+   * @param plugins the plugins registered in the engine
+   * @return the specs, in plan order
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the plan is not the request's
+   * @throws IllegalStateException if the request enables a plugin not in {@code plugins}
+   */
+  public static List<NodeSpec> ofCreate(
+      CreateCluster request, Plan plan, String clusterId, List<SpecPlugin> plugins) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(clusterId, "clusterId");
@@ -103,13 +141,14 @@ public final class PlannedNodes {
         Cluster.builder(clusterId, request.name(), request.spec(), Instant.EPOCH)
             .namespace(request.namespace())
             .labels(request.labels())
-            .env(env);
+            .env(env)
+            .plugins(request.plugins().stream().filter(r -> !r.disable()).toList());
     for (RoleSpec role : request.spec().roles()) {
       int count = Optional.ofNullable(request.counts().get(role.name())).orElse(role.count());
       for (int i = 1; i <= count; i++) {
         b.putNode(ClusterChanges.newNode(request.name(), request.spec(), role, i));
       }
     }
-    return of(plan, b.build());
+    return of(plan, b.build(), plugins);
   }
 }

@@ -1,5 +1,6 @@
 package io.clusterlifecycle.api.model;
 
+import io.clusterlifecycle.api.plugin.PluginRef;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ConfigValues;
 import io.clusterlifecycle.api.state.ClusterState;
@@ -38,6 +39,7 @@ import java.util.TreeMap;
  *     write
  * @param createdAt when it was created
  * @param updatedAt when its record last changed
+ * @param plugins the plugins enabled on it, in the order they apply (docs/design.md §15)
  */
 public record Cluster(
     String id,
@@ -59,7 +61,8 @@ public record Cluster(
     Instant updatedAt,
     Map<String, Object> configValues,
     Map<String, Object> params,
-    Map<String, String> dependencies) {
+    Map<String, String> dependencies,
+    List<PluginRef> plugins) {
 
   /** Namespace used when none is given. */
   public static final String DEFAULT_NAMESPACE = "default";
@@ -90,6 +93,7 @@ public record Cluster(
    * @param params typed parameter values set so far; copied; {@code null} is read as empty
    * @param dependencies dependency names mapped to {@code namespace/cluster}; copied; {@code null}
    *     is read as empty
+   * @param plugins enabled plugins, in order; copied; {@code null} is read as empty
    */
   public Cluster {
     Objects.requireNonNull(id, "id");
@@ -113,6 +117,7 @@ public record Cluster(
     params = ConfigValues.normalMap(params);
     dependencies =
         dependencies == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(dependencies));
+    plugins = plugins == null ? List.of() : List.copyOf(plugins);
   }
 
   /**
@@ -207,7 +212,8 @@ public record Cluster(
         updatedAt,
         configValues,
         params,
-        dependencies);
+        dependencies,
+        plugins);
   }
 
   /**
@@ -250,7 +256,8 @@ public record Cluster(
             now,
             Map.of(),
             Map.of(),
-            Map.of()));
+            Map.of(),
+            List.of()));
   }
 
   /** Builds a changed copy of a {@link Cluster}; not thread-safe. */
@@ -265,6 +272,7 @@ public record Cluster(
     private Map<String, Object> configValues;
     private Map<String, Object> params;
     private Map<String, String> dependencies;
+    private List<PluginRef> plugins;
     private ClusterState state;
 
     /** Nodes put since the base record, by id, and ids removed since. */
@@ -289,6 +297,7 @@ public record Cluster(
       this.configValues = base.configValues;
       this.params = base.params;
       this.dependencies = base.dependencies;
+      this.plugins = base.plugins;
       this.state = base.state;
       this.lastIndex = new LinkedHashMap<>(base.lastIndex);
       this.operation = base.operation;
@@ -395,6 +404,17 @@ public record Cluster(
      */
     public Builder dependencies(Map<String, String> value) {
       this.dependencies = value;
+      return this;
+    }
+
+    /**
+     * Replaces the enabled plugins.
+     *
+     * @param value the plugins, in the order they apply
+     * @return this builder
+     */
+    public Builder plugins(List<PluginRef> value) {
+      this.plugins = value;
       return this;
     }
 
@@ -528,7 +548,8 @@ public record Cluster(
           updatedAt,
           configValues,
           params,
-          dependencies);
+          dependencies,
+          plugins);
     }
 
     /** The nodes of the record being built: derived in place from the base's when it can be. */

@@ -1,11 +1,14 @@
 package io.clusterlifecycle.api.request;
 
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.plugin.PluginRef;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.state.OperationType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +26,7 @@ import java.util.Optional;
  * @param values config values deep-merged over the spec's config defaults (docs/design.md §15)
  * @param params typed parameter values by name, which win over values on the same path
  * @param dependencies dependency names mapped to {@code namespace/cluster} or {@code cluster}
+ * @param plugins plugins to enable, in the order they apply (docs/design.md §15)
  */
 public record CreateCluster(
     AppSpec spec,
@@ -34,7 +38,8 @@ public record CreateCluster(
     Optional<Duration> timeout,
     Map<String, Object> values,
     Map<String, Object> params,
-    Map<String, String> dependencies)
+    Map<String, String> dependencies,
+    List<PluginRef> plugins)
     implements OperationRequest {
 
   /**
@@ -50,6 +55,7 @@ public record CreateCluster(
    * @param values config values; copied; null reads as empty
    * @param params parameter values; copied; null reads as empty
    * @param dependencies dependencies; copied; null reads as empty
+   * @param plugins plugins; copied; null reads as empty
    */
   public CreateCluster {
     Objects.requireNonNull(spec, "spec");
@@ -64,10 +70,51 @@ public record CreateCluster(
             values == null ? Map.of() : values,
             params == null ? Map.of() : params,
             Map.of(),
-            dependencies == null ? Map.of() : dependencies);
+            dependencies == null ? Map.of() : dependencies,
+            plugins);
     values = settings.values();
     params = settings.params();
     dependencies = settings.dependencies();
+    plugins = settings.plugins();
+  }
+
+  /**
+   * The request without plugins, as it was before plugins existed.
+   *
+   * @param spec the app spec
+   * @param name the cluster name
+   * @param namespace the namespace
+   * @param counts per-role counts
+   * @param labels labels
+   * @param env parameters
+   * @param timeout the timeout, if any
+   * @param values config values; null reads as empty
+   * @param params parameter values; null reads as empty
+   * @param dependencies dependencies; null reads as empty
+   */
+  public CreateCluster(
+      AppSpec spec,
+      String name,
+      String namespace,
+      Map<String, Integer> counts,
+      Map<String, String> labels,
+      Map<String, String> env,
+      Optional<Duration> timeout,
+      Map<String, Object> values,
+      Map<String, Object> params,
+      Map<String, String> dependencies) {
+    this(
+        spec,
+        name,
+        namespace,
+        counts,
+        labels,
+        env,
+        timeout,
+        values,
+        params,
+        dependencies,
+        List.of());
   }
 
   @Override
@@ -97,6 +144,7 @@ public record CreateCluster(
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, Object> params = new LinkedHashMap<>();
     private final Map<String, String> dependencies = new LinkedHashMap<>();
+    private final List<PluginRef> plugins = new ArrayList<>();
     private Duration timeout;
 
     private Builder(AppSpec spec, String name) {
@@ -201,6 +249,17 @@ public record CreateCluster(
     }
 
     /**
+     * Enables a plugin; plugins apply in the order they are added.
+     *
+     * @param value the plugin reference
+     * @return this builder
+     */
+    public Builder plugin(PluginRef value) {
+      plugins.add(Objects.requireNonNull(value, "plugin"));
+      return this;
+    }
+
+    /**
      * Builds the request; it is validated when submitted.
      *
      * @return the request
@@ -216,7 +275,8 @@ public record CreateCluster(
           Optional.ofNullable(timeout),
           values,
           params,
-          dependencies);
+          dependencies,
+          plugins);
     }
   }
 }

@@ -39,6 +39,13 @@ public final class K8sLabels {
    */
   public static final String KIND = "lifecycle.clusterlifecycle.io/kind";
 
+  /**
+   * Prefix of placement tags ({@code lifecycle.placement/<key>=<value>}, which lifecycle-core's
+   * placement plugin adds): instead of labels, each becomes a term of the Pod's required node
+   * affinity, {@code <key> In [<value>]}.
+   */
+  public static final String PLACEMENT_PREFIX = "lifecycle.placement/";
+
   /** Annotation holding a node's full description (exact ids, sizes, image, tags) as JSON. */
   public static final String NODE_ANNOTATION = "lifecycle.clusterlifecycle.io/node";
 

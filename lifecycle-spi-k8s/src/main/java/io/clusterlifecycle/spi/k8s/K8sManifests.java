@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -211,6 +213,20 @@ public final class K8sManifests {
             .withRestartPolicy("Always")
             .endSpec();
     settings.serviceAccount().ifPresent(a -> pod.editSpec().withServiceAccountName(a).endSpec());
+    List<NodeSelectorRequirement> placement = placement(n);
+    if (!placement.isEmpty()) {
+      pod.editSpec()
+          .withNewAffinity()
+          .withNewNodeAffinity()
+          .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+          .addNewNodeSelectorTerm()
+          .withMatchExpressions(placement)
+          .endNodeSelectorTerm()
+          .endRequiredDuringSchedulingIgnoredDuringExecution()
+          .endNodeAffinity()
+          .endAffinity()
+          .endSpec();
+    }
     if (n.volumeSize() > 0) {
       container.withVolumeMounts(
           new VolumeMountBuilder()
@@ -228,6 +244,25 @@ public final class K8sManifests {
           .endSpec();
     }
     return pod.editSpec().withContainers(container.build()).endSpec().build();
+  }
+
+  /** The node's placement tags as node-affinity requirements, {@code key In [value]}, by key. */
+  static List<NodeSelectorRequirement> placement(NodeState n) {
+    List<NodeSelectorRequirement> out = new ArrayList<>();
+    n.tags()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(K8sLabels.PLACEMENT_PREFIX)
+                  && k.length() > K8sLabels.PLACEMENT_PREFIX.length()) {
+                out.add(
+                    new NodeSelectorRequirementBuilder()
+                        .withKey(k.substring(K8sLabels.PLACEMENT_PREFIX.length()))
+                        .withOperator("In")
+                        .withValues(v)
+                        .build());
+              }
+            });
+    return out;
   }
 
   PersistentVolumeClaim pvc(NodeState n) {
@@ -290,7 +325,7 @@ public final class K8sManifests {
     n.tags()
         .forEach(
             (k, v) -> {
-              if (Names.isLabel(k, v)) {
+              if (!k.startsWith(K8sLabels.PLACEMENT_PREFIX) && Names.isLabel(k, v)) {
                 labels.put(k, v);
               }
             });

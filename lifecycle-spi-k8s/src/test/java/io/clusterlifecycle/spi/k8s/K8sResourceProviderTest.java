@@ -66,6 +66,44 @@ class K8sResourceProviderTest {
   }
 
   @Test
+  void create_turnsPlacementTagsIntoARequiredNodeAffinity_andKeepsOtherTagsAsLabels() {
+    NodeSpec base = Nodes.spec(cluster, "db", 1, 0);
+    Map<String, String> tags = new java.util.LinkedHashMap<>(base.tags());
+    tags.put(K8sLabels.PLACEMENT_PREFIX + "disktype", "ssd");
+    tags.put(K8sLabels.PLACEMENT_PREFIX + "topology.kubernetes.io/zone", "zone-a");
+    tags.put("team", "data");
+    NodeSpec spec = base.toBuilder().tags(tags).build();
+
+    join(provider.create(spec));
+
+    Pod pod = pod(spec.ref().nodeId());
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry("team", "data")
+        .doesNotContainKeys(
+            K8sLabels.PLACEMENT_PREFIX + "disktype",
+            K8sLabels.PLACEMENT_PREFIX + "topology.kubernetes.io/zone");
+    var terms =
+        pod.getSpec()
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
+    assertThat(terms).hasSize(1);
+    assertThat(terms.get(0).getMatchExpressions())
+        .extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
+        .containsExactlyInAnyOrder("disktype In [ssd]", "topology.kubernetes.io/zone In [zone-a]");
+  }
+
+  @Test
+  void create_withoutPlacementTags_setsNoAffinity() {
+    NodeSpec spec = Nodes.spec(cluster, "db", 1, 0);
+
+    join(provider.create(spec));
+
+    assertThat(pod(spec.ref().nodeId()).getSpec().getAffinity()).isNull();
+  }
+
+  @Test
   void create_makesALabelledPodWithRequestsAndLimits_aPvc_andAHeadlessService() {
     NodeSpec spec = Nodes.spec(cluster, "db", 1, 10).toBuilder().cpu(2).memory(3072).build();
 

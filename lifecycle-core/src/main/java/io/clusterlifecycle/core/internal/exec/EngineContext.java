@@ -5,8 +5,10 @@ import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.ResourceProvider;
 import io.clusterlifecycle.api.spi.SecretResolver;
+import io.clusterlifecycle.api.spi.SpecPlugin;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -25,7 +27,13 @@ public record EngineContext(
     Duration commandGrace,
     io.github.resilience4j.retry.Retry retry,
     NodeLimits limits,
-    SecretResolver secrets) {
+    SecretResolver secrets,
+    Map<String, SpecPlugin> plugins) {
+
+  /** Copies the plugins, keeping their order. */
+  public EngineContext {
+    plugins = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(plugins));
+  }
 
   /** Runs an SPI call, retrying transient failures with the engine's back-off. */
   public <T> java.util.concurrent.CompletableFuture<T> retrying(

@@ -216,7 +216,12 @@ final class StepRunner {
     Cluster cluster = records.current();
     Node node = node(step.node());
     RoleSpec role = role(node);
-    NodeSpec spec = NodeSpecs.forCreate(cluster, node, role);
+    NodeSpec spec;
+    try {
+      spec = NodeSpecs.forCreate(cluster, node, role, ctx.plugins());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new StepFailedException(e.getMessage()));
+    }
     return ctx.retrying(() -> track(ctx.resources().create(spec).toCompletableFuture()))
         .thenCompose(
             resource ->

@@ -79,8 +79,10 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
               Settings.apply(
                   bare,
                   r.spec(),
-                  new SettingsChange(r.values(), r.params(), Map.of(), r.dependencies()),
+                  new SettingsChange(
+                      r.values(), r.params(), Map.of(), r.dependencies(), r.plugins()),
                   records,
+                  ctx.plugins(),
                   p,
                   "request");
           Checks.throwIf(p, "create request for " + r.name());

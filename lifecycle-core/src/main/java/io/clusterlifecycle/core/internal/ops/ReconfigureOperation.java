@@ -36,7 +36,8 @@ final class ReconfigureOperation extends ClusterOperation<Reconfigure> {
         .thenApply(
             all -> {
               List<ValidationProblem> p = new ArrayList<>();
-              Cluster next = Settings.apply(c, c.spec(), r.change(), all, p, "request");
+              Cluster next =
+                  Settings.apply(c, c.spec(), r.change(), all, ctx.plugins(), p, "request");
               Checks.throwIf(p, "reconfigure request for " + c.name());
               boolean labelsOnly = !r.change().isEmpty() && !r.change().touchesNodes();
               return new Prepared(

@@ -2,14 +2,19 @@ package io.clusterlifecycle.core.internal.ops;
 
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.plugin.PluginRef;
 import io.clusterlifecycle.api.request.SettingsChange;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ConfigValues;
+import io.clusterlifecycle.api.spi.SpecPlugin;
 import io.clusterlifecycle.core.internal.exec.Links;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -46,6 +51,7 @@ final class Settings {
    * @param spec the spec the cluster has after the change
    * @param change the change
    * @param all every cluster record
+   * @param plugins the plugins registered in the engine, by name
    * @param p where problems are added, under {@code at}
    * @param at the request's path prefix, for example {@code request}
    */
@@ -54,6 +60,7 @@ final class Settings {
       AppSpec spec,
       SettingsChange change,
       List<Cluster> all,
+      Map<String, SpecPlugin> plugins,
       List<ValidationProblem> p,
       String at) {
     p.addAll(ConfigValues.check(spec, change.values(), change.params(), at));
@@ -110,6 +117,7 @@ final class Settings {
             .params(params)
             .labels(labels)
             .dependencies(deps)
+            .plugins(plugins(current.plugins(), change.plugins(), plugins, p, at))
             .build();
     if (p.isEmpty()) {
       deps.forEach(
@@ -134,6 +142,81 @@ final class Settings {
                               + String.join(" -> ", chain))));
     }
     return next;
+  }
+
+  /**
+   * Merges plugin references into a cluster's, by name and in order (docs/design.md §15), checking
+   * each against the registered plugins.
+   */
+  static List<PluginRef> plugins(
+      List<PluginRef> current,
+      List<PluginRef> change,
+      Map<String, SpecPlugin> registered,
+      List<ValidationProblem> p,
+      String at) {
+    List<PluginRef> out = new ArrayList<>(current);
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < change.size(); i++) {
+      PluginRef ref = change.get(i);
+      String path = at + ".plugins[" + i + "]";
+      if (!seen.add(ref.name())) {
+        p.add(ValidationProblem.of(path, "plugin '" + ref.name() + "' is given twice"));
+        continue;
+      }
+      int index = indexOf(out, ref.name());
+      if (ref.disable()) {
+        if (index >= 0) {
+          out.remove(index);
+        }
+        continue;
+      }
+      SpecPlugin plugin = registered.get(ref.name());
+      if (plugin == null) {
+        p.add(
+            ValidationProblem.of(
+                path,
+                "no plugin '"
+                    + ref.name()
+                    + "' in this engine; registered: "
+                    + (registered.isEmpty()
+                        ? "none"
+                        : String.join(", ", new java.util.TreeSet<>(registered.keySet())))));
+        continue;
+      }
+      if (!ref.version().isEmpty() && !ref.version().equals(plugin.version())) {
+        p.add(
+            ValidationProblem.of(
+                path,
+                "plugin '"
+                    + ref.name()
+                    + "' is version "
+                    + plugin.version()
+                    + " in this engine, not "
+                    + ref.version()));
+        continue;
+      }
+      try {
+        plugin.checkArgs(ref.args());
+      } catch (IllegalArgumentException e) {
+        p.add(ValidationProblem.of(path + ".args", String.valueOf(e.getMessage())));
+        continue;
+      }
+      if (index >= 0) {
+        out.set(index, ref);
+      } else {
+        out.add(ref);
+      }
+    }
+    return out;
+  }
+
+  private static int indexOf(List<PluginRef> refs, String name) {
+    for (int i = 0; i < refs.size(); i++) {
+      if (refs.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static boolean selfRef(String ref, Cluster c) {

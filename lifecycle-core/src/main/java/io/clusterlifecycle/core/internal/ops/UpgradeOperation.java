@@ -58,10 +58,14 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
           }
           SettingsChange change =
               new SettingsChange(
-                  r.changes().values(), r.changes().params(), labels, r.changes().dependencies());
+                  r.changes().values(),
+                  r.changes().params(),
+                  labels,
+                  r.changes().dependencies(),
+                  r.changes().plugins());
           List<ValidationProblem> p = new ArrayList<>();
           Cluster next =
-              Settings.apply(c, spec, change, records, p, "request").toBuilder()
+              Settings.apply(c, spec, change, records, ctx.plugins(), p, "request").toBuilder()
                   .previousSpec(Optional.of(c.spec()))
                   .build();
           Checks.throwIf(p, "upgrade request for " + c.name());
