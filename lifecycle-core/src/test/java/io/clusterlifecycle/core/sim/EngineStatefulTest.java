@@ -1107,6 +1107,39 @@ class EngineStatefulTest {
   }
 
   /**
+   * A forced delete of a cluster whose create failed, crashed at every call: a delete cancelled
+   * before it claimed the cluster leaves the create to resume, and later recovers are judged by the
+   * operation they resume, not by the cancelled delete.
+   */
+  @Test
+  void crashDuringForcedDeleteOfAFailedCreate_thenRecovers_keepEveryInvariant() {
+    Consumer<World> setUp =
+        w -> {
+          w.failNextCall(SpiMethod.RESOURCE_CREATE);
+          assertThat(w.perform(new Create("c1", twoRoles())).outcome())
+              .isEqualTo(World.Outcome.FAILED);
+        };
+    Delete delete = new Delete("c1", true, false);
+    long calls = callsOf(setUp, delete);
+    List<String> broken = new ArrayList<>();
+    for (int k = 0; k < calls; k++) {
+      World w = world(k);
+      setUp.accept(w);
+      try {
+        w.crashDuring(delete, k);
+        w.checkInvariants();
+        for (int i = 0; i < 2 && w.live("c1").isPresent(); i++) {
+          w.perform(new Recover("c1"));
+          w.checkInvariants();
+        }
+      } catch (AssertionError e) {
+        broken.add("crash after " + k + " of " + calls + " calls: " + e.getMessage());
+      }
+    }
+    assertThat(broken).as("crash points whose recovery broke an invariant").isEmpty();
+  }
+
+  /**
    * A node whose creation failed is re-created by the first recover, which then fails; the second
    * recover must keep that node (and so leak no resource).
    */

@@ -1612,11 +1612,14 @@ final class World implements AutoCloseable {
             .map(Operation::id)
             .collect(Collectors.toSet());
     if (op instanceof Recover) {
-      // the operation recover resumed: the newest one that was not SUCCEEDED before
+      // the operation recover resumed: the newest one that was not SUCCEEDED before, leaving out
+      // those cancelled before they claimed the cluster (nothing of theirs to resume)
       List<Operation> was = before.operations().getOrDefault(c.id(), List.of());
       for (int i = was.size() - 1; i >= 0; i--) {
         Operation o = was.get(i);
-        if (o.state() != OperationState.SUCCEEDED && !o.refused()) {
+        boolean neverClaimed =
+            o.state() == OperationState.CANCELLED && !c.history().contains(o.id());
+        if (o.state() != OperationState.SUCCEEDED && !o.refused() && !neverClaimed) {
           return ops.stream().filter(x -> x.id().equals(o.id())).findFirst();
         }
       }
