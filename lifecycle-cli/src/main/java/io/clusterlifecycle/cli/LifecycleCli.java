@@ -290,7 +290,8 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
    * @throws ValidationException for an invalid spec or a secret of an unknown scheme
    */
   io.clusterlifecycle.api.spec.AppSpec readSpec(java.nio.file.Path file) {
-    io.clusterlifecycle.api.spec.AppSpec spec = io.clusterlifecycle.codec.AppSpecFiles.read(file);
+    io.clusterlifecycle.api.spec.AppSpec spec =
+        io.clusterlifecycle.source.FileSpecSource.readSpec(file);
     HostSecrets.checkSchemes(spec, hostSecrets != null);
     return spec;
   }

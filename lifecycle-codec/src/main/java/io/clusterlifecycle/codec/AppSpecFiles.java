@@ -13,6 +13,7 @@ import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.ParameterSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.api.spec.TemplateSpec;
 import io.clusterlifecycle.codec.SpecTree.Loc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -347,7 +348,21 @@ public final class AppSpecFiles {
       role.services().forEach((name, s) -> services.put(name, tree(s)));
       r.put("services", services);
     }
+    if (!role.templates().isEmpty()) {
+      r.put("templates", role.templates().stream().map(AppSpecFiles::tree).toList());
+    }
     return r;
+  }
+
+  private static Map<String, Object> tree(TemplateSpec t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("destination", t.destination());
+    t.source().ifPresent(v -> m.put("source", v));
+    t.content().ifPresent(v -> m.put("content", v));
+    if (!t.mode().equals(TemplateSpec.DEFAULT_MODE)) {
+      m.put("mode", t.mode());
+    }
+    return m;
   }
 
   private static Map<String, Object> tree(ServiceSpec s) {

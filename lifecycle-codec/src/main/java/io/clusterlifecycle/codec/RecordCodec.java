@@ -25,6 +25,7 @@ import io.clusterlifecycle.api.plan.CreateNodeStep;
 import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.plan.PreCheckStep;
+import io.clusterlifecycle.api.plan.ReloadDependentStep;
 import io.clusterlifecycle.api.plan.ReplaceImageStep;
 import io.clusterlifecycle.api.plan.ResizeNodeStep;
 import io.clusterlifecycle.api.plan.ServiceStep;
@@ -65,7 +66,8 @@ public final class RecordCodec {
     @JsonSubTypes.Type(value = ReplaceImageStep.class, name = "replace_image"),
     @JsonSubTypes.Type(value = StopNodeStep.class, name = "stop_node"),
     @JsonSubTypes.Type(value = StartNodeStep.class, name = "start_node"),
-    @JsonSubTypes.Type(value = WaitStep.class, name = "wait")
+    @JsonSubTypes.Type(value = WaitStep.class, name = "wait"),
+    @JsonSubTypes.Type(value = ReloadDependentStep.class, name = "reload_dependent")
   })
   private interface StepMixIn {}
 

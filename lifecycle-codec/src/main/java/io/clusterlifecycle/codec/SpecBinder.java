@@ -8,6 +8,7 @@ import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.ParameterSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.api.spec.TemplateSpec;
 import io.clusterlifecycle.api.spec.VolumeSpec;
 import io.clusterlifecycle.codec.SpecTree.Field;
 import io.clusterlifecycle.codec.SpecTree.ListNode;
@@ -50,7 +51,9 @@ final class SpecBinder {
           "advanced_actions",
           "vertical_scaling_policy",
           "upgrading_policy",
-          "services");
+          "services",
+          "templates");
+  static final List<String> TEMPLATE_KEYS = List.of("destination", "source", "content", "mode");
   static final List<String> VOLUME_KEYS = List.of("size", "mount_point");
   static final List<String> SERVICE_KEYS =
       List.of(
@@ -231,8 +234,40 @@ final class SpecBinder {
           }
           return null;
         });
+    optional(
+        m,
+        at,
+        "templates",
+        (path, n) -> {
+          ListNode list = list(path, n, "a list of {destination, source or content}");
+          if (list != null) {
+            for (int i = 0; i < list.items().size(); i++) {
+              String p = path + "[" + i + "]";
+              locations.put(p, list.items().get(i).loc());
+              TemplateSpec t = template(p, list.items().get(i));
+              if (t != null) {
+                b.template(t);
+              }
+            }
+          }
+          return null;
+        });
     unknownKeys(at, m, ROLE_KEYS);
     return b.build();
+  }
+
+  private TemplateSpec template(String at, Node node) {
+    MapNode m =
+        mapping(at, node, "a template such as {destination: conf/app.conf, source: app.conf.tmpl}");
+    if (m == null) {
+      return null;
+    }
+    String destination = required(m, at, "destination", this::string, "");
+    Optional<String> source = optional(m, at, "source", this::string);
+    Optional<String> content = optional(m, at, "content", this::string);
+    String mode = optional(m, at, "mode", this::string).orElse(TemplateSpec.DEFAULT_MODE);
+    unknownKeys(at, m, TEMPLATE_KEYS);
+    return new TemplateSpec(destination, source, content, mode);
   }
 
   private VolumeSpec volume(String at, Node node) {

@@ -27,7 +27,8 @@ class SpecFileBadInputTest {
   private static final String APP_KEYS = "name, version, env, secrets, config, parameters, roles";
   private static final String ROLE_KEYS =
       "role, count, min_nodes, max_nodes, cpu, memory, image,"
-          + " volume, advanced_actions, vertical_scaling_policy, upgrading_policy, services";
+          + " volume, advanced_actions, vertical_scaling_policy, upgrading_policy, services,"
+          + " templates";
   private static final String SERVICE_KEYS =
       "cmd, order, timeout, nodes_to_execute_on,"
           + " post_start_service, post_stop_service, pre_check, watch, secrets";

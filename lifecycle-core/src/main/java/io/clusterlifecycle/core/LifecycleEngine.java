@@ -17,6 +17,7 @@ import io.clusterlifecycle.core.internal.engine.Recovery;
 import io.clusterlifecycle.core.internal.engine.StoreCalls;
 import io.clusterlifecycle.core.internal.engine.Submissions;
 import io.clusterlifecycle.core.internal.exec.AsyncLimiter;
+import io.clusterlifecycle.core.internal.exec.DependentReloads;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.EventBus;
 import io.clusterlifecycle.core.internal.exec.Failures;
@@ -115,7 +116,8 @@ public final class LifecycleEngine implements Lifecycle {
             Retry.of("lifecycle", b.retry),
             new NodeLimits(b.maxNodesPerCluster, b.maxNodesPerRequest),
             b.effectiveSecretResolver(),
-            b.plugins);
+            b.plugins,
+            new DependentReloads());
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);
@@ -123,6 +125,7 @@ public final class LifecycleEngine implements Lifecycle {
     this.store = new StoreCalls(ctx);
     Execution execution = new Execution(ctx, store, leases, claims, registry);
     this.submissions = new Submissions(ctx, store, leases, claims, execution, registry);
+    ctx.dependents().bind(submissions::submit);
     this.recovery = new Recovery(ctx, store, leases, claims, execution);
     this.giveUp = new GiveUp(ctx, store, leases, claims, execution);
     TakeOver takeOver =

@@ -59,7 +59,7 @@ final class ArchiveApps {
       }
       files.put(e.path().substring(dir.length()), text(subject, e));
     }
-    return new LoadedApp(parse(subject, spec), files, origin);
+    return new LoadedApp(parse(subject, spec).withTemplateSources(files), files, origin);
   }
 
   private static ArchiveEntries.Entry findSpec(String subject, List<ArchiveEntries.Entry> entries) {

@@ -4,6 +4,7 @@ import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.source.LoadedApp;
 import io.clusterlifecycle.api.source.SpecSource;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.TemplateSpec;
 import io.clusterlifecycle.codec.AppSpecFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -96,7 +98,62 @@ public final class FileSpecSource implements SpecSource {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the files under " + dir, e);
     }
-    return new LoadedApp(app, files, describe());
+    return new LoadedApp(app.withTemplateSources(files), files, describe());
+  }
+
+  /**
+   * Reads a spec file and the template files it names (docs/design.md §15), and no other file of
+   * its directory: for commands that need the spec alone.
+   *
+   * @param specFile the spec file
+   * @return the spec, every template's content filled
+   * @throws ValidationException for an invalid spec, or a template source that is missing, outside
+   *     the spec's directory, not a regular file, too large or not UTF-8 text
+   * @throws UncheckedIOException when a file cannot be read
+   */
+  public static AppSpec readSpec(Path specFile) {
+    AppSpec app = AppSpecFiles.read(specFile);
+    Path dir = specFile.toAbsolutePath().normalize().getParent();
+    Map<String, String> files = new TreeMap<>();
+    String subject = "file " + specFile;
+    app.roles().stream()
+        .flatMap(r -> r.templates().stream())
+        .filter(t -> t.content().isEmpty())
+        .flatMap(t -> t.source().stream())
+        .distinct()
+        .forEach(source -> template(subject, dir, source).ifPresent(t -> files.put(source, t)));
+    return app.withTemplateSources(files);
+  }
+
+  /** The text of the template file {@code source} under {@code dir}; empty when there is none. */
+  private static Optional<String> template(String subject, Path dir, String source) {
+    try {
+      Path file = dir.resolve(source).normalize();
+      if (!file.startsWith(dir) || !Files.exists(file)) {
+        return Optional.empty();
+      }
+      Path real = file.toRealPath();
+      if (!real.startsWith(dir.toRealPath()) || !Files.isRegularFile(real)) {
+        throw Texts.invalid(subject, "template " + source, "is not a regular file of " + dir);
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(real)) {
+        bytes =
+            Texts.readAtMost(in, 4L * TemplateSpec.MAX_CHARS)
+                .orElseThrow(
+                    () ->
+                        Texts.invalid(
+                            subject,
+                            "template " + source,
+                            "is over " + TemplateSpec.MAX_CHARS + " characters"));
+      }
+      return Optional.of(
+          Texts.utf8(bytes)
+              .orElseThrow(
+                  () -> Texts.invalid(subject, "template " + source, "is not UTF-8 text")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read template " + source + " under " + dir, e);
+    }
   }
 
   /**

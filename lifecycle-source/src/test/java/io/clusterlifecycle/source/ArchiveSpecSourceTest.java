@@ -1,6 +1,7 @@
 package io.clusterlifecycle.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.clusterlifecycle.api.error.ValidationException;
@@ -52,6 +53,26 @@ class ArchiveSpecSourceTest {
     Path archive = write("zk-6.1.0.zip", Archives.zip(Archives.app(prefix, "6.1.0")));
 
     assertZookeeperApp(new ArchiveSpecSource(archive).load());
+  }
+
+  @Test
+  void fillsTheTemplatesFromTheArchivesFilesAndNamesAMissingOne() throws IOException {
+    Map<String, String> files = Archives.app("zookeeper/", "6.1.0");
+    String withTemplate =
+        Archives.spec("zookeeper", "6.1.0")
+            + "    templates:\n"
+            + "      - {destination: conf/zoo.cfg, source: templates/zoo.cfg.tpl}\n";
+    files.put("zookeeper/app.yaml", withTemplate);
+    LoadedApp app = new ArchiveSpecSource(write("zk.tgz", Archives.tgz(files))).load();
+    assertThat(app.spec().roles().get(0).templates().get(0).content()).contains("tickTime=2000\n");
+
+    files.remove("zookeeper/templates/zoo.cfg.tpl");
+    Path broken = write("broken.zip", Archives.zip(files));
+    assertThatThrownBy(() -> new ArchiveSpecSource(broken).load())
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining(
+            "roles[0].templates[0].source: file 'templates/zoo.cfg.tpl' is not among the app's"
+                + " files");
   }
 
   @Test

@@ -16,13 +16,17 @@ import java.util.stream.Stream;
  * @param stages the stages, in the order they run
  * @param estimate the resources the operation asks for; present in a dry-run's plan, empty in the
  *     plans operations record
+ * @param files the config files the plan's commands would find on their nodes, rendered from the
+ *     roles' templates with secrets masked; filled in a dry-run's plan, empty in the plans
+ *     operations record
  */
 public record Plan(
     String clusterId,
     String clusterName,
     OperationType type,
     List<Stage> stages,
-    Optional<ResourceEstimate> estimate) {
+    Optional<ResourceEstimate> estimate,
+    List<RenderedFile> files) {
 
   /**
    * Checks for nulls and copies the stages.
@@ -32,9 +36,11 @@ public record Plan(
    * @param type the operation type
    * @param stages the stages; copied
    * @param estimate the resource estimate, if any; null reads as empty
+   * @param files the rendered config files of a dry-run; copied, null reads as empty
    */
   public Plan {
     estimate = estimate == null ? Optional.empty() : estimate;
+    files = files == null ? List.of() : List.copyOf(files);
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(clusterName, "clusterName");
     Objects.requireNonNull(type, "type");
@@ -50,7 +56,25 @@ public record Plan(
    * @param stages the stages; copied
    */
   public Plan(String clusterId, String clusterName, OperationType type, List<Stage> stages) {
-    this(clusterId, clusterName, type, stages, Optional.empty());
+    this(clusterId, clusterName, type, stages, Optional.empty(), List.of());
+  }
+
+  /**
+   * Creates a plan without rendered files.
+   *
+   * @param clusterId the cluster id
+   * @param clusterName the cluster name
+   * @param type the operation type
+   * @param stages the stages; copied
+   * @param estimate the resource estimate, if any; null reads as empty
+   */
+  public Plan(
+      String clusterId,
+      String clusterName,
+      OperationType type,
+      List<Stage> stages,
+      Optional<ResourceEstimate> estimate) {
+    this(clusterId, clusterName, type, stages, estimate, List.of());
   }
 
   /**
@@ -60,7 +84,17 @@ public record Plan(
    * @return the new plan
    */
   public Plan withEstimate(ResourceEstimate value) {
-    return new Plan(clusterId, clusterName, type, stages, Optional.of(value));
+    return new Plan(clusterId, clusterName, type, stages, Optional.of(value), files);
+  }
+
+  /**
+   * Returns this plan with the config files its commands would find on their nodes.
+   *
+   * @param rendered the rendered files, secrets masked
+   * @return the new plan
+   */
+  public Plan withFiles(List<RenderedFile> rendered) {
+    return new Plan(clusterId, clusterName, type, stages, estimate, rendered);
   }
 
   /**

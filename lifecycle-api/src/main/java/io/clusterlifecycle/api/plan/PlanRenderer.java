@@ -39,6 +39,16 @@ final class PlanRenderer {
               b.append("resource estimate:\n");
               EstimateRenderer.lines(e).forEach(l -> b.append("  ").append(l).append('\n'));
             });
+    for (RenderedFile f : plan.files()) {
+      b.append("rendered file ")
+          .append(f.destination())
+          .append(" on ")
+          .append(f.node())
+          .append(" (mode ")
+          .append(f.mode())
+          .append("):\n");
+      f.content().lines().forEach(l -> b.append("  | ").append(l).append('\n'));
+    }
     return b.toString();
   }
 

@@ -17,7 +17,8 @@ public sealed interface Step
         ReplaceImageStep,
         StopNodeStep,
         StartNodeStep,
-        WaitStep {
+        WaitStep,
+        ReloadDependentStep {
 
   /**
    * Returns the step's id, unique within its plan.

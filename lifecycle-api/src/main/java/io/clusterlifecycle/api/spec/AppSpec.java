@@ -241,6 +241,57 @@ public record AppSpec(
     return this;
   }
 
+  /**
+   * Fills the content of the templates that name a {@code source} from the app's files (its
+   * directory or archive, docs/design.md §15); templates with content keep it.
+   *
+   * @param files the app's files by path relative to its directory or archive root
+   * @return this spec with every template's content known
+   * @throws ValidationException naming each template whose source is not among {@code files}
+   */
+  public AppSpec withTemplateSources(Map<String, String> files) {
+    List<ValidationProblem> missing = new ArrayList<>();
+    List<RoleSpec> resolved = new ArrayList<>();
+    for (int i = 0; i < roles.size(); i++) {
+      RoleSpec role = roles.get(i);
+      List<TemplateSpec> templates = new ArrayList<>();
+      for (int j = 0; j < role.templates().size(); j++) {
+        TemplateSpec t = role.templates().get(j);
+        if (t.source().isPresent() && t.content().isEmpty()) {
+          String text = files.get(t.source().get());
+          if (text == null) {
+            missing.add(
+                ValidationProblem.of(
+                    "roles[" + i + "].templates[" + j + "].source",
+                    "file '" + t.source().get() + "' is not among the app's files"));
+            continue;
+          }
+          t = t.withContent(text);
+        }
+        templates.add(t);
+      }
+      resolved.add(
+          new RoleSpec(
+              role.name(),
+              role.count(),
+              role.minNodes(),
+              role.maxNodes(),
+              role.cpu(),
+              role.memory(),
+              role.image(),
+              role.volume(),
+              role.advancedActions(),
+              role.verticalScalingPolicy(),
+              role.upgradingPolicy(),
+              role.services(),
+              templates));
+    }
+    if (!missing.isEmpty()) {
+      throw new ValidationException("app spec " + name + " " + version, missing);
+    }
+    return new AppSpec(name, version, env, resolved, secrets, config, parameters);
+  }
+
   /** Builds an {@link AppSpec}; not thread-safe. */
   public static final class Builder {
     private final String name;

@@ -31,6 +31,7 @@ import java.util.function.Consumer;
  * @param verticalScalingPolicy how nodes go through a cpu/memory change
  * @param upgradingPolicy how nodes go through an upgrade
  * @param services the role's services by name, in the order they were declared
+ * @param templates the config files rendered on its nodes, in the order they were declared
  */
 public record RoleSpec(
     String name,
@@ -44,7 +45,8 @@ public record RoleSpec(
     Set<AdvancedAction> advancedActions,
     ExecutionPolicy verticalScalingPolicy,
     ExecutionPolicy upgradingPolicy,
-    Map<String, ServiceSpec> services) {
+    Map<String, ServiceSpec> services,
+    List<TemplateSpec> templates) {
 
   /** Node count used when none is given. */
   public static final int DEFAULT_COUNT = 1;
@@ -85,6 +87,7 @@ public record RoleSpec(
    * @param verticalScalingPolicy how nodes go through a cpu/memory change
    * @param upgradingPolicy how nodes go through an upgrade
    * @param services the role's services by name; copied, keeping their order
+   * @param templates the config files rendered on its nodes; copied
    * @throws NullPointerException if a reference component is null
    */
   public RoleSpec {
@@ -103,6 +106,52 @@ public record RoleSpec(
           Objects.requireNonNull(k, "service name");
           Objects.requireNonNull(v, "service " + k);
         });
+    templates = List.copyOf(templates);
+  }
+
+  /**
+   * A role without templates.
+   *
+   * @param name the role name
+   * @param count the node count a new cluster gets
+   * @param minNodes fewest nodes the role may shrink to
+   * @param maxNodes most nodes the role may grow to, or {@link #UNBOUNDED}
+   * @param cpu cores per node
+   * @param memory MiB per node
+   * @param image image or template the provider boots, if any
+   * @param volume the data volume of each node, if any
+   * @param advancedActions abilities the role opts into; copied
+   * @param verticalScalingPolicy how nodes go through a cpu/memory change
+   * @param upgradingPolicy how nodes go through an upgrade
+   * @param services the role's services by name; copied, keeping their order
+   */
+  public RoleSpec(
+      String name,
+      int count,
+      int minNodes,
+      int maxNodes,
+      int cpu,
+      int memory,
+      Optional<String> image,
+      Optional<VolumeSpec> volume,
+      Set<AdvancedAction> advancedActions,
+      ExecutionPolicy verticalScalingPolicy,
+      ExecutionPolicy upgradingPolicy,
+      Map<String, ServiceSpec> services) {
+    this(
+        name,
+        count,
+        minNodes,
+        maxNodes,
+        cpu,
+        memory,
+        image,
+        volume,
+        advancedActions,
+        verticalScalingPolicy,
+        upgradingPolicy,
+        services,
+        List.of());
   }
 
   /**
@@ -135,6 +184,7 @@ public record RoleSpec(
     b.volume = volume.orElse(null);
     b.advancedActions.addAll(advancedActions);
     b.services.putAll(services);
+    b.templates.addAll(templates);
     return b;
   }
 
@@ -182,6 +232,7 @@ public record RoleSpec(
     private ExecutionPolicy verticalScalingPolicy = ExecutionPolicy.PARALLEL;
     private ExecutionPolicy upgradingPolicy = ExecutionPolicy.PARALLEL;
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    private final List<TemplateSpec> templates = new java.util.ArrayList<>();
 
     Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -369,6 +420,28 @@ public record RoleSpec(
     }
 
     /**
+     * Adds a config file rendered on the role's nodes; templates are kept in the order added.
+     *
+     * @param template the template
+     * @return this builder
+     */
+    public Builder template(TemplateSpec template) {
+      templates.add(Objects.requireNonNull(template, "template"));
+      return this;
+    }
+
+    /**
+     * Adds a config file rendered on the role's nodes from an inline template.
+     *
+     * @param destination where the rendered file goes on the node
+     * @param content the Mustache template text
+     * @return this builder
+     */
+    public Builder template(String destination, String content) {
+      return template(TemplateSpec.inline(destination, content));
+    }
+
+    /**
      * Builds the role. Ranges are checked when the enclosing {@link AppSpec} is built.
      *
      * @return the role
@@ -386,7 +459,8 @@ public record RoleSpec(
           advancedActions,
           verticalScalingPolicy,
           upgradingPolicy,
-          services);
+          services,
+          templates);
     }
   }
 }

@@ -119,7 +119,24 @@ final class SpecValidator {
     }
   }
 
+  /** A role's templates: each well formed, destinations distinct (docs/design.md §15). */
+  private void templates(String at, RoleSpec role) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < role.templates().size(); i++) {
+      TemplateSpec t = role.templates().get(i);
+      String path = at + ".templates[" + i + "]";
+      t.problem().ifPresent(why -> add(path, why));
+      Integer first = seen.putIfAbsent(t.destination(), i);
+      if (first != null) {
+        add(
+            path + ".destination",
+            "duplicate destination '" + t.destination() + "' (also templates[" + first + "])");
+      }
+    }
+  }
+
   private void role(String at, RoleSpec role) {
+    templates(at, role);
     name(
         at + ".role",
         role.name(),

@@ -287,19 +287,23 @@ class ReleaseSettingsTest {
   }
 
   /** The seed's dependency example: kafka depends on zookeeper and sees its changes. */
+  /** The seed's kafka: two nodes whose reload watches {@code /links}. */
+  static AppSpec kafka() {
+    return AppSpec.builder("kafka", "6.1.0")
+        .role(
+            "kafka",
+            r ->
+                r.count(2)
+                    .service("start", "kafka-start")
+                    .service("reload", s -> s.cmd("kafka-reload").watch(List.of("/links"))))
+        .build();
+  }
+
   @Test
   void kafkaSeesAChangeOfTheZookeeperItDependsOn() {
     Cluster zk =
         h.engine.create(CreateCluster.builder(zookeeper("6.1.0", 1), "zookeeper-dzy").build());
-    AppSpec kafkaSpec =
-        AppSpec.builder("kafka", "6.1.0")
-            .role(
-                "kafka",
-                r ->
-                    r.count(2)
-                        .service("start", "kafka-start")
-                        .service("reload", s -> s.cmd("kafka-reload").watch(List.of("/links"))))
-            .build();
+    AppSpec kafkaSpec = kafka();
     Cluster kafka =
         h.engine.create(
             CreateCluster.builder(kafkaSpec, "kafka")

@@ -12,6 +12,7 @@ import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.Futures;
 import io.clusterlifecycle.core.internal.exec.Ids;
 import io.clusterlifecycle.core.internal.ops.ClusterOperation;
+import io.clusterlifecycle.core.internal.ops.DryRunFiles;
 import io.clusterlifecycle.core.internal.ops.Estimates;
 import io.clusterlifecycle.core.internal.ops.NewClusterOperation;
 import io.clusterlifecycle.core.internal.ops.OperationHandler;
@@ -43,7 +44,6 @@ public final class Submissions {
   private final Execution execution;
   private final OperationRegistry registry;
   private final Set<String> creating = ConcurrentHashMap.newKeySet();
-  private final Propagation propagation;
 
   public Submissions(
       EngineContext ctx,
@@ -58,7 +58,6 @@ public final class Submissions {
     this.claims = claims;
     this.execution = execution;
     this.registry = registry;
-    this.propagation = new Propagation(ctx, this::submit);
   }
 
   /** The plan a request would run, without changing anything. */
@@ -66,15 +65,25 @@ public final class Submissions {
     OperationHandler<?> handler = registry.forRequest(request);
     if (handler instanceof NewClusterOperation<?> n) {
       return n.prepareRequest(request, NewClusterOperation.NEW_ID, ctx)
-          .thenApply(p -> p.plan().withEstimate(Estimates.of(Optional.empty(), p)));
+          .thenCompose(p -> dryRun(Optional.empty(), p));
     }
     ClusterOperation<?> op = (ClusterOperation<?>) handler;
     return store
         .resolve(((ClusterRequest) request).cluster())
         .thenCompose(
-            c ->
-                op.prepareRequest(request, c, ctx)
-                    .thenApply(p -> p.plan().withEstimate(Estimates.of(Optional.of(c), p))));
+            c -> op.prepareRequest(request, c, ctx).thenCompose(p -> dryRun(Optional.of(c), p)));
+  }
+
+  /** A prepared operation's plan with its resource estimate and rendered config files. */
+  private CompletableFuture<io.clusterlifecycle.api.plan.Plan> dryRun(
+      Optional<io.clusterlifecycle.api.model.Cluster> before, Prepared p) {
+    CompletableFuture<java.util.List<io.clusterlifecycle.api.model.Cluster>> all =
+        p.cluster().dependencies().isEmpty()
+            ? CompletableFuture.completedFuture(java.util.List.of())
+            : ctx.retrying(() -> ctx.store().list());
+    return all.thenApply(
+        records ->
+            p.plan().withEstimate(Estimates.of(before, p)).withFiles(DryRunFiles.of(p, records)));
   }
 
   /** Checks a request, waits for its cluster and runs it. */
@@ -95,8 +104,7 @@ public final class Submissions {
                           op.checkOnSubmit(request, c, claims.isClaimed(c.id()));
                           return submitExisting(request, op, c, deadline)
                               .exceptionallyCompose(
-                                  e -> followUp(op, request, Failures.cause(e), c.id(), timeout))
-                              .thenCompose(done -> propagation.after(request, done, timeout));
+                                  e -> followUp(op, request, Failures.cause(e), c.id(), timeout));
                         }));
   }
 

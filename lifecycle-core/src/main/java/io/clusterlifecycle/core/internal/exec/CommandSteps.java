@@ -35,6 +35,9 @@ final class CommandSteps {
   private final SecretScrubber scrubber;
   private final StepRunner steps;
 
+  /** How long writing a node's rendered files may take. */
+  static final Duration WRITER_TIMEOUT = Duration.ofSeconds(60);
+
   CommandSteps(
       EngineContext ctx,
       String operationId,
@@ -157,14 +160,57 @@ final class CommandSteps {
   }
 
   /**
+   * Writes the config files rendered from {@code node}'s role templates on the node, before one of
+   * its commands runs (docs/design.md §15): the secret parameters are resolved for this write only,
+   * and the files reach the node through {@link TemplateWriter}. Completes at once for a role
+   * without templates.
+   */
+  CompletableFuture<Void> templates(Stage stage, Step step, Node node, int order) {
+    Cluster cluster = records.current();
+    if (!TemplateRenderer.hasTemplates(cluster, node)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<List<Cluster>> all =
+        cluster.dependencies().isEmpty()
+            ? CompletableFuture.completedFuture(List.of())
+            : ctx.retrying(() -> steps.track(ctx.store().list().toCompletableFuture()));
+    return all.thenCompose(
+            records ->
+                parameterSecrets(TemplateRenderer.secretReferences(cluster))
+                    .thenApply(secrets -> TemplateRenderer.render(cluster, node, secrets, records)))
+        .thenCompose(
+            files ->
+                run(
+                    stage,
+                    step,
+                    node,
+                    TemplateWriter.SERVICE,
+                    TemplateWriter.SERVICE,
+                    TemplateWriter.SCRIPT,
+                    order,
+                    WRITER_TIMEOUT,
+                    TemplateWriter.environment(files),
+                    List.of()));
+  }
+
+  /** Resolves the references the secret parameters hold, by config path. */
+  private CompletableFuture<Map<String, String>> parameterSecrets(Map<String, String> refs) {
+    Map<String, CompletableFuture<String>> pending = new LinkedHashMap<>();
+    refs.forEach(
+        (path, reference) ->
+            pending.put(
+                path,
+                Futures.call(() -> CompletableFuture.completedFuture(SecretRef.parse(reference)))
+                    .thenCompose(ref -> resolve("secret parameter at " + path, ref))));
+    return joined(pending);
+  }
+
+  /**
    * Resolves the secrets a service declares, right before its command runs (docs/design.md §9.9):
    * their values go to this command only, and to the operation's scrubber, never to a record. A
    * secret that cannot be resolved fails the step with a message naming its reference.
    */
   private CompletableFuture<Map<String, String>> secrets(AppSpec spec, List<String> names) {
-    if (names.isEmpty()) {
-      return CompletableFuture.completedFuture(Map.of());
-    }
     Map<String, CompletableFuture<String>> pending = new LinkedHashMap<>();
     for (String name : names) {
       String reference = spec.secrets().get(name);
@@ -186,28 +232,34 @@ final class CommandSteps {
                     + ": "
                     + e.getMessage()));
       }
-      pending.put(
-          name,
-          ctx.retrying(() -> steps.track(Futures.call(() -> ctx.secrets().resolve(ref))))
-              .handle(
-                  (value, e) -> {
-                    if (e != null) {
-                      throw new StepFailedException(
-                          "secret " + name + " (" + ref + "): " + Failures.describe(e));
-                    }
-                    if (value == null) {
-                      throw new StepFailedException(
-                          "secret " + name + " (" + ref + "): the resolver gave no value");
-                    }
-                    scrubber.add(value);
-                    return value;
-                  }));
+      pending.put(name, resolve("secret " + name, ref));
     }
+    return joined(pending);
+  }
+
+  /** Resolves one secret, whose value then is masked in everything the operation reports. */
+  private CompletableFuture<String> resolve(String what, SecretRef ref) {
+    return ctx.retrying(() -> steps.track(Futures.call(() -> ctx.secrets().resolve(ref))))
+        .handle(
+            (value, e) -> {
+              if (e != null) {
+                throw new StepFailedException(what + " (" + ref + "): " + Failures.describe(e));
+              }
+              if (value == null) {
+                throw new StepFailedException(what + " (" + ref + "): the resolver gave no value");
+              }
+              scrubber.add(value);
+              return value;
+            });
+  }
+
+  private static CompletableFuture<Map<String, String>> joined(
+      Map<String, CompletableFuture<String>> pending) {
     return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
         .thenApply(
             v -> {
               Map<String, String> values = new LinkedHashMap<>();
-              pending.forEach((name, f) -> values.put(name, f.join()));
+              pending.forEach((key, f) -> values.put(key, f.join()));
               return values;
             });
   }

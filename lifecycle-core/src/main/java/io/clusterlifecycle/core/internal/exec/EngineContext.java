@@ -28,7 +28,8 @@ public record EngineContext(
     io.github.resilience4j.retry.Retry retry,
     NodeLimits limits,
     SecretResolver secrets,
-    Map<String, SpecPlugin> plugins) {
+    Map<String, SpecPlugin> plugins,
+    DependentReloads dependents) {
 
   /** Copies the plugins, keeping their order. */
   public EngineContext {

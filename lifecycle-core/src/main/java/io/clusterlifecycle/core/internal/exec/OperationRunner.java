@@ -4,6 +4,7 @@ import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.plan.CreateNodeStep;
 import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.ReloadDependentStep;
 import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.plan.WaitStep;
@@ -188,7 +189,8 @@ public final class OperationRunner {
       if (done.contains(step.id()) && !stage.always()) {
         continue;
       }
-      boolean holdsSlot = !(step instanceof WaitStep);
+      // a wait, or a dependent's operation waited for, holds no slot: that operation needs them
+      boolean holdsSlot = !(step instanceof WaitStep || step instanceof ReloadDependentStep);
       CompletableFuture<Void> permit =
           holdsSlot ? ctx.limiter().acquire() : CompletableFuture.completedFuture(null);
       // a step that gets its permit while the stage is being launched is in flight together

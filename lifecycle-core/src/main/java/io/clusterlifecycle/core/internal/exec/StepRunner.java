@@ -9,6 +9,7 @@ import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.MetadataStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.PreCheckStep;
+import io.clusterlifecycle.api.plan.ReloadDependentStep;
 import io.clusterlifecycle.api.plan.ReplaceImageStep;
 import io.clusterlifecycle.api.plan.ResizeNodeStep;
 import io.clusterlifecycle.api.plan.ServiceStep;
@@ -19,6 +20,7 @@ import io.clusterlifecycle.api.plan.StopNodeStep;
 import io.clusterlifecycle.api.plan.WaitStep;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
+import io.clusterlifecycle.api.spec.StandardService;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
@@ -121,6 +123,12 @@ final class StepRunner {
       return deleteNode(stage, s);
     } else if (step instanceof ServiceStep s) {
       Node node = node(s.node());
+      if (role(node).service(s.service()).isEmpty()
+          && s.service().equals(StandardService.RELOAD.serviceName())
+          && TemplateRenderer.hasTemplates(records.current(), node)) {
+        // a role without reload still gets its config files re-rendered on a change
+        return commands.templates(stage, s, node, s.order());
+      }
       ServiceSpec service =
           role(node)
               .service(s.service())
@@ -133,17 +141,23 @@ final class StepRunner {
                               + s.service()
                               + " in version "
                               + records.current().specOf(node).version()));
-      return commands.run(
-          stage,
-          s,
-          node,
-          s.service(),
-          s.service(),
-          service.cmd(),
-          s.order(),
-          service.timeout(),
-          s.env(),
-          service.secrets());
+      CompletableFuture<Void> files =
+          TemplateRenderer.rendersBefore(s.service())
+              ? commands.templates(stage, s, node, s.order())
+              : CompletableFuture.completedFuture(null);
+      return files.thenCompose(
+          v ->
+              commands.run(
+                  stage,
+                  s,
+                  node,
+                  s.service(),
+                  s.service(),
+                  service.cmd(),
+                  s.order(),
+                  service.timeout(),
+                  s.env(),
+                  service.secrets()));
     } else if (step instanceof PreCheckStep s) {
       Node node = node(s.node());
       ServiceSpec service = role(node).service(s.service()).orElseThrow();
@@ -200,6 +214,8 @@ final class StepRunner {
           n ->
               n.state() == NodeState.RUNNING ? n : n.withState(n.state().moveTo(NodeState.RUNNING)),
           null);
+    } else if (step instanceof ReloadDependentStep s) {
+      return ctx.dependents().reload(ctx, records.current(), s);
     } else if (step instanceof WaitStep s) {
       CompletableFuture<Void> waited = new CompletableFuture<>();
       ScheduledFuture<?> timer =

@@ -46,6 +46,7 @@ final class AddRoleOperation extends ClusterOperation<AddRole> {
     } else {
       AppSpec next = c.spec().toBuilder().role(r.role()).build();
       p.addAll(next.validate());
+      Checks.templatesLoaded(next, p);
     }
     if (count < Math.max(1, r.role().minNodes()) || count > r.role().maxNodes()) {
       p.add(

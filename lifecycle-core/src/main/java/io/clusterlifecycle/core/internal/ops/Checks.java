@@ -152,6 +152,28 @@ final class Checks {
     }
   }
 
+  /**
+   * The templates of {@code spec} whose source was never loaded (docs/design.md §15): a spec read
+   * without its files cannot render them, so the request is refused before anything runs.
+   */
+  static void templatesLoaded(AppSpec spec, List<ValidationProblem> p) {
+    for (int i = 0; i < spec.roles().size(); i++) {
+      RoleSpec r = spec.roles().get(i);
+      for (int j = 0; j < r.templates().size(); j++) {
+        io.clusterlifecycle.api.spec.TemplateSpec t = r.templates().get(j);
+        if (t.content().isEmpty()) {
+          p.add(
+              ValidationProblem.of(
+                  "spec.roles[" + i + "].templates[" + j + "].source",
+                  "template file '"
+                      + t.source().orElse("")
+                      + "' was not loaded; load the spec with its files (a spec source or"
+                      + " AppSpec.withTemplateSources)"));
+        }
+      }
+    }
+  }
+
   static String bound(int max) {
     return max == RoleSpec.UNBOUNDED ? "unbounded" : String.valueOf(max);
   }

@@ -37,7 +37,8 @@ public abstract class ClusterOperation<R extends ClusterRequest> extends Operati
           R r = cast(request);
           checkState(r, current);
           return AfterFailure.check(current, type(), ctx)
-              .thenCompose(v -> prepare(r, current, ctx));
+              .thenCompose(v -> prepare(r, current, ctx))
+              .thenCompose(p -> DependentsStage.append(r, type(), p, ctx));
         });
   }
 

@@ -94,6 +94,7 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
   private static void check(CreateCluster r, EngineContext ctx) {
     r.spec().requireValid();
     List<ValidationProblem> p = new ArrayList<>();
+    Checks.templatesLoaded(r.spec(), p);
     Checks.name(r.name(), r.namespace(), p);
     r.counts()
         .forEach(

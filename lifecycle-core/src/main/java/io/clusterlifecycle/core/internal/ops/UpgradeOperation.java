@@ -89,6 +89,7 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
   private static void check(Upgrade r, Cluster c) {
     r.spec().requireValid();
     List<ValidationProblem> p = new ArrayList<>();
+    Checks.templatesLoaded(r.spec(), p);
     if (!r.spec().name().equals(c.spec().name())) {
       p.add(
           ValidationProblem.of(

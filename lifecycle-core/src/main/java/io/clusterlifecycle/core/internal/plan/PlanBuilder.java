@@ -143,6 +143,38 @@ public final class PlanBuilder {
   /** Adds reload on the nodes whose service watches one of the {@code changed} sections. */
   public void reload(List<Node> nodes, Set<String> changed) {
     services(RELOAD, nodes, s -> watches(s.watch(), changed), FailurePolicy.FAIL, RELOAD);
+    // a role with templates but no reload still gets its config files rendered again
+    List<Node> filesOnly =
+        nodes.stream()
+            .filter(
+                n ->
+                    cluster
+                        .specOf(n)
+                        .role(n.role())
+                        .filter(r -> !r.templates().isEmpty() && r.service(RELOAD).isEmpty())
+                        .isPresent())
+            .sorted(Comparator.comparingInt(Node::index))
+            .toList();
+    if (!filesOnly.isEmpty()) {
+      stage(
+          "render config files",
+          FailurePolicy.FAIL,
+          false,
+          filesOnly.stream()
+              .map(
+                  n ->
+                      (Function<Integer, Step>)
+                          s ->
+                              ServiceStep.builder()
+                                  .id(id(s, RELOAD, n.id()))
+                                  .node(n.id())
+                                  .role(n.role())
+                                  .service(RELOAD)
+                                  .order(0)
+                                  .env(Map.of())
+                                  .build())
+              .toList());
+    }
   }
 
   /** Adds the pre-checks of {@code service}; a failing one refuses the operation. */
