@@ -178,8 +178,8 @@ class TemplatesTest {
         .containsOnly("zk1-zk-1", "zk1-zk-2", "zk1-zk-3");
     assertThat(plan.files())
         .filteredOn(f -> f.destination().equals("conf/auth.properties"))
-        .extracting(RenderedFile::content)
-        .containsOnly("password=******\n");
+        .extracting(f -> f.mode() + " " + f.content())
+        .containsOnly("0600 password=******\n");
     assertThat(plan.toText())
         .contains("rendered file conf/zoo.cfg on zk1-zk-2 (mode 0644):\n  | tickTime=2000\n");
     assertThat(plan.toText()).doesNotContain("s3cr3t", "env:ZK_PW");

@@ -129,8 +129,9 @@ public final class TemplateRenderer {
     return refs;
   }
 
+  /** Whether the file holds a secret's value, or in a dry-run its mask. */
   private static boolean contains(String text, String secret) {
-    return !secret.isEmpty() && !secret.equals(MASK) && text.contains(secret);
+    return !secret.isEmpty() && text.contains(secret);
   }
 
   private static List<TemplateSpec> templates(Cluster cluster, Node node) {
