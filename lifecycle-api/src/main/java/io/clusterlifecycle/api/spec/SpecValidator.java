@@ -213,6 +213,8 @@ final class SpecValidator {
               + SERVICE_NAME
               + " (a lower-case letter, then lower-case"
               + " letters, digits, '_' or '-'; at most 40)");
+    } else if (name.equals(TemplateSpec.RENDER_SERVICE)) {
+      add(at, "service name '" + name + "' is reserved: the engine writes rendered files under it");
     }
     if (service.cmd().isBlank()) {
       add(at + ".cmd", "must not be blank");

@@ -28,6 +28,12 @@ public record TemplateSpec(
   /** The mode of a rendered file when the template sets none. */
   public static final String DEFAULT_MODE = "0644";
 
+  /**
+   * The service name the engine writes a node's rendered files under (in events and run logs); no
+   * role may define a service of that name.
+   */
+  public static final String RENDER_SERVICE = "templates";
+
   /** The largest template, and the largest rendered file, in characters. */
   public static final int MAX_CHARS = 65_536;
 

@@ -6,6 +6,7 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.RunService;
 import io.clusterlifecycle.api.request.StartCluster;
 import io.clusterlifecycle.api.request.StopCluster;
 import io.clusterlifecycle.core.LifecycleEngine;
@@ -79,5 +80,35 @@ class AddressChangeTest {
 
     assertThat(addresses(h.engine.get("demo"))).isEqualTo(addresses(created));
     assertThat(h.stages()).noneMatch(s -> s.startsWith("republish /hosts"));
+  }
+
+  @Test
+  void aRebootThatMovesTheNodes_reloadsTheClustersThatDependOnIt() {
+    engine.create(CreateCluster.builder(EngineFlowsTest.spec(r -> {}), "demo").build());
+    Cluster kafka =
+        engine.create(
+            CreateCluster.builder(ReleaseSettingsTest.kafka(), "kafka")
+                .dependency("demo", "demo")
+                .build());
+    long before =
+        h.commands.runs("reload").stream().filter(r -> r.nodeId().startsWith("kafka-")).count();
+    RunService reboot = RunService.of("demo", "reboot").onRole("worker");
+    assertThat(engine.plan(reboot).stages())
+        .filteredOn(s -> s.name().equals("reload dependents"))
+        .extracting(Stage::kind)
+        .containsExactly(Stage.Kind.IF_ADDRESSES_CHANGED);
+
+    engine.execute(reboot);
+
+    Cluster demo = engine.get("demo");
+    assertThat(
+            h.commands.runs("reload").stream().filter(r -> r.nodeId().startsWith("kafka-")).count()
+                - before)
+        .isEqualTo(2);
+    Node worker = demo.node("demo-worker-1").orElseThrow();
+    assertThat(
+            h.metadata.value(
+                "/clusters/" + kafka.id() + "/links/demo/hosts/worker/demo-worker-1/ip"))
+        .contains(worker.address().orElseThrow());
   }
 }

@@ -171,6 +171,32 @@ class TemplatesTest {
   }
 
   @Test
+  void aNodeWhoseReloadDoesNotWatchTheChange_stillGetsItsFilesRenderedAgain() {
+    AppSpec spec =
+        AppSpec.builder("app", "1")
+            .config(Map.of("tick", 1))
+            .role(
+                "r",
+                r ->
+                    r.count(2)
+                        .service("start", "s")
+                        .service("reload", s -> s.cmd("rl").watch(List.of("/hosts")))
+                        .template("t.conf", "tick={{config.tick}}"))
+            .build();
+    h.engine.create(CreateCluster.builder(spec, "w").build());
+    int reloads = h.commands.runCount("reload");
+    h.engine.execute(
+        Reconfigure.of("w", new SettingsChange(Map.of("tick", 2), Map.of(), Map.of(), Map.of())));
+    assertThat(h.commands.runCount("reload")).isEqualTo(reloads);
+    assertThat(files(writes("w-r-2").get(1))).containsExactly(Map.entry("t.conf 0644", "tick=2"));
+    assertThat(h.stages()).anyMatch(s -> s.startsWith("render config files"));
+    assertThatThrownBy(
+            () -> AppSpec.builder("app", "1").role("r", r -> r.service("templates", "x")).build())
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("service name 'templates' is reserved");
+  }
+
+  @Test
   void aDryRunShowsEachNodesFilesWithSecretsMaskedAndRunsNothing() {
     Plan plan = withSecrets().plan(create(true));
     assertThat(plan.files())

@@ -20,7 +20,6 @@ import io.clusterlifecycle.api.plan.StopNodeStep;
 import io.clusterlifecycle.api.plan.WaitStep;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
-import io.clusterlifecycle.api.spec.StandardService;
 import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
@@ -123,10 +122,7 @@ final class StepRunner {
       return deleteNode(stage, s);
     } else if (step instanceof ServiceStep s) {
       Node node = node(s.node());
-      if (role(node).service(s.service()).isEmpty()
-          && s.service().equals(StandardService.RELOAD.serviceName())
-          && TemplateRenderer.hasTemplates(records.current(), node)) {
-        // a role without reload still gets its config files re-rendered on a change
+      if (s.service().equals(Planner.RENDER)) {
         return commands.templates(stage, s, node, s.order());
       }
       ServiceSpec service =

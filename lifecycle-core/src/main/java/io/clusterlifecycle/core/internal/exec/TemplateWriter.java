@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class TemplateWriter {
   /** The service name the writer's runs are reported under. */
-  static final String SERVICE = "templates";
+  static final String SERVICE = io.clusterlifecycle.core.internal.plan.Planner.RENDER;
 
   /** Base64 characters per variable, well under the per-string limit of execve. */
   static final int CHUNK = 64 * 1024;

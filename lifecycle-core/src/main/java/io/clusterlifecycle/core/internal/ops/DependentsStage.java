@@ -19,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Ends the plan of an operation that changes what dependents see of its cluster with a stage that
  * reloads each dependent (docs/design.md §15), so that the hand-off is journaled with the
- * operation: an engine that dies before it ran runs it when the operation resumes.
+ * operation: an engine that dies before it ran runs it when the operation resumes. An operation
+ * that changes nothing they see but may move a node's address gets the stage only for when an
+ * address did change.
  */
 final class DependentsStage {
   /** The operations whose success changes what a dependent sees of the cluster. */
@@ -43,11 +45,15 @@ final class DependentsStage {
   static CompletableFuture<Prepared> append(
       OperationRequest request, OperationType type, Prepared p, EngineContext ctx) {
     // dependents see a cluster's hosts, env and config, not its labels or its own links
-    if (!CHANGING.contains(type)
-        || p.plan().stages().isEmpty()
-        || request instanceof Reconfigure r
-            && r.change().values().isEmpty()
-            && r.change().params().isEmpty()) {
+    boolean changing =
+        CHANGING.contains(type)
+            && !(request instanceof Reconfigure r
+                && r.change().values().isEmpty()
+                && r.change().params().isEmpty());
+    // any other plan that starts, resizes or re-images nodes may move an address they see
+    boolean moves =
+        p.plan().stages().stream().anyMatch(s -> s.kind() == Stage.Kind.IF_ADDRESSES_CHANGED);
+    if (p.plan().stages().isEmpty() || !changing && !moves) {
       return CompletableFuture.completedFuture(p);
     }
     return ctx.retrying(() -> ctx.store().list())
@@ -59,7 +65,9 @@ final class DependentsStage {
               }
               Plan plan = p.plan();
               int number = plan.stages().size() + 1;
-              Stage.Builder stage = Stage.builder(NAME);
+              Stage.Builder stage =
+                  Stage.builder(NAME)
+                      .kind(changing ? Stage.Kind.PLANNED : Stage.Kind.IF_ADDRESSES_CHANGED);
               for (Cluster d : dependents) {
                 stage.addStep(
                     new ReloadDependentStep(

@@ -143,7 +143,7 @@ public final class PlanBuilder {
   /** Adds reload on the nodes whose service watches one of the {@code changed} sections. */
   public void reload(List<Node> nodes, Set<String> changed) {
     services(RELOAD, nodes, s -> watches(s.watch(), changed), FailurePolicy.FAIL, RELOAD);
-    // a role with templates but no reload still gets its config files rendered again
+    // a node with templates whose reload does not run on this change still gets its files again
     List<Node> filesOnly =
         nodes.stream()
             .filter(
@@ -151,7 +151,12 @@ public final class PlanBuilder {
                     cluster
                         .specOf(n)
                         .role(n.role())
-                        .filter(r -> !r.templates().isEmpty() && r.service(RELOAD).isEmpty())
+                        .filter(
+                            r ->
+                                !r.templates().isEmpty()
+                                    && r.service(RELOAD)
+                                        .filter(s -> watches(s.watch(), changed))
+                                        .isEmpty())
                         .isPresent())
             .sorted(Comparator.comparingInt(Node::index))
             .toList();
@@ -166,10 +171,10 @@ public final class PlanBuilder {
                       (Function<Integer, Step>)
                           s ->
                               ServiceStep.builder()
-                                  .id(id(s, RELOAD, n.id()))
+                                  .id(id(s, Planner.RENDER, n.id()))
                                   .node(n.id())
                                   .role(n.role())
-                                  .service(RELOAD)
+                                  .service(Planner.RENDER)
                                   .order(0)
                                   .env(Map.of())
                                   .build())

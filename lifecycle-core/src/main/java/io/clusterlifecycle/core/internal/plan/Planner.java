@@ -18,6 +18,12 @@ public final class Planner {
   /** The node action that stops and starts instances, for roles that define no such service. */
   public static final String REBOOT = "reboot";
 
+  /**
+   * The service name of a step that only renders a node's config files (docs/design.md §15): a role
+   * whose reload does not run on a change still gets its templates rendered again.
+   */
+  public static final String RENDER = io.clusterlifecycle.api.spec.TemplateSpec.RENDER_SERVICE;
+
   /** Metadata sections (docs/design.md). */
   public static final String HOSTS = "hosts";
 
