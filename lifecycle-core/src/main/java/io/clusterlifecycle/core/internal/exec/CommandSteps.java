@@ -34,6 +34,7 @@ final class CommandSteps {
   private final Set<String> inDoubt;
   private final SecretScrubber scrubber;
   private final StepRunner steps;
+  private CompletableFuture<List<Cluster>> allRecords;
 
   /** How long writing a node's rendered files may take. */
   static final Duration WRITER_TIMEOUT = Duration.ofSeconds(60);
@@ -170,14 +171,15 @@ final class CommandSteps {
     if (!TemplateRenderer.hasTemplates(cluster, node)) {
       return CompletableFuture.completedFuture(null);
     }
-    CompletableFuture<List<Cluster>> all =
+    CompletableFuture<List<Cluster>> targets =
         cluster.dependencies().isEmpty()
             ? CompletableFuture.completedFuture(List.of())
-            : ctx.retrying(() -> steps.track(ctx.store().list().toCompletableFuture()));
-    return all.thenCompose(
-            records ->
+            : linkTargets();
+    return targets
+        .thenCompose(
+            all ->
                 parameterSecrets(TemplateRenderer.secretReferences(cluster))
-                    .thenApply(secrets -> TemplateRenderer.render(cluster, node, secrets, records)))
+                    .thenApply(secrets -> TemplateRenderer.render(cluster, node, secrets, all)))
         .thenCompose(
             files ->
                 run(
@@ -191,6 +193,17 @@ final class CommandSteps {
                     WRITER_TIMEOUT,
                     TemplateWriter.environment(files),
                     List.of()));
+  }
+
+  /**
+   * The cluster records the templates' links are read from: listed once per run of the operation,
+   * not once per node; a failed listing is tried again by the next node.
+   */
+  private synchronized CompletableFuture<List<Cluster>> linkTargets() {
+    if (allRecords == null || allRecords.isCompletedExceptionally()) {
+      allRecords = ctx.retrying(() -> steps.track(ctx.store().list().toCompletableFuture()));
+    }
+    return allRecords;
   }
 
   /** Resolves the references the secret parameters hold, by config path. */
