@@ -9,6 +9,7 @@ import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.Deployment;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.ParameterSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
@@ -281,6 +282,9 @@ public final class AppSpecFiles {
     }
     if (!spec.parameters().isEmpty()) {
       app.put("parameters", spec.parameters().stream().map(AppSpecFiles::tree).toList());
+    }
+    if (spec.deployment() != Deployment.NONE) {
+      app.put("deployment", spec.deployment().fileName());
     }
     app.put("roles", spec.roles().stream().map(AppSpecFiles::tree).toList());
     return app;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.Deployment;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.ParameterSpec;
 import io.clusterlifecycle.api.spec.RoleSpec;
@@ -37,7 +38,7 @@ import java.util.function.BiFunction;
  */
 final class SpecBinder {
   static final List<String> APP_KEYS =
-      List.of("name", "version", "env", "secrets", "config", "parameters", "roles");
+      List.of("name", "version", "env", "secrets", "config", "parameters", "deployment", "roles");
   static final List<String> ROLE_KEYS =
       List.of(
           "role",
@@ -166,8 +167,9 @@ final class SpecBinder {
     Map<String, Object> config = optional(m, "", "config", params::config).orElse(Map.of());
     List<ParameterSpec> parameters =
         optional(m, "", "parameters", params::parameters).orElse(List.of());
+    Deployment deployment = optional(m, "", "deployment", this::deployment).orElse(Deployment.NONE);
     unknownKeys("", m, APP_KEYS);
-    return new AppSpec(name, version, env, roles, secrets, config, parameters);
+    return new AppSpec(name, version, env, roles, secrets, config, parameters, deployment);
   }
 
   private RoleSpec role(String at, Node node) {
@@ -471,6 +473,18 @@ final class SpecBinder {
               + String.join(", ", names(EnumSet.allOf(ExecutionPolicy.class))));
     }
     return p.orElse(null);
+  }
+
+  private Deployment deployment(String path, Node n) {
+    String s = string(path, n);
+    if (s == null) {
+      return null;
+    }
+    Optional<Deployment> d = Deployment.fromFileName(s);
+    if (d.isEmpty()) {
+      add(path, n.loc(), "unknown deployment '" + s + "'; use one of: none, straight");
+    }
+    return d.orElse(null);
   }
 
   private void add(String path, Loc loc, String reason) {

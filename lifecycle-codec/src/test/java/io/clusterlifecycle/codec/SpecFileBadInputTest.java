@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SpecFileBadInputTest {
 
-  private static final String APP_KEYS = "name, version, env, secrets, config, parameters, roles";
+  private static final String APP_KEYS =
+      "name, version, env, secrets, config, parameters, deployment, roles";
   private static final String ROLE_KEYS =
       "role, count, min_nodes, max_nodes, cpu, memory, image,"
           + " volume, advanced_actions, vertical_scaling_policy, upgrading_policy, services,"

@@ -45,6 +45,7 @@ import java.util.function.Consumer;
  * @param config the default config values, nested and JSON-like ({@link ConfigValues}), which a
  *     cluster's values and parameters override; published under {@code /env} beside {@code env}
  * @param parameters the typed parameters users may set, in declaration order
+ * @param deployment how the roles are taken down: together, or in the reverse of their start order
  */
 public record AppSpec(
     String name,
@@ -53,7 +54,8 @@ public record AppSpec(
     List<RoleSpec> roles,
     Map<String, String> secrets,
     Map<String, Object> config,
-    List<ParameterSpec> parameters) {
+    List<ParameterSpec> parameters,
+    Deployment deployment) {
 
   /**
    * Checks for nulls and copies the collections, keeping declaration order.
@@ -65,6 +67,7 @@ public record AppSpec(
    * @param secrets secret names mapped to references; copied
    * @param config default config values; copied and normalised; null reads as empty
    * @param parameters typed parameters; copied; null reads as empty
+   * @param deployment how the roles are taken down; null reads as {@link Deployment#NONE}
    * @throws NullPointerException if a component, an env or secrets key or value, or a role is null
    * @throws IllegalArgumentException if a config value is not JSON-like
    */
@@ -86,6 +89,29 @@ public record AppSpec(
         });
     config = ConfigValues.normalMap(config);
     parameters = parameters == null ? List.of() : List.copyOf(parameters);
+    deployment = deployment == null ? Deployment.NONE : deployment;
+  }
+
+  /**
+   * Creates a spec whose roles are taken down together.
+   *
+   * @param name the application name
+   * @param version the application version
+   * @param env cluster-wide parameters; copied
+   * @param roles the roles; copied
+   * @param secrets secret names mapped to references; copied
+   * @param config default config values; copied and normalised; null reads as empty
+   * @param parameters typed parameters; copied; null reads as empty
+   */
+  public AppSpec(
+      String name,
+      String version,
+      Map<String, String> env,
+      List<RoleSpec> roles,
+      Map<String, String> secrets,
+      Map<String, Object> config,
+      List<ParameterSpec> parameters) {
+    this(name, version, env, roles, secrets, config, parameters, Deployment.NONE);
   }
 
   /**
@@ -178,6 +204,7 @@ public record AppSpec(
   public Builder toBuilder() {
     Builder b = new Builder(name, version).env(env).secrets(secrets).config(config);
     b.parameters.addAll(parameters);
+    b.deployment = deployment;
     b.roles.addAll(roles);
     return b;
   }
@@ -289,7 +316,7 @@ public record AppSpec(
     if (!missing.isEmpty()) {
       throw new ValidationException("app spec " + name + " " + version, missing);
     }
-    return new AppSpec(name, version, env, resolved, secrets, config, parameters);
+    return new AppSpec(name, version, env, resolved, secrets, config, parameters, deployment);
   }
 
   /** Builds an {@link AppSpec}; not thread-safe. */
@@ -301,6 +328,7 @@ public record AppSpec(
     private final List<RoleSpec> roles = new ArrayList<>();
     private Map<String, Object> config = Map.of();
     private final List<ParameterSpec> parameters = new ArrayList<>();
+    private Deployment deployment = Deployment.NONE;
 
     Builder(String name, String version) {
       this.name = Objects.requireNonNull(name, "name");
@@ -393,6 +421,18 @@ public record AppSpec(
     }
 
     /**
+     * Sets how the roles are taken down.
+     *
+     * @param value {@link Deployment#STRAIGHT} to stop and delete roles in the reverse of their
+     *     start order
+     * @return this builder
+     */
+    public Builder deployment(Deployment value) {
+      this.deployment = Objects.requireNonNull(value, "deployment");
+      return this;
+    }
+
+    /**
      * Adds a typed parameter.
      *
      * @param parameter the parameter
@@ -438,7 +478,8 @@ public record AppSpec(
      * @throws ValidationException listing every problem found
      */
     public AppSpec build() {
-      return new AppSpec(name, version, env, roles, secrets, config, parameters).requireValid();
+      return new AppSpec(name, version, env, roles, secrets, config, parameters, deployment)
+          .requireValid();
     }
   }
 }

@@ -17,6 +17,7 @@ import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Links;
 import io.clusterlifecycle.core.internal.plan.PlanBuilder;
+import io.clusterlifecycle.core.internal.plan.StraightDeployment;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -91,8 +92,12 @@ final class DeleteOperation extends ClusterOperation<DeleteCluster> {
   /** The plan that deletes a cluster. Commands run only on nodes that are up. */
   static Plan plan(Cluster cluster, boolean force, boolean keepVolumes) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.DELETE);
-    b.teardown(up(cluster.nodes()), force);
-    b.deleteResources(cluster.nodes(), keepVolumes);
+    if (StraightDeployment.applies(cluster)) {
+      StraightDeployment.delete(b, cluster, force, keepVolumes);
+    } else {
+      b.teardown(up(cluster.nodes()), force);
+      b.deleteResources(cluster.nodes(), keepVolumes);
+    }
     b.metadata(
         "unpublish metadata",
         MetadataStep.Action.UNPUBLISH,

@@ -60,7 +60,10 @@ final class RemoveRoleOperation extends ClusterOperation<RemoveRole> {
         spec.version(),
         spec.env(),
         spec.roles().stream().filter(r -> !roles.contains(r.name())).toList(),
-        spec.secrets());
+        spec.secrets(),
+        spec.config(),
+        spec.parameters(),
+        spec.deployment());
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.clusterlifecycle.api.request.StopCluster;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.plan.PlanBuilder;
+import io.clusterlifecycle.core.internal.plan.StraightDeployment;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +33,12 @@ final class StopOperation extends ClusterOperation<StopCluster> {
   static Plan plan(Cluster cluster) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.STOP);
     List<Node> up = up(cluster.nodes());
-    b.services(STOP, up, s -> true, FailurePolicy.FAIL, STOP);
-    b.stopInstances(up);
+    if (StraightDeployment.applies(cluster)) {
+      StraightDeployment.stop(b, cluster, up);
+    } else {
+      b.services(STOP, up, s -> true, FailurePolicy.FAIL, STOP);
+      b.stopInstances(up);
+    }
     return b.build();
   }
 }
