@@ -26,8 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Maps a located spec tree onto the model, collecting every structural problem (unknown keys,
@@ -154,9 +154,8 @@ final class SpecBinder {
                   String at = path + "[" + i + "]";
                   locations.put(at, list.items().get(i).loc());
                   RoleSpec r = role(at, list.items().get(i));
-                  // a role that is not a mapping keeps its place (as a nameless role whose problems
-                  // are
-                  // all under its structural one), so that the roles after it keep their paths
+                  // a role that is not a mapping keeps its place (nameless, its problems under its
+                  // structural one), so that the roles after it keep their paths
                   out.add(r != null ? r : RoleSpec.builder("").build());
                 }
               }
@@ -205,7 +204,7 @@ final class SpecBinder {
                       "unknown advanced action '"
                           + s
                           + "'; known: "
-                          + String.join(", ", names(EnumSet.allOf(AdvancedAction.class))));
+                          + String.join(", ", KeyHints.names(EnumSet.allOf(AdvancedAction.class))));
                 }
               }
             }
@@ -376,7 +375,8 @@ final class SpecBinder {
   private void unknownKeys(String at, MapNode m, List<String> known) {
     for (Field f : m.fields().values()) {
       if (!known.contains(f.key())) {
-        String hint = closest(f.key(), known).map(k -> "did you mean '" + k + "'? ").orElse("");
+        String hint =
+            KeyHints.closest(f.key(), known).map(k -> "did you mean '" + k + "'? ").orElse("");
         add(
             child(at, f.key()),
             f.keyLoc(),
@@ -458,33 +458,33 @@ final class SpecBinder {
   }
 
   private ExecutionPolicy policy(String path, Node n) {
-    String s = string(path, n);
-    if (s == null) {
-      return null;
-    }
-    Optional<ExecutionPolicy> p = ExecutionPolicy.fromFileName(s);
-    if (p.isEmpty()) {
-      add(
-          path,
-          n.loc(),
-          "unknown policy '"
-              + s
-              + "'; use one of: "
-              + String.join(", ", names(EnumSet.allOf(ExecutionPolicy.class))));
-    }
-    return p.orElse(null);
+    return choice(path, n, "policy", ExecutionPolicy::fromFileName, ExecutionPolicy.class);
   }
 
   private Deployment deployment(String path, Node n) {
+    return choice(path, n, "deployment", Deployment::fromFileName, Deployment.class);
+  }
+
+  /** One of an enum's file names; an unknown one is a problem listing them all. */
+  private <E extends Enum<E>> E choice(
+      String path, Node n, String what, Function<String, Optional<E>> lookup, Class<E> type) {
     String s = string(path, n);
     if (s == null) {
       return null;
     }
-    Optional<Deployment> d = Deployment.fromFileName(s);
-    if (d.isEmpty()) {
-      add(path, n.loc(), "unknown deployment '" + s + "'; use one of: none, straight");
+    Optional<E> e = lookup.apply(s);
+    if (e.isEmpty()) {
+      add(
+          path,
+          n.loc(),
+          "unknown "
+              + what
+              + " '"
+              + s
+              + "'; use one of: "
+              + String.join(", ", KeyHints.names(EnumSet.allOf(type))));
     }
-    return d.orElse(null);
+    return e.orElse(null);
   }
 
   private void add(String path, Loc loc, String reason) {
@@ -493,52 +493,5 @@ final class SpecBinder {
 
   private static String child(String at, String key) {
     return at.isEmpty() ? key : at + "." + key;
-  }
-
-  private static List<String> names(Set<? extends Enum<?>> values) {
-    return values.stream().map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList();
-  }
-
-  /**
-   * The known key within edit distance 2 of {@code key} or, failing that, the only known key that
-   * starts with {@code key} (3 characters at least, so {@code mem} suggests {@code memory}), for
-   * "did you mean" hints.
-   */
-  static Optional<String> closest(String key, List<String> known) {
-    String best = null;
-    int bestDistance = 3;
-    for (String k : known) {
-      int d = distance(key, k);
-      if (d < bestDistance) {
-        best = k;
-        bestDistance = d;
-      }
-    }
-    if (best == null && key.length() >= 3) {
-      List<String> prefixed = known.stream().filter(k -> k.startsWith(key)).toList();
-      if (prefixed.size() == 1) {
-        best = prefixed.get(0);
-      }
-    }
-    return Optional.ofNullable(best);
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }
