@@ -36,8 +36,9 @@ final class PodTracker implements AutoCloseable {
       Set.of("ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff", "InvalidImageName");
 
   private final String namespace;
-  private final SharedIndexInformer<Pod> informer;
-  private final CompletableFuture<Void> started;
+  private final KubernetesClient client;
+  private volatile SharedIndexInformer<Pod> informer;
+  private volatile CompletableFuture<Void> started;
   private final ScheduledExecutorService scheduler;
   private final Duration readyTimeout;
   private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
@@ -55,7 +56,13 @@ final class PodTracker implements AutoCloseable {
     this.completions = completions;
     this.scheduler = scheduler;
     this.readyTimeout = readyTimeout;
-    this.informer =
+    this.client = client;
+    start();
+  }
+
+  /** Starts the informer; its first listing completes {@link #started}. */
+  private void start() {
+    informer =
         client
             .pods()
             .inNamespace(namespace)
@@ -78,7 +85,21 @@ final class PodTracker implements AutoCloseable {
             deleted(pod.getMetadata().getName());
           }
         });
-    this.started = informer.start().toCompletableFuture();
+    started = informer.start().toCompletableFuture();
+  }
+
+  /**
+   * The informer's start, started again when the last one failed (its first listing timed out,
+   * say): a failed start fails the waits that were on it, as a transient error the caller retries,
+   * and the retry then gets a fresh watch rather than the same failure for the tracker's lifetime.
+   */
+  private synchronized CompletableFuture<Void> started() {
+    if (started.isCompletedExceptionally()) {
+      LOG.warn("the pod watch in namespace {} failed to start; starting it again", namespace);
+      informer.stop();
+      start();
+    }
+    return started;
   }
 
   /** Completes with the pod once it is Ready; fails with {@link PodStartFailedException}. */
@@ -120,13 +141,15 @@ final class PodTracker implements AutoCloseable {
                 list.remove(w);
               }
             });
+    CompletableFuture<Void> watching = started();
+    SharedIndexInformer<Pod> current = informer;
     var unusedStart =
-        started.whenComplete(
+        watching.whenComplete(
             (v, e) -> {
               if (e != null) {
                 w.future.completeExceptionally(K8sCalls.translate("watch pods in " + namespace, e));
               } else {
-                w.offer(informer.getStore().getByKey(namespace + "/" + name));
+                w.offer(current.getStore().getByKey(namespace + "/" + name));
               }
             });
     return w.future;
@@ -191,7 +214,7 @@ final class PodTracker implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     informer.stop();
     waiters.values().stream()
         .flatMap(List::stream)

@@ -319,6 +319,34 @@ class K8sEngineTest {
   }
 
   @Test
+  void aPodWatchWhoseFirstListingFailed_isStartedAgainByTheNextWait() {
+    k8s.faults()
+        .fail("GET", "/api/v1/namespaces/test/pods?", 500, "etcdserver: request timed out", 1);
+    K8sResourceProvider fresh =
+        K8sResourceProvider.builder()
+            .client(k8s.client())
+            .namespace(MockKubernetes.NAMESPACE)
+            .readyTimeout(Duration.ofSeconds(30))
+            .deleteGracePeriod(Duration.ZERO)
+            .build();
+    LifecycleEngine other =
+        LifecycleEngine.builder()
+            .resourceProvider(fresh)
+            .commandExecutor(executor)
+            .metadataStore(metadata)
+            .clusterStore(store)
+            .build();
+    try {
+      Cluster created = other.create(CreateCluster.builder(AppSpecFiles.read(HADOOP), "w").build());
+      assertThat(created.state()).isEqualTo(ClusterState.RUNNING);
+      assertThat(k8s.faults().answered()).isEqualTo(1);
+    } finally {
+      other.close();
+      fresh.close();
+    }
+  }
+
+  @Test
   void serverErrorsAndRateLimits_areRetriedByTheEngine_andARefusalFailsTheStepWithItsMessage() {
     AppSpec spec = AppSpecFiles.read(HADOOP);
     k8s.faults().fail("POST", "/api/v1/namespaces/test/pods", 500, "etcdserver: leader changed", 1);
