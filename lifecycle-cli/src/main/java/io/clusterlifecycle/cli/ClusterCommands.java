@@ -127,10 +127,12 @@ final class ClusterCommands {
                 var warnings = o.putArray("warnings");
                 op.warnings().forEach(warnings::add);
               }
+              ClusterView.results(o, op);
               out().println(o);
             } else {
               op.warnings().forEach(w -> out().println("warning: " + w));
               op.keptVolumes().forEach(v -> out().println("kept volume: " + v));
+              out().print(ClusterView.resultsText(op));
               out().print(ClusterView.text(c, List.of()));
             }
           });

@@ -43,9 +43,16 @@ final class ClusterView {
     if (withNodes) {
       ArrayNode nodes = o.putArray("nodes");
       for (Node n : c.nodes()) {
-        nodes
-            .addObject()
-            .put("id", n.id())
+        ObjectNode node = nodes.addObject();
+        n.workload()
+            .ifPresent(
+                w ->
+                    node.putObject("workload")
+                        .put("state", w.state().label())
+                        .put("message", w.message())
+                        .put("at", RecordCodec.formatTime(w.at())));
+        n.problem().ifPresent(p -> node.put("problem", p));
+        node.put("id", n.id())
             .put("role", n.role())
             .put("state", n.state().name())
             .put("ip", n.address().orElse(""))
@@ -113,6 +120,19 @@ final class ClusterView {
               n.volumeSize(),
               version(c, n)));
     }
+    for (Node n : c.nodes()) {
+      n.problem()
+          .ifPresent(
+              p -> b.append("  ").append(n.id()).append("  unhealthy: ").append(p).append('\n'));
+      n.workload()
+          .ifPresent(
+              w ->
+                  b.append("  ")
+                      .append(n.id())
+                      .append("  workload ")
+                      .append(w.describe())
+                      .append('\n'));
+    }
     if (!operations.isEmpty()) {
       b.append("operations:\n");
       for (Operation op : operations) {
@@ -127,6 +147,31 @@ final class ClusterView {
             .append('\n');
       }
     }
+    return b.toString();
+  }
+
+  /** Adds what the operation's scripts reported per node, as {@code results}. */
+  static void results(ObjectNode o, Operation op) {
+    if (!op.results().isEmpty()) {
+      ObjectNode all = o.putObject("results");
+      op.results().forEach((node, values) -> values.forEach(all.putObject(node)::put));
+    }
+  }
+
+  /** What the operation's scripts reported, one line per node: {@code result NODE: k=v ...}. */
+  static String resultsText(Operation op) {
+    StringBuilder b = new StringBuilder();
+    op.results()
+        .forEach(
+            (node, values) ->
+                b.append("result ")
+                    .append(node)
+                    .append(": ")
+                    .append(
+                        values.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(" ")))
+                    .append('\n'));
     return b.toString();
   }
 

@@ -196,6 +196,39 @@ class OperationCommandsTest {
   }
 
   @Test
+  void run_printsWhatTheScriptsReported_andShowKeepsTheWorkloadStatus() throws IOException {
+    Path spec =
+        Files.writeString(
+            specDir.resolve("report.yaml"),
+            """
+            name: rep
+            version: "1"
+            roles:
+              - role: db
+                count: 2
+                services:
+                  start: {cmd: 'true'}
+                  report:
+                    cmd: |
+                      printf 'node=%s\\nlag=0\\n' "$LC_NODE_ID" > "$LC_RESULT"
+                      echo "maintenance compacting $LC_NODE_ID" > "$LC_STATUS"
+            """);
+    ok("create", spec.toString(), "--name", "r");
+
+    String text = ok("run", "r", "--service", "report");
+    JsonNode json = new ObjectMapper().readTree(ok("--json", "run", "r", "--service", "report"));
+
+    assertThat(text)
+        .contains("result r-db-1: lag=0 node=r-db-1\n")
+        .contains("result r-db-2: lag=0 node=r-db-2\n")
+        .contains("r-db-2  workload maintenance compacting r-db-2");
+    assertThat(json.get("results").get("r-db-1").get("node").asText()).isEqualTo("r-db-1");
+    JsonNode shown = show("r").get("nodes").get(1);
+    assertThat(shown.get("workload").get("state").asText()).isEqualTo("maintenance");
+    assertThat(shown.get("workload").get("message").asText()).isEqualTo("compacting r-db-2");
+  }
+
+  @Test
   void unknownClusterNodeOrBackup_exitsFour() {
     ok("create", kv.toString(), "--name", "k");
     String ghost = "ghost";

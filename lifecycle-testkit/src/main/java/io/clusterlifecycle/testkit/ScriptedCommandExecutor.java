@@ -56,7 +56,8 @@ import java.util.function.Predicate;
  * to the caller and is not shut down.
  */
 public final class ScriptedCommandExecutor implements CommandExecutor {
-  private static final Script DEFAULT_SCRIPT = new Script(0, "", "", Duration.ZERO, false, null);
+  private static final Script DEFAULT_SCRIPT =
+      new Script(0, "", "", "", "", Duration.ZERO, false, null);
 
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
@@ -176,6 +177,8 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
                     .timedOut(false)
                     .stdoutTail(s.stdout())
                     .stderrTail(s.stderr())
+                    .result(s.result())
+                    .status(s.status())
                     .duration(s.latency())
                     .build(),
                 null);
@@ -346,6 +349,8 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
       int exitCode,
       String stdout,
       String stderr,
+      String result,
+      String status,
       Duration latency,
       boolean hang,
       Throwable failure) {}
@@ -494,6 +499,8 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
     private volatile int exitCode;
     private volatile String stdout = "";
     private volatile String stderr = "";
+    private volatile String result = "";
+    private volatile String status = "";
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean hang;
     private volatile Throwable failure;
@@ -573,6 +580,30 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
      */
     public Rule stderr(String text) {
       this.stderr = Objects.requireNonNull(text, "text");
+      return this;
+    }
+
+    /**
+     * Sets what the run reports as written to the file named by {@link CommandRequest#LC_RESULT}.
+     *
+     * @param text the file's text: a JSON object or {@code key=value} lines
+     * @return this rule
+     * @throws NullPointerException if {@code text} is null
+     */
+    public Rule result(String text) {
+      this.result = Objects.requireNonNull(text, "text");
+      return this;
+    }
+
+    /**
+     * Sets what the run reports as written to the file named by {@link CommandRequest#LC_STATUS}.
+     *
+     * @param text the file's text, such as {@code blocked disk full}
+     * @return this rule
+     * @throws NullPointerException if {@code text} is null
+     */
+    public Rule status(String text) {
+      this.status = Objects.requireNonNull(text, "text");
       return this;
     }
 
@@ -684,7 +715,7 @@ public final class ScriptedCommandExecutor implements CommandExecutor {
     }
 
     private Script script() {
-      return new Script(exitCode, stdout, stderr, latency, hang, failure);
+      return new Script(exitCode, stdout, stderr, result, status, latency, hang, failure);
     }
 
     @Override

@@ -35,5 +35,16 @@ public enum EventType {
   /** Keys were deleted from the metadata tree (one event per commit). */
   METADATA_DELETED,
   /** Something went wrong that did not fail the operation (a forced step's failure). */
-  WARNING
+  WARNING,
+  /**
+   * A node's scripts reported a workload status through {@code LC_STATUS} (docs/design.md §9.3.1):
+   * {@code to} holds the state ({@code ACTIVE}, {@code MAINTENANCE}, {@code WAITING}, {@code
+   * BLOCKED}), {@code from} the one reported before if any, {@code message} what they said.
+   */
+  NODE_STATUS,
+  /**
+   * A health check found a node unhealthy ({@code message} says why) or healthy again (no message)
+   * (docs/design.md §3.6).
+   */
+  NODE_HEALTH
 }

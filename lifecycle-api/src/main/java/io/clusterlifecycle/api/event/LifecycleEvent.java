@@ -2,6 +2,7 @@ package io.clusterlifecycle.api.event;
 
 import io.clusterlifecycle.api.state.OperationType;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param from the state moved from
  * @param to the state moved to
  * @param message a human-readable detail
+ * @param results what a command reported through {@code LC_RESULT} (docs/design.md §9.3.1), on {@link
+ *     EventType#COMMAND_FINISHED}; empty otherwise
  */
 public record LifecycleEvent(
     long seq,
@@ -41,7 +44,8 @@ public record LifecycleEvent(
     Optional<String> path,
     Optional<String> from,
     Optional<String> to,
-    Optional<String> message) {
+    Optional<String> message,
+    Map<String, String> results) {
 
   /**
    * Checks for nulls.
@@ -62,6 +66,8 @@ public record LifecycleEvent(
    * @param from the previous state, if any
    * @param to the new state, if any
    * @param message the detail, if any
+   * @param results a command's reported results; copied, sorted by key; {@code null} (an event
+   *     written before results existed) is read as empty
    */
   public LifecycleEvent {
     Objects.requireNonNull(ts, "ts");
@@ -79,6 +85,10 @@ public record LifecycleEvent(
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "message");
+    results =
+        results == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(results));
   }
 
   /**
@@ -107,6 +117,7 @@ public record LifecycleEvent(
     private String from;
     private String to;
     private String message;
+    private Map<String, String> results = Map.of();
 
     private Builder(EventType event) {
       this.event = Objects.requireNonNull(event, "event");
@@ -209,6 +220,17 @@ public record LifecycleEvent(
     }
 
     /**
+     * Sets the new state alone, for a change whose previous state is not known.
+     *
+     * @param toState the new state
+     * @return this builder
+     */
+    public Builder to(Enum<?> toState) {
+      this.to = toState.name();
+      return this;
+    }
+
+    /**
      * Sets the message.
      *
      * @param value the message
@@ -216,6 +238,17 @@ public record LifecycleEvent(
      */
     public Builder message(String value) {
       this.message = value;
+      return this;
+    }
+
+    /**
+     * Sets what a command reported through {@code LC_RESULT}.
+     *
+     * @param value the results
+     * @return this builder
+     */
+    public Builder results(Map<String, String> value) {
+      this.results = Objects.requireNonNull(value, "results");
       return this;
     }
 
@@ -243,7 +276,8 @@ public record LifecycleEvent(
           Optional.ofNullable(path),
           Optional.ofNullable(from),
           Optional.ofNullable(to),
-          Optional.ofNullable(message));
+          Optional.ofNullable(message),
+          results);
     }
   }
 }

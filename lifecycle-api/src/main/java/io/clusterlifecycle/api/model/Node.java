@@ -23,6 +23,10 @@ import java.util.Optional;
  * @param image the image it runs; empty for the provider's default
  * @param version the app version it runs; empty for the cluster's version. During an upgrade or
  *     rollback nodes of one cluster may run different versions
+ * @param workload what the node's scripts last reported about its workload through {@code
+ *     LC_STATUS} (docs/design.md §9.3.1); empty when they never did
+ * @param problem why the last health check found the node unhealthy (docs/design.md §3.6); empty
+ *     when it was healthy or never checked
  */
 public record Node(
     String id,
@@ -35,7 +39,9 @@ public record Node(
     int memory,
     int volumeSize,
     Optional<String> image,
-    Optional<String> version) {
+    Optional<String> version,
+    Optional<WorkloadStatus> workload,
+    Optional<String> problem) {
 
   /**
    * Checks for nulls; an empty text in an optional component counts as absent.
@@ -52,6 +58,9 @@ public record Node(
    * @param image the image, if not the provider's default
    * @param version the app version, if not the cluster's; {@code null} (a record written before
    *     versions were recorded) is read as empty
+   * @param workload the last reported workload status; {@code null} (a record written before
+   *     statuses were recorded) is read as empty
+   * @param problem why it is unhealthy; {@code null} is read as empty
    */
   public Node {
     Objects.requireNonNull(id, "id");
@@ -61,6 +70,19 @@ public record Node(
     instanceId = Objects.requireNonNull(instanceId, "instanceId").filter(s -> !s.isEmpty());
     image = Objects.requireNonNull(image, "image").filter(s -> !s.isEmpty());
     version = version == null ? Optional.empty() : version.filter(s -> !s.isEmpty());
+    workload = workload == null ? Optional.empty() : workload;
+    problem = problem == null ? Optional.empty() : problem.filter(s -> !s.isEmpty());
+  }
+
+  /**
+   * Tells whether the node counts against its cluster's health (docs/design.md §3.6): the last
+   * health check found a problem, or its scripts reported {@link WorkloadStatus.State#BLOCKED}.
+   *
+   * @return true when the node is unhealthy
+   */
+  public boolean unhealthy() {
+    return problem.isPresent()
+        || workload.map(w -> w.state() == WorkloadStatus.State.BLOCKED).orElse(false);
   }
 
   /**
@@ -139,6 +161,8 @@ public record Node(
     private int volumeSize;
     private Optional<String> image = Optional.empty();
     private Optional<String> version = Optional.empty();
+    private Optional<WorkloadStatus> workload = Optional.empty();
+    private Optional<String> problem = Optional.empty();
 
     private Builder() {}
 
@@ -154,6 +178,8 @@ public record Node(
       this.volumeSize = r.volumeSize;
       this.image = r.image;
       this.version = r.version;
+      this.workload = r.workload;
+      this.problem = r.problem;
     }
 
     /**
@@ -328,6 +354,28 @@ public record Node(
     }
 
     /**
+     * Sets or clears {@code workload}: what the node's scripts last reported about its workload.
+     *
+     * @param value the status, or empty for none
+     * @return this builder
+     */
+    public Builder workload(Optional<WorkloadStatus> value) {
+      this.workload = Objects.requireNonNull(value, "workload");
+      return this;
+    }
+
+    /**
+     * Sets or clears {@code problem}: why the last health check found the node unhealthy.
+     *
+     * @param value the reason, or empty (or an empty text) when healthy
+     * @return this builder
+     */
+    public Builder problem(Optional<String> value) {
+      this.problem = Objects.requireNonNull(value, "problem");
+      return this;
+    }
+
+    /**
      * Builds the record.
      *
      * @return the Node
@@ -336,7 +384,19 @@ public record Node(
      */
     public Node build() {
       return new Node(
-          id, role, index, state, address, instanceId, cpu, memory, volumeSize, image, version);
+          id,
+          role,
+          index,
+          state,
+          address,
+          instanceId,
+          cpu,
+          memory,
+          volumeSize,
+          image,
+          version,
+          workload,
+          problem);
     }
   }
 }

@@ -6,6 +6,7 @@ import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.api.state.OperationType;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,6 +26,10 @@ import java.util.Optional;
  *     the cluster is back in {@code startedFrom}
  * @param warnings failures tolerated because the operation was forced
  * @param keptVolumes ids of volumes left in place by a delete with keep-volumes
+ * @param results per node id, what the operation's scripts reported through {@code LC_RESULT}
+ *     (docs/design.md §9.3.1), a later command's key replacing an earlier one's; nodes that reported
+ *     nothing are missing. Steps that ran before the engine restarted and resumed the operation are
+ *     missing too: their reports are in the events
  */
 public record Operation(
     String id,
@@ -38,7 +43,8 @@ public record Operation(
     Optional<String> error,
     boolean refused,
     List<String> warnings,
-    List<String> keptVolumes) {
+    List<String> keptVolumes,
+    Map<String, Map<String, String>> results) {
 
   /**
    * Checks for nulls and copies the lists.
@@ -55,6 +61,8 @@ public record Operation(
    * @param refused whether a guard or pre-check refused it
    * @param warnings tolerated failures; copied
    * @param keptVolumes kept volume ids; copied
+   * @param results reported results per node; copied, sorted by node id; {@code null} (a record
+   *     written before results were kept) is read as empty
    */
   public Operation {
     Objects.requireNonNull(id, "id");
@@ -68,6 +76,14 @@ public record Operation(
     error = Objects.requireNonNull(error, "error").filter(s -> !s.isEmpty());
     warnings = List.copyOf(warnings);
     keptVolumes = List.copyOf(keptVolumes);
+    Map<String, Map<String, String>> sorted = new java.util.TreeMap<>();
+    if (results != null) {
+      results.forEach(
+          (node, values) ->
+              sorted.put(
+                  node, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(values))));
+    }
+    results = java.util.Collections.unmodifiableMap(sorted);
   }
 
   /**
@@ -131,6 +147,7 @@ public record Operation(
     private boolean refused;
     private List<String> warnings = List.of();
     private List<String> keptVolumes = List.of();
+    private Map<String, Map<String, String>> results = Map.of();
 
     private Builder() {}
 
@@ -147,6 +164,7 @@ public record Operation(
       this.refused = r.refused;
       this.warnings = r.warnings;
       this.keptVolumes = r.keptVolumes;
+      this.results = r.results;
     }
 
     /**
@@ -314,6 +332,18 @@ public record Operation(
     }
 
     /**
+     * Sets {@code results}: per node id, what the operation's scripts reported.
+     *
+     * @param value the results; copied by the record
+     * @return this builder
+     */
+    public Builder results(Map<String, Map<String, String>> value) {
+      Objects.requireNonNull(value, "results");
+      this.results = value;
+      return this;
+    }
+
+    /**
      * Builds the record.
      *
      * @return the Operation
@@ -333,7 +363,8 @@ public record Operation(
           error,
           refused,
           warnings,
-          keptVolumes);
+          keptVolumes,
+          results);
     }
   }
 }

@@ -87,6 +87,21 @@ public record CommandRequest(
   public static final String LC_NODE_VOLUME_SIZE = "LC_NODE_VOLUME_SIZE";
 
   /**
+   * Variable the executor sets to the path of a file the command may write its results to: a JSON
+   * object or {@code key=value} lines (docs/design.md §9.3.1). The executor hands the file's text
+   * back in {@link CommandResult#result()} and removes the file.
+   */
+  public static final String LC_RESULT = "LC_RESULT";
+
+  /**
+   * Variable the executor sets to the path of a file the command may write the node's workload
+   * status to: one line {@code <active|maintenance|waiting|blocked> [message]} (docs/design.md
+   * §9.3.1). The executor hands the file's text back in {@link CommandResult#status()} and removes
+   * the file.
+   */
+  public static final String LC_STATUS = "LC_STATUS";
+
+  /**
    * Checks for nulls and copies the environment.
    *
    * @param node the node

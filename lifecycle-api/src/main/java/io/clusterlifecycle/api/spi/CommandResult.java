@@ -11,18 +11,52 @@ import java.util.Objects;
  * @param stdoutTail the last part of standard output, at most {@link #MAX_TAIL} characters
  * @param stderrTail the last part of standard error, at most {@link #MAX_TAIL} characters
  * @param duration how long it ran
+ * @param result the text the command wrote to the file named by {@link CommandRequest#LC_RESULT},
+ *     at most {@link #MAX_REPORT} characters and one more (so that the engine can tell a report
+ *     that is too long); empty when it wrote none
+ * @param status the text the command wrote to the file named by {@link CommandRequest#LC_STATUS},
+ *     bounded the same way; empty when it wrote none
  */
 public record CommandResult(
-    int exitCode, boolean timedOut, String stdoutTail, String stderrTail, Duration duration) {
+    int exitCode,
+    boolean timedOut,
+    String stdoutTail,
+    String stderrTail,
+    Duration duration,
+    String result,
+    String status) {
 
   /** Most characters of each output stream kept in a result. */
   public static final int MAX_TAIL = 4096;
+
+  /** Most characters of a result or status report the engine accepts (docs/design.md §9.3.1). */
+  public static final int MAX_REPORT = 16384;
 
   /** Exit code reported for a command killed by its timeout, as GNU {@code timeout} does. */
   public static final int TIMEOUT_EXIT_CODE = 124;
 
   /**
-   * Checks for nulls and trims the output tails to {@link #MAX_TAIL}.
+   * Checks for nulls, trims the output tails to {@link #MAX_TAIL} and the reports to {@link
+   * #MAX_REPORT} characters and one more.
+   *
+   * @param exitCode the exit code
+   * @param timedOut whether it timed out
+   * @param stdoutTail standard output; trimmed to its tail
+   * @param stderrTail standard error; trimmed to its tail
+   * @param duration how long it ran
+   * @param result the result report; {@code null} counts as empty
+   * @param status the status report; {@code null} counts as empty
+   */
+  public CommandResult {
+    stdoutTail = tail(Objects.requireNonNull(stdoutTail, "stdoutTail"));
+    stderrTail = tail(Objects.requireNonNull(stderrTail, "stderrTail"));
+    Objects.requireNonNull(duration, "duration");
+    result = report(result);
+    status = report(status);
+  }
+
+  /**
+   * Creates a result of a command that reported nothing.
    *
    * @param exitCode the exit code
    * @param timedOut whether it timed out
@@ -30,10 +64,16 @@ public record CommandResult(
    * @param stderrTail standard error; trimmed to its tail
    * @param duration how long it ran
    */
-  public CommandResult {
-    stdoutTail = tail(Objects.requireNonNull(stdoutTail, "stdoutTail"));
-    stderrTail = tail(Objects.requireNonNull(stderrTail, "stderrTail"));
-    Objects.requireNonNull(duration, "duration");
+  public CommandResult(
+      int exitCode, boolean timedOut, String stdoutTail, String stderrTail, Duration duration) {
+    this(exitCode, timedOut, stdoutTail, stderrTail, duration, "", "");
+  }
+
+  private static String report(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= MAX_REPORT + 1 ? s : s.substring(0, MAX_REPORT + 1);
   }
 
   /**
@@ -75,6 +115,8 @@ public record CommandResult(
     private String stdoutTail;
     private String stderrTail;
     private Duration duration;
+    private String result = "";
+    private String status = "";
 
     private Builder() {}
 
@@ -84,6 +126,8 @@ public record CommandResult(
       this.stdoutTail = r.stdoutTail;
       this.stderrTail = r.stderrTail;
       this.duration = r.duration;
+      this.result = r.result;
+      this.status = r.status;
     }
 
     /**
@@ -147,6 +191,30 @@ public record CommandResult(
     }
 
     /**
+     * Sets {@code result}: the text of the command's {@link CommandRequest#LC_RESULT} file.
+     *
+     * @param value the text, empty for none
+     * @return this builder
+     */
+    public Builder result(String value) {
+      Objects.requireNonNull(value, "result");
+      this.result = value;
+      return this;
+    }
+
+    /**
+     * Sets {@code status}: the text of the command's {@link CommandRequest#LC_STATUS} file.
+     *
+     * @param value the text, empty for none
+     * @return this builder
+     */
+    public Builder status(String value) {
+      Objects.requireNonNull(value, "status");
+      this.status = value;
+      return this;
+    }
+
+    /**
      * Builds the record.
      *
      * @return the CommandResult
@@ -154,7 +222,8 @@ public record CommandResult(
      * @throws IllegalArgumentException if the record's constructor refuses a value
      */
     public CommandResult build() {
-      return new CommandResult(exitCode, timedOut, stdoutTail, stderrTail, duration);
+      return new CommandResult(
+          exitCode, timedOut, stdoutTail, stderrTail, duration, result, status);
     }
   }
 }

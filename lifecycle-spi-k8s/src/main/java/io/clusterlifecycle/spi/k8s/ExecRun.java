@@ -32,7 +32,7 @@ final class ExecRun {
   final String pod;
   final String id;
   final long startedNanos = System.nanoTime();
-  final TailBuffer out = new TailBuffer();
+  final TailBuffer out = new TailBuffer(true);
   final TailBuffer err = new TailBuffer();
   final AtomicBoolean killed = new AtomicBoolean();
   final CompletableFuture<CommandResult> result = new CompletableFuture<>();
@@ -172,8 +172,33 @@ final class ExecRun {
         .timedOut(timedOut)
         .stdoutTail(out.tail())
         .stderrTail(err.tail())
+        .result(report(1))
+        .status(report(2))
         .duration(Duration.ofNanos(System.nanoTime() - startedNanos))
         .build();
+  }
+
+  /**
+   * One of the reports of the wrapper's first line, {@code R <result> <status>}, each base64 of the
+   * file's first bytes (docs/design.md §9.3.1).
+   */
+  private String report(int field) {
+    String line = out.firstLine();
+    String[] parts = line == null ? new String[0] : line.split(" ", -1);
+    if (parts.length != 3 || !parts[0].equals("R")) {
+      return "";
+    }
+    try {
+      String text =
+          new String(
+              java.util.Base64.getMimeDecoder().decode(parts[field]),
+              java.nio.charset.StandardCharsets.UTF_8);
+      return text.length() <= CommandResult.MAX_REPORT + 1
+          ? text
+          : text.substring(0, CommandResult.MAX_REPORT + 1);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 
   /** Kills the run's process group by a second exec; best effort. */

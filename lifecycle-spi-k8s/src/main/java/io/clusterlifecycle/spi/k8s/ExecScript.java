@@ -17,8 +17,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * exact byte count, since exec cannot close standard input) to {@code $LC_METADATA}, starts {@code
  * bash -c <script>} as a job of its own process group with its output in files (so that daemons it
  * starts do not hold the exec stream open), records the group's id in {@code
- * <run-dir>/<run-id>.pgid}, waits for it, prints the tails of its output and exits with its status.
- * A second exec, {@link #kill}, signals that process group: exec itself cannot send signals.
+ * <run-dir>/<run-id>.pgid}, waits for it, prints one line {@code R <result> <status>} (the base64
+ * of the files {@code LC_RESULT} and {@code LC_STATUS} name, docs/design.md §9.3.1) and the tails of
+ * its output, and exits with its status. A second exec, {@link #kill}, signals that process group:
+ * exec itself cannot send signals.
  */
 final class ExecScript {
   /** The name {@code $0} of the wrapper and the kill command. */
@@ -43,15 +45,19 @@ final class ExecScript {
           // report the job's end ("[1]+ Done") on standard error, so that goes nowhere meanwhile
           "exec 3>&2 2>/dev/null",
           "set -m",
-          "bash -c \"$1\" </dev/null >\"$d/$id.out\" 2>\"$d/$id.err\" 3>&- &",
+          "LC_RESULT=$d/$id.result LC_STATUS=$d/$id.status \\",
+          "  bash -c \"$1\" </dev/null >\"$d/$id.out\" 2>\"$d/$id.err\" 3>&- &",
           "pg=$!",
           "set +m",
           "echo \"$pg\" > \"$d/$id.pgid\"",
           "wait \"$pg\"; rc=$?",
           "exec 2>&3 3>&-",
+          "report() { head -c 65540 -- \"$1\" 2>/dev/null | base64 | tr -d '\\n'; }",
+          "printf 'R %s %s\\n' \"$(report \"$d/$id.result\")\" \"$(report \"$d/$id.status\")\"",
           "tail -c " + TAIL_BYTES + " -- \"$d/$id.out\"",
           "tail -c " + TAIL_BYTES + " -- \"$d/$id.err\" >&2",
-          "rm -f -- \"$d/$id.out\" \"$d/$id.err\" \"$d/$id.pgid\" \"$d/$id.cancel\"",
+          "rm -f -- \"$d/$id.out\" \"$d/$id.err\" \"$d/$id.pgid\" \"$d/$id.cancel\" \\",
+          "  \"$d/$id.result\" \"$d/$id.status\"",
           "exit \"$rc\"");
 
   /**
@@ -118,7 +124,9 @@ final class ExecScript {
           CommandRequest.LC_APP_VERSION,
           CommandRequest.LC_NODE_CPU,
           CommandRequest.LC_NODE_MEMORY,
-          CommandRequest.LC_NODE_VOLUME_SIZE);
+          CommandRequest.LC_NODE_VOLUME_SIZE,
+          CommandRequest.LC_RESULT,
+          CommandRequest.LC_STATUS);
 
   private ExecScript() {}
 

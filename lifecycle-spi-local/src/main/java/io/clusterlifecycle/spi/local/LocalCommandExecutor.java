@@ -398,6 +398,9 @@ public final class LocalCommandExecutor implements CommandExecutor {
         env.put("HOME", dir.toString());
         env.putAll(request.environment());
         env.putIfAbsent(CommandRequest.LC_METADATA, home.nodeMetadataFile(nodeId).toString());
+        Path reportBase = logs.resolve(base);
+        env.put(CommandRequest.LC_RESULT, reportBase + ".result");
+        env.put(CommandRequest.LC_STATUS, reportBase + ".status");
         if (backupDir != null) {
           FileModes.createPrivateDirectories(backupDir);
           env.put(CommandRequest.LC_BACKUP_DIR, backupDir.toString());
@@ -449,7 +452,7 @@ public final class LocalCommandExecutor implements CommandExecutor {
         }
         p.onExit()
             .whenCompleteAsync(
-                (ended, e) -> finish(p, started, out, err),
+                (ended, e) -> finish(p, started, out, err, reportBase),
                 task -> {
                   try {
                     executor.execute(task);
@@ -477,7 +480,7 @@ public final class LocalCommandExecutor implements CommandExecutor {
       return scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS);
     }
 
-    private void finish(Process p, long started, Path out, Path err) {
+    private void finish(Process p, long started, Path out, Path err, Path reportBase) {
       ScheduledFuture<?> t = timer;
       if (t != null) {
         t.cancel(false);
@@ -497,6 +500,8 @@ public final class LocalCommandExecutor implements CommandExecutor {
                 .timedOut(killed)
                 .stdoutTail(tail(out))
                 .stderrTail(tail(err))
+                .result(ReportFiles.take(Path.of(reportBase + ".result")))
+                .status(ReportFiles.take(Path.of(reportBase + ".status")))
                 .duration(duration)
                 .build();
         LOG.debug(

@@ -16,8 +16,8 @@ final class RemoteRun {
   final String token;
   final String keyHash;
   final CompletableFuture<CommandResult> result;
-  final TailBuffer out = new TailBuffer(true);
-  final TailBuffer err = new TailBuffer(false);
+  final TailBuffer out = new TailBuffer(2);
+  final TailBuffer err = new TailBuffer(0);
   final AtomicBoolean timedOut = new AtomicBoolean();
   final AtomicBoolean killed = new AtomicBoolean();
   final CompletableFuture<Void> killDone = new CompletableFuture<>();
@@ -79,7 +79,34 @@ final class RemoteRun {
             .timedOut(timeout)
             .stdoutTail(out.tail())
             .stderrTail(err.tail())
+            .result(report(1))
+            .status(report(2))
             .duration(Duration.ofNanos(System.nanoTime() - started))
             .build());
+  }
+
+  /**
+   * One of the reports of the second header line, {@code R <result> <status>}, each base64 of the
+   * file's first bytes (docs/design.md §9.3.1).
+   */
+  private String report(int field) {
+    String line = out.header(1);
+    if (line == null || !line.startsWith("R ")) {
+      return "";
+    }
+    String[] parts = line.split(" ", -1);
+    if (parts.length != 3) {
+      return "";
+    }
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getMimeDecoder().decode(parts[field]);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    return text.length() <= CommandResult.MAX_REPORT + 1
+        ? text
+        : text.substring(0, CommandResult.MAX_REPORT + 1);
   }
 }

@@ -309,19 +309,14 @@ public final class SshCommandExecutor implements CommandExecutor {
                 token,
                 String.valueOf(graceTenths),
                 String.valueOf(waitTenths)));
-    TailBuffer err = new TailBuffer(false);
+    TailBuffer err = new TailBuffer(0);
     return sessions
         .session(target)
         .thenApplyAsync(
             s -> {
               try {
                 return Channels.open(
-                    s,
-                    RemoteScripts.KILL,
-                    input,
-                    new TailBuffer(false),
-                    err,
-                    settings.connectTimeout);
+                    s, RemoteScripts.KILL, input, new TailBuffer(0), err, settings.connectTimeout);
               } catch (IOException e) {
                 throw new TransientSpiException(
                     "cannot open a channel to " + target.display() + " to kill a run: " + e, e);

@@ -8,37 +8,39 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * An output stream that keeps the first line apart (when asked) and then only the last bytes
+ * An output stream that keeps its first lines apart (as many as asked) and then only the last bytes
  * written, enough for {@link CommandResult#MAX_TAIL} characters of UTF-8: what an exec channel's
  * standard output or error is written into. Thread-safe.
  */
 final class TailBuffer extends OutputStream {
   private static final int CAPACITY = 4 * CommandResult.MAX_TAIL;
-  private static final int MAX_HEADER = 4096;
+
+  /** Most bytes of one header line: enough for two base64 reports (docs/design.md §9.3.1). */
+  private static final int MAX_HEADER = 4 * 4 * (CommandResult.MAX_REPORT + 1);
 
   private final byte[] ring = new byte[CAPACITY];
-  private final java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
-  private boolean inHeader;
-  private boolean headerDone;
+  private final java.util.List<String> headers = new java.util.ArrayList<>();
+  private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+  private final int headerLines;
   private long written;
 
   /**
    * Creates a buffer.
    *
-   * @param withHeader true to keep the first line (up to a newline) apart as the header
+   * @param headerLines how many first lines (each up to a newline) to keep apart as headers
    */
-  TailBuffer(boolean withHeader) {
-    this.inHeader = withHeader;
+  TailBuffer(int headerLines) {
+    this.headerLines = headerLines;
   }
 
   @Override
   public synchronized void write(int b) {
-    if (inHeader) {
-      if (b == '\n' || header.size() >= MAX_HEADER) {
-        inHeader = false;
-        headerDone = true;
+    if (headers.size() < headerLines) {
+      if (b == '\n' || line.size() >= MAX_HEADER) {
+        headers.add(line.toString(StandardCharsets.UTF_8));
+        line.reset();
       } else {
-        header.write(b);
+        line.write(b);
       }
       return;
     }
@@ -54,12 +56,22 @@ final class TailBuffer extends OutputStream {
   }
 
   /**
-   * The header line, once complete.
+   * The first header line, once complete.
    *
    * @return the first line without its newline, or null when no whole line arrived
    */
   synchronized String header() {
-    return headerDone ? header.toString(StandardCharsets.UTF_8) : null;
+    return header(0);
+  }
+
+  /**
+   * A header line, once complete.
+   *
+   * @param index which header line, from 0
+   * @return the line without its newline, or null when it did not arrive whole
+   */
+  synchronized String header(int index) {
+    return index < headers.size() ? headers.get(index) : null;
   }
 
   /**

@@ -2,8 +2,10 @@
 # on standard input as NUL-terminated fields, never on the command line: version, node
 # directory, run token, run-key hash, log name, metadata flag, metadata JSON, variable count,
 # NAME/VALUE pairs, script. Standard output starts with one header line, "S" once the command
-# started or "E <why>" when it could not; then the tail of the command's output, and its
-# standard error's tail on standard error; the exit status is the command's.
+# started or "E <why>" when it could not; once it ended, a second line "R <result> <status>", the
+# base64 of the first bytes of the files LC_RESULT and LC_STATUS name (docs/design.md §9.3.1);
+# then the tail of the command's output, and its standard error's tail on standard error; the
+# exit status is the command's.
 set -u
 trap '' PIPE
 fail() { printf 'E %s\n' "$1"; exit 1; }
@@ -30,10 +32,12 @@ fi
 TZ=UTC0 printf -v stamp '%(%Y%m%dT%H%M%SZ)T' -1
 log="logs/$service.$stamp.$token"
 pidfile="runs/$key.$token.pid"
+vars+=("LC_RESULT=$PWD/$log.result" "LC_STATUS=$PWD/$log.status")
 [ -e "runs/$key.$token.cancel" ] && fail 'cancelled before it started'
 setsid env -u LC_CLUSTER_ID -u LC_CLUSTER_NAME -u LC_ROLE -u LC_NODE_ID -u LC_NODE_IP \
   -u LC_SERVICE -u LC_OPERATION_ID -u LC_METADATA -u LC_BACKUP_ID -u LC_BACKUP_ARTIFACT \
   -u LC_BACKUP_DIR -u LC_APP_VERSION -u LC_NODE_CPU -u LC_NODE_MEMORY -u LC_NODE_VOLUME_SIZE \
+  -u LC_RESULT -u LC_STATUS \
   -- "${vars[@]}" bash -c "$script" < /dev/null > "$log.out" 2> "$log.err" &
 pid=$!
 stat=$(< "/proc/$pid/stat") 2> /dev/null || stat=''
@@ -44,6 +48,9 @@ printf 'S\n'
 wait "$pid"
 rc=$?
 rm -f -- "$pidfile" "runs/$key.$token.cancel"
+report() { head -c 65540 -- "$1" 2> /dev/null | base64 | tr -d '\n'; }
+printf 'R %s %s\n' "$(report "$log.result")" "$(report "$log.status")"
+rm -f -- "$log.result" "$log.status"
 tail -c 16384 -- "$log.out" 2> /dev/null
 { tail -c 16384 -- "$log.err" 2> /dev/null; } >&2
 exit "$rc"

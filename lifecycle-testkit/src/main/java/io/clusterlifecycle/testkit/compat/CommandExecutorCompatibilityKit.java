@@ -51,13 +51,15 @@ import org.junit.jupiter.api.Test;
  * reported with {@link CommandResult#timedOut()} and {@link CommandResult#TIMEOUT_EXIT_CODE};
  * cancelling the returned stage through {@link CompletableFuture#cancel} kills the command; output
  * longer than {@link CommandResult#MAX_TAIL} keeps its last {@code MAX_TAIL} characters; {@link
- * CommandExecutor#run} returns before its command ends, and eight commands run at the same time;
- * {@link CommandExecutor#fence} kills the run with that run key, also when a second executor
- * obtained from {@link #newExecutor()} fences a run the first one started (as an engine that took
- * over from a crashed one does), and leaves runs with other keys alone; {@link
- * CommandExecutor#close} may be called again and leaves no command's stage pending; a null request
- * is refused (a {@link NullPointerException} thrown at once, as the shipped executor does, or a
- * failed stage).
+ * CommandRequest#LC_RESULT} and {@link CommandRequest#LC_STATUS} name files of the run's own, whose
+ * text comes back in {@link CommandResult#result()} and {@link CommandResult#status()} and which
+ * are gone after the run; {@link CommandExecutor#run} returns before its command ends, and eight
+ * commands run at the same time; {@link CommandExecutor#fence} kills the run with that run key,
+ * also when a second executor obtained from {@link #newExecutor()} fences a run the first one
+ * started (as an engine that took over from a crashed one does), and leaves runs with other keys
+ * alone; {@link CommandExecutor#close} may be called again and leaves no command's stage pending; a
+ * null request is refused (a {@link NullPointerException} thrown at once, as the shipped executor
+ * does, or a failed stage).
  *
  * <p>The kit sees the node only through commands: to prove a killed command is gone, the command
  * writes its process id ({@code $$}) and that of the {@code sleep} it waits for to files in {@link
@@ -115,6 +117,9 @@ public abstract class CommandExecutorCompatibilityKit {
   private static final String FENCE =
       "CommandExecutor.fence must complete only once the runs with that run key on that node are"
           + " gone (killed with their children), and leave runs with other keys alone";
+  private static final String REPORTS =
+      "CommandExecutor.run must set LC_RESULT and LC_STATUS to files of their own for each run,"
+          + " return what the command wrote there in result and status, and remove them";
   private static final String NULLS =
       "CommandExecutor.run must refuse a null request: throw "
           + "NullPointerException or return a stage that fails";
@@ -173,6 +178,41 @@ public abstract class CommandExecutorCompatibilityKit {
     assertThat(r.stdoutTail()).as(EXIT + ": standard output").isEqualTo("to stdout\n");
     assertThat(r.stderrTail()).as(EXIT + ": standard error").isEqualTo("to stderr\n");
     assertThat(r.duration().isNegative()).as(EXIT + ": a duration that is not negative").isFalse();
+  }
+
+  @Test
+  void reports_writtenToLcResultAndLcStatus_comeBackInTheResult() throws Exception {
+    CommandExecutor executor = open();
+    String names = "\"$KIT_SCRATCH/" + file + ".reports\"";
+
+    CommandResult wrote =
+        run(
+            executor,
+            "printf 'a=1\\nb=two words\\n' > \"$LC_RESULT\"; echo 'blocked disk full' >"
+                + " \"$LC_STATUS\"; echo \"$LC_RESULT\" > "
+                + names
+                + "; exit 4");
+    CommandResult after =
+        run(
+            executor,
+            "test -n \"$LC_RESULT\" && test -n \"$LC_STATUS\" && test ! -e \"$LC_RESULT\""
+                + " && test ! -e \"$LC_STATUS\" && test ! -e \"$(cat "
+                + names
+                + ")\" && test \"$LC_RESULT\" != \"$(cat "
+                + names
+                + ")\"; rc=$?; rm -f "
+                + names
+                + "; exit $rc");
+
+    assertThat(wrote.exitCode()).as(REPORTS + ": exit code").isEqualTo(4);
+    assertThat(wrote.result()).as(REPORTS + ": result").isEqualTo("a=1\nb=two words\n");
+    assertThat(wrote.status()).as(REPORTS + ": status").isEqualTo("blocked disk full\n");
+    assertThat(wrote.stdoutTail()).as(REPORTS + ": standard output stays apart").isEmpty();
+    assertThat(after.exitCode())
+        .as(REPORTS + ": a later run gets new names, and the files of the first are gone")
+        .isZero();
+    assertThat(after.result()).as(REPORTS + ": nothing written, nothing returned").isEmpty();
+    assertThat(after.status()).as(REPORTS + ": nothing written, nothing returned").isEmpty();
   }
 
   @Test

@@ -307,7 +307,8 @@ public final class Execution {
             false,
             op.warnings(),
             op.keptVolumes(),
-            op.state() == OperationState.CANCELLED);
+            op.state() == OperationState.CANCELLED,
+            op.results());
     return finish(
         Prepared.ofRecorded(c, op.plan()), op, new RecordKeeper(ctx, c), result, () -> {});
   }
@@ -341,21 +342,26 @@ public final class Execution {
                                 false,
                                 outcome.warnings(),
                                 outcome.keptVolumes(),
-                                false));
+                                false,
+                                outcome.results()));
     return result.thenCompose(
         r -> {
           Operation done =
               op.endedAt().isPresent()
                   ? op
-                  : op.ended(
-                      r.succeeded()
-                          ? OperationState.SUCCEEDED
-                          : r.cancelled() ? OperationState.CANCELLED : OperationState.FAILED,
-                      ctx.now(),
-                      r.error(),
-                      r.refused(),
-                      r.warnings(),
-                      r.keptVolumes());
+                  : op
+                      .ended(
+                          r.succeeded()
+                              ? OperationState.SUCCEEDED
+                              : r.cancelled() ? OperationState.CANCELLED : OperationState.FAILED,
+                          ctx.now(),
+                          r.error(),
+                          r.refused(),
+                          r.warnings(),
+                          r.keptVolumes())
+                      .toBuilder()
+                      .results(r.results())
+                      .build();
           CompletableFuture<Void> recorded =
               done == op
                   ? CompletableFuture.completedFuture(null)

@@ -4,6 +4,7 @@ import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.WorkloadStatus;
 import io.clusterlifecycle.api.plan.Stage;
 import io.clusterlifecycle.api.plan.Step;
 import io.clusterlifecycle.api.spec.AppSpec;
@@ -15,8 +16,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +38,7 @@ final class CommandSteps {
   private final SecretScrubber scrubber;
   private final StepRunner steps;
   private CompletableFuture<List<Cluster>> allRecords;
+  private final Map<String, Map<String, String>> results = new ConcurrentHashMap<>();
 
   /** How long writing a node's rendered files may take. */
   static final Duration WRITER_TIMEOUT = Duration.ofSeconds(60);
@@ -130,34 +134,95 @@ final class CommandSteps {
                 timeout.plus(ctx.commandGrace()).toMillis(),
                 TimeUnit.MILLISECONDS);
     return run.handle(
-        (result, e) -> {
-          backstop.cancel(false);
-          LifecycleEvent.Builder finished =
-              LifecycleEvent.builder(EventType.COMMAND_FINISHED)
-                  .stage(stage.name())
-                  .node(node.role(), node.id())
-                  .service(label, order);
-          if (e != null) {
-            String why =
-                scrubber.scrub(
-                    label + " on " + node.id() + " could not run: " + Failures.describe(e));
-            steps.emit(finished.message(why));
-            throw new StepFailedException(why);
-          }
-          finished.exitCode(result.exitCode());
-          if (result.timedOut()) {
-            String why =
-                label + " on " + node.id() + " timed out after " + timeout.toSeconds() + " s";
-            steps.emit(finished.message(why));
-            throw new StepFailedException(why);
-          }
-          steps.emit(finished);
-          if (result.exitCode() != 0) {
-            throw new StepFailedException(
-                label + " on " + node.id() + " exited with " + result.exitCode() + tail(result));
-          }
-          return null;
-        });
+            (result, e) -> {
+              backstop.cancel(false);
+              LifecycleEvent.Builder finished =
+                  LifecycleEvent.builder(EventType.COMMAND_FINISHED)
+                      .stage(stage.name())
+                      .node(node.role(), node.id())
+                      .service(label, order);
+              if (e != null) {
+                String why =
+                    scrubber.scrub(
+                        label + " on " + node.id() + " could not run: " + Failures.describe(e));
+                steps.emit(finished.message(why));
+                throw new StepFailedException(why);
+              }
+              finished.exitCode(result.exitCode());
+              if (result.timedOut()) {
+                String why =
+                    label + " on " + node.id() + " timed out after " + timeout.toSeconds() + " s";
+                steps.emit(finished.message(why));
+                throw new StepFailedException(why);
+              }
+              Map<String, String> reported;
+              Optional<WorkloadStatus> status;
+              try {
+                reported = ScriptReports.results(result.result());
+                status = ScriptReports.status(result.status(), ctx.now());
+              } catch (IllegalArgumentException bad) {
+                String why = label + " on " + node.id() + ": " + bad.getMessage();
+                steps.emit(finished.message(why));
+                throw new StepFailedException(why);
+              }
+              steps.emit(finished.results(reported));
+              if (!reported.isEmpty()) {
+                results.merge(
+                    node.id(),
+                    reported,
+                    (earlier, later) -> {
+                      Map<String, String> both = new LinkedHashMap<>(earlier);
+                      both.putAll(later);
+                      return both;
+                    });
+              }
+              CompletableFuture<Void> kept = status.map(st -> recordStatus(node, st)).orElse(DONE);
+              return kept.thenRun(
+                  () -> {
+                    if (result.exitCode() != 0) {
+                      throw new StepFailedException(
+                          label
+                              + " on "
+                              + node.id()
+                              + " exited with "
+                              + result.exitCode()
+                              + tail(result));
+                    }
+                  });
+            })
+        .thenCompose(v -> v);
+  }
+
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  /**
+   * What the operation's scripts reported through {@code LC_RESULT} so far, per node id
+   * (docs/design.md §9.3.1).
+   */
+  Map<String, Map<String, String>> results() {
+    return Map.copyOf(results);
+  }
+
+  /** Keeps a workload status a script reported in the node's record, and tells listeners. */
+  private CompletableFuture<Void> recordStatus(Node node, WorkloadStatus status) {
+    LifecycleEvent.Builder event =
+        LifecycleEvent.builder(EventType.NODE_STATUS)
+            .node(node.role(), node.id())
+            .message(status.message());
+    Optional<WorkloadStatus> before = records.current().node(node.id()).flatMap(Node::workload);
+    steps.emit(
+        before.isPresent()
+            ? event.transition(before.get().state(), status.state())
+            : event.to(status.state()));
+    return records
+        .update(
+            b -> {
+              Node current = records.current().node(node.id()).orElse(null);
+              return current == null
+                  ? b
+                  : b.putNode(current.toBuilder().workload(Optional.of(status)).build());
+            })
+        .thenApply(c -> null);
   }
 
   /**

@@ -79,6 +79,7 @@ public final class EventBus {
         e.path(),
         e.from(),
         e.to(),
-        message);
+        message,
+        e.results());
   }
 }

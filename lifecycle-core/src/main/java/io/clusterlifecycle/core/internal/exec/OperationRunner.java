@@ -35,7 +35,8 @@ public final class OperationRunner {
       boolean timedOut,
       List<String> warnings,
       List<String> keptVolumes,
-      boolean cancelled) {
+      boolean cancelled,
+      java.util.Map<String, java.util.Map<String, String>> results) {
     public boolean succeeded() {
       return error.isEmpty();
     }
@@ -106,7 +107,8 @@ public final class OperationRunner {
                                 timedOut,
                                 List.copyOf(warnings),
                                 steps.keptVolumes(),
-                                cancelled);
+                                cancelled,
+                                steps.results());
                           }
                         }));
   }

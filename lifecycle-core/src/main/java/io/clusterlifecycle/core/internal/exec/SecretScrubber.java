@@ -70,6 +70,8 @@ final class SecretScrubber {
     return r.toBuilder()
         .stdoutTail(scrubTail(r.stdoutTail()))
         .stderrTail(scrubTail(r.stderrTail()))
+        .result(scrub(r.result()))
+        .status(scrub(r.status()))
         .build();
   }
 

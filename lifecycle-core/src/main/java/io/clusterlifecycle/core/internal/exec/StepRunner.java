@@ -114,6 +114,11 @@ final class StepRunner {
     return List.copyOf(keptVolumes);
   }
 
+  /** What the scripts reported through {@code LC_RESULT} so far, per node id. */
+  Map<String, Map<String, String>> results() {
+    return commands.results();
+  }
+
   /** Runs one step by its type; completes exceptionally when the step fails. */
   CompletableFuture<Void> runStep(Stage stage, Step step) {
     if (step instanceof CreateNodeStep s) {
