@@ -211,6 +211,33 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
+   * Checks the health of an idle running cluster's nodes and moves it between {@code RUNNING} and
+   * {@code WARNING} (docs/design.md §3.6). Each running node is asked of the resource provider (an
+   * instance that is gone or not running is a problem) and, when its role defines a {@code health}
+   * service, that service runs on it (an exit other than 0, a timeout or a command that cannot run
+   * is a problem). The problems are kept on the nodes ({@code Node.problem()}); the cluster is
+   * {@code WARNING} while a node has one or its scripts reported it blocked, {@code RUNNING}
+   * otherwise. Changes are announced with {@code NODE_HEALTH} and {@code STATE_CHANGED} events. A
+   * cluster in another state, or one an operation claims meanwhile, is returned unchanged: the
+   * check is a read-only probe that never competes with operations and leaves no journal.
+   *
+   * @param cluster the cluster's id or name
+   * @return completes with the cluster's record after the check; exceptionally with {@code
+   *     NotFoundException} for an unknown cluster
+   */
+  CompletableFuture<Cluster> checkHealthAsync(String cluster);
+
+  /**
+   * Checks a cluster's health and waits for it; see {@link #checkHealthAsync}.
+   *
+   * @param cluster the cluster's id or name
+   * @return the cluster's record after the check
+   */
+  default Cluster checkHealth(String cluster) {
+    return await(checkHealthAsync(cluster));
+  }
+
+  /**
    * Cancels the operation under way on a cluster (docs/design.md §7.8). In the engine that runs it,
    * no step is launched from then on, the commands in flight are killed, the journal is written and
    * the operation ends CANCELLED, leaving the cluster in the operation's failure state: {@link

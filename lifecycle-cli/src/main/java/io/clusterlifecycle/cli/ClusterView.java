@@ -28,6 +28,8 @@ final class ClusterView {
             .put("created_at", RecordCodec.formatTime(c.createdAt()))
             .put("updated_at", RecordCodec.formatTime(c.updatedAt()));
     c.previousSpec().ifPresent(p -> o.put("previous_version", p.version()));
+    ObjectNode roles = o.putObject("roles");
+    c.roleStates().forEach((role, state) -> roles.put(role, state.name()));
     ObjectNode labels = o.putObject("labels");
     c.labels().forEach(labels::put);
     c.operation().ifPresent(id -> o.put("operation", id));
@@ -103,6 +105,12 @@ final class ClusterView {
     }
     c.previousSpec()
         .ifPresent(p -> b.append("previous version: ").append(p.version()).append('\n'));
+    b.append("roles: ")
+        .append(
+            c.roleStates().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ")))
+        .append('\n');
     String format = "  %-28s %-10s %-9s %-15s %4s %8s %8s  %s%n";
     b.append(
         String.format(

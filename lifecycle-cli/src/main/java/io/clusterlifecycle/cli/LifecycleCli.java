@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       ClusterCommands.Create.class,
       QueryCommands.ListClusters.class,
       QueryCommands.Show.class,
+      QueryCommands.Health.class,
       ClusterCommands.AddNodesCommand.class,
       ClusterCommands.DeleteNodesCommand.class,
       OperationCommands.ScaleVerticalCommand.class,

@@ -105,6 +105,35 @@ final class QueryCommands {
     }
   }
 
+  @Command(
+      name = "health",
+      description = {
+        "Check the health of a running cluster's nodes: the provider's view of each instance and"
+            + " the role's 'health' service, if it has one.",
+        "The cluster shows WARNING while a node is unhealthy or reported itself blocked, and"
+            + " RUNNING again once all are healthy. A busy or stopped cluster is shown as it is."
+      })
+  static final class Health extends ClusterCommands.Base {
+    @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
+    String cluster;
+
+    @Override
+    boolean changesTheHome() {
+      return false;
+    }
+
+    @Override
+    int run(Session session) {
+      Cluster c = session.engine.checkHealth(cluster);
+      if (parent.json) {
+        out().println(ClusterView.json(c, true));
+      } else {
+        out().print(ClusterView.text(c, java.util.List.of()));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
   @Command(name = "purge-done", description = "Remove the records of deleted (DONE) clusters.")
   static final class PurgeDone extends ClusterCommands.Base {
     @Override

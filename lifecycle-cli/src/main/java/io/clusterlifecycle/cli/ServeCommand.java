@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
     name = "serve",
     description =
         "Run an engine that resumes and takes over interrupted"
-            + " operations (those whose engine died) until stopped with Ctrl-C or SIGTERM.")
+            + " operations (those whose engine died) and checks the health of running clusters"
+            + " until stopped with Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand LifecycleCli parent;
 
@@ -29,6 +30,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often to look for interrupted operations (default: ${DEFAULT-VALUE}).")
   long everySeconds;
 
+  @Option(
+      names = "--health-every",
+      paramLabel = "SEC",
+      defaultValue = "60",
+      description =
+          "How often to check the health of idle running clusters, moving them between RUNNING"
+              + " and WARNING; 0 turns it off (default: ${DEFAULT-VALUE}).")
+  long healthSeconds;
+
   @Override
   public Integer call() throws InterruptedException {
     if (everySeconds <= 0) {
@@ -38,9 +48,21 @@ final class ServeCommand implements Callable<Integer> {
               io.clusterlifecycle.api.error.ValidationProblem.of(
                   "--every", "must be a positive number of" + " seconds, was " + everySeconds)));
     }
+    if (healthSeconds < 0) {
+      throw new io.clusterlifecycle.api.error.ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--health-every",
+                  "must be 0 (off) or a positive number of seconds, was " + healthSeconds)));
+    }
     parent.checkGlobalOptions();
     Session session =
-        parent.openSession(b -> b.takeOverInterrupted(Duration.ofSeconds(everySeconds)));
+        parent.openSession(
+            b ->
+                b.takeOverInterrupted(Duration.ofSeconds(everySeconds))
+                    .checkHealthEvery(
+                        healthSeconds == 0 ? null : Duration.ofSeconds(healthSeconds)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -57,7 +79,9 @@ final class ServeCommand implements Callable<Integer> {
             "lifecycle serve: taking over interrupted operations"
                 + " every "
                 + everySeconds
-                + " s; stop with Ctrl-C");
+                + " s"
+                + (healthSeconds == 0 ? "" : ", checking health every " + healthSeconds + " s")
+                + "; stop with Ctrl-C");
     command.commandLine().getErr().flush();
     stopped.await();
     return ExitCodes.OK;

@@ -27,7 +27,14 @@ public final class JsonLinesTrace implements EventListener, AutoCloseable {
           .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
           .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+          .setSerializationInclusion(JsonInclude.Include.NON_ABSENT)
+          .addMixIn(io.clusterlifecycle.api.event.LifecycleEvent.class, EventMixIn.class);
+
+  /** A command that reported no results has no {@code results} key in its line. */
+  private abstract static class EventMixIn {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    abstract java.util.Map<String, String> results();
+  }
 
   private final OutputStream out;
 

@@ -13,6 +13,7 @@ import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.internal.engine.Execution;
 import io.clusterlifecycle.core.internal.engine.GiveUp;
+import io.clusterlifecycle.core.internal.engine.HealthCheck;
 import io.clusterlifecycle.core.internal.engine.Recovery;
 import io.clusterlifecycle.core.internal.engine.StoreCalls;
 import io.clusterlifecycle.core.internal.engine.Submissions;
@@ -82,6 +83,7 @@ public final class LifecycleEngine implements Lifecycle {
   private final StoreCalls store;
   private final Submissions submissions;
   private final Recovery recovery;
+  private final HealthCheck health;
   private final GiveUp giveUp;
   private final Map<String, CompletableFuture<Cluster>> resumedOnStart;
   private volatile boolean closed;
@@ -128,6 +130,7 @@ public final class LifecycleEngine implements Lifecycle {
     ctx.dependents().bind(submissions::submit);
     this.recovery = new Recovery(ctx, store, leases, claims, execution);
     this.giveUp = new GiveUp(ctx, store, leases, claims, execution);
+    this.health = new HealthCheck(ctx, store, execution);
     TakeOver takeOver =
         new TakeOver(ctx, leases, claims, recovery::recover, defaultTimeout, () -> closed);
     this.resumedOnStart =
@@ -137,6 +140,10 @@ public final class LifecycleEngine implements Lifecycle {
     if (b.takeOverEvery != null) {
       ScheduledFuture<?> scan = takeOver.scanEvery(b.takeOverEvery);
       owned.add(0, () -> scan.cancel(false));
+    }
+    if (b.healthEvery != null) {
+      ScheduledFuture<?> rounds = health.every(b.healthEvery, () -> closed);
+      owned.add(0, () -> rounds.cancel(false));
     }
   }
 
@@ -238,6 +245,11 @@ public final class LifecycleEngine implements Lifecycle {
   @Override
   public CompletableFuture<Cluster> recoverAsync(String cluster, Duration timeout) {
     return unwrapped(Futures.call(() -> recovery.recover(cluster, timeout, c -> true)));
+  }
+
+  @Override
+  public CompletableFuture<Cluster> checkHealthAsync(String cluster) {
+    return unwrapped(Futures.call(() -> health.check(cluster)));
   }
 
   @Override

@@ -47,6 +47,7 @@ public final class LifecycleEngineBuilder {
   Duration leaseDuration = LifecycleEngine.DEFAULT_LEASE;
   boolean resumeOnStart;
   Duration takeOverEvery;
+  Duration healthEvery;
   String host;
   SecretResolver secretResolver;
   Function<String, Optional<String>> hostSecrets;
@@ -149,6 +150,24 @@ public final class LifecycleEngineBuilder {
    */
   public LifecycleEngineBuilder resumeInterruptedOnStart(boolean value) {
     this.resumeOnStart = value;
+    return this;
+  }
+
+  /**
+   * Makes the engine check the health of every idle running cluster every {@code every}, as {@link
+   * LifecycleEngine#checkHealthAsync} would (docs/design.md §3.6), moving each between {@code
+   * RUNNING} and {@code WARNING}. Checks run on the engine's scheduler and executor, one cluster
+   * after another; a check still going when the next is due is not doubled. Off by default.
+   *
+   * @param every a positive interval between rounds, or null to turn checking off
+   * @return this builder
+   * @throws IllegalArgumentException if {@code every} is zero or negative
+   */
+  public LifecycleEngineBuilder checkHealthEvery(Duration every) {
+    if (every != null && (every.isNegative() || every.isZero())) {
+      throw new IllegalArgumentException("checkHealthEvery must be positive, was " + every);
+    }
+    this.healthEvery = every;
     return this;
   }
 

@@ -25,8 +25,8 @@ import java.util.Optional;
  * @param from the state moved from
  * @param to the state moved to
  * @param message a human-readable detail
- * @param results what a command reported through {@code LC_RESULT} (docs/design.md §9.3.1), on {@link
- *     EventType#COMMAND_FINISHED}; empty otherwise
+ * @param results what a command reported through {@code LC_RESULT} (docs/design.md §9.3.1), on
+ *     {@link EventType#COMMAND_FINISHED}; empty otherwise
  */
 public record LifecycleEvent(
     long seq,

@@ -4,6 +4,8 @@ import io.clusterlifecycle.api.plugin.PluginRef;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ConfigValues;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.RoleState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -40,6 +43,9 @@ import java.util.TreeMap;
  * @param createdAt when it was created
  * @param updatedAt when its record last changed
  * @param plugins the plugins enabled on it, in the order they apply (docs/design.md §15)
+ * @param activeRoles the roles whose nodes the operation under way (or the last one, while the
+ *     cluster is in its failed state) acts on; they take the cluster's busy or failed state as
+ *     their own (docs/design.md §3.6)
  */
 public record Cluster(
     String id,
@@ -62,7 +68,8 @@ public record Cluster(
     Map<String, Object> configValues,
     Map<String, Object> params,
     Map<String, String> dependencies,
-    List<PluginRef> plugins) {
+    List<PluginRef> plugins,
+    Set<String> activeRoles) {
 
   /** Namespace used when none is given. */
   public static final String DEFAULT_NAMESPACE = "default";
@@ -94,6 +101,8 @@ public record Cluster(
    * @param dependencies dependency names mapped to {@code namespace/cluster}; copied; {@code null}
    *     is read as empty
    * @param plugins enabled plugins, in order; copied; {@code null} is read as empty
+   * @param activeRoles the roles the current or failed operation acts on; copied; {@code null} is
+   *     read as empty
    */
   public Cluster {
     Objects.requireNonNull(id, "id");
@@ -118,6 +127,58 @@ public record Cluster(
     dependencies =
         dependencies == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(dependencies));
     plugins = plugins == null ? List.of() : List.copyOf(plugins);
+    activeRoles =
+        activeRoles == null
+            ? Set.of()
+            : Collections.unmodifiableSet(new java.util.TreeSet<>(activeRoles));
+  }
+
+  /**
+   * Tells whether a node of the cluster is unhealthy (docs/design.md §3.6): its last health check
+   * found a problem, or its scripts reported it blocked.
+   *
+   * @return true when a node is unhealthy
+   */
+  public boolean unhealthy() {
+    return nodes.stream().anyMatch(Node::unhealthy);
+  }
+
+  /**
+   * Returns each role's state (docs/design.md §3.6), in the spec's role order: a role the operation
+   * under way acts on, or the failed one acted on, has the cluster's busy or failed state; any
+   * other role is {@code STOPPED} when all its nodes are stopped, {@code WARNING} when one of its
+   * nodes is unhealthy, and otherwise follows the cluster ({@code RUNNING} in a running or warning
+   * cluster).
+   *
+   * @return the states by role name
+   */
+  public Map<String, RoleState> roleStates() {
+    Map<String, RoleState> out = new LinkedHashMap<>();
+    for (var role : spec.roles()) {
+      out.put(role.name(), roleState(role.name()));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private RoleState roleState(String role) {
+    List<Node> own = nodes(role);
+    boolean acting = activeRoles.contains(role);
+    if (acting && (state.isBusy() || state.isFailed() || state == ClusterState.COOLDOWN)) {
+      return RoleState.of(state);
+    }
+    if (state == ClusterState.DONE || state == ClusterState.PENDING) {
+      return RoleState.of(state);
+    }
+    if (!own.isEmpty() && own.stream().allMatch(n -> n.state() == NodeState.STOPPED)) {
+      return RoleState.STOPPED;
+    }
+    if (own.stream().anyMatch(Node::unhealthy)) {
+      return RoleState.WARNING;
+    }
+    if (state == ClusterState.WARNING || state.isBusy() || state.isFailed()) {
+      return RoleState.RUNNING;
+    }
+    return RoleState.of(state);
   }
 
   /**
@@ -213,7 +274,8 @@ public record Cluster(
         configValues,
         params,
         dependencies,
-        plugins);
+        plugins,
+        activeRoles);
   }
 
   /**
@@ -257,7 +319,8 @@ public record Cluster(
             Map.of(),
             Map.of(),
             Map.of(),
-            List.of()));
+            List.of(),
+            Set.of()));
   }
 
   /** Builds a changed copy of a {@link Cluster}; not thread-safe. */
@@ -273,6 +336,7 @@ public record Cluster(
     private Map<String, Object> params;
     private Map<String, String> dependencies;
     private List<PluginRef> plugins;
+    private Set<String> activeRoles;
     private ClusterState state;
 
     /** Nodes put since the base record, by id, and ids removed since. */
@@ -298,6 +362,7 @@ public record Cluster(
       this.params = base.params;
       this.dependencies = base.dependencies;
       this.plugins = base.plugins;
+      this.activeRoles = base.activeRoles;
       this.state = base.state;
       this.lastIndex = new LinkedHashMap<>(base.lastIndex);
       this.operation = base.operation;
@@ -404,6 +469,17 @@ public record Cluster(
      */
     public Builder dependencies(Map<String, String> value) {
       this.dependencies = value;
+      return this;
+    }
+
+    /**
+     * Replaces the roles the operation under way acts on (docs/design.md §3.6).
+     *
+     * @param value the role names
+     * @return this builder
+     */
+    public Builder activeRoles(Set<String> value) {
+      this.activeRoles = value;
       return this;
     }
 
@@ -549,7 +625,8 @@ public record Cluster(
           configValues,
           params,
           dependencies,
-          plugins);
+          plugins,
+          activeRoles);
     }
 
     /** The nodes of the record being built: derived in place from the base's when it can be. */

@@ -27,9 +27,9 @@ import java.util.Optional;
  * @param warnings failures tolerated because the operation was forced
  * @param keptVolumes ids of volumes left in place by a delete with keep-volumes
  * @param results per node id, what the operation's scripts reported through {@code LC_RESULT}
- *     (docs/design.md §9.3.1), a later command's key replacing an earlier one's; nodes that reported
- *     nothing are missing. Steps that ran before the engine restarted and resumed the operation are
- *     missing too: their reports are in the events
+ *     (docs/design.md §9.3.1), a later command's key replacing an earlier one's; nodes that
+ *     reported nothing are missing. Steps that ran before the engine restarted and resumed the
+ *     operation are missing too: their reports are in the events
  */
 public record Operation(
     String id,

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * What a node's own scripts last said about its workload, through the file named by {@code
- * LC_STATUS} (docs/design.md §9.3.1), as Juju's {@code status-set} does. A {@link State#BLOCKED} node
- * makes a running cluster show {@code WARNING} (docs/design.md §3.6).
+ * LC_STATUS} (docs/design.md §9.3.1), as Juju's {@code status-set} does. A {@link State#BLOCKED}
+ * node makes a running cluster show {@code WARNING} (docs/design.md §3.6).
  *
  * @param state the workload's state
  * @param message what the script said with it; may be empty

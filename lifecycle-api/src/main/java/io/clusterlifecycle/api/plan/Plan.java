@@ -107,6 +107,37 @@ public record Plan(
   }
 
   /**
+   * Returns the roles whose nodes the plan's steps act on (docs/design.md §3.6).
+   *
+   * @return the role names, sorted
+   */
+  public java.util.Set<String> roles() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    steps()
+        .forEach(
+            s -> {
+              if (s instanceof CreateNodeStep c) {
+                out.add(c.role());
+              } else if (s instanceof DeleteNodeStep d) {
+                out.add(d.role());
+              } else if (s instanceof ServiceStep v) {
+                out.add(v.role());
+              } else if (s instanceof PreCheckStep p) {
+                out.add(p.role());
+              } else if (s instanceof ResizeNodeStep r) {
+                out.add(r.role());
+              } else if (s instanceof ReplaceImageStep i) {
+                out.add(i.role());
+              } else if (s instanceof StopNodeStep t) {
+                out.add(t.role());
+              } else if (s instanceof StartNodeStep t) {
+                out.add(t.role());
+              }
+            });
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
+  /**
    * Renders the plan as indented text, one line per stage and per step.
    *
    * @return the text, ending with a newline

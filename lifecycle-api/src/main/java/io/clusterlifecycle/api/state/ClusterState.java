@@ -44,15 +44,15 @@ public enum ClusterState {
   private static final TransitionTable<ClusterState> TABLE =
       TransitionTable.builder(ClusterState.class)
           .allow(PENDING, DEPLOYING, UNDEPLOYING)
-          .allow(DEPLOYING, RUNNING, FAILED_DEPLOYING)
+          .allow(DEPLOYING, RUNNING, WARNING, FAILED_DEPLOYING)
           .allow(RUNNING, WARNING, DEPLOYING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
           .allow(WARNING, RUNNING, DEPLOYING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
-          .allow(SCALING, RUNNING, COOLDOWN, FAILED_SCALING)
+          .allow(SCALING, RUNNING, WARNING, COOLDOWN, FAILED_SCALING)
           .allow(COOLDOWN, RUNNING, WARNING, SCALING, UPDATING, STOPPING, UNDEPLOYING)
-          .allow(UPDATING, RUNNING, STOPPED, FAILED_UPDATING)
+          .allow(UPDATING, RUNNING, WARNING, STOPPED, FAILED_UPDATING)
           .allow(STOPPING, STOPPED, FAILED_UPDATING)
           .allow(STOPPED, STARTING, UPDATING, UNDEPLOYING)
-          .allow(STARTING, RUNNING, FAILED_UPDATING)
+          .allow(STARTING, RUNNING, WARNING, FAILED_UPDATING)
           // a refused destroy guard or a removed role returns the cluster to where it was
           .allow(UNDEPLOYING, DONE, FAILED_UNDEPLOYING, RUNNING, WARNING, COOLDOWN, STOPPED)
           // the moves to RUNNING, STOPPED and DONE out of a failed state are skip-failed's

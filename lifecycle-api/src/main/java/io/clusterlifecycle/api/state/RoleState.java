@@ -1,65 +1,54 @@
 package io.clusterlifecycle.api.state;
 
-import java.util.Set;
-
 /**
- * The state of one role of a cluster (docs/design.md §3): a role is {@code DEPLOYING} while it is
- * being added to a cluster and {@code DELETING} while it is being removed.
+ * The state of one role of a cluster, the service orchestrator's group states (docs/design.md
+ * §3.6). It is derived, never stored: a role the operation under way acts on has the cluster's busy
+ * state ({@link #DEPLOYING}, {@link #SCALING}, {@link #UPDATING}, ...), or its failed state once
+ * that operation failed; any other role is {@link #STOPPED} when all its nodes are stopped, {@link
+ * #WARNING} when one of its nodes is unhealthy, and otherwise {@link #RUNNING}. See {@code
+ * Cluster.roleStates()}.
  */
 public enum RoleState {
   /** Recorded, none of its nodes created yet. */
   PENDING,
   /** Its nodes are being created. */
   DEPLOYING,
-  /** All its nodes are up. */
+  /** All its nodes are up and healthy. */
   RUNNING,
+  /** Its nodes are up, but one is unhealthy. */
+  WARNING,
+  /** Nodes are being added to it or taken from it, or resized. */
+  SCALING,
+  /** The pause after an automatic scaling. */
+  COOLDOWN,
+  /** An upgrade, rollback, restart, backup, custom service or config change runs on it. */
+  UPDATING,
+  /** Its nodes are being stopped. */
+  STOPPING,
   /** Its nodes are stopped. */
   STOPPED,
-  /** Creating its nodes or a command on them failed. */
-  FAILED,
-  /** Being removed from the cluster. */
-  DELETING,
-  /** Removed. */
-  DONE;
-
-  private static final TransitionTable<RoleState> TABLE =
-      TransitionTable.builder(RoleState.class)
-          .allow(PENDING, DEPLOYING, DELETING)
-          .allow(DEPLOYING, RUNNING, FAILED, DELETING)
-          .allow(RUNNING, STOPPED, FAILED, DELETING)
-          .allow(STOPPED, RUNNING, FAILED, DELETING)
-          .allow(FAILED, DEPLOYING, RUNNING, STOPPED, DELETING)
-          .allow(DELETING, DONE, FAILED, RUNNING, STOPPED)
-          .build();
+  /** Its nodes are being started. */
+  STARTING,
+  /** Its nodes are being deleted. */
+  UNDEPLOYING,
+  /** Deleted. */
+  DONE,
+  /** Creating its nodes failed. */
+  FAILED_DEPLOYING,
+  /** Scaling it failed. */
+  FAILED_SCALING,
+  /** An update on it failed. */
+  FAILED_UPDATING,
+  /** Deleting its nodes failed. */
+  FAILED_UNDEPLOYING;
 
   /**
-   * Returns the states this state may move to.
+   * The role state of the same name as a cluster state.
    *
-   * @return an unmodifiable set, empty for {@link #DONE}
+   * @param cluster the cluster's state
+   * @return the role state named as it is
    */
-  public Set<RoleState> targets() {
-    return TABLE.targets(this);
-  }
-
-  /**
-   * Tells whether the transition table allows a move from this state to {@code target}.
-   *
-   * @param target the state to move to
-   * @return true when the move is allowed
-   */
-  public boolean canMoveTo(RoleState target) {
-    return TABLE.allows(this, target);
-  }
-
-  /**
-   * Checks a move against the transition table.
-   *
-   * @param target the state to move to
-   * @return {@code target}, when the move is allowed
-   * @throws io.clusterlifecycle.api.error.IllegalStateTransitionException if the table does not
-   *     allow the move
-   */
-  public RoleState moveTo(RoleState target) {
-    return TABLE.move(this, target);
+  public static RoleState of(ClusterState cluster) {
+    return valueOf(cluster.name());
   }
 }

@@ -407,24 +407,11 @@ class StateMachineTest {
   }
 
   @Test
-  void roleState_tableAndRefusals() {
-    assertThat(RoleState.DONE.targets()).isEmpty();
-    assertThat(RoleState.PENDING.targets())
-        .containsExactlyInAnyOrder(RoleState.DEPLOYING, RoleState.DELETING);
-    assertThat(RoleState.FAILED.canMoveTo(RoleState.DEPLOYING)).isTrue();
-    IllegalStateTransitionException e =
-        catchThrowableOfType(
-            IllegalStateTransitionException.class,
-            () -> RoleState.RUNNING.moveTo(RoleState.PENDING));
-    assertThat(e).hasMessage("RoleState cannot move from RUNNING to PENDING");
-    assertThat(e.from()).isEqualTo(RoleState.RUNNING);
-    for (RoleState s : RoleState.values()) {
-      assertThat(s.canMoveTo(s)).as("%s -> itself", s).isFalse();
-      assertThat(s.canMoveTo(RoleState.PENDING)).as("%s -> PENDING", s).isFalse();
-      if (s != RoleState.DELETING) {
-        assertThat(s.canMoveTo(RoleState.DONE)).as("%s -> DONE skips DELETING", s).isFalse();
-      }
+  void roleStates_areTheClusterStatesByName() {
+    for (ClusterState c : ClusterState.values()) {
+      assertThat(RoleState.of(c).name()).isEqualTo(c.name());
     }
+    assertThat(RoleState.values()).hasSameSizeAs(ClusterState.values());
   }
 
   @Test
@@ -446,10 +433,9 @@ class StateMachineTest {
   }
 
   @Property(tries = 200)
-  void nodeRoleAndOperationWalks_onlyFollowTheirTables(
+  void nodeAndOperationWalks_onlyFollowTheirTables(
       @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 1_000) Integer> choices) {
     NodeState node = NodeState.PENDING;
-    RoleState role = RoleState.PENDING;
     OperationState operation = OperationState.PENDING;
     for (int choice : choices) {
       node =
@@ -459,13 +445,6 @@ class StateMachineTest {
               NodeState::canMoveTo,
               NodeState::moveTo,
               NodeState::targets);
-      role =
-          tryMove(
-              role,
-              RoleState.values()[choice % RoleState.values().length],
-              RoleState::canMoveTo,
-              RoleState::moveTo,
-              RoleState::targets);
       operation =
           tryMove(
               operation,

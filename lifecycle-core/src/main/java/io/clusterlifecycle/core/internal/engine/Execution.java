@@ -184,6 +184,7 @@ public final class Execution {
     Cluster.Builder b =
         c.toBuilder()
             .state(active)
+            .activeRoles(p.plan().roles())
             .operation(opId)
             .addHistory(opId)
             .lease(Optional.of(leases.lease()))
@@ -404,6 +405,16 @@ public final class Execution {
             });
   }
 
+  /**
+   * Whether the cluster ends its operation unhealthy (docs/design.md §3.6): a node that stays has a
+   * problem from its last health check or was reported blocked.
+   */
+  private static boolean stillUnhealthy(Cluster c, Prepared p, OperationRunner.Result result) {
+    return c.nodes().stream()
+        .filter(n -> !(result.succeeded() && p.leaving().contains(n.id())))
+        .anyMatch(Node::unhealthy);
+  }
+
   private CompletableFuture<Operation> recordEnd(
       OperationHandler<?> handler,
       Prepared p,
@@ -412,10 +423,14 @@ public final class Execution {
       OperationRunner.Result result) {
     Cluster c = records.current();
     ClusterState from = c.state();
-    ClusterState to =
+    ClusterState planned =
         result.succeeded()
             ? handler.successState(done, c)
             : result.refused() ? done.startedFrom() : done.type().failureState();
+    ClusterState to =
+        planned == ClusterState.RUNNING && stillUnhealthy(c, p, result)
+            ? ClusterState.WARNING
+            : planned;
     Cluster.Builder b =
         c.toBuilder()
             .state(from.moveTo(to))

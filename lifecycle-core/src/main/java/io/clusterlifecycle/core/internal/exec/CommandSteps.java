@@ -72,17 +72,7 @@ final class CommandSteps {
     Cluster cluster = records.current();
     AppSpec spec = cluster.specOf(node);
     Map<String, String> env = new LinkedHashMap<>(extraEnv);
-    env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
-    env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
-    env.put(CommandRequest.LC_ROLE, node.role());
-    env.put(CommandRequest.LC_NODE_ID, node.id());
-    env.put(CommandRequest.LC_NODE_IP, node.address().orElse(""));
-    env.put(CommandRequest.LC_SERVICE, service);
-    env.put(CommandRequest.LC_OPERATION_ID, operationId);
-    env.put(CommandRequest.LC_APP_VERSION, cluster.specOf(node).version());
-    env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
-    env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
-    env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
+    env.putAll(environment(cluster, node, service, operationId));
     NodeResource resource = NodeResources.of(cluster.id(), node);
     steps.emit(
         LifecycleEvent.builder(EventType.COMMAND_STARTED)
@@ -223,6 +213,27 @@ final class CommandSteps {
                   : b.putNode(current.toBuilder().workload(Optional.of(status)).build());
             })
         .thenApply(c -> null);
+  }
+
+  /**
+   * The {@code LC_*} variables the engine sets on every command of {@code node} (docs/design.md
+   * §9.3).
+   */
+  static Map<String, String> environment(
+      Cluster cluster, Node node, String service, String operationId) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
+    env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
+    env.put(CommandRequest.LC_ROLE, node.role());
+    env.put(CommandRequest.LC_NODE_ID, node.id());
+    env.put(CommandRequest.LC_NODE_IP, node.address().orElse(""));
+    env.put(CommandRequest.LC_SERVICE, service);
+    env.put(CommandRequest.LC_OPERATION_ID, operationId);
+    env.put(CommandRequest.LC_APP_VERSION, cluster.specOf(node).version());
+    env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
+    env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
+    env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
+    return env;
   }
 
   /**
