@@ -18,9 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * bash -c <script>} as a job of its own process group with its output in files (so that daemons it
  * starts do not hold the exec stream open), records the group's id in {@code
  * <run-dir>/<run-id>.pgid}, waits for it, prints one line {@code R <result> <status>} (the base64
- * of the files {@code LC_RESULT} and {@code LC_STATUS} name, docs/design.md §9.3.1) and the tails of
- * its output, and exits with its status. A second exec, {@link #kill}, signals that process group:
- * exec itself cannot send signals.
+ * of the files {@code LC_RESULT} and {@code LC_STATUS} name, docs/design.md §9.3.1) and the tails
+ * of its output, and exits with its status. A second exec, {@link #kill}, signals that process
+ * group: exec itself cannot send signals.
  */
 final class ExecScript {
   /** The name {@code $0} of the wrapper and the kill command. */

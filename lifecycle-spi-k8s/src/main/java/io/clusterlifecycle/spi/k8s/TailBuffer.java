@@ -8,9 +8,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Keeps its first line apart when asked (the wrapper's report line, docs/design.md §9.3.1), then the
- * last bytes written to it (at most {@link ExecScript#TAIL_BYTES}), and reports their last {@link
- * CommandResult#MAX_TAIL} characters. Thread-safe.
+ * Keeps its first line apart when asked (the wrapper's report line, docs/design.md §9.3.1), then
+ * the last bytes written to it (at most {@link ExecScript#TAIL_BYTES}), and reports their last
+ * {@link CommandResult#MAX_TAIL} characters. Thread-safe.
  */
 final class TailBuffer extends OutputStream {
   /** Most bytes of the first line: two base64 reports and their framing. */

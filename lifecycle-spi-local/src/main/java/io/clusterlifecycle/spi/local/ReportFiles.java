@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * The files a command may report through, {@link CommandRequest#LC_RESULT} and {@link
- * CommandRequest#LC_STATUS} (docs/design.md §9.3.1): named beside the run's log files, read once the
- * command ended (not through a symbolic link), and removed.
+ * CommandRequest#LC_STATUS} (docs/design.md §9.3.1): named beside the run's log files, read once
+ * the command ended (not through a symbolic link), and removed.
  */
 final class ReportFiles {
   private ReportFiles() {}
