@@ -84,7 +84,7 @@ final class QueryCommands {
   }
 
   @Command(name = "show", description = "Show a cluster with its nodes and operations.")
-  static final class Show extends ClusterCommands.Base {
+  static class Show extends ClusterCommands.Base {
     @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
     String cluster;
 
@@ -93,13 +93,23 @@ final class QueryCommands {
       return false;
     }
 
+    /** The record to show. */
+    Cluster load(Session session) {
+      return session.engine.get(cluster);
+    }
+
+    /** The operations listed under the cluster in text form. */
+    java.util.List<io.clusterlifecycle.api.model.Operation> operations(Session session, Cluster c) {
+      return session.engine.operations(c.id());
+    }
+
     @Override
     int run(Session session) {
-      Cluster c = session.engine.get(cluster);
+      Cluster c = load(session);
       if (parent.json) {
         out().println(ClusterView.json(c, true));
       } else {
-        out().print(ClusterView.text(c, session.engine.operations(c.id())));
+        out().print(ClusterView.text(c, operations(session, c)));
       }
       return ExitCodes.OK;
     }
@@ -113,24 +123,15 @@ final class QueryCommands {
         "The cluster shows WARNING while a node is unhealthy or reported itself blocked, and"
             + " RUNNING again once all are healthy. A busy or stopped cluster is shown as it is."
       })
-  static final class Health extends ClusterCommands.Base {
-    @Parameters(paramLabel = "CLUSTER", description = "The cluster's name or id.")
-    String cluster;
-
+  static final class Health extends Show {
     @Override
-    boolean changesTheHome() {
-      return false;
+    Cluster load(Session session) {
+      return session.engine.checkHealth(cluster);
     }
 
     @Override
-    int run(Session session) {
-      Cluster c = session.engine.checkHealth(cluster);
-      if (parent.json) {
-        out().println(ClusterView.json(c, true));
-      } else {
-        out().print(ClusterView.text(c, java.util.List.of()));
-      }
-      return ExitCodes.OK;
+    java.util.List<io.clusterlifecycle.api.model.Operation> operations(Session session, Cluster c) {
+      return java.util.List.of();
     }
   }
 
