@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,9 +95,15 @@ public final class HealthProbe {
                       .build();
               CompletableFuture<CommandResult> run =
                   ctx.retrying(() -> ctx.commands().run(request));
-              // an executor that overstays the timeout and its grace is given up on
-              return run.orTimeout(
-                  s.timeout().plus(ctx.commandGrace()).toMillis(), TimeUnit.MILLISECONDS);
+              // an executor that overstays the timeout and its grace is given up on, on the
+              // engine's scheduler (and so on its clock)
+              ScheduledFuture<?> backstop =
+                  ctx.scheduler()
+                      .schedule(
+                          () -> run.cancel(true),
+                          s.timeout().plus(ctx.commandGrace()).toMillis(),
+                          TimeUnit.MILLISECONDS);
+              return run.whenComplete((r, e) -> backstop.cancel(false));
             })
         .thenApply(r -> verdict(scrubber.scrubResult(r), s));
   }
