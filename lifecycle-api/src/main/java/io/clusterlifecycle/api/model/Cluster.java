@@ -4,7 +4,6 @@ import io.clusterlifecycle.api.plugin.PluginRef;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ConfigValues;
 import io.clusterlifecycle.api.state.ClusterState;
-import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.RoleState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,32 +152,7 @@ public record Cluster(
    * @return the states by role name
    */
   public Map<String, RoleState> roleStates() {
-    Map<String, RoleState> out = new LinkedHashMap<>();
-    for (var role : spec.roles()) {
-      out.put(role.name(), roleState(role.name()));
-    }
-    return Collections.unmodifiableMap(out);
-  }
-
-  private RoleState roleState(String role) {
-    List<Node> own = nodes(role);
-    boolean acting = activeRoles.contains(role);
-    if (acting && (state.isBusy() || state.isFailed() || state == ClusterState.COOLDOWN)) {
-      return RoleState.of(state);
-    }
-    if (state == ClusterState.DONE || state == ClusterState.PENDING) {
-      return RoleState.of(state);
-    }
-    if (!own.isEmpty() && own.stream().allMatch(n -> n.state() == NodeState.STOPPED)) {
-      return RoleState.STOPPED;
-    }
-    if (own.stream().anyMatch(Node::unhealthy)) {
-      return RoleState.WARNING;
-    }
-    if (state == ClusterState.WARNING || state.isBusy() || state.isFailed()) {
-      return RoleState.RUNNING;
-    }
-    return RoleState.of(state);
+    return RoleStates.of(this);
   }
 
   /**

@@ -405,16 +405,6 @@ public final class Execution {
             });
   }
 
-  /**
-   * Whether the cluster ends its operation unhealthy (docs/design.md §3.6): a node that stays has a
-   * problem from its last health check or was reported blocked.
-   */
-  private static boolean stillUnhealthy(Cluster c, Prepared p, OperationRunner.Result result) {
-    return c.nodes().stream()
-        .filter(n -> !(result.succeeded() && p.leaving().contains(n.id())))
-        .anyMatch(Node::unhealthy);
-  }
-
   private CompletableFuture<Operation> recordEnd(
       OperationHandler<?> handler,
       Prepared p,
@@ -428,7 +418,9 @@ public final class Execution {
             ? handler.successState(done, c)
             : result.refused() ? done.startedFrom() : done.type().failureState();
     ClusterState to =
-        planned == ClusterState.RUNNING && stillUnhealthy(c, p, result)
+        planned == ClusterState.RUNNING
+                && HealthCheck.endsUnhealthy(
+                    c, result.succeeded() ? p.leaving() : java.util.Set.of())
             ? ClusterState.WARNING
             : planned;
     Cluster.Builder b =

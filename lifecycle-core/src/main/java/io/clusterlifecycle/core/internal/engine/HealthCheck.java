@@ -42,6 +42,14 @@ public final class HealthCheck {
     this.probe = new HealthProbe(ctx);
   }
 
+  /**
+   * Whether a cluster ends an operation unhealthy: a node that stays ({@code leaving} are deleted
+   * by it) has a problem from its last health check or was reported blocked.
+   */
+  static boolean endsUnhealthy(Cluster c, java.util.Set<String> leaving) {
+    return c.nodes().stream().filter(n -> !leaving.contains(n.id())).anyMatch(Node::unhealthy);
+  }
+
   /** Whether a cluster's health is judged: running or warning, no operation under way. */
   public static boolean checkable(Cluster c) {
     return c.operation().isEmpty()
