@@ -327,7 +327,16 @@ class LocalCommandExecutorTest {
       // what bash adds itself (PWD, SHLVL, _) aside, nothing but the allow-list and the request
       Set<String> allowed = new HashSet<>(LocalCommandExecutor.INHERITED_VARIABLES);
       allowed.addAll(request("env", Map.of("FROM_REQUEST", "yes"), LONG).environment().keySet());
-      allowed.addAll(List.of("HOME", CommandRequest.LC_METADATA, "PWD", "SHLVL", "_", "OLDPWD"));
+      allowed.addAll(
+          List.of(
+              "HOME",
+              CommandRequest.LC_METADATA,
+              CommandRequest.LC_RESULT,
+              CommandRequest.LC_STATUS,
+              "PWD",
+              "SHLVL",
+              "_",
+              "OLDPWD"));
       assertThat(seen.keySet()).isSubsetOf(allowed);
     } finally {
       clean.close();
@@ -350,7 +359,16 @@ class LocalCommandExecutorTest {
     }
     Set<String> allowed = new HashSet<>(LocalCommandExecutor.INHERITED_VARIABLES);
     allowed.addAll(request("env", Map.of(), LONG).environment().keySet());
-    allowed.addAll(List.of("HOME", CommandRequest.LC_METADATA, "PWD", "SHLVL", "_", "OLDPWD"));
+    allowed.addAll(
+        List.of(
+            "HOME",
+            CommandRequest.LC_METADATA,
+            CommandRequest.LC_RESULT,
+            CommandRequest.LC_STATUS,
+            "PWD",
+            "SHLVL",
+            "_",
+            "OLDPWD"));
     assertThat(names).isSubsetOf(allowed).contains("PATH", "HOME");
   }
 
