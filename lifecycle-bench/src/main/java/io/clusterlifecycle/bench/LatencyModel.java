@@ -90,6 +90,8 @@ public record LatencyModel(Latency resource, Latency command) {
       return commandNanos(clusterId, s.node(), s.service() + ".pre_check");
     } else if (step instanceof WaitStep s) {
       return s.duration().toNanos();
+    } else if (step instanceof io.clusterlifecycle.api.plan.NodeActionStep s) {
+      return resourceNanos(clusterId, s.node(), LatencyResourceProvider.STOP);
     }
     return 0;
   }

@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
       OperationCommands.StartCommand.class,
       OperationCommands.RestartCommand.class,
       OperationCommands.RunCommand.class,
+      ActionCommand.class,
       BackupCommands.BackupCommand.class,
       BackupCommands.ListBackups.class,
       BackupCommands.RestoreCommand.class,

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.clusterlifecycle.api.plan.CreateNodeStep;
 import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.NodeActionStep;
 import io.clusterlifecycle.api.plan.PreCheckStep;
 import io.clusterlifecycle.api.plan.ReloadDependentStep;
 import io.clusterlifecycle.api.plan.ReplaceImageStep;
@@ -67,7 +68,8 @@ public final class RecordCodec {
     @JsonSubTypes.Type(value = StopNodeStep.class, name = "stop_node"),
     @JsonSubTypes.Type(value = StartNodeStep.class, name = "start_node"),
     @JsonSubTypes.Type(value = WaitStep.class, name = "wait"),
-    @JsonSubTypes.Type(value = ReloadDependentStep.class, name = "reload_dependent")
+    @JsonSubTypes.Type(value = ReloadDependentStep.class, name = "reload_dependent"),
+    @JsonSubTypes.Type(value = NodeActionStep.class, name = "node_action")
   })
   private interface StepMixIn {}
 

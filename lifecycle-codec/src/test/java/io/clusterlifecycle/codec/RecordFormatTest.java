@@ -236,4 +236,25 @@ class RecordFormatTest {
     assertThat(json.at("/stages/0/steps/0/kind").textValue()).isEqualTo("service");
     assertThat(RecordCodec.read(json.toString(), Plan.class)).isEqualTo(plan);
   }
+
+  @Test
+  void nodeActionStep_isStoredAsNodeAction_withItsActionAndSnapshot() throws Exception {
+    Step step =
+        new io.clusterlifecycle.api.plan.NodeActionStep(
+            "s0-snapshot-create-demo-db-1",
+            "demo-db-1",
+            "db",
+            io.clusterlifecycle.api.state.NodeAction.SNAPSHOT_CREATE,
+            "before-upgrade");
+    Plan plan =
+        new Plan(
+            "c-1",
+            "demo",
+            OperationType.ROLE_ACTION,
+            List.of(Stage.builder("snapshot-create before-upgrade").addStep(step).build()));
+    ObjectNode json = (ObjectNode) new ObjectMapper().readTree(RecordCodec.write(plan));
+    assertThat(json.at("/stages/0/steps/0/kind").textValue()).isEqualTo("node_action");
+    assertThat(json.at("/stages/0/steps/0/action").textValue()).isEqualTo("SNAPSHOT_CREATE");
+    assertThat(RecordCodec.read(json.toString(), Plan.class)).isEqualTo(plan);
+  }
 }

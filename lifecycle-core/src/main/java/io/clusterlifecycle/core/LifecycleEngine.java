@@ -17,6 +17,7 @@ import io.clusterlifecycle.core.internal.engine.HealthCheck;
 import io.clusterlifecycle.core.internal.engine.Recovery;
 import io.clusterlifecycle.core.internal.engine.StoreCalls;
 import io.clusterlifecycle.core.internal.engine.Submissions;
+import io.clusterlifecycle.core.internal.exec.ActionDefaults;
 import io.clusterlifecycle.core.internal.exec.AsyncLimiter;
 import io.clusterlifecycle.core.internal.exec.DependentReloads;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
@@ -119,7 +120,8 @@ public final class LifecycleEngine implements Lifecycle {
             new NodeLimits(b.maxNodesPerCluster, b.maxNodesPerRequest),
             b.effectiveSecretResolver(),
             b.plugins,
-            new DependentReloads());
+            new DependentReloads(),
+            new ActionDefaults(b.actionNumber, b.actionPeriod));
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);

@@ -40,6 +40,8 @@ public final class LifecycleEngineBuilder {
   Executor executor;
   int maxInFlight = LifecycleEngine.DEFAULT_MAX_IN_FLIGHT;
   int maxNodesPerCluster = LifecycleEngine.DEFAULT_MAX_NODES_PER_CLUSTER;
+  int actionNumber = 1;
+  Duration actionPeriod = Duration.ofSeconds(60);
   int maxNodesPerRequest = LifecycleEngine.DEFAULT_MAX_NODES_PER_REQUEST;
   Duration defaultTimeout = LifecycleEngine.DEFAULT_TIMEOUT;
   String metadataRoot = LifecycleEngine.DEFAULT_METADATA_ROOT;
@@ -329,6 +331,27 @@ public final class LifecycleEngineBuilder {
    */
   public LifecycleEngineBuilder executor(Executor value) {
     this.executor = Objects.requireNonNull(value, "executor");
+    return this;
+  }
+
+  /**
+   * Sets how a role action is batched when its request does not say (docs/design.md §6.13), the
+   * seed's {@code :action_number} and {@code :action_period}.
+   *
+   * @param number nodes per batch, {@code >= 1}; default 1
+   * @param period the wait between two batches, not negative; default 60 s
+   * @return this builder
+   * @throws IllegalArgumentException if {@code number < 1} or {@code period} is negative
+   */
+  public LifecycleEngineBuilder actionBatches(int number, Duration period) {
+    if (number < 1) {
+      throw new IllegalArgumentException("the action number must be >= 1, was " + number);
+    }
+    if (period.isNegative()) {
+      throw new IllegalArgumentException("the action period must not be negative, was " + period);
+    }
+    this.actionNumber = number;
+    this.actionPeriod = period;
     return this;
   }
 

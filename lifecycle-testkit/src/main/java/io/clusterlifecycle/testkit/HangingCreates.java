@@ -61,6 +61,19 @@ public final class HangingCreates implements ResourceProvider {
     return delegate.start(node);
   }
 
+  /** The delegate's actions. */
+  @Override
+  public java.util.Set<io.clusterlifecycle.api.state.NodeAction> actions() {
+    return delegate.actions();
+  }
+
+  /** Passed to the delegate as it is (no fault is injected into actions). */
+  @Override
+  public CompletionStage<NodeResource> act(
+      NodeRef node, io.clusterlifecycle.api.state.NodeAction action, String snapshot) {
+    return delegate.act(node, action, snapshot);
+  }
+
   @Override
   public CompletionStage<NodeResource> stop(NodeRef node) {
     return delegate.stop(node);

@@ -5,6 +5,7 @@ import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.spi.ResourceProvider;
+import io.clusterlifecycle.api.state.NodeAction;
 import io.clusterlifecycle.testkit.ResourceCall.Method;
 import io.clusterlifecycle.testkit.ResourceCall.Outcome;
 import java.time.Clock;
@@ -48,6 +49,12 @@ import java.util.function.Supplier;
  * with {@link NotFoundException}; {@link #resize} refuses to shrink a volume with {@link
  * IllegalArgumentException}, as real block storage does.
  *
+ * <p>Actions: {@link #act} supports every provider action of {@link NodeAction}. Suspend, power off
+ * and undeploy mark the instance not running, resume running again; snapshots are names kept per
+ * node ({@link #snapshots}, {@link #diskSnapshots}): creating one that exists, or reverting or
+ * deleting one that does not, fails with {@link IllegalArgumentException} or {@link
+ * NotFoundException}; disk snapshots need a volume.
+ *
  * <p>Timing: with no latency (the default) every stage is complete when the method returns, and the
  * change is visible at once. With a {@linkplain #latency(Duration) latency}, the call is recorded
  * at once, and its work is done and its stage completed on the injected scheduler after the
@@ -68,6 +75,8 @@ public final class InMemoryResourceProvider implements ResourceProvider {
   private final Object lock = new Object();
   // guarded by lock
   private final Map<NodeRef, NodeResource> nodes = new HashMap<>();
+  private final Map<NodeRef, java.util.Set<String>> snapshots = new HashMap<>();
+  private final Map<NodeRef, java.util.Set<String>> diskSnapshots = new HashMap<>();
   private final SortedSet<String> keptVolumes = new TreeSet<>();
   private int addressesHandedOut;
   private long instancesHandedOut;
@@ -171,6 +180,103 @@ public final class InMemoryResourceProvider implements ResourceProvider {
         Method.LIST,
         new NodeRef(clusterId, ""),
         () -> new Done<>(Outcome.DONE, resources(clusterId)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @return every provider action of {@link NodeAction}
+   */
+  @Override
+  public java.util.Set<NodeAction> actions() {
+    return NodeAction.providerActions();
+  }
+
+  /**
+   * Carries out a provider action as described in the class comment.
+   *
+   * @param node the node
+   * @param action a provider action
+   * @param snapshot the snapshot name for the snapshot actions
+   * @return the resource after the action; fails with {@link NotFoundException} when the node or
+   *     the snapshot does not exist, {@link IllegalArgumentException} for a snapshot that exists
+   *     already or a disk snapshot of a node without a volume
+   */
+  @Override
+  public CompletableFuture<NodeResource> act(NodeRef node, NodeAction action, String snapshot) {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(snapshot, "snapshot");
+    return call(
+        Method.ACT,
+        node,
+        () -> {
+          synchronized (lock) {
+            NodeResource r = existing(node);
+            NodeResource changed =
+                switch (action) {
+                  case SUSPEND, POWEROFF, POWEROFF_HARD, UNDEPLOY, UNDEPLOY_HARD ->
+                      r.toBuilder().running(false).build();
+                  case RESUME -> r.toBuilder().running(true).build();
+                  case SNAPSHOT_CREATE, SNAPSHOT_REVERT, SNAPSHOT_DELETE -> {
+                    snapshot(snapshots, node, action.name(), snapshot);
+                    yield r;
+                  }
+                  case DISK_SNAPSHOT_CREATE, DISK_SNAPSHOT_REVERT, DISK_SNAPSHOT_DELETE -> {
+                    if (r.volumeSize() == 0) {
+                      throw new IllegalArgumentException(
+                          "node " + node.nodeId() + " has no volume to snapshot");
+                    }
+                    snapshot(diskSnapshots, node, action.name(), snapshot);
+                    yield r;
+                  }
+                  default ->
+                      throw new UnsupportedOperationException(
+                          action.label() + " is not a provider action");
+                };
+            nodes.put(node, changed);
+            return new Done<>(Outcome.DONE, changed);
+          }
+        });
+  }
+
+  private static void snapshot(
+      Map<NodeRef, java.util.Set<String>> kept, NodeRef node, String action, String name) {
+    java.util.Set<String> names = kept.computeIfAbsent(node, k -> new java.util.TreeSet<>());
+    if (action.endsWith("CREATE")) {
+      if (!names.add(name)) {
+        throw new IllegalArgumentException(
+            "node " + node.nodeId() + " has a snapshot named " + name + " already");
+      }
+    } else if (!names.contains(name)) {
+      throw new NotFoundException("node " + node.nodeId() + " has no snapshot named " + name);
+    } else if (action.endsWith("DELETE")) {
+      names.remove(name);
+    }
+  }
+
+  /**
+   * The names of a node's snapshots.
+   *
+   * @param node the node
+   * @return the names, sorted
+   */
+  public java.util.Set<String> snapshots(NodeRef node) {
+    synchronized (lock) {
+      return java.util.Set.copyOf(snapshots.getOrDefault(node, java.util.Set.of()));
+    }
+  }
+
+  /**
+   * The names of a node's volume snapshots.
+   *
+   * @param node the node
+   * @return the names
+   */
+  public java.util.Set<String> diskSnapshots(NodeRef node) {
+    synchronized (lock) {
+      return java.util.Set.copyOf(diskSnapshots.getOrDefault(node, java.util.Set.of()));
+    }
   }
 
   /**

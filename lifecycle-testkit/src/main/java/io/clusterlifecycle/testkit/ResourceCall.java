@@ -44,7 +44,9 @@ public record ResourceCall(
     /** {@code replaceImage}. */
     REPLACE_IMAGE,
     /** {@code delete}. */
-    DELETE
+    DELETE,
+    /** {@code act}. */
+    ACT
   }
 
   /** How a call ended. */

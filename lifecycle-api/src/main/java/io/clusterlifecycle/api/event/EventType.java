@@ -28,6 +28,11 @@ public enum EventType {
   RESOURCE_STOPPED,
   /** A node's stopped instance was started. */
   RESOURCE_STARTED,
+  /**
+   * An action of the service orchestrator was carried out on a node (docs/design.md §6.13): {@code
+   * message} names it (and its snapshot), {@code from} and {@code to} the node's states.
+   */
+  NODE_ACTED,
   /** A node was booted from another image (upgrade or rollback). */
   IMAGE_REPLACED,
   /** Keys were put into the metadata tree (one event per commit). */

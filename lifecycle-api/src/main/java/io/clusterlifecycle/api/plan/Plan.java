@@ -132,6 +132,8 @@ public record Plan(
                 out.add(t.role());
               } else if (s instanceof StartNodeStep t) {
                 out.add(t.role());
+              } else if (s instanceof NodeActionStep a) {
+                out.add(a.role());
               }
             });
     return java.util.Collections.unmodifiableSet(out);

@@ -18,7 +18,8 @@ public sealed interface Step
         StopNodeStep,
         StartNodeStep,
         WaitStep,
-        ReloadDependentStep {
+        ReloadDependentStep,
+        NodeActionStep {
 
   /**
    * Returns the step's id, unique within its plan.

@@ -16,7 +16,8 @@ public sealed interface ClusterRequest extends OperationRequest
         RemoveRole,
         BackupCluster,
         Promote,
-        Reconfigure {
+        Reconfigure,
+        RoleAction {
 
   /**
    * Returns the cluster the operation runs on.

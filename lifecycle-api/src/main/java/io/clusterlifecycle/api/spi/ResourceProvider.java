@@ -1,5 +1,6 @@
 package io.clusterlifecycle.api.spi;
 
+import io.clusterlifecycle.api.state.NodeAction;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -97,6 +98,33 @@ public interface ResourceProvider extends AutoCloseable {
    * @return the resource with its new image
    */
   CompletionStage<NodeResource> replaceImage(NodeRef node, String image);
+
+  /**
+   * The actions of {@link #act} this provider carries out (docs/design.md §6.13). The engine
+   * refuses an action the set does not list before anything runs, naming the provider.
+   *
+   * @return the actions for which {@link NodeAction#byProvider()} is true that {@link #act}
+   *     supports; empty by default
+   */
+  default java.util.Set<NodeAction> actions() {
+    return java.util.Set.of();
+  }
+
+  /**
+   * Carries out a provider action on a node (docs/design.md §6.13): one of {@link #actions()}.
+   * Snapshot reverts are asked of a stopped instance (the engine stops a running one first and
+   * starts it again after).
+   *
+   * @param node the node
+   * @param action the action, one of {@link #actions()}
+   * @param snapshot the snapshot's name for the snapshot actions; empty otherwise
+   * @return the resource after the action
+   */
+  default CompletionStage<NodeResource> act(NodeRef node, NodeAction action, String snapshot) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            getClass().getSimpleName() + " does not support the action " + action.label()));
+  }
 
   /**
    * Deletes a node's instance and address and, unless kept, its volume.

@@ -17,14 +17,26 @@ public enum NodeState {
   /** Being removed. */
   DELETING,
   /** Removed; kept in the records until the cluster is purged. */
-  DONE;
+  DONE,
+  /** Taken out of service by a {@code hold} action: no command runs on it until released. */
+  HOLD,
+  /** Its processes are paused by a {@code suspend} action, memory kept. */
+  SUSPENDED,
+  /** Its processes are shut down by a {@code poweroff} action; it stays on its host. */
+  POWEROFF,
+  /** Shut down and off its host by an {@code undeploy} action; disks kept. */
+  UNDEPLOYED;
 
   private static final TransitionTable<NodeState> TABLE =
       TransitionTable.builder(NodeState.class)
           .allow(PENDING, DEPLOYING, FAILED, DELETING)
           .allow(DEPLOYING, RUNNING, FAILED, DELETING)
-          .allow(RUNNING, STOPPED, FAILED, DELETING)
-          .allow(STOPPED, RUNNING, FAILED, DELETING)
+          .allow(RUNNING, STOPPED, FAILED, DELETING, HOLD, SUSPENDED, POWEROFF, UNDEPLOYED)
+          .allow(STOPPED, RUNNING, FAILED, DELETING, UNDEPLOYED)
+          .allow(HOLD, RUNNING, STOPPED, FAILED, DELETING)
+          .allow(SUSPENDED, RUNNING, POWEROFF, STOPPED, FAILED, DELETING)
+          .allow(POWEROFF, RUNNING, STOPPED, UNDEPLOYED, FAILED, DELETING)
+          .allow(UNDEPLOYED, RUNNING, STOPPED, FAILED, DELETING)
           .allow(FAILED, DEPLOYING, RUNNING, STOPPED, DELETING)
           // a refused destroy guard leaves the node as it was
           .allow(DELETING, DONE, FAILED, RUNNING, STOPPED)

@@ -81,6 +81,12 @@ public enum OperationType {
   /** Run a node action or a custom service over a role's nodes (docs/design.md §6.8). */
   RUN_SERVICE(
       UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
+  /**
+   * An action of the service orchestrator on a role's nodes or chosen nodes, in batches
+   * (docs/design.md §6.13).
+   */
+  ROLE_ACTION(
+      UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
   /** Add a role to a running cluster (docs/design.md §6.9). */
   ADD_ROLE(DEPLOYING, RUNNING, FAILED_DEPLOYING, EnumSet.of(RUNNING, WARNING)),
   /** Remove a role from a running cluster (docs/design.md §6.9). */

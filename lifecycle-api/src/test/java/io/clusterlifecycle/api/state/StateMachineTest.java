@@ -403,7 +403,25 @@ class StateMachineTest {
             NodeState.DEPLOYING,
             NodeState.RUNNING,
             NodeState.STOPPED,
-            NodeState.DELETING);
+            NodeState.DELETING,
+            NodeState.HOLD,
+            NodeState.SUSPENDED,
+            NodeState.POWEROFF,
+            NodeState.UNDEPLOYED);
+  }
+
+  @Test
+  void everyNodeActionLeavesItsNodesInAStateTheTableAllowsFromEachStateItAppliesTo() {
+    for (NodeAction a : NodeAction.values()) {
+      assertThat(NodeAction.parse(a.label())).isEqualTo(a);
+      for (NodeState from : a.appliesTo()) {
+        a.leaves()
+            .filter(to -> to != from)
+            .ifPresent(
+                to -> assertThat(from.canMoveTo(to)).as("%s: %s -> %s", a, from, to).isTrue());
+      }
+    }
+    assertThat(NodeAction.parse("Poweroff-Hard")).isEqualTo(NodeAction.POWEROFF_HARD);
   }
 
   @Test

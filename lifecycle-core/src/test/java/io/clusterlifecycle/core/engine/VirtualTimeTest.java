@@ -83,4 +83,30 @@ class VirtualTimeTest {
     }
     assertThat(engine.get("demo").lease()).isEmpty();
   }
+
+  @Test
+  void aRoleActionOneNodeAnHour_actsOnEachNodeAnHourAfterTheLast() {
+    run(CreateCluster.builder(RoleActionTest.spec(), "s").build());
+    long began = System.nanoTime();
+
+    run(
+        io.clusterlifecycle.api.request.RoleAction.builder(
+                "s", "db", io.clusterlifecycle.api.state.NodeAction.SUSPEND)
+            .number(1)
+            .period(Duration.ofHours(1))
+            .timeout(Duration.ofHours(4))
+            .build());
+
+    List<java.time.Instant> acted =
+        h.events.events(io.clusterlifecycle.api.event.EventType.NODE_ACTED).stream()
+            .map(io.clusterlifecycle.api.event.LifecycleEvent::ts)
+            .toList();
+    assertThat(acted).hasSize(3);
+    assertThat(Duration.between(acted.get(0), acted.get(1))).isEqualTo(Duration.ofHours(1));
+    assertThat(Duration.between(acted.get(1), acted.get(2))).isEqualTo(Duration.ofHours(1));
+    assertThat(engine.get("s").nodes("db"))
+        .extracting(io.clusterlifecycle.api.model.Node::state)
+        .containsOnly(io.clusterlifecycle.api.state.NodeState.SUSPENDED);
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(20));
+  }
 }

@@ -64,6 +64,8 @@ public final class LocalResourceProvider implements ResourceProvider {
   private final AddressBook addresses;
   private final Path lockFile;
   private volatile Consumer<NodeResource> createdHook = r -> {};
+  private final NodeSnapshots snapshots;
+  private final LocalActions actions;
 
   /**
    * Creates a provider that does its file work on a pool of its own, shut down by {@link #close()}.
@@ -101,6 +103,8 @@ public final class LocalResourceProvider implements ResourceProvider {
     this.executor = owned != null ? owned : executor;
     this.addresses = new AddressBook(home.addressesFile());
     this.lockFile = home.lockFile("nodes");
+    this.snapshots = new NodeSnapshots(home);
+    this.actions = new LocalActions(this, this.executor, snapshots);
     try {
       this.executor.execute(this::sweep);
     } catch (RuntimeException e) {
@@ -400,6 +404,7 @@ public final class LocalResourceProvider implements ResourceProvider {
                   });
           if (trash[0] != null) {
             AtomicFiles.deleteRecursively(trash[0]);
+            snapshots.deleteAll(node.nodeId());
             LOG.debug(
                 "deleted node {} of cluster {}{}",
                 node.nodeId(),
@@ -408,6 +413,29 @@ public final class LocalResourceProvider implements ResourceProvider {
           }
           return kept;
         });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @return every provider action: see {@link #act}
+   */
+  @Override
+  public java.util.Set<io.clusterlifecycle.api.state.NodeAction> actions() {
+    return LocalActions.ALL;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Carried out as docs/local.md says: signals to the node's processes (those whose environment
+   * carries its {@code LC_CLUSTER_ID} and {@code LC_NODE_ID}) and copies of its directory or volume
+   * under {@code HOME/snapshots/<node-id>/}.
+   */
+  @Override
+  public CompletionStage<NodeResource> act(
+      NodeRef node, io.clusterlifecycle.api.state.NodeAction action, String snapshot) {
+    return actions.act(node, action, snapshot);
   }
 
   /** Shuts down the pool the provider created, if it created one; idempotent. */

@@ -29,7 +29,8 @@ public record EngineContext(
     NodeLimits limits,
     SecretResolver secrets,
     Map<String, SpecPlugin> plugins,
-    DependentReloads dependents) {
+    DependentReloads dependents,
+    ActionDefaults actions) {
 
   /** Copies the plugins, keeping their order. */
   public EngineContext {

@@ -41,6 +41,10 @@ public final class HealthProbe {
       return CompletableFuture.completedFuture(
           new Verdict(Optional.of("the node is FAILED"), Optional.empty()));
     }
+    if (node.state() != NodeState.RUNNING) {
+      // held, suspended, powered off, stopped or undeployed on purpose: not judged
+      return CompletableFuture.completedFuture(new Verdict(Optional.empty(), node.workload()));
+    }
     return ctx.limiter()
         .acquire()
         .thenCompose(

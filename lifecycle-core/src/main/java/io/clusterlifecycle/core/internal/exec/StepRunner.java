@@ -7,6 +7,7 @@ import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.plan.CreateNodeStep;
 import io.clusterlifecycle.api.plan.DeleteNodeStep;
 import io.clusterlifecycle.api.plan.MetadataStep;
+import io.clusterlifecycle.api.plan.NodeActionStep;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.plan.PreCheckStep;
 import io.clusterlifecycle.api.plan.ReloadDependentStep;
@@ -24,6 +25,7 @@ import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.NodeSpec;
+import io.clusterlifecycle.api.state.NodeAction;
 import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.plan.Planner;
@@ -215,6 +217,8 @@ final class StepRunner {
           n ->
               n.state() == NodeState.RUNNING ? n : n.withState(n.state().moveTo(NodeState.RUNNING)),
           null);
+    } else if (step instanceof NodeActionStep s) {
+      return nodeAction(stage, s);
     } else if (step instanceof ReloadDependentStep s) {
       return ctx.dependents().reload(ctx, records.current(), s);
     } else if (step instanceof WaitStep s) {
@@ -280,6 +284,47 @@ final class StepRunner {
                         .stage(stage.name())
                         .node(node.role(), node.id())
                         .message(message)));
+  }
+
+  /**
+   * An action of the service orchestrator (docs/design.md §6.13): through the provider, or in the
+   * record alone for hold and release; the node moves to the action's state.
+   */
+  private CompletableFuture<Void> nodeAction(Stage stage, NodeActionStep step) {
+    Node before = node(step.node());
+    NodeAction action = step.action();
+    UnaryOperator<Node> change =
+        n ->
+            action
+                .leaves()
+                .filter(to -> n.state() != to)
+                .map(to -> n.withState(n.state().moveTo(to)))
+                .orElse(n);
+    CompletableFuture<?> done =
+        action.byProvider()
+            ? ctx.retrying(
+                    () ->
+                        track(
+                            ctx.resources()
+                                .act(
+                                    new NodeRef(plan.clusterId(), before.id()),
+                                    action,
+                                    step.snapshot())
+                                .toCompletableFuture()))
+                .thenCompose(
+                    r ->
+                        records.update(
+                            b -> b.putNode(change.apply(followAddress(node(step.node()), r)))))
+            : records.update(b -> b.putNode(change.apply(node(step.node()))));
+    return done.thenAccept(
+        c -> {
+          LifecycleEvent.Builder e =
+              LifecycleEvent.builder(EventType.NODE_ACTED)
+                  .stage(stage.name())
+                  .node(before.role(), before.id())
+                  .message(step.describe());
+          emit(e.transition(before.state(), node(step.node()).state()));
+        });
   }
 
   private CompletableFuture<Void> deleteNode(Stage stage, DeleteNodeStep step) {

@@ -89,7 +89,10 @@ final class AfterFailure {
             + what);
   }
 
-  /** Whether the operation's plan creates, deletes, stops, starts, re-images or resizes a node. */
+  /**
+   * Whether the operation's plan creates, deletes, stops, starts, re-images or resizes a node, or
+   * acts on its instance.
+   */
   static boolean changesInstances(Operation o) {
     return o.plan()
         .steps()
@@ -100,6 +103,7 @@ final class AfterFailure {
                     || s instanceof StopNodeStep
                     || s instanceof StartNodeStep
                     || s instanceof ReplaceImageStep
-                    || s instanceof ResizeNodeStep);
+                    || s instanceof ResizeNodeStep
+                    || s instanceof io.clusterlifecycle.api.plan.NodeActionStep);
   }
 }

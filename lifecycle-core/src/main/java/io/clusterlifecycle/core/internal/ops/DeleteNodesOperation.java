@@ -46,7 +46,7 @@ final class DeleteNodesOperation extends ClusterOperation<DeleteNodes> {
     return done(new Prepared(c, plan(c, leaving, r.force()), Set.of(), leaving));
   }
 
-  private static List<Node> check(DeleteNodes r, Cluster c) {
+  static List<Node> check(DeleteNodes r, Cluster c) {
     List<ValidationProblem> p = new ArrayList<>();
     if (r.nodes().isEmpty()) {
       p.add(ValidationProblem.of("nodes", "name at least one node to delete"));
@@ -100,7 +100,13 @@ final class DeleteNodesOperation extends ClusterOperation<DeleteNodes> {
 
   /** The plan that deletes the nodes {@code leavingIds}. */
   static Plan plan(Cluster cluster, Collection<String> leavingIds, boolean force) {
-    PlanBuilder b = new PlanBuilder(cluster, OperationType.DELETE_NODES);
+    return plan(cluster, leavingIds, force, OperationType.DELETE_NODES);
+  }
+
+  /** The plan that deletes the nodes {@code leavingIds}, for an operation of {@code type}. */
+  static Plan plan(
+      Cluster cluster, Collection<String> leavingIds, boolean force, OperationType type) {
+    PlanBuilder b = new PlanBuilder(cluster, type);
     List<Node> leaving = cluster.nodes().stream().filter(n -> leavingIds.contains(n.id())).toList();
     List<Node> remaining =
         up(cluster.nodes().stream().filter(n -> !leavingIds.contains(n.id())).toList());

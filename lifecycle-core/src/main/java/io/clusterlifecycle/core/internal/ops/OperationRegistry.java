@@ -27,6 +27,7 @@ public final class OperationRegistry {
               new StartOperation(),
               new RestartOperation(),
               new RunServiceOperation(),
+              new RoleActionOperation(),
               new AddRoleOperation(),
               new RemoveRoleOperation(),
               new BackupOperation(),

@@ -305,6 +305,18 @@ public final class PlanBuilder {
         (s, n) -> new StopNodeStep(id(s, "stop-instance", n.id()), n.id(), n.role()));
   }
 
+  /** Adds an action of the service orchestrator on the nodes (docs/design.md §6.13). */
+  public void nodeActions(
+      List<Node> nodes, io.clusterlifecycle.api.state.NodeAction action, String snapshot) {
+    perNode(
+        action.label() + (snapshot.isEmpty() ? "" : " " + snapshot),
+        nodes,
+        FailurePolicy.FAIL,
+        (s, n) ->
+            new io.clusterlifecycle.api.plan.NodeActionStep(
+                id(s, action.label(), n.id()), n.id(), n.role(), action, snapshot));
+  }
+
   /** Adds the start of the nodes' instances. */
   public void startInstances(List<Node> nodes) {
     perNode(
