@@ -10,9 +10,10 @@ import java.util.Set;
  * node states it applies to and the state it leaves. The engine carries out {@link #HOLD}, {@link
  * #RELEASE}, {@link #STOP}, {@link #REBOOT} and {@link #TERMINATE} (and their hard forms) through
  * {@link io.clusterlifecycle.api.spi.ResourceProvider#stop}, {@link
- * io.clusterlifecycle.api.spi.ResourceProvider#start} and {@link ResourceProvider#delete}, which
- * every provider has; the others are asked of {@link ResourceProvider#act}, and only of a provider
- * whose {@link io.clusterlifecycle.api.spi.ResourceProvider#actions()} lists them.
+ * io.clusterlifecycle.api.spi.ResourceProvider#start} and {@link
+ * io.clusterlifecycle.api.spi.ResourceProvider#delete}, which every provider has; the others are
+ * asked of {@link io.clusterlifecycle.api.spi.ResourceProvider#act}, and only of a provider whose
+ * {@link io.clusterlifecycle.api.spi.ResourceProvider#actions()} lists them.
  */
 public enum NodeAction {
   /** Shuts the node down gracefully and deletes it from the cluster. */
