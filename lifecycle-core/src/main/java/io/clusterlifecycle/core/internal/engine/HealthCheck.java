@@ -10,6 +10,7 @@ import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.HealthProbe;
+import io.clusterlifecycle.core.internal.exec.ScriptReports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,15 +165,7 @@ public final class HealthCheck {
       if (!workload
           .map(WorkloadStatus::describe)
           .equals(n.workload().map(WorkloadStatus::describe))) {
-        LifecycleEvent.Builder e =
-            LifecycleEvent.builder(EventType.NODE_STATUS)
-                .cluster(fresh.id())
-                .node(n.role(), n.id())
-                .message(workload.get().message());
-        events.add(
-            n.workload().isPresent()
-                ? e.transition(n.workload().get().state(), workload.get().state())
-                : e.to(workload.get().state()));
+        events.add(ScriptReports.statusEvent(n, workload.get()).cluster(fresh.id()));
       }
     }
     ClusterState from = fresh.state();

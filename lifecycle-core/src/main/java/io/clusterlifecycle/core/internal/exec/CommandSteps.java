@@ -195,15 +195,7 @@ final class CommandSteps {
 
   /** Keeps a workload status a script reported in the node's record, and tells listeners. */
   private CompletableFuture<Void> recordStatus(Node node, WorkloadStatus status) {
-    LifecycleEvent.Builder event =
-        LifecycleEvent.builder(EventType.NODE_STATUS)
-            .node(node.role(), node.id())
-            .message(status.message());
-    Optional<WorkloadStatus> before = records.current().node(node.id()).flatMap(Node::workload);
-    steps.emit(
-        before.isPresent()
-            ? event.transition(before.get().state(), status.state())
-            : event.to(status.state()));
+    steps.emit(ScriptReports.statusEvent(records.current().node(node.id()).orElse(node), status));
     return records
         .update(
             b -> {
@@ -377,7 +369,8 @@ final class CommandSteps {
             });
   }
 
-  private static String tail(CommandResult r) {
+  /** The last line of a command's standard error, as {@code ": <line>"}, or empty. */
+  static String tail(CommandResult r) {
     String err = r.stderrTail().strip();
     if (err.isEmpty()) {
       return "";

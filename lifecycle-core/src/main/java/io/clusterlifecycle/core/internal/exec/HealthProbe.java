@@ -124,13 +124,8 @@ public final class HealthProbe {
           Optional.of(SERVICE + " timed out after " + s.timeout().toSeconds() + " s"), status);
     }
     if (r.exitCode() != 0) {
-      String err = r.stderrTail().strip();
-      int nl = err.lastIndexOf('\n');
-      String last = nl < 0 ? err : err.substring(nl + 1);
       return new Verdict(
-          Optional.of(
-              SERVICE + " exited with " + r.exitCode() + (last.isEmpty() ? "" : ": " + last)),
-          status);
+          Optional.of(SERVICE + " exited with " + r.exitCode() + CommandSteps.tail(r)), status);
     }
     return new Verdict(Optional.empty(), status);
   }

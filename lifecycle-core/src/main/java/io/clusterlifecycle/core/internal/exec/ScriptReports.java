@@ -3,6 +3,9 @@ package io.clusterlifecycle.core.internal.exec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
+import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.WorkloadStatus;
 import io.clusterlifecycle.api.spi.CommandResult;
 import java.time.Instant;
@@ -17,7 +20,7 @@ import java.util.regex.Pattern;
  * (docs/design.md §9.3.1). A report that breaks the format is refused with a message that says what
  * to change; the caller fails the step with it.
  */
-final class ScriptReports {
+public final class ScriptReports {
   /** What a result key may look like. */
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
@@ -111,6 +114,20 @@ final class ScriptReports {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The {@code NODE_STATUS} event of a node whose scripts reported {@code status}: from the state
+   * {@code before} held, if any, to the new one.
+   */
+  public static LifecycleEvent.Builder statusEvent(Node before, WorkloadStatus status) {
+    LifecycleEvent.Builder e =
+        LifecycleEvent.builder(EventType.NODE_STATUS)
+            .node(before.role(), before.id())
+            .message(status.message());
+    return before.workload().isPresent()
+        ? e.transition(before.workload().get().state(), status.state())
+        : e.to(status.state());
   }
 
   private static void put(Map<String, String> out, String key, String value) {
