@@ -327,21 +327,24 @@ class LocalCommandExecutorTest {
       // what bash adds itself (PWD, SHLVL, _) aside, nothing but the allow-list and the request
       Set<String> allowed = new HashSet<>(LocalCommandExecutor.INHERITED_VARIABLES);
       allowed.addAll(request("env", Map.of("FROM_REQUEST", "yes"), LONG).environment().keySet());
-      allowed.addAll(
-          List.of(
-              "HOME",
-              CommandRequest.LC_METADATA,
-              CommandRequest.LC_RESULT,
-              CommandRequest.LC_STATUS,
-              "PWD",
-              "SHLVL",
-              "_",
-              "OLDPWD"));
+      allowed.addAll(EXECUTOR_AND_BASH_VARIABLES);
       assertThat(seen.keySet()).isSubsetOf(allowed);
     } finally {
       clean.close();
     }
   }
+
+  /** What the executor adds to a command's environment, and what bash adds itself. */
+  private static final List<String> EXECUTOR_AND_BASH_VARIABLES =
+      List.of(
+          "HOME",
+          CommandRequest.LC_METADATA,
+          CommandRequest.LC_RESULT,
+          CommandRequest.LC_STATUS,
+          "PWD",
+          "SHLVL",
+          "_",
+          "OLDPWD");
 
   @Test
   void defaultHostEnvironment_isTheJvmsAllowListOnly() {
@@ -359,16 +362,7 @@ class LocalCommandExecutorTest {
     }
     Set<String> allowed = new HashSet<>(LocalCommandExecutor.INHERITED_VARIABLES);
     allowed.addAll(request("env", Map.of(), LONG).environment().keySet());
-    allowed.addAll(
-        List.of(
-            "HOME",
-            CommandRequest.LC_METADATA,
-            CommandRequest.LC_RESULT,
-            CommandRequest.LC_STATUS,
-            "PWD",
-            "SHLVL",
-            "_",
-            "OLDPWD"));
+    allowed.addAll(EXECUTOR_AND_BASH_VARIABLES);
     assertThat(names).isSubsetOf(allowed).contains("PATH", "HOME");
   }
 
