@@ -2,6 +2,7 @@ package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spec.ElasticityPolicy;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.StandardService;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,7 +23,8 @@ import java.util.List;
  * from the metadata tree in {@code LC_METADATA} and sends the server SIGHUP. The coordinator starts
  * first and stops last, the gateway the other way round. Storage nodes hold data: they can be added
  * and removed, resize one at a time, upgrade one at a time and back their data up into {@code
- * LC_BACKUP_DIR}.
+ * LC_BACKUP_DIR}. Gateways report their {@code LOAD} through a {@code metrics} service; an
+ * elasticity policy adds one when it stays over 80 for two seconds.
  */
 final class DemoApp {
   /** What the servers carry on their command lines: {@code pgrep -f} finds them by it. */
@@ -31,6 +34,9 @@ final class DemoApp {
   static final String STORAGE = "storage";
   static final String GATEWAY = "gateway";
   static final List<String> ROLES = List.of(COORDINATOR, STORAGE, GATEWAY);
+
+  /** How long the cluster cools down after the gateway's elasticity policy added a node. */
+  static final Duration COOLDOWN = Duration.ofSeconds(3);
 
   private static final String PROGRAM = "bin/" + SERVER;
 
@@ -99,7 +105,14 @@ final class DemoApp {
                     .maxNodes(3)
                     .cpu(1)
                     .memory(512)
-                    .advancedActions(AdvancedAction.SCALE_HORIZONTAL))
+                    .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+                    .service("metrics", "cat run/load 2>/dev/null || echo LOAD=0")
+                    .elasticityPolicy(
+                        ElasticityPolicy.builder("LOAD > 80", 1)
+                            .periodNumber(2)
+                            .period(Duration.ofSeconds(1))
+                            .cooldown(COOLDOWN)
+                            .build()))
         .build();
   }
 

@@ -96,6 +96,9 @@ final class DemoCommand implements Callable<Integer> {
     return new Tour(parent.home.resolve(DIRECTORY), out).run();
   }
 
+  /** How often the demo's engine runs the gateway's elasticity policy. */
+  private static final Duration AUTOSCALE_EVERY = Duration.ofMillis(500);
+
   /** One run of the tour in one directory. */
   private final class Tour {
     private final Path home;
@@ -146,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
               + ") on this machine, under "
               + home);
       boolean ok = false;
-      try (Session s = new Session(home, parent.trace)) {
+      try (Session s = new Session(home, parent.trace, b -> b.autoscaleEvery(AUTOSCALE_EVERY))) {
         session = s;
         s.engine.addListener(progress);
         operation("create", CreateCluster.builder(v1, CLUSTER).build());
@@ -158,6 +161,7 @@ final class DemoCommand implements Callable<Integer> {
         operation(
             "rolling restart, 3 nodes per batch, 1 s apart",
             RestartCluster.of(CLUSTER).inBatches(3, Duration.ofSeconds(1)));
+        autoscale();
         operation("backup", BackupCluster.of(CLUSTER));
         printBackup();
         operation(
@@ -206,6 +210,13 @@ final class DemoCommand implements Callable<Integer> {
       Operation op = session.engine.execute(request);
       progress.done();
       done++;
+      savePlan(op);
+      Cluster cluster = session.engine.get(CLUSTER);
+      out.print(table(cluster));
+      out.flush();
+    }
+
+    private void savePlan(Operation op) {
       Path file =
           plans.resolve(
               String.format(
@@ -215,8 +226,50 @@ final class DemoCommand implements Callable<Integer> {
                   op.type().name().toLowerCase(Locale.ROOT).replace('_', '-')));
       write(file, op.plan().toMermaid());
       planFiles.add(home.relativize(file).toString());
-      Cluster cluster = session.engine.get(CLUSTER);
-      out.print(table(cluster));
+    }
+
+    /**
+     * Raises the gateway's load over its elasticity policy's threshold and waits for the autoscaler
+     * to add a node and for the cooldown to end.
+     */
+    private void autoscale() {
+      out.println();
+      out.printf(
+          "== %d. autoscale: gateway LOAD 95 > 80 for 2 periods of 1 s adds a node, then %d s of"
+              + " cooldown%n",
+          done + 1, DemoApp.COOLDOWN.toSeconds());
+      out.flush();
+      List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.CompletableFuture<Void> cooled =
+          new java.util.concurrent.CompletableFuture<>();
+      io.clusterlifecycle.api.event.EventListener watch =
+          e -> {
+            switch (e.event()) {
+              case POLICY_FIRED -> trace.add("policy fired: " + e.message().orElse(""));
+              case STATE_CHANGED -> {
+                trace.add("cluster " + e.from().orElse("") + " -> " + e.to().orElse(""));
+                if (e.from().equals(Optional.of("COOLDOWN"))) {
+                  cooled.complete(null);
+                }
+              }
+              default -> {}
+            }
+          };
+      session.engine.addListener(watch);
+      try {
+        for (Node n : session.engine.get(CLUSTER).nodes(DemoApp.GATEWAY)) {
+          write(session.local().home().nodeDirectory(n.id()).resolve("run/load"), "LOAD=95\n");
+        }
+        cooled.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+      } finally {
+        session.engine.removeListener(watch);
+      }
+      progress.done();
+      trace.forEach(line -> out.println("  " + line));
+      done++;
+      List<Operation> ops = session.engine.operations(CLUSTER);
+      savePlan(ops.get(ops.size() - 1));
+      out.print(table(session.engine.get(CLUSTER)));
       out.flush();
     }
 

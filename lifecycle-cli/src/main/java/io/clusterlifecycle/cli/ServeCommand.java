@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
     name = "serve",
     description =
         "Run an engine that resumes and takes over interrupted"
-            + " operations (those whose engine died) and checks the health of running clusters"
+            + " operations (those whose engine died), checks the health of running clusters and"
+            + " runs their elasticity and scheduled policies"
             + " until stopped with Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand LifecycleCli parent;
@@ -39,6 +40,15 @@ final class ServeCommand implements Callable<Integer> {
               + " and WARNING; 0 turns it off (default: ${DEFAULT-VALUE}).")
   long healthSeconds;
 
+  @Option(
+      names = "--autoscale-every",
+      paramLabel = "SEC",
+      defaultValue = "15",
+      description =
+          "How often to run roles' elasticity and scheduled policies and end cooldowns that have"
+              + " passed; 0 turns it off (default: ${DEFAULT-VALUE}).")
+  long autoscaleSeconds;
+
   @Override
   public Integer call() throws InterruptedException {
     if (everySeconds <= 0) {
@@ -56,13 +66,22 @@ final class ServeCommand implements Callable<Integer> {
                   "--health-every",
                   "must be 0 (off) or a positive number of seconds, was " + healthSeconds)));
     }
+    if (autoscaleSeconds < 0) {
+      throw new io.clusterlifecycle.api.error.ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--autoscale-every",
+                  "must be 0 (off) or a positive number of seconds, was " + autoscaleSeconds)));
+    }
     parent.checkGlobalOptions();
     Session session =
         parent.openSession(
             b ->
                 b.takeOverInterrupted(Duration.ofSeconds(everySeconds))
-                    .checkHealthEvery(
-                        healthSeconds == 0 ? null : Duration.ofSeconds(healthSeconds)));
+                    .checkHealthEvery(healthSeconds == 0 ? null : Duration.ofSeconds(healthSeconds))
+                    .autoscaleEvery(
+                        autoscaleSeconds == 0 ? null : Duration.ofSeconds(autoscaleSeconds)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -81,6 +100,7 @@ final class ServeCommand implements Callable<Integer> {
                 + everySeconds
                 + " s"
                 + (healthSeconds == 0 ? "" : ", checking health every " + healthSeconds + " s")
+                + (autoscaleSeconds == 0 ? "" : ", autoscaling every " + autoscaleSeconds + " s")
                 + "; stop with Ctrl-C");
     command.commandLine().getErr().flush();
     stopped.await();

@@ -74,6 +74,11 @@ final class Session implements AutoCloseable {
 
   /** A session on the local infrastructure of a home with its SQLite records: the demo's. */
   Session(Path home, Path traceFile) {
+    this(home, traceFile, b -> {});
+  }
+
+  /** The demo's session with last changes to the engine's settings. */
+  Session(Path home, Path traceFile, Consumer<LifecycleEngineBuilder> tweak) {
     this(
         new Settings(
             home,
@@ -83,7 +88,7 @@ final class Session implements AutoCloseable {
             StoreSettings.check(null, null, new StoreOptions(), Map.of()),
             KubeSettings.check(new InfraOptions(), false),
             Optional.empty()),
-        b -> {});
+        tweak);
   }
 
   private Session(LifecycleEngine engine) {

@@ -40,10 +40,16 @@ class DemoCommandTest {
             "== 3. resize storage",
             "== 4. upgrade 1.0 -> 1.1",
             "== 5. rolling restart",
-            "== 6. backup",
-            "== 7. delete nodes kv-storage-1 and kv-storage-2",
-            "== 8. delete:",
-            "Done: 8 operations in");
+            "== 6. autoscale: gateway LOAD 95 > 80",
+            "  policy fired: elasticity policy 0 (LOAD > 80) held for 2 periods: role gateway 1"
+                + " -> 2 nodes",
+            "  cluster RUNNING -> SCALING",
+            "  cluster SCALING -> COOLDOWN",
+            "  cluster COOLDOWN -> RUNNING",
+            "== 7. backup",
+            "== 8. delete nodes kv-storage-1 and kv-storage-2",
+            "== 9. delete:",
+            "Done: 9 operations in");
     // one finished bar per stage, its step count from the plan
     assertThat(out)
         .containsPattern("(?m)^  create resources +100% \\[=+\\] 5/5 .* ok$")
@@ -96,12 +102,17 @@ class DemoCommandTest {
                     .startsWith("pid ")
                     .isNotEqualTo(upgraded.get(row[0])[6]));
 
-    Map<String, String[]> shrunk = rows(section(tables, "7. delete nodes"));
-    assertThat(shrunk).doesNotContainKeys("kv-storage-1", "kv-storage-2").hasSize(5);
+    Map<String, String[]> scaled = rows(section(tables, "6. autoscale"));
+    assertThat(scaled.get("kv-gateway-2")).as("the gateway the policy added").isNotNull();
+    assertThat(scaled.get("kv-gateway-2")[2]).isEqualTo("RUNNING");
+    assertThat(scaled.get("kv-gateway-2")[6]).startsWith("pid ");
+
+    Map<String, String[]> shrunk = rows(section(tables, "8. delete nodes"));
+    assertThat(shrunk).doesNotContainKeys("kv-storage-1", "kv-storage-2").hasSize(6);
     assertThat(shrunk.get("kv-gateway-1")[8])
         .as("reloaded after delete nodes")
         .matches(".*storage=127[.\\d]+,127[.\\d]+,127[.\\d]+");
-    assertThat(section(tables, "8. delete")).contains("DONE").contains("(no nodes");
+    assertThat(section(tables, "9. delete")).contains("DONE").contains("(no nodes");
 
     Path demo = home.resolve(DemoCommand.DIRECTORY);
     try (Stream<Path> plans = Files.list(demo.resolve("plans"))) {
@@ -112,9 +123,10 @@ class DemoCommandTest {
               "3-scale-vertical.mmd",
               "4-upgrade.mmd",
               "5-restart.mmd",
-              "6-backup.mmd",
-              "7-delete-nodes.mmd",
-              "8-delete.mmd");
+              "6-elastic-scale.mmd",
+              "7-backup.mmd",
+              "8-delete-nodes.mmd",
+              "9-delete.mmd");
     }
     assertThat(Files.readString(demo.resolve("plans/4-upgrade.mmd")))
         .startsWith("flowchart")

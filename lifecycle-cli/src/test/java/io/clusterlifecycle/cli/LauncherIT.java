@@ -236,7 +236,7 @@ class LauncherIT {
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
         .contains("3 of 3 sample specs are valid.")
-        .contains("Done: 8 operations in");
+        .contains("Done: 9 operations in");
     assertThat(seconds).as("./lifecycle demo wall time, s").isLessThan(60);
     assertThat(DemoServers.running(home.resolve(DemoCommand.DIRECTORY))).isEmpty();
     assertThat(

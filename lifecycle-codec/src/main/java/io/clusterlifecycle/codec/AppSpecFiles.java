@@ -355,6 +355,13 @@ public final class AppSpecFiles {
     if (!role.templates().isEmpty()) {
       r.put("templates", role.templates().stream().map(AppSpecFiles::tree).toList());
     }
+    if (!role.elasticityPolicies().isEmpty()) {
+      r.put(
+          "elasticity_policies", role.elasticityPolicies().stream().map(PolicyTrees::of).toList());
+    }
+    if (!role.scheduledPolicies().isEmpty()) {
+      r.put("scheduled_policies", role.scheduledPolicies().stream().map(PolicyTrees::of).toList());
+    }
     return r;
   }
 

@@ -53,7 +53,9 @@ final class SpecBinder {
           "vertical_scaling_policy",
           "upgrading_policy",
           "services",
-          "templates");
+          "templates",
+          "elasticity_policies",
+          "scheduled_policies");
   static final List<String> TEMPLATE_KEYS = List.of("destination", "source", "content", "mode");
   static final List<String> VOLUME_KEYS = List.of("size", "mount_point");
   static final List<String> SERVICE_KEYS =
@@ -69,7 +71,7 @@ final class SpecBinder {
           ServiceSpec.FIELD_SECRETS);
 
   private final List<ValidationProblem> problems;
-  private final Map<String, Loc> locations = new HashMap<>();
+  final Map<String, Loc> locations = new HashMap<>();
 
   SpecBinder(List<ValidationProblem> problems) {
     this.problems = problems;
@@ -253,6 +255,7 @@ final class SpecBinder {
           }
           return null;
         });
+    new PolicyBinder(this).bind(m, at, b);
     unknownKeys(at, m, ROLE_KEYS);
     return b.build();
   }
@@ -351,8 +354,7 @@ final class SpecBinder {
 
   // ---- structural helpers
 
-  private <T> Optional<T> optional(
-      MapNode m, String at, String key, BiFunction<String, Node, T> reader) {
+  <T> Optional<T> optional(MapNode m, String at, String key, BiFunction<String, Node, T> reader) {
     Field f = m.fields().get(key);
     if (f == null || f.value() instanceof ScalarNode s && s.isNull()) {
       return Optional.empty();
@@ -362,8 +364,7 @@ final class SpecBinder {
     return Optional.ofNullable(reader.apply(path, f.value()));
   }
 
-  private <T> T required(
-      MapNode m, String at, String key, BiFunction<String, Node, T> reader, T fallback) {
+  <T> T required(MapNode m, String at, String key, BiFunction<String, Node, T> reader, T fallback) {
     Field f = m.fields().get(key);
     if (f == null || f.value() instanceof ScalarNode s && s.isNull()) {
       add(child(at, key), f == null ? m.loc() : f.keyLoc(), "is required");
@@ -372,7 +373,7 @@ final class SpecBinder {
     return optional(m, at, key, reader).orElse(fallback);
   }
 
-  private void unknownKeys(String at, MapNode m, List<String> known) {
+  void unknownKeys(String at, MapNode m, List<String> known) {
     for (Field f : m.fields().values()) {
       if (!known.contains(f.key())) {
         String hint =
@@ -385,7 +386,7 @@ final class SpecBinder {
     }
   }
 
-  private MapNode mapping(String path, Node n, String expected) {
+  MapNode mapping(String path, Node n, String expected) {
     if (n instanceof MapNode m) {
       return m;
     }
@@ -393,7 +394,7 @@ final class SpecBinder {
     return null;
   }
 
-  private ListNode list(String path, Node n, String expected) {
+  ListNode list(String path, Node n, String expected) {
     if (n instanceof ListNode l) {
       return l;
     }
@@ -401,7 +402,7 @@ final class SpecBinder {
     return null;
   }
 
-  private String string(String path, Node n) {
+  String string(String path, Node n) {
     if (n instanceof ScalarNode s && s.token() == JsonToken.VALUE_STRING) {
       return (String) s.value();
     }
@@ -427,7 +428,7 @@ final class SpecBinder {
     return null;
   }
 
-  private Integer integer(String path, Node n) {
+  Integer integer(String path, Node n) {
     if (n instanceof ScalarNode s && s.token() == JsonToken.VALUE_NUMBER_INT) {
       Number v = (Number) s.value();
       BigInteger big = v instanceof BigInteger b ? b : BigInteger.valueOf(v.longValue());
@@ -466,7 +467,7 @@ final class SpecBinder {
   }
 
   /** One of an enum's file names; an unknown one is a problem listing them all. */
-  private <E extends Enum<E>> E choice(
+  <E extends Enum<E>> E choice(
       String path, Node n, String what, Function<String, Optional<E>> lookup, Class<E> type) {
     String s = string(path, n);
     if (s == null) {
@@ -487,7 +488,7 @@ final class SpecBinder {
     return e.orElse(null);
   }
 
-  private void add(String path, Loc loc, String reason) {
+  void add(String path, Loc loc, String reason) {
     problems.add(loc.problem(path.isEmpty() ? ValidationProblem.ROOT : path, reason));
   }
 

@@ -29,7 +29,7 @@ class SpecFileBadInputTest {
   private static final String ROLE_KEYS =
       "role, count, min_nodes, max_nodes, cpu, memory, image,"
           + " volume, advanced_actions, vertical_scaling_policy, upgrading_policy, services,"
-          + " templates";
+          + " templates, elasticity_policies, scheduled_policies";
   private static final String SERVICE_KEYS =
       "cmd, order, timeout, nodes_to_execute_on,"
           + " post_start_service, post_stop_service, pre_check, watch, secrets";
@@ -44,6 +44,8 @@ class SpecFileBadInputTest {
       roles:
         - role: zk
       """;
+
+  private static final String SCALES = "advanced_actions: [scale_horizontal]\nmax_nodes: 5\n";
 
   /** One invalid document and the single problem it must be refused with. */
   record Case(String description, SpecFormat format, String content, String path, String reason) {
@@ -335,6 +337,52 @@ class SpecFileBadInputTest {
             """,
             "envs",
             "unknown key; did you mean 'env'? known keys here: " + APP_KEYS),
+        // ---- elasticity and scheduled policies
+        yaml(
+            "policy expression with bad syntax",
+            role(SCALES + "elasticity_policies:\n  - {expression: 'CPU >> 80', adjust: 1}"),
+            "roles[0].elasticity_policies[0].expression",
+            "expected a metric name or a number at character 6 of 'CPU >> 80', found '>'"),
+        yaml(
+            "unknown policy type",
+            role(
+                SCALES
+                    + "elasticity_policies:\n  - {expression: 'CPU > 80', type: GROW, adjust: 1}"),
+            "roles[0].elasticity_policies[0].type",
+            "unknown policy type 'GROW'; use one of: change, cardinality, percentage_change"),
+        yaml(
+            "cron recurrence that never fires",
+            role(SCALES + "scheduled_policies:\n  - {recurrence: '0 0 31 2 *', adjust: 1}"),
+            "roles[0].scheduled_policies[0].recurrence",
+            "never fires ('0 0 31 2 *' names no date that exists)"),
+        yaml(
+            "cron recurrence that does not parse",
+            role(SCALES + "scheduled_policies:\n  - {recurrence: '0 25 * * *', adjust: 1}"),
+            "roles[0].scheduled_policies[0].recurrence",
+            "is not a valid cron expression ('0 25 * * *'): Failed to parse cron expression. Value"
+                + " 25 not in range [0, 23]"),
+        yaml(
+            "cardinality outside min/max nodes",
+            role(
+                SCALES
+                    + "scheduled_policies:\n"
+                    + "  - {recurrence: '0 8 * * *', type: CARDINALITY, adjust: 9}"),
+            "roles[0].scheduled_policies[0].adjust",
+            "a CARDINALITY of 9 is outside the role's min/max nodes [1, 5]"),
+        yaml(
+            "scheduled policy with both a recurrence and a start time",
+            role(
+                SCALES
+                    + "scheduled_policies:\n"
+                    + "  - {recurrence: '0 8 * * *', start_time: '2027-01-01T00:00:00Z', adjust: 1}"),
+            "roles[0].scheduled_policies[0]",
+            "set exactly one of recurrence and start_time"),
+        yaml(
+            "policies on a role that does not scale",
+            role("elasticity_policies:\n  - {expression: 'CPU > 80', adjust: 1}"),
+            "roles[0].advanced_actions",
+            "must list scale_horizontal: role zk has elasticity or scheduled policies, which add"
+                + " and delete its nodes"),
         yaml(
             "role key 'mem' hints at memory",
             role("mem: 4096"),

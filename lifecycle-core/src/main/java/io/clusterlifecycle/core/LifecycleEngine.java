@@ -11,6 +11,8 @@ import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.core.internal.elastic.Autoscaler;
+import io.clusterlifecycle.core.internal.elastic.Policies;
 import io.clusterlifecycle.core.internal.engine.Execution;
 import io.clusterlifecycle.core.internal.engine.GiveUp;
 import io.clusterlifecycle.core.internal.engine.HealthCheck;
@@ -85,6 +87,7 @@ public final class LifecycleEngine implements Lifecycle {
   private final Submissions submissions;
   private final Recovery recovery;
   private final HealthCheck health;
+  private final Autoscaler autoscaler;
   private final GiveUp giveUp;
   private final Map<String, CompletableFuture<Cluster>> resumedOnStart;
   private volatile boolean closed;
@@ -121,7 +124,8 @@ public final class LifecycleEngine implements Lifecycle {
             b.effectiveSecretResolver(),
             b.plugins,
             new DependentReloads(),
-            new ActionDefaults(b.actionNumber, b.actionPeriod));
+            new ActionDefaults(b.actionNumber, b.actionPeriod),
+            java.util.Optional.ofNullable(b.metricsSource));
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);
@@ -145,6 +149,17 @@ public final class LifecycleEngine implements Lifecycle {
     }
     if (b.healthEvery != null) {
       ScheduledFuture<?> rounds = health.every(b.healthEvery, () -> closed);
+      owned.add(0, () -> rounds.cancel(false));
+    }
+    this.autoscaler =
+        new Autoscaler(
+            ctx,
+            store,
+            execution,
+            Policies.metrics(ctx),
+            r -> submissions.submit(r, defaultTimeout));
+    if (b.autoscaleEvery != null) {
+      ScheduledFuture<?> rounds = autoscaler.every(b.autoscaleEvery, () -> closed);
       owned.add(0, () -> rounds.cancel(false));
     }
   }

@@ -50,6 +50,8 @@ public final class LifecycleEngineBuilder {
   boolean resumeOnStart;
   Duration takeOverEvery;
   Duration healthEvery;
+  Duration autoscaleEvery;
+  io.clusterlifecycle.api.spi.MetricsSource metricsSource;
   String host;
   SecretResolver secretResolver;
   Function<String, Optional<String>> hostSecrets;
@@ -170,6 +172,37 @@ public final class LifecycleEngineBuilder {
       throw new IllegalArgumentException("checkHealthEvery must be positive, was " + every);
     }
     this.healthEvery = every;
+    return this;
+  }
+
+  /**
+   * Makes the engine run roles' elasticity and scheduled policies (docs/design.md §9): every {@code
+   * every}, on the engine's scheduler, it ends cooldowns that have passed, judges the policies that
+   * are due and submits the change they ask for as an elastic-scale operation. Its counters live in
+   * the clusters' records, so a restarted engine goes on where it stopped. The interval should be
+   * shorter than the policies' periods. Off by default.
+   *
+   * @param every a positive interval between rounds, or null to turn autoscaling off
+   * @return this builder
+   * @throws IllegalArgumentException if {@code every} is zero or negative
+   */
+  public LifecycleEngineBuilder autoscaleEvery(Duration every) {
+    if (every != null && (every.isNegative() || every.isZero())) {
+      throw new IllegalArgumentException("autoscaleEvery must be positive, was " + every);
+    }
+    this.autoscaleEvery = every;
+    return this;
+  }
+
+  /**
+   * Sets where elasticity policies read their metrics. By default each role's {@code metrics}
+   * service is run on its running nodes and the {@code NAME=value} lines it prints are averaged.
+   *
+   * @param value the source
+   * @return this builder
+   */
+  public LifecycleEngineBuilder metricsSource(io.clusterlifecycle.api.spi.MetricsSource value) {
+    this.metricsSource = Objects.requireNonNull(value, "metricsSource");
     return this;
   }
 

@@ -51,5 +51,12 @@ public enum EventType {
    * A health check found a node unhealthy ({@code message} says why) or healthy again (no message)
    * (docs/design.md §3.6).
    */
-  NODE_HEALTH
+  NODE_HEALTH,
+  /**
+   * An elasticity or scheduled policy of a role fired (docs/design.md §9): {@code role} names the
+   * role, {@code message} the policy and the node counts; the elastic-scale operation follows. A
+   * condition that could not be judged (a metric missing, the source failing) is a {@code WARNING}
+   * with {@code role} set.
+   */
+  POLICY_FIRED
 }

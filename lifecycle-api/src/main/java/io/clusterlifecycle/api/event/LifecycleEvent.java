@@ -172,6 +172,17 @@ public record LifecycleEvent(
     }
 
     /**
+     * Sets the role, for an event about a whole role.
+     *
+     * @param roleName the role
+     * @return this builder
+     */
+    public Builder role(String roleName) {
+      this.role = roleName;
+      return this;
+    }
+
+    /**
      * Sets the service and its order.
      *
      * @param name the service

@@ -45,6 +45,8 @@ import java.util.TreeMap;
  * @param activeRoles the roles whose nodes the operation under way (or the last one, while the
  *     cluster is in its failed state) acts on; they take the cluster's busy or failed state as
  *     their own (docs/design.md §3.6)
+ * @param elasticity per role with elasticity or scheduled policies, the autoscaler's counters
+ *     (docs/design.md §9)
  */
 public record Cluster(
     String id,
@@ -68,7 +70,8 @@ public record Cluster(
     Map<String, Object> params,
     Map<String, String> dependencies,
     List<PluginRef> plugins,
-    Set<String> activeRoles) {
+    Set<String> activeRoles,
+    Map<String, ElasticCounters> elasticity) {
 
   /** Namespace used when none is given. */
   public static final String DEFAULT_NAMESPACE = "default";
@@ -102,6 +105,7 @@ public record Cluster(
    * @param plugins enabled plugins, in order; copied; {@code null} is read as empty
    * @param activeRoles the roles the current or failed operation acts on; copied; {@code null} is
    *     read as empty
+   * @param elasticity the autoscaler's counters per role; copied; {@code null} is read as empty
    */
   public Cluster {
     Objects.requireNonNull(id, "id");
@@ -130,6 +134,8 @@ public record Cluster(
         activeRoles == null
             ? Set.of()
             : Collections.unmodifiableSet(new java.util.TreeSet<>(activeRoles));
+    elasticity =
+        elasticity == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(elasticity));
   }
 
   /**
@@ -249,7 +255,8 @@ public record Cluster(
         params,
         dependencies,
         plugins,
-        activeRoles);
+        activeRoles,
+        elasticity);
   }
 
   /**
@@ -294,7 +301,8 @@ public record Cluster(
             Map.of(),
             Map.of(),
             List.of(),
-            Set.of()));
+            Set.of(),
+            Map.of()));
   }
 
   /** Builds a changed copy of a {@link Cluster}; not thread-safe. */
@@ -311,6 +319,7 @@ public record Cluster(
     private Map<String, String> dependencies;
     private List<PluginRef> plugins;
     private Set<String> activeRoles;
+    private final Map<String, ElasticCounters> elasticity;
     private ClusterState state;
 
     /** Nodes put since the base record, by id, and ids removed since. */
@@ -337,6 +346,7 @@ public record Cluster(
       this.dependencies = base.dependencies;
       this.plugins = base.plugins;
       this.activeRoles = base.activeRoles;
+      this.elasticity = new TreeMap<>(base.elasticity);
       this.state = base.state;
       this.lastIndex = new LinkedHashMap<>(base.lastIndex);
       this.operation = base.operation;
@@ -572,12 +582,29 @@ public record Cluster(
     }
 
     /**
+     * Sets or, with null, removes the autoscaler's counters of a role.
+     *
+     * @param role the role
+     * @param value the counters, or null
+     * @return this builder
+     */
+    public Builder elasticity(String role, ElasticCounters value) {
+      if (value == null) {
+        elasticity.remove(role);
+      } else {
+        elasticity.put(role, value);
+      }
+      return this;
+    }
+
+    /**
      * Builds the record.
      *
      * @return the cluster
      */
     public Cluster build() {
       primaries.keySet().removeIf(role -> spec.role(role).isEmpty());
+      elasticity.keySet().removeIf(role -> spec.role(role).isEmpty());
       return new Cluster(
           base.id,
           base.name,
@@ -600,7 +627,8 @@ public record Cluster(
           params,
           dependencies,
           plugins,
-          activeRoles);
+          activeRoles,
+          elasticity);
     }
 
     /** The nodes of the record being built: derived in place from the base's when it can be. */

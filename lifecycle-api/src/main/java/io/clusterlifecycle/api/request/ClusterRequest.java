@@ -17,7 +17,8 @@ public sealed interface ClusterRequest extends OperationRequest
         BackupCluster,
         Promote,
         Reconfigure,
-        RoleAction {
+        RoleAction,
+        ElasticScale {
 
   /**
    * Returns the cluster the operation runs on.

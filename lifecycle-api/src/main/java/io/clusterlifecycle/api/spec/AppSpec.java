@@ -311,7 +311,9 @@ public record AppSpec(
               role.verticalScalingPolicy(),
               role.upgradingPolicy(),
               role.services(),
-              templates));
+              templates,
+              role.elasticityPolicies(),
+              role.scheduledPolicies()));
     }
     if (!missing.isEmpty()) {
       throw new ValidationException("app spec " + name + " " + version, missing);

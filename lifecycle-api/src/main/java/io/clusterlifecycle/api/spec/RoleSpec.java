@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  * @param upgradingPolicy how nodes go through an upgrade
  * @param services the role's services by name, in the order they were declared
  * @param templates the config files rendered on its nodes, in the order they were declared
+ * @param elasticityPolicies rules that change the node count from metrics (docs/design.md §9)
+ * @param scheduledPolicies changes of the node count at set times (docs/design.md §9)
  */
 public record RoleSpec(
     String name,
@@ -46,7 +48,9 @@ public record RoleSpec(
     ExecutionPolicy verticalScalingPolicy,
     ExecutionPolicy upgradingPolicy,
     Map<String, ServiceSpec> services,
-    List<TemplateSpec> templates) {
+    List<TemplateSpec> templates,
+    List<ElasticityPolicy> elasticityPolicies,
+    List<ScheduledPolicy> scheduledPolicies) {
 
   /** Node count used when none is given. */
   public static final int DEFAULT_COUNT = 1;
@@ -88,6 +92,8 @@ public record RoleSpec(
    * @param upgradingPolicy how nodes go through an upgrade
    * @param services the role's services by name; copied, keeping their order
    * @param templates the config files rendered on its nodes; copied
+   * @param elasticityPolicies rules that change the node count from metrics; copied
+   * @param scheduledPolicies changes of the node count at set times; copied
    * @throws NullPointerException if a reference component is null
    */
   public RoleSpec {
@@ -107,6 +113,8 @@ public record RoleSpec(
           Objects.requireNonNull(v, "service " + k);
         });
     templates = List.copyOf(templates);
+    elasticityPolicies = List.copyOf(elasticityPolicies);
+    scheduledPolicies = List.copyOf(scheduledPolicies);
   }
 
   /**
@@ -151,6 +159,8 @@ public record RoleSpec(
         verticalScalingPolicy,
         upgradingPolicy,
         services,
+        List.of(),
+        List.of(),
         List.of());
   }
 
@@ -185,6 +195,8 @@ public record RoleSpec(
     b.advancedActions.addAll(advancedActions);
     b.services.putAll(services);
     b.templates.addAll(templates);
+    b.elasticityPolicies.addAll(elasticityPolicies);
+    b.scheduledPolicies.addAll(scheduledPolicies);
     return b;
   }
 
@@ -233,6 +245,8 @@ public record RoleSpec(
     private ExecutionPolicy upgradingPolicy = ExecutionPolicy.PARALLEL;
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final List<TemplateSpec> templates = new java.util.ArrayList<>();
+    private final List<ElasticityPolicy> elasticityPolicies = new java.util.ArrayList<>();
+    private final List<ScheduledPolicy> scheduledPolicies = new java.util.ArrayList<>();
 
     Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -442,6 +456,28 @@ public record RoleSpec(
     }
 
     /**
+     * Adds an elasticity policy; policies are kept in the order added.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder elasticityPolicy(ElasticityPolicy policy) {
+      elasticityPolicies.add(Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * Adds a scheduled policy; policies are kept in the order added.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder scheduledPolicy(ScheduledPolicy policy) {
+      scheduledPolicies.add(Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
      * Builds the role. Ranges are checked when the enclosing {@link AppSpec} is built.
      *
      * @return the role
@@ -460,7 +496,9 @@ public record RoleSpec(
           verticalScalingPolicy,
           upgradingPolicy,
           services,
-          templates);
+          templates,
+          elasticityPolicies,
+          scheduledPolicies);
     }
   }
 }

@@ -137,6 +137,7 @@ final class SpecValidator {
 
   private void role(String at, RoleSpec role) {
     templates(at, role);
+    PolicyChecks.of(at, role, problems);
     name(
         at + ".role",
         role.name(),

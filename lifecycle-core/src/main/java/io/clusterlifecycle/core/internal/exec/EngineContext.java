@@ -30,7 +30,8 @@ public record EngineContext(
     SecretResolver secrets,
     Map<String, SpecPlugin> plugins,
     DependentReloads dependents,
-    ActionDefaults actions) {
+    ActionDefaults actions,
+    java.util.Optional<io.clusterlifecycle.api.spi.MetricsSource> metricsSource) {
 
   /** Copies the plugins, keeping their order. */
   public EngineContext {

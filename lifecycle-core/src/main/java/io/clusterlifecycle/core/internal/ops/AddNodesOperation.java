@@ -82,7 +82,12 @@ final class AddNodesOperation extends ClusterOperation<AddNodes> {
    * others are the existing nodes.
    */
   static Plan plan(Cluster cluster, Collection<String> newNodeIds) {
-    PlanBuilder b = new PlanBuilder(cluster, OperationType.ADD_NODES);
+    return plan(cluster, newNodeIds, OperationType.ADD_NODES);
+  }
+
+  /** The plan that adds nodes, for an operation of {@code type}. */
+  static Plan plan(Cluster cluster, Collection<String> newNodeIds, OperationType type) {
+    PlanBuilder b = new PlanBuilder(cluster, type);
     List<Node> added = cluster.nodes().stream().filter(n -> newNodeIds.contains(n.id())).toList();
     List<Node> existing =
         up(cluster.nodes().stream().filter(n -> !newNodeIds.contains(n.id())).toList());

@@ -31,6 +31,8 @@ final class AddRoleOperation extends ClusterOperation<AddRole> {
   CompletableFuture<Prepared> prepare(AddRole r, Cluster c, EngineContext ctx) {
     int count = r.count() == 0 ? r.role().count() : r.count();
     check(r, c, count, ctx);
+    io.clusterlifecycle.core.internal.elastic.Policies.check(
+        c.spec().toBuilder().role(r.role()).build(), ctx, "add-role request for " + c.name());
     Cluster.Builder b = c.toBuilder().spec(c.spec().toBuilder().role(r.role()).build());
     Set<String> added = ClusterChanges.addNodes(b, c, r.role(), count);
     Cluster next = b.build();

@@ -52,6 +52,8 @@ final class CreateOperation extends NewClusterOperation<CreateCluster> {
   @Override
   CompletableFuture<Prepared> prepare(CreateCluster r, String clusterId, EngineContext ctx) {
     check(r, ctx);
+    io.clusterlifecycle.core.internal.elastic.Policies.check(
+        r.spec(), ctx, "create request for " + r.name());
     Map<String, String> env = new LinkedHashMap<>(r.spec().env());
     env.putAll(r.env());
     Map<String, String> labels = Settings.defaultLabels(r.spec(), r.name());

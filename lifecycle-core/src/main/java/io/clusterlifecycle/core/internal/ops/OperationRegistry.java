@@ -28,6 +28,7 @@ public final class OperationRegistry {
               new RestartOperation(),
               new RunServiceOperation(),
               new RoleActionOperation(),
+              new ElasticScaleOperation(),
               new AddRoleOperation(),
               new RemoveRoleOperation(),
               new BackupOperation(),

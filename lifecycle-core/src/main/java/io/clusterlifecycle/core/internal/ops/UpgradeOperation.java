@@ -44,6 +44,8 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
   @Override
   CompletableFuture<Prepared> prepare(Upgrade r, Cluster c, EngineContext ctx) {
     check(r, c);
+    io.clusterlifecycle.core.internal.elastic.Policies.check(
+        r.spec(), ctx, "upgrade request for " + c.name());
     CompletableFuture<List<Cluster>> all =
         r.changes().dependencies().isEmpty() && c.dependencies().isEmpty()
             ? done(List.of())
