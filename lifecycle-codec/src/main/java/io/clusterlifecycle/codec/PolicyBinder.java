@@ -18,7 +18,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * Binds a role's {@code elasticity_policies} and {@code scheduled_policies} (docs/design.md §9),
+ * Binds a role's {@code elasticity_policies} and {@code scheduled_policies} (docs/design.md §6.14),
  * adding a located problem for a bad expression, type, time or cron recurrence. Durations are whole
  * seconds.
  */

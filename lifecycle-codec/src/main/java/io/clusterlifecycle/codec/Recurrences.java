@@ -11,8 +11,8 @@ import java.time.ZonedDateTime;
 import java.util.Optional;
 
 /**
- * The cron recurrences of scheduled policies (docs/design.md §9): five Unix fields (minute, hour,
- * day of month, month, day of week), read in UTC, through cron-utils. Thread-safe.
+ * The cron recurrences of scheduled policies (docs/design.md §6.14): five Unix fields (minute,
+ * hour, day of month, month, day of week), read in UTC, through cron-utils. Thread-safe.
  */
 public final class Recurrences {
   private static final CronParser PARSER =

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Elasticity and scheduled policies in spec files and in stored records (docs/design.md §9). */
+/** Elasticity and scheduled policies in spec files and in stored records (docs/design.md §6.14). */
 class PolicySpecFileTest {
   private static final String SPEC =
       """

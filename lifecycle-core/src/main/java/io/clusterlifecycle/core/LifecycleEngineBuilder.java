@@ -176,11 +176,11 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Makes the engine run roles' elasticity and scheduled policies (docs/design.md §9): every {@code
-   * every}, on the engine's scheduler, it ends cooldowns that have passed, judges the policies that
-   * are due and submits the change they ask for as an elastic-scale operation. Its counters live in
-   * the clusters' records, so a restarted engine goes on where it stopped. The interval should be
-   * shorter than the policies' periods. Off by default.
+   * Makes the engine run roles' elasticity and scheduled policies (docs/design.md §6.14): every
+   * {@code every}, on the engine's scheduler, it ends cooldowns that have passed, judges the
+   * policies that are due and submits the change they ask for as an elastic-scale operation. Its
+   * counters live in the clusters' records, so a restarted engine goes on where it stopped. The
+   * interval should be shorter than the policies' periods. Off by default.
    *
    * @param every a positive interval between rounds, or null to turn autoscaling off
    * @return this builder

@@ -53,10 +53,10 @@ public enum EventType {
    */
   NODE_HEALTH,
   /**
-   * An elasticity or scheduled policy of a role fired (docs/design.md §9): {@code role} names the
-   * role, {@code message} the policy and the node counts; the elastic-scale operation follows. A
-   * condition that could not be judged (a metric missing, the source failing) is a {@code WARNING}
-   * with {@code role} set.
+   * An elasticity or scheduled policy of a role fired (docs/design.md §6.14): {@code role} names
+   * the role, {@code message} the policy and the node counts; the elastic-scale operation follows.
+   * A condition that could not be judged (a metric missing, the source failing) is a {@code
+   * WARNING} with {@code role} set.
    */
   POLICY_FIRED
 }

@@ -46,7 +46,7 @@ import java.util.TreeMap;
  *     cluster is in its failed state) acts on; they take the cluster's busy or failed state as
  *     their own (docs/design.md §3.6)
  * @param elasticity per role with elasticity or scheduled policies, the autoscaler's counters
- *     (docs/design.md §9)
+ *     (docs/design.md §6.14)
  */
 public record Cluster(
     String id,

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What the autoscaler remembers about one role between its checks (docs/design.md §9), kept in the
- * cluster's record so that an engine restarted (or another replica) goes on where it stopped.
+ * What the autoscaler remembers about one role between its checks (docs/design.md §6.14), kept in
+ * the cluster's record so that an engine restarted (or another replica) goes on where it stopped.
  * Policies are named by kind and position in the role's spec: {@code e0} is the first elasticity
  * policy, {@code s0} the first scheduled one.
  *

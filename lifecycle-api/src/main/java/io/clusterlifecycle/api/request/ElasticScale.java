@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Set a role's node count, the way the autoscaler does (docs/design.md §9): nodes are added, or the
- * newest are deleted, like add-nodes and delete-nodes do; the cluster goes {@code SCALING} during
- * the change and {@code COOLDOWN} after it, until the cooldown ends or {@code recover} ends it.
+ * Set a role's node count, the way the autoscaler does (docs/design.md §6.14): nodes are added, or
+ * the newest are deleted, like add-nodes and delete-nodes do; the cluster goes {@code SCALING}
+ * during the change and {@code COOLDOWN} after it, until the cooldown ends or {@code recover} ends
+ * it.
  *
  * @param cluster the cluster's id or name
  * @param role the role, which must list {@code scale_horizontal}

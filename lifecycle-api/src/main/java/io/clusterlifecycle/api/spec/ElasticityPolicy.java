@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A rule that changes a role's node count when a condition over its metrics has held for a number
- * of consecutive periods (docs/design.md §9; file key {@code elasticity_policies}).
+ * of consecutive periods (docs/design.md §6.14; file key {@code elasticity_policies}).
  *
  * <p>Defaults: type {@link ScalingType#CHANGE}, min_adjust_step 1, period_number 1, period {@value
  * #DEFAULT_PERIOD_SECONDS} s, cooldown {@value #DEFAULT_COOLDOWN_SECONDS} s.

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The condition of an elasticity policy (docs/design.md §9), such as {@code CPU > 80 && QUEUE >
+ * The condition of an elasticity policy (docs/design.md §6.14), such as {@code CPU > 80 && QUEUE >
  * 10}: comparisons ({@code > >= < <= == !=}) between metric names and numbers, joined by {@code
  * &&}, {@code ||} and {@code !}, with parentheses. Metric names are {@code [A-Za-z_][A-Za-z0-9_]*};
  * numbers are decimals. Immutable and thread-safe; equal when their texts are equal.

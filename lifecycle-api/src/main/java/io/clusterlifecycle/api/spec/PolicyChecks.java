@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The checks of a role's elasticity and scheduled policies (docs/design.md §9). Cron syntax is
+ * The checks of a role's elasticity and scheduled policies (docs/design.md §6.14). Cron syntax is
  * checked where a cron library is at hand (the spec files' loader and the engine).
  */
 final class PolicyChecks {

@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  * @param upgradingPolicy how nodes go through an upgrade
  * @param services the role's services by name, in the order they were declared
  * @param templates the config files rendered on its nodes, in the order they were declared
- * @param elasticityPolicies rules that change the node count from metrics (docs/design.md §9)
- * @param scheduledPolicies changes of the node count at set times (docs/design.md §9)
+ * @param elasticityPolicies rules that change the node count from metrics (docs/design.md §6.14)
+ * @param scheduledPolicies changes of the node count at set times (docs/design.md §6.14)
  */
 public record RoleSpec(
     String name,

@@ -2,7 +2,7 @@ package io.clusterlifecycle.api.spec;
 
 /**
  * How an elasticity or scheduled policy turns its {@code adjust} into a role's new node count
- * (docs/design.md §9). The result is always clamped to the role's [min_nodes, max_nodes].
+ * (docs/design.md §6.14). The result is always clamped to the role's [min_nodes, max_nodes].
  */
 public enum ScalingType {
   /** Adds {@code adjust} nodes (negative: removes them). */

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A change of a role's node count at set times (docs/design.md §9; file key {@code
+ * A change of a role's node count at set times (docs/design.md §6.14; file key {@code
  * scheduled_policies}): every time a cron {@code recurrence} fires (five fields: minute, hour, day
  * of month, month, day of week, in UTC), or once at {@code start_time}. Exactly one of the two is
  * set.

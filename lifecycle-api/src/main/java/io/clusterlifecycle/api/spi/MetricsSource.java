@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Reports the metrics elasticity policies read (docs/design.md §9): one value per metric name for a
- * role of a cluster, such as its nodes' average CPU use.
+ * Reports the metrics elasticity policies read (docs/design.md §6.14): one value per metric name
+ * for a role of a cluster, such as its nodes' average CPU use.
  *
  * <p>Contract: {@link #sample} is asynchronous and never blocks the caller's thread; it is called
  * at most once per policy period per role, from the engine's executor. A metric the source cannot

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Elasticity and scheduled policies (docs/design.md §9) run by the engine's autoscaler on virtual
- * time: periods, cooldowns and cron times of hours pass in a second of real time.
+ * Elasticity and scheduled policies (docs/design.md §6.14) run by the engine's autoscaler on
+ * virtual time: periods, cooldowns and cron times of hours pass in a second of real time.
  */
 class AutoscaleTest {
   private static final Duration TICK = Duration.ofSeconds(15);

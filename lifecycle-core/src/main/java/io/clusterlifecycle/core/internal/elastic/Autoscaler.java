@@ -30,11 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs roles' elasticity and scheduled policies (docs/design.md §9) on the engine's scheduler: each
- * round looks at every idle cluster; one in {@code COOLDOWN} whose cooldown has passed goes back to
- * {@code RUNNING} (or {@code WARNING}); one running has its due policies judged, their counters
- * written to its record with compare-and-set, and the first change they ask for submitted as an
- * elastic-scale operation (guards, journal, one operation per cluster). Never blocks a thread.
+ * Runs roles' elasticity and scheduled policies (docs/design.md §6.14) on the engine's scheduler:
+ * each round looks at every idle cluster; one in {@code COOLDOWN} whose cooldown has passed goes
+ * back to {@code RUNNING} (or {@code WARNING}); one running has its due policies judged, their
+ * counters written to its record with compare-and-set, and the first change they ask for submitted
+ * as an elastic-scale operation (guards, journal, one operation per cluster). Never blocks a
+ * thread.
  */
 public final class Autoscaler {
   private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The engine's side of checking policies (docs/design.md §9), for specs built in code as much as
+ * The engine's side of checking policies (docs/design.md §6.14), for specs built in code as much as
  * for spec files: cron recurrences that parse and fire, and metrics the metrics source reports.
  */
 public final class Policies {

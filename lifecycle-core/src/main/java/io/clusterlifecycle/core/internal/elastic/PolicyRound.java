@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One look at one role's policies at one instant (docs/design.md §9): which scheduled policies are
- * due, which elasticity policies' periods have come round, their streaks after this sample, and the
- * first change they ask for. Pure: the caller samples the metrics and stores the result.
+ * One look at one role's policies at one instant (docs/design.md §6.14): which scheduled policies
+ * are due, which elasticity policies' periods have come round, their streaks after this sample, and
+ * the first change they ask for. Pure: the caller samples the metrics and stores the result.
  */
 final class PolicyRound {
   private final Cluster cluster;

@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The metrics source used when the host gives none (docs/design.md §9): runs the role's {@code
+ * The metrics source used when the host gives none (docs/design.md §6.14): runs the role's {@code
  * metrics} service on each of its running nodes, outside any operation and within the engine's
  * max-in-flight, reads the {@code NAME=value} lines it prints, and averages each name over the
  * nodes that printed it. A node whose service fails is left out.

@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /**
- * Sets a role's node count for the autoscaler (docs/design.md §9): adds nodes as add-nodes does, or
- * deletes the newest as delete-nodes does, and records the cooldown the change asks for in the
+ * Sets a role's node count for the autoscaler (docs/design.md §6.14): adds nodes as add-nodes does,
+ * or deletes the newest as delete-nodes does, and records the cooldown the change asks for in the
  * role's counters. Ends in {@code COOLDOWN}.
  */
 final class ElasticScaleOperation extends ClusterOperation<ElasticScale> {
