@@ -12,6 +12,7 @@ import io.clusterlifecycle.api.spi.MetricsSource;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.internal.engine.Execution;
+import io.clusterlifecycle.core.internal.engine.Rounds;
 import io.clusterlifecycle.core.internal.engine.StoreCalls;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
@@ -22,8 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -77,47 +76,18 @@ public final class Autoscaler {
    * Failures are logged, never thrown.
    */
   public ScheduledFuture<?> every(Duration every, BooleanSupplier closed) {
-    AtomicBoolean going = new AtomicBoolean();
-    return ctx.scheduler()
-        .scheduleWithFixedDelay(
-            () -> {
-              if (closed.getAsBoolean() || !going.compareAndSet(false, true)) {
-                return;
-              }
-              round().whenComplete((v, e) -> going.set(false));
-            },
-            every.toMillis(),
-            every.toMillis(),
-            TimeUnit.MILLISECONDS);
+    return Rounds.every(ctx, every, closed, this::round);
   }
 
   /** One round over the store's clusters, one after another; never completes exceptionally. */
   public CompletableFuture<Void> round() {
-    return store
-        .call(() -> ctx.store().list())
-        .thenComposeAsync(
-            all -> {
-              CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-              for (Cluster c : all) {
-                if (c.operation().isEmpty()
-                    && c.spec().roles().stream().anyMatch(Autoscaler::elastic)) {
-                  chain = chain.thenCompose(v -> look(c).handle((x, e) -> logged(c, e)));
-                }
-              }
-              return chain;
-            },
-            ctx.executor())
-        .handle((v, e) -> logged(null, e));
-  }
-
-  private Void logged(Cluster c, Throwable e) {
-    if (e != null) {
-      LOG.warn(
-          "autoscaling {} failed: {}",
-          c == null ? "round" : "of cluster " + c.name(),
-          Failures.describe(e));
-    }
-    return null;
+    return Rounds.overClusters(
+        ctx,
+        store,
+        c -> c.operation().isEmpty() && c.spec().roles().stream().anyMatch(Autoscaler::elastic),
+        this::look,
+        LOG,
+        "autoscaling");
   }
 
   private CompletableFuture<Void> look(Cluster c) {

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,55 +60,13 @@ public final class HealthCheck {
    * the next is due is not doubled. Failures are logged, never thrown.
    */
   public ScheduledFuture<?> every(Duration every, BooleanSupplier closed) {
-    AtomicBoolean going = new AtomicBoolean();
-    return ctx.scheduler()
-        .scheduleWithFixedDelay(
-            () -> {
-              if (closed.getAsBoolean() || !going.compareAndSet(false, true)) {
-                return;
-              }
-              round().whenComplete((v, e) -> going.set(false));
-            },
-            every.toMillis(),
-            every.toMillis(),
-            TimeUnit.MILLISECONDS);
+    return Rounds.every(ctx, every, closed, this::round);
   }
 
   /** One round over the store's clusters; never completes exceptionally. */
   CompletableFuture<Void> round() {
-    return store
-        .call(() -> ctx.store().list())
-        .thenComposeAsync(
-            all -> {
-              CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-              for (Cluster c : all) {
-                if (checkable(c)) {
-                  chain =
-                      chain.thenCompose(
-                          v ->
-                              check(c)
-                                  .handle(
-                                      (x, e) -> {
-                                        if (e != null) {
-                                          LOG.warn(
-                                              "health check of cluster {} failed: {}",
-                                              c.name(),
-                                              Failures.describe(e));
-                                        }
-                                        return null;
-                                      }));
-                }
-              }
-              return chain;
-            },
-            ctx.executor())
-        .handle(
-            (v, e) -> {
-              if (e != null) {
-                LOG.warn("could not list the clusters to check: {}", Failures.describe(e));
-              }
-              return null;
-            });
+    return Rounds.overClusters(
+        ctx, store, HealthCheck::checkable, this::check, LOG, "the health check");
   }
 
   /** Checks a cluster by id or name; completes with its record afterwards. */
