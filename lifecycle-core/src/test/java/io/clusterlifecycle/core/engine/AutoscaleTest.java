@@ -115,6 +115,11 @@ class AutoscaleTest {
     return scheduler.holding(() -> engine.submit(request)).join();
   }
 
+  /** Creates cluster "demo" of {@link EngineFlowsTest#spec} with the workers' policies. */
+  private Operation create(LifecycleEngine engine, Consumer<RoleSpec.Builder> policies) {
+    return run(engine, CreateCluster.builder(spec(policies), "demo").build());
+  }
+
   private Cluster demo(LifecycleEngine engine) {
     return engine.get("demo");
   }
@@ -129,15 +134,9 @@ class AutoscaleTest {
   @Test
   void scalesUpAndDownWithCooldown_tracedThroughScalingAndCooldown() {
     LifecycleEngine engine = engine(b -> b.autoscaleEvery(TICK));
-    run(
+    create(
         engine,
-        CreateCluster.builder(
-                spec(
-                    r ->
-                        r.elasticityPolicy(policy("CPU > 80", 1))
-                            .elasticityPolicy(policy("CPU < 20", -1))),
-                "demo")
-            .build());
+        r -> r.elasticityPolicy(policy("CPU > 80", 1)).elasticityPolicy(policy("CPU < 20", -1)));
     assertThat(demo(engine).nodes("worker")).hasSize(3);
 
     cpu.value = 90;
@@ -203,15 +202,9 @@ class AutoscaleTest {
   @Test
   void aScheduledPolicyFiresAtItsCronTime() {
     LifecycleEngine engine = engine(b -> b.autoscaleEvery(TICK));
-    run(
+    create(
         engine,
-        CreateCluster.builder(
-                spec(
-                    r ->
-                        r.scheduledPolicy(
-                            ScheduledPolicy.recurring(ScalingType.CARDINALITY, 5, "0 8 * * *"))),
-                "demo")
-            .build());
+        r -> r.scheduledPolicy(ScheduledPolicy.recurring(ScalingType.CARDINALITY, 5, "0 8 * * *")));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> demo(engine).nodes("worker").size() == 5);
 
@@ -229,16 +222,11 @@ class AutoscaleTest {
   void aOneOffPolicyFiresOnceAtItsStartTime() {
     LifecycleEngine engine = engine(b -> b.autoscaleEvery(TICK));
     Instant at = Instant.parse("2026-03-02T07:30:00Z");
-    run(
+    create(
         engine,
-        CreateCluster.builder(
-                spec(
-                    r ->
-                        r.scheduledPolicy(
-                            ScheduledPolicy.once(ScalingType.CHANGE, -1, at)
-                                .withCooldown(Duration.ZERO))),
-                "demo")
-            .build());
+        r ->
+            r.scheduledPolicy(
+                ScheduledPolicy.once(ScalingType.CHANGE, -1, at).withCooldown(Duration.ZERO)));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> demo(engine).nodes("worker").size() == 2);
     Instant seen = clock.instant();
@@ -259,7 +247,7 @@ class AutoscaleTest {
             .periodNumber(3)
             .period(Duration.ofMinutes(10))
             .build();
-    run(first, CreateCluster.builder(spec(r -> r.elasticityPolicy(slow)), "demo").build());
+    create(first, r -> r.elasticityPolicy(slow));
     cpu.value = 95;
     await()
         .atMost(Duration.ofSeconds(30))
@@ -286,7 +274,7 @@ class AutoscaleTest {
   @Test
   void aManualElasticScale_goesThroughCooldown_andRecoverEndsIt() {
     LifecycleEngine engine = engine(b -> {});
-    run(engine, CreateCluster.builder(spec(r -> {}), "demo").build());
+    create(engine, r -> {});
 
     Operation up = run(engine, ElasticScale.of("demo", "worker", 5));
 
@@ -294,13 +282,12 @@ class AutoscaleTest {
     assertThat(demo(engine).state()).isEqualTo(ClusterState.COOLDOWN);
     assertThat(demo(engine).nodes("worker")).hasSize(5);
     assertThat(demo(engine).roleStates().get("worker").name()).isEqualTo("COOLDOWN");
-    Operation down = null;
     assertThatThrownBy(() -> run(engine, ElasticScale.of("demo", "worker", 3)))
         .hasRootCauseInstanceOf(
             io.clusterlifecycle.api.error.IllegalStateTransitionException.class);
     scheduler.holding(() -> engine.recoverAsync("demo", Duration.ofMinutes(1))).join();
     assertThat(demo(engine).state()).isEqualTo(ClusterState.RUNNING);
-    down = run(engine, ElasticScale.of("demo", "worker", 3));
+    Operation down = run(engine, ElasticScale.of("demo", "worker", 3));
     assertThat(down.state().name()).isEqualTo("SUCCEEDED");
     // the newest nodes leave
     assertThat(demo(engine).nodes("worker").stream().map(n -> n.index())).containsExactly(1, 2, 3);
@@ -309,36 +296,25 @@ class AutoscaleTest {
   @Test
   void badRequestsAndPolicies_areRefusedNamingTheThing_andNothingIsCreated() {
     LifecycleEngine engine = engine(b -> {});
-    assertThatThrownBy(
-            () ->
-                run(
-                    engine,
-                    CreateCluster.builder(
-                            spec(r -> r.elasticityPolicy(policy("QUEUE > 10", 1))), "demo")
-                        .build()))
+    assertThatThrownBy(() -> create(engine, r -> r.elasticityPolicy(policy("QUEUE > 10", 1))))
         .hasRootCauseInstanceOf(ValidationException.class)
         .rootCause()
         .hasMessageContaining("unknown metric QUEUE")
         .hasMessageContaining("roles[1].elasticity_policies");
     assertThatThrownBy(
             () ->
-                run(
+                create(
                     engine,
-                    CreateCluster.builder(
-                            spec(
-                                r ->
-                                    r.scheduledPolicy(
-                                        ScheduledPolicy.recurring(
-                                            ScalingType.CHANGE, 1, "0 0 31 2 *"))),
-                            "demo")
-                        .build()))
+                    r ->
+                        r.scheduledPolicy(
+                            ScheduledPolicy.recurring(ScalingType.CHANGE, 1, "0 0 31 2 *"))))
         .hasRootCauseInstanceOf(ValidationException.class)
         .rootCause()
         .hasMessageContaining("roles[1].scheduled_policies[0].recurrence")
         .hasMessageContaining("never fires");
     assertThat(engine.list(io.clusterlifecycle.api.model.ClusterQuery.all())).isEmpty();
 
-    run(engine, CreateCluster.builder(spec(r -> {}), "demo").build());
+    create(engine, r -> {});
     assertThatThrownBy(() -> run(engine, ElasticScale.of("demo", "worker", 7)))
         .hasRootCauseInstanceOf(ValidationException.class)
         .rootCause()
