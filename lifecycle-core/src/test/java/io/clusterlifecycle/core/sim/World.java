@@ -739,7 +739,23 @@ final class World implements AutoCloseable {
     }
     note(op.describe() + " -> " + result);
     expect(op, result, before, faulty, false);
+    if (faulty && result.outcome() == Outcome.REJECTED) {
+      recoverUnrecordedEnds();
+    }
     return result;
+  }
+
+  /**
+   * When faults kept the engine from recording an operation's end, it says so and leaves the
+   * cluster naming the operation: the caller runs recover, as the message tells them.
+   */
+  private void recoverUnrecordedEnds() {
+    for (Cluster c : snapshot().clusters().values()) {
+      if (c.operation().isPresent()) {
+        Result r = recoverPatiently(c.id());
+        note("  recover " + name(c.id()) + " (its end was not recorded) -> " + r);
+      }
+    }
   }
 
   /**
