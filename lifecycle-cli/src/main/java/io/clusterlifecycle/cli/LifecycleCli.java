@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
       OperationCommands.RestartCommand.class,
       OperationCommands.RunCommand.class,
       ActionCommand.class,
+      ScaleCommand.class,
       BackupCommands.BackupCommand.class,
       BackupCommands.ListBackups.class,
       BackupCommands.RestoreCommand.class,
