@@ -1161,6 +1161,41 @@ class EngineStatefulTest {
   }
 
   /**
+   * A create cancelled before its first call; its first recover fails (a command cannot run); the
+   * engine then dies at each SPI call of the second recover in turn, with transient command faults
+   * on: the recover after that must end RUNNING with every node of the create.
+   */
+  @Test
+  void cancelledCreate_failedRecover_thenCrashDuringTheNextRecover_atEveryCall_keepsEveryNode() {
+    Consumer<World> setUp =
+        w -> {
+          w.cancelDuring(new Create("c1", twoRoles()), 0, 0);
+          w.failNextCall(SpiMethod.COMMAND_RUN);
+          w.perform(new Recover("c1"));
+        };
+    Recover recover = new Recover("c1");
+    long calls = callsOf(setUp, recover);
+    List<String> broken = new ArrayList<>();
+    for (int k = 0; k < calls; k++) {
+      World w = world(k);
+      try {
+        setUp.accept(w);
+        w.transientFaults(SpiMethod.of(SpiMethod.Spi.COMMAND_EXECUTOR), 0.2, 1);
+        w.crashDuring(recover, k);
+        w.checkInvariants();
+        Cluster c = w.live("c1").orElseThrow();
+        assertThat(c.state()).isEqualTo(ClusterState.RUNNING);
+        assertThat(c.nodes())
+            .extracting(Node::id)
+            .containsExactlyInAnyOrderElementsOf(World.createdIds("c1", twoRoles()));
+      } catch (AssertionError e) {
+        broken.add("crash after " + k + " of " + calls + " calls: " + e.getMessage());
+      }
+    }
+    assertThat(broken).as("crash points whose recovery broke an invariant").isEmpty();
+  }
+
+  /**
    * Fails each cluster-store call of an add-nodes once, transiently, in turn: docs/design.md §11
    * asks for a retry, so the operation must still succeed.
    */
