@@ -1161,16 +1161,19 @@ class EngineStatefulTest {
   }
 
   /**
-   * A create cancelled before its first call; its first recover fails (a command cannot run); the
-   * engine then dies at each SPI call of the second recover in turn, with transient command faults
-   * on: the recover after that must end RUNNING with every node of the create.
+   * A node whose creation failed is re-created by a recover that then fails; the engine dies at
+   * each SPI call of the next recover in turn, also between recording the operation's end and
+   * writing the cluster's record: the recover after that must keep the re-created node (the
+   * recovery stage's deletion of the failed node is not a node leaving; a generated sequence of the
+   * stateful test lost such nodes).
    */
   @Test
-  void cancelledCreate_failedRecover_thenCrashDuringTheNextRecover_atEveryCall_keepsEveryNode() {
+  void recreatedNode_survivesACrashAtEveryCallOfTheRecoverThatFinishesTheCreate() {
     Consumer<World> setUp =
         w -> {
-          w.cancelDuring(new Create("c1", twoRoles()), 0, 0);
-          w.failNextCall(SpiMethod.COMMAND_RUN);
+          w.failNextCall(SpiMethod.RESOURCE_CREATE);
+          w.perform(new Create("c1", twoRoles()));
+          w.failNextCommand("start", 1);
           w.perform(new Recover("c1"));
         };
     Recover recover = new Recover("c1");
@@ -1180,7 +1183,6 @@ class EngineStatefulTest {
       World w = world(k);
       try {
         setUp.accept(w);
-        w.transientFaults(SpiMethod.of(SpiMethod.Spi.COMMAND_EXECUTOR), 0.2, 1);
         w.crashDuring(recover, k);
         w.checkInvariants();
         Cluster c = w.live("c1").orElseThrow();

@@ -224,16 +224,7 @@ public final class Recovery {
       stages.addAll(plan.stages());
       plan = new Plan(plan.clusterId(), plan.clusterName(), plan.type(), stages);
     }
-    Set<String> leaving =
-        Prepared.nodes(
-            new Plan(
-                op.plan().clusterId(),
-                op.plan().clusterName(),
-                op.plan().type(),
-                op.plan().stages().stream()
-                    .filter(st -> st.kind() != Stage.Kind.RECOVERY)
-                    .toList()),
-            DeleteNodeStep.class);
+    Set<String> leaving = Prepared.leaving(op.plan());
     Prepared p = new Prepared(c, plan, created, leaving);
     ClusterState active = op.type().activeState();
     ClusterState from = c.state();
