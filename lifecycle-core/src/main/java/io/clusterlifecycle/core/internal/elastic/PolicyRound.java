@@ -83,13 +83,6 @@ final class PolicyRound {
     return due;
   }
 
-  /** The metrics the due elasticity policies read. */
-  Set<String> metrics(List<Integer> due) {
-    Set<String> names = new HashSet<>();
-    due.forEach(i -> names.addAll(role.elasticityPolicies().get(i).expression().metrics()));
-    return names;
-  }
-
   /**
    * Judges the due elasticity policies on a sample; {@code sample} is empty when the source failed
    * ({@code why} says how), and then every due streak starts over.
