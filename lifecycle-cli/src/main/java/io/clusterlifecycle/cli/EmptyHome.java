@@ -48,6 +48,11 @@ final class EmptyHome {
     }
 
     @Override
+    public CompletionStage<List<Cluster>> named(String name) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+
+    @Override
     public CompletionStage<Cluster> put(Cluster cluster) {
       return refused();
     }

@@ -8,11 +8,14 @@ import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -56,6 +59,7 @@ public final class InMemoryClusterStore implements ClusterStore {
     private final Object lock = new Object();
     // guarded by lock; insertion order breaks ties between equal creation times
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+    private final Map<String, Set<String>> idsByName = new HashMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
     private final Map<String, Backup> backups = new LinkedHashMap<>();
@@ -67,6 +71,7 @@ public final class InMemoryClusterStore implements ClusterStore {
   private final Records records;
   private final Object lock;
   private final Map<String, Cluster> clusters;
+  private final Map<String, Set<String>> idsByName;
   private final Map<String, Operation> operations;
   private final Map<String, List<JournalEntry>> journals;
   private final Map<String, Backup> backups;
@@ -82,6 +87,7 @@ public final class InMemoryClusterStore implements ClusterStore {
     this.records = records;
     this.lock = records.lock;
     this.clusters = records.clusters;
+    this.idsByName = records.idsByName;
     this.operations = records.operations;
     this.journals = records.journals;
     this.backups = records.backups;
@@ -106,6 +112,13 @@ public final class InMemoryClusterStore implements ClusterStore {
   @Override
   public void close() {
     closed.set(true);
+  }
+
+  private void unindex(Cluster c) {
+    Set<String> ids = idsByName.get(c.name());
+    if (ids != null && ids.remove(c.id()) && ids.isEmpty()) {
+      idsByName.remove(c.name());
+    }
   }
 
   /** A failed stage when an SPI call cannot run (a null argument, a closed client), else null. */
@@ -155,6 +168,27 @@ public final class InMemoryClusterStore implements ClusterStore {
   }
 
   /**
+   * Reads the records with a name, from an index of names kept with the records.
+   *
+   * @param name the cluster name
+   * @return the records with that name by creation time, then by first write
+   */
+  @Override
+  public CompletableFuture<List<Cluster>> named(String name) {
+    CompletableFuture<List<Cluster>> refused = refused("name", name);
+    if (refused != null) {
+      return refused;
+    }
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(
+          idsByName.getOrDefault(name, Set.of()).stream()
+              .map(clusters::get)
+              .sorted(BY_CREATION)
+              .toList());
+    }
+  }
+
+  /**
    * Stores a cluster record if its version is the stored one.
    *
    * @param cluster the record, carrying the version it was read at ({@code 0} for a new one)
@@ -182,6 +216,10 @@ public final class InMemoryClusterStore implements ClusterStore {
       }
       Cluster next = cluster.withVersion(actual + 1);
       clusters.put(cluster.id(), next);
+      if (stored != null && !stored.name().equals(next.name())) {
+        unindex(stored);
+      }
+      idsByName.computeIfAbsent(next.name(), n -> new LinkedHashSet<>()).add(next.id());
       records.puts++;
       return CompletableFuture.completedFuture(next);
     }
@@ -201,7 +239,10 @@ public final class InMemoryClusterStore implements ClusterStore {
       return refused;
     }
     synchronized (lock) {
-      clusters.remove(clusterId);
+      Cluster removed = clusters.remove(clusterId);
+      if (removed != null) {
+        unindex(removed);
+      }
       operations
           .values()
           .removeIf(

@@ -32,6 +32,12 @@ final class SimulatedClusterStore implements ClusterStore {
   }
 
   @Override
+  public CompletionStage<List<Cluster>> named(String name) {
+    Objects.requireNonNull(name, "name");
+    return sim.call(SpiMethod.STORE_NAMED, "", () -> delegate.named(name));
+  }
+
+  @Override
   public CompletionStage<Cluster> put(Cluster cluster) {
     Objects.requireNonNull(cluster, "cluster");
     return sim.call(SpiMethod.STORE_PUT, "", () -> delegate.put(cluster));

@@ -39,6 +39,8 @@ public enum SpiMethod {
   STORE_GET(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#list}. */
   STORE_LIST(Spi.CLUSTER_STORE),
+  /** {@link io.clusterlifecycle.api.spi.ClusterStore#named}. */
+  STORE_NAMED(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#put}. */
   STORE_PUT(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#delete}. */
@@ -100,6 +102,7 @@ public enum SpiMethod {
           METADATA_GET,
           STORE_GET,
           STORE_LIST,
+          STORE_NAMED,
           STORE_GET_OPERATION,
           STORE_OPERATIONS,
           STORE_JOURNAL,

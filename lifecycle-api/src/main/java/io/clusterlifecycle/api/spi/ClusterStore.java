@@ -35,6 +35,23 @@ public interface ClusterStore extends AutoCloseable {
   CompletionStage<List<Cluster>> list();
 
   /**
+   * Reads the cluster records with a name, in every namespace and in every state. The engine asks
+   * on every create (a live cluster of the same name and namespace refuses it) and whenever a
+   * cluster is given by name, so a store answers from an index on the name: the cost must not grow
+   * with the number of other records (docs/design.md §9.1).
+   *
+   * <p>The default filters {@link #list()}, which is correct but reads every record; every shipped
+   * store overrides it.
+   *
+   * @param name the cluster name, compared exactly
+   * @return the records with that name, by creation time; empty when there are none
+   */
+  default CompletionStage<List<Cluster>> named(String name) {
+    java.util.Objects.requireNonNull(name, "name");
+    return list().thenApply(all -> all.stream().filter(c -> c.name().equals(name)).toList());
+  }
+
+  /**
    * Stores a cluster record if nobody changed it since it was read.
    *
    * @param cluster the record, carrying the version it was read at
@@ -92,7 +109,6 @@ public interface ClusterStore extends AutoCloseable {
    */
   CompletionStage<List<JournalEntry>> journal(String operationId);
 
-  /** Releases connections the store holds; the default does nothing. */
   /**
    * Records a backup (docs/design.md §6.10). Backups outlive their cluster: deleting or purging the
    * cluster leaves them in place.
@@ -118,6 +134,7 @@ public interface ClusterStore extends AutoCloseable {
    */
   CompletionStage<List<Backup>> backups(String clusterId);
 
+  /** Releases connections the store holds; the default does nothing. */
   @Override
   default void close() {}
 }

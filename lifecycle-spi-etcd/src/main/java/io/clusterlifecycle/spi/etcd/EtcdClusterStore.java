@@ -14,6 +14,7 @@ import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.clusterlifecycle.codec.RecordCodec;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -45,6 +46,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +67,20 @@ import org.slf4j.LoggerFactory;
  * PREFIX/journal/&lt;operation-id&gt;/&lt;seq&gt;             one appended batch of journal entries
  * PREFIX/journal-seq/&lt;operation-id&gt;                the last batch's sequence number
  * PREFIX/backups/&lt;backup-id&gt;                       backup records
+ * PREFIX/names/&lt;name&gt;/&lt;cluster-id&gt;              empty: the name index, one key per record
+ *                                                  (the name URL-encoded)
+ * PREFIX/names-indexed                             empty: every record has its name key
  * </pre>
+ *
+ * <p><b>Name index.</b> {@link #named} reads the keys under {@code names/<name>/}, then those
+ * records: its cost grows with the records of that name, not with the others. The transaction that
+ * writes a record writes its name key too, and deletes the key of its former name when the name
+ * changed; the transaction that deletes a record deletes its name key. Records written by a release
+ * without the index have no name key: the first {@link #named} call of a store finds no {@code
+ * names-indexed} marker, writes the name key of every record (each only if the record is unchanged
+ * since it was read), then the marker, so that this happens once per data set. A record that an
+ * older release creates or renames after that is not found by its name until a newer release writes
+ * it: do not mix releases on one prefix for longer than an upgrade.
  *
  * <p><b>Compare-and-set.</b> {@link #put} is one etcd transaction that writes the record only if
  * the etcd version of its key (the number of writes since it was created) still equals {@link
@@ -116,6 +132,10 @@ public final class EtcdClusterStore implements ClusterStore {
   private final int maxTxnOps;
   private final Clock clock;
   private final EtcdCalls calls;
+  private final NameIndex names;
+
+  /** Completes once the records of older releases have their name keys; reset when it failed. */
+  private final AtomicReference<CompletableFuture<Void>> indexed = new AtomicReference<>();
 
   /** Per engine (lease owner) this store wrote a lease for: its etcd lease. */
   private final Map<String, CompletableFuture<Long>> leases = new ConcurrentHashMap<>();
@@ -136,6 +156,7 @@ public final class EtcdClusterStore implements ClusterStore {
     this.clock = b.clock;
     this.calls =
         new EtcdCalls(b.where() + " under " + prefix, b.requestTimeout, b.accessErrors(prefix));
+    this.names = new NameIndex(prefix);
   }
 
   /**
@@ -234,28 +255,139 @@ public final class EtcdClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return calls
-        .call(
-            "read cluster " + clusterId,
-            () ->
-                client
-                    .getKVClient()
-                    .txn()
-                    .Then(
-                        Op.get(bytes(clusterKey(clusterId)), GetOption.DEFAULT),
-                        Op.get(bytes(ownerKey(clusterId)), GetOption.DEFAULT))
-                    .commit())
+    return readRecords("read cluster " + clusterId, List.of(clusterId))
+        .thenApply(found -> found.stream().findFirst());
+  }
+
+  /**
+   * Reads records with their owner keys and reports them as {@link #get} does: one transaction per
+   * {@code maxTxnOps / 2} ids, all sent at once; ids without a record are left out.
+   */
+  private CompletableFuture<List<Cluster>> readRecords(String what, List<String> ids) {
+    int perTxn = Math.max(1, maxTxnOps / 2);
+    CompletableFuture<List<Cluster>> all = CompletableFuture.completedFuture(List.of());
+    for (int from = 0; from < ids.size(); from += perTxn) {
+      Op[] reads =
+          ids.subList(from, Math.min(ids.size(), from + perTxn)).stream()
+              .flatMap(
+                  id ->
+                      Stream.of(
+                          Op.get(bytes(clusterKey(id)), GetOption.DEFAULT),
+                          Op.get(bytes(ownerKey(id)), GetOption.DEFAULT)))
+              .toArray(Op[]::new);
+      CompletableFuture<List<Cluster>> part =
+          calls
+              .call(what, () -> client.getKVClient().txn().Then(reads).commit())
+              .thenApply(this::records);
+      all = all.thenCombine(part, (a, b) -> Stream.concat(a.stream(), b.stream()).toList());
+    }
+    return all;
+  }
+
+  /** The records of a transaction of gets, a record's key then its owner's, in that order. */
+  private List<Cluster> records(TxnResponse r) {
+    List<Cluster> out = new ArrayList<>();
+    for (int i = 0; i + 1 < r.getGetResponses().size(); i += 2) {
+      List<KeyValue> record = r.getGetResponses().get(i).getKvs();
+      List<KeyValue> owner = r.getGetResponses().get(i + 1).getKvs();
+      if (!record.isEmpty()) {
+        out.add(
+            withLiveness(
+                decode(record.get(0), Cluster.class),
+                owner.isEmpty() ? null : string(owner.get(0).getValue())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the keys under {@code names/<name>/}, then those records, which report their leases as
+   * {@link #get} does; a record deleted or renamed in between is left out. The cost grows with the
+   * number of records of that name, not with the others. Ties in creation time are broken by id.
+   * The first call of a store may first index the records an older release wrote (see the class
+   * description). A null name fails the stage with {@link NullPointerException}; unreachable etcd
+   * fails it with {@link TransientSpiException}.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> named(String name) {
+    if (name == null) {
+      return nullArgument("name");
+    }
+    String what = "look up the clusters named " + name;
+    return indexed()
+        .thenCompose(x -> readAll(what, names.dir(name), PAGE_KEYS))
+        .thenCompose(keys -> readRecords(what, names.ids(name, keys)))
         .thenApply(
-            r -> {
-              List<KeyValue> record = r.getGetResponses().get(0).getKvs();
-              List<KeyValue> owner = r.getGetResponses().get(1).getKvs();
-              return record.isEmpty()
-                  ? Optional.<Cluster>empty()
-                  : Optional.of(
-                      withLiveness(
-                          decode(record.get(0), Cluster.class),
-                          owner.isEmpty() ? null : string(owner.get(0).getValue())));
+            found ->
+                found.stream()
+                    .filter(c -> c.name().equals(name))
+                    .sorted(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id))
+                    .toList());
+  }
+
+  /**
+   * Completes once every record has its name key: at once after the first success of this store;
+   * else after {@link #indexOlderRecords()}, which a failure lets the next call try again.
+   */
+  private CompletableFuture<Void> indexed() {
+    CompletableFuture<Void> current = indexed.get();
+    if (current != null && !current.isCompletedExceptionally()) {
+      return current;
+    }
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    if (!indexed.compareAndSet(current, mine)) {
+      return indexed();
+    }
+    indexOlderRecords()
+        .whenComplete(
+            (x, e) -> {
+              if (e == null) {
+                mine.complete(null);
+              } else {
+                mine.completeExceptionally(EtcdCalls.unwrap(e));
+              }
             });
+    return mine;
+  }
+
+  /**
+   * Unless the {@code names-indexed} marker is there, writes the name key of every record (each
+   * only if the record is still the one read), then the marker.
+   */
+  private CompletableFuture<Void> indexOlderRecords() {
+    String what = "index the names of the clusters";
+    return calls
+        .call(what, () -> client.getKVClient().get(bytes(names.marker())))
+        .thenCompose(
+            m ->
+                m.getKvs().isEmpty()
+                    ? indexAll(what)
+                    : CompletableFuture.<Void>completedFuture(null));
+  }
+
+  private CompletableFuture<Void> indexAll(String what) {
+    String dir = prefix + "/clusters/";
+    return readAll(what, dir, PAGE_KEYS)
+        .thenCompose(
+            records -> {
+              List<Op> writes = new ArrayList<>();
+              for (KeyValue kv : records) {
+                String id = string(kv.getKey()).substring(dir.length());
+                storedName(kv).ifPresent(n -> writes.add(names.putIfUnchanged(kv, n, id)));
+              }
+              LOG.debug(
+                  "indexing the names of {} clusters in etcd {}", writes.size(), calls.where());
+              // a nested transaction counts against the limit with the ops of its parent
+              return inTransactions(what, writes, Math.max(1, maxTxnOps / 2));
+            })
+        .thenCompose(
+            x ->
+                calls.call(
+                    what,
+                    () -> client.getKVClient().put(bytes(names.marker()), ByteSequence.EMPTY)))
+        .thenApply(r -> null);
   }
 
   /**
@@ -364,24 +496,7 @@ public final class EtcdClusterStore implements ClusterStore {
                                 + ttlOf.getOrDefault(lid, ttlFor(lease.get()))),
                         PutOption.builder().withLeaseId(lid).build()));
     return ownerWrite
-        .thenCompose(
-            owner ->
-                calls.call(
-                    "store cluster " + id,
-                    () ->
-                        client
-                            .getKVClient()
-                            .txn()
-                            .If(
-                                new Cmp(
-                                    bytes(clusterKey(id)),
-                                    Cmp.Op.EQUAL,
-                                    CmpTarget.version(expected)))
-                            .Then(
-                                Op.put(bytes(clusterKey(id)), bytes(json), PutOption.DEFAULT),
-                                owner)
-                            .Else(Op.get(bytes(clusterKey(id)), GetOption.DEFAULT))
-                            .commit()))
+        .thenCompose(owner -> writeRecord(cluster, json, owner))
         .thenApply(
             r -> {
               if (!r.isSucceeded()) {
@@ -402,6 +517,71 @@ public final class EtcdClusterStore implements ClusterStore {
               }
               return CompletableFuture.failedFuture(EtcdCalls.unwrap(e));
             });
+  }
+
+  /**
+   * The compare-and-set of a record with its owner key and name key. A new record writes its name
+   * key. A stored one is written at once if the key of its name exists (the name did not change);
+   * else, read by the transaction's else branch, once more with its name key moved from the stored
+   * name to the new one.
+   */
+  private CompletableFuture<TxnResponse> writeRecord(Cluster cluster, String json, Op owner) {
+    String id = cluster.id();
+    long expected = cluster.version();
+    if (expected == 0) {
+      return casRecord(
+          id, expected, json, List.of(), List.of(owner, names.put(cluster.name(), id)));
+    }
+    return casRecord(id, expected, json, List.of(names.exists(cluster.name(), id)), List.of(owner))
+        .thenCompose(
+            r -> {
+              List<KeyValue> now =
+                  r.isSucceeded() ? List.of() : r.getGetResponses().get(0).getKvs();
+              if (now.isEmpty() || now.get(0).getVersion() != expected) {
+                return CompletableFuture.completedFuture(r);
+              }
+              List<Op> writes = new ArrayList<>();
+              writes.add(owner);
+              writes.add(names.put(cluster.name(), id));
+              storedName(now.get(0))
+                  .filter(n -> !n.equals(cluster.name()))
+                  .ifPresent(n -> writes.add(names.delete(n, id)));
+              return casRecord(id, expected, json, List.of(), writes);
+            });
+  }
+
+  /**
+   * Writes a record and {@code alsoWrite} if its etcd version is {@code expected} and {@code
+   * alsoIf} holds; else reads the record.
+   */
+  private CompletableFuture<TxnResponse> casRecord(
+      String id, long expected, String json, List<Cmp> alsoIf, List<Op> alsoWrite) {
+    List<Cmp> ifs = new ArrayList<>();
+    ifs.add(new Cmp(bytes(clusterKey(id)), Cmp.Op.EQUAL, CmpTarget.version(expected)));
+    ifs.addAll(alsoIf);
+    List<Op> writes = new ArrayList<>();
+    writes.add(Op.put(bytes(clusterKey(id)), bytes(json), PutOption.DEFAULT));
+    writes.addAll(alsoWrite);
+    return calls.call(
+        "store cluster " + id,
+        () ->
+            client
+                .getKVClient()
+                .txn()
+                .If(ifs.toArray(Cmp[]::new))
+                .Then(writes.toArray(Op[]::new))
+                .Else(Op.get(bytes(clusterKey(id)), GetOption.DEFAULT))
+                .commit());
+  }
+
+  /** The name of a stored record; empty when it cannot be read (a newer release wrote it). */
+  private Optional<String> storedName(KeyValue record) {
+    try {
+      return Optional.of(decode(record, Cluster.class).name());
+    } catch (LifecycleException e) {
+      LOG.debug("the name of {} is unknown: {}", string(record.getKey()), e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** The TTL of an etcd lease for a record's lease: what is left of it, at least 2 s. */
@@ -498,8 +678,9 @@ public final class EtcdClusterStore implements ClusterStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Reads the cluster's operations first, then deletes everything in as few transactions as
-   * etcd's operation limit allows, the cluster record in the last one.
+   * <p>Reads the cluster's record and operations first, then deletes everything in as few
+   * transactions as etcd's operation limit allows, the record with its owner and name keys in the
+   * last one, which reads the record again and goes again if another engine wrote it meanwhile.
    */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
@@ -507,22 +688,27 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("clusterId");
     }
     String ops = prefix + "/operations/" + clusterId + "/";
+    String what = "delete cluster " + clusterId;
     return calls
         .call(
             "read the operations of cluster " + clusterId,
             () ->
                 client
                     .getKVClient()
-                    .get(
-                        bytes(ops),
-                        GetOption.builder()
-                            .withRange(bytes(prefixEnd(ops)))
-                            .withKeysOnly(true)
-                            .build()))
+                    .txn()
+                    .Then(
+                        Op.get(
+                            bytes(ops),
+                            GetOption.builder()
+                                .withRange(bytes(prefixEnd(ops)))
+                                .withKeysOnly(true)
+                                .build()),
+                        Op.get(bytes(clusterKey(clusterId)), GetOption.DEFAULT))
+                    .commit())
         .thenCompose(
             r -> {
               List<Op> deletes = new ArrayList<>();
-              for (KeyValue kv : r.getKvs()) {
+              for (KeyValue kv : r.getGetResponses().get(0).getKvs()) {
                 String op = string(kv.getKey()).substring(ops.length());
                 deletes.add(Op.delete(bytes(operationClusterKey(op)), DeleteOption.DEFAULT));
                 deletes.add(
@@ -537,16 +723,63 @@ public final class EtcdClusterStore implements ClusterStore {
                   Op.delete(
                       bytes(ops), DeleteOption.builder().withRange(bytes(prefixEnd(ops))).build()));
               // the record goes last: until it is gone, a failed delete can be made again
-              deletes.add(Op.delete(bytes(ownerKey(clusterId)), DeleteOption.DEFAULT));
-              deletes.add(Op.delete(bytes(clusterKey(clusterId)), DeleteOption.DEFAULT));
-              return inTransactions("delete cluster " + clusterId, deletes);
+              List<KeyValue> record = r.getGetResponses().get(1).getKvs();
+              return inTransactions(what, deletes, maxTxnOps)
+                  .thenCompose(x -> deleteRecord(clusterId, record, 1));
             });
   }
 
-  private CompletableFuture<Void> inTransactions(String what, List<Op> ops) {
+  /**
+   * Deletes a record with its owner key and name key if it is still the one read ({@code record},
+   * empty when there was none); else goes again with the record the transaction read instead.
+   */
+  private CompletableFuture<Void> deleteRecord(String id, List<KeyValue> record, int attempt) {
+    String what = "delete cluster " + id;
+    long modRevision = record.isEmpty() ? 0 : record.get(0).getModRevision();
+    List<Op> deletes = new ArrayList<>();
+    deletes.add(Op.delete(bytes(ownerKey(id)), DeleteOption.DEFAULT));
+    deletes.add(Op.delete(bytes(clusterKey(id)), DeleteOption.DEFAULT));
+    if (!record.isEmpty()) {
+      storedName(record.get(0)).ifPresent(n -> deletes.add(names.delete(n, id)));
+    }
+    Cmp unchanged =
+        new Cmp(bytes(clusterKey(id)), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision));
+    return calls
+        .call(
+            what,
+            () ->
+                client
+                    .getKVClient()
+                    .txn()
+                    .If(unchanged)
+                    .Then(deletes.toArray(Op[]::new))
+                    .Else(Op.get(bytes(clusterKey(id)), GetOption.DEFAULT))
+                    .commit())
+        .thenCompose(
+            r -> {
+              if (r.isSucceeded()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              if (attempt >= MAX_CAS_ATTEMPTS) {
+                return CompletableFuture.failedFuture(
+                    new TransientSpiException(
+                        "could not "
+                            + what
+                            + " in etcd "
+                            + calls.where()
+                            + ": other engines wrote it concurrently "
+                            + attempt
+                            + " times",
+                        null));
+              }
+              return deleteRecord(id, r.getGetResponses().get(0).getKvs(), attempt + 1);
+            });
+  }
+
+  private CompletableFuture<Void> inTransactions(String what, List<Op> ops, int perTxn) {
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-    for (int from = 0; from < ops.size(); from += maxTxnOps) {
-      Op[] chunk = ops.subList(from, Math.min(ops.size(), from + maxTxnOps)).toArray(Op[]::new);
+    for (int from = 0; from < ops.size(); from += perTxn) {
+      Op[] chunk = ops.subList(from, Math.min(ops.size(), from + perTxn)).toArray(Op[]::new);
       done =
           done.thenCompose(
                   x -> calls.call(what, () -> client.getKVClient().txn().Then(chunk).commit()))

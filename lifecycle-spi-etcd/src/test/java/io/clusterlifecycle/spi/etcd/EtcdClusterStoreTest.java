@@ -12,8 +12,10 @@ import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.codec.RecordCodec;
 import io.clusterlifecycle.testsupport.EtcdServer;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the etcd cluster store adds to the SPI contract: operation leases judged by etcd leases,
- * compare-and-set on etcd key versions, journal appends from several engines.
+ * compare-and-set on etcd key versions, journal appends from several engines, a name index kept
+ * with the records and built for the records of an older release.
  */
 class EtcdClusterStoreTest {
   private static EtcdServer etcd;
@@ -72,12 +75,16 @@ class EtcdClusterStoreTest {
   }
 
   private static Cluster cluster(String id, Optional<Lease> lease) {
+    return cluster(id, id, lease);
+  }
+
+  private static Cluster cluster(String id, String name, Optional<Lease> lease) {
     AppSpec spec =
         AppSpec.builder("kv", "1")
             .role("db", r -> r.count(1).service(StandardService.START, s -> s.cmd("true")))
             .build();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    return Cluster.builder(id, id, spec, now)
+    return Cluster.builder(id, name, spec, now)
         .state(ClusterState.UPDATING)
         .operation("op-1")
         .lease(lease)
@@ -88,6 +95,26 @@ class EtcdClusterStoreTest {
   private static Lease lease(String owner, Duration left) {
     return new Lease(
         owner, "some-other-host", 1, Instant.now().plus(left).truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /** A client of its own on the test's etcd, to read and write keys as an older release did. */
+  private Client raw() {
+    Client c = EtcdEndpoints.parse(etcd.url()).connect();
+    opened.add(c);
+    return c;
+  }
+
+  private static List<String> keysUnder(Client raw, String dir) {
+    return raw
+        .getKVClient()
+        .get(
+            EtcdCalls.bytes(dir),
+            GetOption.builder().withRange(EtcdCalls.bytes(EtcdCalls.prefixEnd(dir))).build())
+        .join()
+        .getKvs()
+        .stream()
+        .map(kv -> EtcdCalls.string(kv.getKey()).substring(dir.length()))
+        .toList();
   }
 
   private static boolean lapsed(Cluster c) {
@@ -180,6 +207,74 @@ class EtcdClusterStoreTest {
     assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())).isFalse();
     a.close();
     assertThat(lapsed(b.get("c1").toCompletableFuture().join().orElseThrow())).isTrue();
+  }
+
+  @Test
+  void named_findsTheRecordsAnOlderReleaseWrote_withoutNameKeys_byIndexingThemOnce() {
+    Client raw = raw();
+    // an older release wrote records under clusters/ only, with no name index
+    Cluster old = cluster("c-old", "legacy", Optional.empty()).withVersion(1);
+    List<Cluster> written = new ArrayList<>(List.of(old));
+    for (int i = 0; i < 10; i++) {
+      written.add(cluster("c-" + i, "legacy-" + i, Optional.empty()).withVersion(1));
+    }
+    for (Cluster c : written) {
+      raw.getKVClient()
+          .put(
+              EtcdCalls.bytes(prefix + "/clusters/" + c.id()),
+              EtcdCalls.bytes(RecordCodec.write(c)))
+          .join();
+    }
+    assertThat(keysUnder(raw, prefix + "/names")).isEmpty();
+
+    // a small transaction limit, so that indexing takes several transactions
+    EtcdClusterStore s =
+        EtcdClusterStore.builder()
+            .prefix(prefix)
+            .endpoints(EtcdEndpoints.parse(etcd.url()))
+            .maxTxnOps(8)
+            .build();
+    opened.add(s);
+
+    assertThat(s.named("legacy").toCompletableFuture().join()).containsExactly(old);
+    assertThat(keysUnder(raw, prefix + "/names/"))
+        .containsExactlyInAnyOrderElementsOf(
+            written.stream().map(c -> c.name() + "/" + c.id()).toList());
+    assertThat(keysUnder(raw, prefix + "/names-indexed")).containsExactly("");
+    assertThat(store().named("legacy-7").toCompletableFuture().join())
+        .containsExactly(written.get(8));
+    // the records stay writable with compare-and-set, and keep their one name key
+    Cluster next = s.put(old).toCompletableFuture().join();
+    assertThat(next.version()).isEqualTo(2);
+    assertThat(s.named("legacy").toCompletableFuture().join()).containsExactly(next);
+  }
+
+  @Test
+  void aRename_movesTheNameKeyInTheSameWrite_andDelete_removesIt() {
+    EtcdClusterStore s = store();
+    Client raw = raw();
+    Cluster a = s.put(cluster("c1", "alpha", Optional.empty())).toCompletableFuture().join();
+    s.put(cluster("c2", "alpha/x y", Optional.empty())).toCompletableFuture().join();
+    Cluster renamed =
+        s.put(Cluster.builder("c1", "beta", a.spec(), a.createdAt()).version(a.version()).build())
+            .toCompletableFuture()
+            .join();
+
+    assertThat(s.named("alpha").toCompletableFuture().join()).isEmpty();
+    assertThat(s.named("beta").toCompletableFuture().join()).containsExactly(renamed);
+    assertThat(s.named("alpha/x y").toCompletableFuture().join())
+        .extracting(Cluster::id)
+        .containsExactly("c2");
+    assertThat(keysUnder(raw, prefix + "/names/"))
+        .containsExactlyInAnyOrder("beta/c1", "alpha%2Fx+y/c2");
+    assertThatThrownBy(() -> s.put(a).toCompletableFuture().join())
+        .hasCauseInstanceOf(VersionConflictException.class);
+
+    s.delete("c1").toCompletableFuture().join();
+    s.delete("c2").toCompletableFuture().join();
+
+    assertThat(keysUnder(raw, prefix + "/names/")).isEmpty();
+    assertThat(s.named("beta").toCompletableFuture().join()).isEmpty();
   }
 
   @Test

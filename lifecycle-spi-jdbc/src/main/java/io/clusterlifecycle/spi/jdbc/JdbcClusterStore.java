@@ -254,6 +254,34 @@ public final class JdbcClusterStore implements ClusterStore {
   /**
    * {@inheritDoc}
    *
+   * <p>Answered from index {@code clusters_by_name}; ties in creation time are broken by id.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> named(String name) {
+    if (name == null) {
+      return nullArgument("name");
+    }
+    return run(
+        "look up clusters named " + name,
+        c -> {
+          List<Cluster> out = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT id, doc FROM clusters WHERE name = ? ORDER BY created_at, id")) {
+            p.setString(1, name);
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(decode(rs.getString(2), Cluster.class, "cluster " + rs.getString(1)));
+              }
+            }
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>Fails with {@link VersionConflictException} carrying the stored version ({@code 0} when
    * there is none) when it differs from {@code cluster.version()}; the stored record is then
    * unchanged.

@@ -69,7 +69,11 @@ final class Schema {
             cluster_id ${key} NOT NULL,
             created_at BIGINT NOT NULL,
             doc TEXT NOT NULL)""",
-                  "CREATE INDEX backups_by_cluster ON backups (cluster_id, created_at, id)")));
+                  "CREATE INDEX backups_by_cluster ON backups (cluster_id, created_at, id)")),
+          new Migration(
+              3,
+              "clusters looked up by name",
+              List.of("CREATE INDEX clusters_by_name ON clusters (name, created_at, id)")));
 
   /** The schema version this code creates and understands. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -194,10 +194,11 @@ abstract class ClusterStoreContract {
   void databaseOfThePreviousSchema_isMigratedAtOpen_keepingItsRecords() throws SQLException {
     Cluster c = await(store.put(cluster("c1", "demo", T0)));
     store.close();
-    // what the previous release (schema version 1, no backups table) left behind
+    // what an old release (schema version 1: no backups table, no name index) left behind
     try (Connection conn = connect();
         Statement s = conn.createStatement()) {
       s.execute("DROP TABLE backups");
+      s.execute("DROP INDEX clusters_by_name");
       s.executeUpdate("DELETE FROM lifecycle_schema WHERE version > 1");
     }
 
@@ -207,6 +208,7 @@ abstract class ClusterStoreContract {
 
     assertThat(await(again.get("c1"))).contains(c);
     assertThat(await(again.backups("c1"))).containsExactly(b);
+    assertThat(await(again.named("demo"))).containsExactly(c);
     try (Connection conn = connect();
         Statement s = conn.createStatement();
         ResultSet rs = s.executeQuery("SELECT version FROM lifecycle_schema ORDER BY version")) {
@@ -214,7 +216,7 @@ abstract class ClusterStoreContract {
       while (rs.next()) {
         versions.add(rs.getInt(1));
       }
-      assertThat(versions).containsExactly(1, 2);
+      assertThat(versions).containsExactly(1, 2, 3);
     }
   }
 

@@ -90,6 +90,29 @@ class JdbcClusterStoreSqliteTest extends ClusterStoreContract {
             "busy_timeout", String.valueOf(JdbcClusterStore.DEFAULT_BUSY_TIMEOUT.toMillis()));
   }
 
+  @Test
+  void nameLookup_usesTheNameIndex_notAScanOfEveryRecord() {
+    String plan =
+        await(
+            store.withConnection(
+                "explain",
+                c -> {
+                  StringBuilder out = new StringBuilder();
+                  try (Statement s = c.createStatement();
+                      ResultSet rs =
+                          s.executeQuery(
+                              "EXPLAIN QUERY PLAN SELECT id, doc FROM clusters WHERE name = 'x'"
+                                  + " ORDER BY created_at, id")) {
+                    while (rs.next()) {
+                      out.append(rs.getString("detail")).append('\n');
+                    }
+                  }
+                  return out.toString();
+                }));
+
+    assertThat(plan).contains("USING INDEX clusters_by_name").doesNotContain("TEMP B-TREE");
+  }
+
   private static String pragma(Statement s, String name) throws SQLException {
     try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
       rs.next();

@@ -47,6 +47,29 @@ final class ConfigMapDocs {
     return client.configMaps().inNamespace(namespace).withLabels(labels).list().getItems();
   }
 
+  /** The documents with all of {@code labels} and without the label {@code absent}. */
+  List<ConfigMap> listWithout(Map<String, String> labels, String absent) {
+    return client
+        .configMaps()
+        .inNamespace(namespace)
+        .withLabels(labels)
+        .withoutLabel(absent)
+        .list()
+        .getItems();
+  }
+
+  /**
+   * Adds a label to a document as read, leaving its data alone: a compare-and-set on its {@code
+   * resourceVersion}.
+   *
+   * @throws KubernetesClientException with 409 when someone wrote it since, 404 when it is gone
+   */
+  void label(ConfigMap read, String key, String value) {
+    ConfigMap labelled =
+        new ConfigMapBuilder(read).editMetadata().addToLabels(key, value).endMetadata().build();
+    client.configMaps().inNamespace(namespace).resource(labelled).update();
+  }
+
   /**
    * Creates the document, or replaces it when it exists at {@code resourceVersion}.
    *

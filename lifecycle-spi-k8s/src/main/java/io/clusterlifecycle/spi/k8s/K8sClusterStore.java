@@ -37,6 +37,16 @@ import java.util.regex.Pattern;
  * kind, the store's name and the cluster (and operation) they belong to, which is how {@link
  * #list}, {@link #operations}, {@link #backups} and {@link #delete} find them.
  *
+ * <p>A cluster record also carries {@code lifecycle.clusterlifecycle.io/cluster-name-hash}: the
+ * first 40 hex digits of the SHA-256 of the cluster's name (any name can be a label that way, case
+ * kept apart). {@link #named} selects by it, so it reads only the records of that name (and of a
+ * name with the same hash, which it drops by comparing names). Records an older release wrote lack
+ * the label: the first {@link #named} of each store object labels them first (a compare-and-set on
+ * each ConfigMap's {@code resourceVersion} that leaves the record as it is), and a {@link #put}
+ * that this labelling overtakes writes again rather than report a conflict. An engine of an older
+ * release still writing to the same store drops the label again; such a record is found after the
+ * next store object's first lookup, so upgrade every engine of a store before relying on names.
+ *
  * <p>{@link #put} is a compare-and-set twice over: the stored record's version must equal the
  * record's ({@link VersionConflictException} otherwise), and the update carries the ConfigMap's
  * {@code resourceVersion}, so the API server refuses (409) a write racing another; that refusal is
@@ -54,6 +64,7 @@ import java.util.regex.Pattern;
 public final class K8sClusterStore implements ClusterStore {
   private static final String STORE_LABEL = "lifecycle.clusterlifecycle.io/store";
   private static final String OPERATION_LABEL = "lifecycle.clusterlifecycle.io/operation";
+  private static final String NAME_LABEL = "lifecycle.clusterlifecycle.io/cluster-name-hash";
 
   private final KubernetesClient client;
   private final boolean ownsClient;
@@ -62,6 +73,7 @@ public final class K8sClusterStore implements ClusterStore {
   private final LeaseMirror leases;
   private final K8sCalls calls;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean backfilled = new AtomicBoolean();
 
   private K8sClusterStore(Builder b) {
     this.ownsClient = b.client == null;
@@ -98,12 +110,30 @@ public final class K8sClusterStore implements ClusterStore {
 
   @Override
   public CompletionStage<List<Cluster>> list() {
+    return call("list clusters", () -> clusters(docs.list(labels("cluster"))));
+  }
+
+  /**
+   * Reads the records of a name with one list of the ConfigMaps labelled with its hash, so the cost
+   * does not grow with the records of other names. The first call on this object labels the records
+   * an older release wrote without the label (see the class description) before looking.
+   *
+   * @param name the cluster name, compared exactly (case included)
+   * @return the records with that name in every namespace and state, by creation time (ties in any
+   *     order); empty when there are none. A null name, a closed store and API failures fail the
+   *     stage.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> named(String name) {
     return call(
-        "list clusters",
-        () ->
-            read(docs.list(labels("cluster")), Cluster.class).stream()
-                .sorted(Comparator.comparing(Cluster::createdAt))
-                .toList());
+        "find the clusters named " + name,
+        () -> {
+          backfill();
+          Map<String, String> selector = labels("cluster");
+          selector.put(NAME_LABEL, Names.hashLabel(name));
+          return clusters(docs.list(selector)).stream().filter(c -> c.name().equals(name)).toList();
+        },
+        name);
   }
 
   @Override
@@ -123,12 +153,9 @@ public final class K8sClusterStore implements ClusterStore {
           }
           String json = RecordCodec.write(cluster.withVersion(stored + 1));
           Map<String, String> labels = labels("cluster", cluster.id());
+          labels.put(NAME_LABEL, Names.hashLabel(cluster.name()));
           try {
-            docs.write(
-                name,
-                labels,
-                json,
-                current.map(c -> c.getMetadata().getResourceVersion()).orElse(null));
+            write(name, labels, json, current);
           } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
               throw new VersionConflictException(cluster.id(), cluster.version(), stored + 1);
@@ -269,6 +296,69 @@ public final class K8sClusterStore implements ClusterStore {
         client.close();
       }
     }
+  }
+
+  /**
+   * Writes a cluster record at the {@code resourceVersion} read. When the API server refuses (409)
+   * a record read without the name label that still holds the same record, the write in between
+   * only labelled it ({@code backfill}): writes once more, at the new {@code resourceVersion}.
+   */
+  private void write(
+      String name, Map<String, String> labels, String json, Optional<ConfigMap> current) {
+    try {
+      docs.write(name, labels, json, current.map(K8sClusterStore::version).orElse(null));
+    } catch (KubernetesClientException e) {
+      Optional<ConfigMap> labelled =
+          e.getCode() == 409 && current.isPresent() && !hasNameLabel(current.get())
+              ? docs.get(name)
+                  .filter(now -> ConfigMapDocs.json(now).equals(ConfigMapDocs.json(current.get())))
+              : Optional.empty();
+      if (labelled.isEmpty()) {
+        throw e;
+      }
+      docs.write(name, labels, json, version(labelled.get()));
+    }
+  }
+
+  /**
+   * Labels the cluster records an older release wrote without the name label, once per store object
+   * (again after a failure). A record written since the list (409) or deleted (404) is skipped:
+   * whoever wrote it labelled it, or an older release did and it keeps lacking the label.
+   */
+  private void backfill() {
+    if (backfilled.get()) {
+      return;
+    }
+    for (ConfigMap cm : docs.listWithout(labels("cluster"), NAME_LABEL)) {
+      Optional<String> json = ConfigMapDocs.json(cm);
+      if (json.isEmpty()) {
+        continue;
+      }
+      String clusterName = RecordCodec.read(json.get(), Cluster.class).name();
+      try {
+        docs.label(cm, NAME_LABEL, Names.hashLabel(clusterName));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 && e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
+    backfilled.set(true);
+  }
+
+  private static boolean hasNameLabel(ConfigMap cm) {
+    Map<String, String> labels = cm.getMetadata().getLabels();
+    return labels != null && labels.containsKey(NAME_LABEL);
+  }
+
+  private static String version(ConfigMap cm) {
+    return cm.getMetadata().getResourceVersion();
+  }
+
+  private List<Cluster> clusters(List<ConfigMap> maps) {
+    return read(maps, Cluster.class).stream()
+        .sorted(Comparator.comparing(Cluster::createdAt))
+        .toList();
   }
 
   /** Appends one operation's entries in one compare-and-set of its journal, retried on conflict. */

@@ -78,6 +78,15 @@ final class Names {
         && LABEL_VALUE.matcher(value).matches();
   }
 
+  /**
+   * A label value standing for {@code value} whatever its length, case and characters: the first 40
+   * hex digits of its SHA-256. Equal values give equal labels; different values almost never share
+   * one, so whoever selects by it still compares the values themselves.
+   */
+  static String hashLabel(String value) {
+    return hash(value).substring(0, 40);
+  }
+
   private static String shorten(String s, int max) {
     String h = hash(s).substring(0, 10);
     String head = s.substring(0, Math.min(s.length(), max - h.length() - 1));

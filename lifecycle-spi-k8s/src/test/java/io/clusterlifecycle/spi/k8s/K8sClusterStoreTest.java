@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
 import io.clusterlifecycle.api.spec.AppSpec;
+import io.clusterlifecycle.api.spi.NodeSpec;
 import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.clusterlifecycle.codec.RecordCodec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** How {@link K8sClusterStore} uses ConfigMaps and Leases, beyond the SPI contract. */
 class K8sClusterStoreTest {
   private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+  private static final String NAME_LABEL = "lifecycle.clusterlifecycle.io/cluster-name-hash";
 
   @TempDir static Path pods;
   private static MockKubernetes k8s;
@@ -107,9 +114,89 @@ class K8sClusterStoreTest {
     assertThat(join(store.get("c1"))).isEmpty();
   }
 
+  @Test
+  void named_findsTheRecordsAnOlderReleaseWroteWithoutTheNameLabel_andLabelsThem() {
+    Cluster old = writtenByAnOlderRelease(cluster("c1"));
+    writtenByAnOlderRelease(cluster("c2", "other"));
+
+    assertThat(join(store.named("demo"))).containsExactly(old);
+
+    assertThat(configMap("c1").getMetadata().getLabels())
+        .containsEntry(NAME_LABEL, Names.hashLabel("demo"));
+    assertThat(configMap("c2").getMetadata().getLabels())
+        .containsEntry(NAME_LABEL, Names.hashLabel("other"));
+    Cluster next = join(store.put(old.toBuilder().labels(Map.of("tier", "gold")).build()));
+    assertThat(next.version()).isEqualTo(2);
+    assertThat(failure(store.put(old))).isInstanceOf(VersionConflictException.class);
+    assertThat(join(store.named("demo"))).containsExactly(next);
+  }
+
+  @Test
+  void named_listsOnlyTheConfigMapsLabelledWithTheNamesHash() {
+    join(store.put(cluster("c1")));
+    join(store.named("demo"));
+    int before = k8s.requests().size();
+
+    join(store.named("demo"));
+
+    assertThat(k8s.requests().subList(before, k8s.requests().size()))
+        .filteredOn(r -> r.getPath().contains("/configmaps"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(URLDecoder.decode(r.getPath(), StandardCharsets.UTF_8))
+                    .contains("labelSelector=")
+                    .contains(NAME_LABEL + "=" + Names.hashLabel("demo")));
+  }
+
+  @Test
+  void aPutRefusedWith409_afterAWriteThatLeftAnUnlabelledRecordAsItWas_isWrittenAgain() {
+    Cluster old = writtenByAnOlderRelease(cluster("c1"));
+    k8s.faults().fail("PUT", "/configmaps/lc-cluster." + name + ".c1", 409, "modified", 1);
+
+    Cluster next = join(store.put(old));
+
+    assertThat(k8s.faults().answered()).isEqualTo(1);
+    assertThat(next.version()).isEqualTo(2);
+    assertThat(join(store.get("c1"))).contains(next);
+    assertThat(configMap("c1").getMetadata().getLabels())
+        .containsEntry(NAME_LABEL, Names.hashLabel("demo"));
+  }
+
+  /** Writes a record's ConfigMap as releases before the name label did; returns it as stored. */
+  private Cluster writtenByAnOlderRelease(Cluster cluster) {
+    Cluster stored = cluster.withVersion(1);
+    ConfigMap cm =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(ConfigMapDocs.name("cluster", name, cluster.id()))
+            .withNamespace("test")
+            .addToLabels(K8sLabels.MANAGED_BY, K8sLabels.MANAGER)
+            .addToLabels(K8sLabels.KIND, "cluster")
+            .addToLabels("lifecycle.clusterlifecycle.io/store", name)
+            .addToLabels(NodeSpec.TAG_CLUSTER, cluster.id())
+            .endMetadata()
+            .withData(Map.of(ConfigMapDocs.KEY, RecordCodec.write(stored)))
+            .build();
+    k8s.client().configMaps().inNamespace("test").resource(cm).create();
+    return RecordCodec.read(RecordCodec.write(stored), Cluster.class);
+  }
+
+  private ConfigMap configMap(String clusterId) {
+    return k8s.client()
+        .configMaps()
+        .inNamespace("test")
+        .withName(ConfigMapDocs.name("cluster", name, clusterId))
+        .get();
+  }
+
   private static Cluster cluster(String id) {
+    return cluster(id, "demo");
+  }
+
+  private static Cluster cluster(String id, String clusterName) {
     AppSpec spec = AppSpec.builder("app", "1").role("db", r -> r.count(1)).build();
-    return Cluster.builder(id, "demo", spec, NOW).build();
+    return Cluster.builder(id, clusterName, spec, NOW).build();
   }
 
   private static <T> T join(CompletionStage<T> stage) {

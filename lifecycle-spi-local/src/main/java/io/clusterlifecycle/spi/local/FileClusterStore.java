@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A cluster is {@code HOME/clusters/<cluster-id>.json}, an operation {@code
  * HOME/operations/<operation-id>.json} (its journal {@code <operation-id>.journal} next to it) and
- * a backup {@code HOME/backup-records/<backup-id>.json}, each in the form of {@link RecordCodec}.
- * Backup records are apart from the clusters: {@link #delete} leaves them. Every write goes to a
- * temporary file that is forced to disk and then renamed over the record, so a completed stage
- * means the record is durable and a killed process never leaves a torn one.
+ * a backup {@code HOME/backup-records/<backup-id>.json}, each in the form of {@link RecordCodec};
+ * {@code HOME/cluster-names} indexes the clusters by name (see {@link #named}). Backup records are
+ * apart from the clusters: {@link #delete} leaves them. Every write goes to a temporary file that
+ * is forced to disk and then renamed over the record, so a completed stage means the record is
+ * durable and a killed process never leaves a torn one.
  *
  * <p>{@link #put} is a compare-and-set on {@link Cluster#version()} that holds across threads,
  * store instances and processes sharing the home: the check and the write happen under a lock file.
@@ -62,6 +63,7 @@ public final class FileClusterStore implements ClusterStore {
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final Path lockFile;
+  private final ClusterNameIndex names;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -90,6 +92,7 @@ public final class FileClusterStore implements ClusterStore {
     this.ownedExecutor = owned;
     this.executor = owned != null ? owned : executor;
     this.lockFile = home.lockFile("records");
+    this.names = new ClusterNameIndex(home.clusterNamesDirectory());
   }
 
   /** {@inheritDoc} */
@@ -118,6 +121,45 @@ public final class FileClusterStore implements ClusterStore {
   /**
    * {@inheritDoc}
    *
+   * <p>Reads the name's directory of the index {@code HOME/cluster-names} and the records it names;
+   * ties in creation time are broken by id. A home written by a release without the index is
+   * indexed by the first call.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> named(String name) {
+    if (name == null) {
+      return nullArgument("name");
+    }
+    return run(
+        "look up clusters named " + name,
+        () -> {
+          if (!names.complete()) {
+            HomeLocks.withLock(lockFile, this::indexOnce);
+          }
+          List<Cluster> found =
+              new ArrayList<>(
+                  names.records(
+                      name, id -> readQuietly(clusterFile(id), Cluster.class).orElse(null)));
+          found.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
+          return List.copyOf(found);
+        });
+  }
+
+  /** Indexes an older home's records by name, once; under the records lock. */
+  private Void indexOnce() throws IOException {
+    names.completeOnce(
+        () ->
+            readAll(
+                home.clustersDirectory(),
+                Cluster.class,
+                c -> true,
+                Comparator.comparing(Cluster::id)));
+    return null;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>Fails with {@link VersionConflictException} when the stored version differs from {@code
    * cluster.version()} (a version of {@code 0} requires that no record exists).
    */
@@ -133,12 +175,18 @@ public final class FileClusterStore implements ClusterStore {
           return HomeLocks.withLock(
               lockFile,
               () -> {
-                long stored = read(file, Cluster.class).map(Cluster::version).orElse(0L);
+                Optional<Cluster> before = read(file, Cluster.class);
+                long stored = before.map(Cluster::version).orElse(0L);
                 if (stored != cluster.version()) {
                   throw new VersionConflictException(cluster.id(), cluster.version(), stored);
                 }
+                indexOnce();
+                names.add(cluster.name(), cluster.id());
                 String json = RecordCodec.write(cluster.withVersion(cluster.version() + 1));
                 AtomicFiles.writeString(file, json + "\n");
+                if (before.isPresent() && !before.get().name().equals(cluster.name())) {
+                  names.remove(before.get().name(), cluster.id());
+                }
                 return RecordCodec.read(json, Cluster.class);
               });
         });
@@ -165,9 +213,13 @@ public final class FileClusterStore implements ClusterStore {
                     Files.deleteIfExists(journalFile(o.get().id()));
                   }
                 }
+                Optional<Cluster> gone = readQuietly(file, Cluster.class);
                 Files.deleteIfExists(file);
                 AtomicFiles.syncDirectory(home.operationsDirectory());
                 AtomicFiles.syncDirectory(home.clustersDirectory());
+                if (gone.isPresent()) {
+                  names.remove(gone.get().name(), clusterId);
+                }
                 return null;
               });
           return null;

@@ -167,6 +167,11 @@ public final class LocalHome {
     return root.resolve("metadata");
   }
 
+  /** The index of cluster records by name ({@code ClusterNameIndex}). */
+  Path clusterNamesDirectory() {
+    return root.resolve("cluster-names");
+  }
+
   Path lockFile(String name) {
     return root.resolve(".locks").resolve(name + ".lock");
   }

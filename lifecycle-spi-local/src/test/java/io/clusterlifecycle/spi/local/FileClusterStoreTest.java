@@ -58,6 +58,39 @@ class FileClusterStoreTest {
   }
 
   @Test
+  void named_ofAHomeWrittenBeforeTheNameIndex_indexesItOnce_andSkipsStaleMarkers()
+      throws IOException {
+    Cluster a = await(store.put(cluster("c1", "demo", T0)));
+    Cluster b = await(store.put(cluster("c2", "demo", T0.plusSeconds(1))));
+    await(store.put(cluster("c3", "other", T0)));
+    store.close();
+    AtomicFiles.deleteRecursively(dir.resolve("cluster-names"));
+    store = new FileClusterStore(LocalHome.open(dir));
+
+    assertThat(await(store.named("demo"))).containsExactly(a, b);
+    assertThat(dir.resolve("cluster-names/demo/c1")).exists();
+    assertThat(dir.resolve("cluster-names/.complete")).exists();
+
+    // a crash after the marker was made and before the record was written leaves a stale marker
+    Files.createFile(dir.resolve("cluster-names/demo/c9"));
+    Files.createFile(dir.resolve("cluster-names/other/c1"));
+    assertThat(await(store.named("demo"))).containsExactly(a, b);
+    assertThat(await(store.named("other"))).extracting(Cluster::id).containsExactly("c3");
+  }
+
+  @Test
+  void named_encodesNamesThatAreNoPlainFileNames() {
+    Cluster dots = await(store.put(cluster("c1", "..", T0)));
+    Cluster slash = await(store.put(cluster("c2", "a/b *", T0)));
+    Cluster longName = await(store.put(cluster("c3", "n".repeat(300), T0)));
+
+    assertThat(await(store.named(".."))).containsExactly(dots);
+    assertThat(await(store.named("a/b *"))).containsExactly(slash);
+    assertThat(await(store.named("n".repeat(300)))).containsExactly(longName);
+    assertThat(await(store.named("a"))).isEmpty();
+  }
+
+  @Test
   void put_fromTheStoredVersion_succeeds_andFromAStaleOne_conflicts() {
     Cluster v1 = await(store.put(cluster("c1", "demo", T0)));
     Cluster v2 = await(store.put(v1.toBuilder().state(ClusterState.STOPPING).build()));

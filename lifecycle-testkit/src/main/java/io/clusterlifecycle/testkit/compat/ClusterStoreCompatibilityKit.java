@@ -63,9 +63,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>What the kit checks: {@link ClusterStore#put} is a compare-and-set on the version, also
  * between two clients racing from sixteen threads; records read back equal the records written,
- * with millisecond times; {@link ClusterStore#list}, {@link ClusterStore#operations} and {@link
- * ClusterStore#backups} are ordered by creation time (ties in any order); operations and backups
- * are replaced by id; journals keep every batch whole and in append order; {@link
+ * with millisecond times; {@link ClusterStore#list}, {@link ClusterStore#named}, {@link
+ * ClusterStore#operations} and {@link ClusterStore#backups} are ordered by creation time (ties in
+ * any order); {@link ClusterStore#named} returns exactly the records of a name; operations and
+ * backups are replaced by id; journals keep every batch whole and in append order; {@link
  * ClusterStore#delete} purges a cluster with its operations and journals but keeps its backups;
  * what one client wrote, another client on the same data reads; a null argument fails the stage
  * rather than throwing; a closed store fails its stages and may be closed again.
@@ -348,6 +349,44 @@ public abstract class ClusterStoreCompatibilityKit {
         .extracting(Cluster::createdAt)
         .as("ClusterStore.list must order records by creation time (ties in any order)")
         .isSorted();
+  }
+
+  @Test
+  void named_isEveryRecordOfThatExactName_inEveryNamespace_byCreationTime() throws Exception {
+    ClusterStore store = open();
+    assertThat(await("named", store.named("web")))
+        .as("ClusterStore.named on an empty store")
+        .isEmpty();
+    Cluster later = await("put", store.put(cluster("c-1", "web", T0.plusSeconds(10))));
+    Cluster other =
+        await("put", store.put(cluster("c-2", "web", T0).toBuilder().namespace("team-b").build()));
+    await("put", store.put(cluster("c-3", "db", T0.plusSeconds(5))));
+    await("put", store.put(cluster("c-4", "web-1", T0)));
+    await("put", store.put(cluster("c-5", "WEB", T0)));
+    await("put", store.put(cluster("c-6", "we", T0)));
+    Cluster done = await("put", store.put(other.toBuilder().state(ClusterState.DONE).build()));
+
+    assertThat(await("named(web)", store.named("web")))
+        .as(
+            "ClusterStore.named must return every record with exactly that name (any namespace,"
+                + " any state, as last stored), by creation time, and no other")
+        .containsExactly(done, later);
+    assertThat(await("named(nope)", store.named("nope")))
+        .as("ClusterStore.named of a name nobody has")
+        .isEmpty();
+
+    await("delete", store.delete("c-1"));
+
+    assertThat(await("named(web) after delete", store.named("web")))
+        .as("ClusterStore.named must not return a deleted record")
+        .containsExactly(done);
+    assertThat(await("named(web) through another client", openAgain().named("web")))
+        .as("ClusterStore.named through another client of the same data")
+        .containsExactly(done);
+    assertThat(await("named(we)", store.named("we")))
+        .as("ClusterStore.named compares the whole name exactly")
+        .extracting(Cluster::id)
+        .containsExactly("c-6");
   }
 
   @Test
@@ -672,6 +711,7 @@ public abstract class ClusterStoreCompatibilityKit {
     Map<String, Supplier<CompletionStage<?>>> calls = new LinkedHashMap<>();
     calls.put("get(null)", () -> store.get(null));
     calls.put("put(null)", () -> store.put(null));
+    calls.put("named(null)", () -> store.named(null));
     calls.put("delete(null)", () -> store.delete(null));
     calls.put("putOperation(null)", () -> store.putOperation(null));
     calls.put("getOperation(null)", () -> store.getOperation(null));

@@ -55,11 +55,10 @@ public final class StoreCalls {
             byId ->
                 byId.isPresent()
                     ? CompletableFuture.completedFuture(byId.get())
-                    : call(() -> ctx.store().list()).thenApply(all -> byName(all, ref)));
+                    : call(() -> ctx.store().named(ref)).thenApply(named -> byName(named, ref)));
   }
 
-  private static Cluster byName(List<Cluster> all, String ref) {
-    List<Cluster> named = all.stream().filter(c -> c.name().equals(ref)).toList();
+  private static Cluster byName(List<Cluster> named, String ref) {
     List<Cluster> live = named.stream().filter(c -> c.state() != ClusterState.DONE).toList();
     if (live.size() > 1) {
       throw new ValidationException(

@@ -161,15 +161,12 @@ public final class Submissions {
     // the name stays reserved here until the new record is in the store for others to see
     CompletableFuture<Prepared> stored =
         store
-            .call(() -> ctx.store().list())
+            .call(() -> ctx.store().named(name))
             .thenCompose(
-                all -> {
-                  all.stream()
+                namesakes -> {
+                  namesakes.stream()
                       .filter(
-                          c ->
-                              c.namespace().equals(namespace)
-                                  && c.name().equals(name)
-                                  && c.state() != ClusterState.DONE)
+                          c -> c.namespace().equals(namespace) && c.state() != ClusterState.DONE)
                       .findFirst()
                       .ifPresent(
                           c -> {
