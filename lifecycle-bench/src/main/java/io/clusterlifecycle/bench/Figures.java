@@ -38,7 +38,11 @@ public final class Figures {
     /** Heap of 10,000 clusters with 100 operations in flight: runs within 512 MB. */
     HEAP("heap_mb_10000_clusters", 512, false),
     /** Resuming 1,000 interrupted operations: at most 2 s. */
-    RESUME("resume_s_1000_ops", 2, false);
+    RESUME("resume_s_1000_ops", 2, false),
+    /** Creates per second with 100,000 clusters in the SQLite store; no target of its own. */
+    ESTATE("estate_create_per_s", Double.NaN, true),
+    /** The create rate at 100,000 clusters over the rate at 1,000: at least 0.8 (flat). */
+    ESTATE_FLATNESS("estate_create_flatness", 0.8, true);
 
     private final String figure;
     private final double limit;

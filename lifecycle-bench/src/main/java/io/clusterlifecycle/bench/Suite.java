@@ -62,7 +62,9 @@ public final class Suite {
     /** Heap of 10,000 clusters with 100 operations in flight. */
     HEAP,
     /** Resume of 1,000 interrupted operations. */
-    RESUME;
+    RESUME,
+    /** Creates in a store of 100,000 clusters. */
+    ESTATE;
 
     /**
      * Reads a run's name.
@@ -165,6 +167,9 @@ public final class Suite {
     }
     if (runs.contains(Run.RESUME)) {
       step("resume", this::resume);
+    }
+    if (runs.contains(Run.ESTATE)) {
+      step("estate", this::estate);
     }
     return figures;
   }
@@ -491,6 +496,15 @@ public final class Suite {
     seconds.sort(null);
     figures.put(Target.RESUME, seconds.get(seconds.size() / 2));
     figures.detail("resume_s_runs", seconds);
+  }
+
+  private void estate() {
+    Path dir = tempDir("estate");
+    try {
+      new EstateRun(figures, log).run(dir);
+    } finally {
+      deleteTree(dir);
+    }
   }
 
   // ------------------------------------------------------------------------------ files
