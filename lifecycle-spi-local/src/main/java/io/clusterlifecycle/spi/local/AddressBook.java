@@ -1,10 +1,12 @@
 package io.clusterlifecycle.spi.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterlifecycle.api.error.LifecycleException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,28 +41,64 @@ final class AddressBook {
     return y != 0 && y != 255 && index != 1;
   }
 
-  /** Returns the node's address, allocating one if it has none. Call under the node lock. */
-  String allocate(String nodeId) throws IOException {
+  /**
+   * Returns the nodes' addresses, allocating those they have not got, with one write of the file.
+   * Call under the node lock.
+   *
+   * @param nodeIds the nodes
+   * @return each node's address; a node is missing when no free address was left for it
+   */
+  Map<String, String> allocateAll(List<String> nodeIds) throws IOException {
     ObjectNode book = load();
     ObjectNode nodes = book.withObjectProperty("nodes");
-    if (nodes.has(nodeId)) {
-      return nodes.get(nodeId).asText();
-    }
     Set<String> used = new HashSet<>();
     nodes.properties().forEach(e -> used.add(e.getValue().asText()));
     int cursor = book.path("next").asInt(FIRST);
-    for (int i = 0; i < SPACE; i++) {
-      int candidate = Math.floorMod(cursor + i, SPACE);
-      if (usable(candidate) && !used.contains(address(candidate))) {
-        String address = address(candidate);
-        nodes.put(nodeId, address);
-        book.put("next", candidate + 1);
-        AtomicFiles.writeString(file, Json.write(book));
-        return address;
+    Map<String, String> out = new LinkedHashMap<>();
+    boolean changed = false;
+    for (String nodeId : nodeIds) {
+      if (nodes.has(nodeId)) {
+        out.put(nodeId, nodes.get(nodeId).asText());
+        continue;
+      }
+      for (int i = 0; i < SPACE; i++) {
+        int candidate = Math.floorMod(cursor + i, SPACE);
+        if (usable(candidate) && !used.contains(address(candidate))) {
+          String address = address(candidate);
+          nodes.put(nodeId, address);
+          used.add(address);
+          out.put(nodeId, address);
+          cursor = candidate + 1;
+          changed = true;
+          break;
+        }
       }
     }
-    throw new LifecycleException(
-        "no free loopback address left in " + file + " (" + used.size() + " in use)");
+    if (changed) {
+      book.put("next", cursor);
+      AtomicFiles.writeString(file, Json.write(book));
+    }
+    return out;
+  }
+
+  /**
+   * Frees the nodes' addresses with one write of the file. Call under the node lock.
+   *
+   * @param nodeIds the nodes; those without an address are skipped
+   */
+  void releaseAll(List<String> nodeIds) throws IOException {
+    if (nodeIds.isEmpty()) {
+      return;
+    }
+    ObjectNode book = load();
+    ObjectNode nodes = book.withObjectProperty("nodes");
+    boolean changed = false;
+    for (String nodeId : nodeIds) {
+      changed |= nodes.remove(nodeId) != null;
+    }
+    if (changed) {
+      AtomicFiles.writeString(file, Json.write(book));
+    }
   }
 
   /** Frees the node's address. Call under the node lock. */

@@ -7,6 +7,7 @@ import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.codec.MetadataJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -75,6 +76,7 @@ public final class LocalMetadataStore implements MetadataStore {
 
   private final LocalHome home;
   private final String root;
+  private final Executor pool;
   private final Executor serial;
   private final ExecutorService ownedExecutor;
   private final Path file;
@@ -116,7 +118,8 @@ public final class LocalMetadataStore implements MetadataStore {
     this.home = Objects.requireNonNull(home, "home");
     this.root = prefix(Objects.requireNonNull(root, "root"));
     this.ownedExecutor = owned;
-    this.serial = new SerialExecutor(owned != null ? owned : executor);
+    this.pool = owned != null ? owned : executor;
+    this.serial = new SerialExecutor(pool);
     this.file = home.metadataDirectory().resolve("tree.json");
     this.lockFile = home.lockFile("metadata");
   }
@@ -241,7 +244,7 @@ public final class LocalMetadataStore implements MetadataStore {
             refresh();
             String clusterId = node.ref().clusterId();
             if (nodesListed(clusterId, tree).contains(node.ref().nodeId())) {
-              writeNodeFile(clusterId, node.ref().nodeId(), tree);
+              writeNodeFile(clusterId, node.ref().nodeId(), clusterJson(clusterId, tree));
             }
             return null;
           });
@@ -348,24 +351,43 @@ public final class LocalMetadataStore implements MetadataStore {
     return nodes;
   }
 
+  /**
+   * Rewrites the {@code metadata.json} of every node the touched clusters list: the cluster's tree
+   * is rendered once and written to its nodes' directories several at a time.
+   */
   private void writeNodeFiles(Set<String> clusters, NavigableMap<String, String> keys) {
+    List<ParallelFiles.IoWork> writes = new ArrayList<>();
     for (String clusterId : clusters) {
-      for (String nodeId : nodesListed(clusterId, keys)) {
-        writeNodeFile(clusterId, nodeId, keys);
+      Set<String> nodes = nodesListed(clusterId, keys);
+      if (nodes.isEmpty()) {
+        continue;
       }
+      byte[] json = clusterJson(clusterId, keys);
+      for (String nodeId : nodes) {
+        writes.add(() -> writeNodeFile(clusterId, nodeId, json));
+      }
+    }
+    try {
+      ParallelFiles.runAll(writes, pool);
+    } catch (IOException e) {
+      LOG.warn("cannot write a metadata file: {}", e.toString());
     }
   }
 
-  private void writeNodeFile(String clusterId, String nodeId, NavigableMap<String, String> keys) {
+  private byte[] clusterJson(String clusterId, NavigableMap<String, String> keys) {
+    String clusterPrefix = base() + "/" + clusterId;
+    return Json.write(MetadataJson.nested(subtree(keys, clusterPrefix), clusterPrefix))
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Writes one node's file; a node that is gone or cannot be written is logged, not thrown. */
+  private void writeNodeFile(String clusterId, String nodeId, byte[] json) {
     try {
       Path dir = home.nodeDirectory(nodeId);
       if (!NodeRecord.read(dir).map(r -> r.belongsTo(clusterId)).orElse(false)) {
         return;
       }
-      String clusterPrefix = base() + "/" + clusterId;
-      AtomicFiles.writeString(
-          dir.resolve("metadata.json"),
-          Json.write(MetadataJson.nested(subtree(keys, clusterPrefix), clusterPrefix)));
+      AtomicFiles.write(dir.resolve("metadata.json"), json);
     } catch (NoSuchFileException e) {
       LOG.debug("node {} went away before its metadata file was written", nodeId);
     } catch (IOException | RuntimeException e) {

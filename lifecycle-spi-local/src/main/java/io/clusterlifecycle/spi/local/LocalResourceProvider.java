@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -65,6 +66,7 @@ public final class LocalResourceProvider implements ResourceProvider {
   private final Path lockFile;
   private volatile Consumer<NodeResource> createdHook = r -> {};
   private final NodeSnapshots snapshots;
+  private final NodeCreations creations;
   private final LocalActions actions;
 
   /**
@@ -104,6 +106,7 @@ public final class LocalResourceProvider implements ResourceProvider {
     this.addresses = new AddressBook(home.addressesFile());
     this.lockFile = home.lockFile("nodes");
     this.snapshots = new NodeSnapshots(home);
+    this.creations = new NodeCreations(home, lockFile, addresses, this.executor, this::now);
     this.actions = new LocalActions(this, this.executor, snapshots);
     try {
       this.executor.execute(this::sweep);
@@ -166,73 +169,30 @@ public final class LocalResourceProvider implements ResourceProvider {
    */
   @Override
   public CompletionStage<NodeResource> create(NodeSpec node) {
-    return Async.supply(
-        executor,
-        "create node " + node.ref().nodeId(),
-        () -> {
-          checkSizes(node.cpu(), node.memory(), node.volumeSize());
-          String nodeId = node.ref().nodeId();
-          Path dir = home.nodeDirectory(nodeId);
-          boolean[] created = {false};
-          NodeRecord record =
-              HomeLocks.withLock(
-                  lockFile,
-                  () -> {
-                    Optional<NodeRecord> existing = NodeRecord.read(dir);
-                    if (existing.isPresent()) {
-                      if (!existing.get().belongsTo(node.ref().clusterId())) {
-                        throw new IllegalStateException(
-                            "node id "
-                                + nodeId
-                                + " is already used by cluster "
-                                + existing.get().clusterId()
-                                + " in "
-                                + home.root()
-                                + "; node ids must be unique per home");
-                      }
-                      return existing.get();
-                    }
-                    if (Files.exists(dir)) {
-                      throw new IllegalStateException(
-                          dir
-                              + " exists but holds no "
-                              + NodeRecord.RESOURCE_FILE
-                              + "; it was not created by this provider, remove it");
-                    }
-                    String address = addresses.allocate(nodeId);
-                    NodeRecord fresh = NodeRecord.created(node, address, now());
-                    Path temp =
-                        home.nodesDirectory()
-                            .resolve(AtomicFiles.TEMP_PREFIX + nodeId + "-" + UUID.randomUUID());
-                    try {
-                      FileModes.createPrivateDirectory(temp);
-                      if (fresh.volumeSize() > 0) {
-                        FileModes.createPrivateDirectory(temp.resolve(NodeRecord.VOLUME_DIR));
-                      }
-                      fresh.write(temp);
-                      AtomicFiles.moveAtomically(temp, dir);
-                    } finally {
-                      AtomicFiles.deleteRecursively(temp);
-                    }
-                    AtomicFiles.syncDirectory(home.nodesDirectory());
-                    created[0] = true;
-                    return fresh;
-                  });
-          NodeResource resource = record.toResource(home);
-          if (created[0]) {
-            LOG.debug(
-                "created node {} of cluster {} at {}",
-                nodeId,
-                record.clusterId(),
-                record.address());
-            try {
-              createdHook.accept(resource);
-            } catch (RuntimeException e) {
-              LOG.warn("after creating node {}: {}", nodeId, e.toString(), e);
-            }
-          }
-          return resource;
-        });
+    try {
+      checkSizes(node.cpu(), node.memory(), node.volumeSize());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return creations
+        .create(node)
+        .thenApply(
+            outcome -> {
+              NodeResource resource = outcome.record().toResource(home);
+              if (outcome.created()) {
+                LOG.debug(
+                    "created node {} of cluster {} at {}",
+                    node.ref().nodeId(),
+                    outcome.record().clusterId(),
+                    outcome.record().address());
+                try {
+                  createdHook.accept(resource);
+                } catch (RuntimeException e) {
+                  LOG.warn("after creating node {}: {}", node.ref().nodeId(), e.toString(), e);
+                }
+              }
+              return resource;
+            });
   }
 
   /**

@@ -123,6 +123,31 @@ class LocalResourceProviderTest {
   }
 
   @Test
+  void create_manyAtOnce_oneRefused_theOthersAreMade_andTheRefusedOneHoldsNoAddress()
+      throws IOException {
+    Files.createDirectories(dir.resolve("nodes/demo-w-5"));
+    List<CompletableFuture<NodeResource>> all = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      all.add(provider.create(node("c1", "demo-w-" + i, "w", 0)).toCompletableFuture());
+    }
+
+    assertThat(failure(all.get(5)))
+        .hasMessageContaining("demo-w-5 exists but holds no resource.json");
+    List<NodeResource> made =
+        all.stream().filter(f -> f != all.get(5)).map(Fixtures::await).toList();
+    assertThat(made).extracting(NodeResource::address).doesNotHaveDuplicates().hasSize(39);
+    JsonNode book = new ObjectMapper().readTree(dir.resolve("addresses.json").toFile());
+    assertThat(book.get("nodes").size()).isEqualTo(39);
+    assertThat(book.get("nodes").has("demo-w-5")).isFalse();
+    assertThat(await(provider.list("c1"))).hasSize(39);
+    try (Stream<Path> left = Files.list(dir.resolve("nodes"))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("no temporary directory is left")
+          .noneMatch(n -> n.startsWith("."));
+    }
+  }
+
+  @Test
   void create_300Nodes_getDistinctLoopbackAddresses() {
     List<CompletableFuture<NodeResource>> all = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
