@@ -21,43 +21,7 @@ import picocli.CommandLine.Option;
     versionProvider = LifecycleCli.Version.class,
     description =
         "Runs the lifecycle of application clusters: on this machine, on Kubernetes or on SSH"
-            + " hosts.",
-    subcommands = {
-      DemoCommand.class,
-      ValidateCommand.class,
-      PlanCommand.class,
-      ClusterCommands.Create.class,
-      QueryCommands.ListClusters.class,
-      QueryCommands.Show.class,
-      QueryCommands.Health.class,
-      ClusterCommands.AddNodesCommand.class,
-      ClusterCommands.DeleteNodesCommand.class,
-      OperationCommands.ScaleVerticalCommand.class,
-      OperationCommands.UpgradeCommand.class,
-      OperationCommands.RollbackCommand.class,
-      OperationCommands.StopCommand.class,
-      OperationCommands.StartCommand.class,
-      OperationCommands.RestartCommand.class,
-      OperationCommands.RunCommand.class,
-      ActionCommand.class,
-      ScaleCommand.class,
-      BackupCommands.BackupCommand.class,
-      BackupCommands.ListBackups.class,
-      BackupCommands.RestoreCommand.class,
-      OperationCommands.PromoteCommand.class,
-      OperationCommands.AddRoleCommand.class,
-      OperationCommands.RemoveRoleCommand.class,
-      RepoCommand.class,
-      SettingsCommands.ConfigCommand.class,
-      SettingsCommands.LabelCommand.class,
-      SettingsCommands.DependCommand.class,
-      ClusterCommands.Delete.class,
-      ClusterCommands.Recover.class,
-      CancelCommands.Cancel.class,
-      QueryCommands.PurgeDone.class,
-      ServeCommand.class,
-      CommandLine.HelpCommand.class
-    })
+            + " hosts.")
 public final class LifecycleCli implements java.util.concurrent.Callable<Integer> {
 
   @Option(
@@ -167,6 +131,7 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new LifecycleCli());
+    CommandIndex.addSubcommands(cli, args);
     cli.setOut(out);
     cli.setErr(err);
     standardHelpOnEverySubcommand(cli);

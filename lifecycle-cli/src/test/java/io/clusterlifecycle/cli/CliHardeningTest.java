@@ -77,6 +77,7 @@ class CliHardeningTest {
   @Test
   void help_ofEverySubcommand_printsItsUsage_andExitsZero() {
     CommandLine cli = new CommandLine(new LifecycleCli());
+    CommandIndex.addSubcommands(cli, new String[0]);
     List<String> names =
         cli.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
     assertThat(names).contains("create", "delete-nodes", "plan", "recover", "add-nodes");
@@ -88,6 +89,33 @@ class CliHardeningTest {
       assertThat(r.out()).as(name + " --help").contains("Usage: lifecycle " + name);
       assertThat(r.err()).as(name + " --help").doesNotContain("Missing required");
     }
+  }
+
+  @Test
+  void aCommandLineNamingOneCommand_buildsOnlyThatOne_andTheOthersBuildTheWholeTree() {
+    CommandLine.Model.CommandSpec root = new CommandLine(new LifecycleCli()).getCommandSpec();
+
+    assertThat(CommandIndex.named(root, new String[] {"--home", "list", "list"}))
+        .isEqualTo(QueryCommands.ListClusters.class);
+    assertThat(CommandIndex.named(root, new String[] {"--home=h", "--json", "delete", "c"}))
+        .isEqualTo(ClusterCommands.Delete.class);
+    assertThat(CommandIndex.named(root, new String[] {"plan", "x.yaml"})).isNull();
+    assertThat(CommandIndex.named(root, new String[] {"help", "list"})).isNull();
+    assertThat(CommandIndex.named(root, new String[] {"lst"})).isNull();
+    assertThat(CommandIndex.named(root, new String[] {"--no-such-option", "list"})).isNull();
+    assertThat(CommandIndex.named(root, new String[] {"--version"})).isNull();
+    assertThat(CommandIndex.COMMANDS)
+        .as("every command is reachable by its own name")
+        .allSatisfy(
+            c ->
+                assertThat(
+                        CommandIndex.named(
+                            root, new String[] {c.getAnnotation(CommandLine.Command.class).name()}))
+                    .isIn(c, null));
+
+    LifecycleCliTest.Result typo = LifecycleCliTest.run("lst");
+    assertThat(typo.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(typo.err()).contains("Unmatched argument", "'lst'");
   }
 
   @Test
