@@ -26,5 +26,6 @@ if [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" 
   commit="$commit+uncommitted-changes"
 fi
 export LIFECYCLE_BENCH_COMMIT="$commit"
+export LIFECYCLE_BENCH_ROOT="$root"
 export LIFECYCLE_BENCH_JSON="${LIFECYCLE_BENCH_JSON:-$root/lifecycle-bench/target/bench-figures.json}"
 exec java ${LIFECYCLE_BENCH_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -34,7 +34,7 @@ public final class BenchMain {
           "  --sizes N,N,...         makespan runs' node counts (default 100,1000,10000)",
           "  --seed N                seed of random latencies (default 1)",
           "  --only RUN,RUN,...      only these runs: makespan, plan, engine, journal, heap, resume,",
-          "                          estate;",
+          "                          estate, cli;",
           "                          only their figures are printed",
           "SPEC: 200ms | fixed:200ms | uniform:150ms..250ms | exp:50ms..400ms (mean, cap)",
           "      | normal:50ms,10ms (mean, sd)");

@@ -42,7 +42,13 @@ public final class Figures {
     /** Creates per second with 100,000 clusters in the SQLite store; no target of its own. */
     ESTATE("estate_create_per_s", Double.NaN, true),
     /** The create rate at 100,000 clusters over the rate at 1,000: at least 0.8 (flat). */
-    ESTATE_FLATNESS("estate_create_flatness", 0.8, true);
+    ESTATE_FLATNESS("estate_create_flatness", 0.8, true),
+    /** {@code ./lifecycle list} on an empty home, whole process, seconds: at most 0.6. */
+    CLI_START("cli_start_s", 0.6, false),
+    /** {@code ./lifecycle create} of 100 local nodes, four stages of 0.05 s: at most 1.5 s. */
+    LOCAL_CREATE_100("local_create_100_s", 1.5, false),
+    /** The same with 1,000 nodes: at most 6 s. */
+    LOCAL_CREATE_1000("local_create_1000_s", 6, false);
 
     private final String figure;
     private final double limit;

@@ -64,7 +64,9 @@ public final class Suite {
     /** Resume of 1,000 interrupted operations. */
     RESUME,
     /** Creates in a store of 100,000 clusters. */
-    ESTATE;
+    ESTATE,
+    /** The command-line tool's start and local creates, whole process. */
+    CLI;
 
     /**
      * Reads a run's name.
@@ -170,6 +172,9 @@ public final class Suite {
     }
     if (runs.contains(Run.ESTATE)) {
       step("estate", this::estate);
+    }
+    if (runs.contains(Run.CLI)) {
+      step("cli", () -> inTempDir("cli", dir -> new CliRun(figures, log).run(dir)));
     }
     return figures;
   }
@@ -499,9 +504,13 @@ public final class Suite {
   }
 
   private void estate() {
-    Path dir = tempDir("estate");
+    inTempDir("estate", dir -> new EstateRun(figures, log).run(dir));
+  }
+
+  private void inTempDir(String prefix, java.util.function.Consumer<Path> run) {
+    Path dir = tempDir(prefix);
     try {
-      new EstateRun(figures, log).run(dir);
+      run.accept(dir);
     } finally {
       deleteTree(dir);
     }
