@@ -62,8 +62,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability.</b> A stage completes once its transaction has committed: on SQLite with a
  * write-ahead log and {@code synchronous=FULL}, so a committed change survives a power loss. A
- * whole {@link #appendJournal} batch is one transaction; {@link #delete} removes the cluster, its
- * operations and their journals in one transaction.
+ * whole {@link #appendJournal} batch is stored or none of it; {@link #delete} removes the cluster,
+ * its operations and their journals together.
+ *
+ * <p><b>Group commit.</b> Writes ({@link #put}, {@link #delete}, {@link #putOperation}, {@link
+ * #appendJournal}, {@link #putBackup}) asked for while a transaction is being written go into the
+ * next transaction together, each in a savepoint of its own: one that fails (a lost
+ * compare-and-set) is rolled back alone, and the group shares one commit. A thousand operations
+ * resuming at once so cost a few hundred commits instead of thousands.
  *
  * <p><b>Sharing a database.</b> Several processes may open the same SQLite file or PostgreSQL
  * database. On SQLite a writer waits up to the busy timeout for another process's write to end
@@ -126,6 +132,7 @@ public final class JdbcClusterStore implements ClusterStore {
   private final ThreadPoolExecutor executor;
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final GroupCommit writes;
 
   private JdbcClusterStore(Dialect dialect, StoreErrors errors, ConnectionPool pool, int threads) {
     this.dialect = dialect;
@@ -155,6 +162,7 @@ public final class JdbcClusterStore implements ClusterStore {
               return t;
             });
     this.executor.allowCoreThreadTimeOut(true);
+    this.writes = new GroupCommit(pool, dialect, errors, executor, this::closedError);
   }
 
   /**
@@ -293,7 +301,7 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     String id = cluster.id();
     long expected = cluster.version();
-    return run(
+    return write(
         "store cluster " + id,
         c -> {
           String json = RecordCodec.write(cluster.withVersion(expected + 1));
@@ -312,7 +320,8 @@ public final class JdbcClusterStore implements ClusterStore {
       try (PreparedStatement p =
           c.prepareStatement(
               "INSERT INTO clusters"
-                  + " (id, name, namespace, state, version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                  + " (id, name, namespace, state, version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                  + " ON CONFLICT (id) DO NOTHING")) {
         p.setString(1, stored.id());
         p.setString(2, stored.name());
         p.setString(3, stored.namespace());
@@ -320,17 +329,14 @@ public final class JdbcClusterStore implements ClusterStore {
         p.setLong(5, stored.version());
         p.setLong(6, stored.createdAt().toEpochMilli());
         p.setString(7, json);
-        p.executeUpdate();
-        return;
-      } catch (SQLException e) {
-        if (errors.classify(e) != Dialect.Kind.DUPLICATE) {
-          throw e;
+        if (p.executeUpdate() == 1) {
+          return;
         }
-        long actual = storedVersion(c, stored.id());
-        // actual 0: the record was deleted since the insert failed; insert again
-        if (actual != 0 || attempt == 3) {
-          throw new VersionConflictException(stored.id(), 0, actual);
-        }
+      }
+      long actual = storedVersion(c, stored.id());
+      // actual 0: the record was deleted since the insert found it; insert again
+      if (actual != 0 || attempt == 3) {
+        throw new VersionConflictException(stored.id(), 0, actual);
       }
     }
   }
@@ -378,21 +384,18 @@ public final class JdbcClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return run(
+    return write(
         "delete cluster " + clusterId,
-        c ->
-            inTransaction(
-                c,
-                () -> {
-                  update(
-                      c,
-                      "DELETE FROM journal WHERE operation_id IN"
-                          + " (SELECT id FROM operations WHERE cluster_id = ?)",
-                      clusterId);
-                  update(c, "DELETE FROM operations WHERE cluster_id = ?", clusterId);
-                  update(c, "DELETE FROM clusters WHERE id = ?", clusterId);
-                  return null;
-                }));
+        c -> {
+          update(
+              c,
+              "DELETE FROM journal WHERE operation_id IN"
+                  + " (SELECT id FROM operations WHERE cluster_id = ?)",
+              clusterId);
+          update(c, "DELETE FROM operations WHERE cluster_id = ?", clusterId);
+          update(c, "DELETE FROM clusters WHERE id = ?", clusterId);
+          return null;
+        });
   }
 
   private static void update(Connection c, String sql, String arg) throws SQLException {
@@ -408,7 +411,7 @@ public final class JdbcClusterStore implements ClusterStore {
     if (operation == null) {
       return nullArgument("operation");
     }
-    return run(
+    return write(
         "store operation " + operation.id(),
         c -> {
           try (PreparedStatement p =
@@ -495,28 +498,25 @@ public final class JdbcClusterStore implements ClusterStore {
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return run(
+    return write(
         "append " + batch.size() + " journal entries",
-        c ->
-            inTransaction(
-                c,
-                () -> {
-                  try (PreparedStatement p =
-                      c.prepareStatement(
-                          "INSERT INTO journal"
-                              + " (operation_id, step_id, status, at, detail) VALUES (?, ?, ?, ?, ?)")) {
-                    for (JournalEntry e : batch) {
-                      p.setString(1, e.operationId());
-                      p.setString(2, e.stepId());
-                      p.setString(3, e.status().name());
-                      p.setString(4, e.at().toString());
-                      p.setString(5, e.detail().orElse(""));
-                      p.addBatch();
-                    }
-                    p.executeBatch();
-                  }
-                  return null;
-                }));
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO journal"
+                      + " (operation_id, step_id, status, at, detail) VALUES (?, ?, ?, ?, ?)")) {
+            for (JournalEntry e : batch) {
+              p.setString(1, e.operationId());
+              p.setString(2, e.stepId());
+              p.setString(3, e.status().name());
+              p.setString(4, e.at().toString());
+              p.setString(5, e.detail().orElse(""));
+              p.addBatch();
+            }
+            p.executeBatch();
+          }
+          return null;
+        });
   }
 
   /** {@inheritDoc} */
@@ -550,7 +550,7 @@ public final class JdbcClusterStore implements ClusterStore {
     if (backup == null) {
       return nullArgument("backup");
     }
-    return run(
+    return write(
         "store backup " + backup.id(),
         c -> {
           try (PreparedStatement p =
@@ -681,33 +681,17 @@ public final class JdbcClusterStore implements ClusterStore {
     return "JdbcClusterStore[" + dialect.displayName() + " " + errors.where() + "]";
   }
 
+  /** How many groups of writes this store committed; for tests of the group commit. */
+  long groupsCommitted() {
+    return writes.committed();
+  }
+
   /** Runs work on one of the store's connections; for tests that look at the connection. */
   <T> CompletionStage<T> withConnection(String what, SqlWork<T> work) {
     return run(what, work);
   }
 
   // ------------------------------------------------------------------------------- internals
-
-  /** Work done inside a transaction, on the connection it was started on. */
-  @FunctionalInterface
-  private interface TxWork<T> {
-    T apply() throws SQLException;
-  }
-
-  private <T> T inTransaction(Connection c, TxWork<T> work) throws SQLException {
-    dialect.begin(c);
-    boolean committed = false;
-    try {
-      T result = work.apply();
-      dialect.commit(c);
-      committed = true;
-      return result;
-    } finally {
-      if (!committed) {
-        dialect.rollback(c);
-      }
-    }
-  }
 
   private <T> CompletionStage<T> run(String what, SqlWork<T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
@@ -733,6 +717,14 @@ public final class JdbcClusterStore implements ClusterStore {
       result.completeExceptionally(closedError(what));
     }
     return result;
+  }
+
+  /** Queues a write for the next group commit, or fails at once when the store is closed. */
+  private <T> CompletionStage<T> write(String what, SqlWork<T> work) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(closedError(what));
+    }
+    return writes.submit(what, work);
   }
 
   private LifecycleException closedError(String what) {

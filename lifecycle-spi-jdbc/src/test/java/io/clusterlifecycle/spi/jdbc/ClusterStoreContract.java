@@ -16,6 +16,8 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.JournalEntry.Status;
+import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.clusterlifecycle.api.state.ClusterState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +27,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -295,6 +298,100 @@ abstract class ClusterStoreContract {
                 + ", newer than version "
                 + JdbcClusterStore.SCHEMA_VERSION)
         .hasMessageContaining("upgrade the library");
+  }
+
+  // ------------------------------------------------------------------------ group commit
+
+  @Test
+  void concurrentWrites_shareCommits_andALostCompareAndSetFailsAlone() {
+    Cluster stale = await(store.put(cluster("c-stale", "stale", T0)));
+    await(store.put(stale.toBuilder().state(ClusterState.STOPPED).build()));
+    long groupsBefore = store.groupsCommitted();
+    List<CompletableFuture<Cluster>> puts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      puts.add(store.put(cluster("c-" + i, "n" + i, T0)).toCompletableFuture());
+      if (i == 100) {
+        puts.add(store.put(stale).toCompletableFuture());
+      }
+    }
+
+    Throwable lost = failure(puts.remove(101));
+    List<Cluster> stored = puts.stream().map(Records::await).toList();
+
+    assertThat(lost).isInstanceOf(VersionConflictException.class);
+    assertThat(stored).hasSize(200).allSatisfy(c -> assertThat(c.version()).isEqualTo(1));
+    assertThat(await(store.list())).hasSize(201);
+    assertThat(store.groupsCommitted() - groupsBefore)
+        .as("201 writes asked for at once share commits")
+        .isLessThan(100);
+  }
+
+  @Test
+  void killedWhileGroupsAreInFlight_everyAcknowledgedWriteIsStored_andNoJournalBatchIsCut()
+      throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                GroupCommitWriterMain.class.getName()));
+    cmd.addAll(childTarget());
+    Process child =
+        new ProcessBuilder(cmd).redirectError(work.resolve("child.err").toFile()).start();
+    List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread reader =
+        new Thread(
+            () -> {
+              try (java.io.BufferedReader r = child.inputReader()) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  acknowledged.add(line);
+                }
+              } catch (java.io.IOException e) {
+                // the child was killed
+              }
+            });
+    reader.start();
+    Awaitility.await("child acknowledged writes")
+        .atMost(Duration.ofSeconds(60))
+        .failFast("child JVM ended; see " + work.resolve("child.err"), () -> !child.isAlive())
+        .until(() -> acknowledged.size() > 400);
+
+    child.destroyForcibly(); // SIGKILL
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    reader.join(10_000);
+
+    List<String> acks = new ArrayList<>(acknowledged);
+    acks.remove("ready");
+    int highest = 0;
+    for (String ack : acks) {
+      highest = Math.max(highest, Integer.parseInt(ack.substring(ack.lastIndexOf('-') + 1)));
+    }
+    JdbcClusterStore after = open();
+    int storedNotAcknowledged = 0;
+    for (int i = 0; i <= highest + 64; i++) {
+      String id = "k-" + i;
+      boolean putAcked = acks.contains("put " + id);
+      boolean stored = await(after.get(id)).isPresent();
+      assertThat(stored || !putAcked).as("acknowledged put of %s is stored", id).isTrue();
+      int entries = await(after.journal("op-" + id)).size();
+      assertThat(entries)
+          .as("journal batch of op-%s is stored whole or not at all", id)
+          .isIn(0, GroupCommitWriterMain.BATCH);
+      boolean journalAcked = acks.contains("journal op-" + id);
+      assertThat(entries > 0 || !journalAcked)
+          .as("acknowledged journal batch of op-%s is stored", id)
+          .isTrue();
+      if ((stored && !putAcked) || (entries > 0 && !journalAcked)) {
+        storedNotAcknowledged++;
+      }
+    }
+    System.out.printf(
+        "killed writer: %d writes acknowledged, %d stored but not acknowledged%n",
+        acks.size(), storedNotAcknowledged);
+    assertThat(storedNotAcknowledged)
+        .as("the kill came between groups' commits and their acknowledgements")
+        .isPositive();
   }
 
   // --------------------------------------------------------------------- two processes
