@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts a child JVM on this process's class path: the same {@code java}, the given JVM flags (for
@@ -42,6 +43,20 @@ public final class ChildJvm {
    * @return the running process
    */
   public Process start(List<String> jvmFlags, Class<?> main, List<String> args) {
+    return start(jvmFlags, main, args, Map.of());
+  }
+
+  /**
+   * Starts a child with variables added to this process's environment.
+   *
+   * @param jvmFlags flags before the main class
+   * @param main the main class
+   * @param args its arguments
+   * @param env variables to add
+   * @return the running process
+   */
+  public Process start(
+      List<String> jvmFlags, Class<?> main, List<String> args, Map<String, String> env) {
     List<String> command = new ArrayList<>();
     command.add(java);
     command.addAll(jvmFlags);
@@ -51,7 +66,10 @@ public final class ChildJvm {
     command.add(main.getName());
     command.addAll(args);
     try {
-      return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().putAll(env);
+      return pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + command, e);
     }

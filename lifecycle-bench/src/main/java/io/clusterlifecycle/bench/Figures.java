@@ -39,6 +39,8 @@ public final class Figures {
     HEAP("heap_mb_10000_clusters", 512, false),
     /** Resuming 1,000 interrupted operations: at most 2 s. */
     RESUME("resume_s_1000_ops", 2, false),
+    /** The same resume on PostgreSQL: at most 2 s. */
+    RESUME_POSTGRES("resume_s_1000_ops_postgres", 2, false),
     /** Creates per second with 100,000 clusters in the SQLite store; no target of its own. */
     ESTATE("estate_create_per_s", Double.NaN, true),
     /** The create rate at 100,000 clusters over the rate at 1,000: at least 0.8 (flat). */

@@ -37,6 +37,14 @@ public final class ResumeRun {
 
   private ResumeRun() {}
 
+  /** A SQLite file, or a PostgreSQL URL with its credentials. */
+  static JdbcClusterStore open(String db, String user, String password) {
+    if (db.startsWith("jdbc:")) {
+      return JdbcClusterStore.builder().url(db).credentials(user, password).build();
+    }
+    return JdbcClusterStore.sqlite(Path.of(db));
+  }
+
   /**
    * What one run measured.
    *
@@ -80,11 +88,15 @@ public final class ResumeRun {
       System.err.println("usage: ResumeRun setup DB COUNT");
       System.exit(2);
     }
-    Path db = Path.of(args[1]);
     int count = Integer.parseInt(args[2]);
     BenchEngine bench =
         BenchEngine.start(
-            BenchEngine.Options.of(LatencyModel.ZERO).store(JdbcClusterStore.sqlite(db)));
+            BenchEngine.Options.of(LatencyModel.ZERO)
+                .store(
+                    open(
+                        args[1],
+                        System.getenv("LIFECYCLE_STORE_USER"),
+                        System.getenv("LIFECYCLE_STORE_PASSWORD"))));
     List<String> ids = Estate.seed(bench, count, "r");
     bench.commands().hold(r -> r.service().equals(SERVICE));
     List<CompletableFuture<Operation>> ops = new ArrayList<>(count);
@@ -107,7 +119,8 @@ public final class ResumeRun {
   }
 
   /**
-   * Leaves {@code count} operations interrupted in {@code dir/resume.db} and times their resume.
+   * Leaves {@code count} operations interrupted in a SQLite file {@code dir/resume.db} and times
+   * their resume.
    *
    * @param dir a directory for the database
    * @param count operations
@@ -116,11 +129,28 @@ public final class ResumeRun {
    * @throws IllegalStateException if the child failed or a recovery did not end well
    */
   public static Result run(Path dir, int count, ChildJvm childJvm) {
-    Path db = dir.resolve("resume.db");
+    return run(dir.resolve("resume.db").toString(), "", "", count, childJvm);
+  }
+
+  /**
+   * Leaves {@code count} operations interrupted in a store and times their resume.
+   *
+   * @param db a SQLite file, or the JDBC URL of an empty PostgreSQL database
+   * @param user the database user (PostgreSQL)
+   * @param password the user's password (PostgreSQL); given to the setup child in its environment
+   * @param count operations
+   * @param childJvm how to start a JVM on this class path
+   * @return the figures
+   * @throws IllegalStateException if the child failed or a recovery did not end well
+   */
+  public static Result run(String db, String user, String password, int count, ChildJvm childJvm) {
     long setupStart = System.nanoTime();
     Process child =
         childJvm.start(
-            List.of(), ResumeRun.class, List.of("setup", db.toString(), Integer.toString(count)));
+            List.of(),
+            ResumeRun.class,
+            List.of("setup", db, Integer.toString(count)),
+            Map.of("LIFECYCLE_STORE_USER", user, "LIFECYCLE_STORE_PASSWORD", password));
     try {
       boolean ready = false;
       try (BufferedReader out =
@@ -148,7 +178,7 @@ public final class ResumeRun {
     }
     long setup = System.nanoTime() - setupStart;
 
-    CountingClusterStore store = new CountingClusterStore(JdbcClusterStore.sqlite(db));
+    CountingClusterStore store = new CountingClusterStore(open(db, user, password));
     long start = System.nanoTime();
     try (BenchEngine fresh =
         BenchEngine.start(

@@ -501,6 +501,40 @@ public final class Suite {
     seconds.sort(null);
     figures.put(Target.RESUME, seconds.get(seconds.size() / 2));
     figures.detail("resume_s_runs", seconds);
+    resumeOnPostgres(repeats);
+  }
+
+  /**
+   * The same resume on a PostgreSQL server of this machine (Debian's package, installed if need
+   * be).
+   */
+  private void resumeOnPostgres(int repeats) {
+    List<Double> seconds = new ArrayList<>();
+    try (io.clusterlifecycle.testsupport.PostgresServer pg =
+        io.clusterlifecycle.testsupport.PostgresServer.start()) {
+      for (int i = 0; i < repeats; i++) {
+        ResumeRun.Result r =
+            ResumeRun.run(
+                pg.createDatabase(),
+                io.clusterlifecycle.testsupport.PostgresServer.USER,
+                io.clusterlifecycle.testsupport.PostgresServer.PASSWORD,
+                ResumeRun.OPERATIONS,
+                jvm);
+        seconds.add(r.resumeSeconds());
+        log.printf(
+            Locale.ROOT,
+            "resume of %d operations on PostgreSQL: %.2f s (setup %.1f s); store calls %s%n",
+            r.operations(),
+            r.resumeSeconds(),
+            r.setupNanos() / 1e9,
+            r.storeCalls());
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("the resume run on PostgreSQL failed: " + e, e);
+    }
+    seconds.sort(null);
+    figures.put(Target.RESUME_POSTGRES, seconds.get(seconds.size() / 2));
+    figures.detail("resume_s_runs_postgres", seconds);
   }
 
   private void estate() {
