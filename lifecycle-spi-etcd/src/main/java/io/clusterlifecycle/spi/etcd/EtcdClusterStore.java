@@ -761,16 +761,7 @@ public final class EtcdClusterStore implements ClusterStore {
                 return CompletableFuture.completedFuture(null);
               }
               if (attempt >= MAX_CAS_ATTEMPTS) {
-                return CompletableFuture.failedFuture(
-                    new TransientSpiException(
-                        "could not "
-                            + what
-                            + " in etcd "
-                            + calls.where()
-                            + ": other engines wrote it concurrently "
-                            + attempt
-                            + " times",
-                        null));
+                return CompletableFuture.failedFuture(contended(what, "wrote it", attempt));
               }
               return deleteRecord(id, r.getGetResponses().get(0).getKvs(), attempt + 1);
             });
@@ -1004,16 +995,7 @@ public final class EtcdClusterStore implements ClusterStore {
                 return CompletableFuture.completedFuture(null);
               }
               if (attempt >= MAX_CAS_ATTEMPTS) {
-                return CompletableFuture.failedFuture(
-                    new TransientSpiException(
-                        "could not "
-                            + what
-                            + " in etcd "
-                            + calls.where()
-                            + ": other engines appended concurrently "
-                            + attempt
-                            + " times",
-                        null));
+                return CompletableFuture.failedFuture(contended(what, "appended", attempt));
               }
               // another engine appended in between: go again at once with the counters it left
               // (the transaction's else branch read them); after a few rounds, with a short random
@@ -1100,6 +1082,21 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   // ---------------------------------------------------------------------------------- closing
+
+  /** The failure of a compare-and-set that lost to other engines too many times in a row. */
+  private TransientSpiException contended(String what, String how, int attempts) {
+    return new TransientSpiException(
+        "could not "
+            + what
+            + " in etcd "
+            + calls.where()
+            + ": other engines "
+            + how
+            + " concurrently "
+            + attempts
+            + " times",
+        null);
+  }
 
   /**
    * Revokes the etcd leases this store holds (so other engines may take over at once whatever this
