@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,6 +37,10 @@ final class CommandSteps {
   private final StepRunner steps;
   private CompletableFuture<List<Cluster>> allRecords;
   private final Map<String, Map<String, String>> results = new ConcurrentHashMap<>();
+  private final Deadlines backstops;
+
+  /** How late a command's backstop may cancel it, past its timeout and the grace. */
+  static final Duration BACKSTOP_TICK = Duration.ofMillis(100);
 
   /** How long writing a node's rendered files may take. */
   static final Duration WRITER_TIMEOUT = Duration.ofSeconds(60);
@@ -56,6 +58,7 @@ final class CommandSteps {
     this.inDoubt = inDoubt;
     this.scrubber = scrubber;
     this.steps = steps;
+    this.backstops = new Deadlines(ctx.scheduler(), BACKSTOP_TICK);
   }
 
   CompletableFuture<Void> run(
@@ -111,21 +114,19 @@ final class CommandSteps {
                       });
                 })
             .thenApply(scrubber::scrubResult);
-    ScheduledFuture<?> backstop =
-        ctx.scheduler()
-            .schedule(
-                () -> {
-                  CompletableFuture<CommandResult> current = attempt.get();
-                  if (current != null) {
-                    current.cancel(true);
-                  }
-                  run.cancel(true);
-                },
-                timeout.plus(ctx.commandGrace()).toMillis(),
-                TimeUnit.MILLISECONDS);
+    Deadlines.Handle backstop =
+        backstops.schedule(
+            timeout.plus(ctx.commandGrace()),
+            () -> {
+              CompletableFuture<CommandResult> current = attempt.get();
+              if (current != null) {
+                current.cancel(true);
+              }
+              run.cancel(true);
+            });
     return run.handle(
             (result, e) -> {
-              backstop.cancel(false);
+              backstop.cancel();
               LifecycleEvent.Builder finished =
                   LifecycleEvent.builder(EventType.COMMAND_FINISHED)
                       .stage(stage.name())
@@ -292,6 +293,9 @@ final class CommandSteps {
    * secret that cannot be resolved fails the step with a message naming its reference.
    */
   private CompletableFuture<Map<String, String>> secrets(AppSpec spec, List<String> names) {
+    if (names.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
     Map<String, CompletableFuture<String>> pending = new LinkedHashMap<>();
     for (String name : names) {
       String reference = spec.secrets().get(name);

@@ -38,10 +38,26 @@ public record EngineContext(
     plugins = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(plugins));
   }
 
-  /** Runs an SPI call, retrying transient failures with the engine's back-off. */
+  /**
+   * Runs an SPI call, retrying transient failures with the engine's back-off. The first attempt is
+   * made directly: the retry's machinery is set up only once it has failed, and then takes that
+   * failed attempt as its first, so the attempts and the back-off are the configured ones.
+   */
   public <T> java.util.concurrent.CompletableFuture<T> retrying(
       java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
-    return retry.executeCompletionStage(scheduler, () -> Futures.call(call)).toCompletableFuture();
+    java.util.concurrent.CompletableFuture<T> first = Futures.call(call);
+    return first.exceptionallyCompose(e -> afterFirstFailure(first, call));
+  }
+
+  private <T> java.util.concurrent.CompletableFuture<T> afterFirstFailure(
+      java.util.concurrent.CompletableFuture<T> first,
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
+    java.util.concurrent.atomic.AtomicBoolean handedOver =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return retry
+        .executeCompletionStage(
+            scheduler, () -> handedOver.compareAndSet(false, true) ? first : Futures.call(call))
+        .toCompletableFuture();
   }
 
   /** The time now, to the millisecond, as every record stores it. */

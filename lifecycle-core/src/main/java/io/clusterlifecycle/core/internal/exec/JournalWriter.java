@@ -4,6 +4,8 @@ import io.clusterlifecycle.api.spi.JournalEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -20,9 +22,21 @@ public final class JournalWriter {
   private boolean writing;
   private Throwable failure;
 
-  public JournalWriter(Function<List<JournalEntry>, CompletableFuture<Void>> append) {
+  /**
+   * @param append writes one group of entries durably
+   * @param executor where the waiters of a large group are woken, a chunk at a time, so that what
+   *     they go on to do (launching a stage's commands) runs on all of its threads
+   */
+  public JournalWriter(
+      Function<List<JournalEntry>, CompletableFuture<Void>> append, Executor executor) {
     this.append = append;
+    this.executor = executor;
   }
+
+  /** How many waiters of one group one thread wakes. */
+  static final int WAKE_CHUNK = 128;
+
+  private final Executor executor;
 
   /**
    * Queues an entry; it is written with the next group.
@@ -95,13 +109,7 @@ public final class JournalWriter {
               flushWaiters.clear();
             }
           }
-          for (CompletableFuture<Void> f : batchDone) {
-            if (e == null) {
-              f.complete(null);
-            } else {
-              f.completeExceptionally(e);
-            }
-          }
+          wake(batchDone, e);
           for (CompletableFuture<Void> f : waiters) {
             if (failure == null) {
               f.complete(null);
@@ -113,5 +121,32 @@ public final class JournalWriter {
             write();
           }
         });
+  }
+
+  /**
+   * Completes the waiters of one group: beyond the first chunk, which the caller wakes, each chunk
+   * is woken by a task of the executor (or by the caller if the executor refuses it).
+   */
+  private void wake(List<CompletableFuture<Void>> waiters, Throwable e) {
+    for (int from = WAKE_CHUNK; from < waiters.size(); from += WAKE_CHUNK) {
+      List<CompletableFuture<Void>> chunk =
+          waiters.subList(from, Math.min(waiters.size(), from + WAKE_CHUNK));
+      try {
+        executor.execute(() -> complete(chunk, e));
+      } catch (RejectedExecutionException refused) {
+        complete(chunk, e);
+      }
+    }
+    complete(waiters.subList(0, Math.min(waiters.size(), WAKE_CHUNK)), e);
+  }
+
+  private static void complete(List<CompletableFuture<Void>> waiters, Throwable e) {
+    for (CompletableFuture<Void> f : waiters) {
+      if (e == null) {
+        f.complete(null);
+      } else {
+        f.completeExceptionally(e);
+      }
+    }
   }
 }

@@ -74,7 +74,9 @@ public final class OperationRunner {
     this.records = records;
     this.done = journal.done();
     this.steps = new StepRunner(ctx, plan, operationId, records, journal.inDoubt(), scrubber);
-    this.journal = new JournalWriter(batch -> ctx.retrying(() -> ctx.store().appendJournal(batch)));
+    this.journal =
+        new JournalWriter(
+            batch -> ctx.retrying(() -> ctx.store().appendJournal(batch)), ctx.executor());
   }
 
   /** Runs the plan; never completes exceptionally — failures are in the result. */
@@ -180,70 +182,104 @@ public final class OperationRunner {
     return !error.isEmpty();
   }
 
-  /** Runs a stage's steps; completes with the stage's first failure, or empty. */
+  /** How many steps of a stage one thread launches; a larger stage is launched in chunks. */
+  static final int LAUNCH_CHUNK = 256;
+
+  /**
+   * Runs a stage's steps; completes with the stage's first failure, or empty. A stage of more than
+   * {@link #LAUNCH_CHUNK} steps is launched a chunk at a time by tasks of the executor, the first
+   * chunk by the caller, so that launching a large stage uses every thread.
+   */
   private CompletableFuture<String> runStage(Stage stage) {
     AtomicBoolean stopped = new AtomicBoolean();
     List<String> failures = new ArrayList<>();
-    List<CompletableFuture<Void>> all = new ArrayList<>(stage.steps().size());
+    List<Step> todo = new ArrayList<>(stage.steps().size());
     for (Step step : stage.steps()) {
       // a clean-up stage runs again on resume even if it ran before: what it cleans up may have
       // been put back by the steps resumed before it
-      if (done.contains(step.id()) && !stage.always()) {
-        continue;
+      if (stage.always() || !done.contains(step.id())) {
+        todo.add(step);
       }
-      // a wait, or a dependent's operation waited for, holds no slot: that operation needs them
-      boolean holdsSlot = !(step instanceof WaitStep || step instanceof ReloadDependentStep);
-      CompletableFuture<Void> permit =
-          holdsSlot ? ctx.limiter().acquire() : CompletableFuture.completedFuture(null);
-      // a step that gets its permit while the stage is being launched is in flight together
-      // with the others; only a step still waiting for a permit is held back by a failure
-      boolean launchedWithStage = permit.isDone();
-      all.add(
-          permit.thenCompose(
-              p -> {
-                if ((!launchedWithStage && stopped.get()) || timedOut || cancelled) {
-                  if (holdsSlot) {
-                    ctx.limiter().release();
-                  }
-                  return CompletableFuture.<Void>completedFuture(null);
-                }
-                CompletableFuture<Void> started =
-                    journal.record(entry(step, JournalEntry.Status.STARTED, ""));
-                // a command is launched only once its STARTED entry is durable: a crash then
-                // leaves an entry that makes the resume fence it (docs/design.md §5.8)
-                CompletableFuture<Void> f =
-                    isCommand(step)
-                        ? started.thenCompose(v -> launch(stage, step))
-                        : launch(stage, step);
-                return f.handle(
-                    (ok, e) -> {
-                      if (holdsSlot) {
-                        ctx.limiter().release();
-                      }
-                      // a failure may quote a command's output: the operation's secret values are
-                      // masked before it is journaled, recorded or emitted (docs/design.md §11)
-                      String why = e == null ? "" : scrubber.scrub(Failures.describe(e));
-                      journal.record(
-                          e == null
-                              ? entry(step, JournalEntry.Status.SUCCEEDED, "")
-                              : entry(step, JournalEntry.Status.FAILED, why));
-                      if (e != null) {
-                        synchronized (failures) {
-                          failures.add(why);
-                        }
-                        onStepFailure(stage, step, why, stopped);
-                      }
-                      return null;
-                    });
-              }));
     }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+    List<CompletableFuture<Void>> chunks = new ArrayList<>();
+    for (int from = LAUNCH_CHUNK; from < todo.size(); from += LAUNCH_CHUNK) {
+      List<Step> chunk = todo.subList(from, Math.min(todo.size(), from + LAUNCH_CHUNK));
+      chunks.add(launchAsync(() -> launchAll(stage, chunk, stopped, failures)).thenCompose(f -> f));
+    }
+    chunks.add(
+        launchAll(stage, todo.subList(0, Math.min(todo.size(), LAUNCH_CHUNK)), stopped, failures));
+    return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new))
         .thenApply(
             v -> {
               synchronized (failures) {
                 return failures.isEmpty() ? "" : failures.get(0);
               }
             });
+  }
+
+  /** Runs {@code launch} on the executor, or on the caller if the executor refuses it. */
+  private <T> CompletableFuture<T> launchAsync(java.util.function.Supplier<T> launch) {
+    try {
+      return CompletableFuture.supplyAsync(launch, ctx.executor());
+    } catch (java.util.concurrent.RejectedExecutionException refused) {
+      return CompletableFuture.completedFuture(launch.get());
+    }
+  }
+
+  /** Launches some steps of a stage; completes when they have all finished. */
+  private CompletableFuture<Void> launchAll(
+      Stage stage, List<Step> chunk, AtomicBoolean stopped, List<String> failures) {
+    CompletableFuture<?>[] all = new CompletableFuture<?>[chunk.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = launchOne(stage, chunk.get(i), stopped, failures);
+    }
+    return CompletableFuture.allOf(all);
+  }
+
+  private CompletableFuture<Void> launchOne(
+      Stage stage, Step step, AtomicBoolean stopped, List<String> failures) {
+    // a wait, or a dependent's operation waited for, holds no slot: that operation needs them
+    boolean holdsSlot = !(step instanceof WaitStep || step instanceof ReloadDependentStep);
+    CompletableFuture<Void> permit =
+        holdsSlot ? ctx.limiter().acquire() : CompletableFuture.completedFuture(null);
+    // a step that gets its permit while the stage is being launched is in flight together
+    // with the others; only a step still waiting for a permit is held back by a failure
+    boolean launchedWithStage = permit.isDone();
+    return permit.thenCompose(
+        p -> {
+          if ((!launchedWithStage && stopped.get()) || timedOut || cancelled) {
+            if (holdsSlot) {
+              ctx.limiter().release();
+            }
+            return CompletableFuture.<Void>completedFuture(null);
+          }
+          CompletableFuture<Void> started =
+              journal.record(entry(step, JournalEntry.Status.STARTED, ""));
+          // a command is launched only once its STARTED entry is durable: a crash then
+          // leaves an entry that makes the resume fence it (docs/design.md §5.8)
+          CompletableFuture<Void> f =
+              isCommand(step) ? started.thenCompose(v -> launch(stage, step)) : launch(stage, step);
+          return f.handle(
+              (ok, e) -> {
+                if (holdsSlot) {
+                  ctx.limiter().release();
+                }
+                // a failure may quote a command's output: the operation's secret values are
+                // masked before it is journaled, recorded or emitted (docs/design.md §11)
+                String why = e == null ? "" : scrubber.scrub(Failures.describe(e));
+                journal.record(
+                    e == null
+                        ? entry(step, JournalEntry.Status.SUCCEEDED, "")
+                        : entry(step, JournalEntry.Status.FAILED, why));
+                if (e != null) {
+                  synchronized (failures) {
+                    failures.add(why);
+                  }
+                  onStepFailure(stage, step, why, stopped);
+                }
+                return null;
+              });
+        });
   }
 
   private CompletableFuture<Void> launch(Stage stage, Step step) {
