@@ -54,6 +54,11 @@ class ForwardingClusterStore implements ClusterStore {
   }
 
   @Override
+  public CompletionStage<Optional<Cluster>> write(io.clusterlifecycle.api.spi.StoreBatch batch) {
+    return store.write(batch);
+  }
+
+  @Override
   public CompletionStage<Void> putOperation(Operation operation) {
     return store.putOperation(operation);
   }

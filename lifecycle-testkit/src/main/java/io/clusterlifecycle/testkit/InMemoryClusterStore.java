@@ -5,6 +5,7 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.StoreBatch;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -207,21 +208,69 @@ public final class InMemoryClusterStore implements ClusterStore {
       return CompletableFuture.failedFuture(fault.get());
     }
     synchronized (lock) {
-      Cluster stored = clusters.get(cluster.id());
-      long actual = stored == null ? 0 : stored.version();
-      if (cluster.version() != actual) {
-        records.conflicts++;
-        return CompletableFuture.failedFuture(
-            new VersionConflictException(cluster.id(), cluster.version(), actual));
+      Optional<VersionConflictException> conflict = conflict(cluster);
+      if (conflict.isPresent()) {
+        return CompletableFuture.failedFuture(conflict.get());
       }
-      Cluster next = cluster.withVersion(actual + 1);
-      clusters.put(cluster.id(), next);
-      if (stored != null && !stored.name().equals(next.name())) {
-        unindex(stored);
+      return CompletableFuture.completedFuture(store(cluster));
+    }
+  }
+
+  /** The conflict a put of {@code cluster} would meet, counted; call holding the lock. */
+  private Optional<VersionConflictException> conflict(Cluster cluster) {
+    Cluster stored = clusters.get(cluster.id());
+    long actual = stored == null ? 0 : stored.version();
+    if (cluster.version() == actual) {
+      return Optional.empty();
+    }
+    records.conflicts++;
+    return Optional.of(new VersionConflictException(cluster.id(), cluster.version(), actual));
+  }
+
+  /** Stores a record that does not conflict, at its version plus one; call holding the lock. */
+  private Cluster store(Cluster cluster) {
+    Cluster stored = clusters.get(cluster.id());
+    Cluster next = cluster.withVersion(cluster.version() + 1);
+    clusters.put(cluster.id(), next);
+    if (stored != null && !stored.name().equals(next.name())) {
+      unindex(stored);
+    }
+    idsByName.computeIfAbsent(next.name(), n -> new LinkedHashSet<>()).add(next.id());
+    records.puts++;
+    return next;
+  }
+
+  /**
+   * Applies a batch under the store's lock, so no other call sees a part of it: the cluster as
+   * {@link #put} stores it (its programmed faults included), then the operations and the journal.
+   *
+   * @param batch the writes
+   * @return the stored cluster, or empty; exceptionally {@link VersionConflictException} or a
+   *     programmed fault, and then nothing of the batch was stored
+   */
+  @Override
+  public CompletableFuture<Optional<Cluster>> write(StoreBatch batch) {
+    CompletableFuture<Optional<Cluster>> refused = refused("batch", batch);
+    if (refused != null) {
+      return refused;
+    }
+    if (batch.cluster().isPresent()) {
+      Optional<Throwable> fault = putFaults.match(batch.cluster().get());
+      if (fault.isPresent()) {
+        return CompletableFuture.failedFuture(fault.get());
       }
-      idsByName.computeIfAbsent(next.name(), n -> new LinkedHashSet<>()).add(next.id());
-      records.puts++;
-      return CompletableFuture.completedFuture(next);
+    }
+    synchronized (lock) {
+      Optional<VersionConflictException> conflict = batch.cluster().flatMap(this::conflict);
+      if (conflict.isPresent()) {
+        return CompletableFuture.failedFuture(conflict.get());
+      }
+      Optional<Cluster> stored = batch.cluster().map(this::store);
+      batch.operations().forEach(o -> operations.put(o.id(), o));
+      batch
+          .journal()
+          .forEach(e -> journals.computeIfAbsent(e.operationId(), k -> new ArrayList<>()).add(e));
+      return CompletableFuture.completedFuture(stored);
     }
   }
 
@@ -406,7 +455,7 @@ public final class InMemoryClusterStore implements ClusterStore {
   }
 
   /**
-   * Counts the successful {@link #put} calls.
+   * Counts the cluster records stored, by {@link #put} and by {@link #write}.
    *
    * @return the number of records stored
    */

@@ -5,6 +5,7 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.StoreBatch;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +42,12 @@ final class SimulatedClusterStore implements ClusterStore {
   public CompletionStage<Cluster> put(Cluster cluster) {
     Objects.requireNonNull(cluster, "cluster");
     return sim.call(SpiMethod.STORE_PUT, "", () -> delegate.put(cluster));
+  }
+
+  @Override
+  public CompletionStage<Optional<Cluster>> write(StoreBatch batch) {
+    Objects.requireNonNull(batch, "batch");
+    return sim.call(SpiMethod.STORE_WRITE, "", () -> delegate.write(batch));
   }
 
   @Override

@@ -43,6 +43,8 @@ public enum SpiMethod {
   STORE_NAMED(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#put}. */
   STORE_PUT(Spi.CLUSTER_STORE),
+  /** {@link io.clusterlifecycle.api.spi.ClusterStore#write}. */
+  STORE_WRITE(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#delete}. */
   STORE_DELETE(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#putOperation}. */

@@ -60,6 +60,40 @@ public interface ClusterStore extends AutoCloseable {
   CompletionStage<Cluster> put(Cluster cluster);
 
   /**
+   * Applies a batch of writes in one transaction: all of them, or, when the batch's cluster record
+   * conflicts (its stored version is not the one it carries), none, and the stage completes
+   * exceptionally with {@link VersionConflictException}. A completed stage means every write of the
+   * batch is durable, and a crash leaves all of them or none. Concurrent batches may share a commit
+   * (group commit), so a store answers many small batches with few durable writes.
+   *
+   * <p>The default makes the calls one after another: {@link #put} of the cluster first, then
+   * {@link #putOperation} of each operation, then one {@link #appendJournal}. It writes nothing on
+   * a conflict, but a crash between the calls leaves the cluster stored without the rest, which is
+   * what the engine's recovery expects of a store without transactions (docs/design.md §9.5). The
+   * shipped stores, except the Kubernetes one, override it with one transaction.
+   *
+   * @param batch the writes
+   * @return the cluster record as stored, with its new version; empty when the batch has none
+   */
+  default CompletionStage<Optional<Cluster>> write(StoreBatch batch) {
+    if (batch == null) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new NullPointerException("batch"));
+    }
+    CompletionStage<Optional<Cluster>> stored =
+        batch.cluster().isPresent()
+            ? put(batch.cluster().get()).thenApply(Optional::of)
+            : java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+    for (Operation operation : batch.operations()) {
+      stored = stored.thenCompose(c -> putOperation(operation).thenApply(v -> c));
+    }
+    if (!batch.journal().isEmpty()) {
+      stored = stored.thenCompose(c -> appendJournal(batch.journal()).thenApply(v -> c));
+    }
+    return stored;
+  }
+
+  /**
    * Removes a cluster record, its operations and their journals (purge).
    *
    * @param clusterId the cluster id

@@ -1270,11 +1270,12 @@ class EngineStatefulTest {
   void aStoreOutageLongerThanTheRetries_whileAnOperationStarts_leavesNoClusterBusy() {
     World w = world(4);
     w.perform(new Create("c1", twoRoles()));
-    // the add's second operation write (marking it RUNNING) and every retry of it fail
+    // the add's claim of the cluster, written with the operation marked RUNNING, and every
+    // retry of it fail
     for (int attempt = 0; attempt < World.FAST_RETRY.getMaxAttempts(); attempt++) {
       w.sim.failNext(
-          SpiMethod.STORE_PUT_OPERATION,
-          1,
+          SpiMethod.STORE_WRITE,
+          0,
           new io.clusterlifecycle.api.spi.TransientSpiException("simulated store outage", null));
     }
     World.Result r = w.perform(new Add("c1", "beta", 1));

@@ -6,6 +6,7 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.StoreBatch;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.clusterlifecycle.codec.RecordCodec;
@@ -299,78 +300,41 @@ public final class JdbcClusterStore implements ClusterStore {
     if (cluster == null) {
       return nullArgument("cluster");
     }
-    String id = cluster.id();
-    long expected = cluster.version();
+    return write("store cluster " + cluster.id(), c -> RecordWrites.cluster(c, cluster));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The batch is one write of the store's group commit: its statements run in one savepoint of
+   * the group's transaction, so a lost compare-and-set rolls all of them back, and the group's
+   * {@code COMMIT} makes all of them durable at once.
+   */
+  @Override
+  public CompletionStage<Optional<Cluster>> write(StoreBatch batch) {
+    if (batch == null) {
+      return nullArgument("batch");
+    }
+    String what =
+        "write "
+            + batch.cluster().map(c -> "cluster " + c.id() + ", ").orElse("")
+            + batch.operations().size()
+            + " operations and "
+            + batch.journal().size()
+            + " journal entries";
     return write(
-        "store cluster " + id,
+        what,
         c -> {
-          String json = RecordCodec.write(cluster.withVersion(expected + 1));
-          Cluster stored = RecordCodec.read(json, Cluster.class);
-          if (expected == 0) {
-            insert(c, stored, json);
-          } else {
-            update(c, stored, json, expected);
+          Optional<Cluster> stored = Optional.empty();
+          if (batch.cluster().isPresent()) {
+            stored = Optional.of(RecordWrites.cluster(c, batch.cluster().get()));
           }
+          for (Operation operation : batch.operations()) {
+            RecordWrites.operation(c, operation);
+          }
+          RecordWrites.journal(c, batch.journal());
           return stored;
         });
-  }
-
-  private void insert(Connection c, Cluster stored, String json) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "INSERT INTO clusters"
-                  + " (id, name, namespace, state, version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                  + " ON CONFLICT (id) DO NOTHING")) {
-        p.setString(1, stored.id());
-        p.setString(2, stored.name());
-        p.setString(3, stored.namespace());
-        p.setString(4, stored.state().name());
-        p.setLong(5, stored.version());
-        p.setLong(6, stored.createdAt().toEpochMilli());
-        p.setString(7, json);
-        if (p.executeUpdate() == 1) {
-          return;
-        }
-      }
-      long actual = storedVersion(c, stored.id());
-      // actual 0: the record was deleted since the insert found it; insert again
-      if (actual != 0 || attempt == 3) {
-        throw new VersionConflictException(stored.id(), 0, actual);
-      }
-    }
-  }
-
-  private void update(Connection c, Cluster stored, String json, long expected)
-      throws SQLException {
-    int rows;
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "UPDATE clusters"
-                + " SET name = ?, namespace = ?, state = ?, version = ?, created_at = ?, doc = ?"
-                + " WHERE id = ? AND version = ?")) {
-      p.setString(1, stored.name());
-      p.setString(2, stored.namespace());
-      p.setString(3, stored.state().name());
-      p.setLong(4, stored.version());
-      p.setLong(5, stored.createdAt().toEpochMilli());
-      p.setString(6, json);
-      p.setString(7, stored.id());
-      p.setLong(8, expected);
-      rows = p.executeUpdate();
-    }
-    if (rows != 1) {
-      throw new VersionConflictException(stored.id(), expected, storedVersion(c, stored.id()));
-    }
-  }
-
-  private static long storedVersion(Connection c, String clusterId) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT version FROM clusters WHERE id = ?")) {
-      p.setString(1, clusterId);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
   }
 
   /**
@@ -414,17 +378,7 @@ public final class JdbcClusterStore implements ClusterStore {
     return write(
         "store operation " + operation.id(),
         c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO operations (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
-                      + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
-                      + " created_at = excluded.created_at, doc = excluded.doc")) {
-            p.setString(1, operation.id());
-            p.setString(2, operation.clusterId());
-            p.setLong(3, operation.createdAt().toEpochMilli());
-            p.setString(4, RecordCodec.write(operation));
-            p.executeUpdate();
-          }
+          RecordWrites.operation(c, operation);
           return null;
         });
   }
@@ -501,20 +455,7 @@ public final class JdbcClusterStore implements ClusterStore {
     return write(
         "append " + batch.size() + " journal entries",
         c -> {
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO journal"
-                      + " (operation_id, step_id, status, at, detail) VALUES (?, ?, ?, ?, ?)")) {
-            for (JournalEntry e : batch) {
-              p.setString(1, e.operationId());
-              p.setString(2, e.stepId());
-              p.setString(3, e.status().name());
-              p.setString(4, e.at().toString());
-              p.setString(5, e.detail().orElse(""));
-              p.addBatch();
-            }
-            p.executeBatch();
-          }
+          RecordWrites.journal(c, batch);
           return null;
         });
   }

@@ -327,7 +327,7 @@ abstract class ClusterStoreContract {
   }
 
   @Test
-  void killedWhileGroupsAreInFlight_everyAcknowledgedWriteIsStored_andNoJournalBatchIsCut()
+  void killedWhileGroupsAreInFlight_everyAcknowledgedWriteIsStored_andNoBatchIsCut()
       throws Exception {
     List<String> cmd =
         new ArrayList<>(
@@ -354,8 +354,9 @@ abstract class ClusterStoreContract {
     reader.start();
     Awaitility.await("child acknowledged writes")
         .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(5))
         .failFast("child JVM ended; see " + work.resolve("child.err"), () -> !child.isAlive())
-        .until(() -> acknowledged.size() > 400);
+        .until(() -> acknowledgedCount(acknowledged) > 400 && doneNotAcknowledged(acknowledged));
 
     child.destroyForcibly(); // SIGKILL
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -363,6 +364,10 @@ abstract class ClusterStoreContract {
 
     List<String> acks = new ArrayList<>(acknowledged);
     acks.remove("ready");
+    acks.removeIf(line -> line.startsWith("done "));
+    assertThat(acks)
+        .as("the child acknowledged batches too; see %s", work.resolve("child.err"))
+        .anyMatch(line -> line.startsWith("batch "));
     int highest = 0;
     for (String ack : acks) {
       highest = Math.max(highest, Integer.parseInt(ack.substring(ack.lastIndexOf('-') + 1)));
@@ -382,7 +387,17 @@ abstract class ClusterStoreContract {
       assertThat(entries > 0 || !journalAcked)
           .as("acknowledged journal batch of op-%s is stored", id)
           .isTrue();
-      if ((stored && !putAcked) || (entries > 0 && !journalAcked)) {
+      String bid = "b-" + i;
+      boolean batchStored = await(after.get(bid)).isPresent();
+      boolean operationStored = await(after.getOperation("op-" + bid)).isPresent();
+      int batchEntries = await(after.journal("op-" + bid)).size();
+      assertThat(List.of(operationStored, batchEntries == GroupCommitWriterMain.BATCH))
+          .as("batch %s (cluster, operation, journal) is stored whole or not at all", bid)
+          .containsOnly(batchStored);
+      assertThat(batchEntries).isIn(0, GroupCommitWriterMain.BATCH);
+      boolean batchAcked = acks.contains("batch " + bid);
+      assertThat(batchStored || !batchAcked).as("acknowledged batch %s is stored", bid).isTrue();
+      if ((stored && !putAcked) || (entries > 0 && !journalAcked) || (batchStored && !batchAcked)) {
         storedNotAcknowledged++;
       }
     }
@@ -392,6 +407,21 @@ abstract class ClusterStoreContract {
     assertThat(storedNotAcknowledged)
         .as("the kill came between groups' commits and their acknowledgements")
         .isPositive();
+  }
+
+  private static long acknowledgedCount(List<String> lines) {
+    synchronized (lines) {
+      return lines.stream().filter(l -> !l.startsWith("done ") && !l.equals("ready")).count();
+    }
+  }
+
+  /** Tells whether some write is done (its commit returned) and not yet acknowledged. */
+  private static boolean doneNotAcknowledged(List<String> lines) {
+    synchronized (lines) {
+      java.util.Set<String> acked = new java.util.HashSet<>(lines);
+      return lines.stream()
+          .anyMatch(l -> l.startsWith("done ") && !acked.contains(l.substring("done ".length())));
+    }
   }
 
   // --------------------------------------------------------------------- two processes

@@ -90,12 +90,16 @@ public final class Execution {
                       .plan(p.plan())
                       .createdAt(now)
                       .build();
+              Operation op =
+                  pending.toBuilder().state(pending.state().moveTo(OperationState.RUNNING)).build();
+              // the claim and the RUNNING record land together; the PENDING record before them
+              // lets recovery cancel an operation whose engine died before it claimed the cluster
               return store
                   .call(() -> ctx.store().putOperation(pending))
                   .thenCompose(
                       v ->
                           store
-                              .put(claimed(p, opId, active, now))
+                              .claim(claimed(p, opId, active, now), op)
                               .exceptionallyCompose(
                                   e -> {
                                     Throwable cause = Failures.cause(e);
@@ -121,32 +125,20 @@ public final class Execution {
                                               throw new CompletionException(cause);
                                             });
                                   }))
-                  .thenCompose(
+                  .thenApply(
                       running -> {
                         Held held = hold(running);
-                        Operation op =
-                            pending.toBuilder()
-                                .state(pending.state().moveTo(OperationState.RUNNING))
-                                .build();
-                        // when this write fails the record still names the operation, so it has
-                        // started;
-                        // its own record is corrected when it ends (or by recover)
-                        return store
-                            .call(() -> ctx.store().putOperation(op))
-                            .handle(
-                                (x, e) -> {
-                                  emit(
-                                      LifecycleEvent.builder(EventType.OPERATION_STARTED)
-                                          .cluster(c.id())
-                                          .operation(opId, type)
-                                          .message(
-                                              p.plan().stages().size()
-                                                  + " stages, "
-                                                  + p.plan().steps().count()
-                                                  + " steps"));
-                                  emitState(running, opId, type, from, active);
-                                  return new Started(op, held);
-                                });
+                        emit(
+                            LifecycleEvent.builder(EventType.OPERATION_STARTED)
+                                .cluster(c.id())
+                                .operation(opId, type)
+                                .message(
+                                    p.plan().stages().size()
+                                        + " stages, "
+                                        + p.plan().steps().count()
+                                        + " steps"));
+                        emitState(running, opId, type, from, active);
+                        return new Started(op, held);
                       });
             });
     return started

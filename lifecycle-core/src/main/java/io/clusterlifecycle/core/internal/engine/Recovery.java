@@ -248,8 +248,9 @@ public final class Recovery {
             .refused(false)
             .build();
     Plan resumedPlan = plan;
+    // the claim and the resumed record land together (docs/design.md §9.5)
     return store
-        .put(b.build())
+        .claim(b.build(), resumed)
         .exceptionallyCompose(
             e ->
                 CompletableFuture.failedFuture(
@@ -264,9 +265,7 @@ public final class Recovery {
         .thenCompose(
             running -> {
               Execution.Held held = execution.hold(running);
-              return (resumed.equals(op)
-                      ? CompletableFuture.<Void>completedFuture(null)
-                      : store.call(() -> ctx.store().putOperation(resumed)))
+              return CompletableFuture.<Void>completedFuture(null)
                   .thenCompose(
                       v -> {
                         execution.emit(

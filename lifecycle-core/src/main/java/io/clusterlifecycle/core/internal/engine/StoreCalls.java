@@ -5,6 +5,8 @@ import io.clusterlifecycle.api.error.NotFoundException;
 import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.StoreBatch;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
@@ -89,6 +91,25 @@ public final class StoreCalls {
   public CompletableFuture<Cluster> put(Cluster c) {
     return ctx.retrying(() -> ctx.store().put(c))
         .exceptionallyCompose(e -> RecordKeeper.landedAnyway(ctx, c, e))
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(storeFailure(e)));
+  }
+
+  /**
+   * Stores a cluster record and an operation record in one write of the store (docs/design.md
+   * §9.5): the claim of a cluster by an operation and the operation's new state land together. A
+   * retry that conflicts only with its own first attempt counts as stored, and then writes the
+   * operation again, since a store without transactions may have stored the cluster alone.
+   */
+  public CompletableFuture<Cluster> claim(Cluster c, Operation op) {
+    return ctx.retrying(() -> ctx.store().write(StoreBatch.of(c, op)))
+        .thenApply(java.util.Optional::orElseThrow)
+        .exceptionallyCompose(
+            e ->
+                RecordKeeper.landedAnyway(ctx, c, e)
+                    .thenCompose(
+                        stored ->
+                            ctx.retrying(() -> ctx.store().putOperation(op))
+                                .thenApply(v -> stored)))
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(storeFailure(e)));
   }
 }

@@ -1,0 +1,133 @@
+package io.clusterlifecycle.spi.jdbc;
+
+import io.clusterlifecycle.api.model.Cluster;
+import io.clusterlifecycle.api.model.Operation;
+import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.VersionConflictException;
+import io.clusterlifecycle.codec.RecordCodec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The statements that store records, shared by the single writes of {@link JdbcClusterStore} and
+ * its batches: each runs inside the caller's transaction (a savepoint of a group commit) and never
+ * begins or ends one.
+ */
+final class RecordWrites {
+  private RecordWrites() {}
+
+  /**
+   * Stores a cluster record as a compare-and-set on its version.
+   *
+   * @return the record as stored, at its version plus one
+   * @throws VersionConflictException when the stored version differs
+   */
+  static Cluster cluster(Connection c, Cluster cluster) throws SQLException {
+    long expected = cluster.version();
+    String json = RecordCodec.write(cluster.withVersion(expected + 1));
+    Cluster stored = RecordCodec.read(json, Cluster.class);
+    if (expected == 0) {
+      insert(c, stored, json);
+    } else {
+      update(c, stored, json, expected);
+    }
+    return stored;
+  }
+
+  /** Stores an operation record, replacing the one with its id. */
+  static void operation(Connection c, Operation operation) throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO operations (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id,"
+                + " created_at = excluded.created_at, doc = excluded.doc")) {
+      p.setString(1, operation.id());
+      p.setString(2, operation.clusterId());
+      p.setLong(3, operation.createdAt().toEpochMilli());
+      p.setString(4, RecordCodec.write(operation));
+      p.executeUpdate();
+    }
+  }
+
+  /** Appends journal entries in order; nothing for an empty list. */
+  static void journal(Connection c, List<JournalEntry> entries) throws SQLException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO journal"
+                + " (operation_id, step_id, status, at, detail) VALUES (?, ?, ?, ?, ?)")) {
+      for (JournalEntry e : entries) {
+        p.setString(1, e.operationId());
+        p.setString(2, e.stepId());
+        p.setString(3, e.status().name());
+        p.setString(4, e.at().toString());
+        p.setString(5, e.detail().orElse(""));
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+  }
+
+  private static void insert(Connection c, Cluster stored, String json) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "INSERT INTO clusters"
+                  + " (id, name, namespace, state, version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                  + " ON CONFLICT (id) DO NOTHING")) {
+        p.setString(1, stored.id());
+        p.setString(2, stored.name());
+        p.setString(3, stored.namespace());
+        p.setString(4, stored.state().name());
+        p.setLong(5, stored.version());
+        p.setLong(6, stored.createdAt().toEpochMilli());
+        p.setString(7, json);
+        if (p.executeUpdate() == 1) {
+          return;
+        }
+      }
+      long actual = storedVersion(c, stored.id());
+      // actual 0: the record was deleted since the insert found it; insert again
+      if (actual != 0 || attempt == 3) {
+        throw new VersionConflictException(stored.id(), 0, actual);
+      }
+    }
+  }
+
+  private static void update(Connection c, Cluster stored, String json, long expected)
+      throws SQLException {
+    int rows;
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "UPDATE clusters"
+                + " SET name = ?, namespace = ?, state = ?, version = ?, created_at = ?, doc = ?"
+                + " WHERE id = ? AND version = ?")) {
+      p.setString(1, stored.name());
+      p.setString(2, stored.namespace());
+      p.setString(3, stored.state().name());
+      p.setLong(4, stored.version());
+      p.setLong(5, stored.createdAt().toEpochMilli());
+      p.setString(6, json);
+      p.setString(7, stored.id());
+      p.setLong(8, expected);
+      rows = p.executeUpdate();
+    }
+    if (rows != 1) {
+      throw new VersionConflictException(stored.id(), expected, storedVersion(c, stored.id()));
+    }
+  }
+
+  private static long storedVersion(Connection c, String clusterId) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT version FROM clusters WHERE id = ?")) {
+      p.setString(1, clusterId);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+}
