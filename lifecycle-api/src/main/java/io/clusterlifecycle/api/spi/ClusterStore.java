@@ -77,8 +77,7 @@ public interface ClusterStore extends AutoCloseable {
    */
   default CompletionStage<Optional<Cluster>> write(StoreBatch batch) {
     if (batch == null) {
-      return java.util.concurrent.CompletableFuture.failedFuture(
-          new NullPointerException("batch"));
+      return java.util.concurrent.CompletableFuture.failedFuture(new NullPointerException("batch"));
     }
     CompletionStage<Optional<Cluster>> stored =
         batch.cluster().isPresent()
