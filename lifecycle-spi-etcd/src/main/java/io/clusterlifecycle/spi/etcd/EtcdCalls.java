@@ -19,12 +19,16 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/** What both etcd stores share: key encoding, ranges, call timeouts and error translation. */
+/**
+ * What both etcd stores share: key encoding, ranges, call timeouts, error translation, and the
+ * retries of lost compare-and-sets.
+ */
 final class EtcdCalls {
   private static final Set<Status.Code> TRANSIENT =
       EnumSet.of(
@@ -36,6 +40,9 @@ final class EtcdCalls {
           Status.Code.RESOURCE_EXHAUSTED);
 
   private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** How many times a compare-and-set is made before it gives up to other engines. */
+  static final int MAX_CAS_ATTEMPTS = 50;
 
   private final String where;
   private final Duration timeout;
@@ -193,6 +200,35 @@ final class EtcdCalls {
     }
     return new LifecycleException(
         "could not " + what + " in etcd " + where + ": " + t.getMessage(), t);
+  }
+
+  /** The failure of a compare-and-set that lost to other engines too many times in a row. */
+  TransientSpiException contended(String what, String how, int attempts) {
+    return new TransientSpiException(
+        "could not "
+            + what
+            + " in etcd "
+            + where
+            + ": other engines "
+            + how
+            + " concurrently "
+            + attempts
+            + " times",
+        null);
+  }
+
+  /**
+   * Makes a lost compare-and-set again: at once the first few times, then after a short random
+   * pause so that racing engines spread out.
+   */
+  static <T> CompletableFuture<T> again(int attempt, Supplier<CompletableFuture<T>> retry) {
+    if (attempt < 4) {
+      return retry.get();
+    }
+    long pauseMs = ThreadLocalRandom.current().nextLong(1, 2L + Math.min(50, 2L * attempt));
+    return CompletableFuture.supplyAsync(
+            () -> null, CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS))
+        .thenCompose(x -> retry.get());
   }
 
   static Status.Code code(Throwable t) {

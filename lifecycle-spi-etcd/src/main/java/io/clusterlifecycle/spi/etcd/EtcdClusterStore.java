@@ -11,6 +11,7 @@ import io.clusterlifecycle.api.model.Lease;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.StoreBatch;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.clusterlifecycle.codec.RecordCodec;
@@ -36,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +44,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -96,8 +95,10 @@ import org.slf4j.LoggerFactory;
  * liveness, not the clocks of the engines' machines. Closing the store revokes its leases.
  *
  * <p>Journal appends are one transaction per batch (compare-and-set on the batch counter), split
- * only when a batch exceeds etcd's request limits. Unreachable etcd and unanswered calls fail with
- * {@link TransientSpiException}, which the engine retries.
+ * only when a batch exceeds etcd's request limits. {@link #write} stores a record, operations and
+ * journal entries in one transaction that compares and writes what {@link #put}, {@link
+ * #putOperation} and {@link #appendJournal} compare and write. Unreachable etcd and unanswered
+ * calls fail with {@link TransientSpiException}, which the engine retries.
  *
  * <p><b>Security.</b> With {@linkplain Builder#security(EtcdSecurity) TLS files and credentials}
  * the store talks TLS and authenticates as an etcd user, which needs read and write on the prefix
@@ -113,13 +114,6 @@ public final class EtcdClusterStore implements ClusterStore {
   /** The shortest etcd lease the store grants, in seconds. */
   static final long MIN_TTL_SECONDS = 2;
 
-  private static final int MAX_BATCH_BYTES = 256 * 1024;
-
-  /** Well under etcd's default request limit of 1.5 MiB. */
-  private static final int MAX_TXN_BYTES = 1024 * 1024;
-
-  private static final int MAX_CAS_ATTEMPTS = 50;
-
   /** Keys per read of a record directory (records are a few KiB each). */
   private static final int PAGE_KEYS = 200;
 
@@ -133,6 +127,8 @@ public final class EtcdClusterStore implements ClusterStore {
   private final Clock clock;
   private final EtcdCalls calls;
   private final NameIndex names;
+  private final JournalAppends journals;
+  private final BatchWrites batches;
 
   /** Completes once the records of older releases have their name keys; reset when it failed. */
   private final AtomicReference<CompletableFuture<Void>> indexed = new AtomicReference<>();
@@ -145,9 +141,6 @@ public final class EtcdClusterStore implements ClusterStore {
   /** The TTL each etcd lease this store granted was granted with, in seconds. */
   private final Map<Long, Long> ttlOf = new ConcurrentHashMap<>();
 
-  private final Object appendLock = new Object();
-  private CompletableFuture<Void> appendTail = CompletableFuture.completedFuture(null);
-
   private EtcdClusterStore(Builder b) {
     this.ownsClient = b.ownsClient();
     this.client = b.clientOrConnect();
@@ -157,6 +150,8 @@ public final class EtcdClusterStore implements ClusterStore {
     this.calls =
         new EtcdCalls(b.where() + " under " + prefix, b.requestTimeout, b.accessErrors(prefix));
     this.names = new NameIndex(prefix);
+    this.journals = new JournalAppends(prefix, client, calls, maxTxnOps);
+    this.batches = new BatchWrites(this, journals, client, calls, maxTxnOps);
   }
 
   /**
@@ -182,7 +177,7 @@ public final class EtcdClusterStore implements ClusterStore {
 
   // ------------------------------------------------------------------------------------ keys
 
-  private String clusterKey(String id) {
+  String clusterKey(String id) {
     return prefix + "/clusters/" + id;
   }
 
@@ -199,11 +194,11 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   private String journalDir(String operationId) {
-    return prefix + "/journal/" + operationId + "/";
+    return journals.dir(operationId);
   }
 
   private String journalSeqKey(String operationId) {
-    return prefix + "/journal-seq/" + operationId;
+    return journals.seqKey(operationId);
   }
 
   private String backupKey(String backupId) {
@@ -476,9 +471,75 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   private CompletableFuture<Cluster> put(Cluster cluster, boolean mayRegrant) {
-    String id = cluster.id();
+    RecordWrite w = recordWrite(cluster);
     long expected = cluster.version();
-    String json = RecordCodec.write(cluster.withVersion(expected + 1));
+    return w.owner()
+        .thenCompose(owner -> writeRecord(w, owner))
+        .thenApply(
+            r -> {
+              if (!r.isSucceeded()) {
+                List<KeyValue> now = r.getGetResponses().get(0).getKvs();
+                throw new VersionConflictException(
+                    cluster.id(), expected, now.isEmpty() ? 0 : now.get(0).getVersion());
+              }
+              return w.stored();
+            })
+        .exceptionallyCompose(
+            e ->
+                mayRegrant && leaseLapsed(e, w)
+                    ? put(cluster, false)
+                    : CompletableFuture.failedFuture(EtcdCalls.unwrap(e)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One etcd transaction, whatever the batch holds. It compares what {@link #put} compares (the
+   * etcd version of the record's key and, for a stored record, the existence of its name key) and
+   * the batch counters of the journals it appends to, as {@link #appendJournal} does; it writes
+   * what they write: the record with its owner and name keys, each operation record with the key
+   * naming its cluster, each journal's entries under the next sequence numbers with their counter.
+   * When only a journal counter moved (another engine appended in between) or only the name key is
+   * missing (the record was renamed), the transaction is made again with what it read; when the
+   * record's stored version differs, the stage fails with {@link VersionConflictException} carrying
+   * it, and nothing of the batch is written. The batch's journal entries land after those of the
+   * {@link #appendJournal} and {@code write} calls made through this store before; of operation
+   * records with one id, the last is stored.
+   *
+   * <p>A batch must fit in one transaction: at most {@code maxTxnOps} operations (its record takes
+   * up to 4, each operation record 2, each operation's journal entries 1 per 256 KiB and 1 for the
+   * counter) and 1 MiB of records and entries. A larger batch fails the stage with {@link
+   * IllegalArgumentException}, naming the limit, and nothing of it is written. A null batch fails
+   * the stage with {@link NullPointerException}; unreachable etcd fails it with {@link
+   * TransientSpiException}.
+   */
+  @Override
+  public CompletionStage<Optional<Cluster>> write(StoreBatch batch) {
+    return batches.write(batch);
+  }
+
+  /**
+   * A record as {@link #put} writes it.
+   *
+   * @param cluster the record, carrying the version it was read at
+   * @param json the record at the next version
+   * @param stored the record at the next version, as read back
+   * @param lease its lease, if it is still running
+   * @param leaseId the etcd lease of its owner key; null without a running lease
+   * @param owner the write of its owner key: put under {@code leaseId}, else delete
+   */
+  record RecordWrite(
+      Cluster cluster,
+      String json,
+      Cluster stored,
+      Optional<Lease> lease,
+      CompletableFuture<Long> leaseId,
+      CompletableFuture<Op> owner) {}
+
+  /** Prepares a record's write; grants its owner's etcd lease unless this store holds one. */
+  RecordWrite recordWrite(Cluster cluster) {
+    String id = cluster.id();
+    String json = RecordCodec.write(cluster.withVersion(cluster.version() + 1));
     Cluster stored = RecordCodec.read(json, Cluster.class);
     Optional<Lease> lease = cluster.lease().filter(l -> clock.instant().isBefore(l.expiresAt()));
     CompletableFuture<Long> leaseId = lease.map(l -> leaseOf(l.owner(), ttlFor(l))).orElse(null);
@@ -495,44 +556,65 @@ public final class EtcdClusterStore implements ClusterStore {
                                 + TTL_MARK
                                 + ttlOf.getOrDefault(lid, ttlFor(lease.get()))),
                         PutOption.builder().withLeaseId(lid).build()));
-    return ownerWrite
-        .thenCompose(owner -> writeRecord(cluster, json, owner))
-        .thenApply(
-            r -> {
-              if (!r.isSucceeded()) {
-                List<KeyValue> now = r.getGetResponses().get(0).getKvs();
-                throw new VersionConflictException(
-                    id, expected, now.isEmpty() ? 0 : now.get(0).getVersion());
-              }
-              return stored;
-            })
-        .exceptionallyCompose(
-            e -> {
-              if (mayRegrant && EtcdCalls.code(e) == Status.Code.NOT_FOUND && leaseId != null) {
-                // the etcd lease expired under us (etcd unreachable longer than its TTL): grant a
-                // new one, once; the compare-and-set still refuses the write if another engine
-                // took over meanwhile
-                leases.remove(lease.get().owner(), leaseId);
-                return put(cluster, false);
-              }
-              return CompletableFuture.failedFuture(EtcdCalls.unwrap(e));
-            });
+    return new RecordWrite(cluster, json, stored, lease, leaseId, ownerWrite);
   }
 
   /**
-   * The compare-and-set of a record with its owner key and name key. A new record writes its name
-   * key. A stored one is written at once if the key of its name exists (the name did not change);
-   * else, read by the transaction's else branch, once more with its name key moved from the stored
-   * name to the new one.
+   * Tells whether a write of {@code w} failed because the etcd lease of its owner key expired under
+   * us (etcd unreachable longer than its TTL), and if so forgets that lease, so that writing the
+   * record again grants a new one; the compare-and-set still refuses the write if another engine
+   * took over meanwhile.
    */
-  private CompletableFuture<TxnResponse> writeRecord(Cluster cluster, String json, Op owner) {
-    String id = cluster.id();
-    long expected = cluster.version();
-    if (expected == 0) {
-      return casRecord(
-          id, expected, json, List.of(), List.of(owner, names.put(cluster.name(), id)));
+  boolean leaseLapsed(Throwable e, RecordWrite w) {
+    if (w == null || w.leaseId() == null || EtcdCalls.code(e) != Status.Code.NOT_FOUND) {
+      return false;
     }
-    return casRecord(id, expected, json, List.of(names.exists(cluster.name(), id)), List.of(owner))
+    leases.remove(w.lease().get().owner(), w.leaseId());
+    return true;
+  }
+
+  /**
+   * The compares and writes of one transaction.
+   *
+   * @param ifs what must hold
+   * @param writes what is written when it holds
+   */
+  record Guarded(List<Cmp> ifs, List<Op> writes) {}
+
+  /**
+   * The compare-and-set of a record with its owner key and name key: a new record writes its name
+   * key. A stored one ({@code read} null) is written only if the key of its name exists (the name
+   * did not change); given {@code read}, the record stored at the expected version, its name key is
+   * moved from the stored name to the new one.
+   */
+  Guarded recordCas(RecordWrite w, Op owner, KeyValue read) {
+    Cluster cluster = w.cluster();
+    String id = cluster.id();
+    List<Cmp> ifs = new ArrayList<>();
+    ifs.add(new Cmp(bytes(clusterKey(id)), Cmp.Op.EQUAL, CmpTarget.version(cluster.version())));
+    List<Op> writes = new ArrayList<>();
+    writes.add(Op.put(bytes(clusterKey(id)), bytes(w.json()), PutOption.DEFAULT));
+    writes.add(owner);
+    if (cluster.version() > 0 && read == null) {
+      ifs.add(names.exists(cluster.name(), id));
+    } else {
+      writes.add(names.put(cluster.name(), id));
+      if (read != null) {
+        storedName(read)
+            .filter(n -> !n.equals(cluster.name()))
+            .ifPresent(n -> writes.add(names.delete(n, id)));
+      }
+    }
+    return new Guarded(ifs, writes);
+  }
+
+  /**
+   * Writes a record with {@link #recordCas}; when only its name key was missing (the transaction's
+   * else branch read the record at the expected version), once more with the name key moved.
+   */
+  private CompletableFuture<TxnResponse> writeRecord(RecordWrite w, Op owner) {
+    long expected = w.cluster().version();
+    return casRecord(w, recordCas(w, owner, null))
         .thenCompose(
             r -> {
               List<KeyValue> now =
@@ -540,36 +622,21 @@ public final class EtcdClusterStore implements ClusterStore {
               if (now.isEmpty() || now.get(0).getVersion() != expected) {
                 return CompletableFuture.completedFuture(r);
               }
-              List<Op> writes = new ArrayList<>();
-              writes.add(owner);
-              writes.add(names.put(cluster.name(), id));
-              storedName(now.get(0))
-                  .filter(n -> !n.equals(cluster.name()))
-                  .ifPresent(n -> writes.add(names.delete(n, id)));
-              return casRecord(id, expected, json, List.of(), writes);
+              return casRecord(w, recordCas(w, owner, now.get(0)));
             });
   }
 
-  /**
-   * Writes a record and {@code alsoWrite} if its etcd version is {@code expected} and {@code
-   * alsoIf} holds; else reads the record.
-   */
-  private CompletableFuture<TxnResponse> casRecord(
-      String id, long expected, String json, List<Cmp> alsoIf, List<Op> alsoWrite) {
-    List<Cmp> ifs = new ArrayList<>();
-    ifs.add(new Cmp(bytes(clusterKey(id)), Cmp.Op.EQUAL, CmpTarget.version(expected)));
-    ifs.addAll(alsoIf);
-    List<Op> writes = new ArrayList<>();
-    writes.add(Op.put(bytes(clusterKey(id)), bytes(json), PutOption.DEFAULT));
-    writes.addAll(alsoWrite);
+  /** Commits {@code cas}; when it does not hold, reads the record instead. */
+  private CompletableFuture<TxnResponse> casRecord(RecordWrite w, Guarded cas) {
+    String id = w.cluster().id();
     return calls.call(
         "store cluster " + id,
         () ->
             client
                 .getKVClient()
                 .txn()
-                .If(ifs.toArray(Cmp[]::new))
-                .Then(writes.toArray(Op[]::new))
+                .If(cas.ifs().toArray(Cmp[]::new))
+                .Then(cas.writes().toArray(Op[]::new))
                 .Else(Op.get(bytes(clusterKey(id)), GetOption.DEFAULT))
                 .commit());
   }
@@ -760,8 +827,8 @@ public final class EtcdClusterStore implements ClusterStore {
               if (r.isSucceeded()) {
                 return CompletableFuture.completedFuture(null);
               }
-              if (attempt >= MAX_CAS_ATTEMPTS) {
-                return CompletableFuture.failedFuture(contended(what, "wrote it", attempt));
+              if (attempt >= EtcdCalls.MAX_CAS_ATTEMPTS) {
+                return CompletableFuture.failedFuture(calls.contended(what, "wrote it", attempt));
               }
               return deleteRecord(id, r.getGetResponses().get(0).getKvs(), attempt + 1);
             });
@@ -787,25 +854,25 @@ public final class EtcdClusterStore implements ClusterStore {
     if (operation == null) {
       return nullArgument("operation");
     }
-    String json = RecordCodec.write(operation);
+    Op[] writes = operationWrites(operation, RecordCodec.write(operation)).toArray(Op[]::new);
     return calls
         .call(
             "store operation " + operation.id(),
-            () ->
-                client
-                    .getKVClient()
-                    .txn()
-                    .Then(
-                        Op.put(
-                            bytes(operationKey(operation.clusterId(), operation.id())),
-                            bytes(json),
-                            PutOption.DEFAULT),
-                        Op.put(
-                            bytes(operationClusterKey(operation.id())),
-                            bytes(operation.clusterId()),
-                            PutOption.DEFAULT))
-                    .commit())
+            () -> client.getKVClient().txn().Then(writes).commit())
         .thenApply(r -> null);
+  }
+
+  /** The writes of an operation record ({@code json}) and of the key naming its cluster. */
+  List<Op> operationWrites(Operation operation, String json) {
+    return List.of(
+        Op.put(
+            bytes(operationKey(operation.clusterId(), operation.id())),
+            bytes(json),
+            PutOption.DEFAULT),
+        Op.put(
+            bytes(operationClusterKey(operation.id())),
+            bytes(operation.clusterId()),
+            PutOption.DEFAULT));
   }
 
   /** {@inheritDoc} */
@@ -873,142 +940,12 @@ public final class EtcdClusterStore implements ClusterStore {
     if (entries == null) {
       return nullArgument("entries");
     }
-    Map<String, List<JournalEntry>> byOperation = new LinkedHashMap<>();
     for (JournalEntry e : entries) {
       if (e == null) {
         return nullArgument("entries[i]");
       }
-      byOperation.computeIfAbsent(e.operationId(), k -> new ArrayList<>()).add(e);
     }
-    // one transaction per group of chunks small enough for etcd's limits; an operation's chunks
-    // stay in order, in one group or in consecutive ones
-    List<Map<String, List<String>>> groups = new ArrayList<>();
-    Map<String, List<String>> group = new LinkedHashMap<>();
-    int ops = 0;
-    int size = 0;
-    for (Map.Entry<String, List<JournalEntry>> e : byOperation.entrySet()) {
-      for (String chunk : chunks(e.getValue())) {
-        int len = utf8Length(chunk);
-        int count = group.containsKey(e.getKey()) ? 1 : 2;
-        if (!group.isEmpty() && (ops + count > maxTxnOps || size + len > MAX_TXN_BYTES)) {
-          groups.add(group);
-          group = new LinkedHashMap<>();
-          ops = 0;
-          size = 0;
-          count = 2;
-        }
-        group.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(chunk);
-        ops += count;
-        size += len;
-      }
-    }
-    if (!group.isEmpty()) {
-      groups.add(group);
-    }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    synchronized (appendLock) {
-      // appends made through this store land in the order they were called
-      CompletableFuture<Void> chain = appendTail.handle((x, e) -> null);
-      for (Map<String, List<String>> g : groups) {
-        chain = chain.thenCompose(x -> appendGroup(g, 1));
-      }
-      appendTail =
-          chain.whenComplete(
-              (x, e) -> {
-                if (e == null) {
-                  done.complete(null);
-                } else {
-                  done.completeExceptionally(EtcdCalls.unwrap(e));
-                }
-              });
-    }
-    return done;
-  }
-
-  /** Splits an operation's entries into JSON arrays of at most {@link #MAX_BATCH_BYTES}. */
-  private static List<String> chunks(List<JournalEntry> entries) {
-    List<String> out = new ArrayList<>();
-    List<JournalEntry> current = new ArrayList<>();
-    int size = 0;
-    for (JournalEntry e : entries) {
-      int len = utf8Length(RecordCodec.write(e)) + 1;
-      if (!current.isEmpty() && size + len > MAX_BATCH_BYTES) {
-        out.add(RecordCodec.write(current));
-        current = new ArrayList<>();
-        size = 0;
-      }
-      current.add(e);
-      size += len;
-    }
-    out.add(RecordCodec.write(current));
-    return out;
-  }
-
-  private CompletableFuture<Void> appendGroup(Map<String, List<String>> group, int attempt) {
-    String what = "append to the journal of " + group.keySet();
-    Op[] reads =
-        group.keySet().stream()
-            .map(op -> Op.get(bytes(journalSeqKey(op)), GetOption.DEFAULT))
-            .toArray(Op[]::new);
-    return calls
-        .call(what, () -> client.getKVClient().txn().Then(reads).commit())
-        .thenCompose(seqs -> appendGroup(group, seqs, reads, attempt));
-  }
-
-  /** Writes the group after the batch counters {@code seqs} read; on a race, again after it. */
-  private CompletableFuture<Void> appendGroup(
-      Map<String, List<String>> group, TxnResponse seqs, Op[] reads, int attempt) {
-    String what = "append to the journal of " + group.keySet();
-    List<Cmp> ifs = new ArrayList<>();
-    List<Op> writes = new ArrayList<>();
-    int i = 0;
-    for (Map.Entry<String, List<String>> e : group.entrySet()) {
-      List<KeyValue> kv = seqs.getGetResponses().get(i++).getKvs();
-      long version = kv.isEmpty() ? 0 : kv.get(0).getVersion();
-      long seq = kv.isEmpty() ? 0 : Long.parseLong(string(kv.get(0).getValue()));
-      ifs.add(new Cmp(bytes(journalSeqKey(e.getKey())), Cmp.Op.EQUAL, CmpTarget.version(version)));
-      for (String chunk : e.getValue()) {
-        seq++;
-        writes.add(
-            Op.put(
-                bytes(journalDir(e.getKey()) + String.format("%016d", seq)),
-                bytes(chunk),
-                PutOption.DEFAULT));
-      }
-      writes.add(
-          Op.put(bytes(journalSeqKey(e.getKey())), bytes(Long.toString(seq)), PutOption.DEFAULT));
-    }
-    return calls
-        .call(
-            what,
-            () ->
-                client
-                    .getKVClient()
-                    .txn()
-                    .If(ifs.toArray(Cmp[]::new))
-                    .Then(writes.toArray(Op[]::new))
-                    .Else(reads)
-                    .commit())
-        .thenCompose(
-            r -> {
-              if (r.isSucceeded()) {
-                return CompletableFuture.completedFuture(null);
-              }
-              if (attempt >= MAX_CAS_ATTEMPTS) {
-                return CompletableFuture.failedFuture(contended(what, "appended", attempt));
-              }
-              // another engine appended in between: go again at once with the counters it left
-              // (the transaction's else branch read them); after a few rounds, with a short random
-              // pause so that racing engines spread out
-              if (attempt < 4) {
-                return appendGroup(group, r, reads, attempt + 1);
-              }
-              long pauseMs =
-                  ThreadLocalRandom.current().nextLong(1, 2L + Math.min(50, 2L * attempt));
-              return CompletableFuture.supplyAsync(
-                      () -> null, CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS))
-                  .thenCompose(x -> appendGroup(group, r, reads, attempt + 1));
-            });
+    return journals.append(entries);
   }
 
   /** {@inheritDoc} */
@@ -1083,21 +1020,6 @@ public final class EtcdClusterStore implements ClusterStore {
 
   // ---------------------------------------------------------------------------------- closing
 
-  /** The failure of a compare-and-set that lost to other engines too many times in a row. */
-  private TransientSpiException contended(String what, String how, int attempts) {
-    return new TransientSpiException(
-        "could not "
-            + what
-            + " in etcd "
-            + calls.where()
-            + ": other engines "
-            + how
-            + " concurrently "
-            + attempts
-            + " times",
-        null);
-  }
-
   /**
    * Revokes the etcd leases this store holds (so other engines may take over at once whatever this
    * one was still running), then closes the client if the store opened it. Stages of calls made
@@ -1137,10 +1059,6 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   // ------------------------------------------------------------------------------- internals
-
-  private static int utf8Length(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
-  }
 
   private <T> List<T> decodeAll(List<KeyValue> kvs, Class<T> type) {
     List<T> out = new ArrayList<>();
