@@ -5,20 +5,14 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.api.spi.JournalEntry;
+import io.clusterlifecycle.api.spi.StoreBatch;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.clusterlifecycle.codec.RecordCodec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,9 +22,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Cluster, operation and backup records as JSON files in a {@link LocalHome}: the embedded default
@@ -45,25 +36,27 @@ import org.slf4j.LoggerFactory;
  * durable and a killed process never leaves a torn one.
  *
  * <p>{@link #put} is a compare-and-set on {@link Cluster#version()} that holds across threads,
- * store instances and processes sharing the home: the check and the write happen under a lock file.
- * The stored and returned record is the given one with its version incremented, as read back from
- * the file (so times carry milliseconds, as {@link RecordCodec} writes them). Ids must be usable as
- * file names (see {@link LocalHome#nodeDirectory}); other ids fail the stage with {@link
- * IllegalArgumentException}. A record file that is not a valid record fails the stage that reads it
- * with {@link IllegalStateException} naming the file.
+ * store instances and processes sharing the home: every write happens under a lock file. The stored
+ * and returned record is the given one with its version incremented, as read back from the file (so
+ * times carry milliseconds, as {@link RecordCodec} writes them). {@link #write} stores a batch
+ * whole or not at all, a killed process included: a batch of several files is first committed to a
+ * file of its own in {@code HOME/store-batches}, which the next call on the home completes if its
+ * writer was killed before it finished. Ids must be usable as file names (see {@link
+ * LocalHome#nodeDirectory}); other ids fail the stage with {@link IllegalArgumentException}. A
+ * record file that is not a valid record fails the stage that reads it with {@link
+ * IllegalStateException} naming the file.
  *
  * <p>Methods never throw: a null argument fails the stage with {@link NullPointerException}, and a
  * call on a closed store fails it with {@link IllegalStateException}. Thread-safe.
  */
 public final class FileClusterStore implements ClusterStore {
-  private static final Logger LOG = LoggerFactory.getLogger(FileClusterStore.class);
-  private static final String SUFFIX = ".json";
-
   private final LocalHome home;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final Path lockFile;
   private final ClusterNameIndex names;
+  private final RecordFiles files;
+  private final StoreBatches batches;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -93,12 +86,16 @@ public final class FileClusterStore implements ClusterStore {
     this.executor = owned != null ? owned : executor;
     this.lockFile = home.lockFile("records");
     this.names = new ClusterNameIndex(home.clusterNamesDirectory());
+    this.files = new RecordFiles(home);
+    this.batches = new StoreBatches(home.storeBatchesDirectory(), files, names);
   }
 
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Cluster>> get(String clusterId) {
-    return run("read cluster " + clusterId, () -> read(clusterFile(clusterId), Cluster.class));
+    return read(
+        "read cluster " + clusterId,
+        () -> RecordFiles.read(files.clusterFile(clusterId), Cluster.class));
   }
 
   /**
@@ -108,10 +105,10 @@ public final class FileClusterStore implements ClusterStore {
    */
   @Override
   public CompletionStage<List<Cluster>> list() {
-    return run(
+    return read(
         "list clusters",
         () ->
-            readAll(
+            RecordFiles.readAll(
                 home.clustersDirectory(),
                 Cluster.class,
                 c -> true,
@@ -130,16 +127,19 @@ public final class FileClusterStore implements ClusterStore {
     if (name == null) {
       return nullArgument("name");
     }
-    return run(
+    return read(
         "look up clusters named " + name,
         () -> {
           if (!names.complete()) {
-            HomeLocks.withLock(lockFile, this::indexOnce);
+            locked(this::indexOnce);
           }
           List<Cluster> found =
               new ArrayList<>(
                   names.records(
-                      name, id -> readQuietly(clusterFile(id), Cluster.class).orElse(null)));
+                      name,
+                      id ->
+                          RecordFiles.readQuietly(files.clusterFile(id), Cluster.class)
+                              .orElse(null)));
           found.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
           return List.copyOf(found);
         });
@@ -149,7 +149,7 @@ public final class FileClusterStore implements ClusterStore {
   private Void indexOnce() throws IOException {
     names.completeOnce(
         () ->
-            readAll(
+            RecordFiles.readAll(
                 home.clustersDirectory(),
                 Cluster.class,
                 c -> true,
@@ -170,26 +170,53 @@ public final class FileClusterStore implements ClusterStore {
     }
     return run(
         "store cluster " + cluster.id(),
-        () -> {
-          Path file = clusterFile(cluster.id());
-          return HomeLocks.withLock(
-              lockFile,
-              () -> {
-                Optional<Cluster> before = read(file, Cluster.class);
-                long stored = before.map(Cluster::version).orElse(0L);
-                if (stored != cluster.version()) {
-                  throw new VersionConflictException(cluster.id(), cluster.version(), stored);
-                }
-                indexOnce();
-                names.add(cluster.name(), cluster.id());
-                String json = RecordCodec.write(cluster.withVersion(cluster.version() + 1));
-                AtomicFiles.writeString(file, json + "\n");
-                if (before.isPresent() && !before.get().name().equals(cluster.name())) {
-                  names.remove(before.get().name(), cluster.id());
-                }
-                return RecordCodec.read(json, Cluster.class);
-              });
-        });
+        () -> locked(() -> store(Optional.of(cluster), List.of(), List.of()).orElseThrow()));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Fails with {@link VersionConflictException} as {@link #put} does, storing nothing of the
+   * batch. A stage failed by an I/O error may leave the batch committed: the next call on the home
+   * then completes it.
+   */
+  @Override
+  public CompletionStage<Optional<Cluster>> write(StoreBatch batch) {
+    if (batch == null) {
+      return nullArgument("batch");
+    }
+    String what =
+        "write a batch"
+            + batch.cluster().map(c -> " of cluster " + c.id()).orElse("")
+            + " with "
+            + batch.operations().size()
+            + " operations and "
+            + batch.journal().size()
+            + " journal entries";
+    return run(
+        what,
+        () ->
+            batch.isEmpty()
+                ? Optional.empty()
+                : locked(() -> store(batch.cluster(), batch.operations(), batch.journal())));
+  }
+
+  /** Checks the cluster's version and writes the batch; under the records lock. */
+  private Optional<Cluster> store(
+      Optional<Cluster> cluster, List<Operation> operations, List<JournalEntry> journal)
+      throws IOException {
+    Optional<Cluster> before = Optional.empty();
+    if (cluster.isPresent()) {
+      Cluster c = cluster.get();
+      before = RecordFiles.read(files.clusterFile(c.id()), Cluster.class);
+      long stored = before.map(Cluster::version).orElse(0L);
+      if (stored != c.version()) {
+        throw new VersionConflictException(c.id(), c.version(), stored);
+      }
+      indexOnce();
+    }
+    return batches.write(
+        cluster.map(c -> c.withVersion(c.version() + 1)), before, operations, journal);
   }
 
   /**
@@ -202,18 +229,17 @@ public final class FileClusterStore implements ClusterStore {
     return run(
         "delete cluster " + clusterId,
         () -> {
-          Path file = clusterFile(clusterId);
-          HomeLocks.withLock(
-              lockFile,
+          Path file = files.clusterFile(clusterId);
+          return locked(
               () -> {
-                for (Path op : files(home.operationsDirectory())) {
-                  Optional<Operation> o = readQuietly(op, Operation.class);
+                for (Path op : RecordFiles.files(home.operationsDirectory())) {
+                  Optional<Operation> o = RecordFiles.readQuietly(op, Operation.class);
                   if (o.isPresent() && o.get().clusterId().equals(clusterId)) {
                     Files.deleteIfExists(op);
-                    Files.deleteIfExists(journalFile(o.get().id()));
+                    Files.deleteIfExists(files.journalFile(o.get().id()));
                   }
                 }
-                Optional<Cluster> gone = readQuietly(file, Cluster.class);
+                Optional<Cluster> gone = RecordFiles.readQuietly(file, Cluster.class);
                 Files.deleteIfExists(file);
                 AtomicFiles.syncDirectory(home.operationsDirectory());
                 AtomicFiles.syncDirectory(home.clustersDirectory());
@@ -222,7 +248,6 @@ public final class FileClusterStore implements ClusterStore {
                 }
                 return null;
               });
-          return null;
         });
   }
 
@@ -235,23 +260,22 @@ public final class FileClusterStore implements ClusterStore {
     return run(
         "store operation " + operation.id(),
         () -> {
-          Path file = operationFile(operation.id());
+          Path file = files.operationFile(operation.id());
           String json = RecordCodec.write(operation) + "\n";
-          HomeLocks.withLock(
-              lockFile,
+          return locked(
               () -> {
                 AtomicFiles.writeString(file, json);
                 return null;
               });
-          return null;
         });
   }
 
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Operation>> getOperation(String operationId) {
-    return run(
-        "read operation " + operationId, () -> read(operationFile(operationId), Operation.class));
+    return read(
+        "read operation " + operationId,
+        () -> RecordFiles.read(files.operationFile(operationId), Operation.class));
   }
 
   /**
@@ -264,10 +288,10 @@ public final class FileClusterStore implements ClusterStore {
     if (clusterId == null) {
       return nullArgument("clusterId");
     }
-    return run(
+    return read(
         "list operations of cluster " + clusterId,
         () ->
-            readAll(
+            RecordFiles.readAll(
                 home.operationsDirectory(),
                 Operation.class,
                 o -> o.clusterId().equals(clusterId),
@@ -278,7 +302,8 @@ public final class FileClusterStore implements ClusterStore {
    * {@inheritDoc}
    *
    * <p>Each operation's journal is a JSON-lines file next to its record, appended to and forced to
-   * disk once per batch and file.
+   * disk once per batch and file, under the records lock. The entries of one operation are appended
+   * whole; those of several operations are appended one operation after another.
    */
   @Override
   public CompletionStage<Void> appendJournal(List<JournalEntry> entries) {
@@ -291,30 +316,16 @@ public final class FileClusterStore implements ClusterStore {
     return run(
         "append " + batch.size() + " journal entries",
         () -> {
-          Map<String, StringBuilder> byOperation = new LinkedHashMap<>();
-          for (JournalEntry e : batch) {
-            byOperation
-                .computeIfAbsent(e.operationId(), k -> new StringBuilder())
-                .append(RecordCodec.write(e))
-                .append('\n');
-          }
-          for (Map.Entry<String, StringBuilder> e : byOperation.entrySet()) {
-            try (FileChannel ch =
-                FileModes.open(
-                    journalFile(e.getKey()),
-                    java.util.Set.of(
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND))) {
-              ByteBuffer bytes =
-                  ByteBuffer.wrap(e.getValue().toString().getBytes(StandardCharsets.UTF_8));
-              while (bytes.hasRemaining()) {
-                ch.write(bytes);
-              }
-              ch.force(false);
-            }
-          }
-          return null;
+          Map<String, String> lines = JournalFiles.linesByOperation(batch);
+          lines.keySet().forEach(files::journalFile);
+          return locked(
+              () -> {
+                for (Map.Entry<String, String> e : lines.entrySet()) {
+                  Path file = files.journalFile(e.getKey());
+                  JournalFiles.writeAt(file, JournalFiles.end(file), e.getValue());
+                }
+                return null;
+              });
         });
   }
 
@@ -322,33 +333,13 @@ public final class FileClusterStore implements ClusterStore {
    * {@inheritDoc}
    *
    * <p>A torn last line (a crash in the middle of an append) is ignored, as that entry was never
-   * reported durable; a damaged line before the last fails the read.
+   * reported durable, and cut off by the next append; a damaged line before the last fails the
+   * read.
    */
   @Override
   public CompletionStage<List<JournalEntry>> journal(String operationId) {
-    return run(
-        "read journal of " + operationId,
-        () -> {
-          Path file = journalFile(operationId);
-          if (!Files.exists(file)) {
-            return List.of();
-          }
-          List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-          List<JournalEntry> out = new ArrayList<>(lines.size());
-          for (int i = 0; i < lines.size(); i++) {
-            try {
-              out.add(RecordCodec.read(lines.get(i), JournalEntry.class));
-            } catch (IllegalArgumentException e) {
-              if (i < lines.size() - 1) {
-                throw new IllegalStateException(
-                    "journal " + file + " is damaged at line " + (i + 1) + ": " + e.getMessage(),
-                    e);
-              }
-              LOG.warn("ignoring the torn last line of journal {}", file);
-            }
-          }
-          return out;
-        });
+    return read(
+        "read journal of " + operationId, () -> JournalFiles.read(files.journalFile(operationId)));
   }
 
   /** {@inheritDoc} */
@@ -360,22 +351,22 @@ public final class FileClusterStore implements ClusterStore {
     return run(
         "store backup " + backup.id(),
         () -> {
-          Path file = backupFile(backup.id());
+          Path file = files.backupFile(backup.id());
           String json = RecordCodec.write(backup) + "\n";
-          HomeLocks.withLock(
-              lockFile,
+          return locked(
               () -> {
                 AtomicFiles.writeString(file, json);
                 return null;
               });
-          return null;
         });
   }
 
   /** {@inheritDoc} */
   @Override
   public CompletionStage<Optional<Backup>> getBackup(String backupId) {
-    return run("read backup " + backupId, () -> read(backupFile(backupId), Backup.class));
+    return run(
+        "read backup " + backupId,
+        () -> RecordFiles.read(files.backupFile(backupId), Backup.class));
   }
 
   /**
@@ -391,19 +382,11 @@ public final class FileClusterStore implements ClusterStore {
     return run(
         "list backups of cluster " + clusterId,
         () ->
-            readAll(
+            RecordFiles.readAll(
                 home.backupRecordsDirectory(),
                 Backup.class,
                 b -> b.clusterId().equals(clusterId),
                 Comparator.comparing(Backup::createdAt).thenComparing(Backup::id)));
-  }
-
-  private Path backupFile(String backupId) {
-    return home.backupRecordsDirectory().resolve(Ids.check("backup id", backupId) + SUFFIX);
-  }
-
-  private Path journalFile(String operationId) {
-    return home.operationsDirectory().resolve(Ids.check("operation id", operationId) + ".journal");
   }
 
   /**
@@ -429,62 +412,35 @@ public final class FileClusterStore implements ClusterStore {
     return Async.supply(executor, what, work);
   }
 
+  /**
+   * Runs a read of clusters, operations or journals once no batch is pending: a batch being written
+   * is waited for, and one whose writer was killed is completed first.
+   */
+  private <T> CompletionStage<T> read(String what, Async.IoCallable<T> work) {
+    return run(
+        what,
+        () -> {
+          if (batches.pending()) {
+            locked(() -> null);
+          }
+          return work.call();
+        });
+  }
+
+  /**
+   * Runs an action under the records lock, after completing the batches that a killed writer left.
+   * Never called with the lock held, so that a batch being written is never applied twice at once.
+   */
+  private <T> T locked(HomeLocks.IoSupplier<T> action) throws IOException {
+    return HomeLocks.withLock(
+        lockFile,
+        () -> {
+          batches.recover();
+          return action.get();
+        });
+  }
+
   private static <T> CompletionStage<T> nullArgument(String name) {
     return CompletableFuture.failedFuture(new NullPointerException(name + " is null"));
-  }
-
-  private Path clusterFile(String clusterId) {
-    return home.clustersDirectory().resolve(Ids.check("cluster id", clusterId) + SUFFIX);
-  }
-
-  private Path operationFile(String operationId) {
-    return home.operationsDirectory().resolve(Ids.check("operation id", operationId) + SUFFIX);
-  }
-
-  private static <T> Optional<T> read(Path file, Class<T> type) throws IOException {
-    Optional<String> text = AtomicFiles.readIfExists(file);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(RecordCodec.read(text.get(), type));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(
-          file + " is not a valid " + type.getSimpleName() + " record: " + e.getMessage(), e);
-    }
-  }
-
-  /** Like {@link #read}, but a file that vanished or is unreadable is skipped with a warning. */
-  private static <T> Optional<T> readQuietly(Path file, Class<T> type) {
-    try {
-      return read(file, type);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException | IllegalStateException e) {
-      LOG.warn("skipping {}: {}", file, e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  private static <T> List<T> readAll(
-      Path dir, Class<T> type, Predicate<T> keep, Comparator<T> order) throws IOException {
-    List<T> records = new ArrayList<>();
-    for (Path file : files(dir)) {
-      readQuietly(file, type).filter(keep).ifPresent(records::add);
-    }
-    records.sort(order);
-    return List.copyOf(records);
-  }
-
-  private static List<Path> files(Path dir) throws IOException {
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-      for (Path p : stream) {
-        if (!p.getFileName().toString().startsWith(".")) {
-          files.add(p);
-        }
-      }
-    }
-    return files;
   }
 }

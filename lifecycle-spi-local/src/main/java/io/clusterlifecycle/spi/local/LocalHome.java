@@ -172,6 +172,11 @@ public final class LocalHome {
     return root.resolve("cluster-names");
   }
 
+  /** The batches {@code FileClusterStore} commits before applying them ({@code StoreBatches}). */
+  Path storeBatchesDirectory() {
+    return root.resolve("store-batches");
+  }
+
   Path lockFile(String name) {
     return root.resolve(".locks").resolve(name + ".lock");
   }
