@@ -59,6 +59,11 @@ class ForwardingClusterStore implements ClusterStore {
   }
 
   @Override
+  public CompletionStage<List<Cluster>> busy() {
+    return store.busy();
+  }
+
+  @Override
   public CompletionStage<Void> putOperation(Operation operation) {
     return store.putOperation(operation);
   }

@@ -141,7 +141,7 @@ public final class LifecycleEngine implements Lifecycle {
         new TakeOver(ctx, leases, claims, recovery::recover, defaultTimeout, () -> closed);
     this.resumedOnStart =
         b.resumeOnStart
-            ? takeOver.resume(await(() -> store.call(() -> ctx.store().list())))
+            ? takeOver.resume(await(() -> store.call(() -> ctx.store().busy())))
             : Map.of();
     if (b.takeOverEvery != null) {
       ScheduledFuture<?> scan = takeOver.scanEvery(b.takeOverEvery);

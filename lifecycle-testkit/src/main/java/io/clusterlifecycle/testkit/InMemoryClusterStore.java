@@ -61,6 +61,7 @@ public final class InMemoryClusterStore implements ClusterStore {
     // guarded by lock; insertion order breaks ties between equal creation times
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
     private final Map<String, Set<String>> idsByName = new HashMap<>();
+    private final Set<String> busyIds = new LinkedHashSet<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
     private final Map<String, Backup> backups = new LinkedHashMap<>();
@@ -73,6 +74,7 @@ public final class InMemoryClusterStore implements ClusterStore {
   private final Object lock;
   private final Map<String, Cluster> clusters;
   private final Map<String, Set<String>> idsByName;
+  private final Set<String> busyIds;
   private final Map<String, Operation> operations;
   private final Map<String, List<JournalEntry>> journals;
   private final Map<String, Backup> backups;
@@ -89,6 +91,7 @@ public final class InMemoryClusterStore implements ClusterStore {
     this.lock = records.lock;
     this.clusters = records.clusters;
     this.idsByName = records.idsByName;
+    this.busyIds = records.busyIds;
     this.operations = records.operations;
     this.journals = records.journals;
     this.backups = records.backups;
@@ -116,6 +119,7 @@ public final class InMemoryClusterStore implements ClusterStore {
   }
 
   private void unindex(Cluster c) {
+    busyIds.remove(c.id());
     Set<String> ids = idsByName.get(c.name());
     if (ids != null && ids.remove(c.id()) && ids.isEmpty()) {
       idsByName.remove(c.name());
@@ -190,6 +194,23 @@ public final class InMemoryClusterStore implements ClusterStore {
   }
 
   /**
+   * Reads the records that name an operation, from an index kept by every write.
+   *
+   * @return those records, by creation time
+   */
+  @Override
+  public CompletableFuture<List<Cluster>> busy() {
+    CompletableFuture<List<Cluster>> refused = refusedIfClosed();
+    if (refused != null) {
+      return refused;
+    }
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(
+          busyIds.stream().map(clusters::get).sorted(BY_CREATION).toList());
+    }
+  }
+
+  /**
    * Stores a cluster record if its version is the stored one.
    *
    * @param cluster the record, carrying the version it was read at ({@code 0} for a new one)
@@ -236,6 +257,11 @@ public final class InMemoryClusterStore implements ClusterStore {
       unindex(stored);
     }
     idsByName.computeIfAbsent(next.name(), n -> new LinkedHashSet<>()).add(next.id());
+    if (next.operation().isPresent()) {
+      busyIds.add(next.id());
+    } else {
+      busyIds.remove(next.id());
+    }
     records.puts++;
     return next;
   }

@@ -39,6 +39,11 @@ final class SimulatedClusterStore implements ClusterStore {
   }
 
   @Override
+  public CompletionStage<List<Cluster>> busy() {
+    return sim.call(SpiMethod.STORE_BUSY, "", delegate::busy);
+  }
+
+  @Override
   public CompletionStage<Cluster> put(Cluster cluster) {
     Objects.requireNonNull(cluster, "cluster");
     return sim.call(SpiMethod.STORE_PUT, "", () -> delegate.put(cluster));

@@ -41,6 +41,8 @@ public enum SpiMethod {
   STORE_LIST(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#named}. */
   STORE_NAMED(Spi.CLUSTER_STORE),
+  /** {@link io.clusterlifecycle.api.spi.ClusterStore#busy}. */
+  STORE_BUSY(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#put}. */
   STORE_PUT(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#write}. */
@@ -105,6 +107,7 @@ public enum SpiMethod {
           STORE_GET,
           STORE_LIST,
           STORE_NAMED,
+          STORE_BUSY,
           STORE_GET_OPERATION,
           STORE_OPERATIONS,
           STORE_JOURNAL,

@@ -52,6 +52,22 @@ public interface ClusterStore extends AutoCloseable {
   }
 
   /**
+   * Reads the cluster records that name an operation ({@link Cluster#operation()} is present): the
+   * clusters an engine is running an operation on, or was when it stopped. Every engine replica
+   * asks on start and in its take-over scan, every interval, for operations whose engine's lease
+   * lapsed, so a store answers from an index: the cost must grow with these records, not with the
+   * number of idle ones (docs/design.md §9.5).
+   *
+   * <p>The default filters {@link #list()}, which is correct but reads every record; every shipped
+   * store overrides it.
+   *
+   * @return the records that name an operation, as last stored, by creation time
+   */
+  default CompletionStage<List<Cluster>> busy() {
+    return list().thenApply(all -> all.stream().filter(c -> c.operation().isPresent()).toList());
+  }
+
+  /**
    * Stores a cluster record if nobody changed it since it was read.
    *
    * @param cluster the record, carrying the version it was read at

@@ -32,7 +32,8 @@ enum Dialect {
       "jdbc:sqlite:",
       Map.of(
           "key", "TEXT",
-          "serial_key", "INTEGER PRIMARY KEY AUTOINCREMENT")) {
+          "serial_key", "INTEGER PRIMARY KEY AUTOINCREMENT",
+          "doc_operation", "json_extract(doc, '$.operation')")) {
     @Override
     Properties connectionProperties(String user, String password) {
       return new Properties();
@@ -113,7 +114,8 @@ enum Dialect {
       "jdbc:postgresql:",
       Map.of(
           "key", "TEXT COLLATE \"C\"",
-          "serial_key", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")) {
+          "serial_key", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+          "doc_operation", "(doc::jsonb ->> 'operation')")) {
     @Override
     Properties connectionProperties(String user, String password) {
       Properties p = new Properties();
@@ -283,7 +285,8 @@ enum Dialect {
   }
 
   /**
-   * Fills the {@code ${key}} and {@code ${serial_key}} placeholders of a schema statement.
+   * Fills the {@code ${key}}, {@code ${serial_key}} and {@code ${doc_operation}} (the operation a
+   * cluster's JSON names) placeholders of a schema statement.
    *
    * @param template the statement
    * @return the statement for this database

@@ -291,6 +291,31 @@ public final class JdbcClusterStore implements ClusterStore {
   /**
    * {@inheritDoc}
    *
+   * <p>Answered from the partial index {@code clusters_busy}, which holds only the rows whose
+   * {@code operation} column is set.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> busy() {
+    return run(
+        "look up clusters that name an operation",
+        c -> {
+          List<Cluster> out = new ArrayList<>();
+          try (PreparedStatement p =
+                  c.prepareStatement(
+                      "SELECT id, doc FROM clusters WHERE operation <> ''"
+                          + " ORDER BY created_at, id");
+              ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              out.add(decode(rs.getString(2), Cluster.class, "cluster " + rs.getString(1)));
+            }
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>Fails with {@link VersionConflictException} carrying the stored version ({@code 0} when
    * there is none) when it differs from {@code cluster.version()}; the stored record is then
    * unchanged.

@@ -78,7 +78,8 @@ final class RecordWrites {
       try (PreparedStatement p =
           c.prepareStatement(
               "INSERT INTO clusters"
-                  + " (id, name, namespace, state, version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                  + " (id, name, namespace, state, version, created_at, doc, operation)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                   + " ON CONFLICT (id) DO NOTHING")) {
         p.setString(1, stored.id());
         p.setString(2, stored.name());
@@ -87,6 +88,7 @@ final class RecordWrites {
         p.setLong(5, stored.version());
         p.setLong(6, stored.createdAt().toEpochMilli());
         p.setString(7, json);
+        p.setString(8, stored.operation().orElse(""));
         if (p.executeUpdate() == 1) {
           return;
         }
@@ -105,16 +107,17 @@ final class RecordWrites {
     try (PreparedStatement p =
         c.prepareStatement(
             "UPDATE clusters"
-                + " SET name = ?, namespace = ?, state = ?, version = ?, created_at = ?, doc = ?"
-                + " WHERE id = ? AND version = ?")) {
+                + " SET name = ?, namespace = ?, state = ?, version = ?, created_at = ?, doc = ?,"
+                + " operation = ? WHERE id = ? AND version = ?")) {
       p.setString(1, stored.name());
       p.setString(2, stored.namespace());
       p.setString(3, stored.state().name());
       p.setLong(4, stored.version());
       p.setLong(5, stored.createdAt().toEpochMilli());
       p.setString(6, json);
-      p.setString(7, stored.id());
-      p.setLong(8, expected);
+      p.setString(7, stored.operation().orElse(""));
+      p.setString(8, stored.id());
+      p.setLong(9, expected);
       rows = p.executeUpdate();
     }
     if (rows != 1) {

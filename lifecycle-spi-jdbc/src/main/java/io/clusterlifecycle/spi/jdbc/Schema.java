@@ -73,7 +73,14 @@ final class Schema {
           new Migration(
               3,
               "clusters looked up by name",
-              List.of("CREATE INDEX clusters_by_name ON clusters (name, created_at, id)")));
+              List.of("CREATE INDEX clusters_by_name ON clusters (name, created_at, id)")),
+          new Migration(
+              4,
+              "clusters that name an operation, for take-over scans",
+              List.of(
+                  "ALTER TABLE clusters ADD COLUMN operation TEXT NOT NULL DEFAULT ''",
+                  "UPDATE clusters SET operation = COALESCE(${doc_operation}, '')",
+                  "CREATE INDEX clusters_busy ON clusters (created_at, id) WHERE operation <> ''")));
 
   /** The schema version this code creates and understands. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -195,13 +195,20 @@ abstract class ClusterStoreContract {
 
   @Test
   void databaseOfThePreviousSchema_isMigratedAtOpen_keepingItsRecords() throws SQLException {
-    Cluster c = await(store.put(cluster("c1", "demo", T0)));
+    Cluster c = await(store.put(cluster("c1", "demo", T0).toBuilder().operation("").build()));
+    Cluster busy =
+        await(
+            store.put(
+                cluster("c2", "web", T0.plusSeconds(1)).toBuilder().operation("op-7").build()));
     store.close();
-    // what an old release (schema version 1: no backups table, no name index) left behind
+    // what an old release (schema version 1: no backups table, no name index, no operation
+    // column) left behind
     try (Connection conn = connect();
         Statement s = conn.createStatement()) {
       s.execute("DROP TABLE backups");
       s.execute("DROP INDEX clusters_by_name");
+      s.execute("DROP INDEX clusters_busy");
+      s.execute("ALTER TABLE clusters DROP COLUMN operation");
       s.executeUpdate("DELETE FROM lifecycle_schema WHERE version > 1");
     }
 
@@ -212,6 +219,9 @@ abstract class ClusterStoreContract {
     assertThat(await(again.get("c1"))).contains(c);
     assertThat(await(again.backups("c1"))).containsExactly(b);
     assertThat(await(again.named("demo"))).containsExactly(c);
+    assertThat(await(again.busy()))
+        .as("the migration fills the operation column from the records")
+        .containsExactly(busy);
     try (Connection conn = connect();
         Statement s = conn.createStatement();
         ResultSet rs = s.executeQuery("SELECT version FROM lifecycle_schema ORDER BY version")) {
@@ -219,7 +229,7 @@ abstract class ClusterStoreContract {
       while (rs.next()) {
         versions.add(rs.getInt(1));
       }
-      assertThat(versions).containsExactly(1, 2, 3);
+      assertThat(versions).containsExactly(1, 2, 3, 4);
     }
   }
 

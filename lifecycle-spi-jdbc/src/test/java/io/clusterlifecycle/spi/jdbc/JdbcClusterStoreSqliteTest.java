@@ -92,25 +92,32 @@ class JdbcClusterStoreSqliteTest extends ClusterStoreContract {
 
   @Test
   void nameLookup_usesTheNameIndex_notAScanOfEveryRecord() {
-    String plan =
-        await(
-            store.withConnection(
-                "explain",
-                c -> {
-                  StringBuilder out = new StringBuilder();
-                  try (Statement s = c.createStatement();
-                      ResultSet rs =
-                          s.executeQuery(
-                              "EXPLAIN QUERY PLAN SELECT id, doc FROM clusters WHERE name = 'x'"
-                                  + " ORDER BY created_at, id")) {
-                    while (rs.next()) {
-                      out.append(rs.getString("detail")).append('\n');
-                    }
-                  }
-                  return out.toString();
-                }));
+    assertThat(plan("SELECT id, doc FROM clusters WHERE name = 'x' ORDER BY created_at, id"))
+        .contains("USING INDEX clusters_by_name")
+        .doesNotContain("TEMP B-TREE");
+  }
 
-    assertThat(plan).contains("USING INDEX clusters_by_name").doesNotContain("TEMP B-TREE");
+  @Test
+  void busyLookup_usesThePartialIndex_notAScanOfEveryRecord() {
+    assertThat(plan("SELECT id, doc FROM clusters WHERE operation <> '' ORDER BY created_at, id"))
+        .contains("USING INDEX clusters_busy")
+        .doesNotContain("TEMP B-TREE");
+  }
+
+  private String plan(String query) {
+    return await(
+        store.withConnection(
+            "explain",
+            c -> {
+              StringBuilder out = new StringBuilder();
+              try (Statement s = c.createStatement();
+                  ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + query)) {
+                while (rs.next()) {
+                  out.append(rs.getString("detail")).append('\n');
+                }
+              }
+              return out.toString();
+            }));
   }
 
   private static String pragma(Statement s, String name) throws SQLException {

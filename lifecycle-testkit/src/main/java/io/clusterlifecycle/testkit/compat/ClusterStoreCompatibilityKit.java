@@ -63,11 +63,13 @@ import org.junit.jupiter.api.Test;
  * between two clients racing from sixteen threads; records read back equal the records written,
  * with millisecond times; {@link ClusterStore#list}, {@link ClusterStore#named}, {@link
  * ClusterStore#operations} and {@link ClusterStore#backups} are ordered by creation time (ties in
- * any order); {@link ClusterStore#named} returns exactly the records of a name; operations and
- * backups are replaced by id; journals keep every batch whole and in append order; {@link
- * ClusterStore#delete} purges a cluster with its operations and journals but keeps its backups;
- * what one client wrote, another client on the same data reads; a null argument fails the stage
- * rather than throwing; a closed store fails its stages and may be closed again.
+ * any order); {@link ClusterStore#named} returns exactly the records of a name, and {@link
+ * ClusterStore#busy} exactly those that name an operation; {@link ClusterStore#write} stores a
+ * batch whole or not at all; operations and backups are replaced by id; journals keep every batch
+ * whole and in append order; {@link ClusterStore#delete} purges a cluster with its operations and
+ * journals but keeps its backups; what one client wrote, another client on the same data reads; a
+ * null argument fails the stage rather than throwing; a closed store fails its stages and may be
+ * closed again.
  *
  * <p>Each test calls {@link #newStore()} once, first, and {@link #reopen()} when it needs a second
  * client. After the test the kit closes every store it obtained; that happens after the subclass's
@@ -356,6 +358,34 @@ public abstract class ClusterStoreCompatibilityKit extends StoreBatchChecks {
         .as("ClusterStore.named compares the whole name exactly")
         .extracting(Cluster::id)
         .containsExactly("c-6");
+  }
+
+  @Test
+  void busy_isEveryRecordThatNamesAnOperation_byCreationTime() throws Exception {
+    ClusterStore store = open();
+    Cluster idle = await("put", store.put(withOperation(cluster("c-1", "idle", T0), "")));
+    assertThat(await("busy", store.busy())).as("ClusterStore.busy on idle records").isEmpty();
+    Cluster later =
+        await("put", store.put(withOperation(cluster("c-2", "web", T0.plusSeconds(10)), "op-2")));
+    Cluster first =
+        await("put", store.put(withOperation(cluster("c-3", "db", T0.plusSeconds(5)), "op-3")));
+    Cluster ended = await("put", store.put(cluster("c-4", "mq", T0)));
+    await("put", store.put(withOperation(ended, "")));
+    Cluster gone = await("put", store.put(withOperation(cluster("c-5", "kv", T0), "op-5")));
+    await("delete", store.delete(gone.id()));
+    Cluster claimed = await("put", store.put(withOperation(idle, "op-1")));
+
+    String contract =
+        "ClusterStore.busy must return every record that names an operation, as last stored, by"
+            + " creation time, and no other";
+    assertThat(await("busy", store.busy())).as(contract).containsExactly(claimed, first, later);
+    assertThat(await("busy through another client", openAgain().busy()))
+        .as(contract + " (through another client)")
+        .containsExactly(claimed, first, later);
+  }
+
+  private static Cluster withOperation(Cluster c, String operation) {
+    return c.toBuilder().operation(operation).build();
   }
 
   @Test

@@ -72,7 +72,8 @@ public final class MetadataTree {
       }
       return new MetadataChange(Map.of(), List.copyOf(prefixes));
     }
-    Map<String, String> puts = new LinkedHashMap<>();
+    // eight keys per host, sized once: a tree of 10,000 hosts is not rehashed on the way
+    Map<String, String> puts = new LinkedHashMap<>(nodes.size() * 11 + 64);
     if (all) {
       puts.putAll(clusterKeys(cluster, base));
       Links.envKeys(puts, base + "/env/", cluster);

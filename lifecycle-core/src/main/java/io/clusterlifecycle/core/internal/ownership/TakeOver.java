@@ -106,7 +106,7 @@ public final class TakeOver {
     }
     CompletableFuture<List<Cluster>> listed;
     try {
-      listed = ctx.store().list().toCompletableFuture();
+      listed = ctx.store().busy().toCompletableFuture();
     } catch (RuntimeException e) {
       listed = CompletableFuture.failedFuture(e);
     }
