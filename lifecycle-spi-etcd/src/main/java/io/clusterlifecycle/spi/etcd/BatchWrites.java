@@ -30,8 +30,11 @@ import java.util.concurrent.CompletableFuture;
  * {@link JournalAppends}, so that the keys it leaves are the keys those leave.
  */
 final class BatchWrites {
-  /** The most writes a record takes: itself, its owner key, its new name key, its former one. */
-  private static final int RECORD_OPS = 4;
+  /**
+   * The most writes a record takes: itself, its owner key, its busy key, its new name key, its
+   * former one.
+   */
+  private static final int RECORD_OPS = 5;
 
   private final EtcdClusterStore store;
   private final JournalAppends journals;

@@ -46,6 +46,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,9 @@ import org.slf4j.LoggerFactory;
  * PREFIX/names/&lt;name&gt;/&lt;cluster-id&gt;              empty: the name index, one key per record
  *                                                  (the name URL-encoded)
  * PREFIX/names-indexed                             empty: every record has its name key
+ * PREFIX/busy/&lt;cluster-id&gt;                        empty: the busy index, one key per record
+ *                                                  that names an operation
+ * PREFIX/busy-indexed                              empty: every such record has its busy key
  * </pre>
  *
  * <p><b>Name index.</b> {@link #named} reads the keys under {@code names/<name>/}, then those
@@ -80,6 +84,12 @@ import org.slf4j.LoggerFactory;
  * since it was read), then the marker, so that this happens once per data set. A record that an
  * older release creates or renames after that is not found by its name until a newer release writes
  * it: do not mix releases on one prefix for longer than an upgrade.
+ *
+ * <p><b>Busy index.</b> {@link #busy} reads the keys under {@code busy/}, then those records, as
+ * {@link #named} does with {@code names/<name>/}. The transaction that writes a record writes its
+ * busy key if the record names an operation and deletes it if not; the one that deletes a record
+ * deletes it. Its first call indexes the records of older releases as {@link #named} does, under
+ * the {@code busy-indexed} marker, with the same caveat.
  *
  * <p><b>Compare-and-set.</b> {@link #put} is one etcd transaction that writes the record only if
  * the etcd version of its key (the number of writes since it was created) still equals {@link
@@ -117,6 +127,9 @@ public final class EtcdClusterStore implements ClusterStore {
   /** Keys per read of a record directory (records are a few KiB each). */
   private static final int PAGE_KEYS = 200;
 
+  /** Keys per read of an index directory, without values. */
+  private static final int PAGE_INDEX_KEYS = 2000;
+
   /** Separates the engine id and its lease's TTL in the value of {@code owners/<id>}. */
   private static final String TTL_MARK = " ttl=";
 
@@ -127,11 +140,12 @@ public final class EtcdClusterStore implements ClusterStore {
   private final Clock clock;
   private final EtcdCalls calls;
   private final NameIndex names;
+  private final BusyIndex busyIndex;
   private final JournalAppends journals;
   private final BatchWrites batches;
 
   /** Completes once the records of older releases have their name keys; reset when it failed. */
-  private final AtomicReference<CompletableFuture<Void>> indexed = new AtomicReference<>();
+  private final AtomicReference<CompletableFuture<Void>> namesIndexed = new AtomicReference<>();
 
   /** Per engine (lease owner) this store wrote a lease for: its etcd lease. */
   private final Map<String, CompletableFuture<Long>> leases = new ConcurrentHashMap<>();
@@ -150,6 +164,7 @@ public final class EtcdClusterStore implements ClusterStore {
     this.calls =
         new EtcdCalls(b.where() + " under " + prefix, b.requestTimeout, b.accessErrors(prefix));
     this.names = new NameIndex(prefix);
+    this.busyIndex = new BusyIndex(prefix, this);
     this.journals = new JournalAppends(prefix, client, calls, maxTxnOps);
     this.batches = new BatchWrites(this, journals, client, calls, maxTxnOps);
   }
@@ -215,16 +230,29 @@ public final class EtcdClusterStore implements ClusterStore {
    */
   private CompletableFuture<Snapshot> readAll(
       String what, String dir, int pageKeys, long revision) {
-    return readPages(what, dir, prefixEnd(dir), pageKeys, revision, new ArrayList<>());
+    return readPages(what, dir, prefixEnd(dir), pageKeys, revision, false, new ArrayList<>());
   }
 
   private CompletableFuture<List<KeyValue>> readAll(String what, String dir, int pageKeys) {
     return readAll(what, dir, pageKeys, 0).thenApply(Snapshot::kvs);
   }
 
+  /** Reads every key under {@code dir}, without values, all at the current revision. */
+  CompletableFuture<List<KeyValue>> readKeys(String what, String dir) {
+    return readPages(what, dir, prefixEnd(dir), PAGE_INDEX_KEYS, 0, true, new ArrayList<>())
+        .thenApply(Snapshot::kvs);
+  }
+
   private CompletableFuture<Snapshot> readPages(
-      String what, String from, String to, int pageKeys, long revision, List<KeyValue> into) {
-    GetOption.Builder option = GetOption.builder().withRange(bytes(to)).withLimit(pageKeys);
+      String what,
+      String from,
+      String to,
+      int pageKeys,
+      long revision,
+      boolean keysOnly,
+      List<KeyValue> into) {
+    GetOption.Builder option =
+        GetOption.builder().withRange(bytes(to)).withLimit(pageKeys).withKeysOnly(keysOnly);
     if (revision > 0) {
       option.withRevision(revision);
     }
@@ -238,7 +266,7 @@ public final class EtcdClusterStore implements ClusterStore {
                 return CompletableFuture.completedFuture(new Snapshot(into, at));
               }
               String last = string(r.getKvs().get(r.getKvs().size() - 1).getKey());
-              return readPages(what, last + "\0", to, pageKeys, at, into);
+              return readPages(what, last + "\0", to, pageKeys, at, keysOnly, into);
             });
   }
 
@@ -258,7 +286,7 @@ public final class EtcdClusterStore implements ClusterStore {
    * Reads records with their owner keys and reports them as {@link #get} does: one transaction per
    * {@code maxTxnOps / 2} ids, all sent at once; ids without a record are left out.
    */
-  private CompletableFuture<List<Cluster>> readRecords(String what, List<String> ids) {
+  CompletableFuture<List<Cluster>> readRecords(String what, List<String> ids) {
     int perTxn = Math.max(1, maxTxnOps / 2);
     CompletableFuture<List<Cluster>> all = CompletableFuture.completedFuture(List.of());
     for (int from = 0; from < ids.size(); from += perTxn) {
@@ -311,7 +339,11 @@ public final class EtcdClusterStore implements ClusterStore {
       return nullArgument("name");
     }
     String what = "look up the clusters named " + name;
-    return indexed()
+    return indexed(
+            namesIndexed,
+            "index the names of the clusters",
+            names.marker(),
+            (id, kv) -> storedName(kv).map(n -> names.putIfUnchanged(kv, n, id)))
         .thenCompose(x -> readAll(what, names.dir(name), PAGE_KEYS))
         .thenCompose(keys -> readRecords(what, names.ids(name, keys)))
         .thenApply(
@@ -323,19 +355,39 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   /**
-   * Completes once every record has its name key: at once after the first success of this store;
-   * else after {@link #indexOlderRecords()}, which a failure lets the next call try again.
+   * {@inheritDoc}
+   *
+   * <p>Reads the keys under {@code busy/}, then those records, which report their leases as {@link
+   * #get} does; a record deleted, or no longer naming an operation, in between is left out. The
+   * cost grows with the number of records that name an operation, not with the idle ones. Ties in
+   * creation time are broken by id. The first call of a store may first index the records an older
+   * release wrote (see the class description). Unreachable etcd fails the stage with {@link
+   * TransientSpiException}.
    */
-  private CompletableFuture<Void> indexed() {
-    CompletableFuture<Void> current = indexed.get();
+  @Override
+  public CompletionStage<List<Cluster>> busy() {
+    return busyIndex.busy();
+  }
+
+  /**
+   * Completes once every record has the index key that {@code index} writes for it (given its id
+   * and its stored record; empty for none): at once after the first success through {@code done};
+   * else after {@link #indexOlderRecords}, which a failure lets the next call try again.
+   */
+  CompletableFuture<Void> indexed(
+      AtomicReference<CompletableFuture<Void>> done,
+      String what,
+      String marker,
+      BiFunction<String, KeyValue, Optional<Op>> index) {
+    CompletableFuture<Void> current = done.get();
     if (current != null && !current.isCompletedExceptionally()) {
       return current;
     }
     CompletableFuture<Void> mine = new CompletableFuture<>();
-    if (!indexed.compareAndSet(current, mine)) {
-      return indexed();
+    if (!done.compareAndSet(current, mine)) {
+      return indexed(done, what, marker, index);
     }
-    indexOlderRecords()
+    indexOlderRecords(what, marker, index)
         .whenComplete(
             (x, e) -> {
               if (e == null) {
@@ -348,40 +400,37 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   /**
-   * Unless the {@code names-indexed} marker is there, writes the name key of every record (each
-   * only if the record is still the one read), then the marker.
+   * Unless {@code marker} is there, writes the index key of every record (each only if the record
+   * is still the one read), then the marker.
    */
-  private CompletableFuture<Void> indexOlderRecords() {
-    String what = "index the names of the clusters";
+  private CompletableFuture<Void> indexOlderRecords(
+      String what, String marker, BiFunction<String, KeyValue, Optional<Op>> index) {
     return calls
-        .call(what, () -> client.getKVClient().get(bytes(names.marker())))
+        .call(what, () -> client.getKVClient().get(bytes(marker)))
         .thenCompose(
             m ->
                 m.getKvs().isEmpty()
-                    ? indexAll(what)
+                    ? indexAll(what, marker, index)
                     : CompletableFuture.<Void>completedFuture(null));
   }
 
-  private CompletableFuture<Void> indexAll(String what) {
+  private CompletableFuture<Void> indexAll(
+      String what, String marker, BiFunction<String, KeyValue, Optional<Op>> index) {
     String dir = prefix + "/clusters/";
     return readAll(what, dir, PAGE_KEYS)
         .thenCompose(
             records -> {
               List<Op> writes = new ArrayList<>();
               for (KeyValue kv : records) {
-                String id = string(kv.getKey()).substring(dir.length());
-                storedName(kv).ifPresent(n -> writes.add(names.putIfUnchanged(kv, n, id)));
+                index.apply(string(kv.getKey()).substring(dir.length()), kv).ifPresent(writes::add);
               }
-              LOG.debug(
-                  "indexing the names of {} clusters in etcd {}", writes.size(), calls.where());
+              LOG.debug("{}: {} keys in etcd {}", what, writes.size(), calls.where());
               // a nested transaction counts against the limit with the ops of its parent
               return inTransactions(what, writes, Math.max(1, maxTxnOps / 2));
             })
         .thenCompose(
             x ->
-                calls.call(
-                    what,
-                    () -> client.getKVClient().put(bytes(names.marker()), ByteSequence.EMPTY)))
+                calls.call(what, () -> client.getKVClient().put(bytes(marker), ByteSequence.EMPTY)))
         .thenApply(r -> null);
   }
 
@@ -497,17 +546,17 @@ public final class EtcdClusterStore implements ClusterStore {
    * <p>One etcd transaction, whatever the batch holds. It compares what {@link #put} compares (the
    * etcd version of the record's key and, for a stored record, the existence of its name key) and
    * the batch counters of the journals it appends to, as {@link #appendJournal} does; it writes
-   * what they write: the record with its owner and name keys, each operation record with the key
-   * naming its cluster, each journal's entries under the next sequence numbers with their counter.
-   * When only a journal counter moved (another engine appended in between) or only the name key is
-   * missing (the record was renamed), the transaction is made again with what it read; when the
-   * record's stored version differs, the stage fails with {@link VersionConflictException} carrying
-   * it, and nothing of the batch is written. The batch's journal entries land after those of the
-   * {@link #appendJournal} and {@code write} calls made through this store before; of operation
-   * records with one id, the last is stored.
+   * what they write: the record with its owner, busy and name keys, each operation record with the
+   * key naming its cluster, each journal's entries under the next sequence numbers with their
+   * counter. When only a journal counter moved (another engine appended in between) or only the
+   * name key is missing (the record was renamed), the transaction is made again with what it read;
+   * when the record's stored version differs, the stage fails with {@link VersionConflictException}
+   * carrying it, and nothing of the batch is written. The batch's journal entries land after those
+   * of the {@link #appendJournal} and {@code write} calls made through this store before; of
+   * operation records with one id, the last is stored.
    *
    * <p>A batch must fit in one transaction: at most {@code maxTxnOps} operations (its record takes
-   * up to 4, each operation record 2, each operation's journal entries 1 per 256 KiB and 1 for the
+   * up to 5, each operation record 2, each operation's journal entries 1 per 256 KiB and 1 for the
    * counter) and 1 MiB of records and entries. A larger batch fails the stage with {@link
    * IllegalArgumentException}, naming the limit, and nothing of it is written. A null batch fails
    * the stage with {@link NullPointerException}; unreachable etcd fails it with {@link
@@ -582,10 +631,10 @@ public final class EtcdClusterStore implements ClusterStore {
   record Guarded(List<Cmp> ifs, List<Op> writes) {}
 
   /**
-   * The compare-and-set of a record with its owner key and name key: a new record writes its name
-   * key. A stored one ({@code read} null) is written only if the key of its name exists (the name
-   * did not change); given {@code read}, the record stored at the expected version, its name key is
-   * moved from the stored name to the new one.
+   * The compare-and-set of a record with its owner key, busy key and name key: a new record writes
+   * its name key. A stored one ({@code read} null) is written only if the key of its name exists
+   * (the name did not change); given {@code read}, the record stored at the expected version, its
+   * name key is moved from the stored name to the new one.
    */
   Guarded recordCas(RecordWrite w, Op owner, KeyValue read) {
     Cluster cluster = w.cluster();
@@ -595,6 +644,7 @@ public final class EtcdClusterStore implements ClusterStore {
     List<Op> writes = new ArrayList<>();
     writes.add(Op.put(bytes(clusterKey(id)), bytes(w.json()), PutOption.DEFAULT));
     writes.add(owner);
+    writes.add(busyIndex.write(cluster));
     if (cluster.version() > 0 && read == null) {
       ifs.add(names.exists(cluster.name(), id));
     } else {
@@ -641,14 +691,18 @@ public final class EtcdClusterStore implements ClusterStore {
                 .commit());
   }
 
-  /** The name of a stored record; empty when it cannot be read (a newer release wrote it). */
-  private Optional<String> storedName(KeyValue record) {
+  /** A stored record; empty when it cannot be read (a newer release wrote it). */
+  Optional<Cluster> stored(KeyValue record) {
     try {
-      return Optional.of(decode(record, Cluster.class).name());
+      return Optional.of(decode(record, Cluster.class));
     } catch (LifecycleException e) {
-      LOG.debug("the name of {} is unknown: {}", string(record.getKey()), e.getMessage());
+      LOG.debug("{} is left out of the indexes: {}", string(record.getKey()), e.getMessage());
       return Optional.empty();
     }
+  }
+
+  private Optional<String> storedName(KeyValue record) {
+    return stored(record).map(Cluster::name);
   }
 
   /** The TTL of an etcd lease for a record's lease: what is left of it, at least 2 s. */
@@ -746,8 +800,8 @@ public final class EtcdClusterStore implements ClusterStore {
    * {@inheritDoc}
    *
    * <p>Reads the cluster's record and operations first, then deletes everything in as few
-   * transactions as etcd's operation limit allows, the record with its owner and name keys in the
-   * last one, which reads the record again and goes again if another engine wrote it meanwhile.
+   * transactions as etcd's operation limit allows, the record with its owner, busy and name keys in
+   * the last one, which reads the record again and goes again if another engine wrote it meanwhile.
    */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
@@ -797,8 +851,9 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   /**
-   * Deletes a record with its owner key and name key if it is still the one read ({@code record},
-   * empty when there was none); else goes again with the record the transaction read instead.
+   * Deletes a record with its owner, busy and name keys if it is still the one read ({@code
+   * record}, empty when there was none); else goes again with the record the transaction read
+   * instead.
    */
   private CompletableFuture<Void> deleteRecord(String id, List<KeyValue> record, int attempt) {
     String what = "delete cluster " + id;
@@ -806,6 +861,7 @@ public final class EtcdClusterStore implements ClusterStore {
     List<Op> deletes = new ArrayList<>();
     deletes.add(Op.delete(bytes(ownerKey(id)), DeleteOption.DEFAULT));
     deletes.add(Op.delete(bytes(clusterKey(id)), DeleteOption.DEFAULT));
+    deletes.add(busyIndex.delete(id));
     if (!record.isEmpty()) {
       storedName(record.get(0)).ifPresent(n -> deletes.add(names.delete(n, id)));
     }

@@ -276,6 +276,43 @@ class EtcdBatchWriteTest {
   }
 
   @Test
+  void aBatchThatClaimsOrReleasesItsCluster_writesOrDeletesTheBusyKey_inTheSameTransaction() {
+    EtcdClusterStore s = watched();
+    Cluster claimed = cluster("c1", "demo").toBuilder().operation("op-1").build();
+
+    Cluster stored =
+        join(s.write(
+                new StoreBatch(
+                    Optional.of(claimed),
+                    List.of(operation("op-1", "c1")),
+                    List.of(entry("op-1", "s1")))))
+            .orElseThrow();
+
+    Map<String, KeyValue> keys = keys(raw());
+    assertThat(keys.get("busy/c1").getModRevision())
+        .isEqualTo(keys.get("clusters/c1").getModRevision())
+        .isEqualTo(keys.get("journal-seq/op-1").getModRevision());
+    assertThat(join(s.busy())).containsExactly(stored);
+
+    Cluster released = stored.toBuilder().operation(Optional.empty()).build();
+    join(
+        s.write(
+            new StoreBatch(
+                Optional.of(released),
+                List.of(operation("op-1", "c1")),
+                List.of(entry("op-1", "s2")))));
+
+    keys = keys(raw());
+    long releasedAt = keys.get("clusters/c1").getModRevision();
+    assertThat(keys.get("journal-seq/op-1").getModRevision()).isEqualTo(releasedAt);
+    assertThat(keys).doesNotContainKey("busy/c1");
+    assertThat(exists(raw(), "busy/c1", releasedAt - 1))
+        .as("the busy key is deleted by the batch's transaction, not before")
+        .isTrue();
+    assertThat(join(s.busy())).isEmpty();
+  }
+
+  @Test
   void aBatchLargerThanOneTransaction_failsTheStage_namingTheLimit_andWritesNothing() {
     EtcdClusterStore s = open(EtcdClusterStore.builder().client(watching(raw())).maxTxnOps(8));
     StoreBatch batch =
@@ -345,6 +382,17 @@ class EtcdBatchWriteTest {
         .getKvs()
         .forEach(kv -> out.put(EtcdCalls.string(kv.getKey()).substring(dir.length()), kv));
     return out;
+  }
+
+  /** Tells whether a key under the test's prefix existed at {@code revision}. */
+  private boolean exists(Client raw, String key, long revision) {
+    return raw.getKVClient()
+            .get(
+                EtcdCalls.bytes(prefix + "/" + key),
+                GetOption.builder().withRevision(revision).build())
+            .join()
+            .getCount()
+        > 0;
   }
 
   private static Map<String, List<Long>> revisions(Map<String, KeyValue> keys) {

@@ -15,16 +15,20 @@ import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.codec.RecordCodec;
 import io.clusterlifecycle.testsupport.EtcdServer;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the etcd cluster store adds to the SPI contract: operation leases judged by etcd leases,
- * compare-and-set on etcd key versions, journal appends from several engines, a name index kept
- * with the records and built for the records of an older release.
+ * compare-and-set on etcd key versions, journal appends from several engines, a name index and a
+ * busy index kept with the records and built for the records of an older release.
  */
 class EtcdClusterStoreTest {
   private static EtcdServer etcd;
@@ -115,6 +119,31 @@ class EtcdClusterStoreTest {
         .stream()
         .map(kv -> EtcdCalls.string(kv.getKey()).substring(dir.length()))
         .toList();
+  }
+
+  /** A key as of {@code revision} (0: now), or null when it did not exist then. */
+  private static KeyValue at(Client raw, String key, long revision) {
+    List<KeyValue> kvs =
+        raw.getKVClient()
+            .get(EtcdCalls.bytes(key), GetOption.builder().withRevision(revision).build())
+            .join()
+            .getKvs();
+    return kvs.isEmpty() ? null : kvs.get(0);
+  }
+
+  /** The revision that deleted {@code key}: the first after {@code since} without it. */
+  private static long deletedAt(Client raw, String key, long since) {
+    long now = raw.getKVClient().get(EtcdCalls.bytes(key)).join().getHeader().getRevision();
+    for (long r = since + 1; r <= now; r++) {
+      if (at(raw, key, r) == null) {
+        return r;
+      }
+    }
+    throw new AssertionError(key + " was not deleted after revision " + since);
+  }
+
+  private static Cluster idle(Cluster c) {
+    return c.toBuilder().operation(Optional.empty()).build();
   }
 
   private static boolean lapsed(Cluster c) {
@@ -275,6 +304,117 @@ class EtcdClusterStoreTest {
 
     assertThat(keysUnder(raw, prefix + "/names/")).isEmpty();
     assertThat(s.named("beta").toCompletableFuture().join()).isEmpty();
+  }
+
+  @Test
+  void theBusyKey_isWrittenAndDeletedByTheRecordsOwnTransaction_andByDelete() {
+    EtcdClusterStore s = store();
+    Client raw = raw();
+    String record = prefix + "/clusters/c1";
+    String busy = prefix + "/busy/c1";
+
+    Cluster claimed = s.put(cluster("c1", Optional.empty())).toCompletableFuture().join();
+    long claimedAt = at(raw, record, 0).getModRevision();
+    assertThat(at(raw, busy, 0).getModRevision()).isEqualTo(claimedAt);
+    assertThat(s.busy().toCompletableFuture().join()).containsExactly(claimed);
+
+    Cluster released = s.put(idle(claimed)).toCompletableFuture().join();
+    long releasedAt = at(raw, record, 0).getModRevision();
+    assertThat(deletedAt(raw, busy, claimedAt)).isEqualTo(releasedAt);
+    assertThat(s.busy().toCompletableFuture().join()).isEmpty();
+
+    Cluster again =
+        s.put(released.toBuilder().operation("op-2").build()).toCompletableFuture().join();
+    long againAt = at(raw, record, 0).getModRevision();
+    assertThat(at(raw, busy, 0).getModRevision()).isEqualTo(againAt);
+    assertThat(store().busy().toCompletableFuture().join()).containsExactly(again);
+
+    s.delete("c1").toCompletableFuture().join();
+    assertThat(deletedAt(raw, busy, againAt)).isEqualTo(deletedAt(raw, record, againAt));
+    assertThat(keysUnder(raw, prefix + "/busy/")).isEmpty();
+    assertThat(s.busy().toCompletableFuture().join()).isEmpty();
+  }
+
+  @Test
+  void busy_leavesOutStaleKeys_ofRecordsGoneOrNoLongerNamingAnOperation() {
+    EtcdClusterStore s = store();
+    Client raw = raw();
+    Cluster busy = s.put(cluster("c1", Optional.empty())).toCompletableFuture().join();
+    s.put(idle(cluster("c2", Optional.empty()))).toCompletableFuture().join();
+    // keys no write of this release leaves: by an older release, or by hand
+    for (String id : List.of("c2", "c-gone")) {
+      raw.getKVClient().put(EtcdCalls.bytes(prefix + "/busy/" + id), EtcdCalls.bytes("")).join();
+    }
+
+    assertThat(s.busy().toCompletableFuture().join()).containsExactly(busy);
+    assertThat(store().busy().toCompletableFuture().join()).containsExactly(busy);
+  }
+
+  @Test
+  void busy_findsTheRecordsAnOlderReleaseWrote_withoutBusyKeys_byIndexingThemOnce() {
+    Client raw = raw();
+    // an older release wrote records under clusters/ only, with no busy index
+    List<Cluster> written = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Cluster c = cluster("c-" + i, Optional.empty()).withVersion(1);
+      written.add(i % 2 == 0 ? c : idle(c));
+    }
+    for (Cluster c : written) {
+      raw.getKVClient()
+          .put(
+              EtcdCalls.bytes(prefix + "/clusters/" + c.id()),
+              EtcdCalls.bytes(RecordCodec.write(c)))
+          .join();
+    }
+    List<Cluster> busy =
+        written.stream()
+            .filter(c -> c.operation().isPresent())
+            .sorted(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id))
+            .toList();
+
+    // a small transaction limit, so that indexing takes several transactions
+    EtcdClusterStore s =
+        EtcdClusterStore.builder()
+            .prefix(prefix)
+            .endpoints(EtcdEndpoints.parse(etcd.url()))
+            .maxTxnOps(8)
+            .build();
+    opened.add(s);
+
+    assertThat(s.busy().toCompletableFuture().join()).containsExactlyElementsOf(busy);
+    assertThat(keysUnder(raw, prefix + "/busy/"))
+        .containsExactlyInAnyOrderElementsOf(busy.stream().map(Cluster::id).toList());
+    assertThat(keysUnder(raw, prefix + "/busy-indexed")).containsExactly("");
+    Map<String, Long> indexedAt = busyKeyRevisions(raw);
+
+    // once per data set: after the marker, a record an older release writes gets no key, from
+    // this store or another
+    Cluster late = cluster("c-late", Optional.empty()).withVersion(1);
+    raw.getKVClient()
+        .put(
+            EtcdCalls.bytes(prefix + "/clusters/" + late.id()),
+            EtcdCalls.bytes(RecordCodec.write(late)))
+        .join();
+    assertThat(store().busy().toCompletableFuture().join()).containsExactlyElementsOf(busy);
+    assertThat(s.busy().toCompletableFuture().join()).containsExactlyElementsOf(busy);
+    assertThat(busyKeyRevisions(raw)).isEqualTo(indexedAt);
+
+    // until this release writes it
+    Cluster next = s.put(late).toCompletableFuture().join();
+    assertThat(s.busy().toCompletableFuture().join()).hasSize(busy.size() + 1).contains(next);
+  }
+
+  private Map<String, Long> busyKeyRevisions(Client raw) {
+    String dir = prefix + "/busy/";
+    return raw
+        .getKVClient()
+        .get(
+            EtcdCalls.bytes(dir),
+            GetOption.builder().withRange(EtcdCalls.bytes(EtcdCalls.prefixEnd(dir))).build())
+        .join()
+        .getKvs()
+        .stream()
+        .collect(Collectors.toMap(kv -> EtcdCalls.string(kv.getKey()), KeyValue::getModRevision));
   }
 
   @Test

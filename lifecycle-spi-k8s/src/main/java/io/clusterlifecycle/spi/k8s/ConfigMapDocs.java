@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -68,6 +69,41 @@ final class ConfigMapDocs {
     ConfigMap labelled =
         new ConfigMapBuilder(read).editMetadata().addToLabels(key, value).endMetadata().build();
     client.configMaps().inNamespace(namespace).resource(labelled).update();
+  }
+
+  /**
+   * Adds a label to a document that lacks it, leaving its data alone: a compare-and-set on its
+   * {@code resourceVersion}, read again and tried again when someone wrote it since. Does nothing
+   * once the document has the label, holds no JSON or is gone.
+   *
+   * @param value the label's value for the document's JSON as read
+   * @throws KubernetesClientException with 409 when it changed again on every one of ten tries
+   */
+  void labelIfAbsent(ConfigMap read, String key, Function<String, String> value) {
+    Optional<ConfigMap> current = Optional.of(read);
+    for (int attempt = 0; ; attempt++) {
+      Optional<String> json = current.filter(cm -> !hasLabel(cm, key)).flatMap(ConfigMapDocs::json);
+      if (json.isEmpty()) {
+        return;
+      }
+      try {
+        label(current.get(), key, value.apply(json.get()));
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return;
+        }
+        if (e.getCode() != 409 || attempt >= 9) {
+          throw e;
+        }
+      }
+      current = get(read.getMetadata().getName());
+    }
+  }
+
+  static boolean hasLabel(ConfigMap cm, String key) {
+    Map<String, String> labels = cm.getMetadata().getLabels();
+    return labels != null && labels.containsKey(key);
   }
 
   /**

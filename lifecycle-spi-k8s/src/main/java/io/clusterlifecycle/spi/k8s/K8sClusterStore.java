@@ -47,6 +47,13 @@ import java.util.regex.Pattern;
  * release still writing to the same store drops the label again; such a record is found after the
  * next store object's first lookup, so upgrade every engine of a store before relying on names.
  *
+ * <p>A cluster record also carries {@code lifecycle.clusterlifecycle.io/busy}: {@code true} when it
+ * names an operation, {@code false} when not. {@link #busy} selects {@code true}, so it reads only
+ * the records that name an operation. Records an older release wrote lack it, and the first {@link
+ * #busy} of each store object labels them as the first {@link #named} does; the label takes both
+ * values, rather than being removed, so that only those records lack it and that first look stays
+ * cheap.
+ *
  * <p>{@link #put} is a compare-and-set twice over: the stored record's version must equal the
  * record's ({@link VersionConflictException} otherwise), and the update carries the ConfigMap's
  * {@code resourceVersion}, so the API server refuses (409) a write racing another; that refusal is
@@ -74,6 +81,7 @@ public final class K8sClusterStore implements ClusterStore {
   private final K8sCalls calls;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean backfilled = new AtomicBoolean();
+  private final BusyIndex busyIndex;
 
   private K8sClusterStore(Builder b) {
     this.ownsClient = b.client == null;
@@ -86,6 +94,7 @@ public final class K8sClusterStore implements ClusterStore {
     this.docs = new ConfigMapDocs(client, namespace, b.maxBytes);
     this.leases = new LeaseMirror(client, namespace, store, b.clock);
     this.calls = new K8sCalls(4);
+    this.busyIndex = new BusyIndex(docs, labels("cluster"));
   }
 
   /**
@@ -136,6 +145,26 @@ public final class K8sClusterStore implements ClusterStore {
         name);
   }
 
+  /**
+   * Reads the records that name an operation with one list of the ConfigMaps labelled so, so the
+   * cost does not grow with the idle records. The first call on this object labels the records an
+   * older release wrote without the label (see the class description) before looking.
+   *
+   * @return the records that name an operation, as last stored, by creation time (ties in any
+   *     order); empty when there are none. A closed store and API failures fail the stage.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> busy() {
+    return call(
+        "find the clusters with an operation under way",
+        () -> {
+          busyIndex.backfill();
+          return clusters(docs.list(busyIndex.selector())).stream()
+              .filter(c -> c.operation().isPresent())
+              .toList();
+        });
+  }
+
   @Override
   public CompletionStage<Cluster> put(Cluster cluster) {
     return call(
@@ -155,7 +184,7 @@ public final class K8sClusterStore implements ClusterStore {
           Map<String, String> labels = labels("cluster", cluster.id());
           labels.put(NAME_LABEL, Names.hashLabel(cluster.name()));
           try {
-            write(name, labels, json, current);
+            write(name, BusyIndex.labels(labels, cluster), json, current);
           } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
               throw new VersionConflictException(cluster.id(), cluster.version(), stored + 1);
@@ -300,55 +329,50 @@ public final class K8sClusterStore implements ClusterStore {
 
   /**
    * Writes a cluster record at the {@code resourceVersion} read. When the API server refuses (409)
-   * a record read without the name label that still holds the same record, the write in between
-   * only labelled it ({@code backfill}): writes once more, at the new {@code resourceVersion}.
+   * a record read without the name label or the {@link BusyIndex} label that still holds the same
+   * record, the writes in between only labelled it ({@code backfill}, at most once per label):
+   * writes again, at the new {@code resourceVersion}.
    */
   private void write(
       String name, Map<String, String> labels, String json, Optional<ConfigMap> current) {
-    try {
-      docs.write(name, labels, json, current.map(K8sClusterStore::version).orElse(null));
-    } catch (KubernetesClientException e) {
-      Optional<ConfigMap> labelled =
-          e.getCode() == 409 && current.isPresent() && !hasNameLabel(current.get())
-              ? docs.get(name)
-                  .filter(now -> ConfigMapDocs.json(now).equals(ConfigMapDocs.json(current.get())))
-              : Optional.empty();
-      if (labelled.isEmpty()) {
-        throw e;
+    String at = current.map(K8sClusterStore::version).orElse(null);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        docs.write(name, labels, json, at);
+        return;
+      } catch (KubernetesClientException e) {
+        Optional<ConfigMap> labelled =
+            e.getCode() == 409 && attempt < 2 && current.isPresent() && !indexed(current.get())
+                ? docs.get(name)
+                    .filter(
+                        now -> ConfigMapDocs.json(now).equals(ConfigMapDocs.json(current.get())))
+                : Optional.empty();
+        if (labelled.isEmpty()) {
+          throw e;
+        }
+        at = version(labelled.get());
       }
-      docs.write(name, labels, json, version(labelled.get()));
     }
   }
 
   /**
    * Labels the cluster records an older release wrote without the name label, once per store object
-   * (again after a failure). A record written since the list (409) or deleted (404) is skipped:
-   * whoever wrote it labelled it, or an older release did and it keeps lacking the label.
+   * (again after a failure). A record written since the list is read again and labelled unless it
+   * has the label by then; one deleted since is skipped.
    */
   private void backfill() {
     if (backfilled.get()) {
       return;
     }
     for (ConfigMap cm : docs.listWithout(labels("cluster"), NAME_LABEL)) {
-      Optional<String> json = ConfigMapDocs.json(cm);
-      if (json.isEmpty()) {
-        continue;
-      }
-      String clusterName = RecordCodec.read(json.get(), Cluster.class).name();
-      try {
-        docs.label(cm, NAME_LABEL, Names.hashLabel(clusterName));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 && e.getCode() != 404) {
-          throw e;
-        }
-      }
+      docs.labelIfAbsent(
+          cm, NAME_LABEL, json -> Names.hashLabel(RecordCodec.read(json, Cluster.class).name()));
     }
     backfilled.set(true);
   }
 
-  private static boolean hasNameLabel(ConfigMap cm) {
-    Map<String, String> labels = cm.getMetadata().getLabels();
-    return labels != null && labels.containsKey(NAME_LABEL);
+  private static boolean indexed(ConfigMap cm) {
+    return ConfigMapDocs.hasLabel(cm, NAME_LABEL) && ConfigMapDocs.hasLabel(cm, BusyIndex.KEY);
   }
 
   private static String version(ConfigMap cm) {

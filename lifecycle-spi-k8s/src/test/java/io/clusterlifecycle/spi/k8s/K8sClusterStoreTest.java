@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class K8sClusterStoreTest {
   private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
   private static final String NAME_LABEL = "lifecycle.clusterlifecycle.io/cluster-name-hash";
+  private static final String BUSY_LABEL = "lifecycle.clusterlifecycle.io/busy";
 
   @TempDir static Path pods;
   private static MockKubernetes k8s;
@@ -163,8 +164,85 @@ class K8sClusterStoreTest {
         .containsEntry(NAME_LABEL, Names.hashLabel("demo"));
   }
 
+  @Test
+  void busy_listsOnlyTheConfigMapsLabelledBusy_andPutKeepsTheLabelMatchingTheRecord() {
+    join(store.put(cluster("c1")));
+    Cluster busy = join(store.put(cluster("c2").toBuilder().operation("op-2").build()));
+    join(store.busy());
+    int before = k8s.requests().size();
+
+    assertThat(join(store.busy())).containsExactly(busy);
+
+    assertThat(k8s.requests().subList(before, k8s.requests().size()))
+        .filteredOn(r -> r.getPath().contains("/configmaps"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(URLDecoder.decode(r.getPath(), StandardCharsets.UTF_8))
+                    .contains("labelSelector=")
+                    .contains(BUSY_LABEL + "=true"));
+    assertThat(configMap("c1").getMetadata().getLabels()).containsEntry(BUSY_LABEL, "false");
+    assertThat(configMap("c2").getMetadata().getLabels()).containsEntry(BUSY_LABEL, "true");
+    join(store.put(busy.toBuilder().operation("").build()));
+    assertThat(configMap("c2").getMetadata().getLabels()).containsEntry(BUSY_LABEL, "false");
+    assertThat(join(store.busy())).isEmpty();
+  }
+
+  @Test
+  void busy_findsTheRecordsAnOlderReleaseWroteWithoutTheBusyLabel_andLabelsThem() {
+    Cluster old = writtenByAnOlderRelease(cluster("c1").toBuilder().operation("op-1").build());
+    writtenByAnOlderRelease(cluster("c2"));
+    Cluster named =
+        writtenByAnOlderRelease(
+            cluster("c3").toBuilder().operation("op-3").build(),
+            Map.of(NAME_LABEL, Names.hashLabel("demo")));
+
+    assertThat(join(store.busy())).containsExactly(old, named);
+
+    assertThat(configMap("c1").getMetadata().getLabels()).containsEntry(BUSY_LABEL, "true");
+    assertThat(configMap("c2").getMetadata().getLabels()).containsEntry(BUSY_LABEL, "false");
+    assertThat(configMap("c3").getMetadata().getLabels())
+        .containsEntry(BUSY_LABEL, "true")
+        .containsEntry(NAME_LABEL, Names.hashLabel("demo"));
+    assertThat(configMap("c1").getMetadata().getLabels()).doesNotContainKey(NAME_LABEL);
+    Cluster next = join(store.put(old.toBuilder().operation("").build()));
+    assertThat(next.version()).isEqualTo(2);
+    assertThat(failure(store.put(old))).isInstanceOf(VersionConflictException.class);
+    assertThat(join(store.busy())).containsExactly(named);
+  }
+
+  @Test
+  void theBackfill_labelsARecordWrittenSinceItsList_readingItAgain() {
+    Cluster old = writtenByAnOlderRelease(cluster("c1").toBuilder().operation("op-1").build());
+    k8s.faults().fail("PUT", "/configmaps/lc-cluster." + name + ".c1", 409, "modified", 1);
+
+    assertThat(join(store.busy())).containsExactly(old);
+
+    assertThat(k8s.faults().answered()).isEqualTo(1);
+    assertThat(configMap("c1").getMetadata().getLabels()).containsEntry(BUSY_LABEL, "true");
+  }
+
+  @Test
+  void aPutRefusedWith409_afterTheNameAndBusyLabelsWereAddedInTurn_isWrittenAgain() {
+    Cluster old = writtenByAnOlderRelease(cluster("c1"));
+    k8s.faults().fail("PUT", "/configmaps/lc-cluster." + name + ".c1", 409, "modified", 2);
+
+    Cluster next = join(store.put(old));
+
+    assertThat(k8s.faults().answered()).isEqualTo(2);
+    assertThat(next.version()).isEqualTo(2);
+    assertThat(configMap("c1").getMetadata().getLabels())
+        .containsEntry(NAME_LABEL, Names.hashLabel("demo"))
+        .containsEntry(BUSY_LABEL, "false");
+  }
+
   /** Writes a record's ConfigMap as releases before the name label did; returns it as stored. */
   private Cluster writtenByAnOlderRelease(Cluster cluster) {
+    return writtenByAnOlderRelease(cluster, Map.of());
+  }
+
+  /** Writes a record's ConfigMap with the labels of every release and {@code more}. */
+  private Cluster writtenByAnOlderRelease(Cluster cluster, Map<String, String> more) {
     Cluster stored = cluster.withVersion(1);
     ConfigMap cm =
         new ConfigMapBuilder()
@@ -175,6 +253,7 @@ class K8sClusterStoreTest {
             .addToLabels(K8sLabels.KIND, "cluster")
             .addToLabels("lifecycle.clusterlifecycle.io/store", name)
             .addToLabels(NodeSpec.TAG_CLUSTER, cluster.id())
+            .addToLabels(more)
             .endMetadata()
             .withData(Map.of(ConfigMapDocs.KEY, RecordCodec.write(stored)))
             .build();
