@@ -30,10 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A cluster is {@code HOME/clusters/<cluster-id>.json}, an operation {@code
  * HOME/operations/<operation-id>.json} (its journal {@code <operation-id>.journal} next to it) and
  * a backup {@code HOME/backup-records/<backup-id>.json}, each in the form of {@link RecordCodec};
- * {@code HOME/cluster-names} indexes the clusters by name (see {@link #named}). Backup records are
- * apart from the clusters: {@link #delete} leaves them. Every write goes to a temporary file that
- * is forced to disk and then renamed over the record, so a completed stage means the record is
- * durable and a killed process never leaves a torn one.
+ * {@code HOME/cluster-names} indexes the clusters by name (see {@link #named}) and {@code
+ * HOME/cluster-busy} those that name an operation (see {@link #busy}). Backup records are apart
+ * from the clusters: {@link #delete} leaves them. Every write goes to a temporary file that is
+ * forced to disk and then renamed over the record, so a completed stage means the record is durable
+ * and a killed process never leaves a torn one.
  *
  * <p>{@link #put} is a compare-and-set on {@link Cluster#version()} that holds across threads,
  * store instances and processes sharing the home: every write happens under a lock file. The stored
@@ -55,6 +56,7 @@ public final class FileClusterStore implements ClusterStore {
   private final ExecutorService ownedExecutor;
   private final Path lockFile;
   private final ClusterNameIndex names;
+  private final ClusterBusyIndex busy;
   private final RecordFiles files;
   private final StoreBatches batches;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -86,8 +88,9 @@ public final class FileClusterStore implements ClusterStore {
     this.executor = owned != null ? owned : executor;
     this.lockFile = home.lockFile("records");
     this.names = new ClusterNameIndex(home.clusterNamesDirectory());
+    this.busy = new ClusterBusyIndex(home.clusterBusyDirectory());
     this.files = new RecordFiles(home);
-    this.batches = new StoreBatches(home.storeBatchesDirectory(), files, names);
+    this.batches = new StoreBatches(home.storeBatchesDirectory(), files, names, busy);
   }
 
   /** {@inheritDoc} */
@@ -133,27 +136,65 @@ public final class FileClusterStore implements ClusterStore {
           if (!names.complete()) {
             locked(this::indexOnce);
           }
-          List<Cluster> found =
-              new ArrayList<>(
-                  names.records(
-                      name,
-                      id ->
-                          RecordFiles.readQuietly(files.clusterFile(id), Cluster.class)
-                              .orElse(null)));
-          found.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
-          return List.copyOf(found);
+          return byCreation(names.records(name, this::readIndexed));
         });
   }
 
-  /** Indexes an older home's records by name, once; under the records lock. */
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the index {@code HOME/cluster-busy} and the records it names; ties in creation time
+   * are broken by id. A home written by a release without the index is indexed by the first call.
+   */
+  @Override
+  public CompletionStage<List<Cluster>> busy() {
+    return read(
+        "list the clusters running an operation",
+        () -> {
+          if (!busy.complete()) {
+            locked(this::indexOnce);
+          }
+          return byCreation(busy.records(this::readIndexed));
+        });
+  }
+
+  /** Reads a record an index names; null when it is gone, or not a valid record id or record. */
+  private Cluster readIndexed(String clusterId) {
+    Path file;
+    try {
+      file = files.clusterFile(clusterId);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return RecordFiles.readQuietly(file, Cluster.class).orElse(null);
+  }
+
+  private static List<Cluster> byCreation(List<Cluster> records) {
+    List<Cluster> sorted = new ArrayList<>(records);
+    sorted.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
+    return List.copyOf(sorted);
+  }
+
+  /**
+   * Indexes an older home's records by name and by whether they name an operation, once, reading
+   * them at most once; under the records lock.
+   */
   private Void indexOnce() throws IOException {
-    names.completeOnce(
-        () ->
-            RecordFiles.readAll(
-                home.clustersDirectory(),
-                Cluster.class,
-                c -> true,
-                Comparator.comparing(Cluster::id)));
+    List<List<Cluster>> read = new ArrayList<>();
+    ClusterNameIndex.IoRecords all =
+        () -> {
+          if (read.isEmpty()) {
+            read.add(
+                RecordFiles.readAll(
+                    home.clustersDirectory(),
+                    Cluster.class,
+                    c -> true,
+                    Comparator.comparing(Cluster::id)));
+          }
+          return read.get(0);
+        };
+    names.completeOnce(all);
+    busy.completeOnce(all);
     return null;
   }
 
@@ -246,6 +287,7 @@ public final class FileClusterStore implements ClusterStore {
                 if (gone.isPresent()) {
                   names.remove(gone.get().name(), clusterId);
                 }
+                busy.remove(clusterId);
                 return null;
               });
         });

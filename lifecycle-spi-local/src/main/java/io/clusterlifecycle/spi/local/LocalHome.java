@@ -17,6 +17,10 @@ import java.util.Objects;
  *                                          volume/, logs/)
  * HOME/kept-volumes/&lt;node-id&gt;-&lt;time&gt;/      volumes kept when their node was deleted
  * HOME/clusters/&lt;cluster-id&gt;.json           cluster records
+ * HOME/cluster-names/&lt;name&gt;/&lt;cluster-id&gt;   the cluster records by name (empty files)
+ * HOME/cluster-busy/&lt;cluster-id&gt;           the cluster records that name an operation (empty
+ *                                          files)
+ * HOME/store-batches/                      batches of records being written
  * HOME/operations/&lt;operation-id&gt;.json       operation records
  * HOME/backup-records/&lt;backup-id&gt;.json      backup records
  * HOME/backups/&lt;backup-id&gt;/&lt;node-id&gt;/       one node's backup artifact (the local command
@@ -170,6 +174,11 @@ public final class LocalHome {
   /** The index of cluster records by name ({@code ClusterNameIndex}). */
   Path clusterNamesDirectory() {
     return root.resolve("cluster-names");
+  }
+
+  /** The index of the cluster records that name an operation ({@code ClusterBusyIndex}). */
+  Path clusterBusyDirectory() {
+    return root.resolve("cluster-busy");
   }
 
   /** The batches {@code FileClusterStore} commits before applying them ({@code StoreBatches}). */

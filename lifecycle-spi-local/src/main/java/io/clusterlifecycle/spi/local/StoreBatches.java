@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * a batch that a killed process committed is completed before anything else changes what it
  * touches. Completing is idempotent: each record is set to the batch's content, and each journal's
  * lines are written at the length the journal had before the batch, which the batch file records. A
- * batch of one file needs no batch file, as that file's write is atomic already.
+ * batch of one file needs no batch file, as that file's write is atomic already. Each write of a
+ * cluster record, the completion of a batch included, makes its markers in the {@link
+ * ClusterNameIndex} and {@link ClusterBusyIndex} before the record and removes the ones it no
+ * longer matches after.
  */
 final class StoreBatches {
   private static final Logger LOG = LoggerFactory.getLogger(StoreBatches.class);
@@ -43,11 +46,13 @@ final class StoreBatches {
   private final Path dir;
   private final RecordFiles files;
   private final ClusterNameIndex names;
+  private final ClusterBusyIndex busy;
 
-  StoreBatches(Path dir, RecordFiles files, ClusterNameIndex names) {
+  StoreBatches(Path dir, RecordFiles files, ClusterNameIndex names, ClusterBusyIndex busy) {
     this.dir = dir;
     this.files = files;
     this.names = names;
+    this.busy = busy;
   }
 
   /** A batch as the content of each file it writes. */
@@ -60,8 +65,12 @@ final class StoreBatches {
     }
   }
 
-  /** A cluster record, with the name of the record it replaces (for the name index). */
-  record ClusterWrite(String id, String name, Optional<String> previousName, String json) {}
+  /**
+   * A cluster record, with the name of the record it replaces (for the name index) and whether it
+   * names an operation (for the busy index).
+   */
+  record ClusterWrite(
+      String id, String name, Optional<String> previousName, boolean busy, String json) {}
 
   record OperationWrite(String id, String json) {}
 
@@ -111,7 +120,11 @@ final class StoreBatches {
         next.map(
             c ->
                 new ClusterWrite(
-                    c.id(), c.name(), before.map(Cluster::name), RecordCodec.write(c)));
+                    c.id(),
+                    c.name(),
+                    before.map(Cluster::name),
+                    c.operation().isPresent(),
+                    RecordCodec.write(c)));
     List<OperationWrite> ops = new ArrayList<>();
     for (Operation o : operations) {
       ops.add(new OperationWrite(o.id(), RecordCodec.write(o)));
@@ -188,9 +201,15 @@ final class StoreBatches {
     if (batch.cluster().isPresent()) {
       ClusterWrite c = batch.cluster().get();
       names.add(c.name(), c.id());
+      if (c.busy()) {
+        busy.add(c.id());
+      }
       AtomicFiles.writeString(files.clusterFile(c.id()), c.json() + "\n");
       if (c.previousName().isPresent() && !c.previousName().get().equals(c.name())) {
         names.remove(c.previousName().get(), c.id());
+      }
+      if (!c.busy()) {
+        busy.remove(c.id());
       }
     }
     for (OperationWrite o : batch.operations()) {
@@ -244,10 +263,15 @@ final class StoreBatches {
           c.hasNonNull("previous_name")
               ? Optional.of(c.get("previous_name").asText())
               : Optional.empty();
+      String record = text(c, "record", file);
       cluster =
           Optional.of(
               new ClusterWrite(
-                  text(c, "id", file), text(c, "name", file), previous, text(c, "record", file)));
+                  text(c, "id", file),
+                  text(c, "name", file),
+                  previous,
+                  namesAnOperation(record, file),
+                  record));
     }
     List<OperationWrite> ops = new ArrayList<>();
     for (JsonNode n : o.path("operations")) {
@@ -263,6 +287,18 @@ final class StoreBatches {
               text(n, "operation_id", file), n.get("offset").asLong(), text(n, "lines", file)));
     }
     return new Batch(cluster, List.copyOf(ops), List.copyOf(journals));
+  }
+
+  /**
+   * Whether a batch's cluster record names an operation, read from the record itself so that the
+   * batch files of releases before the busy index are completed right too.
+   */
+  private static boolean namesAnOperation(String record, Path file) {
+    try {
+      return RecordCodec.read(record, Cluster.class).operation().isPresent();
+    } catch (IllegalArgumentException e) {
+      throw damaged(file, "record");
+    }
   }
 
   private static String text(JsonNode node, String field, Path file) {

@@ -109,6 +109,62 @@ class FileClusterStoreBatchTest {
   }
 
   @Test
+  void aLeftoverBatch_setsAndClearsTheBusyMarker_asItsRecordNamesAnOperationOrNot()
+      throws IOException {
+    LocalHome home = LocalHome.open(dir);
+    Cluster v1 = seed(home);
+    Path marker = dir.resolve("cluster-busy/c1");
+    Cluster claimed = v1.toBuilder().operation("op-1").build().withVersion(2);
+    Operation op = operation("op-1", "c1", T0);
+    StoreBatches batches = batches(home);
+    batches.commit(
+        batches.prepare(
+            Optional.of(claimed), Optional.of(v1), List.of(op), journal("op-1", "op-2")));
+    assertThat(marker).doesNotExist();
+
+    try (FileClusterStore store = new FileClusterStore(home)) {
+      assertThat(await(store.busy())).containsExactly(claimed);
+    }
+    assertThat(marker).exists();
+
+    Cluster done = claimed.toBuilder().operation("").build().withVersion(3);
+    batches.commit(
+        batches.prepare(
+            Optional.of(done), Optional.of(claimed), List.of(op), journal("op-1", "op-2")));
+    try (FileClusterStore store = new FileClusterStore(home)) {
+      assertThat(await(store.busy())).isEmpty();
+      assertThat(await(store.get("c1"))).contains(done);
+    }
+    assertThat(marker).doesNotExist();
+    assertThat(batchFiles()).isEmpty();
+  }
+
+  @Test
+  void write_ofABatchWhoseClusterNamesAnOperation_marksItBusy_andOneThatNamesNone_unmarksIt() {
+    try (FileClusterStore store = new FileClusterStore(LocalHome.open(dir))) {
+      Cluster v1 = await(store.put(cluster("c1", "demo", T0)));
+      Operation op = operation("op-1", "c1", T0);
+      Cluster v2 =
+          await(
+                  store.write(
+                      new StoreBatch(
+                          Optional.of(v1.toBuilder().operation("op-1").build()),
+                          List.of(op),
+                          journal("op-1", "op-2"))))
+              .orElseThrow();
+      assertThat(await(store.busy())).containsExactly(v2);
+
+      await(
+          store.write(
+              new StoreBatch(
+                  Optional.of(v2.toBuilder().operation("").build()), List.of(op), List.of())));
+
+      assertThat(await(store.busy())).isEmpty();
+      assertThat(dir.resolve("cluster-busy/c1")).doesNotExist();
+    }
+  }
+
+  @Test
   void aBatchFileNotYetCommitted_isIgnored_andRemoved() throws IOException {
     LocalHome home = LocalHome.open(dir);
     Cluster v1 = seed(home);
@@ -285,7 +341,8 @@ class FileClusterStoreBatchTest {
     return new StoreBatches(
         home.storeBatchesDirectory(),
         new RecordFiles(home),
-        new ClusterNameIndex(home.clusterNamesDirectory()));
+        new ClusterNameIndex(home.clusterNamesDirectory()),
+        new ClusterBusyIndex(home.clusterBusyDirectory()));
   }
 
   /** Three entries of the first operation, then one of the second. */

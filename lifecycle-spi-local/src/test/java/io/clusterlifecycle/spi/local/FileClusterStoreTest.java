@@ -91,6 +91,78 @@ class FileClusterStoreTest {
   }
 
   @Test
+  void busy_ofAHomeWrittenBeforeTheBusyIndex_marksExactlyTheRecordsNamingAnOperation_once()
+      throws IOException {
+    Cluster a = await(store.put(running("c1", T0.plusSeconds(1), "op-1")));
+    await(store.put(cluster("c2", "idle", T0)));
+    Cluster b = await(store.put(running("c3", T0, "op-3")));
+    store.close();
+    AtomicFiles.deleteRecursively(dir.resolve("cluster-busy"));
+    store = new FileClusterStore(LocalHome.open(dir));
+
+    assertThat(await(store.busy())).containsExactly(b, a);
+    assertThat(markers("cluster-busy")).containsExactlyInAnyOrder(".complete", "c1", "c3");
+
+    Files.delete(dir.resolve("cluster-busy/c3"));
+    store.close();
+    store = new FileClusterStore(LocalHome.open(dir));
+    assertThat(await(store.busy())).as("indexed once, not again").containsExactly(a);
+  }
+
+  @Test
+  void busy_skipsStaleMarkers() throws IOException {
+    Cluster a = await(store.put(running("c1", T0, "op-1")));
+    await(store.put(cluster("c2", "idle", T0)));
+    // a crash after the marker was made and before the record was written leaves a stale marker
+    Files.createFile(dir.resolve("cluster-busy/c2"));
+    Files.createFile(dir.resolve("cluster-busy/c9"));
+    Files.createFile(dir.resolve("cluster-busy/not an id"));
+
+    assertThat(await(store.busy())).containsExactly(a);
+  }
+
+  @Test
+  void busyMarkers_followTheRecords_throughPutsAndDelete() throws IOException {
+    Cluster v1 = await(store.put(running("c1", T0, "op-1")));
+    Cluster v1b = await(store.put(running("c2", T0, "op-2")));
+    assertThat(markers("cluster-busy")).contains("c1", "c2");
+
+    Cluster v2 = await(store.put(v1.toBuilder().operation("").build()));
+    await(store.delete(v1b.id()));
+
+    assertThat(markers("cluster-busy")).containsExactly(".complete");
+    assertThat(await(store.busy())).isEmpty();
+    Cluster v3 = await(store.put(v2.toBuilder().operation("op-3").build()));
+    assertThat(await(store.busy())).containsExactly(v3);
+  }
+
+  @Test
+  void busy_readsOnlyTheRecordsWithAMarker() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      await(store.put(cluster("idle-" + i, "idle", T0)));
+    }
+    Cluster running = await(store.put(running("c-run", T0, "op-1")));
+    List<String> read = new ArrayList<>();
+    ClusterBusyIndex index = new ClusterBusyIndex(dir.resolve("cluster-busy"));
+
+    List<Cluster> found =
+        index.records(
+            id -> {
+              read.add(id);
+              return await(store.get(id)).orElse(null);
+            });
+
+    assertThat(found).containsExactly(running);
+    assertThat(read).containsExactly("c-run");
+    // a record naming an operation that the index does not know of is never opened
+    Files.writeString(
+        dir.resolve("clusters/idle-7.json"),
+        Files.readString(dir.resolve("clusters/c-run.json")).replace("c-run", "idle-7"));
+    assertThat(await(store.get("idle-7")).orElseThrow().operation()).contains("op-1");
+    assertThat(await(store.busy())).containsExactly(running);
+  }
+
+  @Test
   void put_fromTheStoredVersion_succeeds_andFromAStaleOne_conflicts() {
     Cluster v1 = await(store.put(cluster("c1", "demo", T0)));
     Cluster v2 = await(store.put(v1.toBuilder().state(ClusterState.STOPPING).build()));
@@ -350,5 +422,15 @@ class FileClusterStoreTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("backup id");
     assertThat(failure(store.getBackup("a/b"))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static Cluster running(String id, Instant createdAt, String operation) {
+    return cluster(id, "demo", createdAt).toBuilder().operation(operation).build();
+  }
+
+  private List<String> markers(String index) throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve(index))) {
+      return files.map(p -> p.getFileName().toString()).toList();
+    }
   }
 }
