@@ -377,19 +377,26 @@ class LocalCommandExecutorTest {
                 .build());
     awaitFile(pid);
 
-    List<Path> records;
-    try (var files = Files.list(runs)) {
-      records = files.toList();
-    }
-    assertThat(records).hasSize(1);
-    String record = Files.readString(records.get(0));
-    assertThat(record)
-        .contains("\"run_key\" : \"op-1/step-3\"")
-        .contains("\"pid\" : " + Files.readString(pid).strip())
-        .contains("\"process_group\" : " + Files.readString(pid).strip())
-        .contains("started_at_ms");
-    assertThat(Files.getPosixFilePermissions(records.get(0)))
-        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    // the script may write its pid before the executor has recorded the run
+    Awaitility.await("the run's record")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              List<Path> records;
+              try (var files = Files.list(runs)) {
+                records = files.toList();
+              }
+              assertThat(records).hasSize(1);
+              String shellPid = Files.readString(pid).strip();
+              assertThat(shellPid).isNotEmpty();
+              assertThat(Files.readString(records.get(0)))
+                  .contains("\"run_key\" : \"op-1/step-3\"")
+                  .contains("\"pid\" : " + shellPid)
+                  .contains("\"process_group\" : " + shellPid)
+                  .contains("started_at_ms");
+              assertThat(Files.getPosixFilePermissions(records.get(0)))
+                  .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            });
 
     assertThat(await(running).exitCode()).isZero();
     try (var files = Files.list(runs)) {
