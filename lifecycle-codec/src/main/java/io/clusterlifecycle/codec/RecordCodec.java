@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -104,13 +105,7 @@ public final class RecordCodec {
                         public void serialize(
                             AppSpec value, JsonGenerator gen, SerializerProvider provider)
                             throws IOException {
-                          gen.writeTree(
-                              gen.getCodec()
-                                  .readTree(
-                                      gen.getCodec()
-                                          .getFactory()
-                                          .createParser(
-                                              AppSpecFiles.write(value, SpecFormat.JSON))));
+                          gen.writeTree(SPECS.rendered(value, RecordCodec::renderSpec));
                         }
                       })
                   .setSerializerModifier(new EmptyTextAsBlank())
@@ -120,7 +115,8 @@ public final class RecordCodec {
                         @Override
                         public AppSpec deserialize(JsonParser p, DeserializationContext ctxt)
                             throws IOException {
-                          return AppSpecFiles.parseStored(p.readValueAsTree().toString());
+                          return SPECS.parsed(
+                              p.readValueAsTree().toString(), AppSpecFiles::parseStored);
                         }
                       }))
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -129,6 +125,21 @@ public final class RecordCodec {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private RecordCodec() {}
+
+  /** How many distinct app specs the codec remembers, parsed and rendered. */
+  static final int SPEC_CACHE = 256;
+
+  private static final SpecCache SPECS = new SpecCache(SPEC_CACHE);
+
+  private static JsonNode renderSpec(AppSpec spec) {
+    try {
+      return SPEC_TREES.readTree(AppSpecFiles.write(spec, SpecFormat.JSON));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an app spec rendered as JSON did not parse: " + e, e);
+    }
+  }
+
+  private static final ObjectMapper SPEC_TREES = new ObjectMapper();
 
   /**
    * Writes an empty {@code Optional<String>} as {@code ""}, as records held plain strings before
