@@ -9,14 +9,11 @@ import io.clusterlifecycle.api.spi.StoreBatch;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -49,7 +46,6 @@ import java.util.function.Predicate;
  * every thread and client. Thread-safe: each method is atomic.
  */
 public final class InMemoryClusterStore implements ClusterStore {
-  private static final Comparator<Cluster> BY_CREATION = Comparator.comparing(Cluster::createdAt);
   private static final Comparator<Operation> OLDEST_FIRST =
       Comparator.comparing(Operation::createdAt);
   private static final Comparator<Backup> BACKUPS_OLDEST_FIRST =
@@ -58,10 +54,8 @@ public final class InMemoryClusterStore implements ClusterStore {
   /** The records, shared by every client of one store. */
   private static final class Records {
     private final Object lock = new Object();
-    // guarded by lock; insertion order breaks ties between equal creation times
-    private final Map<String, Cluster> clusters = new LinkedHashMap<>();
-    private final Map<String, Set<String>> idsByName = new HashMap<>();
-    private final Set<String> busyIds = new LinkedHashSet<>();
+    // guarded by lock
+    private final ClusterTable clusters = new ClusterTable();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
     private final Map<String, Backup> backups = new LinkedHashMap<>();
@@ -72,9 +66,7 @@ public final class InMemoryClusterStore implements ClusterStore {
 
   private final Records records;
   private final Object lock;
-  private final Map<String, Cluster> clusters;
-  private final Map<String, Set<String>> idsByName;
-  private final Set<String> busyIds;
+  private final ClusterTable clusters;
   private final Map<String, Operation> operations;
   private final Map<String, List<JournalEntry>> journals;
   private final Map<String, Backup> backups;
@@ -90,8 +82,6 @@ public final class InMemoryClusterStore implements ClusterStore {
     this.records = records;
     this.lock = records.lock;
     this.clusters = records.clusters;
-    this.idsByName = records.idsByName;
-    this.busyIds = records.busyIds;
     this.operations = records.operations;
     this.journals = records.journals;
     this.backups = records.backups;
@@ -116,14 +106,6 @@ public final class InMemoryClusterStore implements ClusterStore {
   @Override
   public void close() {
     closed.set(true);
-  }
-
-  private void unindex(Cluster c) {
-    busyIds.remove(c.id());
-    Set<String> ids = idsByName.get(c.name());
-    if (ids != null && ids.remove(c.id()) && ids.isEmpty()) {
-      idsByName.remove(c.name());
-    }
   }
 
   /** A failed stage when an SPI call cannot run (a null argument, a closed client), else null. */
@@ -167,8 +149,7 @@ public final class InMemoryClusterStore implements ClusterStore {
       return refused;
     }
     synchronized (lock) {
-      return CompletableFuture.completedFuture(
-          clusters.values().stream().sorted(BY_CREATION).toList());
+      return CompletableFuture.completedFuture(clusters.all());
     }
   }
 
@@ -185,11 +166,7 @@ public final class InMemoryClusterStore implements ClusterStore {
       return refused;
     }
     synchronized (lock) {
-      return CompletableFuture.completedFuture(
-          idsByName.getOrDefault(name, Set.of()).stream()
-              .map(clusters::get)
-              .sorted(BY_CREATION)
-              .toList());
+      return CompletableFuture.completedFuture(clusters.named(name));
     }
   }
 
@@ -205,8 +182,7 @@ public final class InMemoryClusterStore implements ClusterStore {
       return refused;
     }
     synchronized (lock) {
-      return CompletableFuture.completedFuture(
-          busyIds.stream().map(clusters::get).sorted(BY_CREATION).toList());
+      return CompletableFuture.completedFuture(clusters.busy());
     }
   }
 
@@ -239,8 +215,7 @@ public final class InMemoryClusterStore implements ClusterStore {
 
   /** The conflict a put of {@code cluster} would meet, counted; call holding the lock. */
   private Optional<VersionConflictException> conflict(Cluster cluster) {
-    Cluster stored = clusters.get(cluster.id());
-    long actual = stored == null ? 0 : stored.version();
+    long actual = clusters.version(cluster.id());
     if (cluster.version() == actual) {
       return Optional.empty();
     }
@@ -250,20 +225,8 @@ public final class InMemoryClusterStore implements ClusterStore {
 
   /** Stores a record that does not conflict, at its version plus one; call holding the lock. */
   private Cluster store(Cluster cluster) {
-    Cluster stored = clusters.get(cluster.id());
-    Cluster next = cluster.withVersion(cluster.version() + 1);
-    clusters.put(cluster.id(), next);
-    if (stored != null && !stored.name().equals(next.name())) {
-      unindex(stored);
-    }
-    idsByName.computeIfAbsent(next.name(), n -> new LinkedHashSet<>()).add(next.id());
-    if (next.operation().isPresent()) {
-      busyIds.add(next.id());
-    } else {
-      busyIds.remove(next.id());
-    }
     records.puts++;
-    return next;
+    return clusters.store(cluster);
   }
 
   /**
@@ -314,10 +277,7 @@ public final class InMemoryClusterStore implements ClusterStore {
       return refused;
     }
     synchronized (lock) {
-      Cluster removed = clusters.remove(clusterId);
-      if (removed != null) {
-        unindex(removed);
-      }
+      clusters.remove(clusterId);
       operations
           .values()
           .removeIf(
@@ -476,7 +436,7 @@ public final class InMemoryClusterStore implements ClusterStore {
   public Optional<Cluster> cluster(String clusterId) {
     Objects.requireNonNull(clusterId, "clusterId");
     synchronized (lock) {
-      return Optional.ofNullable(clusters.get(clusterId));
+      return clusters.get(clusterId);
     }
   }
 
