@@ -54,6 +54,7 @@ public final class ResumeRun {
    * @param setupNanos the child's run, from its start to the kill
    * @param storeCalls the fresh engine's calls to the store during the resume, by method
    * @param storeThreads the same calls by calling thread
+   * @param commits the transactions the store committed during the resume
    */
   public record Result(
       int operations,
@@ -61,7 +62,8 @@ public final class ResumeRun {
       long buildNanos,
       long setupNanos,
       Map<String, Long> storeCalls,
-      Map<String, Long> storeThreads) {
+      Map<String, Long> storeThreads,
+      long commits) {
     /**
      * The resume time.
      *
@@ -178,7 +180,9 @@ public final class ResumeRun {
     }
     long setup = System.nanoTime() - setupStart;
 
-    CountingClusterStore store = new CountingClusterStore(open(db, user, password));
+    JdbcClusterStore jdbc = open(db, user, password);
+    CountingClusterStore store = new CountingClusterStore(jdbc);
+    long commitsBefore = jdbc.groupsCommitted();
     long start = System.nanoTime();
     try (BenchEngine fresh =
         BenchEngine.start(
@@ -193,6 +197,7 @@ public final class ResumeRun {
         }
       }
       long took = System.nanoTime() - start;
+      long commits = jdbc.groupsCommitted() - commitsBefore;
       Map<String, Long> calls = store.calls();
       Map<String, Long> byThread = store.threads();
       if (resumed.size() != count) {
@@ -213,7 +218,7 @@ public final class ResumeRun {
                 + " clusters are RUNNING and idle after the resume; expected "
                 + (count + 1));
       }
-      return new Result(count, took, built, setup, calls, byThread);
+      return new Result(count, took, built, setup, calls, byThread, commits);
     }
   }
 

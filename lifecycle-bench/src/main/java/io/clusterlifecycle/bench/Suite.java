@@ -489,11 +489,14 @@ public final class Suite {
         figures.detail("resume_build_s", r.buildNanos() / 1e9);
         figures.detail("resume_store_calls", r.storeCalls());
         figures.detail("resume_store_calls_by_thread", r.storeThreads());
+        figures.detail("resume_commits", r.commits());
         log.println(
             "  store calls during the resume: "
                 + r.storeCalls()
                 + "; by thread: "
-                + r.storeThreads());
+                + r.storeThreads()
+                + "; transactions committed: "
+                + r.commits());
       } finally {
         deleteTree(dir);
       }
@@ -523,11 +526,14 @@ public final class Suite {
         seconds.add(r.resumeSeconds());
         log.printf(
             Locale.ROOT,
-            "resume of %d operations on PostgreSQL: %.2f s (setup %.1f s); store calls %s%n",
+            "resume of %d operations on PostgreSQL: %.2f s (setup %.1f s); store calls %s;"
+                + " transactions committed: %d%n",
             r.operations(),
             r.resumeSeconds(),
             r.setupNanos() / 1e9,
-            r.storeCalls());
+            r.storeCalls(),
+            r.commits());
+        figures.detail("resume_commits_postgres", r.commits());
       }
     } catch (Exception e) {
       throw new IllegalStateException("the resume run on PostgreSQL failed: " + e, e);

@@ -1147,6 +1147,13 @@ final class World implements AutoCloseable {
     }
     Optional<Operation> record = operationOf(op, before, now);
     Set<String> history = now.map(c -> Set.copyOf(c.history())).orElse(Set.of());
+    // the engine could not write the operation's end: it says so, the cluster still names the
+    // operation, and the recover that follows records the end
+    boolean endUnrecorded =
+        faulty
+            && result != null
+            && result.outcome() == Outcome.REJECTED
+            && String.valueOf(result.error().getMessage()).contains("could not record the end of");
     Outcome seen =
         record
             .map(
@@ -1157,22 +1164,26 @@ final class World implements AutoCloseable {
                       // cancelled once it had claimed the cluster: it failed, recover resumes it
                       case CANCELLED ->
                           history.contains(o.id()) ? Outcome.FAILED : Outcome.NOT_STARTED;
-                      default ->
-                          throw new AssertionError(
-                              "every operation ends: operation "
-                                  + o.id()
-                                  + " ("
-                                  + o.type()
-                                  + ") of "
-                                  + name
-                                  + " is still "
-                                  + o.state()
-                                  + " after '"
-                                  + op.describe()
-                                  + "'"
-                                  + (crashed ? " and the recover that followed the crash" : "")
-                                  + "\n"
-                                  + history());
+                      default -> {
+                        if (endUnrecorded) {
+                          yield Outcome.REJECTED;
+                        }
+                        throw new AssertionError(
+                            "every operation ends: operation "
+                                + o.id()
+                                + " ("
+                                + o.type()
+                                + ") of "
+                                + name
+                                + " is still "
+                                + o.state()
+                                + " after '"
+                                + op.describe()
+                                + "'"
+                                + (crashed ? " and the recover that followed the crash" : "")
+                                + "\n"
+                                + history());
+                      }
                     })
             .orElse(Outcome.NOT_STARTED);
     Outcome outcome = result == null ? seen : result.outcome();

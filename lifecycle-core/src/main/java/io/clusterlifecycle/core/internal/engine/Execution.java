@@ -359,7 +359,13 @@ public final class Execution {
               done == op
                   ? CompletableFuture.completedFuture(null)
                   : stillOwned(op)
-                      .thenCompose(v -> store.call(() -> ctx.store().putOperation(done)));
+                      .thenCompose(
+                          v ->
+                              store
+                                  .call(() -> ctx.store().putOperation(done))
+                                  .exceptionallyCompose(
+                                      e ->
+                                          CompletableFuture.failedFuture(endNotRecorded(done, e))));
           // let record writes still under way (a node marked FAILED, a lease renewal) land first,
           // so that the end is computed from, and written over, the latest record
           return recorded
@@ -370,6 +376,22 @@ public final class Execution {
                   })
               .thenCompose(v -> recordEnd(handler, p, done, records, r));
         });
+  }
+
+  /**
+   * The error that tells the caller the operation ended but its end could not be recorded: the
+   * cluster still names it, and recover records it (docs/design.md §5.8).
+   */
+  private static RuntimeException endNotRecorded(Operation done, Throwable e) {
+    String why =
+        "could not record the end of "
+            + done.id()
+            + ": "
+            + Failures.cause(e)
+            + "; the operation has ended, run recover on the cluster to record it";
+    return Failures.isTransient(e)
+        ? new TransientSpiException(why, Failures.cause(e))
+        : new LifecycleException(why, Failures.cause(e));
   }
 
   /**
@@ -443,15 +465,7 @@ public final class Execution {
         .handle(
             (ended, e) -> {
               if (e != null) {
-                String why =
-                    "could not record the end of "
-                        + done.id()
-                        + ": "
-                        + Failures.cause(e)
-                        + "; the operation has ended, run recover on the cluster to record it";
-                throw Failures.isTransient(e)
-                    ? new TransientSpiException(why, Failures.cause(e))
-                    : new LifecycleException(why, Failures.cause(e));
+                throw endNotRecorded(done, e);
               }
               emitState(ended, done.id(), done.type(), from, to);
               emit(

@@ -98,7 +98,9 @@ public final class StoreCalls {
    * Stores a cluster record and an operation record in one write of the store (docs/design.md
    * §9.5): the claim of a cluster by an operation and the operation's new state land together. A
    * retry that conflicts only with its own first attempt counts as stored, and then writes the
-   * operation again, since a store without transactions may have stored the cluster alone.
+   * operation again, since a store without transactions may have stored the cluster alone; the
+   * cluster is claimed whether or not that write succeeds (the operation's record is written again
+   * when it ends, and recovery resumes an operation whose record lags behind its cluster's).
    */
   public CompletableFuture<Cluster> claim(Cluster c, Operation op) {
     return ctx.retrying(() -> ctx.store().write(StoreBatch.of(c, op)))
@@ -109,7 +111,20 @@ public final class StoreCalls {
                     .thenCompose(
                         stored ->
                             ctx.retrying(() -> ctx.store().putOperation(op))
-                                .thenApply(v -> stored)))
+                                .handle(
+                                    (v, lagging) -> {
+                                      if (lagging != null) {
+                                        LOG.warn(
+                                            "cluster {} is claimed by operation {}, whose record"
+                                                + " could not be written again: {}",
+                                            c.id(),
+                                            op.id(),
+                                            Failures.describe(lagging));
+                                      }
+                                      return stored;
+                                    })))
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(storeFailure(e)));
   }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreCalls.class);
 }
