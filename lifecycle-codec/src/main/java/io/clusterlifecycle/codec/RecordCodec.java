@@ -133,13 +133,11 @@ public final class RecordCodec {
 
   private static JsonNode renderSpec(AppSpec spec) {
     try {
-      return SPEC_TREES.readTree(AppSpecFiles.write(spec, SpecFormat.JSON));
+      return MAPPER.readTree(AppSpecFiles.write(spec, SpecFormat.JSON));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an app spec rendered as JSON did not parse: " + e, e);
     }
   }
-
-  private static final ObjectMapper SPEC_TREES = new ObjectMapper();
 
   /**
    * Writes an empty {@code Optional<String>} as {@code ""}, as records held plain strings before

@@ -19,6 +19,7 @@ import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.Failures;
+import io.clusterlifecycle.core.internal.exec.Futures;
 import io.clusterlifecycle.core.internal.exec.JournalState;
 import io.clusterlifecycle.core.internal.ops.Prepared;
 import io.clusterlifecycle.core.internal.ownership.Claims;
@@ -265,26 +266,21 @@ public final class Recovery {
         .thenCompose(
             running -> {
               Execution.Held held = execution.hold(running);
-              return CompletableFuture.<Void>completedFuture(null)
-                  .thenCompose(
-                      v -> {
-                        execution.emit(
-                            LifecycleEvent.builder(EventType.OPERATION_STARTED)
-                                .cluster(c.id())
-                                .operation(op.id(), op.type())
-                                .message(
-                                    "resumed: "
-                                        + journal.done().size()
-                                        + " of "
-                                        + resumedPlan.steps().count()
-                                        + " steps already done"));
-                        if (from != active) {
-                          execution.emitState(running, op.id(), op.type(), from, active);
-                        }
-                        return execution
-                            .run(p, resumed, held, deadline, journal, mine)
-                            .thenApply(o -> (Void) null);
-                      })
+              execution.emit(
+                  LifecycleEvent.builder(EventType.OPERATION_STARTED)
+                      .cluster(c.id())
+                      .operation(op.id(), op.type())
+                      .message(
+                          "resumed: "
+                              + journal.done().size()
+                              + " of "
+                              + resumedPlan.steps().count()
+                              + " steps already done"));
+              if (from != active) {
+                execution.emitState(running, op.id(), op.type(), from, active);
+              }
+              return Futures.call(() -> execution.run(p, resumed, held, deadline, journal, mine))
+                  .thenApply(o -> (Void) null)
                   .whenComplete((v, e) -> held.release());
             });
   }

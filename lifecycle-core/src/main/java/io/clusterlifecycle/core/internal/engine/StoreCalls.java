@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 
 /** The engine's reads and writes of cluster records, each retried and none blocking. */
 public final class StoreCalls {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreCalls.class);
   private final EngineContext ctx;
 
   public StoreCalls(EngineContext ctx) {
@@ -125,6 +126,4 @@ public final class StoreCalls {
                                     })))
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(storeFailure(e)));
   }
-
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreCalls.class);
 }
