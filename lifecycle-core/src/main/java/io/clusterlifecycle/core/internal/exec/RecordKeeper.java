@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -16,7 +17,10 @@ import java.util.function.UnaryOperator;
  * durable.
  */
 public final class RecordKeeper {
-  private record Pending(UnaryOperator<Cluster.Builder> change, CompletableFuture<Cluster> done) {}
+  private record Pending(
+      UnaryOperator<Cluster.Builder> change,
+      BooleanSupplier wanted,
+      CompletableFuture<Cluster> done) {}
 
   private final java.util.function.Function<Cluster, CompletableFuture<Cluster>> put;
   private final Clock clock;
@@ -89,10 +93,21 @@ public final class RecordKeeper {
 
   /** Applies a change to the record and writes it; completes with the record written. */
   public CompletableFuture<Cluster> update(UnaryOperator<Cluster.Builder> change) {
+    return update(change, () -> true);
+  }
+
+  /**
+   * Applies a change to the record and writes it, unless {@code wanted} says no when its write is
+   * about to be made: then the change is dropped and completes with the record as it is, and a
+   * write holding only dropped changes is not made. A caller that stops wanting its change (a lease
+   * renewal once the operation's end is being written) thus never bumps the record's version.
+   */
+  public CompletableFuture<Cluster> update(
+      UnaryOperator<Cluster.Builder> change, BooleanSupplier wanted) {
     CompletableFuture<Cluster> done = new CompletableFuture<>();
     boolean start;
     synchronized (this) {
-      pending.add(new Pending(change, done));
+      pending.add(new Pending(change, wanted, done));
       start = !writing;
       writing = true;
     }
@@ -103,16 +118,33 @@ public final class RecordKeeper {
   }
 
   private void flush() {
-    List<Pending> batch;
-    Cluster next;
+    List<Pending> batch = new ArrayList<>();
+    List<Pending> dropped = new ArrayList<>();
+    Cluster unchanged;
+    Cluster next = null;
+    List<CompletableFuture<Void>> woken = List.of();
     synchronized (this) {
-      batch = new ArrayList<>(pending);
-      pending.clear();
-      Cluster.Builder b = current.toBuilder();
-      for (Pending p : batch) {
-        b = p.change().apply(b);
+      for (Pending p : pending) {
+        (p.wanted().getAsBoolean() ? batch : dropped).add(p);
       }
-      next = b.updatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
+      pending.clear();
+      unchanged = current;
+      if (batch.isEmpty()) {
+        writing = false;
+        woken = new ArrayList<>(settledWaiters);
+        settledWaiters.clear();
+      } else {
+        Cluster.Builder b = current.toBuilder();
+        for (Pending p : batch) {
+          b = p.change().apply(b);
+        }
+        next = b.updatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
+      }
+    }
+    dropped.forEach(p -> p.done().complete(unchanged));
+    if (next == null) {
+      woken.forEach(w -> w.complete(null));
+      return;
     }
     put.apply(next)
         .whenComplete(

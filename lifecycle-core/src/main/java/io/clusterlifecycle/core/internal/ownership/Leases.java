@@ -103,9 +103,11 @@ public final class Leases implements AutoCloseable {
         renewals.scheduleAtFixedRate(
             () -> {
               try {
-                // a renewal still queued when the end is written must not put the lease back
+                // a renewal still queued when the end is written must neither put the lease back
+                // nor
+                // change the record's version under the end's write
                 records
-                    .update(b -> stopped.get() ? b : b.lease(Optional.of(lease())))
+                    .update(b -> b.lease(Optional.of(lease())), () -> !stopped.get())
                     .whenComplete(
                         (c, e) -> {
                           if (e != null && !stopped.get()) {
