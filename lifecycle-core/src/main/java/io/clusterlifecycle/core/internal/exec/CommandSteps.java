@@ -38,6 +38,7 @@ final class CommandSteps {
   private CompletableFuture<List<Cluster>> allRecords;
   private final Map<String, Map<String, String>> results = new ConcurrentHashMap<>();
   private final Deadlines backstops;
+  private final CommandEnvironment environment;
 
   /** How late a command's backstop may cancel it, past its timeout and the grace. */
   static final Duration BACKSTOP_TICK = Duration.ofMillis(100);
@@ -59,6 +60,7 @@ final class CommandSteps {
     this.scrubber = scrubber;
     this.steps = steps;
     this.backstops = new Deadlines(ctx.scheduler(), BACKSTOP_TICK);
+    this.environment = new CommandEnvironment(operationId);
   }
 
   CompletableFuture<Void> run(
@@ -74,8 +76,7 @@ final class CommandSteps {
       List<String> secretNames) {
     Cluster cluster = records.current();
     AppSpec spec = cluster.specOf(node);
-    Map<String, String> env = new LinkedHashMap<>(extraEnv);
-    env.putAll(environment(cluster, node, service, operationId));
+    Map<String, String> env = withExtra(extraEnv, environment.of(cluster, node, service));
     NodeResource resource = NodeResources.of(cluster.id(), node);
     steps.emit(
         LifecycleEvent.builder(EventType.COMMAND_STARTED)
@@ -184,6 +185,16 @@ final class CommandSteps {
         .thenCompose(v -> v);
   }
 
+  /** The {@code LC_*} variables with a step's own beside them; the engine's win a clash. */
+  private static Map<String, String> withExtra(Map<String, String> extra, Map<String, String> lc) {
+    if (extra.isEmpty()) {
+      return lc;
+    }
+    Map<String, String> merged = new LinkedHashMap<>(extra);
+    merged.putAll(lc);
+    return merged;
+  }
+
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   /**
@@ -214,19 +225,7 @@ final class CommandSteps {
    */
   static Map<String, String> environment(
       Cluster cluster, Node node, String service, String operationId) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put(CommandRequest.LC_CLUSTER_ID, cluster.id());
-    env.put(CommandRequest.LC_CLUSTER_NAME, cluster.name());
-    env.put(CommandRequest.LC_ROLE, node.role());
-    env.put(CommandRequest.LC_NODE_ID, node.id());
-    env.put(CommandRequest.LC_NODE_IP, node.address().orElse(""));
-    env.put(CommandRequest.LC_SERVICE, service);
-    env.put(CommandRequest.LC_OPERATION_ID, operationId);
-    env.put(CommandRequest.LC_APP_VERSION, cluster.specOf(node).version());
-    env.put(CommandRequest.LC_NODE_CPU, String.valueOf(node.cpu()));
-    env.put(CommandRequest.LC_NODE_MEMORY, String.valueOf(node.memory()));
-    env.put(CommandRequest.LC_NODE_VOLUME_SIZE, String.valueOf(node.volumeSize()));
-    return env;
+    return new CommandEnvironment(operationId).of(cluster, node, service);
   }
 
   /**
