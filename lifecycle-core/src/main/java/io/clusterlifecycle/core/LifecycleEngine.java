@@ -10,6 +10,8 @@ import io.clusterlifecycle.api.model.ClusterQuery;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.OperationRequest;
+import io.clusterlifecycle.api.spi.ClusterStore;
+import io.clusterlifecycle.api.spi.MetadataStore;
 import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.core.internal.elastic.Autoscaler;
 import io.clusterlifecycle.core.internal.elastic.Policies;
@@ -28,6 +30,8 @@ import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.Futures;
 import io.clusterlifecycle.core.internal.exec.MetadataTree;
 import io.clusterlifecycle.core.internal.exec.NodeLimits;
+import io.clusterlifecycle.core.internal.metrics.EngineMeters;
+import io.clusterlifecycle.core.internal.metrics.MeteredStore;
 import io.clusterlifecycle.core.internal.ops.OperationRegistry;
 import io.clusterlifecycle.core.internal.ownership.Claims;
 import io.clusterlifecycle.core.internal.ownership.Leases;
@@ -106,12 +110,19 @@ public final class LifecycleEngine implements Lifecycle {
       executor = pool;
     }
     this.events = new EventBus(b.clock, b.listeners);
+    EngineMeters meters = EngineMeters.of(b.meterRegistry, b.observationRegistry);
+    Retry retry = Retry.of("lifecycle", b.retry);
+    retry.getEventPublisher().onRetry(e -> meters.retried());
     this.ctx =
         new EngineContext(
             b.resources,
             b.commands,
-            b.metadata,
-            b.store,
+            b.meterRegistry == null
+                ? b.metadata
+                : MeteredStore.wrap(MetadataStore.class, b.metadata, "metadata", b.meterRegistry),
+            b.meterRegistry == null
+                ? b.store
+                : MeteredStore.wrap(ClusterStore.class, b.store, "cluster", b.meterRegistry),
             events,
             new AsyncLimiter(b.maxInFlight, executor),
             scheduler,
@@ -119,13 +130,14 @@ public final class LifecycleEngine implements Lifecycle {
             b.clock,
             new MetadataTree(b.metadataRoot),
             b.commandGrace,
-            Retry.of("lifecycle", b.retry),
+            retry,
             new NodeLimits(b.maxNodesPerCluster, b.maxNodesPerRequest),
             b.effectiveSecretResolver(),
             b.plugins,
             new DependentReloads(),
             new ActionDefaults(b.actionNumber, b.actionPeriod),
-            java.util.Optional.ofNullable(b.metricsSource));
+            java.util.Optional.ofNullable(b.metricsSource),
+            meters);
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);

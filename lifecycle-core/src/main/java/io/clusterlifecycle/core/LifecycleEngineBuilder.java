@@ -52,6 +52,8 @@ public final class LifecycleEngineBuilder {
   Duration healthEvery;
   Duration autoscaleEvery;
   io.clusterlifecycle.api.spi.MetricsSource metricsSource;
+  io.micrometer.core.instrument.MeterRegistry meterRegistry;
+  io.micrometer.observation.ObservationRegistry observationRegistry;
   String host;
   SecretResolver secretResolver;
   Function<String, Optional<String>> hostSecrets;
@@ -203,6 +205,34 @@ public final class LifecycleEngineBuilder {
    */
   public LifecycleEngineBuilder metricsSource(io.clusterlifecycle.api.spi.MetricsSource value) {
     this.metricsSource = Objects.requireNonNull(value, "metricsSource");
+    return this;
+  }
+
+  /**
+   * Sets where the engine's meters go (docs/design.md §8.1): operations by type and outcome with
+   * their durations, steps and commands in flight, command durations, store call latencies,
+   * retries, leases held and operations taken over. Unless {@link #observationRegistry} is set,
+   * operations are observed as timers on this registry. None by default: nothing is measured.
+   *
+   * @param value the registry
+   * @return this builder
+   */
+  public LifecycleEngineBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry value) {
+    this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+    return this;
+  }
+
+  /**
+   * Sets where each run of an operation is observed, as the observation {@code lifecycle.operation}
+   * (docs/design.md §8.1), for handlers such as tracing. By default operations are observed as
+   * timers on the {@link #meterRegistry}.
+   *
+   * @param value the registry
+   * @return this builder
+   */
+  public LifecycleEngineBuilder observationRegistry(
+      io.micrometer.observation.ObservationRegistry value) {
+    this.observationRegistry = Objects.requireNonNull(value, "observationRegistry");
     return this;
   }
 

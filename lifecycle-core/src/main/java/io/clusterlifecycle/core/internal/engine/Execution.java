@@ -22,6 +22,7 @@ import io.clusterlifecycle.core.internal.exec.Ids;
 import io.clusterlifecycle.core.internal.exec.JournalState;
 import io.clusterlifecycle.core.internal.exec.OperationRunner;
 import io.clusterlifecycle.core.internal.exec.RecordKeeper;
+import io.clusterlifecycle.core.internal.metrics.EngineMeters;
 import io.clusterlifecycle.core.internal.ops.OperationHandler;
 import io.clusterlifecycle.core.internal.ops.OperationRegistry;
 import io.clusterlifecycle.core.internal.ops.Prepared;
@@ -231,6 +232,8 @@ public final class Execution {
     Duration timeout = left;
     OperationRunner runner = new OperationRunner(ctx, op.plan(), op.id(), records, journal);
     CompletableFuture<Operation> end = new CompletableFuture<>();
+    EngineMeters.OperationRun observed =
+        ctx.meters().operationStarted(op.type(), journal != JournalState.FIRST_RUN);
     Running me = new Running(runner, end);
     running.put(op.clusterId(), me);
     starting
@@ -252,6 +255,7 @@ public final class Execution {
         .whenComplete(
             (o, e) -> {
               running.remove(op.clusterId(), me);
+              observed.end(outcome(e));
               held.release();
               claims.release(op.clusterId(), mine);
               if (e != null) {
@@ -261,6 +265,18 @@ public final class Execution {
               }
             });
     return end;
+  }
+
+  /** How a run of an operation ended, as its meters tell it (docs/design.md §8.1). */
+  private static String outcome(Throwable e) {
+    if (e == null) {
+      return "succeeded";
+    }
+    Throwable cause = Failures.cause(e);
+    if (cause instanceof OperationFailedException failed) {
+      return failed.operation().state() == OperationState.CANCELLED ? "cancelled" : "failed";
+    }
+    return cause instanceof LifecycleTimeoutException ? "timed_out" : "error";
   }
 
   /**

@@ -93,6 +93,7 @@ final class CommandSteps {
             .runKey(operationId + "/" + step.id())
             .build();
     AtomicReference<CompletableFuture<CommandResult>> attempt = new AtomicReference<>();
+    long started = ctx.meters().commandStarted();
     CompletableFuture<CommandResult> run =
         fence(step, request)
             .thenCompose(fenced -> secrets(spec, secretNames))
@@ -128,6 +129,15 @@ final class CommandSteps {
     return run.handle(
             (result, e) -> {
               backstop.cancel();
+              ctx.meters()
+                  .commandEnded(
+                      started,
+                      service,
+                      e != null
+                          ? "error"
+                          : result.timedOut()
+                              ? "timed_out"
+                              : result.exitCode() == 0 ? "ok" : "nonzero");
               LifecycleEvent.Builder finished =
                   LifecycleEvent.builder(EventType.COMMAND_FINISHED)
                       .stage(stage.name())

@@ -31,7 +31,8 @@ public record EngineContext(
     Map<String, SpecPlugin> plugins,
     DependentReloads dependents,
     ActionDefaults actions,
-    java.util.Optional<io.clusterlifecycle.api.spi.MetricsSource> metricsSource) {
+    java.util.Optional<io.clusterlifecycle.api.spi.MetricsSource> metricsSource,
+    io.clusterlifecycle.core.internal.metrics.EngineMeters meters) {
 
   /** Copies the plugins, keeping their order. */
   public EngineContext {

@@ -253,6 +253,7 @@ public final class OperationRunner {
             }
             return CompletableFuture.<Void>completedFuture(null);
           }
+          ctx.meters().stepStarted();
           CompletableFuture<Void> started =
               journal.record(entry(step, JournalEntry.Status.STARTED, ""));
           // a command is launched only once its STARTED entry is durable: a crash then
@@ -261,6 +262,7 @@ public final class OperationRunner {
               isCommand(step) ? started.thenCompose(v -> launch(stage, step)) : launch(stage, step);
           return f.handle(
               (ok, e) -> {
+                ctx.meters().stepEnded(e == null);
                 if (holdsSlot) {
                   ctx.limiter().release();
                 }

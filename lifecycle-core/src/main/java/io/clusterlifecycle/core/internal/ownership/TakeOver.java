@@ -72,7 +72,8 @@ public final class TakeOver {
             c.id(),
             CompletableFuture.supplyAsync(
                     () -> recoverer.recover(c.id(), timeout, x -> true), ctx.executor())
-                .thenCompose(f -> f));
+                .thenCompose(f -> f)
+                .whenComplete((r, f) -> ctx.meters().tookOver(f == null ? "ok" : "failed")));
       }
     }
     return Map.copyOf(started);
@@ -149,6 +150,7 @@ public final class TakeOver {
     recovery.whenComplete(
         (r, f) -> {
           takingOver.remove(c.id());
+          ctx.meters().tookOver(f == null ? "ok" : "failed");
           if (f != null) {
             LOG.warn(
                 "taking over operation {} on cluster {} failed: {}",

@@ -56,7 +56,8 @@ class EngineContextRetryTest {
           Map.of(),
           null,
           null,
-          Optional.empty());
+          Optional.empty(),
+          io.clusterlifecycle.core.internal.metrics.EngineMeters.of(null, null));
 
   @AfterEach
   void stop() {
