@@ -1,5 +1,11 @@
 package io.clusterlifecycle.cli;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +55,21 @@ final class ServeCommand implements Callable<Integer> {
               + " passed; 0 turns it off (default: ${DEFAULT-VALUE}).")
   long autoscaleSeconds;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the engine's meters in the Prometheus text format at"
+              + " http://HOST:PORT/metrics (0: any free port). Off by default.")
+  Integer metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description = "The address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
+  String metricsHost;
+
   @Override
   public Integer call() throws InterruptedException {
     if (everySeconds <= 0) {
@@ -74,20 +95,35 @@ final class ServeCommand implements Callable<Integer> {
                   "--autoscale-every",
                   "must be 0 (off) or a positive number of seconds, was " + autoscaleSeconds)));
     }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new io.clusterlifecycle.api.error.ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--metrics-port", "must be a port from 0 to 65535, was " + metricsPort)));
+    }
     parent.checkGlobalOptions();
-    Session session =
-        parent.openSession(
-            b ->
-                b.takeOverInterrupted(Duration.ofSeconds(everySeconds))
-                    .checkHealthEvery(healthSeconds == 0 ? null : Duration.ofSeconds(healthSeconds))
-                    .autoscaleEvery(
-                        autoscaleSeconds == 0 ? null : Duration.ofSeconds(autoscaleSeconds)));
+    PrometheusMeterRegistry meters =
+        metricsPort == null ? null : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MetricsEndpoint endpoint = meters == null ? null : endpoint(jvm(meters));
+    Session session;
+    try {
+      session = parent.openSession(b -> settings(b, meters));
+    } catch (RuntimeException e) {
+      if (endpoint != null) {
+        endpoint.close();
+      }
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   session.close();
+                  if (endpoint != null) {
+                    endpoint.close();
+                  }
                   stopped.countDown();
                 },
                 "lifecycle-serve-stop"));
@@ -101,9 +137,48 @@ final class ServeCommand implements Callable<Integer> {
                 + " s"
                 + (healthSeconds == 0 ? "" : ", checking health every " + healthSeconds + " s")
                 + (autoscaleSeconds == 0 ? "" : ", autoscaling every " + autoscaleSeconds + " s")
+                + (endpoint == null ? "" : ", metrics on " + endpoint.url())
                 + "; stop with Ctrl-C");
     command.commandLine().getErr().flush();
     stopped.await();
     return ExitCodes.OK;
+  }
+
+  private void settings(
+      io.clusterlifecycle.core.LifecycleEngineBuilder b, PrometheusMeterRegistry meters) {
+    b.takeOverInterrupted(Duration.ofSeconds(everySeconds))
+        .checkHealthEvery(healthSeconds == 0 ? null : Duration.ofSeconds(healthSeconds))
+        .autoscaleEvery(autoscaleSeconds == 0 ? null : Duration.ofSeconds(autoscaleSeconds));
+    if (meters != null) {
+      b.meterRegistry(meters);
+    }
+  }
+
+  private MetricsEndpoint endpoint(PrometheusMeterRegistry meters) {
+    try {
+      return MetricsEndpoint.start(metricsHost, metricsPort, meters);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new io.clusterlifecycle.api.error.ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--metrics-port",
+                  "cannot listen on "
+                      + metricsHost
+                      + ":"
+                      + metricsPort
+                      + " ("
+                      + e.getMessage()
+                      + "); choose a free port or another --metrics-host")));
+    }
+  }
+
+  /** The registry, with the JVM's own meters bound to it. */
+  private static PrometheusMeterRegistry jvm(PrometheusMeterRegistry meters) {
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
+    return meters;
   }
 }
