@@ -82,6 +82,33 @@ public interface Lifecycle extends AutoCloseable {
   Optional<Operation> operation(String operationId);
 
   /**
+   * Reads an operation's journal: what its steps did and when (docs/design.md §5.8).
+   *
+   * @param operationId the operation id
+   * @return its entries in the order they were written; empty for an operation that ran no step or
+   *     is unknown
+   */
+  List<io.clusterlifecycle.api.spi.JournalEntry> journal(String operationId);
+
+  /**
+   * Reads what an operation did over time, off its record and its journal, to draw as a Gantt
+   * chart.
+   *
+   * @param operationId the operation id
+   * @return the timeline
+   * @throws io.clusterlifecycle.api.error.NotFoundException if there is no such operation
+   */
+  default io.clusterlifecycle.api.timeline.Timeline timeline(String operationId) {
+    Operation op =
+        operation(operationId)
+            .orElseThrow(
+                () ->
+                    new io.clusterlifecycle.api.error.NotFoundException(
+                        "no operation " + operationId));
+    return io.clusterlifecycle.api.timeline.Timeline.of(op, journal(operationId));
+  }
+
+  /**
    * Reads the operations run on a cluster.
    *
    * @param cluster the cluster's id or name

@@ -25,6 +25,7 @@ final class CommandIndex {
           QueryCommands.ListClusters.class,
           QueryCommands.Show.class,
           QueryCommands.Health.class,
+          TimelineCommand.class,
           ClusterCommands.AddNodesCommand.class,
           ClusterCommands.DeleteNodesCommand.class,
           OperationCommands.ScaleVerticalCommand.class,

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
  * through create, add nodes, vertical scaling, upgrade, rolling restart, backup, delete nodes and
  * delete on the local infrastructure of {@code HOME/demo}: a progress bar per stage, a table of
  * nodes and their server processes after each operation, and each operation's plan as a Mermaid
- * flowchart in {@code HOME/demo/plans/}.
+ * flowchart in {@code HOME/demo/plans/}, with its timeline as an HTML Gantt chart beside it.
  *
  * <p>{@code HOME/demo} is emptied first (stopping servers a killed earlier run left behind) and
  * kept afterwards, with the plans, the records and the backup. Whatever happens, no server process
@@ -106,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
     private final PrintWriter out;
     private final StageProgress progress;
     private final List<String> planFiles = new ArrayList<>();
+    private final List<String> timelineFiles = new ArrayList<>();
     private Session session;
     private int done;
 
@@ -193,6 +194,7 @@ final class DemoCommand implements Callable<Integer> {
           (System.nanoTime() - started) / 1e9,
           DemoApp.SERVER);
       out.println("Plans (Mermaid): " + String.join(", ", planFiles));
+      out.println("Timelines (HTML): " + String.join(", ", timelineFiles));
       out.println("Records, node logs and the backup stay in " + home);
       return ExitCodes.OK;
     }
@@ -226,6 +228,9 @@ final class DemoCommand implements Callable<Integer> {
                   op.type().name().toLowerCase(Locale.ROOT).replace('_', '-')));
       write(file, op.plan().toMermaid());
       planFiles.add(home.relativize(file).toString());
+      Path timeline = file.resolveSibling(file.getFileName().toString().replace(".mmd", ".html"));
+      write(timeline, session.engine.timeline(op.id()).toHtml());
+      timelineFiles.add(home.relativize(timeline).toString());
     }
 
     /**

@@ -116,18 +116,25 @@ class DemoCommandTest {
 
     Path demo = home.resolve(DemoCommand.DIRECTORY);
     try (Stream<Path> plans = Files.list(demo.resolve("plans"))) {
+      List<String> operations =
+          List.of(
+              "1-create",
+              "2-add-nodes",
+              "3-scale-vertical",
+              "4-upgrade",
+              "5-restart",
+              "6-elastic-scale",
+              "7-backup",
+              "8-delete-nodes",
+              "9-delete");
       assertThat(plans.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder(
-              "1-create.mmd",
-              "2-add-nodes.mmd",
-              "3-scale-vertical.mmd",
-              "4-upgrade.mmd",
-              "5-restart.mmd",
-              "6-elastic-scale.mmd",
-              "7-backup.mmd",
-              "8-delete-nodes.mmd",
-              "9-delete.mmd");
+          .as("a plan and a timeline per operation")
+          .containsExactlyInAnyOrderElementsOf(
+              operations.stream().flatMap(o -> Stream.of(o + ".mmd", o + ".html")).toList());
     }
+    assertThat(Files.readString(demo.resolve("plans/4-upgrade.html")))
+        .startsWith("<!DOCTYPE html>")
+        .contains("<svg", "upgrade op-", "SUCCEEDED", "replace images");
     assertThat(Files.readString(demo.resolve("plans/4-upgrade.mmd")))
         .startsWith("flowchart")
         .contains("replace images");

@@ -243,6 +243,12 @@ public final class LifecycleEngine implements Lifecycle {
   }
 
   @Override
+  public List<io.clusterlifecycle.api.spi.JournalEntry> journal(String operationId) {
+    Objects.requireNonNull(operationId, "operationId");
+    return await(() -> store.call(() -> ctx.store().journal(operationId)));
+  }
+
+  @Override
   public List<Operation> operations(String cluster) {
     Objects.requireNonNull(cluster, "cluster");
     return await(
