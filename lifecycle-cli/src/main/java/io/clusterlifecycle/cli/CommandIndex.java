@@ -26,6 +26,8 @@ final class CommandIndex {
           QueryCommands.Show.class,
           QueryCommands.Health.class,
           TimelineCommand.class,
+          OperationQueries.Show.class,
+          OperationQueries.Wait.class,
           ClusterCommands.AddNodesCommand.class,
           ClusterCommands.DeleteNodesCommand.class,
           OperationCommands.ScaleVerticalCommand.class,

@@ -92,6 +92,18 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
   Long leaseSeconds;
 
   @Option(
+      names = AsyncLaunch.FLAG,
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "Run the command's operation in the background: print its id as soon as it is"
+              + " recorded and exit; follow it with 'wait OPERATION_ID' or 'operation"
+              + " OPERATION_ID'.")
+  boolean async;
+
+  @Option(names = AsyncLaunch.ID_FILE, hidden = true, paramLabel = "FILE")
+  java.nio.file.Path operationIdFile;
+
+  @Option(
       names = "--timeout",
       scope = CommandLine.ScopeType.INHERIT,
       paramLabel = "SEC",
@@ -147,10 +159,31 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
           }
           return exitCode(e);
         });
-    int code = cli.execute(args);
+    int code;
+    if (AsyncLaunch.asked(args)) {
+      code = inBackground(cli, args, out, err);
+    } else {
+      code = cli.execute(args);
+    }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** Runs the command line with {@code --async} in a detached copy of this process. */
+  private static int inBackground(
+      CommandLine cli, String[] args, PrintWriter out, PrintWriter err) {
+    Class<?> named = CommandIndex.named(cli.getCommandSpec(), args);
+    String command = named == null ? null : named.getAnnotation(CommandLine.Command.class).name();
+    try {
+      return AsyncLaunch.run(command, args, java.util.List.of(args).contains("--json"), out, err);
+    } catch (ValidationException v) {
+      v.problems().forEach(err::println);
+      return ExitCodes.BAD_INPUT;
+    } catch (RuntimeException e) {
+      err.println("lifecycle: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
   }
 
   /**
@@ -292,6 +325,18 @@ public final class LifecycleCli implements java.util.concurrent.Callable<Integer
         b -> {
           if (leaseSeconds != null) {
             b.leaseDuration(java.time.Duration.ofSeconds(leaseSeconds));
+          }
+          if (operationIdFile != null) {
+            java.util.concurrent.atomic.AtomicBoolean handed =
+                new java.util.concurrent.atomic.AtomicBoolean();
+            b.eventListener(
+                e -> {
+                  if (e.event() == io.clusterlifecycle.api.event.EventType.OPERATION_STARTED
+                      && e.operation().isPresent()
+                      && handed.compareAndSet(false, true)) {
+                    AsyncLaunch.handOver(operationIdFile, e.operation().get());
+                  }
+                });
           }
           tweak.accept(b);
         });
