@@ -109,6 +109,17 @@ public interface Lifecycle extends AutoCloseable {
   }
 
   /**
+   * Compares a cluster's record with what its resource provider lists for it (docs/design.md §7.9):
+   * nodes whose resource is gone, resources tagged with the cluster that the record does not know,
+   * nodes whose running state or address differ. Reads only; changes nothing.
+   *
+   * @param cluster the cluster's id or name
+   * @return the differences found
+   * @throws io.clusterlifecycle.api.error.NotFoundException if there is no such cluster
+   */
+  io.clusterlifecycle.api.model.Drift reconcile(String cluster);
+
+  /**
    * Reads the operations run on a cluster.
    *
    * @param cluster the cluster's id or name

@@ -28,6 +28,7 @@ final class CommandIndex {
           TimelineCommand.class,
           OperationQueries.Show.class,
           OperationQueries.Wait.class,
+          ReconcileCommand.class,
           ClusterCommands.AddNodesCommand.class,
           ClusterCommands.DeleteNodesCommand.class,
           OperationCommands.ScaleVerticalCommand.class,

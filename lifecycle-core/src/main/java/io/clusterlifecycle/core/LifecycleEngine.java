@@ -93,6 +93,7 @@ public final class LifecycleEngine implements Lifecycle {
   private final HealthCheck health;
   private final Autoscaler autoscaler;
   private final GiveUp giveUp;
+  private final io.clusterlifecycle.core.internal.engine.DriftCheck drift;
   private final Map<String, CompletableFuture<Cluster>> resumedOnStart;
   private volatile boolean closed;
 
@@ -148,6 +149,7 @@ public final class LifecycleEngine implements Lifecycle {
     ctx.dependents().bind(submissions::submit);
     this.recovery = new Recovery(ctx, store, leases, claims, execution);
     this.giveUp = new GiveUp(ctx, store, leases, claims, execution);
+    this.drift = new io.clusterlifecycle.core.internal.engine.DriftCheck(ctx, store);
     this.health = new HealthCheck(ctx, store, execution);
     TakeOver takeOver =
         new TakeOver(ctx, leases, claims, recovery::recover, defaultTimeout, () -> closed);
@@ -240,6 +242,12 @@ public final class LifecycleEngine implements Lifecycle {
   @Override
   public Optional<Operation> operation(String operationId) {
     return await(() -> store.call(() -> ctx.store().getOperation(operationId)));
+  }
+
+  @Override
+  public io.clusterlifecycle.api.model.Drift reconcile(String cluster) {
+    Objects.requireNonNull(cluster, "cluster");
+    return await(() -> drift.check(cluster));
   }
 
   @Override
