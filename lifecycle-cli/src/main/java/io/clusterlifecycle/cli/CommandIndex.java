@@ -29,6 +29,7 @@ final class CommandIndex {
           OperationQueries.Show.class,
           OperationQueries.Wait.class,
           ReconcileCommand.class,
+          TopCommand.class,
           ClusterCommands.AddNodesCommand.class,
           ClusterCommands.DeleteNodesCommand.class,
           OperationCommands.ScaleVerticalCommand.class,
