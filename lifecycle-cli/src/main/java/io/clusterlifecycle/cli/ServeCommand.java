@@ -23,8 +23,8 @@ import picocli.CommandLine.ParentCommand;
     description =
         "Run an engine that resumes and takes over interrupted"
             + " operations (those whose engine died), checks the health of running clusters and"
-            + " runs their elasticity and scheduled policies"
-            + " until stopped with Ctrl-C or SIGTERM.")
+            + " runs their elasticity and scheduled policies, reconciles their records with the"
+            + " infrastructure until stopped with Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand LifecycleCli parent;
 
@@ -54,6 +54,16 @@ final class ServeCommand implements Callable<Integer> {
           "How often to run roles' elasticity and scheduled policies and end cooldowns that have"
               + " passed; 0 turns it off (default: ${DEFAULT-VALUE}).")
   long autoscaleSeconds;
+
+  @Option(
+      names = "--reconcile-every",
+      paramLabel = "SEC",
+      defaultValue = "300",
+      description =
+          "How often to compare every cluster's record with the infrastructure, reporting each"
+              + " difference as a DRIFT_FOUND event (in the --trace); 0 turns it off (default:"
+              + " ${DEFAULT-VALUE}).")
+  long reconcileSeconds;
 
   @Option(
       names = "--metrics-port",
@@ -94,6 +104,14 @@ final class ServeCommand implements Callable<Integer> {
               io.clusterlifecycle.api.error.ValidationProblem.of(
                   "--autoscale-every",
                   "must be 0 (off) or a positive number of seconds, was " + autoscaleSeconds)));
+    }
+    if (reconcileSeconds < 0) {
+      throw new io.clusterlifecycle.api.error.ValidationException(
+          "command line",
+          java.util.List.of(
+              io.clusterlifecycle.api.error.ValidationProblem.of(
+                  "--reconcile-every",
+                  "must be 0 (off) or a positive number of seconds, was " + reconcileSeconds)));
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
       throw new io.clusterlifecycle.api.error.ValidationException(
@@ -137,6 +155,7 @@ final class ServeCommand implements Callable<Integer> {
                 + " s"
                 + (healthSeconds == 0 ? "" : ", checking health every " + healthSeconds + " s")
                 + (autoscaleSeconds == 0 ? "" : ", autoscaling every " + autoscaleSeconds + " s")
+                + (reconcileSeconds == 0 ? "" : ", reconciling every " + reconcileSeconds + " s")
                 + (endpoint == null ? "" : ", metrics on " + endpoint.url())
                 + "; stop with Ctrl-C");
     command.commandLine().getErr().flush();
@@ -148,7 +167,8 @@ final class ServeCommand implements Callable<Integer> {
       io.clusterlifecycle.core.LifecycleEngineBuilder b, PrometheusMeterRegistry meters) {
     b.takeOverInterrupted(Duration.ofSeconds(everySeconds))
         .checkHealthEvery(healthSeconds == 0 ? null : Duration.ofSeconds(healthSeconds))
-        .autoscaleEvery(autoscaleSeconds == 0 ? null : Duration.ofSeconds(autoscaleSeconds));
+        .autoscaleEvery(autoscaleSeconds == 0 ? null : Duration.ofSeconds(autoscaleSeconds))
+        .reconcileEvery(reconcileSeconds == 0 ? null : Duration.ofSeconds(reconcileSeconds));
     if (meters != null) {
       b.meterRegistry(meters);
     }

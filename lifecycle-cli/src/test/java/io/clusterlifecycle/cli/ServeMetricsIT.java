@@ -137,6 +137,55 @@ class ServeMetricsIT {
   }
 
   @Test
+  void aReplica_reconcilesPeriodically_andTracesEachDrift(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("fast.yaml");
+    Files.writeString(spec, SPEC.replace("sleep 1", "true"));
+    Path home = dir.resolve("home");
+    Process create =
+        cli(home, null, dir.resolve("create.err"), "create", spec.toString(), "--name", "d");
+    assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(create.exitValue()).isZero();
+    Path node = home.resolve("nodes/d-db-1");
+    try (java.util.stream.Stream<Path> files = Files.walk(node)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+
+    Path trace = dir.resolve("serve.jsonl");
+    Process serve =
+        cli(
+            home,
+            trace,
+            dir.resolve("serve.err"),
+            "serve",
+            "--health-every",
+            "0",
+            "--autoscale-every",
+            "0",
+            "--reconcile-every",
+            "1");
+    awaitTrace(trace, "DRIFT_FOUND");
+    JsonNode drift =
+        Files.readAllLines(trace).stream()
+            .map(ServeMetricsIT::json)
+            .filter(e -> e.get("event").asText().equals("DRIFT_FOUND"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(drift.get("node").asText()).isEqualTo("d-db-1");
+    assertThat(drift.get("message").asText()).startsWith("MISSING: recorded RUNNING");
+    assertThat(Files.readString(dir.resolve("serve.err"))).contains("reconciling every 1 s");
+    serve.destroy();
+    assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aMetricsPortInUse_isRefused_andNothingIsCreated(@TempDir Path dir) throws Exception {
     try (java.net.ServerSocket taken =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

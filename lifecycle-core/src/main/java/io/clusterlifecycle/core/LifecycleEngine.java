@@ -150,6 +150,10 @@ public final class LifecycleEngine implements Lifecycle {
     this.recovery = new Recovery(ctx, store, leases, claims, execution);
     this.giveUp = new GiveUp(ctx, store, leases, claims, execution);
     this.drift = new io.clusterlifecycle.core.internal.engine.DriftCheck(ctx, store);
+    if (b.reconcileEvery != null) {
+      ScheduledFuture<?> rounds = drift.every(b.reconcileEvery, () -> closed);
+      owned.add(0, () -> rounds.cancel(false));
+    }
     this.health = new HealthCheck(ctx, store, execution);
     TakeOver takeOver =
         new TakeOver(ctx, leases, claims, recovery::recover, defaultTimeout, () -> closed);

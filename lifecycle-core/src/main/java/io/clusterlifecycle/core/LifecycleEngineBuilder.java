@@ -51,6 +51,7 @@ public final class LifecycleEngineBuilder {
   Duration takeOverEvery;
   Duration healthEvery;
   Duration autoscaleEvery;
+  Duration reconcileEvery;
   io.clusterlifecycle.api.spi.MetricsSource metricsSource;
   io.micrometer.core.instrument.MeterRegistry meterRegistry;
   io.micrometer.observation.ObservationRegistry observationRegistry;
@@ -174,6 +175,23 @@ public final class LifecycleEngineBuilder {
       throw new IllegalArgumentException("checkHealthEvery must be positive, was " + every);
     }
     this.healthEvery = every;
+    return this;
+  }
+
+  /**
+   * Makes the engine reconcile every cluster that is not DONE every {@code every} (docs/design.md
+   * §7.9), one after another on its scheduler and executor, emitting a {@code DRIFT_FOUND} event
+   * for each difference between a record and the infrastructure. Reads only. Off by default.
+   *
+   * @param every a positive interval between rounds, or null to turn it off
+   * @return this builder
+   * @throws IllegalArgumentException if {@code every} is zero or negative
+   */
+  public LifecycleEngineBuilder reconcileEvery(Duration every) {
+    if (every != null && (every.isNegative() || every.isZero())) {
+      throw new IllegalArgumentException("reconcileEvery must be positive, was " + every);
+    }
+    this.reconcileEvery = every;
     return this;
   }
 

@@ -58,5 +58,11 @@ public enum EventType {
    * A condition that could not be judged (a metric missing, the source failing) is a {@code
    * WARNING} with {@code role} set.
    */
-  POLICY_FIRED
+  POLICY_FIRED,
+  /**
+   * A periodic reconcile found a difference between a cluster's record and the infrastructure
+   * (docs/design.md §7.9): {@code node} names the node, {@code message} the kind of difference and
+   * what each side says; no operation.
+   */
+  DRIFT_FOUND
 }

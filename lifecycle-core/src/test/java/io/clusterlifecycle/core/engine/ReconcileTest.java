@@ -2,14 +2,19 @@ package io.clusterlifecycle.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.clusterlifecycle.api.error.NotFoundException;
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Drift;
 import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeSpec;
+import io.clusterlifecycle.core.LifecycleEngine;
+import io.clusterlifecycle.testkit.RecordingEventListener;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +85,39 @@ class ReconcileTest {
         .as("reconcile reads only")
         .isEqualTo(writesBefore);
     assertThat(h.resources.resource(new NodeRef(c.id(), "kv-db-9"))).isPresent();
+  }
+
+  @Test
+  void periodicReconciles_emitADriftEventPerDifference_andNoneWhileInSync() {
+    Cluster c = create();
+    RecordingEventListener drift = new RecordingEventListener();
+    LifecycleEngine watching =
+        LifecycleEngine.builder()
+            .resourceProvider(h.resources)
+            .commandExecutor(h.commands)
+            .metadataStore(h.metadata)
+            .clusterStore(h.store)
+            .eventListener(drift)
+            .scheduler(h.scheduler)
+            .reconcileEvery(java.time.Duration.ofMillis(50))
+            .build();
+    await()
+        .during(java.time.Duration.ofMillis(300))
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> drift.events(EventType.DRIFT_FOUND).isEmpty());
+
+    h.resources.removeUntracked(new NodeRef(c.id(), "kv-db-3"));
+
+    await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> !drift.events(EventType.DRIFT_FOUND).isEmpty());
+    LifecycleEvent e = drift.events(EventType.DRIFT_FOUND).get(0);
+    assertThat(e.cluster()).contains(c.id());
+    assertThat(e.node()).contains("kv-db-3");
+    assertThat(e.role()).contains("db");
+    assertThat(e.operation()).isEmpty();
+    assertThat(e.message()).hasValueSatisfying(m -> assertThat(m).startsWith("MISSING: recorded"));
+    watching.close();
   }
 
   @Test

@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * Reads only.
  */
 public final class DriftCheck {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DriftCheck.class);
+
   /** States in which a node's resource is meant to be stopped. */
   private static final Set<NodeState> DOWN =
       Set.of(NodeState.STOPPED, NodeState.POWEROFF, NodeState.SUSPENDED, NodeState.UNDEPLOYED);
@@ -29,6 +31,41 @@ public final class DriftCheck {
   public DriftCheck(EngineContext ctx, StoreCalls store) {
     this.ctx = ctx;
     this.store = store;
+  }
+
+  /**
+   * Reconciles every cluster that is not DONE every {@code every}, one after another, emitting a
+   * {@code DRIFT_FOUND} event per difference.
+   *
+   * @return the handle of the rounds
+   */
+  public java.util.concurrent.ScheduledFuture<?> every(
+      java.time.Duration every, java.util.function.BooleanSupplier closed) {
+    return Rounds.every(ctx, every, closed, this::round);
+  }
+
+  /** One round over the store's clusters; never completes exceptionally. */
+  CompletableFuture<Void> round() {
+    return Rounds.overClusters(
+        ctx,
+        store,
+        c -> c.state() != io.clusterlifecycle.api.state.ClusterState.DONE,
+        c -> check(c.id()).thenAccept(d -> report(c, d)),
+        LOG,
+        "the reconcile");
+  }
+
+  private void report(Cluster c, Drift drift) {
+    for (Drift.Finding f : drift.findings()) {
+      String role = c.node(f.nodeId()).map(Node::role).orElse("");
+      ctx.events()
+          .emit(
+              io.clusterlifecycle.api.event.LifecycleEvent.builder(
+                      io.clusterlifecycle.api.event.EventType.DRIFT_FOUND)
+                  .cluster(c.id())
+                  .node(role, f.nodeId())
+                  .message(f.kind() + ": " + f.detail()));
+    }
   }
 
   /** The differences between the record of {@code ref} and the provider's listing. */
