@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,11 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AsyncCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path CLI =
-      Path.of(System.getProperty("lifecycle.repo", ".."))
-          .toAbsolutePath()
-          .normalize()
-          .resolve("lifecycle-cli/target/lifecycle-cli.jar");
   private static final String SLOW =
       """
       name: slow
@@ -43,16 +37,7 @@ class AsyncCliIT {
   private record Run(int code, String out, String err, long millis) {}
 
   private Run cli(String... args) throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                CLI.toString(),
-                "--home",
-                dir.resolve("home").toString()));
+    List<String> cmd = CliJar.command(dir.resolve("home"), List.of());
     cmd.addAll(List.of(args));
     long started = System.nanoTime();
     Process p = new ProcessBuilder(cmd).start();

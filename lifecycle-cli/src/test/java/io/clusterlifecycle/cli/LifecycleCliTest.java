@@ -23,6 +23,15 @@ class LifecycleCliTest {
     }
   }
 
+  /** Runs the tool on {@code --home home}. */
+  static Result runAt(Path home, String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--home";
+    all[1] = home.toString();
+    System.arraycopy(args, 0, all, 2, args.length);
+    return run(all);
+  }
+
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -30,11 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServeMetricsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path CLI =
-      Path.of(System.getProperty("lifecycle.repo", ".."))
-          .toAbsolutePath()
-          .normalize()
-          .resolve("lifecycle-cli/target/lifecycle-cli.jar");
   private static final String SPEC =
       """
       name: slow
@@ -230,18 +225,7 @@ class ServeMetricsIT {
   }
 
   private Process cli(Path home, Path trace, Path err, String... args) throws IOException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                CLI.toString(),
-                "--home",
-                home.toString(),
-                "--lease",
-                "3"));
+    List<String> cmd = CliJar.command(home, List.of("--lease", "3"));
     if (trace != null) {
       cmd.addAll(List.of("--trace", trace.toString()));
     }

@@ -28,11 +28,7 @@ class TopCliTest {
   @TempDir Path dir;
 
   private LifecycleCliTest.Result run(String... args) {
-    String[] all = new String[args.length + 2];
-    all[0] = "--home";
-    all[1] = dir.resolve("home").toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    return LifecycleCliTest.run(all);
+    return LifecycleCliTest.runAt(dir.resolve("home"), args);
   }
 
   @Test

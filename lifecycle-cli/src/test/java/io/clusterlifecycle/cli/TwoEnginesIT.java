@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TwoEnginesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path CLI =
-      Path.of(System.getProperty("lifecycle.repo", ".."))
-          .toAbsolutePath()
-          .normalize()
-          .resolve("lifecycle-cli/target/lifecycle-cli.jar");
   private static final String SPEC =
       """
       name: slow
@@ -134,16 +128,7 @@ class TwoEnginesIT {
 
   private static Process cli(Path home, List<String> store, Path trace, String... args)
       throws IOException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                CLI.toString(),
-                "--home",
-                home.toString()));
+    List<String> cmd = CliJar.command(home, List.of());
     cmd.addAll(store);
     if (trace != null) {
       cmd.addAll(List.of("--trace", trace.toString()));
