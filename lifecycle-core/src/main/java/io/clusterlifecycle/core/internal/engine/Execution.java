@@ -255,7 +255,7 @@ public final class Execution {
         .whenComplete(
             (o, e) -> {
               running.remove(op.clusterId(), me);
-              observed.end(outcome(e));
+              observed.end(e);
               held.release();
               claims.release(op.clusterId(), mine);
               if (e != null) {
@@ -265,18 +265,6 @@ public final class Execution {
               }
             });
     return end;
-  }
-
-  /** How a run of an operation ended, as its meters tell it (docs/design.md §8.1). */
-  private static String outcome(Throwable e) {
-    if (e == null) {
-      return "succeeded";
-    }
-    Throwable cause = Failures.cause(e);
-    if (cause instanceof OperationFailedException failed) {
-      return failed.operation().state() == OperationState.CANCELLED ? "cancelled" : "failed";
-    }
-    return cause instanceof LifecycleTimeoutException ? "timed_out" : "error";
   }
 
   /**

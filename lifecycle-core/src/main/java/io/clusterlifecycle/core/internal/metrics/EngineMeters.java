@@ -106,16 +106,33 @@ public final class EngineMeters {
     }
 
     /**
-     * Ends the run with its outcome ({@code succeeded}, {@code failed}, {@code cancelled}, {@code
-     * timed_out} or {@code error}). Idempotent.
+     * Ends the run: {@code succeeded} without an error, else {@code failed}, {@code cancelled},
+     * {@code timed_out} or {@code error} as the error says. Idempotent.
+     *
+     * @param error how the run's future failed, or null
      */
-    public synchronized void end(String outcome) {
+    public synchronized void end(Throwable error) {
       if (ended) {
         return;
       }
       ended = true;
       leases.decrementAndGet();
-      observation.lowCardinalityKeyValue("outcome", outcome).stop();
+      observation.lowCardinalityKeyValue("outcome", outcome(error)).stop();
+    }
+
+    private static String outcome(Throwable e) {
+      if (e == null) {
+        return "succeeded";
+      }
+      Throwable cause = io.clusterlifecycle.core.internal.exec.Failures.cause(e);
+      if (cause instanceof io.clusterlifecycle.api.OperationFailedException failed) {
+        return failed.operation().state() == io.clusterlifecycle.api.state.OperationState.CANCELLED
+            ? "cancelled"
+            : "failed";
+      }
+      return cause instanceof io.clusterlifecycle.api.error.LifecycleTimeoutException
+          ? "timed_out"
+          : "error";
     }
   }
 
