@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * one node's {@code init} at the same time, and no orphan survives (docs/design.md §5.8, §9.3).
  */
 class CrashedRunFencingIT {
-  private static final Path JAR =
-      Path.of(System.getProperty("lifecycle.repo", ".."))
-          .toAbsolutePath()
-          .normalize()
-          .resolve("lifecycle-cli/target/lifecycle-cli.jar");
 
   /**
    * Each run appends {@code init-begin NODE PID}, then {@code init-end NODE PID} after 15 s, or
@@ -138,17 +132,7 @@ class CrashedRunFencingIT {
   }
 
   private Process start(Path home, String name, String... args) throws IOException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                JAR.toString(),
-                "--home",
-                home.toString()));
-    cmd.addAll(List.of(args));
+    List<String> cmd = CliJar.command(home, List.of(args));
     Process p =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing (finding 6).
  */
 class ScriptEnvironmentIT {
-  private static final Path JAR =
-      Path.of(System.getProperty("lifecycle.repo", ".."))
-          .toAbsolutePath()
-          .normalize()
-          .resolve("lifecycle-cli/target/lifecycle-cli.jar");
   private static final String PASSWORD = "store-pa55word-that-must-not-leak";
   private static final String USER = "store-user-that-must-not-leak";
   private static final String AWS = "aws-secret-that-must-not-leak";
@@ -95,17 +89,7 @@ class ScriptEnvironmentIT {
   }
 
   private Result cli(Path home, String... args) throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                JAR.toString(),
-                "--home",
-                home.toString()));
-    cmd.addAll(List.of(args));
+    List<String> cmd = CliJar.command(home, List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     ProcessBuilder pb =
