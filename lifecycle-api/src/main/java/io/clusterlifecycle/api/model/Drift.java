@@ -37,7 +37,14 @@ public record Drift(String clusterId, Optional<String> operation, List<Finding> 
    * @param detail what the record says and what the infrastructure says
    */
   public record Finding(Kind kind, String nodeId, String detail) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param kind what differs
+     * @param nodeId the node concerned
+     * @param detail what the record says and what the infrastructure says
+     * @throws NullPointerException if an argument is null
+     */
     public Finding {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(nodeId, "nodeId");
@@ -45,7 +52,14 @@ public record Drift(String clusterId, Optional<String> operation, List<Finding> 
     }
   }
 
-  /** Checks for nulls and copies the findings. */
+  /**
+   * Checks for nulls and copies the findings.
+   *
+   * @param clusterId the cluster
+   * @param operation the operation under way when it was read, if any
+   * @param findings each difference; copied
+   * @throws NullPointerException if an argument or a finding is null
+   */
   public Drift {
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(operation, "operation");

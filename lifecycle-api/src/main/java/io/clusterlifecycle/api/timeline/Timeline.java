@@ -63,7 +63,17 @@ public record Timeline(
       Instant end,
       Outcome outcome,
       Optional<String> detail) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param stepId the step
+     * @param label what the step does
+     * @param start when the run started
+     * @param end when it ended
+     * @param outcome how it ended
+     * @param detail why it failed, if it did
+     * @throws NullPointerException if an argument is null
+     */
     public Bar {
       Objects.requireNonNull(stepId, "stepId");
       Objects.requireNonNull(label, "label");
@@ -92,7 +102,15 @@ public record Timeline(
    * @param bars its steps' runs, by start
    */
   public record Lane(String stage, Instant start, Instant end, List<Bar> bars) {
-    /** Copies the bars. */
+    /**
+     * Checks for nulls and copies the bars.
+     *
+     * @param stage the stage's name
+     * @param start its first bar's start
+     * @param end its last bar's end
+     * @param bars its steps' runs; copied
+     * @throws NullPointerException if an argument or a bar is null
+     */
     public Lane {
       Objects.requireNonNull(stage, "stage");
       Objects.requireNonNull(start, "start");
@@ -110,7 +128,19 @@ public record Timeline(
     }
   }
 
-  /** Checks for nulls and copies the stages. */
+  /**
+   * Checks for nulls and copies the stages.
+   *
+   * @param operationId the operation
+   * @param clusterName the cluster it ran on
+   * @param type what kind of operation
+   * @param state its state when the timeline was read
+   * @param error why it failed, if it did
+   * @param start when its first step started
+   * @param end when it ended, or its last journal entry while it runs
+   * @param stages the stages that ran; copied
+   * @throws NullPointerException if an argument or a stage is null
+   */
   public Timeline {
     Objects.requireNonNull(operationId, "operationId");
     Objects.requireNonNull(clusterName, "clusterName");
