@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -68,6 +69,19 @@ final class AtomicFiles {
     } catch (IOException | UnsupportedOperationException e) {
       // Some platforms (Windows) cannot open a directory; the rename is still atomic there.
     }
+  }
+
+  /**
+   * Creates an empty marker file in {@code dir} durably, if no process created it yet: the marker
+   * and the directory's entries are forced to disk.
+   */
+  static void createMarker(Path dir, String name) throws IOException {
+    try {
+      Files.createFile(dir.resolve(name));
+    } catch (FileAlreadyExistsException e) {
+      // another process created it first
+    }
+    syncDirectory(dir);
   }
 
   static Optional<String> readIfExists(Path file) throws IOException {

@@ -50,12 +50,8 @@ final class ClusterBusyIndex {
         }
       }
       AtomicFiles.syncDirectory(root);
-      try {
-        Files.createFile(root.resolve(COMPLETE));
-      } catch (FileAlreadyExistsException e) {
-        // another process finished the same indexing
-      }
-      AtomicFiles.syncDirectory(root);
+      // another process may have finished the same indexing
+      AtomicFiles.createMarker(root, COMPLETE);
     }
     complete = true;
   }

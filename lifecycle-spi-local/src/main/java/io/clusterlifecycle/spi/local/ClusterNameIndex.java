@@ -52,12 +52,8 @@ final class ClusterNameIndex {
         add(c.name(), c.id());
       }
       Files.createDirectories(root);
-      try {
-        Files.createFile(root.resolve(COMPLETE));
-      } catch (FileAlreadyExistsException e) {
-        // another process finished the same indexing
-      }
-      AtomicFiles.syncDirectory(root);
+      // another process may have finished the same indexing
+      AtomicFiles.createMarker(root, COMPLETE);
     }
     complete = true;
   }
