@@ -1,5 +1,7 @@
 package io.clusterlifecycle.bench;
 
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -96,6 +98,16 @@ class ForwardingClusterStore implements ClusterStore {
   @Override
   public CompletionStage<List<Backup>> backups(String clusterId) {
     return store.backups(clusterId);
+  }
+
+  @Override
+  public CompletionStage<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> events) {
+    return store.appendEvents(events);
+  }
+
+  @Override
+  public CompletionStage<List<LifecycleEvent>> events(EventQuery query) {
+    return store.events(query);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.clusterlifecycle.cli;
 
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -99,6 +101,16 @@ final class EmptyHome {
 
     @Override
     public CompletionStage<List<Backup>> backups(String clusterId) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+
+    @Override
+    public CompletionStage<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> events) {
+      return refused();
+    }
+
+    @Override
+    public CompletionStage<List<LifecycleEvent>> events(EventQuery query) {
       return CompletableFuture.completedFuture(List.of());
     }
   }

@@ -1,5 +1,7 @@
 package io.clusterlifecycle.testkit;
 
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -59,6 +61,7 @@ public final class InMemoryClusterStore implements ClusterStore {
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
     private final Map<String, Backup> backups = new LinkedHashMap<>();
+    private final EventLog events = new EventLog();
     private int puts;
     private int conflicts;
     private final Faults<Cluster> putFaults = new Faults<>();
@@ -70,6 +73,7 @@ public final class InMemoryClusterStore implements ClusterStore {
   private final Map<String, Operation> operations;
   private final Map<String, List<JournalEntry>> journals;
   private final Map<String, Backup> backups;
+  private final EventLog events;
   private final Faults<Cluster> putFaults;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -85,6 +89,7 @@ public final class InMemoryClusterStore implements ClusterStore {
     this.operations = records.operations;
     this.journals = records.journals;
     this.backups = records.backups;
+    this.events = records.events;
     this.putFaults = records.putFaults;
   }
 
@@ -278,6 +283,7 @@ public final class InMemoryClusterStore implements ClusterStore {
     }
     synchronized (lock) {
       clusters.remove(clusterId);
+      events.removeCluster(clusterId);
       operations
           .values()
           .removeIf(
@@ -501,6 +507,46 @@ public final class InMemoryClusterStore implements ClusterStore {
     synchronized (lock) {
       return CompletableFuture.completedFuture(
           List.copyOf(journals.getOrDefault(operationId, List.of())));
+    }
+  }
+
+  /**
+   * Numbers the events from this store's sequence and keeps them, all or none.
+   *
+   * @param given the events, each naming a cluster
+   * @return the events as stored, with their numbers; failed with {@link IllegalArgumentException}
+   *     when one names no cluster
+   */
+  @Override
+  public CompletableFuture<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> given) {
+    CompletableFuture<List<LifecycleEvent>> refused = refused("events", given);
+    if (refused != null) {
+      return refused;
+    }
+    try {
+      List<LifecycleEvent> copy = List.copyOf(given);
+      synchronized (lock) {
+        return CompletableFuture.completedFuture(events.append(copy));
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Reads the events a query selects.
+   *
+   * @param query which events
+   * @return them, by increasing number
+   */
+  @Override
+  public CompletableFuture<List<LifecycleEvent>> events(EventQuery query) {
+    CompletableFuture<List<LifecycleEvent>> refused = refused("query", query);
+    if (refused != null) {
+      return refused;
+    }
+    synchronized (lock) {
+      return CompletableFuture.completedFuture(events.read(query));
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.clusterlifecycle.testkit;
 
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -107,6 +109,18 @@ final class SimulatedClusterStore implements ClusterStore {
   public CompletionStage<List<Backup>> backups(String clusterId) {
     Objects.requireNonNull(clusterId, "clusterId");
     return sim.call(SpiMethod.STORE_BACKUPS, "", () -> delegate.backups(clusterId));
+  }
+
+  @Override
+  public CompletionStage<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> events) {
+    List<LifecycleEvent> batch = List.copyOf(events);
+    return sim.call(SpiMethod.STORE_APPEND_EVENTS, "", () -> delegate.appendEvents(batch));
+  }
+
+  @Override
+  public CompletionStage<List<LifecycleEvent>> events(EventQuery query) {
+    Objects.requireNonNull(query, "query");
+    return sim.call(SpiMethod.STORE_EVENTS, "", () -> delegate.events(query));
   }
 
   /** Does not close the wrapped store, which belongs to the caller. */

@@ -64,7 +64,11 @@ public enum SpiMethod {
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#getBackup}. */
   STORE_GET_BACKUP(Spi.CLUSTER_STORE),
   /** {@link io.clusterlifecycle.api.spi.ClusterStore#backups}. */
-  STORE_BACKUPS(Spi.CLUSTER_STORE);
+  STORE_BACKUPS(Spi.CLUSTER_STORE),
+  /** {@link io.clusterlifecycle.api.spi.ClusterStore#appendEvents}. */
+  STORE_APPEND_EVENTS(Spi.CLUSTER_STORE),
+  /** {@link io.clusterlifecycle.api.spi.ClusterStore#events}. */
+  STORE_EVENTS(Spi.CLUSTER_STORE);
 
   /** The four SPIs. */
   public enum Spi {
@@ -112,7 +116,8 @@ public enum SpiMethod {
           STORE_OPERATIONS,
           STORE_JOURNAL,
           STORE_GET_BACKUP,
-          STORE_BACKUPS ->
+          STORE_BACKUPS,
+          STORE_EVENTS ->
           false;
       default -> true;
     };

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * One thing that happened. Fields that do not apply to an event are empty.
  *
- * @param seq increasing number of the event within its engine
+ * @param seq increasing number of the event: within its engine for an event given to a listener,
+ *     within the store's event log for an event read from a store (docs/design.md §8.3)
  * @param ts when it happened
  * @param event the kind of event
  * @param cluster the cluster id
@@ -48,12 +49,13 @@ public record LifecycleEvent(
     Map<String, String> results) {
 
   /**
-   * Checks for nulls.
+   * Checks for nulls; an empty text in an optional text counts as absent.
    *
    * @param seq the sequence number
    * @param ts the time
    * @param event the kind
-   * @param cluster the cluster id, if any
+   * @param cluster the cluster id, if any; an empty text here and in the other optional texts
+   *     counts as none, as records read back from JSON carry it
    * @param operation the operation id, if any
    * @param opType the operation type, if any
    * @param stage the stage, if any
@@ -72,23 +74,27 @@ public record LifecycleEvent(
   public LifecycleEvent {
     Objects.requireNonNull(ts, "ts");
     Objects.requireNonNull(event, "event");
-    Objects.requireNonNull(cluster, "cluster");
-    Objects.requireNonNull(operation, "operation");
+    cluster = present(cluster, "cluster");
+    operation = present(operation, "operation");
     Objects.requireNonNull(opType, "opType");
-    Objects.requireNonNull(stage, "stage");
-    Objects.requireNonNull(role, "role");
-    Objects.requireNonNull(node, "node");
-    Objects.requireNonNull(service, "service");
+    stage = present(stage, "stage");
+    role = present(role, "role");
+    node = present(node, "node");
+    service = present(service, "service");
     Objects.requireNonNull(order, "order");
     Objects.requireNonNull(exitCode, "exitCode");
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
-    Objects.requireNonNull(message, "message");
+    path = present(path, "path");
+    from = present(from, "from");
+    to = present(to, "to");
+    message = present(message, "message");
     results =
         results == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(results));
+  }
+
+  private static Optional<String> present(Optional<String> value, String name) {
+    return Objects.requireNonNull(value, name).filter(v -> !v.isEmpty());
   }
 
   /**
@@ -99,6 +105,18 @@ public record LifecycleEvent(
    */
   public static Builder builder(EventType event) {
     return new Builder(event);
+  }
+
+  /**
+   * This event with another sequence number, as a store numbers it when it appends it.
+   *
+   * @param number the sequence number
+   * @return a copy equal to this event except for {@code seq}
+   */
+  public LifecycleEvent withSeq(long number) {
+    return new LifecycleEvent(
+        number, ts, event, cluster, operation, opType, stage, role, node, service, order, exitCode,
+        path, from, to, message, results);
   }
 
   /** Builds a {@link LifecycleEvent}; not thread-safe. */

@@ -1,5 +1,7 @@
 package io.clusterlifecycle.api.spi;
 
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -109,7 +111,7 @@ public interface ClusterStore extends AutoCloseable {
   }
 
   /**
-   * Removes a cluster record, its operations and their journals (purge).
+   * Removes a cluster record, its operations and their journals, and its events (purge).
    *
    * @param clusterId the cluster id
    * @return completes when removed; completes normally when there was no record
@@ -182,6 +184,34 @@ public interface ClusterStore extends AutoCloseable {
    * @return its backups, oldest first; empty when it has none
    */
   CompletionStage<List<Backup>> backups(String clusterId);
+
+  /**
+   * Appends events to the store's event log (docs/design.md §8.3). The store numbers them from one
+   * sequence of its own: each event is stored with a {@link LifecycleEvent#seq()} greater than that
+   * of every event this store holds, the given events in the given order, all in one transaction (a
+   * crash leaves all of them or none). Numbers need not be contiguous. Once {@link #events} has
+   * returned an event to any client, no event with a smaller number appears later, so a reader that
+   * resumes after the last number it saw misses nothing. The stored events equal the given ones
+   * except for their numbers.
+   *
+   * @param events the events, in the order they happened; each names a cluster; their {@code seq}
+   *     is ignored
+   * @return the events as stored, with their numbers, in the same order; completes when they are
+   *     durable. The stage fails with {@link IllegalArgumentException} when an event names no
+   *     cluster, and then stores none of them
+   */
+  CompletionStage<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> events);
+
+  /**
+   * Reads stored events: those of the query's cluster and operation (every one where the query
+   * names none) whose number is greater than {@link EventQuery#afterSeq()}, by increasing number,
+   * at most {@link EventQuery#limit()} of them. The cost grows with the events returned and, for a
+   * query of one cluster, may grow with the events stored after {@code afterSeq}.
+   *
+   * @param query which events
+   * @return the events, by increasing number; empty when there are none
+   */
+  CompletionStage<List<LifecycleEvent>> events(EventQuery query);
 
   /** Releases connections the store holds; the default does nothing. */
   @Override

@@ -2,7 +2,9 @@ package io.clusterlifecycle.spi.etcd;
 
 import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.spi.TransientSpiException;
+import io.clusterlifecycle.codec.RecordCodec;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -200,6 +202,28 @@ final class EtcdCalls {
     }
     return new LifecycleException(
         "could not " + what + " in etcd " + where + ": " + t.getMessage(), t);
+  }
+
+  /**
+   * Reads a record stored as JSON ({@link RecordCodec}); one that cannot be read fails with a
+   * {@link LifecycleException} naming its key and what to do.
+   */
+  <T> T decode(KeyValue kv, Class<T> type) {
+    String key = string(kv.getKey());
+    try {
+      return RecordCodec.read(kv.getValue().toString(StandardCharsets.UTF_8), type);
+    } catch (IllegalArgumentException e) {
+      throw new LifecycleException(
+          "the record "
+              + key
+              + " in etcd "
+              + where
+              + " cannot be read ("
+              + e.getMessage()
+              + "); it was written by a newer release or "
+              + "changed by hand: restore it from a backup, or delete the key",
+          e);
+    }
   }
 
   /** The failure of a compare-and-set that lost to other engines too many times in a row. */

@@ -5,6 +5,8 @@ import static io.clusterlifecycle.spi.etcd.EtcdCalls.prefixEnd;
 import static io.clusterlifecycle.spi.etcd.EtcdCalls.string;
 
 import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
@@ -29,7 +31,6 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +53,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster records, operations, journals and backups in etcd, shared by every engine that points at
- * the same etcd and prefix.
+ * Cluster records, operations, journals, backups and the event log in etcd, shared by every engine
+ * that points at the same etcd and prefix.
  *
  * <p>Layout under the {@linkplain Builder#prefix(String) prefix} (default {@code /lifecycle}), JSON
  * documents in the {@link RecordCodec} format:
@@ -73,6 +74,11 @@ import org.slf4j.LoggerFactory;
  * PREFIX/busy/&lt;cluster-id&gt;                        empty: the busy index, one key per record
  *                                                  that names an operation
  * PREFIX/busy-indexed                              empty: every such record has its busy key
+ * PREFIX/event-seq                                 the last number given to an event
+ * PREFIX/events/&lt;seq&gt;                             an event with its number (19 digits) and its
+ *                                                  exact time: {"at": …, "event": …}
+ * PREFIX/event-clusters/&lt;cluster-id&gt;/&lt;seq&gt;        empty or its operation id: the index of a
+ *                                                  cluster's events (the id URL-encoded)
  * </pre>
  *
  * <p><b>Name index.</b> {@link #named} reads the keys under {@code names/<name>/}, then those
@@ -110,6 +116,11 @@ import org.slf4j.LoggerFactory;
  * #putOperation} and {@link #appendJournal} compare and write. Unreachable etcd and unanswered
  * calls fail with {@link TransientSpiException}, which the engine retries.
  *
+ * <p><b>Event log.</b> {@link #appendEvents} numbers events with a compare-and-set on {@code
+ * event-seq}, in the transaction that stores them, so that events become visible in the order of
+ * their numbers; {@link #events} reads {@code events/} from a number on, or one cluster's index
+ * keys and the events they name. {@link #delete} drops the cluster's events and index keys.
+ *
  * <p><b>Security.</b> With {@linkplain Builder#security(EtcdSecurity) TLS files and credentials}
  * the store talks TLS and authenticates as an etcd user, which needs read and write on the prefix
  * only (docs/design.md §9.8); a refused certificate, a wrong password or a missing permission fails
@@ -143,6 +154,7 @@ public final class EtcdClusterStore implements ClusterStore {
   private final BusyIndex busyIndex;
   private final JournalAppends journals;
   private final BatchWrites batches;
+  private final EventLog events;
 
   /** Completes once the records of older releases have their name keys; reset when it failed. */
   private final AtomicReference<CompletableFuture<Void>> namesIndexed = new AtomicReference<>();
@@ -167,6 +179,7 @@ public final class EtcdClusterStore implements ClusterStore {
     this.busyIndex = new BusyIndex(prefix, this);
     this.journals = new JournalAppends(prefix, client, calls, maxTxnOps);
     this.batches = new BatchWrites(this, journals, client, calls, maxTxnOps);
+    this.events = new EventLog(prefix, client, calls, maxTxnOps);
   }
 
   /**
@@ -799,9 +812,11 @@ public final class EtcdClusterStore implements ClusterStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Reads the cluster's record and operations first, then deletes everything in as few
-   * transactions as etcd's operation limit allows, the record with its owner, busy and name keys in
-   * the last one, which reads the record again and goes again if another engine wrote it meanwhile.
+   * <p>Reads the cluster's record, operations and event index keys first, then deletes everything
+   * in as few transactions as etcd's operation limit allows (its events by runs of consecutive
+   * numbers, then their index keys), the record with its owner, busy and name keys in the last one,
+   * which reads the record again and goes again if another engine wrote it meanwhile. Events
+   * appended for the cluster while it is deleted are kept; numbering goes on after the purge.
    */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
@@ -810,6 +825,7 @@ public final class EtcdClusterStore implements ClusterStore {
     }
     String ops = prefix + "/operations/" + clusterId + "/";
     String what = "delete cluster " + clusterId;
+    CompletableFuture<List<Op>> eventDeletes = events.purge(clusterId);
     return calls
         .call(
             "read the operations of cluster " + clusterId,
@@ -845,7 +861,12 @@ public final class EtcdClusterStore implements ClusterStore {
                       bytes(ops), DeleteOption.builder().withRange(bytes(prefixEnd(ops))).build()));
               // the record goes last: until it is gone, a failed delete can be made again
               List<KeyValue> record = r.getGetResponses().get(1).getKvs();
-              return inTransactions(what, deletes, maxTxnOps)
+              return eventDeletes
+                  .thenCompose(
+                      ev -> {
+                        deletes.addAll(ev);
+                        return inTransactions(what, deletes, maxTxnOps);
+                      })
                   .thenCompose(x -> deleteRecord(clusterId, record, 1));
             });
   }
@@ -1074,6 +1095,49 @@ public final class EtcdClusterStore implements ClusterStore {
                     .toList());
   }
 
+  // -------------------------------------------------------------------------------- event log
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Events are stored under {@code events/<seq>} with an index key per event under {@code
+   * event-clusters/<cluster-id>/}, numbered after the counter {@code event-seq} in a transaction
+   * that holds only if the counter was not written since it was read (made again when another
+   * client appended in between), so that events become visible in the order of their numbers.
+   * Appends made through one store are made one after another, in the order they were called; the
+   * numbers of one call are increasing, and contiguous unless the call was split.
+   *
+   * <p><b>One transaction per chunk.</b> A call is one transaction when it fits etcd's limits: at
+   * most {@code (maxTxnOps - 1) / 2} events (63 with etcd's default 128) and 1 MiB of events.
+   * Larger calls are split, in order, into chunks that fit, each one transaction with its own
+   * compare-and-set on the counter: each chunk is stored whole or not at all, but when the stage
+   * fails after some chunks were stored (etcd unreachable in between), those stay stored, and a
+   * retry of the call stores them again under new numbers. Events of other clients may be numbered
+   * between two chunks. An event naming no cluster, a null event, or one event larger than 1 MiB
+   * fails the stage before anything is written ({@link IllegalArgumentException}, {@link
+   * NullPointerException}); a null list fails it with {@link NullPointerException}; unreachable
+   * etcd fails it with {@link TransientSpiException}.
+   */
+  @Override
+  public CompletionStage<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> events) {
+    return this.events.append(events);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A query of every cluster reads {@code events/} after {@code afterSeq}, 200 events per
+   * request, leaving out other operations' events when it names one. A query of one cluster reads
+   * its index keys (which carry the operation id, so other operations' events are skipped unread),
+   * then those events: its cost grows with that cluster's events only. A null query fails the stage
+   * with {@link NullPointerException}; unreachable etcd fails it with {@link
+   * TransientSpiException}.
+   */
+  @Override
+  public CompletionStage<List<LifecycleEvent>> events(EventQuery query) {
+    return events.read(query);
+  }
+
   // ---------------------------------------------------------------------------------- closing
 
   /**
@@ -1125,21 +1189,7 @@ public final class EtcdClusterStore implements ClusterStore {
   }
 
   private <T> T decode(KeyValue kv, Class<T> type) {
-    String key = string(kv.getKey());
-    try {
-      return RecordCodec.read(kv.getValue().toString(StandardCharsets.UTF_8), type);
-    } catch (IllegalArgumentException e) {
-      throw new LifecycleException(
-          "the record "
-              + key
-              + " in etcd "
-              + calls.where()
-              + " cannot be read ("
-              + e.getMessage()
-              + "); it was written by a newer release or "
-              + "changed by hand: restore it from a backup, or delete the key",
-          e);
-    }
+    return calls.decode(kv, type);
   }
 
   private static <T> CompletionStage<T> nullArgument(String name) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
 import io.clusterlifecycle.api.request.CreateCluster;
@@ -151,6 +154,18 @@ class EtcdTlsAuthIT {
     Cluster stored = join(store.put(cluster("c1")));
     assertThat(join(store.get("c1"))).contains(stored);
     assertThat(join(store.list())).extracting(Cluster::id).containsExactly("c1");
+    // the event log's keys (event-seq, events/, event-clusters/) lie under the granted prefix too
+    List<LifecycleEvent> events =
+        join(
+            store.appendEvents(
+                List.of(
+                    LifecycleEvent.builder(EventType.WARNING)
+                        .cluster("c1")
+                        .message("under the prefix")
+                        .build(0, Instant.now()))));
+    assertThat(join(store.events(EventQuery.cluster("c1")))).isEqualTo(events);
+    join(store.delete("c1"));
+    assertThat(join(store.events(EventQuery.all()))).isEmpty();
 
     EtcdMetadataStore tree =
         EtcdMetadataStore.builder()

@@ -33,6 +33,8 @@ enum Dialect {
       Map.of(
           "key", "TEXT",
           "serial_key", "INTEGER PRIMARY KEY AUTOINCREMENT",
+          // the rowid: the events are stored in the order of their numbers
+          "seq_key", "INTEGER PRIMARY KEY",
           "doc_operation", "json_extract(doc, '$.operation')")) {
     @Override
     Properties connectionProperties(String user, String password) {
@@ -115,6 +117,7 @@ enum Dialect {
       Map.of(
           "key", "TEXT COLLATE \"C\"",
           "serial_key", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+          "seq_key", "BIGINT PRIMARY KEY",
           "doc_operation", "(doc::jsonb ->> 'operation')")) {
     @Override
     Properties connectionProperties(String user, String password) {
@@ -285,8 +288,9 @@ enum Dialect {
   }
 
   /**
-   * Fills the {@code ${key}}, {@code ${serial_key}} and {@code ${doc_operation}} (the operation a
-   * cluster's JSON names) placeholders of a schema statement.
+   * Fills the {@code ${key}}, {@code ${serial_key}}, {@code ${seq_key}} (a 64-bit primary key the
+   * store numbers itself) and {@code ${doc_operation}} (the operation a cluster's JSON names)
+   * placeholders of a schema statement.
    *
    * @param template the statement
    * @return the statement for this database

@@ -1,6 +1,8 @@
 package io.clusterlifecycle.spi.jdbc;
 
 import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -56,6 +58,13 @@ import org.slf4j.LoggerFactory;
  * keep their time exactly. {@link #put} returns the record as it will be read back. Backups are
  * kept apart from their cluster: {@link #delete} leaves them.
  *
+ * <p><b>Event log.</b> Each event of {@link #appendEvents} is one row of table {@code events},
+ * numbered from the one-row counter {@code event_sequence}, which an append raises inside its
+ * transaction: on PostgreSQL the counter's row lock makes appenders of every process take their
+ * numbers in the order they commit, so once {@link #events} returned an event no event with a
+ * smaller number appears later. Events keep their time exactly; {@link #delete} drops the cluster's
+ * events, and numbers are never reused.
+ *
  * <p><b>Compare-and-set.</b> {@link #put} stores a cluster only when the stored version equals
  * {@link Cluster#version()} ({@code 0}: no stored record) and stores it with the version plus one,
  * atomically across threads, store instances and processes sharing the database. Otherwise the
@@ -63,14 +72,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability.</b> A stage completes once its transaction has committed: on SQLite with a
  * write-ahead log and {@code synchronous=FULL}, so a committed change survives a power loss. A
- * whole {@link #appendJournal} batch is stored or none of it; {@link #delete} removes the cluster,
- * its operations and their journals together.
+ * whole {@link #appendJournal} or {@link #appendEvents} batch is stored or none of it; {@link
+ * #delete} removes the cluster, its operations, their journals and its events together.
  *
  * <p><b>Group commit.</b> Writes ({@link #put}, {@link #delete}, {@link #putOperation}, {@link
- * #appendJournal}, {@link #putBackup}) asked for while a transaction is being written go into the
- * next transaction together, each in a savepoint of its own: one that fails (a lost
- * compare-and-set) is rolled back alone, and the group shares one commit. A thousand operations
- * resuming at once so cost a few hundred commits instead of thousands.
+ * #appendJournal}, {@link #putBackup}, {@link #appendEvents}) asked for while a transaction is
+ * being written go into the next transaction together, each in a savepoint of its own: one that
+ * fails (a lost compare-and-set) is rolled back alone, and the group shares one commit. A thousand
+ * operations resuming at once so cost a few hundred commits instead of thousands. On PostgreSQL
+ * event appends are grouped in transactions of their own, which touch only the event tables.
  *
  * <p><b>Sharing a database.</b> Several processes may open the same SQLite file or PostgreSQL
  * database. On SQLite a writer waits up to the busy timeout for another process's write to end
@@ -78,9 +88,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Schema.</b> The store creates its tables when it opens a database and migrates an older
  * schema of its own, one transaction per migration; table {@code lifecycle_schema} records the
- * applied versions. A database with a newer schema than {@link #SCHEMA_VERSION} is refused at open.
- * On SQLite, opening also checks the file ({@code PRAGMA quick_check} and its length), so a damaged
- * file is reported at once rather than losing records later.
+ * applied versions (5 adds the event log, tables {@code events} and {@code event_sequence}). A
+ * database with a newer schema than {@link #SCHEMA_VERSION} is refused at open. On SQLite, opening
+ * also checks the file ({@code PRAGMA quick_check} and its length), so a damaged file is reported
+ * at once rather than losing records later.
  *
  * <p><b>Failures.</b> Methods never throw: their stages complete exceptionally, with {@link
  * VersionConflictException} for a lost compare-and-set, {@link TransientSpiException} for failures
@@ -134,6 +145,8 @@ public final class JdbcClusterStore implements ClusterStore {
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final GroupCommit writes;
+  private final GroupCommit eventWrites;
+  private final EventLogTable eventLog;
 
   private JdbcClusterStore(Dialect dialect, StoreErrors errors, ConnectionPool pool, int threads) {
     this.dialect = dialect;
@@ -164,6 +177,11 @@ public final class JdbcClusterStore implements ClusterStore {
             });
     this.executor.allowCoreThreadTimeOut(true);
     this.writes = new GroupCommit(pool, dialect, errors, executor, this::closedError);
+    this.eventWrites =
+        EventLogTable.separateWriter(dialect)
+            ? new GroupCommit(pool, dialect, errors, executor, this::closedError)
+            : writes;
+    this.eventLog = new EventLogTable(errors);
   }
 
   /**
@@ -366,7 +384,8 @@ public final class JdbcClusterStore implements ClusterStore {
    * {@inheritDoc}
    *
    * <p>Journals are found through the operation records of the cluster: entries of an operation
-   * that was never stored with {@link #putOperation} stay. The cluster's backups stay too.
+   * that was never stored with {@link #putOperation} stay. The cluster's backups stay too. Its
+   * events go; the numbers of the event log keep increasing.
    */
   @Override
   public CompletionStage<Void> delete(String clusterId) {
@@ -383,6 +402,7 @@ public final class JdbcClusterStore implements ClusterStore {
               clusterId);
           update(c, "DELETE FROM operations WHERE cluster_id = ?", clusterId);
           update(c, "DELETE FROM clusters WHERE id = ?", clusterId);
+          EventLogTable.purge(c, clusterId);
           return null;
         });
   }
@@ -610,6 +630,45 @@ public final class JdbcClusterStore implements ClusterStore {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>The events are numbered and stored in one transaction of the store's group commit (see
+   * {@link JdbcClusterStore}); they keep their time exactly, and a text that is empty ({@code
+   * Optional.of("")}) is read back as absent. An empty list completes at once with no events.
+   *
+   * @throws NullPointerException never: null events fail the stage
+   */
+  @Override
+  public CompletionStage<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> events) {
+    EventLogTable.Append append;
+    try {
+      append = EventLogTable.append(events);
+    } catch (NullPointerException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (append.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return write(eventWrites, append.what(), append::apply);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Answered from the index {@code events_by_cluster} or {@code events_by_operation} when the
+   * query names a cluster or an operation, and otherwise from the numbers' primary key.
+   *
+   * @throws NullPointerException never: a null query fails the stage
+   */
+  @Override
+  public CompletionStage<List<LifecycleEvent>> events(EventQuery query) {
+    if (query == null) {
+      return nullArgument("query");
+    }
+    return run(EventLogTable.describe(query), c -> eventLog.read(c, query));
+  }
+
+  /**
    * Closes the store: calls already accepted finish (waiting up to 30 seconds), later calls fail
    * with a {@link LifecycleException}, then the connections and threads are released. Idempotent.
    */
@@ -655,7 +714,7 @@ public final class JdbcClusterStore implements ClusterStore {
    * @return the transactions committed by this store object
    */
   public long groupsCommitted() {
-    return writes.committed();
+    return writes.committed() + (eventWrites == writes ? 0 : eventWrites.committed());
   }
 
   /** Runs work on one of the store's connections; for tests that look at the connection. */
@@ -693,10 +752,14 @@ public final class JdbcClusterStore implements ClusterStore {
 
   /** Queues a write for the next group commit, or fails at once when the store is closed. */
   private <T> CompletionStage<T> write(String what, SqlWork<T> work) {
+    return write(writes, what, work);
+  }
+
+  private <T> CompletionStage<T> write(GroupCommit to, String what, SqlWork<T> work) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(closedError(what));
     }
-    return writes.submit(what, work);
+    return to.submit(what, work);
   }
 
   private LifecycleException closedError(String what) {

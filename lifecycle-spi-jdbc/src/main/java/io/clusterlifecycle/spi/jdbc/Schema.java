@@ -80,7 +80,26 @@ final class Schema {
               List.of(
                   "ALTER TABLE clusters ADD COLUMN operation TEXT NOT NULL DEFAULT ''",
                   "UPDATE clusters SET operation = COALESCE(${doc_operation}, '')",
-                  "CREATE INDEX clusters_busy ON clusters (created_at, id) WHERE operation <> ''")));
+                  "CREATE INDEX clusters_busy ON clusters (created_at, id) WHERE operation <> ''")),
+          new Migration(
+              5,
+              "the event log, numbered from one counter",
+              List.of(
+                  """
+          CREATE TABLE events (
+            seq ${seq_key},
+            cluster_id ${key} NOT NULL,
+            operation_id ${key},
+            at TEXT NOT NULL,
+            doc TEXT NOT NULL)""",
+                  "CREATE INDEX events_by_cluster ON events (cluster_id, seq)",
+                  "CREATE INDEX events_by_operation ON events (operation_id, seq)"
+                      + " WHERE operation_id IS NOT NULL",
+                  """
+          CREATE TABLE event_sequence (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last_seq BIGINT NOT NULL)""",
+                  "INSERT INTO event_sequence (id, last_seq) VALUES (1, 0)")));
 
   /** The schema version this code creates and understands. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -11,13 +11,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterlifecycle.api.error.LifecycleException;
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.EventType;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.spi.JournalEntry;
 import io.clusterlifecycle.api.spi.JournalEntry.Status;
+import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.api.spi.VersionConflictException;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.OperationType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,6 +32,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -202,9 +208,11 @@ abstract class ClusterStoreContract {
                 cluster("c2", "web", T0.plusSeconds(1)).toBuilder().operation("op-7").build()));
     store.close();
     // what an old release (schema version 1: no backups table, no name index, no operation
-    // column) left behind
+    // column, no event log) left behind
     try (Connection conn = connect();
         Statement s = conn.createStatement()) {
+      s.execute("DROP TABLE events");
+      s.execute("DROP TABLE event_sequence");
       s.execute("DROP TABLE backups");
       s.execute("DROP INDEX clusters_by_name");
       s.execute("DROP INDEX clusters_busy");
@@ -229,7 +237,50 @@ abstract class ClusterStoreContract {
       while (rs.next()) {
         versions.add(rs.getInt(1));
       }
-      assertThat(versions).containsExactly(1, 2, 3, 4);
+      assertThat(versions).containsExactly(1, 2, 3, 4, 5);
+    }
+  }
+
+  @Test
+  void databaseOfSchemaVersion4_getsTheEventLogAtOpen_keepingItsRecords() throws SQLException {
+    Cluster c = await(store.put(cluster("c1", "demo", T0)));
+    Operation op = operation("op-1", "c1", T0);
+    await(store.putOperation(op));
+    JournalEntry entry = entry("op-1", "s1", Status.SUCCEEDED, T0.plusNanos(7));
+    await(store.appendJournal(List.of(entry)));
+    Backup b = backup("b-1", "c1", T0);
+    await(store.putBackup(b));
+    store.close();
+    // what the release before the event log (schema version 4) left behind
+    try (Connection conn = connect();
+        Statement s = conn.createStatement()) {
+      s.execute("DROP TABLE events");
+      s.execute("DROP TABLE event_sequence");
+      s.executeUpdate("DELETE FROM lifecycle_schema WHERE version > 4");
+    }
+
+    JdbcClusterStore again = open();
+
+    assertThat(await(again.get("c1"))).contains(c);
+    assertThat(await(again.named("demo"))).containsExactly(c);
+    assertThat(await(again.busy())).containsExactly(c);
+    assertThat(await(again.getOperation("op-1"))).contains(op);
+    assertThat(await(again.journal("op-1"))).containsExactly(entry);
+    assertThat(await(again.backups("c1"))).containsExactly(b);
+    assertThat(await(again.events(EventQuery.all()))).isEmpty();
+    List<LifecycleEvent> given =
+        List.of(event("c1", "op-1", EventType.STAGE_STARTED), event("c1", "op-1", null));
+    List<LifecycleEvent> stored = await(again.appendEvents(given));
+    assertThat(stored).extracting(LifecycleEvent::seq).containsExactly(1L, 2L);
+    assertThat(await(again.events(EventQuery.cluster("c1")))).isEqualTo(stored);
+    try (Connection conn = connect();
+        Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM lifecycle_schema ORDER BY version")) {
+      List<Integer> versions = new ArrayList<>();
+      while (rs.next()) {
+        versions.add(rs.getInt(1));
+      }
+      assertThat(versions).containsExactly(1, 2, 3, 4, 5);
     }
   }
 
@@ -308,6 +359,161 @@ abstract class ClusterStoreContract {
                 + ", newer than version "
                 + JdbcClusterStore.SCHEMA_VERSION)
         .hasMessageContaining("upgrade the library");
+  }
+
+  // -------------------------------------------------------------------------- event log
+
+  @Test
+  void events_keepTheirTimeExactly_andEmptyFieldsStayEmpty() {
+    LifecycleEvent sparse =
+        LifecycleEvent.builder(EventType.STATE_CHANGED)
+            .cluster("c1")
+            .build(0, T0.plusNanos(1_500_001));
+    LifecycleEvent full = event("c1", "op-1", EventType.STAGE_STARTED);
+
+    List<LifecycleEvent> stored = await(store.appendEvents(List.of(sparse, full)));
+    store.close();
+
+    assertThat(stored.get(0)).isEqualTo(sparse.withSeq(stored.get(0).seq()));
+    assertThat(stored.get(1)).isEqualTo(full.withSeq(stored.get(1).seq()));
+    assertThat(await(open().events(EventQuery.all()))).isEqualTo(stored);
+  }
+
+  @Test
+  void events_ofAClusterAndAnOperation_areSelectedByBoth() {
+    List<LifecycleEvent> stored =
+        await(
+            store.appendEvents(
+                List.of(
+                    event("c1", "op-1", null),
+                    event("c1", "op-2", null),
+                    event("c2", "op-1", null),
+                    event("c1", null, null),
+                    event("c1", "op-1", EventType.STAGE_STARTED))));
+
+    assertThat(await(store.events(EventQuery.cluster("c1").operation("op-1"))))
+        .containsExactly(stored.get(0), stored.get(4));
+    assertThat(await(store.events(EventQuery.all().operation("op-1").after(stored.get(0).seq()))))
+        .containsExactly(stored.get(2), stored.get(4));
+    assertThat(await(store.events(EventQuery.cluster("c1").limit(2))))
+        .containsExactly(stored.get(0), stored.get(1));
+    assertThat(await(store.appendEvents(List.of()))).isEmpty();
+  }
+
+  @Test
+  void anEventWithAnEmptyClusterId_isRefused_andNothingIsStored() {
+    LifecycleEvent blank = LifecycleEvent.builder(EventType.WARNING).cluster("").build(0, T0);
+
+    assertThat(failure(store.appendEvents(List.of(event("c1", null, null), blank))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("names no cluster");
+    assertThat(await(store.events(EventQuery.all()))).isEmpty();
+  }
+
+  /**
+   * Two stores (two pools, as two processes would) append events while they also write the same
+   * cluster records, and a third follows the log: every event gets a distinct number, the follower
+   * sees each exactly once and in order, and no append fails (on PostgreSQL: no deadlock between a
+   * group holding a cluster row and a group holding the event counter).
+   */
+  @Test
+  void twoStoresAppendingWhileWritingClusters_aFollowerMissesNoEvent() throws Exception {
+    JdbcClusterStore first = store;
+    JdbcClusterStore second = open();
+    JdbcClusterStore reader = open();
+    int writers = 6;
+    int rounds = 40;
+    for (int t = 0; t < writers; t++) {
+      await(store.put(cluster("w-" + t, "w" + t, T0)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+    CyclicBarrier start = new CyclicBarrier(writers + 1);
+    java.util.concurrent.atomic.AtomicBoolean writing =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    try {
+      List<Future<List<LifecycleEvent>>> appended = new ArrayList<>();
+      for (int t = 0; t < writers; t++) {
+        int thread = t;
+        appended.add(
+            pool.submit(
+                () -> {
+                  start.await(30, TimeUnit.SECONDS);
+                  List<LifecycleEvent> mine = new ArrayList<>();
+                  for (int i = 0; i < rounds; i++) {
+                    JdbcClusterStore client = (thread + i) % 2 == 0 ? first : second;
+                    String id = "w-" + (thread + i) % writers;
+                    String mark = "t" + thread + "-" + i;
+                    // a cluster write and an append in flight together, as an engine has them
+                    CompletableFuture<Cluster> put =
+                        client
+                            .get(id)
+                            .thenCompose(
+                                c ->
+                                    client.put(
+                                        c.orElseThrow().toBuilder().addHistory(mark).build()))
+                            .toCompletableFuture();
+                    List<LifecycleEvent> batch = new ArrayList<>();
+                    for (int k = 0; k <= i % 3; k++) {
+                      batch.add(event(id, "op-" + thread, null));
+                    }
+                    mine.addAll(await(client.appendEvents(batch)));
+                    try {
+                      put.get(Records.WAIT_SECONDS, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                      // racing puts lose compare-and-sets, and on PostgreSQL two groups may
+                      // deadlock on two cluster rows; appends must not fail
+                      assertThat(e.getCause())
+                          .isInstanceOfAny(
+                              VersionConflictException.class, TransientSpiException.class);
+                    }
+                  }
+                  return mine;
+                }));
+      }
+      Future<List<LifecycleEvent>> follower =
+          pool.submit(
+              () -> {
+                start.await(30, TimeUnit.SECONDS);
+                List<LifecycleEvent> seen = new ArrayList<>();
+                long after = 0;
+                boolean last = false;
+                while (!last) {
+                  last = !writing.get();
+                  List<LifecycleEvent> page =
+                      await(reader.events(EventQuery.all().after(after).limit(5)));
+                  seen.addAll(page);
+                  if (!page.isEmpty()) {
+                    after = page.get(page.size() - 1).seq();
+                    last = false;
+                  }
+                }
+                return seen;
+              });
+      List<LifecycleEvent> written = new ArrayList<>();
+      for (Future<List<LifecycleEvent>> f : appended) {
+        written.addAll(f.get(120, TimeUnit.SECONDS));
+      }
+      writing.set(false);
+      List<LifecycleEvent> seen = follower.get(120, TimeUnit.SECONDS);
+
+      written.sort(java.util.Comparator.comparingLong(LifecycleEvent::seq));
+      assertThat(written.stream().map(LifecycleEvent::seq).distinct().count())
+          .isEqualTo(written.size());
+      assertThat(seen).isEqualTo(written);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** An event of a cluster, of an operation when one is given, with most fields filled in. */
+  static LifecycleEvent event(String cluster, String operation, EventType type) {
+    LifecycleEvent.Builder b =
+        LifecycleEvent.builder(type == null ? EventType.COMMAND_FINISHED : type).cluster(cluster);
+    if (operation != null) {
+      b.operation(operation, OperationType.CREATE).stage("start").node("zk", cluster + "-zk-1");
+      b.service("start", 10).exitCode(0).message("done");
+    }
+    return b.results(Map.of("motd", "gr\u00fc\u00dfe \"q\"")).build(0, T0.plusNanos(42));
   }
 
   // ------------------------------------------------------------------------ group commit

@@ -104,6 +104,25 @@ class JdbcClusterStoreSqliteTest extends ClusterStoreContract {
         .doesNotContain("TEMP B-TREE");
   }
 
+  @Test
+  void eventQueries_useTheirIndexes_inTheOrderOfTheNumbers() {
+    assertThat(
+            plan(
+                "SELECT seq, at, doc FROM events WHERE seq > 5 AND cluster_id = 'c1'"
+                    + " ORDER BY seq LIMIT 10"))
+        .contains("USING INDEX events_by_cluster")
+        .doesNotContain("TEMP B-TREE");
+    assertThat(
+            plan(
+                "SELECT seq, at, doc FROM events WHERE seq > 5 AND operation_id = 'op-1'"
+                    + " ORDER BY seq LIMIT 10"))
+        .contains("USING INDEX events_by_operation")
+        .doesNotContain("TEMP B-TREE");
+    assertThat(plan("SELECT seq, at, doc FROM events WHERE seq > 5 ORDER BY seq LIMIT 10"))
+        .contains("USING INTEGER PRIMARY KEY")
+        .doesNotContain("TEMP B-TREE");
+  }
+
   private String plan(String query) {
     return await(
         store.withConnection(

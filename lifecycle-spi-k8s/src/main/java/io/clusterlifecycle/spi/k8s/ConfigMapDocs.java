@@ -114,7 +114,20 @@ final class ConfigMapDocs {
    * @throws K8sObjectTooLargeException when the document passes the limit
    */
   ConfigMap write(String name, Map<String, String> labels, String json, String resourceVersion) {
-    long size = KEY.length() + (long) json.getBytes(StandardCharsets.UTF_8).length;
+    return write(name, labels, Map.of(KEY, json), resourceVersion);
+  }
+
+  /**
+   * Creates a ConfigMap with these data keys, or replaces it when it exists at {@code
+   * resourceVersion}, as {@link #write(String, Map, String, String)} does a document.
+   *
+   * @param resourceVersion the version read; null to create
+   * @throws KubernetesClientException with 409 when someone wrote it since (or created it first)
+   * @throws K8sObjectTooLargeException when the data passes the limit
+   */
+  ConfigMap write(
+      String name, Map<String, String> labels, Map<String, String> data, String resourceVersion) {
+    long size = size(data);
     if (size > maxBytes) {
       throw new K8sObjectTooLargeException(name, size, maxBytes);
     }
@@ -126,10 +139,19 @@ final class ConfigMapDocs {
             .withLabels(labels)
             .withResourceVersion(resourceVersion)
             .endMetadata()
-            .withData(Map.of(KEY, json))
+            .withData(data)
             .build();
     var resource = client.configMaps().inNamespace(namespace).resource(cm);
     return resourceVersion == null ? resource.create() : resource.update();
+  }
+
+  /** The bytes the limit counts of a ConfigMap's data: its keys and its values in UTF-8. */
+  static long size(Map<String, String> data) {
+    long size = 0;
+    for (Map.Entry<String, String> e : data.entrySet()) {
+      size += e.getKey().length() + (long) e.getValue().getBytes(StandardCharsets.UTF_8).length;
+    }
+    return size;
   }
 
   /** Writes the document whatever it held before, retrying when a concurrent write intervenes. */

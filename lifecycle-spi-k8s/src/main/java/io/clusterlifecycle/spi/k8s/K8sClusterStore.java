@@ -1,5 +1,7 @@
 package io.clusterlifecycle.spi.k8s;
 
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -64,6 +66,15 @@ import java.util.regex.Pattern;
  * record or journal that would pass {@link Builder#maxBytes} (Kubernetes allows 1 MiB) is refused
  * with {@link K8sObjectTooLargeException}: nothing is truncated.
  *
+ * <p>The event log ({@link #appendEvents}, {@link #events}) is a head ConfigMap, {@code
+ * lc-events.<store>.head}, holding the last number given, the most recent events and an index of
+ * immutable segments, {@code lc-events.<store>.<first-number>-<hash>}, into which appends seal the
+ * older events. Every append is one update of the head guarded by its {@code resourceVersion} (the
+ * segments it seals are created before it), so a batch of any size is stored all at once, and
+ * numbers become visible in the order they were given: a reader that resumes after the last number
+ * it saw misses nothing. {@link #delete} drops the cluster's events from the head and the segments;
+ * numbers keep increasing. A single event must fit in a ConfigMap ({@link Builder#maxBytes}).
+ *
  * <p>Every method returns at once; a null argument, a closed store and API failures fail the stage
  * (429, 5xx and lost connections with {@link io.clusterlifecycle.api.spi.TransientSpiException}).
  * Thread-safe. Build one with {@link #builder()}.
@@ -82,6 +93,7 @@ public final class K8sClusterStore implements ClusterStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean backfilled = new AtomicBoolean();
   private final BusyIndex busyIndex;
+  private final EventConfigMaps eventLog;
 
   private K8sClusterStore(Builder b) {
     this.ownsClient = b.client == null;
@@ -95,6 +107,13 @@ public final class K8sClusterStore implements ClusterStore {
     this.leases = new LeaseMirror(client, namespace, store, b.clock);
     this.calls = new K8sCalls(4);
     this.busyIndex = new BusyIndex(docs, labels("cluster"));
+    this.eventLog =
+        new EventConfigMaps(
+            docs,
+            store,
+            labels(EventConfigMaps.HEAD_KIND),
+            b.maxBytes,
+            b.eventSealBytes > 0 ? b.eventSealBytes : EventConfigMaps.defaultSealBytes(b.maxBytes));
   }
 
   /**
@@ -209,6 +228,7 @@ public final class K8sClusterStore implements ClusterStore {
           docs.delete(labels("operation", clusterId));
           leases.delete(clusterId);
           docs.delete(ConfigMapDocs.name("cluster", store, clusterId));
+          eventLog.purge(clusterId);
           return null;
         },
         clusterId);
@@ -314,6 +334,25 @@ public final class K8sClusterStore implements ClusterStore {
                 .sorted(Comparator.comparing(Backup::createdAt))
                 .toList(),
         clusterId);
+  }
+
+  /**
+   * Numbers and stores events in one update of the event log's head (see the class description).
+   *
+   * @param events the events, each naming a cluster
+   * @return the events as stored, with their numbers. A null list or event fails the stage with
+   *     {@link NullPointerException}, an event naming no cluster with {@link
+   *     IllegalArgumentException} (nothing is stored), an event too large for a ConfigMap with
+   *     {@link K8sObjectTooLargeException}, a closed store and API failures as every call does.
+   */
+  @Override
+  public CompletionStage<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> events) {
+    return call("append events", () -> eventLog.append(events), events);
+  }
+
+  @Override
+  public CompletionStage<List<LifecycleEvent>> events(EventQuery query) {
+    return call("read events", () -> eventLog.events(query), query);
   }
 
   /** Stops the store's threads and closes the client if the store opened it; idempotent. */
@@ -462,6 +501,7 @@ public final class K8sClusterStore implements ClusterStore {
     private String store = DEFAULT_STORE;
     private long maxBytes = K8sMetadataStore.Builder.DEFAULT_MAX_BYTES;
     private Clock clock = Clock.systemUTC();
+    private long eventSealBytes;
 
     private Builder() {}
 
@@ -528,6 +568,21 @@ public final class K8sClusterStore implements ClusterStore {
         throw new IllegalArgumentException("maxBytes must be at least 1024, was " + value);
       }
       this.maxBytes = value;
+      return this;
+    }
+
+    /**
+     * Sets how many bytes of events the event log's head gathers before an append seals them into a
+     * segment; for tests.
+     *
+     * @param value at least 1; default {@link EventConfigMaps#defaultSealBytes}
+     * @return this builder
+     */
+    Builder eventSealBytes(long value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("eventSealBytes must be at least 1, was " + value);
+      }
+      this.eventSealBytes = value;
       return this;
     }
 

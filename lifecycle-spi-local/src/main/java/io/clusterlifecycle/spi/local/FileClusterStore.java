@@ -1,5 +1,7 @@
 package io.clusterlifecycle.spi.local;
 
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Backup;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -36,6 +38,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * forced to disk and then renamed over the record, so a completed stage means the record is durable
  * and a killed process never leaves a torn one.
  *
+ * <p>The event log is segments of JSON lines, {@code HOME/events/<first-seq>.jsonl}, each named by
+ * the first number it may hold (20 digits). {@link #appendEvents} numbers a batch after the last
+ * event of the newest segment, under the lock file, and adds it at that segment's end in one forced
+ * write, ended by an empty line: a batch without it, left by a killed process, is never read and is
+ * cut off by the next append. A batch starts a new segment once the newest holds 1,000 events.
+ * {@link #events} reads whole batches only, from the segment holding the number after {@code
+ * afterSeq}, without the lock unless a purge runs; as batches are only ever added at the end, it
+ * never returns an event without those numbered before it. {@link #delete} rewrites the segments
+ * holding the cluster's events without them; numbers keep increasing.
+ *
  * <p>{@link #put} is a compare-and-set on {@link Cluster#version()} that holds across threads,
  * store instances and processes sharing the home: every write happens under a lock file. The stored
  * and returned record is the given one with its version incremented, as read back from the file (so
@@ -59,6 +71,7 @@ public final class FileClusterStore implements ClusterStore {
   private final ClusterBusyIndex busy;
   private final RecordFiles files;
   private final StoreBatches batches;
+  private final EventFiles eventLog;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -91,6 +104,7 @@ public final class FileClusterStore implements ClusterStore {
     this.busy = new ClusterBusyIndex(home.clusterBusyDirectory());
     this.files = new RecordFiles(home);
     this.batches = new StoreBatches(home.storeBatchesDirectory(), files, names, busy);
+    this.eventLog = new EventFiles(home.eventsDirectory(), lockFile);
   }
 
   /** {@inheritDoc} */
@@ -136,7 +150,7 @@ public final class FileClusterStore implements ClusterStore {
           if (!names.complete()) {
             locked(this::indexOnce);
           }
-          return byCreation(names.records(name, this::readIndexed));
+          return RecordFiles.byCreation(names.records(name, files::readIndexed));
         });
   }
 
@@ -154,25 +168,8 @@ public final class FileClusterStore implements ClusterStore {
           if (!busy.complete()) {
             locked(this::indexOnce);
           }
-          return byCreation(busy.records(this::readIndexed));
+          return RecordFiles.byCreation(busy.records(files::readIndexed));
         });
-  }
-
-  /** Reads a record an index names; null when it is gone, or not a valid record id or record. */
-  private Cluster readIndexed(String clusterId) {
-    Path file;
-    try {
-      file = files.clusterFile(clusterId);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    return RecordFiles.readQuietly(file, Cluster.class).orElse(null);
-  }
-
-  private static List<Cluster> byCreation(List<Cluster> records) {
-    List<Cluster> sorted = new ArrayList<>(records);
-    sorted.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
-    return List.copyOf(sorted);
   }
 
   /**
@@ -273,6 +270,7 @@ public final class FileClusterStore implements ClusterStore {
           Path file = files.clusterFile(clusterId);
           return locked(
               () -> {
+                eventLog.purge(clusterId);
                 for (Path op : RecordFiles.files(home.operationsDirectory())) {
                   Optional<Operation> o = RecordFiles.readQuietly(op, Operation.class);
                   if (o.isPresent() && o.get().clusterId().equals(clusterId)) {
@@ -429,6 +427,18 @@ public final class FileClusterStore implements ClusterStore {
                 Backup.class,
                 b -> b.clusterId().equals(clusterId),
                 Comparator.comparing(Backup::createdAt).thenComparing(Backup::id)));
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<List<LifecycleEvent>> appendEvents(List<LifecycleEvent> events) {
+    return run("append events", () -> eventLog.append(events));
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public CompletionStage<List<LifecycleEvent>> events(EventQuery query) {
+    return run("read events", () -> eventLog.read(query));
   }
 
   /**

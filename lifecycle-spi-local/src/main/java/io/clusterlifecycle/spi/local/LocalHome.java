@@ -21,6 +21,7 @@ import java.util.Objects;
  * HOME/cluster-busy/&lt;cluster-id&gt;           the cluster records that name an operation (empty
  *                                          files)
  * HOME/store-batches/                      batches of records being written
+ * HOME/events/&lt;first-seq&gt;.jsonl           the event log, in segments (JSON lines)
  * HOME/operations/&lt;operation-id&gt;.json       operation records
  * HOME/backup-records/&lt;backup-id&gt;.json      backup records
  * HOME/backups/&lt;backup-id&gt;/&lt;node-id&gt;/       one node's backup artifact (the local command
@@ -184,6 +185,11 @@ public final class LocalHome {
   /** The batches {@code FileClusterStore} commits before applying them ({@code StoreBatches}). */
   Path storeBatchesDirectory() {
     return root.resolve("store-batches");
+  }
+
+  /** The event log of {@code FileClusterStore} ({@code EventFiles}). */
+  Path eventsDirectory() {
+    return root.resolve("events");
   }
 
   Path lockFile(String name) {

@@ -1,5 +1,6 @@
 package io.clusterlifecycle.spi.local;
 
+import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.codec.RecordCodec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -42,6 +43,24 @@ final class RecordFiles {
 
   Path backupFile(String backupId) {
     return home.backupRecordsDirectory().resolve(Ids.check("backup id", backupId) + SUFFIX);
+  }
+
+  /** Reads a record an index names; null when it is gone, or not a valid record id or record. */
+  Cluster readIndexed(String clusterId) {
+    Path file;
+    try {
+      file = clusterFile(clusterId);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return readQuietly(file, Cluster.class).orElse(null);
+  }
+
+  /** The clusters by creation time, ties broken by id. */
+  static List<Cluster> byCreation(List<Cluster> records) {
+    List<Cluster> sorted = new ArrayList<>(records);
+    sorted.sort(Comparator.comparing(Cluster::createdAt).thenComparing(Cluster::id));
+    return List.copyOf(sorted);
   }
 
   /**

@@ -67,9 +67,11 @@ import org.junit.jupiter.api.Test;
  * ClusterStore#busy} exactly those that name an operation; {@link ClusterStore#write} stores a
  * batch whole or not at all; operations and backups are replaced by id; journals keep every batch
  * whole and in append order; {@link ClusterStore#delete} purges a cluster with its operations and
- * journals but keeps its backups; what one client wrote, another client on the same data reads; a
- * null argument fails the stage rather than throwing; a closed store fails its stages and may be
- * closed again.
+ * journals but keeps its backups; the event log numbers events from one increasing sequence,
+ * selects them by cluster, operation, position and limit, and lets a reader follow it while others
+ * append without missing one ({@link EventLogChecks}); what one client wrote, another client on the
+ * same data reads; a null argument fails the stage rather than throwing; a closed store fails its
+ * stages and may be closed again.
  *
  * <p>Each test calls {@link #newStore()} once, first, and {@link #reopen()} when it needs a second
  * client. After the test the kit closes every store it obtained; that happens after the subclass's

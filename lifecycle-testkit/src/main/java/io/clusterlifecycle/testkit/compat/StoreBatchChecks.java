@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * whose cluster conflicts stores nothing, and of batches racing from one version on two clients
  * exactly one is stored. Part of {@link ClusterStoreCompatibilityKit}; extend that class.
  */
-public abstract class StoreBatchChecks extends ClusterStoreKitBase {
+public abstract class StoreBatchChecks extends EventLogChecks {
   private static final String ATOMIC =
       "ClusterStore.write must apply a batch whole or not at all: when its cluster's stored"
           + " version differs, it fails with VersionConflictException and stores none of the"
