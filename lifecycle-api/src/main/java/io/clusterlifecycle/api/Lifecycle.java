@@ -120,6 +120,36 @@ public interface Lifecycle extends AutoCloseable {
   io.clusterlifecycle.api.model.Drift reconcile(String cluster);
 
   /**
+   * Reads events from the store's event log (docs/design.md §8.3): what this engine and every other
+   * engine or process sharing the store kept for the query's clusters, by increasing number. Events
+   * are written behind the operations they describe: an event is in the log moments after the
+   * listeners had it, and an engine that stops abruptly may lose its last ones.
+   *
+   * @param query which events: cluster id, operation id, position and limit
+   * @return the events, by increasing number; empty when there are none
+   * @throws NullPointerException if {@code query} is null
+   */
+  List<io.clusterlifecycle.api.event.LifecycleEvent> events(
+      io.clusterlifecycle.api.event.EventQuery query);
+
+  /**
+   * Follows the store's event log (docs/design.md §8.3). Each subscriber receives the events the
+   * query selects whose number is greater than {@link
+   * io.clusterlifecycle.api.event.EventQuery#afterSeq()}, by increasing number, as many as it
+   * requests, as they are kept: by this engine, found at once, or by other engines and processes
+   * sharing the store, found at the next poll. It misses none: a subscriber that stops and
+   * subscribes again after the last number it saw, in this process or after a restart, goes on
+   * where it stopped. Signals to one subscriber never overlap; they run on the engine's executor.
+   * Closing the engine completes every subscription.
+   *
+   * @param query which events, and the position to follow them from; its limit bounds one read
+   * @return a publisher; each subscription follows the log on its own
+   * @throws NullPointerException if {@code query} is null
+   */
+  java.util.concurrent.Flow.Publisher<io.clusterlifecycle.api.event.LifecycleEvent> subscribe(
+      io.clusterlifecycle.api.event.EventQuery query);
+
+  /**
    * Reads the operations run on a cluster.
    *
    * @param cluster the cluster's id or name

@@ -26,6 +26,7 @@ final class CommandIndex {
           QueryCommands.Show.class,
           QueryCommands.Health.class,
           TimelineCommand.class,
+          EventsCommand.class,
           OperationQueries.Show.class,
           OperationQueries.Wait.class,
           ReconcileCommand.class,

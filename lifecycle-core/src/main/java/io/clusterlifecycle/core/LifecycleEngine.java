@@ -94,6 +94,7 @@ public final class LifecycleEngine implements Lifecycle {
   private final Autoscaler autoscaler;
   private final GiveUp giveUp;
   private final io.clusterlifecycle.core.internal.engine.DriftCheck drift;
+  private final io.clusterlifecycle.core.internal.engine.EventFeed feed;
   private final Map<String, CompletableFuture<Cluster>> resumedOnStart;
   private volatile boolean closed;
 
@@ -139,6 +140,13 @@ public final class LifecycleEngine implements Lifecycle {
             new ActionDefaults(b.actionNumber, b.actionPeriod),
             java.util.Optional.ofNullable(b.metricsSource),
             meters);
+    io.clusterlifecycle.core.internal.exec.EventRecorder recorder =
+        new io.clusterlifecycle.core.internal.exec.EventRecorder(ctx, b.eventCloseWait);
+    events.add(recorder);
+    this.feed =
+        new io.clusterlifecycle.core.internal.engine.EventFeed(ctx, recorder, b.eventPollInterval);
+    owned.add(0, recorder);
+    owned.add(0, feed::close);
     Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);
@@ -252,6 +260,19 @@ public final class LifecycleEngine implements Lifecycle {
   public io.clusterlifecycle.api.model.Drift reconcile(String cluster) {
     Objects.requireNonNull(cluster, "cluster");
     return await(() -> drift.check(cluster));
+  }
+
+  @Override
+  public List<io.clusterlifecycle.api.event.LifecycleEvent> events(
+      io.clusterlifecycle.api.event.EventQuery query) {
+    Objects.requireNonNull(query, "query");
+    return await(() -> store.call(() -> ctx.store().events(query)));
+  }
+
+  @Override
+  public java.util.concurrent.Flow.Publisher<io.clusterlifecycle.api.event.LifecycleEvent>
+      subscribe(io.clusterlifecycle.api.event.EventQuery query) {
+    return feed.publisher(query);
   }
 
   @Override

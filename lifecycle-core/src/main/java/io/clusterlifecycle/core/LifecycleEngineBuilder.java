@@ -52,6 +52,8 @@ public final class LifecycleEngineBuilder {
   Duration healthEvery;
   Duration autoscaleEvery;
   Duration reconcileEvery;
+  Duration eventPollInterval = Duration.ofMillis(500);
+  Duration eventCloseWait = Duration.ofSeconds(5);
   io.clusterlifecycle.api.spi.MetricsSource metricsSource;
   io.micrometer.core.instrument.MeterRegistry meterRegistry;
   io.micrometer.observation.ObservationRegistry observationRegistry;
@@ -175,6 +177,41 @@ public final class LifecycleEngineBuilder {
       throw new IllegalArgumentException("checkHealthEvery must be positive, was " + every);
     }
     this.healthEvery = every;
+    return this;
+  }
+
+  /**
+   * Sets how often a subscription of {@link LifecycleEngine#subscribe} looks for events other
+   * engines and processes kept in the store (docs/design.md §8.3); events this engine keeps are
+   * delivered at once. Default: 500 ms.
+   *
+   * @param every a positive interval
+   * @return this builder
+   * @throws IllegalArgumentException if {@code every} is null, zero or negative
+   */
+  public LifecycleEngineBuilder eventPollInterval(Duration every) {
+    if (every == null || every.isNegative() || every.isZero()) {
+      throw new IllegalArgumentException("eventPollInterval must be positive, was " + every);
+    }
+    this.eventPollInterval = every;
+    return this;
+  }
+
+  /**
+   * Sets how long {@link LifecycleEngine#close()} waits for the events it has not yet written to
+   * the store's event log (docs/design.md §8.3); events still queued after that are not kept.
+   * Default: 5 s. Zero closes at once, as an engine on virtual time must, where no store call
+   * completes while the closing thread waits.
+   *
+   * @param wait zero or a positive duration
+   * @return this builder
+   * @throws IllegalArgumentException if {@code wait} is null or negative
+   */
+  public LifecycleEngineBuilder eventCloseWait(Duration wait) {
+    if (wait == null || wait.isNegative()) {
+      throw new IllegalArgumentException("eventCloseWait must be zero or positive, was " + wait);
+    }
+    this.eventCloseWait = wait;
     return this;
   }
 

@@ -154,6 +154,7 @@ class LeaseRenewalTest {
             .host(host)
             .leaseDuration(LEASE)
             .takeOverInterrupted(takeOverEvery)
+            .eventCloseWait(Duration.ZERO)
             .build();
     engines.add(engine);
     return engine;

@@ -592,6 +592,7 @@ final class World implements AutoCloseable {
         .commandExecutor(sim.wrap(commands))
         .metadataStore(sim.wrap(metadata))
         .clusterStore(sim.wrap(store))
+        .eventCloseWait(java.time.Duration.ZERO)
         .retry(FAST_RETRY);
   }
 
