@@ -49,7 +49,8 @@ final class AsyncLaunch {
           "promote",
           "add-role",
           "remove-role",
-          "delete");
+          "delete",
+          "reconcile");
 
   private static final long POLL_MILLIS = 20;
 
@@ -75,6 +76,13 @@ final class AsyncLaunch {
    * @return the exit code
    */
   static int run(String command, String[] args, boolean json, PrintWriter out, PrintWriter err) {
+    if ("reconcile".equals(command) && !List.of(args).contains("--fix")) {
+      throw new ValidationException(
+          "command line",
+          List.of(
+              ValidationProblem.of(
+                  FLAG, "applies to reconcile with --fix only: without it, reconcile only reads")));
+    }
     if (command == null || !COMMANDS.contains(command)) {
       throw new ValidationException(
           "command line",

@@ -28,7 +28,7 @@ class AsyncCliIT {
         - role: db
           count: 2
           services:
-            start: {cmd: "sleep 3"}
+            start: {cmd: "sleep 6"}
       """;
 
   @TempDir Path dir;
@@ -67,7 +67,7 @@ class AsyncCliIT {
     Run running = cli("--json", "operation", id);
     assertThat(running.code()).as(running.err()).isZero();
     assertThat(JSON.readTree(running.out()).get("state").asText())
-        .as("read while its 3 s commands run")
+        .as("read while its 6 s commands run")
         .isEqualTo("RUNNING");
 
     Run early = cli("--timeout", "1", "wait", id);

@@ -59,6 +59,27 @@ class ReconcileCliTest {
     assertThat(json.get("findings")).hasSize(1);
     assertThat(json.get("findings").get(0).get("kind").asText()).isEqualTo("MISSING");
     assertThat(json.get("findings").get(0).get("node").asText()).isEqualTo("r-db-2");
+
+    LifecycleCliTest.Result fixed = run("reconcile", "r", "--fix");
+    assertThat(fixed.code()).as(fixed.err()).isZero();
+    assertThat(fixed.out()).startsWith("MISSING r-db-2: recorded RUNNING at ");
+    assertThat(fixed.err()).contains("create resources ... ", "start (order 0) ... ");
+    assertThat(node).isDirectory();
+    LifecycleCliTest.Result after = run("reconcile", "r");
+    assertThat(after.code()).as(after.out()).isZero();
+    assertThat(after.out()).contains("the record and the infrastructure agree");
+    assertThat(run("show", "r").out()).contains("reconcile");
+  }
+
+  @Test
+  void adoptWithoutFix_isBadInput_andFixOfAnUnknownCluster_createsNoHome() {
+    LifecycleCliTest.Result adopt = run("reconcile", "r", "--adopt");
+    assertThat(adopt.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(adopt.err()).contains("--adopt", "applies with --fix only");
+
+    LifecycleCliTest.Result fix = run("reconcile", "nope", "--fix");
+    assertThat(fix.code()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(dir.resolve("home")).doesNotExist();
   }
 
   @Test

@@ -15,6 +15,7 @@ public sealed interface ClusterRequest extends OperationRequest
         AddRole,
         RemoveRole,
         BackupCluster,
+        ReconcileCluster,
         Promote,
         Reconfigure,
         RoleAction,

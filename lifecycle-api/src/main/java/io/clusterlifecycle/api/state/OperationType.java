@@ -101,7 +101,9 @@ public enum OperationType {
       UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, FAILED_UPDATING)),
   /** Change config, env or dependencies and republish them (docs/design.md §13). */
   UPDATE_CONFIG(
-      UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED));
+      UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN, STOPPED)),
+  /** Make the infrastructure match the record (docs/design.md §7.9). */
+  RECONCILE(UPDATING, RUNNING, FAILED_UPDATING, EnumSet.of(RUNNING, WARNING, COOLDOWN));
 
   private final ClusterState activeState;
   private final ClusterState successState;

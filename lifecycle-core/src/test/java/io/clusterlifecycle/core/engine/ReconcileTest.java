@@ -9,10 +9,17 @@ import io.clusterlifecycle.api.event.EventType;
 import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Drift;
+import io.clusterlifecycle.api.model.Node;
+import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.ReconcileCluster;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spi.NodeRef;
 import io.clusterlifecycle.api.spi.NodeSpec;
+import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
+import io.clusterlifecycle.api.state.OperationState;
+import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.LifecycleEngine;
 import io.clusterlifecycle.testkit.RecordingEventListener;
 import java.util.Map;
@@ -118,6 +125,77 @@ class ReconcileTest {
     assertThat(e.operation()).isEmpty();
     assertThat(e.message()).hasValueSatisfying(m -> assertThat(m).startsWith("MISSING: recorded"));
     watching.close();
+  }
+
+  private NodeSpec stray(Cluster c, String nodeId) {
+    return NodeSpec.builder()
+        .ref(new NodeRef(c.id(), nodeId))
+        .clusterName("kv")
+        .namespace(c.namespace())
+        .role("db")
+        .cpu(1)
+        .memory(1024)
+        .volumeSize(0)
+        .mountPoint("")
+        .image("")
+        .tags(Map.of())
+        .build();
+  }
+
+  @Test
+  void theFix_recreatesStartsAndDeletes_asAJournaledOperation_andLeavesTheClusterInSync() {
+    Cluster c = create();
+    h.resources.removeUntracked(new NodeRef(c.id(), "kv-db-1"));
+    h.resources.stop(new NodeRef(c.id(), "kv-db-2")).join();
+    h.resources.addUntracked(stray(c, "kv-db-9"));
+    int startsBefore = h.commands.runCount("start");
+
+    Operation op = h.engine.execute(ReconcileCluster.of("kv"));
+
+    assertThat(op.type()).isEqualTo(OperationType.RECONCILE);
+    assertThat(op.state()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(h.engine.reconcile("kv").findings()).isEmpty();
+    Cluster after = h.engine.get("kv");
+    assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(after.nodes()).extracting(Node::id).containsExactly("kv-db-1", "kv-db-2", "kv-db-3");
+    assertThat(h.resources.resource(new NodeRef(c.id(), "kv-db-1"))).isPresent();
+    assertThat(h.resources.resource(new NodeRef(c.id(), "kv-db-9"))).isEmpty();
+    assertThat(h.commands.runs("start").stream().skip(startsBefore).map(r -> r.nodeId()))
+        .containsExactlyInAnyOrder("kv-db-1", "kv-db-2");
+    assertThat(h.stages())
+        .containsExactly(
+            "delete resources: -kv-db-9",
+            "start instances: up:kv-db-2",
+            "create resources: +kv-db-1",
+            "publish /hosts: put",
+            "start (order 0): start@kv-db-1=0",
+            "start (order 0): start@kv-db-2=0");
+    assertThat(h.engine.journal(op.id())).isNotEmpty();
+  }
+
+  @Test
+  void theFix_adoptsAnUnknownResourceOfARole_whenAsked() {
+    Cluster c = create();
+    h.resources.addUntracked(stray(c, "kv-db-9"));
+
+    h.engine.execute(ReconcileCluster.of(c.id()).adoptingUnknown());
+
+    Cluster after = h.engine.get("kv");
+    assertThat(after.nodes()).extracting(Node::id).contains("kv-db-9");
+    assertThat(after.node("kv-db-9").orElseThrow().state()).isEqualTo(NodeState.RUNNING);
+    assertThat(h.engine.reconcile("kv").findings()).isEmpty();
+    assertThat(h.resources.resource(new NodeRef(c.id(), "kv-db-9"))).isPresent();
+  }
+
+  @Test
+  void theFix_ofAClusterInSync_doesNothing() {
+    create();
+
+    Operation op = h.engine.execute(ReconcileCluster.of("kv"));
+
+    assertThat(op.state()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(op.plan().stages()).isEmpty();
+    assertThat(h.engine.get("kv").state()).isEqualTo(ClusterState.RUNNING);
   }
 
   @Test

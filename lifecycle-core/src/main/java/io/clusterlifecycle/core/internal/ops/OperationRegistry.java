@@ -34,7 +34,8 @@ public final class OperationRegistry {
               new BackupOperation(),
               new RestoreOperation(),
               new PromoteOperation(),
-              new ReconfigureOperation()));
+              new ReconfigureOperation(),
+              new ReconcileOperation()));
 
   private final Map<Class<?>, OperationHandler<?>> byRequest = new LinkedHashMap<>();
   private final Map<OperationType, OperationHandler<?>> byType = new EnumMap<>(OperationType.class);
