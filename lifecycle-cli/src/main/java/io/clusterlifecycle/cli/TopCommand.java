@@ -2,6 +2,8 @@ package io.clusterlifecycle.cli;
 
 import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
+import io.clusterlifecycle.api.event.EventQuery;
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.ClusterQuery;
 import java.time.Instant;
@@ -16,12 +18,19 @@ import picocli.CommandLine.Option;
     name = "top",
     description = {
       "Show the clusters, their states and running operations with their current stage and"
-          + " progress, and the latest steps, refreshed every few seconds until Ctrl-C.",
+          + " progress, the latest steps and the latest events, refreshed every few seconds until"
+          + " Ctrl-C.",
       "Reads the records only, so it shows operations run by any process sharing them."
     })
 final class TopCommand extends ClusterCommands.Base {
   /** Clears a terminal and puts the cursor at its top left. */
   static final String CLEAR = "\033[H\033[2J";
+
+  /** How many of the latest events a frame shows. */
+  static final int LATEST_EVENTS = 8;
+
+  private final java.util.ArrayDeque<LifecycleEvent> recent = new java.util.ArrayDeque<>();
+  private long cursor;
 
   @Option(
       names = "--every",
@@ -79,6 +88,22 @@ final class TopCommand extends ClusterCommands.Base {
           .ifPresent(
               op -> running.put(c.id(), new TopView.Running(op, session.engine.journal(op.id()))));
     }
-    return TopView.frame(Instant.now(), everySeconds, clusters, running);
+    return TopView.frame(Instant.now(), everySeconds, clusters, running, latestEvents(session));
+  }
+
+  /** Reads the events kept since the last frame and returns the newest few, oldest first. */
+  private List<LifecycleEvent> latestEvents(Session session) {
+    List<LifecycleEvent> page;
+    do {
+      page = session.engine.events(EventQuery.all().after(cursor).limit(EventQuery.MAX_LIMIT));
+      for (LifecycleEvent e : page) {
+        recent.addLast(e);
+        if (recent.size() > LATEST_EVENTS) {
+          recent.removeFirst();
+        }
+        cursor = e.seq();
+      }
+    } while (page.size() == EventQuery.MAX_LIMIT);
+    return List.copyOf(recent);
   }
 }

@@ -1,5 +1,6 @@
 package io.clusterlifecycle.cli;
 
+import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.plan.Stage;
@@ -36,9 +37,14 @@ final class TopView {
    *
    * @param clusters every cluster, as listed
    * @param running the running operations by cluster id
+   * @param events the latest events of the event log, oldest first
    */
   static String frame(
-      Instant now, long everySeconds, List<Cluster> clusters, Map<String, Running> running) {
+      Instant now,
+      long everySeconds,
+      List<Cluster> clusters,
+      Map<String, Running> running,
+      List<LifecycleEvent> events) {
     StringBuilder b = new StringBuilder();
     b.append("lifecycle top - ")
         .append(now)
@@ -88,6 +94,25 @@ final class TopView {
     if (!latest.isEmpty()) {
       b.append("\nlatest steps of the running operations:\n");
       latest.forEach(l -> b.append("  ").append(String.join("  ", l)).append('\n'));
+    }
+    if (!events.isEmpty()) {
+      Map<String, String> names = new HashMap<>();
+      clusters.forEach(c -> names.put(c.id(), c.name()));
+      b.append("\nlatest events:\n");
+      for (LifecycleEvent e : events) {
+        String cluster = e.cluster().map(id -> names.getOrDefault(id, id)).orElse("");
+        StringBuilder what = new StringBuilder(e.event().name());
+        e.stage().ifPresent(v -> what.append(" [").append(v).append(']'));
+        e.node().ifPresent(v -> what.append(' ').append(v));
+        e.message().ifPresent(v -> what.append(": ").append(v));
+        b.append("  ")
+            .append(TIME.format(e.ts()))
+            .append("  ")
+            .append(cut(cluster, 20))
+            .append("  ")
+            .append(cut(what.toString(), 90))
+            .append('\n');
+      }
     }
     return b.toString();
   }

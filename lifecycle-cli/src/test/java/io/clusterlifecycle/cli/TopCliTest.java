@@ -54,7 +54,8 @@ class TopCliTest {
         .until(
             () -> {
               frame.set(run("top", "--once").out());
-              return frame.get().contains("start (order 1)");
+              return frame.get().contains("start (order 1)")
+                  && frame.get().contains("COMMAND_STARTED [start (order 1)]");
             });
     String shown = frame.get();
     assertThat(shown)
@@ -62,9 +63,13 @@ class TopCliTest {
             "busy +DEPLOYING +2  create op-[0-9a-f]+ +start \\(order 1\\) +\\d+/\\d+ steps")
         .containsPattern("idle +RUNNING +2  - ")
         .contains("latest steps of the running operations:")
-        .containsPattern("busy +start on busy-db-[12] +STARTED");
+        .containsPattern("busy +start on busy-db-[12] +STARTED")
+        .contains("latest events:")
+        .containsPattern("busy +COMMAND_STARTED \\[start \\(order 1\\)\\] busy-db-[12]");
     assertThat(create.get().code()).isZero();
-    assertThat(run("top", "--once").out()).doesNotContain("latest steps");
+    String after = run("top", "--once").out();
+    assertThat(after).doesNotContain("latest steps");
+    assertThat(after).containsPattern("busy +OPERATION_SUCCEEDED: done\n$");
   }
 
   @Test
