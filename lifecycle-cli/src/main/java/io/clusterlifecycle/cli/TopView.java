@@ -104,6 +104,7 @@ final class TopView {
         StringBuilder what = new StringBuilder(e.event().name());
         e.stage().ifPresent(v -> what.append(" [").append(v).append(']'));
         e.node().ifPresent(v -> what.append(' ').append(v));
+        e.to().ifPresent(v -> what.append(" -> ").append(v));
         e.message().ifPresent(v -> what.append(": ").append(v));
         b.append("  ")
             .append(TIME.format(e.ts()))
