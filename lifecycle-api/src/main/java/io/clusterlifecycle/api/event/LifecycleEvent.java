@@ -114,9 +114,21 @@ public record LifecycleEvent(
    * @return a copy equal to this event except for {@code seq}
    */
   public LifecycleEvent withSeq(long number) {
+    return stamped(number, ts);
+  }
+
+  /**
+   * This event with another sequence number and time, as a store reads it back.
+   *
+   * @param number the sequence number
+   * @param time when it happened
+   * @return a copy equal to this event except for {@code seq} and {@code ts}
+   * @throws NullPointerException if {@code time} is null
+   */
+  public LifecycleEvent stamped(long number, Instant time) {
     return new LifecycleEvent(
-        number, ts, event, cluster, operation, opType, stage, role, node, service, order, exitCode,
-        path, from, to, message, results);
+        number, time, event, cluster, operation, opType, stage, role, node, service, order,
+        exitCode, path, from, to, message, results);
   }
 
   /** Builds a {@link LifecycleEvent}; not thread-safe. */

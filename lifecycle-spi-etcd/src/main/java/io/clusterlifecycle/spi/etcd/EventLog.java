@@ -473,24 +473,7 @@ final class EventLog {
     try {
       Stored s = RecordCodec.read(json, Stored.class);
       LifecycleEvent e = Objects.requireNonNull(s.event(), "no event");
-      return new LifecycleEvent(
-          e.seq(),
-          Instant.parse(Objects.requireNonNull(s.at(), "no time")),
-          e.event(),
-          text(e.cluster()),
-          text(e.operation()),
-          e.opType(),
-          text(e.stage()),
-          text(e.role()),
-          text(e.node()),
-          text(e.service()),
-          e.order(),
-          e.exitCode(),
-          text(e.path()),
-          text(e.from()),
-          text(e.to()),
-          text(e.message()),
-          e.results());
+      return e.stamped(e.seq(), Instant.parse(Objects.requireNonNull(s.at(), "no time")));
     } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
       throw new LifecycleException(
           "the event "
@@ -503,10 +486,6 @@ final class EventLog {
               + " backup, or delete the key",
           e);
     }
-  }
-
-  private static Optional<String> text(Optional<String> value) {
-    return value.filter(t -> !t.isEmpty());
   }
 
   private CompletableFuture<GetResponse> range(String what, String from, String to, int limit) {

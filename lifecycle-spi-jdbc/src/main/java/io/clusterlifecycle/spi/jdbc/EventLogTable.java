@@ -12,7 +12,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The store's event log ({@link JdbcClusterStore#appendEvents}, {@link JdbcClusterStore#events}):
@@ -86,7 +85,7 @@ final class EventLogTable {
       if (e == null) {
         throw new NullPointerException("events: event " + i + " is null");
       }
-      if (text(e.cluster()).isEmpty()) {
+      if (e.cluster().isEmpty()) {
         throw new IllegalArgumentException(
             "event "
                 + i
@@ -103,7 +102,7 @@ final class EventLogTable {
       rows.add(
           new Row(
               e.cluster().get(),
-              text(e.operation()).orElse(null),
+              e.operation().orElse(null),
               at,
               json,
               restore(RecordCodec.read(json, LifecycleEvent.class), 0, e.ts())));
@@ -252,29 +251,8 @@ final class EventLogTable {
     }
   }
 
-  /** An event as read from its JSON, with its number and exact time, and blank texts absent. */
+  /** An event as read from its JSON, with its number and exact time. */
   private static LifecycleEvent restore(LifecycleEvent e, long seq, Instant at) {
-    return new LifecycleEvent(
-        seq,
-        at,
-        e.event(),
-        text(e.cluster()),
-        text(e.operation()),
-        e.opType(),
-        text(e.stage()),
-        text(e.role()),
-        text(e.node()),
-        text(e.service()),
-        e.order(),
-        e.exitCode(),
-        text(e.path()),
-        text(e.from()),
-        text(e.to()),
-        text(e.message()),
-        e.results());
-  }
-
-  private static Optional<String> text(Optional<String> value) {
-    return value.filter(s -> !s.isEmpty());
+    return e.stamped(seq, at);
   }
 }

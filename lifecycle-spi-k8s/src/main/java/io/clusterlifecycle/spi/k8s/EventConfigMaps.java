@@ -165,7 +165,7 @@ final class EventConfigMaps {
           throw new K8sObjectTooLargeException(head, size, maxBytes);
         }
         lines.add(line);
-        stored.add(normal(numbered));
+        stored.add(numbered);
       }
       List<Ref> refs = new ArrayList<>(read.segments());
       List<Segment> sealed = new ArrayList<>();
@@ -504,7 +504,7 @@ final class EventConfigMaps {
 
   /** Reads a line {@link #encode} wrote. */
   static LifecycleEvent decode(String line) {
-    return normal(RecordCodec.read(line, LifecycleEvent.class));
+    return RecordCodec.read(line, LifecycleEvent.class);
   }
 
   /** The number of the event a line holds, without reading the rest of it. */
@@ -525,31 +525,6 @@ final class EventConfigMaps {
    * The event with each empty text absent, as the codec writes an absent text as {@code ""} (and
    * {@link LifecycleEvent} keeps {@code ""} as it is when read).
    */
-  private static LifecycleEvent normal(LifecycleEvent e) {
-    return new LifecycleEvent(
-        e.seq(),
-        e.ts(),
-        e.event(),
-        text(e.cluster()),
-        text(e.operation()),
-        e.opType(),
-        text(e.stage()),
-        text(e.role()),
-        text(e.node()),
-        text(e.service()),
-        e.order(),
-        e.exitCode(),
-        text(e.path()),
-        text(e.from()),
-        text(e.to()),
-        text(e.message()),
-        e.results());
-  }
-
-  private static Optional<String> text(Optional<String> value) {
-    return value.filter(s -> !s.isEmpty());
-  }
-
   private static Map<String, String> kind(Map<String, String> labels, String kind) {
     Map<String, String> out = new LinkedHashMap<>(labels);
     out.put(K8sLabels.KIND, kind);
