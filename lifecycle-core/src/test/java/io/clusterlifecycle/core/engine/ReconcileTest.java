@@ -188,6 +188,21 @@ class ReconcileTest {
   }
 
   @Test
+  void theFix_deletesAnUnknownResourceOfARoleTheSpecLacks_evenWhenAskedToAdopt() {
+    Cluster c = create();
+    h.resources.addUntracked(stray(c, "kv-ghost-1").toBuilder().role("ghost").build());
+
+    Operation op = h.engine.execute(ReconcileCluster.of("kv").adoptingUnknown());
+
+    assertThat(op.state()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(h.resources.resource(new NodeRef(c.id(), "kv-ghost-1"))).isEmpty();
+    assertThat(h.engine.get("kv").nodes())
+        .extracting(Node::id)
+        .containsExactly("kv-db-1", "kv-db-2", "kv-db-3");
+    assertThat(h.engine.reconcile("kv").inSync()).isTrue();
+  }
+
+  @Test
   void theFix_ofAClusterInSync_doesNothing() {
     create();
 
