@@ -164,7 +164,7 @@ public final class LifecycleEngine implements Lifecycle {
     }
     this.health = new HealthCheck(ctx, store, execution);
     TakeOver takeOver =
-        new TakeOver(ctx, leases, claims, recovery::recover, defaultTimeout, () -> closed);
+        new TakeOver(ctx, leases, claims, recovery::recoverById, defaultTimeout, () -> closed);
     this.resumedOnStart =
         b.resumeOnStart
             ? takeOver.resume(await(() -> store.call(() -> ctx.store().busy())))

@@ -63,31 +63,41 @@ public final class Recovery {
   public CompletableFuture<Cluster> recover(
       String cluster, Duration timeout, Predicate<Cluster> still) {
     Instant deadline = ctx.clock().instant().plus(timeout);
-    return store
-        .resolve(cluster)
+    return store.resolve(cluster).thenCompose(c -> recoverClaimed(c.id(), deadline, still));
+  }
+
+  /**
+   * Recovers the cluster with an id read from the store a moment ago (a take-over scan's), as
+   * {@link #recover} does, without resolving it first: the record is read once the claim is held.
+   */
+  public CompletableFuture<Cluster> recoverById(
+      String clusterId, Duration timeout, Predicate<Cluster> still) {
+    return recoverClaimed(clusterId, ctx.clock().instant().plus(timeout), still);
+  }
+
+  private CompletableFuture<Cluster> recoverClaimed(
+      String id, Instant deadline, Predicate<Cluster> still) {
+    return claims
+        .claim(id, deadline)
         .thenCompose(
-            c ->
-                claims
-                    .claim(c.id(), deadline)
+            mine ->
+                store
+                    .resolve(id)
                     .thenCompose(
-                        mine ->
-                            store
-                                .resolve(c.id())
-                                .thenCompose(
-                                    fresh -> {
-                                      if (!still.test(fresh)) {
-                                        claims.release(c.id(), mine);
-                                        return CompletableFuture.<Void>completedFuture(null);
-                                      }
-                                      return recover(fresh, deadline, mine);
-                                    })
-                                .whenComplete(
-                                    (x, e) -> {
-                                      if (e != null) {
-                                        claims.release(c.id(), mine);
-                                      }
-                                    }))
-                    .thenCompose(x -> store.resolve(c.id())));
+                        fresh -> {
+                          if (!still.test(fresh)) {
+                            claims.release(id, mine);
+                            return CompletableFuture.<Void>completedFuture(null);
+                          }
+                          return recover(fresh, deadline, mine);
+                        })
+                    .whenComplete(
+                        (x, e) -> {
+                          if (e != null) {
+                            claims.release(id, mine);
+                          }
+                        }))
+        .thenCompose(x -> store.resolve(id));
   }
 
   private CompletableFuture<Void> recover(
