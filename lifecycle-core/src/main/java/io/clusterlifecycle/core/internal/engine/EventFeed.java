@@ -181,7 +181,7 @@ public final class EventFeed {
       } else {
         for (LifecycleEvent e : page) {
           synchronized (this) {
-            if (done) {
+            if (done || ending != null) {
               break;
             }
             cursor = e.seq();
