@@ -41,7 +41,13 @@ final class EventsCommand extends ClusterCommands.Base {
       description = "Only events numbered after N (default: ${DEFAULT-VALUE}, all).")
   long after;
 
-  @Option(names = "--follow", description = "Keep printing new events until Ctrl-C.")
+  /** How often a follower of a home that does not exist yet looks for it. */
+  static final long HOME_POLL_MILLIS = 200;
+
+  @Option(
+      names = "--follow",
+      description =
+          "Keep printing new events until Ctrl-C; on a home that does not exist yet, wait for it.")
   boolean follow;
 
   @Override
@@ -75,6 +81,33 @@ final class EventsCommand extends ClusterCommands.Base {
       out().flush();
       return ExitCodes.OK;
     }
+    if (parent.homeMissing()) {
+      return followOnceCreated(query);
+    }
+    return follow(session, query);
+  }
+
+  /**
+   * Follows a home that does not exist yet: waits, creating nothing, until another process creates
+   * it, then follows it from its first event.
+   */
+  private int followOnceCreated(EventQuery query) {
+    err().println("the home does not exist yet; waiting for it to be created (Ctrl-C to stop)");
+    err().flush();
+    try {
+      while (parent.homeMissing()) {
+        Thread.sleep(HOME_POLL_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCodes.OK;
+    }
+    try (Session created = parent.openSession(b -> {})) {
+      return follow(created, query);
+    }
+  }
+
+  private int follow(Session session, EventQuery query) {
     CompletableFuture<Void> ended = new CompletableFuture<>();
     session.engine.subscribe(query).subscribe(new Printer(ended));
     try {

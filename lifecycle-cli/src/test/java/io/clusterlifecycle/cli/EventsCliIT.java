@@ -126,6 +126,54 @@ class EventsCliIT {
   }
 
   @Test
+  void aFollowerStartedBeforeTheHomeExists_waitsForIt_andShowsItsFirstOperation() throws Exception {
+    Path spec = dir.resolve("slow.yaml");
+    Files.writeString(spec, SLOW);
+    List<String> cmd = CliJar.command(dir.resolve("home"), List.of());
+    cmd.addAll(List.of("--json", "events", "--follow"));
+    Process follower =
+        new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<JsonNode> seen = new CopyOnWriteArrayList<>();
+    Thread reader = reader(follower, seen);
+    try {
+      Thread.sleep(1_000);
+      assertThat(dir.resolve("home")).as("a follower creates nothing").doesNotExist();
+      Run created = cli("create", spec.toString(), "--name", "late");
+      assertThat(created.code()).as(created.err()).isZero();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  seen.stream()
+                      .anyMatch(e -> e.get("event").asText().equals("OPERATION_SUCCEEDED")));
+      assertThat(seen.get(0).get("event").asText()).isEqualTo("OPERATION_STARTED");
+      assertThat(seen.get(0).get("seq").asLong()).isEqualTo(1);
+    } finally {
+      follower.destroy();
+      assertThat(follower.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      reader.join(10_000);
+    }
+  }
+
+  private static Thread reader(Process follower, List<JsonNode> seen) {
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(follower.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  seen.add(JSON.readTree(line));
+                }
+              } catch (IOException e) {
+                // the follower was stopped
+              }
+            });
+    reader.start();
+    return reader;
+  }
+
+  @Test
   void eventsOfAMissingHome_isEmpty_andCreatesNothing() throws Exception {
     Run r = cli("events");
     assertThat(r.code()).as(r.err()).isZero();
