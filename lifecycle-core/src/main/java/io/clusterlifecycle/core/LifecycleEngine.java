@@ -93,6 +93,7 @@ public final class LifecycleEngine implements Lifecycle {
   private final HealthCheck health;
   private final Autoscaler autoscaler;
   private final GiveUp giveUp;
+  private final Leases leases;
   private final io.clusterlifecycle.core.internal.engine.DriftCheck drift;
   private final io.clusterlifecycle.core.internal.engine.EventFeed feed;
   private final Map<String, CompletableFuture<Cluster>> resumedOnStart;
@@ -147,7 +148,7 @@ public final class LifecycleEngine implements Lifecycle {
         new io.clusterlifecycle.core.internal.engine.EventFeed(ctx, recorder, b.eventPollInterval);
     owned.add(0, recorder);
     owned.add(0, feed::close);
-    Leases leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
+    this.leases = new Leases(b.clock, b.leaseDuration, b.host != null ? b.host : hostName());
     owned.add(0, leases);
     Claims claims = new Claims(ctx);
     OperationRegistry registry = OperationRegistry.standard();
@@ -211,6 +212,17 @@ public final class LifecycleEngine implements Lifecycle {
    */
   public Map<String, CompletableFuture<Cluster>> resumedOnStart() {
     return resumedOnStart;
+  }
+
+  /**
+   * Reads how this engine keeps the leases of the operations it runs, without touching the store: a
+   * lease falls behind when two renewals in a row did not get through, and lapses unless one does.
+   * A health check reads this.
+   *
+   * @return the leases renewed now, and those behind
+   */
+  public io.clusterlifecycle.api.model.LeaseRenewals leaseRenewals() {
+    return leases.renewals();
   }
 
   /**

@@ -2,18 +2,24 @@ package io.clusterlifecycle.core.internal.ownership;
 
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Lease;
+import io.clusterlifecycle.api.model.LeaseRenewals;
 import io.clusterlifecycle.core.internal.exec.Failures;
 import io.clusterlifecycle.core.internal.exec.Ids;
 import io.clusterlifecycle.core.internal.exec.RecordKeeper;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +38,11 @@ public final class Leases implements AutoCloseable {
   private final long pid = ProcessHandle.current().pid();
   private final String owner;
   private final ScheduledExecutorService renewals;
+
+  /** The leases renewed now, each with when it was last written; one leaves when it stops. */
+  private final Map<Object, Renewed> renewing = new ConcurrentHashMap<>();
+
+  private record Renewed(String cluster, AtomicReference<Instant> written) {}
 
   /**
    * @param clock where expiry times come from
@@ -99,6 +110,9 @@ public final class Leases implements AutoCloseable {
   public Renewal keepRenewed(RecordKeeper records) {
     AtomicBoolean stopped = new AtomicBoolean();
     long every = Math.max(1, duration.toMillis() / 3);
+    Object key = new Object();
+    AtomicReference<Instant> lastWritten = new AtomicReference<>(clock.instant());
+    renewing.put(key, new Renewed(records.current().id(), lastWritten));
     ScheduledFuture<?> ticks =
         renewals.scheduleAtFixedRate(
             () -> {
@@ -110,7 +124,9 @@ public final class Leases implements AutoCloseable {
                     .update(b -> b.lease(Optional.of(lease())), () -> !stopped.get())
                     .whenComplete(
                         (c, e) -> {
-                          if (e != null && !stopped.get()) {
+                          if (e == null) {
+                            lastWritten.set(clock.instant());
+                          } else if (!stopped.get()) {
                             LOG.warn(
                                 "could not renew the lease on cluster {}: {}",
                                 records.current().id(),
@@ -130,7 +146,27 @@ public final class Leases implements AutoCloseable {
     return () -> {
       stopped.set(true);
       ticks.cancel(false);
+      renewing.remove(key);
     };
+  }
+
+  /**
+   * Reads how the renewals fare: a lease falls behind when it was last written more than two
+   * renewal periods ago.
+   *
+   * @return the leases renewed now and those behind
+   */
+  public LeaseRenewals renewals() {
+    Instant now = clock.instant();
+    Instant late = now.minus(duration.multipliedBy(2).dividedBy(3));
+    List<Renewed> all = List.copyOf(renewing.values());
+    List<String> behind =
+        all.stream()
+            .filter(r -> r.written().get().isBefore(late))
+            .map(Renewed::cluster)
+            .sorted()
+            .toList();
+    return new LeaseRenewals(now, all.size(), behind);
   }
 
   /** The renewal of one operation's lease. */
