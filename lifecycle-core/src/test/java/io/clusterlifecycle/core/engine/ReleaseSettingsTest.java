@@ -210,6 +210,29 @@ class ReleaseSettingsTest {
   }
 
   @Test
+  void aLabelWithoutAValueIsRefusedAndCreatesNothing() {
+    Map<String, String> labels = new java.util.HashMap<>();
+    labels.put("team", null);
+    assertThatThrownBy(
+            () ->
+                h.engine.create(
+                    new CreateCluster(
+                        zookeeper("6.1.0", 1),
+                        "zk",
+                        "default",
+                        Map.of(),
+                        labels,
+                        Map.of(),
+                        java.util.Optional.empty(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of())))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("labels.team: must have a value");
+    assertThat(h.engine.list(io.clusterlifecycle.api.model.ClusterQuery.all())).isEmpty();
+  }
+
+  @Test
   void labelsGetDefaultsAtCreateAndMergeLaterWithoutTouchingNodes() {
     Cluster c =
         h.engine.create(

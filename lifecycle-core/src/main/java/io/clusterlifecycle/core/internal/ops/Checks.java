@@ -80,14 +80,15 @@ final class Checks {
   }
 
   static void labels(Map<String, String> labels, List<ValidationProblem> p) {
-    labels
-        .keySet()
-        .forEach(
-            k -> {
-              if (!LABEL_KEY.matcher(k).matches()) {
-                p.add(ValidationProblem.of("labels." + k, "key must match " + LABEL_KEY));
-              }
-            });
+    labels.forEach(
+        (k, v) -> {
+          if (k == null || !LABEL_KEY.matcher(k).matches()) {
+            p.add(ValidationProblem.of("labels." + k, "key must match " + LABEL_KEY));
+          } else if (v == null) {
+            p.add(
+                ValidationProblem.of("labels." + k, "must have a value (an empty one is allowed)"));
+          }
+        });
   }
 
   static void range(List<ValidationProblem> p, String path, int value, int max, String unit) {
