@@ -105,9 +105,9 @@ public class ClusterController {
       @RequestParam(defaultValue = "0") long timeoutSec) {
     Cluster c = lifecycle.get(cluster);
     return runner.run(
-        onCluster(
+        runner.onCluster(
             "add instance",
-            c,
+            c.id(),
             d -> AddNodes.of(c.id(), body.role(), body.count()).withTimeout(d),
             this::clusterOf,
             HttpStatus.OK),
@@ -136,9 +136,9 @@ public class ClusterController {
       throw new NotFoundException("cluster " + c.id() + " has no instance " + instance);
     }
     return runner.run(
-        onCluster(
+        runner.onCluster(
             "drop instance",
-            c,
+            c.id(),
             d -> {
               DeleteNodes request = DeleteNodes.of(c.id(), instance).withTimeout(d);
               return force ? request.forced() : request;
@@ -165,9 +165,9 @@ public class ClusterController {
       @RequestParam(defaultValue = "0") long timeoutSec) {
     Cluster c = lifecycle.get(cluster);
     return runner.run(
-        onCluster(
+        runner.onCluster(
             "promote instance",
-            c,
+            c.id(),
             d -> {
               Promote request = Promote.of(c.id(), body.instance()).withTimeout(d);
               return body.switchover() ? request.asSwitchover() : request;
@@ -192,9 +192,9 @@ public class ClusterController {
       @RequestParam(defaultValue = "0") long timeoutSec) {
     Cluster c = lifecycle.get(cluster);
     return runner.run(
-        onCluster(
+        runner.onCluster(
             "restart cluster",
-            c,
+            c.id(),
             d -> RestartCluster.of(c.id()).withTimeout(d),
             this::clusterOf,
             HttpStatus.OK),
@@ -216,9 +216,9 @@ public class ClusterController {
       @RequestParam(defaultValue = "0") long timeoutSec) {
     Cluster c = lifecycle.get(cluster);
     return runner.run(
-        onCluster(
+        runner.onCluster(
             "back up cluster",
-            c,
+            c.id(),
             d -> BackupCluster.of(c.id()).withTimeout(d),
             this::backupOf,
             HttpStatus.CREATED),
@@ -277,20 +277,6 @@ public class ClusterController {
             this::clusterOf,
             HttpStatus.CREATED),
         new OperationOptions(async, timeoutSec));
-  }
-
-  private Job<Operation> onCluster(
-      String action,
-      Cluster c,
-      Function<Duration, OperationRequest> request,
-      Function<Operation, Object> view,
-      HttpStatus status) {
-    return new Job<>(
-        action,
-        d -> runner.submitting(Requests.build("request", () -> request.apply(d))),
-        () -> Optional.of(lifecycle.get(c.id())),
-        view,
-        status);
   }
 
   private Object clusterOf(Operation op) {

@@ -6,9 +6,12 @@ import io.clusterlifecycle.api.error.LifecycleTimeoutException;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.samples.platform.web.ActionException;
+import io.clusterlifecycle.samples.platform.web.Requests;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -56,6 +59,31 @@ public class OperationRunner {
         return lifecycle.submit(request);
       }
     };
+  }
+
+  /**
+   * A job that submits a request on a cluster that exists, and finds it by its id while it runs.
+   *
+   * @param action what it does, for "failed to ..."
+   * @param clusterId the cluster's id
+   * @param request the request for the timeout the caller asked for; a constructor's refusal is bad
+   *     input
+   * @param view the body to answer with once it succeeded
+   * @param status the status of that answer
+   * @return the job
+   */
+  public Job<Operation> onCluster(
+      String action,
+      String clusterId,
+      Function<Duration, OperationRequest> request,
+      Function<Operation, Object> view,
+      HttpStatus status) {
+    return new Job<>(
+        action,
+        d -> submitting(Requests.build("request", () -> request.apply(d))),
+        () -> Optional.of(lifecycle.get(clusterId)),
+        view,
+        status);
   }
 
   /**

@@ -204,7 +204,8 @@ public class ReleaseController {
                         ? Upgrade.of(c.id(), target.get()).withTimeout(d).withChanges(body.change())
                         : Reconfigure.of(c.id(), body.change()).withTimeout(d));
     return runner.run(
-        onRelease(action, c, request, this::releaseOf), new OperationOptions(async, timeoutSec));
+        runner.onCluster(action, c.id(), request, this::releaseOf, HttpStatus.OK),
+        new OperationOptions(async, timeoutSec));
   }
 
   /**
@@ -224,7 +225,12 @@ public class ReleaseController {
       @RequestParam(defaultValue = "0") long timeoutSec) {
     Cluster c = releases.get(namespace, release);
     return runner.run(
-        onRelease("pause release", c, d -> StopCluster.of(c.id()).withTimeout(d), this::releaseOf),
+        runner.onCluster(
+            "pause release",
+            c.id(),
+            d -> StopCluster.of(c.id()).withTimeout(d),
+            this::releaseOf,
+            HttpStatus.OK),
         new OperationOptions(async, timeoutSec));
   }
 
@@ -258,7 +264,12 @@ public class ReleaseController {
           options);
     }
     return runner.run(
-        onRelease(action, c, d -> StartCluster.of(c.id()).withTimeout(d), this::releaseOf),
+        runner.onCluster(
+            action,
+            c.id(),
+            d -> StartCluster.of(c.id()).withTimeout(d),
+            this::releaseOf,
+            HttpStatus.OK),
         options);
   }
 
@@ -279,8 +290,12 @@ public class ReleaseController {
       @RequestParam(defaultValue = "0") long timeoutSec) {
     Cluster c = releases.get(namespace, release);
     return runner.run(
-        onRelease(
-            "restart release", c, d -> RestartCluster.of(c.id()).withTimeout(d), this::releaseOf),
+        runner.onCluster(
+            "restart release",
+            c.id(),
+            d -> RestartCluster.of(c.id()).withTimeout(d),
+            this::releaseOf,
+            HttpStatus.OK),
         new OperationOptions(async, timeoutSec));
   }
 
@@ -303,25 +318,13 @@ public class ReleaseController {
       @RequestParam(defaultValue = "0") long timeoutSec) {
     Cluster c = releases.get(namespace, release);
     return runner.run(
-        onRelease(
+        runner.onCluster(
             "delete release",
-            c,
+            c.id(),
             d -> new DeleteCluster(c.id(), false, !deletePvcs, Optional.of(d)),
-            op -> new DeletedView(c.name(), c.namespace(), c.id(), op.id(), op.keptVolumes())),
+            op -> new DeletedView(c.name(), c.namespace(), c.id(), op.id(), op.keptVolumes()),
+            HttpStatus.OK),
         new OperationOptions(async, timeoutSec));
-  }
-
-  private Job<Operation> onRelease(
-      String action,
-      Cluster c,
-      Function<Duration, OperationRequest> request,
-      Function<Operation, Object> view) {
-    return new Job<>(
-        action,
-        d -> runner.submitting(request.apply(d)),
-        () -> Optional.of(lifecycle.get(c.id())),
-        view,
-        HttpStatus.OK);
   }
 
   private Job.Call<Cluster> resuming(String clusterId, Duration timeout) {
