@@ -1283,26 +1283,13 @@ final class World implements AutoCloseable {
     } else if (op instanceof Start || op instanceof Restart) {
       goal = Goal.of(ids(b), ClusterState.RUNNING);
     } else if (op instanceof UpgradeTo u) {
-      // a stopped cluster stays stopped after an upgrade (docs/design.md §6.7); from
-      // FAILED_UPDATING it ends STOPPED when every node is stopped (§3.3)
-      goal =
-          new Goal(
-              ids(b),
-              b.state() == ClusterState.STOPPED
-                  ? ClusterState.STOPPED
-                  : b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null,
-              u.spec().version(),
-              Map.of());
+      // a stopped cluster stays stopped after an upgrade (docs/design.md §6.7); it ends STOPPED
+      // too when every node is stopped at the end (§3.3): a running cluster whose nodes are all
+      // strays a skip-failed left stopped, since an upgrade starts only the nodes it stopped
+      goal = new Goal(ids(b), versionChangeEnd(b), u.spec().version(), Map.of());
     } else if (op instanceof RollBack) {
       String back = b.previousSpec().map(AppSpec::version).orElseThrow();
-      goal =
-          new Goal(
-              ids(b),
-              b.state() == ClusterState.STOPPED
-                  ? ClusterState.STOPPED
-                  : b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null,
-              back,
-              Map.of());
+      goal = new Goal(ids(b), versionChangeEnd(b), back, Map.of());
     } else if (op instanceof RunSvc || op instanceof BackUp) {
       goal = Goal.of(ids(b), ClusterState.RUNNING);
     } else if (op instanceof PromoteNode p) {
@@ -1570,6 +1557,20 @@ final class World implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The state an upgrade or rollback of the cluster ends in when it succeeds (docs/design.md §3.3):
+   * STOPPED when it started STOPPED or every node is stopped (it starts only the nodes it stopped),
+   * RUNNING from RUNNING otherwise, and either from any other state.
+   */
+  private static ClusterState versionChangeEnd(Cluster b) {
+    boolean allStopped =
+        !b.nodes().isEmpty() && b.nodes().stream().allMatch(n -> n.state() == NodeState.STOPPED);
+    if (b.state() == ClusterState.STOPPED || (b.state() == ClusterState.RUNNING && allStopped)) {
+      return ClusterState.STOPPED;
+    }
+    return b.state() == ClusterState.RUNNING ? ClusterState.RUNNING : null;
   }
 
   /** The operation skip-failed or recover takes up on a FAILED_ cluster with no operation. */
