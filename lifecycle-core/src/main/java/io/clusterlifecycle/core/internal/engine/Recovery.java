@@ -87,7 +87,7 @@ public final class Recovery {
                         fresh -> {
                           if (!still.test(fresh)) {
                             claims.release(id, mine);
-                            return CompletableFuture.<Void>completedFuture(null);
+                            return CompletableFuture.completedFuture(Optional.of(fresh));
                           }
                           return recover(fresh, deadline, mine);
                         })
@@ -97,10 +97,18 @@ public final class Recovery {
                             claims.release(id, mine);
                           }
                         }))
-        .thenCompose(x -> store.resolve(id));
+        .thenCompose(
+            ended ->
+                ended.isPresent()
+                    ? CompletableFuture.completedFuture(ended.get())
+                    : store.resolve(id));
   }
 
-  private CompletableFuture<Void> recover(
+  /**
+   * Recovers a claimed cluster; completes with its record as the recovery left it when this engine
+   * wrote that record last, or empty when it must be read.
+   */
+  private CompletableFuture<Optional<Cluster>> recover(
       Cluster c, Instant deadline, CompletableFuture<Void> mine) {
     if (c.state() == ClusterState.COOLDOWN && c.operation().isEmpty()) {
       return store
@@ -109,10 +117,11 @@ public final class Recovery {
                   .state(c.state().moveTo(ClusterState.RUNNING))
                   .updatedAt(ctx.now())
                   .build())
-          .thenAccept(
+          .thenApply(
               x -> {
                 execution.emitState(c, "", null, ClusterState.COOLDOWN, ClusterState.RUNNING);
                 claims.release(c.id(), mine);
+                return Optional.of(x);
               });
     }
     if (!c.operation().isEmpty()) {
@@ -182,7 +191,7 @@ public final class Recovery {
             });
   }
 
-  private CompletableFuture<Void> resume(
+  private CompletableFuture<Optional<Cluster>> resume(
       Cluster c, Optional<Operation> interrupted, Instant deadline, CompletableFuture<Void> mine) {
     if (interrupted.isEmpty()) {
       claims.release(c.id(), mine);
@@ -198,7 +207,7 @@ public final class Recovery {
                     + " but no failed operation"
                     + " of it can be found to resume; delete it with force"));
       }
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(Optional.empty());
     }
     Operation op = interrupted.get();
     return store
@@ -206,7 +215,7 @@ public final class Recovery {
         .thenCompose(journal -> resume(c, op, JournalState.of(journal), deadline, mine));
   }
 
-  private CompletableFuture<Void> resume(
+  private CompletableFuture<Optional<Cluster>> resume(
       Cluster c,
       Operation op,
       JournalState journal,
@@ -290,7 +299,7 @@ public final class Recovery {
                 execution.emitState(running, op.id(), op.type(), from, active);
               }
               return Futures.call(() -> execution.run(p, resumed, held, deadline, journal, mine))
-                  .thenApply(o -> (Void) null)
+                  .thenApply(o -> Optional.of(held.records().current()))
                   .whenComplete((v, e) -> held.release());
             });
   }
@@ -299,7 +308,7 @@ public final class Recovery {
    * The engine died after recording an operation's end but before the cluster's: finish the
    * cluster's record as the operation ended, then recover further if it had failed.
    */
-  private CompletableFuture<Void> completeEnded(
+  private CompletableFuture<Optional<Cluster>> completeEnded(
       Cluster c, Operation op, Instant deadline, CompletableFuture<Void> mine) {
     return execution
         .finishRecorded(c, op)
@@ -313,7 +322,7 @@ public final class Recovery {
                 return CompletableFuture.failedFuture(failure);
               }
               claims.release(c.id(), mine);
-              return CompletableFuture.completedFuture(null);
+              return CompletableFuture.completedFuture(Optional.<Cluster>empty());
             });
   }
 }
