@@ -4,6 +4,7 @@ import io.clusterlifecycle.api.error.ValidationException;
 import io.clusterlifecycle.api.error.ValidationProblem;
 import io.clusterlifecycle.spi.etcd.EtcdEndpoints;
 import io.clusterlifecycle.spi.etcd.EtcdSecurity;
+import io.clusterlifecycle.spi.jdbc.JdbcUrls;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,7 +142,7 @@ record StoreSettings(
         ValidationProblem.of(
             option,
             "'"
-                + value.replaceAll("(?<=//)[^/@]*@", "***@")
+                + JdbcUrls.redacted(value)
                 + "' is not "
                 + (records ? "a JDBC URL (jdbc:postgresql://HOST/DB), " : "")
                 + "an etcd address (etcd://HOST:PORT, etcds://HOST:PORT for TLS) or k8s"));

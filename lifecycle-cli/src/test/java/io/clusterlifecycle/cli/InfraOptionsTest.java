@@ -201,6 +201,10 @@ class InfraOptionsTest {
             "is an option of --infra k8s"),
         new Case("store of no kind", List.of("--store", "mysql://h/db"), "etcds://"),
         new Case(
+            "store of no kind, its password hidden",
+            List.of("--store", "mysql://h/db?password=s3cret"),
+            "'mysql://h/db?password=***' is not"),
+        new Case(
             "etcd flags without an etcd store",
             List.of("--etcd-cacert", "@ca.pem"),
             "is for an etcd store"),

@@ -3,6 +3,7 @@ package io.clusterlifecycle.spring.boot;
 import io.clusterlifecycle.api.error.LifecycleException;
 import io.clusterlifecycle.api.spi.ClusterStore;
 import io.clusterlifecycle.spi.jdbc.JdbcClusterStore;
+import io.clusterlifecycle.spi.jdbc.JdbcUrls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class ClusterStores {
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigurationPropertyValueException(
-          "lifecycle.store.url", Urls.masked(s.url()), e.getMessage());
+          "lifecycle.store.url", JdbcUrls.redacted(s.url()), e.getMessage());
     }
   }
 

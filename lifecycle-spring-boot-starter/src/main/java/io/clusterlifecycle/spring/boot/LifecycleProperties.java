@@ -1,5 +1,6 @@
 package io.clusterlifecycle.spring.boot;
 
+import io.clusterlifecycle.spi.jdbc.JdbcUrls;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -77,7 +78,7 @@ public record LifecycleProperties(
       if (url != null && !url.startsWith("jdbc:")) {
         throw new InvalidConfigurationPropertyValueException(
             "lifecycle.store.url",
-            Urls.masked(url),
+            JdbcUrls.redacted(url),
             "Give a JDBC URL (jdbc:postgresql://HOST/DB or jdbc:sqlite:FILE), or declare a"
                 + " ClusterStore bean for etcd or Kubernetes.");
       }
@@ -90,7 +91,7 @@ public record LifecycleProperties(
     @Override
     public String toString() {
       return "Store[url="
-          + Urls.masked(url)
+          + JdbcUrls.redacted(url)
           + ", username="
           + username
           + ", poolSize="
