@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,10 +24,17 @@ class LauncherIT {
   record Result(int code, String out, String err) {}
 
   static Result launch(String... args) throws IOException, InterruptedException {
+    return launch(Map.of(), args);
+  }
+
+  static Result launch(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(REPO.resolve("lifecycle").toString());
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(REPO.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     p.getOutputStream().close();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
@@ -49,6 +57,28 @@ class LauncherIT {
       assertThat(r.code()).as(spec + "\n" + r.out() + r.err()).isZero();
       assertThat(r.out()).startsWith("valid: ");
     }
+  }
+
+  @Test
+  void aStartThatOpensTheStore_loadsTheSqliteLibraryTheLauncherCopiedOutOfTheJar(@TempDir Path dir)
+      throws Exception {
+    String home = dir.resolve("home").toString();
+    Path spec = dir.resolve("one.yaml");
+    Files.writeString(spec, "name: one\nversion: \"1\"\nroles:\n  - role: r\n    count: 1\n");
+    assertThat(launch("--home", home, "create", spec.toString(), "--name", "one").code()).isZero();
+    assertThat(REPO.resolve("lifecycle-cli/target/sqlite-native")).isNotEmptyDirectory();
+
+    // the driver cannot extract its library into a missing temporary directory: the store opens
+    // only with the copy the launcher passes as org.sqlite.lib.path
+    String noTemp = "-Djava.io.tmpdir=" + dir.resolve("missing");
+    Result listed =
+        launch(
+            Map.of("LIFECYCLE_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + noTemp),
+            "--home",
+            home,
+            "list");
+    assertThat(listed.code()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains("one");
   }
 
   @Test
