@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The fabric8 mock API server in CRUD mode, with what it lacks for the adapter's tests: a {@link
@@ -21,6 +23,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class MockKubernetes implements AutoCloseable {
   static final String NAMESPACE = "test";
+
+  /**
+   * The mock server logs every request it receives at INFO (thousands per run); held here because
+   * java.util.logging keeps its loggers weakly, which would drop the level.
+   */
+  private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
+  }
 
   private final Faults faults = new Faults();
   private final ExpiringWatches watches = new ExpiringWatches();
