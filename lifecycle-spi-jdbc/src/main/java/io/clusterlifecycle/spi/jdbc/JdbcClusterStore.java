@@ -44,6 +44,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -343,7 +344,8 @@ public final class JdbcClusterStore implements ClusterStore {
     if (cluster == null) {
       return nullArgument("cluster");
     }
-    return write("store cluster " + cluster.id(), c -> RecordWrites.cluster(c, cluster));
+    return write(
+        "store cluster " + cluster.id(), () -> RecordWrites.encode(cluster), RecordWrites::cluster);
   }
 
   /**
@@ -365,14 +367,20 @@ public final class JdbcClusterStore implements ClusterStore {
             + " operations and "
             + batch.journal().size()
             + " journal entries";
+    record Encoded(
+        Optional<RecordWrites.EncodedCluster> cluster,
+        List<RecordWrites.EncodedOperation> operations) {}
     return write(
         what,
-        c -> {
+        () ->
+            new Encoded(
+                batch.cluster().map(RecordWrites::encode), RecordWrites.encode(batch.operations())),
+        (c, encoded) -> {
           Optional<Cluster> stored = Optional.empty();
-          if (batch.cluster().isPresent()) {
-            stored = Optional.of(RecordWrites.cluster(c, batch.cluster().get()));
+          if (encoded.cluster().isPresent()) {
+            stored = Optional.of(RecordWrites.cluster(c, encoded.cluster().get()));
           }
-          for (Operation operation : batch.operations()) {
+          for (RecordWrites.EncodedOperation operation : encoded.operations()) {
             RecordWrites.operation(c, operation);
           }
           RecordWrites.journal(c, batch.journal());
@@ -422,8 +430,9 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     return write(
         "store operation " + operation.id(),
-        c -> {
-          RecordWrites.operation(c, operation);
+        () -> RecordWrites.encode(List.of(operation)).get(0),
+        (c, encoded) -> {
+          RecordWrites.operation(c, encoded);
           return null;
         });
   }
@@ -753,6 +762,26 @@ public final class JdbcClusterStore implements ClusterStore {
   /** Queues a write for the next group commit, or fails at once when the store is closed. */
   private <T> CompletionStage<T> write(String what, SqlWork<T> work) {
     return write(writes, what, work);
+  }
+
+  /**
+   * A write whose records are encoded first, on the caller's thread, so that the group commit's one
+   * writer spends its time on statements; a record the codec cannot write fails the stage.
+   */
+  private <E, T> CompletionStage<T> write(String what, Supplier<E> encode, EncodedWork<E, T> work) {
+    E encoded;
+    try {
+      encoded = encode.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return write(what, c -> work.apply(c, encoded));
+  }
+
+  /** Statements that store records encoded before their transaction. */
+  @FunctionalInterface
+  private interface EncodedWork<E, T> {
+    T apply(Connection c, E encoded) throws SQLException;
   }
 
   private <T> CompletionStage<T> write(GroupCommit to, String what, SqlWork<T> work) {

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,25 +21,65 @@ final class RecordWrites {
   private RecordWrites() {}
 
   /**
-   * Stores a cluster record as a compare-and-set on its version.
+   * A cluster record encoded before its transaction, so that the store's one writer does not spend
+   * its time in the codec.
+   *
+   * @param stored the record as it will be read back, at its version plus one
+   * @param json its text
+   * @param expected the version it replaces; 0 for a new record
+   */
+  record EncodedCluster(Cluster stored, String json, long expected) {}
+
+  /**
+   * Encodes a cluster record for {@link #cluster}, outside any transaction.
+   *
+   * @throws IllegalArgumentException if the codec cannot write it
+   */
+  static EncodedCluster encode(Cluster cluster) {
+    long expected = cluster.version();
+    String json = RecordCodec.write(cluster.withVersion(expected + 1));
+    return new EncodedCluster(RecordCodec.read(json, Cluster.class), json, expected);
+  }
+
+  /**
+   * Stores an encoded cluster record as a compare-and-set on its version.
    *
    * @return the record as stored, at its version plus one
    * @throws VersionConflictException when the stored version differs
    */
-  static Cluster cluster(Connection c, Cluster cluster) throws SQLException {
-    long expected = cluster.version();
-    String json = RecordCodec.write(cluster.withVersion(expected + 1));
-    Cluster stored = RecordCodec.read(json, Cluster.class);
-    if (expected == 0) {
-      insert(c, stored, json);
+  static Cluster cluster(Connection c, EncodedCluster cluster) throws SQLException {
+    if (cluster.expected() == 0) {
+      insert(c, cluster.stored(), cluster.json());
     } else {
-      update(c, stored, json, expected);
+      update(c, cluster.stored(), cluster.json(), cluster.expected());
     }
-    return stored;
+    return cluster.stored();
   }
 
-  /** Stores an operation record, replacing the one with its id. */
-  static void operation(Connection c, Operation operation) throws SQLException {
+  /**
+   * An operation record encoded before its transaction.
+   *
+   * @param operation the record
+   * @param json its text
+   */
+  record EncodedOperation(Operation operation, String json) {}
+
+  /**
+   * Encodes operation records for {@link #operation}, outside any transaction.
+   *
+   * @throws IllegalArgumentException if the codec cannot write one
+   */
+  static List<EncodedOperation> encode(List<Operation> operations) {
+    List<EncodedOperation> encoded = new ArrayList<>(operations.size());
+    for (Operation operation : operations) {
+      encoded.add(new EncodedOperation(operation, RecordCodec.write(operation)));
+    }
+    return encoded;
+  }
+
+  /** Stores an encoded operation record, replacing the one with its id. */
+  static void operation(Connection c, EncodedOperation encoded) throws SQLException {
+    Operation operation = encoded.operation();
     try (PreparedStatement p =
         c.prepareStatement(
             "INSERT INTO operations (id, cluster_id, created_at, doc) VALUES (?, ?, ?, ?)"
@@ -47,7 +88,7 @@ final class RecordWrites {
       p.setString(1, operation.id());
       p.setString(2, operation.clusterId());
       p.setLong(3, operation.createdAt().toEpochMilli());
-      p.setString(4, RecordCodec.write(operation));
+      p.setString(4, encoded.json());
       p.executeUpdate();
     }
   }
