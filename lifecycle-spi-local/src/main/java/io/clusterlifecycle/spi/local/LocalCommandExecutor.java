@@ -406,15 +406,18 @@ public final class LocalCommandExecutor implements CommandExecutor {
           env.put(CommandRequest.LC_BACKUP_DIR, backupDir.toString());
         }
 
-        Path pending =
-            request.runKey().isEmpty() ? null : RunRecords.writePending(dir, request.runKey());
+        RunRecords.Pending pending = null;
+        if (!request.runKey().isEmpty()) {
+          pending = RunRecords.writePending(dir, request.runKey());
+          env.put(RunRecords.RUN_ID_VARIABLE, pending.runId());
+        }
         long started = System.nanoTime();
         Process p;
         try {
           p = pb.start();
         } catch (IOException | RuntimeException e) {
           if (pending != null) {
-            RunRecords.remove(pending);
+            RunRecords.remove(pending.file());
           }
           throw e;
         }
@@ -425,7 +428,7 @@ public final class LocalCommandExecutor implements CommandExecutor {
             ProcessTree.kill(p.toHandle(), Duration.ZERO, scheduler, () -> {});
             throw e;
           } finally {
-            RunRecords.remove(pending);
+            RunRecords.remove(pending.file());
           }
         }
         process = p;

@@ -13,7 +13,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Kills a process with everything it started, and finds the members of a process group. */
+/**
+ * Kills a process with everything it started, and finds the members of a process group and the
+ * processes of a run.
+ */
 final class ProcessTree {
   private static final Path PROC = Path.of("/proc");
 
@@ -122,6 +125,40 @@ final class ProcessTree {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The live processes whose environment, as it was when they started, holds {@code entry} ({@code
+   * NAME=value}), read from {@code /proc/<pid>/environ}: only this user's processes can be read,
+   * and none are found where there is no {@code /proc}.
+   */
+  static List<ProcessHandle> withEnvironmentEntry(String entry) {
+    if (!Files.isDirectory(PROC)) {
+      return List.of();
+    }
+    return ProcessHandle.allProcesses()
+        .filter(h -> nulSeparated(h.pid(), "environ").contains(entry))
+        .filter(ProcessTree::alive)
+        .toList();
+  }
+
+  /** A process's arguments from {@code /proc/<pid>/cmdline}; empty when they cannot be read. */
+  static List<String> arguments(long pid) {
+    return nulSeparated(pid, "cmdline");
+  }
+
+  private static List<String> nulSeparated(long pid, String file) {
+    String text;
+    try {
+      text =
+          Files.readString(PROC.resolve(Long.toString(pid)).resolve(file), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+    if (text.endsWith("\0")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    return text.isEmpty() ? List.of() : List.of(text.split("\0", -1));
   }
 
   /** The live descendants, deepest first. */

@@ -15,11 +15,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,12 +54,28 @@ final class RunRecords {
   private RunRecords() {}
 
   /**
-   * Records, before a run's process is started, that it is being started, so that a fence in the
-   * meantime waits for its process id instead of missing it.
-   *
-   * @return the pending record's file
+   * The variable that carries a run's id into its command's environment (and so into every process
+   * the command starts), so that a fence can find the run's shell even when its engine died after
+   * starting it but before recording its process id.
    */
-  static Path writePending(Path nodeDir, String runKey) throws IOException {
+  static final String RUN_ID_VARIABLE = "LC_RUN_ID";
+
+  /**
+   * A run being started.
+   *
+   * @param file the pending record
+   * @param runId the id its command gets in {@link #RUN_ID_VARIABLE}
+   */
+  record Pending(Path file, String runId) {}
+
+  /**
+   * Records, before a run's process is started, that it is being started, so that a fence in the
+   * meantime waits for its process id instead of missing it, and a fence after the engine died
+   * finds the run's shell by its id ({@link #orphanedShell}).
+   *
+   * @return the pending record and the run's id
+   */
+  static Pending writePending(Path nodeDir, String runKey) throws IOException {
     Path dir = nodeDir.resolve(RUNS_DIR);
     FileModes.createPrivateDirectories(dir);
     ObjectNode o = Json.object();
@@ -64,11 +83,13 @@ final class RunRecords {
     ProcessHandle engine = ProcessHandle.current();
     o.put("engine_pid", engine.pid());
     engine.info().startInstant().ifPresent(i -> o.put("engine_started_at_ms", i.toEpochMilli()));
+    String runId = UUID.randomUUID().toString();
+    o.put("run_id", runId);
     Path file =
         dir.resolve(
             prefix(runKey) + PENDING + SEQUENCE.incrementAndGet() + "-" + engine.pid() + ".json");
     writeQuickly(file, Json.write(o));
-    return file;
+    return new Pending(file, runId);
   }
 
   /**
@@ -175,12 +196,17 @@ final class RunRecords {
           } else if (engineAlive(o)) {
             pending.add(file);
           } else {
-            LOG.warn(
-                "the engine that was starting run {} (pid {}) died before it recorded the"
-                    + " process; nothing of it can be found",
-                runKey,
-                Json.text(o, "engine_pid"));
-            remove(file);
+            Optional<ObjectNode> orphan = orphanedShell(o);
+            if (orphan.isPresent()) {
+              started.add(new Object[] {file, orphan.get()});
+            } else {
+              LOG.info(
+                  "the engine that was starting run {} (pid {}) died before it recorded the"
+                      + " process, and no shell of that run is alive",
+                  runKey,
+                  Json.text(o, "engine_pid"));
+              remove(file);
+            }
           }
         }
       }
@@ -219,6 +245,56 @@ final class RunRecords {
       done.completeExceptionally(
           new LifecycleException(
               "cannot fence run " + runKey + " in " + nodeDir + ": " + e.getMessage(), e));
+    }
+  }
+
+  /**
+   * The shell of a pending run whose engine died, as a process record. Every process of the run
+   * carries the run's id in its environment; the shell is the one among them that runs {@code bash
+   * -c} and whose parent does not carry the id (the dead engine's place was taken by init), and
+   * when several do (a subshell whose parent ended), the one that leads its process group (a
+   * started through setsid shell), then the one that started first.
+   */
+  private static Optional<ObjectNode> orphanedShell(ObjectNode pending) {
+    String runId = Json.text(pending, "run_id");
+    if (runId.isEmpty()) {
+      return Optional.empty(); // written by a release without run ids
+    }
+    List<ProcessHandle> run = ProcessTree.withEnvironmentEntry(RUN_ID_VARIABLE + "=" + runId);
+    Set<Long> inRun = new HashSet<>();
+    run.forEach(h -> inRun.add(h.pid()));
+    return run.stream()
+        .filter(h -> h.parent().map(p -> !inRun.contains(p.pid())).orElse(true))
+        .filter(h -> isShell(ProcessTree.arguments(h.pid())))
+        .min(
+            Comparator.comparing((ProcessHandle h) -> !leadsGroup(h))
+                .thenComparing(h -> h.info().startInstant().orElse(Instant.MAX)))
+        .map(
+            h -> {
+              ObjectNode o = Json.object();
+              o.put("run_key", Json.text(pending, "run_key"));
+              o.put("pid", h.pid());
+              o.put("process_group", leadsGroup(h) ? h.pid() : -1);
+              h.info().startInstant().ifPresent(i -> o.put("started_at_ms", i.toEpochMilli()));
+              return o;
+            });
+  }
+
+  private static boolean isShell(List<String> args) {
+    return args.size() == 3 && args.get(0).endsWith("bash") && args.get(1).equals("-c");
+  }
+
+  private static boolean leadsGroup(ProcessHandle h) {
+    return ProcessTree.stat(h.pid()).map(st -> st[1] == h.pid()).orElse(false);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 
@@ -333,12 +409,6 @@ final class RunRecords {
 
   /** The start of the record file names of a run key: readable, and unique through a hash. */
   private static String prefix(String runKey) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(runKey.getBytes(StandardCharsets.UTF_8));
-      return Ids.sanitize(runKey) + "-" + HexFormat.of().formatHex(hash, 0, 8) + ".";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Ids.sanitize(runKey) + "-" + sha256(runKey).substring(0, 16) + ".";
   }
 }

@@ -341,6 +341,7 @@ class LocalCommandExecutorTest {
           CommandRequest.LC_METADATA,
           CommandRequest.LC_RESULT,
           CommandRequest.LC_STATUS,
+          RunRecords.RUN_ID_VARIABLE,
           "PWD",
           "SHLVL",
           "_",
@@ -433,6 +434,61 @@ class LocalCommandExecutorTest {
       assertThat(ProcessHandle.of(orphan).map(ProcessTree::alive).orElse(false)).isFalse();
       assertThat(await(running).exitCode()).isNotZero();
       try (var files = Files.list(nodeDir.resolve(RunRecords.RUNS_DIR))) {
+        assertThat(files.toList()).isEmpty();
+      }
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void fence_afterTheEngineDiedBeforeRecordingTheProcess_findsTheShellByItsRunId()
+      throws Exception {
+    Path nodeDir = home.nodeDirectory("demo-zk-1");
+    CompletableFuture<CommandResult> running =
+        executor.run(
+            request(
+                    "echo \"$LC_RUN_ID\" > run.id; sleep 60 & echo $! > child.pid;"
+                        + " echo $$ > self.pid; wait",
+                    Map.of(),
+                    LONG)
+                .toBuilder()
+                .runKey("op-1/step-4")
+                .build());
+    awaitFile(nodeDir.resolve("self.pid"));
+    awaitFile(nodeDir.resolve("child.pid"));
+    long shell = Long.parseLong(Files.readString(nodeDir.resolve("self.pid")).strip());
+    long child = Long.parseLong(Files.readString(nodeDir.resolve("child.pid")).strip());
+    String runId = Files.readString(nodeDir.resolve("run.id")).strip();
+    assertThat(runId).isNotEmpty();
+    // what a kill -9 between starting the process and recording it leaves: no process record, and
+    // the pending record of an engine that is gone
+    Path runs = nodeDir.resolve(RunRecords.RUNS_DIR);
+    Path record = RunRecords.recordFile(nodeDir, "op-1/step-4", shell);
+    String name = record.getFileName().toString();
+    Files.delete(record);
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Files.writeString(
+        runs.resolve(
+            name.substring(0, name.length() - (shell + ".json").length())
+                + "pending-1-"
+                + gone.pid()
+                + ".json"),
+        "{\"run_key\":\"op-1/step-4\",\"engine_pid\":"
+            + gone.pid()
+            + ",\"run_id\":\""
+            + runId
+            + "\"}");
+    LocalCommandExecutor other =
+        new LocalCommandExecutor(home, pool, scheduler, Duration.ofMillis(300), Clock.systemUTC());
+    try {
+      await(other.fence(node, "op-1/step-4"));
+
+      assertThat(ProcessHandle.of(shell).map(ProcessTree::alive).orElse(false)).isFalse();
+      assertThat(ProcessHandle.of(child).map(ProcessTree::alive).orElse(false)).isFalse();
+      assertThat(await(running).exitCode()).isNotZero();
+      try (var files = Files.list(runs)) {
         assertThat(files.toList()).isEmpty();
       }
     } finally {
