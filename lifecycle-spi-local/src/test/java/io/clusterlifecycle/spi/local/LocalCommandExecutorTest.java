@@ -372,10 +372,7 @@ class LocalCommandExecutorTest {
     Path runs = home.nodeDirectory("demo-zk-1").resolve(RunRecords.RUNS_DIR);
     Path pid = home.nodeDirectory("demo-zk-1").resolve("self.pid");
     CompletableFuture<CommandResult> running =
-        executor.run(
-            request("echo $$ > self.pid; sleep 1", Map.of(), LONG).toBuilder()
-                .runKey("op-1/step-3")
-                .build());
+        runKeyed("echo $$ > self.pid; sleep 1", "op-1/step-3");
     awaitFile(pid);
 
     // the script may write its pid before the executor has recorded the run
@@ -411,29 +408,39 @@ class LocalCommandExecutorTest {
     // the shell starts a sleep whose parent is gone at once (a subshell that exits): it is no
     // longer the shell's descendant, only a member of its process group
     CompletableFuture<CommandResult> running =
-        executor.run(
-            request(
-                    "(sleep 60 & echo $! > orphan.pid); echo $$ > self.pid; sleep 60",
-                    Map.of(),
-                    LONG)
-                .toBuilder()
-                .runKey("op-1/step-1")
-                .build());
+        runKeyed("(sleep 60 & echo $! > orphan.pid); echo $$ > self.pid; sleep 60", "op-1/step-1");
     awaitFile(nodeDir.resolve("self.pid"));
     awaitFile(nodeDir.resolve("orphan.pid"));
     long orphan = Long.parseLong(Files.readString(nodeDir.resolve("orphan.pid")).strip());
     long shell = Long.parseLong(Files.readString(nodeDir.resolve("self.pid")).strip());
     assertThat(ProcessHandle.of(shell).orElseThrow().descendants().map(ProcessHandle::pid))
         .doesNotContain(orphan);
+    fenceFromAnotherExecutor("op-1/step-1", running, shell, orphan);
+  }
+
+  /** Runs a script with a run key, as the engine runs every command step. */
+  private CompletableFuture<CommandResult> runKeyed(String script, String runKey) {
+    return executor.run(request(script, Map.of(), LONG).toBuilder().runKey(runKey).build());
+  }
+
+  /**
+   * Fences a run from a second executor on the same home, as a recovering engine does; then the
+   * processes are gone, the run failed, and no run record is left.
+   */
+  private void fenceFromAnotherExecutor(
+      String runKey, CompletableFuture<CommandResult> running, long... pids) throws Exception {
     LocalCommandExecutor other =
         new LocalCommandExecutor(home, pool, scheduler, Duration.ofMillis(300), Clock.systemUTC());
     try {
-      await(other.fence(node, "op-1/step-1"));
+      await(other.fence(node, runKey));
 
-      assertThat(ProcessHandle.of(shell).map(ProcessTree::alive).orElse(false)).isFalse();
-      assertThat(ProcessHandle.of(orphan).map(ProcessTree::alive).orElse(false)).isFalse();
+      for (long pid : pids) {
+        assertThat(ProcessHandle.of(pid).map(ProcessTree::alive).orElse(false))
+            .as("process %d after the fence", pid)
+            .isFalse();
+      }
       assertThat(await(running).exitCode()).isNotZero();
-      try (var files = Files.list(nodeDir.resolve(RunRecords.RUNS_DIR))) {
+      try (var files = Files.list(home.nodeDirectory("demo-zk-1").resolve(RunRecords.RUNS_DIR))) {
         assertThat(files.toList()).isEmpty();
       }
     } finally {
@@ -446,15 +453,9 @@ class LocalCommandExecutorTest {
       throws Exception {
     Path nodeDir = home.nodeDirectory("demo-zk-1");
     CompletableFuture<CommandResult> running =
-        executor.run(
-            request(
-                    "echo \"$LC_RUN_ID\" > run.id; sleep 60 & echo $! > child.pid;"
-                        + " echo $$ > self.pid; wait",
-                    Map.of(),
-                    LONG)
-                .toBuilder()
-                .runKey("op-1/step-4")
-                .build());
+        runKeyed(
+            "echo \"$LC_RUN_ID\" > run.id; sleep 60 & echo $! > child.pid; echo $$ > self.pid; wait",
+            "op-1/step-4");
     awaitFile(nodeDir.resolve("self.pid"));
     awaitFile(nodeDir.resolve("child.pid"));
     long shell = Long.parseLong(Files.readString(nodeDir.resolve("self.pid")).strip());
@@ -480,20 +481,7 @@ class LocalCommandExecutorTest {
             + ",\"run_id\":\""
             + runId
             + "\"}");
-    LocalCommandExecutor other =
-        new LocalCommandExecutor(home, pool, scheduler, Duration.ofMillis(300), Clock.systemUTC());
-    try {
-      await(other.fence(node, "op-1/step-4"));
-
-      assertThat(ProcessHandle.of(shell).map(ProcessTree::alive).orElse(false)).isFalse();
-      assertThat(ProcessHandle.of(child).map(ProcessTree::alive).orElse(false)).isFalse();
-      assertThat(await(running).exitCode()).isNotZero();
-      try (var files = Files.list(runs)) {
-        assertThat(files.toList()).isEmpty();
-      }
-    } finally {
-      other.close();
-    }
+    fenceFromAnotherExecutor("op-1/step-4", running, shell, child);
   }
 
   @Test
@@ -501,14 +489,9 @@ class LocalCommandExecutorTest {
     Path nodeDir = home.nodeDirectory("demo-zk-1");
     CommandResult r =
         await(
-            executor.run(
-                request(
-                        "sleep 60 > /dev/null 2>&1 & echo $! > daemon.pid; echo $$ > self.pid",
-                        Map.of(),
-                        LONG)
-                    .toBuilder()
-                    .runKey("op-1/step-2")
-                    .build()));
+            runKeyed(
+                "sleep 60 > /dev/null 2>&1 & echo $! > daemon.pid; echo $$ > self.pid",
+                "op-1/step-2"));
     assertThat(r.exitCode()).isZero();
     long daemon = Long.parseLong(Files.readString(nodeDir.resolve("daemon.pid")).strip());
     long shell = Long.parseLong(Files.readString(nodeDir.resolve("self.pid")).strip());
