@@ -42,10 +42,10 @@ import java.util.List;
  * {@code at} keeps the event's time exactly ({@link Instant#toString()}, as the journal does). The
  * JSON writes an absent text as {@code ""}, which is read back as absent; since {@link
  * LifecycleEvent} already holds an empty text as absent, a row reads back as the event written, and
- * an append returns the given events with their numbers without decoding what it wrote (a decode
- * per event was a third of a journaled step's CPU). {@code cluster_id} and {@code operation_id}
- * (null for none) are what queries select by, through the indexes {@code events_by_cluster} and
- * {@code events_by_operation}; every query is ordered by the primary key.
+ * an append returns the given events with their numbers without decoding what it wrote. {@code
+ * cluster_id} and {@code operation_id} (null for none) are what queries select by, through the
+ * indexes {@code events_by_cluster} and {@code events_by_operation}; every query is ordered by the
+ * primary key.
  */
 final class EventLogTable {
   private final StoreErrors errors;

@@ -150,8 +150,10 @@ final class ProcessTree {
   private static List<String> nulSeparated(long pid, String file) {
     String text;
     try {
+      // byte for byte: an environment may hold text that is not UTF-8
       text =
-          Files.readString(PROC.resolve(Long.toString(pid)).resolve(file), StandardCharsets.UTF_8);
+          Files.readString(
+              PROC.resolve(Long.toString(pid)).resolve(file), StandardCharsets.ISO_8859_1);
     } catch (IOException | RuntimeException e) {
       return List.of();
     }

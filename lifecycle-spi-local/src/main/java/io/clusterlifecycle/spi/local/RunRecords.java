@@ -252,8 +252,8 @@ final class RunRecords {
    * The shell of a pending run whose engine died, as a process record. Every process of the run
    * carries the run's id in its environment; the shell is the one among them that runs {@code bash
    * -c} and whose parent does not carry the id (the dead engine's place was taken by init), and
-   * when several do (a subshell whose parent ended), the one that leads its process group (a
-   * started through setsid shell), then the one that started first.
+   * when several do (a subshell whose parent ended), the one that leads its process group (as a
+   * shell started through setsid does), then the one that started first.
    */
   private static Optional<ObjectNode> orphanedShell(ObjectNode pending) {
     String runId = Json.text(pending, "run_id");
@@ -286,16 +286,6 @@ final class RunRecords {
 
   private static boolean leadsGroup(ProcessHandle h) {
     return ProcessTree.stat(h.pid()).map(st -> st[1] == h.pid()).orElse(false);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   private static boolean engineAlive(ObjectNode o) {
@@ -409,6 +399,12 @@ final class RunRecords {
 
   /** The start of the record file names of a run key: readable, and unique through a hash. */
   private static String prefix(String runKey) {
-    return Ids.sanitize(runKey) + "-" + sha256(runKey).substring(0, 16) + ".";
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(runKey.getBytes(StandardCharsets.UTF_8));
+      return Ids.sanitize(runKey) + "-" + HexFormat.of().formatHex(hash, 0, 8) + ".";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 }
