@@ -363,13 +363,14 @@ public final class Execution {
               done == op
                   ? CompletableFuture.completedFuture(null)
                   : stillOwned(op)
-                      .thenCompose(
-                          v ->
-                              store
-                                  .call(() -> ctx.store().putOperation(done))
-                                  .exceptionallyCompose(
-                                      e ->
-                                          CompletableFuture.failedFuture(endNotRecorded(done, e))));
+                      .thenCompose(v -> store.call(() -> ctx.store().putOperation(done)))
+                      // a failed ownership read leaves the end unrecorded too; a take-over does not
+                      .exceptionallyCompose(
+                          e ->
+                              CompletableFuture.failedFuture(
+                                  Failures.cause(e) instanceof ConflictException
+                                      ? Failures.cause(e)
+                                      : endNotRecorded(done, e)));
           // let record writes still under way (a node marked FAILED, a lease renewal) land first,
           // so that the end is computed from, and written over, the latest record
           return recorded
