@@ -430,7 +430,7 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     return write(
         "store operation " + operation.id(),
-        () -> RecordWrites.encode(List.of(operation)).get(0),
+        () -> RecordWrites.encode(operation),
         (c, encoded) -> {
           RecordWrites.operation(c, encoded);
           return null;

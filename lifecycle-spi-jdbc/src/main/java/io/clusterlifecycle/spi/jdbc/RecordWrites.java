@@ -72,9 +72,18 @@ final class RecordWrites {
   static List<EncodedOperation> encode(List<Operation> operations) {
     List<EncodedOperation> encoded = new ArrayList<>(operations.size());
     for (Operation operation : operations) {
-      encoded.add(new EncodedOperation(operation, RecordCodec.write(operation)));
+      encoded.add(encode(operation));
     }
     return encoded;
+  }
+
+  /**
+   * Encodes one operation record for {@link #operation}, outside any transaction.
+   *
+   * @throws IllegalArgumentException if the codec cannot write it
+   */
+  static EncodedOperation encode(Operation operation) {
+    return new EncodedOperation(operation, RecordCodec.write(operation));
   }
 
   /** Stores an encoded operation record, replacing the one with its id. */
