@@ -24,7 +24,6 @@ import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -416,43 +415,68 @@ public final class PlanBuilder {
       String service,
       List<Node> nodes,
       Predicate<ServiceSpec> filter) {
-    Map<String, List<Node>> byRole = new LinkedHashMap<>();
-    Map<String, Integer> orderOf = new LinkedHashMap<>();
-    List<Node> sorted = nodes.stream().sorted(Comparator.comparingInt(Node::index)).toList();
-    for (Node n : sorted) {
-      AppSpec spec = specOf.apply(n);
-      ServiceSpec s = spec.role(n.role()).flatMap(r -> r.service(service)).orElse(null);
-      if (s == null || !filter.test(s)) {
-        continue;
-      }
-      String key = spec.version() + "/" + n.role();
-      List<Node> ofRole = byRole.computeIfAbsent(key, k -> new ArrayList<>());
-      if (ofRole.size() < s.nodesToExecuteOn()) {
-        ofRole.add(n);
-        orderOf.put(key, s.order());
-      }
-    }
-    // roles in the order of the spec, so that a group lists its nodes by role, then index; the
-    // nodes run one or two specs (during an upgrade), each looked at once
+    // the nodes run one or two specs (during an upgrade): each spec's roles are looked at once,
+    // not once per node
+    Map<AppSpec, Map<String, RoleGroup>> bySpec = new IdentityHashMap<>();
+    Map<String, RoleNodes> byKey = new LinkedHashMap<>();
     Map<String, Integer> roleRank = new HashMap<>();
-    Set<AppSpec> specs = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Node n : sorted) {
+    for (Node n : byIndex(nodes)) {
       AppSpec spec = specOf.apply(n);
-      if (specs.add(spec)) {
+      Map<String, RoleGroup> roles = bySpec.get(spec);
+      if (roles == null) {
+        roles = new HashMap<>();
+        bySpec.put(spec, roles);
         spec.roles().forEach(r -> roleRank.putIfAbsent(r.name(), roleRank.size()));
       }
+      RoleGroup g = roles.get(n.role());
+      if (g == null) {
+        ServiceSpec s =
+            spec.role(n.role()).flatMap(r -> r.service(service)).filter(filter).orElse(null);
+        g =
+            s == null
+                ? RoleGroup.NONE
+                : new RoleGroup(spec.version() + "/" + n.role(), n.role(), s);
+        roles.put(n.role(), g);
+      }
+      if (g.service() == null) {
+        continue;
+      }
+      RoleNodes ofRole = byKey.computeIfAbsent(g.key(), k -> new RoleNodes());
+      if (ofRole.nodes.size() < g.service().nodesToExecuteOn()) {
+        ofRole.nodes.add(n);
+        ofRole.order = g.service().order();
+        ofRole.role = g.role();
+      }
     }
+    // roles in the order of the spec, so that a group lists its nodes by role, then index
     TreeMap<Integer, List<Node>> groups = new TreeMap<>();
-    byRole.entrySet().stream()
-        .sorted(
-            Comparator.comparingInt(
-                e -> roleRank.get(e.getKey().substring(e.getKey().indexOf('/') + 1))))
-        .forEach(
-            e ->
-                groups
-                    .computeIfAbsent(orderOf.get(e.getKey()), k -> new ArrayList<>())
-                    .addAll(e.getValue()));
+    byKey.values().stream()
+        .filter(r -> !r.nodes.isEmpty())
+        .sorted(Comparator.comparingInt(r -> roleRank.get(r.role)))
+        .forEach(r -> groups.computeIfAbsent(r.order, k -> new ArrayList<>()).addAll(r.nodes));
     return groups;
+  }
+
+  /** The nodes sorted by index; the list itself when it is already. */
+  private static List<Node> byIndex(List<Node> nodes) {
+    for (int i = 1; i < nodes.size(); i++) {
+      if (nodes.get(i - 1).index() > nodes.get(i).index()) {
+        return nodes.stream().sorted(Comparator.comparingInt(Node::index)).toList();
+      }
+    }
+    return nodes;
+  }
+
+  /** A role's service of one spec; {@code service} null when it has none that passes. */
+  private record RoleGroup(String key, String role, ServiceSpec service) {
+    static final RoleGroup NONE = new RoleGroup("", "", null);
+  }
+
+  /** The nodes one role (of one version) runs a service on, and the service's order. */
+  private static final class RoleNodes {
+    final List<Node> nodes = new ArrayList<>();
+    int order;
+    String role;
   }
 
   /** Tells whether a reload service watching {@code watch} cares about a change of sections. */
