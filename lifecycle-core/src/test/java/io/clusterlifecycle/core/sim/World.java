@@ -128,6 +128,8 @@ import java.util.stream.Collectors;
  *       (by {@link #slowCommands}, {@link #cancelDuring} and {@link #crashDuring(Op, int, int,
  *       boolean)}) so that a crash or cancel leaves runs going.
  *   <li><b>No duplicate nodes:</b> the provider holds at most one resource per node id.
+ *   <li><b>Records round-trip:</b> every cluster record the engine hands the store (by {@code put}
+ *       or in a batch) reads back equal through the record codec ({@link CodecRoundTrips}).
  * </ol>
  *
  * Skip-failed (§7.8) is checked against the provider: afterwards the record holds exactly the nodes
@@ -483,6 +485,7 @@ final class World implements AutoCloseable {
   final ScriptedCommandExecutor commands;
   final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
   final InMemoryClusterStore store = new InMemoryClusterStore();
+  final CodecRoundTrips roundTrips = new CodecRoundTrips();
   final List<Generation> generations = new ArrayList<>();
   final Map<String, Model> models = new LinkedHashMap<>();
   final List<String> log = new ArrayList<>();
@@ -600,7 +603,7 @@ final class World implements AutoCloseable {
     RecordingEventListener events = new RecordingEventListener();
     // each engine has a scheduler and threads of its own: a dead engine blocks only its own
     engine =
-        engineBuilder(sim, provider, commands, metadata, store)
+        engineBuilder(sim, provider, commands, metadata, roundTrips.wrap(store))
             .clock(clock)
             .leaseDuration(LEASE)
             .eventListener(events)
@@ -1663,7 +1666,7 @@ final class World implements AutoCloseable {
 
   /** Checks every invariant of the class description; throws AssertionError naming each breach. */
   void checkInvariants() {
-    List<String> problems = new ArrayList<>();
+    List<String> problems = new ArrayList<>(roundTrips.mismatches());
     List<Cluster> records = store.list().join();
     Map<String, Cluster> byId = new LinkedHashMap<>();
     records.forEach(c -> byId.put(c.id(), c));
