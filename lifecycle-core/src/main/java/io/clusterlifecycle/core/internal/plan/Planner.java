@@ -68,7 +68,7 @@ public final class Planner {
    */
   public static TreeMap<Integer, List<Node>> orderGroups(
       AppSpec spec, String service, List<Node> nodes, Predicate<ServiceSpec> filter) {
-    return PlanBuilder.orderGroups(n -> spec, service, nodes, filter);
+    return OrderGroups.of(n -> spec, service, nodes, filter);
   }
 
   /** Tells whether a reload service watching {@code watch} cares about a change of sections. */
