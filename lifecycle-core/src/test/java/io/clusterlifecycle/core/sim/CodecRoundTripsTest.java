@@ -1,12 +1,14 @@
 package io.clusterlifecycle.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spi.StoreBatch;
 import io.clusterlifecycle.testkit.InMemoryClusterStore;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -34,12 +36,12 @@ class CodecRoundTripsTest {
 
     checks
         .wrap(new InMemoryClusterStore())
-        .write(new StoreBatch(Optional.of(c), java.util.List.of(), java.util.List.of()))
+        .write(new StoreBatch(Optional.of(c), List.of(), List.of()))
         .toCompletableFuture()
         .join();
 
     assertThat(checks.mismatches())
-        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .singleElement(STRING)
         .contains("cluster c-1 v0 reads back different", "createdAt: 2026-12-04T10:00:00.123456Z");
   }
 }
