@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code lifecycle-bench} command: runs the quick ({@code --quick}, under a minute) or the full
- * ({@code --full}, JMH) suite, prints exactly one {@code name=value} line per headline figure on
- * standard output, everything else on standard error, and writes all figures with details and the
- * environment to a JSON file.
+ * The {@code lifecycle-bench} command: runs the quick ({@code --quick}, about three minutes on two
+ * cores) or the full ({@code --full}, JMH) suite, prints exactly one {@code name=value} line per
+ * headline figure on standard output, everything else on standard error, and writes all figures
+ * with details and the environment to a JSON file.
  *
  * <p>Exit status: 0 when every figure was measured (met or missed targets alike), 1 when a run
  * failed, 2 for bad arguments.
@@ -23,8 +23,8 @@ public final class BenchMain {
       String.join(
           "\n",
           "usage: lifecycle-bench.sh (--quick | --full) [options]",
-          "  --quick                 every figure once, each run in a JVM of its own, about a",
-          "                          minute on two cores",
+          "  --quick                 every figure once, each run in a JVM of its own, about",
+          "                          three minutes on two cores",
           "  --full                  JMH (2 forks, 5x2 s warm-up, 5x2 s measurement) and repeated runs",
           "  --json FILE             where to write the figures (default: $LIFECYCLE_BENCH_JSON, else",
           "                          ./lifecycle-bench-figures.json)",

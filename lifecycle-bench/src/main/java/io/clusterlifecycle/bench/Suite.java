@@ -32,18 +32,18 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs the benchmarks and collects their figures.
  *
- * <p>The quick suite (under a minute on two cores) measures every figure once with direct timed
- * loops after a short warm-up. The full suite runs the planning, engine, journal and raw-append
- * figures as JMH benchmarks with forks, warm-up and measurement iterations, and repeats the
- * makespan and scale runs, reporting medians. Both run the real engine for every figure; none is
- * computed from constants. A run that fails leaves its figures NaN and is listed in the failures;
- * the others still run.
+ * <p>The quick suite (about three minutes on two cores) measures every figure once with direct
+ * timed loops after a short warm-up. The full suite runs the planning, engine, journal and
+ * raw-append figures as JMH benchmarks with forks, warm-up and measurement iterations, and repeats
+ * the makespan and scale runs, reporting medians. Both run the real engine for every figure; none
+ * is computed from constants. A run that fails leaves its figures NaN and is listed in the
+ * failures; the others still run.
  */
 public final class Suite {
 
   /** How thoroughly to measure. */
   public enum Mode {
-    /** Under a minute: one measurement per figure. */
+    /** About three minutes: one measurement per figure. */
     QUICK,
     /** JMH with forks and iterations, repeated makespan and scale runs. */
     FULL
