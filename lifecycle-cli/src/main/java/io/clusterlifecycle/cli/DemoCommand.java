@@ -107,7 +107,8 @@ final class DemoCommand implements Callable<Integer> {
     private final StageProgress progress;
     private final List<String> planFiles = new ArrayList<>();
     private final List<String> timelineFiles = new ArrayList<>();
-    private Session session;
+    // read by the shutdown hook, set by the thread that runs the tour
+    private volatile Session session;
     private int done;
 
     Tour(Path home, PrintWriter out) {
@@ -122,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
       DemoServers.stopAll(home);
       deleteTree(home);
       // Ctrl-C or SIGTERM ends the JVM mid-operation; the servers run in sessions of their own
-      Thread stopServers = new Thread(() -> DemoServers.stopAll(home), "demo-stop-servers");
+      Thread stopServers = new Thread(this::stopOnExit, "demo-stop-servers");
       Runtime.getRuntime().addShutdownHook(stopServers);
       try {
         return tour(started);
@@ -133,6 +134,18 @@ final class DemoCommand implements Callable<Integer> {
           // the hook runs or has run
         }
       }
+    }
+
+    /**
+     * Kills the commands under way first, so that no {@code start} launches a server after the
+     * servers were stopped, then stops the servers until none is left.
+     */
+    private void stopOnExit() {
+      Session s = session;
+      if (s != null) {
+        s.local().commands().close();
+      }
+      DemoServers.stopAllSettled(home);
     }
 
     private int tour(long started) {

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  */
 final class DemoServers {
   private static final Duration GRACE = Duration.ofSeconds(2);
+  private static final Duration SETTLE = Duration.ofSeconds(8);
+  private static final Duration SETTLE_POLL = Duration.ofMillis(100);
 
   private DemoServers() {}
 
@@ -72,6 +74,30 @@ final class DemoServers {
       }
       if (isServer(p, nodes)) {
         p.destroyForcibly();
+      }
+    }
+  }
+
+  /**
+   * Stops every server of {@code home} as {@link #stopAll} does, then looks again until two looks
+   * {@link #SETTLE_POLL} apart find none, for at most {@link #SETTLE}: a server a {@code start} had
+   * just forked shows its command line only once it has exec'd.
+   */
+  static void stopAllSettled(Path home) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    int emptyLooks = 0;
+    while (emptyLooks < 2 && System.nanoTime() < deadline) {
+      if (running(home).isEmpty()) {
+        emptyLooks++;
+        try {
+          Thread.sleep(SETTLE_POLL.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      } else {
+        emptyLooks = 0;
+        stopAll(home);
       }
     }
   }
