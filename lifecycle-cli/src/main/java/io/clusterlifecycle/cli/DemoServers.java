@@ -59,7 +59,11 @@ final class DemoServers {
 
   /** Stops every server of {@code home}: SIGTERM, then SIGKILL for those still up after 2 s. */
   static void stopAll(Path home) {
-    List<ProcessHandle> servers = running(home);
+    stop(running(home), home);
+  }
+
+  /** Stops {@code servers} as {@link #stopAll} does; tells whether there were any. */
+  private static boolean stop(List<ProcessHandle> servers, Path home) {
     servers.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + GRACE.toNanos();
     Path nodes = home.toAbsolutePath().normalize().resolve("nodes");
@@ -69,13 +73,14 @@ final class DemoServers {
           Thread.sleep(20);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          return true;
         }
       }
       if (isServer(p, nodes)) {
         p.destroyForcibly();
       }
     }
+    return !servers.isEmpty();
   }
 
   /**
@@ -86,18 +91,19 @@ final class DemoServers {
   static void stopAllSettled(Path home) {
     long deadline = System.nanoTime() + SETTLE.toNanos();
     int emptyLooks = 0;
-    while (emptyLooks < 2 && System.nanoTime() < deadline) {
-      if (running(home).isEmpty()) {
-        emptyLooks++;
-        try {
-          Thread.sleep(SETTLE_POLL.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      } else {
+    while (emptyLooks < 2
+        && System.nanoTime() < deadline
+        && !Thread.currentThread().isInterrupted()) {
+      if (stop(running(home), home)) {
         emptyLooks = 0;
-        stopAll(home);
+        continue;
+      }
+      emptyLooks++;
+      try {
+        Thread.sleep(SETTLE_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
