@@ -470,6 +470,41 @@ class EngineOperationsTest {
   }
 
   @Test
+  void upgrade_afterAFailedUpgradeOfAStoppedCluster_reimagesTheStoppedNodes_andStaysStopped() {
+    create(spec("1.0", r -> {}));
+    run(StopCluster.of("demo"));
+    h.resources
+        .fail(
+            ResourceCall.Method.REPLACE_IMAGE,
+            n -> n.nodeId().equals("demo-worker-2"),
+            new IllegalStateException("image store unreachable"))
+        .times(1);
+    assertThatThrownBy(() -> run(Upgrade.of("demo", spec("2.0", r -> {}))))
+        .isInstanceOf(OperationFailedException.class)
+        .hasMessageContaining("image store unreachable");
+    Cluster failed = h.engine.get("demo");
+    assertThat(failed.state()).isEqualTo(ClusterState.FAILED_UPDATING);
+    assertThat(failed.node("demo-worker-2").orElseThrow().version()).contains("1.0");
+    int before = h.commands.runs().size();
+
+    Cluster after = run(Upgrade.of("demo", spec("3.0", r -> {})));
+
+    assertThat(h.stages())
+        .containsExactly(
+            "stopped nodes: replace images: image:demo-client-1 image:demo-master-1"
+                + " image:demo-worker-1 image:demo-worker-2 image:demo-worker-3",
+            "publish /cluster: put");
+    assertThat(h.commands.runs()).hasSize(before);
+    assertThat(after.state()).isEqualTo(ClusterState.STOPPED);
+    assertThat(after.nodes()).extracting(Node::state).containsOnly(NodeState.STOPPED);
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("3.0"));
+    // the client role has no image of its own
+    assertThat(h.resources.resources(after.id()))
+        .flatExtracting(r -> r.image().stream().toList())
+        .containsExactlyInAnyOrder("master:3.0", "worker:3.0", "worker:3.0", "worker:3.0");
+  }
+
+  @Test
   void upgrade_badInput_isRefusedBeforeAnythingChanges() {
     Cluster c = create(spec("1.0", r -> {}));
     AppSpec other =

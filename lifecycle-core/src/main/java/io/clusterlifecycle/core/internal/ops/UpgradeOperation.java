@@ -21,6 +21,7 @@ import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.RoleSpec;
 import io.clusterlifecycle.api.spec.ServiceSpec;
 import io.clusterlifecycle.api.state.ClusterState;
+import io.clusterlifecycle.api.state.NodeState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.plan.PlanBuilder;
@@ -129,8 +130,10 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
 
   /**
    * The plan of an upgrade: {@code cluster} holds the new spec, its previous spec, and nodes still
-   * on the previous version. Roles with a parallel {@code upgrading_policy} go first, all at once;
-   * then the nodes of sequential roles, one at a time.
+   * on the previous version. Stopped nodes get the new image and stay stopped; this is the whole
+   * plan of a STOPPED cluster, and the first stage of any other (one that a failed upgrade or stop
+   * left FAILED_UPDATING may have stopped nodes). Then roles with a parallel {@code
+   * upgrading_policy} go first, all at once; then the nodes of sequential roles, one at a time.
    */
   static Plan plan(Cluster cluster, boolean stopped) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.UPGRADE);
@@ -138,6 +141,9 @@ final class UpgradeOperation extends VersionChange<Upgrade> {
     if (stopped) {
       b.replaceImages(cluster.nodes(), target);
     } else {
+      b.prefix("stopped nodes");
+      b.replaceImages(
+          cluster.nodes().stream().filter(n -> n.state() == NodeState.STOPPED).toList(), target);
       List<Node> up = up(cluster.nodes());
       List<Node> parallel =
           up.stream()
