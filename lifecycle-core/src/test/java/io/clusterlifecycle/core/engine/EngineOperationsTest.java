@@ -505,6 +505,39 @@ class EngineOperationsTest {
   }
 
   @Test
+  void upgrade_afterAFailedStop_reimagesTheStoppedNodes_andUpgradesTheRunningOnes() {
+    create(spec("1.0", r -> {}));
+    h.resources
+        .fail(
+            ResourceCall.Method.STOP,
+            n -> n.nodeId().equals("demo-worker-2"),
+            new IllegalStateException("hypervisor busy"))
+        .times(1);
+    assertThatThrownBy(() -> run(StopCluster.of("demo")))
+        .isInstanceOf(OperationFailedException.class)
+        .hasMessageContaining("hypervisor busy");
+    Cluster failed = h.engine.get("demo");
+    assertThat(failed.state()).isEqualTo(ClusterState.FAILED_UPDATING);
+    assertThat(failed.node("demo-worker-2").orElseThrow().state()).isEqualTo(NodeState.RUNNING);
+    assertThat(failed.nodes()).filteredOn(n -> n.state() == NodeState.STOPPED).hasSize(4);
+
+    Cluster after = run(Upgrade.of("demo", spec("2.0", r -> {})));
+
+    assertThat(h.stages())
+        .startsWith(
+            "stopped nodes: replace images: image:demo-client-1 image:demo-master-1"
+                + " image:demo-worker-1 image:demo-worker-3")
+        .contains("replace images: image:demo-worker-2");
+    assertThat(after.nodes()).extracting(Node::version).containsOnly(Optional.of("2.0"));
+    assertThat(after.node("demo-worker-2").orElseThrow().state()).isEqualTo(NodeState.RUNNING);
+    assertThat(after.nodes()).filteredOn(n -> n.state() == NodeState.STOPPED).hasSize(4);
+    assertThat(lastOperationRuns())
+        .filteredOn(r -> r.service().equals("start"))
+        .extracting(CommandRun::nodeId)
+        .containsOnly("demo-worker-2");
+  }
+
+  @Test
   void upgrade_badInput_isRefusedBeforeAnythingChanges() {
     Cluster c = create(spec("1.0", r -> {}));
     AppSpec other =
