@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * two order groups: four command stages, 0.2 s of critical path ({@code local_create_100_s}, {@code
  * local_create_1000_s}). Each figure is the median of several runs in one sitting, after one run
  * that is not counted (it builds the tool's jar and class-data archive when they are stale); the
- * details hold every run. Each run has a new home, and the homes are deleted after the last run:
- * deleting one just before the next run made ext4 scan the thousands of inodes it had just freed at
- * every file the next run created (a sixth of that run's CPU samples, in {@code recently_deleted}),
- * which is the benchmark's own doing and not what a user's create meets.
+ * details hold every run. Each run has a new home, and the homes stay until the suite deletes the
+ * run's directory: deleting one just before the next run made ext4 scan the thousands of inodes it
+ * had just freed at every file the next run created (a sixth of that run's CPU samples, in {@code
+ * recently_deleted}), which is the benchmark's own doing and not what a user's create meets.
  */
 final class CliRun {
   private static final int START_RUNS = 5;
@@ -30,7 +30,6 @@ final class CliRun {
   private final Figures figures;
   private final PrintStream log;
   private final Path launcher;
-  private final List<Path> homes = new ArrayList<>();
 
   CliRun(Figures figures, PrintStream log) {
     this.figures = figures;
@@ -38,17 +37,8 @@ final class CliRun {
     this.launcher = root().resolve("lifecycle");
   }
 
+  /** Runs every timed command in {@code dir}, which the caller deletes afterwards. */
   void run(Path dir) {
-    try {
-      runAll(dir);
-    } finally {
-      for (Path home : homes) {
-        Suite.deleteTree(home);
-      }
-    }
-  }
-
-  private void runAll(Path dir) {
     if (!Files.isExecutable(launcher)) {
       throw new IllegalStateException(
           "no executable " + launcher + "; run the suite from the repository's lifecycle-bench.sh");
@@ -88,7 +78,6 @@ final class CliRun {
   /** Runs the tool on a new home and returns its wall time in seconds; fails if it fails. */
   private double time(Path dir, String home, List<String> args) {
     List<String> command = new ArrayList<>(List.of(launcher.toString(), "--home"));
-    homes.add(dir.resolve("home-" + home));
     command.add(dir.resolve("home-" + home).toString());
     command.addAll(args);
     Path output = dir.resolve("output-" + home + ".txt");
