@@ -782,8 +782,11 @@ final class World implements AutoCloseable {
     int hung = hangsStarted.get();
     hangBudget.set(hangs);
     sim.crashAfter(calls);
+    // the engine that is to die, read now: the caller's thread may start only after a background
+    // call of this engine tripped the switch and restart() put a live engine in the field
+    LifecycleEngine doomed = engine;
     CompletableFuture<?> dying =
-        CompletableFuture.supplyAsync(() -> submit(engine, op), callers).thenCompose(f -> f);
+        CompletableFuture.supplyAsync(() -> submit(doomed, op), callers).thenCompose(f -> f);
     long deadline = System.nanoTime() + BOUND.toNanos();
     while (!dying.isDone() && !sim.awaitCrashed(Duration.ofMillis(5))) {
       if (hangsStarted.get() > hung && !sim.crashed()) {
@@ -983,6 +986,9 @@ final class World implements AutoCloseable {
       Result result = Result.of(e);
       note(describeCancel(op, calls, hangs, hung, cancels) + " -> " + result);
       expect(op, result, before, faulty, false);
+      if (faulty && result.outcome() == Outcome.REJECTED) {
+        recoverUnrecordedEnds();
+      }
       return result;
     } finally {
       hangBudget.set(0);
