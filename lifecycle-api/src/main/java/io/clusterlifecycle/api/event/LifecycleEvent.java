@@ -88,7 +88,7 @@ public record LifecycleEvent(
     to = present(to, "to");
     message = present(message, "message");
     results =
-        results == null
+        results == null || results.isEmpty()
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(results));
   }

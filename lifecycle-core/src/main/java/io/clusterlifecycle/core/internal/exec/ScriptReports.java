@@ -24,6 +24,9 @@ public final class ScriptReports {
   /** What a result key may look like. */
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
+  /** A line break of a report file. */
+  private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+
   /** Most keys one result may hold. */
   static final int MAX_KEYS = 256;
 
@@ -69,7 +72,7 @@ public final class ScriptReports {
       }
       return out;
     }
-    String[] lines = trimmed.split("\r?\n");
+    String[] lines = LINE_BREAK.split(trimmed);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -99,7 +102,10 @@ public final class ScriptReports {
    */
   static Optional<WorkloadStatus> status(String text, Instant at) {
     checkLength(text, "LC_STATUS");
-    for (String raw : text.split("\r?\n")) {
+    if (text.isBlank()) {
+      return Optional.empty();
+    }
+    for (String raw : LINE_BREAK.split(text)) {
       String line = raw.strip();
       if (line.isEmpty()) {
         continue;
