@@ -32,9 +32,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs the benchmarks and collects their figures.
  *
- * <p>The quick suite (about four minutes on two cores) measures every figure once with direct timed
- * loops after a warm-up of a few seconds (an unmeasured run for the makespan and the resume). The
- * full suite runs the planning, engine, journal and raw-append figures as JMH benchmarks with
+ * <p>The quick suite (about three minutes on two cores) measures every figure once with direct
+ * timed loops after a warm-up of a few seconds (an unmeasured run for the makespan and the resume).
+ * The full suite runs the planning, engine, journal and raw-append figures as JMH benchmarks with
  * forks, warm-up and measurement iterations, and repeats the makespan and scale runs, reporting
  * medians. Both run the real engine for every figure; none is computed from constants. A run that
  * fails leaves its figures NaN and is listed in the failures; the others still run.
@@ -211,7 +211,7 @@ public final class Suite {
       int repeats = quick ? (nodes <= 1_000 ? 3 : 1) : (nodes <= 1_000 ? 7 : 3);
       // warm-up: unmeasured runs of the measured workload itself for at least as long as the JMH
       // runs warm up (5 x 2 s), and at least five of them: at 1,000 nodes the ratio still fell
-      // after twenty runs (docs/performance.md). The first, the cold figure, is kept in the details
+      // after ten runs (docs/performance.md). The first, the cold figure, is kept in the details
       long warmEnd = System.nanoTime() + WARM_UP_NANOS;
       for (int i = 0; i < 5 || System.nanoTime() < warmEnd; i++) {
         MakespanHarness.Result w = MakespanHarness.run(nodes, MakespanHarness.ROLES, latency);
