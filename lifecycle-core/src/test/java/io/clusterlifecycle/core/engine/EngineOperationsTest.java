@@ -430,6 +430,37 @@ class EngineOperationsTest {
   }
 
   @Test
+  void rollback_afterAnImageReplacementThatFailedButTookEffect_reimagesThatNodeToo() {
+    Cluster c = create(spec("1.0", r -> {}));
+    NodeRef worker2 = new NodeRef(c.id(), "demo-worker-2");
+    // the provider replaced the image but the call failed (a reply lost, a call abandoned by a
+    // cancel that went through later): the record still says 1.0
+    h.resources.replaceImage(worker2, "worker:2.0").join();
+    h.resources
+        .fail(
+            ResourceCall.Method.REPLACE_IMAGE,
+            n -> n.nodeId().equals("demo-worker-2"),
+            new IllegalStateException("no reply from the hypervisor"))
+        .times(1);
+    assertThatThrownBy(() -> run(Upgrade.of("demo", spec("2.0", r -> {}))))
+        .isInstanceOf(OperationFailedException.class)
+        .hasMessageContaining("no reply from the hypervisor");
+    Cluster failed = h.engine.get(c.id());
+    assertThat(failed.state()).isEqualTo(ClusterState.FAILED_UPDATING);
+    assertThat(failed.node("demo-worker-2").orElseThrow().version()).contains("1.0");
+
+    Cluster back = run(Rollback.of("demo"));
+
+    assertThat(h.stages())
+        .anyMatch(s -> s.startsWith("replace images:") && s.contains("image:demo-worker-2"));
+    assertThat(back.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(back.nodes()).extracting(Node::version).containsOnly(Optional.of("1.0"));
+    assertThat(h.resources.resources(c.id()))
+        .flatExtracting(r -> r.image().stream().toList())
+        .containsExactlyInAnyOrder("master:1.0", "worker:1.0", "worker:1.0", "worker:1.0");
+  }
+
+  @Test
   void upgrade_withAutomaticRollback_failsButLeavesTheClusterRunningTheOldVersion() {
     Cluster c = create(spec("1.0", upgrading("1.0")));
     h.commands.on("upgrade").forNode("demo-worker-1").exit(1);

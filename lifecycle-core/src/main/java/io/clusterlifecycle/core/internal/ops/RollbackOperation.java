@@ -10,6 +10,7 @@ import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Node;
 import io.clusterlifecycle.api.model.Operation;
 import io.clusterlifecycle.api.plan.Plan;
+import io.clusterlifecycle.api.plan.ReplaceImageStep;
 import io.clusterlifecycle.api.plan.Stage.FailurePolicy;
 import io.clusterlifecycle.api.request.Rollback;
 import io.clusterlifecycle.api.spec.AppSpec;
@@ -18,6 +19,7 @@ import io.clusterlifecycle.api.state.ClusterState;
 import io.clusterlifecycle.api.state.OperationState;
 import io.clusterlifecycle.api.state.OperationType;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
+import io.clusterlifecycle.core.internal.exec.JournalState;
 import io.clusterlifecycle.core.internal.plan.PlanBuilder;
 import java.util.List;
 import java.util.Map;
@@ -47,25 +49,48 @@ final class RollbackOperation extends VersionChange<Rollback> {
                             + c.name()
                             + " was never upgraded, so"
                             + " there is no previous version to roll back to"));
-    CompletableFuture<Void> rollbackable =
+    CompletableFuture<Set<String>> inDoubt =
         ctx.retrying(() -> ctx.store().operations(c.id()))
-            .thenAccept(
+            .thenCompose(
                 ops -> {
                   requireSameRoles(c, previous, ops);
-                  if (c.state() == ClusterState.FAILED_UPDATING) {
-                    requireRollbackable(c, ops);
+                  if (c.state() != ClusterState.FAILED_UPDATING) {
+                    return CompletableFuture.completedFuture(Set.<String>of());
                   }
+                  return requireRollbackable(c, ops)
+                      .map(failed -> imagesInDoubt(failed, ctx))
+                      .orElse(CompletableFuture.completedFuture(Set.of()));
                 });
-    return rollbackable.thenApply(
-        v -> {
+    return inDoubt.thenApply(
+        doubtful -> {
           Cluster next =
               c.toBuilder()
                   .spec(ClusterChanges.withSizesOf(previous, c.spec()))
                   .previousSpec(Optional.of(c.spec()))
                   .build();
           return new Prepared(
-              next, plan(next, c.state() == ClusterState.STOPPED), Set.of(), Set.of());
+              next, plan(next, c.state() == ClusterState.STOPPED, doubtful), Set.of(), Set.of());
         });
+  }
+
+  /**
+   * The nodes whose image a failed upgrade or rollback started to replace without recording that it
+   * did: the provider may have replaced it while the record still names the old version (a call
+   * abandoned by a cancel that took effect later, a failure after the provider acted), so the
+   * rollback replaces their image whatever version the record names.
+   */
+  private static CompletableFuture<Set<String>> imagesInDoubt(Operation failed, EngineContext ctx) {
+    return ctx.retrying(() -> ctx.store().journal(failed.id()))
+        .thenApply(
+            journal -> {
+              Set<String> started = JournalState.of(journal).inDoubt();
+              return failed
+                  .plan()
+                  .steps()
+                  .filter(s -> s instanceof ReplaceImageStep && started.contains(s.id()))
+                  .map(s -> ((ReplaceImageStep) s).node())
+                  .collect(Collectors.toUnmodifiableSet());
+            });
   }
 
   /**
@@ -113,8 +138,12 @@ final class RollbackOperation extends VersionChange<Rollback> {
         .collect(Collectors.toCollection(java.util.TreeSet::new));
   }
 
-  /** After a failure, rollback undoes only a failed upgrade or rollback; recover the others. */
-  private static void requireRollbackable(Cluster c, List<Operation> ops) {
+  /**
+   * After a failure, rollback undoes only a failed upgrade or rollback; recover the others.
+   *
+   * @return the failed upgrade or rollback, when the last failed operation is one
+   */
+  private static Optional<Operation> requireRollbackable(Cluster c, List<Operation> ops) {
     Optional<Operation> failed =
         ops.stream()
             .filter(o -> o.state() == OperationState.FAILED && !o.refused())
@@ -131,19 +160,24 @@ final class RollbackOperation extends VersionChange<Rollback> {
               + failed.get().type().displayName()
               + ", which rollback does not undo; recover it");
     }
+    return failed;
   }
 
   /**
    * The plan of a rollback: {@code cluster} holds the spec to return to as its spec. Every running
    * node stops (a failure is a warning: the failed upgrade may have left it stopped), nodes on
-   * another version get the old image, then every node reloads and starts.
+   * another version or with their image in doubt get the old image, then every node reloads and
+   * starts.
    */
-  static Plan plan(Cluster cluster, boolean stopped) {
+  static Plan plan(Cluster cluster, boolean stopped, Set<String> imageInDoubt) {
     PlanBuilder b = new PlanBuilder(cluster, OperationType.ROLLBACK);
     AppSpec target = cluster.spec();
     List<Node> moving =
         cluster.nodes().stream()
-            .filter(n -> !n.version().orElse("").equals(target.version()))
+            .filter(
+                n ->
+                    !n.version().orElse("").equals(target.version())
+                        || imageInDoubt.contains(n.id()))
             .toList();
     if (stopped) {
       b.replaceImages(moving, target);
