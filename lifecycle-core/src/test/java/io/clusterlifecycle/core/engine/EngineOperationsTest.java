@@ -594,6 +594,32 @@ class EngineOperationsTest {
   // (docs/design.md §6.7)
 
   @Test
+  void stop_afterAFailedStart_alsoStopsTheInstancesRecordedStopped() {
+    Cluster c = create(spec("1.0", r -> {}));
+    run(StopCluster.of("demo"));
+    NodeRef worker2 = new NodeRef(c.id(), "demo-worker-2");
+    h.resources
+        .fail(
+            ResourceCall.Method.START,
+            n -> n.nodeId().equals("demo-worker-2"),
+            new IllegalStateException("no reply from the hypervisor"))
+        .times(1);
+    assertThatThrownBy(() -> run(StartCluster.of("demo")))
+        .isInstanceOf(OperationFailedException.class)
+        .hasMessageContaining("no reply from the hypervisor");
+    assertThat(h.engine.get(c.id()).state()).isEqualTo(ClusterState.FAILED_UPDATING);
+    assertThat(h.engine.get(c.id()).node("demo-worker-2").orElseThrow().state())
+        .isEqualTo(NodeState.STOPPED);
+    // the start went through after all (its reply was lost): the record still says STOPPED
+    h.resources.start(worker2).join();
+
+    Cluster stopped = run(StopCluster.of("demo"));
+
+    assertThat(stopped.state()).isEqualTo(ClusterState.STOPPED);
+    assertThat(h.resources.resources(c.id())).noneMatch(NodeResource::running);
+  }
+
+  @Test
   void stopThenStart_keepVolumesAndAddresses_andRunServicesInOrder() {
     Cluster c = create(spec("1.0", r -> {}));
     Cluster stopped = run(StopCluster.of("demo"));
