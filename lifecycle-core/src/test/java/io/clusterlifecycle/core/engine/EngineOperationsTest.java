@@ -17,6 +17,7 @@ import io.clusterlifecycle.api.plan.Plan;
 import io.clusterlifecycle.api.request.AddRole;
 import io.clusterlifecycle.api.request.BackupCluster;
 import io.clusterlifecycle.api.request.CreateCluster;
+import io.clusterlifecycle.api.request.DeleteNodes;
 import io.clusterlifecycle.api.request.OperationRequest;
 import io.clusterlifecycle.api.request.Promote;
 import io.clusterlifecycle.api.request.RemoveRole;
@@ -29,6 +30,7 @@ import io.clusterlifecycle.api.request.ScaleVertical;
 import io.clusterlifecycle.api.request.StartCluster;
 import io.clusterlifecycle.api.request.StopCluster;
 import io.clusterlifecycle.api.request.Upgrade;
+import io.clusterlifecycle.api.spec.AdvancedAction;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spec.ExecutionPolicy;
 import io.clusterlifecycle.api.spec.RoleSpec;
@@ -617,6 +619,42 @@ class EngineOperationsTest {
 
     assertThat(stopped.state()).isEqualTo(ClusterState.STOPPED);
     assertThat(h.resources.resources(c.id())).noneMatch(NodeResource::running);
+  }
+
+  @Test
+  void deleteNodes_refused_leavesANodeThatSkipFailedLeftStopped_stopped() {
+    Cluster c =
+        create(
+            spec(
+                "1.0",
+                r ->
+                    r.minNodes(1)
+                        .maxNodes(6)
+                        .advancedActions(AdvancedAction.SCALE_HORIZONTAL)
+                        .service("scale_in", s -> s.cmd("si").preCheck("pc"))));
+    run(StopCluster.of("demo"));
+    h.resources
+        .fail(
+            ResourceCall.Method.START,
+            n -> n.nodeId().equals("demo-worker-3"),
+            new IllegalStateException("no capacity"))
+        .times(1);
+    assertThatThrownBy(() -> run(StartCluster.of("demo")))
+        .isInstanceOf(OperationFailedException.class);
+    Cluster skipped = h.engine.skipFailed("demo", Duration.ofMinutes(1));
+    assertThat(skipped.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(skipped.node("demo-worker-3").orElseThrow().state()).isEqualTo(NodeState.STOPPED);
+    h.commands.on("scale_in.pre_check").exit(2);
+
+    assertThatThrownBy(() -> run(DeleteNodes.of("demo", "demo-worker-3")))
+        .isInstanceOfSatisfying(
+            OperationFailedException.class, e -> assertThat(e.operation().refused()).isTrue());
+
+    Cluster after = h.engine.get(c.id());
+    assertThat(after.state()).isEqualTo(ClusterState.RUNNING);
+    assertThat(after.nodes()).isEqualTo(skipped.nodes());
+    assertThat(h.resources.resource(new NodeRef(c.id(), "demo-worker-3")).orElseThrow().running())
+        .isFalse();
   }
 
   @Test

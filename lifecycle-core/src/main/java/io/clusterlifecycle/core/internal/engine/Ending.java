@@ -213,7 +213,8 @@ final class Ending {
         // a refusal comes before any node was created: the new nodes never existed
         b.removeNode(n.id());
       } else if (result.refused() && p.leaving().contains(n.id())) {
-        b.putNode(n.withState(n.state().moveTo(handler.leavingStateAfterRefusal(done))));
+        NodeState back = stateBefore(p, n).orElse(handler.leavingStateAfterRefusal(done));
+        b.putNode(n.state() == back ? n : n.withState(n.state().moveTo(back)));
       }
     }
     return records
@@ -241,6 +242,18 @@ final class Ending {
               }
               throw new OperationFailedException(done);
             });
+  }
+
+  /**
+   * The state a leaving node had before the refused operation marked it DELETING, when its record
+   * still says (a resumed operation's does not) and the node may return to it: a node that
+   * skip-failed left stopped stays stopped.
+   */
+  private static Optional<NodeState> stateBefore(Prepared p, Node now) {
+    return p.cluster()
+        .node(now.id())
+        .map(Node::state)
+        .filter(s -> s != NodeState.DELETING && (s == now.state() || now.state().canMoveTo(s)));
   }
 
   /** Reports a change of a cluster's state. */
