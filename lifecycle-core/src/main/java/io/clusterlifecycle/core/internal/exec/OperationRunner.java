@@ -160,7 +160,20 @@ public final class OperationRunner {
                 stage.steps().size()
                     + " steps"
                     + (alreadyDone > 0 ? ", " + alreadyDone + " already done" : "")));
+    // the next stage starts once this one's entries are durable: a later stage never builds on a
+    // step that a resume would run again (docs/design.md §5.8)
     return runStage(stage)
+        .thenCompose(
+            stageError ->
+                journal
+                    .flush()
+                    .handle(
+                        (ok, e) -> {
+                          if (e != null) {
+                            fail("could not write the journal: " + Failures.describe(e), false);
+                          }
+                          return stageError;
+                        }))
         .thenComposeAsync(
             stageError -> {
               String outcome =
