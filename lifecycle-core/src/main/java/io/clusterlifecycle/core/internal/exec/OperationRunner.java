@@ -93,26 +93,33 @@ public final class OperationRunner {
               }
               return null;
             })
-        .thenCompose(
-            v ->
-                journal
-                    .flush()
-                    .handle(
-                        (ok, e) -> {
-                          if (e != null) {
-                            fail("could not write the journal: " + Failures.describe(e), false);
-                          }
-                          synchronized (this) {
-                            return new Result(
-                                error,
-                                refused,
-                                timedOut,
-                                List.copyOf(warnings),
-                                steps.keptVolumes(),
-                                cancelled,
-                                steps.results());
-                          }
-                        }));
+        .thenCompose(v -> flushJournal())
+        .thenApply(
+            v -> {
+              synchronized (this) {
+                return new Result(
+                    error,
+                    refused,
+                    timedOut,
+                    List.copyOf(warnings),
+                    steps.keptVolumes(),
+                    cancelled,
+                    steps.results());
+              }
+            });
+  }
+
+  /** Waits until every entry recorded so far is durable; a write error fails the run, not this. */
+  private CompletableFuture<Void> flushJournal() {
+    return journal
+        .flush()
+        .handle(
+            (ok, e) -> {
+              if (e != null) {
+                fail("could not write the journal: " + Failures.describe(e), false);
+              }
+              return null;
+            });
   }
 
   private void onTimeout(Duration timeout) {
@@ -163,17 +170,7 @@ public final class OperationRunner {
     // the next stage starts once this one's entries are durable: a later stage never builds on a
     // step that a resume would run again (docs/design.md §5.8)
     return runStage(stage)
-        .thenCompose(
-            stageError ->
-                journal
-                    .flush()
-                    .handle(
-                        (ok, e) -> {
-                          if (e != null) {
-                            fail("could not write the journal: " + Failures.describe(e), false);
-                          }
-                          return stageError;
-                        }))
+        .thenCompose(stageError -> flushJournal().thenApply(v -> stageError))
         .thenComposeAsync(
             stageError -> {
               String outcome =
