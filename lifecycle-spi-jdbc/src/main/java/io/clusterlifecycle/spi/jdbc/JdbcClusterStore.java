@@ -17,13 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -139,6 +134,7 @@ public final class JdbcClusterStore implements ClusterStore {
   private final GroupCommit writes;
   private final GroupCommit eventWrites;
   private final EventLogTable eventLog;
+  private final RecordReads reads;
 
   private JdbcClusterStore(Dialect dialect, StoreErrors errors, ConnectionPool pool, int threads) {
     this.dialect = dialect;
@@ -174,6 +170,7 @@ public final class JdbcClusterStore implements ClusterStore {
             ? new GroupCommit(pool, dialect, errors, executor, this::closedError)
             : writes;
     this.eventLog = new EventLogTable(errors);
+    this.reads = new RecordReads(errors);
   }
 
   /**
@@ -236,16 +233,13 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     return run(
         "read cluster " + clusterId,
-        c -> {
-          try (PreparedStatement p = c.prepareStatement("SELECT doc FROM clusters WHERE id = ?")) {
-            p.setString(1, clusterId);
-            try (ResultSet rs = p.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(decode(rs.getString(1), Cluster.class, "cluster " + clusterId))
-                  : Optional.empty();
-            }
-          }
-        });
+        c ->
+            reads.one(
+                c,
+                "SELECT doc FROM clusters WHERE id = ?",
+                clusterId,
+                Cluster.class,
+                "cluster " + clusterId));
   }
 
   /**
@@ -257,17 +251,13 @@ public final class JdbcClusterStore implements ClusterStore {
   public CompletionStage<List<Cluster>> list() {
     return run(
         "list clusters",
-        c -> {
-          List<Cluster> out = new ArrayList<>();
-          try (Statement s = c.createStatement();
-              ResultSet rs =
-                  s.executeQuery("SELECT id, doc FROM clusters ORDER BY created_at, id")) {
-            while (rs.next()) {
-              out.add(decode(rs.getString(2), Cluster.class, "cluster " + rs.getString(1)));
-            }
-          }
-          return List.copyOf(out);
-        });
+        c ->
+            reads.all(
+                c,
+                "SELECT id, doc FROM clusters ORDER BY created_at, id",
+                null,
+                Cluster.class,
+                "cluster"));
   }
 
   /**
@@ -282,20 +272,13 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     return run(
         "look up clusters named " + name,
-        c -> {
-          List<Cluster> out = new ArrayList<>();
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT id, doc FROM clusters WHERE name = ? ORDER BY created_at, id")) {
-            p.setString(1, name);
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                out.add(decode(rs.getString(2), Cluster.class, "cluster " + rs.getString(1)));
-              }
-            }
-          }
-          return List.copyOf(out);
-        });
+        c ->
+            reads.all(
+                c,
+                "SELECT id, doc FROM clusters WHERE name = ? ORDER BY created_at, id",
+                name,
+                Cluster.class,
+                "cluster"));
   }
 
   /**
@@ -308,19 +291,13 @@ public final class JdbcClusterStore implements ClusterStore {
   public CompletionStage<List<Cluster>> busy() {
     return run(
         "look up clusters that name an operation",
-        c -> {
-          List<Cluster> out = new ArrayList<>();
-          try (PreparedStatement p =
-                  c.prepareStatement(
-                      "SELECT id, doc FROM clusters WHERE operation <> ''"
-                          + " ORDER BY created_at, id");
-              ResultSet rs = p.executeQuery()) {
-            while (rs.next()) {
-              out.add(decode(rs.getString(2), Cluster.class, "cluster " + rs.getString(1)));
-            }
-          }
-          return List.copyOf(out);
-        });
+        c ->
+            reads.all(
+                c,
+                "SELECT id, doc FROM clusters WHERE operation <> '' ORDER BY created_at, id",
+                null,
+                Cluster.class,
+                "cluster"));
   }
 
   /**
@@ -436,18 +413,13 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     return run(
         "read operation " + operationId,
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement("SELECT doc FROM operations WHERE id = ?")) {
-            p.setString(1, operationId);
-            try (ResultSet rs = p.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(
-                      decode(rs.getString(1), Operation.class, "operation " + operationId))
-                  : Optional.empty();
-            }
-          }
-        });
+        c ->
+            reads.one(
+                c,
+                "SELECT doc FROM operations WHERE id = ?",
+                operationId,
+                Operation.class,
+                "operation " + operationId));
   }
 
   /**
@@ -462,21 +434,13 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     return run(
         "list operations of cluster " + clusterId,
-        c -> {
-          List<Operation> out = new ArrayList<>();
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT id, doc FROM operations"
-                      + " WHERE cluster_id = ? ORDER BY created_at, id")) {
-            p.setString(1, clusterId);
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                out.add(decode(rs.getString(2), Operation.class, "operation " + rs.getString(1)));
-              }
-            }
-          }
-          return List.copyOf(out);
-        });
+        c ->
+            reads.all(
+                c,
+                "SELECT id, doc FROM operations WHERE cluster_id = ? ORDER BY created_at, id",
+                clusterId,
+                Operation.class,
+                "operation"));
   }
 
   /**
@@ -511,23 +475,7 @@ public final class JdbcClusterStore implements ClusterStore {
     if (operationId == null) {
       return nullArgument("operationId");
     }
-    return run(
-        "read the journal of operation " + operationId,
-        c -> {
-          List<JournalEntry> out = new ArrayList<>();
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT seq, step_id, status, at, detail"
-                      + " FROM journal WHERE operation_id = ? ORDER BY seq")) {
-            p.setString(1, operationId);
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                out.add(journalEntry(operationId, rs));
-              }
-            }
-          }
-          return List.copyOf(out);
-        });
+    return run("read the journal of operation " + operationId, c -> reads.journal(c, operationId));
   }
 
   /** {@inheritDoc} */
@@ -562,16 +510,13 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     return run(
         "read backup " + backupId,
-        c -> {
-          try (PreparedStatement p = c.prepareStatement("SELECT doc FROM backups WHERE id = ?")) {
-            p.setString(1, backupId);
-            try (ResultSet rs = p.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(decode(rs.getString(1), Backup.class, "backup " + backupId))
-                  : Optional.empty();
-            }
-          }
-        });
+        c ->
+            reads.one(
+                c,
+                "SELECT doc FROM backups WHERE id = ?",
+                backupId,
+                Backup.class,
+                "backup " + backupId));
   }
 
   /**
@@ -586,47 +531,13 @@ public final class JdbcClusterStore implements ClusterStore {
     }
     return run(
         "list backups of cluster " + clusterId,
-        c -> {
-          List<Backup> out = new ArrayList<>();
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "SELECT id, doc FROM backups"
-                      + " WHERE cluster_id = ? ORDER BY created_at, id")) {
-            p.setString(1, clusterId);
-            try (ResultSet rs = p.executeQuery()) {
-              while (rs.next()) {
-                out.add(decode(rs.getString(2), Backup.class, "backup " + rs.getString(1)));
-              }
-            }
-          }
-          return List.copyOf(out);
-        });
-  }
-
-  private JournalEntry journalEntry(String operationId, ResultSet rs) throws SQLException {
-    long seq = rs.getLong(1);
-    try {
-      return JournalEntry.builder()
-          .operationId(operationId)
-          .stepId(rs.getString(2))
-          .status(JournalEntry.Status.valueOf(rs.getString(3)))
-          .at(Instant.parse(rs.getString(4)))
-          .detail(rs.getString(5))
-          .build();
-    } catch (IllegalArgumentException | DateTimeException | NullPointerException e) {
-      throw new LifecycleException(
-          "journal entry "
-              + seq
-              + " of operation "
-              + operationId
-              + " in the cluster store "
-              + errors.where()
-              + " cannot be read ("
-              + e.getMessage()
-              + "); it was written by a newer release or changed by hand: restore the store from a "
-              + "backup",
-          e);
-    }
+        c ->
+            reads.all(
+                c,
+                "SELECT id, doc FROM backups WHERE cluster_id = ? ORDER BY created_at, id",
+                clusterId,
+                Backup.class,
+                "backup"));
   }
 
   /**
@@ -789,24 +700,6 @@ public final class JdbcClusterStore implements ClusterStore {
 
   private static <T> CompletionStage<T> nullArgument(String name) {
     return CompletableFuture.failedFuture(new NullPointerException(name));
-  }
-
-  private <T> T decode(String json, Class<T> type, String what) {
-    try {
-      return RecordCodec.read(json, type);
-    } catch (IllegalArgumentException e) {
-      throw new LifecycleException(
-          "the record of "
-              + what
-              + " in the cluster store "
-              + errors.where()
-              + " cannot be read ("
-              + e.getMessage()
-              + "); it was written by a "
-              + "newer release or changed by hand: restore the store from a backup, or delete the "
-              + "record",
-          e);
-    }
   }
 
   /**
