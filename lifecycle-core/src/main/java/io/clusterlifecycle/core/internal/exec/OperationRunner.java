@@ -51,11 +51,7 @@ public final class OperationRunner {
   private final Set<String> done;
   private final StepRunner steps;
   private final SecretScrubber scrubber = new SecretScrubber();
-  private final List<String> warnings = new ArrayList<>();
-  private String error = "";
-  private boolean refused;
-  private volatile boolean timedOut;
-  private volatile boolean cancelled;
+  private final RunOutcome outcome = new RunOutcome(scrubber);
 
   /**
    * @param journal what the journal says of the steps: a resumed operation skips the steps done and
@@ -94,19 +90,7 @@ public final class OperationRunner {
               return null;
             })
         .thenCompose(v -> flushJournal())
-        .thenApply(
-            v -> {
-              synchronized (this) {
-                return new Result(
-                    error,
-                    refused,
-                    timedOut,
-                    List.copyOf(warnings),
-                    steps.keptVolumes(),
-                    cancelled,
-                    steps.results());
-              }
-            });
+        .thenApply(v -> outcome.result(steps.keptVolumes(), steps.results()));
   }
 
   /** Waits until every entry recorded so far is durable; a write error fails the run, not this. */
@@ -123,13 +107,11 @@ public final class OperationRunner {
   }
 
   private void onTimeout(Duration timeout) {
-    timedOut = true;
-    fail(
+    outcome.timeOut(
         type.displayName()
             + " timed out after "
             + timeout.toSeconds()
-            + " s; the journal can be resumed with recover",
-        false);
+            + " s; the journal can be resumed with recover");
     steps.cancelAll();
   }
 
@@ -139,8 +121,7 @@ public final class OperationRunner {
    * {@code why} as its error and {@link Result#cancelled()} set. Idempotent.
    */
   public void cancel(String why) {
-    cancelled = true;
-    fail(why, false);
+    outcome.cancel(why);
     steps.cancelAll();
   }
 
@@ -149,7 +130,7 @@ public final class OperationRunner {
       return CompletableFuture.completedFuture(null);
     }
     Stage stage = plan.stages().get(index);
-    if (hasFailed() && !stage.always()) {
+    if (outcome.failed() && !stage.always()) {
       return runStages(index + 1);
     }
     // a resumed run cannot tell whether an earlier run moved a node: it follows anyway
@@ -186,10 +167,6 @@ public final class OperationRunner {
               return runStages(index + 1);
             },
             ctx.executor());
-  }
-
-  private synchronized boolean hasFailed() {
-    return !error.isEmpty();
   }
 
   /** How many steps of a stage one thread launches; a larger stage is launched in chunks. */
@@ -257,7 +234,7 @@ public final class OperationRunner {
     boolean launchedWithStage = permit.isDone();
     return permit.thenCompose(
         p -> {
-          if ((!launchedWithStage && stopped.get()) || timedOut || cancelled) {
+          if ((!launchedWithStage && stopped.get()) || outcome.halted()) {
             if (holdsSlot) {
               ctx.limiter().release();
             }
@@ -320,21 +297,19 @@ public final class OperationRunner {
   private void onStepFailure(Stage stage, Step step, String why, AtomicBoolean stopped) {
     switch (stage.onFailure()) {
       case WARN -> {
-        synchronized (this) {
-          warnings.add(why);
-        }
+        outcome.warn(why);
         emit(
             LifecycleEvent.builder(EventType.WARNING)
                 .stage(stage.name())
                 .message("forced: " + why));
       }
       case REFUSE -> {
-        stopped.set(true);
         fail(why, true);
+        stopped.set(true);
       }
       case FAIL -> {
-        stopped.set(true);
         fail(why, false);
+        stopped.set(true);
         if (step instanceof CreateNodeStep c) {
           records.update(b -> b.putNode(steps.node(c.node()).withState(NodeState.FAILED)));
         }
@@ -342,11 +317,8 @@ public final class OperationRunner {
     }
   }
 
-  private synchronized void fail(String why, boolean isRefusal) {
-    if (error.isEmpty()) {
-      error = scrubber.scrub(why);
-      refused = isRefusal;
-    }
+  private void fail(String why, boolean isRefusal) {
+    outcome.fail(why, isRefusal);
   }
 
   private void emit(LifecycleEvent.Builder event) {
