@@ -15,8 +15,9 @@ final class RunOutcome {
   private final List<String> warnings = new ArrayList<>();
   private String error = "";
   private boolean refused;
-  private boolean timedOut;
-  private boolean cancelled;
+  // written under the lock after the error, read without it on every step's launch
+  private volatile boolean timedOut;
+  private volatile boolean cancelled;
 
   RunOutcome(SecretScrubber scrubber) {
     this.scrubber = scrubber;
@@ -53,7 +54,7 @@ final class RunOutcome {
   }
 
   /** Whether the run was cancelled or timed out: it launches no more steps, not even cleanups. */
-  synchronized boolean halted() {
+  boolean halted() {
     return cancelled || timedOut;
   }
 
