@@ -388,13 +388,48 @@ final class StepRunner {
             });
   }
 
+  /**
+   * Tracks a step's SPI call, so that a cancel cancels it, and returns the future its step goes on
+   * from: on the engine's executor once the call completes.
+   */
   <T> CompletableFuture<T> track(CompletableFuture<T> f) {
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     if (cancelled) {
       f.cancel(true);
     }
-    return f;
+    // what follows the call runs on the engine's executor, not on the thread that completed it:
+    // completions that arrive together are processed in parallel, and an SPI's own threads never
+    // run the engine's work (docs/design.md §9.6); a call that completed at once continues here
+    if (f.isDone()) {
+      return f;
+    }
+    // completed with the call's own outcome, not wrapped: retry predicates see what the SPI threw
+    CompletableFuture<T> onEngine = new CompletableFuture<>();
+    f.whenComplete(
+        (r, e) -> {
+          Runnable pass =
+              () -> {
+                if (e == null) {
+                  onEngine.complete(r);
+                } else {
+                  onEngine.completeExceptionally(e);
+                }
+              };
+          try {
+            ctx.executor().execute(pass);
+          } catch (java.util.concurrent.RejectedExecutionException closed) {
+            pass.run();
+          }
+        });
+    // cancelling what the step goes on from cancels the call, as cancelling the call itself did
+    onEngine.whenComplete(
+        (r, e) -> {
+          if (onEngine.isCancelled()) {
+            f.cancel(true);
+          }
+        });
+    return onEngine;
   }
 
   /** The node's current record; a step on a node that is not in it fails. */
