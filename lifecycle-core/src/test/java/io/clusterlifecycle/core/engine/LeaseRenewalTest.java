@@ -21,8 +21,6 @@ import io.clusterlifecycle.testkit.RecordingEventListener;
 import io.clusterlifecycle.testkit.ScriptedCommandExecutor;
 import io.clusterlifecycle.testkit.Simulator;
 import io.clusterlifecycle.testkit.SpiMethod;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,29 +160,20 @@ class LeaseRenewalTest {
 
   /** The store, noting each cluster record it stored and when. */
   private ClusterStore recordingPuts(ClusterStore delegate) {
-    return (ClusterStore)
-        Proxy.newProxyInstance(
-            ClusterStore.class.getClassLoader(),
-            new Class<?>[] {ClusterStore.class},
-            (proxy, method, args) -> {
-              Object result;
-              try {
-                result = method.invoke(delegate, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-              if (method.getName().equals("put")) {
-                Cluster written = (Cluster) args[0];
-                ((CompletionStage<?>) result)
-                    .thenAccept(
-                        stored ->
-                            puts.add(
-                                new Put(
-                                    clock.instant(),
-                                    written.operation().orElse(""),
-                                    written.lease())));
-              }
-              return result;
-            });
+    return Forwarding.after(
+        ClusterStore.class,
+        delegate,
+        (method, args, result) -> {
+          if (method.getName().equals("put")) {
+            Cluster written = (Cluster) args[0];
+            ((CompletionStage<?>) result)
+                .thenAccept(
+                    stored ->
+                        puts.add(
+                            new Put(
+                                clock.instant(), written.operation().orElse(""), written.lease())));
+          }
+          return result;
+        });
   }
 }

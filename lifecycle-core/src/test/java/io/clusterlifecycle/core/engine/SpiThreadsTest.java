@@ -8,8 +8,6 @@ import io.clusterlifecycle.api.request.CreateCluster;
 import io.clusterlifecycle.api.spec.AppSpec;
 import io.clusterlifecycle.api.spi.CommandExecutor;
 import io.clusterlifecycle.core.LifecycleEngine;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,34 +37,27 @@ class SpiThreadsTest {
 
   /** The command executor, completing every run on a thread of its own. */
   private CommandExecutor completingOnItsOwnThread(CommandExecutor delegate) {
-    return (CommandExecutor)
-        Proxy.newProxyInstance(
-            CommandExecutor.class.getClassLoader(),
-            new Class<?>[] {CommandExecutor.class},
-            (proxy, method, args) -> {
-              Object result;
-              try {
-                result = method.invoke(delegate, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-              if (method.getName().equals("run")) {
-                CompletableFuture<Object> later = new CompletableFuture<>();
-                ((CompletionStage<?>) result)
-                    .whenComplete(
-                        (r, e) ->
-                            spi.execute(
-                                () -> {
-                                  if (e == null) {
-                                    later.complete(r);
-                                  } else {
-                                    later.completeExceptionally(e);
-                                  }
-                                }));
-                return later;
-              }
-              return result;
-            });
+    return Forwarding.after(
+        CommandExecutor.class,
+        delegate,
+        (method, args, result) -> {
+          if (!method.getName().equals("run")) {
+            return result;
+          }
+          CompletableFuture<Object> later = new CompletableFuture<>();
+          ((CompletionStage<?>) result)
+              .whenComplete(
+                  (r, e) ->
+                      spi.execute(
+                          () -> {
+                            if (e == null) {
+                              later.complete(r);
+                            } else {
+                              later.completeExceptionally(e);
+                            }
+                          }));
+          return later;
+        });
   }
 
   @Test
