@@ -5,6 +5,7 @@ import io.clusterlifecycle.api.event.LifecycleEvent;
 import io.clusterlifecycle.core.internal.exec.EngineContext;
 import io.clusterlifecycle.core.internal.exec.EventRecorder;
 import io.clusterlifecycle.core.internal.exec.Failures;
+import io.clusterlifecycle.core.internal.exec.Futures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -211,11 +212,7 @@ public final class EventFeed {
 
     /** Runs on the engine's executor, or here once the engine has shut it down. */
     private void onExecutor(Runnable delivery) {
-      try {
-        ctx.executor().execute(delivery);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        delivery.run();
-      }
+      Futures.runOn(ctx.executor(), delivery);
     }
 
     private void schedule() {

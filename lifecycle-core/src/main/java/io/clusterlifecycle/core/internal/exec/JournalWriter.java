@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -131,11 +130,7 @@ public final class JournalWriter {
     for (int from = WAKE_CHUNK; from < waiters.size(); from += WAKE_CHUNK) {
       List<CompletableFuture<Void>> chunk =
           waiters.subList(from, Math.min(waiters.size(), from + WAKE_CHUNK));
-      try {
-        executor.execute(() -> complete(chunk, e));
-      } catch (RejectedExecutionException refused) {
-        complete(chunk, e);
-      }
+      Futures.runOn(executor, () -> complete(chunk, e));
     }
     complete(waiters.subList(0, Math.min(waiters.size(), WAKE_CHUNK)), e);
   }

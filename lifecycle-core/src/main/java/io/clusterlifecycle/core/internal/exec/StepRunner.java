@@ -407,21 +407,16 @@ final class StepRunner {
     // completed with the call's own outcome, not wrapped: retry predicates see what the SPI threw
     CompletableFuture<T> onEngine = new CompletableFuture<>();
     f.whenComplete(
-        (r, e) -> {
-          Runnable pass =
-              () -> {
-                if (e == null) {
-                  onEngine.complete(r);
-                } else {
-                  onEngine.completeExceptionally(e);
-                }
-              };
-          try {
-            ctx.executor().execute(pass);
-          } catch (java.util.concurrent.RejectedExecutionException closed) {
-            pass.run();
-          }
-        });
+        (r, e) ->
+            Futures.runOn(
+                ctx.executor(),
+                () -> {
+                  if (e == null) {
+                    onEngine.complete(r);
+                  } else {
+                    onEngine.completeExceptionally(e);
+                  }
+                }));
     // cancelling what the step goes on from cancels the call, as cancelling the call itself did
     onEngine.whenComplete(
         (r, e) -> {
