@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -67,7 +68,8 @@ final class K8sCalls implements AutoCloseable {
 
   /**
    * Translates a client failure: transient for 429, 5xx and failures without an HTTP answer caused
-   * by I/O; {@link K8sApiException} for other API refusals; anything else as it is.
+   * by I/O or by a time-out (a request or a WebSocket upgrade the API server did not answer in
+   * time); {@link K8sApiException} for other API refusals; anything else as it is.
    */
   static RuntimeException translate(String what, Throwable t) {
     Throwable e = unwrap(t);
@@ -82,7 +84,7 @@ final class K8sCalls implements AutoCloseable {
         code = refused.get().getResponse().code();
         message = what + ": the API server refused the WebSocket upgrade with HTTP " + code;
       }
-      if (code == 429 || code >= 500 || (code <= 0 && causedByIo(k))) {
+      if (code == 429 || code >= 500 || (code <= 0 && unanswered(k))) {
         return new TransientSpiException(message, k);
       }
       return new K8sApiException(message, code, k);
@@ -124,9 +126,12 @@ final class K8sCalls implements AutoCloseable {
     return (k.getCode() == 0 ? "" : k.getCode() + " ") + k.getMessage();
   }
 
-  private static boolean causedByIo(Throwable t) {
+  /** Whether the request got no answer: an I/O failure or a time-out somewhere in the causes. */
+  private static boolean unanswered(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof IOException || c instanceof UncheckedIOException) {
+      if (c instanceof IOException
+          || c instanceof UncheckedIOException
+          || c instanceof TimeoutException) {
         return true;
       }
       if (c.getCause() == c) {

@@ -10,6 +10,7 @@ import io.clusterlifecycle.api.spi.MetadataChange;
 import io.clusterlifecycle.api.spi.NodeResource;
 import io.clusterlifecycle.api.spi.TransientSpiException;
 import io.clusterlifecycle.testkit.InMemoryMetadataStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,6 +144,29 @@ class K8sCommandExecutorTest {
         .hasMessageContaining("HTTP 403");
     assertThat(broken).isInstanceOf(TransientSpiException.class);
     assertThat(run(executor, "true", Map.of()).exitCode()).isZero();
+  }
+
+  @Test
+  void anExecUpgradeTheApiServerDoesNotAnswerInTime_isTransient_andTheNextRunGoesThrough() {
+    String exec = "/pods/" + node.ref().nodeId() + "/exec";
+    k8s.faults().stall("GET", exec, Duration.ofSeconds(2), 1);
+    try (KubernetesClient impatient = k8s.newClient(Duration.ofMillis(500));
+        K8sCommandExecutor hurried =
+            K8sCommandExecutor.builder()
+                .client(impatient)
+                .namespace(MockKubernetes.NAMESPACE)
+                .runDirectory(pods.resolve("run").toString())
+                .build()) {
+      Throwable late = failure(hurried.run(request("true", Map.of())));
+
+      assertThat(late)
+          .as("a time-out asks the engine for a retry")
+          .isInstanceOf(TransientSpiException.class)
+          .hasMessageContaining("exec in pod " + node.ref().nodeId());
+      assertThat(run(executor, "true", Map.of()).exitCode())
+          .as("a client that waits longer gets through once the server answers again")
+          .isZero();
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,11 +80,16 @@ final class MockKubernetes implements AutoCloseable {
    * (the machine the tests run on may be busy).
    */
   KubernetesClient newClient() {
+    return newClient(Duration.ofSeconds(30));
+  }
+
+  /** A client of the server that does not retry failed requests itself, with this timeout. */
+  KubernetesClient newClient(Duration requestTimeout) {
     return server.createClient(
         b ->
             b.editOrNewConfig()
                 .withRequestRetryBackoffLimit(0)
-                .withRequestTimeout(30_000)
+                .withRequestTimeout((int) requestTimeout.toMillis())
                 .endConfig());
   }
 
