@@ -34,6 +34,11 @@ final class Faults {
     stalls.add(new Stall(method, path, delay, new AtomicInteger(times)));
   }
 
+  /** How many requests were held so far. */
+  int stalled() {
+    return stalls.stream().mapToInt(s -> s.held.get()).sum();
+  }
+
   /** How many of the answers given so far were faults. */
   int answered() {
     return faults.stream().mapToInt(f -> f.answered.get()).sum();
@@ -49,6 +54,7 @@ final class Faults {
       if (s.method.equalsIgnoreCase(request.getMethod())
           && request.getPath().contains(s.path)
           && s.remaining.getAndDecrement() > 0) {
+        s.held.incrementAndGet();
         try {
           Thread.sleep(s.delay.toMillis());
         } catch (InterruptedException e) {
@@ -81,7 +87,12 @@ final class Faults {
   }
 
   /** One kind of request held a number of times. */
-  private record Stall(String method, String path, Duration delay, AtomicInteger remaining) {}
+  private record Stall(
+      String method, String path, Duration delay, AtomicInteger remaining, AtomicInteger held) {
+    Stall(String method, String path, Duration delay, AtomicInteger remaining) {
+      this(method, path, delay, remaining, new AtomicInteger());
+    }
+  }
 
   /** One kind of request answered with an error a number of times. */
   private static final class Fault {

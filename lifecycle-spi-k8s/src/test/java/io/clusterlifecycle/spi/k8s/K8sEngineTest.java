@@ -347,6 +347,32 @@ class K8sEngineTest {
   }
 
   @Test
+  void anExecTheApiServerDoesNotAnswerInTime_isRetriedByTheEngine() {
+    // the mock server answers on one event loop: while it holds the exec, every request waits
+    k8s.faults().stall("GET", "/pods/t-master-1/exec", Duration.ofSeconds(2), 1);
+    try (KubernetesClient impatient = k8s.newClient(Duration.ofMillis(500));
+        K8sCommandExecutor hurried =
+            K8sCommandExecutor.builder()
+                .client(impatient)
+                .namespace(MockKubernetes.NAMESPACE)
+                .runDirectory(pods.resolve("run").toString())
+                .metadata(metadata, "/clusters")
+                .build();
+        LifecycleEngine other =
+            LifecycleEngine.builder()
+                .resourceProvider(provider)
+                .commandExecutor(hurried)
+                .metadataStore(metadata)
+                .clusterStore(store)
+                .build()) {
+      Cluster created = other.create(CreateCluster.builder(AppSpecFiles.read(HADOOP), "t").build());
+
+      assertThat(k8s.faults().stalled()).isEqualTo(1);
+      assertThat(created.state()).isEqualTo(ClusterState.RUNNING);
+    }
+  }
+
+  @Test
   void serverErrorsAndRateLimits_areRetriedByTheEngine_andARefusalFailsTheStepWithItsMessage() {
     AppSpec spec = AppSpecFiles.read(HADOOP);
     k8s.faults().fail("POST", "/api/v1/namespaces/test/pods", 500, "etcdserver: leader changed", 1);
