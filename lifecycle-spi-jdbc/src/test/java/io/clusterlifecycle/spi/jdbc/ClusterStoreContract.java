@@ -77,6 +77,39 @@ abstract class ClusterStoreContract {
   /** The arguments that tell {@link CasLoopMain} where the test's database is. */
   abstract List<String> childTarget();
 
+  /**
+   * Holds the clusters table's write lock from a connection of its own until closed: the store's
+   * writes wait for it (SQLite under its busy timeout, PostgreSQL on the table lock), reads do not.
+   */
+  AutoCloseable holdWrites() throws SQLException {
+    Connection c = connect();
+    try {
+      if (c.getMetaData().getDatabaseProductName().equalsIgnoreCase("SQLite")) {
+        try (Statement st = c.createStatement()) {
+          st.execute("BEGIN IMMEDIATE");
+        }
+        return () -> {
+          try (c;
+              Statement st = c.createStatement()) {
+            st.execute("COMMIT");
+          }
+        };
+      }
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("LOCK TABLE clusters IN EXCLUSIVE MODE");
+      }
+      return () -> {
+        try (c) {
+          c.commit();
+        }
+      };
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     newDatabase();
@@ -519,15 +552,19 @@ abstract class ClusterStoreContract {
   // ------------------------------------------------------------------------ group commit
 
   @Test
-  void concurrentWrites_shareCommits_andALostCompareAndSetFailsAlone() {
+  void concurrentWrites_shareCommits_andALostCompareAndSetFailsAlone() throws Exception {
     Cluster stale = await(store.put(cluster("c-stale", "stale", T0)));
     await(store.put(stale.toBuilder().state(ClusterState.STOPPED).build()));
     long groupsBefore = store.groupsCommitted();
     List<CompletableFuture<Cluster>> puts = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      puts.add(store.put(cluster("c-" + i, "n" + i, T0)).toCompletableFuture());
-      if (i == 100) {
-        puts.add(store.put(stale).toCompletableFuture());
+    // the writes are all asked for while the first group waits for the database, as under load;
+    // without the hold, how many share a commit depended on how fast this loop ran
+    try (AutoCloseable held = holdWrites()) {
+      for (int i = 0; i < 200; i++) {
+        puts.add(store.put(cluster("c-" + i, "n" + i, T0)).toCompletableFuture());
+        if (i == 100) {
+          puts.add(store.put(stale).toCompletableFuture());
+        }
       }
     }
 
