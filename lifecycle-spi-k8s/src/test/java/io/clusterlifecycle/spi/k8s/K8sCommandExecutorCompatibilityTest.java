@@ -49,12 +49,7 @@ class K8sCommandExecutorCompatibilityTest extends CommandExecutorCompatibilityKi
 
   @Override
   protected CommandExecutor newExecutor() {
-    return K8sCommandExecutor.builder()
-        .client(k8s.client())
-        .namespace(MockKubernetes.NAMESPACE)
-        .runDirectory(pods.resolve("run").toString())
-        .killGrace(Duration.ofSeconds(1))
-        .build();
+    return MockKubernetes.executor(k8s.client(), pods).killGrace(Duration.ofSeconds(1)).build();
   }
 
   @Override

@@ -46,13 +46,7 @@ class K8sCommandExecutorTest {
     String cluster = "ex-" + UUID.randomUUID().toString().substring(0, 8);
     node = provider.create(Nodes.spec(cluster, "node", 1, 0)).toCompletableFuture().join();
     metadata = new InMemoryMetadataStore();
-    executor =
-        K8sCommandExecutor.builder()
-            .client(k8s.client())
-            .namespace(MockKubernetes.NAMESPACE)
-            .runDirectory(pods.resolve("run").toString())
-            .metadata(metadata, "/clusters")
-            .build();
+    executor = MockKubernetes.executor(k8s.client(), pods).metadata(metadata, "/clusters").build();
   }
 
   @AfterAll
@@ -121,12 +115,7 @@ class K8sCommandExecutorTest {
   void workingDirectory_isWhereTheCommandStarts() throws Exception {
     Path dir = Files.createDirectories(pods.resolve("work dir"));
     try (K8sCommandExecutor inDir =
-        K8sCommandExecutor.builder()
-            .client(k8s.client())
-            .namespace(MockKubernetes.NAMESPACE)
-            .runDirectory(pods.resolve("run").toString())
-            .workingDirectory(dir.toString())
-            .build()) {
+        MockKubernetes.executor(k8s.client(), pods).workingDirectory(dir.toString()).build()) {
       assertThat(run(inDir, "pwd", Map.of()).stdoutTail()).isEqualTo(dir + "\n");
     }
   }
@@ -151,12 +140,7 @@ class K8sCommandExecutorTest {
     String exec = "/pods/" + node.ref().nodeId() + "/exec";
     k8s.faults().stall("GET", exec, Duration.ofSeconds(2), 1);
     try (KubernetesClient impatient = k8s.newClient(Duration.ofMillis(500));
-        K8sCommandExecutor hurried =
-            K8sCommandExecutor.builder()
-                .client(impatient)
-                .namespace(MockKubernetes.NAMESPACE)
-                .runDirectory(pods.resolve("run").toString())
-                .build()) {
+        K8sCommandExecutor hurried = MockKubernetes.executor(impatient, pods).build()) {
       Throwable late = failure(hurried.run(request("true", Map.of())));
 
       assertThat(late)
@@ -186,12 +170,7 @@ class K8sCommandExecutorTest {
         .until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
     long child = Long.parseLong(Files.readString(pidFile).strip());
 
-    try (K8sCommandExecutor other =
-        K8sCommandExecutor.builder()
-            .client(k8s.client())
-            .namespace(MockKubernetes.NAMESPACE)
-            .runDirectory(pods.resolve("run").toString())
-            .build()) {
+    try (K8sCommandExecutor other = MockKubernetes.executor(k8s.client(), pods).build()) {
       other.fence(node, key).get(30, TimeUnit.SECONDS);
     }
 

@@ -72,13 +72,7 @@ class K8sEngineTest {
             .build();
     metadata =
         K8sMetadataStore.builder().client(client).namespace(MockKubernetes.NAMESPACE).build();
-    executor =
-        K8sCommandExecutor.builder()
-            .client(client)
-            .namespace(MockKubernetes.NAMESPACE)
-            .runDirectory(pods.resolve("run").toString())
-            .metadata(metadata, "/clusters")
-            .build();
+    executor = MockKubernetes.executor(client, pods).metadata(metadata, "/clusters").build();
     store = K8sClusterStore.builder().client(client).namespace(MockKubernetes.NAMESPACE).build();
     events = new RecordingEventListener();
     engine =
@@ -352,12 +346,7 @@ class K8sEngineTest {
     k8s.faults().stall("GET", "/pods/t-master-1/exec", Duration.ofSeconds(2), 1);
     try (KubernetesClient impatient = k8s.newClient(Duration.ofMillis(500));
         K8sCommandExecutor hurried =
-            K8sCommandExecutor.builder()
-                .client(impatient)
-                .namespace(MockKubernetes.NAMESPACE)
-                .runDirectory(pods.resolve("run").toString())
-                .metadata(metadata, "/clusters")
-                .build();
+            MockKubernetes.executor(impatient, pods).metadata(metadata, "/clusters").build();
         LifecycleEngine other =
             LifecycleEngine.builder()
                 .resourceProvider(provider)

@@ -110,12 +110,7 @@ class K8sRecoverTest {
     K8sMetadataStore metadata =
         K8sMetadataStore.builder().client(client).namespace(MockKubernetes.NAMESPACE).build();
     K8sCommandExecutor executor =
-        K8sCommandExecutor.builder()
-            .client(client)
-            .namespace(MockKubernetes.NAMESPACE)
-            .runDirectory(pods.resolve("run").toString())
-            .metadata(metadata, "/clusters")
-            .build();
+        MockKubernetes.executor(client, pods).metadata(metadata, "/clusters").build();
     K8sClusterStore store =
         K8sClusterStore.builder().client(client).namespace(MockKubernetes.NAMESPACE).build();
     open.add(metadata);

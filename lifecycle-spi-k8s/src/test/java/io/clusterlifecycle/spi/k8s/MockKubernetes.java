@@ -93,6 +93,17 @@ final class MockKubernetes implements AutoCloseable {
                 .endConfig());
   }
 
+  /**
+   * A command executor's builder on {@code client}: the test namespace, and a run directory under
+   * {@code pods}, the exec endpoint's root.
+   */
+  static K8sCommandExecutor.Builder executor(KubernetesClient client, Path pods) {
+    return K8sCommandExecutor.builder()
+        .client(client)
+        .namespace(NAMESPACE)
+        .runDirectory(pods.resolve("run").toString());
+  }
+
   /** The shared client the tests give the adapters. */
   KubernetesClient client() {
     return client;
