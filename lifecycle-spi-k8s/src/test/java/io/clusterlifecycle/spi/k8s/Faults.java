@@ -22,7 +22,7 @@ final class Faults {
    * {@code code} and a Status carrying {@code message}.
    */
   void fail(String method, String path, int code, String message, int times) {
-    faults.add(new Fault(method, path, code, message, new AtomicInteger(times)));
+    faults.add(new Fault(new Requests(method, path, times), code, message));
   }
 
   /**
@@ -31,17 +31,17 @@ final class Faults {
    * every other request waits too, as behind an API server that stopped answering for a while.
    */
   void stall(String method, String path, Duration delay, int times) {
-    stalls.add(new Stall(method, path, delay, new AtomicInteger(times)));
+    stalls.add(new Stall(new Requests(method, path, times), delay));
   }
 
   /** How many requests were held so far. */
   int stalled() {
-    return stalls.stream().mapToInt(s -> s.held.get()).sum();
+    return stalls.stream().mapToInt(s -> s.requests().taken.get()).sum();
   }
 
   /** How many of the answers given so far were faults. */
   int answered() {
-    return faults.stream().mapToInt(f -> f.answered.get()).sum();
+    return faults.stream().mapToInt(f -> f.requests().taken.get()).sum();
   }
 
   void clear() {
@@ -51,64 +51,63 @@ final class Faults {
 
   Optional<MockResponse> answer(RecordedRequest request) {
     for (Stall s : stalls) {
-      if (s.method.equalsIgnoreCase(request.getMethod())
-          && request.getPath().contains(s.path)
-          && s.remaining.getAndDecrement() > 0) {
-        s.held.incrementAndGet();
+      if (s.requests().take(request)) {
         try {
-          Thread.sleep(s.delay.toMillis());
+          Thread.sleep(s.delay().toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }
     }
     for (Fault f : faults) {
-      if (f.method.equalsIgnoreCase(request.getMethod())
-          && request.getPath().contains(f.path)
-          && f.remaining.getAndDecrement() > 0) {
-        f.answered.incrementAndGet();
-        String reason = f.code == 429 ? "TooManyRequests" : f.code == 403 ? "Forbidden" : "";
+      if (f.requests().take(request)) {
+        String reason = f.code() == 429 ? "TooManyRequests" : f.code() == 403 ? "Forbidden" : "";
         return Optional.of(
             new MockResponse()
-                .setResponseCode(f.code)
+                .setResponseCode(f.code())
                 .setHeader("Content-Type", "application/json")
                 .setBody(
                     "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                         + "\"message\":\""
-                        + f.message
+                        + f.message()
                         + "\",\"reason\":\""
                         + reason
                         + "\",\"code\":"
-                        + f.code
+                        + f.code()
                         + "}"));
       }
     }
     return Optional.empty();
   }
 
-  /** One kind of request held a number of times. */
-  private record Stall(
-      String method, String path, Duration delay, AtomicInteger remaining, AtomicInteger held) {
-    Stall(String method, String path, Duration delay, AtomicInteger remaining) {
-      this(method, path, delay, remaining, new AtomicInteger());
-    }
-  }
-
-  /** One kind of request answered with an error a number of times. */
-  private static final class Fault {
+  /** The next {@code times} requests of a method whose path contains {@code path}. */
+  private static final class Requests {
     final String method;
     final String path;
-    final int code;
-    final String message;
     final AtomicInteger remaining;
-    final AtomicInteger answered = new AtomicInteger();
+    final AtomicInteger taken = new AtomicInteger();
 
-    Fault(String method, String path, int code, String message, AtomicInteger remaining) {
+    Requests(String method, String path, int times) {
       this.method = method;
       this.path = path;
-      this.code = code;
-      this.message = message;
-      this.remaining = remaining;
+      this.remaining = new AtomicInteger(times);
+    }
+
+    /** Whether {@code request} is one of them, counting it as taken if it is. */
+    boolean take(RecordedRequest request) {
+      if (method.equalsIgnoreCase(request.getMethod())
+          && request.getPath().contains(path)
+          && remaining.getAndDecrement() > 0) {
+        taken.incrementAndGet();
+        return true;
+      }
+      return false;
     }
   }
+
+  /** Requests held before they are answered. */
+  private record Stall(Requests requests, Duration delay) {}
+
+  /** Requests answered with an error. */
+  private record Fault(Requests requests, int code, String message) {}
 }
