@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Dependencies between clusters (docs/design.md §15): how a dependency's target is found, what a
@@ -118,15 +119,15 @@ public final class Links {
                         t -> {
                           String p = base + "/links/" + name;
                           puts.putAll(MetadataTree.clusterKeys(t, p));
-                          MetadataTree.hosts(puts, p + "/hosts", t.nodes());
-                          envKeys(puts, p + "/env/", t);
+                          MetadataTree.hosts(puts::put, p + "/hosts", t.nodes());
+                          envKeys(puts::put, p + "/env/", t);
                         }));
     return puts;
   }
 
   /** Puts a cluster's env and flattened config under {@code prefix}. */
-  static void envKeys(Map<String, String> puts, String prefix, Cluster c) {
-    c.env().forEach((k, v) -> puts.put(prefix + k, v));
-    ConfigValues.flatten(c.config()).forEach((k, v) -> puts.put(prefix + k, v));
+  static void envKeys(BiConsumer<String, String> put, String prefix, Cluster c) {
+    c.env().forEach((k, v) -> put.accept(prefix + k, v));
+    ConfigValues.flatten(c.config()).forEach((k, v) -> put.accept(prefix + k, v));
   }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /** The metadata tree of a cluster (docs/design.md §4) and the commits of metadata steps. */
 public final class MetadataTree {
@@ -73,41 +74,38 @@ public final class MetadataTree {
       return new MetadataChange(Map.of(), List.copyOf(prefixes));
     }
     // eight keys per host, sized once: a tree of 10,000 hosts is not rehashed on the way
-    Map<String, String> puts = new LinkedHashMap<>(nodes.size() * 11 + 64);
+    MetadataChange.Builder change = MetadataChange.builder(nodes.size() * 8 + 64);
     if (all) {
-      puts.putAll(clusterKeys(cluster, base));
-      Links.envKeys(puts, base + "/env/", cluster);
-      puts.putAll(Links.keys(base, cluster, records));
-      hosts(puts, base + "/" + Planner.HOSTS, nodes);
-      primaries(puts, base, cluster, List.of());
-    } else {
-      List<String> deletes = new ArrayList<>();
-      for (String section : step.sections()) {
-        switch (section) {
-          case Planner.CLUSTER -> puts.putAll(clusterKeys(cluster, base));
-          case Planner.ENV -> {
-            deletes.add(base + "/" + Planner.ENV);
-            Links.envKeys(puts, base + "/env/", cluster);
-          }
-          case Planner.LINKS -> {
-            deletes.add(base + "/" + Planner.LINKS);
-            puts.putAll(Links.keys(base, cluster, records));
-          }
-          case Planner.PRIMARY ->
-              primaries(puts, base, cluster, step.nodes().isEmpty() ? List.of() : nodes);
-          case Planner.VERTICAL_SCALING_ROLES -> {
-            Map<String, List<String>> byRole = new LinkedHashMap<>();
-            nodes.forEach(
-                n -> byRole.computeIfAbsent(n.role(), r -> new ArrayList<>()).add(n.id()));
-            byRole.forEach(
-                (role, ids) -> puts.put(base + "/" + section + "/" + role, String.join(",", ids)));
-          }
-          default -> hosts(puts, base + "/" + section, nodes);
-        }
-      }
-      return new MetadataChange(puts, deletes);
+      clusterKeys(cluster, base).forEach(change::put);
+      Links.envKeys(change::put, base + "/env/", cluster);
+      Links.keys(base, cluster, records).forEach(change::put);
+      hosts(change::put, base + "/" + Planner.HOSTS, nodes);
+      primaries(change, base, cluster, List.of());
+      return change.build();
     }
-    return new MetadataChange(puts, List.of());
+    for (String section : step.sections()) {
+      switch (section) {
+        case Planner.CLUSTER -> clusterKeys(cluster, base).forEach(change::put);
+        case Planner.ENV -> {
+          change.deletePrefix(base + "/" + Planner.ENV);
+          Links.envKeys(change::put, base + "/env/", cluster);
+        }
+        case Planner.LINKS -> {
+          change.deletePrefix(base + "/" + Planner.LINKS);
+          Links.keys(base, cluster, records).forEach(change::put);
+        }
+        case Planner.PRIMARY ->
+            primaries(change, base, cluster, step.nodes().isEmpty() ? List.of() : nodes);
+        case Planner.VERTICAL_SCALING_ROLES -> {
+          Map<String, List<String>> byRole = new LinkedHashMap<>();
+          nodes.forEach(n -> byRole.computeIfAbsent(n.role(), r -> new ArrayList<>()).add(n.id()));
+          byRole.forEach(
+              (role, ids) -> change.put(base + "/" + section + "/" + role, String.join(",", ids)));
+        }
+        default -> hosts(change::put, base + "/" + section, nodes);
+      }
+    }
+    return change.build();
   }
 
   private static boolean perRole(String section) {
@@ -120,7 +118,7 @@ public final class MetadataTree {
    * named lowest index first), or the recorded primary when the step names none.
    */
   private static void primaries(
-      Map<String, String> puts, String base, Cluster cluster, List<Node> named) {
+      MetadataChange.Builder change, String base, Cluster cluster, List<Node> named) {
     Map<String, String> primary = new LinkedHashMap<>();
     named.forEach(n -> primary.putIfAbsent(n.role(), n.id()));
     cluster.spec().roles().stream()
@@ -133,7 +131,7 @@ public final class MetadataTree {
                       ? cluster.primary(r.name()).map(Node::id).orElse("")
                       : primary.get(r.name());
               if (!id.isEmpty()) {
-                puts.put(base + "/" + Planner.PRIMARY + "/" + r.name(), id);
+                change.put(base + "/" + Planner.PRIMARY + "/" + r.name(), id);
               }
             });
   }
@@ -148,17 +146,17 @@ public final class MetadataTree {
     return m;
   }
 
-  static void hosts(Map<String, String> puts, String prefix, Collection<Node> nodes) {
+  static void hosts(BiConsumer<String, String> put, String prefix, Collection<Node> nodes) {
     for (Node n : nodes) {
       String p = prefix + "/" + n.role() + "/" + n.id() + "/";
-      puts.put(p + "node_id", n.id());
-      puts.put(p + "ip", n.address().orElse(""));
-      puts.put(p + "role", n.role());
-      puts.put(p + "cpu", String.valueOf(n.cpu()));
-      puts.put(p + "memory", String.valueOf(n.memory()));
-      puts.put(p + "volume_size", String.valueOf(n.volumeSize()));
-      puts.put(p + "gid", String.valueOf(n.index()));
-      puts.put(p + "instance_id", n.instanceId().orElse(""));
+      put.accept(p + "node_id", n.id());
+      put.accept(p + "ip", n.address().orElse(""));
+      put.accept(p + "role", n.role());
+      put.accept(p + "cpu", String.valueOf(n.cpu()));
+      put.accept(p + "memory", String.valueOf(n.memory()));
+      put.accept(p + "volume_size", String.valueOf(n.volumeSize()));
+      put.accept(p + "gid", String.valueOf(n.index()));
+      put.accept(p + "instance_id", n.instanceId().orElse(""));
     }
   }
 }
