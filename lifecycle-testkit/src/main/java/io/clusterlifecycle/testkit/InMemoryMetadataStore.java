@@ -55,7 +55,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   private final Object lock = new Object();
   // guarded by lock
-  private final TreeMap<String, String> data = new TreeMap<>();
+  private final MetadataKeys data = new MetadataKeys();
   private final List<MetadataChange> commits = new ArrayList<>();
   private final List<Watch> watches = new ArrayList<>();
   private final List<Watch> everyWatch = new ArrayList<>();
@@ -251,7 +251,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
    */
   public SortedMap<String, String> snapshot() {
     synchronized (lock) {
-      return Collections.unmodifiableSortedMap(new TreeMap<>(data));
+      return Collections.unmodifiableSortedMap(data.all());
     }
   }
 
@@ -301,16 +301,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
   /** Keys under a normalized path, in order; caller holds the lock. */
   private List<String> keysUnder(String path) {
-    List<String> keys = new ArrayList<>();
-    for (String key : data.tailMap(path, true).keySet()) {
-      if (!key.startsWith(path)) {
-        break;
-      }
-      if (isUnder(key, path)) {
-        keys.add(key);
-      }
-    }
-    return keys;
+    return data.under(path);
   }
 
   private static MetadataChange partUnder(

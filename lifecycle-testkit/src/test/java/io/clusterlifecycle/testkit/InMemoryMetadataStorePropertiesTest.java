@@ -35,6 +35,7 @@ class InMemoryMetadataStorePropertiesTest {
       touching += touches ? 1 : 0;
       Fixtures.await(store.commit(change));
       assertThat(store.snapshot()).isEqualTo(model);
+      assertThat(Fixtures.await(store.get(watched))).isEqualTo(subtree(model, watched));
     }
 
     assertThat(watch.notificationCount()).isEqualTo(touching);
@@ -49,6 +50,17 @@ class InMemoryMetadataStorePropertiesTest {
       rebuilt.putAll(part.puts());
     }
     assertThat(rebuilt).isEqualTo(Fixtures.await(store.get(watched)));
+  }
+
+  private static TreeMap<String, String> subtree(TreeMap<String, String> model, String path) {
+    TreeMap<String, String> out = new TreeMap<>();
+    model.forEach(
+        (k, v) -> {
+          if (under(k, path)) {
+            out.put(k, v);
+          }
+        });
+    return out;
   }
 
   private static boolean under(String key, String path) {
@@ -74,7 +86,8 @@ class InMemoryMetadataStorePropertiesTest {
   }
 
   private static Arbitrary<String> segments(int min, int max) {
-    return Arbitraries.of("a", "b", "c")
+    // "a-1" and "a.b" sort between "a" and "a/...": a path's subtree is not one run of sorted keys
+    return Arbitraries.of("a", "b", "c", "a-1", "a.b")
         .list()
         .ofMinSize(min)
         .ofMaxSize(max)
