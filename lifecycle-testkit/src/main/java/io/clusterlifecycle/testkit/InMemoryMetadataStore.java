@@ -106,7 +106,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
       Map<String, List<String>> removedByPrefix = new LinkedHashMap<>();
       for (String prefix : change.deletePrefixes()) {
         String p = normalize(prefix);
-        List<String> removed = keysUnder(p);
+        List<String> removed = data.under(p);
         removed.forEach(data::remove);
         removedByPrefix.merge(
             p,
@@ -146,7 +146,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     String p = normalize(checkPath(prefix, "prefix"));
     synchronized (lock) {
       SortedMap<String, String> out = new TreeMap<>();
-      for (String key : keysUnder(p)) {
+      for (String key : data.under(p)) {
         out.put(key, data.get(key));
       }
       return CompletableFuture.completedFuture(Collections.unmodifiableSortedMap(out));
@@ -297,11 +297,6 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return;
       }
     }
-  }
-
-  /** Keys under a normalized path, in order; caller holds the lock. */
-  private List<String> keysUnder(String path) {
-    return data.under(path);
   }
 
   private static MetadataChange partUnder(

@@ -76,23 +76,23 @@ public final class MetadataTree {
     // eight keys per host, sized once: a tree of 10,000 hosts is not rehashed on the way
     MetadataChange.Builder change = MetadataChange.builder(nodes.size() * 8 + 64);
     if (all) {
-      clusterKeys(cluster, base).forEach(change::put);
+      change.putAll(clusterKeys(cluster, base));
       Links.envKeys(change::put, base + "/env/", cluster);
-      Links.keys(base, cluster, records).forEach(change::put);
+      change.putAll(Links.keys(base, cluster, records));
       hosts(change::put, base + "/" + Planner.HOSTS, nodes);
       primaries(change, base, cluster, List.of());
       return change.build();
     }
     for (String section : step.sections()) {
       switch (section) {
-        case Planner.CLUSTER -> clusterKeys(cluster, base).forEach(change::put);
+        case Planner.CLUSTER -> change.putAll(clusterKeys(cluster, base));
         case Planner.ENV -> {
           change.deletePrefix(base + "/" + Planner.ENV);
           Links.envKeys(change::put, base + "/env/", cluster);
         }
         case Planner.LINKS -> {
           change.deletePrefix(base + "/" + Planner.LINKS);
-          Links.keys(base, cluster, records).forEach(change::put);
+          change.putAll(Links.keys(base, cluster, records));
         }
         case Planner.PRIMARY ->
             primaries(change, base, cluster, step.nodes().isEmpty() ? List.of() : nodes);
