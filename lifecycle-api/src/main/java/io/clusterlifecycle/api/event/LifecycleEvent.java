@@ -94,7 +94,10 @@ public record LifecycleEvent(
   }
 
   private static Optional<String> present(Optional<String> value, String name) {
-    return Objects.requireNonNull(value, name).filter(v -> !v.isEmpty());
+    // every event is built at least twice (emitted, then numbered by its store): no lambda here
+    return Objects.requireNonNull(value, name).isPresent() && value.get().isEmpty()
+        ? Optional.empty()
+        : value;
   }
 
   /**

@@ -118,24 +118,26 @@ public record Cluster(
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
-    labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+    labels = sorted(labels);
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     nodes = NodeList.copyOf(nodes);
-    lastIndex = Collections.unmodifiableMap(new TreeMap<>(lastIndex));
-    primaries =
-        primaries == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(primaries));
+    lastIndex = sorted(lastIndex);
+    primaries = primaries == null ? Map.of() : sorted(primaries);
     history = List.copyOf(history);
     configValues = ConfigValues.normalMap(configValues);
     params = ConfigValues.normalMap(params);
-    dependencies =
-        dependencies == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(dependencies));
+    dependencies = dependencies == null ? Map.of() : sorted(dependencies);
     plugins = plugins == null ? List.of() : List.copyOf(plugins);
     activeRoles =
-        activeRoles == null
+        activeRoles == null || activeRoles.isEmpty()
             ? Set.of()
             : Collections.unmodifiableSet(new java.util.TreeSet<>(activeRoles));
-    elasticity =
-        elasticity == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(elasticity));
+    elasticity = elasticity == null ? Map.of() : sorted(elasticity);
+  }
+
+  /** An unmodifiable copy sorted by key; {@link Map#of()} when empty, as records often are. */
+  private static <V> Map<String, V> sorted(Map<String, V> map) {
+    return map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(map));
   }
 
   /**

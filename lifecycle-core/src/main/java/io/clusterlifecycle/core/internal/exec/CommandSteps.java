@@ -94,27 +94,26 @@ final class CommandSteps {
             .build();
     AtomicReference<CompletableFuture<CommandResult>> attempt = new AtomicReference<>();
     long started = ctx.meters().commandStarted();
+    // most commands have no secrets and nothing to fence: they start without the stages for them
     CompletableFuture<CommandResult> run =
-        fence(step, request)
-            .thenCompose(fenced -> secrets(spec, secretNames))
-            .thenCompose(
-                secrets -> {
-                  CommandRequest withSecrets = request;
-                  if (!secrets.isEmpty()) {
-                    Map<String, String> all = new LinkedHashMap<>(env);
-                    all.putAll(secrets);
-                    withSecrets =
-                        request.toBuilder().environment(all).secretNames(secrets.keySet()).build();
-                  }
-                  CommandRequest toRun = withSecrets;
-                  return ctx.retrying(
-                      () -> {
-                        CompletableFuture<CommandResult> f =
-                            steps.track(ctx.commands().run(toRun).toCompletableFuture());
-                        attempt.set(f);
-                        return f;
-                      });
-                })
+        (secretNames.isEmpty() && !inDoubt.contains(step.id())
+                ? attempt(request, attempt)
+                : fence(step, request)
+                    .thenCompose(fenced -> secrets(spec, secretNames))
+                    .thenCompose(
+                        secrets -> {
+                          if (secrets.isEmpty()) {
+                            return attempt(request, attempt);
+                          }
+                          Map<String, String> all = new LinkedHashMap<>(env);
+                          all.putAll(secrets);
+                          return attempt(
+                              request.toBuilder()
+                                  .environment(all)
+                                  .secretNames(secrets.keySet())
+                                  .build(),
+                              attempt);
+                        }))
             .thenApply(scrubber::scrubResult);
     Deadlines.Handle backstop =
         backstops.schedule(
@@ -193,6 +192,18 @@ final class CommandSteps {
                   });
             })
         .thenCompose(v -> v);
+  }
+
+  /** Runs the command, retrying what fails transiently; {@code attempt} holds the latest try. */
+  private CompletableFuture<CommandResult> attempt(
+      CommandRequest request, AtomicReference<CompletableFuture<CommandResult>> attempt) {
+    return ctx.retrying(
+        () -> {
+          CompletableFuture<CommandResult> f =
+              steps.track(ctx.commands().run(request).toCompletableFuture());
+          attempt.set(f);
+          return f;
+        });
   }
 
   /** The {@code LC_*} variables with a step's own beside them; the engine's win a clash. */
@@ -364,7 +375,7 @@ final class CommandSteps {
    */
   private CompletableFuture<Void> fence(Step step, CommandRequest request) {
     if (!inDoubt.contains(step.id())) {
-      return CompletableFuture.completedFuture(null);
+      return DONE;
     }
     return ctx.retrying(
             () ->

@@ -394,7 +394,6 @@ final class StepRunner {
    */
   <T> CompletableFuture<T> track(CompletableFuture<T> f) {
     inFlight.add(f);
-    f.whenComplete((r, e) -> inFlight.remove(f));
     if (cancelled) {
       f.cancel(true);
     }
@@ -402,21 +401,24 @@ final class StepRunner {
     // completions that arrive together are processed in parallel, and an SPI's own threads never
     // run the engine's work (docs/design.md §9.6); a call that completed at once continues here
     if (f.isDone()) {
+      inFlight.remove(f);
       return f;
     }
     // completed with the call's own outcome, not wrapped: retry predicates see what the SPI threw
     CompletableFuture<T> onEngine = new CompletableFuture<>();
     f.whenComplete(
-        (r, e) ->
-            Futures.runOn(
-                ctx.executor(),
-                () -> {
-                  if (e == null) {
-                    onEngine.complete(r);
-                  } else {
-                    onEngine.completeExceptionally(e);
-                  }
-                }));
+        (r, e) -> {
+          inFlight.remove(f);
+          Futures.runOn(
+              ctx.executor(),
+              () -> {
+                if (e == null) {
+                  onEngine.complete(r);
+                } else {
+                  onEngine.completeExceptionally(e);
+                }
+              });
+        });
     // cancelling what the step goes on from cancels the call, as cancelling the call itself did
     onEngine.whenComplete(
         (r, e) -> {

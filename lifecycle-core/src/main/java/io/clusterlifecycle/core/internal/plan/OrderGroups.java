@@ -71,8 +71,8 @@ final class OrderGroups {
     return groups;
   }
 
-  /** The nodes sorted by index; the list itself when it is already. */
-  private static List<Node> byIndex(List<Node> nodes) {
+  /** The nodes sorted by index, stably; the list itself when it is already. */
+  static List<Node> byIndex(List<Node> nodes) {
     for (int i = 1; i < nodes.size(); i++) {
       if (nodes.get(i - 1).index() > nodes.get(i).index()) {
         return nodes.stream().sorted(Comparator.comparingInt(Node::index)).toList();
