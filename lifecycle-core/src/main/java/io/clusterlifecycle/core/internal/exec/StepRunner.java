@@ -53,7 +53,7 @@ final class StepRunner {
   private final OperationType type;
   private final RecordKeeper records;
   private final Set<String> inDoubt;
-  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<?>> inFlight;
   private final List<String> keptVolumes = new ArrayList<>();
   private final SecretScrubber scrubber;
   private final CommandSteps commands;
@@ -80,8 +80,14 @@ final class StepRunner {
     this.operationId = operationId;
     this.type = plan.type();
     this.records = records;
+    // sized for the widest stage, so that it does not grow while a large stage starts
+    int widest = plan.stages().stream().mapToInt(st -> st.steps().size()).max().orElse(0);
+    this.inFlight = ConcurrentHashMap.newKeySet(Math.max(16, Math.min(widest, MAX_PRESIZE)));
     this.commands = new CommandSteps(ctx, operationId, records, this.inDoubt, scrubber, this);
   }
+
+  /** The most calls in flight the set of them is sized for at once. */
+  private static final int MAX_PRESIZE = 65_536;
 
   /** Cancels the calls in flight and every call started from now on. */
   void cancelAll() {
