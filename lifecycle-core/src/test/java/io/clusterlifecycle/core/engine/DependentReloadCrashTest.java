@@ -1,6 +1,7 @@
 package io.clusterlifecycle.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.clusterlifecycle.api.model.Cluster;
 import io.clusterlifecycle.api.model.Operation;
@@ -53,14 +54,17 @@ class DependentReloadCrashTest {
     ScheduledExecutorService dead = Executors.newScheduledThreadPool(1);
     LifecycleEngine a = h.engine(b -> b.scheduler(dead).leaseDuration(Duration.ofSeconds(5)));
     h.commands.on("reload").forNode("zk-zookeeper-1").hang().times(1);
+    // A's timers die the moment its command starts, on A's own thread, before A can set any timer
+    // for the command: the worst moment for A, every time
+    CompletableFuture<Void> died =
+        h.commands
+            .whenStarted(r -> r.nodeId().equals("zk-zookeeper-1") && r.service().equals("reload"))
+            .thenRun(dead::shutdownNow);
     CompletableFuture<Operation> dying =
         a.submit(
             Reconfigure.of(
                 "zk", new SettingsChange(Map.of(), Map.of("replicas", 5), Map.of(), Map.of())));
-    h.commands
-        .whenStarted(r -> r.nodeId().equals("zk-zookeeper-1") && r.service().equals("reload"))
-        .get(10, TimeUnit.SECONDS);
-    dead.shutdownNow();
+    died.get(10, TimeUnit.SECONDS);
     assertThat(reloads(kafka)).isEqualTo(before);
     Operation interrupted =
         h.engine.operations(zk.id()).get(h.engine.operations(zk.id()).size() - 1);
@@ -68,6 +72,14 @@ class DependentReloadCrashTest {
         .extracting(Stage::name)
         .last()
         .isEqualTo("reload dependents");
+    // A's command started before its timers died: A neither fails nor ends the operation for a
+    // timer it could not set, it stops, as a dead engine does
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () -> h.engine.operation(interrupted.id()).orElseThrow().state(),
+            s -> s == OperationState.RUNNING);
 
     // B, past A's lease, resumes zk's operation, and with it the reload of kafka
     LifecycleEngine b =

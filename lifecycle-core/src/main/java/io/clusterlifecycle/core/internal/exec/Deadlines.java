@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,9 @@ final class Deadlines {
     void cancel();
   }
 
+  /** The handle of an action no timer was set for. */
+  private static final Handle NONE = () -> {};
+
   /**
    * @param scheduler where the timers run; actions run on its threads, so they must be short
    * @param tick how long a window stays open, and how late an action may run; {@code > 0}
@@ -43,7 +47,11 @@ final class Deadlines {
     this.tickMillis = tick.toMillis();
   }
 
-  /** Runs {@code action} once {@code delay} has passed (at most one tick later). */
+  /**
+   * Runs {@code action} once {@code delay} has passed (at most one tick later). When the scheduler
+   * refuses the timer (it was shut down: the engine is closing) no timer is set and the action
+   * never runs; the caller goes on, as it would have until the timer fired.
+   */
   Handle schedule(Duration delay, Runnable action) {
     long delayMillis = Math.max(0, delay.toMillis());
     Entry entry = new Entry(action);
@@ -52,10 +60,19 @@ final class Deadlines {
       w = open.get(delayMillis);
       if (w == null) {
         w = new Window();
-        open.put(delayMillis, w);
         Window opened = w;
-        scheduler.schedule(() -> close(delayMillis, opened), tickMillis, TimeUnit.MILLISECONDS);
-        w.timer = scheduler.schedule(opened::fire, delayMillis + tickMillis, TimeUnit.MILLISECONDS);
+        try {
+          w.timer =
+              scheduler.schedule(opened::fire, delayMillis + tickMillis, TimeUnit.MILLISECONDS);
+          scheduler.schedule(() -> close(delayMillis, opened), tickMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException refused) {
+          if (opened.timer != null) {
+            opened.timer.cancel(false);
+          }
+          LOG.debug("the scheduler refused a backstop timer; none is set", refused);
+          return NONE;
+        }
+        open.put(delayMillis, w);
       }
       w.add(entry);
     }

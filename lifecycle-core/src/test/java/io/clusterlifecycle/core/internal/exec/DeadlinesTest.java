@@ -106,6 +106,20 @@ class DeadlinesTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> ran.get() == 1);
   }
 
+  @Test
+  void aSchedulerThatRefuses_setsNoTimer_andTheCallerGoesOn() {
+    // a closing engine's scheduler: a command already started still gets its step recorded
+    scheduler.shutdownNow();
+    AtomicInteger ran = new AtomicInteger();
+
+    Deadlines.Handle handle = deadlines.schedule(Duration.ofMillis(10), ran::incrementAndGet);
+    handle.cancel();
+    deadlines.schedule(Duration.ofMillis(10), ran::incrementAndGet);
+
+    assertThat(deadlines.openWindows()).isZero();
+    assertThat(ran).hasValue(0);
+  }
+
   private static void sleepMillis(long ms) {
     try {
       Thread.sleep(ms);
