@@ -34,7 +34,7 @@ public record ServiceStep(
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(service, "service");
-    env = env == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(env));
+    env = env == null || env.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(env));
   }
 
   /**
