@@ -47,6 +47,9 @@ import java.util.function.UnaryOperator;
  * keeps the provider calls in flight so that a timeout can cancel them.
  */
 final class StepRunner {
+  /** The most calls in flight the set of them is sized for at once. */
+  private static final int MAX_PRESIZE = 65_536;
+
   private final EngineContext ctx;
   private final Plan plan;
   private final String operationId;
@@ -85,9 +88,6 @@ final class StepRunner {
     this.inFlight = ConcurrentHashMap.newKeySet(Math.max(16, Math.min(widest, MAX_PRESIZE)));
     this.commands = new CommandSteps(ctx, operationId, records, this.inDoubt, scrubber, this);
   }
-
-  /** The most calls in flight the set of them is sized for at once. */
-  private static final int MAX_PRESIZE = 65_536;
 
   /** Cancels the calls in flight and every call started from now on. */
   void cancelAll() {

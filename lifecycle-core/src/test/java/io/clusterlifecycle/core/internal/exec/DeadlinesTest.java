@@ -108,7 +108,7 @@ class DeadlinesTest {
 
   @Test
   void aSchedulerThatRefuses_setsNoTimer_andTheCallerGoesOn() {
-    // a closing engine's scheduler: a command already started still gets its step recorded
+    // a closing engine's scheduler refuses every timer; its command has started and goes on
     scheduler.shutdownNow();
     AtomicInteger ran = new AtomicInteger();
 
