@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,6 +52,31 @@ final class AtomicFiles {
       Files.deleteIfExists(temp);
     }
     syncDirectory(dir);
+  }
+
+  /**
+   * Makes {@code target} a hard link to {@code source} in one atomic step (a link made under a
+   * temporary name, then renamed over the target), and forces the target's directory. The source
+   * must be durable already.
+   *
+   * @return false, with nothing changed, when the file system cannot link the two (no hard links,
+   *     another file system, too many links to the source, no source): the caller writes a copy
+   */
+  static boolean linkOver(Path source, Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+    try {
+      Files.createLink(temp, source);
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      return false;
+    }
+    try {
+      moveAtomically(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    syncDirectory(dir);
+    return true;
   }
 
   /** Renames {@code source} to {@code target} in one step, replacing a file that is there. */

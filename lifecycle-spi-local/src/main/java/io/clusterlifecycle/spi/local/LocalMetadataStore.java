@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * the cluster's subtree as nested JSON objects, one per path segment, with string leaves; a key
  * that also has keys under it becomes an object whose own value is the member {@code ""}. The file
  * is written atomically and before the commit's stage completes, so a command started after a
- * commit reads the committed tree.
+ * commit reads the committed tree. The listed nodes of a cluster share one file: it is written in
+ * full once and the other nodes' files are hard links to it, where the file system allows (copies
+ * where it does not), so commands must read it and never write it.
  *
  * <p>Watchers registered with {@link #watch} are called after the commit is durable, before its
  * stage completes, on the thread that applied it, once per commit that puts a key under their
@@ -83,6 +85,7 @@ public final class LocalMetadataStore implements MetadataStore {
   private final Path lockFile;
   private final AtomicLong commits = new AtomicLong();
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
+  private final NodeMetadataFiles nodeFiles;
   // Guarded by the lock file's in-JVM lock (HomeLocks).
   private NavigableMap<String, String> tree = Collections.emptyNavigableMap();
   private long revision;
@@ -122,6 +125,7 @@ public final class LocalMetadataStore implements MetadataStore {
     this.serial = new SerialExecutor(pool);
     this.file = home.metadataDirectory().resolve("tree.json");
     this.lockFile = home.lockFile("metadata");
+    this.nodeFiles = new NodeMetadataFiles(home, pool);
   }
 
   /**
@@ -244,7 +248,9 @@ public final class LocalMetadataStore implements MetadataStore {
             refresh();
             String clusterId = node.ref().clusterId();
             if (nodesListed(clusterId, tree).contains(node.ref().nodeId())) {
-              writeNodeFile(clusterId, node.ref().nodeId(), clusterJson(clusterId, tree));
+              NavigableMap<String, String> keys = tree;
+              nodeFiles.writeOne(
+                  clusterId, node.ref().nodeId(), revision, () -> clusterJson(clusterId, keys));
             }
             return null;
           });
@@ -352,25 +358,15 @@ public final class LocalMetadataStore implements MetadataStore {
   }
 
   /**
-   * Rewrites the {@code metadata.json} of every node the touched clusters list: the cluster's tree
-   * is rendered once and written to its nodes' directories several at a time.
+   * Rewrites the {@code metadata.json} of every node the touched clusters list: each cluster's tree
+   * is rendered once and written once, the other nodes linking to it.
    */
   private void writeNodeFiles(Set<String> clusters, NavigableMap<String, String> keys) {
-    List<ParallelFiles.IoWork> writes = new ArrayList<>();
     for (String clusterId : clusters) {
       Set<String> nodes = nodesListed(clusterId, keys);
-      if (nodes.isEmpty()) {
-        continue;
+      if (!nodes.isEmpty()) {
+        nodeFiles.publish(clusterId, nodes, clusterJson(clusterId, keys), revision);
       }
-      byte[] json = clusterJson(clusterId, keys);
-      for (String nodeId : nodes) {
-        writes.add(() -> writeNodeFile(clusterId, nodeId, json));
-      }
-    }
-    try {
-      ParallelFiles.runAll(writes, pool);
-    } catch (IOException e) {
-      LOG.warn("cannot write a metadata file: {}", e.toString());
     }
   }
 
@@ -378,21 +374,6 @@ public final class LocalMetadataStore implements MetadataStore {
     String clusterPrefix = base() + "/" + clusterId;
     return Json.write(MetadataJson.nested(subtree(keys, clusterPrefix), clusterPrefix))
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Writes one node's file; a node that is gone or cannot be written is logged, not thrown. */
-  private void writeNodeFile(String clusterId, String nodeId, byte[] json) {
-    try {
-      Path dir = home.nodeDirectory(nodeId);
-      if (!NodeRecord.read(dir).map(r -> r.belongsTo(clusterId)).orElse(false)) {
-        return;
-      }
-      AtomicFiles.write(dir.resolve("metadata.json"), json);
-    } catch (NoSuchFileException e) {
-      LOG.debug("node {} went away before its metadata file was written", nodeId);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot write the metadata file of node {}: {}", nodeId, e.toString());
-    }
   }
 
   // ---- watches
