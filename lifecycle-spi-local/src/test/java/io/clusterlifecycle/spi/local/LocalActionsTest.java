@@ -117,7 +117,9 @@ class LocalActionsTest {
       Process other = daemon("c1", "demo-web-1");
 
       assertThat(act(ref, a, "").running()).as(a.label()).isFalse();
-      assertThat(mine.isAlive()).as(a.label()).isFalse();
+      // ended when the action completes; this JVM's reaper may record the exit a moment later
+      assertThat(ProcessTree.alive(mine.toHandle())).as(a.label()).isFalse();
+      assertThat(mine.onExit()).as(a.label()).succeedsWithin(Duration.ofSeconds(10));
       assertThat(other.isAlive()).as(a.label()).isTrue();
       assertThat(act(ref, NodeAction.RESUME, "").running()).isTrue();
     }
