@@ -36,8 +36,7 @@ final class AtomicFiles {
   }
 
   static void write(Path target, byte[] content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+    Path temp = temporarySibling(target);
     try {
       try (FileChannel ch =
           FileModes.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
@@ -51,7 +50,7 @@ final class AtomicFiles {
     } finally {
       Files.deleteIfExists(temp);
     }
-    syncDirectory(dir);
+    syncDirectory(temp.getParent());
   }
 
   /**
@@ -63,8 +62,7 @@ final class AtomicFiles {
    *     another file system, too many links to the source, no source): the caller writes a copy
    */
   static boolean linkOver(Path source, Path target) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+    Path temp = temporarySibling(target);
     try {
       Files.createLink(temp, source);
     } catch (UnsupportedOperationException | FileSystemException e) {
@@ -75,8 +73,14 @@ final class AtomicFiles {
     } finally {
       Files.deleteIfExists(temp);
     }
-    syncDirectory(dir);
+    syncDirectory(temp.getParent());
     return true;
+  }
+
+  /** A new temporary name beside {@code target}, in its directory (absolute). */
+  private static Path temporarySibling(Path target) {
+    Path dir = target.toAbsolutePath().getParent();
+    return dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
   }
 
   /** Renames {@code source} to {@code target} in one step, replacing a file that is there. */

@@ -27,9 +27,6 @@ import org.slf4j.LoggerFactory;
  * <p>Called with the metadata lock held (HomeLocks), which orders every write of these files.
  */
 final class NodeMetadataFiles {
-  /** A node's view of its cluster's tree, in its directory. */
-  static final String FILE = "metadata.json";
-
   private static final Logger LOG = LoggerFactory.getLogger(NodeMetadataFiles.class);
 
   private final LocalHome home;
@@ -53,7 +50,7 @@ final class NodeMetadataFiles {
     Iterator<String> nodes = nodeIds.iterator();
     Path first = null;
     while (first == null && nodes.hasNext()) {
-      first = copy(clusterId, nodes.next(), json);
+      first = write(clusterId, nodes.next(), null, () -> json);
     }
     if (first == null) {
       latest.remove(clusterId);
@@ -63,7 +60,16 @@ final class NodeMetadataFiles {
     AtomicReference<Path> source = new AtomicReference<>(first);
     List<ParallelFiles.IoWork> links = new ArrayList<>();
     nodes.forEachRemaining(
-        nodeId -> links.add(() -> link(clusterId, nodeId, json, revision, source)));
+        nodeId ->
+            links.add(
+                () -> {
+                  Path from = source.get();
+                  Path written = write(clusterId, nodeId, from, () -> json);
+                  if (written != null && !written.equals(from)) {
+                    source.set(written);
+                    latest.put(clusterId, new Written(revision, written));
+                  }
+                }));
     try {
       ParallelFiles.runAll(links, pool);
     } catch (IOException e) {
@@ -77,49 +83,31 @@ final class NodeMetadataFiles {
    */
   void writeOne(String clusterId, String nodeId, long revision, Supplier<byte[]> json) {
     Written w = latest.get(clusterId);
-    if (w != null && w.revision() == revision) {
-      try {
-        Path dir = home.nodeDirectory(nodeId);
-        if (!belongs(dir, clusterId) || AtomicFiles.linkOver(w.file(), dir.resolve(FILE))) {
-          return;
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("cannot link the metadata file of node {}: {}", nodeId, e.toString());
-      }
-    }
-    Path written = copy(clusterId, nodeId, json.get());
-    if (written != null) {
+    Path from = w != null && w.revision() == revision ? w.file() : null;
+    Path written = write(clusterId, nodeId, from, json);
+    if (written != null && !written.equals(from)) {
       latest.put(clusterId, new Written(revision, written));
     }
   }
 
-  private void link(
-      String clusterId, String nodeId, byte[] json, long revision, AtomicReference<Path> source) {
+  /**
+   * Makes a node's file a link to {@code source} (when not null), or else a copy of {@code json}.
+   *
+   * @return {@code source} when linked, the node's file when copied, null when the node was skipped
+   *     (gone, or another cluster's) or the write failed
+   */
+  private Path write(String clusterId, String nodeId, Path source, Supplier<byte[]> json) {
     try {
-      Path dir = home.nodeDirectory(nodeId);
-      if (!belongs(dir, clusterId) || AtomicFiles.linkOver(source.get(), dir.resolve(FILE))) {
-        return;
-      }
-      Path target = dir.resolve(FILE);
-      AtomicFiles.write(target, json);
-      source.set(target);
-      latest.put(clusterId, new Written(revision, target));
-    } catch (NoSuchFileException e) {
-      LOG.debug("node {} went away before its metadata file was written", nodeId);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot write the metadata file of node {}: {}", nodeId, e.toString());
-    }
-  }
-
-  /** Writes a node's file in full; returns it, or null when the node was skipped or failed. */
-  private Path copy(String clusterId, String nodeId, byte[] json) {
-    try {
-      Path dir = home.nodeDirectory(nodeId);
-      if (!belongs(dir, clusterId)) {
+      if (!NodeRecord.read(home.nodeDirectory(nodeId))
+          .map(r -> r.belongsTo(clusterId))
+          .orElse(false)) {
         return null;
       }
-      Path target = dir.resolve(FILE);
-      AtomicFiles.write(target, json);
+      Path target = home.nodeMetadataFile(nodeId);
+      if (source != null && AtomicFiles.linkOver(source, target)) {
+        return source;
+      }
+      AtomicFiles.write(target, json.get());
       return target;
     } catch (NoSuchFileException e) {
       LOG.debug("node {} went away before its metadata file was written", nodeId);
@@ -127,9 +115,5 @@ final class NodeMetadataFiles {
       LOG.warn("cannot write the metadata file of node {}: {}", nodeId, e.toString());
     }
     return null;
-  }
-
-  private static boolean belongs(Path nodeDir, String clusterId) throws IOException {
-    return NodeRecord.read(nodeDir).map(r -> r.belongsTo(clusterId)).orElse(false);
   }
 }
