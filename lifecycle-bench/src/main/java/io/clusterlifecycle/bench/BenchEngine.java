@@ -166,6 +166,9 @@ public final class BenchEngine implements AutoCloseable {
               return t;
             });
     timer.setRemoveOnCancelPolicy(true);
+    // a real provider's client threads are up before an operation: the simulated calls' are too,
+    // so that a run's first stage does not time their starts
+    timer.prestartAllCoreThreads();
     this.resources = new LatencyResourceProvider(o.latency(), timer, times);
     this.commands = new LatencyCommandExecutor(o.latency(), timer, times);
     this.metadata = new InMemoryMetadataStore();

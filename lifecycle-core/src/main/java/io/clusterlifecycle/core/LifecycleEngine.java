@@ -47,11 +47,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -102,13 +104,26 @@ public final class LifecycleEngine implements Lifecycle {
   LifecycleEngine(LifecycleEngineBuilder b) {
     this.defaultTimeout = b.defaultTimeout;
     ScheduledExecutorService scheduler = b.scheduler;
+    // the engine's own threads start now, not within the first operation, whose submission and
+    // first stage would wait for the thread starts (docs/design.md §14.3)
     if (scheduler == null) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(daemon("lifecycle-scheduler"));
-      owned.add(scheduler::shutdownNow);
+      ScheduledThreadPoolExecutor timer =
+          new ScheduledThreadPoolExecutor(1, daemon("lifecycle-scheduler"));
+      timer.prestartAllCoreThreads();
+      owned.add(timer::shutdownNow);
+      scheduler = timer;
     }
     Executor executor = b.executor;
     if (executor == null) {
-      ExecutorService pool = Executors.newFixedThreadPool(2, daemon("lifecycle-engine"));
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              2,
+              2,
+              0,
+              TimeUnit.MILLISECONDS,
+              new LinkedBlockingQueue<>(),
+              daemon("lifecycle-engine"));
+      pool.prestartAllCoreThreads();
       owned.add(pool::shutdownNow);
       executor = pool;
     }

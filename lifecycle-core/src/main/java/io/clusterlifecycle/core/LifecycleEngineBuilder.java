@@ -569,10 +569,11 @@ public final class LifecycleEngineBuilder {
   }
 
   /**
-   * Builds the engine. It creates its own daemon scheduler and executor threads when none was
-   * given, starts the scan of {@link #takeOverInterrupted(Duration)} when set, and, with {@link
-   * #resumeInterruptedOnStart(boolean)}, reads the cluster store once and starts the recoveries in
-   * the background before it returns.
+   * Builds the engine. It creates and starts its own daemon threads (the lease renewals', and the
+   * scheduler's and executor's when none was given), which run until {@link
+   * LifecycleEngine#close()}, starts the scan of {@link #takeOverInterrupted(Duration)} when set,
+   * and, with {@link #resumeInterruptedOnStart(boolean)}, reads the cluster store once and starts
+   * the recoveries in the background before it returns.
    *
    * @return the engine, ready for requests; close it when done
    * @throws IllegalStateException if an SPI is missing (the message names every missing one), or if

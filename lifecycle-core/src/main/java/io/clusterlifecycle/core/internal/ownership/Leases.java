@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,13 +54,17 @@ public final class Leases implements AutoCloseable {
     this.duration = duration;
     this.host = host;
     this.owner = host + "/" + pid + "/" + Ids.hex(6);
-    this.renewals =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor thread =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "lifecycle-lease-renewal");
               t.setDaemon(true);
               return t;
             });
+    // started now: the first claim's renewal must not wait for a thread start
+    thread.prestartAllCoreThreads();
+    this.renewals = thread;
   }
 
   /** This engine's id, as its leases name it. */
