@@ -181,10 +181,7 @@ public final class LifecycleEngine implements Lifecycle {
     this.health = new HealthCheck(ctx, store, execution);
     TakeOver takeOver =
         new TakeOver(ctx, leases, claims, recovery::recoverById, defaultTimeout, () -> closed);
-    this.resumedOnStart =
-        b.resumeOnStart
-            ? takeOver.resume(await(() -> store.call(() -> ctx.store().busy())))
-            : Map.of();
+    this.resumedOnStart = b.resumeOnStart ? resumeOnStart(takeOver) : Map.of();
     if (b.takeOverEvery != null) {
       ScheduledFuture<?> scan = takeOver.scanEvery(b.takeOverEvery);
       owned.add(0, () -> scan.cancel(false));
@@ -407,6 +404,27 @@ public final class LifecycleEngine implements Lifecycle {
       } catch (Exception e) {
         throw new LifecycleException("could not close the engine: " + e, e);
       }
+    }
+  }
+
+  /**
+   * Starts the recoveries of the operations the store says are under way. When the store cannot be
+   * read the build fails, and the threads and tasks the engine has started so far are stopped here:
+   * the caller gets no engine to close.
+   */
+  private Map<String, CompletableFuture<Cluster>> resumeOnStart(TakeOver takeOver) {
+    try {
+      return takeOver.resume(await(() -> store.call(() -> ctx.store().busy())));
+    } catch (RuntimeException | Error e) {
+      closed = true;
+      for (AutoCloseable c : owned) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
     }
   }
 

@@ -579,7 +579,7 @@ public final class LifecycleEngineBuilder {
    * @throws IllegalStateException if an SPI is missing (the message names every missing one), or if
    *     both {@link #secretResolver} and {@link #hostSecrets} are set
    * @throws LifecycleException if resuming on start was asked for and the cluster store could not
-   *     be read
+   *     be read; the threads the build had started are stopped
    */
   public LifecycleEngine build() {
     List<String> missing = new ArrayList<>();
