@@ -416,13 +416,10 @@ public final class LifecycleEngine implements Lifecycle {
     try {
       return takeOver.resume(await(() -> store.call(() -> ctx.store().busy())));
     } catch (RuntimeException | Error e) {
-      closed = true;
-      for (AutoCloseable c : owned) {
-        try {
-          c.close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
+      try {
+        close();
+      } catch (LifecycleException suppressed) {
+        e.addSuppressed(suppressed);
       }
       throw e;
     }
