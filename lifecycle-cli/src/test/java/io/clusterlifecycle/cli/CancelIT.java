@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,10 +103,14 @@ class CancelIT {
     assertThat(create.waitFor(60, TimeUnit.SECONDS)).as("the create process exited").isTrue();
     await("the cancelled commands are gone")
         .atMost(Duration.ofSeconds(10))
-        .until(
+        .untilAsserted(
             () ->
-                inits.stream().noneMatch(ProcessHandle::isAlive)
-                    && sleeps.stream().noneMatch(ProcessHandle::isAlive));
+                assertThat(
+                        Stream.concat(inits.stream(), sleeps.stream())
+                            .filter(RunningProcesses::running)
+                            .map(RunningProcesses::describe))
+                    .as("processes of the cancelled commands still running")
+                    .isEmpty());
     JsonNode cancelled = show();
     assertThat(cancelled.path("state").asText()).isEqualTo("FAILED_DEPLOYING");
     assertThat(Files.exists(nodes.resolve("demo-web-1").resolve("started.log"))).isFalse();

@@ -70,7 +70,7 @@ class CrashedRunFencingIT {
     pids.addAll(orphans);
     create.destroyForcibly(); // SIGKILL: the init shells live on, orphaned
     assertThat(create.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(orphans).allMatch(CrashedRunFencingIT::alive);
+    assertThat(orphans).allMatch(RunningProcesses::running);
 
     Process recover = start(home, "recover", "recover", "s1");
     assertThat(recover.waitFor(120, TimeUnit.SECONDS)).as("recover ended").isTrue();
@@ -82,7 +82,7 @@ class CrashedRunFencingIT {
         .isZero();
     assertThat(orphans)
         .as("the first run's init shells after recover")
-        .noneMatch(CrashedRunFencingIT::alive);
+        .noneMatch(RunningProcesses::running);
     Map<String, Set<String>> running = new LinkedHashMap<>();
     for (String line : all) {
       String[] f = line.split(" ");
@@ -108,19 +108,6 @@ class CrashedRunFencingIT {
   @AfterEach
   void killWhatIsLeft() {
     pids.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
-  }
-
-  /** Whether a process runs: a zombie (killed, its orphan not reaped yet) does not. */
-  private static boolean alive(long pid) {
-    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-      return false;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static List<Long> pidsOf(List<String> lines, String kind) {
