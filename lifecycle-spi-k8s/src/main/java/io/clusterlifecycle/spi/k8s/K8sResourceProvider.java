@@ -90,7 +90,13 @@ public final class K8sResourceProvider implements ResourceProvider {
               t.setDaemon(true);
               return t;
             });
-    this.tracker = new PodTracker(client, namespace, scheduler, b.readyTimeout, calls.executor());
+    this.tracker =
+        new PodTracker(
+            client,
+            namespace,
+            scheduler,
+            new PodTracker.Timing(b.readyTimeout, b.podRecheck),
+            calls.executor());
     this.pods = new PodLifecycle(objects, calls, tracker, manifests, namespace, b.pods.addresses());
   }
 
@@ -364,6 +370,9 @@ public final class K8sResourceProvider implements ResourceProvider {
     /** How long a deleted pod has to stop, unless configured otherwise. */
     public static final Duration DEFAULT_DELETE_GRACE_PERIOD = Duration.ofSeconds(30);
 
+    /** How often pending pod waits are checked against a listing, unless configured otherwise. */
+    public static final Duration DEFAULT_POD_RECHECK = Duration.ofSeconds(30);
+
     /** How many threads make the client's blocking calls, unless configured otherwise. */
     public static final int DEFAULT_IO_THREADS = 8;
 
@@ -373,6 +382,7 @@ public final class K8sResourceProvider implements ResourceProvider {
     private K8sPodSettings pods = K8sPodSettings.ofDefaults();
     private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
     private Duration deleteGracePeriod = DEFAULT_DELETE_GRACE_PERIOD;
+    private Duration podRecheck = DEFAULT_POD_RECHECK;
     private int ioThreads = DEFAULT_IO_THREADS;
 
     private Builder() {}
@@ -431,6 +441,20 @@ public final class K8sResourceProvider implements ResourceProvider {
      */
     public Builder readyTimeout(Duration value) {
       this.readyTimeout = positive(value, "readyTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how often, while the provider waits for pods to become Ready or to go away, it lists the
+     * namespace's pods once and checks the waits against that listing, and starts its pod informer
+     * again if it stopped. Waits rely on the informer's events; this bounds how long one lost event
+     * (a watch that stopped, or stayed open while delivering nothing) delays a step.
+     *
+     * @param value positive; default {@link #DEFAULT_POD_RECHECK}
+     * @return this builder
+     */
+    public Builder podRecheck(Duration value) {
+      this.podRecheck = positive(value, "podRecheck");
       return this;
     }
 

@@ -19,14 +19,22 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows the adapter's pods with one informer per namespace and completes futures when a pod
- * becomes Ready, fails to start, or is gone: no thread waits and nothing polls (docs/design.md
- * §9.1). A waiter registers before it looks at the informer's cache, so no event is missed between
- * the two.
+ * becomes Ready, fails to start, or is gone: no thread waits, and pods are not read one by one
+ * (docs/k8s.md, "waiting for Ready"). A waiter registers before it looks at the informer's cache,
+ * so no event is missed between the two.
+ *
+ * <p>A watch can still miss what happens: fabric8 stops an informer for good after some watch
+ * failures, and a watch connection can stay open while delivering nothing. So while waits are
+ * pending, every {@link Timing#recheck} the tracker starts a stopped informer again and lists the
+ * namespace's managed pods once, offering each waiter registered before that listing its pod as
+ * listed.
  */
 final class PodTracker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PodTracker.class);
@@ -35,27 +43,41 @@ final class PodTracker implements AutoCloseable {
   static final Set<String> FATAL_WAITING =
       Set.of("ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff", "InvalidImageName");
 
+  /**
+   * How long a wait may last, and how often pending waits are checked against a listing.
+   *
+   * @param readyTimeout how long a pod may take to become Ready or to go away
+   * @param recheck how often pending waits are checked against a listing of the pods
+   */
+  record Timing(Duration readyTimeout, Duration recheck) {}
+
   private final String namespace;
   private final KubernetesClient client;
   private volatile SharedIndexInformer<Pod> informer;
   private volatile CompletableFuture<Void> started;
   private final ScheduledExecutorService scheduler;
-  private final Duration readyTimeout;
+  private final Timing timing;
   private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
+  private final AtomicLong registrations = new AtomicLong();
+  private ScheduledFuture<?> recheckTask;
+  private boolean closed;
 
-  /** Completes the waiters' futures, so that callers' continuations never hold the informer. */
+  /**
+   * Completes the waiters' futures, so that callers' continuations never hold the informer, and
+   * runs the rechecks' listings.
+   */
   private final Executor completions;
 
   PodTracker(
       KubernetesClient client,
       String namespace,
       ScheduledExecutorService scheduler,
-      Duration readyTimeout,
+      Timing timing,
       Executor completions) {
     this.namespace = namespace;
     this.completions = completions;
     this.scheduler = scheduler;
-    this.readyTimeout = readyTimeout;
+    this.timing = timing;
     this.client = client;
     start();
   }
@@ -118,7 +140,7 @@ final class PodTracker implements AutoCloseable {
   }
 
   private CompletableFuture<Optional<Pod>> await(String name, boolean gone) {
-    Waiter w = new Waiter(name, gone);
+    Waiter w = new Waiter(name, gone, registrations.incrementAndGet());
     waiters.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(w);
     ScheduledFuture<?> timer =
         scheduler.schedule(
@@ -128,9 +150,9 @@ final class PodTracker implements AutoCloseable {
                         name,
                         gone ? "DeleteTimeout" : "ReadyTimeout",
                         (gone ? "still there " : "not Ready ")
-                            + readyTimeout.toSeconds()
+                            + timing.readyTimeout().toSeconds()
                             + " s later")),
-            readyTimeout.toMillis(),
+            timing.readyTimeout().toMillis(),
             TimeUnit.MILLISECONDS);
     var unusedCleanup =
         w.future.whenComplete(
@@ -141,6 +163,7 @@ final class PodTracker implements AutoCloseable {
                 list.remove(w);
               }
             });
+    scheduleRecheck();
     CompletableFuture<Void> watching = started();
     SharedIndexInformer<Pod> current = informer;
     var unusedStart =
@@ -153,6 +176,72 @@ final class PodTracker implements AutoCloseable {
               }
             });
     return w.future;
+  }
+
+  /** Schedules the next recheck unless one is scheduled or the tracker is closed. */
+  private synchronized void scheduleRecheck() {
+    if (closed || recheckTask != null) {
+      return;
+    }
+    try {
+      recheckTask =
+          scheduler.schedule(this::recheck, timing.recheck().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("pod waits in namespace {} are not rechecked: the adapter is closing", namespace);
+    }
+  }
+
+  /**
+   * Starts a stopped informer again, lists the managed pods and offers each waiter registered
+   * before the listing was asked for its pod as listed (none: it does not exist), then schedules
+   * the next recheck while waits are pending. A failed listing is logged; the waits go on.
+   */
+  private void recheck() {
+    synchronized (this) {
+      recheckTask = null;
+      if (closed || waiters.values().stream().allMatch(List::isEmpty)) {
+        return;
+      }
+      if (started.isDone() && !informer.isRunning()) {
+        LOG.warn("the pod watch in namespace {} stopped; starting it again", namespace);
+        informer.stop();
+        start();
+      }
+    }
+    long before = registrations.get();
+    CompletableFuture<Map<String, Pod>> listed;
+    try {
+      listed = CompletableFuture.supplyAsync(this::listPods, completions);
+    } catch (RejectedExecutionException e) {
+      return;
+    }
+    var unused =
+        listed.whenComplete(
+            (pods, e) -> {
+              if (e != null) {
+                LOG.warn(
+                    "could not list the pods in namespace {} to recheck the waits on them: {}",
+                    namespace,
+                    K8sCalls.unwrap(e).toString());
+              } else {
+                waiters.values().stream()
+                    .flatMap(List::stream)
+                    .filter(w -> w.registration <= before)
+                    .forEach(w -> w.offer(pods.get(w.name)));
+              }
+              scheduleRecheck();
+            });
+  }
+
+  private Map<String, Pod> listPods() {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel(K8sLabels.MANAGED_BY, K8sLabels.MANAGER)
+        .list()
+        .getItems()
+        .stream()
+        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> b));
   }
 
   private void changed(Pod pod) {
@@ -215,6 +304,10 @@ final class PodTracker implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
+    if (recheckTask != null) {
+      recheckTask.cancel(false);
+    }
     informer.stop();
     waiters.values().stream()
         .flatMap(List::stream)
@@ -228,11 +321,16 @@ final class PodTracker implements AutoCloseable {
   private final class Waiter {
     final String name;
     final boolean gone;
+
+    /** The order in which waiters registered, to tell those a listing may answer. */
+    final long registration;
+
     final CompletableFuture<Optional<Pod>> future = new CompletableFuture<>();
 
-    Waiter(String name, boolean gone) {
+    Waiter(String name, boolean gone, long registration) {
       this.name = name;
       this.gone = gone;
+      this.registration = registration;
     }
 
     /** Looks at the pod as now seen ({@code null}: it does not exist). */

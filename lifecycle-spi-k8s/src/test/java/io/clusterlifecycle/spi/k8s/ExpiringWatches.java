@@ -11,19 +11,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Watches the API server ends, which the CRUD mock never does: the next watch requests of
- * ConfigMaps, as many as {@link #holdNext} says, get a watch of their own that delivers no event
- * (commits made meanwhile are missed) until {@link #expireAll} sends it an {@code ERROR} event
+ * Watches the API server ends, which the CRUD mock never does: the next watch requests of a kind of
+ * object, as many as {@link #holdNext} says, get a watch of their own that delivers no event
+ * (changes made meanwhile are missed) until {@link #expireAll} sends it an {@code ERROR} event
  * carrying a 410 Gone Status, as a real API server does when the watched version is too old, and
- * closes it.
+ * closes it, or {@link #breakAll} sends one the client cannot read.
  */
 final class ExpiringWatches {
   private final AtomicInteger armed = new AtomicInteger();
+  private volatile String resource = "configmaps";
   private final AtomicInteger answered = new AtomicInteger();
   private final List<WebSocket> held = new CopyOnWriteArrayList<>();
 
   /** Makes the next {@code n} ConfigMap watch requests get a watch this class holds. */
   void holdNext(int n) {
+    holdNext("configmaps", n);
+  }
+
+  /**
+   * Makes the next {@code n} watch requests of {@code resource} (a plural such as {@code pods}) get
+   * a watch this class holds, instead of those of the kind named before.
+   */
+  void holdNext(String resource, int n) {
+    this.resource = resource;
     armed.set(n);
   }
 
@@ -50,9 +60,32 @@ final class ExpiringWatches {
     }
   }
 
+  /** Closes every held watch without an event, as an API server does when a watch's time is up. */
+  void closeAll() {
+    List<WebSocket> ending = List.copyOf(held);
+    held.removeAll(ending);
+    ending.forEach(ws -> ws.close(1000, ""));
+  }
+
+  /**
+   * Sends every held watch an event the client cannot read (an object whose metadata is not an
+   * object), then closes it. fabric8's watch client closes the watch with a {@code
+   * WatcherException} that is not 410 Gone, and an informer stops for good after one.
+   */
+  void breakAll() {
+    List<WebSocket> ending = List.copyOf(held);
+    held.removeAll(ending);
+    for (WebSocket ws : ending) {
+      ws.send(
+          "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\","
+              + "\"metadata\":[\"not\",\"an\",\"object\"]}}");
+      ws.close(1000, "");
+    }
+  }
+
   Optional<MockResponse> answer(RecordedRequest request) {
     String path = request.getPath();
-    if (!path.contains("/configmaps") || !path.contains("watch=true")) {
+    if (!path.contains("/" + resource) || !path.contains("watch=true")) {
       return Optional.empty();
     }
     if (armed.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
