@@ -49,22 +49,16 @@ final class ExpiringWatches {
 
   /** Ends every held watch with 410 Gone. */
   void expireAll() {
-    List<WebSocket> expiring = List.copyOf(held);
-    held.removeAll(expiring);
-    for (WebSocket ws : expiring) {
-      ws.send(
-          "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-              + "\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410,"
-              + "\"message\":\"too old resource version\"}}");
-      ws.close(1000, "");
-    }
+    endAll(
+        Optional.of(
+            "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                + "\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410,"
+                + "\"message\":\"too old resource version\"}}"));
   }
 
   /** Closes every held watch without an event, as an API server does when a watch's time is up. */
   void closeAll() {
-    List<WebSocket> ending = List.copyOf(held);
-    held.removeAll(ending);
-    ending.forEach(ws -> ws.close(1000, ""));
+    endAll(Optional.empty());
   }
 
   /**
@@ -73,12 +67,18 @@ final class ExpiringWatches {
    * WatcherException} that is not 410 Gone, and an informer stops for good after one.
    */
   void breakAll() {
+    endAll(
+        Optional.of(
+            "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\","
+                + "\"metadata\":[\"not\",\"an\",\"object\"]}}"));
+  }
+
+  /** Sends every held watch its last event, if any, and closes it. */
+  private void endAll(Optional<String> lastEvent) {
     List<WebSocket> ending = List.copyOf(held);
     held.removeAll(ending);
     for (WebSocket ws : ending) {
-      ws.send(
-          "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\","
-              + "\"metadata\":[\"not\",\"an\",\"object\"]}}");
+      lastEvent.ifPresent(ws::send);
       ws.close(1000, "");
     }
   }
