@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A watch can still miss what happens: fabric8 stops an informer for good after some watch
  * failures, and a watch connection can stay open while delivering nothing. So while waits are
- * pending, every {@link Timing#recheck} the tracker starts a stopped informer again and lists the
- * namespace's managed pods once, offering each waiter registered before that listing its pod as
- * listed.
+ * pending, every {@link Timing#recheck} the tracker starts a stopped informer again (as each new
+ * wait does) and lists the namespace's managed pods once, offering each waiter registered before
+ * that listing its pod as listed.
  */
 final class PodTracker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PodTracker.class);
@@ -111,13 +111,14 @@ final class PodTracker implements AutoCloseable {
   }
 
   /**
-   * The informer's start, started again when the last one failed (its first listing timed out,
-   * say): a failed start fails the waits that were on it, as a transient error the caller retries,
-   * and the retry then gets a fresh watch rather than the same failure for the tracker's lifetime.
+   * The informer's start, after starting a new informer if the last one stopped: its first listing
+   * failed (timed out, say), or fabric8 stopped it for good after a watch failure. A failed start
+   * fails the waits that were on it, as a transient error the caller retries, and the retry then
+   * gets a fresh watch rather than the same failure for the tracker's lifetime.
    */
   private synchronized CompletableFuture<Void> started() {
-    if (started.isCompletedExceptionally()) {
-      LOG.warn("the pod watch in namespace {} failed to start; starting it again", namespace);
+    if (!closed && started.isDone() && !informer.isRunning()) {
+      LOG.warn("the pod watch in namespace {} stopped; starting it again", namespace);
       informer.stop();
       start();
     }
@@ -202,11 +203,7 @@ final class PodTracker implements AutoCloseable {
       if (closed || waiters.values().stream().allMatch(List::isEmpty)) {
         return;
       }
-      if (started.isDone() && !informer.isRunning()) {
-        LOG.warn("the pod watch in namespace {} stopped; starting it again", namespace);
-        informer.stop();
-        start();
-      }
+      var unusedStart = started();
     }
     long before = registrations.get();
     CompletableFuture<Map<String, Pod>> listed;
