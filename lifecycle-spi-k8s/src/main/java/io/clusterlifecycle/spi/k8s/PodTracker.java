@@ -3,7 +3,10 @@ package io.clusterlifecycle.spi.k8s;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -84,12 +87,7 @@ final class PodTracker implements AutoCloseable {
 
   /** Starts the informer; its first listing completes {@link #started}. */
   private void start() {
-    informer =
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withLabel(K8sLabels.MANAGED_BY, K8sLabels.MANAGER)
-            .runnableInformer(0);
+    informer = managedPods().runnableInformer(0);
     informer.addEventHandler(
         new ResourceEventHandler<Pod>() {
           @Override
@@ -230,14 +228,16 @@ final class PodTracker implements AutoCloseable {
             });
   }
 
+  /**
+   * The adapter's pods in the namespace: what the informer watches and a recheck lists, so that
+   * both see the same pods.
+   */
+  private FilterWatchListDeletable<Pod, PodList, PodResource> managedPods() {
+    return client.pods().inNamespace(namespace).withLabel(K8sLabels.MANAGED_BY, K8sLabels.MANAGER);
+  }
+
   private Map<String, Pod> listPods() {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withLabel(K8sLabels.MANAGED_BY, K8sLabels.MANAGER)
-        .list()
-        .getItems()
-        .stream()
+    return managedPods().list().getItems().stream()
         .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> b));
   }
 
