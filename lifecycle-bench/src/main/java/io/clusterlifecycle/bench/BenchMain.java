@@ -36,6 +36,10 @@ public final class BenchMain {
           "  --only RUN,RUN,...      only these runs: makespan, plan, engine, journal, heap, resume,",
           "                          estate, cli;",
           "                          only their figures are printed",
+          "  --profile DIR           CPU profiles (async-profiler flame graphs, DIR/<figure>.html) of",
+          "                          the measured part of the makespan, plan, engine and journal",
+          "                          figures, and of each timed run of the command-line tool",
+          "                          (DIR/cli_<run>.html); figures measured so are slower",
           "SPEC: 200ms | fixed:200ms | uniform:150ms..250ms | exp:50ms..400ms (mean, cap)",
           "      | normal:50ms,10ms (mean, sd)");
 
@@ -68,6 +72,7 @@ public final class BenchMain {
     List<Integer> sizes = List.of(100, 1_000, 10_000);
     long seed = 1;
     java.util.Set<Suite.Run> only = java.util.EnumSet.allOf(Suite.Run.class);
+    Path profileDir = null;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -79,6 +84,7 @@ public final class BenchMain {
           case "--create-latency" -> create = value(args, ++i, a);
           case "--command-latency" -> command = value(args, ++i, a);
           case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+          case "--profile" -> profileDir = Path.of(value(args, ++i, a));
           case "--only" -> {
             only = java.util.EnumSet.noneOf(Suite.Run.class);
             for (String r : value(args, ++i, a).split(",")) {
@@ -109,12 +115,16 @@ public final class BenchMain {
       }
       LatencyModel latency =
           new LatencyModel(Latency.parse(create, seed), Latency.parse(command, seed + 1));
+      // loaded here as well when each run has a JVM of its own: a profiler that cannot sample
+      // fails the suite before anything is measured
+      Profiles profiles = profileDir == null ? Profiles.NONE : Profiles.into(profileDir, err);
       long t0 = System.nanoTime();
       Figures figures;
       if (mode == Suite.Mode.QUICK && only.size() > 1) {
         figures = new IsolatedRuns(suiteOptions(args), Path.of(json), err).run(only);
       } else {
-        figures = new Suite(new Suite.Settings(mode, workDir, latency, sizes, only), err).run();
+        figures =
+            new Suite(new Suite.Settings(mode, workDir, latency, sizes, only), err, profiles).run();
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> env = new java.util.LinkedHashMap<>(Environment.describe());

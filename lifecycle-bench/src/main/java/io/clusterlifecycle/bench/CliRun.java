@@ -26,14 +26,21 @@ import java.util.concurrent.TimeUnit;
 final class CliRun {
   private static final int START_RUNS = 5;
   private static final int CREATE_RUNS = 3;
+  private static final String WARM_UP = "warm-up";
 
   private final Figures figures;
   private final PrintStream log;
+  private final Profiles profiles;
   private final Path launcher;
 
-  CliRun(Figures figures, PrintStream log) {
+  /**
+   * @param profiles when enabled, every timed run's JVM is sampled from its start and its profile
+   *     written as {@code cli_<home>.html}; the untimed first run is not
+   */
+  CliRun(Figures figures, PrintStream log, Profiles profiles) {
     this.figures = figures;
     this.log = log;
+    this.profiles = profiles;
     this.launcher = root().resolve("lifecycle");
   }
 
@@ -43,7 +50,7 @@ final class CliRun {
       throw new IllegalStateException(
           "no executable " + launcher + "; run the suite from the repository's lifecycle-bench.sh");
     }
-    time(dir, "warm-up", List.of("--version"));
+    time(dir, WARM_UP, List.of("--version"));
     List<Double> start = new ArrayList<>();
     for (int i = 0; i < START_RUNS; i++) {
       start.add(time(dir, "start-" + i, List.of("list")));
@@ -82,13 +89,22 @@ final class CliRun {
     command.addAll(args);
     Path output = dir.resolve("output-" + home + ".txt");
     try {
-      long t0 = System.nanoTime();
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(dir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(output.toFile())
-              .start();
+              .redirectOutput(output.toFile());
+      if (!home.equals(WARM_UP)) {
+        // the java launcher adds these to the tool's own options (LIFECYCLE_JAVA_OPTS or its
+        // defaults) without replacing them
+        profiles
+            .agentOptions("cli_" + home)
+            .ifPresent(
+                agent ->
+                    builder.environment().merge("JDK_JAVA_OPTIONS", agent, (a, b) -> a + " " + b));
+      }
+      long t0 = System.nanoTime();
+      Process p = builder.start();
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new IllegalStateException(String.join(" ", command) + " did not end in 10 minutes");

@@ -124,6 +124,7 @@ public final class Suite {
 
   private final Settings settings;
   private final PrintStream log;
+  private final Profiles profiles;
   private final Figures figures = new Figures();
   private final ChildJvm jvm = new ChildJvm();
 
@@ -134,8 +135,20 @@ public final class Suite {
    * @param log where progress and details go (standard error)
    */
   public Suite(Settings settings, PrintStream log) {
+    this(settings, log, Profiles.NONE);
+  }
+
+  /**
+   * Prepares a suite that profiles the measured parts of the figures it measures in its own JVM.
+   *
+   * @param settings what to run
+   * @param log where progress and details go (standard error)
+   * @param profiles where the profiles go, or {@link Profiles#NONE}
+   */
+  Suite(Settings settings, PrintStream log, Profiles profiles) {
     this.settings = settings;
     this.log = log;
+    this.profiles = profiles;
   }
 
   /**
@@ -177,7 +190,7 @@ public final class Suite {
       step("estate", this::estate);
     }
     if (runs.contains(Run.CLI)) {
-      step("cli", () -> inTempDir("cli", dir -> new CliRun(figures, log).run(dir)));
+      step("cli", () -> inTempDir("cli", dir -> new CliRun(figures, log, profiles).run(dir)));
     }
     return figures;
   }
@@ -221,10 +234,16 @@ public final class Suite {
               Locale.ROOT, "makespan %d nodes, first run (cold): ratio %.4f%n", nodes, w.ratio());
         }
       }
-      List<MakespanHarness.Result> runs = new ArrayList<>();
-      for (int i = 0; i < repeats; i++) {
-        runs.add(MakespanHarness.run(nodes, MakespanHarness.ROLES, latency));
-      }
+      List<MakespanHarness.Result> runs =
+          profiles.sample(
+              "makespan_" + nodes,
+              () -> {
+                List<MakespanHarness.Result> measured = new ArrayList<>();
+                for (int i = 0; i < repeats; i++) {
+                  measured.add(MakespanHarness.run(nodes, MakespanHarness.ROLES, latency));
+                }
+                return measured;
+              });
       runs.sort(Comparator.comparingLong(MakespanHarness.Result::makespanNanos));
       MakespanHarness.Result median = runs.get(runs.size() / 2);
       log.println(median.breakdown());
@@ -278,12 +297,18 @@ public final class Suite {
       for (int i = 0; i < 10 || System.nanoTime() < until; i++) {
         w.planOnce();
       }
-      double[] ms = new double[15];
-      for (int i = 0; i < ms.length; i++) {
-        long t0 = System.nanoTime();
-        w.planOnce();
-        ms[i] = (System.nanoTime() - t0) / 1e6;
-      }
+      double[] ms =
+          profiles.sample(
+              Target.PLAN.figure(),
+              () -> {
+                double[] measured = new double[15];
+                for (int i = 0; i < measured.length; i++) {
+                  long t0 = System.nanoTime();
+                  w.planOnce();
+                  measured[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                return measured;
+              });
       Arrays.sort(ms);
       figures.put(Target.PLAN, ms[ms.length / 2]);
       figures.detail("plan_steps_10000x20", steps);
@@ -302,7 +327,8 @@ public final class Suite {
 
   private void engineQuick() {
     try (EngineWorkload w = new EngineWorkload(null)) {
-      double single = rate(() -> w.createOne(EngineWorkload.SINGLE_NODES), 5, 2.5);
+      double single =
+          rate(Target.ENGINE.figure(), () -> w.createOne(EngineWorkload.SINGLE_NODES), 5, 2.5);
       figures.put(Target.ENGINE, single);
       log.printf(
           Locale.ROOT,
@@ -313,6 +339,7 @@ public final class Suite {
     try (EngineWorkload w = new EngineWorkload(null)) {
       double many =
           rate(
+              "engine_steps_per_s_100_ops",
               () -> w.createMany(EngineWorkload.CONCURRENT_OPS, EngineWorkload.CONCURRENT_NODES),
               1,
               2.5);
@@ -331,11 +358,17 @@ public final class Suite {
     try {
       double grouped;
       try (EngineWorkload w = EngineWorkload.onSqlite(dir.resolve("grouped.db"), true)) {
-        grouped = rate(() -> w.createOne(EngineWorkload.SINGLE_NODES), 6, 3);
+        grouped =
+            rate(Target.JOURNAL.figure(), () -> w.createOne(EngineWorkload.SINGLE_NODES), 6, 3);
       }
       double ungrouped;
       try (EngineWorkload w = EngineWorkload.onSqlite(dir.resolve("ungrouped.db"), false)) {
-        ungrouped = rate(() -> w.createOne(EngineWorkload.SINGLE_NODES / 10), 1, 1.5);
+        ungrouped =
+            rate(
+                "journal_steps_per_s_ungrouped",
+                () -> w.createOne(EngineWorkload.SINGLE_NODES / 10),
+                1,
+                1.5);
       }
       double raw;
       try (RawFsyncAppend a = new RawFsyncAppend(dir.resolve("raw.log"))) {
@@ -369,20 +402,27 @@ public final class Suite {
    * both cores for several seconds, and a count of calls gave figures that depended on that
    * instead.
    */
-  private static double rate(
-      java.util.function.LongSupplier stepsOfOneCall, double warmupSeconds, double seconds) {
+  private double rate(
+      String profile,
+      java.util.function.LongSupplier stepsOfOneCall,
+      double warmupSeconds,
+      double seconds) {
     long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
     while (System.nanoTime() < warmEnd) {
       long unused = stepsOfOneCall.getAsLong(); // warm-up calls are not counted
     }
-    long steps = 0;
-    long t0 = System.nanoTime();
-    long now;
-    do {
-      steps += stepsOfOneCall.getAsLong();
-      now = System.nanoTime();
-    } while (now - t0 < seconds * 1e9);
-    return steps / ((now - t0) / 1e9);
+    return profiles.sample(
+        profile,
+        () -> {
+          long steps = 0;
+          long t0 = System.nanoTime();
+          long now;
+          do {
+            steps += stepsOfOneCall.getAsLong();
+            now = System.nanoTime();
+          } while (now - t0 < seconds * 1e9);
+          return steps / ((now - t0) / 1e9);
+        });
   }
 
   // ------------------------------------------------------------------------------ JMH

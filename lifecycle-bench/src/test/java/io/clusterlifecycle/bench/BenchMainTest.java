@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,22 +27,25 @@ class BenchMainTest {
   }
 
   /** Runs the quick suite's {@code runs} with makespan at 100 nodes only. */
-  private static Run quick(Path dir, Path json, String runs) {
+  private static Run quick(Path dir, Path json, String runs, String... more) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--quick",
+                "--only",
+                runs,
+                "--sizes",
+                "100",
+                "--json",
+                json.toString(),
+                "--work-dir",
+                dir.toString()));
+    args.addAll(List.of(more));
     int status =
         BenchMain.run(
-            new String[] {
-              "--quick",
-              "--only",
-              runs,
-              "--sizes",
-              "100",
-              "--json",
-              json.toString(),
-              "--work-dir",
-              dir.toString()
-            },
+            args.toArray(String[]::new),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(
@@ -71,11 +76,12 @@ class BenchMainTest {
   }
 
   @Test
-  void quickSuiteOfTwoRuns_runsEachInAJvmOfItsOwn_andMergesTheirFigures(@TempDir Path dir)
-      throws Exception {
+  void quickSuiteOfTwoRuns_runsEachInAJvmOfItsOwn_mergesTheirFigures_andProfilesEach(
+      @TempDir Path dir) throws Exception {
     Path json = dir.resolve("figures.json");
+    Path profiles = dir.resolve("profiles");
 
-    Run r = quick(dir, json, "makespan,plan");
+    Run r = quick(dir, json, "makespan,plan", "--profile", profiles.toString());
 
     assertThat(r.status()).as("exit status; stderr:%n%s", r.err()).isZero();
     Map<String, String> lines = r.figures();
@@ -91,5 +97,33 @@ class BenchMainTest {
     assertThat(Files.readString(dir.resolve("figures.plan.json")))
         .as("the plan JVM ran no makespan")
         .contains("\"makespan_ratio_100\": null");
+    // each run's JVM sampled what its figure measures: the makespan's runs went through the
+    // engine's stage launcher; the planning figure plans and runs no stage
+    assertThat(r.err()).contains("lifecycle-bench: profiles (async-profiler");
+    assertThat(profiles.resolve("makespan_100.html")).content().contains("<h1>makespan_100</h1>");
+    assertThat(profiles.resolve("makespan_100.collapsed"))
+        .content()
+        .contains("io/clusterlifecycle/core/internal/exec/OperationRunner.runStage");
+    assertThat(profiles.resolve("plan_ms_10000x20.html")).exists();
+    assertThat(profiles.resolve("plan_ms_10000x20.collapsed"))
+        .content()
+        .contains("io/clusterlifecycle/core/internal/plan/PlanBuilder")
+        .doesNotContain("io/clusterlifecycle/core/internal/exec/OperationRunner");
+  }
+
+  @Test
+  void aProfileDirectoryThatTheProfilerCannotBeToldOf_isRefusedBeforeAnythingRuns(
+      @TempDir Path dir) {
+    Path profiles = dir.resolve("a,b");
+
+    Run r = quick(dir, dir.resolve("figures.json"), "makespan", "--profile", profiles.toString());
+
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("--profile: choose a directory whose path has no comma or space")
+        .doesNotContain("quick suite");
+    assertThat(profiles).doesNotExist();
+    assertThat(dir.resolve("figures.json")).doesNotExist();
+    assertThat(r.out()).isEmpty();
   }
 }

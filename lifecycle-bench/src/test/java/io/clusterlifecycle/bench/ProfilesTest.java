@@ -1,0 +1,78 @@
+package io.clusterlifecycle.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The profiles of {@code --profile}, in this JVM and in a child process's. */
+class ProfilesTest {
+  /** A child process that keeps one core busy for half a second in a method of its own. */
+  public static final class Busy {
+    /**
+     * Spins.
+     *
+     * @param args unused
+     */
+    public static void main(String[] args) {
+      System.out.println(spinForHalfASecond());
+    }
+
+    private static long spinForHalfASecond() {
+      long x = 0;
+      long end = System.nanoTime() + 500_000_000L;
+      while (System.nanoTime() < end) {
+        x += Long.toString(x).hashCode();
+      }
+      return x;
+    }
+  }
+
+  @Test
+  void aJavaProcessGivenTheAgentOptionsThroughJdkJavaOptions_writesAProfileOfItsRunAtExit(
+      @TempDir Path dir) throws Exception {
+    Profiles profiles = Profiles.into(dir, new PrintStream(new ByteArrayOutputStream()));
+    String agent = profiles.agentOptions("child").orElseThrow();
+
+    // what CliRun gives the command-line tool's JVM
+    Process child =
+        new ChildJvm().start(List.of(), Busy.class, List.of(), Map.of("JDK_JAVA_OPTIONS", agent));
+
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child ended").isTrue();
+    assertThat(child.exitValue()).isZero();
+    assertThat(dir.resolve("child.html"))
+        .content()
+        .contains("<h1>CPU profile</h1>")
+        // the graph's names share prefixes with the one before; the class's first is whole
+        .contains("io/clusterlifecycle/bench/ProfilesTest$Busy.main");
+  }
+
+  @Test
+  void aSampledSection_writesItsStacks_andWhatItReturns_isReturned(@TempDir Path dir)
+      throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Profiles profiles = Profiles.into(dir, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+    long spun = profiles.sample("busy", Busy::spinForHalfASecond);
+
+    assertThat(spun).isNotZero();
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("go to " + dir.toAbsolutePath());
+    assertThat(dir.resolve("busy.collapsed"))
+        .content()
+        .contains("ProfilesTest$Busy.spinForHalfASecond");
+    assertThat(dir.resolve("busy.html")).content().contains("<h1>busy</h1>");
+  }
+
+  @Test
+  void none_runsTheWork_andGivesNoAgent() {
+    assertThat(Profiles.NONE.sample("busy", () -> 42)).isEqualTo(42);
+    assertThat(Profiles.NONE.agentOptions("child")).isEmpty();
+  }
+}
