@@ -47,7 +47,8 @@ final class Profiles {
    * Loads async-profiler for this JVM and checks that it can sample CPU here, so that a suite asked
    * for profiles fails before it measures anything rather than after.
    *
-   * @param dir where the flame graphs go; created if missing
+   * @param dir where the flame graphs go; created, once the profiler has shown it can sample, if
+   *     missing
    * @param log where the sampling engine in use is reported
    * @return profiles into {@code dir}
    * @throws IllegalArgumentException if async-profiler does not run on this platform, or samples
@@ -62,24 +63,26 @@ final class Profiles {
               + System.getProperty("os.arch")
               + "; run the suite without --profile");
     }
-    String where = dir.toAbsolutePath().toString();
-    if (where.contains(",") || where.chars().anyMatch(Character::isWhitespace)) {
+    // absolute: the command-line tool's runs have working directories of their own
+    Path where = dir.toAbsolutePath().normalize();
+    if (where.toString().contains(",")
+        || where.toString().chars().anyMatch(Character::isWhitespace)) {
       // the profiler's options are comma-separated, and the tool's JVM options space-separated
       throw new IllegalArgumentException(
           "--profile: choose a directory whose path has no comma or space, not '" + where + "'");
     }
     try {
-      Files.createDirectories(dir);
       AsyncProfiler profiler = AsyncProfilerLoader.load();
       String event = probe(profiler);
+      Files.createDirectories(where);
       log.printf(
           Locale.ROOT,
           "lifecycle-bench: profiles (async-profiler %s, event %s) go to %s; figures measured while"
               + " profiling are slower than without%n",
           profiler.getVersion(),
           event,
-          dir.toAbsolutePath());
-      return new Profiles(dir, profiler, AsyncProfilerLoader.getAsyncProfilerPath(), event);
+          where);
+      return new Profiles(where, profiler, AsyncProfilerLoader.getAsyncProfilerPath(), event);
     } catch (IOException e) {
       throw new UncheckedIOException("--profile: could not load async-profiler", e);
     }

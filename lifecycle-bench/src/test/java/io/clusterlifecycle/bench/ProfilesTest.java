@@ -71,6 +71,18 @@ class ProfilesTest {
   }
 
   @Test
+  void aRelativeDirectory_isNamedAbsolutelyToTheAgent_whoseProcessRunsElsewhere(@TempDir Path dir) {
+    Path relative = Path.of("").toAbsolutePath().relativize(dir.resolve("profiles"));
+
+    Profiles profiles = Profiles.into(relative, new PrintStream(new ByteArrayOutputStream()));
+
+    assertThat(relative).isRelative();
+    assertThat(profiles.agentOptions("cli_100-0").orElseThrow())
+        .endsWith(",file=" + dir.resolve("profiles").resolve("cli_100-0.html"));
+    assertThat(dir.resolve("profiles")).isDirectory();
+  }
+
+  @Test
   void none_runsTheWork_andGivesNoAgent() {
     assertThat(Profiles.NONE.sample("busy", () -> 42)).isEqualTo(42);
     assertThat(Profiles.NONE.agentOptions("child")).isEmpty();
