@@ -29,8 +29,6 @@ final class Profiles {
   /** No profiles: every section runs its work and writes nothing. */
   static final Profiles NONE = new Profiles(null, null, null, null);
 
-  private static final String INTERVAL = "interval=1ms";
-
   private final Path dir;
   private final AsyncProfiler profiler;
   private final Path library;
@@ -93,7 +91,7 @@ final class Profiles {
     IllegalStateException refused = null;
     for (String event : List.of("cpu", "ctimer")) {
       try {
-        profiler.execute("start,event=" + event + "," + INTERVAL);
+        profiler.execute("start," + sampling(event));
         profiler.execute("stop");
         return event;
       } catch (IllegalStateException e) {
@@ -105,9 +103,9 @@ final class Profiles {
   }
 
   /**
-   * Runs {@code work} while sampling it, and writes the samples to {@code DIR/<name>.html} (a flame
-   * graph) and {@code DIR/<name>.collapsed} (one line per distinct stack, thread first, then its
-   * sample count).
+   * Runs {@code work} while sampling it and, once it has returned, writes the samples to {@code
+   * DIR/<name>.html} (a flame graph) and {@code DIR/<name>.collapsed} (one line per distinct stack,
+   * thread first, then its sample count); if it throws, nothing is written.
    *
    * @param name the profile's name, for example {@code makespan_1000}
    * @param work the measured part of a figure
@@ -119,14 +117,17 @@ final class Profiles {
       return work.get();
     }
     try {
-      profiler.execute("start,event=" + event + "," + INTERVAL + ",threads");
+      profiler.execute("start," + sampling(event));
+      T result;
       try {
-        return work.get();
+        result = work.get();
       } finally {
+        // a section that failed leaves no profile, and its own exception is what the suite reports
         profiler.execute("stop");
-        profiler.execute("dump,collapsed,file=" + dir.resolve(name + ".collapsed"));
-        profiler.execute("dump,flamegraph,title=" + name + ",file=" + dir.resolve(name + ".html"));
       }
+      profiler.execute("dump,collapsed,file=" + dir.resolve(name + ".collapsed"));
+      profiler.execute("dump,flamegraph,title=" + name + ",file=" + dir.resolve(name + ".html"));
+      return result;
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the profile " + name + " in " + dir, e);
     }
@@ -146,11 +147,14 @@ final class Profiles {
     return Optional.of(
         "-agentpath:"
             + library
-            + "=start,event="
-            + event
-            + ","
-            + INTERVAL
-            + ",threads,file="
+            + "=start,"
+            + sampling(event)
+            + ",file="
             + dir.resolve(name + ".html"));
+  }
+
+  /** How the profiler samples with {@code event}: each thread's stacks apart, every 1 ms of CPU. */
+  private static String sampling(String event) {
+    return "event=" + event + ",interval=1ms,threads";
   }
 }

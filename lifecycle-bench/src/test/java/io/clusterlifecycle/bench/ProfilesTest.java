@@ -1,6 +1,7 @@
 package io.clusterlifecycle.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -68,6 +69,27 @@ class ProfilesTest {
         .content()
         .contains("ProfilesTest$Busy.spinForHalfASecond");
     assertThat(dir.resolve("busy.html")).content().contains("<h1>busy</h1>");
+  }
+
+  @Test
+  void aSectionThatThrows_passesItsExceptionOn_writesNothing_andTheNextSectionSamplesAgain(
+      @TempDir Path dir) {
+    Profiles profiles = Profiles.into(dir, new PrintStream(new ByteArrayOutputStream()));
+    IllegalStateException failed = new IllegalStateException("the run failed");
+
+    assertThatThrownBy(
+            () ->
+                profiles.sample(
+                    "failed",
+                    () -> {
+                      throw failed;
+                    }))
+        .isSameAs(failed);
+
+    assertThat(dir.resolve("failed.html")).doesNotExist();
+    assertThat(dir.resolve("failed.collapsed")).doesNotExist();
+    assertThat(profiles.sample("next", Busy::spinForHalfASecond)).isNotZero();
+    assertThat(dir.resolve("next.collapsed")).content().contains("ProfilesTest$Busy");
   }
 
   @Test
