@@ -1,33 +1,16 @@
 package io.clusterlifecycle.bench;
 
 import io.clusterlifecycle.bench.Figures.Target;
-import io.clusterlifecycle.bench.jmh.EngineBenchmark;
-import io.clusterlifecycle.bench.jmh.JournalBenchmark;
-import io.clusterlifecycle.bench.jmh.PlanBenchmark;
-import io.clusterlifecycle.bench.jmh.RawFsyncBenchmark;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.format.OutputFormatFactory;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs the benchmarks and collects their figures.
@@ -119,9 +102,6 @@ public final class Suite {
     }
   }
 
-  /** How long the makespan runs of each size warm up at least: as long as a JMH fork here. */
-  private static final long WARM_UP_NANOS = 10_000_000_000L;
-
   private final Settings settings;
   private final PrintStream log;
   private final Profiles profiles;
@@ -165,7 +145,11 @@ public final class Suite {
         settings.workDir());
     java.util.Set<Run> runs = settings.runs();
     if (runs.contains(Run.MAKESPAN)) {
-      step("makespan", this::makespan);
+      step(
+          "makespan",
+          () ->
+              new MakespanRuns(figures, log, profiles)
+                  .run(settings.mode(), settings.makespanLatency(), settings.makespanSizes()));
     }
     if (settings.mode() == Mode.QUICK) {
       if (runs.contains(Run.PLAN)) {
@@ -206,81 +190,6 @@ public final class Suite {
     }
     log.printf(
         Locale.ROOT, "lifecycle-bench: %s took %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
-  }
-
-  // ------------------------------------------------------------------------------ makespan
-
-  private void makespan() {
-    // warm the engine's code paths (JIT) the way a long-running engine is warm
-    try (EngineWorkload warm = new EngineWorkload(null)) {
-      for (int i = 0; i < (settings.mode() == Mode.QUICK ? 3 : 10); i++) {
-        warm.createOne(EngineWorkload.SINGLE_NODES);
-      }
-    }
-    LatencyModel latency = settings.makespanLatency();
-    figures.detail("makespan_latency", latency.toString());
-    for (int nodes : settings.makespanSizes()) {
-      boolean quick = settings.mode() == Mode.QUICK;
-      int repeats = quick ? (nodes <= 1_000 ? 3 : 1) : (nodes <= 1_000 ? 7 : 3);
-      // warm-up: unmeasured runs of the measured workload itself for at least as long as the JMH
-      // runs warm up (5 x 2 s), and at least five of them: at 1,000 nodes the ratio still fell
-      // after ten runs (docs/performance.md). The first, the cold figure, is kept in the details
-      long warmEnd = System.nanoTime() + WARM_UP_NANOS;
-      for (int i = 0; i < 5 || System.nanoTime() < warmEnd; i++) {
-        MakespanHarness.Result w = MakespanHarness.run(nodes, MakespanHarness.ROLES, latency);
-        if (i == 0) {
-          figures.detail("makespan_ratio_" + nodes + "_first", w.ratio());
-          log.printf(
-              Locale.ROOT, "makespan %d nodes, first run (cold): ratio %.4f%n", nodes, w.ratio());
-        }
-      }
-      List<MakespanHarness.Result> runs =
-          profiles.sample(
-              "makespan_" + nodes,
-              () -> {
-                List<MakespanHarness.Result> measured = new ArrayList<>();
-                for (int i = 0; i < repeats; i++) {
-                  measured.add(MakespanHarness.run(nodes, MakespanHarness.ROLES, latency));
-                }
-                return measured;
-              });
-      runs.sort(Comparator.comparingLong(MakespanHarness.Result::makespanNanos));
-      MakespanHarness.Result median = runs.get(runs.size() / 2);
-      log.println(median.breakdown());
-      double[] ratios = runs.stream().mapToDouble(MakespanHarness.Result::ratio).toArray();
-      figures.detail("makespan_ms_" + nodes, median.makespanNanos() / 1e6);
-      figures.detail("critical_path_ms_" + nodes, median.critical().millis());
-      figures.detail("makespan_gc_ms_" + nodes, median.gcMillis());
-      figures.detail("makespan_ratios_" + nodes, Arrays.stream(ratios).boxed().toList());
-      Target t =
-          switch (nodes) {
-            case 100 -> Target.MAKESPAN_100;
-            case 1_000 -> Target.MAKESPAN_1000;
-            case 10_000 -> Target.MAKESPAN_10000;
-            default -> null;
-          };
-      if (t != null) {
-        figures.put(t, median.ratio());
-      } else {
-        figures.detail("makespan_ratio_" + nodes, median.ratio());
-      }
-    }
-    // the same with random latencies (uniform creation, exponential commands), at 1,000 nodes
-    // or the largest size below
-    int randomNodes =
-        settings.makespanSizes().stream()
-            .filter(n -> n <= 1_000)
-            .max(Integer::compare)
-            .orElse(1_000);
-    LatencyModel random =
-        new LatencyModel(
-            Latency.uniform(java.time.Duration.ofMillis(150), java.time.Duration.ofMillis(250), 7),
-            Latency.exponential(
-                java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(250), 11));
-    MakespanHarness.Result r = MakespanHarness.run(randomNodes, MakespanHarness.ROLES, random);
-    log.println("random latencies (" + random + "):\n" + r.breakdown());
-    figures.detail("makespan_ratio_" + randomNodes + "_random", r.ratio());
-    figures.detail("critical_path_ms_" + randomNodes + "_random", r.critical().millis());
   }
 
   // ------------------------------------------------------------------------------ quick loops
@@ -430,83 +339,20 @@ public final class Suite {
   private void jmh() {
     Path dir = tempDir("jmh");
     try {
-      Options base =
-          new OptionsBuilder()
-              .forks(2)
-              .warmupIterations(5)
-              .warmupTime(TimeValue.seconds(2))
-              .measurementIterations(5)
-              .measurementTime(TimeValue.seconds(2))
-              .jvmArgsAppend(
-                  "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlifecycle.bench.dir=" + dir)
-              .shouldFailOnError(true)
-              .build();
+      JmhRuns jmh = new JmhRuns(figures, log, dir);
       if (settings.runs().contains(Run.PLAN)) {
-        Collection<RunResult> plan =
-            runJmh(new OptionsBuilder().parent(base).include(PlanBenchmark.class.getName()));
-        figures.put(Target.PLAN, only(plan).getPrimaryResult().getScore());
+        jmh.plan();
       }
       if (settings.runs().contains(Run.ENGINE)) {
-        Collection<RunResult> engine =
-            runJmh(new OptionsBuilder().parent(base).include(EngineBenchmark.class.getName()));
-        for (RunResult r : engine) {
-          double steps = secondary(r, "steps");
-          if (r.getParams().getBenchmark().endsWith("singleOperation")) {
-            figures.put(Target.ENGINE, steps);
-          } else {
-            figures.detail("engine_steps_per_s_100_ops", steps);
-          }
-        }
+        jmh.engine();
       }
-      if (!settings.runs().contains(Run.JOURNAL)) {
-        return;
+      if (settings.runs().contains(Run.JOURNAL)) {
+        JmhRuns.JournalRates r = jmh.journal();
+        journalFigures(r.grouped(), r.ungrouped(), r.raw());
       }
-      Collection<RunResult> journal =
-          runJmh(new OptionsBuilder().parent(base).include(JournalBenchmark.class.getName()));
-      double grouped = Double.NaN;
-      double ungrouped = Double.NaN;
-      for (RunResult r : journal) {
-        if (Boolean.parseBoolean(r.getParams().getParam("grouped"))) {
-          grouped = secondary(r, "steps");
-        } else {
-          ungrouped = secondary(r, "steps");
-        }
-      }
-      Collection<RunResult> raw =
-          runJmh(new OptionsBuilder().parent(base).include(RawFsyncBenchmark.class.getName()));
-      journalFigures(grouped, ungrouped, only(raw).getPrimaryResult().getScore());
     } finally {
       deleteTree(dir);
     }
-  }
-
-  private Collection<RunResult> runJmh(ChainedOptionsBuilder options) {
-    try {
-      // JMH's report goes to standard error with the rest of the progress: standard output
-      // carries nothing but the name=value figures
-      return new Runner(
-              options.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL))
-          .run();
-    } catch (RunnerException e) {
-      throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static RunResult only(Collection<RunResult> results) {
-    if (results.size() != 1) {
-      throw new IllegalStateException("expected one JMH result, got " + results.size());
-    }
-    return results.iterator().next();
-  }
-
-  private static double secondary(RunResult r, String name) {
-    Map<String, Result> s = r.getSecondaryResults();
-    Result v = s.get(name);
-    if (v == null) {
-      throw new IllegalStateException(
-          "JMH result " + r.getParams().getBenchmark() + " has no " + name + " counter");
-    }
-    return v.getScore();
   }
 
   // ------------------------------------------------------------------------------ scale runs
@@ -536,97 +382,8 @@ public final class Suite {
   }
 
   private void resume() {
-    int repeats = settings.mode() == Mode.QUICK ? 1 : 3;
-    List<Double> seconds = new ArrayList<>();
-    // warm-up: one unmeasured resume first, as for the makespan: in a fresh JVM the compilers take
-    // most of both cores during the first (docs/performance.md); its figure is kept in the details
-    for (int i = -1; i < repeats; i++) {
-      Path dir = tempDir("resume");
-      try {
-        ResumeRun.Result r = ResumeRun.run(dir, ResumeRun.OPERATIONS, jvm);
-        if (i < 0) {
-          firstResume("resume_s_1000_ops_first", "", r);
-          continue;
-        }
-        seconds.add(r.resumeSeconds());
-        log.printf(
-            Locale.ROOT,
-            "resume of %d operations interrupted by SIGKILL: %.2f s, of which"
-                + " %.2f s building the engine (it starts the recoveries before it returns); setup"
-                + " %.1f s%n",
-            r.operations(),
-            r.resumeSeconds(),
-            r.buildNanos() / 1e9,
-            r.setupNanos() / 1e9);
-        figures.detail("resume_build_s", r.buildNanos() / 1e9);
-        figures.detail("resume_store_calls", r.storeCalls());
-        figures.detail("resume_store_calls_by_thread", r.storeThreads());
-        figures.detail("resume_commits", r.commits());
-        log.println(
-            "  store calls during the resume: "
-                + r.storeCalls()
-                + "; by thread: "
-                + r.storeThreads()
-                + "; transactions committed: "
-                + r.commits());
-      } finally {
-        deleteTree(dir);
-      }
-    }
-    seconds.sort(null);
-    figures.put(Target.RESUME, seconds.get(seconds.size() / 2));
-    figures.detail("resume_s_runs", seconds);
-    resumeOnPostgres(repeats);
-  }
-
-  private void firstResume(String detail, String where, ResumeRun.Result r) {
-    figures.detail(detail, r.resumeSeconds());
-    log.printf(
-        Locale.ROOT,
-        "resume of %d operations%s, first run (cold JVM, not counted): %.2f s%n",
-        r.operations(),
-        where,
-        r.resumeSeconds());
-  }
-
-  /**
-   * The same resume on a PostgreSQL server of this machine (Debian's package, installed if need
-   * be), after a warm-up run of its own (the driver's code is new to the JVM).
-   */
-  private void resumeOnPostgres(int repeats) {
-    List<Double> seconds = new ArrayList<>();
-    try (io.clusterlifecycle.testsupport.PostgresServer pg =
-        io.clusterlifecycle.testsupport.PostgresServer.start()) {
-      for (int i = -1; i < repeats; i++) {
-        ResumeRun.Result r =
-            ResumeRun.run(
-                pg.createDatabase(),
-                io.clusterlifecycle.testsupport.PostgresServer.USER,
-                io.clusterlifecycle.testsupport.PostgresServer.PASSWORD,
-                ResumeRun.OPERATIONS,
-                jvm);
-        if (i < 0) {
-          firstResume("resume_s_1000_ops_postgres_first", " on PostgreSQL", r);
-          continue;
-        }
-        seconds.add(r.resumeSeconds());
-        log.printf(
-            Locale.ROOT,
-            "resume of %d operations on PostgreSQL: %.2f s (setup %.1f s); store calls %s;"
-                + " transactions committed: %d%n",
-            r.operations(),
-            r.resumeSeconds(),
-            r.setupNanos() / 1e9,
-            r.storeCalls(),
-            r.commits());
-        figures.detail("resume_commits_postgres", r.commits());
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("the resume run on PostgreSQL failed: " + e, e);
-    }
-    seconds.sort(null);
-    figures.put(Target.RESUME_POSTGRES, seconds.get(seconds.size() / 2));
-    figures.detail("resume_s_runs_postgres", seconds);
+    new ResumeRuns(figures, log, jvm, settings.workDir())
+        .run(settings.mode() == Mode.QUICK ? 1 : 3);
   }
 
   private void estate() {
@@ -645,11 +402,23 @@ public final class Suite {
   // ------------------------------------------------------------------------------ files
 
   private Path tempDir(String prefix) {
+    return tempDir(settings.workDir(), prefix);
+  }
+
+  /**
+   * Creates a directory of its own under {@code workDir}, and {@code workDir} if need be.
+   *
+   * @param workDir the suite's work directory
+   * @param prefix the start of the new directory's name
+   * @return the new directory
+   * @throws UncheckedIOException if it cannot be created
+   */
+  static Path tempDir(Path workDir, String prefix) {
     try {
-      Files.createDirectories(settings.workDir());
-      return Files.createTempDirectory(settings.workDir(), prefix);
+      Files.createDirectories(workDir);
+      return Files.createTempDirectory(workDir, prefix);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a directory in " + settings.workDir(), e);
+      throw new UncheckedIOException("cannot create a directory in " + workDir, e);
     }
   }
 
