@@ -41,6 +41,8 @@ public final class MakespanHarness {
    * @param finishNanos end of the last stage to the end of the operation
    * @param gcMillis time the JVM's collectors reported during the run (pauses, for G1's young
    *     collections)
+   * @param minorFaults the process's minor page faults during the run, or {@link
+   *     PageFaults#UNKNOWN}
    */
   public record Result(
       int nodes,
@@ -50,7 +52,8 @@ public final class MakespanHarness {
       long prepareNanos,
       List<StageTime> stages,
       long finishNanos,
-      long gcMillis) {
+      long gcMillis,
+      long minorFaults) {
 
     /**
      * Copies the stages.
@@ -63,6 +66,7 @@ public final class MakespanHarness {
      * @param stages per stage
      * @param finishNanos finishing
      * @param gcMillis collection time
+     * @param minorFaults minor page faults
      */
     public Result {
       stages = List.copyOf(stages);
@@ -116,9 +120,10 @@ public final class MakespanHarness {
           String.format(
               Locale.ROOT,
               "  last stage -> operation end: %.1f ms; garbage"
-                  + " collection during the run: %d ms",
+                  + " collection during the run: %d ms; minor page faults: %s",
               finishNanos / 1e6,
-              gcMillis));
+              gcMillis,
+              minorFaults == PageFaults.UNKNOWN ? "unknown" : String.valueOf(minorFaults)));
       return s.toString();
     }
   }
@@ -180,6 +185,7 @@ public final class MakespanHarness {
       long[] end = new long[1];
       bench.times().start();
       long gcBefore = gcMillis();
+      long faultsBefore = PageFaults.minor();
       long start = System.nanoTime();
       CompletableFuture<Operation> submitted =
           bench.engine().submit(request).whenComplete((op, e) -> end[0] = System.nanoTime());
@@ -191,6 +197,11 @@ public final class MakespanHarness {
       }
       long makespan = end[0] - start;
       long gc = gcMillis() - gcBefore;
+      long faultsAfter = PageFaults.minor();
+      long faults =
+          faultsBefore == PageFaults.UNKNOWN || faultsAfter == PageFaults.UNKNOWN
+              ? PageFaults.UNKNOWN
+              : faultsAfter - faultsBefore;
       if (op.state() != OperationState.SUCCEEDED) {
         throw new IllegalStateException(
             "create of " + nodes + " nodes ended " + op.state() + ": " + op.error().orElse(""));
@@ -246,7 +257,7 @@ public final class MakespanHarness {
       long prepare = spans.isEmpty() ? makespan : spans.get(0).startNanos() - start;
       long finish = spans.isEmpty() ? 0 : end[0] - spans.get(spans.size() - 1).endNanos();
       return new Result(
-          nodes, op.plan().steps().count(), makespan, critical, prepare, times, finish, gc);
+          nodes, op.plan().steps().count(), makespan, critical, prepare, times, finish, gc, faults);
     }
   }
 

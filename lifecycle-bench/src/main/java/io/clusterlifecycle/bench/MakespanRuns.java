@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The suite's makespan figures: at each size, warm-up runs of the measured workload, then measured
- * runs whose median ratio is the figure; the breakdown of the median run and its collections go to
- * the details. Then one run with random latencies.
+ * runs whose median ratio is the figure; the breakdown of the median run, its collections and page
+ * faults go to the details. Then one run with random latencies.
  */
 final class MakespanRuns {
 
@@ -96,6 +96,9 @@ final class MakespanRuns {
     figures.detail("makespan_ms_" + nodes, median.makespanNanos() / 1e6);
     figures.detail("critical_path_ms_" + nodes, median.critical().millis());
     figures.detail("makespan_gc_ms_" + nodes, median.gcMillis());
+    if (median.minorFaults() != PageFaults.UNKNOWN) {
+      figures.detail("makespan_minor_faults_" + nodes, median.minorFaults());
+    }
     figures.detail("makespan_ratios_" + nodes, Arrays.stream(ratios).boxed().toList());
     Target t =
         switch (nodes) {
