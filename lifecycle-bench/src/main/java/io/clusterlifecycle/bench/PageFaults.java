@@ -6,9 +6,9 @@ import java.nio.file.Path;
 
 /**
  * The minor page faults this process has taken so far: the first touches of memory it had not used
- * before (a heap the collector has just grown, say). On this project's virtual machines each costs
- * about 8–10 µs, enough to move a makespan by a third (docs/performance.md), so the makespan runs
- * report them beside their collections.
+ * before (a heap the collector has just grown, say). On this project's slower virtual machine each
+ * costs about 11 µs, and a 10,000-node makespan run can take 45,000 of them (docs/performance.md),
+ * so the makespan runs report them beside their collections.
  */
 final class PageFaults {
 
